@@ -1,0 +1,261 @@
+"""一张清单定权责: the enforcement-item catalog, which town holds which item when, and adjustments to that list.
+
+History is never overwritten. An item's content changes create a new `EnforcementItemVersion`; a town's holding
+is a dated `AuthorityGrant` that an adjustment may end (recovery) but never deletes, so the list as of any date can
+be reproduced.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.domains import Domain
+from enforcement.models import District, Unit, User
+
+
+class GrantKind(models.TextChoices):
+    STATUTORY = "statutory", _("Statutory (法定)")
+    EMPOWERED = "empowered", _("Empowered (赋权)")
+    DELEGATED = "delegated", _("Delegated (委托)")
+
+
+class PenaltyKind(models.TextChoices):
+    WARNING = "warning", _("Warning (警告)")
+    CRITICISM = "criticism", _("Circulated criticism (通报批评)")
+    FINE = "fine", _("Fine (罚款)")
+    CONFISCATE_GAINS = "confiscate_gains", _("Confiscation of illegal gains (没收违法所得)")
+    CONFISCATE_PROPERTY = "confiscate_property", _("Confiscation of illegal property (没收非法财物)")
+    SUSPEND_PERMIT = "suspend_permit", _("Suspension or downgrade of a permit (暂扣/降低资质)")
+    REVOKE_PERMIT = "revoke_permit", _("Revocation of a permit (吊销许可证件)")
+    LIMIT_ACTIVITY = "limit_activity", _("Limits on production or business (限制开展生产经营活动)")
+    ORDER_CLOSURE = "order_closure", _("Order to stop business or close (责令停产停业/关闭)")
+    DEMOLISH = "demolish", _("Order to demolish within a time limit (限期拆除)")
+
+
+class EnforcementItem(models.Model):
+    """执法事项: one power, "对……的行政处罚". Identified by (district, code); carries its current content."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="items", verbose_name=_("district"))
+    code = models.CharField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices)
+    rule_broken = models.TextField(_("rule broken (违则)"), blank=True)
+    penalty_clause = models.TextField(_("penalty clause (罚则)"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    description_zh = models.TextField(_("description of the conduct"), blank=True)
+    penalty_kinds = models.JSONField(_("penalty kinds"), default=list, blank=True)
+    fine_min = models.DecimalField(_("minimum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_max = models.DecimalField(_("maximum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    default_holder = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_items",
+        limit_choices_to={"kind": Unit.Kind.DEPARTMENT},
+        verbose_name=_("holder by default (district department)"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_active = models.BooleanField(_("in the catalog"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enforcement item (执法事项)")
+        verbose_name_plural = _("enforcement items")
+        ordering = ["district", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "code"], name="item_code_unique_in_district"),
+            models.CheckConstraint(
+                condition=Q(fine_min__isnull=True) | Q(fine_max__isnull=True) | Q(fine_max__gte=models.F("fine_min")),
+                name="item_fine_range_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "domain"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        lang = get_language() or "zh-hans"
+        return self.name_en if lang.startswith("en") and self.name_en else self.name_zh
+
+
+class EnforcementItemVersion(models.Model):
+    """A snapshot of an item's content. Version 1 is the item as first imported; each change adds one."""
+
+    item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(max_length=64)
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("import file or editor"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("item version")
+        verbose_name_plural = _("item versions")
+        ordering = ["item", "version"]
+        constraints = [models.UniqueConstraint(fields=["item", "version"], name="item_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} v{self.version}"
+
+
+class Adjustment(models.Model):
+    """调整: a dated decision that grants items to towns and/or recovers others. Takes effect once approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="adjustments")
+    title = models.CharField(_("title"), max_length=300)
+    document_number = models.CharField(_("document number"), max_length=120)
+    document_date = models.DateField(_("document date"))
+    effective_from = models.DateField(_("effective from"))
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("adjustment (调整)")
+        verbose_name_plural = _("adjustments")
+        ordering = ["-effective_from", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} {self.title}"
+
+
+class AdjustmentLine(models.Model):
+    """One change in an adjustment: grant an item to a town (with kind), or recover it from a town."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        RECOVER = "recover", _("Recover (收回)")
+
+    adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="lines")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": Unit.Kind.TOWN})
+    kind = models.CharField(_("grant kind"), max_length=16, choices=GrantKind.choices, blank=True)
+    delegating_department = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", limit_choices_to={"kind": Unit.Kind.DEPARTMENT}
+    )
+    scope = models.TextField(_("delegation scope"), blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("end of a delegation term"))
+
+    class Meta:
+        verbose_name = _("adjustment line")
+        verbose_name_plural = _("adjustment lines")
+        constraints = [
+            models.UniqueConstraint(fields=["adjustment", "item", "town"], name="adjustment_line_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.item.code} → {self.town.code}"
+
+
+class AuthorityGrant(models.Model):
+    """A town holds an item of a kind from a date (until a date, or open-ended). Never deleted; recovery ends it."""
+
+    town = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="grants", limit_choices_to={"kind": Unit.Kind.TOWN}, verbose_name=_("town")
+    )
+    item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, related_name="grants", verbose_name=_("item"))
+    kind = models.CharField(_("kind"), max_length=16, choices=GrantKind.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("last day held; empty: open-ended"))
+    source_document = models.CharField(_("source document"), max_length=120, blank=True)
+    source_date = models.DateField(_("document date"), null=True, blank=True)
+    delegating_department = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        limit_choices_to={"kind": Unit.Kind.DEPARTMENT},
+        verbose_name=_("delegating department"),
+    )
+    scope = models.TextField(_("delegation scope"), blank=True)
+    granted_by = models.ForeignKey(Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="grants_made")
+    ended_by = models.ForeignKey(Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="grants_ended")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("authority grant")
+        verbose_name_plural = _("authority grants")
+        ordering = ["town", "item__code", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="grant_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="delegated") & Q(delegating_department__isnull=False))
+                | (~Q(kind="delegated") & Q(delegating_department__isnull=True)),
+                name="grant_delegator_iff_delegated",
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "item", "valid_from"]), models.Index(fields=["item", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.town.code}:{self.item.code} {self.kind} {self.valid_from}–{self.valid_to or '…'}"
+
+
+class MatchRule(models.Model):
+    """A curated matching rule for one item (keywords, phrases, synonyms, regexes, excluding words, weights)."""
+
+    class Kind(models.TextChoices):
+        KEYWORD = "keyword", _("Keyword")
+        PHRASE = "phrase", _("Phrase")
+        REGEX = "regex", _("Regular expression")
+        EXCLUDE = "exclude", _("Excluding word")
+
+    item = models.ForeignKey(EnforcementItem, on_delete=models.CASCADE, related_name="match_rules")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.KEYWORD)
+    pattern = models.CharField(_("pattern"), max_length=300)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("matching rule")
+        verbose_name_plural = _("matching rules")
+        constraints = [models.UniqueConstraint(fields=["item", "kind", "pattern"], name="match_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} {self.kind}:{self.pattern}"
+
+
+class LexiconEntry(models.Model):
+    """The shared domain lexicon: an everyday, dialect or English word and the legal vocabulary it stands for."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text=_("empty: all districts")
+    )
+    term = models.CharField(_("everyday word"), max_length=120)
+    canonical = models.CharField(_("legal vocabulary"), max_length=200, help_text=_("one or more terms separated by |"))
+    lang = models.CharField(_("language"), max_length=8, default="zh")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lexicon entry")
+        verbose_name_plural = _("lexicon entries")
+        constraints = [models.UniqueConstraint(fields=["district", "term", "lang"], name="lexicon_term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.canonical}"

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import AuditEvent, Certificate, District, FenceWarning, Secondment, Subject, Unit, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "unit", "is_active"]
+    list_filter = ["unit__kind", "unit", "is_active"]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Zhifa", {"fields": ["full_name", "phone", "unit"]}))  # type: ignore[misc]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "kind", "district", "domain", "is_active"]
+    list_filter = ["kind", "district"]
+
+
+admin.site.register(Certificate)
+admin.site.register(Secondment)
+admin.site.register(Subject)
+admin.site.register(FenceWarning)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only."""
+
+    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("units/", views.UnitListView.as_view(), name="api-units"),
+    path("audit/", views.AuditEventListView.as_view(), name="api-audit"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+]

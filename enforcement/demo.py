@@ -1,0 +1,137 @@
+"""Demo data for the core: a believable district. Idempotent: running it again changes nothing.
+
+Feature apps add their own demo data in `<app>/demo.py` with a `seed(stdout)` function; `manage.py seed_demo` runs
+the core first and then each installed feature app's seeder in INSTALLED_APPS order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from .domains import DEPARTMENT_NAMES, Domain
+from .models import Certificate, District, Role, Secondment, Unit, User
+from .services import certificate_issue, district_create, secondment_create, unit_create, user_create
+
+DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105  (printed for the demo; never used outside demo mode)
+DISTRICT_CODE = "500103"
+
+TOWNS = [
+    # code, name_zh, name_en, document prefix
+    ("500103-001", "石油路街道", "Shiyoulu Subdistrict", "渝中石油路执"),
+    ("500103-002", "解放碑街道", "Jiefangbei Subdistrict", "渝中解放碑执"),
+    ("500103-003", "大坪街道", "Daping Subdistrict", "渝中大坪执"),
+    ("500103-004", "化龙桥街道", "Hualongqiao Subdistrict", "渝中化龙桥执"),
+]
+
+# (username, full name, town index, roles, certificate state)
+TOWN_PEOPLE = [
+    ("officer", "王建国", [Role.OFFICER], "valid"),
+    ("officer2", "李秀英", [Role.OFFICER], "valid"),
+    ("officer3", "张伟", [Role.OFFICER], "expired"),
+    ("supervisor", "刘洋", [Role.SUPERVISOR, Role.OFFICER], "valid"),
+    ("reviewer", "陈静", [Role.LEGAL_REVIEWER], "valid"),
+]
+TOWN_SLUGS = ["shiyoulu", "jiefangbei", "daping", "hualongqiao"]
+
+
+@dataclass
+class Login:
+    username: str
+    who: str
+
+
+def _unit(district: District, **kwargs: str) -> Unit:
+    existing = Unit.objects.filter(code=kwargs["code"]).first()
+    return existing or unit_create(actor=None, district=district, **kwargs)
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is deliberately slow
+
+
+def _user(username: str, unit: Unit, roles: list[str], full_name: str) -> User:
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        return existing
+    user = user_create(actor=None, username=username, password=None, unit=unit, roles=roles, full_name=full_name)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
+    return user
+
+
+def _certificate(user: User, number: str, state: str, domains: list[str]) -> None:
+    if Certificate.objects.filter(number=number).exists():
+        return
+    today = timezone.localdate()
+    if state == "expired":
+        start, end = today - dt.timedelta(days=3 * 365), today - dt.timedelta(days=40)
+    elif state == "expiring":
+        start, end = today - dt.timedelta(days=2 * 365), today + dt.timedelta(days=20)
+    else:
+        start, end = today - dt.timedelta(days=400), today + dt.timedelta(days=3 * 365 - 400)
+    certificate_issue(
+        actor=None, holder=user, number=number, issuing_body="重庆市人民政府", valid_from=start, valid_to=end, domains=domains
+    )
+
+
+@transaction.atomic
+def seed_core() -> list[Login]:
+    district = District.objects.filter(code=DISTRICT_CODE).first() or district_create(
+        actor=None, code=DISTRICT_CODE, name_zh="渝中区", name_en="Yuzhong District"
+    )
+    logins: list[Login] = []
+    office = _unit(district, kind=Unit.Kind.DISTRICT_OFFICE, code="500103-SFJ", name_zh="渝中区司法局", name_en="Yuzhong Justice Bureau")
+    _user("admin", office, [Role.DISTRICT_ADMIN], "赵敏")
+    logins.append(Login("admin", "district administrator (区司法局)"))
+
+    towns = []
+    for (code, name_zh, name_en, prefix), slug in zip(TOWNS, TOWN_SLUGS, strict=True):
+        town = _unit(
+            district,
+            kind=Unit.Kind.TOWN,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            team_name=f"{name_zh}综合行政执法大队",
+            case_prefix=prefix,
+        )
+        towns.append(town)
+        for n, (role_slug, full_name, roles, state) in enumerate(TOWN_PEOPLE):
+            username = f"{slug}_{role_slug}"
+            user = _user(username, town, roles, full_name if slug == "shiyoulu" else f"{full_name[0]}{name_zh[0]}{n}")
+            _certificate(user, f"500103{code[-3:]}{n:03d}", state, [Domain.CITY_MANAGEMENT, Domain.FIRE_SAFETY])
+            if slug in ("shiyoulu", "jiefangbei"):
+                logins.append(Login(username, f"{name_en}: {', '.join(str(r.label) for r in roles)} ({state} certificate)"))
+
+    departments = {}
+    for domain in Domain:
+        name_zh, name_en = DEPARTMENT_NAMES[domain]
+        departments[domain] = _unit(
+            district,
+            kind=Unit.Kind.DEPARTMENT,
+            code=f"500103-{domain.value}",
+            name_zh=f"渝中区{name_zh}",
+            name_en=f"Yuzhong {name_en}",
+            domain=domain.value,
+        )
+    for domain, slug in [(Domain.MARKET, "market"), (Domain.CITY_MANAGEMENT, "urban"), (Domain.ENVIRONMENT, "eco"), (Domain.EMERGENCY, "emergency")]:
+        responder = _user(f"{slug}_responder", departments[domain], [Role.RESPONDER, Role.OFFICER], f"{DEPARTMENT_NAMES[domain][0][:2]}联络员")
+        _certificate(responder, f"500103D{domain.value[:6].upper()}", "valid", [domain.value])
+        logins.append(Login(responder.username, f"{departments[domain].name_en}: department responder"))
+
+    # A city-management officer stationed in Shiyoulu ("county-owned, town-used").
+    seconded = _user("urban_seconded", departments[Domain.CITY_MANAGEMENT], [Role.OFFICER], "孙立")
+    _certificate(seconded, "500103DSEC001", "expiring", [Domain.CITY_MANAGEMENT])
+    if not Secondment.objects.filter(officer=seconded).exists():
+        secondment_create(
+            actor=None, officer=seconded, town=towns[0], start=timezone.localdate() - dt.timedelta(days=200), document="渝中城管〔2024〕12号"
+        )
+    logins.append(Login("urban_seconded", "urban management officer seconded to Shiyoulu"))
+    return logins

@@ -1,0 +1,68 @@
+"""Home-page panels. The core registers its own; feature apps add theirs (my cases, whistle inbox, ...) in their
+AppConfig.ready(), so the home page grows without the core importing them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import User
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    template: str
+    order: int = 100
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty: every signed-in user
+    context: Callable[[HttpRequest, User], dict[str, Any]] | None = None
+
+    def shown_to(self, user: User) -> bool:
+        return not self.roles or bool(self.roles & user.role_names)
+
+
+_PANELS: dict[str, HomePanel] = {}
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _PANELS[panel.key] = panel
+
+
+def home_panels_for(request: HttpRequest, user: User) -> list[dict[str, Any]]:
+    shown = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+        if panel.shown_to(user):
+            ctx = panel.context(request, user) if panel.context else {}
+            shown.append({"key": panel.key, "template": panel.template, "ctx": ctx})
+    return shown
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A top-bar link. `roles` empty: every signed-in user; `public`: also shown to visitors."""
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 100
+    roles: frozenset[str] = field(default_factory=frozenset)
+    public: bool = False
+
+    def shown_to(self, user: Any) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return self.public
+        return not self.roles or bool(self.roles & user.role_names)
+
+
+_NAV: dict[str, NavEntry] = {}
+
+
+def register_nav(entry: NavEntry) -> None:
+    _NAV[entry.key] = entry
+
+
+def nav_for(user: Any) -> list[NavEntry]:
+    return [e for e in sorted(_NAV.values(), key=lambda e: (e.order, e.key)) if e.shown_to(user)]

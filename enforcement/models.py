@@ -1,0 +1,355 @@
+"""The shared core: organisations, officers and their certificates, the audit trail, subjects, warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .domains import Domain
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class BilingualNameMixin(models.Model):
+    """`name` in the active language: Chinese by default, English when the UI is English."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = get_language() or "zh-hans"
+        if lang.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+
+class District(BilingualNameMixin):
+    """区县: owns towns, departments and its authority catalog."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("district (区县)")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def towns(self) -> UnitQuerySet:
+        return self.filter(kind=Unit.Kind.TOWN)
+
+    def departments(self) -> UnitQuerySet:
+        return self.filter(kind=Unit.Kind.DEPARTMENT)
+
+
+class Unit(BilingualNameMixin):
+    """An organisation that people work in: a town team, a district department or the district office."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("Town / subdistrict (镇街)")
+        DEPARTMENT = "department", _("District department (区级部门)")
+        DISTRICT_OFFICE = "district_office", _("District office (区司法局)")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="units", verbose_name=_("district"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    team_name = models.CharField(
+        _("enforcement team"), max_length=200, blank=True, help_text=_("e.g. 石油路街道综合行政执法大队")
+    )
+    case_prefix = models.CharField(
+        _("document number prefix"), max_length=40, blank=True, help_text=_("e.g. 渝中石油路执")
+    )
+    domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices, blank=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="unit", editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["district__code", "kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="department") | Q(domain=""), name="unit_domain_only_for_departments"
+            ),
+        ]
+
+    @property
+    def is_town(self) -> bool:
+        return self.kind == self.Kind.TOWN
+
+    @property
+    def is_department(self) -> bool:
+        return self.kind == self.Kind.DEPARTMENT
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Enforcement officer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
+    RESPONDER = "responder", _("Department responder")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+
+
+ROLE_GROUP_PREFIX = "role:"
+
+
+class User(AbstractUser):
+    """A person who logs in. Belongs to one unit; roles are groups named `role:<role>`."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("unit")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        cached = getattr(self, "_role_names", None)
+        if cached is None:
+            names = [g.name for g in self.groups.all()] if self.pk else []
+            cached = frozenset(n[len(ROLE_GROUP_PREFIX) :] for n in names if n.startswith(ROLE_GROUP_PREFIX))
+            self._role_names = cached
+        return cached
+
+    def has_role(self, role: str) -> bool:
+        return self.is_active and role in self.role_names
+
+    def roles_display(self) -> list[str]:
+        return [str(label) for value, label in Role.choices if value in self.role_names]
+
+
+class Secondment(models.Model):
+    """派驻/包片: a department officer works a town's cases for a period ("county-owned, town-used")."""
+
+    class Kind(models.TextChoices):
+        STATIONED = "stationed", _("Stationed (派驻)")
+        ZONE = "zone", _("Zone assignment (包片)")
+
+    officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="secondments", verbose_name=_("officer"))
+    town = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="seconded_in",
+        limit_choices_to={"kind": Unit.Kind.TOWN},
+        verbose_name=_("town"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STATIONED)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True, help_text=_("empty: open-ended"))
+    document = models.CharField(_("document"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("secondment")
+        verbose_name_plural = _("secondments")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="secondment_dates")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} → {self.town} ({self.start}–{self.end or '…'})"
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class CertificateQuerySet(models.QuerySet["Certificate"]):
+    def valid_on(self, day: dt.date) -> CertificateQuerySet:
+        return self.filter(valid_from__lte=day, valid_to__gte=day, revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """执法证: an officer may only act while one is valid."""
+
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    holder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder"))
+    issuing_body = models.CharField(_("issuing body"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    domains = models.JSONField(_("domains"), default=list, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enforcement certificate (执法证)")
+        verbose_name_plural = _("enforcement certificates")
+        ordering = ["-valid_to"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="certificate_dates")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_to
+
+
+class Subject(models.Model):
+    """A party or business that enforcement deals with (当事人/检查对象), shared by cases and inspections.
+
+    Identified by unified social credit code (organisations) or ID number (persons) where known, so that history
+    (first violation, repeat inspections) can be found across towns of the district.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subjects")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    identifier = models.CharField(
+        _("ID number / unified social credit code"), max_length=32, blank=True, db_index=True
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subject (当事人)")
+        verbose_name_plural = _("subjects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "identifier"], condition=~Q(identifier=""), name="subject_identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """全过程记录: one append-only, hash-chained row per change. Written in the same transaction as the change."""
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    town = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text=_("whose work this is")
+    )
+    action = models.CharField(_("action"), max_length=80)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"]), models.Index(fields=["town", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The chain's last link (one row). Its lock serialises writers; it also reveals a truncated tail."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"head {self.seq}"
+
+
+class AuditCheck(models.Model):
+    """The result of one verification of the audit chain (nightly by beat, or on demand)."""
+
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    rows = models.BigIntegerField(_("rows verified"))
+    ok = models.BooleanField(_("intact"))
+    first_break = models.CharField(_("first broken row"), max_length=300, blank=True)
+    # A checkpoint: the last link seen by this check. A later rewrite of the chain up to here is caught by it.
+    head_seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit check")
+        verbose_name_plural = _("audit checks")
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'BROKEN'}"
+
+
+class FenceWarning(models.Model):
+    """电子围栏 prompt: a rule saw irregular enforcement behaviour; a supervisor reviews it.
+
+    Feature apps register rules in `enforcement.fences`; the same (rule, key) is raised once.
+    """
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Notice")
+        WARNING = "warning", _("Warning")
+        BLOCKING = "blocking", _("Blocking")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CONFIRMED = "confirmed", _("Confirmed irregular")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    rule = models.CharField(_("rule"), max_length=64)
+    key = models.CharField(_("key"), max_length=200, help_text=_("what makes two raises the same warning"))
+    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="fence_warnings", verbose_name=_("town"))
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, default=Severity.WARNING)
+    message = models.CharField(_("message"), max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("fence warning (电子围栏)")
+        verbose_name_plural = _("fence warnings")
+        ordering = ["-raised_at"]
+        constraints = [models.UniqueConstraint(fields=["rule", "key"], name="fence_warning_once")]
+        indexes = [models.Index(fields=["town", "status", "-raised_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def role_group_names(roles: Iterable[str]) -> list[str]:
+    return [f"{ROLE_GROUP_PREFIX}{r}" for r in roles]

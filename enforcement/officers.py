@@ -1,0 +1,61 @@
+"""May this officer act on this date? (art 42: valid enforcement certificate, active account)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Certificate, Secondment, Unit, User
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    ok: bool
+    reason: str = ""
+    certificate: Certificate | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> Eligibility:
+    """True when the account is active and a certificate is valid on `on`; with `town`, also that the officer
+    works for that town on that date (its team, or seconded to it)."""
+    if not officer.is_active:
+        return Eligibility(False, _("%(name)s's account is disabled.") % {"name": officer})
+    certificate = Certificate.objects.filter(holder=officer).valid_on(on).order_by("-valid_to").first()
+    if certificate is None:
+        latest = Certificate.objects.filter(holder=officer).order_by("-valid_to").first()
+        if latest is None:
+            return Eligibility(False, _("%(name)s holds no enforcement certificate.") % {"name": officer})
+        if latest.revoked_at is not None:
+            return Eligibility(False, _("%(name)s's certificate %(number)s was revoked.") % {"name": officer, "number": latest.number})
+        return Eligibility(
+            False,
+            _("%(name)s's certificate %(number)s is not valid on %(date)s (valid %(start)s to %(end)s).")
+            % {"name": officer, "number": latest.number, "date": on, "start": latest.valid_from, "end": latest.valid_to},
+        )
+    if town is not None and town.pk not in officer_towns(officer, on):
+        return Eligibility(False, _("%(name)s does not work for %(town)s on %(date)s.") % {"name": officer, "town": town, "date": on}, certificate)
+    return Eligibility(True, "", certificate)
+
+
+def officer_towns(officer: User, on: dt.date) -> set[int]:
+    """Towns whose cases the officer may work on a date: their own town team plus active secondments."""
+    towns = {s.town_id for s in officer.secondments.all() if s.active_on(on)}
+    if officer.unit is not None and officer.unit.kind == Unit.Kind.TOWN:
+        towns.add(officer.unit_id)
+    return towns
+
+
+def team_members(town: Unit, on: dt.date) -> list[User]:
+    """Who counts in a town's team on a date: its own members and officers seconded to it."""
+    own = list(User.objects.filter(unit=town, is_active=True).prefetch_related("groups"))
+    active = Secondment.objects.filter(town=town, start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+    seconded = list(
+        User.objects.filter(pk__in=active.values("officer"), is_active=True).exclude(unit=town).prefetch_related("groups")
+    )
+    return own + seconded

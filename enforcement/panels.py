@@ -1,0 +1,63 @@
+"""The core's home panels and navigation entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .home import HomePanel, NavEntry, register_home_panel, register_nav
+from .models import Certificate, Role, Unit, User
+from .officers import officer_may_act
+from .selectors import team_roster
+
+
+def my_status(request: HttpRequest, user: User) -> dict[str, Any]:
+    today = timezone.localdate()
+    eligibility = officer_may_act(user, today)
+    days_left = (eligibility.certificate.valid_to - today).days if eligibility.certificate else None
+    return {
+        "eligibility": eligibility,
+        "days_left": days_left,
+        "secondments": [s for s in user.secondments.select_related("town") if s.end is None or s.end >= today],
+    }
+
+
+def my_team(request: HttpRequest, user: User) -> dict[str, Any]:
+    return {"roster": team_roster(unit=user.unit)[:12] if user.unit else []}
+
+
+def district_overview(request: HttpRequest, user: User) -> dict[str, Any]:
+    assert user.unit is not None
+    district = user.unit.district
+    today = timezone.localdate()
+    units = Unit.objects.filter(district=district)
+    return {
+        "district": district,
+        "towns": units.filter(kind=Unit.Kind.TOWN).count(),
+        "departments": units.filter(kind=Unit.Kind.DEPARTMENT).count(),
+        "officers": User.objects.filter(unit__district=district, is_active=True).count(),
+        "expiring": Certificate.objects.filter(holder__unit__district=district, revoked_at__isnull=True)
+        .filter(valid_to__gte=today, valid_to__lte=today + dt.timedelta(days=30))
+        .select_related("holder")
+        .order_by("valid_to")[:10],
+    }
+
+
+def register() -> None:
+    enforcers = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.RESPONDER})
+    register_home_panel(HomePanel("my_status", "enforcement/panels/my_status.html", 10, enforcers, my_status))
+    register_home_panel(
+        HomePanel("team", "enforcement/panels/team.html", 20, frozenset({Role.SUPERVISOR, Role.RESPONDER}), my_team)
+    )
+    register_home_panel(
+        HomePanel("district", "enforcement/panels/district.html", 10, frozenset({Role.DISTRICT_ADMIN}), district_overview)
+    )
+    register_nav(NavEntry("home", _("Home"), "home", order=0))
+    register_nav(NavEntry("team", _("Team"), "team", order=90))
+    register_nav(
+        NavEntry("audit", _("Audit trail"), "audit-list", order=95, roles=frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}))
+    )

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("team/", views.team, name="team"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("enforcement.api.urls")),
+    # Feature apps own their pages and API paths.
+    path("", include("authority.urls")),
+    path("api/", include("authority.api.urls")),
+    path("", include("discretion.urls")),
+    path("api/", include("discretion.api.urls")),
+    path("", include("cases.urls")),
+    path("api/", include("cases.api.urls")),
+    path("", include("inspections.urls")),
+    path("api/", include("inspections.api.urls")),
+]
+
+handler403 = "enforcement.views.error_403"
+handler404 = "enforcement.views.error_404"
+handler500 = "enforcement.views.error_500"

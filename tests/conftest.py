@@ -1,0 +1,192 @@
+"""The fixed cast: officer, second officer, supervisor and legal reviewer of town A; officer of town B (the
+outsider); a responder of a district department; a district administrator; the anonymous public."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from enforcement.domains import Domain
+from enforcement.models import AuditEvent, District, Role, Unit, User
+from tests.factories import make_certificate, make_district, make_unit, make_user
+
+
+@dataclass
+class Cast:
+    district: District
+    town_a: Unit
+    town_b: Unit
+    department: Unit
+    office: Unit
+    officer_a: User
+    officer_a2: User
+    supervisor_a: User
+    reviewer_a: User
+    officer_b: User
+    responder: User
+    admin: User
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's million rounds cost half a second per user; tests do not need them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages raised by services in test code are English; requests still get the language middleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    district = make_district(code="T500", name_zh="测试区")
+    town_a = make_unit(district, Unit.Kind.TOWN, code="T500-A", name_zh="甲街道")
+    town_b = make_unit(district, Unit.Kind.TOWN, code="T500-B", name_zh="乙镇")
+    department = make_unit(district, Unit.Kind.DEPARTMENT, code="T500-MKT", name_zh="测试区市场监督管理局", domain=Domain.MARKET)
+    office = make_unit(district, Unit.Kind.DISTRICT_OFFICE, code="T500-SFJ", name_zh="测试区司法局")
+    officer_a = make_user(town_a, [Role.OFFICER], username="officer_a", full_name="甲执法员")
+    officer_a2 = make_user(town_a, [Role.OFFICER], username="officer_a2", full_name="甲执法员二")
+    supervisor_a = make_user(town_a, [Role.SUPERVISOR, Role.OFFICER], username="supervisor_a", full_name="甲队长")
+    reviewer_a = make_user(town_a, [Role.LEGAL_REVIEWER], username="reviewer_a", full_name="甲法制审核员")
+    officer_b = make_user(town_b, [Role.OFFICER], username="officer_b", full_name="乙执法员")
+    responder = make_user(department, [Role.RESPONDER, Role.OFFICER], username="responder", full_name="市场监管联络员")
+    admin = make_user(office, [Role.DISTRICT_ADMIN], username="district_admin", full_name="区管理员")
+    for person in (officer_a, officer_a2, supervisor_a, reviewer_a, officer_b, responder):
+        make_certificate(person)
+    return Cast(district, town_a, town_b, department, office, officer_a, officer_a2, supervisor_a, reviewer_a, officer_b, responder, admin)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """A browser-like client logged in as the user (None: the anonymous public)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def audit_count() -> Callable[[], int]:
+    return lambda: AuditEvent.objects.count()
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None):
+    """A real Celery worker process on Redis, on a queue of its own, reading this test's database.
+
+    Tasks sent while the fixture is active go to that queue instead of running in-process.
+    """
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    from enforcement.celery import app
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    queue = f"zhifa-test-{uuid.uuid4().hex[:10]}"
+    name = f"{queue}@localhost"
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    env = {**os.environ, "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "0", "CELERY_TASK_DEFAULT_QUEUE": queue}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "enforcement", "worker", "--pool=solo", "-Q", queue, "-n", name,
+         "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    saved = (app.conf.task_always_eager, app.conf.task_routes)
+    app.conf.task_always_eager = False
+    app.conf.task_routes = {"*": {"queue": queue}}
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()  # the router caches its route table
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=1.0):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Celery worker did not start:\n" + open(log.name).read())
+        yield process
+    finally:
+        app.conf.task_always_eager, app.conf.task_routes = saved
+        app.amqp.flush_routes()
+        app.amqp.router = app.amqp.Router()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until predicate() is truthy (a worker's effect on the database); return its value."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout:.0f}s")
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used beside Playwright's loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A page in a phone-sized viewport; on failure a screenshot lands in test-artifacts/."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.base_url = live_server.url  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def browser_login(page, username: str, password: str = "test-pass-123!") -> None:
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{page.base_url}/")
+
+
+def save_screenshot(page, name: str) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    out = Path(settings.BASE_DIR) / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
