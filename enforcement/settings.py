@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "discretion",
     "cases",
     "inspections",
+    "whistles",
 ]
 
 MIDDLEWARE = [

@@ -22,12 +22,16 @@ urlpatterns = [
     # Feature apps own their pages and API paths.
     path("", include("authority.urls")),
     path("api/", include("authority.api.urls")),
+    path("", include("authority.matching.urls")),
+    path("api/", include("authority.matching.api.urls")),
     path("", include("discretion.urls")),
     path("api/", include("discretion.api.urls")),
     path("", include("cases.urls")),
     path("api/", include("cases.api.urls")),
     path("", include("inspections.urls")),
     path("api/", include("inspections.api.urls")),
+    path("", include("whistles.urls")),
+    path("api/", include("whistles.api.urls")),
 ]
 
 handler403 = "enforcement.views.error_403"

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from enforcement.demo import DEMO_PASSWORD, seed_core
 
-FEATURE_APPS = ["authority", "discretion", "cases", "inspections"]
+FEATURE_APPS = ["authority", "discretion", "cases", "inspections", "whistles"]
 
 
 class Command(BaseCommand):

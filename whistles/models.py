@@ -1,0 +1,1 @@
+"""Whistle requests: towns call, district departments respond (issue 7)."""
