@@ -58,6 +58,7 @@ def register() -> None:
     )
     register_nav(NavEntry("home", _("Home"), "home", order=0))
     register_nav(NavEntry("team", _("Team"), "team", order=90))
+    register_nav(NavEntry("officers", _("Officers"), "officers", order=91, roles=frozenset({Role.DISTRICT_ADMIN})))
     register_nav(
         NavEntry("audit", _("Audit trail"), "audit-list", order=95, roles=frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}))
     )

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .access import scope_for
-from .models import AuditEvent, Certificate, Unit, User
+from .models import AuditEvent, Certificate, Secondment, Unit, User
 
 
 def units_visible_to(user: User) -> QuerySet[Unit]:
@@ -31,9 +31,14 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
 def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[dict]:
     """Members of a unit with their current certificate, for the team page and the supervisor's home."""
     day = on or timezone.localdate()
+    seconded_ids: set[int] = set()
+    if unit.is_town:
+        active = Secondment.objects.filter(town=unit, start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+        seconded_ids = set(active.values_list("officer_id", flat=True))
     members = (
-        User.objects.filter(unit=unit)
+        User.objects.filter(Q(unit=unit) | Q(pk__in=seconded_ids))
         .order_by("username")
+        .select_related("unit")
         .prefetch_related("groups", Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))
     )
     rows = []
@@ -47,6 +52,7 @@ def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[dict]:
                 "certificate": current or latest,
                 "valid": current is not None,
                 "expires_soon": current is not None and (current.valid_to - day).days <= 30,
+                "seconded_from": member.unit if member.pk in seconded_ids and member.unit_id != unit.pk else None,
             }
         )
     return rows

@@ -2,21 +2,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from .access import scope_for
+from .access import access_or_404, scope_for
+from .forms import CertificateForm, SecondmentForm
 from .home import home_panels_for
-from .models import User
-from .rules import can_view_audit
+from .models import Certificate, Unit, User
+from .rules import can_view_audit, is_district_admin_of
 from .selectors import audit_events_for, team_roster
+from .services import certificate_issue, certificate_revoke, secondment_create
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,6 +54,58 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "enforcement/audit_list.html", {"page": page, "action": action})
+
+
+def _district_admin(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if user.unit is None or not is_district_admin_of(user, user.unit.district_id):
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def officers(request: HttpRequest) -> HttpResponse:
+    """District administrators: every officer of the district with certificate status; issue, revoke, second."""
+    admin = _district_admin(request)
+    district_id = admin.unit.district_id  # type: ignore[union-attr]
+    certificate_form = CertificateForm(district_id=district_id, prefix="cert")
+    secondment_form = SecondmentForm(district_id=district_id, prefix="sec")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "certificate":
+            certificate_form = CertificateForm(request.POST, district_id=district_id, prefix="cert")
+            if certificate_form.is_valid():
+                data = certificate_form.cleaned_data
+                certificate_issue(actor=admin, holder=data["holder"], number=data["number"], issuing_body=data["issuing_body"],
+                                  valid_from=data["valid_from"], valid_to=data["valid_to"], domains=data["domains"])
+                messages.success(request, _("Certificate %(number)s issued.") % {"number": data["number"]})
+                return redirect("officers")
+        elif action == "secondment":
+            secondment_form = SecondmentForm(request.POST, district_id=district_id, prefix="sec")
+            if secondment_form.is_valid():
+                data = secondment_form.cleaned_data
+                secondment_create(actor=admin, officer=data["officer"], town=data["town"], start=data["start"], end=data["end"],
+                                  kind=data["kind"], document=data["document"])
+                messages.success(request, _("Secondment recorded."))
+                return redirect("officers")
+        elif action == "revoke":
+            certificate = access_or_404(Certificate.objects.filter(holder__unit__district_id=district_id), pk=request.POST.get("certificate", ""))
+            certificate_revoke(actor=admin, certificate=certificate)
+            messages.success(request, _("Certificate %(number)s revoked.") % {"number": certificate.number})
+            return redirect("officers")
+        else:
+            messages.error(request, _("Unknown action."))
+    units = Unit.objects.filter(district_id=district_id).exclude(kind=Unit.Kind.DISTRICT_OFFICE).order_by("kind", "code")
+    unit_code = request.GET.get("unit", "")
+    shown = [u for u in units if not unit_code or u.code == unit_code]
+    context = {
+        "rosters": [(unit, team_roster(unit=unit)) for unit in shown],
+        "units": units,
+        "unit_code": unit_code,
+        "certificate_form": certificate_form,
+        "secondment_form": secondment_form,
+    }
+    return render(request, "enforcement/officers.html", context)
 
 
 class LoginView(auth_views.LoginView):

@@ -96,3 +96,14 @@ def test_officer_may_act_needs_a_valid_certificate(cast):
     assert officer_may_act(nobody, TODAY - dt.timedelta(days=2))
     cast.officer_a.is_active = False
     assert "disabled" in officer_may_act(cast.officer_a, TODAY).reason
+
+
+def test_team_roster_counts_seconded_officers_while_seconded(cast):
+    from enforcement.selectors import team_roster
+
+    secondment_create(actor=cast.admin, officer=cast.responder, town=cast.town_a, start=TODAY - dt.timedelta(days=1), end=TODAY + dt.timedelta(days=1))
+    rows = {row["user"]: row for row in team_roster(unit=cast.town_a)}
+    assert rows[cast.responder]["seconded_from"] == cast.department
+    assert rows[cast.officer_a]["seconded_from"] is None
+    assert cast.responder not in {row["user"] for row in team_roster(unit=cast.town_a, on=TODAY + dt.timedelta(days=5))}
+    assert cast.officer_b not in rows

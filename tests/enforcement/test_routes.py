@@ -14,6 +14,7 @@ PAGES = {
     "home": {None: 200, "officer_a": 200, "responder": 200, "admin": 200},
     "team": {None: 302, "officer_a": 200, "responder": 200, "admin": 200},
     "audit-list": {None: 302, "officer_a": 403, "officer_b": 403, "responder": 403, "supervisor_a": 200, "admin": 200},
+    "officers": {None: 302, "officer_a": 403, "supervisor_a": 403, "responder": 403, "admin": 200},
     "api-me": {None: 401, "officer_a": 200},
     "api-units": {None: 401, "officer_a": 200, "responder": 200},
     "api-audit": {None: 401, "officer_a": 403, "responder": 403, "supervisor_a": 200, "admin": 200},

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .domains import Domain
+from .models import Certificate, Secondment, Unit, User
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes to widgets and marks invalid fields; templates render with form_fields.html."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
+class CertificateForm(BootstrapFormMixin, forms.Form):
+    holder = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Holder"))
+    number = forms.CharField(max_length=40, label=_("Certificate number"))
+    issuing_body = forms.CharField(max_length=120, label=_("Issuing body"), initial="重庆市人民政府")
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}))
+    domains = forms.MultipleChoiceField(choices=Domain.choices, required=False, label=_("Domains"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = User.objects.filter(unit__district_id=district_id, is_active=True).order_by("unit__code", "username")  # type: ignore[attr-defined]
+
+    def clean_number(self) -> str:
+        number = "".join(self.cleaned_data["number"].split())
+        if Certificate.objects.filter(number=number).exists():
+            raise forms.ValidationError(_("Certificate number %(number)s is already registered."), params={"number": number})
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
+            self.add_error("valid_to", _("The end of validity cannot be before its start."))
+        return data
+
+
+class SecondmentForm(BootstrapFormMixin, forms.Form):
+    officer = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Officer"))
+    town = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Town"))
+    kind = forms.ChoiceField(choices=Secondment.Kind.choices, label=_("Kind"))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    document = forms.CharField(max_length=120, required=False, label=_("Document"))
+
+    def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            unit__district_id=district_id, unit__kind=Unit.Kind.DEPARTMENT, is_active=True
+        ).order_by("unit__code", "username")
+        self.fields["town"].queryset = Unit.objects.filter(district_id=district_id, kind=Unit.Kind.TOWN)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end cannot be before the start."))
+        return data
