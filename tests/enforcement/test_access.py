@@ -10,7 +10,7 @@ from enforcement.access import access_or_404, scope_for, share_with_unit, shared
 from enforcement.models import FenceWarning, Unit
 from enforcement.officers import officer_may_act, officer_towns, team_members
 from enforcement.services import secondment_create
-from tests.factories import make_certificate, make_user
+from tests.factories import make_certificate, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -75,10 +75,7 @@ def test_department_sees_what_was_shared_with_it(cast):
     assert list(shared_with(cast.responder, FenceWarning).values_list("pk", flat=True)) == [warning.pk]
     assert list(TownOwnedQuerySet(FenceWarning).for_user(cast.responder)) == [warning]
     # Another department's member does not inherit the grant.
-    other_department = Unit.objects.create(
-        district=cast.district, kind=Unit.Kind.DEPARTMENT, code="T500-ENV", name_zh="环境局", domain="environment",
-        group=__import__("django.contrib.auth.models", fromlist=["Group"]).Group.objects.create(name="unit:T500-ENV"),
-    )
+    other_department = make_unit(cast.district, Unit.Kind.DEPARTMENT, domain="environment")
     stranger = make_user(other_department, ["responder"])
     assert list(TownOwnedQuerySet(FenceWarning).for_user(stranger)) == []
 
