@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuthorityConfig(AppConfig):
     name = "authority"
+    verbose_name = _("Authority lists")
+
+    def ready(self) -> None:
+        from .panels import register
+
+        register()

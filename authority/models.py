@@ -23,6 +23,14 @@ class GrantKind(models.TextChoices):
     DELEGATED = "delegated", _("Delegated (委托)")
 
 
+class CatalogHolder(models.TextChoices):
+    """Who holds an item according to the catalog: every town of the district (or the towns named at import), or the
+    district department for its domain."""
+
+    TOWN = "town", _("Towns")
+    DISTRICT = "district", _("District department")
+
+
 class PenaltyKind(models.TextChoices):
     WARNING = "warning", _("Warning (警告)")
     CRITICISM = "criticism", _("Circulated criticism (通报批评)")
@@ -60,6 +68,17 @@ class EnforcementItem(models.Model):
         limit_choices_to={"kind": Unit.Kind.DEPARTMENT},
         verbose_name=_("holder by default (district department)"),
     )
+    kind = models.CharField(
+        _("list kind"),
+        max_length=16,
+        choices=GrantKind.choices,
+        default=GrantKind.EMPOWERED,
+        help_text=_("the kind with which towns hold the item (the import's kind column)"),
+    )
+    held_by = models.CharField(
+        _("catalog holder"), max_length=16, choices=CatalogHolder.choices, default=CatalogHolder.TOWN
+    )
+    delegation_scope = models.TextField(_("delegation scope"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     is_active = models.BooleanField(_("in the catalog"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -95,6 +114,7 @@ class EnforcementItemVersion(models.Model):
     content = models.JSONField(_("content"))
     content_hash = models.CharField(max_length=64)
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("import file or editor"))
+    valid_from = models.DateField(_("in force from"), default=timezone.localdate)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -127,11 +147,13 @@ class Adjustment(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
 
     class Meta:
         verbose_name = _("adjustment (调整)")
         verbose_name_plural = _("adjustments")
         ordering = ["-effective_from", "-pk"]
+        indexes = [models.Index(fields=["district", "status"])]
 
     def __str__(self) -> str:
         return f"{self.document_number} {self.title}"

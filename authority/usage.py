@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -42,3 +43,226 @@ def register_usage_source(source: UsageSource) -> None:
 
 def usage_sources() -> list[UsageSource]:
     return sorted(_SOURCES.values(), key=lambda s: s.key)
+
+
+def unregister_usage_source(key: str) -> None:
+    """Remove a source (tests register their own and clean up)."""
+    _SOURCES.pop(key, None)
+
+
+# --- the evaluation -------------------------------------------------------------------------------------------------
+
+
+class UsageStatus:
+    ACTIVE = "active"  # used within the window
+    NEW = "new"  # held for less than the window and not used yet: too early to judge
+    NEVER = "never"  # zombie: never used since the town got it
+    IDLE = "idle"  # zombie: used once, but not within the window
+    UNKNOWN = "unknown"  # no source of uses is registered: nothing can be said
+
+    ZOMBIES = frozenset({NEVER, IDLE})
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier (clamped to the month's end), e.g. 2026-03-31 minus 1 -> 2026-02-28."""
+    import calendar
+
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class UsageRow:
+    item: Any
+    town: Any
+    grant: Any
+    held_since: dt.date
+    uses: dict[str, int]  # source key -> uses within the window
+    total: int
+    last_used: dt.date | None
+    status: str
+
+    @property
+    def is_zombie(self) -> bool:
+        return self.status in UsageStatus.ZOMBIES
+
+
+@dataclass
+class DemandRow:
+    """A town asked a department for an item (a whistle): a signal the town may need that power."""
+
+    item: Any
+    town: Any
+    count: int
+    last: dt.date | None
+    town_holds: bool
+    department: Any
+
+
+@dataclass
+class UsageReport:
+    district: District
+    start: dt.date
+    end: dt.date
+    months: int
+    use_sources: list[UsageSource]
+    demand_sources: list[UsageSource]
+    rows: list[UsageRow] = field(default_factory=list)
+    demand: list[DemandRow] = field(default_factory=list)
+
+    @property
+    def has_use_sources(self) -> bool:
+        return bool(self.use_sources)
+
+    @property
+    def zombies(self) -> list[UsageRow]:
+        return [r for r in self.rows if r.is_zombie]
+
+    def most_used(self, n: int = 10) -> list[UsageRow]:
+        return sorted((r for r in self.rows if r.total), key=lambda r: (-r.total, r.item.code, r.town.code))[:n]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys([UsageStatus.ACTIVE, UsageStatus.NEW, UsageStatus.NEVER, UsageStatus.IDLE, UsageStatus.UNKNOWN], 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    def by_town(self) -> list[dict[str, Any]]:
+        towns: dict[int, dict[str, Any]] = {}
+        for row in self.rows:
+            entry = towns.setdefault(row.town.pk, {"town": row.town, "held": 0, "used": 0, "zombies": 0, "uses": 0})
+            entry["held"] += 1
+            entry["used"] += 1 if row.total else 0
+            entry["zombies"] += 1 if row.is_zombie else 0
+            entry["uses"] += row.total
+        result = sorted(towns.values(), key=lambda e: e["town"].code)
+        for entry in result:
+            entry["use_rate"] = round(100 * entry["used"] / entry["held"]) if entry["held"] else 0
+        return result
+
+    def by_item(self, n: int = 15) -> list[dict[str, Any]]:
+        items: dict[int, dict[str, Any]] = {}
+        for row in self.rows:
+            entry = items.setdefault(row.item.pk, {"item": row.item, "uses": 0, "towns": 0, "towns_using": 0})
+            entry["uses"] += row.total
+            entry["towns"] += 1
+            entry["towns_using"] += 1 if row.total else 0
+        return sorted(items.values(), key=lambda e: (-e["uses"], e["item"].code))[:n]
+
+    def chart(self) -> dict[str, Any]:
+        """Data for Chart.js: uses per item (top 15) and item status per town."""
+        top = [e for e in self.by_item(15) if e["uses"]]
+        towns = self.by_town()
+        return {
+            "items": {"labels": [e["item"].code for e in top], "titles": [e["item"].name for e in top], "uses": [e["uses"] for e in top]},
+            "towns": {
+                "labels": [e["town"].name for e in towns],
+                "used": [e["used"] for e in towns],
+                "zombies": [e["zombies"] for e in towns],
+                "other": [e["held"] - e["used"] - e["zombies"] for e in towns],
+            },
+        }
+
+
+def _merge(results: list[dict[tuple[int, int], UsageCount]]) -> dict[tuple[int, int], UsageCount]:
+    merged: dict[tuple[int, int], UsageCount] = {}
+    for result in results:
+        for key, usage in result.items():
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = usage
+            else:
+                last = max((d for d in (seen.last_used, usage.last_used) if d is not None), default=None)
+                merged[key] = UsageCount(seen.count + usage.count, last)
+    return merged
+
+
+def usage_report(
+    *,
+    district: District,
+    end: dt.date,
+    months: int = 12,
+    town_ids: set[int] | None = None,
+    kind: str = "",
+    domain: str = "",
+) -> UsageReport:
+    """Per item and town held on `end`: uses within the last `months` months from each registered source, the last
+    use, and a status (active, new, zombie never used / idle). Demand sources (whistles) list what towns asked
+    departments for. `town_ids` None means every town of the district."""
+    from .models import AuthorityGrant
+    from .selectors import grants_active_on, responsible_department
+
+    start = months_before(end, months) + dt.timedelta(days=1)
+    sources = usage_sources()
+    report = UsageReport(
+        district=district,
+        start=start,
+        end=end,
+        months=months,
+        use_sources=[s for s in sources if s.counts_as_use],
+        demand_sources=[s for s in sources if not s.counts_as_use],
+    )
+    grants = AuthorityGrant.objects.filter(item__district=district).select_related("item", "town", "delegating_department")
+    if town_ids is not None:
+        grants = grants.filter(town_id__in=town_ids)
+    all_grants = list(grants.order_by("valid_from"))
+    current = [g for g in grants.filter(grants_active_on(end)) if (not kind or g.kind == kind) and (not domain or g.item.domain == domain)]
+
+    # Held since: follow back grants of the same pair that join without a gap (a kind change, a renewed delegation).
+    by_pair: dict[tuple[int, int], list[Any]] = {}
+    for grant in all_grants:
+        by_pair.setdefault((grant.item_id, grant.town_id), []).append(grant)
+
+    def held_since(grant: Any) -> dt.date:
+        since = grant.valid_from
+        for earlier in reversed(by_pair[(grant.item_id, grant.town_id)]):
+            if earlier.valid_to is not None and earlier.valid_to + dt.timedelta(days=1) == since:
+                since = earlier.valid_from
+        return since
+
+    since_by_pair = {(g.item_id, g.town_id): held_since(g) for g in current}
+    earliest = min(since_by_pair.values(), default=start)
+    window = {s.key: s.fn(district, start, end) for s in report.use_sources}
+    ever = _merge([s.fn(district, min(earliest, start), end) for s in report.use_sources])
+    for grant in sorted(current, key=lambda g: (g.item.domain, g.item.code, g.town.code)):
+        key = (grant.item_id, grant.town_id)
+        uses = {s.key: window[s.key].get(key, UsageCount(0, None)).count for s in report.use_sources}
+        total = sum(uses.values())
+        last = ever.get(key, UsageCount(0, None)).last_used
+        since = since_by_pair[key]
+        if not report.use_sources:
+            status = UsageStatus.UNKNOWN
+        elif total:
+            status = UsageStatus.ACTIVE
+        elif since > start:
+            status = UsageStatus.NEW
+        elif last is None or last < since:
+            status = UsageStatus.NEVER
+        else:
+            status = UsageStatus.IDLE
+        report.rows.append(UsageRow(grant.item, grant.town, grant, since, uses, total, last, status))
+
+    if report.demand_sources:
+        from enforcement.models import Unit
+
+        from .models import EnforcementItem
+
+        demand = _merge([s.fn(district, start, end) for s in report.demand_sources])
+        if town_ids is not None:
+            demand = {k: v for k, v in demand.items() if k[1] in town_ids}
+        items = EnforcementItem.objects.in_bulk({k[0] for k in demand})
+        towns = Unit.objects.in_bulk({k[1] for k in demand})
+        held_pairs = set(
+            AuthorityGrant.objects.filter(grants_active_on(end), item_id__in=items, town_id__in=towns).values_list("item_id", "town_id")
+        )
+        for (item_id, town_id), usage in sorted(demand.items(), key=lambda kv: -kv[1].count):
+            item, town = items.get(item_id), towns.get(town_id)
+            if item is None or town is None or item.district_id != district.pk:
+                continue
+            if (kind and item.kind != kind) or (domain and item.domain != domain):
+                continue
+            report.demand.append(
+                DemandRow(item, town, usage.count, usage.last_used, (item_id, town_id) in held_pairs, responsible_department(item))
+            )
+    return report

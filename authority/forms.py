@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.domains import Domain
+from enforcement.models import District, Unit
+
+from .models import Adjustment, AdjustmentLine, CatalogHolder, EnforcementItem, GrantKind
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+SELECT = {"class": "form-select form-select-sm"}
+TEXT = {"class": "form-control form-control-sm"}
+
+
+def _blank(choices: list[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class CatalogSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={**TEXT, "type": "search", "placeholder": _("name, code, conduct or law (中文 / English)")}))
+    domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(Domain.choices, _("All domains")), widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(GrantKind.choices, _("All kinds")), widget=forms.Select(attrs=SELECT))
+    holder = forms.ChoiceField(label=_("Holder"), required=False, choices=_blank(CatalogHolder.choices, _("Towns and departments")), widget=forms.Select(attrs=SELECT))
+    on = forms.DateField(label=_("As of"), required=False, widget=DATE)
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(label=_("As of"), required=False, widget=DATE)
+
+
+class WhoEnforcesForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT))
+    town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.none(), widget=forms.Select(attrs=SELECT))
+    on = forms.DateField(label=_("Date of the act"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code")
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        self.fields["town"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Catalog file (CSV or XLSX)"),
+        help_text=_("Columns: code,name_zh,name_en,kind,domain,legal_basis,description_zh,fine_min,fine_max,holder"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm", "accept": ".csv,.xlsx"}),
+    )
+    effective = forms.DateField(label=_("Effective from"), required=False, widget=DATE, help_text=_("empty: today"))
+    document = forms.CharField(label=_("Document number"), required=False, max_length=120, widget=forms.TextInput(attrs=TEXT))
+    towns = forms.ModelMultipleChoiceField(
+        label=_("Towns receiving holder=town items"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("none ticked: every town of the district"),
+    )
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["towns"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class AdjustmentForm(forms.ModelForm):
+    class Meta:
+        model = Adjustment
+        fields = ["title", "document_number", "document_date", "effective_from", "note"]
+        widgets = {
+            "title": forms.TextInput(attrs=TEXT),
+            "document_number": forms.TextInput(attrs={**TEXT, "placeholder": "渝中府发〔2026〕1号"}),
+            "document_date": DATE,
+            "effective_from": DATE,
+            "note": forms.Textarea(attrs={**TEXT, "rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document_date"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("document_date") and data.get("effective_from") and data["effective_from"] < data["document_date"]:
+            self.add_error("effective_from", _("The effective date cannot be before the document date."))
+        return data
+
+
+class AdjustmentLineForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=AdjustmentLine.Action.choices, widget=forms.Select(attrs=SELECT))
+    item = forms.ModelChoiceField(label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT))
+    towns = forms.ModelMultipleChoiceField(label=_("Towns"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple)
+    kind = forms.ChoiceField(label=_("Kind of grant"), required=False, choices=_blank(GrantKind.choices, _("(recovery: none)")), widget=forms.Select(attrs=SELECT))
+    delegating_department = forms.ModelChoiceField(
+        label=_("Delegating department"), required=False, queryset=Unit.objects.none(), widget=forms.Select(attrs=SELECT),
+        help_text=_("delegation only: the town acts in this department's name"),
+    )
+    scope = forms.CharField(label=_("Delegation scope"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+    valid_to = forms.DateField(label=_("Delegation ends"), required=False, widget=DATE, help_text=_("end of a delegation term; empty: open-ended"))
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code")
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        self.fields["towns"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
+        self.fields["delegating_department"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("code")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") == AdjustmentLine.Action.GRANT:
+            if not data.get("kind"):
+                self.add_error("kind", _("Choose the kind of grant."))
+            elif data["kind"] == GrantKind.DELEGATED:
+                if not data.get("delegating_department"):
+                    self.add_error("delegating_department", _("A delegation needs the delegating department."))
+                if not (data.get("scope") or "").strip():
+                    self.add_error("scope", _("A delegation needs its scope."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+
+
+class UsageFilterForm(forms.Form):
+    on = forms.DateField(label=_("As of"), required=False, widget=DATE)
+    months = forms.IntegerField(label=_("Window (months)"), required=False, min_value=1, max_value=60, initial=12, widget=forms.NumberInput(attrs=TEXT))
+    town = forms.ModelChoiceField(label=_("Town"), required=False, queryset=Unit.objects.none(), to_field_name="code", empty_label=_("All my towns"), widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(GrantKind.choices, _("All kinds")), widget=forms.Select(attrs=SELECT))
+    domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(Domain.choices, _("All domains")), widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, *args: Any, towns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns

@@ -1,0 +1,53 @@
+"""The authority app's home panels and top-bar links, registered from AuthorityConfig.ready()."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
+from enforcement.models import Role, User
+
+
+def town_list(request: HttpRequest, user: User) -> dict[str, Any]:
+    from .models import GrantKind
+    from .selectors import town_history, town_items_on
+
+    town = user.unit if user.unit is not None and user.unit.is_town else None
+    if town is None:
+        return {"town": None}
+    today = timezone.localdate()
+    grants = list(town_items_on(town, today).values_list("kind", flat=True))
+    since = today - dt.timedelta(days=90)
+    recent = [c for c in town_history(town, until=today, limit=50) if c.on >= since][:8]
+    return {"town": town, "kinds": [(k.label, grants.count(k.value)) for k in GrantKind], "recent": recent}
+
+
+def district_authority(request: HttpRequest, user: User) -> dict[str, Any]:
+    from .models import Adjustment, AuthorityGrant, EnforcementItem
+    from .selectors import grants_active_on
+
+    district_id = user.unit.district_id if user.unit else None
+    today = timezone.localdate()
+    return {
+        "items": EnforcementItem.objects.filter(district_id=district_id, is_active=True).count(),
+        "grants": AuthorityGrant.objects.filter(grants_active_on(today), item__district_id=district_id).count(),
+        "drafts": list(Adjustment.objects.filter(district_id=district_id, status=Adjustment.Status.DRAFT).order_by("effective_from")[:5]),
+    }
+
+
+def register() -> None:
+    town_roles = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
+    register_home_panel(HomePanel("authority_town", "authority/panels/town_list.html", 30, town_roles, town_list))
+    register_home_panel(
+        HomePanel("authority_district", "authority/panels/district_authority.html", 15, frozenset({Role.DISTRICT_ADMIN}), district_authority)
+    )
+    register_nav(NavEntry("authority", _("Authority lists"), "authority-index", order=20, public=True))
+    register_nav(NavEntry("authority_adjustments", _("Adjustments"), "authority-adjustments", order=21, roles=frozenset({Role.DISTRICT_ADMIN})))
+    register_nav(
+        NavEntry("authority_usage", _("Usage evaluation"), "authority-usage", order=22, roles=frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR}))
+    )

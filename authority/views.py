@@ -1,0 +1,447 @@
+"""Pages of the authority list. Thin: read through selectors, write through services.
+
+Public (no login, 公示): the catalog, an item, a town's list as of a date with its history, who enforces, exports.
+District administrators: import, adjustments. Town teams and administrators: the usage evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcement.access import access_or_404
+from enforcement.domains import Domain
+from enforcement.models import District, Unit, User
+
+from .exporting import export_columns, export_rows, to_csv, to_xlsx
+from .forms import (
+    AdjustmentForm,
+    AdjustmentLineForm,
+    AsOfForm,
+    CatalogSearchForm,
+    DecisionForm,
+    ImportForm,
+    UsageFilterForm,
+    WhoEnforcesForm,
+)
+from .importing import CatalogFileError, read_catalog
+from .models import (
+    Adjustment,
+    AdjustmentLine,
+    AuthorityGrant,
+    CatalogHolder,
+    EnforcementItem,
+    GrantKind,
+    PenaltyKind,
+)
+from .rules import (
+    can_approve_adjustment,
+    can_draft_adjustment,
+    can_import_authority,
+    can_manage_authority,
+    can_view_usage,
+    usage_town_ids,
+)
+from .selectors import (
+    adjustment_lines,
+    adjustments_visible_to,
+    catalog_items,
+    district_for,
+    district_towns,
+    grants_active_on,
+    holdings_on,
+    item_grant_history,
+    item_version_on,
+    responsible_department,
+    town_history,
+    town_items_on,
+    who_enforces,
+)
+from .services import (
+    adjustment_approve,
+    adjustment_create,
+    adjustment_line_add,
+    adjustment_line_remove,
+    adjustment_problems,
+    adjustment_reject,
+    catalog_import,
+)
+from .usage import UsageStatus, usage_report
+
+KIND_ORDER = [GrantKind.STATUTORY, GrantKind.EMPOWERED, GrantKind.DELEGATED]
+
+
+def _user(request: HttpRequest) -> User | None:
+    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+
+
+def _district(request: HttpRequest) -> District:
+    district = district_for(_user(request), request.GET.get("district", ""))
+    if district is None:
+        raise Http404
+    return district
+
+
+def _on(form: AsOfForm | CatalogSearchForm | UsageFilterForm) -> dt.date:
+    return (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
+
+
+def _districts() -> list[District]:
+    return list(District.objects.order_by("code"))
+
+
+# --- public -------------------------------------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """权责清单: a district's towns with their lists, the catalog at a glance, recent decisions."""
+    district = _district(request)
+    today = timezone.localdate()
+    towns = list(district_towns(district))
+    counts = {
+        row["town_id"]: row
+        for row in AuthorityGrant.objects.filter(grants_active_on(today), town__in=towns)
+        .order_by()
+        .values("town_id")
+        .annotate(total=Count("id"))
+    }
+    per_kind = {
+        (row["town_id"], row["kind"]): row["n"]
+        for row in AuthorityGrant.objects.filter(grants_active_on(today), town__in=towns).order_by().values("town_id", "kind").annotate(n=Count("id"))
+    }
+    town_rows = [
+        {"town": t, "total": counts.get(t.pk, {}).get("total", 0), "kinds": [(k, per_kind.get((t.pk, k.value), 0)) for k in KIND_ORDER]}
+        for t in towns
+    ]
+    items = catalog_items(district=district)
+    domains = {row["domain"]: row["n"] for row in items.order_by().values("domain").annotate(n=Count("id"))}
+    context = {
+        "district": district,
+        "districts": _districts(),
+        "today": today,
+        "town_rows": town_rows,
+        "item_count": items.count(),
+        "district_held": items.filter(held_by=CatalogHolder.DISTRICT).count(),
+        "domain_rows": [(d, domains.get(d.value, 0)) for d in Domain if domains.get(d.value)],
+        "adjustments": adjustments_visible_to(_user(request), district)[:5],
+        "may_manage": can_manage_authority(request.user, district),
+    }
+    return render(request, "authority/authority_index.html", context)
+
+
+def item_list(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    form = CatalogSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    on = data.get("on")
+    items = catalog_items(
+        district=district, q=data.get("q", ""), domain=data.get("domain", ""), kind=data.get("kind", ""),
+        held_by=data.get("holder", ""), on=on,
+    )
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    holdings = holdings_on(district, on or timezone.localdate())
+    town_total = district_towns(district).count()
+    rows = [{"item": i, "held": len(holdings.get(i.pk, []))} for i in page.object_list]
+    context = {
+        "district": district, "districts": _districts(), "form": form, "page": page, "rows": rows,
+        "town_total": town_total, "total": items.count(), "query": request.GET.urlencode(),
+    }
+    return render(request, "authority/item_list.html", context)
+
+
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access_or_404(EnforcementItem.objects.select_related("district", "default_holder"), pk=pk)
+    form = AsOfForm(request.GET or None)
+    on = _on(form)
+    version = item_version_on(item, on)
+    towns = district_towns(item.district)
+    holders = [who_enforces(item, town, on) for town in towns]
+    versions = list(item.versions.order_by("-version"))
+    changes = []
+    for newer, older in zip(versions, versions[1:], strict=False):
+        keys = [k for k in newer.content if newer.content.get(k) != older.content.get(k)]
+        changes.append({"version": newer, "keys": keys, "before": {k: older.content.get(k) for k in keys}})
+    content = version.content if version else None
+    context = {
+        "item": item,
+        "form": form,
+        "on": on,
+        "version": version,
+        "content": content,
+        "fine_low": Decimal(content["fine_min"]) if content and content.get("fine_min") else None,
+        "fine_high": Decimal(content["fine_max"]) if content and content.get("fine_max") else None,
+        "penalty_labels": [PenaltyKind(k).label for k in (content or {}).get("penalty_kinds", []) if k in PenaltyKind.values],
+        "holders": holders,
+        "department": responsible_department(item),
+        "versions": versions,
+        "changes": changes,
+        "grants": item_grant_history(item),
+    }
+    return render(request, "authority/item_detail.html", context)
+
+
+def town_public(request: HttpRequest, code: str) -> HttpResponse:
+    """公示: a town's list as of today or a chosen date, by kind and domain, with the legal basis and history."""
+    town = access_or_404(Unit.objects.select_related("district").filter(kind=Unit.Kind.TOWN), code=code)
+    form = AsOfForm(request.GET or None)
+    on = _on(form)
+    grants = list(town_items_on(town, on))
+    groups: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for kind in KIND_ORDER:
+        in_kind = [g for g in grants if g.kind == kind]
+        if not in_kind:
+            continue
+        domains: OrderedDict[str, list[AuthorityGrant]] = OrderedDict()
+        for domain in Domain:
+            of_domain = [g for g in in_kind if g.item.domain == domain]
+            if of_domain:
+                domains[domain.label] = of_domain
+        groups[kind] = {"label": GrantKind(kind).label, "count": len(in_kind), "domains": domains}
+    catalog_total = catalog_items(district=town.district, on=on).count()
+    context = {
+        "town": town,
+        "district": town.district,
+        "form": form,
+        "on": on,
+        "today": timezone.localdate(),
+        "groups": groups,
+        "total": len(grants),
+        "not_held": max(catalog_total - len(grants), 0),
+        "history": town_history(town, limit=300),
+        "towns": district_towns(town.district),
+    }
+    return render(request, "authority/town_public.html", context)
+
+
+def who(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    form = WhoEnforcesForm(request.GET or None, district=district)
+    holder = None
+    if form.is_valid():
+        holder = who_enforces(form.cleaned_data["item"], form.cleaned_data["town"], form.cleaned_data["on"] or timezone.localdate())
+    return render(request, "authority/who_enforces.html", {"district": district, "form": form, "holder": holder})
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    """The list as of a date, CSV or XLSX (public: it is the published list)."""
+    district = _district(request)
+    form = AsOfForm(request.GET or None)
+    on = _on(form)
+    town = None
+    if request.GET.get("town"):
+        town = access_or_404(Unit.objects.filter(district=district, kind=Unit.Kind.TOWN), code=request.GET["town"])
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    columns = export_columns(town)
+    rows = export_rows(district=district, on=on, town=town)
+    name = f"authority-{(town or district).code}-{on.isoformat()}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(to_csv(rows, columns), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(rows, columns), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- district administrators -----------------------------------------------------------------------------------
+
+
+def _admin_district(request: HttpRequest) -> tuple[User, District]:
+    user: User = request.user  # type: ignore[assignment]
+    if user.unit is None or not can_manage_authority(user, user.unit.district_id):
+        raise PermissionDenied
+    return user, user.unit.district
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.unit is None or not can_import_authority(user, user.unit.district_id):
+        raise PermissionDenied
+    district = user.unit.district
+    form = ImportForm(district=district)
+    errors = None
+    report = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, district=district)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = read_catalog(upload, upload.name)
+                report = catalog_import(
+                    actor=user,
+                    district_code=district.code,
+                    rows=rows,
+                    town_codes=[t.code for t in form.cleaned_data["towns"]],
+                    effective=form.cleaned_data["effective"],
+                    document=form.cleaned_data["document"],
+                    source=upload.name,
+                )
+            except CatalogFileError as exc:
+                errors = exc.errors
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    status = 400 if errors else 200
+    context = {"form": form, "district": district, "errors": errors, "report": report}
+    return render(request, "authority/import_form.html", context, status=status)
+
+
+@login_required
+def adjustment_list(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    adjustments = adjustments_visible_to(_user(request), district).annotate(line_count=Count("lines"))
+    may_manage = can_manage_authority(request.user, district)
+    page = Paginator(adjustments, 30).get_page(request.GET.get("page"))
+    return render(request, "authority/adjustment_list.html", {"district": district, "page": page, "may_manage": may_manage})
+
+
+@login_required
+def adjustment_new(request: HttpRequest) -> HttpResponse:
+    user, district = _admin_district(request)
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = adjustment_create(actor=user, district=district, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Draft created. Add the items it grants or recovers, then approve it."))
+            return redirect("authority-adjustment", pk=adjustment.pk)
+    return render(request, "authority/adjustment_form.html", {"form": form, "district": district}, status=400 if form.errors else 200)
+
+
+@login_required
+def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    district = district_for(user)
+    if district is None:
+        raise Http404
+    adjustment = access_or_404(adjustments_visible_to(user, district), pk=pk)
+    line_form = AdjustmentLineForm(district=district, prefix="line")
+    decision_form = DecisionForm(prefix="decision")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("do", "")
+        try:
+            if action == "add_line":
+                line_form = AdjustmentLineForm(request.POST, district=district, prefix="line")
+                if line_form.is_valid():
+                    data = line_form.cleaned_data
+                    lines = adjustment_line_add(
+                        actor=user, adjustment=adjustment, action=data["action"], item=data["item"], towns=list(data["towns"]),
+                        kind=data["kind"], delegating_department=data["delegating_department"], scope=data["scope"], valid_to=data["valid_to"],
+                    )
+                    messages.success(request, _("%(n)s line(s) added.") % {"n": len(lines)})
+                    return redirect("authority-adjustment", pk=adjustment.pk)
+                status = 400
+            elif action == "remove_line":
+                line = access_or_404(AdjustmentLine.objects.filter(adjustment=adjustment), pk=request.POST.get("line", ""))
+                adjustment_line_remove(actor=user, line=line)
+                messages.success(request, _("Line removed."))
+                return redirect("authority-adjustment", pk=adjustment.pk)
+            elif action in ("approve", "reject"):
+                decision_form = DecisionForm(request.POST, prefix="decision")
+                decision_form.is_valid()
+                note = decision_form.cleaned_data.get("note", "")
+                if action == "approve":
+                    adjustment_approve(actor=user, adjustment=adjustment, note=note)
+                    messages.success(request, _("Approved. The changes apply from %(date)s.") % {"date": adjustment.effective_from})
+                else:
+                    adjustment_reject(actor=user, adjustment=adjustment, note=note)
+                    messages.info(request, _("Rejected."))
+                return redirect("authority-adjustment", pk=adjustment.pk)
+            else:
+                messages.error(request, _("Unknown action."))
+                status = 400
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            status = 400
+        adjustment.refresh_from_db()
+    context = {
+        "adjustment": adjustment,
+        "lines": adjustment_lines(adjustment),
+        "problems": adjustment_problems(adjustment) if adjustment.status == Adjustment.Status.DRAFT else {},
+        "may_edit": can_draft_adjustment(user, adjustment),
+        "may_approve": can_approve_adjustment(user, adjustment),
+        "line_form": line_form,
+        "decision_form": decision_form,
+        "grants_made": adjustment.grants_made.select_related("item", "town").order_by("town__code", "item__code"),
+        "grants_ended": adjustment.grants_ended.select_related("item", "town").order_by("town__code", "item__code"),
+    }
+    return render(request, "authority/adjustment_detail.html", context, status=status)
+
+
+# --- usage evaluation ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def usage(request: HttpRequest) -> HttpResponse:
+    """赋权事项使用效果评估: uses per item and town, zombie items, most used, what towns asked for."""
+    user: User = request.user  # type: ignore[assignment]
+    district = district_for(user)
+    if district is None or not can_view_usage(user, district):
+        raise PermissionDenied
+    allowed = usage_town_ids(user, district)
+    towns = district_towns(district)
+    if allowed is not None:
+        towns = towns.filter(pk__in=allowed)
+    form = UsageFilterForm(request.GET or None, towns=towns)
+    data = form.cleaned_data if form.is_valid() else {}
+    on = data.get("on") or timezone.localdate()
+    months = data.get("months") or 12
+    town_ids = allowed
+    if data.get("town"):
+        town_ids = {data["town"].pk}
+    report = usage_report(district=district, end=on, months=months, town_ids=town_ids, kind=data.get("kind", ""), domain=data.get("domain", ""))
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        columns = ["code", "name_zh", "domain", "town", "kind", "held_since", *[s.key for s in report.use_sources], "total", "last_used", "status"]
+        rows = [
+            {
+                "code": r.item.code, "name_zh": r.item.name_zh, "domain": r.item.domain, "town": r.town.code, "kind": r.grant.kind,
+                "held_since": r.held_since.isoformat(), **r.uses, "total": r.total,
+                "last_used": r.last_used.isoformat() if r.last_used else "", "status": r.status,
+            }
+            for r in report.rows
+        ]
+        name = f"usage-{district.code}-{on.isoformat()}.{fmt}"
+        if fmt == "csv":
+            response = HttpResponse(to_csv(rows, columns), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(to_xlsx(rows, columns, title="usage"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    status_filter = request.GET.get("status", "")
+    rows = [r for r in report.rows if not status_filter or r.status == status_filter or (status_filter == "zombie" and r.is_zombie)]
+    context = {
+        "district": district,
+        "form": form,
+        "report": report,
+        "rows": rows,
+        "status_filter": status_filter,
+        "statuses": report.status_counts(),
+        "by_town": report.by_town(),
+        "most_used": report.most_used(10),
+        "chart": report.chart(),
+        "UsageStatus": UsageStatus,
+        "query": request.GET.urlencode(),
+        "export_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("format", "status")),
+    }
+    return render(request, "authority/usage_report.html", context)
+
