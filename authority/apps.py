@@ -7,6 +7,8 @@ class AuthorityConfig(AppConfig):
     verbose_name = _("Authority lists")
 
     def ready(self) -> None:
+        from .matching.nav import register as register_matching
         from .panels import register
 
         register()
+        register_matching()

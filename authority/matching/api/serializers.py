@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from enforcement.models import Unit, User
+
+from ..engine import DEFAULT_LIMIT
+from ..rules import can_match_for_town
+
+MAX_TEXT = 4000
+
+
+def resolve_town(value: str | int, user: User) -> Unit:
+    """A town by code (or id) in the user's district; a ValidationError with a message otherwise."""
+    raw = str(value).strip()
+    if not raw:
+        raise serializers.ValidationError(_("Give the town (its code)."))
+    town = Unit.objects.filter(code=raw).select_related("district").first()
+    if town is None and raw.isdigit():
+        town = Unit.objects.filter(pk=int(raw)).select_related("district").first()
+    if town is None:
+        raise serializers.ValidationError(_("There is no town with code “%(code)s”.") % {"code": raw})
+    if town.kind != Unit.Kind.TOWN:
+        raise serializers.ValidationError(_("“%(code)s” is not a town or subdistrict.") % {"code": raw})
+    if not can_match_for_town(user, town):
+        raise serializers.ValidationError(_("“%(code)s” is not a town of your district.") % {"code": raw})
+    return town
+
+
+class MatchInputSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=True, help_text="Free-text description")
+    town = serializers.CharField(help_text="Town code, e.g. 500103-001 (or its id)")
+    date = serializers.DateField(required=False, help_text="Date of the conduct (YYYY-MM-DD); default today",
+                                 error_messages={"invalid": "Enter a valid date as YYYY-MM-DD."})
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=DEFAULT_LIMIT)
+
+    def validate_town(self, value: str) -> Unit:
+        return resolve_town(value, self.context["request"].user)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs.setdefault("date", timezone.localdate())
+        return attrs
+
+
+class MatchUnitRefSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MatchHolderSerializer(serializers.Serializer[Any]):
+    town_holds = serializers.BooleanField(help_text="the town holds the item on that date")
+    kind = serializers.CharField(help_text="statutory / empowered / delegated, or empty")
+    kind_display = serializers.CharField()
+    unit = MatchUnitRefSerializer(allow_null=True, help_text="the town, or the responsible district department")
+    acting_name = serializers.CharField(help_text="the name decisions are made in")
+    explain = serializers.CharField()
+
+
+class MatchEvidenceSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(help_text="as typed")
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    term = serializers.CharField()
+    via = serializers.CharField(help_text="the legal vocabulary or rule it stands for")
+    source = serializers.CharField(help_text="derived, english, lexicon, rule, phrase or regex")
+
+
+class MatchCandidateSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.FloatField()
+    terms = serializers.ListField(child=serializers.CharField(), help_text="matched stretches of the text")
+    confident = serializers.BooleanField(help_text="clears the threshold on its own")
+    evidence = MatchEvidenceSerializer(many=True)
+    holder = MatchHolderSerializer()
+
+
+class MatchOutputSerializer(serializers.Serializer[Any]):
+    candidates = MatchCandidateSerializer(many=True)
+    no_match = serializers.BooleanField()
+    version = serializers.CharField(help_text="version of the compiled matcher")
+    threshold = serializers.FloatField()
+    town = serializers.CharField(allow_null=True)
+    date = serializers.DateField()

@@ -1,0 +1,634 @@
+"""The matching engine: compile a district's catalog, rules and lexicon into one automaton; match descriptions.
+
+Pure Python, no database: `compile_matcher()` takes plain specs, so the same code serves the web, the worker, the
+management commands, the benchmark and tests on catalogs built on the spot. The compiled `Matcher` pickles (the
+automaton included) and is shared across processes through the cache by `authority.matching.loader`.
+
+Where the evidence comes from, for each item:
+
+- derived terms (no rule needed, so an imported catalog matches at once): Chinese 2- to 4-character n-grams and
+  short whole segments of the name, the description of the conduct, the rule broken and (weakly) the legal basis,
+  after boilerplate ("的行政处罚", citations, "任何单位和个人" ...) is removed; English words and word pairs of the
+  English name. Each is weighted by field, length and specificity (a term found in many items says little);
+- the lexicon: an everyday, dialect or English word ("电瓶车", "street vendor") stands for legal vocabulary
+  ("电动自行车", "摊贩|摆摊"); it fires for the items whose text contains that vocabulary;
+- curated rules (MatchRule): keywords, co-occurrence phrases ("充电+楼道"), regular expressions, excluding words.
+
+A description's score for an item adds the weights of its hits, the heaviest first, never counting one stretch of
+text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below THRESHOLD the answer is "no match".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+
+from .normalize import (
+    EN_STOPWORDS,
+    Scanned,
+    build_typo_index,
+    en_stem,
+    en_tokens,
+    fold,
+    fold_with_spans,
+    is_cjk,
+    scan,
+    term_key,
+)
+
+
+def _source_hash() -> str:
+    """Compiled matchers are cached across processes; a change to the code that compiles them must not reuse them."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("engine.py", "normalize.py", "data/t2s.txt"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+ENGINE_VERSION = "4-" + _source_hash()
+
+# Calibrated on the tuning half of the evaluation set (authority/matching/eval/dev.csv); see README.
+SCALE = 2.0
+THRESHOLD = 0.36
+SECONDARY_FLOOR = 0.22  # a second candidate is shown if it clears this and ...
+SECONDARY_RATIO = 0.35  # ... reaches this share of the best score
+DEFAULT_LIMIT = 5
+
+FIELD_WEIGHTS = {"name": 1.0, "description": 0.6, "rule_broken": 0.5, "legal_basis": 0.15, "name_en": 1.0}
+LEN_WEIGHTS = {2: 0.8, 3: 1.4, 4: 2.0}
+LONG_WEIGHT = 2.4
+LEXICON_BASE = 1.5  # an everyday word standing for legal vocabulary found in the item
+LEXICON_SHORT = 0.8  # ... when that vocabulary is a single character or two
+LEXICON_SPECIFICITY = 0.5
+LEXICON_FALLBACK = 0.5  # ... when the catalog words it differently and only its n-grams are found
+SINGLE_DAMP = 0.6  # an item supported by one incidental derived term only
+SINGLE_CHAR = 0.75  # a lexicon word of one character
+MASK = "-"  # a lexicon entry with this legal vocabulary means nothing: 吵架 (a quarrel) is not 吵 (noise)
+RULE_FACTOR = 2.0
+EN_UNIGRAM = 0.8
+EN_BIGRAM = 1.5
+SPECIFICITY_EXPONENT = 0.7
+# A term found in more items than this carries (almost) no evidence and is left out: a quarter of a small catalog,
+# 2.5 x sqrt(n) of a large one (79 of 1,000 items, 250 of 10,000), never fewer than 6.
+MAX_DF_SHARE = 0.25
+DF_CAP_SQRT = 2.5
+MIN_DF_CAP = 6
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: int
+    code: str
+    name_zh: str
+    name_en: str = ""
+    description: str = ""
+    rule_broken: str = ""
+    legal_basis: str = ""
+    domain: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: int
+    item_id: int
+    kind: str  # keyword | phrase | regex | exclude
+    pattern: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class LexSpec:
+    term: str
+    canonical: tuple[str, ...]
+    lang: str = "zh"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str  # as typed
+    start: int  # span in the original text
+    end: int
+    term: str  # the term that fired (normalised)
+    via: str  # legal vocabulary it stands for (lexicon), or the rule
+    source: str  # derived | lexicon | rule | regex | phrase | english
+    weight: float
+
+
+@dataclass
+class Candidate:
+    item_id: int
+    code: str
+    name_zh: str
+    name_en: str
+    score: float
+    raw: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[str]:
+        seen: list[str] = []
+        for ev in sorted(self.evidence, key=lambda e: e.start):
+            if ev.text not in seen:
+                seen.append(ev.text)
+        return seen
+
+
+@dataclass
+class MatchResult:
+    text: str
+    candidates: list[Candidate]  # confident ones first, then secondary ones; empty when no_match
+    no_match: bool
+    weak: list[Candidate]  # below the threshold (for the rule editor's try-it box)
+    version: str
+    excluded: list[str] = field(default_factory=list)  # codes removed by an excluding word
+
+    def highlight_spans(self) -> list[tuple[int, int]]:
+        spans = sorted({(e.start, e.end) for c in self.candidates for e in c.evidence})
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        return merged
+
+
+# --- deriving terms from an item --------------------------------------------------------------------------------
+
+_CITATION = re.compile(r"《[^》]*》(第[一二三四五六七八九十百零〇\d]+条)?(第[一二三四五六七八九十百零〇\d]+款)?(第[一二三四五六七八九十百零〇\d]+项)?")
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条款项]")
+_FINE = re.compile(r"[处并]?处?[一二三四五六七八九十百千万零〇\d.]+元以[上下]([一二三四五六七八九十百千万零〇\d.]+元以[上下])?(的)?罚款")
+_LABELS = re.compile(r"(违则|罚则|依据|法律依据)[:：]")
+BOILERPLATE = (
+    "的行政处罚", "行政处罚", "任何单位和个人", "单位和个人", "违反本条例", "违反本办法", "违反本法", "规定的",
+    "责令改正", "责令限期改正", "拒不改正的", "可以", "并处", "处以", "没收违法所得", "情节严重的", "由", "予以",
+)
+SPLIT_WORDS = ("或者", "以及", "其他", "以上", "以下", "不得", "任何", "擅自", "未经", "未按", "按照", "依照", "规定", "违反", "处罚", "进行", "有关", "相关", "应当", "不按")
+SPLIT_CHARS = set("的和与及或对在并等其被把将从向之")
+STOP_ZH = frozenset(
+    "行政 处罚 罚款 责令 改正 条例 本条 办法 依法 情节 严重 批准 行为 单位 个人 从事 要求 符合 采取 措施 造成 "
+    "取得 未取 经营者 有关 以下 以上 以内 不足 元以 一款 二款 三款 规定 违反 许可 没收 所得 管理 予以 "
+    # the words of complaints and patrol notes themselves
+    "检查 发现 现场 巡查 核查 经查 群众 举报 投诉 反映 当事人 劝阻 不听 拒不 整治".split()
+)
+
+
+def _clean_zh(text: str) -> str:
+    text = fold(text)
+    text = _LABELS.sub("。", text)
+    text = _CITATION.sub("。", text)
+    text = _ARTICLE.sub("。", text)
+    text = _FINE.sub("。", text)
+    for phrase in BOILERPLATE:
+        text = text.replace(phrase, "。")
+    for word in SPLIT_WORDS:
+        text = text.replace(word, "。")
+    return text
+
+
+def zh_segments(text: str) -> list[str]:
+    """Runs of Chinese characters, cut at punctuation, function characters and boilerplate."""
+    segments: list[str] = []
+    buf: list[str] = []
+    for ch in _clean_zh(text):
+        if is_cjk(ch) and ch not in SPLIT_CHARS:
+            buf.append(ch)
+        else:
+            if len(buf) >= 2:
+                segments.append("".join(buf))
+            buf = []
+    if len(buf) >= 2:
+        segments.append("".join(buf))
+    return segments
+
+
+def zh_terms(text: str) -> dict[str, int]:
+    """Term -> length weight key (n) for a field: 2-, 3- and 4-grams and whole segments of 5-10 characters."""
+    terms: dict[str, int] = {}
+    for seg in zh_segments(text):
+        if 5 <= len(seg) <= 10:
+            terms[seg] = len(seg)
+        for n in (2, 3, 4):
+            for k in range(len(seg) - n + 1):
+                gram = seg[k : k + n]
+                if n == 2 and gram in STOP_ZH:
+                    continue
+                if n == 3 and (gram[:2] in STOP_ZH or gram[1:] in STOP_ZH):
+                    continue
+                terms[gram] = n
+    return terms
+
+
+EN_GENERIC = frozenset(en_stem(w) for w in "penalty without approval approved permit required requirement rules rule "
+                       "not doing making person organisation organization failing fail other similar".split())
+
+
+def en_name_terms(name_en: str) -> dict[str, int]:
+    """English key -> 1 (word) or 2 (word pair) from an item's English name."""
+    words = [en_stem(w) for w in en_tokens(name_en) if w not in EN_STOPWORDS and not w.isdigit()]
+    words = [w for w in words if w not in EN_GENERIC and len(w) > 1]
+    out: dict[str, int] = {}
+    for k, w in enumerate(words):
+        out[f" {w} "] = 1
+        if k + 1 < len(words):
+            out[f" {w} {words[k + 1]} "] = 2
+    return out
+
+
+def _len_weight(n: int) -> float:
+    return LEN_WEIGHTS.get(n, LONG_WEIGHT if n > 4 else 0.6)
+
+
+# --- the compiled matcher -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Conj:
+    item: int
+    weight: float
+    parts: list[int]  # term ids
+    label: str
+
+
+class Matcher:
+    """A compiled catalog. Build with `compile_matcher`; share by pickling."""
+
+    def __init__(self) -> None:
+        self.version = ""
+        self.items: list[tuple[int, str, str, str]] = []  # (id, code, name_zh, name_en)
+        self.item_index: dict[int, int] = {}
+        self.terms: list[str] = []  # term id -> key
+        self.postings: list[list[tuple[int, float, int, str]]] = []  # term id -> (item, weight, via, source)
+        self.vias: list[str] = []
+        self.display: dict[int, str] = {}  # term id -> the word as written (lexicon, rules), where the key is a stem
+        self.excludes: dict[int, list[int]] = {}  # term id -> items it excludes
+        self.masks: set[int] = set()  # term ids that mean nothing and hide the terms inside them (吵架 is not 吵)
+        self.conj_parts: dict[int, list[tuple[int, int]]] = {}  # term id -> (conj id, part no)
+        self.conjs: list[_Conj] = []
+        self.regexes: list[tuple[re.Pattern[str], int, float, str]] = []
+        self.automaton: ahocorasick.Automaton | None = None
+        self.vocabulary: frozenset[str] = frozenset()
+        self.typo_index: dict[str, str] = {}
+        self.stats: dict[str, int] = {}
+
+    # Pickling: the automaton pickles itself; compiled regexes pickle as patterns.
+
+    def item_terms(self, item_id: int, limit: int = 60) -> list[tuple[str, float, str, str]]:
+        """The strongest terms pointing to one item from its own wording and the lexicon (term, weight, via, source),
+        for the rule editor (curated rules are listed there separately)."""
+        idx = self.item_index.get(item_id)
+        if idx is None:
+            return []
+        found = []
+        for tid, plist in enumerate(self.postings):
+            for item, weight, via, source in plist:
+                if item == idx and source != "rule":
+                    shown = self.display.get(tid, self.terms[tid].strip())
+                    found.append((shown, weight, self.vias[via] if via >= 0 else "", source))
+        found.sort(key=lambda t: (-t[1], t[0]))
+        return found[:limit]
+
+    def match(self, text: str, *, limit: int = DEFAULT_LIMIT, only_item: int | None = None) -> MatchResult:
+        text = text or ""
+        scanned = scan(text, self.vocabulary, self.typo_index)
+        hits = self._hits(scanned)
+        if self.masks:
+            masked = [(s, e) for s, e, tid, _, _ in hits if tid in self.masks]
+            if masked:
+                hits = [h for h in hits if h[2] in self.masks or not any(ms <= h[0] and h[1] <= me for ms, me in masked)]
+        per_item: dict[int, list[tuple[float, int, int, int, int, str, str]]] = defaultdict(list)
+        excluded: set[int] = set()
+        conj_found: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
+        only_idx = self.item_index.get(only_item) if only_item is not None else None
+        for _start, _end, tid, ostart, oend in hits:
+            for item, weight, via, source in self.postings[tid]:
+                if only_idx is not None and item != only_idx:
+                    continue
+                per_item[item].append((weight, ostart, oend, tid, via, source, ""))
+            for item in self.excludes.get(tid, ()):
+                excluded.add(item)
+            for conj_id, part in self.conj_parts.get(tid, ()):
+                conj_found[conj_id].setdefault(part, (ostart, oend, tid))
+        for conj_id, parts in conj_found.items():
+            conj = self.conjs[conj_id]
+            if len(parts) == len(conj.parts) and (only_idx is None or conj.item == only_idx):
+                weight_each = conj.weight / len(parts)
+                for ostart, oend, tid in parts.values():
+                    per_item[conj.item].append((weight_each, ostart, oend, tid, -1, "phrase", conj.label))
+        if self.regexes:
+            folded, fspans = fold_with_spans(text)
+            for pattern, item, weight, label in self.regexes:
+                if only_idx is not None and item != only_idx:
+                    continue
+                m = pattern.search(folded)
+                if m and m.end() > m.start():
+                    per_item[item].append((weight, fspans[m.start()][0], fspans[m.end() - 1][1], -1, -1, "regex", label))
+        for item in excluded:
+            per_item.pop(item, None)
+        # Exact scores, best first, computed only while an item's upper bound (the sum of all its hits) can still
+        # reach the ranking: the result is the same as scoring every item.
+        need = 2 * limit
+        bounds = sorted(((sum(h[0] for h in hl), item) for item, hl in per_item.items()), reverse=True)
+        best: list[float] = []  # min-heap of the `need` best raw scores so far
+        exact: list[tuple[float, int, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]] = []
+        for bound, item in bounds:
+            if len(best) >= need and bound < best[0]:
+                break
+            raw, kept = self._raw(per_item[item])
+            exact.append((raw, item, kept))
+            if len(best) < need:
+                heapq.heappush(best, raw)
+            elif raw > best[0]:
+                heapq.heapreplace(best, raw)
+        exact.sort(key=lambda e: (-e[0], self.items[e[1]][1]))
+        scored = [self._candidate(item, raw, kept, text) for raw, item, kept in exact[:need] if raw > 0]
+        top = scored[0].score if scored else 0.0
+        no_match = top < THRESHOLD
+        if no_match:
+            candidates: list[Candidate] = []
+            weak = scored[:limit]
+        else:
+            floor = max(SECONDARY_FLOOR, top * SECONDARY_RATIO)
+            chosen = [c for c in scored if c.score >= THRESHOLD or c.score >= floor][:limit]
+            chosen_ids = {c.item_id for c in chosen}
+            candidates = chosen
+            weak = [c for c in scored if c.item_id not in chosen_ids][:limit]
+        return MatchResult(
+            text=text, candidates=candidates, no_match=no_match, weak=weak, version=self.version,
+            excluded=sorted(self.items[i][1] for i in excluded),
+        )
+
+    def _hits(self, scanned: Scanned) -> list[tuple[int, int, int, int, int]]:
+        out: list[tuple[int, int, int, int, int]] = []
+        if self.automaton is None:
+            return out
+        for end_idx, tid in self.automaton.iter(scanned.text):
+            key = self.terms[tid]
+            start = end_idx - len(key) + 1
+            span = scanned.original_span(start, end_idx + 1)
+            if span is None:
+                continue
+            out.append((start, end_idx + 1, tid, span[0], span[1]))
+        return out
+
+    def _raw(self, hl: list[tuple[float, int, int, int, int, str, str]]
+             ) -> tuple[float, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]:
+        """An item's raw score: its hits, heaviest first, never two on one stretch of text nor one term twice."""
+        hl.sort(key=lambda h: (-h[0], h[1] - h[2], h[1]))  # heaviest, then longest, then first
+        taken: list[tuple[int, int]] = []
+        seen_terms: set[int] = set()
+        seen_vias: set[int] = set()
+        raw = 0.0
+        kept: list[tuple[float, tuple[float, int, int, int, int, str, str]]] = []
+        for hit in hl:
+            weight, ostart, oend, tid, via, _source, _label = hit
+            if tid >= 0 and tid in seen_terms:
+                continue
+            if any(ostart < te and ts < oend for ts, te in taken):
+                continue
+            if via >= 0 and via in seen_vias:
+                weight *= 0.5  # a second everyday word for the same legal term adds less
+            taken.append((ostart, oend))
+            if tid >= 0:
+                seen_terms.add(tid)
+            if via >= 0:
+                seen_vias.add(via)
+            raw += weight
+            kept.append((weight, hit))
+        if len(kept) == 1 and self._incidental(kept[0][1]):
+            raw *= SINGLE_DAMP
+        return raw, kept
+
+    def _incidental(self, hit: tuple[float, int, int, int, int, str, str]) -> bool:
+        """A two-character n-gram or a single English word of the catalog's own text: may be a coincidence."""
+        tid, source = hit[3], hit[5]
+        if source == "derived":
+            return len(self.terms[tid]) <= 2
+        if source == "english":
+            return " " not in self.terms[tid].strip()
+        return False
+
+    def _candidate(self, item: int, raw: float, kept: list[tuple[float, tuple[float, int, int, int, int, str, str]]],
+                   text: str) -> Candidate:
+        evidence = [
+            Evidence(
+                text=text[ostart:oend], start=ostart, end=oend,
+                term=self.terms[tid].strip() if tid >= 0 else label,
+                via=self.vias[via] if via >= 0 else label, source=source, weight=round(weight, 3),
+            )
+            for weight, (_, ostart, oend, tid, via, source, label) in kept
+        ]
+        item_id, code, name_zh, name_en = self.items[item]
+        score = 1.0 - math.exp(-raw / SCALE)
+        return Candidate(item_id=item_id, code=code, name_zh=name_zh, name_en=name_en, score=round(score, 4),
+                         raw=round(raw, 4), evidence=evidence)
+
+
+def _specificity(df: int) -> float:
+    return 1.0 / (df**SPECIFICITY_EXPONENT)
+
+
+def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: Sequence[LexSpec]) -> str:
+    """The matcher's version: a hash of everything it is compiled from (and of the engine's own version)."""
+    payload = {
+        "engine": ENGINE_VERSION,
+        "params": [SCALE, THRESHOLD, SECONDARY_FLOOR, SECONDARY_RATIO, FIELD_WEIGHTS, LEN_WEIGHTS, LONG_WEIGHT,
+                   LEXICON_BASE, LEXICON_SHORT, LEXICON_SPECIFICITY, LEXICON_FALLBACK, SINGLE_DAMP, SINGLE_CHAR, RULE_FACTOR],
+        "items": sorted((i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items),
+        "rules": sorted((r.id, r.item_id, r.kind, r.pattern, float(r.weight)) for r in rules),
+        "lexicon": sorted((lx.term, lx.canonical, lx.lang) for lx in lexicon),
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), lexicon: Iterable[LexSpec] = (),
+                    version: str | None = None) -> Matcher:
+    rules = list(rules)
+    lexicon = list(lexicon)
+    m = Matcher()
+    m.version = version or content_hash(items, rules, lexicon)
+    m.items = [(i.id, i.code, i.name_zh, i.name_en) for i in items]
+    m.item_index = {i.id: k for k, i in enumerate(items)}
+    n_items = max(len(items), 1)
+    df_cap = max(MIN_DF_CAP, min(int(n_items * MAX_DF_SHARE), int(DF_CAP_SQRT * math.sqrt(n_items))))
+
+    # 1. Derived terms: key -> {item: (best field weight, length key)}
+    derived: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(dict)
+    item_texts: list[list[tuple[str, float]]] = []  # per item: (folded field text, field weight), for the lexicon
+    for k, item in enumerate(items):
+        fields = [("name", item.name_zh), ("description", item.description), ("rule_broken", item.rule_broken),
+                  ("legal_basis", item.legal_basis)]
+        texts = []
+        for fname, value in fields:
+            if not value:
+                continue
+            fw = FIELD_WEIGHTS[fname]
+            texts.append((fold(value), fw))
+            for term, n in zh_terms(value).items():
+                prev = derived[term].get(k)
+                if prev is None or prev[0] < fw:
+                    derived[term][k] = (fw, n, "derived")
+        if item.name_en:
+            for key, n in en_name_terms(item.name_en).items():
+                derived[key][k] = (FIELD_WEIGHTS["name_en"], n, "english")
+        item_texts.append(texts)
+
+    postings: dict[str, dict[int, tuple[float, str, str]]] = defaultdict(dict)  # key -> item -> (w, via, source)
+
+    def add(key: str, item: int, weight: float, via: str, source: str) -> None:
+        prev = postings[key].get(item)
+        if prev is None or prev[0] < weight:
+            postings[key][item] = (weight, via, source)
+
+    for key, per in derived.items():
+        df = len(per)
+        if df > df_cap:
+            continue
+        spec = _specificity(df)
+        for item, (fw, n, source) in per.items():
+            if source == "english":
+                base = EN_BIGRAM if n == 2 else EN_UNIGRAM
+            else:
+                base = _len_weight(n)
+            add(key, item, fw * base * spec, "", source)
+
+    # 2. The lexicon: everyday word -> the items whose text holds the legal vocabulary it stands for.
+    canonical_cache: dict[str, dict[int, float]] = {}
+
+    def canonical_postings(canonical: str) -> tuple[dict[int, float], bool]:
+        if canonical in canonical_cache:
+            return canonical_cache[canonical], True
+        c = fold(canonical).replace(" ", "")
+        found: dict[int, float] = {}
+        for k, texts in enumerate(item_texts):
+            best = 0.0
+            for body, fw in texts:
+                if c in body:
+                    best = max(best, fw)
+            if best:
+                found[k] = best
+        exact = bool(found)
+        if found and len(found) <= df_cap:
+            spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
+            lw = LEXICON_BASE * (LEXICON_SHORT if len(c) <= 2 else 1.0)
+            result = {k: fw * lw * spec for k, fw in found.items()}
+        elif not found:
+            # Vocabulary this catalog words differently: fall back on its n-grams.
+            result = {}
+            for term in zh_terms(c):
+                for item, (weight, _, _) in postings.get(term, {}).items():
+                    result[item] = max(result.get(item, 0.0), weight * LEXICON_FALLBACK)
+            exact = False
+        else:
+            result = {}
+        canonical_cache[canonical] = result
+        return result, exact
+
+    lex_keys: dict[str, list[tuple[str, dict[int, float]]]] = defaultdict(list)
+    mask_keys: set[str] = set()
+    display: dict[str, str] = {}
+    for entry in lexicon:
+        key = term_key(entry.term)
+        if not key:
+            continue
+        display.setdefault(key, entry.term)
+        if entry.canonical == (MASK,):
+            mask_keys.add(key)
+            continue
+        short_term = len(key) == 1  # a single character ("吵", "秤") is a weaker hint
+        for canonical in entry.canonical:
+            if not canonical.strip():
+                continue
+            plist, _ = canonical_postings(canonical)
+            if plist:
+                lex_keys[key].append((canonical, {k: w * (SINGLE_CHAR if short_term else 1.0) for k, w in plist.items()}))
+    vias: dict[str, int] = {}
+    for key, options in lex_keys.items():
+        for canonical, plist in options:
+            for item, weight in plist.items():
+                add(key, item, weight, canonical, "lexicon")
+
+    # 3. Curated rules.
+    excludes: dict[str, set[int]] = defaultdict(set)
+    conj_specs: list[tuple[int, float, list[str], str]] = []
+    regexes: list[tuple[re.Pattern[str], int, float, str]] = []
+    for rule in rules:
+        item = m.item_index.get(rule.item_id)
+        if item is None or not rule.pattern.strip():
+            continue
+        weight = RULE_FACTOR * float(rule.weight)
+        if rule.kind == "regex":
+            try:
+                regexes.append((re.compile(fold(rule.pattern)), item, weight, f"/{rule.pattern}/"))
+            except re.error:
+                continue
+        elif rule.kind == "exclude":
+            key = term_key(rule.pattern)
+            if key:
+                excludes[key].add(item)
+        elif rule.kind == "phrase" and "+" in rule.pattern:
+            parts = [p for p in (term_key(x) for x in rule.pattern.split("+")) if p]
+            if parts:
+                conj_specs.append((item, weight, parts, rule.pattern))
+        else:
+            key = term_key(rule.pattern)
+            if key:
+                add(key, item, weight, rule.pattern, "rule")
+
+    # 4. Number the terms and build the automaton.
+    all_keys = set(postings) | set(excludes) | mask_keys | {p for _, _, parts, _ in conj_specs for p in parts}
+    key_ids: dict[str, int] = {}
+    automaton = ahocorasick.Automaton()
+    for key in sorted(all_keys):
+        key_ids[key] = len(m.terms)
+        m.terms.append(key)
+        plist = []
+        for item, (weight, via, source) in postings.get(key, {}).items():
+            via_id = -1
+            if via:
+                if via not in vias:
+                    vias[via] = len(m.vias)
+                    m.vias.append(via)
+                via_id = vias[via]
+            plist.append((item, round(weight, 4), via_id, source))
+        m.postings.append(plist)
+        automaton.add_word(key, key_ids[key])
+    for key, its in excludes.items():
+        m.excludes[key_ids[key]] = sorted(its)
+    m.masks = {key_ids[k] for k in mask_keys}
+    m.display = {key_ids[k]: shown for k, shown in display.items() if k in key_ids and k.startswith(" ")}
+    for conj_id, (item, weight, parts, label) in enumerate(conj_specs):
+        m.conjs.append(_Conj(item=item, weight=weight, parts=[key_ids[p] for p in parts], label=label))
+        for part_no, p in enumerate(parts):
+            m.conj_parts.setdefault(key_ids[p], []).append((conj_id, part_no))
+    m.regexes = regexes
+    if len(automaton):
+        automaton.make_automaton()
+        m.automaton = automaton
+
+    # 5. English words the matcher knows, for typo correction.
+    vocab: set[str] = set(EN_STOPWORDS)
+    for item in items:
+        vocab.update(en_tokens(item.name_en))
+    for entry in lexicon:
+        vocab.update(en_tokens(entry.term))
+    for rule in rules:
+        if rule.kind != "regex":
+            vocab.update(en_tokens(rule.pattern))
+    vocab = {w for w in vocab if not w.isdigit()}
+    m.vocabulary = frozenset(vocab)
+    m.typo_index = build_typo_index(vocab)
+    m.stats = {"items": len(items), "terms": len(m.terms), "rules": len(rules), "lexicon": len(lexicon),
+               "postings": sum(len(p) for p in m.postings)}
+    return m

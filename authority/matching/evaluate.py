@@ -1,0 +1,119 @@
+"""Evaluation of the matcher on a labelled file: `id,lang,text,expected_codes` (codes separated by |, empty = none).
+
+Measures, per language and overall:
+- top-1 accuracy: among descriptions that name items, the first candidate is one of them;
+- top-3 recall: among those, the share of the expected items found in the first three candidates (averaged);
+- no-match accuracy: among descriptions that name no item, the matcher says "no match";
+- false no-match rate: among descriptions that name items, the matcher says "no match".
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import MatchResult
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    lang: str
+    text: str
+    expected: tuple[str, ...]
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    with_items: int = 0
+    top1: int = 0
+    top3_recall: float = 0.0
+    none: int = 0
+    none_correct: int = 0
+    false_none: int = 0
+
+    def add(self, example: Example, result: MatchResult) -> bool:
+        codes = [c.code for c in result.candidates]
+        self.n += 1
+        if example.expected:
+            self.with_items += 1
+            ok = bool(codes) and codes[0] in example.expected
+            self.top1 += ok
+            found = len(set(codes[:3]) & set(example.expected))
+            self.top3_recall += found / len(example.expected)
+            self.false_none += result.no_match
+            return ok and found == min(3, len(example.expected))
+        self.none += 1
+        self.none_correct += result.no_match
+        return result.no_match
+
+    def row(self) -> dict[str, float | int | None]:
+        def ratio(a: float, b: int) -> float | None:
+            return round(a / b, 3) if b else None
+
+        return {
+            "n": self.n,
+            "with_items": self.with_items,
+            "no_item": self.none,
+            "top1": ratio(self.top1, self.with_items),
+            "top3_recall": ratio(self.top3_recall, self.with_items),
+            "no_match_accuracy": ratio(self.none_correct, self.none),
+            "false_no_match": ratio(self.false_none, self.with_items),
+        }
+
+
+@dataclass
+class Report:
+    by_lang: dict[str, Tally] = field(default_factory=dict)
+    overall: Tally = field(default_factory=Tally)
+    errors: list[tuple[Example, MatchResult]] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, dict[str, float | int | None]]]:
+        out = [(lang, t.row()) for lang, t in sorted(self.by_lang.items())]
+        out.append(("all", self.overall.row()))
+        return out
+
+    def table(self) -> str:
+        head = f"{'lang':<5} {'n':>4} {'items':>5} {'none':>4}  {'top-1':>6} {'top-3':>6} {'no-match acc':>12} {'false no-match':>14}"
+        lines = [head]
+        for lang, r in self.rows():
+            def f(v: float | int | None) -> str:
+                return "-" if v is None else f"{v:.3f}"
+
+            lines.append(
+                f"{lang:<5} {r['n']:>4} {r['with_items']:>5} {r['no_item']:>4}  {f(r['top1']):>6} {f(r['top3_recall']):>6} "
+                f"{f(r['no_match_accuracy']):>12} {f(r['false_no_match']):>14}"
+            )
+        return "\n".join(lines)
+
+
+def read_examples(path: str | Path) -> list[Example]:
+    with Path(path).open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing = {"id", "lang", "text", "expected_codes"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
+        return [
+            Example(
+                id=row["id"].strip(),
+                lang=(row["lang"] or "").strip() or "?",
+                text=row["text"] or "",
+                expected=tuple(c.strip() for c in (row["expected_codes"] or "").split("|") if c.strip()),
+            )
+            for row in reader
+        ]
+
+
+def evaluate(examples: Iterable[Example], match: Callable[[str], MatchResult]) -> Report:
+    report = Report()
+    for example in examples:
+        result = match(example.text)
+        tally = report.by_lang.setdefault(example.lang, Tally())
+        ok = tally.add(example, result)
+        report.overall.add(example, result)
+        if not ok:
+            report.errors.append((example, result))
+    return report

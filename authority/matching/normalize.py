@@ -1,0 +1,302 @@
+"""Text normalisation shared by the catalog side and the query side of the matcher.
+
+Input is whatever people type: simplified or traditional characters, full-width letters and punctuation, mixed
+Chinese and English, typos. Both sides go through the same steps so that terms meet:
+
+- NFKC (full-width letters, digits and punctuation become their ASCII forms), lower case;
+- traditional characters become simplified through a compact table (`data/t2s.txt`, common characters only);
+- punctuation and symbols become separators;
+- English words are reduced to a light stem (plural, -ing, -ed, final e), so "parking", "parked" and "parks" meet.
+
+`scan()` returns the processed string together with, for each of its characters, the span of the original text it
+came from, so that matched terms can be highlighted in what the user typed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@functools.cache
+def t2s_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for line in (DATA / "t2s.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if len(line) == 2 and not line.startswith("#"):
+            table[ord(line[0])] = line[1]
+    return table
+
+
+def is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F
+
+
+def _is_word_char(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("0" <= ch <= "9")
+
+
+@functools.lru_cache(maxsize=20000)
+def fold_char(ch: str) -> str:
+    """One character folded: NFKC, traditional to simplified, lower case, Latin accents dropped."""
+    return _strip_accents(unicodedata.normalize("NFKC", ch).translate(t2s_table()).lower())
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c))
+
+
+def fold(text: str) -> str:
+    """NFKC, traditional to simplified, lower case, Latin accents dropped. Keeps punctuation."""
+    return _strip_accents(unicodedata.normalize("NFKC", text).translate(t2s_table()).lower())
+
+
+# English words that carry no evidence on their own.
+EN_STOPWORDS = frozenset(
+    """a an the of in on at to for from by with into onto over under about near next than then and or but
+    is are was were be been being am do does did doing done has have had having will would can could should shall
+    may might must it its it's this that these those there here their theirs they them he him his she her hers
+    i me my mine we us our ours you your yours someone somebody anyone anybody everyone everybody people ppl guy
+    guys man men woman women one ones some any all every each other another just also even still again very
+    really so too much many lot lots up down out off s t don t can't won't isn't aren't wasn't doesn't didn't
+    what which who whom whose when where why how please thanks thank hi hello dear sir madam
+    always often never ever day days morning today yesterday week weeks time times
+    penalty penalties against""".split()
+)
+
+_EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
+
+
+# British and American spellings meet on one form.
+_SPELLING = {
+    "license": "licence", "licensed": "licenced", "licenses": "licences", "unlicensed": "unlicenced",
+    "neighbor": "neighbour", "neighbors": "neighbours", "center": "centre", "centers": "centres",
+    "theater": "theatre", "odor": "odour", "odors": "odours", "tire": "tyre", "tires": "tyres",
+    "practise": "practice", "gray": "grey", "color": "colour", "meter": "metre", "curb": "kerb",
+    "garbage": "garbage", "aluminum": "aluminium", "storey": "story", "storeys": "stories",
+}
+
+
+# Words whose stem would meet a different word ("smoking" a cigarette is not "smoke" from a fire).
+_NO_STEM = frozenset({"smoking", "smoker", "smokers", "leaves", "building", "buildings", "parking", "fishing"})
+
+
+def en_stem(word: str) -> str:
+    """A light, consistent stemmer: both the catalog and the query use it, so it need only be consistent."""
+    w = _SPELLING.get(word, word)
+    if w in _NO_STEM:
+        return w
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("es") and len(w) > 4 and w[-3] in "sxz":
+        w = w[:-2]
+    elif w.endswith("ches") or w.endswith("shes"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) > 5:
+        w = w[:-3]
+    elif w.endswith("ed") and len(w) > 4:
+        w = w[:-2]
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("y") and w[-2] not in "aeiou":
+        w = w[:-1] + "i"
+    return w
+
+
+def en_tokens(text: str) -> list[str]:
+    return _EN_WORD.findall(fold(text))
+
+
+def en_key(words: list[str]) -> str:
+    """The automaton key of an English term: stems between spaces, so that it only matches whole words."""
+    return " " + " ".join(words) + " "
+
+
+def en_term_key(term: str) -> str | None:
+    """Key for an English phrase from the lexicon or a rule ('fire exit' -> ' fire exit '); None if empty."""
+    stems = [en_stem(w) for w in en_tokens(term)]
+    return en_key(stems) if stems else None
+
+
+@dataclass
+class Scanned:
+    """The processed form of a text and where each of its characters came from in the original."""
+
+    original: str
+    text: str
+    spans: list[tuple[int, int]]  # per processed char: [start, end) in `original`; (-1, -1) for separators
+    words: list[tuple[str, int, int]]  # English words as typed (folded) with their processed span [start, end)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The original span covering processed [start, end), ignoring separators at the edges."""
+        while start < end and self.spans[start][0] < 0:
+            start += 1
+        while end > start and self.spans[end - 1][0] < 0:
+            end -= 1
+        if start >= end:
+            return None
+        return self.spans[start][0], self.spans[end - 1][1]
+
+
+def scan(original: str, vocabulary: frozenset[str] | None = None, deletes: dict[str, str] | None = None) -> Scanned:
+    """Normalise `original` for matching.
+
+    Chinese characters are kept one for one (after folding). Each English word becomes ' stem ' (spaces around it;
+    consecutive words share one space). Everything else becomes a separating space. With `vocabulary` and `deletes`
+    (from `build_typo_index`), an unknown English word of six letters or more that is one edit away from exactly one
+    known word is read as that word.
+    """
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    words: list[tuple[str, int, int]] = []
+    sep = (-1, -1)
+
+    def push_sep() -> None:
+        if not out or out[-1] != " ":
+            out.append(" ")
+            spans.append(sep)
+
+    i = 0
+    n = len(original)
+    while i < n:
+        ch = original[i]
+        folded = fold_char(ch)
+        if folded and _is_word_char(folded[0]) and (len(folded) == 1 or all(_is_word_char(c) for c in folded)):
+            # an English word or number: gather the run of word characters (after folding)
+            j = i
+            buf = []
+            while j < n:
+                f = fold_char(original[j])
+                if f and all(_is_word_char(c) or c == "'" for c in f):
+                    buf.append(f.replace("'", ""))
+                    j += 1
+                else:
+                    break
+            raw = "".join(buf)
+            if raw:
+                word = raw
+                if vocabulary is not None and deletes is not None and not word.isdigit():
+                    word = correct_word(word, vocabulary, deletes)
+                stem = en_stem(word) if not word.isdigit() else word
+                push_sep()
+                start = len(out)
+                for c in stem:
+                    out.append(c)
+                    spans.append((i, j))
+                words.append((raw, start, len(out)))
+                out.append(" ")
+                spans.append(sep)
+            i = j
+            continue
+        for c in folded:
+            if is_cjk(c):
+                out.append(c)
+                spans.append((i, i + 1))
+            else:
+                push_sep()
+        i += 1
+    text = "".join(out)
+    if not text.startswith(" "):
+        text = " " + text
+        spans.insert(0, sep)
+        words = [(w, s + 1, e + 1) for w, s, e in words]
+    if not text.endswith(" "):
+        text += " "
+        spans.append(sep)
+    return Scanned(original=original, text=text, spans=spans, words=words)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:k] + word[k + 1 :] for k in range(len(word))}
+
+
+def build_typo_index(vocabulary: set[str]) -> dict[str, str]:
+    """Single-deletion neighbourhoods of the known words (SymSpell, distance 1). Ambiguous keys map to ''."""
+    index: dict[str, str] = {}
+    for word in vocabulary:
+        if len(word) < 5:
+            continue
+        for key in _deletes(word) | {word}:
+            if key in index and index[key] != word:
+                index[key] = ""
+            else:
+                index[key] = word
+    return index
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (one insertion, deletion, substitution or adjacent swap)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [k for k in range(la) if a[k] != b[k]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    return any(b[:k] + b[k + 1 :] == a for k in range(len(b)))
+
+
+def correct_word(word: str, vocabulary: frozenset[str], deletes: dict[str, str]) -> str:
+    """`word` if known or short; otherwise the one known word within one edit (insertion, deletion, substitution,
+    adjacent swap), else `word` unchanged."""
+    if len(word) < 6 or word in vocabulary or word in EN_STOPWORDS:
+        return word
+    found: set[str] = set()
+    hit = deletes.get(word)
+    if hit:
+        found.add(hit)  # the typo lost a letter
+    for key in _deletes(word):
+        hit = deletes.get(key)
+        if hit:
+            found.add(hit)  # the typo added or changed a letter
+    found = {f for f in found if _within_one_edit(word, f)}
+    if len(found) == 1:
+        return found.pop()
+    return word
+
+
+def fold_with_spans(original: str) -> tuple[str, list[tuple[int, int]]]:
+    """`fold(original)` and, per folded character, its span in the original (for regular-expression rules)."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(original):
+        for c in fold_char(ch):
+            out.append(c)
+            spans.append((i, i + 1))
+    return "".join(out), spans
+
+
+def term_key(term: str) -> str | None:
+    """The automaton key of a term as a user or the lexicon writes it.
+
+    Pure Chinese terms match anywhere ('电瓶车'); terms with Latin letters or digits match whole words only
+    (' fire exit ', ' bbq 摊 '). None for a term with nothing to match.
+    """
+    processed = scan(term).text
+    stripped = processed.strip()
+    if not stripped:
+        return None
+    if any(_is_word_char(c) for c in stripped):
+        return processed
+    return stripped.replace(" ", "")

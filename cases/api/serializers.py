@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from enforcement.models import Unit, User
+
+from ..models import Complaint
+from ..selectors import towns_for_filing
+from ..services import MAX_IMPORT, MAX_TEXT
+
+
+def resolve_filing_town(value: str | None, user: User) -> Unit:
+    """The town given (code), or the user's own town; must be one the user records complaints for."""
+    towns = towns_for_filing(user)
+    if not value:
+        if user.unit is not None and user.unit.kind == Unit.Kind.TOWN and user.unit in towns:
+            return user.unit
+        if len(towns) == 1:
+            return towns[0]
+        raise serializers.ValidationError(_("Give the town (its code)."))
+    for town in towns:
+        if town.code == value:
+            return town
+    if not Unit.objects.filter(code=value, kind=Unit.Kind.TOWN).exists():
+        raise serializers.ValidationError(_("There is no town with code “%(code)s”.") % {"code": value})
+    raise serializers.ValidationError(_("You do not record complaints for “%(code)s”.") % {"code": value})
+
+
+class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
+    town = serializers.CharField(source="town.code", read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "town", "channel", "external_id", "text", "address", "received_at", "match_status",
+                  "match_result", "matched_at", "matcher_version"]
+        read_only_fields = fields
+
+
+class ComplaintRowSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=MAX_TEXT)
+    channel = serializers.ChoiceField(choices=Complaint.Channel.choices, required=False, default=Complaint.Channel.HOTLINE)
+    external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ComplaintInSerializer(ComplaintRowSerializer):
+    town = serializers.CharField(required=False, allow_blank=True, help_text="town code; default: your own town")
+
+    def validate_town(self, value: str) -> Unit:
+        return resolve_filing_town(value, self.context["request"].user)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "town" not in attrs:
+            try:
+                attrs["town"] = resolve_filing_town(None, self.context["request"].user)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"town": exc.detail}) from exc
+        return attrs
+
+
+class BulkInSerializer(serializers.Serializer[Any]):
+    town = serializers.CharField(required=False, allow_blank=True, help_text="town code; default: your own town")
+    complaints = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=MAX_IMPORT,
+                                       help_text="rows with text and optionally channel, external_id, address, received_at")
+
+    def validate_town(self, value: str) -> Unit:
+        return resolve_filing_town(value, self.context["request"].user)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "town" not in attrs:
+            try:
+                attrs["town"] = resolve_filing_town(None, self.context["request"].user)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"town": exc.detail}) from exc
+        return attrs
+
+
+class BulkOutSerializer(serializers.Serializer[Any]):
+    created = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())
+    skipped = serializers.ListField(child=serializers.DictField(), help_text="[{row, reason}]")

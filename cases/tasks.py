@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import complaints_match, complaints_match_sweep
+
+
+@shared_task(acks_late=True)
+def complaint_match_task(ids: list[int]) -> int:
+    """Match a batch of complaints (ids); complaints already matched are left alone."""
+    return complaints_match(ids=ids)
+
+
+@shared_task(acks_late=True)
+def complaint_match_sweep_task() -> int:
+    """Periodic: queue complaints still waiting to be matched (bounded)."""
+    return complaints_match_sweep()

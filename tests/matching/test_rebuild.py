@@ -1,0 +1,88 @@
+"""The compiled matcher follows the database: a rule or item change gives a new version on the next match, and a
+matcher compiled by one process is shared with the others through the cache."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from django.core.cache import cache
+
+from authority.matching import loader
+from authority.matching.loader import forget_local, matcher_for
+from authority.matching.services import (
+    lexicon_entry_create,
+    lexicon_entry_update,
+    match_rule_create,
+    match_rule_delete,
+    match_rule_update,
+)
+from authority.models import EnforcementItem
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(matcher, text):
+    return [c.code for c in matcher.match(text).candidates]
+
+
+def test_a_new_rule_changes_the_version_and_fires(cast, catalog):
+    text = "有人在小区门口卖烤红薯"
+    before = matcher_for(cast.district.pk)
+    assert before.match(text).no_match
+    rule = match_rule_create(actor=cast.supervisor_a, item=catalog["T-STALL"], kind="keyword", pattern="烤红薯", weight=1)
+    after = matcher_for(cast.district.pk)
+    assert after.version != before.version
+    assert codes(after, text)[0] == "T-STALL"
+    # switched off: the rule no longer fires; deleted: same
+    match_rule_update(actor=cast.supervisor_a, rule=rule, is_active=False)
+    off = matcher_for(cast.district.pk)
+    assert off.version not in (after.version,)
+    assert off.match(text).no_match
+    match_rule_update(actor=cast.supervisor_a, rule=rule, is_active=True)
+    assert codes(matcher_for(cast.district.pk), text)[0] == "T-STALL"
+    match_rule_delete(actor=cast.supervisor_a, rule=rule)
+    assert matcher_for(cast.district.pk).match(text).no_match
+
+
+def test_an_item_change_is_picked_up(cast, catalog):
+    text = "有人在江边电鱼"
+    assert matcher_for(cast.district.pk).match(text).no_match
+    EnforcementItem.objects.create(district=cast.district, code="T-FISH", name_zh="对使用电鱼等禁用方法捕捞的行政处罚",
+                                   domain="agriculture")
+    assert codes(matcher_for(cast.district.pk), text)[0] == "T-FISH"
+
+
+def test_a_district_lexicon_entry_overrides_and_switches_off_the_shared_word(cast, catalog):
+    text = "院子里停满了小电驴"
+    assert matcher_for(cast.district.pk).match(text).no_match
+    entry = lexicon_entry_create(actor=cast.supervisor_a, district=cast.district, term="小电驴", canonical="电动自行车")
+    assert codes(matcher_for(cast.district.pk), text)[0] == "T-EBIKE"
+    lexicon_entry_update(actor=cast.supervisor_a, entry=entry, is_active=False)
+    assert matcher_for(cast.district.pk).match(text).no_match
+    # the built-in word 电瓶车 can be switched off for this district by an entry of its own
+    assert codes(matcher_for(cast.district.pk), "院子里全是电瓶车")[0] == "T-EBIKE"
+    off = lexicon_entry_create(actor=cast.supervisor_a, district=cast.district, term="电瓶车", canonical="电动自行车")
+    lexicon_entry_update(actor=cast.supervisor_a, entry=off, is_active=False)
+    assert matcher_for(cast.district.pk).match("院子里全是电瓶车").no_match
+
+
+def test_another_process_loads_the_matcher_from_the_cache(cast, catalog, monkeypatch):
+    first = matcher_for(cast.district.pk)
+    blob = cache.get(f"matching:matcher:{first.version}")
+    assert blob is not None and pickle.loads(blob).version == first.version
+    forget_local()  # a fresh process: nothing in memory
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again although the cache holds this version")
+
+    monkeypatch.setattr(loader, "compile_matcher", no_compiling)
+    second = matcher_for(cast.district.pk)
+    assert second.version == first.version
+    assert codes(second, "电瓶车在楼道充电")[0] == "T-EBIKE"
+
+
+def test_the_same_content_gives_the_same_version_in_every_process(cast, catalog):
+    one = loader.build(cast.district.pk)
+    two = loader.build(cast.district.pk)
+    assert one.version == two.version == matcher_for(cast.district.pk).version
