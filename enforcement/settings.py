@@ -213,6 +213,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GrantKindEnum": "authority.models.GrantKind",
         "UnitKindEnum": "enforcement.models.Unit.Kind",
+        "WhistleStatusEnum": "whistles.workflow.WhistleStatus",
+        "WhistleAssignmentStatusEnum": "whistles.workflow.Status",
+        "WhistleReasonEnum": "whistles.workflow.Reason",
+        "WhistleReturnReasonEnum": "whistles.workflow.ReturnReason",
+        "WhistleUrgencyEnum": "whistles.workflow.Urgency",
+        "WhistleActionEnum": "whistles.workflow.Action",
+        "WhistleEventKindEnum": "whistles.models.WhistleEvent.Kind",
+        "WhistleReturnDecisionEnum": "whistles.models.WhistleReturn.Decision",
+        "WhistleOriginTypeEnum": "whistles.models.WhistleRequest.OriginType",
     },
 }
 
@@ -241,5 +250,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Whistle notifications also go out by e-mail (Django's EMAIL_* settings) when this is on.
+WHISTLE_EMAIL_NOTIFICATIONS = env_bool("WHISTLE_EMAIL_NOTIFICATIONS", False)
 
 SITE_NAME = _("Zhifa · Town comprehensive enforcement")

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class WhistlesConfig(AppConfig):
     name = "whistles"
     verbose_name = _("Whistles (街乡吹哨、部门报到)")
+
+    def ready(self) -> None:
+        from authority.usage import UsageSource, register_usage_source
+
+        from .notifications import register_configured_senders
+        from .panels import register
+        from .usage import whistle_usage
+
+        register()
+        register_configured_senders()
+        register_usage_source(
+            UsageSource(
+                key="whistles",
+                label=_("Whistles to departments"),
+                fn=whistle_usage,
+                counts_as_use=False,
+            )
+        )

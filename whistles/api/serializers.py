@@ -1,0 +1,338 @@
+"""Input and output shapes of the whistle API. No writes here: views call services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from authority.models import EnforcementItem
+from enforcement.models import Unit
+
+from .. import clock
+from ..models import (
+    Notification,
+    WhistleAssignment,
+    WhistleEvent,
+    WhistlePhoto,
+    WhistleRequest,
+    WhistleReturn,
+)
+from ..notifications import render as render_notification
+from ..photos import MAX_PHOTOS_PER_UPLOAD
+from ..rules import can_act_on_assignment
+from ..selectors import current_due
+from ..workflow import Action, Reason, ReturnReason, Urgency, WhistleStatus, actions_from
+
+# --- output -----------------------------------------------------------------------------------------------------------
+
+
+class UnitRefSerializer(serializers.ModelSerializer[Unit]):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name"]
+
+
+class ItemRefSerializer(serializers.ModelSerializer[EnforcementItem]):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = EnforcementItem
+        fields = ["id", "code", "name", "domain"]
+
+
+class DueSerializer(serializers.Serializer[Any]):
+    step = serializers.CharField()
+    at = serializers.DateTimeField()
+    overdue = serializers.BooleanField()
+
+
+class ReturnSerializer(serializers.ModelSerializer[WhistleReturn]):
+    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    returned_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = WhistleReturn
+        fields = [
+            "id", "cycle", "reason", "reason_label", "note", "from_status", "returned_by", "returned_at", "decision",
+            "decided_by", "decided_at", "decision_note",
+        ]
+
+
+class PhotoSerializer(serializers.ModelSerializer[WhistlePhoto]):
+    url = serializers.SerializerMethodField()
+    uploaded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = WhistlePhoto
+        fields = ["id", "url", "content_type", "size", "width", "height", "caption", "assignment", "uploaded_by", "uploaded_at"]
+
+    def get_url(self, obj: WhistlePhoto) -> str:
+        return reverse("whistle-photo", args=[obj.pk])
+
+
+class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
+    department = UnitRefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    current_due = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    whistle = serializers.PrimaryKeyRelatedField(read_only=True)
+    acknowledged_by = serializers.StringRelatedField()
+    on_site_by = serializers.StringRelatedField()
+    handled_by = serializers.StringRelatedField()
+    rated_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = WhistleAssignment
+        fields = [
+            "id", "whistle", "department", "status", "status_label", "cycle", "sent_at", "check_in_due", "on_site_due",
+            "handle_due", "current_due", "acknowledged_at", "acknowledged_by", "on_site_at", "on_site_by", "handled_at",
+            "handled_by", "handling_note", "department_case_ref", "closed_at", "rating", "rating_comment", "rated_by",
+            "return_count", "actions",
+        ]
+
+    @extend_schema_field(DueSerializer(allow_null=True))
+    def get_current_due(self, obj: WhistleAssignment) -> dict[str, Any] | None:
+        due = current_due(obj, clock.now())
+        return {"step": due.step.value, "at": due.at, "overdue": due.overdue} if due else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Action.choices)))
+    def get_actions(self, obj: WhistleAssignment) -> list[str]:
+        """The actions the requesting user may take now."""
+        user = self.context.get("request").user if self.context.get("request") else None
+        if obj.whistle.status != WhistleStatus.OPEN:
+            return []
+        return [
+            t.action.value for t in actions_from(obj.status)
+            if t.action != Action.CANCEL and can_act_on_assignment(user, obj, t.action)
+        ]
+
+
+class AssignmentDetailSerializer(AssignmentSerializer):
+    returns = ReturnSerializer(many=True, read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "returns"]
+
+
+class InboxAssignmentSerializer(AssignmentSerializer):
+    whistle_title = serializers.CharField(source="whistle.title", read_only=True)
+    whistle_reference = serializers.CharField(source="whistle.reference", read_only=True)
+    town = UnitRefSerializer(source="whistle.town", read_only=True)
+    urgency = serializers.CharField(source="whistle.urgency", read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "whistle_title", "whistle_reference", "town", "urgency"]
+
+
+class EventSerializer(serializers.ModelSerializer[WhistleEvent]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = WhistleEvent
+        fields = ["id", "kind", "kind_label", "at", "actor", "assignment", "note", "data"]
+
+
+class WhistleSerializer(serializers.ModelSerializer[WhistleRequest]):
+    reference = serializers.CharField(read_only=True)
+    town = UnitRefSerializer(read_only=True)
+    item = ItemRefSerializer(read_only=True)
+    raised_by = serializers.StringRelatedField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    assignments = AssignmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WhistleRequest
+        fields = [
+            "id", "reference", "town", "raised_by", "raised_at", "title", "description", "reason", "urgency", "address",
+            "latitude", "longitude", "item", "origin_type", "origin_id", "origin_label", "status", "status_label",
+            "closed_at", "withdrawn_reason", "assignments",
+        ]
+
+
+class WhistleDetailSerializer(WhistleSerializer):
+    assignments = AssignmentDetailSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    events = EventSerializer(many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+
+    class Meta(WhistleSerializer.Meta):
+        fields = [*WhistleSerializer.Meta.fields, "events", "photos"]
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "params", "whistle", "assignment", "created_at", "read_at"]
+
+    def get_text(self, obj: Notification) -> str:
+        return render_notification(obj)
+
+
+# --- input --------------------------------------------------------------------------------------------------------------
+
+
+class WhistleRaiseInput(serializers.Serializer[Any]):
+    town = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(kind=Unit.Kind.TOWN), required=False,
+        help_text="The raising town; may be left out when the user works for one town only.",
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    reason = serializers.ChoiceField(choices=Reason.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    address = serializers.CharField(max_length=300)
+    departments = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), many=True, allow_empty=False
+    )
+    item = serializers.PrimaryKeyRelatedField(queryset=EnforcementItem.objects.all(), required=False, allow_null=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180)
+    origin_type = serializers.ChoiceField(choices=WhistleRequest.OriginType.choices, required=False, allow_blank=True, default="")
+    origin_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS_PER_UPLOAD)
+
+
+class NoteInput(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredNoteInput(serializers.Serializer[Any]):
+    note = serializers.CharField(min_length=5)
+
+
+class HandleInput(serializers.Serializer[Any]):
+    note = serializers.CharField(min_length=5, help_text="What was done.")
+    case_ref = serializers.CharField(max_length=120, required=False, allow_blank=True, default="",
+                                     help_text="Document number of a case the department opened, if any.")
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS_PER_UPLOAD)
+
+
+class ReturnInput(serializers.Serializer[Any]):
+    reason = serializers.ChoiceField(choices=ReturnReason.choices)
+    note = serializers.CharField(min_length=5, help_text="The explanation the town and the district will read.")
+
+
+class ConfirmInput(serializers.Serializer[Any]):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(min_length=5)
+
+
+class AddDepartmentInput(serializers.Serializer[Any]):
+    department = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT))
+
+
+class PhotoInput(serializers.Serializer[Any]):
+    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False, max_length=MAX_PHOTOS_PER_UPLOAD)
+    caption = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    assignment = serializers.IntegerField(required=False, allow_null=True,
+                                          help_text="Set when a department adds photos of its work.")
+
+
+class DeadlinePolicyInput(serializers.Serializer[Any]):
+    check_in_minutes = serializers.IntegerField(min_value=1)
+    on_site_minutes = serializers.IntegerField(min_value=1)
+    handle_minutes = serializers.IntegerField(min_value=1)
+    remind_before_minutes = serializers.IntegerField(min_value=0)
+    escalate_after_minutes = serializers.IntegerField(min_value=1)
+
+
+class DeadlinePolicySerializer(DeadlinePolicyInput):
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    label = serializers.CharField()
+    overridden = serializers.BooleanField(help_text="True when the district set it; false for the defaults.")
+
+
+class AssessmentQuery(serializers.Serializer[Any]):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError("start is after end")
+        return attrs
+
+
+class DepartmentFiguresSerializer(serializers.Serializer[Any]):
+    department_id = serializers.IntegerField()
+    department = serializers.CharField()
+    received = serializers.IntegerField()
+    checked_in = serializers.IntegerField()
+    handled = serializers.IntegerField()
+    median_check_in_minutes = serializers.FloatField(allow_null=True)
+    median_handle_hours = serializers.FloatField(allow_null=True)
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    open_overdue = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    return_rate = serializers.FloatField(allow_null=True)
+    returns_total = serializers.IntegerField()
+    returns_overruled = serializers.IntegerField()
+    returns_upheld = serializers.IntegerField()
+    returns_pending = serializers.IntegerField()
+    returns_territorial = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    average_rating = serializers.FloatField(allow_null=True)
+
+
+class TownFiguresSerializer(serializers.Serializer[Any]):
+    town_id = serializers.IntegerField()
+    town = serializers.CharField()
+    raised = serializers.IntegerField()
+    open = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    justified = serializers.IntegerField()
+    unjustified = serializers.IntegerField()
+    undecided = serializers.IntegerField()
+    justified_share = serializers.FloatField(allow_null=True)
+    returns_received = serializers.IntegerField()
+    average_rating_given = serializers.FloatField(allow_null=True)
+
+
+class MonthSerializer(serializers.Serializer[Any]):
+    month = serializers.CharField()
+    raised = serializers.IntegerField()
+    returns = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+
+
+class ReasonCountSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class AssessmentSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    departments = DepartmentFiguresSerializer(many=True)
+    towns = TownFiguresSerializer(many=True)
+    months = MonthSerializer(many=True)
+    return_reasons = ReasonCountSerializer(many=True)
+
+
+class SuggestionSerializer(serializers.Serializer[Any]):
+    item = ItemRefSerializer(allow_null=True)
+    town_holds = serializers.BooleanField()
+    explanation = serializers.CharField()
+    department = UnitRefSerializer(allow_null=True)
+
+
+class CountSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+

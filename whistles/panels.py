@@ -1,0 +1,90 @@
+"""Top-bar links and home panels for whistles, registered with the core in WhistlesConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
+from enforcement.models import Role, User
+
+from .rules import towns_user_may_whistle_for
+from .selectors import (
+    current_due,
+    inbox_counts,
+    inbox_for,
+    notifications_for,
+    overdue_assignments,
+    returns_to_review_for,
+    town_whistles_for,
+    unread_count,
+)
+from .workflow import Status, WhistleStatus
+
+
+class BellLabel:
+    """The notifications link: a bell and the unread count, which htmx fetches after the page loads (so the core's
+    navigation needs no request-specific context)."""
+
+    def __str__(self) -> SafeString:
+        return format_html(
+            '<svg aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" fill="currentColor" class="me-1">'
+            '<path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2m.995-14.901a1 1 0 1 0-1.99 0A5 5 0 0 0 3 6c0 1.098-.5 6-2 7h14'
+            'c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901"/></svg>{}<span class="ms-1" data-testid="bell-count" hx-get="{}" '
+            'hx-trigger="load, every 120s" hx-swap="innerHTML"></span>',
+            gettext("Notifications"),
+            reverse("whistle-notification-badge"),
+        )
+
+
+def inbox_panel(request: HttpRequest, user: User) -> dict[str, Any]:
+    rows = list(inbox_for(user=user, include_waiting=False)[:6])
+    return {"counts": inbox_counts(user=user), "rows": [(a, current_due(a)) for a in rows]}
+
+
+def my_whistles_panel(request: HttpRequest, user: User) -> dict[str, Any]:
+    if not towns_user_may_whistle_for(user):
+        return {"hidden": True}
+    mine = town_whistles_for(user=user)
+    open_whistles = list(mine.filter(status=WhistleStatus.OPEN)[:6])
+    to_confirm = mine.filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED).distinct().count()
+    return {"open": open_whistles, "to_confirm": to_confirm, "open_count": mine.filter(status=WhistleStatus.OPEN).count()}
+
+
+def district_panel(request: HttpRequest, user: User) -> dict[str, Any]:
+    returns = returns_to_review_for(user=user)
+    scope_district = user.unit.district_id if user.unit else None
+    overdue = overdue_assignments().filter(whistle__district_id=scope_district)
+    return {"returns": list(returns[:5]), "returns_count": returns.count(), "overdue_count": overdue.count()}
+
+
+def notifications_panel(request: HttpRequest, user: User) -> dict[str, Any]:
+    return {"unread": unread_count(user=user), "latest": list(notifications_for(user=user, unread_only=True)[:5])}
+
+
+def register() -> None:
+    town_side = frozenset({Role.OFFICER, Role.SUPERVISOR})
+    everyone_working = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN})
+    register_nav(NavEntry("whistles", _("Whistles"), "whistle-list", order=40, roles=everyone_working))
+    register_nav(NavEntry("whistle-inbox", _("Whistle inbox"), "whistle-inbox", order=41, roles=frozenset({Role.RESPONDER})))
+    register_nav(
+        NavEntry(
+            "whistle-assessment", _("Two-way assessment"), "whistle-assessment", order=45,
+            roles=frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR, Role.RESPONDER}),
+        )
+    )
+    register_nav(NavEntry("whistle-notifications", BellLabel(), "whistle-notifications", order=98))
+    register_home_panel(
+        HomePanel("whistle_inbox", "whistles/panels/inbox.html", 15, frozenset({Role.RESPONDER}), inbox_panel)
+    )
+    register_home_panel(HomePanel("my_whistles", "whistles/panels/my_whistles.html", 25, town_side, my_whistles_panel))
+    register_home_panel(
+        HomePanel("whistle_district", "whistles/panels/district.html", 15, frozenset({Role.DISTRICT_ADMIN}), district_panel)
+    )
+    register_home_panel(HomePanel("whistle_notifications", "whistles/panels/notifications.html", 30, frozenset(), notifications_panel))

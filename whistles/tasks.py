@@ -1,0 +1,35 @@
+"""Background work for whistles: the deadline sweep (beat, every minute) and external notification delivery."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import clock
+from .models import Notification
+from .notifications import deliver
+from .selectors import assignments_due_for_alert
+from .services import assignment_alert
+
+SWEEP_BATCH = 200
+
+
+@shared_task(acks_late=True)
+def whistle_deadlines_sweep_task(limit: int = SWEEP_BATCH) -> int:
+    """Send the reminders and escalations that have come due, at most `limit` assignments per run; a full batch
+    queues the next one. Safe to run twice: each alert is recorded once (see `assignment_alert`)."""
+    ids = assignments_due_for_alert(now=clock.now(), limit=limit)
+    sent = 0
+    for assignment_id in ids:
+        sent += len(assignment_alert(assignment_id=assignment_id))
+    if len(ids) == limit:
+        whistle_deadlines_sweep_task.delay(limit)
+    return sent
+
+
+@shared_task(acks_late=True)
+def notification_deliver_task(notification_id: int) -> list[str]:
+    """Hand one notification to the registered SMS / e-mail senders that have not had it yet."""
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None:
+        return []
+    return deliver(notification)
