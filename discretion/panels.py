@@ -1,0 +1,49 @@
+"""The app's top-bar entry, home panel and fence rule, registered from AppConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.fences import FenceRule, register_fence_rule
+from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
+from enforcement.models import Role, User
+
+DEVIATION_RULE = "discretion.deviation"
+
+
+def benchmark_panel(request: HttpRequest, user: User) -> dict[str, Any]:
+    from .rules import can_maintain_district
+    from .selectors import district_counts
+
+    if user.unit is None:
+        return {}
+    return {
+        "counts": district_counts(user.unit.district_id),
+        "maintainer": can_maintain_district(user, user.unit.district_id),
+    }
+
+
+def register() -> None:
+    register_nav(NavEntry("discretion", _("Benchmarks"), "discretion-home", order=30, public=True))
+    register_home_panel(
+        HomePanel(
+            "discretion",
+            "discretion/panels/benchmarks.html",
+            40,
+            frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN, Role.LEGAL_REVIEWER}),
+            benchmark_panel,
+        )
+    )
+    register_fence_rule(
+        FenceRule(
+            DEVIATION_RULE,
+            _("Penalty departs from the discretion benchmark"),
+            _(
+                "The proposed penalty is lighter or heavier than the benchmark tier recommends, or outside the statutory "
+                "range (art 34: a written reason is needed). Computed by discretion.recommend.deviation()."
+            ),
+        )
+    )
