@@ -86,7 +86,8 @@ _SPELLING = {
 
 
 # Words whose stem would meet a different word ("smoking" a cigarette is not "smoke" from a fire).
-_NO_STEM = frozenset({"smoking", "smoker", "smokers", "leaves", "building", "buildings", "parking", "fishing"})
+_NO_STEM = frozenset({"smoking", "smoker", "smokers", "leaves", "building", "buildings", "parking", "fishing", "training",
+                      "trained", "droppings", "drilling"})
 
 
 def en_stem(word: str) -> str:
@@ -260,8 +261,8 @@ def _within_one_edit(a: str, b: str) -> bool:
 def correct_word(word: str, vocabulary: frozenset[str], deletes: dict[str, str]) -> str:
     """`word` if known or short; otherwise the one known word within one edit (insertion, deletion, substitution,
     adjacent swap), else `word` unchanged."""
-    if len(word) < 6 or word in vocabulary or word in EN_STOPWORDS:
-        return word
+    if len(word) < 6 or word in vocabulary or word in EN_STOPWORDS or en_stem(word) in vocabulary:
+        return word  # known, or an inflection of a known word ("pumping" of "pump" is not a typo of "dumping")
     found: set[str] = set()
     hit = deletes.get(word)
     if hit:

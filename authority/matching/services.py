@@ -196,19 +196,45 @@ def lexicon_entry_delete(*, actor: User, entry: LexiconEntry) -> None:
 @transaction.atomic
 def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
     """Load the built-in lexicon into the database as shared rows (district empty) so that it can be read and
-    overridden there. Rows already present are left as they are. Idempotent; returns the number of rows added."""
-    existing = set(LexiconEntry.objects.filter(district__isnull=True).values_list("term", "lang"))
+    overridden there by a district's own rows. Shared rows come only from this file (nobody edits them), so they
+    follow it: a new word is added, a word whose legal vocabulary or note changed is updated, a word no longer in
+    the file is deleted (switching it off would also switch off another spelling of the same word still in the file,
+    "shout" for "shouting"; a district switches a word off with its own row). Idempotent; returns the number of rows
+    added."""
+    existing = {(e.term, e.lang): e for e in LexiconEntry.objects.select_for_update().filter(district__isnull=True)}
     added = 0
+    seen: set[tuple[str, str]] = set()
     with path.open(newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             term, lang = row["term"].strip(), (row["lang"] or "zh").strip()
-            if not term or (term, lang) in existing:
+            if not term or not row["canonical"].strip() or (term, lang) in seen:
                 continue
-            lexicon_entry_create(actor=None, district=None, term=term, canonical=row["canonical"], lang=lang,
-                                 note=row.get("note") or "", check=False)
-            existing.add((term, lang))
-            added += 1
+            seen.add((term, lang))
+            note = (row.get("note") or "").strip()[:300]
+            entry = existing.get((term, lang))
+            if entry is None:
+                lexicon_entry_create(actor=None, district=None, term=term, canonical=row["canonical"], lang=lang,
+                                     note=note, check=False)
+                added += 1
+                continue
+            canonical = clean_lexicon(term=term, canonical=row["canonical"], lang=lang)[1]
+            if (entry.canonical, entry.note, entry.is_active) != (canonical, note, True):
+                _shared_entry_set(entry, canonical=canonical, note=note, is_active=True)
+    for key, entry in existing.items():
+        if key not in seen:
+            audit_record(actor=None, action="authority.lexicon_entry.delete", obj=entry, before=_lexicon_after(entry),
+                         summary=f"{entry.term} → {entry.canonical}")
+            entry.delete()
     return added
+
+
+def _shared_entry_set(entry: LexiconEntry, *, canonical: str, note: str, is_active: bool) -> None:
+    before = _lexicon_after(entry)
+    entry.canonical, entry.note, entry.is_active = canonical, note, is_active
+    entry.updated_at = timezone.now()
+    entry.save(update_fields=["canonical", "note", "is_active", "updated_at"])
+    audit_record(actor=None, action="authority.lexicon_entry.update", obj=entry, before=before,
+                 after=_lexicon_after(entry), summary=f"{entry.term} → {entry.canonical}")
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ import random
 
 from authority.matching.engine import ItemSpec, RuleSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
-from authority.matching.normalize import correct_word, scan
+from authority.matching.normalize import correct_word, scan, term_key
 
 ITEMS = [
     ItemSpec(1, "A-STALL", "对擅自占用城市道路摆摊设点、占道经营的行政处罚", "Penalty for street stalls on city roads",
@@ -38,6 +38,34 @@ def test_a_civil_dispute_is_no_match():
         result = m.match(text)
         assert result.no_match, text
         assert result.candidates == []
+
+
+def test_praise_debts_and_lost_property_are_evidence_of_no_match():
+    m = matcher()
+    for text in ["物业服务很好，特地表扬一下", "The staff at the office were very helpful, thank you",
+                 "我的钱包在公交车上丢了", "My landlord will not return my deposit"]:
+        result = m.match(text)
+        assert result.no_match, text
+        assert result.off_topic, text
+    praise = m.match("物业服务很好，特地表扬一下")
+    assert "表扬" in praise.off_topic
+    # one such word does not hide a clear violation
+    strong = m.match("谢谢你们，楼下电瓶车天天推进楼道里充电，麻烦管管")
+    assert codes(strong)[0] == "A-EBIKE"
+    assert strong.off_topic == ["谢谢"]
+
+
+def test_colloquial_words_reach_the_items_in_both_languages():
+    m = matcher()
+    for text, code in [
+        ("地铁口有人推着小车卖炒饭，路都占了", "A-STALL"),
+        ("A man sells pancakes from a food cart on the sidewalk", "A-STALL"),
+        ("凌晨两点工地还在用电锯切钢筋", "A-NIGHT"),
+        ("Builders pouring concrete at 2am next to our flats", "A-NIGHT"),
+        ("Kitchen smoke from the restaurant comes straight in, they have no filter", "A-FUME"),
+        ("The corner shop sells yoghurt that is out of date", "A-FOOD"),
+    ]:
+        assert codes(m.match(text))[:1] == [code], text
 
 
 def test_everyday_words_reach_the_legal_wording_through_the_lexicon():
@@ -87,9 +115,9 @@ def test_highlight_spans_point_into_the_original_text():
 
 def test_curated_rules_keyword_phrase_regex_and_exclusion():
     base = matcher()
-    text = "有人在小区门口卖烤红薯"
+    text = "有人在小区门口卖烤苕皮"  # 苕皮: a street snack no lexicon entry knows
     assert base.match(text).no_match
-    rules = [RuleSpec(1, 1, "keyword", "烤红薯", 1)]
+    rules = [RuleSpec(1, 1, "keyword", "苕皮", 1)]
     assert codes(matcher(rules).match(text))[0] == "A-STALL"
     # a co-occurrence phrase fires only when every part is present
     rules = [RuleSpec(2, 6, "phrase", "后厨+排烟", 1)]
@@ -138,3 +166,11 @@ def test_scan_keeps_chinese_and_stems_english():
     scanned = scan("楼道里的e-bikes在Charging")
     assert "楼道里的" in scanned.text
     assert " e bik " in scanned.text and " charg " in scanned.text
+
+
+def test_no_two_built_in_words_meet_on_one_key_with_different_meanings():
+    # the database keeps one entry per normalised word: "sawing" and "sawed" both become " saw "
+    seen = {}
+    for entry in builtin_lexicon()[0]:
+        key = (term_key(entry.term), entry.lang)
+        assert seen.setdefault(key, entry.canonical) == entry.canonical, entry.term

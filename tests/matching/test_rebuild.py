@@ -13,11 +13,13 @@ from authority.matching.loader import forget_local, matcher_for
 from authority.matching.services import (
     lexicon_entry_create,
     lexicon_entry_update,
+    lexicon_load_shared,
     match_rule_create,
     match_rule_delete,
     match_rule_update,
 )
-from authority.models import EnforcementItem
+from authority.models import EnforcementItem, LexiconEntry
+from enforcement.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +29,10 @@ def codes(matcher, text):
 
 
 def test_a_new_rule_changes_the_version_and_fires(cast, catalog):
-    text = "有人在小区门口卖烤红薯"
+    text = "有人在小区门口卖烤苕皮"  # 苕皮 (a Chongqing street snack): a word no lexicon entry knows
     before = matcher_for(cast.district.pk)
     assert before.match(text).no_match
-    rule = match_rule_create(actor=cast.supervisor_a, item=catalog["T-STALL"], kind="keyword", pattern="烤红薯", weight=1)
+    rule = match_rule_create(actor=cast.supervisor_a, item=catalog["T-STALL"], kind="keyword", pattern="苕皮", weight=1)
     after = matcher_for(cast.district.pk)
     assert after.version != before.version
     assert codes(after, text)[0] == "T-STALL"
@@ -54,9 +56,9 @@ def test_an_item_change_is_picked_up(cast, catalog):
 
 
 def test_a_district_lexicon_entry_overrides_and_switches_off_the_shared_word(cast, catalog):
-    text = "院子里停满了小电驴"
+    text = "院子里停满了电马儿"  # dialect for an e-bike that the built-in lexicon does not know
     assert matcher_for(cast.district.pk).match(text).no_match
-    entry = lexicon_entry_create(actor=cast.supervisor_a, district=cast.district, term="小电驴", canonical="电动自行车")
+    entry = lexicon_entry_create(actor=cast.supervisor_a, district=cast.district, term="电马儿", canonical="电动自行车")
     assert codes(matcher_for(cast.district.pk), text)[0] == "T-EBIKE"
     lexicon_entry_update(actor=cast.supervisor_a, entry=entry, is_active=False)
     assert matcher_for(cast.district.pk).match(text).no_match
@@ -86,3 +88,22 @@ def test_the_same_content_gives_the_same_version_in_every_process(cast, catalog)
     one = loader.build(cast.district.pk)
     two = loader.build(cast.district.pk)
     assert one.version == two.version == matcher_for(cast.district.pk).version
+
+
+def test_the_shared_lexicon_follows_the_built_in_file(cast, catalog, tmp_path):
+    path = tmp_path / "lexicon.csv"
+    path.write_text("term,canonical,lang,note\n电马儿,电动自行车,zh,\nkiddo,未成年人,en,\n", encoding="utf-8")
+    assert lexicon_load_shared(path=path) == 2
+    assert codes(matcher_for(cast.district.pk), "院子里停满了电马儿")[0] == "T-EBIKE"
+    audits = AuditEvent.objects.count()
+    assert lexicon_load_shared(path=path) == 0  # idempotent: nothing added, nothing changed
+    assert AuditEvent.objects.count() == audits
+    # the file changes: a word's vocabulary changes, a word is dropped; the shared rows follow, with audit rows
+    path.write_text("term,canonical,lang,note\n电马儿,?电动自行车,zh,context only\n", encoding="utf-8")
+    assert lexicon_load_shared(path=path) == 0
+    shared = {e.term: e for e in LexiconEntry.objects.filter(district__isnull=True)}
+    assert (shared["电马儿"].canonical, shared["电马儿"].note, shared["电马儿"].is_active) == ("?电动自行车", "context only", True)
+    assert "kiddo" not in shared
+    assert AuditEvent.objects.count() == audits + 2
+    # a context word alone is not enough any more
+    assert matcher_for(cast.district.pk).match("院子里停满了电马儿").no_match

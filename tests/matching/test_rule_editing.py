@@ -86,15 +86,17 @@ def test_another_district_sees_nothing(cast, catalog, client_for):
 def test_bad_rules_are_refused_with_a_message(cast, catalog, client_for):
     item = catalog["T-STALL"]
     client = client_for(cast.supervisor_a)
-    for data, message in [
-        ({"kind": "regex", "pattern": "(unclosed", "weight": "1"}, "Not a valid regular expression"),
-        ({"kind": "regex", "pattern": ".*", "weight": "1"}, "matches empty text"),
-        ({"kind": "keyword", "pattern": "烤红薯", "weight": "9"}, "at most"),
-        ({"kind": "keyword", "pattern": "！！", "weight": "1"}, "no letters"),
+    # the page speaks Chinese by default: each message is looked for in English and in its translation
+    for data, messages in [
+        ({"kind": "regex", "pattern": "(unclosed", "weight": "1"}, ("Not a valid regular expression", "正则表达式无效")),
+        ({"kind": "regex", "pattern": ".*", "weight": "1"}, ("matches empty text", "能匹配空文本")),
+        ({"kind": "keyword", "pattern": "烤红薯", "weight": "9"}, ("at most", "不超过", "最多")),
+        ({"kind": "keyword", "pattern": "！！", "weight": "1"}, ("no letters", "没有可匹配的文字")),
     ]:
         response = client.post(f"/matching/rules/item/{item.pk}/", data)
         assert response.status_code == 200
-        assert message in response.content.decode(), data
+        html = response.content.decode()
+        assert any(message in html for message in messages), data
     assert not MatchRule.objects.filter(item=item).exists()
     match_rule_create(actor=cast.supervisor_a, item=item, kind="keyword", pattern="烤红薯", weight=1)
     with pytest.raises(ValidationError):
