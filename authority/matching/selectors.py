@@ -55,6 +55,7 @@ class Outcome:
         return {
             "candidates": [matched_item_dict(m) for m in self.matched],
             "no_match": self.no_match,
+            "off_topic": list(self.result.off_topic),
             "version": self.result.version,
             "threshold": THRESHOLD,
             "town": self.town.code if self.town else None,

@@ -61,6 +61,14 @@ def test_no_match(cast, catalog):
     assert body == {**body, "no_match": True, "candidates": []}
 
 
+def test_no_match_names_the_words_that_point_away_from_enforcement(cast, catalog):
+    body = api(cast.officer_a).post(URL, {"text": "表扬一下执法队，服务很好", "town": cast.town_a.code}, format="json").json()
+    assert body["no_match"] is True
+    assert "表扬" in body["off_topic"]
+    violation = api(cast.officer_a).post(URL, {"text": "楼道里堆满杂物堵住了安全出口", "town": cast.town_a.code}, format="json").json()
+    assert violation["off_topic"] == []
+
+
 def test_english_input(cast, catalog):
     body = api(cast.officer_b).post(URL, {"text": "Someone keeps blocking the fire exit of the mall with boxes",
                                           "town": cast.town_b.code}, format="json").json()

@@ -79,6 +79,8 @@ class Command(BaseCommand):
         if outcome.no_match:
             best = outcome.result.weak[0].score if outcome.result.weak else 0.0
             lines.append(f"No match: no enforcement item clears the threshold (best {best:.2f} < {THRESHOLD:.2f}).")
+            if outcome.result.off_topic:
+                lines.append(f"Reads as no enforcement matter: {', '.join(outcome.result.off_topic)}")
             return "\n".join(lines)
         for n, m in enumerate(outcome.matched, 1):
             c = m.candidate

@@ -82,6 +82,10 @@ class MatchCandidateSerializer(serializers.Serializer[Any]):
 class MatchOutputSerializer(serializers.Serializer[Any]):
     candidates = MatchCandidateSerializer(many=True)
     no_match = serializers.BooleanField()
+    off_topic = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="words (as typed) saying the text is about no enforcement item: praise, debts, lost property ...",
+    )
     version = serializers.CharField(help_text="version of the compiled matcher")
     threshold = serializers.FloatField()
     town = serializers.CharField(allow_null=True)
