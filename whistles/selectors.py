@@ -114,6 +114,10 @@ def whistle_queryset_for(user: Any) -> QuerySet[WhistleRequest]:
     return WhistleRequest.objects.visible_to(user)
 
 
+# The people recorded on an assignment, shown by every list: fetched with it, never one query per row.
+ASSIGNMENT_PEOPLE = ("acknowledged_by", "on_site_by", "handled_by", "rated_by")
+
+
 def whistle_list_for(
     *,
     user: Any,
@@ -129,7 +133,12 @@ def whistle_list_for(
     qs = (
         whistle_queryset_for(user)
         .select_related("town", "item", "raised_by")
-        .prefetch_related(Prefetch("assignments", queryset=WhistleAssignment.objects.select_related("department")))
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=WhistleAssignment.objects.select_related("department", *ASSIGNMENT_PEOPLE),
+            )
+        )
         .annotate(total_returns=Count("assignments__returns", distinct=True))
     )
     if status:
@@ -207,7 +216,7 @@ def inbox_for(*, user: Any, include_waiting: bool = True) -> QuerySet[WhistleAss
     statuses = OPEN_STATUSES if include_waiting else DEPARTMENT_WORK
     return (
         WhistleAssignment.objects.filter(department_id__in=scope.department_ids, status__in=statuses)
-        .select_related("whistle", "whistle__town", "department")
+        .select_related("whistle", "whistle__town", "department", *ASSIGNMENT_PEOPLE)
         .annotate(current_due=_current_due_expression())
         .order_by(F("current_due").asc(nulls_last=True), "whistle__raised_at")
     )
@@ -232,7 +241,7 @@ def returns_to_review_for(*, user: Any) -> QuerySet[WhistleAssignment]:
         return WhistleAssignment.objects.none()
     return (
         WhistleAssignment.objects.filter(status=Status.RETURNED, whistle__district_id__in=scope.district_ids)
-        .select_related("whistle", "whistle__town", "department")
+        .select_related("whistle", "whistle__town", "department", *ASSIGNMENT_PEOPLE)
         .prefetch_related(Prefetch("returns", queryset=WhistleReturn.objects.select_related("returned_by")))
         .order_by("pk")
     )
