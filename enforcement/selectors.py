@@ -28,31 +28,55 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     return qs.filter(Q(town_id__in=scope.town_ids) | Q(unit_id=user.unit_id))
 
 
-def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[dict]:
-    """Members of a unit with their current certificate, for the team page and the supervisor's home."""
-    day = on or timezone.localdate()
-    seconded_ids: set[int] = set()
-    if unit.is_town:
-        active = Secondment.objects.filter(town=unit, start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
-        seconded_ids = set(active.values_list("officer_id", flat=True))
-    members = (
-        User.objects.filter(Q(unit=unit) | Q(pk__in=seconded_ids))
+def _roster_row(member: User, day: dt.date, seconded_from: Unit | None) -> dict:
+    certificates = list(member.certificates.all())  # prefetched, newest validity first
+    current = next((c for c in certificates if c.valid_on(day)), None)
+    return {
+        "user": member,
+        "certificate": current or (certificates[0] if certificates else None),
+        "valid": current is not None,
+        "expires_soon": current is not None and (current.valid_to - day).days <= 30,
+        "seconded_from": seconded_from,
+    }
+
+
+def _members(q: Q) -> QuerySet[User]:
+    return (
+        User.objects.filter(q)
         .order_by("username")
         .select_related("unit")
         .prefetch_related("groups", Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))
     )
-    rows = []
-    for member in members:
-        certificates = list(member.certificates.all())
-        current = next((c for c in certificates if c.valid_on(day)), None)
-        latest = certificates[0] if certificates else None
-        rows.append(
-            {
-                "user": member,
-                "certificate": current or latest,
-                "valid": current is not None,
-                "expires_soon": current is not None and (current.valid_to - day).days <= 30,
-                "seconded_from": member.unit if member.pk in seconded_ids and member.unit_id != unit.pk else None,
-            }
-        )
-    return rows
+
+
+def _active_secondments(day: dt.date) -> QuerySet[Secondment]:
+    return Secondment.objects.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+
+
+def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[dict]:
+    """Members of a unit with their current certificate; a town's team includes officers seconded to it."""
+    day = on or timezone.localdate()
+    seconded_ids: set[int] = set()
+    if unit.is_town:
+        seconded_ids = set(_active_secondments(day).filter(town=unit).values_list("officer_id", flat=True))
+    return [
+        _roster_row(m, day, m.unit if m.pk in seconded_ids and m.unit_id != unit.pk else None)
+        for m in _members(Q(unit=unit) | Q(pk__in=seconded_ids))
+    ]
+
+
+def district_rosters(*, district_id: int, units: list[Unit], on: dt.date | None = None) -> list[tuple[Unit, list[dict]]]:
+    """team_roster for many units of one district in a fixed number of queries (the officers page)."""
+    day = on or timezone.localdate()
+    members = list(_members(Q(unit__district_id=district_id)))
+    by_id = {m.pk: m for m in members}
+    seconded: dict[int, list[int]] = {}
+    for town_id, officer_id in _active_secondments(day).filter(town__district_id=district_id).values_list("town_id", "officer_id"):
+        seconded.setdefault(town_id, []).append(officer_id)
+    rosters = []
+    for unit in units:
+        rows = [_roster_row(m, day, None) for m in members if m.unit_id == unit.pk]
+        extra = [by_id[i] for i in seconded.get(unit.pk, []) if i in by_id and by_id[i].unit_id != unit.pk]
+        rows += [_roster_row(m, day, m.unit) for m in sorted(extra, key=lambda m: m.username)]
+        rosters.append((unit, rows))
+    return rosters

@@ -19,7 +19,7 @@ from .forms import CertificateForm, SecondmentForm
 from .home import home_panels_for
 from .models import Certificate, Unit, User
 from .rules import can_view_audit, is_district_admin_of
-from .selectors import audit_events_for, team_roster
+from .selectors import audit_events_for, district_rosters, team_roster
 from .services import certificate_issue, certificate_revoke, secondment_create
 
 
@@ -99,7 +99,7 @@ def officers(request: HttpRequest) -> HttpResponse:
     unit_code = request.GET.get("unit", "")
     shown = [u for u in units if not unit_code or u.code == unit_code]
     context = {
-        "rosters": [(unit, team_roster(unit=unit)) for unit in shown],
+        "rosters": district_rosters(district_id=district_id, units=shown),
         "units": units,
         "unit_code": unit_code,
         "certificate_form": certificate_form,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enforcement.models import AuditEvent, Certificate, Secondment
+from tests.factories import make_certificate
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -81,3 +82,16 @@ def test_admin_of_another_district_cannot_touch_this_one(cast, client_for):
     response = client.post(reverse("officers"), {"action": "revoke", "certificate": cast.officer_a.certificates.get().pk})
     assert response.status_code == 404
     assert cast.officer_a.certificates.get().revoked_at is None
+
+
+def test_officers_page_costs_a_fixed_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    from tests.factories import make_unit, make_user
+
+    client = client_for(cast.admin)
+    client.get(reverse("officers"))
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("officers")).status_code == 200
+    for _ in range(4):
+        make_certificate(make_user(make_unit(cast.district), ["officer"]))
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("officers")).status_code == 200
