@@ -19,6 +19,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
 
 from .models import Role, Unit, User
+from .officers import officer_towns
 
 M = TypeVar("M", bound=models.Model)
 
@@ -56,22 +57,16 @@ def scope_for(user: User | AnonymousUser | None, on: dt.date | None = None) -> S
     if cached is not None:
         return cached
     unit = user.unit
-    towns: set[int] = set()
     departments: set[int] = set()
     districts: set[int] = set()
     if unit is not None:
         districts.add(unit.district_id)
-        if unit.kind == Unit.Kind.TOWN:
-            towns.add(unit.pk)
-        elif unit.kind == Unit.Kind.DEPARTMENT:
+        if unit.kind == Unit.Kind.DEPARTMENT:
             departments.add(unit.pk)
-    for secondment in user.secondments.all():
-        if secondment.active_on(day):
-            towns.add(secondment.town_id)
     scope = Scope(
         authenticated=True,
         district_ids=frozenset(districts),
-        town_ids=frozenset(towns),
+        town_ids=frozenset(officer_towns(user, day)),
         department_ids=frozenset(departments),
         district_admin=user.has_role(Role.DISTRICT_ADMIN) and bool(districts),
     )
