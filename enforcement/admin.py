@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEvent, Certificate, District, FenceWarning, Secondment, Subject, Unit, User
+from .models import AuditEvent, CalendarDay, Certificate, District, FenceWarning, Secondment, Subject, Unit, User
 
 
 @admin.register(User)
@@ -26,6 +26,13 @@ admin.site.register(Certificate)
 admin.site.register(Secondment)
 admin.site.register(Subject)
 admin.site.register(FenceWarning)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working_day", "name", "source")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
 
 
 @admin.register(AuditEvent)

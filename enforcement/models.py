@@ -353,3 +353,27 @@ class FenceWarning(models.Model):
 
 def role_group_names(roles: Iterable[str]) -> list[str]:
     return [f"{ROLE_GROUP_PREFIX}{r}" for r in roles]
+
+
+class CalendarDay(models.Model):
+    """An exception to the default week (Monday to Friday working, Saturday and Sunday rest).
+
+    A public holiday on a weekday is a row with `is_working_day=False`; a make-up working Saturday or Sunday (调休上班)
+    is a row with `is_working_day=True`. The State Council publishes each year's schedule; `manage.py import_holidays`
+    loads it, and `enforcement.calendar` counts legal deadlines with it.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. 春节, 春节调休上班"))
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("the notice that set this day, e.g. 国办发明电〔2025〕7号")
+    )
+
+    class Meta:
+        verbose_name = _("calendar day (节假日与调休)")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
