@@ -10,6 +10,9 @@ class CasesConfig(AppConfig):
         from enforcement.home import NavEntry, register_nav
         from enforcement.models import Role
 
+        from .integrations import register
+
+        register()
         register_nav(
             NavEntry(
                 key="complaints",

@@ -1,13 +1,28 @@
-"""Cases and their intake. Complaints (投诉举报: the 12345 hotline, walk-ins) are leads that may become cases."""
+"""Penalty cases (行政处罚案件) and their intake.
+
+Complaints (投诉举报: the 12345 hotline, walk-ins) are leads that may become cases. A case carries its officers, its
+timeline, its evidence and its documents. Money is Decimal yuan with two places; dates of legal acts are dates (the
+law counts days); moments are aware datetimes. Nothing here has side effects: `services.py` writes every change, in
+one transaction with its timeline event and audit row.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from decimal import Decimal
+
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from authority.models import EnforcementItem
 from enforcement.access import TownOwnedQuerySet
-from enforcement.models import District, Unit, User
+from enforcement.models import District, Subject, Unit, User
+
+from .workflow import Action, Stage
 
 
 class Complaint(models.Model):
@@ -55,3 +70,363 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id or self.pk}: {self.text[:30]}"
+
+
+
+class Source(models.TextChoices):
+    PATROL = "patrol", _("Patrol (巡查)")
+    COMPLAINT = "complaint", _("Complaint (投诉举报)")
+    INSPECTION = "inspection", _("Joint inspection (综合查一次)")
+    WHISTLE = "whistle", _("Whistle (吹哨)")
+    REFERRAL = "referral", _("Referral (移送)")
+    CAMERA = "camera", _("Camera / automatic detection")
+
+
+class Procedure(models.TextChoices):
+    NORMAL = "normal", _("Normal procedure (普通程序)")
+    SIMPLE = "simple", _("Simple procedure (简易程序)")
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class PenaltyKind(models.TextChoices):
+    WARNING = "warning", _("Warning (警告)")
+    CRITICISM = "criticism", _("Circulated criticism (通报批评)")
+    FINE = "fine", _("Fine (罚款)")
+    CONFISCATE_GAINS = "confiscate_gains", _("Confiscation of illegal gains (没收违法所得)")
+    CONFISCATE_PROPERTY = "confiscate_property", _("Confiscation of illegal property (没收非法财物)")
+    SUSPEND_LICENCE = "suspend_licence", _("Licence suspension or lower qualification")
+    REVOKE_LICENCE = "revoke_licence", _("Licence revocation (吊销许可证件)")
+    RESTRICT = "restrict", _("Restriction of activities or closure (责令停产停业/关闭)")
+
+
+class CaseQuerySet(TownOwnedQuerySet):
+    def open(self) -> CaseQuerySet:
+        return self.exclude(stage__in=[Stage.ARCHIVED, Stage.NOT_FILED, Stage.TRANSFERRED, Stage.WITHDRAWN, Stage.CLOSED])
+
+
+class CaseSequence(models.Model):
+    """The last number given per town and year. Numbers are taken under a row lock and never reused."""
+
+    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["town", "year"], name="case_sequence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id}/{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("town"))
+    number = models.CharField(_("case number"), max_length=80, blank=True)
+    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(_("summary"), max_length=200)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PATROL)
+    source_ref = models.CharField(_("source reference"), max_length=80, blank=True)
+    complaint = models.ForeignKey("cases.Complaint", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
+    procedure = models.CharField(_("procedure"), max_length=8, choices=Procedure.choices, default=Procedure.NORMAL)
+
+    # The party (当事人)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    party_kind = models.CharField(_("party is a"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON)
+    party_name = models.CharField(_("party name"), max_length=200, blank=True)
+    party_identifier = models.CharField(_("ID number / unified social credit code"), max_length=32, blank=True)
+    party_age = models.PositiveSmallIntegerField(_("age (persons)"), null=True, blank=True)
+    party_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    party_contact = models.CharField(_("contact"), max_length=100, blank=True)
+    party_address = models.CharField(_("party address"), max_length=300, blank=True)
+
+    # The act
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    act_on = models.DateField(_("date of the act"))
+    act_continuing = models.BooleanField(_("continuing act"), default=False)
+    act_ended_on = models.DateField(_("continuing act ended on"), null=True, blank=True)
+    discovered_on = models.DateField(_("discovered on"), default=timezone.localdate)
+    description = models.TextField(_("description of the facts"))
+    harm_to_life_or_finance = models.BooleanField(
+        _("harmed life, health or financial safety"), default=False,
+        help_text=_("Extends the limitation period from 2 to 5 years (art 36)."),
+    )
+    match_result = models.JSONField(_("matching suggestions"), default=dict, blank=True)
+    item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("enforcement item"))
+    other_items = models.ManyToManyField(EnforcementItem, blank=True, related_name="+", verbose_name=_("other rules the act also breaks"))
+    acting_name = models.CharField(_("decided in the name of"), max_length=200, blank=True)
+    grant_kind = models.CharField(_("authority"), max_length=16, blank=True)
+    facts = models.JSONField(_("facts for the benchmark"), default=dict, blank=True)
+
+    # Lifecycle
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD, db_index=True)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="bumped by every change; a stale form is refused")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    check_due = models.DateField(_("check due"), null=True, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+    paused_since = models.DateField(null=True, blank=True)
+    pause_reason = models.CharField(max_length=32, blank=True)
+    extended = models.BooleanField(_("extended by 30 days"), default=False)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    next_due = models.DateField(_("next deadline"), null=True, blank=True, db_index=True)
+
+    # Order to correct (责令改正, art 28/33)
+    correction_due = models.DateField(_("correct by"), null=True, blank=True)
+    no_penalty_basis = models.CharField(max_length=32, blank=True)
+
+    # Notice (告知, art 44) and the party's answer
+    notice_served_on = models.DateField(_("notice served on"), null=True, blank=True)
+    proposed_kinds = models.JSONField(_("proposed penalty"), default=list, blank=True)
+    proposed_fine = models.DecimalField(_("proposed fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    hearing_offered = models.BooleanField(_("hearing right given"), default=False)
+    reply_due = models.DateField(_("statement / hearing request due"), null=True, blank=True)
+    rights_waived = models.BooleanField(_("party waived statement and hearing"), default=False)
+    statement_made = models.BooleanField(_("party made a statement or defence"), default=False)
+    hearing_requested_on = models.DateField(null=True, blank=True)
+    hearing_on = models.DateField(_("hearing date"), null=True, blank=True)
+    hearing_held_on = models.DateField(null=True, blank=True)
+
+    # Legal review (法制审核, art 58)
+    review_required = models.BooleanField(_("legal review required"), default=False)
+    review_reasons = models.JSONField(default=list, blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_opinion = models.TextField(_("legal review opinion"), blank=True)
+
+    # Decision (决定, art 57)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    penalty_kinds = models.JSONField(_("penalty"), default=list, blank=True)
+    fine = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    confiscated = models.DecimalField(_("confiscated (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    tier = models.CharField(_("benchmark tier"), max_length=32, blank=True)
+    recommendation = models.JSONField(_("benchmark recommendation"), default=dict, blank=True)
+    deviation_kind = models.CharField(max_length=24, blank=True)
+    deviation_reason = models.TextField(_("reason for departing from the benchmark"), blank=True)
+    service_due = models.DateField(_("service due"), null=True, blank=True)
+    served_on = models.DateField(_("served on"), null=True, blank=True)
+    service_method = models.CharField(_("service method"), max_length=24, blank=True)
+    payment_due = models.DateField(_("payment due"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    amount_paid = models.DecimalField(_("amount paid (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    late_fee = models.DecimalField(_("late fee (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    payment_channel = models.CharField(_("paid through"), max_length=16, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    whistle_id = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penalty case (行政处罚案件)")
+        verbose_name_plural = _("penalty cases")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "number"], condition=~Q(number=""), name="case_number_once"),
+            models.UniqueConstraint(fields=["town", "year", "sequence"], condition=Q(sequence__isnull=False), name="case_sequence_unique"),
+            models.CheckConstraint(condition=Q(fine__isnull=True) | Q(fine__gte=0), name="case_fine_not_negative"),
+        ]
+        indexes = [
+            # "My cases" keyset pages: newest first, within a town, optionally by stage.
+            models.Index(fields=["town", "-created_at", "-id"], name="case_town_keyset"),
+            models.Index(fields=["town", "stage", "-created_at", "-id"], name="case_town_stage_keyset"),
+            models.Index(fields=["town", "next_due"], name="case_town_due"),
+            models.Index(fields=["party_identifier"], name="case_party"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return self.number or str(_("Lead %(id)s") % {"id": self.pk})
+
+    @property
+    def act_end(self) -> dt.date:
+        """The day limitation counts from: the act, or its end for a continuing act (art 36)."""
+        if not self.act_continuing:
+            return self.act_on
+        return self.act_ended_on or timezone.localdate()  # still going on: nothing has lapsed
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage not in {Stage.ARCHIVED, Stage.NOT_FILED, Stage.TRANSFERRED, Stage.WITHDRAWN, Stage.CLOSED}
+
+    @property
+    def fine_amount(self) -> Decimal:
+        return self.fine or Decimal("0")
+
+
+class CaseOfficer(models.Model):
+    """A handling officer (承办人). The certificate is the one valid when they were assigned; it is re-checked at
+    each act that needs two officers. `declared_at` records their recusal declaration (回避声明, art 43)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="officers")
+    officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="case_roles")
+    lead = models.BooleanField(_("lead officer"), default=False)
+    declared_at = models.DateTimeField(_("recusal declared"), null=True, blank=True)
+    conflict = models.BooleanField(_("declared a conflict"), default=False)
+    recused_at = models.DateTimeField(_("recused"), null=True, blank=True)
+    recusal_reason = models.CharField(max_length=300, blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "officer"], name="case_officer_once")]
+        ordering = ["-lead", "assigned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.officer_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.recused_at is None
+
+
+class CaseEvent(models.Model):
+    """The case timeline: every action, with its data. Also the work queue of deadline reminders."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=32)
+    from_stage = models.CharField(max_length=16, blank=True)
+    to_stage = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return str(EVENT_LABELS.get(self.action, self.action))
+
+
+EVENT_LABELS = {
+    "create": _("Lead recorded"),
+    "update": _("Details changed"),
+    "officers": _("Handling officers changed"),
+    "declare": _("Recusal declaration"),
+    "recuse": _("Officer recused"),
+    "evidence": _("Evidence added"),
+    "document": _("Document generated"),
+    "items": _("Enforcement item confirmed"),
+}
+
+
+def evidence_upload_path(instance: Evidence, filename: str) -> str:
+    # Never guessable, never the uploader's name: files are served only through a permission-checked view.
+    return f"cases/{instance.case_id}/evidence/{uuid.uuid4().hex}{filename[filename.rfind('.'):] if '.' in filename else ''}"
+
+
+def document_upload_path(instance: CaseDocument, filename: str) -> str:
+    return f"cases/{instance.case_id}/documents/{uuid.uuid4().hex}.pdf"
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
+        PDF = "pdf", _("PDF document")
+        RECORD = "record", _("Signed record (笔录)")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to=evidence_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    intact = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("evidence (证据)")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"{self.kind} {self.pk}"
+
+
+class CaseDocument(models.Model):
+    class Kind(models.TextChoices):
+        FILING_APPROVAL = "filing_approval", _("Filing approval form (立案审批表)")
+        CORRECTION_ORDER = "correction_order", _("Order to correct (责令改正通知书)")
+        PENALTY_NOTICE = "penalty_notice", _("Notice of proposed penalty (行政处罚告知书)")
+        HEARING_NOTICE = "hearing_notice", _("Hearing notice (听证通知书)")
+        DECISION = "decision", _("Penalty decision (行政处罚决定书)")
+        SERVICE_RECEIPT = "service_receipt", _("Service receipt (送达回证)")
+        CLOSING_APPROVAL = "closing_approval", _("Closing approval form (结案审批表)")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("document"), max_length=24, choices=Kind.choices)
+    version = models.PositiveIntegerField(default=1)
+    file = models.FileField(upload_to=document_upload_path, max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    generated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    generated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enforcement document (执法文书)")
+        verbose_name_plural = _("enforcement documents")
+        ordering = ["kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "version"], name="case_document_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class CasePolicy(models.Model):
+    """The numbers in the procedure rules, per district (DOMAIN.md: a rule with a number is data). Without a row the
+    defaults apply: Chongqing's figures and those of the law."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="case_policy")
+    check_working_days = models.PositiveSmallIntegerField(_("check a lead within (working days)"), default=15)
+    decision_days = models.PositiveSmallIntegerField(_("decide within (days from filing, art 60)"), default=90)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=30)
+    reply_working_days = models.PositiveSmallIntegerField(_("statement / hearing request within (working days)"), default=5)
+    hearing_notice_working_days = models.PositiveSmallIntegerField(_("hearing notified before (working days)"), default=7)
+    service_working_days = models.PositiveSmallIntegerField(_("serve the decision within (working days, art 61)"), default=7)
+    payment_days = models.PositiveSmallIntegerField(_("pay within (days, art 67)"), default=15)
+    late_fee_percent = models.DecimalField(_("late fee per day (%)"), max_digits=5, decimal_places=2, default=Decimal("3"))
+    hearing_fine_person = models.DecimalField(_("hearing right from (person, yuan)"), max_digits=14, decimal_places=2, default=Decimal("5000"))
+    hearing_fine_organisation = models.DecimalField(_("hearing right from (organisation, yuan)"), max_digits=14, decimal_places=2, default=Decimal("50000"))
+    simple_fine_person = models.DecimalField(_("simple procedure up to (person, yuan)"), max_digits=14, decimal_places=2, default=Decimal("200"))
+    simple_fine_organisation = models.DecimalField(_("simple procedure up to (organisation, yuan)"), max_digits=14, decimal_places=2, default=Decimal("3000"))
+    on_spot_collection = models.DecimalField(_("collect on the spot up to (yuan)"), max_digits=14, decimal_places=2, default=Decimal("100"))
+    limitation_years = models.PositiveSmallIntegerField(_("limitation (years)"), default=2)
+    limitation_years_harm = models.PositiveSmallIntegerField(_("limitation where life, health or finance was harmed (years)"), default=5)
+
+    class Meta:
+        verbose_name = _("case procedure numbers")
+        verbose_name_plural = _("case procedure numbers")
+
+    def __str__(self) -> str:
+        return str(self.district)

@@ -1,13 +1,18 @@
-"""Reads of complaints, already scoped to the user (missing and forbidden are the same 404)."""
+"""Reads of complaints and cases, already scoped to the user (missing and forbidden are the same 404)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from enforcement.access import access_or_404, scope_for
 from enforcement.models import Unit, User
 
-from .models import Complaint
+from .models import Case, CaseEvent, CaseOfficer, Complaint
 from .services import can_file_complaint
 
 
@@ -33,3 +38,110 @@ def towns_for_filing(user: User) -> list[Unit]:
         return []
     towns = Unit.objects.filter(kind=Unit.Kind.TOWN, is_active=True, district_id__in=scope.district_ids).order_by("code")
     return [t for t in towns if can_file_complaint(user, t)]
+
+
+# --- penalty cases -------------------------------------------------------------------------------------------------
+
+CASE_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    stage: str = ""
+    item_id: int | None = None
+    town_id: int | None = None
+    due_within: int | None = None  # days: cases whose next deadline is within this many days (or overdue)
+    mine: bool = False
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    next_cursor: str
+    has_next: bool
+
+
+def cases_for(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """Cases the user may see (their towns; a department only what was transferred to it), filtered."""
+    f = filters or CaseFilters()
+    qs = Case.objects.for_user(user)
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.item_id:
+        qs = qs.filter(item_id=f.item_id)
+    if f.town_id:
+        qs = qs.filter(town_id=f.town_id)
+    if f.due_within is not None:
+        qs = qs.filter(next_due__lte=timezone.localdate() + dt.timedelta(days=f.due_within))
+    if f.mine:
+        qs = qs.filter(officers__officer=user, officers__recused_at__isnull=True)
+    if f.query:
+        qs = qs.filter(
+            Q(number__icontains=f.query) | Q(title__icontains=f.query) | Q(party_name__icontains=f.query)
+            | Q(party_identifier=f.query)
+        )
+    return qs
+
+
+def encode_cursor(case: Case) -> str:
+    return f"{case.created_at.isoformat()}_{case.pk}"
+
+
+def _decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
+    moment_text, _sep, pk_text = (cursor or "").rpartition("_")
+    moment = parse_datetime(moment_text) if moment_text else None
+    if moment is None or not pk_text.isdigit():
+        return None
+    return moment, int(pk_text)
+
+
+def case_page_for(*, user: User, filters: CaseFilters | None = None, after: str = "", size: int = CASE_PAGE_SIZE) -> CasePage:
+    """One keyset page, newest first: (created_at, id) below the cursor. The cost does not grow with the page
+    number, which an OFFSET would (a million cases: see bench/case_list_bench.py). A cursor that does not parse
+    starts from the top."""
+    qs = cases_for(user=user, filters=filters)
+    decoded = _decode_cursor(after)
+    if decoded is not None:
+        moment, pk = decoded
+        # The plain `<=` lets PostgreSQL seek the index to the cursor; the OR alone is applied as a filter after a
+        # scan from the top of the town (bench/case_list_bench.py: page 1,000 went from 25.7 ms to 6.3 ms).
+        qs = qs.filter(created_at__lte=moment).filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+    rows = list(
+        qs.select_related("town", "item").order_by("-created_at", "-pk")[: size + 1]
+    )
+    has_next = len(rows) > size
+    rows = rows[:size]
+    return CasePage(rows, encode_cursor(rows[-1]) if has_next and rows else "", has_next)
+
+
+def case_get_for(*, user: User, pk: int | str) -> Case:
+    """The case with what its page needs, or 404 when it does not exist or the user may not see it."""
+    return access_or_404(
+        Case.objects.for_user(user).select_related("town", "district", "item", "created_by", "subject", "decided_by", "reviewed_by")
+        .prefetch_related(Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer"))),
+        pk=pk,
+    )
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
+    """Supervisor queue: filings to approve, decisions to make, cases to close and archive."""
+    return Case.objects.for_user(user, shared=False).filter(
+        stage__in=["filing_review", "deciding", "executed", "closed"]
+    ).exclude(stage="closed", archived_on__isnull=False).select_related("town", "item").order_by("next_due", "created_at")
+
+
+def awaiting_review_for(*, user: User) -> QuerySet[Case]:
+    """Legal reviewer queue: cases at legal review in the towns the reviewer serves."""
+    if user.unit is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(stage="legal_review")
+    if user.unit.kind == Unit.Kind.DISTRICT_OFFICE:
+        qs = qs.filter(district_id=user.unit.district_id)
+    else:
+        qs = qs.filter(town_id=user.unit_id)
+    return qs.select_related("town", "item").order_by("next_due", "created_at")

@@ -1,0 +1,114 @@
+"""Legal deadlines of a case, from the district's numbers and the one working-day calendar (enforcement.calendar).
+
+Which days count: "2/3/5/7 days" rules are working days (art 85): the check of a lead, the reply to a notice, the
+hearing notice and service of the decision. The 90-day decision period (art 60) and the 15-day payment period
+(art 67) are calendar days; a calendar period whose last day is a holiday ends on the next working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.calendar import add_days, add_working_days
+
+from .models import Case, CasePolicy
+from .workflow import Stage
+
+CENT = Decimal("0.01")
+
+
+def policy_for(district_id: int) -> CasePolicy:
+    """The district's numbers, or the defaults (an unsaved row) when it has none."""
+    return CasePolicy.objects.filter(district_id=district_id).first() or CasePolicy(district_id=district_id)
+
+
+def check_due(received: dt.date, policy: CasePolicy) -> dt.date:
+    return add_working_days(received, policy.check_working_days)
+
+
+def decision_due(case: Case, policy: CasePolicy) -> dt.date | None:
+    """Filing + 90 days, + the days paused (hearing, testing, appraisal), + 30 when an extension was approved."""
+    if case.filed_on is None:
+        return None
+    days = policy.decision_days + case.paused_days + (policy.extension_days if case.extended else 0)
+    return add_days(case.filed_on, days, working=False)
+
+
+def reply_due(notice_served_on: dt.date, policy: CasePolicy) -> dt.date:
+    return add_working_days(notice_served_on, policy.reply_working_days)
+
+
+def earliest_hearing(today: dt.date, policy: CasePolicy) -> dt.date:
+    """The party is told of the hearing at least 7 (working) days before it (art 64)."""
+    return add_working_days(today, policy.hearing_notice_working_days)
+
+
+def service_due(decided_on: dt.date, policy: CasePolicy) -> dt.date:
+    return add_working_days(decided_on, policy.service_working_days)
+
+
+def payment_due(served_on: dt.date, policy: CasePolicy) -> dt.date:
+    return add_days(served_on, policy.payment_days, working=False)
+
+
+def late_fee(fine: Decimal | None, due: dt.date | None, paid_on: dt.date, policy: CasePolicy) -> Decimal:
+    """3 % of the fine per day late (art 72), never more than the fine itself."""
+    if not fine or due is None or paid_on <= due:
+        return Decimal("0.00")
+    days = (paid_on - due).days
+    fee = (fine * policy.late_fee_percent / 100 * days).quantize(CENT, rounding=ROUND_HALF_UP)
+    return min(fee, fine)
+
+
+def next_due(case: Case) -> dt.date | None:
+    """The deadline the case is now working against (for lists and reminders)."""
+    stage = case.stage
+    if stage in {Stage.LEAD, Stage.CHECKING, Stage.FILING_REVIEW}:
+        return case.check_due
+    if stage == Stage.CORRECTING:
+        return case.correction_due
+    if stage == Stage.NOTIFIED and case.reply_due and not (case.rights_waived or case.statement_made):
+        return min(d for d in (case.reply_due, case.decision_due) if d)
+    if stage == Stage.HEARING:
+        return case.hearing_on or case.decision_due
+    if stage in {Stage.INVESTIGATING, Stage.NOTIFIED, Stage.LEGAL_REVIEW, Stage.DECIDING}:
+        return case.decision_due
+    if stage == Stage.DECIDED:
+        return case.service_due
+    if stage == Stage.SERVED:
+        return case.payment_due
+    return None
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    label: str
+    due: dt.date
+    overdue: bool
+    done: bool
+
+
+def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]:
+    """The case's deadlines for its page: each with whether it was met (done) or is overdue."""
+    from . import clock
+
+    day = today or clock.today()
+    rows: list[tuple[str, dt.date | None, bool]] = [
+        (str(_("Check the lead")), case.check_due, case.stage not in {Stage.LEAD, Stage.CHECKING}),
+        (str(_("Correct by")), case.correction_due, case.stage != Stage.CORRECTING),
+        (str(_("Statement / hearing request")), case.reply_due, case.stage != Stage.NOTIFIED or case.rights_waived or case.statement_made),
+        (str(_("Hearing")), case.hearing_on, case.hearing_held_on is not None),
+        (str(_("Decision (90 days from filing)")), case.decision_due, case.decided_on is not None or not case.is_open),
+        (str(_("Serve the decision")), case.service_due, case.served_on is not None),
+        (str(_("Payment")), case.payment_due, case.paid_on is not None or case.stage not in {Stage.SERVED}),
+    ]
+    out = []
+    for label, due, done in rows:
+        if due is None:
+            continue
+        out.append(DeadlineRow(label, due, overdue=not done and due < day and case.is_open, done=bool(done)))
+    return out

@@ -1,0 +1,373 @@
+"""Input of penalty cases: the lead form and one small form per workflow action.
+
+Pages and the API validate with the same forms, so a field's rules and messages are written once. Forms check
+shape (required, type, range); the legal checks need the case and the database and live in `checks.py`, called by
+`services.case_act`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from authority.models import EnforcementItem
+from enforcement.forms import BootstrapFormMixin
+from enforcement.models import Unit, User
+
+from .models import Case, PartyKind, PenaltyKind, Source
+from .workflow import Action
+
+MAX_FINE = Decimal("100000000")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date(label: Any, *, required: bool = True, initial_today: bool = False, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
+                           initial=timezone.localdate if initial_today else None)
+
+
+def _text(label: Any, *, required: bool = True, rows: int = 3, max_length: int = 4000, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=max_length, help_text=help_text,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
+def _money(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=required, min_value=Decimal("0"), max_value=MAX_FINE,
+                              max_digits=14, decimal_places=2, help_text=help_text,
+                              widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+
+
+def _kinds(label: Any = None) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(label=label or _("Penalty"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple)
+
+
+class ItemChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: EnforcementItem) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class OfficerChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class CaseForm(BootstrapFormMixin, forms.Form):
+    """A lead (线索) and, until the notice is served, its details."""
+
+    town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.none(), to_field_name="code")
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.PATROL)
+    title = forms.CharField(label=_("Summary"), max_length=200)
+    description = _text(_("What happened"), rows=5, help_text=_("The facts as found: the system suggests the enforcement item as you type."))
+    item = ItemChoice(label=_("Enforcement item"), queryset=EnforcementItem.objects.none(), to_field_name="code",
+                      required=False, help_text=_("Confirm a suggestion, or choose one. Needed before filing."))
+    place = forms.CharField(label=_("Place"), max_length=300)
+    latitude = forms.DecimalField(label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6)
+    longitude = forms.DecimalField(label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6)
+    act_on = _date(_("Date of the act"), initial_today=True)
+    act_continuing = forms.BooleanField(label=_("The act continues (or continued) over time"), required=False)
+    act_ended_on = _date(_("Continuing act ended on"), required=False, help_text=_("Empty while it goes on."))
+    discovered_on = _date(_("Discovered on"), initial_today=True)
+    harm_to_life_or_finance = forms.BooleanField(label=_("The act harmed life, health or financial safety"), required=False,
+                                                 help_text=_("Extends the limitation period from 2 to 5 years (art 36)."))
+    party_kind = forms.ChoiceField(label=_("Party is a"), choices=PartyKind.choices, initial=PartyKind.PERSON,
+                                   widget=forms.RadioSelect)
+    party_name = forms.CharField(label=_("Party name"), max_length=200, required=False)
+    party_identifier = forms.CharField(label=_("ID number / unified social credit code"), max_length=32, required=False)
+    party_age = forms.IntegerField(label=_("Age (persons)"), required=False, min_value=0, max_value=130)
+    party_representative = forms.CharField(label=_("Legal representative"), max_length=100, required=False)
+    party_contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
+    party_address = forms.CharField(label=_("Party address"), max_length=300, required=False)
+    officers = OfficerChoice(label=_("Handling officers"), queryset=User.objects.none(), required=False,
+                             widget=forms.CheckboxSelectMultiple,
+                             help_text=_("At least two officers with valid certificates before filing (art 42)."))
+
+    def __init__(self, *args: Any, towns: list[Unit], items: Any = None, officers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code")
+        if len(towns) == 1:
+            self.fields["town"].initial = towns[0].code
+        if items is not None:
+            self.fields["item"].queryset = items
+        if officers is not None:
+            self.fields["officers"].queryset = officers
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        today = timezone.localdate()
+        act_on, ended, discovered = data.get("act_on"), data.get("act_ended_on"), data.get("discovered_on")
+        if act_on and act_on > today:
+            self.add_error("act_on", _("The act cannot be in the future."))
+        if discovered and discovered > today:
+            self.add_error("discovered_on", _("Discovery cannot be in the future."))
+        if act_on and discovered and discovered < act_on:
+            self.add_error("discovered_on", _("The act was discovered before it happened?"))
+        if ended and not data.get("act_continuing"):
+            data["act_ended_on"] = None
+        elif ended and act_on and ended < act_on:
+            self.add_error("act_ended_on", _("A continuing act cannot end before it began."))
+        if data.get("party_kind") == PartyKind.ORGANISATION:
+            data["party_age"] = None
+        return data
+
+
+# --- one form per action ------------------------------------------------------------------------------------------
+
+
+class ActionForm(BootstrapFormMixin, forms.Form):
+    """Every action carries the case's version: a form opened before someone else acted is refused, not applied."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = _text(_("Note"), required=False, rows=2)
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        self.case = case
+        super().__init__(*args, **kwargs)
+        if case is not None and not self.is_bound:
+            self.fields["version"].initial = case.version
+
+
+class ReasonForm(ActionForm):
+    note = _text(_("Reason"), rows=3)
+
+
+class CorrectionForm(ActionForm):
+    correction_due = _date(_("Correct by"))
+    basis = forms.ChoiceField(
+        label=_("Basis"),
+        choices=[
+            ("art33_shall", _("Minor, corrected in time, no harm: no penalty (art 33, shall)")),
+            ("art33_first", _("First violation, minor harm, corrected in time: no penalty (art 33, may)")),
+        ],
+    )
+    note = _text(_("Education given (教育记录)"), rows=3)
+
+    def clean_correction_due(self) -> dt.date:
+        day = self.cleaned_data["correction_due"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("The deadline to correct cannot be in the past."))
+        return day
+
+
+class CheckedForm(ActionForm):
+    checked_on = _date(_("Checked on"), initial_today=True)
+    note = _text(_("What was found on the follow-up check"), rows=2)
+
+
+class NoticeForm(ActionForm):
+    penalty_kinds = _kinds(_("Proposed penalty"))
+    proposed_fine = _money(_("Proposed fine (yuan)"), required=False)
+    factors = forms.MultipleChoiceField(label=_("Circumstances found"), required=False, widget=forms.CheckboxSelectMultiple)
+    served_on = _date(_("Notice served on"), initial_today=True)
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["factors"].choices = factor_choices(case)
+        if case is not None and not self.is_bound and case.facts.get("factors"):
+            self.fields["factors"].initial = case.facts["factors"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if PenaltyKind.FINE in (data.get("penalty_kinds") or []) and data.get("proposed_fine") in (None, ""):
+            self.add_error("proposed_fine", _("Give the amount of the proposed fine."))
+        if PenaltyKind.FINE not in (data.get("penalty_kinds") or []):
+            data["proposed_fine"] = None
+        return data
+
+
+class StatementForm(ActionForm):
+    made_on = _date(_("Made on"), initial_today=True)
+    note = _text(_("The party's statement or defence (陈述申辩)"), rows=4)
+    accepted = forms.BooleanField(label=_("The defence is accepted in whole or in part"), required=False)
+
+
+class HearingRequestForm(ActionForm):
+    requested_on = _date(_("Requested on"), initial_today=True)
+
+
+class HearingScheduleForm(ActionForm):
+    hearing_on = _date(_("Hearing date"))
+    place_of_hearing = forms.CharField(label=_("Hearing place"), max_length=200)
+
+
+class HearingHeldForm(ActionForm):
+    held_on = _date(_("Held on"), initial_today=True)
+    note = _text(_("Hearing record summary"), rows=4)
+
+
+class SubmitForm(ActionForm):
+    major = forms.BooleanField(label=_("Major public interest, or complex (needs legal review, art 58)"), required=False)
+
+
+class ReviewForm(ActionForm):
+    note = _text(_("Review opinion"), rows=4)
+
+
+class DecisionForm(ActionForm):
+    penalty_kinds = _kinds()
+    fine = _money(_("Fine (yuan)"), required=False)
+    confiscated = _money(_("Confiscated (yuan)"), required=False)
+    deviation_reason = _text(_("Reason for departing from the benchmark"), required=False, rows=3,
+                             help_text=_("Required when the penalty is outside the recommended tier (art 34)."))
+    decided_on = _date(_("Decided on"), initial_today=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if PenaltyKind.FINE in (data.get("penalty_kinds") or []) and data.get("fine") in (None, ""):
+            self.add_error("fine", _("Give the amount of the fine."))
+        if PenaltyKind.FINE not in (data.get("penalty_kinds") or []):
+            data["fine"] = None
+        return data
+
+
+class NoPenaltyForm(ActionForm):
+    basis = forms.ChoiceField(label=_("Basis"), choices=[
+        ("art33_shall", _("Minor, corrected in time, no harm (art 33)")),
+        ("art33_first", _("First violation, corrected in time (art 33)")),
+        ("under_14", _("Under 14 (art 30)")),
+        ("insufficient_evidence", _("Facts not established")),
+        ("limitation", _("Time-barred (art 36)")),
+    ])
+    note = _text(_("Reason"), rows=3)
+
+
+class ServiceForm(ActionForm):
+    served_on = _date(_("Served on"), initial_today=True)
+    method = forms.ChoiceField(label=_("Service method"), choices=[
+        ("direct", _("In person (直接送达)")),
+        ("left", _("Left at the address (留置送达)")),
+        ("post", _("By post (邮寄送达)")),
+        ("electronic", _("Electronically, with consent (电子送达)")),
+        ("public", _("Public notice (公告送达)")),
+    ])
+
+
+class PaymentForm(ActionForm):
+    paid_on = _date(_("Paid on"), initial_today=True)
+    amount = _money(_("Amount paid (yuan)"), help_text=_("The fine plus any late fee."))
+    channel = forms.ChoiceField(label=_("Paid through"), choices=[
+        ("bank", _("Designated bank")),
+        ("online", _("Online payment")),
+        ("on_spot", _("On the spot, to the officer (≤ 100 yuan)")),
+    ])
+    receipt = forms.CharField(label=_("Receipt number"), max_length=64, required=False)
+
+
+class ArchiveForm(ActionForm):
+    archive_ref = forms.CharField(label=_("Archive reference"), max_length=64)
+
+
+class OnSpotForm(ActionForm):
+    penalty_kinds = forms.MultipleChoiceField(label=_("Penalty"), widget=forms.CheckboxSelectMultiple,
+                                              choices=[(PenaltyKind.WARNING, PenaltyKind.WARNING.label), (PenaltyKind.FINE, PenaltyKind.FINE.label)])
+    fine = _money(_("Fine (yuan)"), required=False)
+    paid_on_spot = forms.BooleanField(label=_("Paid on the spot"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if PenaltyKind.FINE in (data.get("penalty_kinds") or []) and data.get("fine") in (None, ""):
+            self.add_error("fine", _("Give the amount of the fine."))
+        if PenaltyKind.FINE not in (data.get("penalty_kinds") or []):
+            data["fine"] = None
+        return data
+
+
+class TransferForm(ActionForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Unit.objects.none())
+    note = _text(_("Reason for transfer"), rows=3)
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None:
+            self.fields["department"].queryset = Unit.objects.filter(
+                district_id=case.district_id, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("code")
+            if not self.is_bound and case.item_id:
+                from authority.selectors import responsible_department
+
+                department = responsible_department(case.item)  # type: ignore[arg-type]
+                if department is not None:
+                    self.fields["department"].initial = department.pk
+
+
+class PauseForm(ActionForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[
+        ("testing", _("Testing or inspection (检测检验)")),
+        ("appraisal", _("Appraisal (鉴定)")),
+        ("other", _("Other statutory pause")),
+    ])
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    Action.START_CHECK: ActionForm,
+    Action.PROPOSE_FILING: ActionForm,
+    Action.APPROVE_FILING: ActionForm,
+    Action.REJECT_FILING: ReasonForm,
+    Action.DECLINE_FILING: ReasonForm,
+    Action.ORDER_CORRECTION: CorrectionForm,
+    Action.CONFIRM_CORRECTION: CheckedForm,
+    Action.CORRECTION_FAILED: CheckedForm,
+    Action.SERVE_NOTICE: NoticeForm,
+    Action.RECORD_STATEMENT: StatementForm,
+    Action.WAIVE_RIGHTS: ReasonForm,
+    Action.REQUEST_HEARING: HearingRequestForm,
+    Action.SCHEDULE_HEARING: HearingScheduleForm,
+    Action.FINISH_HEARING: HearingHeldForm,
+    Action.SUBMIT_FOR_DECISION: SubmitForm,
+    Action.PASS_REVIEW: ReviewForm,
+    Action.RETURN_REVIEW: ReviewForm,
+    Action.DECIDE: DecisionForm,
+    Action.DECIDE_NO_PENALTY: NoPenaltyForm,
+    Action.SERVE_DECISION: ServiceForm,
+    Action.RECORD_PAYMENT: PaymentForm,
+    Action.RECORD_ENFORCEMENT: ReasonForm,
+    Action.CLOSE: ActionForm,
+    Action.ARCHIVE: ArchiveForm,
+    Action.ON_SPOT: OnSpotForm,
+    Action.TRANSFER: TransferForm,
+    Action.WITHDRAW: ReasonForm,
+    Action.PAUSE: PauseForm,
+    Action.RESUME: ActionForm,
+    Action.EXTEND: ReasonForm,
+}
+
+
+def action_form(action: str, case: Case, data: Any = None) -> ActionForm:
+    return ACTION_FORMS[action](data, case=case, prefix=None)
+
+
+def factor_choices(case: Case | None) -> list[tuple[str, str]]:
+    if case is None:
+        return []
+    from django.utils.translation import get_language
+
+    from discretion.selectors import factor_catalog
+
+    lang = get_language() or "zh-hans"
+    catalog = factor_catalog(case.district_id, case.item_id)
+    return [(code, spec.name_for(lang)) for code, spec in sorted(catalog.items()) if not spec.auto]
+
+
+class OfficersForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    officers = OfficerChoice(label=_("Handling officers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
+    lead = forms.ModelChoiceField(label=_("Lead officer"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = candidates
+        self.fields["lead"].queryset = candidates
+
+
+class DeclarationForm(BootstrapFormMixin, forms.Form):
+    conflict = forms.BooleanField(label=_("I have a conflict of interest in this case (回避)"), required=False)
+    note = forms.CharField(label=_("Explain the conflict"), required=False, max_length=300)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("conflict") and not (data.get("note") or "").strip():
+            self.add_error("note", _("Explain the conflict."))
+        return data

@@ -1,0 +1,82 @@
+"""What cases add to other apps, registered in CasesConfig.ready():
+
+- discretion: the party's earlier violations (art 33 "first violation", repeat offences), from decided cases;
+- authority: item use per town (filed cases and on-the-spot decisions) for the empowered-items evaluation;
+- whistles: a whistle raised from a case page is prefilled from the case (`/whistles/new/?case=<id>`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Max, Q
+
+from authority.usage import UsageCount
+from discretion.history import HistoryQuery
+from discretion.specs import PriorViolation
+from enforcement.models import District
+
+from .models import Case
+from .workflow import Stage
+
+# Stages where a decision exists (a penalty, or no penalty after education).
+DECIDED = (Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED)
+
+
+def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
+    """Cases decided against the party in any town of the district before `query.before`."""
+    party = Q()
+    if query.subject_id is not None:
+        party |= Q(subject_id=query.subject_id)
+    if query.identifier:
+        party |= Q(party_identifier=query.identifier)
+    if not party:
+        return []
+    rows = (
+        Case.objects.filter(party, district_id=query.district_id, stage__in=DECIDED, decided_on__lt=query.before,
+                            item__isnull=False)
+        .values("decided_on", "item__code", "item_id", "fine", "penalty_kinds", "town_id", "number")
+        .order_by("decided_on")
+    )
+    return [
+        PriorViolation(decided_on=r["decided_on"], item_code=r["item__code"], item_id=r["item_id"],
+                       penalised=bool(r["penalty_kinds"]), town_id=r["town_id"], reference=r["number"])
+        for r in rows
+    ]
+
+
+def case_usage(district: District, start: dt.date, end: dt.date) -> dict[tuple[int, int], UsageCount]:
+    """(item, town) -> cases filed (or decided on the spot) between start and end."""
+    used_on = Q(filed_on__range=(start, end)) | Q(procedure="simple", decided_on__range=(start, end))
+    rows = (
+        Case.objects.filter(used_on, district=district, item__isnull=False)
+        .values("item_id", "town_id")
+        .annotate(n=Count("pk"), last=Max("filed_on"), last_simple=Max("decided_on"))
+    )
+    return {
+        (r["item_id"], r["town_id"]): UsageCount(r["n"], max(d for d in (r["last"], r["last_simple"]) if d) if (r["last"] or r["last_simple"]) else None)
+        for r in rows
+    }
+
+
+def resolve_case(user: Any, case_id: str) -> Any:
+    from whistles.origins import Origin
+
+    from .selectors import case_get_for
+
+    case = case_get_for(user=user, pk=int(case_id))
+    return Origin(label=case.reference, url=case.get_absolute_url(), title=case.title, address=case.place,
+                  description=case.description, item_id=case.item_id)
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from authority.usage import UsageSource, register_usage_source
+    from discretion.history import register_history_provider
+    from whistles.origins import register_origin
+
+    register_history_provider(earlier_violations, key="cases")
+    register_usage_source(UsageSource(key="cases", label=_("Penalty cases"), fn=case_usage))
+    register_origin("case", resolve_case)

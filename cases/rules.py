@@ -1,0 +1,126 @@
+"""can_<verb>_<noun>(user, case) predicates for penalty cases. Services `require()` them; templates get their answers.
+
+Who acts on a case:
+- handling officers (承办人): the two or more officers assigned to it; supervisors of the town may also take their
+  steps (they often sign for an absent officer), but the two-officer rule is checked on the assigned officers;
+- the town's supervisor (负责人): approvals, decisions, closing, transfers and withdrawals;
+- legal reviewers (法制审核) of the town or of the district office: the legal review.
+A department sees a case only when it was transferred to it (shared through guardian). Nobody acts across towns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from enforcement.access import scope_for
+from enforcement.models import Role, Unit, User
+from enforcement.rules import is_district_admin_of
+
+from .models import Case, CaseOfficer
+from .workflow import TERMINAL, TRANSITIONS, Actor, Transition, actions_from
+
+
+def _user(user: Any) -> User | None:
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def works_for_town(user: Any, town_id: int) -> bool:
+    person = _user(user)
+    return (
+        person is not None
+        and bool({Role.OFFICER, Role.SUPERVISOR} & person.role_names)
+        and town_id in scope_for(person).town_ids
+    )
+
+
+def can_file_case(user: Any, town: Unit) -> bool:
+    """Officers and supervisors of the town (or seconded to it) record leads for it."""
+    return town.kind == Unit.Kind.TOWN and works_for_town(user, town.pk)
+
+
+def can_view_case(user: Any, case: Case) -> bool:
+    person = _user(user)
+    if person is None:
+        return False
+    scope = scope_for(person)
+    if case.town_id in scope.town_ids or is_district_admin_of(person, case.district_id):
+        return True
+    return Case.objects.for_user(person).filter(pk=case.pk).exists()
+
+
+def active_officers(case: Case) -> list[CaseOfficer]:
+    return [o for o in case.officers.all() if o.active]
+
+
+def is_handler(user: Any, case: Case) -> bool:
+    person = _user(user)
+    return person is not None and any(o.officer_id == person.pk for o in active_officers(case))
+
+
+def is_town_supervisor(user: Any, case: Case) -> bool:
+    person = _user(user)
+    return person is not None and person.has_role(Role.SUPERVISOR) and case.town_id in scope_for(person).town_ids
+
+
+def is_reviewer_for(user: Any, case: Case) -> bool:
+    """A legal reviewer of the town, or of the district office (司法局) of the case's district."""
+    person = _user(user)
+    if person is None or not person.has_role(Role.LEGAL_REVIEWER) or person.unit is None:
+        return False
+    if person.unit_id == case.town_id:
+        return True
+    return person.unit.kind == Unit.Kind.DISTRICT_OFFICE and person.unit.district_id == case.district_id
+
+
+def may_take(user: Any, case: Case, transition: Transition) -> bool:
+    """The role side of an action; the legal guards are in checks.py."""
+    if transition.actor == Actor.HANDLER:
+        if case.stage == "lead" and not active_officers(case):
+            return works_for_town(user, case.town_id)
+        return (is_handler(user, case) and works_for_town(user, case.town_id)) or is_town_supervisor(user, case)
+    if transition.actor == Actor.SUPERVISOR:
+        return is_town_supervisor(user, case)
+    return is_reviewer_for(user, case)
+
+
+def can_take_action(user: Any, case: Case, action: str) -> bool:
+    transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
+    return transition is not None and transition.leaves(case.stage) and may_take(user, case, transition)
+
+
+def available_actions(user: Any, case: Case) -> list[Transition]:
+    """The actions this user may take now, in table order (the case page shows only these)."""
+    return [t for t in actions_from(case.stage) if may_take(user, case, t)]
+
+
+def can_edit_case(user: Any, case: Case) -> bool:
+    """Details (party, place, facts, officers) may change until the notice is served; after that they are fixed."""
+    return case.stage in {"lead", "checking", "filing_review", "investigating"} and (
+        is_handler(user, case) or is_town_supervisor(user, case) or (case.stage == "lead" and works_for_town(user, case.town_id))
+    )
+
+
+def can_add_evidence(user: Any, case: Case) -> bool:
+    """Handling officers and the town's supervisors add evidence while the case is open (not after archiving)."""
+    if case.stage in TERMINAL:
+        return False
+    return is_handler(user, case) or is_town_supervisor(user, case) or (case.stage == "lead" and works_for_town(user, case.town_id))
+
+
+def can_generate_document(user: Any, case: Case) -> bool:
+    return can_view_case(user, case) and (is_handler(user, case) or is_town_supervisor(user, case))
+
+
+def can_declare_recusal(user: Any, case: Case) -> bool:
+    return is_handler(user, case) and case.stage not in TERMINAL
+
+
+def can_view_approvals(user: Any) -> bool:
+    """The approvals queue (filings, decisions, closing, archiving): supervisors and the district administrator."""
+    person = _user(user)
+    return person is not None and (person.has_role(Role.SUPERVISOR) or scope_for(person).district_admin)
+
+
+def can_view_reviews(user: Any) -> bool:
+    person = _user(user)
+    return person is not None and person.has_role(Role.LEGAL_REVIEWER)
