@@ -15,3 +15,11 @@ def complaint_match_task(ids: list[int]) -> int:
 def complaint_match_sweep_task() -> int:
     """Periodic: queue complaints still waiting to be matched (bounded)."""
     return complaints_match_sweep()
+
+
+@shared_task(acks_late=True)
+def evidence_verify_sweep_task() -> list[int]:
+    """Periodic: re-verify the SHA-256 of the evidence checked longest ago (bounded)."""
+    from .evidence import evidence_verify_sweep
+
+    return list(evidence_verify_sweep())

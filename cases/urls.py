@@ -12,3 +12,8 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
     path("complaints/<int:pk>/rematch/", views.complaint_rematch_view, name="complaint-rematch"),
 ]
+
+# Penalty cases: pages (views_cases) and permission-checked files (views_files).
+from . import views_files  # noqa: E402
+
+urlpatterns += views_files.urlpatterns_files
