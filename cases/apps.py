@@ -11,8 +11,19 @@ class CasesConfig(AppConfig):
         from enforcement.models import Role
 
         from .integrations import register
+        from .panels import register as register_panels
 
         register()
+        register_panels()
+        register_nav(
+            NavEntry(
+                key="cases",
+                label=_("Cases"),
+                url_name="cases:case-list",
+                order=35,
+                roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.DISTRICT_ADMIN}),
+            )
+        )
         register_nav(
             NavEntry(
                 key="complaints",

@@ -14,6 +14,7 @@ urlpatterns = [
 ]
 
 # Penalty cases: pages (views_cases) and permission-checked files (views_files).
-from . import views_files  # noqa: E402
+from . import views_cases, views_files  # noqa: E402
 
+urlpatterns += views_cases.urlpatterns_cases
 urlpatterns += views_files.urlpatterns_files

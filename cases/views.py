@@ -171,9 +171,13 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     complaint = complaint_get_for(user=user, pk=pk)
+    from .rules import can_file_case
+
     return render(request, "cases/complaint_detail.html", {
         "complaint": complaint, "result": complaint.match_result or {},
         "can_rematch": can_rematch_complaint(user, complaint),
+        "can_open_case": can_file_case(user, complaint.town),
+        "linked_cases": list(complaint.cases.for_user(user).order_by("created_at")),
     })
 
 
