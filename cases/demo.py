@@ -1,5 +1,6 @@
-"""Demo data for complaint intake: the matching lexicon and rules (authority.matching.demo), then a morning of 12345
-hotline tickets for 石油路街道, matched like any import. Idempotent: tickets already recorded are not imported again."""
+"""Demo data for complaint intake and cases: the matching lexicon and rules (authority.matching.demo), a morning of
+12345 hotline tickets for 石油路街道 matched like any import, then a few hundred penalty cases replayed through the
+real workflow (demo_cases). Idempotent."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from authority.matching.demo import seed as seed_matching
 from enforcement.models import Unit, User
 
+from .demo_cases import seed as seed_cases
 from .models import Complaint
 from .services import complaints_import, complaints_match
 
@@ -34,6 +36,11 @@ TICKETS = [
 
 def seed(stdout: Any) -> None:
     seed_matching(stdout)
+    _seed_complaints(stdout)
+    seed_cases(stdout)
+
+
+def _seed_complaints(stdout: Any) -> None:
     town = Unit.objects.filter(code=TOWN).first()
     officer = User.objects.filter(username=OFFICER).first()
     if town is None or officer is None:

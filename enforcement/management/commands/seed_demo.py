@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand
 
 from enforcement.demo import DEMO_PASSWORD, seed_core
 
-FEATURE_APPS = ["authority", "discretion", "cases", "inspections", "whistles"]
+# Whistles before cases: transfers in the case demo raise whistles, which the whistle demo would then skip.
+FEATURE_APPS = ["authority", "discretion", "inspections", "whistles", "cases"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,66 @@
+"""The demo cases: replayed through the services over eight months, every stage reached, idempotent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from cases import demo_cases
+from cases.models import Case, CaseEvent
+from cases.workflow import Stage
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture
+def demo_district(db):
+    """The core demo district, its catalog and its benchmarks (what runs before the cases in seed_demo)."""
+    import authority.demo
+    import discretion.demo
+    from enforcement.demo import seed_core
+
+    seed_core()
+    out = io.StringIO()
+    authority.demo.seed(out)
+    discretion.demo.seed(out)
+
+
+def test_seeding_twice_gives_the_same_cases_every_stage_in_order_in_the_past(demo_district):
+    out = io.StringIO()
+    demo_cases.seed(out, count=40, photos=3, documents=1)
+    report = out.getvalue()
+    district_cases = Case.objects.filter(district__code=demo_cases.DISTRICT_CODE)
+    count = district_cases.count()
+    assert count == 40, report
+    stages = set(district_cases.values_list("stage", flat=True))
+    # Transfers raise whistles, so they are made only when the whistle demo ran first (not here).
+    assert stages == set(Stage.values) - {Stage.TRANSFERRED}, report
+    assert district_cases.filter(procedure="simple").exists()
+    assert district_cases.filter(evidence__isnull=False).distinct().count() >= 1
+    assert district_cases.filter(documents__isnull=False).count() == 1
+    assert "no step was refused" in report, report
+
+    out = io.StringIO()
+    demo_cases.seed(out)
+    assert district_cases.count() == count
+    assert "already has 40 cases" in out.getvalue()
+    _happened_in_order_and_in_the_past()
+
+
+def _happened_in_order_and_in_the_past() -> None:
+    now = timezone.now()
+    cases = list(Case.objects.filter(district__code=demo_cases.DISTRICT_CODE))
+    oldest = min(c.created_at for c in cases)
+    assert (now - oldest).days > 120  # months of history, not one afternoon
+    for case in cases:
+        moments = list(CaseEvent.objects.filter(case=case).exclude(action__in=["evidence", "document"])
+                       .order_by("pk").values_list("at", flat=True))
+        assert moments == sorted(moments) and moments[-1] <= now, case.pk
+        assert moments[0] == case.created_at
+    # Numbers are given in the order the cases were filed (or decided on the spot), per town.
+    for town_id in {c.town_id for c in cases}:
+        numbered = sorted((c for c in cases if c.town_id == town_id and c.sequence), key=lambda c: c.sequence)
+        days = [c.filed_on or c.decided_on for c in numbered]
+        assert days == sorted(days), [c.number for c in numbered]
