@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEvent, CalendarDay, Certificate, District, FenceWarning, Secondment, Subject, Unit, User
+from .models import (
+    AuditEvent,
+    CalendarDay,
+    Certificate,
+    District,
+    FenceWarning,
+    Secondment,
+    Subject,
+    Unit,
+    User,
+)
 
 
 @admin.register(User)
