@@ -338,8 +338,7 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
         case.complaint = complaint
         case.source = "complaint"
         case.source_ref = case.source_ref or complaint.external_id or str(complaint.pk)
-    if data.get("match_result"):
-        case.match_result = data["match_result"]
+    case.match_result = _suggestions(case)
     _subject_for(actor, case)
     policy = dl.policy_for(town.district_id)
     case.check_due = dl.check_due(today, policy)  # 15 working days from receiving the lead
@@ -351,10 +350,26 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
             _require_team(officer, town, today)
             CaseOfficer.objects.create(case=case, officer=officer, assigned_at=clock.now())
     _event(case, "create", actor=actor, after=Stage.LEAD, note=case.title,
-           data={"officers": sorted(o.officer_id for o in case.officers.all())})
+           data={"officers": sorted(o.officer_id for o in case.officers.all()), "suggested": case.match_result.get("codes", []),
+                 "confirmed": case.item.code if case.item else ""})
     audit_record(actor=actor, action="case.create", obj=case, town=town,
                  after={**_snapshot(case, CASE_DETAIL_FIELDS), "stage": case.stage})
     return case
+
+
+def _suggestions(case: Case) -> dict[str, Any]:
+    """What the matching engine suggested for the facts when the lead was recorded, kept beside the item the officer
+    confirmed (so a supervisor can see both, and the engine's accuracy can be measured on real cases)."""
+    from authority.matching.selectors import match_for_town
+
+    try:
+        with translation.override("zh-hans"):
+            outcome = match_for_town(text=case.description, town=case.town, on=case.act_on)
+    except Exception:  # matching is advice: a failure must not stop the officer recording the lead
+        log.exception("matching the description of a new case failed")
+        return {}
+    return {"version": outcome.result.version, "no_match": outcome.no_match,
+            "codes": [m.item.code for m in outcome.matched][:5]}
 
 
 def _require_team(officer: User, town: Unit, on: dt.date) -> None:

@@ -58,6 +58,7 @@ def filed(cast, item, **over: Any) -> Case:
 def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
     case = filed(cast, big_item)
     assert case.stage == Stage.INVESTIGATING
+    assert "codes" in case.match_result  # the engine's suggestions are kept beside the confirmed item
     assert case.number.endswith(f"〔{timezone.localdate().year}〕1号")
     assert case.decision_due == case.filed_on + dt.timedelta(days=90) or case.decision_due > case.filed_on
     suggested = case_recommendation(case).fine_suggested  # the benchmark's middle of the normal tier
