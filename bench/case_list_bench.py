@@ -196,7 +196,8 @@ def run(args: argparse.Namespace) -> None:
         return list(qs[:PAGE + 1])
 
     def keyset_selector_qs(filters: CaseFilters, after: str):
-        """The query case_page_for runs (its cursor condition, as written in cases/selectors.py)."""
+        """The cursor condition as case_page_for first wrote it (the OR alone), kept to show why the selector now
+        adds `created_at <= cursor`: without it PostgreSQL scans from the top of the town and filters."""
         qs = ordered(filters)
         decoded = _decode_cursor(after)
         if decoded is not None:
@@ -226,7 +227,7 @@ def run(args: argparse.Namespace) -> None:
         deepest = max(p for p in pages if (p - 1) * PAGE < count)
         after = cursor_before(filters, deepest)
         start = (deepest - 1) * PAGE
-        explains.append((f"{label}, page {deepest}, keyset as case_page_for writes it",
+        explains.append((f"{label}, page {deepest}, keyset without the <= bound (the selector before it was added)",
                          explain_summary(keyset_selector_qs(filters, after))))
         bounded_qs = ordered(filters)
         decoded = _decode_cursor(after)
