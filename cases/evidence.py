@@ -361,11 +361,23 @@ def _store_all(*, actor: User, case: Case, checked: Sequence[CheckedUpload], cap
         raise
 
 
+def _require_record_officers(case: Case, checked: Sequence[CheckedUpload]) -> None:
+    """A signed record (笔录) is made by at least two officers with valid certificates (art 42), like filing and the
+    decision; photos and recordings can be taken by one."""
+    if any(item.kind == Evidence.Kind.RECORD for item in checked):
+        from .checks import officer_problems
+
+        problems = officer_problems(case, clock.today())
+        if problems:
+            raise ValidationError({"files": problems})
+
+
 def evidence_add(*, actor: User, case: Case, upload: UploadedFile, caption: str = "", kind: str = "",
                  taken_at: dt.datetime | None = None) -> Evidence:
     """Add one file. Raises PermissionDenied, or ValidationError when the file is refused (nothing written)."""
     require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
     checked = check_upload(upload, kind=kind)
+    _require_record_officers(case, [checked])
     return _store_all(actor=actor, case=case, checked=[checked], caption=caption, taken_at=taken_at)[0]
 
 
@@ -374,6 +386,7 @@ def evidence_add_many(*, actor: User, case: Case, uploads: Sequence[UploadedFile
     """Add several files: all are checked before any is written; one refused file refuses the batch."""
     require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
     checked = check_uploads(uploads, kind=kind)
+    _require_record_officers(case, checked)
     return _store_all(actor=actor, case=case, checked=checked, caption=caption)
 
 

@@ -434,3 +434,19 @@ def test_the_verify_sweep_rechecks_the_oldest_first_and_finds_tampering(cast, ma
     assert evidence_verify_sweep_task() == [2, 1]
     second.refresh_from_db()
     assert not second.intact
+
+
+def test_a_signed_record_needs_two_certified_officers(cast, make_case):
+    from django.utils import timezone
+
+    from cases.evidence import evidence_add
+    from enforcement.models import Certificate
+
+    case = make_case("investigating")
+    Certificate.objects.filter(holder=cast.officer_a2).update(revoked_at=timezone.now())
+    with pytest.raises(ValidationError) as caught:
+        evidence_add(actor=cast.officer_a, case=case, upload=upload("record.pdf", pdf_bytes(), "application/pdf"), kind="record")
+    assert "At least two enforcement officers" in " ".join(caught.value.messages)
+    assert not Evidence.objects.filter(case=case).exists()
+    photo = evidence_add(actor=cast.officer_a, case=case, upload=upload("a.png", png_bytes(), "image/png"))
+    assert photo.kind == "photo"  # a photo can be taken by one officer
