@@ -255,6 +255,21 @@ def _penalty_text(kinds: list[str], fine: Decimal | None) -> str:
     return "；".join(parts)
 
 
+def _signed_on(case: Case, kind: str) -> dt.date | None:
+    return {
+        Kind.FILING_APPROVAL: case.filed_on,
+        Kind.PENALTY_NOTICE: case.notice_served_on,
+        Kind.DECISION: case.decided_on,
+        Kind.SERVICE_RECEIPT: case.served_on,
+        Kind.CLOSING_APPROVAL: case.closed_on,
+    }.get(kind)
+
+
+def _clause(text: str) -> str:
+    """A clause quoted inside a sentence: without its own closing punctuation."""
+    return (text or "").strip().rstrip("。；;.， ")
+
+
 def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
     town = case.town
     district = case.district
@@ -274,6 +289,10 @@ def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
         "reconsideration_body": f"{district.name_zh}人民政府",
         "number": case.number or f"（线索{case.pk}）",
         "today": chinese_date(on),
+        # The date under the seal is the date of the act the document records, not the day it was printed.
+        "signed_on": chinese_date(_signed_on(case, kind) or on),
+        "rule_text": _clause(item.rule_broken if item else ""),
+        "penalty_clause_text": _clause(item.penalty_clause if item else ""),
         "party": {
             "name": case.party_name,
             "kind": "单位" if organisation else "个人",

@@ -315,3 +315,17 @@ def test_case_page_lists_documents_and_generate_buttons(cast, make_case, client_
     assert reverse("cases:document-file", args=[case.pk, document.pk]) in html
     assert 'data-testid="generate-service_receipt"' in html
     assert 'data-testid="generate-closing_approval"' not in html
+
+
+def test_the_seal_carries_the_date_of_the_act_not_of_printing(make_case):
+    import datetime as dt
+    import re
+
+    from cases.documents import chinese_date, document_html
+
+    case = make_case("served", fine=300, penalty_kinds=["fine"], decided_on=dt.date(2026, 3, 2),
+                     served_on=dt.date(2026, 3, 4), proposed_fine=300, proposed_kinds=["fine"])
+    seal = re.search(r'<div class="seal">(.*?)</div>\s*</div>', document_html(case, "decision"), re.S)
+    assert seal is not None and chinese_date(dt.date(2026, 3, 2)) in seal.group(0)
+    receipt = document_html(case, "service_receipt")
+    assert chinese_date(dt.date(2026, 3, 4)) in receipt
