@@ -105,6 +105,15 @@ def limitation_problems(case: Case, policy: CasePolicy) -> list[str]:
     return []
 
 
+def camera_problems(case: Case) -> list[str]:
+    """A camera or automatic detection counts as evidence only once a person has reviewed what it recorded (art 41):
+    the officer attaches the record to the case before proposing to file it."""
+    if case.source == "camera" and not case.evidence.exists():
+        return [_("A lead from a camera or automatic detection needs its record attached and reviewed by an officer "
+                  "before filing (art 41).")]
+    return []
+
+
 def age_problems(case: Case, kinds: Iterable[str]) -> list[str]:
     if case.party_kind == PartyKind.PERSON and case.party_age is not None and case.party_age < 14 and list(kinds):
         return [_("The party is under 14: no penalty may be imposed (art 30); order the guardian to supervise instead.")]

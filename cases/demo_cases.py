@@ -348,8 +348,9 @@ class Replay:
                 plan.dead = True
                 return
         self.cases.append((plan.case, plan.team, plan.target))
-        if plan.photos and self.photos < self.photos_wanted:
-            self.add_photos(plan.case, plan.lead)
+        camera = plan.data["source"] == "camera"  # its capture is attached and reviewed before filing (art 41)
+        if camera or (plan.photos and self.photos < self.photos_wanted):
+            self.add_photos(plan.case, plan.lead, caption="电子监控抓拍（已人工审核）" if camera else "现场检查照片")
 
     def take(self, plan: Plan, step: Step, moment: dt.datetime) -> bool:
         case = plan.case
@@ -381,14 +382,14 @@ class Replay:
         messages = getattr(exc, "messages", None) or [str(exc)]
         self.refusals.append((action, target, "; ".join(str(m) for m in messages)[:300]))
 
-    def add_photos(self, case: Case, actor: User) -> None:
+    def add_photos(self, case: Case, actor: User, caption: str = "现场检查照片") -> None:
         from .evidence import evidence_add_many
 
         n = self.rnd.choice([1, 1, 2, 3])
         uploads = [photo(self.photos * 10 + k) for k in range(n)]
         with clock.at(case.created_at + dt.timedelta(minutes=20)):
             try:
-                evidence_add_many(actor=actor, case=case, uploads=uploads, caption="现场检查照片")
+                evidence_add_many(actor=actor, case=case, uploads=uploads, caption=caption)
                 self.photos += 1
             except (ValidationError, PermissionDenied) as exc:
                 self.refuse("evidence", case.stage, exc)

@@ -526,7 +526,8 @@ def _filing_checks(step: _Step) -> None:
     case = step.case
     officers = list(case.officers.select_related("officer"))
     step.check(checks.item_problems(case), checks.holding_problems(case), checks.officer_problems(case, step.today, officers),
-               checks.recusal_problems(case, officers), checks.limitation_problems(case, step.policy))
+               checks.recusal_problems(case, officers), checks.limitation_problems(case, step.policy),
+               checks.camera_problems(case))
 
 
 def _record_checks(step: _Step, on: dt.date) -> None:

@@ -378,3 +378,20 @@ def test_the_case_api_is_in_the_openapi_schema(client_for, db):
     assert notice["required"] == ["penalty_kinds"] and "proposed_fine" in notice["properties"]
     operation_ids = [op["operationId"] for item in paths.values() for op in item.values() if isinstance(op, dict) and "operationId" in op]
     assert len(operation_ids) == len(set(operation_ids))
+
+
+def test_the_api_list_costs_the_same_queries_for_5_or_25_cases(cast, make_case, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.officer_a)
+    for _n in range(5):
+        make_case("investigating")
+    client.get("/api/cases/")  # warm the per-process caches (scope, sessions)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/api/cases/").json()["results"]) == 5
+    for _n in range(20):
+        make_case("notified")
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/cases/").json()["results"]) == 25
+    assert len(many.captured_queries) == len(few.captured_queries), [q["sql"][:120] for q in many.captured_queries]

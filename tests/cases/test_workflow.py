@@ -394,3 +394,22 @@ def test_pause_resume_and_extension_move_the_decision_deadline(cast, stall_item)
     assert case.paused_days == 10 and case.decision_due >= due + dt.timedelta(days=10)
     act(case, "extend", cast.supervisor_a, note="案情复杂，经负责人批准延长")
     refused(case, "extend", cast.supervisor_a, "already been extended", note="再次延长")
+
+
+def test_a_camera_lead_is_filed_only_with_its_record_reviewed(cast, stall_item):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from cases.evidence import evidence_add
+
+    case = declared_lead(cast, stall_item, source="camera")
+    act(case, "start_check", cast.officer_a)
+    refused(case, "propose_filing", cast.officer_a, "art 41")
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "gray").save(buffer, format="PNG")
+    evidence_add(actor=cast.officer_a, case=case, upload=SimpleUploadedFile("cam.png", buffer.getvalue(), "image/png"),
+                 caption="电子监控抓拍")
+    act(case, "propose_filing", cast.officer_a)
+    assert Case.objects.get(pk=case.pk).stage == Stage.FILING_REVIEW
