@@ -46,6 +46,16 @@ def _kinds(label: Any = None) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label or _("Penalty"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple)
 
 
+def _fine_with_kinds(form: forms.Form, data: dict[str, Any], field: str, missing: Any) -> dict[str, Any]:
+    """A fine needs its amount; without the fine among the penalties an amount typed by mistake is dropped."""
+    if PenaltyKind.FINE in (data.get("penalty_kinds") or []):
+        if data.get(field) in (None, ""):
+            form.add_error(field, missing)
+    else:
+        data[field] = None
+    return data
+
+
 class ItemChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: EnforcementItem) -> str:
         return f"{obj.code} {obj.name}"
@@ -171,12 +181,7 @@ class NoticeForm(ActionForm):
             self.fields["factors"].initial = case.facts["factors"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if PenaltyKind.FINE in (data.get("penalty_kinds") or []) and data.get("proposed_fine") in (None, ""):
-            self.add_error("proposed_fine", _("Give the amount of the proposed fine."))
-        if PenaltyKind.FINE not in (data.get("penalty_kinds") or []):
-            data["proposed_fine"] = None
-        return data
+        return _fine_with_kinds(self, super().clean(), "proposed_fine", _("Give the amount of the proposed fine."))
 
 
 class StatementForm(ActionForm):
@@ -216,12 +221,7 @@ class DecisionForm(ActionForm):
     decided_on = _date(_("Decided on"), initial_today=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if PenaltyKind.FINE in (data.get("penalty_kinds") or []) and data.get("fine") in (None, ""):
-            self.add_error("fine", _("Give the amount of the fine."))
-        if PenaltyKind.FINE not in (data.get("penalty_kinds") or []):
-            data["fine"] = None
-        return data
+        return _fine_with_kinds(self, super().clean(), "fine", _("Give the amount of the fine."))
 
 
 class NoPenaltyForm(ActionForm):
@@ -268,12 +268,7 @@ class OnSpotForm(ActionForm):
     paid_on_spot = forms.BooleanField(label=_("Paid on the spot"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if PenaltyKind.FINE in (data.get("penalty_kinds") or []) and data.get("fine") in (None, ""):
-            self.add_error("fine", _("Give the amount of the fine."))
-        if PenaltyKind.FINE not in (data.get("penalty_kinds") or []):
-            data["fine"] = None
-        return data
+        return _fine_with_kinds(self, super().clean(), "fine", _("Give the amount of the fine."))
 
 
 class TransferForm(ActionForm):
