@@ -524,7 +524,9 @@ class Replay:
     def decision_data(self, case: Case, moment: dt.datetime) -> dict[str, Any]:
         case.refresh_from_db()
         return {"penalty_kinds": list(case.proposed_kinds) or ["warning"], "fine": case.proposed_fine, "confiscated": None,
-                "deviation_reason": "", "decided_on": timezone.localtime(moment).date(), "note": "经集体讨论决定。"}
+                "deviation_reason": "", "decided_on": timezone.localtime(moment).date(), "note": "",
+                "collective_discussion": f"{timezone.localtime(moment):%m月%d日}队务会集体讨论，同意拟定处罚。"
+                if {"major_penalty", "major_or_complex"} & set(case.review_reasons) else ""}
 
     def payment_data(self, case: Case, moment: dt.datetime) -> dict[str, Any]:
         case.refresh_from_db()

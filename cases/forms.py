@@ -218,6 +218,8 @@ class DecisionForm(ActionForm):
     confiscated = _money(_("Confiscated (yuan)"), required=False)
     deviation_reason = _text(_("Reason for departing from the benchmark"), required=False, rows=3,
                              help_text=_("Required when the penalty is outside the recommended tier (art 34)."))
+    collective_discussion = _text(_("Collective discussion by the agency's leaders (date, who, conclusion)"),
+                                  required=False, rows=2, help_text=_("Required for major or complex cases (art 57)."))
     decided_on = _date(_("Decided on"), initial_today=True)
 
     def clean(self) -> dict[str, Any]:

@@ -735,6 +735,12 @@ def _do_decide(step: _Step) -> None:
     step.problems.extend(checks.review_problems(case))
     step.problems.extend(checks.one_fine_problems(case, fine))
     recommendation = _penalty_checks(step, kinds, fine, decided)
+    discussion = str(step.data.get("collective_discussion") or "").strip()
+    if {"major_penalty", "major_or_complex"} & set(case.review_reasons) and not discussion:
+        raise ValidationError({"collective_discussion": [_(
+            "A major or complex case is decided by the agency's leaders collectively (art 57): record when they "
+            "discussed it and what they concluded."
+        )]})
     reason = str(step.data.get("deviation_reason") or "").strip()
     kind, explanation = "", []
     if recommendation is not None:
@@ -749,7 +755,8 @@ def _do_decide(step: _Step) -> None:
              confiscated=step.data.get("confiscated"), tier=recommendation.tier_level if recommendation and recommendation.punish else "",
              recommendation=_recommendation_record(recommendation), deviation_kind=kind, deviation_reason=reason,
              service_due=dl.service_due(decided, step.policy))
-    step.event.update(kinds=kinds, fine=fine, deviation=kind, deviation_explanation=explanation, late=late)
+    step.event.update(kinds=kinds, fine=fine, deviation=kind, deviation_explanation=explanation, late=late,
+                      collective_discussion=discussion)
 
 
 def _do_decide_no_penalty(step: _Step) -> None:

@@ -131,6 +131,7 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
             form.locator("input[name=penalty_kinds][value=fine]").check()
             form.locator("input[name=fine]").fill("20000")
             form.locator("textarea[name=deviation_reason]").fill("当事人如实陈述，积极配合调查。")
+            form.locator("textarea[name=collective_discussion]").fill("经队务会集体讨论，同意上述处罚。")
         _act(supervisor, case_url, "decide", decide)
         case.refresh_from_db()
         assert case.stage == "decided" and case.fine == Decimal("20000")

@@ -70,8 +70,12 @@ def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
     case.refresh_from_db()
     assert case.stage == Stage.LEGAL_REVIEW and "major_penalty" in case.review_reasons
     act(case, "pass_review", cast.reviewer_a, note="事实清楚，证据确凿，同意")
+    with pytest.raises(ValidationError) as caught:  # a major case: the leaders decide it together (art 57)
+        act(case, "decide", cast.supervisor_a, penalty_kinds=["fine"], fine=suggested, deviation_reason="",
+            decided_on=timezone.localdate())
+    assert "collective_discussion" in caught.value.message_dict
     act(case, "decide", cast.supervisor_a, penalty_kinds=["fine"], fine=suggested,
-        deviation_reason="", decided_on=timezone.localdate())
+        deviation_reason="", decided_on=timezone.localdate(), collective_discussion="11月20日队务会集体讨论，同意")
     case.refresh_from_db()
     assert case.stage == Stage.DECIDED and case.service_due is not None and case.deviation_kind == "inside"
     act(case, "serve_decision", cast.officer_a, served_on=timezone.localdate(), method="direct")
