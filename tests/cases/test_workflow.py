@@ -417,3 +417,15 @@ def test_a_camera_lead_is_filed_only_with_its_record_reviewed(cast, stall_item):
                  caption="电子监控抓拍")
     act(case, "propose_filing", cast.officer_a)
     assert Case.objects.get(pk=case.pk).stage == Stage.FILING_REVIEW
+
+
+def test_the_partys_reply_window_is_not_an_overdue_deadline_once_passed(cast, stall_item):
+    from cases.deadlines import deadline_rows
+
+    case = filed(cast, stall_item)
+    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("200"), factors=[])
+    case.refresh_from_db()
+    reply = next(r for r in deadline_rows(case) if r.due == case.reply_due)
+    assert not reply.done and not reply.overdue
+    later = next(r for r in deadline_rows(case, today=case.reply_due + dt.timedelta(days=1)) if r.due == case.reply_due)
+    assert later.done and not later.overdue
