@@ -328,8 +328,10 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
     case = Case(district_id=town.district_id, town=town, created_by=actor, created_at=clock.now(),
                 stage_changed_at=clock.now(), stage=Stage.LEAD)
     for name in CASE_DETAIL_FIELDS:
-        if name in data:
-            setattr(case, name, data[name] if data[name] is not None or name in {"latitude", "longitude", "act_ended_on", "party_age", "item"} else getattr(case, name))
+        value = data.get(name)
+        if value is not None or name in NULLABLE_DETAILS:  # an empty text keeps the model's default
+            setattr(case, name, value)
+    _require_district_item(case)
     case.source_ref = str(data.get("source_ref") or "")[:80]
     complaint = data.get("complaint")
     if complaint is not None:
@@ -355,6 +357,14 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
     audit_record(actor=actor, action="case.create", obj=case, town=town,
                  after={**_snapshot(case, CASE_DETAIL_FIELDS), "stage": case.stage})
     return case
+
+
+NULLABLE_DETAILS = frozenset({"latitude", "longitude", "act_ended_on", "party_age", "item"})
+
+
+def _require_district_item(case: Case) -> None:
+    if case.item is not None and case.item.district_id != case.district_id:
+        raise ValidationError({"item": [_("This enforcement item belongs to another district's catalog.")]})
 
 
 def _suggestions(case: Case) -> dict[str, Any]:
@@ -388,6 +398,7 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], version: in
     for name in CASE_DETAIL_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
+    _require_district_item(locked)
     if locked.stage not in {Stage.LEAD, Stage.CHECKING} and locked.item_id != before["item"]:
         # The item decides who may act and the penalty range: after filing it changes only with a fresh holding check.
         problems = checks.holding_problems(locked)

@@ -429,3 +429,15 @@ def test_the_partys_reply_window_is_not_an_overdue_deadline_once_passed(cast, st
     assert not reply.done and not reply.overdue
     later = next(r for r in deadline_rows(case, today=case.reply_due + dt.timedelta(days=1)) if r.due == case.reply_due)
     assert later.done and not later.overdue
+
+
+def test_an_item_of_another_districts_catalog_is_refused(cast, stall_item):
+    from authority.models import EnforcementItem
+    from tests.factories import make_district
+
+    other = make_district(code="T900", name_zh="别区")
+    foreign = EnforcementItem.objects.create(district=other, code="X-1", name_zh="别区事项", domain="city_management")
+    with pytest.raises(ValidationError) as caught:
+        case_create(actor=cast.officer_a, data=lead_data(cast, foreign))
+    assert "item" in caught.value.message_dict
+    assert not Case.objects.exists()
