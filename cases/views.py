@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enforcement.forms import add_service_errors
 from enforcement.models import Unit, User
 
 from .models import Complaint
@@ -134,8 +135,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         try:
             complaint = complaint_create(actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Complaint recorded; it is being matched to enforcement items."))
             return redirect("cases:complaint", pk=complaint.pk)

@@ -16,8 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,12 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
+from enforcement.forms import add_service_errors
 from enforcement.models import Role, Unit, User
 from enforcement.officers import officer_may_act, team_members
 
 from . import clock, rules, services
 from .forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm, action_form
-from .models import Case, CaseDocument, PenaltyKind, Source
+from .models import Case, PenaltyKind, Source
 from .selectors import (
     CaseFilters,
     awaiting_approval_for,
@@ -40,6 +39,7 @@ from .selectors import (
     case_timeline,
     complaint_get_for,
 )
+from .views_files import files_context
 from .workflow import TRANSITIONS, Action, InvalidTransition, Stage, StaleCase
 
 # Stage badges: where the case waits on someone else (approval, review) it is yellow; finished is grey.
@@ -78,15 +78,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: field messages on their fields, the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def stage_badge(stage: str) -> str:
@@ -253,7 +244,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         try:
             case = services.case_create(actor=user, data=data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Lead %(ref)s recorded.") % {"ref": case.reference})
             return redirect(case.get_absolute_url())
@@ -263,30 +254,6 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 # --- the case page ----------------------------------------------------------------------------------------------------
-
-
-def _files_context(user: User, case: Case) -> dict[str, Any]:
-    """Context of the evidence and documents partials (another module; tolerated while it is missing)."""
-    try:
-        from . import documents as documents_module
-
-        available = [(k, CaseDocument.Kind(k).label) for k in documents_module.documents_available(case)]
-    except (ImportError, AttributeError):
-        available = []
-    context: dict[str, Any] = {
-        "evidence": list(case.evidence.select_related("uploaded_by")),
-        "documents": list(case.documents.select_related("generated_by")),
-        "available_documents": available,
-        "can_add_evidence": rules.can_add_evidence(user, case),
-        "can_generate_document": rules.can_generate_document(user, case),
-    }
-    for name in ("evidence", "documents"):
-        try:
-            get_template(f"cases/_{name}.html")
-            context[f"has_{name}_partial"] = True
-        except TemplateDoesNotExist:
-            context[f"has_{name}_partial"] = False
-    return context
 
 
 def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
@@ -365,7 +332,7 @@ def _render_case(request: HttpRequest, case: Case, *, bound: dict[str, Any] | No
         "proposed_kinds": [kinds.get(k, k) for k in case.proposed_kinds or []],
         "penalty_kinds": [kinds.get(k, k) for k in case.penalty_kinds or []],
     }
-    context.update(_files_context(user, case))
+    context.update(files_context(user, case))
     return render(request, "cases/case_detail.html", context, status=status)
 
 
@@ -412,7 +379,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         services.case_act(actor=user, case=case, action=action, data=dict(form.cleaned_data))
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         case = case_get_for(user=user, pk=pk)  # the service may have touched the instance before refusing
         return _render_case(request, case, bound={action: form}, status=400)
     except (InvalidTransition, StaleCase) as exc:
@@ -434,7 +401,7 @@ def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.case_declare(actor=user, case=case, conflict=form.cleaned_data["conflict"], note=form.cleaned_data["note"])
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_case(request, case_get_for(user=user, pk=pk), bound={"declare": form}, status=400)
     except (InvalidTransition, StaleCase) as exc:
         return _refused(request, case, exc)
@@ -479,7 +446,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.case_update(actor=user, case=case, data=data, version=version)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             except (InvalidTransition, StaleCase) as exc:
                 return _refused(request, case, exc)
             else:
@@ -510,7 +477,7 @@ def case_officers(request: HttpRequest, pk: int) -> HttpResponse:
             services.case_officers_set(actor=user, case=case, officers=list(data["officers"]), lead=data["lead"],
                                        version=data.get("version"))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except (InvalidTransition, StaleCase) as exc:
             return _refused(request, case, exc)
         else:

@@ -39,7 +39,6 @@ def files_context(user: User, case: Case) -> dict[str, Any]:
         "available_documents": documents_available_choices(case),
         "can_add_evidence": rules.can_add_evidence(user, case),
         "can_generate_document": rules.can_generate_document(user, case),
-        "evidence_kinds": Evidence.Kind.choices,
     }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enforcement.access import scope_for
+from enforcement.forms import add_service_errors
 from enforcement.models import Unit, User
 
 from . import clock, services
@@ -256,7 +257,7 @@ def whistle_raise(request: HttpRequest) -> HttpResponse:
                     origin_id=data.get("origin_id") or "", origin_label=origin_label, photos=data.get("photos") or [],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Whistle %(ref)s sent.") % {"ref": whistle.reference})
                 return redirect("whistle-detail", pk=whistle.pk)
@@ -272,14 +273,6 @@ def whistle_raise(request: HttpRequest) -> HttpResponse:
         "form": form, "origin": origin, "suggestion": suggestion, "deadlines": deadline_table(district_id),
         "checked": {str(v) for v in (form["departments"].value() or [])},
     }, status=status)
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -386,7 +379,7 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         else:
             services.ACTION_SERVICES[act](actor=user, assignment=assignment, note=data["note"])  # type: ignore[operator]
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_detail(request, whistle, {(assignment.pk, act): form}, status=400)
     except (InvalidTransition, StaleTransition) as exc:
         return _conflict(request, whistle.pk, exc)
@@ -407,7 +400,7 @@ def whistle_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.whistle_withdraw(actor=user, whistle=whistle, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_detail(request, whistle, {"withdraw": form}, status=400)
     except (InvalidTransition, StaleTransition) as exc:
         return _conflict(request, whistle.pk, exc)
@@ -428,7 +421,7 @@ def whistle_add_department(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.whistle_add_department(actor=user, whistle=whistle, department=form.cleaned_data["department"])
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_detail(request, whistle, {"add_department": form}, status=400)
     except (InvalidTransition, StaleTransition) as exc:
         return _conflict(request, whistle.pk, exc)
@@ -453,7 +446,7 @@ def whistle_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.whistle_photo_add(actor=user, whistle=whistle, photos=form.cleaned_data["photos"], assignment=assignment,
                                    caption=form.cleaned_data["caption"])
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_detail(request, whistle, {"photo": form}, status=400)
     messages.success(request, _("Photos added."))
     return redirect("whistle-detail", pk=whistle.pk)
@@ -589,7 +582,7 @@ def deadline_settings(request: HttpRequest) -> HttpResponse:
             try:
                 services.deadline_policy_set(actor=user, district=district, urgency=urgency, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Deadlines saved. They apply to whistles sent from now on."))
                 return redirect("whistle-deadlines")

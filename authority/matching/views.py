@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
+from enforcement.forms import add_service_errors
 from enforcement.models import District, Unit, User
 
 from . import services
@@ -124,7 +125,7 @@ def item_rules(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.match_rule_create(actor=request.user, item=item, **form.cleaned_data)  # type: ignore[arg-type]
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Rule added. It applies to the next description matched."))
                 return redirect("matching:item-rules", pk=item.pk)
@@ -140,14 +141,6 @@ def _item_page(request: HttpRequest, district: District, item: EnforcementItem, 
         "derived": matcher.item_terms(item.pk, limit=40), "matcher": matcher, "try_form": try_form,
         "kinds": MatchRule.Kind,
     }, status=status)
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -185,7 +178,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.match_rule_update(actor=request.user, rule=rule, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Rule saved."))
             return redirect("matching:item-rules", pk=rule.item_id)
@@ -229,7 +222,7 @@ def lexicon(request: HttpRequest) -> HttpResponse:
             try:
                 services.lexicon_entry_create(actor=request.user, district=district, **form.cleaned_data)  # type: ignore[arg-type]
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Lexicon entry added. It applies to the next description matched."))
                 return redirect("matching:lexicon")
@@ -261,7 +254,7 @@ def lexicon_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.lexicon_entry_update(actor=request.user, entry=entry, canonical=form.cleaned_data["canonical"],  # type: ignore[arg-type]
                                           note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Lexicon entry saved."))
             return redirect("matching:lexicon")
