@@ -15,16 +15,13 @@ from django.utils.translation import gettext as _
 from authority.models import EnforcementItem
 from authority.selectors import who_enforces
 from discretion.validation import money
-from enforcement.models import Certificate
 from enforcement.officers import officer_may_act
 
 from .models import Case, CaseOfficer, CasePolicy, PartyKind, PenaltyKind
-from .workflow import Stage
+from .workflow import DECIDED_STAGES
 
 # Penalties whose weight gives the party a hearing (art 63) and needs legal review (art 58) whatever the fine.
 HEAVY_KINDS = frozenset({PenaltyKind.REVOKE_LICENCE, PenaltyKind.RESTRICT, PenaltyKind.SUSPEND_LICENCE})
-# Decided stages: a fine in one of these counts for "one act, one fine".
-DECIDED_STAGES = frozenset({Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED})
 
 
 class Problems(list[str]):
@@ -262,13 +259,3 @@ def payment_problems(case: Case, amount: Decimal, channel: str, due_total: Decim
     if amount < due_total:
         problems.append(_("%(amount)s yuan is less than the %(due)s yuan due (fine and late fee).") % {"amount": money(amount), "due": money(due_total)})
     return problems
-
-
-def certificate_numbers(case: Case, on: dt.date) -> list[str]:
-    numbers = []
-    for row in case.officers.select_related("officer"):
-        if row.active:
-            cert = Certificate.objects.filter(holder=row.officer).valid_on(on).order_by("-valid_to").first()
-            if cert is not None:
-                numbers.append(cert.number)
-    return numbers

@@ -18,10 +18,7 @@ from discretion.specs import PriorViolation
 from enforcement.models import District
 
 from .models import Case
-from .workflow import Stage
-
-# Stages where a decision exists (a penalty, or no penalty after education).
-DECIDED = (Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED)
+from .workflow import DECIDED_STAGES
 
 
 def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
@@ -34,7 +31,7 @@ def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
     if not party:
         return []
     rows = (
-        Case.objects.filter(party, district_id=query.district_id, stage__in=DECIDED, decided_on__lt=query.before,
+        Case.objects.filter(party, district_id=query.district_id, stage__in=DECIDED_STAGES, decided_on__lt=query.before,
                             item__isnull=False)
         .values("decided_on", "item__code", "item_id", "fine", "penalty_kinds", "town_id", "number")
         .order_by("decided_on")

@@ -22,7 +22,7 @@ from authority.models import EnforcementItem
 from enforcement.access import TownOwnedQuerySet
 from enforcement.models import District, Subject, Unit, User
 
-from .workflow import Action, Stage
+from .workflow import FINISHED, Action, Stage
 
 
 class Complaint(models.Model):
@@ -105,7 +105,7 @@ class PenaltyKind(models.TextChoices):
 
 class CaseQuerySet(TownOwnedQuerySet):
     def open(self) -> CaseQuerySet:
-        return self.exclude(stage__in=[Stage.ARCHIVED, Stage.NOT_FILED, Stage.TRANSFERRED, Stage.WITHDRAWN, Stage.CLOSED])
+        return self.exclude(stage__in=FINISHED)
 
 
 class CaseSequence(models.Model):
@@ -263,7 +263,7 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.stage not in {Stage.ARCHIVED, Stage.NOT_FILED, Stage.TRANSFERRED, Stage.WITHDRAWN, Stage.CLOSED}
+        return self.stage not in FINISHED
 
     @property
     def fine_amount(self) -> Decimal:

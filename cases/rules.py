@@ -14,7 +14,6 @@ from typing import Any
 
 from enforcement.access import scope_for
 from enforcement.models import Role, Unit, User
-from enforcement.rules import is_district_admin_of
 
 from .models import Case, CaseOfficer
 from .workflow import TERMINAL, TRANSITIONS, Actor, Transition, actions_from
@@ -36,16 +35,6 @@ def works_for_town(user: Any, town_id: int) -> bool:
 def can_file_case(user: Any, town: Unit) -> bool:
     """Officers and supervisors of the town (or seconded to it) record leads for it."""
     return town.kind == Unit.Kind.TOWN and works_for_town(user, town.pk)
-
-
-def can_view_case(user: Any, case: Case) -> bool:
-    person = _user(user)
-    if person is None:
-        return False
-    scope = scope_for(person)
-    if case.town_id in scope.town_ids or is_district_admin_of(person, case.district_id):
-        return True
-    return Case.objects.for_user(person).filter(pk=case.pk).exists()
 
 
 def active_officers(case: Case) -> list[CaseOfficer]:
@@ -108,7 +97,7 @@ def can_add_evidence(user: Any, case: Case) -> bool:
 
 
 def can_generate_document(user: Any, case: Case) -> bool:
-    return can_view_case(user, case) and (is_handler(user, case) or is_town_supervisor(user, case))
+    return is_handler(user, case) or is_town_supervisor(user, case)
 
 
 def can_declare_recusal(user: Any, case: Case) -> bool:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from authority.selectors import who_enforces
 from enforcement.access import scope_for
-from enforcement.audit import audit_record
+from enforcement.audit import audit_record, json_safe
 from enforcement.models import Role, Unit, User
 from enforcement.rules import AnyUser, is_district_admin_of, require
 
@@ -631,7 +631,7 @@ def _penalty_checks(step: _Step, kinds: list[str], fine: Decimal | None, on: dt.
 def _recommendation_record(recommendation: Any) -> dict[str, Any]:
     if recommendation is None:
         return {}
-    return audit_plain({
+    return json_safe({
         "summary": recommendation.summary("zh-hans"),
         "summary_en": recommendation.summary("en"),
         "tier": recommendation.tier_level if recommendation.punish else "",
@@ -964,7 +964,7 @@ def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -
         locked.save()
         note = str(data.get("note") or "")
         event = _event(locked, action, actor=actor, before=from_stage, after=locked.stage if step.target else "",
-                       note=note, data=audit_plain(step.event))
+                       note=note, data=json_safe(step.event))
         after = _snapshot(locked, AUDITED)
         audit_record(actor=actor, action=f"case.{action}", obj=locked, town=locked.town,
                      summary=note[:200], before={k: v for k, v in before.items() if after[k] != v},
@@ -973,10 +973,3 @@ def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -
         setattr(case, name, getattr(locked, name))
     return event
 
-
-def audit_plain(data: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

@@ -103,7 +103,10 @@ TERMINAL: frozenset[Stage] = frozenset({Stage.NOT_FILED, Stage.ARCHIVED, Stage.T
 DECISION_CLOCK: frozenset[Stage] = frozenset(
     {Stage.INVESTIGATING, Stage.CORRECTING, Stage.NOTIFIED, Stage.HEARING, Stage.LEGAL_REVIEW, Stage.DECIDING}
 )
-FILED_STAGES: frozenset[Stage] = DECISION_CLOCK | {Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED}
+# A decision exists (a penalty, or no penalty after education): the party's history and "one act, one fine".
+DECIDED_STAGES: frozenset[Stage] = frozenset({Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED})
+# Nothing is left to do but archive, or nothing at all: not "open" in lists and panels.
+FINISHED: frozenset[Stage] = TERMINAL | {Stage.CLOSED}
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ class AuditOutsideTransaction(RuntimeError):
     pass
 
 
-def _plain(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON-safe copy (dates, Decimals, UUIDs as strings) so what is hashed is exactly what is stored."""
     if value is None:
         return None
@@ -95,8 +95,8 @@ def audit_record(
         object_id=object_id,
         object_repr=str(obj)[:200] if obj is not None else "",
         summary=summary[:500],
-        before=_plain(before),
-        after=_plain(after),
+        before=json_safe(before),
+        after=json_safe(after),
         request_id=request_id_var.get(),
         prev_hash=head.hash,
     )
