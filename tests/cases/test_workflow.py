@@ -15,6 +15,7 @@ from cases import clock
 from cases.models import Case, CaseEvent, CaseOfficer
 from cases.services import case_act, case_create, case_declare, case_recommendation
 from cases.workflow import InvalidTransition, Stage, StaleCase
+from enforcement.calendar import add_days
 from enforcement.models import AuditEvent, Certificate
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
     assert case.stage == Stage.INVESTIGATING
     assert "codes" in case.match_result  # the engine's suggestions are kept beside the confirmed item
     assert case.number.endswith(f"〔{timezone.localdate().year}〕1号")
-    assert case.decision_due == case.filed_on + dt.timedelta(days=90) or case.decision_due > case.filed_on
+    assert case.decision_due == add_days(case.filed_on, 90, working=False)
     suggested = case_recommendation(case).fine_suggested  # the benchmark's middle of the normal tier
     act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=suggested, factors=[])
     case.refresh_from_db()
@@ -221,7 +222,7 @@ def test_hearing_notified_seven_working_days_ahead_then_review_required(cast, bi
     case.refresh_from_db()
     assert case.stage == Stage.LEGAL_REVIEW and case.review_required and case.paused_since is None
     assert case.paused_days == (hearing_on - timezone.localdate()).days
-    assert case.decision_due == case.filed_on + dt.timedelta(days=90 + case.paused_days) or case.decision_due > case.filed_on
+    assert case.decision_due == add_days(case.filed_on, 90 + case.paused_days, working=False)
 
 
 def test_legal_review_required_and_not_by_an_investigator(cast, big_item):
