@@ -17,6 +17,16 @@ from ..models import (
 )
 
 
+class ItemRefSerializer(serializers.ModelSerializer[EnforcementItem]):
+    """An item where another object points to it (a case, a whistle)."""
+
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = EnforcementItem
+        fields = ["id", "code", "name", "domain"]
+
+
 class AuthorityUnitSerializer(serializers.ModelSerializer[Unit]):
     name = serializers.CharField(read_only=True)
 

@@ -11,8 +11,8 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from authority.models import EnforcementItem
-from enforcement.models import Unit, User
+from authority.api.serializers import ItemRefSerializer
+from enforcement.api.serializers import UnitRefSerializer, UserRefSerializer
 
 from ..forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm
 from ..models import Case, CaseDocument, CaseEvent, CaseOfficer, Evidence
@@ -39,35 +39,11 @@ def url_or_blank(name: str, *args: Any) -> str:
 # --- output -----------------------------------------------------------------------------------------------------------
 
 
-class CaseUnitRefSerializer(serializers.ModelSerializer[Unit]):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Unit
-        fields = ["id", "code", "name"]
-
-
-class CaseItemRefSerializer(serializers.ModelSerializer[EnforcementItem]):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = EnforcementItem
-        fields = ["id", "code", "name", "domain"]
-
-
-class CaseUserRefSerializer(serializers.ModelSerializer[User]):
-    name = serializers.CharField(source="__str__", read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "name"]
-
-
 class CaseListItemSerializer(serializers.ModelSerializer[Case]):
     reference = serializers.CharField(read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    town = CaseUnitRefSerializer(read_only=True)
-    item = CaseItemRefSerializer(read_only=True, allow_null=True)
+    town = UnitRefSerializer(read_only=True)
+    item = ItemRefSerializer(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -90,7 +66,7 @@ class CasePageSerializer(serializers.Serializer[Any]):
 
 
 class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
-    officer = CaseUserRefSerializer(read_only=True)
+    officer = UserRefSerializer(read_only=True)
     active = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -145,11 +121,11 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
 
     reference = serializers.CharField(read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    town = CaseUnitRefSerializer(read_only=True)
-    item = CaseItemRefSerializer(read_only=True, allow_null=True)
-    created_by = CaseUserRefSerializer(read_only=True)
-    decided_by = CaseUserRefSerializer(read_only=True, allow_null=True)
-    reviewed_by = CaseUserRefSerializer(read_only=True, allow_null=True)
+    town = UnitRefSerializer(read_only=True)
+    item = ItemRefSerializer(read_only=True, allow_null=True)
+    created_by = UserRefSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True, allow_null=True)
+    reviewed_by = UserRefSerializer(read_only=True, allow_null=True)
     officers = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
@@ -221,7 +197,7 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
 
 class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
     action_label = serializers.CharField(read_only=True)
-    actor = CaseUserRefSerializer(read_only=True, allow_null=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -231,7 +207,7 @@ class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
 
 class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    uploaded_by = CaseUserRefSerializer(read_only=True)
+    uploaded_by = UserRefSerializer(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -247,7 +223,7 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
 class DocumentSerializer(serializers.ModelSerializer[CaseDocument]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    generated_by = CaseUserRefSerializer(read_only=True, allow_null=True)
+    generated_by = UserRefSerializer(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

@@ -3,6 +3,24 @@ from rest_framework import serializers
 from ..models import AuditEvent, Certificate, Unit, User
 
 
+class UnitRefSerializer(serializers.ModelSerializer[Unit]):
+    """A unit where another object points to it (a case's town, a whistle's department)."""
+
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name"]
+
+
+class UserRefSerializer(serializers.ModelSerializer[User]):
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+
 class UnitSerializer(serializers.ModelSerializer[Unit]):
     name = serializers.CharField(read_only=True)
     district = serializers.CharField(source="district.code", read_only=True)

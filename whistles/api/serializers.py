@@ -8,7 +8,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from authority.api.serializers import ItemRefSerializer
 from authority.models import EnforcementItem
+from enforcement.api.serializers import UnitRefSerializer
 from enforcement.models import Unit
 
 from .. import clock
@@ -27,22 +29,6 @@ from ..selectors import current_due
 from ..workflow import Action, Reason, ReturnReason, Urgency, WhistleStatus, actions_from
 
 # --- output -----------------------------------------------------------------------------------------------------------
-
-
-class UnitRefSerializer(serializers.ModelSerializer[Unit]):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Unit
-        fields = ["id", "code", "name"]
-
-
-class ItemRefSerializer(serializers.ModelSerializer[EnforcementItem]):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = EnforcementItem
-        fields = ["id", "code", "name", "domain"]
 
 
 class DueSerializer(serializers.Serializer[Any]):
