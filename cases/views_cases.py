@@ -147,19 +147,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- queues --------------------------------------------------------------------------------------------------------------
 
 
+def _queue(request: HttpRequest, cases: Any, *, queue: str, title: Any, intro: Any) -> HttpResponse:
+    today = clock.today()
+    return render(request, "cases/case_queue.html", {
+        "rows": [_row(c, today) for c in cases[:QUEUE_LIMIT]], "queue": queue, "title": title, "intro": intro,
+        "limit": QUEUE_LIMIT,
+    })
+
+
 @login_required
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not rules.can_view_approvals(user):
         raise PermissionDenied
-    today = clock.today()
-    rows = [_row(c, today) for c in awaiting_approval_for(user=user)[:QUEUE_LIMIT]]
-    return render(request, "cases/case_queue.html", {
-        "rows": rows, "queue": "approvals", "title": _("Awaiting my approval"),
-        "intro": _("Filings to approve, decisions to make, executed cases to close and closed cases to archive."),
-        "limit": QUEUE_LIMIT,
-    })
+    return _queue(request, awaiting_approval_for(user=user), queue="approvals", title=_("Awaiting my approval"),
+                  intro=_("Filings to approve, decisions to make, executed cases to close and closed cases to archive."))
 
 
 @login_required
@@ -168,13 +171,8 @@ def reviews(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not rules.can_view_reviews(user):
         raise PermissionDenied
-    today = clock.today()
-    rows = [_row(c, today) for c in awaiting_review_for(user=user)[:QUEUE_LIMIT]]
-    return render(request, "cases/case_queue.html", {
-        "rows": rows, "queue": "reviews", "title": _("Legal review queue"),
-        "intro": _("Cases waiting for legal review (法制审核, art 58) before the decision."),
-        "limit": QUEUE_LIMIT,
-    })
+    return _queue(request, awaiting_review_for(user=user), queue="reviews", title=_("Legal review queue"),
+                  intro=_("Cases waiting for legal review (法制审核, art 58) before the decision."))
 
 
 # --- filing a lead ----------------------------------------------------------------------------------------------------
