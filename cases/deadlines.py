@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.calendar import add_days, add_working_days
+from enforcement.calendar import add_days, add_working_days, is_provisional
 
 from .models import Case, CasePolicy
 from .workflow import Stage
@@ -90,6 +90,7 @@ class DeadlineRow:
     due: dt.date
     overdue: bool
     done: bool
+    provisional: bool = False  # counted without the holiday schedule of its year (enforcement.calendar)
 
 
 def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]:
@@ -112,5 +113,6 @@ def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]
     for label, due, done in rows:
         if due is None:
             continue
-        out.append(DeadlineRow(label, due, overdue=not done and due < day and case.is_open, done=bool(done)))
+        out.append(DeadlineRow(label, due, overdue=not done and due < day and case.is_open, done=bool(done),
+                               provisional=is_provisional(due)))
     return out

@@ -142,6 +142,31 @@ def covered_until() -> dt.date | None:
     return dt.date(max(years), 12, 31) if years else None
 
 
+def is_provisional(day: dt.date | None) -> bool:
+    """A date counted without the holiday schedule of its year: it may move once that year's notice is loaded.
+
+    Any deadline whose count ran into such a year is provisional; checking its last day is enough, since a count
+    reaches its last day through every year in between. Pages mark such a date as provisional (暂定).
+    """
+    if day is None:
+        return False
+    return day.year not in _current().years
+
+
+def schedule_missing_for(today: dt.date) -> int | None:
+    """The year whose holiday schedule administrators should load now, or None when nothing is missing.
+
+    The current year, if it has no schedule; from 1 November (the State Council publishes the next year's notice
+    late in the year), also the next year, so that deadlines running into January are not counted without it.
+    """
+    years = _current().years
+    if today.year not in years:
+        return today.year
+    if today.month >= 11 and today.year + 1 not in years:
+        return today.year + 1
+    return None
+
+
 def is_working_day(day: dt.date) -> bool:
     """Monday to Friday, unless the schedule makes it a holiday; a make-up Saturday or Sunday is working."""
     return _current().is_working(day)

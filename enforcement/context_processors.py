@@ -3,7 +3,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from . import calendar, clock
 from .home import nav_for
+from .models import Role
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -13,4 +15,13 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "DEMO_DATABASE": settings.DEMO_DATABASE,
         "DEMO_TASKS": settings.DEMO_TASKS,
         "nav_entries": nav_for(getattr(request, "user", None)),
+        "holiday_schedule_missing": _holiday_schedule_missing(request),
     }
+
+
+def _holiday_schedule_missing(request: HttpRequest) -> int | None:
+    """For district administrators: the year whose State Council holiday schedule should be loaded now."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.has_role(Role.DISTRICT_ADMIN):
+        return None
+    return calendar.schedule_missing_for(clock.today())

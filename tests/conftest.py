@@ -3,10 +3,13 @@ outsider); a responder of a district department; a district administrator; the a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from enforcement.domains import Domain
@@ -28,6 +31,46 @@ class Cast:
     officer_b: User
     responder: User
     admin: User
+
+
+# The dates the date-sensitive tests (deadlines, calendar, whistle deadlines, demo seeds) also run under, besides the
+# real today: a Saturday, the eve of Spring Festival (inside the holiday), New Year's Eve (counts run into a year
+# whose schedule is not loaded), and a leap day in a year with no schedule at all.
+FROZEN_DAYS: dict[str, dt.datetime] = {
+    "saturday": dt.datetime(2026, 6, 13, 9, 30),
+    "spring-festival-eve": dt.datetime(2026, 2, 16, 9, 30),
+    "new-years-eve": dt.datetime(2026, 12, 31, 16, 45),
+    "leap-day-2028": dt.datetime(2028, 2, 29, 9, 30),
+}
+
+
+@pytest.fixture(params=["today", *FROZEN_DAYS])
+def any_day(request: pytest.FixtureRequest) -> Iterator[dt.date]:
+    """Run the test today and again on each of FROZEN_DAYS (Beijing time; the clock keeps ticking from there).
+
+    Use it as `pytestmark = pytest.mark.usefixtures("any_day")` so it is set up before the cast and the data.
+    """
+    from django.utils import timezone
+
+    if request.param == "today":
+        yield timezone.localdate()
+        return
+    moment = FROZEN_DAYS[request.param].replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(moment, tick=True):
+        assert timezone.localdate() == moment.date()
+        yield moment.date()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A real Celery worker is another process, on the real clock: a test that starts one runs only today."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        frozen = callspec is not None and callspec.params.get("any_day", "today") != "today"
+        (dropped if frozen and item.get_closest_marker("worker") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

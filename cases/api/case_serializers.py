@@ -80,6 +80,8 @@ class DeadlineSerializer(serializers.Serializer[Any]):
     due = serializers.DateField()
     overdue = serializers.BooleanField()
     done = serializers.BooleanField()
+    provisional = serializers.BooleanField(
+        help_text="Counted without the State Council holiday schedule of its year (not loaded yet): it may move.")
 
 
 class AvailableActionSerializer(serializers.Serializer[Any]):

@@ -13,7 +13,8 @@ from authority.selectors import who_enforces
 from enforcement.demo import seed_core
 from enforcement.models import AuditEvent, Unit
 
-pytestmark = pytest.mark.django_db
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
 def test_demo_seed_is_realistic_and_idempotent():

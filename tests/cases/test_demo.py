@@ -11,7 +11,8 @@ from cases import demo_cases
 from cases.models import Case, CaseEvent
 from cases.workflow import Stage
 
-pytestmark = pytest.mark.django_db(transaction=False)
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("any_day")]
 
 
 @pytest.fixture

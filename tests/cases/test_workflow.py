@@ -18,7 +18,8 @@ from cases.workflow import InvalidTransition, Stage, StaleCase
 from enforcement.calendar import add_days
 from enforcement.models import AuditEvent, Certificate
 
-pytestmark = pytest.mark.django_db
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
 def act(case: Case, action: str, actor, **data: Any):
@@ -396,8 +397,13 @@ def test_pause_resume_and_extension_move_the_decision_deadline(cast, stall_item)
     with clock.at(timezone.make_aware(dt.datetime.combine(later, dt.time(10)))):
         act(case, "resume", cast.supervisor_a)
     case.refresh_from_db()
-    assert case.paused_days == 10 and case.decision_due >= due + dt.timedelta(days=10)
+    # 90 + 10 calendar days from filing, rolled to the next working day only at the end (not "due + 10": due itself
+    # may already have been rolled over a weekend or holiday).
+    assert case.paused_days == 10
+    assert case.decision_due == add_days(case.filed_on, 90 + 10, working=False) >= due
     act(case, "extend", cast.supervisor_a, note="案情复杂，经负责人批准延长")
+    case.refresh_from_db()
+    assert case.decision_due == add_days(case.filed_on, 90 + 10 + 30, working=False)
     refused(case, "extend", cast.supervisor_a, "already been extended", note="再次延长")
 
 

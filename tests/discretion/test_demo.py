@@ -13,7 +13,8 @@ from discretion.models import Benchmark
 from discretion.recommend import recommend
 from enforcement.audit import audit_verify
 
-pytestmark = pytest.mark.django_db
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
 def test_seed_without_items_seeds_nothing(db):

@@ -35,6 +35,9 @@ from enforcement.models import CalendarDay
 CSV_PATH = Path(settings.BASE_DIR) / "enforcement" / "holidays" / "cn.csv"
 D = dt.date.fromisoformat
 
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = pytest.mark.usefixtures("any_day")
+
 
 def _import(path: Path | str) -> str:
     out = StringIO()

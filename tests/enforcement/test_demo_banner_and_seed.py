@@ -8,7 +8,8 @@ from django.urls import reverse
 from enforcement.audit import audit_verify
 from enforcement.models import AuditEvent, Certificate, Secondment, Unit, User
 
-pytestmark = pytest.mark.django_db
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
 def test_banner_shows_in_demo_mode_only(client_for, db):

@@ -19,7 +19,8 @@ from whistles.services import assignment_acknowledge, deadline_policy_set
 from whistles.tasks import whistle_deadlines_sweep_task
 from whistles.workflow import DEFAULT_DEADLINES, Urgency
 
-pytestmark = pytest.mark.django_db
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 T0 = dt.datetime(2026, 5, 4, 1, 0, tzinfo=dt.UTC)
 MIN = dt.timedelta(minutes=1)
 

@@ -14,7 +14,8 @@ from enforcement.models import AuditEvent
 from whistles import demo
 from whistles.models import Notification, WhistleAssignment, WhistleEvent, WhistleRequest, WhistleReturn
 
-pytestmark = pytest.mark.django_db
+# Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
 def test_demo_whistles_are_idempotent_and_tell_a_story(settings, tmp_path):
