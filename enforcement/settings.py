@@ -36,6 +36,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For. 0: trust no proxy header and
+# take the socket's address (a client can write X-Forwarded-For itself). Behind the TLS proxy it defaults to 1.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "1" if env_bool("BEHIND_TLS_PROXY", False) else "0"))
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL") or BROKER_URL
@@ -134,6 +138,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The address a failure is counted against follows NUM_PROXIES, like the API throttles (enforcement/net.py).
+AXES_CLIENT_IP_CALLABLE = "enforcement.net.client_ip"
 
 # django-guardian: no anonymous database user; per-object grants go to unit groups.
 ANONYMOUS_USER_NAME = None
@@ -200,6 +206,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    # Without it DRF keys throttles on the whole X-Forwarded-For header, which the client writes itself.
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "enforcement.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
