@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For. 0: trust no proxy header and
+# take the socket's address (a client can write X-Forwarded-For itself). Behind the TLS proxy it defaults to 1.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "1" if env_bool("BEHIND_TLS_PROXY", False) else "0"))
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
@@ -68,6 +73,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_htmx",
+    "csp",
     "enforcement",
     "authority",
     "discretion",
@@ -78,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "enforcement.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,6 +142,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The address a failure is counted against follows NUM_PROXIES, like the API throttles (enforcement/net.py).
+AXES_CLIENT_IP_CALLABLE = "enforcement.net.client_ip"
 
 # django-guardian: no anonymous database user; per-object grants go to unit groups.
 ANONYMOUS_USER_NAME = None
@@ -200,6 +210,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    # Without it DRF keys throttles on the whole X-Forwarded-For header, which the client writes itself.
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "enforcement.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -254,6 +266,39 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No inline script, style or handler anywhere: behaviour lives in static files (static/enforcement/app.js and each
+# app's own), so the policy needs no nonce. Bootstrap's and Swagger UI's icons are data: SVGs in their CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Officers photograph evidence and use "use my location"; fullscreen for viewing photo and video evidence.
+# Every other powerful feature is off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": ["self"],
+    "geolocation": ["self"],
+    "fullscreen": ["self"],
+    **{
+        feature: []
+        for feature in (
+            "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "display-capture",
+            "encrypted-media", "gamepad", "gyroscope", "hid", "idle-detection", "local-fonts", "magnetometer",
+            "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
+            "serial", "usb", "web-share", "xr-spatial-tracking",
+        )
+    },
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

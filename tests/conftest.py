@@ -192,9 +192,52 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 
+# What Chromium reported during the current browser test: CSP violations, console errors, uncaught exceptions.
+# Every context made from the `browser` fixture reports here, and the test fails at teardown if anything did.
+BROWSER_PROBLEMS: list[str] = []
+
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__zhifaProblem(`CSP violation on ${location.pathname}: ${e.effectiveDirective} refused ${e.blockedURI || "inline"}`
+    + ` (${e.sourceFile || "?"}:${e.lineNumber}) ${e.sample || ""}`);
+});
+"""
+
+
+def _on_console(message) -> None:
+    if message.type != "error":
+        return
+    page_url = message.page.url if message.page else ""
+    # A page the server answered with a deliberate 4xx (a refused form, a 404 page) is the app speaking, not an
+    # error of the page; Chromium logs the status of the document itself. Anything else is a problem.
+    if message.text.startswith("Failed to load resource: the server responded with a status of 4") and (
+        message.location.get("url") == page_url
+    ):
+        return
+    BROWSER_PROBLEMS.append(f"console error on {page_url}: {message.text} ({message.location.get('url')})")
+
+
+class WatchedBrowser:
+    """The Playwright browser, whose new contexts report CSP violations, console errors and page errors."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.expose_function("__zhifaProblem", lambda text: BROWSER_PROBLEMS.append(text))
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", _on_console)
+        context.on("weberror", lambda error: BROWSER_PROBLEMS.append(f"uncaught error on {error.page.url if error.page else '?'}: {error.error}"))
+        return context
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    """Debian's headless Chromium driven by Playwright (no browser download), under the app's real CSP."""
     import os
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used beside Playwright's loop
@@ -202,8 +245,21 @@ def browser():
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield instance
+        yield WatchedBrowser(instance)
         instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_problems(request):
+    """A browser test fails if Chromium saw a CSP violation, a console error or an uncaught exception."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    BROWSER_PROBLEMS.clear()
+    yield
+    problems = list(BROWSER_PROBLEMS)
+    BROWSER_PROBLEMS.clear()
+    assert not problems, "Chromium reported:\n" + "\n".join(problems)
 
 
 @pytest.fixture

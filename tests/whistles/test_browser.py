@@ -46,7 +46,8 @@ def test_raise_acknowledge_handle_rate(cast, phone_page, browser):
     context, dept = _phone(browser, town.base_url)
     try:
         browser_login(dept, "responder")
-        dept.wait_for_function("document.querySelector('[data-testid=bell-count]').textContent.trim() === '1'")
+        # A function, not an expression: Playwright polls an expression with eval, which the page's CSP refuses.
+        dept.wait_for_function("() => document.querySelector('[data-testid=bell-count]').textContent.trim() === '1'")
         dept.goto(f"{dept.base_url}/whistles/inbox/")
         _no_sideways_scroll(dept)
         assert dept.inner_text("[data-testid=count-waiting]") == "1"
@@ -90,7 +91,7 @@ def test_the_assessment_dashboard_draws_its_charts(cast, raise_whistle, phone_pa
     page = phone_page
     browser_login(page, "district_admin")
     page.goto(f"{page.base_url}/whistles/assessment/")
-    page.wait_for_function("window.Chart && Chart.getChart('chart-departments') !== undefined")
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-departments') !== undefined")
     assert page.locator("[data-testid=department-row]").count() == 1
     assert "100%" in page.inner_text("[data-testid=return-rate]")
     save_screenshot(page, "whistle-assessment")

@@ -1,0 +1,25 @@
+"""The client's address, one rule for the API throttles and the login lockout.
+
+Proxy headers are trusted only as far as the deployment says: NUM_PROXIES=0 (the default) takes the socket's
+address and ignores X-Forwarded-For, which any client can write; NUM_PROXIES=N takes the N-th address from the
+right of X-Forwarded-For, the one the nearest of our N proxies saw.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.http import HttpRequest
+from rest_framework.throttling import BaseThrottle
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address django-axes counts failures against: the same one DRF's throttles use (NUM_PROXIES)."""
+    ident = BaseThrottle().get_ident(request)
+    if not ident:  # a request built in code (a test client's force_login) has no socket
+        return request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(ident.strip()))
+    except ValueError:
+        # Only a misconfigured proxy chain writes something else there; count the socket instead.
+        return request.META.get("REMOTE_ADDR")

@@ -1,0 +1,53 @@
+// Behaviour the templates used to carry inline (onclick=, onsubmit=, onchange=, style=). The Content-Security-
+// Policy allows no inline script or style, so each is a data- attribute here, handled by delegation (it also
+// works for content that htmx swaps in).
+(function () {
+  "use strict";
+
+  // <form data-confirm="…">: ask before an action that cannot be undone. Capture phase, so a refusal stops the
+  // submission before any other listener (htmx's) sees it.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.dataset ? event.target.dataset.confirm : null;
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
+  // <select data-autosubmit>: a filter that applies as soon as it is picked.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-autosubmit]")) {
+      event.target.form.submit();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) { return; }
+    // A suggestion's "Use" button fills the embedding form's input named data-pick with the item's code.
+    var pick = event.target.closest("button[data-pick][data-code]");
+    if (pick) {
+      document.getElementsByName(pick.dataset.pick).forEach(function (field) {
+        field.value = pick.dataset.code;
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      return;
+    }
+    // An example under a text box puts its text in the box (and htmx matches it as if typed).
+    var example = event.target.closest("button[data-example][data-example-for]");
+    if (example) {
+      var box = document.getElementById(example.dataset.exampleFor);
+      box.value = example.dataset.example;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  });
+
+  // Bands on a range track take their place from data-left / data-width (percent), set through the CSSOM.
+  function placeBands(root) {
+    root.querySelectorAll("[data-band-left][data-band-width]").forEach(function (band) {
+      band.style.left = band.dataset.bandLeft + "%";
+      band.style.width = band.dataset.bandWidth + "%";
+    });
+  }
+  placeBands(document);
+  document.addEventListener("htmx:load", function (event) { placeBands(event.detail.elt); });
+})();
