@@ -178,8 +178,8 @@ def _case_body(cast, item) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_work_written_while_redis_is_down_is_done_once_when_it_returns(cast, catalog, tmp_path, monkeypatch,  # noqa: F811
                                                                        request):
-    from enforcement.models import AuditCheck, OutboxMessage
-    from enforcement.tasks import audit_check_task, outbox_relay_task
+    from enforcement.models import AuditCheck
+    from enforcement.tasks import audit_check_task
     from whistles.models import Notification
     from whistles.notifications import EmailSender, register_sender, unregister_sender
 
@@ -204,11 +204,15 @@ def test_work_written_while_redis_is_down_is_done_once_when_it_returns(cast, cat
         assert case.status_code == 201, case.content[:300]
         whistle = api(cast.officer_a).post(reverse("api-whistle-list"), _whistle_body(cast), format="json")
         assert whistle.status_code == 201, whistle.content[:300]
-        assert elapsed < 1, elapsed
+        assert elapsed < 3, elapsed  # one refused connect, not kombu's default retry loop (6.6 s measured)
         print(f"complaint filed with Redis down in {elapsed * 1000:.0f} ms")
         assert file_complaint(cast, "OUT-9").status_code == 400  # a retry is a duplicate, refused
         ready = api().get("/readyz")
         assert ready.status_code == 503 and "redis" in ready.json()["down"]
+
+    from enforcement.models import OutboxMessage
+    from enforcement.tasks import outbox_relay_task
+
     assert Complaint.objects.count() == 1 and Case.objects.count() == 1
     assert Complaint.objects.get().match_status == "pending"
     notes = list(Notification.objects.filter(recipient=cast.responder))
