@@ -21,6 +21,7 @@ from celery import Task, current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .models import OutboxMessage
 
@@ -58,8 +59,8 @@ def pending_count() -> int:
 
 
 def relay(*, ids: Sequence[int] | None = None, limit: int = RELAY_BATCH) -> int:
-    """Publish unsent rows (the given ones, else the oldest `limit`), oldest first. Stops at the first failure, as the
-    broker is then down for the rest too; the failed row keeps its place. Returns how many were sent. Never raises
+    """Publish unsent rows (the given ones, else the oldest `limit`), oldest first. Stops at the first broker error,
+    as the broker is then down for the rest too; a row that fails for its own reason is skipped. Failed rows stay. Returns how many were sent. Never raises
     for a broker error: the caller's change is already committed."""
     unsent = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("pk")
     if ids is not None:
@@ -84,12 +85,20 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = RELAY_BATCH) -> int:
                     _task(message.task).apply_async(args=message.args, kwargs=message.kwargs, retry=False,
                                                     connection=None if eager else connection)
                     OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now())
-            except Exception as exc:
+            except (OperationalError, OSError) as exc:  # the broker is down: the rest would fail the same way
                 log.warning("outbox: could not relay message %s (%s); it stays queued", pk, exc)
-                OutboxMessage.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=repr(exc)[:300])
+                _failed(pk, exc)
                 break
+            except Exception as exc:  # this message only (say, a task renamed since): it must not hold up the others
+                log.exception("outbox: message %s failed; it stays queued", pk)
+                _failed(pk, exc)
+                continue
             sent += 1
     return sent
+
+
+def _failed(pk: int, exc: Exception) -> None:
+    OutboxMessage.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=repr(exc)[:300])
 
 
 def sweep(limit: int = RELAY_BATCH) -> int:

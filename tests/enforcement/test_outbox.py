@@ -74,3 +74,13 @@ def test_a_message_another_relay_holds_is_not_sent_again():
         thread.join()
     assert outbox.relay() == 1 and outbox.relay() == 0
     assert AuditCheck.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_message_that_cannot_be_sent_does_not_hold_up_the_others():
+    stale = OutboxMessage.objects.create(task="enforcement.tasks.no_such_task")
+    OutboxMessage.objects.create(task=audit_check_task.name)
+    assert outbox.relay() == 1
+    assert AuditCheck.objects.count() == 1
+    stale.refresh_from_db()
+    assert stale.sent_at is None and stale.attempts == 1 and "no_such_task" in stale.last_error
