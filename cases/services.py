@@ -25,6 +25,7 @@ from authority.selectors import who_enforces
 from enforcement.access import scope_for
 from enforcement.audit import audit_record, json_safe
 from enforcement.models import Role, Unit, User
+from enforcement.outbox import enqueue_many
 from enforcement.rules import AnyUser, is_district_admin_of, require
 
 from .models import Complaint
@@ -121,8 +122,7 @@ def _create(*, actor: User, town: Unit, data: dict[str, Any], summary: str) -> C
 def _queue_matching(ids: Sequence[int]) -> None:
     from .tasks import complaint_match_task
 
-    batches = [list(ids[k : k + BATCH_SIZE]) for k in range(0, len(ids), BATCH_SIZE)]
-    transaction.on_commit(lambda: [complaint_match_task.delay(batch) for batch in batches])
+    enqueue_many(complaint_match_task, [[list(ids[k : k + BATCH_SIZE])] for k in range(0, len(ids), BATCH_SIZE)])
 
 
 @transaction.atomic

@@ -247,6 +247,7 @@ def audit_check_run() -> AuditCheck:
 
 def audit_check_request() -> None:
     """Ask a worker to verify the chain once the current transaction commits."""
+    from .outbox import enqueue
     from .tasks import audit_check_task
 
-    transaction.on_commit(audit_check_task.delay)
+    enqueue(audit_check_task)

@@ -173,9 +173,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis's cache, but a Redis that is down answers as a miss (see enforcement/cache.py), and fast: a
+            # dead or unreachable Redis costs at most these timeouts, then the backend rests for a few seconds.
+            "BACKEND": "enforcement.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "zhifa"),
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},
         }
     }
 else:
@@ -196,7 +199,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},
     "evidence-verify-sweep": {"task": "cases.tasks.evidence_verify_sweep_task", "schedule": 3600},
     "whistle-deadlines-every-minute": {"task": "whistles.tasks.whistle_deadlines_sweep_task", "schedule": 60},
+    "outbox-relay-every-minute": {"task": "enforcement.tasks.outbox_relay_task", "schedule": 60},
+    "worker-heartbeat": {"task": "enforcement.tasks.worker_heartbeat_task", "schedule": 60},
 }
+# Publishing to a broker that is down fails fast: the outbox keeps the message and the relay sends it later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0}
+# /readyz calls the worker silent when its heartbeat (every minute from beat) is older than this.
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "180"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -314,5 +323,11 @@ LOGGING = {
 
 # Whistle notifications also go out by e-mail (Django's EMAIL_* settings) when this is on.
 WHISTLE_EMAIL_NOTIFICATIONS = env_bool("WHISTLE_EMAIL_NOTIFICATIONS", False)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+if os.environ.get("EMAIL_FILE_PATH"):  # for the file backend (tests, a mail spool)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 SITE_NAME = _("Zhifa · Town comprehensive enforcement")

@@ -1,5 +1,8 @@
 from celery import shared_task
+from django.utils import timezone
 
+from . import outbox
+from .models import WorkerHeartbeat
 from .services import audit_check_run
 
 
@@ -7,3 +10,21 @@ from .services import audit_check_run
 def audit_check_task() -> int:
     """Verify the audit chain and record the result (nightly, and on demand)."""
     return audit_check_run().pk
+
+
+@shared_task(acks_late=True)
+def outbox_relay_task(limit: int = outbox.RELAY_BATCH) -> int:
+    """Periodic: send the outbox rows a commit could not relay (the broker was down), at most `limit` per run; a full
+    batch queues the next run."""
+    sent = outbox.sweep(limit)
+    if sent == limit:
+        outbox.enqueue(outbox_relay_task, limit)
+    return sent
+
+
+@shared_task(acks_late=True)
+def worker_heartbeat_task() -> str:
+    """Periodic: record that a worker is taking tasks (read by /readyz). One row, overwritten."""
+    at = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(name="worker", defaults={"at": at})
+    return at.isoformat()

@@ -27,13 +27,13 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enforcement.models import Role, Unit, User
+from enforcement.outbox import enqueue_many
 
 from . import clock
 from .models import Notification, WhistleAssignment, WhistleRequest
@@ -161,7 +161,7 @@ def notify(
     exclude: User | None = None,
 ) -> list[Notification]:
     """Write one notification per distinct recipient (never to the person who acted). Call inside the change's
-    transaction; external delivery is queued on commit."""
+    transaction; external delivery is queued on commit (through the outbox)."""
     seen: set[int] = set()
     rows = []
     for person in recipients:
@@ -178,8 +178,7 @@ def notify(
     if created and _SENDERS:
         from .tasks import notification_deliver_task
 
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: [notification_deliver_task.delay(pk) for pk in ids])
+        enqueue_many(notification_deliver_task, [[n.pk] for n in created])
     return created
 
 

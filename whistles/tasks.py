@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from enforcement.outbox import enqueue
+
 from . import clock
 from .models import Notification
 from .notifications import deliver
@@ -22,7 +24,7 @@ def whistle_deadlines_sweep_task(limit: int = SWEEP_BATCH) -> int:
     for assignment_id in ids:
         sent += len(assignment_alert(assignment_id=assignment_id))
     if len(ids) == limit:
-        whistle_deadlines_sweep_task.delay(limit)
+        enqueue(whistle_deadlines_sweep_task, limit)
     return sent
 
 

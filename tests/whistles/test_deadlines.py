@@ -109,14 +109,16 @@ def test_checking_in_stops_the_check_in_clock(cast, raise_whistle):
     assert not WhistleAlert.objects.filter(step="check_in").exists()
 
 
-def test_the_sweep_works_in_bounded_batches_and_finishes_the_backlog(cast, raise_whistle):
+def test_the_sweep_works_in_bounded_batches_and_finishes_the_backlog(cast, raise_whistle,
+                                                                     django_capture_on_commit_callbacks):
     with clock.at(T0):
         for n in range(5):
             raise_whistle(title=f"问题{n}", urgency="emergency")
     moment = T0 + 35 * MIN
     assert len(assignments_due_for_alert(now=moment, limit=2)) == 2
-    with clock.at(moment):
-        whistle_deadlines_sweep_task(limit=2)  # a full batch queues the next one (in-process here)
+    with clock.at(moment), django_capture_on_commit_callbacks(execute=True) as queued:
+        whistle_deadlines_sweep_task(limit=2)  # a full batch queues the next one (through the outbox; in-process here)
+    assert len(queued) == 2
     assert WhistleAlert.objects.filter(level="overdue", notified=True).count() == 5
     assert assignments_due_for_alert(now=moment, limit=100) == []
 
