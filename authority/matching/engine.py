@@ -45,6 +45,7 @@ from .normalize import (
     EN_STOPWORDS,
     Scanned,
     build_typo_index,
+    detect_lang,
     en_stem,
     en_tokens,
     fold,
@@ -71,6 +72,13 @@ ENGINE_VERSION = "4-" + _source_hash()
 # 1 in 200 that name one fall below it (0.33 lets through no-match texts; 0.40 loses real ones).
 SCALE = 2.0
 THRESHOLD = 0.36
+# "No match" per language of the description (detect_lang): German and Arabic reach items through the lexicon alone,
+# with fewer words per description, so they need less to count as a match.
+THRESHOLDS = {"zh": THRESHOLD, "en": THRESHOLD, "de": 0.30, "ar": 0.30}
+# Confidence in words: HIGH needs this score and a lead of CLEAR_LEAD (share of its own score) over the next item.
+HIGH_SCORE = 0.75
+MEDIUM_SCORE = 0.5
+CLEAR_LEAD = 0.25
 SECONDARY_FLOOR = 0.22  # a second candidate is shown if it clears this and ...
 SECONDARY_RATIO = 0.35  # ... reaches this share of the best score
 DEFAULT_LIMIT = 5
@@ -89,6 +97,7 @@ MASK = "-"  # a lexicon entry with this legal vocabulary means nothing: 吵架 (
 # praise and thanks, debts, wages, divorce, deposits, lost property, questions about public services ... Each such
 # word found (at most OFF_TOPIC_MAX of them) multiplies every item's raw score by OFF_TOPIC_DAMP.
 OFF_TOPIC = "~"
+SERVICE = "~service"  # ... a question about a public service (opening hours, how to apply): same effect, own reason
 # Legal vocabulary written "?未成年人" marks a context word: a person, a place or a time ("kids", "路边", "半夜") that
 # supports an item when its conduct is also described but is not enough alone. It weighs CONTEXT_FACTOR of a plain
 # lexicon word, and an item supported only by it is damped like a coincidental n-gram.
@@ -156,6 +165,9 @@ class Candidate:
     raw: float
     evidence: list[Evidence] = field(default_factory=list)
 
+    confidence: str = ""  # high | medium | low (set by Matcher.match)
+    confidence_reason: str = ""  # why, as a key: several_words | items_wording | clear_lead | close_second | ...
+
     @property
     def terms(self) -> list[str]:
         seen: list[str] = []
@@ -174,6 +186,11 @@ class MatchResult:
     version: str
     excluded: list[str] = field(default_factory=list)  # codes removed by an excluding word
     off_topic: list[str] = field(default_factory=list)  # words as typed saying the text is about no item ("表扬")
+    lang: str = "zh"  # the language the description was read as (its threshold applies)
+    service: list[str] = field(default_factory=list)  # words as typed asking about a public service ("几点开门")
+    # Why "no match": off_topic (praise, debts, a family matter ...), service_question, no_conduct (no word of any
+    # item's conduct found) or too_weak (some words found, not enough for any item); "" when there are candidates.
+    no_match_reason: str = ""
 
     def highlight_spans(self) -> list[tuple[int, int]]:
         spans = sorted({(e.start, e.end) for c in self.candidates for e in c.evidence})
@@ -297,6 +314,7 @@ class Matcher:
         self.excludes: dict[int, list[int]] = {}  # term id -> items it excludes
         self.masks: set[int] = set()  # term ids that mean nothing and hide the terms inside them (吵架 is not 吵)
         self.off_topic: set[int] = set()  # term ids saying the text is about no item (praise, debts, lost property)
+        self.service: set[int] = set()  # the off-topic term ids that ask about a public service
         self.context: set[int] = set()  # term ids of context words (people, places, times): not enough on their own
         self.conj_parts: dict[int, list[tuple[int, int]]] = {}  # term id -> (conj id, part no)
         self.conjs: list[_Conj] = []
@@ -332,13 +350,17 @@ class Matcher:
             if masked:
                 hits = [h for h in hits if h[2] in self.masks or not any(ms <= h[0] and h[1] <= me for ms, me in masked)]
         off_topic: list[str] = []
+        service: list[str] = []
         if self.off_topic:
             for _s, _e, tid, ostart, oend in hits:
                 if tid in self.off_topic:
                     shown = text[ostart:oend]
-                    if shown not in off_topic:
-                        off_topic.append(shown)
-        damp = OFF_TOPIC_DAMP ** min(len(off_topic), OFF_TOPIC_MAX)
+                    bucket = service if tid in self.service else off_topic
+                    if shown not in bucket:
+                        bucket.append(shown)
+        damp = OFF_TOPIC_DAMP ** min(len(off_topic) + len(service), OFF_TOPIC_MAX)
+        lang = detect_lang(text)
+        threshold = THRESHOLDS.get(lang, THRESHOLD)
         per_item: dict[int, list[tuple[float, int, int, int, int, str, str]]] = defaultdict(list)
         excluded: set[int] = set()
         conj_found: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
@@ -387,20 +409,44 @@ class Matcher:
         exact.sort(key=lambda e: (-e[0], self.items[e[1]][1]))
         scored = [self._candidate(item, raw, kept, text) for raw, item, kept in exact[:need] if raw > 0]
         top = scored[0].score if scored else 0.0
-        no_match = top < THRESHOLD
+        no_match = top < threshold
+        reason = ""
         if no_match:
             candidates: list[Candidate] = []
             weak = scored[:limit]
+            if service:
+                reason = "service_question"
+            elif off_topic:
+                reason = "off_topic"
+            else:
+                reason = "too_weak" if top >= threshold / 2 else "no_conduct"
         else:
             floor = max(SECONDARY_FLOOR, top * SECONDARY_RATIO)
-            chosen = [c for c in scored if c.score >= THRESHOLD or c.score >= floor][:limit]
+            chosen = [c for c in scored if c.score >= threshold or c.score >= floor][:limit]
             chosen_ids = {c.item_id for c in chosen}
             candidates = chosen
             weak = [c for c in scored if c.item_id not in chosen_ids][:limit]
+        for k, c in enumerate(scored):
+            runner_up = scored[k + 1].score if k + 1 < len(scored) else 0.0
+            c.confidence, c.confidence_reason = self._confidence(c, runner_up, threshold, first=k == 0)
         return MatchResult(
             text=text, candidates=candidates, no_match=no_match, weak=weak, version=self.version,
-            excluded=sorted(self.items[i][1] for i in excluded), off_topic=off_topic,
+            excluded=sorted(self.items[i][1] for i in excluded), off_topic=off_topic, lang=lang, service=service,
+            no_match_reason=reason,
         )
+
+    def _confidence(self, c: Candidate, runner_up: float, threshold: float, *, first: bool) -> tuple[str, str]:
+        """high | medium | low, and the reason in a word a person can be told (see selectors.CONFIDENCE_REASONS)."""
+        if c.score < threshold:
+            return "low", "below_threshold"
+        strong = [e for e in c.evidence if e.source in ("rule", "phrase", "regex") or len(e.term.strip()) >= 3]
+        if first and c.score >= HIGH_SCORE and c.score - runner_up >= CLEAR_LEAD * c.score and len(c.evidence) >= 2:
+            return "high", "clear_lead"
+        if first and runner_up and c.score - runner_up < 0.05:
+            return "medium", "close_second"
+        if c.score >= MEDIUM_SCORE and strong:
+            return "medium", "several_words" if len(c.evidence) >= 2 else "one_strong_word"
+        return "low", "few_words"
 
     def _hits(self, scanned: Scanned) -> list[tuple[int, int, int, int, int]]:
         out: list[tuple[int, int, int, int, int]] = []
@@ -478,7 +524,7 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
     """The matcher's version: a hash of everything it is compiled from (and of the engine's own version)."""
     payload = {
         "engine": ENGINE_VERSION,
-        "params": [SCALE, THRESHOLD, SECONDARY_FLOOR, SECONDARY_RATIO, FIELD_WEIGHTS, LEN_WEIGHTS, LONG_WEIGHT,
+        "params": [SCALE, THRESHOLDS, SECONDARY_FLOOR, SECONDARY_RATIO, FIELD_WEIGHTS, LEN_WEIGHTS, LONG_WEIGHT,
                    LEXICON_BASE, LEXICON_SHORT, LEXICON_SPECIFICITY, LEXICON_FALLBACK, SINGLE_DAMP, SINGLE_CHAR, RULE_FACTOR, OFF_TOPIC_DAMP,
                    OFF_TOPIC_MAX, CONTEXT_FACTOR],
         "items": sorted((i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items),
@@ -575,6 +621,7 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
     lex_keys: dict[str, list[tuple[str, dict[int, float]]]] = defaultdict(list)
     mask_keys: set[str] = set()
     off_keys: set[str] = set()
+    service_keys: set[str] = set()
     context_keys: set[str] = set()
     conduct_keys: set[str] = set()  # words with at least one plain (not context) meaning
     display: dict[str, str] = {}
@@ -586,8 +633,10 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
         if entry.canonical == (MASK,):
             mask_keys.add(key)
             continue
-        if entry.canonical == (OFF_TOPIC,):
+        if entry.canonical in ((OFF_TOPIC,), (SERVICE,)):
             off_keys.add(key)
+            if entry.canonical == (SERVICE,):
+                service_keys.add(key)
             continue
         short_term = len(key) == 1  # a single character ("吵", "秤") is a weaker hint
         for canonical in entry.canonical:
@@ -658,6 +707,7 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
         m.excludes[key_ids[key]] = sorted(its)
     m.masks = {key_ids[k] for k in mask_keys}
     m.off_topic = {key_ids[k] for k in off_keys}
+    m.service = {key_ids[k] for k in service_keys}
     m.context = {key_ids[k] for k in context_keys - conduct_keys if k in key_ids}
     m.display = {key_ids[k]: shown for k, shown in display.items() if k in key_ids and k.startswith(" ")}
     for conj_id, (item, weight, parts, label) in enumerate(conj_specs):
