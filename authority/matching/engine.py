@@ -651,6 +651,9 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
                         best = max(best, fw * EQUIVALENT_FACTOR)
                 if best:
                     found[k] = best
+        if len(found) > df_cap:
+            # common in the legal wording of many items ("单位" in every "任何单位和个人不得"): only the names count
+            found = {k: fw for k, fw in found.items() if fw >= FIELD_WEIGHTS["name"]}
         exact = bool(found)
         if found and len(found) <= df_cap:
             spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
