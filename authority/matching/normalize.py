@@ -42,8 +42,12 @@ def is_arabic(ch: str) -> bool:
     return "\u0621" <= ch <= "\u064a"
 
 
+def is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
 def _is_word_char(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("0" <= ch <= "9") or is_arabic(ch)
+    return ("a" <= ch <= "z") or ("0" <= ch <= "9") or is_arabic(ch) or is_hangul(ch)
 
 
 # Arabic spelling variants that people mix freely: hamza forms of alef, ta marbuta, alef maqsura.
@@ -79,7 +83,8 @@ def fold_char(ch: str) -> str:
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c))
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c))
+    return unicodedata.normalize("NFC", stripped)  # Korean syllables come back together
 
 
 def fold(text: str) -> str:
@@ -100,7 +105,7 @@ EN_STOPWORDS = frozenset(
     penalty penalties against""".split()
 )
 
-_EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+|[\u0621-\u064a]+")
+_EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+|[\u0621-\u064a]+|[\uac00-\ud7a3]+")
 
 
 # British and American spellings meet on one form.
@@ -123,6 +128,8 @@ def en_stem(word: str) -> str:
     Arabic words get the Arabic light stem instead."""
     if word and is_arabic(word[0]):
         return ar_stem(word)
+    if word and is_hangul(word[0]):
+        return word  # Korean particles stay: lexicon entries are open-ended ('스피커*')
     w = _SPELLING.get(word, word)
     if w in _NO_STEM:
         return w
@@ -262,25 +269,36 @@ _DE_MARKERS = frozenset("""der die das den dem des und ist sind nicht kein keine
     schon sehr viel wieder zum zur vom beim oder aber dass""".split())
 
 
+_FR_MARKERS = frozenset("""le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle
+    ils mon ma mes notre nos tous toute chaque soir nuit depuis très rue près devant""".split())
+
+
 def detect_lang(text: str) -> str:
-    """zh, en, de or ar: the script that dominates, and for Latin text German if it reads as German."""
-    cjk = arabic = latin = 0
+    """zh, en, de, fr, ar or ko: the script that dominates, and for Latin text German if it reads as German."""
+    cjk = arabic = latin = hangul = 0
     for ch in text:
         if is_cjk(ch):
             cjk += 1
+        elif is_hangul(ch):
+            hangul += 1
         elif "\u0600" <= ch <= "\u06ff":
             arabic += 1
         elif ch.isascii() and ch.isalpha() or ch in "äöüßÄÖÜ":
             latin += 1
-    if cjk and cjk * 3 >= latin:
+    if cjk and cjk * 3 >= latin + hangul:
         return "zh"
+    if hangul > latin + arabic:
+        return "ko"
     if arabic > latin:
         return "ar"
     if not latin:
         return "zh"
     words = re.findall(r"[a-zäöüß]+", text.lower())
     german = sum(w in _DE_MARKERS for w in words) + 2 * sum(any(c in w for c in "äöüß") for w in words)
+    french = sum(w in _FR_MARKERS for w in re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower()))
     english = sum(w in EN_STOPWORDS for w in words)
+    if french > max(english, german):
+        return "fr"
     return "de" if german > english else "en"
 
 
