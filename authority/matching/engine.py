@@ -629,28 +629,40 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
     #    catalogs use interchangeably with it: data/equivalents.txt).
     equivalents = load_equivalents()
     canonical_cache: dict[str, dict[int, float]] = {}
+    # Where each word the lexicon needs occurs: one pass of one automaton over the items' texts (word -> item ->
+    # best field weight), rather than a substring search per word and item.
+    wanted: set[str] = set()
+    for entry in lexicon:
+        key = term_key(entry.term)
+        if key and all(is_cjk(ch) for ch in key):
+            wanted.add(key)
+        for canonical in entry.canonical:
+            c = fold(canonical.removeprefix(CONTEXT)).replace(" ", "")
+            if c and c not in (MASK, OFF_TOPIC, SERVICE, POLITE):
+                wanted.add(c)
+                wanted.update(equivalents.get(c, ()))
+    occurrences: dict[str, dict[int, float]] = defaultdict(dict)
+    if wanted:
+        finder = ahocorasick.Automaton()
+        for word in wanted:
+            finder.add_word(word, word)
+        finder.make_automaton()
+        for k, texts in enumerate(item_texts):
+            for body, fw in texts:
+                for _end, word in finder.iter(body):
+                    if occurrences[word].get(k, 0.0) < fw:
+                        occurrences[word][k] = fw
 
     def canonical_postings(canonical: str) -> tuple[dict[int, float], bool]:
         if canonical in canonical_cache:
             return canonical_cache[canonical], True
         c = fold(canonical).replace(" ", "")
-        found: dict[int, float] = {}
-        for k, texts in enumerate(item_texts):
-            best = 0.0
-            for body, fw in texts:
-                if c in body:
-                    best = max(best, fw)
-            if best:
-                found[k] = best
+        found = dict(occurrences.get(c, {}))
         if not found and equivalents.get(c):
             # the catalog words it differently: look for a word it is used interchangeably with
-            for k, texts in enumerate(item_texts):
-                best = 0.0
-                for body, fw in texts:
-                    if any(alt in body for alt in equivalents[c]):
-                        best = max(best, fw * EQUIVALENT_FACTOR)
-                if best:
-                    found[k] = best
+            for alt in equivalents[c]:
+                for k, fw in occurrences.get(alt, {}).items():
+                    found[k] = max(found.get(k, 0.0), fw * EQUIVALENT_FACTOR)
         if len(found) > df_cap:
             # common in the legal wording of many items ("单位" in every "任何单位和个人不得"): only the names count
             found = {k: fw for k, fw in found.items() if fw >= FIELD_WEIGHTS["name"]}
@@ -672,11 +684,7 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
         return result, exact
 
     def literal_postings(word: str) -> dict[int, float]:
-        found: dict[int, float] = {}
-        for k, texts in enumerate(item_texts):
-            best = max((fw for body, fw in texts if word in body), default=0.0)
-            if best:
-                found[k] = best
+        found = occurrences.get(word, {})
         if not found or len(found) > df_cap:
             return {}
         spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
