@@ -23,8 +23,20 @@ people, places and times around it, and so that what is plainly not an enforceme
   lost property, questions about public services. Each found multiplies every score by OFF_TOPIC_DAMP (twice at
   most): a clear violation mentioned with a "谢谢" still matches, a lone 物业 in a note of praise does not.
 
+For catalogs the engine has never seen (issue 15):
+
+- when a catalog does not use the lexicon's legal vocabulary, words it uses interchangeably (data/equivalents.txt)
+  stand in; when it uses the everyday word itself (电鱼), the item that says it outranks the items inferred;
+- a legal word found in too many items' legal bases (单位) counts only where an item's name holds it;
+- among overlapping everyday phrases the longest wins; the item's own words under a stronger hit break ties between
+  near-twins (SHADOW_FACTOR, capped);
+- German, Arabic, French and Korean words are read (normalize.scan), the language is detected and has its own
+  no-match threshold; "no match" says why (off_topic, service_question, no_conduct, too_weak), and every candidate
+  carries a confidence in words (high / medium / low) with its reason.
+
 A description's score for an item adds the weights of its hits, the heaviest first, never counting one stretch of
-text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below THRESHOLD the answer is "no match".
+text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below the language's threshold the answer is
+"no match".
 """
 
 from __future__ import annotations
