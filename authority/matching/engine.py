@@ -23,8 +23,20 @@ people, places and times around it, and so that what is plainly not an enforceme
   lost property, questions about public services. Each found multiplies every score by OFF_TOPIC_DAMP (twice at
   most): a clear violation mentioned with a "谢谢" still matches, a lone 物业 in a note of praise does not.
 
+For catalogs the engine has never seen (issue 15):
+
+- when a catalog does not use the lexicon's legal vocabulary, words it uses interchangeably (data/equivalents.txt)
+  stand in; when it uses the everyday word itself (电鱼), the item that says it outranks the items inferred;
+- a legal word found in too many items' legal bases (单位) counts only where an item's name holds it;
+- among overlapping everyday phrases the longest wins; the item's own words under a stronger hit break ties between
+  near-twins (SHADOW_FACTOR, capped);
+- German, Arabic, French and Korean words are read (normalize.scan), the language is detected and has its own
+  no-match threshold; "no match" says why (off_topic, service_question, no_conduct, too_weak), and every candidate
+  carries a confidence in words (high / medium / low) with its reason.
+
 A description's score for an item adds the weights of its hits, the heaviest first, never counting one stretch of
-text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below THRESHOLD the answer is "no match".
+text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below the language's threshold the answer is
+"no match".
 """
 
 from __future__ import annotations
@@ -45,6 +57,7 @@ from .normalize import (
     EN_STOPWORDS,
     Scanned,
     build_typo_index,
+    detect_lang,
     en_stem,
     en_tokens,
     fold,
@@ -59,7 +72,7 @@ def _source_hash() -> str:
     """Compiled matchers are cached across processes; a change to the code that compiles them must not reuse them."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("engine.py", "normalize.py", "data/t2s.txt"):
+    for name in ("engine.py", "normalize.py", "data/t2s.txt", "data/equivalents.txt"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -71,6 +84,14 @@ ENGINE_VERSION = "4-" + _source_hash()
 # 1 in 200 that name one fall below it (0.33 lets through no-match texts; 0.40 loses real ones).
 SCALE = 2.0
 THRESHOLD = 0.36
+# "No match" per language of the description (detect_lang): German and Arabic reach items through the lexicon alone,
+# with fewer words per description, so they need less to count as a match.
+THRESHOLDS = {"zh": THRESHOLD, "en": THRESHOLD, "de": 0.30, "ar": 0.30, "fr": 0.30, "ko": 0.30}
+# Confidence in words: HIGH needs this score and a lead of CLEAR_LEAD (share of its own score) over the next item.
+HIGH_SCORE = 0.65
+MEDIUM_SCORE = 0.45
+CLEAR_LEAD = 0.25
+CLOSE_SECOND = 0.05  # a runner-up this close: say so
 SECONDARY_FLOOR = 0.22  # a second candidate is shown if it clears this and ...
 SECONDARY_RATIO = 0.35  # ... reaches this share of the best score
 DEFAULT_LIMIT = 5
@@ -82,6 +103,7 @@ LEXICON_BASE = 1.5  # an everyday word standing for legal vocabulary found in th
 LEXICON_SHORT = 0.8  # ... when that vocabulary is a single character or two
 LEXICON_SPECIFICITY = 0.5
 LEXICON_FALLBACK = 0.5  # ... when the catalog words it differently and only its n-grams are found
+LITERAL_FACTOR = 1.25  # ... when the item's own text uses the everyday word itself
 SINGLE_DAMP = 0.6  # an item supported by one incidental derived term only
 SINGLE_CHAR = 0.75  # a lexicon word of one character
 MASK = "-"  # a lexicon entry with this legal vocabulary means nothing: 吵架 (a quarrel) is not 吵 (noise)
@@ -89,6 +111,9 @@ MASK = "-"  # a lexicon entry with this legal vocabulary means nothing: 吵架 (
 # praise and thanks, debts, wages, divorce, deposits, lost property, questions about public services ... Each such
 # word found (at most OFF_TOPIC_MAX of them) multiplies every item's raw score by OFF_TOPIC_DAMP.
 OFF_TOPIC = "~"
+SERVICE = "~service"  # ... a question about a public service (opening hours, how to apply): same effect, own reason
+POLITE = "~polite"  # ... thanks: alone it is no complaint, but a complaint that ends "谢谢" is still one
+POLITE_DAMP = 0.85
 # Legal vocabulary written "?未成年人" marks a context word: a person, a place or a time ("kids", "路边", "半夜") that
 # supports an item when its conduct is also described but is not enough alone. It weighs CONTEXT_FACTOR of a plain
 # lexicon word, and an item supported only by it is damped like a coincidental n-gram.
@@ -97,6 +122,10 @@ CONTEXT_FACTOR = 0.6
 OFF_TOPIC_DAMP = 0.5
 OFF_TOPIC_MAX = 2
 RULE_FACTOR = 2.0
+# The item's own words found under a stretch already counted for a stronger hit (the lexicon's 消防通道 over the
+# item's 消防 and 通道) add this share of their weight: among near-twins, the one whose wording the text repeats wins.
+SHADOW_FACTOR = 0.15
+SHADOW_CAP = 0.1  # ... never more than this share of its score: a tie-breaker, not evidence
 EN_UNIGRAM = 0.8
 EN_BIGRAM = 1.5
 SPECIFICITY_EXPONENT = 0.7
@@ -156,6 +185,9 @@ class Candidate:
     raw: float
     evidence: list[Evidence] = field(default_factory=list)
 
+    confidence: str = ""  # high | medium | low (set by Matcher.match)
+    confidence_reason: str = ""  # why, as a key: several_words | items_wording | clear_lead | close_second | ...
+
     @property
     def terms(self) -> list[str]:
         seen: list[str] = []
@@ -174,6 +206,11 @@ class MatchResult:
     version: str
     excluded: list[str] = field(default_factory=list)  # codes removed by an excluding word
     off_topic: list[str] = field(default_factory=list)  # words as typed saying the text is about no item ("表扬")
+    lang: str = "zh"  # the language the description was read as (its threshold applies)
+    service: list[str] = field(default_factory=list)  # words as typed asking about a public service ("几点开门")
+    # Why "no match": off_topic (praise, debts, a family matter ...), service_question, no_conduct (no word of any
+    # item's conduct found) or too_weak (some words found, not enough for any item); "" when there are candidates.
+    no_match_reason: str = ""
 
     def highlight_spans(self) -> list[tuple[int, int]]:
         spans = sorted({(e.start, e.end) for c in self.candidates for e in c.evidence})
@@ -268,6 +305,23 @@ def en_name_terms(name_en: str) -> dict[str, int]:
     return out
 
 
+EQUIVALENTS_FILE = Path(__file__).resolve().parent / "data" / "equivalents.txt"
+EQUIVALENT_FACTOR = 0.8  # an item worded with an equivalent of the lexicon's vocabulary, rather than the word itself
+
+
+def load_equivalents(path: Path = EQUIVALENTS_FILE) -> dict[str, tuple[str, ...]]:
+    """word -> the other words of its class (data/equivalents.txt): catalogs' interchangeable wording."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        words = [fold(w) for w in line.split() if len(w) >= 2]  # one character is too loose a substring
+        for w in words:
+            out[w].extend(x for x in words if x != w and x not in out[w])
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _len_weight(n: int) -> float:
     return LEN_WEIGHTS.get(n, LONG_WEIGHT if n > 4 else 0.6)
 
@@ -297,6 +351,9 @@ class Matcher:
         self.excludes: dict[int, list[int]] = {}  # term id -> items it excludes
         self.masks: set[int] = set()  # term ids that mean nothing and hide the terms inside them (吵架 is not 吵)
         self.off_topic: set[int] = set()  # term ids saying the text is about no item (praise, debts, lost property)
+        self.service: set[int] = set()  # the off-topic term ids that ask about a public service
+        self.polite: set[int] = set()  # the off-topic term ids that only thank
+        self.lexicon_terms: set[int] = set()  # term ids of everyday words (the longest found wins)
         self.context: set[int] = set()  # term ids of context words (people, places, times): not enough on their own
         self.conj_parts: dict[int, list[tuple[int, int]]] = {}  # term id -> (conj id, part no)
         self.conjs: list[_Conj] = []
@@ -331,14 +388,26 @@ class Matcher:
             masked = [(s, e) for s, e, tid, _, _ in hits if tid in self.masks]
             if masked:
                 hits = [h for h in hits if h[2] in self.masks or not any(ms <= h[0] and h[1] <= me for ms, me in masked)]
+        if self.lexicon_terms:
+            # The longest everyday phrase wins: "metro exit" is a place by a road, not the "exit" of fire safety.
+            lex = [(s, e) for s, e, tid, _, _ in hits if tid in self.lexicon_terms]
+            if len(lex) > 1:
+                hits = [h for h in hits if h[2] not in self.lexicon_terms
+                        or not any(ls <= h[0] and h[1] <= le and (le - ls) > (h[1] - h[0]) for ls, le in lex)]
         off_topic: list[str] = []
+        service: list[str] = []
+        polite: list[str] = []
         if self.off_topic:
             for _s, _e, tid, ostart, oend in hits:
                 if tid in self.off_topic:
                     shown = text[ostart:oend]
-                    if shown not in off_topic:
-                        off_topic.append(shown)
-        damp = OFF_TOPIC_DAMP ** min(len(off_topic), OFF_TOPIC_MAX)
+                    bucket = service if tid in self.service else polite if tid in self.polite else off_topic
+                    if shown not in bucket:
+                        bucket.append(shown)
+        damp = OFF_TOPIC_DAMP ** min(len(off_topic) + len(service), OFF_TOPIC_MAX) * (POLITE_DAMP if polite else 1.0)
+        off_topic += polite
+        lang = detect_lang(text)
+        threshold = THRESHOLDS.get(lang, THRESHOLD)
         per_item: dict[int, list[tuple[float, int, int, int, int, str, str]]] = defaultdict(list)
         excluded: set[int] = set()
         conj_found: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
@@ -387,20 +456,45 @@ class Matcher:
         exact.sort(key=lambda e: (-e[0], self.items[e[1]][1]))
         scored = [self._candidate(item, raw, kept, text) for raw, item, kept in exact[:need] if raw > 0]
         top = scored[0].score if scored else 0.0
-        no_match = top < THRESHOLD
+        no_match = top < threshold
+        reason = ""
         if no_match:
             candidates: list[Candidate] = []
             weak = scored[:limit]
+            if service:
+                reason = "service_question"
+            elif off_topic:
+                reason = "off_topic"
+            else:
+                reason = "too_weak" if top >= threshold / 2 else "no_conduct"
         else:
             floor = max(SECONDARY_FLOOR, top * SECONDARY_RATIO)
-            chosen = [c for c in scored if c.score >= THRESHOLD or c.score >= floor][:limit]
+            chosen = [c for c in scored if c.score >= threshold or c.score >= floor][:limit]
             chosen_ids = {c.item_id for c in chosen}
             candidates = chosen
             weak = [c for c in scored if c.item_id not in chosen_ids][:limit]
+        for k, c in enumerate(scored):
+            runner_up = scored[k + 1].score if k + 1 < len(scored) else 0.0
+            c.confidence, c.confidence_reason = self._confidence(c, runner_up, threshold, first=k == 0)
         return MatchResult(
             text=text, candidates=candidates, no_match=no_match, weak=weak, version=self.version,
-            excluded=sorted(self.items[i][1] for i in excluded), off_topic=off_topic,
+            excluded=sorted(self.items[i][1] for i in excluded), off_topic=off_topic, lang=lang, service=service,
+            no_match_reason=reason,
         )
+
+    def _confidence(self, c: Candidate, runner_up: float, threshold: float, *, first: bool) -> tuple[str, str]:
+        """high | medium | low, and the reason in a word a person can be told (see selectors.CONFIDENCE_REASONS)."""
+        if c.score < threshold:
+            return "low", "below_threshold"
+        strong = [e for e in c.evidence
+                  if e.source in ("rule", "phrase", "regex", "lexicon") or len(e.term.strip()) >= 3 or " " in e.term.strip()]
+        if first and c.score >= HIGH_SCORE and c.score - runner_up >= CLEAR_LEAD * c.score and len(strong) >= 2:
+            return "high", "clear_lead"
+        if first and runner_up and c.score - runner_up < CLOSE_SECOND:
+            return "medium" if strong else "low", "close_second"
+        if c.score >= MEDIUM_SCORE and strong:
+            return "medium", "several_words" if len(strong) >= 2 else "one_strong_word"
+        return "low", "few_words"
 
     def _hits(self, scanned: Scanned) -> list[tuple[int, int, int, int, int]]:
         out: list[tuple[int, int, int, int, int]] = []
@@ -424,11 +518,14 @@ class Matcher:
         seen_vias: set[int] = set()
         raw = 0.0
         kept: list[tuple[float, tuple[float, int, int, int, int, str, str]]] = []
+        shadow = 0.0
         for hit in hl:
             weight, ostart, oend, tid, via, _source, _label = hit
             if tid >= 0 and tid in seen_terms:
                 continue
             if any(ostart < te and ts < oend for ts, te in taken):
+                if _source in ("derived", "english"):
+                    shadow += weight  # the item's own wording under a stronger hit: breaks ties between near-twins
                 continue
             if via >= 0 and via in seen_vias:
                 weight *= 0.5  # a second everyday word for the same legal term adds less
@@ -441,7 +538,7 @@ class Matcher:
             kept.append((weight, hit))
         if len(kept) == 1 and self._incidental(kept[0][1]):
             raw *= SINGLE_DAMP
-        return raw, kept
+        return raw + min(SHADOW_FACTOR * shadow, SHADOW_CAP * raw), kept
 
     def _incidental(self, hit: tuple[float, int, int, int, int, str, str]) -> bool:
         """A two-character n-gram or a single English word of the catalog's own text: may be a coincidence."""
@@ -478,8 +575,8 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
     """The matcher's version: a hash of everything it is compiled from (and of the engine's own version)."""
     payload = {
         "engine": ENGINE_VERSION,
-        "params": [SCALE, THRESHOLD, SECONDARY_FLOOR, SECONDARY_RATIO, FIELD_WEIGHTS, LEN_WEIGHTS, LONG_WEIGHT,
-                   LEXICON_BASE, LEXICON_SHORT, LEXICON_SPECIFICITY, LEXICON_FALLBACK, SINGLE_DAMP, SINGLE_CHAR, RULE_FACTOR, OFF_TOPIC_DAMP,
+        "params": [SCALE, THRESHOLDS, SECONDARY_FLOOR, SECONDARY_RATIO, FIELD_WEIGHTS, LEN_WEIGHTS, LONG_WEIGHT,
+                   LEXICON_BASE, LEXICON_SHORT, LEXICON_SPECIFICITY, LEXICON_FALLBACK, SINGLE_DAMP, SINGLE_CHAR, RULE_FACTOR, OFF_TOPIC_DAMP, SHADOW_FACTOR, LITERAL_FACTOR, POLITE_DAMP,
                    OFF_TOPIC_MAX, CONTEXT_FACTOR],
         "items": sorted((i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items),
         "rules": sorted((r.id, r.item_id, r.kind, r.pattern, float(r.weight)) for r in rules),
@@ -540,21 +637,47 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
                 base = _len_weight(n)
             add(key, item, fw * base * spec, "", source)
 
-    # 2. The lexicon: everyday word -> the items whose text holds the legal vocabulary it stands for.
+    # 2. The lexicon: everyday word -> the items whose text holds the legal vocabulary it stands for (or a word the
+    #    catalogs use interchangeably with it: data/equivalents.txt).
+    equivalents = load_equivalents()
     canonical_cache: dict[str, dict[int, float]] = {}
+    # Where each word the lexicon needs occurs: one pass of one automaton over the items' texts (word -> item ->
+    # best field weight), rather than a substring search per word and item.
+    wanted: set[str] = set()
+    for entry in lexicon:
+        key = term_key(entry.term)
+        if key and all(is_cjk(ch) for ch in key):
+            wanted.add(key)
+        for canonical in entry.canonical:
+            c = fold(canonical.removeprefix(CONTEXT)).replace(" ", "")
+            if c and c not in (MASK, OFF_TOPIC, SERVICE, POLITE):
+                wanted.add(c)
+                wanted.update(equivalents.get(c, ()))
+    occurrences: dict[str, dict[int, float]] = defaultdict(dict)
+    if wanted:
+        finder = ahocorasick.Automaton()
+        for word in wanted:
+            finder.add_word(word, word)
+        finder.make_automaton()
+        for k, texts in enumerate(item_texts):
+            for body, fw in texts:
+                for _end, word in finder.iter(body):
+                    if occurrences[word].get(k, 0.0) < fw:
+                        occurrences[word][k] = fw
 
     def canonical_postings(canonical: str) -> tuple[dict[int, float], bool]:
         if canonical in canonical_cache:
             return canonical_cache[canonical], True
         c = fold(canonical).replace(" ", "")
-        found: dict[int, float] = {}
-        for k, texts in enumerate(item_texts):
-            best = 0.0
-            for body, fw in texts:
-                if c in body:
-                    best = max(best, fw)
-            if best:
-                found[k] = best
+        found = dict(occurrences.get(c, {}))
+        if not found and equivalents.get(c):
+            # the catalog words it differently: look for a word it is used interchangeably with
+            for alt in equivalents[c]:
+                for k, fw in occurrences.get(alt, {}).items():
+                    found[k] = max(found.get(k, 0.0), fw * EQUIVALENT_FACTOR)
+        if len(found) > df_cap:
+            # common in the legal wording of many items ("单位" in every "任何单位和个人不得"): only the names count
+            found = {k: fw for k, fw in found.items() if fw >= FIELD_WEIGHTS["name"]}
         exact = bool(found)
         if found and len(found) <= df_cap:
             spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
@@ -572,9 +695,19 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
         canonical_cache[canonical] = result
         return result, exact
 
+    def literal_postings(word: str) -> dict[int, float]:
+        found = occurrences.get(word, {})
+        if not found or len(found) > df_cap:
+            return {}
+        spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
+        lw = LEXICON_BASE * LITERAL_FACTOR * (LEXICON_SHORT if len(word) <= 2 else 1.0)
+        return {k: fw * lw * spec for k, fw in found.items()}
+
     lex_keys: dict[str, list[tuple[str, dict[int, float]]]] = defaultdict(list)
     mask_keys: set[str] = set()
     off_keys: set[str] = set()
+    service_keys: set[str] = set()
+    polite_keys: set[str] = set()
     context_keys: set[str] = set()
     conduct_keys: set[str] = set()  # words with at least one plain (not context) meaning
     display: dict[str, str] = {}
@@ -586,8 +719,12 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
         if entry.canonical == (MASK,):
             mask_keys.add(key)
             continue
-        if entry.canonical == (OFF_TOPIC,):
+        if entry.canonical in ((OFF_TOPIC,), (SERVICE,), (POLITE,)):
             off_keys.add(key)
+            if entry.canonical == (SERVICE,):
+                service_keys.add(key)
+            if entry.canonical == (POLITE,):
+                polite_keys.add(key)
             continue
         short_term = len(key) == 1  # a single character ("吵", "秤") is a weaker hint
         for canonical in entry.canonical:
@@ -603,6 +740,12 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
             plist, _ = canonical_postings(canonical)
             if plist:
                 lex_keys[key].append((canonical, {k: w * factor for k, w in plist.items()}))
+        if key in conduct_keys and len(key) >= 2 and all(is_cjk(ch) for ch in key):
+            # The catalog itself uses the everyday word (an item about 电鱼 when the lexicon reads 电鱼 as 捕捞):
+            # the item that says it outranks the items the lexicon infers.
+            literal = literal_postings(key)
+            if literal:
+                lex_keys[key].append((key, literal))
     vias: dict[str, int] = {}
     for key, options in lex_keys.items():
         for canonical, plist in options:
@@ -658,6 +801,9 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
         m.excludes[key_ids[key]] = sorted(its)
     m.masks = {key_ids[k] for k in mask_keys}
     m.off_topic = {key_ids[k] for k in off_keys}
+    m.service = {key_ids[k] for k in service_keys}
+    m.polite = {key_ids[k] for k in polite_keys}
+    m.lexicon_terms = {key_ids[k] for k in lex_keys if k in key_ids}
     m.context = {key_ids[k] for k in context_keys - conduct_keys if k in key_ids}
     m.display = {key_ids[k]: shown for k, shown in display.items() if k in key_ids and k.startswith(" ")}
     for conj_id, (item, weight, parts, label) in enumerate(conj_specs):

@@ -4,17 +4,22 @@ Measures, per language and overall:
 - top-1 accuracy: among descriptions that name items, the first candidate is one of them;
 - top-3 recall: among those, the share of the expected items found in the first three candidates (averaged);
 - no-match accuracy: among descriptions that name no item, the matcher says "no match";
-- false no-match rate: among descriptions that name items, the matcher says "no match".
+- false no-match rate: among descriptions that name items, the matcher says "no match";
+- confusions: for each expected item missed at top-1, which item came first instead (near-twins show up here).
+
+`catalog_specs()` reads a catalog file in `import_authority` columns straight into item specs, so a catalog can be
+measured before (or without) importing it.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import MatchResult
+from .engine import ItemSpec, MatchResult
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,17 @@ class Report:
     by_lang: dict[str, Tally] = field(default_factory=dict)
     overall: Tally = field(default_factory=Tally)
     errors: list[tuple[Example, MatchResult]] = field(default_factory=list)
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, first instead) -> times
+
+    def confusion_lines(self, names: dict[str, str] | None = None, limit: int = 40) -> list[str]:
+        """'expected → got ×n', the most frequent first; 'got' is '(no match)' when nothing was suggested."""
+        names = names or {}
+
+        def label(code: str) -> str:
+            name = names.get(code, "")
+            return f"{code} {name[:28]}" if name else code
+
+        return [f"{label(exp)}  →  {label(got)}  ×{n}" for (exp, got), n in self.confusions.most_common(limit)]
 
     def rows(self) -> list[tuple[str, dict[str, float | int | None]]]:
         out = [(lang, t.row()) for lang, t in sorted(self.by_lang.items())]
@@ -116,4 +132,27 @@ def evaluate(examples: Iterable[Example], match: Callable[[str], MatchResult]) -
         report.overall.add(example, result)
         if not ok:
             report.errors.append((example, result))
+            if example.expected:
+                codes = [c.code for c in result.candidates]
+                if not codes:
+                    report.confusions[(example.expected[0], "(no match)")] += 1
+                elif codes[0] not in example.expected:
+                    report.confusions[(example.expected[0], codes[0])] += 1
     return report
+
+
+def catalog_specs(path: str | Path) -> list[ItemSpec]:
+    """The items of a catalog file (CSV or XLSX in `import_authority` columns), as the matcher sees them once
+    imported. Raises authority.importing.CatalogFileError for a file import_authority would refuse."""
+    # imported here: it needs Django (gettext), and the rest of this module must not
+    from authority.importing import read_catalog
+
+    specs = []
+    for k, row in enumerate(read_catalog(Path(path)), 1):
+        v = row.values
+        specs.append(ItemSpec(
+            id=k, code=row.code, name_zh=v.get("name_zh", ""), name_en=v.get("name_en", ""),
+            description=v.get("description_zh", ""), rule_broken=v.get("rule_broken", ""),
+            legal_basis=v.get("legal_basis", ""), domain=v.get("domain", ""),
+        ))
+    return specs

@@ -60,7 +60,8 @@ class LexiconForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {
             "term": forms.TextInput(attrs={"class": "form-control"}),
             "canonical": forms.TextInput(attrs={"class": "form-control"}),
-            "lang": forms.Select(choices=[("zh", "中文 zh"), ("en", "English en")], attrs={"class": "form-select"}),
+            "lang": forms.Select(choices=[("zh", "中文 zh"), ("en", "English en"), ("de", "Deutsch de"), ("fr", "Français fr"),
+                                          ("ar", "العربية ar"), ("ko", "한국어 ko")], attrs={"class": "form-select"}),
             "note": forms.TextInput(attrs={"class": "form-control"}),
         }
         help_texts = {

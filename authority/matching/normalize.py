@@ -38,25 +38,58 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F
 
 
+def is_arabic(ch: str) -> bool:
+    return "\u0621" <= ch <= "\u064a"
+
+
+def is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
 def _is_word_char(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("0" <= ch <= "9")
+    return ("a" <= ch <= "z") or ("0" <= ch <= "9") or is_arabic(ch) or is_hangul(ch)
+
+
+# Arabic spelling variants that people mix freely: hamza forms of alef, ta marbuta, alef maqsura.
+_AR_FOLD = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0629": "\u0647",
+                          "\u0649": "\u064a", "\u0624": "\u0648", "\u0626": "\u064a"})
+_AR_PREFIXES = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0641\u0627\u0644", "\u0643\u0627\u0644",
+                "\u0644\u0644", "\u0627\u0644")  # wal-, bil-, fal-, kal-, lil-, al-
+_AR_SUFFIXES = ("\u0627\u062a", "\u0648\u0646", "\u064a\u0646", "\u0647\u0627")  # -at, -un, -in, -ha
+
+
+def ar_stem(word: str) -> str:
+    """A light Arabic stem: spelling variants folded, the article and a plural or pronoun ending dropped."""
+    w = word.translate(_AR_FOLD)
+    for prefix in _AR_PREFIXES:
+        if w.startswith(prefix) and len(w) - len(prefix) >= 3:
+            w = w[len(prefix):]
+            break
+    for suffix in _AR_SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w
 
 
 @functools.lru_cache(maxsize=20000)
 def fold_char(ch: str) -> str:
     """One character folded: NFKC, traditional to simplified, lower case, Latin accents dropped."""
+    if ch in "ßẞ":
+        return "ss"
     return _strip_accents(unicodedata.normalize("NFKC", ch).translate(t2s_table()).lower())
 
 
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c))
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c))
+    return unicodedata.normalize("NFC", stripped)  # Korean syllables come back together
 
 
 def fold(text: str) -> str:
     """NFKC, traditional to simplified, lower case, Latin accents dropped. Keeps punctuation."""
-    return _strip_accents(unicodedata.normalize("NFKC", text).translate(t2s_table()).lower())
+    return _strip_accents(unicodedata.normalize("NFKC", text).translate(t2s_table()).lower().replace("ß", "ss"))
 
 
 # English words that carry no evidence on their own.
@@ -72,7 +105,7 @@ EN_STOPWORDS = frozenset(
     penalty penalties against""".split()
 )
 
-_EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
+_EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+|[\u0621-\u064a]+|[\uac00-\ud7a3]+")
 
 
 # British and American spellings meet on one form.
@@ -91,7 +124,12 @@ _NO_STEM = frozenset({"smoking", "smoker", "smokers", "leaves", "building", "bui
 
 
 def en_stem(word: str) -> str:
-    """A light, consistent stemmer: both the catalog and the query use it, so it need only be consistent."""
+    """A light, consistent stemmer: both the catalog and the query use it, so it need only be consistent.
+    Arabic words get the Arabic light stem instead."""
+    if word and is_arabic(word[0]):
+        return ar_stem(word)
+    if word and is_hangul(word[0]):
+        return word  # Korean particles stay: lexicon entries are open-ended ('스피커*')
     w = _SPELLING.get(word, word)
     if w in _NO_STEM:
         return w
@@ -184,6 +222,9 @@ def scan(original: str, vocabulary: frozenset[str] | None = None, deletes: dict[
             buf = []
             while j < n:
                 f = fold_char(original[j])
+                if not f and unicodedata.combining(original[j]):
+                    j += 1  # a vowel mark inside an Arabic word
+                    continue
                 if f and all(_is_word_char(c) or c == "'" for c in f):
                     buf.append(f.replace("'", ""))
                     j += 1
@@ -221,6 +262,44 @@ def scan(original: str, vocabulary: frozenset[str] | None = None, deletes: dict[
         text += " "
         spans.append(sep)
     return Scanned(original=original, text=text, spans=spans, words=words)
+
+
+_DE_MARKERS = frozenset("""der die das den dem des und ist sind nicht kein keine mit auf ein eine einen einem wird werden
+    seit jeden jede immer hier vor unserem unserer unser meinem meiner mein wir ich sie es auch noch bitte nachts
+    schon sehr viel wieder zum zur vom beim oder aber dass""".split())
+
+
+_FR_MARKERS = frozenset("""le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle
+    ils mon ma mes notre nos tous toute chaque soir nuit depuis très rue près devant""".split())
+
+
+def detect_lang(text: str) -> str:
+    """zh, en, de, fr, ar or ko: the script that dominates, and for Latin text German if it reads as German."""
+    cjk = arabic = latin = hangul = 0
+    for ch in text:
+        if is_cjk(ch):
+            cjk += 1
+        elif is_hangul(ch):
+            hangul += 1
+        elif "\u0600" <= ch <= "\u06ff":
+            arabic += 1
+        elif ch.isascii() and ch.isalpha() or ch in "äöüßÄÖÜ":
+            latin += 1
+    if cjk and cjk * 3 >= latin + hangul:
+        return "zh"
+    if hangul > latin + arabic:
+        return "ko"
+    if arabic > latin:
+        return "ar"
+    if not latin:
+        return "zh"
+    words = re.findall(r"[a-zäöüß]+", text.lower())
+    german = sum(w in _DE_MARKERS for w in words) + 2 * sum(any(c in w for c in "äöüß") for w in words)
+    french = sum(w in _FR_MARKERS for w in re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower()))
+    english = sum(w in EN_STOPWORDS for w in words)
+    if french > max(english, german):
+        return "fr"
+    return "de" if german > english else "en"
 
 
 def _deletes(word: str) -> set[str]:
@@ -291,9 +370,29 @@ def fold_with_spans(original: str) -> tuple[str, list[tuple[int, int]]]:
 def term_key(term: str) -> str | None:
     """The automaton key of a term as a user or the lexicon writes it.
 
-    Pure Chinese terms match anywhere ('电瓶车'); terms with Latin letters or digits match whole words only
-    (' fire exit ', ' bbq 摊 '). None for a term with nothing to match.
+    Pure Chinese terms match anywhere ('电瓶车'); terms with Latin or Arabic letters or digits match whole words only
+    (' fire exit ', ' bbq 摊 '), except on a side marked '*': 'lärm*' also finds the start of 'Lärmbelästigung',
+    '*lärm' the end of 'Baulärm' and '*müll*' any compound holding 'Müll' (German writes its nouns together).
+    None for a term with nothing to match.
     """
+    term = term.strip()
+    open_start, open_end = term.startswith("*"), term.endswith("*")
+    if open_start or open_end:
+        core = term.strip("*").strip()
+        if not core:
+            return None
+        folded = fold(core)
+        words = en_tokens(core)
+        if not words or any(is_cjk(c) for c in folded):
+            return term_key(core)
+        # the open end is not stemmed: it is a word's beginning, not a word
+        stems = [en_stem(w) for w in words[:-1]] + [words[-1] if open_end else en_stem(words[-1])]
+        key = en_key(stems)
+        if open_start:
+            key = key[1:]
+        if open_end:
+            key = key[:-1]
+        return key
     processed = scan(term).text
     stripped = processed.strip()
     if not stripped:

@@ -11,13 +11,38 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
 from authority.selectors import Holder, who_enforces
 from enforcement.models import Unit
 
-from .engine import DEFAULT_LIMIT, THRESHOLD, Candidate, MatchResult
+from .engine import DEFAULT_LIMIT, THRESHOLD, THRESHOLDS, Candidate, MatchResult
 from .loader import matcher_for
+
+CONFIDENCE_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+CONFIDENCE_REASONS = {
+    "clear_lead": _("several words of the description point to this item, and clearly more than to any other"),
+    "several_words": _("several words of the description point to this item"),
+    "one_strong_word": _("one distinctive word of the description points to this item"),
+    "close_second": _("another item is almost as likely: check which one fits"),
+    "few_words": _("only a word or two point to this item, and they are common ones"),
+    "below_threshold": _("too little points to this item to suggest it"),
+}
+NO_MATCH_REASONS = {
+    "off_topic": _("The description is about something that is not an enforcement matter (praise, a debt, a family "
+                   "or private dispute, lost property ...)."),
+    "service_question": _("The description asks about a public service (opening hours, how to apply ...), not about "
+                          "a violation."),
+    "no_conduct": _("No conduct that an enforcement item covers was found in the description."),
+    "too_weak": _("Some words point to enforcement items, but too few to name one: the description may be too vague."),
+}
+
+
+def confidence_text(candidate: Candidate) -> tuple[str, str]:
+    """The candidate's confidence in words and the reason for it, in the current language."""
+    return (str(CONFIDENCE_LABELS.get(candidate.confidence, candidate.confidence)),
+            str(CONFIDENCE_REASONS.get(candidate.confidence_reason, "")))
 
 
 @dataclass
@@ -30,6 +55,14 @@ class MatchedItem:
     @property
     def name(self) -> str:
         return self.item.name
+
+    @property
+    def confidence_label(self) -> str:
+        return confidence_text(self.candidate)[0]
+
+    @property
+    def confidence_reason(self) -> str:
+        return confidence_text(self.candidate)[1]
 
 
 @dataclass
@@ -48,6 +81,11 @@ class Outcome:
         return self.result.no_match
 
     @property
+    def no_match_reason(self) -> str:
+        """Why nothing is suggested, in words (empty when there are suggestions)."""
+        return str(NO_MATCH_REASONS.get(self.result.no_match_reason, "")) if self.no_match else ""
+
+    @property
     def highlighted(self) -> SafeString:
         return highlight(self.result.text, self.result.highlight_spans())
 
@@ -55,9 +93,13 @@ class Outcome:
         return {
             "candidates": [matched_item_dict(m) for m in self.matched],
             "no_match": self.no_match,
+            "no_match_reason": self.result.no_match_reason,
+            "no_match_reason_display": self.no_match_reason,
             "off_topic": list(self.result.off_topic),
+            "service_question": list(self.result.service),
+            "lang": self.result.lang,
             "version": self.result.version,
-            "threshold": THRESHOLD,
+            "threshold": THRESHOLDS.get(self.result.lang, THRESHOLD),
             "town": self.town.code if self.town else None,
             "date": self.on.isoformat(),
         }
@@ -84,6 +126,9 @@ def matched_item_dict(m: MatchedItem) -> dict[str, Any]:
         "score": c.score,
         "terms": c.terms,
         "confident": m.confident,
+        "confidence": c.confidence,
+        "confidence_display": m.confidence_label,
+        "confidence_reason": m.confidence_reason,
         "evidence": [
             {"text": e.text, "start": e.start, "end": e.end, "term": e.term, "via": e.via, "source": e.source}
             for e in sorted(c.evidence, key=lambda e: e.start)
@@ -102,7 +147,7 @@ def _attach(candidates: list[Candidate], town: Unit | None, on: dt.date, confide
         if item is None:  # deleted since the matcher was compiled
             continue
         out.append(MatchedItem(candidate=c, item=item, holder=who_enforces(item, town, on),
-                               confident=confident and c.score >= THRESHOLD))
+                               confident=confident and c.confidence_reason != "below_threshold"))
     return out
 
 

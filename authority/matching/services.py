@@ -128,6 +128,10 @@ def _lexicon_after(entry: LexiconEntry) -> dict[str, Any]:
             "canonical": entry.canonical, "lang": entry.lang, "note": entry.note, "is_active": entry.is_active}
 
 
+# The languages the matcher reads (normalize.detect_lang); a lexicon entry says which one its everyday word is in.
+LEXICON_LANGS = ("zh", "en", "de", "fr", "ar", "ko")
+
+
 def clean_lexicon(*, term: str, canonical: str, lang: str) -> tuple[str, str, str]:
     errors: dict[str, list[str]] = {}
     term = (term or "").strip()
@@ -137,8 +141,8 @@ def clean_lexicon(*, term: str, canonical: str, lang: str) -> tuple[str, str, st
         errors["term"] = [_("Enter the everyday word.")]
     if not parts:
         errors["canonical"] = [_("Enter at least one legal term (several separated by |).")]
-    if lang not in ("zh", "en"):
-        errors["lang"] = [_("The language is zh or en.")]
+    if lang not in LEXICON_LANGS:
+        errors["lang"] = [_("The language is one of: %(langs)s.") % {"langs": ", ".join(LEXICON_LANGS)}]
     if errors:
         raise ValidationError(errors)
     return term, "|".join(parts), lang

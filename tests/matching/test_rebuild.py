@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 from authority.matching import loader
 from authority.matching.loader import forget_local, matcher_for
@@ -107,3 +108,16 @@ def test_the_shared_lexicon_follows_the_built_in_file(cast, catalog, tmp_path):
     assert AuditEvent.objects.count() == audits + 2
     # a context word alone is not enough any more
     assert matcher_for(cast.district.pk).match("院子里停满了电马儿").no_match
+
+
+def test_the_shared_lexicon_loads_the_languages_the_matcher_reads(cast, catalog, tmp_path):
+    # seed_demo failed once the built-in file held German and Arabic words: only zh and en were accepted
+    path = tmp_path / "lexicon.csv"
+    path.write_text("term,canonical,lang,note\nelektroroller,电动自行车,de,\nدراجة كهربائية,电动自行车,ar,\n",
+                    encoding="utf-8")
+    assert lexicon_load_shared(path=path) == 2
+    assert codes(matcher_for(cast.district.pk), "Elektroroller im Treppenhaus geladen")[0] == "T-EBIKE"
+    path.write_text("term,canonical,lang,note\nvelo,电动自行车,xx,\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        lexicon_load_shared(path=path)
+    assert not LexiconEntry.objects.filter(term="velo").exists()

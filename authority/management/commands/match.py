@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
-from authority.matching.engine import THRESHOLD
+from authority.matching.engine import THRESHOLD, THRESHOLDS
 from authority.matching.loader import matcher_for
 from authority.matching.selectors import Outcome, match_in_district
 from enforcement.models import District, Unit
@@ -78,7 +78,9 @@ class Command(BaseCommand):
         lines = [head + f" · matcher {outcome.result.version[:12]}"]
         if outcome.no_match:
             best = outcome.result.weak[0].score if outcome.result.weak else 0.0
-            lines.append(f"No match: no enforcement item clears the threshold (best {best:.2f} < {THRESHOLD:.2f}).")
+            threshold = THRESHOLDS.get(outcome.result.lang, THRESHOLD)
+            lines.append(f"No match: no enforcement item clears the threshold (best {best:.2f} < {threshold:.2f}).")
+            lines.append(f"Why: {outcome.no_match_reason}")
             if outcome.result.off_topic:
                 lines.append(f"Reads as no enforcement matter: {', '.join(outcome.result.off_topic)}")
             return "\n".join(lines)
@@ -86,6 +88,7 @@ class Command(BaseCommand):
             c = m.candidate
             flag = "" if m.confident else "  (weaker)"
             lines.append(f"{n}. {c.code}  {c.score:.2f}  {m.item.name_zh}{flag}")
+            lines.append(f"   confidence: {m.confidence_label} ({m.confidence_reason})")
             terms = ", ".join(f"{e.text}→{e.via}" if e.via and e.via != e.text else e.text
                               for e in sorted(c.evidence, key=lambda e: e.start))
             lines.append(f"   terms: {terms}")

@@ -75,6 +75,9 @@ class MatchCandidateSerializer(serializers.Serializer[Any]):
     score = serializers.FloatField()
     terms = serializers.ListField(child=serializers.CharField(), help_text="matched stretches of the text")
     confident = serializers.BooleanField(help_text="clears the threshold on its own")
+    confidence = serializers.ChoiceField(choices=["high", "medium", "low"])
+    confidence_display = serializers.CharField(help_text="the confidence in words, in the request's language")
+    confidence_reason = serializers.CharField(help_text="why that confidence, in words")
     evidence = MatchEvidenceSerializer(many=True)
     holder = MatchHolderSerializer()
 
@@ -82,6 +85,12 @@ class MatchCandidateSerializer(serializers.Serializer[Any]):
 class MatchOutputSerializer(serializers.Serializer[Any]):
     candidates = MatchCandidateSerializer(many=True)
     no_match = serializers.BooleanField()
+    no_match_reason = serializers.CharField(allow_blank=True,
+                                            help_text="off_topic, service_question, no_conduct or too_weak; empty if matched")
+    no_match_reason_display = serializers.CharField(allow_blank=True, help_text="why no match, in words")
+    service_question = serializers.ListField(child=serializers.CharField(),
+                                             help_text="words (as typed) asking about a public service")
+    lang = serializers.CharField(help_text="the language the description was read as: zh, en, de or ar")
     off_topic = serializers.ListField(
         child=serializers.CharField(),
         help_text="words (as typed) saying the text is about no enforcement item: praise, debts, lost property ...",
