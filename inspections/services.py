@@ -280,6 +280,9 @@ def _high_risk(task: InspectionTask) -> bool:
 
 
 def _require_frequency(task: InspectionTask, on: dt.date, bodies: Sequence[int] | None = None) -> str:
+    # Two plans for one business at the same moment would each count the other's absence: the subject's row lock
+    # makes the second wait until the first is committed, and then count it.
+    Subject.objects.select_for_update().get(pk=task.subject_id)
     verdict = frequency_check(
         subject=task.subject, body_ids=bodies or participants(task), kind=task.kind, exemption=task.exemption,
         on=on, high_risk=_high_risk(task), exclude=task.pk,

@@ -16,7 +16,7 @@ from authority.models import AuthorityGrant, EnforcementItem, GrantKind
 from enforcement import clock
 from enforcement.models import Subject
 from enforcement.services import subject_get_or_create
-from inspections.models import CheckPoint, ChecklistTemplate, InspectionList, InspectionTask
+from inspections.models import ChecklistTemplate, CheckPoint, InspectionList, InspectionTask
 from inspections.services import (
     check_point_add,
     inspection_item_add,
