@@ -114,7 +114,7 @@ class FrequencyVerdict:
         if self.join is None:
             return self.reason
         return self.reason + " " + _(
-            "Join the visit already planned instead: \u201c%(title)s\u201d by %(unit)s on %(date)s (task %(id)s)."
+            "Join the visit already planned instead: “%(title)s” by %(unit)s on %(date)s (task %(id)s)."
         ) % {"title": self.join.title, "unit": self.join.lead_unit, "date": self.join.planned_on, "id": self.join.pk}
 
 

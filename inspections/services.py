@@ -262,8 +262,8 @@ def _move(task: InspectionTask, action: Action, *, extra: Iterable[str] = ()) ->
     """Check the transition and save the new status with the given fields (the task is locked)."""
     before = task.status
     if before not in start_states(action, task.kind):
-        raise InvalidTransition(_("This inspection cannot be %(action)s while it is %(status)s.") % {
-            "action": Action(action).label.lower(), "status": task.get_status_display()})
+        raise InvalidTransition(_("“%(action)s” is not possible while the inspection is “%(status)s”.") % {
+            "action": Action(action).label, "status": task.get_status_display()})
     task.status = target_state(action)
     task.version += 1
     task.save(update_fields=["status", "version", *extra])
