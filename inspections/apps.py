@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
     name = "inspections"
+    verbose_name = _("Joint inspections (综合查一次)")
+
+    def ready(self) -> None:
+        from authority.usage import UsageSource, register_usage_source
+
+        from .usage import inspection_usage
+
+        register_usage_source(UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage))
