@@ -17,6 +17,11 @@ class TaskSerializer(serializers.ModelSerializer[InspectionTask]):
     town = serializers.CharField(source="town.code")
     subject = serializers.CharField(source="subject.name")
     subject_id = serializers.IntegerField()
+    # plain strings in the schema: the choices are documented on the input shapes and in workflow.py
+    status = serializers.CharField()
+    kind = serializers.CharField()
+    exemption = serializers.CharField()
+    scenario = serializers.CharField()
 
     class Meta:
         model = InspectionTask
@@ -33,6 +38,8 @@ class TaskPointSerializer(serializers.ModelSerializer[TaskPoint]):
     enforcement_item = serializers.CharField(source="point.enforcement_item.code")
     requested_by = serializers.SerializerMethodField()
     holder = serializers.SerializerMethodField()
+    result = serializers.CharField()
+    disposition = serializers.CharField()
 
     class Meta:
         model = TaskPoint
@@ -51,6 +58,7 @@ class InvitationSerializer(serializers.ModelSerializer[TaskInvitation]):
     department = serializers.CharField(source="department.code")
     task_title = serializers.CharField(source="task.title")
     planned_on = serializers.DateField(source="task.planned_on")
+    status = serializers.CharField()
 
     class Meta:
         model = TaskInvitation
@@ -82,7 +90,7 @@ class TaskCreateInput(serializers.Serializer[Any]):
     lead_unit = serializers.IntegerField()
     town = serializers.IntegerField()
     subject = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=TaskKind.choices)
+    kind = serializers.ChoiceField(choices=TaskKind.choices, help_text="routine, special, clue, immediate")
     title = serializers.CharField(max_length=200)
     planned_on = serializers.DateField()
     headcount = serializers.IntegerField(min_value=2, max_value=50, default=2)

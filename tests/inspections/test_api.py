@@ -93,3 +93,9 @@ def test_the_schema_lists_the_inspection_endpoints(cast, client_for):
     response = client_for(cast.officer_a).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/inspections/tasks/{id}/approve/" in response.content
+
+
+def test_the_schema_builds_without_warnings(db, tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
