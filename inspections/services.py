@@ -23,6 +23,7 @@ from enforcement.calendar import add_working_days
 from enforcement.models import District, Subject, Unit, User
 from enforcement.officers import officer_may_act
 from enforcement.rules import is_district_admin_of, require
+from enforcement.services import normalise_identifier
 
 from .models import (
     ChecklistTemplate,
@@ -615,6 +616,11 @@ def task_enter(
     if with_code and not locked.code:
         raise ValidationError({"with_code": [_("This inspection has no code yet: record why the visit is made without one.")]})
     reason = _text(no_code_reason, "no_code_reason", required=not with_code, max_length=1000)
+    seen = normalise_identifier(_text(identifier_seen, "identifier_seen", required=False, max_length=32))
+    if seen and locked.subject.identifier and seen != locked.subject.identifier:
+        # the two-way handshake: the business's own code must be the subject the plan names
+        raise ValidationError({"identifier_seen": [_("The credit code recorded on site does not match %(subject)s.") % {
+            "subject": locked.subject}]})
     for row in rows:  # the power is held on the day of the visit, which may differ from the planned day
         _set_holder(row, locked.town, today)
         row.save(update_fields=["holder_town", "holder_department", "holder_kind"])
@@ -625,7 +631,7 @@ def task_enter(
         district_id=locked.district_id, subject=locked.subject, unit=locked.lead_unit, town=locked.town, task=locked,
         visited_on=today, with_code=with_code, no_code_reason=reason if not with_code else "",
         file_due=None if with_code else add_working_days(today, policy.no_code_filing_working_days),
-        subject_identifier_seen=_text(identifier_seen, "identifier_seen", required=False, max_length=32),
+        subject_identifier_seen=seen,
         recorded_by=actor, recorded_at=clock.now(),
     )
     audit_record(actor=actor, action="inspections.task.enter", obj=locked, town=locked.town, before={"status": before},

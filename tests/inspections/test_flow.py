@@ -220,3 +220,16 @@ def test_every_step_is_audited(cast, setup, make_task):
     task = _joint_task(cast, setup, make_task)
     actions = list(AuditEvent.objects.filter(object_type="inspections.inspectiontask", object_id=str(task.pk)).values_list("action", flat=True))
     assert actions == ["inspections.task.create", "inspections.task.invite", "inspections.invitation.accept"]
+
+
+def test_the_credit_code_recorded_on_site_must_be_the_subjects(cast, setup, make_task, on_day, audit_count):
+    task = make_task()
+    task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2])
+    task_publish(actor=cast.officer_a, task=task)
+    task_approve(actor=cast.supervisor_a, task=task)
+    before = audit_count()
+    with pytest.raises(ValidationError, match="does not match"):
+        task_enter(actor=cast.officer_a, task=task, identifier_seen="91500000MA5U999Z9")
+    assert audit_count() == before and not Visit.objects.exists()
+    visit = task_enter(actor=cast.officer_a, task=task, identifier_seen=" 91500000ma5u000x1 ")  # as scanned or typed
+    assert visit.subject_identifier_seen == "91500000MA5U000X1"
