@@ -99,3 +99,24 @@ def test_the_schema_builds_without_warnings(db, tmp_path):
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+
+
+def test_the_task_list_takes_the_same_queries_for_one_task_or_many(cast, setup, day, django_assert_num_queries):
+    from inspections.services import task_create
+
+    _create(cast, setup, day)
+    client = api(cast.officer_a)
+    client.get(reverse("api-inspection-list"))  # warm the session and scope caches
+    import django.db
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(django.db.connection) as one:
+        assert client.get(reverse("api-inspection-list")).status_code == 200
+    for n in range(4):
+        task_create(actor=cast.officer_a, lead_unit=cast.town_a, town=cast.town_a, subject=setup.subject, kind="clue",
+                    title=f"线索{n}", planned_on=day, exemption_ref=f"12345-{n}")
+    assert len(one.captured_queries) == 2  # the count and the page
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("api-inspection-list"))
+    rows = response.json()
+    assert len(rows["results"] if isinstance(rows, dict) else rows) == 5
