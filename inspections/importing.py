@@ -167,3 +167,62 @@ def inspection_list_csv(inspection_list: InspectionList) -> bytes:
     writer.writeheader()
     writer.writerows(inspection_list_rows(inspection_list))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- checklist templates ------------------------------------------------------------------------------------------
+
+TEMPLATE_REQUIRED = ["item_code", "point_code"]
+TEMPLATE_COLUMNS = ["item_code", "point_code", "point_text_zh", "enforcement_item"]  # the last two: for people, not read
+
+
+@transaction.atomic
+def template_import(
+    *, actor: User, unit: Unit, scenario: str, name: str, source: str | Path | IO[bytes], filename: str = "",
+    on: Any = None,
+) -> Any:
+    """A new draft version of the unit's checklist from a file of (item_code, point_code) rows, resolved against the
+    inspection-item list in force on `on` (today by default). All or nothing, errors by row."""
+    from enforcement import clock
+
+    from .models import CheckPoint, lists_in_force_on
+    from .services import template_create
+
+    header, body = read_table(source, filename)
+    missing = [c for c in TEMPLATE_REQUIRED if c not in header]
+    if missing:
+        raise ListFileError([RowError(0, "", _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})])
+    if len(body) > MAX_ROWS:
+        raise ListFileError([RowError(0, "", _("At most %(n)s rows at a time.") % {"n": MAX_ROWS})])
+    day = on or clock.today()
+    points = {
+        (p.item.code, p.code): p
+        for p in CheckPoint.objects.filter(
+            item__inspection_list__district_id=unit.district_id,
+            item__inspection_list__in=InspectionList.objects.filter(lists_in_force_on(day)),
+        ).select_related("item__inspection_list")
+    }
+    errors: list[RowError] = []
+    chosen = []
+    for number, row in body:
+        key = (row.get("item_code", "").strip(), row.get("point_code", "").strip())
+        point = points.get(key)
+        if point is None:
+            errors.append(RowError(number, "point_code", _("No check point %(item)s/%(point)s on the list in force on %(date)s.") % {
+                "item": key[0], "point": key[1], "date": day}))
+        else:
+            chosen.append(point)
+    if not body:
+        errors.append(RowError(0, "", _("The file has no rows.")))
+    if errors:
+        raise ListFileError(errors)
+    return template_create(actor=actor, unit=unit, scenario=scenario, name=name, points=chosen)
+
+
+def template_csv(template: Any) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=TEMPLATE_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in template.rows.select_related("point__item", "point__enforcement_item").order_by("position", "pk"):
+        writer.writerow({"item_code": row.point.item.code, "point_code": row.point.code, "point_text_zh": row.point.text_zh,
+                         "enforcement_item": row.point.enforcement_item.code})
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

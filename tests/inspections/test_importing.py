@@ -76,3 +76,20 @@ def test_missing_columns_and_outsiders_are_refused(cast, setup):
     assert not fresh.items.exists()
     with pytest.raises(ListFileError, match="published list"):  # a published list is not changed
         inspection_list_import(actor=cast.admin, inspection_list=setup.listing, source=_file(HEADER + "JC-N,A,A,1,x,INS-CG-001,0,\n"))
+
+
+def test_a_checklist_exports_and_imports_as_a_new_version(cast, setup, on_day, audit_count):
+    from inspections.importing import template_csv, template_import
+
+    exported = template_csv(setup.dept_template)
+    assert "JC-SC-01" in exported.decode("utf-8-sig")
+    v2 = template_import(actor=cast.responder, unit=cast.department, scenario="restaurant", name="餐饮服务监督检查表",
+                         source=io.BytesIO(exported), filename="t.csv")
+    assert v2.version == 2 and [r.point_id for r in v2.rows.all()] == [r.point_id for r in setup.dept_template.rows.all()]
+
+    before = audit_count()
+    bad = "item_code,point_code\nJC-SC-01,1\nJC-SC-01,9\nNOPE,1\n"
+    with pytest.raises(ListFileError) as refused:
+        template_import(actor=cast.responder, unit=cast.department, scenario="restaurant", name="x", source=_file(bad))
+    assert [e.row for e in refused.value.errors] == [3, 4]
+    assert audit_count() == before and setup.dept_template.__class__.objects.filter(unit=cast.department).count() == 2
