@@ -175,6 +175,9 @@ class FrequencyPolicy(models.Model):
     quiet_first_day = models.PositiveSmallIntegerField(_("quiet days from (day of month)"), default=1)
     quiet_last_day = models.PositiveSmallIntegerField(_("quiet days until (day of month; 0: none)"), default=20)
     no_code_filing_working_days = models.PositiveSmallIntegerField(_("working days to file a visit without a code"), default=3)
+    immediate_warn_at = models.PositiveSmallIntegerField(
+        _("on-the-spot visits by one body to one business within 30 days that raise a warning"), default=3
+    )
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -214,7 +214,7 @@ def template_activate(*, actor: User, template: ChecklistTemplate) -> ChecklistT
 # --- frequency policy and white list -----------------------------------------------------------------------------
 
 POLICY_FIELDS = ("routine_per_year", "high_risk_per_year", "high_risk_min_days", "quiet_first_day", "quiet_last_day",
-                 "no_code_filing_working_days")
+                 "no_code_filing_working_days", "immediate_warn_at")
 
 
 @transaction.atomic
@@ -634,10 +634,33 @@ def task_enter(
         subject_identifier_seen=seen,
         recorded_by=actor, recorded_at=clock.now(),
     )
+    if locked.kind == TaskKind.IMMEDIATE:
+        _warn_frequent_immediate(locked, visit, policy)
     audit_record(actor=actor, action="inspections.task.enter", obj=locked, town=locked.town, before={"status": before},
                  after={"status": locked.status, "visit": visit.pk, "with_code": with_code, "reason": visit.no_code_reason,
                         "exemption": locked.exemption})
     return visit
+
+
+FREQUENT_IMMEDIATE = "inspections.frequent_immediate"
+
+
+def _warn_frequent_immediate(task: InspectionTask, visit: Visit, policy: FrequencyPolicy) -> None:
+    """令375 art 30: on-the-spot visits are not capped, but "clearly more than reasonable" ones are a fence warning
+    for the supervisor (raised once per visit past the threshold)."""
+    from enforcement.services import fence_warning_raise
+
+    since = visit.visited_on - dt.timedelta(days=29)
+    recent = Visit.objects.filter(
+        subject=task.subject, unit=task.lead_unit, task__kind=TaskKind.IMMEDIATE, visited_on__gte=since, visited_on__lte=visit.visited_on,
+    ).count()
+    if policy.immediate_warn_at and recent >= policy.immediate_warn_at:
+        fence_warning_raise(
+            rule=FREQUENT_IMMEDIATE, key=f"visit:{visit.pk}", town=task.town, subject=task.subject, obj=task,
+            message=_("%(unit)s made %(n)s on-the-spot visits to %(subject)s within 30 days.") % {
+                "unit": task.lead_unit, "n": recent, "subject": task.subject},
+            details={"visits": recent, "since": since.isoformat(), "unit": task.lead_unit.code},
+        )
 
 
 @transaction.atomic
