@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from authority.selectors import who_enforces
@@ -594,7 +595,7 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
 @transaction.atomic
 def task_enter(
     *, actor: User, task: InspectionTask, with_code: bool = True, no_code_reason: str = "", identifier_seen: str = "",
-    version: int | None = None,
+    version: int | None = None, visited_on: dt.date | None = None,
 ) -> Visit:
     """现场检查 begins: the plan must be approved (an on-the-spot visit records its approval afterwards), at least two
     officers hold valid certificates today, every point is on the list in force today, the cap still holds. The visit
@@ -602,6 +603,16 @@ def task_enter(
     locked = _lock(task, version)
     require(can_record_results(actor, locked), _("Only an officer on this inspection records the visit."))
     today = clock.today()
+    policy = frequency_policy_for(locked.district_id)
+    if visited_on is not None and visited_on != today:
+        # Filed afterwards (no network, an emergency): only a visit without a code, within the working days set.
+        if with_code or visited_on > today:
+            raise ValidationError({"visited_on": [_("Only a visit without a code is filed afterwards, and never ahead.")]})
+        due = add_working_days(visited_on, policy.no_code_filing_working_days)
+        if today > due:
+            raise ValidationError({"visited_on": [_("A visit without a code is filed within %(n)s working days (by %(date)s).") % {
+                "n": policy.no_code_filing_working_days, "date": due}]})
+        today = visited_on
     if locked.status not in start_states(Action.ENTER, locked.kind):
         if locked.status in {TaskStatus.DRAFT, TaskStatus.PUBLISHED}:
             raise InvalidTransition(_("No entry before the inspection plan is approved (an on-the-spot visit excepted)."))
@@ -624,9 +635,8 @@ def task_enter(
     for row in rows:  # the power is held on the day of the visit, which may differ from the planned day
         _set_holder(row, locked.town, today)
         row.save(update_fields=["holder_town", "holder_department", "holder_kind"])
-    locked.entered_at = clock.now()
+    locked.entered_at = clock.now() if today == clock.today() else timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
     before = _move(locked, Action.ENTER, extra=["entered_at"])
-    policy = frequency_policy_for(locked.district_id)
     visit = Visit.objects.create(
         district_id=locked.district_id, subject=locked.subject, unit=locked.lead_unit, town=locked.town, task=locked,
         visited_on=today, with_code=with_code, no_code_reason=reason if not with_code else "",

@@ -120,6 +120,7 @@ class EnterInput(VersionInput):
     with_code = serializers.BooleanField(default=True)
     no_code_reason = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
     identifier_seen = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    visited_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="filing a visit without a code afterwards")
 
 
 class AcceptInput(serializers.Serializer[Any]):

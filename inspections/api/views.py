@@ -144,7 +144,7 @@ ACTION_VIEWS: dict[str, type[APIView]] = {
     "publish": _action_view("publish", s.VersionInput, "Publish the task (invitations go out)", ("version",)),
     "approve": _action_view("approve", s.ReasonInput, "The unit head approves the plan (即时: afterwards, with a reason)", ("version", "reason")),
     "cancel": _action_view("cancel", s.ReasonInput, "Cancel with a reason", ("reason",)),
-    "enter": _action_view("enter", s.EnterInput, "Enter the premises (the visit goes on the ledger)", ("version", "with_code", "no_code_reason", "identifier_seen")),
+    "enter": _action_view("enter", s.EnterInput, "Enter the premises (the visit goes on the ledger)", ("version", "with_code", "no_code_reason", "identifier_seen", "visited_on")),
     "finish": _action_view("finish", s.VersionInput, "Finish the check", ("version",)),
     "close": _action_view("close", s.VersionInput, "Close once the findings are handed on", ()),
 }

@@ -233,3 +233,24 @@ def test_the_credit_code_recorded_on_site_must_be_the_subjects(cast, setup, make
     assert audit_count() == before and not Visit.objects.exists()
     visit = task_enter(actor=cast.officer_a, task=task, identifier_seen=" 91500000ma5u000x1 ")  # as scanned or typed
     assert visit.subject_identifier_seen == "91500000MA5U000X1"
+
+
+def test_a_visit_without_a_code_is_filed_afterwards_within_three_working_days(cast, setup, make_task, day):
+    from enforcement import clock
+    from tests.inspections.conftest import moment
+
+    visited = day
+    due = calendar.add_working_days(visited, 3)
+    late = make_task(kind=TaskKind.IMMEDIATE, title="迟报")
+    ok = make_task(kind=TaskKind.IMMEDIATE, title="按时补录")
+    for task in (late, ok):
+        task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2])
+    with clock.at(moment(due + dt.timedelta(days=1))):
+        with pytest.raises(ValidationError, match="within 3 working days"):
+            task_enter(actor=cast.officer_a, task=late, with_code=False, no_code_reason="无网络", visited_on=visited)
+    with clock.at(moment(due)):
+        with pytest.raises(ValidationError, match="Only a visit without a code"):
+            task_enter(actor=cast.officer_a, task=ok, visited_on=visited)
+        visit = task_enter(actor=cast.officer_a, task=ok, with_code=False, no_code_reason="无网络", visited_on=visited)
+    assert visit.visited_on == visited and visit.file_due == due
+    assert InspectionTask.objects.get(pk=late.pk).status == TaskStatus.DRAFT
