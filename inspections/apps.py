@@ -1,5 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
     name = "inspections"
+    verbose_name = _("Joint inspections (综合查一次)")
+
+    def ready(self) -> None:
+        from authority.usage import UsageSource, register_usage_source
+        from enforcement.fences import FenceRule, register_fence_rule
+
+        from .services import FREQUENT_IMMEDIATE
+        from .usage import inspection_usage
+
+        register_fence_rule(FenceRule(
+            FREQUENT_IMMEDIATE, _("Frequent on-the-spot inspections"),
+            _("One body made more on-the-spot visits to one business within 30 days than the district allows."),
+        ))
+        register_usage_source(UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage))

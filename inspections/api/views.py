@@ -1,0 +1,194 @@
+"""The inspections REST API. Reads through selectors (not visible = 404), writes through services (not allowed = 403,
+bad input = 400, not possible in the current state or a concurrent change = 409)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enforcement.access import access_or_404
+from enforcement.api.exceptions import Conflict
+from enforcement.models import Subject, Unit, User
+
+from .. import services
+from ..models import ChecklistTemplate, InspectionTask, TaskInvitation, TaskPoint
+from ..selectors import invitation_inbox_for, task_get_for, task_list_for
+from ..workflow import InvalidTransition, StaleTask
+from . import serializers as s
+
+
+def _district_id(request: Request) -> int:
+    unit = getattr(request.user, "unit", None)
+    if unit is None:
+        raise Http404
+    return unit.district_id
+
+
+def _unit(request: Request, pk: int) -> Unit:
+    return access_or_404(Unit.objects.filter(district_id=_district_id(request)), pk=pk)
+
+
+def _template(request: Request, pk: int) -> ChecklistTemplate:
+    return access_or_404(ChecklistTemplate.objects.filter(unit__district_id=_district_id(request)), pk=pk)
+
+
+def _detail(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    task = task_get_for(user=request.user, pk=pk)
+    task = (
+        InspectionTask.objects.filter(pk=task.pk).select_related("lead_unit", "town", "subject")
+        .prefetch_related(
+            Prefetch("points", queryset=TaskPoint.objects.select_related(
+                "point__item", "point__enforcement_item", "holder_town", "holder_department").prefetch_related("requested_by")),
+            Prefetch("invitations", queryset=TaskInvitation.objects.select_related("department", "task")),
+            "officers__officer", "officers__unit",
+        ).get()
+    )
+    return Response(s.TaskDetailSerializer(task).data, status=code)
+
+
+def _call(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(**kwargs)
+    except StaleTask as exc:
+        raise Conflict(str(exc)) from exc
+    except InvalidTransition as exc:
+        raise Conflict(str(exc)) from exc
+
+
+class TaskListView(generics.ListAPIView[InspectionTask]):
+    """Inspections the user may see: their town's, those their unit leads or was invited to, or the district's."""
+
+    serializer_class = s.TaskSerializer
+
+    def get_queryset(self) -> QuerySet[InspectionTask]:
+        if getattr(self, "swagger_fake_view", False):
+            return InspectionTask.objects.none()
+        params = self.request.query_params
+        return task_list_for(user=self.request.user, status=params.get("status", ""), kind=params.get("kind", ""))
+
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("kind", str)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=s.TaskCreateInput, responses={201: s.TaskDetailSerializer}, summary="Plan an inspection")
+    def post(self, request: Request) -> Response:
+        data = s.TaskCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        district_id = _district_id(request)
+        task = services.task_create(
+            actor=request.user,  # type: ignore[arg-type]
+            lead_unit=_unit(request, v["lead_unit"]), town=_unit(request, v["town"]),
+            subject=access_or_404(Subject.objects.filter(district_id=district_id), pk=v["subject"]),
+            kind=v["kind"], title=v["title"], planned_on=v["planned_on"], headcount=v["headcount"], scenario=v["scenario"],
+            exemption=v["exemption"], exemption_ref=v["exemption_ref"], templates=[_template(request, pk) for pk in v["templates"]],
+        )
+        return _detail(request, task.pk, status.HTTP_201_CREATED)
+
+
+class TaskDetailView(APIView):
+    @extend_schema(responses=s.TaskDetailSerializer, summary="One inspection with its merged checklist")
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(request, pk)
+
+
+class TaskInviteView(APIView):
+    @extend_schema(request=s.DepartmentInput, responses={201: s.TaskDetailSerializer}, summary="Invite a department")
+    def post(self, request: Request, pk: int) -> Response:
+        task = task_get_for(user=request.user, pk=pk)
+        data = s.DepartmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(services.task_invite, actor=request.user, task=task, department=_unit(request, data.validated_data["department"]))
+        return _detail(request, pk, status.HTTP_201_CREATED)
+
+
+class TaskOfficersView(APIView):
+    @extend_schema(request=s.OfficersInput, responses=s.TaskDetailSerializer, summary="Set the officers on the visit")
+    def post(self, request: Request, pk: int) -> Response:
+        task = task_get_for(user=request.user, pk=pk)
+        data = s.OfficersInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data["officers"]
+        officers = list(User.objects.filter(pk__in=ids, unit__district_id=_district_id(request)))
+        if len(officers) != len(set(ids)):
+            raise Http404
+        _call(services.task_officers_set, actor=request.user, task=task, officers=officers)
+        return _detail(request, pk)
+
+
+def _action_view(name: str, input_class: type, summary: str, fields: tuple[str, ...]) -> type[APIView]:
+    service = getattr(services, f"task_{name}")
+
+    class ActionView(APIView):
+        @extend_schema(request=input_class, responses=s.TaskDetailSerializer, summary=summary)
+        def post(self, request: Request, pk: int) -> Response:
+            task = task_get_for(user=request.user, pk=pk)
+            data = input_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            kwargs = {f: data.validated_data[f] for f in fields if f in data.validated_data}
+            _call(service, actor=request.user, task=task, **kwargs)
+            return _detail(request, pk)
+
+    ActionView.__name__ = f"Task{name.title()}View"
+    return ActionView
+
+
+ACTION_VIEWS: dict[str, type[APIView]] = {
+    "publish": _action_view("publish", s.VersionInput, "Publish the task (invitations go out)", ("version",)),
+    "approve": _action_view("approve", s.ReasonInput, "The unit head approves the plan (即时: afterwards, with a reason)", ("version", "reason")),
+    "cancel": _action_view("cancel", s.ReasonInput, "Cancel with a reason", ("reason",)),
+    "enter": _action_view("enter", s.EnterInput, "Enter the premises (the visit goes on the ledger)", ("version", "with_code", "no_code_reason", "identifier_seen", "visited_on")),
+    "finish": _action_view("finish", s.VersionInput, "Finish the check", ("version",)),
+    "close": _action_view("close", s.VersionInput, "Close once the findings are handed on", ()),
+}
+
+
+class PointResultView(APIView):
+    @extend_schema(request=s.PointResultInput, responses=s.TaskPointSerializer, summary="Record the result of one check point")
+    def post(self, request: Request, pk: int, point_pk: int) -> Response:
+        task = task_get_for(user=request.user, pk=pk)
+        row = access_or_404(TaskPoint.objects.filter(task=task), pk=point_pk)
+        data = s.PointResultInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = _call(services.point_record, actor=request.user, task_point=row, **data.validated_data)
+        return Response(s.TaskPointSerializer(row).data)
+
+
+class InvitationInboxView(generics.ListAPIView[TaskInvitation]):
+    """The department's open invitations (部门邀约)."""
+
+    serializer_class = s.InvitationSerializer
+
+    def get_queryset(self) -> QuerySet[TaskInvitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return TaskInvitation.objects.none()
+        return invitation_inbox_for(user=self.request.user)
+
+
+class InvitationAcceptView(APIView):
+    @extend_schema(request=s.AcceptInput, responses=s.InvitationSerializer, summary="Accept, bringing a checklist")
+    def post(self, request: Request, pk: int) -> Response:
+        invitation = access_or_404(invitation_inbox_for(user=request.user, open_only=False), pk=pk)
+        data = s.AcceptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        template_pk = data.validated_data["template"]
+        template = _template(request, template_pk) if template_pk is not None else None
+        invitation = _call(services.invitation_accept, actor=request.user, invitation=invitation, template=template)
+        return Response(s.InvitationSerializer(invitation).data)
+
+
+class InvitationDeclineView(APIView):
+    @extend_schema(request=s.DeclineInput, responses=s.InvitationSerializer, summary="Decline with a reason")
+    def post(self, request: Request, pk: int) -> Response:
+        invitation = access_or_404(invitation_inbox_for(user=request.user, open_only=False), pk=pk)
+        data = s.DeclineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = _call(services.invitation_decline, actor=request.user, invitation=invitation, reason=data.validated_data["reason"])
+        return Response(s.InvitationSerializer(invitation).data)
