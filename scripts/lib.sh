@@ -38,6 +38,8 @@ ensure_python() {
   local extras="$1" stamp="$VENV/.zhifa-installed-$1"
   local want
   want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+  # The dev install includes the runtime one (scripts/prod run from the test suite installs nothing).
+  if [ "$extras" = runtime ] && [ "$(cat "$VENV/.zhifa-installed-dev" 2>/dev/null)" = "$want" ]; then return 0; fi
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "Installing Python packages ($extras)"
     "$PY" -m pip install -q --disable-pip-version-check --upgrade pip
@@ -76,4 +78,23 @@ ensure_redis() {
     for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
   fi
   redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; return 1; }
+}
+
+# ensure_database: create the PostgreSQL database named in DATABASE_URL if it does not exist yet.
+ensure_database() {
+  "$PY" - <<'PYTHON'
+import os
+
+import dj_database_url
+import psycopg
+from psycopg import sql
+
+db = dj_database_url.parse(os.environ["DATABASE_URL"])
+params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"] or "postgres",
+          "password": db["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+with psycopg.connect(**params) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+        print(f"Created database {db['NAME']}")
+PYTHON
 }
