@@ -65,3 +65,19 @@ def test_a_failing_api_call_is_a_json_500_with_the_request_id(cast, path):
 def test_api_errors_follow_the_language_of_the_request(cast):
     response = _client(cast.officer_a).get("/api/boom/", {"lang": "en"})
     assert response.json()["detail"] == "A server error occurred."
+
+
+def test_the_log_line_of_a_500_carries_the_request_id_the_page_shows(cast):
+    import io
+    import logging
+
+    console = next(h for h in logging.getLogger().handlers if getattr(h, "name", None) == "console")
+    stream = io.StringIO()
+    previous = console.setStream(stream)
+    try:
+        response = _client(cast.officer_a).get("/boom/")
+    finally:
+        console.setStream(previous)
+    request_id = response["X-Request-ID"]
+    assert request_id in response.content.decode()
+    assert f"[{request_id}] Internal Server Error: /boom/" in stream.getvalue()
