@@ -98,3 +98,26 @@ with psycopg.connect(**params) as conn:
         print(f"Created database {db['NAME']}")
 PYTHON
 }
+
+# loopback_production_settings: DEBUG=0 over plain HTTP on this machine (scripts/demo, scripts/prod): hosts, a secret
+# key generated once into var/secret-key unless SECRET_KEY is set, and, with no TLS proxy in front, no HTTPS
+# redirect, secure cookies or HSTS. Anything already in the environment wins.
+loopback_production_settings() {
+  export DEBUG=0 ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+  if [ "${BEHIND_TLS_PROXY:-0}" != 1 ]; then
+    export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}" SESSION_COOKIE_SECURE="${SESSION_COOKIE_SECURE:-0}" \
+      CSRF_COOKIE_SECURE="${CSRF_COOKIE_SECURE:-0}" SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
+  fi
+  if [ -z "${SECRET_KEY:-}" ]; then
+    mkdir -p "$ROOT/var"
+    [ -s "$ROOT/var/secret-key" ] || (umask 077 && "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" >"$ROOT/var/secret-key")
+    SECRET_KEY="$(cat "$ROOT/var/secret-key")"
+    export SECRET_KEY
+  fi
+}
+
+# collect_static: static files under their hashed names (compressed when DEBUG=0), as WhiteNoise serves them.
+collect_static() {
+  # With DEBUG=0 settings refuse to load without a key; collecting files signs nothing, so a throwaway one will do.
+  (cd "$ROOT" && SECRET_KEY="${SECRET_KEY:-collectstatic-signs-nothing}" "$PY" manage.py collectstatic --noinput -v 0)
+}
