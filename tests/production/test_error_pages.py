@@ -62,6 +62,22 @@ def test_a_failing_api_call_is_a_json_500_with_the_request_id(cast, path):
     assert body == {"detail": "服务器出现了错误。", "request_id": response["X-Request-ID"]}
 
 
+def test_a_plain_view_under_api_answers_403_and_400_as_json_too(cast):
+    client = _client(cast.officer_a)
+    denied = client.get("/api/plain-denied/")
+    assert (denied.status_code, denied["Content-Type"]) == (403, "application/json")
+    assert denied.json()["detail"] == "您没有执行该操作的权限。"
+    suspicious = client.get("/api/plain-suspicious/")
+    assert (suspicious.status_code, suspicious["Content-Type"]) == (400, "application/json")
+
+
+def test_a_bad_request_page_is_the_house_400(cast):
+    response = _client(cast.officer_a).get("/suspicious/", {"lang": "en"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Bad request" in html and 'class="navbar' in html
+
+
 def test_api_errors_follow_the_language_of_the_request(cast):
     response = _client(cast.officer_a).get("/api/boom/", {"lang": "en"})
     assert response.json()["detail"] == "A server error occurred."
