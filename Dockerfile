@@ -1,3 +1,5 @@
+# The image runs the same steps as scripts/prod on a machine: `scripts/prod build` here (translations, static files
+# with hashed names, DEBUG=0), then docker-compose.yml runs `scripts/prod migrate|web|worker|beat`.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
@@ -5,9 +7,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext libpang
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
-RUN pip install --no-cache-dir . && python manage.py compilemessages --ignore=.venv -v0 \
- && DEBUG=1 python manage.py collectstatic --noinput -v0
+RUN python -m venv .venv && .venv/bin/pip install --no-cache-dir . && scripts/prod build
 RUN useradd --system --uid 1000 zhifa && mkdir -p /app/var/media && chown -R zhifa /app/var
 USER zhifa
+ENV BIND=0.0.0.0:8000
 EXPOSE 8000
-CMD ["gunicorn", "enforcement.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["scripts/prod", "web"]

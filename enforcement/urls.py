@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/", include("whistles.api.urls")),
 ]
 
+handler400 = "enforcement.views.error_400"
 handler403 = "enforcement.views.error_403"
 handler404 = "enforcement.views.error_404"
 handler500 = "enforcement.views.error_500"

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,9 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from rest_framework import exceptions as api_exceptions
 
 from .access import access_or_404, scope_for
 from .forms import CertificateForm, SecondmentForm
@@ -20,6 +24,8 @@ from .models import Certificate, Unit, User
 from .rules import can_view_audit, is_district_admin_of
 from .selectors import audit_events_for, district_rosters, team_roster
 from .services import certificate_issue, certificate_revoke, secondment_create
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -119,13 +125,56 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
 
 
-def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+# Error pages. A person gets the house layout in their language; anything under /api/ gets JSON in DRF's shape
+# and wording, never an HTML page. The 400 and 500 pages use no context processor (no session, user or menu lookup),
+# so they still render when the database is what failed.
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(request: HttpRequest, detail: object, status: int) -> JsonResponse:
+    body = {"detail": str(detail), "request_id": getattr(request, "request_id", "")}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})  # as DRF writes it
+
+
+def _render_without_context_processors(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    context = {
+        "request": request,
+        "request_id": getattr(request, "request_id", ""),
+        "SITE_NAME": settings.SITE_NAME,
+        "DEMO_MODE": settings.DEMO_MODE,
+        "DEMO_DATABASE": settings.DEMO_DATABASE,
+        "DEMO_TASKS": settings.DEMO_TASKS,
+    }
+    try:
+        html = loader.get_template(template).render(context)
+    except Exception:  # the error page must not fail in turn: say the status in plain HTML
+        logger.exception("Rendering %s failed", template)
+        html = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+    return HttpResponse(html, status=status)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(request, api_exceptions.ParseError.default_detail, 400)
+    return _render_without_context_processors(request, "400.html", 400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(request, api_exceptions.PermissionDenied.default_detail, 403)
     return render(request, "403.html", status=403)
 
 
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(request, api_exceptions.NotFound.default_detail, 404)
+    return render(request, "404.html", status=404)
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    if _is_api(request):
+        return _api_error(request, api_exceptions.APIException.default_detail, 500)
+    return _render_without_context_processors(request, "500.html", 500)

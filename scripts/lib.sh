@@ -38,6 +38,8 @@ ensure_python() {
   local extras="$1" stamp="$VENV/.zhifa-installed-$1"
   local want
   want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+  # The dev install includes the runtime one (scripts/prod run from the test suite installs nothing).
+  if [ "$extras" = runtime ] && [ "$(cat "$VENV/.zhifa-installed-dev" 2>/dev/null)" = "$want" ]; then return 0; fi
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "Installing Python packages ($extras)"
     "$PY" -m pip install -q --disable-pip-version-check --upgrade pip
@@ -76,4 +78,46 @@ ensure_redis() {
     for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
   fi
   redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; return 1; }
+}
+
+# ensure_database: create the PostgreSQL database named in DATABASE_URL if it does not exist yet.
+ensure_database() {
+  "$PY" - <<'PYTHON'
+import os
+
+import dj_database_url
+import psycopg
+from psycopg import sql
+
+db = dj_database_url.parse(os.environ["DATABASE_URL"])
+params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"] or "postgres",
+          "password": db["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+with psycopg.connect(**params) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+        print(f"Created database {db['NAME']}")
+PYTHON
+}
+
+# loopback_production_settings: DEBUG=0 over plain HTTP on this machine (scripts/demo, scripts/prod): hosts, a secret
+# key generated once into var/secret-key unless SECRET_KEY is set, and, with no TLS proxy in front, no HTTPS
+# redirect, secure cookies or HSTS. Anything already in the environment wins.
+loopback_production_settings() {
+  export DEBUG=0 ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+  if [ "${BEHIND_TLS_PROXY:-0}" != 1 ]; then
+    export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}" SESSION_COOKIE_SECURE="${SESSION_COOKIE_SECURE:-0}" \
+      CSRF_COOKIE_SECURE="${CSRF_COOKIE_SECURE:-0}" SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
+  fi
+  if [ -z "${SECRET_KEY:-}" ]; then
+    mkdir -p "$ROOT/var"
+    [ -s "$ROOT/var/secret-key" ] || (umask 077 && "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" >"$ROOT/var/secret-key")
+    SECRET_KEY="$(cat "$ROOT/var/secret-key")"
+    export SECRET_KEY
+  fi
+}
+
+# collect_static: static files under their hashed names (compressed when DEBUG=0), as WhiteNoise serves them.
+collect_static() {
+  # With DEBUG=0 settings refuse to load without a key; collecting files signs nothing, so a throwaway one will do.
+  (cd "$ROOT" && SECRET_KEY="${SECRET_KEY:-collectstatic-signs-nothing}" "$PY" manage.py collectstatic --noinput -v 0)
 }

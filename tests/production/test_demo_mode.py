@@ -1,0 +1,55 @@
+"""scripts/demo shows what users see: the house error pages (not Django's technical ones, which list every URL
+pattern and setting) and static files by their hashed names, as in production."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.production.test_topology import HASHED, Browser, _free_port
+
+pytestmark = pytest.mark.production
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_the_demo_answers_a_missing_page_with_the_house_404_and_serves_hashed_static_files(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "DEBUG"}}
+    env.update({"SQLITE_PATH": str(tmp_path / "demo.sqlite3"), "STATIC_ROOT": str(tmp_path / "static"),
+                "MEDIA_ROOT": str(tmp_path / "media"), "PORT": str(port), "SEED_DEMO": "0"})
+    log = tmp_path / "demo.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([str(ROOT / "scripts" / "demo")], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        browser = Browser(f"http://127.0.0.1:{port}", https=False)
+        deadline = time.monotonic() + 600
+        while True:
+            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            try:
+                landing = browser.request("/")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(1)
+        assert landing.status == 200 and 'data-testid="demo-banner"' in landing.html
+        missing = browser.request("/authority/items/999999999/")
+        assert missing.status == 404
+        assert "找不到该页面" in missing.html and "DEBUG = True" not in missing.html
+        stylesheet = re.search(r'href="(/static/vendor/bootstrap/[^"]+\.css)"', landing.html).group(1)
+        assert HASHED.search(stylesheet), stylesheet
+        assert browser.request(stylesheet).status == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
