@@ -58,3 +58,58 @@ def xlsx_rows(count: int, header: list[str], *, lie_about_dimension: bool = Fals
 
 def csv_rows(count: int, header: str) -> bytes:
     return (header + "\n" + "".join(f"X-{n},一\n" for n in range(count))).encode()
+
+
+# --- uploads -----------------------------------------------------------------------------------------------------------
+
+
+def jpeg(size: tuple[int, int] = (64, 48), *, comment: bytes = b"", gps: bool = False) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "Huawei"
+    exif[0x0131] = "EditorWithSecrets 1.0"  # Software: not kept
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:30 09:15:00"
+    if gps:
+        exif.get_ifd(0x8825).update({1: "N", 2: (29.0, 33.0, 20.0), 3: "E", 4: (106.0, 34.0, 10.0)})
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes(), comment=comment)
+    return buffer.getvalue()
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.html", "<script>alert(document.cookie)</script>")
+    return buffer.getvalue()
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A PNG whose header claims width x height pixels (10 gigapixels), a few hundred bytes long."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 4096)) + chunk(b"IEND", b"")
+
+
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+HTML = b"<!doctype html><script>alert(document.cookie)</script>"
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    """A multipart body built by hand, so file names reach the server exactly as a hostile client sends them (Django's
+    test client would strip the path)."""
+    boundary = "----hostile-boundary-7d93"
+    parts = []
+    for key, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+    for key, name, data in files:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{name}"\r\n'
+        parts.append(head.encode() + b"Content-Type: image/jpeg\r\n\r\n" + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
