@@ -3,12 +3,12 @@ the extra columns (version, department, towns holding it, ...) are for readers a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
 
 from enforcement.models import District, Unit
+from enforcement.spreadsheets import csv_bytes, xlsx_append
 
 from .importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from .selectors import catalog_items, holdings_on, item_version_on
@@ -59,12 +59,9 @@ def export_rows(*, district: District, on: dt.date, town: Unit | None = None) ->
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; text that looks like a formula is
+    marked as text (enforcement.spreadsheets)."""
+    return csv_bytes(rows, columns)
 
 
 def to_xlsx(rows: list[dict[str, Any]], columns: list[str], title: str = "catalog") -> bytes:
@@ -74,12 +71,12 @@ def to_xlsx(rows: list[dict[str, Any]], columns: list[str], title: str = "catalo
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(columns)
+    xlsx_append(sheet, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         # Text, not numbers: fines keep their exact text and codes their leading zeros.
-        sheet.append([str(row.get(c, "")) for c in columns])
+        xlsx_append(sheet, [str(row.get(c, "")) for c in columns])
     widths = {"code": 12, "name_zh": 40, "name_en": 40, "legal_basis": 60, "description_zh": 40}
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = widths.get(column, 14)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcement.domains import Domain
 from enforcement.models import District, Unit
+from enforcement.spreadsheets import check_upload_size
 
 from .models import Adjustment, AdjustmentLine, CatalogHolder, EnforcementItem, GrantKind
 
@@ -60,8 +61,6 @@ class ImportForm(forms.Form):
         help_text=_("none ticked: every town of the district"),
     )
 
-    MAX_BYTES = 10 * 1024 * 1024
-
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["towns"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
@@ -70,8 +69,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        check_upload_size(upload.size)  # the limit shared by every spreadsheet import
         return upload
 
 

@@ -9,8 +9,6 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first item row
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,9 +16,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from enforcement.domains import Domain
+from enforcement.spreadsheets import csv_rows, read_upload, xlsx_rows
 
 from .models import CatalogHolder, GrantKind, PenaltyKind
 
@@ -71,12 +71,20 @@ def _cell(value: Any) -> str:
 
 
 def read_table(source: str | Path | IO[bytes], filename: str = "") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(header, [(row number, {column: text})]) from a CSV (UTF-8, or GB18030 as Excel saves it) or XLSX file."""
+    """(header, [(row number, {column: text})]) from a CSV (UTF-8, or GB18030 as Excel saves it) or XLSX file,
+    within the limits of enforcement.spreadsheets (size, unzipped size, rows), checked before parsing."""
     name = filename or (str(source) if isinstance(source, str | Path) else getattr(source, "name", ""))
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return _read_xlsx(data)
-    return _read_csv(data)
+    try:
+        if isinstance(source, str | Path):
+            with Path(source).open("rb") as handle:
+                data = read_upload(handle)
+        else:
+            data = read_upload(source)
+        if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+            return _read_xlsx(data)
+        return _read_csv(data)
+    except ValidationError as exc:
+        raise CatalogFileError([RowError(0, "", m) for m in exc.messages]) from exc
 
 
 def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -87,8 +95,7 @@ def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise CatalogFileError([RowError(0, "", _("The file is neither UTF-8 nor GB18030 text."))]) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = list(reader)
+    rows = list(csv_rows(text))
     if not rows:
         raise CatalogFileError([RowError(0, "", _("The file is empty."))])
     header = [h.strip().lower() for h in rows[0]]
@@ -101,24 +108,19 @@ def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
 
 
 def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a damaged file
-        raise CatalogFileError([RowError(0, "", _("The XLSX file cannot be read: %(error)s") % {"error": exc})]) from exc
-    sheet = workbook.worksheets[0]
     header: list[str] = []
     body = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        texts = [_cell(v) for v in values]
-        if number == 1:
-            header = [t.lower() for t in texts]
-            continue
-        if not any(texts):
-            continue
-        body.append((number, {header[i]: texts[i] for i in range(min(len(header), len(texts))) if header[i]}))
-    workbook.close()
+    try:
+        for number, values in enumerate(xlsx_rows(data), start=1):
+            texts = [_cell(v) for v in values]
+            if number == 1:
+                header = [t.lower() for t in texts]
+                continue
+            if not any(texts):
+                continue
+            body.append((number, {header[i]: texts[i] for i in range(min(len(header), len(texts))) if header[i]}))
+    except ValueError as exc:  # openpyxl could not read it (the limits raise ValidationError)
+        raise CatalogFileError([RowError(0, "", _("The XLSX file cannot be read: %(error)s") % {"error": exc})]) from exc
     if not header:
         raise CatalogFileError([RowError(0, "", _("The file is empty."))])
     return header, body

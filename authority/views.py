@@ -296,7 +296,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 errors = exc.errors
             except ValidationError as exc:
                 form.add_error(None, exc)
-    status = 400 if errors else 200
+    status = 400 if errors or form.errors else 200
     context = {"form": form, "district": district, "errors": errors, "report": report}
     return render(request, "authority/import_form.html", context, status=status)
 

@@ -1,9 +1,12 @@
 """Evidence (证据) for penalty cases: uploads checked by their content, stored with their SHA-256, re-verifiable.
 
 A file is accepted by what its bytes say it is, never by its name or the browser's content type: a few magic bytes
-tell the family (photo, video, audio, PDF), then a photo must decode (Pillow) and a PDF must end like one. The hash
-is taken while the upload is read in chunks, so a 200 MB video is never held in memory. Every file of a batch is
-checked before the first one is stored; a failure after that removes what was already written.
+tell the family (photo, video, audio, PDF), then a PDF must end like one and a photo must decode and is re-encoded
+(enforcement.uploads: one size and pixel limit with whistle photos; trailers, comments and metadata other than the
+capture time, GPS, orientation and camera are dropped; the original's SHA-256 is kept in `original_sha256`). Names
+are reduced to safe characters with the content's extension. The hash is taken while the upload is read in chunks,
+so a 200 MB video is never held in memory. Every file of a batch is checked before the first one is stored; a
+failure after that removes what was already written.
 """
 
 from __future__ import annotations
@@ -15,25 +18,24 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from enforcement.audit import audit_record
 from enforcement.models import User
 from enforcement.rules import require
+from enforcement.uploads import PHOTO_MAX_BYTES, photo_taken_at, reencode_photo, safe_filename
 
 from . import clock, rules
 from .models import Case, CaseEvent, Evidence
 
 MB = 1024 * 1024
-PHOTO_MAX_BYTES = 15 * MB
 AUDIO_MAX_BYTES = 50 * MB
 PDF_MAX_BYTES = 30 * MB
 VIDEO_MAX_BYTES = 200 * MB
-MAX_PHOTO_PIXELS = 80_000_000  # beyond a 50-megapixel phone photo with room to spare; larger is a decompression bomb
 MAX_FILES_PER_UPLOAD = 20
 CHUNK = 1024 * 1024
 PDF_EOF_WINDOW = 2048  # %%EOF must appear within the last bytes (trailing whitespace or junk is common)
@@ -62,8 +64,10 @@ class CheckedUpload:
     content_type: str
     extension: str
     size: int
-    sha256: str
+    sha256: str  # of what is stored
     taken_at: dt.datetime | None = None
+    data: bytes | None = None  # a re-encoded photo, stored instead of the upload
+    original_sha256: str = ""  # of the file as received
 
 
 # --- sniffers ---------------------------------------------------------------------------------------------------------
@@ -224,50 +228,12 @@ def _check_iso_boxes(upload: UploadedFile, *, name: str, size: int, kind: str) -
         upload.seek(0)
 
 
-def _exif_taken_at(image: Image.Image) -> dt.datetime | None:
-    """The camera's DateTimeOriginal (local time without zone: read as the site's time zone)."""
-    try:
-        exif = image.getexif()
-        value = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
-        if not value:
-            return None
-        naive = dt.datetime.strptime(str(value).strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007 (EXIF has no zone)
-    except (ValueError, TypeError, KeyError, AttributeError, OSError, SyntaxError):
-        return None
-    return timezone.make_aware(naive)
-
-
-def _check_photo(upload: UploadedFile, *, name: str, pillow_format: str) -> dt.datetime | None:
-    """Decode the photo fully: a renamed, truncated or corrupt file fails here. Returns the EXIF time if any."""
-    unreadable = ValidationError(_("%(name)s is not a readable photo.") % {"name": name}, code="unreadable")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format != pillow_format:
-                raise unreadable
-            width, height = probe.size
-            if width * height > MAX_PHOTO_PIXELS:
-                raise ValidationError(_("%(name)s has too many pixels.") % {"name": name}, code="too_many_pixels")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            taken_at = _exif_taken_at(image)
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise unreadable from exc
-    finally:
-        upload.seek(0)
-    return taken_at
-
-
 def check_upload(upload: UploadedFile, *, kind: str = "") -> CheckedUpload:
     """Check one upload by its content; raise ValidationError naming the file when it is refused.
 
     `kind` is the user's choice: empty (take what the content is), the content's own kind, or "record" (a signed
     record 笔录, which must be a PDF or a photo)."""
-    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200] or _("the file")
+    name = safe_filename(getattr(upload, "name", ""), fallback=_("the file"))
     if kind and kind not in Kind.values:
         raise ValidationError(_("Unknown kind of evidence “%(kind)s”.") % {"kind": kind}, code="kind")
     if not upload.size:
@@ -294,17 +260,21 @@ def check_upload(upload: UploadedFile, *, kind: str = "") -> CheckedUpload:
             % {"name": name, "found": _a_kind(sniffed.kind), "chosen": _a_kind(kind)},
             code="kind",
         )
+    name = safe_filename(getattr(upload, "name", ""), extension=sniffed.extension, fallback=_("the file"))
     sha256, size = _hash(upload, name=name, limit=limit, kind=sniffed.kind)
     if size == 0:
         raise ValidationError(_("%(name)s is empty.") % {"name": name}, code="empty")
-    taken_at = None
     if sniffed.pillow_format:
-        taken_at = _check_photo(upload, name=name, pillow_format=sniffed.pillow_format)
-    elif sniffed.kind == Kind.PDF:
+        photo = reencode_photo(upload, name=name)
+        if photo.content_type != sniffed.content_type:  # the magic bytes and the decoder disagree
+            raise ValidationError(_("%(name)s is not a readable photo.") % {"name": name}, code="unreadable")
+        return CheckedUpload(upload, name, stored_kind, photo.content_type, photo.extension, len(photo.data), photo.sha256,
+                             photo_taken_at(photo), photo.data, photo.original_sha256)
+    if sniffed.kind == Kind.PDF:
         _check_pdf_end(upload, name=name, size=size)
     if head_is_iso:
         _check_iso_boxes(upload, name=name, size=size, kind=sniffed.kind)
-    return CheckedUpload(upload, name, stored_kind, sniffed.content_type, sniffed.extension, size, sha256, taken_at)
+    return CheckedUpload(upload, name, stored_kind, sniffed.content_type, sniffed.extension, size, sha256, None, None, sha256)
 
 
 def check_uploads(uploads: Sequence[UploadedFile], *, kind: str = "") -> list[CheckedUpload]:
@@ -332,14 +302,18 @@ def _store(*, actor: User, case: Case, checked: CheckedUpload, caption: str, tak
            written: list[Evidence]) -> Evidence:
     row = Evidence(
         case=case, kind=checked.kind, original_name=checked.name, content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256, caption=caption[:300], taken_at=taken_at or checked.taken_at,
+        size=checked.size, sha256=checked.sha256, original_sha256=checked.original_sha256, caption=caption[:300],
+        taken_at=taken_at or checked.taken_at,
         uploaded_by=actor, uploaded_at=clock.now(), verified_at=clock.now(), intact=True,
     )
     # Our name, from the content (the upload_to path is random and keeps only the extension).
-    row.file.save(f"evidence.{checked.extension}", checked.upload, save=False)
+    content = ContentFile(checked.data) if checked.data is not None else checked.upload
+    row.file.save(f"evidence.{checked.extension}", content, save=False)
     written.append(row)
     row.save()
     data = {"evidence": row.pk, "sha256": row.sha256, "kind": row.kind, "size": row.size}
+    if row.original_sha256 != row.sha256:  # a re-encoded photo: the hash of what was received
+        data["original_sha256"] = row.original_sha256
     CaseEvent.objects.create(case=case, action="evidence", actor=actor, at=row.uploaded_at, note=row.caption, data=data)
     audit_record(actor=actor, action="case.evidence_add", obj=row, town=case.town,
                  summary=f"{case.reference}: {row.original_name}",

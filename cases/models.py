@@ -357,7 +357,9 @@ class Evidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(max_length=80)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, help_text="of the stored file")
+    original_sha256 = models.CharField(max_length=64, blank=True, default="",
+                                       help_text="of the file as received (differs for a re-encoded photo)")
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

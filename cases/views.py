@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django import forms
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enforcement.forms import add_service_errors
 from enforcement.models import Unit, User
+from enforcement.spreadsheets import csv_rows
 
 from .models import Complaint
 from .selectors import complaint_get_for, complaints_for, towns_for_filing
@@ -91,13 +90,17 @@ def read_complaint_csv(raw: bytes) -> list[dict[str, str]]:
             continue
     else:
         raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {name: HEADER_ALIASES.get((name or "").strip().lower()) for name in (reader.fieldnames or [])}
-    if "text" not in columns.values():
+    lines = csv_rows(text)  # the shared reader: a malformed file is a ValidationError, never a 500
+    header = [HEADER_ALIASES.get(name.strip().lower()) for name in next(lines, [])]
+    if "text" not in header:
         raise ValidationError(_("The file needs a “text” column (or 投诉内容)."))
-    rows = [{columns[k]: (v or "") for k, v in row.items() if k in columns and columns[k]} for row in reader]
-    if len(rows) > MAX_IMPORT:
-        raise ValidationError(_("At most %(max)s complaints per import.") % {"max": MAX_IMPORT})
+    rows = []
+    for values in lines:  # stops reading at the first row past the limit
+        if not values:
+            continue
+        if len(rows) == MAX_IMPORT:
+            raise ValidationError(_("At most %(max)s complaints per import.") % {"max": MAX_IMPORT})
+        rows.append({key: (values[i] if i < len(values) else "") for i, key in enumerate(header) if key})
     return rows
 
 

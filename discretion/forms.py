@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem, PenaltyKind
+from enforcement.spreadsheets import check_upload_size
 
 from .conditions import ConditionError, conditions_from_json, format_conditions, parse_conditions
 from .models import Benchmark
@@ -204,8 +205,7 @@ class ImportForm(BootstrapForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        check_upload_size(upload.size)  # the limit shared by every spreadsheet import
         return upload
 
 

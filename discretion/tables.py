@@ -13,7 +13,6 @@ Columns (the first row names them; the Chinese names are accepted too):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -22,9 +21,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from authority.models import EnforcementItem, PenaltyKind
+from enforcement.spreadsheets import check_upload_size, csv_bytes, csv_rows, xlsx_append, xlsx_rows
 
 from .conditions import ConditionError, conditions_from_json, format_conditions, parse_conditions
 from .models import Benchmark
@@ -120,15 +121,21 @@ def _header_key(cell: Any) -> str | None:
 
 
 def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {key: text}) for each non-empty data row. Raises ValueError for an unreadable file."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """(row number, {key: text}) for each non-empty data row. Raises ValueError for an unreadable file, or one
+    beyond the limits of enforcement.spreadsheets (size, unzipped size, rows: checked before parsing)."""
+    try:
+        return _read_table(content, filename)
+    except ValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from exc
 
+
+def _read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
+    check_upload_size(len(content))
+    if filename.lower().endswith(".xlsx"):
         try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raw_rows = [[("" if c is None else c) for c in row] for row in xlsx_rows(content)]
+        except ValueError as exc:  # openpyxl raises many kinds for a damaged file
             raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
-        raw_rows = [[("" if c is None else c) for c in row] for row in sheet.iter_rows(values_only=True)]
     else:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -138,7 +145,7 @@ def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]
                 continue
         else:
             raise ValueError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-        raw_rows = list(csv.reader(io.StringIO(text)))
+        raw_rows = list(csv_rows(text))
     if not raw_rows:
         raise ValueError(_("The file is empty."))
     keys = [_header_key(c) for c in raw_rows[0]]
@@ -362,9 +369,7 @@ def export_rows(benchmarks: Iterable[Benchmark]) -> list[list[Any]]:
 
 
 def to_csv(rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read it as UTF-8
+    return csv_bytes(rows)  # with a BOM for Excel; text that looks like a formula is marked as text
 
 
 def to_xlsx(rows: list[list[Any]]) -> bytes:
@@ -375,7 +380,7 @@ def to_xlsx(rows: list[list[Any]]) -> bytes:
     sheet = book.active
     sheet.title = "benchmarks"
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)  # text that looks like a formula stays text
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

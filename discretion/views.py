@@ -527,7 +527,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(count)s table(s) imported.") % {"count": len(report.results)})
     else:
         form = ImportForm()
-    return render(request, "discretion/benchmark_import.html", {"form": form, "report": report, "district": district})
+    refused = bool(form.errors) or (report is not None and not report.ok)
+    return render(request, "discretion/benchmark_import.html", {"form": form, "report": report, "district": district},
+                  status=400 if refused else 200)
 
 
 # --- circumstances and rules -------------------------------------------------------------------------------------

@@ -191,6 +191,7 @@ def _store_photo(
         width=photo.width,
         height=photo.height,
         sha256=photo.sha256,
+        original_sha256=photo.original_sha256,
         caption=caption[:200],
         uploaded_by=actor,
         uploaded_at=clock.now(),

@@ -130,12 +130,35 @@ def _town_code(value: Any) -> Any:
 RESOLVERS = {"officers": _user_pk, "lead": _user_pk, "item": _item_code, "department": _unit_pk, "town": _town_code}
 
 
+def _as_posted(value: Any) -> str:
+    """One JSON scalar as the text a browser would post for it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _shape_error(value: Any, *, multiple: bool) -> str | None:
+    """Why a JSON value cannot be a field's input, or None: a container where one value is expected (or inside a
+    list of choices), or a NUL character (a database refuses it)."""
+    values = value if multiple and isinstance(value, list | tuple) else [value]
+    if any(isinstance(v, list | tuple | dict) for v in values):
+        return _("Give one value, not a list or an object.")
+    if any(isinstance(v, str) and "\x00" in v for v in values):
+        return _("Null characters are not allowed.")
+    return None
+
+
 def form_data(raw: Any, form_class: type[forms.BaseForm], *, defaults: bool = False) -> dict[str, Any]:
-    """JSON or multipart input as the form expects it: lists for multiple choices, ids for officers given by
-    username, codes for items given by id. `defaults`: a missing field takes the form's initial value (today for
+    """JSON or multipart input as the form expects it, the way a browser posts it: text for one value, a list of
+    texts for multiple choices, ids for officers given by username, codes for items given by id. A JSON container
+    where one value is expected, or a NUL character, is refused here (400 naming the field), so no form field ever
+    sees a value a browser could not send. `defaults`: a missing field takes the form's initial value (today for
     most dates), as the page pre-fills it."""
     fields = form_class.base_fields
     out: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
     for key in list(raw.keys()) if hasattr(raw, "keys") else []:
         field = fields.get(key)
         multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
@@ -146,10 +169,20 @@ def form_data(raw: Any, form_class: type[forms.BaseForm], *, defaults: bool = Fa
             value = raw[key]
             if multiple and not isinstance(value, list | tuple):
                 value = [] if value in (None, "") else [value]
+        if field is None:
+            out[key] = value  # not the form's: it ignores it
+            continue
+        problem = _shape_error(value, multiple=multiple)
+        if problem is not None:
+            errors[str(key)[:60]] = [problem]
+            continue
+        value = [_as_posted(v) for v in value] if multiple else _as_posted(value)
         resolve = RESOLVERS.get(key)
         if resolve is not None and value not in (None, ""):
             value = [resolve(v) for v in value] if isinstance(value, list | tuple) else resolve(value)
         out[key] = value
+    if errors:
+        raise _bad(errors)
     if defaults:
         for name, field in fields.items():
             if name not in out and field.initial is not None:

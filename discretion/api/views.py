@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -38,6 +39,7 @@ from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
 from enforcement.models import District, Subject
 from enforcement.rules import require
+from enforcement.spreadsheets import check_upload_size
 
 from ..inputs import InputError, entry_from_input, fact_values, factor_codes, tier_from_input
 from ..models import Benchmark
@@ -438,8 +440,10 @@ class ImportView(APIView):
         data.is_valid(raise_exception=True)
         district = user_district(request.user)
         upload = data.validated_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError({"file": ["larger than 5 MB"]})
+        try:
+            check_upload_size(upload.size)  # the limit shared by every spreadsheet import
+        except DjangoValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
         report = benchmark_table_import(
             actor=request.user,  # type: ignore[arg-type]
             district=district,

@@ -123,16 +123,19 @@ def test_accepted_with_kind_and_sha256(cast, make_case, audit_count, name, data,
     row.refresh_from_db()
     assert row.kind == kind
     assert row.content_type == content_type
-    assert row.sha256 == hashlib.sha256(data).hexdigest()
-    assert row.size == len(data)
-    assert row.original_name == name
-    assert row.intact and row.verified_at is not None
     with row.file.open("rb") as handle:
-        assert handle.read() == data
+        stored = handle.read()
+    assert row.sha256 == hashlib.sha256(stored).hexdigest() and row.size == len(stored)
+    assert row.original_sha256 == hashlib.sha256(data).hexdigest()
+    if kind != "photo":  # kept as received (a photo is re-encoded: see test_hostile_uploads)
+        assert stored == data
+    assert row.original_name == name.replace(".txt", ".png")  # the content's extension
+    assert row.intact and row.verified_at is not None
     stored_name = Path(row.file.name).name
     assert re.fullmatch(r"[0-9a-f]{32}\.[a-z0-9]+", stored_name), stored_name  # a random name, never the uploader's
     event = CaseEvent.objects.get(case=case, action="evidence")
-    assert event.data == {"evidence": row.pk, "sha256": row.sha256, "kind": kind, "size": len(data)}
+    extra = {"original_sha256": row.original_sha256} if row.original_sha256 != row.sha256 else {}
+    assert event.data == {"evidence": row.pk, "sha256": row.sha256, "kind": kind, "size": row.size, **extra}
     assert audit_count() == before + 1
     assert AuditEvent.objects.filter(action="case.evidence_add", object_id=str(row.pk)).exists()
 
