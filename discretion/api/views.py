@@ -69,6 +69,7 @@ from ..tables import export_rows, to_csv, to_xlsx
 from ..vocabulary import FACTS, LEVELS_OF_SCALE, Level, ListKind
 from .serializers import (
     BenchmarkCheckSerializer,
+    BenchmarkErrorSerializer,
     BenchmarkOutSerializer,
     BenchmarkSaveSerializer,
     DeviationInSerializer,
@@ -84,8 +85,14 @@ from .serializers import (
 
 
 def problems_response(exc: BenchmarkInvalid) -> Response:
+    """400 in the API's one error shape (`detail`, `errors` per field), with the problems as the table shows them."""
+    errors: dict[str, list[str]] = {}
+    for p in exc.problems:
+        where = ".".join(str(part) for part in (f"{p.section}s" if p.index is not None else "", p.index, p.field)
+                         if part not in ("", None)) or "non_field_errors"
+        errors.setdefault(where, []).append(p.message)
     return Response(
-        {"detail": [p.message for p in exc.problems], "problems": [p.as_dict() for p in exc.problems]},
+        {"detail": " ".join(p.message for p in exc.problems), "errors": errors, "problems": [p.as_dict() for p in exc.problems]},
         status=status.HTTP_400_BAD_REQUEST,
     )
 
@@ -184,7 +191,7 @@ class BenchmarkDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=BenchmarkSaveSerializer, responses={200: BenchmarkOutSerializer, 400: ProblemsSerializer})
+    @extend_schema(request=BenchmarkSaveSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
     def put(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = BenchmarkSaveSerializer(data=request.data)
@@ -220,7 +227,7 @@ class BenchmarkDetailView(APIView):
 class BenchmarkPublishView(APIView):
     serializer_class = PublishSerializer
 
-    @extend_schema(request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: ProblemsSerializer})
+    @extend_schema(request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = PublishSerializer(data=request.data)
@@ -237,7 +244,7 @@ class BenchmarkPublishView(APIView):
 class BenchmarkWithdrawView(APIView):
     serializer_class = WithdrawSerializer
 
-    @extend_schema(request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: ProblemsSerializer})
+    @extend_schema(request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = WithdrawSerializer(data=request.data)
