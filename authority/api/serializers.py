@@ -47,7 +47,7 @@ class ItemSerializer(serializers.ModelSerializer[EnforcementItem]):
     name = serializers.CharField(read_only=True)
     district = serializers.CharField(source="district.code", read_only=True)
     holder = serializers.CharField(source="held_by", read_only=True)
-    department = AuthorityUnitSerializer(source="default_holder", read_only=True)
+    department = AuthorityUnitSerializer(source="default_holder", read_only=True, allow_null=True)
 
     class Meta:
         model = EnforcementItem

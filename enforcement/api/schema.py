@@ -38,7 +38,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             codes = ["401", "403"]
             if any(p.get("in") == "query" for p in params) or "requestBody" in operation:
                 codes.append("400")
-            if "{" in path:
+            if "{" in path or any(p.get("in") == "query" for p in params):  # an id, or a code given as a filter
                 codes.append("404")
             if "requestBody" in operation:
                 codes.append("415")
