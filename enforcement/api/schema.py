@@ -23,6 +23,7 @@ DESCRIPTIONS = {
     "401": "No token or session, or an invalid token.",
     "403": "You may not do this.",
     "404": "No such object, or not one you may see.",
+    "409": "Not possible in the object's current state, or someone changed it meanwhile: reload and try again.",
     "415": "The request body is not in a documented media type.",
     "429": "Too many requests: wait and try again.",
 }
@@ -42,6 +43,8 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
                 codes.append("404")
             if "requestBody" in operation:
                 codes.append("415")
+            if method != "get" and "{" in path and "/notifications/" not in path:  # a step on an object with a state
+                codes.append("409")
             if path.endswith("/auth/token/"):
                 codes.append("429")
             responses = operation.setdefault("responses", {})

@@ -109,6 +109,10 @@ def test_every_error_has_detail_and_errors(cast, client_for):
     assert forbidden.status_code == 403 and set(forbidden.json()) == {"detail", "errors"}
     anonymous = Client().get(reverse("api-me"))
     assert anonymous.status_code == 401 and set(anonymous.json()) == {"detail", "errors"}
+    for address in ("/api/cases/-1/", "/api/no-such-thing/", "/api/whistles/null,null/"):
+        unknown = town.get(address)
+        assert unknown.status_code == 404 and unknown["Content-Type"] == "application/json", address
+        assert set(unknown.json()) == {"detail", "errors"}
 
 
 def _schema() -> dict[str, Any]:
@@ -118,6 +122,10 @@ def _schema() -> dict[str, Any]:
 def test_the_schema_documents_the_error_shape_and_the_answers_of_every_operation():
     schema = _schema()
     assert schema["components"]["schemas"]["Error"]["required"] == ["detail", "errors"]
+    for path in ("/api/whistles/assignments/{id}/confirm/", "/api/whistles/{id}/withdraw/",
+                 "/api/discretion/benchmarks/{id}/publish/", "/api/cases/{id}/"):
+        operation = schema["paths"][path].get("post") or schema["paths"][path]["patch"]
+        assert "409" in operation["responses"], path
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
