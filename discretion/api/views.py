@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -97,14 +98,16 @@ def problems_response(exc: BenchmarkInvalid) -> Response:
     )
 
 
-def item_for(user: Any, ref: str) -> EnforcementItem:
+def item_for(user: Any, ref: str, *, field: str = "") -> EnforcementItem:
     ref = str(ref).strip()
     q = Q(code=ref)
     if ref.isdigit():
         q |= Q(pk=int(ref))
     item = items_for(user=user).filter(q).first()
     if item is None:
-        raise NotFound("no such item in your district")
+        if field:  # named in the body: bad input, as the case and whistle APIs answer it
+            raise ValidationError({field: [_("There is no enforcement item “%(value)s”.") % {"value": ref[:64]}]})
+        raise NotFound(_("There is no enforcement item “%(value)s”.") % {"value": ref[:64]})
     return item
 
 
@@ -172,7 +175,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
     def post(self, request: Request) -> Response:
         data = DraftCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         source = None
         if data.validated_data.get("source"):
             source = benchmark_get_for(user=request.user, pk=data.validated_data["source"])
@@ -267,7 +270,7 @@ class BenchmarkCheckView(APIView):
     def post(self, request: Request) -> Response:
         data = BenchmarkCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         tiers, entries = _specs(data.validated_data, item)
         problems = check_table(item, data.validated_data["scale"], tiers, entries)
         return Response({"problems": [p.as_dict() for p in problems]})
@@ -354,7 +357,7 @@ class RecommendView(APIView):
     def post(self, request: Request) -> Response:
         data = RecommendInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         rec = recommend(item, _facts_from(request, data.validated_data, item))
         return Response(recommendation_payload(rec))
 
@@ -368,7 +371,7 @@ class DeviationView(APIView):
     def post(self, request: Request) -> Response:
         data = DeviationInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         rec = recommend(item, _facts_from(request, data.validated_data, item))
         proposed = data.validated_data["proposed"]
         unknown = [k for k in proposed["kinds"] if k not in PenaltyKind.values]
