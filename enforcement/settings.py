@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "enforcement.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "enforcement.middleware.LanguageMiddleware",
+    "enforcement.api.middleware.RefuseNulInApiQuery",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
