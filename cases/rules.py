@@ -82,11 +82,17 @@ def available_actions(user: Any, case: Case) -> list[Transition]:
     return [t for t in actions_from(case.stage) if may_take(user, case, t)]
 
 
+EDITABLE_STAGES = frozenset({"lead", "checking", "filing_review", "investigating"})
+
+
+def may_edit_case_details(user: Any, case: Case) -> bool:
+    """The user's part in the case lets them change its details (whatever the stage)."""
+    return is_handler(user, case) or is_town_supervisor(user, case) or (case.stage == "lead" and works_for_town(user, case.town_id))
+
+
 def can_edit_case(user: Any, case: Case) -> bool:
     """Details (party, place, facts, officers) may change until the notice is served; after that they are fixed."""
-    return case.stage in {"lead", "checking", "filing_review", "investigating"} and (
-        is_handler(user, case) or is_town_supervisor(user, case) or (case.stage == "lead" and works_for_town(user, case.town_id))
-    )
+    return case.stage in EDITABLE_STAGES and may_edit_case_details(user, case)
 
 
 def can_add_evidence(user: Any, case: Case) -> bool:

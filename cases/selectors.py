@@ -91,9 +91,14 @@ def encode_cursor(case: Case) -> str:
 def _decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
     moment_text, _sep, pk_text = (cursor or "").rpartition("_")
     moment = parse_datetime(moment_text) if moment_text else None
-    if moment is None or not pk_text.isdigit():
+    if moment is None or not pk_text.isdigit() or len(pk_text) > 18:  # an id beyond bigint is no cursor of ours
         return None
     return moment, int(pk_text)
+
+
+def case_cursor_valid(cursor: str) -> bool:
+    """The API refuses a cursor it did not give (400); the page starts from the top instead."""
+    return not cursor or _decode_cursor(cursor) is not None
 
 
 def case_page_for(*, user: User, filters: CaseFilters | None = None, after: str = "", size: int = CASE_PAGE_SIZE) -> CasePage:

@@ -280,8 +280,16 @@ def complaints_rematch_unmatched(*, actor: User, town: Unit, limit: int = MAX_IM
 from . import checks, clock  # noqa: E402
 from . import deadlines as dl  # noqa: E402
 from .models import Case, CaseEvent, CaseOfficer, CasePolicy, CaseSequence, Procedure  # noqa: E402
-from .rules import can_declare_recusal, can_edit_case, can_file_case, may_take  # noqa: E402
+from .rules import EDITABLE_STAGES, can_declare_recusal, can_file_case, may_edit_case_details, may_take  # noqa: E402
 from .workflow import TRANSITIONS, Action, InvalidTransition, Stage, StaleCase, check_transition  # noqa: E402
+
+
+def _require_editable(actor: User, case: Case, message: str) -> None:
+    """Not one who may change the case: PermissionDenied (403); past the notice: InvalidTransition, a stage conflict."""
+    require(may_edit_case_details(actor, case), message)
+    if case.stage not in EDITABLE_STAGES:
+        raise InvalidTransition(message)
+
 
 CASE_DETAIL_FIELDS = (
     "source", "title", "description", "item", "place", "latitude", "longitude", "act_on", "act_continuing",
@@ -393,7 +401,7 @@ def _require_team(officer: User, town: Unit, on: dt.date) -> None:
 def case_update(*, actor: User, case: Case, data: Mapping[str, Any], version: int | None = None) -> Case:
     locked = Case.objects.select_for_update(of=("self",)).select_related("town", "item").get(pk=case.pk)
     _check_version(locked, version)
-    require(can_edit_case(actor, locked), _("The details may be changed by the handling officers until the notice is served."))
+    _require_editable(actor, locked, _("The details may be changed by the handling officers until the notice is served."))
     before = _snapshot(locked, CASE_DETAIL_FIELDS)
     for name in CASE_DETAIL_FIELDS:
         if name in data:
@@ -423,7 +431,7 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], version: in
 def case_officers_set(*, actor: User, case: Case, officers: Sequence[User], lead: User, version: int | None = None) -> Case:
     locked = Case.objects.select_for_update().select_related("town").get(pk=case.pk)
     _check_version(locked, version)
-    require(can_edit_case(actor, locked), _("Handling officers may be changed until the notice is served."))
+    _require_editable(actor, locked, _("Handling officers may be changed until the notice is served."))
     today = clock.today()
     wanted = {o.pk: o for o in officers}
     wanted.setdefault(lead.pk, lead)

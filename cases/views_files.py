@@ -78,7 +78,12 @@ def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
-    case = case_get_for(user=_user(request), pk=case_pk)
+    return evidence_file_response(_user(request), case_pk, pk)
+
+
+def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
+    """One evidence file of a case the user may see (404 otherwise); the page and the API serve it alike."""
+    case = case_get_for(user=user, pk=case_pk)
     evidence = Evidence.objects.filter(case=case, pk=pk).first()
     if evidence is None:
         raise Http404
@@ -112,7 +117,12 @@ def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
-    case = case_get_for(user=_user(request), pk=case_pk)
+    return document_file_response(_user(request), case_pk, pk)
+
+
+def document_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
+    """One generated document (PDF) of a case the user may see (404 otherwise); the page and the API serve it alike."""
+    case = case_get_for(user=user, pk=case_pk)
     document = CaseDocument.objects.filter(case=case, pk=pk).first()
     if document is None:
         raise Http404

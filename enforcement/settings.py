@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "enforcement.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "enforcement.middleware.LanguageMiddleware",
+    "enforcement.api.middleware.RefuseNulInApiQuery",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -221,8 +222,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    # One pagination for every list: ?size= and ?after=, a signed cursor (enforcement/api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "enforcement.api.pagination.CursorPagination",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
     # Without it DRF keys throttles on the whole X-Forwarded-For header, which the client writes itself.
     "NUM_PROXIES": NUM_PROXIES,
@@ -237,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "enforcement.api.schema.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "CaseStageEnum": "cases.workflow.Stage",
         "CaseActionEnum": "cases.workflow.Action",

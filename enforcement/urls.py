@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import health, views
+from .api import views as api_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,6 +41,8 @@ urlpatterns = [
     path("api/", include("inspections.api.urls")),
     path("", include("whistles.urls")),
     path("api/", include("whistles.api.urls")),
+    # Last: any other address under /api/ is a JSON 404 in the API's error shape, not the HTML page.
+    re_path(r"^api/", api_views.UnknownAddressView.as_view()),
 ]
 
 handler400 = "enforcement.views.error_400"

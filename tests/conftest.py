@@ -90,6 +90,11 @@ def _english_outside_requests():
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast's rows (for fixtures of a wider scope, e.g. the schemathesis run's module-wide data)."""
     district = make_district(code="T500", name_zh="测试区")
     town_a = make_unit(district, Unit.Kind.TOWN, code="T500-A", name_zh="甲街道")
     town_b = make_unit(district, Unit.Kind.TOWN, code="T500-B", name_zh="乙镇")

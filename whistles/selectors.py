@@ -145,9 +145,9 @@ def whistle_list_for(
         qs = qs.filter(status=status)
     if urgency:
         qs = qs.filter(urgency=urgency)
-    if town_id:
+    if town_id is not None:
         qs = qs.filter(town_id=town_id)
-    if department_id:
+    if department_id is not None:
         qs = qs.filter(assignments__department_id=department_id)
     if overdue:
         qs = qs.filter(pk__in=overdue_assignments(now=now).values("whistle_id"))

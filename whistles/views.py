@@ -37,7 +37,7 @@ from .forms import (
     WhistleRaiseForm,
     WithdrawForm,
 )
-from .models import WhistleAssignment, WhistleRequest
+from .models import WhistleAssignment, WhistlePhoto, WhistleRequest
 from .notifications import link_for
 from .notifications import render as render_notification
 from .origins import ORIGIN_PARAMETERS, resolve_origin
@@ -455,7 +455,11 @@ def whistle_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def photo_view(request: HttpRequest, pk: int) -> FileResponse:
-    photo = photo_get_for(user=_user(request), pk=pk)
+    return photo_file_response(photo_get_for(user=_user(request), pk=pk))
+
+
+def photo_file_response(photo: WhistlePhoto) -> FileResponse:
+    """A whistle photo the caller already fetched through photo_get_for; the page and the API serve it alike."""
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError as exc:

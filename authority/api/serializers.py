@@ -47,7 +47,7 @@ class ItemSerializer(serializers.ModelSerializer[EnforcementItem]):
     name = serializers.CharField(read_only=True)
     district = serializers.CharField(source="district.code", read_only=True)
     holder = serializers.CharField(source="held_by", read_only=True)
-    department = AuthorityUnitSerializer(source="default_holder", read_only=True)
+    department = AuthorityUnitSerializer(source="default_holder", read_only=True, allow_null=True)
 
     class Meta:
         model = EnforcementItem
@@ -74,10 +74,10 @@ class ItemDetailSerializer(ItemSerializer):
 class AuthorityGrantSerializer(serializers.ModelSerializer[AuthorityGrant]):
     town = AuthorityUnitSerializer(read_only=True)
     item = EnforcementItemSummarySerializer(read_only=True)
-    delegating_department = AuthorityUnitSerializer(read_only=True)
+    delegating_department = AuthorityUnitSerializer(read_only=True, allow_null=True)
     acting_name = serializers.SerializerMethodField()
-    granted_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    ended_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    granted_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    ended_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = AuthorityGrant
@@ -96,7 +96,7 @@ class AuthorityGrantSerializer(serializers.ModelSerializer[AuthorityGrant]):
 class AdjustmentLineSerializer(serializers.ModelSerializer[AdjustmentLine]):
     item = EnforcementItemSummarySerializer(read_only=True)
     town = AuthorityUnitSerializer(read_only=True)
-    delegating_department = AuthorityUnitSerializer(read_only=True)
+    delegating_department = AuthorityUnitSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AdjustmentLine

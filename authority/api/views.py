@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -25,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.access import access_or_404
+from enforcement.api.exceptions import ErrorSerializer, flat_messages
 from enforcement.models import District, Unit, User
 
 from ..importing import CatalogFileError, read_catalog
@@ -367,7 +369,7 @@ class ImportView(APIView):
     @extend_schema(
         summary="Import a catalog file into my district (district administrators); all or nothing",
         request={"multipart/form-data": CatalogImportInputSerializer},
-        responses={200: CatalogImportResultSerializer, 400: OpenApiTypes.OBJECT},
+        responses={200: CatalogImportResultSerializer, 400: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         district = _my_district(request)
@@ -384,8 +386,11 @@ class ImportView(APIView):
                 town_codes=towns, effective=values["effective"], document=values["document"], source=upload.name,
             )
         except CatalogFileError as exc:
-            errors = [{"row": e.row, "column": e.column, "message": e.message} for e in exc.errors]
-            return Response({"detail": "nothing was imported", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+            errors: dict[str, list[str]] = {}
+            for e in exc.errors:
+                errors.setdefault(".".join(str(p) for p in ("rows", e.row, e.column) if p not in ("", None)), []).append(str(e.message))
+            return Response({"detail": _("Nothing was imported: %(problems)s") % {"problems": " ".join(flat_messages(errors))},
+                             "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response(CatalogImportResultSerializer({
             "district": district.code, "effective": report.effective, "created": report.created, "changed": report.changed,
             "unchanged": report.unchanged, "grants_created": report.grants_created, "grants_ended": report.grants_ended,

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from authority.api.serializers import ItemRefSerializer
+from enforcement.api.exceptions import ErrorSerializer  # noqa: F401  (the views document errors with it)
 from enforcement.api.serializers import UnitRefSerializer, UserRefSerializer
 
 from ..forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm
@@ -177,11 +178,12 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
         rec = self.context.get("recommendation")
         if rec is None:
             return None
-        return {
+        # Through the serializer, so the fines are decimal strings as everywhere else in the API.
+        return RecommendationSerializer({
             "summary": rec.summary(), "explain": rec.explain(), "punish": rec.punish, "tier_level": rec.tier_level,
             "penalty_kinds": list(rec.penalty_kinds), "fine_min": rec.fine_min, "fine_max": rec.fine_max,
             "fine_suggested": rec.fine_suggested,
-        }
+        }).data
 
     @extend_schema_field(CasePermissionsSerializer)
     def get_permissions(self, obj: Case) -> dict[str, bool]:
@@ -219,8 +221,8 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
         read_only_fields = fields
 
     def get_url(self, obj: Evidence) -> str:
-        """Download through the permission-checked page address (a session login is needed)."""
-        return url_or_blank("cases:evidence-file", obj.case_id, obj.pk)
+        """Download with the API token (the same scoping as the case)."""
+        return reverse("api-case-evidence-file", args=[obj.case_id, obj.pk])
 
 
 class DocumentSerializer(serializers.ModelSerializer[CaseDocument]):
@@ -234,8 +236,8 @@ class DocumentSerializer(serializers.ModelSerializer[CaseDocument]):
         read_only_fields = fields
 
     def get_url(self, obj: CaseDocument) -> str:
-        """Download the PDF through the permission-checked page address."""
-        return url_or_blank("cases:document-file", obj.case_id, obj.pk)
+        """Download the PDF with the API token (the same scoping as the case)."""
+        return reverse("api-case-document-file", args=[obj.case_id, obj.pk])
 
 
 class DocumentKindSerializer(serializers.Serializer[Any]):
@@ -246,12 +248,6 @@ class DocumentKindSerializer(serializers.Serializer[Any]):
 class DocumentListSerializer(serializers.Serializer[Any]):
     documents = DocumentSerializer(many=True)
     available = DocumentKindSerializer(many=True, help_text="What may be generated now.")
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField(help_text="One readable sentence.")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
-                                   help_text="Messages per field; `non_field_errors` for the case as a whole.")
 
 
 # --- input: generated from the Django forms ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
+from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.models import Unit, User
 from enforcement.officers import team_members
 
@@ -39,7 +40,8 @@ from ..documents import document_generate, documents_available_choices
 from ..evidence import evidence_add_many
 from ..forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm, action_form
 from ..models import Case, Evidence
-from ..selectors import CaseFilters, case_get_for, case_page_for, case_timeline
+from ..selectors import CaseFilters, case_cursor_valid, case_get_for, case_page_for, case_timeline
+from ..views_files import document_file_response, evidence_file_response
 from ..workflow import Action, InvalidTransition, StaleCase, check_transition
 from . import case_serializers as s
 
@@ -273,6 +275,8 @@ class CaseListView(APIView):
         if not query.is_valid():
             raise _bad({k: [str(m) for m in v] for k, v in query.errors.items()})
         q = query.validated_data
+        if not case_cursor_valid(q.get("after", "")):
+            raise _bad({"after": [_("This is not a cursor this list gave; start from the first page.")]})
         user: User = request.user  # type: ignore[assignment]
         item_id = town_id = None
         if q.get("item"):
@@ -481,3 +485,22 @@ class CaseDeclarationView(APIView):
                 actor=request.user, case=case, conflict=form.cleaned_data["conflict"], note=form.cleaned_data["note"],
             )
         return case_detail_response(request, pk)
+
+
+EVIDENCE_TYPES = ("image/*", "video/*", "audio/*", "application/pdf")
+
+
+class CaseEvidenceFileView(FileDownloadView):
+    @extend_schema(responses=file_responses(*EVIDENCE_TYPES, description="The evidence file as uploaded; its SHA-256 "
+                                            "in the `X-Evidence-SHA256` header."),
+                   summary="Download one evidence file", operation_id="cases_evidence_file")
+    def get(self, request: Request, pk: int, evidence_pk: int) -> Any:
+        return evidence_file_response(request.user, pk, evidence_pk)  # type: ignore[arg-type]
+
+
+class CaseDocumentFileView(FileDownloadView):
+    @extend_schema(responses=file_responses("application/pdf", description="The document as PDF; its SHA-256 in the "
+                                            "`X-Document-SHA256` header."),
+                   summary="Download one generated document (PDF)", operation_id="cases_document_file")
+    def get(self, request: Request, pk: int, document_pk: int) -> Any:
+        return document_file_response(request.user, pk, document_pk)  # type: ignore[arg-type]

@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from enforcement.api.exceptions import ErrorSerializer
+
 from ..conditions import conditions_from_json, format_conditions
 from ..models import Benchmark, BenchmarkEntry, BenchmarkTier
 from ..vocabulary import Scale
@@ -39,8 +41,8 @@ class EntryOutSerializer(serializers.ModelSerializer[BenchmarkEntry]):
 class BenchmarkOutSerializer(serializers.ModelSerializer[Benchmark]):
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
-    statutory_min = serializers.DecimalField(source="item.fine_min", max_digits=14, decimal_places=2, read_only=True)
-    statutory_max = serializers.DecimalField(source="item.fine_max", max_digits=14, decimal_places=2, read_only=True)
+    statutory_min = serializers.DecimalField(source="item.fine_min", max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    statutory_max = serializers.DecimalField(source="item.fine_max", max_digits=14, decimal_places=2, read_only=True, allow_null=True)
     tiers = TierOutSerializer(many=True, read_only=True)
     entries = EntryOutSerializer(many=True, read_only=True)
     confirmed = serializers.BooleanField(read_only=True)
@@ -183,6 +185,12 @@ class ProblemSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ProblemsSerializer(serializers.Serializer[dict[str, Any]]):
+    problems = ProblemSerializer(many=True)
+
+
+class BenchmarkErrorSerializer(ErrorSerializer):
+    """The API's error shape, with each problem of the table where it lies."""
+
     problems = ProblemSerializer(many=True)
 
 

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -71,6 +72,7 @@ from ..tables import export_rows, to_csv, to_xlsx
 from ..vocabulary import FACTS, LEVELS_OF_SCALE, Level, ListKind
 from .serializers import (
     BenchmarkCheckSerializer,
+    BenchmarkErrorSerializer,
     BenchmarkOutSerializer,
     BenchmarkSaveSerializer,
     DeviationInSerializer,
@@ -86,20 +88,28 @@ from .serializers import (
 
 
 def problems_response(exc: BenchmarkInvalid) -> Response:
+    """400 in the API's one error shape (`detail`, `errors` per field), with the problems as the table shows them."""
+    errors: dict[str, list[str]] = {}
+    for p in exc.problems:
+        where = ".".join(str(part) for part in (f"{p.section}s" if p.index is not None else "", p.index, p.field)
+                         if part not in ("", None)) or "non_field_errors"
+        errors.setdefault(where, []).append(p.message)
     return Response(
-        {"detail": [p.message for p in exc.problems], "problems": [p.as_dict() for p in exc.problems]},
+        {"detail": " ".join(p.message for p in exc.problems), "errors": errors, "problems": [p.as_dict() for p in exc.problems]},
         status=status.HTTP_400_BAD_REQUEST,
     )
 
 
-def item_for(user: Any, ref: str) -> EnforcementItem:
+def item_for(user: Any, ref: str, *, field: str = "") -> EnforcementItem:
     ref = str(ref).strip()
     q = Q(code=ref)
     if ref.isdigit():
         q |= Q(pk=int(ref))
     item = items_for(user=user).filter(q).first()
     if item is None:
-        raise NotFound("no such item in your district")
+        if field:  # named in the body: bad input, as the case and whistle APIs answer it
+            raise ValidationError({field: [_("There is no enforcement item “%(value)s”.") % {"value": ref[:64]}]})
+        raise NotFound(_("There is no enforcement item “%(value)s”.") % {"value": ref[:64]})
     return item
 
 
@@ -167,7 +177,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
     def post(self, request: Request) -> Response:
         data = DraftCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         source = None
         if data.validated_data.get("source"):
             source = benchmark_get_for(user=request.user, pk=data.validated_data["source"])
@@ -186,7 +196,7 @@ class BenchmarkDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=BenchmarkSaveSerializer, responses={200: BenchmarkOutSerializer, 400: ProblemsSerializer})
+    @extend_schema(request=BenchmarkSaveSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
     def put(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = BenchmarkSaveSerializer(data=request.data)
@@ -222,7 +232,7 @@ class BenchmarkDetailView(APIView):
 class BenchmarkPublishView(APIView):
     serializer_class = PublishSerializer
 
-    @extend_schema(request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: ProblemsSerializer})
+    @extend_schema(request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = PublishSerializer(data=request.data)
@@ -239,7 +249,7 @@ class BenchmarkPublishView(APIView):
 class BenchmarkWithdrawView(APIView):
     serializer_class = WithdrawSerializer
 
-    @extend_schema(request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: ProblemsSerializer})
+    @extend_schema(request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = WithdrawSerializer(data=request.data)
@@ -262,7 +272,7 @@ class BenchmarkCheckView(APIView):
     def post(self, request: Request) -> Response:
         data = BenchmarkCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         tiers, entries = _specs(data.validated_data, item)
         problems = check_table(item, data.validated_data["scale"], tiers, entries)
         return Response({"problems": [p.as_dict() for p in problems]})
@@ -349,7 +359,7 @@ class RecommendView(APIView):
     def post(self, request: Request) -> Response:
         data = RecommendInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         rec = recommend(item, _facts_from(request, data.validated_data, item))
         return Response(recommendation_payload(rec))
 
@@ -363,7 +373,7 @@ class DeviationView(APIView):
     def post(self, request: Request) -> Response:
         data = DeviationInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = item_for(request.user, data.validated_data["item"])
+        item = item_for(request.user, data.validated_data["item"], field="item")
         rec = recommend(item, _facts_from(request, data.validated_data, item))
         proposed = data.validated_data["proposed"]
         unknown = [k for k in proposed["kinds"] if k not in PenaltyKind.values]

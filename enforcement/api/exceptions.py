@@ -1,26 +1,86 @@
-"""Domain errors become 4xx with a message, never a 500."""
+"""One error shape for every API answer, and domain errors as 4xx with a message, never a 500.
+
+Every error body is `{"detail": "one readable sentence", "errors": {"field": ["message", ...]}}`; `errors` is empty
+when no field is to blame and uses `non_field_errors` for the input as a whole. The schema documents it as `Error`."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The object was changed by someone else; reload and try again."
+    default_detail = gettext_lazy("The object was changed by someone else; reload and try again.")
     default_code = "conflict"
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The body of every error answer."""
+
+    detail = serializers.CharField(help_text="One readable sentence, in the user's language.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field (`non_field_errors`: the input as a whole); empty when no field is to blame.",
+    )
+
+
+def flat_messages(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in flat_messages(v)]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in flat_messages(v)]
+    return [str(value)]
+
+
+def _field_errors(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's error detail (a dict per field, possibly nested, or a list) as flat `field: [messages]`."""
+    if isinstance(data, list | tuple):
+        if data and all(isinstance(v, dict) for v in data):  # a list of rows: errors per row
+            out: dict[str, list[str]] = {}
+            for i, row in enumerate(data):
+                out.update(_field_errors(row, f"{prefix}{i}."))
+            return out
+        return {(prefix.rstrip(".") or "non_field_errors"): flat_messages(data)}
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict) and not all(isinstance(k, int) for k in value):
+                out.update(_field_errors(value, f"{name}."))
+            else:  # the field's messages, those of its list items included
+                out[name] = flat_messages(value)
+        return out
+    return {(prefix.rstrip(".") or "non_field_errors"): [str(data)]}
+
+
+def error_body(data: Any) -> dict[str, Any]:
+    """Any error detail as `{detail, errors}`."""
+    if isinstance(data, dict) and set(data) <= {"detail", "errors"} and "detail" in data:
+        errors = data.get("errors") or {}
+        return {"detail": str(data["detail"]), "errors": {str(k): flat_messages(v) for k, v in errors.items()}}
+    errors = _field_errors(data)
+    parts = [msg if field == "non_field_errors" else f"{field}: {msg}" for field, msgs in errors.items() for msg in msgs]
+    return {"detail": " ".join(parts) or _("The input is not valid."), "errors": errors}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ValidationError):
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        detail: Any = (
+            {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
     if isinstance(exc, PermissionDenied) and not isinstance(exc, exceptions.PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = error_body(response.data)
+    return response

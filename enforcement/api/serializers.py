@@ -1,3 +1,7 @@
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import AuditEvent, Certificate, Unit, User
@@ -56,3 +60,60 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "seq", "at", "actor_label", "action", "object_type", "object_id", "object_repr",
             "summary", "before", "after", "request_id", "hash",
         ]
+
+
+class OfficerCertificateSerializer(serializers.ModelSerializer[Certificate]):
+    class Meta:
+        model = Certificate
+        fields = ["number", "issuing_body", "valid_from", "valid_to", "domains", "revoked_at"]
+
+
+class TeamOfficerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One member of a town's team on a date, with the certificate that lets them act (art 42)."""
+
+    id = serializers.IntegerField(source="user.pk")
+    username = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.__str__")
+    unit = serializers.CharField(source="user.unit.code", allow_null=True, default=None)
+    seconded_from = serializers.CharField(source="seconded_from.code", allow_null=True, default=None,
+                                          help_text="The department's code when the officer is seconded to the town.")
+    certificate = OfficerCertificateSerializer(allow_null=True, help_text="Valid on the date, else the latest one.")
+    valid = serializers.BooleanField(help_text="A certificate is valid on the date (and not revoked).")
+    expires_soon = serializers.BooleanField(help_text="The valid certificate ends within 30 days.")
+    may_act = serializers.BooleanField(help_text="Active account and a valid certificate: may handle a case.")
+
+
+class TeamSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    town = UnitRefSerializer()
+    on = serializers.DateField()
+    officers = TeamOfficerSerializer(many=True)
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}],
+                      "description": "The code (or the id, as a number)."})
+class CodeOrIdField(serializers.RelatedField):  # type: ignore[type-arg]
+    """A town, department or item given by its code, as the case API takes them, or by its id where ids were taken
+    before: a JSON number is an id; a string is a code, or an id when no row has that code."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("There is nothing with code “{value}”."),
+        "invalid": gettext_lazy("Give a code (text) or an id (a whole number)."),
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        queryset = self.get_queryset()
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        if isinstance(data, int):
+            found = queryset.filter(pk=data).first() if -(2**63) < data < 2**63 else None
+        else:
+            text = data.strip()[:64]
+            found = queryset.filter(code=text).first()
+            if found is None and text.isdigit() and len(text) < 19:
+                found = queryset.filter(pk=int(text)).first()
+        if found is None:
+            self.fail("does_not_exist", value=str(data)[:64])
+        return found
+
+    def to_representation(self, value: Any) -> Any:
+        return value.code

@@ -1,16 +1,25 @@
-from django.db.models import QuerySet
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from ..models import AuditEvent, Unit
+from ..access import access_or_404, scope_for
+from ..models import AuditEvent, Unit, User
 from ..rules import can_view_audit, require
-from ..selectors import audit_events_for, units_visible_to
-from .serializers import AuditEventSerializer, MeSerializer, UnitSerializer
+from ..selectors import audit_events_for, team_roster, units_visible_to
+from .serializers import AuditEventSerializer, MeSerializer, TeamSerializer, UnitSerializer
 
 
 class MeView(APIView):
@@ -45,3 +54,52 @@ class TokenView(ObtainAuthToken):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+
+class OfficersView(APIView):
+    """A town's enforcement team on a date with each officer's certificate (filing a case needs two who may act)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("town", str, description="Town code; may be left out when you work for one town only."),
+            OpenApiParameter("on", OpenApiTypes.DATE, description="The date (default: today)."),
+        ],
+        responses={200: TeamSerializer},
+        summary="A town's officers and their enforcement certificates (执法证)",
+        operation_id="officers_list",
+    )
+    def get(self, request: Request) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        on = request.query_params.get("on", "")
+        try:
+            day = dt.date.fromisoformat(on) if on else timezone.localdate()
+        except ValueError:
+            raise ValidationError({"on": [_("Give a date as YYYY-MM-DD.")]}) from None
+        scope = scope_for(user)
+        # The towns whose work the user sees: their own (and secondments), or the district's for its administrator.
+        visible = Q(district_id__in=scope.district_ids) if scope.district_admin else Q(pk__in=scope.town_ids)
+        towns = Unit.objects.filter(visible, kind=Unit.Kind.TOWN)
+        code = request.query_params.get("town", "")
+        if not code:
+            if len(scope.town_ids) != 1 or scope.district_admin:
+                raise ValidationError({"town": [_("Choose the town (its code).")]})
+            town = Unit.objects.get(pk=next(iter(scope.town_ids)))
+        else:
+            town = access_or_404(towns, code=code[:40])
+        rows = team_roster(unit=town, on=day)
+        for row in rows:
+            row["may_act"] = row["valid"] and row["user"].is_active
+        return Response(TeamSerializer({"town": town, "on": day, "officers": rows}).data)
+
+
+@extend_schema(exclude=True)
+class UnknownAddressView(APIView):
+    """No API operation has this address (or its id is not a number): 404 in the error shape."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    def handle(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound(_("There is no API address %(path)s.") % {"path": request.path[:200]})
+
+    get = post = put = patch = delete = head = handle

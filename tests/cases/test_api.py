@@ -266,7 +266,7 @@ def test_details_change_until_the_notice_and_not_after(cast, client_for, make_ca
     notified = make_case("notified")
     before = snapshot(notified)
     response = client.patch(reverse("api-case", args=[notified.pk]), {"place": "别处"}, content_type="application/json")
-    assert response.status_code == 403
+    assert response.status_code == 409  # a stage conflict, as documented: the details are fixed after the notice
     assert snapshot(notified) == before
 
 
@@ -334,7 +334,7 @@ def test_evidence_and_documents_are_listed_added_and_point_to_the_checked_downlo
     response = client.post(reverse("api-case-evidence", args=[case.pk]), {"files": [png()], "caption": "现场照片"})
     assert response.status_code == 201, response.content
     row = response.json()[0]
-    assert row["kind"] == "photo" and row["url"] == reverse("cases:evidence-file", args=[case.pk, row["id"]])
+    assert row["kind"] == "photo" and row["url"] == reverse("api-case-evidence-file", args=[case.pk, row["id"]])
     assert [r["id"] for r in client.get(reverse("api-case-evidence", args=[case.pk])).json()] == [row["id"]]
     assert client.get(row["url"]).status_code == 200
     assert client_for(cast.officer_b).get(row["url"]).status_code == 404
@@ -351,7 +351,7 @@ def test_evidence_and_documents_are_listed_added_and_point_to_the_checked_downlo
     response = post(client, reverse("api-case-documents", args=[case.pk]), {"kind": "filing_approval"})
     assert response.status_code == 201, response.content
     document = response.json()
-    assert document["version"] == 1 and document["url"] == reverse("cases:document-file", args=[case.pk, document["id"]])
+    assert document["version"] == 1 and document["url"] == reverse("api-case-document-file", args=[case.pk, document["id"]])
     assert [d["id"] for d in client.get(reverse("api-case-documents", args=[case.pk])).json()["documents"]] == [document["id"]]
 
 

@@ -127,10 +127,10 @@ def test_recommend_bad_input_is_a_400_with_a_message(cast, client_for, published
     assert words in str(response.json())
 
 
-def test_recommend_for_an_item_elsewhere_is_404(cast, client_for, published):
+def test_recommend_for_an_item_elsewhere_is_a_400_naming_the_item(cast, client_for, published):
     make_item(make_district(), code="X-2")
     response = client_for(cast.officer_a).post(reverse("api-discretion-recommend"), {"item": "X-2"}, content_type="application/json")
-    assert response.status_code == 404
+    assert response.status_code == 400 and "item" in response.json()["errors"]
 
 
 def test_deviation_endpoint(cast, client_for, published):

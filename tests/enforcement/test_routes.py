@@ -33,11 +33,11 @@ def test_route_matrix(cast, client_for, route, who, status):
 
 
 def test_supervisor_reads_only_their_towns_audit_rows(cast, client_for):
-    rows = client_for(cast.supervisor_a).get(reverse("api-audit"), {"limit": 500}).json()["results"]
+    rows = client_for(cast.supervisor_a).get(reverse("api-audit"), {"size": 100}).json()["results"]
     assert rows, "the cast's creation left rows for town A"
     towns_seen = {r["object_id"] for r in rows if r["object_type"] == "enforcement.unit"}
     assert str(cast.town_b.pk) not in towns_seen
-    admin_rows = client_for(cast.admin).get(reverse("api-audit"), {"limit": 500}).json()["results"]
+    admin_rows = client_for(cast.admin).get(reverse("api-audit"), {"size": 100}).json()["results"]
     assert str(cast.town_b.pk) in {r["object_id"] for r in admin_rows if r["object_type"] == "enforcement.unit"}
 
 
@@ -45,7 +45,7 @@ def test_units_api_is_limited_to_the_users_district(cast, client_for):
     from tests.factories import make_district, make_unit
 
     elsewhere = make_unit(make_district())
-    codes = {u["code"] for u in client_for(cast.officer_a).get(reverse("api-units"), {"limit": 500}).json()["results"]}
+    codes = {u["code"] for u in client_for(cast.officer_a).get(reverse("api-units"), {"size": 100}).json()["results"]}
     assert cast.town_b.code in codes
     assert elsewhere.code not in codes
 

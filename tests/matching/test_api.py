@@ -93,7 +93,7 @@ def test_bad_input_is_a_400_with_a_message(cast, catalog, payload, field, messag
     before = AuditEvent.objects.count()
     response = api(cast.officer_a).post(URL, payload, format="json")
     assert response.status_code == 400
-    errors = response.json()
+    errors = response.json()["errors"]
     assert field in errors and errors[field]
     assert message in " ".join(errors[field])
     assert AuditEvent.objects.count() == before
@@ -104,7 +104,7 @@ def test_a_town_of_another_district_is_refused(cast, catalog):
     far_town = make_unit(other, code="T900-A")
     response = api(cast.officer_a).post(URL, {"text": "占道摆摊", "town": far_town.code}, format="json")
     assert response.status_code == 400
-    assert "not a town of your district" in response.json()["town"][0]
+    assert "not a town of your district" in response.json()["errors"]["town"][0]
 
 
 def test_who_may_call_it(cast, catalog):

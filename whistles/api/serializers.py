@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from authority.api.serializers import ItemRefSerializer
 from authority.models import EnforcementItem
-from enforcement.api.serializers import UnitRefSerializer
+from enforcement.api.serializers import CodeOrIdField, UnitRefSerializer
 from enforcement.models import Unit
 
 from .. import clock
@@ -40,7 +40,7 @@ class DueSerializer(serializers.Serializer[Any]):
 class ReturnSerializer(serializers.ModelSerializer[WhistleReturn]):
     reason_label = serializers.CharField(source="get_reason_display", read_only=True)
     returned_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = WhistleReturn
@@ -59,7 +59,8 @@ class PhotoSerializer(serializers.ModelSerializer[WhistlePhoto]):
         fields = ["id", "url", "content_type", "size", "width", "height", "caption", "assignment", "uploaded_by", "uploaded_at"]
 
     def get_url(self, obj: WhistlePhoto) -> str:
-        return reverse("whistle-photo", args=[obj.pk])
+        """Download with the API token (the same scoping as the whistle)."""
+        return reverse("api-whistle-photo-file", args=[obj.pk])
 
 
 class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
@@ -68,10 +69,10 @@ class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
     current_due = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     whistle = serializers.PrimaryKeyRelatedField(read_only=True)
-    acknowledged_by = serializers.StringRelatedField()
-    on_site_by = serializers.StringRelatedField()
-    handled_by = serializers.StringRelatedField()
-    rated_by = serializers.StringRelatedField()
+    acknowledged_by = serializers.StringRelatedField(allow_null=True)
+    on_site_by = serializers.StringRelatedField(allow_null=True)
+    handled_by = serializers.StringRelatedField(allow_null=True)
+    rated_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = WhistleAssignment
@@ -118,7 +119,7 @@ class InboxAssignmentSerializer(AssignmentSerializer):
 
 class EventSerializer(serializers.ModelSerializer[WhistleEvent]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = WhistleEvent
@@ -128,7 +129,7 @@ class EventSerializer(serializers.ModelSerializer[WhistleEvent]):
 class WhistleSerializer(serializers.ModelSerializer[WhistleRequest]):
     reference = serializers.CharField(read_only=True)
     town = UnitRefSerializer(read_only=True)
-    item = ItemRefSerializer(read_only=True)
+    item = ItemRefSerializer(read_only=True, allow_null=True)
     raised_by = serializers.StringRelatedField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
@@ -166,19 +167,21 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 
 class WhistleRaiseInput(serializers.Serializer[Any]):
-    town = serializers.PrimaryKeyRelatedField(
+    town = CodeOrIdField(
         queryset=Unit.objects.filter(kind=Unit.Kind.TOWN), required=False,
-        help_text="The raising town; may be left out when the user works for one town only.",
+        help_text="The raising town's code (or id); may be left out when the user works for one town only.",
     )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
     reason = serializers.ChoiceField(choices=Reason.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     address = serializers.CharField(max_length=300)
-    departments = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), many=True, allow_empty=False
+    departments = CodeOrIdField(
+        queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), many=True, allow_empty=False,
+        help_text="Department codes (or ids).",
     )
-    item = serializers.PrimaryKeyRelatedField(queryset=EnforcementItem.objects.all(), required=False, allow_null=True)
+    item = CodeOrIdField(queryset=EnforcementItem.objects.all(), required=False, allow_null=True,
+                         help_text="Enforcement item code (or id).")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180)
     origin_type = serializers.ChoiceField(choices=WhistleRequest.OriginType.choices, required=False, allow_blank=True, default="")
@@ -216,7 +219,7 @@ class WithdrawInput(serializers.Serializer[Any]):
 
 
 class AddDepartmentInput(serializers.Serializer[Any]):
-    department = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT))
+    department = CodeOrIdField(queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), help_text="Department code (or id).")
 
 
 class PhotoInput(serializers.Serializer[Any]):

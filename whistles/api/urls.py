@@ -25,4 +25,5 @@ urlpatterns = [
     path("whistles/<int:pk>/withdraw/", views.WhistleWithdrawView.as_view(), name="api-whistle-withdraw"),
     path("whistles/<int:pk>/departments/", views.WhistleAddDepartmentView.as_view(), name="api-whistle-add-department"),
     path("whistles/<int:pk>/photos/", views.WhistlePhotoView.as_view(), name="api-whistle-photos"),
+    path("whistles/photos/<int:pk>/file/", views.PhotoFileView.as_view(), name="api-whistle-photo-file"),
 ]

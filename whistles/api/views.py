@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,6 +19,7 @@ from rest_framework.views import APIView
 
 from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
+from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.models import Unit
 
 from .. import services
@@ -30,21 +33,41 @@ from ..selectors import (
     items_for_whistle,
     notification_get_for,
     notifications_for,
+    photo_get_for,
     returns_to_review_for,
     suggest_department,
     unread_count,
     whistle_get_for,
     whistle_list_for,
 )
-from ..views import default_period
-from ..workflow import Action, InvalidTransition, StaleTransition, Urgency, WhistleStatus
+from ..views import default_period, photo_file_response
+from ..workflow import Action, InvalidTransition, StaleTransition, Status, Urgency, WhistleStatus
 from . import serializers as s
 
 
 def _conflict(exc: Exception) -> Conflict:
+    """409 in the user's language, with the state's label (not its internal name)."""
     if isinstance(exc, StaleTransition):
-        return Conflict("Someone else changed this whistle at the same moment; nothing was done.")
-    return Conflict(f"Not possible now: {exc}.")
+        return Conflict(_("Someone else changed this whistle at the same moment; nothing was done."))
+    state = getattr(exc, "status", "")
+    label = Status(state).label if state in Status.values else WhistleStatus(state).label if state in WhistleStatus.values else state
+    action = getattr(exc, "action", "")
+    action_label = Action(action).label if action in Action.values else ""
+    if action_label:
+        return Conflict(_("“%(action)s” is not possible while the assignment is “%(status)s”.")
+                        % {"action": action_label, "status": label})
+    return Conflict(_("Not possible while it is “%(status)s”.") % {"status": label})
+
+
+def _unit_id(value: str, kind: str) -> int | None:
+    """A town or department filter given by code (or id); an unknown one matches nothing."""
+    if not value:
+        return None
+    units = Unit.objects.filter(kind=kind)
+    found = units.filter(code=value[:64]).values_list("pk", flat=True).first()
+    if found is None and value.isdigit() and len(value) < 19:
+        found = units.filter(pk=int(value)).values_list("pk", flat=True).first()
+    return found if found is not None else -1  # matches nothing
 
 
 def _whistle_detail(request: Request, pk: int) -> Response:
@@ -82,8 +105,8 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
             user=self.request.user,
             status=params.get("status", "") if params.get("status", "") in WhistleStatus.values else "",
             urgency=params.get("urgency", "") if params.get("urgency", "") in Urgency.values else "",
-            town_id=int(params["town"]) if params.get("town", "").isdigit() else None,
-            department_id=int(params["department"]) if params.get("department", "").isdigit() else None,
+            town_id=_unit_id(params.get("town", ""), Unit.Kind.TOWN),
+            department_id=_unit_id(params.get("department", ""), Unit.Kind.DEPARTMENT),
             overdue=params.get("overdue") in ("1", "true"),
             returned=params.get("returned") in ("1", "true"),
             query=params.get("q", "")[:100],
@@ -93,7 +116,8 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
         parameters=[
             OpenApiParameter("status", str, enum=WhistleStatus.values),
             OpenApiParameter("urgency", str, enum=Urgency.values),
-            OpenApiParameter("town", int), OpenApiParameter("department", int),
+            OpenApiParameter("town", str, description="Town code (or id)."),
+            OpenApiParameter("department", str, description="Department code (or id)."),
             OpenApiParameter("overdue", bool), OpenApiParameter("returned", bool), OpenApiParameter("q", str),
         ]
     )
@@ -113,9 +137,9 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
         if town is None:
             towns = towns_user_may_whistle_for(request.user)
             if not towns:
-                raise PermissionDenied("only the town's officers may whistle for it")
+                raise PermissionDenied(_("Only the town's officers may whistle for it."))
             if len(towns) > 1:
-                raise _bad("town", "Choose the raising town.")
+                raise _bad("town", _("Choose the raising town."))
             town = Unit.objects.get(pk=towns[0])
         photos = values.pop("photos", [])
         whistle = services.whistle_raise(actor=request.user, town=town, photos=photos, **values)  # type: ignore[arg-type]
@@ -194,7 +218,7 @@ class InboxView(generics.ListAPIView[WhistleAssignment]):
         if getattr(self, "swagger_fake_view", False):
             return WhistleAssignment.objects.none()
         if not scope_for(self.request.user).department_ids:  # type: ignore[arg-type]
-            raise PermissionDenied("the inbox is for department staff")
+            raise PermissionDenied(_("The inbox is for department staff."))
         return inbox_for(user=self.request.user, include_waiting=self.request.query_params.get("all") in ("1", "true"))
 
     @extend_schema(parameters=[OpenApiParameter("all", bool)])
@@ -212,7 +236,7 @@ class ReturnsToReviewView(generics.ListAPIView[WhistleAssignment]):
         if getattr(self, "swagger_fake_view", False):
             return WhistleAssignment.objects.none()
         if not scope_for(self.request.user).district_admin:  # type: ignore[arg-type]
-            raise PermissionDenied("only the district administrator reviews returns")
+            raise PermissionDenied(_("Only the district administrator reviews returns."))
         return returns_to_review_for(user=self.request.user)
 
 
@@ -292,7 +316,7 @@ class AssessmentView(APIView):
                    summary="Two-way assessment (双向考核): departments' response and towns' whistles")
     def get(self, request: Request) -> Response:
         if not can_view_assessment(request.user):
-            raise PermissionDenied("no assessment for this account")
+            raise PermissionDenied(_("There is no assessment for this account."))
         query = s.AssessmentQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = default_period(timezone.localdate())
@@ -301,22 +325,24 @@ class AssessmentView(APIView):
 
 
 class SuggestView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("item", int, required=True), OpenApiParameter("town", int)],
+    @extend_schema(parameters=[OpenApiParameter("item", str, required=True, description="Enforcement item code (or id)."),
+                               OpenApiParameter("town", str, description="Town code (or id).")],
                    responses=s.SuggestionSerializer, summary="Which department to whistle to for an item (who_enforces)")
     def get(self, request: Request) -> Response:
         towns = towns_user_may_whistle_for(request.user)
         scope = scope_for(request.user)  # type: ignore[arg-type]
         district_ids = list(scope.district_ids)
-        item_id = request.query_params.get("item", "")
-        if not item_id.isdigit() or not district_ids:
-            raise _bad("item", "Give an item id.")
-        item = items_for_whistle(district_ids[0]).filter(pk=int(item_id)).first()
+        item_ref = request.query_params.get("item", "")[:64]
+        if not item_ref or not district_ids:
+            raise _bad("item", _("Give an enforcement item code (or id)."))
+        items = items_for_whistle(district_ids[0])
+        item = items.filter(code=item_ref).first()
+        if item is None and item_ref.isdigit() and len(item_ref) < 19:
+            item = items.filter(pk=int(item_ref)).first()
         if item is None:
-            from django.http import Http404
-
-            raise Http404
+            raise _bad("item", _("There is no enforcement item “%(value)s”.") % {"value": item_ref})
         town_param = request.query_params.get("town", "")
-        town_id = int(town_param) if town_param.isdigit() else (towns[0] if towns else None)
+        town_id = _unit_id(town_param, Unit.Kind.TOWN) if town_param else (towns[0] if towns else None)
         town = Unit.objects.filter(pk=town_id, kind=Unit.Kind.TOWN, district_id__in=district_ids).first() if town_id else None
         suggestion = suggest_department(item=item, town=town)
         return Response(s.SuggestionSerializer({
@@ -330,7 +356,7 @@ class DeadlinePolicyListView(APIView):
     def get(self, request: Request) -> Response:
         district_ids = list(scope_for(request.user).district_ids)  # type: ignore[arg-type]
         if not district_ids:
-            raise PermissionDenied("no district")
+            raise PermissionDenied(_("This account belongs to no district."))
         return Response(s.DeadlinePolicySerializer([_policy_row(row) for row in deadline_table(district_ids[0])], many=True).data)
 
 
@@ -351,10 +377,8 @@ class DeadlinePolicyView(APIView):
         user = request.user
         district = getattr(getattr(user, "unit", None), "district", None)
         if district is None or not can_edit_deadlines(user, district.pk):
-            raise PermissionDenied("only the district administrator sets whistle deadlines")
+            raise PermissionDenied(_("Only the district administrator sets whistle deadlines."))
         if urgency not in Urgency.values:
-            from django.http import Http404
-
             raise Http404
         data = s.DeadlinePolicyInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -395,3 +419,10 @@ class NotificationCountView(APIView):
     @extend_schema(responses=s.CountSerializer, summary="How many unread notifications I have")
     def get(self, request: Request) -> Response:
         return Response({"count": unread_count(user=request.user)})
+
+
+class PhotoFileView(FileDownloadView):
+    @extend_schema(responses=file_responses("image/jpeg", "image/png", "image/webp", description="The photo."),
+                   summary="Download one whistle photo", operation_id="whistles_photo_file")
+    def get(self, request: Request, pk: int) -> Any:
+        return photo_file_response(photo_get_for(user=request.user, pk=pk))

@@ -1,0 +1,4 @@
+"""The API-wide tests reuse the case and whistle fixtures (objects at any stage, media in a temporary folder)."""
+
+from tests.cases.conftest import _media_in_tmp, big_item, make_case, stall_item  # noqa: F401
+from tests.whistles.conftest import env_department, raise_whistle  # noqa: F401
