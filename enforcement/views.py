@@ -135,7 +135,8 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _api_error(request: HttpRequest, detail: object, status: int) -> JsonResponse:
-    body = {"detail": str(detail), "request_id": getattr(request, "request_id", "")}
+    # The API's one error shape ({detail, errors}; enforcement/api/exceptions.py), plus the id the log carries.
+    body = {"detail": str(detail), "errors": {}, "request_id": getattr(request, "request_id", "")}
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})  # as DRF writes it
 
 

@@ -200,6 +200,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # What Chromium reported during the current browser test: CSP violations, console errors, uncaught exceptions.
 # Every context made from the `browser` fixture reports here, and the test fails at teardown if anything did.
 BROWSER_PROBLEMS: list[str] = []
+EXPECTING_SERVER_ERROR = False
 
 _REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -215,8 +216,12 @@ def _on_console(message) -> None:
     page_url = message.page.url if message.page else ""
     # A page the server answered with a deliberate 4xx (a refused form, a 404 page) is the app speaking, not an
     # error of the page; Chromium logs the status of the document itself. Anything else is a problem.
-    if message.text.startswith("Failed to load resource: the server responded with a status of 4") and (
-        message.location.get("url") == page_url
+    own_document = message.location.get("url") == page_url
+    if own_document and message.text.startswith("Failed to load resource: the server responded with a status of 4"):
+        return
+    # A test that provokes a server error on purpose (the 500 page) says so with @pytest.mark.server_error_expected.
+    if own_document and EXPECTING_SERVER_ERROR and message.text.startswith(
+        "Failed to load resource: the server responded with a status of 5"
     ):
         return
     BROWSER_PROBLEMS.append(f"console error on {page_url}: {message.text} ({message.location.get('url')})")
@@ -260,8 +265,11 @@ def _no_browser_problems(request):
     if "browser" not in request.fixturenames:
         yield
         return
+    global EXPECTING_SERVER_ERROR
     BROWSER_PROBLEMS.clear()
+    EXPECTING_SERVER_ERROR = request.node.get_closest_marker("server_error_expected") is not None
     yield
+    EXPECTING_SERVER_ERROR = False
     problems = list(BROWSER_PROBLEMS)
     BROWSER_PROBLEMS.clear()
     assert not problems, "Chromium reported:\n" + "\n".join(problems)

@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 
 
+@pytest.mark.server_error_expected
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_error_pages_read_well_in_both_languages(cast, browser, live_server, viewport):
     context = browser.new_context(viewport=VIEWPORTS[viewport], device_scale_factor=1)
