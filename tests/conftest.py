@@ -279,7 +279,7 @@ def _no_browser_problems(request):
 def phone_page(browser, live_server):
     """A page in a phone-sized viewport; on failure a screenshot lands in test-artifacts/."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # the suite shares 2 cores with a production boot
     page = context.new_page()
     page.base_url = live_server.url  # type: ignore[attr-defined]
     yield page

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,12 +32,21 @@ def _district_id(request: Request) -> int:
     return unit.district_id
 
 
-def _unit(request: Request, pk: int) -> Unit:
-    return access_or_404(Unit.objects.filter(district_id=_district_id(request)), pk=pk)
+def _named(queryset: QuerySet[Any], pk: int, field: str) -> Any:
+    """An object named in the body: one the user's district does not have is bad input (400 naming the field), the
+    same answer whether it exists elsewhere or not at all."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise serializers.ValidationError({field: [_("No such record in your district.")]})
+    return found
+
+
+def _unit(request: Request, pk: int, field: str) -> Unit:
+    return _named(Unit.objects.filter(district_id=_district_id(request)), pk, field)
 
 
 def _template(request: Request, pk: int) -> ChecklistTemplate:
-    return access_or_404(ChecklistTemplate.objects.filter(unit__district_id=_district_id(request)), pk=pk)
+    return _named(ChecklistTemplate.objects.filter(unit__district_id=_district_id(request)), pk, "templates")
 
 
 def _detail(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
@@ -85,8 +95,8 @@ class TaskListView(generics.ListAPIView[InspectionTask]):
         district_id = _district_id(request)
         task = services.task_create(
             actor=request.user,  # type: ignore[arg-type]
-            lead_unit=_unit(request, v["lead_unit"]), town=_unit(request, v["town"]),
-            subject=access_or_404(Subject.objects.filter(district_id=district_id), pk=v["subject"]),
+            lead_unit=_unit(request, v["lead_unit"], "lead_unit"), town=_unit(request, v["town"], "town"),
+            subject=_named(Subject.objects.filter(district_id=district_id), v["subject"], "subject"),
             kind=v["kind"], title=v["title"], planned_on=v["planned_on"], headcount=v["headcount"], scenario=v["scenario"],
             exemption=v["exemption"], exemption_ref=v["exemption_ref"], templates=[_template(request, pk) for pk in v["templates"]],
         )
@@ -105,7 +115,7 @@ class TaskInviteView(APIView):
         task = task_get_for(user=request.user, pk=pk)
         data = s.DepartmentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.task_invite, actor=request.user, task=task, department=_unit(request, data.validated_data["department"]))
+        _call(services.task_invite, actor=request.user, task=task, department=_unit(request, data.validated_data["department"], "department"))
         return _detail(request, pk, status.HTTP_201_CREATED)
 
 

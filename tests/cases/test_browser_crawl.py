@@ -56,7 +56,7 @@ def test_each_role_opens_its_pages_without_a_csp_violation_or_console_error(cast
     opened = 0
     for who in ROLES:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)  # the suite shares 2 cores with a production boot
         page = context.new_page()
         page.base_url = live_server.url
         try:

@@ -139,6 +139,21 @@ def tasks_to_a_worker():
     app.conf.task_always_eager = saved
 
 
+@pytest.mark.worker
+def test_a_worker_that_has_just_started_makes_the_app_ready_before_beats_first_minute(client, celery_worker):
+    """Without beat: the real worker writes its heartbeat when it is ready (a fresh deployment is not 503 for a
+    minute)."""
+    from enforcement.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        wait_for(lambda: client.get("/readyz").status_code == 200)
+        assert client.get("/readyz").json()["checks"]["worker"]["state"] == "ok"
+    finally:
+        app.conf.task_always_eager = saved
+
+
 @pytest.mark.django_db
 def test_readyz_says_ready_with_each_part_and_names_a_silent_worker(client, tasks_to_a_worker):
     from django.utils import timezone

@@ -17,7 +17,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_error_pages_read_well_in_both_languages(cast, browser, live_server, viewport):
     context = browser.new_context(viewport=VIEWPORTS[viewport], device_scale_factor=1)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # the suite shares 2 cores with a production boot
     page = context.new_page()
     page.base_url = live_server.url
     errors: list[str] = []

@@ -36,7 +36,8 @@ def test_an_unknown_api_url_is_a_json_404(cast):
         response = _client(cast.officer_a).get(path, HTTP_ACCEPT="application/json")
         assert response.status_code == 404, path
         assert response["Content-Type"] == "application/json", path
-        assert response.json()["detail"] == "未找到。", path
+        assert response.json()["detail"] in {"未找到。", f"API 中没有地址 {path}。"}, path
+        assert response.json()["errors"] == {}, path
 
 
 @pytest.mark.parametrize(("lang", "heading"), [("zh-hans", "服务器出了点问题"), ("en", "Something went wrong on our side")])
@@ -59,7 +60,7 @@ def test_a_failing_api_call_is_a_json_500_with_the_request_id(cast, path):
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert body == {"detail": "服务器出现了错误。", "request_id": response["X-Request-ID"]}
+    assert body == {"detail": "服务器出现了错误。", "errors": {}, "request_id": response["X-Request-ID"]}
 
 
 def test_a_plain_view_under_api_answers_403_and_400_as_json_too(cast):
