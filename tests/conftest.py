@@ -73,6 +73,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@pytest.fixture
+def shipped_holiday_schedule(db: None, settings) -> Iterator[None]:
+    """Exactly the holiday schedule as shipped (2024 to 2026), whatever the test database held; a fresh calendar."""
+    from django.core.management import call_command
+
+    from enforcement.calendar import reset_calendar_cache
+    from enforcement.models import CalendarDay
+
+    reset_calendar_cache()
+    call_command("import_holidays", str(settings.BASE_DIR / "enforcement" / "holidays" / "cn.csv"))
+    CalendarDay.objects.filter(date__year__gt=2026).delete()
+    reset_calendar_cache()
+    yield
+    reset_calendar_cache()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's million rounds cost half a second per user; tests do not need them."""

@@ -10,23 +10,9 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from enforcement.calendar import reset_calendar_cache
-from enforcement.models import CalendarDay
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_holiday_schedule")]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def shipped_schedule(settings):
-    """The schedule as shipped (2024 to 2026), whatever the test database held; a fresh calendar each test."""
-    reset_calendar_cache()
-    call_command("import_holidays", str(settings.BASE_DIR / "enforcement" / "holidays" / "cn.csv"))
-    CalendarDay.objects.filter(date__year__gt=2026).delete()
-    reset_calendar_cache()
-    yield
-    reset_calendar_cache()
 
 
 def test_a_decision_due_in_an_unloaded_year_is_marked_on_the_page_the_list_and_the_api(cast, make_case, client_for):

@@ -10,23 +10,11 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from enforcement.calendar import is_provisional, reset_calendar_cache, schedule_missing_for
-from enforcement.models import CalendarDay
+from enforcement.calendar import is_provisional, schedule_missing_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_holiday_schedule")]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def shipped_schedule(settings):
-    """The schedule as shipped (2024 to 2026); a fresh calendar each test."""
-    reset_calendar_cache()
-    call_command("import_holidays", str(settings.BASE_DIR / "enforcement" / "holidays" / "cn.csv"))
-    CalendarDay.objects.filter(date__year__gt=2026).delete()
-    reset_calendar_cache()
-    yield
-    reset_calendar_cache()
 
 
 def _at(day: dt.date):
