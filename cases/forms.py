@@ -56,14 +56,29 @@ def _fine_with_kinds(form: forms.Form, data: dict[str, Any], field: str, missing
     return data
 
 
+# A choice outside the user's scope gets the same answer as one that does not exist, and the answer never echoes the
+# value: the API resolves usernames and item ids before the form sees them, so Django's "%(value)s is not one of the
+# available choices" would tell another district's user id or item code apart from a name that exists nowhere.
+NOT_AN_ITEM_HERE = _("Not an enforcement item of your district's catalog.")
+NOT_AN_OFFICER_HERE = _("Not an officer of this town's team.")
+
+
 class ItemChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    default_error_messages = {"invalid_choice": NOT_AN_ITEM_HERE}
+
     def label_from_instance(self, obj: EnforcementItem) -> str:
         return f"{obj.code} {obj.name}"
 
 
 class OfficerChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    default_error_messages = {"invalid_choice": NOT_AN_OFFICER_HERE, "invalid_pk_value": NOT_AN_OFFICER_HERE}
+
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
+
+
+class LeadOfficerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    default_error_messages = {"invalid_choice": NOT_AN_OFFICER_HERE}
 
 
 class CaseForm(BootstrapFormMixin, forms.Form):
@@ -351,7 +366,7 @@ def factor_choices(case: Case | None) -> list[tuple[str, str]]:
 class OfficersForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     officers = OfficerChoice(label=_("Handling officers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
-    lead = forms.ModelChoiceField(label=_("Lead officer"), queryset=User.objects.none())
+    lead = LeadOfficerChoice(label=_("Lead officer"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

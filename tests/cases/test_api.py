@@ -395,3 +395,25 @@ def test_the_api_list_costs_the_same_queries_for_5_or_25_cases(cast, make_case, 
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/cases/").json()["results"]) == 25
     assert len(many.captured_queries) == len(few.captured_queries), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_naming_someone_outside_the_team_answers_the_same_whether_the_account_exists_or_not(cast, client_for, make_case):
+    """Another district's account and a name that exists nowhere get one answer, which names no id (issue 12)."""
+    from enforcement.models import Role, Unit
+    from tests.factories import make_district, make_unit, make_user
+
+    elsewhere = make_district(code="T900", name_zh="别区")
+    stranger = make_user(make_unit(elsewhere, Unit.Kind.TOWN, code="T900-A", name_zh="别街道"), [Role.OFFICER],
+                         username="stranger_elsewhere")
+    case = make_case("investigating")
+    url = reverse("api-case-officers", args=[case.pk])
+    answers = []
+    for name in (stranger.username, "nobody_anywhere", str(stranger.pk)):
+        response = client_for(cast.supervisor_a).put(url, {"officers": ["officer_a", name], "lead": name},
+                                                     content_type="application/json")
+        assert response.status_code == 400, response.content
+        answers.append(response.json()["errors"])
+    assert answers[0] == answers[1] == answers[2]
+    text = str(answers[0])
+    assert str(stranger.pk) not in text and "stranger" not in text and "nobody" not in text
+    assert set(CaseOfficer.objects.filter(case=case).values_list("officer__username", flat=True)) == {"officer_a", "officer_a2"}
