@@ -318,3 +318,29 @@ def save_screenshot(page, name: str) -> None:
     out = Path(settings.BASE_DIR) / "test-artifacts"
     out.mkdir(exist_ok=True)
     page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+
+
+def race(calls, timeout: float = 60.0) -> list[object]:
+    """Run the calls at the same moment on separate database connections; return what each returned or raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results

@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from inspections.models import InspectionTask, Visit
 from inspections.services import task_approve, task_enter, task_officers_set, task_publish
 from inspections.workflow import InvalidTransition
+from tests.conftest import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
 def test_two_routine_plans_at_once_do_not_both_pass_the_cap(cast, setup, make_task):
-    results = _race([lambda: make_task(title="甲"), lambda: make_task(title="乙")])
+    results = race([lambda: make_task(title="甲"), lambda: make_task(title="乙")])
     created = [r for r in results if isinstance(r, InspectionTask)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(created) == 1 and len(refused) == 1, results
@@ -57,7 +34,7 @@ def test_two_officers_entering_at_once_make_one_visit(cast, setup, make_task, on
         with clock.at(moment(on_day)):  # the clock is per thread
             return task_enter(actor=officer, task=InspectionTask.objects.get(pk=task.pk))
 
-    results = _race([lambda: enter(cast.officer_a), lambda: enter(cast.officer_a2)])
+    results = race([lambda: enter(cast.officer_a), lambda: enter(cast.officer_a2)])
     assert sum(isinstance(r, Visit) for r in results) == 1, results
     assert sum(isinstance(r, InvalidTransition) for r in results) == 1, results
     assert Visit.objects.count() == 1

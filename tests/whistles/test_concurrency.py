@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from enforcement.models import AuditEvent
+from tests.conftest import race
 from tests.factories import make_user
 from whistles.models import WhistleAssignment, WhistleEvent, WhistleReturn
 from whistles.services import (
@@ -20,28 +18,6 @@ from whistles.services import (
 from whistles.workflow import StaleTransition, Status
 
 
-def _race(calls):
-    """Run the calls at the same moment on separate database connections; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_responders_check_in_at_once_and_it_moves_once(cast, raise_whistle):
     colleague = make_user(cast.department, ["responder"], username="responder2")
@@ -49,7 +25,7 @@ def test_two_responders_check_in_at_once_and_it_moves_once(cast, raise_whistle):
     first = WhistleAssignment.objects.get(pk=assignment.pk)
     second = WhistleAssignment.objects.get(pk=assignment.pk)
     before = AuditEvent.objects.count()
-    results = _race([
+    results = race([
         lambda: assignment_acknowledge(actor=cast.responder, assignment=first),
         lambda: assignment_acknowledge(actor=colleague, assignment=second),
     ])
@@ -68,7 +44,7 @@ def test_overrule_and_uphold_at_once_only_one_decides(cast, raise_whistle):
     assignment_return(actor=cast.responder, assignment=assignment, reason="other", note="不是我们的事情")
     a = WhistleAssignment.objects.get(pk=assignment.pk)
     b = WhistleAssignment.objects.get(pk=assignment.pk)
-    results = _race([
+    results = race([
         lambda: assignment_overrule_return(actor=cast.admin, assignment=a, note="驳回退回，请处理"),
         lambda: assignment_uphold_return(actor=cast.admin, assignment=b, note="同意退回的理由"),
     ])
