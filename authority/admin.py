@@ -35,7 +35,17 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(EnforcementItem)
 class EnforcementItemAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name_zh", "domain", "kind", "held_by", "fine_min", "fine_max", "version", "district"]
+    list_display = [
+        "code",
+        "name_zh",
+        "domain",
+        "kind",
+        "held_by",
+        "fine_min",
+        "fine_max",
+        "version",
+        "district",
+    ]
     list_filter = ["district", "domain", "kind", "held_by"]
     search_fields = ["code", "name_zh", "name_en", "legal_basis"]
     inlines = [VersionInline]
@@ -43,7 +53,15 @@ class EnforcementItemAdmin(ReadOnlyAdmin):
 
 @admin.register(AuthorityGrant)
 class AuthorityGrantAdmin(ReadOnlyAdmin):
-    list_display = ["town", "item", "kind", "valid_from", "valid_to", "source_document", "delegating_department"]
+    list_display = [
+        "town",
+        "item",
+        "kind",
+        "valid_from",
+        "valid_to",
+        "source_document",
+        "delegating_department",
+    ]
     list_filter = ["kind", "town"]
     search_fields = ["item__code", "item__name_zh", "source_document"]
     date_hierarchy = "valid_from"

@@ -11,8 +11,19 @@ from .importing import money_text
 from .models import EnforcementItem
 
 CONTENT_KEYS = [
-    "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh", "fine_min", "fine_max", "holder",
-    "rule_broken", "penalty_clause", "penalty_kinds", "delegation_scope",
+    "name_zh",
+    "name_en",
+    "kind",
+    "domain",
+    "legal_basis",
+    "description_zh",
+    "fine_min",
+    "fine_max",
+    "holder",
+    "rule_broken",
+    "penalty_clause",
+    "penalty_kinds",
+    "delegation_scope",
 ]
 
 

@@ -78,22 +78,45 @@ def seed(stdout: Any) -> None:
     if not Adjustment.objects.filter(district=district, document_number=HISTORY["document_number"]).exists():
         adjustment = adjustment_create(actor=admin, district=district, **HISTORY)
         for code in RECOVER:
-            adjustment_line_add(actor=admin, adjustment=adjustment, action=AdjustmentLine.Action.RECOVER, item=items[code], towns=_towns(TOWN_CODES))
+            adjustment_line_add(
+                actor=admin,
+                adjustment=adjustment,
+                action=AdjustmentLine.Action.RECOVER,
+                item=items[code],
+                towns=_towns(TOWN_CODES),
+            )
         for code, towns in GRANT:
             adjustment_line_add(
-                actor=admin, adjustment=adjustment, action=AdjustmentLine.Action.GRANT, item=items[code], towns=_towns(towns),
+                actor=admin,
+                adjustment=adjustment,
+                action=AdjustmentLine.Action.GRANT,
+                item=items[code],
+                towns=_towns(towns),
                 kind=GrantKind.EMPOWERED,
             )
         adjustment_line_add(
-            actor=admin, adjustment=adjustment, action=AdjustmentLine.Action.GRANT, item=items[DELEGATION["item"]],
-            towns=_towns(DELEGATION["towns"]), kind=GrantKind.DELEGATED,
-            delegating_department=Unit.objects.get(code=DELEGATION["department"]), scope=DELEGATION["scope"],
+            actor=admin,
+            adjustment=adjustment,
+            action=AdjustmentLine.Action.GRANT,
+            item=items[DELEGATION["item"]],
+            towns=_towns(DELEGATION["towns"]),
+            kind=GrantKind.DELEGATED,
+            delegating_department=Unit.objects.get(code=DELEGATION["department"]),
+            scope=DELEGATION["scope"],
             valid_to=DELEGATION["valid_to"],
         )
         adjustment_approve(actor=admin, adjustment=adjustment, note="经区政府常务会议审议通过。")
-        stdout.write(f"Authority adjustment {adjustment.document_number} approved (effective {adjustment.effective_from}).")
+        stdout.write(
+            f"Authority adjustment {adjustment.document_number} approved (effective {adjustment.effective_from})."
+        )
 
     if not Adjustment.objects.filter(district=district, document_number=DRAFT["document_number"]).exists():
         draft = adjustment_create(actor=admin, district=district, **DRAFT)
-        adjustment_line_add(actor=admin, adjustment=draft, action=AdjustmentLine.Action.RECOVER, item=items["CQ-HJ-008"], towns=_towns(TOWN_CODES))
+        adjustment_line_add(
+            actor=admin,
+            adjustment=draft,
+            action=AdjustmentLine.Action.RECOVER,
+            item=items["CQ-HJ-008"],
+            towns=_towns(TOWN_CODES),
+        )
         stdout.write(f"Authority adjustment draft {draft.document_number} waiting for approval.")

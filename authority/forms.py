@@ -22,10 +22,31 @@ def _blank(choices: list[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
 
 
 class CatalogSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={**TEXT, "type": "search", "placeholder": _("name, code, conduct or law (中文 / English)")}))
-    domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(Domain.choices, _("All domains")), widget=forms.Select(attrs=SELECT))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(GrantKind.choices, _("All kinds")), widget=forms.Select(attrs=SELECT))
-    holder = forms.ChoiceField(label=_("Holder"), required=False, choices=_blank(CatalogHolder.choices, _("Towns and departments")), widget=forms.Select(attrs=SELECT))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={**TEXT, "type": "search", "placeholder": _("name, code, conduct or law (中文 / English)")}
+        ),
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain"),
+        required=False,
+        choices=_blank(Domain.choices, _("All domains")),
+        widget=forms.Select(attrs=SELECT),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=_blank(GrantKind.choices, _("All kinds")),
+        widget=forms.Select(attrs=SELECT),
+    )
+    holder = forms.ChoiceField(
+        label=_("Holder"),
+        required=False,
+        choices=_blank(CatalogHolder.choices, _("Towns and departments")),
+        widget=forms.Select(attrs=SELECT),
+    )
     on = forms.DateField(label=_("As of"), required=False, widget=DATE)
 
 
@@ -34,25 +55,41 @@ class AsOfForm(forms.Form):
 
 
 class WhoEnforcesForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT))
-    town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.none(), widget=forms.Select(attrs=SELECT))
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    town = forms.ModelChoiceField(
+        label=_("Town"), queryset=Unit.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
     on = forms.DateField(label=_("Date of the act"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code")
+        self.fields["item"].queryset = EnforcementItem.objects.filter(
+            district=district, is_active=True
+        ).order_by("domain", "code")
         self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
-        self.fields["town"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
+        self.fields["town"].queryset = Unit.objects.filter(
+            district=district, kind=Unit.Kind.TOWN, is_active=True
+        ).order_by("code")
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Catalog file (CSV or XLSX)"),
-        help_text=_("Columns: code,name_zh,name_en,kind,domain,legal_basis,description_zh,fine_min,fine_max,holder"),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm", "accept": ".csv,.xlsx"}),
+        help_text=_(
+            "Columns: code,name_zh,name_en,kind,domain,legal_basis,description_zh,fine_min,fine_max,holder"
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control form-control-sm", "accept": ".csv,.xlsx"}
+        ),
     )
-    effective = forms.DateField(label=_("Effective from"), required=False, widget=DATE, help_text=_("empty: today"))
-    document = forms.CharField(label=_("Document number"), required=False, max_length=120, widget=forms.TextInput(attrs=TEXT))
+    effective = forms.DateField(
+        label=_("Effective from"), required=False, widget=DATE, help_text=_("empty: today")
+    )
+    document = forms.CharField(
+        label=_("Document number"), required=False, max_length=120, widget=forms.TextInput(attrs=TEXT)
+    )
     towns = forms.ModelMultipleChoiceField(
         label=_("Towns receiving holder=town items"),
         queryset=Unit.objects.none(),
@@ -63,7 +100,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["towns"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
+        self.fields["towns"].queryset = Unit.objects.filter(
+            district=district, kind=Unit.Kind.TOWN, is_active=True
+        ).order_by("code")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -91,29 +130,60 @@ class AdjustmentForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("document_date") and data.get("effective_from") and data["effective_from"] < data["document_date"]:
+        if (
+            data.get("document_date")
+            and data.get("effective_from")
+            and data["effective_from"] < data["document_date"]
+        ):
             self.add_error("effective_from", _("The effective date cannot be before the document date."))
         return data
 
 
 class AdjustmentLineForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), choices=AdjustmentLine.Action.choices, widget=forms.Select(attrs=SELECT))
-    item = forms.ModelChoiceField(label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT))
-    towns = forms.ModelMultipleChoiceField(label=_("Towns"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple)
-    kind = forms.ChoiceField(label=_("Kind of grant"), required=False, choices=_blank(GrantKind.choices, _("(recovery: none)")), widget=forms.Select(attrs=SELECT))
+    action = forms.ChoiceField(
+        label=_("Action"), choices=AdjustmentLine.Action.choices, widget=forms.Select(attrs=SELECT)
+    )
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    towns = forms.ModelMultipleChoiceField(
+        label=_("Towns"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of grant"),
+        required=False,
+        choices=_blank(GrantKind.choices, _("(recovery: none)")),
+        widget=forms.Select(attrs=SELECT),
+    )
     delegating_department = forms.ModelChoiceField(
-        label=_("Delegating department"), required=False, queryset=Unit.objects.none(), widget=forms.Select(attrs=SELECT),
+        label=_("Delegating department"),
+        required=False,
+        queryset=Unit.objects.none(),
+        widget=forms.Select(attrs=SELECT),
         help_text=_("delegation only: the town acts in this department's name"),
     )
-    scope = forms.CharField(label=_("Delegation scope"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
-    valid_to = forms.DateField(label=_("Delegation ends"), required=False, widget=DATE, help_text=_("end of a delegation term; empty: open-ended"))
+    scope = forms.CharField(
+        label=_("Delegation scope"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
+    )
+    valid_to = forms.DateField(
+        label=_("Delegation ends"),
+        required=False,
+        widget=DATE,
+        help_text=_("end of a delegation term; empty: open-ended"),
+    )
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code")
+        self.fields["item"].queryset = EnforcementItem.objects.filter(
+            district=district, is_active=True
+        ).order_by("domain", "code")
         self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
-        self.fields["towns"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
-        self.fields["delegating_department"].queryset = Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("code")
+        self.fields["towns"].queryset = Unit.objects.filter(
+            district=district, kind=Unit.Kind.TOWN, is_active=True
+        ).order_by("code")
+        self.fields["delegating_department"].queryset = Unit.objects.filter(
+            district=district, kind=Unit.Kind.DEPARTMENT, is_active=True
+        ).order_by("code")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -122,7 +192,9 @@ class AdjustmentLineForm(forms.Form):
                 self.add_error("kind", _("Choose the kind of grant."))
             elif data["kind"] == GrantKind.DELEGATED:
                 if not data.get("delegating_department"):
-                    self.add_error("delegating_department", _("A delegation needs the delegating department."))
+                    self.add_error(
+                        "delegating_department", _("A delegation needs the delegating department.")
+                    )
                 if not (data.get("scope") or "").strip():
                     self.add_error("scope", _("A delegation needs its scope."))
         return data
@@ -134,10 +206,34 @@ class DecisionForm(forms.Form):
 
 class UsageFilterForm(forms.Form):
     on = forms.DateField(label=_("As of"), required=False, widget=DATE)
-    months = forms.IntegerField(label=_("Window (months)"), required=False, min_value=1, max_value=60, initial=12, widget=forms.NumberInput(attrs=TEXT))
-    town = forms.ModelChoiceField(label=_("Town"), required=False, queryset=Unit.objects.none(), to_field_name="code", empty_label=_("All my towns"), widget=forms.Select(attrs=SELECT))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(GrantKind.choices, _("All kinds")), widget=forms.Select(attrs=SELECT))
-    domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(Domain.choices, _("All domains")), widget=forms.Select(attrs=SELECT))
+    months = forms.IntegerField(
+        label=_("Window (months)"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        initial=12,
+        widget=forms.NumberInput(attrs=TEXT),
+    )
+    town = forms.ModelChoiceField(
+        label=_("Town"),
+        required=False,
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        empty_label=_("All my towns"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=_blank(GrantKind.choices, _("All kinds")),
+        widget=forms.Select(attrs=SELECT),
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain"),
+        required=False,
+        choices=_blank(Domain.choices, _("All domains")),
+        widget=forms.Select(attrs=SELECT),
+    )
 
     def __init__(self, *args: Any, towns: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

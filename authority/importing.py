@@ -25,7 +25,16 @@ from enforcement.spreadsheets import csv_rows, read_upload, xlsx_rows
 from .models import CatalogHolder, GrantKind, PenaltyKind
 
 REQUIRED_COLUMNS = [
-    "code", "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh", "fine_min", "fine_max", "holder",
+    "code",
+    "name_zh",
+    "name_en",
+    "kind",
+    "domain",
+    "legal_basis",
+    "description_zh",
+    "fine_min",
+    "fine_max",
+    "holder",
 ]
 OPTIONAL_COLUMNS = ["rule_broken", "penalty_clause", "penalty_kinds", "delegation_scope"]
 CONTENT_COLUMNS = [c for c in REQUIRED_COLUMNS if c != "code"] + OPTIONAL_COLUMNS
@@ -70,7 +79,9 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(source: str | Path | IO[bytes], filename: str = "") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def read_table(
+    source: str | Path | IO[bytes], filename: str = ""
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(header, [(row number, {column: text})]) from a CSV (UTF-8, or GB18030 as Excel saves it) or XLSX file,
     within the limits of enforcement.spreadsheets (size, unzipped size, rows), checked before parsing."""
     name = filename or (str(source) if isinstance(source, str | Path) else getattr(source, "name", ""))
@@ -94,7 +105,9 @@ def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise CatalogFileError([RowError(0, "", _("The file is neither UTF-8 nor GB18030 text."))]) from exc
+            raise CatalogFileError(
+                [RowError(0, "", _("The file is neither UTF-8 nor GB18030 text."))]
+            ) from exc
     rows = list(csv_rows(text))
     if not rows:
         raise CatalogFileError([RowError(0, "", _("The file is empty."))])
@@ -103,7 +116,12 @@ def _read_csv(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     for number, values in enumerate(rows[1:], start=2):
         if not any(v.strip() for v in values):
             continue
-        body.append((number, {header[i]: values[i].strip() for i in range(min(len(header), len(values))) if header[i]}))
+        body.append(
+            (
+                number,
+                {header[i]: values[i].strip() for i in range(min(len(header), len(values))) if header[i]},
+            )
+        )
     return header, body
 
 
@@ -118,9 +136,13 @@ def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]
                 continue
             if not any(texts):
                 continue
-            body.append((number, {header[i]: texts[i] for i in range(min(len(header), len(texts))) if header[i]}))
+            body.append(
+                (number, {header[i]: texts[i] for i in range(min(len(header), len(texts))) if header[i]})
+            )
     except ValueError as exc:  # openpyxl could not read it (the limits raise ValidationError)
-        raise CatalogFileError([RowError(0, "", _("The XLSX file cannot be read: %(error)s") % {"error": exc})]) from exc
+        raise CatalogFileError(
+            [RowError(0, "", _("The XLSX file cannot be read: %(error)s") % {"error": exc})]
+        ) from exc
     if not header:
         raise CatalogFileError([RowError(0, "", _("The file is empty."))])
     return header, body
@@ -153,30 +175,53 @@ def money_text(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def check_rows(header: list[str], body: Iterable[tuple[int, dict[str, str]]]) -> tuple[list[CatalogRow], list[RowError]]:
+def check_rows(
+    header: list[str], body: Iterable[tuple[int, dict[str, str]]]
+) -> tuple[list[CatalogRow], list[RowError]]:
     """Every row checked; all errors reported at once, each with its row number and column."""
     errors: list[RowError] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        return [], [RowError(0, ", ".join(missing), _("Missing column(s): %(columns)s. Required columns: %(required)s.") % {
-            "columns": ", ".join(missing), "required": ",".join(REQUIRED_COLUMNS)})]
+        return [], [
+            RowError(
+                0,
+                ", ".join(missing),
+                _("Missing column(s): %(columns)s. Required columns: %(required)s.")
+                % {"columns": ", ".join(missing), "required": ",".join(REQUIRED_COLUMNS)},
+            )
+        ]
     present = [c for c in CONTENT_COLUMNS if c in header]
     rows: list[CatalogRow] = []
     first_row_of: dict[str, int] = {}
-    kinds, domains, holders, penalties = set(GrantKind.values), set(Domain.values), set(CatalogHolder.values), set(PenaltyKind.values)
+    kinds, domains, holders, penalties = (
+        set(GrantKind.values),
+        set(Domain.values),
+        set(CatalogHolder.values),
+        set(PenaltyKind.values),
+    )
     for number, raw in body:
         row_errors: list[RowError] = []
 
-        def bad(column: str, message: str, number: int = number, row_errors: list[RowError] = row_errors) -> None:
+        def bad(
+            column: str, message: str, number: int = number, row_errors: list[RowError] = row_errors
+        ) -> None:
             row_errors.append(RowError(number, column, message))
 
         code = raw.get("code", "").strip()
         if not code:
             bad("code", _("The code is empty."))
         elif not CODE_RE.match(code):
-            bad("code", _("%(code)r is not a valid code (letters, digits, '.', '-', '_', at most 40).") % {"code": code})
+            bad(
+                "code",
+                _("%(code)r is not a valid code (letters, digits, '.', '-', '_', at most 40).")
+                % {"code": code},
+            )
         elif code in first_row_of:
-            bad("code", _("Code %(code)s already appears in row %(row)s.") % {"code": code, "row": first_row_of[code]})
+            bad(
+                "code",
+                _("Code %(code)s already appears in row %(row)s.")
+                % {"code": code, "row": first_row_of[code]},
+            )
         else:
             first_row_of[code] = number
         values: dict[str, Any] = {}
@@ -188,9 +233,17 @@ def check_rows(header: list[str], body: Iterable[tuple[int, dict[str, str]]]) ->
             if len(values.get(column, "")) > limit:
                 bad(column, _("Longer than %(limit)s characters.") % {"limit": limit})
         if values["kind"] not in kinds:
-            bad("kind", _("%(value)r is not a kind; use one of: %(choices)s.") % {"value": values["kind"], "choices": ", ".join(GrantKind.values)})
+            bad(
+                "kind",
+                _("%(value)r is not a kind; use one of: %(choices)s.")
+                % {"value": values["kind"], "choices": ", ".join(GrantKind.values)},
+            )
         if values["domain"] not in domains:
-            bad("domain", _("%(value)r is not a domain; use one of: %(choices)s.") % {"value": values["domain"], "choices": ", ".join(Domain.values)})
+            bad(
+                "domain",
+                _("%(value)r is not a domain; use one of: %(choices)s.")
+                % {"value": values["domain"], "choices": ", ".join(Domain.values)},
+            )
         if values["holder"] not in holders:
             bad("holder", _("%(value)r is not a holder; use town or district.") % {"value": values["holder"]})
         fines: dict[str, Decimal | None] = {}
@@ -206,13 +259,19 @@ def check_rows(header: list[str], body: Iterable[tuple[int, dict[str, str]]]) ->
             values[column] = money_text(amount)
         low, high = fines.get("fine_min"), fines.get("fine_max")
         if low is not None and high is not None and high < low:
-            bad("fine_max", _("The maximum fine (%(max)s) is below the minimum (%(min)s).") % {"max": high, "min": low})
+            bad(
+                "fine_max",
+                _("The maximum fine (%(max)s) is below the minimum (%(min)s).") % {"max": high, "min": low},
+            )
         if "penalty_kinds" in values:
             listed = split_penalty_kinds(values["penalty_kinds"])
             unknown = [k for k in listed if k not in penalties]
             if unknown:
-                bad("penalty_kinds", _("Unknown penalty kind(s): %(kinds)s; use: %(choices)s.") % {
-                    "kinds": ", ".join(unknown), "choices": ", ".join(PenaltyKind.values)})
+                bad(
+                    "penalty_kinds",
+                    _("Unknown penalty kind(s): %(kinds)s; use: %(choices)s.")
+                    % {"kinds": ", ".join(unknown), "choices": ", ".join(PenaltyKind.values)},
+                )
             values["penalty_kinds"] = listed
         if row_errors:
             errors.extend(row_errors)

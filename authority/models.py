@@ -47,7 +47,9 @@ class PenaltyKind(models.TextChoices):
 class EnforcementItem(models.Model):
     """执法事项: one power, "对……的行政处罚". Identified by (district, code); carries its current content."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="items", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="items", verbose_name=_("district")
+    )
     code = models.CharField(_("code"), max_length=40)
     name_zh = models.CharField(_("name (Chinese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -57,8 +59,12 @@ class EnforcementItem(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     description_zh = models.TextField(_("description of the conduct"), blank=True)
     penalty_kinds = models.JSONField(_("penalty kinds"), default=list, blank=True)
-    fine_min = models.DecimalField(_("minimum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_max = models.DecimalField(_("maximum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_min = models.DecimalField(
+        _("minimum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    fine_max = models.DecimalField(
+        _("maximum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     default_holder = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -91,7 +97,9 @@ class EnforcementItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["district", "code"], name="item_code_unique_in_district"),
             models.CheckConstraint(
-                condition=Q(fine_min__isnull=True) | Q(fine_max__isnull=True) | Q(fine_max__gte=models.F("fine_min")),
+                condition=Q(fine_min__isnull=True)
+                | Q(fine_max__isnull=True)
+                | Q(fine_max__gte=models.F("fine_min")),
                 name="item_fine_range_ordered",
             ),
         ]
@@ -169,10 +177,17 @@ class AdjustmentLine(models.Model):
     adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="lines")
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, related_name="+")
-    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": Unit.Kind.TOWN})
+    town = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": Unit.Kind.TOWN}
+    )
     kind = models.CharField(_("grant kind"), max_length=16, choices=GrantKind.choices, blank=True)
     delegating_department = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", limit_choices_to={"kind": Unit.Kind.DEPARTMENT}
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Unit.Kind.DEPARTMENT},
     )
     scope = models.TextField(_("delegation scope"), blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("end of a delegation term"))
@@ -192,12 +207,20 @@ class AuthorityGrant(models.Model):
     """A town holds an item of a kind from a date (until a date, or open-ended). Never deleted; recovery ends it."""
 
     town = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="grants", limit_choices_to={"kind": Unit.Kind.TOWN}, verbose_name=_("town")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="grants",
+        limit_choices_to={"kind": Unit.Kind.TOWN},
+        verbose_name=_("town"),
     )
-    item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, related_name="grants", verbose_name=_("item"))
+    item = models.ForeignKey(
+        EnforcementItem, on_delete=models.PROTECT, related_name="grants", verbose_name=_("item")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=GrantKind.choices)
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("last day held; empty: open-ended"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("last day held; empty: open-ended")
+    )
     source_document = models.CharField(_("source document"), max_length=120, blank=True)
     source_date = models.DateField(_("document date"), null=True, blank=True)
     delegating_department = models.ForeignKey(
@@ -210,8 +233,12 @@ class AuthorityGrant(models.Model):
         verbose_name=_("delegating department"),
     )
     scope = models.TextField(_("delegation scope"), blank=True)
-    granted_by = models.ForeignKey(Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="grants_made")
-    ended_by = models.ForeignKey(Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="grants_ended")
+    granted_by = models.ForeignKey(
+        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="grants_made"
+    )
+    ended_by = models.ForeignKey(
+        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="grants_ended"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -220,7 +247,8 @@ class AuthorityGrant(models.Model):
         ordering = ["town", "item__code", "valid_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="grant_dates_ordered"
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="grant_dates_ordered",
             ),
             models.CheckConstraint(
                 condition=(Q(kind="delegated") & Q(delegating_department__isnull=False))
@@ -228,7 +256,10 @@ class AuthorityGrant(models.Model):
                 name="grant_delegator_iff_delegated",
             ),
         ]
-        indexes = [models.Index(fields=["town", "item", "valid_from"]), models.Index(fields=["item", "valid_from"])]
+        indexes = [
+            models.Index(fields=["town", "item", "valid_from"]),
+            models.Index(fields=["item", "valid_from"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.town.code}:{self.item.code} {self.kind} {self.valid_from}–{self.valid_to or '…'}"
@@ -265,10 +296,17 @@ class LexiconEntry(models.Model):
     """The shared domain lexicon: an everyday, dialect or English word and the legal vocabulary it stands for."""
 
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text=_("empty: all districts")
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("empty: all districts"),
     )
     term = models.CharField(_("everyday word"), max_length=120)
-    canonical = models.CharField(_("legal vocabulary"), max_length=200, help_text=_("one or more terms separated by |"))
+    canonical = models.CharField(
+        _("legal vocabulary"), max_length=200, help_text=_("one or more terms separated by |")
+    )
     lang = models.CharField(_("language"), max_length=8, default="zh")
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -277,7 +315,9 @@ class LexiconEntry(models.Model):
     class Meta:
         verbose_name = _("lexicon entry")
         verbose_name_plural = _("lexicon entries")
-        constraints = [models.UniqueConstraint(fields=["district", "term", "lang"], name="lexicon_term_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "term", "lang"], name="lexicon_term_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.term} → {self.canonical}"

@@ -35,19 +35,47 @@ def district_authority(request: HttpRequest, user: User) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "items": EnforcementItem.objects.filter(district_id=district_id, is_active=True).count(),
-        "grants": AuthorityGrant.objects.filter(grants_active_on(today), item__district_id=district_id).count(),
-        "drafts": list(Adjustment.objects.filter(district_id=district_id, status=Adjustment.Status.DRAFT).order_by("effective_from")[:5]),
+        "grants": AuthorityGrant.objects.filter(
+            grants_active_on(today), item__district_id=district_id
+        ).count(),
+        "drafts": list(
+            Adjustment.objects.filter(district_id=district_id, status=Adjustment.Status.DRAFT).order_by(
+                "effective_from"
+            )[:5]
+        ),
     }
 
 
 def register() -> None:
     town_roles = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
-    register_home_panel(HomePanel("authority_town", "authority/panels/town_list.html", 30, town_roles, town_list))
     register_home_panel(
-        HomePanel("authority_district", "authority/panels/district_authority.html", 15, frozenset({Role.DISTRICT_ADMIN}), district_authority)
+        HomePanel("authority_town", "authority/panels/town_list.html", 30, town_roles, town_list)
+    )
+    register_home_panel(
+        HomePanel(
+            "authority_district",
+            "authority/panels/district_authority.html",
+            15,
+            frozenset({Role.DISTRICT_ADMIN}),
+            district_authority,
+        )
     )
     register_nav(NavEntry("authority", _("Authority lists"), "authority-index", order=20, public=True))
-    register_nav(NavEntry("authority_adjustments", _("Adjustments"), "authority-adjustments", order=21, roles=frozenset({Role.DISTRICT_ADMIN})))
     register_nav(
-        NavEntry("authority_usage", _("Usage evaluation"), "authority-usage", order=22, roles=frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR}))
+        NavEntry(
+            "authority_adjustments",
+            _("Adjustments"),
+            "authority-adjustments",
+            order=21,
+            roles=frozenset({Role.DISTRICT_ADMIN}),
+        )
+    )
+    register_nav(
+        NavEntry(
+            "authority_usage",
+            _("Usage evaluation"),
+            "authority-usage",
+            order=22,
+            roles=frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR}),
+        )
     )

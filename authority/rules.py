@@ -47,8 +47,14 @@ def can_view_usage(user: AnyUser, district: District | int) -> bool:
     if not isinstance(user, User):
         return False
     scope = scope_for(user)
-    return district_id in scope.district_ids and bool(scope.town_ids) and (
-        user.has_role(Role.SUPERVISOR) or user.has_role(Role.OFFICER) or user.has_role(Role.LEGAL_REVIEWER)
+    return (
+        district_id in scope.district_ids
+        and bool(scope.town_ids)
+        and (
+            user.has_role(Role.SUPERVISOR)
+            or user.has_role(Role.OFFICER)
+            or user.has_role(Role.LEGAL_REVIEWER)
+        )
     )
 
 
@@ -61,4 +67,6 @@ def usage_town_ids(user: AnyUser, district: District | int) -> set[int] | None:
         return set()
     assert isinstance(user, User)
     scope = scope_for(user)
-    return set(Unit.objects.filter(pk__in=scope.town_ids, district_id=district_id).values_list("pk", flat=True))
+    return set(
+        Unit.objects.filter(pk__in=scope.town_ids, district_id=district_id).values_list("pk", flat=True)
+    )

@@ -64,13 +64,19 @@ class Holder:
         if self.grant is not None:
             if self.grant.kind == GrantKind.DELEGATED:
                 return _("%(town)s enforces this item under delegation, in the name of %(dept)s.") % {
-                    "town": self.town, "dept": self.grant.delegating_department}
-            return _("%(town)s holds this item (%(kind)s).") % {"town": self.town, "kind": self.grant.get_kind_display()}
+                    "town": self.town,
+                    "dept": self.grant.delegating_department,
+                }
+            return _("%(town)s holds this item (%(kind)s).") % {
+                "town": self.town,
+                "kind": self.grant.get_kind_display(),
+            }
         if self.department is not None:
             if self.town is None:
                 return _("%(dept)s enforces this item.") % {"dept": self.department}
-            return _("%(town)s does not hold this item on %(date)s; %(dept)s does. Whistle to that department.") % {
-                "town": self.town, "date": self.on, "dept": self.department}
+            return _(
+                "%(town)s does not hold this item on %(date)s; %(dept)s does. Whistle to that department."
+            ) % {"town": self.town, "date": self.on, "dept": self.department}
         return _("Nobody in the district is recorded as holding this item on %(date)s.") % {"date": self.on}
 
 
@@ -79,7 +85,9 @@ def responsible_department(item: EnforcementItem) -> Unit | None:
     if item.default_holder_id is not None:
         return item.default_holder
     return (
-        Unit.objects.filter(district_id=item.district_id, kind=Unit.Kind.DEPARTMENT, domain=item.domain, is_active=True)
+        Unit.objects.filter(
+            district_id=item.district_id, kind=Unit.Kind.DEPARTMENT, domain=item.domain, is_active=True
+        )
         .order_by("code")
         .first()
     )

@@ -88,15 +88,21 @@ def _grant_create(
         scope=scope if kind == GrantKind.DELEGATED else "",
         granted_by=adjustment,
     )
-    audit_record(actor=actor, action="authority.grant.create", obj=grant, town=town, after=_grant_after(grant))
+    audit_record(
+        actor=actor, action="authority.grant.create", obj=grant, town=town, after=_grant_after(grant)
+    )
     return grant
 
 
-def _grant_end(*, actor: User | None, grant: AuthorityGrant, last_day: dt.date, adjustment: Adjustment | None = None) -> None:
+def _grant_end(
+    *, actor: User | None, grant: AuthorityGrant, last_day: dt.date, adjustment: Adjustment | None = None
+) -> None:
     """End a grant on `last_day` (the town holds the item through that day). The row stays."""
     if last_day < grant.valid_from:
         raise ValidationError(
-            _("%(item)s was granted to %(town)s from %(start)s; it cannot end before that (choose a later date).")
+            _(
+                "%(item)s was granted to %(town)s from %(start)s; it cannot end before that (choose a later date)."
+            )
             % {"item": grant.item.code, "town": grant.town, "start": grant.valid_from}
         )
     before = grant.valid_to
@@ -129,7 +135,14 @@ class ImportReport:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.created_district or self.created_units or self.created or self.changed or self.grants_created or self.grants_ended)
+        return bool(
+            self.created_district
+            or self.created_units
+            or self.created
+            or self.changed
+            or self.grants_created
+            or self.grants_ended
+        )
 
     def summary(self) -> str:
         return _(
@@ -149,18 +162,39 @@ def _default_town_name(code: str) -> str:
 
 
 def _resolve_district(
-    *, actor: User | None, district_code: str, district_name: str, town_codes: Sequence[str], report_units: list[Unit]
+    *,
+    actor: User | None,
+    district_code: str,
+    district_name: str,
+    town_codes: Sequence[str],
+    report_units: list[Unit],
 ) -> tuple[District, bool]:
     district = District.objects.filter(code=district_code).first()
     if district is not None:
-        require(actor is None or can_import_authority(actor, district), "only the district administrator imports its catalog")
+        require(
+            actor is None or can_import_authority(actor, district),
+            "only the district administrator imports its catalog",
+        )
         return district, False
     # A fresh district: only the command line (no actor) or a superuser may create one.
     require(actor is None or actor.is_superuser, "only an operator may create a district")
-    district = district_create(actor=actor, code=district_code, name_zh=district_name or district_code, name_en=district_name or district_code)
+    district = district_create(
+        actor=actor,
+        code=district_code,
+        name_zh=district_name or district_code,
+        name_en=district_name or district_code,
+    )
     for code in town_codes or [f"{district_code}-001"]:
         if Unit.objects.filter(code=code).exists():
-            raise CatalogFileError([RowError(0, "--town", _("Unit code %(code)s is already used in another district.") % {"code": code})])
+            raise CatalogFileError(
+                [
+                    RowError(
+                        0,
+                        "--town",
+                        _("Unit code %(code)s is already used in another district.") % {"code": code},
+                    )
+                ]
+            )
         report_units.append(
             unit_create(
                 actor=actor,
@@ -183,15 +217,26 @@ def _target_towns(district: District, town_codes: Sequence[str]) -> list[Unit]:
     unknown = [c for c in town_codes if c not in by_code]
     if unknown:
         raise CatalogFileError(
-            [RowError(0, "--town", _("No town %(codes)s in district %(district)s.") % {"codes": ", ".join(unknown), "district": district.code})]
+            [
+                RowError(
+                    0,
+                    "--town",
+                    _("No town %(codes)s in district %(district)s.")
+                    % {"codes": ", ".join(unknown), "district": district.code},
+                )
+            ]
         )
     return [by_code[c] for c in dict.fromkeys(town_codes)]
 
 
-def _departments(*, actor: User | None, district: District, domains: Iterable[str], report_units: list[Unit]) -> dict[str, Unit]:
+def _departments(
+    *, actor: User | None, district: District, domains: Iterable[str], report_units: list[Unit]
+) -> dict[str, Unit]:
     """The department keeping each domain's items; one is created for a domain the district lacks."""
     found: dict[str, Unit] = {}
-    for unit in Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("code"):
+    for unit in Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by(
+        "code"
+    ):
         found.setdefault(unit.domain, unit)
     for domain in sorted(set(domains)):
         if domain in found:
@@ -217,7 +262,9 @@ def _departments(*, actor: User | None, district: District, domains: Iterable[st
 
 
 def _default_scope(item: EnforcementItem, department: Unit) -> str:
-    return _("Within the town's area, in the name of %(dept)s, as entrusted in writing.") % {"dept": department.name_zh}
+    return _("Within the town's area, in the name of %(dept)s, as entrusted in writing.") % {
+        "dept": department.name_zh
+    }
 
 
 @transaction.atomic
@@ -252,19 +299,36 @@ def catalog_import(
     town_codes = list(dict.fromkeys(code.strip() for code in town_codes if code.strip()))
     created_units: list[Unit] = []
     district, created_district = _resolve_district(
-        actor=actor, district_code=district_code, district_name=district_name, town_codes=town_codes, report_units=created_units
+        actor=actor,
+        district_code=district_code,
+        district_name=district_name,
+        town_codes=town_codes,
+        report_units=created_units,
     )
     towns = _target_towns(district, town_codes)
-    departments = _departments(actor=actor, district=district, domains=[r.values["domain"] for r in rows], report_units=created_units)
-    report = ImportReport(district=district, effective=effective, created_district=created_district, created_units=created_units)
+    departments = _departments(
+        actor=actor, district=district, domains=[r.values["domain"] for r in rows], report_units=created_units
+    )
+    report = ImportReport(
+        district=district, effective=effective, created_district=created_district, created_units=created_units
+    )
 
     items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
     grants_by_pair: dict[tuple[int, int], list[AuthorityGrant]] = defaultdict(list)
-    for grant in AuthorityGrant.objects.filter(item__district=district).select_related("item", "town", "delegating_department"):
+    for grant in AuthorityGrant.objects.filter(item__district=district).select_related(
+        "item", "town", "delegating_department"
+    ):
         grants_by_pair[(grant.item_id, grant.town_id)].append(grant)
 
     def active(item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
-        return next((g for g in grants_by_pair[(item.pk, town.pk)] if g.valid_from <= effective and (g.valid_to is None or g.valid_to >= effective)), None)
+        return next(
+            (
+                g
+                for g in grants_by_pair[(item.pk, town.pk)]
+                if g.valid_from <= effective and (g.valid_to is None or g.valid_to >= effective)
+            ),
+            None,
+        )
 
     def later(item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
         return next((g for g in grants_by_pair[(item.pk, town.pk)] if g.valid_from > effective), None)
@@ -273,16 +337,32 @@ def catalog_import(
 
     def grant(item: EnforcementItem, town: Unit, kind: str) -> None:
         if later(item, town) is not None:
-            raise CatalogFileError([RowError(row_number, "holder", _(
-                "%(town)s already has a change to %(code)s after %(date)s; import with a later effective date.")
-                % {"town": town, "code": item.code, "date": effective})])
+            raise CatalogFileError(
+                [
+                    RowError(
+                        row_number,
+                        "holder",
+                        _(
+                            "%(town)s already has a change to %(code)s after %(date)s; import with a later effective date."
+                        )
+                        % {"town": town, "code": item.code, "date": effective},
+                    )
+                ]
+            )
         department = departments[item.domain]
         delegated = kind == GrantKind.DELEGATED
-        pending.append(AuthorityGrant(
-            town=town, item=item, kind=kind, valid_from=effective, source_document=document[:120], source_date=effective,
-            delegating_department=department if delegated else None,
-            scope=(item.delegation_scope or _default_scope(item, department)) if delegated else "",
-        ))
+        pending.append(
+            AuthorityGrant(
+                town=town,
+                item=item,
+                kind=kind,
+                valid_from=effective,
+                source_document=document[:120],
+                source_date=effective,
+                delegating_department=department if delegated else None,
+                scope=(item.delegation_scope or _default_scope(item, department)) if delegated else "",
+            )
+        )
 
     def flush(item: EnforcementItem) -> dict[str, Any]:
         """Write the row's new grants in one statement; their audit goes in the row's audit entry."""
@@ -292,8 +372,12 @@ def catalog_import(
         for new in created:
             grants_by_pair[(item.pk, new.town_id)].append(new)
         report.grants_created += len(created)
-        granted = {"granted_to": [g.town.code for g in created], "grant_kind": created[0].kind, "valid_from": effective,
-                   "source_document": document}
+        granted = {
+            "granted_to": [g.town.code for g in created],
+            "grant_kind": created[0].kind,
+            "valid_from": effective,
+            "source_document": document,
+        }
         pending.clear()
         return granted
 
@@ -310,15 +394,30 @@ def catalog_import(
         item = items.get(row.code)
         if item is None:
             content = {
-                "name_en": "", "legal_basis": "", "description_zh": "", "fine_min": "", "fine_max": "",
-                "rule_broken": "", "penalty_clause": "", "penalty_kinds": [], "delegation_scope": "", **row.values,
+                "name_en": "",
+                "legal_basis": "",
+                "description_zh": "",
+                "fine_min": "",
+                "fine_max": "",
+                "rule_broken": "",
+                "penalty_clause": "",
+                "penalty_kinds": [],
+                "delegation_scope": "",
+                **row.values,
             }
-            item = EnforcementItem(district=district, code=row.code, default_holder=departments[content["domain"]])
+            item = EnforcementItem(
+                district=district, code=row.code, default_holder=departments[content["domain"]]
+            )
             apply_content(item, content)
             item.save()
             EnforcementItemVersion.objects.create(
-                item=item, version=1, content=content, content_hash=content_hash(content), source=source[:200],
-                valid_from=effective, created_by=actor,
+                item=item,
+                version=1,
+                content=content,
+                content_hash=content_hash(content),
+                source=source[:200],
+                valid_from=effective,
+                created_by=actor,
             )
             items[row.code] = item
             report.created.append(row.code)
@@ -326,7 +425,9 @@ def catalog_import(
                 for town in towns:
                     grant(item, town, item.kind)
             audit_record(
-                actor=actor, action="authority.item.create", obj=item,
+                actor=actor,
+                action="authority.item.create",
+                obj=item,
                 after={"code": item.code, "version": 1, "source": source, **flush(item)},
             )
         else:
@@ -343,11 +444,18 @@ def catalog_import(
                     item.default_holder = departments[item.domain]
                 item.save()
                 EnforcementItemVersion.objects.create(
-                    item=item, version=item.version, content=after, content_hash=content_hash(after), source=source[:200],
-                    valid_from=effective, created_by=actor,
+                    item=item,
+                    version=item.version,
+                    content=after,
+                    content_hash=content_hash(after),
+                    source=source[:200],
+                    valid_from=effective,
+                    created_by=actor,
                 )
                 audit_record(
-                    actor=actor, action="authority.item.revise", obj=item,
+                    actor=actor,
+                    action="authority.item.revise",
+                    obj=item,
                     before={k: v[0] for k, v in diff.items()} | {"version": item.version - 1},
                     after={k: v[1] for k, v in diff.items()} | {"version": item.version},
                 )
@@ -365,7 +473,9 @@ def catalog_import(
                             grant(item, town, item.kind)
             if item.held_by == CatalogHolder.TOWN:
                 for town in towns:
-                    if not grants_by_pair[(item.pk, town.pk)] and not any(g.town_id == town.pk for g in pending):
+                    if not grants_by_pair[(item.pk, town.pk)] and not any(
+                        g.town_id == town.pk for g in pending
+                    ):
                         grant(item, town, item.kind)
             granted = flush(item)
             if granted:
@@ -375,10 +485,19 @@ def catalog_import(
 
     if report.has_changes:
         audit_record(
-            actor=actor, action="authority.catalog.import", obj=district,
+            actor=actor,
+            action="authority.catalog.import",
+            obj=district,
             summary=report.summary(),
-            after={"source": source, "document": document, "effective": effective, "created": len(report.created),
-                   "changed": report.changed[:200], "grants_created": report.grants_created, "grants_ended": report.grants_ended},
+            after={
+                "source": source,
+                "document": document,
+                "effective": effective,
+                "created": len(report.created),
+                "changed": report.changed[:200],
+                "grants_created": report.grants_created,
+                "grants_ended": report.grants_ended,
+            },
         )
     return report
 
@@ -411,7 +530,9 @@ def adjustment_create(
     if not title.strip() or not document_number.strip():
         raise ValidationError(_("An adjustment needs a title and a document number."))
     if effective_from < document_date:
-        raise ValidationError({"effective_from": [_("The effective date cannot be before the document date.")]})
+        raise ValidationError(
+            {"effective_from": [_("The effective date cannot be before the document date.")]}
+        )
     adjustment = Adjustment.objects.create(
         district=district,
         title=title.strip(),
@@ -421,7 +542,9 @@ def adjustment_create(
         note=note.strip(),
         created_by=actor,
     )
-    audit_record(actor=actor, action="authority.adjustment.create", obj=adjustment, after=_adjustment_after(adjustment))
+    audit_record(
+        actor=actor, action="authority.adjustment.create", obj=adjustment, after=_adjustment_after(adjustment)
+    )
     return adjustment
 
 
@@ -441,29 +564,57 @@ def _line_problems(line: AdjustmentLine, adjustment: Adjustment) -> list[str]:
     current = grants.filter(grants_active_on(on)).select_related("delegating_department").first()
     later = grants.filter(valid_from__gt=on).order_by("valid_from").first()
     if later is not None:
-        problems.append(_("%(label)s: the list already changes on %(date)s, after this adjustment's effective date.") % {"label": label, "date": later.valid_from})
+        problems.append(
+            _("%(label)s: the list already changes on %(date)s, after this adjustment's effective date.")
+            % {"label": label, "date": later.valid_from}
+        )
     if line.action == AdjustmentLine.Action.RECOVER:
         if current is None:
-            problems.append(_("%(label)s: the town does not hold this item on %(date)s, so there is nothing to recover.") % {"label": label, "date": on})
+            problems.append(
+                _("%(label)s: the town does not hold this item on %(date)s, so there is nothing to recover.")
+                % {"label": label, "date": on}
+            )
         elif current.valid_from >= on:
-            problems.append(_("%(label)s: the grant only starts on %(date)s; recover it from a later date.") % {"label": label, "date": current.valid_from})
+            problems.append(
+                _("%(label)s: the grant only starts on %(date)s; recover it from a later date.")
+                % {"label": label, "date": current.valid_from}
+            )
         return problems
     if line.kind not in GrantKind.values:
-        problems.append(_("%(label)s: choose the kind of grant (statutory, empowered or delegated).") % {"label": label})
+        problems.append(
+            _("%(label)s: choose the kind of grant (statutory, empowered or delegated).") % {"label": label}
+        )
     if line.kind == GrantKind.DELEGATED:
         department = line.delegating_department
-        if department is None or department.kind != Unit.Kind.DEPARTMENT or department.district_id != adjustment.district_id:
-            problems.append(_("%(label)s: a delegation needs the delegating department of this district.") % {"label": label})
+        if (
+            department is None
+            or department.kind != Unit.Kind.DEPARTMENT
+            or department.district_id != adjustment.district_id
+        ):
+            problems.append(
+                _("%(label)s: a delegation needs the delegating department of this district.")
+                % {"label": label}
+            )
         if not line.scope.strip():
             problems.append(_("%(label)s: a delegation needs its scope.") % {"label": label})
     elif line.delegating_department_id is not None:
         problems.append(_("%(label)s: only a delegation has a delegating department.") % {"label": label})
     if line.valid_to is not None and line.valid_to < on:
         problems.append(_("%(label)s: the end date is before the effective date.") % {"label": label})
-    if current is not None and current.kind == line.kind and current.delegating_department_id == line.delegating_department_id:
-        problems.append(_("%(label)s: the town already holds this item (%(kind)s) on %(date)s.") % {"label": label, "kind": current.get_kind_display(), "date": on})
+    if (
+        current is not None
+        and current.kind == line.kind
+        and current.delegating_department_id == line.delegating_department_id
+    ):
+        problems.append(
+            _("%(label)s: the town already holds this item (%(kind)s) on %(date)s.")
+            % {"label": label, "kind": current.get_kind_display(), "date": on}
+        )
     if current is not None and current.valid_from >= on:
-        problems.append(_("%(label)s: the current grant only starts on %(date)s; change it from a later date.") % {"label": label, "date": current.valid_from})
+        problems.append(
+            _("%(label)s: the current grant only starts on %(date)s; change it from a later date.")
+            % {"label": label, "date": current.valid_from}
+        )
     return problems
 
 
@@ -481,7 +632,9 @@ def adjustment_line_add(
     valid_to: dt.date | None = None,
 ) -> list[AdjustmentLine]:
     """Add one line per town to a draft. Each line is checked against the list as of the effective date."""
-    require(can_manage_authority(actor, adjustment.district_id), "only a district administrator edits adjustments")
+    require(
+        can_manage_authority(actor, adjustment.district_id), "only a district administrator edits adjustments"
+    )
     adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
     if adjustment.status != Adjustment.Status.DRAFT:
         raise ValidationError(_("Only a draft can be changed."))
@@ -504,7 +657,9 @@ def adjustment_line_add(
             valid_to=None if recover else valid_to,
         )
         if AdjustmentLine.objects.filter(adjustment=adjustment, item=item, town=town).exists():
-            problems.append(_("%(item)s · %(town)s is already in this adjustment.") % {"item": item.code, "town": town})
+            problems.append(
+                _("%(item)s · %(town)s is already in this adjustment.") % {"item": item.code, "town": town}
+            )
             continue
         problems.extend(_line_problems(line, adjustment))
         lines.append(line)
@@ -513,10 +668,20 @@ def adjustment_line_add(
     for line in lines:
         line.save()
         audit_record(
-            actor=actor, action="authority.adjustment.line_add", obj=adjustment, town=line.town,
-            after={"action": line.action, "item": item.code, "town": line.town.code, "kind": line.kind,
-                   "delegating_department": delegating_department.code if line.delegating_department_id and delegating_department else None,
-                   "valid_to": line.valid_to},
+            actor=actor,
+            action="authority.adjustment.line_add",
+            obj=adjustment,
+            town=line.town,
+            after={
+                "action": line.action,
+                "item": item.code,
+                "town": line.town.code,
+                "kind": line.kind,
+                "delegating_department": delegating_department.code
+                if line.delegating_department_id and delegating_department
+                else None,
+                "valid_to": line.valid_to,
+            },
         )
     return lines
 
@@ -524,14 +689,18 @@ def adjustment_line_add(
 @transaction.atomic
 def adjustment_line_remove(*, actor: User, line: AdjustmentLine) -> None:
     adjustment = line.adjustment
-    require(can_manage_authority(actor, adjustment.district_id), "only a district administrator edits adjustments")
+    require(
+        can_manage_authority(actor, adjustment.district_id), "only a district administrator edits adjustments"
+    )
     adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
     if adjustment.status != Adjustment.Status.DRAFT:
         raise ValidationError(_("Only a draft can be changed."))
     before = {"action": line.action, "item": line.item.code, "town": line.town.code, "kind": line.kind}
     town = line.town
     line.delete()
-    audit_record(actor=actor, action="authority.adjustment.line_remove", obj=adjustment, town=town, before=before)
+    audit_record(
+        actor=actor, action="authority.adjustment.line_remove", obj=adjustment, town=town, before=before
+    )
 
 
 def adjustment_problems(adjustment: Adjustment) -> dict[int, list[str]]:
@@ -548,11 +717,21 @@ def adjustment_problems(adjustment: Adjustment) -> dict[int, list[str]]:
 def adjustment_approve(*, actor: User, adjustment: Adjustment, note: str = "") -> Adjustment:
     """A district administrator approves a draft: its grants start and its recoveries end grants from the effective
     date. Raises PermissionDenied for anyone else, ValidationError when the draft cannot apply (nothing changes)."""
-    require(can_manage_authority(actor, adjustment.district_id), "only a district administrator approves adjustments")
+    require(
+        can_manage_authority(actor, adjustment.district_id),
+        "only a district administrator approves adjustments",
+    )
     adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
     if adjustment.status != Adjustment.Status.DRAFT:
-        raise ValidationError(_("This adjustment was already decided (%(status)s).") % {"status": adjustment.get_status_display()})
-    lines = list(adjustment.lines.select_related("item", "town", "delegating_department").order_by("action", "item__code", "town__code"))
+        raise ValidationError(
+            _("This adjustment was already decided (%(status)s).")
+            % {"status": adjustment.get_status_display()}
+        )
+    lines = list(
+        adjustment.lines.select_related("item", "town", "delegating_department").order_by(
+            "action", "item__code", "town__code"
+        )
+    )
     if not lines:
         raise ValidationError(_("An adjustment needs at least one line before approval."))
     problems = [p for line in lines for p in _line_problems(line, adjustment)]
@@ -568,38 +747,67 @@ def adjustment_approve(*, actor: User, adjustment: Adjustment, note: str = "") -
     on = adjustment.effective_from
     granted = ended = 0
     for line in lines:
-        current = AuthorityGrant.objects.filter(grants_active_on(on), item=line.item, town=line.town).select_related("item", "town").first()
+        current = (
+            AuthorityGrant.objects.filter(grants_active_on(on), item=line.item, town=line.town)
+            .select_related("item", "town")
+            .first()
+        )
         if current is not None:
             _grant_end(actor=actor, grant=current, last_day=_day_before(on), adjustment=adjustment)
             ended += 1
         if line.action == AdjustmentLine.Action.GRANT:
             _grant_create(
-                actor=actor, item=line.item, town=line.town, kind=line.kind, valid_from=on, valid_to=line.valid_to,
-                source_document=adjustment.document_number, source_date=adjustment.document_date,
-                delegating_department=line.delegating_department, scope=line.scope, adjustment=adjustment,
+                actor=actor,
+                item=line.item,
+                town=line.town,
+                kind=line.kind,
+                valid_from=on,
+                valid_to=line.valid_to,
+                source_document=adjustment.document_number,
+                source_date=adjustment.document_date,
+                delegating_department=line.delegating_department,
+                scope=line.scope,
+                adjustment=adjustment,
             )
             granted += 1
     audit_record(
-        actor=actor, action="authority.adjustment.approve", obj=adjustment,
+        actor=actor,
+        action="authority.adjustment.approve",
+        obj=adjustment,
         before={"status": Adjustment.Status.DRAFT},
-        after={"status": adjustment.status, "effective_from": on, "grants_created": granted, "grants_ended": ended, "note": note},
+        after={
+            "status": adjustment.status,
+            "effective_from": on,
+            "grants_created": granted,
+            "grants_ended": ended,
+            "note": note,
+        },
     )
     return adjustment
 
 
 @transaction.atomic
 def adjustment_reject(*, actor: User, adjustment: Adjustment, note: str = "") -> Adjustment:
-    require(can_manage_authority(actor, adjustment.district_id), "only a district administrator decides adjustments")
+    require(
+        can_manage_authority(actor, adjustment.district_id),
+        "only a district administrator decides adjustments",
+    )
     if not note.strip():
         raise ValidationError({"note": [_("Give the reason for rejecting.")]})
     updated = Adjustment.objects.filter(pk=adjustment.pk, status=Adjustment.Status.DRAFT).update(
-        status=Adjustment.Status.REJECTED, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()
+        status=Adjustment.Status.REJECTED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note.strip(),
     )
     if updated != 1:
         raise ValidationError(_("This adjustment was already decided."))
     adjustment.refresh_from_db()
     audit_record(
-        actor=actor, action="authority.adjustment.reject", obj=adjustment,
-        before={"status": Adjustment.Status.DRAFT}, after={"status": adjustment.status, "note": note.strip()},
+        actor=actor,
+        action="authority.adjustment.reject",
+        obj=adjustment,
+        before={"status": Adjustment.Status.DRAFT},
+        after={"status": adjustment.status, "note": note.strip()},
     )
     return adjustment

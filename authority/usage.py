@@ -120,10 +120,14 @@ class UsageReport:
         return [r for r in self.rows if r.is_zombie]
 
     def most_used(self, n: int = 10) -> list[UsageRow]:
-        return sorted((r for r in self.rows if r.total), key=lambda r: (-r.total, r.item.code, r.town.code))[:n]
+        return sorted((r for r in self.rows if r.total), key=lambda r: (-r.total, r.item.code, r.town.code))[
+            :n
+        ]
 
     def status_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys([UsageStatus.ACTIVE, UsageStatus.NEW, UsageStatus.NEVER, UsageStatus.IDLE, UsageStatus.UNKNOWN], 0)
+        counts = dict.fromkeys(
+            [UsageStatus.ACTIVE, UsageStatus.NEW, UsageStatus.NEVER, UsageStatus.IDLE, UsageStatus.UNKNOWN], 0
+        )
         for row in self.rows:
             counts[row.status] += 1
         return counts
@@ -131,7 +135,9 @@ class UsageReport:
     def by_town(self) -> list[dict[str, Any]]:
         towns: dict[int, dict[str, Any]] = {}
         for row in self.rows:
-            entry = towns.setdefault(row.town.pk, {"town": row.town, "held": 0, "used": 0, "zombies": 0, "uses": 0})
+            entry = towns.setdefault(
+                row.town.pk, {"town": row.town, "held": 0, "used": 0, "zombies": 0, "uses": 0}
+            )
             entry["held"] += 1
             entry["used"] += 1 if row.total else 0
             entry["zombies"] += 1 if row.is_zombie else 0
@@ -155,7 +161,11 @@ class UsageReport:
         top = [e for e in self.by_item(15) if e["uses"]]
         towns = self.by_town()
         return {
-            "items": {"labels": [e["item"].code for e in top], "titles": [e["item"].name for e in top], "uses": [e["uses"] for e in top]},
+            "items": {
+                "labels": [e["item"].code for e in top],
+                "titles": [e["item"].name for e in top],
+                "uses": [e["uses"] for e in top],
+            },
             "towns": {
                 "labels": [e["town"].name for e in towns],
                 "used": [e["used"] for e in towns],
@@ -203,11 +213,17 @@ def usage_report(
         use_sources=[s for s in sources if s.counts_as_use],
         demand_sources=[s for s in sources if not s.counts_as_use],
     )
-    grants = AuthorityGrant.objects.filter(item__district=district).select_related("item", "town", "delegating_department")
+    grants = AuthorityGrant.objects.filter(item__district=district).select_related(
+        "item", "town", "delegating_department"
+    )
     if town_ids is not None:
         grants = grants.filter(town_id__in=town_ids)
     all_grants = list(grants.order_by("valid_from"))
-    current = [g for g in grants.filter(grants_active_on(end)) if (not kind or g.kind == kind) and (not domain or g.item.domain == domain)]
+    current = [
+        g
+        for g in grants.filter(grants_active_on(end))
+        if (not kind or g.kind == kind) and (not domain or g.item.domain == domain)
+    ]
 
     # Held since: follow back grants of the same pair that join without a gap (a kind change, a renewed delegation).
     by_pair: dict[tuple[int, int], list[Any]] = {}
@@ -254,7 +270,9 @@ def usage_report(
         items = EnforcementItem.objects.in_bulk({k[0] for k in demand})
         towns = Unit.objects.in_bulk({k[1] for k in demand})
         held_pairs = set(
-            AuthorityGrant.objects.filter(grants_active_on(end), item_id__in=items, town_id__in=towns).values_list("item_id", "town_id")
+            AuthorityGrant.objects.filter(
+                grants_active_on(end), item_id__in=items, town_id__in=towns
+            ).values_list("item_id", "town_id")
         )
         for (item_id, town_id), usage in sorted(demand.items(), key=lambda kv: -kv[1].count):
             item, town = items.get(item_id), towns.get(town_id)
@@ -263,6 +281,13 @@ def usage_report(
             if (kind and item.kind != kind) or (domain and item.domain != domain):
                 continue
             report.demand.append(
-                DemandRow(item, town, usage.count, usage.last_used, (item_id, town_id) in held_pairs, responsible_department(item))
+                DemandRow(
+                    item,
+                    town,
+                    usage.count,
+                    usage.last_used,
+                    (item_id, town_id) in held_pairs,
+                    responsible_department(item),
+                )
             )
     return report

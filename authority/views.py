@@ -119,10 +119,17 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     per_kind = {
         (row["town_id"], row["kind"]): row["n"]
-        for row in AuthorityGrant.objects.filter(grants_active_on(today), town__in=towns).order_by().values("town_id", "kind").annotate(n=Count("id"))
+        for row in AuthorityGrant.objects.filter(grants_active_on(today), town__in=towns)
+        .order_by()
+        .values("town_id", "kind")
+        .annotate(n=Count("id"))
     }
     town_rows = [
-        {"town": t, "total": counts.get(t.pk, {}).get("total", 0), "kinds": [(k, per_kind.get((t.pk, k.value), 0)) for k in KIND_ORDER]}
+        {
+            "town": t,
+            "total": counts.get(t.pk, {}).get("total", 0),
+            "kinds": [(k, per_kind.get((t.pk, k.value), 0)) for k in KIND_ORDER],
+        }
         for t in towns
     ]
     items = catalog_items(district=district)
@@ -147,16 +154,26 @@ def item_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     on = data.get("on")
     items = catalog_items(
-        district=district, q=data.get("q", ""), domain=data.get("domain", ""), kind=data.get("kind", ""),
-        held_by=data.get("holder", ""), on=on,
+        district=district,
+        q=data.get("q", ""),
+        domain=data.get("domain", ""),
+        kind=data.get("kind", ""),
+        held_by=data.get("holder", ""),
+        on=on,
     )
     page = Paginator(items, 30).get_page(request.GET.get("page"))
     holdings = holdings_on(district, on or timezone.localdate())
     town_total = district_towns(district).count()
     rows = [{"item": i, "held": len(holdings.get(i.pk, []))} for i in page.object_list]
     context = {
-        "district": district, "districts": _districts(), "form": form, "page": page, "rows": rows,
-        "town_total": town_total, "total": items.count(), "query": request.GET.urlencode(),
+        "district": district,
+        "districts": _districts(),
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "town_total": town_total,
+        "total": items.count(),
+        "query": request.GET.urlencode(),
     }
     return render(request, "authority/item_list.html", context)
 
@@ -182,7 +199,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "content": content,
         "fine_low": Decimal(content["fine_min"]) if content and content.get("fine_min") else None,
         "fine_high": Decimal(content["fine_max"]) if content and content.get("fine_max") else None,
-        "penalty_labels": [PenaltyKind(k).label for k in (content or {}).get("penalty_kinds", []) if k in PenaltyKind.values],
+        "penalty_labels": [
+            PenaltyKind(k).label for k in (content or {}).get("penalty_kinds", []) if k in PenaltyKind.values
+        ],
         "holders": holders,
         "department": responsible_department(item),
         "versions": versions,
@@ -230,8 +249,14 @@ def who(request: HttpRequest) -> HttpResponse:
     form = WhoEnforcesForm(request.GET or None, district=district)
     holder = None
     if form.is_valid():
-        holder = who_enforces(form.cleaned_data["item"], form.cleaned_data["town"], form.cleaned_data["on"] or timezone.localdate())
-    return render(request, "authority/who_enforces.html", {"district": district, "form": form, "holder": holder})
+        holder = who_enforces(
+            form.cleaned_data["item"],
+            form.cleaned_data["town"],
+            form.cleaned_data["on"] or timezone.localdate(),
+        )
+    return render(
+        request, "authority/who_enforces.html", {"district": district, "form": form, "holder": holder}
+    )
 
 
 def export(request: HttpRequest) -> HttpResponse:
@@ -241,7 +266,9 @@ def export(request: HttpRequest) -> HttpResponse:
     on = _on(form)
     town = None
     if request.GET.get("town"):
-        town = access_or_404(Unit.objects.filter(district=district, kind=Unit.Kind.TOWN), code=request.GET["town"])
+        town = access_or_404(
+            Unit.objects.filter(district=district, kind=Unit.Kind.TOWN), code=request.GET["town"]
+        )
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -252,7 +279,8 @@ def export(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(to_csv(rows, columns), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            to_xlsx(rows, columns), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            to_xlsx(rows, columns),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -307,7 +335,11 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
     adjustments = adjustments_visible_to(_user(request), district).annotate(line_count=Count("lines"))
     may_manage = can_manage_authority(request.user, district)
     page = Paginator(adjustments, 30).get_page(request.GET.get("page"))
-    return render(request, "authority/adjustment_list.html", {"district": district, "page": page, "may_manage": may_manage})
+    return render(
+        request,
+        "authority/adjustment_list.html",
+        {"district": district, "page": page, "may_manage": may_manage},
+    )
 
 
 @login_required
@@ -320,9 +352,16 @@ def adjustment_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Draft created. Add the items it grants or recovers, then approve it."))
+            messages.success(
+                request, _("Draft created. Add the items it grants or recovers, then approve it.")
+            )
             return redirect("authority-adjustment", pk=adjustment.pk)
-    return render(request, "authority/adjustment_form.html", {"form": form, "district": district}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "authority/adjustment_form.html",
+        {"form": form, "district": district},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -343,14 +382,23 @@ def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if line_form.is_valid():
                     data = line_form.cleaned_data
                     lines = adjustment_line_add(
-                        actor=user, adjustment=adjustment, action=data["action"], item=data["item"], towns=list(data["towns"]),
-                        kind=data["kind"], delegating_department=data["delegating_department"], scope=data["scope"], valid_to=data["valid_to"],
+                        actor=user,
+                        adjustment=adjustment,
+                        action=data["action"],
+                        item=data["item"],
+                        towns=list(data["towns"]),
+                        kind=data["kind"],
+                        delegating_department=data["delegating_department"],
+                        scope=data["scope"],
+                        valid_to=data["valid_to"],
                     )
                     messages.success(request, _("%(n)s line(s) added.") % {"n": len(lines)})
                     return redirect("authority-adjustment", pk=adjustment.pk)
                 status = 400
             elif action == "remove_line":
-                line = access_or_404(AdjustmentLine.objects.filter(adjustment=adjustment), pk=request.POST.get("line", ""))
+                line = access_or_404(
+                    AdjustmentLine.objects.filter(adjustment=adjustment), pk=request.POST.get("line", "")
+                )
                 adjustment_line_remove(actor=user, line=line)
                 messages.success(request, _("Line removed."))
                 return redirect("authority-adjustment", pk=adjustment.pk)
@@ -360,7 +408,10 @@ def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 note = decision_form.cleaned_data.get("note", "")
                 if action == "approve":
                     adjustment_approve(actor=user, adjustment=adjustment, note=note)
-                    messages.success(request, _("Approved. The changes apply from %(date)s.") % {"date": adjustment.effective_from})
+                    messages.success(
+                        request,
+                        _("Approved. The changes apply from %(date)s.") % {"date": adjustment.effective_from},
+                    )
                 else:
                     adjustment_reject(actor=user, adjustment=adjustment, note=note)
                     messages.info(request, _("Rejected."))
@@ -381,8 +432,12 @@ def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_approve": can_approve_adjustment(user, adjustment),
         "line_form": line_form,
         "decision_form": decision_form,
-        "grants_made": adjustment.grants_made.select_related("item", "town").order_by("town__code", "item__code"),
-        "grants_ended": adjustment.grants_ended.select_related("item", "town").order_by("town__code", "item__code"),
+        "grants_made": adjustment.grants_made.select_related("item", "town").order_by(
+            "town__code", "item__code"
+        ),
+        "grants_ended": adjustment.grants_ended.select_related("item", "town").order_by(
+            "town__code", "item__code"
+        ),
     }
     return render(request, "authority/adjustment_detail.html", context, status=status)
 
@@ -408,15 +463,40 @@ def usage(request: HttpRequest) -> HttpResponse:
     town_ids = allowed
     if data.get("town"):
         town_ids = {data["town"].pk}
-    report = usage_report(district=district, end=on, months=months, town_ids=town_ids, kind=data.get("kind", ""), domain=data.get("domain", ""))
+    report = usage_report(
+        district=district,
+        end=on,
+        months=months,
+        town_ids=town_ids,
+        kind=data.get("kind", ""),
+        domain=data.get("domain", ""),
+    )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        columns = ["code", "name_zh", "domain", "town", "kind", "held_since", *[s.key for s in report.use_sources], "total", "last_used", "status"]
+        columns = [
+            "code",
+            "name_zh",
+            "domain",
+            "town",
+            "kind",
+            "held_since",
+            *[s.key for s in report.use_sources],
+            "total",
+            "last_used",
+            "status",
+        ]
         rows = [
             {
-                "code": r.item.code, "name_zh": r.item.name_zh, "domain": r.item.domain, "town": r.town.code, "kind": r.grant.kind,
-                "held_since": r.held_since.isoformat(), **r.uses, "total": r.total,
-                "last_used": r.last_used.isoformat() if r.last_used else "", "status": r.status,
+                "code": r.item.code,
+                "name_zh": r.item.name_zh,
+                "domain": r.item.domain,
+                "town": r.town.code,
+                "kind": r.grant.kind,
+                "held_since": r.held_since.isoformat(),
+                **r.uses,
+                "total": r.total,
+                "last_used": r.last_used.isoformat() if r.last_used else "",
+                "status": r.status,
             }
             for r in report.rows
         ]
@@ -424,11 +504,18 @@ def usage(request: HttpRequest) -> HttpResponse:
         if fmt == "csv":
             response = HttpResponse(to_csv(rows, columns), content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(to_xlsx(rows, columns, title="usage"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response = HttpResponse(
+                to_xlsx(rows, columns, title="usage"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     status_filter = request.GET.get("status", "")
-    rows = [r for r in report.rows if not status_filter or r.status == status_filter or (status_filter == "zombie" and r.is_zombie)]
+    rows = [
+        r
+        for r in report.rows
+        if not status_filter or r.status == status_filter or (status_filter == "zombie" and r.is_zombie)
+    ]
     context = {
         "district": district,
         "form": form,
@@ -444,4 +531,3 @@ def usage(request: HttpRequest) -> HttpResponse:
         "export_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("format", "status")),
     }
     return render(request, "authority/usage_report.html", context)
-

@@ -50,7 +50,9 @@ def admin_sql(args: argparse.Namespace, sql: str) -> None:
     import psycopg
 
     host, port = args.host.split(":")
-    with psycopg.connect(host=host, port=int(port), user=args.user, dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=host, port=int(port), user=args.user, dbname="postgres", autocommit=True
+    ) as conn:
         conn.execute(sql)
 
 
@@ -85,61 +87,134 @@ def build(args: argparse.Namespace) -> None:
     codes = [f"B500-{n:04d}" for n in range(args.towns)]
     Group.objects.bulk_create([Group(name=f"unit:{c}") for c in codes])
     groups = {g.name: g for g in Group.objects.filter(name__startswith="unit:B500-")}
-    Unit.objects.bulk_create([
-        Unit(district=district, kind=Unit.Kind.TOWN, code=c, name_zh=f"压测街道{n:04d}", group=groups[f"unit:{c}"],
-             case_prefix=f"压测{n:04d}执")
-        for n, c in enumerate(codes)
-    ])
+    Unit.objects.bulk_create(
+        [
+            Unit(
+                district=district,
+                kind=Unit.Kind.TOWN,
+                code=c,
+                name_zh=f"压测街道{n:04d}",
+                group=groups[f"unit:{c}"],
+                case_prefix=f"压测{n:04d}执",
+            )
+            for n, c in enumerate(codes)
+        ]
+    )
     towns = list(Unit.objects.filter(district=district).order_by("code").values_list("pk", flat=True))
     busy, quiet = towns[:BUSY], towns[BUSY:] or towns[:BUSY]
-    officer = user_create(actor=None, username="bench_officer", password=None, unit=Unit.objects.get(pk=busy[0]),
-                          roles=[Role.OFFICER], full_name="压测执法员")
-    user_create(actor=None, username="bench_officer_quiet", password=None, unit=Unit.objects.get(pk=quiet[0]),
-                roles=[Role.OFFICER], full_name="压测执法员二")
+    officer = user_create(
+        actor=None,
+        username="bench_officer",
+        password=None,
+        unit=Unit.objects.get(pk=busy[0]),
+        roles=[Role.OFFICER],
+        full_name="压测执法员",
+    )
+    user_create(
+        actor=None,
+        username="bench_officer_quiet",
+        password=None,
+        unit=Unit.objects.get(pk=quiet[0]),
+        roles=[Role.OFFICER],
+        full_name="压测执法员二",
+    )
     today = timezone.localdate()
     template = Case.objects.create(
-        district=district, town_id=busy[0], title="模板", description="在店外占道摆放货架经营，面积约3平方米。",
-        place="压测路1号", act_on=today - dt.timedelta(days=10), discovered_on=today - dt.timedelta(days=10),
-        created_by=officer, party_name="张三",
+        district=district,
+        town_id=busy[0],
+        title="模板",
+        description="在店外占道摆放货架经营，面积约3平方米。",
+        place="压测路1号",
+        act_on=today - dt.timedelta(days=10),
+        discovered_on=today - dt.timedelta(days=10),
+        created_by=officer,
+        party_name="张三",
     )
-    stages = ["lead", "checking", "filing_review", "investigating", "investigating", "correcting", "notified",
-              "hearing", "legal_review", "deciding", "decided", "served", "executed", "closed", "closed", "archived",
-              "archived", "archived", "archived", "not_filed", "withdrawn", "transferred"]
-    filed = {"investigating", "correcting", "notified", "hearing", "legal_review", "deciding", "decided", "served",
-             "executed", "closed", "archived"}
+    stages = [
+        "lead",
+        "checking",
+        "filing_review",
+        "investigating",
+        "investigating",
+        "correcting",
+        "notified",
+        "hearing",
+        "legal_review",
+        "deciding",
+        "decided",
+        "served",
+        "executed",
+        "closed",
+        "closed",
+        "archived",
+        "archived",
+        "archived",
+        "archived",
+        "not_filed",
+        "withdrawn",
+        "transferred",
+    ]
+    filed = {
+        "investigating",
+        "correcting",
+        "notified",
+        "hearing",
+        "legal_review",
+        "deciding",
+        "decided",
+        "served",
+        "executed",
+        "closed",
+        "archived",
+    }
     columns = [f.column for f in Case._meta.concrete_fields if f.column != "id"]
     # ~8 months back from now, one case every ~21 seconds at a million (a few share a moment: the id breaks ties).
     span = 240 * 24 * 3600
     overrides = {
         "town_id": f"CASE WHEN g %% 5 < 4 THEN (%(busy)s::int[])[1 + (g / 5) %% {len(busy)}] "
-                   f"ELSE (%(quiet)s::int[])[1 + (g::bigint * 7919 %% {len(quiet)})::int] END",
+        f"ELSE (%(quiet)s::int[])[1 + (g::bigint * 7919 %% {len(quiet)})::int] END",
         "created_at": f"now() - make_interval(secs => (g::float8 * {span} / %(n)s)::int)",
         "stage_changed_at": f"now() - make_interval(secs => (g::float8 * {span} / %(n)s)::int - 3600)",
         "stage": f"(%(stages)s::text[])[1 + (g * 31) %% {len(stages)}]",
         "number": f"CASE WHEN (%(stages)s::text[])[1 + (g * 31) %% {len(stages)}] = ANY(%(filed)s::text[]) "
-                  "THEN '压测执〔' || (2026 - g %% 2) || '〕' || g || '号' ELSE '' END",
+        "THEN '压测执〔' || (2026 - g %% 2) || '〕' || g || '号' ELSE '' END",
         "title": "'占道经营 ' || g",
         "party_name": "'当事人' || (g %% 50000)",
         "party_identifier": "'5001031980' || lpad((g %% 100000000)::text, 8, '0')",
         "next_due": "current_date + ((g %% 120) - 30)",
     }
     select = ", ".join(overrides.get(c, f"t.{c}") for c in columns)
-    sql = (f"INSERT INTO cases_case ({', '.join(columns)}) SELECT {select} FROM cases_case t "
-           f"CROSS JOIN generate_series(%(lo)s, %(hi)s) g WHERE t.id = %(template)s")
+    sql = (
+        f"INSERT INTO cases_case ({', '.join(columns)}) SELECT {select} FROM cases_case t "
+        f"CROSS JOIN generate_series(%(lo)s, %(hi)s) g WHERE t.id = %(template)s"
+    )
     t2 = time.perf_counter()
     chunk = 100_000
     with connection.cursor() as cursor:
         for lo in range(1, args.cases + 1, chunk):
             hi = min(lo + chunk - 1, args.cases)
-            cursor.execute(sql, {"busy": busy, "quiet": quiet, "n": args.cases, "stages": stages, "filed": sorted(filed),
-                                 "lo": lo, "hi": hi, "template": template.pk})
+            cursor.execute(
+                sql,
+                {
+                    "busy": busy,
+                    "quiet": quiet,
+                    "n": args.cases,
+                    "stages": stages,
+                    "filed": sorted(filed),
+                    "lo": lo,
+                    "hi": hi,
+                    "template": template.pk,
+                },
+            )
             print(f"  {hi:>9,} cases", end="\r", flush=True)
         print()
         cursor.execute("DELETE FROM cases_case WHERE id = %s", [template.pk])
         cursor.execute("ANALYZE cases_case")
     t3 = time.perf_counter()
-    print(f"setup: migrate {t1 - t0:.1f} s, towns and people {t2 - t1:.1f} s, "
-          f"{args.cases:,} cases inserted and analysed {t3 - t2:.1f} s (total {t3 - t0:.1f} s)")
+    print(
+        f"setup: migrate {t1 - t0:.1f} s, towns and people {t2 - t1:.1f} s, "
+        f"{args.cases:,} cases inserted and analysed {t3 - t2:.1f} s (total {t3 - t0:.1f} s)"
+    )
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -157,7 +232,10 @@ def explain_summary(qs) -> list[str]:
     keep = []
     for line in plan.splitlines():
         text = line.strip().lstrip("-> ").strip()
-        if any(word in text for word in ("Index", "Seq Scan", "Sort", "Limit", "Bitmap", "Execution Time", "Rows Removed")):
+        if any(
+            word in text
+            for word in ("Index", "Seq Scan", "Sort", "Limit", "Bitmap", "Execution Time", "Rows Removed")
+        ):
             keep.append("    " + text)
     return keep
 
@@ -173,16 +251,24 @@ def run(args: argparse.Namespace) -> None:
     officer = User.objects.get(username="bench_officer")
     total = Case.objects.count()
     mine = Case.objects.filter(town_id=officer.unit_id).count()
-    print(f"\n{total:,} cases in {args.towns:,} towns; the officer's town (busy) has {mine:,}. "
-          f"PostgreSQL {connection.pg_version // 10000}, page size {PAGE}, median of {args.repeat} runs.\n")
+    print(
+        f"\n{total:,} cases in {args.towns:,} towns; the officer's town (busy) has {mine:,}. "
+        f"PostgreSQL {connection.pg_version // 10000}, page size {PAGE}, median of {args.repeat} runs.\n"
+    )
 
     def ordered(filters: CaseFilters):
-        return cases_for(user=officer, filters=filters).select_related("town", "item").order_by("-created_at", "-pk")
+        return (
+            cases_for(user=officer, filters=filters)
+            .select_related("town", "item")
+            .order_by("-created_at", "-pk")
+        )
 
     def cursor_before(filters: CaseFilters, page: int) -> str:
         if page == 1:
             return ""
-        last = ordered(filters)[(page - 1) * PAGE - 1]  # untimed: the cursor a client holds after page-1 pages
+        last = ordered(filters)[
+            (page - 1) * PAGE - 1
+        ]  # untimed: the cursor a client holds after page-1 pages
         return encode_cursor(last)
 
     def keyset_bounded(filters: CaseFilters, after: str) -> list[Case]:
@@ -192,8 +278,10 @@ def run(args: argparse.Namespace) -> None:
         decoded = _decode_cursor(after)
         if decoded is not None:
             moment, pk = decoded
-            qs = qs.filter(created_at__lte=moment).filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
-        return list(qs[:PAGE + 1])
+            qs = qs.filter(created_at__lte=moment).filter(
+                Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
+            )
+        return list(qs[: PAGE + 1])
 
     def keyset_selector_qs(filters: CaseFilters, after: str):
         """The cursor condition as case_page_for first wrote it (the OR alone), kept to show why the selector now
@@ -203,7 +291,7 @@ def run(args: argparse.Namespace) -> None:
         if decoded is not None:
             moment, pk = decoded
             qs = qs.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
-        return qs[:PAGE + 1]
+        return qs[: PAGE + 1]
 
     rows = []
     explains = []
@@ -216,33 +304,57 @@ def run(args: argparse.Namespace) -> None:
             if (page - 1) * PAGE >= count:
                 continue
             after = cursor_before(filters, page)
-            keyset = median_ms(lambda f=filters, a=after: case_page_for(user=officer, filters=f, after=a), args.repeat)
+            keyset = median_ms(
+                lambda f=filters, a=after: case_page_for(user=officer, filters=f, after=a), args.repeat
+            )
             bounded = median_ms(lambda f=filters, a=after: keyset_bounded(f, a), args.repeat)
-            offset = median_ms(lambda f=filters, p=page: list(ordered(f)[(p - 1) * PAGE:(p - 1) * PAGE + PAGE + 1]), args.repeat)
+            offset = median_ms(
+                lambda f=filters, p=page: list(ordered(f)[(p - 1) * PAGE : (p - 1) * PAGE + PAGE + 1]),
+                args.repeat,
+            )
             check_k = [c.pk for c in case_page_for(user=officer, filters=filters, after=after).cases]
             check_b = [c.pk for c in keyset_bounded(filters, after)][:PAGE]
-            check_o = [c.pk for c in ordered(filters)[(page - 1) * PAGE:page * PAGE]]
+            check_o = [c.pk for c in ordered(filters)[(page - 1) * PAGE : page * PAGE]]
             same = "same rows" if check_k == check_o == check_b else "ROWS DIFFER"
             rows.append((label, page, (page - 1) * PAGE, keyset, bounded, offset, same))
         deepest = max(p for p in pages if (p - 1) * PAGE < count)
         after = cursor_before(filters, deepest)
         start = (deepest - 1) * PAGE
-        explains.append((f"{label}, page {deepest}, keyset without the <= bound (the selector before it was added)",
-                         explain_summary(keyset_selector_qs(filters, after))))
+        explains.append(
+            (
+                f"{label}, page {deepest}, keyset without the <= bound (the selector before it was added)",
+                explain_summary(keyset_selector_qs(filters, after)),
+            )
+        )
         bounded_qs = ordered(filters)
         decoded = _decode_cursor(after)
         if decoded is not None:
             bounded_qs = bounded_qs.filter(created_at__lte=decoded[0]).filter(
-                Q(created_at__lt=decoded[0]) | Q(created_at=decoded[0], pk__lt=decoded[1]))
-        explains.append((f"{label}, page {deepest}, keyset with created_at <= cursor", explain_summary(bounded_qs[:PAGE + 1])))
-        explains.append((f"{label}, page {deepest}, OFFSET {start}", explain_summary(ordered(filters)[start:start + PAGE + 1])))
+                Q(created_at__lt=decoded[0]) | Q(created_at=decoded[0], pk__lt=decoded[1])
+            )
+        explains.append(
+            (
+                f"{label}, page {deepest}, keyset with created_at <= cursor",
+                explain_summary(bounded_qs[: PAGE + 1]),
+            )
+        )
+        explains.append(
+            (
+                f"{label}, page {deepest}, OFFSET {start}",
+                explain_summary(ordered(filters)[start : start + PAGE + 1]),
+            )
+        )
 
-    print("| list | page | rows skipped | keyset (case_page_for) ms | keyset, created_at <= cursor ms | OFFSET ms "
-          "| OFFSET / keyset | OFFSET / keyset bounded | check |")
+    print(
+        "| list | page | rows skipped | keyset (case_page_for) ms | keyset, created_at <= cursor ms | OFFSET ms "
+        "| OFFSET / keyset | OFFSET / keyset bounded | check |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for label, page, skipped, keyset, bounded, offset, same in rows:
-        print(f"| {label} | {page:,} | {skipped:,} | {keyset:.2f} | {bounded:.2f} | {offset:.2f} | {offset / keyset:.1f}x "
-              f"| {offset / bounded:.1f}x | {same} |")
+        print(
+            f"| {label} | {page:,} | {skipped:,} | {keyset:.2f} | {bounded:.2f} | {offset:.2f} | {offset / keyset:.1f}x "
+            f"| {offset / bounded:.1f}x | {same} |"
+        )
     print("\nEXPLAIN (ANALYZE, BUFFERS), the plan lines that matter:")
     for title, lines in explains:
         print(f"  {title}:")

@@ -50,15 +50,22 @@ def holding_problems(case: Case) -> list[str]:
     holder = who_enforces(case.item, case.town, case.act_on)  # type: ignore[arg-type]
     if holder.town_holds:
         return []
-    return [_("%(town)s did not hold “%(item)s” on %(date)s (the date of the act). %(advice)s") % {
-        "town": case.town.name, "item": case.item.name, "date": case.act_on,  # type: ignore[union-attr]
-        "advice": holder.explain() if holder.department else _("Transfer the case."),
-    }]
+    return [
+        _("%(town)s did not hold “%(item)s” on %(date)s (the date of the act). %(advice)s")
+        % {
+            "town": case.town.name,
+            "item": case.item.name,
+            "date": case.act_on,  # type: ignore[union-attr]
+            "advice": holder.explain() if holder.department else _("Transfer the case."),
+        }
+    ]
 
 
 def officer_problems(case: Case, on: dt.date, officers: Iterable[CaseOfficer] | None = None) -> list[str]:
     """At least two officers of the town with certificates valid on `on`, with distinct numbers (art 42)."""
-    active = [o for o in (officers if officers is not None else case.officers.select_related("officer")) if o.active]
+    active = [
+        o for o in (officers if officers is not None else case.officers.select_related("officer")) if o.active
+    ]
     problems: list[str] = []
     valid_numbers: set[str] = set()
     for row in active:
@@ -68,10 +75,14 @@ def officer_problems(case: Case, on: dt.date, officers: Iterable[CaseOfficer] | 
         elif eligibility.certificate is not None:
             valid_numbers.add(eligibility.certificate.number)
     if len(valid_numbers) < 2:
-        problems.insert(0, _(
-            "At least two enforcement officers with valid certificates must handle the case (art 42); "
-            "%(count)d of the assigned officers qualify on %(date)s."
-        ) % {"count": len(valid_numbers), "date": on})
+        problems.insert(
+            0,
+            _(
+                "At least two enforcement officers with valid certificates must handle the case (art 42); "
+                "%(count)d of the assigned officers qualify on %(date)s."
+            )
+            % {"count": len(valid_numbers), "date": on},
+        )
     return problems
 
 
@@ -83,9 +94,13 @@ def recusal_problems(case: Case, officers: Iterable[CaseOfficer] | None = None) 
             continue
         name = row.officer.get_full_name() or row.officer.username
         if row.declared_at is None:
-            problems.append(_("%(name)s has not declared whether they must recuse themselves (art 43).") % {"name": name})
+            problems.append(
+                _("%(name)s has not declared whether they must recuse themselves (art 43).") % {"name": name}
+            )
         elif row.conflict:
-            problems.append(_("%(name)s declared a conflict of interest and must be replaced (art 43).") % {"name": name})
+            problems.append(
+                _("%(name)s declared a conflict of interest and must be replaced (art 43).") % {"name": name}
+            )
     return problems
 
 
@@ -95,10 +110,13 @@ def limitation_problems(case: Case, policy: CasePolicy) -> list[str]:
     years = policy.limitation_years_harm if case.harm_to_life_or_finance else policy.limitation_years
     end = case.act_end
     if case.discovered_on > years_after(end, years):
-        return [_(
-            "Time-barred (art 36): the act ended on %(end)s and was discovered on %(found)s, more than %(years)d years "
-            "later. It cannot be penalised; do not file it, or decide no penalty."
-        ) % {"end": end, "found": case.discovered_on, "years": years}]
+        return [
+            _(
+                "Time-barred (art 36): the act ended on %(end)s and was discovered on %(found)s, more than %(years)d years "
+                "later. It cannot be penalised; do not file it, or decide no penalty."
+            )
+            % {"end": end, "found": case.discovered_on, "years": years}
+        ]
     return []
 
 
@@ -106,14 +124,27 @@ def camera_problems(case: Case) -> list[str]:
     """A camera or automatic detection counts as evidence only once a person has reviewed what it recorded (art 41):
     the officer attaches the record to the case before proposing to file it."""
     if case.source == "camera" and not case.evidence.exists():
-        return [_("A lead from a camera or automatic detection needs its record attached and reviewed by an officer "
-                  "before filing (art 41).")]
+        return [
+            _(
+                "A lead from a camera or automatic detection needs its record attached and reviewed by an officer "
+                "before filing (art 41)."
+            )
+        ]
     return []
 
 
 def age_problems(case: Case, kinds: Iterable[str]) -> list[str]:
-    if case.party_kind == PartyKind.PERSON and case.party_age is not None and case.party_age < 14 and list(kinds):
-        return [_("The party is under 14: no penalty may be imposed (art 30); order the guardian to supervise instead.")]
+    if (
+        case.party_kind == PartyKind.PERSON
+        and case.party_age is not None
+        and case.party_age < 14
+        and list(kinds)
+    ):
+        return [
+            _(
+                "The party is under 14: no penalty may be imposed (art 30); order the guardian to supervise instead."
+            )
+        ]
     return []
 
 
@@ -123,12 +154,18 @@ def fine_range_problems(item: EnforcementItem, fine: Decimal | None, *, reduced:
     if fine is None:
         return []
     if item.fine_max is not None and fine > item.fine_max:
-        return [_("%(fine)s yuan is above the statutory maximum of %(max)s yuan for this item.") % {"fine": money(fine), "max": money(item.fine_max)}]
+        return [
+            _("%(fine)s yuan is above the statutory maximum of %(max)s yuan for this item.")
+            % {"fine": money(fine), "max": money(item.fine_max)}
+        ]
     if item.fine_min is not None and fine < item.fine_min and not reduced:
-        return [_(
-            "%(fine)s yuan is below the statutory minimum of %(min)s yuan. Going below it (减轻, art 32) needs the "
-            "circumstances that allow it."
-        ) % {"fine": money(fine), "min": money(item.fine_min)}]
+        return [
+            _(
+                "%(fine)s yuan is below the statutory minimum of %(min)s yuan. Going below it (减轻, art 32) needs the "
+                "circumstances that allow it."
+            )
+            % {"fine": money(fine), "min": money(item.fine_min)}
+        ]
     return []
 
 
@@ -136,13 +173,19 @@ def kinds_problems(item: EnforcementItem, kinds: Iterable[str]) -> list[str]:
     allowed = set(item.penalty_kinds or [])
     extra = [k for k in kinds if allowed and k not in allowed and k != PenaltyKind.WARNING]
     if extra:
-        return [_("The penalty clause of this item does not provide for: %(kinds)s.") % {
-            "kinds": "、".join(str(PenaltyKind(k).label) if k in PenaltyKind.values else k for k in extra)}]
+        return [
+            _("The penalty clause of this item does not provide for: %(kinds)s.")
+            % {"kinds": "、".join(str(PenaltyKind(k).label) if k in PenaltyKind.values else k for k in extra)}
+        ]
     return []
 
 
 def hearing_threshold(case: Case, policy: CasePolicy) -> Decimal:
-    return policy.hearing_fine_organisation if case.party_kind == PartyKind.ORGANISATION else policy.hearing_fine_person
+    return (
+        policy.hearing_fine_organisation
+        if case.party_kind == PartyKind.ORGANISATION
+        else policy.hearing_fine_person
+    )
 
 
 def hearing_right(case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy) -> bool:
@@ -151,7 +194,9 @@ def hearing_right(case: Case, kinds: Iterable[str], fine: Decimal | None, policy
     return bool(HEAVY_KINDS & set(kinds)) or (fine is not None and fine >= hearing_threshold(case, policy))
 
 
-def review_reasons(case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy, *, major: bool = False) -> list[str]:
+def review_reasons(
+    case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy, *, major: bool = False
+) -> list[str]:
     """Why the decision needs legal review first (art 58), as codes: after a hearing, a heavy penalty or a large
     fine (major rights of the party), or marked major / complex by the officers."""
     reasons = []
@@ -167,14 +212,21 @@ def review_reasons(case: Case, kinds: Iterable[str], fine: Decimal | None, polic
 def heard_problems(case: Case, today: dt.date) -> list[str]:
     """No decision without the notice (art 44) and the chance to be heard (art 62), unless the party waived it."""
     if case.notice_served_on is None:
-        return [_("No decision without first serving the notice of the proposed penalty with the party's rights (arts 44, 62).")]
+        return [
+            _(
+                "No decision without first serving the notice of the proposed penalty with the party's rights (arts 44, 62)."
+            )
+        ]
     if case.rights_waived or case.statement_made or case.hearing_held_on is not None:
         return []
     if case.reply_due is not None and today <= case.reply_due:
-        return [_(
-            "The party may still make a statement or ask for a hearing until %(date)s. Wait, or record their "
-            "statement or written waiver."
-        ) % {"date": case.reply_due}]
+        return [
+            _(
+                "The party may still make a statement or ask for a hearing until %(date)s. Wait, or record their "
+                "statement or written waiver."
+            )
+            % {"date": case.reply_due}
+        ]
     return []
 
 
@@ -184,15 +236,21 @@ def heavier_problems(case: Case, kinds: Iterable[str], fine: Decimal | None) -> 
     proposed = set(case.proposed_kinds or [])
     new = [k for k in kinds if k not in proposed and k != PenaltyKind.WARNING]
     if new:
-        problems.append(_(
-            "The decision adds penalties the notice did not propose (%(kinds)s). A heavier decision needs a new notice "
-            "(arts 44-45)."
-        ) % {"kinds": "、".join(str(PenaltyKind(k).label) if k in PenaltyKind.values else k for k in new)})
+        problems.append(
+            _(
+                "The decision adds penalties the notice did not propose (%(kinds)s). A heavier decision needs a new notice "
+                "(arts 44-45)."
+            )
+            % {"kinds": "、".join(str(PenaltyKind(k).label) if k in PenaltyKind.values else k for k in new)}
+        )
     if fine is not None and case.proposed_fine is not None and fine > case.proposed_fine:
-        problems.append(_(
-            "The fine of %(fine)s yuan is heavier than the %(proposed)s yuan in the notice. The penalty may not be "
-            "increased after the party's statement or defence (art 45); serve a new notice if the facts changed."
-        ) % {"fine": money(fine), "proposed": money(case.proposed_fine)})
+        problems.append(
+            _(
+                "The fine of %(fine)s yuan is heavier than the %(proposed)s yuan in the notice. The penalty may not be "
+                "increased after the party's statement or defence (art 45); serve a new notice if the facts changed."
+            )
+            % {"fine": money(fine), "proposed": money(case.proposed_fine)}
+        )
     return problems
 
 
@@ -210,18 +268,27 @@ def reviewer_problems(case: Case, reviewer_id: int) -> list[str]:
     return []
 
 
-def simple_procedure_problems(case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy) -> list[str]:
+def simple_procedure_problems(
+    case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy
+) -> list[str]:
     """On the spot only for a warning or a fine up to 200 yuan (person) / 3,000 yuan (organisation) (art 51)."""
     kinds = set(kinds)
     problems = []
     if kinds - {PenaltyKind.WARNING, PenaltyKind.FINE}:
         problems.append(_("Simple procedure allows only a warning or a small fine (art 51)."))
-    limit = policy.simple_fine_organisation if case.party_kind == PartyKind.ORGANISATION else policy.simple_fine_person
+    limit = (
+        policy.simple_fine_organisation
+        if case.party_kind == PartyKind.ORGANISATION
+        else policy.simple_fine_person
+    )
     if fine is not None and fine > limit:
-        problems.append(_(
-            "Simple procedure allows fines up to %(limit)s yuan for this party (art 51); %(fine)s yuan needs the "
-            "normal procedure: file the case."
-        ) % {"limit": money(limit), "fine": money(fine)})
+        problems.append(
+            _(
+                "Simple procedure allows fines up to %(limit)s yuan for this party (art 51); %(fine)s yuan needs the "
+                "normal procedure: file the case."
+            )
+            % {"limit": money(limit), "fine": money(fine)}
+        )
     return problems
 
 
@@ -231,12 +298,22 @@ def one_fine_problems(case: Case, fine: Decimal | None) -> list[str]:
         return []
     items = {case.item_id, *case.other_items.values_list("pk", flat=True)}
     other = (
-        Case.objects.filter(district_id=case.district_id, party_identifier=case.party_identifier, act_on=case.act_on,
-                            item_id__in=items, stage__in=DECIDED_STAGES, fine__gt=0)
-        .exclude(pk=case.pk).first()
+        Case.objects.filter(
+            district_id=case.district_id,
+            party_identifier=case.party_identifier,
+            act_on=case.act_on,
+            item_id__in=items,
+            stage__in=DECIDED_STAGES,
+            fine__gt=0,
+        )
+        .exclude(pk=case.pk)
+        .first()
     )
     if other is not None:
-        return [_("The party was already fined for this act in case %(number)s (art 29: one act, one fine).") % {"number": other.reference}]
+        return [
+            _("The party was already fined for this act in case %(number)s (art 29: one act, one fine).")
+            % {"number": other.reference}
+        ]
     return []
 
 
@@ -249,13 +326,21 @@ def heavier_item(case: Case) -> EnforcementItem | None:
     return max(items, key=lambda i: (i.fine_max or Decimal("0"), i.fine_min or Decimal("0")))
 
 
-def payment_problems(case: Case, amount: Decimal, channel: str, due_total: Decimal, policy: CasePolicy) -> list[str]:
+def payment_problems(
+    case: Case, amount: Decimal, channel: str, due_total: Decimal, policy: CasePolicy
+) -> list[str]:
     problems = []
     if channel == "on_spot" and (case.fine or 0) > policy.on_spot_collection:
-        problems.append(_(
-            "Officers may collect on the spot only fines up to %(limit)s yuan (art 68); this one is paid to the bank "
-            "or online."
-        ) % {"limit": money(policy.on_spot_collection)})
+        problems.append(
+            _(
+                "Officers may collect on the spot only fines up to %(limit)s yuan (art 68); this one is paid to the bank "
+                "or online."
+            )
+            % {"limit": money(policy.on_spot_collection)}
+        )
     if amount < due_total:
-        problems.append(_("%(amount)s yuan is less than the %(due)s yuan due (fine and late fee).") % {"amount": money(amount), "due": money(due_total)})
+        problems.append(
+            _("%(amount)s yuan is less than the %(due)s yuan due (fine and late fee).")
+            % {"amount": money(amount), "due": money(due_total)}
+        )
     return problems

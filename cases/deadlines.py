@@ -102,10 +102,20 @@ def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]
         (str(_("Check the lead")), case.check_due, case.stage not in {Stage.LEAD, Stage.CHECKING}),
         (str(_("Correct by")), case.correction_due, case.stage != Stage.CORRECTING),
         # The party's window, not the officers' deadline: once it has passed the case may go on to the decision.
-        (str(_("Statement / hearing request")), case.reply_due,
-         case.stage != Stage.NOTIFIED or case.rights_waived or case.statement_made or (case.reply_due is not None and case.reply_due < day)),
+        (
+            str(_("Statement / hearing request")),
+            case.reply_due,
+            case.stage != Stage.NOTIFIED
+            or case.rights_waived
+            or case.statement_made
+            or (case.reply_due is not None and case.reply_due < day),
+        ),
         (str(_("Hearing")), case.hearing_on, case.hearing_held_on is not None),
-        (str(_("Decision (90 days from filing)")), case.decision_due, case.decided_on is not None or not case.is_open),
+        (
+            str(_("Decision (90 days from filing)")),
+            case.decision_due,
+            case.decided_on is not None or not case.is_open,
+        ),
         (str(_("Serve the decision")), case.service_due, case.served_on is not None),
         (str(_("Payment")), case.payment_due, case.paid_on is not None or case.stage not in {Stage.SERVED}),
     ]
@@ -113,6 +123,13 @@ def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]
     for label, due, done in rows:
         if due is None:
             continue
-        out.append(DeadlineRow(label, due, overdue=not done and due < day and case.is_open, done=bool(done),
-                               provisional=is_provisional(due)))
+        out.append(
+            DeadlineRow(
+                label,
+                due,
+                overdue=not done and due < day and case.is_open,
+                done=bool(done),
+                provisional=is_provisional(due),
+            )
+        )
     return out

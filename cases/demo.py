@@ -45,16 +45,31 @@ def _seed_complaints(stdout: Any) -> None:
     officer = User.objects.filter(username=OFFICER).first()
     if town is None or officer is None:
         return
-    recorded = set(Complaint.objects.filter(town=town, external_id__in=[t for t, _ in TICKETS]).values_list("external_id", flat=True))
+    recorded = set(
+        Complaint.objects.filter(town=town, external_id__in=[t for t, _ in TICKETS]).values_list(
+            "external_id", flat=True
+        )
+    )
     start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
     rows = [
-        {"text": text, "external_id": ticket, "channel": Complaint.Channel.HOTLINE,
-         "received_at": start + dt.timedelta(minutes=17 * n)}
-        for n, (ticket, text) in enumerate(TICKETS) if ticket not in recorded
+        {
+            "text": text,
+            "external_id": ticket,
+            "channel": Complaint.Channel.HOTLINE,
+            "received_at": start + dt.timedelta(minutes=17 * n),
+        }
+        for n, (ticket, text) in enumerate(TICKETS)
+        if ticket not in recorded
     ]
     if not rows:
         return
     report = complaints_import(actor=officer, town=town, rows=rows, source="demo")
-    complaints_match(ids=report.created)  # idempotent: in demo mode the on-commit task has already matched them
-    done = Complaint.objects.filter(pk__in=report.created).exclude(match_status=Complaint.MatchStatus.PENDING).count()
+    complaints_match(
+        ids=report.created
+    )  # idempotent: in demo mode the on-commit task has already matched them
+    done = (
+        Complaint.objects.filter(pk__in=report.created)
+        .exclude(match_status=Complaint.MatchStatus.PENDING)
+        .count()
+    )
     stdout.write(f"Complaints: {len(report.created)} demo hotline tickets recorded, {done} matched.")

@@ -53,16 +53,32 @@ PENALTY_NAMES: dict[str, str] = {
     "restrict": "限制开展生产经营活动、责令停产停业、责令关闭、限制从业",
 }
 SOURCE_NAMES: dict[str, str] = {
-    "patrol": "日常巡查", "complaint": "投诉举报", "inspection": "综合查一次", "whistle": "吹哨报到",
-    "referral": "移送", "camera": "技术监控",
+    "patrol": "日常巡查",
+    "complaint": "投诉举报",
+    "inspection": "综合查一次",
+    "whistle": "吹哨报到",
+    "referral": "移送",
+    "camera": "技术监控",
 }
 SERVICE_METHODS: dict[str, str] = {
-    "direct": "直接送达", "in_person": "直接送达", "left": "留置送达", "lodged": "留置送达", "mail": "邮寄送达",
-    "post": "邮寄送达", "electronic": "电子送达", "entrusted": "委托送达", "public": "公告送达",
+    "direct": "直接送达",
+    "in_person": "直接送达",
+    "left": "留置送达",
+    "lodged": "留置送达",
+    "mail": "邮寄送达",
+    "post": "邮寄送达",
+    "electronic": "电子送达",
+    "entrusted": "委托送达",
+    "public": "公告送达",
 }
 PAYMENT_CHANNELS: dict[str, str] = {"bank": "银行缴纳", "online": "网上缴纳", "on_spot": "当场收缴"}
-EVIDENCE_NAMES: dict[str, str] = {"photo": "现场照片", "video": "视听资料（视频）", "audio": "视听资料（录音）",
-                                  "pdf": "书证", "record": "笔录"}
+EVIDENCE_NAMES: dict[str, str] = {
+    "photo": "现场照片",
+    "video": "视听资料（视频）",
+    "audio": "视听资料（录音）",
+    "pdf": "书证",
+    "record": "笔录",
+}
 
 # Working days to ask for a hearing (art 64) and the remedies (行政复议法 art 20, 行政诉讼法 art 46).
 HEARING_REQUEST_DAYS = 5
@@ -194,7 +210,9 @@ def documents_available(case: Case) -> list[str]:
     normal = case.procedure != "simple"
     decided = _decided_with_penalty(case)
     kinds: list[str] = []
-    if case.filed_on is not None or (normal and case.stage in FILING_ONWARDS and (case.stage not in FINISHED or decided)):
+    if case.filed_on is not None or (
+        normal and case.stage in FILING_ONWARDS and (case.stage not in FINISHED or decided)
+    ):
         kinds.append(Kind.FILING_APPROVAL)
     if case.stage == Stage.CORRECTING or case.correction_due is not None:
         kinds.append(Kind.CORRECTION_ORDER)
@@ -228,9 +246,16 @@ def _officers(case: Case, day: dt.date) -> list[OfficerLine]:
     for role in case.officers.select_related("officer").order_by("-lead", "assigned_at", "pk"):
         if not role.active:
             continue
-        certificate = Certificate.objects.filter(holder=role.officer).valid_on(day).order_by("-valid_to").first()
-        lines.append(OfficerLine(role.officer.full_name or role.officer.username,
-                                 certificate.number if certificate else "", role.lead))
+        certificate = (
+            Certificate.objects.filter(holder=role.officer).valid_on(day).order_by("-valid_to").first()
+        )
+        lines.append(
+            OfficerLine(
+                role.officer.full_name or role.officer.username,
+                certificate.number if certificate else "",
+                role.lead,
+            )
+        )
     return lines
 
 
@@ -341,7 +366,11 @@ def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
         "payment_channel": PAYMENT_CHANNELS.get(case.payment_channel, case.payment_channel),
         "closed_on": chinese_date(case.closed_on),
         "evidence": [
-            {"name": EVIDENCE_NAMES.get(e.kind, e.kind), "caption": e.caption, "taken": chinese_date(e.taken_at)}
+            {
+                "name": EVIDENCE_NAMES.get(e.kind, e.kind),
+                "caption": e.caption,
+                "taken": chinese_date(e.taken_at),
+            }
             for e in case.evidence.order_by("uploaded_at", "pk")
         ],
         "review_opinion": case.review_opinion,
@@ -386,15 +415,35 @@ def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
         with transaction.atomic():
             Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
             last = CaseDocument.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"] or 0
-            row = CaseDocument(case=case, kind=kind, version=last + 1, size=len(pdf), sha256=sha256,
-                               generated_by=actor, generated_at=clock.now())
+            row = CaseDocument(
+                case=case,
+                kind=kind,
+                version=last + 1,
+                size=len(pdf),
+                sha256=sha256,
+                generated_by=actor,
+                generated_at=clock.now(),
+            )
             row.file.save(f"{kind}.pdf", ContentFile(pdf), save=False)
             row.save()
-            data = {"document": row.pk, "kind": kind, "version": row.version, "sha256": sha256, "size": row.size}
-            CaseEvent.objects.create(case=case, action="document", actor=actor, at=row.generated_at,
-                                     note=TITLES[kind], data=data)
-            audit_record(actor=actor, action="case.document_generate", obj=row, town=case.town,
-                         summary=f"{case.reference}: {TITLES[kind]} v{row.version}", after={**data, "case": case.pk})
+            data = {
+                "document": row.pk,
+                "kind": kind,
+                "version": row.version,
+                "sha256": sha256,
+                "size": row.size,
+            }
+            CaseEvent.objects.create(
+                case=case, action="document", actor=actor, at=row.generated_at, note=TITLES[kind], data=data
+            )
+            audit_record(
+                actor=actor,
+                action="case.document_generate",
+                obj=row,
+                town=case.town,
+                summary=f"{case.reference}: {TITLES[kind]} v{row.version}",
+                after={**data, "case": case.pk},
+            )
     except BaseException:
         if row is not None and row.file.name:
             row.file.delete(save=False)

@@ -45,7 +45,12 @@ Kind = Evidence.Kind
 
 def _limits() -> dict[str, int]:
     # Read at call time so that the module constants can be changed (settings, tests).
-    return {Kind.PHOTO: PHOTO_MAX_BYTES, Kind.VIDEO: VIDEO_MAX_BYTES, Kind.AUDIO: AUDIO_MAX_BYTES, Kind.PDF: PDF_MAX_BYTES}
+    return {
+        Kind.PHOTO: PHOTO_MAX_BYTES,
+        Kind.VIDEO: VIDEO_MAX_BYTES,
+        Kind.AUDIO: AUDIO_MAX_BYTES,
+        Kind.PDF: PDF_MAX_BYTES,
+    }
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,22 @@ class CheckedUpload:
 # --- sniffers ---------------------------------------------------------------------------------------------------------
 
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"hevc", b"hevx"}
-MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"M4VP", b"MSNV",
-              b"dash", b"mmp4", b"f4v "}
+MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"M4VP",
+    b"MSNV",
+    b"dash",
+    b"mmp4",
+    b"f4v ",
+}
 M4A_BRANDS = {b"M4A ", b"M4B "}
 
 
@@ -145,7 +164,10 @@ def _megabytes(size: int) -> str:
 def _a_kind(kind: str) -> str:
     """The kind as a noun phrase for messages ("a video", "一段视频")."""
     return {
-        Kind.PHOTO: _("a photo"), Kind.VIDEO: _("a video"), Kind.AUDIO: _("an audio recording"), Kind.PDF: _("a PDF file"),
+        Kind.PHOTO: _("a photo"),
+        Kind.VIDEO: _("a video"),
+        Kind.AUDIO: _("an audio recording"),
+        Kind.PDF: _("a PDF file"),
         Kind.RECORD: _("a signed record"),
     }[Kind(kind)]
 
@@ -242,7 +264,9 @@ def check_upload(upload: UploadedFile, *, kind: str = "") -> CheckedUpload:
     sniffed = sniff(head)
     head_is_iso = head[4:8] == b"ftyp"
     if sniffed is None:
-        raise ValidationError(_("%(name)s is not a photo, video, audio or PDF file.") % {"name": name}, code="format")
+        raise ValidationError(
+            _("%(name)s is not a photo, video, audio or PDF file.") % {"name": name}, code="format"
+        )
     limit = _limits()[sniffed.kind]
     if upload.size > limit:
         raise _too_large(name, sniffed.kind, limit)
@@ -250,7 +274,8 @@ def check_upload(upload: UploadedFile, *, kind: str = "") -> CheckedUpload:
     if kind == Kind.RECORD:
         if sniffed.kind not in (Kind.PDF, Kind.PHOTO):
             raise ValidationError(
-                _("%(name)s cannot be a signed record: a record must be a PDF file or a photo.") % {"name": name},
+                _("%(name)s cannot be a signed record: a record must be a PDF file or a photo.")
+                % {"name": name},
                 code="kind",
             )
         stored_kind = Kind.RECORD
@@ -268,13 +293,25 @@ def check_upload(upload: UploadedFile, *, kind: str = "") -> CheckedUpload:
         photo = reencode_photo(upload, name=name)
         if photo.content_type != sniffed.content_type:  # the magic bytes and the decoder disagree
             raise ValidationError(_("%(name)s is not a readable photo.") % {"name": name}, code="unreadable")
-        return CheckedUpload(upload, name, stored_kind, photo.content_type, photo.extension, len(photo.data), photo.sha256,
-                             photo_taken_at(photo), photo.data, photo.original_sha256)
+        return CheckedUpload(
+            upload,
+            name,
+            stored_kind,
+            photo.content_type,
+            photo.extension,
+            len(photo.data),
+            photo.sha256,
+            photo_taken_at(photo),
+            photo.data,
+            photo.original_sha256,
+        )
     if sniffed.kind == Kind.PDF:
         _check_pdf_end(upload, name=name, size=size)
     if head_is_iso:
         _check_iso_boxes(upload, name=name, size=size, kind=sniffed.kind)
-    return CheckedUpload(upload, name, stored_kind, sniffed.content_type, sniffed.extension, size, sha256, None, None, sha256)
+    return CheckedUpload(
+        upload, name, stored_kind, sniffed.content_type, sniffed.extension, size, sha256, None, None, sha256
+    )
 
 
 def check_uploads(uploads: Sequence[UploadedFile], *, kind: str = "") -> list[CheckedUpload]:
@@ -282,7 +319,9 @@ def check_uploads(uploads: Sequence[UploadedFile], *, kind: str = "") -> list[Ch
     if not uploads:
         raise ValidationError(_("Choose at least one file."), code="required")
     if len(uploads) > MAX_FILES_PER_UPLOAD:
-        raise ValidationError(_("At most %(n)d files at a time.") % {"n": MAX_FILES_PER_UPLOAD}, code="too_many")
+        raise ValidationError(
+            _("At most %(n)d files at a time.") % {"n": MAX_FILES_PER_UPLOAD}, code="too_many"
+        )
     checked: list[CheckedUpload] = []
     errors: list[ValidationError] = []
     for upload in uploads:
@@ -298,13 +337,29 @@ def check_uploads(uploads: Sequence[UploadedFile], *, kind: str = "") -> list[Ch
 # --- services ---------------------------------------------------------------------------------------------------------
 
 
-def _store(*, actor: User, case: Case, checked: CheckedUpload, caption: str, taken_at: dt.datetime | None,
-           written: list[Evidence]) -> Evidence:
+def _store(
+    *,
+    actor: User,
+    case: Case,
+    checked: CheckedUpload,
+    caption: str,
+    taken_at: dt.datetime | None,
+    written: list[Evidence],
+) -> Evidence:
     row = Evidence(
-        case=case, kind=checked.kind, original_name=checked.name, content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256, original_sha256=checked.original_sha256, caption=caption[:300],
+        case=case,
+        kind=checked.kind,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        original_sha256=checked.original_sha256,
+        caption=caption[:300],
         taken_at=taken_at or checked.taken_at,
-        uploaded_by=actor, uploaded_at=clock.now(), verified_at=clock.now(), intact=True,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+        verified_at=clock.now(),
+        intact=True,
     )
     # Our name, from the content (the upload_to path is random and keeps only the extension).
     content = ContentFile(checked.data) if checked.data is not None else checked.upload
@@ -314,20 +369,37 @@ def _store(*, actor: User, case: Case, checked: CheckedUpload, caption: str, tak
     data = {"evidence": row.pk, "sha256": row.sha256, "kind": row.kind, "size": row.size}
     if row.original_sha256 != row.sha256:  # a re-encoded photo: the hash of what was received
         data["original_sha256"] = row.original_sha256
-    CaseEvent.objects.create(case=case, action="evidence", actor=actor, at=row.uploaded_at, note=row.caption, data=data)
-    audit_record(actor=actor, action="case.evidence_add", obj=row, town=case.town,
-                 summary=f"{case.reference}: {row.original_name}",
-                 after={**data, "case": case.pk, "name": row.original_name, "content_type": row.content_type})
+    CaseEvent.objects.create(
+        case=case, action="evidence", actor=actor, at=row.uploaded_at, note=row.caption, data=data
+    )
+    audit_record(
+        actor=actor,
+        action="case.evidence_add",
+        obj=row,
+        town=case.town,
+        summary=f"{case.reference}: {row.original_name}",
+        after={**data, "case": case.pk, "name": row.original_name, "content_type": row.content_type},
+    )
     return row
 
 
-def _store_all(*, actor: User, case: Case, checked: Sequence[CheckedUpload], caption: str,
-               taken_at: dt.datetime | None = None) -> list[Evidence]:
+def _store_all(
+    *,
+    actor: User,
+    case: Case,
+    checked: Sequence[CheckedUpload],
+    caption: str,
+    taken_at: dt.datetime | None = None,
+) -> list[Evidence]:
     written: list[Evidence] = []  # every row whose file is on disk, saved or not
     try:
         with transaction.atomic():
-            return [_store(actor=actor, case=case, checked=item, caption=caption, taken_at=taken_at, written=written)
-                    for item in checked]
+            return [
+                _store(
+                    actor=actor, case=case, checked=item, caption=caption, taken_at=taken_at, written=written
+                )
+                for item in checked
+            ]
     except BaseException:
         # The rows are rolled back; remove their files too so that no file is left without its row.
         for row in written:
@@ -346,8 +418,15 @@ def _require_record_officers(case: Case, checked: Sequence[CheckedUpload]) -> No
             raise ValidationError({"files": problems})
 
 
-def evidence_add(*, actor: User, case: Case, upload: UploadedFile, caption: str = "", kind: str = "",
-                 taken_at: dt.datetime | None = None) -> Evidence:
+def evidence_add(
+    *,
+    actor: User,
+    case: Case,
+    upload: UploadedFile,
+    caption: str = "",
+    kind: str = "",
+    taken_at: dt.datetime | None = None,
+) -> Evidence:
     """Add one file. Raises PermissionDenied, or ValidationError when the file is refused (nothing written)."""
     require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
     checked = check_upload(upload, kind=kind)
@@ -355,8 +434,9 @@ def evidence_add(*, actor: User, case: Case, upload: UploadedFile, caption: str 
     return _store_all(actor=actor, case=case, checked=[checked], caption=caption, taken_at=taken_at)[0]
 
 
-def evidence_add_many(*, actor: User, case: Case, uploads: Sequence[UploadedFile], caption: str = "",
-                      kind: str = "") -> list[Evidence]:
+def evidence_add_many(
+    *, actor: User, case: Case, uploads: Sequence[UploadedFile], caption: str = "", kind: str = ""
+) -> list[Evidence]:
     """Add several files: all are checked before any is written; one refused file refuses the batch."""
     require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
     checked = check_uploads(uploads, kind=kind)
@@ -385,12 +465,23 @@ def evidence_verify(evidence: Evidence) -> bool:
     intact = _hash_stored(evidence) == evidence.sha256
     now = timezone.now()
     with transaction.atomic():
-        was = Evidence.objects.select_for_update().filter(pk=evidence.pk).values_list("intact", flat=True).first()
+        was = (
+            Evidence.objects.select_for_update()
+            .filter(pk=evidence.pk)
+            .values_list("intact", flat=True)
+            .first()
+        )
         Evidence.objects.filter(pk=evidence.pk).update(verified_at=now, intact=intact)
         if was is not None and was != intact:
-            audit_record(actor=None, action="case.evidence_verify", obj=evidence, town=evidence.case.town,
-                         summary=f"{evidence.case.reference}: {evidence.original_name}",
-                         before={"intact": was}, after={"intact": intact, "sha256": evidence.sha256})
+            audit_record(
+                actor=None,
+                action="case.evidence_verify",
+                obj=evidence,
+                town=evidence.case.town,
+                summary=f"{evidence.case.reference}: {evidence.original_name}",
+                before={"intact": was},
+                after={"intact": intact, "sha256": evidence.sha256},
+            )
     evidence.verified_at, evidence.intact = now, intact
     return intact
 
@@ -408,6 +499,10 @@ def evidence_verify_sweep(limit: int = VERIFY_BATCH) -> tuple[int, int]:
     is re-verified in turn. Returns (checked, not intact). Safe to run twice: it only records what it finds."""
     from django.db.models import F
 
-    rows = list(Evidence.objects.select_related("case__town").order_by(F("verified_at").asc(nulls_first=True), "pk")[:limit])
+    rows = list(
+        Evidence.objects.select_related("case__town").order_by(F("verified_at").asc(nulls_first=True), "pk")[
+            :limit
+        ]
+    )
     broken = sum(1 for row in rows if not evidence_verify(row))
     return len(rows), broken

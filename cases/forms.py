@@ -26,24 +26,47 @@ MAX_FINE = Decimal("100000000")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _date(label: Any, *, required: bool = True, initial_today: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
-                           initial=timezone.localdate if initial_today else None)
+def _date(
+    label: Any, *, required: bool = True, initial_today: bool = False, help_text: Any = ""
+) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE,
+        help_text=help_text,
+        initial=timezone.localdate if initial_today else None,
+    )
 
 
-def _text(label: Any, *, required: bool = True, rows: int = 3, max_length: int = 4000, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=max_length, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": rows}))
+def _text(
+    label: Any, *, required: bool = True, rows: int = 3, max_length: int = 4000, help_text: Any = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
 
 
 def _money(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, min_value=Decimal("0"), max_value=MAX_FINE,
-                              max_digits=14, decimal_places=2, help_text=help_text,
-                              widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0"),
+        max_value=MAX_FINE,
+        max_digits=14,
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
 
 
 def _kinds(label: Any = None) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(label=label or _("Penalty"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple)
+    return forms.MultipleChoiceField(
+        label=label or _("Penalty"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 def _fine_with_kinds(form: forms.Form, data: dict[str, Any], field: str, missing: Any) -> dict[str, Any]:
@@ -87,31 +110,56 @@ class CaseForm(BootstrapFormMixin, forms.Form):
     town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.none(), to_field_name="code")
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.PATROL)
     title = forms.CharField(label=_("Summary"), max_length=200)
-    description = _text(_("What happened"), rows=5, help_text=_("The facts as found: the system suggests the enforcement item as you type."))
-    item = ItemChoice(label=_("Enforcement item"), queryset=EnforcementItem.objects.none(), to_field_name="code",
-                      required=False, help_text=_("Confirm a suggestion, or choose one. Needed before filing."))
+    description = _text(
+        _("What happened"),
+        rows=5,
+        help_text=_("The facts as found: the system suggests the enforcement item as you type."),
+    )
+    item = ItemChoice(
+        label=_("Enforcement item"),
+        queryset=EnforcementItem.objects.none(),
+        to_field_name="code",
+        required=False,
+        help_text=_("Confirm a suggestion, or choose one. Needed before filing."),
+    )
     place = forms.CharField(label=_("Place"), max_length=300)
-    latitude = forms.DecimalField(label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6)
-    longitude = forms.DecimalField(label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6
+    )
     act_on = _date(_("Date of the act"), initial_today=True)
     act_continuing = forms.BooleanField(label=_("The act continues (or continued) over time"), required=False)
     act_ended_on = _date(_("Continuing act ended on"), required=False, help_text=_("Empty while it goes on."))
     discovered_on = _date(_("Discovered on"), initial_today=True)
-    harm_to_life_or_finance = forms.BooleanField(label=_("The act harmed life, health or financial safety"), required=False,
-                                                 help_text=_("Extends the limitation period from 2 to 5 years (art 36)."))
-    party_kind = forms.ChoiceField(label=_("Party is a"), choices=PartyKind.choices, initial=PartyKind.PERSON,
-                                   widget=forms.RadioSelect)
+    harm_to_life_or_finance = forms.BooleanField(
+        label=_("The act harmed life, health or financial safety"),
+        required=False,
+        help_text=_("Extends the limitation period from 2 to 5 years (art 36)."),
+    )
+    party_kind = forms.ChoiceField(
+        label=_("Party is a"), choices=PartyKind.choices, initial=PartyKind.PERSON, widget=forms.RadioSelect
+    )
     party_name = forms.CharField(label=_("Party name"), max_length=200, required=False)
-    party_identifier = forms.CharField(label=_("ID number / unified social credit code"), max_length=32, required=False)
+    party_identifier = forms.CharField(
+        label=_("ID number / unified social credit code"), max_length=32, required=False
+    )
     party_age = forms.IntegerField(label=_("Age (persons)"), required=False, min_value=0, max_value=130)
     party_representative = forms.CharField(label=_("Legal representative"), max_length=100, required=False)
     party_contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
     party_address = forms.CharField(label=_("Party address"), max_length=300, required=False)
-    officers = OfficerChoice(label=_("Handling officers"), queryset=User.objects.none(), required=False,
-                             widget=forms.CheckboxSelectMultiple,
-                             help_text=_("At least two officers with valid certificates before filing (art 42)."))
+    officers = OfficerChoice(
+        label=_("Handling officers"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two officers with valid certificates before filing (art 42)."),
+    )
 
-    def __init__(self, *args: Any, towns: list[Unit], items: Any = None, officers: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, towns: list[Unit], items: Any = None, officers: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code")
         if len(towns) == 1:
@@ -186,7 +234,9 @@ class CheckedForm(ActionForm):
 class NoticeForm(ActionForm):
     penalty_kinds = _kinds(_("Proposed penalty"))
     proposed_fine = _money(_("Proposed fine (yuan)"), required=False)
-    factors = forms.MultipleChoiceField(label=_("Circumstances found"), required=False, widget=forms.CheckboxSelectMultiple)
+    factors = forms.MultipleChoiceField(
+        label=_("Circumstances found"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     served_on = _date(_("Notice served on"), initial_today=True)
 
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
@@ -196,7 +246,9 @@ class NoticeForm(ActionForm):
             self.fields["factors"].initial = case.facts["factors"]
 
     def clean(self) -> dict[str, Any]:
-        return _fine_with_kinds(self, super().clean(), "proposed_fine", _("Give the amount of the proposed fine."))
+        return _fine_with_kinds(
+            self, super().clean(), "proposed_fine", _("Give the amount of the proposed fine.")
+        )
 
 
 class StatementForm(ActionForm):
@@ -220,7 +272,9 @@ class HearingHeldForm(ActionForm):
 
 
 class SubmitForm(ActionForm):
-    major = forms.BooleanField(label=_("Major public interest, or complex (needs legal review, art 58)"), required=False)
+    major = forms.BooleanField(
+        label=_("Major public interest, or complex (needs legal review, art 58)"), required=False
+    )
 
 
 class ReviewForm(ActionForm):
@@ -231,10 +285,18 @@ class DecisionForm(ActionForm):
     penalty_kinds = _kinds()
     fine = _money(_("Fine (yuan)"), required=False)
     confiscated = _money(_("Confiscated (yuan)"), required=False)
-    deviation_reason = _text(_("Reason for departing from the benchmark"), required=False, rows=3,
-                             help_text=_("Required when the penalty is outside the recommended tier (art 34)."))
-    collective_discussion = _text(_("Collective discussion by the agency's leaders (date, who, conclusion)"),
-                                  required=False, rows=2, help_text=_("Required for major or complex cases (art 57)."))
+    deviation_reason = _text(
+        _("Reason for departing from the benchmark"),
+        required=False,
+        rows=3,
+        help_text=_("Required when the penalty is outside the recommended tier (art 34)."),
+    )
+    collective_discussion = _text(
+        _("Collective discussion by the agency's leaders (date, who, conclusion)"),
+        required=False,
+        rows=2,
+        help_text=_("Required for major or complex cases (art 57)."),
+    )
     decided_on = _date(_("Decided on"), initial_today=True)
 
     def clean(self) -> dict[str, Any]:
@@ -242,35 +304,44 @@ class DecisionForm(ActionForm):
 
 
 class NoPenaltyForm(ActionForm):
-    basis = forms.ChoiceField(label=_("Basis"), choices=[
-        ("art33_shall", _("Minor, corrected in time, no harm (art 33)")),
-        ("art33_first", _("First violation, corrected in time (art 33)")),
-        ("under_14", _("Under 14 (art 30)")),
-        ("insufficient_evidence", _("Facts not established")),
-        ("limitation", _("Time-barred (art 36)")),
-    ])
+    basis = forms.ChoiceField(
+        label=_("Basis"),
+        choices=[
+            ("art33_shall", _("Minor, corrected in time, no harm (art 33)")),
+            ("art33_first", _("First violation, corrected in time (art 33)")),
+            ("under_14", _("Under 14 (art 30)")),
+            ("insufficient_evidence", _("Facts not established")),
+            ("limitation", _("Time-barred (art 36)")),
+        ],
+    )
     note = _text(_("Reason"), rows=3)
 
 
 class ServiceForm(ActionForm):
     served_on = _date(_("Served on"), initial_today=True)
-    method = forms.ChoiceField(label=_("Service method"), choices=[
-        ("direct", _("In person (直接送达)")),
-        ("left", _("Left at the address (留置送达)")),
-        ("post", _("By post (邮寄送达)")),
-        ("electronic", _("Electronically, with consent (电子送达)")),
-        ("public", _("Public notice (公告送达)")),
-    ])
+    method = forms.ChoiceField(
+        label=_("Service method"),
+        choices=[
+            ("direct", _("In person (直接送达)")),
+            ("left", _("Left at the address (留置送达)")),
+            ("post", _("By post (邮寄送达)")),
+            ("electronic", _("Electronically, with consent (电子送达)")),
+            ("public", _("Public notice (公告送达)")),
+        ],
+    )
 
 
 class PaymentForm(ActionForm):
     paid_on = _date(_("Paid on"), initial_today=True)
     amount = _money(_("Amount paid (yuan)"), help_text=_("The fine plus any late fee."))
-    channel = forms.ChoiceField(label=_("Paid through"), choices=[
-        ("bank", _("Designated bank")),
-        ("online", _("Online payment")),
-        ("on_spot", _("On the spot, to the officer (≤ 100 yuan)")),
-    ])
+    channel = forms.ChoiceField(
+        label=_("Paid through"),
+        choices=[
+            ("bank", _("Designated bank")),
+            ("online", _("Online payment")),
+            ("on_spot", _("On the spot, to the officer (≤ 100 yuan)")),
+        ],
+    )
     receipt = forms.CharField(label=_("Receipt number"), max_length=64, required=False)
 
 
@@ -279,8 +350,14 @@ class ArchiveForm(ActionForm):
 
 
 class OnSpotForm(ActionForm):
-    penalty_kinds = forms.MultipleChoiceField(label=_("Penalty"), widget=forms.CheckboxSelectMultiple,
-                                              choices=[(PenaltyKind.WARNING, PenaltyKind.WARNING.label), (PenaltyKind.FINE, PenaltyKind.FINE.label)])
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("Penalty"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (PenaltyKind.WARNING, PenaltyKind.WARNING.label),
+            (PenaltyKind.FINE, PenaltyKind.FINE.label),
+        ],
+    )
     fine = _money(_("Fine (yuan)"), required=False)
     paid_on_spot = forms.BooleanField(label=_("Paid on the spot"), required=False)
 
@@ -296,7 +373,8 @@ class TransferForm(ActionForm):
         super().__init__(*args, case=case, **kwargs)
         if case is not None:
             self.fields["department"].queryset = Unit.objects.filter(
-                district_id=case.district_id, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("code")
+                district_id=case.district_id, kind=Unit.Kind.DEPARTMENT, is_active=True
+            ).order_by("code")
             if not self.is_bound and case.item_id:
                 from authority.selectors import responsible_department
 
@@ -306,11 +384,14 @@ class TransferForm(ActionForm):
 
 
 class PauseForm(ActionForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=[
-        ("testing", _("Testing or inspection (检测检验)")),
-        ("appraisal", _("Appraisal (鉴定)")),
-        ("other", _("Other statutory pause")),
-    ])
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            ("testing", _("Testing or inspection (检测检验)")),
+            ("appraisal", _("Appraisal (鉴定)")),
+            ("other", _("Other statutory pause")),
+        ],
+    )
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
@@ -365,7 +446,9 @@ def factor_choices(case: Case | None) -> list[tuple[str, str]]:
 
 class OfficersForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    officers = OfficerChoice(label=_("Handling officers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
+    officers = OfficerChoice(
+        label=_("Handling officers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
     lead = LeadOfficerChoice(label=_("Lead officer"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
@@ -375,7 +458,9 @@ class OfficersForm(BootstrapFormMixin, forms.Form):
 
 
 class DeclarationForm(BootstrapFormMixin, forms.Form):
-    conflict = forms.BooleanField(label=_("I have a conflict of interest in this case (回避)"), required=False)
+    conflict = forms.BooleanField(
+        label=_("I have a conflict of interest in this case (回避)"), required=False
+    )
     note = forms.CharField(label=_("Explain the conflict"), required=False, max_length=300)
 
     def clean(self) -> dict[str, Any]:

@@ -31,14 +31,25 @@ def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
     if not party:
         return []
     rows = (
-        Case.objects.filter(party, district_id=query.district_id, stage__in=DECIDED_STAGES, decided_on__lt=query.before,
-                            item__isnull=False)
+        Case.objects.filter(
+            party,
+            district_id=query.district_id,
+            stage__in=DECIDED_STAGES,
+            decided_on__lt=query.before,
+            item__isnull=False,
+        )
         .values("decided_on", "item__code", "item_id", "fine", "penalty_kinds", "town_id", "number")
         .order_by("decided_on")
     )
     return [
-        PriorViolation(decided_on=r["decided_on"], item_code=r["item__code"], item_id=r["item_id"],
-                       penalised=bool(r["penalty_kinds"]), town_id=r["town_id"], reference=r["number"])
+        PriorViolation(
+            decided_on=r["decided_on"],
+            item_code=r["item__code"],
+            item_id=r["item_id"],
+            penalised=bool(r["penalty_kinds"]),
+            town_id=r["town_id"],
+            reference=r["number"],
+        )
         for r in rows
     ]
 
@@ -52,7 +63,10 @@ def case_usage(district: District, start: dt.date, end: dt.date) -> dict[tuple[i
         .annotate(n=Count("pk"), last=Max("filed_on"), last_simple=Max("decided_on"))
     )
     return {
-        (r["item_id"], r["town_id"]): UsageCount(r["n"], max(d for d in (r["last"], r["last_simple"]) if d) if (r["last"] or r["last_simple"]) else None)
+        (r["item_id"], r["town_id"]): UsageCount(
+            r["n"],
+            max(d for d in (r["last"], r["last_simple"]) if d) if (r["last"] or r["last_simple"]) else None,
+        )
         for r in rows
     }
 
@@ -63,8 +77,14 @@ def resolve_case(user: Any, case_id: str) -> Any:
     from .selectors import case_get_for
 
     case = case_get_for(user=user, pk=int(case_id))
-    return Origin(label=case.reference, url=case.get_absolute_url(), title=case.title, address=case.place,
-                  description=case.description, item_id=case.item_id)
+    return Origin(
+        label=case.reference,
+        url=case.get_absolute_url(),
+        title=case.title,
+        address=case.place,
+        description=case.description,
+        item_id=case.item_id,
+    )
 
 
 def register() -> None:

@@ -41,14 +41,18 @@ class Complaint(models.Model):
         FAILED = "failed", _("Matching failed")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
-    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("town"))
+    town = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("town")
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.HOTLINE)
     external_id = models.CharField(_("ticket number"), max_length=64, blank=True)
     text = models.TextField(_("complaint"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    match_status = models.CharField(_("matching"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.PENDING)
+    match_status = models.CharField(
+        _("matching"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.PENDING
+    )
     match_result = models.JSONField(_("matching result"), null=True, blank=True)
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
     matcher_version = models.CharField(max_length=64, blank=True)
@@ -70,7 +74,6 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id or self.pk}: {self.text[:30]}"
-
 
 
 class Source(models.TextChoices):
@@ -131,14 +134,24 @@ class Case(models.Model):
     title = models.CharField(_("summary"), max_length=200)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PATROL)
     source_ref = models.CharField(_("source reference"), max_length=80, blank=True)
-    complaint = models.ForeignKey("cases.Complaint", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
-    procedure = models.CharField(_("procedure"), max_length=8, choices=Procedure.choices, default=Procedure.NORMAL)
+    complaint = models.ForeignKey(
+        "cases.Complaint", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+    )
+    procedure = models.CharField(
+        _("procedure"), max_length=8, choices=Procedure.choices, default=Procedure.NORMAL
+    )
 
     # The party (当事人)
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
-    party_kind = models.CharField(_("party is a"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON)
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    party_kind = models.CharField(
+        _("party is a"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON
+    )
     party_name = models.CharField(_("party name"), max_length=200, blank=True)
-    party_identifier = models.CharField(_("ID number / unified social credit code"), max_length=32, blank=True)
+    party_identifier = models.CharField(
+        _("ID number / unified social credit code"), max_length=32, blank=True
+    )
     party_age = models.PositiveSmallIntegerField(_("age (persons)"), null=True, blank=True)
     party_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     party_contact = models.CharField(_("contact"), max_length=100, blank=True)
@@ -154,20 +167,34 @@ class Case(models.Model):
     discovered_on = models.DateField(_("discovered on"), default=timezone.localdate)
     description = models.TextField(_("description of the facts"))
     harm_to_life_or_finance = models.BooleanField(
-        _("harmed life, health or financial safety"), default=False,
+        _("harmed life, health or financial safety"),
+        default=False,
         help_text=_("Extends the limitation period from 2 to 5 years (art 36)."),
     )
     match_result = models.JSONField(_("matching suggestions"), default=dict, blank=True)
-    item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("enforcement item"))
-    other_items = models.ManyToManyField(EnforcementItem, blank=True, related_name="+", verbose_name=_("other rules the act also breaks"))
+    item = models.ForeignKey(
+        EnforcementItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("enforcement item"),
+    )
+    other_items = models.ManyToManyField(
+        EnforcementItem, blank=True, related_name="+", verbose_name=_("other rules the act also breaks")
+    )
     acting_name = models.CharField(_("decided in the name of"), max_length=200, blank=True)
     grant_kind = models.CharField(_("authority"), max_length=16, blank=True)
     facts = models.JSONField(_("facts for the benchmark"), default=dict, blank=True)
 
     # Lifecycle
-    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD, db_index=True)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD, db_index=True
+    )
     stage_changed_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, help_text="bumped by every change; a stale form is refused")
+    version = models.PositiveIntegerField(
+        default=1, help_text="bumped by every change; a stale form is refused"
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     check_due = models.DateField(_("check due"), null=True, blank=True)
@@ -186,7 +213,9 @@ class Case(models.Model):
     # Notice (告知, art 44) and the party's answer
     notice_served_on = models.DateField(_("notice served on"), null=True, blank=True)
     proposed_kinds = models.JSONField(_("proposed penalty"), default=list, blank=True)
-    proposed_fine = models.DecimalField(_("proposed fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    proposed_fine = models.DecimalField(
+        _("proposed fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     hearing_offered = models.BooleanField(_("hearing right given"), default=False)
     reply_due = models.DateField(_("statement / hearing request due"), null=True, blank=True)
     rights_waived = models.BooleanField(_("party waived statement and hearing"), default=False)
@@ -207,7 +236,9 @@ class Case(models.Model):
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     penalty_kinds = models.JSONField(_("penalty"), default=list, blank=True)
     fine = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    confiscated = models.DecimalField(_("confiscated (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    confiscated = models.DecimalField(
+        _("confiscated (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     tier = models.CharField(_("benchmark tier"), max_length=32, blank=True)
     recommendation = models.JSONField(_("benchmark recommendation"), default=dict, blank=True)
     deviation_kind = models.CharField(max_length=24, blank=True)
@@ -217,8 +248,12 @@ class Case(models.Model):
     service_method = models.CharField(_("service method"), max_length=24, blank=True)
     payment_due = models.DateField(_("payment due"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    amount_paid = models.DecimalField(_("amount paid (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    late_fee = models.DecimalField(_("late fee (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_paid = models.DecimalField(
+        _("amount paid (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    late_fee = models.DecimalField(
+        _("late fee (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     payment_channel = models.CharField(_("paid through"), max_length=16, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
@@ -232,9 +267,17 @@ class Case(models.Model):
         verbose_name_plural = _("penalty cases")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "number"], condition=~Q(number=""), name="case_number_once"),
-            models.UniqueConstraint(fields=["town", "year", "sequence"], condition=Q(sequence__isnull=False), name="case_sequence_unique"),
-            models.CheckConstraint(condition=Q(fine__isnull=True) | Q(fine__gte=0), name="case_fine_not_negative"),
+            models.UniqueConstraint(
+                fields=["district", "number"], condition=~Q(number=""), name="case_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["town", "year", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="case_sequence_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(fine__isnull=True) | Q(fine__gte=0), name="case_fine_not_negative"
+            ),
         ]
         indexes = [
             # "My cases" keyset pages: newest first, within a town, optionally by stage.
@@ -336,7 +379,7 @@ EVENT_LABELS = {
 
 def evidence_upload_path(instance: Evidence, filename: str) -> str:
     # Never guessable, never the uploader's name: files are served only through a permission-checked view.
-    return f"cases/{instance.case_id}/evidence/{uuid.uuid4().hex}{filename[filename.rfind('.'):] if '.' in filename else ''}"
+    return f"cases/{instance.case_id}/evidence/{uuid.uuid4().hex}{filename[filename.rfind('.') :] if '.' in filename else ''}"
 
 
 def document_upload_path(instance: CaseDocument, filename: str) -> str:
@@ -358,8 +401,12 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=80)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, help_text="of the stored file")
-    original_sha256 = models.CharField(max_length=64, blank=True, default="",
-                                       help_text="of the file as received (differs for a re-encoded photo)")
+    original_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="of the file as received (differs for a re-encoded photo)",
+    )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -399,7 +446,9 @@ class CaseDocument(models.Model):
         verbose_name = _("enforcement document (执法文书)")
         verbose_name_plural = _("enforcement documents")
         ordering = ["kind", "-version"]
-        constraints = [models.UniqueConstraint(fields=["case", "kind", "version"], name="case_document_version_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "version"], name="case_document_version_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
@@ -411,20 +460,48 @@ class CasePolicy(models.Model):
 
     district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="case_policy")
     check_working_days = models.PositiveSmallIntegerField(_("check a lead within (working days)"), default=15)
-    decision_days = models.PositiveSmallIntegerField(_("decide within (days from filing, art 60)"), default=90)
+    decision_days = models.PositiveSmallIntegerField(
+        _("decide within (days from filing, art 60)"), default=90
+    )
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=30)
-    reply_working_days = models.PositiveSmallIntegerField(_("statement / hearing request within (working days)"), default=5)
-    hearing_notice_working_days = models.PositiveSmallIntegerField(_("hearing notified before (working days)"), default=7)
-    service_working_days = models.PositiveSmallIntegerField(_("serve the decision within (working days, art 61)"), default=7)
+    reply_working_days = models.PositiveSmallIntegerField(
+        _("statement / hearing request within (working days)"), default=5
+    )
+    hearing_notice_working_days = models.PositiveSmallIntegerField(
+        _("hearing notified before (working days)"), default=7
+    )
+    service_working_days = models.PositiveSmallIntegerField(
+        _("serve the decision within (working days, art 61)"), default=7
+    )
     payment_days = models.PositiveSmallIntegerField(_("pay within (days, art 67)"), default=15)
-    late_fee_percent = models.DecimalField(_("late fee per day (%)"), max_digits=5, decimal_places=2, default=Decimal("3"))
-    hearing_fine_person = models.DecimalField(_("hearing right from (person, yuan)"), max_digits=14, decimal_places=2, default=Decimal("5000"))
-    hearing_fine_organisation = models.DecimalField(_("hearing right from (organisation, yuan)"), max_digits=14, decimal_places=2, default=Decimal("50000"))
-    simple_fine_person = models.DecimalField(_("simple procedure up to (person, yuan)"), max_digits=14, decimal_places=2, default=Decimal("200"))
-    simple_fine_organisation = models.DecimalField(_("simple procedure up to (organisation, yuan)"), max_digits=14, decimal_places=2, default=Decimal("3000"))
-    on_spot_collection = models.DecimalField(_("collect on the spot up to (yuan)"), max_digits=14, decimal_places=2, default=Decimal("100"))
+    late_fee_percent = models.DecimalField(
+        _("late fee per day (%)"), max_digits=5, decimal_places=2, default=Decimal("3")
+    )
+    hearing_fine_person = models.DecimalField(
+        _("hearing right from (person, yuan)"), max_digits=14, decimal_places=2, default=Decimal("5000")
+    )
+    hearing_fine_organisation = models.DecimalField(
+        _("hearing right from (organisation, yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("50000"),
+    )
+    simple_fine_person = models.DecimalField(
+        _("simple procedure up to (person, yuan)"), max_digits=14, decimal_places=2, default=Decimal("200")
+    )
+    simple_fine_organisation = models.DecimalField(
+        _("simple procedure up to (organisation, yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("3000"),
+    )
+    on_spot_collection = models.DecimalField(
+        _("collect on the spot up to (yuan)"), max_digits=14, decimal_places=2, default=Decimal("100")
+    )
     limitation_years = models.PositiveSmallIntegerField(_("limitation (years)"), default=2)
-    limitation_years_harm = models.PositiveSmallIntegerField(_("limitation where life, health or finance was harmed (years)"), default=5)
+    limitation_years_harm = models.PositiveSmallIntegerField(
+        _("limitation where life, health or finance was harmed (years)"), default=5
+    )
 
     class Meta:
         verbose_name = _("case procedure numbers")

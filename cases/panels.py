@@ -19,11 +19,15 @@ def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
     from .selectors import awaiting_approval_for, awaiting_review_for
 
     today = clock.today()
-    mine = Case.objects.for_user(user).open().filter(officers__officer=user, officers__recused_at__isnull=True)
+    mine = (
+        Case.objects.for_user(user).open().filter(officers__officer=user, officers__recused_at__isnull=True)
+    )
     counts = mine.aggregate(
         open=Count("pk", distinct=True),
         overdue=Count("pk", filter=Q(next_due__lt=today), distinct=True),
-        week=Count("pk", filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)), distinct=True),
+        week=Count(
+            "pk", filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)), distinct=True
+        ),
     )
     return {
         **counts,
@@ -34,5 +38,12 @@ def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_home_panel(HomePanel("cases_mine", "cases/_case_panel.html", 10,
-                                  frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER}), my_cases))
+    register_home_panel(
+        HomePanel(
+            "cases_mine",
+            "cases/_case_panel.html",
+            10,
+            frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER}),
+            my_cases,
+        )
+    )

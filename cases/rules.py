@@ -48,7 +48,9 @@ def is_handler(user: Any, case: Case) -> bool:
 
 def is_town_supervisor(user: Any, case: Case) -> bool:
     person = _user(user)
-    return person is not None and person.has_role(Role.SUPERVISOR) and case.town_id in scope_for(person).town_ids
+    return (
+        person is not None and person.has_role(Role.SUPERVISOR) and case.town_id in scope_for(person).town_ids
+    )
 
 
 def is_reviewer_for(user: Any, case: Case) -> bool:
@@ -66,7 +68,9 @@ def may_take(user: Any, case: Case, transition: Transition) -> bool:
     if transition.actor == Actor.HANDLER:
         if case.stage == "lead" and not active_officers(case):
             return works_for_town(user, case.town_id)
-        return (is_handler(user, case) and works_for_town(user, case.town_id)) or is_town_supervisor(user, case)
+        return (is_handler(user, case) and works_for_town(user, case.town_id)) or is_town_supervisor(
+            user, case
+        )
     if transition.actor == Actor.SUPERVISOR:
         return is_town_supervisor(user, case)
     return is_reviewer_for(user, case)
@@ -87,7 +91,11 @@ EDITABLE_STAGES = frozenset({"lead", "checking", "filing_review", "investigating
 
 def may_edit_case_details(user: Any, case: Case) -> bool:
     """The user's part in the case lets them change its details (whatever the stage)."""
-    return is_handler(user, case) or is_town_supervisor(user, case) or (case.stage == "lead" and works_for_town(user, case.town_id))
+    return (
+        is_handler(user, case)
+        or is_town_supervisor(user, case)
+        or (case.stage == "lead" and works_for_town(user, case.town_id))
+    )
 
 
 def can_edit_case(user: Any, case: Case) -> bool:
@@ -99,7 +107,11 @@ def can_add_evidence(user: Any, case: Case) -> bool:
     """Handling officers and the town's supervisors add evidence while the case is open (not after archiving)."""
     if case.stage in TERMINAL:
         return False
-    return is_handler(user, case) or is_town_supervisor(user, case) or (case.stage == "lead" and works_for_town(user, case.town_id))
+    return (
+        is_handler(user, case)
+        or is_town_supervisor(user, case)
+        or (case.stage == "lead" and works_for_town(user, case.town_id))
+    )
 
 
 def can_generate_document(user: Any, case: Case) -> bool:

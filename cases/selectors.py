@@ -16,14 +16,18 @@ from .models import Case, CaseEvent, CaseOfficer, Complaint
 from .services import can_file_complaint
 
 
-def complaints_for(*, user: User, status: str = "", query: str = "", town: Unit | None = None) -> QuerySet[Complaint]:
+def complaints_for(
+    *, user: User, status: str = "", query: str = "", town: Unit | None = None
+) -> QuerySet[Complaint]:
     qs = Complaint.objects.for_user(user).select_related("town")
     if status:
         qs = qs.filter(match_status=status)
     if town is not None:
         qs = qs.filter(town=town)
     if query:
-        qs = qs.filter(Q(text__icontains=query) | Q(external_id__icontains=query) | Q(address__icontains=query))
+        qs = qs.filter(
+            Q(text__icontains=query) | Q(external_id__icontains=query) | Q(address__icontains=query)
+        )
     return qs.order_by("-received_at", "-pk")
 
 
@@ -36,7 +40,9 @@ def towns_for_filing(user: User) -> list[Unit]:
     scope = scope_for(user)
     if not scope.authenticated:
         return []
-    towns = Unit.objects.filter(kind=Unit.Kind.TOWN, is_active=True, district_id__in=scope.district_ids).order_by("code")
+    towns = Unit.objects.filter(
+        kind=Unit.Kind.TOWN, is_active=True, district_id__in=scope.district_ids
+    ).order_by("code")
     return [t for t in towns if can_file_complaint(user, t)]
 
 
@@ -78,7 +84,9 @@ def cases_for(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
         qs = qs.filter(officers__officer=user, officers__recused_at__isnull=True)
     if f.query:
         qs = qs.filter(
-            Q(number__icontains=f.query) | Q(title__icontains=f.query) | Q(party_name__icontains=f.query)
+            Q(number__icontains=f.query)
+            | Q(title__icontains=f.query)
+            | Q(party_name__icontains=f.query)
             | Q(party_identifier=f.query)
         )
     return qs
@@ -91,7 +99,9 @@ def encode_cursor(case: Case) -> str:
 def _decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
     moment_text, _sep, pk_text = (cursor or "").rpartition("_")
     moment = parse_datetime(moment_text) if moment_text else None
-    if moment is None or not pk_text.isdigit() or len(pk_text) > 18:  # an id beyond bigint is no cursor of ours
+    if (
+        moment is None or not pk_text.isdigit() or len(pk_text) > 18
+    ):  # an id beyond bigint is no cursor of ours
         return None
     return moment, int(pk_text)
 
@@ -101,7 +111,9 @@ def case_cursor_valid(cursor: str) -> bool:
     return not cursor or _decode_cursor(cursor) is not None
 
 
-def case_page_for(*, user: User, filters: CaseFilters | None = None, after: str = "", size: int = CASE_PAGE_SIZE) -> CasePage:
+def case_page_for(
+    *, user: User, filters: CaseFilters | None = None, after: str = "", size: int = CASE_PAGE_SIZE
+) -> CasePage:
     """One keyset page, newest first: (created_at, id) below the cursor. The cost does not grow with the page
     number, which an OFFSET would (a million cases: see bench/case_list_bench.py). A cursor that does not parse
     starts from the top."""
@@ -111,10 +123,10 @@ def case_page_for(*, user: User, filters: CaseFilters | None = None, after: str 
         moment, pk = decoded
         # The plain `<=` lets PostgreSQL seek the index to the cursor; the OR alone is applied as a filter after a
         # scan from the top of the town (bench/case_list_bench.py: page 1,000 went from 25.7 ms to 6.3 ms).
-        qs = qs.filter(created_at__lte=moment).filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
-    rows = list(
-        qs.select_related("town", "item").order_by("-created_at", "-pk")[: size + 1]
-    )
+        qs = qs.filter(created_at__lte=moment).filter(
+            Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
+        )
+    rows = list(qs.select_related("town", "item").order_by("-created_at", "-pk")[: size + 1])
     has_next = len(rows) > size
     rows = rows[:size]
     return CasePage(rows, encode_cursor(rows[-1]) if has_next and rows else "", has_next)
@@ -123,7 +135,8 @@ def case_page_for(*, user: User, filters: CaseFilters | None = None, after: str 
 def case_get_for(*, user: User, pk: int | str) -> Case:
     """The case with what its page needs, or 404 when it does not exist or the user may not see it."""
     return access_or_404(
-        Case.objects.for_user(user).select_related("town", "district", "item", "created_by", "subject", "decided_by", "reviewed_by")
+        Case.objects.for_user(user)
+        .select_related("town", "district", "item", "created_by", "subject", "decided_by", "reviewed_by")
         .prefetch_related(Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer"))),
         pk=pk,
     )
@@ -135,9 +148,13 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
 
 def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
     """Supervisor queue: filings to approve, decisions to make, cases to close and archive."""
-    return Case.objects.for_user(user, shared=False).filter(
-        stage__in=["filing_review", "deciding", "executed", "closed"]
-    ).exclude(stage="closed", archived_on__isnull=False).select_related("town", "item").order_by("next_due", "created_at")
+    return (
+        Case.objects.for_user(user, shared=False)
+        .filter(stage__in=["filing_review", "deciding", "executed", "closed"])
+        .exclude(stage="closed", archived_on__isnull=False)
+        .select_related("town", "item")
+        .order_by("next_due", "created_at")
+    )
 
 
 def awaiting_review_for(*, user: User) -> QuerySet[Case]:

@@ -40,19 +40,40 @@ class TownChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class ComplaintForm(forms.Form):
-    town = TownChoice(label=gettext_lazy("Town"), queryset=Unit.objects.none(), to_field_name="code",
-                      widget=forms.Select(attrs={"class": "form-select"}))
-    text = forms.CharField(label=gettext_lazy("Complaint"), max_length=MAX_TEXT,
-                           widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
-    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Complaint.Channel.choices,
-                                widget=forms.Select(attrs={"class": "form-select"}))
-    external_id = forms.CharField(label=gettext_lazy("Ticket number"), max_length=64, required=False,
-                                  widget=forms.TextInput(attrs={"class": "form-control"}))
-    address = forms.CharField(label=gettext_lazy("Address"), max_length=300, required=False,
-                              widget=forms.TextInput(attrs={"class": "form-control"}))
-    received_at = forms.DateTimeField(label=gettext_lazy("Received at"), required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
-                                      help_text=gettext_lazy("Empty: now."))
+    town = TownChoice(
+        label=gettext_lazy("Town"),
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Complaint"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"),
+        choices=Complaint.Channel.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    external_id = forms.CharField(
+        label=gettext_lazy("Ticket number"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Address"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    received_at = forms.DateTimeField(
+        label=gettext_lazy("Received at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+        help_text=gettext_lazy("Empty: now."),
+    )
 
     def __init__(self, *args: Any, towns: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,11 +81,20 @@ class ComplaintForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    town = TownChoice(label=gettext_lazy("Town"), queryset=Unit.objects.none(), to_field_name="code",
-                      widget=forms.Select(attrs={"class": "form-select"}))
-    file = forms.FileField(label=gettext_lazy("CSV file"), widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,text/csv"}),
-                           help_text=gettext_lazy("Columns: text (required), external_id, channel, address, received_at. "
-                                                  "Chinese headers (投诉内容, 工单号, 渠道, 地址, 受理时间) work too. UTF-8 or GB18030."))
+    town = TownChoice(
+        label=gettext_lazy("Town"),
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,text/csv"}),
+        help_text=gettext_lazy(
+            "Columns: text (required), external_id, channel, address, received_at. "
+            "Chinese headers (投诉内容, 工单号, 渠道, 地址, 受理时间) work too. UTF-8 or GB18030."
+        ),
+    )
 
     def __init__(self, *args: Any, towns: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,11 +102,26 @@ class ImportForm(forms.Form):
 
 
 HEADER_ALIASES = {
-    "text": "text", "内容": "text", "投诉内容": "text", "诉求内容": "text", "complaint": "text", "description": "text",
-    "external_id": "external_id", "工单号": "external_id", "编号": "external_id", "ticket": "external_id",
-    "channel": "channel", "渠道": "channel", "来源": "channel",
-    "address": "address", "地址": "address", "地点": "address",
-    "received_at": "received_at", "受理时间": "received_at", "时间": "received_at", "date": "received_at",
+    "text": "text",
+    "内容": "text",
+    "投诉内容": "text",
+    "诉求内容": "text",
+    "complaint": "text",
+    "description": "text",
+    "external_id": "external_id",
+    "工单号": "external_id",
+    "编号": "external_id",
+    "ticket": "external_id",
+    "channel": "channel",
+    "渠道": "channel",
+    "来源": "channel",
+    "address": "address",
+    "地址": "address",
+    "地点": "address",
+    "received_at": "received_at",
+    "受理时间": "received_at",
+    "时间": "received_at",
+    "date": "received_at",
 }
 
 
@@ -115,14 +160,26 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     if status not in Complaint.MatchStatus.values:
         status = ""
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(complaints_for(user=user, status=status, query=query), 30).get_page(request.GET.get("page"))
+    page = Paginator(complaints_for(user=user, status=status, query=query), 30).get_page(
+        request.GET.get("page")
+    )
     towns = towns_for_filing(user)
     probe_town = user.unit if user.unit is not None and user.unit.kind == Unit.Kind.TOWN else None
-    can_rematch = probe_town is not None and can_rematch_complaint(user, Complaint(town=probe_town, district_id=probe_town.district_id))
-    return render(request, "cases/complaint_list.html", {
-        "page": page, "status": status, "q": query, "statuses": Complaint.MatchStatus.choices, "can_file": bool(towns),
-        "can_rematch": can_rematch,
-    })
+    can_rematch = probe_town is not None and can_rematch_complaint(
+        user, Complaint(town=probe_town, district_id=probe_town.district_id)
+    )
+    return render(
+        request,
+        "cases/complaint_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": query,
+            "statuses": Complaint.MatchStatus.choices,
+            "can_file": bool(towns),
+            "can_rematch": can_rematch,
+        },
+    )
 
 
 @login_required
@@ -133,7 +190,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     if not towns:
         raise PermissionDenied
     default = user.unit.code if user.unit in towns else towns[0].code  # type: ignore[union-attr]
-    form = ComplaintForm(request.POST or None, towns=towns, initial={"town": default, "channel": Complaint.Channel.HOTLINE})
+    form = ComplaintForm(
+        request.POST or None, towns=towns, initial={"town": default, "channel": Complaint.Channel.HOTLINE}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             complaint = complaint_create(actor=user, **form.cleaned_data)
@@ -161,13 +220,19 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
             if upload.size > MAX_UPLOAD:
                 raise ValidationError(_("The file is larger than 2 MB."))
             rows = read_complaint_csv(upload.read())
-            report = complaints_import(actor=user, town=form.cleaned_data["town"], rows=rows, source=upload.name)
+            report = complaints_import(
+                actor=user, town=form.cleaned_data["town"], rows=rows, source=upload.name
+            )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
             messages.success(request, report.summary)
-    return render(request, "cases/complaint_import.html", {"form": form, "report": report, "max": MAX_IMPORT},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/complaint_import.html",
+        {"form": form, "report": report, "max": MAX_IMPORT},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -176,12 +241,17 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = complaint_get_for(user=user, pk=pk)
     from .rules import can_file_case
 
-    return render(request, "cases/complaint_detail.html", {
-        "complaint": complaint, "result": complaint.match_result or {},
-        "can_rematch": can_rematch_complaint(user, complaint),
-        "can_open_case": can_file_case(user, complaint.town),
-        "linked_cases": list(complaint.cases.for_user(user).order_by("created_at")),
-    })
+    return render(
+        request,
+        "cases/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "result": complaint.match_result or {},
+            "can_rematch": can_rematch_complaint(user, complaint),
+            "can_open_case": can_file_case(user, complaint.town),
+            "linked_cases": list(complaint.cases.for_user(user).order_by("created_at")),
+        },
+    )
 
 
 @login_required

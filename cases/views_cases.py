@@ -63,8 +63,14 @@ STAGE_BADGES = {
     Stage.WITHDRAWN: "text-bg-secondary",
 }
 # Stages where the benchmark recommendation helps: choosing the proposed penalty, then deciding it.
-RECOMMENDATION_STAGES = frozenset({Stage.INVESTIGATING, Stage.NOTIFIED, Stage.HEARING, Stage.LEGAL_REVIEW, Stage.DECIDING})
-DUE_CHOICES = [("3", gettext_lazy("Due within 3 days")), ("7", gettext_lazy("Due within 7 days")), ("overdue", gettext_lazy("Overdue"))]
+RECOMMENDATION_STAGES = frozenset(
+    {Stage.INVESTIGATING, Stage.NOTIFIED, Stage.HEARING, Stage.LEGAL_REVIEW, Stage.DECIDING}
+)
+DUE_CHOICES = [
+    ("3", gettext_lazy("Due within 3 days")),
+    ("7", gettext_lazy("Due within 7 days")),
+    ("overdue", gettext_lazy("Overdue")),
+]
 QUEUE_LIMIT = 200
 FILING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
@@ -95,7 +101,9 @@ def _row(case: Case, today: dt.date) -> dict[str, Any]:
 # --- "my cases" --------------------------------------------------------------------------------------------------------
 
 
-def _list_filters(request: HttpRequest, items: QuerySet[EnforcementItem]) -> tuple[CaseFilters, dict[str, Any]]:
+def _list_filters(
+    request: HttpRequest, items: QuerySet[EnforcementItem]
+) -> tuple[CaseFilters, dict[str, Any]]:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
@@ -129,19 +137,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     kept = request.GET.copy()
     kept.pop("after", None)
-    return render(request, "cases/case_list.html", {
-        "rows": [_row(c, today) for c in page.cases],
-        "page": page,
-        "after": after,
-        "filters": shown,
-        "stages": Stage.choices,
-        "items": items,
-        "due_choices": DUE_CHOICES,
-        "query_without_cursor": kept.urlencode(),
-        "can_file": bool(_towns_for_case_filing(user)),
-        "can_approve": rules.can_view_approvals(user),
-        "can_review": rules.can_view_reviews(user),
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "rows": [_row(c, today) for c in page.cases],
+            "page": page,
+            "after": after,
+            "filters": shown,
+            "stages": Stage.choices,
+            "items": items,
+            "due_choices": DUE_CHOICES,
+            "query_without_cursor": kept.urlencode(),
+            "can_file": bool(_towns_for_case_filing(user)),
+            "can_approve": rules.can_view_approvals(user),
+            "can_review": rules.can_view_reviews(user),
+        },
+    )
 
 
 # --- queues --------------------------------------------------------------------------------------------------------------
@@ -149,10 +161,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _queue(request: HttpRequest, cases: Any, *, queue: str, title: Any, intro: Any) -> HttpResponse:
     today = clock.today()
-    return render(request, "cases/case_queue.html", {
-        "rows": [_row(c, today) for c in cases[:QUEUE_LIMIT]], "queue": queue, "title": title, "intro": intro,
-        "limit": QUEUE_LIMIT,
-    })
+    return render(
+        request,
+        "cases/case_queue.html",
+        {
+            "rows": [_row(c, today) for c in cases[:QUEUE_LIMIT]],
+            "queue": queue,
+            "title": title,
+            "intro": intro,
+            "limit": QUEUE_LIMIT,
+        },
+    )
 
 
 @login_required
@@ -161,8 +180,15 @@ def approvals(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not rules.can_view_approvals(user):
         raise PermissionDenied
-    return _queue(request, awaiting_approval_for(user=user), queue="approvals", title=_("Awaiting my approval"),
-                  intro=_("Filings to approve, decisions to make, executed cases to close and closed cases to archive."))
+    return _queue(
+        request,
+        awaiting_approval_for(user=user),
+        queue="approvals",
+        title=_("Awaiting my approval"),
+        intro=_(
+            "Filings to approve, decisions to make, executed cases to close and closed cases to archive."
+        ),
+    )
 
 
 @login_required
@@ -171,8 +197,13 @@ def reviews(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not rules.can_view_reviews(user):
         raise PermissionDenied
-    return _queue(request, awaiting_review_for(user=user), queue="reviews", title=_("Legal review queue"),
-                  intro=_("Cases waiting for legal review (法制审核, art 58) before the decision."))
+    return _queue(
+        request,
+        awaiting_review_for(user=user),
+        queue="reviews",
+        title=_("Legal review queue"),
+        intro=_("Cases waiting for legal review (法制审核, art 58) before the decision."),
+    )
 
 
 # --- filing a lead ----------------------------------------------------------------------------------------------------
@@ -186,7 +217,9 @@ def _towns_for_case_filing(user: User) -> list[Unit]:
     return [t for t in towns if rules.can_file_case(user, t)]
 
 
-def _officer_candidates(towns: list[Unit], *, exclude: User | None = None, include: list[int] | None = None) -> QuerySet[User]:
+def _officer_candidates(
+    towns: list[Unit], *, exclude: User | None = None, include: list[int] | None = None
+) -> QuerySet[User]:
     """People of the towns' teams today (own members and secondees) who are officers or supervisors."""
     today = clock.today()
     ids = {u.pk for town in towns for u in team_members(town, today) if FILING_ROLES & u.role_names}
@@ -196,12 +229,22 @@ def _officer_candidates(towns: list[Unit], *, exclude: User | None = None, inclu
     return User.objects.filter(pk__in=ids).order_by("username")
 
 
-def _case_form(user: User, towns: list[Unit], data: Any = None, initial: dict[str, Any] | None = None) -> CaseForm:
+def _case_form(
+    user: User, towns: list[Unit], data: Any = None, initial: dict[str, Any] | None = None
+) -> CaseForm:
     items = _district_items({t.district_id for t in towns})
-    return CaseForm(data, towns=towns, items=items, officers=_officer_candidates(towns, exclude=user), initial=initial or {})
+    return CaseForm(
+        data,
+        towns=towns,
+        items=items,
+        officers=_officer_candidates(towns, exclude=user),
+        initial=initial or {},
+    )
 
 
-def _complaint_prefill(user: User, complaint_id: str, items: QuerySet[EnforcementItem]) -> tuple[Any, dict[str, Any]]:
+def _complaint_prefill(
+    user: User, complaint_id: str, items: QuerySet[EnforcementItem]
+) -> tuple[Any, dict[str, Any]]:
     complaint = complaint_get_for(user=user, pk=complaint_id)
     initial: dict[str, Any] = {
         "town": complaint.town.code,
@@ -229,7 +272,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if complaint_id:
         if not complaint_id.isdigit():
             raise Http404
-        complaint, prefill = _complaint_prefill(user, complaint_id, _district_items({t.district_id for t in towns}))
+        complaint, prefill = _complaint_prefill(
+            user, complaint_id, _district_items({t.district_id for t in towns})
+        )
         initial.update(prefill)
     form = _case_form(user, towns, request.POST if request.method == "POST" else None, initial)
     if request.method == "POST" and form.is_valid():
@@ -246,9 +291,16 @@ def case_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Lead %(ref)s recorded.") % {"ref": case.reference})
             return redirect(case.get_absolute_url())
-    return render(request, "cases/case_form.html", {
-        "form": form, "complaint": complaint, "editing": False,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "complaint": complaint,
+            "editing": False,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- the case page ----------------------------------------------------------------------------------------------------
@@ -258,12 +310,14 @@ def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
     rows = []
     for row in case.officers.all():
         eligibility = officer_may_act(row.officer, today, town=case.town)
-        rows.append({
-            "row": row,
-            "certificate": eligibility.certificate.number if eligibility.certificate is not None else "",
-            "ok": eligibility.ok,
-            "problem": eligibility.reason,
-        })
+        rows.append(
+            {
+                "row": row,
+                "certificate": eligibility.certificate.number if eligibility.certificate is not None else "",
+                "ok": eligibility.ok,
+                "problem": eligibility.reason,
+            }
+        )
     return rows
 
 
@@ -285,18 +339,22 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
         action = transition.action.value
         form = bound.get(action) or action_form(action, case)
         form.auto_id = f"{action}-%s"  # several forms on one page: ids stay unique
-        entries.append({
-            "action": action,
-            "label": transition.action.label,
-            "danger": transition.danger,
-            "form": form,
-            "open": action in bound,
-            "target": transition.target,
-        })
+        entries.append(
+            {
+                "action": action,
+                "label": transition.action.label,
+                "danger": transition.danger,
+                "form": form,
+                "open": action in bound,
+                "target": transition.target,
+            }
+        )
     return entries
 
 
-def _render_case(request: HttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+def _render_case(
+    request: HttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     user = _user(request)
     bound = bound or {}
     today = clock.today()
@@ -311,7 +369,11 @@ def _render_case(request: HttpRequest, case: Case, *, bound: dict[str, Any] | No
     stages = dict(Stage.choices)
     kinds = dict(PenaltyKind.choices)
     timeline = [
-        {"event": e, "from_label": stages.get(e.from_stage, e.from_stage), "to_label": stages.get(e.to_stage, e.to_stage)}
+        {
+            "event": e,
+            "from_label": stages.get(e.from_stage, e.from_stage),
+            "to_label": stages.get(e.to_stage, e.to_stage),
+        }
         for e in case_timeline(case)
     ]
     context: dict[str, Any] = {
@@ -344,9 +406,13 @@ def _refused(request: HttpRequest, case: Case, exc: Exception | None = None) -> 
     """Someone else moved the case first, or the step is not possible now: say so and show the case as it is.
     For htmx the answer is a plain 409."""
     if isinstance(exc, StaleCase):
-        text = _("Someone else changed this case while you were looking at it; nothing was done. Here is its current state.")
+        text = _(
+            "Someone else changed this case while you were looking at it; nothing was done. Here is its current state."
+        )
     else:
-        text = _("That step is not possible now: the case has moved on. Nothing was done; here is its current state.")
+        text = _(
+            "That step is not possible now: the case has moved on. Nothing was done; here is its current state."
+        )
         if isinstance(exc, InvalidTransition) and str(exc):
             text = f"{text} {exc}"
     if getattr(request, "htmx", False):
@@ -397,14 +463,18 @@ def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, bound={"declare": form}, status=400)
     try:
-        services.case_declare(actor=user, case=case, conflict=form.cleaned_data["conflict"], note=form.cleaned_data["note"])
+        services.case_declare(
+            actor=user, case=case, conflict=form.cleaned_data["conflict"], note=form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_case(request, case_get_for(user=user, pk=pk), bound={"declare": form}, status=400)
     except (InvalidTransition, StaleCase) as exc:
         return _refused(request, case, exc)
     if form.cleaned_data["conflict"]:
-        messages.warning(request, _("Conflict declared: you must step aside and another officer take your place (art 43)."))
+        messages.warning(
+            request, _("Conflict declared: you must step aside and another officer take your place (art 43).")
+        )
     else:
         messages.success(request, _("Declared: no conflict of interest."))
     return redirect(case.get_absolute_url())
@@ -414,9 +484,26 @@ def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_initial(case: Case) -> dict[str, Any]:
-    fields = ("source", "title", "description", "place", "latitude", "longitude", "act_on", "act_continuing",
-              "act_ended_on", "discovered_on", "harm_to_life_or_finance", "party_kind", "party_name",
-              "party_identifier", "party_age", "party_representative", "party_contact", "party_address")
+    fields = (
+        "source",
+        "title",
+        "description",
+        "place",
+        "latitude",
+        "longitude",
+        "act_on",
+        "act_continuing",
+        "act_ended_on",
+        "discovered_on",
+        "harm_to_life_or_finance",
+        "party_kind",
+        "party_name",
+        "party_identifier",
+        "party_age",
+        "party_representative",
+        "party_contact",
+        "party_address",
+    )
     initial = {name: getattr(case, name) for name in fields}
     initial["town"] = case.town.code
     initial["item"] = case.item.code if case.item_id else None  # type: ignore[union-attr]
@@ -431,9 +518,12 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not rules.can_edit_case(user, case):
         raise PermissionDenied
     towns = [case.town]
-    form = CaseForm(request.POST if request.method == "POST" else None, towns=towns,
-                    items=EnforcementItem.objects.filter(district_id=case.district_id, is_active=True).order_by("code"),
-                    initial=_case_initial(case))
+    form = CaseForm(
+        request.POST if request.method == "POST" else None,
+        towns=towns,
+        items=EnforcementItem.objects.filter(district_id=case.district_id, is_active=True).order_by("code"),
+        initial=_case_initial(case),
+    )
     form.fields["town"].disabled = True
     del form.fields["officers"]
     version = case.version
@@ -450,9 +540,17 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Details saved."))
                 return redirect(case.get_absolute_url())
-    return render(request, "cases/case_form.html", {
-        "form": form, "case": case, "editing": True, "version": version,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "case": case,
+            "editing": True,
+            "version": version,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -466,14 +564,24 @@ def case_officers(request: HttpRequest, pk: int) -> HttpResponse:
     lead = next((o.officer for o in active if o.lead), active[0].officer if active else None)
     candidates = _officer_candidates([case.town], include=[o.officer_id for o in active])
     form = OfficersForm(
-        request.POST if request.method == "POST" else None, candidates=candidates,
-        initial={"version": case.version, "officers": [o.officer_id for o in active], "lead": lead.pk if lead else None},
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        initial={
+            "version": case.version,
+            "officers": [o.officer_id for o in active],
+            "lead": lead.pk if lead else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.case_officers_set(actor=user, case=case, officers=list(data["officers"]), lead=data["lead"],
-                                       version=data.get("version"))
+            services.case_officers_set(
+                actor=user,
+                case=case,
+                officers=list(data["officers"]),
+                lead=data["lead"],
+                version=data.get("version"),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except (InvalidTransition, StaleCase) as exc:
@@ -481,7 +589,9 @@ def case_officers(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Handling officers saved."))
             return redirect(case.get_absolute_url())
-    return render(request, "cases/case_officers.html", {"form": form, "case": case}, status=400 if form.errors else 200)
+    return render(
+        request, "cases/case_officers.html", {"form": form, "case": case}, status=400 if form.errors else 200
+    )
 
 
 urlpatterns_cases = [

@@ -65,8 +65,13 @@ def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
     user = _user(request)
     case = case_get_for(user=user, pk=case_pk)
     try:
-        rows = evidence_add_many(actor=user, case=case, uploads=request.FILES.getlist("files"),
-                                 caption=request.POST.get("caption", "").strip(), kind=request.POST.get("kind", ""))
+        rows = evidence_add_many(
+            actor=user,
+            case=case,
+            uploads=request.FILES.getlist("files"),
+            caption=request.POST.get("caption", "").strip(),
+            kind=request.POST.get("kind", ""),
+        )
     except ValidationError as exc:  # PermissionDenied goes on to the 403 handler
         for text in _messages_of(exc):
             messages.error(request, text)
@@ -92,8 +97,11 @@ def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     extension = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
-    response = _serve(handle, content_type=evidence.content_type,
-                      filename=f"{case.number or case.pk}-evidence-{evidence.pk}.{extension}")
+    response = _serve(
+        handle,
+        content_type=evidence.content_type,
+        filename=f"{case.number or case.pk}-evidence-{evidence.pk}.{extension}",
+    )
     response["X-Evidence-SHA256"] = evidence.sha256
     return response
 
@@ -109,8 +117,11 @@ def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         for text in _messages_of(exc):
             messages.error(request, text)
     else:
-        messages.success(request, _("%(document)s version %(version)d generated.")
-                         % {"document": document.get_kind_display(), "version": document.version})
+        messages.success(
+            request,
+            _("%(document)s version %(version)d generated.")
+            % {"document": document.get_kind_display(), "version": document.version},
+        )
     return _back(case, "documents")
 
 

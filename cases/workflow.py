@@ -104,7 +104,9 @@ DECISION_CLOCK: frozenset[Stage] = frozenset(
     {Stage.INVESTIGATING, Stage.CORRECTING, Stage.NOTIFIED, Stage.HEARING, Stage.LEGAL_REVIEW, Stage.DECIDING}
 )
 # A decision exists (a penalty, or no penalty after education): the party's history and "one act, one fine".
-DECIDED_STAGES: frozenset[Stage] = frozenset({Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED})
+DECIDED_STAGES: frozenset[Stage] = frozenset(
+    {Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED}
+)
 # Nothing is left to do but archive, or nothing at all: not "open" in lists and panels.
 FINISHED: frozenset[Stage] = TERMINAL | {Stage.CLOSED}
 
@@ -121,7 +123,13 @@ class Transition:
         return stage in self.sources
 
 
-def _t(action: Action, sources: set[Stage] | frozenset[Stage], target: Stage | None, actor: Actor, danger: bool = False) -> Transition:
+def _t(
+    action: Action,
+    sources: set[Stage] | frozenset[Stage],
+    target: Stage | None,
+    actor: Actor,
+    danger: bool = False,
+) -> Transition:
     return Transition(action, frozenset(sources), target, actor, danger)
 
 
@@ -143,7 +151,9 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.REQUEST_HEARING, {Stage.NOTIFIED}, Stage.HEARING, Actor.HANDLER),
         _t(Action.SCHEDULE_HEARING, {Stage.HEARING}, None, Actor.HANDLER),
         _t(Action.FINISH_HEARING, {Stage.HEARING}, Stage.LEGAL_REVIEW, Actor.HANDLER),
-        _t(Action.SUBMIT_FOR_DECISION, {Stage.NOTIFIED}, Stage.DECIDING, Actor.HANDLER),  # or LEGAL_REVIEW: see target_of
+        _t(
+            Action.SUBMIT_FOR_DECISION, {Stage.NOTIFIED}, Stage.DECIDING, Actor.HANDLER
+        ),  # or LEGAL_REVIEW: see target_of
         _t(Action.PASS_REVIEW, {Stage.LEGAL_REVIEW}, Stage.DECIDING, Actor.REVIEWER),
         _t(Action.RETURN_REVIEW, {Stage.LEGAL_REVIEW}, Stage.INVESTIGATING, Actor.REVIEWER),
         _t(Action.DECIDE, {Stage.DECIDING}, Stage.DECIDED, Actor.SUPERVISOR),
@@ -153,7 +163,13 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.RECORD_ENFORCEMENT, {Stage.SERVED}, Stage.EXECUTED, Actor.HANDLER),
         _t(Action.CLOSE, {Stage.EXECUTED}, Stage.CLOSED, Actor.SUPERVISOR),
         _t(Action.ARCHIVE, {Stage.CLOSED}, Stage.ARCHIVED, Actor.SUPERVISOR),
-        _t(Action.TRANSFER, {Stage.LEAD, Stage.CHECKING, Stage.INVESTIGATING}, Stage.TRANSFERRED, Actor.SUPERVISOR, danger=True),
+        _t(
+            Action.TRANSFER,
+            {Stage.LEAD, Stage.CHECKING, Stage.INVESTIGATING},
+            Stage.TRANSFERRED,
+            Actor.SUPERVISOR,
+            danger=True,
+        ),
         _t(Action.WITHDRAW, OPEN_BEFORE_DECISION, Stage.WITHDRAWN, Actor.SUPERVISOR, danger=True),
         _t(Action.PAUSE, DECISION_CLOCK, None, Actor.SUPERVISOR),
         _t(Action.RESUME, DECISION_CLOCK, None, Actor.SUPERVISOR),

@@ -48,4 +48,10 @@ class LocalFactorAdmin(ReadOnlyAdmin):
 
 @admin.register(DiscretionPolicy)
 class DiscretionPolicyAdmin(ReadOnlyAdmin):
-    list_display = ["district", "repeat_window_months", "limitation_years", "span_lighter_pct", "span_heavier_pct"]
+    list_display = [
+        "district",
+        "repeat_window_months",
+        "limitation_years",
+        "span_lighter_pct",
+        "span_heavier_pct",
+    ]

@@ -64,10 +64,13 @@ def _value_for(fact: str, raw: str, position: int) -> Value:
             number = Decimal(word)
         except InvalidOperation:
             raise ConditionError(
-                _("Condition %(n)s: %(fact)s is a number, not %(value)r.") % {"n": position, "fact": fact, "value": raw}
+                _("Condition %(n)s: %(fact)s is a number, not %(value)r.")
+                % {"n": position, "fact": fact, "value": raw}
             ) from None
         if not number.is_finite():
-            raise ConditionError(_("Condition %(n)s: %(value)r is not a number.") % {"n": position, "value": raw})
+            raise ConditionError(
+                _("Condition %(n)s: %(value)r is not a number.") % {"n": position, "value": raw}
+            )
         return number
     if spec.kind == FactKind.BOOL:
         if word in TRUE_WORDS:
@@ -75,7 +78,8 @@ def _value_for(fact: str, raw: str, position: int) -> Value:
         if word in FALSE_WORDS:
             return False
         raise ConditionError(
-            _("Condition %(n)s: %(fact)s is yes or no, not %(value)r.") % {"n": position, "fact": fact, "value": raw}
+            _("Condition %(n)s: %(fact)s is yes or no, not %(value)r.")
+            % {"n": position, "fact": fact, "value": raw}
         )
     allowed = [code for code, _label in spec.choices]
     if word not in allowed:
@@ -111,7 +115,8 @@ def parse_conditions(text: str, factors: Mapping[str, FactorSpec]) -> list[Condi
                 conditions.append(Condition(key, "eq", True))
                 continue
             raise ConditionError(
-                _("Condition %(n)s: %(key)r is neither a known fact nor a known circumstance.") % {"n": position, "key": key}
+                _("Condition %(n)s: %(key)r is neither a known fact nor a known circumstance.")
+                % {"n": position, "key": key}
             )
         if key not in FACT_MAP:
             hint = _(" (it is a circumstance: write it alone)") if key in factors else ""
@@ -123,7 +128,8 @@ def parse_conditions(text: str, factors: Mapping[str, FactorSpec]) -> list[Condi
         spec = FACT_MAP[key]
         if spec.kind == FactKind.BOOL and op not in ("eq", "ne"):
             raise ConditionError(
-                _("Condition %(n)s: %(fact)s is yes or no; compare it with = or !=.") % {"n": position, "fact": key}
+                _("Condition %(n)s: %(fact)s is yes or no; compare it with = or !=.")
+                % {"n": position, "fact": key}
             )
         conditions.append(Condition(key, op, _value_for(key, rest, position)))
     return conditions
@@ -156,7 +162,9 @@ def conditions_from_json(data: Any) -> list[Condition]:
             try:
                 value = Decimal(str(value))
             except InvalidOperation:
-                raise ConditionError(_("Condition %(n)s: %(value)r is not a number.") % {"n": position, "value": value}) from None
+                raise ConditionError(
+                    _("Condition %(n)s: %(value)r is not a number.") % {"n": position, "value": value}
+                ) from None
         elif spec.kind == FactKind.BOOL:
             if isinstance(value, str):
                 value = value.strip().lower() in TRUE_WORDS

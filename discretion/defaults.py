@@ -44,7 +44,11 @@ def fine_bands(item: ItemSpec, policy: Policy) -> list[tuple[Decimal, Decimal]] 
         b = _clamp(low + _pct(span, policy.span_heavier_pct), a, high)
         return [(low, a), (a, b), (b, high)]
     if low is not None:
-        return [(low, _yuan(low * Decimal("1.5"))), (_yuan(low * Decimal("1.5")), _yuan(low * Decimal("2.5"))), (_yuan(low * Decimal("2.5")), low * 5)]
+        return [
+            (low, _yuan(low * Decimal("1.5"))),
+            (_yuan(low * Decimal("1.5")), _yuan(low * Decimal("2.5"))),
+            (_yuan(low * Decimal("2.5")), low * 5),
+        ]
     return None
 
 

@@ -62,21 +62,34 @@ class HeaderForm(BootstrapForm):
 
 class TierForm(BootstrapForm):
     level = forms.ChoiceField(label=_("Degree"), choices=[("", "—"), *Level.choices], required=False)
-    conditions_text = forms.CharField(label=_("Conditions (情形)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    conditions_text = forms.CharField(
+        label=_("Conditions (情形)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     conditions = forms.CharField(
         label=_("Structured conditions"),
         required=False,
         help_text=_("e.g. area_m2 > 10; refused_correct"),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "off"}),
     )
-    match = forms.ChoiceField(label=_("Conditions must hold"), choices=[("all", _("all")), ("any", _("any one"))], initial="all")
-    penalty_kinds = forms.MultipleChoiceField(
-        label=_("Penalty kinds"), required=False, choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+    match = forms.ChoiceField(
+        label=_("Conditions must hold"), choices=[("all", _("all")), ("any", _("any one"))], initial="all"
     )
-    fine_min = forms.DecimalField(label=_("Lowest fine (yuan)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2)
-    fine_max = forms.DecimalField(label=_("Highest fine (yuan)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2)
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("Penalty kinds"),
+        required=False,
+        choices=PenaltyKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fine_min = forms.DecimalField(
+        label=_("Lowest fine (yuan)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    fine_max = forms.DecimalField(
+        label=_("Highest fine (yuan)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
 
-    def __init__(self, *args: Any, catalog: Mapping[str, FactorSpec], kinds: list[str] | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, catalog: Mapping[str, FactorSpec], kinds: list[str] | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.catalog = catalog
         if kinds:
@@ -105,12 +118,20 @@ class TierForm(BootstrapForm):
 
 class EntryForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("List"), choices=[("", "—"), *ListKind.choices], required=False)
-    conditions_text = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    conditions = forms.CharField(
-        label=_("Structured conditions"), required=False, widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "off"})
+    conditions_text = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    match = forms.ChoiceField(label=_("Conditions must hold"), choices=[("all", _("all")), ("any", _("any one"))], initial="all")
-    required_factors = forms.MultipleChoiceField(label=_("Required circumstances"), required=False, widget=forms.CheckboxSelectMultiple)
+    conditions = forms.CharField(
+        label=_("Structured conditions"),
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "off"}),
+    )
+    match = forms.ChoiceField(
+        label=_("Conditions must hold"), choices=[("all", _("all")), ("any", _("any one"))], initial="all"
+    )
+    required_factors = forms.MultipleChoiceField(
+        label=_("Required circumstances"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     measures = forms.CharField(label=_("Measures instead of a penalty"), required=False, max_length=300)
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=300)
 
@@ -118,7 +139,9 @@ class EntryForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.catalog = catalog
         lang = get_language() or "zh-hans"
-        self.fields["required_factors"].choices = [(f.code, f.name_for(lang)) for f in catalog.values() if not f.aggravating]
+        self.fields["required_factors"].choices = [
+            (f.code, f.name_for(lang)) for f in catalog.values() if not f.aggravating
+        ]
 
     def clean_conditions(self) -> tuple:
         try:
@@ -186,7 +209,9 @@ def entry_initial(benchmark: Benchmark) -> list[dict[str, Any]]:
 
 
 class PublishForm(BootstrapForm):
-    document_number = forms.CharField(label=_("Publishing document number"), max_length=120, help_text=_("e.g. 渝中司发〔2025〕3号"))
+    document_number = forms.CharField(
+        label=_("Publishing document number"), max_length=120, help_text=_("e.g. 渝中司发〔2025〕3号")
+    )
     document_title = forms.CharField(label=_("Publishing document title"), max_length=300)
     document_date = forms.DateField(label=_("Document date"), required=False, widget=DATE)
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
@@ -214,10 +239,14 @@ class RecommendForm(BootstrapForm):
 
     item = forms.ModelChoiceField(label=_("Enforcement item"), queryset=EnforcementItem.objects.none())
     on = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
-    act_date = forms.DateField(label=_("Date of the act (its end if continuing)"), required=False, widget=DATE)
+    act_date = forms.DateField(
+        label=_("Date of the act (its end if continuing)"), required=False, widget=DATE
+    )
     identifier = forms.CharField(label=_("Party ID number / credit code"), required=False, max_length=32)
     factors = forms.MultipleChoiceField(
-        label=_("Circumstances"), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+        label=_("Circumstances"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     proposed_punish = forms.ChoiceField(
         label=_("Proposed penalty"),
@@ -225,10 +254,17 @@ class RecommendForm(BootstrapForm):
         choices=[("", _("— not yet —")), ("yes", _("a penalty")), ("no", _("no penalty"))],
     )
     proposed_kinds = forms.MultipleChoiceField(
-        label=_("Proposed penalty kinds"), required=False, choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Proposed penalty kinds"),
+        required=False,
+        choices=PenaltyKind.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
-    proposed_fine = forms.DecimalField(label=_("Proposed fine (yuan)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2)
-    proposed_reason = forms.CharField(label=_("Reason for departing (art 34)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    proposed_fine = forms.DecimalField(
+        label=_("Proposed fine (yuan)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    proposed_reason = forms.CharField(
+        label=_("Reason for departing (art 34)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, items: Any, catalog: Mapping[str, FactorSpec], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -237,7 +273,8 @@ class RecommendForm(BootstrapForm):
         order = {Effect.NO_PENALTY: 0, Effect.REDUCED: 1, Effect.LIGHTER: 2, Effect.HEAVIER: 3}
         lang = get_language() or "zh-hans"
         self.fields["factors"].choices = [
-            (f.code, f.name_for(lang)) for f in sorted(catalog.values(), key=lambda f: (order.get(f.effect, 9), f.code))
+            (f.code, f.name_for(lang))
+            for f in sorted(catalog.values(), key=lambda f: (order.get(f.effect, 9), f.code))
         ]
         self.factor_specs = catalog
         for fact in FACTS:
@@ -246,11 +283,17 @@ class RecommendForm(BootstrapForm):
             name = f"fact_{fact.key}"
             label = f"{fact.label} ({fact.unit})" if fact.unit else fact.label
             if fact.kind == FactKind.NUMBER:
-                self.fields[name] = forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_digits=14, decimal_places=2)
+                self.fields[name] = forms.DecimalField(
+                    label=label, required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+                )
             elif fact.kind == FactKind.BOOL:
-                self.fields[name] = forms.ChoiceField(label=label, required=False, choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))])
+                self.fields[name] = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))]
+                )
             else:
-                self.fields[name] = forms.ChoiceField(label=label, required=False, choices=[("", "—"), *fact.choices])
+                self.fields[name] = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—"), *fact.choices]
+                )
         bootstrap(self)
 
     def fact_fields(self) -> list[Any]:
@@ -274,22 +317,40 @@ class RecommendForm(BootstrapForm):
 
 
 class LocalFactorForm(BootstrapForm):
-    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("letters, digits, _ ; e.g. near_school"))
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("letters, digits, _ ; e.g. near_school")
+    )
     name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     effect = forms.ChoiceField(label=_("Legal effect"), choices=Effect.choices)
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
-    conditions = forms.CharField(label=_("Conditions of use"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    conditions = forms.CharField(
+        label=_("Conditions of use"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
 class PolicyForm(BootstrapForm):
     repeat_window_months = forms.IntegerField(label=_("Repeat window (months)"), min_value=1, max_value=120)
     limitation_years = forms.IntegerField(label=_("Limitation (years)"), min_value=1, max_value=20)
-    limitation_years_grave = forms.IntegerField(label=_("Limitation where life, health or finance was harmed (years)"), min_value=1, max_value=30)
-    max_only_lighter_pct = forms.IntegerField(label=_("Only a maximum: lighter tier up to (percent)"), min_value=0, max_value=100)
-    max_only_normal_low_pct = forms.IntegerField(label=_("Only a maximum: normal tier from (percent)"), min_value=0, max_value=100)
-    max_only_normal_high_pct = forms.IntegerField(label=_("Only a maximum: normal tier to (percent)"), min_value=0, max_value=100)
-    span_lighter_pct = forms.IntegerField(label=_("Minimum and maximum: lighter tier up to (percent of the span)"), min_value=0, max_value=100)
-    span_heavier_pct = forms.IntegerField(label=_("Minimum and maximum: heavier tier from (percent of the span)"), min_value=0, max_value=100)
-    reduced_floor_pct = forms.IntegerField(label=_("Reduced fine at least (percent of the statutory minimum)"), min_value=0, max_value=100)
+    limitation_years_grave = forms.IntegerField(
+        label=_("Limitation where life, health or finance was harmed (years)"), min_value=1, max_value=30
+    )
+    max_only_lighter_pct = forms.IntegerField(
+        label=_("Only a maximum: lighter tier up to (percent)"), min_value=0, max_value=100
+    )
+    max_only_normal_low_pct = forms.IntegerField(
+        label=_("Only a maximum: normal tier from (percent)"), min_value=0, max_value=100
+    )
+    max_only_normal_high_pct = forms.IntegerField(
+        label=_("Only a maximum: normal tier to (percent)"), min_value=0, max_value=100
+    )
+    span_lighter_pct = forms.IntegerField(
+        label=_("Minimum and maximum: lighter tier up to (percent of the span)"), min_value=0, max_value=100
+    )
+    span_heavier_pct = forms.IntegerField(
+        label=_("Minimum and maximum: heavier tier from (percent of the span)"), min_value=0, max_value=100
+    )
+    reduced_floor_pct = forms.IntegerField(
+        label=_("Reduced fine at least (percent of the statutory minimum)"), min_value=0, max_value=100
+    )

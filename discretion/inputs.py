@@ -28,10 +28,14 @@ def fact_values(data: Mapping[str, Any] | None) -> dict[str, Any]:
             continue
         spec = FACT_MAP.get(key)
         if spec is None:
-            errors.setdefault(key, []).append(_("Unknown fact. Known facts: %(known)s.") % {"known": ", ".join(sorted(FACT_MAP))})
+            errors.setdefault(key, []).append(
+                _("Unknown fact. Known facts: %(known)s.") % {"known": ", ".join(sorted(FACT_MAP))}
+            )
             continue
         if spec.auto:
-            errors.setdefault(key, []).append(_("This fact comes from the party's history; give the history instead."))
+            errors.setdefault(key, []).append(
+                _("This fact comes from the party's history; give the history instead.")
+            )
             continue
         if spec.kind == FactKind.NUMBER:
             try:
@@ -53,7 +57,9 @@ def fact_values(data: Mapping[str, Any] | None) -> dict[str, Any]:
         else:
             allowed = [code for code, _label in spec.choices]
             if str(raw) not in allowed:
-                errors.setdefault(key, []).append(_("Choose one of %(allowed)s.") % {"allowed": ", ".join(allowed)})
+                errors.setdefault(key, []).append(
+                    _("Choose one of %(allowed)s.") % {"allowed": ", ".join(allowed)}
+                )
                 continue
             values[key] = str(raw)
     if errors:
@@ -65,7 +71,9 @@ def factor_codes(codes: Any, catalog: Mapping[str, FactorSpec]) -> frozenset[str
     codes = list(codes or [])
     unknown = [c for c in codes if c not in catalog]
     if unknown:
-        raise InputError({"factors": [_("Unknown circumstance(s): %(codes)s.") % {"codes": ", ".join(map(str, unknown))}]})
+        raise InputError(
+            {"factors": [_("Unknown circumstance(s): %(codes)s.") % {"codes": ", ".join(map(str, unknown))}]}
+        )
     return frozenset(codes)
 
 
@@ -90,7 +98,9 @@ def _amount(raw: Any) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def tier_from_input(data: Mapping[str, Any], catalog: Mapping[str, FactorSpec]) -> tuple[TierSpec | None, dict[str, list[str]]]:
+def tier_from_input(
+    data: Mapping[str, Any], catalog: Mapping[str, FactorSpec]
+) -> tuple[TierSpec | None, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     try:
         conditions = conditions_input(data.get("conditions"), catalog)
@@ -124,7 +134,9 @@ def tier_from_input(data: Mapping[str, Any], catalog: Mapping[str, FactorSpec]) 
     )
 
 
-def entry_from_input(data: Mapping[str, Any], catalog: Mapping[str, FactorSpec]) -> tuple[EntrySpec | None, dict[str, list[str]]]:
+def entry_from_input(
+    data: Mapping[str, Any], catalog: Mapping[str, FactorSpec]
+) -> tuple[EntrySpec | None, dict[str, list[str]]]:
     try:
         conditions = conditions_input(data.get("conditions"), catalog)
     except ConditionError as exc:

@@ -30,20 +30,28 @@ class Benchmark(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         RETIRED = "retired", _("Replaced default")
 
-    item = models.ForeignKey(EnforcementItem, on_delete=models.PROTECT, related_name="benchmarks", verbose_name=_("item"))
+    item = models.ForeignKey(
+        EnforcementItem, on_delete=models.PROTECT, related_name="benchmarks", verbose_name=_("item")
+    )
     version = models.PositiveIntegerField(_("version"))
     scale = models.CharField(_("tiers"), max_length=8, choices=Scale.choices, default=Scale.FOUR)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     is_generated = models.BooleanField(
-        _("generated"), default=False, help_text=_("made from the statutory range by the common rule, not written by a person")
+        _("generated"),
+        default=False,
+        help_text=_("made from the statutory range by the common rule, not written by a person"),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     document_number = models.CharField(_("publishing document number"), max_length=120, blank=True)
     document_title = models.CharField(_("publishing document title"), max_length=300, blank=True)
     document_date = models.DateField(_("document date"), null=True, blank=True)
-    basis = models.TextField(_("based on"), blank=True, help_text=_("the higher-level benchmark or rules this table follows"))
+    basis = models.TextField(
+        _("based on"), blank=True, help_text=_("the higher-level benchmark or rules this table follows")
+    )
     note = models.TextField(_("note"), blank=True)
-    item_version = models.PositiveIntegerField(_("item version"), default=1, help_text=_("the item's content version it was written for"))
+    item_version = models.PositiveIntegerField(
+        _("item version"), default=1, help_text=_("the item's content version it was written for")
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -51,7 +59,12 @@ class Benchmark(models.Model):
     published_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text=_("who confirmed a generated table")
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("who confirmed a generated table"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -64,13 +77,20 @@ class Benchmark(models.Model):
         ordering = ["item", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["item", "version"], name="benchmark_version_unique"),
-            models.UniqueConstraint(fields=["item"], condition=Q(status="draft"), name="benchmark_one_draft_per_item"),
-            models.UniqueConstraint(fields=["item"], condition=Q(status="generated"), name="benchmark_one_generated_per_item"),
             models.UniqueConstraint(
-                fields=["item", "valid_from"], condition=Q(status="published"), name="benchmark_one_published_per_date"
+                fields=["item"], condition=Q(status="draft"), name="benchmark_one_draft_per_item"
+            ),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status="generated"), name="benchmark_one_generated_per_item"
+            ),
+            models.UniqueConstraint(
+                fields=["item", "valid_from"],
+                condition=Q(status="published"),
+                name="benchmark_one_published_per_date",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["published", "withdrawn"]) | (Q(valid_from__isnull=False) & ~Q(document_number="")),
+                condition=~Q(status__in=["published", "withdrawn"])
+                | (Q(valid_from__isnull=False) & ~Q(document_number="")),
                 name="benchmark_published_has_document",
             ),
         ]
@@ -95,7 +115,9 @@ class Benchmark(models.Model):
         errors: dict[str, Any] = {}
         if self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN):
             if not self.document_number.strip():
-                errors["document_number"] = _("A published benchmark needs its publishing document number (art 34).")
+                errors["document_number"] = _(
+                    "A published benchmark needs its publishing document number (art 34)."
+                )
             if self.valid_from is None:
                 errors["valid_from"] = _("A published benchmark needs the date it takes effect.")
         if self.document_date and self.valid_from and self.valid_from < self.document_date:
@@ -116,10 +138,16 @@ class BenchmarkTier(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"), default=1, editable=False)
     conditions_text = models.TextField(_("conditions (情形)"))
     conditions = models.JSONField(_("structured conditions"), default=list, blank=True)
-    match = models.CharField(_("conditions must hold"), max_length=4, choices=Match.choices, default=Match.ALL)
+    match = models.CharField(
+        _("conditions must hold"), max_length=4, choices=Match.choices, default=Match.ALL
+    )
     penalty_kinds = models.JSONField(_("penalty kinds"), default=list)
-    fine_min = models.DecimalField(_("lowest fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_max = models.DecimalField(_("highest fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_min = models.DecimalField(
+        _("lowest fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    fine_max = models.DecimalField(
+        _("highest fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -129,10 +157,15 @@ class BenchmarkTier(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["benchmark", "level"], name="benchmark_tier_level_once"),
             models.CheckConstraint(
-                condition=Q(fine_min__isnull=True) | Q(fine_max__isnull=True) | Q(fine_max__gte=models.F("fine_min")),
+                condition=Q(fine_min__isnull=True)
+                | Q(fine_max__isnull=True)
+                | Q(fine_max__gte=models.F("fine_min")),
                 name="benchmark_tier_fine_ordered",
             ),
-            models.CheckConstraint(condition=Q(fine_min__isnull=True) | Q(fine_min__gte=0), name="benchmark_tier_fine_not_negative"),
+            models.CheckConstraint(
+                condition=Q(fine_min__isnull=True) | Q(fine_min__gte=0),
+                name="benchmark_tier_fine_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,9 +195,13 @@ class BenchmarkEntry(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     conditions_text = models.TextField(_("conditions"))
     conditions = models.JSONField(_("structured conditions"), default=list, blank=True)
-    match = models.CharField(_("conditions must hold"), max_length=4, choices=BenchmarkTier.Match.choices, default="all")
+    match = models.CharField(
+        _("conditions must hold"), max_length=4, choices=BenchmarkTier.Match.choices, default="all"
+    )
     required_factors = models.JSONField(_("required circumstances"), default=list, blank=True)
-    measures = models.CharField(_("measures instead of a penalty"), max_length=300, blank=True, help_text=_("e.g. 批评教育、责令改正"))
+    measures = models.CharField(
+        _("measures instead of a penalty"), max_length=300, blank=True, help_text=_("e.g. 批评教育、责令改正")
+    )
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
 
     class Meta:
@@ -179,9 +216,16 @@ class BenchmarkEntry(models.Model):
 class LocalFactor(models.Model):
     """A district's own circumstance beside the standard ones (optionally for one item only)."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
     item = models.ForeignKey(
-        EnforcementItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("only for item")
+        EnforcementItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for item"),
     )
     code = models.SlugField(_("code"), max_length=40)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
@@ -208,13 +252,27 @@ class DiscretionPolicy(models.Model):
     district = models.OneToOneField(District, on_delete=models.PROTECT, related_name="discretion_policy")
     repeat_window_months = models.PositiveSmallIntegerField(_("repeat window (months)"), default=12)
     limitation_years = models.PositiveSmallIntegerField(_("limitation (years)"), default=2)
-    limitation_years_grave = models.PositiveSmallIntegerField(_("limitation where life, health or finance was harmed (years)"), default=5)
-    max_only_lighter_pct = models.PositiveSmallIntegerField(_("only a maximum: lighter tier up to (percent)"), default=20)
-    max_only_normal_low_pct = models.PositiveSmallIntegerField(_("only a maximum: normal tier from (percent)"), default=40)
-    max_only_normal_high_pct = models.PositiveSmallIntegerField(_("only a maximum: normal tier to (percent)"), default=60)
-    span_lighter_pct = models.PositiveSmallIntegerField(_("minimum and maximum: lighter tier up to (percent of the span)"), default=30)
-    span_heavier_pct = models.PositiveSmallIntegerField(_("minimum and maximum: heavier tier from (percent of the span)"), default=70)
-    reduced_floor_pct = models.PositiveSmallIntegerField(_("reduced fine at least (percent of the statutory minimum)"), default=0)
+    limitation_years_grave = models.PositiveSmallIntegerField(
+        _("limitation where life, health or finance was harmed (years)"), default=5
+    )
+    max_only_lighter_pct = models.PositiveSmallIntegerField(
+        _("only a maximum: lighter tier up to (percent)"), default=20
+    )
+    max_only_normal_low_pct = models.PositiveSmallIntegerField(
+        _("only a maximum: normal tier from (percent)"), default=40
+    )
+    max_only_normal_high_pct = models.PositiveSmallIntegerField(
+        _("only a maximum: normal tier to (percent)"), default=60
+    )
+    span_lighter_pct = models.PositiveSmallIntegerField(
+        _("minimum and maximum: lighter tier up to (percent of the span)"), default=30
+    )
+    span_heavier_pct = models.PositiveSmallIntegerField(
+        _("minimum and maximum: heavier tier from (percent of the span)"), default=70
+    )
+    reduced_floor_pct = models.PositiveSmallIntegerField(
+        _("reduced fine at least (percent of the statutory minimum)"), default=0
+    )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:

@@ -107,7 +107,9 @@ class Citation:
                 if self.benchmark_id is not None:
                     base = _("%(base)s (record v%(version)s)") % {"base": base, "version": self.version}
             else:
-                base = _("Benchmark for %(item)s, version %(version)s: %(title)s (%(document)s), in force from %(date)s") % {
+                base = _(
+                    "Benchmark for %(item)s, version %(version)s: %(title)s (%(document)s), in force from %(date)s"
+                ) % {
                     "item": self.item_code,
                     "version": self.version,
                     "title": self.document_title or "—",
@@ -175,8 +177,12 @@ class Recommendation:
         with translation.override(language):
             if not self.punish:
                 if self.no_penalty_mandatory:
-                    return _("No penalty: %(measures)s") % {"measures": self.education or _("education and an order to correct")}
-                return _("No penalty recommended (may): %(measures)s") % {"measures": self.education or _("education and an order to correct")}
+                    return _("No penalty: %(measures)s") % {
+                        "measures": self.education or _("education and an order to correct")
+                    }
+                return _("No penalty recommended (may): %(measures)s") % {
+                    "measures": self.education or _("education and an order to correct")
+                }
             kinds = kinds_text(self.penalty_kinds)
             if self.fine_min is not None and self.fine_max is not None:
                 amount = _("%(low)s–%(high)s yuan, suggested %(mid)s yuan") % {
@@ -185,8 +191,15 @@ class Recommendation:
                     "mid": money(self.fine_suggested),
                 }
                 if self.reduced:
-                    return _("Reduced below the minimum (减轻): %(kinds)s, %(amount)s") % {"kinds": kinds, "amount": amount}
-                return _("%(tier)s tier: %(kinds)s, %(amount)s") % {"tier": level_label(self.tier_level), "kinds": kinds, "amount": amount}
+                    return _("Reduced below the minimum (减轻): %(kinds)s, %(amount)s") % {
+                        "kinds": kinds,
+                        "amount": amount,
+                    }
+                return _("%(tier)s tier: %(kinds)s, %(amount)s") % {
+                    "tier": level_label(self.tier_level),
+                    "kinds": kinds,
+                    "amount": amount,
+                }
             if self.reduced:
                 return _("Reduced (减轻): %(kinds)s") % {"kinds": kinds}
             return _("%(tier)s tier: %(kinds)s") % {"tier": level_label(self.tier_level), "kinds": kinds}
@@ -210,7 +223,13 @@ class Recommendation:
             "statutory_min": self.item.fine_min,
             "statutory_max": self.item.fine_max,
             "factors": [
-                {"code": f.code, "name": f.name_for(language), "effect": f.effect, "source": f.source, "legal_basis": f.legal_basis}
+                {
+                    "code": f.code,
+                    "name": f.name_for(language),
+                    "effect": f.effect,
+                    "source": f.source,
+                    "legal_basis": f.legal_basis,
+                }
                 for f in self.factors
             ],
             "history_known": self.history_known,
@@ -260,20 +279,28 @@ def render_step(step: Step, lang: str) -> str:
     p = dict(step.params)
     code = step.code
     if code == "history_unknown":
-        return _("The party's history is not known (no earlier-case source); first violation and repeat are taken as entered.")
+        return _(
+            "The party's history is not known (no earlier-case source); first violation and repeat are taken as entered."
+        )
     if code == "history_first":
-        return _("History: no earlier record of this violation by the party in the district: first violation.")
+        return _(
+            "History: no earlier record of this violation by the party in the district: first violation."
+        )
     if code == "history_repeat":
         return _(
             "History: %(count)s earlier penalty(ies) for this violation within %(months)s months (last on %(last)s): repeat."
         ) % {"count": p["count"], "months": p["months"], "last": p["last"]}
     if code == "history_old":
-        return _("History: %(count)s earlier record(s) of this violation, none penalised within %(months)s months: neither first nor repeat.") % {
+        return _(
+            "History: %(count)s earlier record(s) of this violation, none penalised within %(months)s months: neither first nor repeat."
+        ) % {
             "count": p["count"],
             "months": p["months"],
         }
     if code == "history_overrode":
-        return _("The entered %(names)s was replaced by what the history shows.") % {"names": _factor_names(p["factors"], lang)}
+        return _("The entered %(names)s was replaced by what the history shows.") % {
+            "names": _factor_names(p["factors"], lang)
+        }
     if code == "unknown_factors":
         return _("Ignored unknown circumstance code(s): %(codes)s.") % {"codes": ", ".join(p["codes"])}
     if code == "limitation":
@@ -281,21 +308,31 @@ def render_step(step: Step, lang: str) -> str:
             "No penalty: the act (%(act)s) was discovered on %(found)s, more than %(years)s years later (art 36)."
         ) % {"act": p["act"], "found": p["found"], "years": p["years"]}
     if code == "no_penalty_factor":
-        return _("No penalty: %(name)s (%(basis)s).") % {"name": p["factor"].name_for(lang), "basis": p["factor"].legal_basis}
+        return _("No penalty: %(name)s (%(basis)s).") % {
+            "name": p["factor"].name_for(lang),
+            "basis": p["factor"].legal_basis,
+        }
     if code == "art33_shall":
-        return _("No penalty: the violation is minor, was corrected in time and caused no harm (art 33(1)). Educate the party.")
+        return _(
+            "No penalty: the violation is minor, was corrected in time and caused no harm (art 33(1)). Educate the party."
+        )
     if code == "list_no_penalty":
-        return _("No penalty under the benchmark's no-penalty list: %(conditions)s") % {"conditions": p["conditions"]}
+        return _("No penalty under the benchmark's no-penalty list: %(conditions)s") % {
+            "conditions": p["conditions"]
+        }
     if code == "list_first_violation":
         return _(
             "First violation with minor harm, corrected in time: under the first-violation list the party may go unpunished (art 33(1)): %(conditions)s"
         ) % {"conditions": p["conditions"]}
     if code == "lists_blocked":
-        return _("The no-penalty routes do not apply because of the aggravating circumstance(s): %(names)s.") % {
-            "names": _factor_names(p["factors"], lang)
-        }
+        return _(
+            "The no-penalty routes do not apply because of the aggravating circumstance(s): %(names)s."
+        ) % {"names": _factor_names(p["factors"], lang)}
     if code == "list_factor":
-        return _("The benchmark's %(list)s applies: %(conditions)s") % {"list": str(ListKind(p["kind"]).label), "conditions": p["conditions"]}
+        return _("The benchmark's %(list)s applies: %(conditions)s") % {
+            "list": str(ListKind(p["kind"]).label),
+            "conditions": p["conditions"],
+        }
     if code == "tier_conditions":
         matched = separator().join(describe_condition(c, p["catalog"], lang) for c in p["matched"])
         return _("Tier %(tier)s, because %(matched)s. The table says: %(conditions)s") % {
@@ -304,7 +341,10 @@ def render_step(step: Step, lang: str) -> str:
             "conditions": p["conditions"],
         }
     if code == "tier_default":
-        return _("Tier %(tier)s: no other tier's conditions hold. The table says: %(conditions)s") % {"tier": level_label(p["level"]), "conditions": p["conditions"]}
+        return _("Tier %(tier)s: no other tier's conditions hold. The table says: %(conditions)s") % {
+            "tier": level_label(p["level"]),
+            "conditions": p["conditions"],
+        }
     if code == "missing_facts":
         labels = [str(FACT_MAP[f].label) if f in FACT_MAP else f for f in p["facts"]]
         return _("Not given, and could change the tier: %(facts)s.") % {"facts": separator().join(labels)}
@@ -324,18 +364,26 @@ def render_step(step: Step, lang: str) -> str:
             "high": money(p["high"]),
         }
     if code == "reduced_kind":
-        return _("Reduced to the lightest penalty kind of the table: %(kinds)s.") % {"kinds": kinds_text(p["kinds"])}
+        return _("Reduced to the lightest penalty kind of the table: %(kinds)s.") % {
+            "kinds": kinds_text(p["kinds"])
+        }
     if code == "reduced_blocked":
-        return _("No reduction below the minimum because of the aggravating circumstance(s); the reducing ones count as mitigating.")
+        return _(
+            "No reduction below the minimum because of the aggravating circumstance(s); the reducing ones count as mitigating."
+        )
     if code == "reduced_no_minimum":
         return _("The law sets no minimum fine, so 减轻 is applied as 从轻 in the lightest tier.")
     if code == "upper_half":
-        return _("More aggravating than mitigating circumstances: the upper half of the tier, %(low)s–%(high)s yuan.") % {
+        return _(
+            "More aggravating than mitigating circumstances: the upper half of the tier, %(low)s–%(high)s yuan."
+        ) % {
             "low": money(p["low"]),
             "high": money(p["high"]),
         }
     if code == "lower_half":
-        return _("More mitigating than aggravating circumstances: the lower half of the tier, %(low)s–%(high)s yuan.") % {
+        return _(
+            "More mitigating than aggravating circumstances: the lower half of the tier, %(low)s–%(high)s yuan."
+        ) % {
             "low": money(p["low"]),
             "high": money(p["high"]),
         }
@@ -345,7 +393,9 @@ def render_step(step: Step, lang: str) -> str:
             "high": money(p["high"]),
         }
     if code == "clamped":
-        return _("The benchmark's tier (%(tier_range)s) reaches outside the current statutory range (%(range)s); limited to it.") % {
+        return _(
+            "The benchmark's tier (%(tier_range)s) reaches outside the current statutory range (%(range)s); limited to it."
+        ) % {
             "tier_range": p["tier_range"],
             "range": statutory_text(p["item"]),
         }
@@ -354,9 +404,9 @@ def render_step(step: Step, lang: str) -> str:
     if code == "statutory":
         return _("Statutory range: %(range)s.") % {"range": statutory_text(p["item"])}
     if code == "generated":
-        return _("No confirmed benchmark is in force for this item on %(date)s: a default generated from the statutory range is used.") % {
-            "date": p["date"]
-        }
+        return _(
+            "No confirmed benchmark is in force for this item on %(date)s: a default generated from the statutory range is used."
+        ) % {"date": p["date"]}
     if code == "citation":
         return _("Basis: %(citation)s.") % {"citation": p["citation"].text(lang)}
     return code
@@ -485,7 +535,10 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
 
     def apply(spec: FactorSpec, source: str) -> None:
         applied.setdefault(
-            spec.code, AppliedFactor(spec.code, spec.name_zh, spec.name_en, spec.effect, source, spec.legal_basis, spec.conditions)
+            spec.code,
+            AppliedFactor(
+                spec.code, spec.name_zh, spec.name_en, spec.effect, source, spec.legal_basis, spec.conditions
+            ),
         )
 
     unknown = tuple(sorted(c for c in facts.factors if c not in catalog))
@@ -499,7 +552,9 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
         reference = facts.act_date or facts.on
         window_start = months_before(reference, policy.repeat_window_months)
         earlier = [p for p in facts.history if _same_item(p, item) and p.decided_on < reference]
-        within = sorted((p for p in earlier if p.penalised and p.decided_on >= window_start), key=lambda p: p.decided_on)
+        within = sorted(
+            (p for p in earlier if p.penalised and p.decided_on >= window_start), key=lambda p: p.decided_on
+        )
         values["prior_total"] = Decimal(len(earlier))
         values["prior_12m"] = Decimal(len(within))
         overridden = given & HISTORY_FACTORS
@@ -509,7 +564,14 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
             steps.append(Step.of("history_first"))
         elif within:
             given.add(REPEAT_12M)
-            steps.append(Step.of("history_repeat", count=len(within), months=policy.repeat_window_months, last=within[-1].decided_on.isoformat()))
+            steps.append(
+                Step.of(
+                    "history_repeat",
+                    count=len(within),
+                    months=policy.repeat_window_months,
+                    last=within[-1].decided_on.isoformat(),
+                )
+            )
         else:
             steps.append(Step.of("history_old", count=len(earlier), months=policy.repeat_window_months))
         dropped = overridden - given
@@ -566,9 +628,15 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
     # 2. Whether to punish at all.
     if facts.act_date is not None:
         found = facts.discovered_on or facts.on
-        years = policy.limitation_years_grave if values.get("endangers_life_or_finance") is True else policy.limitation_years
+        years = (
+            policy.limitation_years_grave
+            if values.get("endangers_life_or_finance") is True
+            else policy.limitation_years
+        )
         if found > years_after(facts.act_date, years):
-            steps.append(Step.of("limitation", act=facts.act_date.isoformat(), found=found.isoformat(), years=years))
+            steps.append(
+                Step.of("limitation", act=facts.act_date.isoformat(), found=found.isoformat(), years=years)
+            )
             return no_penalty("limitation", True, "")
     for spec in (catalog[c] for c in sorted(active)):
         if spec.effect == Effect.NO_PENALTY:
@@ -577,7 +645,9 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
     entries = list(benchmark.entries)
     if aggravating:
         if set(ART33_SHALL) <= active or any(
-            e.kind in (ListKind.NO_PENALTY, ListKind.FIRST_VIOLATION) and _entry_applies(e, values, active | {FIRST_VIOLATION}) for e in entries
+            e.kind in (ListKind.NO_PENALTY, ListKind.FIRST_VIOLATION)
+            and _entry_applies(e, values, active | {FIRST_VIOLATION})
+            for e in entries
         ):
             steps.append(Step.of("lists_blocked", factors=tuple(aggravating)))
     else:
@@ -589,7 +659,11 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
                 steps.append(Step.of("list_no_penalty", conditions=entry.conditions_text))
                 return no_penalty("no_penalty_list", True, entry.measures or "批评教育、责令改正")
         for entry in entries:
-            if entry.kind == ListKind.FIRST_VIOLATION and FIRST_VIOLATION in active and _entry_applies(entry, values, active):
+            if (
+                entry.kind == ListKind.FIRST_VIOLATION
+                and FIRST_VIOLATION in active
+                and _entry_applies(entry, values, active)
+            ):
                 steps.append(Step.of("list_first_violation", conditions=entry.conditions_text))
                 return no_penalty("first_violation_list", False, entry.measures or "批评教育、责令改正")
 
@@ -599,16 +673,31 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
         if entry.kind in (ListKind.LIGHTER, ListKind.REDUCED) and _entry_applies(entry, values, active):
             effect = Effect.REDUCED if entry.kind == ListKind.REDUCED else Effect.LIGHTER
             spec = FactorSpec(
-                f"list:{index}", entry.conditions_text, entry.conditions_text, effect, entry.legal_basis, entry.conditions_text
+                f"list:{index}",
+                entry.conditions_text,
+                entry.conditions_text,
+                effect,
+                entry.legal_basis,
+                entry.conditions_text,
             )
             list_factors.append(spec)
-            applied[spec.code] = AppliedFactor(spec.code, spec.name_zh, spec.name_en, effect, "list", entry.legal_basis, spec.conditions)
+            applied[spec.code] = AppliedFactor(
+                spec.code, spec.name_zh, spec.name_en, effect, "list", entry.legal_basis, spec.conditions
+            )
             steps.append(Step.of("list_factor", kind=entry.kind, conditions=entry.conditions_text))
 
     # 3. The tier.
     tier, by_conditions, missing, matched = select_tier(tiers, values, active)
     if by_conditions:
-        steps.append(Step.of("tier_conditions", level=tier.level, conditions=tier.conditions_text or "—", matched=matched, catalog=catalog))
+        steps.append(
+            Step.of(
+                "tier_conditions",
+                level=tier.level,
+                conditions=tier.conditions_text or "—",
+                matched=matched,
+                catalog=catalog,
+            )
+        )
     else:
         steps.append(Step.of("tier_default", level=tier.level, conditions=tier.conditions_text or "—"))
     if missing:
@@ -633,16 +722,29 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
     if reducing and not aggravating:
         lightest = tiers[0]
         if not lightest.has_fine:
-            lightest_kind = min(lightest.penalty_kinds, key=lambda k: KIND_SEVERITY.get(k, 0)) if lightest.penalty_kinds else "warning"
+            lightest_kind = (
+                min(lightest.penalty_kinds, key=lambda k: KIND_SEVERITY.get(k, 0))
+                if lightest.penalty_kinds
+                else "warning"
+            )
             reduced, tier, kinds = True, lightest, (lightest_kind,)
             low = high = None
             steps.append(Step.of("reduced_kind", kinds=kinds))
         elif item.fine_min is not None and item.fine_min > 0:
             reduced, tier = True, lightest
             high = item.fine_min
-            low = (item.fine_min * Decimal(policy.reduced_floor_pct) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+            low = (item.fine_min * Decimal(policy.reduced_floor_pct) / 100).quantize(
+                CENT, rounding=ROUND_HALF_UP
+            )
             low = min(low, high)
-            kinds = tuple(k for k in lightest.penalty_kinds if KIND_SEVERITY.get(k, 0) <= KIND_SEVERITY["confiscate_property"]) or lightest.penalty_kinds
+            kinds = (
+                tuple(
+                    k
+                    for k in lightest.penalty_kinds
+                    if KIND_SEVERITY.get(k, 0) <= KIND_SEVERITY["confiscate_property"]
+                )
+                or lightest.penalty_kinds
+            )
             steps.append(Step.of("reduced_range", min=item.fine_min, low=low, high=high))
         else:
             tier = lightest
@@ -771,9 +873,14 @@ def render_deviation_step(step: Step) -> str:
     if code == "punish_optional":
         return _("The first-violation list allows no penalty, but a penalty is proposed.")
     if code == "above_max":
-        return _("The fine of %(fine)s yuan is above the statutory maximum of %(max)s yuan.") % {"fine": money(p["fine"]), "max": money(p["max"])}
+        return _("The fine of %(fine)s yuan is above the statutory maximum of %(max)s yuan.") % {
+            "fine": money(p["fine"]),
+            "max": money(p["max"]),
+        }
     if code == "below_min":
-        return _("The fine of %(fine)s yuan is below the statutory minimum of %(min)s yuan, and no reducing circumstance (减轻) applies.") % {
+        return _(
+            "The fine of %(fine)s yuan is below the statutory minimum of %(min)s yuan, and no reducing circumstance (减轻) applies."
+        ) % {
             "fine": money(p["fine"]),
             "min": money(p["min"]),
         }
@@ -869,7 +976,11 @@ def deviation(decision: Decision) -> Deviation:
     needs_reason = kind != DeviationKind.INSIDE
     reason_given = bool(proposed.reason.strip())
     if needs_reason:
-        steps.append(Step.of("reason_given", reason=proposed.reason.strip()) if reason_given else Step.of("reason_needed"))
+        steps.append(
+            Step.of("reason_given", reason=proposed.reason.strip())
+            if reason_given
+            else Step.of("reason_needed")
+        )
     return Deviation(kind, tuple(steps), needs_reason, reason_given, delta)
 
 
@@ -877,7 +988,9 @@ def deviation(decision: Decision) -> Deviation:
 # The public entry points that load data first
 
 
-def recommend(item: Any, facts: Facts | Mapping[str, Any] | None = None, *, on: dt.date | None = None) -> Recommendation:
+def recommend(
+    item: Any, facts: Facts | Mapping[str, Any] | None = None, *, on: dt.date | None = None
+) -> Recommendation:
     """The recommendation for `item` (an EnforcementItem) on `facts`.
 
     Loads the benchmark in force on `facts.on`, the district's circumstances and rules and, when the facts name the
@@ -891,7 +1004,9 @@ def recommend(item: Any, facts: Facts | Mapping[str, Any] | None = None, *, on: 
     return compute(snapshot, facts)
 
 
-def recommend_and_compare(item: Any, facts: Facts | Mapping[str, Any] | None, proposed: ProposedPenalty) -> tuple[Recommendation, Deviation]:
+def recommend_and_compare(
+    item: Any, facts: Facts | Mapping[str, Any] | None, proposed: ProposedPenalty
+) -> tuple[Recommendation, Deviation]:
     rec = recommend(item, facts)
     return rec, deviation(Decision(rec, proposed))
 

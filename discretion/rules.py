@@ -19,7 +19,12 @@ AnyUser = User | AnonymousUser | None
 
 
 def can_view_benchmarks(user: AnyUser, district_id: int) -> bool:
-    return isinstance(user, User) and user.is_active and user.unit is not None and user.unit.district_id == district_id
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.unit is not None
+        and user.unit.district_id == district_id
+    )
 
 
 def can_maintain_item_benchmark(user: AnyUser, item: EnforcementItem) -> bool:
@@ -43,7 +48,9 @@ def can_publish_benchmark(user: AnyUser, benchmark: Benchmark) -> bool:
 
 
 def can_withdraw_benchmark(user: AnyUser, benchmark: Benchmark) -> bool:
-    return benchmark.status == Benchmark.Status.PUBLISHED and is_district_admin_of(user or AnonymousUser(), benchmark.item.district_id)
+    return benchmark.status == Benchmark.Status.PUBLISHED and is_district_admin_of(
+        user or AnonymousUser(), benchmark.item.district_id
+    )
 
 
 def can_discard_benchmark(user: AnyUser, benchmark: Benchmark) -> bool:
@@ -52,7 +59,12 @@ def can_discard_benchmark(user: AnyUser, benchmark: Benchmark) -> bool:
 
 def can_maintain_district(user: AnyUser, district_id: int) -> bool:
     """Bulk work over a district's tables (import, generate missing defaults, local circumstances)."""
-    if not isinstance(user, User) or not user.is_active or user.unit is None or user.unit.district_id != district_id:
+    if (
+        not isinstance(user, User)
+        or not user.is_active
+        or user.unit is None
+        or user.unit.district_id != district_id
+    ):
         return False
     return user.has_role(Role.DISTRICT_ADMIN) or user.has_role(Role.SUPERVISOR)
 

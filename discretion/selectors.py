@@ -107,7 +107,9 @@ def policy_for(district_id: int | None) -> Policy:
 
 
 def local_factor_spec(row: LocalFactor) -> FactorSpec:
-    return FactorSpec(row.code, row.name_zh, row.name_en, row.effect, row.legal_basis, row.conditions, local=True)
+    return FactorSpec(
+        row.code, row.name_zh, row.name_en, row.effect, row.legal_basis, row.conditions, local=True
+    )
 
 
 def factor_catalog(district_id: int | None, item_id: int | None = None) -> dict[str, FactorSpec]:
@@ -115,7 +117,11 @@ def factor_catalog(district_id: int | None, item_id: int | None = None) -> dict[
     catalog = dict(STANDARD_FACTOR_MAP)
     if district_id:
         rows = LocalFactor.objects.filter(district_id=district_id, is_active=True)
-        rows = rows.filter(Q(item__isnull=True) | Q(item_id=item_id)) if item_id else rows.filter(item__isnull=True)
+        rows = (
+            rows.filter(Q(item__isnull=True) | Q(item_id=item_id))
+            if item_id
+            else rows.filter(item__isnull=True)
+        )
         for row in rows:
             catalog.setdefault(row.code, local_factor_spec(row))
     return catalog
@@ -135,7 +141,9 @@ def benchmark_in_force(item: EnforcementItem, on: dt.date | None = None) -> Benc
     """The published version with the latest valid-from on or before `on`; else the generated default (if any)."""
     day = on or timezone.localdate()
     published = (
-        _with_rows(Benchmark.objects.filter(item=item, status=Benchmark.Status.PUBLISHED, valid_from__lte=day))
+        _with_rows(
+            Benchmark.objects.filter(item=item, status=Benchmark.Status.PUBLISHED, valid_from__lte=day)
+        )
         .order_by("-valid_from", "-version")
         .first()
     )
@@ -163,9 +171,16 @@ def facts_with_history(facts: Facts, *, district_id: int) -> Facts:
     if facts.subject_id is not None and not identifier:
         from enforcement.models import Subject
 
-        identifier = Subject.objects.filter(pk=facts.subject_id).values_list("identifier", flat=True).first() or ""
+        identifier = (
+            Subject.objects.filter(pk=facts.subject_id).values_list("identifier", flat=True).first() or ""
+        )
     history = party_history(
-        HistoryQuery(district_id=district_id, before=facts.act_date or facts.on, subject_id=facts.subject_id, identifier=identifier)
+        HistoryQuery(
+            district_id=district_id,
+            before=facts.act_date or facts.on,
+            subject_id=facts.subject_id,
+            identifier=identifier,
+        )
     )
     return replace(facts, history=history, identifier=identifier) if history is not None else facts
 
@@ -178,12 +193,16 @@ def districts_visible_to(user: AnyUser) -> frozenset[int]:
 
 
 def items_for(*, user: AnyUser) -> QuerySet[EnforcementItem]:
-    return EnforcementItem.objects.filter(district_id__in=districts_visible_to(user), is_active=True).select_related("district")
+    return EnforcementItem.objects.filter(
+        district_id__in=districts_visible_to(user), is_active=True
+    ).select_related("district")
 
 
 def benchmarks_for(*, user: AnyUser) -> QuerySet[Benchmark]:
     """Every version of every benchmark of the user's district (drafts included: officers read, maintainers edit)."""
-    return Benchmark.objects.filter(item__district_id__in=districts_visible_to(user)).select_related("item", "item__district")
+    return Benchmark.objects.filter(item__district_id__in=districts_visible_to(user)).select_related(
+        "item", "item__district"
+    )
 
 
 def benchmark_get_for(*, user: AnyUser, pk: Any) -> Benchmark:
@@ -210,16 +229,27 @@ def item_overview(items: Iterable[EnforcementItem], on: dt.date | None = None) -
     for row in rows:
         by_item.setdefault(row["item_id"], []).append(row)
     tiers = dict(
-        BenchmarkTier.objects.filter(benchmark__item_id__in=ids).values_list("benchmark_id").annotate(n=Count("pk")).values_list("benchmark_id", "n")
+        BenchmarkTier.objects.filter(benchmark__item_id__in=ids)
+        .values_list("benchmark_id")
+        .annotate(n=Count("pk"))
+        .values_list("benchmark_id", "n")
     )
     overview = []
     for item in items:
         versions = by_item.get(item.pk, [])
         published = sorted(
-            (v for v in versions if v["status"] == Benchmark.Status.PUBLISHED and v["valid_from"] and v["valid_from"] <= day),
+            (
+                v
+                for v in versions
+                if v["status"] == Benchmark.Status.PUBLISHED and v["valid_from"] and v["valid_from"] <= day
+            ),
             key=lambda v: (v["valid_from"], v["version"]),
         )
-        upcoming = [v for v in versions if v["status"] == Benchmark.Status.PUBLISHED and v["valid_from"] and v["valid_from"] > day]
+        upcoming = [
+            v
+            for v in versions
+            if v["status"] == Benchmark.Status.PUBLISHED and v["valid_from"] and v["valid_from"] > day
+        ]
         generated = next((v for v in versions if v["status"] == Benchmark.Status.GENERATED), None)
         draft = next((v for v in versions if v["status"] == Benchmark.Status.DRAFT), None)
         current = published[-1] if published else generated
@@ -253,30 +283,45 @@ def district_counts(district_id: int) -> dict[str, int]:
 
 
 def public_districts() -> QuerySet[District]:
-    return District.objects.filter(items__benchmarks__status=Benchmark.Status.PUBLISHED).distinct().order_by("code")
+    return (
+        District.objects.filter(items__benchmarks__status=Benchmark.Status.PUBLISHED)
+        .distinct()
+        .order_by("code")
+    )
 
 
 def public_items(district: District) -> QuerySet[EnforcementItem]:
     today = timezone.localdate()
     return (
         EnforcementItem.objects.filter(
-            district=district, is_active=True, benchmarks__status=Benchmark.Status.PUBLISHED, benchmarks__valid_from__lte=today
+            district=district,
+            is_active=True,
+            benchmarks__status=Benchmark.Status.PUBLISHED,
+            benchmarks__valid_from__lte=today,
         )
         .distinct()
         .order_by("code")
     )
 
 
-def public_benchmark(district_code: str, item_code: str, on: dt.date | None = None) -> tuple[EnforcementItem, Benchmark]:
+def public_benchmark(
+    district_code: str, item_code: str, on: dt.date | None = None
+) -> tuple[EnforcementItem, Benchmark]:
     """The published version in force for the public page; 404 when there is none (drafts and defaults stay inside)."""
     from django.http import Http404
 
-    item = EnforcementItem.objects.filter(district__code=district_code, code=item_code, is_active=True).select_related("district").first()
+    item = (
+        EnforcementItem.objects.filter(district__code=district_code, code=item_code, is_active=True)
+        .select_related("district")
+        .first()
+    )
     if item is None:
         raise Http404
     day = on or timezone.localdate()
     benchmark = (
-        _with_rows(Benchmark.objects.filter(item=item, status=Benchmark.Status.PUBLISHED, valid_from__lte=day))
+        _with_rows(
+            Benchmark.objects.filter(item=item, status=Benchmark.Status.PUBLISHED, valid_from__lte=day)
+        )
         .order_by("-valid_from", "-version")
         .first()
     )
@@ -286,14 +331,18 @@ def public_benchmark(district_code: str, item_code: str, on: dt.date | None = No
 
 
 def public_versions(item: EnforcementItem) -> QuerySet[Benchmark]:
-    return Benchmark.objects.filter(item=item, status__in=[Benchmark.Status.PUBLISHED, Benchmark.Status.WITHDRAWN]).order_by("-valid_from", "-version")
+    return Benchmark.objects.filter(
+        item=item, status__in=[Benchmark.Status.PUBLISHED, Benchmark.Status.WITHDRAWN]
+    ).order_by("-valid_from", "-version")
 
 
 def valid_until(versions: Iterable[Benchmark]) -> dict[int, dt.date]:
     """For published versions: the last day each applies (the day before the next published version takes effect)."""
     published = sorted(
-        (v for v in versions if v.status == Benchmark.Status.PUBLISHED and v.valid_from), key=lambda v: (v.valid_from, v.version)
+        (v for v in versions if v.status == Benchmark.Status.PUBLISHED and v.valid_from),
+        key=lambda v: (v.valid_from, v.version),
     )
     return {
-        older.pk: newer.valid_from - dt.timedelta(days=1) for older, newer in zip(published, published[1:], strict=False)
+        older.pk: newer.valid_from - dt.timedelta(days=1)
+        for older, newer in zip(published, published[1:], strict=False)
     }

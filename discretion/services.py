@@ -133,13 +133,17 @@ def _write_rows(benchmark: Benchmark, tiers: Sequence[TierSpec], entries: Sequen
     )
 
 
-def check_table(item: EnforcementItem, scale: str, tiers: Sequence[TierSpec], entries: Sequence[EntrySpec]) -> list[Problem]:
+def check_table(
+    item: EnforcementItem, scale: str, tiers: Sequence[TierSpec], entries: Sequence[EntrySpec]
+) -> list[Problem]:
     spec = BenchmarkSpec(scale=scale, tiers=tuple(tiers), entries=tuple(entries))
     return validate_benchmark(item_spec(item), spec, factor_catalog(item.district_id, item.pk))
 
 
 def _next_version(item: EnforcementItem) -> int:
-    EnforcementItem.objects.select_for_update().filter(pk=item.pk).first()  # serialise version numbers per item
+    EnforcementItem.objects.select_for_update().filter(
+        pk=item.pk
+    ).first()  # serialise version numbers per item
     return (Benchmark.objects.filter(item=item).aggregate(m=Max("version"))["m"] or 0) + 1
 
 
@@ -167,7 +171,9 @@ def _create_generated(item: EnforcementItem, actor: User | None, policy: Policy)
         updated_by=actor,
     )
     _write_rows(benchmark, spec.tiers, spec.entries)
-    audit_record(actor=actor, action="discretion.benchmark.generate", obj=benchmark, after=benchmark_payload(benchmark))
+    audit_record(
+        actor=actor, action="discretion.benchmark.generate", obj=benchmark, after=benchmark_payload(benchmark)
+    )
     return benchmark
 
 
@@ -175,7 +181,10 @@ def _create_generated(item: EnforcementItem, actor: User | None, policy: Policy)
 def benchmark_generate(*, actor: User | None, item: EnforcementItem) -> Benchmark:
     """A generated default for an item that has no benchmark yet (returns the existing default if there is one)."""
     if actor is not None:
-        require(can_maintain_item_benchmark(actor, item), _("only supervisors and district administrators maintain benchmarks"))
+        require(
+            can_maintain_item_benchmark(actor, item),
+            _("only supervisors and district administrators maintain benchmarks"),
+        )
     existing = Benchmark.objects.filter(item=item, status=Benchmark.Status.GENERATED).first()
     if existing is not None:
         return existing
@@ -186,9 +195,14 @@ def benchmark_generate(*, actor: User | None, item: EnforcementItem) -> Benchmar
 def benchmarks_generate_missing(*, actor: User | None, district: District) -> list[Benchmark]:
     """Generated defaults for every active item of the district that has no benchmark at all. Idempotent."""
     if actor is not None:
-        require(can_maintain_district(actor, district.pk), _("only supervisors and district administrators maintain benchmarks"))
+        require(
+            can_maintain_district(actor, district.pk),
+            _("only supervisors and district administrators maintain benchmarks"),
+        )
     policy = policy_for(district.pk)
-    missing = EnforcementItem.objects.filter(district=district, is_active=True, benchmarks__isnull=True).order_by("code")
+    missing = EnforcementItem.objects.filter(
+        district=district, is_active=True, benchmarks__isnull=True
+    ).order_by("code")
     created = []
     for item in missing:
         if actor is not None and not can_maintain_item_benchmark(actor, item):
@@ -201,19 +215,30 @@ def benchmarks_generate_missing(*, actor: User | None, district: District) -> li
 
 
 @transaction.atomic
-def benchmark_draft_create(*, actor: User | None, item: EnforcementItem, source: Benchmark | None = None) -> Benchmark:
+def benchmark_draft_create(
+    *, actor: User | None, item: EnforcementItem, source: Benchmark | None = None
+) -> Benchmark:
     """A new draft version, copied from `source` (default: the version in force, else the generated default)."""
     if actor is not None:
-        require(can_maintain_item_benchmark(actor, item), _("only supervisors and district administrators maintain benchmarks"))
+        require(
+            can_maintain_item_benchmark(actor, item),
+            _("only supervisors and district administrators maintain benchmarks"),
+        )
     if Benchmark.objects.filter(item=item, status=Benchmark.Status.DRAFT).exists():
-        raise BenchmarkInvalid([Problem("benchmark", _("This item already has a draft; edit or discard it first."))])
+        raise BenchmarkInvalid(
+            [Problem("benchmark", _("This item already has a draft; edit or discard it first."))]
+        )
     if source is None:
         from .selectors import benchmark_in_force
 
         source = benchmark_in_force(item)
     if source is not None and source.item_id != item.pk:
         raise BenchmarkInvalid([Problem("benchmark", _("The source table belongs to another item."))])
-    spec = benchmark_spec(source) if source is not None else generate_default(item_spec(item), policy_for(item.district_id))
+    spec = (
+        benchmark_spec(source)
+        if source is not None
+        else generate_default(item_spec(item), policy_for(item.district_id))
+    )
     try:
         with transaction.atomic():
             benchmark = Benchmark.objects.create(
@@ -256,7 +281,9 @@ def benchmark_save(
     if actor is not None:
         require(can_edit_benchmark(actor, benchmark), _("you may not edit this benchmark"))
     locked = _lock(benchmark)
-    if locked.status not in EDITABLE or (expected_updated_at is not None and locked.updated_at != expected_updated_at):
+    if locked.status not in EDITABLE or (
+        expected_updated_at is not None and locked.updated_at != expected_updated_at
+    ):
         raise StaleBenchmark(benchmark.pk)
     problems = check_table(locked.item, scale, tiers, entries)
     if problems:
@@ -272,7 +299,13 @@ def benchmark_save(
     locked.updated_by = actor
     locked.updated_at = timezone.now()
     locked.save(update_fields=["scale", "basis", "note", "item_version", "updated_by", "updated_at"])
-    audit_record(actor=actor, action="discretion.benchmark.save", obj=locked, before=before, after=benchmark_payload(locked))
+    audit_record(
+        actor=actor,
+        action="discretion.benchmark.save",
+        obj=locked,
+        before=before,
+        after=benchmark_payload(locked),
+    )
     return locked
 
 
@@ -283,7 +316,9 @@ def benchmark_discard(*, actor: User | None, benchmark: Benchmark) -> None:
     locked = _lock(benchmark)
     if locked.status != Benchmark.Status.DRAFT:
         raise StaleBenchmark(benchmark.pk)
-    audit_record(actor=actor, action="discretion.benchmark.discard", obj=locked, before=benchmark_payload(locked))
+    audit_record(
+        actor=actor, action="discretion.benchmark.discard", obj=locked, before=benchmark_payload(locked)
+    )
     locked.delete()
 
 
@@ -302,20 +337,40 @@ def benchmark_publish(
 ) -> Benchmark:
     """Publish a draft, or confirm a generated default, with its document (art 34). Refuses an unsound table."""
     if actor is not None:
-        require(can_publish_benchmark(actor, benchmark), _("only the district administrator publishes benchmarks"))
+        require(
+            can_publish_benchmark(actor, benchmark), _("only the district administrator publishes benchmarks")
+        )
     locked = _lock(benchmark)
     if locked.status not in EDITABLE:
         raise StaleBenchmark(benchmark.pk)
     item = locked.item
     problems: list[Problem] = []
     if not document_number.strip():
-        problems.append(Problem("benchmark", _("Give the number of the document that publishes the benchmark (art 34)."), None, "document_number"))
+        problems.append(
+            Problem(
+                "benchmark",
+                _("Give the number of the document that publishes the benchmark (art 34)."),
+                None,
+                "document_number",
+            )
+        )
     if not document_title.strip():
-        problems.append(Problem("benchmark", _("Give the title of the publishing document."), None, "document_title"))
+        problems.append(
+            Problem("benchmark", _("Give the title of the publishing document."), None, "document_title")
+        )
     if valid_from is None:
-        problems.append(Problem("benchmark", _("Give the date the benchmark takes effect."), None, "valid_from"))
+        problems.append(
+            Problem("benchmark", _("Give the date the benchmark takes effect."), None, "valid_from")
+        )
     if document_date and valid_from and valid_from < document_date:
-        problems.append(Problem("benchmark", _("It cannot take effect before the document that publishes it is dated."), None, "valid_from"))
+        problems.append(
+            Problem(
+                "benchmark",
+                _("It cannot take effect before the document that publishes it is dated."),
+                None,
+                "valid_from",
+            )
+        )
     if valid_from is not None:
         later = (
             Benchmark.objects.filter(item=item, status=Benchmark.Status.PUBLISHED, valid_from__gte=valid_from)
@@ -326,7 +381,9 @@ def benchmark_publish(
             problems.append(
                 Problem(
                     "benchmark",
-                    _("Version %(version)s already takes effect on %(date)s; a new version must take effect after it.")
+                    _(
+                        "Version %(version)s already takes effect on %(date)s; a new version must take effect after it."
+                    )
                     % {"version": later.version, "date": later.valid_from},
                     None,
                     "valid_from",
@@ -356,12 +413,20 @@ def benchmark_publish(
     if moved != 1:
         raise StaleBenchmark(benchmark.pk)
     locked.refresh_from_db()
-    retired = list(Benchmark.objects.filter(item=item, status=Benchmark.Status.GENERATED).exclude(pk=locked.pk))
+    retired = list(
+        Benchmark.objects.filter(item=item, status=Benchmark.Status.GENERATED).exclude(pk=locked.pk)
+    )
     for old in retired:
-        Benchmark.objects.filter(pk=old.pk, status=Benchmark.Status.GENERATED).update(status=Benchmark.Status.RETIRED, updated_at=now)
+        Benchmark.objects.filter(pk=old.pk, status=Benchmark.Status.GENERATED).update(
+            status=Benchmark.Status.RETIRED, updated_at=now
+        )
         audit_record(
-            actor=actor, action="discretion.benchmark.retire", obj=old, summary=f"replaced by v{locked.version}",
-            before={"status": Benchmark.Status.GENERATED}, after={"status": Benchmark.Status.RETIRED},
+            actor=actor,
+            action="discretion.benchmark.retire",
+            obj=old,
+            summary=f"replaced by v{locked.version}",
+            before={"status": Benchmark.Status.GENERATED},
+            after={"status": Benchmark.Status.RETIRED},
         )
     audit_record(
         actor=actor,
@@ -378,12 +443,21 @@ def benchmark_publish(
 def benchmark_withdraw(*, actor: User | None, benchmark: Benchmark, reason: str) -> Benchmark:
     """Withdraw a published version (an error found); the previous version applies again from its own date."""
     if actor is not None:
-        require(can_withdraw_benchmark(actor, benchmark), _("only the district administrator withdraws benchmarks"))
+        require(
+            can_withdraw_benchmark(actor, benchmark),
+            _("only the district administrator withdraws benchmarks"),
+        )
     if not reason.strip():
-        raise BenchmarkInvalid([Problem("benchmark", _("Say why the benchmark is withdrawn."), None, "reason")])
+        raise BenchmarkInvalid(
+            [Problem("benchmark", _("Say why the benchmark is withdrawn."), None, "reason")]
+        )
     now = timezone.now()
     moved = Benchmark.objects.filter(pk=benchmark.pk, status=Benchmark.Status.PUBLISHED).update(
-        status=Benchmark.Status.WITHDRAWN, withdrawn_by=actor, withdrawn_at=now, withdrawn_reason=reason.strip(), updated_at=now
+        status=Benchmark.Status.WITHDRAWN,
+        withdrawn_by=actor,
+        withdrawn_at=now,
+        withdrawn_reason=reason.strip(),
+        updated_at=now,
     )
     if moved != 1:
         raise StaleBenchmark(benchmark.pk)
@@ -417,7 +491,10 @@ def local_factor_save(
     is_active: bool = True,
 ) -> LocalFactor:
     if actor is not None:
-        require(can_maintain_district(actor, district.pk), _("only supervisors and district administrators maintain circumstances"))
+        require(
+            can_maintain_district(actor, district.pk),
+            _("only supervisors and district administrators maintain circumstances"),
+        )
     spec = FactorSpec(code, name_zh, name_en, effect, legal_basis, conditions, local=True)
     problems = validate_factor(spec, STANDARD_FACTOR_MAP)
     if item is not None and item.district_id != district.pk:
@@ -429,7 +506,12 @@ def local_factor_save(
     if row is None:
         row = LocalFactor(district=district, code=code)
     else:
-        before = {"name_zh": row.name_zh, "effect": row.effect, "conditions": row.conditions, "is_active": row.is_active}
+        before = {
+            "name_zh": row.name_zh,
+            "effect": row.effect,
+            "conditions": row.conditions,
+            "is_active": row.is_active,
+        }
     row.name_zh, row.name_en, row.effect = name_zh, name_en, effect
     row.legal_basis, row.conditions, row.item, row.is_active = legal_basis, conditions, item, is_active
     row.updated_at = timezone.now()
@@ -439,8 +521,14 @@ def local_factor_save(
         action="discretion.factor.save",
         obj=row,
         before=before,
-        after={"code": code, "name_zh": name_zh, "effect": effect, "conditions": conditions, "is_active": is_active,
-               "item": item.code if item else None},
+        after={
+            "code": code,
+            "name_zh": name_zh,
+            "effect": effect,
+            "conditions": conditions,
+            "is_active": is_active,
+            "item": item.code if item else None,
+        },
     )
     return row
 
@@ -461,7 +549,10 @@ POLICY_FIELDS = (
 @transaction.atomic
 def policy_update(*, actor: User | None, district: District, **values: int) -> DiscretionPolicy:
     if actor is not None:
-        require(can_change_policy(actor, district.pk), _("only the district administrator changes the discretion rules"))
+        require(
+            can_change_policy(actor, district.pk),
+            _("only the district administrator changes the discretion rules"),
+        )
     unknown = set(values) - set(POLICY_FIELDS)
     if unknown:
         raise ValueError(f"unknown policy fields: {sorted(unknown)}")
@@ -472,15 +563,42 @@ def policy_update(*, actor: User | None, district: District, **values: int) -> D
     row.updated_at = timezone.now()
     problems = []
     if not (row.max_only_lighter_pct <= row.max_only_normal_low_pct <= row.max_only_normal_high_pct <= 100):
-        problems.append(Problem("policy", _("Percentages where only a maximum is given must rise: lighter ≤ normal from ≤ normal to ≤ 100.")))
+        problems.append(
+            Problem(
+                "policy",
+                _(
+                    "Percentages where only a maximum is given must rise: lighter ≤ normal from ≤ normal to ≤ 100."
+                ),
+            )
+        )
     if not (row.span_lighter_pct <= row.span_heavier_pct <= 100):
-        problems.append(Problem("policy", _("The lighter share of the span must not exceed the heavier one, nor 100.")))
-    if row.reduced_floor_pct > 100 or row.repeat_window_months < 1 or row.limitation_years < 1 or row.limitation_years_grave < row.limitation_years:
-        problems.append(Problem("policy", _("Check the numbers: windows and limits must be positive and the grave limitation at least the normal one.")))
+        problems.append(
+            Problem("policy", _("The lighter share of the span must not exceed the heavier one, nor 100."))
+        )
+    if (
+        row.reduced_floor_pct > 100
+        or row.repeat_window_months < 1
+        or row.limitation_years < 1
+        or row.limitation_years_grave < row.limitation_years
+    ):
+        problems.append(
+            Problem(
+                "policy",
+                _(
+                    "Check the numbers: windows and limits must be positive and the grave limitation at least the normal one."
+                ),
+            )
+        )
     if problems:
         raise BenchmarkInvalid(problems)
     row.save()
-    audit_record(actor=actor, action="discretion.policy.update", obj=row, before=before, after={f: getattr(row, f) for f in POLICY_FIELDS})
+    audit_record(
+        actor=actor,
+        action="discretion.policy.update",
+        obj=row,
+        before=before,
+        after={f: getattr(row, f) for f in POLICY_FIELDS},
+    )
     return row
 
 
@@ -506,7 +624,9 @@ def _problem_rows(table: Any, problems: Sequence[Problem]) -> list[Any]:
     for problem in problems:
         if problem.section == "tier" and problem.index is not None and problem.index < len(table.tier_rows):
             row = table.tier_rows[problem.index]
-        elif problem.section == "entry" and problem.index is not None and problem.index < len(table.entry_rows):
+        elif (
+            problem.section == "entry" and problem.index is not None and problem.index < len(table.entry_rows)
+        ):
             row = table.entry_rows[problem.index]
         else:
             row = table.first_row
@@ -516,7 +636,13 @@ def _problem_rows(table: Any, problems: Sequence[Problem]) -> list[Any]:
 
 @transaction.atomic
 def benchmark_table_import(
-    *, actor: User | None, district: District, content: bytes, filename: str, publish: bool = False, dry_run: bool = False
+    *,
+    actor: User | None,
+    district: District,
+    content: bytes,
+    filename: str,
+    publish: bool = False,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Load benchmark tables from a CSV/XLSX file into drafts (and publish them if asked).
 
@@ -526,7 +652,10 @@ def benchmark_table_import(
     from .tables import RowError, parse_rows, read_table
 
     if actor is not None:
-        require(can_maintain_district(actor, district.pk), _("only supervisors and district administrators import benchmarks"))
+        require(
+            can_maintain_district(actor, district.pk),
+            _("only supervisors and district administrators import benchmarks"),
+        )
     report = ImportReport(dry_run=dry_run, publish=publish)
     try:
         rows = read_table(content, filename)
@@ -543,7 +672,12 @@ def benchmark_table_import(
     for table in tables:
         item = table.item
         if actor is not None and not can_maintain_item_benchmark(actor, item):
-            report.errors.append(RowError(table.first_row, _("You may not maintain the benchmark of %(code)s.") % {"code": item.code}))
+            report.errors.append(
+                RowError(
+                    table.first_row,
+                    _("You may not maintain the benchmark of %(code)s.") % {"code": item.code},
+                )
+            )
             continue
         problems = check_table(item, table.header["scale"], table.tiers, table.entries)
         if problems:
@@ -559,7 +693,11 @@ def benchmark_table_import(
                     draft = benchmark_draft_create(actor=actor, item=item)
                     action = "created"
                 draft = benchmark_save(
-                    actor=actor, benchmark=draft, scale=table.header["scale"], tiers=table.tiers, entries=table.entries,
+                    actor=actor,
+                    benchmark=draft,
+                    scale=table.header["scale"],
+                    tiers=table.tiers,
+                    entries=table.entries,
                     basis=table.header["basis"] or None,
                 )
                 if publish:
@@ -576,9 +714,15 @@ def benchmark_table_import(
             report.errors += _problem_rows(table, exc.problems)
             continue
         except PermissionDenied:
-            report.errors.append(RowError(table.first_row, _("You may not publish the benchmark of %(code)s.") % {"code": item.code}))
+            report.errors.append(
+                RowError(
+                    table.first_row, _("You may not publish the benchmark of %(code)s.") % {"code": item.code}
+                )
+            )
             continue
-        report.results.append({"item": item.code, "version": draft.version, "action": action, "status": draft.status})
+        report.results.append(
+            {"item": item.code, "version": draft.version, "action": action, "status": draft.status}
+        )
     if report.errors or dry_run:
         transaction.set_rollback(True)
         if report.errors:

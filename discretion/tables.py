@@ -65,7 +65,14 @@ LIST_LEVELS = {
     "reduced_list": ListKind.REDUCED,
 }
 LIST_EXPORT = {v: k for k, v in LIST_LEVELS.items()}
-SCALE_ALIASES = {"four": Scale.FOUR, "4": Scale.FOUR, "四档": Scale.FOUR, "three": Scale.THREE, "3": Scale.THREE, "三档": Scale.THREE}
+SCALE_ALIASES = {
+    "four": Scale.FOUR,
+    "4": Scale.FOUR,
+    "四档": Scale.FOUR,
+    "three": Scale.THREE,
+    "3": Scale.THREE,
+    "三档": Scale.THREE,
+}
 _SPLIT = re.compile(r"[|,，、;；/\s]+")
 
 
@@ -79,8 +86,18 @@ def _kind_aliases() -> dict[str, str]:
             aliases[inside.group(1)] = kind.value
             for part in inside.group(1).split("/"):
                 aliases.setdefault(part, kind.value)
-    aliases.update({"暂扣许可证件": "suspend_permit", "降低资质等级": "suspend_permit", "吊销": "revoke_permit", "吊销许可证": "revoke_permit",
-                    "责令停产停业": "order_closure", "责令关闭": "order_closure", "拆除": "demolish", "没收": "confiscate_property"})
+    aliases.update(
+        {
+            "暂扣许可证件": "suspend_permit",
+            "降低资质等级": "suspend_permit",
+            "吊销": "revoke_permit",
+            "吊销许可证": "revoke_permit",
+            "责令停产停业": "order_closure",
+            "责令关闭": "order_closure",
+            "拆除": "demolish",
+            "没收": "confiscate_property",
+        }
+    )
     return aliases
 
 
@@ -150,7 +167,9 @@ def _read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]
         raise ValueError(_("The file is empty."))
     keys = [_header_key(c) for c in raw_rows[0]]
     if "item_code" not in keys or "level" not in keys:
-        raise ValueError(_("The first row must name the columns; item_code (事项编码) and level (档次) are required."))
+        raise ValueError(
+            _("The first row must name the columns; item_code (事项编码) and level (档次) are required.")
+        )
     rows = []
     for number, raw in enumerate(raw_rows[1:], start=2):
         values: dict[str, str] = {}
@@ -174,10 +193,14 @@ def _decimal(text: str, row: int, errors: list[RowError], label: str) -> Decimal
     try:
         value = Decimal(text)
     except InvalidOperation:
-        errors.append(RowError(row, _("%(label)s %(value)r is not an amount.") % {"label": label, "value": text}))
+        errors.append(
+            RowError(row, _("%(label)s %(value)r is not an amount.") % {"label": label, "value": text})
+        )
         return None
     if not value.is_finite():
-        errors.append(RowError(row, _("%(label)s %(value)r is not an amount.") % {"label": label, "value": text}))
+        errors.append(
+            RowError(row, _("%(label)s %(value)r is not an amount.") % {"label": label, "value": text})
+        )
         return None
     return value.quantize(Decimal("0.01"))
 
@@ -193,7 +216,11 @@ def _date(text: str, row: int, errors: list[RowError], label: str) -> dt.date | 
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        errors.append(RowError(row, _("%(label)s %(value)r is not a date (YYYY-MM-DD).") % {"label": label, "value": text}))
+        errors.append(
+            RowError(
+                row, _("%(label)s %(value)r is not a date (YYYY-MM-DD).") % {"label": label, "value": text}
+            )
+        )
         return None
 
 
@@ -217,7 +244,9 @@ def parse_rows(
             continue
         item = items.get(code)
         if item is None:
-            errors.append(RowError(number, _("No item %(code)s in this district's catalog.") % {"code": code}))
+            errors.append(
+                RowError(number, _("No item %(code)s in this district's catalog.") % {"code": code})
+            )
             continue
         catalog = catalogs[item.pk]
         header_errors: list[RowError] = []
@@ -232,7 +261,9 @@ def parse_rows(
         }
         errors += header_errors
         if header["scale"] and header["scale"] not in Scale.values:
-            errors.append(RowError(number, _("scale must be four or three, not %(value)r.") % {"value": scale_text}))
+            errors.append(
+                RowError(number, _("scale must be four or three, not %(value)r.") % {"value": scale_text})
+            )
         version = values.get("version", "").strip()
         table = tables.get(code)
         if table is None:
@@ -242,17 +273,25 @@ def parse_rows(
                 errors.append(
                     RowError(
                         number,
-                        _("%(code)s appears in two versions (%(a)s on row %(first)s, %(b)s here); a file carries one version per item.")
+                        _(
+                            "%(code)s appears in two versions (%(a)s on row %(first)s, %(b)s here); a file carries one version per item."
+                        )
                         % {"code": code, "a": table.version, "b": version, "first": table.first_row},
                     )
                 )
                 continue
-            differing = [key for key in HEADER_FIELDS if header[key] and table.header[key] and header[key] != table.header[key]]
+            differing = [
+                key
+                for key in HEADER_FIELDS
+                if header[key] and table.header[key] and header[key] != table.header[key]
+            ]
             if differing:
                 errors.append(
                     RowError(
                         number,
-                        _("%(fields)s differ from row %(first)s of the same item; repeat the same header on every row.")
+                        _(
+                            "%(fields)s differ from row %(first)s of the same item; repeat the same header on every row."
+                        )
                         % {"fields": ", ".join(differing), "first": table.first_row},
                     )
                 )
@@ -285,7 +324,9 @@ def parse_rows(
             continue
         level = level_key if level_key in Level.values else LEVEL_ALIASES.get(level_text)
         if level is None:
-            errors.append(RowError(number, _("level %(value)r is neither a tier nor a list.") % {"value": level_text}))
+            errors.append(
+                RowError(number, _("level %(value)r is neither a tier nor a list.") % {"value": level_text})
+            )
             continue
         penalty: list[str] = []
         for word in _codes(values.get("penalty_kinds", "")):
@@ -384,7 +425,11 @@ def to_xlsx(rows: list[list[Any]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLMNOPQRST", (12, 40, 6, 10, 7, 11, 22, 30, 11, 20, 10, 50, 30, 6, 24, 10, 10, 30, 20, 30), strict=False):
+    for column, width in zip(
+        "ABCDEFGHIJKLMNOPQRST",
+        (12, 40, 6, 10, 7, 11, 22, 30, 11, 20, 10, 50, 30, 6, 24, 10, 10, 30, 20, 30),
+        strict=False,
+    ):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)

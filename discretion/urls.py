@@ -11,12 +11,18 @@ urlpatterns = [
     path("discretion/benchmarks/<int:pk>/", views.benchmark_detail, name="discretion-benchmark"),
     path("discretion/benchmarks/<int:pk>/edit/", views.benchmark_edit, name="discretion-edit"),
     path("discretion/benchmarks/<int:pk>/publish/", views.benchmark_publish_view, name="discretion-publish"),
-    path("discretion/benchmarks/<int:pk>/withdraw/", views.benchmark_withdraw_view, name="discretion-withdraw"),
+    path(
+        "discretion/benchmarks/<int:pk>/withdraw/", views.benchmark_withdraw_view, name="discretion-withdraw"
+    ),
     path("discretion/benchmarks/<int:pk>/discard/", views.benchmark_discard_view, name="discretion-discard"),
     path("discretion/recommend/", views.recommend_view, name="discretion-recommend"),
     path("discretion/export.<str:fmt>", views.export_view, name="discretion-export"),
     path("discretion/import/", views.import_view, name="discretion-import"),
     path("discretion/circumstances/", views.circumstances, name="discretion-circumstances"),
     path("discretion/public/", views.public_list, name="discretion-public-list"),
-    path("discretion/public/<str:district_code>/<str:item_code>/", views.public_item, name="discretion-public-item"),
+    path(
+        "discretion/public/<str:district_code>/<str:item_code>/",
+        views.public_item,
+        name="discretion-public-item",
+    ),
 ]

@@ -74,7 +74,11 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
     if tier.level not in Level.values:
         add(_("Unknown tier level %(level)r.") % {"level": tier.level}, "level")
     if not tier.conditions_text.strip():
-        add(_("The %(tier)s tier needs the conditions that place a case in it (情形), in words.") % {"tier": label}, "conditions_text")
+        add(
+            _("The %(tier)s tier needs the conditions that place a case in it (情形), in words.")
+            % {"tier": label},
+            "conditions_text",
+        )
     if tier.match not in ("all", "any"):
         add(_("Say whether all or any of the conditions must hold."), "match")
     if not tier.penalty_kinds:
@@ -87,7 +91,11 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
         if not_provided:
             add(
                 _("The penalty clause of %(item)s does not provide %(kinds)s; it provides %(allowed)s.")
-                % {"item": item.code, "kinds": ", ".join(not_provided), "allowed": ", ".join(item.penalty_kinds)},
+                % {
+                    "item": item.code,
+                    "kinds": ", ".join(not_provided),
+                    "allowed": ", ".join(item.penalty_kinds),
+                },
                 "penalty_kinds",
             )
     fines = "fine" in tier.penalty_kinds
@@ -95,10 +103,15 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
         if value is not None and value < 0:
             add(_("A fine cannot be negative."), name)
     if tier.has_fine and not fines:
-        add(_("The %(tier)s tier gives a fine range but not the penalty kind 'fine'.") % {"tier": label}, "penalty_kinds")
+        add(
+            _("The %(tier)s tier gives a fine range but not the penalty kind 'fine'.") % {"tier": label},
+            "penalty_kinds",
+        )
     if fines and item.has_fine_range and (tier.fine_min is None or tier.fine_max is None):
         add(
-            _("The %(tier)s tier fines, so it needs both a lowest and a highest amount (statutory range: %(range)s).")
+            _(
+                "The %(tier)s tier fines, so it needs both a lowest and a highest amount (statutory range: %(range)s)."
+            )
             % {"tier": label, "range": statutory_text(item)},
             "fine_min" if tier.fine_min is None else "fine_max",
         )
@@ -110,26 +123,48 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
         )
     if tier.fine_min is not None and item.fine_min is not None and tier.fine_min < item.fine_min:
         add(
-            _("The %(tier)s tier starts at %(low)s yuan, below the statutory minimum of %(min)s yuan (%(range)s).")
-            % {"tier": label, "low": money(tier.fine_min), "min": money(item.fine_min), "range": statutory_text(item)},
+            _(
+                "The %(tier)s tier starts at %(low)s yuan, below the statutory minimum of %(min)s yuan (%(range)s)."
+            )
+            % {
+                "tier": label,
+                "low": money(tier.fine_min),
+                "min": money(item.fine_min),
+                "range": statutory_text(item),
+            },
             "fine_min",
         )
     if tier.fine_max is not None and item.fine_max is not None and tier.fine_max > item.fine_max:
         add(
-            _("The %(tier)s tier goes up to %(high)s yuan, above the statutory maximum of %(max)s yuan (%(range)s).")
-            % {"tier": label, "high": money(tier.fine_max), "max": money(item.fine_max), "range": statutory_text(item)},
+            _(
+                "The %(tier)s tier goes up to %(high)s yuan, above the statutory maximum of %(max)s yuan (%(range)s)."
+            )
+            % {
+                "tier": label,
+                "high": money(tier.fine_max),
+                "max": money(item.fine_max),
+                "range": statutory_text(item),
+            },
             "fine_max",
         )
     if tier.fine_min is not None and item.fine_max is not None and tier.fine_min > item.fine_max:
         add(
-            _("The %(tier)s tier starts above the statutory maximum (%(range)s).") % {"tier": label, "range": statutory_text(item)},
+            _("The %(tier)s tier starts above the statutory maximum (%(range)s).")
+            % {"tier": label, "range": statutory_text(item)},
             "fine_min",
         )
     return problems
 
 
 def _condition_problems(
-    conditions: tuple, factors: Mapping[str, FactorSpec], *, lighter: bool, graver: bool, section: str, index: int, label: str
+    conditions: tuple,
+    factors: Mapping[str, FactorSpec],
+    *,
+    lighter: bool,
+    graver: bool,
+    section: str,
+    index: int,
+    label: str,
 ) -> list[Problem]:
     problems = []
     for condition in conditions:
@@ -138,13 +173,19 @@ def _condition_problems(
         spec = factors.get(condition.fact)
         if spec is None:
             problems.append(
-                Problem(section, _("Unknown circumstance %(code)r in the conditions.") % {"code": condition.fact}, index, "conditions")
+                Problem(
+                    section,
+                    _("Unknown circumstance %(code)r in the conditions.") % {"code": condition.fact},
+                    index,
+                    "conditions",
+                )
             )
         elif lighter and spec.aggravating:
             problems.append(
                 Problem(
                     section,
-                    _("%(where)s cannot depend on the aggravating circumstance %(name)s.") % {"where": label, "name": spec.name_zh},
+                    _("%(where)s cannot depend on the aggravating circumstance %(name)s.")
+                    % {"where": label, "name": spec.name_zh},
                     index,
                     "conditions",
                 )
@@ -153,7 +194,8 @@ def _condition_problems(
             problems.append(
                 Problem(
                     section,
-                    _("%(where)s cannot depend on the mitigating circumstance %(name)s.") % {"where": label, "name": spec.name_zh},
+                    _("%(where)s cannot depend on the mitigating circumstance %(name)s.")
+                    % {"where": label, "name": spec.name_zh},
                     index,
                     "conditions",
                 )
@@ -173,21 +215,32 @@ def validate_entry(entry: EntrySpec, factors: Mapping[str, FactorSpec], index: i
 
     if not entry.conditions_text.strip():
         add(_("The %(list)s row needs its conditions in words.") % {"list": kind_label}, "conditions_text")
-    if entry.kind in (ListKind.NO_PENALTY, ListKind.FIRST_VIOLATION) and not (entry.required_factors or entry.conditions):
+    if entry.kind in (ListKind.NO_PENALTY, ListKind.FIRST_VIOLATION) and not (
+        entry.required_factors or entry.conditions
+    ):
         add(
-            _("The %(list)s row needs at least one required circumstance or structured condition, or it would excuse every case.")
+            _(
+                "The %(list)s row needs at least one required circumstance or structured condition, or it would excuse every case."
+            )
             % {"list": kind_label},
             "required_factors",
         )
-    if entry.kind in (ListKind.LIGHTER, ListKind.REDUCED) and not (entry.required_factors or entry.conditions):
-        add(_("The %(list)s row needs a required circumstance or a structured condition.") % {"list": kind_label}, "required_factors")
+    if entry.kind in (ListKind.LIGHTER, ListKind.REDUCED) and not (
+        entry.required_factors or entry.conditions
+    ):
+        add(
+            _("The %(list)s row needs a required circumstance or a structured condition.")
+            % {"list": kind_label},
+            "required_factors",
+        )
     for code in entry.required_factors:
         spec = factors.get(code)
         if spec is None:
             add(_("Unknown circumstance %(code)r.") % {"code": code}, "required_factors")
         elif spec.aggravating:
             add(
-                _("The %(list)s row cannot require the aggravating circumstance %(name)s.") % {"list": kind_label, "name": spec.name_zh},
+                _("The %(list)s row cannot require the aggravating circumstance %(name)s.")
+                % {"list": kind_label, "name": spec.name_zh},
                 "required_factors",
             )
     problems += _condition_problems(
@@ -198,7 +251,9 @@ def validate_entry(entry: EntrySpec, factors: Mapping[str, FactorSpec], index: i
     return problems
 
 
-def validate_benchmark(item: ItemSpec, benchmark: BenchmarkSpec, factors: Mapping[str, FactorSpec]) -> list[Problem]:
+def validate_benchmark(
+    item: ItemSpec, benchmark: BenchmarkSpec, factors: Mapping[str, FactorSpec]
+) -> list[Problem]:
     """Every reason the table cannot be saved or published; empty when it is sound."""
     problems: list[Problem] = []
     if benchmark.scale not in Scale.values:
@@ -212,14 +267,20 @@ def validate_benchmark(item: ItemSpec, benchmark: BenchmarkSpec, factors: Mappin
             problems.append(
                 Problem(
                     "tier",
-                    _("%(tier)s is not a level of a table with %(scale)s.") % {"tier": level_label(tier.level), "scale": scale_label},
+                    _("%(tier)s is not a level of a table with %(scale)s.")
+                    % {"tier": level_label(tier.level), "scale": scale_label},
                     index,
                     "level",
                 )
             )
         if tier.level in seen:
             problems.append(
-                Problem("tier", _("The %(tier)s tier appears twice.") % {"tier": level_label(tier.level)}, index, "level")
+                Problem(
+                    "tier",
+                    _("The %(tier)s tier appears twice.") % {"tier": level_label(tier.level)},
+                    index,
+                    "level",
+                )
             )
         seen.setdefault(tier.level, index)
         rank = tier.rank
@@ -233,18 +294,36 @@ def validate_benchmark(item: ItemSpec, benchmark: BenchmarkSpec, factors: Mappin
             label=_("The %(tier)s tier") % {"tier": level_label(tier.level)},
         )
     if len(benchmark.tiers) < 3:
-        problems.append(Problem("benchmark", _("A benchmark needs at least three tiers (lighter, normal, heavier)."), None, "tiers"))
+        problems.append(
+            Problem(
+                "benchmark",
+                _("A benchmark needs at least three tiers (lighter, normal, heavier)."),
+                None,
+                "tiers",
+            )
+        )
     if Level.NORMAL not in seen:
-        problems.append(Problem("benchmark", _("A benchmark needs a Normal (一般) tier: it applies when no other tier's conditions hold."), None, "tiers"))
+        problems.append(
+            Problem(
+                "benchmark",
+                _("A benchmark needs a Normal (一般) tier: it applies when no other tier's conditions hold."),
+                None,
+                "tiers",
+            )
+        )
 
-    ordered = sorted(((t.rank, i, t) for i, t in enumerate(benchmark.tiers) if t.level in allowed), key=lambda x: (x[0], x[1]))
+    ordered = sorted(
+        ((t.rank, i, t) for i, t in enumerate(benchmark.tiers) if t.level in allowed),
+        key=lambda x: (x[0], x[1]),
+    )
     for (_r1, _i1, lower), (_r2, i2, upper) in zip(ordered, ordered[1:], strict=False):
         lower_label, upper_label = level_label(lower.level), level_label(upper.level)
         if lower.has_fine and not upper.has_fine and "fine" in lower.penalty_kinds:
             problems.append(
                 Problem(
                     "tier",
-                    _("The %(upper)s tier has no fine although the lighter %(lower)s tier has one.") % {"upper": upper_label, "lower": lower_label},
+                    _("The %(upper)s tier has no fine although the lighter %(lower)s tier has one.")
+                    % {"upper": upper_label, "lower": lower_label},
                     i2,
                     "fine_min",
                 )
@@ -265,7 +344,12 @@ def validate_benchmark(item: ItemSpec, benchmark: BenchmarkSpec, factors: Mappin
                             "The %(upper)s tier (%(upper_range)s) overlaps the %(lower)s tier (%(lower_range)s): "
                             "a graver tier must start at or above the highest fine of the lighter one."
                         )
-                        % {"upper": upper_label, "upper_range": range_text(upper), "lower": lower_label, "lower_range": range_text(lower)},
+                        % {
+                            "upper": upper_label,
+                            "upper_range": range_text(upper),
+                            "lower": lower_label,
+                            "lower_range": range_text(lower),
+                        },
                         i2,
                         "fine_min",
                     )
@@ -276,16 +360,24 @@ def validate_benchmark(item: ItemSpec, benchmark: BenchmarkSpec, factors: Mappin
             problems.append(
                 Problem(
                     "tier",
-                    _("The %(upper)s tier's heaviest penalty is lighter than that of the %(lower)s tier.") % {"upper": upper_label, "lower": lower_label},
+                    _("The %(upper)s tier's heaviest penalty is lighter than that of the %(lower)s tier.")
+                    % {"upper": upper_label, "lower": lower_label},
                     i2,
                     "penalty_kinds",
                 )
             )
-        if lower.conditions and upper.conditions and set(lower.conditions) == set(upper.conditions) and lower.match == upper.match:
+        if (
+            lower.conditions
+            and upper.conditions
+            and set(lower.conditions) == set(upper.conditions)
+            and lower.match == upper.match
+        ):
             problems.append(
                 Problem(
                     "tier",
-                    _("The %(upper)s and %(lower)s tiers have the same structured conditions, so a case would fit both.")
+                    _(
+                        "The %(upper)s and %(lower)s tiers have the same structured conditions, so a case would fit both."
+                    )
                     % {"upper": upper_label, "lower": lower_label},
                     i2,
                     "conditions",
@@ -299,12 +391,26 @@ def validate_benchmark(item: ItemSpec, benchmark: BenchmarkSpec, factors: Mappin
 def validate_factor(spec: FactorSpec, standard: Mapping[str, FactorSpec]) -> list[Problem]:
     problems = []
     if spec.code in standard:
-        problems.append(Problem("factor", _("%(code)r is a standard circumstance; choose another code.") % {"code": spec.code}, None, "code"))
+        problems.append(
+            Problem(
+                "factor",
+                _("%(code)r is a standard circumstance; choose another code.") % {"code": spec.code},
+                None,
+                "code",
+            )
+        )
     if spec.effect not in Effect.values:
         problems.append(Problem("factor", _("Unknown legal effect."), None, "effect"))
     if spec.effect == Effect.REDUCED and not spec.conditions.strip():
         problems.append(
-            Problem("factor", _("A circumstance that reduces a penalty below the minimum (减轻) must state its conditions."), None, "conditions")
+            Problem(
+                "factor",
+                _(
+                    "A circumstance that reduces a penalty below the minimum (减轻) must state its conditions."
+                ),
+                None,
+                "conditions",
+            )
         )
     if not spec.name_zh.strip():
         problems.append(Problem("factor", _("Give the circumstance a Chinese name."), None, "name_zh"))

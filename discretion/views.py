@@ -128,7 +128,9 @@ def entries_display(benchmark: Benchmark) -> list[dict[str, Any]]:
 
 def range_bars(item: EnforcementItem, benchmark: Benchmark) -> list[dict[str, Any]]:
     """Where each tier's fine range sits inside the statutory range, in percent, for a small picture."""
-    top = item.fine_max or max((t.fine_max for t in benchmark.tiers.all() if t.fine_max is not None), default=None)
+    top = item.fine_max or max(
+        (t.fine_max for t in benchmark.tiers.all() if t.fine_max is not None), default=None
+    )
     base = item.fine_min or 0
     if not top or top <= base:
         return []
@@ -139,7 +141,9 @@ def range_bars(item: EnforcementItem, benchmark: Benchmark) -> list[dict[str, An
             continue
         left = max(float((tier.fine_min - base) / span * 100), 0.0)
         width = max(float((tier.fine_max - tier.fine_min) / span * 100), 1.0)
-        bars.append({"tier": tier, "left": round(min(left, 99.0), 2), "width": round(min(width, 100 - left), 2)})
+        bars.append(
+            {"tier": tier, "left": round(min(left, 99.0), 2), "width": round(min(width, 100 - left), 2)}
+        )
     return bars
 
 
@@ -157,7 +161,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if domain:
         items = items.filter(domain=domain)
     if query:
-        items = items.filter(Q(code__icontains=query) | Q(name_zh__icontains=query) | Q(name_en__icontains=query))
+        items = items.filter(
+            Q(code__icontains=query) | Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+        )
     overview = item_overview(items)
     counts = {
         "all": len(overview),
@@ -255,7 +261,9 @@ def draft_create(request: HttpRequest, item_id: int) -> HttpResponse:
     except (BenchmarkInvalid, StaleBenchmark):
         messages.error(request, _("A draft could not be started; someone else may have just started one."))
         return redirect("discretion-item", item_id=item.pk)
-    messages.success(request, _("Draft version %(version)s started from the table in force.") % {"version": draft.version})
+    messages.success(
+        request, _("Draft version %(version)s started from the table in force.") % {"version": draft.version}
+    )
     return redirect("discretion-edit", pk=draft.pk)
 
 
@@ -265,7 +273,9 @@ def generate(request: HttpRequest, item_id: int) -> HttpResponse:
     user = _user(request)
     item = item_get_for(user=user, pk=item_id)
     benchmark_generate(actor=user, item=item)
-    messages.success(request, _("A default table was generated from the statutory range. Check it and confirm it."))
+    messages.success(
+        request, _("A default table was generated from the statutory range. Check it and confirm it.")
+    )
     return redirect("discretion-item", item_id=item.pk)
 
 
@@ -281,8 +291,14 @@ def generate_missing(request: HttpRequest) -> HttpResponse:
 # --- the editor --------------------------------------------------------------------------------------------------
 
 
-def _map_problems(problems: list[Any], header: HeaderForm, tier_forms: list[TierForm], entry_forms: list[EntryForm],
-                  tier_index: list[int], entry_index: list[int]) -> None:
+def _map_problems(
+    problems: list[Any],
+    header: HeaderForm,
+    tier_forms: list[TierForm],
+    entry_forms: list[EntryForm],
+    tier_index: list[int],
+    entry_index: list[int],
+) -> None:
     for problem in problems:
         if problem.section == "tier" and problem.index is not None and problem.index < len(tier_index):
             form = tier_forms[tier_index[problem.index]]
@@ -296,7 +312,9 @@ def _map_problems(problems: list[Any], header: HeaderForm, tier_forms: list[Tier
             header.add_error(problem.field if problem.field in header.fields else None, problem.message)
 
 
-def _form_problems(header: HeaderForm, tier_forms: list[TierForm], entry_forms: list[EntryForm]) -> list[Problem]:
+def _form_problems(
+    header: HeaderForm, tier_forms: list[TierForm], entry_forms: list[EntryForm]
+) -> list[Problem]:
     """Errors of the forms themselves (a condition that does not parse, an amount that is not a number), for the
     summary at the top of the editor; each message says which row it is about."""
     problems: list[Problem] = []
@@ -305,7 +323,10 @@ def _form_problems(header: HeaderForm, tier_forms: list[TierForm], entry_forms: 
     for name, errors in header.errors.items():
         if name != "__all__":
             problems += [Problem("benchmark", f"{header.fields[name].label}: {e}") for e in errors]
-    for section, forms_, label in (("tier", tier_forms, _("Tier row %(n)s")), ("entry", entry_forms, _("List row %(n)s"))):
+    for section, forms_, label in (
+        ("tier", tier_forms, _("Tier row %(n)s")),
+        ("entry", entry_forms, _("List row %(n)s")),
+    ):
         for n, form in enumerate(forms_, start=1):
             for name, errors in form.errors.items():
                 field = form.fields.get(name)
@@ -366,14 +387,28 @@ def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     problems = exc.problems
                     _map_problems(problems, header, tiers.forms, entries.forms, tier_index, entry_index)
                 except StaleBenchmark:
-                    messages.error(request, _("Someone else changed or published this table meanwhile. Reload it and make your changes again."))
+                    messages.error(
+                        request,
+                        _(
+                            "Someone else changed or published this table meanwhile. Reload it and make your changes again."
+                        ),
+                    )
                 else:
                     messages.success(request, _("Saved. The table has no problems."))
                     return redirect("discretion-benchmark", pk=benchmark.pk)
     else:
-        header = HeaderForm(initial={"scale": benchmark.scale, "basis": benchmark.basis, "note": benchmark.note, "updated_at": benchmark.updated_at})
+        header = HeaderForm(
+            initial={
+                "scale": benchmark.scale,
+                "basis": benchmark.basis,
+                "note": benchmark.note,
+                "updated_at": benchmark.updated_at,
+            }
+        )
         tiers = TierFormSet(prefix="tier", initial=tier_initial(benchmark), form_kwargs=form_kwargs)
-        entries = EntryFormSet(prefix="entry", initial=entry_initial(benchmark), form_kwargs={"catalog": catalog})
+        entries = EntryFormSet(
+            prefix="entry", initial=entry_initial(benchmark), form_kwargs={"catalog": catalog}
+        )
     return render(
         request,
         "discretion/benchmark_edit.html",
@@ -411,12 +446,19 @@ def benchmark_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, _("Someone else published or changed this table meanwhile."))
                 return redirect("discretion-benchmark", pk=pk)
             else:
-                messages.success(request, _("Published. It applies from %(date)s.") % {"date": form.cleaned_data["valid_from"]})
+                messages.success(
+                    request,
+                    _("Published. It applies from %(date)s.") % {"date": form.cleaned_data["valid_from"]},
+                )
                 return redirect("discretion-benchmark", pk=pk)
     else:
         today = timezone.localdate()
         form = PublishForm(initial={"document_date": today, "valid_from": today})
-    return render(request, "discretion/benchmark_publish.html", {"benchmark": benchmark, "item": benchmark.item, "form": form, "problems": problems})
+    return render(
+        request,
+        "discretion/benchmark_publish.html",
+        {"benchmark": benchmark, "item": benchmark.item, "form": form, "problems": problems},
+    )
 
 
 @login_required
@@ -466,7 +508,9 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
     result: dict[str, Any] = {}
     if data is not None and form.is_valid():
         item = form.cleaned_data["item"]
-        codes = frozenset(c for c in form.cleaned_data["factors"] if c in factor_catalog(item.district_id, item.pk))
+        codes = frozenset(
+            c for c in form.cleaned_data["factors"] if c in factor_catalog(item.district_id, item.pk)
+        )
         facts = Facts(
             on=form.cleaned_data.get("on") or timezone.localdate(),
             values=form.facts_values(),
@@ -476,9 +520,15 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
         )
         rec = recommend(item, facts)
         other = "en" if (translation.get_language() or "").startswith("zh") else "zh-hans"
-        result = {"rec": rec, "summary": rec.summary(), "explanation": rec.explain(), "other_lang": other,
-                  "other_summary": rec.summary(other), "other_explanation": rec.explain(other),
-                  "citation": rec.citation.text()}
+        result = {
+            "rec": rec,
+            "summary": rec.summary(),
+            "explanation": rec.explain(),
+            "other_lang": other,
+            "other_summary": rec.summary(other),
+            "other_explanation": rec.explain(other),
+            "citation": rec.citation.text(),
+        }
         punish = form.cleaned_data.get("proposed_punish")
         if punish:
             proposed = ProposedPenalty(
@@ -488,7 +538,9 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data.get("proposed_reason") or "",
             )
             result["deviation"] = deviation(Decision(rec, proposed))
-    template = "discretion/_recommendation.html" if getattr(request, "htmx", False) else "discretion/recommend.html"
+    template = (
+        "discretion/_recommendation.html" if getattr(request, "htmx", False) else "discretion/recommend.html"
+    )
     return render(request, template, {"form": form, "result": result})
 
 
@@ -500,7 +552,9 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _district(request)
-    benchmarks = export_queryset(_user(request), request.GET.get("which", "current"), request.GET.get("domain", ""))
+    benchmarks = export_queryset(
+        _user(request), request.GET.get("which", "current"), request.GET.get("domain", "")
+    )
     return export_response(benchmarks, fmt)
 
 
@@ -528,8 +582,12 @@ def import_view(request: HttpRequest) -> HttpResponse:
     else:
         form = ImportForm()
     refused = bool(form.errors) or (report is not None and not report.ok)
-    return render(request, "discretion/benchmark_import.html", {"form": form, "report": report, "district": district},
-                  status=400 if refused else 200)
+    return render(
+        request,
+        "discretion/benchmark_import.html",
+        {"form": form, "report": report, "district": district},
+        status=400 if refused else 200,
+    )
 
 
 # --- circumstances and rules -------------------------------------------------------------------------------------
@@ -555,7 +613,11 @@ def circumstances(request: HttpRequest) -> HttpResponse:
             elif request.POST.get("action") == "policy":
                 policy_form = PolicyForm(request.POST, prefix="policy")
                 if policy_form.is_valid():
-                    policy_update(actor=user, district=district, **{f: policy_form.cleaned_data[f] for f in POLICY_FIELDS})
+                    policy_update(
+                        actor=user,
+                        district=district,
+                        **{f: policy_form.cleaned_data[f] for f in POLICY_FIELDS},
+                    )
                     messages.success(request, _("Rules saved. New generated defaults use them."))
                     return redirect("discretion-circumstances")
         except BenchmarkInvalid as exc:
@@ -594,12 +656,21 @@ def public_list(request: HttpRequest) -> HttpResponse:
     if domain:
         items = items.filter(domain=domain)
     if query:
-        items = items.filter(Q(code__icontains=query) | Q(name_zh__icontains=query) | Q(name_en__icontains=query))
+        items = items.filter(
+            Q(code__icontains=query) | Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+        )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "discretion/public_list.html",
-        {"districts": districts, "district": district, "page": page, "domains": Domain.choices, "domain": domain, "q": query},
+        {
+            "districts": districts,
+            "district": district,
+            "page": page,
+            "domains": Domain.choices,
+            "domain": domain,
+            "q": query,
+        },
     )
 
 

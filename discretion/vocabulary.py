@@ -132,7 +132,9 @@ HISTORY_FACTORS = frozenset({FIRST_VIOLATION, REPEAT_12M})
 # The three circumstances of art 33(1), first sentence: minor, corrected in time, no harmful consequence.
 ART33_SHALL = ("minor_violation", "corrected_promptly", "no_harm")
 
-REDUCED_CONDITIONS = "减轻处罚应当经集体讨论决定，并在决定书中说明理由；罚款不得低于法定最低限额的一定比例（见本区裁量规则）。"
+REDUCED_CONDITIONS = (
+    "减轻处罚应当经集体讨论决定，并在决定书中说明理由；罚款不得低于法定最低限额的一定比例（见本区裁量规则）。"
+)
 
 STANDARD_FACTORS: tuple[FactorSpec, ...] = (
     # Not punished at all.
@@ -153,7 +155,11 @@ STANDARD_FACTORS: tuple[FactorSpec, ...] = (
     ),
     # Mitigating.
     FactorSpec(
-        "aged_14_18", "已满十四周岁不满十八周岁", "Aged 14 to 17", Effect.LIGHTER, "行政处罚法第三十条（从轻或者减轻）"
+        "aged_14_18",
+        "已满十四周岁不满十八周岁",
+        "Aged 14 to 17",
+        Effect.LIGHTER,
+        "行政处罚法第三十条（从轻或者减轻）",
     ),
     FactorSpec(
         "eliminated_harm",
@@ -195,11 +201,23 @@ STANDARD_FACTORS: tuple[FactorSpec, ...] = (
         "行政处罚法第三十三条第一款",
         auto=True,
     ),
-    FactorSpec("minor_violation", "违法行为轻微", "The violation is minor", Effect.LIGHTER, "行政处罚法第三十三条第一款"),
     FactorSpec(
-        "corrected_promptly", "及时改正（主动或责令后按期改正）", "Corrected in time", Effect.LIGHTER, "行政处罚法第三十三条第一款"
+        "minor_violation",
+        "违法行为轻微",
+        "The violation is minor",
+        Effect.LIGHTER,
+        "行政处罚法第三十三条第一款",
     ),
-    FactorSpec("no_harm", "没有造成危害后果", "No harmful consequence", Effect.LIGHTER, "行政处罚法第三十三条第一款"),
+    FactorSpec(
+        "corrected_promptly",
+        "及时改正（主动或责令后按期改正）",
+        "Corrected in time",
+        Effect.LIGHTER,
+        "行政处罚法第三十三条第一款",
+    ),
+    FactorSpec(
+        "no_harm", "没有造成危害后果", "No harmful consequence", Effect.LIGHTER, "行政处罚法第三十三条第一款"
+    ),
     FactorSpec("minor_harm", "危害后果轻微", "Harm was minor", Effect.LIGHTER, "行政处罚法第三十三条第一款"),
     FactorSpec(
         "cooperated",
@@ -225,9 +243,19 @@ STANDARD_FACTORS: tuple[FactorSpec, ...] = (
         auto=True,
     ),
     FactorSpec(
-        "refused_correct", "拒不改正或者逾期不改正", "Refused to correct or missed the deadline", Effect.HEAVIER, "重庆市规范行政处罚裁量权办法"
+        "refused_correct",
+        "拒不改正或者逾期不改正",
+        "Refused to correct or missed the deadline",
+        Effect.HEAVIER,
+        "重庆市规范行政处罚裁量权办法",
     ),
-    FactorSpec("obstructed", "阻碍、抗拒执法人员依法执行职务", "Obstructed or resisted officers", Effect.HEAVIER, "重庆市规范行政处罚裁量权办法"),
+    FactorSpec(
+        "obstructed",
+        "阻碍、抗拒执法人员依法执行职务",
+        "Obstructed or resisted officers",
+        Effect.HEAVIER,
+        "重庆市规范行政处罚裁量权办法",
+    ),
     FactorSpec(
         "evidence_tampering",
         "伪造、隐匿、毁灭证据",
@@ -288,7 +316,9 @@ class FactSpec:
     label: object  # lazy string
     kind: str
     unit: str = ""
-    choices: tuple[tuple[str, object], ...] = ()  # ordered from least to most serious: comparable with < and >
+    choices: tuple[
+        tuple[str, object], ...
+    ] = ()  # ordered from least to most serious: comparable with < and >
     auto: bool = False
 
 
@@ -315,7 +345,11 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("at_night", _("At night (22:00-06:00)"), FactKind.BOOL),
     FactSpec("sensitive_area", _("Near schools, hospitals, main roads or scenic areas"), FactKind.BOOL),
     FactSpec("harm", _("Harmful consequence"), FactKind.CHOICE, choices=HARM_CHOICES),
-    FactSpec("endangers_life_or_finance", _("Harmed life, health or financial safety (art 36: 5-year limit)"), FactKind.BOOL),
+    FactSpec(
+        "endangers_life_or_finance",
+        _("Harmed life, health or financial safety (art 36: 5-year limit)"),
+        FactKind.BOOL,
+    ),
     FactSpec(
         "party_kind",
         _("Party"),

@@ -88,7 +88,9 @@ def shared_with(user: User, model: type[models.Model], perm: str = "view") -> mo
     if user.unit is None:
         return model._default_manager.none()
     codename = f"{perm}_{model._meta.model_name}"
-    return get_objects_for_group(user.unit.group, f"{model._meta.app_label}.{codename}", klass=model).values("pk")
+    return get_objects_for_group(user.unit.group, f"{model._meta.app_label}.{codename}", klass=model).values(
+        "pk"
+    )
 
 
 class TownOwnedQuerySet(models.QuerySet[M]):

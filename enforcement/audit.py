@@ -135,24 +135,56 @@ def audit_verify(batch_size: int = 2000) -> AuditReport:
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         rows += 1
         if event.seq != expected_seq:
-            return AuditReport(rows, AuditBreak(event.seq, event.pk, f"sequence jumps from {expected_seq - 1} to {event.seq} (row deleted, inserted or reordered)"))
+            return AuditReport(
+                rows,
+                AuditBreak(
+                    event.seq,
+                    event.pk,
+                    f"sequence jumps from {expected_seq - 1} to {event.seq} (row deleted, inserted or reordered)",
+                ),
+            )
         if event.prev_hash != prev_hash:
-            return AuditReport(rows, AuditBreak(event.seq, event.pk, "does not link to the previous row (row deleted, inserted or reordered)"))
+            return AuditReport(
+                rows,
+                AuditBreak(
+                    event.seq,
+                    event.pk,
+                    "does not link to the previous row (row deleted, inserted or reordered)",
+                ),
+            )
         if event_hash(event) != event.hash:
-            return AuditReport(rows, AuditBreak(event.seq, event.pk, "content does not match its hash (row edited)"))
+            return AuditReport(
+                rows, AuditBreak(event.seq, event.pk, "content does not match its hash (row edited)")
+            )
         prev_hash = event.hash
         expected_seq += 1
     for check in AuditCheck.objects.filter(ok=True, head_seq__gt=0).order_by("-head_seq")[:50]:
         anchored = AuditEvent.objects.filter(seq=check.head_seq).values_list("pk", "hash").first()
         if anchored is None or anchored[1] != check.head_hash:
-            return AuditReport(rows, AuditBreak(check.head_seq, anchored[0] if anchored else None, f"does not match the checkpoint recorded at {check.checked_at:%Y-%m-%d %H:%M} (history rewritten)"))
+            return AuditReport(
+                rows,
+                AuditBreak(
+                    check.head_seq,
+                    anchored[0] if anchored else None,
+                    f"does not match the checkpoint recorded at {check.checked_at:%Y-%m-%d %H:%M} (history rewritten)",
+                ),
+            )
     head = AuditHead.objects.filter(id=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
-        return AuditReport(rows, AuditBreak(None, None, f"head says {head_seq} rows ending {head_hash[:12]}, log has {expected_seq - 1} ending {prev_hash[:12]} (rows cut off the end)"))
+        return AuditReport(
+            rows,
+            AuditBreak(
+                None,
+                None,
+                f"head says {head_seq} rows ending {head_hash[:12]}, log has {expected_seq - 1} ending {prev_hash[:12]} (rows cut off the end)",
+            ),
+        )
     return AuditReport(rows, None)
 
 
 def object_events(obj: models.Model) -> models.QuerySet[AuditEvent]:
     """The timeline of one object, oldest first."""
-    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
+        "actor"
+    )

@@ -20,7 +20,10 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds without asking Redis after it failed
-FAILURES = (RedisError, OSError)  # redis-py's ConnectionError and TimeoutError are RedisErrors; sockets raise OSError
+FAILURES = (
+    RedisError,
+    OSError,
+)  # redis-py's ConnectionError and TimeoutError are RedisErrors; sockets raise OSError
 
 
 class FailSoftRedisCache(RedisCache):
@@ -35,7 +38,9 @@ class FailSoftRedisCache(RedisCache):
             return getattr(super(), name)(*args, **kwargs)
         except FAILURES as exc:
             self._down_until = time.monotonic() + RETRY_AFTER
-            log.warning("cache: Redis unavailable on %s (%s); answering as a miss for %.0fs", name, exc, RETRY_AFTER)
+            log.warning(
+                "cache: Redis unavailable on %s (%s); answering as a miss for %.0fs", name, exc, RETRY_AFTER
+            )
             return miss
 
     def is_down(self) -> bool:

@@ -60,7 +60,9 @@ def _user(username: str, unit: Unit, roles: list[str], full_name: str) -> User:
     existing = User.objects.filter(username=username).first()
     if existing:
         return existing
-    user = user_create(actor=None, username=username, password=None, unit=unit, roles=roles, full_name=full_name)
+    user = user_create(
+        actor=None, username=username, password=None, unit=unit, roles=roles, full_name=full_name
+    )
     user.password = _demo_password_hash()
     user.save(update_fields=["password"])
     return user
@@ -77,7 +79,13 @@ def _certificate(user: User, number: str, state: str, domains: list[str]) -> Non
     else:
         start, end = today - dt.timedelta(days=400), today + dt.timedelta(days=3 * 365 - 400)
     certificate_issue(
-        actor=None, holder=user, number=number, issuing_body="重庆市人民政府", valid_from=start, valid_to=end, domains=domains
+        actor=None,
+        holder=user,
+        number=number,
+        issuing_body="重庆市人民政府",
+        valid_from=start,
+        valid_to=end,
+        domains=domains,
     )
 
 
@@ -87,7 +95,13 @@ def seed_core() -> list[Login]:
         actor=None, code=DISTRICT_CODE, name_zh="渝中区", name_en="Yuzhong District"
     )
     logins: list[Login] = []
-    office = _unit(district, kind=Unit.Kind.DISTRICT_OFFICE, code="500103-SFJ", name_zh="渝中区司法局", name_en="Yuzhong Justice Bureau")
+    office = _unit(
+        district,
+        kind=Unit.Kind.DISTRICT_OFFICE,
+        code="500103-SFJ",
+        name_zh="渝中区司法局",
+        name_en="Yuzhong Justice Bureau",
+    )
     _user("admin", office, [Role.DISTRICT_ADMIN], "赵敏")
     logins.append(Login("admin", "district administrator (区司法局)"))
 
@@ -105,10 +119,18 @@ def seed_core() -> list[Login]:
         towns.append(town)
         for n, (role_slug, full_name, roles, state) in enumerate(TOWN_PEOPLE):
             username = f"{slug}_{role_slug}"
-            user = _user(username, town, roles, full_name if slug == "shiyoulu" else f"{full_name[0]}{name_zh[0]}{n}")
-            _certificate(user, f"500103{code[-3:]}{n:03d}", state, [Domain.CITY_MANAGEMENT, Domain.FIRE_SAFETY])
+            user = _user(
+                username, town, roles, full_name if slug == "shiyoulu" else f"{full_name[0]}{name_zh[0]}{n}"
+            )
+            _certificate(
+                user, f"500103{code[-3:]}{n:03d}", state, [Domain.CITY_MANAGEMENT, Domain.FIRE_SAFETY]
+            )
             if slug in ("shiyoulu", "jiefangbei"):
-                logins.append(Login(username, f"{name_en}: {', '.join(str(r.label) for r in roles)} ({state} certificate)"))
+                logins.append(
+                    Login(
+                        username, f"{name_en}: {', '.join(str(r.label) for r in roles)} ({state} certificate)"
+                    )
+                )
 
     departments = {}
     for domain in Domain:
@@ -121,8 +143,18 @@ def seed_core() -> list[Login]:
             name_en=f"Yuzhong {name_en}",
             domain=domain.value,
         )
-    for domain, slug in [(Domain.MARKET, "market"), (Domain.CITY_MANAGEMENT, "urban"), (Domain.ENVIRONMENT, "eco"), (Domain.EMERGENCY, "emergency")]:
-        responder = _user(f"{slug}_responder", departments[domain], [Role.RESPONDER, Role.OFFICER], f"{DEPARTMENT_NAMES[domain][0][:2]}联络员")
+    for domain, slug in [
+        (Domain.MARKET, "market"),
+        (Domain.CITY_MANAGEMENT, "urban"),
+        (Domain.ENVIRONMENT, "eco"),
+        (Domain.EMERGENCY, "emergency"),
+    ]:
+        responder = _user(
+            f"{slug}_responder",
+            departments[domain],
+            [Role.RESPONDER, Role.OFFICER],
+            f"{DEPARTMENT_NAMES[domain][0][:2]}联络员",
+        )
         _certificate(responder, f"500103D{domain.value[:6].upper()}", "valid", [domain.value])
         logins.append(Login(responder.username, f"{departments[domain].name_en}: department responder"))
 
@@ -131,7 +163,11 @@ def seed_core() -> list[Login]:
     _certificate(seconded, "500103DSEC001", "expiring", [Domain.CITY_MANAGEMENT])
     if not Secondment.objects.filter(officer=seconded).exists():
         secondment_create(
-            actor=None, officer=seconded, town=towns[0], start=timezone.localdate() - dt.timedelta(days=200), document="渝中城管〔2024〕12号"
+            actor=None,
+            officer=seconded,
+            town=towns[0],
+            start=timezone.localdate() - dt.timedelta(days=200),
+            document="渝中城管〔2024〕12号",
         )
     logins.append(Login("urban_seconded", "urban management officer seconded to Shiyoulu"))
     return logins

@@ -40,16 +40,22 @@ class CertificateForm(BootstrapFormMixin, forms.Form):
     issuing_body = forms.CharField(max_length=120, label=_("Issuing body"), initial="重庆市人民政府")
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}))
-    domains = forms.MultipleChoiceField(choices=Domain.choices, required=False, label=_("Domains"), widget=forms.CheckboxSelectMultiple)
+    domains = forms.MultipleChoiceField(
+        choices=Domain.choices, required=False, label=_("Domains"), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = User.objects.filter(unit__district_id=district_id, is_active=True).order_by("unit__code", "username")  # type: ignore[attr-defined]
+        self.fields["holder"].queryset = User.objects.filter(
+            unit__district_id=district_id, is_active=True
+        ).order_by("unit__code", "username")  # type: ignore[attr-defined]
 
     def clean_number(self) -> str:
         number = "".join(self.cleaned_data["number"].split())
         if Certificate.objects.filter(number=number).exists():
-            raise forms.ValidationError(_("Certificate number %(number)s is already registered."), params={"number": number})
+            raise forms.ValidationError(
+                _("Certificate number %(number)s is already registered."), params={"number": number}
+            )
         return number
 
     def clean(self) -> dict[str, Any]:

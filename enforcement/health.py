@@ -44,7 +44,9 @@ def check_redis() -> dict[str, Any]:
     """The cache's Redis and the broker's, each pinged directly (the cache itself would answer a miss)."""
     part: dict[str, Any] = {}
     cache = caches["default"]
-    part["cache"] = _ping(cache._servers[0]) if isinstance(cache, RedisCache) else "not used (in-process cache)"
+    part["cache"] = (
+        _ping(cache._servers[0]) if isinstance(cache, RedisCache) else "not used (in-process cache)"
+    )
     broker = str(current_app.conf.broker_url or "")
     if current_app.conf.task_always_eager:
         part["broker"] = "not used (tasks run in-process)"
@@ -68,8 +70,12 @@ def check_worker(database_ok: bool) -> dict[str, Any]:
         return {"ok": False, "state": "no heartbeat yet", "last_heartbeat": None}
     age = (timezone.now() - beat.at).total_seconds()
     fresh = age <= settings.WORKER_HEARTBEAT_STALE_SECONDS
-    return {"ok": fresh, "state": "ok" if fresh else "silent", "last_heartbeat": beat.at.isoformat(),
-            "age_seconds": round(age)}
+    return {
+        "ok": fresh,
+        "state": "ok" if fresh else "silent",
+        "last_heartbeat": beat.at.isoformat(),
+        "age_seconds": round(age),
+    }
 
 
 def check_outbox(database_ok: bool) -> dict[str, Any]:
@@ -86,7 +92,11 @@ def check_outbox(database_ok: bool) -> dict[str, Any]:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     database = check_database()
-    checks = {"database": database, "redis": check_redis(), "worker": check_worker(database["ok"]),
-              "outbox": check_outbox(database["ok"])}
+    checks = {
+        "database": database,
+        "redis": check_redis(),
+        "worker": check_worker(database["ok"]),
+        "outbox": check_outbox(database["ok"]),
+    }
     down = [name for name, part in checks.items() if part["ok"] is False]
     return JsonResponse({"ok": not down, "down": down, "checks": checks}, status=503 if down else 200)

@@ -42,7 +42,11 @@ class LanguageMiddleware:
         self.supported = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        lang = request.GET.get("lang") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        lang = (
+            request.GET.get("lang")
+            or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            or settings.LANGUAGE_CODE
+        )
         if lang not in self.supported:
             lang = settings.LANGUAGE_CODE
         translation.activate(lang)

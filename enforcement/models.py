@@ -65,7 +65,9 @@ class Unit(BilingualNameMixin):
         DEPARTMENT = "department", _("District department (区级部门)")
         DISTRICT_OFFICE = "district_office", _("District office (区司法局)")
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="units", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="units", verbose_name=_("district")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=32, unique=True)
     team_name = models.CharField(
@@ -149,7 +151,9 @@ class Secondment(models.Model):
         STATIONED = "stationed", _("Stationed (派驻)")
         ZONE = "zone", _("Zone assignment (包片)")
 
-    officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="secondments", verbose_name=_("officer"))
+    officer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="secondments", verbose_name=_("officer")
+    )
     town = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -167,7 +171,9 @@ class Secondment(models.Model):
         verbose_name_plural = _("secondments")
         ordering = ["-start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="secondment_dates")
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="secondment_dates"
+            )
         ]
 
     def __str__(self) -> str:
@@ -186,7 +192,9 @@ class Certificate(models.Model):
     """执法证: an officer may only act while one is valid."""
 
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
-    holder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder"))
+    holder = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder")
+    )
     issuing_body = models.CharField(_("issuing body"), max_length=120)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
@@ -200,7 +208,9 @@ class Certificate(models.Model):
         verbose_name_plural = _("enforcement certificates")
         ordering = ["-valid_to"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="certificate_dates")
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="certificate_dates"
+            )
         ]
 
     def __str__(self) -> str:
@@ -235,7 +245,9 @@ class Subject(models.Model):
         verbose_name_plural = _("subjects")
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "identifier"], condition=~Q(identifier=""), name="subject_identifier_unique"
+                fields=["district", "identifier"],
+                condition=~Q(identifier=""),
+                name="subject_identifier_unique",
             )
         ]
 
@@ -252,7 +264,12 @@ class AuditEvent(models.Model):
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     town = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text=_("whose work this is")
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("whose work this is"),
     )
     action = models.CharField(_("action"), max_length=80)
     object_type = models.CharField(_("object type"), max_length=80, blank=True)
@@ -269,7 +286,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"]), models.Index(fields=["town", "seq"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            models.Index(fields=["town", "seq"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -327,11 +347,15 @@ class FenceWarning(models.Model):
 
     rule = models.CharField(_("rule"), max_length=64)
     key = models.CharField(_("key"), max_length=200, help_text=_("what makes two raises the same warning"))
-    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="fence_warnings", verbose_name=_("town"))
+    town = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="fence_warnings", verbose_name=_("town")
+    )
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
-    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, default=Severity.WARNING)
+    severity = models.CharField(
+        _("severity"), max_length=16, choices=Severity.choices, default=Severity.WARNING
+    )
     message = models.CharField(_("message"), max_length=500)
     details = models.JSONField(default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -367,7 +391,10 @@ class CalendarDay(models.Model):
     is_working_day = models.BooleanField(_("working day"))
     name = models.CharField(_("name"), max_length=100, help_text=_("e.g. 春节, 春节调休上班"))
     source = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("the notice that set this day, e.g. 国办发明电〔2025〕7号")
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("the notice that set this day, e.g. 国办发明电〔2025〕7号"),
     )
 
     class Meta:

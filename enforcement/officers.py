@@ -32,14 +32,29 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
         if latest is None:
             return Eligibility(False, _("%(name)s holds no enforcement certificate.") % {"name": officer})
         if latest.revoked_at is not None:
-            return Eligibility(False, _("%(name)s's certificate %(number)s was revoked.") % {"name": officer, "number": latest.number})
+            return Eligibility(
+                False,
+                _("%(name)s's certificate %(number)s was revoked.")
+                % {"name": officer, "number": latest.number},
+            )
         return Eligibility(
             False,
             _("%(name)s's certificate %(number)s is not valid on %(date)s (valid %(start)s to %(end)s).")
-            % {"name": officer, "number": latest.number, "date": on, "start": latest.valid_from, "end": latest.valid_to},
+            % {
+                "name": officer,
+                "number": latest.number,
+                "date": on,
+                "start": latest.valid_from,
+                "end": latest.valid_to,
+            },
         )
     if town is not None and town.pk not in officer_towns(officer, on):
-        return Eligibility(False, _("%(name)s does not work for %(town)s on %(date)s.") % {"name": officer, "town": town, "date": on}, certificate)
+        return Eligibility(
+            False,
+            _("%(name)s does not work for %(town)s on %(date)s.")
+            % {"name": officer, "town": town, "date": on},
+            certificate,
+        )
     return Eligibility(True, "", certificate)
 
 
@@ -56,6 +71,8 @@ def team_members(town: Unit, on: dt.date) -> list[User]:
     own = list(User.objects.filter(unit=town, is_active=True).prefetch_related("groups"))
     active = Secondment.objects.filter(town=town, start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
     seconded = list(
-        User.objects.filter(pk__in=active.values("officer"), is_active=True).exclude(unit=town).prefetch_related("groups")
+        User.objects.filter(pk__in=active.values("officer"), is_active=True)
+        .exclude(unit=town)
+        .prefetch_related("groups")
     )
     return own + seconded

@@ -28,7 +28,9 @@ from .models import OutboxMessage
 log = logging.getLogger(__name__)
 
 RELAY_BATCH = 200  # rows per sweep run; a full batch queues the next run
-BACKLOG_ON_COMMIT = 20  # older rows a successful relay after a commit also sends (the rest wait for the sweep)
+BACKLOG_ON_COMMIT = (
+    20  # older rows a successful relay after a commit also sends (the rest wait for the sweep)
+)
 KEEP_SENT = dt.timedelta(days=7)  # sent rows are kept this long for inspection, then deleted by the sweep
 
 
@@ -37,7 +39,9 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> int:
     return enqueue_many(task, [args], kwargs)[0]
 
 
-def enqueue_many(task: Task, calls: Iterable[Sequence[Any]], kwargs: dict[str, Any] | None = None) -> list[int]:
+def enqueue_many(
+    task: Task, calls: Iterable[Sequence[Any]], kwargs: dict[str, Any] | None = None
+) -> list[int]:
     """One outbox row per positional-argument list in `calls`, relayed together after the commit."""
     rows = OutboxMessage.objects.bulk_create(
         [OutboxMessage(task=task.name, args=list(args), kwargs=kwargs or {}) for args in calls]
@@ -78,18 +82,27 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = RELAY_BATCH) -> int:
                     connection.ensure_connection(max_retries=0)
                 with transaction.atomic():
                     # skip_locked: another relay holding the row is sending it; it is not ours to send again
-                    message = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                               .filter(pk=pk, sent_at__isnull=True).first())
+                    message = (
+                        OutboxMessage.objects.select_for_update(skip_locked=True)
+                        .filter(pk=pk, sent_at__isnull=True)
+                        .first()
+                    )
                     if message is None:
                         continue
-                    _task(message.task).apply_async(args=message.args, kwargs=message.kwargs, retry=False,
-                                                    connection=None if eager else connection)
+                    _task(message.task).apply_async(
+                        args=message.args,
+                        kwargs=message.kwargs,
+                        retry=False,
+                        connection=None if eager else connection,
+                    )
                     OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now())
             except (OperationalError, OSError) as exc:  # the broker is down: the rest would fail the same way
                 log.warning("outbox: could not relay message %s (%s); it stays queued", pk, exc)
                 _failed(pk, exc)
                 break
-            except Exception as exc:  # this message only (say, a task renamed since): it must not hold up the others
+            except (
+                Exception
+            ) as exc:  # this message only (say, a task renamed since): it must not hold up the others
                 log.exception("outbox: message %s failed; it stays queued", pk)
                 _failed(pk, exc)
                 continue
@@ -104,7 +117,11 @@ def _failed(pk: int, exc: Exception) -> None:
 def sweep(limit: int = RELAY_BATCH) -> int:
     """The periodic run: relay the oldest unsent rows and forget rows sent long ago. Returns how many were sent."""
     sent = relay(limit=limit)
-    old = OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).order_by("pk").values_list("pk", flat=True)
+    old = (
+        OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     OutboxMessage.objects.filter(pk__in=list(old[:limit])).delete()
     return sent
 

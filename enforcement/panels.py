@@ -22,7 +22,9 @@ def my_status(request: HttpRequest, user: User) -> dict[str, Any]:
     return {
         "eligibility": eligibility,
         "days_left": days_left,
-        "secondments": [s for s in user.secondments.select_related("town") if s.end is None or s.end >= today],
+        "secondments": [
+            s for s in user.secondments.select_related("town") if s.end is None or s.end >= today
+        ],
     }
 
 
@@ -51,14 +53,30 @@ def register() -> None:
     enforcers = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.RESPONDER})
     register_home_panel(HomePanel("my_status", "enforcement/panels/my_status.html", 10, enforcers, my_status))
     register_home_panel(
-        HomePanel("team", "enforcement/panels/team.html", 20, frozenset({Role.SUPERVISOR, Role.RESPONDER}), my_team)
+        HomePanel(
+            "team", "enforcement/panels/team.html", 20, frozenset({Role.SUPERVISOR, Role.RESPONDER}), my_team
+        )
     )
     register_home_panel(
-        HomePanel("district", "enforcement/panels/district.html", 10, frozenset({Role.DISTRICT_ADMIN}), district_overview)
+        HomePanel(
+            "district",
+            "enforcement/panels/district.html",
+            10,
+            frozenset({Role.DISTRICT_ADMIN}),
+            district_overview,
+        )
     )
     register_nav(NavEntry("home", _("Home"), "home", order=0))
     register_nav(NavEntry("team", _("Team"), "team", order=90))
-    register_nav(NavEntry("officers", _("Officers"), "officers", order=91, roles=frozenset({Role.DISTRICT_ADMIN})))
     register_nav(
-        NavEntry("audit", _("Audit trail"), "audit-list", order=95, roles=frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}))
+        NavEntry("officers", _("Officers"), "officers", order=91, roles=frozenset({Role.DISTRICT_ADMIN}))
+    )
+    register_nav(
+        NavEntry(
+            "audit",
+            _("Audit trail"),
+            "audit-list",
+            order=95,
+            roles=frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}),
+        )
     )

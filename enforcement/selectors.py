@@ -22,7 +22,9 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     scope = scope_for(user)
     qs = AuditEvent.objects.select_related("actor", "unit", "town").order_by("-seq")
     if scope.district_admin:
-        return qs.filter(Q(town__district_id__in=scope.district_ids) | Q(unit__district_id__in=scope.district_ids))
+        return qs.filter(
+            Q(town__district_id__in=scope.district_ids) | Q(unit__district_id__in=scope.district_ids)
+        )
     if user.unit_id is None:
         return qs.none()
     return qs.filter(Q(town_id__in=scope.town_ids) | Q(unit_id=user.unit_id))
@@ -45,7 +47,9 @@ def _members(q: Q) -> QuerySet[User]:
         User.objects.filter(q)
         .order_by("username")
         .select_related("unit")
-        .prefetch_related("groups", Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))
+        .prefetch_related(
+            "groups", Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to"))
+        )
     )
 
 
@@ -65,13 +69,17 @@ def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[dict]:
     ]
 
 
-def district_rosters(*, district_id: int, units: list[Unit], on: dt.date | None = None) -> list[tuple[Unit, list[dict]]]:
+def district_rosters(
+    *, district_id: int, units: list[Unit], on: dt.date | None = None
+) -> list[tuple[Unit, list[dict]]]:
     """team_roster for many units of one district in a fixed number of queries (the officers page)."""
     day = on or timezone.localdate()
     members = list(_members(Q(unit__district_id=district_id)))
     by_id = {m.pk: m for m in members}
     seconded: dict[int, list[int]] = {}
-    for town_id, officer_id in _active_secondments(day).filter(town__district_id=district_id).values_list("town_id", "officer_id"):
+    for town_id, officer_id in (
+        _active_secondments(day).filter(town__district_id=district_id).values_list("town_id", "officer_id")
+    ):
         seconded.setdefault(town_id, []).append(officer_id)
     rosters = []
     for unit in units:

@@ -29,7 +29,9 @@ from .rules import can_manage_unit, can_review_warning, require
 @transaction.atomic
 def district_create(*, actor: User | None, code: str, name_zh: str, name_en: str = "") -> District:
     district = District.objects.create(code=code, name_zh=name_zh, name_en=name_en)
-    audit_record(actor=actor, action="district.create", obj=district, after={"code": code, "name_zh": name_zh})
+    audit_record(
+        actor=actor, action="district.create", obj=district, after={"code": code, "name_zh": name_zh}
+    )
     return district
 
 
@@ -81,7 +83,9 @@ def user_create(
 ) -> User:
     if actor is not None and unit is not None:
         require(can_manage_unit(actor, unit))
-    user = User.objects.create_user(username=username, password=password, unit=unit, full_name=full_name, phone=phone)
+    user = User.objects.create_user(
+        username=username, password=password, unit=unit, full_name=full_name, phone=phone
+    )
     role_list = sorted(set(roles))
     for role in role_list:
         if role not in Role.values:
@@ -133,10 +137,18 @@ def certificate_issue(
 def certificate_revoke(*, actor: User, certificate: Certificate) -> Certificate:
     if certificate.holder.unit is not None:
         require(can_manage_unit(actor, certificate.holder.unit))
-    updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     certificate.refresh_from_db()
     if updated:
-        audit_record(actor=actor, action="certificate.revoke", obj=certificate, before={"revoked": False}, after={"revoked": True})
+        audit_record(
+            actor=actor,
+            action="certificate.revoke",
+            obj=certificate,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
     return certificate
 
 
@@ -155,7 +167,9 @@ def secondment_create(
         require(can_manage_unit(actor, town))
     if not town.is_town:
         raise ValueError("officers are seconded to town teams")
-    secondment = Secondment.objects.create(officer=officer, town=town, start=start, end=end, kind=kind, document=document)
+    secondment = Secondment.objects.create(
+        officer=officer, town=town, start=start, end=end, kind=kind, document=document
+    )
     audit_record(
         actor=actor,
         action="secondment.create",
@@ -180,8 +194,15 @@ def subject_get_or_create(
         existing = Subject.objects.filter(district=district, identifier=identifier).first()
         if existing is not None:
             return existing
-    subject = Subject.objects.create(district=district, kind=kind, name=name.strip(), identifier=identifier, address=address.strip())
-    audit_record(actor=actor, action="subject.create", obj=subject, after={"name": subject.name, "identifier": identifier})
+    subject = Subject.objects.create(
+        district=district, kind=kind, name=name.strip(), identifier=identifier, address=address.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="subject.create",
+        obj=subject,
+        after={"name": subject.name, "identifier": identifier},
+    )
     return subject
 
 
@@ -212,7 +233,9 @@ def fence_warning_raise(
                 message=message,
                 details=details or {},
             )
-            audit_record(actor=None, action="fence.raise", obj=warning, town=town, after={"rule": rule, "key": key})
+            audit_record(
+                actor=None, action="fence.raise", obj=warning, town=town, after={"rule": rule, "key": key}
+            )
             return warning, True
     except IntegrityError:
         return FenceWarning.objects.get(rule=rule, key=key), False
@@ -228,7 +251,14 @@ def fence_warning_review(*, actor: User, warning: FenceWarning, status: str, not
         status=status, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note
     )
     warning.refresh_from_db()
-    audit_record(actor=actor, action="fence.review", obj=warning, town=warning.town, before={"status": before}, after={"status": status, "note": note})
+    audit_record(
+        actor=actor,
+        action="fence.review",
+        obj=warning,
+        town=warning.town,
+        before={"status": before},
+        after={"status": status, "note": note},
+    )
     return warning
 
 

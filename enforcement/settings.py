@@ -53,7 +53,10 @@ DEMO_MODE = DEMO_DATABASE or DEMO_TASKS
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     if DATABASE_URL
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "demo.sqlite3")}
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "demo.sqlite3"),
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -238,7 +241,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "enforcement.api.schema.document_errors"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "enforcement.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStageEnum": "cases.workflow.Stage",
         "CaseActionEnum": "cases.workflow.Action",
@@ -310,10 +316,29 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     **{
         feature: []
         for feature in (
-            "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "display-capture",
-            "encrypted-media", "gamepad", "gyroscope", "hid", "idle-detection", "local-fonts", "magnetometer",
-            "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
-            "serial", "usb", "web-share", "xr-spatial-tracking",
+            "accelerometer",
+            "ambient-light-sensor",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "display-capture",
+            "encrypted-media",
+            "gamepad",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "local-fonts",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "picture-in-picture",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "web-share",
+            "xr-spatial-tracking",
         )
     },
 }
@@ -326,7 +351,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "enforcement.log.RequestIdFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -87,14 +87,18 @@ def _megabytes(size: int) -> str:
 
 
 def too_many_rows() -> ValidationError:
-    return ValidationError(_("The file has more than %(max)s rows; split it into smaller files.") % {"max": f"{MAX_ROWS:,}"},
-                           code="too_many_rows")
+    return ValidationError(
+        _("The file has more than %(max)s rows; split it into smaller files.") % {"max": f"{MAX_ROWS:,}"},
+        code="too_many_rows",
+    )
 
 
 def check_upload_size(size: int | None) -> None:
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is larger than %(limit)s.") % {"limit": _megabytes(MAX_UPLOAD_BYTES)},
-                              code="too_large")
+        raise ValidationError(
+            _("The file is larger than %(limit)s.") % {"limit": _megabytes(MAX_UPLOAD_BYTES)},
+            code="too_large",
+        )
 
 
 def read_upload(source: Any) -> bytes:
@@ -119,12 +123,18 @@ def check_xlsx(data: bytes) -> None:
     with archive:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
-            raise ValidationError(_("The XLSX file has more than %(max)s parts.") % {"max": MAX_ZIP_MEMBERS}, code="zip_members")
+            raise ValidationError(
+                _("The XLSX file has more than %(max)s parts.") % {"max": MAX_ZIP_MEMBERS}, code="zip_members"
+            )
         inflated = sum(m.file_size for m in members)
         if inflated > MAX_INFLATED_BYTES:
             raise ValidationError(
-                _("The XLSX file unzips to %(size)s, more than the %(limit)s allowed; split it into smaller files.")
-                % {"size": _megabytes(inflated), "limit": _megabytes(MAX_INFLATED_BYTES)}, code="too_large_unzipped")
+                _(
+                    "The XLSX file unzips to %(size)s, more than the %(limit)s allowed; split it into smaller files."
+                )
+                % {"size": _megabytes(inflated), "limit": _megabytes(MAX_INFLATED_BYTES)},
+                code="too_large_unzipped",
+            )
         for member in members:
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
                 with archive.open(member) as sheet:
@@ -173,4 +183,6 @@ def csv_rows(text: str) -> Iterator[list[str]]:
                 raise too_many_rows()
             yield [csv_text_in(v) for v in row]
     except csv.Error as exc:
-        raise ValidationError(_("The CSV file cannot be read: %(error)s") % {"error": exc}, code="csv") from exc
+        raise ValidationError(
+            _("The CSV file cannot be read: %(error)s") % {"error": exc}, code="csv"
+        ) from exc

@@ -28,7 +28,9 @@ from PIL import Image, UnidentifiedImageError
 
 MB = 1024 * 1024
 PHOTO_MAX_BYTES = 10 * MB
-PHOTO_MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; anything bigger is treated as a decompression bomb
+PHOTO_MAX_PIXELS = (
+    50_000_000  # a 50-megapixel phone photo; anything bigger is treated as a decompression bomb
+)
 Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS  # Pillow warns above this and refuses above twice this
 
 PHOTO_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
@@ -85,22 +87,32 @@ def reencode_photo(source: IO[bytes] | bytes, *, name: str, max_bytes: int = PHO
     if not data:
         raise ValidationError(_("%(name)s is empty.") % {"name": name}, code="empty")
     if len(data) > max_bytes:
-        raise ValidationError(_("%(name)s is too large: a photo may be at most %(limit)s.")
-                              % {"name": name, "limit": f"{max_bytes // MB} MB"}, code="too_large")
+        raise ValidationError(
+            _("%(name)s is too large: a photo may be at most %(limit)s.")
+            % {"name": name, "limit": f"{max_bytes // MB} MB"},
+            code="too_large",
+        )
     unreadable = ValidationError(_("%(name)s is not a readable photo.") % {"name": name}, code="unreadable")
-    too_many_pixels = ValidationError(_("%(name)s has too many pixels: a photo may have at most %(limit)s million.")
-                                      % {"name": name, "limit": f"{PHOTO_MAX_PIXELS / 1e6:.0f}"}, code="too_many_pixels")
+    too_many_pixels = ValidationError(
+        _("%(name)s has too many pixels: a photo may have at most %(limit)s million.")
+        % {"name": name, "limit": f"{PHOTO_MAX_PIXELS / 1e6:.0f}"},
+        code="too_many_pixels",
+    )
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in PHOTO_FORMATS:
-                raise ValidationError(_("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="format")
+                raise ValidationError(
+                    _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="format"
+                )
             width, height = image.size
             if width * height > PHOTO_MAX_PIXELS:  # from the header, before any pixel is decoded
                 raise too_many_pixels
             fmt = image.format
             image.load()  # decode every pixel: a truncated or corrupt file fails here
             exif = _kept_exif(image)
-            exif_bytes = exif.tobytes() if (len(exif) or exif.get_ifd(GPS_IFD) or exif.get_ifd(EXIF_IFD)) else b""
+            exif_bytes = (
+                exif.tobytes() if (len(exif) or exif.get_ifd(GPS_IFD) or exif.get_ifd(EXIF_IFD)) else b""
+            )
             image.info.clear()  # Pillow would write the original's comment, ICC profile, XMP ... back
             out = io.BytesIO()
             if fmt == "JPEG":
@@ -111,14 +123,25 @@ def reencode_photo(source: IO[bytes] | bytes, *, name: str, max_bytes: int = PHO
                 image.save(out, "WEBP", quality=90, exif=exif_bytes)
     except ValidationError:
         raise
-    except Image.DecompressionBombError as exc:  # Pillow's own guard, at twice the limit, when the file is opened
+    except (
+        Image.DecompressionBombError
+    ) as exc:  # Pillow's own guard, at twice the limit, when the file is opened
         raise too_many_pixels from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise unreadable from exc
     stored = out.getvalue()
     extension, content_type = PHOTO_FORMATS[fmt]
-    return Photo(stored, extension, content_type, width, height, hashlib.sha256(stored).hexdigest(),
-                 hashlib.sha256(data).hexdigest(), len(data), _exif_time(exif))
+    return Photo(
+        stored,
+        extension,
+        content_type,
+        width,
+        height,
+        hashlib.sha256(stored).hexdigest(),
+        hashlib.sha256(data).hexdigest(),
+        len(data),
+        _exif_time(exif),
+    )
 
 
 def photo_taken_at(photo: Photo) -> dt.datetime | None:
@@ -149,7 +172,9 @@ def safe_filename(name: Any, *, extension: str = "", fallback: str = "file") -> 
     kept = []
     for char in text:
         category = unicodedata.category(char)
-        if category[0] == "C":  # controls (NUL), format characters (U+202E and the other bidi marks), unassigned
+        if (
+            category[0] == "C"
+        ):  # controls (NUL), format characters (U+202E and the other bidi marks), unassigned
             continue
         kept.append(char if category[0] in "LNM" or char in NAME_PUNCTUATION else "_")
     text = re.sub(r"\.{2,}", ".", "".join(kept))

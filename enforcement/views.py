@@ -45,7 +45,9 @@ def team(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.unit is None:
         raise PermissionDenied
-    return render(request, "enforcement/team.html", {"unit": user.unit, "roster": team_roster(unit=user.unit)})
+    return render(
+        request, "enforcement/team.html", {"unit": user.unit, "roster": team_roster(unit=user.unit)}
+    )
 
 
 @login_required
@@ -81,26 +83,47 @@ def officers(request: HttpRequest) -> HttpResponse:
             certificate_form = CertificateForm(request.POST, district_id=district_id, prefix="cert")
             if certificate_form.is_valid():
                 data = certificate_form.cleaned_data
-                certificate_issue(actor=admin, holder=data["holder"], number=data["number"], issuing_body=data["issuing_body"],
-                                  valid_from=data["valid_from"], valid_to=data["valid_to"], domains=data["domains"])
+                certificate_issue(
+                    actor=admin,
+                    holder=data["holder"],
+                    number=data["number"],
+                    issuing_body=data["issuing_body"],
+                    valid_from=data["valid_from"],
+                    valid_to=data["valid_to"],
+                    domains=data["domains"],
+                )
                 messages.success(request, _("Certificate %(number)s issued.") % {"number": data["number"]})
                 return redirect("officers")
         elif action == "secondment":
             secondment_form = SecondmentForm(request.POST, district_id=district_id, prefix="sec")
             if secondment_form.is_valid():
                 data = secondment_form.cleaned_data
-                secondment_create(actor=admin, officer=data["officer"], town=data["town"], start=data["start"], end=data["end"],
-                                  kind=data["kind"], document=data["document"])
+                secondment_create(
+                    actor=admin,
+                    officer=data["officer"],
+                    town=data["town"],
+                    start=data["start"],
+                    end=data["end"],
+                    kind=data["kind"],
+                    document=data["document"],
+                )
                 messages.success(request, _("Secondment recorded."))
                 return redirect("officers")
         elif action == "revoke":
-            certificate = access_or_404(Certificate.objects.filter(holder__unit__district_id=district_id), pk=request.POST.get("certificate", ""))
+            certificate = access_or_404(
+                Certificate.objects.filter(holder__unit__district_id=district_id),
+                pk=request.POST.get("certificate", ""),
+            )
             certificate_revoke(actor=admin, certificate=certificate)
             messages.success(request, _("Certificate %(number)s revoked.") % {"number": certificate.number})
             return redirect("officers")
         else:
             messages.error(request, _("Unknown action."))
-    units = Unit.objects.filter(district_id=district_id).exclude(kind=Unit.Kind.DISTRICT_OFFICE).order_by("kind", "code")
+    units = (
+        Unit.objects.filter(district_id=district_id)
+        .exclude(kind=Unit.Kind.DISTRICT_OFFICE)
+        .order_by("kind", "code")
+    )
     unit_code = request.GET.get("unit", "")
     shown = [u for u in units if not unit_code or u.code == unit_code]
     context = {

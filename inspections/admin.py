@@ -53,7 +53,16 @@ class OfficerInline(ReadOnlyInline):
 
 class PointInline(ReadOnlyInline):
     model = TaskPoint
-    fields = ["point", "holder_town", "holder_department", "result", "major", "disposition", "case", "whistle"]
+    fields = [
+        "point",
+        "holder_town",
+        "holder_department",
+        "result",
+        "major",
+        "disposition",
+        "case",
+        "whistle",
+    ]
 
 
 @admin.register(InspectionTask)

@@ -13,8 +13,15 @@ class InspectionsConfig(AppConfig):
         from .services import FREQUENT_IMMEDIATE
         from .usage import inspection_usage
 
-        register_fence_rule(FenceRule(
-            FREQUENT_IMMEDIATE, _("Frequent on-the-spot inspections"),
-            _("One body made more on-the-spot visits to one business within 30 days than the district allows."),
-        ))
-        register_usage_source(UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage))
+        register_fence_rule(
+            FenceRule(
+                FREQUENT_IMMEDIATE,
+                _("Frequent on-the-spot inspections"),
+                _(
+                    "One body made more on-the-spot visits to one business within 30 days than the district allows."
+                ),
+            )
+        )
+        register_usage_source(
+            UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage)
+        )

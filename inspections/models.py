@@ -32,11 +32,17 @@ from .workflow import Exemption, PointResult, Scenario, TaskKind, TaskStatus
 class InspectionList(models.Model):
     """检查事项清单: a district's list of inspection items as published on a date (a new list replaces it)."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
     title = models.CharField(_("title"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=120, blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True, help_text=_("empty: not published"))
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, help_text=_("first day no longer in force"))
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, help_text=_("empty: not published")
+    )
+    withdrawn_on = models.DateField(
+        _("withdrawn on"), null=True, blank=True, help_text=_("first day no longer in force")
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -46,7 +52,8 @@ class InspectionList(models.Model):
         ordering = ["-published_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(published_on__isnull=False, withdrawn_on__gt=models.F("published_on")),
+                condition=Q(withdrawn_on__isnull=True)
+                | Q(published_on__isnull=False, withdrawn_on__gt=models.F("published_on")),
                 name="inspection_list_dates",
             )
         ]
@@ -55,12 +62,18 @@ class InspectionList(models.Model):
         return self.title
 
     def in_force_on(self, day: dt.date) -> bool:
-        return self.published_on is not None and self.published_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)
+        return (
+            self.published_on is not None
+            and self.published_on <= day
+            and (self.withdrawn_on is None or day < self.withdrawn_on)
+        )
 
 
 def lists_in_force_on(day: dt.date) -> Q:
     """For InspectionList rows: published on or before `day` and not yet withdrawn."""
-    return Q(published_on__isnull=False, published_on__lte=day) & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+    return Q(published_on__isnull=False, published_on__lte=day) & (
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
+    )
 
 
 class InspectionItem(models.Model):
@@ -70,26 +83,39 @@ class InspectionItem(models.Model):
         ON_SITE = "on_site", _("On site")
         OFF_SITE = "off_site", _("Off site (documents, remote monitoring)")
 
-    inspection_list = models.ForeignKey(InspectionList, on_delete=models.PROTECT, related_name="items", verbose_name=_("list"))
+    inspection_list = models.ForeignKey(
+        InspectionList, on_delete=models.PROTECT, related_name="items", verbose_name=_("list")
+    )
     code = models.CharField(_("code"), max_length=40)
     name_zh = models.CharField(_("name (Chinese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     inspecting_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("inspecting body"),
-        help_text=_("the department or town that inspects this item; empty: any body holding the enforcement items"),
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inspecting body"),
+        help_text=_(
+            "the department or town that inspects this item; empty: any body holding the enforcement items"
+        ),
     )
     legal_basis = models.TextField(_("legal basis"))
     method = models.CharField(_("method"), max_length=16, choices=Method.choices, default=Method.ON_SITE)
     enterprise_related = models.BooleanField(_("concerns businesses (涉企)"), default=True)
     high_risk = models.BooleanField(
-        _("high-risk field"), default=False, help_text=_("safety fields with their own cap (more visits, spaced apart)")
+        _("high-risk field"),
+        default=False,
+        help_text=_("safety fields with their own cap (more visits, spaced apart)"),
     )
 
     class Meta:
         verbose_name = _("inspection item (检查事项)")
         verbose_name_plural = _("inspection items")
         ordering = ["inspection_list", "code"]
-        constraints = [models.UniqueConstraint(fields=["inspection_list", "code"], name="inspection_item_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection_list", "code"], name="inspection_item_code_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
@@ -98,12 +124,17 @@ class InspectionItem(models.Model):
 class CheckPoint(models.Model):
     """检查要点: what to look at, tied to the enforcement item a failure would breach."""
 
-    item = models.ForeignKey(InspectionItem, on_delete=models.PROTECT, related_name="points", verbose_name=_("inspection item"))
+    item = models.ForeignKey(
+        InspectionItem, on_delete=models.PROTECT, related_name="points", verbose_name=_("inspection item")
+    )
     code = models.CharField(_("code"), max_length=40)
     text_zh = models.CharField(_("what to check (Chinese)"), max_length=500)
     text_en = models.CharField(_("what to check (English)"), max_length=500, blank=True)
     enforcement_item = models.ForeignKey(
-        EnforcementItem, on_delete=models.PROTECT, related_name="check_points", verbose_name=_("enforcement item breached")
+        EnforcementItem,
+        on_delete=models.PROTECT,
+        related_name="check_points",
+        verbose_name=_("enforcement item breached"),
     )
     legal_basis = models.TextField(_("legal basis"))
     note_on_fail = models.BooleanField(_("a failure needs a note"), default=True)
@@ -141,9 +172,13 @@ class ChecklistTemplate(models.Model):
         verbose_name_plural = _("checklist templates")
         ordering = ["unit", "scenario", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "scenario", "version"], name="checklist_template_version_unique"),
             models.UniqueConstraint(
-                fields=["unit", "scenario"], condition=Q(status="active"), name="checklist_template_one_active"
+                fields=["unit", "scenario", "version"], name="checklist_template_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "scenario"],
+                condition=Q(status="active"),
+                name="checklist_template_one_active",
             ),
         ]
 
@@ -169,12 +204,20 @@ class FrequencyPolicy(models.Model):
     numbers (巴中, 卫健) until Chongqing's are loaded."""
 
     district = models.OneToOneField(District, on_delete=models.PROTECT, related_name="+")
-    routine_per_year = models.PositiveSmallIntegerField(_("routine visits a year per body and business"), default=1)
+    routine_per_year = models.PositiveSmallIntegerField(
+        _("routine visits a year per body and business"), default=1
+    )
     high_risk_per_year = models.PositiveSmallIntegerField(_("visits a year in high-risk fields"), default=8)
-    high_risk_min_days = models.PositiveSmallIntegerField(_("days between visits in high-risk fields"), default=30)
+    high_risk_min_days = models.PositiveSmallIntegerField(
+        _("days between visits in high-risk fields"), default=30
+    )
     quiet_first_day = models.PositiveSmallIntegerField(_("quiet days from (day of month)"), default=1)
-    quiet_last_day = models.PositiveSmallIntegerField(_("quiet days until (day of month; 0: none)"), default=20)
-    no_code_filing_working_days = models.PositiveSmallIntegerField(_("working days to file a visit without a code"), default=3)
+    quiet_last_day = models.PositiveSmallIntegerField(
+        _("quiet days until (day of month; 0: none)"), default=20
+    )
+    no_code_filing_working_days = models.PositiveSmallIntegerField(
+        _("working days to file a visit without a code"), default=3
+    )
     immediate_warn_at = models.PositiveSmallIntegerField(
         _("on-the-spot visits by one body to one business within 30 days that raise a warning"), default=3
     )
@@ -185,7 +228,9 @@ class FrequencyPolicy(models.Model):
         verbose_name = _("inspection frequency policy")
         verbose_name_plural = _("inspection frequency policies")
         constraints = [
-            models.CheckConstraint(condition=Q(quiet_last_day__lte=31) & Q(quiet_first_day__gte=1), name="frequency_quiet_days")
+            models.CheckConstraint(
+                condition=Q(quiet_last_day__lte=31) & Q(quiet_first_day__gte=1), name="frequency_quiet_days"
+            )
         ]
 
     def __str__(self) -> str:
@@ -196,7 +241,9 @@ class WhiteListEntry(models.Model):
     """白名单: a business with clean years gets a period without routine visits."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject"))
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject")
+    )
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("until"))
     basis = models.CharField(_("basis"), max_length=300, help_text=_("e.g. two years without a penalty"))
@@ -206,7 +253,9 @@ class WhiteListEntry(models.Model):
     class Meta:
         verbose_name = _("white-list entry")
         verbose_name_plural = _("white list")
-        constraints = [models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="white_list_dates")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="white_list_dates")
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_id} {self.valid_from}–{self.valid_to}"
@@ -226,7 +275,9 @@ class TaskQuerySet(models.QuerySet["InspectionTask"]):
         if unit_id is not None:
             q |= Q(lead_unit_id=unit_id)
         if scope.department_ids:
-            q |= Q(pk__in=TaskInvitation.objects.filter(department_id__in=scope.department_ids).values("task_id"))
+            q |= Q(
+                pk__in=TaskInvitation.objects.filter(department_id__in=scope.department_ids).values("task_id")
+            )
         return self.filter(q)
 
 
@@ -235,25 +286,51 @@ class InspectionTask(models.Model):
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     town = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": Unit.Kind.TOWN},
-        verbose_name=_("town"), help_text=_("the town where the subject is"),
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Unit.Kind.TOWN},
+        verbose_name=_("town"),
+        help_text=_("the town where the subject is"),
     )
-    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit"))
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit")
+    )
     kind = models.CharField(_("type"), max_length=16, choices=TaskKind.choices)
-    exemption = models.CharField(_("exempt from the cap as"), max_length=16, choices=Exemption.choices, blank=True)
-    exemption_ref = models.CharField(_("exemption reference"), max_length=200, blank=True,
-                                     help_text=_("the complaint, request, permit application or earlier inspection"))
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject"))
+    exemption = models.CharField(
+        _("exempt from the cap as"), max_length=16, choices=Exemption.choices, blank=True
+    )
+    exemption_ref = models.CharField(
+        _("exemption reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("the complaint, request, permit application or earlier inspection"),
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject")
+    )
     scenario = models.CharField(_("scenario"), max_length=32, choices=Scenario.choices, blank=True)
     title = models.CharField(_("title"), max_length=200)
     planned_on = models.DateField(_("planned for"))
     headcount = models.PositiveSmallIntegerField(_("people on the visit"), default=2)
-    status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.DRAFT
+    )
     follow_up_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups", verbose_name=_("re-check of")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("re-check of"),
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("joined")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("joined"),
     )
     approved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(_("plan approved at"), null=True, blank=True)
@@ -275,7 +352,10 @@ class InspectionTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="inspection_code_unique"),
             models.CheckConstraint(condition=Q(headcount__gte=2), name="inspection_headcount_at_least_two"),
-            models.CheckConstraint(condition=Q(approved_afterwards=False) | Q(kind="immediate"), name="inspection_afterwards_only_immediate"),
+            models.CheckConstraint(
+                condition=Q(approved_afterwards=False) | Q(kind="immediate"),
+                name="inspection_afterwards_only_immediate",
+            ),
         ]
         indexes = [models.Index(fields=["subject", "planned_on"]), models.Index(fields=["town", "status"])]
 
@@ -292,9 +372,13 @@ class TaskInvitation(models.Model):
         DECLINED = "declined", _("Declined")
 
     task = models.ForeignKey(InspectionTask, on_delete=models.CASCADE, related_name="invitations")
-    department = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("department"))
+    department = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.INVITED)
-    template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField(_("reason"), blank=True)
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     invited_at = models.DateTimeField(default=timezone.now)
@@ -306,7 +390,9 @@ class TaskInvitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(fields=["task", "department"], name="invitation_once_per_department"),
-            models.CheckConstraint(condition=~Q(status="declined") | ~Q(reason=""), name="invitation_decline_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(reason=""), name="invitation_decline_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -356,9 +442,13 @@ class TaskPoint(models.Model):
     ad_hoc = models.BooleanField(_("added on site"), default=False)
     requested_by = models.ManyToManyField(Unit, related_name="+", verbose_name=_("asked for by"))
     holder_town = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    holder_department = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    holder_department = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     holder_kind = models.CharField(_("kind of power"), max_length=16, blank=True)
-    result = models.CharField(_("result"), max_length=16, choices=PointResult.choices, default=PointResult.PENDING)
+    result = models.CharField(
+        _("result"), max_length=16, choices=PointResult.choices, default=PointResult.PENDING
+    )
     note = models.TextField(_("note"), blank=True)
     major = models.BooleanField(_("major violation"), default=False)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
@@ -366,13 +456,17 @@ class TaskPoint(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     disposition = models.CharField(_("handled as"), max_length=16, choices=Disposition.choices, blank=True)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    whistle = models.ForeignKey("whistles.WhistleRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    whistle = models.ForeignKey(
+        "whistles.WhistleRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["task", "point__item__code", "point__code"]
         constraints = [
             models.UniqueConstraint(fields=["task", "point"], name="task_point_once"),
-            models.CheckConstraint(condition=Q(major=False) | Q(result="fail"), name="task_point_major_only_on_fail"),
+            models.CheckConstraint(
+                condition=Q(major=False) | Q(result="fail"), name="task_point_major_only_on_fail"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -389,11 +483,17 @@ class Visit(models.Model):
         PUBLICITY = "publicity", _("Publicity (宣传)")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject"))
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject")
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("town"))
-    task = models.ForeignKey(InspectionTask, on_delete=models.PROTECT, null=True, blank=True, related_name="visits")
-    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.INSPECTION)
+    task = models.ForeignKey(
+        InspectionTask, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.INSPECTION
+    )
     visited_on = models.DateField(_("visited on"))
     with_code = models.BooleanField(_("inspection code shown"), default=True)
     no_code_reason = models.TextField(_("why no code was shown"), blank=True)
@@ -407,7 +507,9 @@ class Visit(models.Model):
         verbose_name_plural = _("visits")
         ordering = ["-visited_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(with_code=True) | ~Q(no_code_reason=""), name="visit_no_code_has_reason"),
+            models.CheckConstraint(
+                condition=Q(with_code=True) | ~Q(no_code_reason=""), name="visit_no_code_has_reason"
+            ),
         ]
         indexes = [models.Index(fields=["subject", "visited_on"])]
 

@@ -53,7 +53,11 @@ def can_approve_task(user: Any, task: InspectionTask) -> bool:
 
 def can_answer_invitation(user: Any, invitation: TaskInvitation) -> bool:
     person = _user(user)
-    return person is not None and person.unit_id == invitation.department_id and bool(WORKER_ROLES & person.role_names)
+    return (
+        person is not None
+        and person.unit_id == invitation.department_id
+        and bool(WORKER_ROLES & person.role_names)
+    )
 
 
 def can_record_results(user: Any, task: InspectionTask) -> bool:

@@ -56,15 +56,21 @@ def invitation_inbox_for(*, user: Any, open_only: bool = True) -> QuerySet[TaskI
     unit_id = getattr(user, "unit_id", None)
     if unit_id is None or not getattr(user, "is_active", False):
         return TaskInvitation.objects.none()
-    qs = TaskInvitation.objects.filter(department_id=unit_id).select_related("task", "task__subject", "task__lead_unit")
+    qs = TaskInvitation.objects.filter(department_id=unit_id).select_related(
+        "task", "task__subject", "task__lead_unit"
+    )
     if open_only:
-        qs = qs.filter(status=TaskInvitation.Status.INVITED, task__status__in=[TaskStatus.PUBLISHED, TaskStatus.APPROVED])
+        qs = qs.filter(
+            status=TaskInvitation.Status.INVITED, task__status__in=[TaskStatus.PUBLISHED, TaskStatus.APPROVED]
+        )
     return qs.order_by("task__planned_on", "pk")
 
 
 def participants(task: InspectionTask) -> list[int]:
     """The inspecting bodies of a task: the lead unit and every unit that accepted."""
-    accepted = task.invitations.filter(status=TaskInvitation.Status.ACCEPTED).values_list("department_id", flat=True)
+    accepted = task.invitations.filter(status=TaskInvitation.Status.ACCEPTED).values_list(
+        "department_id", flat=True
+    )
     return [task.lead_unit_id, *[pk for pk in accepted if pk != task.lead_unit_id]]
 
 
@@ -88,8 +94,9 @@ def points_off_list(points: Iterable[CheckPoint], district_id: int, on: dt.date)
     if not points:
         return []
     ok = set(
-        CheckPoint.objects.filter(pk__in=[p.pk for p in points], item__inspection_list__in=_lists_in_force(district_id, on))
-        .values_list("pk", flat=True)
+        CheckPoint.objects.filter(
+            pk__in=[p.pk for p in points], item__inspection_list__in=_lists_in_force(district_id, on)
+        ).values_list("pk", flat=True)
     )
     return [p for p in points if p.pk not in ok]
 
@@ -100,7 +107,9 @@ def points_off_list(points: Iterable[CheckPoint], district_id: int, on: dt.date)
 def frequency_policy_for(district: District | int) -> FrequencyPolicy:
     """The district's caps, or the defaults (an unsaved row) when it has not set its own."""
     district_id = district if isinstance(district, int) else district.pk
-    return FrequencyPolicy.objects.filter(district_id=district_id).first() or FrequencyPolicy(district_id=district_id)
+    return FrequencyPolicy.objects.filter(district_id=district_id).first() or FrequencyPolicy(
+        district_id=district_id
+    )
 
 
 @dataclass(frozen=True)
@@ -113,18 +122,32 @@ class FrequencyVerdict:
     def message(self) -> str:
         if self.join is None:
             return self.reason
-        return self.reason + " " + _(
-            "Join the visit already planned instead: “%(title)s” by %(unit)s on %(date)s (task %(id)s)."
-        ) % {"title": self.join.title, "unit": self.join.lead_unit, "date": self.join.planned_on, "id": self.join.pk}
+        return (
+            self.reason
+            + " "
+            + _("Join the visit already planned instead: “%(title)s” by %(unit)s on %(date)s (task %(id)s).")
+            % {
+                "title": self.join.title,
+                "unit": self.join.lead_unit,
+                "date": self.join.planned_on,
+                "id": self.join.pk,
+            }
+        )
 
 
-def counted_tasks(*, subject: Subject, body_id: int, year: int, exclude: int | None = None) -> QuerySet[InspectionTask]:
+def counted_tasks(
+    *, subject: Subject, body_id: int, year: int, exclude: int | None = None
+) -> QuerySet[InspectionTask]:
     """The body's routine, non-exempt, live tasks on the subject in a calendar year: what the cap counts. A joint
     visit counts once for each body that takes part (the lead and every unit that accepted)."""
     qs = InspectionTask.objects.filter(
         Q(lead_unit_id=body_id)
         | Q(invitations__department_id=body_id, invitations__status=TaskInvitation.Status.ACCEPTED),
-        subject=subject, kind=TaskKind.ROUTINE, exemption="", status__in=LIVE_STATUSES, planned_on__year=year,
+        subject=subject,
+        kind=TaskKind.ROUTINE,
+        exemption="",
+        status__in=LIVE_STATUSES,
+        planned_on__year=year,
     ).distinct()
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
@@ -133,7 +156,9 @@ def counted_tasks(*, subject: Subject, body_id: int, year: int, exclude: int | N
 
 def _joinable(subject: Subject, on: dt.date, exclude: int | None) -> InspectionTask | None:
     qs = InspectionTask.objects.filter(
-        subject=subject, status__in=PLANNED_STATUSES, planned_on__year=on.year,
+        subject=subject,
+        status__in=PLANNED_STATUSES,
+        planned_on__year=on.year,
     ).select_related("lead_unit")
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
@@ -142,7 +167,13 @@ def _joinable(subject: Subject, on: dt.date, exclude: int | None) -> InspectionT
 
 
 def frequency_check(
-    *, subject: Subject, body_ids: Iterable[int], kind: str, exemption: str, on: dt.date, high_risk: bool,
+    *,
+    subject: Subject,
+    body_ids: Iterable[int],
+    kind: str,
+    exemption: str,
+    on: dt.date,
+    high_risk: bool,
     exclude: int | None = None,
 ) -> FrequencyVerdict:
     """May these bodies visit this subject on `on`? Only routine visits are capped; complaint checks, re-checks,
@@ -157,30 +188,71 @@ def frequency_check(
     policy = frequency_policy_for(subject.district_id)
     join = _joinable(subject, on, exclude)
     if WhiteListEntry.objects.filter(subject=subject, valid_from__lte=on, valid_to__gte=on).exists():
-        return FrequencyVerdict(False, _("%(subject)s is on the white list on %(date)s: no routine visits.") % {
-            "subject": subject, "date": on}, join=join)
+        return FrequencyVerdict(
+            False,
+            _("%(subject)s is on the white list on %(date)s: no routine visits.")
+            % {"subject": subject, "date": on},
+            join=join,
+        )
     if policy.quiet_last_day and policy.quiet_first_day <= on.day <= policy.quiet_last_day:
-        return FrequencyVerdict(False, _(
-            "Days %(first)s to %(last)s of each month are quiet days: no routine visits on %(date)s."
-        ) % {"first": policy.quiet_first_day, "last": policy.quiet_last_day, "date": on}, join=join)
+        return FrequencyVerdict(
+            False,
+            _("Days %(first)s to %(last)s of each month are quiet days: no routine visits on %(date)s.")
+            % {"first": policy.quiet_first_day, "last": policy.quiet_last_day, "date": on},
+            join=join,
+        )
     for body_id in body_ids:
         done = counted_tasks(subject=subject, body_id=body_id, year=on.year, exclude=exclude)
         body = Unit.objects.get(pk=body_id)
         if high_risk:
             if done.count() >= policy.high_risk_per_year:
-                return FrequencyVerdict(False, _(
-                    "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the cap in high-risk fields is %(cap)s."
-                ) % {"body": body, "n": done.count(), "subject": subject, "year": on.year, "cap": policy.high_risk_per_year}, join=join)
+                return FrequencyVerdict(
+                    False,
+                    _(
+                        "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the cap in high-risk fields is %(cap)s."
+                    )
+                    % {
+                        "body": body,
+                        "n": done.count(),
+                        "subject": subject,
+                        "year": on.year,
+                        "cap": policy.high_risk_per_year,
+                    },
+                    join=join,
+                )
             gap = dt.timedelta(days=policy.high_risk_min_days)
-            near = done.filter(planned_on__gt=on - gap, planned_on__lt=on + gap).order_by("planned_on").first()
+            near = (
+                done.filter(planned_on__gt=on - gap, planned_on__lt=on + gap).order_by("planned_on").first()
+            )
             if near is not None:
-                return FrequencyVerdict(False, _(
-                    "%(body)s visits %(subject)s on %(other)s; visits in high-risk fields must be at least %(days)s days apart."
-                ) % {"body": body, "subject": subject, "other": near.planned_on, "days": policy.high_risk_min_days}, join=join)
+                return FrequencyVerdict(
+                    False,
+                    _(
+                        "%(body)s visits %(subject)s on %(other)s; visits in high-risk fields must be at least %(days)s days apart."
+                    )
+                    % {
+                        "body": body,
+                        "subject": subject,
+                        "other": near.planned_on,
+                        "days": policy.high_risk_min_days,
+                    },
+                    join=join,
+                )
         elif done.count() >= policy.routine_per_year:
-            return FrequencyVerdict(False, _(
-                "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the cap is %(cap)s a year."
-            ) % {"body": body, "n": done.count(), "subject": subject, "year": on.year, "cap": policy.routine_per_year}, join=join)
+            return FrequencyVerdict(
+                False,
+                _(
+                    "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the cap is %(cap)s a year."
+                )
+                % {
+                    "body": body,
+                    "n": done.count(),
+                    "subject": subject,
+                    "year": on.year,
+                    "cap": policy.routine_per_year,
+                },
+                join=join,
+            )
     return FrequencyVerdict(True)
 
 
@@ -199,26 +271,36 @@ class MergeProposal:
 def _frequency_rank(task: InspectionTask) -> tuple[int, int, int]:
     high_risk = task.points.filter(point__item__high_risk=True).exists()
     planned = InspectionTask.objects.filter(
-        lead_unit_id=task.lead_unit_id, subject_id=task.subject_id, status__in=LIVE_STATUSES,
+        lead_unit_id=task.lead_unit_id,
+        subject_id=task.subject_id,
+        status__in=LIVE_STATUSES,
         planned_on__year=task.planned_on.year,
     ).count()
     return (int(high_risk), planned, -task.pk)
 
 
-def merge_proposals(*, district: District | int, start: dt.date, end: dt.date, window_days: int = 14) -> list[MergeProposal]:
+def merge_proposals(
+    *, district: District | int, start: dt.date, end: dt.date, window_days: int = 14
+) -> list[MergeProposal]:
     """Planned tasks of different units on one subject within `window_days` of each other, paired."""
     district_id = district if isinstance(district, int) else district.pk
     tasks = list(
         InspectionTask.objects.filter(
-            district_id=district_id, status__in=PLANNED_STATUSES, planned_on__gte=start, planned_on__lte=end,
-        ).exclude(kind=TaskKind.IMMEDIATE).select_related("lead_unit", "subject").order_by("subject_id", "planned_on", "pk")
+            district_id=district_id,
+            status__in=PLANNED_STATUSES,
+            planned_on__gte=start,
+            planned_on__lte=end,
+        )
+        .exclude(kind=TaskKind.IMMEDIATE)
+        .select_related("lead_unit", "subject")
+        .order_by("subject_id", "planned_on", "pk")
     )
     proposals: list[MergeProposal] = []
     used: set[int] = set()
     for i, a in enumerate(tasks):
         if a.pk in used:
             continue
-        for b in tasks[i + 1:]:
+        for b in tasks[i + 1 :]:
             if b.subject_id != a.subject_id or b.pk in used or b.lead_unit_id == a.lead_unit_id:
                 continue
             if abs((b.planned_on - a.planned_on).days) > window_days:
@@ -297,7 +379,8 @@ def code_view(code: str, today: dt.date) -> CodeView:
     if not code or len(code) > 64:
         raise Http404
     task = access_or_404(
-        InspectionTask.objects.select_related("lead_unit").filter(status__in=CODE_VISIBLE).exclude(code=""), code=code
+        InspectionTask.objects.select_related("lead_unit").filter(status__in=CODE_VISIBLE).exclude(code=""),
+        code=code,
     )
     units = [str(Unit.objects.get(pk=pk)) for pk in participants(task)]
     officers = [
@@ -310,7 +393,13 @@ def code_view(code: str, today: dt.date) -> CodeView:
         entry = items.setdefault(item.pk, CodeItem(item.code, item.name_zh, item.legal_basis, []))
         entry.points.append(row.point.text_zh)
     return CodeView(
-        title=task.title, kind=task.get_kind_display(), lead_unit=str(task.lead_unit), units=units,
-        planned_on=task.planned_on, approved_on=timezone.localdate(task.approved_at) if task.approved_at else None,
-        approved_afterwards=task.approved_afterwards, officers=officers, items=list(items.values()),
+        title=task.title,
+        kind=task.get_kind_display(),
+        lead_unit=str(task.lead_unit),
+        units=units,
+        planned_on=task.planned_on,
+        approved_on=timezone.localdate(task.approved_at) if task.approved_at else None,
+        approved_afterwards=task.approved_afterwards,
+        officers=officers,
+        items=list(items.values()),
     )

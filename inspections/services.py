@@ -85,11 +85,19 @@ def _text(value: Any, field: str, *, required: bool = True, max_length: int | No
 
 
 @transaction.atomic
-def inspection_list_create(*, actor: User, district: District, title: str, document_number: str = "") -> InspectionList:
-    require(can_manage_inspection_lists(actor, district), _("Only the district administrator keeps the inspection-item list."))
+def inspection_list_create(
+    *, actor: User, district: District, title: str, document_number: str = ""
+) -> InspectionList:
+    require(
+        can_manage_inspection_lists(actor, district),
+        _("Only the district administrator keeps the inspection-item list."),
+    )
     listing = InspectionList.objects.create(
-        district=district, title=_text(title, "title", max_length=200), document_number=_text(document_number, "document_number", required=False, max_length=120),
-        created_by=actor, created_at=clock.now(),
+        district=district,
+        title=_text(title, "title", max_length=200),
+        document_number=_text(document_number, "document_number", required=False, max_length=120),
+        created_by=actor,
+        created_at=clock.now(),
     )
     audit_record(actor=actor, action="inspections.list.create", obj=listing, after={"title": listing.title})
     return listing
@@ -102,11 +110,22 @@ def _require_draft_list(listing: InspectionList) -> None:
 
 @transaction.atomic
 def inspection_item_add(
-    *, actor: User, inspection_list: InspectionList, code: str, name_zh: str, legal_basis: str, name_en: str = "",
-    inspecting_unit: Unit | None = None, high_risk: bool = False, method: str = InspectionItem.Method.ON_SITE,
+    *,
+    actor: User,
+    inspection_list: InspectionList,
+    code: str,
+    name_zh: str,
+    legal_basis: str,
+    name_en: str = "",
+    inspecting_unit: Unit | None = None,
+    high_risk: bool = False,
+    method: str = InspectionItem.Method.ON_SITE,
     enterprise_related: bool = True,
 ) -> InspectionItem:
-    require(can_manage_inspection_lists(actor, inspection_list.district_id), _("Only the district administrator keeps the inspection-item list."))
+    require(
+        can_manage_inspection_lists(actor, inspection_list.district_id),
+        _("Only the district administrator keeps the inspection-item list."),
+    )
     listing = InspectionList.objects.select_for_update().get(pk=inspection_list.pk)
     _require_draft_list(listing)
     if inspecting_unit is not None and inspecting_unit.district_id != listing.district_id:
@@ -115,35 +134,75 @@ def inspection_item_add(
         raise ValidationError({"method": _("Choose a method from the list.")})
     code = _text(code, "code", max_length=40)
     if listing.items.filter(code=code).exists():
-        raise ValidationError({"code": _("The list already has an item with code %(code)s.") % {"code": code}})
+        raise ValidationError(
+            {"code": _("The list already has an item with code %(code)s.") % {"code": code}}
+        )
     item = InspectionItem.objects.create(
-        inspection_list=listing, code=code, name_zh=_text(name_zh, "name_zh", max_length=300),
-        name_en=_text(name_en, "name_en", required=False, max_length=300), legal_basis=_text(legal_basis, "legal_basis"),
-        inspecting_unit=inspecting_unit, high_risk=high_risk, method=method, enterprise_related=enterprise_related,
+        inspection_list=listing,
+        code=code,
+        name_zh=_text(name_zh, "name_zh", max_length=300),
+        name_en=_text(name_en, "name_en", required=False, max_length=300),
+        legal_basis=_text(legal_basis, "legal_basis"),
+        inspecting_unit=inspecting_unit,
+        high_risk=high_risk,
+        method=method,
+        enterprise_related=enterprise_related,
     )
-    audit_record(actor=actor, action="inspections.item.add", obj=item, after={"list": listing.pk, "code": code, "high_risk": high_risk})
+    audit_record(
+        actor=actor,
+        action="inspections.item.add",
+        obj=item,
+        after={"list": listing.pk, "code": code, "high_risk": high_risk},
+    )
     return item
 
 
 @transaction.atomic
 def check_point_add(
-    *, actor: User, item: InspectionItem, code: str, text_zh: str, enforcement_item: Any, legal_basis: str = "",
-    text_en: str = "", note_on_fail: bool = True, photo_on_fail: bool = False,
+    *,
+    actor: User,
+    item: InspectionItem,
+    code: str,
+    text_zh: str,
+    enforcement_item: Any,
+    legal_basis: str = "",
+    text_en: str = "",
+    note_on_fail: bool = True,
+    photo_on_fail: bool = False,
 ) -> CheckPoint:
     listing = InspectionList.objects.select_for_update().get(pk=item.inspection_list_id)
-    require(can_manage_inspection_lists(actor, listing.district_id), _("Only the district administrator keeps the inspection-item list."))
+    require(
+        can_manage_inspection_lists(actor, listing.district_id),
+        _("Only the district administrator keeps the inspection-item list."),
+    )
     _require_draft_list(listing)
     if enforcement_item is None or enforcement_item.district_id != listing.district_id:
-        raise ValidationError({"enforcement_item": _("A check point names an enforcement item of the district's catalog.")})
+        raise ValidationError(
+            {"enforcement_item": _("A check point names an enforcement item of the district's catalog.")}
+        )
     code = _text(code, "code", max_length=40)
     if item.points.filter(code=code).exists():
-        raise ValidationError({"code": _("The item already has a check point with code %(code)s.") % {"code": code}})
+        raise ValidationError(
+            {"code": _("The item already has a check point with code %(code)s.") % {"code": code}}
+        )
     point = CheckPoint.objects.create(
-        item=item, code=code, text_zh=_text(text_zh, "text_zh", max_length=500), text_en=_text(text_en, "text_en", required=False, max_length=500),
-        enforcement_item=enforcement_item, legal_basis=_text(legal_basis, "legal_basis", required=False) or enforcement_item.legal_basis or item.legal_basis,
-        note_on_fail=note_on_fail, photo_on_fail=photo_on_fail,
+        item=item,
+        code=code,
+        text_zh=_text(text_zh, "text_zh", max_length=500),
+        text_en=_text(text_en, "text_en", required=False, max_length=500),
+        enforcement_item=enforcement_item,
+        legal_basis=_text(legal_basis, "legal_basis", required=False)
+        or enforcement_item.legal_basis
+        or item.legal_basis,
+        note_on_fail=note_on_fail,
+        photo_on_fail=photo_on_fail,
     )
-    audit_record(actor=actor, action="inspections.point.add", obj=point, after={"item": item.code, "code": code, "enforcement_item": enforcement_item.code})
+    audit_record(
+        actor=actor,
+        action="inspections.point.add",
+        obj=point,
+        after={"item": item.code, "code": code, "enforcement_item": enforcement_item.code},
+    )
     return point
 
 
@@ -151,7 +210,10 @@ def check_point_add(
 def inspection_list_publish(*, actor: User, inspection_list: InspectionList, on: dt.date) -> InspectionList:
     """Publish the list from `on`; the district's earlier list in force is withdrawn from the same day."""
     listing = InspectionList.objects.select_for_update().get(pk=inspection_list.pk)
-    require(can_manage_inspection_lists(actor, listing.district_id), _("Only the district administrator keeps the inspection-item list."))
+    require(
+        can_manage_inspection_lists(actor, listing.district_id),
+        _("Only the district administrator keeps the inspection-item list."),
+    )
     _require_draft_list(listing)
     items = list(listing.items.all())
     if not items:
@@ -159,16 +221,28 @@ def inspection_list_publish(*, actor: User, inspection_list: InspectionList, on:
     empty = [i.code for i in items if not i.points.exists()]
     if empty:
         raise ValidationError(_("These items have no check points: %(codes)s.") % {"codes": ", ".join(empty)})
-    earlier = InspectionList.objects.select_for_update().filter(
-        district_id=listing.district_id, published_on__lt=on, withdrawn_on__isnull=True
-    ).exclude(pk=listing.pk)
+    earlier = (
+        InspectionList.objects.select_for_update()
+        .filter(district_id=listing.district_id, published_on__lt=on, withdrawn_on__isnull=True)
+        .exclude(pk=listing.pk)
+    )
     for old in earlier:
         old.withdrawn_on = on
         old.save(update_fields=["withdrawn_on"])
-        audit_record(actor=actor, action="inspections.list.withdraw", obj=old, after={"withdrawn_on": on.isoformat(), "replaced_by": listing.pk})
+        audit_record(
+            actor=actor,
+            action="inspections.list.withdraw",
+            obj=old,
+            after={"withdrawn_on": on.isoformat(), "replaced_by": listing.pk},
+        )
     listing.published_on = on
     listing.save(update_fields=["published_on"])
-    audit_record(actor=actor, action="inspections.list.publish", obj=listing, after={"published_on": on.isoformat(), "items": len(items)})
+    audit_record(
+        actor=actor,
+        action="inspections.list.publish",
+        obj=listing,
+        after={"published_on": on.isoformat(), "items": len(items)},
+    )
     return listing
 
 
@@ -176,52 +250,93 @@ def inspection_list_publish(*, actor: User, inspection_list: InspectionList, on:
 
 
 @transaction.atomic
-def template_create(*, actor: User, unit: Unit, scenario: str, name: str, points: Sequence[CheckPoint]) -> ChecklistTemplate:
+def template_create(
+    *, actor: User, unit: Unit, scenario: str, name: str, points: Sequence[CheckPoint]
+) -> ChecklistTemplate:
     """A new draft version of the unit's checklist for the scenario (the previous versions stay as they were)."""
-    require(can_manage_template(actor, unit), _("Only the unit's supervisor or responder keeps its checklists."))
+    require(
+        can_manage_template(actor, unit), _("Only the unit's supervisor or responder keeps its checklists.")
+    )
     if scenario not in Scenario.values:
         raise ValidationError({"scenario": _("Choose a scenario from the list.")})
     unique = list({p.pk: p for p in points}.values())
     if not unique:
         raise ValidationError({"points": _("A checklist needs at least one check point.")})
     if any(p.item.inspection_list.district_id != unit.district_id for p in unique):
-        raise ValidationError({"points": _("Every check point must come from the district's inspection-item list.")})
+        raise ValidationError(
+            {"points": _("Every check point must come from the district's inspection-item list.")}
+        )
     Unit.objects.select_for_update().get(pk=unit.pk)  # serialises version numbers per unit
-    latest = ChecklistTemplate.objects.filter(unit=unit, scenario=scenario).aggregate(v=Max("version"))["v"] or 0
-    template = ChecklistTemplate.objects.create(
-        unit=unit, scenario=scenario, name=_text(name, "name", max_length=200), version=latest + 1, created_by=actor, created_at=clock.now(),
+    latest = (
+        ChecklistTemplate.objects.filter(unit=unit, scenario=scenario).aggregate(v=Max("version"))["v"] or 0
     )
-    TemplatePoint.objects.bulk_create([TemplatePoint(template=template, point=p, position=i) for i, p in enumerate(unique)])
-    audit_record(actor=actor, action="inspections.template.create", obj=template,
-                 after={"unit": unit.code, "scenario": scenario, "version": template.version, "points": [p.pk for p in unique]})
+    template = ChecklistTemplate.objects.create(
+        unit=unit,
+        scenario=scenario,
+        name=_text(name, "name", max_length=200),
+        version=latest + 1,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    TemplatePoint.objects.bulk_create(
+        [TemplatePoint(template=template, point=p, position=i) for i, p in enumerate(unique)]
+    )
+    audit_record(
+        actor=actor,
+        action="inspections.template.create",
+        obj=template,
+        after={
+            "unit": unit.code,
+            "scenario": scenario,
+            "version": template.version,
+            "points": [p.pk for p in unique],
+        },
+    )
     return template
 
 
 @transaction.atomic
 def template_activate(*, actor: User, template: ChecklistTemplate) -> ChecklistTemplate:
     locked = ChecklistTemplate.objects.select_for_update().select_related("unit").get(pk=template.pk)
-    require(can_manage_template(actor, locked.unit), _("Only the unit's supervisor or responder keeps its checklists."))
+    require(
+        can_manage_template(actor, locked.unit),
+        _("Only the unit's supervisor or responder keeps its checklists."),
+    )
     if locked.status != ChecklistTemplate.Status.DRAFT:
         raise ValidationError(_("Only a draft version can be put in use."))
-    ChecklistTemplate.objects.filter(unit=locked.unit, scenario=locked.scenario, status=ChecklistTemplate.Status.ACTIVE).update(
-        status=ChecklistTemplate.Status.RETIRED
-    )
+    ChecklistTemplate.objects.filter(
+        unit=locked.unit, scenario=locked.scenario, status=ChecklistTemplate.Status.ACTIVE
+    ).update(status=ChecklistTemplate.Status.RETIRED)
     locked.status = ChecklistTemplate.Status.ACTIVE
     locked.save(update_fields=["status"])
-    audit_record(actor=actor, action="inspections.template.activate", obj=locked, after={"version": locked.version})
+    audit_record(
+        actor=actor, action="inspections.template.activate", obj=locked, after={"version": locked.version}
+    )
     return locked
 
 
 # --- frequency policy and white list -----------------------------------------------------------------------------
 
-POLICY_FIELDS = ("routine_per_year", "high_risk_per_year", "high_risk_min_days", "quiet_first_day", "quiet_last_day",
-                 "no_code_filing_working_days", "immediate_warn_at")
+POLICY_FIELDS = (
+    "routine_per_year",
+    "high_risk_per_year",
+    "high_risk_min_days",
+    "quiet_first_day",
+    "quiet_last_day",
+    "no_code_filing_working_days",
+    "immediate_warn_at",
+)
 
 
 @transaction.atomic
 def frequency_policy_set(*, actor: User, district: District, values: dict[str, int]) -> FrequencyPolicy:
-    require(is_district_admin_of(actor, district.pk), _("Only the district administrator sets the frequency caps."))
-    policy = FrequencyPolicy.objects.select_for_update().filter(district=district).first() or FrequencyPolicy(district=district)
+    require(
+        is_district_admin_of(actor, district.pk),
+        _("Only the district administrator sets the frequency caps."),
+    )
+    policy = FrequencyPolicy.objects.select_for_update().filter(district=district).first() or FrequencyPolicy(
+        district=district
+    )
     before = {f: getattr(policy, f) for f in POLICY_FIELDS}
     for name, value in values.items():
         if name not in POLICY_FIELDS:
@@ -233,20 +348,46 @@ def frequency_policy_set(*, actor: User, district: District, values: dict[str, i
         raise ValidationError({"quiet_first_day": _("Quiet days are days of the month, 1 to 31.")})
     policy.updated_by, policy.updated_at = actor, clock.now()
     policy.save()
-    audit_record(actor=actor, action="inspections.frequency_policy.set", obj=policy, before=before,
-                 after={f: getattr(policy, f) for f in POLICY_FIELDS})
+    audit_record(
+        actor=actor,
+        action="inspections.frequency_policy.set",
+        obj=policy,
+        before=before,
+        after={f: getattr(policy, f) for f in POLICY_FIELDS},
+    )
     return policy
 
 
 @transaction.atomic
-def whitelist_add(*, actor: User, subject: Subject, valid_from: dt.date, valid_to: dt.date, basis: str) -> WhiteListEntry:
-    require(is_district_admin_of(actor, subject.district_id), _("Only the district administrator keeps the white list."))
+def whitelist_add(
+    *, actor: User, subject: Subject, valid_from: dt.date, valid_to: dt.date, basis: str
+) -> WhiteListEntry:
+    require(
+        is_district_admin_of(actor, subject.district_id),
+        _("Only the district administrator keeps the white list."),
+    )
     if valid_to < valid_from:
         raise ValidationError({"valid_to": _("The end is before the start.")})
-    entry = WhiteListEntry.objects.create(district_id=subject.district_id, subject=subject, valid_from=valid_from, valid_to=valid_to,
-                                          basis=_text(basis, "basis", max_length=300), created_by=actor, created_at=clock.now())
-    audit_record(actor=actor, action="inspections.whitelist.add", obj=entry,
-                 after={"subject": subject.pk, "from": valid_from.isoformat(), "to": valid_to.isoformat(), "basis": entry.basis})
+    entry = WhiteListEntry.objects.create(
+        district_id=subject.district_id,
+        subject=subject,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        basis=_text(basis, "basis", max_length=300),
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="inspections.whitelist.add",
+        obj=entry,
+        after={
+            "subject": subject.pk,
+            "from": valid_from.isoformat(),
+            "to": valid_to.isoformat(),
+            "basis": entry.basis,
+        },
+    )
     return entry
 
 
@@ -254,9 +395,15 @@ def whitelist_add(*, actor: User, subject: Subject, valid_from: dt.date, valid_t
 
 
 def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
-    locked = InspectionTask.objects.select_for_update().select_related("lead_unit", "town", "subject").get(pk=task.pk)
+    locked = (
+        InspectionTask.objects.select_for_update()
+        .select_related("lead_unit", "town", "subject")
+        .get(pk=task.pk)
+    )
     if version is not None and version != locked.version:
-        raise StaleTask(_("Someone else changed this inspection after you opened it. Look at it again before acting."))
+        raise StaleTask(
+            _("Someone else changed this inspection after you opened it. Look at it again before acting.")
+        )
     return locked
 
 
@@ -264,8 +411,10 @@ def _move(task: InspectionTask, action: Action, *, extra: Iterable[str] = ()) ->
     """Check the transition and save the new status with the given fields (the task is locked)."""
     before = task.status
     if before not in start_states(action, task.kind):
-        raise InvalidTransition(_("“%(action)s” is not possible while the inspection is “%(status)s”.") % {
-            "action": Action(action).label, "status": task.get_status_display()})
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the inspection is “%(status)s”.")
+            % {"action": Action(action).label, "status": task.get_status_display()}
+        )
     task.status = target_state(action)
     task.version += 1
     task.save(update_fields=["status", "version", *extra])
@@ -273,8 +422,15 @@ def _move(task: InspectionTask, action: Action, *, extra: Iterable[str] = ()) ->
 
 
 def _snapshot(task: InspectionTask) -> dict[str, Any]:
-    return {"status": task.status, "kind": task.kind, "exemption": task.exemption, "planned_on": task.planned_on.isoformat(),
-            "lead_unit": task.lead_unit_id, "subject": task.subject_id, "headcount": task.headcount}
+    return {
+        "status": task.status,
+        "kind": task.kind,
+        "exemption": task.exemption,
+        "planned_on": task.planned_on.isoformat(),
+        "lead_unit": task.lead_unit_id,
+        "subject": task.subject_id,
+        "headcount": task.headcount,
+    }
 
 
 def _high_risk(task: InspectionTask) -> bool:
@@ -286,8 +442,13 @@ def _require_frequency(task: InspectionTask, on: dt.date, bodies: Sequence[int] 
     # makes the second wait until the first is committed, and then count it.
     Subject.objects.select_for_update().get(pk=task.subject_id)
     verdict = frequency_check(
-        subject=task.subject, body_ids=bodies or participants(task), kind=task.kind, exemption=task.exemption,
-        on=on, high_risk=_high_risk(task), exclude=task.pk,
+        subject=task.subject,
+        body_ids=bodies or participants(task),
+        kind=task.kind,
+        exemption=task.exemption,
+        on=on,
+        high_risk=_high_risk(task),
+        exclude=task.pk,
     )
     if not verdict.ok:
         raise ValidationError({"planned_on": [verdict.message()]})
@@ -297,9 +458,16 @@ def _require_frequency(task: InspectionTask, on: dt.date, bodies: Sequence[int] 
 def _require_on_list(task: InspectionTask, points: Iterable[CheckPoint], on: dt.date) -> None:
     off = points_off_list(points, task.district_id, on)
     if off:
-        raise ValidationError({"points": [_(
-            "Not on the inspection-item list published and in force on %(date)s, so not to be inspected: %(points)s."
-        ) % {"date": on, "points": "; ".join(f"{p.item.code} {p.code}" for p in off)}]})
+        raise ValidationError(
+            {
+                "points": [
+                    _(
+                        "Not on the inspection-item list published and in force on %(date)s, so not to be inspected: %(points)s."
+                    )
+                    % {"date": on, "points": "; ".join(f"{p.item.code} {p.code}" for p in off)}
+                ]
+            }
+        )
 
 
 def _set_holder(row: TaskPoint, town: Unit, on: dt.date) -> None:
@@ -309,7 +477,9 @@ def _set_holder(row: TaskPoint, town: Unit, on: dt.date) -> None:
     row.holder_kind = holder.kind
 
 
-def _merge_points(task: InspectionTask, unit: Unit, points: Iterable[CheckPoint], *, ad_hoc: bool = False) -> list[TaskPoint]:
+def _merge_points(
+    task: InspectionTask, unit: Unit, points: Iterable[CheckPoint], *, ad_hoc: bool = False
+) -> list[TaskPoint]:
     """The merge at the level of the check point: a point already on the task gains the unit among those that asked
     for it; a new one becomes a row with the body holding its enforcement item on the planned date."""
     rows = []
@@ -325,11 +495,18 @@ def _merge_points(task: InspectionTask, unit: Unit, points: Iterable[CheckPoint]
 
 
 def _template_points(template: ChecklistTemplate) -> list[CheckPoint]:
-    return [r.point for r in template.rows.select_related("point__item__inspection_list", "point__enforcement_item")]
+    return [
+        r.point
+        for r in template.rows.select_related("point__item__inspection_list", "point__enforcement_item")
+    ]
 
 
-def _add_template(task: InspectionTask, unit: Unit, template: ChecklistTemplate, actor: User) -> list[TaskPoint]:
-    template = ChecklistTemplate.objects.get(pk=template.pk)  # the status as it is now, not as the caller saw it
+def _add_template(
+    task: InspectionTask, unit: Unit, template: ChecklistTemplate, actor: User
+) -> list[TaskPoint]:
+    template = ChecklistTemplate.objects.get(
+        pk=template.pk
+    )  # the status as it is now, not as the caller saw it
     if template.unit_id != unit.pk:
         raise ValidationError({"template": _("A unit brings its own checklist.")})
     if template.status == ChecklistTemplate.Status.DRAFT:
@@ -345,9 +522,20 @@ def _add_template(task: InspectionTask, unit: Unit, template: ChecklistTemplate,
 
 @transaction.atomic
 def task_create(
-    *, actor: User, lead_unit: Unit, town: Unit, subject: Subject, kind: str, title: str, planned_on: dt.date,
-    headcount: int = 2, scenario: str = "", exemption: str = "", exemption_ref: str = "",
-    templates: Sequence[ChecklistTemplate] = (), follow_up_of: InspectionTask | None = None,
+    *,
+    actor: User,
+    lead_unit: Unit,
+    town: Unit,
+    subject: Subject,
+    kind: str,
+    title: str,
+    planned_on: dt.date,
+    headcount: int = 2,
+    scenario: str = "",
+    exemption: str = "",
+    exemption_ref: str = "",
+    templates: Sequence[ChecklistTemplate] = (),
+    follow_up_of: InspectionTask | None = None,
 ) -> InspectionTask:
     """Plan an inspection of a subject with the lead unit's checklist(s). A routine visit over the cap is refused
     with the reason and the visit already planned that it could join; an exempt one records its exemption."""
@@ -363,21 +551,44 @@ def task_create(
     if subject.district_id != lead_unit.district_id:
         raise ValidationError({"subject": _("The subject is not in this district's registry.")})
     if not isinstance(headcount, int) or headcount < MIN_OFFICERS or headcount > 50:
-        raise ValidationError({"headcount": _("A visit takes at least two officers (and at most 50 people).")})
+        raise ValidationError(
+            {"headcount": _("A visit takes at least two officers (and at most 50 people).")}
+        )
     exemption = exemption or KIND_EXEMPTION.get(kind, "")
-    exemption_ref = _text(exemption_ref, "exemption_ref", required=bool(exemption) and follow_up_of is None, max_length=200)
+    exemption_ref = _text(
+        exemption_ref, "exemption_ref", required=bool(exemption) and follow_up_of is None, max_length=200
+    )
     task = InspectionTask.objects.create(
-        district_id=lead_unit.district_id, town=town, lead_unit=lead_unit, kind=kind, exemption=exemption,
-        exemption_ref=exemption_ref or (f"inspection:{follow_up_of.pk}" if follow_up_of else ""), subject=subject,
-        scenario=scenario, title=_text(title, "title", max_length=200), planned_on=planned_on, headcount=headcount,
-        follow_up_of=follow_up_of, created_by=actor, created_at=clock.now(),
+        district_id=lead_unit.district_id,
+        town=town,
+        lead_unit=lead_unit,
+        kind=kind,
+        exemption=exemption,
+        exemption_ref=exemption_ref or (f"inspection:{follow_up_of.pk}" if follow_up_of else ""),
+        subject=subject,
+        scenario=scenario,
+        title=_text(title, "title", max_length=200),
+        planned_on=planned_on,
+        headcount=headcount,
+        follow_up_of=follow_up_of,
+        created_by=actor,
+        created_at=clock.now(),
     )
     for template in templates:
         _add_template(task, lead_unit, template, actor)
     if kind != TaskKind.IMMEDIATE:
         _require_frequency(task, planned_on)
-    audit_record(actor=actor, action="inspections.task.create", obj=task, town=town,
-                 after={**_snapshot(task), "exemption_ref": task.exemption_ref, "templates": [t.pk for t in templates]})
+    audit_record(
+        actor=actor,
+        action="inspections.task.create",
+        obj=task,
+        town=town,
+        after={
+            **_snapshot(task),
+            "exemption_ref": task.exemption_ref,
+            "templates": [t.pk for t in templates],
+        },
+    )
     return task
 
 
@@ -391,8 +602,13 @@ def task_template_add(*, actor: User, task: InspectionTask, template: ChecklistT
     rows = _add_template(locked, locked.lead_unit, template, actor)
     locked.version += 1
     locked.save(update_fields=["version"])
-    audit_record(actor=actor, action="inspections.task.template_add", obj=locked, town=locked.town,
-                 after={"template": template.pk, "points": len(rows)})
+    audit_record(
+        actor=actor,
+        action="inspections.task.template_add",
+        obj=locked,
+        town=locked.town,
+        after={"template": template.pk, "points": len(rows)},
+    )
     return locked
 
 
@@ -402,14 +618,28 @@ def task_invite(*, actor: User, task: InspectionTask, department: Unit) -> TaskI
     require(can_edit_task(actor, locked), _("Only officers of the leading unit invite departments."))
     if locked.status not in CHECKLIST_EDITABLE:
         raise InvalidTransition(_("Departments are invited before the plan is approved."))
-    if department.kind != Unit.Kind.DEPARTMENT or department.district_id != locked.district_id or department.pk == locked.lead_unit_id:
-        raise ValidationError({"department": _("%(unit)s is not another department of this district.") % {"unit": department}})
+    if (
+        department.kind != Unit.Kind.DEPARTMENT
+        or department.district_id != locked.district_id
+        or department.pk == locked.lead_unit_id
+    ):
+        raise ValidationError(
+            {"department": _("%(unit)s is not another department of this district.") % {"unit": department}}
+        )
     if locked.invitations.filter(department=department).exists():
         raise ValidationError({"department": _("%(unit)s is already invited.") % {"unit": department}})
-    invitation = TaskInvitation.objects.create(task=locked, department=department, invited_by=actor, invited_at=clock.now())
+    invitation = TaskInvitation.objects.create(
+        task=locked, department=department, invited_by=actor, invited_at=clock.now()
+    )
     locked.version += 1
     locked.save(update_fields=["version"])
-    audit_record(actor=actor, action="inspections.task.invite", obj=locked, town=locked.town, after={"department": department.code})
+    audit_record(
+        actor=actor,
+        action="inspections.task.invite",
+        obj=locked,
+        town=locked.town,
+        after={"department": department.code},
+    )
     return invitation
 
 
@@ -419,7 +649,9 @@ def _lock_invitation(invitation: TaskInvitation) -> tuple[TaskInvitation, Inspec
 
 
 @transaction.atomic
-def invitation_accept(*, actor: User, invitation: TaskInvitation, template: ChecklistTemplate | None = None) -> TaskInvitation:
+def invitation_accept(
+    *, actor: User, invitation: TaskInvitation, template: ChecklistTemplate | None = None
+) -> TaskInvitation:
     """The department joins the visit; its checklist is merged into the task's point by point."""
     locked, task = _lock_invitation(invitation)
     require(can_answer_invitation(actor, locked), _("Only the invited department answers this invitation."))
@@ -433,8 +665,17 @@ def invitation_accept(*, actor: User, invitation: TaskInvitation, template: Chec
         _require_frequency(task, task.planned_on, [locked.department_id])
     task.version += 1
     task.save(update_fields=["version"])
-    audit_record(actor=actor, action="inspections.invitation.accept", obj=task, town=task.town,
-                 after={"department": locked.department.code, "template": template.pk if template else None, "points": len(rows)})
+    audit_record(
+        actor=actor,
+        action="inspections.invitation.accept",
+        obj=task,
+        town=task.town,
+        after={
+            "department": locked.department.code,
+            "template": template.pk if template else None,
+            "points": len(rows),
+        },
+    )
     return locked
 
 
@@ -442,7 +683,10 @@ def invitation_accept(*, actor: User, invitation: TaskInvitation, template: Chec
 def invitation_decline(*, actor: User, invitation: TaskInvitation, reason: str) -> TaskInvitation:
     locked, task = _lock_invitation(invitation)
     require(can_answer_invitation(actor, locked), _("Only the invited department answers this invitation."))
-    if locked.status != TaskInvitation.Status.INVITED or task.status not in INVITATION_OPEN | CHECKLIST_EDITABLE:
+    if (
+        locked.status != TaskInvitation.Status.INVITED
+        or task.status not in INVITATION_OPEN | CHECKLIST_EDITABLE
+    ):
         raise InvalidTransition(_("This invitation is no longer open."))
     locked.reason = _text(reason, "reason", max_length=1000)
     locked.status = TaskInvitation.Status.DECLINED
@@ -450,23 +694,40 @@ def invitation_decline(*, actor: User, invitation: TaskInvitation, reason: str) 
     locked.save(update_fields=["status", "reason", "responded_by", "responded_at"])
     task.version += 1
     task.save(update_fields=["version"])
-    audit_record(actor=actor, action="inspections.invitation.decline", obj=task, town=task.town,
-                 after={"department": locked.department.code, "reason": locked.reason})
+    audit_record(
+        actor=actor,
+        action="inspections.invitation.decline",
+        obj=task,
+        town=task.town,
+        after={"department": locked.department.code, "reason": locked.reason},
+    )
     return locked
 
 
 def _require_officers(task: InspectionTask, officers: Sequence[User], on: dt.date) -> list[tuple[User, str]]:
     unique = list({o.pk: o for o in officers}.values())
     if len(unique) < MIN_OFFICERS:
-        raise ValidationError({"officers": [_("At least two officers with valid certificates go on a visit.")]})
+        raise ValidationError(
+            {"officers": [_("At least two officers with valid certificates go on a visit.")]}
+        )
     if len(unique) > task.headcount:
-        raise ValidationError({"officers": [_("The plan fixes %(n)s people for this visit.") % {"n": task.headcount}]})
+        raise ValidationError(
+            {"officers": [_("The plan fixes %(n)s people for this visit.") % {"n": task.headcount}]}
+        )
     bodies = set(participants(task))
     out = []
     for officer in unique:
-        in_body = officer.unit_id in bodies or (task.lead_unit.is_town and officer_may_act(officer, on, town=task.lead_unit).ok)
+        in_body = officer.unit_id in bodies or (
+            task.lead_unit.is_town and officer_may_act(officer, on, town=task.lead_unit).ok
+        )
         if not in_body:
-            raise ValidationError({"officers": [_("%(name)s is not in a unit taking part in this inspection.") % {"name": officer}]})
+            raise ValidationError(
+                {
+                    "officers": [
+                        _("%(name)s is not in a unit taking part in this inspection.") % {"name": officer}
+                    ]
+                }
+            )
         eligible = officer_may_act(officer, on)
         if not eligible:
             raise ValidationError({"officers": [eligible.reason]})
@@ -483,11 +744,18 @@ def task_officers_set(*, actor: User, task: InspectionTask, officers: Sequence[U
         raise InvalidTransition(_("The officers are fixed once the visit has started."))
     chosen = _require_officers(locked, officers, locked.planned_on)
     locked.officers.all().delete()
-    TaskOfficer.objects.bulk_create([TaskOfficer(task=locked, officer=o, unit_id=o.unit_id, certificate_number=n) for o, n in chosen])
+    TaskOfficer.objects.bulk_create(
+        [TaskOfficer(task=locked, officer=o, unit_id=o.unit_id, certificate_number=n) for o, n in chosen]
+    )
     locked.version += 1
     locked.save(update_fields=["version"])
-    audit_record(actor=actor, action="inspections.task.officers", obj=locked, town=locked.town,
-                 after={"officers": [[o.pk, n] for o, n in chosen]})
+    audit_record(
+        actor=actor,
+        action="inspections.task.officers",
+        obj=locked,
+        town=locked.town,
+        after={"officers": [[o.pk, n] for o, n in chosen]},
+    )
     return locked
 
 
@@ -499,16 +767,27 @@ def task_publish(*, actor: User, task: InspectionTask, version: int | None = Non
     if not locked.points.exists():
         raise ValidationError({"points": [_("An inspection needs a checklist from the published list.")]})
     before = _move(locked, Action.PUBLISH)
-    audit_record(actor=actor, action="inspections.task.publish", obj=locked, town=locked.town, before={"status": before}, after={"status": locked.status})
+    audit_record(
+        actor=actor,
+        action="inspections.task.publish",
+        obj=locked,
+        town=locked.town,
+        before={"status": before},
+        after={"status": locked.status},
+    )
     return locked
 
 
 @transaction.atomic
-def task_approve(*, actor: User, task: InspectionTask, reason: str = "", version: int | None = None) -> InspectionTask:
+def task_approve(
+    *, actor: User, task: InspectionTask, reason: str = "", version: int | None = None
+) -> InspectionTask:
     """检查方案 approved by the unit head, before entry (art 17). For an on-the-spot visit the approval is recorded
     afterwards, with the reason for the emergency. An approved task gets its inspection code (执法码)."""
     locked = _lock(task, version)
-    require(can_approve_task(actor, locked), _("Only the head of the leading unit approves the inspection plan."))
+    require(
+        can_approve_task(actor, locked), _("Only the head of the leading unit approves the inspection plan.")
+    )
     if locked.approved_at is not None:
         raise InvalidTransition(_("The plan is already approved."))
     fields = ["approved_by", "approved_at", "code"]
@@ -523,9 +802,15 @@ def task_approve(*, actor: User, task: InspectionTask, reason: str = "", version
         if locked.status != TaskStatus.PUBLISHED:
             raise InvalidTransition(_("Publish the inspection before approving its plan."))
         if locked.officers.count() < MIN_OFFICERS:
-            raise ValidationError({"officers": [_("At least two officers with valid certificates go on a visit.")]})
-        _require_officers(locked, [o.officer for o in locked.officers.select_related("officer")], locked.planned_on)
-        _require_on_list(locked, [r.point for r in locked.points.select_related("point__item")], locked.planned_on)
+            raise ValidationError(
+                {"officers": [_("At least two officers with valid certificates go on a visit.")]}
+            )
+        _require_officers(
+            locked, [o.officer for o in locked.officers.select_related("officer")], locked.planned_on
+        )
+        _require_on_list(
+            locked, [r.point for r in locked.points.select_related("point__item")], locked.planned_on
+        )
         before = locked.status
         locked.status = TaskStatus.APPROVED
         locked.version += 1
@@ -533,8 +818,18 @@ def task_approve(*, actor: User, task: InspectionTask, reason: str = "", version
     locked.approved_by, locked.approved_at = actor, clock.now()
     locked.code = secrets.token_urlsafe(32)
     locked.save(update_fields=fields)
-    audit_record(actor=actor, action="inspections.task.approve", obj=locked, town=locked.town, before={"status": before},
-                 after={"status": locked.status, "afterwards": locked.approved_afterwards, "reason": locked.approval_reason})
+    audit_record(
+        actor=actor,
+        action="inspections.task.approve",
+        obj=locked,
+        town=locked.town,
+        before={"status": before},
+        after={
+            "status": locked.status,
+            "afterwards": locked.approved_afterwards,
+            "reason": locked.approval_reason,
+        },
+    )
     return locked
 
 
@@ -544,8 +839,14 @@ def task_cancel(*, actor: User, task: InspectionTask, reason: str) -> Inspection
     require(can_edit_task(actor, locked), _("Only officers of the leading unit cancel this inspection."))
     locked.cancel_reason = _text(reason, "reason", max_length=2000)
     before = _move(locked, Action.CANCEL, extra=["cancel_reason"])
-    audit_record(actor=actor, action="inspections.task.cancel", obj=locked, town=locked.town, before={"status": before},
-                 after={"status": locked.status, "reason": locked.cancel_reason})
+    audit_record(
+        actor=actor,
+        action="inspections.task.cancel",
+        obj=locked,
+        town=locked.town,
+        before={"status": before},
+        after={"status": locked.status, "reason": locked.cancel_reason},
+    )
     return locked
 
 
@@ -556,7 +857,9 @@ def task_cancel(*, actor: User, task: InspectionTask, reason: str) -> Inspection
 def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) -> InspectionTask:
     """The lead of `keep` accepts the proposal: `joining` ends as merged and its unit takes part in `keep` (an
     accepted invitation), bringing its checklists, merged point by point."""
-    first, second = sorted([joining, keep], key=lambda t: t.pk)  # one lock order, so two merges cannot deadlock
+    first, second = sorted(
+        [joining, keep], key=lambda t: t.pk
+    )  # one lock order, so two merges cannot deadlock
     locks = {t.pk: _lock(t) for t in (first, second)}
     source, target = locks[joining.pk], locks[keep.pk]
     require(can_edit_task(actor, target), _("Only the lead of the visit that is kept accepts the merge."))
@@ -571,8 +874,13 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
     points = [r.point for r in source.points.select_related("point__item")]
     _require_on_list(target, points, target.planned_on)
     invitation, _created = TaskInvitation.objects.get_or_create(
-        task=target, department=unit, defaults={"invited_by": actor, "invited_at": clock.now()})
-    invitation.status, invitation.responded_by, invitation.responded_at = TaskInvitation.Status.ACCEPTED, actor, clock.now()
+        task=target, department=unit, defaults={"invited_by": actor, "invited_at": clock.now()}
+    )
+    invitation.status, invitation.responded_by, invitation.responded_at = (
+        TaskInvitation.Status.ACCEPTED,
+        actor,
+        clock.now(),
+    )
     invitation.save(update_fields=["status", "responded_by", "responded_at"])
     for src in source.sources.all():
         TaskSource.objects.get_or_create(task=target, unit=unit, template_id=src.template_id)
@@ -582,10 +890,21 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
     source.save(update_fields=["status", "merged_into", "version"])
     target.version += 1
     target.save(update_fields=["version"])
-    audit_record(actor=actor, action="inspections.task.merge", obj=source, town=source.town, before={"status": before},
-                 after={"status": source.status, "merged_into": target.pk})
-    audit_record(actor=actor, action="inspections.task.merge_in", obj=target, town=target.town,
-                 after={"joined": source.pk, "unit": unit.code, "points": moved})
+    audit_record(
+        actor=actor,
+        action="inspections.task.merge",
+        obj=source,
+        town=source.town,
+        before={"status": before},
+        after={"status": source.status, "merged_into": target.pk},
+    )
+    audit_record(
+        actor=actor,
+        action="inspections.task.merge_in",
+        obj=target,
+        town=target.town,
+        after={"joined": source.pk, "unit": unit.code, "points": moved},
+    )
     return target
 
 
@@ -594,8 +913,14 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
 
 @transaction.atomic
 def task_enter(
-    *, actor: User, task: InspectionTask, with_code: bool = True, no_code_reason: str = "", identifier_seen: str = "",
-    version: int | None = None, visited_on: dt.date | None = None,
+    *,
+    actor: User,
+    task: InspectionTask,
+    with_code: bool = True,
+    no_code_reason: str = "",
+    identifier_seen: str = "",
+    version: int | None = None,
+    visited_on: dt.date | None = None,
 ) -> Visit:
     """现场检查 begins: the plan must be approved (an on-the-spot visit records its approval afterwards), at least two
     officers hold valid certificates today, every point is on the list in force today, the cap still holds. The visit
@@ -607,15 +932,25 @@ def task_enter(
     if visited_on is not None and visited_on != today:
         # Filed afterwards (no network, an emergency): only a visit without a code, within the working days set.
         if with_code or visited_on > today:
-            raise ValidationError({"visited_on": [_("Only a visit without a code is filed afterwards, and never ahead.")]})
+            raise ValidationError(
+                {"visited_on": [_("Only a visit without a code is filed afterwards, and never ahead.")]}
+            )
         due = add_working_days(visited_on, policy.no_code_filing_working_days)
         if today > due:
-            raise ValidationError({"visited_on": [_("A visit without a code is filed within %(n)s working days (by %(date)s).") % {
-                "n": policy.no_code_filing_working_days, "date": due}]})
+            raise ValidationError(
+                {
+                    "visited_on": [
+                        _("A visit without a code is filed within %(n)s working days (by %(date)s).")
+                        % {"n": policy.no_code_filing_working_days, "date": due}
+                    ]
+                }
+            )
         today = visited_on
     if locked.status not in start_states(Action.ENTER, locked.kind):
         if locked.status in {TaskStatus.DRAFT, TaskStatus.PUBLISHED}:
-            raise InvalidTransition(_("No entry before the inspection plan is approved (an on-the-spot visit excepted)."))
+            raise InvalidTransition(
+                _("No entry before the inspection plan is approved (an on-the-spot visit excepted).")
+            )
         raise InvalidTransition(_("This inspection has already started or ended."))
     _require_officers(locked, [o.officer for o in locked.officers.select_related("officer")], today)
     rows = list(locked.points.select_related("point__item", "point__enforcement_item"))
@@ -625,30 +960,60 @@ def task_enter(
     if locked.kind != TaskKind.IMMEDIATE:
         _require_frequency(locked, today)
     if with_code and not locked.code:
-        raise ValidationError({"with_code": [_("This inspection has no code yet: record why the visit is made without one.")]})
+        raise ValidationError(
+            {"with_code": [_("This inspection has no code yet: record why the visit is made without one.")]}
+        )
     reason = _text(no_code_reason, "no_code_reason", required=not with_code, max_length=1000)
     seen = normalise_identifier(_text(identifier_seen, "identifier_seen", required=False, max_length=32))
     if seen and locked.subject.identifier and seen != locked.subject.identifier:
         # the two-way handshake: the business's own code must be the subject the plan names
-        raise ValidationError({"identifier_seen": [_("The credit code recorded on site does not match %(subject)s.") % {
-            "subject": locked.subject}]})
+        raise ValidationError(
+            {
+                "identifier_seen": [
+                    _("The credit code recorded on site does not match %(subject)s.")
+                    % {"subject": locked.subject}
+                ]
+            }
+        )
     for row in rows:  # the power is held on the day of the visit, which may differ from the planned day
         _set_holder(row, locked.town, today)
         row.save(update_fields=["holder_town", "holder_department", "holder_kind"])
-    locked.entered_at = clock.now() if today == clock.today() else timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
+    locked.entered_at = (
+        clock.now()
+        if today == clock.today()
+        else timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
+    )
     before = _move(locked, Action.ENTER, extra=["entered_at"])
     visit = Visit.objects.create(
-        district_id=locked.district_id, subject=locked.subject, unit=locked.lead_unit, town=locked.town, task=locked,
-        visited_on=today, with_code=with_code, no_code_reason=reason if not with_code else "",
+        district_id=locked.district_id,
+        subject=locked.subject,
+        unit=locked.lead_unit,
+        town=locked.town,
+        task=locked,
+        visited_on=today,
+        with_code=with_code,
+        no_code_reason=reason if not with_code else "",
         file_due=None if with_code else add_working_days(today, policy.no_code_filing_working_days),
         subject_identifier_seen=seen,
-        recorded_by=actor, recorded_at=clock.now(),
+        recorded_by=actor,
+        recorded_at=clock.now(),
     )
     if locked.kind == TaskKind.IMMEDIATE:
         _warn_frequent_immediate(locked, visit, policy)
-    audit_record(actor=actor, action="inspections.task.enter", obj=locked, town=locked.town, before={"status": before},
-                 after={"status": locked.status, "visit": visit.pk, "with_code": with_code, "reason": visit.no_code_reason,
-                        "exemption": locked.exemption})
+    audit_record(
+        actor=actor,
+        action="inspections.task.enter",
+        obj=locked,
+        town=locked.town,
+        before={"status": before},
+        after={
+            "status": locked.status,
+            "visit": visit.pk,
+            "with_code": with_code,
+            "reason": visit.no_code_reason,
+            "exemption": locked.exemption,
+        },
+    )
     return visit
 
 
@@ -662,28 +1027,45 @@ def _warn_frequent_immediate(task: InspectionTask, visit: Visit, policy: Frequen
 
     since = visit.visited_on - dt.timedelta(days=29)
     recent = Visit.objects.filter(
-        subject=task.subject, unit=task.lead_unit, task__kind=TaskKind.IMMEDIATE, visited_on__gte=since, visited_on__lte=visit.visited_on,
+        subject=task.subject,
+        unit=task.lead_unit,
+        task__kind=TaskKind.IMMEDIATE,
+        visited_on__gte=since,
+        visited_on__lte=visit.visited_on,
     ).count()
     if policy.immediate_warn_at and recent >= policy.immediate_warn_at:
         fence_warning_raise(
-            rule=FREQUENT_IMMEDIATE, key=f"visit:{visit.pk}", town=task.town, subject=task.subject, obj=task,
-            message=_("%(unit)s made %(n)s on-the-spot visits to %(subject)s within 30 days.") % {
-                "unit": task.lead_unit, "n": recent, "subject": task.subject},
+            rule=FREQUENT_IMMEDIATE,
+            key=f"visit:{visit.pk}",
+            town=task.town,
+            subject=task.subject,
+            obj=task,
+            message=_("%(unit)s made %(n)s on-the-spot visits to %(subject)s within 30 days.")
+            % {"unit": task.lead_unit, "n": recent, "subject": task.subject},
             details={"visits": recent, "since": since.isoformat(), "unit": task.lead_unit.code},
         )
 
 
 @transaction.atomic
 def visit_record(
-    *, actor: User, unit: Unit, subject: Subject, visited_on: dt.date, purpose: str, with_code: bool = True,
-    no_code_reason: str = "", town: Unit | None = None,
+    *,
+    actor: User,
+    unit: Unit,
+    subject: Subject,
+    visited_on: dt.date,
+    purpose: str,
+    with_code: bool = True,
+    no_code_reason: str = "",
+    town: Unit | None = None,
 ) -> Visit:
     """A visit outside a task (guidance, research, publicity) still goes on the subject's ledger."""
     from .rules import can_record_visit
 
     require(can_record_visit(actor, unit), _("Only members of the unit record its visits."))
     if purpose not in Visit.Purpose.values or purpose == Visit.Purpose.INSPECTION:
-        raise ValidationError({"purpose": _("An inspection is recorded through its task; choose another purpose.")})
+        raise ValidationError(
+            {"purpose": _("An inspection is recorded through its task; choose another purpose.")}
+        )
     if subject.district_id != unit.district_id:
         raise ValidationError({"subject": _("The subject is not in this district's registry.")})
     town = town or (unit if unit.is_town else None)
@@ -695,21 +1077,52 @@ def visit_record(
     policy = frequency_policy_for(unit.district_id)
     due = add_working_days(visited_on, policy.no_code_filing_working_days)
     if not with_code and clock.today() > due:
-        raise ValidationError({"visited_on": [_("A visit without a code is filed within %(n)s working days (by %(date)s).") % {
-            "n": policy.no_code_filing_working_days, "date": due}]})
+        raise ValidationError(
+            {
+                "visited_on": [
+                    _("A visit without a code is filed within %(n)s working days (by %(date)s).")
+                    % {"n": policy.no_code_filing_working_days, "date": due}
+                ]
+            }
+        )
     visit = Visit.objects.create(
-        district_id=unit.district_id, subject=subject, unit=unit, town=town, purpose=purpose, visited_on=visited_on,
-        with_code=with_code, no_code_reason=reason if not with_code else "", file_due=None if with_code else due,
-        recorded_by=actor, recorded_at=clock.now(),
+        district_id=unit.district_id,
+        subject=subject,
+        unit=unit,
+        town=town,
+        purpose=purpose,
+        visited_on=visited_on,
+        with_code=with_code,
+        no_code_reason=reason if not with_code else "",
+        file_due=None if with_code else due,
+        recorded_by=actor,
+        recorded_at=clock.now(),
     )
-    audit_record(actor=actor, action="inspections.visit.record", obj=visit, town=town,
-                 after={"subject": subject.pk, "purpose": purpose, "visited_on": visited_on.isoformat(), "with_code": with_code})
+    audit_record(
+        actor=actor,
+        action="inspections.visit.record",
+        obj=visit,
+        town=town,
+        after={
+            "subject": subject.pk,
+            "purpose": purpose,
+            "visited_on": visited_on.isoformat(),
+            "with_code": with_code,
+        },
+    )
     return visit
 
 
 @transaction.atomic
-def point_record(*, actor: User, task_point: TaskPoint, result: str, note: str = "", major: bool = False,
-                 rectify_by: dt.date | None = None) -> TaskPoint:
+def point_record(
+    *,
+    actor: User,
+    task_point: TaskPoint,
+    result: str,
+    note: str = "",
+    major: bool = False,
+    rectify_by: dt.date | None = None,
+) -> TaskPoint:
     """One answer on the checklist. A fail may need a note; only a fail can be a major violation."""
     task = _lock(task_point.task)
     require(can_record_results(actor, task), _("Only an officer on this inspection records results."))
@@ -718,17 +1131,27 @@ def point_record(*, actor: User, task_point: TaskPoint, result: str, note: str =
     row = TaskPoint.objects.select_for_update().select_related("point").get(pk=task_point.pk, task=task)
     if result not in PointResult.values or result == PointResult.PENDING:
         raise ValidationError({"result": _("Choose pass, fail, not applicable or not checked.")})
-    note = _text(note, "note", required=result == PointResult.FAIL and row.point.note_on_fail, max_length=2000)
+    note = _text(
+        note, "note", required=result == PointResult.FAIL and row.point.note_on_fail, max_length=2000
+    )
     if major and result != PointResult.FAIL:
         raise ValidationError({"major": _("Only a failed point can be a major violation.")})
     if rectify_by is not None and (result != PointResult.FAIL or rectify_by < clock.today()):
-        raise ValidationError({"rectify_by": _("A rectification deadline belongs to a failed point and lies ahead.")})
+        raise ValidationError(
+            {"rectify_by": _("A rectification deadline belongs to a failed point and lies ahead.")}
+        )
     before = {"result": row.result, "note": row.note, "major": row.major}
     row.result, row.note, row.major, row.rectify_by = result, note, major, rectify_by
     row.answered_by, row.answered_at = actor, clock.now()
     row.save(update_fields=["result", "note", "major", "rectify_by", "answered_by", "answered_at"])
-    audit_record(actor=actor, action="inspections.point.record", obj=task, town=task.town, before=before,
-                 after={"point": row.point_id, "result": result, "note": note, "major": major})
+    audit_record(
+        actor=actor,
+        action="inspections.point.record",
+        obj=task,
+        town=task.town,
+        before=before,
+        after={"point": row.point_id, "result": result, "note": note, "major": major},
+    )
     return row
 
 
@@ -746,7 +1169,13 @@ def task_point_add_on_site(*, actor: User, task: InspectionTask, point: CheckPoi
     _set_holder(row, locked.town, clock.today())
     row.save()
     row.requested_by.add(locked.lead_unit)
-    audit_record(actor=actor, action="inspections.point.add_on_site", obj=locked, town=locked.town, after={"point": point.pk})
+    audit_record(
+        actor=actor,
+        action="inspections.point.add_on_site",
+        obj=locked,
+        town=locked.town,
+        after={"point": point.pk},
+    )
     return row
 
 
@@ -758,9 +1187,17 @@ def task_finish(*, actor: User, task: InspectionTask, version: int | None = None
     if locked.status == TaskStatus.ON_SITE and pending:
         raise ValidationError({"points": [_("%(n)s points have no answer yet.") % {"n": pending}]})
     before = _move(locked, Action.FINISH)
-    counts = {r: locked.points.filter(result=r).count() for r in PointResult.values if r != PointResult.PENDING}
-    audit_record(actor=actor, action="inspections.task.finish", obj=locked, town=locked.town, before={"status": before},
-                 after={"status": locked.status, "results": counts})
+    counts = {
+        r: locked.points.filter(result=r).count() for r in PointResult.values if r != PointResult.PENDING
+    }
+    audit_record(
+        actor=actor,
+        action="inspections.task.finish",
+        obj=locked,
+        town=locked.town,
+        before={"status": before},
+        after={"status": locked.status, "results": counts},
+    )
     return locked
 
 
@@ -769,8 +1206,11 @@ def task_finish(*, actor: User, task: InspectionTask, version: int | None = None
 
 def _finding_text(task: InspectionTask, row: TaskPoint) -> str:
     return _("Found on inspection %(task)s on %(date)s: %(point)s. %(note)s") % {
-        "task": task.title, "date": task.entered_at.date() if task.entered_at else task.planned_on,
-        "point": row.point.text_zh, "note": row.note}
+        "task": task.title,
+        "date": task.entered_at.date() if task.entered_at else task.planned_on,
+        "point": row.point.text_zh,
+        "note": row.note,
+    }
 
 
 @transaction.atomic
@@ -788,8 +1228,11 @@ def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint
     if locked.status not in {TaskStatus.CHECKED, TaskStatus.CLOSED}:
         raise InvalidTransition(_("Findings are handled after the check is finished."))
     day = locked.entered_at.date() if locked.entered_at else locked.planned_on
-    rows = list(locked.points.filter(result=PointResult.FAIL, disposition="").select_related(
-        "point__enforcement_item", "holder_town", "holder_department").order_by("pk"))
+    rows = list(
+        locked.points.filter(result=PointResult.FAIL, disposition="")
+        .select_related("point__enforcement_item", "holder_town", "holder_department")
+        .order_by("pk")
+    )
     subject = locked.subject
     whistles: dict[int, Any] = {}
     for row in rows:
@@ -797,13 +1240,24 @@ def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint
         if row.holder_town_id == locked.town_id:
             if not locked.lead_unit.is_town:
                 continue  # a department cannot file the town's case; the town files it from its own view
-            case = case_create(actor=actor, data={
-                "town": locked.town, "source": CaseSource.INSPECTION, "source_ref": f"inspection:{locked.pk}",
-                "title": _text(f"{subject.name} {row.point.text_zh}", "title")[:200], "description": text,
-                "item": row.point.enforcement_item, "place": subject.address or subject.name, "act_on": day,
-                "discovered_on": day, "party_kind": subject.kind, "party_name": subject.name,
-                "party_identifier": subject.identifier, "party_address": subject.address,
-            })
+            case = case_create(
+                actor=actor,
+                data={
+                    "town": locked.town,
+                    "source": CaseSource.INSPECTION,
+                    "source_ref": f"inspection:{locked.pk}",
+                    "title": _text(f"{subject.name} {row.point.text_zh}", "title")[:200],
+                    "description": text,
+                    "item": row.point.enforcement_item,
+                    "place": subject.address or subject.name,
+                    "act_on": day,
+                    "discovered_on": day,
+                    "party_kind": subject.kind,
+                    "party_name": subject.name,
+                    "party_identifier": subject.identifier,
+                    "party_address": subject.address,
+                },
+            )
             row.case, row.disposition = case, TaskPoint.Disposition.CASE
         elif row.holder_department_id is not None and row.holder_department_id == locked.lead_unit_id:
             row.disposition = TaskPoint.Disposition.DEPARTMENT
@@ -811,10 +1265,17 @@ def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint
             whistle = whistles.get(row.holder_department_id)
             if whistle is None:
                 whistle = whistle_raise(
-                    actor=actor, town=locked.town, title=_("Inspection findings: %(subject)s") % {"subject": subject.name},
-                    description=text, reason=Reason.NO_POWER, urgency=Urgency.URGENT if row.major else Urgency.NORMAL,
-                    address=subject.address or subject.name, departments=[row.holder_department],
-                    item=row.point.enforcement_item, origin_type="inspection", origin_id=str(locked.pk),
+                    actor=actor,
+                    town=locked.town,
+                    title=_("Inspection findings: %(subject)s") % {"subject": subject.name},
+                    description=text,
+                    reason=Reason.NO_POWER,
+                    urgency=Urgency.URGENT if row.major else Urgency.NORMAL,
+                    address=subject.address or subject.name,
+                    departments=[row.holder_department],
+                    item=row.point.enforcement_item,
+                    origin_type="inspection",
+                    origin_id=str(locked.pk),
                     origin_label=locked.title,
                 )
                 whistles[row.holder_department_id] = whistle
@@ -823,36 +1284,64 @@ def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint
             continue
         row.save(update_fields=["case", "whistle", "disposition"])
     handled = [r for r in rows if r.disposition]
-    audit_record(actor=actor, action="inspections.task.findings", obj=locked, town=locked.town,
-                 after={"points": [[r.point_id, r.disposition, r.case_id, r.whistle_id] for r in handled]})
+    audit_record(
+        actor=actor,
+        action="inspections.task.findings",
+        obj=locked,
+        town=locked.town,
+        after={"points": [[r.point_id, r.disposition, r.case_id, r.whistle_id] for r in handled]},
+    )
     return handled
 
 
 @transaction.atomic
-def task_follow_up_create(*, actor: User, task: InspectionTask, planned_on: dt.date, title: str = "") -> InspectionTask:
+def task_follow_up_create(
+    *, actor: User, task: InspectionTask, planned_on: dt.date, title: str = ""
+) -> InspectionTask:
     """The follow-up visit: only the failed points, a re-check of the rectification (exempt from the cap)."""
     original = _lock(task)
     require(can_edit_task(actor, original), _("Only officers of the leading unit plan the follow-up."))
     if original.status not in {TaskStatus.CHECKED, TaskStatus.CLOSED}:
         raise InvalidTransition(_("A follow-up is planned after the check is finished."))
-    failed = list(original.points.filter(result=PointResult.FAIL).select_related("point__item").prefetch_related("requested_by"))
+    failed = list(
+        original.points.filter(result=PointResult.FAIL)
+        .select_related("point__item")
+        .prefetch_related("requested_by")
+    )
     if not failed:
         raise ValidationError(_("No point failed: there is nothing to re-check."))
     follow = InspectionTask.objects.create(
-        district_id=original.district_id, town=original.town, lead_unit=original.lead_unit,
-        kind=TaskKind.ROUTINE if original.kind == TaskKind.IMMEDIATE else original.kind, exemption=Exemption.RECHECK,
-        exemption_ref=f"inspection:{original.pk}", subject=original.subject, scenario=original.scenario,
-        title=_text(title, "title", required=False, max_length=200) or (_("Re-check: %(title)s") % {"title": original.title})[:200],
-        planned_on=planned_on, headcount=original.headcount, follow_up_of=original, created_by=actor, created_at=clock.now(),
+        district_id=original.district_id,
+        town=original.town,
+        lead_unit=original.lead_unit,
+        kind=TaskKind.ROUTINE if original.kind == TaskKind.IMMEDIATE else original.kind,
+        exemption=Exemption.RECHECK,
+        exemption_ref=f"inspection:{original.pk}",
+        subject=original.subject,
+        scenario=original.scenario,
+        title=_text(title, "title", required=False, max_length=200)
+        or (_("Re-check: %(title)s") % {"title": original.title})[:200],
+        planned_on=planned_on,
+        headcount=original.headcount,
+        follow_up_of=original,
+        created_by=actor,
+        created_at=clock.now(),
     )
     _require_on_list(follow, [r.point for r in failed], planned_on)
     for row in failed:
         for unit in row.requested_by.all():
             _merge_points(follow, unit, [row.point])
     for invitation in original.invitations.filter(status=TaskInvitation.Status.ACCEPTED):
-        TaskInvitation.objects.create(task=follow, department_id=invitation.department_id, invited_by=actor, invited_at=clock.now())
-    audit_record(actor=actor, action="inspections.task.follow_up", obj=follow, town=follow.town,
-                 after={**_snapshot(follow), "of": original.pk, "points": [r.point_id for r in failed]})
+        TaskInvitation.objects.create(
+            task=follow, department_id=invitation.department_id, invited_by=actor, invited_at=clock.now()
+        )
+    audit_record(
+        actor=actor,
+        action="inspections.task.follow_up",
+        obj=follow,
+        town=follow.town,
+        after={**_snapshot(follow), "of": original.pk, "points": [r.point_id for r in failed]},
+    )
     return follow
 
 
@@ -863,7 +1352,16 @@ def task_close(*, actor: User, task: InspectionTask) -> InspectionTask:
     require(can_handle_findings(actor, locked), _("Only officers of the leading unit close this inspection."))
     open_points = locked.points.filter(result=PointResult.FAIL, disposition="").count()
     if open_points:
-        raise ValidationError(_("%(n)s failed points are not yet handed to the body that holds them.") % {"n": open_points})
+        raise ValidationError(
+            _("%(n)s failed points are not yet handed to the body that holds them.") % {"n": open_points}
+        )
     before = _move(locked, Action.CLOSE)
-    audit_record(actor=actor, action="inspections.task.close", obj=locked, town=locked.town, before={"status": before}, after={"status": locked.status})
+    audit_record(
+        actor=actor,
+        action="inspections.task.close",
+        obj=locked,
+        town=locked.town,
+        before={"status": before},
+        after={"status": locked.status},
+    )
     return locked

@@ -22,13 +22,18 @@ def inspection_usage(district: District, start: dt.date, end: dt.date) -> dict[t
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     rows = (
         TaskPoint.objects.filter(
-            task__district=district, task__entered_at__gte=lo, task__entered_at__lt=hi, holder_town__isnull=False,
+            task__district=district,
+            task__entered_at__gte=lo,
+            task__entered_at__lt=hi,
+            holder_town__isnull=False,
             result__in=[PointResult.PASS, PointResult.FAIL],
         )
         .values("point__enforcement_item_id", "holder_town_id")
         .annotate(n=Count("task_id", distinct=True), last=Max("task__entered_at"))
     )
     return {
-        (row["point__enforcement_item_id"], row["holder_town_id"]): UsageCount(row["n"], timezone.localtime(row["last"]).date())
+        (row["point__enforcement_item_id"], row["holder_town_id"]): UsageCount(
+            row["n"], timezone.localtime(row["last"]).date()
+        )
         for row in rows
     }

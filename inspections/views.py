@@ -16,5 +16,7 @@ def code_public(request: HttpRequest, code: str) -> HttpResponse:
     """执法码: the business scans it and sees who is coming, for which task, items and basis, and the certificates."""
     view = code_view(code, clock.today())
     response = render(request, "inspections/code_public.html", {"view": view})
-    response["Referrer-Policy"] = "no-referrer"  # the code is the key to this page: do not leak it to other sites
+    response["Referrer-Policy"] = (
+        "no-referrer"  # the code is the key to this page: do not leak it to other sites
+    )
     return response

@@ -81,18 +81,33 @@ TRANSITIONS: dict[Action, tuple[frozenset[str], str]] = {
     Action.ENTER: (frozenset({TaskStatus.APPROVED}), TaskStatus.ON_SITE),
     Action.FINISH: (frozenset({TaskStatus.ON_SITE}), TaskStatus.CHECKED),
     Action.CLOSE: (frozenset({TaskStatus.CHECKED}), TaskStatus.CLOSED),
-    Action.CANCEL: (frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}), TaskStatus.CANCELLED),
-    Action.MERGE: (frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}), TaskStatus.MERGED),
+    Action.CANCEL: (
+        frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}),
+        TaskStatus.CANCELLED,
+    ),
+    Action.MERGE: (
+        frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}),
+        TaskStatus.MERGED,
+    ),
 }
 
 # 即时: entering comes first, the approval is recorded afterwards (art 17).
 IMMEDIATE_ENTER_FROM: frozenset[str] = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED})
 # The approval recorded afterwards for an on-the-spot task.
-APPROVE_AFTERWARDS_FROM: frozenset[str] = frozenset({TaskStatus.ON_SITE, TaskStatus.CHECKED, TaskStatus.CLOSED})
+APPROVE_AFTERWARDS_FROM: frozenset[str] = frozenset(
+    {TaskStatus.ON_SITE, TaskStatus.CHECKED, TaskStatus.CLOSED}
+)
 
 # A task that still may become a visit (counts for the cap, the plan calendar and the merge).
 LIVE_STATUSES: frozenset[str] = frozenset(
-    {TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED, TaskStatus.ON_SITE, TaskStatus.CHECKED, TaskStatus.CLOSED}
+    {
+        TaskStatus.DRAFT,
+        TaskStatus.PUBLISHED,
+        TaskStatus.APPROVED,
+        TaskStatus.ON_SITE,
+        TaskStatus.CHECKED,
+        TaskStatus.CLOSED,
+    }
 )
 # The checklist may change until the officers enter.
 CHECKLIST_EDITABLE: frozenset[str] = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED})

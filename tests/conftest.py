@@ -114,18 +114,37 @@ def build_cast() -> Cast:
     district = make_district(code="T500", name_zh="测试区")
     town_a = make_unit(district, Unit.Kind.TOWN, code="T500-A", name_zh="甲街道")
     town_b = make_unit(district, Unit.Kind.TOWN, code="T500-B", name_zh="乙镇")
-    department = make_unit(district, Unit.Kind.DEPARTMENT, code="T500-MKT", name_zh="测试区市场监督管理局", domain=Domain.MARKET)
+    department = make_unit(
+        district, Unit.Kind.DEPARTMENT, code="T500-MKT", name_zh="测试区市场监督管理局", domain=Domain.MARKET
+    )
     office = make_unit(district, Unit.Kind.DISTRICT_OFFICE, code="T500-SFJ", name_zh="测试区司法局")
     officer_a = make_user(town_a, [Role.OFFICER], username="officer_a", full_name="甲执法员")
     officer_a2 = make_user(town_a, [Role.OFFICER], username="officer_a2", full_name="甲执法员二")
-    supervisor_a = make_user(town_a, [Role.SUPERVISOR, Role.OFFICER], username="supervisor_a", full_name="甲队长")
+    supervisor_a = make_user(
+        town_a, [Role.SUPERVISOR, Role.OFFICER], username="supervisor_a", full_name="甲队长"
+    )
     reviewer_a = make_user(town_a, [Role.LEGAL_REVIEWER], username="reviewer_a", full_name="甲法制审核员")
     officer_b = make_user(town_b, [Role.OFFICER], username="officer_b", full_name="乙执法员")
-    responder = make_user(department, [Role.RESPONDER, Role.OFFICER], username="responder", full_name="市场监管联络员")
+    responder = make_user(
+        department, [Role.RESPONDER, Role.OFFICER], username="responder", full_name="市场监管联络员"
+    )
     admin = make_user(office, [Role.DISTRICT_ADMIN], username="district_admin", full_name="区管理员")
     for person in (officer_a, officer_a2, supervisor_a, reviewer_a, officer_b, responder):
         make_certificate(person)
-    return Cast(district, town_a, town_b, department, office, officer_a, officer_a2, supervisor_a, reviewer_a, officer_b, responder, admin)
+    return Cast(
+        district,
+        town_a,
+        town_b,
+        department,
+        office,
+        officer_a,
+        officer_a2,
+        supervisor_a,
+        reviewer_a,
+        officer_b,
+        responder,
+        admin,
+    )
 
 
 @pytest.fixture
@@ -165,15 +184,39 @@ def celery_worker(transactional_db: None):
     from enforcement.celery import app
 
     db = connection.settings_dict
-    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
     queue = f"zhifa-test-{uuid.uuid4().hex[:10]}"
     name = f"{queue}@localhost"
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
-    env = {**os.environ, "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "0", "CELERY_TASK_DEFAULT_QUEUE": queue}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "enforcement", "worker", "--pool=solo", "-Q", queue, "-n", name,
-         "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "enforcement",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-n",
+            name,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     saved = (app.conf.task_always_eager, app.conf.task_routes)
     app.conf.task_always_eager = False
@@ -210,7 +253,12 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
     raise AssertionError(f"condition not met within {timeout:.0f}s")
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 
 # What Chromium reported during the current browser test: CSP violations, console errors, uncaught exceptions.
@@ -233,11 +281,15 @@ def _on_console(message) -> None:
     # A page the server answered with a deliberate 4xx (a refused form, a 404 page) is the app speaking, not an
     # error of the page; Chromium logs the status of the document itself. Anything else is a problem.
     own_document = message.location.get("url") == page_url
-    if own_document and message.text.startswith("Failed to load resource: the server responded with a status of 4"):
+    if own_document and message.text.startswith(
+        "Failed to load resource: the server responded with a status of 4"
+    ):
         return
     # A test that provokes a server error on purpose (the 500 page) says so with @pytest.mark.server_error_expected.
-    if own_document and EXPECTING_SERVER_ERROR and message.text.startswith(
-        "Failed to load resource: the server responded with a status of 5"
+    if (
+        own_document
+        and EXPECTING_SERVER_ERROR
+        and message.text.startswith("Failed to load resource: the server responded with a status of 5")
     ):
         return
     BROWSER_PROBLEMS.append(f"console error on {page_url}: {message.text} ({message.location.get('url')})")
@@ -257,7 +309,12 @@ class WatchedBrowser:
         context.expose_function("__zhifaProblem", lambda text: BROWSER_PROBLEMS.append(text))
         context.add_init_script(_REPORT_VIOLATIONS)
         context.on("console", _on_console)
-        context.on("weberror", lambda error: BROWSER_PROBLEMS.append(f"uncaught error on {error.page.url if error.page else '?'}: {error.error}"))
+        context.on(
+            "weberror",
+            lambda error: BROWSER_PROBLEMS.append(
+                f"uncaught error on {error.page.url if error.page else '?'}: {error.error}"
+            ),
+        )
         return context
 
 
@@ -294,7 +351,9 @@ def _no_browser_problems(request):
 @pytest.fixture
 def phone_page(browser, live_server):
     """A page in a phone-sized viewport; on failure a screenshot lands in test-artifacts/."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(30_000)  # the suite shares 2 cores with a production boot
     page = context.new_page()
     page.base_url = live_server.url  # type: ignore[attr-defined]

@@ -37,7 +37,9 @@ class UnitFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"U{n:05d}")
     name_zh = factory.Sequence(lambda n: f"测试单位{n}")
     name_en = factory.Sequence(lambda n: f"Unit {n}")
-    team_name = factory.LazyAttribute(lambda o: f"{o.name_zh}综合行政执法大队" if o.kind == Unit.Kind.TOWN else "")
+    team_name = factory.LazyAttribute(
+        lambda o: f"{o.name_zh}综合行政执法大队" if o.kind == Unit.Kind.TOWN else ""
+    )
     case_prefix = factory.LazyAttribute(lambda o: f"{o.name_zh[:2]}执" if o.kind == Unit.Kind.TOWN else "")
     domain = ""
 
@@ -81,7 +83,12 @@ def make_district(code: str | None = None, name_zh: str = "测试区") -> Distri
 
 
 def make_unit(
-    district: District, kind: str = Unit.Kind.TOWN, *, code: str | None = None, name_zh: str | None = None, domain: str = ""
+    district: District,
+    kind: str = Unit.Kind.TOWN,
+    *,
+    code: str | None = None,
+    name_zh: str | None = None,
+    domain: str = "",
 ) -> Unit:
     extra: dict[str, Any] = {}
     if code:
@@ -91,7 +98,9 @@ def make_unit(
     return UnitFactory(district=district, kind=kind, domain=domain, **extra)
 
 
-def make_user(unit: Unit | None, roles: list[str], *, username: str | None = None, full_name: str = "") -> User:
+def make_user(
+    unit: Unit | None, roles: list[str], *, username: str | None = None, full_name: str = ""
+) -> User:
     extra: dict[str, Any] = {}
     if username:
         extra["username"] = username
@@ -101,7 +110,11 @@ def make_user(unit: Unit | None, roles: list[str], *, username: str | None = Non
 
 
 def make_certificate(
-    holder: User, *, valid_from: dt.date | None = None, valid_to: dt.date | None = None, number: str | None = None
+    holder: User,
+    *,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    number: str | None = None,
 ) -> Certificate:
     extra: dict[str, Any] = {}
     if valid_from:

@@ -44,7 +44,9 @@ def _rewrite(data: bytes, sheet_xml: bytes | None = None, padding: int = 0) -> b
 
 def xlsx_bomb(inflated_mb: int = 300, header: list[str] | None = None) -> bytes:
     """A real XLSX of a few hundred KB whose sheet unzips to `inflated_mb` MB (whitespace, legal XML)."""
-    return _rewrite(_workbook([header or ["code", "name_zh"], ["X-1", "一"]]), padding=inflated_mb * 1024 * 1024)
+    return _rewrite(
+        _workbook([header or ["code", "name_zh"], ["X-1", "一"]]), padding=inflated_mb * 1024 * 1024
+    )
 
 
 def xlsx_rows(count: int, header: list[str], *, lie_about_dimension: bool = False) -> bytes:
@@ -94,7 +96,12 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 4096)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 4096))
+        + chunk(b"IEND", b"")
+    )
 
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
@@ -107,7 +114,9 @@ def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tu
     boundary = "----hostile-boundary-7d93"
     parts = []
     for key, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        )
     for key, name, data in files:
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{name}"\r\n'
         parts.append(head.encode() + b"Content-Type: image/jpeg\r\n\r\n" + data + b"\r\n")

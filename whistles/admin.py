@@ -29,7 +29,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AssignmentInline(admin.TabularInline):
     model = WhistleAssignment
     extra = 0
-    fields = ["department", "status", "cycle", "sent_at", "check_in_due", "acknowledged_at", "handled_at", "rating", "return_count"]
+    fields = [
+        "department",
+        "status",
+        "cycle",
+        "sent_at",
+        "check_in_due",
+        "acknowledged_at",
+        "handled_at",
+        "rating",
+        "return_count",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -47,7 +57,17 @@ class WhistleRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(WhistleAssignment)
 class WhistleAssignmentAdmin(ReadOnlyAdmin):
-    list_display = ["id", "whistle", "department", "status", "cycle", "check_in_due", "acknowledged_at", "return_count", "rating"]
+    list_display = [
+        "id",
+        "whistle",
+        "department",
+        "status",
+        "cycle",
+        "check_in_due",
+        "acknowledged_at",
+        "return_count",
+        "rating",
+    ]
     list_filter = ["status", "department"]
 
 
@@ -70,7 +90,14 @@ class WhistleAlertAdmin(ReadOnlyAdmin):
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(ReadOnlyAdmin):
-    list_display = ["district", "urgency", "check_in_minutes", "on_site_minutes", "handle_minutes", "updated_at"]
+    list_display = [
+        "district",
+        "urgency",
+        "check_in_minutes",
+        "on_site_minutes",
+        "handle_minutes",
+        "updated_at",
+    ]
 
 
 @admin.register(Notification)

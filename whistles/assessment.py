@@ -227,7 +227,9 @@ def assess(*, user: Any, start: dt.date, end: dt.date, now: dt.datetime | None =
     for whistle in whistles:
         assignments = list(whistle.assignments.all())
         month = timezone.localtime(whistle.raised_at).strftime("%Y-%m")
-        bucket = months.setdefault(month, {"month": month, "raised": 0, "returns": 0, "on_time": 0, "late": 0})
+        bucket = months.setdefault(
+            month, {"month": month, "raised": 0, "returns": 0, "on_time": 0, "late": 0}
+        )
         bucket["raised"] += 1
 
         if scope.district_admin or whistle.town_id in scope.town_ids:
@@ -247,7 +249,9 @@ def assess(*, user: Any, start: dt.date, end: dt.date, now: dt.datetime | None =
         for assignment in assignments:
             if department_only and assignment.department_id not in scope.department_ids:
                 continue
-            figures = departments.setdefault(assignment.department_id, DepartmentFigures(assignment.department))
+            figures = departments.setdefault(
+                assignment.department_id, DepartmentFigures(assignment.department)
+            )
             _count_assignment(figures, assignment, moment, bucket, reasons)
 
     department_rows = sorted(departments.values(), key=lambda d: (-d.received, d.department.code))
@@ -276,7 +280,9 @@ def _count_assignment(
     figures.received += 1
     if assignment.acknowledged_at is not None:
         figures.checked_in += 1
-        figures.check_in_minutes.append((assignment.acknowledged_at - assignment.sent_at).total_seconds() / 60)
+        figures.check_in_minutes.append(
+            (assignment.acknowledged_at - assignment.sent_at).total_seconds() / 60
+        )
     if assignment.handled_at is not None:
         figures.handled += 1
         figures.handle_hours.append((assignment.handled_at - assignment.sent_at).total_seconds() / 3600)

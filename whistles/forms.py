@@ -25,14 +25,19 @@ class MultiplePhotoField(forms.FileField):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "class": "form-control"})
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "class": "form-control"}),
         )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
-        files = [single(d, initial) for d in data] if isinstance(data, list | tuple) else ([single(data, initial)] if data else [])
+        files = (
+            [single(d, initial) for d in data]
+            if isinstance(data, list | tuple)
+            else ([single(data, initial)] if data else [])
+        )
         files = [f for f in files if f]
         if len(files) > MAX_PHOTOS_PER_UPLOAD:
             raise ValidationError(_("At most %(n)d photos at a time.") % {"n": MAX_PHOTOS_PER_UPLOAD})
@@ -56,26 +61,71 @@ def _text_attrs(**extra: Any) -> dict[str, Any]:
 
 
 class WhistleRaiseForm(forms.Form):
-    town = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Raising town"), widget=forms.Select(attrs={"class": "form-select"}))
-    title = forms.CharField(label=_("Problem in brief"), max_length=200, widget=forms.TextInput(attrs=_text_attrs(placeholder=_("e.g. Oil fumes from a restaurant on Daping Main Street"))))
-    description = forms.CharField(label=_("What is happening"), widget=forms.Textarea(attrs=_text_attrs(rows=4)))
-    reason = forms.ChoiceField(label=_("Why the town whistles"), choices=Reason.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    town = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Raising town"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    title = forms.CharField(
+        label=_("Problem in brief"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs=_text_attrs(placeholder=_("e.g. Oil fumes from a restaurant on Daping Main Street"))
+        ),
+    )
+    description = forms.CharField(
+        label=_("What is happening"), widget=forms.Textarea(attrs=_text_attrs(rows=4))
+    )
+    reason = forms.ChoiceField(
+        label=_("Why the town whistles"),
+        choices=Reason.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Urgency.choices,
+        initial=Urgency.NORMAL,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     item = ItemChoiceField(
-        label=_("Enforcement item (if known)"), queryset=EnforcementItem.objects.none(), required=False,
+        label=_("Enforcement item (if known)"),
+        queryset=EnforcementItem.objects.none(),
+        required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     departments = DepartmentsField(
-        label=_("Departments to call"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Departments to call"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one department to whistle to.")},
     )
-    address = forms.CharField(label=_("Place"), max_length=300, widget=forms.TextInput(attrs=_text_attrs(placeholder=_("Street and number, landmark"))))
-    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90,
-                                  widget=forms.NumberInput(attrs=_text_attrs(step="any", inputmode="decimal")))
-    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
-                                   widget=forms.NumberInput(attrs=_text_attrs(step="any", inputmode="decimal")))
+    address = forms.CharField(
+        label=_("Place"),
+        max_length=300,
+        widget=forms.TextInput(attrs=_text_attrs(placeholder=_("Street and number, landmark"))),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs=_text_attrs(step="any", inputmode="decimal")),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs=_text_attrs(step="any", inputmode="decimal")),
+    )
     photos = MultiplePhotoField(label=_("Photos"), help_text=_("JPEG, PNG or WebP, up to 10 MB each."))
-    origin_type = forms.ChoiceField(choices=WhistleRequest.OriginType.choices, required=False, widget=forms.HiddenInput)
+    origin_type = forms.ChoiceField(
+        choices=WhistleRequest.OriginType.choices, required=False, widget=forms.HiddenInput
+    )
     origin_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, towns: Any, items: Any, departments: Any, **kwargs: Any) -> None:
@@ -102,32 +152,50 @@ class NoteForm(forms.Form):
 
 
 class RequiredNoteForm(forms.Form):
-    note = forms.CharField(label=_("Explanation"), min_length=5, widget=forms.Textarea(attrs=_text_attrs(rows=3)))
+    note = forms.CharField(
+        label=_("Explanation"), min_length=5, widget=forms.Textarea(attrs=_text_attrs(rows=3))
+    )
 
 
 class HandleForm(forms.Form):
-    note = forms.CharField(label=_("What was done"), min_length=5, widget=forms.Textarea(attrs=_text_attrs(rows=3)))
+    note = forms.CharField(
+        label=_("What was done"), min_length=5, widget=forms.Textarea(attrs=_text_attrs(rows=3))
+    )
     case_ref = forms.CharField(
-        label=_("Case opened by the department (document number)"), required=False, max_length=120,
+        label=_("Case opened by the department (document number)"),
+        required=False,
+        max_length=120,
         widget=forms.TextInput(attrs=_text_attrs()),
     )
     photos = MultiplePhotoField(label=_("Photos of the result"))
 
 
 class ReturnForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for returning"), choices=[("", "—"), *ReturnReason.choices], widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.ChoiceField(
+        label=_("Reason for returning"),
+        choices=[("", "—"), *ReturnReason.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     note = forms.CharField(
-        label=_("Explanation"), min_length=5, widget=forms.Textarea(attrs=_text_attrs(rows=3)),
-        help_text=_("The town and the district administrator will read this. Returns are counted in the assessment."),
+        label=_("Explanation"),
+        min_length=5,
+        widget=forms.Textarea(attrs=_text_attrs(rows=3)),
+        help_text=_(
+            "The town and the district administrator will read this. Returns are counted in the assessment."
+        ),
     )
 
 
 class ConfirmForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("Satisfaction"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)],
+        label=_("Satisfaction"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs=_text_attrs(rows=2)))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs=_text_attrs(rows=2))
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -138,11 +206,17 @@ class ConfirmForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Why withdraw"), min_length=5, widget=forms.Textarea(attrs=_text_attrs(rows=2)))
+    reason = forms.CharField(
+        label=_("Why withdraw"), min_length=5, widget=forms.Textarea(attrs=_text_attrs(rows=2))
+    )
 
 
 class AddDepartmentForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Unit.objects.none(), widget=forms.Select(attrs={"class": "form-select"}))
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Unit.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,15 +225,27 @@ class AddDepartmentForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photos = MultiplePhotoField(label=_("Photos"), required=True)
-    caption = forms.CharField(label=_("Caption"), required=False, max_length=200, widget=forms.TextInput(attrs=_text_attrs()))
+    caption = forms.CharField(
+        label=_("Caption"), required=False, max_length=200, widget=forms.TextInput(attrs=_text_attrs())
+    )
 
 
 class DeadlinePolicyForm(forms.Form):
-    check_in_minutes = forms.IntegerField(label=_("Check in within (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs()))
-    on_site_minutes = forms.IntegerField(label=_("On site within (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs()))
-    handle_minutes = forms.IntegerField(label=_("Handled within (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs()))
-    remind_before_minutes = forms.IntegerField(label=_("Remind before (minutes)"), min_value=0, widget=forms.NumberInput(attrs=_text_attrs()))
-    escalate_after_minutes = forms.IntegerField(label=_("Escalate after (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs()))
+    check_in_minutes = forms.IntegerField(
+        label=_("Check in within (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs())
+    )
+    on_site_minutes = forms.IntegerField(
+        label=_("On site within (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs())
+    )
+    handle_minutes = forms.IntegerField(
+        label=_("Handled within (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs())
+    )
+    remind_before_minutes = forms.IntegerField(
+        label=_("Remind before (minutes)"), min_value=0, widget=forms.NumberInput(attrs=_text_attrs())
+    )
+    escalate_after_minutes = forms.IntegerField(
+        label=_("Escalate after (minutes)"), min_value=1, widget=forms.NumberInput(attrs=_text_attrs())
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -170,8 +256,12 @@ class DeadlinePolicyForm(forms.Form):
 
 
 class AssessmentPeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs=_text_attrs(type="date")))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs=_text_attrs(type="date")))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs=_text_attrs(type="date"))
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs=_text_attrs(type="date"))
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -29,7 +29,11 @@ class WhistleQuerySet(TownOwnedQuerySet["WhistleRequest"]):
             return self.none()
         q = scope.town_q("town")
         if scope.department_ids:
-            q |= Q(pk__in=WhistleAssignment.objects.filter(department_id__in=scope.department_ids).values("whistle_id"))
+            q |= Q(
+                pk__in=WhistleAssignment.objects.filter(department_id__in=scope.department_ids).values(
+                    "whistle_id"
+                )
+            )
         return self.filter(q)
 
 
@@ -42,12 +46,19 @@ class WhistleRequest(models.Model):
         INSPECTION = "inspection", _("Inspection")
         COMPLAINT = "complaint", _("Complaint")
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
     town = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="whistles", limit_choices_to={"kind": Unit.Kind.TOWN},
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="whistles",
+        limit_choices_to={"kind": Unit.Kind.TOWN},
         verbose_name=_("raising town"),
     )
-    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by"))
+    raised_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
     raised_at = models.DateTimeField(pgettext_lazy("whistle", "raised at"), default=timezone.now)
     title = models.CharField(_("problem in brief"), max_length=200)
     description = models.TextField(_("what is happening"))
@@ -57,14 +68,20 @@ class WhistleRequest(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     item = models.ForeignKey(
-        EnforcementItem, on_delete=models.PROTECT, null=True, blank=True, related_name="whistles",
+        EnforcementItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="whistles",
         verbose_name=_("enforcement item"),
     )
     # A case or inspection that raised it. Those apps fill this in through the raise form's GET parameters.
     origin_type = models.CharField(_("raised from"), max_length=16, choices=OriginType.choices, blank=True)
     origin_id = models.CharField(_("origin id"), max_length=64, blank=True)
     origin_label = models.CharField(_("origin"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=WhistleStatus.choices, default=WhistleStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=16, choices=WhistleStatus.choices, default=WhistleStatus.OPEN
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
 
@@ -78,11 +95,16 @@ class WhistleRequest(models.Model):
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
                 | (
-                    Q(latitude__gte=-90) & Q(latitude__lte=90) & Q(longitude__gte=-180) & Q(longitude__lte=180)
+                    Q(latitude__gte=-90)
+                    & Q(latitude__lte=90)
+                    & Q(longitude__gte=-180)
+                    & Q(longitude__lte=180)
                 ),
                 name="whistle_coordinates_pair_in_range",
             ),
-            models.CheckConstraint(condition=Q(origin_type="") | ~Q(origin_id=""), name="whistle_origin_has_id"),
+            models.CheckConstraint(
+                condition=Q(origin_type="") | ~Q(origin_id=""), name="whistle_origin_has_id"
+            ),
         ]
         indexes = [
             models.Index(fields=["town", "-raised_at"]),
@@ -103,11 +125,16 @@ class WhistleAssignment(models.Model):
 
     whistle = models.ForeignKey(WhistleRequest, on_delete=models.CASCADE, related_name="assignments")
     department = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="whistle_assignments",
-        limit_choices_to={"kind": Unit.Kind.DEPARTMENT}, verbose_name=_("department"),
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="whistle_assignments",
+        limit_choices_to={"kind": Unit.Kind.DEPARTMENT},
+        verbose_name=_("department"),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SENT)
-    cycle = models.PositiveSmallIntegerField(_("times sent"), default=1, help_text=_("2 after one overruled return"))
+    cycle = models.PositiveSmallIntegerField(
+        _("times sent"), default=1, help_text=_("2 after one overruled return")
+    )
     sent_at = models.DateTimeField(_("sent at"))
     check_in_due = models.DateTimeField(_("check in by"))
     on_site_due = models.DateTimeField(_("on site by"))
@@ -117,14 +144,19 @@ class WhistleAssignment(models.Model):
     # The next time the deadline sweep has to look at this row (a reminder or escalation is due); null: never.
     alert_at = models.DateTimeField(null=True, blank=True, db_index=True)
     acknowledged_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     on_site_at = models.DateTimeField(_("on site at"), null=True, blank=True)
     on_site_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     handled_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     handling_note = models.TextField(_("what was done"), blank=True)
     department_case_ref = models.CharField(
-        _("case opened by the department"), max_length=120, blank=True, help_text=_("its document number, if any")
+        _("case opened by the department"),
+        max_length=120,
+        blank=True,
+        help_text=_("its document number, if any"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
@@ -139,10 +171,12 @@ class WhistleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["whistle", "department"], name="whistle_department_once"),
             models.CheckConstraint(
-                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)), name="assignment_rating_1_to_5"
+                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                name="assignment_rating_1_to_5",
             ),
             models.CheckConstraint(
-                condition=Q(check_in_due__lte=models.F("on_site_due")) & Q(on_site_due__lte=models.F("handle_due")),
+                condition=Q(check_in_due__lte=models.F("on_site_due"))
+                & Q(on_site_due__lte=models.F("handle_due")),
                 name="assignment_deadlines_ordered",
             ),
         ]
@@ -155,10 +189,18 @@ class WhistleAssignment(models.Model):
         return f"{self.whistle.reference} → {self.department}"
 
     def due_of(self, step: str) -> dt.datetime:
-        return {Step.CHECK_IN: self.check_in_due, Step.ON_SITE: self.on_site_due, Step.HANDLE: self.handle_due}[Step(step)]
+        return {
+            Step.CHECK_IN: self.check_in_due,
+            Step.ON_SITE: self.on_site_due,
+            Step.HANDLE: self.handle_due,
+        }[Step(step)]
 
     def done_at(self, step: str) -> dt.datetime | None:
-        return {Step.CHECK_IN: self.acknowledged_at, Step.ON_SITE: self.on_site_at, Step.HANDLE: self.handled_at}[Step(step)]
+        return {
+            Step.CHECK_IN: self.acknowledged_at,
+            Step.ON_SITE: self.on_site_at,
+            Step.HANDLE: self.handled_at,
+        }[Step(step)]
 
 
 class WhistleReturn(models.Model):
@@ -177,7 +219,9 @@ class WhistleReturn(models.Model):
     from_status = models.CharField(_("returned from"), max_length=16, choices=Status.choices)
     returned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     returned_at = models.DateTimeField(_("returned at"))
-    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=Decision.choices, default=Decision.PENDING
+    )
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(pgettext_lazy("return review", "decided at"), null=True, blank=True)
     decision_note = models.TextField(pgettext_lazy("return review", "decision note"), blank=True)
@@ -216,7 +260,9 @@ class WhistleEvent(models.Model):
         CLOSED = "closed", _("Whistle closed")
 
     whistle = models.ForeignKey(WhistleRequest, on_delete=models.CASCADE, related_name="events")
-    assignment = models.ForeignKey(WhistleAssignment, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    assignment = models.ForeignKey(
+        WhistleAssignment, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -246,7 +292,11 @@ class WhistlePhoto(models.Model):
 
     whistle = models.ForeignKey(WhistleRequest, on_delete=models.CASCADE, related_name="photos")
     assignment = models.ForeignKey(
-        WhistleAssignment, on_delete=models.CASCADE, null=True, blank=True, related_name="photos",
+        WhistleAssignment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
         help_text=_("set when a department added it"),
     )
     file = models.FileField(_("file"), upload_to=photo_upload_path, max_length=200)
@@ -255,7 +305,9 @@ class WhistlePhoto(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, help_text="of the stored (re-encoded) file")
-    original_sha256 = models.CharField(max_length=64, blank=True, default="", help_text="of the file as received")
+    original_sha256 = models.CharField(
+        max_length=64, blank=True, default="", help_text="of the file as received"
+    )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"))
@@ -284,7 +336,9 @@ class WhistleAlert(models.Model):
         verbose_name = _("deadline alert")
         verbose_name_plural = _("deadline alerts")
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "cycle", "step", "level"], name="whistle_alert_once")
+            models.UniqueConstraint(
+                fields=["assignment", "cycle", "step", "level"], name="whistle_alert_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -294,7 +348,9 @@ class WhistleAlert(models.Model):
 class DeadlinePolicy(models.Model):
     """A district's deadlines for one urgency, overriding the defaults in `whistles.workflow.DEFAULT_DEADLINES`."""
 
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="+", verbose_name=_("district")
+    )
     urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices)
     check_in_minutes = models.PositiveIntegerField(_("check in within (minutes)"))
     on_site_minutes = models.PositiveIntegerField(_("on site within (minutes)"))
@@ -327,8 +383,12 @@ class Notification(models.Model):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="whistle_notifications")
     kind = models.CharField(max_length=40)
     params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    whistle = models.ForeignKey(WhistleRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    assignment = models.ForeignKey(WhistleAssignment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    whistle = models.ForeignKey(
+        WhistleRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        WhistleAssignment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     deliveries = models.JSONField(default=dict, blank=True, help_text=_("sender key -> time delivered"))

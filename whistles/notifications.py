@@ -79,14 +79,18 @@ class EmailSender:
 # kind -> message; params are filled in at display time, in the reader's language.
 MESSAGES: dict[str, Any] = {
     "raised": gettext_lazy("%(town)s whistled: %(title)s. Check in by %(due)s."),
-    "resent": gettext_lazy("The district overruled your return of %(ref)s and re-sent it. Check in by %(due)s."),
+    "resent": gettext_lazy(
+        "The district overruled your return of %(ref)s and re-sent it. Check in by %(due)s."
+    ),
     "added": gettext_lazy("%(town)s also called your department on %(ref)s: %(title)s. Check in by %(due)s."),
     "acknowledged": gettext_lazy("%(department)s checked in on %(ref)s."),
     "on_site": gettext_lazy("%(department)s is on site / handling %(ref)s."),
     "handled": gettext_lazy("%(department)s reports %(ref)s handled. Please confirm and rate."),
     "returned": gettext_lazy("%(department)s returned %(ref)s: %(reason)s."),
     "return_review": gettext_lazy("%(department)s returned %(ref)s from %(town)s (%(reason)s). Review it."),
-    "overruled": gettext_lazy("The district overruled %(department)s's return of %(ref)s; it has been re-sent."),
+    "overruled": gettext_lazy(
+        "The district overruled %(department)s's return of %(ref)s; it has been re-sent."
+    ),
     "upheld": gettext_lazy("The district upheld %(department)s's return of %(ref)s."),
     "confirmed": gettext_lazy("%(town)s confirmed %(ref)s and rated it %(rating)s/5."),
     "reopened": gettext_lazy("%(town)s says %(ref)s is not resolved and reopened it."),
@@ -136,7 +140,9 @@ def responders_of(department: Unit) -> list[User]:
 
 def town_contacts(whistle: WhistleRequest) -> list[User]:
     """The officer who raised it and the town's supervisors."""
-    supervisors = User.objects.filter(unit_id=whistle.town_id, is_active=True, groups__name=f"role:{Role.SUPERVISOR}")
+    supervisors = User.objects.filter(
+        unit_id=whistle.town_id, is_active=True, groups__name=f"role:{Role.SUPERVISOR}"
+    )
     people = {whistle.raised_by_id: whistle.raised_by} if whistle.raised_by.is_active else {}
     for person in supervisors:
         people.setdefault(person.pk, person)
@@ -170,7 +176,11 @@ def notify(
         seen.add(person.pk)
         rows.append(
             Notification(
-                recipient=person, kind=kind, params=params or {}, whistle=whistle, assignment=assignment,
+                recipient=person,
+                kind=kind,
+                params=params or {},
+                whistle=whistle,
+                assignment=assignment,
                 created_at=clock.now(),
             )
         )

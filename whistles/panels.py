@@ -54,7 +54,11 @@ def my_whistles_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     mine = town_whistles_for(user=user)
     open_whistles = list(mine.filter(status=WhistleStatus.OPEN)[:6])
     to_confirm = mine.filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED).distinct().count()
-    return {"open": open_whistles, "to_confirm": to_confirm, "open_count": mine.filter(status=WhistleStatus.OPEN).count()}
+    return {
+        "open": open_whistles,
+        "to_confirm": to_confirm,
+        "open_count": mine.filter(status=WhistleStatus.OPEN).count(),
+    }
 
 
 def district_panel(request: HttpRequest, user: User) -> dict[str, Any]:
@@ -65,17 +69,27 @@ def district_panel(request: HttpRequest, user: User) -> dict[str, Any]:
 
 
 def notifications_panel(request: HttpRequest, user: User) -> dict[str, Any]:
-    return {"unread": unread_count(user=user), "latest": list(notifications_for(user=user, unread_only=True)[:5])}
+    return {
+        "unread": unread_count(user=user),
+        "latest": list(notifications_for(user=user, unread_only=True)[:5]),
+    }
 
 
 def register() -> None:
     town_side = frozenset({Role.OFFICER, Role.SUPERVISOR})
     everyone_working = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN})
     register_nav(NavEntry("whistles", _("Whistles"), "whistle-list", order=40, roles=everyone_working))
-    register_nav(NavEntry("whistle-inbox", _("Whistle inbox"), "whistle-inbox", order=41, roles=frozenset({Role.RESPONDER})))
     register_nav(
         NavEntry(
-            "whistle-assessment", _("Two-way assessment"), "whistle-assessment", order=45,
+            "whistle-inbox", _("Whistle inbox"), "whistle-inbox", order=41, roles=frozenset({Role.RESPONDER})
+        )
+    )
+    register_nav(
+        NavEntry(
+            "whistle-assessment",
+            _("Two-way assessment"),
+            "whistle-assessment",
+            order=45,
             roles=frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR, Role.RESPONDER}),
         )
     )
@@ -83,8 +97,24 @@ def register() -> None:
     register_home_panel(
         HomePanel("whistle_inbox", "whistles/panels/inbox.html", 15, frozenset({Role.RESPONDER}), inbox_panel)
     )
-    register_home_panel(HomePanel("my_whistles", "whistles/panels/my_whistles.html", 25, town_side, my_whistles_panel))
     register_home_panel(
-        HomePanel("whistle_district", "whistles/panels/district.html", 15, frozenset({Role.DISTRICT_ADMIN}), district_panel)
+        HomePanel("my_whistles", "whistles/panels/my_whistles.html", 25, town_side, my_whistles_panel)
     )
-    register_home_panel(HomePanel("whistle_notifications", "whistles/panels/notifications.html", 30, frozenset(), notifications_panel))
+    register_home_panel(
+        HomePanel(
+            "whistle_district",
+            "whistles/panels/district.html",
+            15,
+            frozenset({Role.DISTRICT_ADMIN}),
+            district_panel,
+        )
+    )
+    register_home_panel(
+        HomePanel(
+            "whistle_notifications",
+            "whistles/panels/notifications.html",
+            30,
+            frozenset(),
+            notifications_panel,
+        )
+    )

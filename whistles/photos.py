@@ -30,5 +30,12 @@ def check_photo(upload: UploadedFile) -> CheckedPhoto:
     """A JPEG, PNG or WebP image that decodes, within the shared limits, re-encoded; ValidationError if not."""
     name = safe_filename(getattr(upload, "name", ""), fallback=_("the file"))
     photo = reencode_photo(upload, name=name)
-    return CheckedPhoto(photo.data, photo.extension, photo.content_type, photo.width, photo.height, photo.sha256,
-                        photo.original_sha256)
+    return CheckedPhoto(
+        photo.data,
+        photo.extension,
+        photo.content_type,
+        photo.width,
+        photo.height,
+        photo.sha256,
+        photo.original_sha256,
+    )

@@ -26,7 +26,9 @@ def _user(user: Any) -> User | None:
 def works_for_town(user: Any, town_id: int) -> bool:
     """A member of the town's team who may speak for it: an officer or supervisor of the town, or seconded to it."""
     person = _user(user)
-    return person is not None and bool(TOWN_ROLES & person.role_names) and town_id in scope_for(person).town_ids
+    return (
+        person is not None and bool(TOWN_ROLES & person.role_names) and town_id in scope_for(person).town_ids
+    )
 
 
 def can_raise_whistle(user: Any, town: Unit) -> bool:
@@ -47,7 +49,10 @@ def can_view_whistle(user: Any, whistle: WhistleRequest) -> bool:
     scope = scope_for(person)
     if whistle.town_id in scope.town_ids or is_district_admin_of(person, whistle.district_id):
         return True
-    return bool(scope.department_ids) and whistle.assignments.filter(department_id__in=scope.department_ids).exists()
+    return (
+        bool(scope.department_ids)
+        and whistle.assignments.filter(department_id__in=scope.department_ids).exists()
+    )
 
 
 def is_department_member(user: Any, assignment: WhistleAssignment) -> bool:

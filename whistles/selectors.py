@@ -92,7 +92,9 @@ def missed_steps(assignment: WhistleAssignment, now: dt.datetime | None = None) 
     for step in Step:
         done = assignment.done_at(step)
         due = assignment.due_of(step)
-        if (done is not None and done > due) or (done is None and assignment.status in STEP_OWED_IN[step] and moment > due):
+        if (done is not None and done > due) or (
+            done is None and assignment.status in STEP_OWED_IN[step] and moment > due
+        ):
             missed.append(step)
     return missed
 
@@ -154,18 +156,24 @@ def whistle_list_for(
     if returned:
         qs = qs.filter(assignments__return_count__gt=0)
     if query:
-        qs = qs.filter(Q(title__icontains=query) | Q(description__icontains=query) | Q(address__icontains=query))
+        qs = qs.filter(
+            Q(title__icontains=query) | Q(description__icontains=query) | Q(address__icontains=query)
+        )
     return qs.distinct().order_by("-raised_at", "-pk")
 
 
 def whistle_get_for(*, user: Any, pk: Any) -> WhistleRequest:
-    qs = whistle_queryset_for(user).select_related("town", "district", "item", "raised_by", "item__default_holder")
+    qs = whistle_queryset_for(user).select_related(
+        "town", "district", "item", "raised_by", "item__default_holder"
+    )
     return access_or_404(qs, pk=pk)
 
 
 def assignments_of(whistle: WhistleRequest) -> list[WhistleAssignment]:
     return list(
-        whistle.assignments.select_related("department", "acknowledged_by", "on_site_by", "handled_by", "rated_by")
+        whistle.assignments.select_related(
+            "department", "acknowledged_by", "on_site_by", "handled_by", "rated_by"
+        )
         .prefetch_related(
             Prefetch("returns", queryset=WhistleReturn.objects.select_related("returned_by", "decided_by")),
             "photos",
@@ -183,11 +191,15 @@ def assignment_get_for(*, user: Any, pk: Any) -> WhistleAssignment:
 
 
 def timeline_of(whistle: WhistleRequest) -> QuerySet[WhistleEvent]:
-    return whistle.events.select_related("actor", "actor__unit", "assignment__department").order_by("at", "pk")
+    return whistle.events.select_related("actor", "actor__unit", "assignment__department").order_by(
+        "at", "pk"
+    )
 
 
 def photos_of(whistle: WhistleRequest) -> QuerySet[WhistlePhoto]:
-    return whistle.photos.select_related("uploaded_by", "assignment__department").order_by("uploaded_at", "pk")
+    return whistle.photos.select_related("uploaded_by", "assignment__department").order_by(
+        "uploaded_at", "pk"
+    )
 
 
 def photo_get_for(*, user: Any, pk: Any) -> WhistlePhoto:
@@ -253,7 +265,9 @@ def town_whistles_for(*, user: Any) -> QuerySet[WhistleRequest]:
     return (
         WhistleRequest.objects.filter(town_id__in=scope.town_ids)
         .select_related("town")
-        .prefetch_related(Prefetch("assignments", queryset=WhistleAssignment.objects.select_related("department")))
+        .prefetch_related(
+            Prefetch("assignments", queryset=WhistleAssignment.objects.select_related("department"))
+        )
         .order_by("-raised_at", "-pk")
     )
 
@@ -266,7 +280,9 @@ def items_for_whistle(district_id: int) -> QuerySet[EnforcementItem]:
 
 
 def departments_of(district_id: int) -> QuerySet[Unit]:
-    return Unit.objects.filter(district_id=district_id, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("code")
+    return Unit.objects.filter(district_id=district_id, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by(
+        "code"
+    )
 
 
 @dataclass(frozen=True)
@@ -282,7 +298,9 @@ class Suggestion:
         return self.holder.explain() if self.holder is not None else ""
 
 
-def suggest_department(*, item: EnforcementItem | None, town: Unit | None, on: dt.date | None = None) -> Suggestion:
+def suggest_department(
+    *, item: EnforcementItem | None, town: Unit | None, on: dt.date | None = None
+) -> Suggestion:
     """Who to whistle to for an item: the department `who_enforces` names when the town does not hold the item; for a
     delegated item the delegating department; nothing when the town holds it outright."""
     if item is None:

@@ -74,7 +74,9 @@ def _due_text(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _params(whistle: WhistleRequest, assignment: WhistleAssignment | None = None, **extra: Any) -> dict[str, Any]:
+def _params(
+    whistle: WhistleRequest, assignment: WhistleAssignment | None = None, **extra: Any
+) -> dict[str, Any]:
     params: dict[str, Any] = {"ref": whistle.reference, "title": whistle.title, "town": whistle.town.name_zh}
     if assignment is not None:
         params["department"] = assignment.department.name_zh
@@ -92,7 +94,13 @@ def _event(
     data: dict[str, Any] | None = None,
 ) -> WhistleEvent:
     return WhistleEvent.objects.create(
-        whistle=whistle, assignment=assignment, kind=kind, at=clock.now(), actor=actor, note=note, data=data or {}
+        whistle=whistle,
+        assignment=assignment,
+        kind=kind,
+        at=clock.now(),
+        actor=actor,
+        note=note,
+        data=data or {},
     )
 
 
@@ -129,14 +137,18 @@ def _deadline_fields(start: dt.datetime, deadlines: Deadlines) -> dict[str, Any]
 def _alert_schedule(assignment: WhistleAssignment) -> list[tuple[dt.datetime, Step, AlertLevel]]:
     """Every reminder and escalation still owed in the current cycle for the steps still owed."""
     fired = set(
-        WhistleAlert.objects.filter(assignment_id=assignment.pk, cycle=assignment.cycle).values_list("step", "level")
+        WhistleAlert.objects.filter(assignment_id=assignment.pk, cycle=assignment.cycle).values_list(
+            "step", "level"
+        )
     )
     schedule = []
     for step in Step:
         if assignment.status not in STEP_OWED_IN[step]:
             continue
         times = alert_times(
-            due=assignment.due_of(step), remind_before=assignment.remind_before, escalate_after=assignment.escalate_after
+            due=assignment.due_of(step),
+            remind_before=assignment.remind_before,
+            escalate_after=assignment.escalate_after,
         )
         for level, moment in times.items():
             if level == AlertLevel.REMIND and moment <= assignment.sent_at:
@@ -181,7 +193,12 @@ def _check_photos(photos: Sequence[UploadedFile]) -> list[CheckedPhoto]:
 
 
 def _store_photo(
-    whistle: WhistleRequest, photo: CheckedPhoto, *, actor: User, assignment: WhistleAssignment | None, caption: str = ""
+    whistle: WhistleRequest,
+    photo: CheckedPhoto,
+    *,
+    actor: User,
+    assignment: WhistleAssignment | None,
+    caption: str = "",
 ) -> WhistlePhoto:
     row = WhistlePhoto(
         whistle=whistle,
@@ -208,14 +225,27 @@ def _create_assignment(
 ) -> WhistleAssignment:
     deadlines = deadlines_for(whistle.district_id, whistle.urgency)
     assignment = WhistleAssignment.objects.create(
-        whistle=whistle, department=department, status=Status.SENT, cycle=1, **_deadline_fields(start, deadlines)
+        whistle=whistle,
+        department=department,
+        status=Status.SENT,
+        cycle=1,
+        **_deadline_fields(start, deadlines),
     )
     _reschedule(assignment)
-    _event(whistle, WhistleEvent.Kind.SENT, actor=actor, assignment=assignment,
-           data={"department": department.name_zh, "check_in_due": assignment.check_in_due})
+    _event(
+        whistle,
+        WhistleEvent.Kind.SENT,
+        actor=actor,
+        assignment=assignment,
+        data={"department": department.name_zh, "check_in_due": assignment.check_in_due},
+    )
     notify(
-        responders_of(department), kind, whistle=whistle, assignment=assignment,
-        params=_params(whistle, assignment, due=_due_text(assignment.check_in_due)), exclude=actor,
+        responders_of(department),
+        kind,
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment, due=_due_text(assignment.check_in_due)),
+        exclude=actor,
     )
     return assignment
 
@@ -223,8 +253,14 @@ def _create_assignment(
 def _departments(district_id: int, departments: Iterable[Unit]) -> list[Unit]:
     unique: dict[int, Unit] = {}
     for department in departments:
-        if department.kind != Unit.Kind.DEPARTMENT or department.district_id != district_id or not department.is_active:
-            raise ValidationError({"departments": _("%(unit)s is not a department of this district.") % {"unit": department}})
+        if (
+            department.kind != Unit.Kind.DEPARTMENT
+            or department.district_id != district_id
+            or not department.is_active
+        ):
+            raise ValidationError(
+                {"departments": _("%(unit)s is not a department of this district.") % {"unit": department}}
+            )
         unique.setdefault(department.pk, department)
     if not unique:
         raise ValidationError({"departments": _("Choose at least one department to whistle to.")})
@@ -274,22 +310,46 @@ def whistle_raise(
 
     now = clock.now()
     whistle = WhistleRequest.objects.create(
-        district_id=town.district_id, town=town, raised_by=actor, raised_at=now, title=title, description=description,
-        reason=reason, urgency=urgency, address=address, latitude=lat, longitude=lng, item=item,
-        origin_type=origin_type, origin_id=origin_id if origin_type else "", origin_label=(origin_label or "")[:200],
+        district_id=town.district_id,
+        town=town,
+        raised_by=actor,
+        raised_at=now,
+        title=title,
+        description=description,
+        reason=reason,
+        urgency=urgency,
+        address=address,
+        latitude=lat,
+        longitude=lng,
+        item=item,
+        origin_type=origin_type,
+        origin_id=origin_id if origin_type else "",
+        origin_label=(origin_label or "")[:200],
     )
-    _event(whistle, WhistleEvent.Kind.RAISED, actor=actor,
-           data={"reason": reason, "urgency": urgency, "departments": [d.name_zh for d in targets]})
+    _event(
+        whistle,
+        WhistleEvent.Kind.RAISED,
+        actor=actor,
+        data={"reason": reason, "urgency": urgency, "departments": [d.name_zh for d in targets]},
+    )
     for photo in checked:
         _store_photo(whistle, photo, actor=actor, assignment=None)
     for department in targets:
         _create_assignment(whistle, department, actor=actor, start=now, kind="raised")
     audit_record(
-        actor=actor, action="whistles.whistle.raise", obj=whistle, town=town,
+        actor=actor,
+        action="whistles.whistle.raise",
+        obj=whistle,
+        town=town,
         after={
-            "title": title, "reason": reason, "urgency": urgency, "address": address,
-            "departments": [d.code for d in targets], "item": item.code if item else None,
-            "origin": f"{origin_type}:{origin_id}" if origin_type else None, "photos": len(checked),
+            "title": title,
+            "reason": reason,
+            "urgency": urgency,
+            "address": address,
+            "departments": [d.code for d in targets],
+            "item": item.code if item else None,
+            "origin": f"{origin_type}:{origin_id}" if origin_type else None,
+            "photos": len(checked),
         },
     )
     return whistle
@@ -297,16 +357,26 @@ def whistle_raise(
 
 @transaction.atomic
 def whistle_add_department(*, actor: User, whistle: WhistleRequest, department: Unit) -> WhistleAssignment:
-    require(can_add_department(actor, whistle), "only the town or the district administrator may call another department")
+    require(
+        can_add_department(actor, whistle),
+        "only the town or the district administrator may call another department",
+    )
     locked = WhistleRequest.objects.select_for_update().get(pk=whistle.pk)
     if locked.status != WhistleStatus.OPEN:
         raise InvalidTransition("add_department", locked.status)
     (department,) = _departments(locked.district_id, [department])
     if locked.assignments.filter(department=department).exists():
-        raise ValidationError({"department": _("%(unit)s has already been called on this whistle.") % {"unit": department}})
+        raise ValidationError(
+            {"department": _("%(unit)s has already been called on this whistle.") % {"unit": department}}
+        )
     assignment = _create_assignment(locked, department, actor=actor, start=clock.now(), kind="added")
-    audit_record(actor=actor, action="whistles.whistle.add_department", obj=locked, town=locked.town,
-                 after={"department": department.code})
+    audit_record(
+        actor=actor,
+        action="whistles.whistle.add_department",
+        obj=locked,
+        town=locked.town,
+        after={"department": department.code},
+    )
     return assignment
 
 
@@ -325,10 +395,24 @@ def whistle_photo_add(
     if not photos:
         raise ValidationError({"photos": _("Choose at least one photo.")})
     checked = _check_photos(photos)
-    rows = [_store_photo(whistle, photo, actor=actor, assignment=assignment, caption=caption) for photo in checked]
-    _event(whistle, WhistleEvent.Kind.PHOTO, actor=actor, assignment=assignment, note=caption, data={"count": len(rows)})
-    audit_record(actor=actor, action="whistles.whistle.add_photo", obj=whistle, town=whistle.town,
-                 after={"photos": [r.sha256 for r in rows], "assignment": assignment.pk if assignment else None})
+    rows = [
+        _store_photo(whistle, photo, actor=actor, assignment=assignment, caption=caption) for photo in checked
+    ]
+    _event(
+        whistle,
+        WhistleEvent.Kind.PHOTO,
+        actor=actor,
+        assignment=assignment,
+        note=caption,
+        data={"count": len(rows)},
+    )
+    audit_record(
+        actor=actor,
+        action="whistles.whistle.add_photo",
+        obj=whistle,
+        town=whistle.town,
+        after={"photos": [r.sha256 for r in rows], "assignment": assignment.pk if assignment else None},
+    )
     return rows
 
 
@@ -353,10 +437,22 @@ def whistle_withdraw(*, actor: User, whistle: WhistleRequest, reason: str) -> Wh
     )
     _event(locked, WhistleEvent.Kind.CANCELLED, actor=actor, note=reason)
     for assignment in open_assignments:
-        notify(responders_of(assignment.department), "withdrawn", whistle=locked, assignment=assignment,
-               params=_params(locked, assignment), exclude=actor)
-    audit_record(actor=actor, action="whistles.whistle.withdraw", obj=locked, town=locked.town,
-                 before={"status": WhistleStatus.OPEN}, after={"status": WhistleStatus.WITHDRAWN, "reason": reason})
+        notify(
+            responders_of(assignment.department),
+            "withdrawn",
+            whistle=locked,
+            assignment=assignment,
+            params=_params(locked, assignment),
+            exclude=actor,
+        )
+    audit_record(
+        actor=actor,
+        action="whistles.whistle.withdraw",
+        obj=locked,
+        town=locked.town,
+        before={"status": WhistleStatus.OPEN},
+        after={"status": WhistleStatus.WITHDRAWN, "reason": reason},
+    )
     return locked
 
 
@@ -392,8 +488,12 @@ def _move(
     _reschedule(assignment)
     _event(whistle, event_kind, actor=actor, assignment=assignment, note=note, data=data)
     audit_record(
-        actor=actor, action=f"whistles.assignment.{action.value}", obj=assignment, town=whistle.town,
-        before={"status": before}, after={"status": transition.target.value, **(audit_after or {})},
+        actor=actor,
+        action=f"whistles.assignment.{action.value}",
+        obj=assignment,
+        town=whistle.town,
+        before={"status": before},
+        after={"status": transition.target.value, **(audit_after or {})},
     )
     return whistle, before
 
@@ -402,24 +502,46 @@ def _close_if_done(whistle: WhistleRequest, actor: User | None) -> None:
     if whistle.assignments.filter(status__in=OPEN_STATUSES).exists():
         return
     now = clock.now()
-    if WhistleRequest.objects.filter(pk=whistle.pk, status=WhistleStatus.OPEN).update(status=WhistleStatus.CLOSED, closed_at=now):
+    if WhistleRequest.objects.filter(pk=whistle.pk, status=WhistleStatus.OPEN).update(
+        status=WhistleStatus.CLOSED, closed_at=now
+    ):
         whistle.status, whistle.closed_at = WhistleStatus.CLOSED, now
         _event(whistle, WhistleEvent.Kind.CLOSED, actor=actor)
-        audit_record(actor=actor, action="whistles.whistle.close", obj=whistle, town=whistle.town,
-                     before={"status": WhistleStatus.OPEN}, after={"status": WhistleStatus.CLOSED})
+        audit_record(
+            actor=actor,
+            action="whistles.whistle.close",
+            obj=whistle,
+            town=whistle.town,
+            before={"status": WhistleStatus.OPEN},
+            after={"status": WhistleStatus.CLOSED},
+        )
 
 
 @transaction.atomic
-def assignment_acknowledge(*, actor: User, assignment: WhistleAssignment, note: str = "") -> WhistleAssignment:
-    require(can_act_on_assignment(actor, assignment, Action.ACKNOWLEDGE), "you may not do this on this whistle")
+def assignment_acknowledge(
+    *, actor: User, assignment: WhistleAssignment, note: str = ""
+) -> WhistleAssignment:
+    require(
+        can_act_on_assignment(actor, assignment, Action.ACKNOWLEDGE), "you may not do this on this whistle"
+    )
     now = clock.now()
     whistle, _before = _move(
-        actor=actor, assignment=assignment, action=Action.ACKNOWLEDGE, event_kind=WhistleEvent.Kind.ACKNOWLEDGED,
-        changes={"acknowledged_at": now, "acknowledged_by": actor}, note=(note or "").strip(),
+        actor=actor,
+        assignment=assignment,
+        action=Action.ACKNOWLEDGE,
+        event_kind=WhistleEvent.Kind.ACKNOWLEDGED,
+        changes={"acknowledged_at": now, "acknowledged_by": actor},
+        note=(note or "").strip(),
         data={"on_time": now <= assignment.check_in_due},
     )
-    notify(town_contacts(whistle), "acknowledged", whistle=whistle, assignment=assignment,
-           params=_params(whistle, assignment), exclude=actor)
+    notify(
+        town_contacts(whistle),
+        "acknowledged",
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment),
+        exclude=actor,
+    )
     return assignment
 
 
@@ -428,12 +550,22 @@ def assignment_arrive(*, actor: User, assignment: WhistleAssignment, note: str =
     require(can_act_on_assignment(actor, assignment, Action.ARRIVE), "you may not do this on this whistle")
     now = clock.now()
     whistle, _before = _move(
-        actor=actor, assignment=assignment, action=Action.ARRIVE, event_kind=WhistleEvent.Kind.ON_SITE,
-        changes={"on_site_at": now, "on_site_by": actor}, note=(note or "").strip(),
+        actor=actor,
+        assignment=assignment,
+        action=Action.ARRIVE,
+        event_kind=WhistleEvent.Kind.ON_SITE,
+        changes={"on_site_at": now, "on_site_by": actor},
+        note=(note or "").strip(),
         data={"on_time": now <= assignment.on_site_due},
     )
-    notify(town_contacts(whistle), "on_site", whistle=whistle, assignment=assignment,
-           params=_params(whistle, assignment), exclude=actor)
+    notify(
+        town_contacts(whistle),
+        "on_site",
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment),
+        exclude=actor,
+    )
     return assignment
 
 
@@ -452,15 +584,30 @@ def assignment_handle(
     checked = _check_photos(photos)
     now = clock.now()
     whistle, _before = _move(
-        actor=actor, assignment=assignment, action=Action.HANDLE, event_kind=WhistleEvent.Kind.HANDLED,
-        changes={"handled_at": now, "handled_by": actor, "handling_note": note, "department_case_ref": case_ref},
-        note=note, data={"case_ref": case_ref, "on_time": now <= assignment.handle_due},
+        actor=actor,
+        assignment=assignment,
+        action=Action.HANDLE,
+        event_kind=WhistleEvent.Kind.HANDLED,
+        changes={
+            "handled_at": now,
+            "handled_by": actor,
+            "handling_note": note,
+            "department_case_ref": case_ref,
+        },
+        note=note,
+        data={"case_ref": case_ref, "on_time": now <= assignment.handle_due},
         audit_after={"note": note, "case_ref": case_ref},
     )
     for photo in checked:
         _store_photo(whistle, photo, actor=actor, assignment=assignment)
-    notify(town_contacts(whistle), "handled", whistle=whistle, assignment=assignment,
-           params=_params(whistle, assignment), exclude=actor)
+    notify(
+        town_contacts(whistle),
+        "handled",
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment),
+        exclude=actor,
+    )
     return assignment
 
 
@@ -473,23 +620,48 @@ def assignment_return(*, actor: User, assignment: WhistleAssignment, reason: str
     now = clock.now()
     cycle = assignment.cycle
     whistle, before = _move(
-        actor=actor, assignment=assignment, action=Action.RETURN, event_kind=WhistleEvent.Kind.RETURNED,
-        changes={"return_count": F("return_count") + 1}, note=note, data={"reason": reason},
+        actor=actor,
+        assignment=assignment,
+        action=Action.RETURN,
+        event_kind=WhistleEvent.Kind.RETURNED,
+        changes={"return_count": F("return_count") + 1},
+        note=note,
+        data={"reason": reason},
         audit_after={"reason": reason, "note": note},
     )
     ret = WhistleReturn.objects.create(
-        assignment=assignment, cycle=cycle, reason=reason, note=note, from_status=before, returned_by=actor,
+        assignment=assignment,
+        cycle=cycle,
+        reason=reason,
+        note=note,
+        from_status=before,
+        returned_by=actor,
         returned_at=now,
     )
     params = _params(whistle, assignment, reason=reason)
-    notify(town_contacts(whistle), "returned", whistle=whistle, assignment=assignment, params=params, exclude=actor)
-    notify(district_admins(whistle.district_id), "return_review", whistle=whistle, assignment=assignment,
-           params=params, exclude=actor)
+    notify(
+        town_contacts(whistle),
+        "returned",
+        whistle=whistle,
+        assignment=assignment,
+        params=params,
+        exclude=actor,
+    )
+    notify(
+        district_admins(whistle.district_id),
+        "return_review",
+        whistle=whistle,
+        assignment=assignment,
+        params=params,
+        exclude=actor,
+    )
     return ret
 
 
 @transaction.atomic
-def assignment_confirm(*, actor: User, assignment: WhistleAssignment, rating: Any, comment: str = "") -> WhistleAssignment:
+def assignment_confirm(
+    *, actor: User, assignment: WhistleAssignment, rating: Any, comment: str = ""
+) -> WhistleAssignment:
     require(can_act_on_assignment(actor, assignment, Action.CONFIRM), "you may not do this on this whistle")
     try:
         stars = int(rating)
@@ -502,12 +674,23 @@ def assignment_confirm(*, actor: User, assignment: WhistleAssignment, rating: An
         raise ValidationError({"comment": _("Say what was wrong when you rate 1 or 2.")})
     now = clock.now()
     whistle, _before = _move(
-        actor=actor, assignment=assignment, action=Action.CONFIRM, event_kind=WhistleEvent.Kind.CONFIRMED,
+        actor=actor,
+        assignment=assignment,
+        action=Action.CONFIRM,
+        event_kind=WhistleEvent.Kind.CONFIRMED,
         changes={"closed_at": now, "rating": stars, "rating_comment": comment, "rated_by": actor},
-        note=comment, data={"rating": stars}, audit_after={"rating": stars, "comment": comment},
+        note=comment,
+        data={"rating": stars},
+        audit_after={"rating": stars, "comment": comment},
     )
-    notify(responders_of(assignment.department), "confirmed", whistle=whistle, assignment=assignment,
-           params=_params(whistle, assignment, rating=stars), exclude=actor)
+    notify(
+        responders_of(assignment.department),
+        "confirmed",
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment, rating=stars),
+        exclude=actor,
+    )
     _close_if_done(whistle, actor)
     return assignment
 
@@ -517,11 +700,22 @@ def assignment_reopen(*, actor: User, assignment: WhistleAssignment, note: str) 
     require(can_act_on_assignment(actor, assignment, Action.REOPEN), "you may not do this on this whistle")
     note = _explanation(note, "note")
     whistle, _before = _move(
-        actor=actor, assignment=assignment, action=Action.REOPEN, event_kind=WhistleEvent.Kind.REOPENED,
-        changes={"handled_at": None, "handled_by": None}, note=note, audit_after={"note": note},
+        actor=actor,
+        assignment=assignment,
+        action=Action.REOPEN,
+        event_kind=WhistleEvent.Kind.REOPENED,
+        changes={"handled_at": None, "handled_by": None},
+        note=note,
+        audit_after={"note": note},
     )
-    notify(responders_of(assignment.department), "reopened", whistle=whistle, assignment=assignment,
-           params=_params(whistle, assignment), exclude=actor)
+    notify(
+        responders_of(assignment.department),
+        "reopened",
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment),
+        exclude=actor,
+    )
     return assignment
 
 
@@ -542,21 +736,43 @@ def assignment_overrule_return(*, actor: User, assignment: WhistleAssignment, no
     deadlines = deadlines_for(assignment.whistle.district_id, assignment.whistle.urgency)
     ret = _pending_return(assignment)
     whistle, _before = _move(
-        actor=actor, assignment=assignment, action=Action.OVERRULE, event_kind=WhistleEvent.Kind.OVERRULED,
+        actor=actor,
+        assignment=assignment,
+        action=Action.OVERRULE,
+        event_kind=WhistleEvent.Kind.OVERRULED,
         changes={
-            **_deadline_fields(now, deadlines), "cycle": assignment.cycle + 1,
-            "acknowledged_at": None, "acknowledged_by": None, "on_site_at": None, "on_site_by": None,
-            "handled_at": None, "handled_by": None,
+            **_deadline_fields(now, deadlines),
+            "cycle": assignment.cycle + 1,
+            "acknowledged_at": None,
+            "acknowledged_by": None,
+            "on_site_at": None,
+            "on_site_by": None,
+            "handled_at": None,
+            "handled_by": None,
         },
-        note=note, data={"return_id": ret.pk, "reason": ret.reason}, audit_after={"note": note, "return": ret.pk},
+        note=note,
+        data={"return_id": ret.pk, "reason": ret.reason},
+        audit_after={"note": note, "return": ret.pk},
     )
     WhistleReturn.objects.filter(pk=ret.pk, decision=WhistleReturn.Decision.PENDING).update(
         decision=WhistleReturn.Decision.OVERRULED, decided_by=actor, decided_at=now, decision_note=note
     )
-    notify(responders_of(assignment.department), "resent", whistle=whistle, assignment=assignment,
-           params=_params(whistle, assignment, due=_due_text(assignment.check_in_due)), exclude=actor)
-    notify(town_contacts(whistle), "overruled", whistle=whistle, assignment=assignment,
-           params=_params(whistle, assignment), exclude=actor)
+    notify(
+        responders_of(assignment.department),
+        "resent",
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment, due=_due_text(assignment.check_in_due)),
+        exclude=actor,
+    )
+    notify(
+        town_contacts(whistle),
+        "overruled",
+        whistle=whistle,
+        assignment=assignment,
+        params=_params(whistle, assignment),
+        exclude=actor,
+    )
     return assignment
 
 
@@ -568,17 +784,30 @@ def assignment_uphold_return(*, actor: User, assignment: WhistleAssignment, note
     now = clock.now()
     ret = _pending_return(assignment)
     whistle, _before = _move(
-        actor=actor, assignment=assignment, action=Action.UPHOLD, event_kind=WhistleEvent.Kind.UPHELD,
-        changes={"closed_at": now}, note=note, data={"return_id": ret.pk, "reason": ret.reason},
+        actor=actor,
+        assignment=assignment,
+        action=Action.UPHOLD,
+        event_kind=WhistleEvent.Kind.UPHELD,
+        changes={"closed_at": now},
+        note=note,
+        data={"return_id": ret.pk, "reason": ret.reason},
         audit_after={"note": note, "return": ret.pk},
     )
     WhistleReturn.objects.filter(pk=ret.pk, decision=WhistleReturn.Decision.PENDING).update(
         decision=WhistleReturn.Decision.UPHELD, decided_by=actor, decided_at=now, decision_note=note
     )
     params = _params(whistle, assignment)
-    notify(town_contacts(whistle), "upheld", whistle=whistle, assignment=assignment, params=params, exclude=actor)
-    notify(responders_of(assignment.department), "upheld", whistle=whistle, assignment=assignment, params=params,
-           exclude=actor)
+    notify(
+        town_contacts(whistle), "upheld", whistle=whistle, assignment=assignment, params=params, exclude=actor
+    )
+    notify(
+        responders_of(assignment.department),
+        "upheld",
+        whistle=whistle,
+        assignment=assignment,
+        params=params,
+        exclude=actor,
+    )
     _close_if_done(whistle, actor)
     return assignment
 
@@ -607,7 +836,9 @@ def assignment_alert(*, assignment_id: int) -> list[WhistleAlert]:
     if current is None:
         return []
     whistle = WhistleRequest.objects.select_for_update().select_related("town").get(pk=current)
-    assignment = WhistleAssignment.objects.select_for_update().select_related("department").get(pk=assignment_id)
+    assignment = (
+        WhistleAssignment.objects.select_for_update().select_related("department").get(pk=assignment_id)
+    )
     assignment.whistle = whistle
     if assignment.status not in DEPARTMENT_WORK or assignment.alert_at is None or assignment.alert_at > now:
         return []
@@ -622,7 +853,11 @@ def assignment_alert(*, assignment_id: int) -> list[WhistleAlert]:
             try:
                 with transaction.atomic():
                     alert = WhistleAlert.objects.create(
-                        assignment=assignment, cycle=assignment.cycle, step=step, level=level, created_at=now,
+                        assignment=assignment,
+                        cycle=assignment.cycle,
+                        step=step,
+                        level=level,
+                        created_at=now,
                         notified=level == top,
                     )
             except IntegrityError:
@@ -635,7 +870,9 @@ def assignment_alert(*, assignment_id: int) -> list[WhistleAlert]:
     return sent
 
 
-def _send_alert(whistle: WhistleRequest, assignment: WhistleAssignment, step: Step, level: AlertLevel) -> None:
+def _send_alert(
+    whistle: WhistleRequest, assignment: WhistleAssignment, step: Step, level: AlertLevel
+) -> None:
     due = assignment.due_of(step)
     params = _params(whistle, assignment, step=step.value, due=_due_text(due))
     responders = responders_of(assignment.department)
@@ -646,10 +883,20 @@ def _send_alert(whistle: WhistleRequest, assignment: WhistleAssignment, step: St
     else:
         recipients = district_admins(whistle.district_id) + responders
     notify(recipients, level.value, whistle=whistle, assignment=assignment, params=params)
-    _event(whistle, WhistleEvent.Kind.ALERT, actor=None, assignment=assignment,
-           data={"step": step.value, "level": level.value, "due": due})
-    audit_record(actor=None, action=f"whistles.assignment.{level.value}", obj=assignment, town=whistle.town,
-                 after={"step": step.value, "level": level.value, "due": due, "cycle": assignment.cycle})
+    _event(
+        whistle,
+        WhistleEvent.Kind.ALERT,
+        actor=None,
+        assignment=assignment,
+        data={"step": step.value, "level": level.value, "due": due},
+    )
+    audit_record(
+        actor=None,
+        action=f"whistles.assignment.{level.value}",
+        obj=assignment,
+        town=whistle.town,
+        after={"step": step.value, "level": level.value, "due": due, "cycle": assignment.cycle},
+    )
 
 
 # --- settings and notifications ----------------------------------------------------------------------------------------
@@ -671,19 +918,30 @@ def deadline_policy_set(
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Choose an urgency from the list.")})
     values = {
-        "check_in_minutes": check_in_minutes, "on_site_minutes": on_site_minutes, "handle_minutes": handle_minutes,
-        "remind_before_minutes": remind_before_minutes, "escalate_after_minutes": escalate_after_minutes,
+        "check_in_minutes": check_in_minutes,
+        "on_site_minutes": on_site_minutes,
+        "handle_minutes": handle_minutes,
+        "remind_before_minutes": remind_before_minutes,
+        "escalate_after_minutes": escalate_after_minutes,
     }
     for key, value in values.items():
         if not isinstance(value, int) or value < (1 if key != "remind_before_minutes" else 0):
             raise ValidationError({key: _("Enter a whole number of minutes.")})
     if not check_in_minutes <= on_site_minutes <= handle_minutes:
-        raise ValidationError({"on_site_minutes": _("Deadlines must not get shorter: check in ≤ on site ≤ handled.")})
+        raise ValidationError(
+            {"on_site_minutes": _("Deadlines must not get shorter: check in ≤ on site ≤ handled.")}
+        )
     before = DeadlinePolicy.objects.filter(district=district, urgency=urgency).values(*values.keys()).first()
     policy, _created = DeadlinePolicy.objects.update_or_create(
         district=district, urgency=urgency, defaults={**values, "updated_at": clock.now()}
     )
-    audit_record(actor=actor, action="whistles.deadlines.set", obj=policy, before=before, after={"urgency": urgency, **values})
+    audit_record(
+        actor=actor,
+        action="whistles.deadlines.set",
+        obj=policy,
+        before=before,
+        after={"urgency": urgency, **values},
+    )
     return policy
 
 

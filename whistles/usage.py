@@ -19,7 +19,9 @@ def whistle_usage(district: District, start: dt.date, end: dt.date) -> dict[tupl
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     rows = (
-        WhistleRequest.objects.filter(district=district, item__isnull=False, raised_at__gte=lo, raised_at__lt=hi)
+        WhistleRequest.objects.filter(
+            district=district, item__isnull=False, raised_at__gte=lo, raised_at__lt=hi
+        )
         .values("item_id", "town_id")
         .annotate(n=Count("pk"), last=Max("raised_at"))
     )

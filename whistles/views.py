@@ -116,7 +116,9 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     scope = scope_for(user)
     filters = {
-        "status": request.GET.get("status", "") if request.GET.get("status", "") in WhistleStatus.values else "",
+        "status": request.GET.get("status", "")
+        if request.GET.get("status", "") in WhistleStatus.values
+        else "",
         "urgency": request.GET.get("urgency", "") if request.GET.get("urgency", "") in Urgency.values else "",
         "town_id": _int(request.GET.get("town")),
         "department_id": _int(request.GET.get("department")),
@@ -130,11 +132,16 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for whistle in page:
         assignments = list(whistle.assignments.all())
-        rows.append({
-            "whistle": whistle,
-            "assignments": [(a, current_due(a, now)) for a in assignments],
-            "overdue": any(missed_steps(a, now) and a.status in (Status.SENT, Status.ACKNOWLEDGED, Status.ON_SITE) for a in assignments),
-        })
+        rows.append(
+            {
+                "whistle": whistle,
+                "assignments": [(a, current_due(a, now)) for a in assignments],
+                "overdue": any(
+                    missed_steps(a, now) and a.status in (Status.SENT, Status.ACKNOWLEDGED, Status.ON_SITE)
+                    for a in assignments
+                ),
+            }
+        )
     district_ids = scope.district_ids
     context = {
         "page": page,
@@ -142,8 +149,12 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "statuses": WhistleStatus.choices,
         "urgencies": Urgency.choices,
-        "towns": Unit.objects.filter(district_id__in=district_ids, kind=Unit.Kind.TOWN) if scope.district_admin else [],
-        "departments": Unit.objects.filter(district_id__in=district_ids, kind=Unit.Kind.DEPARTMENT) if scope.district_admin else [],
+        "towns": Unit.objects.filter(district_id__in=district_ids, kind=Unit.Kind.TOWN)
+        if scope.district_admin
+        else [],
+        "departments": Unit.objects.filter(district_id__in=district_ids, kind=Unit.Kind.DEPARTMENT)
+        if scope.district_admin
+        else [],
         "may_raise": bool(towns_user_may_whistle_for(user)),
         "is_department": bool(scope.department_ids),
         "is_admin": scope.district_admin,
@@ -160,9 +171,16 @@ def whistle_inbox(request: HttpRequest) -> HttpResponse:
     show_waiting = request.GET.get("all") == "1"
     now = clock.now()
     rows = [(a, current_due(a, now)) for a in inbox_for(user=user, include_waiting=show_waiting)[:200]]
-    return render(request, "whistles/whistle_inbox.html", {
-        "rows": rows, "counts": inbox_counts(user=user), "show_waiting": show_waiting, "department": user.unit,
-    })
+    return render(
+        request,
+        "whistles/whistle_inbox.html",
+        {
+            "rows": rows,
+            "counts": inbox_counts(user=user),
+            "show_waiting": show_waiting,
+            "department": user.unit,
+        },
+    )
 
 
 @login_required
@@ -188,7 +206,9 @@ def _raise_form_querysets(user: User) -> dict[str, QuerySet[Any]]:
     }
 
 
-def _prefill(request: HttpRequest, user: User, querysets: dict[str, QuerySet[Any]]) -> tuple[dict[str, Any], Any]:
+def _prefill(
+    request: HttpRequest, user: User, querysets: dict[str, QuerySet[Any]]
+) -> tuple[dict[str, Any], Any]:
     """Initial values from GET: ?item=, ?case= / ?inspection= / ?complaint=, and plain fields (title, address,
     description, urgency, reason)."""
     initial: dict[str, Any] = {}
@@ -222,9 +242,17 @@ def _prefill(request: HttpRequest, user: User, querysets: dict[str, QuerySet[Any
         initial["town"] = _int(request.GET["town"])
     town = querysets["towns"].filter(pk=initial.get("town")).first() or querysets["towns"].first()
     suggestion = suggest_department(item=item, town=town)
-    if suggestion.department is not None and querysets["departments"].filter(pk=suggestion.department.pk).exists():
+    if (
+        suggestion.department is not None
+        and querysets["departments"].filter(pk=suggestion.department.pk).exists()
+    ):
         initial["departments"] = [suggestion.department.pk]
-    if item is not None and "reason" not in initial and suggestion.department is not None and not suggestion.town_holds:
+    if (
+        item is not None
+        and "reason" not in initial
+        and suggestion.department is not None
+        and not suggestion.town_holds
+    ):
         initial["reason"] = "no_power"
     return initial, (origin, suggestion)
 
@@ -250,11 +278,21 @@ def whistle_raise(request: HttpRequest) -> HttpResponse:
                     origin_label = resolved.label
             try:
                 whistle = services.whistle_raise(
-                    actor=user, town=data["town"], title=data["title"], description=data["description"],
-                    reason=data["reason"], urgency=data["urgency"], address=data["address"],
-                    departments=list(data["departments"]), item=data.get("item"), latitude=data.get("latitude"),
-                    longitude=data.get("longitude"), origin_type=data.get("origin_type") or "",
-                    origin_id=data.get("origin_id") or "", origin_label=origin_label, photos=data.get("photos") or [],
+                    actor=user,
+                    town=data["town"],
+                    title=data["title"],
+                    description=data["description"],
+                    reason=data["reason"],
+                    urgency=data["urgency"],
+                    address=data["address"],
+                    departments=list(data["departments"]),
+                    item=data.get("item"),
+                    latitude=data.get("latitude"),
+                    longitude=data.get("longitude"),
+                    origin_type=data.get("origin_type") or "",
+                    origin_id=data.get("origin_id") or "",
+                    origin_label=origin_label,
+                    photos=data.get("photos") or [],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -262,17 +300,27 @@ def whistle_raise(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Whistle %(ref)s sent.") % {"ref": whistle.reference})
                 return redirect("whistle-detail", pk=whistle.pk)
         selected_item = querysets["items"].filter(pk=_int(request.POST.get("item"))).first()
-        suggestion = suggest_department(item=selected_item, town=form.cleaned_data.get("town") if hasattr(form, "cleaned_data") else None)
+        suggestion = suggest_department(
+            item=selected_item, town=form.cleaned_data.get("town") if hasattr(form, "cleaned_data") else None
+        )
         status = 400
     else:
         initial, (origin, suggestion) = _prefill(request, user, querysets)
         form = WhistleRaiseForm(initial=initial, **querysets)
         status = 200
     district_id = querysets["towns"].first().district_id  # type: ignore[union-attr]
-    return render(request, "whistles/whistle_raise.html", {
-        "form": form, "origin": origin, "suggestion": suggestion, "deadlines": deadline_table(district_id),
-        "checked": {str(v) for v in (form["departments"].value() or [])},
-    }, status=status)
+    return render(
+        request,
+        "whistles/whistle_raise.html",
+        {
+            "form": form,
+            "origin": origin,
+            "suggestion": suggestion,
+            "deadlines": deadline_table(district_id),
+            "checked": {str(v) for v in (form["departments"].value() or [])},
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -290,21 +338,36 @@ def whistle_suggest(request: HttpRequest) -> HttpResponse:
     if suggestion.department is not None:
         checked.add(str(suggestion.department.pk))
     form = WhistleRaiseForm(**querysets)
-    return render(request, "whistles/_departments.html", {"form": form, "suggestion": suggestion, "checked": checked})
+    return render(
+        request, "whistles/_departments.html", {"form": form, "suggestion": suggestion, "checked": checked}
+    )
 
 
 # --- one whistle ------------------------------------------------------------------------------------------------------
 
 
-def _assignment_view(user: User, whistle: WhistleRequest, assignment: WhistleAssignment, bound: dict[Any, Any]) -> dict[str, Any]:
+def _assignment_view(
+    user: User, whistle: WhistleRequest, assignment: WhistleAssignment, bound: dict[Any, Any]
+) -> dict[str, Any]:
     now = clock.now()
     actions = []
     if whistle.status == WhistleStatus.OPEN:
         for transition in actions_from(assignment.status):
-            if transition.action == Action.CANCEL or not can_act_on_assignment(user, assignment, transition.action):
+            if transition.action == Action.CANCEL or not can_act_on_assignment(
+                user, assignment, transition.action
+            ):
                 continue
-            form = bound.get((assignment.pk, transition.action)) or ACTION_FORMS[transition.action](prefix=f"a{assignment.pk}-{transition.action}")
-            actions.append({"action": transition.action.value, "label": transition.action.label, "side": transition.side.value, "form": form})
+            form = bound.get((assignment.pk, transition.action)) or ACTION_FORMS[transition.action](
+                prefix=f"a{assignment.pk}-{transition.action}"
+            )
+            actions.append(
+                {
+                    "action": transition.action.value,
+                    "label": transition.action.label,
+                    "side": transition.side.value,
+                    "form": form,
+                }
+            )
     return {
         "a": assignment,
         "due": current_due(assignment, now),
@@ -316,7 +379,9 @@ def _assignment_view(user: User, whistle: WhistleRequest, assignment: WhistleAss
     }
 
 
-def _render_detail(request: HttpRequest, whistle: WhistleRequest, bound: dict[Any, Any] | None = None, status: int = 200) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, whistle: WhistleRequest, bound: dict[Any, Any] | None = None, status: int = 200
+) -> HttpResponse:
     user = _user(request)
     bound = bound or {}
     assignments = assignments_of(whistle)
@@ -327,11 +392,16 @@ def _render_detail(request: HttpRequest, whistle: WhistleRequest, bound: dict[An
         "assignments": [_assignment_view(user, whistle, a, bound) for a in assignments],
         "timeline": timeline_of(whistle),
         "town_photos": [p for p in photos_of(whistle) if p.assignment_id is None],
-        "suggestion": suggest_department(item=whistle.item, town=whistle.town, on=timezone.localtime(whistle.raised_at).date()) if whistle.item else None,
+        "suggestion": suggest_department(
+            item=whistle.item, town=whistle.town, on=timezone.localtime(whistle.raised_at).date()
+        )
+        if whistle.item
+        else None,
         "may_withdraw": can_withdraw_whistle(user, whistle),
         "withdraw_form": bound.get("withdraw") or WithdrawForm(),
         "may_add_department": may_add,
-        "add_department_form": bound.get("add_department") or AddDepartmentForm(departments=departments_of(whistle.district_id).exclude(pk__in=called)),
+        "add_department_form": bound.get("add_department")
+        or AddDepartmentForm(departments=departments_of(whistle.district_id).exclude(pk__in=called)),
         "may_add_photo": can_add_photo(user, whistle),
         "photo_form": bound.get("photo") or PhotoForm(),
         "total_returns": sum(a.return_count for a in assignments),
@@ -348,9 +418,17 @@ def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _conflict(request: HttpRequest, whistle_pk: int, exc: Exception) -> HttpResponse:
     if isinstance(exc, StaleTransition):
-        messages.warning(request, _("Someone else changed this whistle at the same moment; nothing was done. Here is its current state."))
+        messages.warning(
+            request,
+            _(
+                "Someone else changed this whistle at the same moment; nothing was done. Here is its current state."
+            ),
+        )
     else:
-        messages.warning(request, _("That step is no longer possible: the whistle has moved on. Here is its current state."))
+        messages.warning(
+            request,
+            _("That step is no longer possible: the whistle has moved on. Here is its current state."),
+        )
     return redirect("whistle-detail", pk=whistle_pk)
 
 
@@ -371,11 +449,21 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     data = form.cleaned_data
     try:
         if act == Action.HANDLE:
-            services.assignment_handle(actor=user, assignment=assignment, note=data["note"], case_ref=data["case_ref"], photos=data["photos"])
+            services.assignment_handle(
+                actor=user,
+                assignment=assignment,
+                note=data["note"],
+                case_ref=data["case_ref"],
+                photos=data["photos"],
+            )
         elif act == Action.RETURN:
-            services.assignment_return(actor=user, assignment=assignment, reason=data["reason"], note=data["note"])
+            services.assignment_return(
+                actor=user, assignment=assignment, reason=data["reason"], note=data["note"]
+            )
         elif act == Action.CONFIRM:
-            services.assignment_confirm(actor=user, assignment=assignment, rating=data["rating"], comment=data["comment"])
+            services.assignment_confirm(
+                actor=user, assignment=assignment, rating=data["rating"], comment=data["comment"]
+            )
         else:
             services.ACTION_SERVICES[act](actor=user, assignment=assignment, note=data["note"])  # type: ignore[operator]
     except ValidationError as exc:
@@ -419,7 +507,9 @@ def whistle_add_department(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, whistle, {"add_department": form}, status=400)
     try:
-        services.whistle_add_department(actor=user, whistle=whistle, department=form.cleaned_data["department"])
+        services.whistle_add_department(
+            actor=user, whistle=whistle, department=form.cleaned_data["department"]
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {"add_department": form}, status=400)
@@ -443,8 +533,13 @@ def whistle_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, whistle, {"photo": form}, status=400)
     try:
-        services.whistle_photo_add(actor=user, whistle=whistle, photos=form.cleaned_data["photos"], assignment=assignment,
-                                   caption=form.cleaned_data["caption"])
+        services.whistle_photo_add(
+            actor=user,
+            whistle=whistle,
+            photos=form.cleaned_data["photos"],
+            assignment=assignment,
+            caption=form.cleaned_data["caption"],
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {"photo": form}, status=400)
@@ -465,7 +560,9 @@ def photo_file_response(photo: WhistlePhoto) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{photo.file.name.rsplit(".", 1)[-1]}"'
+    response["Content-Disposition"] = (
+        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{photo.file.name.rsplit(".", 1)[-1]}"'
+    )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -498,23 +595,41 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
     result = assess(user=user, start=start, end=end)
     chart = {
         "departments": [d.department.name for d in result.departments],
-        "on_time": [round(d.on_time_rate * 100, 1) if d.on_time_rate is not None else None for d in result.departments],
-        "return_rate": [round(d.return_rate * 100, 1) if d.return_rate is not None else None for d in result.departments],
+        "on_time": [
+            round(d.on_time_rate * 100, 1) if d.on_time_rate is not None else None for d in result.departments
+        ],
+        "return_rate": [
+            round(d.return_rate * 100, 1) if d.return_rate is not None else None for d in result.departments
+        ],
         "rating": [d.average_rating for d in result.departments],
         "months": [m["month"] for m in result.months],
         "raised": [m["raised"] for m in result.months],
         "returns": [m["returns"] for m in result.months],
         "towns": [t.town.name for t in result.towns],
-        "justified": [round(t.justified_share * 100, 1) if t.justified_share is not None else None for t in result.towns],
+        "justified": [
+            round(t.justified_share * 100, 1) if t.justified_share is not None else None for t in result.towns
+        ],
         "labels": {
-            "on_time": _("On-time rate %"), "return_rate": _("Return rate %"), "rating": _("Average rating"),
-            "raised": _("Whistles raised"), "returns": _("Returns"), "justified": _("Share justified %"),
+            "on_time": _("On-time rate %"),
+            "return_rate": _("Return rate %"),
+            "rating": _("Average rating"),
+            "raised": _("Whistles raised"),
+            "returns": _("Returns"),
+            "justified": _("Share justified %"),
         },
     }
-    return render(request, "whistles/assessment.html", {
-        "form": form, "result": result, "start": start, "end": end, "chart": chart,
-        "is_admin": scope_for(user).district_admin,
-    })
+    return render(
+        request,
+        "whistles/assessment.html",
+        {
+            "form": form,
+            "result": result,
+            "start": start,
+            "end": end,
+            "chart": chart,
+            "is_admin": scope_for(user).district_admin,
+        },
+    )
 
 
 # --- notifications ----------------------------------------------------------------------------------------------------
@@ -526,7 +641,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     page = Paginator(notifications_for(user=user), 30).get_page(request.GET.get("page"))
     items = [{"n": n, "text": render_notification(n)} for n in page]
-    return render(request, "whistles/notification_list.html", {"page": page, "items": items, "unread": unread_count(user=user)})
+    return render(
+        request,
+        "whistles/notification_list.html",
+        {"page": page, "items": items, "unread": unread_count(user=user)},
+    )
 
 
 @login_required
@@ -584,12 +703,17 @@ def deadline_settings(request: HttpRequest) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                services.deadline_policy_set(actor=user, district=district, urgency=urgency, **form.cleaned_data)
+                services.deadline_policy_set(
+                    actor=user, district=district, urgency=urgency, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Deadlines saved. They apply to whistles sent from now on."))
                 return redirect("whistle-deadlines")
         status = 400
-    rows = [{"urgency": u, "label": label, "deadlines": d, "overridden": o, "form": forms[u]} for u, label, d, o in table]
+    rows = [
+        {"urgency": u, "label": label, "deadlines": d, "overridden": o, "form": forms[u]}
+        for u, label, d, o in table
+    ]
     return render(request, "whistles/deadline_settings.html", {"rows": rows, "sides": Side}, status=status)

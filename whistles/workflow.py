@@ -39,7 +39,10 @@ class Reason(models.TextChoices):
 class ReturnReason(models.TextChoices):
     """The only grounds on which a department may send a whistle back (退回). Each needs an explanation too."""
 
-    NOT_OUR_COMPETENCE = "not_our_competence", _("Not within this department's competence (another department's)")
+    NOT_OUR_COMPETENCE = (
+        "not_our_competence",
+        _("Not within this department's competence (another department's)"),
+    )
     TOWN_HOLDS_POWER = "town_holds_power", _("The town holds this power itself (territorial responsibility)")
     INSUFFICIENT_INFORMATION = "insufficient_information", _("Not enough information to act")
     DUPLICATE = "duplicate", _("Duplicate of another whistle")
@@ -107,7 +110,10 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.ARRIVE, frozenset({Status.ACKNOWLEDGED}), Status.ON_SITE, Side.DEPARTMENT),
         Transition(Action.HANDLE, frozenset({Status.ON_SITE}), Status.HANDLED, Side.DEPARTMENT),
         Transition(
-            Action.RETURN, frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.ON_SITE}), Status.RETURNED, Side.DEPARTMENT
+            Action.RETURN,
+            frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.ON_SITE}),
+            Status.RETURNED,
+            Side.DEPARTMENT,
         ),
         Transition(Action.CONFIRM, frozenset({Status.HANDLED}), Status.CLOSED, Side.TOWN),
         Transition(Action.REOPEN, frozenset({Status.HANDLED}), Status.ON_SITE, Side.TOWN),
@@ -201,15 +207,24 @@ def _h(hours: float) -> dt.timedelta:
 # for Monday.
 DEFAULT_DEADLINES: dict[Urgency, Deadlines] = {
     Urgency.EMERGENCY: Deadlines(
-        check_in=dt.timedelta(minutes=30), on_site=_h(2), handle=_h(24),
-        remind_before=dt.timedelta(minutes=10), escalate_after=dt.timedelta(minutes=30),
+        check_in=dt.timedelta(minutes=30),
+        on_site=_h(2),
+        handle=_h(24),
+        remind_before=dt.timedelta(minutes=10),
+        escalate_after=dt.timedelta(minutes=30),
     ),
-    Urgency.URGENT: Deadlines(check_in=_h(4), on_site=_h(24), handle=_h(72), remind_before=_h(1), escalate_after=_h(4)),
-    Urgency.NORMAL: Deadlines(check_in=_h(24), on_site=_h(72), handle=_h(7 * 24), remind_before=_h(4), escalate_after=_h(24)),
+    Urgency.URGENT: Deadlines(
+        check_in=_h(4), on_site=_h(24), handle=_h(72), remind_before=_h(1), escalate_after=_h(4)
+    ),
+    Urgency.NORMAL: Deadlines(
+        check_in=_h(24), on_site=_h(72), handle=_h(7 * 24), remind_before=_h(4), escalate_after=_h(24)
+    ),
 }
 
 
-def alert_times(*, due: dt.datetime, remind_before: dt.timedelta, escalate_after: dt.timedelta) -> dict[AlertLevel, dt.datetime]:
+def alert_times(
+    *, due: dt.datetime, remind_before: dt.timedelta, escalate_after: dt.timedelta
+) -> dict[AlertLevel, dt.datetime]:
     return {
         AlertLevel.REMIND: due - remind_before,
         AlertLevel.OVERDUE: due,

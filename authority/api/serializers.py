@@ -52,9 +52,25 @@ class ItemSerializer(serializers.ModelSerializer[EnforcementItem]):
     class Meta:
         model = EnforcementItem
         fields = [
-            "id", "district", "code", "name", "name_zh", "name_en", "domain", "kind", "holder", "rule_broken",
-            "penalty_clause", "legal_basis", "description_zh", "penalty_kinds", "fine_min", "fine_max", "delegation_scope",
-            "department", "version",
+            "id",
+            "district",
+            "code",
+            "name",
+            "name_zh",
+            "name_en",
+            "domain",
+            "kind",
+            "holder",
+            "rule_broken",
+            "penalty_clause",
+            "legal_basis",
+            "description_zh",
+            "penalty_kinds",
+            "fine_min",
+            "fine_max",
+            "delegation_scope",
+            "department",
+            "version",
         ]
 
 
@@ -82,8 +98,19 @@ class AuthorityGrantSerializer(serializers.ModelSerializer[AuthorityGrant]):
     class Meta:
         model = AuthorityGrant
         fields = [
-            "id", "town", "item", "kind", "valid_from", "valid_to", "source_document", "source_date",
-            "delegating_department", "scope", "acting_name", "granted_by", "ended_by",
+            "id",
+            "town",
+            "item",
+            "kind",
+            "valid_from",
+            "valid_to",
+            "source_document",
+            "source_date",
+            "delegating_department",
+            "scope",
+            "acting_name",
+            "granted_by",
+            "ended_by",
         ]
 
     def get_acting_name(self, obj: AuthorityGrant) -> str:
@@ -111,8 +138,19 @@ class AdjustmentSerializer(serializers.ModelSerializer[Adjustment]):
     class Meta:
         model = Adjustment
         fields = [
-            "id", "district", "title", "document_number", "document_date", "effective_from", "note", "status",
-            "decided_by", "decided_at", "decision_note", "created_at", "lines",
+            "id",
+            "district",
+            "title",
+            "document_number",
+            "document_date",
+            "effective_from",
+            "note",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "created_at",
+            "lines",
         ]
 
 
@@ -129,7 +167,9 @@ class AdjustmentLineInputSerializer(serializers.Serializer[Any]):
     item = serializers.CharField(help_text="item code, e.g. CQ-CG-001")
     towns = serializers.ListField(child=serializers.CharField(), min_length=1, help_text="town codes")
     kind = serializers.ChoiceField(choices=GrantKind.choices, required=False, allow_blank=True, default="")
-    delegating_department = serializers.CharField(required=False, allow_blank=True, default="", help_text="department code")
+    delegating_department = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="department code"
+    )
     scope = serializers.CharField(required=False, allow_blank=True, default="")
     valid_to = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -159,10 +199,14 @@ class WhoEnforcesSerializer(serializers.Serializer[Any]):
     town = AuthorityUnitSerializer(allow_null=True)
     on = serializers.DateField()
     town_holds = serializers.BooleanField()
-    kind = serializers.CharField(help_text="statutory / empowered / delegated, empty if the town does not hold it")
+    kind = serializers.CharField(
+        help_text="statutory / empowered / delegated, empty if the town does not hold it"
+    )
     acting_name = serializers.CharField(help_text="the name decisions are made in")
     acting_unit = AuthorityUnitSerializer(allow_null=True)
-    department = AuthorityUnitSerializer(allow_null=True, help_text="the department to whistle to when the town does not hold it")
+    department = AuthorityUnitSerializer(
+        allow_null=True, help_text="the department to whistle to when the town does not hold it"
+    )
     grant = AuthorityGrantSerializer(allow_null=True)
     explanation = serializers.CharField()
 

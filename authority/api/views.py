@@ -101,7 +101,9 @@ def _user(request: Request) -> User | None:
     summary="Catalog items (public)",
     parameters=[
         DISTRICT,
-        OpenApiParameter("q", str, description="search code, names (Chinese/English), conduct and legal basis"),
+        OpenApiParameter(
+            "q", str, description="search code, names (Chinese/English), conduct and legal basis"
+        ),
         OpenApiParameter("domain", str),
         OpenApiParameter("kind", str, enum=GrantKind.values),
         OpenApiParameter("holder", str, enum=["town", "district"]),
@@ -119,8 +121,14 @@ class ItemListView(generics.ListAPIView[EnforcementItem]):
         params = self.request.query_params
         district = _district_param(self.request)
         on = _date(self.request) if params.get("on") else None
-        items = catalog_items(district=district, q=params.get("q", ""), domain=params.get("domain", ""), kind=params.get("kind", ""),
-                              held_by=params.get("holder", ""), on=on)
+        items = catalog_items(
+            district=district,
+            q=params.get("q", ""),
+            domain=params.get("domain", ""),
+            kind=params.get("kind", ""),
+            held_by=params.get("holder", ""),
+            on=on,
+        )
         return items.select_related("district", "default_holder").order_by("district__code", "domain", "code")
 
 
@@ -128,7 +136,9 @@ class ItemListView(generics.ListAPIView[EnforcementItem]):
 class ItemDetailView(generics.RetrieveAPIView[EnforcementItem]):
     permission_classes = [AllowAny]
     serializer_class = ItemDetailSerializer
-    queryset = EnforcementItem.objects.select_related("district", "default_holder").prefetch_related("versions")
+    queryset = EnforcementItem.objects.select_related("district", "default_holder").prefetch_related(
+        "versions"
+    )
 
 
 @extend_schema(
@@ -138,7 +148,11 @@ class ItemDetailView(generics.RetrieveAPIView[EnforcementItem]):
         OpenApiParameter("town", str, description="town code"),
         OpenApiParameter("item", str, description="item code"),
         OpenApiParameter("kind", str, enum=GrantKind.values),
-        OpenApiParameter("on", OpenApiTypes.DATE, description="only grants in force on this date (default: all, history included)"),
+        OpenApiParameter(
+            "on",
+            OpenApiTypes.DATE,
+            description="only grants in force on this date (default: all, history included)",
+        ),
     ],
 )
 class GrantListView(generics.ListAPIView[AuthorityGrant]):
@@ -174,7 +188,9 @@ class TownListView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="A town's list as of a date (public)", parameters=[ON], responses=TownListSerializer)
+    @extend_schema(
+        summary="A town's list as of a date (public)", parameters=[ON], responses=TownListSerializer
+    )
     def get(self, request: Request, code: str) -> Response:
         town = _town(code)
         on = _date(request)
@@ -186,12 +202,21 @@ class TownListView(APIView):
 class TownHistoryView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="A town's change history, newest first (public)", responses=AuthorityChangeSerializer(many=True))
+    @extend_schema(
+        summary="A town's change history, newest first (public)",
+        responses=AuthorityChangeSerializer(many=True),
+    )
     def get(self, request: Request, code: str) -> Response:
         town = _town(code)
         changes = [
-            {"on": c.on, "change": "granted" if c.started else "ended", "kind": c.grant.kind, "item": c.grant.item,
-             "document": c.document, "adjustment": c.adjustment.pk if c.adjustment else None}
+            {
+                "on": c.on,
+                "change": "granted" if c.started else "ended",
+                "kind": c.grant.kind,
+                "item": c.grant.item,
+                "document": c.document,
+                "adjustment": c.adjustment.pk if c.adjustment else None,
+            }
             for c in town_history(town)
         ]
         return Response(AuthorityChangeSerializer(changes, many=True).data)
@@ -220,16 +245,27 @@ class WhoEnforcesView(APIView):
         if district is not None:
             items = items.filter(district=district)
         key = params["item"]
-        matches = list(items.filter(code=key)[:2]) or (list(items.filter(pk=int(key))[:1]) if key.isdigit() else [])
+        matches = list(items.filter(code=key)[:2]) or (
+            list(items.filter(pk=int(key))[:1]) if key.isdigit() else []
+        )
         if not matches:
             raise NotFound(f"no item {key!r}")
         if len(matches) > 1:
-            raise BadRequest({"district": ["Several districts use this code; give the district or the town."]})
+            raise BadRequest(
+                {"district": ["Several districts use this code; give the district or the town."]}
+            )
         holder = who_enforces(matches[0], town, _date(request))
         data = {
-            "item": holder.item, "town": holder.town, "on": holder.on, "town_holds": holder.town_holds, "kind": holder.kind,
-            "acting_name": holder.acting_name, "acting_unit": holder.acting_unit,
-            "department": holder.department if holder.department else None, "grant": holder.grant, "explanation": holder.explain(),
+            "item": holder.item,
+            "town": holder.town,
+            "on": holder.on,
+            "town_holds": holder.town_holds,
+            "kind": holder.kind,
+            "acting_name": holder.acting_name,
+            "acting_unit": holder.acting_unit,
+            "department": holder.department if holder.department else None,
+            "grant": holder.grant,
+            "explanation": holder.explain(),
         }
         return Response(WhoEnforcesSerializer(data).data)
 
@@ -249,13 +285,21 @@ def _adjustment(request: Request, pk: int) -> Adjustment:
 
 
 class AdjustmentListView(APIView):
-    @extend_schema(summary="Adjustments of my district (drafts only for its administrators)", responses=AdjustmentSerializer(many=True))
+    @extend_schema(
+        summary="Adjustments of my district (drafts only for its administrators)",
+        responses=AdjustmentSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         adjustments = adjustments_visible_to(_user(request), _my_district(request)).prefetch_related(
-            "lines__item", "lines__town", "lines__delegating_department")
+            "lines__item", "lines__town", "lines__delegating_department"
+        )
         return Response(AdjustmentSerializer(adjustments, many=True).data)
 
-    @extend_schema(summary="Draft an adjustment (district administrators)", request=AdjustmentInputSerializer, responses={201: AdjustmentSerializer})
+    @extend_schema(
+        summary="Draft an adjustment (district administrators)",
+        request=AdjustmentInputSerializer,
+        responses={201: AdjustmentSerializer},
+    )
     def post(self, request: Request) -> Response:
         district = _my_district(request)
         if not can_manage_authority(request.user, district):
@@ -273,7 +317,11 @@ class AdjustmentDetailView(APIView):
 
 
 class AdjustmentLineListView(APIView):
-    @extend_schema(summary="Add lines to a draft (one per town)", request=AdjustmentLineInputSerializer, responses={201: AdjustmentSerializer})
+    @extend_schema(
+        summary="Add lines to a draft (one per town)",
+        request=AdjustmentLineInputSerializer,
+        responses={201: AdjustmentSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
         adjustment = _adjustment(request, pk)
         data = AdjustmentLineInputSerializer(data=request.data)
@@ -284,18 +332,39 @@ class AdjustmentLineListView(APIView):
         item = EnforcementItem.objects.filter(district_id=adjustment.district_id, code=values["item"]).first()
         if item is None:
             raise BadRequest({"item": [f"no item {values['item']!r} in this district"]})
-        towns = list(Unit.objects.filter(district_id=adjustment.district_id, kind=Unit.Kind.TOWN, code__in=values["towns"]))
+        towns = list(
+            Unit.objects.filter(
+                district_id=adjustment.district_id, kind=Unit.Kind.TOWN, code__in=values["towns"]
+            )
+        )
         unknown = sorted(set(values["towns"]) - {t.code for t in towns})
         if unknown:
             raise BadRequest({"towns": [f"no town {', '.join(unknown)} in this district"]})
         department = None
         if values["delegating_department"]:
-            department = Unit.objects.filter(district_id=adjustment.district_id, kind=Unit.Kind.DEPARTMENT, code=values["delegating_department"]).first()
+            department = Unit.objects.filter(
+                district_id=adjustment.district_id,
+                kind=Unit.Kind.DEPARTMENT,
+                code=values["delegating_department"],
+            ).first()
             if department is None:
-                raise BadRequest({"delegating_department": [f"no department {values['delegating_department']!r} in this district"]})
+                raise BadRequest(
+                    {
+                        "delegating_department": [
+                            f"no department {values['delegating_department']!r} in this district"
+                        ]
+                    }
+                )
         adjustment_line_add(
-            actor=request.user, adjustment=adjustment, action=values["action"], item=item, towns=towns,  # type: ignore[arg-type]
-            kind=values["kind"], delegating_department=department, scope=values["scope"], valid_to=values["valid_to"],
+            actor=request.user,
+            adjustment=adjustment,
+            action=values["action"],
+            item=item,
+            towns=towns,  # type: ignore[arg-type]
+            kind=values["kind"],
+            delegating_department=department,
+            scope=values["scope"],
+            valid_to=values["valid_to"],
         )
         adjustment.refresh_from_db()
         return Response(AdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
@@ -305,28 +374,42 @@ class AdjustmentLineDetailView(APIView):
     @extend_schema(summary="Remove a line from a draft", responses={204: None})
     def delete(self, request: Request, pk: int, line_pk: int) -> Response:
         adjustment = _adjustment(request, pk)
-        line = get_object_or_404(AdjustmentLine.objects.select_related("item", "town"), pk=line_pk, adjustment=adjustment)
+        line = get_object_or_404(
+            AdjustmentLine.objects.select_related("item", "town"), pk=line_pk, adjustment=adjustment
+        )
         adjustment_line_remove(actor=request.user, line=line)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AdjustmentApproveView(APIView):
-    @extend_schema(summary="Approve a draft (district administrators): it applies from its effective date", request=AdjustmentDecisionInputSerializer, responses=AdjustmentSerializer)
+    @extend_schema(
+        summary="Approve a draft (district administrators): it applies from its effective date",
+        request=AdjustmentDecisionInputSerializer,
+        responses=AdjustmentSerializer,
+    )
     def post(self, request: Request, pk: int) -> Response:
         adjustment = _adjustment(request, pk)
         data = AdjustmentDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        adjustment = adjustment_approve(actor=request.user, adjustment=adjustment, note=data.validated_data["note"])  # type: ignore[arg-type]
+        adjustment = adjustment_approve(
+            actor=request.user, adjustment=adjustment, note=data.validated_data["note"]
+        )  # type: ignore[arg-type]
         return Response(AdjustmentSerializer(adjustment).data)
 
 
 class AdjustmentRejectView(APIView):
-    @extend_schema(summary="Reject a draft with a reason (district administrators)", request=AdjustmentDecisionInputSerializer, responses=AdjustmentSerializer)
+    @extend_schema(
+        summary="Reject a draft with a reason (district administrators)",
+        request=AdjustmentDecisionInputSerializer,
+        responses=AdjustmentSerializer,
+    )
     def post(self, request: Request, pk: int) -> Response:
         adjustment = _adjustment(request, pk)
         data = AdjustmentDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        adjustment = adjustment_reject(actor=request.user, adjustment=adjustment, note=data.validated_data["note"])  # type: ignore[arg-type]
+        adjustment = adjustment_reject(
+            actor=request.user, adjustment=adjustment, note=data.validated_data["note"]
+        )  # type: ignore[arg-type]
         return Response(AdjustmentSerializer(adjustment).data)
 
 
@@ -336,9 +419,13 @@ class AdjustmentRejectView(APIView):
 class UsageView(APIView):
     @extend_schema(
         summary="Usage evaluation: uses per item and town, status (zombie never/idle), whistle demand",
-        parameters=[ON, OpenApiParameter("months", int, description="window in months (default 12)"),
-                    OpenApiParameter("town", str, description="town code"), OpenApiParameter("kind", str, enum=GrantKind.values),
-                    OpenApiParameter("domain", str)],
+        parameters=[
+            ON,
+            OpenApiParameter("months", int, description="window in months (default 12)"),
+            OpenApiParameter("town", str, description="town code"),
+            OpenApiParameter("kind", str, enum=GrantKind.values),
+            OpenApiParameter("domain", str),
+        ],
         responses=UsageReportSerializer,
     )
     def get(self, request: Request) -> Response:
@@ -348,7 +435,9 @@ class UsageView(APIView):
         allowed = usage_town_ids(request.user, district)
         town_ids = allowed
         if request.query_params.get("town"):
-            town = access_or_404(Unit.objects.filter(district=district, kind=Unit.Kind.TOWN), code=request.query_params["town"])
+            town = access_or_404(
+                Unit.objects.filter(district=district, kind=Unit.Kind.TOWN), code=request.query_params["town"]
+            )
             if allowed is not None and town.pk not in allowed:
                 raise NotFound
             town_ids = {town.pk}
@@ -358,8 +447,14 @@ class UsageView(APIView):
             raise BadRequest({"months": ["a whole number of months"]}) from exc
         if not 1 <= months <= 60:
             raise BadRequest({"months": ["between 1 and 60"]})
-        report = usage_report(district=district, end=_date(request), months=months, town_ids=town_ids,
-                              kind=request.query_params.get("kind", ""), domain=request.query_params.get("domain", ""))
+        report = usage_report(
+            district=district,
+            end=_date(request),
+            months=months,
+            town_ids=town_ids,
+            kind=request.query_params.get("kind", ""),
+            domain=request.query_params.get("domain", ""),
+        )
         return Response(UsageReportSerializer(report).data)
 
 
@@ -382,16 +477,38 @@ class ImportView(APIView):
         upload = values["file"]
         try:
             report = catalog_import(
-                actor=request.user, district_code=district.code, rows=read_catalog(upload, upload.name),  # type: ignore[arg-type]
-                town_codes=towns, effective=values["effective"], document=values["document"], source=upload.name,
+                actor=request.user,
+                district_code=district.code,
+                rows=read_catalog(upload, upload.name),  # type: ignore[arg-type]
+                town_codes=towns,
+                effective=values["effective"],
+                document=values["document"],
+                source=upload.name,
             )
         except CatalogFileError as exc:
             errors: dict[str, list[str]] = {}
             for e in exc.errors:
-                errors.setdefault(".".join(str(p) for p in ("rows", e.row, e.column) if p not in ("", None)), []).append(str(e.message))
-            return Response({"detail": _("Nothing was imported: %(problems)s") % {"problems": " ".join(flat_messages(errors))},
-                             "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(CatalogImportResultSerializer({
-            "district": district.code, "effective": report.effective, "created": report.created, "changed": report.changed,
-            "unchanged": report.unchanged, "grants_created": report.grants_created, "grants_ended": report.grants_ended,
-        }).data)
+                errors.setdefault(
+                    ".".join(str(p) for p in ("rows", e.row, e.column) if p not in ("", None)), []
+                ).append(str(e.message))
+            return Response(
+                {
+                    "detail": _("Nothing was imported: %(problems)s")
+                    % {"problems": " ".join(flat_messages(errors))},
+                    "errors": errors,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            CatalogImportResultSerializer(
+                {
+                    "district": district.code,
+                    "effective": report.effective,
+                    "created": report.created,
+                    "changed": report.changed,
+                    "unchanged": report.unchanged,
+                    "grants_created": report.grants_created,
+                    "grants_ended": report.grants_ended,
+                }
+            ).data
+        )

@@ -111,7 +111,9 @@ MASK = "-"  # a lexicon entry with this legal vocabulary means nothing: 吵架 (
 # praise and thanks, debts, wages, divorce, deposits, lost property, questions about public services ... Each such
 # word found (at most OFF_TOPIC_MAX of them) multiplies every item's raw score by OFF_TOPIC_DAMP.
 OFF_TOPIC = "~"
-SERVICE = "~service"  # ... a question about a public service (opening hours, how to apply): same effect, own reason
+SERVICE = (
+    "~service"  # ... a question about a public service (opening hours, how to apply): same effect, own reason
+)
 POLITE = "~polite"  # ... thanks: alone it is no complaint, but a complaint that ends "谢谢" is still one
 POLITE_DAMP = 0.85
 # Legal vocabulary written "?未成年人" marks a context word: a person, a place or a time ("kids", "路边", "半夜") that
@@ -186,7 +188,9 @@ class Candidate:
     evidence: list[Evidence] = field(default_factory=list)
 
     confidence: str = ""  # high | medium | low (set by Matcher.match)
-    confidence_reason: str = ""  # why, as a key: several_words | items_wording | clear_lead | close_second | ...
+    confidence_reason: str = (
+        ""  # why, as a key: several_words | items_wording | clear_lead | close_second | ...
+    )
 
     @property
     def terms(self) -> list[str]:
@@ -205,9 +209,13 @@ class MatchResult:
     weak: list[Candidate]  # below the threshold (for the rule editor's try-it box)
     version: str
     excluded: list[str] = field(default_factory=list)  # codes removed by an excluding word
-    off_topic: list[str] = field(default_factory=list)  # words as typed saying the text is about no item ("表扬")
+    off_topic: list[str] = field(
+        default_factory=list
+    )  # words as typed saying the text is about no item ("表扬")
     lang: str = "zh"  # the language the description was read as (its threshold applies)
-    service: list[str] = field(default_factory=list)  # words as typed asking about a public service ("几点开门")
+    service: list[str] = field(
+        default_factory=list
+    )  # words as typed asking about a public service ("几点开门")
     # Why "no match": off_topic (praise, debts, a family matter ...), service_question, no_conduct (no word of any
     # item's conduct found) or too_weak (some words found, not enough for any item); "" when there are candidates.
     no_match_reason: str = ""
@@ -225,15 +233,56 @@ class MatchResult:
 
 # --- deriving terms from an item --------------------------------------------------------------------------------
 
-_CITATION = re.compile(r"《[^》]*》(第[一二三四五六七八九十百零〇\d]+条)?(第[一二三四五六七八九十百零〇\d]+款)?(第[一二三四五六七八九十百零〇\d]+项)?")
+_CITATION = re.compile(
+    r"《[^》]*》(第[一二三四五六七八九十百零〇\d]+条)?(第[一二三四五六七八九十百零〇\d]+款)?(第[一二三四五六七八九十百零〇\d]+项)?"
+)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条款项]")
-_FINE = re.compile(r"[处并]?处?[一二三四五六七八九十百千万零〇\d.]+元以[上下]([一二三四五六七八九十百千万零〇\d.]+元以[上下])?(的)?罚款")
+_FINE = re.compile(
+    r"[处并]?处?[一二三四五六七八九十百千万零〇\d.]+元以[上下]([一二三四五六七八九十百千万零〇\d.]+元以[上下])?(的)?罚款"
+)
 _LABELS = re.compile(r"(违则|罚则|依据|法律依据)[:：]")
 BOILERPLATE = (
-    "的行政处罚", "行政处罚", "任何单位和个人", "单位和个人", "违反本条例", "违反本办法", "违反本法", "规定的",
-    "责令改正", "责令限期改正", "拒不改正的", "可以", "并处", "处以", "没收违法所得", "情节严重的", "由", "予以",
+    "的行政处罚",
+    "行政处罚",
+    "任何单位和个人",
+    "单位和个人",
+    "违反本条例",
+    "违反本办法",
+    "违反本法",
+    "规定的",
+    "责令改正",
+    "责令限期改正",
+    "拒不改正的",
+    "可以",
+    "并处",
+    "处以",
+    "没收违法所得",
+    "情节严重的",
+    "由",
+    "予以",
 )
-SPLIT_WORDS = ("或者", "以及", "其他", "以上", "以下", "不得", "任何", "擅自", "未经", "未按", "按照", "依照", "规定", "违反", "处罚", "进行", "有关", "相关", "应当", "不按")
+SPLIT_WORDS = (
+    "或者",
+    "以及",
+    "其他",
+    "以上",
+    "以下",
+    "不得",
+    "任何",
+    "擅自",
+    "未经",
+    "未按",
+    "按照",
+    "依照",
+    "规定",
+    "违反",
+    "处罚",
+    "进行",
+    "有关",
+    "相关",
+    "应当",
+    "不按",
+)
 SPLIT_CHARS = set("的和与及或对在并等其被把将从向之")
 STOP_ZH = frozenset(
     "行政 处罚 罚款 责令 改正 条例 本条 办法 依法 情节 严重 批准 行为 单位 个人 从事 要求 符合 采取 措施 造成 "
@@ -289,8 +338,11 @@ def zh_terms(text: str) -> dict[str, int]:
     return terms
 
 
-EN_GENERIC = frozenset(en_stem(w) for w in "penalty without approval approved permit required requirement rules rule "
-                       "not doing making person organisation organization failing fail other similar".split())
+EN_GENERIC = frozenset(
+    en_stem(w)
+    for w in "penalty without approval approved permit required requirement rules rule "
+    "not doing making person organisation organization failing fail other similar".split()
+)
 
 
 def en_name_terms(name_en: str) -> dict[str, int]:
@@ -306,7 +358,9 @@ def en_name_terms(name_en: str) -> dict[str, int]:
 
 
 EQUIVALENTS_FILE = Path(__file__).resolve().parent / "data" / "equivalents.txt"
-EQUIVALENT_FACTOR = 0.8  # an item worded with an equivalent of the lexicon's vocabulary, rather than the word itself
+EQUIVALENT_FACTOR = (
+    0.8  # an item worded with an equivalent of the lexicon's vocabulary, rather than the word itself
+)
 
 
 def load_equivalents(path: Path = EQUIVALENTS_FILE) -> dict[str, tuple[str, ...]]:
@@ -347,14 +401,22 @@ class Matcher:
         self.terms: list[str] = []  # term id -> key
         self.postings: list[list[tuple[int, float, int, str]]] = []  # term id -> (item, weight, via, source)
         self.vias: list[str] = []
-        self.display: dict[int, str] = {}  # term id -> the word as written (lexicon, rules), where the key is a stem
+        self.display: dict[
+            int, str
+        ] = {}  # term id -> the word as written (lexicon, rules), where the key is a stem
         self.excludes: dict[int, list[int]] = {}  # term id -> items it excludes
-        self.masks: set[int] = set()  # term ids that mean nothing and hide the terms inside them (吵架 is not 吵)
-        self.off_topic: set[int] = set()  # term ids saying the text is about no item (praise, debts, lost property)
+        self.masks: set[int] = (
+            set()
+        )  # term ids that mean nothing and hide the terms inside them (吵架 is not 吵)
+        self.off_topic: set[int] = (
+            set()
+        )  # term ids saying the text is about no item (praise, debts, lost property)
         self.service: set[int] = set()  # the off-topic term ids that ask about a public service
         self.polite: set[int] = set()  # the off-topic term ids that only thank
         self.lexicon_terms: set[int] = set()  # term ids of everyday words (the longest found wins)
-        self.context: set[int] = set()  # term ids of context words (people, places, times): not enough on their own
+        self.context: set[int] = (
+            set()
+        )  # term ids of context words (people, places, times): not enough on their own
         self.conj_parts: dict[int, list[tuple[int, int]]] = {}  # term id -> (conj id, part no)
         self.conjs: list[_Conj] = []
         self.regexes: list[tuple[re.Pattern[str], int, float, str]] = []
@@ -387,13 +449,21 @@ class Matcher:
         if self.masks:
             masked = [(s, e) for s, e, tid, _, _ in hits if tid in self.masks]
             if masked:
-                hits = [h for h in hits if h[2] in self.masks or not any(ms <= h[0] and h[1] <= me for ms, me in masked)]
+                hits = [
+                    h
+                    for h in hits
+                    if h[2] in self.masks or not any(ms <= h[0] and h[1] <= me for ms, me in masked)
+                ]
         if self.lexicon_terms:
             # The longest everyday phrase wins: "metro exit" is a place by a road, not the "exit" of fire safety.
             lex = [(s, e) for s, e, tid, _, _ in hits if tid in self.lexicon_terms]
             if len(lex) > 1:
-                hits = [h for h in hits if h[2] not in self.lexicon_terms
-                        or not any(ls <= h[0] and h[1] <= le and (le - ls) > (h[1] - h[0]) for ls, le in lex)]
+                hits = [
+                    h
+                    for h in hits
+                    if h[2] not in self.lexicon_terms
+                    or not any(ls <= h[0] and h[1] <= le and (le - ls) > (h[1] - h[0]) for ls, le in lex)
+                ]
         off_topic: list[str] = []
         service: list[str] = []
         polite: list[str] = []
@@ -404,7 +474,9 @@ class Matcher:
                     bucket = service if tid in self.service else polite if tid in self.polite else off_topic
                     if shown not in bucket:
                         bucket.append(shown)
-        damp = OFF_TOPIC_DAMP ** min(len(off_topic) + len(service), OFF_TOPIC_MAX) * (POLITE_DAMP if polite else 1.0)
+        damp = OFF_TOPIC_DAMP ** min(len(off_topic) + len(service), OFF_TOPIC_MAX) * (
+            POLITE_DAMP if polite else 1.0
+        )
         off_topic += polite
         lang = detect_lang(text)
         threshold = THRESHOLDS.get(lang, THRESHOLD)
@@ -434,7 +506,9 @@ class Matcher:
                     continue
                 m = pattern.search(folded)
                 if m and m.end() > m.start():
-                    per_item[item].append((weight, fspans[m.start()][0], fspans[m.end() - 1][1], -1, -1, "regex", label))
+                    per_item[item].append(
+                        (weight, fspans[m.start()][0], fspans[m.end() - 1][1], -1, -1, "regex", label)
+                    )
         for item in excluded:
             per_item.pop(item, None)
         # Exact scores, best first, computed only while an item's upper bound (the sum of all its hits) can still
@@ -477,18 +551,37 @@ class Matcher:
             runner_up = scored[k + 1].score if k + 1 < len(scored) else 0.0
             c.confidence, c.confidence_reason = self._confidence(c, runner_up, threshold, first=k == 0)
         return MatchResult(
-            text=text, candidates=candidates, no_match=no_match, weak=weak, version=self.version,
-            excluded=sorted(self.items[i][1] for i in excluded), off_topic=off_topic, lang=lang, service=service,
+            text=text,
+            candidates=candidates,
+            no_match=no_match,
+            weak=weak,
+            version=self.version,
+            excluded=sorted(self.items[i][1] for i in excluded),
+            off_topic=off_topic,
+            lang=lang,
+            service=service,
             no_match_reason=reason,
         )
 
-    def _confidence(self, c: Candidate, runner_up: float, threshold: float, *, first: bool) -> tuple[str, str]:
+    def _confidence(
+        self, c: Candidate, runner_up: float, threshold: float, *, first: bool
+    ) -> tuple[str, str]:
         """high | medium | low, and the reason in a word a person can be told (see selectors.CONFIDENCE_REASONS)."""
         if c.score < threshold:
             return "low", "below_threshold"
-        strong = [e for e in c.evidence
-                  if e.source in ("rule", "phrase", "regex", "lexicon") or len(e.term.strip()) >= 3 or " " in e.term.strip()]
-        if first and c.score >= HIGH_SCORE and c.score - runner_up >= CLEAR_LEAD * c.score and len(strong) >= 2:
+        strong = [
+            e
+            for e in c.evidence
+            if e.source in ("rule", "phrase", "regex", "lexicon")
+            or len(e.term.strip()) >= 3
+            or " " in e.term.strip()
+        ]
+        if (
+            first
+            and c.score >= HIGH_SCORE
+            and c.score - runner_up >= CLEAR_LEAD * c.score
+            and len(strong) >= 2
+        ):
             return "high", "clear_lead"
         if first and runner_up and c.score - runner_up < CLOSE_SECOND:
             return "medium" if strong else "low", "close_second"
@@ -509,8 +602,9 @@ class Matcher:
             out.append((start, end_idx + 1, tid, span[0], span[1]))
         return out
 
-    def _raw(self, hl: list[tuple[float, int, int, int, int, str, str]]
-             ) -> tuple[float, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]:
+    def _raw(
+        self, hl: list[tuple[float, int, int, int, int, str, str]]
+    ) -> tuple[float, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]:
         """An item's raw score: its hits, heaviest first, never two on one stretch of text nor one term twice."""
         hl.sort(key=lambda h: (-h[0], h[1] - h[2], h[1]))  # heaviest, then longest, then first
         taken: list[tuple[int, int]] = []
@@ -525,7 +619,9 @@ class Matcher:
                 continue
             if any(ostart < te and ts < oend for ts, te in taken):
                 if _source in ("derived", "english"):
-                    shadow += weight  # the item's own wording under a stronger hit: breaks ties between near-twins
+                    shadow += (
+                        weight  # the item's own wording under a stronger hit: breaks ties between near-twins
+                    )
                 continue
             if via >= 0 and via in seen_vias:
                 weight *= 0.5  # a second everyday word for the same legal term adds less
@@ -551,20 +647,36 @@ class Matcher:
             return tid in self.context
         return False
 
-    def _candidate(self, item: int, raw: float, kept: list[tuple[float, tuple[float, int, int, int, int, str, str]]],
-                   text: str) -> Candidate:
+    def _candidate(
+        self,
+        item: int,
+        raw: float,
+        kept: list[tuple[float, tuple[float, int, int, int, int, str, str]]],
+        text: str,
+    ) -> Candidate:
         evidence = [
             Evidence(
-                text=text[ostart:oend], start=ostart, end=oend,
+                text=text[ostart:oend],
+                start=ostart,
+                end=oend,
                 term=self.terms[tid].strip() if tid >= 0 else label,
-                via=self.vias[via] if via >= 0 else label, source=source, weight=round(weight, 3),
+                via=self.vias[via] if via >= 0 else label,
+                source=source,
+                weight=round(weight, 3),
             )
             for weight, (_, ostart, oend, tid, via, source, label) in kept
         ]
         item_id, code, name_zh, name_en = self.items[item]
         score = 1.0 - math.exp(-raw / SCALE)
-        return Candidate(item_id=item_id, code=code, name_zh=name_zh, name_en=name_en, score=round(score, 4),
-                         raw=round(raw, 4), evidence=evidence)
+        return Candidate(
+            item_id=item_id,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            score=round(score, 4),
+            raw=round(raw, 4),
+            evidence=evidence,
+        )
 
 
 def _specificity(df: int) -> float:
@@ -575,10 +687,31 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
     """The matcher's version: a hash of everything it is compiled from (and of the engine's own version)."""
     payload = {
         "engine": ENGINE_VERSION,
-        "params": [SCALE, THRESHOLDS, SECONDARY_FLOOR, SECONDARY_RATIO, FIELD_WEIGHTS, LEN_WEIGHTS, LONG_WEIGHT,
-                   LEXICON_BASE, LEXICON_SHORT, LEXICON_SPECIFICITY, LEXICON_FALLBACK, SINGLE_DAMP, SINGLE_CHAR, RULE_FACTOR, OFF_TOPIC_DAMP, SHADOW_FACTOR, LITERAL_FACTOR, POLITE_DAMP,
-                   OFF_TOPIC_MAX, CONTEXT_FACTOR],
-        "items": sorted((i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items),
+        "params": [
+            SCALE,
+            THRESHOLDS,
+            SECONDARY_FLOOR,
+            SECONDARY_RATIO,
+            FIELD_WEIGHTS,
+            LEN_WEIGHTS,
+            LONG_WEIGHT,
+            LEXICON_BASE,
+            LEXICON_SHORT,
+            LEXICON_SPECIFICITY,
+            LEXICON_FALLBACK,
+            SINGLE_DAMP,
+            SINGLE_CHAR,
+            RULE_FACTOR,
+            OFF_TOPIC_DAMP,
+            SHADOW_FACTOR,
+            LITERAL_FACTOR,
+            POLITE_DAMP,
+            OFF_TOPIC_MAX,
+            CONTEXT_FACTOR,
+        ],
+        "items": sorted(
+            (i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items
+        ),
         "rules": sorted((r.id, r.item_id, r.kind, r.pattern, float(r.weight)) for r in rules),
         "lexicon": sorted((lx.term, lx.canonical, lx.lang) for lx in lexicon),
     }
@@ -586,8 +719,12 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), lexicon: Iterable[LexSpec] = (),
-                    version: str | None = None) -> Matcher:
+def compile_matcher(
+    items: Sequence[ItemSpec],
+    rules: Iterable[RuleSpec] = (),
+    lexicon: Iterable[LexSpec] = (),
+    version: str | None = None,
+) -> Matcher:
     rules = list(rules)
     lexicon = list(lexicon)
     m = Matcher()
@@ -599,10 +736,16 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
 
     # 1. Derived terms: key -> {item: (best field weight, length key)}
     derived: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(dict)
-    item_texts: list[list[tuple[str, float]]] = []  # per item: (folded field text, field weight), for the lexicon
+    item_texts: list[
+        list[tuple[str, float]]
+    ] = []  # per item: (folded field text, field weight), for the lexicon
     for k, item in enumerate(items):
-        fields = [("name", item.name_zh), ("description", item.description), ("rule_broken", item.rule_broken),
-                  ("legal_basis", item.legal_basis)]
+        fields = [
+            ("name", item.name_zh),
+            ("description", item.description),
+            ("rule_broken", item.rule_broken),
+            ("legal_basis", item.legal_basis),
+        ]
         texts = []
         for fname, value in fields:
             if not value:
@@ -618,7 +761,9 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
                 derived[key][k] = (FIELD_WEIGHTS["name_en"], n, "english")
         item_texts.append(texts)
 
-    postings: dict[str, dict[int, tuple[float, str, str]]] = defaultdict(dict)  # key -> item -> (w, via, source)
+    postings: dict[str, dict[int, tuple[float, str, str]]] = defaultdict(
+        dict
+    )  # key -> item -> (w, via, source)
 
     def add(key: str, item: int, weight: float, via: str, source: str) -> None:
         prev = postings[key].get(item)
@@ -730,7 +875,7 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
         for canonical in entry.canonical:
             factor = SINGLE_CHAR if short_term else 1.0
             if canonical.startswith(CONTEXT):
-                canonical = canonical[len(CONTEXT):]
+                canonical = canonical[len(CONTEXT) :]
                 factor *= CONTEXT_FACTOR
                 context_keys.add(key)
             else:
@@ -780,7 +925,13 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
                 add(key, item, weight, rule.pattern, "rule")
 
     # 4. Number the terms and build the automaton.
-    all_keys = set(postings) | set(excludes) | mask_keys | off_keys | {p for _, _, parts, _ in conj_specs for p in parts}
+    all_keys = (
+        set(postings)
+        | set(excludes)
+        | mask_keys
+        | off_keys
+        | {p for _, _, parts, _ in conj_specs for p in parts}
+    )
     key_ids: dict[str, int] = {}
     automaton = ahocorasick.Automaton()
     for key in sorted(all_keys):
@@ -826,7 +977,14 @@ def compile_matcher(items: Sequence[ItemSpec], rules: Iterable[RuleSpec] = (), l
             vocab.update(en_tokens(rule.pattern))
     vocab = {w for w in vocab if not w.isdigit()}
     m.typo_index = build_typo_index(vocab)
-    m.vocabulary = frozenset(vocab | {en_stem(w) for w in vocab})  # stems too: an inflected known word is no typo
-    m.stats = {"items": len(items), "terms": len(m.terms), "rules": len(rules), "lexicon": len(lexicon),
-               "postings": sum(len(p) for p in m.postings)}
+    m.vocabulary = frozenset(
+        vocab | {en_stem(w) for w in vocab}
+    )  # stems too: an inflected known word is no typo
+    m.stats = {
+        "items": len(items),
+        "terms": len(m.terms),
+        "rules": len(rules),
+        "lexicon": len(lexicon),
+        "postings": sum(len(p) for p in m.postings),
+    }
     return m

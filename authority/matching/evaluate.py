@@ -75,7 +75,9 @@ class Report:
     by_lang: dict[str, Tally] = field(default_factory=dict)
     overall: Tally = field(default_factory=Tally)
     errors: list[tuple[Example, MatchResult]] = field(default_factory=list)
-    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, first instead) -> times
+    confusions: Counter[tuple[str, str]] = field(
+        default_factory=Counter
+    )  # (expected, first instead) -> times
 
     def confusion_lines(self, names: dict[str, str] | None = None, limit: int = 40) -> list[str]:
         """'expected → got ×n', the most frequent first; 'got' is '(no match)' when nothing was suggested."""
@@ -85,7 +87,9 @@ class Report:
             name = names.get(code, "")
             return f"{code} {name[:28]}" if name else code
 
-        return [f"{label(exp)}  →  {label(got)}  ×{n}" for (exp, got), n in self.confusions.most_common(limit)]
+        return [
+            f"{label(exp)}  →  {label(got)}  ×{n}" for (exp, got), n in self.confusions.most_common(limit)
+        ]
 
     def rows(self) -> list[tuple[str, dict[str, float | int | None]]]:
         out = [(lang, t.row()) for lang, t in sorted(self.by_lang.items())]
@@ -96,6 +100,7 @@ class Report:
         head = f"{'lang':<5} {'n':>4} {'items':>5} {'none':>4}  {'top-1':>6} {'top-3':>6} {'no-match acc':>12} {'false no-match':>14}"
         lines = [head]
         for lang, r in self.rows():
+
             def f(v: float | int | None) -> str:
                 return "-" if v is None else f"{v:.3f}"
 
@@ -150,9 +155,16 @@ def catalog_specs(path: str | Path) -> list[ItemSpec]:
     specs = []
     for k, row in enumerate(read_catalog(Path(path)), 1):
         v = row.values
-        specs.append(ItemSpec(
-            id=k, code=row.code, name_zh=v.get("name_zh", ""), name_en=v.get("name_en", ""),
-            description=v.get("description_zh", ""), rule_broken=v.get("rule_broken", ""),
-            legal_basis=v.get("legal_basis", ""), domain=v.get("domain", ""),
-        ))
+        specs.append(
+            ItemSpec(
+                id=k,
+                code=row.code,
+                name_zh=v.get("name_zh", ""),
+                name_en=v.get("name_en", ""),
+                description=v.get("description_zh", ""),
+                rule_broken=v.get("rule_broken", ""),
+                legal_basis=v.get("legal_basis", ""),
+                domain=v.get("domain", ""),
+            )
+        )
     return specs

@@ -16,16 +16,31 @@ class TryForm(forms.Form):
     """The try-it box and the as-you-type partial: a description, a town of the user's district and a date."""
 
     text = forms.CharField(
-        label=_("Description"), max_length=MAX_TEXT, required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control",
-                                     "placeholder": _("e.g. 楼下烧烤摊天天占道经营，油烟很大 / someone is blocking the fire exit")}),
+        label=_("Description"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "class": "form-control",
+                "placeholder": _("e.g. 楼下烧烤摊天天占道经营，油烟很大 / someone is blocking the fire exit"),
+            }
+        ),
     )
-    town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.none(), required=True,
-                                  widget=forms.Select(attrs={"class": "form-select"}), to_field_name="code",
-                                  error_messages={"invalid_choice": _("Choose a town of your district.")})
-    date = forms.DateField(label=_("Date of the conduct"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-                           error_messages={"invalid": _("Enter a valid date.")})
+    town = forms.ModelChoiceField(
+        label=_("Town"),
+        queryset=Unit.objects.none(),
+        required=True,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("Choose a town of your district.")},
+    )
+    date = forms.DateField(
+        label=_("Date of the conduct"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        error_messages={"invalid": _("Enter a valid date.")},
+    )
 
     def __init__(self, *args: Any, towns: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,13 +57,17 @@ class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {
             "kind": forms.Select(attrs={"class": "form-select"}),
             "pattern": forms.TextInput(attrs={"class": "form-control"}),
-            "weight": forms.NumberInput(attrs={"class": "form-control", "step": "0.1", "min": "0.1", "max": "5"}),
+            "weight": forms.NumberInput(
+                attrs={"class": "form-control", "step": "0.1", "min": "0.1", "max": "5"}
+            ),
             "note": forms.TextInput(attrs={"class": "form-control"}),
         }
         help_texts = {
-            "pattern": _("Keyword: a word that points to this item (电瓶车, fire exit). Phrase: words that must all "
-                         "appear, joined by + (充电+楼道). Regular expression: on the normalised text. Excluding "
-                         "word: when it appears, this item is not proposed."),
+            "pattern": _(
+                "Keyword: a word that points to this item (电瓶车, fire exit). Phrase: words that must all "
+                "appear, joined by + (充电+楼道). Regular expression: on the normalised text. Excluding "
+                "word: when it appears, this item is not proposed."
+            ),
             "weight": _("1 is a strong hint on its own; 0.3 to 0.6 a supporting one."),
         }
 
@@ -60,12 +79,23 @@ class LexiconForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {
             "term": forms.TextInput(attrs={"class": "form-control"}),
             "canonical": forms.TextInput(attrs={"class": "form-control"}),
-            "lang": forms.Select(choices=[("zh", "中文 zh"), ("en", "English en"), ("de", "Deutsch de"), ("fr", "Français fr"),
-                                          ("ar", "العربية ar"), ("ko", "한국어 ko")], attrs={"class": "form-select"}),
+            "lang": forms.Select(
+                choices=[
+                    ("zh", "中文 zh"),
+                    ("en", "English en"),
+                    ("de", "Deutsch de"),
+                    ("fr", "Français fr"),
+                    ("ar", "العربية ar"),
+                    ("ko", "한국어 ko"),
+                ],
+                attrs={"class": "form-select"},
+            ),
             "note": forms.TextInput(attrs={"class": "form-control"}),
         }
         help_texts = {
             "term": _("What people say: 电瓶车, 摆地摊, street vendor."),
-            "canonical": _("The legal wording it stands for, as the catalog says it; several separated by | (电动自行车|非机动车). "
-                           "A single - means the word stands for nothing and hides the words inside it (吵架 is not 吵)."),
+            "canonical": _(
+                "The legal wording it stands for, as the catalog says it; several separated by | (电动自行车|非机动车). "
+                "A single - means the word stands for nothing and hides the words inside it (吵架 is not 吵)."
+            ),
         }

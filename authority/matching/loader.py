@@ -44,7 +44,11 @@ def builtin_lexicon() -> tuple[tuple[LexSpec, ...], str]:
     """The built-in default lexicon (data/lexicon.csv) and a hash of the file."""
     raw = BUILTIN_LEXICON.read_bytes()
     entries = tuple(
-        LexSpec(term=row["term"].strip(), canonical=split_canonical(row["canonical"]), lang=(row["lang"] or "zh").strip())
+        LexSpec(
+            term=row["term"].strip(),
+            canonical=split_canonical(row["canonical"]),
+            lang=(row["lang"] or "zh").strip(),
+        )
         for row in csv.DictReader(raw.decode("utf-8-sig").splitlines())
         if row["term"].strip() and row["canonical"].strip()
     )
@@ -56,19 +60,36 @@ def split_canonical(value: str) -> tuple[str, ...]:
 
 
 def item_specs(district_id: int) -> list[ItemSpec]:
-    rows = EnforcementItem.objects.filter(district_id=district_id, is_active=True).order_by("code").values_list(
-        "id", "code", "name_zh", "name_en", "description_zh", "rule_broken", "legal_basis", "domain"
+    rows = (
+        EnforcementItem.objects.filter(district_id=district_id, is_active=True)
+        .order_by("code")
+        .values_list(
+            "id", "code", "name_zh", "name_en", "description_zh", "rule_broken", "legal_basis", "domain"
+        )
     )
     return [
-        ItemSpec(id=pk, code=code, name_zh=name_zh, name_en=name_en, description=desc, rule_broken=rule, legal_basis=basis,
-                 domain=domain)
+        ItemSpec(
+            id=pk,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            description=desc,
+            rule_broken=rule,
+            legal_basis=basis,
+            domain=domain,
+        )
         for pk, code, name_zh, name_en, desc, rule, basis, domain in rows
     ]
 
 
 def rule_specs(district_id: int) -> list[RuleSpec]:
-    rows = MatchRule.objects.filter(item__district_id=district_id, item__is_active=True, is_active=True).order_by("pk")
-    return [RuleSpec(id=r.pk, item_id=r.item_id, kind=r.kind, pattern=r.pattern, weight=float(r.weight)) for r in rows]
+    rows = MatchRule.objects.filter(
+        item__district_id=district_id, item__is_active=True, is_active=True
+    ).order_by("pk")
+    return [
+        RuleSpec(id=r.pk, item_id=r.item_id, kind=r.kind, pattern=r.pattern, weight=float(r.weight))
+        for r in rows
+    ]
 
 
 def lexicon_specs(district_id: int) -> list[LexSpec]:
@@ -79,29 +100,53 @@ def lexicon_specs(district_id: int) -> list[LexSpec]:
     merged: dict[tuple[str, str], LexSpec | None] = {}
     for entry in builtin_lexicon()[0]:
         merged[(term_key(entry.term) or entry.term, entry.lang)] = entry
-    rows = LexiconEntry.objects.filter(Q(district__isnull=True) | Q(district_id=district_id)).order_by("district_id", "pk")
+    rows = LexiconEntry.objects.filter(Q(district__isnull=True) | Q(district_id=district_id)).order_by(
+        "district_id", "pk"
+    )
     shared = [r for r in rows if r.district_id is None]
     own = [r for r in rows if r.district_id is not None]
     for row in [*shared, *own]:
         key = (term_key(row.term) or row.term, row.lang)
-        merged[key] = LexSpec(term=row.term, canonical=split_canonical(row.canonical), lang=row.lang) if row.is_active else None
+        merged[key] = (
+            LexSpec(term=row.term, canonical=split_canonical(row.canonical), lang=row.lang)
+            if row.is_active
+            else None
+        )
     return [spec for spec in merged.values() if spec is not None]
 
 
 def fingerprint(district_id: int) -> str:
     """Changes whenever an item, a rule or a lexicon entry the district's matcher depends on changes."""
     items = EnforcementItem.objects.filter(district_id=district_id).aggregate(
-        n=Count("id"), active=Count("id", filter=Q(is_active=True)), versions=Sum("version"), last=Max("updated_at"),
+        n=Count("id"),
+        active=Count("id", filter=Q(is_active=True)),
+        versions=Sum("version"),
+        last=Max("updated_at"),
         top=Max("id"),
     )
     rules = MatchRule.objects.filter(item__district_id=district_id).aggregate(
-        n=Count("id"), active=Count("id", filter=Q(is_active=True)), last=Max("updated_at"), top=Max("id"),
+        n=Count("id"),
+        active=Count("id", filter=Q(is_active=True)),
+        last=Max("updated_at"),
+        top=Max("id"),
     )
     lexicon = LexiconEntry.objects.filter(Q(district__isnull=True) | Q(district_id=district_id)).aggregate(
-        n=Count("id"), active=Count("id", filter=Q(is_active=True)), last=Max("updated_at"), top=Max("id"),
+        n=Count("id"),
+        active=Count("id", filter=Q(is_active=True)),
+        last=Max("updated_at"),
+        top=Max("id"),
     )
-    payload = repr((sorted(items.items()), sorted(rules.items()), sorted(lexicon.items()), builtin_lexicon()[1],
-                    engine.ENGINE_VERSION, engine.THRESHOLD, engine.SCALE))
+    payload = repr(
+        (
+            sorted(items.items()),
+            sorted(rules.items()),
+            sorted(lexicon.items()),
+            builtin_lexicon()[1],
+            engine.ENGINE_VERSION,
+            engine.THRESHOLD,
+            engine.SCALE,
+        )
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
@@ -131,13 +176,19 @@ def matcher_for(district_id: int) -> Matcher:
             return held[1]
         matcher = _from_cache(cache.get(_fp_key(district_id, fp)))
         if matcher is None:
-            items, rules, lexicon = item_specs(district_id), rule_specs(district_id), lexicon_specs(district_id)
+            items, rules, lexicon = (
+                item_specs(district_id),
+                rule_specs(district_id),
+                lexicon_specs(district_id),
+            )
             version = content_hash(items, rules, lexicon)
             matcher = _from_cache(version)
             if matcher is None:
                 matcher = compile_matcher(items, rules, lexicon, version=version)
                 try:
-                    cache.set(_matcher_key(version), pickle.dumps(matcher, pickle.HIGHEST_PROTOCOL), CACHE_TIMEOUT)
+                    cache.set(
+                        _matcher_key(version), pickle.dumps(matcher, pickle.HIGHEST_PROTOCOL), CACHE_TIMEOUT
+                    )
                 except Exception:  # a cache that is down or full costs a rebuild per process, not an error
                     log.warning("matching: could not store matcher %s in the cache", version, exc_info=True)
             cache.set(_fp_key(district_id, fp), matcher.version, CACHE_TIMEOUT)

@@ -10,7 +10,14 @@ from enforcement.models import Role
 
 
 def register() -> None:
-    register_nav(NavEntry(
-        key="matching", label=_("Matching"), url_name="matching:try", order=35,
-        roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.DISTRICT_ADMIN, Role.RESPONDER}),
-    ))
+    register_nav(
+        NavEntry(
+            key="matching",
+            label=_("Matching"),
+            url_name="matching:try",
+            order=35,
+            roles=frozenset(
+                {Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.DISTRICT_ADMIN, Role.RESPONDER}
+            ),
+        )
+    )

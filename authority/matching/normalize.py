@@ -35,7 +35,12 @@ def t2s_table() -> dict[int, str]:
 
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    )
 
 
 def is_arabic(ch: str) -> bool:
@@ -51,10 +56,25 @@ def _is_word_char(ch: str) -> bool:
 
 
 # Arabic spelling variants that people mix freely: hamza forms of alef, ta marbuta, alef maqsura.
-_AR_FOLD = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0629": "\u0647",
-                          "\u0649": "\u064a", "\u0624": "\u0648", "\u0626": "\u064a"})
-_AR_PREFIXES = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0641\u0627\u0644", "\u0643\u0627\u0644",
-                "\u0644\u0644", "\u0627\u0644")  # wal-, bil-, fal-, kal-, lil-, al-
+_AR_FOLD = str.maketrans(
+    {
+        "\u0623": "\u0627",
+        "\u0625": "\u0627",
+        "\u0622": "\u0627",
+        "\u0629": "\u0647",
+        "\u0649": "\u064a",
+        "\u0624": "\u0648",
+        "\u0626": "\u064a",
+    }
+)
+_AR_PREFIXES = (
+    "\u0648\u0627\u0644",
+    "\u0628\u0627\u0644",
+    "\u0641\u0627\u0644",
+    "\u0643\u0627\u0644",
+    "\u0644\u0644",
+    "\u0627\u0644",
+)  # wal-, bil-, fal-, kal-, lil-, al-
 _AR_SUFFIXES = ("\u0627\u062a", "\u0648\u0646", "\u064a\u0646", "\u0647\u0627")  # -at, -un, -in, -ha
 
 
@@ -63,7 +83,7 @@ def ar_stem(word: str) -> str:
     w = word.translate(_AR_FOLD)
     for prefix in _AR_PREFIXES:
         if w.startswith(prefix) and len(w) - len(prefix) >= 3:
-            w = w[len(prefix):]
+            w = w[len(prefix) :]
             break
     for suffix in _AR_SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
@@ -83,13 +103,17 @@ def fold_char(ch: str) -> str:
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c))
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c)
+    )
     return unicodedata.normalize("NFC", stripped)  # Korean syllables come back together
 
 
 def fold(text: str) -> str:
     """NFKC, traditional to simplified, lower case, Latin accents dropped. Keeps punctuation."""
-    return _strip_accents(unicodedata.normalize("NFKC", text).translate(t2s_table()).lower().replace("ß", "ss"))
+    return _strip_accents(
+        unicodedata.normalize("NFKC", text).translate(t2s_table()).lower().replace("ß", "ss")
+    )
 
 
 # English words that carry no evidence on their own.
@@ -110,17 +134,48 @@ _EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+|[\u0621-\u064a]+|[\uac00-\ud7a3]+"
 
 # British and American spellings meet on one form.
 _SPELLING = {
-    "license": "licence", "licensed": "licenced", "licenses": "licences", "unlicensed": "unlicenced",
-    "neighbor": "neighbour", "neighbors": "neighbours", "center": "centre", "centers": "centres",
-    "theater": "theatre", "odor": "odour", "odors": "odours", "tire": "tyre", "tires": "tyres",
-    "practise": "practice", "gray": "grey", "color": "colour", "meter": "metre", "curb": "kerb",
-    "garbage": "garbage", "aluminum": "aluminium", "storey": "story", "storeys": "stories",
+    "license": "licence",
+    "licensed": "licenced",
+    "licenses": "licences",
+    "unlicensed": "unlicenced",
+    "neighbor": "neighbour",
+    "neighbors": "neighbours",
+    "center": "centre",
+    "centers": "centres",
+    "theater": "theatre",
+    "odor": "odour",
+    "odors": "odours",
+    "tire": "tyre",
+    "tires": "tyres",
+    "practise": "practice",
+    "gray": "grey",
+    "color": "colour",
+    "meter": "metre",
+    "curb": "kerb",
+    "garbage": "garbage",
+    "aluminum": "aluminium",
+    "storey": "story",
+    "storeys": "stories",
 }
 
 
 # Words whose stem would meet a different word ("smoking" a cigarette is not "smoke" from a fire).
-_NO_STEM = frozenset({"smoking", "smoker", "smokers", "leaves", "building", "buildings", "parking", "fishing", "training",
-                      "trained", "droppings", "drilling"})
+_NO_STEM = frozenset(
+    {
+        "smoking",
+        "smoker",
+        "smokers",
+        "leaves",
+        "building",
+        "buildings",
+        "parking",
+        "fishing",
+        "training",
+        "trained",
+        "droppings",
+        "drilling",
+    }
+)
 
 
 def en_stem(word: str) -> str:
@@ -180,7 +235,9 @@ class Scanned:
     original: str
     text: str
     spans: list[tuple[int, int]]  # per processed char: [start, end) in `original`; (-1, -1) for separators
-    words: list[tuple[str, int, int]]  # English words as typed (folded) with their processed span [start, end)
+    words: list[
+        tuple[str, int, int]
+    ]  # English words as typed (folded) with their processed span [start, end)
 
     def original_span(self, start: int, end: int) -> tuple[int, int] | None:
         """The original span covering processed [start, end), ignoring separators at the edges."""
@@ -193,7 +250,9 @@ class Scanned:
         return self.spans[start][0], self.spans[end - 1][1]
 
 
-def scan(original: str, vocabulary: frozenset[str] | None = None, deletes: dict[str, str] | None = None) -> Scanned:
+def scan(
+    original: str, vocabulary: frozenset[str] | None = None, deletes: dict[str, str] | None = None
+) -> Scanned:
     """Normalise `original` for matching.
 
     Chinese characters are kept one for one (after folding). Each English word becomes ' stem ' (spaces around it;
@@ -216,7 +275,11 @@ def scan(original: str, vocabulary: frozenset[str] | None = None, deletes: dict[
     while i < n:
         ch = original[i]
         folded = fold_char(ch)
-        if folded and _is_word_char(folded[0]) and (len(folded) == 1 or all(_is_word_char(c) for c in folded)):
+        if (
+            folded
+            and _is_word_char(folded[0])
+            and (len(folded) == 1 or all(_is_word_char(c) for c in folded))
+        ):
             # an English word or number: gather the run of word characters (after folding)
             j = i
             buf = []
@@ -264,13 +327,17 @@ def scan(original: str, vocabulary: frozenset[str] | None = None, deletes: dict[
     return Scanned(original=original, text=text, spans=spans, words=words)
 
 
-_DE_MARKERS = frozenset("""der die das den dem des und ist sind nicht kein keine mit auf ein eine einen einem wird werden
+_DE_MARKERS = frozenset(
+    """der die das den dem des und ist sind nicht kein keine mit auf ein eine einen einem wird werden
     seit jeden jede immer hier vor unserem unserer unser meinem meiner mein wir ich sie es auch noch bitte nachts
-    schon sehr viel wieder zum zur vom beim oder aber dass""".split())
+    schon sehr viel wieder zum zur vom beim oder aber dass""".split()
+)
 
 
-_FR_MARKERS = frozenset("""le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle
-    ils mon ma mes notre nos tous toute chaque soir nuit depuis très rue près devant""".split())
+_FR_MARKERS = frozenset(
+    """le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle
+    ils mon ma mes notre nos tous toute chaque soir nuit depuis très rue près devant""".split()
+)
 
 
 def detect_lang(text: str) -> str:
@@ -331,7 +398,12 @@ def _within_one_edit(a: str, b: str) -> bool:
         diff = [k for k in range(la) if a[k] != b[k]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if la > lb:
         a, b = b, a
     return any(b[:k] + b[k + 1 :] == a for k in range(len(b)))
@@ -341,7 +413,9 @@ def correct_word(word: str, vocabulary: frozenset[str], deletes: dict[str, str])
     """`word` if known or short; otherwise the one known word within one edit (insertion, deletion, substitution,
     adjacent swap), else `word` unchanged."""
     if len(word) < 6 or word in vocabulary or word in EN_STOPWORDS or en_stem(word) in vocabulary:
-        return word  # known, or an inflection of a known word ("pumping" of "pump" is not a typo of "dumping")
+        return (
+            word  # known, or an inflection of a known word ("pumping" of "pump" is not a typo of "dumping")
+        )
     found: set[str] = set()
     hit = deletes.get(word)
     if hit:

@@ -16,7 +16,12 @@ def _district_id(district: District | int) -> int:
 
 
 def _member_of(user: AnyUser, district_id: int) -> bool:
-    return isinstance(user, User) and user.is_active and user.unit is not None and user.unit.district_id == district_id
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.unit is not None
+        and user.unit.district_id == district_id
+    )
 
 
 def can_match_in(user: AnyUser, district: District | int) -> bool:

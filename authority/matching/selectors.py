@@ -22,7 +22,9 @@ from .loader import matcher_for
 
 CONFIDENCE_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 CONFIDENCE_REASONS = {
-    "clear_lead": _("several words of the description point to this item, and clearly more than to any other"),
+    "clear_lead": _(
+        "several words of the description point to this item, and clearly more than to any other"
+    ),
     "several_words": _("several words of the description point to this item"),
     "one_strong_word": _("one distinctive word of the description points to this item"),
     "close_second": _("another item is almost as likely: check which one fits"),
@@ -30,19 +32,27 @@ CONFIDENCE_REASONS = {
     "below_threshold": _("too little points to this item to suggest it"),
 }
 NO_MATCH_REASONS = {
-    "off_topic": _("The description is about something that is not an enforcement matter (praise, a debt, a family "
-                   "or private dispute, lost property ...)."),
-    "service_question": _("The description asks about a public service (opening hours, how to apply ...), not about "
-                          "a violation."),
+    "off_topic": _(
+        "The description is about something that is not an enforcement matter (praise, a debt, a family "
+        "or private dispute, lost property ...)."
+    ),
+    "service_question": _(
+        "The description asks about a public service (opening hours, how to apply ...), not about "
+        "a violation."
+    ),
     "no_conduct": _("No conduct that an enforcement item covers was found in the description."),
-    "too_weak": _("Some words point to enforcement items, but too few to name one: the description may be too vague."),
+    "too_weak": _(
+        "Some words point to enforcement items, but too few to name one: the description may be too vague."
+    ),
 }
 
 
 def confidence_text(candidate: Candidate) -> tuple[str, str]:
     """The candidate's confidence in words and the reason for it, in the current language."""
-    return (str(CONFIDENCE_LABELS.get(candidate.confidence, candidate.confidence)),
-            str(CONFIDENCE_REASONS.get(candidate.confidence_reason, "")))
+    return (
+        str(CONFIDENCE_LABELS.get(candidate.confidence, candidate.confidence)),
+        str(CONFIDENCE_REASONS.get(candidate.confidence_reason, "")),
+    )
 
 
 @dataclass
@@ -137,7 +147,9 @@ def matched_item_dict(m: MatchedItem) -> dict[str, Any]:
     }
 
 
-def _attach(candidates: list[Candidate], town: Unit | None, on: dt.date, confident: bool) -> list[MatchedItem]:
+def _attach(
+    candidates: list[Candidate], town: Unit | None, on: dt.date, confident: bool
+) -> list[MatchedItem]:
     if not candidates:
         return []
     items = EnforcementItem.objects.select_related("default_holder").in_bulk([c.item_id for c in candidates])
@@ -146,23 +158,54 @@ def _attach(candidates: list[Candidate], town: Unit | None, on: dt.date, confide
         item = items.get(c.item_id)
         if item is None:  # deleted since the matcher was compiled
             continue
-        out.append(MatchedItem(candidate=c, item=item, holder=who_enforces(item, town, on),
-                               confident=confident and c.confidence_reason != "below_threshold"))
+        out.append(
+            MatchedItem(
+                candidate=c,
+                item=item,
+                holder=who_enforces(item, town, on),
+                confident=confident and c.confidence_reason != "below_threshold",
+            )
+        )
     return out
 
 
-def match_for_town(*, text: str, town: Unit, on: dt.date, limit: int = DEFAULT_LIMIT, with_weak: bool = False,
-                   only_item: int | None = None) -> Outcome:
+def match_for_town(
+    *,
+    text: str,
+    town: Unit,
+    on: dt.date,
+    limit: int = DEFAULT_LIMIT,
+    with_weak: bool = False,
+    only_item: int | None = None,
+) -> Outcome:
     """Match `text` against the catalog of the town's district; each candidate says who enforces it there on `on`."""
-    return match_in_district(text=text, district_id=town.district_id, town=town, on=on, limit=limit, with_weak=with_weak,
-                             only_item=only_item)
+    return match_in_district(
+        text=text,
+        district_id=town.district_id,
+        town=town,
+        on=on,
+        limit=limit,
+        with_weak=with_weak,
+        only_item=only_item,
+    )
 
 
-def match_in_district(*, text: str, district_id: int, town: Unit | None, on: dt.date, limit: int = DEFAULT_LIMIT,
-                      with_weak: bool = False, only_item: int | None = None) -> Outcome:
+def match_in_district(
+    *,
+    text: str,
+    district_id: int,
+    town: Unit | None,
+    on: dt.date,
+    limit: int = DEFAULT_LIMIT,
+    with_weak: bool = False,
+    only_item: int | None = None,
+) -> Outcome:
     result = matcher_for(district_id).match(text, limit=limit, only_item=only_item)
     return Outcome(
-        result=result, district_id=district_id, town=town, on=on,
+        result=result,
+        district_id=district_id,
+        town=town,
+        on=on,
         matched=_attach(result.candidates, town, on, confident=True),
         weak=_attach(result.weak, town, on, confident=False) if with_weak else [],
     )
@@ -176,7 +219,7 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:
         if start < pos:
             continue
         out.append(escape(text[pos:start]))
-        out.append(f"<mark class=\"term\">{escape(text[start:end])}</mark>")
+        out.append(f'<mark class="term">{escape(text[start:end])}</mark>')
         pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))  # noqa: S308  (every piece is escaped above)
@@ -196,7 +239,11 @@ def items_with_rules(*, district_id: int, query: str = "") -> QuerySet[Enforceme
 
 
 def rules_of(item: EnforcementItem) -> QuerySet[MatchRule]:
-    return MatchRule.objects.filter(item=item).select_related("updated_by").order_by("-is_active", "kind", "pattern")
+    return (
+        MatchRule.objects.filter(item=item)
+        .select_related("updated_by")
+        .order_by("-is_active", "kind", "pattern")
+    )
 
 
 def lexicon_rows(*, district_id: int, query: str = "") -> QuerySet[LexiconEntry]:

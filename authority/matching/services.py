@@ -31,8 +31,14 @@ DEMO_RULES = DATA / "demo_rules.csv"
 
 
 def _rule_after(rule: MatchRule) -> dict[str, Any]:
-    return {"item": rule.item.code, "kind": rule.kind, "pattern": rule.pattern, "weight": str(rule.weight),
-            "note": rule.note, "is_active": rule.is_active}
+    return {
+        "item": rule.item.code,
+        "kind": rule.kind,
+        "pattern": rule.pattern,
+        "weight": str(rule.weight),
+        "note": rule.note,
+        "is_active": rule.is_active,
+    }
 
 
 def clean_rule(*, kind: str, pattern: str, weight: Decimal | str | float) -> tuple[str, Decimal]:
@@ -50,7 +56,9 @@ def clean_rule(*, kind: str, pattern: str, weight: Decimal | str | float) -> tup
             errors["pattern"] = [_("Not a valid regular expression: %(error)s") % {"error": exc}]
         else:
             if compiled.search(""):
-                errors["pattern"] = [_("This regular expression matches empty text; it would fire on everything.")]
+                errors["pattern"] = [
+                    _("This regular expression matches empty text; it would fire on everything.")
+                ]
     elif kind == MatchRule.Kind.PHRASE and "+" in pattern:
         if any(not term_key(part) for part in pattern.split("+")):
             errors["pattern"] = [_("Each part of a co-occurrence phrase (a+b) needs a word.")]
@@ -69,33 +77,71 @@ def clean_rule(*, kind: str, pattern: str, weight: Decimal | str | float) -> tup
 
 
 @transaction.atomic
-def match_rule_create(*, actor: User | None, item: EnforcementItem, kind: str, pattern: str,
-                      weight: Decimal | str | float = 1, note: str = "", check: bool = True) -> MatchRule:
+def match_rule_create(
+    *,
+    actor: User | None,
+    item: EnforcementItem,
+    kind: str,
+    pattern: str,
+    weight: Decimal | str | float = 1,
+    note: str = "",
+    check: bool = True,
+) -> MatchRule:
     if check:
-        require(can_edit_match_rules(actor, item.district_id), _("Only supervisors and district administrators edit matching rules."))
+        require(
+            can_edit_match_rules(actor, item.district_id),
+            _("Only supervisors and district administrators edit matching rules."),
+        )
     pattern, value = clean_rule(kind=kind, pattern=pattern, weight=weight)
     if MatchRule.objects.filter(item=item, kind=kind, pattern=pattern).exists():
         raise ValidationError({"pattern": [_("This item already has this rule.")]})
-    rule = MatchRule.objects.create(item=item, kind=kind, pattern=pattern, weight=value, note=note.strip()[:300],
-                                    updated_by=actor if actor and actor.pk else None, updated_at=timezone.now())
-    audit_record(actor=actor, action="authority.match_rule.create", obj=rule, after=_rule_after(rule),
-                 summary=f"{item.code} {kind}:{pattern}")
+    rule = MatchRule.objects.create(
+        item=item,
+        kind=kind,
+        pattern=pattern,
+        weight=value,
+        note=note.strip()[:300],
+        updated_by=actor if actor and actor.pk else None,
+        updated_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="authority.match_rule.create",
+        obj=rule,
+        after=_rule_after(rule),
+        summary=f"{item.code} {kind}:{pattern}",
+    )
     return rule
 
 
 @transaction.atomic
-def match_rule_update(*, actor: User, rule: MatchRule, kind: str | None = None, pattern: str | None = None,
-                      weight: Decimal | str | float | None = None, note: str | None = None,
-                      is_active: bool | None = None) -> MatchRule:
+def match_rule_update(
+    *,
+    actor: User,
+    rule: MatchRule,
+    kind: str | None = None,
+    pattern: str | None = None,
+    weight: Decimal | str | float | None = None,
+    note: str | None = None,
+    is_active: bool | None = None,
+) -> MatchRule:
     rule = MatchRule.objects.select_for_update(of=("self",)).select_related("item").get(pk=rule.pk)
-    require(can_edit_match_rules(actor, rule.item.district_id), _("Only supervisors and district administrators edit matching rules."))
+    require(
+        can_edit_match_rules(actor, rule.item.district_id),
+        _("Only supervisors and district administrators edit matching rules."),
+    )
     before = _rule_after(rule)
     new_kind = kind if kind is not None else rule.kind
     new_pattern, new_weight = clean_rule(
-        kind=new_kind, pattern=pattern if pattern is not None else rule.pattern,
+        kind=new_kind,
+        pattern=pattern if pattern is not None else rule.pattern,
         weight=weight if weight is not None else rule.weight,
     )
-    if MatchRule.objects.filter(item=rule.item, kind=new_kind, pattern=new_pattern).exclude(pk=rule.pk).exists():
+    if (
+        MatchRule.objects.filter(item=rule.item, kind=new_kind, pattern=new_pattern)
+        .exclude(pk=rule.pk)
+        .exists()
+    ):
         raise ValidationError({"pattern": [_("This item already has this rule.")]})
     rule.kind, rule.pattern, rule.weight = new_kind, new_pattern, new_weight
     if note is not None:
@@ -108,24 +154,44 @@ def match_rule_update(*, actor: User, rule: MatchRule, kind: str | None = None, 
     rule.updated_by = actor
     rule.updated_at = timezone.now()
     rule.save()
-    audit_record(actor=actor, action="authority.match_rule.update", obj=rule, before=before, after=after,
-                 summary=f"{rule.item.code} {rule.kind}:{rule.pattern}")
+    audit_record(
+        actor=actor,
+        action="authority.match_rule.update",
+        obj=rule,
+        before=before,
+        after=after,
+        summary=f"{rule.item.code} {rule.kind}:{rule.pattern}",
+    )
     return rule
 
 
 @transaction.atomic
 def match_rule_delete(*, actor: User, rule: MatchRule) -> None:
     rule = MatchRule.objects.select_for_update(of=("self",)).select_related("item").get(pk=rule.pk)
-    require(can_edit_match_rules(actor, rule.item.district_id), _("Only supervisors and district administrators edit matching rules."))
+    require(
+        can_edit_match_rules(actor, rule.item.district_id),
+        _("Only supervisors and district administrators edit matching rules."),
+    )
     before = _rule_after(rule)
-    audit_record(actor=actor, action="authority.match_rule.delete", obj=rule, before=before,
-                 summary=f"{rule.item.code} {rule.kind}:{rule.pattern}")
+    audit_record(
+        actor=actor,
+        action="authority.match_rule.delete",
+        obj=rule,
+        before=before,
+        summary=f"{rule.item.code} {rule.kind}:{rule.pattern}",
+    )
     rule.delete()
 
 
 def _lexicon_after(entry: LexiconEntry) -> dict[str, Any]:
-    return {"district": entry.district.code if entry.district_id else None, "term": entry.term,
-            "canonical": entry.canonical, "lang": entry.lang, "note": entry.note, "is_active": entry.is_active}
+    return {
+        "district": entry.district.code if entry.district_id else None,
+        "term": entry.term,
+        "canonical": entry.canonical,
+        "lang": entry.lang,
+        "note": entry.note,
+        "is_active": entry.is_active,
+    }
 
 
 # The languages the matcher reads (normalize.detect_lang); a lexicon entry says which one its everyday word is in.
@@ -149,27 +215,57 @@ def clean_lexicon(*, term: str, canonical: str, lang: str) -> tuple[str, str, st
 
 
 @transaction.atomic
-def lexicon_entry_create(*, actor: User | None, district: District | None, term: str, canonical: str, lang: str = "zh",
-                         note: str = "", check: bool = True) -> LexiconEntry:
+def lexicon_entry_create(
+    *,
+    actor: User | None,
+    district: District | None,
+    term: str,
+    canonical: str,
+    lang: str = "zh",
+    note: str = "",
+    check: bool = True,
+) -> LexiconEntry:
     """A district's own entry (district set), or a shared one (district None: data loading only, check=False)."""
     if check:
-        require(district is not None and can_edit_lexicon(actor, district), _("Only supervisors and district administrators edit the lexicon."))
+        require(
+            district is not None and can_edit_lexicon(actor, district),
+            _("Only supervisors and district administrators edit the lexicon."),
+        )
     term, canonical, lang = clean_lexicon(term=term, canonical=canonical, lang=lang)
     if LexiconEntry.objects.filter(district=district, term=term, lang=lang).exists():
         raise ValidationError({"term": [_("This word is already in the lexicon.")]})
-    entry = LexiconEntry.objects.create(district=district, term=term, canonical=canonical, lang=lang,
-                                        note=note.strip()[:300], updated_at=timezone.now())
-    audit_record(actor=actor, action="authority.lexicon_entry.create", obj=entry, after=_lexicon_after(entry),
-                 summary=f"{term} → {canonical}")
+    entry = LexiconEntry.objects.create(
+        district=district,
+        term=term,
+        canonical=canonical,
+        lang=lang,
+        note=note.strip()[:300],
+        updated_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="authority.lexicon_entry.create",
+        obj=entry,
+        after=_lexicon_after(entry),
+        summary=f"{term} → {canonical}",
+    )
     return entry
 
 
 @transaction.atomic
-def lexicon_entry_update(*, actor: User, entry: LexiconEntry, canonical: str | None = None, note: str | None = None,
-                         is_active: bool | None = None) -> LexiconEntry:
+def lexicon_entry_update(
+    *,
+    actor: User,
+    entry: LexiconEntry,
+    canonical: str | None = None,
+    note: str | None = None,
+    is_active: bool | None = None,
+) -> LexiconEntry:
     entry = LexiconEntry.objects.select_for_update(of=("self",)).select_related("district").get(pk=entry.pk)
-    require(entry.district_id is not None and can_edit_lexicon(actor, entry.district_id),
-            _("Only supervisors and district administrators edit the lexicon."))
+    require(
+        entry.district_id is not None and can_edit_lexicon(actor, entry.district_id),
+        _("Only supervisors and district administrators edit the lexicon."),
+    )
     before = _lexicon_after(entry)
     if canonical is not None:
         entry.canonical = clean_lexicon(term=entry.term, canonical=canonical, lang=entry.lang)[1]
@@ -182,18 +278,31 @@ def lexicon_entry_update(*, actor: User, entry: LexiconEntry, canonical: str | N
         return entry
     entry.updated_at = timezone.now()
     entry.save()
-    audit_record(actor=actor, action="authority.lexicon_entry.update", obj=entry, before=before, after=after,
-                 summary=f"{entry.term} → {entry.canonical}")
+    audit_record(
+        actor=actor,
+        action="authority.lexicon_entry.update",
+        obj=entry,
+        before=before,
+        after=after,
+        summary=f"{entry.term} → {entry.canonical}",
+    )
     return entry
 
 
 @transaction.atomic
 def lexicon_entry_delete(*, actor: User, entry: LexiconEntry) -> None:
     entry = LexiconEntry.objects.select_for_update(of=("self",)).select_related("district").get(pk=entry.pk)
-    require(entry.district_id is not None and can_edit_lexicon(actor, entry.district_id),
-            _("Only supervisors and district administrators edit the lexicon."))
-    audit_record(actor=actor, action="authority.lexicon_entry.delete", obj=entry, before=_lexicon_after(entry),
-                 summary=f"{entry.term} → {entry.canonical}")
+    require(
+        entry.district_id is not None and can_edit_lexicon(actor, entry.district_id),
+        _("Only supervisors and district administrators edit the lexicon."),
+    )
+    audit_record(
+        actor=actor,
+        action="authority.lexicon_entry.delete",
+        obj=entry,
+        before=_lexicon_after(entry),
+        summary=f"{entry.term} → {entry.canonical}",
+    )
     entry.delete()
 
 
@@ -205,7 +314,9 @@ def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
     the file is deleted (switching it off would also switch off another spelling of the same word still in the file,
     "shout" for "shouting"; a district switches a word off with its own row). Idempotent; returns the number of rows
     added."""
-    existing = {(e.term, e.lang): e for e in LexiconEntry.objects.select_for_update().filter(district__isnull=True)}
+    existing = {
+        (e.term, e.lang): e for e in LexiconEntry.objects.select_for_update().filter(district__isnull=True)
+    }
     added = 0
     seen: set[tuple[str, str]] = set()
     with path.open(newline="", encoding="utf-8-sig") as f:
@@ -217,8 +328,15 @@ def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
             note = (row.get("note") or "").strip()[:300]
             entry = existing.get((term, lang))
             if entry is None:
-                lexicon_entry_create(actor=None, district=None, term=term, canonical=row["canonical"], lang=lang,
-                                     note=note, check=False)
+                lexicon_entry_create(
+                    actor=None,
+                    district=None,
+                    term=term,
+                    canonical=row["canonical"],
+                    lang=lang,
+                    note=note,
+                    check=False,
+                )
                 added += 1
                 continue
             canonical = clean_lexicon(term=term, canonical=row["canonical"], lang=lang)[1]
@@ -226,8 +344,13 @@ def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
                 _shared_entry_set(entry, canonical=canonical, note=note, is_active=True)
     for key, entry in existing.items():
         if key not in seen:
-            audit_record(actor=None, action="authority.lexicon_entry.delete", obj=entry, before=_lexicon_after(entry),
-                         summary=f"{entry.term} → {entry.canonical}")
+            audit_record(
+                actor=None,
+                action="authority.lexicon_entry.delete",
+                obj=entry,
+                before=_lexicon_after(entry),
+                summary=f"{entry.term} → {entry.canonical}",
+            )
             entry.delete()
     return added
 
@@ -237,8 +360,14 @@ def _shared_entry_set(entry: LexiconEntry, *, canonical: str, note: str, is_acti
     entry.canonical, entry.note, entry.is_active = canonical, note, is_active
     entry.updated_at = timezone.now()
     entry.save(update_fields=["canonical", "note", "is_active", "updated_at"])
-    audit_record(actor=None, action="authority.lexicon_entry.update", obj=entry, before=before,
-                 after=_lexicon_after(entry), summary=f"{entry.term} → {entry.canonical}")
+    audit_record(
+        actor=None,
+        action="authority.lexicon_entry.update",
+        obj=entry,
+        before=before,
+        after=_lexicon_after(entry),
+        summary=f"{entry.term} → {entry.canonical}",
+    )
 
 
 @transaction.atomic
@@ -246,7 +375,9 @@ def match_rules_load(*, district: District, path: Path = DEMO_RULES, actor: User
     """Load curated rules from a CSV (code,kind,pattern,weight,note) for a district's items. Existing rules are kept;
     codes the district does not have are skipped. Idempotent; returns the number of rules added."""
     items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
-    existing = set(MatchRule.objects.filter(item__district=district).values_list("item__code", "kind", "pattern"))
+    existing = set(
+        MatchRule.objects.filter(item__district=district).values_list("item__code", "kind", "pattern")
+    )
     added = 0
     with path.open(newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
@@ -254,8 +385,15 @@ def match_rules_load(*, district: District, path: Path = DEMO_RULES, actor: User
             key = (row["code"].strip(), row["kind"].strip(), row["pattern"].strip())
             if item is None or key in existing:
                 continue
-            match_rule_create(actor=actor, item=item, kind=key[1], pattern=key[2], weight=row.get("weight") or 1,
-                              note=row.get("note") or "", check=False)
+            match_rule_create(
+                actor=actor,
+                item=item,
+                kind=key[1],
+                pattern=key[2],
+                weight=row.get("weight") or 1,
+                note=row.get("note") or "",
+                check=False,
+            )
             existing.add(key)
             added += 1
     return added

@@ -62,12 +62,23 @@ def try_page(request: HttpRequest) -> HttpResponse:
     form = _try_form(request, district, request.GET if request.GET.get("text") else None)
     outcome = None
     if form.is_bound and form.is_valid() and form.cleaned_data["text"].strip():
-        outcome = match_for_town(text=form.cleaned_data["text"], town=form.cleaned_data["town"],
-                                 on=form.cleaned_data["date"], with_weak=True)
-    return render(request, "authority/matching/try.html", {
-        "form": form, "outcome": outcome, "district": district, "examples": TRY_EXAMPLES,
-        "can_edit": can_edit_match_rules(request.user, district),
-    })
+        outcome = match_for_town(
+            text=form.cleaned_data["text"],
+            town=form.cleaned_data["town"],
+            on=form.cleaned_data["date"],
+            with_weak=True,
+        )
+    return render(
+        request,
+        "authority/matching/try.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "district": district,
+            "examples": TRY_EXAMPLES,
+            "can_edit": can_edit_match_rules(request.user, district),
+        },
+    )
 
 
 @login_required
@@ -82,11 +93,19 @@ def suggest(request: HttpRequest) -> HttpResponse:
         data = data.copy()
         data["text"] = data.get(source, "")
     form = _try_form(request, district, data)
-    context: dict[str, Any] = {"form": form, "outcome": None, "pick": (data.get("pick") or "")[:60],
-                               "show_weak": data.get("weak") == "1"}
+    context: dict[str, Any] = {
+        "form": form,
+        "outcome": None,
+        "pick": (data.get("pick") or "")[:60],
+        "show_weak": data.get("weak") == "1",
+    }
     if form.is_valid() and form.cleaned_data["text"].strip():
-        context["outcome"] = match_for_town(text=form.cleaned_data["text"], town=form.cleaned_data["town"],
-                                            on=form.cleaned_data["date"], with_weak=context["show_weak"])
+        context["outcome"] = match_for_town(
+            text=form.cleaned_data["text"],
+            town=form.cleaned_data["town"],
+            on=form.cleaned_data["date"],
+            with_weak=context["show_weak"],
+        )
     return render(request, "authority/matching/_suggestions.html", context)
 
 
@@ -96,12 +115,21 @@ def rule_index(request: HttpRequest) -> HttpResponse:
     if not can_view_match_rules(request.user, district):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(items_with_rules(district_id=district.pk, query=query), 50).get_page(request.GET.get("page"))
+    page = Paginator(items_with_rules(district_id=district.pk, query=query), 50).get_page(
+        request.GET.get("page")
+    )
     matcher = matcher_for(district.pk)
-    return render(request, "authority/matching/rule_index.html", {
-        "district": district, "page": page, "q": query, "matcher": matcher,
-        "can_edit": can_edit_match_rules(request.user, district),
-    })
+    return render(
+        request,
+        "authority/matching/rule_index.html",
+        {
+            "district": district,
+            "page": page,
+            "q": query,
+            "matcher": matcher,
+            "can_edit": can_edit_match_rules(request.user, district),
+        },
+    )
 
 
 def _item_for(request: HttpRequest, pk: int) -> tuple[District, EnforcementItem]:
@@ -132,15 +160,32 @@ def item_rules(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_page(request, district, item, form, can_edit)
 
 
-def _item_page(request: HttpRequest, district: District, item: EnforcementItem, form: RuleForm, can_edit: bool,
-               status: int = 200) -> HttpResponse:
+def _item_page(
+    request: HttpRequest,
+    district: District,
+    item: EnforcementItem,
+    form: RuleForm,
+    can_edit: bool,
+    status: int = 200,
+) -> HttpResponse:
     matcher = matcher_for(district.pk)
     try_form = _try_form(request, district, None)
-    return render(request, "authority/matching/item_rules.html", {
-        "district": district, "item": item, "rules": rules_of(item), "form": form, "can_edit": can_edit,
-        "derived": matcher.item_terms(item.pk, limit=40), "matcher": matcher, "try_form": try_form,
-        "kinds": MatchRule.Kind,
-    }, status=status)
+    return render(
+        request,
+        "authority/matching/item_rules.html",
+        {
+            "district": district,
+            "item": item,
+            "rules": rules_of(item),
+            "form": form,
+            "can_edit": can_edit,
+            "derived": matcher.item_terms(item.pk, limit=40),
+            "matcher": matcher,
+            "try_form": try_form,
+            "kinds": MatchRule.Kind,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -151,12 +196,19 @@ def item_try(request: HttpRequest, pk: int) -> HttpResponse:
     form = _try_form(request, district, request.POST)
     context: dict[str, Any] = {"item": item, "form": form, "outcome": None, "own": None, "rank": None}
     if form.is_valid() and form.cleaned_data["text"].strip():
-        args = {"text": form.cleaned_data["text"], "town": form.cleaned_data["town"], "on": form.cleaned_data["date"]}
+        args = {
+            "text": form.cleaned_data["text"],
+            "town": form.cleaned_data["town"],
+            "on": form.cleaned_data["date"],
+        }
         outcome = match_for_town(**args, with_weak=True, limit=10)
         own = match_for_town(**args, with_weak=True, only_item=item.pk, limit=1)
         ranked = [m.candidate.code for m in outcome.matched + outcome.weak]
-        context.update(outcome=outcome, own=(own.matched + own.weak)[:1],
-                       rank=ranked.index(item.code) + 1 if item.code in ranked else None)
+        context.update(
+            outcome=outcome,
+            own=(own.matched + own.weak)[:1],
+            rank=ranked.index(item.code) + 1 if item.code in ranked else None,
+        )
     return render(request, "authority/matching/_item_try.html", context)
 
 
@@ -172,8 +224,12 @@ def _rule_for(request: HttpRequest, pk: int) -> MatchRule:
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
-    form = RuleForm(request.POST or None, instance=MatchRule(item=rule.item, kind=rule.kind, pattern=rule.pattern,
-                                                              weight=rule.weight, note=rule.note))
+    form = RuleForm(
+        request.POST or None,
+        instance=MatchRule(
+            item=rule.item, kind=rule.kind, pattern=rule.pattern, weight=rule.weight, note=rule.note
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.match_rule_update(actor=request.user, rule=rule, **form.cleaned_data)  # type: ignore[arg-type]
@@ -211,8 +267,11 @@ def lexicon(request: HttpRequest) -> HttpResponse:
     if not can_view_match_rules(request.user, district):
         raise PermissionDenied
     can_edit = can_edit_lexicon(request.user, district)
-    initial = {"term": request.GET.get("term", "")[:120], "canonical": request.GET.get("canonical", "")[:200],
-               "lang": request.GET.get("lang", "zh")[:8]}
+    initial = {
+        "term": request.GET.get("term", "")[:120],
+        "canonical": request.GET.get("canonical", "")[:200],
+        "lang": request.GET.get("lang", "zh")[:8],
+    }
     form = LexiconForm(initial=initial)
     if request.method == "POST":
         if not can_edit:
@@ -224,13 +283,24 @@ def lexicon(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("Lexicon entry added. It applies to the next description matched."))
+                messages.success(
+                    request, _("Lexicon entry added. It applies to the next description matched.")
+                )
                 return redirect("matching:lexicon")
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(lexicon_rows(district_id=district.pk, query=query), 60).get_page(request.GET.get("page"))
-    return render(request, "authority/matching/lexicon.html", {
-        "district": district, "page": page, "q": query, "form": form, "can_edit": can_edit,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "authority/matching/lexicon.html",
+        {
+            "district": district,
+            "page": page,
+            "q": query,
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _entry_for(request: HttpRequest, pk: int) -> LexiconEntry:
@@ -245,14 +315,20 @@ def _entry_for(request: HttpRequest, pk: int) -> LexiconEntry:
 @require_http_methods(["GET", "POST"])
 def lexicon_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
-    form = LexiconForm(request.POST or None, instance=LexiconEntry(term=entry.term, canonical=entry.canonical,
-                                                                  lang=entry.lang, note=entry.note))
+    form = LexiconForm(
+        request.POST or None,
+        instance=LexiconEntry(term=entry.term, canonical=entry.canonical, lang=entry.lang, note=entry.note),
+    )
     form.fields["term"].disabled = True
     form.fields["lang"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.lexicon_entry_update(actor=request.user, entry=entry, canonical=form.cleaned_data["canonical"],  # type: ignore[arg-type]
-                                          note=form.cleaned_data["note"])
+            services.lexicon_entry_update(
+                actor=request.user,
+                entry=entry,
+                canonical=form.cleaned_data["canonical"],  # type: ignore[arg-type]
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

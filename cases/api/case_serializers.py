@@ -50,8 +50,25 @@ class CaseListItemSerializer(serializers.ModelSerializer[Case]):
     class Meta:
         model = Case
         fields = [
-            "id", "reference", "number", "title", "stage", "stage_label", "procedure", "source", "town", "item",
-            "party_kind", "party_name", "place", "act_on", "created_at", "stage_changed_at", "next_due", "version", "url",
+            "id",
+            "reference",
+            "number",
+            "title",
+            "stage",
+            "stage_label",
+            "procedure",
+            "source",
+            "town",
+            "item",
+            "party_kind",
+            "party_name",
+            "place",
+            "act_on",
+            "created_at",
+            "stage_changed_at",
+            "next_due",
+            "version",
+            "url",
         ]
         read_only_fields = fields
 
@@ -62,7 +79,9 @@ class CaseListItemSerializer(serializers.ModelSerializer[Case]):
 
 class CasePageSerializer(serializers.Serializer[Any]):
     results = CaseListItemSerializer(many=True)
-    next_cursor = serializers.CharField(help_text="Pass as `after` for the next page; empty on the last page.")
+    next_cursor = serializers.CharField(
+        help_text="Pass as `after` for the next page; empty on the last page."
+    )
     has_next = serializers.BooleanField()
 
 
@@ -72,7 +91,16 @@ class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
 
     class Meta:
         model = CaseOfficer
-        fields = ["officer", "lead", "active", "assigned_at", "declared_at", "conflict", "recused_at", "recusal_reason"]
+        fields = [
+            "officer",
+            "lead",
+            "active",
+            "assigned_at",
+            "declared_at",
+            "conflict",
+            "recused_at",
+            "recusal_reason",
+        ]
         read_only_fields = fields
 
 
@@ -82,14 +110,17 @@ class DeadlineSerializer(serializers.Serializer[Any]):
     overdue = serializers.BooleanField()
     done = serializers.BooleanField()
     provisional = serializers.BooleanField(
-        help_text="Counted without the State Council holiday schedule of its year (not loaded yet): it may move.")
+        help_text="Counted without the State Council holiday schedule of its year (not loaded yet): it may move."
+    )
 
 
 class AvailableActionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=Action.choices)
     label = serializers.CharField()
     danger = serializers.BooleanField(help_text="Irreversible or refusing: ask for confirmation.")
-    target = serializers.ChoiceField(choices=Stage.choices, allow_null=True, help_text="The stage it leads to; null: the case stays.")
+    target = serializers.ChoiceField(
+        choices=Stage.choices, allow_null=True, help_text="The stage it leads to; null: the case stays."
+    )
     url = serializers.CharField(help_text="POST the action's fields here.")
 
 
@@ -139,19 +170,92 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
     class Meta:
         model = Case
         fields = [
-            "id", "reference", "number", "year", "title", "stage", "stage_label", "stage_changed_at", "version", "source",
-            "source_ref", "complaint", "procedure", "town", "acting_name", "grant_kind", "item",
-            "party_kind", "party_name", "party_identifier", "party_age", "party_representative", "party_contact",
-            "party_address", "place", "latitude", "longitude", "act_on", "act_continuing", "act_ended_on",
-            "discovered_on", "description", "harm_to_life_or_finance", "facts", "created_by", "created_at",
-            "check_due", "filed_on", "paused_days", "paused_since", "pause_reason", "extended", "decision_due",
-            "next_due", "correction_due", "no_penalty_basis", "notice_served_on", "proposed_kinds", "proposed_fine",
-            "hearing_offered", "reply_due", "rights_waived", "statement_made", "hearing_requested_on", "hearing_on",
-            "hearing_held_on", "review_required", "review_reasons", "reviewed_by", "reviewed_at", "review_opinion",
-            "decided_on", "decided_by", "penalty_kinds", "fine", "confiscated", "tier", "deviation_kind",
-            "deviation_reason", "service_due", "served_on", "service_method", "payment_due", "paid_on", "amount_paid",
-            "late_fee", "payment_channel", "closed_on", "archived_on", "outcome",
-            "officers", "deadlines", "available_actions", "recommendation", "permissions", "links",
+            "id",
+            "reference",
+            "number",
+            "year",
+            "title",
+            "stage",
+            "stage_label",
+            "stage_changed_at",
+            "version",
+            "source",
+            "source_ref",
+            "complaint",
+            "procedure",
+            "town",
+            "acting_name",
+            "grant_kind",
+            "item",
+            "party_kind",
+            "party_name",
+            "party_identifier",
+            "party_age",
+            "party_representative",
+            "party_contact",
+            "party_address",
+            "place",
+            "latitude",
+            "longitude",
+            "act_on",
+            "act_continuing",
+            "act_ended_on",
+            "discovered_on",
+            "description",
+            "harm_to_life_or_finance",
+            "facts",
+            "created_by",
+            "created_at",
+            "check_due",
+            "filed_on",
+            "paused_days",
+            "paused_since",
+            "pause_reason",
+            "extended",
+            "decision_due",
+            "next_due",
+            "correction_due",
+            "no_penalty_basis",
+            "notice_served_on",
+            "proposed_kinds",
+            "proposed_fine",
+            "hearing_offered",
+            "reply_due",
+            "rights_waived",
+            "statement_made",
+            "hearing_requested_on",
+            "hearing_on",
+            "hearing_held_on",
+            "review_required",
+            "review_reasons",
+            "reviewed_by",
+            "reviewed_at",
+            "review_opinion",
+            "decided_on",
+            "decided_by",
+            "penalty_kinds",
+            "fine",
+            "confiscated",
+            "tier",
+            "deviation_kind",
+            "deviation_reason",
+            "service_due",
+            "served_on",
+            "service_method",
+            "payment_due",
+            "paid_on",
+            "amount_paid",
+            "late_fee",
+            "payment_channel",
+            "closed_on",
+            "archived_on",
+            "outcome",
+            "officers",
+            "deadlines",
+            "available_actions",
+            "recommendation",
+            "permissions",
+            "links",
         ]
         read_only_fields = fields
 
@@ -167,8 +271,13 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
     def get_available_actions(self, obj: Case) -> list[dict[str, Any]]:
         """The actions the requesting user may take now (their role and the stage; the legal checks run on POST)."""
         return [
-            {"action": t.action.value, "label": str(t.action.label), "danger": t.danger,
-             "target": t.target.value if t.target else None, "url": reverse(f"api-case-{t.action.value}", args=[obj.pk])}
+            {
+                "action": t.action.value,
+                "label": str(t.action.label),
+                "danger": t.danger,
+                "target": t.target.value if t.target else None,
+                "url": reverse(f"api-case-{t.action.value}", args=[obj.pk]),
+            }
             for t in self.context.get("available_actions", [])
         ]
 
@@ -179,11 +288,18 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
         if rec is None:
             return None
         # Through the serializer, so the fines are decimal strings as everywhere else in the API.
-        return RecommendationSerializer({
-            "summary": rec.summary(), "explain": rec.explain(), "punish": rec.punish, "tier_level": rec.tier_level,
-            "penalty_kinds": list(rec.penalty_kinds), "fine_min": rec.fine_min, "fine_max": rec.fine_max,
-            "fine_suggested": rec.fine_suggested,
-        }).data
+        return RecommendationSerializer(
+            {
+                "summary": rec.summary(),
+                "explain": rec.explain(),
+                "punish": rec.punish,
+                "tier_level": rec.tier_level,
+                "penalty_kinds": list(rec.penalty_kinds),
+                "fine_min": rec.fine_min,
+                "fine_max": rec.fine_max,
+                "fine_suggested": rec.fine_suggested,
+            }
+        ).data
 
     @extend_schema_field(CasePermissionsSerializer)
     def get_permissions(self, obj: Case) -> dict[str, bool]:
@@ -216,8 +332,22 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "kind_label", "original_name", "content_type", "size", "sha256", "caption", "taken_at",
-                  "uploaded_by", "uploaded_at", "verified_at", "intact", "url"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "caption",
+            "taken_at",
+            "uploaded_by",
+            "uploaded_at",
+            "verified_at",
+            "intact",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_url(self, obj: Evidence) -> str:
@@ -232,7 +362,17 @@ class DocumentSerializer(serializers.ModelSerializer[CaseDocument]):
 
     class Meta:
         model = CaseDocument
-        fields = ["id", "kind", "kind_label", "version", "size", "sha256", "generated_by", "generated_at", "url"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "version",
+            "size",
+            "sha256",
+            "generated_by",
+            "generated_at",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_url(self, obj: CaseDocument) -> str:
@@ -252,7 +392,10 @@ class DocumentListSerializer(serializers.Serializer[Any]):
 
 # --- input: generated from the Django forms ------------------------------------------------------------------------
 
-def _serializer_field(name: str, field: forms.Field, notes: dict[str, str], optional: bool) -> serializers.Field:
+
+def _serializer_field(
+    name: str, field: forms.Field, notes: dict[str, str], optional: bool
+) -> serializers.Field:
     required = bool(field.required) and not optional and field.initial is None
     help_text = notes.get(name) or str(field.help_text or "")
     if field.initial is not None and not optional:
@@ -265,7 +408,9 @@ def _serializer_field(name: str, field: forms.Field, notes: dict[str, str], opti
         return serializers.CharField(allow_blank=not required, **common)
     if isinstance(field, forms.MultipleChoiceField):
         choices = list(field.choices)
-        child: serializers.Field = serializers.ChoiceField(choices=choices) if choices else serializers.CharField()
+        child: serializers.Field = (
+            serializers.ChoiceField(choices=choices) if choices else serializers.CharField()
+        )
         return serializers.ListField(child=child, allow_empty=not required, **common)
     if isinstance(field, forms.ChoiceField):
         return serializers.ChoiceField(choices=list(field.choices), **common)
@@ -275,24 +420,40 @@ def _serializer_field(name: str, field: forms.Field, notes: dict[str, str], opti
     if isinstance(field, forms.DateField):
         return serializers.DateField(allow_null=nullable, **common)
     if isinstance(field, forms.DecimalField):
-        return serializers.DecimalField(max_digits=field.max_digits or 14, decimal_places=field.decimal_places or 2,
-                                        min_value=field.min_value, max_value=field.max_value, allow_null=nullable,
-                                        coerce_to_string=False, **common)
+        return serializers.DecimalField(
+            max_digits=field.max_digits or 14,
+            decimal_places=field.decimal_places or 2,
+            min_value=field.min_value,
+            max_value=field.max_value,
+            allow_null=nullable,
+            coerce_to_string=False,
+            **common,
+        )
     if isinstance(field, forms.IntegerField):
-        return serializers.IntegerField(allow_null=nullable, min_value=field.min_value, max_value=field.max_value, **common)
+        return serializers.IntegerField(
+            allow_null=nullable, min_value=field.min_value, max_value=field.max_value, **common
+        )
     if isinstance(field, forms.CharField):
         return serializers.CharField(max_length=field.max_length, allow_blank=not required, **common)
     return serializers.CharField(**common)  # pragma: no cover - every form field above is mapped
 
 
-def form_serializer(form_class: type[forms.BaseForm], name: str, *, doc: str = "", notes: dict[str, str] | None = None,
-                    exclude: tuple[str, ...] = (), optional: bool = False,
-                    extra: dict[str, serializers.Field] | None = None) -> type[serializers.Serializer[Any]]:
+def form_serializer(
+    form_class: type[forms.BaseForm],
+    name: str,
+    *,
+    doc: str = "",
+    notes: dict[str, str] | None = None,
+    exclude: tuple[str, ...] = (),
+    optional: bool = False,
+    extra: dict[str, serializers.Field] | None = None,
+) -> type[serializers.Serializer[Any]]:
     """A serializer with the form's fields (names, types, required, choices): for the schema only. `optional`: every
     field may be left out (a PATCH)."""
     attrs: dict[str, Any] = {
         field_name: _serializer_field(field_name, field, notes or {}, optional)
-        for field_name, field in form_class.base_fields.items() if field_name not in exclude
+        for field_name, field in form_class.base_fields.items()
+        if field_name not in exclude
     }
     attrs.update(extra or {})
     attrs["__doc__"] = doc or (form_class.__doc__ or "")
@@ -300,10 +461,14 @@ def form_serializer(form_class: type[forms.BaseForm], name: str, *, doc: str = "
     return type(name, (serializers.Serializer,), attrs)
 
 
-VERSION_NOTE = "The case's `version` as you last saw it: a change made meanwhile by someone else is refused (409)."
+VERSION_NOTE = (
+    "The case's `version` as you last saw it: a change made meanwhile by someone else is refused (409)."
+)
 
 CaseCreateInput = form_serializer(
-    CaseForm, "CaseCreateInput", doc="A lead (线索): the same fields as the page's form.",
+    CaseForm,
+    "CaseCreateInput",
+    doc="A lead (线索): the same fields as the page's form.",
     notes={
         "town": "Town code; may be left out when you work for one town only.",
         "item": "Enforcement item code (or id).",
@@ -311,34 +476,58 @@ CaseCreateInput = form_serializer(
     },
 )
 CaseUpdateInput = form_serializer(
-    CaseForm, "CaseUpdateInput", doc="Change some details (fields not given keep their value). Allowed until the notice is served.",
-    notes={"item": "Enforcement item code (or id)."}, exclude=("town", "officers"), optional=True,
+    CaseForm,
+    "CaseUpdateInput",
+    doc="Change some details (fields not given keep their value). Allowed until the notice is served.",
+    notes={"item": "Enforcement item code (or id)."},
+    exclude=("town", "officers"),
+    optional=True,
     extra={"version": serializers.IntegerField(required=False, allow_null=True, help_text=VERSION_NOTE)},
 )
 
 ACTION_INPUTS: dict[str, type[serializers.Serializer[Any]]] = {
     action: form_serializer(
-        form_class, f"Case{''.join(part.title() for part in str(action).split('_'))}Input",
+        form_class,
+        f"Case{''.join(part.title() for part in str(action).split('_'))}Input",
         doc=str(Action(action).label),
-        notes={"version": VERSION_NOTE, "department": "Department id or code.",
-               "factors": "Circumstance codes of the item's benchmark (see the case's recommendation)."},
+        notes={
+            "version": VERSION_NOTE,
+            "department": "Department id or code.",
+            "factors": "Circumstance codes of the item's benchmark (see the case's recommendation).",
+        },
     )
     for action, form_class in ACTION_FORMS.items()
 }
 
-DeclarationInput = form_serializer(DeclarationForm, "CaseDeclarationInput",
-                                   doc="Your recusal declaration (回避声明, art 43) as a handling officer.")
-OfficersInput = form_serializer(OfficersForm, "CaseOfficersInput", doc="The handling officers and the lead officer.",
-                                notes={"officers": "Usernames or ids.", "lead": "Username or id; one of the officers.",
-                                       "version": VERSION_NOTE})
+DeclarationInput = form_serializer(
+    DeclarationForm,
+    "CaseDeclarationInput",
+    doc="Your recusal declaration (回避声明, art 43) as a handling officer.",
+)
+OfficersInput = form_serializer(
+    OfficersForm,
+    "CaseOfficersInput",
+    doc="The handling officers and the lead officer.",
+    notes={
+        "officers": "Usernames or ids.",
+        "lead": "Username or id; one of the officers.",
+        "version": VERSION_NOTE,
+    },
+)
 
 
 class EvidenceUploadInput(serializers.Serializer[Any]):
-    files = serializers.ListField(child=serializers.FileField(), min_length=1,
-                                  help_text="Photos, video, audio or PDF; checked by content.")
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        help_text="Photos, video, audio or PDF; checked by content.",
+    )
     caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False,
-                                   help_text="Leave out: taken from the content (a PDF may be a signed record).")
+    kind = serializers.ChoiceField(
+        choices=Evidence.Kind.choices,
+        required=False,
+        help_text="Leave out: taken from the content (a PDF may be a signed record).",
+    )
 
 
 class DocumentGenerateInput(serializers.Serializer[Any]):
@@ -348,12 +537,23 @@ class DocumentGenerateInput(serializers.Serializer[Any]):
 class CaseListQuery(serializers.Serializer[Any]):
     stage = serializers.ChoiceField(choices=Stage.choices, required=False, allow_blank=True)
     item = serializers.CharField(required=False, allow_blank=True, help_text="Enforcement item code or id.")
-    town = serializers.CharField(required=False, allow_blank=True, help_text="Town code (for users who see several towns).")
-    due_within = serializers.IntegerField(required=False, min_value=0, max_value=3650,
-                                          help_text="Only cases whose next deadline is within this many days (or overdue).")
+    town = serializers.CharField(
+        required=False, allow_blank=True, help_text="Town code (for users who see several towns)."
+    )
+    due_within = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=3650,
+        help_text="Only cases whose next deadline is within this many days (or overdue).",
+    )
     mine = serializers.BooleanField(required=False, default=False, help_text="Only cases I handle.")
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                              help_text="Number, summary, party name or exact ID number.")
-    after = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                                  help_text="The `next_cursor` of the previous page.")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Number, summary, party name or exact ID number.",
+    )
+    after = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="The `next_cursor` of the previous page."
+    )
     size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=25)

@@ -49,7 +49,9 @@ ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="Bad input: `errors` has the messages per field."),
     403: OpenApiResponse(s.ErrorSerializer, description="You may not do this."),
     404: OpenApiResponse(s.ErrorSerializer, description="No such case, or not one you may see."),
-    409: OpenApiResponse(s.ErrorSerializer, description="Not possible at the case's stage, or changed meanwhile: reload."),
+    409: OpenApiResponse(
+        s.ErrorSerializer, description="Not possible at the case's stage, or changed meanwhile: reload."
+    ),
 }
 
 
@@ -60,17 +62,26 @@ class CaseInputError(APIException):
 
 def _bad(errors: dict[str, list[str]]) -> CaseInputError:
     """400 with one readable sentence and the messages per field."""
-    parts = [msg if field == "non_field_errors" else f"{field}: {msg}" for field, msgs in errors.items() for msg in msgs]
+    parts = [
+        msg if field == "non_field_errors" else f"{field}: {msg}"
+        for field, msgs in errors.items()
+        for msg in msgs
+    ]
     return CaseInputError({"detail": " ".join(parts) or _("The input is not valid."), "errors": errors})
 
 
 def _form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
-    return {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
+    return {
+        ("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()
+    }
 
 
 def _exception_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()}
+        return {
+            ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
+            for k, v in exc.message_dict.items()
+        }
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
@@ -82,7 +93,9 @@ def service_errors() -> Iterator[None]:
     except DjangoValidationError as exc:
         raise _bad(_exception_errors(exc)) from exc
     except StaleCase as exc:
-        raise Conflict(str(exc) or _("Someone else changed this case first; nothing was done. Reload it and try again.")) from exc
+        raise Conflict(
+            str(exc) or _("Someone else changed this case first; nothing was done. Reload it and try again.")
+        ) from exc
     except InvalidTransition as exc:
         raise Conflict(str(exc)) from exc
 
@@ -129,7 +142,13 @@ def _town_code(value: Any) -> Any:
     return Unit.objects.filter(pk=pk, kind=Unit.Kind.TOWN).values_list("code", flat=True).first() or str(pk)
 
 
-RESOLVERS = {"officers": _user_pk, "lead": _user_pk, "item": _item_code, "department": _unit_pk, "town": _town_code}
+RESOLVERS = {
+    "officers": _user_pk,
+    "lead": _user_pk,
+    "item": _item_code,
+    "department": _unit_pk,
+    "town": _town_code,
+}
 
 
 def _as_posted(value: Any) -> str:
@@ -218,18 +237,31 @@ def _town_people(towns: list[Unit]) -> QuerySet[User]:
 
 def _case_values(case: Case) -> dict[str, Any]:
     """The case's details as the form's data (the base of a PATCH)."""
+
     def text(value: Any) -> Any:
         return "" if value is None else value
 
     return {
-        "town": case.town.code, "source": case.source, "title": case.title, "description": case.description,
-        "item": case.item.code if case.item else "", "place": case.place, "latitude": text(case.latitude),
-        "longitude": text(case.longitude), "act_on": case.act_on.isoformat(), "act_continuing": case.act_continuing,
+        "town": case.town.code,
+        "source": case.source,
+        "title": case.title,
+        "description": case.description,
+        "item": case.item.code if case.item else "",
+        "place": case.place,
+        "latitude": text(case.latitude),
+        "longitude": text(case.longitude),
+        "act_on": case.act_on.isoformat(),
+        "act_continuing": case.act_continuing,
         "act_ended_on": case.act_ended_on.isoformat() if case.act_ended_on else "",
-        "discovered_on": case.discovered_on.isoformat(), "harm_to_life_or_finance": case.harm_to_life_or_finance,
-        "party_kind": case.party_kind, "party_name": case.party_name, "party_identifier": case.party_identifier,
-        "party_age": text(case.party_age), "party_representative": case.party_representative,
-        "party_contact": case.party_contact, "party_address": case.party_address,
+        "discovered_on": case.discovered_on.isoformat(),
+        "harm_to_life_or_finance": case.harm_to_life_or_finance,
+        "party_kind": case.party_kind,
+        "party_name": case.party_name,
+        "party_identifier": case.party_identifier,
+        "party_age": text(case.party_age),
+        "party_representative": case.party_representative,
+        "party_contact": case.party_contact,
+        "party_address": case.party_address,
     }
 
 
@@ -251,7 +283,8 @@ def case_detail_response(request: Request, pk: int, code: int = status.HTTP_200_
         "available_actions": rules.available_actions(user, case),
         "recommendation": _recommendation(case),
         "permissions": {
-            "edit": rules.can_edit_case(user, case), "add_evidence": rules.can_add_evidence(user, case),
+            "edit": rules.can_edit_case(user, case),
+            "add_evidence": rules.can_add_evidence(user, case),
             "generate_document": rules.can_generate_document(user, case),
             "declare_recusal": rules.can_declare_recusal(user, case),
         },
@@ -267,9 +300,12 @@ class CaseListView(APIView):
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(parameters=[s.CaseListQuery], responses={200: s.CasePageSerializer, 400: ERRORS[400]},
-                   summary="Cases you may see, newest first (keyset pages: pass next_cursor as after)",
-                   operation_id="cases_list")
+    @extend_schema(
+        parameters=[s.CaseListQuery],
+        responses={200: s.CasePageSerializer, 400: ERRORS[400]},
+        summary="Cases you may see, newest first (keyset pages: pass next_cursor as after)",
+        operation_id="cases_list",
+    )
     def get(self, request: Request) -> Response:
         query = s.CaseListQuery(data=request.query_params)
         if not query.is_valid():
@@ -281,25 +317,43 @@ class CaseListView(APIView):
         item_id = town_id = None
         if q.get("item"):
             pk, code = _ident(q["item"])
-            found = _district_items(user).filter(Q(pk=pk) if pk is not None else Q(code=code)).values_list("pk", flat=True).first()
+            found = (
+                _district_items(user)
+                .filter(Q(pk=pk) if pk is not None else Q(code=code))
+                .values_list("pk", flat=True)
+                .first()
+            )
             if found is None:
                 raise _bad({"item": [_("There is no enforcement item “%(value)s”.") % {"value": q["item"]}]})
             item_id = found
         if q.get("town"):
-            town_id = Unit.objects.filter(code=q["town"], kind=Unit.Kind.TOWN).values_list("pk", flat=True).first()
+            town_id = (
+                Unit.objects.filter(code=q["town"], kind=Unit.Kind.TOWN).values_list("pk", flat=True).first()
+            )
             if town_id is None:
                 raise _bad({"town": [_("There is no town with code “%(code)s”.") % {"code": q["town"]}]})
-        filters = CaseFilters(stage=q.get("stage", ""), item_id=item_id, town_id=town_id, due_within=q.get("due_within"),
-                              mine=q.get("mine", False), query=q.get("q", "").strip())
+        filters = CaseFilters(
+            stage=q.get("stage", ""),
+            item_id=item_id,
+            town_id=town_id,
+            due_within=q.get("due_within"),
+            mine=q.get("mine", False),
+            query=q.get("q", "").strip(),
+        )
         page = case_page_for(user=user, filters=filters, after=q.get("after", ""), size=q.get("size", 25))
-        return Response(s.CasePageSerializer(
-            {"results": page.cases, "next_cursor": page.next_cursor, "has_next": page.has_next},
-            context={"request": request},
-        ).data)
+        return Response(
+            s.CasePageSerializer(
+                {"results": page.cases, "next_cursor": page.next_cursor, "has_next": page.has_next},
+                context={"request": request},
+            ).data
+        )
 
-    @extend_schema(request={"application/json": s.CaseCreateInput, "multipart/form-data": s.CaseCreateInput},
-                   responses={201: s.CaseDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
-                   summary="Record a lead (线索); you become its lead officer", operation_id="cases_create")
+    @extend_schema(
+        request={"application/json": s.CaseCreateInput, "multipart/form-data": s.CaseCreateInput},
+        responses={201: s.CaseDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        summary="Record a lead (线索); you become its lead officer",
+        operation_id="cases_create",
+    )
     def post(self, request: Request) -> Response:
         user: User = request.user  # type: ignore[assignment]
         towns = _filing_towns(user)
@@ -321,14 +375,18 @@ class CaseListView(APIView):
 class CaseDetailView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: s.CaseDetailSerializer, 404: ERRORS[404]},
-                   summary="One case: officers, deadlines, the actions you may take, the benchmark's recommendation")
+    @extend_schema(
+        responses={200: s.CaseDetailSerializer, 404: ERRORS[404]},
+        summary="One case: officers, deadlines, the actions you may take, the benchmark's recommendation",
+    )
     def get(self, request: Request, pk: int) -> Response:
         return case_detail_response(request, pk)
 
-    @extend_schema(request={"application/json": s.CaseUpdateInput, "multipart/form-data": s.CaseUpdateInput},
-                   responses={200: s.CaseDetailSerializer, **ERRORS},
-                   summary="Change details (party, place, facts, item) until the notice is served")
+    @extend_schema(
+        request={"application/json": s.CaseUpdateInput, "multipart/form-data": s.CaseUpdateInput},
+        responses={200: s.CaseDetailSerializer, **ERRORS},
+        summary="Change details (party, place, facts, item) until the notice is served",
+    )
     def patch(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         data = _case_values(case)
@@ -336,7 +394,9 @@ class CaseDetailView(APIView):
         given.pop("town", None)
         given.pop("officers", None)
         data.update(given)
-        form = CaseForm(data, towns=[case.town], items=_district_items(request.user), officers=User.objects.none())  # type: ignore[arg-type]
+        form = CaseForm(
+            data, towns=[case.town], items=_district_items(request.user), officers=User.objects.none()
+        )  # type: ignore[arg-type]
         if not form.is_valid():
             raise _bad(_form_errors(form))
         values = {k: v for k, v in form.cleaned_data.items() if k not in ("town", "officers")}
@@ -356,8 +416,10 @@ class CaseActionView(APIView):
         name = action or self.action_name
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         if name not in ACTION_FORMS:
-            raise NotFound(_("There is no action “%(action)s”. Known actions: %(known)s.")
-                           % {"action": name[:40], "known": ", ".join(ACTION_FORMS)})
+            raise NotFound(
+                _("There is no action “%(action)s”. Known actions: %(known)s.")
+                % {"action": name[:40], "known": ", ".join(ACTION_FORMS)}
+            )
         with service_errors():
             check_transition(case.stage, name)  # a step the stage does not allow is a 409 whatever the input
         form = action_form(name, case, form_data(request.data, ACTION_FORMS[name], defaults=True))
@@ -384,18 +446,25 @@ def _action_view(action: str) -> type[CaseActionView]:
         summary = str(Action(action).label)
     documented = extend_schema(
         request={"application/json": form_input, "multipart/form-data": form_input},
-        responses={200: s.CaseDetailSerializer, **ERRORS}, summary=summary, operation_id=f"cases_action_{action}",
+        responses={200: s.CaseDetailSerializer, **ERRORS},
+        summary=summary,
+        operation_id=f"cases_action_{action}",
     )(post)
-    return type(f"Case{form_input.__name__.removeprefix('Case').removesuffix('Input')}View", (CaseActionView,),
-                {"action_name": action, "__doc__": summary, "post": documented})
+    return type(
+        f"Case{form_input.__name__.removeprefix('Case').removesuffix('Input')}View",
+        (CaseActionView,),
+        {"action_name": action, "__doc__": summary, "post": documented},
+    )
 
 
 ACTION_VIEWS: dict[str, type[CaseActionView]] = {str(action): _action_view(action) for action in ACTION_FORMS}
 
 
 class CaseEventsView(APIView):
-    @extend_schema(responses={200: s.CaseEventSerializer(many=True), 404: ERRORS[404]},
-                   summary="The case's timeline (全过程记录): every step, who, when")
+    @extend_schema(
+        responses={200: s.CaseEventSerializer(many=True), 404: ERRORS[404]},
+        summary="The case's timeline (全过程记录): every step, who, when",
+    )
     def get(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         return Response(s.CaseEventSerializer(case_timeline(case), many=True).data)
@@ -404,16 +473,20 @@ class CaseEventsView(APIView):
 class CaseEvidenceView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: s.EvidenceSerializer(many=True), 404: ERRORS[404]},
-                   summary="The case's evidence (files download through the permission-checked page address)")
+    @extend_schema(
+        responses={200: s.EvidenceSerializer(many=True), 404: ERRORS[404]},
+        summary="The case's evidence (files download through the permission-checked page address)",
+    )
     def get(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         rows = case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")
         return Response(s.EvidenceSerializer(rows, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": s.EvidenceUploadInput},
-                   responses={201: s.EvidenceSerializer(many=True), **ERRORS},
-                   summary="Add evidence files (checked by content; hashed on upload)")
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadInput},
+        responses={201: s.EvidenceSerializer(many=True), **ERRORS},
+        summary="Add evidence files (checked by content; hashed on upload)",
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         files = request.FILES.getlist("files") or request.FILES.getlist("file")
@@ -431,16 +504,21 @@ class CaseEvidenceView(APIView):
 class CaseDocumentsView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: s.DocumentListSerializer, 404: ERRORS[404]},
-                   summary="The case's documents (执法文书) and which may be generated now")
+    @extend_schema(
+        responses={200: s.DocumentListSerializer, 404: ERRORS[404]},
+        summary="The case's documents (执法文书) and which may be generated now",
+    )
     def get(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         rows = case.documents.select_related("generated_by").order_by("kind", "-version")
         available = [{"kind": kind, "label": label} for kind, label in documents_available_choices(case)]
         return Response(s.DocumentListSerializer({"documents": rows, "available": available}).data)
 
-    @extend_schema(request=s.DocumentGenerateInput, responses={201: s.DocumentSerializer, **ERRORS},
-                   summary="Generate a document as PDF from the case as it is now (a new version each time)")
+    @extend_schema(
+        request=s.DocumentGenerateInput,
+        responses={201: s.DocumentSerializer, **ERRORS},
+        summary="Generate a document as PDF from the case as it is now (a new version each time)",
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         data = s.DocumentGenerateInput(data=request.data)
@@ -454,8 +532,11 @@ class CaseDocumentsView(APIView):
 class CaseOfficersView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=s.OfficersInput, responses={200: s.CaseDetailSerializer, **ERRORS},
-                   summary="Set the handling officers (at least two with valid certificates before filing, art 42)")
+    @extend_schema(
+        request=s.OfficersInput,
+        responses={200: s.CaseDetailSerializer, **ERRORS},
+        summary="Set the handling officers (at least two with valid certificates before filing, art 42)",
+    )
     def put(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         candidates = User.objects.filter(pk__in=[u.pk for u in team_members(case.town, clock.today())])
@@ -464,7 +545,10 @@ class CaseOfficersView(APIView):
             raise _bad(_form_errors(form))
         with service_errors():
             services.case_officers_set(
-                actor=request.user, case=case, officers=list(form.cleaned_data["officers"]), lead=form.cleaned_data["lead"],
+                actor=request.user,
+                case=case,
+                officers=list(form.cleaned_data["officers"]),
+                lead=form.cleaned_data["lead"],
                 version=form.cleaned_data.get("version"),
             )
         return case_detail_response(request, pk)
@@ -473,8 +557,11 @@ class CaseOfficersView(APIView):
 class CaseDeclarationView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=s.DeclarationInput, responses={200: s.CaseDetailSerializer, **ERRORS},
-                   summary="Declare, as a handling officer, whether you have a conflict of interest (回避, art 43)")
+    @extend_schema(
+        request=s.DeclarationInput,
+        responses={200: s.CaseDetailSerializer, **ERRORS},
+        summary="Declare, as a handling officer, whether you have a conflict of interest (回避, art 43)",
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
         form = DeclarationForm(form_data(request.data, DeclarationForm))
@@ -482,7 +569,10 @@ class CaseDeclarationView(APIView):
             raise _bad(_form_errors(form))
         with service_errors():
             services.case_declare(
-                actor=request.user, case=case, conflict=form.cleaned_data["conflict"], note=form.cleaned_data["note"],
+                actor=request.user,
+                case=case,
+                conflict=form.cleaned_data["conflict"],
+                note=form.cleaned_data["note"],
             )
         return case_detail_response(request, pk)
 
@@ -491,16 +581,26 @@ EVIDENCE_TYPES = ("image/*", "video/*", "audio/*", "application/pdf")
 
 
 class CaseEvidenceFileView(FileDownloadView):
-    @extend_schema(responses=file_responses(*EVIDENCE_TYPES, description="The evidence file as uploaded; its SHA-256 "
-                                            "in the `X-Evidence-SHA256` header."),
-                   summary="Download one evidence file", operation_id="cases_evidence_file")
+    @extend_schema(
+        responses=file_responses(
+            *EVIDENCE_TYPES,
+            description="The evidence file as uploaded; its SHA-256 in the `X-Evidence-SHA256` header.",
+        ),
+        summary="Download one evidence file",
+        operation_id="cases_evidence_file",
+    )
     def get(self, request: Request, pk: int, evidence_pk: int) -> Any:
         return evidence_file_response(request.user, pk, evidence_pk)  # type: ignore[arg-type]
 
 
 class CaseDocumentFileView(FileDownloadView):
-    @extend_schema(responses=file_responses("application/pdf", description="The document as PDF; its SHA-256 in the "
-                                            "`X-Document-SHA256` header."),
-                   summary="Download one generated document (PDF)", operation_id="cases_document_file")
+    @extend_schema(
+        responses=file_responses(
+            "application/pdf",
+            description="The document as PDF; its SHA-256 in the `X-Document-SHA256` header.",
+        ),
+        summary="Download one generated document (PDF)",
+        operation_id="cases_document_file",
+    )
     def get(self, request: Request, pk: int, document_pk: int) -> Any:
         return document_file_response(request.user, pk, document_pk)  # type: ignore[arg-type]

@@ -34,21 +34,36 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
 
     class Meta:
         model = Complaint
-        fields = ["id", "town", "channel", "external_id", "text", "address", "received_at", "match_status",
-                  "match_result", "matched_at", "matcher_version"]
+        fields = [
+            "id",
+            "town",
+            "channel",
+            "external_id",
+            "text",
+            "address",
+            "received_at",
+            "match_status",
+            "match_result",
+            "matched_at",
+            "matcher_version",
+        ]
         read_only_fields = fields
 
 
 class ComplaintRowSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=MAX_TEXT)
-    channel = serializers.ChoiceField(choices=Complaint.Channel.choices, required=False, default=Complaint.Channel.HOTLINE)
+    channel = serializers.ChoiceField(
+        choices=Complaint.Channel.choices, required=False, default=Complaint.Channel.HOTLINE
+    )
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class ComplaintInSerializer(ComplaintRowSerializer):
-    town = serializers.CharField(required=False, allow_blank=True, help_text="town code; default: your own town")
+    town = serializers.CharField(
+        required=False, allow_blank=True, help_text="town code; default: your own town"
+    )
 
     def validate_town(self, value: str) -> Unit:
         return resolve_filing_town(value, self.context["request"].user)
@@ -63,9 +78,15 @@ class ComplaintInSerializer(ComplaintRowSerializer):
 
 
 class BulkInSerializer(serializers.Serializer[Any]):
-    town = serializers.CharField(required=False, allow_blank=True, help_text="town code; default: your own town")
-    complaints = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=MAX_IMPORT,
-                                       help_text="rows with text and optionally channel, external_id, address, received_at")
+    town = serializers.CharField(
+        required=False, allow_blank=True, help_text="town code; default: your own town"
+    )
+    complaints = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=MAX_IMPORT,
+        help_text="rows with text and optionally channel, external_id, address, received_at",
+    )
 
     def validate_town(self, value: str) -> Unit:
         return resolve_filing_town(value, self.context["request"].user)

@@ -53,11 +53,20 @@ class ComplaintBulkView(APIView):
     def post(self, request: Request) -> Response:
         data = BulkInSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        report = complaints_import(actor=request.user, town=data.validated_data["town"],  # type: ignore[arg-type]
-                                   rows=data.validated_data["complaints"], source="api")
-        return Response({"created": len(report.created), "ids": report.created,
-                         "skipped": [{"row": n, "reason": why} for n, why in report.skipped]},
-                        status=status.HTTP_201_CREATED)
+        report = complaints_import(
+            actor=request.user,
+            town=data.validated_data["town"],  # type: ignore[arg-type]
+            rows=data.validated_data["complaints"],
+            source="api",
+        )
+        return Response(
+            {
+                "created": len(report.created),
+                "ids": report.created,
+                "skipped": [{"row": n, "reason": why} for n, why in report.skipped],
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ComplaintRematchView(APIView):
@@ -65,5 +74,7 @@ class ComplaintRematchView(APIView):
 
     @extend_schema(request=None, responses={202: ComplaintSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        complaint = complaint_rematch(actor=request.user, complaint=complaint_get_for(user=request.user, pk=pk))  # type: ignore[arg-type]
+        complaint = complaint_rematch(
+            actor=request.user, complaint=complaint_get_for(user=request.user, pk=pk)
+        )  # type: ignore[arg-type]
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_202_ACCEPTED)

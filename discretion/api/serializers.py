@@ -14,12 +14,24 @@ from ..vocabulary import Scale
 
 
 class TierOutSerializer(serializers.ModelSerializer[BenchmarkTier]):
-    conditions_dsl = serializers.SerializerMethodField(help_text="the structured conditions in their text form")
+    conditions_dsl = serializers.SerializerMethodField(
+        help_text="the structured conditions in their text form"
+    )
     match = serializers.CharField(read_only=True, help_text="all / any")
 
     class Meta:
         model = BenchmarkTier
-        fields = ["level", "conditions_text", "conditions", "conditions_dsl", "match", "penalty_kinds", "fine_min", "fine_max", "note"]
+        fields = [
+            "level",
+            "conditions_text",
+            "conditions",
+            "conditions_dsl",
+            "match",
+            "penalty_kinds",
+            "fine_min",
+            "fine_max",
+            "note",
+        ]
 
     def get_conditions_dsl(self, obj: BenchmarkTier) -> str:
         return format_conditions(conditions_from_json(obj.conditions))
@@ -32,7 +44,16 @@ class EntryOutSerializer(serializers.ModelSerializer[BenchmarkEntry]):
 
     class Meta:
         model = BenchmarkEntry
-        fields = ["kind", "conditions_text", "conditions", "conditions_dsl", "match", "required_factors", "measures", "legal_basis"]
+        fields = [
+            "kind",
+            "conditions_text",
+            "conditions",
+            "conditions_dsl",
+            "match",
+            "required_factors",
+            "measures",
+            "legal_basis",
+        ]
 
     def get_conditions_dsl(self, obj: BenchmarkEntry) -> str:
         return format_conditions(conditions_from_json(obj.conditions))
@@ -41,8 +62,12 @@ class EntryOutSerializer(serializers.ModelSerializer[BenchmarkEntry]):
 class BenchmarkOutSerializer(serializers.ModelSerializer[Benchmark]):
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
-    statutory_min = serializers.DecimalField(source="item.fine_min", max_digits=14, decimal_places=2, read_only=True, allow_null=True)
-    statutory_max = serializers.DecimalField(source="item.fine_max", max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    statutory_min = serializers.DecimalField(
+        source="item.fine_min", max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+    statutory_max = serializers.DecimalField(
+        source="item.fine_max", max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
     tiers = TierOutSerializer(many=True, read_only=True)
     entries = EntryOutSerializer(many=True, read_only=True)
     confirmed = serializers.BooleanField(read_only=True)
@@ -50,17 +75,41 @@ class BenchmarkOutSerializer(serializers.ModelSerializer[Benchmark]):
     class Meta:
         model = Benchmark
         fields = [
-            "id", "item", "item_code", "item_name", "version", "status", "scale", "is_generated", "confirmed",
-            "valid_from", "document_number", "document_title", "document_date", "basis", "note", "item_version",
-            "statutory_min", "statutory_max", "updated_at", "published_at", "withdrawn_reason", "tiers", "entries",
+            "id",
+            "item",
+            "item_code",
+            "item_name",
+            "version",
+            "status",
+            "scale",
+            "is_generated",
+            "confirmed",
+            "valid_from",
+            "document_number",
+            "document_title",
+            "document_date",
+            "basis",
+            "note",
+            "item_version",
+            "statutory_min",
+            "statutory_max",
+            "updated_at",
+            "published_at",
+            "withdrawn_reason",
+            "tiers",
+            "entries",
         ]
 
 
 class TierInSerializer(serializers.Serializer[dict[str, Any]]):
-    level = serializers.CharField(help_text="minor normal serious grave (four tiers) or lighter normal heavier (three)")
+    level = serializers.CharField(
+        help_text="minor normal serious grave (four tiers) or lighter normal heavier (three)"
+    )
     conditions_text = serializers.CharField(allow_blank=True, required=False, default="")
     conditions = serializers.JSONField(
-        required=False, default="", help_text='text form ("area_m2 > 10; refused_correct") or a list of {fact, op, value}'
+        required=False,
+        default="",
+        help_text='text form ("area_m2 > 10; refused_correct") or a list of {fact, op, value}',
     )
     match = serializers.RegexField(r"^(all|any)$", required=False, default="all", help_text="all / any")
     penalty_kinds = serializers.ListField(child=serializers.CharField(), required=False, default=list)
@@ -71,7 +120,8 @@ class TierInSerializer(serializers.Serializer[dict[str, Any]]):
 
 class EntryInSerializer(serializers.Serializer[dict[str, Any]]):
     kind = serializers.RegexField(
-        r"^(no_penalty|first_violation|lighter|reduced)$", help_text="no_penalty / first_violation / lighter / reduced"
+        r"^(no_penalty|first_violation|lighter|reduced)$",
+        help_text="no_penalty / first_violation / lighter / reduced",
     )
     conditions_text = serializers.CharField(allow_blank=True, required=False, default="")
     conditions = serializers.JSONField(required=False, default="")
@@ -87,7 +137,9 @@ class BenchmarkSaveSerializer(serializers.Serializer[dict[str, Any]]):
     note = serializers.CharField(required=False, allow_blank=True)
     tiers = TierInSerializer(many=True)
     entries = EntryInSerializer(many=True, required=False, default=list)
-    expected_updated_at = serializers.DateTimeField(required=False, help_text="updated_at as last read; 409 if it changed")
+    expected_updated_at = serializers.DateTimeField(
+        required=False, help_text="updated_at as last read; 409 if it changed"
+    )
 
 
 class BenchmarkCheckSerializer(BenchmarkSaveSerializer):
@@ -97,7 +149,9 @@ class BenchmarkCheckSerializer(BenchmarkSaveSerializer):
 
 class DraftCreateSerializer(serializers.Serializer[dict[str, Any]]):
     item = serializers.CharField(help_text="item code or id")
-    source = serializers.IntegerField(required=False, help_text="benchmark id to copy; default: the version in force")
+    source = serializers.IntegerField(
+        required=False, help_text="benchmark id to copy; default: the version in force"
+    )
 
 
 class PublishSerializer(serializers.Serializer[dict[str, Any]]):
@@ -121,20 +175,32 @@ class PriorSerializer(serializers.Serializer[dict[str, Any]]):
 class ProposedSerializer(serializers.Serializer[dict[str, Any]]):
     punish = serializers.BooleanField()
     kinds = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    fine = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+    fine = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class RecommendInSerializer(serializers.Serializer[dict[str, Any]]):
     item = serializers.CharField(help_text="item code or id")
     on = serializers.DateField(required=False, help_text="decision date; default today")
-    act_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="the act or its end (art 36)")
+    act_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="the act or its end (art 36)"
+    )
     discovered_on = serializers.DateField(required=False, allow_null=True, default=None)
-    facts = serializers.DictField(required=False, default=dict, help_text="e.g. {\"area_m2\": 12, \"corrected_after_order\": false}")
-    factors = serializers.ListField(child=serializers.CharField(), required=False, default=list, help_text="circumstance codes")
+    facts = serializers.DictField(
+        required=False, default=dict, help_text='e.g. {"area_m2": 12, "corrected_after_order": false}'
+    )
+    factors = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list, help_text="circumstance codes"
+    )
     subject_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    identifier = serializers.CharField(required=False, allow_blank=True, default="", help_text="ID number / credit code")
-    history = PriorSerializer(many=True, required=False, allow_null=True, default=None, help_text="explicit earlier violations")
+    identifier = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="ID number / credit code"
+    )
+    history = PriorSerializer(
+        many=True, required=False, allow_null=True, default=None, help_text="explicit earlier violations"
+    )
 
 
 class DeviationInSerializer(RecommendInSerializer):
@@ -174,7 +240,9 @@ class RecommendOutSerializer(serializers.Serializer[dict[str, Any]]):
 
 class DeviationOutSerializer(serializers.Serializer[dict[str, Any]]):
     recommendation = RecommendOutSerializer()
-    deviation = serializers.DictField(help_text="kind: inside / lighter / heavier / outside_statutory; needs_reason; explanation")
+    deviation = serializers.DictField(
+        help_text="kind: inside / lighter / heavier / outside_statutory; needs_reason; explanation"
+    )
 
 
 class ProblemSerializer(serializers.Serializer[dict[str, Any]]):

@@ -1,20 +1,20 @@
 """The discretion API: list and maintain benchmarks, ask for a recommendation, compare a proposed penalty.
 
-    GET    /api/discretion/benchmarks/                  versions of the user's district (?item= ?status= ?domain= ?in_force=1)
-    POST   /api/discretion/benchmarks/                  new draft for an item {item, source?}
-    GET    /api/discretion/benchmarks/{id}/             one version with tiers and list rows
-    PUT    /api/discretion/benchmarks/{id}/             replace a draft's table {scale, tiers, entries, ...}; 400 lists problems
-    DELETE /api/discretion/benchmarks/{id}/             discard a draft
-    POST   /api/discretion/benchmarks/{id}/publish/     publish (or confirm a generated default) with its document
-    POST   /api/discretion/benchmarks/{id}/withdraw/    withdraw a published version
-    POST   /api/discretion/benchmarks/check/            validate a table without saving
-    GET    /api/discretion/items/{code}/benchmark/      the version in force (?on=YYYY-MM-DD)
-    GET    /api/discretion/vocabulary/                  facts, circumstances, levels, lists, penalty kinds
-    POST   /api/discretion/recommend/                   the recommendation for an item and facts
-    POST   /api/discretion/deviation/                   the recommendation and how a proposed penalty compares
-    GET    /api/discretion/export/?file=csv|xlsx      benchmark tables, one row per tier
-    POST   /api/discretion/import/                      load tables from CSV/XLSX (multipart: file, publish, dry_run)
-    POST   /api/discretion/generate-missing/            generated defaults for items without a benchmark
+GET    /api/discretion/benchmarks/                  versions of the user's district (?item= ?status= ?domain= ?in_force=1)
+POST   /api/discretion/benchmarks/                  new draft for an item {item, source?}
+GET    /api/discretion/benchmarks/{id}/             one version with tiers and list rows
+PUT    /api/discretion/benchmarks/{id}/             replace a draft's table {scale, tiers, entries, ...}; 400 lists problems
+DELETE /api/discretion/benchmarks/{id}/             discard a draft
+POST   /api/discretion/benchmarks/{id}/publish/     publish (or confirm a generated default) with its document
+POST   /api/discretion/benchmarks/{id}/withdraw/    withdraw a published version
+POST   /api/discretion/benchmarks/check/            validate a table without saving
+GET    /api/discretion/items/{code}/benchmark/      the version in force (?on=YYYY-MM-DD)
+GET    /api/discretion/vocabulary/                  facts, circumstances, levels, lists, penalty kinds
+POST   /api/discretion/recommend/                   the recommendation for an item and facts
+POST   /api/discretion/deviation/                   the recommendation and how a proposed penalty compares
+GET    /api/discretion/export/?file=csv|xlsx      benchmark tables, one row per tier
+POST   /api/discretion/import/                      load tables from CSV/XLSX (multipart: file, publish, dry_run)
+POST   /api/discretion/generate-missing/            generated defaults for items without a benchmark
 """
 
 from __future__ import annotations
@@ -91,11 +91,21 @@ def problems_response(exc: BenchmarkInvalid) -> Response:
     """400 in the API's one error shape (`detail`, `errors` per field), with the problems as the table shows them."""
     errors: dict[str, list[str]] = {}
     for p in exc.problems:
-        where = ".".join(str(part) for part in (f"{p.section}s" if p.index is not None else "", p.index, p.field)
-                         if part not in ("", None)) or "non_field_errors"
+        where = (
+            ".".join(
+                str(part)
+                for part in (f"{p.section}s" if p.index is not None else "", p.index, p.field)
+                if part not in ("", None)
+            )
+            or "non_field_errors"
+        )
         errors.setdefault(where, []).append(p.message)
     return Response(
-        {"detail": " ".join(p.message for p in exc.problems), "errors": errors, "problems": [p.as_dict() for p in exc.problems]},
+        {
+            "detail": " ".join(p.message for p in exc.problems),
+            "errors": errors,
+            "problems": [p.as_dict() for p in exc.problems],
+        },
         status=status.HTTP_400_BAD_REQUEST,
     )
 
@@ -108,7 +118,9 @@ def item_for(user: Any, ref: str, *, field: str = "") -> EnforcementItem:
     item = items_for(user=user).filter(q).first()
     if item is None:
         if field:  # named in the body: bad input, as the case and whistle APIs answer it
-            raise ValidationError({field: [_("There is no enforcement item “%(value)s”.") % {"value": ref[:64]}]})
+            raise ValidationError(
+                {field: [_("There is no enforcement item “%(value)s”.") % {"value": ref[:64]}]}
+            )
         raise NotFound(_("There is no enforcement item “%(value)s”.") % {"value": ref[:64]})
     return item
 
@@ -187,7 +199,9 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
             return problems_response(exc)
         except StaleBenchmark as exc:
             raise Conflict() from exc
-        return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=draft.pk)).data, status=201)
+        return Response(
+            BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=draft.pk)).data, status=201
+        )
 
 
 class BenchmarkDetailView(APIView):
@@ -196,7 +210,10 @@ class BenchmarkDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=BenchmarkSaveSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
+    @extend_schema(
+        request=BenchmarkSaveSerializer,
+        responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer},
+    )
     def put(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = BenchmarkSaveSerializer(data=request.data)
@@ -232,7 +249,9 @@ class BenchmarkDetailView(APIView):
 class BenchmarkPublishView(APIView):
     serializer_class = PublishSerializer
 
-    @extend_schema(request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
+    @extend_schema(
+        request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = PublishSerializer(data=request.data)
@@ -249,7 +268,9 @@ class BenchmarkPublishView(APIView):
 class BenchmarkWithdrawView(APIView):
     serializer_class = WithdrawSerializer
 
-    @extend_schema(request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer})
+    @extend_schema(
+        request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = WithdrawSerializer(data=request.data)
@@ -284,7 +305,11 @@ class ItemBenchmarkView(APIView):
     @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)])
     def get(self, request: Request, code: str) -> Response:
         item = item_for(request.user, code)
-        on = serializers.DateField().to_internal_value(request.query_params["on"]) if request.query_params.get("on") else None
+        on = (
+            serializers.DateField().to_internal_value(request.query_params["on"])
+            if request.query_params.get("on")
+            else None
+        )
         benchmark = benchmark_in_force(item, on)
         if benchmark is None:
             raise NotFound("this item has no benchmark yet; generate a default or write one")
@@ -301,13 +326,27 @@ class VocabularyView(APIView):
         return Response(
             {
                 "facts": [
-                    {"key": f.key, "label": str(f.label), "kind": f.kind, "unit": str(f.unit), "auto": f.auto,
-                     "choices": [c for c, _label in f.choices]}
+                    {
+                        "key": f.key,
+                        "label": str(f.label),
+                        "kind": f.kind,
+                        "unit": str(f.unit),
+                        "auto": f.auto,
+                        "choices": [c for c, _label in f.choices],
+                    }
                     for f in FACTS
                 ],
                 "factors": [
-                    {"code": f.code, "name": f.name_for(lang), "name_zh": f.name_zh, "effect": f.effect, "legal_basis": f.legal_basis,
-                     "conditions": f.conditions, "auto": f.auto, "local": f.local}
+                    {
+                        "code": f.code,
+                        "name": f.name_for(lang),
+                        "name_zh": f.name_zh,
+                        "effect": f.effect,
+                        "legal_basis": f.legal_basis,
+                        "conditions": f.conditions,
+                        "auto": f.auto,
+                        "local": f.local,
+                    }
                     for f in factor_catalog(district_id).values()
                 ],
                 "scales": {scale: list(levels) for scale, levels in LEVELS_OF_SCALE.items()},
@@ -325,7 +364,12 @@ def _facts_from(request: Request, data: dict[str, Any], item: EnforcementItem) -
     except InputError as exc:
         raise ValidationError(exc.errors) from exc
     subject_id = data.get("subject_id")
-    if subject_id is not None and not Subject.objects.filter(pk=subject_id, district_id__in=scope_for(request.user).district_ids).exists():  # type: ignore[arg-type]
+    if (
+        subject_id is not None
+        and not Subject.objects.filter(
+            pk=subject_id, district_id__in=scope_for(request.user).district_ids
+        ).exists()
+    ):  # type: ignore[arg-type]
         raise ValidationError({"subject_id": ["no such party in your district"]})
     history = data.get("history")
     return Facts(
@@ -379,7 +423,14 @@ class DeviationView(APIView):
         unknown = [k for k in proposed["kinds"] if k not in PenaltyKind.values]
         if unknown:
             raise ValidationError({"proposed": [f"unknown penalty kind(s): {', '.join(unknown)}"]})
-        result = deviation(Decision(rec, ProposedPenalty(proposed["punish"], tuple(proposed["kinds"]), proposed["fine"], proposed["reason"])))
+        result = deviation(
+            Decision(
+                rec,
+                ProposedPenalty(
+                    proposed["punish"], tuple(proposed["kinds"]), proposed["fine"], proposed["reason"]
+                ),
+            )
+        )
         payload = result.as_dict()
         payload["delta"] = None if result.delta is None else f"{result.delta:.2f}"
         return Response({"recommendation": recommendation_payload(rec), "deviation": payload})
@@ -389,7 +440,12 @@ class ExportView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("file", str, enum=["csv", "xlsx"]),
-            OpenApiParameter("which", str, enum=["current", "published", "draft", "all"], description="default: the version in force per item"),
+            OpenApiParameter(
+                "which",
+                str,
+                enum=["current", "published", "draft", "all"],
+                description="default: the version in force per item",
+            ),
             OpenApiParameter("domain", str),
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
@@ -398,7 +454,9 @@ class ExportView(APIView):
         fmt = request.query_params.get("file", "csv")
         if fmt not in ("csv", "xlsx"):
             raise ValidationError({"file": ["csv or xlsx"]})
-        benchmarks = export_queryset(request.user, request.query_params.get("which", "current"), request.query_params.get("domain", ""))
+        benchmarks = export_queryset(
+            request.user, request.query_params.get("which", "current"), request.query_params.get("domain", "")
+        )
         return export_response(benchmarks, fmt)
 
 
@@ -423,7 +481,9 @@ def export_response(benchmarks: list[Benchmark], fmt: str) -> HttpResponse:
     rows = export_rows(benchmarks)
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        response = HttpResponse(to_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            to_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="benchmarks-{stamp}.{fmt}"'
@@ -439,9 +499,12 @@ class ImportView(APIView):
         responses={
             200: inline_serializer(
                 "ImportReport",
-                {"ok": serializers.BooleanField(), "dry_run": serializers.BooleanField(),
-                 "results": serializers.ListField(child=serializers.DictField()),
-                 "errors": serializers.ListField(child=serializers.DictField())},
+                {
+                    "ok": serializers.BooleanField(),
+                    "dry_run": serializers.BooleanField(),
+                    "results": serializers.ListField(child=serializers.DictField()),
+                    "errors": serializers.ListField(child=serializers.DictField()),
+                },
             )
         },
     )
@@ -474,10 +537,19 @@ class ImportView(APIView):
 class GenerateMissingView(APIView):
     parser_classes = [JSONParser, FormParser]
 
-    @extend_schema(request=None, responses={200: inline_serializer("Generated", {"created": serializers.ListField(child=serializers.CharField())})})
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "Generated", {"created": serializers.ListField(child=serializers.CharField())}
+            )
+        },
+    )
     def post(self, request: Request) -> Response:
         district = user_district(request.user)
-        require(can_view_benchmarks(request.user, district.pk) and can_maintain_district(request.user, district.pk))
+        require(
+            can_view_benchmarks(request.user, district.pk)
+            and can_maintain_district(request.user, district.pk)
+        )
         created = benchmarks_generate_missing(actor=request.user, district=district)  # type: ignore[arg-type]
         return Response({"created": [b.item.code for b in created]})
-

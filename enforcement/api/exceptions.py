@@ -63,9 +63,16 @@ def error_body(data: Any) -> dict[str, Any]:
     """Any error detail as `{detail, errors}`."""
     if isinstance(data, dict) and set(data) <= {"detail", "errors"} and "detail" in data:
         errors = data.get("errors") or {}
-        return {"detail": str(data["detail"]), "errors": {str(k): flat_messages(v) for k, v in errors.items()}}
+        return {
+            "detail": str(data["detail"]),
+            "errors": {str(k): flat_messages(v) for k, v in errors.items()},
+        }
     errors = _field_errors(data)
-    parts = [msg if field == "non_field_errors" else f"{field}: {msg}" for field, msgs in errors.items() for msg in msgs]
+    parts = [
+        msg if field == "non_field_errors" else f"{field}: {msg}"
+        for field, msgs in errors.items()
+        for msg in msgs
+    ]
     return {"detail": " ".join(parts) or _("The input is not valid."), "errors": errors}
 
 
@@ -73,7 +80,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ValidationError):
         detail: Any = (
             {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
-            if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail)
     if isinstance(exc, PermissionDenied) and not isinstance(exc, exceptions.PermissionDenied):

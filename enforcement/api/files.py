@@ -21,7 +21,9 @@ class AnyMediaRenderer(BaseRenderer):
     media_type = "*/*"
     format = "file"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
         return JSONRenderer().render(data)
 
 
@@ -38,6 +40,8 @@ class FileDownloadView(APIView):
 
 def file_responses(*media_types: str, description: str) -> dict[Any, Any]:
     """The schema's answers of a download: the file in each media type it may have, or a JSON error."""
-    answers: dict[Any, Any] = {(200, media): OpenApiResponse(OpenApiTypes.BINARY, description=description) for media in media_types}
+    answers: dict[Any, Any] = {
+        (200, media): OpenApiResponse(OpenApiTypes.BINARY, description=description) for media in media_types
+    }
     answers[404] = OpenApiResponse(ErrorSerializer, description="No such file, or not one you may see.")
     return answers

@@ -15,9 +15,17 @@ class RefuseNulInApiQuery:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
-            bad = sorted({key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)})
+            bad = sorted(
+                {
+                    key
+                    for key, values in request.GET.lists()
+                    if "\x00" in key or any("\x00" in v for v in values)
+                }
+            )
             if bad:
                 message = _("A parameter holds a NUL character.")
-                return JsonResponse({"detail": message, "errors": {key.replace("\x00", ""): [message] for key in bad}},
-                                    status=400)
+                return JsonResponse(
+                    {"detail": message, "errors": {key.replace("\x00", ""): [message] for key in bad}},
+                    status=400,
+                )
         return self.get_response(request)

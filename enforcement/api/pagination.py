@@ -48,7 +48,11 @@ def _keyset_fields(queryset: QuerySet[Any]) -> list[tuple[str, bool]] | None:
         name = part.lstrip("-")
         if "__" in name or name == "?":
             return None
-        field = meta.pk if name == "pk" else next((f for f in meta.concrete_fields if f.name == name or f.attname == name), None)
+        field = (
+            meta.pk
+            if name == "pk"
+            else next((f for f in meta.concrete_fields if f.name == name or f.attname == name), None)
+        )
         if field is None or field.null:
             return None
         fields.append((field.attname, part.startswith("-")))
@@ -86,12 +90,16 @@ class CursorPagination(BasePagination):
             rows = list(queryset[: size + 1])
             self.has_next = len(rows) > size
             rows = rows[:size]
-            self.next_cursor = self._encode({"k": [_plain(getattr(rows[-1], f)) for f, _d in fields]}) if self.has_next else ""
+            self.next_cursor = (
+                self._encode({"k": [_plain(getattr(rows[-1], f)) for f, _d in fields]})
+                if self.has_next
+                else ""
+            )
         else:
             offset = cursor.get("o", 0)
             if not isinstance(offset, int) or offset < 0:
                 raise self._invalid()
-            rows = list(queryset[offset: offset + size + 1])
+            rows = list(queryset[offset : offset + size + 1])
             self.has_next = len(rows) > size
             rows = rows[:size]
             self.next_cursor = self._encode({"o": offset + size}) if self.has_next else ""
@@ -115,7 +123,9 @@ class CursorPagination(BasePagination):
         return value
 
     def _invalid(self) -> ValidationError:
-        return ValidationError({self.cursor_query_param: [_("This is not a cursor this list gave; start from the first page.")]})
+        return ValidationError(
+            {self.cursor_query_param: [_("This is not a cursor this list gave; start from the first page.")]}
+        )
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -123,18 +133,30 @@ class CursorPagination(BasePagination):
             "required": ["results", "next_cursor", "has_next"],
             "properties": {
                 "results": schema,
-                "next_cursor": {"type": "string", "description": "Pass as `after` for the next page; empty on the last page."},
+                "next_cursor": {
+                    "type": "string",
+                    "description": "Pass as `after` for the next page; empty on the last page.",
+                },
                 "has_next": {"type": "boolean"},
             },
         }
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
-            {"name": self.size_query_param, "required": False, "in": "query",
-             "description": f"Rows per page, 1 to {MAX_SIZE} (default {DEFAULT_SIZE}).",
-             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_SIZE}},
-            {"name": self.cursor_query_param, "required": False, "in": "query",
-             "description": "The `next_cursor` of the previous page.", "schema": {"type": "string"}},
+            {
+                "name": self.size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {MAX_SIZE} (default {DEFAULT_SIZE}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_SIZE},
+            },
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The `next_cursor` of the previous page.",
+                "schema": {"type": "string"},
+            },
         ]
 
 

@@ -12,7 +12,8 @@ ERROR_SCHEMA = {
     "properties": {
         "detail": {"type": "string", "description": "One readable sentence, in the user's language."},
         "errors": {
-            "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
             "description": "Messages per field (`non_field_errors`: the input as a whole); empty when no field is to blame.",
         },
     },
@@ -39,16 +40,25 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             codes = ["401", "403"]
             if any(p.get("in") == "query" for p in params) or "requestBody" in operation:
                 codes.append("400")
-            if "{" in path or any(p.get("in") == "query" for p in params):  # an id, or a code given as a filter
+            if "{" in path or any(
+                p.get("in") == "query" for p in params
+            ):  # an id, or a code given as a filter
                 codes.append("404")
             if "requestBody" in operation:
                 codes.append("415")
-            if method != "get" and "{" in path and "/notifications/" not in path:  # a step on an object with a state
+            if (
+                method != "get" and "{" in path and "/notifications/" not in path
+            ):  # a step on an object with a state
                 codes.append("409")
             if path.endswith("/auth/token/"):
                 codes.append("429")
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(code, {"description": DESCRIPTIONS[code],
-                                            "content": {"application/json": {"schema": ERROR_REF}}})
+                responses.setdefault(
+                    code,
+                    {
+                        "description": DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
     return result

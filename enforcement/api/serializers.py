@@ -57,8 +57,18 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [
-            "seq", "at", "actor_label", "action", "object_type", "object_id", "object_repr",
-            "summary", "before", "after", "request_id", "hash",
+            "seq",
+            "at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "summary",
+            "before",
+            "after",
+            "request_id",
+            "hash",
         ]
 
 
@@ -75,9 +85,15 @@ class TeamOfficerSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = serializers.CharField(source="user.username")
     name = serializers.CharField(source="user.__str__")
     unit = serializers.CharField(source="user.unit.code", allow_null=True, default=None)
-    seconded_from = serializers.CharField(source="seconded_from.code", allow_null=True, default=None,
-                                          help_text="The department's code when the officer is seconded to the town.")
-    certificate = OfficerCertificateSerializer(allow_null=True, help_text="Valid on the date, else the latest one.")
+    seconded_from = serializers.CharField(
+        source="seconded_from.code",
+        allow_null=True,
+        default=None,
+        help_text="The department's code when the officer is seconded to the town.",
+    )
+    certificate = OfficerCertificateSerializer(
+        allow_null=True, help_text="Valid on the date, else the latest one."
+    )
     valid = serializers.BooleanField(help_text="A certificate is valid on the date (and not revoked).")
     expires_soon = serializers.BooleanField(help_text="The valid certificate ends within 30 days.")
     may_act = serializers.BooleanField(help_text="Active account and a valid certificate: may handle a case.")
@@ -89,8 +105,9 @@ class TeamSerializer(serializers.Serializer):  # type: ignore[type-arg]
     officers = TeamOfficerSerializer(many=True)
 
 
-@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}],
-                      "description": "The code (or the id, as a number)."})
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "integer"}], "description": "The code (or the id, as a number)."}
+)
 class CodeOrIdField(serializers.RelatedField):  # type: ignore[type-arg]
     """A town, department or item given by its code, as the case API takes them, or by its id where ids were taken
     before: a JSON number is an id; a string is a code, or an id when no row has that code."""

@@ -44,7 +44,10 @@ class AuditEventListView(generics.ListAPIView[AuditEvent]):
     def get_queryset(self) -> QuerySet[AuditEvent]:
         if getattr(self, "swagger_fake_view", False):
             return AuditEvent.objects.none()
-        require(can_view_audit(self.request.user), "only supervisors and district administrators read the audit trail")
+        require(
+            can_view_audit(self.request.user),
+            "only supervisors and district administrators read the audit trail",
+        )
         return audit_events_for(user=self.request.user)  # type: ignore[arg-type]
 
 
@@ -61,7 +64,9 @@ class OfficersView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("town", str, description="Town code; may be left out when you work for one town only."),
+            OpenApiParameter(
+                "town", str, description="Town code; may be left out when you work for one town only."
+            ),
             OpenApiParameter("on", OpenApiTypes.DATE, description="The date (default: today)."),
         ],
         responses={200: TeamSerializer},

@@ -24,6 +24,7 @@ def deadline(day: dt.date | None) -> SafeString | str:
     return format_html(
         '{} <span class="badge text-bg-secondary" title="{}" data-testid="provisional">{}</span>',
         f"{day:%Y-%m-%d}",
-        _("Counted without the holiday schedule of %(year)s, which is not loaded yet: it may move.") % {"year": day.year},
+        _("Counted without the holiday schedule of %(year)s, which is not loaded yet: it may move.")
+        % {"year": day.year},
         _("provisional"),
     )

@@ -25,9 +25,27 @@ class TaskSerializer(serializers.ModelSerializer[InspectionTask]):
 
     class Meta:
         model = InspectionTask
-        fields = ["id", "title", "kind", "exemption", "exemption_ref", "status", "lead_unit", "town", "subject", "subject_id",
-                  "scenario", "planned_on", "headcount", "approved_at", "approved_afterwards", "entered_at", "follow_up_of",
-                  "merged_into", "version"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "exemption",
+            "exemption_ref",
+            "status",
+            "lead_unit",
+            "town",
+            "subject",
+            "subject_id",
+            "scenario",
+            "planned_on",
+            "headcount",
+            "approved_at",
+            "approved_afterwards",
+            "entered_at",
+            "follow_up_of",
+            "merged_into",
+            "version",
+        ]
 
 
 class TaskPointSerializer(serializers.ModelSerializer[TaskPoint]):
@@ -43,8 +61,25 @@ class TaskPointSerializer(serializers.ModelSerializer[TaskPoint]):
 
     class Meta:
         model = TaskPoint
-        fields = ["id", "item_code", "point_code", "text", "legal_basis", "enforcement_item", "requested_by", "holder",
-                  "holder_kind", "ad_hoc", "result", "note", "major", "rectify_by", "disposition", "case", "whistle"]
+        fields = [
+            "id",
+            "item_code",
+            "point_code",
+            "text",
+            "legal_basis",
+            "enforcement_item",
+            "requested_by",
+            "holder",
+            "holder_kind",
+            "ad_hoc",
+            "result",
+            "note",
+            "major",
+            "rectify_by",
+            "disposition",
+            "case",
+            "whistle",
+        ]
 
     def get_requested_by(self, row: TaskPoint) -> list[str]:
         return sorted(u.code for u in row.requested_by.all())
@@ -62,7 +97,17 @@ class InvitationSerializer(serializers.ModelSerializer[TaskInvitation]):
 
     class Meta:
         model = TaskInvitation
-        fields = ["id", "task", "task_title", "planned_on", "department", "status", "template", "reason", "responded_at"]
+        fields = [
+            "id",
+            "task",
+            "task_title",
+            "planned_on",
+            "department",
+            "status",
+            "template",
+            "reason",
+            "responded_at",
+        ]
 
 
 class OfficerSerializer(serializers.ModelSerializer[TaskOfficer]):
@@ -97,7 +142,9 @@ class TaskCreateInput(serializers.Serializer[Any]):
     scenario = serializers.ChoiceField(choices=Scenario.choices, required=False, default="")
     exemption = serializers.ChoiceField(choices=Exemption.choices, required=False, default="")
     exemption_ref = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    templates = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=20)
+    templates = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list, max_length=20
+    )
 
 
 class DepartmentInput(serializers.Serializer[Any]):
@@ -120,7 +167,9 @@ class EnterInput(VersionInput):
     with_code = serializers.BooleanField(default=True)
     no_code_reason = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
     identifier_seen = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
-    visited_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="filing a visit without a code afterwards")
+    visited_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="filing a visit without a code afterwards"
+    )
 
 
 class AcceptInput(serializers.Serializer[Any]):

@@ -8,13 +8,29 @@ urlpatterns = [
     path("inspections/tasks/", views.TaskListView.as_view(), name="api-inspection-list"),
     path("inspections/tasks/<int:pk>/", views.TaskDetailView.as_view(), name="api-inspection-detail"),
     path("inspections/tasks/<int:pk>/invite/", views.TaskInviteView.as_view(), name="api-inspection-invite"),
-    path("inspections/tasks/<int:pk>/officers/", views.TaskOfficersView.as_view(), name="api-inspection-officers"),
+    path(
+        "inspections/tasks/<int:pk>/officers/",
+        views.TaskOfficersView.as_view(),
+        name="api-inspection-officers",
+    ),
     *[
         path(f"inspections/tasks/<int:pk>/{name}/", view.as_view(), name=f"api-inspection-{name}")
         for name, view in views.ACTION_VIEWS.items()
     ],
-    path("inspections/tasks/<int:pk>/points/<int:point_pk>/", views.PointResultView.as_view(), name="api-inspection-point"),
+    path(
+        "inspections/tasks/<int:pk>/points/<int:point_pk>/",
+        views.PointResultView.as_view(),
+        name="api-inspection-point",
+    ),
     path("inspections/invitations/", views.InvitationInboxView.as_view(), name="api-inspection-invitations"),
-    path("inspections/invitations/<int:pk>/accept/", views.InvitationAcceptView.as_view(), name="api-inspection-accept"),
-    path("inspections/invitations/<int:pk>/decline/", views.InvitationDeclineView.as_view(), name="api-inspection-decline"),
+    path(
+        "inspections/invitations/<int:pk>/accept/",
+        views.InvitationAcceptView.as_view(),
+        name="api-inspection-accept",
+    ),
+    path(
+        "inspections/invitations/<int:pk>/decline/",
+        views.InvitationDeclineView.as_view(),
+        name="api-inspection-decline",
+    ),
 ]

@@ -52,13 +52,20 @@ def _template(request: Request, pk: int) -> ChecklistTemplate:
 def _detail(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
     task = task_get_for(user=request.user, pk=pk)
     task = (
-        InspectionTask.objects.filter(pk=task.pk).select_related("lead_unit", "town", "subject")
+        InspectionTask.objects.filter(pk=task.pk)
+        .select_related("lead_unit", "town", "subject")
         .prefetch_related(
-            Prefetch("points", queryset=TaskPoint.objects.select_related(
-                "point__item", "point__enforcement_item", "holder_town", "holder_department").prefetch_related("requested_by")),
+            Prefetch(
+                "points",
+                queryset=TaskPoint.objects.select_related(
+                    "point__item", "point__enforcement_item", "holder_town", "holder_department"
+                ).prefetch_related("requested_by"),
+            ),
             Prefetch("invitations", queryset=TaskInvitation.objects.select_related("department", "task")),
-            "officers__officer", "officers__unit",
-        ).get()
+            "officers__officer",
+            "officers__unit",
+        )
+        .get()
     )
     return Response(s.TaskDetailSerializer(task).data, status=code)
 
@@ -81,13 +88,17 @@ class TaskListView(generics.ListAPIView[InspectionTask]):
         if getattr(self, "swagger_fake_view", False):
             return InspectionTask.objects.none()
         params = self.request.query_params
-        return task_list_for(user=self.request.user, status=params.get("status", ""), kind=params.get("kind", ""))
+        return task_list_for(
+            user=self.request.user, status=params.get("status", ""), kind=params.get("kind", "")
+        )
 
     @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("kind", str)])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=s.TaskCreateInput, responses={201: s.TaskDetailSerializer}, summary="Plan an inspection")
+    @extend_schema(
+        request=s.TaskCreateInput, responses={201: s.TaskDetailSerializer}, summary="Plan an inspection"
+    )
     def post(self, request: Request) -> Response:
         data = s.TaskCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -95,10 +106,17 @@ class TaskListView(generics.ListAPIView[InspectionTask]):
         district_id = _district_id(request)
         task = services.task_create(
             actor=request.user,  # type: ignore[arg-type]
-            lead_unit=_unit(request, v["lead_unit"], "lead_unit"), town=_unit(request, v["town"], "town"),
+            lead_unit=_unit(request, v["lead_unit"], "lead_unit"),
+            town=_unit(request, v["town"], "town"),
             subject=_named(Subject.objects.filter(district_id=district_id), v["subject"], "subject"),
-            kind=v["kind"], title=v["title"], planned_on=v["planned_on"], headcount=v["headcount"], scenario=v["scenario"],
-            exemption=v["exemption"], exemption_ref=v["exemption_ref"], templates=[_template(request, pk) for pk in v["templates"]],
+            kind=v["kind"],
+            title=v["title"],
+            planned_on=v["planned_on"],
+            headcount=v["headcount"],
+            scenario=v["scenario"],
+            exemption=v["exemption"],
+            exemption_ref=v["exemption_ref"],
+            templates=[_template(request, pk) for pk in v["templates"]],
         )
         return _detail(request, task.pk, status.HTTP_201_CREATED)
 
@@ -110,17 +128,26 @@ class TaskDetailView(APIView):
 
 
 class TaskInviteView(APIView):
-    @extend_schema(request=s.DepartmentInput, responses={201: s.TaskDetailSerializer}, summary="Invite a department")
+    @extend_schema(
+        request=s.DepartmentInput, responses={201: s.TaskDetailSerializer}, summary="Invite a department"
+    )
     def post(self, request: Request, pk: int) -> Response:
         task = task_get_for(user=request.user, pk=pk)
         data = s.DepartmentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.task_invite, actor=request.user, task=task, department=_unit(request, data.validated_data["department"], "department"))
+        _call(
+            services.task_invite,
+            actor=request.user,
+            task=task,
+            department=_unit(request, data.validated_data["department"], "department"),
+        )
         return _detail(request, pk, status.HTTP_201_CREATED)
 
 
 class TaskOfficersView(APIView):
-    @extend_schema(request=s.OfficersInput, responses=s.TaskDetailSerializer, summary="Set the officers on the visit")
+    @extend_schema(
+        request=s.OfficersInput, responses=s.TaskDetailSerializer, summary="Set the officers on the visit"
+    )
     def post(self, request: Request, pk: int) -> Response:
         task = task_get_for(user=request.user, pk=pk)
         data = s.OfficersInput(data=request.data)
@@ -152,16 +179,30 @@ def _action_view(name: str, input_class: type, summary: str, fields: tuple[str, 
 
 ACTION_VIEWS: dict[str, type[APIView]] = {
     "publish": _action_view("publish", s.VersionInput, "Publish the task (invitations go out)", ("version",)),
-    "approve": _action_view("approve", s.ReasonInput, "The unit head approves the plan (即时: afterwards, with a reason)", ("version", "reason")),
+    "approve": _action_view(
+        "approve",
+        s.ReasonInput,
+        "The unit head approves the plan (即时: afterwards, with a reason)",
+        ("version", "reason"),
+    ),
     "cancel": _action_view("cancel", s.ReasonInput, "Cancel with a reason", ("reason",)),
-    "enter": _action_view("enter", s.EnterInput, "Enter the premises (the visit goes on the ledger)", ("version", "with_code", "no_code_reason", "identifier_seen", "visited_on")),
+    "enter": _action_view(
+        "enter",
+        s.EnterInput,
+        "Enter the premises (the visit goes on the ledger)",
+        ("version", "with_code", "no_code_reason", "identifier_seen", "visited_on"),
+    ),
     "finish": _action_view("finish", s.VersionInput, "Finish the check", ("version",)),
     "close": _action_view("close", s.VersionInput, "Close once the findings are handed on", ()),
 }
 
 
 class PointResultView(APIView):
-    @extend_schema(request=s.PointResultInput, responses=s.TaskPointSerializer, summary="Record the result of one check point")
+    @extend_schema(
+        request=s.PointResultInput,
+        responses=s.TaskPointSerializer,
+        summary="Record the result of one check point",
+    )
     def post(self, request: Request, pk: int, point_pk: int) -> Response:
         task = task_get_for(user=request.user, pk=pk)
         row = access_or_404(TaskPoint.objects.filter(task=task), pk=point_pk)
@@ -183,14 +224,18 @@ class InvitationInboxView(generics.ListAPIView[TaskInvitation]):
 
 
 class InvitationAcceptView(APIView):
-    @extend_schema(request=s.AcceptInput, responses=s.InvitationSerializer, summary="Accept, bringing a checklist")
+    @extend_schema(
+        request=s.AcceptInput, responses=s.InvitationSerializer, summary="Accept, bringing a checklist"
+    )
     def post(self, request: Request, pk: int) -> Response:
         invitation = access_or_404(invitation_inbox_for(user=request.user, open_only=False), pk=pk)
         data = s.AcceptInput(data=request.data)
         data.is_valid(raise_exception=True)
         template_pk = data.validated_data["template"]
         template = _template(request, template_pk) if template_pk is not None else None
-        invitation = _call(services.invitation_accept, actor=request.user, invitation=invitation, template=template)
+        invitation = _call(
+            services.invitation_accept, actor=request.user, invitation=invitation, template=template
+        )
         return Response(s.InvitationSerializer(invitation).data)
 
 
@@ -200,5 +245,10 @@ class InvitationDeclineView(APIView):
         invitation = access_or_404(invitation_inbox_for(user=request.user, open_only=False), pk=pk)
         data = s.DeclineInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = _call(services.invitation_decline, actor=request.user, invitation=invitation, reason=data.validated_data["reason"])
+        invitation = _call(
+            services.invitation_decline,
+            actor=request.user,
+            invitation=invitation,
+            reason=data.validated_data["reason"],
+        )
         return Response(s.InvitationSerializer(invitation).data)

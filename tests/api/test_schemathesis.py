@@ -63,19 +63,50 @@ def _seed() -> dict[str, str]:
     today = timezone.localdate()
     for n, stage in enumerate(("investigating", "notified"), start=1):
         case = Case.objects.create(
-            district=cast.district, town=cast.town_a, title=f"占道经营 {n}", source="patrol", party_kind="person",
-            party_name="张三", party_identifier=f"5001031980010100{n:02d}", party_address="测试路1号", place="测试路1号门前",
-            act_on=today - dt.timedelta(days=10), discovered_on=today - dt.timedelta(days=10), description="占道摆放货架经营。",
-            item=item, acting_name=cast.town_a.name_zh, grant_kind=GrantKind.EMPOWERED, stage=stage, created_by=cast.officer_a,
-            number=f"甲执〔{today.year}〕{n}号", year=today.year, sequence=n, filed_on=today - dt.timedelta(days=5),
-            decision_due=today + dt.timedelta(days=85), proposed_fine=Decimal("200.00") if stage == "notified" else None,
+            district=cast.district,
+            town=cast.town_a,
+            title=f"占道经营 {n}",
+            source="patrol",
+            party_kind="person",
+            party_name="张三",
+            party_identifier=f"5001031980010100{n:02d}",
+            party_address="测试路1号",
+            place="测试路1号门前",
+            act_on=today - dt.timedelta(days=10),
+            discovered_on=today - dt.timedelta(days=10),
+            description="占道摆放货架经营。",
+            item=item,
+            acting_name=cast.town_a.name_zh,
+            grant_kind=GrantKind.EMPOWERED,
+            stage=stage,
+            created_by=cast.officer_a,
+            number=f"甲执〔{today.year}〕{n}号",
+            year=today.year,
+            sequence=n,
+            filed_on=today - dt.timedelta(days=5),
+            decision_due=today + dt.timedelta(days=85),
+            proposed_fine=Decimal("200.00") if stage == "notified" else None,
         )
         for index, officer in enumerate((cast.officer_a, cast.officer_a2)):
-            CaseOfficer.objects.create(case=case, officer=officer, lead=index == 0, declared_at=timezone.now())
-    whistle = whistle_raise(actor=cast.officer_a, town=cast.town_a, title="餐馆油烟扰民", description="油烟直排。",
-                            reason="no_power", urgency="normal", address="解放路12号", departments=[cast.department])
+            CaseOfficer.objects.create(
+                case=case, officer=officer, lead=index == 0, declared_at=timezone.now()
+            )
+    whistle = whistle_raise(
+        actor=cast.officer_a,
+        town=cast.town_a,
+        title="餐馆油烟扰民",
+        description="油烟直排。",
+        reason="no_power",
+        urgency="normal",
+        address="解放路12号",
+        departments=[cast.department],
+    )
     assignment_acknowledge(actor=cast.responder, assignment=whistle.assignments.get(), note="马上到")
-    return {role: f"Token {Token.objects.create(user=getattr(cast, role)).key}" for role in ROLES if role != "anonymous"}
+    return {
+        role: f"Token {Token.objects.create(user=getattr(cast, role)).key}"
+        for role in ROLES
+        if role != "anonymous"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +134,14 @@ def auth(request, tokens, db, settings, tmp_path) -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],
+)
 def test_api_answers_match_the_schema(case, auth):
     REQUESTS[case.operation.label] += 1
     case.call_and_validate(headers=auth, checks=CHECKS)

@@ -14,7 +14,9 @@ from .conftest import Catalog, approve_adjustment, import_rows
 @pytest.mark.django_db(transaction=True)
 def test_public_town_page_on_a_phone(cast, phone_page):
     import_rows(cast.district.code)
-    approve_adjustment(cast, Catalog({i.code: i for i in EnforcementItem.objects.filter(district=cast.district)}))
+    approve_adjustment(
+        cast, Catalog({i.code: i for i in EnforcementItem.objects.filter(district=cast.district)})
+    )
     page = phone_page
     page.goto(f"{page.base_url}/authority/towns/{cast.town_a.code}/")
     assert page.locator('[data-code="T-SL-001"]').count() == 1

@@ -22,8 +22,11 @@ pytestmark = pytest.mark.django_db
 
 def _state() -> tuple[int, int, int, int, int]:
     return (
-        EnforcementItem.objects.count(), EnforcementItemVersion.objects.count(), AuthorityGrant.objects.count(),
-        AuditEvent.objects.count(), Unit.objects.count(),
+        EnforcementItem.objects.count(),
+        EnforcementItemVersion.objects.count(),
+        AuthorityGrant.objects.count(),
+        AuditEvent.objects.count(),
+        Unit.objects.count(),
     )
 
 
@@ -57,7 +60,9 @@ def test_a_bad_file_imports_nothing_and_names_every_bad_row(cast, tmp_path):
     bad[1][3] = "given"  # row 3: kind
     bad[2][7], bad[2][8] = "900", "100"  # row 4: max below min
     bad.append(list(ROWS[0]))  # row 6: duplicate code of row 2
-    bad.append(["T-X-9", "名称", "", "empowered", "space", "", "", "abc", "", "town", "", "", "", ""])  # row 7
+    bad.append(
+        ["T-X-9", "名称", "", "empowered", "space", "", "", "abc", "", "town", "", "", "", ""]
+    )  # row 7
     path = _write(tmp_path, ROWS[:1] + bad[1:])
     before = _state()
     with pytest.raises(CommandError, match="nothing was imported"):
@@ -99,7 +104,9 @@ def test_a_changed_row_creates_a_new_version_not_an_overwrite(cast, catalog, tmp
     changed = [list(r) for r in ROWS]
     changed[0][8] = "1000"  # T-CG-001 maximum fine 500 -> 1000
     grants_before = list(AuthorityGrant.objects.values_list("pk", "valid_to"))
-    out, _ = _run(str(_write(tmp_path, changed)), "--district", cast.district.code, "--effective", "2025-01-01")
+    out, _ = _run(
+        str(_write(tmp_path, changed)), "--district", cast.district.code, "--effective", "2025-01-01"
+    )
     assert "1 changed" in out and "3 unchanged" in out
     item = EnforcementItem.objects.get(district=cast.district, code="T-CG-001")
     assert item.version == 2 and str(item.fine_max) == "1000.00"
@@ -107,7 +114,9 @@ def test_a_changed_row_creates_a_new_version_not_an_overwrite(cast, catalog, tmp
     assert v1.content["fine_max"] == "500" and v2.content["fine_max"] == "1000"
     assert v2.valid_from == dt.date(2025, 1, 1)
     assert AuditEvent.objects.filter(action="authority.item.revise", object_id=str(item.pk)).count() == 1
-    assert list(AuthorityGrant.objects.values_list("pk", "valid_to")) == grants_before  # content change: grants untouched
+    assert (
+        list(AuthorityGrant.objects.values_list("pk", "valid_to")) == grants_before
+    )  # content change: grants untouched
     assert EnforcementItem.objects.get(code="T-XF-001", district=cast.district).version == 1
 
 
@@ -119,18 +128,34 @@ def test_a_holder_change_ends_grants_from_the_effective_date(cast, catalog, tmp_
     assert who_enforces(fire, cast.town_a, dt.date(2024, 12, 31)).town_holds
     assert not who_enforces(fire, cast.town_a, dt.date(2025, 1, 1)).town_holds
     assert AuthorityGrant.objects.filter(item=fire).count() == 2  # ended, not deleted
-    assert set(AuthorityGrant.objects.filter(item=fire).values_list("valid_to", flat=True)) == {dt.date(2024, 12, 31)}
+    assert set(AuthorityGrant.objects.filter(item=fire).values_list("valid_to", flat=True)) == {
+        dt.date(2024, 12, 31)
+    }
 
 
 def test_a_new_district_is_created_with_its_towns_and_one_department_per_domain(db, tmp_path):
-    out, _ = _run(str(_write(tmp_path, ROWS)), "--district", "777002", "--town", "777002-001", "--town", "777002-002",
-                  "--district-name", "新区")
+    out, _ = _run(
+        str(_write(tmp_path, ROWS)),
+        "--district",
+        "777002",
+        "--town",
+        "777002-001",
+        "--town",
+        "777002-002",
+        "--district-name",
+        "新区",
+    )
     district = District.objects.get(code="777002")
     assert district.name_zh == "新区"
     towns = Unit.objects.filter(district=district, kind=Unit.Kind.TOWN)
     assert sorted(towns.values_list("code", flat=True)) == ["777002-001", "777002-002"]
     departments = Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT)
-    assert sorted(departments.values_list("domain", flat=True)) == ["city_management", "fire_safety", "market", "water"]
+    assert sorted(departments.values_list("domain", flat=True)) == [
+        "city_management",
+        "fire_safety",
+        "market",
+        "water",
+    ]
     assert AuthorityGrant.objects.filter(town__in=towns).count() == 6
     water = EnforcementItem.objects.get(district=district, code="T-SL-001")
     assert who_enforces(water, towns[0], dt.date.today()).department.domain == "water"
@@ -139,7 +164,9 @@ def test_a_new_district_is_created_with_its_towns_and_one_department_per_domain(
 
 def test_a_fresh_district_without_towns_named_gets_one_town(db, tmp_path):
     _run(str(_write(tmp_path, ROWS)), "--district", "777003")
-    assert list(Unit.objects.filter(district__code="777003", kind=Unit.Kind.TOWN).values_list("code", flat=True)) == ["777003-001"]
+    assert list(
+        Unit.objects.filter(district__code="777003", kind=Unit.Kind.TOWN).values_list("code", flat=True)
+    ) == ["777003-001"]
 
 
 def test_xlsx_imports_like_csv_and_long_files_show_progress(cast, tmp_path):
@@ -147,7 +174,24 @@ def test_xlsx_imports_like_csv_and_long_files_show_progress(cast, tmp_path):
     sheet = workbook.active
     sheet.append(COLUMNS)
     for n in range(120):
-        sheet.append([f"T-GEN-{n:03d}", f"事项{n}", f"Item {n}", "empowered", "city_management", "依据", "行为", 200, 2000.5, "town", "", "", "", ""])
+        sheet.append(
+            [
+                f"T-GEN-{n:03d}",
+                f"事项{n}",
+                f"Item {n}",
+                "empowered",
+                "city_management",
+                "依据",
+                "行为",
+                200,
+                2000.5,
+                "town",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     path = tmp_path / "catalog.xlsx"
     workbook.save(path)
     out, _ = _run(str(path), "--district", cast.district.code)
@@ -173,7 +217,9 @@ def test_upload_page_shows_row_errors_and_imports_nothing(cast, client_for):
 
 def test_upload_page_imports_a_good_file(cast, client_for):
     upload = SimpleUploadedFile("good.csv", csv_bytes(ROWS), content_type="text/csv")
-    response = client_for(cast.admin).post(reverse("authority-import"), {"file": upload, "towns": [cast.town_a.pk], "effective": "2024-01-01"})
+    response = client_for(cast.admin).post(
+        reverse("authority-import"), {"file": upload, "towns": [cast.town_a.pk], "effective": "2024-01-01"}
+    )
     assert response.status_code == 200
     assert 'data-testid="import-report"' in response.content.decode()
     assert AuthorityGrant.objects.filter(town=cast.town_a).count() == 3

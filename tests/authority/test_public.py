@@ -41,7 +41,9 @@ def test_public_pages_write_nothing_and_unknown_towns_are_404(cast, catalog, cli
     audit = AuditEvent.objects.count()
     anonymous = client_for(None)
     assert anonymous.get(reverse("authority-town", args=["NO-SUCH"])).status_code == 404
-    assert anonymous.get(reverse("authority-town", args=[cast.department.code])).status_code == 404  # not a town
+    assert (
+        anonymous.get(reverse("authority-town", args=[cast.department.code])).status_code == 404
+    )  # not a town
     for name in ("authority-index", "authority-items"):
         assert anonymous.get(reverse(name), {"district": cast.district.code}).status_code == 200
     assert anonymous.get(reverse("authority-item", args=[catalog["T-CG-001"].pk])).status_code == 200
@@ -50,11 +52,21 @@ def test_public_pages_write_nothing_and_unknown_towns_are_404(cast, catalog, cli
 
 def test_catalog_search_in_chinese_and_english(cast, catalog, client_for):
     anonymous = client_for(None)
-    zh = anonymous.get(reverse("authority-items"), {"district": cast.district.code, "q": "疏散通道"}).content.decode()
+    zh = anonymous.get(
+        reverse("authority-items"), {"district": cast.district.code, "q": "疏散通道"}
+    ).content.decode()
     assert 'data-code="T-XF-001"' in zh and 'data-code="T-CG-001"' not in zh
-    en = anonymous.get(reverse("authority-items"), {"district": cast.district.code, "q": "street vending", "lang": "en"}).content.decode()
-    assert 'data-code="T-CG-001"' in en and "Penalty for street vending without approval" in en and "Enforcement item catalog" in en
-    by_domain = anonymous.get(reverse("authority-items"), {"district": cast.district.code, "domain": "water"}).content.decode()
+    en = anonymous.get(
+        reverse("authority-items"), {"district": cast.district.code, "q": "street vending", "lang": "en"}
+    ).content.decode()
+    assert (
+        'data-code="T-CG-001"' in en
+        and "Penalty for street vending without approval" in en
+        and "Enforcement item catalog" in en
+    )
+    by_domain = anonymous.get(
+        reverse("authority-items"), {"district": cast.district.code, "domain": "water"}
+    ).content.decode()
     assert 'data-code="T-SL-001"' in by_domain and 'data-code="T-XF-001"' not in by_domain
 
 
@@ -81,8 +93,14 @@ def test_an_approved_future_adjustment_is_announced_but_not_yet_applied(cast, ca
 
     soon = timezone.localdate() + dt.timedelta(days=30)
     approve_adjustment(cast, catalog, effective=soon, recover=("T-CG-001",), grant=())
-    page = client_for(None).get(reverse("authority-town", args=[cast.town_a.code]) + "?lang=en").content.decode()
+    page = (
+        client_for(None).get(reverse("authority-town", args=[cast.town_a.code]) + "?lang=en").content.decode()
+    )
     assert 'data-code="T-CG-001"' in page  # still held today
     assert "scheduled" in page
-    later = client_for(None).get(reverse("authority-town", args=[cast.town_a.code]), {"on": soon.isoformat()}).content.decode()
+    later = (
+        client_for(None)
+        .get(reverse("authority-town", args=[cast.town_a.code]), {"on": soon.isoformat()})
+        .content.decode()
+    )
     assert 'data-code="T-CG-001"' not in later

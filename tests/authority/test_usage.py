@@ -35,7 +35,11 @@ def sources(cast, catalog, monkeypatch):
     monkeypatch.setattr(usage, "_SOURCES", {})
     cg, sc, sl = catalog["T-CG-001"].pk, catalog["T-SC-001"].pk, catalog["T-SL-001"].pk
     a, b = cast.town_a.pk, cast.town_b.pk
-    uses = [(cg, a, dt.date(2026, 5, 1))] * 5 + [(sc, a, dt.date(2024, 3, 1))] + [(cg, b, dt.date(2026, 1, 10))] * 2
+    uses = (
+        [(cg, a, dt.date(2026, 5, 1))] * 5
+        + [(sc, a, dt.date(2024, 3, 1))]
+        + [(cg, b, dt.date(2026, 1, 10))] * 2
+    )
     asks = [(sl, a, dt.date(2026, 4, 2))] * 3
 
     def counter(events):
@@ -46,6 +50,7 @@ def sources(cast, catalog, monkeypatch):
                     seen = result.get((item_id, town_id), UsageCount(0, None))
                     result[(item_id, town_id)] = UsageCount(seen.count + 1, max(day, seen.last_used or day))
             return result
+
         return fn
 
     register_usage_source(UsageSource("cases", "Cases filed", counter(uses)))
@@ -61,7 +66,9 @@ def test_without_sources_nothing_is_called_a_zombie(cast, catalog, no_sources, c
 
 
 def test_statuses_most_used_and_demand(cast, catalog, sources):
-    approve_adjustment(cast, catalog, effective=dt.date(2026, 3, 1), recover=("T-XF-001",), grant=(), towns=[cast.town_b])
+    approve_adjustment(
+        cast, catalog, effective=dt.date(2026, 3, 1), recover=("T-XF-001",), grant=(), towns=[cast.town_b]
+    )
     report = usage_report(district=cast.district, end=END, months=12)
     status = {(r.item.code, r.town.code): r.status for r in report.rows}
     a, b = cast.town_a.code, cast.town_b.code
@@ -72,13 +79,17 @@ def test_statuses_most_used_and_demand(cast, catalog, sources):
     row = next(r for r in report.rows if (r.item.code, r.town.code) == ("T-CG-001", a))
     assert row.uses == {"cases": 5} and row.total == 5 and row.last_used == dt.date(2026, 5, 1)
     assert [(r.item.code, r.town.code) for r in report.most_used(2)] == [("T-CG-001", a), ("T-CG-001", b)]
-    assert [(d.item.code, d.town.code, d.count, d.town_holds) for d in report.demand] == [("T-SL-001", a, 3, False)]
+    assert [(d.item.code, d.town.code, d.count, d.town_holds) for d in report.demand] == [
+        ("T-SL-001", a, 3, False)
+    ]
     assert report.demand[0].department.domain == "water"
     assert {e["town"].code: e["zombies"] for e in report.by_town()} == {a: 2, b: 1}
 
 
 def test_recently_granted_items_are_too_new_to_judge(cast, catalog, sources):
-    approve_adjustment(cast, catalog, effective=dt.date(2026, 3, 1), recover=(), grant=("T-SL-001",), towns=[cast.town_b])
+    approve_adjustment(
+        cast, catalog, effective=dt.date(2026, 3, 1), recover=(), grant=("T-SL-001",), towns=[cast.town_b]
+    )
     report = usage_report(district=cast.district, end=END, months=12, town_ids={cast.town_b.pk})
     status = {r.item.code: r.status for r in report.rows}
     assert status["T-SL-001"] == UsageStatus.NEW
@@ -94,9 +105,14 @@ def test_report_page_chart_and_exports(cast, catalog, sources, client_for):
     assert f'data-demand="T-SL-001:{cast.town_a.code}"' in page
     zombies = admin.get(reverse("authority-usage"), {"on": "2026-06-30", "status": "zombie"}).content.decode()
     assert 'data-status="active"' not in zombies and 'data-status="never"' in zombies
-    csv_text = admin.get(reverse("authority-usage"), {"on": "2026-06-30", "format": "csv"}).content.decode("utf-8-sig")
+    csv_text = admin.get(reverse("authority-usage"), {"on": "2026-06-30", "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
     assert csv_text.splitlines()[0] == "code,name_zh,domain,town,kind,held_since,cases,total,last_used,status"
-    assert f"T-CG-001,对擅自占道经营的行政处罚,city_management,{cast.town_a.code},statutory,2024-01-01,5,5,2026-05-01,active" in csv_text
+    assert (
+        f"T-CG-001,对擅自占道经营的行政处罚,city_management,{cast.town_a.code},statutory,2024-01-01,5,5,2026-05-01,active"
+        in csv_text
+    )
     xlsx = admin.get(reverse("authority-usage"), {"format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     api = admin.get(reverse("api-authority-usage"), {"on": "2026-06-30"}).json()
@@ -106,7 +122,9 @@ def test_report_page_chart_and_exports(cast, catalog, sources, client_for):
 def test_officers_see_their_own_towns_only(cast, catalog, sources, client_for):
     rows = client_for(cast.officer_a).get(reverse("api-authority-usage"), {"on": "2026-06-30"}).json()["rows"]
     assert {r["town"]["code"] for r in rows} == {cast.town_a.code}
-    demand = client_for(cast.officer_b).get(reverse("api-authority-usage"), {"on": "2026-06-30"}).json()["demand"]
+    demand = (
+        client_for(cast.officer_b).get(reverse("api-authority-usage"), {"on": "2026-06-30"}).json()["demand"]
+    )
     assert demand == []
 
 

@@ -26,8 +26,14 @@ def png() -> SimpleUploadedFile:
 
 @pytest.fixture
 def town_a_case(cast, make_case):
-    case = make_case("decided", fine=300, penalty_kinds=["fine"], decided_on=None, proposed_fine=300,
-                     proposed_kinds=["fine"])
+    case = make_case(
+        "decided",
+        fine=300,
+        penalty_kinds=["fine"],
+        decided_on=None,
+        proposed_fine=300,
+        proposed_kinds=["fine"],
+    )
     evidence = evidence_add(actor=cast.officer_a, case=case, upload=png(), caption="现场")
     document = document_generate(actor=cast.officer_a, case=case, kind=CaseDocument.Kind.FILING_APPROVAL)
     return case, evidence, document
@@ -37,13 +43,23 @@ def urls(case: Case, evidence: Evidence, document: CaseDocument) -> dict[str, li
     pk = case.pk
     return {
         "get": [
-            f"/cases/{pk}/", f"/cases/{pk}/edit/", f"/cases/{pk}/officers/",
-            f"/cases/{pk}/evidence/{evidence.pk}/", f"/cases/{pk}/documents/{document.pk}/",
-            f"/api/cases/{pk}/", f"/api/cases/{pk}/events/", f"/api/cases/{pk}/evidence/", f"/api/cases/{pk}/documents/",
+            f"/cases/{pk}/",
+            f"/cases/{pk}/edit/",
+            f"/cases/{pk}/officers/",
+            f"/cases/{pk}/evidence/{evidence.pk}/",
+            f"/cases/{pk}/documents/{document.pk}/",
+            f"/api/cases/{pk}/",
+            f"/api/cases/{pk}/events/",
+            f"/api/cases/{pk}/evidence/",
+            f"/api/cases/{pk}/documents/",
         ],
         "post": [
-            f"/cases/{pk}/act/serve_decision/", f"/cases/{pk}/declare/", f"/cases/{pk}/evidence/upload/",
-            f"/cases/{pk}/documents/new/", f"/api/cases/{pk}/actions/serve_decision/", f"/api/cases/{pk}/documents/",
+            f"/cases/{pk}/act/serve_decision/",
+            f"/cases/{pk}/declare/",
+            f"/cases/{pk}/evidence/upload/",
+            f"/cases/{pk}/documents/new/",
+            f"/api/cases/{pk}/actions/serve_decision/",
+            f"/api/cases/{pk}/documents/",
         ],
     }
 
@@ -52,19 +68,35 @@ def urls(case: Case, evidence: Evidence, document: CaseDocument) -> dict[str, li
 def test_every_url_of_another_towns_case_is_404(cast, client_for, town_a_case, who):
     case, evidence, document = town_a_case
     client = client_for(getattr(cast, who))
-    state = (Case.objects.get(pk=case.pk).version, CaseEvent.objects.count(), AuditEvent.objects.count(),
-             Evidence.objects.count(), CaseDocument.objects.count())
+    state = (
+        Case.objects.get(pk=case.pk).version,
+        CaseEvent.objects.count(),
+        AuditEvent.objects.count(),
+        Evidence.objects.count(),
+        CaseDocument.objects.count(),
+    )
     table = urls(case, evidence, document)
     for url in table["get"]:
         response = client.get(url)
         assert response.status_code == 404, (url, response.status_code)
         assert "甲街道" not in response.content.decode(errors="ignore") or url.startswith("/api/"), url
     for url in table["post"]:
-        data = {"served_on": "2026-01-01", "method": "direct", "kind": "decision", "files": png(), "conflict": ""}
+        data = {
+            "served_on": "2026-01-01",
+            "method": "direct",
+            "kind": "decision",
+            "files": png(),
+            "conflict": "",
+        }
         response = client.post(url, data)
         assert response.status_code == 404, (url, response.status_code)
-    after = (Case.objects.get(pk=case.pk).version, CaseEvent.objects.count(), AuditEvent.objects.count(),
-             Evidence.objects.count(), CaseDocument.objects.count())
+    after = (
+        Case.objects.get(pk=case.pk).version,
+        CaseEvent.objects.count(),
+        AuditEvent.objects.count(),
+        Evidence.objects.count(),
+        CaseDocument.objects.count(),
+    )
     assert after == state
 
 
@@ -93,6 +125,11 @@ def test_the_department_sees_a_case_once_it_was_transferred_to_it(cast, client_f
     from cases.services import case_act
 
     case = make_case("investigating")
-    case_act(actor=cast.supervisor_a, case=case, action="transfer", data={"department": cast.department, "note": "需要检测"})
+    case_act(
+        actor=cast.supervisor_a,
+        case=case,
+        action="transfer",
+        data={"department": cast.department, "note": "需要检测"},
+    )
     assert client_for(cast.responder).get(f"/cases/{case.pk}/").status_code == 200
     assert client_for(cast.officer_b).get(f"/cases/{case.pk}/").status_code == 404

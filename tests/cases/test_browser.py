@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _phone(browser, base_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(30_000)  # the suite shares 2 cores with a production boot
     page = context.new_page()
     page.emulate_media(reduced_motion="reduce")
@@ -25,7 +27,9 @@ def _phone(browser, base_url):
 
 
 def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{page.url} scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        f"{page.url} scrolls sideways"
+    )
 
 
 def _stage(case_pk: int) -> str:
@@ -46,9 +50,13 @@ def _act(page, case_url: str, action: str, fill=None) -> None:
     except Exception:
         save_screenshot(page, f"case-failed-{action}")
         raise
-    errors = page.locator(f"[data-testid=form-{action}] .invalid-feedback, [data-testid=form-{action}] [data-testid=form-errors]")
+    errors = page.locator(
+        f"[data-testid=form-{action}] .invalid-feedback, [data-testid=form-{action}] [data-testid=form-errors]"
+    )
     assert errors.count() == 0, f"{action}: " + " ".join(errors.all_inner_texts())
-    assert page.locator(".alert-success").count() == 1, f"{action} was not done: {page.locator('main').inner_text()[:500]}"
+    assert page.locator(".alert-success").count() == 1, (
+        f"{action} was not done: {page.locator('main').inner_text()[:500]}"
+    )
 
 
 def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, browser):
@@ -111,11 +119,17 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
         def notice(form):
             form.locator("input[name=penalty_kinds][value=fine]").check()
             form.locator("input[name=proposed_fine]").fill("20000")
+
         _act(officer, case_url, "serve_notice", notice)
         case.refresh_from_db()
         assert case.stage == "notified" and case.hearing_offered
 
-        _act(officer, case_url, "record_statement", lambda f: f.locator("textarea[name=note]").fill("当事人称房屋系自住，请求从轻处罚。"))
+        _act(
+            officer,
+            case_url,
+            "record_statement",
+            lambda f: f.locator("textarea[name=note]").fill("当事人称房屋系自住，请求从轻处罚。"),
+        )
         _act(second, case_url, "submit_for_decision")
         assert _stage(case.pk) == "legal_review"
 
@@ -124,7 +138,12 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
         browser_login(reviewer, "reviewer_a")
         reviewer.goto(f"{base}/cases/reviews/")
         assert reviewer.locator(f"[data-testid=case-card][data-case='{case.pk}']").is_visible()
-        _act(reviewer, case_url, "pass_review", lambda f: f.locator("textarea[name=note]").fill("事实清楚，证据确凿，程序合法，同意。"))
+        _act(
+            reviewer,
+            case_url,
+            "pass_review",
+            lambda f: f.locator("textarea[name=note]").fill("事实清楚，证据确凿，程序合法，同意。"),
+        )
         assert _stage(case.pk) == "deciding"
 
         def decide(form):
@@ -132,6 +151,7 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
             form.locator("input[name=fine]").fill("20000")
             form.locator("textarea[name=deviation_reason]").fill("当事人如实陈述，积极配合调查。")
             form.locator("textarea[name=collective_discussion]").fill("经队务会集体讨论，同意上述处罚。")
+
         _act(supervisor, case_url, "decide", decide)
         case.refresh_from_db()
         assert case.stage == "decided" and case.fine == Decimal("20000")
@@ -145,26 +165,53 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
         assert response.ok and response.headers["content-type"].startswith("application/pdf")
         assert response.body()[:5] == b"%PDF-"
 
-        _act(officer, case_url, "serve_decision", lambda f: f.locator("select[name=method]").select_option("direct"))
+        _act(
+            officer,
+            case_url,
+            "serve_decision",
+            lambda f: f.locator("select[name=method]").select_option("direct"),
+        )
 
         def pay(form):
             form.locator("input[name=amount]").fill("20000")
             form.locator("select[name=channel]").select_option("bank")
             form.locator("input[name=receipt]").fill("NS2026000123")
+
         _act(officer, case_url, "record_payment", pay)
         assert _stage(case.pk) == "executed"
         _act(supervisor, case_url, "close")
-        _act(supervisor, case_url, "archive", lambda f: f.locator("input[name=archive_ref]").fill("甲街道档〔2026〕1号"))
+        _act(
+            supervisor,
+            case_url,
+            "archive",
+            lambda f: f.locator("input[name=archive_ref]").fill("甲街道档〔2026〕1号"),
+        )
         save_screenshot(supervisor, "case-archived")
         _no_sideways_scroll(supervisor)
 
         assert _stage(case.pk) == "archived"
         assert supervisor.locator("[data-testid=case-stage]").get_attribute("data-stage") == "archived"
         assert "归档" in supervisor.inner_text("[data-testid=case-stage]")
-        steps = supervisor.eval_on_selector_all("[data-testid=timeline-event]", "items => items.map(i => i.dataset.action)")
-        expected = ["create", "declare", "declare", "start_check", "propose_filing", "approve_filing", "serve_notice",
-                    "record_statement", "submit_for_decision", "pass_review", "decide", "serve_decision", "record_payment",
-                    "close", "archive"]
+        steps = supervisor.eval_on_selector_all(
+            "[data-testid=timeline-event]", "items => items.map(i => i.dataset.action)"
+        )
+        expected = [
+            "create",
+            "declare",
+            "declare",
+            "start_check",
+            "propose_filing",
+            "approve_filing",
+            "serve_notice",
+            "record_statement",
+            "submit_for_decision",
+            "pass_review",
+            "decide",
+            "serve_decision",
+            "record_payment",
+            "close",
+            "archive",
+        ]
         assert [s for s in steps if s in expected] == expected
         assert supervisor.locator("[data-testid=no-actions]").count() == 1
     finally:
@@ -174,8 +221,14 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
 
 def test_a_decision_heavier_than_the_notice_is_refused_on_the_page(cast, make_case, phone_page):
     today = timezone.localdate()
-    case = make_case("deciding", proposed_kinds=["fine"], proposed_fine=Decimal("200"), notice_served_on=today,
-                     statement_made=True, reply_due=today)
+    case = make_case(
+        "deciding",
+        proposed_kinds=["fine"],
+        proposed_fine=Decimal("200"),
+        notice_served_on=today,
+        statement_made=True,
+        reply_due=today,
+    )
     page = phone_page
     browser_login(page, "supervisor_a")
     case_url = f"{page.base_url}/cases/{case.pk}/"
@@ -190,7 +243,9 @@ def test_a_decision_heavier_than_the_notice_is_refused_on_the_page(cast, make_ca
     form = page.locator("[data-testid=form-decide]")
     assert form.is_visible()  # reopened with the refusal on it
     text = form.inner_text()
-    assert "400" in text and "200" in text and ("45" in text or "第四十五条" in text)  # the fine, the notice's fine, the article
+    assert (
+        "400" in text and "200" in text and ("45" in text or "第四十五条" in text)
+    )  # the fine, the notice's fine, the article
     save_screenshot(page, "case-decision-refused")
     _no_sideways_scroll(page)
     assert _stage(case.pk) == "deciding"

@@ -24,8 +24,14 @@ def district_with_work(cast, make_case, stall_item):
     publish_table(cast.admin, stall_item, stall_tiers(), [first_violation_entry()])
     case = make_case("investigating")
     whistle = whistle_raise(
-        actor=cast.officer_a, town=cast.town_a, title="餐馆油烟扰民", description="解放路12号餐馆油烟直排，居民多次投诉。",
-        reason="no_power", urgency="normal", address="解放路12号", departments=[cast.department],
+        actor=cast.officer_a,
+        town=cast.town_a,
+        title="餐馆油烟扰民",
+        description="解放路12号餐馆油烟直排，居民多次投诉。",
+        reason="no_power",
+        urgency="normal",
+        address="解放路12号",
+        departments=[cast.department],
     )
     root = User.objects.create_superuser("root", password=PASSWORD)
     return {"case": case, "whistle": whistle, "item": stall_item, "root": root}
@@ -45,14 +51,26 @@ def _pages_for(cast, work, who: str | None) -> list[str]:
     if who is None:
         return public + ["/accounts/login/", "/admin/login/"]
     if who == "superuser":
-        return ["/admin/", "/admin/enforcement/user/", f"/admin/enforcement/user/{work['root'].pk}/change/", "/admin/enforcement/user/add/"]
-    member = [f"/cases/{work['case'].pk}/", f"/whistles/{work['whistle'].pk}/", "/whistles/new/", "/matching/"]
+        return [
+            "/admin/",
+            "/admin/enforcement/user/",
+            f"/admin/enforcement/user/{work['root'].pk}/change/",
+            "/admin/enforcement/user/add/",
+        ]
+    member = [
+        f"/cases/{work['case'].pk}/",
+        f"/whistles/{work['whistle'].pk}/",
+        "/whistles/new/",
+        "/matching/",
+    ]
     if who in {"supervisor_a", "admin"}:
         member += ["/authority/usage/", "/whistles/assessment/", f"/discretion/items/{item.pk}/"]
     return public + member
 
 
-def test_each_role_opens_its_pages_without_a_csp_violation_or_console_error(cast, district_with_work, browser, live_server):
+def test_each_role_opens_its_pages_without_a_csp_violation_or_console_error(
+    cast, district_with_work, browser, live_server
+):
     opened = 0
     for who in ROLES:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -63,10 +81,14 @@ def test_each_role_opens_its_pages_without_a_csp_violation_or_console_error(cast
             if who:
                 browser_login(page, "root" if who == "superuser" else getattr(cast, who).username, PASSWORD)
             page.goto(f"{live_server.url}/")
-            nav = page.eval_on_selector_all("nav a.nav-link", "links => links.map(a => a.getAttribute('href'))")
+            nav = page.eval_on_selector_all(
+                "nav a.nav-link", "links => links.map(a => a.getAttribute('href'))"
+            )
             for path in dict.fromkeys(nav + _pages_for(cast, district_with_work, who)):
                 response = page.goto(f"{live_server.url}{path}")
-                assert response is not None and response.status < 500, f"{who}: {path} answered {response and response.status}"
+                assert response is not None and response.status < 500, (
+                    f"{who}: {path} answered {response and response.status}"
+                )
                 page.wait_for_load_state("load")
                 opened += 1
                 if path == "/api/docs/":
@@ -76,7 +98,9 @@ def test_each_role_opens_its_pages_without_a_csp_violation_or_console_error(cast
                     band = page.locator(".range-track .band").first
                     assert band.evaluate("el => el.style.width").endswith("%"), "range bands were not placed"
                 if path in {"/authority/usage/", "/whistles/assessment/"} and page.locator("canvas").count():
-                    page.wait_for_function("() => window.Chart && document.querySelector('canvas') && Chart.getChart(document.querySelector('canvas'))")
+                    page.wait_for_function(
+                        "() => window.Chart && document.querySelector('canvas') && Chart.getChart(document.querySelector('canvas'))"
+                    )
         finally:
             context.close()
     assert opened > 60

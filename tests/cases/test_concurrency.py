@@ -47,7 +47,12 @@ def test_concurrent_approvals_file_the_case_once(cast, stall_item, with_version)
     case_act(actor=cast.officer_a, case=case, action="propose_filing", data={})
     case.refresh_from_db()
     audits = AuditEvent.objects.count()
-    results = race(case.pk, cast.supervisor_a, "approve_filing", {"version": case.version if with_version else None, "note": ""})
+    results = race(
+        case.pk,
+        cast.supervisor_a,
+        "approve_filing",
+        {"version": case.version if with_version else None, "note": ""},
+    )
     events = [r for r in results if isinstance(r, CaseEvent)]
     refusals = [r for r in results if isinstance(r, StaleCase | InvalidTransition)]
     assert len(events) == 1, results
@@ -61,10 +66,19 @@ def test_concurrent_approvals_file_the_case_once(cast, stall_item, with_version)
 
 def test_concurrent_payments_record_once(cast, stall_item):
     case = declared_lead(cast, stall_item)
-    case_act(actor=cast.officer_a, case=case, action="on_spot", data={"penalty_kinds": ["fine"], "fine": Decimal("150")})
+    case_act(
+        actor=cast.officer_a,
+        case=case,
+        action="on_spot",
+        data={"penalty_kinds": ["fine"], "fine": Decimal("150")},
+    )
     case.refresh_from_db()
     assert case.stage == Stage.SERVED
-    results = race(case.pk, cast.officer_a, "record_payment",
-                   {"version": None, "paid_on": None, "amount": Decimal("150"), "channel": "bank"})
+    results = race(
+        case.pk,
+        cast.officer_a,
+        "record_payment",
+        {"version": None, "paid_on": None, "amount": Decimal("150"), "channel": "bank"},
+    )
     assert sum(isinstance(r, CaseEvent) for r in results) == 1, results
     assert CaseEvent.objects.filter(case=case, action="record_payment").count() == 1

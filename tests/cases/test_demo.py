@@ -56,14 +56,20 @@ def _happened_in_order_and_in_the_past() -> None:
     oldest = min(c.created_at for c in cases)
     assert (now - oldest).days > 120  # months of history, not one afternoon
     for case in cases:
-        moments = list(CaseEvent.objects.filter(case=case).exclude(action__in=["evidence", "document"])
-                       .order_by("pk").values_list("at", flat=True))
+        moments = list(
+            CaseEvent.objects.filter(case=case)
+            .exclude(action__in=["evidence", "document"])
+            .order_by("pk")
+            .values_list("at", flat=True)
+        )
         assert moments == sorted(moments) and moments[-1] <= now, case.pk
         assert moments[0] == case.created_at
     # Numbers are given in the order the cases were filed (or decided on the spot), per town and year: the history
     # crosses New Year whenever the suite runs in the first months of a year (the frozen dates make sure it does).
     for town_id in {c.town_id for c in cases}:
-        numbered = sorted((c for c in cases if c.town_id == town_id and c.sequence), key=lambda c: (c.year, c.sequence))
+        numbered = sorted(
+            (c for c in cases if c.town_id == town_id and c.sequence), key=lambda c: (c.year, c.sequence)
+        )
         days = [c.filed_on or c.decided_on for c in numbered]
         assert days == sorted(days), [c.number for c in numbered]
         assert all(str(c.year) in c.number and (c.filed_on or c.decided_on).year == c.year for c in numbered)

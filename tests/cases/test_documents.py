@@ -57,7 +57,10 @@ def test_yuan_in_capitals(amount, words):
     assert yuan_in_capitals(Decimal(amount)) == words
 
 
-@pytest.mark.parametrize(("number", "words"), [(3, "三"), (5, "五"), (10, "十"), (15, "十五"), (60, "六十"), (90, "九十"), (23, "二十三")])
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [(3, "三"), (5, "五"), (10, "十"), (15, "十五"), (60, "六十"), (90, "九十"), (23, "二十三")],
+)
 def test_chinese_count(number, words):
     assert chinese_count(number) == words
 
@@ -79,13 +82,26 @@ def test_yuan_in_capitals_refuses_negative():
         ("investigating", {}, ["filing_approval"]),
         ("correcting", {"correction_due": dt.date(2026, 12, 1)}, ["filing_approval", "correction_order"]),
         ("notified", {"notice_served_on": dt.date(2026, 11, 1)}, ["filing_approval", "penalty_notice"]),
-        ("hearing", {"hearing_on": dt.date(2026, 12, 1)}, ["filing_approval", "penalty_notice", "hearing_notice"]),
-        ("decided", {"penalty_kinds": ["fine"], "fine": Decimal("200")},
-         ["filing_approval", "penalty_notice", "decision", "service_receipt"]),
-        ("served", {"penalty_kinds": ["fine"], "fine": Decimal("200")},
-         ["filing_approval", "penalty_notice", "decision", "service_receipt"]),
-        ("executed", {"penalty_kinds": ["fine"], "fine": Decimal("200")},
-         ["filing_approval", "penalty_notice", "decision", "service_receipt", "closing_approval"]),
+        (
+            "hearing",
+            {"hearing_on": dt.date(2026, 12, 1)},
+            ["filing_approval", "penalty_notice", "hearing_notice"],
+        ),
+        (
+            "decided",
+            {"penalty_kinds": ["fine"], "fine": Decimal("200")},
+            ["filing_approval", "penalty_notice", "decision", "service_receipt"],
+        ),
+        (
+            "served",
+            {"penalty_kinds": ["fine"], "fine": Decimal("200")},
+            ["filing_approval", "penalty_notice", "decision", "service_receipt"],
+        ),
+        (
+            "executed",
+            {"penalty_kinds": ["fine"], "fine": Decimal("200")},
+            ["filing_approval", "penalty_notice", "decision", "service_receipt", "closing_approval"],
+        ),
     ],
 )
 def test_documents_available_per_stage(make_case, stage, fields, expected):
@@ -125,10 +141,18 @@ _numbers = itertools.count(1)
 
 def decided_case(make_case, **fields):
     today = timezone.localdate()
-    values = {"penalty_kinds": ["warning", "fine"], "fine": Decimal("1234.50"), "decided_on": today,
-              "notice_served_on": today - dt.timedelta(days=3), "reply_due": today, "hearing_offered": False,
-              "party_name": "重庆某某餐饮有限公司", "party_kind": "organisation", "party_identifier": f"91500103MA5U{next(_numbers):06d}",
-              "party_representative": "李四"}
+    values = {
+        "penalty_kinds": ["warning", "fine"],
+        "fine": Decimal("1234.50"),
+        "decided_on": today,
+        "notice_served_on": today - dt.timedelta(days=3),
+        "reply_due": today,
+        "hearing_offered": False,
+        "party_name": "重庆某某餐饮有限公司",
+        "party_kind": "organisation",
+        "party_identifier": f"91500103MA5U{next(_numbers):06d}",
+        "party_representative": "李四",
+    }
     values.update(fields)
     return make_case("decided", **values)
 
@@ -156,10 +180,27 @@ def test_decision_pdf(cast, make_case, audit_count):
 def test_decision_text(cast, make_case):
     case = decided_case(make_case)
     html = document_html(case, "decision")
-    for text in (case.number, "甲街道", "行政处罚决定书", "重庆某某餐饮有限公司", case.party_identifier, "李四",
-                 "测试路1号门前", "对擅自占道经营的行政处罚", "《城市市容和环境卫生管理条例》第三十六条", "处以50元以上500元以下罚款",
-                 "警告；罚款人民币1,234.50元", "壹仟贰佰叁拾肆元伍角整", "六十日内向测试区人民政府申请行政复议", "六个月内",
-                 "十五日内", "百分之三加处罚款", "甲执法员", "甲执法员二", "（印章）"):
+    for text in (
+        case.number,
+        "甲街道",
+        "行政处罚决定书",
+        "重庆某某餐饮有限公司",
+        case.party_identifier,
+        "李四",
+        "测试路1号门前",
+        "对擅自占道经营的行政处罚",
+        "《城市市容和环境卫生管理条例》第三十六条",
+        "处以50元以上500元以下罚款",
+        "警告；罚款人民币1,234.50元",
+        "壹仟贰佰叁拾肆元伍角整",
+        "六十日内向测试区人民政府申请行政复议",
+        "六个月内",
+        "十五日内",
+        "百分之三加处罚款",
+        "甲执法员",
+        "甲执法员二",
+        "（印章）",
+    ):
         assert text in html, text
     for officer in (cast.officer_a, cast.officer_a2):
         number = Certificate.objects.filter(holder=officer).valid_on(timezone.localdate()).get().number
@@ -186,8 +227,10 @@ def test_rendered_layout_carries_the_text(make_case):
 
 def test_expired_certificate_is_not_printed(cast, make_case):
     case = decided_case(make_case)
-    Certificate.objects.filter(holder=cast.officer_a2).update(valid_to=timezone.localdate() - dt.timedelta(days=1),
-                                                               valid_from=timezone.localdate() - dt.timedelta(days=400))
+    Certificate.objects.filter(holder=cast.officer_a2).update(
+        valid_to=timezone.localdate() - dt.timedelta(days=1),
+        valid_from=timezone.localdate() - dt.timedelta(days=400),
+    )
     html = document_html(case, "decision")
     assert "甲执法员二（执法证号：无有效执法证）" in html
 
@@ -198,14 +241,38 @@ def test_delegated_item_acts_in_department_name(make_case):
     assert '<div class="org">测试区市场监督管理局</div>' in html
 
 
-@pytest.mark.parametrize("kind", ["filing_approval", "penalty_notice", "hearing_notice", "decision", "service_receipt",
-                                  "closing_approval", "correction_order"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "filing_approval",
+        "penalty_notice",
+        "hearing_notice",
+        "decision",
+        "service_receipt",
+        "closing_approval",
+        "correction_order",
+    ],
+)
 def test_every_template_renders(make_case, kind):
     today = timezone.localdate()
-    case = make_case("executed", penalty_kinds=["fine"], fine=Decimal("300"), proposed_kinds=["fine"],
-                     proposed_fine=Decimal("300"), decided_on=today, notice_served_on=today, hearing_on=today,
-                     hearing_offered=True, reply_due=today, correction_due=today, served_on=today, paid_on=today,
-                     amount_paid=Decimal("300"), payment_channel="bank", service_method="direct")
+    case = make_case(
+        "executed",
+        penalty_kinds=["fine"],
+        fine=Decimal("300"),
+        proposed_kinds=["fine"],
+        proposed_fine=Decimal("300"),
+        decided_on=today,
+        notice_served_on=today,
+        hearing_on=today,
+        hearing_offered=True,
+        reply_due=today,
+        correction_due=today,
+        served_on=today,
+        paid_on=today,
+        amount_paid=Decimal("300"),
+        payment_channel="bank",
+        service_method="direct",
+    )
     assert kind in documents_available(case)
     html = document_html(case, kind)
     assert case.number in html and case.party_name in html
@@ -214,8 +281,14 @@ def test_every_template_renders(make_case, kind):
 
 def test_notice_states_rights_and_deadline(make_case):
     due = dt.date(2026, 12, 7)
-    case = make_case("notified", proposed_kinds=["fine"], proposed_fine=Decimal("5000"), hearing_offered=True,
-                     reply_due=due, notice_served_on=dt.date(2026, 11, 30))
+    case = make_case(
+        "notified",
+        proposed_kinds=["fine"],
+        proposed_fine=Decimal("5000"),
+        hearing_offered=True,
+        reply_due=due,
+        notice_served_on=dt.date(2026, 11, 30),
+    )
     html = document_html(case, "penalty_notice")
     assert "陈述、申辩" in html and "要求听证" in html and "2026年12月7日前" in html
     assert "罚款人民币5,000.00元" in html and "伍仟元整" in html
@@ -275,7 +348,9 @@ def test_create_and_download(cast, make_case, client_for):
 
 def test_create_view_refuses_wrong_stage_with_message(cast, make_case, client_for):
     case = make_case("investigating")
-    response = client_for(cast.officer_a).post(reverse("cases:document-new", args=[case.pk]), {"kind": "decision"})
+    response = client_for(cast.officer_a).post(
+        reverse("cases:document-new", args=[case.pk]), {"kind": "decision"}
+    )
     assert response.status_code == 302
     assert not CaseDocument.objects.exists()
 
@@ -295,15 +370,22 @@ def test_document_of_another_case_is_404(cast, make_case, client_for):
     case = decided_case(make_case)
     other = decided_case(make_case)
     document = document_generate(actor=cast.officer_a, case=other, kind="decision")
-    assert client_for(cast.officer_a).get(reverse("cases:document-file", args=[case.pk, document.pk])).status_code == 404
+    assert (
+        client_for(cast.officer_a)
+        .get(reverse("cases:document-file", args=[case.pk, document.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_public_is_sent_to_login(cast, make_case, client_for):
     case = decided_case(make_case)
     document = document_generate(actor=cast.officer_a, case=case, kind="decision")
     client = client_for(None)
-    for response in (client.get(reverse("cases:document-file", args=[case.pk, document.pk])),
-                     client.post(reverse("cases:document-new", args=[case.pk]), {"kind": "decision"})):
+    for response in (
+        client.get(reverse("cases:document-file", args=[case.pk, document.pk])),
+        client.post(reverse("cases:document-new", args=[case.pk]), {"kind": "decision"}),
+    ):
         assert response.status_code == 302 and reverse("login") in response["Location"]
     assert CaseDocument.objects.count() == 1
 
@@ -323,8 +405,15 @@ def test_the_seal_carries_the_date_of_the_act_not_of_printing(make_case):
 
     from cases.documents import chinese_date, document_html
 
-    case = make_case("served", fine=300, penalty_kinds=["fine"], decided_on=dt.date(2026, 3, 2),
-                     served_on=dt.date(2026, 3, 4), proposed_fine=300, proposed_kinds=["fine"])
+    case = make_case(
+        "served",
+        fine=300,
+        penalty_kinds=["fine"],
+        decided_on=dt.date(2026, 3, 2),
+        served_on=dt.date(2026, 3, 4),
+        proposed_fine=300,
+        proposed_kinds=["fine"],
+    )
     seal = re.search(r'<div class="seal">(.*?)</div>\s*</div>', document_html(case, "decision"), re.S)
     assert seal is not None and chinese_date(dt.date(2026, 3, 2)) in seal.group(0)
     receipt = document_html(case, "service_receipt")

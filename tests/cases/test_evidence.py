@@ -34,8 +34,10 @@ def jpeg_bytes() -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 def iso_bytes(brand: bytes, size: int = 2048) -> bytes:
@@ -96,8 +98,18 @@ def test_sniff_by_magic_bytes(head, kind, content_type):
     assert (found.kind, found.content_type) == (kind, content_type)
 
 
-@pytest.mark.parametrize("head", [b"hello world, not a photo", b"<html><script>", b"PK\x03\x04zip", b"\xff\xf1\x50\x80",
-                                  b"\x00\x00\x00\x18ftypxxxx\x00\x00", b"MZ\x90\x00", b""])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"hello world, not a photo",
+        b"<html><script>",
+        b"PK\x03\x04zip",
+        b"\xff\xf1\x50\x80",
+        b"\x00\x00\x00\x18ftypxxxx\x00\x00",
+        b"MZ\x90\x00",
+        b"",
+    ],
+)
 def test_sniff_refuses_everything_else(head):
     assert sniff(head) is None
 
@@ -119,7 +131,9 @@ def test_sniff_refuses_everything_else(head):
 def test_accepted_with_kind_and_sha256(cast, make_case, audit_count, name, data, kind, content_type):
     case = make_case("investigating")
     before = audit_count()
-    row = evidence_add(actor=cast.officer_a, case=case, upload=upload(name, data, "text/plain"), caption="现场")
+    row = evidence_add(
+        actor=cast.officer_a, case=case, upload=upload(name, data, "text/plain"), caption="现场"
+    )
     row.refresh_from_db()
     assert row.kind == kind
     assert row.content_type == content_type
@@ -132,7 +146,9 @@ def test_accepted_with_kind_and_sha256(cast, make_case, audit_count, name, data,
     assert row.original_name == name.replace(".txt", ".png")  # the content's extension
     assert row.intact and row.verified_at is not None
     stored_name = Path(row.file.name).name
-    assert re.fullmatch(r"[0-9a-f]{32}\.[a-z0-9]+", stored_name), stored_name  # a random name, never the uploader's
+    assert re.fullmatch(r"[0-9a-f]{32}\.[a-z0-9]+", stored_name), (
+        stored_name
+    )  # a random name, never the uploader's
     event = CaseEvent.objects.get(case=case, action="evidence")
     extra = {"original_sha256": row.original_sha256} if row.original_sha256 != row.sha256 else {}
     assert event.data == {"evidence": row.pk, "sha256": row.sha256, "kind": kind, "size": row.size, **extra}
@@ -143,7 +159,11 @@ def test_accepted_with_kind_and_sha256(cast, make_case, audit_count, name, data,
 def test_text_named_jpg_is_refused(cast, make_case):
     case = make_case("investigating")
     with pytest.raises(ValidationError) as info:
-        evidence_add(actor=cast.officer_a, case=case, upload=upload("photo.jpg", b"just some text, honestly", "image/jpeg"))
+        evidence_add(
+            actor=cast.officer_a,
+            case=case,
+            upload=upload("photo.jpg", b"just some text, honestly", "image/jpeg"),
+        )
     assert "photo.jpg is not a photo, video, audio or PDF file." in info.value.messages
     assert not Evidence.objects.exists()
     assert stored_files() == []
@@ -152,7 +172,9 @@ def test_text_named_jpg_is_refused(cast, make_case):
 def test_jpeg_header_that_does_not_decode_is_refused(cast, make_case):
     case = make_case("investigating")
     with pytest.raises(ValidationError) as info:
-        evidence_add(actor=cast.officer_a, case=case, upload=upload("fake.jpg", b"\xff\xd8\xff\xe0" + b"garbage" * 50))
+        evidence_add(
+            actor=cast.officer_a, case=case, upload=upload("fake.jpg", b"\xff\xd8\xff\xe0" + b"garbage" * 50)
+        )
     assert "fake.jpg is not a readable photo." in info.value.messages
     assert not Evidence.objects.exists()
 
@@ -190,8 +212,12 @@ def test_record_kind_only_for_pdf_or_photo(cast, make_case):
 def test_batch_is_all_or_nothing(cast, make_case, audit_count):
     case = make_case("investigating")
     before = audit_count()
-    files = [upload("1.png", png_bytes()), upload("2.txt", b"not evidence"), upload("3.pdf", pdf_bytes()),
-             upload("4.exe", b"MZ\x90\x00rest")]
+    files = [
+        upload("1.png", png_bytes()),
+        upload("2.txt", b"not evidence"),
+        upload("3.pdf", pdf_bytes()),
+        upload("4.exe", b"MZ\x90\x00rest"),
+    ]
     with pytest.raises(ValidationError) as info:
         evidence_add_many(actor=cast.officer_a, case=case, uploads=files)
     assert len(info.value.messages) == 2  # both bad files are named, not only the first
@@ -201,8 +227,12 @@ def test_batch_is_all_or_nothing(cast, make_case, audit_count):
     assert audit_count() == before
     assert stored_files() == []
 
-    rows = evidence_add_many(actor=cast.officer_a, case=case, uploads=[upload("1.png", png_bytes()), upload("3.pdf", pdf_bytes())],
-                             caption="第一次检查")
+    rows = evidence_add_many(
+        actor=cast.officer_a,
+        case=case,
+        uploads=[upload("1.png", png_bytes()), upload("3.pdf", pdf_bytes())],
+        caption="第一次检查",
+    )
     assert [r.kind for r in rows] == ["photo", "pdf"]
     assert len(stored_files()) == 2
     assert audit_count() == before + 2
@@ -221,7 +251,11 @@ def test_failure_while_storing_leaves_no_file(cast, make_case, monkeypatch):
 
     monkeypatch.setattr(ev, "audit_record", flaky)
     with pytest.raises(RuntimeError):
-        evidence_add_many(actor=cast.officer_a, case=case, uploads=[upload("1.png", png_bytes()), upload("2.png", png_bytes("green"))])
+        evidence_add_many(
+            actor=cast.officer_a,
+            case=case,
+            uploads=[upload("1.png", png_bytes()), upload("2.png", png_bytes("green"))],
+        )
     assert not Evidence.objects.exists()
     assert stored_files() == []
 
@@ -266,7 +300,10 @@ def test_upload_view_adds_files_and_redirects(cast, make_case, client_for):
     big = mp4_bytes(6 * 1024 * 1024)  # over FILE_UPLOAD_MAX_MEMORY_SIZE: arrives as a temporary file
     response = client_for(cast.officer_a).post(
         reverse("cases:evidence-upload", args=[case.pk]),
-        {"files": [upload("x.png", png_bytes(), "image/png"), upload("clip.mp4", big, "video/mp4")], "caption": "现场"},
+        {
+            "files": [upload("x.png", png_bytes(), "image/png"), upload("clip.mp4", big, "video/mp4")],
+            "caption": "现场",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == case.get_absolute_url() + "#evidence"
@@ -279,8 +316,11 @@ def test_upload_view_adds_files_and_redirects(cast, make_case, client_for):
 def test_upload_view_reports_refused_files(cast, make_case, client_for):
     case = make_case("investigating")
     client = client_for(cast.officer_a)
-    response = client.post(reverse("cases:evidence-upload", args=[case.pk]),
-                           {"files": [upload("x.jpg", b"plain text")]}, follow=False)
+    response = client.post(
+        reverse("cases:evidence-upload", args=[case.pk]),
+        {"files": [upload("x.jpg", b"plain text")]},
+        follow=False,
+    )
     assert response.status_code == 302
     assert not Evidence.objects.exists()
     from django.contrib.messages import get_messages
@@ -321,7 +361,9 @@ def test_outsider_gets_404_and_nothing_is_written(cast, make_case, client_for, a
     files_before, audit_before = len(stored_files()), audit_count()
     client = client_for(cast.officer_b)
     assert client.get(reverse("cases:evidence-file", args=[case.pk, row.pk])).status_code == 404
-    response = client.post(reverse("cases:evidence-upload", args=[case.pk]), {"files": [upload("b.png", png_bytes())]})
+    response = client.post(
+        reverse("cases:evidence-upload", args=[case.pk]), {"files": [upload("b.png", png_bytes())]}
+    )
     assert response.status_code == 404
     assert Evidence.objects.count() == 1
     assert len(stored_files()) == files_before
@@ -331,8 +373,9 @@ def test_outsider_gets_404_and_nothing_is_written(cast, make_case, client_for, a
 def test_town_officer_not_on_the_case_is_refused_upload(cast, make_case, client_for):
     """Seeing the case (same town) is not enough to add evidence: a 403, nothing written."""
     case = make_case("investigating", officers=[cast.officer_a2, cast.supervisor_a])
-    response = client_for(cast.officer_a).post(reverse("cases:evidence-upload", args=[case.pk]),
-                                               {"files": [upload("b.png", png_bytes())]})
+    response = client_for(cast.officer_a).post(
+        reverse("cases:evidence-upload", args=[case.pk]), {"files": [upload("b.png", png_bytes())]}
+    )
     assert response.status_code == 403
     assert not Evidence.objects.exists()
     assert stored_files() == []
@@ -344,8 +387,12 @@ def test_public_is_sent_to_login(cast, make_case):
     case = make_case("investigating")
     row = evidence_add(actor=cast.officer_a, case=case, upload=upload("a.png", png_bytes()))
     client = Client()
-    for response in (client.get(reverse("cases:evidence-file", args=[case.pk, row.pk])),
-                     client.post(reverse("cases:evidence-upload", args=[case.pk]), {"files": [upload("b.png", png_bytes())]})):
+    for response in (
+        client.get(reverse("cases:evidence-file", args=[case.pk, row.pk])),
+        client.post(
+            reverse("cases:evidence-upload", args=[case.pk]), {"files": [upload("b.png", png_bytes())]}
+        ),
+    ):
         assert response.status_code == 302
         assert reverse("login") in response["Location"]
     assert Evidence.objects.count() == 1
@@ -353,7 +400,9 @@ def test_public_is_sent_to_login(cast, make_case):
 
 def test_case_page_shows_gallery_and_upload_form(cast, make_case, client_for):
     case = make_case("investigating")
-    photo = evidence_add(actor=cast.officer_a, case=case, upload=upload("a.png", png_bytes()), caption="门前货架")
+    photo = evidence_add(
+        actor=cast.officer_a, case=case, upload=upload("a.png", png_bytes()), caption="门前货架"
+    )
     sound = evidence_add(actor=cast.officer_a, case=case, upload=upload("a.wav", wav_bytes()))
     html = client_for(cast.officer_a).get(case.get_absolute_url()).content.decode()
     photo_url = reverse("cases:evidence-file", args=[case.pk, photo.pk])
@@ -389,7 +438,9 @@ def test_photo_time_taken_from_exif(cast, make_case):
     row = evidence_add(actor=cast.officer_a, case=case, upload=upload("exif.jpg", out.getvalue()))
     assert row.taken_at == timezone.make_aware(dt.datetime(2026, 11, 20, 10, 30))
     chosen = timezone.now().replace(microsecond=0)
-    row = evidence_add(actor=cast.officer_a, case=case, upload=upload("exif.jpg", out.getvalue()), taken_at=chosen)
+    row = evidence_add(
+        actor=cast.officer_a, case=case, upload=upload("exif.jpg", out.getvalue()), taken_at=chosen
+    )
     assert row.taken_at == chosen  # what the officer says wins over the camera clock
 
 
@@ -397,7 +448,9 @@ def test_upload_view_without_files(cast, make_case, client_for):
     from django.contrib.messages import get_messages
 
     case = make_case("investigating")
-    response = client_for(cast.officer_a).post(reverse("cases:evidence-upload", args=[case.pk]), {"caption": "x"})
+    response = client_for(cast.officer_a).post(
+        reverse("cases:evidence-upload", args=[case.pk]), {"caption": "x"}
+    )
     assert response.status_code == 302
     from django.contrib.messages import constants
 
@@ -405,10 +458,13 @@ def test_upload_view_without_files(cast, make_case, client_for):
     assert not Evidence.objects.exists()
 
 
-@pytest.mark.parametrize("data", [
-    b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom<html><script>alert(1)</script></html>",  # text after the header
-    iso_bytes(b"mp42", 4096)[:3000],  # cut short: the mdat box says more than is there
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom<html><script>alert(1)</script></html>",  # text after the header
+        iso_bytes(b"mp42", 4096)[:3000],  # cut short: the mdat box says more than is there
+    ],
+)
 def test_video_whose_boxes_do_not_chain_is_refused(cast, make_case, data):
     case = make_case("investigating")
     with pytest.raises(ValidationError, match="damaged or cut short"):
@@ -418,8 +474,14 @@ def test_video_whose_boxes_do_not_chain_is_refused(cast, make_case, data):
 
 def test_m4a_and_mov_are_sniffed_and_checked(cast, make_case):
     case = make_case("investigating")
-    assert evidence_add(actor=cast.officer_a, case=case, upload=upload("a.m4a", iso_bytes(b"M4A "))).content_type == "audio/mp4"
-    assert evidence_add(actor=cast.officer_a, case=case, upload=upload("a.mov", iso_bytes(b"qt  "))).kind == "video"
+    assert (
+        evidence_add(actor=cast.officer_a, case=case, upload=upload("a.m4a", iso_bytes(b"M4A "))).content_type
+        == "audio/mp4"
+    )
+    assert (
+        evidence_add(actor=cast.officer_a, case=case, upload=upload("a.mov", iso_bytes(b"qt  "))).kind
+        == "video"
+    )
 
 
 def test_the_verify_sweep_rechecks_the_oldest_first_and_finds_tampering(cast, make_case):
@@ -427,8 +489,12 @@ def test_the_verify_sweep_rechecks_the_oldest_first_and_finds_tampering(cast, ma
     from cases.tasks import evidence_verify_sweep_task
 
     case = make_case("investigating")
-    first = evidence_add(actor=cast.officer_a, case=case, upload=upload("a.png", png_bytes("red"), "image/png"))
-    second = evidence_add(actor=cast.officer_a, case=case, upload=upload("b.png", png_bytes("blue"), "image/png"))
+    first = evidence_add(
+        actor=cast.officer_a, case=case, upload=upload("a.png", png_bytes("red"), "image/png")
+    )
+    second = evidence_add(
+        actor=cast.officer_a, case=case, upload=upload("b.png", png_bytes("blue"), "image/png")
+    )
     with open(second.file.path, "ab") as handle:
         handle.write(b"tampered")
     assert evidence_verify_sweep(limit=1) == (1, 0)  # the never-checked first one, intact
@@ -448,7 +514,12 @@ def test_a_signed_record_needs_two_certified_officers(cast, make_case):
     case = make_case("investigating")
     Certificate.objects.filter(holder=cast.officer_a2).update(revoked_at=timezone.now())
     with pytest.raises(ValidationError) as caught:
-        evidence_add(actor=cast.officer_a, case=case, upload=upload("record.pdf", pdf_bytes(), "application/pdf"), kind="record")
+        evidence_add(
+            actor=cast.officer_a,
+            case=case,
+            upload=upload("record.pdf", pdf_bytes(), "application/pdf"),
+            kind="record",
+        )
     assert "At least two enforcement officers" in " ".join(caught.value.messages)
     assert not Evidence.objects.filter(case=case).exists()
     photo = evidence_add(actor=cast.officer_a, case=case, upload=upload("a.png", png_bytes(), "image/png"))

@@ -25,7 +25,9 @@ CONTAINER_MESSAGE_ZH = "请给出一个值，而不是列表或对象。"
 def _multiple(form_class: type, field: str) -> bool:
     from django import forms
 
-    return isinstance(form_class.base_fields[field], forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+    return isinstance(
+        form_class.base_fields[field], forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+    )
 
 
 def _fields(form_class: type) -> list[str]:
@@ -34,7 +36,14 @@ def _fields(form_class: type) -> list[str]:
 
 def _state(case: Case) -> tuple[Any, ...]:
     case = Case.objects.get(pk=case.pk)
-    return case.stage, case.version, case.title, case.act_on, CaseEvent.objects.count(), AuditEvent.objects.count()
+    return (
+        case.stage,
+        case.version,
+        case.title,
+        case.act_on,
+        CaseEvent.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def _send(client, url: str, body: dict[str, Any], method: str = "post"):
@@ -102,19 +111,31 @@ def test_every_field_of_the_lead_form_and_the_patch_refuses_hostile_json(cast, c
             body = {"title": "t", "place": "p", "description": "d", field: value}
             _check(_send(client, "/api/cases/", body), field, value, container=False, accepted=(201,))
             if field in patched:
-                _check(_send(client, f"/api/cases/{case.pk}/", {field: value}, "patch"), field, value, container=False,
-                       accepted=(200,))
+                _check(
+                    _send(client, f"/api/cases/{case.pk}/", {field: value}, "patch"),
+                    field,
+                    value,
+                    container=False,
+                    accepted=(200,),
+                )
 
 
 def test_officers_and_declaration_refuse_hostile_json(cast, client_for, make_case):
     case = make_case("investigating")
     client = client_for(cast.officer_a)
-    for form_class, url, method in ((OfficersForm, f"/api/cases/{case.pk}/officers/", "put"),
-                                    (DeclarationForm, f"/api/cases/{case.pk}/declaration/", "post")):
+    for form_class, url, method in (
+        (OfficersForm, f"/api/cases/{case.pk}/officers/", "put"),
+        (DeclarationForm, f"/api/cases/{case.pk}/declaration/", "post"),
+    ):
         for field in form_class.base_fields:
             for value, container in _hostile(form_class, field):
                 before = _state(case)
-                body = {"officers": ["officer_a", "officer_a2"], "lead": "officer_a", "version": 10_000, field: value}
+                body = {
+                    "officers": ["officer_a", "officer_a2"],
+                    "lead": "officer_a",
+                    "version": 10_000,
+                    field: value,
+                }
                 _check(_send(client, url, body, method), field, value, container=container, accepted=(200,))
                 if container:
                     assert _state(case) == before
@@ -122,7 +143,10 @@ def test_officers_and_declaration_refuse_hostile_json(cast, client_for, make_cas
 
 def test_the_container_message_is_english_for_an_english_user(cast, client_for, make_case):
     case = make_case("investigating")
-    response = client_for(cast.officer_a).post(f"/api/cases/{case.pk}/actions/order_correction/?lang=en",
-                                               json.dumps({"correction_due": [[]]}), content_type="application/json")
+    response = client_for(cast.officer_a).post(
+        f"/api/cases/{case.pk}/actions/order_correction/?lang=en",
+        json.dumps({"correction_due": [[]]}),
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert response.json()["errors"]["correction_due"] == ["Give one value, not a list or an object."]

@@ -20,15 +20,28 @@ pytestmark = pytest.mark.django_db
 
 def test_decided_cases_are_the_partys_history_across_towns(cast, stall_item):
     case = declared_lead(cast, stall_item)
-    case_act(actor=cast.officer_a, case=case, action="on_spot", data={"penalty_kinds": ["fine"], "fine": Decimal("100"),
-                                                                       "paid_on_spot": True})
+    case_act(
+        actor=cast.officer_a,
+        case=case,
+        action="on_spot",
+        data={"penalty_kinds": ["fine"], "fine": Decimal("100"), "paid_on_spot": True},
+    )
     case.refresh_from_db()
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    history = party_history(HistoryQuery(district_id=cast.district.pk, before=tomorrow, identifier=case.party_identifier))
+    history = party_history(
+        HistoryQuery(district_id=cast.district.pk, before=tomorrow, identifier=case.party_identifier)
+    )
     assert history is not None and [p.reference for p in history] == [case.number]
     assert history[0].penalised and history[0].item_code == stall_item.code
     # the day of the decision itself is not "before"
-    assert party_history(HistoryQuery(district_id=cast.district.pk, before=case.decided_on, identifier=case.party_identifier)) == ()
+    assert (
+        party_history(
+            HistoryQuery(
+                district_id=cast.district.pk, before=case.decided_on, identifier=case.party_identifier
+            )
+        )
+        == ()
+    )
 
 
 def test_filed_cases_count_as_use_of_the_item(cast, make_case, stall_item):

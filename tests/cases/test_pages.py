@@ -66,7 +66,10 @@ def test_an_outsider_gets_404_everywhere_and_nothing_changes(cast, make_case, cl
         assert outsider.get(reverse(name, args=[case.pk])).status_code == 404
     posts = [
         (reverse("cases:case-edit", args=[case.pk]), {"title": "改掉", "version": case.version}),
-        (reverse("cases:case-officers", args=[case.pk]), {"officers": [cast.officer_b.pk], "lead": cast.officer_b.pk}),
+        (
+            reverse("cases:case-officers", args=[case.pk]),
+            {"officers": [cast.officer_b.pk], "lead": cast.officer_b.pk},
+        ),
         (reverse("cases:case-act", args=[case.pk, "start_check"]), {"version": case.version}),
         (reverse("cases:case-act", args=[case.pk, "withdraw"]), {"version": case.version, "note": "撤销"}),
         (reverse("cases:case-declare", args=[case.pk]), {"conflict": ""}),
@@ -160,9 +163,17 @@ def test_the_list_costs_a_fixed_number_of_queries(cast, make_case, client_for, d
 def _lead_data(cast, stall_item, **overrides):
     today = timezone.localdate()
     data = {
-        "town": cast.town_a.code, "source": "patrol", "title": "占道摆摊", "description": "解放路夜市烧烤摊占道经营",
-        "item": stall_item.code, "place": "解放路12号", "act_on": today.isoformat(), "discovered_on": today.isoformat(),
-        "party_kind": "person", "party_name": "王五", "officers": [cast.officer_a2.pk],
+        "town": cast.town_a.code,
+        "source": "patrol",
+        "title": "占道摆摊",
+        "description": "解放路夜市烧烤摊占道经营",
+        "item": stall_item.code,
+        "place": "解放路12号",
+        "act_on": today.isoformat(),
+        "discovered_on": today.isoformat(),
+        "party_kind": "person",
+        "party_name": "王五",
+        "officers": [cast.officer_a2.pk],
     }
     data.update(overrides)
     return data
@@ -178,14 +189,21 @@ def test_the_form_offers_the_towns_items_and_team(cast, stall_item, client_for):
     assert stall_item in form.fields["item"].queryset
     officers = set(form.fields["officers"].queryset)
     assert cast.officer_a2 in officers and cast.supervisor_a in officers
-    assert cast.officer_a not in officers and cast.officer_b not in officers and cast.reviewer_a not in officers
+    assert (
+        cast.officer_a not in officers and cast.officer_b not in officers and cast.reviewer_a not in officers
+    )
 
 
 def test_filing_a_lead_creates_it_and_goes_to_its_page(cast, stall_item, client_for):
     response = client_for(cast.officer_a).post(reverse("cases:case-new"), _lead_data(cast, stall_item))
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
-    assert (case.stage, case.town, case.item, case.created_by) == ("lead", cast.town_a, stall_item, cast.officer_a)
+    assert (case.stage, case.town, case.item, case.created_by) == (
+        "lead",
+        cast.town_a,
+        stall_item,
+        cast.officer_a,
+    )
     assert set(case.officers.values_list("officer__username", flat=True)) == {"officer_a", "officer_a2"}
     page = client_for(cast.officer_a).get(response["Location"])
     assert page.status_code == 200 and "占道摆摊" in page.content.decode()
@@ -193,7 +211,9 @@ def test_filing_a_lead_creates_it_and_goes_to_its_page(cast, stall_item, client_
 
 def test_bad_input_shows_form_errors_not_a_500(cast, stall_item, client_for):
     future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
-    response = client_for(cast.officer_a).post(reverse("cases:case-new"), _lead_data(cast, stall_item, act_on=future))
+    response = client_for(cast.officer_a).post(
+        reverse("cases:case-new"), _lead_data(cast, stall_item, act_on=future)
+    )
     assert response.status_code == 400
     assert 'data-testid="error-act_on"' in response.content.decode()
     assert not Case.objects.exists()
@@ -201,7 +221,8 @@ def test_bad_input_shows_form_errors_not_a_500(cast, stall_item, client_for):
 
 def test_an_officer_of_another_town_is_refused_by_the_form(cast, stall_item, client_for):
     response = client_for(cast.officer_a).post(
-        reverse("cases:case-new"), _lead_data(cast, stall_item, officers=[cast.officer_b.pk]))
+        reverse("cases:case-new"), _lead_data(cast, stall_item, officers=[cast.officer_b.pk])
+    )
     assert response.status_code == 400
     assert not Case.objects.exists()
 
@@ -213,8 +234,13 @@ def test_a_reviewer_may_not_file(cast, client_for):
 def test_a_complaint_prefills_the_form_and_is_linked(cast, stall_item, client_for):
     from cases.models import Complaint
 
-    complaint = Complaint.objects.create(district=cast.district, town=cast.town_a, text="楼下烧烤摊天天占道经营",
-                                         address="解放路12号", external_id="12345-0001")
+    complaint = Complaint.objects.create(
+        district=cast.district,
+        town=cast.town_a,
+        text="楼下烧烤摊天天占道经营",
+        address="解放路12号",
+        external_id="12345-0001",
+    )
     client = client_for(cast.officer_a)
     url = reverse("cases:case-new") + f"?complaint={complaint.pk}"
     form = client.get(url).context["form"]
@@ -230,7 +256,19 @@ def test_a_complaint_prefills_the_form_and_is_linked(cast, stall_item, client_fo
 # --- the case page ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stage", ["lead", "checking", "filing_review", "investigating", "notified", "deciding", "legal_review", "executed"])
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "lead",
+        "checking",
+        "filing_review",
+        "investigating",
+        "notified",
+        "deciding",
+        "legal_review",
+        "executed",
+    ],
+)
 def test_the_buttons_are_exactly_the_available_actions(cast, make_case, client_for, stage):
     case = make_case(stage)
     for user in (cast.officer_a, cast.supervisor_a, cast.reviewer_a):
@@ -239,14 +277,22 @@ def test_the_buttons_are_exactly_the_available_actions(cast, make_case, client_f
         shown = ACTION.findall(response.content.decode())
         allowed = available_actions(user, case)
         # Table order, with the dangerous ones (withdraw, transfer, do not file) set apart at the end.
-        expected = [t.action.value for t in allowed if not t.danger] + [t.action.value for t in allowed if t.danger]
+        expected = [t.action.value for t in allowed if not t.danger] + [
+            t.action.value for t in allowed if t.danger
+        ]
         assert shown == expected, (stage, user.username)
 
 
 def test_the_case_page_shows_the_officers_and_the_timeline(cast, make_case, client_for):
     case = make_case("investigating")
-    CaseEvent.objects.create(case=case, action="approve_filing", from_stage="filing_review", to_stage="investigating",
-                             actor=cast.supervisor_a, note="同意立案")
+    CaseEvent.objects.create(
+        case=case,
+        action="approve_filing",
+        from_stage="filing_review",
+        to_stage="investigating",
+        actor=cast.supervisor_a,
+        note="同意立案",
+    )
     html = client_for(cast.officer_a).get(reverse("cases:case", args=[case.pk])).content.decode()
     assert html.count('data-testid="officer-row"') == 2
     assert "同意立案" in html and 'data-action="approve_filing"' in html
@@ -270,14 +316,17 @@ def test_the_case_page_does_not_grow_with_its_timeline(cast, make_case, client_f
     queries()
     few = queries()
     for n in range(20):
-        CaseEvent.objects.create(case=case, action="update", actor=cast.officer_a if n % 2 else cast.officer_a2, note=f"改 {n}")
+        CaseEvent.objects.create(
+            case=case, action="update", actor=cast.officer_a if n % 2 else cast.officer_a2, note=f"改 {n}"
+        )
     assert queries() == few <= 26
 
 
 def test_taking_an_action_moves_the_case(cast, make_case, client_for):
     case = make_case("lead")
-    response = client_for(cast.officer_a).post(reverse("cases:case-act", args=[case.pk, "start_check"]),
-                                               {"version": case.version})
+    response = client_for(cast.officer_a).post(
+        reverse("cases:case-act", args=[case.pk, "start_check"]), {"version": case.version}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == "checking"
@@ -289,11 +338,18 @@ def test_a_stale_form_is_refused_with_a_message(cast, make_case, client_for):
     Case.objects.filter(pk=case.pk).update(version=seen + 1)  # someone else saved meanwhile
     before = _state(case)
     client = client_for(cast.officer_a)
-    response = client.post(reverse("cases:case-act", args=[case.pk, "start_check"]), {"version": seen}, follow=True)
+    response = client.post(
+        reverse("cases:case-act", args=[case.pk, "start_check"]), {"version": seen}, follow=True
+    )
     assert response.status_code == 200
     assert _state(case) == before
-    assert any("Someone else" in str(m) or "其他人" in str(m) or "别人" in str(m) for m in response.context["messages"])
-    htmx = client.post(reverse("cases:case-act", args=[case.pk, "start_check"]), {"version": seen}, HTTP_HX_REQUEST="true")
+    assert any(
+        "Someone else" in str(m) or "其他人" in str(m) or "别人" in str(m)
+        for m in response.context["messages"]
+    )
+    htmx = client.post(
+        reverse("cases:case-act", args=[case.pk, "start_check"]), {"version": seen}, HTTP_HX_REQUEST="true"
+    )
     assert htmx.status_code == 409
     assert _state(case) == before
 
@@ -301,8 +357,9 @@ def test_a_stale_form_is_refused_with_a_message(cast, make_case, client_for):
 def test_a_step_from_another_stage_is_refused_with_a_message(cast, make_case, client_for):
     case = make_case("checking")
     before = _state(case)
-    response = client_for(cast.officer_a).post(reverse("cases:case-act", args=[case.pk, "start_check"]),
-                                               {"version": case.version})
+    response = client_for(cast.officer_a).post(
+        reverse("cases:case-act", args=[case.pk, "start_check"]), {"version": case.version}
+    )
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     assert _state(case) == before
 
@@ -310,18 +367,23 @@ def test_a_step_from_another_stage_is_refused_with_a_message(cast, make_case, cl
 def test_an_action_of_someone_else_is_forbidden(cast, make_case, client_for):
     case = make_case("filing_review")
     before = _state(case)
-    response = client_for(cast.officer_a).post(reverse("cases:case-act", args=[case.pk, "approve_filing"]),
-                                               {"version": case.version})
+    response = client_for(cast.officer_a).post(
+        reverse("cases:case-act", args=[case.pk, "approve_filing"]), {"version": case.version}
+    )
     assert response.status_code == 403
     assert _state(case) == before
-    assert client_for(cast.officer_a).post(reverse("cases:case-act", args=[case.pk, "nonsense"]), {}).status_code == 404
+    assert (
+        client_for(cast.officer_a).post(reverse("cases:case-act", args=[case.pk, "nonsense"]), {}).status_code
+        == 404
+    )
 
 
 def test_an_invalid_action_form_reopens_with_its_errors(cast, make_case, client_for):
     case = make_case("filing_review")
     before = _state(case)
-    response = client_for(cast.supervisor_a).post(reverse("cases:case-act", args=[case.pk, "reject_filing"]),
-                                                  {"version": case.version, "note": ""})
+    response = client_for(cast.supervisor_a).post(
+        reverse("cases:case-act", args=[case.pk, "reject_filing"]), {"version": case.version, "note": ""}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'class="collapse show" id="act-reject_filing"' in html
@@ -333,8 +395,9 @@ def test_a_legal_check_lands_on_the_form(cast, make_case, client_for):
     """Filing approval with one officer: the two-officer rule (art 42) is said on the page, the stage stays."""
     case = make_case("filing_review", officers=[cast.officer_a])
     before = _state(case)
-    response = client_for(cast.supervisor_a).post(reverse("cases:case-act", args=[case.pk, "approve_filing"]),
-                                                  {"version": case.version})
+    response = client_for(cast.supervisor_a).post(
+        reverse("cases:case-act", args=[case.pk, "approve_filing"]), {"version": case.version}
+    )
     assert response.status_code == 400
     assert "art 42" in response.content.decode() or "第四十二条" in response.content.decode()
     assert _state(case) == before
@@ -345,18 +408,25 @@ def test_declaring_no_conflict(cast, make_case, client_for):
     CaseOfficer.objects.filter(case=case, officer=cast.officer_a).update(declared_at=None)
     client = client_for(cast.officer_a)
     assert 'data-testid="declare-form"' in client.get(reverse("cases:case", args=[case.pk])).content.decode()
-    assert 'data-testid="declare-form"' not in client_for(cast.officer_a2).get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert (
+        'data-testid="declare-form"'
+        not in client_for(cast.officer_a2).get(reverse("cases:case", args=[case.pk])).content.decode()
+    )
     response = client.post(reverse("cases:case-declare", args=[case.pk]), {"conflict": ""})
     assert response.status_code == 302
     row = CaseOfficer.objects.get(case=case, officer=cast.officer_a)
     assert row.declared_at is not None and not row.conflict
-    assert 'data-testid="declare-form"' not in client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert (
+        'data-testid="declare-form"' not in client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    )
 
 
 def test_a_conflict_needs_an_explanation(cast, make_case, client_for):
     case = make_case("lead")
     CaseOfficer.objects.filter(case=case, officer=cast.officer_a).update(declared_at=None)
-    response = client_for(cast.officer_a).post(reverse("cases:case-declare", args=[case.pk]), {"conflict": "on", "note": ""})
+    response = client_for(cast.officer_a).post(
+        reverse("cases:case-declare", args=[case.pk]), {"conflict": "on", "note": ""}
+    )
     assert response.status_code == 400
     assert CaseOfficer.objects.get(case=case, officer=cast.officer_a).declared_at is None
 
@@ -370,8 +440,13 @@ def test_editing_the_details(cast, make_case, client_for):
     response = client.get(reverse("cases:case-edit", args=[case.pk]))
     assert response.status_code == 200
     data = {k: v for k, v in response.context["form"].initial.items() if v is not None}
-    data.update(title="改过的标题", version=case.version, act_on=case.act_on.isoformat(),
-                discovered_on=case.discovered_on.isoformat(), item=case.item.code)
+    data.update(
+        title="改过的标题",
+        version=case.version,
+        act_on=case.act_on.isoformat(),
+        discovered_on=case.discovered_on.isoformat(),
+        item=case.item.code,
+    )
     response = client.post(reverse("cases:case-edit", args=[case.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     case.refresh_from_db()
@@ -381,9 +456,18 @@ def test_editing_the_details(cast, make_case, client_for):
 def test_a_stale_edit_is_refused(cast, make_case, client_for):
     case = make_case("checking")
     client = client_for(cast.officer_a)
-    data = {k: v for k, v in client.get(reverse("cases:case-edit", args=[case.pk])).context["form"].initial.items() if v is not None}
-    data.update(title="晚了一步", version=case.version, act_on=case.act_on.isoformat(),
-                discovered_on=case.discovered_on.isoformat(), item=case.item.code)
+    data = {
+        k: v
+        for k, v in client.get(reverse("cases:case-edit", args=[case.pk])).context["form"].initial.items()
+        if v is not None
+    }
+    data.update(
+        title="晚了一步",
+        version=case.version,
+        act_on=case.act_on.isoformat(),
+        discovered_on=case.discovered_on.isoformat(),
+        item=case.item.code,
+    )
     Case.objects.filter(pk=case.pk).update(version=case.version + 1)
     before = _state(case)
     response = client.post(reverse("cases:case-edit", args=[case.pk]), data)
@@ -401,11 +485,20 @@ def test_changing_the_officers(cast, make_case, client_for):
     case = make_case("investigating")
     client = client_for(cast.officer_a)
     assert client.get(reverse("cases:case-officers", args=[case.pk])).status_code == 200
-    response = client.post(reverse("cases:case-officers", args=[case.pk]), {
-        "version": case.version, "officers": [cast.officer_a.pk, cast.supervisor_a.pk], "lead": cast.officer_a.pk,
-    })
+    response = client.post(
+        reverse("cases:case-officers", args=[case.pk]),
+        {
+            "version": case.version,
+            "officers": [cast.officer_a.pk, cast.supervisor_a.pk],
+            "lead": cast.officer_a.pk,
+        },
+    )
     assert response.status_code == 302
-    active = set(CaseOfficer.objects.filter(case=case, recused_at__isnull=True).values_list("officer__username", flat=True))
+    active = set(
+        CaseOfficer.objects.filter(case=case, recused_at__isnull=True).values_list(
+            "officer__username", flat=True
+        )
+    )
     assert active == {"officer_a", "supervisor_a"}
 
 
@@ -441,7 +534,13 @@ def test_the_home_panel_counts_my_open_cases(cast, make_case):
     make_case("archived")
     make_case("investigating", officers=[cast.officer_a2, cast.supervisor_a])
     ctx = my_cases(None, cast.officer_a)
-    assert (ctx["open"], ctx["overdue"], ctx["week"], ctx["approvals"], ctx["reviews"]) == (2, 1, 1, None, None)
+    assert (ctx["open"], ctx["overdue"], ctx["week"], ctx["approvals"], ctx["reviews"]) == (
+        2,
+        1,
+        1,
+        None,
+        None,
+    )
     assert my_cases(None, cast.supervisor_a)["approvals"] == 0
     html = render_to_string("cases/_case_panel.html", {"ctx": ctx})
     assert 'data-testid="cases-panel"' in html and "/cases/new/" in html

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_holiday_sc
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_a_decision_due_in_an_unloaded_year_is_marked_on_the_page_the_list_and_the_api(cast, make_case, client_for):
+def test_a_decision_due_in_an_unloaded_year_is_marked_on_the_page_the_list_and_the_api(
+    cast, make_case, client_for
+):
     with time_machine.travel(dt.datetime(2026, 12, 7, 10, tzinfo=SHANGHAI), tick=False):
         case = make_case("investigating", decision_due=dt.date(2027, 3, 1), next_due=dt.date(2027, 3, 1))
         known = make_case("investigating", decision_due=dt.date(2026, 12, 28), next_due=dt.date(2026, 12, 28))
@@ -29,7 +31,9 @@ def test_a_decision_due_in_an_unloaded_year_is_marked_on_the_page_the_list_and_t
         assert "2026-12-28" in other and 'data-testid="provisional"' not in other
 
         listing = client.get(reverse("cases:case-list")).content.decode()
-        assert listing.count('data-testid="provisional"') == 2  # the phone's card and the desktop's row of one case
+        assert (
+            listing.count('data-testid="provisional"') == 2
+        )  # the phone's card and the desktop's row of one case
 
         body = client.get(reverse("api-case", args=[case.pk])).json()
         rows = {row["due"]: row["provisional"] for row in body["deadlines"]}

@@ -29,12 +29,27 @@ def act(case: Case, action: str, actor, **data: Any):
 def lead_data(cast, item, **over: Any) -> dict[str, Any]:
     today = timezone.localdate()
     data = {
-        "town": cast.town_a, "source": "patrol", "title": "占道经营", "description": "店外占道摆放货架经营约3平方米",
-        "item": item, "place": "甲街道测试路1号", "latitude": None, "longitude": None,
-        "act_on": today - dt.timedelta(days=3), "act_continuing": False, "act_ended_on": None,
-        "discovered_on": today - dt.timedelta(days=3), "harm_to_life_or_finance": False, "party_kind": "person",
-        "party_name": "张三", "party_identifier": "500103198001011234", "party_age": 40, "party_representative": "",
-        "party_contact": "13800000000", "party_address": "测试路1号", "officers": [cast.officer_a2],
+        "town": cast.town_a,
+        "source": "patrol",
+        "title": "占道经营",
+        "description": "店外占道摆放货架经营约3平方米",
+        "item": item,
+        "place": "甲街道测试路1号",
+        "latitude": None,
+        "longitude": None,
+        "act_on": today - dt.timedelta(days=3),
+        "act_continuing": False,
+        "act_ended_on": None,
+        "discovered_on": today - dt.timedelta(days=3),
+        "harm_to_life_or_finance": False,
+        "party_kind": "person",
+        "party_name": "张三",
+        "party_identifier": "500103198001011234",
+        "party_age": 40,
+        "party_representative": "",
+        "party_contact": "13800000000",
+        "party_address": "测试路1号",
+        "officers": [cast.officer_a2],
     }
     data.update(over)
     return data
@@ -73,17 +88,34 @@ def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
     assert case.stage == Stage.LEGAL_REVIEW and "major_penalty" in case.review_reasons
     act(case, "pass_review", cast.reviewer_a, note="事实清楚，证据确凿，同意")
     with pytest.raises(ValidationError) as caught:  # a major case: the leaders decide it together (art 57)
-        act(case, "decide", cast.supervisor_a, penalty_kinds=["fine"], fine=suggested, deviation_reason="",
-            decided_on=timezone.localdate())
+        act(
+            case,
+            "decide",
+            cast.supervisor_a,
+            penalty_kinds=["fine"],
+            fine=suggested,
+            deviation_reason="",
+            decided_on=timezone.localdate(),
+        )
     assert "collective_discussion" in caught.value.message_dict
-    act(case, "decide", cast.supervisor_a, penalty_kinds=["fine"], fine=suggested,
-        deviation_reason="", decided_on=timezone.localdate(), collective_discussion="11月20日队务会集体讨论，同意")
+    act(
+        case,
+        "decide",
+        cast.supervisor_a,
+        penalty_kinds=["fine"],
+        fine=suggested,
+        deviation_reason="",
+        decided_on=timezone.localdate(),
+        collective_discussion="11月20日队务会集体讨论，同意",
+    )
     case.refresh_from_db()
     assert case.stage == Stage.DECIDED and case.service_due is not None and case.deviation_kind == "inside"
     act(case, "serve_decision", cast.officer_a, served_on=timezone.localdate(), method="direct")
     case.refresh_from_db()
     assert case.stage == Stage.SERVED and case.payment_due >= timezone.localdate() + dt.timedelta(days=15)
-    act(case, "record_payment", cast.officer_a, paid_on=timezone.localdate(), amount=suggested, channel="bank")
+    act(
+        case, "record_payment", cast.officer_a, paid_on=timezone.localdate(), amount=suggested, channel="bank"
+    )
     act(case, "close", cast.supervisor_a)
     act(case, "archive", cast.supervisor_a, archive_ref="2026-档-001")
     case.refresh_from_db()
@@ -91,7 +123,11 @@ def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
     actions = list(case.events.values_list("action", flat=True))
     assert actions[:3] == ["create", "declare", "declare"]
     assert actions[-3:] == ["record_payment", "close", "archive"]
-    audited = set(AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).values_list("action", flat=True))
+    audited = set(
+        AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert {"case.create", "case.approve_filing", "case.decide", "case.archive"} <= audited
 
 
@@ -119,7 +155,9 @@ def test_filing_refused_when_the_town_does_not_hold_the_item_on_the_act_date(cas
 
     case = declared_lead(cast, stall_item)
     act(case, "start_check", cast.officer_a)
-    AuthorityGrant.objects.filter(item=stall_item).update(valid_to=case.act_on - dt.timedelta(days=1))  # recovered before the act
+    AuthorityGrant.objects.filter(item=stall_item).update(
+        valid_to=case.act_on - dt.timedelta(days=1)
+    )  # recovered before the act
     refused(case, "propose_filing", cast.officer_a, "did not hold")
 
 
@@ -158,8 +196,13 @@ def test_time_barred_act_cannot_be_filed(cast, stall_item):
 
 def test_harm_to_life_extends_limitation_to_five_years(cast, stall_item):
     today = timezone.localdate()
-    case = declared_lead(cast, stall_item, act_on=today - dt.timedelta(days=3 * 365), discovered_on=today,
-                         harm_to_life_or_finance=True)
+    case = declared_lead(
+        cast,
+        stall_item,
+        act_on=today - dt.timedelta(days=3 * 365),
+        discovered_on=today,
+        harm_to_life_or_finance=True,
+    )
     act(case, "start_check", cast.officer_a)
     act(case, "propose_filing", cast.officer_a)
     assert Case.objects.get(pk=case.pk).stage == Stage.FILING_REVIEW
@@ -167,8 +210,14 @@ def test_harm_to_life_extends_limitation_to_five_years(cast, stall_item):
 
 def test_continuing_act_counts_from_its_end(cast, stall_item):
     today = timezone.localdate()
-    case = declared_lead(cast, stall_item, act_on=today - dt.timedelta(days=4 * 365), act_continuing=True,
-                         act_ended_on=today - dt.timedelta(days=30), discovered_on=today)
+    case = declared_lead(
+        cast,
+        stall_item,
+        act_on=today - dt.timedelta(days=4 * 365),
+        act_continuing=True,
+        act_ended_on=today - dt.timedelta(days=30),
+        discovered_on=today,
+    )
     act(case, "start_check", cast.officer_a)
     act(case, "propose_filing", cast.officer_a)
     assert Case.objects.get(pk=case.pk).stage == Stage.FILING_REVIEW
@@ -176,7 +225,9 @@ def test_continuing_act_counts_from_its_end(cast, stall_item):
 
 def test_no_decision_before_the_party_could_be_heard(cast, stall_item):
     case = filed(cast, stall_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("200"), factors=[])
+    act(
+        case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("200"), factors=[]
+    )
     # the party has 5 working days to reply: submitting now is refused, a statement or waiver opens the way
     refused(case, "submit_for_decision", cast.officer_a, "may still make a statement")
     act(case, "waive_rights", cast.officer_a, note="当事人书面放弃陈述申辩")
@@ -186,33 +237,79 @@ def test_no_decision_before_the_party_could_be_heard(cast, stall_item):
 
 def test_no_heavier_penalty_than_the_notice_after_a_defence(cast, stall_item):
     case = filed(cast, stall_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("200"), factors=[])
+    act(
+        case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("200"), factors=[]
+    )
     act(case, "record_statement", cast.officer_a, note="申辩：非本人所为", made_on=timezone.localdate())
     act(case, "submit_for_decision", cast.officer_a)
-    refused(case, "decide", cast.supervisor_a, "heavier than the 200", penalty_kinds=["fine"], fine=Decimal("300"),
-            deviation_reason="情节严重", decided_on=timezone.localdate())
+    refused(
+        case,
+        "decide",
+        cast.supervisor_a,
+        "heavier than the 200",
+        penalty_kinds=["fine"],
+        fine=Decimal("300"),
+        deviation_reason="情节严重",
+        decided_on=timezone.localdate(),
+    )
 
 
 def test_hearing_right_and_request_deadline(cast, big_item, stall_item):
     small = filed(cast, stall_item)
-    act(small, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("300"), factors=[])
-    refused(small, "request_hearing", cast.officer_a, "does not give the right to a hearing", requested_on=timezone.localdate())
+    act(
+        small,
+        "serve_notice",
+        cast.officer_a,
+        penalty_kinds=["fine"],
+        proposed_fine=Decimal("300"),
+        factors=[],
+    )
+    refused(
+        small,
+        "request_hearing",
+        cast.officer_a,
+        "does not give the right to a hearing",
+        requested_on=timezone.localdate(),
+    )
 
     big = filed(cast, big_item, party_identifier="500103198001015555")
     served = timezone.localdate() - dt.timedelta(days=20)
     Case.objects.filter(pk=big.pk).update(filed_on=served - dt.timedelta(days=1))
-    act(big, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("20000"), factors=[], served_on=served)
-    refused(big, "request_hearing", cast.officer_a, "within 5 working days", requested_on=timezone.localdate())
+    act(
+        big,
+        "serve_notice",
+        cast.officer_a,
+        penalty_kinds=["fine"],
+        proposed_fine=Decimal("20000"),
+        factors=[],
+        served_on=served,
+    )
+    refused(
+        big, "request_hearing", cast.officer_a, "within 5 working days", requested_on=timezone.localdate()
+    )
 
 
 def test_hearing_notified_seven_working_days_ahead_then_review_required(cast, big_item):
     case = filed(cast, big_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("20000"), factors=[])
+    act(
+        case,
+        "serve_notice",
+        cast.officer_a,
+        penalty_kinds=["fine"],
+        proposed_fine=Decimal("20000"),
+        factors=[],
+    )
     act(case, "request_hearing", cast.officer_a, requested_on=timezone.localdate())
     case.refresh_from_db()
     assert case.stage == Stage.HEARING and case.paused_since == timezone.localdate()
     with pytest.raises(ValidationError) as caught:
-        act(case, "schedule_hearing", cast.officer_a, hearing_on=timezone.localdate() + dt.timedelta(days=2), place_of_hearing="会议室")
+        act(
+            case,
+            "schedule_hearing",
+            cast.officer_a,
+            hearing_on=timezone.localdate() + dt.timedelta(days=2),
+            place_of_hearing="会议室",
+        )
     assert "hearing_on" in caught.value.message_dict
     from enforcement.calendar import add_working_days
 
@@ -228,7 +325,14 @@ def test_hearing_notified_seven_working_days_ahead_then_review_required(cast, bi
 
 def test_legal_review_required_and_not_by_an_investigator(cast, big_item):
     case = filed(cast, big_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("20000"), factors=[])
+    act(
+        case,
+        "serve_notice",
+        cast.officer_a,
+        penalty_kinds=["fine"],
+        proposed_fine=Decimal("20000"),
+        factors=[],
+    )
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
     with pytest.raises(PermissionDenied):  # an officer is not a legal reviewer at all
@@ -240,20 +344,49 @@ def test_legal_review_required_and_not_by_an_investigator(cast, big_item):
 
 def test_decision_without_the_required_review_is_refused(cast, big_item):
     case = filed(cast, big_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("20000"), factors=[])
+    act(
+        case,
+        "serve_notice",
+        cast.officer_a,
+        penalty_kinds=["fine"],
+        proposed_fine=Decimal("20000"),
+        factors=[],
+    )
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
     Case.objects.filter(pk=case.pk).update(stage=Stage.DECIDING)  # as if someone skipped the review
-    refused(case, "decide", cast.supervisor_a, "needs legal review first", penalty_kinds=["fine"], fine=Decimal("20000"),
-            deviation_reason="", decided_on=timezone.localdate())
+    refused(
+        case,
+        "decide",
+        cast.supervisor_a,
+        "needs legal review first",
+        penalty_kinds=["fine"],
+        fine=Decimal("20000"),
+        deviation_reason="",
+        decided_on=timezone.localdate(),
+    )
 
 
 def test_fine_must_be_inside_the_statutory_range(cast, stall_item):
     case = filed(cast, stall_item)
-    refused(case, "serve_notice", cast.officer_a, "above the statutory maximum", penalty_kinds=["fine"],
-            proposed_fine=Decimal("800"), factors=[])
-    refused(case, "serve_notice", cast.officer_a, "below the statutory minimum", penalty_kinds=["fine"],
-            proposed_fine=Decimal("10"), factors=[])
+    refused(
+        case,
+        "serve_notice",
+        cast.officer_a,
+        "above the statutory maximum",
+        penalty_kinds=["fine"],
+        proposed_fine=Decimal("800"),
+        factors=[],
+    )
+    refused(
+        case,
+        "serve_notice",
+        cast.officer_a,
+        "below the statutory minimum",
+        penalty_kinds=["fine"],
+        proposed_fine=Decimal("10"),
+        factors=[],
+    )
 
 
 def test_simple_procedure_only_within_its_limits(cast, stall_item):
@@ -268,7 +401,9 @@ def test_one_act_one_fine(cast, stall_item):
     first = declared_lead(cast, stall_item)
     act(first, "on_spot", cast.officer_a, penalty_kinds=["fine"], fine=Decimal("100"), paid_on_spot=True)
     second = declared_lead(cast, stall_item)  # same party, same item, same day
-    refused(second, "on_spot", cast.officer_a, "one act, one fine", penalty_kinds=["fine"], fine=Decimal("100"))
+    refused(
+        second, "on_spot", cast.officer_a, "one act, one fine", penalty_kinds=["fine"], fine=Decimal("100")
+    )
 
 
 def test_under_fourteen_cannot_be_penalised(cast, stall_item):
@@ -281,55 +416,112 @@ def test_benchmark_deviation_needs_a_written_reason(cast, stall_item):
 
     publish_table(cast.admin, stall_item, stall_tiers())
     case = filed(cast, stall_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("500"), factors=[])
+    act(
+        case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("500"), factors=[]
+    )
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
     case.refresh_from_db()
     rec = case.recommendation
     assert rec and rec["fine_max"] is not None and Decimal(str(rec["fine_max"])) < Decimal("500")
     with pytest.raises(ValidationError) as caught:
-        act(case, "decide", cast.supervisor_a, penalty_kinds=["fine"], fine=Decimal("500"), deviation_reason="",
-            decided_on=timezone.localdate())
+        act(
+            case,
+            "decide",
+            cast.supervisor_a,
+            penalty_kinds=["fine"],
+            fine=Decimal("500"),
+            deviation_reason="",
+            decided_on=timezone.localdate(),
+        )
     assert "deviation_reason" in caught.value.message_dict
-    act(case, "decide", cast.supervisor_a, penalty_kinds=["fine"], fine=Decimal("500"),
-        deviation_reason="当事人拒不改正且态度恶劣", decided_on=timezone.localdate())
+    act(
+        case,
+        "decide",
+        cast.supervisor_a,
+        penalty_kinds=["fine"],
+        fine=Decimal("500"),
+        deviation_reason="当事人拒不改正且态度恶劣",
+        decided_on=timezone.localdate(),
+    )
     case.refresh_from_db()
     assert case.deviation_kind == "heavier" and case.deviation_reason
 
 
 def test_order_to_correct_closes_without_penalty(cast, stall_item):
     case = filed(cast, stall_item)
-    act(case, "order_correction", cast.officer_a, basis="art33_first", correction_due=timezone.localdate() + dt.timedelta(days=3),
-        note="已对当事人进行教育")
+    act(
+        case,
+        "order_correction",
+        cast.officer_a,
+        basis="art33_first",
+        correction_due=timezone.localdate() + dt.timedelta(days=3),
+        note="已对当事人进行教育",
+    )
     act(case, "confirm_correction", cast.officer_a, checked_on=timezone.localdate(), note="已整改")
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED and case.no_penalty_basis == "art33_first"
 
 
 def test_first_violation_uses_the_partys_history(cast, stall_item):
-    earlier = declared_lead(cast, stall_item, act_on=timezone.localdate() - dt.timedelta(days=40),
-                            discovered_on=timezone.localdate() - dt.timedelta(days=40))
+    earlier = declared_lead(
+        cast,
+        stall_item,
+        act_on=timezone.localdate() - dt.timedelta(days=40),
+        discovered_on=timezone.localdate() - dt.timedelta(days=40),
+    )
     act(earlier, "on_spot", cast.officer_a, penalty_kinds=["fine"], fine=Decimal("100"), paid_on_spot=True)
     Case.objects.filter(pk=earlier.pk).update(decided_on=timezone.localdate() - dt.timedelta(days=39))
     case = filed(cast, stall_item)
-    refused(case, "order_correction", cast.officer_a, "Not a first violation", basis="art33_first",
-            correction_due=timezone.localdate() + dt.timedelta(days=3), note="教育")
+    refused(
+        case,
+        "order_correction",
+        cast.officer_a,
+        "Not a first violation",
+        basis="art33_first",
+        correction_due=timezone.localdate() + dt.timedelta(days=3),
+        note="教育",
+    )
 
 
 def test_payment_late_fee_and_on_spot_limit(cast, stall_item):
     case = filed(cast, stall_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("300"), factors=[])
+    act(
+        case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("300"), factors=[]
+    )
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
-    act(case, "decide", cast.supervisor_a, penalty_kinds=["fine"], fine=Decimal("300"), deviation_reason="罚款高于基准：拒不改正",
-        decided_on=timezone.localdate())
+    act(
+        case,
+        "decide",
+        cast.supervisor_a,
+        penalty_kinds=["fine"],
+        fine=Decimal("300"),
+        deviation_reason="罚款高于基准：拒不改正",
+        decided_on=timezone.localdate(),
+    )
     act(case, "serve_decision", cast.officer_a, served_on=timezone.localdate(), method="direct")
     case.refresh_from_db()
-    refused(case, "record_payment", cast.officer_a, "collect on the spot only", paid_on=timezone.localdate(),
-            amount=Decimal("300"), channel="on_spot")
+    refused(
+        case,
+        "record_payment",
+        cast.officer_a,
+        "collect on the spot only",
+        paid_on=timezone.localdate(),
+        amount=Decimal("300"),
+        channel="on_spot",
+    )
     late = case.payment_due + dt.timedelta(days=10)
     with clock.at(timezone.make_aware(dt.datetime.combine(late, dt.time(10)))):
-        refused(case, "record_payment", cast.officer_a, "less than the 390 yuan", paid_on=late, amount=Decimal("300"), channel="bank")
+        refused(
+            case,
+            "record_payment",
+            cast.officer_a,
+            "less than the 390 yuan",
+            paid_on=late,
+            amount=Decimal("300"),
+            channel="bank",
+        )
         act(case, "record_payment", cast.officer_a, paid_on=late, amount=Decimal("390"), channel="bank")
     case.refresh_from_db()
     assert case.late_fee == Decimal("90.00")  # 3 % x 300 x 10 days
@@ -350,7 +542,9 @@ def test_deadlines_count_working_days_over_holidays(cast, stall_item):
     policy = policy_for(cast.district.pk)
     # Spring Festival 2026: 15-23 February off, 14 and 28 February make-up working days
     assert reply_due(dt.date(2026, 2, 12), policy) == dt.date(2026, 2, 26)
-    assert service_due(dt.date(2026, 9, 30), policy) == dt.date(2026, 10, 15)  # 10 October is a make-up Saturday
+    assert service_due(dt.date(2026, 9, 30), policy) == dt.date(
+        2026, 10, 15
+    )  # 10 October is a make-up Saturday
     assert check_due(dt.date(2026, 1, 5), policy) == dt.date(2026, 1, 26)
 
 
@@ -372,8 +566,12 @@ def test_a_stale_form_is_refused(cast, stall_item):
     seen = case.version
     case_act(actor=cast.officer_a, case=case, action="start_check", data={"version": seen})
     with pytest.raises(StaleCase):
-        case_act(actor=cast.officer_a, case=Case.objects.get(pk=case.pk), action="decline_filing",
-                 data={"version": seen, "note": "不予立案"})
+        case_act(
+            actor=cast.officer_a,
+            case=Case.objects.get(pk=case.pk),
+            action="decline_filing",
+            data={"version": seen, "note": "不予立案"},
+        )
 
 
 def test_transfer_raises_a_whistle_and_shows_the_case_to_the_department(cast, stall_item):
@@ -420,8 +618,12 @@ def test_a_camera_lead_is_filed_only_with_its_record_reviewed(cast, stall_item):
     refused(case, "propose_filing", cast.officer_a, "art 41")
     buffer = io.BytesIO()
     Image.new("RGB", (16, 16), "gray").save(buffer, format="PNG")
-    evidence_add(actor=cast.officer_a, case=case, upload=SimpleUploadedFile("cam.png", buffer.getvalue(), "image/png"),
-                 caption="电子监控抓拍")
+    evidence_add(
+        actor=cast.officer_a,
+        case=case,
+        upload=SimpleUploadedFile("cam.png", buffer.getvalue(), "image/png"),
+        caption="电子监控抓拍",
+    )
     act(case, "propose_filing", cast.officer_a)
     assert Case.objects.get(pk=case.pk).stage == Stage.FILING_REVIEW
 
@@ -430,11 +632,15 @@ def test_the_partys_reply_window_is_not_an_overdue_deadline_once_passed(cast, st
     from cases.deadlines import deadline_rows
 
     case = filed(cast, stall_item)
-    act(case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("200"), factors=[])
+    act(
+        case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("200"), factors=[]
+    )
     case.refresh_from_db()
     reply = next(r for r in deadline_rows(case) if r.due == case.reply_due)
     assert not reply.done and not reply.overdue
-    later = next(r for r in deadline_rows(case, today=case.reply_due + dt.timedelta(days=1)) if r.due == case.reply_due)
+    later = next(
+        r for r in deadline_rows(case, today=case.reply_due + dt.timedelta(days=1)) if r.due == case.reply_due
+    )
     assert later.done and not later.overdue
 
 
@@ -443,7 +649,9 @@ def test_an_item_of_another_districts_catalog_is_refused(cast, stall_item):
     from tests.factories import make_district
 
     other = make_district(code="T900", name_zh="别区")
-    foreign = EnforcementItem.objects.create(district=other, code="X-1", name_zh="别区事项", domain="city_management")
+    foreign = EnforcementItem.objects.create(
+        district=other, code="X-1", name_zh="别区事项", domain="city_management"
+    )
     with pytest.raises(ValidationError) as caught:
         case_create(actor=cast.officer_a, data=lead_data(cast, foreign))
     assert "item" in caught.value.message_dict

@@ -41,7 +41,15 @@ def make_item(
     )
 
 
-def tier(level: str, low: Any, high: Any, dsl: str = "", match: str = "all", kinds: str = "fine", text: str = "情形") -> TierSpec:
+def tier(
+    level: str,
+    low: Any,
+    high: Any,
+    dsl: str = "",
+    match: str = "all",
+    kinds: str = "fine",
+    text: str = "情形",
+) -> TierSpec:
     return TierSpec(
         level=level,
         conditions_text=text,
@@ -59,7 +67,14 @@ def stall_tiers() -> list[TierSpec]:
         tier("minor", 50, 100, "area_m2 <= 2; corrected_after_order = yes", text="2平方米以下，及时改正"),
         tier("normal", 100, 200, text="2至5平方米"),
         tier("serious", 200, 350, "area_m2 > 5; sensitive_area = yes", "any", text="5至10平方米或敏感区域"),
-        tier("grave", 350, 500, "area_m2 > 10; refused_correct; repeat_12m", "any", text="10平方米以上、拒不改正或一年内再犯"),
+        tier(
+            "grave",
+            350,
+            500,
+            "area_m2 > 10; refused_correct; repeat_12m",
+            "any",
+            text="10平方米以上、拒不改正或一年内再犯",
+        ),
     ]
 
 
@@ -73,15 +88,27 @@ def first_violation_entry() -> EntrySpec:
     )
 
 
-def publish_table(actor: Any, item: EnforcementItem, tiers: list[TierSpec], entries: list[EntrySpec] | None = None,
-                  *, valid_from: Any = None, number: str = "测司发〔2024〕1号", scale: str = "four") -> Benchmark:
+def publish_table(
+    actor: Any,
+    item: EnforcementItem,
+    tiers: list[TierSpec],
+    entries: list[EntrySpec] | None = None,
+    *,
+    valid_from: Any = None,
+    number: str = "测司发〔2024〕1号",
+    scale: str = "four",
+) -> Benchmark:
     import datetime as dt
 
     draft = benchmark_draft_create(actor=actor, item=item)
     draft = benchmark_save(actor=actor, benchmark=draft, scale=scale, tiers=tiers, entries=entries or [])
     return benchmark_publish(
-        actor=actor, benchmark=draft, document_number=number, document_title="测试区裁量基准",
-        valid_from=valid_from or dt.date(2024, 3, 1), document_date=None,
+        actor=actor,
+        benchmark=draft,
+        document_number=number,
+        document_title="测试区裁量基准",
+        valid_from=valid_from or dt.date(2024, 3, 1),
+        document_date=None,
     )
 
 

@@ -19,7 +19,9 @@ from discretion.vocabulary import STANDARD_FACTOR_MAP as F
 
 
 def test_parses_facts_circumstances_and_full_width_punctuation():
-    conditions = parse_conditions("area_m2 ≥ 10；refused_correct; corrected_after_order = no; harm >= serious", F)
+    conditions = parse_conditions(
+        "area_m2 ≥ 10；refused_correct; corrected_after_order = no; harm >= serious", F
+    )
     assert conditions == [
         Condition("area_m2", "ge", Decimal("10")),
         Condition("refused_correct", "has"),

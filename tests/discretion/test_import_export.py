@@ -28,30 +28,48 @@ GOOD = HEADER + (
 
 
 def test_import_creates_a_draft_and_publishes_when_asked(cast, item):
-    report = benchmark_table_import(actor=cast.supervisor_a, district=cast.district, content=GOOD.encode(), filename="t.csv")
+    report = benchmark_table_import(
+        actor=cast.supervisor_a, district=cast.district, content=GOOD.encode(), filename="t.csv"
+    )
     assert report.ok, [str(e) for e in report.errors]
     draft = Benchmark.objects.get(item=item, status="draft")
     assert [t.level for t in draft.tiers.order_by("rank")] == ["minor", "normal", "serious", "grave"]
     assert draft.entries.get().required_factors == ["first_violation", "corrected_promptly"]
     assert AuditEvent.objects.filter(action="discretion.table.import").count() == 1
-    again = benchmark_table_import(actor=cast.admin, district=cast.district, content=GOOD.encode(), filename="t.csv", publish=True)
+    again = benchmark_table_import(
+        actor=cast.admin, district=cast.district, content=GOOD.encode(), filename="t.csv", publish=True
+    )
     assert again.ok and again.results[0]["action"] == "published"
     published = Benchmark.objects.get(item=item, status="published")
-    assert published.pk == draft.pk and published.valid_from == dt.date(2026, 2, 1) and published.document_number == "测司发〔2026〕3号"
+    assert (
+        published.pk == draft.pk
+        and published.valid_from == dt.date(2026, 2, 1)
+        and published.document_number == "测司发〔2026〕3号"
+    )
 
 
 def test_supervisors_cannot_publish_by_import(cast, item):
-    report = benchmark_table_import(actor=cast.supervisor_a, district=cast.district, content=GOOD.encode(), filename="t.csv", publish=True)
+    report = benchmark_table_import(
+        actor=cast.supervisor_a, district=cast.district, content=GOOD.encode(), filename="t.csv", publish=True
+    )
     assert not report.ok and "may not publish" in str(report.errors[0])
     assert not Benchmark.objects.filter(item=item).exists()
 
 
 def test_every_error_is_reported_with_its_row_and_nothing_is_kept(cast, item):
-    bad = GOOD.replace("T-STALL,较重,5平方米以上,area_m2 > 5,all,罚款,200,350", "T-STALL,较重,5平方米以上,area > 5,all,罚款,200,350")
-    bad = bad.replace("T-STALL,严重,拒不改正或再犯,refused_correct; repeat_12m,any,罚款,350,500", "T-STALL,严重,拒不改正或再犯,refused_correct,any,罚款,350,900")
+    bad = GOOD.replace(
+        "T-STALL,较重,5平方米以上,area_m2 > 5,all,罚款,200,350",
+        "T-STALL,较重,5平方米以上,area > 5,all,罚款,200,350",
+    )
+    bad = bad.replace(
+        "T-STALL,严重,拒不改正或再犯,refused_correct; repeat_12m,any,罚款,350,500",
+        "T-STALL,严重,拒不改正或再犯,refused_correct,any,罚款,350,900",
+    )
     bad += "T-NOPE,一般,x,罚款,1,2,,,,,,\nT-STALL,极重,x,,all,罚款,1,2,,,,,\n"
     before = (AuditEvent.objects.count(), Benchmark.objects.count())
-    report = benchmark_table_import(actor=cast.admin, district=cast.district, content=bad.encode(), filename="t.csv")
+    report = benchmark_table_import(
+        actor=cast.admin, district=cast.district, content=bad.encode(), filename="t.csv"
+    )
     messages = [str(e) for e in report.errors]
     assert any(m.startswith("Row 4: Condition 1: unknown fact 'area'") for m in messages)
     assert "Row 7: No item T-NOPE in this district's catalog." in messages
@@ -61,13 +79,22 @@ def test_every_error_is_reported_with_its_row_and_nothing_is_kept(cast, item):
 
 
 def test_dry_run_keeps_nothing(cast, item):
-    report = benchmark_table_import(actor=cast.admin, district=cast.district, content=GOOD.encode(), filename="t.csv", publish=True, dry_run=True)
+    report = benchmark_table_import(
+        actor=cast.admin,
+        district=cast.district,
+        content=GOOD.encode(),
+        filename="t.csv",
+        publish=True,
+        dry_run=True,
+    )
     assert report.ok and report.results[0]["action"] == "published"
     assert not Benchmark.objects.filter(item=item).exists()
 
 
 def test_gb18030_csv_from_chinese_excel_is_read(cast, item):
-    report = benchmark_table_import(actor=cast.admin, district=cast.district, content=GOOD.encode("gb18030"), filename="t.csv")
+    report = benchmark_table_import(
+        actor=cast.admin, district=cast.district, content=GOOD.encode("gb18030"), filename="t.csv"
+    )
     assert report.ok
 
 
@@ -77,15 +104,29 @@ def test_round_trip_through_xlsx_and_csv(cast, published):
     assert len(rows) == 1 + 4 + 1
     for content, name in ((to_xlsx(rows), "t.xlsx"), (to_csv(rows), "t.csv")):
         parsed = read_table(content, name)
-        assert [values["level"] for _n, values in parsed] == ["minor", "normal", "serious", "grave", "first_violation"]
+        assert [values["level"] for _n, values in parsed] == [
+            "minor",
+            "normal",
+            "serious",
+            "grave",
+            "first_violation",
+        ]
         assert parsed[3][1]["conditions"] == "area_m2 > 10; refused_correct; repeat_12m"
-        report = benchmark_table_import(actor=cast.admin, district=cast.district, content=content, filename=name, dry_run=True)
+        report = benchmark_table_import(
+            actor=cast.admin, district=cast.district, content=content, filename=name, dry_run=True
+        )
         assert report.ok, [str(e) for e in report.errors]
 
 
 def test_unreadable_files(cast, item):
-    for content, name, words in ((b"\xff\xfe\x00garbage", "t.xlsx", "not a readable XLSX"), (b"a,b\n1,2\n", "t.csv", "item_code"), (b"", "t.csv", "empty")):
-        report = benchmark_table_import(actor=cast.admin, district=cast.district, content=content, filename=name)
+    for content, name, words in (
+        (b"\xff\xfe\x00garbage", "t.xlsx", "not a readable XLSX"),
+        (b"a,b\n1,2\n", "t.csv", "item_code"),
+        (b"", "t.csv", "empty"),
+    ):
+        report = benchmark_table_import(
+            actor=cast.admin, district=cast.district, content=content, filename=name
+        )
         assert not report.ok and words in str(report.errors[0])
 
 
@@ -94,10 +135,14 @@ def test_management_commands(cast, published, tmp_path):
     call_command("discretion_export", district="T500", output=str(out), stdout=io.StringIO())
     assert out.read_bytes()[:2] == b"PK"
     buffer = io.StringIO()
-    call_command("discretion_import", str(out), district="T500", user=cast.admin.username, dry_run=True, stdout=buffer)
+    call_command(
+        "discretion_import", str(out), district="T500", user=cast.admin.username, dry_run=True, stdout=buffer
+    )
     assert "checked (dry run): 1 table(s)" in buffer.getvalue()
     with pytest.raises(CommandError):
-        call_command("discretion_import", str(out), district="T500", user=cast.officer_a.username, stdout=io.StringIO())
+        call_command(
+            "discretion_import", str(out), district="T500", user=cast.officer_a.username, stdout=io.StringIO()
+        )
     make_item(cast.district, code="T-LATE")
     buffer = io.StringIO()
     call_command("discretion_generate_defaults", district="T500", stdout=buffer)

@@ -31,7 +31,9 @@ CATALOG = STANDARD_FACTOR_MAP
 AGGRAVATING = sorted(f.code for f in STANDARD_FACTORS if f.aggravating)
 MITIGATING = sorted(f.code for f in STANDARD_FACTORS if f.effect in (Effect.LIGHTER, Effect.REDUCED))
 EVERY = sorted(CATALOG)
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow]
+)
 
 money = st.integers(min_value=0, max_value=200_000).map(D)
 
@@ -41,7 +43,11 @@ def items(draw) -> ItemSpec:
     shape = draw(st.sampled_from(["both", "max", "min", "none"]))
     low = draw(st.integers(1, 50_000))
     high = low + draw(st.integers(0, 100_000))
-    kinds = ["fine"] + draw(st.lists(st.sampled_from(["warning", "confiscate_gains", "order_closure", "revoke_permit"]), unique=True))
+    kinds = ["fine"] + draw(
+        st.lists(
+            st.sampled_from(["warning", "confiscate_gains", "order_closure", "revoke_permit"]), unique=True
+        )
+    )
     return ItemSpec(
         "P-1",
         "性质测试事项",
@@ -75,7 +81,9 @@ def tables(draw, item: ItemSpec) -> BenchmarkSpec:
     low = item.fine_min or D(0)
     high = item.fine_max or (low * 10 + 1000)
     has_range = item.fine_min is not None or item.fine_max is not None or draw(st.booleans())
-    cuts = sorted(draw(st.lists(st.integers(int(low), int(high)), min_size=2 * len(levels), max_size=2 * len(levels))))
+    cuts = sorted(
+        draw(st.lists(st.integers(int(low), int(high)), min_size=2 * len(levels), max_size=2 * len(levels)))
+    )
     warning_first = "warning" in item.penalty_kinds and draw(st.booleans())
     extra = [k for k in item.penalty_kinds if k not in ("warning", "fine")]
     tiers = []
@@ -94,14 +102,28 @@ def tables(draw, item: ItemSpec) -> BenchmarkSpec:
         else:
             kinds = ("fine", *extra[: n if n < len(extra) else len(extra)])
             fine_min, fine_max = (D(cuts[2 * n]), D(cuts[2 * n + 1])) if has_range else (None, None)
-        tiers.append(TierSpec(level, "情形", tuple(dict.fromkeys(conditions)), draw(st.sampled_from(["all", "any"])), kinds, fine_min, fine_max))
+        tiers.append(
+            TierSpec(
+                level,
+                "情形",
+                tuple(dict.fromkeys(conditions)),
+                draw(st.sampled_from(["all", "any"])),
+                kinds,
+                fine_min,
+                fine_max,
+            )
+        )
     entries = []
     for _ in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(["no_penalty", "first_violation", "lighter", "reduced"]))
         required = tuple(draw(st.lists(st.sampled_from(MITIGATING), min_size=1, max_size=3, unique=True)))
         conditions = (fact_condition(draw),) if draw(st.booleans()) else ()
-        entries.append(EntrySpec(kind, "清单情形", conditions, draw(st.sampled_from(["all", "any"])), required))
-    return BenchmarkSpec(scale, tuple(tiers), tuple(entries), id=1, version=1, status="published", confirmed=True)
+        entries.append(
+            EntrySpec(kind, "清单情形", conditions, draw(st.sampled_from(["all", "any"])), required)
+        )
+    return BenchmarkSpec(
+        scale, tuple(tiers), tuple(entries), id=1, version=1, status="published", confirmed=True
+    )
 
 
 @st.composite
@@ -191,11 +213,23 @@ def test_a_repeat_never_gets_less_than_a_first_violation(case):
 
 
 @settings(max_examples=300, deadline=None)
-@given(items(), st.integers(0, 40), st.integers(40, 60), st.integers(60, 100), st.integers(0, 50), st.integers(50, 100))
-def test_generated_defaults_are_valid_tables(item, lighter, normal_low, normal_high, span_lighter, span_heavier):
+@given(
+    items(),
+    st.integers(0, 40),
+    st.integers(40, 60),
+    st.integers(60, 100),
+    st.integers(0, 50),
+    st.integers(50, 100),
+)
+def test_generated_defaults_are_valid_tables(
+    item, lighter, normal_low, normal_high, span_lighter, span_heavier
+):
     policy = Policy(
-        max_only_lighter_pct=lighter, max_only_normal_low_pct=normal_low, max_only_normal_high_pct=normal_high,
-        span_lighter_pct=span_lighter, span_heavier_pct=span_heavier,
+        max_only_lighter_pct=lighter,
+        max_only_normal_low_pct=normal_low,
+        max_only_normal_high_pct=normal_high,
+        span_lighter_pct=span_lighter,
+        span_heavier_pct=span_heavier,
     )
     table = generate_default(item, policy)
     assert validate_benchmark(item, table, CATALOG) == []

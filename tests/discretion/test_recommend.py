@@ -13,7 +13,9 @@ from discretion.specs import BenchmarkSpec, EntrySpec, Facts, ItemSpec, Policy, 
 from .conftest import first_violation_entry, stall_tiers, tier
 
 ON = dt.date(2026, 5, 20)
-ITEM = ItemSpec("T-STALL", "对擅自占道经营的行政处罚", "Street stalls", D(50), D(500), ("warning", "fine"), id=7)
+ITEM = ItemSpec(
+    "T-STALL", "对擅自占道经营的行政处罚", "Street stalls", D(50), D(500), ("warning", "fine"), id=7
+)
 TABLE = BenchmarkSpec(
     scale="four",
     tiers=tuple(stall_tiers()),
@@ -30,8 +32,15 @@ SNAP = Snapshot(ITEM, TABLE)
 
 
 def facts(*factors: str, history=None, **values):
-    return Facts(on=ON, values={k: (D(v) if isinstance(v, int | float) and not isinstance(v, bool) else v) for k, v in values.items()},
-                 factors=frozenset(factors), history=history)
+    return Facts(
+        on=ON,
+        values={
+            k: (D(v) if isinstance(v, int | float) and not isinstance(v, bool) else v)
+            for k, v in values.items()
+        },
+        factors=frozenset(factors),
+        history=history,
+    )
 
 
 def test_no_facts_gives_the_normal_tier_whole():
@@ -52,7 +61,10 @@ def test_facts_place_the_case_in_the_gravest_tier_whose_conditions_hold():
 
 
 def test_circumstances_move_within_the_tier():
-    assert (compute(SNAP, facts("cooperated", area_m2=7)).fine_min, compute(SNAP, facts("cooperated", area_m2=7)).fine_max) == (D(200), D(275))
+    assert (
+        compute(SNAP, facts("cooperated", area_m2=7)).fine_min,
+        compute(SNAP, facts("cooperated", area_m2=7)).fine_max,
+    ) == (D(200), D(275))
     heavier = compute(SNAP, facts("obstructed", area_m2=7))
     assert (heavier.fine_min, heavier.fine_max) == (D(275), D(350))
     both = compute(SNAP, facts("obstructed", "cooperated", area_m2=7))
@@ -64,7 +76,9 @@ def test_art33_minor_corrected_harmless_is_not_punished():
     rec = compute(SNAP, facts("minor_violation", "corrected_promptly", "no_harm", area_m2=7))
     assert not rec.punish and rec.no_penalty_mandatory and rec.no_penalty_basis == "art33"
     assert rec.fine_min is None and rec.tier is None
-    blocked = compute(SNAP, facts("minor_violation", "corrected_promptly", "no_harm", "obstructed", area_m2=7))
+    blocked = compute(
+        SNAP, facts("minor_violation", "corrected_promptly", "no_harm", "obstructed", area_m2=7)
+    )
     assert blocked.punish
     assert any(s.code == "lists_blocked" for s in blocked.steps)
 
@@ -85,7 +99,12 @@ def test_no_penalty_circumstances_and_limitation():
     assert not rec.punish and rec.no_penalty_basis == "limitation"
     within = Facts(on=ON, act_date=dt.date(2024, 5, 3), discovered_on=dt.date(2026, 5, 2))
     assert compute(SNAP, within).punish
-    grave = Facts(on=ON, act_date=dt.date(2023, 5, 1), discovered_on=dt.date(2026, 5, 2), values={"endangers_life_or_finance": True})
+    grave = Facts(
+        on=ON,
+        act_date=dt.date(2023, 5, 1),
+        discovered_on=dt.date(2026, 5, 2),
+        values={"endangers_life_or_finance": True},
+    )
     assert compute(SNAP, grave).punish  # five years where life, health or finance was harmed (art 36)
 
 
@@ -132,7 +151,9 @@ def test_history_decides_first_violation_and_repeat():
 
 
 def test_lighter_and_reduced_list_rows_act_as_circumstances():
-    table = BenchmarkSpec("four", tuple(stall_tiers()), (EntrySpec("lighter", "老年摊贩", required_factors=("hardship",)),))
+    table = BenchmarkSpec(
+        "four", tuple(stall_tiers()), (EntrySpec("lighter", "老年摊贩", required_factors=("hardship",)),)
+    )
     rec = compute(Snapshot(ITEM, table), facts("hardship", area_m2=7))
     assert (rec.fine_min, rec.fine_max) == (D(200), D(275))
     assert [f.source for f in rec.factors] == ["given", "list"]
@@ -163,7 +184,9 @@ def test_explained_in_english_and_chinese_with_the_citation():
     zh = rec.explain("zh-hans")
     assert "Tier Grave (严重), because Area occupied or affected > 10 m²" in en[1]
     assert any(line.startswith("Aggravating (从重): Obstructed or resisted officers") for line in en)
-    assert en[-1].startswith("Basis: Benchmark for T-STALL, version 2: 渝中区裁量基准 (渝中司发〔2025〕21号), in force from 2025-07-01")
+    assert en[-1].startswith(
+        "Basis: Benchmark for T-STALL, version 2: 渝中区裁量基准 (渝中司发〔2025〕21号), in force from 2025-07-01"
+    )
     assert any("阻碍、抗拒执法人员依法执行职务" in line for line in zh)
     assert zh[-1].startswith("依据：")
     assert "渝中司发〔2025〕21号" in zh[-1] and "第2版" in zh[-1]
@@ -173,15 +196,27 @@ def test_explained_in_english_and_chinese_with_the_citation():
 
 def test_the_core_touches_no_database(django_assert_num_queries, db):
     with django_assert_num_queries(0):
-        compute(SNAP, facts("obstructed", "coerced", area_m2=12, history=(PriorViolation(dt.date(2026, 1, 1), "T-STALL"),)))
+        compute(
+            SNAP,
+            facts(
+                "obstructed", "coerced", area_m2=12, history=(PriorViolation(dt.date(2026, 1, 1), "T-STALL"),)
+            ),
+        )
 
 
 def test_recommend_loads_the_version_in_force_on_the_date(cast, item):
     from .conftest import publish_table
 
-    old = [tier("minor", 50, 80, "area_m2 <= 2"), tier("normal", 80, 150), tier("serious", 150, 300, "area_m2 > 5"), tier("grave", 300, 500, "area_m2 > 10")]
+    old = [
+        tier("minor", 50, 80, "area_m2 <= 2"),
+        tier("normal", 80, 150),
+        tier("serious", 150, 300, "area_m2 > 5"),
+        tier("grave", 300, 500, "area_m2 > 10"),
+    ]
     v1 = publish_table(cast.admin, item, old, valid_from=dt.date(2024, 3, 1), number="测〔2024〕1号")
-    v2 = publish_table(cast.admin, item, stall_tiers(), valid_from=dt.date(2025, 7, 1), number="测〔2025〕2号")
+    v2 = publish_table(
+        cast.admin, item, stall_tiers(), valid_from=dt.date(2025, 7, 1), number="测〔2025〕2号"
+    )
     early = recommend(item, {"on": dt.date(2025, 1, 1)})
     late = recommend(item, {"on": dt.date(2025, 8, 1)})
     assert early.citation.benchmark_id == v1.pk and (early.fine_min, early.fine_max) == (D(80), D(150))
@@ -193,10 +228,16 @@ def test_recommend_loads_the_version_in_force_on_the_date(cast, item):
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
 def test_every_step_renders_in_both_languages(lang):
     cases = [
-        facts(), facts("under_14"), facts("minor_violation", "corrected_promptly", "no_harm"),
-        facts("first_violation", "corrected_promptly", area_m2=1), facts("coerced"), facts("coerced", "obstructed", area_m2=7),
-        facts(history=(PriorViolation(dt.date(2026, 1, 1), "T-STALL"),)), facts(history=(PriorViolation(dt.date(2020, 1, 1), "T-STALL"),)),
-        Facts(on=ON, act_date=dt.date(2020, 1, 1)), facts("not_a_code"),
+        facts(),
+        facts("under_14"),
+        facts("minor_violation", "corrected_promptly", "no_harm"),
+        facts("first_violation", "corrected_promptly", area_m2=1),
+        facts("coerced"),
+        facts("coerced", "obstructed", area_m2=7),
+        facts(history=(PriorViolation(dt.date(2026, 1, 1), "T-STALL"),)),
+        facts(history=(PriorViolation(dt.date(2020, 1, 1), "T-STALL"),)),
+        Facts(on=ON, act_date=dt.date(2020, 1, 1)),
+        facts("not_a_code"),
     ]
     for case in cases:
         for line in compute(SNAP, case).explain(lang):

@@ -32,7 +32,13 @@ def test_disabled_user_sees_nothing(cast):
 
 
 def test_secondment_adds_the_town_for_its_period_only(cast):
-    secondment_create(actor=cast.admin, officer=cast.responder, town=cast.town_a, start=TODAY - dt.timedelta(days=10), end=TODAY + dt.timedelta(days=10))
+    secondment_create(
+        actor=cast.admin,
+        officer=cast.responder,
+        town=cast.town_a,
+        start=TODAY - dt.timedelta(days=10),
+        end=TODAY + dt.timedelta(days=10),
+    )
     assert scope_for(cast.responder).town_ids == {cast.town_a.pk}
     assert scope_for(cast.responder, on=TODAY + dt.timedelta(days=11)).town_ids == frozenset()
     assert officer_towns(cast.responder, TODAY) == {cast.town_a.pk}
@@ -98,9 +104,17 @@ def test_officer_may_act_needs_a_valid_certificate(cast):
 def test_team_roster_counts_seconded_officers_while_seconded(cast):
     from enforcement.selectors import team_roster
 
-    secondment_create(actor=cast.admin, officer=cast.responder, town=cast.town_a, start=TODAY - dt.timedelta(days=1), end=TODAY + dt.timedelta(days=1))
+    secondment_create(
+        actor=cast.admin,
+        officer=cast.responder,
+        town=cast.town_a,
+        start=TODAY - dt.timedelta(days=1),
+        end=TODAY + dt.timedelta(days=1),
+    )
     rows = {row["user"]: row for row in team_roster(unit=cast.town_a)}
     assert rows[cast.responder]["seconded_from"] == cast.department
     assert rows[cast.officer_a]["seconded_from"] is None
-    assert cast.responder not in {row["user"] for row in team_roster(unit=cast.town_a, on=TODAY + dt.timedelta(days=5))}
+    assert cast.responder not in {
+        row["user"] for row in team_roster(unit=cast.town_a, on=TODAY + dt.timedelta(days=5))
+    }
     assert cast.officer_b not in rows

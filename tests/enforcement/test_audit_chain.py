@@ -16,7 +16,15 @@ def _write(n: int, cast) -> list[AuditEvent]:
     events = []
     for i in range(n):
         with transaction.atomic():
-            events.append(audit_record(actor=cast.officer_a, action="test.write", obj=cast.town_a, town=cast.town_a, after={"i": i}))
+            events.append(
+                audit_record(
+                    actor=cast.officer_a,
+                    action="test.write",
+                    obj=cast.town_a,
+                    town=cast.town_a,
+                    after={"i": i},
+                )
+            )
     return events
 
 
@@ -99,7 +107,12 @@ def test_insert_is_detected(cast):
     # Make room after the first row and slip in a forged row whose own hash is computed correctly.
     _tamper("UPDATE enforcement_auditevent SET id = id + 100 WHERE id >= %s", [events[1].pk])
     forged = AuditEvent(
-        id=events[1].pk, seq=events[-1].seq + 50, at=events[1].at, actor_label="x", action="forged", prev_hash=events[0].hash
+        id=events[1].pk,
+        seq=events[-1].seq + 50,
+        at=events[1].at,
+        actor_label="x",
+        action="forged",
+        prev_hash=events[0].hash,
     )
     forged.hash = event_hash(forged)
     _tamper(
@@ -121,7 +134,10 @@ def test_rewritten_history_is_caught_by_an_earlier_checkpoint(cast):
     for event in AuditEvent.objects.filter(seq__gt=events[0].seq).order_by("seq"):
         event.prev_hash = prev
         event.hash = event_hash(event)
-        _tamper("UPDATE enforcement_auditevent SET prev_hash = %s, hash = %s WHERE id = %s", [event.prev_hash, event.hash, event.pk])
+        _tamper(
+            "UPDATE enforcement_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
+            [event.prev_hash, event.hash, event.pk],
+        )
         prev = event.hash
     _tamper("UPDATE enforcement_audithead SET hash = %s", [prev])
     # ...but the checkpoint recorded by the earlier check no longer matches.

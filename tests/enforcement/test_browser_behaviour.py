@@ -36,7 +36,9 @@ def test_unit_filter_submits_itself_and_revoking_asks_first(cast, phone_page):
 
 def test_use_my_location_fills_the_whistle_form(cast, browser, live_server):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, geolocation={"latitude": 29.556, "longitude": 106.577}, permissions=["geolocation"]
+        viewport={"width": 390, "height": 844},
+        geolocation={"latitude": 29.556, "longitude": 106.577},
+        permissions=["geolocation"],
     )
     try:
         page = context.new_page()

@@ -12,7 +12,9 @@ def test_officer_home_in_chinese_then_english_on_a_phone(cast, phone_page):
     browser_login(page, "officer_a")
     assert page.locator("[data-testid=may-act]").inner_text().strip().endswith("今日可以执法")
     assert page.locator("[data-testid=home-unit]").inner_text().startswith("甲街道")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "page scrolls sideways on a phone"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "page scrolls sideways on a phone"
+    )
     save_screenshot(page, "home-officer-zh")
     page.wait_for_load_state("networkidle")  # htmx fills the notification bell; let the bar settle
     page.click("button.navbar-toggler")

@@ -51,11 +51,15 @@ def test_a_new_forwarded_for_each_time_does_not_escape_the_token_throttle(cast):
 def test_a_new_forwarded_for_each_time_does_not_escape_the_login_lockout(cast):
     client = Client(REMOTE_ADDR=_address())
     statuses = [
-        client.post(reverse("login"), {"username": "officer_a", "password": "wrong"}, HTTP_X_FORWARDED_FOR=_address()).status_code
+        client.post(
+            reverse("login"), {"username": "officer_a", "password": "wrong"}, HTTP_X_FORWARDED_FOR=_address()
+        ).status_code
         for _ in range(5)
     ]
     assert statuses == [200] * 4 + [429]  # the fifth failure locks
-    response = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD}, HTTP_X_FORWARDED_FOR=_address())
+    response = client.post(
+        reverse("login"), {"username": "officer_a", "password": PASSWORD}, HTTP_X_FORWARDED_FOR=_address()
+    )
     assert response.status_code == 429
     assert "locked-out" in response.content.decode()
     # The attempts were counted against the socket's address, not the forged ones.
@@ -78,8 +82,16 @@ def test_behind_a_proxy_the_lockout_counts_the_hop_the_proxy_saw(cast, behind_on
     client = Client(REMOTE_ADDR=_address())
     attacker, officer = _address(), _address()
     for _ in range(5):
-        client.post(reverse("login"), {"username": "officer_a", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"{_address()}, {attacker}")
-    locked = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD}, HTTP_X_FORWARDED_FOR=f"{_address()}, {attacker}")
+        client.post(
+            reverse("login"),
+            {"username": "officer_a", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"{_address()}, {attacker}",
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": "officer_a", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR=f"{_address()}, {attacker}",
+    )
     assert locked.status_code == 429
     # The officer, behind the same proxy from another address, still logs in.
     ok = Client(REMOTE_ADDR=client.defaults["REMOTE_ADDR"]).post(
@@ -91,20 +103,31 @@ def test_behind_a_proxy_the_lockout_counts_the_hop_the_proxy_saw(cast, behind_on
 
 def test_a_forwarded_hop_that_is_not_an_address_falls_back_to_the_socket(cast, behind_one_proxy):
     client = Client(REMOTE_ADDR=_address())
-    response = client.post(reverse("login"), {"username": "officer_a", "password": "wrong"}, HTTP_X_FORWARDED_FOR="not-an-ip")
+    response = client.post(
+        reverse("login"), {"username": "officer_a", "password": "wrong"}, HTTP_X_FORWARDED_FOR="not-an-ip"
+    )
     assert response.status_code == 200
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {client.defaults["REMOTE_ADDR"]}
 
 
 @pytest.mark.parametrize(
     ("env", "expected"),
-    [({}, "0"), ({"BEHIND_TLS_PROXY": "1"}, "1"), ({"BEHIND_TLS_PROXY": "1", "NUM_PROXIES": "2"}, "2"), ({"NUM_PROXIES": "1"}, "1")],
+    [
+        ({}, "0"),
+        ({"BEHIND_TLS_PROXY": "1"}, "1"),
+        ({"BEHIND_TLS_PROXY": "1", "NUM_PROXIES": "2"}, "2"),
+        ({"NUM_PROXIES": "1"}, "1"),
+    ],
 )
 def test_proxy_headers_are_trusted_only_as_configured(env, expected):
     base = {k: v for k, v in os.environ.items() if k not in {"BEHIND_TLS_PROXY", "NUM_PROXIES"}}
     code = "import django; django.setup(); from rest_framework.settings import api_settings; print(api_settings.NUM_PROXIES)"
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**base, **env, "DJANGO_SETTINGS_MODULE": "enforcement.settings"},
     )
     assert result.stdout.strip() == expected, result.stderr

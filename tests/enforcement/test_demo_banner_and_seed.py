@@ -24,9 +24,19 @@ def test_banner_shows_in_demo_mode_only(client_for, db):
 @pytest.mark.parametrize("any_day", ["new-years-eve"], indirect=True)
 def test_seed_demo_is_idempotent_and_believable(capsys):
     call_command("seed_demo")
-    counts = (Unit.objects.count(), User.objects.count(), Certificate.objects.count(), AuditEvent.objects.count())
+    counts = (
+        Unit.objects.count(),
+        User.objects.count(),
+        Certificate.objects.count(),
+        AuditEvent.objects.count(),
+    )
     call_command("seed_demo")
-    assert (Unit.objects.count(), User.objects.count(), Certificate.objects.count(), AuditEvent.objects.count()) == counts
+    assert (
+        Unit.objects.count(),
+        User.objects.count(),
+        Certificate.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
     assert Unit.objects.filter(kind=Unit.Kind.TOWN).count() >= 4
     assert Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).count() >= 8
     assert Secondment.objects.exists()

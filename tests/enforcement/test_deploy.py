@@ -17,10 +17,16 @@ def test_check_deploy_passes_with_production_values():
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser fixture for Playwright, never in production
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the browser fixture for Playwright, never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -28,21 +34,36 @@ def test_check_deploy_passes_with_production_values():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "", "ALLOWED_HOSTS": "x"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_demo_mode_is_announced_in_the_log_and_on_every_page(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"}
+    }
     env["SQLITE_PATH"] = str(tmp_path / "demo.sqlite3")
     code = (
         "import django; django.setup();"
         "from django.conf import settings; print(settings.DEMO_MODE, settings.CELERY_TASK_ALWAYS_EAGER,"
         " settings.DATABASES['default']['ENGINE'])"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**env, "DJANGO_SETTINGS_MODULE": "enforcement.settings"},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "enforcement.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.stdout.split() == ["True", "True", "django.db.backends.sqlite3"]
     assert "DEMO MODE" in result.stderr

@@ -39,8 +39,10 @@ def test_which_year_is_missing_and_which_dates_are_provisional(tmp_path):
     assert not is_provisional(dt.date(2027, 1, 4))
 
 
-@pytest.mark.parametrize("day, shown", [(dt.date(2026, 10, 31), False), (dt.date(2026, 11, 1), True),
-                                        (dt.date(2026, 12, 31), True)])
+@pytest.mark.parametrize(
+    "day, shown",
+    [(dt.date(2026, 10, 31), False), (dt.date(2026, 11, 1), True), (dt.date(2026, 12, 31), True)],
+)
 def test_the_banner_shows_district_administrators_from_november(cast, client_for, day, shown):
     with _at(day):
         page = client_for(cast.admin).get(reverse("home"), {"lang": "zh-hans"}).content.decode()

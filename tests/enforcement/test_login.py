@@ -53,6 +53,9 @@ def test_api_token_for_scripts(cast):
 
 def test_token_endpoint_is_throttled(cast):
     client = Client(REMOTE_ADDR=_address())
-    statuses = [client.post(reverse("api-token"), {"username": "nobody", "password": "x"}).status_code for _ in range(12)]
+    statuses = [
+        client.post(reverse("api-token"), {"username": "nobody", "password": "x"}).status_code
+        for _ in range(12)
+    ]
     assert statuses[0] == 400
     assert statuses[-1] == 429

@@ -15,8 +15,12 @@ TODAY = timezone.localdate()
 
 def _issue(client, holder, number="NEW-001", **extra):
     data = {
-        "action": "certificate", "cert-holder": holder.pk, "cert-number": number, "cert-issuing_body": "重庆市人民政府",
-        "cert-valid_from": TODAY.isoformat(), "cert-valid_to": (TODAY + dt.timedelta(days=700)).isoformat(),
+        "action": "certificate",
+        "cert-holder": holder.pk,
+        "cert-number": number,
+        "cert-issuing_body": "重庆市人民政府",
+        "cert-valid_from": TODAY.isoformat(),
+        "cert-valid_to": (TODAY + dt.timedelta(days=700)).isoformat(),
         "cert-domains": ["city_management"],
     }
     data.update(extra)
@@ -31,7 +35,9 @@ def test_admin_sees_every_unit_and_issues_a_certificate(cast, client_for):
     assert response.status_code == 302
     certificate = Certificate.objects.get(number="NEW-001")
     assert certificate.holder == cast.reviewer_a
-    assert AuditEvent.objects.filter(action="certificate.issue", object_id=str(certificate.pk), actor=cast.admin).exists()
+    assert AuditEvent.objects.filter(
+        action="certificate.issue", object_id=str(certificate.pk), actor=cast.admin
+    ).exists()
 
 
 def test_bad_certificate_input_is_a_form_error_and_saves_nothing(cast, client_for):
@@ -41,7 +47,9 @@ def test_bad_certificate_input_is_a_form_error_and_saves_nothing(cast, client_fo
     response = _issue(client, cast.officer_a, number=existing)
     assert response.status_code == 200
     assert "already registered" in response.content.decode() or "已登记" in response.content.decode()
-    response = _issue(client, cast.officer_a, number="X-2", **{"cert-valid_to": (TODAY - dt.timedelta(days=1)).isoformat()})
+    response = _issue(
+        client, cast.officer_a, number="X-2", **{"cert-valid_to": (TODAY - dt.timedelta(days=1)).isoformat()}
+    )
     assert response.status_code == 200
     assert (Certificate.objects.count(), AuditEvent.objects.count()) == before
 
@@ -52,10 +60,18 @@ def test_revoke_and_second(cast, client_for):
     client.post(reverse("officers"), {"action": "revoke", "certificate": certificate.pk})
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
-    response = client.post(reverse("officers"), {
-        "action": "secondment", "sec-officer": cast.responder.pk, "sec-town": cast.town_a.pk, "sec-kind": "zone",
-        "sec-start": TODAY.isoformat(), "sec-end": "", "sec-document": "测〔2026〕1号",
-    })
+    response = client.post(
+        reverse("officers"),
+        {
+            "action": "secondment",
+            "sec-officer": cast.responder.pk,
+            "sec-town": cast.town_a.pk,
+            "sec-kind": "zone",
+            "sec-start": TODAY.isoformat(),
+            "sec-end": "",
+            "sec-document": "测〔2026〕1号",
+        },
+    )
     assert response.status_code == 302
     assert Secondment.objects.get().town == cast.town_a
 
@@ -66,7 +82,12 @@ def test_only_the_district_admin_manages_officers(cast, client_for, who):
     before = (Certificate.objects.count(), AuditEvent.objects.count())
     assert client.get(reverse("officers")).status_code == 403
     assert _issue(client, getattr(cast, who), number="SELF-1").status_code == 403
-    assert client.post(reverse("officers"), {"action": "revoke", "certificate": cast.officer_b.certificates.get().pk}).status_code == 403
+    assert (
+        client.post(
+            reverse("officers"), {"action": "revoke", "certificate": cast.officer_b.certificates.get().pk}
+        ).status_code
+        == 403
+    )
     assert (Certificate.objects.count(), AuditEvent.objects.count()) == before
     assert cast.officer_b.certificates.get().revoked_at is None
 
@@ -79,7 +100,9 @@ def test_admin_of_another_district_cannot_touch_this_one(cast, client_for):
     other_admin = make_user(make_unit(other, Unit.Kind.DISTRICT_OFFICE), [Role.DISTRICT_ADMIN])
     client = client_for(other_admin)
     assert "officer_a" not in client.get(reverse("officers")).content.decode()
-    response = client.post(reverse("officers"), {"action": "revoke", "certificate": cast.officer_a.certificates.get().pk})
+    response = client.post(
+        reverse("officers"), {"action": "revoke", "certificate": cast.officer_a.certificates.get().pk}
+    )
     assert response.status_code == 404
     assert cast.officer_a.certificates.get().revoked_at is None
 

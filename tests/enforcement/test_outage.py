@@ -59,8 +59,11 @@ def api(user=None) -> APIClient:
 
 
 def file_complaint(cast, external_id: str):
-    return api(cast.officer_a).post("/api/complaints/", {"town": cast.town_a.code, "text": "电瓶车在楼道里充电",
-                                                         "external_id": external_id}, format="json")
+    return api(cast.officer_a).post(
+        "/api/complaints/",
+        {"town": cast.town_a.code, "text": "电瓶车在楼道里充电", "external_id": external_id},
+        format="json",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -74,7 +77,9 @@ def test_complaint_intake_answers_201_and_keeps_the_matching_for_later(cast, cat
 
     page = api(cast.officer_a)
     page.force_login(cast.officer_a)
-    response = page.post("/complaints/new/", {"town": cast.town_a.code, "text": "超市卖过期牛奶", "channel": "hotline"})
+    response = page.post(
+        "/complaints/new/", {"town": cast.town_a.code, "text": "超市卖过期牛奶", "channel": "hotline"}
+    )
     assert response.status_code == 302
     assert Complaint.objects.filter(match_status="pending").count() == 2
 
@@ -89,7 +94,9 @@ def test_matching_and_suggestions_answer_without_the_cache(cast, catalog, redis_
 
     forget_local()  # as a fresh process: nothing held locally, the cache must be asked
     started = time.monotonic()
-    response = api(cast.officer_a).post("/api/match/", {"text": "超市卖过期牛奶", "town": cast.town_a.code}, format="json")
+    response = api(cast.officer_a).post(
+        "/api/match/", {"text": "超市卖过期牛奶", "town": cast.town_a.code}, format="json"
+    )
     assert response.status_code == 200, response.content[:300]
     assert response.json()["candidates"][0]["code"] == "T-FOOD"
     forget_local()
@@ -104,13 +111,17 @@ def test_matching_and_suggestions_answer_without_the_cache(cast, catalog, redis_
 def test_the_token_endpoint_answers_without_the_cache(cast, redis_down):
     cast.officer_a.set_password("test-pass-123!")
     cast.officer_a.save()
-    response = api().post("/api/auth/token/", {"username": cast.officer_a.username, "password": "test-pass-123!"})
+    response = api().post(
+        "/api/auth/token/", {"username": cast.officer_a.username, "password": "test-pass-123!"}
+    )
     assert response.status_code == 200 and response.json()["token"]
     # The rate throttle fails open without its cache; guessing is still stopped by django-axes, in the database.
     for _ in range(5):
         wrong = api().post("/api/auth/token/", {"username": cast.officer_a.username, "password": "nope"})
         assert wrong.status_code == 400
-    locked = api().post("/api/auth/token/", {"username": cast.officer_a.username, "password": "test-pass-123!"})
+    locked = api().post(
+        "/api/auth/token/", {"username": cast.officer_a.username, "password": "test-pass-123!"}
+    )
     assert locked.status_code in (400, 403, 429) and "token" not in locked.json()
 
 
@@ -168,31 +179,59 @@ def test_readyz_says_ready_with_each_part_and_names_a_silent_worker(client, task
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["ok"] is True and body["down"] == []
-    assert {name for name, part in body["checks"].items() if part["ok"]} == {"database", "redis", "worker", "outbox"}
+    assert {name for name, part in body["checks"].items() if part["ok"]} == {
+        "database",
+        "redis",
+        "worker",
+        "outbox",
+    }
     WorkerHeartbeat.objects.update(at=timezone.now() - timezone.timedelta(minutes=10))
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["down"] == ["worker"]
 
 
 def _whistle_body(cast) -> dict:
-    return {"title": "商铺占用消防通道", "description": "商铺货物堆放堵塞疏散通道", "reason": "expertise", "urgency": "urgent",
-            "address": "民主路5号", "departments": [cast.department.pk]}
+    return {
+        "title": "商铺占用消防通道",
+        "description": "商铺货物堆放堵塞疏散通道",
+        "reason": "expertise",
+        "urgency": "urgent",
+        "address": "民主路5号",
+        "departments": [cast.department.pk],
+    }
 
 
 def _case_body(cast, item) -> dict:
     from django.utils import timezone
 
     day = (timezone.localdate() - timezone.timedelta(days=2)).isoformat()
-    return {"town": cast.town_a.code, "source": "patrol", "title": "占道经营", "description": "店外占道摆放货架经营约3平方米。",
-            "item": item.code, "place": "甲街道测试路1号", "act_on": day, "discovered_on": day, "party_kind": "person",
-            "party_name": "张三", "party_identifier": "500103198001011234", "party_age": 40, "party_address": "测试路1号",
-            "officers": ["officer_a2"]}
+    return {
+        "town": cast.town_a.code,
+        "source": "patrol",
+        "title": "占道经营",
+        "description": "店外占道摆放货架经营约3平方米。",
+        "item": item.code,
+        "place": "甲街道测试路1号",
+        "act_on": day,
+        "discovered_on": day,
+        "party_kind": "person",
+        "party_name": "张三",
+        "party_identifier": "500103198001011234",
+        "party_age": 40,
+        "party_address": "测试路1号",
+        "officers": ["officer_a2"],
+    }
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_work_written_while_redis_is_down_is_done_once_when_it_returns(cast, catalog, tmp_path, monkeypatch,  # noqa: F811
-                                                                       request):
+def test_work_written_while_redis_is_down_is_done_once_when_it_returns(
+    cast,
+    catalog,  # noqa: F811  (the fixture imported above)
+    tmp_path,
+    monkeypatch,
+    request,
+):
     from enforcement.models import AuditCheck
     from enforcement.tasks import audit_check_task
     from whistles.models import Notification
@@ -237,7 +276,9 @@ def test_work_written_while_redis_is_down_is_done_once_when_it_returns(cast, cat
     # Redis is back: one beat tick of the relay, on the real worker
     outbox_relay_task.delay()
     wait_for(lambda: Complaint.objects.get().match_status != "pending", timeout=60)
-    wait_for(lambda: all(n.deliveries for n in Notification.objects.filter(recipient=cast.responder)), timeout=60)
+    wait_for(
+        lambda: all(n.deliveries for n in Notification.objects.filter(recipient=cast.responder)), timeout=60
+    )
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
     assert Complaint.objects.get().match_status == "matched"
     # a second tick sends nothing again

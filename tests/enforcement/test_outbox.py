@@ -19,7 +19,11 @@ from .test_outage import redis_unreachable
 
 @pytest.mark.django_db
 def test_a_rolled_back_change_queues_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         outbox.enqueue(audit_check_task)
         raise RuntimeError("rolled back")
     assert callbacks == [] and not OutboxMessage.objects.exists() and not AuditCheck.objects.exists()

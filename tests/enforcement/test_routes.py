@@ -13,7 +13,14 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "home": {None: 200, "officer_a": 200, "responder": 200, "admin": 200},
     "team": {None: 302, "officer_a": 200, "responder": 200, "admin": 200},
-    "audit-list": {None: 302, "officer_a": 403, "officer_b": 403, "responder": 403, "supervisor_a": 200, "admin": 200},
+    "audit-list": {
+        None: 302,
+        "officer_a": 403,
+        "officer_b": 403,
+        "responder": 403,
+        "supervisor_a": 200,
+        "admin": 200,
+    },
     "officers": {None: 302, "officer_a": 403, "supervisor_a": 403, "responder": 403, "admin": 200},
     "api-me": {None: 401, "officer_a": 200},
     "api-units": {None: 401, "officer_a": 200, "responder": 200},
@@ -23,7 +30,9 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize(("route", "who", "status"), [(r, w, s) for r, m in PAGES.items() for w, s in m.items()])
+@pytest.mark.parametrize(
+    ("route", "who", "status"), [(r, w, s) for r, m in PAGES.items() for w, s in m.items()]
+)
 def test_route_matrix(cast, client_for, route, who, status):
     user = getattr(cast, who) if who else None
     before = AuditEvent.objects.count()
@@ -38,14 +47,19 @@ def test_supervisor_reads_only_their_towns_audit_rows(cast, client_for):
     towns_seen = {r["object_id"] for r in rows if r["object_type"] == "enforcement.unit"}
     assert str(cast.town_b.pk) not in towns_seen
     admin_rows = client_for(cast.admin).get(reverse("api-audit"), {"size": 100}).json()["results"]
-    assert str(cast.town_b.pk) in {r["object_id"] for r in admin_rows if r["object_type"] == "enforcement.unit"}
+    assert str(cast.town_b.pk) in {
+        r["object_id"] for r in admin_rows if r["object_type"] == "enforcement.unit"
+    }
 
 
 def test_units_api_is_limited_to_the_users_district(cast, client_for):
     from tests.factories import make_district, make_unit
 
     elsewhere = make_unit(make_district())
-    codes = {u["code"] for u in client_for(cast.officer_a).get(reverse("api-units"), {"size": 100}).json()["results"]}
+    codes = {
+        u["code"]
+        for u in client_for(cast.officer_a).get(reverse("api-units"), {"size": 100}).json()["results"]
+    }
     assert cast.town_b.code in codes
     assert elsewhere.code not in codes
 

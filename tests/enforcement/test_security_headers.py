@@ -40,7 +40,8 @@ def assert_secure_headers(response) -> None:
     assert csp["frame-ancestors"] == ["'none'"]
     assert set(csp["img-src"]) == {"'self'", "data:"}  # Bootstrap's and Swagger UI's icons are data: SVGs
     policy = dict(
-        (feature.strip(), allow.strip()) for feature, allow in (p.split("=", 1) for p in response.headers["Permissions-Policy"].split(","))
+        (feature.strip(), allow.strip())
+        for feature, allow in (p.split("=", 1) for p in response.headers["Permissions-Policy"].split(","))
     )
     assert policy["camera"] == "(self)"  # officers photograph evidence
     assert policy["geolocation"] == "(self)"  # "use my location" on the whistle and case forms
@@ -139,7 +140,10 @@ INLINE = [
     ("style attribute", re.compile(r"\sstyle\s*=", re.I)),
     ("inline event handler", re.compile(r"\son[a-z]+\s*=", re.I)),
     ("javascript: URL", re.compile(r"javascript:", re.I)),
-    ("htmx attribute that evaluates code", re.compile(r"\s(hx-on[:\-]|hx-vars\b|hx-vals\s*=\s*['\"]js:)", re.I)),
+    (
+        "htmx attribute that evaluates code",
+        re.compile(r"\s(hx-on[:\-]|hx-vars\b|hx-vals\s*=\s*['\"]js:)", re.I),
+    ),
 ]
 
 

@@ -66,32 +66,75 @@ class Setup:
 @pytest.fixture
 def setup(cast, day) -> Setup:
     stall = EnforcementItem.objects.create(
-        district=cast.district, code="INS-CG-001", name_zh="对擅自占道经营的行政处罚", domain="city_management",
+        district=cast.district,
+        code="INS-CG-001",
+        name_zh="对擅自占道经营的行政处罚",
+        domain="city_management",
         legal_basis="《城市市容和环境卫生管理条例》第三十六条",
     )
-    AuthorityGrant.objects.create(town=cast.town_a, item=stall, kind=GrantKind.EMPOWERED, valid_from=dt.date(2020, 1, 1))
+    AuthorityGrant.objects.create(
+        town=cast.town_a, item=stall, kind=GrantKind.EMPOWERED, valid_from=dt.date(2020, 1, 1)
+    )
     food = EnforcementItem.objects.create(
-        district=cast.district, code="INS-SC-001", name_zh="对餐饮服务提供者未按规定清洗消毒餐具的行政处罚", domain="market",
+        district=cast.district,
+        code="INS-SC-001",
+        name_zh="对餐饮服务提供者未按规定清洗消毒餐具的行政处罚",
+        domain="market",
         legal_basis="《中华人民共和国食品安全法》第一百二十六条",
     )
     admin = cast.admin
-    listing = inspection_list_create(actor=admin, district=cast.district, title="测试区涉企行政检查事项清单（2026年版）")
-    cg = inspection_item_add(actor=admin, inspection_list=listing, code="JC-CG-01", name_zh="市容环境卫生检查",
-                             legal_basis="《城市市容和环境卫生管理条例》")
-    sc = inspection_item_add(actor=admin, inspection_list=listing, code="JC-SC-01", name_zh="餐饮服务食品安全检查",
-                             legal_basis="《中华人民共和国食品安全法》", inspecting_unit=cast.department)
-    p_stall = check_point_add(actor=admin, item=cg, code="1", text_zh="是否超出门窗外墙摆卖", enforcement_item=stall)
-    p_sign = check_point_add(actor=admin, item=cg, code="2", text_zh="门前是否落实责任区制度", enforcement_item=stall)
-    p_food = check_point_add(actor=admin, item=sc, code="1", text_zh="餐具是否按规定清洗消毒", enforcement_item=food)
+    listing = inspection_list_create(
+        actor=admin, district=cast.district, title="测试区涉企行政检查事项清单（2026年版）"
+    )
+    cg = inspection_item_add(
+        actor=admin,
+        inspection_list=listing,
+        code="JC-CG-01",
+        name_zh="市容环境卫生检查",
+        legal_basis="《城市市容和环境卫生管理条例》",
+    )
+    sc = inspection_item_add(
+        actor=admin,
+        inspection_list=listing,
+        code="JC-SC-01",
+        name_zh="餐饮服务食品安全检查",
+        legal_basis="《中华人民共和国食品安全法》",
+        inspecting_unit=cast.department,
+    )
+    p_stall = check_point_add(
+        actor=admin, item=cg, code="1", text_zh="是否超出门窗外墙摆卖", enforcement_item=stall
+    )
+    p_sign = check_point_add(
+        actor=admin, item=cg, code="2", text_zh="门前是否落实责任区制度", enforcement_item=stall
+    )
+    p_food = check_point_add(
+        actor=admin, item=sc, code="1", text_zh="餐具是否按规定清洗消毒", enforcement_item=food
+    )
     inspection_list_publish(actor=admin, inspection_list=listing, on=day - dt.timedelta(days=60))
-    town_template = template_create(actor=cast.supervisor_a, unit=cast.town_a, scenario=Scenario.RESTAURANT,
-                                    name="餐饮店综合查一次（街道）", points=[p_stall, p_sign])
+    town_template = template_create(
+        actor=cast.supervisor_a,
+        unit=cast.town_a,
+        scenario=Scenario.RESTAURANT,
+        name="餐饮店综合查一次（街道）",
+        points=[p_stall, p_sign],
+    )
     template_activate(actor=cast.supervisor_a, template=town_template)
-    dept_template = template_create(actor=cast.responder, unit=cast.department, scenario=Scenario.RESTAURANT,
-                                    name="餐饮服务监督检查表", points=[p_sign, p_food])
+    dept_template = template_create(
+        actor=cast.responder,
+        unit=cast.department,
+        scenario=Scenario.RESTAURANT,
+        name="餐饮服务监督检查表",
+        points=[p_sign, p_food],
+    )
     template_activate(actor=cast.responder, template=dept_template)
-    subject = subject_get_or_create(actor=None, district=cast.district, kind="organisation", name="重庆味道餐馆",
-                                    identifier="91500000MA5U000X1", address="甲街道解放路1号")
+    subject = subject_get_or_create(
+        actor=None,
+        district=cast.district,
+        kind="organisation",
+        name="重庆味道餐馆",
+        identifier="91500000MA5U000X1",
+        address="甲街道解放路1号",
+    )
     return Setup(listing, stall, food, p_stall, p_sign, p_food, town_template, dept_template, subject)
 
 
@@ -101,9 +144,16 @@ def make_task(cast, setup, day) -> Callable[..., InspectionTask]:
 
     def make(**overrides: Any) -> InspectionTask:
         values: dict[str, Any] = {
-            "actor": cast.officer_a, "lead_unit": cast.town_a, "town": cast.town_a, "subject": setup.subject,
-            "kind": TaskKind.ROUTINE, "title": "餐饮店综合查一次", "planned_on": day, "headcount": 3,
-            "scenario": Scenario.RESTAURANT, "templates": [setup.town_template],
+            "actor": cast.officer_a,
+            "lead_unit": cast.town_a,
+            "town": cast.town_a,
+            "subject": setup.subject,
+            "kind": TaskKind.ROUTINE,
+            "title": "餐饮店综合查一次",
+            "planned_on": day,
+            "headcount": 3,
+            "scenario": Scenario.RESTAURANT,
+            "templates": [setup.town_template],
         }
         values.update(overrides)
         return task_create(**values)

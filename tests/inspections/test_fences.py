@@ -25,12 +25,18 @@ def test_the_third_on_the_spot_visit_within_30_days_raises_one_warning(cast, set
     assert not FenceWarning.objects.exists()  # not refused, not warned
     third = _on_the_spot(cast, make_task, 3)
     warning = FenceWarning.objects.get()
-    assert warning.rule == FREQUENT_IMMEDIATE and warning.town == cast.town_a and warning.subject == setup.subject
+    assert (
+        warning.rule == FREQUENT_IMMEDIATE
+        and warning.town == cast.town_a
+        and warning.subject == setup.subject
+    )
     assert warning.details["visits"] == 3 and warning.object_id == str(third.task_id)
 
 
 def test_the_threshold_is_district_data(cast, setup, make_task, on_day):
-    frequency_policy_set(actor=cast.admin, district=cast.district, values={"immediate_warn_at": 0})  # 0: never
+    frequency_policy_set(
+        actor=cast.admin, district=cast.district, values={"immediate_warn_at": 0}
+    )  # 0: never
     for n in range(3):
         _on_the_spot(cast, make_task, n)
     assert not FenceWarning.objects.exists()

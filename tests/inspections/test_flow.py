@@ -48,23 +48,43 @@ def test_accepting_merges_the_checklists_point_by_point(cast, setup, make_task):
     assert {u.pk for u in rows[setup.p_stall.pk].requested_by.all()} == {cast.town_a.pk}
     assert {u.pk for u in rows[setup.p_food.pk].requested_by.all()} == {cast.department.pk}
     # each point knows who holds the power on the date, so the results split cleanly
-    assert rows[setup.p_stall.pk].holder_town == cast.town_a and rows[setup.p_stall.pk].holder_kind == "empowered"
-    assert rows[setup.p_food.pk].holder_department == cast.department and rows[setup.p_food.pk].holder_town is None
+    assert (
+        rows[setup.p_stall.pk].holder_town == cast.town_a
+        and rows[setup.p_stall.pk].holder_kind == "empowered"
+    )
+    assert (
+        rows[setup.p_food.pk].holder_department == cast.department
+        and rows[setup.p_food.pk].holder_town is None
+    )
     assert task.sources.count() == 2
 
 
-def test_the_whole_flow_ends_in_a_case_a_whistle_and_a_recheck_of_the_failed_points(cast, setup, make_task, on_day):
+def test_the_whole_flow_ends_in_a_case_a_whistle_and_a_recheck_of_the_failed_points(
+    cast, setup, make_task, on_day
+):
     task = _joint_task(cast, setup, make_task)
-    task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2, cast.responder])
+    task_officers_set(
+        actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2, cast.responder]
+    )
     task_publish(actor=cast.officer_a, task=task)
     task = task_approve(actor=cast.supervisor_a, task=task)
-    assert task.status == TaskStatus.APPROVED and len(task.code) >= 40 and task.approved_by == cast.supervisor_a
+    assert (
+        task.status == TaskStatus.APPROVED and len(task.code) >= 40 and task.approved_by == cast.supervisor_a
+    )
 
     visit = task_enter(actor=cast.officer_a, task=task, identifier_seen="91500000MA5U000X1")
     assert visit.with_code and visit.file_due is None and visit.visited_on == on_day
     rows = {r.point_id: r for r in task.points.all()}
-    point_record(actor=cast.officer_a, task_point=rows[setup.p_stall.pk], result=PointResult.FAIL, note="门外摆放桌椅", major=True)
-    point_record(actor=cast.responder, task_point=rows[setup.p_food.pk], result=PointResult.FAIL, note="消毒柜未使用")
+    point_record(
+        actor=cast.officer_a,
+        task_point=rows[setup.p_stall.pk],
+        result=PointResult.FAIL,
+        note="门外摆放桌椅",
+        major=True,
+    )
+    point_record(
+        actor=cast.responder, task_point=rows[setup.p_food.pk], result=PointResult.FAIL, note="消毒柜未使用"
+    )
     point_record(actor=cast.officer_a2, task_point=rows[setup.p_sign.pk], result=PointResult.PASS)
     task_finish(actor=cast.officer_a, task=task)
 
@@ -75,7 +95,11 @@ def test_the_whole_flow_ends_in_a_case_a_whistle_and_a_recheck_of_the_failed_poi
     assert stall.disposition == "case" and food.disposition == "whistle"
     case = Case.objects.get(pk=stall.case_id)
     assert case.town == cast.town_a and case.item == setup.stall_item and case.source == "inspection"
-    assert case.party_name == "重庆味道餐馆" and case.act_on == on_day and case.source_ref == f"inspection:{task.pk}"
+    assert (
+        case.party_name == "重庆味道餐馆"
+        and case.act_on == on_day
+        and case.source_ref == f"inspection:{task.pk}"
+    )
     whistle = WhistleRequest.objects.get(pk=food.whistle_id)
     assert list(whistle.assignments.values_list("department_id", flat=True)) == [cast.department.pk]
     assert whistle.origin_type == "inspection" and whistle.origin_id == str(task.pk)
@@ -132,7 +156,9 @@ def test_approval_needs_two_officers_with_valid_certificates(cast, setup, make_t
 def test_the_plan_fixes_the_number_of_people(cast, setup, make_task):
     task = make_task(headcount=2)
     with pytest.raises(ValidationError, match="fixes 2 people"):
-        task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2, cast.supervisor_a])
+        task_officers_set(
+            actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2, cast.supervisor_a]
+        )
 
 
 def test_an_officer_of_a_unit_not_taking_part_is_refused(cast, setup, make_task):
@@ -166,7 +192,9 @@ def test_a_routine_task_cannot_enter_from_draft(cast, setup, make_task, on_day):
         task_enter(actor=cast.officer_a, task=task, with_code=False, no_code_reason="紧急")
 
 
-def test_declining_needs_a_reason_and_only_the_invited_department_answers(cast, setup, make_task, audit_count):
+def test_declining_needs_a_reason_and_only_the_invited_department_answers(
+    cast, setup, make_task, audit_count
+):
     task = make_task()
     invitation = task_invite(actor=cast.officer_a, task=task, department=cast.department)
     before = audit_count()
@@ -218,7 +246,11 @@ def test_a_stale_version_is_refused(cast, setup, make_task):
 
 def test_every_step_is_audited(cast, setup, make_task):
     task = _joint_task(cast, setup, make_task)
-    actions = list(AuditEvent.objects.filter(object_type="inspections.inspectiontask", object_id=str(task.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(
+            object_type="inspections.inspectiontask", object_id=str(task.pk)
+        ).values_list("action", flat=True)
+    )
     assert actions == ["inspections.task.create", "inspections.task.invite", "inspections.invitation.accept"]
 
 
@@ -231,7 +263,9 @@ def test_the_credit_code_recorded_on_site_must_be_the_subjects(cast, setup, make
     with pytest.raises(ValidationError, match="does not match"):
         task_enter(actor=cast.officer_a, task=task, identifier_seen="91500000MA5U999Z9")
     assert audit_count() == before and not Visit.objects.exists()
-    visit = task_enter(actor=cast.officer_a, task=task, identifier_seen=" 91500000ma5u000x1 ")  # as scanned or typed
+    visit = task_enter(
+        actor=cast.officer_a, task=task, identifier_seen=" 91500000ma5u000x1 "
+    )  # as scanned or typed
     assert visit.subject_identifier_seen == "91500000MA5U000X1"
 
 
@@ -247,10 +281,14 @@ def test_a_visit_without_a_code_is_filed_afterwards_within_three_working_days(ca
         task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2])
     with clock.at(moment(due + dt.timedelta(days=1))):
         with pytest.raises(ValidationError, match="within 3 working days"):
-            task_enter(actor=cast.officer_a, task=late, with_code=False, no_code_reason="无网络", visited_on=visited)
+            task_enter(
+                actor=cast.officer_a, task=late, with_code=False, no_code_reason="无网络", visited_on=visited
+            )
     with clock.at(moment(due)):
         with pytest.raises(ValidationError, match="Only a visit without a code"):
             task_enter(actor=cast.officer_a, task=ok, visited_on=visited)
-        visit = task_enter(actor=cast.officer_a, task=ok, with_code=False, no_code_reason="无网络", visited_on=visited)
+        visit = task_enter(
+            actor=cast.officer_a, task=ok, with_code=False, no_code_reason="无网络", visited_on=visited
+        )
     assert visit.visited_on == visited and visit.file_due == due
     assert InspectionTask.objects.get(pk=late.pk).status == TaskStatus.DRAFT

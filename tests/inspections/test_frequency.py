@@ -15,7 +15,9 @@ from inspections.workflow import Exemption, TaskKind
 pytestmark = pytest.mark.django_db
 
 
-def test_a_routine_visit_over_the_cap_is_refused_with_the_visit_to_join(cast, setup, make_task, day, audit_count):
+def test_a_routine_visit_over_the_cap_is_refused_with_the_visit_to_join(
+    cast, setup, make_task, day, audit_count
+):
     first = make_task()
     before_rows, before_audit = InspectionTask.objects.count(), audit_count()
     with pytest.raises(ValidationError) as refused:
@@ -28,7 +30,9 @@ def test_a_routine_visit_over_the_cap_is_refused_with_the_visit_to_join(cast, se
 
 def test_a_complaint_check_is_not_capped_and_records_its_exemption(cast, setup, make_task, day):
     make_task()
-    clue = make_task(kind=TaskKind.CLUE, planned_on=day + dt.timedelta(days=3), exemption_ref="12345热线 20260301-0042")
+    clue = make_task(
+        kind=TaskKind.CLUE, planned_on=day + dt.timedelta(days=3), exemption_ref="12345热线 20260301-0042"
+    )
     assert clue.exemption == Exemption.COMPLAINT and clue.exemption_ref.startswith("12345")
 
 
@@ -37,7 +41,9 @@ def test_other_exempt_checks_pass_and_need_their_reference(cast, setup, make_tas
     make_task()
     with pytest.raises(ValidationError):
         make_task(exemption=exemption, planned_on=day + dt.timedelta(days=2))
-    task = make_task(exemption=exemption, exemption_ref="申请书 2026-001", planned_on=day + dt.timedelta(days=2))
+    task = make_task(
+        exemption=exemption, exemption_ref="申请书 2026-001", planned_on=day + dt.timedelta(days=2)
+    )
     assert task.exemption == exemption and task.kind == TaskKind.ROUTINE
 
 
@@ -52,8 +58,12 @@ def test_the_cap_is_per_body(cast, setup, make_task, day):
     from tests.factories import make_user
 
     dept_officer = make_user(cast.department, ["officer"], username="dept_officer")
-    task = make_task(actor=dept_officer, lead_unit=cast.department, templates=[setup.dept_template],
-                     planned_on=day + dt.timedelta(days=2))
+    task = make_task(
+        actor=dept_officer,
+        lead_unit=cast.department,
+        templates=[setup.dept_template],
+        planned_on=day + dt.timedelta(days=2),
+    )
     assert task.lead_unit == cast.department
 
 
@@ -77,8 +87,13 @@ def test_quiet_days_refuse_routine_visits_only(cast, setup, make_task, day):
 
 
 def test_the_white_list_refuses_routine_visits(cast, setup, make_task, day):
-    whitelist_add(actor=cast.admin, subject=setup.subject, valid_from=day - dt.timedelta(days=10),
-                  valid_to=day + dt.timedelta(days=355), basis="连续两年无行政处罚")
+    whitelist_add(
+        actor=cast.admin,
+        subject=setup.subject,
+        valid_from=day - dt.timedelta(days=10),
+        valid_to=day + dt.timedelta(days=355),
+        basis="连续两年无行政处罚",
+    )
     with pytest.raises(ValidationError, match="white list"):
         make_task()
     assert make_task(exemption=Exemption.REQUESTED, exemption_ref="企业申请").pk
@@ -92,7 +107,9 @@ def test_high_risk_fields_allow_more_visits_at_least_30_days_apart(cast, setup, 
 
     officer = make_user(cast.department, ["officer"], username="dept_officer")
     plan = {"actor": officer, "lead_unit": cast.department, "templates": [setup.dept_template]}
-    frequency_policy_set(actor=cast.admin, district=cast.district, values={"quiet_last_day": 0})  # dates below vary
+    frequency_policy_set(
+        actor=cast.admin, district=cast.district, values={"quiet_last_day": 0}
+    )  # dates below vary
     make_task(**plan)
     with pytest.raises(ValidationError, match="at least 30 days apart"):
         make_task(**plan, planned_on=day + dt.timedelta(days=20))

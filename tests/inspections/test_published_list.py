@@ -29,12 +29,30 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft_point(cast, setup):
     listing = inspection_list_create(actor=cast.admin, district=cast.district, title="待发布清单")
-    item = inspection_item_add(actor=cast.admin, inspection_list=listing, code="JC-CG-99", name_zh="户外广告检查", legal_basis="《重庆市户外广告管理条例》")
-    return check_point_add(actor=cast.admin, item=item, code="1", text_zh="户外广告是否经许可设置", enforcement_item=setup.stall_item)
+    item = inspection_item_add(
+        actor=cast.admin,
+        inspection_list=listing,
+        code="JC-CG-99",
+        name_zh="户外广告检查",
+        legal_basis="《重庆市户外广告管理条例》",
+    )
+    return check_point_add(
+        actor=cast.admin,
+        item=item,
+        code="1",
+        text_zh="户外广告是否经许可设置",
+        enforcement_item=setup.stall_item,
+    )
 
 
 def test_a_visit_on_an_unpublished_item_is_refused(cast, setup, make_task, draft_point, audit_count):
-    template = template_create(actor=cast.supervisor_a, unit=cast.town_a, scenario=Scenario.STREET_SHOP, name="沿街商铺", points=[draft_point])
+    template = template_create(
+        actor=cast.supervisor_a,
+        unit=cast.town_a,
+        scenario=Scenario.STREET_SHOP,
+        name="沿街商铺",
+        points=[draft_point],
+    )
     template_activate(actor=cast.supervisor_a, template=template)
     rows, audit = InspectionTask.objects.count(), audit_count()
     with pytest.raises(ValidationError, match="Not on the inspection-item list"):
@@ -43,13 +61,23 @@ def test_a_visit_on_an_unpublished_item_is_refused(cast, setup, make_task, draft
 
 
 def test_an_item_published_after_the_visit_day_is_refused(cast, setup, make_task, draft_point, day):
-    inspection_list_publish(actor=cast.admin, inspection_list=draft_point.item.inspection_list, on=day + dt.timedelta(days=1))
-    template = template_create(actor=cast.supervisor_a, unit=cast.town_a, scenario=Scenario.STREET_SHOP, name="沿街商铺", points=[draft_point])
+    inspection_list_publish(
+        actor=cast.admin, inspection_list=draft_point.item.inspection_list, on=day + dt.timedelta(days=1)
+    )
+    template = template_create(
+        actor=cast.supervisor_a,
+        unit=cast.town_a,
+        scenario=Scenario.STREET_SHOP,
+        name="沿街商铺",
+        points=[draft_point],
+    )
     template_activate(actor=cast.supervisor_a, template=template)
     with pytest.raises(ValidationError, match="Not on the inspection-item list"):
         make_task(templates=[template])
     setup.listing.refresh_from_db()
-    assert setup.listing.withdrawn_on == day + dt.timedelta(days=1)  # the new list replaces the old from its day
+    assert setup.listing.withdrawn_on == day + dt.timedelta(
+        days=1
+    )  # the new list replaces the old from its day
     assert make_task(templates=[template], planned_on=day + dt.timedelta(days=31)).pk
 
 
@@ -67,7 +95,9 @@ def test_a_point_added_on_site_must_be_on_the_list(cast, setup, make_task, draft
 
 def test_a_published_list_is_not_changed_and_only_the_administrator_keeps_it(cast, setup):
     with pytest.raises(ValidationError, match="published list"):
-        inspection_item_add(actor=cast.admin, inspection_list=setup.listing, code="X", name_zh="x", legal_basis="y")
+        inspection_item_add(
+            actor=cast.admin, inspection_list=setup.listing, code="X", name_zh="x", legal_basis="y"
+        )
     with pytest.raises(PermissionDenied):
         inspection_list_create(actor=cast.supervisor_a, district=cast.district, title="x")
     empty = inspection_list_create(actor=cast.admin, district=cast.district, title="空清单")
@@ -76,10 +106,22 @@ def test_a_published_list_is_not_changed_and_only_the_administrator_keeps_it(cas
 
 
 def test_templates_are_versioned_and_one_version_is_in_use(cast, setup):
-    v2 = template_create(actor=cast.supervisor_a, unit=cast.town_a, scenario=Scenario.RESTAURANT, name="餐饮店 v2", points=[setup.p_stall])
+    v2 = template_create(
+        actor=cast.supervisor_a,
+        unit=cast.town_a,
+        scenario=Scenario.RESTAURANT,
+        name="餐饮店 v2",
+        points=[setup.p_stall],
+    )
     assert v2.version == 2
     template_activate(actor=cast.supervisor_a, template=v2)
     setup.town_template.refresh_from_db()
     assert setup.town_template.status == "retired"
     with pytest.raises(PermissionDenied):
-        template_create(actor=cast.officer_b, unit=cast.town_a, scenario=Scenario.RESTAURANT, name="x", points=[setup.p_stall])
+        template_create(
+            actor=cast.officer_b,
+            unit=cast.town_a,
+            scenario=Scenario.RESTAURANT,
+            name="x",
+            points=[setup.p_stall],
+        )

@@ -16,7 +16,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def env_responder(cast):
-    env = make_unit(cast.district, Unit.Kind.DEPARTMENT, code="T500-ENV", name_zh="测试区生态环境局", domain=Domain.ENVIRONMENT)
+    env = make_unit(
+        cast.district,
+        Unit.Kind.DEPARTMENT,
+        code="T500-ENV",
+        name_zh="测试区生态环境局",
+        domain=Domain.ENVIRONMENT,
+    )
     return make_user(env, [Role.RESPONDER, Role.OFFICER], username="env_responder")
 
 
@@ -48,7 +54,9 @@ def test_a_department_sees_only_inspections_it_was_invited_to_or_leads(cast, set
         task_get_for(user=cast.officer_a, pk="not-a-number")
 
 
-def test_a_department_led_inspection_is_seen_by_the_lead_and_the_subjects_town(cast, setup, make_task, env_responder):
+def test_a_department_led_inspection_is_seen_by_the_lead_and_the_subjects_town(
+    cast, setup, make_task, env_responder
+):
     officer = make_user(cast.department, [Role.OFFICER], username="dept_officer")
     task = make_task(actor=officer, lead_unit=cast.department, templates=[setup.dept_template])
     assert list(task_list_for(user=cast.responder)) == [task]

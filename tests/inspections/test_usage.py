@@ -25,6 +25,8 @@ def test_an_inspection_is_a_use_of_the_items_the_town_held_and_checked(cast, set
     point_record(actor=cast.officer_a, task_point=rows[0], result="pass")
     point_record(actor=cast.officer_a, task_point=rows[1], result="fail", note="门前堆放杂物")
     counts = source.fn(cast.district, on_day - dt.timedelta(days=1), on_day)
-    assert counts[(setup.stall_item.pk, cast.town_a.pk)].count == 1  # two points of one item in one visit: one use
+    assert (
+        counts[(setup.stall_item.pk, cast.town_a.pk)].count == 1
+    )  # two points of one item in one visit: one use
     assert counts[(setup.stall_item.pk, cast.town_a.pk)].last_used == on_day
     assert source.fn(cast.district, on_day + dt.timedelta(days=1), on_day + dt.timedelta(days=9)) == {}

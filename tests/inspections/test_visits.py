@@ -23,19 +23,25 @@ def _record(cast, setup, **extra):
     return visit_record(**values)
 
 
-def test_a_visit_without_a_code_needs_a_reason_and_is_filed_within_three_working_days(cast, setup, day, audit_count):
+def test_a_visit_without_a_code_needs_a_reason_and_is_filed_within_three_working_days(
+    cast, setup, day, audit_count
+):
     visited = day
     last = calendar.add_working_days(visited, 3)
     with clock.at(moment(last)):
         with pytest.raises(ValidationError):
             _record(cast, setup, visited_on=visited, with_code=False, no_code_reason="")
-        visit = _record(cast, setup, visited_on=visited, with_code=False, no_code_reason="手机无信号，未能生成执法码")
+        visit = _record(
+            cast, setup, visited_on=visited, with_code=False, no_code_reason="手机无信号，未能生成执法码"
+        )
         assert visit.file_due == last
     before = audit_count()
     with clock.at(moment(last + dt.timedelta(days=1))):
         with pytest.raises(ValidationError, match="within 3 working days"):
             _record(cast, setup, visited_on=visited, with_code=False, no_code_reason="补录")
-        assert _record(cast, setup, visited_on=visited, purpose="research").with_code  # with a code: no deadline
+        assert _record(
+            cast, setup, visited_on=visited, purpose="research"
+        ).with_code  # with a code: no deadline
     assert Visit.objects.count() == 2 and audit_count() == before + 1
 
 
@@ -51,8 +57,18 @@ def test_only_members_record_a_units_visits_and_inspections_go_through_tasks(cas
 
 def test_the_ledger_holds_every_units_visits_for_the_district_only(cast, setup, on_day):
     _record(cast, setup, visited_on=on_day)
-    _record(cast, setup, actor=cast.responder, unit=cast.department, town=cast.town_a, visited_on=on_day, purpose="publicity")
-    assert len(ledger_for(user=cast.officer_b, subject=setup.subject)) == 2  # same district: the business's history
+    _record(
+        cast,
+        setup,
+        actor=cast.responder,
+        unit=cast.department,
+        town=cast.town_a,
+        visited_on=on_day,
+        purpose="publicity",
+    )
+    assert (
+        len(ledger_for(user=cast.officer_b, subject=setup.subject)) == 2
+    )  # same district: the business's history
     from django.contrib.auth.models import AnonymousUser
 
     from tests.factories import make_district, make_unit, make_user

@@ -21,7 +21,9 @@ def test_suggestions_appear_as_you_type(cast, catalog, phone_page):
     assert "T-STALL" in codes
     marks = page.locator("[data-testid=highlighted] mark").all_inner_texts()
     assert "電瓶車" in marks and "樓道" in marks
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "page scrolls sideways on a phone"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "page scrolls sideways on a phone"
+    )
     save_screenshot(page, "matching-try-zh")
     page.fill("#id_text", "我和邻居因为借钱吵架了")
     page.locator("[data-testid=no-match]").wait_for()
@@ -47,7 +49,10 @@ def test_the_complaint_form_suggests_items(cast, catalog, phone_page):
     page.goto(f"{page.base_url}/complaints/new/")
     page.fill("#id_text", "Someone keeps blocking the fire exit of the mall with boxes")
     page.locator("[data-testid=suggest-box] [data-testid=candidate]").first.wait_for()
-    assert page.locator("[data-testid=suggest-box] [data-testid=candidate]").first.get_attribute("data-code") == "T-EXIT"
+    assert (
+        page.locator("[data-testid=suggest-box] [data-testid=candidate]").first.get_attribute("data-code")
+        == "T-EXIT"
+    )
     save_screenshot(page, "complaint-form-suggestions")
     page.click("[data-testid=complaint-form] button")
     page.wait_for_selector("[data-testid=complaint-text]")

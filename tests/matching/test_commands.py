@@ -18,7 +18,9 @@ def run(*args, **kwargs) -> str:
 
 
 def test_match_prints_the_ranked_items_with_terms_and_holder(cast, catalog):
-    out = run("match", "电瓶车在楼道充电，门口还有人占道摆摊", district=cast.district.code, town=cast.town_a.code)
+    out = run(
+        "match", "电瓶车在楼道充电，门口还有人占道摆摊", district=cast.district.code, town=cast.town_a.code
+    )
     lines = out.splitlines()
     assert lines[0].startswith(f"{cast.district.name_zh} ({cast.district.code})")
     assert "T-EBIKE" in out and "T-STALL" in out
@@ -27,10 +29,24 @@ def test_match_prints_the_ranked_items_with_terms_and_holder(cast, catalog):
 
 
 def test_match_json_is_the_api_output(cast, catalog, client_for):
-    out = run("match", "超市卖过期牛奶", district=cast.district.code, town=cast.town_a.code, json=True, date="2025-03-01")
+    out = run(
+        "match",
+        "超市卖过期牛奶",
+        district=cast.district.code,
+        town=cast.town_a.code,
+        json=True,
+        date="2025-03-01",
+    )
     body = json.loads(out)
-    api = client_for(cast.officer_a).post("/api/match/", {"text": "超市卖过期牛奶", "town": cast.town_a.code, "date": "2025-03-01"},
-                                          content_type="application/json").json()
+    api = (
+        client_for(cast.officer_a)
+        .post(
+            "/api/match/",
+            {"text": "超市卖过期牛奶", "town": cast.town_a.code, "date": "2025-03-01"},
+            content_type="application/json",
+        )
+        .json()
+    )
     assert body == api
     assert body["candidates"][0]["code"] == "T-FOOD"
 
@@ -72,7 +88,11 @@ def test_match_eval_prints_the_figures_per_language(cast, catalog, tmp_path):
         encoding="utf-8",
     )
     out = run("match_eval", str(path), district=cast.district.code)
-    table = {line.split()[0]: line.split() for line in out.splitlines() if line.split() and line.split()[0] in ("en", "zh", "all")}
+    table = {
+        line.split()[0]: line.split()
+        for line in out.splitlines()
+        if line.split() and line.split()[0] in ("en", "zh", "all")
+    }
     # lang n items none top-1 top-3 no-match-acc false-no-match
     assert table["en"][1:] == ["3", "2", "1", "1.000", "1.000", "1.000", "0.000"]
     assert table["zh"][1:] == ["3", "2", "1", "0.500", "0.500", "1.000", "0.000"]

@@ -30,9 +30,13 @@ ROWS = [
 ]
 
 
-def test_bulk_api_records_complaints_and_the_task_stores_the_matches(cast, catalog, django_capture_on_commit_callbacks):
+def test_bulk_api_records_complaints_and_the_task_stores_the_matches(
+    cast, catalog, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = api(cast.officer_a).post("/api/complaints/bulk/?lang=en", {"complaints": ROWS}, format="json")
+        response = api(cast.officer_a).post(
+            "/api/complaints/bulk/?lang=en", {"complaints": ROWS}, format="json"
+        )
     assert response.status_code == 201, response.content
     assert response.json()["created"] == 4
     assert len(callbacks) == 1  # one batch queued on commit
@@ -41,9 +45,14 @@ def test_bulk_api_records_complaints_and_the_task_stores_the_matches(cast, catal
     ebike = by_ticket["12345-001"]
     assert ebike.match_status == "matched"
     assert ebike.match_result["candidates"][0]["code"] == "T-EBIKE"
-    assert ebike.match_result["candidates"][0]["holder"]["town_holds"] is False  # recovered from the town last month
+    assert (
+        ebike.match_result["candidates"][0]["holder"]["town_holds"] is False
+    )  # recovered from the town last month
     assert ebike.matcher_version and ebike.matched_at
-    assert by_ticket["12345-002"].match_status == "no_match" and by_ticket["12345-002"].match_result["candidates"] == []
+    assert (
+        by_ticket["12345-002"].match_status == "no_match"
+        and by_ticket["12345-002"].match_result["candidates"] == []
+    )
     exit_item = by_ticket["12345-003"].match_result["candidates"][0]
     assert exit_item["code"] == "T-EXIT" and exit_item["holder"]["unit"]["code"] == cast.town_a.code
     several = [c["code"] for c in by_ticket["12345-004"].match_result["candidates"]]
@@ -57,7 +66,10 @@ def test_the_task_is_idempotent(cast, catalog):
     audit = AuditEvent.objects.count()
     snapshot = list(Complaint.objects.order_by("pk").values("match_status", "match_result", "matched_at"))
     assert complaint_match_task(report.created) == 0
-    assert list(Complaint.objects.order_by("pk").values("match_status", "match_result", "matched_at")) == snapshot
+    assert (
+        list(Complaint.objects.order_by("pk").values("match_status", "match_result", "matched_at"))
+        == snapshot
+    )
     assert AuditEvent.objects.count() == audit
 
 
@@ -75,10 +87,20 @@ def test_batches_are_bounded(cast, catalog, django_capture_on_commit_callbacks):
 
 def test_invalid_and_duplicate_rows_are_skipped_with_a_reason(cast, catalog):
     complaints_import(actor=cast.officer_a, town=cast.town_a, rows=ROWS[:1])
-    response = api(cast.officer_a).post("/api/complaints/bulk/?lang=en", {"complaints": [
-        ROWS[0], {"text": ""}, {"text": "占道摆摊", "received_at": "not a date"}, {"text": "占道摆摊", "channel": "pigeon"},
-        {"text": "占道摆摊", "external_id": "X-1"}, {"text": "又占道", "external_id": "X-1"},
-    ]}, format="json")
+    response = api(cast.officer_a).post(
+        "/api/complaints/bulk/?lang=en",
+        {
+            "complaints": [
+                ROWS[0],
+                {"text": ""},
+                {"text": "占道摆摊", "received_at": "not a date"},
+                {"text": "占道摆摊", "channel": "pigeon"},
+                {"text": "占道摆摊", "external_id": "X-1"},
+                {"text": "又占道", "external_id": "X-1"},
+            ]
+        },
+        format="json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["created"] == 1
@@ -90,7 +112,9 @@ def test_invalid_and_duplicate_rows_are_skipped_with_a_reason(cast, catalog):
 
 def test_nothing_valid_is_a_400(cast, catalog):
     before = (Complaint.objects.count(), AuditEvent.objects.count())
-    response = api(cast.officer_a).post("/api/complaints/bulk/?lang=en", {"complaints": [{"text": ""}]}, format="json")
+    response = api(cast.officer_a).post(
+        "/api/complaints/bulk/?lang=en", {"complaints": [{"text": ""}]}, format="json"
+    )
     assert response.status_code == 400 and "No row could be imported" in str(response.json())
     response = api(cast.officer_a).post("/api/complaints/bulk/?lang=en", {"complaints": []}, format="json")
     assert response.status_code == 400
@@ -99,11 +123,15 @@ def test_nothing_valid_is_a_400(cast, catalog):
 
 def test_complaints_are_scoped_to_the_users_town(cast, catalog):
     before = (Complaint.objects.count(), AuditEvent.objects.count())
-    response = api(cast.officer_a).post("/api/complaints/bulk/?lang=en", {"town": cast.town_b.code, "complaints": ROWS}, format="json")
+    response = api(cast.officer_a).post(
+        "/api/complaints/bulk/?lang=en", {"town": cast.town_b.code, "complaints": ROWS}, format="json"
+    )
     assert response.status_code == 400 and "do not record complaints" in response.json()["errors"]["town"][0]
     response = api(cast.responder).post("/api/complaints/?lang=en", {"text": "占道摆摊"}, format="json")
     assert response.status_code == 400  # a department responder records no town's complaints
-    response = api(cast.officer_a).post("/api/complaints/?lang=en", {"text": "占道摆摊", "town": "NOPE"}, format="json")
+    response = api(cast.officer_a).post(
+        "/api/complaints/?lang=en", {"text": "占道摆摊", "town": "NOPE"}, format="json"
+    )
     assert response.status_code == 400 and "no town" in response.json()["errors"]["town"][0]
     assert (Complaint.objects.count(), AuditEvent.objects.count()) == before
     with pytest.raises(PermissionDenied):
@@ -114,7 +142,9 @@ def test_complaints_are_scoped_to_the_users_town(cast, catalog):
     assert api(cast.officer_b).get(f"/api/complaints/{pk}/").status_code == 404
     assert api(cast.officer_b).get("/api/complaints/").json()["results"] == []
     assert api(cast.admin).get(f"/api/complaints/{pk}/").status_code == 200
-    response = api(cast.admin).post("/api/complaints/?lang=en", {"text": "占道摆摊", "town": cast.town_b.code}, format="json")
+    response = api(cast.admin).post(
+        "/api/complaints/?lang=en", {"text": "占道摆摊", "town": cast.town_b.code}, format="json"
+    )
     assert response.status_code == 201 and response.json()["town"] == cast.town_b.code
 
 
@@ -133,19 +163,27 @@ def test_rematch_is_for_supervisors(cast, catalog):
     assert AuditEvent.objects.filter(action="cases.complaint.rematch").count() == 1
 
 
-def test_the_entry_form_and_the_csv_import_pages(cast, catalog, client_for, django_capture_on_commit_callbacks):
+def test_the_entry_form_and_the_csv_import_pages(
+    cast, catalog, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(cast.officer_a)
     page = client.get("/complaints/new/").content.decode()
     assert 'data-testid="suggest-box"' in page and "/matching/suggest/" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/complaints/new/", {"town": cast.town_a.code, "text": "超市卖过期牛奶", "channel": "hotline"})
+        response = client.post(
+            "/complaints/new/", {"town": cast.town_a.code, "text": "超市卖过期牛奶", "channel": "hotline"}
+        )
     assert response.status_code == 302
     detail = client.get(response["Location"]).content.decode()
     assert "T-FOOD" in detail and 'data-testid="match-result"' in detail
-    csv_bytes = "投诉内容,工单号,受理时间\n电瓶车在楼道充电,A-1,2025-05-01\n邻居借钱不还,A-2,2025-05-02 10:30\n,A-3,\n".encode("gb18030")
+    csv_bytes = "投诉内容,工单号,受理时间\n电瓶车在楼道充电,A-1,2025-05-01\n邻居借钱不还,A-2,2025-05-02 10:30\n,A-3,\n".encode(
+        "gb18030"
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/complaints/import/", {"town": cast.town_a.code,
-                                                       "file": SimpleUploadedFile("tickets.csv", csv_bytes, "text/csv")})
+        response = client.post(
+            "/complaints/import/",
+            {"town": cast.town_a.code, "file": SimpleUploadedFile("tickets.csv", csv_bytes, "text/csv")},
+        )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="import-report"' in html
@@ -154,5 +192,8 @@ def test_the_entry_form_and_the_csv_import_pages(cast, catalog, client_for, djan
     assert timezone.localtime(imported[0].received_at).date().isoformat() == "2025-05-01"
     assert client.get("/complaints/").status_code == 200
     assert client_for(cast.responder).get("/complaints/new/").status_code == 403
-    bad = client.post("/complaints/import/", {"town": cast.town_a.code, "file": SimpleUploadedFile("x.csv", b"foo,bar\n1,2\n")})
+    bad = client.post(
+        "/complaints/import/",
+        {"town": cast.town_a.code, "file": SimpleUploadedFile("x.csv", b"foo,bar\n1,2\n")},
+    )
     assert bad.status_code == 400 and "text" in bad.content.decode()

@@ -10,17 +10,48 @@ from authority.matching.loader import builtin_lexicon
 from authority.matching.normalize import correct_word, scan, term_key
 
 ITEMS = [
-    ItemSpec(1, "A-STALL", "对擅自占用城市道路摆摊设点、占道经营的行政处罚", "Penalty for street stalls on city roads",
-             "未经批准在城市道路、人行道上摆摊设点。"),
-    ItemSpec(2, "A-EXIT", "对占用、堵塞、封闭疏散通道、安全出口的行政处罚", "Penalty for blocking evacuation routes or exits",
-             "商场在疏散通道堆放货物或者锁闭安全出口。"),
-    ItemSpec(3, "A-EBIKE", "对在楼道、楼梯间停放电动自行车或者为其充电的行政处罚",
-             "Penalty for parking or charging e-bikes in corridors or stairwells", "居民在楼梯间停放电动自行车、飞线充电。"),
-    ItemSpec(4, "A-NIGHT", "对夜间进行产生噪声的建筑施工作业的行政处罚", "Penalty for noisy construction work at night",
-             "工地在夜间打桩、浇筑混凝土。"),
-    ItemSpec(5, "A-FOOD", "对经营超过保质期的食品的行政处罚", "Penalty for selling food past its shelf life", "销售过期食品。"),
-    ItemSpec(6, "A-FUME", "对餐饮服务业经营者未安装油烟净化设施的行政处罚", "Penalty for restaurants without cooking-fume purifiers",
-             "餐馆油烟直接排放。"),
+    ItemSpec(
+        1,
+        "A-STALL",
+        "对擅自占用城市道路摆摊设点、占道经营的行政处罚",
+        "Penalty for street stalls on city roads",
+        "未经批准在城市道路、人行道上摆摊设点。",
+    ),
+    ItemSpec(
+        2,
+        "A-EXIT",
+        "对占用、堵塞、封闭疏散通道、安全出口的行政处罚",
+        "Penalty for blocking evacuation routes or exits",
+        "商场在疏散通道堆放货物或者锁闭安全出口。",
+    ),
+    ItemSpec(
+        3,
+        "A-EBIKE",
+        "对在楼道、楼梯间停放电动自行车或者为其充电的行政处罚",
+        "Penalty for parking or charging e-bikes in corridors or stairwells",
+        "居民在楼梯间停放电动自行车、飞线充电。",
+    ),
+    ItemSpec(
+        4,
+        "A-NIGHT",
+        "对夜间进行产生噪声的建筑施工作业的行政处罚",
+        "Penalty for noisy construction work at night",
+        "工地在夜间打桩、浇筑混凝土。",
+    ),
+    ItemSpec(
+        5,
+        "A-FOOD",
+        "对经营超过保质期的食品的行政处罚",
+        "Penalty for selling food past its shelf life",
+        "销售过期食品。",
+    ),
+    ItemSpec(
+        6,
+        "A-FUME",
+        "对餐饮服务业经营者未安装油烟净化设施的行政处罚",
+        "Penalty for restaurants without cooking-fume purifiers",
+        "餐馆油烟直接排放。",
+    ),
 ]
 
 
@@ -34,7 +65,13 @@ def codes(result):
 
 def test_a_civil_dispute_is_no_match():
     m = matcher()
-    for text in ["邻居借了我两万块钱一直不还", "我和老公吵架了，要离婚", "My neighbour owes me money", "我家的猫丢了", ""]:
+    for text in [
+        "邻居借了我两万块钱一直不还",
+        "我和老公吵架了，要离婚",
+        "My neighbour owes me money",
+        "我家的猫丢了",
+        "",
+    ]:
         result = m.match(text)
         assert result.no_match, text
         assert result.candidates == []
@@ -42,8 +79,12 @@ def test_a_civil_dispute_is_no_match():
 
 def test_praise_debts_and_lost_property_are_evidence_of_no_match():
     m = matcher()
-    for text in ["物业服务很好，特地表扬一下", "The staff at the office were very helpful, thank you",
-                 "我的钱包在公交车上丢了", "My landlord will not return my deposit"]:
+    for text in [
+        "物业服务很好，特地表扬一下",
+        "The staff at the office were very helpful, thank you",
+        "我的钱包在公交车上丢了",
+        "My landlord will not return my deposit",
+    ]:
         result = m.match(text)
         assert result.no_match, text
         assert result.off_topic, text
@@ -101,7 +142,10 @@ def test_traditional_characters_and_full_width_input():
 def test_typos_are_tolerated():
     m = matcher()
     assert codes(m.match("someone is bloking the evacuation rootes"))[0] == "A-EXIT"
-    assert correct_word("bloking", frozenset({"blocking"}), {"bloking": "blocking", "blocking": "blocking"}) == "blocking"
+    assert (
+        correct_word("bloking", frozenset({"blocking"}), {"bloking": "blocking", "blocking": "blocking"})
+        == "blocking"
+    )
     assert codes(m.match("消访通道被货物堵死了"))[0] == "A-EXIT"  # 消防 mistyped; the rest still points there
 
 
@@ -141,7 +185,9 @@ def test_a_catalog_it_has_never_seen_matches_at_once():
     items = []
     for k, obj in enumerate(objects):
         act = rng.choice(acts)
-        items.append(ItemSpec(100 + k, f"N-{k:02d}", f"对{act}{obj}的行政处罚", "", f"{obj}{act}，影响公共秩序。"))
+        items.append(
+            ItemSpec(100 + k, f"N-{k:02d}", f"对{act}{obj}的行政处罚", "", f"{obj}{act}，影响公共秩序。")
+        )
     m = compile_matcher(items, [], builtin_lexicon()[0])
     for k, obj in enumerate(objects):
         result = m.match(f"小区门口有人{obj}乱摆，太影响通行了")

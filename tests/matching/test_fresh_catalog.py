@@ -21,24 +21,115 @@ from authority.models import EnforcementItem, MatchRule
 pytestmark = pytest.mark.django_db
 
 DISTRICT = "990001"
-COLUMNS = ["code", "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh", "fine_min", "fine_max", "holder"]
+COLUMNS = [
+    "code",
+    "name_zh",
+    "name_en",
+    "kind",
+    "domain",
+    "legal_basis",
+    "description_zh",
+    "fine_min",
+    "fine_max",
+    "holder",
+]
 ROWS = [
-    ("F-STALL", "对在街道两侧和公共场地设摊经营的行政处罚", "", "statutory", "city_management",
-     "《某市市容管理办法》第十条", "在街道两侧、广场设摊兜售商品、占道经营。", "50", "500", "town"),
-    ("F-NOISE-SITE", "对夜间进行建筑施工作业产生噪音扰民的行政处罚", "", "empowered", "environment",
-     "《某市环境噪音管理办法》第十二条", "夜间在居民区附近施工作业，噪音扰民。", "1000", "10000", "town"),
-    ("F-NOISE-LIFE", "对在居住区使用音响器材音量过大干扰他人生活的行政处罚", "", "empowered", "environment",
-     "《某市环境噪音管理办法》第二十条", "家庭、商铺使用音响器材音量过大。", "200", "500", "town"),
-    ("F-FISH-BAN", "对在禁渔期内进行捕捞作业的行政处罚", "", "delegated", "agriculture",
-     "《中华人民共和国渔业法》第三十八条", "在禁渔期内捕捞水产品。", "0", "50000", "town"),
-    ("F-FISH-ELEC", "对使用电鱼、炸鱼、毒鱼等方法进行捕捞的行政处罚", "", "delegated", "agriculture",
-     "《中华人民共和国渔业法》第三十八条", "使用电鱼、炸鱼、毒鱼等破坏渔业资源的方法捕捞。", "0", "50000", "town"),
-    ("F-DOG", "对携犬出户未束犬链的行政处罚", "", "statutory", "public_security_admin",
-     "《某市养犬管理条例》第二十一条", "携犬出户未束犬链、未及时清除犬只粪便。", "50", "200", "town"),
-    ("F-TRASH", "对随意丢弃生活垃圾的行政处罚", "", "statutory", "city_management",
-     "《某市生活垃圾管理条例》第三十条", "在公共场所随意丢弃生活垃圾。", "50", "200", "town"),
-    ("F-FUME", "对餐饮服务单位油烟直排的行政处罚", "", "statutory", "environment",
-     "《大气污染防治法》第一百一十八条", "餐饮服务单位未安装油烟净化设施，油烟直接排放。", "5000", "50000", "district"),
+    (
+        "F-STALL",
+        "对在街道两侧和公共场地设摊经营的行政处罚",
+        "",
+        "statutory",
+        "city_management",
+        "《某市市容管理办法》第十条",
+        "在街道两侧、广场设摊兜售商品、占道经营。",
+        "50",
+        "500",
+        "town",
+    ),
+    (
+        "F-NOISE-SITE",
+        "对夜间进行建筑施工作业产生噪音扰民的行政处罚",
+        "",
+        "empowered",
+        "environment",
+        "《某市环境噪音管理办法》第十二条",
+        "夜间在居民区附近施工作业，噪音扰民。",
+        "1000",
+        "10000",
+        "town",
+    ),
+    (
+        "F-NOISE-LIFE",
+        "对在居住区使用音响器材音量过大干扰他人生活的行政处罚",
+        "",
+        "empowered",
+        "environment",
+        "《某市环境噪音管理办法》第二十条",
+        "家庭、商铺使用音响器材音量过大。",
+        "200",
+        "500",
+        "town",
+    ),
+    (
+        "F-FISH-BAN",
+        "对在禁渔期内进行捕捞作业的行政处罚",
+        "",
+        "delegated",
+        "agriculture",
+        "《中华人民共和国渔业法》第三十八条",
+        "在禁渔期内捕捞水产品。",
+        "0",
+        "50000",
+        "town",
+    ),
+    (
+        "F-FISH-ELEC",
+        "对使用电鱼、炸鱼、毒鱼等方法进行捕捞的行政处罚",
+        "",
+        "delegated",
+        "agriculture",
+        "《中华人民共和国渔业法》第三十八条",
+        "使用电鱼、炸鱼、毒鱼等破坏渔业资源的方法捕捞。",
+        "0",
+        "50000",
+        "town",
+    ),
+    (
+        "F-DOG",
+        "对携犬出户未束犬链的行政处罚",
+        "",
+        "statutory",
+        "public_security_admin",
+        "《某市养犬管理条例》第二十一条",
+        "携犬出户未束犬链、未及时清除犬只粪便。",
+        "50",
+        "200",
+        "town",
+    ),
+    (
+        "F-TRASH",
+        "对随意丢弃生活垃圾的行政处罚",
+        "",
+        "statutory",
+        "city_management",
+        "《某市生活垃圾管理条例》第三十条",
+        "在公共场所随意丢弃生活垃圾。",
+        "50",
+        "200",
+        "town",
+    ),
+    (
+        "F-FUME",
+        "对餐饮服务单位油烟直排的行政处罚",
+        "",
+        "statutory",
+        "environment",
+        "《大气污染防治法》第一百一十八条",
+        "餐饮服务单位未安装油烟净化设施，油烟直接排放。",
+        "5000",
+        "50000",
+        "district",
+    ),
 ]
 
 
@@ -67,29 +158,35 @@ def first(text: str) -> str | None:
     return body["candidates"][0]["code"] if body["candidates"] else None
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("楼下天天有人摆地摊卖菜，把路都占了", "F-STALL"),
-    ("街上好多小贩推着车卖水果", "F-STALL"),
-    ("隔壁工地半夜还在打桩，吵得睡不着", "F-NOISE-SITE"),
-    ("楼上邻居每天晚上把音响开得震天响", "F-NOISE-LIFE"),
-    ("有人在河里电鱼", "F-FISH-ELEC"),
-    ("遛狗不牵绳，狗屎也不捡", "F-DOG"),
-    ("有人把垃圾乱扔在小区门口", "F-TRASH"),
-    ("饭馆的油烟直接往外排，呛得很", "F-FUME"),
-    ("Street vendors are selling fruit on the sidewalk", "F-STALL"),
-    ("Construction site pile driving at 2am again", "F-NOISE-SITE"),
-    ("My neighbour walks his dog without a leash", "F-DOG"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("楼下天天有人摆地摊卖菜，把路都占了", "F-STALL"),
+        ("街上好多小贩推着车卖水果", "F-STALL"),
+        ("隔壁工地半夜还在打桩，吵得睡不着", "F-NOISE-SITE"),
+        ("楼上邻居每天晚上把音响开得震天响", "F-NOISE-LIFE"),
+        ("有人在河里电鱼", "F-FISH-ELEC"),
+        ("遛狗不牵绳，狗屎也不捡", "F-DOG"),
+        ("有人把垃圾乱扔在小区门口", "F-TRASH"),
+        ("饭馆的油烟直接往外排，呛得很", "F-FUME"),
+        ("Street vendors are selling fruit on the sidewalk", "F-STALL"),
+        ("Construction site pile driving at 2am again", "F-NOISE-SITE"),
+        ("My neighbour walks his dog without a leash", "F-DOG"),
+    ],
+)
 def test_everyday_descriptions_find_the_item_of_a_freshly_imported_catalog(imported, text, code):
     assert first(text) == code
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("Der Nachbar lässt seinen Hund ohne Leine auf dem Spielplatz laufen", "F-DOG"),
-    ("Baulärm jede Nacht bis 2 Uhr, die Baustelle hört nicht auf", "F-NOISE-SITE"),
-    ("الباعة المتجولون يحتلون الرصيف أمام المحل", "F-STALL"),
-    ("جاري يترك الكلب بدون مقود", "F-DOG"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Der Nachbar lässt seinen Hund ohne Leine auf dem Spielplatz laufen", "F-DOG"),
+        ("Baulärm jede Nacht bis 2 Uhr, die Baustelle hört nicht auf", "F-NOISE-SITE"),
+        ("الباعة المتجولون يحتلون الرصيف أمام المحل", "F-STALL"),
+        ("جاري يترك الكلب بدون مقود", "F-DOG"),
+    ],
+)
 def test_german_and_arabic_descriptions_find_the_item(imported, text, code):
     body = match(text)
     assert code in [c["code"] for c in body["candidates"][:3]]
@@ -105,12 +202,15 @@ def test_each_suggestion_says_which_words_led_to_it_and_how_confident_in_words(i
     assert top["confidence_reason"]
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("请问社区医院几点开门", "service_question"),
-    ("谢谢城管帮我找回了钱包", "off_topic"),
-    ("今天天气不错", "no_conduct"),
-    ("When does the library open on Sundays?", "service_question"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("请问社区医院几点开门", "service_question"),
+        ("谢谢城管帮我找回了钱包", "off_topic"),
+        ("今天天气不错", "no_conduct"),
+        ("When does the library open on Sundays?", "service_question"),
+    ],
+)
 def test_no_match_says_why(imported, text, reason):
     body = match(text)
     assert body["no_match"] is True
@@ -139,7 +239,9 @@ def test_match_eval_measures_a_catalog_file_without_importing_it(tmp_path):
     call_command("match_eval", str(labelled), catalog=str(catalog), confusions=True, stdout=out)
     text = out.getvalue()
     assert "rules off" in text
-    lines = {line.split()[0]: line.split() for line in text.splitlines() if line[:4] in ("zh  ", "en  ", "all ")}
+    lines = {
+        line.split()[0]: line.split() for line in text.splitlines() if line[:4] in ("zh  ", "en  ", "all ")
+    }
     assert lines["zh"][1:4] == ["4", "3", "1"]  # n, with items, none
     assert lines["en"][4] == "1.000"
     assert "F-TRASH" in text and "→  F-FUME" in text  # the deliberately wrong label shows up as a confusion

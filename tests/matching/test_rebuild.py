@@ -33,7 +33,9 @@ def test_a_new_rule_changes_the_version_and_fires(cast, catalog):
     text = "有人在小区门口卖烤苕皮"  # 苕皮 (a Chongqing street snack): a word no lexicon entry knows
     before = matcher_for(cast.district.pk)
     assert before.match(text).no_match
-    rule = match_rule_create(actor=cast.supervisor_a, item=catalog["T-STALL"], kind="keyword", pattern="苕皮", weight=1)
+    rule = match_rule_create(
+        actor=cast.supervisor_a, item=catalog["T-STALL"], kind="keyword", pattern="苕皮", weight=1
+    )
     after = matcher_for(cast.district.pk)
     assert after.version != before.version
     assert codes(after, text)[0] == "T-STALL"
@@ -51,21 +53,29 @@ def test_a_new_rule_changes_the_version_and_fires(cast, catalog):
 def test_an_item_change_is_picked_up(cast, catalog):
     text = "有人在江边电鱼"
     assert matcher_for(cast.district.pk).match(text).no_match
-    EnforcementItem.objects.create(district=cast.district, code="T-FISH", name_zh="对使用电鱼等禁用方法捕捞的行政处罚",
-                                   domain="agriculture")
+    EnforcementItem.objects.create(
+        district=cast.district,
+        code="T-FISH",
+        name_zh="对使用电鱼等禁用方法捕捞的行政处罚",
+        domain="agriculture",
+    )
     assert codes(matcher_for(cast.district.pk), text)[0] == "T-FISH"
 
 
 def test_a_district_lexicon_entry_overrides_and_switches_off_the_shared_word(cast, catalog):
     text = "院子里停满了电马儿"  # dialect for an e-bike that the built-in lexicon does not know
     assert matcher_for(cast.district.pk).match(text).no_match
-    entry = lexicon_entry_create(actor=cast.supervisor_a, district=cast.district, term="电马儿", canonical="电动自行车")
+    entry = lexicon_entry_create(
+        actor=cast.supervisor_a, district=cast.district, term="电马儿", canonical="电动自行车"
+    )
     assert codes(matcher_for(cast.district.pk), text)[0] == "T-EBIKE"
     lexicon_entry_update(actor=cast.supervisor_a, entry=entry, is_active=False)
     assert matcher_for(cast.district.pk).match(text).no_match
     # the built-in word 电瓶车 can be switched off for this district by an entry of its own
     assert codes(matcher_for(cast.district.pk), "院子里全是电瓶车")[0] == "T-EBIKE"
-    off = lexicon_entry_create(actor=cast.supervisor_a, district=cast.district, term="电瓶车", canonical="电动自行车")
+    off = lexicon_entry_create(
+        actor=cast.supervisor_a, district=cast.district, term="电瓶车", canonical="电动自行车"
+    )
     lexicon_entry_update(actor=cast.supervisor_a, entry=off, is_active=False)
     assert matcher_for(cast.district.pk).match("院子里全是电瓶车").no_match
 
@@ -103,7 +113,11 @@ def test_the_shared_lexicon_follows_the_built_in_file(cast, catalog, tmp_path):
     path.write_text("term,canonical,lang,note\n电马儿,?电动自行车,zh,context only\n", encoding="utf-8")
     assert lexicon_load_shared(path=path) == 0
     shared = {e.term: e for e in LexiconEntry.objects.filter(district__isnull=True)}
-    assert (shared["电马儿"].canonical, shared["电马儿"].note, shared["电马儿"].is_active) == ("?电动自行车", "context only", True)
+    assert (shared["电马儿"].canonical, shared["电马儿"].note, shared["电马儿"].is_active) == (
+        "?电动自行车",
+        "context only",
+        True,
+    )
     assert "kiddo" not in shared
     assert AuditEvent.objects.count() == audits + 2
     # a context word alone is not enough any more
@@ -113,8 +127,10 @@ def test_the_shared_lexicon_follows_the_built_in_file(cast, catalog, tmp_path):
 def test_the_shared_lexicon_loads_the_languages_the_matcher_reads(cast, catalog, tmp_path):
     # seed_demo failed once the built-in file held German and Arabic words: only zh and en were accepted
     path = tmp_path / "lexicon.csv"
-    path.write_text("term,canonical,lang,note\nelektroroller,电动自行车,de,\nدراجة كهربائية,电动自行车,ar,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "term,canonical,lang,note\nelektroroller,电动自行车,de,\nدراجة كهربائية,电动自行车,ar,\n",
+        encoding="utf-8",
+    )
     assert lexicon_load_shared(path=path) == 2
     assert codes(matcher_for(cast.district.pk), "Elektroroller im Treppenhaus geladen")[0] == "T-EBIKE"
     path.write_text("term,canonical,lang,note\nvelo,电动自行车,xx,\n", encoding="utf-8")

@@ -31,12 +31,18 @@ def test_a_supervisor_adds_edits_switches_off_and_deletes_a_rule(cast, catalog, 
     item = catalog["T-STALL"]
     client = client_for(cast.supervisor_a)
     before = AuditEvent.objects.count()
-    response = client.post(f"/matching/rules/item/{item.pk}/", {"kind": "keyword", "pattern": "烤红薯", "weight": "1", "note": "冬天常见"})
+    response = client.post(
+        f"/matching/rules/item/{item.pk}/",
+        {"kind": "keyword", "pattern": "烤红薯", "weight": "1", "note": "冬天常见"},
+    )
     assert response.status_code == 302
     rule = MatchRule.objects.get(item=item, pattern="烤红薯")
     assert rule.updated_by == cast.supervisor_a
     assert AuditEvent.objects.filter(action="authority.match_rule.create", object_id=str(rule.pk)).exists()
-    response = client.post(f"/matching/rules/{rule.pk}/edit/", {"kind": "phrase", "pattern": "卖+烤红薯", "weight": "0.8", "note": ""})
+    response = client.post(
+        f"/matching/rules/{rule.pk}/edit/",
+        {"kind": "phrase", "pattern": "卖+烤红薯", "weight": "0.8", "note": ""},
+    )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.kind, rule.pattern, str(rule.weight)) == ("phrase", "卖+烤红薯", "0.80")
@@ -56,9 +62,19 @@ def test_officers_may_not_edit_rules(cast, catalog, client_for):
     rule = match_rule_create(actor=cast.supervisor_a, item=item, kind="keyword", pattern="烤红薯", weight=1)
     before = AuditEvent.objects.count()
     client = client_for(cast.officer_a)
-    assert client.post(f"/matching/rules/item/{item.pk}/", {"kind": "keyword", "pattern": "卖菜", "weight": "1"}).status_code == 403
+    assert (
+        client.post(
+            f"/matching/rules/item/{item.pk}/", {"kind": "keyword", "pattern": "卖菜", "weight": "1"}
+        ).status_code
+        == 403
+    )
     assert client.get(f"/matching/rules/{rule.pk}/edit/").status_code == 403
-    assert client.post(f"/matching/rules/{rule.pk}/edit/", {"kind": "keyword", "pattern": "x", "weight": "1"}).status_code == 403
+    assert (
+        client.post(
+            f"/matching/rules/{rule.pk}/edit/", {"kind": "keyword", "pattern": "x", "weight": "1"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/matching/rules/{rule.pk}/toggle/").status_code == 403
     assert client.post(f"/matching/rules/{rule.pk}/delete/").status_code == 403
     rule.refresh_from_db()
@@ -88,7 +104,10 @@ def test_bad_rules_are_refused_with_a_message(cast, catalog, client_for):
     client = client_for(cast.supervisor_a)
     # the page speaks Chinese by default: each message is looked for in English and in its translation
     for data, messages in [
-        ({"kind": "regex", "pattern": "(unclosed", "weight": "1"}, ("Not a valid regular expression", "正则表达式无效")),
+        (
+            {"kind": "regex", "pattern": "(unclosed", "weight": "1"},
+            ("Not a valid regular expression", "正则表达式无效"),
+        ),
         ({"kind": "regex", "pattern": ".*", "weight": "1"}, ("matches empty text", "能匹配空文本")),
         ({"kind": "keyword", "pattern": "烤红薯", "weight": "9"}, ("at most", "不超过", "最多")),
         ({"kind": "keyword", "pattern": "！！", "weight": "1"}, ("no letters", "没有可匹配的文字")),
@@ -105,30 +124,43 @@ def test_bad_rules_are_refused_with_a_message(cast, catalog, client_for):
 
 def test_the_try_box_shows_which_terms_fire_for_the_item(cast, catalog, client_for):
     item = catalog["T-EBIKE"]
-    response = client_for(cast.officer_a).post(f"/matching/rules/item/{item.pk}/try/",
-                                                {"text": "电瓶车在楼道里充电", "town": cast.town_a.code})
+    response = client_for(cast.officer_a).post(
+        f"/matching/rules/item/{item.pk}/try/", {"text": "电瓶车在楼道里充电", "town": cast.town_a.code}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert '<mark class="term">电瓶车</mark> → 电动自行车' in html
     assert "Rank 1" in html or "排名 1" in html or "第 1" in html
-    silent = client_for(cast.officer_a).post(f"/matching/rules/item/{item.pk}/try/", {"text": "超市卖过期牛奶", "town": cast.town_a.code})
+    silent = client_for(cast.officer_a).post(
+        f"/matching/rules/item/{item.pk}/try/", {"text": "超市卖过期牛奶", "town": cast.town_a.code}
+    )
     assert 'data-testid="item-silent"' in silent.content.decode()
 
 
 def test_lexicon_editing_is_for_supervisors(cast, catalog, client_for):
     before = AuditEvent.objects.count()
-    response = client_for(cast.officer_a).post("/matching/lexicon/", {"term": "小电驴", "canonical": "电动自行车", "lang": "zh"})
+    response = client_for(cast.officer_a).post(
+        "/matching/lexicon/", {"term": "小电驴", "canonical": "电动自行车", "lang": "zh"}
+    )
     assert response.status_code == 403
     assert not LexiconEntry.objects.filter(term="小电驴").exists()
     assert AuditEvent.objects.count() == before
-    response = client_for(cast.supervisor_a).post("/matching/lexicon/", {"term": "小电驴", "canonical": "电动自行车|电动车", "lang": "zh"})
+    response = client_for(cast.supervisor_a).post(
+        "/matching/lexicon/", {"term": "小电驴", "canonical": "电动自行车|电动车", "lang": "zh"}
+    )
     assert response.status_code == 302
     entry = LexiconEntry.objects.get(term="小电驴")
     assert entry.district == cast.district
-    assert AuditEvent.objects.filter(action="authority.lexicon_entry.create", object_id=str(entry.pk)).exists()
-    response = client_for(cast.admin).post(f"/matching/lexicon/{entry.pk}/edit/", {"canonical": "电动自行车", "note": "渝中说法"})
+    assert AuditEvent.objects.filter(
+        action="authority.lexicon_entry.create", object_id=str(entry.pk)
+    ).exists()
+    response = client_for(cast.admin).post(
+        f"/matching/lexicon/{entry.pk}/edit/", {"canonical": "电动自行车", "note": "渝中说法"}
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.canonical == "电动自行车"
     with pytest.raises(ValidationError):
-        lexicon_entry_create(actor=cast.supervisor_a, district=cast.district, term="小电驴", canonical="电动自行车")
+        lexicon_entry_create(
+            actor=cast.supervisor_a, district=cast.district, term="小电驴", canonical="电动自行车"
+        )

@@ -6,14 +6,31 @@ from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
 
 ITEMS = [
-    ItemSpec(1, "U-TRASH-P", "对个人随意倾倒、抛撒、堆放生活垃圾的行政处罚", description="个人随意倾倒生活垃圾。"),
-    ItemSpec(2, "U-TRASH-U", "对单位随意倾倒、抛撒、堆放生活垃圾的行政处罚", description="单位随意倾倒生活垃圾。"),
-    ItemSpec(3, "U-STALL", "对擅自在城市道路、人行道等公共场地摆摊设点、兜售物品的行政处罚",
-             name_en="Penalty for setting up stalls or peddling goods on city roads"),
-    ItemSpec(4, "U-EXIT", "对占用、堵塞、封闭疏散通道、安全出口的行政处罚",
-             name_en="Penalty for blocking evacuation routes or emergency exits"),
+    ItemSpec(
+        1, "U-TRASH-P", "对个人随意倾倒、抛撒、堆放生活垃圾的行政处罚", description="个人随意倾倒生活垃圾。"
+    ),
+    ItemSpec(
+        2, "U-TRASH-U", "对单位随意倾倒、抛撒、堆放生活垃圾的行政处罚", description="单位随意倾倒生活垃圾。"
+    ),
+    ItemSpec(
+        3,
+        "U-STALL",
+        "对擅自在城市道路、人行道等公共场地摆摊设点、兜售物品的行政处罚",
+        name_en="Penalty for setting up stalls or peddling goods on city roads",
+    ),
+    ItemSpec(
+        4,
+        "U-EXIT",
+        "对占用、堵塞、封闭疏散通道、安全出口的行政处罚",
+        name_en="Penalty for blocking evacuation routes or emergency exits",
+    ),
     ItemSpec(5, "U-NOISE", "对夜间施工作业产生噪音扰民的行政处罚", description="夜间施工，噪音扰民。"),
-    ItemSpec(6, "U-BBQ", "对在城市人口集中区露天烧烤食品的行政处罚", name_en="Penalty for open-air barbecuing of food"),
+    ItemSpec(
+        6,
+        "U-BBQ",
+        "对在城市人口集中区露天烧烤食品的行政处罚",
+        name_en="Penalty for open-air barbecuing of food",
+    ),
 ]
 
 

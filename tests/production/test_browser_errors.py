@@ -7,8 +7,11 @@ import pytest
 
 from tests.conftest import browser_login, save_screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
-              pytest.mark.urls("tests.production.urls_raising")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls("tests.production.urls_raising"),
+]
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 
@@ -24,8 +27,10 @@ def test_error_pages_read_well_in_both_languages(cast, browser, live_server, vie
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     try:
         browser_login(page, "officer_a")
-        for lang, not_found, failed in (("zh-hans", "找不到该页面", "服务器出了点问题"),
-                                        ("en", "Page not found", "Something went wrong on our side")):
+        for lang, not_found, failed in (
+            ("zh-hans", "找不到该页面", "服务器出了点问题"),
+            ("en", "Page not found", "Something went wrong on our side"),
+        ):
             assert page.goto(f"{live_server.url}/cases/999999999/?lang={lang}").status == 404
             page.get_by_role("heading", name=not_found).wait_for()
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -24,14 +24,31 @@ ROOT = Path(settings.BASE_DIR)
 
 def test_the_demo_answers_a_missing_page_with_the_house_404_and_serves_hashed_static_files(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "DEBUG"}}
-    env.update({"SQLITE_PATH": str(tmp_path / "demo.sqlite3"), "STATIC_ROOT": str(tmp_path / "static"),
-                "MEDIA_ROOT": str(tmp_path / "media"), "PORT": str(port), "SEED_DEMO": "0"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "DEBUG"}
+    }
+    env.update(
+        {
+            "SQLITE_PATH": str(tmp_path / "demo.sqlite3"),
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "PORT": str(port),
+            "SEED_DEMO": "0",
+        }
+    )
     log = tmp_path / "demo.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(ROOT / "scripts" / "demo")], cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            [str(ROOT / "scripts" / "demo")],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     try:
         browser = Browser(f"http://127.0.0.1:{port}", https=False)
         deadline = time.monotonic() + 600

@@ -18,10 +18,13 @@ def _client(user=None) -> Client:
     return client
 
 
-@pytest.mark.parametrize(("lang", "heading", "advice"), [
-    ("zh-hans", "找不到该页面", "返回首页"),
-    ("en", "Page not found", "Back to the home page"),
-])
+@pytest.mark.parametrize(
+    ("lang", "heading", "advice"),
+    [
+        ("zh-hans", "找不到该页面", "返回首页"),
+        ("en", "Page not found", "Back to the home page"),
+    ],
+)
 def test_a_missing_page_is_the_house_404_in_the_users_language(cast, lang, heading, advice):
     response = _client(cast.officer_a).get("/cases/999999999/", {"lang": lang})
     assert response.status_code == 404
@@ -40,8 +43,12 @@ def test_an_unknown_api_url_is_a_json_404(cast):
         assert response.json()["errors"] == {}, path
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("zh-hans", "服务器出了点问题"), ("en", "Something went wrong on our side")])
-def test_a_failing_page_is_the_house_500_without_touching_the_database(cast, django_assert_num_queries, lang, heading):
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("zh-hans", "服务器出了点问题"), ("en", "Something went wrong on our side")]
+)
+def test_a_failing_page_is_the_house_500_without_touching_the_database(
+    cast, django_assert_num_queries, lang, heading
+):
     client = _client(cast.officer_a)
     # Logged in, yet no query: the 500 page uses no context processor (no session, user or menu lookups), so it
     # still renders when the database is what failed.

@@ -85,7 +85,11 @@ class Answer:
 
     @property
     def html(self) -> str:
-        return self.body.decode("utf-8", "replace") if "text/html" in self.headers.get("content-type", "") else ""
+        return (
+            self.body.decode("utf-8", "replace")
+            if "text/html" in self.headers.get("content-type", "")
+            else ""
+        )
 
 
 @dataclass
@@ -94,14 +98,21 @@ class Browser:
 
     base: str
     https: bool = True
-    cookies: http.cookiejar.CookieJar = field(default_factory=lambda: http.cookiejar.CookieJar(
-        # The proxy speaks HTTPS to the browser; between proxy and app it is HTTP, so Secure cookies go back too.
-        http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))))
+    cookies: http.cookiejar.CookieJar = field(
+        default_factory=lambda: http.cookiejar.CookieJar(
+            # The proxy speaks HTTPS to the browser; between proxy and app it is HTTP, so Secure cookies go back too.
+            http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))
+        )
+    )
 
     def __post_init__(self) -> None:
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects
+        )
 
-    def request(self, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Answer:
+    def request(
+        self, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> Answer:
         all_headers = {"X-Forwarded-Proto": "https"} if self.https else {}
         all_headers.update(headers or {})
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -109,7 +120,9 @@ class Browser:
         request = urllib.request.Request(url, data=body, headers=all_headers)
         try:
             with self.opener.open(request, timeout=60) as response:
-                return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
+                return Answer(
+                    response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+                )
         except urllib.error.HTTPError as error:
             return Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
@@ -118,10 +131,16 @@ class Browser:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
         assert token, "no CSRF token on the login page"
         origin = "https://" + urllib.parse.urlsplit(self.base).netloc
-        answer = self.request("/accounts/login/", {"csrfmiddlewaretoken": token.group(1), "username": username,
-                                                   "password": PASSWORD},
-                              headers={"Origin": origin, "Referer": origin + "/accounts/login/"})
-        assert answer.status == 302 and answer.headers["location"] == "/", (username, answer.status, answer.html[:500])
+        answer = self.request(
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD},
+            headers={"Origin": origin, "Referer": origin + "/accounts/login/"},
+        )
+        assert answer.status == 302 and answer.headers["location"] == "/", (
+            username,
+            answer.status,
+            answer.html[:500],
+        )
         assert 'data-testid="logout"' in self.request("/").html, f"{username} is not logged in"
 
 
@@ -145,7 +164,10 @@ def _argument_free_paths() -> list[str]:
             if isinstance(entry, URLResolver):
                 if entry.namespace != "admin":
                     walk(entry, prefix + str(pattern), entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and (f"{namespace}:" if namespace else "") + (entry.name or "") not in SKIP_ROUTES:
+            elif (
+                isinstance(entry, URLPattern)
+                and (f"{namespace}:" if namespace else "") + (entry.name or "") not in SKIP_ROUTES
+            ):
                 paths.append("/" + prefix + str(pattern))
 
     walk(get_resolver(), "", "")
@@ -163,7 +185,9 @@ def _route_key(path: str) -> tuple[str, tuple[str, ...]] | None:
     return (match.view_name, tuple(sorted(urllib.parse.parse_qs(parts.query))))
 
 
-def _crawl(browser: Browser, seeds: list[str], host: str, timings: dict[str, float]) -> tuple[dict[str, int], set[str]]:
+def _crawl(
+    browser: Browser, seeds: list[str], host: str, timings: dict[str, float]
+) -> tuple[dict[str, int], set[str]]:
     """Breadth-first over same-origin links, GET only; returns {url: status} and the static URLs pages referenced."""
     seen: dict[str, int] = {}
     per_shape: Counter = Counter()
@@ -188,7 +212,9 @@ def _crawl(browser: Browser, seeds: list[str], host: str, timings: dict[str, flo
             parser = _Links()
             parser.feed(answer.html)
             found += parser.links
-            assets.update(urllib.parse.urlsplit(a).path for a in parser.assets if a.startswith(settings.STATIC_URL))
+            assets.update(
+                urllib.parse.urlsplit(a).path for a in parser.assets if a.startswith(settings.STATIC_URL)
+            )
         for link in found:
             absolute = urllib.parse.urlsplit(urllib.parse.urljoin("https://" + host + path, link))
             if absolute.netloc != host or absolute.scheme not in ("http", "https"):
@@ -206,8 +232,14 @@ def _drop_database(url: str) -> None:
     from psycopg import sql
 
     db = dj_database_url.parse(url)
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"] or "postgres",
-                         password=db["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"] or "postgres",
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db["NAME"])))
 
 
@@ -218,27 +250,46 @@ def topology(tmp_path):
     name = f"zhifa_topology_{uuid.uuid4().hex[:8]}"
     database_url = base_db.rsplit("/", 1)[0] + "/" + name
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"CELERY_TASK_ALWAYS_EAGER", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({
-        "DATABASE_URL": database_url,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "CELERY_TASK_DEFAULT_QUEUE": name,
-        "CACHE_KEY_PREFIX": name,
-        "PORT": str(port),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "BEHIND_TLS_PROXY": "1",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "BEAT_SCHEDULE": str(tmp_path / "beat" / "schedule"),
-        "WEB_CONCURRENCY": "2",
-        "WORKER_CONCURRENCY": "1",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"CELERY_TASK_ALWAYS_EAGER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "CELERY_TASK_DEFAULT_QUEUE": name,
+            "CACHE_KEY_PREFIX": name,
+            "PORT": str(port),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "BEHIND_TLS_PROXY": "1",
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "BEAT_SCHEDULE": str(tmp_path / "beat" / "schedule"),
+            "WEB_CONCURRENCY": "2",
+            "WORKER_CONCURRENCY": "1",
+        }
+    )
     log_path = tmp_path / "topology.log"
     log = open(log_path, "wb")  # noqa: SIM115
-    process = subprocess.Popen([str(ROOT / "scripts" / "prod")], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    handle = {"process": process, "env": env, "base": f"http://127.0.0.1:{port}", "log": log_path, "host": f"127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "prod")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    handle = {
+        "process": process,
+        "env": env,
+        "base": f"http://127.0.0.1:{port}",
+        "log": log_path,
+        "host": f"127.0.0.1:{port}",
+    }
     try:
         yield handle
     finally:
@@ -289,8 +340,14 @@ def test_production_topology_serves_every_page_to_every_role_and_stops_cleanly(t
 
     seeding = time.monotonic()
     env = {**topology["env"], "DEBUG": "0"}
-    seeded = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", SEED], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=900)
+    seeded = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", SEED],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert seeded.returncode == 0, seeded.stdout[-3000:] + seeded.stderr[-3000:]
     figures["seed_seconds"] = round(time.monotonic() - seeding, 1)
 
@@ -308,8 +365,12 @@ def test_production_topology_serves_every_page_to_every_role_and_stops_cleanly(t
     figures["crawl_seconds"] = round(time.monotonic() - crawling, 1)
     figures["pages_per_role"] = {role: len(seen) for role, seen in pages.items()}
     figures["statuses"] = dict(Counter(status for seen in pages.values() for status in seen.values()))
-    server_errors = {f"{role} {path}": status for role, seen in pages.items() for path, status in seen.items()
-                     if status >= 500}
+    server_errors = {
+        f"{role} {path}": status
+        for role, seen in pages.items()
+        for path, status in seen.items()
+        if status >= 500
+    }
     figures["server_errors"] = len(server_errors)
     figures["slowest_pages"] = {p: round(t, 2) for p, t in sorted(timings.items(), key=lambda pt: -pt[1])[:5]}
 
@@ -324,7 +385,10 @@ def test_production_topology_serves_every_page_to_every_role_and_stops_cleanly(t
             static_failures[asset] = (answer.status, answer.headers.get("cache-control"))
     figures["static_files"] = len(assets)
     css = next(a for a in assets if "/bootstrap/bootstrap.min." in a)
-    assert browser.request(css, headers={"Accept-Encoding": "br, gzip"}).headers.get("content-encoding") in ("br", "gzip")
+    assert browser.request(css, headers={"Accept-Encoding": "br, gzip"}).headers.get("content-encoding") in (
+        "br",
+        "gzip",
+    )
     assert browser.request("/static/vendor/bootstrap/bootstrap.min.css").status == 404
 
     # Error pages as the production server gives them.
@@ -335,7 +399,9 @@ def test_production_topology_serves_every_page_to_every_role_and_stops_cleanly(t
 
     # The worker does beat's work (the whistle deadline sweep runs every minute).
     deadline = time.monotonic() + 150
-    while not re.search(r"whistle_deadlines_sweep_task\[[^\]]+\] succeeded", topology["log"].read_text(errors="replace")):
+    while not re.search(
+        r"whistle_deadlines_sweep_task\[[^\]]+\] succeeded", topology["log"].read_text(errors="replace")
+    ):
         assert time.monotonic() < deadline, "beat's sweep was not done by the worker:\n" + _log_tail(topology)
         time.sleep(2)
 
@@ -351,7 +417,9 @@ def test_production_topology_serves_every_page_to_every_role_and_stops_cleanly(t
 
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    (artifacts / "production-crawl.json").write_text(json.dumps({**figures, "pages": pages}, indent=1, ensure_ascii=False))
+    (artifacts / "production-crawl.json").write_text(
+        json.dumps({**figures, "pages": pages}, indent=1, ensure_ascii=False)
+    )
     print("production topology:", json.dumps(figures, ensure_ascii=False))
 
     assert not server_errors, server_errors

@@ -24,12 +24,20 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def env_department(cast) -> Unit:
-    return make_unit(cast.district, Unit.Kind.DEPARTMENT, code="T500-ENV", name_zh="测试区生态环境局", domain=Domain.ENVIRONMENT)
+    return make_unit(
+        cast.district,
+        Unit.Kind.DEPARTMENT,
+        code="T500-ENV",
+        name_zh="测试区生态环境局",
+        domain=Domain.ENVIRONMENT,
+    )
 
 
 @pytest.fixture
 def env_responder(env_department) -> User:
-    return make_user(env_department, [Role.RESPONDER, Role.OFFICER], username="env_responder", full_name="环境联络员")
+    return make_user(
+        env_department, [Role.RESPONDER, Role.OFFICER], username="env_responder", full_name="环境联络员"
+    )
 
 
 @pytest.fixture
@@ -57,5 +65,7 @@ def png_bytes(size: tuple[int, int] = (32, 24), color: str = "red", fmt: str = "
     return buffer.getvalue()
 
 
-def photo_upload(name: str = "scene.png", data: bytes | None = None, content_type: str = "image/png") -> SimpleUploadedFile:
+def photo_upload(
+    name: str = "scene.png", data: bytes | None = None, content_type: str = "image/png"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes() if data is None else data, content_type=content_type)

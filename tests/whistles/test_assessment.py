@@ -35,7 +35,13 @@ def at(moment, fn, **kwargs):
 def work(responder, assignment, start, check_in, on_site, handled):
     at(start + check_in, assignment_acknowledge, actor=responder, assignment=assignment)
     at(start + on_site, assignment_arrive, actor=responder, assignment=assignment)
-    at(start + handled, assignment_handle, actor=responder, assignment=assignment, note="已处理完毕，详见记录")
+    at(
+        start + handled,
+        assignment_handle,
+        actor=responder,
+        assignment=assignment,
+        note="已处理完毕，详见记录",
+    )
 
 
 @pytest.fixture
@@ -53,19 +59,37 @@ def dataset(cast, raise_whistle, env_department, env_responder):
 
     w3 = at(T0 + 2 * D, raise_whistle, title="W3")
     a3 = w3.assignments.get()
-    at(T0 + 2 * D + 2 * H, assignment_return, actor=cast.responder, assignment=a3, reason="town_holds_power", note="街道已获赋权，属地处理")
+    at(
+        T0 + 2 * D + 2 * H,
+        assignment_return,
+        actor=cast.responder,
+        assignment=a3,
+        reason="town_holds_power",
+        note="街道已获赋权，属地处理",
+    )
     at(T0 + 2 * D + 5 * H, assignment_uphold_return, actor=cast.admin, assignment=a3, note="核实街道有权处理")
 
     w4 = at(T0 + 3 * D, raise_whistle, title="W4", departments=[env])
     a4 = w4.assignments.get()
-    at(T0 + 3 * D + 3 * H, assignment_return, actor=env_responder, assignment=a4, reason="not_our_competence", note="应由其他部门处理")
+    at(
+        T0 + 3 * D + 3 * H,
+        assignment_return,
+        actor=env_responder,
+        assignment=a4,
+        reason="not_our_competence",
+        note="应由其他部门处理",
+    )
     resent = T0 + 4 * D
     at(resent, assignment_overrule_return, actor=cast.admin, assignment=a4, note="属于生态环境职责，请处理")
     work(env_responder, a4, resent, 1 * H, 1.5 * H, 1.8 * H)
     at(resent + 1.9 * H, assignment_confirm, actor=cast.officer_a, assignment=a4, rating=4)
 
-    at(T0 + 4 * D, raise_whistle, title="W5", urgency="emergency", departments=[env])  # nobody checks in: overdue at NOW
-    at(T0 + 4 * D, raise_whistle, title="W6", actor=cast.officer_b, town=cast.town_b)  # within its deadlines at NOW
+    at(
+        T0 + 4 * D, raise_whistle, title="W5", urgency="emergency", departments=[env]
+    )  # nobody checks in: overdue at NOW
+    at(
+        T0 + 4 * D, raise_whistle, title="W6", actor=cast.officer_b, town=cast.town_b
+    )  # within its deadlines at NOW
     at(T0 - 5 * D, raise_whistle, title="February, outside the period")
     return market, env
 
@@ -81,7 +105,13 @@ def test_district_figures(cast, dataset):
     assert m.on_time_rate == 0.5
     assert m.median_check_in_minutes == 930.0  # median of 60 and 1800
     assert m.median_handle_hours == 40.0  # median of 30 and 50
-    assert (m.returned, m.return_rate, m.returns_upheld, m.returns_overruled, m.returns_territorial) == (1, 0.25, 1, 0, 1)
+    assert (m.returned, m.return_rate, m.returns_upheld, m.returns_overruled, m.returns_territorial) == (
+        1,
+        0.25,
+        1,
+        0,
+        1,
+    )
     assert (m.rated, m.average_rating) == (2, 4.0)
 
     assert (e.received, e.checked_in, e.on_time, e.late, e.open_overdue) == (2, 1, 1, 1, 1)
@@ -105,7 +135,10 @@ def test_each_side_sees_its_own_figures(cast, dataset, env_responder):
     market, env = dataset
     town_view = assess(user=cast.officer_a, start=START, end=END, now=NOW)
     assert [t.town for t in town_view.towns] == [cast.town_a]
-    assert {d.department: d.received for d in town_view.departments} == {market: 3, env: 2}  # only town A's whistles
+    assert {d.department: d.received for d in town_view.departments} == {
+        market: 3,
+        env: 2,
+    }  # only town A's whistles
 
     department_view = assess(user=env_responder, start=START, end=END, now=NOW)
     assert [d.department for d in department_view.departments] == [env]
@@ -119,8 +152,12 @@ def test_each_side_sees_its_own_figures(cast, dataset, env_responder):
 def test_the_dashboard_and_the_api_show_the_figures(cast, dataset, client_for):
     market, _env = dataset
     with clock.at(NOW):
-        page = client_for(cast.admin).get(reverse("whistle-assessment"), {"start": "2026-03-01", "end": "2026-03-31", "lang": "en"})
-        api = client_for(cast.admin).get(reverse("api-whistle-assessment"), {"start": "2026-03-01", "end": "2026-03-31"})
+        page = client_for(cast.admin).get(
+            reverse("whistle-assessment"), {"start": "2026-03-01", "end": "2026-03-31", "lang": "en"}
+        )
+        api = client_for(cast.admin).get(
+            reverse("api-whistle-assessment"), {"start": "2026-03-01", "end": "2026-03-31"}
+        )
     html = page.content.decode()
     assert page.status_code == 200
     assert "chart.umd.min.js" in html and 'id="chart-departments"' in html
@@ -128,4 +165,9 @@ def test_the_dashboard_and_the_api_show_the_figures(cast, dataset, client_for):
     body = api.json()
     row = next(d for d in body["departments"] if d["department_id"] == market.pk)
     assert row["on_time_rate"] == 0.5 and row["return_rate"] == 0.25 and row["average_rating"] == 4.0
-    assert client_for(cast.admin).get(reverse("api-whistle-assessment"), {"start": "2026-03-31", "end": "2026-03-01"}).status_code == 400
+    assert (
+        client_for(cast.admin)
+        .get(reverse("api-whistle-assessment"), {"start": "2026-03-31", "end": "2026-03-01"})
+        .status_code
+        == 400
+    )

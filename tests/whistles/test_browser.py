@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _phone(browser, base_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(30_000)  # the suite shares 2 cores with a production boot
     page = context.new_page()
     page.base_url = base_url
@@ -20,7 +22,9 @@ def _phone(browser, base_url):
 
 
 def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{page.url} scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        f"{page.url} scrolls sideways"
+    )
 
 
 def test_raise_acknowledge_handle_rate(cast, phone_page, browser):
@@ -47,7 +51,9 @@ def test_raise_acknowledge_handle_rate(cast, phone_page, browser):
     try:
         browser_login(dept, "responder")
         # A function, not an expression: Playwright polls an expression with eval, which the page's CSP refuses.
-        dept.wait_for_function("() => document.querySelector('[data-testid=bell-count]').textContent.trim() === '1'")
+        dept.wait_for_function(
+            "() => document.querySelector('[data-testid=bell-count]').textContent.trim() === '1'"
+        )
         dept.goto(f"{dept.base_url}/whistles/inbox/")
         _no_sideways_scroll(dept)
         assert dept.inner_text("[data-testid=count-waiting]") == "1"
@@ -79,15 +85,23 @@ def test_raise_acknowledge_handle_rate(cast, phone_page, browser):
     _no_sideways_scroll(town)
 
     assignment = WhistleAssignment.objects.get(whistle=whistle)
-    assert (assignment.status, assignment.rating, assignment.department_case_ref) == ("closed", 4, "渝中市监罚〔2026〕88号")
+    assert (assignment.status, assignment.rating, assignment.department_case_ref) == (
+        "closed",
+        4,
+        "渝中市监罚〔2026〕88号",
+    )
     assert assignment.acknowledged_by == cast.responder and assignment.rated_by == cast.officer_a
 
 
 def test_the_assessment_dashboard_draws_its_charts(cast, raise_whistle, phone_page):
     from whistles.services import assignment_return
 
-    assignment_return(actor=cast.responder, assignment=raise_whistle().assignments.get(), reason="town_holds_power",
-                      note="属地责任，退回街道")
+    assignment_return(
+        actor=cast.responder,
+        assignment=raise_whistle().assignments.get(),
+        reason="town_holds_power",
+        note="属地责任，退回街道",
+    )
     page = phone_page
     browser_login(page, "district_admin")
     page.goto(f"{page.base_url}/whistles/assessment/")

@@ -25,10 +25,12 @@ def test_two_responders_check_in_at_once_and_it_moves_once(cast, raise_whistle):
     first = WhistleAssignment.objects.get(pk=assignment.pk)
     second = WhistleAssignment.objects.get(pk=assignment.pk)
     before = AuditEvent.objects.count()
-    results = race([
-        lambda: assignment_acknowledge(actor=cast.responder, assignment=first),
-        lambda: assignment_acknowledge(actor=colleague, assignment=second),
-    ])
+    results = race(
+        [
+            lambda: assignment_acknowledge(actor=cast.responder, assignment=first),
+            lambda: assignment_acknowledge(actor=colleague, assignment=second),
+        ]
+    )
     winners = [r for r in results if isinstance(r, WhistleAssignment)]
     losers = [r for r in results if isinstance(r, StaleTransition)]
     assert len(winners) == 1 and len(losers) == 1, results
@@ -44,14 +46,19 @@ def test_overrule_and_uphold_at_once_only_one_decides(cast, raise_whistle):
     assignment_return(actor=cast.responder, assignment=assignment, reason="other", note="不是我们的事情")
     a = WhistleAssignment.objects.get(pk=assignment.pk)
     b = WhistleAssignment.objects.get(pk=assignment.pk)
-    results = race([
-        lambda: assignment_overrule_return(actor=cast.admin, assignment=a, note="驳回退回，请处理"),
-        lambda: assignment_uphold_return(actor=cast.admin, assignment=b, note="同意退回的理由"),
-    ])
+    results = race(
+        [
+            lambda: assignment_overrule_return(actor=cast.admin, assignment=a, note="驳回退回，请处理"),
+            lambda: assignment_uphold_return(actor=cast.admin, assignment=b, note="同意退回的理由"),
+        ]
+    )
     assert sum(isinstance(r, WhistleAssignment) for r in results) == 1, results
     ret = WhistleReturn.objects.get(assignment=assignment)
     assignment.refresh_from_db()
-    expected = {WhistleReturn.Decision.OVERRULED: Status.SENT, WhistleReturn.Decision.UPHELD: Status.RETURN_UPHELD}
+    expected = {
+        WhistleReturn.Decision.OVERRULED: Status.SENT,
+        WhistleReturn.Decision.UPHELD: Status.RETURN_UPHELD,
+    }
     assert assignment.status == expected[ret.decision]
 
 
@@ -64,7 +71,9 @@ def test_a_second_click_gets_a_conflict_not_a_second_move(cast, raise_whistle, c
     before = AuditEvent.objects.count()
     again = api.post(url, {}, content_type="application/json")
     assert again.status_code == 409
-    page = api.post(reverse("whistle-assignment-action", args=[assignment.pk, "acknowledge"]), {}, follow=True)
+    page = api.post(
+        reverse("whistle-assignment-action", args=[assignment.pk, "acknowledge"]), {}, follow=True
+    )
     assert page.status_code == 200
     assert AuditEvent.objects.count() == before
     assert WhistleEvent.objects.filter(assignment=assignment, kind="acknowledged").count() == 1

@@ -42,8 +42,14 @@ def test_default_deadlines_follow_the_brief():
 
 def test_a_district_sets_its_own_deadlines_for_new_whistles(cast, raise_whistle):
     deadline_policy_set(
-        actor=cast.admin, district=cast.district, urgency="emergency", check_in_minutes=15, on_site_minutes=60,
-        handle_minutes=600, remind_before_minutes=5, escalate_after_minutes=15,
+        actor=cast.admin,
+        district=cast.district,
+        urgency="emergency",
+        check_in_minutes=15,
+        on_site_minutes=60,
+        handle_minutes=600,
+        remind_before_minutes=5,
+        escalate_after_minutes=15,
     )
     assert deadlines_for(cast.district, "emergency").check_in == dt.timedelta(minutes=15)
     with clock.at(T0):
@@ -57,8 +63,16 @@ def test_only_the_district_administrator_sets_deadlines(cast):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        deadline_policy_set(actor=cast.supervisor_a, district=cast.district, urgency="normal", check_in_minutes=1,
-                            on_site_minutes=2, handle_minutes=3, remind_before_minutes=0, escalate_after_minutes=1)
+        deadline_policy_set(
+            actor=cast.supervisor_a,
+            district=cast.district,
+            urgency="normal",
+            check_in_minutes=1,
+            on_site_minutes=2,
+            handle_minutes=3,
+            remind_before_minutes=0,
+            escalate_after_minutes=1,
+        )
 
 
 def test_remind_then_overdue_then_escalate_each_once(cast, raise_whistle):
@@ -91,11 +105,13 @@ def test_a_sweep_after_a_long_gap_sends_only_the_most_serious_alert_per_step(cas
     assert sweep_at(T0 + 5 * 60 * MIN) == 2
     assert kinds_for(cast.admin) == ["escalate", "escalate"]
     assert "remind" not in kinds_for(cast.responder)
-    assert set(WhistleAlert.objects.filter(assignment=assignment, notified=False).values_list("step", "level")) == {
-        ("check_in", "remind"), ("check_in", "overdue"), ("on_site", "remind"), ("on_site", "overdue")
-    }
+    assert set(
+        WhistleAlert.objects.filter(assignment=assignment, notified=False).values_list("step", "level")
+    ) == {("check_in", "remind"), ("check_in", "overdue"), ("on_site", "remind"), ("on_site", "overdue")}
     assignment.refresh_from_db()
-    assert assignment.alert_at == T0 + dt.timedelta(hours=24) - dt.timedelta(minutes=10)  # next: the handling reminder
+    assert assignment.alert_at == T0 + dt.timedelta(hours=24) - dt.timedelta(
+        minutes=10
+    )  # next: the handling reminder
 
 
 def test_checking_in_stops_the_check_in_clock(cast, raise_whistle):
@@ -104,20 +120,25 @@ def test_checking_in_stops_the_check_in_clock(cast, raise_whistle):
     with clock.at(T0 + 5 * MIN):
         assignment_acknowledge(actor=cast.responder, assignment=assignment)
     assignment.refresh_from_db()
-    assert assignment.alert_at == T0 + dt.timedelta(hours=2) - dt.timedelta(minutes=10)  # the on-site reminder
+    assert assignment.alert_at == T0 + dt.timedelta(hours=2) - dt.timedelta(
+        minutes=10
+    )  # the on-site reminder
     assert sweep_at(T0 + 40 * MIN) == 0
     assert not WhistleAlert.objects.filter(step="check_in").exists()
 
 
-def test_the_sweep_works_in_bounded_batches_and_finishes_the_backlog(cast, raise_whistle,
-                                                                     django_capture_on_commit_callbacks):
+def test_the_sweep_works_in_bounded_batches_and_finishes_the_backlog(
+    cast, raise_whistle, django_capture_on_commit_callbacks
+):
     with clock.at(T0):
         for n in range(5):
             raise_whistle(title=f"问题{n}", urgency="emergency")
     moment = T0 + 35 * MIN
     assert len(assignments_due_for_alert(now=moment, limit=2)) == 2
     with clock.at(moment), django_capture_on_commit_callbacks(execute=True) as queued:
-        whistle_deadlines_sweep_task(limit=2)  # a full batch queues the next one (through the outbox; in-process here)
+        whistle_deadlines_sweep_task(
+            limit=2
+        )  # a full batch queues the next one (through the outbox; in-process here)
     assert len(queued) == 2
     assert WhistleAlert.objects.filter(level="overdue", notified=True).count() == 5
     assert assignments_due_for_alert(now=moment, limit=100) == []
@@ -140,10 +161,14 @@ def test_a_real_worker_escalates_late_whistles_once(cast, raise_whistle, celery_
     now = timezone.now()
     # Pretend the first two were sent long ago (the deadlines, not the clock, are moved).
     WhistleAssignment.objects.filter(pk=overdue.pk).update(
-        sent_at=now - dt.timedelta(hours=25), check_in_due=now - dt.timedelta(hours=1), alert_at=now - dt.timedelta(hours=5)
+        sent_at=now - dt.timedelta(hours=25),
+        check_in_due=now - dt.timedelta(hours=1),
+        alert_at=now - dt.timedelta(hours=5),
     )
     WhistleAssignment.objects.filter(pk=escalated.pk).update(
-        sent_at=now - dt.timedelta(hours=50), check_in_due=now - dt.timedelta(hours=26), alert_at=now - dt.timedelta(hours=30)
+        sent_at=now - dt.timedelta(hours=50),
+        check_in_due=now - dt.timedelta(hours=26),
+        alert_at=now - dt.timedelta(hours=30),
     )
 
     whistle_deadlines_sweep_task.delay()
@@ -165,8 +190,14 @@ def test_the_deadlines_page_saves_a_district_setting(cast, client_for):
     from django.urls import reverse
 
     client = client_for(cast.admin)
-    fields = {"urgency": "urgent", "urgent-check_in_minutes": "60", "urgent-on_site_minutes": "30",
-              "urgent-handle_minutes": "600", "urgent-remind_before_minutes": "10", "urgent-escalate_after_minutes": "60"}
+    fields = {
+        "urgency": "urgent",
+        "urgent-check_in_minutes": "60",
+        "urgent-on_site_minutes": "30",
+        "urgent-handle_minutes": "600",
+        "urgent-remind_before_minutes": "10",
+        "urgent-escalate_after_minutes": "60",
+    }
     assert client.post(reverse("whistle-deadlines"), fields).status_code == 400  # on site before check-in
     fields["urgent-on_site_minutes"] = "180"
     assert client.post(reverse("whistle-deadlines"), fields).status_code == 302

@@ -23,9 +23,19 @@ def test_demo_whistles_are_idempotent_and_tell_a_story(settings, tmp_path):
     out = io.StringIO()
     demo.seed(out)
     assert "without catalog items" in out.getvalue()  # authority's demo did not run here
-    counts = (WhistleRequest.objects.count(), WhistleEvent.objects.count(), Notification.objects.count(), AuditEvent.objects.count())
+    counts = (
+        WhistleRequest.objects.count(),
+        WhistleEvent.objects.count(),
+        Notification.objects.count(),
+        AuditEvent.objects.count(),
+    )
     demo.seed(out)
-    assert (WhistleRequest.objects.count(), WhistleEvent.objects.count(), Notification.objects.count(), AuditEvent.objects.count()) == counts
+    assert (
+        WhistleRequest.objects.count(),
+        WhistleEvent.objects.count(),
+        Notification.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
     assert "already present" in out.getvalue()
 
     whistles = WhistleRequest.objects.all()
@@ -38,7 +48,11 @@ def test_demo_whistles_are_idempotent_and_tell_a_story(settings, tmp_path):
     assert whistles.filter(status="withdrawn").count() == 1
     statuses = set(WhistleAssignment.objects.values_list("status", flat=True))
     assert {"closed", "sent", "acknowledged", "on_site", "handled", "returned", "return_upheld"} <= statuses
-    late = [a for a in WhistleAssignment.objects.exclude(acknowledged_at=None) if a.acknowledged_at > a.check_in_due]
+    late = [
+        a
+        for a in WhistleAssignment.objects.exclude(acknowledged_at=None)
+        if a.acknowledged_at > a.check_in_due
+    ]
     assert late, "some departments check in late"
     ratings = set(WhistleAssignment.objects.exclude(rating=None).values_list("rating", flat=True))
     assert len(ratings) >= 3

@@ -42,7 +42,12 @@ def test_raise_to_rating_moves_through_every_state_with_events_audit_and_notific
     with clock.at(T0 + dt.timedelta(minutes=70)):
         assignment_arrive(actor=cast.responder, assignment=assignment, note="两名执法人员到场")
     with clock.at(T0 + dt.timedelta(hours=5)):
-        assignment_handle(actor=cast.responder, assignment=assignment, note="责令安装油烟净化设施，已立案。", case_ref="渝中市监罚〔2026〕15号")
+        assignment_handle(
+            actor=cast.responder,
+            assignment=assignment,
+            note="责令安装油烟净化设施，已立案。",
+            case_ref="渝中市监罚〔2026〕15号",
+        )
     assignment.refresh_from_db()
     assert assignment.status == Status.HANDLED
     assert assignment.alert_at is None  # nothing more owed by the department
@@ -58,7 +63,9 @@ def test_raise_to_rating_moves_through_every_state_with_events_audit_and_notific
     kinds = list(whistle.events.values_list("kind", flat=True))
     assert kinds == ["raised", "sent", "acknowledged", "on_site", "handled", "confirmed", "closed"]
     actions = list(
-        AuditEvent.objects.filter(action__startswith="whistles.").order_by("seq").values_list("action", flat=True)
+        AuditEvent.objects.filter(action__startswith="whistles.")
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions == [
         "whistles.whistle.raise",
@@ -71,7 +78,9 @@ def test_raise_to_rating_moves_through_every_state_with_events_audit_and_notific
     assert AuditEvent.objects.get(action="whistles.assignment.confirm").town == cast.town_a
 
 
-def test_a_whistle_to_two_departments_closes_when_both_are_done(cast, raise_whistle, env_department, env_responder):
+def test_a_whistle_to_two_departments_closes_when_both_are_done(
+    cast, raise_whistle, env_department, env_responder
+):
     whistle = raise_whistle(reason="joint_action", departments=[cast.department, env_department])
     market, env = whistle.assignments.order_by("pk")
     for responder, assignment in ((cast.responder, market), (env_responder, env)):
@@ -108,7 +117,9 @@ def test_steps_cannot_be_skipped(cast, raise_whistle):
     assert WhistleAssignment.objects.get(pk=assignment.pk).status == Status.SENT
 
 
-def test_withdraw_cancels_every_open_assignment_and_tells_the_departments(cast, raise_whistle, env_department, env_responder):
+def test_withdraw_cancels_every_open_assignment_and_tells_the_departments(
+    cast, raise_whistle, env_department, env_responder
+):
     whistle = raise_whistle(departments=[cast.department, env_department])
     before = Notification.objects.filter(kind="withdrawn").count()
     whistle_withdraw(actor=cast.officer_a, whistle=whistle, reason="当事人已自行整改完毕")
@@ -117,7 +128,9 @@ def test_withdraw_cancels_every_open_assignment_and_tells_the_departments(cast, 
     assert set(whistle.assignments.values_list("status", flat=True)) == {Status.CANCELLED}
     assert Notification.objects.filter(kind="withdrawn").count() == before + 2
     with pytest.raises(InvalidTransition):
-        assignment_acknowledge(actor=cast.responder, assignment=whistle.assignments.get(department=cast.department))
+        assignment_acknowledge(
+            actor=cast.responder, assignment=whistle.assignments.get(department=cast.department)
+        )
 
 
 def test_calling_another_department_later(cast, raise_whistle, env_department, env_responder):

@@ -49,7 +49,10 @@ def test_the_bell_counts_unread_and_the_list_marks_read(cast, raise_whistle, cli
     opened = client.post(reverse("whistle-notification-open", args=[note.pk]))
     assert opened.status_code == 302 and opened["Location"] == reverse("whistle-detail", args=[whistle.pk])
     assert client.get(reverse("whistle-notification-badge")).content.decode().strip() == ""
-    assert client_for(cast.officer_b).post(reverse("whistle-notification-open", args=[note.pk])).status_code == 404
+    assert (
+        client_for(cast.officer_b).post(reverse("whistle-notification-open", args=[note.pk])).status_code
+        == 404
+    )
 
 
 def test_messages_read_in_the_readers_language(cast, raise_whistle):
@@ -67,10 +70,15 @@ def test_town_panel_shows_my_whistles_and_the_raise_button(cast, raise_whistle, 
     raise_whistle(title="我镇的问题")
     home = client_for(cast.officer_a).get(reverse("home")).content.decode()
     assert 'data-testid="panel-my-whistles"' in home and "我镇的问题" in home
-    assert 'data-testid="panel-my-whistles"' not in client_for(cast.responder).get(reverse("home")).content.decode()
+    assert (
+        'data-testid="panel-my-whistles"'
+        not in client_for(cast.responder).get(reverse("home")).content.decode()
+    )
 
 
-def test_external_senders_get_each_notification_once(cast, raise_whistle, sms, django_capture_on_commit_callbacks):
+def test_external_senders_get_each_notification_once(
+    cast, raise_whistle, sms, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         whistle = raise_whistle()
     assert sms.sent == [(cast.responder.pk, sms.sent[0][1])]
@@ -84,10 +92,16 @@ def test_external_senders_get_each_notification_once(cast, raise_whistle, sms, d
     assert [r for r, _text in sms.sent[1:]] == [cast.officer_a.pk, cast.supervisor_a.pk]
 
 
-def test_nothing_is_sent_when_the_change_rolls_back(cast, raise_whistle, sms, django_capture_on_commit_callbacks):
+def test_nothing_is_sent_when_the_change_rolls_back(
+    cast, raise_whistle, sms, django_capture_on_commit_callbacks
+):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         raise_whistle()
         raise RuntimeError("rolled back")
     assert callbacks == [] and sms.sent == []

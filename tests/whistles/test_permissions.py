@@ -58,7 +58,9 @@ def test_who_sees_the_whistle(cast, env_responder, whistle, client_for, who):
         assert whistle.pk in listed
 
 
-def test_a_department_sees_only_what_was_sent_to_it(cast, env_department, env_responder, raise_whistle, client_for):
+def test_a_department_sees_only_what_was_sent_to_it(
+    cast, env_department, env_responder, raise_whistle, client_for
+):
     to_market = raise_whistle(title="给市场监管")
     to_env = raise_whistle(title="给生态环境", departments=[env_department])
     market = {w["id"] for w in client_for(cast.responder).get(reverse("api-whistle-list")).json()["results"]}
@@ -97,7 +99,9 @@ DENIALS = [
 
 
 @pytest.mark.parametrize(("who", "action", "payload", "expected"), DENIALS)
-def test_refused_actions_change_nothing(cast, env_responder, raise_whistle, client_for, who, action, payload, expected):
+def test_refused_actions_change_nothing(
+    cast, env_responder, raise_whistle, client_for, who, action, payload, expected
+):
     whistle = raise_whistle()
     assignment = whistle.assignments.get()
     # Bring the assignment to a state where the action would be possible for the right person.
@@ -112,10 +116,14 @@ def test_refused_actions_change_nothing(cast, env_responder, raise_whistle, clie
     audit, notes = AuditEvent.objects.count(), Notification.objects.count()
 
     client = client_for(_who(cast, env_responder, who))
-    response = client.post(reverse(f"api-whistle-{action}", args=[assignment.pk]), payload, content_type="application/json")
+    response = client.post(
+        reverse(f"api-whistle-{action}", args=[assignment.pk]), payload, content_type="application/json"
+    )
     assert response.status_code == expected
-    page = client.post(reverse("whistle-assignment-action", args=[assignment.pk, action]),
-                       {f"a{assignment.pk}-{action}-{k}": v for k, v in payload.items()})
+    page = client.post(
+        reverse("whistle-assignment-action", args=[assignment.pk, action]),
+        {f"a{assignment.pk}-{action}-{k}": v for k, v in payload.items()},
+    )
     assert page.status_code == expected
 
     fresh = WhistleAssignment.objects.get(pk=assignment.pk)
@@ -128,31 +136,83 @@ def test_a_department_officer_may_record_work_but_not_check_in_or_return(cast, r
     officer = make_user(cast.department, ["officer"], username="market_officer")
     assignment = raise_whistle().assignments.get()
     client = client_for(officer)
-    assert client.post(reverse("api-whistle-acknowledge", args=[assignment.pk]), {}, content_type="application/json").status_code == 403
-    assert client.post(reverse("api-whistle-return", args=[assignment.pk]), {"reason": "other", "note": "不是我们的事情"},
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            reverse("api-whistle-acknowledge", args=[assignment.pk]), {}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("api-whistle-return", args=[assignment.pk]),
+            {"reason": "other", "note": "不是我们的事情"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
     assignment_acknowledge(actor=cast.responder, assignment=assignment)
-    assert client.post(reverse("api-whistle-arrive", args=[assignment.pk]), {}, content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            reverse("api-whistle-arrive", args=[assignment.pk]), {}, content_type="application/json"
+        ).status_code
+        == 200
+    )
 
 
 def test_only_the_towns_team_raises_whistles_for_it(cast, client_for):
-    payload = {"town": cast.town_a.pk, "title": "越权吹哨", "description": "试图替别的街道吹哨", "reason": "expertise",
-               "address": "某路1号", "departments": [cast.department.pk]}
+    payload = {
+        "town": cast.town_a.pk,
+        "title": "越权吹哨",
+        "description": "试图替别的街道吹哨",
+        "reason": "expertise",
+        "address": "某路1号",
+        "departments": [cast.department.pk],
+    }
     audit = AuditEvent.objects.count()
-    assert client_for(cast.officer_b).post(reverse("api-whistle-list"), payload, content_type="application/json").status_code == 403
-    assert client_for(cast.responder).post(reverse("api-whistle-list"), payload, content_type="application/json").status_code == 403
+    assert (
+        client_for(cast.officer_b)
+        .post(reverse("api-whistle-list"), payload, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(cast.responder)
+        .post(reverse("api-whistle-list"), payload, content_type="application/json")
+        .status_code
+        == 403
+    )
     assert client_for(cast.responder).get(reverse("whistle-raise")).status_code == 403
     assert client_for(cast.admin).get(reverse("whistle-raise")).status_code == 403
     assert not WhistleRequest.objects.exists()
     assert AuditEvent.objects.count() == audit
-    assert client_for(cast.officer_a).post(reverse("api-whistle-list"), payload, content_type="application/json").status_code == 201
+    assert (
+        client_for(cast.officer_a)
+        .post(reverse("api-whistle-list"), payload, content_type="application/json")
+        .status_code
+        == 201
+    )
 
 
 def test_withdraw_and_photos_are_the_towns(cast, whistle, client_for):
     audit = AuditEvent.objects.count()
-    assert client_for(cast.officer_b).post(reverse("api-whistle-withdraw", args=[whistle.pk]), {"reason": "别人的哨我来撤"}).status_code == 404
-    assert client_for(cast.responder).post(reverse("api-whistle-withdraw", args=[whistle.pk]), {"reason": "部门替街道撤哨"}).status_code == 403
-    assert client_for(cast.responder).post(reverse("whistle-withdraw", args=[whistle.pk]), {"reason": "部门替街道撤哨"}).status_code == 403
+    assert (
+        client_for(cast.officer_b)
+        .post(reverse("api-whistle-withdraw", args=[whistle.pk]), {"reason": "别人的哨我来撤"})
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(cast.responder)
+        .post(reverse("api-whistle-withdraw", args=[whistle.pk]), {"reason": "部门替街道撤哨"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(cast.responder)
+        .post(reverse("whistle-withdraw", args=[whistle.pk]), {"reason": "部门替街道撤哨"})
+        .status_code
+        == 403
+    )
     whistle.refresh_from_db()
     assert whistle.status == "open"
     from django.core.exceptions import PermissionDenied
@@ -179,7 +239,9 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize(("route", "who", "status"), [(r, w, s) for r, m in PAGES.items() for w, s in m.items()])
+@pytest.mark.parametrize(
+    ("route", "who", "status"), [(r, w, s) for r, m in PAGES.items() for w, s in m.items()]
+)
 def test_route_matrix(cast, client_for, route, who, status):
     before = AuditEvent.objects.count()
     assert client_for(getattr(cast, who) if who else None).get(reverse(route)).status_code == status

@@ -29,7 +29,12 @@ T0 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
 def test_a_return_needs_a_listed_reason_and_an_explanation(cast, raise_whistle):
     assignment = raise_whistle().assignments.get()
     before = AuditEvent.objects.count()
-    for reason, note in (("", "说明理由足够长"), ("local_responsibility", "说明理由足够长"), (ReturnReason.TOWN_HOLDS_POWER, ""), (ReturnReason.OTHER, "不管")):
+    for reason, note in (
+        ("", "说明理由足够长"),
+        ("local_responsibility", "说明理由足够长"),
+        (ReturnReason.TOWN_HOLDS_POWER, ""),
+        (ReturnReason.OTHER, "不管"),
+    ):
         with pytest.raises(ValidationError):
             assignment_return(actor=cast.responder, assignment=assignment, reason=reason, note=note)
     assignment.refresh_from_db()
@@ -43,22 +48,40 @@ def test_return_is_counted_notified_and_shown(cast, raise_whistle, client_for):
     assignment = whistle.assignments.get()
     assignment_acknowledge(actor=cast.responder, assignment=assignment)
     ret = assignment_return(
-        actor=cast.responder, assignment=assignment, reason=ReturnReason.TOWN_HOLDS_POWER,
+        actor=cast.responder,
+        assignment=assignment,
+        reason=ReturnReason.TOWN_HOLDS_POWER,
         note="该事项已赋权街道，属于属地管理责任。",
     )
     assignment.refresh_from_db()
     assert assignment.status == Status.RETURNED and assignment.return_count == 1
-    assert (ret.from_status, ret.decision, ret.cycle) == (Status.ACKNOWLEDGED, WhistleReturn.Decision.PENDING, 1)
+    assert (ret.from_status, ret.decision, ret.cycle) == (
+        Status.ACKNOWLEDGED,
+        WhistleReturn.Decision.PENDING,
+        1,
+    )
     assert Notification.objects.filter(recipient=cast.officer_a, kind="returned").exists()
     assert Notification.objects.filter(recipient=cast.admin, kind="return_review").exists()
-    assert AuditEvent.objects.filter(action="whistles.assignment.return", object_id=str(assignment.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="whistles.assignment.return", object_id=str(assignment.pk)).count()
+        == 1
+    )
 
-    page = client_for(cast.officer_a).get(reverse("whistle-detail", args=[whistle.pk]), {"lang": "en"}).content.decode()
+    page = (
+        client_for(cast.officer_a)
+        .get(reverse("whistle-detail", args=[whistle.pk]), {"lang": "en"})
+        .content.decode()
+    )
     assert 'data-testid="returns"' in page and "该事项已赋权街道" in page
     assert "returned 1 time" in page
     listing = client_for(cast.admin).get(reverse("whistle-returns"), {"lang": "en"}).content.decode()
     assert whistle.title in listing
-    assert client_for(cast.officer_a).get(reverse("whistle-list"), {"returned": "1"}).context["rows"][0]["whistle"] == whistle
+    assert (
+        client_for(cast.officer_a)
+        .get(reverse("whistle-list"), {"returned": "1"})
+        .context["rows"][0]["whistle"]
+        == whistle
+    )
 
 
 def test_overrule_resends_with_new_deadlines_and_a_new_cycle(cast, raise_whistle):
@@ -68,10 +91,17 @@ def test_overrule_resends_with_new_deadlines_and_a_new_cycle(cast, raise_whistle
     with clock.at(T0 + dt.timedelta(hours=1)):
         assignment_acknowledge(actor=cast.responder, assignment=assignment)
         assignment_arrive(actor=cast.responder, assignment=assignment)
-        assignment_return(actor=cast.responder, assignment=assignment, reason=ReturnReason.NOT_OUR_COMPETENCE, note="应由城管部门处理")
+        assignment_return(
+            actor=cast.responder,
+            assignment=assignment,
+            reason=ReturnReason.NOT_OUR_COMPETENCE,
+            note="应由城管部门处理",
+        )
     later = T0 + dt.timedelta(hours=30)
     with clock.at(later):
-        assignment_overrule_return(actor=cast.admin, assignment=assignment, note="经核实属市场监管职责，请立即处置。")
+        assignment_overrule_return(
+            actor=cast.admin, assignment=assignment, note="经核实属市场监管职责，请立即处置。"
+        )
     assignment.refresh_from_db()
     assert assignment.status == Status.SENT and assignment.cycle == 2
     assert assignment.sent_at == later
@@ -79,10 +109,16 @@ def test_overrule_resends_with_new_deadlines_and_a_new_cycle(cast, raise_whistle
     assert assignment.acknowledged_at is None and assignment.on_site_at is None
     assert assignment.return_count == 1
     ret = assignment.returns.get()
-    assert (ret.decision, ret.decided_by, ret.decision_note) == (WhistleReturn.Decision.OVERRULED, cast.admin, "经核实属市场监管职责，请立即处置。")
+    assert (ret.decision, ret.decided_by, ret.decision_note) == (
+        WhistleReturn.Decision.OVERRULED,
+        cast.admin,
+        "经核实属市场监管职责，请立即处置。",
+    )
     assert Notification.objects.filter(recipient=cast.responder, kind="resent").exists()
     # The department can work it again, and may return it again in the new cycle (a second, separate return).
-    assignment_return(actor=cast.responder, assignment=assignment, reason=ReturnReason.OTHER, note="仍然认为不归本部门")
+    assignment_return(
+        actor=cast.responder, assignment=assignment, reason=ReturnReason.OTHER, note="仍然认为不归本部门"
+    )
     assignment.refresh_from_db()
     assert assignment.return_count == 2 and assignment.returns.count() == 2
 
@@ -90,7 +126,12 @@ def test_overrule_resends_with_new_deadlines_and_a_new_cycle(cast, raise_whistle
 def test_uphold_ends_the_assignment_and_closes_the_whistle(cast, raise_whistle):
     whistle = raise_whistle()
     assignment = whistle.assignments.get()
-    assignment_return(actor=cast.responder, assignment=assignment, reason=ReturnReason.TOWN_HOLDS_POWER, note="街道持有该赋权事项")
+    assignment_return(
+        actor=cast.responder,
+        assignment=assignment,
+        reason=ReturnReason.TOWN_HOLDS_POWER,
+        note="街道持有该赋权事项",
+    )
     assignment_uphold_return(actor=cast.admin, assignment=assignment, note="核实街道已获赋权，由街道办理")
     assignment.refresh_from_db()
     whistle.refresh_from_db()
@@ -102,7 +143,9 @@ def test_uphold_ends_the_assignment_and_closes_the_whistle(cast, raise_whistle):
 
 def test_only_the_district_administrator_reviews_returns(cast, raise_whistle):
     assignment = raise_whistle().assignments.get()
-    assignment_return(actor=cast.responder, assignment=assignment, reason=ReturnReason.DUPLICATE, note="与W2026-00001重复")
+    assignment_return(
+        actor=cast.responder, assignment=assignment, reason=ReturnReason.DUPLICATE, note="与W2026-00001重复"
+    )
     before = AuditEvent.objects.count()
     for person in (cast.responder, cast.officer_a, cast.supervisor_a, cast.officer_b):
         with pytest.raises(PermissionDenied):
@@ -115,7 +158,9 @@ def test_only_the_district_administrator_reviews_returns(cast, raise_whistle):
 
 def test_a_return_cannot_be_reviewed_twice_and_handled_work_cannot_be_returned(cast, raise_whistle):
     assignment = raise_whistle().assignments.get()
-    assignment_return(actor=cast.responder, assignment=assignment, reason=ReturnReason.DUPLICATE, note="与另一哨重复")
+    assignment_return(
+        actor=cast.responder, assignment=assignment, reason=ReturnReason.DUPLICATE, note="与另一哨重复"
+    )
     assignment_uphold_return(actor=cast.admin, assignment=assignment, note="确认与另一哨重复")
     assignment.refresh_from_db()
     with pytest.raises(InvalidTransition):
@@ -126,4 +171,6 @@ def test_a_return_cannot_be_reviewed_twice_and_handled_work_cannot_be_returned(c
     assignment_arrive(actor=cast.responder, assignment=other)
     assignment_handle(actor=cast.responder, assignment=other, note="已处理完毕")
     with pytest.raises(InvalidTransition):
-        assignment_return(actor=cast.responder, assignment=other, reason=ReturnReason.OTHER, note="办完了又想退回")
+        assignment_return(
+            actor=cast.responder, assignment=other, reason=ReturnReason.OTHER, note="办完了又想退回"
+        )

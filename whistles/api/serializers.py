@@ -45,8 +45,18 @@ class ReturnSerializer(serializers.ModelSerializer[WhistleReturn]):
     class Meta:
         model = WhistleReturn
         fields = [
-            "id", "cycle", "reason", "reason_label", "note", "from_status", "returned_by", "returned_at", "decision",
-            "decided_by", "decided_at", "decision_note",
+            "id",
+            "cycle",
+            "reason",
+            "reason_label",
+            "note",
+            "from_status",
+            "returned_by",
+            "returned_at",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_note",
         ]
 
 
@@ -56,7 +66,18 @@ class PhotoSerializer(serializers.ModelSerializer[WhistlePhoto]):
 
     class Meta:
         model = WhistlePhoto
-        fields = ["id", "url", "content_type", "size", "width", "height", "caption", "assignment", "uploaded_by", "uploaded_at"]
+        fields = [
+            "id",
+            "url",
+            "content_type",
+            "size",
+            "width",
+            "height",
+            "caption",
+            "assignment",
+            "uploaded_by",
+            "uploaded_at",
+        ]
 
     def get_url(self, obj: WhistlePhoto) -> str:
         """Download with the API token (the same scoping as the whistle)."""
@@ -77,10 +98,31 @@ class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
     class Meta:
         model = WhistleAssignment
         fields = [
-            "id", "whistle", "department", "status", "status_label", "cycle", "sent_at", "check_in_due", "on_site_due",
-            "handle_due", "current_due", "acknowledged_at", "acknowledged_by", "on_site_at", "on_site_by", "handled_at",
-            "handled_by", "handling_note", "department_case_ref", "closed_at", "rating", "rating_comment", "rated_by",
-            "return_count", "actions",
+            "id",
+            "whistle",
+            "department",
+            "status",
+            "status_label",
+            "cycle",
+            "sent_at",
+            "check_in_due",
+            "on_site_due",
+            "handle_due",
+            "current_due",
+            "acknowledged_at",
+            "acknowledged_by",
+            "on_site_at",
+            "on_site_by",
+            "handled_at",
+            "handled_by",
+            "handling_note",
+            "department_case_ref",
+            "closed_at",
+            "rating",
+            "rating_comment",
+            "rated_by",
+            "return_count",
+            "actions",
         ]
 
     @extend_schema_field(DueSerializer(allow_null=True))
@@ -95,7 +137,8 @@ class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
         if obj.whistle.status != WhistleStatus.OPEN:
             return []
         return [
-            t.action.value for t in actions_from(obj.status)
+            t.action.value
+            for t in actions_from(obj.status)
             if t.action != Action.CANCEL and can_act_on_assignment(user, obj, t.action)
         ]
 
@@ -137,9 +180,27 @@ class WhistleSerializer(serializers.ModelSerializer[WhistleRequest]):
     class Meta:
         model = WhistleRequest
         fields = [
-            "id", "reference", "town", "raised_by", "raised_at", "title", "description", "reason", "urgency", "address",
-            "latitude", "longitude", "item", "origin_type", "origin_id", "origin_label", "status", "status_label",
-            "closed_at", "withdrawn_reason", "assignments",
+            "id",
+            "reference",
+            "town",
+            "raised_by",
+            "raised_at",
+            "title",
+            "description",
+            "reason",
+            "urgency",
+            "address",
+            "latitude",
+            "longitude",
+            "item",
+            "origin_type",
+            "origin_id",
+            "origin_label",
+            "status",
+            "status_label",
+            "closed_at",
+            "withdrawn_reason",
+            "assignments",
         ]
 
 
@@ -168,7 +229,8 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 class WhistleRaiseInput(serializers.Serializer[Any]):
     town = CodeOrIdField(
-        queryset=Unit.objects.filter(kind=Unit.Kind.TOWN), required=False,
+        queryset=Unit.objects.filter(kind=Unit.Kind.TOWN),
+        required=False,
         help_text="The raising town's code (or id); may be left out when the user works for one town only.",
     )
     title = serializers.CharField(max_length=200)
@@ -177,16 +239,30 @@ class WhistleRaiseInput(serializers.Serializer[Any]):
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     address = serializers.CharField(max_length=300)
     departments = CodeOrIdField(
-        queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), many=True, allow_empty=False,
+        queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT),
+        many=True,
+        allow_empty=False,
         help_text="Department codes (or ids).",
     )
-    item = CodeOrIdField(queryset=EnforcementItem.objects.all(), required=False, allow_null=True,
-                         help_text="Enforcement item code (or id).")
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180)
-    origin_type = serializers.ChoiceField(choices=WhistleRequest.OriginType.choices, required=False, allow_blank=True, default="")
+    item = CodeOrIdField(
+        queryset=EnforcementItem.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Enforcement item code (or id).",
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180
+    )
+    origin_type = serializers.ChoiceField(
+        choices=WhistleRequest.OriginType.choices, required=False, allow_blank=True, default=""
+    )
     origin_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS_PER_UPLOAD)
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=MAX_PHOTOS_PER_UPLOAD
+    )
 
 
 class NoteInput(serializers.Serializer[Any]):
@@ -199,14 +275,23 @@ class RequiredNoteInput(serializers.Serializer[Any]):
 
 class HandleInput(serializers.Serializer[Any]):
     note = serializers.CharField(min_length=5, help_text="What was done.")
-    case_ref = serializers.CharField(max_length=120, required=False, allow_blank=True, default="",
-                                     help_text="Document number of a case the department opened, if any.")
-    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS_PER_UPLOAD)
+    case_ref = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Document number of a case the department opened, if any.",
+    )
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=MAX_PHOTOS_PER_UPLOAD
+    )
 
 
 class ReturnInput(serializers.Serializer[Any]):
     reason = serializers.ChoiceField(choices=ReturnReason.choices)
-    note = serializers.CharField(min_length=5, help_text="The explanation the town and the district will read.")
+    note = serializers.CharField(
+        min_length=5, help_text="The explanation the town and the district will read."
+    )
 
 
 class ConfirmInput(serializers.Serializer[Any]):
@@ -219,14 +304,19 @@ class WithdrawInput(serializers.Serializer[Any]):
 
 
 class AddDepartmentInput(serializers.Serializer[Any]):
-    department = CodeOrIdField(queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), help_text="Department code (or id).")
+    department = CodeOrIdField(
+        queryset=Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), help_text="Department code (or id)."
+    )
 
 
 class PhotoInput(serializers.Serializer[Any]):
-    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False, max_length=MAX_PHOTOS_PER_UPLOAD)
+    photos = serializers.ListField(
+        child=serializers.FileField(), allow_empty=False, max_length=MAX_PHOTOS_PER_UPLOAD
+    )
     caption = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    assignment = serializers.IntegerField(required=False, allow_null=True,
-                                          help_text="Set when a department adds photos of its work.")
+    assignment = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Set when a department adds photos of its work."
+    )
 
 
 class DeadlinePolicyInput(serializers.Serializer[Any]):
@@ -324,4 +414,3 @@ class SuggestionSerializer(serializers.Serializer[Any]):
 
 class CountSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
-

@@ -50,12 +50,20 @@ def _conflict(exc: Exception) -> Conflict:
     if isinstance(exc, StaleTransition):
         return Conflict(_("Someone else changed this whistle at the same moment; nothing was done."))
     state = getattr(exc, "status", "")
-    label = Status(state).label if state in Status.values else WhistleStatus(state).label if state in WhistleStatus.values else state
+    label = (
+        Status(state).label
+        if state in Status.values
+        else WhistleStatus(state).label
+        if state in WhistleStatus.values
+        else state
+    )
     action = getattr(exc, "action", "")
     action_label = Action(action).label if action in Action.values else ""
     if action_label:
-        return Conflict(_("“%(action)s” is not possible while the assignment is “%(status)s”.")
-                        % {"action": action_label, "status": label})
+        return Conflict(
+            _("“%(action)s” is not possible while the assignment is “%(status)s”.")
+            % {"action": action_label, "status": label}
+        )
     return Conflict(_("Not possible while it is “%(status)s”.") % {"status": label})
 
 
@@ -80,7 +88,11 @@ def _whistle_detail(request: Request, pk: int) -> Response:
                 "assignments",
                 queryset=WhistleAssignment.objects.select_related(
                     "department", "acknowledged_by", "on_site_by", "handled_by", "rated_by"
-                ).prefetch_related(Prefetch("returns", queryset=WhistleReturn.objects.select_related("returned_by", "decided_by"))),
+                ).prefetch_related(
+                    Prefetch(
+                        "returns", queryset=WhistleReturn.objects.select_related("returned_by", "decided_by")
+                    )
+                ),
             ),
             Prefetch("events", queryset=WhistleEvent.objects.select_related("actor").order_by("at", "pk")),
             "photos__uploaded_by",
@@ -118,7 +130,9 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
             OpenApiParameter("urgency", str, enum=Urgency.values),
             OpenApiParameter("town", str, description="Town code (or id)."),
             OpenApiParameter("department", str, description="Department code (or id)."),
-            OpenApiParameter("overdue", bool), OpenApiParameter("returned", bool), OpenApiParameter("q", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("returned", bool),
+            OpenApiParameter("q", str),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -155,44 +169,65 @@ def _bad(field: str, message: str) -> Exception:
 
 
 class WhistleDetailView(APIView):
-    @extend_schema(responses=s.WhistleDetailSerializer, summary="One whistle with its assignments, returns, timeline and photos")
+    @extend_schema(
+        responses=s.WhistleDetailSerializer,
+        summary="One whistle with its assignments, returns, timeline and photos",
+    )
     def get(self, request: Request, pk: int) -> Response:
         return _whistle_detail(request, pk)
 
 
 class WhistleWithdrawView(APIView):
-    @extend_schema(request=s.WithdrawInput, responses=s.WhistleDetailSerializer, summary="The raising town withdraws its whistle")
+    @extend_schema(
+        request=s.WithdrawInput,
+        responses=s.WhistleDetailSerializer,
+        summary="The raising town withdraws its whistle",
+    )
     def post(self, request: Request, pk: int) -> Response:
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.WithdrawInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.whistle_withdraw(actor=request.user, whistle=whistle, reason=data.validated_data["reason"])  # type: ignore[arg-type]
+            services.whistle_withdraw(
+                actor=request.user, whistle=whistle, reason=data.validated_data["reason"]
+            )  # type: ignore[arg-type]
         except (InvalidTransition, StaleTransition) as exc:
             raise _conflict(exc) from exc
         return _whistle_detail(request, pk)
 
 
 class WhistleAddDepartmentView(APIView):
-    @extend_schema(request=s.AddDepartmentInput, responses={201: s.AssignmentSerializer}, summary="Call another department")
+    @extend_schema(
+        request=s.AddDepartmentInput,
+        responses={201: s.AssignmentSerializer},
+        summary="Call another department",
+    )
     def post(self, request: Request, pk: int) -> Response:
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.AddDepartmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             assignment = services.whistle_add_department(
-                actor=request.user, whistle=whistle, department=data.validated_data["department"]  # type: ignore[arg-type]
+                actor=request.user,
+                whistle=whistle,
+                department=data.validated_data["department"],  # type: ignore[arg-type]
             )
         except (InvalidTransition, StaleTransition) as exc:
             raise _conflict(exc) from exc
-        return Response(s.AssignmentSerializer(assignment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssignmentSerializer(assignment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class WhistlePhotoView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": s.PhotoInput}, responses={201: s.PhotoSerializer(many=True)},
-                   summary="Add photos (checked by content: JPEG, PNG or WebP)")
+    @extend_schema(
+        request={"multipart/form-data": s.PhotoInput},
+        responses={201: s.PhotoSerializer(many=True)},
+        summary="Add photos (checked by content: JPEG, PNG or WebP)",
+    )
     def post(self, request: Request, pk: int) -> Response:
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.PhotoInput(data=request.data)
@@ -201,7 +236,10 @@ class WhistlePhotoView(APIView):
         if data.validated_data.get("assignment"):
             assignment = assignment_get_for(user=request.user, pk=data.validated_data["assignment"])
         rows = services.whistle_photo_add(
-            actor=request.user, whistle=whistle, photos=data.validated_data["photos"], assignment=assignment,  # type: ignore[arg-type]
+            actor=request.user,
+            whistle=whistle,
+            photos=data.validated_data["photos"],
+            assignment=assignment,  # type: ignore[arg-type]
             caption=data.validated_data["caption"],
         )
         return Response(s.PhotoSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
@@ -219,7 +257,9 @@ class InboxView(generics.ListAPIView[WhistleAssignment]):
             return WhistleAssignment.objects.none()
         if not scope_for(self.request.user).department_ids:  # type: ignore[arg-type]
             raise PermissionDenied(_("The inbox is for department staff."))
-        return inbox_for(user=self.request.user, include_waiting=self.request.query_params.get("all") in ("1", "true"))
+        return inbox_for(
+            user=self.request.user, include_waiting=self.request.query_params.get("all") in ("1", "true")
+        )
 
     @extend_schema(parameters=[OpenApiParameter("all", bool)])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -293,12 +333,15 @@ def _action_view(action: Action) -> type[AssignmentActionView]:
     request_body: Any = ACTION_INPUTS[action]
     if action == Action.HANDLE:
         request_body = {"application/json": s.HandleInput, "multipart/form-data": s.HandleInput}
+
     def post(self: AssignmentActionView, request: Request, pk: int) -> Response:
         return AssignmentActionView.post(self, request, pk)
 
     # Each action gets its own function so each carries its own schema (decorating the shared one would not).
     documented = extend_schema(
-        request=request_body, responses={200: s.AssignmentDetailSerializer}, summary=ACTION_SUMMARIES[action],
+        request=request_body,
+        responses={200: s.AssignmentDetailSerializer},
+        summary=ACTION_SUMMARIES[action],
         operation_id=f"whistles_assignment_{action.value}",
     )(post)
     return type(
@@ -312,22 +355,34 @@ ACTION_VIEWS = {action: _action_view(action) for action in ACTION_INPUTS}
 
 
 class AssessmentView(APIView):
-    @extend_schema(parameters=[s.AssessmentQuery], responses=s.AssessmentSerializer,
-                   summary="Two-way assessment (双向考核): departments' response and towns' whistles")
+    @extend_schema(
+        parameters=[s.AssessmentQuery],
+        responses=s.AssessmentSerializer,
+        summary="Two-way assessment (双向考核): departments' response and towns' whistles",
+    )
     def get(self, request: Request) -> Response:
         if not can_view_assessment(request.user):
             raise PermissionDenied(_("There is no assessment for this account."))
         query = s.AssessmentQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = default_period(timezone.localdate())
-        result = assess(user=request.user, start=query.validated_data.get("start", start), end=query.validated_data.get("end", end))
+        result = assess(
+            user=request.user,
+            start=query.validated_data.get("start", start),
+            end=query.validated_data.get("end", end),
+        )
         return Response(s.AssessmentSerializer(result.as_dict()).data)
 
 
 class SuggestView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("item", str, required=True, description="Enforcement item code (or id)."),
-                               OpenApiParameter("town", str, description="Town code (or id).")],
-                   responses=s.SuggestionSerializer, summary="Which department to whistle to for an item (who_enforces)")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("item", str, required=True, description="Enforcement item code (or id)."),
+            OpenApiParameter("town", str, description="Town code (or id)."),
+        ],
+        responses=s.SuggestionSerializer,
+        summary="Which department to whistle to for an item (who_enforces)",
+    )
     def get(self, request: Request) -> Response:
         towns = towns_user_may_whistle_for(request.user)
         scope = scope_for(request.user)  # type: ignore[arg-type]
@@ -343,36 +398,60 @@ class SuggestView(APIView):
             raise _bad("item", _("There is no enforcement item “%(value)s”.") % {"value": item_ref})
         town_param = request.query_params.get("town", "")
         town_id = _unit_id(town_param, Unit.Kind.TOWN) if town_param else (towns[0] if towns else None)
-        town = Unit.objects.filter(pk=town_id, kind=Unit.Kind.TOWN, district_id__in=district_ids).first() if town_id else None
+        town = (
+            Unit.objects.filter(pk=town_id, kind=Unit.Kind.TOWN, district_id__in=district_ids).first()
+            if town_id
+            else None
+        )
         suggestion = suggest_department(item=item, town=town)
-        return Response(s.SuggestionSerializer({
-            "item": item, "town_holds": suggestion.town_holds, "explanation": suggestion.explain(),
-            "department": suggestion.department,
-        }).data)
+        return Response(
+            s.SuggestionSerializer(
+                {
+                    "item": item,
+                    "town_holds": suggestion.town_holds,
+                    "explanation": suggestion.explain(),
+                    "department": suggestion.department,
+                }
+            ).data
+        )
 
 
 class DeadlinePolicyListView(APIView):
-    @extend_schema(responses=s.DeadlinePolicySerializer(many=True), summary="Deadlines per urgency for the user's district")
+    @extend_schema(
+        responses=s.DeadlinePolicySerializer(many=True),
+        summary="Deadlines per urgency for the user's district",
+    )
     def get(self, request: Request) -> Response:
         district_ids = list(scope_for(request.user).district_ids)  # type: ignore[arg-type]
         if not district_ids:
             raise PermissionDenied(_("This account belongs to no district."))
-        return Response(s.DeadlinePolicySerializer([_policy_row(row) for row in deadline_table(district_ids[0])], many=True).data)
+        return Response(
+            s.DeadlinePolicySerializer(
+                [_policy_row(row) for row in deadline_table(district_ids[0])], many=True
+            ).data
+        )
 
 
 def _policy_row(row: tuple[str, Any, Any, bool]) -> dict[str, Any]:
     urgency, label, d, overridden = row
     return {
-        "urgency": urgency, "label": str(label), "overridden": overridden,
-        "check_in_minutes": int(d.check_in.total_seconds() // 60), "on_site_minutes": int(d.on_site.total_seconds() // 60),
-        "handle_minutes": int(d.handle.total_seconds() // 60), "remind_before_minutes": int(d.remind_before.total_seconds() // 60),
+        "urgency": urgency,
+        "label": str(label),
+        "overridden": overridden,
+        "check_in_minutes": int(d.check_in.total_seconds() // 60),
+        "on_site_minutes": int(d.on_site.total_seconds() // 60),
+        "handle_minutes": int(d.handle.total_seconds() // 60),
+        "remind_before_minutes": int(d.remind_before.total_seconds() // 60),
         "escalate_after_minutes": int(d.escalate_after.total_seconds() // 60),
     }
 
 
 class DeadlinePolicyView(APIView):
-    @extend_schema(request=s.DeadlinePolicyInput, responses=s.DeadlinePolicySerializer,
-                   summary="Set the district's deadlines for one urgency (district administrator)")
+    @extend_schema(
+        request=s.DeadlinePolicyInput,
+        responses=s.DeadlinePolicySerializer,
+        summary="Set the district's deadlines for one urgency (district administrator)",
+    )
     def put(self, request: Request, urgency: str) -> Response:
         user = request.user
         district = getattr(getattr(user, "unit", None), "district", None)
@@ -394,7 +473,9 @@ class NotificationListView(generics.ListAPIView[Notification]):
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return notifications_for(user=self.request.user, unread_only=self.request.query_params.get("unread") in ("1", "true"))
+        return notifications_for(
+            user=self.request.user, unread_only=self.request.query_params.get("unread") in ("1", "true")
+        )
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool)])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -422,7 +503,10 @@ class NotificationCountView(APIView):
 
 
 class PhotoFileView(FileDownloadView):
-    @extend_schema(responses=file_responses("image/jpeg", "image/png", "image/webp", description="The photo."),
-                   summary="Download one whistle photo", operation_id="whistles_photo_file")
+    @extend_schema(
+        responses=file_responses("image/jpeg", "image/png", "image/webp", description="The photo."),
+        summary="Download one whistle photo",
+        operation_id="whistles_photo_file",
+    )
     def get(self, request: Request, pk: int) -> Any:
         return photo_file_response(photo_get_for(user=request.user, pk=pk))

@@ -26,7 +26,11 @@ STATUS_CLASSES = {
     WhistleStatus.OPEN: "text-bg-primary",
     WhistleStatus.WITHDRAWN: "text-bg-light border",
 }
-URGENCY_CLASSES = {Urgency.EMERGENCY: "text-bg-danger", Urgency.URGENT: "text-bg-warning", Urgency.NORMAL: "text-bg-light border"}
+URGENCY_CLASSES = {
+    Urgency.EMERGENCY: "text-bg-danger",
+    Urgency.URGENT: "text-bg-warning",
+    Urgency.NORMAL: "text-bg-light border",
+}
 
 
 @register.filter

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--on", type=dt.date.fromisoformat, help="as of this date (default: today)")
         parser.add_argument("--town", default="", help="only the items this town holds on the date")
         parser.add_argument("--format", choices=["csv", "xlsx"], default="")
-        parser.add_argument("-o", "--output", type=Path, help="file to write (default: standard output, CSV only)")
+        parser.add_argument(
+            "-o", "--output", type=Path, help="file to write (default: standard output, CSV only)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         district = District.objects.filter(code=options["district"]).first()

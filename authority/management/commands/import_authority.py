@@ -24,11 +24,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--district", required=True, help="district code, e.g. 500103")
-        parser.add_argument("--town", action="append", default=[], help="town code; repeat for several (default: every town)")
-        parser.add_argument("--effective", type=dt.date.fromisoformat, help="date the list takes effect (default: today)")
+        parser.add_argument(
+            "--town", action="append", default=[], help="town code; repeat for several (default: every town)"
+        )
+        parser.add_argument(
+            "--effective", type=dt.date.fromisoformat, help="date the list takes effect (default: today)"
+        )
         parser.add_argument("--document", default="", help="document number of the decision behind the list")
-        parser.add_argument("--district-name", default="", help="Chinese name for a district created by this import")
-        parser.add_argument("--user", default="", help="username recorded as the actor (a district administrator)")
+        parser.add_argument(
+            "--district-name", default="", help="Chinese name for a district created by this import"
+        )
+        parser.add_argument(
+            "--user", default="", help="username recorded as the actor (a district administrator)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -45,7 +53,9 @@ class Command(BaseCommand):
             self._fail(exc)
         total = len(rows)
         step = max(1, total // 20) if total > 50 else total + 1
-        self.stdout.write(f"{path.name}: {total} rows checked, importing into district {options['district']} ...")
+        self.stdout.write(
+            f"{path.name}: {total} rows checked, importing into district {options['district']} ..."
+        )
 
         def progress(done: int, total: int) -> None:
             if done % step == 0 or done == total and total > 50:
@@ -70,7 +80,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Created district {report.district.code}.")
         for unit in report.created_units:
             self.stdout.write(f"Created {unit.get_kind_display()} {unit.code} {unit.name_zh}.")
-        self.stdout.write(self.style.SUCCESS(report.summary()) if report.has_changes else "Nothing changed. " + report.summary())
+        self.stdout.write(
+            self.style.SUCCESS(report.summary())
+            if report.has_changes
+            else "Nothing changed. " + report.summary()
+        )
 
     def _fail(self, exc: CatalogFileError) -> None:
         for error in exc.errors:

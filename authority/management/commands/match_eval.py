@@ -29,16 +29,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--district", default="500103", help="district whose catalog to match against (default 500103)")
-        parser.add_argument("--without-rules", action="store_true",
-                            help="ignore the curated rules: derived terms and the lexicon only (same as --rules off)")
-        parser.add_argument("--rules", choices=["on", "off", "both"], default="on",
-                            help="curated rules on (default), off, or a table for each")
-        parser.add_argument("--catalog", help="measure on this catalog file (import_authority columns) instead of a "
-                                              "district's imported catalog: no rules, the built-in lexicon")
-        parser.add_argument("--confusions", action="store_true",
-                            help="list, per expected item missed at top-1, the item that came first instead")
-        parser.add_argument("--errors", action="store_true", help="list the descriptions the matcher got wrong")
+        parser.add_argument(
+            "--district", default="500103", help="district whose catalog to match against (default 500103)"
+        )
+        parser.add_argument(
+            "--without-rules",
+            action="store_true",
+            help="ignore the curated rules: derived terms and the lexicon only (same as --rules off)",
+        )
+        parser.add_argument(
+            "--rules",
+            choices=["on", "off", "both"],
+            default="on",
+            help="curated rules on (default), off, or a table for each",
+        )
+        parser.add_argument(
+            "--catalog",
+            help="measure on this catalog file (import_authority columns) instead of a "
+            "district's imported catalog: no rules, the built-in lexicon",
+        )
+        parser.add_argument(
+            "--confusions",
+            action="store_true",
+            help="list, per expected item missed at top-1, the item that came first instead",
+        )
+        parser.add_argument(
+            "--errors", action="store_true", help="list the descriptions the matcher got wrong"
+        )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -48,7 +65,11 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {opts['file']}") from exc
         except (ValueError, KeyError) as exc:
             raise CommandError(f"{opts['file']}: {exc}") from exc
-        modes = ["off"] if opts["without_rules"] else (["on", "off"] if opts["rules"] == "both" else [opts["rules"]])
+        modes = (
+            ["off"]
+            if opts["without_rules"]
+            else (["on", "off"] if opts["rules"] == "both" else [opts["rules"]])
+        )
         if opts["catalog"]:
             try:
                 items = catalog_specs(opts["catalog"])
@@ -68,7 +89,9 @@ class Command(BaseCommand):
             for mode in modes:
                 if mode == "off":
                     items, lexicon = item_specs(district.pk), lexicon_specs(district.pk)
-                    matchers.append((mode, compile_matcher(items, [], lexicon, version=content_hash(items, [], lexicon))))
+                    matchers.append(
+                        (mode, compile_matcher(items, [], lexicon, version=content_hash(items, [], lexicon)))
+                    )
                 else:
                     matchers.append((mode, matcher_for(district.pk)))
         out: dict[str, Any] = {}
@@ -77,7 +100,9 @@ class Command(BaseCommand):
         if opts["json"]:
             self.stdout.write(json.dumps(out if len(out) > 1 else next(iter(out.values())), indent=2))
 
-    def run(self, opts: dict[str, Any], examples: list[Any], matcher: Matcher, where: str, mode: str) -> dict[str, Any]:
+    def run(
+        self, opts: dict[str, Any], examples: list[Any], matcher: Matcher, where: str, mode: str
+    ) -> dict[str, Any]:
         known = {code for _, code, _, _ in matcher.items}
         unknown = sorted({c for e in examples for c in e.expected} - known)
         if unknown:
@@ -90,10 +115,16 @@ class Command(BaseCommand):
             if opts["confusions"]:
                 rows["confusions"] = [[e, g, n] for (e, g), n in report.confusions.most_common()]
             return rows
-        rules = "rules off (derived terms and lexicon only)" if mode == "off" else f"rules on ({matcher.stats.get('rules', 0)} curated rules)"
+        rules = (
+            "rules off (derived terms and lexicon only)"
+            if mode == "off"
+            else f"rules on ({matcher.stats.get('rules', 0)} curated rules)"
+        )
         thresholds = " ".join(f"{k} {v}" for k, v in THRESHOLDS.items())
-        self.stdout.write(f"{opts['file']}: {len(examples)} descriptions · {where} · {matcher.stats.get('items', 0)} items · "
-                          f"{rules} · thresholds {thresholds} · matcher {matcher.version[:12]}")
+        self.stdout.write(
+            f"{opts['file']}: {len(examples)} descriptions · {where} · {matcher.stats.get('items', 0)} items · "
+            f"{rules} · thresholds {thresholds} · matcher {matcher.version[:12]}"
+        )
         self.stdout.write(report.table())
         self.stdout.write(f"({elapsed * 1000 / max(len(examples), 1):.2f} ms per description)")
         if opts["confusions"]:
@@ -104,6 +135,11 @@ class Command(BaseCommand):
                 self.stdout.write("  " + line)
         if opts["errors"]:
             for example, result in report.errors:
-                got = ", ".join(f"{c.code} {c.score:.2f}" for c in result.candidates[:3]) or f"no match ({result.no_match_reason})"
-                self.stdout.write(f"  {example.id} [{'|'.join(example.expected) or '-'}] {example.text}  →  {got}")
+                got = (
+                    ", ".join(f"{c.code} {c.score:.2f}" for c in result.candidates[:3])
+                    or f"no match ({result.no_match_reason})"
+                )
+                self.stdout.write(
+                    f"  {example.id} [{'|'.join(example.expected) or '-'}] {example.text}  →  {got}"
+                )
         return rows

@@ -34,8 +34,11 @@ def resolve_town(value: str | int, user: User) -> Unit:
 class MatchInputSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=True, help_text="Free-text description")
     town = serializers.CharField(help_text="Town code, e.g. 500103-001 (or its id)")
-    date = serializers.DateField(required=False, help_text="Date of the conduct (YYYY-MM-DD); default today",
-                                 error_messages={"invalid": "Enter a valid date as YYYY-MM-DD."})
+    date = serializers.DateField(
+        required=False,
+        help_text="Date of the conduct (YYYY-MM-DD); default today",
+        error_messages={"invalid": "Enter a valid date as YYYY-MM-DD."},
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=DEFAULT_LIMIT)
 
     def validate_town(self, value: str) -> Unit:
@@ -55,7 +58,9 @@ class MatchHolderSerializer(serializers.Serializer[Any]):
     town_holds = serializers.BooleanField(help_text="the town holds the item on that date")
     kind = serializers.CharField(help_text="statutory / empowered / delegated, or empty")
     kind_display = serializers.CharField()
-    unit = MatchUnitRefSerializer(allow_null=True, help_text="the town, or the responsible district department")
+    unit = MatchUnitRefSerializer(
+        allow_null=True, help_text="the town, or the responsible district department"
+    )
     acting_name = serializers.CharField(help_text="the name decisions are made in")
     explain = serializers.CharField()
 
@@ -85,11 +90,13 @@ class MatchCandidateSerializer(serializers.Serializer[Any]):
 class MatchOutputSerializer(serializers.Serializer[Any]):
     candidates = MatchCandidateSerializer(many=True)
     no_match = serializers.BooleanField()
-    no_match_reason = serializers.CharField(allow_blank=True,
-                                            help_text="off_topic, service_question, no_conduct or too_weak; empty if matched")
+    no_match_reason = serializers.CharField(
+        allow_blank=True, help_text="off_topic, service_question, no_conduct or too_weak; empty if matched"
+    )
     no_match_reason_display = serializers.CharField(allow_blank=True, help_text="why no match, in words")
-    service_question = serializers.ListField(child=serializers.CharField(),
-                                             help_text="words (as typed) asking about a public service")
+    service_question = serializers.ListField(
+        child=serializers.CharField(), help_text="words (as typed) asking about a public service"
+    )
     lang = serializers.CharField(help_text="the language the description was read as: zh, en, de or ar")
     off_topic = serializers.ListField(
         child=serializers.CharField(),

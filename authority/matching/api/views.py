@@ -20,15 +20,26 @@ class MatchView(APIView):
     @extend_schema(
         request=MatchInputSerializer,
         responses={200: MatchOutputSerializer},
-        examples=[OpenApiExample("complaint", value={"text": "楼下烧烤摊天天占道，油烟熏人", "town": "500103-001", "date": "2025-06-01"},
-                                 request_only=True)],
+        examples=[
+            OpenApiExample(
+                "complaint",
+                value={"text": "楼下烧烤摊天天占道，油烟熏人", "town": "500103-001", "date": "2025-06-01"},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         user = request.user
-        require(getattr(user, "unit", None) is not None and can_match_in(user, user.unit.district_id),
-                "matching is for members of a district")
+        require(
+            getattr(user, "unit", None) is not None and can_match_in(user, user.unit.district_id),
+            "matching is for members of a district",
+        )
         data = MatchInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        outcome = match_for_town(text=data.validated_data["text"], town=data.validated_data["town"],
-                                 on=data.validated_data["date"], limit=data.validated_data["limit"])
+        outcome = match_for_town(
+            text=data.validated_data["text"],
+            town=data.validated_data["town"],
+            on=data.validated_data["date"],
+            limit=data.validated_data["limit"],
+        )
         return Response(outcome.as_dict())

@@ -34,7 +34,10 @@ def main() -> None:
         group = strata[key]
         rng.shuffle(group)
         held.update(r["id"] for r in group[: round(len(group) * HOLDOUT_SHARE)])
-    for name, keep in (("dev.csv", lambda r: r["id"] not in held), ("holdout.csv", lambda r: r["id"] in held)):
+    for name, keep in (
+        ("dev.csv", lambda r: r["id"] not in held),
+        ("holdout.csv", lambda r: r["id"] in held),
+    ):
         with (HERE / name).open("w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=["id", "lang", "text", "expected_codes"])
             writer.writeheader()

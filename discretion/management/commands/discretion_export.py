@@ -25,7 +25,9 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if output.suffix.lower() not in (".csv", ".xlsx"):
             raise CommandError("the output file must end in .csv or .xlsx")
-        qs = _with_rows(Benchmark.objects.filter(item__district__code=options["district"])).order_by("item__code", "-version")
+        qs = _with_rows(Benchmark.objects.filter(item__district__code=options["district"])).order_by(
+            "item__code", "-version"
+        )
         which = options["which"]
         if which == "published":
             qs = qs.filter(status=Benchmark.Status.PUBLISHED)

@@ -21,4 +21,6 @@ class Command(BaseCommand):
         if district is None:
             raise CommandError(f"no district {options['district']}")
         created = benchmarks_generate_missing(actor=None, district=district)
-        self.stdout.write(f"{len(created)} default benchmark(s) generated: {', '.join(b.item.code for b in created) or '-'}")
+        self.stdout.write(
+            f"{len(created)} default benchmark(s) generated: {', '.join(b.item.code for b in created) or '-'}"
+        )

@@ -18,8 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file")
         parser.add_argument("--district", required=True)
-        parser.add_argument("--user", required=True, help="the username the import is recorded under (audit trail)")
-        parser.add_argument("--publish", action="store_true", help="publish each table with the document in the file")
+        parser.add_argument(
+            "--user", required=True, help="the username the import is recorded under (audit trail)"
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="publish each table with the document in the file"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check only; keep nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,8 +38,12 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {options['user']}")
         try:
             report = benchmark_table_import(
-                actor=user, district=district, content=path.read_bytes(), filename=path.name,
-                publish=options["publish"], dry_run=options["dry_run"],
+                actor=user,
+                district=district,
+                content=path.read_bytes(),
+                filename=path.name,
+                publish=options["publish"],
+                dry_run=options["dry_run"],
             )
         except PermissionDenied as exc:
             raise CommandError(f"{user.username} may not import benchmarks: {exc}") from exc
@@ -45,4 +53,6 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.errors)} error(s); nothing imported")
         for result in report.results:
             self.stdout.write(f"{result['item']} v{result['version']}: {result['action']}")
-        self.stdout.write(("checked (dry run): " if report.dry_run else "imported: ") + f"{len(report.results)} table(s)")
+        self.stdout.write(
+            ("checked (dry run): " if report.dry_run else "imported: ") + f"{len(report.results)} table(s)"
+        )
