@@ -1,5 +1,5 @@
 """The legal hard checks of the penalty procedure (DOMAIN.md "Hard rules"). Each returns the problems it finds as
-messages that name the rule and what to do; `services.case_act` runs the ones an action needs and refuses the action
+messages that name the rule and what to do; `lifecycle.case_act` runs the ones an action needs and refuses the action
 with all of them at once (ValidationError, code "legal_check"). Nothing here writes.
 """
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from authority.matching.demo import seed as seed_matching
 from enforcement.models import Unit, User
 
+from .complaints import complaints_import, complaints_match
 from .demo_cases import seed as seed_cases
 from .models import Complaint
-from .services import complaints_import, complaints_match
 
 TOWN = "500103-001"
 OFFICER = "shiyoulu_officer"

@@ -36,8 +36,9 @@ from enforcement.models import District, Unit, User
 
 from . import clock
 from . import deadlines as dl
+from .lifecycle import case_act, case_create, case_declare
 from .models import Case
-from .services import case_act, case_create, case_declare, case_recommendation
+from .selectors import case_recommendation
 from .workflow import InvalidTransition, Stage, StaleCase
 
 DISTRICT_CODE = "500103"

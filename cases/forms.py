@@ -2,7 +2,7 @@
 
 Pages and the API validate with the same forms, so a field's rules and messages are written once. Forms check
 shape (required, type, range); the legal checks need the case and the database and live in `checks.py`, called by
-`services.case_act`.
+`lifecycle.case_act`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Complaints (投诉举报: the 12345 hotline, walk-ins) are leads that may become cases. A case carries its officers, its
 timeline, its evidence and its documents. Money is Decimal yuan with two places; dates of legal acts are dates (the
-law counts days); moments are aware datetimes. Nothing here has side effects: `services.py` writes every change, in
-one transaction with its timeline event and audit row.
+law counts days); moments are aware datetimes. Nothing here has side effects: the services (`complaints.py`,
+`lifecycle.py`, `evidence.py`, `documents.py`) write every change, in one transaction with its timeline event and
+audit row.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""can_<verb>_<noun>(user, case) predicates for penalty cases. Services `require()` them; templates get their answers.
+"""can_<verb>_<noun>(user, obj) predicates for complaints and penalty cases. Services `require()` them; templates get
+their answers.
 
 Who acts on a case:
 - handling officers (承办人): the two or more officers assigned to it; supervisors of the town may also take their
@@ -14,13 +15,40 @@ from typing import Any
 
 from enforcement.access import scope_for
 from enforcement.models import Role, Unit, User
+from enforcement.rules import AnyUser, is_district_admin_of
 
-from .models import Case, CaseOfficer
+from .models import Case, CaseOfficer, Complaint
 from .workflow import TERMINAL, TRANSITIONS, Actor, Transition, actions_from
 
 
 def _user(user: Any) -> User | None:
     return user if isinstance(user, User) and user.is_active else None
+
+
+# --- complaints ----------------------------------------------------------------------------------------------------
+
+
+def can_file_complaint(user: AnyUser, town: Unit) -> bool:
+    """Officers and supervisors of the town (or seconded to it) and the district administrator record complaints."""
+    if not isinstance(user, User) or not user.is_active or town.kind != Unit.Kind.TOWN:
+        return False
+    if is_district_admin_of(user, town.district_id):
+        return True
+    return town.pk in scope_for(user).town_ids and (
+        user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)
+    )
+
+
+def can_rematch_complaint(user: AnyUser, complaint: Complaint) -> bool:
+    """Ask for a new match (after rules changed, say): supervisors of the town and the district administrator."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if is_district_admin_of(user, complaint.district_id):
+        return True
+    return user.has_role(Role.SUPERVISOR) and complaint.town_id in scope_for(user).town_ids
+
+
+# --- penalty cases -------------------------------------------------------------------------------------------------
 
 
 def works_for_town(user: Any, town_id: int) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -12,8 +14,9 @@ from django.utils.dateparse import parse_datetime
 from enforcement.access import access_or_404, scope_for
 from enforcement.models import Unit, User
 
+from . import clock
 from .models import Case, CaseEvent, CaseOfficer, Complaint
-from .services import can_file_complaint
+from .rules import can_file_complaint
 
 
 def complaints_for(
@@ -167,3 +170,25 @@ def awaiting_review_for(*, user: User) -> QuerySet[Case]:
     else:
         qs = qs.filter(town_id=user.unit_id)
     return qs.select_related("town", "item").order_by("next_due", "created_at")
+
+
+def case_recommendation(
+    case: Case, factors: Sequence[str] | None = None, *, on: dt.date | None = None
+) -> Any:
+    """The discretion benchmark's recommendation for the case's facts (None without an item)."""
+    if case.item_id is None:
+        return None
+    from discretion.recommend import recommend
+
+    facts = {
+        "on": on or case.decided_on or clock.today(),
+        "factors": list(factors if factors is not None else case.facts.get("factors", [])),
+        "values": dict(case.facts.get("values", {})),
+        "act_date": case.act_end,
+        "discovered_on": case.discovered_on,
+        "subject_id": case.subject_id,
+        "identifier": case.party_identifier,
+    }
+    if case.party_kind == "person" and case.party_age is not None and 14 <= case.party_age < 18:
+        facts["factors"] = sorted({*facts["factors"], "aged_14_18"})
+    return recommend(case.item, facts)

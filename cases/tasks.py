@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import complaints_match, complaints_match_sweep
+from .complaints import complaints_match, complaints_match_sweep
 
 
 @shared_task(acks_late=True)

@@ -19,17 +19,17 @@ from enforcement.forms import add_service_errors
 from enforcement.models import Unit, User
 from enforcement.spreadsheets import csv_rows
 
-from .models import Complaint
-from .selectors import complaint_get_for, complaints_for, towns_for_filing
-from .services import (
+from .complaints import (
     MAX_IMPORT,
     MAX_TEXT,
-    can_rematch_complaint,
     complaint_create,
     complaint_rematch,
     complaints_import,
     complaints_rematch_unmatched,
 )
+from .models import Complaint
+from .rules import can_rematch_complaint
+from .selectors import complaint_get_for, complaints_for, towns_for_filing
 
 MAX_UPLOAD = 2 * 1024 * 1024
 

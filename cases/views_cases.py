@@ -27,7 +27,7 @@ from enforcement.forms import add_service_errors
 from enforcement.models import Role, Unit, User
 from enforcement.officers import officer_may_act, team_members
 
-from . import clock, rules, services
+from . import clock, lifecycle, rules
 from .forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm, action_form
 from .models import Case, PenaltyKind, Source
 from .selectors import (
@@ -36,6 +36,7 @@ from .selectors import (
     awaiting_review_for,
     case_get_for,
     case_page_for,
+    case_recommendation,
     case_timeline,
     complaint_get_for,
 )
@@ -285,7 +286,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             if complaint.external_id:
                 data["source_ref"] = complaint.external_id[:80]
         try:
-            case = services.case_create(actor=user, data=data)
+            case = lifecycle.case_create(actor=user, data=data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -324,10 +325,7 @@ def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
 def _recommendation(case: Case) -> tuple[Any, list[str]]:
     if case.stage not in RECOMMENDATION_STAGES or case.item_id is None:
         return None, []
-    recommend = getattr(services, "case_recommendation", None)
-    if recommend is None:
-        return None, []
-    recommendation = recommend(case)
+    recommendation = case_recommendation(case)
     if recommendation is None:
         return None, []
     return recommendation, list(recommendation.explain())
@@ -441,7 +439,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, bound={action: form}, status=400)
     try:
-        services.case_act(actor=user, case=case, action=action, data=dict(form.cleaned_data))
+        lifecycle.case_act(actor=user, case=case, action=action, data=dict(form.cleaned_data))
     except ValidationError as exc:
         add_service_errors(form, exc)
         case = case_get_for(user=user, pk=pk)  # the service may have touched the instance before refusing
@@ -463,7 +461,7 @@ def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, bound={"declare": form}, status=400)
     try:
-        services.case_declare(
+        lifecycle.case_declare(
             actor=user, case=case, conflict=form.cleaned_data["conflict"], note=form.cleaned_data["note"]
         )
     except ValidationError as exc:
@@ -532,7 +530,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "town"}
             try:
-                services.case_update(actor=user, case=case, data=data, version=version)
+                lifecycle.case_update(actor=user, case=case, data=data, version=version)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except (InvalidTransition, StaleCase) as exc:
@@ -575,7 +573,7 @@ def case_officers(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.case_officers_set(
+            lifecycle.case_officers_set(
                 actor=user,
                 case=case,
                 officers=list(data["officers"]),

@@ -1,5 +1,5 @@
 """The penalty-case lifecycle as data: stages, actions, which stage each action leaves from and goes to, and who may
-take it. No ORM here; the legal guards that need the database live in `checks.py`, and `services.case_act` is the one
+take it. No ORM here; the legal guards that need the database live in `checks.py`, and `lifecycle.case_act` is the one
 place that moves a case.
 
     lead ─start_check─> checking ─propose_filing─> filing_review ─approve_filing─> investigating

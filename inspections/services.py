@@ -1218,8 +1218,8 @@ def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint
     """处罚办案: each failed point goes to the body holding its enforcement item on the day of the visit: a draft
     case for the task's town (through the cases services), or a whistle to the department (through the whistles
     services). A department-led visit keeps the points its own department holds. Safe to call twice."""
+    from cases.lifecycle import case_create
     from cases.models import Source as CaseSource
-    from cases.services import case_create
     from whistles.services import whistle_raise
     from whistles.workflow import Reason, Urgency
 

@@ -34,13 +34,20 @@ from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.models import Unit, User
 from enforcement.officers import team_members
 
-from .. import clock, rules, services
+from .. import clock, lifecycle, rules
 from ..deadlines import deadline_rows
 from ..documents import document_generate, documents_available_choices
 from ..evidence import evidence_add_many
 from ..forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm, action_form
 from ..models import Case, Evidence
-from ..selectors import CaseFilters, case_cursor_valid, case_get_for, case_page_for, case_timeline
+from ..selectors import (
+    CaseFilters,
+    case_cursor_valid,
+    case_get_for,
+    case_page_for,
+    case_recommendation,
+    case_timeline,
+)
 from ..views_files import document_file_response, evidence_file_response
 from ..workflow import Action, InvalidTransition, StaleCase, check_transition
 from . import case_serializers as s
@@ -271,7 +278,7 @@ def _case_values(case: Case) -> dict[str, Any]:
 def _recommendation(case: Case) -> Any:
     if case.item_id is None:
         return None
-    return services.case_recommendation(case)
+    return case_recommendation(case)
 
 
 def case_detail_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
@@ -368,7 +375,7 @@ class CaseListView(APIView):
         values = dict(form.cleaned_data)
         values["officers"] = list(values.get("officers") or [])
         with service_errors():
-            case = services.case_create(actor=user, data=values)
+            case = lifecycle.case_create(actor=user, data=values)
         return case_detail_response(request, case.pk, status.HTTP_201_CREATED)
 
 
@@ -402,7 +409,7 @@ class CaseDetailView(APIView):
         values = {k: v for k, v in form.cleaned_data.items() if k not in ("town", "officers")}
         version = _version(request.data)
         with service_errors():
-            services.case_update(actor=request.user, case=case, data=values, version=version)
+            lifecycle.case_update(actor=request.user, case=case, data=values, version=version)
         return case_detail_response(request, pk)
 
 
@@ -426,7 +433,7 @@ class CaseActionView(APIView):
         if not form.is_valid():
             raise _bad(_form_errors(form))
         with service_errors():
-            services.case_act(actor=request.user, case=case, action=name, data=form.cleaned_data)
+            lifecycle.case_act(actor=request.user, case=case, action=name, data=form.cleaned_data)
         return case_detail_response(request, pk)
 
 
@@ -544,7 +551,7 @@ class CaseOfficersView(APIView):
         if not form.is_valid():
             raise _bad(_form_errors(form))
         with service_errors():
-            services.case_officers_set(
+            lifecycle.case_officers_set(
                 actor=request.user,
                 case=case,
                 officers=list(form.cleaned_data["officers"]),
@@ -568,7 +575,7 @@ class CaseDeclarationView(APIView):
         if not form.is_valid():
             raise _bad(_form_errors(form))
         with service_errors():
-            services.case_declare(
+            lifecycle.case_declare(
                 actor=request.user,
                 case=case,
                 conflict=form.cleaned_data["conflict"],

@@ -7,9 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..complaints import complaint_create, complaint_rematch, complaints_import
 from ..models import Complaint
 from ..selectors import complaint_get_for, complaints_for
-from ..services import complaint_create, complaint_rematch, complaints_import
 from .serializers import BulkInSerializer, BulkOutSerializer, ComplaintInSerializer, ComplaintSerializer
 
 

@@ -122,7 +122,7 @@ def test_the_lists_of_another_town_hold_none_of_its_cases(cast, client_for, town
 
 
 def test_the_department_sees_a_case_once_it_was_transferred_to_it(cast, client_for, make_case):
-    from cases.services import case_act
+    from cases.lifecycle import case_act
 
     case = make_case("investigating")
     case_act(

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from cases.lifecycle import case_act
 from cases.models import Case, CaseEvent
-from cases.services import case_act
 from cases.workflow import InvalidTransition, Stage, StaleCase
 from enforcement.models import AuditEvent
 from tests.cases.test_workflow import declared_lead

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from authority.usage import usage_sources
 from cases.integrations import case_usage
-from cases.services import case_act
+from cases.lifecycle import case_act
 from discretion.history import HistoryQuery, party_history
 from tests.cases.test_workflow import declared_lead
 from whistles.origins import resolve_origin

@@ -1,4 +1,4 @@
-"""The penalty procedure through `services.case_act`: the whole path, each legal hard check refusing with its
+"""The penalty procedure through `lifecycle.case_act`: the whole path, each legal hard check refusing with its
 message and changing nothing, deadlines, and the audit trail."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases import clock
+from cases.lifecycle import case_act, case_create, case_declare
 from cases.models import Case, CaseEvent, CaseOfficer
-from cases.services import case_act, case_create, case_declare, case_recommendation
+from cases.selectors import case_recommendation
 from cases.workflow import InvalidTransition, Stage, StaleCase
 from enforcement.calendar import add_days
 from enforcement.models import AuditEvent, Certificate

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from cases.complaints import BATCH_SIZE, complaint_rematch, complaints_import, complaints_match
 from cases.models import Complaint
-from cases.services import BATCH_SIZE, complaint_rematch, complaints_import, complaints_match
 from cases.tasks import complaint_match_task
 from enforcement.models import AuditEvent
 

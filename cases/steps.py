@@ -1,0 +1,603 @@
+"""The step handlers of `lifecycle.case_act`: one per workflow action, each running the legal checks its action needs
+and computing the case's new fields, the timeline event's data and (for some) a different target stage. They only
+compute on the locked case held by the `_Step`; `case_act` saves, records the event and the audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from authority.selectors import who_enforces
+from enforcement.audit import json_safe
+from enforcement.models import Unit, User
+
+from . import checks, clock
+from . import deadlines as dl
+from .models import Case, CasePolicy, CaseSequence, Procedure
+from .selectors import case_recommendation
+from .workflow import Action, Stage
+
+
+def _number(case: Case, today: dt.date) -> None:
+    """Give the case its number: per town and year, under a row lock, never reused (a withdrawn case keeps it)."""
+    sequence, _created = CaseSequence.objects.select_for_update().get_or_create(
+        town=case.town, year=today.year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    prefix = case.town.case_prefix or f"{case.town.name_zh}执"
+    case.year, case.sequence = today.year, sequence.last
+    case.number = f"{prefix}〔{today.year}〕{sequence.last}号"
+
+
+@dataclass
+class _Step:
+    case: Case
+    actor: User
+    data: Mapping[str, Any]
+    today: dt.date
+    policy: CasePolicy
+    target: str | None
+    event: dict[str, Any] = field(default_factory=dict)
+    problems: checks.Problems = field(default_factory=checks.Problems)
+
+    def set(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self.case, name, value)
+
+    def check(self, *groups: list[str]) -> None:
+        for group in groups:
+            self.problems.extend(group)
+        self.problems.raise_if_any()
+
+
+def _date_not_future(step: _Step, name: str) -> dt.date:
+    day = step.data.get(name) or step.today
+    if day > step.today:
+        raise ValidationError({name: [_("This date cannot be in the future.")]})
+    return day
+
+
+def _filing_checks(step: _Step) -> None:
+    case = step.case
+    officers = list(case.officers.select_related("officer"))
+    step.check(
+        checks.item_problems(case),
+        checks.holding_problems(case),
+        checks.officer_problems(case, step.today, officers),
+        checks.recusal_problems(case, officers),
+        checks.limitation_problems(case, step.policy),
+        checks.camera_problems(case),
+    )
+
+
+def _record_checks(step: _Step, on: dt.date) -> None:
+    officers = list(step.case.officers.select_related("officer"))
+    step.check(checks.officer_problems(step.case, on, officers), checks.recusal_problems(step.case, officers))
+
+
+def _do_propose_filing(step: _Step) -> None:
+    _filing_checks(step)
+
+
+def _do_approve_filing(step: _Step) -> None:
+    _filing_checks(step)
+    case = step.case
+    holder = who_enforces(case.item, case.town, case.act_on)  # type: ignore[arg-type]
+    _number(case, step.today)
+    step.set(filed_on=step.today, acting_name=holder.acting_name, grant_kind=holder.kind)
+    step.set(decision_due=dl.decision_due(case, step.policy))
+    step.event.update(number=case.number, acting_name=holder.acting_name, decision_due=case.decision_due)
+
+
+def _do_close_lead(step: _Step) -> None:
+    step.set(closed_on=step.today, outcome=str(step.data.get("note") or "")[:200])
+
+
+def _prior_violations(case: Case, today: dt.date) -> list[Any]:
+    from discretion.history import HistoryQuery, party_history
+
+    history = party_history(
+        HistoryQuery(
+            district_id=case.district_id,
+            before=today,
+            subject_id=case.subject_id,
+            identifier=case.party_identifier,
+        )
+    )
+    return [
+        p
+        for p in history or ()
+        if p.item_id == case.item_id or (p.item_code and case.item and p.item_code == case.item.code)
+    ]
+
+
+def _first_violation_check(step: _Step, basis: str) -> None:
+    """Art 33 "first violation, no penalty" only for a party with no earlier violation of the item in the district."""
+    if basis != "art33_first":
+        return
+    case = step.case
+    prior = [p for p in _prior_violations(case, step.today) if p.reference != case.number]
+    if prior:
+        step.check(
+            [
+                _(
+                    "Not a first violation: the party was dealt with for this item before (%(refs)s), so art 33 "
+                    "(first violation, no penalty) does not apply."
+                )
+                % {"refs": "、".join(p.reference or str(p.decided_on) for p in prior[:3])}
+            ]
+        )
+
+
+def _do_order_correction(step: _Step) -> None:
+    _record_checks(step, step.today)
+    basis = step.data["basis"]
+    _first_violation_check(step, basis)
+    step.set(correction_due=step.data["correction_due"], no_penalty_basis=basis)
+    step.event.update(basis=basis, correction_due=step.data["correction_due"])
+
+
+def _do_confirm_correction(step: _Step) -> None:
+    checked = _date_not_future(step, "checked_on")
+    step.set(
+        closed_on=step.today,
+        decided_on=checked,
+        outcome=str(_("Corrected in time: no penalty (art 33); education recorded.")),
+    )
+    step.event.update(checked_on=checked)
+
+
+def _do_correction_failed(step: _Step) -> None:
+    step.set(no_penalty_basis="")
+    step.event.update(checked_on=_date_not_future(step, "checked_on"))
+
+
+def _penalty_checks(step: _Step, kinds: list[str], fine: Decimal | None, on: dt.date) -> Any:
+    """Checks shared by the notice, the decision and the on-the-spot decision; returns the recommendation."""
+    case = step.case
+    officers = list(case.officers.select_related("officer"))
+    item = checks.heavier_item(case)
+    step.problems.extend(checks.item_problems(case))
+    step.problems.extend(checks.holding_problems(case))
+    step.problems.extend(checks.officer_problems(case, on, officers))
+    step.problems.extend(checks.recusal_problems(case, officers))
+    step.problems.extend(checks.limitation_problems(case, step.policy))
+    step.problems.extend(checks.age_problems(case, kinds))
+    if not kinds:
+        step.problems.append(_("Choose the penalty."))
+    recommendation = None
+    if item is not None:
+        step.problems.extend(checks.kinds_problems(item, kinds))
+        recommendation = case_recommendation(case, step.data.get("factors"), on=on) if case.item_id else None
+        reduced = bool(recommendation is not None and recommendation.reduced)
+        step.problems.extend(checks.fine_range_problems(item, fine, reduced=reduced))
+    step.problems.raise_if_any()
+    return recommendation
+
+
+def _recommendation_record(recommendation: Any) -> dict[str, Any]:
+    if recommendation is None:
+        return {}
+    return json_safe(
+        {
+            "summary": recommendation.summary("zh-hans"),
+            "summary_en": recommendation.summary("en"),
+            "tier": recommendation.tier_level if recommendation.punish else "",
+            "fine_min": recommendation.fine_min,
+            "fine_max": recommendation.fine_max,
+            "fine_suggested": recommendation.fine_suggested,
+            "punish": recommendation.punish,
+            "benchmark": recommendation.citation.text("zh-hans"),
+            "benchmark_id": recommendation.citation.benchmark_id,
+            "benchmark_version": recommendation.citation.version,
+        }
+    )
+
+
+def _do_serve_notice(step: _Step) -> None:
+    case = step.case
+    kinds = list(step.data.get("penalty_kinds") or [])
+    fine = step.data.get("proposed_fine")
+    served = _date_not_future(step, "served_on")
+    if case.filed_on and served < case.filed_on:
+        raise ValidationError({"served_on": [_("The notice cannot be served before the case was filed.")]})
+    factors = sorted(step.data.get("factors") or [])
+    case.facts = {**case.facts, "factors": factors}
+    recommendation = _penalty_checks(step, kinds, fine, served)
+    offered = checks.hearing_right(case, kinds, fine, step.policy)
+    step.set(
+        notice_served_on=served,
+        proposed_kinds=kinds,
+        proposed_fine=fine,
+        hearing_offered=offered,
+        reply_due=dl.reply_due(served, step.policy),
+        rights_waived=False,
+        statement_made=False,
+        hearing_requested_on=None,
+        hearing_on=None,
+        hearing_held_on=None,
+        reviewed_by=None,
+        reviewed_at=None,
+        review_opinion="",
+        recommendation=_recommendation_record(recommendation),
+    )
+    step.event.update(
+        kinds=kinds, fine=fine, hearing_offered=offered, reply_due=case.reply_due, factors=factors
+    )
+
+
+def _do_record_statement(step: _Step) -> None:
+    made = _date_not_future(step, "made_on")
+    step.set(statement_made=True)
+    step.event.update(made_on=made, accepted=bool(step.data.get("accepted")))
+
+
+def _do_waive_rights(step: _Step) -> None:
+    step.set(rights_waived=True)
+
+
+def _do_request_hearing(step: _Step) -> None:
+    case = step.case
+    requested = _date_not_future(step, "requested_on")
+    if not case.hearing_offered:
+        step.check(
+            [_("This penalty does not give the right to a hearing (art 63); record a statement instead.")]
+        )
+    if case.reply_due and requested > case.reply_due:
+        step.check(
+            [
+                _(
+                    "A hearing must be requested within %(days)d working days of the notice, by %(date)s (art 64)."
+                )
+                % {"days": step.policy.reply_working_days, "date": case.reply_due}
+            ]
+        )
+    step.set(hearing_requested_on=requested, paused_since=requested, pause_reason="hearing")
+    step.event.update(requested_on=requested)
+
+
+def _do_schedule_hearing(step: _Step) -> None:
+    hearing_on = step.data["hearing_on"]
+    earliest = dl.earliest_hearing(step.today, step.policy)
+    if hearing_on < earliest:
+        raise ValidationError(
+            {
+                "hearing_on": [
+                    _(
+                        "The party must be told at least %(days)d working days before the hearing (art 64): the earliest date is %(date)s."
+                    )
+                    % {"days": step.policy.hearing_notice_working_days, "date": earliest}
+                ]
+            }
+        )
+    step.set(hearing_on=hearing_on)
+    step.event.update(hearing_on=hearing_on, place=step.data.get("place_of_hearing", ""))
+
+
+def _resume(step: _Step, on: dt.date) -> None:
+    case = step.case
+    if case.paused_since is not None:
+        step.set(
+            paused_days=case.paused_days + max(0, (on - case.paused_since).days),
+            paused_since=None,
+            pause_reason="",
+        )
+        step.set(decision_due=dl.decision_due(case, step.policy))
+
+
+def _do_finish_hearing(step: _Step) -> None:
+    case = step.case
+    held = _date_not_future(step, "held_on")
+    if case.hearing_on is None:
+        step.check([_("Schedule the hearing first.")])
+    if held < case.hearing_on:  # type: ignore[operator]
+        raise ValidationError(
+            {"held_on": [_("The hearing was scheduled for %(date)s.") % {"date": case.hearing_on}]}
+        )
+    step.set(
+        hearing_held_on=held, review_required=True, review_reasons=sorted({*case.review_reasons, "hearing"})
+    )
+    _resume(step, held)
+    step.event.update(held_on=held)
+
+
+def _do_submit(step: _Step) -> None:
+    case = step.case
+    step.check(checks.heard_problems(case, step.today))
+    reasons = checks.review_reasons(
+        case, case.proposed_kinds, case.proposed_fine, step.policy, major=bool(step.data.get("major"))
+    )
+    step.set(review_required=bool(reasons), review_reasons=reasons)
+    step.target = Stage.LEGAL_REVIEW if reasons else Stage.DECIDING
+    step.event.update(review_reasons=reasons)
+
+
+def _do_pass_review(step: _Step) -> None:
+    step.check(checks.reviewer_problems(step.case, step.actor.pk))
+    step.set(reviewed_by=step.actor, reviewed_at=clock.now(), review_opinion=step.data["note"])
+
+
+def _do_return_review(step: _Step) -> None:
+    step.check(checks.reviewer_problems(step.case, step.actor.pk))
+    step.set(review_opinion=step.data["note"])
+
+
+def _do_decide(step: _Step) -> None:
+    from discretion.recommend import Decision, ProposedPenalty, deviation
+
+    case = step.case
+    kinds = list(step.data.get("penalty_kinds") or [])
+    fine = step.data.get("fine")
+    decided = _date_not_future(step, "decided_on")
+    step.problems.extend(checks.heard_problems(case, decided))
+    step.problems.extend(checks.heavier_problems(case, kinds, fine))
+    step.problems.extend(checks.review_problems(case))
+    step.problems.extend(checks.one_fine_problems(case, fine))
+    recommendation = _penalty_checks(step, kinds, fine, decided)
+    discussion = str(step.data.get("collective_discussion") or "").strip()
+    if {"major_penalty", "major_or_complex"} & set(case.review_reasons) and not discussion:
+        raise ValidationError(
+            {
+                "collective_discussion": [
+                    _(
+                        "A major or complex case is decided by the agency's leaders collectively (art 57): record when they "
+                        "discussed it and what they concluded."
+                    )
+                ]
+            }
+        )
+    reason = str(step.data.get("deviation_reason") or "").strip()
+    kind, explanation = "", []
+    if recommendation is not None:
+        result = deviation(
+            Decision(
+                recommendation, ProposedPenalty(punish=True, kinds=tuple(kinds), fine=fine, reason=reason)
+            )
+        )
+        kind, explanation = result.kind, result.explain("zh-hans")
+        if result.needs_reason and not result.reason_given:
+            raise ValidationError(
+                {
+                    "deviation_reason": [
+                        _(
+                            "The penalty departs from the benchmark (%(label)s: %(summary)s). Give the written reason (art 34)."
+                        )
+                        % {"label": result.label(), "summary": recommendation.summary()}
+                    ]
+                }
+            )
+    late = bool(case.decision_due and decided > case.decision_due)
+    step.set(
+        decided_on=decided,
+        decided_by=step.actor,
+        penalty_kinds=kinds,
+        fine=fine,
+        confiscated=step.data.get("confiscated"),
+        tier=recommendation.tier_level if recommendation and recommendation.punish else "",
+        recommendation=_recommendation_record(recommendation),
+        deviation_kind=kind,
+        deviation_reason=reason,
+        service_due=dl.service_due(decided, step.policy),
+    )
+    step.event.update(
+        kinds=kinds,
+        fine=fine,
+        deviation=kind,
+        deviation_explanation=explanation,
+        late=late,
+        collective_discussion=discussion,
+    )
+
+
+def _do_decide_no_penalty(step: _Step) -> None:
+    step.check(checks.review_problems(step.case))
+    _first_violation_check(step, step.data["basis"])
+    step.set(
+        decided_on=step.today,
+        decided_by=step.actor,
+        closed_on=step.today,
+        no_penalty_basis=step.data["basis"],
+        penalty_kinds=[],
+        fine=None,
+        outcome=str(step.data["note"])[:200],
+    )
+    step.event.update(basis=step.data["basis"])
+
+
+def _do_serve_decision(step: _Step) -> None:
+    case = step.case
+    served = _date_not_future(step, "served_on")
+    if case.decided_on and served < case.decided_on:
+        raise ValidationError({"served_on": [_("The decision cannot be served before it was made.")]})
+    step.set(served_on=served, service_method=step.data["method"])
+    if case.fine or case.confiscated:
+        step.set(payment_due=dl.payment_due(served, step.policy))
+    else:
+        step.target = Stage.EXECUTED  # a warning is carried out by serving it
+    step.event.update(
+        served_on=served,
+        method=step.data["method"],
+        late=bool(case.service_due and served > case.service_due),
+    )
+
+
+def _do_record_payment(step: _Step) -> None:
+    case = step.case
+    paid = _date_not_future(step, "paid_on")
+    if case.served_on and paid < case.served_on:
+        raise ValidationError({"paid_on": [_("Payment cannot precede service of the decision.")]})
+    fee = dl.late_fee(case.fine, case.payment_due, paid, step.policy)
+    due_total = (case.fine or Decimal("0")) + (case.confiscated or Decimal("0")) + fee
+    step.check(
+        checks.payment_problems(case, step.data["amount"], step.data["channel"], due_total, step.policy)
+    )
+    step.set(
+        paid_on=paid, amount_paid=step.data["amount"], late_fee=fee, payment_channel=step.data["channel"]
+    )
+    step.event.update(
+        paid_on=paid,
+        amount=step.data["amount"],
+        late_fee=fee,
+        channel=step.data["channel"],
+        receipt=step.data.get("receipt", ""),
+    )
+
+
+def _do_record_enforcement(step: _Step) -> None:
+    step.set(outcome=str(_("Compulsory execution: %(note)s") % {"note": step.data["note"]})[:200])
+
+
+def _do_close(step: _Step) -> None:
+    step.set(closed_on=step.today)
+
+
+def _do_archive(step: _Step) -> None:
+    step.set(archived_on=step.today)
+    step.event.update(archive_ref=step.data["archive_ref"])
+
+
+def _do_on_spot(step: _Step) -> None:
+    case = step.case
+    kinds = list(step.data.get("penalty_kinds") or [])
+    fine = step.data.get("fine")
+    step.problems.extend(checks.simple_procedure_problems(case, kinds, fine, step.policy))
+    step.problems.extend(checks.one_fine_problems(case, fine))
+    paid_now = bool(step.data.get("paid_on_spot"))
+    if paid_now and fine and fine > step.policy.on_spot_collection:
+        step.problems.append(
+            _("Officers may collect on the spot only fines up to %(limit)s yuan (art 68).")
+            % {"limit": checks.money(step.policy.on_spot_collection)}
+        )
+    recommendation = _penalty_checks(step, kinds, fine, step.today)
+    holder = who_enforces(case.item, case.town, case.act_on)  # type: ignore[arg-type]
+    _number(case, step.today)
+    step.set(
+        procedure=Procedure.SIMPLE,
+        acting_name=holder.acting_name,
+        grant_kind=holder.kind,
+        decided_on=step.today,
+        decided_by=step.actor,
+        served_on=step.today,
+        service_method="direct",
+        penalty_kinds=kinds,
+        fine=fine,
+        recommendation=_recommendation_record(recommendation),
+    )
+    if paid_now or not fine:
+        step.set(
+            paid_on=step.today if fine else None,
+            amount_paid=fine,
+            late_fee=Decimal("0") if fine else None,
+            payment_channel="on_spot" if fine else "",
+        )
+        step.target = Stage.EXECUTED
+    else:
+        step.set(payment_due=dl.payment_due(step.today, step.policy))
+    step.event.update(number=case.number, kinds=kinds, fine=fine, paid_on_spot=paid_now)
+
+
+def _do_transfer(step: _Step) -> None:
+    from enforcement.access import share_with_unit
+    from whistles.services import whistle_raise
+    from whistles.workflow import Reason, Urgency
+
+    case = step.case
+    department: Unit = step.data["department"]
+    holds = case.item_id is not None and who_enforces(case.item, case.town, case.act_on).town_holds  # type: ignore[arg-type]
+    whistle = whistle_raise(
+        actor=step.actor,
+        town=case.town,
+        title=case.title,
+        description=f"{case.description}\n\n{step.data['note']}",
+        reason=Reason.EXPERTISE if holds else Reason.NO_POWER,
+        urgency=Urgency.NORMAL,
+        address=case.place or case.party_address or case.town.name_zh,
+        departments=[department],
+        item=case.item,
+        latitude=case.latitude,
+        longitude=case.longitude,
+        origin_type="case",
+        origin_id=str(case.pk),
+        origin_label=case.reference,
+    )
+    share_with_unit(case, department)
+    step.set(
+        whistle_id=whistle.pk,
+        closed_on=step.today,
+        outcome=str(_("Transferred to %(dept)s") % {"dept": department.name})[:200],
+    )
+    step.event.update(department=department.pk, whistle=whistle.pk)
+
+
+def _do_withdraw(step: _Step) -> None:
+    step.set(closed_on=step.today, outcome=str(step.data["note"])[:200])
+
+
+def _do_pause(step: _Step) -> None:
+    if step.case.paused_since is not None:
+        step.check([_("The decision period is already paused.")])
+    step.set(paused_since=step.today, pause_reason=step.data["reason"])
+    step.event.update(reason=step.data["reason"])
+
+
+def _do_resume(step: _Step) -> None:
+    case = step.case
+    if case.paused_since is None:
+        step.check([_("The decision period is not paused.")])
+    if case.pause_reason == "hearing":
+        step.check([_("The hearing pause ends when the hearing is recorded.")])
+    _resume(step, step.today)
+
+
+def _do_extend(step: _Step) -> None:
+    if step.case.extended:
+        step.check([_("The decision period has already been extended once (art 60).")])
+    step.set(extended=True)
+    step.set(decision_due=dl.decision_due(step.case, step.policy))
+    step.event.update(decision_due=step.case.decision_due)
+
+
+def _do_nothing(step: _Step) -> None:
+    return None
+
+
+HANDLERS: dict[str, Callable[[_Step], None]] = {
+    Action.START_CHECK: _do_nothing,
+    Action.PROPOSE_FILING: _do_propose_filing,
+    Action.APPROVE_FILING: _do_approve_filing,
+    Action.REJECT_FILING: _do_nothing,
+    Action.DECLINE_FILING: _do_close_lead,
+    Action.ORDER_CORRECTION: _do_order_correction,
+    Action.CONFIRM_CORRECTION: _do_confirm_correction,
+    Action.CORRECTION_FAILED: _do_correction_failed,
+    Action.SERVE_NOTICE: _do_serve_notice,
+    Action.RECORD_STATEMENT: _do_record_statement,
+    Action.WAIVE_RIGHTS: _do_waive_rights,
+    Action.REQUEST_HEARING: _do_request_hearing,
+    Action.SCHEDULE_HEARING: _do_schedule_hearing,
+    Action.FINISH_HEARING: _do_finish_hearing,
+    Action.SUBMIT_FOR_DECISION: _do_submit,
+    Action.PASS_REVIEW: _do_pass_review,
+    Action.RETURN_REVIEW: _do_return_review,
+    Action.DECIDE: _do_decide,
+    Action.DECIDE_NO_PENALTY: _do_decide_no_penalty,
+    Action.SERVE_DECISION: _do_serve_decision,
+    Action.RECORD_PAYMENT: _do_record_payment,
+    Action.RECORD_ENFORCEMENT: _do_record_enforcement,
+    Action.CLOSE: _do_close,
+    Action.ARCHIVE: _do_archive,
+    Action.ON_SPOT: _do_on_spot,
+    Action.TRANSFER: _do_transfer,
+    Action.WITHDRAW: _do_withdraw,
+    Action.PAUSE: _do_pause,
+    Action.RESUME: _do_resume,
+    Action.EXTEND: _do_extend,
+}
