@@ -19,7 +19,7 @@ from enforcement.forms import add_service_errors
 from enforcement.models import Unit, User
 from enforcement.spreadsheets import csv_rows
 
-from .complaints import (
+from ..complaints import (
     MAX_IMPORT,
     MAX_TEXT,
     complaint_create,
@@ -27,9 +27,9 @@ from .complaints import (
     complaints_import,
     complaints_rematch_unmatched,
 )
-from .models import Complaint
-from .rules import can_rematch_complaint
-from .selectors import complaint_get_for, complaints_for, towns_for_filing
+from ..models import Complaint
+from ..rules import can_file_case, can_rematch_complaint
+from ..selectors import complaint_get_for, complaints_for, towns_for_filing
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -239,8 +239,6 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     complaint = complaint_get_for(user=user, pk=pk)
-    from .rules import can_file_case
-
     return render(
         request,
         "cases/complaint_detail.html",

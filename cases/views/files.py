@@ -1,8 +1,5 @@
-"""Evidence and enforcement-document files of a case: upload, generate, and permission-checked downloads.
-
-Files live under MEDIA_ROOT and are never served as static files: every download goes through `case_get_for`
-(a case of another town is a 404, the same as a missing one) and then the row must belong to that case.
-"""
+"""Evidence and enforcement-document files of a case: upload, generate, and permission-checked downloads (the
+answers themselves are in cases/downloads.py, shared with the API)."""
 
 from __future__ import annotations
 
@@ -11,20 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.models import User
 
-from . import rules
-from .documents import TITLES, document_generate, documents_available_choices
-from .evidence import evidence_add_many
-from .models import Case, CaseDocument, Evidence
-from .selectors import case_get_for
-
-INLINE_TYPES = ("image/", "application/pdf")
+from .. import rules
+from ..documents import document_generate, documents_available_choices
+from ..downloads import document_file_response, evidence_file_response
+from ..evidence import evidence_add_many
+from ..models import Case
+from ..selectors import case_get_for
 
 
 def _user(request: HttpRequest) -> User:
@@ -48,15 +43,6 @@ def _messages_of(exc: ValidationError) -> list[str]:
 
 def _back(case: Case, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{case.get_absolute_url()}#{anchor}")
-
-
-def _serve(handle: Any, *, content_type: str, filename: str) -> FileResponse:
-    inline = content_type.startswith(INLINE_TYPES)
-    # With a filename Django writes `inline; filename=...` or `attachment; ...` (RFC 6266 for non-ASCII names).
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -86,26 +72,6 @@ def evidence_download(request: HttpRequest, case_pk: int, pk: int) -> FileRespon
     return evidence_file_response(_user(request), case_pk, pk)
 
 
-def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
-    """One evidence file of a case the user may see (404 otherwise); the page and the API serve it alike."""
-    case = case_get_for(user=user, pk=case_pk)
-    evidence = Evidence.objects.filter(case=case, pk=pk).first()
-    if evidence is None:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    extension = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
-    response = _serve(
-        handle,
-        content_type=evidence.content_type,
-        filename=f"{case.number or case.pk}-evidence-{evidence.pk}.{extension}",
-    )
-    response["X-Evidence-SHA256"] = evidence.sha256
-    return response
-
-
 @login_required
 @require_POST
 def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
@@ -129,27 +95,3 @@ def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
     return document_file_response(_user(request), case_pk, pk)
-
-
-def document_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
-    """One generated document (PDF) of a case the user may see (404 otherwise); the page and the API serve it alike."""
-    case = case_get_for(user=user, pk=case_pk)
-    document = CaseDocument.objects.filter(case=case, pk=pk).first()
-    if document is None:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    name = f"{TITLES.get(document.kind, document.kind)}-{case.number or case.pk}-v{document.version}.pdf"
-    response = _serve(handle, content_type="application/pdf", filename=name)
-    response["X-Document-SHA256"] = document.sha256
-    return response
-
-
-urlpatterns_files = [
-    path("cases/<int:case_pk>/evidence/upload/", evidence_upload, name="evidence-upload"),
-    path("cases/<int:case_pk>/evidence/<int:pk>/", evidence_download, name="evidence-file"),
-    path("cases/<int:case_pk>/documents/new/", document_create, name="document-new"),
-    path("cases/<int:case_pk>/documents/<int:pk>/", document_download, name="document-file"),
-]
