@@ -1,7 +1,7 @@
 """Every write for inspections: `<noun>_<verb>(*, actor, ...)`, atomic, audited, state changes under a row lock.
 
 Raises PermissionDenied (the actor may not), ValidationError (the law or the data refuses, with the reason),
-InvalidTransition (not from this status) or StaleTask (someone else changed the task first).
+InvalidTransition (not from this status) or StaleObject (someone else changed the task first).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from enforcement.models import District, Subject, Unit, User
 from enforcement.officers import officer_may_act
 from enforcement.rules import is_district_admin_of, require
 from enforcement.services import normalise_identifier
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from .models import (
     ChecklistTemplate,
@@ -59,14 +60,12 @@ from .workflow import (
     KIND_EXEMPTION,
     Action,
     Exemption,
-    InvalidTransition,
     PointResult,
     Scenario,
-    StaleTask,
     TaskKind,
     TaskStatus,
     start_states,
-    target_state,
+    workflow_for,
 )
 
 MIN_OFFICERS = 2
@@ -401,7 +400,7 @@ def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
         .get(pk=task.pk)
     )
     if version is not None and version != locked.version:
-        raise StaleTask(
+        raise StaleObject(
             _("Someone else changed this inspection after you opened it. Look at it again before acting.")
         )
     return locked
@@ -410,12 +409,7 @@ def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
 def _move(task: InspectionTask, action: Action, *, extra: Iterable[str] = ()) -> str:
     """Check the transition and save the new status with the given fields (the task is locked)."""
     before = task.status
-    if before not in start_states(action, task.kind):
-        raise InvalidTransition(
-            _("“%(action)s” is not possible while the inspection is “%(status)s”.")
-            % {"action": Action(action).label, "status": task.get_status_display()}
-        )
-    task.status = target_state(action)
+    task.status = workflow_for(task.kind).check_transition(before, action).target  # type: ignore[assignment]
     task.version += 1
     task.save(update_fields=["status", "version", *extra])
     return before

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.access import scope_for
 from enforcement.forms import add_service_errors
 from enforcement.models import Unit, User
+from enforcement.refusals import show_refusal
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import clock, services
 from .assessment import assess
@@ -74,10 +76,8 @@ from .selectors import (
 from .workflow import (
     TRANSITIONS,
     Action,
-    InvalidTransition,
     Reason,
     Side,
-    StaleTransition,
     Status,
     Urgency,
     WhistleStatus,
@@ -416,22 +416,6 @@ def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, whistle)
 
 
-def _conflict(request: HttpRequest, whistle_pk: int, exc: Exception) -> HttpResponse:
-    if isinstance(exc, StaleTransition):
-        messages.warning(
-            request,
-            _(
-                "Someone else changed this whistle at the same moment; nothing was done. Here is its current state."
-            ),
-        )
-    else:
-        messages.warning(
-            request,
-            _("That step is no longer possible: the whistle has moved on. Here is its current state."),
-        )
-    return redirect("whistle-detail", pk=whistle_pk)
-
-
 @login_required
 @require_POST
 def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -469,8 +453,8 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {(assignment.pk, act): form}, status=400)
-    except (InvalidTransition, StaleTransition) as exc:
-        return _conflict(request, whistle.pk, exc)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=reverse("whistle-detail", args=[whistle.pk]))
     messages.success(request, _("%(action)s: done.") % {"action": TRANSITIONS[act].action.label})
     return HttpResponseRedirect(reverse("whistle-detail", args=[whistle.pk]) + f"#assignment-{assignment.pk}")
 
@@ -490,8 +474,8 @@ def whistle_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {"withdraw": form}, status=400)
-    except (InvalidTransition, StaleTransition) as exc:
-        return _conflict(request, whistle.pk, exc)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=reverse("whistle-detail", args=[whistle.pk]))
     messages.success(request, _("Whistle withdrawn."))
     return redirect("whistle-detail", pk=whistle.pk)
 
@@ -513,8 +497,8 @@ def whistle_add_department(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {"add_department": form}, status=400)
-    except (InvalidTransition, StaleTransition) as exc:
-        return _conflict(request, whistle.pk, exc)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=reverse("whistle-detail", args=[whistle.pk]))
     messages.success(request, _("%(unit)s has been called.") % {"unit": form.cleaned_data["department"]})
     return redirect("whistle-detail", pk=whistle.pk)
 
