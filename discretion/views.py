@@ -21,7 +21,6 @@ from authority.models import EnforcementItem
 from enforcement.domains import Domain
 from enforcement.models import District, User
 
-from .api.views import export_queryset, export_response
 from .conditions import conditions_from_json, format_conditions
 from .forms import (
     EntryForm,
@@ -52,6 +51,7 @@ from .rules import (
 from .selectors import (
     benchmark_get_for,
     benchmark_in_force,
+    benchmarks_for_export,
     factor_catalog,
     item_get_for,
     item_overview,
@@ -79,6 +79,7 @@ from .services import (
     policy_update,
 )
 from .specs import Facts
+from .tables import export_response
 from .validation import Problem
 from .vocabulary import FACTS, STANDARD_FACTORS, Effect
 
@@ -552,7 +553,7 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _district(request)
-    benchmarks = export_queryset(
+    benchmarks = benchmarks_for_export(
         _user(request), request.GET.get("which", "current"), request.GET.get("domain", "")
     )
     return export_response(benchmarks, fmt)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from authority.models import EnforcementItem
 from enforcement.audit import audit_record
 from enforcement.models import District, Unit, User
+from enforcement.referrals import Referral
 from enforcement.rules import require
 from enforcement.workflow import InvalidTransition, StaleObject
 
@@ -353,6 +354,29 @@ def whistle_raise(
         },
     )
     return whistle
+
+
+def whistle_from_referral(actor: User, referral: Referral) -> int:
+    """A matter another app hands to a department (a case transferred, 移送) arrives as a whistle: registered with
+    enforcement.referrals in WhistlesConfig.ready. Returns the whistle's id."""
+    item = EnforcementItem.objects.filter(pk=referral.item_id).first() if referral.item_id else None
+    whistle = whistle_raise(
+        actor=actor,
+        town=referral.town,
+        title=referral.title,
+        description=referral.description,
+        reason=Reason.EXPERTISE if referral.town_holds else Reason.NO_POWER,
+        urgency=Urgency.NORMAL,
+        address=referral.address,
+        departments=[referral.department],
+        item=item,
+        latitude=referral.latitude,
+        longitude=referral.longitude,
+        origin_type=referral.origin_type,
+        origin_id=referral.origin_id,
+        origin_label=referral.origin_label,
+    )
+    return whistle.pk
 
 
 @transaction.atomic

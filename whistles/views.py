@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -21,11 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.access import scope_for
 from enforcement.forms import add_service_errors
 from enforcement.models import Unit, User
+from enforcement.origins import ORIGIN_PARAMETERS, resolve_origin
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import clock, services
-from .assessment import assess
+from .assessment import assess, default_period
+from .downloads import photo_file_response
 from .forms import (
     AddDepartmentForm,
     AssessmentPeriodForm,
@@ -39,10 +40,9 @@ from .forms import (
     WhistleRaiseForm,
     WithdrawForm,
 )
-from .models import WhistleAssignment, WhistlePhoto, WhistleRequest
+from .models import WhistleAssignment, WhistleRequest
 from .notifications import link_for
 from .notifications import render as render_notification
-from .origins import ORIGIN_PARAMETERS, resolve_origin
 from .rules import (
     can_act_on_assignment,
     can_add_department,
@@ -537,31 +537,7 @@ def photo_view(request: HttpRequest, pk: int) -> FileResponse:
     return photo_file_response(photo_get_for(user=_user(request), pk=pk))
 
 
-def photo_file_response(photo: WhistlePhoto) -> FileResponse:
-    """A whistle photo the caller already fetched through photo_get_for; the page and the API serve it alike."""
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{photo.file.name.rsplit(".", 1)[-1]}"'
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 # --- assessment ---------------------------------------------------------------------------------------------------------
-
-
-def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The last six calendar months, this one included."""
-    year, month = today.year, today.month - 5
-    while month <= 0:
-        month += 12
-        year -= 1
-    return dt.date(year, month, 1), today
 
 
 @login_required

@@ -23,7 +23,8 @@ from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.models import Unit
 
 from .. import services
-from ..assessment import assess
+from ..assessment import assess, default_period
+from ..downloads import photo_file_response
 from ..models import Notification, WhistleAssignment, WhistleEvent, WhistleRequest, WhistleReturn
 from ..rules import can_edit_deadlines, can_view_assessment, towns_user_may_whistle_for
 from ..selectors import (
@@ -40,7 +41,6 @@ from ..selectors import (
     whistle_get_for,
     whistle_list_for,
 )
-from ..views import default_period, photo_file_response
 from ..workflow import Action, Urgency, WhistleStatus
 from . import serializers as s
 
