@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 
 class InvalidTransition(Exception):
@@ -40,7 +40,7 @@ class Transition(Generic[A, S]):
         return current in self.sources
 
 
-T = TypeVar("T", bound=Transition)  # type: ignore[type-arg]
+T = TypeVar("T", bound="Transition[Any, Any]")
 
 # (action, current state) -> the sentence refusing it; the action may be one the table does not know.
 Refusal = Callable[[str, str], str]

@@ -409,7 +409,8 @@ def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
 def _move(task: InspectionTask, action: Action, *, extra: Iterable[str] = ()) -> str:
     """Check the transition and save the new status with the given fields (the task is locked)."""
     before = task.status
-    task.status = workflow_for(task.kind).check_transition(before, action).target  # type: ignore[assignment]
+    target = workflow_for(task.kind).check_transition(before, action).target
+    task.status = target or before  # every action of an inspection moves it (None: one that only records)
     task.version += 1
     task.save(update_fields=["status", "version", *extra])
     return before
