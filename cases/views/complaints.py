@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enforcement.forms import add_service_errors
-from enforcement.models import Unit, User
+from enforcement.models import Unit
 from enforcement.spreadsheets import csv_rows
 
 from ..complaints import (
@@ -30,6 +30,7 @@ from ..complaints import (
 from ..models import Complaint
 from ..rules import can_file_case, can_rematch_complaint
 from ..selectors import complaint_get_for, complaints_for, towns_for_filing
+from .common import request_user
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -149,13 +150,9 @@ def read_complaint_csv(raw: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     status = request.GET.get("status", "")
     if status not in Complaint.MatchStatus.values:
         status = ""
@@ -185,7 +182,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
@@ -207,7 +204,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_import(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
@@ -237,7 +234,7 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     complaint = complaint_get_for(user=user, pk=pk)
     return render(
         request,
@@ -255,7 +252,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_rematch_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     complaint_rematch(actor=user, complaint=complaint_get_for(user=user, pk=pk))
     messages.success(request, _("The complaint is being matched again."))
     return redirect("cases:complaint", pk=pk)
@@ -264,7 +261,7 @@ def complaint_rematch_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaints_rematch_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if user.unit is None or user.unit.kind != Unit.Kind.TOWN:
         raise PermissionDenied
     n = complaints_rematch_unmatched(actor=user, town=user.unit)

@@ -20,10 +20,7 @@ from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
 from ..models import Case
 from ..selectors import case_get_for
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from .common import request_user
 
 
 def files_context(user: User, case: Case) -> dict[str, Any]:
@@ -48,7 +45,7 @@ def _back(case: Case, anchor: str) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     case = case_get_for(user=user, pk=case_pk)
     try:
         rows = evidence_add_many(
@@ -69,13 +66,13 @@ def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
-    return evidence_file_response(_user(request), case_pk, pk)
+    return evidence_file_response(request_user(request), case_pk, pk)
 
 
 @login_required
 @require_POST
 def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     case = case_get_for(user=user, pk=case_pk)
     try:
         document = document_generate(actor=user, case=case, kind=request.POST.get("kind", ""))
@@ -94,4 +91,4 @@ def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
-    return document_file_response(_user(request), case_pk, pk)
+    return document_file_response(request_user(request), case_pk, pk)
