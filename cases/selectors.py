@@ -183,7 +183,8 @@ def case_recommendation(
     facts = {
         "on": on or case.decided_on or clock.today(),
         "factors": list(factors if factors is not None else case.facts.get("factors", [])),
-        "values": dict(case.facts.get("values", {})),
+        # The gains and value the officer recorded: the base of a fine by multiples, and facts a tier may test.
+        "values": {**case.facts.get("values", {}), **case.amounts},
         "act_date": case.act_end,
         "discovered_on": case.discovered_on,
         "subject_id": case.subject_id,

@@ -255,7 +255,7 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentLineActionEnum": "authority.models.AdjustmentLine.Action",
         "CaseSourceEnum": "cases.models.Source",
         "CasePartyKindEnum": "cases.models.PartyKind",
-        "PenaltyKindEnum": "cases.models.PenaltyKind",
+        "PenaltyKindEnum": "authority.penalties.PenaltyKind",
         "EvidenceKindEnum": "cases.models.Evidence.Kind",
         "CaseDocumentKindEnum": "cases.models.CaseDocument.Kind",
         "ComplaintChannelEnum": "cases.models.Complaint.Channel",
