@@ -198,7 +198,11 @@ def subject_get_or_create(
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction survives losing the race
             subject = Subject.objects.create(
-                district=district, kind=kind, name=name.strip(), identifier=identifier, address=address.strip()
+                district=district,
+                kind=kind,
+                name=name.strip(),
+                identifier=identifier,
+                address=address.strip(),
             )
     except IntegrityError:
         if not identifier:
