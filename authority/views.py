@@ -44,8 +44,8 @@ from .models import (
     CatalogHolder,
     EnforcementItem,
     GrantKind,
-    PenaltyKind,
 )
+from .penalties import PenaltyKind
 from .rules import (
     can_approve_adjustment,
     can_draft_adjustment,

@@ -796,7 +796,7 @@ TABLES: list[dict[str, Any]] = [
                 "拒不改正，或者一年内因同一违法行为受过处罚，或者引起群体投诉的。",
                 "refused_correct; repeat_12m; persons_affected >= 20",
                 "any",
-                "fine|order_closure",
+                "fine|suspend_business",
                 35000,
                 50000,
             ),

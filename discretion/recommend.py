@@ -30,6 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from authority.penalties import multiple_text
+
 from .conditions import OP_TEXT, Condition, evaluate, holds
 from .defaults import generate_default
 from .specs import BenchmarkSpec, EntrySpec, Facts, ItemSpec, Policy, PriorViolation, TierSpec
@@ -256,7 +258,7 @@ class Snapshot:
 
 
 def kinds_text(kinds: tuple[str, ...] | list[str]) -> str:
-    from authority.models import PenaltyKind
+    from authority.penalties import PenaltyKind
 
     labels = []
     for kind in kinds:
@@ -401,6 +403,25 @@ def render_step(step: Step, lang: str) -> str:
         }
     if code == "penalty":
         return _("Recommended penalty: %(kinds)s.") % {"kinds": kinds_text(p["kinds"])}
+    if code in ("by_multiple", "multiple_base_missing"):
+        fines = p["fines"]
+        times = _("%(low)s to %(high)s times") % {
+            "low": multiple_text(fines.multiple_min) or "0",
+            "high": multiple_text(fines.multiple_max) or "—",
+        }
+        base = str(FACT_MAP[fines.fact].label) if fines.fact in FACT_MAP else fines.fact
+        if code == "by_multiple":
+            return _("The fine is %(times)s the %(base)s of %(amount)s yuan.") % {
+                "times": times,
+                "base": base,
+                "amount": money(fines.base),
+            }
+        return _(
+            "The fine is %(times)s the %(base)s, which is not recorded: the range in yuan is not known yet."
+        ) % {
+            "times": times,
+            "base": base,
+        }
     if code == "statutory":
         return _("Statutory range: %(range)s.") % {"range": statutory_text(p["item"])}
     if code == "generated":
@@ -531,6 +552,13 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
     benchmark = snapshot.benchmark or generate_default(item, policy)
     steps: list[Step] = []
     values: dict[str, Any] = dict(facts.values)
+    # A fine by multiples (倍数): the statutory range and the tiers in yuan follow from the gains or value recorded.
+    fines = item.fine_range(values)
+    if fines.by_multiple:
+        steps.append(Step.of("by_multiple", fines=fines))
+    elif fines.missing:
+        steps.append(Step.of("multiple_base_missing", fines=fines))
+    item, benchmark = item.resolved(fines), benchmark.resolved(fines)
     applied: dict[str, AppliedFactor] = {}
 
     def apply(spec: FactorSpec, source: str) -> None:
@@ -688,6 +716,8 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
 
     # 3. The tier.
     tier, by_conditions, missing, matched = select_tier(tiers, values, active)
+    if fines.missing and fines.fact not in missing:
+        missing = [*missing, fines.fact]
     if by_conditions:
         steps.append(
             Step.of(

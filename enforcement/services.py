@@ -188,15 +188,26 @@ def normalise_identifier(identifier: str) -> str:
 def subject_get_or_create(
     *, actor: User | None, district: District, kind: str, name: str, identifier: str = "", address: str = ""
 ) -> Subject:
-    """One registry row per identifier in a district; without an identifier, a new row each time."""
+    """One registry row per identifier in a district; without an identifier, a new row each time. Two requests
+    registering the same party at once make one row: the unique constraint decides, the loser takes the winner's."""
     identifier = normalise_identifier(identifier)
     if identifier:
         existing = Subject.objects.filter(district=district, identifier=identifier).first()
         if existing is not None:
             return existing
-    subject = Subject.objects.create(
-        district=district, kind=kind, name=name.strip(), identifier=identifier, address=address.strip()
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives losing the race
+            subject = Subject.objects.create(
+                district=district,
+                kind=kind,
+                name=name.strip(),
+                identifier=identifier,
+                address=address.strip(),
+            )
+    except IntegrityError:
+        if not identifier:
+            raise
+        return Subject.objects.get(district=district, identifier=identifier)
     audit_record(
         actor=actor,
         action="subject.create",

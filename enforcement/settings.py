@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},
     "evidence-verify-sweep": {"task": "cases.tasks.evidence_verify_sweep_task", "schedule": 3600},
     "whistle-deadlines-every-minute": {"task": "whistles.tasks.whistle_deadlines_sweep_task", "schedule": 60},
+    "notification-delivery-every-minute": {
+        "task": "whistles.tasks.notification_delivery_sweep_task",
+        "schedule": 60,
+    },
     "outbox-relay-every-minute": {"task": "enforcement.tasks.outbox_relay_task", "schedule": 60},
     "worker-heartbeat": {"task": "enforcement.tasks.worker_heartbeat_task", "schedule": 60},
 }
@@ -251,7 +255,7 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentLineActionEnum": "authority.models.AdjustmentLine.Action",
         "CaseSourceEnum": "cases.models.Source",
         "CasePartyKindEnum": "cases.models.PartyKind",
-        "PenaltyKindEnum": "cases.models.PenaltyKind",
+        "PenaltyKindEnum": "authority.penalties.PenaltyKind",
         "EvidenceKindEnum": "cases.models.Evidence.Kind",
         "CaseDocumentKindEnum": "cases.models.CaseDocument.Kind",
         "ComplaintChannelEnum": "cases.models.Complaint.Channel",

@@ -110,12 +110,25 @@ class TeamSerializer(serializers.Serializer):  # type: ignore[type-arg]
 )
 class CodeOrIdField(serializers.RelatedField):  # type: ignore[type-arg]
     """A town, department or item given by its code, as the case API takes them, or by its id where ids were taken
-    before: a JSON number is an id; a string is a code, or an id when no row has that code."""
+    before: a JSON number is an id; a string is a code, or an id when no row has that code.
+
+    Looked up only among the rows of the requesting user's districts (the serializer's context carries the request;
+    without it nothing is found): a row of another district and one that exists nowhere get one answer, which
+    repeats neither the value nor anything of the row."""
 
     default_error_messages = {
-        "does_not_exist": gettext_lazy("There is nothing with code “{value}”."),
+        "does_not_exist": gettext_lazy("There is nothing with this code or id in your district."),
         "invalid": gettext_lazy("Give a code (text) or an id (a whole number)."),
     }
+
+    def get_queryset(self) -> Any:
+        from enforcement.access import scope_for
+
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return queryset.filter(district_id__in=scope_for(request.user).district_ids)
 
     def to_internal_value(self, data: Any) -> Any:
         queryset = self.get_queryset()
@@ -129,7 +142,7 @@ class CodeOrIdField(serializers.RelatedField):  # type: ignore[type-arg]
             if found is None and text.isdigit() and len(text) < 19:
                 found = queryset.filter(pk=int(text)).first()
         if found is None:
-            self.fail("does_not_exist", value=str(data)[:64])
+            self.fail("does_not_exist")
         return found
 
     def to_representation(self, value: Any) -> Any:
