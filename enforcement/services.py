@@ -12,7 +12,6 @@ from django.utils import timezone
 from .audit import audit_record, audit_verify
 from .models import (
     AuditCheck,
-    AuditHead,
     Certificate,
     District,
     FenceWarning,
@@ -263,15 +262,15 @@ def fence_warning_review(*, actor: User, warning: FenceWarning, status: str, not
 
 
 def audit_check_run() -> AuditCheck:
-    """Verify the chain and keep the result. Read-only on the log itself, so safe to repeat."""
+    """Link what is pending, verify the chain and keep the result with the head it verified (a checkpoint). Changes
+    no row's content, so safe to repeat."""
     report = audit_verify()
-    head = AuditHead.objects.filter(id=1).first()
     return AuditCheck.objects.create(
         rows=report.rows,
         ok=report.ok,
         first_break=str(report.first_break or ""),
-        head_seq=head.seq if head and report.ok else 0,
-        head_hash=head.hash if head and report.ok else "",
+        head_seq=report.head_seq if report.ok else 0,
+        head_hash=report.head_hash if report.ok else "",
     )
 
 

@@ -57,6 +57,7 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [
+            "id",
             "seq",
             "at",
             "actor_label",
