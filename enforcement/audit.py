@@ -35,6 +35,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .audit_catalog import require_audit_action
 from .models import AuditCheck, AuditEvent, AuditHead, Unit, User
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,9 @@ def audit_record(
     object_id: str = "",
 ) -> AuditEvent:
     """Append one audit row. Must run inside the transaction that makes the change. Takes no lock: the row is
-    chained by the linker once the transaction commits (a rolled-back change leaves no row and no gap)."""
+    chained by the linker once the transaction commits (a rolled-back change leaves no row and no gap). `action` is
+    a name from the catalog (enforcement.audit_catalog); any other raises UnknownAuditAction."""
+    require_audit_action(action)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise AuditOutsideTransaction("audit rows are written in the same transaction as the change")

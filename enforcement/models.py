@@ -308,6 +308,13 @@ class AuditEvent(models.Model):
 
         return audit_sentence(self)
 
+    @property
+    def action_name(self) -> str:
+        """The action's catalog name (rows written before the catalog are stored under a former name)."""
+        from .audit_catalog import catalog_name
+
+        return catalog_name(self.action)
+
 
 class AuditHead(models.Model):
     """The chain's last link (one row). Only the linker locks it, for the short time it links; writers never touch

@@ -1,6 +1,7 @@
 import datetime as dt
 from typing import Any
 
+import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..access import access_or_404, scope_for
+from ..audit_catalog import action_filter
 from ..models import AuditEvent, Unit, User
 from ..rules import can_view_audit, require
 from ..selectors import audit_events_for, team_roster, units_visible_to
@@ -37,9 +39,22 @@ class UnitListView(generics.ListAPIView[Unit]):
         return units_visible_to(self.request.user)  # type: ignore[arg-type]
 
 
+class AuditEventFilter(django_filters.FilterSet):
+    action = django_filters.CharFilter(
+        method="by_action", help_text="A catalog name; rows stored under its former name are included."
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "object_type", "object_id"]
+
+    def by_action(self, queryset: QuerySet[AuditEvent], name: str, value: str) -> QuerySet[AuditEvent]:
+        return queryset.filter(action_filter(value))
+
+
 class AuditEventListView(generics.ListAPIView[AuditEvent]):
     serializer_class = AuditEventSerializer
-    filterset_fields = ["action", "object_type", "object_id"]
+    filterset_class = AuditEventFilter
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         if getattr(self, "swagger_fake_view", False):

@@ -14,8 +14,8 @@ from django.db import connection, transaction
 
 from authority.importing import read_catalog
 from authority.services import catalog_import
-from cases.models import Case
 from cases.lifecycle import case_update
+from cases.models import Case
 from enforcement.audit import audit_verify
 from enforcement.models import AuditEvent
 from tests.cases.test_workflow import declared_lead

@@ -67,7 +67,7 @@ def test_chain_is_intact_and_rows_link(cast):
 @pytest.mark.django_db(transaction=True)
 def test_record_refuses_outside_a_transaction(cast):
     with pytest.raises(AuditOutsideTransaction):
-        audit_record(actor=None, action="x")
+        audit_record(actor=None, action=ACTION)
 
 
 def test_trigger_refuses_update_and_delete(cast):
