@@ -459,7 +459,7 @@ def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
             )
             audit_record(
                 actor=actor,
-                action="case.document_generate",
+                action="cases.document.generate",
                 obj=row,
                 town=case.town,
                 summary=f"{case.reference}: {TITLES[kind]} v{row.version}",

@@ -175,7 +175,7 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
     )
     audit_record(
         actor=actor,
-        action="case.create",
+        action="cases.case.create",
         obj=case,
         town=town,
         after={**_snapshot(case, CASE_DETAIL_FIELDS), "stage": case.stage},
@@ -263,7 +263,7 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], version: in
     _event(locked, "update", actor=actor, data={"changed": sorted(changed)})
     audit_record(
         actor=actor,
-        action="case.update",
+        action="cases.case.update",
         obj=locked,
         town=locked.town,
         before={k: before[k] for k in changed},
@@ -309,7 +309,7 @@ def case_officers_set(
     _event(locked, "officers", actor=actor, data={"before": before, "after": after, "lead": lead.pk})
     audit_record(
         actor=actor,
-        action="case.officers",
+        action="cases.case.set_officers",
         obj=locked,
         town=locked.town,
         before={"officers": before},
@@ -339,7 +339,7 @@ def case_declare(*, actor: User, case: Case, conflict: bool, note: str = "") -> 
     )
     audit_record(
         actor=actor,
-        action="case.declare",
+        action="cases.case.declare",
         obj=locked,
         town=locked.town,
         after={"conflict": conflict, "note": note},
@@ -436,7 +436,7 @@ def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -
         after = _snapshot(locked, AUDITED)
         audit_record(
             actor=actor,
-            action=f"case.{action}",
+            action=f"cases.case.{action}",
             obj=locked,
             town=locked.town,
             summary=note[:200],

@@ -205,6 +205,7 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "zhifa")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "audit-chain-nightly": {"task": "enforcement.tasks.audit_check_task", "schedule": 24 * 3600},
+    "audit-link-every-minute": {"task": "enforcement.tasks.audit_link_task", "schedule": 60},
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},
     "evidence-verify-sweep": {"task": "cases.tasks.evidence_verify_sweep_task", "schedule": 3600},
     "whistle-deadlines-every-minute": {"task": "whistles.tasks.whistle_deadlines_sweep_task", "schedule": 60},

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from rest_framework import exceptions as api_exceptions
 
 from .access import access_or_404, scope_for
+from .audit_catalog import action_filter, audit_actions
 from .forms import CertificateForm, SecondmentForm
 from .home import home_panels_for
 from .models import Certificate, Unit, User
@@ -58,9 +59,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     events = audit_events_for(user=user)
     action = request.GET.get("action", "").strip()
     if action:
-        events = events.filter(action__startswith=action)
+        events = events.filter(action_filter(action, prefix=True))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "enforcement/audit_list.html", {"page": page, "action": action})
+    return render(
+        request,
+        "enforcement/audit_list.html",
+        {"page": page, "action": action, "actions": audit_actions()},
+    )
 
 
 def _district_admin(request: HttpRequest) -> User:

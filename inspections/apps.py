@@ -8,11 +8,14 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
+        from enforcement.audit_catalog import register_audit_actions
         from enforcement.fences import FenceRule, register_fence_rule
 
+        from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .services import FREQUENT_IMMEDIATE
         from .usage import inspection_usage
 
+        register_audit_actions(*AUDIT_ACTIONS)
         register_fence_rule(
             FenceRule(
                 FREQUENT_IMMEDIATE,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..audit_catalog import catalog_name
 from ..models import AuditEvent, Certificate, Unit, User
 
 
@@ -54,13 +55,29 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    action = serializers.SerializerMethodField(
+        help_text="The action's name in the catalog (<app>.<noun>.<verb>)."
+    )
+    recorded_action = serializers.CharField(
+        source="action",
+        read_only=True,
+        help_text="The name the row was written and hashed under; differs from `action` only for rows written "
+        "before the catalog renamed it.",
+    )
+    sentence = serializers.CharField(
+        read_only=True, help_text="The row as a sentence in the user's language."
+    )
+
     class Meta:
         model = AuditEvent
         fields = [
+            "id",
             "seq",
             "at",
             "actor_label",
             "action",
+            "recorded_action",
+            "sentence",
             "object_type",
             "object_id",
             "object_repr",
@@ -70,6 +87,9 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "request_id",
             "hash",
         ]
+
+    def get_action(self, obj: AuditEvent) -> str:
+        return catalog_name(obj.action)
 
 
 class OfficerCertificateSerializer(serializers.ModelSerializer[Certificate]):

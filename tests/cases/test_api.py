@@ -311,7 +311,7 @@ def test_an_officer_records_a_lead_and_becomes_its_lead_officer(cast, client_for
         ("officer_a2", False),
     ]
     assert (
-        AuditEvent.objects.filter(action="case.create").count() == 1
+        AuditEvent.objects.filter(action="cases.case.create").count() == 1
         and AuditEvent.objects.count() > audit_before
     )
 
@@ -417,7 +417,7 @@ def test_a_whole_case_from_lead_to_archive_through_the_api(cast, client_for, sta
         "archive",
     ]
     assert events[-1]["actor"]["username"] == "supervisor_a" and events[-1]["to_stage"] == "archived"
-    assert AuditEvent.objects.filter(action="case.archive", object_id=str(pk)).count() == 1
+    assert AuditEvent.objects.filter(action="cases.case.archive", object_id=str(pk)).count() == 1
 
 
 def test_a_declared_conflict_needs_a_note_and_takes_the_officer_off(cast, client_for, make_case):
