@@ -62,12 +62,12 @@ class LanguageMiddleware:
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
-    """Fail-closed routing: every page needs a login unless its view is marked `login_not_required` (Django 5.1+).
+    """Fail-closed routing: every page needs a login unless its view is marked `login_not_required`.
 
-    API views (Django REST framework) answer for themselves: their authentication classes read the token or the
-    session and their permission classes refuse (`IsAuthenticated` by default, so they are closed too unless a view
-    says `AllowAny`), with a JSON 401/403 in the API's error shape, never a redirect to the login page that a
-    script cannot follow. tests/test_routes.py holds every route's answer to the anonymous public.
+    API views (Django REST framework) answer for themselves: their authentication classes read the token or
+    the session and their permission classes refuse (`IsAuthenticated` by default, so they are closed too
+    unless a view says `AllowAny`), with a JSON 401/403 in the API's error shape, never a redirect to the login
+    page that a script cannot follow. tests/route_table.py holds every route's answer to the anonymous public.
     """
 
     def process_view(

@@ -19,7 +19,7 @@ urlpatterns = [
     path("officers/", views.officers, name="officers"),
     path("audit/", views.audit_list, name="audit-list"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    # Public: a visitor whose session ended and who presses "log out" is logged out, not asked to log in first.
+    # Public: a visitor whose session ended and who presses "log out" is logged out, not sent to log in.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -3,7 +3,7 @@
 tests/test_routes.py walks the URL resolver and fails on any route missing here, then requests each entry as
 each member of the cast, with real objects for its arguments. One line per route:
 
-    "route-name": E(anonymous, officer_a, officer_b, supervisor_a, reviewer_a, responder, admin, q=..., args=...)
+    "route-name": E(anonymous, officer_a, officer_b, supervisor_a, reviewer_a, responder, admin, q=..., ...)
 
 - The statuses, in COLUMNS' order. officer_a, supervisor_a and reviewer_a work in town A, officer_b in town B
   (the outsider), responder in the district's market department, admin in the district office. The world's

@@ -1,5 +1,5 @@
-"""Every route of the site against one table (tests/route_table.py): what each member of the cast gets for a GET,
-and the most queries it may cost.
+"""Every route of the site against one table (tests/route_table.py): what each member of the cast gets for a
+GET, and the most queries it may cost.
 
 - `test_every_route_is_in_the_table` walks the URL resolver (pages, API, admin) and fails on a route the table
   lacks, with a line to paste, so a new route cannot arrive without saying who may open it.
@@ -42,12 +42,13 @@ from enforcement.models import AuditEvent
 from tests.conftest import build_cast
 from tests.route_table import COLUMNS, ROUTES, Expect
 
-# --- the routes the resolver knows -----------------------------------------------------------------------------------
+# --- the routes the resolver knows --------------------------------------------------------------------------
 
 
 def resolver_routes() -> dict[str, tuple[str, list[str]]]:
-    """{route key: (pattern, parameter names)} for every URL pattern, included ones too. The key is the route's
-    name with its namespace ("cases:case"), or its full pattern when it has no name ("favicon.ico", "^api/")."""
+    """{route key: (pattern, parameter names)} for every URL pattern, included ones too. The key is the
+    route's name with its namespace ("cases:case"), or its full pattern when it has no name ("favicon.ico",
+    "^api/")."""
     found: dict[str, tuple[str, list[str]]] = {}
 
     def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
@@ -74,7 +75,7 @@ def entry_for(key: str) -> str | None:
     return next((k for k in ROUTES if "*" in k and fnmatch.fnmatchcase(key, k)), None)
 
 
-# --- the world the URLs point into -------------------------------------------------------------------------------------
+# --- the world the URLs point into --------------------------------------------------------------------------
 
 
 def _png(name: str = "scene.png") -> SimpleUploadedFile:
@@ -84,14 +85,14 @@ def _png(name: str = "scene.png") -> SimpleUploadedFile:
 
 
 def build_world() -> tuple[Any, dict[str, Any]]:
-    """The cast and one object of each kind a URL can name, as the people who own them make them (services)."""
+    """The cast and one object of each kind a URL can name, made as their owners make them (services)."""
     from authority.matching.services import lexicon_entry_create, match_rule_create
     from authority.models import AdjustmentLine, GrantKind
     from authority.services import adjustment_create, adjustment_line_add
+    from cases.complaints import complaint_create
     from cases.documents import document_generate
     from cases.evidence import evidence_add
     from cases.models import Case, CaseDocument, CaseOfficer
-    from cases.services import complaint_create
     from discretion.services import benchmark_draft_create, benchmark_publish
     from enforcement import clock
     from enforcement.models import Subject
@@ -256,8 +257,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[tupl
         outer.__enter__()
         try:
             made = build_world()
-            # The process-wide caches filled, so that no request pays for a lookup an earlier one made: content
-            # types, and django-guardian's content type per permission.
+            # The process-wide caches filled, so that no request pays for a lookup an earlier one made:
+            # content types, and django-guardian's content type per permission.
             ContentType.objects.get_for_models(*apps.get_models())
             for app_label, codename in Permission.objects.values_list("content_type__app_label", "codename"):
                 _get_ct_cached(app_label, codename)
@@ -283,8 +284,8 @@ def clients(world, django_db_blocker) -> dict[str, Client]:
 
 
 def url_of(key: str, expect: Expect, world: dict[str, Any]) -> str:
-    """The URL to GET for an entry: its `path` (unnamed routes), else the route reversed by name with the world's
-    objects as arguments; plus its query string."""
+    """The URL to GET for an entry: its `path` (unnamed routes), else the route reversed by name with the
+    world's objects as arguments; plus its query string."""
     if expect.path:
         path = expect.path.format(**world)
     else:
@@ -302,7 +303,7 @@ def observe(client: Client, url: str) -> tuple[int, int]:
 
 
 def urls_of(key: str, world: dict[str, Any]) -> list[str]:
-    """The URLs an entry stands for: its own, or for a "*" entry every matching route that takes no argument."""
+    """The URLs an entry stands for: its own, or for a "*" entry each matching route without arguments."""
     expect = ROUTES[key]
     if "*" not in key:
         return [url_of(key, expect, world)]
@@ -314,7 +315,7 @@ def urls_of(key: str, world: dict[str, Any]) -> list[str]:
 
 
 def line_for(key: str, statuses: list[int], queries: int, expect: Expect | None = None) -> str:
-    """The table's line for a route, as it would be pasted (aligned like the table, wrapped past 110 columns)."""
+    """The table's line for a route, as it would be pasted (aligned like the table, wrapped past 110)."""
     head = f"    {chr(34) + key + chr(34) + ':':<38}E({', '.join(f'{s:3d}' for s in statuses)}, q={queries}"
     fields = (("args", expect.args), ("get", expect.get), ("path", expect.path)) if expect else ()
     extra = ", ".join(f'{name}="{value}"' for name, value in fields if value)
@@ -325,7 +326,7 @@ def line_for(key: str, statuses: list[int], queries: int, expect: Expect | None 
     return f"{head},\n{' ' * 44}{extra}),"
 
 
-# --- the tests --------------------------------------------------------------------------------------------------------
+# --- the tests ----------------------------------------------------------------------------------------------
 
 
 def test_every_route_is_in_the_table():
@@ -341,19 +342,20 @@ def test_every_route_is_in_the_table():
         extra = f', args="{" ".join(params)}"' if params else ""
         extra += "" if key != pattern else f', path="/{pattern}"'
         lines.append(line_for(key, guess, 0)[:-2] + extra + "),  # /" + pattern)
-    assert not missing and not stale, (
-        f"{len(missing)} route(s) missing from tests/route_table.py. Paste these lines there, name the world's "
-        f"objects in args= (one of: {', '.join(sorted(WORLD_KEYS))}; add one to build_world if none fits), "
-        "then run `pytest tests/test_routes.py -k ROUTE`: it prints what each member of the cast got, to check "
-        "and paste over the guess.\n" + "\n".join(lines)
-        if missing
-        else ""
-    ) + (f"\nEntries for no route (remove them): {stale}" if stale else "")
+    advice = (
+        f"{len(missing)} route(s) missing from tests/route_table.py. Paste these lines there and name the "
+        f"world's objects in args= (one of: {', '.join(sorted(WORLD_KEYS))}; add one to build_world if none "
+        "fits). Then run `pytest tests/test_routes.py -k ROUTE`: it prints what each member of the cast got, "
+        "to check and paste over the guess.\n"
+    )
+    assert not missing and not stale, (advice + "\n".join(lines) if missing else "") + (
+        f"\nEntries for no route (remove them): {stale}" if stale else ""
+    )
 
 
 WORLD_KEYS = (
-    "case evidence document complaint whistle assignment photo notification item item_code draft_item benchmark "
-    "draft adjustment line rule entry task task_code point invitation town_a district"
+    "case evidence document complaint whistle assignment photo notification item item_code draft_item "
+    "benchmark draft adjustment line rule entry task task_code point invitation town_a district"
 ).split()
 
 
@@ -394,7 +396,8 @@ PUBLIC_REDIRECTS = {"set_language", "favicon.ico", "discretion-home", "admin:*",
 
 
 def test_the_anonymous_public_is_sent_to_the_login_page(world, clients, db):
-    """Fail-closed: every page the table says redirects the anonymous public goes to the login page, back to it."""
+    """Fail-closed: every page the table says redirects the anonymous public goes to the login page, back to
+    it."""
     _, objects = world
     for key, expect in ROUTES.items():
         if expect.statuses[0] != 302 or key in PUBLIC_REDIRECTS:

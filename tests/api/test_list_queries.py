@@ -1,11 +1,10 @@
-"""N+1 guard on every list: each API list and each main list page costs an exact number of queries, the same with
-one row as with ten. The rows carry what a list shows of their relations (people, units, items, departments), so
-a serializer or template that reads a relation per row adds a query per row and fails here.
+"""N+1 guard on every list: each API list and each main list page costs an exact number of queries, the same
+with one row as with ten. The rows carry what a list shows of their relations (people, units, items,
+departments), so a serializer or template that reads a relation per row adds a query per row and fails here.
 
 The counts are taken after one warm-up request (the session and the per-process caches), as the number of the
-second. A list whose count changes on purpose gets its new figure in GUARDS; a count that grows with the rows is
-an N+1 to fix with select_related/prefetch_related in the list's selector.
-"""
+second. A list whose count changes on purpose gets its new figure in GUARDS; a count that grows with the rows
+is an N+1 to fix with select_related/prefetch_related in the list's selector."""
 
 from __future__ import annotations
 
@@ -33,8 +32,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _own_cache(settings):
-    """A cache of this process's own: another process's test (a calendar import, a catalog change) must not empty
-    it between the warm-up and the count."""
+    """A cache of this process's own: another process's test (a calendar import, a catalog change) must not
+    empty it between the warm-up and the count."""
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "n1"}
     }
@@ -47,7 +46,7 @@ def _png() -> SimpleUploadedFile:
 
 
 class Rows:
-    """Adds n rows to one list, as the people who make them would; returns a text each row shows in the list."""
+    """Adds n rows to one list, as the people who make them would; returns a text each row shows."""
 
     def __init__(self, request: pytest.FixtureRequest) -> None:
         self.request = request
@@ -75,7 +74,7 @@ class Rows:
         return [make_unit(self.cast.district, code=self.tag("UNIT-")).code for _ in range(n)]
 
     def audit_rows(self, n: int) -> list[str]:
-        from cases.services import complaint_create
+        from cases.complaints import complaint_create
 
         return [
             str(complaint_create(actor=self.cast.officer_a, town=self.cast.town_a, text=self.tag("投诉")).pk)
@@ -178,7 +177,7 @@ class Rows:
     # --- complaints and cases
 
     def complaints(self, n: int) -> list[str]:
-        from cases.services import complaint_create
+        from cases.complaints import complaint_create
 
         return [
             complaint_create(
@@ -224,8 +223,8 @@ class Rows:
         ]
 
     def documents(self, n: int) -> list[str]:
-        """The first document is generated (WeasyPrint); the others are further versions of it, copied row by row
-        (rendering ten PDFs would test WeasyPrint, not the list)."""
+        """The first document is generated (WeasyPrint); the others are further versions of it, copied row by
+        row (rendering ten PDFs would test WeasyPrint, not the list)."""
         from cases.documents import document_generate
         from cases.models import CaseDocument
 
@@ -376,8 +375,8 @@ def test_a_list_costs_the_same_queries_for_one_row_or_ten(request, cast, client_
     params = {**guard.params, **({"size": "100"} if route.startswith("api-") else {})}
     shown = guard.add(rows, 1)
     url = reverse(route, args=guard.args(rows))
-    # Each count is the second of two requests: the first fills the session, the user's groups and the caches the
-    # new rows emptied (a changed catalog rebuilds the matcher once, say), which is not a cost per row.
+    # Each count is the second of two requests: the first fills the session, the user's groups and the caches
+    # the new rows emptied (a changed catalog rebuilds the matcher once, say), which is not a cost per row.
     client.get(url, params)
     one, body = _count(client, url, params)
     assert all(text in body for text in shown), f"{route} does not show the rows it was given"

@@ -1,5 +1,5 @@
-"""What the authority endpoints show to whom: public things are public, drafts and usage are scoped. Who may open
-which route is in the site's one table (tests/route_table.py)."""
+"""What the authority endpoints show to whom: public things are public, drafts and usage are scoped. Who may
+open which route is in the site's one table (tests/route_table.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Cross-town access is denied everywhere. The site's one table (tests/route_table.py) holds every GET: an officer of
-town B and a department responder (nothing was transferred to them) get 404 on each URL of a town-A case. Here: their
-POSTs are 404 too and change nothing (no event, audit row, evidence or document), the 404 page names nothing of the
-case, the lists hold none of its rows, and a transfer is what opens the case to the department."""
+"""Cross-town access is denied everywhere. The site's one table (tests/route_table.py) holds every GET: an
+officer of town B and a department responder (nothing was transferred to them) get 404 on each URL of a town-A
+case. Here: their POSTs are 404 too and change nothing (no event, audit row, evidence or document), the 404
+page names nothing of the case, the lists hold none of its rows, and a transfer is what opens the case to the
+department."""
 
 from __future__ import annotations
 

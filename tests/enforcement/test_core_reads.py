@@ -1,4 +1,5 @@
-"""What the core's reads show to whom. Who may open which route is in the site's one table (tests/route_table.py)."""
+"""What the core's reads show to whom. Who may open which route is in the site's one table
+(tests/route_table.py)."""
 
 from __future__ import annotations
 

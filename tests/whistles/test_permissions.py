@@ -1,7 +1,7 @@
 """Who sees and who may act. A department sees only what was sent to it; town B never sees town A's whistle;
-missing and forbidden are the same 404; a refused action is 403 and changes nothing (state, audit, notifications).
-What each member of the cast gets for each GET is in the site's one table (tests/route_table.py); here, the
-department the whistle was not sent to, which the cast does not have."""
+missing and forbidden are the same 404; a refused action is 403 and changes nothing (state, audit,
+notifications). What each member of the cast gets for each GET is in the site's one table
+(tests/route_table.py); here, the department the whistle was not sent to, which the cast does not have."""
 
 from __future__ import annotations
 
