@@ -80,4 +80,8 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         view_class = getattr(view_func, "cls", None)
         if isinstance(view_class, type) and issubclass(view_class, APIView):
             return None
+        # A public view first, before the session and the user are read: /healthz touches nothing even for a
+        # browser that carries a session.
+        if not getattr(view_func, "login_required", True):
+            return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -16,8 +16,8 @@ each member of the cast, with real objects for its arguments. One line per route
   the URL itself, for a route without a name.
 
 The key is the route's name with its namespace, or its pattern when it has none. A "*" entry covers every
-route it matches (the admin site) and is requested on those of them that take no argument. A GET of an action
-that only accepts POST is 405 for whoever passes the login, which the table says too."""
+route it matches (the admin site) and is requested on each of them, with "1" for its arguments. A GET of an
+action that only accepts POST is 405 for whoever passes the login, which the table says too."""
 
 from __future__ import annotations
 
@@ -50,12 +50,12 @@ ROUTES: dict[str, Expect] = {
     "officers":                           E(302, 403, 403, 403, 403, 403, 200, q=12),
     "audit-list":                         E(302, 403, 403, 200, 403, 403, 200, q=7),
     "login":                              E(200, 302, 302, 302, 302, 302, 302, q=2),
-    "logout":                             E(405, 405, 405, 405, 405, 405, 405, q=2),
-    "set_language":                       E(302, 302, 302, 302, 302, 302, 302, q=2),
-    "javascript-catalog":                 E(200, 200, 200, 200, 200, 200, 200, q=2),
-    "healthz":                            E(200, 200, 200, 200, 200, 200, 200, q=2),
-    "readyz":                             E(200, 200, 200, 200, 200, 200, 200, q=5),
-    "favicon.ico":                        E(302, 302, 302, 302, 302, 302, 302, q=2, path="/favicon.ico"),
+    "logout":                             E(405, 405, 405, 405, 405, 405, 405, q=0),
+    "set_language":                       E(302, 302, 302, 302, 302, 302, 302, q=0),
+    "javascript-catalog":                 E(200, 200, 200, 200, 200, 200, 200, q=0),
+    "healthz":                            E(200, 200, 200, 200, 200, 200, 200, q=0),
+    "readyz":                             E(200, 200, 200, 200, 200, 200, 200, q=3),
+    "favicon.ico":                        E(302, 302, 302, 302, 302, 302, 302, q=0, path="/favicon.ico"),
     "api-schema":                         E(200, 200, 200, 200, 200, 200, 200, q=5),
     "api-docs":                           E(200, 200, 200, 200, 200, 200, 200, q=3),
     "api-me":                             E(401, 200, 200, 200, 200, 200, 200, q=6),
@@ -83,8 +83,8 @@ ROUTES: dict[str, Expect] = {
     "api-authority-town-history":         E(200, 200, 200, 200, 200, 200, 200, q=4, args="town_a"),
     "api-authority-who-enforces":         E(200, 200, 200, 200, 200, 200, 200, q=6,
                                             get="item={item_code}&town={town_a}"),
-    "api-authority-adjustments":          E(401, 200, 200, 200, 200, 200, 200, q=10),
-    "api-authority-adjustment":           E(401, 404, 404, 404, 404, 404, 200, q=10, args="adjustment"),
+    "api-authority-adjustments":          E(401, 200, 200, 200, 200, 200, 200, q=9),
+    "api-authority-adjustment":           E(401, 404, 404, 404, 404, 404, 200, q=9, args="adjustment"),
     "api-authority-adjustment-lines":     E(401, 405, 405, 405, 405, 405, 405, q=2, args="adjustment"),
     "api-authority-adjustment-line":      E(401, 405, 405, 405, 405, 405, 405, q=2, args="adjustment line"),
     "api-authority-adjustment-approve":   E(401, 405, 405, 405, 405, 405, 405, q=2, args="adjustment"),
@@ -265,8 +265,8 @@ ROUTES: dict[str, Expect] = {
     "^api/":                              E(404, 404, 404, 404, 404, 404, 404, q=0,
                                             path="/api/no-such-endpoint/"),
     # Django's admin, for staff only (the cast has none): its own login page, and every other page redirects.
-    "admin:login": E(200, 200, 200, 200, 200, 200, 200, q=5),
-    "admin:*": E(302, 302, 302, 302, 302, 302, 302, q=9),
-    "admin/*": E(302, 302, 302, 302, 302, 302, 302, q=9),
+    "admin:login":                        E(200, 200, 200, 200, 200, 200, 200, q=5),
+    "admin:*":                            E(302, 302, 302, 302, 302, 302, 302, q=2),
+    "admin/*":                            E(302, 302, 302, 302, 302, 302, 302, q=2),
 }
 # fmt: on

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -33,7 +34,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from guardian.shortcuts import _get_ct_cached
 from PIL import Image
@@ -303,14 +304,22 @@ def observe(client: Client, url: str) -> tuple[int, int]:
 
 
 def urls_of(key: str, world: dict[str, Any]) -> list[str]:
-    """The URLs an entry stands for: its own, or for a "*" entry each matching route without arguments."""
+    """The URLs an entry stands for: its own, or for a "*" entry each route it matches, with "1" for every
+    argument (the admin checks who asks before it looks for the object)."""
     expect = ROUTES[key]
     if "*" not in key:
         return [url_of(key, expect, world)]
     urls = []
     for route, (pattern, params) in resolver_routes().items():
-        if entry_for(route) == key and not params:
-            urls.append(reverse(route) if route != pattern else "/" + pattern)
+        if entry_for(route) != key:
+            continue
+        if route != pattern:
+            try:
+                urls.append(reverse(route, kwargs=dict.fromkeys(params, "1")))
+            except NoReverseMatch:  # an argument that must be one of a few words (the admin's app labels)
+                continue
+        elif "(?P" not in pattern:
+            urls.append("/" + re.sub(r"<[^>]+>", "1", pattern))
     return urls
 
 
