@@ -249,7 +249,9 @@ def item_grant_history(item: EnforcementItem) -> QuerySet[AuthorityGrant]:
 
 def adjustments_visible_to(user: User | None, district: District) -> QuerySet[Adjustment]:
     """Published decisions for everyone; drafts too for the district's administrators."""
-    adjustments = Adjustment.objects.filter(district=district).select_related("created_by", "decided_by")
+    adjustments = Adjustment.objects.filter(district=district).select_related(
+        "district", "created_by", "decided_by"
+    )
     if user is None or not can_manage_authority(user, district):
         adjustments = adjustments.exclude(status=Adjustment.Status.DRAFT)
     return adjustments.order_by("-effective_from", "-pk")

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,6 +29,7 @@ from .services import certificate_issue, certificate_revoke, secondment_create
 logger = logging.getLogger(__name__)
 
 
+@login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "enforcement/landing.html")
@@ -146,6 +147,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers. No database or Redis here, so an outage of either does not get the web

@@ -57,7 +57,7 @@ def invitation_inbox_for(*, user: Any, open_only: bool = True) -> QuerySet[TaskI
     if unit_id is None or not getattr(user, "is_active", False):
         return TaskInvitation.objects.none()
     qs = TaskInvitation.objects.filter(department_id=unit_id).select_related(
-        "task", "task__subject", "task__lead_unit"
+        "department", "task", "task__subject", "task__lead_unit"
     )
     if open_only:
         qs = qs.filter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -11,6 +12,7 @@ from enforcement import clock
 from .selectors import code_view
 
 
+@login_not_required
 @never_cache
 def code_public(request: HttpRequest, code: str) -> HttpResponse:
     """执法码: the business scans it and sees who is coming, for which task, items and basis, and the certificates."""
