@@ -86,3 +86,8 @@ def can_manage_template(user: Any, unit: Unit) -> bool:
 
 def can_record_visit(user: Any, unit: Unit) -> bool:
     return works_for(user, unit)
+
+
+def can_generate_inspection_document(user: Any, task: InspectionTask) -> bool:
+    """The notices are the leading unit's: it issues them in its name."""
+    return works_for(user, task.lead_unit_id)
