@@ -9,6 +9,8 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
         from enforcement.fences import FenceRule, register_fence_rule
+        from enforcement.home import NavEntry, register_nav
+        from enforcement.models import Role
 
         from .services import FREQUENT_IMMEDIATE
         from .usage import inspection_usage
@@ -24,4 +26,22 @@ class InspectionsConfig(AppConfig):
         )
         register_usage_source(
             UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage)
+        )
+        register_nav(
+            NavEntry(
+                "inspections",
+                _("Inspections"),
+                "inspection-board",
+                order=38,
+                roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN}),
+            )
+        )
+        register_nav(
+            NavEntry(
+                "inspection-invitations",
+                _("Inspection invitations"),
+                "inspection-invitations",
+                order=42,
+                roles=frozenset({Role.RESPONDER}),
+            )
         )
