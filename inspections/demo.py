@@ -783,23 +783,11 @@ def _seed_today(
             templates=[templates[(shiyoulu.code, Scenario.STREET_SHOP)]],
         )
 
-    # Two plans on one building site within a fortnight: the urban management bureau's and the town's. The merge
-    # proposes one visit (the town's page shows it; the town's lead accepts).
+    # Two plans on one building site within a fortnight: the town's (made first: the visit kept) and the urban
+    # management bureau's. The merge proposes one visit; the town's page offers to let the bureau join.
     site = sites[0]
     urban = cast.departments["city_management"]
     with clock.at(now - dt.timedelta(minutes=20)):
-        services.task_create(
-            actor=cast.responders["city_management"],
-            lead_unit=urban,
-            town=shiyoulu,
-            subject=site.subject,
-            kind=TaskKind.ROUTINE,
-            title=f"{site.subject.name}扬尘和渣土专项巡查",
-            planned_on=_next_open_day(today, 1, 22),
-            headcount=2,
-            scenario=Scenario.BUILDING_SITE,
-            templates=[templates[(urban.code, Scenario.BUILDING_SITE)]],
-        )
         services.task_create(
             actor=officer,
             lead_unit=shiyoulu,
@@ -811,6 +799,18 @@ def _seed_today(
             headcount=3,
             scenario=Scenario.BUILDING_SITE,
             templates=[templates[(shiyoulu.code, Scenario.BUILDING_SITE)]],
+        )
+        services.task_create(
+            actor=cast.responders["city_management"],
+            lead_unit=urban,
+            town=shiyoulu,
+            subject=site.subject,
+            kind=TaskKind.ROUTINE,
+            title=f"{site.subject.name}扬尘和渣土专项巡查",
+            planned_on=_next_open_day(today, 1, 22),
+            headcount=2,
+            scenario=Scenario.BUILDING_SITE,
+            templates=[templates[(urban.code, Scenario.BUILDING_SITE)]],
         )
 
     # An on-the-spot visit two weeks ago (a gas smell on patrol), no code, approved afterwards, closed.

@@ -97,6 +97,13 @@ class Row:
     deadline: str
 
 
+def rule_broken(basis: str) -> str:
+    """The rule a failure breaks, from a basis written as the catalog writes it (违则：… 罚则：…): the 违则 part; the
+    penalty clause belongs to the case, not to the order to rectify."""
+    text = basis.split("罚则")[0].strip()
+    return text.removeprefix("违则：").removeprefix("违则:").strip() or basis
+
+
 def _unit_name(unit: Unit | None) -> str:
     if unit is None:
         return "—"
@@ -137,7 +144,7 @@ def _failures(task: InspectionTask) -> list[Row]:
             text=row.point.text_zh,
             note=row.note,
             major=row.major,
-            basis=row.point.legal_basis,
+            basis=rule_broken(row.point.legal_basis),
             holder=_unit_name(row.holder_town or row.holder_department),
             deadline=chinese_date(row.rectify_by) if row.rectify_by else "立即改正",
         )

@@ -43,8 +43,17 @@ class TemplatesField(forms.ModelMultipleChoiceField):
 
 
 class OfficersField(forms.ModelMultipleChoiceField):
+    """Each officer with their unit, and a warning when their certificate is not valid today (the service refuses
+    them, with the reason, if chosen)."""
+
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj} · {obj.unit}" if obj.unit else str(obj)
+        from enforcement import clock
+        from enforcement.officers import officer_may_act
+
+        label = f"{obj} · {obj.unit}" if obj.unit else str(obj)
+        if not officer_may_act(obj, clock.today()):
+            label += f" · {_('certificate not valid today')}"
+        return label
 
 
 class PointField(forms.ModelChoiceField):

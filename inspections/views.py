@@ -858,10 +858,16 @@ def _render_invitations(
         .order_by("-task__planned_on")[:30]
     )
     templates = active_templates(user.unit_id or 0)
+    by_scenario = {t.scenario: t.pk for t in templates}
     rows = [
         {
             "invitation": i,
-            "accept_form": bound.get(f"i{i.pk}") or forms.AcceptForm(templates=templates, prefix=f"i{i.pk}"),
+            "accept_form": bound.get(f"i{i.pk}")
+            or forms.AcceptForm(
+                templates=templates,
+                prefix=f"i{i.pk}",
+                initial={"template": by_scenario.get(i.task.scenario)},  # our checklist for the same scene
+            ),
             "decline_form": bound.get(f"d{i.pk}") or forms.DeclineForm(prefix=f"d{i.pk}"),
             "may_answer": can_answer_invitation(user, i),
         }
@@ -993,9 +999,7 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspections/subject_detail.html",
         {
             "subject": subject,
-            "ledger": ledger_for(user=user, subject=subject).filter(
-                Q(task__isnull=True) | ~Q(task__status=TaskStatus.CANCELLED)
-            )[:200],
+            "ledger": _ledger_rows(user, subject),
             "visible_ids": visible_ids,
             "tasks": tasks,
             "open_rectifications": open_rectifications,
@@ -1009,6 +1013,26 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _ledger_rows(user: User, subject: Subject) -> list[dict[str, Any]]:
+    """The visits, each with the bodies that came along on a joint visit (the visit counts for each of them)."""
+    visits = list(
+        ledger_for(user=user, subject=subject)
+        .filter(Q(task__isnull=True) | ~Q(task__status=TaskStatus.CANCELLED))
+        .prefetch_related(
+            Prefetch(
+                "task__invitations",
+                queryset=TaskInvitation.objects.filter(status=TaskInvitation.Status.ACCEPTED).select_related(
+                    "department"
+                ),
+            )
+        )[:200]
+    )
+    return [
+        {"visit": v, "joined": [i.department for i in v.task.invitations.all()] if v.task_id else []}
+        for v in visits
+    ]
 
 
 # --- the public page of an inspection code ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 
 from inspections.workflow import PointResult, TaskStatus
 
@@ -56,3 +57,9 @@ def holder_kind_label(value: str) -> str:
     if value in GrantKind.values:
         return str(GrantKind(value).label)
     return ""
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """Between names in a list: the enumeration comma in Chinese, a comma and a space in English."""
+    return ", " if (get_language() or "").startswith("en") else "、"
