@@ -470,8 +470,14 @@ def _require_on_list(task: InspectionTask, points: Iterable[CheckPoint], on: dt.
         )
 
 
-def _set_holder(row: TaskPoint, town: Unit, on: dt.date) -> None:
-    holder = who_enforces(row.point.enforcement_item, town, on)
+def _set_holder(row: TaskPoint, town: Unit, on: dt.date, memo: dict[int, Any] | None = None) -> None:
+    """The body holding the point's enforcement item in the town on the day (points share items: `memo` asks once)."""
+    item_id = row.point.enforcement_item_id
+    holder = memo.get(item_id) if memo is not None else None
+    if holder is None:
+        holder = who_enforces(row.point.enforcement_item, town, on)
+        if memo is not None:
+            memo[item_id] = holder
     row.holder_town = holder.town if holder.town_holds else None
     row.holder_department = None if holder.town_holds else holder.department
     row.holder_kind = holder.kind
@@ -482,13 +488,17 @@ def _merge_points(
 ) -> list[TaskPoint]:
     """The merge at the level of the check point: a point already on the task gains the unit among those that asked
     for it; a new one becomes a row with the body holding its enforcement item on the planned date."""
+    points = list(points)
     rows = []
+    memo: dict[int, Any] = {}
+    existing = {r.point_id: r for r in TaskPoint.objects.filter(task=task, point__in=points)}
     for point in points:
-        row = TaskPoint.objects.filter(task=task, point=point).first()
+        row = existing.get(point.pk)
         if row is None:
             row = TaskPoint(task=task, point=point, ad_hoc=ad_hoc)
-            _set_holder(row, task.town, task.planned_on)
+            _set_holder(row, task.town, task.planned_on, memo)
             row.save()
+            existing[point.pk] = row
         row.requested_by.add(unit)
         rows.append(row)
     return rows
@@ -1018,8 +1028,9 @@ def task_enter(
                 ]
             }
         )
+    memo: dict[int, Any] = {}
     for row in rows:  # the power is held on the day of the visit, which may differ from the planned day
-        _set_holder(row, locked.town, today)
+        _set_holder(row, locked.town, today, memo)
         row.save(update_fields=["holder_town", "holder_department", "holder_kind"])
     locked.entered_at = (
         clock.now()

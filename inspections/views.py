@@ -712,7 +712,7 @@ def _wants_card(request: HttpRequest) -> bool:
 @require_POST
 def point_answer(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     """One answer. The checklist's script sends it in the background and swaps the card (`X-Checklist: card`);
-    without the script it is an ordinary form post."""
+    without the script it is an ordinary form post (a refused answer: the checklist again, 400)."""
     user = _user(request)
     task = _task(user, pk)
     row = access_or_404(_checklist_rows(task), pk=point_pk)
@@ -743,7 +743,9 @@ def point_answer(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     if _wants_card(request):
         fresh = access_or_404(_checklist_rows(task), pk=point_pk)
         context = _point_context(user, task, fresh, None if ok else form, saved=ok)
-        return render(request, "inspections/_point_card.html", context, status=200 if ok else 400)
+        # 200 either way: the card itself says whether it was saved (data-saved) or shows the reasons; a 4xx would
+        # be a failed request to the browser, and the script keeps an answer not saved on the phone.
+        return render(request, "inspections/_point_card.html", context)
     if ok:
         return redirect(reverse("inspection-checklist", args=[task.pk]) + f"#point-{row.pk}")
     return _render_checklist(request, task, {row.pk: form}, status=400)

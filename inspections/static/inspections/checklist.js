@@ -73,34 +73,38 @@
   }
 
   function send(form) {
+    if (navigator.onLine === false) {  // no request at all: it would only fail
+      waiting[form.dataset.draft] = form;
+      setState(form, "offline");
+      return Promise.resolve(null);
+    }
     setState(form, "sending");
-    var body = new FormData(form);
     return window.fetch(form.action, {
       method: "POST",
-      body: body,
+      body: new FormData(form),
       credentials: "same-origin",
       headers: { "X-Checklist": "card" }
     }).then(function (response) {
-      if (response.status === 200 || response.status === 400) {
-        return response.text().then(function (html) {
-          var holder = document.createElement("div");
-          holder.innerHTML = html.trim();
-          var card = holder.firstElementChild;
-          var old = form.closest("[data-point-card]");
-          if (response.status === 200) { forget(form); }
-          old.replaceWith(card);
-          var fresh = card.querySelector("form[data-point-form]");
-          if (fresh) {
-            bind(fresh);
-            if (response.status === 400) { keep(fresh); }
-          }
-          progress();
-        });
+      if (!response.ok) {
+        // 403, 404, 409: the task moved on (finished elsewhere, not on the visit any more): show the page as it is.
+        forget(form);
+        window.location.reload();
+        return null;
       }
-      // 403, 404, 409: the task moved on (finished elsewhere, not on the visit any more): show the page as it is.
-      forget(form);
-      window.location.reload();
-      return null;
+      return response.text().then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html.trim();
+        var card = holder.firstElementChild;
+        var saved = card.dataset.saved === "1";
+        if (saved) { forget(form); }
+        form.closest("[data-point-card]").replaceWith(card);
+        var fresh = card.querySelector("form[data-point-form]");
+        if (fresh) {
+          bind(fresh);
+          if (!saved) { keep(fresh); }  // refused (a note or a photo missing): still kept on the phone
+        }
+        progress();
+      });
     }).catch(function () {
       waiting[form.dataset.draft] = form;
       setState(form, "offline");
