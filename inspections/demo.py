@@ -176,7 +176,7 @@ TEMPLATES: list[tuple[str, str, str, list[str]]] = [
         "500103-001",
         Scenario.BUILDING_SITE,
         "建设工地检查表（石油路街道）",
-        ["JC-ZJ-01:1", "JC-ZJ-01:2", "JC-ZJ-01:3", "JC-ZJ-01:6", "JC-HJ-01:5"],
+        ["JC-ZJ-01:1", "JC-ZJ-01:2", "JC-ZJ-01:3", "JC-ZJ-01:6", "JC-HJ-01:5", "JC-YJ-01:2"],
     ),
     (
         "500103-001",
@@ -621,42 +621,55 @@ def _seed_history(
     today: dt.date,
     rnd: random.Random,
 ) -> dict[str, Any]:
-    """Four months of visits: per town and month two or three, a third of them joint, a fifth with failures."""
+    """Four months of visits: per month two in 石油路街道 and one in each other subdistrict, the scenes in turn,
+    restaurants joint with the market bureau (and every other time the emergency bureau), a third with failures,
+    re-checked the month after."""
     pool = list(businesses)
     rnd.shuffle(pool)
     used: set[int] = set()
     story: dict[str, Any] = {}
+    rotation = [
+        Scenario.RESTAURANT,
+        Scenario.STREET_SHOP,
+        Scenario.BUILDING_SITE,
+        Scenario.RESTAURANT,
+        Scenario.RESIDENTIAL_ESTATE,
+    ]
     restaurant_fails = [
         ["JC-CG-01:1", "JC-SC-01:3", "JC-YJ-01:4"],
         ["JC-HJ-01:2", "JC-XF-01:1"],
-        ["JC-CG-01:3"],
         ["JC-SC-01:2", "JC-XF-01:6", "JC-XF-01:7"],
     ]
+    other_fails = {
+        Scenario.STREET_SHOP: ["JC-CG-01:1", "JC-CG-01:3"],
+        Scenario.BUILDING_SITE: ["JC-ZJ-01:3", "JC-ZJ-01:6", "JC-ZJ-01:4"],
+        Scenario.RESIDENTIAL_ESTATE: ["JC-XF-01:4", "JC-WY-01:1"],
+    }
+    slot = 0
     for months_back in (4, 3, 2, 1):
         for town in cast.towns:
-            mine = [b for b in pool if b.town == town and b.subject.pk not in used]
-            for n in range(3 if town.code == "500103-001" else 2):
-                business = mine[n]
+            for _n in range(2 if town.code == "500103-001" else 1):
+                scenario = rotation[(slot + months_back) % len(rotation)]  # each town sees each scene in turn
+                business = next(
+                    b for b in pool if b.town == town and b.scenario == scenario and b.subject.pk not in used
+                )
                 used.add(business.subject.pk)
-                joint = business.scenario == Scenario.RESTAURANT and rnd.random() < 0.6
-                partners = ["market", "emergency"] if joint else []
-                if business.scenario == Scenario.BUILDING_SITE and rnd.random() < 0.5:
+                partners: list[str] = []
+                if scenario == Scenario.RESTAURANT:
+                    partners = ["market", "emergency"] if slot % 2 else ["market"]
+                elif scenario == Scenario.BUILDING_SITE and slot % 2:
                     partners = ["city_management"]
                 fails: list[str] = []
-                if rnd.random() < 0.35:
-                    if business.scenario == Scenario.RESTAURANT:
-                        fails = rnd.choice(restaurant_fails)
-                    elif business.scenario == Scenario.BUILDING_SITE:
-                        fails = ["JC-ZJ-01:3", "JC-ZJ-01:6"] + (["JC-ZJ-01:4"] if partners else [])
-                    elif business.scenario == Scenario.RESIDENTIAL_ESTATE:
-                        fails = ["JC-XF-01:4", "JC-WY-01:1"]
+                if slot % 3 == 0:
+                    if scenario == Scenario.RESTAURANT:
+                        fails = restaurant_fails[(slot // 3) % len(restaurant_fails)]
                     else:
-                        fails = ["JC-CG-01:1"]
+                        fails = other_fails[scenario]
                 day = _visit_day(today, months_back, rnd)
                 task = _run(cast, templates, Plan(business, day, partners, fails, photos=bool(fails)))
-                failed = task.points.filter(result=PointResult.FAIL).exists()
-                if failed and months_back >= 2 and rnd.random() < 0.7:
+                if months_back >= 2 and task.points.filter(result=PointResult.FAIL).exists():
                     _recheck(cast, task, _visit_day(today, months_back - 1, rnd))
+                slot += 1
     # non-inspection visits on the ledger: guidance, research, publicity
     for n, business in enumerate(rnd.sample([b for b in businesses if b.subject.pk not in used], 12)):
         officer = cast.officers[business.town.code][n % 2]
@@ -706,7 +719,6 @@ def _seed_today(
         ),
         until="checked",
     )
-    _notice(checked, "notice", officer, _moment(checked.planned_on - dt.timedelta(days=8), 16))
     _notice(checked, "rectification", officer, _moment(last_month, 11, 30))
 
     # An approved joint visit next month: code and notice ready.
