@@ -12,6 +12,7 @@ class InspectionsConfig(AppConfig):
         from enforcement.home import NavEntry, register_nav
         from enforcement.models import Role
 
+        from .panels import register as register_panels
         from .services import FREQUENT_IMMEDIATE
         from .usage import inspection_usage
 
@@ -27,6 +28,7 @@ class InspectionsConfig(AppConfig):
         register_usage_source(
             UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage)
         )
+        register_panels()
         register_nav(
             NavEntry(
                 "inspections",

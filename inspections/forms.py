@@ -342,3 +342,14 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
 class SubjectSearchForm(forms.Form):
     q = forms.CharField(max_length=100, required=False)
+
+
+class PeriodForm(BootstrapFormMixin, forms.Form):
+    start = forms.DateField(required=False, label=_("From"), widget=DATE)
+    end = forms.DateField(required=False, label=_("Until"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end cannot be before the start."))
+        return data

@@ -573,7 +573,7 @@ class InspectionFigures:
     inspections: int  # visits made (tasks entered)
     joint: int  # of which with at least one department that joined
     departments_per_joint: float  # bodies on a joint visit (the lead and every unit that joined), on average
-    visits_saved: int  # what the bodies would have made separately, less the joint visits made
+    visits_saved: int  # what the bodies would have made separately, less the joint visits made (a unit: those it joined)
     visits: int  # inspection visits on the ledgers
     with_code: int  # of which the inspection code was shown
     failures: int  # failed points
@@ -619,11 +619,17 @@ def inspection_figures(
     rechecked = TaskPoint.objects.filter(
         task__follow_up_of__in=tasks, task__exemption=Exemption.RECHECK, result=PointResult.PASS
     )
+    if unit is None:
+        saved = sum(n - 1 for n in per_joint)  # every body that came along spared a visit of its own
+    else:  # the unit's own: the visits it joined instead of making them itself (the rows add up to the total)
+        saved = tasks.filter(
+            invitations__department=unit, invitations__status=TaskInvitation.Status.ACCEPTED
+        ).count()
     return InspectionFigures(
         inspections=tasks.count(),
         joint=len(per_joint),
         departments_per_joint=sum(per_joint) / len(per_joint) if per_joint else 0.0,
-        visits_saved=sum(n - 1 for n in per_joint),
+        visits_saved=saved,
         visits=visits.count(),
         with_code=visits.filter(with_code=True).count(),
         failures=failed.count(),
@@ -631,3 +637,40 @@ def inspection_figures(
         whistles=failed.exclude(whistle=None).values("whistle").distinct().count(),
         rechecked=rechecked.count(),
     )
+
+
+def bodies_at_cap(*, district: District | int, year: int) -> int:
+    """(Body, business) pairs whose capped routine visits in the year reached the routine cap."""
+    from django.db.models import Count
+
+    district_id = district if isinstance(district, int) else district.pk
+    policy = frequency_policy_for(district_id)
+    capped = InspectionTask.objects.filter(
+        district_id=district_id,
+        kind=TaskKind.ROUTINE,
+        exemption="",
+        status__in=LIVE_STATUSES,
+        planned_on__year=year,
+    )
+    pairs: dict[tuple[int, int], int] = {}
+    for row in capped.values("lead_unit_id", "subject_id").annotate(n=Count("pk")):
+        pairs[(row["lead_unit_id"], row["subject_id"])] = row["n"]
+    joined = TaskInvitation.objects.filter(task__in=capped, status=TaskInvitation.Status.ACCEPTED)
+    for row in joined.values("department_id", "task__subject_id").annotate(n=Count("task_id", distinct=True)):
+        key = (row["department_id"], row["task__subject_id"])
+        pairs[key] = pairs.get(key, 0) + row["n"]
+    return sum(1 for n in pairs.values() if n >= policy.routine_per_year)
+
+
+def report_units(*, district: District | int, start: dt.date, end: dt.date) -> list[Unit]:
+    """The towns and departments that led or joined a visit in the period."""
+    district_id = district if isinstance(district, int) else district.pk
+    tasks = InspectionTask.objects.filter(
+        district_id=district_id, entered_at__date__gte=start, entered_at__date__lte=end
+    )
+    ids = set(tasks.values_list("lead_unit_id", flat=True)) | set(
+        TaskInvitation.objects.filter(task__in=tasks, status=TaskInvitation.Status.ACCEPTED).values_list(
+            "department_id", flat=True
+        )
+    )
+    return list(Unit.objects.filter(pk__in=ids).order_by("kind", "code"))

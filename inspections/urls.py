@@ -13,6 +13,7 @@ urlpatterns = [
         views.invitation_answer,
         name="inspection-invitation-answer",
     ),
+    path("inspections/report/", views.report, name="inspection-report"),
     path("inspections/businesses/", views.subject_list, name="inspection-subjects"),
     path("inspections/businesses/<int:pk>/", views.subject_detail, name="inspection-subject"),
     path("inspections/photos/<int:pk>/", views.photo_view, name="inspection-photo"),

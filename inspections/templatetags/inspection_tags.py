@@ -63,3 +63,9 @@ def holder_kind_label(value: str) -> str:
 def list_separator() -> str:
     """Between names in a list: the enumeration comma in Chinese, a comma and a space in English."""
     return ", " if (get_language() or "").startswith("en") else "、"
+
+
+@register.filter
+def attr_of(obj: object, name: str) -> object:
+    """A figure by its name (the report's columns are data)."""
+    return getattr(obj, name, "")

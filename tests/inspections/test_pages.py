@@ -579,3 +579,30 @@ def test_the_pages_speak_the_user_s_language(cast, checked, client_for, language
     for text in expected:
         assert text in pages, text
     assert not AuditEvent.objects.filter(action="x").exists()
+
+
+def test_the_home_page_shows_the_inspections_waiting(cast, joint, client_for):
+    task_publish(actor=cast.officer_a, task=joint)
+    head = client_for(cast.supervisor_a).get("/").content.decode()
+    assert 'data-testid="panel-inspections"' in head and 'data-testid="panel-to-approve">1<' in head
+    task_approve(actor=cast.supervisor_a, task=joint)
+    officer = client_for(cast.officer_a).get("/").content.decode()
+    assert joint.title in officer  # on the visit, approved: to make
+    assert joint.title not in client_for(cast.officer_b).get("/").content.decode()
+
+
+def test_the_figures_per_unit_with_csv(cast, checked, client_for):
+    client = client_for(cast.supervisor_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(url("inspection-report")).content.decode()
+    assert page.count('data-testid="report-row"') == 2  # town A led, the market department joined
+    assert 'data-testid="visits-saved">1<' in page
+    day = checked.planned_on.isoformat()
+    csv = client.get(url("inspection-report"), {"start": day, "end": day, "format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Unit,visits made,of which joint") and lines[1].startswith("District total,1,1,2.0,1")
+    assert client.get(url("inspection-report"), {"format": "xlsx"})["Content-Type"].startswith("application/vnd")
+    assert client.get(url("inspection-report"), {"start": "2026-13-01"}).status_code == 200  # a bad date is ignored
+    assert client_for(cast.officer_a).get(url("inspection-report")).status_code == 403
+    assert client_for(None).get(url("inspection-report")).status_code == 302
