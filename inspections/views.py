@@ -27,7 +27,9 @@ from enforcement.access import access_or_404, scope_for
 from enforcement.forms import add_service_errors
 from enforcement.models import Subject, Unit, User
 from enforcement.officers import officer_may_act
+from enforcement.refusals import show_refusal
 from enforcement.services import subject_get_or_create
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import documents, forms, services
 from .models import InspectionDocument, InspectionTask, PointPhoto, TaskInvitation, TaskPoint
@@ -67,9 +69,7 @@ from .workflow import (
     APPROVE_AFTERWARDS_FROM,
     CHECKLIST_EDITABLE,
     IMMEDIATE_ENTER_FROM,
-    InvalidTransition,
     PointResult,
-    StaleTask,
     TaskKind,
     TaskStatus,
 )
@@ -85,12 +85,9 @@ def _district_id(user: User) -> int:
     return user.unit.district_id
 
 
-def _conflict(request: HttpRequest, task_pk: int, exc: Exception) -> HttpResponse:
-    if isinstance(exc, StaleTask):
-        messages.warning(request, str(exc))
-    else:
-        messages.warning(request, _("That step is no longer possible: %(reason)s") % {"reason": exc})
-    return redirect("inspection-detail", pk=task_pk)
+def _conflict(request: HttpRequest, task_pk: int, exc: InvalidTransition | StaleObject) -> HttpResponse:
+    """A step the task's state or a concurrent change refused: the warning, and the task as it is now."""
+    return show_refusal(request, exc, back_to=reverse("inspection-detail", args=[task_pk]))
 
 
 # --- the board -----------------------------------------------------------------------------------------------------
@@ -425,7 +422,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     try:
         return handler(request, user, task)
-    except (InvalidTransition, StaleTask) as exc:
+    except (InvalidTransition, StaleObject) as exc:
         return _conflict(request, task.pk, exc)
 
 
@@ -798,7 +795,7 @@ def task_finish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_checklist(request, task, {"finish": form}, status=400)
-    except (InvalidTransition, StaleTask) as exc:
+    except (InvalidTransition, StaleObject) as exc:
         return _conflict(request, task.pk, exc)
     return _done(request, task, _("Check finished and signed off. Hand the findings on."), "#findings")
 

@@ -199,8 +199,7 @@ class TaskFinishView(APIView):
         present = list(User.objects.filter(pk__in=ids, unit__district_id=_district_id(request)))
         if len(present) != len(ids):
             raise serializers.ValidationError({"present": [_("No such record in your district.")]})
-        _call(
-            services.task_finish,
+        services.task_finish(
             actor=request.user,
             task=task,
             present=present,

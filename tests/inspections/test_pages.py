@@ -601,8 +601,14 @@ def test_the_figures_per_unit_with_csv(cast, checked, client_for):
     csv = client.get(url("inspection-report"), {"start": day, "end": day, "format": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Unit,visits made,of which joint") and lines[1].startswith("District total,1,1,2.0,1")
-    assert client.get(url("inspection-report"), {"format": "xlsx"})["Content-Type"].startswith("application/vnd")
-    assert client.get(url("inspection-report"), {"start": "2026-13-01"}).status_code == 200  # a bad date is ignored
+    assert lines[0].startswith("Unit,visits made,of which joint") and lines[1].startswith(
+        "District total,1,1,2.0,1"
+    )
+    assert client.get(url("inspection-report"), {"format": "xlsx"})["Content-Type"].startswith(
+        "application/vnd"
+    )
+    assert (
+        client.get(url("inspection-report"), {"start": "2026-13-01"}).status_code == 200
+    )  # a bad date is ignored
     assert client_for(cast.officer_a).get(url("inspection-report")).status_code == 403
     assert client_for(None).get(url("inspection-report")).status_code == 302
