@@ -279,8 +279,25 @@ def _frequency_rank(task: InspectionTask) -> tuple[int, int, int]:
     return (int(high_risk), planned, -task.pk)
 
 
+MERGE_WINDOW_DAYS = 14
+
+
+def merge_keeps(keep: InspectionTask, joining: InspectionTask, window_days: int = MERGE_WINDOW_DAYS) -> bool:
+    """Would the merge keep `keep` and let `joining` join it? Two planned, not on-the-spot tasks of different lead
+    units on one subject within the window, `keep` the higher-frequency one (the rule `merge_proposals` pairs by)."""
+    return (
+        keep.pk != joining.pk
+        and keep.subject_id == joining.subject_id
+        and keep.lead_unit_id != joining.lead_unit_id
+        and {keep.status, joining.status} <= PLANNED_STATUSES
+        and TaskKind.IMMEDIATE not in {keep.kind, joining.kind}
+        and abs((keep.planned_on - joining.planned_on).days) <= window_days
+        and _frequency_rank(keep) >= _frequency_rank(joining)
+    )
+
+
 def merge_proposals(
-    *, district: District | int, start: dt.date, end: dt.date, window_days: int = 14
+    *, district: District | int, start: dt.date, end: dt.date, window_days: int = MERGE_WINDOW_DAYS
 ) -> list[MergeProposal]:
     """Planned tasks of different units on one subject within `window_days` of each other, paired."""
     district_id = district if isinstance(district, int) else district.pk

@@ -56,7 +56,7 @@ from .rules import (
     can_plan_task,
     can_record_results,
 )
-from .selectors import frequency_check, frequency_policy_for, participants, points_off_list
+from .selectors import frequency_check, frequency_policy_for, merge_keeps, participants, points_off_list
 from .workflow import (
     APPROVE_AFTERWARDS_FROM,
     CHECKLIST_EDITABLE,
@@ -922,6 +922,12 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
         raise InvalidTransition(_("The visit that is kept must not be approved yet: its checklist changes."))
     if source.status not in start_states(Action.MERGE, source.kind):
         raise InvalidTransition(_("This inspection can no longer join another visit."))
+    if not merge_keeps(target, source):
+        # the low-frequency check joins the high-frequency one, never the other way round (nor a stranger's plan)
+        raise ValidationError(
+            _("The merge does not propose that “%(joining)s” join “%(keep)s”.")
+            % {"joining": source.title, "keep": target.title}
+        )
     before = source.status
     unit = source.lead_unit
     points = [r.point for r in source.points.select_related("point__item")]

@@ -612,3 +612,34 @@ def test_the_figures_per_unit_with_csv(cast, checked, client_for):
     )  # a bad date is ignored
     assert client_for(cast.officer_a).get(url("inspection-report")).status_code == 403
     assert client_for(None).get(url("inspection-report")).status_code == 302
+
+
+def test_the_merge_proposal_is_accepted_from_the_kept_visit_s_page(
+    cast, setup, make_task, day, client_for, audit_count
+):
+    kept = make_task(title="街道餐饮检查")
+    joining = make_task(
+        actor=cast.responder,
+        lead_unit=cast.department,
+        title="市场监管餐饮检查",
+        planned_on=day - dt.timedelta(days=3),
+        templates=[setup.dept_template],
+    )
+    page = client_for(cast.officer_a).get(url("inspection-detail", kept.pk)).content.decode()
+    assert 'data-testid="merge-proposal"' in page and 'data-testid="merge-accept"' in page
+    other = client_for(cast.responder).get(url("inspection-detail", joining.pk)).content.decode()
+    assert 'data-testid="merge-proposal"' in other and 'data-testid="merge-accept"' not in other
+    before = audit_count()
+    # the department may not pull the town's plan into its own: the merge keeps the town's (the older one here)
+    refused = client_for(cast.responder).post(
+        url("inspection-action", joining.pk, "merge"), {"joining": kept.pk}
+    )
+    assert refused.status_code == 400 and audit_count() == before
+    assert InspectionTask.objects.get(pk=kept.pk).status == TaskStatus.DRAFT
+    response = client_for(cast.officer_a).post(
+        url("inspection-action", kept.pk, "merge"), {"joining": joining.pk}
+    )
+    assert response.status_code == 302
+    joining.refresh_from_db()
+    assert joining.status == TaskStatus.MERGED and joining.merged_into == kept
+    assert kept.points.count() == 3 and kept.invitations.get().status == "accepted"
