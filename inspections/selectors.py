@@ -621,6 +621,9 @@ def inspection_figures(
             Q(lead_unit=unit)
             | Q(invitations__department=unit, invitations__status=TaskInvitation.Status.ACCEPTED)
         ).distinct()
+        tasks = InspectionTask.objects.filter(
+            pk__in=tasks.values("pk")
+        )  # no join left to multiply the counts
         visits = visits.filter(task__in=tasks)
     joined = (
         tasks.filter(invitations__status=TaskInvitation.Status.ACCEPTED)

@@ -643,3 +643,21 @@ def test_the_merge_proposal_is_accepted_from_the_kept_visit_s_page(
     joining.refresh_from_db()
     assert joining.status == TaskStatus.MERGED and joining.merged_into == kept
     assert kept.points.count() == 3 and kept.invitations.get().status == "accepted"
+
+
+def test_a_unit_s_figures_count_each_joint_visit_once(cast, setup, checked):
+    from inspections.selectors import inspection_figures
+
+    other = make_unit(cast.district, "department", code="T500-EMG", name_zh="测试区应急管理局", domain="emergency")
+    TaskInvitation.objects.create(
+        task=checked, department=other, status="declined", reason="另有安排", invited_by=cast.officer_a
+    )
+    town = inspection_figures(district=cast.district, unit=cast.town_a)
+    market = inspection_figures(district=cast.district, unit=cast.department)
+    assert (town.inspections, town.joint, town.departments_per_joint, town.visits_saved) == (1, 1, 2.0, 0)
+    assert (market.inspections, market.joint, market.departments_per_joint, market.visits_saved) == (
+        1,
+        1,
+        2.0,
+        1,
+    )
