@@ -29,6 +29,8 @@ class InspectionsConfig(AppConfig):
             UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage)
         )
         register_panels()
+        # One entry: a department reaches its invitations from the board (a button with the count) and its home panel;
+        # another top-bar entry would wrap the bar for responders, who already have the most.
         register_nav(
             NavEntry(
                 "inspections",
@@ -36,14 +38,5 @@ class InspectionsConfig(AppConfig):
                 "inspection-board",
                 order=38,
                 roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN}),
-            )
-        )
-        register_nav(
-            NavEntry(
-                "inspection-invitations",
-                _("Inspection invitations"),
-                "inspection-invitations",
-                order=42,
-                roles=frozenset({Role.RESPONDER}),
             )
         )
