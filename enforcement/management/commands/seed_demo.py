@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 from enforcement.demo import DEMO_PASSWORD, seed_core
 
 # Whistles before cases: transfers in the case demo raise whistles, which the whistle demo would then skip.
-FEATURE_APPS = ["authority", "discretion", "inspections", "whistles", "cases"]
+# Inspections last: their findings open draft cases and raise whistles, which would make those demos skip.
+FEATURE_APPS = ["authority", "discretion", "whistles", "cases", "inspections"]
 
 
 class Command(BaseCommand):
