@@ -1,5 +1,5 @@
 """Demo whistles: five months of towns calling departments, replayed through the real services at the times they
-happened (`whistles.clock.at`). Some departments are quick, one is slow and bounces problems back "as a local
+happened (`enforcement.clock.at`). Some departments are quick, one is slow and bounces problems back "as a local
 responsibility"; one return is overruled by the district, others upheld; the last days leave work open, some of it
 overdue. Idempotent: if the demo district already has whistles, nothing is done.
 
@@ -19,12 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from authority.models import EnforcementItem
+from enforcement import clock
 from enforcement.audit import audit_record
 from enforcement.models import District, Unit, User
-
-from . import clock
-from .models import Notification, WhistleAssignment, WhistleRequest
-from .services import (
+from whistles.models import Notification, WhistleAssignment, WhistleRequest
+from whistles.services import (
     assignment_acknowledge,
     assignment_alert,
     assignment_arrive,
@@ -36,7 +35,7 @@ from .services import (
     whistle_raise,
     whistle_withdraw,
 )
-from .workflow import DEPARTMENT_WORK
+from whistles.workflow import DEPARTMENT_WORK
 
 DISTRICT_CODE = "500103"
 TOWN_SLUGS = {
