@@ -32,6 +32,7 @@ from whistles.services import (
     assignment_overrule_return,
     assignment_return,
     assignment_uphold_return,
+    notifications_mark_all_read,
     whistle_raise,
     whistle_withdraw,
 )
@@ -508,9 +509,11 @@ def _seed(cast: Cast, now: dt.datetime) -> int:
                 replay.work(whistle, assignment, at, stop=stop, late=late)
 
     # Old notifications are read; recent ones stay new so the bell shows something.
-    Notification.objects.filter(created_at__lt=now - dt.timedelta(days=3), read_at__isnull=True).update(
-        read_at=now
-    )
+    with clock.at(now):
+        for recipient in User.objects.filter(
+            pk__in=Notification.objects.filter(read_at__isnull=True).values("recipient")
+        ).order_by("pk"):
+            notifications_mark_all_read(actor=recipient, before=now - dt.timedelta(days=3))
     # Send the reminders and escalations due now for what is still open.
     for assignment_id in WhistleAssignment.objects.filter(
         whistle__district=cast.district, status__in=DEPARTMENT_WORK, alert_at__lte=now
