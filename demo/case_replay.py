@@ -1123,8 +1123,9 @@ def _documents(replay: Replay, wanted: int) -> int:
 
     made = 0
     candidates = []
+    current = Case.objects.in_bulk([case.pk for case, _team, _target in replay.cases])
     for case, team, _target in replay.cases:
-        case.refresh_from_db()
+        case = current[case.pk]
         kinds = documents_available(case)
         if kinds:  # decisions first: the document people look for
             candidates.append(
