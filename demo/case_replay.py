@@ -38,6 +38,7 @@ from cases.models import Case
 from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from enforcement import clock
+from enforcement.memo import stable_reference_data
 from enforcement.models import District, Unit, User
 from enforcement.workflow import InvalidTransition, StaleObject
 
@@ -1089,12 +1090,13 @@ def seed(
         targets.append(rnd.choice(weighted))
     rnd.shuffle(targets)
     plans = [replay.prepare(teams[n % len(teams)], target) for n, target in enumerate(targets)]
-    with (
-        transaction.atomic()
-    ):  # all or nothing (a crash leaves no half demo), and one commit is fast on SQLite
-        replay.execute(plans)
-    replayed = time.monotonic()
-    made_documents = _documents(replay, documents)
+    # All or nothing (a crash leaves no half demo), and one commit is fast on SQLite. The replay writes cases and
+    # what hangs on them, never the catalog, grants, certificates, policies or benchmarks: those reads are asked once.
+    with stable_reference_data():
+        with transaction.atomic():
+            replay.execute(plans)
+        replayed = time.monotonic()
+        made_documents = _documents(replay, documents)
     stages = Counter(Case.objects.filter(district=district).values_list("stage", flat=True))
     simple = Case.objects.filter(district=district, procedure="simple").count()
     stdout.write(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from authority.models import EnforcementItem
 from enforcement import clock
 from enforcement.audit import audit_record
+from enforcement.memo import stable_reference_data
 from enforcement.models import District, Unit, User
 from whistles.models import Notification, WhistleAssignment, WhistleRequest
 from whistles.services import (
@@ -533,7 +534,8 @@ def seed(stdout: Any) -> None:
     if WhistleRequest.objects.filter(district=cast.district).exists():
         stdout.write("whistles: demo whistles already present.")
         return
-    total = _seed(cast, timezone.now())
+    with stable_reference_data():  # the replay writes whistles and notifications only
+        total = _seed(cast, timezone.now())
     stdout.write(
         f"whistles: {total} demo whistles over five months "
         f"({'with' if cast.items else 'without'} catalog items)."
