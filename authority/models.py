@@ -7,6 +7,8 @@ be reproduced.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -289,6 +291,10 @@ class AuthorityGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town.code}:{self.item.code} {self.kind} {self.valid_from}–{self.valid_to or '…'}"
+
+    def active_on(self, day: dt.date) -> bool:
+        """In force on `day` (the same test as `selectors.grants_active_on`, on a loaded row)."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class MatchRule(models.Model):

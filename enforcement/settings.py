@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cases",
     "inspections",
     "whistles",
+    "demo",  # the demo district and `manage.py seed_demo`; above every domain app
 ]
 
 MIDDLEWARE = [

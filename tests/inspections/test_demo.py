@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from authority import demo as authority_demo
+from demo import authority as authority_demo
+from demo import inspections as demo
+from demo.core import seed_core
 from enforcement.audit import audit_verify
-from enforcement.demo import seed_core
 from enforcement.models import AuditEvent, District
-from inspections import demo
 from inspections.models import InspectionDocument, InspectionTask, PointPhoto, TaskInvitation, Visit
 from inspections.selectors import inspection_figures, merge_proposals
 from inspections.workflow import TaskStatus

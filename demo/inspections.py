@@ -27,10 +27,9 @@ from authority.models import EnforcementItem
 from enforcement import clock
 from enforcement.models import District, Subject, Unit, User
 from enforcement.services import subject_get_or_create
-
-from . import services
-from .models import ChecklistTemplate, CheckPoint, InspectionItem, InspectionList, InspectionTask
-from .workflow import PointResult, Scenario, TaskKind
+from inspections import services
+from inspections.models import ChecklistTemplate, CheckPoint, InspectionItem, InspectionList, InspectionTask
+from inspections.workflow import PointResult, Scenario, TaskKind
 
 DISTRICT_CODE = "500103"
 LIST_TITLE = "渝中区涉企行政检查事项清单（2026年版）"

@@ -13,12 +13,10 @@ from typing import Any
 from django.db import transaction
 
 from authority.models import EnforcementItem
-from enforcement.models import District, User
-
-from .conditions import parse_conditions
-from .models import Benchmark, LocalFactor
-from .selectors import factor_catalog
-from .services import (
+from discretion.conditions import parse_conditions
+from discretion.models import Benchmark, LocalFactor
+from discretion.selectors import factor_catalog
+from discretion.services import (
     BenchmarkInvalid,
     benchmark_draft_create,
     benchmark_generate,
@@ -27,7 +25,8 @@ from .services import (
     benchmarks_generate_missing,
     local_factor_save,
 )
-from .specs import EntrySpec, TierSpec
+from discretion.specs import EntrySpec, TierSpec
+from enforcement.models import District, User
 
 DISTRICT_CODE = "500103"
 DOC_2024 = {
