@@ -45,7 +45,7 @@ ROUTES: dict[str, Expect] = {
     #                                     anon officer_a   sup_a      responder
     #                                          |    officer_b  reviewer_a  admin
     # --- core: landing page, team, sign-in, language, health, the API's own (schema, me, units, audit, token)
-    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=24),
+    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=26),
     "team":                               E(302, 200, 200, 200, 200, 200, 200, q=8),
     "officers":                           E(302, 403, 403, 403, 403, 403, 200, q=12),
     "audit-list":                         E(302, 403, 403, 200, 403, 403, 200, q=7),
@@ -201,6 +201,22 @@ ROUTES: dict[str, Expect] = {
     "api-case-extend":                    E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-action":                    E(401, 405, 405, 405, 405, 405, 405, q=2, args="case =nonsense"),
     # --- joint inspections
+    "inspection-board":                   E(302, 200, 200, 200, 200, 200, 200, q=12),
+    "inspection-create":                  E(302, 200, 200, 200, 403, 200, 403, q=15),
+    "inspection-invitations":             E(302, 403, 403, 403, 403, 200, 403, q=8),
+    "inspection-invitation-answer":       E(302, 405, 405, 405, 405, 405, 405, q=2, args="invitation =accept"),
+    "inspection-report":                  E(302, 403, 403, 200, 403, 200, 200, q=18),
+    "inspection-subjects":                E(302, 200, 200, 200, 200, 200, 200, q=6),
+    "inspection-subject":                 E(302, 200, 200, 200, 200, 200, 200, q=16, args="business"),
+    "inspection-photo":                   E(302, 404, 404, 404, 404, 404, 404, q=6, args="=999999"),
+    "inspection-detail":                  E(302, 200, 404, 200, 200, 200, 200, q=27, args="task"),
+    "inspection-checklist":               E(302, 200, 404, 200, 200, 200, 200, q=9, args="task"),
+    "inspection-point-add":               E(302, 405, 405, 405, 405, 405, 405, q=2, args="task"),
+    "inspection-finish":                  E(302, 405, 405, 405, 405, 405, 405, q=2, args="task"),
+    "inspection-point":                   E(302, 405, 405, 405, 405, 405, 405, q=2, args="task point"),
+    "inspection-qr":                      E(302, 200, 404, 200, 200, 200, 200, q=6, args="task"),
+    "inspection-document":                E(302, 404, 404, 404, 404, 404, 404, q=7, args="task =999999"),
+    "inspection-action":                  E(302, 405, 405, 405, 405, 405, 405, q=2, args="task =approve"),
     "inspection-code":                    E(200, 200, 200, 200, 200, 200, 200, q=12, args="task_code"),
     "api-inspection-list":                E(401, 200, 200, 200, 200, 200, 200, q=6),
     "api-inspection-detail":              E(401, 200, 404, 200, 200, 200, 200, q=13, args="task"),

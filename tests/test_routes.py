@@ -235,6 +235,7 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         "task_code": task.code,
         "point": task.points.order_by("pk").first().pk,
         "invitation": invitation.pk,
+        "business": setup.subject.pk,
         "town_a": cast.town_a.code,
         "district": cast.district.code,
     }
@@ -364,7 +365,7 @@ def test_every_route_is_in_the_table():
 
 WORLD_KEYS = (
     "case evidence document complaint whistle assignment photo notification item item_code draft_item "
-    "benchmark draft adjustment line rule entry task task_code point invitation town_a district"
+    "benchmark draft adjustment line rule entry task task_code point invitation business town_a district"
 ).split()
 
 
