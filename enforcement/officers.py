@@ -62,7 +62,7 @@ def officer_towns(officer: User, on: dt.date) -> set[int]:
     """Towns whose cases the officer may work on a date: their own town team plus active secondments."""
     towns = {s.town_id for s in officer.secondments.all() if s.active_on(on)}
     if officer.unit is not None and officer.unit.kind == Unit.Kind.TOWN:
-        towns.add(officer.unit_id)
+        towns.add(officer.unit.pk)
     return towns
 
 
