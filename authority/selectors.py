@@ -214,7 +214,11 @@ class Change:
     def document(self) -> str:
         if self.started:
             return self.grant.source_document
-        return self.grant.ended_by.document_number if self.grant.ended_by_id else self.grant.source_document
+        return (
+            self.grant.ended_by.document_number
+            if self.grant.ended_by is not None
+            else self.grant.source_document
+        )
 
     @property
     def adjustment(self) -> Adjustment | None:

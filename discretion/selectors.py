@@ -189,7 +189,7 @@ def facts_with_history(facts: Facts, *, district_id: int) -> Facts:
 
 
 def districts_visible_to(user: AnyUser) -> frozenset[int]:
-    return scope_for(user).district_ids  # type: ignore[arg-type]
+    return scope_for(user).district_ids
 
 
 def items_for(*, user: AnyUser) -> QuerySet[EnforcementItem]:

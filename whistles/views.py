@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.access import scope_for
 from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit, User
 
 from . import clock, services
@@ -96,10 +97,6 @@ ACTION_FORMS: dict[Action, type] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -112,8 +109,8 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 @require_GET
-def whistle_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     scope = scope_for(user)
     filters = {
         "status": request.GET.get("status", "")
@@ -164,8 +161,8 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def whistle_inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_inbox(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not scope_for(user).department_ids:
         raise PermissionDenied
     show_waiting = request.GET.get("all") == "1"
@@ -185,8 +182,8 @@ def whistle_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def whistle_returns(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_returns(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not scope_for(user).district_admin:
         raise PermissionDenied
     return render(request, "whistles/whistle_returns.html", {"assignments": returns_to_review_for(user=user)})
@@ -259,8 +256,8 @@ def _prefill(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def whistle_raise(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_raise(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     querysets = _raise_form_querysets(user)
     if not querysets["towns"].exists():
         raise PermissionDenied
@@ -325,9 +322,9 @@ def whistle_raise(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def whistle_suggest(request: HttpRequest) -> HttpResponse:
+def whistle_suggest(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: the departments checkboxes with the one `who_enforces` names for the chosen item pre-ticked."""
-    user = _user(request)
+    user = request.user
     querysets = _raise_form_querysets(user)
     if not querysets["towns"].exists():
         raise PermissionDenied
@@ -382,7 +379,7 @@ def _assignment_view(
 def _render_detail(
     request: HttpRequest, whistle: WhistleRequest, bound: dict[Any, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     bound = bound or {}
     assignments = assignments_of(whistle)
     called = {a.department_id for a in assignments}
@@ -411,12 +408,12 @@ def _render_detail(
 
 @login_required
 @require_GET
-def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    whistle = whistle_get_for(user=_user(request), pk=pk)
+def whistle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    whistle = whistle_get_for(user=request.user, pk=pk)
     return _render_detail(request, whistle)
 
 
-def _conflict(request: HttpRequest, whistle_pk: int, exc: Exception) -> HttpResponse:
+def _conflict(request: AuthedHttpRequest, whistle_pk: int, exc: Exception) -> HttpResponse:
     if isinstance(exc, StaleTransition):
         messages.warning(
             request,
@@ -434,8 +431,8 @@ def _conflict(request: HttpRequest, whistle_pk: int, exc: Exception) -> HttpResp
 
 @login_required
 @require_POST
-def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _user(request)
+def assignment_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
     if action not in Action.values or action == Action.CANCEL:
         raise Http404
     act = Action(action)
@@ -477,8 +474,8 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 @require_POST
-def whistle_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def whistle_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     whistle = whistle_get_for(user=user, pk=pk)
     if not can_withdraw_whistle(user, whistle):
         raise PermissionDenied
@@ -498,8 +495,8 @@ def whistle_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def whistle_add_department(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def whistle_add_department(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     whistle = whistle_get_for(user=user, pk=pk)
     if not can_add_department(user, whistle):
         raise PermissionDenied
@@ -521,8 +518,8 @@ def whistle_add_department(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def whistle_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def whistle_photo_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     whistle = whistle_get_for(user=user, pk=pk)
     assignment = None
     if request.POST.get("assignment"):
@@ -549,8 +546,8 @@ def whistle_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_view(request: HttpRequest, pk: int) -> FileResponse:
-    return photo_file_response(photo_get_for(user=_user(request), pk=pk))
+def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    return photo_file_response(photo_get_for(user=request.user, pk=pk))
 
 
 def photo_file_response(photo: WhistlePhoto) -> FileResponse:
@@ -582,8 +579,8 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
 
 @login_required
 @require_GET
-def assessment_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def assessment_view(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not can_view_assessment(user):
         raise PermissionDenied
     start, end = default_period(timezone.localdate())
@@ -637,8 +634,8 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def notification_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     page = Paginator(notifications_for(user=user), 30).get_page(request.GET.get("page"))
     items = [{"n": n, "text": render_notification(n)} for n in page]
     return render(
@@ -650,8 +647,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def notification_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     notification = notification_get_for(user=user, pk=pk)
     services.notification_mark_read(actor=user, notification=notification)
     return redirect(link_for(notification))
@@ -659,8 +656,8 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(actor=_user(request))
+def notification_read_all(request: AuthedHttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(actor=request.user)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("whistle-notifications")
@@ -669,8 +666,8 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_badge(request: HttpRequest) -> HttpResponse:
-    return render(request, "whistles/_bell_badge.html", {"count": unread_count(user=_user(request))})
+def notification_badge(request: AuthedHttpRequest) -> HttpResponse:
+    return render(request, "whistles/_bell_badge.html", {"count": unread_count(user=request.user)})
 
 
 # --- settings -------------------------------------------------------------------------------------------------------------
@@ -678,8 +675,8 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deadline_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def deadline_settings(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     district = user.unit.district if user.unit else None
     if district is None or not can_edit_deadlines(user, district.pk):
         raise PermissionDenied

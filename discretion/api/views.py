@@ -38,6 +38,7 @@ from rest_framework.views import APIView
 from authority.models import EnforcementItem, PenaltyKind
 from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
+from enforcement.http import AuthedRequest
 from enforcement.models import District, Subject
 from enforcement.rules import require
 from enforcement.spreadsheets import check_upload_size
@@ -163,7 +164,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
             OpenApiParameter("in_force", bool, description="only the version in force today per item"),
         ]
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: AuthedRequest, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Benchmark]:
@@ -186,7 +187,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
         return qs
 
     @extend_schema(request=DraftCreateSerializer, responses={201: BenchmarkOutSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = DraftCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -194,7 +195,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
         if data.validated_data.get("source"):
             source = benchmark_get_for(user=request.user, pk=data.validated_data["source"])
         try:
-            draft = benchmark_draft_create(actor=request.user, item=item, source=source)  # type: ignore[arg-type]
+            draft = benchmark_draft_create(actor=request.user, item=item, source=source)
         except BenchmarkInvalid as exc:
             return problems_response(exc)
         except StaleBenchmark as exc:
@@ -207,21 +208,21 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
 class BenchmarkDetailView(APIView):
     serializer_class = BenchmarkOutSerializer
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=pk)).data)
 
     @extend_schema(
         request=BenchmarkSaveSerializer,
         responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer},
     )
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = BenchmarkSaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tiers, entries = _specs(data.validated_data, benchmark.item)
         try:
             benchmark_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 benchmark=benchmark,
                 scale=data.validated_data["scale"],
                 tiers=tiers,
@@ -237,10 +238,10 @@ class BenchmarkDetailView(APIView):
         return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=pk)).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, pk: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         try:
-            benchmark_discard(actor=request.user, benchmark=benchmark)  # type: ignore[arg-type]
+            benchmark_discard(actor=request.user, benchmark=benchmark)
         except StaleBenchmark as exc:
             raise Conflict() from exc
         return Response(status=204)
@@ -252,12 +253,12 @@ class BenchmarkPublishView(APIView):
     @extend_schema(
         request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = PublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            benchmark_publish(actor=request.user, benchmark=benchmark, **data.validated_data)  # type: ignore[arg-type]
+            benchmark_publish(actor=request.user, benchmark=benchmark, **data.validated_data)
         except BenchmarkInvalid as exc:
             return problems_response(exc)
         except StaleBenchmark as exc:
@@ -271,12 +272,12 @@ class BenchmarkWithdrawView(APIView):
     @extend_schema(
         request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            benchmark_withdraw(actor=request.user, benchmark=benchmark, reason=data.validated_data["reason"])  # type: ignore[arg-type]
+            benchmark_withdraw(actor=request.user, benchmark=benchmark, reason=data.validated_data["reason"])
         except BenchmarkInvalid as exc:
             return problems_response(exc)
         except StaleBenchmark as exc:
@@ -290,7 +291,7 @@ class BenchmarkCheckView(APIView):
     serializer_class = BenchmarkCheckSerializer
 
     @extend_schema(request=BenchmarkCheckSerializer, responses={200: ProblemsSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = BenchmarkCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -303,7 +304,7 @@ class ItemBenchmarkView(APIView):
     serializer_class = BenchmarkOutSerializer
 
     @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)])
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: AuthedRequest, code: str) -> Response:
         item = item_for(request.user, code)
         on = (
             serializers.DateField().to_internal_value(request.query_params["on"])
@@ -320,7 +321,7 @@ class VocabularyView(APIView):
     """The words of a benchmark: facts a condition may test, circumstances with their effect, levels and lists."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         district_id = getattr(getattr(request.user, "unit", None), "district_id", None)
         lang = translation.get_language() or "zh-hans"
         return Response(
@@ -369,7 +370,7 @@ def _facts_from(request: Request, data: dict[str, Any], item: EnforcementItem) -
         and not Subject.objects.filter(
             pk=subject_id, district_id__in=scope_for(request.user).district_ids
         ).exists()
-    ):  # type: ignore[arg-type]
+    ):
         raise ValidationError({"subject_id": ["no such party in your district"]})
     history = data.get("history")
     return Facts(
@@ -400,7 +401,7 @@ class RecommendView(APIView):
     serializer_class = RecommendInSerializer
 
     @extend_schema(request=RecommendInSerializer, responses={200: RecommendOutSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = RecommendInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -414,7 +415,7 @@ class DeviationView(APIView):
     serializer_class = DeviationInSerializer
 
     @extend_schema(request=DeviationInSerializer, responses={200: DeviationOutSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = DeviationInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -450,7 +451,7 @@ class ExportView(APIView):
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         fmt = request.query_params.get("file", "csv")
         if fmt not in ("csv", "xlsx"):
             raise ValidationError({"file": ["csv or xlsx"]})
@@ -508,7 +509,7 @@ class ImportView(APIView):
             )
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = ImportInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         district = user_district(request.user)
@@ -518,7 +519,7 @@ class ImportView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError({"file": exc.messages}) from exc
         report = benchmark_table_import(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             district=district,
             content=upload.read(),
             filename=upload.name or "upload.csv",
@@ -545,11 +546,11 @@ class GenerateMissingView(APIView):
             )
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         district = user_district(request.user)
         require(
             can_view_benchmarks(request.user, district.pk)
             and can_maintain_district(request.user, district.pk)
         )
-        created = benchmarks_generate_missing(actor=request.user, district=district)  # type: ignore[arg-type]
+        created = benchmarks_generate_missing(actor=request.user, district=district)
         return Response({"created": [b.item.code for b in created]})

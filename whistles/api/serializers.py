@@ -205,7 +205,7 @@ class WhistleSerializer(serializers.ModelSerializer[WhistleRequest]):
 
 
 class WhistleDetailSerializer(WhistleSerializer):
-    assignments = AssignmentDetailSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    assignments = AssignmentDetailSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
 
