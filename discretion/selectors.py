@@ -225,7 +225,7 @@ def item_overview(items: Iterable[EnforcementItem], on: dt.date | None = None) -
     rows = Benchmark.objects.filter(item_id__in=ids).values(
         "pk", "item_id", "version", "status", "valid_from", "is_generated", "document_number"
     )
-    by_item: dict[int, list[dict[str, Any]]] = {}
+    by_item: dict[int, list[Any]] = {}  # the .values() rows of each item's versions
     for row in rows:
         by_item.setdefault(row["item_id"], []).append(row)
     tiers = dict(
@@ -345,4 +345,5 @@ def valid_until(versions: Iterable[Benchmark]) -> dict[int, dt.date]:
     return {
         older.pk: newer.valid_from - dt.timedelta(days=1)
         for older, newer in zip(published, published[1:], strict=False)
+        if newer.valid_from is not None  # always, as filtered above
     }

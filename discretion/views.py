@@ -79,7 +79,7 @@ from .services import (
     local_factor_save,
     policy_update,
 )
-from .specs import Facts
+from .specs import EntrySpec, Facts, TierSpec
 from .validation import Problem
 from .vocabulary import FACTS, STANDARD_FACTORS, Effect
 
@@ -318,7 +318,7 @@ def _form_problems(
     summary at the top of the editor; each message says which row it is about."""
     problems: list[Problem] = []
     for message in header.non_field_errors():
-        problems.append(Problem("benchmark", message))
+        problems.append(Problem("benchmark", str(message)))
     for name, errors in header.errors.items():
         if name != "__all__":
             problems += [Problem("benchmark", f"{header.fields[name].label}: {e}") for e in errors]
@@ -353,16 +353,19 @@ def benchmark_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if not valid:
             problems = _form_problems(header, tiers.forms, entries.forms)
         else:
-            tier_specs, tier_index, entry_specs, entry_index = [], [], [], []
-            for n, form in enumerate(tiers.forms):
-                spec = form.spec()
-                if spec is not None:
-                    tier_specs.append(spec)
+            tier_specs: list[TierSpec] = []
+            entry_specs: list[EntrySpec] = []
+            tier_index: list[int] = []
+            entry_index: list[int] = []
+            for n, tier_form in enumerate(tiers.forms):
+                tier = tier_form.spec()
+                if tier is not None:
+                    tier_specs.append(tier)
                     tier_index.append(n)
-            for n, form in enumerate(entries.forms):
-                spec = form.spec()
-                if spec is not None:
-                    entry_specs.append(spec)
+            for n, entry_form in enumerate(entries.forms):
+                entry = entry_form.spec()
+                if entry is not None:
+                    entry_specs.append(entry)
                     entry_index.append(n)
             if request.POST.get("action") == "check":
                 from .services import check_table

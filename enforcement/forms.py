@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -16,6 +17,13 @@ def restrict_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField), f"{name} is not a model choice field"
     field.queryset = queryset
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Set the options of a choice field (value, label), e.g. to the factors of the user's district."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    field.choices = list(choices)
 
 
 if TYPE_CHECKING:

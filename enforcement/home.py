@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from django_stubs_ext import StrOrPromise
 
 from .models import User
 
@@ -47,7 +46,7 @@ class NavEntry:
     """A top-bar link. `roles` empty: every signed-in user; `public`: also shown to visitors."""
 
     key: str
-    label: StrOrPromise
+    label: object  # what the template prints: a lazy string, or an object whose str() is markup (the bell)
     url_name: str
     order: int = 100
     roles: frozenset[str] = field(default_factory=frozenset)

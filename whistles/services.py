@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -812,7 +812,8 @@ def assignment_uphold_return(*, actor: User, assignment: WhistleAssignment, note
     return assignment
 
 
-ACTION_SERVICES = {
+# Each takes (*, actor, assignment, ...) with the action's own inputs.
+ACTION_SERVICES: dict[str, Callable[..., WhistleAssignment | WhistleReturn]] = {
     Action.ACKNOWLEDGE: assignment_acknowledge,
     Action.ARRIVE: assignment_arrive,
     Action.HANDLE: assignment_handle,

@@ -112,7 +112,7 @@ def _int(value: str | None) -> int | None:
 def whistle_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
-    filters = {
+    filters: dict[str, Any] = {
         "status": request.GET.get("status", "")
         if request.GET.get("status", "") in WhistleStatus.values
         else "",
@@ -377,7 +377,10 @@ def _assignment_view(
 
 
 def _render_detail(
-    request: HttpRequest, whistle: WhistleRequest, bound: dict[Any, Any] | None = None, status: int = 200
+    request: AuthedHttpRequest,
+    whistle: WhistleRequest,
+    bound: dict[Any, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     bound = bound or {}
@@ -462,7 +465,7 @@ def assignment_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpR
                 actor=user, assignment=assignment, rating=data["rating"], comment=data["comment"]
             )
         else:
-            services.ACTION_SERVICES[act](actor=user, assignment=assignment, note=data["note"])  # type: ignore[operator]
+            services.ACTION_SERVICES[act](actor=user, assignment=assignment, note=data["note"])
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {(assignment.pk, act): form}, status=400)
@@ -558,7 +561,7 @@ def photo_file_response(photo: WhistlePhoto) -> FileResponse:
         raise Http404 from exc
     response = FileResponse(handle, content_type=photo.content_type)
     response["Content-Disposition"] = (
-        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{photo.file.name.rsplit(".", 1)[-1]}"'
+        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{(photo.file.name or "").rsplit(".", 1)[-1]}"'
     )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"

@@ -39,7 +39,7 @@ from authority.models import EnforcementItem, PenaltyKind
 from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
 from enforcement.http import AuthedRequest
-from enforcement.models import District, Subject
+from enforcement.models import District, Subject, User
 from enforcement.rules import require
 from enforcement.spreadsheets import check_upload_size
 
@@ -68,7 +68,7 @@ from ..services import (
     benchmarks_generate_missing,
     check_table,
 )
-from ..specs import Facts, PriorViolation
+from ..specs import EntrySpec, Facts, PriorViolation, TierSpec
 from ..tables import export_rows, to_csv, to_xlsx
 from ..vocabulary import FACTS, LEVELS_OF_SCALE, Level, ListKind
 from .serializers import (
@@ -111,7 +111,7 @@ def problems_response(exc: BenchmarkInvalid) -> Response:
     )
 
 
-def item_for(user: Any, ref: str, *, field: str = "") -> EnforcementItem:
+def item_for(user: User, ref: str, *, field: str = "") -> EnforcementItem:
     ref = str(ref).strip()
     q = Q(code=ref)
     if ref.isdigit():
@@ -126,27 +126,29 @@ def item_for(user: Any, ref: str, *, field: str = "") -> EnforcementItem:
     return item
 
 
-def user_district(user: Any) -> District:
-    if getattr(user, "unit", None) is None:
+def user_district(user: User) -> District:
+    if user.unit is None:
         raise NotFound("you belong to no district")
     return user.unit.district
 
 
-def _specs(data: dict[str, Any], item: EnforcementItem) -> tuple[list[Any], list[Any]]:
+def _specs(data: dict[str, Any], item: EnforcementItem) -> tuple[list[TierSpec], list[EntrySpec]]:
     catalog = factor_catalog(item.district_id, item.pk)
-    tiers, entries, errors = [], [], {}
+    tiers: list[TierSpec] = []
+    entries: list[EntrySpec] = []
+    errors: dict[str, Any] = {}
     for n, raw in enumerate(data.get("tiers") or []):
-        spec, problems = tier_from_input(raw, catalog)
+        tier, problems = tier_from_input(raw, catalog)
         if problems:
             errors[f"tiers[{n}]"] = problems
-        else:
-            tiers.append(spec)
+        elif tier is not None:  # always, without problems
+            tiers.append(tier)
     for n, raw in enumerate(data.get("entries") or []):
-        spec, problems = entry_from_input(raw, catalog)
+        entry, problems = entry_from_input(raw, catalog)
         if problems:
             errors[f"entries[{n}]"] = problems
-        else:
-            entries.append(spec)
+        elif entry is not None:
+            entries.append(entry)
     if errors:
         raise ValidationError(errors)
     return tiers, entries
@@ -164,7 +166,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
             OpenApiParameter("in_force", bool, description="only the version in force today per item"),
         ]
     )
-    def get(self, request: AuthedRequest, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Benchmark]:
@@ -461,7 +463,7 @@ class ExportView(APIView):
         return export_response(benchmarks, fmt)
 
 
-def export_queryset(user: Any, which: str, domain: str = "") -> list[Benchmark]:
+def export_queryset(user: User, which: str, domain: str = "") -> list[Benchmark]:
     qs = _with_rows(benchmarks_for(user=user)).order_by("item__code", "-version")
     if domain:
         qs = qs.filter(item__domain=domain)
