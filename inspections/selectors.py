@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.access import access_or_404
 from enforcement.models import District, Subject, Unit
+from enforcement.rules import AnyUser
 
 from .models import (
     CheckPoint,
@@ -33,11 +34,11 @@ PLANNED_STATUSES = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus
 # --- tasks ------------------------------------------------------------------------------------------------------
 
 
-def task_queryset_for(user: Any) -> QuerySet[InspectionTask]:
+def task_queryset_for(user: AnyUser) -> QuerySet[InspectionTask]:
     return InspectionTask.objects.visible_to(user).select_related("lead_unit", "town", "subject")
 
 
-def task_list_for(*, user: Any, status: str = "", kind: str = "") -> QuerySet[InspectionTask]:
+def task_list_for(*, user: AnyUser, status: str = "", kind: str = "") -> QuerySet[InspectionTask]:
     qs = task_queryset_for(user)
     if status:
         qs = qs.filter(status=status)
@@ -46,12 +47,12 @@ def task_list_for(*, user: Any, status: str = "", kind: str = "") -> QuerySet[In
     return qs.order_by("-planned_on", "-pk")
 
 
-def task_get_for(*, user: Any, pk: Any) -> InspectionTask:
+def task_get_for(*, user: AnyUser, pk: Any) -> InspectionTask:
     """Missing and not visible are the same 404."""
     return access_or_404(task_queryset_for(user), pk=pk)
 
 
-def invitation_inbox_for(*, user: Any, open_only: bool = True) -> QuerySet[TaskInvitation]:
+def invitation_inbox_for(*, user: AnyUser, open_only: bool = True) -> QuerySet[TaskInvitation]:
     """A department's invitations (邀约): those addressed to the user's own unit."""
     unit_id = getattr(user, "unit_id", None)
     if unit_id is None or not getattr(user, "is_active", False):
@@ -315,7 +316,7 @@ def merge_proposals(
 # --- the subject's ledger ----------------------------------------------------------------------------------------
 
 
-def ledger_for(*, user: Any, subject: Subject) -> QuerySet[Visit]:
+def ledger_for(*, user: AnyUser, subject: Subject) -> QuerySet[Visit]:
     """Every visit to the subject by any unit of the district, for users of that district."""
     unit = getattr(user, "unit", None)
     if unit is None or unit.district_id != subject.district_id or not getattr(user, "is_active", False):
