@@ -1037,7 +1037,7 @@ def _held_facts(team: Team, on: dt.date) -> None:
         if f.party == "person"
         and not f.big
         and "fine" in (team.items[f.item].penalty_kinds or [])
-        and (team.items[f.item].fine_min is None or team.items[f.item].fine_min <= 200)
+        and (team.items[f.item].fine_min or 0) <= 200
     ]
 
 

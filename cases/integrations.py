@@ -8,17 +8,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Q
 
 from authority.usage import UsageCount
 from discretion.history import HistoryQuery
 from discretion.specs import PriorViolation
-from enforcement.models import District
+from enforcement.models import District, User
 
 from .models import Case
 from .workflow import DECIDED_STAGES
+
+if TYPE_CHECKING:
+    from whistles.origins import Origin
 
 
 def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
@@ -51,6 +54,7 @@ def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
             reference=r["number"],
         )
         for r in rows
+        if r["decided_on"] is not None  # always: decided before a date
     ]
 
 
@@ -71,7 +75,7 @@ def case_usage(district: District, start: dt.date, end: dt.date) -> dict[tuple[i
     }
 
 
-def resolve_case(user: Any, case_id: str) -> Any:
+def resolve_case(user: User, case_id: str) -> Origin:
     from whistles.origins import Origin
 
     from .selectors import case_get_for

@@ -107,7 +107,7 @@ class PenaltyKind(models.TextChoices):
     RESTRICT = "restrict", _("Restriction of activities or closure (责令停产停业/关闭)")
 
 
-class CaseQuerySet(TownOwnedQuerySet):
+class CaseQuerySet(TownOwnedQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.exclude(stage__in=FINISHED)
 

@@ -180,7 +180,7 @@ def case_recommendation(
         return None
     from discretion.recommend import recommend
 
-    facts = {
+    facts: dict[str, Any] = {
         "on": on or case.decided_on or clock.today(),
         "factors": list(factors if factors is not None else case.facts.get("factors", [])),
         "values": dict(case.facts.get("values", {})),

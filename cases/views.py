@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enforcement.forms import add_service_errors
+from enforcement.forms import add_service_errors, restrict_choices
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit, User
 from enforcement.spreadsheets import csv_rows
 
@@ -34,7 +35,7 @@ from .selectors import complaint_get_for, complaints_for, towns_for_filing
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
-class TownChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class TownChoice(forms.ModelChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
@@ -77,7 +78,7 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, towns: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code")
+        restrict_choices(self, "town", Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code"))
 
 
 class ImportForm(forms.Form):
@@ -98,7 +99,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, towns: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code")
+        restrict_choices(self, "town", Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code"))
 
 
 HEADER_ALIASES = {
@@ -139,7 +140,7 @@ def read_complaint_csv(raw: bytes) -> list[dict[str, str]]:
     header = [HEADER_ALIASES.get(name.strip().lower()) for name in next(lines, [])]
     if "text" not in header:
         raise ValidationError(_("The file needs a “text” column (or 投诉内容)."))
-    rows = []
+    rows: list[dict[str, str]] = []
     for values in lines:  # stops reading at the first row past the limit
         if not values:
             continue
@@ -154,7 +155,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     status = request.GET.get("status", "")
     if status not in Complaint.MatchStatus.values:
@@ -184,12 +185,12 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complaint_new(request: HttpRequest) -> HttpResponse:
+def complaint_new(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
-    default = user.unit.code if user.unit in towns else towns[0].code  # type: ignore[union-attr]
+    default = user.unit.code if user.unit in towns else towns[0].code
     form = ComplaintForm(
         request.POST or None, towns=towns, initial={"town": default, "channel": Complaint.Channel.HOTLINE}
     )
@@ -206,12 +207,12 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complaint_import(request: HttpRequest) -> HttpResponse:
+def complaint_import(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
-    default = user.unit.code if user.unit in towns else towns[0].code  # type: ignore[union-attr]
+    default = user.unit.code if user.unit in towns else towns[0].code
     form = ImportForm(request.POST or None, request.FILES or None, towns=towns, initial={"town": default})
     report = None
     if request.method == "POST" and form.is_valid():
@@ -236,7 +237,7 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     complaint = complaint_get_for(user=user, pk=pk)
     from .rules import can_file_case
@@ -256,7 +257,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complaint_rematch_view(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_rematch_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     complaint_rematch(actor=user, complaint=complaint_get_for(user=user, pk=pk))
     messages.success(request, _("The complaint is being matched again."))
@@ -265,7 +266,7 @@ def complaint_rematch_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complaints_rematch_view(request: HttpRequest) -> HttpResponse:
+def complaints_rematch_view(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     if user.unit is None or user.unit.kind != Unit.Kind.TOWN:
         raise PermissionDenied

@@ -268,7 +268,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if not towns:
         raise PermissionDenied
     complaint = None
-    initial: dict[str, Any] = {"town": (user.unit.code if user.unit in towns else towns[0].code)}  # type: ignore[union-attr]
+    initial: dict[str, Any] = {"town": (user.unit.code if user.unit in towns else towns[0].code)}
     complaint_id = request.GET.get("complaint", "").strip()
     if complaint_id:
         if not complaint_id.isdigit():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
@@ -99,7 +99,7 @@ class TownOwnedQuerySet(models.QuerySet[M]):
 
     town_field = "town"
 
-    def for_user(self, user: User | AnonymousUser | None, *, shared: bool = True) -> TownOwnedQuerySet[M]:
+    def for_user(self, user: User | AnonymousUser | None, *, shared: bool = True) -> Self:
         scope = scope_for(user)
         if not scope.authenticated:
             return self.none()

@@ -403,7 +403,7 @@ class CaseDetailView(APIView):
         data.update(given)
         form = CaseForm(
             data, towns=[case.town], items=_district_items(request.user), officers=User.objects.none()
-        )  # type: ignore[arg-type]
+        )
         if not form.is_valid():
             raise _bad(_form_errors(form))
         values = {k: v for k, v in form.cleaned_data.items() if k not in ("town", "officers")}
