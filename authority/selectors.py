@@ -194,8 +194,8 @@ def district_for(user: User | None, code: str = "") -> District | None:
     """The district a page is about: the one asked for, else the user's, else the only (or first) one."""
     if code:
         return District.objects.filter(code=code).first()
-    if user is not None and getattr(user, "is_authenticated", False) and user.unit_id is not None:
-        return user.unit.district  # type: ignore[union-attr]
+    if user is not None and user.unit is not None:
+        return user.unit.district
     return District.objects.order_by("code").first()
 
 

@@ -16,7 +16,7 @@ from enforcement.models import Role, Unit, User
 from enforcement.rules import AnyUser, is_district_admin_of
 
 from .models import Case, CaseOfficer, Complaint
-from .workflow import TERMINAL, TRANSITIONS, Actor, Transition, actions_from
+from .workflow import TERMINAL, TRANSITIONS, Action, Actor, Transition, actions_from
 
 
 def _user(user: AnyUser | None) -> User | None:
@@ -103,7 +103,9 @@ def may_take(user: AnyUser | None, case: Case, transition: Transition) -> bool:
 
 
 def can_take_action(user: AnyUser | None, case: Case, action: str) -> bool:
-    transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
+    if action not in Action.values:
+        return False
+    transition = TRANSITIONS.get(Action(action))
     return transition is not None and transition.leaves(case.stage) and may_take(user, case, transition)
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enforcement.forms import add_service_errors, restrict_choices
 from enforcement.http import AuthedHttpRequest
-from enforcement.models import Unit, User
+from enforcement.models import Unit
 from enforcement.spreadsheets import csv_rows
 
 from .complaints import (
@@ -150,13 +150,9 @@ def read_complaint_csv(raw: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     status = request.GET.get("status", "")
     if status not in Complaint.MatchStatus.values:
         status = ""
@@ -186,7 +182,7 @@ def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
@@ -208,7 +204,7 @@ def complaint_new(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_import(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
@@ -238,7 +234,7 @@ def complaint_import(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     complaint = complaint_get_for(user=user, pk=pk)
     from .rules import can_file_case
 
@@ -258,7 +254,7 @@ def complaint_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_rematch_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     complaint_rematch(actor=user, complaint=complaint_get_for(user=user, pk=pk))
     messages.success(request, _("The complaint is being matched again."))
     return redirect("cases:complaint", pk=pk)
@@ -267,7 +263,7 @@ def complaint_rematch_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaints_rematch_view(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     if user.unit is None or user.unit.kind != Unit.Kind.TOWN:
         raise PermissionDenied
     n = complaints_rematch_unmatched(actor=user, town=user.unit)

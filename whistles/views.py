@@ -195,7 +195,8 @@ def whistle_returns(request: AuthedHttpRequest) -> HttpResponse:
 def _raise_form_querysets(user: User) -> dict[str, QuerySet[Any]]:
     town_ids = towns_user_may_whistle_for(user)
     towns = Unit.objects.filter(pk__in=town_ids).order_by("code")
-    district_id = towns.first().district_id if town_ids else None  # type: ignore[union-attr]
+    first = towns.first()
+    district_id = first.district_id if first is not None else None
     return {
         "towns": towns,
         "items": items_for_whistle(district_id) if district_id else items_for_whistle(-1),
@@ -259,7 +260,8 @@ def _prefill(
 def whistle_raise(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     querysets = _raise_form_querysets(user)
-    if not querysets["towns"].exists():
+    first_town = querysets["towns"].first()
+    if first_town is None:
         raise PermissionDenied
     origin = suggestion = None
     if request.method == "POST":
@@ -305,7 +307,7 @@ def whistle_raise(request: AuthedHttpRequest) -> HttpResponse:
         initial, (origin, suggestion) = _prefill(request, user, querysets)
         form = WhistleRaiseForm(initial=initial, **querysets)
         status = 200
-    district_id = querysets["towns"].first().district_id  # type: ignore[union-attr]
+    district_id = first_town.district_id
     return render(
         request,
         "whistles/whistle_raise.html",
