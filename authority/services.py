@@ -317,10 +317,10 @@ def catalog_import(
 
     items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
     grants_by_pair: dict[tuple[int, int], list[AuthorityGrant]] = defaultdict(list)
-    for grant in AuthorityGrant.objects.filter(item__district=district).select_related(
+    for existing in AuthorityGrant.objects.filter(item__district=district).select_related(
         "item", "town", "delegating_department"
     ):
-        grants_by_pair[(grant.item_id, grant.town_id)].append(grant)
+        grants_by_pair[(existing.item_id, existing.town_id)].append(existing)
 
     def active(item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
         return next(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import Role, Unit, User
 from enforcement.officers import officer_may_act, team_members
 
@@ -128,7 +129,7 @@ def _district_items(district_ids: Any) -> QuerySet[EnforcementItem]:
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     scope = scope_for(user)
     items = list(_district_items(scope.district_ids).only("pk", "code", "name_zh", "name_en"))
@@ -177,7 +178,7 @@ def _queue(request: HttpRequest, cases: Any, *, queue: str, title: Any, intro: A
 
 @login_required
 @require_GET
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     if not rules.can_view_approvals(user):
         raise PermissionDenied
@@ -194,7 +195,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def reviews(request: HttpRequest) -> HttpResponse:
+def reviews(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     if not rules.can_view_reviews(user):
         raise PermissionDenied
@@ -262,7 +263,7 @@ def _complaint_prefill(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthedHttpRequest) -> HttpResponse:
     user = _user(request)
     towns = _towns_for_case_filing(user)
     if not towns:
@@ -396,7 +397,7 @@ def _render_case(
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, case_get_for(user=_user(request), pk=pk))
 
 
@@ -425,7 +426,7 @@ def _version(value: str | None) -> int | None:
 
 @login_required
 @require_POST
-def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     user = _user(request)
     case = case_get_for(user=user, pk=pk)
     if action not in ACTION_FORMS:
@@ -452,7 +453,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
+def case_declare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = case_get_for(user=user, pk=pk)
     if not rules.can_declare_recusal(user, case):
@@ -510,7 +511,7 @@ def _case_initial(case: Case) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = case_get_for(user=user, pk=pk)
     if not rules.can_edit_case(user, case):
@@ -553,7 +554,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_officers(request: HttpRequest, pk: int) -> HttpResponse:
+def case_officers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = case_get_for(user=user, pk=pk)
     if not rules.can_edit_case(user, case):

@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 
 from . import rules
@@ -61,7 +62,7 @@ def _serve(handle: Any, *, content_type: str, filename: str) -> FileResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
+def evidence_upload(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
     user = _user(request)
     case = case_get_for(user=user, pk=case_pk)
     try:
@@ -82,7 +83,7 @@ def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
+def evidence_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
     return evidence_file_response(_user(request), case_pk, pk)
 
 
@@ -96,7 +97,8 @@ def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    extension = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
+    name = evidence.file.name or ""
+    extension = name.rsplit(".", 1)[-1] if "." in name else "bin"
     response = _serve(
         handle,
         content_type=evidence.content_type,
@@ -108,7 +110,7 @@ def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
     user = _user(request)
     case = case_get_for(user=user, pk=case_pk)
     try:
@@ -127,7 +129,7 @@ def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
+def document_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
     return document_file_response(_user(request), case_pk, pk)
 
 

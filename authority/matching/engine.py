@@ -739,12 +739,12 @@ def compile_matcher(
     item_texts: list[
         list[tuple[str, float]]
     ] = []  # per item: (folded field text, field weight), for the lexicon
-    for k, item in enumerate(items):
+    for k, item_spec in enumerate(items):
         fields = [
-            ("name", item.name_zh),
-            ("description", item.description),
-            ("rule_broken", item.rule_broken),
-            ("legal_basis", item.legal_basis),
+            ("name", item_spec.name_zh),
+            ("description", item_spec.description),
+            ("rule_broken", item_spec.rule_broken),
+            ("legal_basis", item_spec.legal_basis),
         ]
         texts = []
         for fname, value in fields:
@@ -756,9 +756,9 @@ def compile_matcher(
                 prev = derived[term].get(k)
                 if prev is None or prev[0] < fw:
                     derived[term][k] = (fw, n, "derived")
-        if item.name_en:
-            for key, n in en_name_terms(item.name_en).items():
-                derived[key][k] = (FIELD_WEIGHTS["name_en"], n, "english")
+        if item_spec.name_en:
+            for term, n in en_name_terms(item_spec.name_en).items():
+                derived[term][k] = (FIELD_WEIGHTS["name_en"], n, "english")
         item_texts.append(texts)
 
     postings: dict[str, dict[int, tuple[float, str, str]]] = defaultdict(
@@ -770,7 +770,7 @@ def compile_matcher(
         if prev is None or prev[0] < weight:
             postings[key][item] = (weight, via, source)
 
-    for key, per in derived.items():
+    for term, per in derived.items():
         df = len(per)
         if df > df_cap:
             continue
@@ -780,7 +780,7 @@ def compile_matcher(
                 base = EN_BIGRAM if n == 2 else EN_UNIGRAM
             else:
                 base = _len_weight(n)
-            add(key, item, fw * base * spec, "", source)
+            add(term, item, fw * base * spec, "", source)
 
     # 2. The lexicon: everyday word -> the items whose text holds the legal vocabulary it stands for (or a word the
     #    catalogs use interchangeably with it: data/equivalents.txt).
@@ -902,27 +902,27 @@ def compile_matcher(
     conj_specs: list[tuple[int, float, list[str], str]] = []
     regexes: list[tuple[re.Pattern[str], int, float, str]] = []
     for rule in rules:
-        item = m.item_index.get(rule.item_id)
-        if item is None or not rule.pattern.strip():
+        rule_item = m.item_index.get(rule.item_id)
+        if rule_item is None or not rule.pattern.strip():
             continue
         weight = RULE_FACTOR * float(rule.weight)
         if rule.kind == "regex":
             try:
-                regexes.append((re.compile(fold(rule.pattern)), item, weight, f"/{rule.pattern}/"))
+                regexes.append((re.compile(fold(rule.pattern)), rule_item, weight, f"/{rule.pattern}/"))
             except re.error:
                 continue
         elif rule.kind == "exclude":
             key = term_key(rule.pattern)
             if key:
-                excludes[key].add(item)
+                excludes[key].add(rule_item)
         elif rule.kind == "phrase" and "+" in rule.pattern:
             parts = [p for p in (term_key(x) for x in rule.pattern.split("+")) if p]
             if parts:
-                conj_specs.append((item, weight, parts, rule.pattern))
+                conj_specs.append((rule_item, weight, parts, rule.pattern))
         else:
             key = term_key(rule.pattern)
             if key:
-                add(key, item, weight, rule.pattern, "rule")
+                add(key, rule_item, weight, rule.pattern, "rule")
 
     # 4. Number the terms and build the automaton.
     all_keys = (
@@ -937,7 +937,7 @@ def compile_matcher(
     for key in sorted(all_keys):
         key_ids[key] = len(m.terms)
         m.terms.append(key)
-        plist = []
+        row: list[tuple[int, float, int, str]] = []
         for item, (weight, via, source) in postings.get(key, {}).items():
             via_id = -1
             if via:
@@ -945,8 +945,8 @@ def compile_matcher(
                     vias[via] = len(m.vias)
                     m.vias.append(via)
                 via_id = vias[via]
-            plist.append((item, round(weight, 4), via_id, source))
-        m.postings.append(plist)
+            row.append((item, round(weight, 4), via_id, source))
+        m.postings.append(row)
         automaton.add_word(key, key_ids[key])
     for key, its in excludes.items():
         m.excludes[key_ids[key]] = sorted(its)
@@ -968,8 +968,8 @@ def compile_matcher(
 
     # 5. English words the matcher knows, for typo correction.
     vocab: set[str] = set(EN_STOPWORDS)
-    for item in items:
-        vocab.update(en_tokens(item.name_en))
+    for item_spec in items:
+        vocab.update(en_tokens(item_spec.name_en))
     for entry in lexicon:
         vocab.update(en_tokens(entry.term))
     for rule in rules:

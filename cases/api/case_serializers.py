@@ -4,7 +4,8 @@ those forms so that the OpenAPI schema documents exactly what the forms accept."
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.urls import NoReverseMatch, reverse
@@ -105,7 +106,8 @@ class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
 
 
 class DeadlineSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
     due = serializers.DateField()
     overdue = serializers.BooleanField()
     done = serializers.BooleanField()
@@ -116,7 +118,8 @@ class DeadlineSerializer(serializers.Serializer[Any]):
 
 class AvailableActionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=Action.choices)
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
     danger = serializers.BooleanField(help_text="Irreversible or refusing: ask for confirmation.")
     target = serializers.ChoiceField(
         choices=Stage.choices, allow_null=True, help_text="The stage it leads to; null: the case stays."
@@ -382,7 +385,8 @@ class DocumentSerializer(serializers.ModelSerializer[CaseDocument]):
 
 class DocumentKindSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=CaseDocument.Kind.choices)
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class DocumentListSerializer(serializers.Serializer[Any]):
@@ -391,6 +395,16 @@ class DocumentListSerializer(serializers.Serializer[Any]):
 
 
 # --- input: generated from the Django forms ------------------------------------------------------------------------
+
+
+def _choices(field: forms.ChoiceField) -> list[Any]:
+    """The (value, label) pairs of a form's choice field (a list, or an iterator the field builds from callables)."""
+    return list(cast(Iterable[Any], field.choices))
+
+
+def _bound(value: Any) -> Any:
+    """A form field's min_value or max_value, which Django also accepts as a callable, as a plain number."""
+    return value() if callable(value) else value
 
 
 def _serializer_field(
@@ -407,13 +421,13 @@ def _serializer_field(
     if isinstance(field, forms.ModelChoiceField):
         return serializers.CharField(allow_blank=not required, **common)
     if isinstance(field, forms.MultipleChoiceField):
-        choices = list(field.choices)
+        choices = _choices(field)
         child: serializers.Field = (
             serializers.ChoiceField(choices=choices) if choices else serializers.CharField()
         )
         return serializers.ListField(child=child, allow_empty=not required, **common)
     if isinstance(field, forms.ChoiceField):
-        return serializers.ChoiceField(choices=list(field.choices), **common)
+        return serializers.ChoiceField(choices=_choices(field), **common)
     if isinstance(field, forms.BooleanField):
         return serializers.BooleanField(required=False, default=False, help_text=help_text or None)
     nullable = not field.required
@@ -423,15 +437,18 @@ def _serializer_field(
         return serializers.DecimalField(
             max_digits=field.max_digits or 14,
             decimal_places=field.decimal_places or 2,
-            min_value=field.min_value,
-            max_value=field.max_value,
+            min_value=_bound(field.min_value),
+            max_value=_bound(field.max_value),
             allow_null=nullable,
             coerce_to_string=False,
             **common,
         )
     if isinstance(field, forms.IntegerField):
         return serializers.IntegerField(
-            allow_null=nullable, min_value=field.min_value, max_value=field.max_value, **common
+            allow_null=nullable,
+            min_value=_bound(field.min_value),
+            max_value=_bound(field.max_value),
+            **common,
         )
     if isinstance(field, forms.CharField):
         return serializers.CharField(max_length=field.max_length, allow_blank=not required, **common)
@@ -439,7 +456,7 @@ def _serializer_field(
 
 
 def form_serializer(
-    form_class: type[forms.BaseForm],
+    form_class: type[forms.Form],
     name: str,
     *,
     doc: str = "",

@@ -8,7 +8,7 @@ first, 409 with the reason; an unknown action 404.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,6 +31,7 @@ from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
 from enforcement.api.files import FileDownloadView, file_responses
+from enforcement.http import AuthedRequest
 from enforcement.models import Unit, User
 from enforcement.officers import team_members
 
@@ -178,7 +179,7 @@ def _shape_error(value: Any, *, multiple: bool) -> str | None:
     return None
 
 
-def form_data(raw: Any, form_class: type[forms.BaseForm], *, defaults: bool = False) -> dict[str, Any]:
+def form_data(raw: Any, form_class: type[forms.Form], *, defaults: bool = False) -> dict[str, Any]:
     """JSON or multipart input as the form expects it, the way a browser posts it: text for one value, a list of
     texts for multiple choices, ids for officers given by username, codes for items given by id. A JSON container
     where one value is expected, or a NUL character, is refused here (400 naming the field), so no form field ever
@@ -313,14 +314,14 @@ class CaseListView(APIView):
         summary="Cases you may see, newest first (keyset pages: pass next_cursor as after)",
         operation_id="cases_list",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         query = s.CaseListQuery(data=request.query_params)
         if not query.is_valid():
             raise _bad({k: [str(m) for m in v] for k, v in query.errors.items()})
         q = query.validated_data
         if not case_cursor_valid(q.get("after", "")):
             raise _bad({"after": [_("This is not a cursor this list gave; start from the first page.")]})
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         item_id = town_id = None
         if q.get("item"):
             pk, code = _ident(q["item"])
@@ -361,8 +362,8 @@ class CaseListView(APIView):
         summary="Record a lead (线索); you become its lead officer",
         operation_id="cases_create",
     )
-    def post(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: AuthedRequest) -> Response:
+        user = request.user
         towns = _filing_towns(user)
         if not towns:
             raise PermissionDenied(_("Only officers and supervisors of a town record its cases."))
@@ -386,7 +387,7 @@ class CaseDetailView(APIView):
         responses={200: s.CaseDetailSerializer, 404: ERRORS[404]},
         summary="One case: officers, deadlines, the actions you may take, the benchmark's recommendation",
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return case_detail_response(request, pk)
 
     @extend_schema(
@@ -394,8 +395,8 @@ class CaseDetailView(APIView):
         responses={200: s.CaseDetailSerializer, **ERRORS},
         summary="Change details (party, place, facts, item) until the notice is served",
     )
-    def patch(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         data = _case_values(case)
         given = form_data(request.data, CaseForm)
         given.pop("town", None)
@@ -419,9 +420,9 @@ class CaseActionView(APIView):
     action_name: str = ""
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def post(self, request: Request, pk: int, action: str = "") -> Response:
+    def post(self, request: AuthedRequest, pk: int, action: str = "") -> Response:
         name = action or self.action_name
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+        case = case_get_for(user=request.user, pk=pk)
         if name not in ACTION_FORMS:
             raise NotFound(
                 _("There is no action “%(action)s”. Known actions: %(known)s.")
@@ -439,14 +440,14 @@ class CaseActionView(APIView):
 
 class UnknownActionView(CaseActionView):
     @extend_schema(exclude=True)
-    def post(self, request: Request, pk: int, action: str = "") -> Response:
+    def post(self, request: AuthedRequest, pk: int, action: str = "") -> Response:
         return super().post(request, pk, action)
 
 
 def _action_view(action: str) -> type[CaseActionView]:
     form_input = s.ACTION_INPUTS[action]
 
-    def post(self: CaseActionView, request: Request, pk: int) -> Response:
+    def post(self: CaseActionView, request: AuthedRequest, pk: int) -> Response:
         return CaseActionView.post(self, request, pk)
 
     with translation.override("en"):
@@ -472,8 +473,8 @@ class CaseEventsView(APIView):
         responses={200: s.CaseEventSerializer(many=True), 404: ERRORS[404]},
         summary="The case's timeline (全过程记录): every step, who, when",
     )
-    def get(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         return Response(s.CaseEventSerializer(case_timeline(case), many=True).data)
 
 
@@ -484,8 +485,8 @@ class CaseEvidenceView(APIView):
         responses={200: s.EvidenceSerializer(many=True), 404: ERRORS[404]},
         summary="The case's evidence (files download through the permission-checked page address)",
     )
-    def get(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         rows = case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")
         return Response(s.EvidenceSerializer(rows, many=True).data)
 
@@ -494,17 +495,20 @@ class CaseEvidenceView(APIView):
         responses={201: s.EvidenceSerializer(many=True), **ERRORS},
         summary="Add evidence files (checked by content; hashed on upload)",
     )
-    def post(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         files = request.FILES.getlist("files") or request.FILES.getlist("file")
         if not files:
             raise _bad({"files": [_("Choose at least one file.")]})
-        caption = str(request.data.get("caption", "") or "")[:300]
-        kind = str(request.data.get("kind", "") or "")
+        posted = (
+            request.data if isinstance(request.data, Mapping) else {}
+        )  # multipart: the files came with it
+        caption = str(posted.get("caption", "") or "")[:300]
+        kind = str(posted.get("kind", "") or "")
         if kind and kind not in Evidence.Kind.values:
             raise _bad({"kind": [_("Unknown kind of evidence “%(kind)s”.") % {"kind": kind[:20]}]})
         with service_errors():
-            rows = evidence_add_many(actor=request.user, case=case, uploads=files, caption=caption, kind=kind)  # type: ignore[arg-type]
+            rows = evidence_add_many(actor=request.user, case=case, uploads=files, caption=caption, kind=kind)
         return Response(s.EvidenceSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -515,8 +519,8 @@ class CaseDocumentsView(APIView):
         responses={200: s.DocumentListSerializer, 404: ERRORS[404]},
         summary="The case's documents (执法文书) and which may be generated now",
     )
-    def get(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         rows = case.documents.select_related("generated_by").order_by("kind", "-version")
         available = [{"kind": kind, "label": label} for kind, label in documents_available_choices(case)]
         return Response(s.DocumentListSerializer({"documents": rows, "available": available}).data)
@@ -526,13 +530,13 @@ class CaseDocumentsView(APIView):
         responses={201: s.DocumentSerializer, **ERRORS},
         summary="Generate a document as PDF from the case as it is now (a new version each time)",
     )
-    def post(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         data = s.DocumentGenerateInput(data=request.data)
         if not data.is_valid():
             raise _bad({k: [str(m) for m in v] for k, v in data.errors.items()})
         with service_errors():
-            document = document_generate(actor=request.user, case=case, kind=data.validated_data["kind"])  # type: ignore[arg-type]
+            document = document_generate(actor=request.user, case=case, kind=data.validated_data["kind"])
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
@@ -544,8 +548,8 @@ class CaseOfficersView(APIView):
         responses={200: s.CaseDetailSerializer, **ERRORS},
         summary="Set the handling officers (at least two with valid certificates before filing, art 42)",
     )
-    def put(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def put(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         candidates = User.objects.filter(pk__in=[u.pk for u in team_members(case.town, clock.today())])
         form = OfficersForm(form_data(request.data, OfficersForm), candidates=candidates)
         if not form.is_valid():
@@ -569,8 +573,8 @@ class CaseDeclarationView(APIView):
         responses={200: s.CaseDetailSerializer, **ERRORS},
         summary="Declare, as a handling officer, whether you have a conflict of interest (回避, art 43)",
     )
-    def post(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         form = DeclarationForm(form_data(request.data, DeclarationForm))
         if not form.is_valid():
             raise _bad(_form_errors(form))
@@ -596,8 +600,8 @@ class CaseEvidenceFileView(FileDownloadView):
         summary="Download one evidence file",
         operation_id="cases_evidence_file",
     )
-    def get(self, request: Request, pk: int, evidence_pk: int) -> Any:
-        return evidence_file_response(request.user, pk, evidence_pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int, evidence_pk: int) -> Any:
+        return evidence_file_response(request.user, pk, evidence_pk)
 
 
 class CaseDocumentFileView(FileDownloadView):
@@ -609,5 +613,5 @@ class CaseDocumentFileView(FileDownloadView):
         summary="Download one generated document (PDF)",
         operation_id="cases_document_file",
     )
-    def get(self, request: Request, pk: int, document_pk: int) -> Any:
-        return document_file_response(request.user, pk, document_pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int, document_pk: int) -> Any:
+        return document_file_response(request.user, pk, document_pk)

@@ -19,7 +19,6 @@ class ComplaintListCreateView(generics.ListAPIView[Complaint]):
     """Complaints of the towns you work for (GET); record one (POST), matched in the background."""
 
     request: AuthedRequest
-
     serializer_class = ComplaintSerializer
 
     @extend_schema(parameters=[OpenApiParameter("match_status", str, enum=Complaint.MatchStatus.values)])
