@@ -1012,11 +1012,11 @@ def _teams(district: District) -> list[Team] | None:
     for code, slug in TOWNS.items():
         town = Unit.objects.filter(code=code).first()
         people = {u.username: u for u in User.objects.filter(username__startswith=f"{slug}_")}
-        officers = [people.get(f"{slug}_officer"), people.get(f"{slug}_officer2")]
+        officers = [people[name] for name in (f"{slug}_officer", f"{slug}_officer2") if name in people]
         supervisor, reviewer = people.get(f"{slug}_supervisor"), people.get(f"{slug}_reviewer")
-        if town is None or None in officers or supervisor is None or reviewer is None:
+        if town is None or len(officers) != 2 or supervisor is None or reviewer is None:
             return None
-        teams.append(Team(town, officers, supervisor, reviewer))  # type: ignore[arg-type]
+        teams.append(Team(town, officers, supervisor, reviewer))
     return teams
 
 

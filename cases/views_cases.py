@@ -8,6 +8,7 @@ Every refusal of a service lands on the page as a message or form errors, never 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -45,7 +46,7 @@ from .views_files import files_context
 from .workflow import TRANSITIONS, Action, InvalidTransition, Stage, StaleCase
 
 # Stage badges: where the case waits on someone else (approval, review) it is yellow; finished is grey.
-STAGE_BADGES = {
+STAGE_BADGES: dict[str, str] = {
     Stage.LEAD: "text-bg-light border",
     Stage.CHECKING: "text-bg-info",
     Stage.FILING_REVIEW: "text-bg-warning",
@@ -77,10 +78,6 @@ QUEUE_LIMIT = 200
 FILING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -89,7 +86,7 @@ def _int(value: str | None) -> int | None:
 
 
 def stage_badge(stage: str) -> str:
-    return STAGE_BADGES.get(stage, "text-bg-light border")  # type: ignore[call-overload]
+    return STAGE_BADGES.get(stage, "text-bg-light border")
 
 
 def _row(case: Case, today: dt.date) -> dict[str, Any]:
@@ -104,7 +101,7 @@ def _row(case: Case, today: dt.date) -> dict[str, Any]:
 
 
 def _list_filters(
-    request: HttpRequest, items: QuerySet[EnforcementItem]
+    request: HttpRequest, items: Sequence[EnforcementItem]
 ) -> tuple[CaseFilters, dict[str, Any]]:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
@@ -130,10 +127,10 @@ def _district_items(district_ids: Any) -> QuerySet[EnforcementItem]:
 @login_required
 @require_GET
 def case_list(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     scope = scope_for(user)
     items = list(_district_items(scope.district_ids).only("pk", "code", "name_zh", "name_en"))
-    filters, shown = _list_filters(request, items)  # type: ignore[arg-type]
+    filters, shown = _list_filters(request, items)
     after = request.GET.get("after", "")[:80]
     page = case_page_for(user=user, filters=filters, after=after)
     today = clock.today()
@@ -179,7 +176,7 @@ def _queue(request: HttpRequest, cases: Any, *, queue: str, title: Any, intro: A
 @login_required
 @require_GET
 def approvals(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     if not rules.can_view_approvals(user):
         raise PermissionDenied
     return _queue(
@@ -196,7 +193,7 @@ def approvals(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reviews(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     if not rules.can_view_reviews(user):
         raise PermissionDenied
     return _queue(
@@ -264,7 +261,7 @@ def _complaint_prefill(
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: AuthedHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     towns = _towns_for_case_filing(user)
     if not towns:
         raise PermissionDenied
@@ -352,9 +349,9 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
 
 
 def _render_case(
-    request: HttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
+    request: AuthedHttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     bound = bound or {}
     today = clock.today()
     from .deadlines import deadline_rows
@@ -398,7 +395,7 @@ def _render_case(
 @login_required
 @require_GET
 def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, case_get_for(user=_user(request), pk=pk))
+    return _render_case(request, case_get_for(user=request.user, pk=pk))
 
 
 def _refused(request: HttpRequest, case: Case, exc: Exception | None = None) -> HttpResponse:
@@ -427,7 +424,7 @@ def _version(value: str | None) -> int | None:
 @login_required
 @require_POST
 def case_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if action not in ACTION_FORMS:
         raise Http404
@@ -454,7 +451,7 @@ def case_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_declare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if not rules.can_declare_recusal(user, case):
         raise PermissionDenied
@@ -505,14 +502,14 @@ def _case_initial(case: Case) -> dict[str, Any]:
     )
     initial = {name: getattr(case, name) for name in fields}
     initial["town"] = case.town.code
-    initial["item"] = case.item.code if case.item_id else None  # type: ignore[union-attr]
+    initial["item"] = case.item.code if case.item is not None else None
     return initial
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if not rules.can_edit_case(user, case):
         raise PermissionDenied
@@ -555,7 +552,7 @@ def case_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_officers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if not rules.can_edit_case(user, case):
         raise PermissionDenied

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,10 +26,6 @@ from .models import Case, CaseDocument, Evidence
 from .selectors import case_get_for
 
 INLINE_TYPES = ("image/", "application/pdf")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def files_context(user: User, case: Case) -> dict[str, Any]:
@@ -63,7 +59,7 @@ def _serve(handle: Any, *, content_type: str, filename: str) -> FileResponse:
 @login_required
 @require_POST
 def evidence_upload(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = case_get_for(user=user, pk=case_pk)
     try:
         rows = evidence_add_many(
@@ -84,7 +80,7 @@ def evidence_upload(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
-    return evidence_file_response(_user(request), case_pk, pk)
+    return evidence_file_response(request.user, case_pk, pk)
 
 
 def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
@@ -111,7 +107,7 @@ def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = case_get_for(user=user, pk=case_pk)
     try:
         document = document_generate(actor=user, case=case, kind=request.POST.get("kind", ""))
@@ -130,7 +126,7 @@ def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
-    return document_file_response(_user(request), case_pk, pk)
+    return document_file_response(request.user, case_pk, pk)
 
 
 def document_file_response(user: User, case_pk: int, pk: int) -> FileResponse:

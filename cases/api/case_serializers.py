@@ -20,14 +20,26 @@ from ..forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm
 from ..models import Case, CaseDocument, CaseEvent, CaseOfficer, Evidence
 from ..workflow import Action, Stage
 
+
+def _choices(field: forms.ChoiceField) -> list[Any]:
+    """The (value, label) pairs of a form's choice field (a list, or an iterator the field builds from callables)."""
+    return list(cast(Iterable[Any], field.choices))
+
+
+def _form_choices(form_class: type[forms.Form], name: str) -> list[Any]:
+    field = form_class.base_fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    return _choices(field)
+
+
 # Choice lists the schema names as enums of their own (see ENUM_NAME_OVERRIDES in the report): the forms keep them
 # inline, the schema needs an importable name.
-CORRECTION_BASIS = ACTION_FORMS[Action.ORDER_CORRECTION].base_fields["basis"].choices  # type: ignore[attr-defined]
-NO_PENALTY_BASIS = ACTION_FORMS[Action.DECIDE_NO_PENALTY].base_fields["basis"].choices  # type: ignore[attr-defined]
-SERVICE_METHODS = ACTION_FORMS[Action.SERVE_DECISION].base_fields["method"].choices  # type: ignore[attr-defined]
-PAYMENT_CHANNELS = ACTION_FORMS[Action.RECORD_PAYMENT].base_fields["channel"].choices  # type: ignore[attr-defined]
-PAUSE_REASONS = ACTION_FORMS[Action.PAUSE].base_fields["reason"].choices  # type: ignore[attr-defined]
-ON_SPOT_PENALTIES = ACTION_FORMS[Action.ON_SPOT].base_fields["penalty_kinds"].choices  # type: ignore[attr-defined]
+CORRECTION_BASIS = _form_choices(ACTION_FORMS[Action.ORDER_CORRECTION], "basis")
+NO_PENALTY_BASIS = _form_choices(ACTION_FORMS[Action.DECIDE_NO_PENALTY], "basis")
+SERVICE_METHODS = _form_choices(ACTION_FORMS[Action.SERVE_DECISION], "method")
+PAYMENT_CHANNELS = _form_choices(ACTION_FORMS[Action.RECORD_PAYMENT], "channel")
+PAUSE_REASONS = _form_choices(ACTION_FORMS[Action.PAUSE], "reason")
+ON_SPOT_PENALTIES = _form_choices(ACTION_FORMS[Action.ON_SPOT], "penalty_kinds")
 
 
 def url_or_blank(name: str, *args: Any) -> str:
@@ -264,11 +276,11 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
 
     @extend_schema_field(CaseOfficerSerializer(many=True))
     def get_officers(self, obj: Case) -> list[dict[str, Any]]:
-        return CaseOfficerSerializer(obj.officers.all(), many=True).data  # type: ignore[return-value]
+        return list(CaseOfficerSerializer(obj.officers.all(), many=True).data)
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, obj: Case) -> list[dict[str, Any]]:
-        return DeadlineSerializer(self.context.get("deadlines", []), many=True).data  # type: ignore[return-value]
+        return list(DeadlineSerializer(self.context.get("deadlines", []), many=True).data)
 
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_available_actions(self, obj: Case) -> list[dict[str, Any]]:
@@ -395,11 +407,6 @@ class DocumentListSerializer(serializers.Serializer[Any]):
 
 
 # --- input: generated from the Django forms ------------------------------------------------------------------------
-
-
-def _choices(field: forms.ChoiceField) -> list[Any]:
-    """The (value, label) pairs of a form's choice field (a list, or an iterator the field builds from callables)."""
-    return list(cast(Iterable[Any], field.choices))
 
 
 def _bound(value: Any) -> Any:

@@ -23,7 +23,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -282,8 +281,8 @@ def _recommendation(case: Case) -> Any:
     return case_recommendation(case)
 
 
-def case_detail_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
-    case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def case_detail_response(request: AuthedRequest, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    case = case_get_for(user=request.user, pk=pk)
     user = request.user
     context = {
         "request": request,
