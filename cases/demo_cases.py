@@ -33,13 +33,14 @@ from django.utils import timezone
 from authority.models import EnforcementItem
 from authority.selectors import items_held_by
 from enforcement.models import District, Unit, User
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import clock
 from . import deadlines as dl
 from .lifecycle import case_act, case_create, case_declare
 from .models import Case
 from .selectors import case_recommendation
-from .workflow import InvalidTransition, Stage, StaleCase
+from .workflow import Stage
 
 DISTRICT_CODE = "500103"
 TOWNS = {
@@ -712,7 +713,7 @@ class Replay:
                     )
                     case_act(actor=actor, case=case, action=step.action, data=payload)
                 return True
-            except (ValidationError, PermissionDenied, InvalidTransition, StaleCase) as exc:
+            except (ValidationError, PermissionDenied, InvalidTransition, StaleObject) as exc:
                 self.refuse(step.action, plan.target, exc)
                 return False
 

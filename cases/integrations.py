@@ -2,13 +2,13 @@
 
 - discretion: the party's earlier violations (art 33 "first violation", repeat offences), from decided cases;
 - authority: item use per town (filed cases and on-the-spot decisions) for the empowered-items evaluation;
-- whistles: a whistle raised from a case page is prefilled from the case (`/whistles/new/?case=<id>`).
+- the core's origins: a form opened from a case page (a whistle: `/whistles/new/?case=<id>`) is prefilled from the
+  case, without cases and whistles importing each other (enforcement/origins.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Q
 
@@ -16,12 +16,10 @@ from authority.usage import UsageCount
 from discretion.history import HistoryQuery
 from discretion.specs import PriorViolation
 from enforcement.models import District, User
+from enforcement.origins import Origin, register_origin
 
 from .models import Case
 from .workflow import DECIDED_STAGES
-
-if TYPE_CHECKING:
-    from whistles.origins import Origin
 
 
 def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
@@ -76,8 +74,6 @@ def case_usage(district: District, start: dt.date, end: dt.date) -> dict[tuple[i
 
 
 def resolve_case(user: User, case_id: str) -> Origin:
-    from whistles.origins import Origin
-
     from .selectors import case_get_for
 
     case = case_get_for(user=user, pk=int(case_id))
@@ -96,7 +92,6 @@ def register() -> None:
 
     from authority.usage import UsageSource, register_usage_source
     from discretion.history import register_history_provider
-    from whistles.origins import register_origin
 
     register_history_provider(earlier_violations, key="cases")
     register_usage_source(UsageSource(key="cases", label=_("Penalty cases"), fn=case_usage))

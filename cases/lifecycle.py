@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from enforcement.audit import audit_record, json_safe
 from enforcement.models import Unit, User
 from enforcement.rules import require
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import checks, clock
 from . import deadlines as dl
 from .models import Case, CaseEvent, CaseOfficer
 from .rules import EDITABLE_STAGES, can_declare_recusal, can_file_case, may_edit_case_details, may_take
 from .steps import HANDLERS, _Step
-from .workflow import TRANSITIONS, Action, InvalidTransition, Stage, StaleCase, check_transition
+from .workflow import TRANSITIONS, Action, Stage, check_transition
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def _event(
 
 def _check_version(case: Case, version: int | None) -> None:
     if version is not None and version != case.version:
-        raise StaleCase(
+        raise StaleObject(
             _("Someone else changed this case after you opened it. Look at it again before acting.")
         )
 
@@ -358,7 +359,7 @@ AUDITED = (
 
 def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -> CaseEvent:
     """Take one workflow action. Raises PermissionDenied, ValidationError (bad input or a legal check),
-    InvalidTransition (not from this stage) or StaleCase (someone else changed the case first)."""
+    InvalidTransition (not from this stage) or StaleObject (someone else changed the case first)."""
     try:
         transition = TRANSITIONS[Action(action)]
     except ValueError as exc:

@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from authority.selectors import Holder, who_enforces
+from enforcement.access import share_with_unit
 from enforcement.audit import json_safe
 from enforcement.models import Unit, User
+from enforcement.referrals import Referral, refer
 
 from . import checks, clock
 from . import deadlines as dl
@@ -512,36 +514,33 @@ def _do_on_spot(step: _Step) -> None:
 
 
 def _do_transfer(step: _Step) -> None:
-    from enforcement.access import share_with_unit
-    from whistles.services import whistle_raise
-    from whistles.workflow import Reason, Urgency
-
     case = step.case
     department: Unit = step.data["department"]
     holds = case.item is not None and who_enforces(case.item, case.town, case.act_on).town_holds
-    whistle = whistle_raise(
+    received = refer(  # a whistle to the department (whistles registers the handler)
         actor=step.actor,
-        town=case.town,
-        title=case.title,
-        description=f"{case.description}\n\n{step.data['note']}",
-        reason=Reason.EXPERTISE if holds else Reason.NO_POWER,
-        urgency=Urgency.NORMAL,
-        address=case.place or case.party_address or case.town.name_zh,
-        departments=[department],
-        item=case.item,
-        latitude=case.latitude,
-        longitude=case.longitude,
-        origin_type="case",
-        origin_id=str(case.pk),
-        origin_label=case.reference,
+        referral=Referral(
+            town=case.town,
+            department=department,
+            title=case.title,
+            description=f"{case.description}\n\n{step.data['note']}",
+            address=case.place or case.party_address or case.town.name_zh,
+            town_holds=holds,
+            item_id=case.item_id,
+            latitude=case.latitude,
+            longitude=case.longitude,
+            origin_type="case",
+            origin_id=str(case.pk),
+            origin_label=case.reference,
+        ),
     )
     share_with_unit(case, department)
     step.set(
-        whistle_id=whistle.pk,
+        whistle_id=received,
         closed_on=step.today,
         outcome=str(_("Transferred to %(dept)s") % {"dept": department.name})[:200],
     )
-    step.event.update(department=department.pk, whistle=whistle.pk)
+    step.event.update(department=department.pk, whistle=received)
 
 
 def _do_withdraw(step: _Step) -> None:

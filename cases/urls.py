@@ -1,20 +1,29 @@
 from django.urls import path
 
-from . import views
+from .views import case_forms, case_page, complaints, files, lists
 
 app_name = "cases"
 
 urlpatterns = [
-    path("complaints/", views.complaint_list, name="complaints"),
-    path("complaints/new/", views.complaint_new, name="complaint-new"),
-    path("complaints/import/", views.complaint_import, name="complaint-import"),
-    path("complaints/rematch/", views.complaints_rematch_view, name="complaints-rematch"),
-    path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
-    path("complaints/<int:pk>/rematch/", views.complaint_rematch_view, name="complaint-rematch"),
+    # Complaints (投诉举报)
+    path("complaints/", complaints.complaint_list, name="complaints"),
+    path("complaints/new/", complaints.complaint_new, name="complaint-new"),
+    path("complaints/import/", complaints.complaint_import, name="complaint-import"),
+    path("complaints/rematch/", complaints.complaints_rematch_view, name="complaints-rematch"),
+    path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint"),
+    path("complaints/<int:pk>/rematch/", complaints.complaint_rematch_view, name="complaint-rematch"),
+    # Penalty cases: lists and queues, forms, the case page and its posts, permission-checked files
+    path("cases/", lists.case_list, name="case-list"),
+    path("cases/new/", case_forms.case_new, name="case-new"),
+    path("cases/approvals/", lists.approvals, name="approvals"),
+    path("cases/reviews/", lists.reviews, name="reviews"),
+    path("cases/<int:pk>/", case_page.case_detail, name="case"),
+    path("cases/<int:pk>/edit/", case_forms.case_edit, name="case-edit"),
+    path("cases/<int:pk>/officers/", case_forms.case_officers, name="case-officers"),
+    path("cases/<int:pk>/declare/", case_page.case_declare, name="case-declare"),
+    path("cases/<int:pk>/act/<str:action>/", case_page.case_act, name="case-act"),
+    path("cases/<int:case_pk>/evidence/upload/", files.evidence_upload, name="evidence-upload"),
+    path("cases/<int:case_pk>/evidence/<int:pk>/", files.evidence_download, name="evidence-file"),
+    path("cases/<int:case_pk>/documents/new/", files.document_create, name="document-new"),
+    path("cases/<int:case_pk>/documents/<int:pk>/", files.document_download, name="document-file"),
 ]
-
-# Penalty cases: pages (views_cases) and permission-checked files (views_files).
-from . import views_cases, views_files  # noqa: E402
-
-urlpatterns += views_cases.urlpatterns_cases
-urlpatterns += views_files.urlpatterns_files

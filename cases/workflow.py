@@ -23,6 +23,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from enforcement.workflow import Transition as BaseTransition
+from enforcement.workflow import Workflow
+
 
 class Stage(models.TextChoices):
     LEAD = "lead", _("Lead (线索)")
@@ -112,15 +115,11 @@ FINISHED: frozenset[Stage] = TERMINAL | {Stage.CLOSED}
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: Action
-    sources: frozenset[Stage]
-    target: Stage | None  # None: the case stays where it is (a recorded step such as a statement)
+class Transition(BaseTransition[Action, Stage]):
+    """A case's action (target None: the case stays where it is, the action records a step such as a statement)."""
+
     actor: Actor
     danger: bool = False  # shown apart, asks for confirmation
-
-    def leaves(self, stage: str) -> bool:
-        return stage in self.sources
 
 
 def _t(
@@ -178,26 +177,15 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
-class InvalidTransition(Exception):
-    """The action is not possible from the case's stage (or not in its current state)."""
+def _refuse(action: str, stage: str) -> str:
+    if action not in Action.values:
+        return _("Unknown action “%(action)s”.") % {"action": action}
+    return _("“%(action)s” is not possible when the case is at “%(stage)s”.") % {
+        "action": Action(action).label,
+        "stage": Stage(stage).label,
+    }
 
 
-class StaleCase(Exception):
-    """Someone else moved the case first: reload and look again."""
-
-
-def check_transition(stage: str, action: str) -> Transition:
-    try:
-        transition = TRANSITIONS[Action(action)]
-    except ValueError as exc:
-        raise InvalidTransition(_("Unknown action “%(action)s”.") % {"action": action}) from exc
-    if not transition.leaves(stage):
-        raise InvalidTransition(
-            _("“%(action)s” is not possible when the case is at “%(stage)s”.")
-            % {"action": transition.action.label, "stage": Stage(stage).label}
-        )
-    return transition
-
-
-def actions_from(stage: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.leaves(stage)]
+WORKFLOW: Workflow[Transition] = Workflow(TRANSITIONS.values(), refuse=_refuse)
+check_transition = WORKFLOW.check_transition
+actions_from = WORKFLOW.actions_from

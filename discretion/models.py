@@ -172,7 +172,7 @@ class BenchmarkTier(models.Model):
         return f"{self.benchmark} {self.get_level_display()}"
 
     def clean(self) -> None:
-        from .selectors import item_spec, tier_spec
+        from .specs import item_spec, tier_spec
         from .validation import validate_tier
 
         self.rank = LEVEL_RANK.get(self.level, 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,60 +15,16 @@ from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.models import District, User
 
-from .conditions import conditions_from_json
 from .history import HistoryQuery, party_history
 from .models import Benchmark, BenchmarkEntry, BenchmarkTier, DiscretionPolicy, LocalFactor
 from .recommend import Snapshot
-from .specs import BenchmarkSpec, EntrySpec, Facts, ItemSpec, Policy, TierSpec
+from .specs import BenchmarkSpec, Facts, Policy, entry_spec, item_spec, tier_spec
 from .vocabulary import STANDARD_FACTOR_MAP, FactorSpec
 
 AnyUser = User | AnonymousUser | None
 
 
 # --- rows to specs -----------------------------------------------------------------------------------------------
-
-
-def item_spec(item: EnforcementItem) -> ItemSpec:
-    return ItemSpec(
-        code=item.code,
-        name_zh=item.name_zh,
-        name_en=item.name_en,
-        fine_min=item.fine_min,
-        fine_max=item.fine_max,
-        penalty_kinds=tuple(item.penalty_kinds or ()),
-        id=item.pk,
-        district_id=item.district_id,
-        version=item.version,
-    )
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def tier_spec(tier: BenchmarkTier) -> TierSpec:
-    return TierSpec(
-        level=tier.level,
-        conditions_text=tier.conditions_text or "",
-        conditions=tuple(conditions_from_json(tier.conditions)),
-        match=tier.match,
-        penalty_kinds=tuple(tier.penalty_kinds or ()),
-        fine_min=_decimal(tier.fine_min),
-        fine_max=_decimal(tier.fine_max),
-        note=tier.note,
-    )
-
-
-def entry_spec(entry: BenchmarkEntry) -> EntrySpec:
-    return EntrySpec(
-        kind=entry.kind,
-        conditions_text=entry.conditions_text or "",
-        conditions=tuple(conditions_from_json(entry.conditions)),
-        match=entry.match,
-        required_factors=tuple(entry.required_factors or ()),
-        measures=entry.measures,
-        legal_basis=entry.legal_basis,
-    )
 
 
 def benchmark_spec(benchmark: Benchmark) -> BenchmarkSpec:
@@ -347,3 +302,21 @@ def valid_until(versions: Iterable[Benchmark]) -> dict[int, dt.date]:
         for older, newer in zip(published, published[1:], strict=False)
         if newer.valid_from is not None  # always, as filtered above
     }
+
+
+def benchmarks_for_export(user: Any, which: str, domain: str = "") -> list[Benchmark]:
+    """The benchmarks to export: `current` (the version in force per item), `published`, `draft` or `all`."""
+    qs = _with_rows(benchmarks_for(user=user)).order_by("item__code", "-version")
+    if domain:
+        qs = qs.filter(item__domain=domain)
+    if which == "published":
+        return list(qs.filter(status=Benchmark.Status.PUBLISHED))
+    if which == "draft":
+        return list(qs.filter(status=Benchmark.Status.DRAFT))
+    if which == "all":
+        return list(qs)
+    items = items_for(user=user)
+    if domain:
+        items = items.filter(domain=domain)
+    ids = [o["current"]["pk"] for o in item_overview(items) if o["current"]]
+    return list(qs.filter(pk__in=ids))

@@ -30,8 +30,8 @@ from .rules import (
     can_publish_benchmark,
     can_withdraw_benchmark,
 )
-from .selectors import benchmark_spec, factor_catalog, item_spec, policy_for
-from .specs import BenchmarkSpec, EntrySpec, Policy, TierSpec
+from .selectors import benchmark_spec, factor_catalog, policy_for
+from .specs import BenchmarkSpec, EntrySpec, Policy, TierSpec, item_spec
 from .validation import Problem, validate_benchmark, validate_factor
 from .vocabulary import LEVEL_RANK, STANDARD_FACTOR_MAP, FactorSpec
 

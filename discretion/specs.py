@@ -1,6 +1,8 @@
 """Plain, immutable snapshots of what the pure functions need: an item's statutory range, a benchmark with its tiers
 and list rows, the district's rules (policy), and the facts of a case. Loading them from the database is
-`discretion.selectors`' job; computing with them never touches the database."""
+`discretion.selectors`' job; computing with them never touches the database. The `*_spec(row)` functions at the end
+copy one row already loaded (no query), so that the models can validate themselves without importing the
+selectors."""
 
 from __future__ import annotations
 
@@ -8,9 +10,15 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from .conditions import Condition, Value
+from .conditions import Condition, Value, conditions_from_json
 from .vocabulary import LEVEL_RANK
+
+if TYPE_CHECKING:  # the rows the `*_spec` functions copy; specs import no model at run time
+    from authority.models import EnforcementItem
+
+    from .models import BenchmarkEntry, BenchmarkTier
 
 
 @dataclass(frozen=True)
@@ -131,3 +139,49 @@ class Facts:
     history: tuple[PriorViolation, ...] | None = None
     subject_id: int | None = None
     identifier: str = ""
+
+
+# --- one row to its spec (no query) ----------------------------------------------------------------------------
+
+
+def item_spec(item: EnforcementItem) -> ItemSpec:
+    return ItemSpec(
+        code=item.code,
+        name_zh=item.name_zh,
+        name_en=item.name_en,
+        fine_min=item.fine_min,
+        fine_max=item.fine_max,
+        penalty_kinds=tuple(item.penalty_kinds or ()),
+        id=item.pk,
+        district_id=item.district_id,
+        version=item.version,
+    )
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def tier_spec(tier: BenchmarkTier) -> TierSpec:
+    return TierSpec(
+        level=tier.level,
+        conditions_text=tier.conditions_text or "",
+        conditions=tuple(conditions_from_json(tier.conditions)),
+        match=tier.match,
+        penalty_kinds=tuple(tier.penalty_kinds or ()),
+        fine_min=_decimal(tier.fine_min),
+        fine_max=_decimal(tier.fine_max),
+        note=tier.note,
+    )
+
+
+def entry_spec(entry: BenchmarkEntry) -> EntrySpec:
+    return EntrySpec(
+        kind=entry.kind,
+        conditions_text=entry.conditions_text or "",
+        conditions=tuple(conditions_from_json(entry.conditions)),
+        match=entry.match,
+        required_factors=tuple(entry.required_factors or ()),
+        measures=entry.measures,
+        legal_basis=entry.legal_basis,
+    )

@@ -22,7 +22,6 @@ from enforcement.domains import Domain
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import District
 
-from .api.views import export_queryset, export_response
 from .conditions import conditions_from_json, format_conditions
 from .forms import (
     EntryForm,
@@ -53,6 +52,7 @@ from .rules import (
 from .selectors import (
     benchmark_get_for,
     benchmark_in_force,
+    benchmarks_for_export,
     factor_catalog,
     item_get_for,
     item_overview,
@@ -80,6 +80,7 @@ from .services import (
     policy_update,
 )
 from .specs import EntrySpec, Facts, TierSpec
+from .tables import export_response
 from .validation import Problem
 from .vocabulary import FACTS, STANDARD_FACTORS, Effect
 
@@ -554,7 +555,7 @@ def export_view(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _district(request)
-    benchmarks = export_queryset(
+    benchmarks = benchmarks_for_export(
         request.user, request.GET.get("which", "current"), request.GET.get("domain", "")
     )
     return export_response(benchmarks, fmt)

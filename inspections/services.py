@@ -1,7 +1,7 @@
 """Every write for inspections: `<noun>_<verb>(*, actor, ...)`, atomic, audited, state changes under a row lock.
 
 Raises PermissionDenied (the actor may not), ValidationError (the law or the data refuses, with the reason),
-InvalidTransition (not from this status) or StaleTask (someone else changed the task first).
+InvalidTransition (not from this status) or StaleObject (someone else changed the task first).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from enforcement.models import District, Subject, Unit, User
 from enforcement.officers import officer_may_act
 from enforcement.rules import is_district_admin_of, require
 from enforcement.services import normalise_identifier
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from .models import (
     ChecklistTemplate,
@@ -60,14 +61,12 @@ from .workflow import (
     KIND_EXEMPTION,
     Action,
     Exemption,
-    InvalidTransition,
     PointResult,
     Scenario,
-    StaleTask,
     TaskKind,
     TaskStatus,
     start_states,
-    target_state,
+    workflow_for,
 )
 
 MIN_OFFICERS = 2
@@ -402,7 +401,7 @@ def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
         .get(pk=task.pk)
     )
     if version is not None and version != locked.version:
-        raise StaleTask(
+        raise StaleObject(
             _("Someone else changed this inspection after you opened it. Look at it again before acting.")
         )
     return locked
@@ -411,12 +410,8 @@ def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
 def _move(task: InspectionTask, action: Action, *, extra: Iterable[str] = ()) -> str:
     """Check the transition and save the new status with the given fields (the task is locked)."""
     before = task.status
-    if before not in start_states(action, task.kind):
-        raise InvalidTransition(
-            _("“%(action)s” is not possible while the inspection is “%(status)s”.")
-            % {"action": Action(action).label, "status": task.get_status_display()}
-        )
-    task.status = target_state(action)
+    target = workflow_for(task.kind).check_transition(before, action).target
+    task.status = target or before  # every action of an inspection moves it (None: one that only records)
     task.version += 1
     task.save(update_fields=["status", "version", *extra])
     return before

@@ -13,9 +13,14 @@ A task that joins another unit's visit (the plan merge) ends as `merged`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from enforcement.workflow import Transition as BaseTransition
+from enforcement.workflow import Workflow
 
 
 class TaskKind(models.TextChoices):
@@ -74,25 +79,35 @@ class Action(models.TextChoices):
     MERGE = "merge", _("Join another visit")
 
 
+@dataclass(frozen=True)
+class Transition(BaseTransition[Action, TaskStatus]):
+    """An inspection task's action: from which statuses, to which."""
+
+
 # Where each action may start from, and where it leads.
-TRANSITIONS: dict[Action, tuple[frozenset[str], str]] = {
-    Action.PUBLISH: (frozenset({TaskStatus.DRAFT}), TaskStatus.PUBLISHED),
-    Action.APPROVE: (frozenset({TaskStatus.PUBLISHED}), TaskStatus.APPROVED),
-    Action.ENTER: (frozenset({TaskStatus.APPROVED}), TaskStatus.ON_SITE),
-    Action.FINISH: (frozenset({TaskStatus.ON_SITE}), TaskStatus.CHECKED),
-    Action.CLOSE: (frozenset({TaskStatus.CHECKED}), TaskStatus.CLOSED),
-    Action.CANCEL: (
-        frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}),
-        TaskStatus.CANCELLED,
-    ),
-    Action.MERGE: (
-        frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}),
-        TaskStatus.MERGED,
-    ),
+TRANSITIONS: dict[Action, Transition] = {
+    t.action: t
+    for t in [
+        Transition(Action.PUBLISH, frozenset({TaskStatus.DRAFT}), TaskStatus.PUBLISHED),
+        Transition(Action.APPROVE, frozenset({TaskStatus.PUBLISHED}), TaskStatus.APPROVED),
+        Transition(Action.ENTER, frozenset({TaskStatus.APPROVED}), TaskStatus.ON_SITE),
+        Transition(Action.FINISH, frozenset({TaskStatus.ON_SITE}), TaskStatus.CHECKED),
+        Transition(Action.CLOSE, frozenset({TaskStatus.CHECKED}), TaskStatus.CLOSED),
+        Transition(
+            Action.CANCEL,
+            frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}),
+            TaskStatus.CANCELLED,
+        ),
+        Transition(
+            Action.MERGE,
+            frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED}),
+            TaskStatus.MERGED,
+        ),
+    ]
 }
 
 # 即时: entering comes first, the approval is recorded afterwards (art 17).
-IMMEDIATE_ENTER_FROM: frozenset[str] = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED})
+IMMEDIATE_ENTER_FROM: frozenset[TaskStatus] = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED})
 # The approval recorded afterwards for an on-the-spot task.
 APPROVE_AFTERWARDS_FROM: frozenset[str] = frozenset(
     {TaskStatus.ON_SITE, TaskStatus.CHECKED, TaskStatus.CLOSED}
@@ -117,19 +132,27 @@ INVITATION_OPEN: frozenset[str] = frozenset({TaskStatus.PUBLISHED, TaskStatus.AP
 KIND_EXEMPTION: dict[str, str] = {TaskKind.CLUE: Exemption.COMPLAINT}
 
 
+def _refuse(action: str, status: str) -> str:
+    return _("“%(action)s” is not possible while the inspection is “%(status)s”.") % {
+        "action": Action(action).label if action in Action.values else action,
+        "status": TaskStatus(status).label if status in TaskStatus.values else status,
+    }
+
+
+WORKFLOW: Workflow[Transition] = Workflow(TRANSITIONS.values(), refuse=_refuse)
+# An on-the-spot task (即时) has its own table: it enters before its plan is approved.
+IMMEDIATE_WORKFLOW: Workflow[Transition] = Workflow(
+    [
+        Transition(Action.ENTER, IMMEDIATE_ENTER_FROM, TaskStatus.ON_SITE) if t.action == Action.ENTER else t
+        for t in TRANSITIONS.values()
+    ],
+    refuse=_refuse,
+)
+
+
+def workflow_for(kind: str) -> Workflow[Transition]:
+    return IMMEDIATE_WORKFLOW if kind == TaskKind.IMMEDIATE else WORKFLOW
+
+
 def start_states(action: Action | str, kind: str) -> frozenset[str]:
-    if action == Action.ENTER and kind == TaskKind.IMMEDIATE:
-        return IMMEDIATE_ENTER_FROM
-    return TRANSITIONS[Action(action)][0]
-
-
-def target_state(action: Action | str) -> str:
-    return TRANSITIONS[Action(action)][1]
-
-
-class InvalidTransition(Exception):
-    """The action is not possible from the task's status."""
-
-
-class StaleTask(Exception):
-    """Someone else changed the task first: reload and look again."""
+    return workflow_for(kind).transitions[str(action)].sources

@@ -8,13 +8,16 @@ class WhistlesConfig(AppConfig):
 
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
+        from enforcement.referrals import register_referral_handler
 
         from .notifications import register_configured_senders
         from .panels import register
+        from .services import whistle_from_referral
         from .usage import whistle_usage
 
         register()
         register_configured_senders()
+        register_referral_handler(whistle_from_referral)  # cases transfer (移送) to a department as a whistle
         register_usage_source(
             UsageSource(
                 key="whistles",

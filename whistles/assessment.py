@@ -316,3 +316,12 @@ def _count_assignment(
     if assignment.rating is not None:
         figures.rated += 1
         figures.ratings.append(assignment.rating)
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last six calendar months, this one included."""
+    year, month = today.year, today.month - 5
+    while month <= 0:
+        month += 12
+        year -= 1
+    return dt.date(year, month, 1), today

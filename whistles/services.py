@@ -2,7 +2,7 @@
 UPDATE, so two clicks move it once), a timeline event, an audit row, notifications; external delivery on commit.
 
 Errors: PermissionDenied (may not act), ValidationError (bad input), InvalidTransition (not possible from the current
-state), StaleTransition (someone else moved it first).
+state), StaleObject (someone else moved it first).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from authority.models import EnforcementItem
 from enforcement.audit import audit_record
 from enforcement.models import District, Unit, User
+from enforcement.referrals import Referral
 from enforcement.rules import require
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import clock
 from .models import (
@@ -52,13 +54,12 @@ from .workflow import (
     DEPARTMENT_WORK,
     OPEN_STATUSES,
     STEP_OWED_IN,
+    WORKFLOW,
     Action,
     AlertLevel,
     Deadlines,
-    InvalidTransition,
     Reason,
     ReturnReason,
-    StaleTransition,
     Status,
     Step,
     Urgency,
@@ -355,6 +356,29 @@ def whistle_raise(
     return whistle
 
 
+def whistle_from_referral(actor: User, referral: Referral) -> int:
+    """A matter another app hands to a department (a case transferred, 移送) arrives as a whistle: registered with
+    enforcement.referrals in WhistlesConfig.ready. Returns the whistle's id."""
+    item = EnforcementItem.objects.filter(pk=referral.item_id).first() if referral.item_id else None
+    whistle = whistle_raise(
+        actor=actor,
+        town=referral.town,
+        title=referral.title,
+        description=referral.description,
+        reason=Reason.EXPERTISE if referral.town_holds else Reason.NO_POWER,
+        urgency=Urgency.NORMAL,
+        address=referral.address,
+        departments=[referral.department],
+        item=item,
+        latitude=referral.latitude,
+        longitude=referral.longitude,
+        origin_type=referral.origin_type,
+        origin_id=referral.origin_id,
+        origin_label=referral.origin_label,
+    )
+    return whistle.pk
+
+
 @transaction.atomic
 def whistle_add_department(*, actor: User, whistle: WhistleRequest, department: Unit) -> WhistleAssignment:
     require(
@@ -363,7 +387,7 @@ def whistle_add_department(*, actor: User, whistle: WhistleRequest, department: 
     )
     locked = WhistleRequest.objects.select_for_update().get(pk=whistle.pk)
     if locked.status != WhistleStatus.OPEN:
-        raise InvalidTransition("add_department", locked.status)
+        raise InvalidTransition(WORKFLOW.refuse("add_department", locked.status))
     (department,) = _departments(locked.district_id, [department])
     if locked.assignments.filter(department=department).exists():
         raise ValidationError(
@@ -426,7 +450,7 @@ def whistle_withdraw(*, actor: User, whistle: WhistleRequest, reason: str) -> Wh
         status=WhistleStatus.WITHDRAWN, closed_at=now, withdrawn_reason=reason
     )
     if moved != 1:
-        raise StaleTransition(locked.pk)
+        raise StaleObject(_("Someone else changed this whistle at the same moment; nothing was done."))
     locked.refresh_from_db()
     open_assignments = list(locked.assignments.filter(status__in=OPEN_STATUSES).select_related("department"))
     WhistleAssignment.objects.filter(pk__in=[a.pk for a in open_assignments]).update(
@@ -473,16 +497,17 @@ def _move(
     """Permission, state check, then the conditional UPDATE that decides who won. Returns the locked whistle and the
     status the assignment was in."""
     require(can_act_on_assignment(actor, assignment, action), "you may not do this on this whistle")
-    transition = check_transition(action, assignment.status)
+    transition = check_transition(assignment.status, action)
+    assert transition.target is not None  # every assignment action moves the assignment
     whistle = WhistleRequest.objects.select_for_update().select_related("town").get(pk=assignment.whistle_id)
     if whistle.status != WhistleStatus.OPEN:
-        raise InvalidTransition(action, whistle.status)
+        raise InvalidTransition(WORKFLOW.refuse(action, whistle.status))
     before = assignment.status
     moved = WhistleAssignment.objects.filter(pk=assignment.pk, status=before, cycle=assignment.cycle).update(
         status=transition.target, **changes
     )
     if moved != 1:
-        raise StaleTransition(assignment.pk)
+        raise StaleObject(_("Someone else changed this whistle at the same moment; nothing was done."))
     assignment.refresh_from_db()
     assignment.whistle = whistle
     _reschedule(assignment)
@@ -722,7 +747,7 @@ def assignment_reopen(*, actor: User, assignment: WhistleAssignment, note: str) 
 def _pending_return(assignment: WhistleAssignment) -> WhistleReturn:
     ret = assignment.returns.filter(decision=WhistleReturn.Decision.PENDING).order_by("-returned_at").first()
     if ret is None:  # a RETURNED assignment always has one; guard against hand-edited data
-        raise InvalidTransition("review", assignment.status)
+        raise InvalidTransition(WORKFLOW.refuse("review", assignment.status))
     return ret
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -22,9 +21,13 @@ from enforcement.access import scope_for
 from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit, User
+from enforcement.origins import ORIGIN_PARAMETERS, resolve_origin
+from enforcement.refusals import show_refusal
+from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import clock, services
-from .assessment import assess
+from .assessment import assess, default_period
+from .downloads import photo_file_response
 from .forms import (
     AddDepartmentForm,
     AssessmentPeriodForm,
@@ -38,10 +41,9 @@ from .forms import (
     WhistleRaiseForm,
     WithdrawForm,
 )
-from .models import WhistleAssignment, WhistlePhoto, WhistleRequest
+from .models import WhistleAssignment, WhistleRequest
 from .notifications import link_for
 from .notifications import render as render_notification
-from .origins import ORIGIN_PARAMETERS, resolve_origin
 from .rules import (
     can_act_on_assignment,
     can_add_department,
@@ -75,10 +77,8 @@ from .selectors import (
 from .workflow import (
     TRANSITIONS,
     Action,
-    InvalidTransition,
     Reason,
     Side,
-    StaleTransition,
     Status,
     Urgency,
     WhistleStatus,
@@ -418,22 +418,6 @@ def whistle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, whistle)
 
 
-def _conflict(request: AuthedHttpRequest, whistle_pk: int, exc: Exception) -> HttpResponse:
-    if isinstance(exc, StaleTransition):
-        messages.warning(
-            request,
-            _(
-                "Someone else changed this whistle at the same moment; nothing was done. Here is its current state."
-            ),
-        )
-    else:
-        messages.warning(
-            request,
-            _("That step is no longer possible: the whistle has moved on. Here is its current state."),
-        )
-    return redirect("whistle-detail", pk=whistle_pk)
-
-
 @login_required
 @require_POST
 def assignment_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
@@ -471,8 +455,8 @@ def assignment_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpR
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {(assignment.pk, act): form}, status=400)
-    except (InvalidTransition, StaleTransition) as exc:
-        return _conflict(request, whistle.pk, exc)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=reverse("whistle-detail", args=[whistle.pk]))
     messages.success(request, _("%(action)s: done.") % {"action": TRANSITIONS[act].action.label})
     return HttpResponseRedirect(reverse("whistle-detail", args=[whistle.pk]) + f"#assignment-{assignment.pk}")
 
@@ -492,8 +476,8 @@ def whistle_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {"withdraw": form}, status=400)
-    except (InvalidTransition, StaleTransition) as exc:
-        return _conflict(request, whistle.pk, exc)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=reverse("whistle-detail", args=[whistle.pk]))
     messages.success(request, _("Whistle withdrawn."))
     return redirect("whistle-detail", pk=whistle.pk)
 
@@ -515,8 +499,8 @@ def whistle_add_department(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {"add_department": form}, status=400)
-    except (InvalidTransition, StaleTransition) as exc:
-        return _conflict(request, whistle.pk, exc)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=reverse("whistle-detail", args=[whistle.pk]))
     messages.success(request, _("%(unit)s has been called.") % {"unit": form.cleaned_data["department"]})
     return redirect("whistle-detail", pk=whistle.pk)
 
@@ -555,31 +539,7 @@ def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return photo_file_response(photo_get_for(user=request.user, pk=pk))
 
 
-def photo_file_response(photo: WhistlePhoto) -> FileResponse:
-    """A whistle photo the caller already fetched through photo_get_for; the page and the API serve it alike."""
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{(photo.file.name or "").rsplit(".", 1)[-1]}"'
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 # --- assessment ---------------------------------------------------------------------------------------------------------
-
-
-def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The last six calendar months, this one included."""
-    year, month = today.year, today.month - 5
-    while month <= 0:
-        month += 12
-        year -= 1
-    return dt.date(year, month, 1), today
 
 
 @login_required

@@ -22,6 +22,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from enforcement.workflow import Transition as BaseTransition
+from enforcement.workflow import Workflow
+
 
 class Urgency(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency")
@@ -96,10 +99,9 @@ class Action(models.TextChoices):
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: Action
-    sources: frozenset[str]
-    target: Status
+class Transition(BaseTransition[Action, Status]):
+    """An assignment's action: from which statuses, to which, and which side takes it."""
+
     side: Side
 
 
@@ -129,32 +131,26 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
-class InvalidTransition(Exception):
-    """The action is not possible from the assignment's current state."""
-
-    def __init__(self, action: str, status: str) -> None:
-        self.action = action
-        self.status = status
-        super().__init__(f"cannot {action} an assignment that is {status}")
-
-
-class StaleTransition(Exception):
-    """Someone else moved the assignment first (a concurrent click); nothing was changed."""
-
-
-def allowed(action: str, status: str) -> bool:
-    transition = TRANSITIONS.get(Action(action)) if action in Action.values else None
-    return transition is not None and status in transition.sources
-
-
-def check_transition(action: str, status: str) -> Transition:
-    if not allowed(action, status):
-        raise InvalidTransition(action, status)
-    return TRANSITIONS[Action(action)]
+def _refuse(action: str, status: str) -> str:
+    """The refusal names the state by its label (an assignment's, or the whistle's), not its internal name."""
+    label = (
+        Status(status).label
+        if status in Status.values
+        else WhistleStatus(status).label
+        if status in WhistleStatus.values
+        else status
+    )
+    if action in Action.values:
+        return _("“%(action)s” is not possible while the assignment is “%(status)s”.") % {
+            "action": Action(action).label,
+            "status": label,
+        }
+    return _("Not possible while it is “%(status)s”.") % {"status": label}
 
 
-def actions_from(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources]
+WORKFLOW: Workflow[Transition] = Workflow(TRANSITIONS.values(), refuse=_refuse)
+check_transition = WORKFLOW.check_transition
+actions_from = WORKFLOW.actions_from
 
 
 # --- deadlines -----------------------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from ..selectors import (
     benchmark_get_for,
     benchmark_in_force,
     benchmarks_for,
+    benchmarks_for_export,
     factor_catalog,
     item_overview,
     items_for,
@@ -69,7 +70,7 @@ from ..services import (
     check_table,
 )
 from ..specs import EntrySpec, Facts, PriorViolation, TierSpec
-from ..tables import export_rows, to_csv, to_xlsx
+from ..tables import export_response
 from ..vocabulary import FACTS, LEVELS_OF_SCALE, Level, ListKind
 from .serializers import (
     BenchmarkCheckSerializer,
@@ -457,40 +458,10 @@ class ExportView(APIView):
         fmt = request.query_params.get("file", "csv")
         if fmt not in ("csv", "xlsx"):
             raise ValidationError({"file": ["csv or xlsx"]})
-        benchmarks = export_queryset(
+        benchmarks = benchmarks_for_export(
             request.user, request.query_params.get("which", "current"), request.query_params.get("domain", "")
         )
         return export_response(benchmarks, fmt)
-
-
-def export_queryset(user: User, which: str, domain: str = "") -> list[Benchmark]:
-    qs = _with_rows(benchmarks_for(user=user)).order_by("item__code", "-version")
-    if domain:
-        qs = qs.filter(item__domain=domain)
-    if which == "published":
-        return list(qs.filter(status=Benchmark.Status.PUBLISHED))
-    if which == "draft":
-        return list(qs.filter(status=Benchmark.Status.DRAFT))
-    if which == "all":
-        return list(qs)
-    items = items_for(user=user)
-    if domain:
-        items = items.filter(domain=domain)
-    ids = [o["current"]["pk"] for o in item_overview(items) if o["current"]]
-    return list(qs.filter(pk__in=ids))
-
-
-def export_response(benchmarks: list[Benchmark], fmt: str) -> HttpResponse:
-    rows = export_rows(benchmarks)
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        response = HttpResponse(
-            to_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="benchmarks-{stamp}.{fmt}"'
-    return response
 
 
 class ImportView(APIView):

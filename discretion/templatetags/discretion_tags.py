@@ -37,7 +37,7 @@ def fine_range(obj: Any) -> str:
 @register.filter
 def statutory(item: Any) -> str:
     """An item's statutory fine range in words: 50–500 yuan, up to 5,000 yuan, at least 10,000 yuan."""
-    from ..selectors import item_spec
+    from ..specs import item_spec
 
     return statutory_text(item_spec(item))
 

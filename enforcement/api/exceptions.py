@@ -1,10 +1,15 @@
 """One error shape for every API answer, and domain errors as 4xx with a message, never a 500.
 
 Every error body is `{"detail": "one readable sentence", "errors": {"field": ["message", ...]}}`; `errors` is empty
-when no field is to blame and uses `non_field_errors` for the input as a whole. The schema documents it as `Error`."""
+when no field is to blame and uses `non_field_errors` for the input as a whole. The schema documents it as `Error`.
+
+The services' refusals need no handling in the views: a ValidationError is 400 with the messages per field,
+PermissionDenied 403, Http404 404, and InvalidTransition (not possible from the current state) or StaleObject
+(someone else moved it first) 409 with the refusal's own sentence."""
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..workflow import InvalidTransition, StaleObject
 
 
 class Conflict(exceptions.APIException):
@@ -28,6 +35,13 @@ class ErrorSerializer(serializers.Serializer[Any]):
     errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field (`non_field_errors`: the input as a whole); empty when no field is to blame.",
+    )
+
+
+def invalid_form(form: forms.BaseForm) -> exceptions.ValidationError:
+    """400 with the form's messages per field (its errors for the input as a whole under `non_field_errors`)."""
+    return exceptions.ValidationError(
+        {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
     )
 
 
@@ -89,6 +103,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, InvalidTransition | StaleObject):
+        exc = Conflict(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(response.data)

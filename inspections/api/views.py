@@ -3,7 +3,6 @@ bad input = 400, not possible in the current state or a concurrent change = 409)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import Model, Prefetch, QuerySet
@@ -16,14 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.access import access_or_404
-from enforcement.api.exceptions import Conflict
 from enforcement.http import AuthedRequest
 from enforcement.models import Subject, Unit, User
 
 from .. import services
 from ..models import ChecklistTemplate, InspectionTask, TaskInvitation, TaskPoint
 from ..selectors import invitation_inbox_for, task_get_for, task_list_for
-from ..workflow import InvalidTransition, StaleTask
 from . import serializers as s
 
 M = TypeVar("M", bound=Model)
@@ -73,15 +70,6 @@ def _detail(request: AuthedRequest, pk: int, code: int = status.HTTP_200_OK) -> 
         .get()
     )
     return Response(s.TaskDetailSerializer(task).data, status=code)
-
-
-def _call(fn: Callable[..., T], **kwargs: Any) -> T:
-    try:
-        return fn(**kwargs)
-    except StaleTask as exc:
-        raise Conflict(str(exc)) from exc
-    except InvalidTransition as exc:
-        raise Conflict(str(exc)) from exc
 
 
 class TaskListView(generics.ListAPIView[InspectionTask]):
@@ -140,8 +128,7 @@ class TaskInviteView(APIView):
         task = task_get_for(user=request.user, pk=pk)
         data = s.DepartmentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
-            services.task_invite,
+        services.task_invite(
             actor=request.user,
             task=task,
             department=_unit(request, data.validated_data["department"], "department"),
@@ -161,7 +148,7 @@ class TaskOfficersView(APIView):
         officers = list(User.objects.filter(pk__in=ids, unit__district_id=_district_id(request)))
         if len(officers) != len(set(ids)):
             raise Http404
-        _call(services.task_officers_set, actor=request.user, task=task, officers=officers)
+        services.task_officers_set(actor=request.user, task=task, officers=officers)
         return _detail(request, pk)
 
 
@@ -175,7 +162,7 @@ def _action_view(name: str, input_class: type, summary: str, fields: tuple[str, 
             data = input_class(data=request.data)
             data.is_valid(raise_exception=True)
             kwargs = {f: data.validated_data[f] for f in fields if f in data.validated_data}
-            _call(service, actor=request.user, task=task, **kwargs)
+            service(actor=request.user, task=task, **kwargs)
             return _detail(request, pk)
 
     ActionView.__name__ = f"Task{name.title()}View"
@@ -213,7 +200,7 @@ class PointResultView(APIView):
         row = access_or_404(TaskPoint.objects.filter(task=task), pk=point_pk)
         data = s.PointResultInput(data=request.data)
         data.is_valid(raise_exception=True)
-        row = _call(services.point_record, actor=request.user, task_point=row, **data.validated_data)
+        row = services.point_record(actor=request.user, task_point=row, **data.validated_data)
         return Response(s.TaskPointSerializer(row).data)
 
 
@@ -238,9 +225,7 @@ class InvitationAcceptView(APIView):
         data.is_valid(raise_exception=True)
         template_pk = data.validated_data["template"]
         template = _template(request, template_pk) if template_pk is not None else None
-        invitation = _call(
-            services.invitation_accept, actor=request.user, invitation=invitation, template=template
-        )
+        invitation = services.invitation_accept(actor=request.user, invitation=invitation, template=template)
         return Response(s.InvitationSerializer(invitation).data)
 
 
@@ -250,8 +235,7 @@ class InvitationDeclineView(APIView):
         invitation = access_or_404(invitation_inbox_for(user=request.user, open_only=False), pk=pk)
         data = s.DeclineInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = _call(
-            services.invitation_decline,
+        invitation = services.invitation_decline(
             actor=request.user,
             invitation=invitation,
             reason=data.validated_data["reason"],

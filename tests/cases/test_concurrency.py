@@ -10,8 +10,9 @@ from django.db import connection
 
 from cases.lifecycle import case_act
 from cases.models import Case, CaseEvent
-from cases.workflow import InvalidTransition, Stage, StaleCase
+from cases.workflow import Stage
 from enforcement.models import AuditEvent
+from enforcement.workflow import InvalidTransition, StaleObject
 from tests.cases.test_workflow import declared_lead
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +55,7 @@ def test_concurrent_approvals_file_the_case_once(cast, stall_item, with_version)
         {"version": case.version if with_version else None, "note": ""},
     )
     events = [r for r in results if isinstance(r, CaseEvent)]
-    refusals = [r for r in results if isinstance(r, StaleCase | InvalidTransition)]
+    refusals = [r for r in results if isinstance(r, StaleObject | InvalidTransition)]
     assert len(events) == 1, results
     assert len(refusals) == len(results) - 1, results
     case.refresh_from_db()

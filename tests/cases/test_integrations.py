@@ -12,8 +12,8 @@ from authority.usage import usage_sources
 from cases.integrations import case_usage
 from cases.lifecycle import case_act
 from discretion.history import HistoryQuery, party_history
+from enforcement.origins import resolve_origin
 from tests.cases.test_workflow import declared_lead
-from whistles.origins import resolve_origin
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from cases import clock
 from cases.lifecycle import case_act, case_create, case_declare
 from cases.models import Case, CaseEvent, CaseOfficer
 from cases.selectors import case_recommendation
-from cases.workflow import InvalidTransition, Stage, StaleCase
+from cases.workflow import Stage
 from enforcement.calendar import add_days
 from enforcement.models import AuditEvent, Certificate
+from enforcement.workflow import InvalidTransition, StaleObject
 
 # Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
@@ -566,7 +567,7 @@ def test_a_stale_form_is_refused(cast, stall_item):
     case = declared_lead(cast, stall_item)
     seen = case.version
     case_act(actor=cast.officer_a, case=case, action="start_check", data={"version": seen})
-    with pytest.raises(StaleCase):
+    with pytest.raises(StaleObject):
         case_act(
             actor=cast.officer_a,
             case=Case.objects.get(pk=case.pk),

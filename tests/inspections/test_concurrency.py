@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from enforcement.workflow import InvalidTransition
 from inspections.models import InspectionTask, Visit
 from inspections.services import task_approve, task_enter, task_officers_set, task_publish
-from inspections.workflow import InvalidTransition
 from tests.conftest import race
 
 pytestmark = pytest.mark.django_db(transaction=True)

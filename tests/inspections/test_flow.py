@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cases.models import Case
 from enforcement import calendar
 from enforcement.models import AuditEvent
+from enforcement.workflow import InvalidTransition, StaleObject
 from inspections.models import InspectionTask, TaskInvitation, TaskPoint, Visit
 from inspections.services import (
     invitation_accept,
@@ -25,7 +26,7 @@ from inspections.services import (
     task_officers_set,
     task_publish,
 )
-from inspections.workflow import Exemption, InvalidTransition, PointResult, StaleTask, TaskKind, TaskStatus
+from inspections.workflow import Exemption, PointResult, TaskKind, TaskStatus
 from tests.factories import make_certificate, make_user
 from whistles.models import WhistleRequest
 
@@ -240,7 +241,7 @@ def test_a_stale_version_is_refused(cast, setup, make_task):
     task = make_task()
     old = task.version
     task_invite(actor=cast.officer_a, task=task, department=cast.department)
-    with pytest.raises(StaleTask):
+    with pytest.raises(StaleObject):
         task_publish(actor=cast.officer_a, task=task, version=old)
 
 

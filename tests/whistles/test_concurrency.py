@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from enforcement.models import AuditEvent
+from enforcement.workflow import StaleObject
 from tests.conftest import race
 from tests.factories import make_user
 from whistles.models import WhistleAssignment, WhistleEvent, WhistleReturn
@@ -15,7 +16,7 @@ from whistles.services import (
     assignment_return,
     assignment_uphold_return,
 )
-from whistles.workflow import StaleTransition, Status
+from whistles.workflow import Status
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,7 +33,7 @@ def test_two_responders_check_in_at_once_and_it_moves_once(cast, raise_whistle):
         ]
     )
     winners = [r for r in results if isinstance(r, WhistleAssignment)]
-    losers = [r for r in results if isinstance(r, StaleTransition)]
+    losers = [r for r in results if isinstance(r, StaleObject)]
     assert len(winners) == 1 and len(losers) == 1, results
     assignment.refresh_from_db()
     assert assignment.status == Status.ACKNOWLEDGED

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from enforcement.models import AuditEvent
+from enforcement.workflow import InvalidTransition
 from whistles import clock
 from whistles.models import Notification, WhistleAssignment, WhistleEvent
 from whistles.services import (
@@ -20,7 +21,7 @@ from whistles.services import (
     whistle_add_department,
     whistle_withdraw,
 )
-from whistles.workflow import InvalidTransition, Status, WhistleStatus
+from whistles.workflow import Status, WhistleStatus
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from authority.models import AuthorityGrant, EnforcementItem
 from enforcement.models import AuditEvent
+from enforcement.origins import Origin, register_origin, unregister_origin
 from whistles.models import WhistlePhoto, WhistleRequest
-from whistles.origins import Origin, register_origin, unregister_origin
 
 from .conftest import photo_upload, png_bytes
 

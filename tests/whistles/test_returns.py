@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from enforcement.models import AuditEvent
+from enforcement.workflow import InvalidTransition
 from whistles import clock
 from whistles.models import Notification, WhistleAssignment, WhistleReturn
 from whistles.services import (
@@ -20,7 +21,7 @@ from whistles.services import (
     assignment_return,
     assignment_uphold_return,
 )
-from whistles.workflow import InvalidTransition, ReturnReason, Status, WhistleStatus
+from whistles.workflow import ReturnReason, Status, WhistleStatus
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)

@@ -12,19 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.access import scope_for
-from enforcement.api.exceptions import Conflict
 from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.http import AuthedRequest
 from enforcement.models import Unit
 
 from .. import services
-from ..assessment import assess
+from ..assessment import assess, default_period
+from ..downloads import photo_file_response
 from ..models import Notification, WhistleAssignment, WhistleEvent, WhistleRequest, WhistleReturn
 from ..rules import can_edit_deadlines, can_view_assessment, towns_user_may_whistle_for
 from ..selectors import (
@@ -41,31 +42,8 @@ from ..selectors import (
     whistle_get_for,
     whistle_list_for,
 )
-from ..views import default_period, photo_file_response
-from ..workflow import Action, InvalidTransition, StaleTransition, Status, Urgency, WhistleStatus
+from ..workflow import Action, Urgency, WhistleStatus
 from . import serializers as s
-
-
-def _conflict(exc: Exception) -> Conflict:
-    """409 in the user's language, with the state's label (not its internal name)."""
-    if isinstance(exc, StaleTransition):
-        return Conflict(_("Someone else changed this whistle at the same moment; nothing was done."))
-    state = getattr(exc, "status", "")
-    label = (
-        Status(state).label
-        if state in Status.values
-        else WhistleStatus(state).label
-        if state in WhistleStatus.values
-        else state
-    )
-    action = getattr(exc, "action", "")
-    action_label = Action(action).label if action in Action.values else ""
-    if action_label:
-        return Conflict(
-            _("“%(action)s” is not possible while the assignment is “%(status)s”.")
-            % {"action": action_label, "status": label}
-        )
-    return Conflict(_("Not possible while it is “%(status)s”.") % {"status": label})
 
 
 def _unit_id(value: str, kind: str) -> int | None:
@@ -154,19 +132,13 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
             if not towns:
                 raise PermissionDenied(_("Only the town's officers may whistle for it."))
             if len(towns) > 1:
-                raise _bad("town", _("Choose the raising town."))
+                raise ValidationError({"town": [_("Choose the raising town.")]})
             town = Unit.objects.get(pk=towns[0])
         photos = values.pop("photos", [])
         whistle = services.whistle_raise(actor=request.user, town=town, photos=photos, **values)
         response = _whistle_detail(request, whistle.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
-
-
-def _bad(field: str, message: str) -> Exception:
-    from rest_framework.exceptions import ValidationError
-
-    return ValidationError({field: [message]})
 
 
 class WhistleDetailView(APIView):
@@ -188,12 +160,7 @@ class WhistleWithdrawView(APIView):
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.WithdrawInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.whistle_withdraw(
-                actor=request.user, whistle=whistle, reason=data.validated_data["reason"]
-            )
-        except (InvalidTransition, StaleTransition) as exc:
-            raise _conflict(exc) from exc
+        services.whistle_withdraw(actor=request.user, whistle=whistle, reason=data.validated_data["reason"])
         return _whistle_detail(request, pk)
 
 
@@ -207,14 +174,11 @@ class WhistleAddDepartmentView(APIView):
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.AddDepartmentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            assignment = services.whistle_add_department(
-                actor=request.user,
-                whistle=whistle,
-                department=data.validated_data["department"],
-            )
-        except (InvalidTransition, StaleTransition) as exc:
-            raise _conflict(exc) from exc
+        assignment = services.whistle_add_department(
+            actor=request.user,
+            whistle=whistle,
+            department=data.validated_data["department"],
+        )
         return Response(
             s.AssignmentSerializer(assignment, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -319,13 +283,10 @@ class AssignmentActionView(APIView):
         data = ACTION_INPUTS[self.action](data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        try:
-            if self.action == Action.HANDLE:
-                services.assignment_handle(actor=request.user, assignment=assignment, **values)
-            else:
-                services.ACTION_SERVICES[self.action](actor=request.user, assignment=assignment, **values)
-        except (InvalidTransition, StaleTransition) as exc:
-            raise _conflict(exc) from exc
+        if self.action == Action.HANDLE:
+            services.assignment_handle(actor=request.user, assignment=assignment, **values)
+        else:
+            services.ACTION_SERVICES[self.action](actor=request.user, assignment=assignment, **values)
         fresh = assignment_get_for(user=request.user, pk=pk)
         return Response(s.AssignmentDetailSerializer(fresh, context={"request": request}).data)
 
@@ -390,13 +351,15 @@ class SuggestView(APIView):
         district_ids = list(scope.district_ids)
         item_ref = request.query_params.get("item", "")[:64]
         if not item_ref or not district_ids:
-            raise _bad("item", _("Give an enforcement item code (or id)."))
+            raise ValidationError({"item": [_("Give an enforcement item code (or id).")]})
         items = items_for_whistle(district_ids[0])
         item = items.filter(code=item_ref).first()
         if item is None and item_ref.isdigit() and len(item_ref) < 19:
             item = items.filter(pk=int(item_ref)).first()
         if item is None:
-            raise _bad("item", _("There is no enforcement item “%(value)s”.") % {"value": item_ref})
+            raise ValidationError(
+                {"item": [_("There is no enforcement item “%(value)s”.") % {"value": item_ref}]}
+            )
         town_param = request.query_params.get("town", "")
         town_id = _unit_id(town_param, Unit.Kind.TOWN) if town_param else (towns[0] if towns else None)
         town = (

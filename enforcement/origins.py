@@ -1,8 +1,8 @@
-"""Where a whistle can come from: a case, an inspection, a complaint. The apps that own those register a resolver
-here (in their AppConfig.ready) so the raise form can be opened from one of their pages with
-`/whistles/new/?case=<id>` (or `inspection=`, `complaint=`) and be filled in from it:
+"""Where a form can be opened from: a page of one app links to a form of another, prefilled from the object it
+comes from, without either app importing the other. The whistle raise form takes `/whistles/new/?case=<id>` (or
+`inspection=`, `complaint=`); the app that owns the object registers a resolver here in its AppConfig.ready:
 
-    from whistles.origins import Origin, register_origin
+    from enforcement.origins import Origin, register_origin
 
     def resolve_case(user, case_id):
         case = case_get_for(user=user, pk=case_id)      # raises Http404 when the user may not see it

@@ -9,10 +9,15 @@ from rest_framework.views import APIView
 
 from enforcement.http import AuthedRequest
 
-from ..complaints import complaint_create, complaint_rematch, complaints_import
-from ..models import Complaint
-from ..selectors import complaint_get_for, complaints_for
-from .serializers import BulkInSerializer, BulkOutSerializer, ComplaintInSerializer, ComplaintSerializer
+from ...complaints import complaint_create, complaint_rematch, complaints_import
+from ...models import Complaint
+from ...selectors import complaint_get_for, complaints_for
+from ..serializers.complaints import (
+    BulkInSerializer,
+    BulkOutSerializer,
+    ComplaintInSerializer,
+    ComplaintSerializer,
+)
 
 
 class ComplaintListCreateView(generics.ListAPIView[Complaint]):

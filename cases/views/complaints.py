@@ -20,7 +20,7 @@ from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit
 from enforcement.spreadsheets import csv_rows
 
-from .complaints import (
+from ..complaints import (
     MAX_IMPORT,
     MAX_TEXT,
     complaint_create,
@@ -28,9 +28,9 @@ from .complaints import (
     complaints_import,
     complaints_rematch_unmatched,
 )
-from .models import Complaint
-from .rules import can_rematch_complaint
-from .selectors import complaint_get_for, complaints_for, towns_for_filing
+from ..models import Complaint
+from ..rules import can_file_case, can_rematch_complaint
+from ..selectors import complaint_get_for, complaints_for, towns_for_filing
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -236,8 +236,6 @@ def complaint_import(request: AuthedHttpRequest) -> HttpResponse:
 def complaint_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     complaint = complaint_get_for(user=user, pk=pk)
-    from .rules import can_file_case
-
     return render(
         request,
         "cases/complaint_detail.html",

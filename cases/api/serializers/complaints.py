@@ -7,9 +7,9 @@ from rest_framework import serializers
 
 from enforcement.models import Unit, User
 
-from ..complaints import MAX_IMPORT, MAX_TEXT
-from ..models import Complaint
-from ..selectors import towns_for_filing
+from ...complaints import MAX_IMPORT, MAX_TEXT
+from ...models import Complaint
+from ...selectors import towns_for_filing
 
 
 def resolve_filing_town(value: str | None, user: User) -> Unit:

@@ -1,0 +1,314 @@
+"""Output shapes of the penalty-case API: list rows, the case with what its page shows, its timeline. No writes and
+no validation rules of their own here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from authority.api.serializers import ItemRefSerializer
+from enforcement.api.serializers import UnitRefSerializer, UserRefSerializer
+
+from ...models import Case, CaseEvent, CaseOfficer
+from ...workflow import Action, Stage
+
+
+def url_or_blank(name: str, *args: Any) -> str:
+    """A page URL, or "" while the page is not (yet) routed: an API answer never fails on a missing link."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+# --- output -----------------------------------------------------------------------------------------------------------
+
+
+class CaseListItemSerializer(serializers.ModelSerializer[Case]):
+    reference = serializers.CharField(read_only=True)
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    town = UnitRefSerializer(read_only=True)
+    item = ItemRefSerializer(read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "number",
+            "title",
+            "stage",
+            "stage_label",
+            "procedure",
+            "source",
+            "town",
+            "item",
+            "party_kind",
+            "party_name",
+            "place",
+            "act_on",
+            "created_at",
+            "stage_changed_at",
+            "next_due",
+            "version",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj: Case) -> str:
+        """The case's API address."""
+        return reverse("api-case", args=[obj.pk])
+
+
+class CasePageSerializer(serializers.Serializer[Any]):
+    results = CaseListItemSerializer(many=True)
+    next_cursor = serializers.CharField(
+        help_text="Pass as `after` for the next page; empty on the last page."
+    )
+    has_next = serializers.BooleanField()
+
+
+class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
+    officer = UserRefSerializer(read_only=True)
+    active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CaseOfficer
+        fields = [
+            "officer",
+            "lead",
+            "active",
+            "assigned_at",
+            "declared_at",
+            "conflict",
+            "recused_at",
+            "recusal_reason",
+        ]
+        read_only_fields = fields
+
+
+class DeadlineSerializer(serializers.Serializer[Any]):
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
+    due = serializers.DateField()
+    overdue = serializers.BooleanField()
+    done = serializers.BooleanField()
+    provisional = serializers.BooleanField(
+        help_text="Counted without the State Council holiday schedule of its year (not loaded yet): it may move."
+    )
+
+
+class AvailableActionSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=Action.choices)
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
+    danger = serializers.BooleanField(help_text="Irreversible or refusing: ask for confirmation.")
+    target = serializers.ChoiceField(
+        choices=Stage.choices, allow_null=True, help_text="The stage it leads to; null: the case stays."
+    )
+    url = serializers.CharField(help_text="POST the action's fields here.")
+
+
+class RecommendationSerializer(serializers.Serializer[Any]):
+    summary = serializers.CharField()
+    explain = serializers.ListField(child=serializers.CharField())
+    punish = serializers.BooleanField()
+    tier_level = serializers.CharField()
+    penalty_kinds = serializers.ListField(child=serializers.CharField())
+    fine_min = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    fine_max = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    fine_suggested = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class CasePermissionsSerializer(serializers.Serializer[Any]):
+    edit = serializers.BooleanField()
+    add_evidence = serializers.BooleanField()
+    generate_document = serializers.BooleanField()
+    declare_recusal = serializers.BooleanField()
+
+
+class CaseLinksSerializer(serializers.Serializer[Any]):
+    page = serializers.CharField()
+    events = serializers.CharField()
+    evidence = serializers.CharField()
+    documents = serializers.CharField()
+
+
+class CaseDetailSerializer(serializers.ModelSerializer[Case]):
+    """The case with what its page shows. The view puts `deadlines`, `available_actions`, `recommendation` and
+    `permissions` into the context (they need the requesting user and the database)."""
+
+    reference = serializers.CharField(read_only=True)
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    town = UnitRefSerializer(read_only=True)
+    item = ItemRefSerializer(read_only=True, allow_null=True)
+    created_by = UserRefSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True, allow_null=True)
+    reviewed_by = UserRefSerializer(read_only=True, allow_null=True)
+    officers = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+    recommendation = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "number",
+            "year",
+            "title",
+            "stage",
+            "stage_label",
+            "stage_changed_at",
+            "version",
+            "source",
+            "source_ref",
+            "complaint",
+            "procedure",
+            "town",
+            "acting_name",
+            "grant_kind",
+            "item",
+            "party_kind",
+            "party_name",
+            "party_identifier",
+            "party_age",
+            "party_representative",
+            "party_contact",
+            "party_address",
+            "place",
+            "latitude",
+            "longitude",
+            "act_on",
+            "act_continuing",
+            "act_ended_on",
+            "discovered_on",
+            "description",
+            "harm_to_life_or_finance",
+            "facts",
+            "created_by",
+            "created_at",
+            "check_due",
+            "filed_on",
+            "paused_days",
+            "paused_since",
+            "pause_reason",
+            "extended",
+            "decision_due",
+            "next_due",
+            "correction_due",
+            "no_penalty_basis",
+            "notice_served_on",
+            "proposed_kinds",
+            "proposed_fine",
+            "hearing_offered",
+            "reply_due",
+            "rights_waived",
+            "statement_made",
+            "hearing_requested_on",
+            "hearing_on",
+            "hearing_held_on",
+            "review_required",
+            "review_reasons",
+            "reviewed_by",
+            "reviewed_at",
+            "review_opinion",
+            "decided_on",
+            "decided_by",
+            "penalty_kinds",
+            "fine",
+            "confiscated",
+            "tier",
+            "deviation_kind",
+            "deviation_reason",
+            "service_due",
+            "served_on",
+            "service_method",
+            "payment_due",
+            "paid_on",
+            "amount_paid",
+            "late_fee",
+            "payment_channel",
+            "closed_on",
+            "archived_on",
+            "outcome",
+            "officers",
+            "deadlines",
+            "available_actions",
+            "recommendation",
+            "permissions",
+            "links",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CaseOfficerSerializer(many=True))
+    def get_officers(self, obj: Case) -> list[dict[str, Any]]:
+        return list(CaseOfficerSerializer(obj.officers.all(), many=True).data)
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, obj: Case) -> list[dict[str, Any]]:
+        return list(DeadlineSerializer(self.context.get("deadlines", []), many=True).data)
+
+    @extend_schema_field(AvailableActionSerializer(many=True))
+    def get_available_actions(self, obj: Case) -> list[dict[str, Any]]:
+        """The actions the requesting user may take now (their role and the stage; the legal checks run on POST)."""
+        return [
+            {
+                "action": t.action.value,
+                "label": str(t.action.label),
+                "danger": t.danger,
+                "target": t.target.value if t.target else None,
+                "url": reverse(f"api-case-{t.action.value}", args=[obj.pk]),
+            }
+            for t in self.context.get("available_actions", [])
+        ]
+
+    @extend_schema_field(RecommendationSerializer(allow_null=True))
+    def get_recommendation(self, obj: Case) -> dict[str, Any] | None:
+        """The discretion benchmark's recommendation for the case's item and facts (null without an item)."""
+        rec = self.context.get("recommendation")
+        if rec is None:
+            return None
+        # Through the serializer, so the fines are decimal strings as everywhere else in the API.
+        return RecommendationSerializer(
+            {
+                "summary": rec.summary(),
+                "explain": rec.explain(),
+                "punish": rec.punish,
+                "tier_level": rec.tier_level,
+                "penalty_kinds": list(rec.penalty_kinds),
+                "fine_min": rec.fine_min,
+                "fine_max": rec.fine_max,
+                "fine_suggested": rec.fine_suggested,
+            }
+        ).data
+
+    @extend_schema_field(CasePermissionsSerializer)
+    def get_permissions(self, obj: Case) -> dict[str, bool]:
+        return dict(self.context.get("permissions", {}))
+
+    @extend_schema_field(CaseLinksSerializer)
+    def get_links(self, obj: Case) -> dict[str, str]:
+        return {
+            "page": url_or_blank("cases:case", obj.pk),
+            "events": reverse("api-case-events", args=[obj.pk]),
+            "evidence": reverse("api-case-evidence", args=[obj.pk]),
+            "documents": reverse("api-case-documents", args=[obj.pk]),
+        }
+
+
+class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
+    action_label = serializers.CharField(read_only=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "action", "action_label", "from_stage", "to_stage", "actor", "at", "note", "data"]
+        read_only_fields = fields

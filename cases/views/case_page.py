@@ -1,0 +1,188 @@
+"""The case page: the case with only the next allowed actions, the benchmark's recommendation, the timeline, its
+files, and the posts it makes (a workflow action, the recusal declaration).
+
+Thin like the other pages: reads through selectors, writes through services, buttons from the answers of rules.
+Every refusal of a service lands on the page as a message or form errors, never as a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
+from enforcement.models import User
+from enforcement.officers import officer_may_act
+from enforcement.refusals import show_refusal
+from enforcement.workflow import InvalidTransition, StaleObject
+
+from .. import clock, lifecycle, rules
+from ..deadlines import deadline_rows
+from ..forms import ACTION_FORMS, DeclarationForm, action_form
+from ..models import Case, PenaltyKind
+from ..selectors import case_get_for, case_recommendation, case_timeline
+from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
+from .common import stage_badge
+from .files import files_context
+
+# Stages where the benchmark recommendation helps: choosing the proposed penalty, then deciding it.
+RECOMMENDATION_STAGES = frozenset(
+    {Stage.INVESTIGATING, Stage.NOTIFIED, Stage.HEARING, Stage.LEGAL_REVIEW, Stage.DECIDING}
+)
+
+
+def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
+    rows = []
+    for row in case.officers.all():
+        eligibility = officer_may_act(row.officer, today, town=case.town)
+        rows.append(
+            {
+                "row": row,
+                "certificate": eligibility.certificate.number if eligibility.certificate is not None else "",
+                "ok": eligibility.ok,
+                "problem": eligibility.reason,
+            }
+        )
+    return rows
+
+
+def _recommendation(case: Case) -> tuple[Any, list[str]]:
+    if case.stage not in RECOMMENDATION_STAGES or case.item_id is None:
+        return None, []
+    recommendation = case_recommendation(case)
+    if recommendation is None:
+        return None, []
+    return recommendation, list(recommendation.explain())
+
+
+def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[str, Any]]:
+    entries = []
+    for transition in rules.available_actions(user, case):
+        action = transition.action.value
+        form = bound.get(action) or action_form(action, case)
+        form.auto_id = f"{action}-%s"  # several forms on one page: ids stay unique
+        entries.append(
+            {
+                "action": action,
+                "label": transition.action.label,
+                "danger": transition.danger,
+                "form": form,
+                "open": action in bound,
+                "target": transition.target,
+            }
+        )
+    return entries
+
+
+def _render_case(
+    request: AuthedHttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    bound = bound or {}
+    today = clock.today()
+    mine = next((o for o in case.officers.all() if o.officer_id == user.pk and o.active), None)
+    may_declare = rules.can_declare_recusal(user, case) and mine is not None and mine.declared_at is None
+    actions = _action_entries(user, case, bound)
+    recommendation, explanation = _recommendation(case)
+    declaration_form = bound.get("declare") or DeclarationForm()
+    declaration_form.auto_id = "declare-%s"
+    stages = dict(Stage.choices)
+    kinds = dict(PenaltyKind.choices)
+    timeline = [
+        {
+            "event": e,
+            "from_label": stages.get(e.from_stage, e.from_stage),
+            "to_label": stages.get(e.to_stage, e.to_stage),
+        }
+        for e in case_timeline(case)
+    ]
+    context: dict[str, Any] = {
+        "case": case,
+        "badge": stage_badge(case.stage),
+        "deadlines": deadline_rows(case, today),
+        "officers": _officer_rows(case, today),
+        "may_declare": may_declare,
+        "declaration_form": declaration_form,
+        "recommendation": recommendation,
+        "explanation": explanation,
+        "actions": [a for a in actions if not a["danger"]],
+        "danger_actions": [a for a in actions if a["danger"]],
+        "timeline": timeline,
+        "can_edit": rules.can_edit_case(user, case),
+        "proposed_kinds": [kinds.get(k, k) for k in case.proposed_kinds or []],
+        "penalty_kinds": [kinds.get(k, k) for k in case.penalty_kinds or []],
+    }
+    context.update(files_context(user, case))
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, case_get_for(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def case_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    case = case_get_for(user=user, pk=pk)
+    if action not in ACTION_FORMS:
+        raise Http404
+    transition = TRANSITIONS[Action(action)]
+    if not rules.can_take_action(user, case, action):
+        if not transition.leaves(case.stage) and rules.may_take(user, case, transition):
+            refusal = InvalidTransition(WORKFLOW.refuse(action, case.stage))
+            return show_refusal(request, refusal, back_to=case.get_absolute_url())
+        raise PermissionDenied
+    form = action_form(action, case, request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, bound={action: form}, status=400)
+    try:
+        lifecycle.case_act(actor=user, case=case, action=action, data=dict(form.cleaned_data))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        case = case_get_for(user=user, pk=pk)  # the service may have touched the instance before refusing
+        return _render_case(request, case, bound={action: form}, status=400)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=case.get_absolute_url())
+    messages.success(request, _("%(action)s: done.") % {"action": transition.action.label})
+    return HttpResponseRedirect(reverse("cases:case", args=[case.pk]) + "#case-actions")
+
+
+@login_required
+@require_POST
+def case_declare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    case = case_get_for(user=user, pk=pk)
+    if not rules.can_declare_recusal(user, case):
+        raise PermissionDenied
+    form = DeclarationForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, bound={"declare": form}, status=400)
+    try:
+        lifecycle.case_declare(
+            actor=user, case=case, conflict=form.cleaned_data["conflict"], note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _render_case(request, case_get_for(user=user, pk=pk), bound={"declare": form}, status=400)
+    except (InvalidTransition, StaleObject) as exc:
+        return show_refusal(request, exc, back_to=case.get_absolute_url())
+    if form.cleaned_data["conflict"]:
+        messages.warning(
+            request, _("Conflict declared: you must step aside and another officer take your place (art 43).")
+        )
+    else:
+        messages.success(request, _("Declared: no conflict of interest."))
+    return redirect(case.get_absolute_url())

@@ -1,0 +1,69 @@
+"""What the penalty-case pages share: the user of the request, stage badges, list rows, the towns a user files
+for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from authority.models import EnforcementItem
+from enforcement.access import scope_for
+from enforcement.models import Unit, User
+
+from .. import rules
+from ..models import Case
+from ..workflow import Stage
+
+# Stage badges: where the case waits on someone else (approval, review) it is yellow; finished is grey.
+STAGE_BADGES: dict[str, str] = {
+    Stage.LEAD: "text-bg-light border",
+    Stage.CHECKING: "text-bg-info",
+    Stage.FILING_REVIEW: "text-bg-warning",
+    Stage.INVESTIGATING: "text-bg-primary",
+    Stage.CORRECTING: "text-bg-info",
+    Stage.NOTIFIED: "text-bg-primary",
+    Stage.HEARING: "text-bg-primary",
+    Stage.LEGAL_REVIEW: "text-bg-warning",
+    Stage.DECIDING: "text-bg-warning",
+    Stage.DECIDED: "text-bg-primary",
+    Stage.SERVED: "text-bg-primary",
+    Stage.EXECUTED: "text-bg-success",
+    Stage.CLOSED: "text-bg-success",
+    Stage.ARCHIVED: "text-bg-secondary",
+    Stage.NOT_FILED: "text-bg-secondary",
+    Stage.TRANSFERRED: "text-bg-secondary",
+    Stage.WITHDRAWN: "text-bg-secondary",
+}
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def stage_badge(stage: str) -> str:
+    return STAGE_BADGES.get(stage, "text-bg-light border")
+
+
+def case_row(case: Case, today: dt.date) -> dict[str, Any]:
+    return {
+        "case": case,
+        "badge": stage_badge(case.stage),
+        "overdue": case.next_due is not None and case.next_due < today and case.is_open,
+    }
+
+
+def district_items(district_ids: Any) -> QuerySet[EnforcementItem]:
+    return EnforcementItem.objects.filter(district_id__in=district_ids, is_active=True).order_by("code")
+
+
+def towns_for_case_filing(user: User) -> list[Unit]:
+    scope = scope_for(user)
+    if not scope.town_ids:
+        return []
+    towns = Unit.objects.filter(pk__in=scope.town_ids, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
+    return [t for t in towns if rules.can_file_case(user, t)]

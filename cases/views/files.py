@@ -1,0 +1,94 @@
+"""Evidence and enforcement-document files of a case: upload, generate, and permission-checked downloads (the
+answers themselves are in cases/downloads.py, shared with the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from enforcement.http import AuthedHttpRequest
+from enforcement.models import User
+
+from .. import rules
+from ..documents import document_generate, documents_available_choices
+from ..downloads import document_file_response, evidence_file_response
+from ..evidence import evidence_add_many
+from ..models import Case
+from ..selectors import case_get_for
+
+
+def files_context(user: User, case: Case) -> dict[str, Any]:
+    """What the case page passes to cases/_evidence.html and cases/_documents.html."""
+    return {
+        "evidence": list(case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "documents": list(case.documents.select_related("generated_by").order_by("kind", "-version")),
+        "available_documents": documents_available_choices(case),
+        "can_add_evidence": rules.can_add_evidence(user, case),
+        "can_generate_document": rules.can_generate_document(user, case),
+    }
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def _back(case: Case, anchor: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{case.get_absolute_url()}#{anchor}")
+
+
+@login_required
+@require_POST
+def evidence_upload(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
+    user = request.user
+    case = case_get_for(user=user, pk=case_pk)
+    try:
+        rows = evidence_add_many(
+            actor=user,
+            case=case,
+            uploads=request.FILES.getlist("files"),
+            caption=request.POST.get("caption", "").strip(),
+            kind=request.POST.get("kind", ""),
+        )
+    except ValidationError as exc:  # PermissionDenied goes on to the 403 handler
+        for text in _messages_of(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Evidence added: %(n)d.") % {"n": len(rows)})
+    return _back(case, "evidence")
+
+
+@login_required
+@require_GET
+def evidence_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
+    return evidence_file_response(request.user, case_pk, pk)
+
+
+@login_required
+@require_POST
+def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
+    user = request.user
+    case = case_get_for(user=user, pk=case_pk)
+    try:
+        document = document_generate(actor=user, case=case, kind=request.POST.get("kind", ""))
+    except ValidationError as exc:
+        for text in _messages_of(exc):
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("%(document)s version %(version)d generated.")
+            % {"document": document.get_kind_display(), "version": document.version},
+        )
+    return _back(case, "documents")
+
+
+@login_required
+@require_GET
+def document_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
+    return document_file_response(request.user, case_pk, pk)

@@ -1,0 +1,134 @@
+"""Lists of penalty cases: "my cases" (filters, keyset pages) and the supervisor and legal-review queues."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from authority.models import EnforcementItem
+from enforcement.access import scope_for
+from enforcement.http import AuthedHttpRequest
+
+from .. import clock, rules
+from ..selectors import CaseFilters, awaiting_approval_for, awaiting_review_for, case_page_for
+from ..workflow import Stage
+from .common import case_row, district_items, int_or_none, towns_for_case_filing
+
+DUE_CHOICES = [
+    ("3", gettext_lazy("Due within 3 days")),
+    ("7", gettext_lazy("Due within 7 days")),
+    ("overdue", gettext_lazy("Overdue")),
+]
+QUEUE_LIMIT = 200
+
+
+# --- "my cases" --------------------------------------------------------------------------------------------------------
+
+
+def _list_filters(
+    request: HttpRequest, items: Sequence[EnforcementItem]
+) -> tuple[CaseFilters, dict[str, Any]]:
+    stage = request.GET.get("stage", "")
+    if stage not in Stage.values:
+        stage = ""
+    item_id = int_or_none(request.GET.get("item"))
+    if item_id is not None and not any(i.pk == item_id for i in items):
+        item_id = None
+    due = request.GET.get("due", "")
+    due_within = {"3": 3, "7": 7, "overdue": -1}.get(due)
+    if due_within is None:
+        due = ""
+    mine = request.GET.get("mine") == "1"
+    query = request.GET.get("q", "").strip()[:100]
+    filters = CaseFilters(stage=stage, item_id=item_id, due_within=due_within, mine=mine, query=query)
+    shown = {"stage": stage, "item": item_id, "due": due, "mine": mine, "q": query}
+    return filters, shown
+
+
+@login_required
+@require_GET
+def case_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    items = list(district_items(scope.district_ids).only("pk", "code", "name_zh", "name_en"))
+    filters, shown = _list_filters(request, items)
+    after = request.GET.get("after", "")[:80]
+    page = case_page_for(user=user, filters=filters, after=after)
+    today = clock.today()
+    kept = request.GET.copy()
+    kept.pop("after", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "rows": [case_row(c, today) for c in page.cases],
+            "page": page,
+            "after": after,
+            "filters": shown,
+            "stages": Stage.choices,
+            "items": items,
+            "due_choices": DUE_CHOICES,
+            "query_without_cursor": kept.urlencode(),
+            "can_file": bool(towns_for_case_filing(user)),
+            "can_approve": rules.can_view_approvals(user),
+            "can_review": rules.can_view_reviews(user),
+        },
+    )
+
+
+# --- queues --------------------------------------------------------------------------------------------------------------
+
+
+def _queue(request: HttpRequest, cases: Any, *, queue: str, title: Any, intro: Any) -> HttpResponse:
+    today = clock.today()
+    return render(
+        request,
+        "cases/case_queue.html",
+        {
+            "rows": [case_row(c, today) for c in cases[:QUEUE_LIMIT]],
+            "queue": queue,
+            "title": title,
+            "intro": intro,
+            "limit": QUEUE_LIMIT,
+        },
+    )
+
+
+@login_required
+@require_GET
+def approvals(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not rules.can_view_approvals(user):
+        raise PermissionDenied
+    return _queue(
+        request,
+        awaiting_approval_for(user=user),
+        queue="approvals",
+        title=_("Awaiting my approval"),
+        intro=_(
+            "Filings to approve, decisions to make, executed cases to close and closed cases to archive."
+        ),
+    )
+
+
+@login_required
+@require_GET
+def reviews(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not rules.can_view_reviews(user):
+        raise PermissionDenied
+    return _queue(
+        request,
+        awaiting_review_for(user=user),
+        queue="reviews",
+        title=_("Legal review queue"),
+        intro=_("Cases waiting for legal review (法制审核, art 58) before the decision."),
+    )
