@@ -7,8 +7,12 @@ class AuthorityConfig(AppConfig):
     verbose_name = _("Authority lists")
 
     def ready(self) -> None:
+        from enforcement.audit_catalog import register_audit_actions
+
+        from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .matching.nav import register as register_matching
         from .panels import register
 
+        register_audit_actions(*AUDIT_ACTIONS)
         register()
         register_matching()

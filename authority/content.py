@@ -7,8 +7,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from .importing import MULTIPLE_COLUMNS as MULTIPLE_KEYS
 from .importing import money_text
 from .models import EnforcementItem
+from .penalties import FineBasis
 
 CONTENT_KEYS = [
     "name_zh",
@@ -24,6 +26,7 @@ CONTENT_KEYS = [
     "penalty_clause",
     "penalty_kinds",
     "delegation_scope",
+    *MULTIPLE_KEYS,
 ]
 
 
@@ -42,11 +45,20 @@ def item_content(item: EnforcementItem) -> dict[str, Any]:
         "penalty_clause": item.penalty_clause,
         "penalty_kinds": list(item.penalty_kinds or []),
         "delegation_scope": item.delegation_scope,
+        "fine_basis": "" if item.fine_basis == FineBasis.AMOUNT else item.fine_basis,
+        "fine_multiple_min": money_text(item.fine_multiple_min),
+        "fine_multiple_max": money_text(item.fine_multiple_max),
+        "fine_multiple_from": money_text(item.fine_multiple_from),
     }
 
 
 def content_hash(content: dict[str, Any]) -> str:
     canonical = {key: content.get(key, [] if key == "penalty_kinds" else "") for key in CONTENT_KEYS}
+    for (
+        key
+    ) in MULTIPLE_KEYS:  # absent from items without multiples: their hashes stay those of before the keys
+        if not canonical[key]:
+            del canonical[key]
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -65,6 +77,9 @@ def apply_content(item: EnforcementItem, content: dict[str, Any]) -> None:
     item.penalty_clause = content.get("penalty_clause", "")
     item.penalty_kinds = list(content.get("penalty_kinds", []))
     item.delegation_scope = content.get("delegation_scope", "")
+    item.fine_basis = content.get("fine_basis") or FineBasis.AMOUNT
+    for key in ("fine_multiple_min", "fine_multiple_max", "fine_multiple_from"):
+        setattr(item, key, Decimal(content[key]) if content.get(key) else None)
 
 
 def content_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -2,7 +2,9 @@
 applies checked rows in one transaction.
 
 Columns (the contract): code, name_zh, name_en, kind, domain, legal_basis, description_zh, fine_min, fine_max,
-holder. Optional: rule_broken, penalty_clause, penalty_kinds (separated by |), delegation_scope. Any other column
+holder. Optional: rule_broken, penalty_clause, penalty_kinds (separated by |), delegation_scope, and for a fine by
+multiples (倍数) fine_basis (gains 违法所得 / value 货值金额), fine_multiple_min, fine_multiple_max, fine_multiple_from
+(the amount of gains or value from which the multiples apply; below it fine_min / fine_max). Any other column
 (an export's version, department, held_by, ...) is ignored, so an exported file imports back unchanged.
 Row numbers are spreadsheet row numbers: the header is row 1, the first item row 2.
 """
@@ -22,7 +24,8 @@ from django.utils.translation import gettext as _
 from enforcement.domains import Domain
 from enforcement.spreadsheets import csv_rows, read_upload, xlsx_rows
 
-from .models import CatalogHolder, GrantKind, PenaltyKind
+from .models import CatalogHolder, GrantKind
+from .penalties import FineBasis, PenaltyKind
 
 REQUIRED_COLUMNS = [
     "code",
@@ -36,10 +39,22 @@ REQUIRED_COLUMNS = [
     "fine_max",
     "holder",
 ]
-OPTIONAL_COLUMNS = ["rule_broken", "penalty_clause", "penalty_kinds", "delegation_scope"]
+MULTIPLE_COLUMNS = ["fine_basis", "fine_multiple_min", "fine_multiple_max", "fine_multiple_from"]
+OPTIONAL_COLUMNS = ["rule_broken", "penalty_clause", "penalty_kinds", "delegation_scope", *MULTIPLE_COLUMNS]
 CONTENT_COLUMNS = [c for c in REQUIRED_COLUMNS if c != "code"] + OPTIONAL_COLUMNS
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
 MAX_FINE = Decimal("999999999999")
+MAX_MULTIPLE = Decimal("1000")
+BASIS_ALIASES = {
+    "": "",
+    FineBasis.AMOUNT: "",
+    "罚款金额": "",
+    FineBasis.GAINS: FineBasis.GAINS,
+    "违法所得": FineBasis.GAINS,
+    FineBasis.VALUE: FineBasis.VALUE,
+    "货值金额": FineBasis.VALUE,
+    "违法经营额": FineBasis.VALUE,
+}
 TEXT_LIMITS = {"name_zh": 300, "name_en": 300}
 
 
@@ -273,6 +288,7 @@ def check_rows(
                     % {"kinds": ", ".join(unknown), "choices": ", ".join(PenaltyKind.values)},
                 )
             values["penalty_kinds"] = listed
+        _check_multiples(values, bad)
         if row_errors:
             errors.extend(row_errors)
         else:
@@ -280,6 +296,42 @@ def check_rows(
     if not rows and not errors:
         errors.append(RowError(0, "", _("The file has a header but no items.")))
     return rows, errors
+
+
+def _check_multiples(values: dict[str, Any], bad: Any) -> None:
+    """fine_basis and the multiples: a basis needs at least one multiple, the multiples need a basis."""
+    if not any(c in values for c in MULTIPLE_COLUMNS):
+        return
+    basis = BASIS_ALIASES.get(values.get("fine_basis", ""))
+    if basis is None:
+        bad(
+            "fine_basis",
+            _(
+                "%(value)r is not a basis for multiples; use gains (违法所得) or value (货值金额), or leave it empty."
+            )
+            % {"value": values.get("fine_basis", "")},
+        )
+        return
+    values["fine_basis"] = basis
+    multiples: dict[str, Decimal | None] = {}
+    for column in MULTIPLE_COLUMNS[1:]:
+        try:
+            amount = parse_money(values.get(column, ""))
+        except (InvalidOperation, ValueError):
+            bad(column, _("%(value)r is not a number.") % {"value": values.get(column, "")})
+            return
+        limit = MAX_FINE if column == "fine_multiple_from" else MAX_MULTIPLE
+        if amount is not None and not 0 <= amount <= limit:
+            bad(column, _("The number must be between 0 and %(max)s.") % {"max": limit})
+        multiples[column] = amount
+        values[column] = money_text(amount)
+    low, high = multiples.get("fine_multiple_min"), multiples.get("fine_multiple_max")
+    if low is not None and high is not None and high < low:
+        bad("fine_multiple_max", _("The highest multiple is below the lowest."))
+    if basis and low is None and high is None:
+        bad("fine_multiple_max", _("A fine by multiples needs its multiples."))
+    if not basis and (low is not None or high is not None):
+        bad("fine_basis", _("Say what the multiples multiply: gains (违法所得) or value (货值金额)."))
 
 
 def read_catalog(source: str | Path | IO[bytes], filename: str = "") -> list[CatalogRow]:

@@ -7,6 +7,9 @@ be reproduced.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcement.domains import Domain
 from enforcement.models import District, Unit, User
+
+from .penalties import FineBasis, FineRange, fine_range
 
 
 class GrantKind(models.TextChoices):
@@ -29,19 +34,6 @@ class CatalogHolder(models.TextChoices):
 
     TOWN = "town", _("Towns")
     DISTRICT = "district", _("District department")
-
-
-class PenaltyKind(models.TextChoices):
-    WARNING = "warning", _("Warning (警告)")
-    CRITICISM = "criticism", _("Circulated criticism (通报批评)")
-    FINE = "fine", _("Fine (罚款)")
-    CONFISCATE_GAINS = "confiscate_gains", _("Confiscation of illegal gains (没收违法所得)")
-    CONFISCATE_PROPERTY = "confiscate_property", _("Confiscation of illegal property (没收非法财物)")
-    SUSPEND_PERMIT = "suspend_permit", _("Suspension or downgrade of a permit (暂扣/降低资质)")
-    REVOKE_PERMIT = "revoke_permit", _("Revocation of a permit (吊销许可证件)")
-    LIMIT_ACTIVITY = "limit_activity", _("Limits on production or business (限制开展生产经营活动)")
-    ORDER_CLOSURE = "order_closure", _("Order to stop business or close (责令停产停业/关闭)")
-    DEMOLISH = "demolish", _("Order to demolish within a time limit (限期拆除)")
 
 
 class EnforcementItem(models.Model):
@@ -64,6 +56,25 @@ class EnforcementItem(models.Model):
     )
     fine_max = models.DecimalField(
         _("maximum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # A fine by multiples (倍数): "处违法所得二倍以上十倍以下罚款"; fine_min / fine_max then hold the clause's fixed range
+    # for amounts below `fine_multiple_from` (or none), and the case's range is computed from what the officer records.
+    fine_basis = models.CharField(
+        _("fine given as"), max_length=8, choices=FineBasis.choices, default=FineBasis.AMOUNT
+    )
+    fine_multiple_min = models.DecimalField(
+        _("lowest multiple"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    fine_multiple_max = models.DecimalField(
+        _("highest multiple"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    fine_multiple_from = models.DecimalField(
+        _("multiples apply from (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("below this amount of gains or value the fixed range applies; empty: from any amount"),
     )
     default_holder = models.ForeignKey(
         Unit,
@@ -102,6 +113,12 @@ class EnforcementItem(models.Model):
                 | Q(fine_max__gte=models.F("fine_min")),
                 name="item_fine_range_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(fine_multiple_min__isnull=True)
+                | Q(fine_multiple_max__isnull=True)
+                | Q(fine_multiple_max__gte=models.F("fine_multiple_min")),
+                name="item_fine_multiples_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["district", "domain"])]
 
@@ -112,6 +129,18 @@ class EnforcementItem(models.Model):
     def name(self) -> str:
         lang = get_language() or "zh-hans"
         return self.name_en if lang.startswith("en") and self.name_en else self.name_zh
+
+    def fine_range(self, values: Mapping[str, object] | None = None) -> FineRange:
+        """The statutory fine range for a case with these recorded amounts (`gains_yuan`, `value_yuan`)."""
+        return fine_range(
+            fine_min=self.fine_min,
+            fine_max=self.fine_max,
+            basis=self.fine_basis,
+            multiple_min=self.fine_multiple_min,
+            multiple_max=self.fine_multiple_max,
+            multiple_from=self.fine_multiple_from,
+            values=values,
+        )
 
 
 class EnforcementItemVersion(models.Model):
@@ -263,6 +292,10 @@ class AuthorityGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town.code}:{self.item.code} {self.kind} {self.valid_from}–{self.valid_to or '…'}"
+
+    def active_on(self, day: dt.date) -> bool:
+        """In force on `day` (the same test as `selectors.grants_active_on`, on a loaded row)."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class MatchRule(models.Model):

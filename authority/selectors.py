@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from enforcement.memo import remembered
 from enforcement.models import District, Unit, User
 
 from .models import Adjustment, AuthorityGrant, EnforcementItem, EnforcementItemVersion, GrantKind
@@ -80,6 +81,7 @@ class Holder:
         return _("Nobody in the district is recorded as holding this item on %(date)s.") % {"date": self.on}
 
 
+@remembered(lambda item: item.pk)
 def responsible_department(item: EnforcementItem) -> Unit | None:
     """The district department that keeps an item no town holds: its recorded holder, else the domain's department."""
     if item.default_holder_id is not None:
@@ -100,15 +102,20 @@ def who_enforces(item: EnforcementItem, town: Unit | None, on: dt.date) -> Holde
     with the date of the act being decided (for filing, the filing date), not today.
     """
     if town is not None and town.district_id == item.district_id:
-        grant = (
-            AuthorityGrant.objects.filter(grants_active_on(on), item=item, town=town)
-            .select_related("delegating_department", "town")
-            .order_by("-valid_from")
-            .first()
-        )
+        grant = next((g for g in _grants_to_town(item, town) if g.active_on(on)), None)
         if grant is not None:
             return Holder(item=item, on=on, town=town, grant=grant)
     return Holder(item=item, on=on, town=town, department=responsible_department(item))
+
+
+@remembered(lambda item, town: (item.pk, town.pk))
+def _grants_to_town(item: EnforcementItem, town: Unit) -> list[AuthorityGrant]:
+    """Every grant of the item to the town, the latest start first (the first grant and each adjustment since)."""
+    return list(
+        AuthorityGrant.objects.filter(item=item, town=town)
+        .select_related("delegating_department", "town")
+        .order_by("-valid_from")
+    )
 
 
 def town_holds(item: EnforcementItem, town: Unit, on: dt.date) -> bool:
@@ -253,7 +260,9 @@ def item_grant_history(item: EnforcementItem) -> QuerySet[AuthorityGrant]:
 
 def adjustments_visible_to(user: User | None, district: District) -> QuerySet[Adjustment]:
     """Published decisions for everyone; drafts too for the district's administrators."""
-    adjustments = Adjustment.objects.filter(district=district).select_related("created_by", "decided_by")
+    adjustments = Adjustment.objects.filter(district=district).select_related(
+        "district", "created_by", "decided_by"
+    )
     if user is None or not can_manage_authority(user, district):
         adjustments = adjustments.exclude(status=Adjustment.Status.DRAFT)
     return adjustments.order_by("-effective_from", "-pk")

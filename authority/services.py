@@ -269,6 +269,240 @@ def _default_scope(item: EnforcementItem, department: Unit) -> str:
     }
 
 
+@dataclass
+class _CatalogImport:
+    """One run of `catalog_import`: the district's items and grants as they stand (kept up to date as rows are
+    applied), the grants waiting to be written for the current row, and the report."""
+
+    actor: User | None
+    towns: list[Unit]
+    departments: dict[str, Unit]
+    effective: dt.date
+    document: str
+    source: str
+    report: ImportReport
+    items: dict[str, EnforcementItem]
+    grants_by_pair: dict[tuple[int, int], list[AuthorityGrant]]
+    pending: list[AuthorityGrant] = field(default_factory=list)
+    row_number: int = 0  # the row being applied, for the errors
+
+    @classmethod
+    def load(cls, *, district: District, **kwargs: Any) -> _CatalogImport:
+        grants_by_pair: dict[tuple[int, int], list[AuthorityGrant]] = defaultdict(list)
+        for grant in AuthorityGrant.objects.filter(item__district=district).select_related(
+            "item", "town", "delegating_department"
+        ):
+            grants_by_pair[(grant.item_id, grant.town_id)].append(grant)
+        items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
+        return cls(items=items, grants_by_pair=grants_by_pair, **kwargs)
+
+    # --- grants -------------------------------------------------------------------------------------------------
+
+    def active(self, item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
+        effective = self.effective
+        return next(
+            (
+                g
+                for g in self.grants_by_pair[(item.pk, town.pk)]
+                if g.valid_from <= effective and (g.valid_to is None or g.valid_to >= effective)
+            ),
+            None,
+        )
+
+    def later(self, item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
+        return next(
+            (g for g in self.grants_by_pair[(item.pk, town.pk)] if g.valid_from > self.effective), None
+        )
+
+    def grant(self, item: EnforcementItem, town: Unit, kind: str) -> None:
+        """A grant from the effective date, written with the row's others by `flush`."""
+        if self.later(item, town) is not None:
+            raise CatalogFileError(
+                [
+                    RowError(
+                        self.row_number,
+                        "holder",
+                        _(
+                            "%(town)s already has a change to %(code)s after %(date)s; import with a later effective date."
+                        )
+                        % {"town": town, "code": item.code, "date": self.effective},
+                    )
+                ]
+            )
+        department = self.departments[item.domain]
+        delegated = kind == GrantKind.DELEGATED
+        self.pending.append(
+            AuthorityGrant(
+                town=town,
+                item=item,
+                kind=kind,
+                valid_from=self.effective,
+                source_document=self.document[:120],
+                source_date=self.effective,
+                delegating_department=department if delegated else None,
+                scope=(item.delegation_scope or _default_scope(item, department)) if delegated else "",
+            )
+        )
+
+    def flush(self, item: EnforcementItem) -> dict[str, Any]:
+        """Write the row's new grants in one statement; their audit goes in the row's audit entry."""
+        if not self.pending:
+            return {}
+        created = AuthorityGrant.objects.bulk_create(self.pending)
+        for new in created:
+            self.grants_by_pair[(item.pk, new.town_id)].append(new)
+        self.report.grants_created += len(created)
+        granted = {
+            "granted_to": [g.town.code for g in created],
+            "grant_kind": created[0].kind,
+            "valid_from": self.effective,
+            "source_document": self.document,
+        }
+        self.pending.clear()
+        return granted
+
+    def end(self, current: AuthorityGrant) -> None:
+        try:
+            _grant_end(actor=self.actor, grant=current, last_day=_day_before(self.effective))
+        except ValidationError as exc:
+            raise CatalogFileError([RowError(self.row_number, "holder", " ".join(exc.messages))]) from exc
+        self.report.grants_ended += 1
+
+    # --- rows ---------------------------------------------------------------------------------------------------
+
+    def apply(self, row: CatalogRow) -> None:
+        self.row_number = row.row
+        item = self.items.get(row.code)
+        if item is None:
+            self.create_item(row)
+            return
+        self.revise_item(item, row)
+        self.grant_missing(item)
+        granted = self.flush(item)
+        if granted:
+            audit_record(actor=self.actor, action="authority.grant.create", obj=item, after=granted)
+
+    def create_item(self, row: CatalogRow) -> EnforcementItem:
+        """A new code: the item at version 1 from the effective date, granted to every target town if towns hold it."""
+        content = {
+            "name_en": "",
+            "legal_basis": "",
+            "description_zh": "",
+            "fine_min": "",
+            "fine_max": "",
+            "rule_broken": "",
+            "penalty_clause": "",
+            "penalty_kinds": [],
+            "delegation_scope": "",
+            **row.values,
+        }
+        item = EnforcementItem(
+            district=self.report.district, code=row.code, default_holder=self.departments[content["domain"]]
+        )
+        apply_content(item, content)
+        item.save()
+        EnforcementItemVersion.objects.create(
+            item=item,
+            version=1,
+            content=content,
+            content_hash=content_hash(content),
+            source=self.source[:200],
+            valid_from=self.effective,
+            created_by=self.actor,
+        )
+        self.items[row.code] = item
+        self.report.created.append(row.code)
+        if item.held_by == CatalogHolder.TOWN:
+            for town in self.towns:
+                self.grant(item, town, item.kind)
+        audit_record(
+            actor=self.actor,
+            action="authority.item.create",
+            obj=item,
+            after={"code": item.code, "version": 1, "source": self.source, **self.flush(item)},
+        )
+        return item
+
+    def revise_item(self, item: EnforcementItem, row: CatalogRow) -> None:
+        """A known code: unchanged, or a new version; if its holder or kind changed, the grants follow."""
+        before = item_content(item)
+        after = {**before, **row.values}
+        if content_hash(after) == content_hash(before):
+            self.report.unchanged += 1
+            return
+        diff = content_diff(before, after)
+        apply_content(item, after)
+        item.version += 1
+        item.updated_at = timezone.now()
+        if item.default_holder_id is None or "domain" in diff:
+            item.default_holder = self.departments[item.domain]
+        item.save()
+        EnforcementItemVersion.objects.create(
+            item=item,
+            version=item.version,
+            content=after,
+            content_hash=content_hash(after),
+            source=self.source[:200],
+            valid_from=self.effective,
+            created_by=self.actor,
+        )
+        audit_record(
+            actor=self.actor,
+            action="authority.item.revise",
+            obj=item,
+            before={k: v[0] for k, v in diff.items()} | {"version": item.version - 1},
+            after={k: v[1] for k, v in diff.items()} | {"version": item.version},
+        )
+        self.report.changed.append(row.code)
+        if "holder" in diff or "kind" in diff:
+            self.regrant(item)
+
+    def regrant(self, item: EnforcementItem) -> None:
+        """Holder `district` ends the target towns' grants; holder `town` grants it to those not holding it; a new
+        kind ends the old grant and starts one of the new kind."""
+        for town in self.towns:
+            current = self.active(item, town)
+            if item.held_by == CatalogHolder.DISTRICT:
+                if current is not None:
+                    self.end(current)
+            elif current is None:
+                self.grant(item, town, item.kind)
+            elif current.kind != item.kind:
+                self.end(current)
+                self.grant(item, town, item.kind)
+
+    def grant_missing(self, item: EnforcementItem) -> None:
+        """A target town that never held a town-held item receives it (a town added later receives the catalog; one
+        whose grant an adjustment ended is not re-granted)."""
+        if item.held_by != CatalogHolder.TOWN:
+            return
+        for town in self.towns:
+            if not self.grants_by_pair[(item.pk, town.pk)] and not any(
+                g.town_id == town.pk for g in self.pending
+            ):
+                self.grant(item, town, item.kind)
+
+    def audit_summary(self) -> None:
+        if not self.report.has_changes:
+            return
+        report = self.report
+        audit_record(
+            actor=self.actor,
+            action="authority.catalog.import",
+            obj=report.district,
+            summary=report.summary(),
+            after={
+                "source": self.source,
+                "document": self.document,
+                "effective": self.effective,
+                "created": len(report.created),
+                "changed": report.changed[:200],
+                "grants_created": report.grants_created,
+                "grants_ended": report.grants_ended,
+            },
+        )
+
+
 @transaction.atomic
 def catalog_import(
     *,
@@ -297,7 +531,7 @@ def catalog_import(
     if actor is not None and not isinstance(actor, User):
         raise PermissionDenied
     effective = effective or timezone.localdate()
-    document = document or source or _("catalog import")
+    # 1. The district, its target towns and a department per domain (created when missing).
     town_codes = list(dict.fromkeys(code.strip() for code in town_codes if code.strip()))
     created_units: list[Unit] = []
     district, created_district = _resolve_district(
@@ -311,197 +545,31 @@ def catalog_import(
     departments = _departments(
         actor=actor, district=district, domains=[r.values["domain"] for r in rows], report_units=created_units
     )
-    report = ImportReport(
-        district=district, effective=effective, created_district=created_district, created_units=created_units
+    # 2. The district's items and grants as they stand.
+    run = _CatalogImport.load(
+        district=district,
+        actor=actor,
+        towns=towns,
+        departments=departments,
+        effective=effective,
+        document=document or source or _("catalog import"),
+        source=source,
+        report=ImportReport(
+            district=district,
+            effective=effective,
+            created_district=created_district,
+            created_units=created_units,
+        ),
     )
-
-    items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
-    grants_by_pair: dict[tuple[int, int], list[AuthorityGrant]] = defaultdict(list)
-    for existing in AuthorityGrant.objects.filter(item__district=district).select_related(
-        "item", "town", "delegating_department"
-    ):
-        grants_by_pair[(existing.item_id, existing.town_id)].append(existing)
-
-    def active(item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
-        return next(
-            (
-                g
-                for g in grants_by_pair[(item.pk, town.pk)]
-                if g.valid_from <= effective and (g.valid_to is None or g.valid_to >= effective)
-            ),
-            None,
-        )
-
-    def later(item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
-        return next((g for g in grants_by_pair[(item.pk, town.pk)] if g.valid_from > effective), None)
-
-    pending: list[AuthorityGrant] = []
-
-    def grant(item: EnforcementItem, town: Unit, kind: str) -> None:
-        if later(item, town) is not None:
-            raise CatalogFileError(
-                [
-                    RowError(
-                        row_number,
-                        "holder",
-                        _(
-                            "%(town)s already has a change to %(code)s after %(date)s; import with a later effective date."
-                        )
-                        % {"town": town, "code": item.code, "date": effective},
-                    )
-                ]
-            )
-        department = departments[item.domain]
-        delegated = kind == GrantKind.DELEGATED
-        pending.append(
-            AuthorityGrant(
-                town=town,
-                item=item,
-                kind=kind,
-                valid_from=effective,
-                source_document=document[:120],
-                source_date=effective,
-                delegating_department=department if delegated else None,
-                scope=(item.delegation_scope or _default_scope(item, department)) if delegated else "",
-            )
-        )
-
-    def flush(item: EnforcementItem) -> dict[str, Any]:
-        """Write the row's new grants in one statement; their audit goes in the row's audit entry."""
-        if not pending:
-            return {}
-        created = AuthorityGrant.objects.bulk_create(pending)
-        for new in created:
-            grants_by_pair[(item.pk, new.town_id)].append(new)
-        report.grants_created += len(created)
-        granted = {
-            "granted_to": [g.town.code for g in created],
-            "grant_kind": created[0].kind,
-            "valid_from": effective,
-            "source_document": document,
-        }
-        pending.clear()
-        return granted
-
-    def end(current: AuthorityGrant) -> None:
-        try:
-            _grant_end(actor=actor, grant=current, last_day=_day_before(effective))
-        except ValidationError as exc:
-            raise CatalogFileError([RowError(row_number, "holder", " ".join(exc.messages))]) from exc
-        report.grants_ended += 1
-
+    # 3. Each row: a new item, or a revision (or nothing); then the grants the row's towns lack.
     total = len(rows)
     for done, row in enumerate(rows, start=1):
-        row_number = row.row
-        item = items.get(row.code)
-        if item is None:
-            content = {
-                "name_en": "",
-                "legal_basis": "",
-                "description_zh": "",
-                "fine_min": "",
-                "fine_max": "",
-                "rule_broken": "",
-                "penalty_clause": "",
-                "penalty_kinds": [],
-                "delegation_scope": "",
-                **row.values,
-            }
-            item = EnforcementItem(
-                district=district, code=row.code, default_holder=departments[content["domain"]]
-            )
-            apply_content(item, content)
-            item.save()
-            EnforcementItemVersion.objects.create(
-                item=item,
-                version=1,
-                content=content,
-                content_hash=content_hash(content),
-                source=source[:200],
-                valid_from=effective,
-                created_by=actor,
-            )
-            items[row.code] = item
-            report.created.append(row.code)
-            if item.held_by == CatalogHolder.TOWN:
-                for town in towns:
-                    grant(item, town, item.kind)
-            audit_record(
-                actor=actor,
-                action="authority.item.create",
-                obj=item,
-                after={"code": item.code, "version": 1, "source": source, **flush(item)},
-            )
-        else:
-            before = item_content(item)
-            after = {**before, **row.values}
-            if content_hash(after) == content_hash(before):
-                report.unchanged += 1
-            else:
-                diff = content_diff(before, after)
-                apply_content(item, after)
-                item.version += 1
-                item.updated_at = timezone.now()
-                if item.default_holder_id is None or "domain" in diff:
-                    item.default_holder = departments[item.domain]
-                item.save()
-                EnforcementItemVersion.objects.create(
-                    item=item,
-                    version=item.version,
-                    content=after,
-                    content_hash=content_hash(after),
-                    source=source[:200],
-                    valid_from=effective,
-                    created_by=actor,
-                )
-                audit_record(
-                    actor=actor,
-                    action="authority.item.revise",
-                    obj=item,
-                    before={k: v[0] for k, v in diff.items()} | {"version": item.version - 1},
-                    after={k: v[1] for k, v in diff.items()} | {"version": item.version},
-                )
-                report.changed.append(row.code)
-                if "holder" in diff or "kind" in diff:
-                    for town in towns:
-                        current = active(item, town)
-                        if item.held_by == CatalogHolder.DISTRICT:
-                            if current is not None:
-                                end(current)
-                        elif current is None:
-                            grant(item, town, item.kind)
-                        elif current.kind != item.kind:
-                            end(current)
-                            grant(item, town, item.kind)
-            if item.held_by == CatalogHolder.TOWN:
-                for town in towns:
-                    if not grants_by_pair[(item.pk, town.pk)] and not any(
-                        g.town_id == town.pk for g in pending
-                    ):
-                        grant(item, town, item.kind)
-            granted = flush(item)
-            if granted:
-                audit_record(actor=actor, action="authority.grant.create", obj=item, after=granted)
+        run.apply(row)
         if progress is not None:
             progress(done, total)
-
-    if report.has_changes:
-        audit_record(
-            actor=actor,
-            action="authority.catalog.import",
-            obj=district,
-            summary=report.summary(),
-            after={
-                "source": source,
-                "document": document,
-                "effective": effective,
-                "created": len(report.created),
-                "changed": report.changed[:200],
-                "grants_created": report.grants_created,
-                "grants_ended": report.grants_ended,
-            },
-        )
-    return report
+    # 4. One audit entry for the whole file.
+    run.audit_summary()
+    return run.report
 
 
 # --- adjustments --------------------------------------------------------------------------------------------------

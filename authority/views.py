@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -46,8 +46,8 @@ from .models import (
     CatalogHolder,
     EnforcementItem,
     GrantKind,
-    PenaltyKind,
 )
+from .penalties import PenaltyKind
 from .rules import (
     can_approve_adjustment,
     can_draft_adjustment,
@@ -108,6 +108,7 @@ def _districts() -> list[District]:
 # --- public -------------------------------------------------------------------------------------------------------
 
 
+@login_not_required
 def index(request: HttpRequest) -> HttpResponse:
     """权责清单: a district's towns with their lists, the catalog at a glance, recent decisions."""
     district = _district(request)
@@ -151,6 +152,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "authority/authority_index.html", context)
 
 
+@login_not_required
 def item_list(request: HttpRequest) -> HttpResponse:
     district = _district(request)
     form = CatalogSearchForm(request.GET or None)
@@ -181,6 +183,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     return render(request, "authority/item_list.html", context)
 
 
+@login_not_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_or_404(EnforcementItem.objects.select_related("district", "default_holder"), pk=pk)
     form = AsOfForm(request.GET or None)
@@ -214,6 +217,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "authority/item_detail.html", context)
 
 
+@login_not_required
 def town_public(request: HttpRequest, code: str) -> HttpResponse:
     """公示: a town's list as of today or a chosen date, by kind and domain, with the legal basis and history."""
     town = access_or_404(Unit.objects.select_related("district").filter(kind=Unit.Kind.TOWN), code=code)
@@ -247,6 +251,7 @@ def town_public(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "authority/town_public.html", context)
 
 
+@login_not_required
 def who(request: HttpRequest) -> HttpResponse:
     district = _district(request)
     form = WhoEnforcesForm(request.GET or None, district=district)
@@ -262,6 +267,7 @@ def who(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 def export(request: HttpRequest) -> HttpResponse:
     """The list as of a date, CSV or XLSX (public: it is the published list)."""
     district = _district(request)

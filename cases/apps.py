@@ -7,12 +7,15 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases and complaints")
 
     def ready(self) -> None:
+        from enforcement.audit_catalog import register_audit_actions
         from enforcement.home import NavEntry, register_nav
         from enforcement.models import Role
 
+        from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .integrations import register
         from .panels import register as register_panels
 
+        register_audit_actions(*AUDIT_ACTIONS)
         register()
         register_panels()
         register_nav(

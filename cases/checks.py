@@ -13,15 +13,25 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from authority.models import EnforcementItem
+from authority.penalties import (
+    HEARING_KINDS,
+    PARTICULAR_KINDS,
+    SIMPLE_PROCEDURE_KINDS,
+    FineBasis,
+    FineRange,
+    PenaltyKind,
+    kind_label,
+    multiple_text,
+)
 from authority.selectors import who_enforces
 from discretion.validation import money
 from enforcement.officers import officer_may_act
 
-from .models import Case, CaseOfficer, CasePolicy, PartyKind, PenaltyKind
+from .models import Case, CaseOfficer, CasePolicy, PartyKind
 from .workflow import DECIDED_STAGES
 
 # Penalties whose weight gives the party a hearing (art 63) and needs legal review (art 58) whatever the fine.
-HEAVY_KINDS = frozenset({PenaltyKind.REVOKE_LICENCE, PenaltyKind.RESTRICT, PenaltyKind.SUSPEND_LICENCE})
+HEAVY_KINDS = HEARING_KINDS
 
 
 class Problems(list[str]):
@@ -148,36 +158,93 @@ def age_problems(case: Case, kinds: Iterable[str]) -> list[str]:
     return []
 
 
-def fine_range_problems(item: EnforcementItem, fine: Decimal | None, *, reduced: bool = False) -> list[str]:
+def _multiples_text(fines: FineRange) -> str:
+    base = _("illegal gains") if fines.basis == FineBasis.GAINS else _("value of the goods")
+    return _("%(low)s to %(high)s times the %(base)s") % {
+        "low": multiple_text(fines.multiple_min) or "0",
+        "high": multiple_text(fines.multiple_max) or "—",
+        "base": base,
+    }
+
+
+def fine_range_problems(
+    item: EnforcementItem,
+    fine: Decimal | None,
+    *,
+    reduced: bool = False,
+    values: dict[str, Decimal] | None = None,
+) -> list[str]:
     """Inside the statutory range of the penalty clause (art 34); below the minimum only where the benchmark
-    finds a reduction (减轻, art 32) applies."""
+    finds a reduction (减轻, art 32) applies. A clause by multiples (倍数) gives the range from the illegal gains or
+    the value of the goods the officer recorded (`values`: `Case.amounts`)."""
     if fine is None:
         return []
-    if item.fine_max is not None and fine > item.fine_max:
-        return [
-            _("%(fine)s yuan is above the statutory maximum of %(max)s yuan for this item.")
-            % {"fine": money(fine), "max": money(item.fine_max)}
-        ]
-    if item.fine_min is not None and fine < item.fine_min and not reduced:
+    fines = item.fine_range(values)
+    if fines.missing:
         return [
             _(
-                "%(fine)s yuan is below the statutory minimum of %(min)s yuan. Going below it (减轻, art 32) needs the "
-                "circumstances that allow it."
+                "The fine for this item is %(multiples)s: record the %(base)s so that its range can be worked out."
             )
-            % {"fine": money(fine), "min": money(item.fine_min)}
+            % {
+                "multiples": _multiples_text(fines),
+                "base": _("illegal gains") if fines.basis == FineBasis.GAINS else _("value of the goods"),
+            }
+        ]
+    how = (
+        _(" (%(multiples)s of %(base)s yuan)")
+        % {"multiples": _multiples_text(fines), "base": money(fines.base)}
+        if fines.by_multiple
+        else ""
+    )
+    if fines.high is not None and fine > fines.high:
+        return [
+            _("%(fine)s yuan is above the statutory maximum of %(max)s yuan for this item%(how)s.")
+            % {"fine": money(fine), "max": money(fines.high), "how": how}
+        ]
+    if fines.low is not None and fine < fines.low and not reduced:
+        return [
+            _(
+                "%(fine)s yuan is below the statutory minimum of %(min)s yuan%(how)s. Going below it (减轻, art 32) "
+                "needs the circumstances that allow it."
+            )
+            % {"fine": money(fine), "min": money(fines.low), "how": how}
         ]
     return []
 
 
 def kinds_problems(item: EnforcementItem, kinds: Iterable[str]) -> list[str]:
+    unknown = [k for k in kinds if k not in PenaltyKind.values]
+    if unknown:
+        return [_("Unknown penalty kind(s): %(kinds)s.") % {"kinds": "、".join(unknown)}]
     allowed = set(item.penalty_kinds or [])
     extra = [k for k in kinds if allowed and k not in allowed and k != PenaltyKind.WARNING]
     if extra:
         return [
             _("The penalty clause of this item does not provide for: %(kinds)s.")
-            % {"kinds": "、".join(str(PenaltyKind(k).label) if k in PenaltyKind.values else k for k in extra)}
+            % {"kinds": "、".join(kind_label(k) for k in extra)}
         ]
     return []
+
+
+def content_problems(kinds: Iterable[str], data: dict[str, object]) -> dict[str, list[str]]:
+    """What a penalty must say, by field: the gains confiscated, the property and its value, and for each kind that
+    needs them the particulars (which permit, what is closed, for how long). Empty when complete."""
+    chosen = set(kinds)
+    problems: dict[str, list[str]] = {}
+    if PenaltyKind.CONFISCATE_GAINS in chosen and data.get("illegal_gains") in (None, ""):
+        problems["illegal_gains"] = [_("Record the illegal gains to be confiscated (yuan).")]
+    if PenaltyKind.CONFISCATE_PROPERTY in chosen:
+        if not str(data.get("confiscated_property") or "").strip():
+            problems["confiscated_property"] = [_("List the illegal property to be confiscated.")]
+        if data.get("confiscated_value") in (None, ""):
+            problems["confiscated_value"] = [_("Give the value of the property to be confiscated (yuan).")]
+    for kind in PARTICULAR_KINDS:
+        if kind in chosen and not str(data.get(f"particulars_{kind}") or "").strip():
+            problems[f"particulars_{kind}"] = [
+                _("Say what “%(kind)s” applies to: %(what)s.")
+                % {"kind": kind_label(kind), "what": str(PARTICULAR_KINDS[kind]).lower()}
+            ]
+    return problems
 
 
 def hearing_threshold(case: Case, policy: CasePolicy) -> Decimal:
@@ -188,10 +255,28 @@ def hearing_threshold(case: Case, policy: CasePolicy) -> Decimal:
     )
 
 
+def confiscated_amount(case: Case, kinds: Iterable[str]) -> Decimal:
+    """What a confiscation takes, in yuan: the illegal gains and the value of the illegal property."""
+    chosen = set(kinds)
+    total = Decimal("0")
+    if PenaltyKind.CONFISCATE_GAINS in chosen:
+        total += case.illegal_gains or Decimal("0")
+    if PenaltyKind.CONFISCATE_PROPERTY in chosen:
+        total += case.confiscated_value or Decimal("0")
+    return total
+
+
 def hearing_right(case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy) -> bool:
-    """A large fine (Chongqing: 5,000 yuan for a person, 50,000 for an organisation), a licence revocation or
-    suspension, or a closure gives the right to a hearing (art 63)."""
-    return bool(HEAVY_KINDS & set(kinds)) or (fine is not None and fine >= hearing_threshold(case, policy))
+    """A large fine (Chongqing: 5,000 yuan for a person, 50,000 for an organisation), the confiscation of gains or
+    property of as large a value, a permit suspended, lowered or revoked, or a business limited, suspended or
+    closed gives the right to a hearing (art 63)."""
+    kinds = list(kinds)
+    threshold = hearing_threshold(case, policy)
+    return (
+        bool(HEAVY_KINDS & set(kinds))
+        or (fine is not None and fine >= threshold)
+        or confiscated_amount(case, kinds) >= threshold
+    )
 
 
 def review_reasons(
@@ -241,7 +326,7 @@ def heavier_problems(case: Case, kinds: Iterable[str], fine: Decimal | None) -> 
                 "The decision adds penalties the notice did not propose (%(kinds)s). A heavier decision needs a new notice "
                 "(arts 44-45)."
             )
-            % {"kinds": "、".join(str(PenaltyKind(k).label) if k in PenaltyKind.values else k for k in new)}
+            % {"kinds": "、".join(kind_label(k) for k in new)}
         )
     if fine is not None and case.proposed_fine is not None and fine > case.proposed_fine:
         problems.append(
@@ -274,7 +359,7 @@ def simple_procedure_problems(
     """On the spot only for a warning or a fine up to 200 yuan (person) / 3,000 yuan (organisation) (art 51)."""
     kinds = set(kinds)
     problems = []
-    if kinds - {PenaltyKind.WARNING, PenaltyKind.FINE}:
+    if kinds - SIMPLE_PROCEDURE_KINDS:
         problems.append(_("Simple procedure allows only a warning or a small fine (art 51)."))
     limit = (
         policy.simple_fine_organisation
@@ -318,11 +403,18 @@ def one_fine_problems(case: Case, fine: Decimal | None) -> list[str]:
 
 
 def heavier_item(case: Case) -> EnforcementItem | None:
-    """Where one act breaks several rules, the heavier fine applies (art 29): the item with the highest maximum."""
+    """Where one act breaks several rules, the heavier fine applies (art 29): the item with the highest maximum
+    (for a clause by multiples, on the amounts recorded)."""
     items = [case.item, *case.other_items.all()] if case.item is not None else []
     if not items:
         return None
-    return max(items, key=lambda i: (i.fine_max or Decimal("0"), i.fine_min or Decimal("0")))
+    values = case.amounts
+
+    def weight(item: EnforcementItem) -> tuple[Decimal, Decimal]:
+        fines = item.fine_range(values)
+        return (fines.high or Decimal("0"), fines.low or Decimal("0"))
+
+    return max(items, key=weight)
 
 
 def payment_problems(

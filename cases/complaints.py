@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -109,8 +109,22 @@ def clean_complaint(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _duplicate_ticket() -> ValidationError:
+    return ValidationError({"external_id": [_("A complaint with this ticket number is already recorded.")]})
+
+
 def _create(*, actor: User, town: Unit, data: dict[str, Any], summary: str) -> Complaint:
-    complaint = Complaint.objects.create(district_id=town.district_id, town=town, created_by=actor, **data)
+    """Insert one complaint. A ticket recorded meanwhile by another request (the check before is not enough when two
+    arrive at once) is refused by the unique constraint: a ValidationError, not a database error."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives the refusal
+            complaint = Complaint.objects.create(
+                district_id=town.district_id, town=town, created_by=actor, **data
+            )
+    except IntegrityError as exc:
+        if data.get("external_id"):
+            raise _duplicate_ticket() from exc
+        raise
     audit_record(
         actor=actor,
         action="cases.complaint.create",
@@ -164,9 +178,7 @@ def complaint_create(
             district_id=town.district_id, channel=data["channel"], external_id=data["external_id"]
         ).exists()
     ):
-        raise ValidationError(
-            {"external_id": [_("A complaint with this ticket number is already recorded.")]}
-        )
+        raise _duplicate_ticket()
     complaint = _create(actor=actor, town=town, data=data, summary="")
     _queue_matching([complaint.pk])
     return complaint
@@ -223,7 +235,12 @@ def complaints_import(
             continue
         if data["external_id"]:
             tickets.add(key)
-        report.created.append(_create(actor=actor, town=town, data=data, summary=summary).pk)
+        try:
+            report.created.append(_create(actor=actor, town=town, data=data, summary=summary).pk)
+        except ValidationError:  # recorded meanwhile by another request
+            report.skipped.append(
+                (number, _("ticket %(ticket)s is already recorded") % {"ticket": data["external_id"]})
+            )
     if not report.created:
         raise ValidationError(
             {

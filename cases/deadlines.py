@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.calendar import add_days, add_working_days, is_provisional
+from enforcement.memo import remembered
 
 from .models import Case, CasePolicy
 from .workflow import Stage
@@ -21,6 +22,7 @@ from .workflow import Stage
 CENT = Decimal("0.01")
 
 
+@remembered(lambda district_id: district_id)
 def policy_for(district_id: int) -> CasePolicy:
     """The district's numbers, or the defaults (an unsaved row) when it has none."""
     return CasePolicy.objects.filter(district_id=district_id).first() or CasePolicy(district_id=district_id)

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from authority.penalties import BASIS_WORDS, DOCUMENT_NAMES, FineBasis, PenaltyKind
 from enforcement.audit import audit_record
 from enforcement.models import Certificate, User
 from enforcement.rules import require
@@ -41,16 +42,6 @@ TITLES: dict[str, str] = {
     Kind.DECISION: "行政处罚决定书",
     Kind.SERVICE_RECEIPT: "送达回证",
     Kind.CLOSING_APPROVAL: "结案审批表",
-}
-PENALTY_NAMES: dict[str, str] = {
-    "warning": "警告",
-    "criticism": "通报批评",
-    "fine": "罚款",
-    "confiscate_gains": "没收违法所得",
-    "confiscate_property": "没收非法财物",
-    "suspend_licence": "暂扣许可证件、降低资质等级",
-    "revoke_licence": "吊销许可证件",
-    "restrict": "限制开展生产经营活动、责令停产停业、责令关闭、限制从业",
 }
 SOURCE_NAMES: dict[str, str] = {
     "patrol": "日常巡查",
@@ -268,15 +259,45 @@ def _cause(case: Case) -> str:
     return name.removesuffix("的行政处罚").removesuffix("行政处罚") or case.item.name_zh
 
 
-def _penalty_text(kinds: list[str], fine: Decimal | None) -> str:
+def _yuan_text(amount: Decimal) -> str:
+    return f"人民币{yuan_figures(amount)}元（大写：{yuan_in_capitals(amount)}）"
+
+
+def _fine_basis_text(case: Case) -> str:
+    """ "按违法所得人民币2,000.00元计" for a fine by multiples, so the decision shows what it was computed from."""
+    item = case.item
+    if item is None or item.fine_basis == FineBasis.AMOUNT:
+        return ""
+    fines = item.fine_range(case.amounts)
+    if not fines.by_multiple or fines.base is None:
+        return ""
+    return f"，按{BASIS_WORDS[fines.basis]}人民币{yuan_figures(fines.base)}元计"
+
+
+def _penalty_text(case: Case, kinds: list[str], fine: Decimal | None) -> str:
+    """Each penalty as a decision states it (art 59): the fine and the gains confiscated in figures and in words, the
+    property confiscated with its value, and what a suspension, revocation, limit or closure applies to."""
     parts = []
+    particulars = case.penalty_particulars or {}
     for kind in kinds or []:
-        if kind == "fine" and fine is not None:
-            parts.append(f"罚款人民币{yuan_figures(fine)}元")
+        name = DOCUMENT_NAMES.get(kind, kind)
+        if kind == PenaltyKind.FINE and fine is not None:
+            parts.append(f"罚款{_yuan_text(fine)}{_fine_basis_text(case)}")
+        elif kind == PenaltyKind.CONFISCATE_GAINS and case.illegal_gains is not None:
+            parts.append(f"{name}{_yuan_text(case.illegal_gains)}")
+        elif kind == PenaltyKind.CONFISCATE_PROPERTY and case.confiscated_property.strip():
+            value = (
+                f"（价值人民币{yuan_figures(case.confiscated_value)}元）"
+                if case.confiscated_value is not None
+                else ""
+            )
+            parts.append(f"{name}：{_clause(case.confiscated_property)}{value}")
+        elif str(particulars.get(kind) or "").strip():
+            parts.append(f"{name}（{_clause(particulars[kind])}）")
         else:
-            parts.append(PENALTY_NAMES.get(kind, kind))
+            parts.append(name)
     if not parts and fine:
-        parts.append(f"罚款人民币{yuan_figures(fine)}元")
+        parts.append(f"罚款{_yuan_text(fine)}")
     return "；".join(parts)
 
 
@@ -344,11 +365,11 @@ def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
         "reply_due": chinese_date(case.reply_due),
         "hearing_on": chinese_date(case.hearing_on),
         "hearing_request_days": chinese_count(HEARING_REQUEST_DAYS),
-        "proposed_penalty": _penalty_text(case.proposed_kinds, proposed_fine),
+        "proposed_penalty": _penalty_text(case, case.proposed_kinds, proposed_fine),
         "proposed_fine": yuan_figures(proposed_fine),
         "proposed_fine_capitals": yuan_in_capitals(proposed_fine) if proposed_fine is not None else "",
         "decided_on": chinese_date(case.decided_on),
-        "penalty": _penalty_text(case.penalty_kinds, fine),
+        "penalty": _penalty_text(case, case.penalty_kinds, fine),
         "fine": yuan_figures(fine),
         "fine_capitals": yuan_in_capitals(fine) if fine is not None else "",
         "has_fine": bool(fine),
@@ -439,7 +460,7 @@ def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
             )
             audit_record(
                 actor=actor,
-                action="case.document_generate",
+                action="cases.document.generate",
                 obj=row,
                 town=case.town,
                 summary=f"{case.reference}: {TITLES[kind]} v{row.version}",

@@ -374,7 +374,7 @@ def _store(
     )
     audit_record(
         actor=actor,
-        action="case.evidence_add",
+        action="cases.evidence.add",
         obj=row,
         town=case.town,
         summary=f"{case.reference}: {row.original_name}",
@@ -475,7 +475,7 @@ def evidence_verify(evidence: Evidence) -> bool:
         if was is not None and was != intact:
             audit_record(
                 actor=None,
-                action="case.evidence_verify",
+                action="cases.evidence.verify",
                 obj=evidence,
                 town=evidence.case.town,
                 summary=f"{evidence.case.reference}: {evidence.original_name}",

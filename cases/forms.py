@@ -14,13 +14,15 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem
+from authority.penalties import PARTICULAR_KINDS, PenaltyKind
 from enforcement.forms import BootstrapFormMixin, restrict_choices, set_choices
 from enforcement.models import Unit, User
 
-from .models import Case, PartyKind, PenaltyKind, Source
+from .models import Case, PartyKind, Source
 from .workflow import Action
 
 MAX_FINE = Decimal("100000000")
@@ -240,7 +242,76 @@ class CheckedForm(ActionForm):
     note = _text(_("What was found on the follow-up check"), rows=2)
 
 
-class NoticeForm(ActionForm):
+def _particulars(kind: str) -> forms.CharField:
+    return forms.CharField(
+        label=format_lazy("{}: {}", PenaltyKind(kind).label, PARTICULAR_KINDS[kind]),
+        required=False,
+        max_length=300,
+        help_text=_("Printed in the document after the penalty's name."),
+    )
+
+
+# One text per kind that a decision must spell out (authority.penalties.PARTICULAR_KINDS): particulars_<kind>.
+PenaltyParticularsForm = type(
+    "PenaltyParticularsForm",
+    (forms.Form,),
+    {f"particulars_{kind}": _particulars(kind) for kind in PARTICULAR_KINDS} | {"__module__": __name__},
+)
+PARTICULAR_FIELDS = tuple(f"particulars_{kind}" for kind in PARTICULAR_KINDS)
+CONTENT_FIELDS = (
+    "illegal_gains",
+    "goods_value",
+    "confiscated_property",
+    "confiscated_value",
+    *PARTICULAR_FIELDS,
+)
+
+
+# PenaltyParticularsForm is built with type() from PARTICULAR_KINDS: mypy cannot take it as a base class.
+class PenaltyContentForm(ActionForm, PenaltyParticularsForm):  # type: ignore[valid-type, misc]
+    """What a proposed or decided penalty says beyond its kinds and fine: the amounts found (the bases of a fine by
+    multiples and of a confiscation), the property confiscated, and the particulars of the heavier kinds. Which of
+    them a penalty needs is a legal check (`checks.content_problems`); here what a kind not chosen would carry is
+    dropped."""
+
+    illegal_gains = _money(
+        _("Illegal gains (违法所得, yuan)"),
+        required=False,
+        help_text=_("Needed to confiscate them, and where the fine is a multiple of them."),
+    )
+    goods_value = _money(
+        _("Value of the goods (货值金额, yuan)"),
+        required=False,
+        help_text=_("Needed where the fine is a multiple of the value of the goods or of the business."),
+    )
+    confiscated_property = _text(
+        _("Illegal property confiscated (what, how many)"), required=False, rows=2, max_length=1000
+    )
+    confiscated_value = _money(_("Value of the property confiscated (yuan)"), required=False)
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None and not self.is_bound:  # what the notice said, for the decision to confirm
+            for name in ("illegal_gains", "goods_value", "confiscated_property", "confiscated_value"):
+                self.fields[name].initial = getattr(case, name)
+            for kind, text in (case.penalty_particulars or {}).items():
+                if f"particulars_{kind}" in self.fields:
+                    self.fields[f"particulars_{kind}"].initial = text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = set(data.get("penalty_kinds") or [])
+        if PenaltyKind.CONFISCATE_PROPERTY not in chosen:
+            data["confiscated_property"], data["confiscated_value"] = "", None
+        for kind in PARTICULAR_KINDS:
+            if kind not in chosen:
+                data[f"particulars_{kind}"] = ""
+        return data
+
+
+class NoticeForm(PenaltyContentForm):
+    field_order = ["penalty_kinds", "proposed_fine", *CONTENT_FIELDS, "factors", "served_on"]
+
     penalty_kinds = _kinds(_("Proposed penalty"))
     proposed_fine = _money(_("Proposed fine (yuan)"), required=False)
     factors = forms.MultipleChoiceField(
@@ -290,10 +361,18 @@ class ReviewForm(ActionForm):
     note = _text(_("Review opinion"), rows=4)
 
 
-class DecisionForm(ActionForm):
+class DecisionForm(PenaltyContentForm):
+    field_order = [
+        "penalty_kinds",
+        "fine",
+        *CONTENT_FIELDS,
+        "deviation_reason",
+        "collective_discussion",
+        "decided_on",
+    ]
+
     penalty_kinds = _kinds()
     fine = _money(_("Fine (yuan)"), required=False)
-    confiscated = _money(_("Confiscated (yuan)"), required=False)
     deviation_reason = _text(
         _("Reason for departing from the benchmark"),
         required=False,

@@ -26,7 +26,14 @@ from enforcement.workflow import InvalidTransition, StaleObject
 from . import checks, clock
 from . import deadlines as dl
 from .models import Case, CaseEvent, CaseOfficer
-from .rules import EDITABLE_STAGES, can_declare_recusal, can_file_case, may_edit_case_details, may_take
+from .rules import (
+    EDITABLE_STAGES,
+    can_declare_recusal,
+    can_file_case,
+    can_handle_cases,
+    may_edit_case_details,
+    may_take,
+)
 from .steps import HANDLERS, _Step
 from .workflow import TRANSITIONS, Action, Stage, check_transition
 
@@ -134,7 +141,7 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
         value = data.get(name)
         if value is not None or name in NULLABLE_DETAILS:  # an empty text keeps the model's default
             setattr(case, name, value)
-    _require_district_item(case)
+    _require_catalog_item(case)
     case.source_ref = str(data.get("source_ref") or "")[:80]
     complaint = data.get("complaint")
     if complaint is not None:
@@ -168,7 +175,7 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
     )
     audit_record(
         actor=actor,
-        action="case.create",
+        action="cases.case.create",
         obj=case,
         town=town,
         after={**_snapshot(case, CASE_DETAIL_FIELDS), "stage": case.stage},
@@ -179,9 +186,16 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
 NULLABLE_DETAILS = frozenset({"latitude", "longitude", "act_ended_on", "party_age", "item"})
 
 
-def _require_district_item(case: Case) -> None:
-    if case.item is not None and case.item.district_id != case.district_id:
+def _require_catalog_item(case: Case, previous_item_id: int | None = None) -> None:
+    """The item is of the district's catalog and, when it is newly named, still in it (not retired)."""
+    if case.item is None:
+        return
+    if case.item.district_id != case.district_id:
         raise ValidationError({"item": [_("This enforcement item belongs to another district's catalog.")]})
+    if not case.item.is_active and case.item_id != previous_item_id:
+        raise ValidationError(
+            {"item": [_("This enforcement item has been retired from the catalog; choose one in force.")]}
+        )
 
 
 def _suggestions(case: Case) -> dict[str, Any]:
@@ -203,11 +217,21 @@ def _suggestions(case: Case) -> dict[str, Any]:
 
 
 def _require_team(officer: User, town: Unit, on: dt.date) -> None:
+    """A handling officer is an officer or supervisor of the town's team on the day (art 42: enforcement officers)."""
     from enforcement.officers import officer_towns
 
     if town.pk not in officer_towns(officer, on):
         raise ValidationError(
             {"officers": [_("%(name)s does not work for %(town)s.") % {"name": officer, "town": town}]}
+        )
+    if not can_handle_cases(officer):
+        raise ValidationError(
+            {
+                "officers": [
+                    _("%(name)s is not an enforcement officer or supervisor and cannot handle cases.")
+                    % {"name": officer}
+                ]
+            }
         )
 
 
@@ -222,7 +246,7 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], version: in
     for name in CASE_DETAIL_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
-    _require_district_item(locked)
+    _require_catalog_item(locked, before["item"])
     if locked.stage not in {Stage.LEAD, Stage.CHECKING} and locked.item_id != before["item"]:
         # The item decides who may act and the penalty range: after filing it changes only with a fresh holding check.
         problems = checks.holding_problems(locked)
@@ -239,7 +263,7 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], version: in
     _event(locked, "update", actor=actor, data={"changed": sorted(changed)})
     audit_record(
         actor=actor,
-        action="case.update",
+        action="cases.case.update",
         obj=locked,
         town=locked.town,
         before={k: before[k] for k in changed},
@@ -285,7 +309,7 @@ def case_officers_set(
     _event(locked, "officers", actor=actor, data={"before": before, "after": after, "lead": lead.pk})
     audit_record(
         actor=actor,
-        action="case.officers",
+        action="cases.case.set_officers",
         obj=locked,
         town=locked.town,
         before={"officers": before},
@@ -315,7 +339,7 @@ def case_declare(*, actor: User, case: Case, conflict: bool, note: str = "") -> 
     )
     audit_record(
         actor=actor,
-        action="case.declare",
+        action="cases.case.declare",
         obj=locked,
         town=locked.town,
         after={"conflict": conflict, "note": note},
@@ -346,6 +370,12 @@ AUDITED = (
     "decided_on",
     "penalty_kinds",
     "fine",
+    "illegal_gains",
+    "goods_value",
+    "confiscated",
+    "confiscated_property",
+    "confiscated_value",
+    "penalty_particulars",
     "deviation_kind",
     "served_on",
     "payment_due",
@@ -406,7 +436,7 @@ def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -
         after = _snapshot(locked, AUDITED)
         audit_record(
             actor=actor,
-            action=f"case.{action}",
+            action=f"cases.case.{action}",
             obj=locked,
             town=locked.town,
             summary=note[:200],

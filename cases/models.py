@@ -96,17 +96,6 @@ class PartyKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
-class PenaltyKind(models.TextChoices):
-    WARNING = "warning", _("Warning (警告)")
-    CRITICISM = "criticism", _("Circulated criticism (通报批评)")
-    FINE = "fine", _("Fine (罚款)")
-    CONFISCATE_GAINS = "confiscate_gains", _("Confiscation of illegal gains (没收违法所得)")
-    CONFISCATE_PROPERTY = "confiscate_property", _("Confiscation of illegal property (没收非法财物)")
-    SUSPEND_LICENCE = "suspend_licence", _("Licence suspension or lower qualification")
-    REVOKE_LICENCE = "revoke_licence", _("Licence revocation (吊销许可证件)")
-    RESTRICT = "restrict", _("Restriction of activities or closure (责令停产停业/关闭)")
-
-
 class CaseQuerySet(TownOwnedQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.exclude(stage__in=FINISHED)
@@ -237,8 +226,27 @@ class Case(models.Model):
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     penalty_kinds = models.JSONField(_("penalty"), default=list, blank=True)
     fine = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # What the officer found and what is taken: the illegal gains and the value of the goods are the bases of fines
+    # by multiples (倍数) and of the hearing right for large confiscations (art 63); the gains confiscated are paid
+    # like the fine; confiscated property is listed with its value.
+    illegal_gains = models.DecimalField(
+        _("illegal gains (违法所得, yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    goods_value = models.DecimalField(
+        _("value of the goods (货值金额, yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     confiscated = models.DecimalField(
-        _("confiscated (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("illegal gains confiscated (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    confiscated_property = models.TextField(_("illegal property confiscated"), blank=True)
+    confiscated_value = models.DecimalField(
+        _("value of the property confiscated (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    penalty_particulars = models.JSONField(
+        _("particulars of the penalty"),
+        default=dict,
+        blank=True,
+        help_text="{kind: text}: which permit, what is closed, for how long (authority.penalties.PARTICULAR_KINDS)",
     )
     tier = models.CharField(_("benchmark tier"), max_length=32, blank=True)
     recommendation = models.JSONField(_("benchmark recommendation"), default=dict, blank=True)
@@ -279,6 +287,13 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(fine__isnull=True) | Q(fine__gte=0), name="case_fine_not_negative"
             ),
+            models.CheckConstraint(
+                condition=(Q(illegal_gains__isnull=True) | Q(illegal_gains__gte=0))
+                & (Q(goods_value__isnull=True) | Q(goods_value__gte=0))
+                & (Q(confiscated__isnull=True) | Q(confiscated__gte=0))
+                & (Q(confiscated_value__isnull=True) | Q(confiscated_value__gte=0)),
+                name="case_amounts_not_negative",
+            ),
         ]
         indexes = [
             # "My cases" keyset pages: newest first, within a town, optionally by stage.
@@ -312,6 +327,12 @@ class Case(models.Model):
     @property
     def fine_amount(self) -> Decimal:
         return self.fine or Decimal("0")
+
+    @property
+    def amounts(self) -> dict[str, Decimal]:
+        """The amounts found, as the discretion facts a fine by multiples or a benchmark condition reads them."""
+        found = {"gains_yuan": self.illegal_gains, "value_yuan": self.goods_value}
+        return {key: value for key, value in found.items() if value is not None}
 
 
 class CaseOfficer(models.Model):

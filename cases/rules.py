@@ -23,6 +23,14 @@ def _user(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) and user.is_active else None
 
 
+# Who may be a handling officer (承办人) of a case: the town team's officers and supervisors, not its legal reviewers.
+HANDLING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+
+
+def can_handle_cases(user: User) -> bool:
+    return user.is_active and bool(HANDLING_ROLES & user.role_names)
+
+
 # --- complaints ----------------------------------------------------------------------------------------------------
 
 

@@ -11,12 +11,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from authority.models import EnforcementItem
 from enforcement.access import access_or_404, scope_for
 from enforcement.models import Unit, User
 
 from . import clock
 from .models import Case, CaseEvent, CaseOfficer, Complaint
-from .rules import can_file_complaint
+from .rules import can_file_complaint, can_handle_cases
 
 
 def complaints_for(
@@ -50,6 +51,33 @@ def towns_for_filing(user: User) -> list[Unit]:
 
 
 # --- penalty cases -------------------------------------------------------------------------------------------------
+
+
+def items_for_cases(district_ids: Any, *, keep: int | None = None) -> QuerySet[EnforcementItem]:
+    """The items a case may name: the districts' catalog in force (a retired item is not offered), and the case's
+    own item (`keep`) even if it has been retired since, so its other details can still be changed."""
+    in_force = Q(is_active=True) | (Q(pk=keep) if keep is not None else Q(pk__in=[]))
+    return EnforcementItem.objects.filter(in_force, district_id__in=district_ids).order_by("code")
+
+
+def officer_candidates(
+    towns: Sequence[Unit],
+    *,
+    on: dt.date | None = None,
+    exclude: User | None = None,
+    include: Sequence[int] = (),
+) -> QuerySet[User]:
+    """Who may handle the towns' cases on the day: the officers and supervisors of their teams (own members and
+    secondees), less `exclude`, plus `include` (the officers already on the case, so that a form shows them)."""
+    from enforcement.officers import team_members
+
+    day = on or clock.today()
+    ids = {u.pk for town in towns for u in team_members(town, day) if can_handle_cases(u)}
+    if exclude is not None:
+        ids.discard(exclude.pk)
+    ids.update(include)
+    return User.objects.filter(pk__in=ids).order_by("username")
+
 
 CASE_PAGE_SIZE = 25
 
@@ -183,7 +211,8 @@ def case_recommendation(
     facts: dict[str, Any] = {
         "on": on or case.decided_on or clock.today(),
         "factors": list(factors if factors is not None else case.facts.get("factors", [])),
-        "values": dict(case.facts.get("values", {})),
+        # The gains and value the officer recorded: the base of a fine by multiples, and facts a tier may test.
+        "values": {**case.facts.get("values", {}), **case.amounts},
         "act_date": case.act_end,
         "discovered_on": case.discovered_on,
         "subject_id": case.subject_id,

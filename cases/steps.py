@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from authority.penalties import PARTICULAR_KINDS, PenaltyKind
 from authority.selectors import Holder, who_enforces
 from enforcement.access import share_with_unit
 from enforcement.audit import json_safe
@@ -168,6 +169,39 @@ def _do_correction_failed(step: _Step) -> None:
     step.event.update(checked_on=_date_not_future(step, "checked_on"))
 
 
+def _penalty_content(step: _Step, kinds: list[str]) -> dict[str, Any]:
+    """Record what the proposed or decided penalty says beyond its kinds and fine: the illegal gains and the value of
+    the goods found (kept once recorded; the bases of a fine by multiples and of a confiscation), the property
+    confiscated with its value, and the particulars of the kinds that need them. Refuses, by field, what a chosen
+    kind lacks. Returns what was recorded, for the timeline."""
+    data, case = step.data, step.case
+    for name in ("illegal_gains", "goods_value"):
+        if data.get(name) is not None:
+            step.set(**{name: data[name]})
+    chosen = set(kinds)
+    confiscates = PenaltyKind.CONFISCATE_PROPERTY in chosen
+    step.set(
+        confiscated_property=str(data.get("confiscated_property") or "").strip() if confiscates else "",
+        confiscated_value=data.get("confiscated_value") if confiscates else None,
+        penalty_particulars={
+            kind: str(data.get(f"particulars_{kind}") or "").strip()
+            for kind in PARTICULAR_KINDS
+            if kind in chosen and str(data.get(f"particulars_{kind}") or "").strip()
+        },
+    )
+    recorded = {
+        "illegal_gains": case.illegal_gains,
+        "goods_value": case.goods_value,
+        "confiscated_property": case.confiscated_property,
+        "confiscated_value": case.confiscated_value,
+        **{f"particulars_{kind}": text for kind, text in case.penalty_particulars.items()},
+    }
+    problems = checks.content_problems(kinds, recorded)
+    if problems:
+        raise ValidationError(problems)
+    return {k: v for k, v in recorded.items() if v not in (None, "")}
+
+
 def _penalty_checks(step: _Step, kinds: list[str], fine: Decimal | None, on: dt.date) -> Any:
     """Checks shared by the notice, the decision and the on-the-spot decision; returns the recommendation."""
     case = step.case
@@ -186,7 +220,7 @@ def _penalty_checks(step: _Step, kinds: list[str], fine: Decimal | None, on: dt.
         step.problems.extend(checks.kinds_problems(item, kinds))
         recommendation = case_recommendation(case, step.data.get("factors"), on=on) if case.item_id else None
         reduced = bool(recommendation is not None and recommendation.reduced)
-        step.problems.extend(checks.fine_range_problems(item, fine, reduced=reduced))
+        step.problems.extend(checks.fine_range_problems(item, fine, reduced=reduced, values=case.amounts))
     step.problems.raise_if_any()
     return recommendation
 
@@ -219,6 +253,7 @@ def _do_serve_notice(step: _Step) -> None:
         raise ValidationError({"served_on": [_("The notice cannot be served before the case was filed.")]})
     factors = sorted(step.data.get("factors") or [])
     case.facts = {**case.facts, "factors": factors}
+    recorded = _penalty_content(step, kinds)
     recommendation = _penalty_checks(step, kinds, fine, served)
     offered = checks.hearing_right(case, kinds, fine, step.policy)
     step.set(
@@ -238,7 +273,7 @@ def _do_serve_notice(step: _Step) -> None:
         recommendation=_recommendation_record(recommendation),
     )
     step.event.update(
-        kinds=kinds, fine=fine, hearing_offered=offered, reply_due=case.reply_due, factors=factors
+        kinds=kinds, fine=fine, hearing_offered=offered, reply_due=case.reply_due, factors=factors, **recorded
     )
 
 
@@ -350,6 +385,7 @@ def _do_decide(step: _Step) -> None:
     step.problems.extend(checks.heavier_problems(case, kinds, fine))
     step.problems.extend(checks.review_problems(case))
     step.problems.extend(checks.one_fine_problems(case, fine))
+    recorded = _penalty_content(step, kinds)
     recommendation = _penalty_checks(step, kinds, fine, decided)
     discussion = str(step.data.get("collective_discussion") or "").strip()
     if {"major_penalty", "major_or_complex"} & set(case.review_reasons) and not discussion:
@@ -389,7 +425,8 @@ def _do_decide(step: _Step) -> None:
         decided_by=step.actor,
         penalty_kinds=kinds,
         fine=fine,
-        confiscated=step.data.get("confiscated"),
+        # The gains confiscated are paid like the fine (the property is taken, not paid).
+        confiscated=case.illegal_gains if PenaltyKind.CONFISCATE_GAINS in kinds else None,
         tier=recommendation.tier_level if recommendation and recommendation.punish else "",
         recommendation=_recommendation_record(recommendation),
         deviation_kind=kind,
@@ -403,6 +440,7 @@ def _do_decide(step: _Step) -> None:
         deviation_explanation=explanation,
         late=late,
         collective_discussion=discussion,
+        **recorded,
     )
 
 

@@ -7,6 +7,10 @@ class DiscretionConfig(AppConfig):
     verbose_name = _("Discretion benchmarks")
 
     def ready(self) -> None:
+        from enforcement.audit_catalog import register_audit_actions
+
+        from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .panels import register
 
+        register_audit_actions(*AUDIT_ACTIONS)
         register()

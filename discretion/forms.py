@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from authority.forms import ItemChoiceField
-from authority.models import EnforcementItem, PenaltyKind
+from authority.models import EnforcementItem
+from authority.penalties import PenaltyKind
 from enforcement.forms import restrict_choices, set_choices
 from enforcement.spreadsheets import check_upload_size
 
@@ -91,6 +92,17 @@ class TierForm(BootstrapForm):
     fine_max = forms.DecimalField(
         label=_("Highest fine (yuan)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
     )
+    multiple_min = forms.DecimalField(
+        label=_("Lowest multiple"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("For a fine by multiples of the illegal gains or the value of the goods (倍数)."),
+    )
+    multiple_max = forms.DecimalField(
+        label=_("Highest multiple"), required=False, min_value=Decimal(0), max_digits=8, decimal_places=2
+    )
 
     def __init__(
         self, *args: Any, catalog: Mapping[str, FactorSpec], kinds: list[str] | None = None, **kwargs: Any
@@ -118,6 +130,8 @@ class TierForm(BootstrapForm):
             penalty_kinds=tuple(data.get("penalty_kinds") or ()),
             fine_min=data.get("fine_min"),
             fine_max=data.get("fine_max"),
+            multiple_min=data.get("multiple_min"),
+            multiple_max=data.get("multiple_max"),
         )
 
 
@@ -185,6 +199,8 @@ def tier_initial(benchmark: Benchmark) -> list[dict[str, Any]]:
             "penalty_kinds": t.penalty_kinds,
             "fine_min": t.fine_min,
             "fine_max": t.fine_max,
+            "multiple_min": t.multiple_min,
+            "multiple_max": t.multiple_max,
         }
         for t in benchmark.tiers.all()
     ]

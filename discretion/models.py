@@ -148,6 +148,13 @@ class BenchmarkTier(models.Model):
     fine_max = models.DecimalField(
         _("highest fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # For an item fined by multiples of the gains or value (倍数): the tier's multiples.
+    multiple_min = models.DecimalField(
+        _("lowest multiple"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    multiple_max = models.DecimalField(
+        _("highest multiple"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

@@ -30,6 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from authority.penalties import multiple_text
+
 from .conditions import OP_TEXT, Condition, evaluate, holds
 from .defaults import generate_default
 from .specs import BenchmarkSpec, EntrySpec, Facts, ItemSpec, Policy, PriorViolation, TierSpec
@@ -256,7 +258,7 @@ class Snapshot:
 
 
 def kinds_text(kinds: tuple[str, ...] | list[str]) -> str:
-    from authority.models import PenaltyKind
+    from authority.penalties import PenaltyKind
 
     labels = []
     for kind in kinds:
@@ -401,6 +403,25 @@ def render_step(step: Step, lang: str) -> str:
         }
     if code == "penalty":
         return _("Recommended penalty: %(kinds)s.") % {"kinds": kinds_text(p["kinds"])}
+    if code in ("by_multiple", "multiple_base_missing"):
+        fines = p["fines"]
+        times = _("%(low)s to %(high)s times") % {
+            "low": multiple_text(fines.multiple_min) or "0",
+            "high": multiple_text(fines.multiple_max) or "—",
+        }
+        base = str(FACT_MAP[fines.fact].label) if fines.fact in FACT_MAP else fines.fact
+        if code == "by_multiple":
+            return _("The fine is %(times)s the %(base)s of %(amount)s yuan.") % {
+                "times": times,
+                "base": base,
+                "amount": money(fines.base),
+            }
+        return _(
+            "The fine is %(times)s the %(base)s, which is not recorded: the range in yuan is not known yet."
+        ) % {
+            "times": times,
+            "base": base,
+        }
     if code == "statutory":
         return _("Statutory range: %(range)s.") % {"range": statutory_text(p["item"])}
     if code == "generated":
@@ -525,68 +546,33 @@ def describe_condition(condition: Condition, catalog: Mapping[str, FactorSpec], 
     return f"{fact.label} {OP_TEXT[condition.op]} {value}{unit}"
 
 
-def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
-    """The recommendation for these facts under this snapshot. Pure: no database, no clock, no I/O."""
-    item, policy, catalog = snapshot.item, snapshot.policy, snapshot.factors
-    benchmark = snapshot.benchmark or generate_default(item, policy)
-    steps: list[Step] = []
-    values: dict[str, Any] = dict(facts.values)
-    applied: dict[str, AppliedFactor] = {}
+@dataclass
+class _Reckoning:
+    """What `compute` works on while it goes through its steps: the inputs, the facts' values, the circumstances
+    applied so far and the explanation written so far (in order)."""
 
-    def apply(spec: FactorSpec, source: str) -> None:
-        applied.setdefault(
+    item: ItemSpec
+    policy: Policy
+    catalog: Mapping[str, FactorSpec]
+    benchmark: BenchmarkSpec
+    facts: Facts
+    values: dict[str, Any]
+    steps: list[Step] = field(default_factory=list)
+    applied: dict[str, AppliedFactor] = field(default_factory=dict)
+    unknown: tuple[str, ...] = ()
+    history_known: bool = False
+    fines: Any = None  # the statutory range in yuan (authority.penalties.FineRange), by multiples when the item says so
+
+    def apply(self, spec: FactorSpec, source: str) -> None:
+        self.applied.setdefault(
             spec.code,
             AppliedFactor(
                 spec.code, spec.name_zh, spec.name_en, spec.effect, source, spec.legal_basis, spec.conditions
             ),
         )
 
-    unknown = tuple(sorted(c for c in facts.factors if c not in catalog))
-    if unknown:
-        steps.append(Step.of("unknown_factors", codes=unknown))
-    given = {c for c in facts.factors if c in catalog}
-
-    # 1. History.
-    history_known = facts.history is not None
-    if facts.history is not None:
-        reference = facts.act_date or facts.on
-        window_start = months_before(reference, policy.repeat_window_months)
-        earlier = [p for p in facts.history if _same_item(p, item) and p.decided_on < reference]
-        within = sorted(
-            (p for p in earlier if p.penalised and p.decided_on >= window_start), key=lambda p: p.decided_on
-        )
-        values["prior_total"] = Decimal(len(earlier))
-        values["prior_12m"] = Decimal(len(within))
-        overridden = given & HISTORY_FACTORS
-        given -= HISTORY_FACTORS
-        if not earlier:
-            given.add(FIRST_VIOLATION)
-            steps.append(Step.of("history_first"))
-        elif within:
-            given.add(REPEAT_12M)
-            steps.append(
-                Step.of(
-                    "history_repeat",
-                    count=len(within),
-                    months=policy.repeat_window_months,
-                    last=within[-1].decided_on.isoformat(),
-                )
-            )
-        else:
-            steps.append(Step.of("history_old", count=len(earlier), months=policy.repeat_window_months))
-        dropped = overridden - given
-        if dropped:
-            steps.append(Step.of("history_overrode", factors=tuple(catalog[c] for c in sorted(dropped))))
-    else:
-        steps.append(Step.of("history_unknown"))
-    for code in sorted(given):
-        apply(catalog[code], "history" if history_known and code in HISTORY_FACTORS else "given")
-    active = frozenset(given)
-    aggravating = [catalog[c] for c in sorted(active) if catalog[c].aggravating]
-
-    tiers = benchmark.sorted_tiers()
-
-    def citation(tier_level: str = "") -> Citation:
+    def citation(self, tier_level: str = "") -> Citation:
+        benchmark = self.benchmark
         return Citation(
             benchmark.id,
             benchmark.version,
@@ -596,81 +582,126 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
             benchmark.document_number,
             benchmark.document_title,
             benchmark.valid_from,
-            item.code,
+            self.item.code,
             tier_level,
         )
 
-    if benchmark.is_generated and not benchmark.confirmed:
-        steps.append(Step.of("generated", date=facts.on.isoformat()))
-
-    def no_penalty(basis: str, mandatory: bool, education: str) -> Recommendation:
-        cite = citation()
-        steps.append(Step.of("citation", citation=cite))
+    def no_penalty(self, basis: str, mandatory: bool, education: str) -> Recommendation:
+        cite = self.citation()
+        self.steps.append(Step.of("citation", citation=cite))
         return Recommendation(
-            item=item,
-            on=facts.on,
+            item=self.item,
+            on=self.facts.on,
             punish=False,
             tier=None,
             penalty_kinds=(),
             fine_min=None,
             fine_max=None,
             fine_suggested=None,
-            factors=tuple(applied.values()),
+            factors=tuple(self.applied.values()),
             citation=cite,
-            steps=tuple(steps),
+            steps=tuple(self.steps),
             no_penalty_basis=basis,
             no_penalty_mandatory=mandatory,
             education=education,
-            history_known=history_known,
-            unknown_factors=unknown,
+            history_known=self.history_known,
+            unknown_factors=self.unknown,
         )
 
-    # 2. Whether to punish at all.
+
+def _history(r: _Reckoning, given: set[str]) -> set[str]:
+    """Step 1: earlier violations of the same item decide "first violation" and "repeat within 12 months" (the
+    officer's own ticks for these count only when the history is unknown). Returns the circumstances given."""
+    facts, policy = r.facts, r.policy
+    r.history_known = facts.history is not None
+    if facts.history is None:
+        r.steps.append(Step.of("history_unknown"))
+        return given
+    reference = facts.act_date or facts.on
+    window_start = months_before(reference, policy.repeat_window_months)
+    earlier = [p for p in facts.history if _same_item(p, r.item) and p.decided_on < reference]
+    within = sorted(
+        (p for p in earlier if p.penalised and p.decided_on >= window_start), key=lambda p: p.decided_on
+    )
+    r.values["prior_total"] = Decimal(len(earlier))
+    r.values["prior_12m"] = Decimal(len(within))
+    overridden = given & HISTORY_FACTORS
+    given = given - HISTORY_FACTORS
+    if not earlier:
+        given.add(FIRST_VIOLATION)
+        r.steps.append(Step.of("history_first"))
+    elif within:
+        given.add(REPEAT_12M)
+        r.steps.append(
+            Step.of(
+                "history_repeat",
+                count=len(within),
+                months=policy.repeat_window_months,
+                last=within[-1].decided_on.isoformat(),
+            )
+        )
+    else:
+        r.steps.append(Step.of("history_old", count=len(earlier), months=policy.repeat_window_months))
+    dropped = overridden - given
+    if dropped:
+        r.steps.append(Step.of("history_overrode", factors=tuple(r.catalog[c] for c in sorted(dropped))))
+    return given
+
+
+def _not_punished(
+    r: _Reckoning, active: frozenset[str], aggravating: list[FactorSpec]
+) -> Recommendation | None:
+    """Step 2: whether to punish at all: limitation (art 36), a "no penalty" circumstance, art 33(1), the benchmark's
+    no-penalty and first-violation lists. Any aggravating circumstance rules out art 33 and the lists. None: punish."""
+    facts, values = r.facts, r.values
     if facts.act_date is not None:
         found = facts.discovered_on or facts.on
         years = (
-            policy.limitation_years_grave
+            r.policy.limitation_years_grave
             if values.get("endangers_life_or_finance") is True
-            else policy.limitation_years
+            else r.policy.limitation_years
         )
         if found > years_after(facts.act_date, years):
-            steps.append(
+            r.steps.append(
                 Step.of("limitation", act=facts.act_date.isoformat(), found=found.isoformat(), years=years)
             )
-            return no_penalty("limitation", True, "")
-    for spec in (catalog[c] for c in sorted(active)):
+            return r.no_penalty("limitation", True, "")
+    for spec in (r.catalog[c] for c in sorted(active)):
         if spec.effect == Effect.NO_PENALTY:
-            steps.append(Step.of("no_penalty_factor", factor=spec))
-            return no_penalty("circumstance", True, "")
-    entries = list(benchmark.entries)
+            r.steps.append(Step.of("no_penalty_factor", factor=spec))
+            return r.no_penalty("circumstance", True, "")
+    entries = list(r.benchmark.entries)
     if aggravating:
         if set(ART33_SHALL) <= active or any(
             e.kind in (ListKind.NO_PENALTY, ListKind.FIRST_VIOLATION)
             and _entry_applies(e, values, active | {FIRST_VIOLATION})
             for e in entries
         ):
-            steps.append(Step.of("lists_blocked", factors=tuple(aggravating)))
-    else:
-        if set(ART33_SHALL) <= active:
-            steps.append(Step.of("art33_shall"))
-            return no_penalty("art33", True, "批评教育、责令改正")
-        for entry in entries:
-            if entry.kind == ListKind.NO_PENALTY and _entry_applies(entry, values, active):
-                steps.append(Step.of("list_no_penalty", conditions=entry.conditions_text))
-                return no_penalty("no_penalty_list", True, entry.measures or "批评教育、责令改正")
-        for entry in entries:
-            if (
-                entry.kind == ListKind.FIRST_VIOLATION
-                and FIRST_VIOLATION in active
-                and _entry_applies(entry, values, active)
-            ):
-                steps.append(Step.of("list_first_violation", conditions=entry.conditions_text))
-                return no_penalty("first_violation_list", False, entry.measures or "批评教育、责令改正")
+            r.steps.append(Step.of("lists_blocked", factors=tuple(aggravating)))
+        return None
+    if set(ART33_SHALL) <= active:
+        r.steps.append(Step.of("art33_shall"))
+        return r.no_penalty("art33", True, "批评教育、责令改正")
+    for entry in entries:
+        if entry.kind == ListKind.NO_PENALTY and _entry_applies(entry, values, active):
+            r.steps.append(Step.of("list_no_penalty", conditions=entry.conditions_text))
+            return r.no_penalty("no_penalty_list", True, entry.measures or "批评教育、责令改正")
+    for entry in entries:
+        if (
+            entry.kind == ListKind.FIRST_VIOLATION
+            and FIRST_VIOLATION in active
+            and _entry_applies(entry, values, active)
+        ):
+            r.steps.append(Step.of("list_first_violation", conditions=entry.conditions_text))
+            return r.no_penalty("first_violation_list", False, entry.measures or "批评教育、责令改正")
+    return None
 
-    # Lighter / reduced list rows act as circumstances of this item.
+
+def _list_factors(r: _Reckoning, active: frozenset[str]) -> list[FactorSpec]:
+    """The benchmark's lighter / reduced list rows that apply, as circumstances of this item."""
     list_factors: list[FactorSpec] = []
-    for index, entry in enumerate(entries):
-        if entry.kind in (ListKind.LIGHTER, ListKind.REDUCED) and _entry_applies(entry, values, active):
+    for index, entry in enumerate(r.benchmark.entries):
+        if entry.kind in (ListKind.LIGHTER, ListKind.REDUCED) and _entry_applies(entry, r.values, active):
             effect = Effect.REDUCED if entry.kind == ListKind.REDUCED else Effect.LIGHTER
             spec = FactorSpec(
                 f"list:{index}",
@@ -681,114 +712,180 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
                 entry.conditions_text,
             )
             list_factors.append(spec)
-            applied[spec.code] = AppliedFactor(
+            r.applied[spec.code] = AppliedFactor(
                 spec.code, spec.name_zh, spec.name_en, effect, "list", entry.legal_basis, spec.conditions
             )
-            steps.append(Step.of("list_factor", kind=entry.kind, conditions=entry.conditions_text))
+            r.steps.append(Step.of("list_factor", kind=entry.kind, conditions=entry.conditions_text))
+    return list_factors
 
-    # 3. The tier.
-    tier, by_conditions, missing, matched = select_tier(tiers, values, active)
+
+def _tier(r: _Reckoning, tiers: list[TierSpec], active: frozenset[str]) -> tuple[TierSpec, list[str]]:
+    """Step 3: the gravest tier above Normal whose conditions hold, else a lighter one whose conditions hold, else
+    Normal. Returns the tier and the facts missing to decide."""
+    tier, by_conditions, missing, matched = select_tier(tiers, r.values, active)
+    if r.fines is not None and r.fines.missing and r.fines.fact not in missing:
+        missing = [*missing, r.fines.fact]
     if by_conditions:
-        steps.append(
+        r.steps.append(
             Step.of(
                 "tier_conditions",
                 level=tier.level,
                 conditions=tier.conditions_text or "—",
                 matched=matched,
-                catalog=catalog,
+                catalog=r.catalog,
             )
         )
     else:
-        steps.append(Step.of("tier_default", level=tier.level, conditions=tier.conditions_text or "—"))
+        r.steps.append(Step.of("tier_default", level=tier.level, conditions=tier.conditions_text or "—"))
     if missing:
-        steps.append(Step.of("missing_facts", facts=tuple(missing)))
+        r.steps.append(Step.of("missing_facts", facts=tuple(missing)))
+    return tier, missing
 
-    # 4. Circumstances.
-    considered = [catalog[c] for c in sorted(active)] + list_factors
+
+@dataclass(frozen=True)
+class _Range:
+    tier: TierSpec
+    kinds: tuple[str, ...]
+    low: Decimal | None
+    high: Decimal | None
+    reduced: bool = False
+
+
+def _reduced_range(r: _Reckoning, lightest: TierSpec) -> _Range:
+    """A 减轻 circumstance and nothing aggravating: a fine below the statutory minimum, or the lightest kind."""
+    item = r.item
+    if not lightest.has_fine:
+        lightest_kind = (
+            min(lightest.penalty_kinds, key=lambda k: KIND_SEVERITY.get(k, 0))
+            if lightest.penalty_kinds
+            else "warning"
+        )
+        kinds: tuple[str, ...] = (lightest_kind,)
+        r.steps.append(Step.of("reduced_kind", kinds=kinds))
+        return _Range(lightest, kinds, None, None, reduced=True)
+    if item.fine_min is not None and item.fine_min > 0:
+        high = item.fine_min
+        low = (item.fine_min * Decimal(r.policy.reduced_floor_pct) / 100).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+        low = min(low, high)
+        kinds = (
+            tuple(
+                k
+                for k in lightest.penalty_kinds
+                if KIND_SEVERITY.get(k, 0) <= KIND_SEVERITY["confiscate_property"]
+            )
+            or lightest.penalty_kinds
+        )
+        r.steps.append(Step.of("reduced_range", min=item.fine_min, low=low, high=high))
+        return _Range(lightest, kinds, low, high, reduced=True)
+    low_, high_ = _clamp_tier(item, lightest, r.steps)
+    if low_ is not None and high_ is not None:
+        high_ = _quantize_mid(low_, high_)
+    r.steps.append(Step.of("reduced_no_minimum"))
+    if low_ is not None and high_ is not None:
+        r.steps.append(Step.of("lower_half", low=low_, high=high_))
+    return _Range(lightest, lightest.penalty_kinds, low_, high_)
+
+
+def _circumstances(
+    r: _Reckoning,
+    tier: TierSpec,
+    tiers: list[TierSpec],
+    active: frozenset[str],
+    aggravating: list[FactorSpec],
+    list_factors: list[FactorSpec],
+) -> _Range:
+    """Step 4: the circumstances move the range: a 减轻 one with nothing aggravating goes below the statutory
+    minimum (or to the lightest kind); otherwise more aggravating than mitigating ones give the upper half of the
+    tier's range, more mitigating the lower half, a balance the whole tier."""
+    considered = [r.catalog[c] for c in sorted(active)] + list_factors
     mitigating = [f for f in considered if f.effect == Effect.LIGHTER]
     reducing = [f for f in considered if f.effect == Effect.REDUCED]
     if mitigating:
-        steps.append(Step.of("mitigating", factors=tuple(mitigating)))
+        r.steps.append(Step.of("mitigating", factors=tuple(mitigating)))
     if aggravating:
-        steps.append(Step.of("aggravating", factors=tuple(aggravating)))
+        r.steps.append(Step.of("aggravating", factors=tuple(aggravating)))
     if reducing:
-        steps.append(Step.of("reducing", factors=tuple(reducing), conditions=reducing[0].conditions or "—"))
-    steps.append(Step.of("statutory", item=item))
-
-    reduced = False
-    kinds = tier.penalty_kinds
-    low: Decimal | None
-    high: Decimal | None
+        r.steps.append(Step.of("reducing", factors=tuple(reducing), conditions=reducing[0].conditions or "—"))
+    r.steps.append(Step.of("statutory", item=r.item))
     if reducing and not aggravating:
-        lightest = tiers[0]
-        if not lightest.has_fine:
-            lightest_kind = (
-                min(lightest.penalty_kinds, key=lambda k: KIND_SEVERITY.get(k, 0))
-                if lightest.penalty_kinds
-                else "warning"
-            )
-            reduced, tier, kinds = True, lightest, (lightest_kind,)
-            low = high = None
-            steps.append(Step.of("reduced_kind", kinds=kinds))
-        elif item.fine_min is not None and item.fine_min > 0:
-            reduced, tier = True, lightest
-            high = item.fine_min
-            low = (item.fine_min * Decimal(policy.reduced_floor_pct) / 100).quantize(
-                CENT, rounding=ROUND_HALF_UP
-            )
-            low = min(low, high)
-            kinds = (
-                tuple(
-                    k
-                    for k in lightest.penalty_kinds
-                    if KIND_SEVERITY.get(k, 0) <= KIND_SEVERITY["confiscate_property"]
-                )
-                or lightest.penalty_kinds
-            )
-            steps.append(Step.of("reduced_range", min=item.fine_min, low=low, high=high))
+        return _reduced_range(r, tiers[0])
+    if reducing:
+        r.steps.append(Step.of("reduced_blocked"))
+    net = len(aggravating) - len(mitigating) - len(reducing)
+    low, high = _clamp_tier(r.item, tier, r.steps)
+    if low is not None and high is not None:
+        mid = _quantize_mid(low, high)
+        if net > 0:
+            low = mid
+            r.steps.append(Step.of("upper_half", low=low, high=high))
+        elif net < 0:
+            high = mid
+            r.steps.append(Step.of("lower_half", low=low, high=high))
         else:
-            tier = lightest
-            kinds = tier.penalty_kinds
-            low, high = _clamp_tier(item, tier, steps)
-            if low is not None and high is not None:
-                high = _quantize_mid(low, high)
-            steps.append(Step.of("reduced_no_minimum"))
-            if low is not None and high is not None:
-                steps.append(Step.of("lower_half", low=low, high=high))
-    else:
-        if reducing:
-            steps.append(Step.of("reduced_blocked"))
-        net = len(aggravating) - len(mitigating) - len(reducing)
-        low, high = _clamp_tier(item, tier, steps)
-        if low is not None and high is not None:
-            mid = _quantize_mid(low, high)
-            if net > 0:
-                low = mid
-                steps.append(Step.of("upper_half", low=low, high=high))
-            elif net < 0:
-                high = mid
-                steps.append(Step.of("lower_half", low=low, high=high))
-            else:
-                steps.append(Step.of("whole_tier", low=low, high=high))
-    steps.append(Step.of("penalty", kinds=kinds))
-    cite = citation(tier.level)
-    steps.append(Step.of("citation", citation=cite))
+            r.steps.append(Step.of("whole_tier", low=low, high=high))
+    return _Range(tier, tier.penalty_kinds, low, high)
+
+
+def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
+    """The recommendation for these facts under this snapshot. Pure: no database, no clock, no I/O."""
+    item, catalog = snapshot.item, snapshot.factors
+    benchmark = snapshot.benchmark or generate_default(item, snapshot.policy)
+    values: dict[str, Any] = dict(facts.values)
+    # A fine by multiples (倍数): the statutory range and the tiers in yuan follow from the gains or value recorded.
+    fines = item.fine_range(values)
+    item, benchmark = item.resolved(fines), benchmark.resolved(fines)
+    r = _Reckoning(
+        item=item,
+        policy=snapshot.policy,
+        catalog=catalog,
+        benchmark=benchmark,
+        facts=facts,
+        values=values,
+        fines=fines,
+    )
+    if fines.by_multiple:
+        r.steps.append(Step.of("by_multiple", fines=fines))
+    elif fines.missing:
+        r.steps.append(Step.of("multiple_base_missing", fines=fines))
+    r.unknown = tuple(sorted(c for c in facts.factors if c not in catalog))
+    if r.unknown:
+        r.steps.append(Step.of("unknown_factors", codes=r.unknown))
+    given = _history(r, {c for c in facts.factors if c in catalog})  # 1. history
+    for code in sorted(given):
+        r.apply(catalog[code], "history" if r.history_known and code in HISTORY_FACTORS else "given")
+    active = frozenset(given)
+    aggravating = [catalog[c] for c in sorted(active) if catalog[c].aggravating]
+    tiers = r.benchmark.sorted_tiers()
+    if r.benchmark.is_generated and not r.benchmark.confirmed:
+        r.steps.append(Step.of("generated", date=facts.on.isoformat()))
+    not_punished = _not_punished(r, active, aggravating)  # 2. whether to punish at all
+    if not_punished is not None:
+        return not_punished
+    list_factors = _list_factors(r, active)
+    tier, missing = _tier(r, tiers, active)  # 3. the tier
+    chosen = _circumstances(r, tier, tiers, active, aggravating, list_factors)  # 4. circumstances
+    r.steps.append(Step.of("penalty", kinds=chosen.kinds))
+    cite = r.citation(chosen.tier.level)
+    r.steps.append(Step.of("citation", citation=cite))
+    low, high = chosen.low, chosen.high
     return Recommendation(
         item=item,
         on=facts.on,
         punish=True,
-        tier=tier,
-        penalty_kinds=tuple(kinds),
+        tier=chosen.tier,
+        penalty_kinds=tuple(chosen.kinds),
         fine_min=low,
         fine_max=high,
         fine_suggested=_suggest(low, high) if low is not None and high is not None else None,
-        factors=tuple(applied.values()),
+        factors=tuple(r.applied.values()),
         citation=cite,
-        steps=tuple(steps),
-        reduced=reduced,
-        history_known=history_known,
+        steps=tuple(r.steps),
+        reduced=chosen.reduced,
+        history_known=r.history_known,
         missing_facts=tuple(missing),
-        unknown_factors=unknown,
+        unknown_factors=r.unknown,
     )
 
 

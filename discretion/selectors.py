@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
+from enforcement.memo import remembered
 from enforcement.models import District, User
 
 from .history import HistoryQuery, party_history
@@ -44,6 +45,7 @@ def benchmark_spec(benchmark: Benchmark) -> BenchmarkSpec:
     )
 
 
+@remembered(lambda district_id: district_id)
 def policy_for(district_id: int | None) -> Policy:
     row = DiscretionPolicy.objects.filter(district_id=district_id).first() if district_id else None
     if row is None:
@@ -67,6 +69,7 @@ def local_factor_spec(row: LocalFactor) -> FactorSpec:
     )
 
 
+@remembered(lambda district_id, item_id=None: (district_id, item_id))
 def factor_catalog(district_id: int | None, item_id: int | None = None) -> dict[str, FactorSpec]:
     """Standard circumstances plus the district's active local ones (those for other items left out)."""
     catalog = dict(STANDARD_FACTOR_MAP)
@@ -92,19 +95,35 @@ def _with_rows(qs: QuerySet[Benchmark]) -> QuerySet[Benchmark]:
     )
 
 
+@remembered(lambda item: item.pk)
+def _benchmarks_in_force_ever(item: EnforcementItem) -> list[Benchmark]:
+    """The item's published versions (latest valid-from first) and its generated defaults (oldest first)."""
+    return list(
+        _with_rows(
+            Benchmark.objects.filter(
+                item=item, status__in=[Benchmark.Status.PUBLISHED, Benchmark.Status.GENERATED]
+            )
+        ).order_by("-valid_from", "-version", "pk")
+    )
+
+
 def benchmark_in_force(item: EnforcementItem, on: dt.date | None = None) -> Benchmark | None:
     """The published version with the latest valid-from on or before `on`; else the generated default (if any)."""
     day = on or timezone.localdate()
-    published = (
-        _with_rows(
-            Benchmark.objects.filter(item=item, status=Benchmark.Status.PUBLISHED, valid_from__lte=day)
-        )
-        .order_by("-valid_from", "-version")
-        .first()
+    versions = _benchmarks_in_force_ever(item)
+    published = next(
+        (
+            b
+            for b in versions
+            if b.status == Benchmark.Status.PUBLISHED and b.valid_from is not None and b.valid_from <= day
+        ),
+        None,
     )
     if published is not None:
         return published
-    return _with_rows(Benchmark.objects.filter(item=item, status=Benchmark.Status.GENERATED)).first()
+    return min(
+        (b for b in versions if b.status == Benchmark.Status.GENERATED), key=lambda b: b.pk, default=None
+    )
 
 
 def snapshot_for(item: EnforcementItem, on: dt.date | None = None) -> Snapshot:
@@ -304,7 +323,7 @@ def valid_until(versions: Iterable[Benchmark]) -> dict[int, dt.date]:
     }
 
 
-def benchmarks_for_export(user: Any, which: str, domain: str = "") -> list[Benchmark]:
+def benchmarks_for_export(user: AnyUser, which: str, domain: str = "") -> list[Benchmark]:
     """The benchmarks to export: `current` (the version in force per item), `published`, `draft` or `all`."""
     qs = _with_rows(benchmarks_for(user=user)).order_by("item__code", "-version")
     if domain:

@@ -79,6 +79,11 @@ def benchmark_payload(benchmark: Benchmark) -> dict[str, Any]:
                 "penalty_kinds": t.penalty_kinds,
                 "fine_min": _money(t.fine_min),
                 "fine_max": _money(t.fine_max),
+                **(
+                    {"multiple_min": _money(t.multiple_min), "multiple_max": _money(t.multiple_max)}
+                    if t.multiple_min is not None or t.multiple_max is not None
+                    else {}
+                ),
             }
             for t in benchmark.tiers.order_by("rank")
         ],
@@ -111,6 +116,8 @@ def _write_rows(benchmark: Benchmark, tiers: Sequence[TierSpec], entries: Sequen
                 fine_min=t.fine_min,
                 fine_max=t.fine_max,
                 note=t.note,
+                multiple_min=t.multiple_min,
+                multiple_max=t.multiple_max,
             )
             for t in tiers
         ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from authority.penalties import FineBasis, FineRange, fine_range
 
 from .conditions import Condition, Value, conditions_from_json
 from .vocabulary import LEVEL_RANK
@@ -34,6 +36,12 @@ class ItemSpec:
     id: int | None = None
     district_id: int | None = None
     version: int = 1
+    # A fine by multiples (倍数) of the illegal gains or the value (authority.penalties): fine_min / fine_max are
+    # then the clause's fixed range below `multiple_from`, and `resolved` gives the range for one case's amounts.
+    fine_basis: str = FineBasis.AMOUNT
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
+    multiple_from: Decimal | None = None
 
     def name_for(self, lang: str) -> str:
         return self.name_en if lang.startswith("en") and self.name_en else self.name_zh
@@ -41,6 +49,29 @@ class ItemSpec:
     @property
     def has_fine_range(self) -> bool:
         return self.fine_min is not None or self.fine_max is not None
+
+    @property
+    def by_multiples(self) -> bool:
+        return self.fine_basis != FineBasis.AMOUNT and (
+            self.multiple_min is not None or self.multiple_max is not None
+        )
+
+    def fine_range(self, values: Mapping[str, Value] | None = None) -> FineRange:
+        return fine_range(
+            fine_min=self.fine_min,
+            fine_max=self.fine_max,
+            basis=self.fine_basis,
+            multiple_min=self.multiple_min,
+            multiple_max=self.multiple_max,
+            multiple_from=self.multiple_from,
+            values=values,
+        )
+
+    def resolved(self, fines: FineRange) -> ItemSpec:
+        """The item with the statutory range in yuan for one case (itself when its fines are not by multiples)."""
+        if not fines.by_multiple:
+            return self
+        return replace(self, fine_min=fines.low, fine_max=fines.high)
 
 
 @dataclass(frozen=True)
@@ -53,6 +84,10 @@ class TierSpec:
     fine_min: Decimal | None = None
     fine_max: Decimal | None = None
     note: str = ""
+    # For an item fined by multiples: the tier's multiples of the gains or value (处违法所得二倍以上四倍以下罚款);
+    # fine_min / fine_max are then the tier's share of the fixed range that applies below the item's threshold.
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
 
     @property
     def rank(self) -> int:
@@ -61,6 +96,23 @@ class TierSpec:
     @property
     def has_fine(self) -> bool:
         return self.fine_min is not None or self.fine_max is not None
+
+    @property
+    def has_multiples(self) -> bool:
+        return self.multiple_min is not None or self.multiple_max is not None
+
+    def resolved(self, fines: FineRange) -> TierSpec:
+        """The tier with its range in yuan for one case's amount (itself unless the multiples apply)."""
+        if not fines.by_multiple or not self.has_multiples or fines.base is None:
+            return self
+        base = fines.base
+
+        def times(multiple: Decimal | None) -> Decimal | None:
+            return None if multiple is None else (base * multiple).quantize(Decimal("0.01"))
+
+        return replace(
+            self, fine_min=times(self.multiple_min) or Decimal("0"), fine_max=times(self.multiple_max)
+        )
 
 
 @dataclass(frozen=True)
@@ -93,6 +145,12 @@ class BenchmarkSpec:
 
     def sorted_tiers(self) -> list[TierSpec]:
         return sorted(self.tiers, key=lambda t: t.rank)
+
+    def resolved(self, fines: FineRange) -> BenchmarkSpec:
+        """The table with its tiers in yuan for one case's gains or value (itself unless multiples apply)."""
+        if not fines.by_multiple:
+            return self
+        return replace(self, tiers=tuple(t.resolved(fines) for t in self.tiers))
 
 
 @dataclass(frozen=True)
@@ -155,6 +213,10 @@ def item_spec(item: EnforcementItem) -> ItemSpec:
         id=item.pk,
         district_id=item.district_id,
         version=item.version,
+        fine_basis=item.fine_basis,
+        multiple_min=item.fine_multiple_min,
+        multiple_max=item.fine_multiple_max,
+        multiple_from=item.fine_multiple_from,
     )
 
 
@@ -172,6 +234,8 @@ def tier_spec(tier: BenchmarkTier) -> TierSpec:
         fine_min=_decimal(tier.fine_min),
         fine_max=_decimal(tier.fine_max),
         note=tier.note,
+        multiple_min=_decimal(tier.multiple_min),
+        multiple_max=_decimal(tier.multiple_max),
     )
 
 

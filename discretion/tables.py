@@ -8,7 +8,8 @@ Columns (the first row names them; the Chinese names are accepted too):
     no_penalty first_violation lighter_list reduced_list; Chinese 轻微 一般 较重 严重 从轻 从重 不予处罚 首违不罚
     从轻处罚 减轻处罚) · conditions_text 情形 · conditions 结构化条件 (e.g. `area_m2 > 10; refused_correct`) ·
     match 条件关系 (all / any) · penalty_kinds 处罚种类 (codes or Chinese, separated by | , 、) · fine_min 罚款下限 ·
-    fine_max 罚款上限 · required_factors 必备情节 (list rows) · measures 替代措施 · legal_basis 法律依据
+    fine_max 罚款上限 · required_factors 必备情节 (list rows) · measures 替代措施 · legal_basis 法律依据 ·
+    multiple_min 倍数下限 · multiple_max 倍数上限 (a tier of an item fined by multiples of the gains or the value)
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from authority.models import EnforcementItem, PenaltyKind
+from authority.models import EnforcementItem
+from authority.penalties import DOCUMENT_NAMES, PenaltyKind
 from enforcement.spreadsheets import check_upload_size, csv_bytes, csv_rows, xlsx_append, xlsx_rows
 
 from .conditions import ConditionError, conditions_from_json, format_conditions, parse_conditions
@@ -55,6 +57,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("required_factors", "必备情节"),
     ("measures", "替代措施"),
     ("legal_basis", "法律依据"),
+    ("multiple_min", "倍数下限"),
+    ("multiple_max", "倍数上限"),
 ]
 KEYS = [k for k, _zh in COLUMNS]
 HEADER_ALIASES = {zh: k for k, zh in COLUMNS} | {k: k for k in KEYS}
@@ -88,14 +92,17 @@ def _kind_aliases() -> dict[str, str]:
             aliases[inside.group(1)] = kind.value
             for part in inside.group(1).split("/"):
                 aliases.setdefault(part, kind.value)
+    aliases.update({name: kind for kind, name in DOCUMENT_NAMES.items()})
     aliases.update(
         {
-            "暂扣许可证件": "suspend_permit",
-            "降低资质等级": "suspend_permit",
+            "暂扣": "suspend_permit",
+            "暂扣许可证": "suspend_permit",
+            "降低资质": "lower_qualification",
             "吊销": "revoke_permit",
             "吊销许可证": "revoke_permit",
-            "责令停产停业": "order_closure",
-            "责令关闭": "order_closure",
+            "停产停业": "suspend_business",
+            "责令停业": "suspend_business",
+            "关闭": "order_closure",
             "拆除": "demolish",
             "没收": "confiscate_property",
         }
@@ -346,6 +353,8 @@ def parse_rows(
                 penalty_kinds=tuple(penalty),
                 fine_min=_decimal(values.get("fine_min", ""), number, errors, "fine_min"),
                 fine_max=_decimal(values.get("fine_max", ""), number, errors, "fine_max"),
+                multiple_min=_decimal(values.get("multiple_min", ""), number, errors, "multiple_min"),
+                multiple_max=_decimal(values.get("multiple_max", ""), number, errors, "multiple_max"),
             )
         )
         table.tier_rows.append(number)
@@ -390,6 +399,8 @@ def export_rows(benchmarks: Iterable[Benchmark]) -> list[list[Any]]:
                     "",
                     "",
                     "",
+                    "" if tier.multiple_min is None else str(tier.multiple_min),
+                    "" if tier.multiple_max is None else str(tier.multiple_max),
                 ]
             )
         for entry in benchmark.entries.all():
@@ -406,6 +417,8 @@ def export_rows(benchmarks: Iterable[Benchmark]) -> list[list[Any]]:
                     "|".join(entry.required_factors or []),
                     entry.measures,
                     entry.legal_basis,
+                    "",
+                    "",
                 ]
             )
     return rows

@@ -153,7 +153,51 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
             % {"tier": label, "range": statutory_text(item)},
             "fine_min",
         )
+    problems.extend(_multiple_problems(item, tier, label, index))
     return problems
+
+
+def _multiple_problems(item: ItemSpec, tier: TierSpec, label: str, index: int | None) -> list[Problem]:
+    """A tier of an item fined by multiples (倍数) gives its multiples inside the clause's; other tiers give none."""
+    if not tier.has_multiples and not (item.by_multiples and "fine" in tier.penalty_kinds):
+        return []
+    if not item.by_multiples:
+        return [Problem("tier", _("This item's fine is not given as multiples."), index, "multiple_min")]
+    if tier.multiple_min is None or tier.multiple_max is None:
+        return [
+            Problem(
+                "tier",
+                _("The %(tier)s tier fines by multiples, so it needs its lowest and highest multiple.")
+                % {"tier": label},
+                index,
+                "multiple_min" if tier.multiple_min is None else "multiple_max",
+            )
+        ]
+    low = item.multiple_min if item.multiple_min is not None else Decimal("0")
+    high = item.multiple_max
+    if (
+        tier.multiple_min > tier.multiple_max
+        or tier.multiple_min < low
+        or (high is not None and tier.multiple_max > high)
+    ):
+        return [
+            Problem(
+                "tier",
+                _(
+                    "The %(tier)s tier's multiples (%(tier_low)s–%(tier_high)s) are not inside the clause's (%(low)s–%(high)s)."
+                )
+                % {
+                    "tier": label,
+                    "tier_low": tier.multiple_min,
+                    "tier_high": tier.multiple_max,
+                    "low": low,
+                    "high": high if high is not None else "—",
+                },
+                index,
+                "multiple_min",
+            )
+        ]
+    return []
 
 
 def _condition_problems(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -148,6 +148,7 @@ def range_bars(item: EnforcementItem, benchmark: Benchmark) -> list[dict[str, An
 # --- the district's list -----------------------------------------------------------------------------------------
 
 
+@login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("discretion-public-list")
@@ -649,6 +650,7 @@ def circumstances(request: AuthedHttpRequest) -> HttpResponse:
 # --- public ------------------------------------------------------------------------------------------------------
 
 
+@login_not_required
 def public_list(request: HttpRequest) -> HttpResponse:
     districts = list(public_districts())
     code = request.GET.get("district") or (districts[0].code if districts else "")
@@ -677,6 +679,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 def public_item(request: HttpRequest, district_code: str, item_code: str) -> HttpResponse:
     item, benchmark = public_benchmark(district_code, item_code)
     versions = list(public_versions(item))

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from authority.penalties import SEVERITY
+
 
 class Scale(models.TextChoices):
     FOUR = "four", _("Four tiers (轻微/一般/较重/严重)")
@@ -87,19 +89,8 @@ LIST_ALIASES: dict[str, str] = {
 }
 
 
-# How heavy each penalty kind is (authority.models.PenaltyKind values), for comparing tiers and proposals.
-KIND_SEVERITY: dict[str, int] = {
-    "warning": 1,
-    "criticism": 2,
-    "fine": 3,
-    "confiscate_gains": 4,
-    "confiscate_property": 5,
-    "demolish": 5,
-    "suspend_permit": 6,
-    "limit_activity": 7,
-    "order_closure": 8,
-    "revoke_permit": 9,
-}
+# How heavy each penalty kind is: the one vocabulary's order (authority.penalties).
+KIND_SEVERITY: dict[str, int] = SEVERITY
 
 
 @dataclass(frozen=True)

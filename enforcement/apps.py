@@ -13,9 +13,11 @@ class EnforcementConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .audit_catalog import CORE_ACTIONS, register_audit_actions
         from .panels import register
 
         register()
+        register_audit_actions(*CORE_ACTIONS)
 
         if settings.DEMO_MODE:
             parts = []

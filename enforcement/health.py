@@ -13,6 +13,7 @@ from typing import Any
 import redis
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
@@ -92,6 +93,7 @@ def check_outbox(database_ok: bool) -> dict[str, Any]:
     return {"ok": True, "waiting": waiting.count(), "oldest": oldest.isoformat() if oldest else None}
 
 
+@login_not_required
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     database = check_database()

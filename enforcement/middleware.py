@@ -1,10 +1,13 @@
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import middleware as auth_middleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
+from rest_framework.views import APIView
 
 from .audit import request_id_var
 
@@ -57,3 +60,29 @@ class LanguageMiddleware:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, max_age=365 * 24 * 3600, samesite="Lax")
         translation.deactivate()
         return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Fail-closed routing: every page needs a login unless its view is marked `login_not_required`.
+
+    API views (Django REST framework) answer for themselves: their authentication classes read the token or
+    the session and their permission classes refuse (`IsAuthenticated` by default, so they are closed too
+    unless a view says `AllowAny`), with a JSON 401/403 in the API's error shape, never a redirect to the login
+    page that a script cannot follow. tests/route_table.py holds every route's answer to the anonymous public.
+    """
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        view_class = getattr(view_func, "cls", None)
+        if isinstance(view_class, type) and issubclass(view_class, APIView):
+            return None
+        # A public view first, before the session and the user are read: /healthz touches nothing even for a
+        # browser that carries a session.
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

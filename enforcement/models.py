@@ -256,9 +256,13 @@ class Subject(models.Model):
 
 
 class AuditEvent(models.Model):
-    """全过程记录: one append-only, hash-chained row per change. Written in the same transaction as the change."""
+    """全过程记录: one append-only, hash-chained row per change. Written in the same transaction as the change.
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    A writer inserts its row with the content only; the linker (`enforcement.audit.audit_link`) gives it its place in
+    the chain after the commit (`seq`, `prev_hash`, `hash`, set once: the trigger refuses any other UPDATE).
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
@@ -279,24 +283,42 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # NULL, not "", until linked: many rows may wait unlinked at once, and a unique "" would let only one.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["seq"]
+        ordering = ["id"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "seq"]),
-            models.Index(fields=["town", "seq"]),
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+            models.Index(fields=["town", "id"], name="audit_town_idx"),
+            # The linker's work queue: the rows written but not yet chained (a handful at any time).
+            models.Index(fields=["id"], condition=Q(hash__isnull=True), name="audit_unlinked_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq or '-'} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def sentence(self) -> str:
+        """The row as a sentence in the active language, from the catalog of actions."""
+        from .audit_catalog import audit_sentence
+
+        return audit_sentence(self)
+
+    @property
+    def action_name(self) -> str:
+        """The action's catalog name (rows written before the catalog are stored under a former name)."""
+        from .audit_catalog import catalog_name
+
+        return catalog_name(self.action)
 
 
 class AuditHead(models.Model):
-    """The chain's last link (one row). Its lock serialises writers; it also reveals a truncated tail."""
+    """The chain's last link (one row). Only the linker locks it, for the short time it links; writers never touch
+    it. The verifier compares it with the last linked row (which reveals a cut-off tail)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from .memo import remembered
 from .models import Certificate, Secondment, Unit, User
 
 
@@ -26,9 +27,10 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
     works for that town on that date (its team, or seconded to it)."""
     if not officer.is_active:
         return Eligibility(False, _("%(name)s's account is disabled.") % {"name": officer})
-    certificate = Certificate.objects.filter(holder=officer).valid_on(on).order_by("-valid_to").first()
+    certificates = _certificates(officer)
+    certificate = next((c for c in certificates if c.valid_on(on)), None)
     if certificate is None:
-        latest = Certificate.objects.filter(holder=officer).order_by("-valid_to").first()
+        latest = certificates[0] if certificates else None
         if latest is None:
             return Eligibility(False, _("%(name)s holds no enforcement certificate.") % {"name": officer})
         if latest.revoked_at is not None:
@@ -58,12 +60,26 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
     return Eligibility(True, "", certificate)
 
 
+@remembered(lambda officer: officer.pk)
+def _certificates(officer: User) -> list[Certificate]:
+    """The officer's certificates, the latest expiry first."""
+    return list(Certificate.objects.filter(holder=officer).order_by("-valid_to"))
+
+
 def officer_towns(officer: User, on: dt.date) -> set[int]:
     """Towns whose cases the officer may work on a date: their own town team plus active secondments."""
-    towns = {s.town_id for s in officer.secondments.all() if s.active_on(on)}
-    if officer.unit is not None and officer.unit.kind == Unit.Kind.TOWN:
-        towns.add(officer.unit.pk)
+    own_town, secondments = _postings(officer)
+    towns = {s.town_id for s in secondments if s.active_on(on)}
+    if own_town is not None:
+        towns.add(own_town)
     return towns
+
+
+@remembered(lambda officer: officer.pk)
+def _postings(officer: User) -> tuple[int | None, list[Secondment]]:
+    """The officer's own town (None if their unit is not a town) and all their secondments."""
+    own_town = officer.unit_id if officer.unit is not None and officer.unit.kind == Unit.Kind.TOWN else None
+    return own_town, list(officer.secondments.all())
 
 
 def team_members(town: Unit, on: dt.date) -> list[User]:

@@ -24,7 +24,7 @@ def units_visible_to(user: User) -> QuerySet[Unit]:
 def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     """Administrators: their district's rows. Supervisors: rows of their town's work and their own unit's actions."""
     scope = scope_for(user)
-    qs = AuditEvent.objects.select_related("actor", "unit", "town").order_by("-seq")
+    qs = AuditEvent.objects.select_related("actor", "unit", "town").order_by("-id")
     if scope.district_admin:
         return qs.filter(
             Q(town__district_id__in=scope.district_ids) | Q(unit__district_id__in=scope.district_ids)

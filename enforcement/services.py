@@ -13,7 +13,6 @@ from django.utils import timezone
 from .audit import audit_record, audit_verify
 from .models import (
     AuditCheck,
-    AuditHead,
     Certificate,
     District,
     FenceWarning,
@@ -31,7 +30,10 @@ from .rules import can_manage_unit, can_review_warning, require
 def district_create(*, actor: User | None, code: str, name_zh: str, name_en: str = "") -> District:
     district = District.objects.create(code=code, name_zh=name_zh, name_en=name_en)
     audit_record(
-        actor=actor, action="district.create", obj=district, after={"code": code, "name_zh": name_zh}
+        actor=actor,
+        action="enforcement.district.create",
+        obj=district,
+        after={"code": code, "name_zh": name_zh},
     )
     return district
 
@@ -63,7 +65,7 @@ def unit_create(
     )
     audit_record(
         actor=actor,
-        action="unit.create",
+        action="enforcement.unit.create",
         obj=unit,
         town=unit if kind == Unit.Kind.TOWN else None,
         after={"kind": kind, "code": code, "name_zh": name_zh, "domain": domain},
@@ -96,7 +98,7 @@ def user_create(
     user.groups.add(*[Group.objects.get_or_create(name=n)[0] for n in role_group_names(role_list)])
     audit_record(
         actor=actor,
-        action="user.create",
+        action="enforcement.user.create",
         obj=user,
         town=unit if unit is not None and unit.is_town else None,
         after={"username": username, "unit": unit.code if unit else None, "roles": role_list},
@@ -127,7 +129,7 @@ def certificate_issue(
     )
     audit_record(
         actor=actor,
-        action="certificate.issue",
+        action="enforcement.certificate.issue",
         obj=certificate,
         after={"holder": holder.username, "number": number, "valid_from": valid_from, "valid_to": valid_to},
     )
@@ -145,7 +147,7 @@ def certificate_revoke(*, actor: User, certificate: Certificate) -> Certificate:
     if updated:
         audit_record(
             actor=actor,
-            action="certificate.revoke",
+            action="enforcement.certificate.revoke",
             obj=certificate,
             before={"revoked": False},
             after={"revoked": True},
@@ -173,7 +175,7 @@ def secondment_create(
     )
     audit_record(
         actor=actor,
-        action="secondment.create",
+        action="enforcement.secondment.create",
         obj=secondment,
         town=town,
         after={"officer": officer.username, "town": town.code, "start": start, "end": end, "kind": kind},
@@ -189,18 +191,29 @@ def normalise_identifier(identifier: str) -> str:
 def subject_get_or_create(
     *, actor: User | None, district: District, kind: str, name: str, identifier: str = "", address: str = ""
 ) -> Subject:
-    """One registry row per identifier in a district; without an identifier, a new row each time."""
+    """One registry row per identifier in a district; without an identifier, a new row each time. Two requests
+    registering the same party at once make one row: the unique constraint decides, the loser takes the winner's."""
     identifier = normalise_identifier(identifier)
     if identifier:
         existing = Subject.objects.filter(district=district, identifier=identifier).first()
         if existing is not None:
             return existing
-    subject = Subject.objects.create(
-        district=district, kind=kind, name=name.strip(), identifier=identifier, address=address.strip()
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives losing the race
+            subject = Subject.objects.create(
+                district=district,
+                kind=kind,
+                name=name.strip(),
+                identifier=identifier,
+                address=address.strip(),
+            )
+    except IntegrityError:
+        if not identifier:
+            raise
+        return Subject.objects.get(district=district, identifier=identifier)
     audit_record(
         actor=actor,
-        action="subject.create",
+        action="enforcement.subject.create",
         obj=subject,
         after={"name": subject.name, "identifier": identifier},
     )
@@ -235,7 +248,11 @@ def fence_warning_raise(
                 details=details or {},
             )
             audit_record(
-                actor=None, action="fence.raise", obj=warning, town=town, after={"rule": rule, "key": key}
+                actor=None,
+                action="enforcement.fence.raise",
+                obj=warning,
+                town=town,
+                after={"rule": rule, "key": key},
             )
             return warning, True
     except IntegrityError:
@@ -254,7 +271,7 @@ def fence_warning_review(*, actor: User, warning: FenceWarning, status: str, not
     warning.refresh_from_db()
     audit_record(
         actor=actor,
-        action="fence.review",
+        action="enforcement.fence.review",
         obj=warning,
         town=warning.town,
         before={"status": before},
@@ -264,15 +281,15 @@ def fence_warning_review(*, actor: User, warning: FenceWarning, status: str, not
 
 
 def audit_check_run() -> AuditCheck:
-    """Verify the chain and keep the result. Read-only on the log itself, so safe to repeat."""
+    """Link what is pending, verify the chain and keep the result with the head it verified (a checkpoint). Changes
+    no row's content, so safe to repeat."""
     report = audit_verify()
-    head = AuditHead.objects.filter(id=1).first()
     return AuditCheck.objects.create(
         rows=report.rows,
         ok=report.ok,
         first_break=str(report.first_break or ""),
-        head_seq=head.seq if head and report.ok else 0,
-        head_hash=head.hash if head and report.ok else "",
+        head_seq=report.head_seq if report.ok else 0,
+        head_hash=report.head_hash if report.ok else "",
     )
 
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "cases",
     "inspections",
     "whistles",
+    "demo",  # the demo district and `manage.py seed_demo`; above every domain app
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Fail-closed: a page without `login_not_required` sends the anonymous public to the login page.
+    "enforcement.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -209,9 +212,14 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "zhifa")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-chain-nightly": {"task": "enforcement.tasks.audit_check_task", "schedule": 24 * 3600},
+    "audit-link-every-minute": {"task": "enforcement.tasks.audit_link_task", "schedule": 60},
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},
     "evidence-verify-sweep": {"task": "cases.tasks.evidence_verify_sweep_task", "schedule": 3600},
     "whistle-deadlines-every-minute": {"task": "whistles.tasks.whistle_deadlines_sweep_task", "schedule": 60},
+    "notification-delivery-every-minute": {
+        "task": "whistles.tasks.notification_delivery_sweep_task",
+        "schedule": 60,
+    },
     "outbox-relay-every-minute": {"task": "enforcement.tasks.outbox_relay_task", "schedule": 60},
     "worker-heartbeat": {"task": "enforcement.tasks.worker_heartbeat_task", "schedule": 60},
 }
@@ -255,7 +263,7 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentLineActionEnum": "authority.models.AdjustmentLine.Action",
         "CaseSourceEnum": "cases.models.Source",
         "CasePartyKindEnum": "cases.models.PartyKind",
-        "PenaltyKindEnum": "cases.models.PenaltyKind",
+        "PenaltyKindEnum": "authority.penalties.PenaltyKind",
         "EvidenceKindEnum": "cases.models.Evidence.Kind",
         "CaseDocumentKindEnum": "cases.models.CaseDocument.Kind",
         "ComplaintChannelEnum": "cases.models.Complaint.Channel",

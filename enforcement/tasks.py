@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import outbox
+from .audit import audit_link
 from .models import WorkerHeartbeat
 from .services import audit_check_run
 
@@ -10,6 +11,12 @@ from .services import audit_check_run
 def audit_check_task() -> int:
     """Verify the audit chain and record the result (nightly, and on demand)."""
     return audit_check_run().pk
+
+
+@shared_task(acks_late=True)
+def audit_link_task() -> int:
+    """Periodic: chain the audit rows a commit's own link run left (another linker held the head at that moment)."""
+    return audit_link()
 
 
 @shared_task(acks_late=True)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
@@ -10,19 +11,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from . import health, views
 from .api import views as api_views
 
+# Every page needs a login (enforcement.middleware.LoginRequiredMiddleware) unless its view is marked
+# `login_not_required`; tests/test_routes.py holds what each route answers to whom.
 urlpatterns = [
     path("", views.home, name="home"),
     path("team/", views.team, name="team"),
     path("officers/", views.officers, name="officers"),
     path("audit/", views.audit_list, name="audit-list"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", set_language, name="set_language"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Public: a visitor whose session ended and who presses "log out" is logged out, not sent to log in.
+    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, raw API answers).
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("enforcement/favicon.svg"))),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=lazy(static, str)("enforcement/favicon.svg"))),
+    ),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its set-up script as a separate request: no inline script under the CSP.

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from rest_framework import exceptions as api_exceptions
 
 from .access import access_or_404, scope_for
+from .audit_catalog import action_filter, audit_actions
 from .forms import CertificateForm, SecondmentForm
 from .home import home_panels_for
 from .http import AuthedHttpRequest
@@ -29,6 +30,7 @@ from .services import certificate_issue, certificate_revoke, secondment_create
 logger = logging.getLogger(__name__)
 
 
+@login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):  # the public
@@ -59,9 +61,13 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     events = audit_events_for(user=user)
     action = request.GET.get("action", "").strip()
     if action:
-        events = events.filter(action__startswith=action)
+        events = events.filter(action_filter(action, prefix=True))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "enforcement/audit_list.html", {"page": page, "action": action})
+    return render(
+        request,
+        "enforcement/audit_list.html",
+        {"page": page, "action": action, "actions": audit_actions()},
+    )
 
 
 def _district_admin(request: AuthedHttpRequest) -> tuple[User, int]:
@@ -142,6 +148,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers. No database or Redis here, so an outage of either does not get the web

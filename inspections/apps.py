@@ -8,11 +8,17 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
+        from enforcement.audit_catalog import register_audit_actions
         from enforcement.fences import FenceRule, register_fence_rule
+        from enforcement.home import NavEntry, register_nav
+        from enforcement.models import Role
 
+        from .audit_actions import ACTIONS as AUDIT_ACTIONS
+        from .panels import register as register_panels
         from .services import FREQUENT_IMMEDIATE
         from .usage import inspection_usage
 
+        register_audit_actions(*AUDIT_ACTIONS)
         register_fence_rule(
             FenceRule(
                 FREQUENT_IMMEDIATE,
@@ -24,4 +30,16 @@ class InspectionsConfig(AppConfig):
         )
         register_usage_source(
             UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage)
+        )
+        register_panels()
+        # One entry: a department reaches its invitations from the board (a button with the count) and its home panel;
+        # another top-bar entry would wrap the bar for responders, who already have the most.
+        register_nav(
+            NavEntry(
+                "inspections",
+                _("Inspections"),
+                "inspection-board",
+                order=38,
+                roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN}),
+            )
         )

@@ -17,6 +17,7 @@ The pieces, top down:
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -340,6 +341,12 @@ class InspectionTask(models.Model):
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
     code = models.CharField(_("inspection code (执法码)"), max_length=43, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    business_signatory = models.CharField(
+        _("signed for the business by"), max_length=100, blank=True, help_text=_("name and position")
+    )
+    business_refusal = models.TextField(
+        _("the business refused to sign"), blank=True, help_text=_("what happened, as the officers saw it")
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -407,6 +414,9 @@ class TaskOfficer(models.Model):
     officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     certificate_number = models.CharField(_("certificate number"), max_length=40)
+    signed_at = models.DateTimeField(
+        _("signed the record at"), null=True, blank=True, help_text=_("empty: not present at the sign-off")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "officer"], name="task_officer_once")]
@@ -516,3 +526,63 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_id} {self.visited_on}"
+
+
+def inspection_file_path(instance: models.Model, filename: str) -> str:
+    # The name comes from us, never from the upload: the extension follows the detected format.
+    ext = filename.rsplit(".", 1)[-1].lower()
+    now = timezone.localtime()
+    return f"inspections/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class PointPhoto(models.Model):
+    """A photo taken at one check point on site: checked by content and re-encoded under the core's upload policy,
+    hashed as received and as stored (like case evidence), served only to those who may see the task."""
+
+    task_point = models.ForeignKey(TaskPoint, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("file"), upload_to=inspection_file_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, help_text="of the stored (re-encoded) file")
+    original_sha256 = models.CharField(max_length=64, help_text="of the file as received")
+    taken_at = models.DateTimeField(_("taken at (camera)"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("check-point photo")
+        verbose_name_plural = _("check-point photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_point_id}: {self.sha256[:12]}"
+
+
+class InspectionDocument(models.Model):
+    """A notice generated from a task as PDF (always Chinese): each generation is a new version, kept with its hash."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("Inspection notice (检查通知书)")
+        RECTIFICATION = "rectification", _("Rectification notice (责令整改通知书)")
+
+    task = models.ForeignKey(InspectionTask, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("document"), max_length=16, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to=inspection_file_path, max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    generated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(_("generated at"))
+
+    class Meta:
+        verbose_name = _("inspection document")
+        verbose_name_plural = _("inspection documents")
+        ordering = ["task", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "kind", "version"], name="inspection_document_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.kind} v{self.version}"

@@ -84,3 +84,18 @@ def can_manage_template(user: AnyUser | None, unit: Unit) -> bool:
 
 def can_record_visit(user: AnyUser | None, unit: Unit) -> bool:
     return works_for(user, unit)
+
+
+def can_generate_inspection_document(user: AnyUser | None, task: InspectionTask) -> bool:
+    """The notices are the leading unit's: it issues them in its name."""
+    return works_for(user, task.lead_unit_id)
+
+
+def can_view_inspection_report(user: AnyUser | None) -> bool:
+    """The figures are aggregates of the district's units: its administrator, unit heads and department responders."""
+    person = _user(user)
+    return (
+        person is not None
+        and person.unit_id is not None
+        and bool({Role.DISTRICT_ADMIN, Role.SUPERVISOR, Role.RESPONDER} & person.role_names)
+    )

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from enforcement.access import access_or_404
-from enforcement.models import District, Subject, Unit
+from enforcement.models import District, Subject, Unit, User
 from enforcement.rules import AnyUser
 
 from .models import (
@@ -58,7 +58,7 @@ def invitation_inbox_for(*, user: AnyUser, open_only: bool = True) -> QuerySet[T
     if unit_id is None or not getattr(user, "is_active", False):
         return TaskInvitation.objects.none()
     qs = TaskInvitation.objects.filter(department_id=unit_id).select_related(
-        "task", "task__subject", "task__lead_unit"
+        "department", "task", "task__subject", "task__lead_unit"
     )
     if open_only:
         qs = qs.filter(
@@ -280,8 +280,25 @@ def _frequency_rank(task: InspectionTask) -> tuple[int, int, int]:
     return (int(high_risk), planned, -task.pk)
 
 
+MERGE_WINDOW_DAYS = 14
+
+
+def merge_keeps(keep: InspectionTask, joining: InspectionTask, window_days: int = MERGE_WINDOW_DAYS) -> bool:
+    """Would the merge keep `keep` and let `joining` join it? Two planned, not on-the-spot tasks of different lead
+    units on one subject within the window, `keep` the higher-frequency one (the rule `merge_proposals` pairs by)."""
+    return (
+        keep.pk != joining.pk
+        and keep.subject_id == joining.subject_id
+        and keep.lead_unit_id != joining.lead_unit_id
+        and {keep.status, joining.status} <= PLANNED_STATUSES
+        and TaskKind.IMMEDIATE not in {keep.kind, joining.kind}
+        and abs((keep.planned_on - joining.planned_on).days) <= window_days
+        and _frequency_rank(keep) >= _frequency_rank(joining)
+    )
+
+
 def merge_proposals(
-    *, district: District | int, start: dt.date, end: dt.date, window_days: int = 14
+    *, district: District | int, start: dt.date, end: dt.date, window_days: int = MERGE_WINDOW_DAYS
 ) -> list[MergeProposal]:
     """Planned tasks of different units on one subject within `window_days` of each other, paired."""
     district_id = district if isinstance(district, int) else district.pk
@@ -404,3 +421,279 @@ def code_view(code: str, today: dt.date) -> CodeView:
         officers=officers,
         items=list(items.values()),
     )
+
+
+# --- pages -------------------------------------------------------------------------------------------------------
+
+BOARD_STATUSES = (
+    TaskStatus.DRAFT,
+    TaskStatus.PUBLISHED,
+    TaskStatus.APPROVED,
+    TaskStatus.ON_SITE,
+    TaskStatus.CHECKED,
+    TaskStatus.CLOSED,
+    TaskStatus.CANCELLED,
+    TaskStatus.MERGED,
+)
+
+
+def board_for(
+    *, user: AnyUser, status: str = "", kind: str = "", query: str = "", mine: bool = False
+) -> tuple[QuerySet[InspectionTask], dict[str, int]]:
+    """The task board: the tasks the user may see, filtered, and the count in each status (before the status
+    filter, so the tabs show what each would hold)."""
+    from django.db.models import Count
+
+    qs = task_queryset_for(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if query:
+        qs = qs.filter(
+            Q(title__icontains=query)
+            | Q(subject__name__icontains=query)
+            | Q(subject__identifier=query.upper())
+        )
+    if mine and isinstance(user, User):
+        qs = qs.filter(officers__officer=user).distinct()
+    counts = {row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("pk"))}
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-planned_on", "-pk"), counts
+
+
+def items_published(district: District | int, on: dt.date) -> QuerySet[InspectionItem]:
+    """The items of the district's list in force on `on`, or published to come into force later (a plan may be made
+    ahead of a new list; the services check the list in force on the planned day)."""
+    from .models import InspectionList
+
+    district_id = district if isinstance(district, int) else district.pk
+    lists = InspectionList.objects.filter(district_id=district_id, published_on__isnull=False).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+    )
+    return (
+        InspectionItem.objects.filter(inspection_list__in=lists)
+        .select_related("inspection_list", "inspecting_unit")
+        .order_by("code")
+    )
+
+
+def points_addable_on_site(task: InspectionTask, on: dt.date) -> QuerySet[CheckPoint]:
+    """Check points of the list in force today that are not on the task yet (an ad hoc point on site)."""
+    return (
+        CheckPoint.objects.filter(item__in=items_on_list(task.district_id, on))
+        .exclude(pk__in=task.points.values("point_id"))
+        .select_related("item")
+        .order_by("item__code", "code")
+    )
+
+
+def active_templates(unit: Unit | int) -> QuerySet[Any]:
+    from .models import ChecklistTemplate
+
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return ChecklistTemplate.objects.filter(unit_id=unit_id, status=ChecklistTemplate.Status.ACTIVE).order_by(
+        "scenario", "name"
+    )
+
+
+def officer_candidates(task: InspectionTask) -> QuerySet[Any]:
+    """Who may be put on the visit: active officers, supervisors and responders of the units taking part, and
+    officers seconded to the leading town (the service checks each certificate on the day)."""
+    from enforcement.models import Role, Secondment, User
+
+    bodies = participants(task)
+    q = Q(unit_id__in=bodies)
+    if task.lead_unit.is_town:
+        seconded = Secondment.objects.filter(town_id=task.lead_unit_id).values("officer_id")
+        q |= Q(pk__in=seconded)
+    roles = [f"role:{r}" for r in (Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER)]
+    return (
+        User.objects.filter(q, is_active=True, groups__name__in=roles)
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__code", "username")
+    )
+
+
+def subjects_for(*, user: AnyUser, query: str = "") -> QuerySet[Subject]:
+    """The district's registry of businesses and places, for users of the district."""
+    unit = getattr(user, "unit", None)
+    if unit is None or not getattr(user, "is_active", False):
+        return Subject.objects.none()
+    qs = Subject.objects.filter(district_id=unit.district_id)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(identifier=query.upper()) | Q(address__icontains=query))
+    return qs.order_by("name", "pk")
+
+
+def subject_get_for(*, user: AnyUser, pk: Any) -> Subject:
+    return access_or_404(subjects_for(user=user), pk=pk)
+
+
+def subject_tasks_for(*, user: AnyUser, subject: Subject) -> QuerySet[InspectionTask]:
+    """The inspections of the subject that the user may open (the ledger lists every visit; details stay scoped)."""
+    return task_queryset_for(user).filter(subject=subject).order_by("-planned_on", "-pk")
+
+
+def routine_counts(subject: Subject, year: int) -> list[tuple[Unit, int]]:
+    """Per inspecting body, its capped (routine, not exempt) live visits to the subject in the year."""
+    from django.db.models import Count
+
+    lead = (
+        InspectionTask.objects.filter(
+            subject=subject,
+            kind=TaskKind.ROUTINE,
+            exemption="",
+            status__in=LIVE_STATUSES,
+            planned_on__year=year,
+        )
+        .values("lead_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    joined = (
+        TaskInvitation.objects.filter(
+            task__subject=subject,
+            task__kind=TaskKind.ROUTINE,
+            task__exemption="",
+            task__status__in=LIVE_STATUSES,
+            task__planned_on__year=year,
+            status=TaskInvitation.Status.ACCEPTED,
+        )
+        .values("department_id")
+        .annotate(n=Count("task_id", distinct=True))
+    )
+    counts: dict[int, int] = {}
+    for led in lead:
+        counts[led["lead_unit_id"]] = counts.get(led["lead_unit_id"], 0) + led["n"]
+    for join in joined:
+        counts[join["department_id"]] = counts.get(join["department_id"], 0) + join["n"]
+    units = Unit.objects.in_bulk(list(counts))
+    return sorted(((units[pk], n) for pk, n in counts.items()), key=lambda pair: (-pair[1], pair[0].code))
+
+
+def merge_proposals_for(*, user: AnyUser, task: InspectionTask) -> list[MergeProposal]:
+    """Proposals involving the task, as the merge would make them (the district's, within the task's window)."""
+    window = dt.timedelta(days=14)
+    return [
+        p
+        for p in merge_proposals(
+            district=task.district_id, start=task.planned_on - window, end=task.planned_on + window
+        )
+        if task.pk in (p.keep.pk, p.joining.pk)
+    ]
+
+
+# --- figures -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InspectionFigures:
+    inspections: int  # visits made (tasks entered)
+    joint: int  # of which with at least one department that joined
+    departments_per_joint: float  # bodies on a joint visit (the lead and every unit that joined), on average
+    visits_saved: int  # what the bodies would have made separately, less the joint visits made (a unit: those it joined)
+    visits: int  # inspection visits on the ledgers
+    with_code: int  # of which the inspection code was shown
+    failures: int  # failed points
+    cases: int  # draft cases opened from them
+    whistles: int  # whistles to the departments holding the power
+    rechecked: int  # failed points found rectified on a re-check
+
+
+def inspection_figures(
+    *,
+    district: District | int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    unit: Unit | None = None,
+) -> InspectionFigures:
+    """The report's headline figures for a district (or one unit taking part), over visits between start and end."""
+    from django.db.models import Count
+
+    district_id = district if isinstance(district, int) else district.pk
+    tasks = InspectionTask.objects.filter(district_id=district_id, entered_at__isnull=False)
+    visits = Visit.objects.filter(district_id=district_id, purpose=Visit.Purpose.INSPECTION)
+    if start is not None:
+        tasks, visits = tasks.filter(entered_at__date__gte=start), visits.filter(visited_on__gte=start)
+    if end is not None:
+        tasks, visits = tasks.filter(entered_at__date__lte=end), visits.filter(visited_on__lte=end)
+    if unit is not None:
+        tasks = tasks.filter(
+            Q(lead_unit=unit)
+            | Q(invitations__department=unit, invitations__status=TaskInvitation.Status.ACCEPTED)
+        ).distinct()
+        tasks = InspectionTask.objects.filter(
+            pk__in=tasks.values("pk")
+        )  # no join left to multiply the counts
+        visits = visits.filter(task__in=tasks)
+    joined = (
+        tasks.filter(invitations__status=TaskInvitation.Status.ACCEPTED)
+        .values("pk")
+        .annotate(n=Count("invitations", filter=Q(invitations__status=TaskInvitation.Status.ACCEPTED)))
+    )
+    per_joint = [row["n"] + 1 for row in joined]
+    from .models import TaskPoint
+    from .workflow import PointResult
+
+    points = TaskPoint.objects.filter(task__in=tasks)
+    failed = points.filter(result=PointResult.FAIL)
+    rechecked = TaskPoint.objects.filter(
+        task__follow_up_of__in=tasks, task__exemption=Exemption.RECHECK, result=PointResult.PASS
+    )
+    if unit is None:
+        saved = sum(n - 1 for n in per_joint)  # every body that came along spared a visit of its own
+    else:  # the unit's own: the visits it joined instead of making them itself (the rows add up to the total)
+        saved = tasks.filter(
+            invitations__department=unit, invitations__status=TaskInvitation.Status.ACCEPTED
+        ).count()
+    return InspectionFigures(
+        inspections=tasks.count(),
+        joint=len(per_joint),
+        departments_per_joint=sum(per_joint) / len(per_joint) if per_joint else 0.0,
+        visits_saved=saved,
+        visits=visits.count(),
+        with_code=visits.filter(with_code=True).count(),
+        failures=failed.count(),
+        cases=failed.exclude(case=None).count(),
+        whistles=failed.exclude(whistle=None).values("whistle").distinct().count(),
+        rechecked=rechecked.count(),
+    )
+
+
+def bodies_at_cap(*, district: District | int, year: int) -> int:
+    """(Body, business) pairs whose capped routine visits in the year reached the routine cap."""
+    from django.db.models import Count
+
+    district_id = district if isinstance(district, int) else district.pk
+    policy = frequency_policy_for(district_id)
+    capped = InspectionTask.objects.filter(
+        district_id=district_id,
+        kind=TaskKind.ROUTINE,
+        exemption="",
+        status__in=LIVE_STATUSES,
+        planned_on__year=year,
+    )
+    pairs: dict[tuple[int, int], int] = {}
+    for row in capped.values("lead_unit_id", "subject_id").annotate(n=Count("pk")):
+        pairs[(row["lead_unit_id"], row["subject_id"])] = row["n"]
+    joined = TaskInvitation.objects.filter(task__in=capped, status=TaskInvitation.Status.ACCEPTED)
+    for join in joined.values("department_id", "task__subject_id").annotate(
+        n=Count("task_id", distinct=True)
+    ):
+        key = (join["department_id"], join["task__subject_id"])
+        pairs[key] = pairs.get(key, 0) + join["n"]
+    return sum(1 for n in pairs.values() if n >= policy.routine_per_year)
+
+
+def report_units(*, district: District | int, start: dt.date, end: dt.date) -> list[Unit]:
+    """The towns and departments that led or joined a visit in the period."""
+    district_id = district if isinstance(district, int) else district.pk
+    tasks = InspectionTask.objects.filter(
+        district_id=district_id, entered_at__date__gte=start, entered_at__date__lte=end
+    )
+    ids = set(tasks.values_list("lead_unit_id", flat=True)) | set(
+        TaskInvitation.objects.filter(task__in=tasks, status=TaskInvitation.Status.ACCEPTED).values_list(
+            "department_id", flat=True
+        )
+    )
+    return list(Unit.objects.filter(pk__in=ids).order_by("kind", "code"))

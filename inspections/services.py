@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,6 +28,7 @@ from enforcement.models import District, Subject, Unit, User
 from enforcement.officers import officer_may_act
 from enforcement.rules import is_district_admin_of, require
 from enforcement.services import normalise_identifier
+from enforcement.uploads import Photo, photo_taken_at, reencode_photo, safe_filename
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .models import (
@@ -35,6 +38,7 @@ from .models import (
     InspectionItem,
     InspectionList,
     InspectionTask,
+    PointPhoto,
     TaskInvitation,
     TaskOfficer,
     TaskPoint,
@@ -53,7 +57,7 @@ from .rules import (
     can_plan_task,
     can_record_results,
 )
-from .selectors import frequency_check, frequency_policy_for, participants, points_off_list
+from .selectors import frequency_check, frequency_policy_for, merge_keeps, participants, points_off_list
 from .workflow import (
     APPROVE_AFTERWARDS_FROM,
     CHECKLIST_EDITABLE,
@@ -70,6 +74,7 @@ from .workflow import (
 )
 
 MIN_OFFICERS = 2
+MAX_PHOTOS_PER_ANSWER = 9
 
 
 def _text(value: Any, field: str, *, required: bool = True, max_length: int | None = None) -> str:
@@ -466,8 +471,14 @@ def _require_on_list(task: InspectionTask, points: Iterable[CheckPoint], on: dt.
         )
 
 
-def _set_holder(row: TaskPoint, town: Unit, on: dt.date) -> None:
-    holder = who_enforces(row.point.enforcement_item, town, on)
+def _set_holder(row: TaskPoint, town: Unit, on: dt.date, memo: dict[int, Any] | None = None) -> None:
+    """The body holding the point's enforcement item in the town on the day (points share items: `memo` asks once)."""
+    item_id = row.point.enforcement_item_id
+    holder = memo.get(item_id) if memo is not None else None
+    if holder is None:
+        holder = who_enforces(row.point.enforcement_item, town, on)
+        if memo is not None:
+            memo[item_id] = holder
     row.holder_town = holder.town if holder.town_holds else None
     row.holder_department = None if holder.town_holds else holder.department
     row.holder_kind = holder.kind
@@ -478,13 +489,17 @@ def _merge_points(
 ) -> list[TaskPoint]:
     """The merge at the level of the check point: a point already on the task gains the unit among those that asked
     for it; a new one becomes a row with the body holding its enforcement item on the planned date."""
+    points = list(points)
     rows = []
+    memo: dict[int, Any] = {}
+    existing = {r.point_id: r for r in TaskPoint.objects.filter(task=task, point__in=points)}
     for point in points:
-        row = TaskPoint.objects.filter(task=task, point=point).first()
+        row = existing.get(point.pk)
         if row is None:
             row = TaskPoint(task=task, point=point, ad_hoc=ad_hoc)
-            _set_holder(row, task.town, task.planned_on)
+            _set_holder(row, task.town, task.planned_on, memo)
             row.save()
+            existing[point.pk] = row
         row.requested_by.add(unit)
         rows.append(row)
     return rows
@@ -531,10 +546,12 @@ def task_create(
     exemption: str = "",
     exemption_ref: str = "",
     templates: Sequence[ChecklistTemplate] = (),
+    items: Sequence[InspectionItem] = (),
     follow_up_of: InspectionTask | None = None,
 ) -> InspectionTask:
-    """Plan an inspection of a subject with the lead unit's checklist(s). A routine visit over the cap is refused
-    with the reason and the visit already planned that it could join; an exempt one records its exemption."""
+    """Plan an inspection of a subject with the lead unit's checklist(s) and/or whole items of the published list.
+    A routine visit over the cap is refused with the reason and the visit already planned that it could join; an
+    exempt one records its exemption."""
     require(can_plan_task(actor, lead_unit), _("Only officers of the leading unit plan its inspections."))
     if kind not in TaskKind.values:
         raise ValidationError({"kind": _("Choose an inspection type from the list.")})
@@ -572,6 +589,8 @@ def task_create(
     )
     for template in templates:
         _add_template(task, lead_unit, template, actor)
+    if items:
+        _add_items(task, lead_unit, items)
     if kind != TaskKind.IMMEDIATE:
         _require_frequency(task, planned_on)
     audit_record(
@@ -583,9 +602,48 @@ def task_create(
             **_snapshot(task),
             "exemption_ref": task.exemption_ref,
             "templates": [t.pk for t in templates],
+            "items": [i.pk for i in items],
         },
     )
     return task
+
+
+def _add_items(task: InspectionTask, unit: Unit, items: Sequence[InspectionItem]) -> list[TaskPoint]:
+    """Every check point of the chosen items, which must be on the list in force on the planned day."""
+    unique = list({i.pk: i for i in items}.values())
+    if any(i.inspection_list.district_id != task.district_id for i in unique):
+        raise ValidationError({"items": _("Choose items of the district's inspection-item list.")})
+    points = list(
+        CheckPoint.objects.filter(item__in=unique)
+        .select_related("item", "enforcement_item")
+        .order_by("item__code", "code")
+    )
+    _require_on_list(task, points, task.planned_on)
+    return _merge_points(task, unit, points)
+
+
+@transaction.atomic
+def task_items_add(*, actor: User, task: InspectionTask, items: Sequence[InspectionItem]) -> InspectionTask:
+    """The lead unit adds whole items of the published list (清单之外无检查), merged point by point."""
+    locked = _lock(task)
+    require(can_edit_task(actor, locked), _("Only officers of the leading unit change this inspection."))
+    if locked.status not in CHECKLIST_EDITABLE:
+        raise InvalidTransition(_("The checklist is fixed once the plan is approved."))
+    if not items:
+        raise ValidationError({"items": _("Choose at least one inspection item.")})
+    rows = _add_items(locked, locked.lead_unit, items)
+    if locked.kind != TaskKind.IMMEDIATE:
+        _require_frequency(locked, locked.planned_on)  # a high-risk item brings the high-risk cap
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    audit_record(
+        actor=actor,
+        action="inspections.task.items_add",
+        obj=locked,
+        town=locked.town,
+        after={"items": [i.code for i in items], "points": len(rows)},
+    )
+    return locked
 
 
 @transaction.atomic
@@ -867,6 +925,12 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
         raise InvalidTransition(_("The visit that is kept must not be approved yet: its checklist changes."))
     if source.status not in start_states(Action.MERGE, source.kind):
         raise InvalidTransition(_("This inspection can no longer join another visit."))
+    if not merge_keeps(target, source):
+        # the low-frequency check joins the high-frequency one, never the other way round (nor a stranger's plan)
+        raise ValidationError(
+            _("The merge does not propose that “%(joining)s” join “%(keep)s”.")
+            % {"joining": source.title, "keep": target.title}
+        )
     before = source.status
     unit = source.lead_unit
     points = [r.point for r in source.points.select_related("point__item")]
@@ -973,8 +1037,9 @@ def task_enter(
                 ]
             }
         )
+    memo: dict[int, Any] = {}
     for row in rows:  # the power is held on the day of the visit, which may differ from the planned day
-        _set_holder(row, locked.town, today)
+        _set_holder(row, locked.town, today, memo)
         row.save(update_fields=["holder_town", "holder_department", "holder_kind"])
     locked.entered_at = (
         clock.now()
@@ -1111,6 +1176,39 @@ def visit_record(
     return visit
 
 
+def _check_photos(photos: Sequence[UploadedFile[bytes]]) -> list[Photo]:
+    if len(photos) > MAX_PHOTOS_PER_ANSWER:
+        raise ValidationError({"photos": _("At most %(n)d photos at a time.") % {"n": MAX_PHOTOS_PER_ANSWER}})
+    checked = []
+    for upload in photos:
+        name = safe_filename(getattr(upload, "name", ""), fallback=_("the file"))
+        try:
+            checked.append(reencode_photo(upload, name=name))
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
+    return checked
+
+
+def _store_photo(row: TaskPoint, photo: Photo, actor: User) -> PointPhoto:
+    stored = PointPhoto(
+        task_point=row,
+        content_type=photo.content_type,
+        size=len(photo.data),
+        width=photo.width,
+        height=photo.height,
+        sha256=photo.sha256,
+        original_sha256=photo.original_sha256,
+        taken_at=photo_taken_at(photo),
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    # Every input is checked before the first file is written: a rollback after that leaves an orphan file, never a
+    # row without its file.
+    stored.file.save(f"photo.{photo.extension}", ContentFile(photo.data), save=False)
+    stored.save()
+    return stored
+
+
 @transaction.atomic
 def point_record(
     *,
@@ -1120,8 +1218,10 @@ def point_record(
     note: str = "",
     major: bool = False,
     rectify_by: dt.date | None = None,
+    photos: Sequence[UploadedFile[bytes]] = (),
 ) -> TaskPoint:
-    """One answer on the checklist. A fail may need a note; only a fail can be a major violation."""
+    """One answer on the checklist, with the photos taken at the point. A fail may need a note or a photo (as the
+    check point says); only a fail can be a major violation or carry a rectification deadline."""
     task = _lock(task_point.task)
     require(can_record_results(actor, task), _("Only an officer on this inspection records results."))
     if task.status != TaskStatus.ON_SITE:
@@ -1138,17 +1238,28 @@ def point_record(
         raise ValidationError(
             {"rectify_by": _("A rectification deadline belongs to a failed point and lies ahead.")}
         )
+    checked = _check_photos(photos)
+    if result == PointResult.FAIL and row.point.photo_on_fail and not checked and not row.photos.exists():
+        raise ValidationError({"photos": _("A failure at this point needs a photo.")})
     before = {"result": row.result, "note": row.note, "major": row.major}
     row.result, row.note, row.major, row.rectify_by = result, note, major, rectify_by
     row.answered_by, row.answered_at = actor, clock.now()
     row.save(update_fields=["result", "note", "major", "rectify_by", "answered_by", "answered_at"])
+    stored = [_store_photo(row, photo, actor) for photo in checked]
     audit_record(
         actor=actor,
         action="inspections.point.record",
         obj=task,
         town=task.town,
         before=before,
-        after={"point": row.point_id, "result": result, "note": note, "major": major},
+        after={
+            "point": row.point_id,
+            "result": result,
+            "note": note,
+            "major": major,
+            "rectify_by": rectify_by.isoformat() if rectify_by else None,
+            "photos": [p.sha256 for p in stored],
+        },
     )
     return row
 
@@ -1178,13 +1289,42 @@ def task_point_add_on_site(*, actor: User, task: InspectionTask, point: CheckPoi
 
 
 @transaction.atomic
-def task_finish(*, actor: User, task: InspectionTask, version: int | None = None) -> InspectionTask:
+def task_finish(
+    *,
+    actor: User,
+    task: InspectionTask,
+    present: Sequence[User],
+    business_signatory: str = "",
+    business_refusal: str = "",
+    version: int | None = None,
+) -> InspectionTask:
+    """The record is signed off: at least two officers on the visit were present, and the business signed (a name)
+    or its refusal to sign is recorded (what happened). Every point must have an answer."""
     locked = _lock(task, version)
     require(can_record_results(actor, locked), _("Only an officer on this inspection finishes it."))
     pending = locked.points.filter(result=PointResult.PENDING).count()
     if locked.status == TaskStatus.ON_SITE and pending:
         raise ValidationError({"points": [_("%(n)s points have no answer yet.") % {"n": pending}]})
-    before = _move(locked, Action.FINISH)
+    on_task = {o.officer_id: o for o in locked.officers.all()}
+    present_ids = {o.pk for o in present}
+    if not present_ids <= set(on_task):
+        raise ValidationError({"present": [_("Only officers on this inspection sign its record.")]})
+    if len(present_ids) < MIN_OFFICERS:
+        raise ValidationError({"present": [_("At least two officers present sign the record.")]})
+    signatory = _text(business_signatory, "business_signatory", required=False, max_length=100)
+    refusal = _text(business_refusal, "business_refusal", required=False, max_length=2000)
+    if bool(signatory) == bool(refusal):
+        raise ValidationError(
+            {
+                "business_signatory": [
+                    _("Record who signed for the business, or that it refused to sign and what happened.")
+                ]
+            }
+        )
+    locked.business_signatory, locked.business_refusal = signatory, refusal
+    before = _move(locked, Action.FINISH, extra=["business_signatory", "business_refusal"])
+    now = clock.now()
+    TaskOfficer.objects.filter(task=locked, officer_id__in=present_ids).update(signed_at=now)
     counts = {
         r: locked.points.filter(result=r).count() for r in PointResult.values if r != PointResult.PENDING
     }
@@ -1194,7 +1334,13 @@ def task_finish(*, actor: User, task: InspectionTask, version: int | None = None
         obj=locked,
         town=locked.town,
         before={"status": before},
-        after={"status": locked.status, "results": counts},
+        after={
+            "status": locked.status,
+            "results": counts,
+            "signed_by": sorted(present_ids),
+            "business_signatory": signatory,
+            "business_refusal": refusal,
+        },
     )
     return locked
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -380,7 +381,7 @@ def save_screenshot(page, name: str) -> None:
     page.screenshot(path=str(out / f"{name}.png"), full_page=True)
 
 
-def race(calls, timeout: float = 60.0) -> list[object]:
+def race(calls, timeout: float = 60.0) -> list[Any]:
     """Run the calls at the same moment on separate database connections; return what each returned or raised."""
     import threading
 

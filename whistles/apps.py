@@ -8,13 +8,16 @@ class WhistlesConfig(AppConfig):
 
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
+        from enforcement.audit_catalog import register_audit_actions
         from enforcement.referrals import register_referral_handler
 
+        from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .notifications import register_configured_senders
         from .panels import register
         from .services import whistle_from_referral
         from .usage import whistle_usage
 
+        register_audit_actions(*AUDIT_ACTIONS)
         register()
         register_configured_senders()
         register_referral_handler(whistle_from_referral)  # cases transfer (移送) to a department as a whistle

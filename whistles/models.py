@@ -379,7 +379,8 @@ class DeadlinePolicy(models.Model):
 
 class Notification(models.Model):
     """An in-app notification. Stored as a kind and parameters so it reads in the recipient's language; external
-    senders (SMS, e-mail) registered in `whistles.notifications` get it once, recorded in `deliveries`."""
+    senders (SMS, e-mail) registered in `whistles.notifications` get it once, recorded in `deliveries`, retried with
+    backoff while one of them fails."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="whistle_notifications")
     kind = models.CharField(max_length=40)
@@ -393,12 +394,25 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     deliveries = models.JSONField(default=dict, blank=True, help_text=_("sender key -> time delivered"))
+    # External delivery is a small work queue on the row itself: due (null: nothing left to send, or given up),
+    # claimed by one worker until a moment (a conditional UPDATE decides who), attempts counted for the backoff.
+    delivery_due_at = models.DateTimeField(null=True, blank=True)
+    delivery_claimed_until = models.DateTimeField(null=True, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    delivery_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"]),
+            models.Index(
+                fields=["delivery_due_at"],
+                condition=Q(delivery_due_at__isnull=False),
+                name="notification_delivery_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind}"

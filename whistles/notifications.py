@@ -1,9 +1,16 @@
 """In-app notifications for whistles, and the hook for SMS or e-mail senders.
 
 Services call `notify(...)` inside their transaction: it writes one `Notification` row per recipient. Rows are read
-in the app (the bell in the top bar, the notifications page). If external senders are registered, a task delivers
-each new row to each sender once, after commit; a sender that fails is retried on the next delivery attempt only
-for that sender.
+in the app (the bell in the top bar, the notifications page). If external senders are registered, each new row is
+due for delivery and a task (queued through the outbox on commit) delivers it to each sender once.
+
+Delivery claims the row first with a conditional UPDATE (due, and not claimed by a worker still within its lease),
+so two workers, or the task and the sweep, never send the same row twice. A sender that fails (returns False or
+raises: a gateway timeout, a refused connection) is retried, alone, with a growing wait (1, 2, 4 ... minutes, at
+most an hour) up to `MAX_DELIVERY_ATTEMPTS` times; then the row is left with its error for a person to see. Beat's
+`notification_delivery_sweep_task` delivers what has come due, in bounded batches, so a send that failed, or a
+task lost with a worker, is not lost. A sender returns True when the notification is handed over, or when there is
+nothing to send (no address): that is not retried.
 
 To add a sender (say, the district's SMS gateway), register it in an AppConfig.ready():
 
@@ -21,12 +28,14 @@ To add a sender (say, the district's SMS gateway), register it in an AppConfig.r
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -39,6 +48,12 @@ from . import clock
 from .models import Notification, WhistleAssignment, WhistleRequest
 
 logger = logging.getLogger(__name__)
+
+MAX_DELIVERY_ATTEMPTS = 8
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_WAIT = dt.timedelta(hours=1)
+CLAIM_LEASE = dt.timedelta(minutes=5)  # a worker that died mid-send gives the row back after this
+SWEEP_BATCH = 100
 
 
 class NotificationSender(Protocol):
@@ -184,6 +199,9 @@ def notify(
                 created_at=clock.now(),
             )
         )
+    if _SENDERS:
+        for row in rows:
+            row.delivery_due_at = row.created_at
     created = Notification.objects.bulk_create(rows)
     if created and _SENDERS:
         from .tasks import notification_deliver_task
@@ -192,11 +210,35 @@ def notify(
     return created
 
 
-def deliver(notification: Notification) -> list[str]:
-    """Hand the notification to each registered sender that has not had it yet; returns the keys delivered now.
-    Idempotent: a sender recorded in `deliveries` is skipped."""
+def retry_wait(attempts: int) -> dt.timedelta:
+    """The wait after the `attempts`-th failed attempt: 1, 2, 4, 8 ... minutes, at most an hour."""
+    return min(FIRST_RETRY * 2 ** max(0, attempts - 1), LONGEST_WAIT)
+
+
+def _claim(pk: int, now: dt.datetime) -> bool:
+    """Take the row for one delivery attempt: due, and not held by another worker. The row count says who won."""
+    return bool(
+        Notification.objects.filter(pk=pk, delivery_due_at__lte=now)
+        .filter(Q(delivery_claimed_until__isnull=True) | Q(delivery_claimed_until__lt=now))
+        .update(delivery_claimed_until=now + CLAIM_LEASE)
+    )
+
+
+def deliver(notification: Notification, *, now: dt.datetime | None = None) -> list[str]:
+    """One delivery attempt: claim the row, hand it to each registered sender that has not had it yet, record each
+    success at once, then release the row as delivered or due again after the backoff. Returns the keys delivered
+    now; [] when the row is not due or another worker holds it. Idempotent: a sender in `deliveries` is skipped."""
+    delivered, _complete = _attempt(notification, now or clock.now())
+    return delivered
+
+
+def _attempt(notification: Notification, now: dt.datetime) -> tuple[list[str], bool]:
+    if not _claim(notification.pk, now):
+        return [], False
+    notification.refresh_from_db(fields=["deliveries", "delivery_attempts"])
     done = dict(notification.deliveries)
-    delivered = []
+    delivered: list[str] = []
+    errors: list[str] = []
     with translation.override(settings.LANGUAGE_CODE):
         text = render(notification)
     for sender in senders():
@@ -204,15 +246,44 @@ def deliver(notification: Notification) -> list[str]:
             continue
         try:
             ok = sender.send(notification, text)
-        except Exception:  # a gateway failure must not lose the other senders' deliveries
+        except Exception as exc:  # a gateway failure must not lose the other senders' deliveries
             logger.exception("whistle notification %s: sender %s failed", notification.pk, sender.key)
+            errors.append(f"{sender.key}: {exc!r}")
             continue
-        if ok:
-            done[sender.key] = clock.now().isoformat()
-            delivered.append(sender.key)
-    if delivered:
+        if not ok:
+            errors.append(f"{sender.key}: not accepted")
+            continue
+        done[sender.key] = clock.now().isoformat()
+        delivered.append(sender.key)
+        # Recorded before the next sender is called: a crash now repeats at most the send that was under way.
         Notification.objects.filter(pk=notification.pk).update(deliveries=done)
-    return delivered
+    attempts = notification.delivery_attempts + 1
+    if not errors:
+        release: dict[str, Any] = {"delivery_due_at": None, "delivery_error": ""}
+    elif attempts >= MAX_DELIVERY_ATTEMPTS:
+        logger.error("whistle notification %s: giving up after %s attempts", notification.pk, attempts)
+        release = {"delivery_due_at": None, "delivery_error": "; ".join(errors)[:300]}
+    else:
+        release = {"delivery_due_at": now + retry_wait(attempts), "delivery_error": "; ".join(errors)[:300]}
+    Notification.objects.filter(pk=notification.pk).update(
+        deliveries=done, delivery_attempts=attempts, delivery_claimed_until=None, **release
+    )
+    return delivered, not errors
+
+
+def deliver_due(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> int:
+    """The sweep: one delivery attempt for each of at most `limit` notifications due by `now`, oldest due first.
+    Returns how many were delivered to every sender."""
+    now = now or clock.now()
+    if not _SENDERS:
+        return 0
+    due = (
+        Notification.objects.filter(delivery_due_at__lte=now)
+        .filter(Q(delivery_claimed_until__isnull=True) | Q(delivery_claimed_until__lt=now))
+        .select_related("recipient")
+        .order_by("delivery_due_at", "pk")[:limit]
+    )
+    return sum(_attempt(notification, now)[1] for notification in due)
 
 
 def register_configured_senders() -> None:

@@ -980,5 +980,9 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
     return notification
 
 
-def notifications_mark_all_read(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=clock.now())
+def notifications_mark_all_read(*, actor: User, before: dt.datetime | None = None) -> int:
+    """Everything unread in the actor's inbox, or only what arrived before `before`."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if before is not None:
+        unread = unread.filter(created_at__lt=before)
+    return unread.update(read_at=clock.now())

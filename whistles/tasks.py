@@ -1,4 +1,5 @@
-"""Background work for whistles: the deadline sweep (beat, every minute) and external notification delivery."""
+"""Background work for whistles: the deadline sweep (beat, every minute) and external notification delivery (one
+task per new notification, and beat's sweep of those due again after a failed send)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from enforcement.outbox import enqueue
 
 from . import clock
 from .models import Notification
-from .notifications import deliver
+from .notifications import SWEEP_BATCH as DELIVERY_BATCH
+from .notifications import deliver, deliver_due
 from .selectors import assignments_due_for_alert
 from .services import assignment_alert
 
@@ -35,3 +37,13 @@ def notification_deliver_task(notification_id: int) -> list[str]:
     if notification is None:
         return []
     return deliver(notification)
+
+
+@shared_task(acks_late=True)
+def notification_delivery_sweep_task(limit: int = DELIVERY_BATCH) -> int:
+    """Deliver the notifications that have come due (new ones whose task was lost, failed sends after their wait),
+    at most `limit` per run; a full batch queues the next run. Each row is claimed before it is sent."""
+    delivered = deliver_due(limit=limit)
+    if delivered == limit:
+        enqueue(notification_delivery_sweep_task, limit)
+    return delivered

@@ -719,6 +719,329 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
+# Compiling: compile_matcher runs the numbered steps below in order; each writes into the postings the later ones read.
+
+# key -> item -> (weight, via, source): every way a term points to an item, the strongest kept.
+Postings = dict[str, dict[int, tuple[float, str, str]]]
+
+
+def _posting_add(postings: Postings, key: str, item: int, weight: float, via: str, source: str) -> None:
+    prev = postings[key].get(item)
+    if prev is None or prev[0] < weight:
+        postings[key][item] = (weight, via, source)
+
+
+def _df_cap(n_items: int) -> int:
+    """A term found in more items than this says nothing about which one is meant."""
+    n = max(n_items, 1)
+    return max(MIN_DF_CAP, min(int(n * MAX_DF_SHARE), int(DF_CAP_SQRT * math.sqrt(n))))
+
+
+def _derived_terms(
+    items: Sequence[ItemSpec], postings: Postings, df_cap: int
+) -> list[list[tuple[str, float]]]:
+    """Step 1: the terms of each item's own wording, weighted by field, length and specificity. Returns, per item,
+    its folded field texts with their field weights (where step 2 looks for the lexicon's vocabulary)."""
+    derived: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(
+        dict
+    )  # key -> item -> (fw, len, source)
+    item_texts: list[list[tuple[str, float]]] = []
+    for k, item in enumerate(items):
+        fields = [
+            ("name", item.name_zh),
+            ("description", item.description),
+            ("rule_broken", item.rule_broken),
+            ("legal_basis", item.legal_basis),
+        ]
+        texts = []
+        for fname, value in fields:
+            if not value:
+                continue
+            fw = FIELD_WEIGHTS[fname]
+            texts.append((fold(value), fw))
+            for term, n in zh_terms(value).items():
+                prev = derived[term].get(k)
+                if prev is None or prev[0] < fw:
+                    derived[term][k] = (fw, n, "derived")
+        if item.name_en:
+            for key, n in en_name_terms(item.name_en).items():
+                derived[key][k] = (FIELD_WEIGHTS["name_en"], n, "english")
+        item_texts.append(texts)
+
+    for key, per in derived.items():
+        df = len(per)
+        if df > df_cap:
+            continue
+        spec = _specificity(df)
+        for item_no, (fw, n, source) in per.items():
+            if source == "english":
+                base = EN_BIGRAM if n == 2 else EN_UNIGRAM
+            else:
+                base = _len_weight(n)
+            _posting_add(postings, key, item_no, fw * base * spec, "", source)
+    return item_texts
+
+
+def _lexicon_words_wanted(lexicon: Sequence[LexSpec], equivalents: dict[str, tuple[str, ...]]) -> set[str]:
+    """Every word the lexicon needs to find in the items' texts: its Chinese terms, its legal vocabulary and the
+    words used interchangeably with that vocabulary."""
+    wanted: set[str] = set()
+    for entry in lexicon:
+        key = term_key(entry.term)
+        if key and all(is_cjk(ch) for ch in key):
+            wanted.add(key)
+        for canonical in entry.canonical:
+            c = fold(canonical.removeprefix(CONTEXT)).replace(" ", "")
+            if c and c not in (MASK, OFF_TOPIC, SERVICE, POLITE):
+                wanted.add(c)
+                wanted.update(equivalents.get(c, ()))
+    return wanted
+
+
+def _occurrences(wanted: set[str], item_texts: list[list[tuple[str, float]]]) -> dict[str, dict[int, float]]:
+    """Where each wanted word occurs (word -> item -> best field weight): one pass of one automaton over the items'
+    texts, rather than a substring search per word and item."""
+    occurrences: dict[str, dict[int, float]] = defaultdict(dict)
+    if not wanted:
+        return occurrences
+    finder = ahocorasick.Automaton()
+    for word in wanted:
+        finder.add_word(word, word)
+    finder.make_automaton()
+    for k, texts in enumerate(item_texts):
+        for body, fw in texts:
+            for _end, word in finder.iter(body):
+                if occurrences[word].get(k, 0.0) < fw:
+                    occurrences[word][k] = fw
+    return occurrences
+
+
+@dataclass
+class _LexiconFinder:
+    """The items a piece of legal vocabulary (or an everyday word the catalog itself uses) points to."""
+
+    postings: Postings  # step 1's derived terms, for the n-gram fallback
+    occurrences: dict[str, dict[int, float]]
+    equivalents: dict[str, tuple[str, ...]]
+    df_cap: int
+    cache: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    def canonical(self, canonical: str) -> dict[int, float]:
+        if canonical in self.cache:
+            return self.cache[canonical]
+        c = fold(canonical).replace(" ", "")
+        found = dict(self.occurrences.get(c, {}))
+        if not found and self.equivalents.get(c):
+            # the catalog words it differently: look for a word it is used interchangeably with
+            for alt in self.equivalents[c]:
+                for k, fw in self.occurrences.get(alt, {}).items():
+                    found[k] = max(found.get(k, 0.0), fw * EQUIVALENT_FACTOR)
+        if len(found) > self.df_cap:
+            # common in the legal wording of many items ("单位" in every "任何单位和个人不得"): only the names count
+            found = {k: fw for k, fw in found.items() if fw >= FIELD_WEIGHTS["name"]}
+        if found and len(found) <= self.df_cap:
+            spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
+            lw = LEXICON_BASE * (LEXICON_SHORT if len(c) <= 2 else 1.0)
+            result = {k: fw * lw * spec for k, fw in found.items()}
+        elif not found:
+            # Vocabulary this catalog words differently: fall back on its n-grams.
+            result = {}
+            for term in zh_terms(c):
+                for item, (weight, _, _) in self.postings.get(term, {}).items():
+                    result[item] = max(result.get(item, 0.0), weight * LEXICON_FALLBACK)
+        else:
+            result = {}
+        self.cache[canonical] = result
+        return result
+
+    def literal(self, word: str) -> dict[int, float]:
+        found = self.occurrences.get(word, {})
+        if not found or len(found) > self.df_cap:
+            return {}
+        spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
+        lw = LEXICON_BASE * LITERAL_FACTOR * (LEXICON_SHORT if len(word) <= 2 else 1.0)
+        return {k: fw * lw * spec for k, fw in found.items()}
+
+
+@dataclass
+class _LexiconKeys:
+    """What step 2 learnt about the lexicon's words (by term key)."""
+
+    options: dict[str, list[tuple[str, dict[int, float]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # key -> (legal vocabulary, item -> weight)
+    masks: set[str] = field(default_factory=set)
+    off_topic: set[str] = field(default_factory=set)
+    service: set[str] = field(default_factory=set)
+    polite: set[str] = field(default_factory=set)
+    context: set[str] = field(default_factory=set)
+    conduct: set[str] = field(default_factory=set)  # words with at least one plain (not context) meaning
+    display: dict[str, str] = field(default_factory=dict)
+
+
+def _lexicon_entry_keys(entry: LexSpec, key: str, finder: _LexiconFinder, keys: _LexiconKeys) -> None:
+    """One lexicon entry: a mask, an off-topic word, or everyday words pointing to the items of its vocabulary."""
+    keys.display.setdefault(key, entry.term)
+    if entry.canonical == (MASK,):
+        keys.masks.add(key)
+        return
+    if entry.canonical in ((OFF_TOPIC,), (SERVICE,), (POLITE,)):
+        keys.off_topic.add(key)
+        if entry.canonical == (SERVICE,):
+            keys.service.add(key)
+        if entry.canonical == (POLITE,):
+            keys.polite.add(key)
+        return
+    short_term = len(key) == 1  # a single character ("吵", "秤") is a weaker hint
+    for canonical in entry.canonical:
+        factor = SINGLE_CHAR if short_term else 1.0
+        if canonical.startswith(CONTEXT):
+            canonical = canonical[len(CONTEXT) :]
+            factor *= CONTEXT_FACTOR
+            keys.context.add(key)
+        else:
+            keys.conduct.add(key)
+        if not canonical.strip():
+            continue
+        plist = finder.canonical(canonical)
+        if plist:
+            keys.options[key].append((canonical, {k: w * factor for k, w in plist.items()}))
+    if key in keys.conduct and len(key) >= 2 and all(is_cjk(ch) for ch in key):
+        # The catalog itself uses the everyday word (an item about 电鱼 when the lexicon reads 电鱼 as 捕捞):
+        # the item that says it outranks the items the lexicon infers.
+        literal = finder.literal(key)
+        if literal:
+            keys.options[key].append((key, literal))
+
+
+def _lexicon_terms(
+    lexicon: Sequence[LexSpec], item_texts: list[list[tuple[str, float]]], postings: Postings, df_cap: int
+) -> _LexiconKeys:
+    """Step 2: the lexicon. Everyday word -> the items whose text holds the legal vocabulary it stands for (or a word
+    the catalogs use interchangeably with it: data/equivalents.txt). Its postings are added only once every entry
+    is read, so that the n-gram fallback sees step 1's terms alone."""
+    equivalents = load_equivalents()
+    finder = _LexiconFinder(
+        postings, _occurrences(_lexicon_words_wanted(lexicon, equivalents), item_texts), equivalents, df_cap
+    )
+    keys = _LexiconKeys()
+    for entry in lexicon:
+        key = term_key(entry.term)
+        if key:
+            _lexicon_entry_keys(entry, key, finder, keys)
+    for key, options in keys.options.items():
+        for canonical, plist in options:
+            for item, weight in plist.items():
+                _posting_add(postings, key, item, weight, canonical, "lexicon")
+    return keys
+
+
+@dataclass
+class _CuratedRules:
+    excludes: dict[str, set[int]] = field(
+        default_factory=lambda: defaultdict(set)
+    )  # key -> items it excludes
+    conj_specs: list[tuple[int, float, list[str], str]] = field(
+        default_factory=list
+    )  # item, weight, parts, label
+    regexes: list[tuple[re.Pattern[str], int, float, str]] = field(default_factory=list)
+
+
+def _curated_rules(
+    rules: Sequence[RuleSpec], item_index: dict[int, int], postings: Postings
+) -> _CuratedRules:
+    """Step 3: a district's curated rules. Keywords and phrases become postings; regexes, excluding words and
+    `a+b` phrases are kept aside for the automaton and the matcher."""
+    curated = _CuratedRules()
+    for rule in rules:
+        item = item_index.get(rule.item_id)
+        if item is None or not rule.pattern.strip():
+            continue
+        weight = RULE_FACTOR * float(rule.weight)
+        if rule.kind == "regex":
+            try:
+                curated.regexes.append((re.compile(fold(rule.pattern)), item, weight, f"/{rule.pattern}/"))
+            except re.error:
+                continue
+        elif rule.kind == "exclude":
+            key = term_key(rule.pattern)
+            if key:
+                curated.excludes[key].add(item)
+        elif rule.kind == "phrase" and "+" in rule.pattern:
+            parts = [p for p in (term_key(x) for x in rule.pattern.split("+")) if p]
+            if parts:
+                curated.conj_specs.append((item, weight, parts, rule.pattern))
+        else:
+            key = term_key(rule.pattern)
+            if key:
+                _posting_add(postings, key, item, weight, rule.pattern, "rule")
+    return curated
+
+
+def _number_terms(m: Matcher, postings: Postings, lex: _LexiconKeys, curated: _CuratedRules) -> None:
+    """Step 4: number the terms, store their postings on the matcher and build the automaton."""
+    all_keys = (
+        set(postings)
+        | set(curated.excludes)
+        | lex.masks
+        | lex.off_topic
+        | {p for _, _, parts, _ in curated.conj_specs for p in parts}
+    )
+    key_ids: dict[str, int] = {}
+    vias: dict[str, int] = {}
+    automaton = ahocorasick.Automaton()
+    for key in sorted(all_keys):
+        key_ids[key] = len(m.terms)
+        m.terms.append(key)
+        plist = []
+        for item, (weight, via, source) in postings.get(key, {}).items():
+            via_id = -1
+            if via:
+                if via not in vias:
+                    vias[via] = len(m.vias)
+                    m.vias.append(via)
+                via_id = vias[via]
+            plist.append((item, round(weight, 4), via_id, source))
+        m.postings.append(plist)
+        automaton.add_word(key, key_ids[key])
+    for key, its in curated.excludes.items():
+        m.excludes[key_ids[key]] = sorted(its)
+    m.masks = {key_ids[k] for k in lex.masks}
+    m.off_topic = {key_ids[k] for k in lex.off_topic}
+    m.service = {key_ids[k] for k in lex.service}
+    m.polite = {key_ids[k] for k in lex.polite}
+    m.lexicon_terms = {key_ids[k] for k in lex.options if k in key_ids}
+    m.context = {key_ids[k] for k in lex.context - lex.conduct if k in key_ids}
+    m.display = {key_ids[k]: shown for k, shown in lex.display.items() if k in key_ids and k.startswith(" ")}
+    for conj_id, (item, weight, parts, label) in enumerate(curated.conj_specs):
+        m.conjs.append(_Conj(item=item, weight=weight, parts=[key_ids[p] for p in parts], label=label))
+        for part_no, p in enumerate(parts):
+            m.conj_parts.setdefault(key_ids[p], []).append((conj_id, part_no))
+    m.regexes = curated.regexes
+    if len(automaton):
+        automaton.make_automaton()
+        m.automaton = automaton
+
+
+def _english_vocabulary(
+    m: Matcher, items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: Sequence[LexSpec]
+) -> None:
+    """Step 5: the English words the matcher knows, for typo correction."""
+    vocab: set[str] = set(EN_STOPWORDS)
+    for item in items:
+        vocab.update(en_tokens(item.name_en))
+    for entry in lexicon:
+        vocab.update(en_tokens(entry.term))
+    for rule in rules:
+        if rule.kind != "regex":
+            vocab.update(en_tokens(rule.pattern))
+    vocab = {w for w in vocab if not w.isdigit()}
+    m.typo_index = build_typo_index(vocab)
+    m.vocabulary = frozenset(
+        vocab | {en_stem(w) for w in vocab}
+    )  # stems too: an inflected known word is no typo
+
+
 def compile_matcher(
     items: Sequence[ItemSpec],
     rules: Iterable[RuleSpec] = (),
@@ -731,255 +1054,13 @@ def compile_matcher(
     m.version = version or content_hash(items, rules, lexicon)
     m.items = [(i.id, i.code, i.name_zh, i.name_en) for i in items]
     m.item_index = {i.id: k for k, i in enumerate(items)}
-    n_items = max(len(items), 1)
-    df_cap = max(MIN_DF_CAP, min(int(n_items * MAX_DF_SHARE), int(DF_CAP_SQRT * math.sqrt(n_items))))
-
-    # 1. Derived terms: key -> {item: (best field weight, length key)}
-    derived: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(dict)
-    item_texts: list[
-        list[tuple[str, float]]
-    ] = []  # per item: (folded field text, field weight), for the lexicon
-    for k, item_spec in enumerate(items):
-        fields = [
-            ("name", item_spec.name_zh),
-            ("description", item_spec.description),
-            ("rule_broken", item_spec.rule_broken),
-            ("legal_basis", item_spec.legal_basis),
-        ]
-        texts = []
-        for fname, value in fields:
-            if not value:
-                continue
-            fw = FIELD_WEIGHTS[fname]
-            texts.append((fold(value), fw))
-            for term, n in zh_terms(value).items():
-                prev = derived[term].get(k)
-                if prev is None or prev[0] < fw:
-                    derived[term][k] = (fw, n, "derived")
-        if item_spec.name_en:
-            for term, n in en_name_terms(item_spec.name_en).items():
-                derived[term][k] = (FIELD_WEIGHTS["name_en"], n, "english")
-        item_texts.append(texts)
-
-    postings: dict[str, dict[int, tuple[float, str, str]]] = defaultdict(
-        dict
-    )  # key -> item -> (w, via, source)
-
-    def add(key: str, item: int, weight: float, via: str, source: str) -> None:
-        prev = postings[key].get(item)
-        if prev is None or prev[0] < weight:
-            postings[key][item] = (weight, via, source)
-
-    for term, per in derived.items():
-        df = len(per)
-        if df > df_cap:
-            continue
-        spec = _specificity(df)
-        for item, (fw, n, source) in per.items():
-            if source == "english":
-                base = EN_BIGRAM if n == 2 else EN_UNIGRAM
-            else:
-                base = _len_weight(n)
-            add(term, item, fw * base * spec, "", source)
-
-    # 2. The lexicon: everyday word -> the items whose text holds the legal vocabulary it stands for (or a word the
-    #    catalogs use interchangeably with it: data/equivalents.txt).
-    equivalents = load_equivalents()
-    canonical_cache: dict[str, dict[int, float]] = {}
-    # Where each word the lexicon needs occurs: one pass of one automaton over the items' texts (word -> item ->
-    # best field weight), rather than a substring search per word and item.
-    wanted: set[str] = set()
-    for entry in lexicon:
-        key = term_key(entry.term)
-        if key and all(is_cjk(ch) for ch in key):
-            wanted.add(key)
-        for canonical in entry.canonical:
-            c = fold(canonical.removeprefix(CONTEXT)).replace(" ", "")
-            if c and c not in (MASK, OFF_TOPIC, SERVICE, POLITE):
-                wanted.add(c)
-                wanted.update(equivalents.get(c, ()))
-    occurrences: dict[str, dict[int, float]] = defaultdict(dict)
-    if wanted:
-        finder = ahocorasick.Automaton()
-        for word in wanted:
-            finder.add_word(word, word)
-        finder.make_automaton()
-        for k, texts in enumerate(item_texts):
-            for body, fw in texts:
-                for _end, word in finder.iter(body):
-                    if occurrences[word].get(k, 0.0) < fw:
-                        occurrences[word][k] = fw
-
-    def canonical_postings(canonical: str) -> tuple[dict[int, float], bool]:
-        if canonical in canonical_cache:
-            return canonical_cache[canonical], True
-        c = fold(canonical).replace(" ", "")
-        found = dict(occurrences.get(c, {}))
-        if not found and equivalents.get(c):
-            # the catalog words it differently: look for a word it is used interchangeably with
-            for alt in equivalents[c]:
-                for k, fw in occurrences.get(alt, {}).items():
-                    found[k] = max(found.get(k, 0.0), fw * EQUIVALENT_FACTOR)
-        if len(found) > df_cap:
-            # common in the legal wording of many items ("单位" in every "任何单位和个人不得"): only the names count
-            found = {k: fw for k, fw in found.items() if fw >= FIELD_WEIGHTS["name"]}
-        exact = bool(found)
-        if found and len(found) <= df_cap:
-            spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
-            lw = LEXICON_BASE * (LEXICON_SHORT if len(c) <= 2 else 1.0)
-            result = {k: fw * lw * spec for k, fw in found.items()}
-        elif not found:
-            # Vocabulary this catalog words differently: fall back on its n-grams.
-            result = {}
-            for term in zh_terms(c):
-                for item, (weight, _, _) in postings.get(term, {}).items():
-                    result[item] = max(result.get(item, 0.0), weight * LEXICON_FALLBACK)
-            exact = False
-        else:
-            result = {}
-        canonical_cache[canonical] = result
-        return result, exact
-
-    def literal_postings(word: str) -> dict[int, float]:
-        found = occurrences.get(word, {})
-        if not found or len(found) > df_cap:
-            return {}
-        spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
-        lw = LEXICON_BASE * LITERAL_FACTOR * (LEXICON_SHORT if len(word) <= 2 else 1.0)
-        return {k: fw * lw * spec for k, fw in found.items()}
-
-    lex_keys: dict[str, list[tuple[str, dict[int, float]]]] = defaultdict(list)
-    mask_keys: set[str] = set()
-    off_keys: set[str] = set()
-    service_keys: set[str] = set()
-    polite_keys: set[str] = set()
-    context_keys: set[str] = set()
-    conduct_keys: set[str] = set()  # words with at least one plain (not context) meaning
-    display: dict[str, str] = {}
-    for entry in lexicon:
-        key = term_key(entry.term)
-        if not key:
-            continue
-        display.setdefault(key, entry.term)
-        if entry.canonical == (MASK,):
-            mask_keys.add(key)
-            continue
-        if entry.canonical in ((OFF_TOPIC,), (SERVICE,), (POLITE,)):
-            off_keys.add(key)
-            if entry.canonical == (SERVICE,):
-                service_keys.add(key)
-            if entry.canonical == (POLITE,):
-                polite_keys.add(key)
-            continue
-        short_term = len(key) == 1  # a single character ("吵", "秤") is a weaker hint
-        for canonical in entry.canonical:
-            factor = SINGLE_CHAR if short_term else 1.0
-            if canonical.startswith(CONTEXT):
-                canonical = canonical[len(CONTEXT) :]
-                factor *= CONTEXT_FACTOR
-                context_keys.add(key)
-            else:
-                conduct_keys.add(key)
-            if not canonical.strip():
-                continue
-            plist, _ = canonical_postings(canonical)
-            if plist:
-                lex_keys[key].append((canonical, {k: w * factor for k, w in plist.items()}))
-        if key in conduct_keys and len(key) >= 2 and all(is_cjk(ch) for ch in key):
-            # The catalog itself uses the everyday word (an item about 电鱼 when the lexicon reads 电鱼 as 捕捞):
-            # the item that says it outranks the items the lexicon infers.
-            literal = literal_postings(key)
-            if literal:
-                lex_keys[key].append((key, literal))
-    vias: dict[str, int] = {}
-    for key, options in lex_keys.items():
-        for canonical, plist in options:
-            for item, weight in plist.items():
-                add(key, item, weight, canonical, "lexicon")
-
-    # 3. Curated rules.
-    excludes: dict[str, set[int]] = defaultdict(set)
-    conj_specs: list[tuple[int, float, list[str], str]] = []
-    regexes: list[tuple[re.Pattern[str], int, float, str]] = []
-    for rule in rules:
-        rule_item = m.item_index.get(rule.item_id)
-        if rule_item is None or not rule.pattern.strip():
-            continue
-        weight = RULE_FACTOR * float(rule.weight)
-        if rule.kind == "regex":
-            try:
-                regexes.append((re.compile(fold(rule.pattern)), rule_item, weight, f"/{rule.pattern}/"))
-            except re.error:
-                continue
-        elif rule.kind == "exclude":
-            key = term_key(rule.pattern)
-            if key:
-                excludes[key].add(rule_item)
-        elif rule.kind == "phrase" and "+" in rule.pattern:
-            parts = [p for p in (term_key(x) for x in rule.pattern.split("+")) if p]
-            if parts:
-                conj_specs.append((rule_item, weight, parts, rule.pattern))
-        else:
-            key = term_key(rule.pattern)
-            if key:
-                add(key, rule_item, weight, rule.pattern, "rule")
-
-    # 4. Number the terms and build the automaton.
-    all_keys = (
-        set(postings)
-        | set(excludes)
-        | mask_keys
-        | off_keys
-        | {p for _, _, parts, _ in conj_specs for p in parts}
-    )
-    key_ids: dict[str, int] = {}
-    automaton = ahocorasick.Automaton()
-    for key in sorted(all_keys):
-        key_ids[key] = len(m.terms)
-        m.terms.append(key)
-        row: list[tuple[int, float, int, str]] = []
-        for item, (weight, via, source) in postings.get(key, {}).items():
-            via_id = -1
-            if via:
-                if via not in vias:
-                    vias[via] = len(m.vias)
-                    m.vias.append(via)
-                via_id = vias[via]
-            row.append((item, round(weight, 4), via_id, source))
-        m.postings.append(row)
-        automaton.add_word(key, key_ids[key])
-    for key, its in excludes.items():
-        m.excludes[key_ids[key]] = sorted(its)
-    m.masks = {key_ids[k] for k in mask_keys}
-    m.off_topic = {key_ids[k] for k in off_keys}
-    m.service = {key_ids[k] for k in service_keys}
-    m.polite = {key_ids[k] for k in polite_keys}
-    m.lexicon_terms = {key_ids[k] for k in lex_keys if k in key_ids}
-    m.context = {key_ids[k] for k in context_keys - conduct_keys if k in key_ids}
-    m.display = {key_ids[k]: shown for k, shown in display.items() if k in key_ids and k.startswith(" ")}
-    for conj_id, (item, weight, parts, label) in enumerate(conj_specs):
-        m.conjs.append(_Conj(item=item, weight=weight, parts=[key_ids[p] for p in parts], label=label))
-        for part_no, p in enumerate(parts):
-            m.conj_parts.setdefault(key_ids[p], []).append((conj_id, part_no))
-    m.regexes = regexes
-    if len(automaton):
-        automaton.make_automaton()
-        m.automaton = automaton
-
-    # 5. English words the matcher knows, for typo correction.
-    vocab: set[str] = set(EN_STOPWORDS)
-    for item_spec in items:
-        vocab.update(en_tokens(item_spec.name_en))
-    for entry in lexicon:
-        vocab.update(en_tokens(entry.term))
-    for rule in rules:
-        if rule.kind != "regex":
-            vocab.update(en_tokens(rule.pattern))
-    vocab = {w for w in vocab if not w.isdigit()}
-    m.typo_index = build_typo_index(vocab)
-    m.vocabulary = frozenset(
-        vocab | {en_stem(w) for w in vocab}
-    )  # stems too: an inflected known word is no typo
+    df_cap = _df_cap(len(items))
+    postings: Postings = defaultdict(dict)
+    item_texts = _derived_terms(items, postings, df_cap)  # 1. derived terms
+    lex = _lexicon_terms(lexicon, item_texts, postings, df_cap)  # 2. the lexicon
+    curated = _curated_rules(rules, m.item_index, postings)  # 3. curated rules
+    _number_terms(m, postings, lex, curated)  # 4. the terms, numbered, and the automaton
+    _english_vocabulary(m, items, rules, lexicon)  # 5. English words, for typo correction
     m.stats = {
         "items": len(items),
         "terms": len(m.terms),

@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
+from enforcement.memo import remembered
 
 from . import engine
 from .engine import ItemSpec, LexSpec, Matcher, RuleSpec, compile_matcher, content_hash
@@ -115,6 +116,7 @@ def lexicon_specs(district_id: int) -> list[LexSpec]:
     return [spec for spec in merged.values() if spec is not None]
 
 
+@remembered(lambda district_id: district_id)
 def fingerprint(district_id: int) -> str:
     """Changes whenever an item, a rule or a lexicon entry the district's matcher depends on changes."""
     items = EnforcementItem.objects.filter(district_id=district_id).aggregate(

@@ -313,12 +313,15 @@ def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
     follow it: a new word is added, a word whose legal vocabulary or note changed is updated, a word no longer in
     the file is deleted (switching it off would also switch off another spelling of the same word still in the file,
     "shout" for "shouting"; a district switches a word off with its own row). Idempotent; returns the number of rows
-    added."""
+    added. The new words are written in one statement under one audit entry naming them (a first load adds two
+    thousand); a changed or deleted word has its own entry, as when a supervisor edits one."""
     existing = {
         (e.term, e.lang): e for e in LexiconEntry.objects.select_for_update().filter(district__isnull=True)
     }
-    added = 0
+    new: list[LexiconEntry] = []
+    added: set[tuple[str, str]] = set()
     seen: set[tuple[str, str]] = set()
+    now = timezone.now()
     with path.open(newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             term, lang = row["term"].strip(), (row["lang"] or "zh").strip()
@@ -327,21 +330,26 @@ def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
             seen.add((term, lang))
             note = (row.get("note") or "").strip()[:300]
             entry = existing.get((term, lang))
+            term, canonical, lang = clean_lexicon(term=term, canonical=row["canonical"], lang=lang)
             if entry is None:
-                lexicon_entry_create(
-                    actor=None,
-                    district=None,
-                    term=term,
-                    canonical=row["canonical"],
-                    lang=lang,
-                    note=note,
-                    check=False,
+                if (term, lang) in existing or (term, lang) in added:  # the same word spelt "ZH" and "zh"
+                    raise ValidationError({"term": [_("This word is already in the lexicon.")]})
+                added.add((term, lang))
+                new.append(
+                    LexiconEntry(
+                        district=None, term=term, canonical=canonical, lang=lang, note=note, updated_at=now
+                    )
                 )
-                added += 1
-                continue
-            canonical = clean_lexicon(term=term, canonical=row["canonical"], lang=lang)[1]
-            if (entry.canonical, entry.note, entry.is_active) != (canonical, note, True):
+            elif (entry.canonical, entry.note, entry.is_active) != (canonical, note, True):
                 _shared_entry_set(entry, canonical=canonical, note=note, is_active=True)
+    if new:
+        LexiconEntry.objects.bulk_create(new)
+        audit_record(
+            actor=None,
+            action="authority.lexicon_entry.load",
+            summary=f"{len(new)} shared entries from {path.name}",
+            after={"source": path.name, "added": [f"{e.term} ({e.lang}) → {e.canonical}" for e in new]},
+        )
     for key, entry in existing.items():
         if key not in seen:
             audit_record(
@@ -352,7 +360,7 @@ def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
                 summary=f"{entry.term} → {entry.canonical}",
             )
             entry.delete()
-    return added
+    return len(new)
 
 
 def _shared_entry_set(entry: LexiconEntry, *, canonical: str, note: str, is_active: bool) -> None:
@@ -373,27 +381,40 @@ def _shared_entry_set(entry: LexiconEntry, *, canonical: str, note: str, is_acti
 @transaction.atomic
 def match_rules_load(*, district: District, path: Path = DEMO_RULES, actor: User | None = None) -> int:
     """Load curated rules from a CSV (code,kind,pattern,weight,note) for a district's items. Existing rules are kept;
-    codes the district does not have are skipped. Idempotent; returns the number of rules added."""
+    codes the district does not have are skipped; a bad rule refuses the whole file. Idempotent; returns the number
+    of rules added, written in one statement under one audit entry naming them."""
     items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
     existing = set(
         MatchRule.objects.filter(item__district=district).values_list("item__code", "kind", "pattern")
     )
-    added = 0
+    new: list[MatchRule] = []
+    now = timezone.now()
     with path.open(newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             item = items.get(row["code"].strip())
             key = (row["code"].strip(), row["kind"].strip(), row["pattern"].strip())
             if item is None or key in existing:
                 continue
-            match_rule_create(
-                actor=actor,
-                item=item,
-                kind=key[1],
-                pattern=key[2],
-                weight=row.get("weight") or 1,
-                note=row.get("note") or "",
-                check=False,
+            pattern, weight = clean_rule(kind=key[1], pattern=key[2], weight=row.get("weight") or 1)
+            new.append(
+                MatchRule(
+                    item=item,
+                    kind=key[1],
+                    pattern=pattern,
+                    weight=weight,
+                    note=(row.get("note") or "").strip()[:300],
+                    updated_by=actor if actor and actor.pk else None,
+                    updated_at=now,
+                )
             )
             existing.add(key)
-            added += 1
-    return added
+    if new:
+        MatchRule.objects.bulk_create(new)
+        audit_record(
+            actor=actor,
+            action="authority.match_rule.load",
+            obj=district,
+            summary=f"{len(new)} curated rules from {path.name}",
+            after={"source": path.name, "added": [f"{r.item.code} {r.kind}:{r.pattern}" for r in new]},
+        )
+    return len(new)

@@ -3,15 +3,19 @@ with the same forms as the pages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from authority.models import EnforcementItem
+from enforcement.access import scope_for
 from enforcement.models import Unit, User
+from enforcement.rules import AnyUser
 
 
 def ident(value: Any) -> tuple[int | None, str]:
@@ -24,42 +28,70 @@ def ident(value: Any) -> tuple[int | None, str]:
     return (int(text), "") if text.isdigit() else (None, text)
 
 
-def _user_pk(value: Any) -> Any:
-    pk, username = ident(value)
-    if pk is not None or not username:
-        return pk if pk is not None else value
-    found = User.objects.filter(username=username).values_list("pk", flat=True).first()
-    return found if found is not None else username  # unknown: the form says it is not a valid choice
+@dataclass(frozen=True)
+class NameScope:
+    """Where the names and codes in one request are looked up: only among what the requesting user may name.
 
+    A name found nowhere in it goes to the form as given, and the form refuses it with the answer it gives any
+    value it does not offer, which repeats neither the value nor an id: another district's account, item, department
+    or town and one that exists nowhere are the same answer (issue 12)."""
 
-def _item_code(value: Any) -> Any:
-    pk, code = ident(value)
-    if pk is None:
-        return code
-    return EnforcementItem.objects.filter(pk=pk).values_list("code", flat=True).first() or str(pk)
+    users: QuerySet[User]
+    items: QuerySet[EnforcementItem]
+    departments: QuerySet[Unit]
+    towns: QuerySet[Unit]
 
+    @classmethod
+    def of(cls, user: AnyUser) -> NameScope:
+        scope = scope_for(user)
+        return cls(
+            users=User.objects.filter(
+                Q(unit_id__in=scope.town_ids) | Q(secondments__town_id__in=scope.town_ids)
+            ).distinct(),
+            items=EnforcementItem.objects.filter(district_id__in=scope.district_ids),
+            departments=Unit.objects.filter(district_id__in=scope.district_ids, kind=Unit.Kind.DEPARTMENT),
+            # The towns whose cases the user may see: their own (and secondments); the district's for its
+            # administrator, and for a department, which sees the cases any of them transferred to it.
+            towns=Unit.objects.filter(kind=Unit.Kind.TOWN).filter(
+                Q(district_id__in=scope.district_ids)
+                if scope.district_admin or scope.department_ids
+                else Q(pk__in=scope.town_ids)
+            ),
+        )
 
-def _unit_pk(value: Any) -> Any:
-    pk, code = ident(value)
-    if pk is not None or not code:
-        return pk if pk is not None else value
-    return Unit.objects.filter(code=code).values_list("pk", flat=True).first() or code
+    def user_pk(self, value: Any) -> Any:
+        pk, username = ident(value)
+        if pk is not None or not username:
+            return pk if pk is not None else value
+        found = self.users.filter(username=username).values_list("pk", flat=True).first()
+        return found if found is not None else username
 
+    def item_code(self, value: Any) -> Any:
+        pk, code = ident(value)
+        if pk is None:
+            return code
+        return self.items.filter(pk=pk).values_list("code", flat=True).first() or str(pk)
 
-def _town_code(value: Any) -> Any:
-    pk, code = ident(value)
-    if pk is None:
-        return code
-    return Unit.objects.filter(pk=pk, kind=Unit.Kind.TOWN).values_list("code", flat=True).first() or str(pk)
+    def department_pk(self, value: Any) -> Any:
+        pk, code = ident(value)
+        if pk is not None or not code:
+            return pk if pk is not None else value
+        return self.departments.filter(code=code).values_list("pk", flat=True).first() or code
 
+    def town_code(self, value: Any) -> Any:
+        pk, code = ident(value)
+        if pk is None:
+            return code
+        return self.towns.filter(pk=pk).values_list("code", flat=True).first() or str(pk)
 
-RESOLVERS = {
-    "officers": _user_pk,
-    "lead": _user_pk,
-    "item": _item_code,
-    "department": _unit_pk,
-    "town": _town_code,
-}
+    def resolver(self, field: str) -> Any:
+        return {
+            "officers": self.user_pk,
+            "lead": self.user_pk,
+            "item": self.item_code,
+            "department": self.department_pk,
+            "town": self.town_code,
+        }.get(field)
 
 
 def _as_posted(value: Any) -> str:
@@ -82,9 +114,12 @@ def _shape_error(value: Any, *, multiple: bool) -> str | None:
     return None
 
 
-def form_data(raw: Any, form_class: type[forms.Form], *, defaults: bool = False) -> dict[str, Any]:
+def form_data(
+    raw: Any, form_class: type[forms.Form], names: NameScope, *, defaults: bool = False
+) -> dict[str, Any]:
     """JSON or multipart input as the form expects it, the way a browser posts it: text for one value, a list of
-    texts for multiple choices, ids for officers given by username, codes for items given by id. A JSON container
+    texts for multiple choices, ids for officers given by username, codes for items given by id (looked up in
+    `names`, the requesting user's scope). A JSON container
     where one value is expected, or a NUL character, is refused here (400 naming the field), so no form field ever
     sees a value a browser could not send. `defaults`: a missing field takes the form's initial value (today for
     most dates), as the page pre-fills it."""
@@ -109,7 +144,7 @@ def form_data(raw: Any, form_class: type[forms.Form], *, defaults: bool = False)
             errors[str(key)[:60]] = [problem]
             continue
         value = [_as_posted(v) for v in value] if multiple else _as_posted(value)
-        resolve = RESOLVERS.get(key)
+        resolve = names.resolver(str(key))
         if resolve is not None and value not in (None, ""):
             value = [resolve(v) for v in value] if isinstance(value, list | tuple) else resolve(value)
         out[key] = value

@@ -17,30 +17,22 @@ from django.views.decorators.http import require_http_methods
 from authority.models import EnforcementItem
 from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
-from enforcement.models import Role, Unit, User
-from enforcement.officers import team_members
+from enforcement.models import Unit, User
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from .. import clock, lifecycle, rules
+from .. import lifecycle, rules
 from ..forms import CaseForm, OfficersForm
 from ..models import Case, Source
-from ..selectors import case_get_for, complaint_get_for
+from ..selectors import case_get_for, complaint_get_for, items_for_cases, officer_candidates
 from .common import district_items, int_or_none, towns_for_case_filing
-
-FILING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
 
 def _officer_candidates(
     towns: list[Unit], *, exclude: User | None = None, include: list[int] | None = None
 ) -> QuerySet[User]:
     """People of the towns' teams today (own members and secondees) who are officers or supervisors."""
-    today = clock.today()
-    ids = {u.pk for town in towns for u in team_members(town, today) if FILING_ROLES & u.role_names}
-    if exclude is not None:
-        ids.discard(exclude.pk)
-    ids.update(include or [])
-    return User.objects.filter(pk__in=ids).order_by("username")
+    return officer_candidates(towns, exclude=exclude, include=include or [])
 
 
 def _case_form(
@@ -159,7 +151,7 @@ def case_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(
         request.POST if request.method == "POST" else None,
         towns=towns,
-        items=EnforcementItem.objects.filter(district_id=case.district_id, is_active=True).order_by("code"),
+        items=items_for_cases([case.district_id], keep=case.item_id),
         initial=_case_initial(case),
     )
     form.fields["town"].disabled = True

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from authority.penalties import PenaltyKind
 from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
@@ -29,7 +30,7 @@ from enforcement.workflow import InvalidTransition, StaleObject
 from .. import clock, lifecycle, rules
 from ..deadlines import deadline_rows
 from ..forms import ACTION_FORMS, DeclarationForm, action_form
-from ..models import Case, PenaltyKind
+from ..models import Case
 from ..selectors import case_get_for, case_recommendation, case_timeline
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge

@@ -14,6 +14,7 @@ from enforcement.models import Unit, User
 
 from .. import rules
 from ..models import Case
+from ..selectors import items_for_cases
 from ..workflow import Stage
 
 # Stage badges: where the case waits on someone else (approval, review) it is yellow; finished is grey.
@@ -58,7 +59,7 @@ def case_row(case: Case, today: dt.date) -> dict[str, Any]:
 
 
 def district_items(district_ids: Any) -> QuerySet[EnforcementItem]:
-    return EnforcementItem.objects.filter(district_id__in=district_ids, is_active=True).order_by("code")
+    return items_for_cases(district_ids)
 
 
 def towns_for_case_filing(user: User) -> list[Unit]:

@@ -35,7 +35,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from authority.models import EnforcementItem, PenaltyKind
+from authority.models import EnforcementItem
+from authority.penalties import PenaltyKind
 from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
 from enforcement.http import AuthedRequest

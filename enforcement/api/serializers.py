@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..audit_catalog import catalog_name
 from ..models import AuditEvent, Certificate, Unit, User
 
 
@@ -54,13 +55,29 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    action = serializers.SerializerMethodField(
+        help_text="The action's name in the catalog (<app>.<noun>.<verb>)."
+    )
+    recorded_action = serializers.CharField(
+        source="action",
+        read_only=True,
+        help_text="The name the row was written and hashed under; differs from `action` only for rows written "
+        "before the catalog renamed it.",
+    )
+    sentence = serializers.CharField(
+        read_only=True, help_text="The row as a sentence in the user's language."
+    )
+
     class Meta:
         model = AuditEvent
         fields = [
+            "id",
             "seq",
             "at",
             "actor_label",
             "action",
+            "recorded_action",
+            "sentence",
             "object_type",
             "object_id",
             "object_repr",
@@ -70,6 +87,9 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "request_id",
             "hash",
         ]
+
+    def get_action(self, obj: AuditEvent) -> str:
+        return catalog_name(obj.action)
 
 
 class OfficerCertificateSerializer(serializers.ModelSerializer[Certificate]):
@@ -110,12 +130,26 @@ class TeamSerializer(serializers.Serializer[Any]):
 )
 class CodeOrIdField(serializers.RelatedField[Any, Any, Any]):
     """A town, department or item given by its code, as the case API takes them, or by its id where ids were taken
-    before: a JSON number is an id; a string is a code, or an id when no row has that code."""
+    before: a JSON number is an id; a string is a code, or an id when no row has that code.
+
+    Looked up only among the rows of the requesting user's districts (the serializer's context carries the request;
+    without it nothing is found): a row of another district and one that exists nowhere get one answer, which
+    repeats neither the value nor anything of the row."""
 
     default_error_messages = {
-        "does_not_exist": gettext_lazy("There is nothing with code “{value}”."),
+        "does_not_exist": gettext_lazy("There is nothing with this code or id in your district."),
         "invalid": gettext_lazy("Give a code (text) or an id (a whole number)."),
     }
+
+    def get_queryset(self) -> Any:
+        from enforcement.access import scope_for
+
+        queryset = super().get_queryset()
+        assert queryset is not None, "a writable related field has a queryset (DRF checks it when built)"
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return queryset.filter(district_id__in=scope_for(request.user).district_ids)
 
     def to_internal_value(self, data: Any) -> Any:
         queryset = self.get_queryset()
@@ -130,7 +164,7 @@ class CodeOrIdField(serializers.RelatedField[Any, Any, Any]):
             if found is None and text.isdigit() and len(text) < 19:
                 found = queryset.filter(pk=int(text)).first()
         if found is None:
-            self.fail("does_not_exist", value=str(data)[:64])
+            self.fail("does_not_exist")
         return found
 
     def to_representation(self, value: Any) -> Any:

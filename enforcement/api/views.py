@@ -16,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..access import access_or_404, scope_for
+from ..audit_catalog import action_filter
 from ..http import AuthedRequest
 from ..models import AuditEvent, Unit
 from ..rules import can_view_audit, require
@@ -39,10 +40,17 @@ class UnitListView(generics.ListAPIView[Unit]):
         return units_visible_to(self.request.user)
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "action", str, description="A catalog name; rows stored under a former name of it are included."
+        )
+    ]
+)
 class AuditEventListView(generics.ListAPIView[AuditEvent]):
     request: AuthedRequest
     serializer_class = AuditEventSerializer
-    filterset_fields = ["action", "object_type", "object_id"]
+    filterset_fields = ["object_type", "object_id"]
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         if getattr(self, "swagger_fake_view", False):
@@ -51,7 +59,9 @@ class AuditEventListView(generics.ListAPIView[AuditEvent]):
             can_view_audit(self.request.user),
             "only supervisors and district administrators read the audit trail",
         )
-        return audit_events_for(user=self.request.user)
+        events = audit_events_for(user=self.request.user)
+        action = self.request.query_params.get("action", "").strip()
+        return events.filter(action_filter(action)) if action else events
 
 
 class TokenView(ObtainAuthToken):

@@ -172,6 +172,17 @@ class EnterInput(VersionInput):
     )
 
 
+class FinishInput(VersionInput):
+    present = serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=1,
+        max_length=50,
+        help_text="officers present at the sign-off",
+    )
+    business_signatory = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    business_refusal = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
 class AcceptInput(serializers.Serializer[Any]):
     template = serializers.IntegerField(required=False, allow_null=True, default=None)
 

@@ -75,6 +75,8 @@ def _detail(request: AuthedRequest, pk: int, code: int = status.HTTP_200_OK) -> 
 class TaskListView(generics.ListAPIView[InspectionTask]):
     """Inspections the user may see: their town's, those their unit leads or was invited to, or the district's."""
 
+    request: AuthedRequest
+
     serializer_class = s.TaskSerializer
 
     def get_queryset(self) -> QuerySet[InspectionTask]:
@@ -184,9 +186,37 @@ ACTION_VIEWS: dict[str, type[APIView]] = {
         "Enter the premises (the visit goes on the ledger)",
         ("version", "with_code", "no_code_reason", "identifier_seen", "visited_on"),
     ),
-    "finish": _action_view("finish", s.VersionInput, "Finish the check", ("version",)),
     "close": _action_view("close", s.VersionInput, "Close once the findings are handed on", ()),
 }
+
+
+class TaskFinishView(APIView):
+    @extend_schema(
+        request=s.FinishInput,
+        responses=s.TaskDetailSerializer,
+        summary="Finish the check: the officers present and the business sign (or its refusal is recorded)",
+    )
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        task = task_get_for(user=request.user, pk=pk)
+        data = s.FinishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        ids = set(v["present"])
+        present = list(User.objects.filter(pk__in=ids, unit__district_id=_district_id(request)))
+        if len(present) != len(ids):
+            raise serializers.ValidationError({"present": [_("No such record in your district.")]})
+        services.task_finish(
+            actor=request.user,
+            task=task,
+            present=present,
+            business_signatory=v["business_signatory"],
+            business_refusal=v["business_refusal"],
+            version=v.get("version"),
+        )
+        return _detail(request, pk)
+
+
+ACTION_VIEWS["finish"] = TaskFinishView
 
 
 class PointResultView(APIView):
@@ -206,6 +236,8 @@ class PointResultView(APIView):
 
 class InvitationInboxView(generics.ListAPIView[TaskInvitation]):
     """The department's open invitations (部门邀约)."""
+
+    request: AuthedRequest
 
     serializer_class = s.InvitationSerializer
 

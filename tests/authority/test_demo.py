@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from authority import demo
 from authority.models import Adjustment, AuthorityGrant, EnforcementItem
 from authority.selectors import who_enforces
-from enforcement.demo import seed_core
+from demo import authority as demo
+from demo.core import seed_core
 from enforcement.models import AuditEvent, Unit
 
 # Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).

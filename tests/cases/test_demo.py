@@ -7,9 +7,9 @@ import io
 import pytest
 from django.utils import timezone
 
-from cases import demo_cases
 from cases.models import Case, CaseEvent
 from cases.workflow import Stage
+from demo import case_replay as demo_cases
 
 # Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).
 pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("any_day")]
@@ -18,14 +18,14 @@ pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures(
 @pytest.fixture
 def demo_district(db):
     """The core demo district, its catalog and its benchmarks (what runs before the cases in seed_demo)."""
-    import authority.demo
-    import discretion.demo
-    from enforcement.demo import seed_core
+    import demo.authority
+    import demo.discretion
+    from demo.core import seed_core
 
     seed_core()
     out = io.StringIO()
-    authority.demo.seed(out)
-    discretion.demo.seed(out)
+    demo.authority.seed(out)
+    demo.discretion.seed(out)
 
 
 def test_seeding_twice_gives_the_same_cases_every_stage_in_order_in_the_past(demo_district):

@@ -174,7 +174,7 @@ def test_decision_pdf(cast, make_case, audit_count):
     event = CaseEvent.objects.get(case=case, action="document")
     assert event.data["kind"] == "decision" and event.data["sha256"] == document.sha256
     assert audit_count() == before + 1
-    assert AuditEvent.objects.filter(action="case.document_generate", object_id=str(document.pk)).exists()
+    assert AuditEvent.objects.filter(action="cases.document.generate", object_id=str(document.pk)).exists()
 
 
 def test_decision_text(cast, make_case):

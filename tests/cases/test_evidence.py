@@ -153,7 +153,7 @@ def test_accepted_with_kind_and_sha256(cast, make_case, audit_count, name, data,
     extra = {"original_sha256": row.original_sha256} if row.original_sha256 != row.sha256 else {}
     assert event.data == {"evidence": row.pk, "sha256": row.sha256, "kind": kind, "size": row.size, **extra}
     assert audit_count() == before + 1
-    assert AuditEvent.objects.filter(action="case.evidence_add", object_id=str(row.pk)).exists()
+    assert AuditEvent.objects.filter(action="cases.evidence.add", object_id=str(row.pk)).exists()
 
 
 def test_text_named_jpg_is_refused(cast, make_case):

@@ -130,7 +130,12 @@ def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
             "action", flat=True
         )
     )
-    assert {"case.create", "case.approve_filing", "case.decide", "case.archive"} <= audited
+    assert {
+        "cases.case.create",
+        "cases.case.approve_filing",
+        "cases.case.decide",
+        "cases.case.archive",
+    } <= audited
 
 
 def test_numbers_are_per_town_and_year_and_never_reused(cast, stall_item):

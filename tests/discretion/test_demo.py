@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from authority.models import EnforcementItem
-from discretion import demo
+from demo import discretion as demo
 from discretion.models import Benchmark
 from discretion.recommend import recommend
 from enforcement.audit import audit_verify
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
 def test_seed_without_items_seeds_nothing(db):
-    from enforcement.demo import seed_core
+    from demo.core import seed_core
 
     seed_core()
     out = io.StringIO()

@@ -36,7 +36,7 @@ def test_admin_sees_every_unit_and_issues_a_certificate(cast, client_for):
     certificate = Certificate.objects.get(number="NEW-001")
     assert certificate.holder == cast.reviewer_a
     assert AuditEvent.objects.filter(
-        action="certificate.issue", object_id=str(certificate.pk), actor=cast.admin
+        action="enforcement.certificate.issue", object_id=str(certificate.pk), actor=cast.admin
     ).exists()
 
 

@@ -65,6 +65,11 @@ class Setup:
 
 @pytest.fixture
 def setup(cast, day) -> Setup:
+    return build_setup(cast, day)
+
+
+def build_setup(cast, day: dt.date) -> Setup:
+    """The list, items, check points, both checklists and the business (also for wider-scoped fixtures)."""
     stall = EnforcementItem.objects.create(
         district=cast.district,
         code="INS-CG-001",

@@ -87,7 +87,13 @@ def test_the_whole_flow_ends_in_a_case_a_whistle_and_a_recheck_of_the_failed_poi
         actor=cast.responder, task_point=rows[setup.p_food.pk], result=PointResult.FAIL, note="消毒柜未使用"
     )
     point_record(actor=cast.officer_a2, task_point=rows[setup.p_sign.pk], result=PointResult.PASS)
-    task_finish(actor=cast.officer_a, task=task)
+    task_finish(
+        actor=cast.officer_a,
+        task=task,
+        present=[cast.officer_a, cast.responder],
+        business_signatory="张老板（店主）",
+    )
+    assert task.officers.filter(signed_at__isnull=False).count() == 2
 
     handled = task_findings_handle(actor=cast.officer_a, task=task)
     assert len(handled) == 2
@@ -232,7 +238,12 @@ def test_results_only_by_officers_on_the_visit_and_a_fail_needs_a_note(cast, set
     with pytest.raises(ValidationError):
         point_record(actor=cast.officer_a, task_point=row, result=PointResult.PASS, major=True)
     with pytest.raises(ValidationError, match="no answer"):
-        task_finish(actor=cast.officer_a, task=task)
+        task_finish(
+            actor=cast.officer_a,
+            task=task,
+            present=[cast.officer_a, cast.officer_a2],
+            business_signatory="张",
+        )
     row.refresh_from_db()
     assert row.result == PointResult.PENDING
 

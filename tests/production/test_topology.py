@@ -34,7 +34,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 pytestmark = pytest.mark.production
 
 ROOT = Path(settings.BASE_DIR)
-PASSWORD = "zhifa-demo-2026"  # enforcement.demo.DEMO_PASSWORD
+PASSWORD = "zhifa-demo-2026"  # demo.core.DEMO_PASSWORD
 ROLES = {  # the cast, as the demo district has them
     "anonymous public": None,
     "officer": "shiyoulu_officer",
@@ -51,8 +51,8 @@ HASHED = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
 # The small demo: every case stage, fewer cases than the 300 of `seed_demo` (cases' own demo test uses the same).
 SEED = (
     "import django; django.setup()\n"
-    "from cases import demo_cases\n"
-    "demo_cases.seed.__kwdefaults__.update(count=40, photos=3, documents=2)\n"
+    "from demo import case_replay\n"
+    "case_replay.seed.__kwdefaults__.update(count=40, photos=3, documents=2)\n"
     "from django.core.management import call_command\n"
     "call_command('seed_demo')\n"
 )

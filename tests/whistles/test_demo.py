@@ -8,10 +8,10 @@ import io
 import pytest
 from django.utils import timezone
 
+from demo import whistles as demo
+from demo.core import seed_core
 from enforcement.audit import audit_verify
-from enforcement.demo import seed_core
 from enforcement.models import AuditEvent
-from whistles import demo
 from whistles.models import Notification, WhistleAssignment, WhistleEvent, WhistleRequest, WhistleReturn
 
 # Run today and under each of the frozen dates in tests/conftest.py (FROZEN_DAYS).

@@ -66,7 +66,7 @@ def test_raise_to_rating_moves_through_every_state_with_events_audit_and_notific
     assert kinds == ["raised", "sent", "acknowledged", "on_site", "handled", "confirmed", "closed"]
     actions = list(
         AuditEvent.objects.filter(action__startswith="whistles.")
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
     assert actions == [

@@ -1,5 +1,7 @@
 """Who sees and who may act. A department sees only what was sent to it; town B never sees town A's whistle;
-missing and forbidden are the same 404; a refused action is 403 and changes nothing (state, audit, notifications)."""
+missing and forbidden are the same 404; a refused action is 403 and changes nothing (state, audit,
+notifications). What each member of the cast gets for each GET is in the site's one table
+(tests/route_table.py); here, the department the whistle was not sent to, which the cast does not have."""
 
 from __future__ import annotations
 
@@ -32,29 +34,17 @@ def _who(cast, env_responder, name):
     return env_responder if name == "env_responder" else (getattr(cast, name) if name else None)
 
 
-READS = {
-    # cast member: (page, API detail, photo)
-    None: (302, 401, 302),
-    "officer_a": (200, 200, 200),
-    "supervisor_a": (200, 200, 200),
-    "reviewer_a": (200, 200, 200),
-    "officer_b": (404, 404, 404),
-    "responder": (200, 200, 200),
-    "env_responder": (404, 404, 404),
-    "admin": (200, 200, 200),
-}
-
-
-@pytest.mark.parametrize("who", list(READS))
-def test_who_sees_the_whistle(cast, env_responder, whistle, client_for, who):
-    client = client_for(_who(cast, env_responder, who))
-    page, api, photo = READS[who]
+def test_another_department_sees_nothing_of_the_whistle(cast, env_responder, whistle, client_for):
+    client = client_for(env_responder)
     photo_id = whistle.photos.get().pk
-    assert client.get(reverse("whistle-detail", args=[whistle.pk])).status_code == page
-    assert client.get(reverse("api-whistle-detail", args=[whistle.pk])).status_code == api
-    assert client.get(reverse("whistle-photo", args=[photo_id])).status_code == photo
-    if page == 200:
-        listed = {w["id"] for w in client.get(reverse("api-whistle-list")).json()["results"]}
+    assert client.get(reverse("whistle-detail", args=[whistle.pk])).status_code == 404
+    assert client.get(reverse("api-whistle-detail", args=[whistle.pk])).status_code == 404
+    assert client.get(reverse("whistle-photo", args=[photo_id])).status_code == 404
+    assert client.get(reverse("api-whistle-photo-file", args=[photo_id])).status_code == 404
+    for name in ("api-whistle-list", "api-whistle-inbox"):
+        assert client.get(reverse(name)).json()["results"] == []
+    for who in (cast.officer_a, cast.responder, cast.admin):
+        listed = {w["id"] for w in client_for(who).get(reverse("api-whistle-list")).json()["results"]}
         assert whistle.pk in listed
 
 
@@ -220,29 +210,3 @@ def test_withdraw_and_photos_are_the_towns(cast, whistle, client_for):
     with pytest.raises(PermissionDenied):
         whistle_photo_add(actor=cast.responder, whistle=whistle, photos=[photo_upload()])
     assert AuditEvent.objects.count() == audit
-
-
-PAGES = {
-    "whistle-list": {None: 302, "officer_a": 200, "responder": 200, "admin": 200, "reviewer_a": 200},
-    "whistle-inbox": {None: 302, "officer_a": 403, "responder": 200, "admin": 403},
-    "whistle-returns": {None: 302, "officer_a": 403, "responder": 403, "admin": 200},
-    "whistle-raise": {None: 302, "officer_a": 200, "responder": 403, "admin": 403},
-    "whistle-assessment": {None: 302, "officer_a": 200, "responder": 200, "admin": 200},
-    "whistle-deadlines": {None: 302, "supervisor_a": 403, "responder": 403, "admin": 200},
-    "whistle-notifications": {None: 302, "officer_a": 200, "responder": 200},
-    "api-whistle-list": {None: 401, "officer_a": 200},
-    "api-whistle-inbox": {None: 401, "officer_a": 403, "responder": 200},
-    "api-whistle-returns": {None: 401, "responder": 403, "admin": 200},
-    "api-whistle-assessment": {None: 401, "officer_a": 200, "admin": 200},
-    "api-whistle-deadlines": {None: 401, "officer_a": 200},
-    "api-whistle-notifications": {None: 401, "officer_a": 200},
-}
-
-
-@pytest.mark.parametrize(
-    ("route", "who", "status"), [(r, w, s) for r, m in PAGES.items() for w, s in m.items()]
-)
-def test_route_matrix(cast, client_for, route, who, status):
-    before = AuditEvent.objects.count()
-    assert client_for(getattr(cast, who) if who else None).get(reverse(route)).status_code == status
-    assert AuditEvent.objects.count() == before

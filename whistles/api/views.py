@@ -46,11 +46,12 @@ from ..workflow import Action, Urgency, WhistleStatus
 from . import serializers as s
 
 
-def _unit_id(value: str, kind: str) -> int | None:
-    """A town or department filter given by code (or id); an unknown one matches nothing."""
+def _unit_id(request: Request, value: str, kind: str) -> int | None:
+    """A town or department filter given by code (or id), looked up in the user's districts; an unknown one, or one
+    of another district, matches nothing."""
     if not value:
         return None
-    units = Unit.objects.filter(kind=kind)
+    units = Unit.objects.filter(kind=kind, district_id__in=scope_for(request.user).district_ids)
     found = units.filter(code=value[:64]).values_list("pk", flat=True).first()
     if found is None and value.isdigit() and len(value) < 19:
         found = units.filter(pk=int(value)).values_list("pk", flat=True).first()
@@ -96,8 +97,8 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
             user=self.request.user,
             status=params.get("status", "") if params.get("status", "") in WhistleStatus.values else "",
             urgency=params.get("urgency", "") if params.get("urgency", "") in Urgency.values else "",
-            town_id=_unit_id(params.get("town", ""), Unit.Kind.TOWN),
-            department_id=_unit_id(params.get("department", ""), Unit.Kind.DEPARTMENT),
+            town_id=_unit_id(self.request, params.get("town", ""), Unit.Kind.TOWN),
+            department_id=_unit_id(self.request, params.get("department", ""), Unit.Kind.DEPARTMENT),
             overdue=params.get("overdue") in ("1", "true"),
             returned=params.get("returned") in ("1", "true"),
             query=params.get("q", "")[:100],
@@ -123,7 +124,7 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
         summary="Raise a whistle (吹哨) to one or more district departments",
     )
     def post(self, request: AuthedRequest) -> Response:
-        data = s.WhistleRaiseInput(data=request.data)
+        data = s.WhistleRaiseInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         town = values.pop("town", None)
@@ -172,7 +173,7 @@ class WhistleAddDepartmentView(APIView):
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
         whistle = whistle_get_for(user=request.user, pk=pk)
-        data = s.AddDepartmentInput(data=request.data)
+        data = s.AddDepartmentInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         assignment = services.whistle_add_department(
             actor=request.user,
@@ -357,11 +358,11 @@ class SuggestView(APIView):
         if item is None and item_ref.isdigit() and len(item_ref) < 19:
             item = items.filter(pk=int(item_ref)).first()
         if item is None:
-            raise ValidationError(
-                {"item": [_("There is no enforcement item “%(value)s”.") % {"value": item_ref}]}
-            )
+            raise ValidationError({"item": [_("No such enforcement item in your district's catalog.")]})
         town_param = request.query_params.get("town", "")
-        town_id = _unit_id(town_param, Unit.Kind.TOWN) if town_param else (towns[0] if towns else None)
+        town_id = (
+            _unit_id(request, town_param, Unit.Kind.TOWN) if town_param else (towns[0] if towns else None)
+        )
         town = (
             Unit.objects.filter(pk=town_id, kind=Unit.Kind.TOWN, district_id__in=district_ids).first()
             if town_id

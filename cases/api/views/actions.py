@@ -14,15 +14,13 @@ from rest_framework.views import APIView
 
 from enforcement.api.exceptions import invalid_form
 from enforcement.http import AuthedRequest
-from enforcement.models import User
-from enforcement.officers import team_members
 
-from ... import clock, lifecycle
+from ... import lifecycle
 from ...forms import ACTION_FORMS, DeclarationForm, OfficersForm, action_form
-from ...selectors import case_get_for
+from ...selectors import case_get_for, officer_candidates
 from ...workflow import Action, check_transition
 from ..errors import ERRORS
-from ..form_data import form_data
+from ..form_data import NameScope, form_data
 from ..serializers.cases import CaseDetailSerializer
 from ..serializers.inputs import ACTION_INPUTS, DeclarationInput, OfficersInput
 from .cases import case_detail_response
@@ -43,7 +41,8 @@ class CaseActionView(APIView):
                 % {"action": name[:40], "known": ", ".join(ACTION_FORMS)}
             )
         check_transition(case.stage, name)  # a step the stage does not allow is a 409 whatever the input
-        form = action_form(name, case, form_data(request.data, ACTION_FORMS[name], defaults=True))
+        names = NameScope.of(request.user)
+        form = action_form(name, case, form_data(request.data, ACTION_FORMS[name], names, defaults=True))
         if not form.is_valid():
             raise invalid_form(form)
         lifecycle.case_act(actor=request.user, case=case, action=name, data=form.cleaned_data)
@@ -90,8 +89,11 @@ class CaseOfficersView(APIView):
     )
     def put(self, request: AuthedRequest, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)
-        candidates = User.objects.filter(pk__in=[u.pk for u in team_members(case.town, clock.today())])
-        form = OfficersForm(form_data(request.data, OfficersForm), candidates=candidates)
+        active = [o.officer_id for o in case.officers.all() if o.active]
+        candidates = officer_candidates([case.town], include=active)
+        form = OfficersForm(
+            form_data(request.data, OfficersForm, NameScope.of(request.user)), candidates=candidates
+        )
         if not form.is_valid():
             raise invalid_form(form)
         lifecycle.case_officers_set(
@@ -114,7 +116,7 @@ class CaseDeclarationView(APIView):
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)
-        form = DeclarationForm(form_data(request.data, DeclarationForm))
+        form = DeclarationForm(form_data(request.data, DeclarationForm, NameScope.of(request.user)))
         if not form.is_valid():
             raise invalid_form(form)
         lifecycle.case_declare(

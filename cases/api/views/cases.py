@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -18,7 +18,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.api.exceptions import invalid_form
 from enforcement.http import AuthedRequest
@@ -26,7 +25,7 @@ from enforcement.models import Unit, User
 
 from ... import lifecycle, rules
 from ...deadlines import deadline_rows
-from ...forms import CaseForm
+from ...forms import NOT_AN_ITEM_HERE, CaseForm
 from ...models import Case
 from ...selectors import (
     CaseFilters,
@@ -35,9 +34,11 @@ from ...selectors import (
     case_page_for,
     case_recommendation,
     case_timeline,
+    items_for_cases,
+    officer_candidates,
 )
 from ..errors import ERRORS
-from ..form_data import form_data, ident, version_of
+from ..form_data import NameScope, form_data, ident, version_of
 from ..serializers.cases import CaseDetailSerializer, CaseEventSerializer, CasePageSerializer
 from ..serializers.inputs import CaseCreateInput, CaseListQuery, CaseUpdateInput
 
@@ -46,14 +47,6 @@ def _filing_towns(user: User) -> list[Unit]:
     scope = scope_for(user)
     towns = Unit.objects.filter(kind=Unit.Kind.TOWN, is_active=True, pk__in=scope.town_ids).order_by("code")
     return [t for t in towns if rules.can_file_case(user, t)]
-
-
-def _district_items(user: User) -> QuerySet[EnforcementItem]:
-    return EnforcementItem.objects.filter(district_id__in=scope_for(user).district_ids)
-
-
-def _town_people(towns: list[Unit]) -> QuerySet[User]:
-    return User.objects.filter(Q(unit__in=towns) | Q(secondments__town__in=towns), is_active=True).distinct()
 
 
 def _case_values(case: Case) -> dict[str, Any]:
@@ -134,28 +127,26 @@ class CaseListView(APIView):
                 {"after": [_("This is not a cursor this list gave; start from the first page.")]}
             )
         user = request.user
+        names = NameScope.of(user)
         item_id = town_id = None
         if q.get("item"):
             pk, code = ident(q["item"])
-            found = (
-                _district_items(user)
-                .filter(Q(pk=pk) if pk is not None else Q(code=code))
+            item_id = (
+                names.items.filter(Q(pk=pk) if pk is not None else Q(code=code))
                 .values_list("pk", flat=True)
                 .first()
             )
-            if found is None:
-                raise ValidationError(
-                    {"item": [_("There is no enforcement item “%(value)s”.") % {"value": q["item"]}]}
-                )
-            item_id = found
+            if item_id is None:
+                raise ValidationError({"item": [str(NOT_AN_ITEM_HERE)]})
         if q.get("town"):
+            pk, code = ident(q["town"])
             town_id = (
-                Unit.objects.filter(code=q["town"], kind=Unit.Kind.TOWN).values_list("pk", flat=True).first()
+                names.towns.filter(Q(pk=pk) | Q(code=q["town"]) if pk is not None else Q(code=code))
+                .values_list("pk", flat=True)
+                .first()
             )
             if town_id is None:
-                raise ValidationError(
-                    {"town": [_("There is no town with code “%(code)s”.") % {"code": q["town"]}]}
-                )
+                raise ValidationError({"town": [_("Not a town whose cases you see.")]})
         filters = CaseFilters(
             stage=q.get("stage", ""),
             item_id=item_id,
@@ -183,10 +174,15 @@ class CaseListView(APIView):
         towns = _filing_towns(user)
         if not towns:
             raise PermissionDenied(_("Only officers and supervisors of a town record its cases."))
-        data = form_data(request.data, CaseForm, defaults=True)
+        data = form_data(request.data, CaseForm, NameScope.of(user), defaults=True)
         if not data.get("town") and len(towns) == 1:
             data["town"] = towns[0].code
-        form = CaseForm(data, towns=towns, items=_district_items(user), officers=_town_people(towns))
+        form = CaseForm(
+            data,
+            towns=towns,
+            items=items_for_cases({t.district_id for t in towns}),
+            officers=officer_candidates(towns, exclude=user),
+        )
         if not form.is_valid():
             raise invalid_form(form)
         values = dict(form.cleaned_data)
@@ -213,12 +209,15 @@ class CaseDetailView(APIView):
     def patch(self, request: AuthedRequest, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)
         data = _case_values(case)
-        given = form_data(request.data, CaseForm)
+        given = form_data(request.data, CaseForm, NameScope.of(request.user))
         given.pop("town", None)
         given.pop("officers", None)
         data.update(given)
         form = CaseForm(
-            data, towns=[case.town], items=_district_items(request.user), officers=User.objects.none()
+            data,
+            towns=[case.town],
+            items=items_for_cases([case.district_id], keep=case.item_id),
+            officers=User.objects.none(),
         )
         if not form.is_valid():
             raise invalid_form(form)

@@ -1,6 +1,6 @@
-"""Demo data for complaint intake and cases: the matching lexicon and rules (authority.matching.demo), a morning of
+"""Demo data for complaint intake and cases: the matching lexicon and rules (demo.matching), a morning of
 12345 hotline tickets for 石油路街道 matched like any import, then a few hundred penalty cases replayed through the
-real workflow (demo_cases). Idempotent."""
+real workflow (demo.case_replay). Idempotent."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from authority.matching.demo import seed as seed_matching
+from cases.complaints import complaints_import, complaints_match
+from cases.models import Complaint
 from enforcement.models import Unit, User
 
-from .complaints import complaints_import, complaints_match
-from .demo_cases import seed as seed_cases
-from .models import Complaint
+from .case_replay import seed as seed_cases
+from .matching import seed as seed_matching
 
 TOWN = "500103-001"
 OFFICER = "shiyoulu_officer"

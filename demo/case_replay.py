@@ -1,5 +1,5 @@
 """Demo penalty cases: eight months of the four 渝中区 subdistricts' cases, replayed through the real services at the
-times they happened (`cases.clock.at`), so numbers, deadlines, the timeline and the audit trail are what the
+times they happened (`enforcement.clock.at`), so numbers, deadlines, the timeline and the audit trail are what the
 services made of them. Every stage is represented: leads still being checked, filings awaiting approval, cases
 under investigation or ordered to correct (art 33), notices served, hearings, legal review, decisions waiting to be
 served, fines unpaid, paid, closed and archived, leads not filed, withdrawn cases and on-the-spot decisions
@@ -10,7 +10,7 @@ The inputs are chosen to be legal (items the town holds on the day of the act, t
 certificates who declared no conflict, fines inside the range, the benchmark's suggested amount); a step the
 services still refuse is counted, printed, and leaves its case where it was.
 
-Idempotent: if the demo district already has cases, nothing is done. `seed(stdout)` is called by cases/demo.py.
+Idempotent: if the demo district already has cases, nothing is done. `seed(stdout)` is called by demo/cases.py.
 """
 
 from __future__ import annotations
@@ -32,15 +32,15 @@ from django.utils import timezone
 
 from authority.models import EnforcementItem
 from authority.selectors import items_held_by
+from cases import deadlines as dl
+from cases.lifecycle import case_act, case_create, case_declare
+from cases.models import Case
+from cases.selectors import case_recommendation
+from cases.workflow import Stage
+from enforcement import clock
+from enforcement.memo import stable_reference_data
 from enforcement.models import District, Unit, User
 from enforcement.workflow import InvalidTransition, StaleObject
-
-from . import clock
-from . import deadlines as dl
-from .lifecycle import case_act, case_create, case_declare
-from .models import Case
-from .selectors import case_recommendation
-from .workflow import Stage
 
 DISTRICT_CODE = "500103"
 TOWNS = {
@@ -722,7 +722,7 @@ class Replay:
         self.refusals.append((action, target, "; ".join(str(m) for m in messages)[:300]))
 
     def add_photos(self, case: Case, actor: User, caption: str = "现场检查照片") -> None:
-        from .evidence import evidence_add_many
+        from cases.evidence import evidence_add_many
 
         n = self.rnd.choice([1, 1, 2, 3])
         uploads = [photo(self.photos * 10 + k) for k in range(n)]
@@ -1090,12 +1090,13 @@ def seed(
         targets.append(rnd.choice(weighted))
     rnd.shuffle(targets)
     plans = [replay.prepare(teams[n % len(teams)], target) for n, target in enumerate(targets)]
-    with (
-        transaction.atomic()
-    ):  # all or nothing (a crash leaves no half demo), and one commit is fast on SQLite
-        replay.execute(plans)
-    replayed = time.monotonic()
-    made_documents = _documents(replay, documents)
+    # All or nothing (a crash leaves no half demo), and one commit is fast on SQLite. The replay writes cases and
+    # what hangs on them, never the catalog, grants, certificates, policies or benchmarks: those reads are asked once.
+    with stable_reference_data():
+        with transaction.atomic():
+            replay.execute(plans)
+        replayed = time.monotonic()
+        made_documents = _documents(replay, documents)
     stages = Counter(Case.objects.filter(district=district).values_list("stage", flat=True))
     simple = Case.objects.filter(district=district, procedure="simple").count()
     stdout.write(
@@ -1120,12 +1121,13 @@ def _documents(replay: Replay, wanted: int) -> int:
     """Enforcement documents (PDF through WeasyPrint, the slow part) for a few decided cases."""
     if wanted <= 0:
         return 0
-    from .documents import document_generate, documents_available
+    from cases.documents import document_generate, documents_available
 
     made = 0
     candidates = []
+    current = Case.objects.in_bulk([case.pk for case, _team, _target in replay.cases])
     for case, team, _target in replay.cases:
-        case.refresh_from_db()
+        case = current[case.pk]
         kinds = documents_available(case)
         if kinds:  # decisions first: the document people look for
             candidates.append(

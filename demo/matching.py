@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
-from enforcement.demo import DISTRICT_CODE
+from authority.matching.services import lexicon_load_shared, match_rules_load
 from enforcement.models import District
 
-from .services import lexicon_load_shared, match_rules_load
+from .core import DISTRICT_CODE
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 """Demo whistles: five months of towns calling departments, replayed through the real services at the times they
-happened (`whistles.clock.at`). Some departments are quick, one is slow and bounces problems back "as a local
+happened (`enforcement.clock.at`). Some departments are quick, one is slow and bounces problems back "as a local
 responsibility"; one return is overruled by the district, others upheld; the last days leave work open, some of it
 overdue. Idempotent: if the demo district already has whistles, nothing is done.
 
@@ -19,12 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from authority.models import EnforcementItem
+from enforcement import clock
 from enforcement.audit import audit_record
+from enforcement.memo import stable_reference_data
 from enforcement.models import District, Unit, User
-
-from . import clock
-from .models import Notification, WhistleAssignment, WhistleRequest
-from .services import (
+from whistles.models import Notification, WhistleAssignment, WhistleRequest
+from whistles.services import (
     assignment_acknowledge,
     assignment_alert,
     assignment_arrive,
@@ -33,10 +33,11 @@ from .services import (
     assignment_overrule_return,
     assignment_return,
     assignment_uphold_return,
+    notifications_mark_all_read,
     whistle_raise,
     whistle_withdraw,
 )
-from .workflow import DEPARTMENT_WORK
+from whistles.workflow import DEPARTMENT_WORK
 
 DISTRICT_CODE = "500103"
 TOWN_SLUGS = {
@@ -510,9 +511,11 @@ def _seed(cast: Cast, now: dt.datetime) -> int:
                 replay.work(whistle, assignment, at, stop=stop, late=late)
 
     # Old notifications are read; recent ones stay new so the bell shows something.
-    Notification.objects.filter(created_at__lt=now - dt.timedelta(days=3), read_at__isnull=True).update(
-        read_at=now
-    )
+    with clock.at(now):
+        for recipient in User.objects.filter(
+            pk__in=Notification.objects.filter(read_at__isnull=True).values("recipient")
+        ).order_by("pk"):
+            notifications_mark_all_read(actor=recipient, before=now - dt.timedelta(days=3))
     # Send the reminders and escalations due now for what is still open.
     for assignment_id in WhistleAssignment.objects.filter(
         whistle__district=cast.district, status__in=DEPARTMENT_WORK, alert_at__lte=now
@@ -532,7 +535,8 @@ def seed(stdout: Any) -> None:
     if WhistleRequest.objects.filter(district=cast.district).exists():
         stdout.write("whistles: demo whistles already present.")
         return
-    total = _seed(cast, timezone.now())
+    with stable_reference_data():  # the replay writes whistles and notifications only
+        total = _seed(cast, timezone.now())
     stdout.write(
         f"whistles: {total} demo whistles over five months "
         f"({'with' if cast.items else 'without'} catalog items)."

@@ -1,8 +1,5 @@
-"""Demo data for the core: a believable district. Idempotent: running it again changes nothing.
-
-Feature apps add their own demo data in `<app>/demo.py` with a `seed(stdout)` function; `manage.py seed_demo` runs
-the core first and then each installed feature app's seeder in INSTALLED_APPS order.
-"""
+"""Demo data for the core: a believable district, its towns, departments, people and their certificates.
+Idempotent: running it again changes nothing. The other domains' demo data follows it (`demo.seed`)."""
 
 from __future__ import annotations
 
@@ -15,9 +12,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from .domains import DEPARTMENT_NAMES, Domain
-from .models import Certificate, District, Role, Secondment, Unit, User
-from .services import certificate_issue, district_create, secondment_create, unit_create, user_create
+from enforcement.domains import DEPARTMENT_NAMES, Domain
+from enforcement.models import Certificate, District, Role, Secondment, Unit, User
+from enforcement.services import (
+    certificate_issue,
+    district_create,
+    secondment_create,
+    unit_create,
+    user_create,
+)
 
 DEMO_PASSWORD = "zhifa-demo-2026"  # noqa: S105  (printed for the demo; never used outside demo mode)
 DISTRICT_CODE = "500103"

@@ -13,12 +13,10 @@ from typing import Any
 from django.db import transaction
 
 from authority.models import EnforcementItem
-from enforcement.models import District, User
-
-from .conditions import parse_conditions
-from .models import Benchmark, LocalFactor
-from .selectors import factor_catalog
-from .services import (
+from discretion.conditions import parse_conditions
+from discretion.models import Benchmark, LocalFactor
+from discretion.selectors import factor_catalog
+from discretion.services import (
     BenchmarkInvalid,
     benchmark_draft_create,
     benchmark_generate,
@@ -27,7 +25,8 @@ from .services import (
     benchmarks_generate_missing,
     local_factor_save,
 )
-from .specs import EntrySpec, TierSpec
+from discretion.specs import EntrySpec, TierSpec
+from enforcement.models import District, User
 
 DISTRICT_CODE = "500103"
 DOC_2024 = {
@@ -796,7 +795,7 @@ TABLES: list[dict[str, Any]] = [
                 "拒不改正，或者一年内因同一违法行为受过处罚，或者引起群体投诉的。",
                 "refused_correct; repeat_12m; persons_affected >= 20",
                 "any",
-                "fine|order_closure",
+                "fine|suspend_business",
                 35000,
                 50000,
             ),

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.db import transaction
 
+import authority
+from authority.importing import read_catalog
+from authority.models import Adjustment, AdjustmentLine, EnforcementItem, GrantKind
+from authority.services import adjustment_approve, adjustment_create, adjustment_line_add, catalog_import
 from enforcement.models import District, Unit, User
 
-from .importing import read_catalog
-from .models import Adjustment, AdjustmentLine, EnforcementItem, GrantKind
-from .services import adjustment_approve, adjustment_create, adjustment_line_add, catalog_import
-
-CATALOG = Path(__file__).resolve().parent / "data" / "demo_catalog.csv"
+CATALOG = Path(authority.__file__).resolve().parent / "data" / "demo_catalog.csv"
 DISTRICT_CODE = "500103"
 TOWN_CODES = ["500103-001", "500103-002", "500103-003", "500103-004"]
 CATALOG_EFFECTIVE = dt.date(2024, 1, 1)
