@@ -25,8 +25,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class VersionInline(admin.TabularInline):
     model = EnforcementItemVersion
     extra = 0
-    fields = ["version", "valid_from", "source", "created_at", "created_by"]
-    readonly_fields = fields
+    readonly_fields = ("version", "valid_from", "source", "created_at", "created_by")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -70,8 +70,8 @@ class AuthorityGrantAdmin(ReadOnlyAdmin):
 class LineInline(admin.TabularInline):
     model = AdjustmentLine
     extra = 0
-    fields = ["action", "item", "town", "kind", "delegating_department", "scope", "valid_to"]
-    readonly_fields = fields
+    readonly_fields = ("action", "item", "town", "kind", "delegating_department", "scope", "valid_to")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -25,4 +25,6 @@ ACTIONS = (
     AuditAction("authority.lexicon_entry.create", _("%(actor)s added the lexicon entry %(object)s")),
     AuditAction("authority.lexicon_entry.update", _("%(actor)s edited the lexicon entry %(object)s")),
     AuditAction("authority.lexicon_entry.delete", _("%(actor)s deleted the lexicon entry %(object)s")),
+    AuditAction("authority.lexicon_entry.load", _("%(actor)s loaded lexicon entries %(object)s")),
+    AuditAction("authority.match_rule.load", _("%(actor)s loaded matching rules %(object)s")),
 )

@@ -41,13 +41,13 @@ def export_rows(*, district: District, on: dt.date, town: Unit | None = None) ->
         row.update(
             version=version.version,
             in_force_from=version.valid_from.isoformat(),
-            department=item.default_holder.code if item.default_holder_id else "",
+            department=item.default_holder.code if item.default_holder is not None else "",
             held_by_towns=";".join(f"{g.town.code}:{g.kind}" for g in grants),
         )
-        if town_grant is not None:
+        if town is not None and town_grant is not None:
             acting = town_grant.delegating_department if town_grant.kind == "delegated" else town
             row.update(
-                town=town.code,  # type: ignore[union-attr]
+                town=town.code,
                 town_kind=town_grant.kind,
                 granted_from=town_grant.valid_from.isoformat(),
                 granted_until=town_grant.valid_to.isoformat() if town_grant.valid_to else "",
@@ -67,9 +67,12 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
 def to_xlsx(rows: list[dict[str, Any]], columns: list[str], title: str = "catalog") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = title[:31]
     xlsx_append(sheet, columns)
     for cell in sheet[1]:
@@ -79,7 +82,7 @@ def to_xlsx(rows: list[dict[str, Any]], columns: list[str], title: str = "catalo
         xlsx_append(sheet, [str(row.get(c, "")) for c in columns])
     widths = {"code": 12, "name_zh": 40, "name_en": 40, "legal_basis": 60, "description_zh": 40}
     for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = widths.get(column, 14)
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 14)
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:
             cell.alignment = Alignment(wrap_text=False, vertical="top")

@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.domains import Domain
+from enforcement.forms import restrict_choices
 from enforcement.models import District, Unit
 from enforcement.spreadsheets import check_upload_size
 
@@ -19,6 +21,13 @@ TEXT = {"class": "form-control form-control-sm"}
 
 def _blank(choices: list[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
     return [("", label), *choices]
+
+
+class ItemChoiceField(forms.ModelChoiceField[EnforcementItem]):
+    """An enforcement item shown as its code and name."""
+
+    def label_from_instance(self, obj: EnforcementItem) -> str:
+        return f"{obj.code} {obj.name}"
 
 
 class CatalogSearchForm(forms.Form):
@@ -55,7 +64,7 @@ class AsOfForm(forms.Form):
 
 
 class WhoEnforcesForm(forms.Form):
-    item = forms.ModelChoiceField(
+    item = ItemChoiceField(
         label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT)
     )
     town = forms.ModelChoiceField(
@@ -65,13 +74,16 @@ class WhoEnforcesForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = EnforcementItem.objects.filter(
-            district=district, is_active=True
-        ).order_by("domain", "code")
-        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
-        self.fields["town"].queryset = Unit.objects.filter(
-            district=district, kind=Unit.Kind.TOWN, is_active=True
-        ).order_by("code")
+        restrict_choices(
+            self,
+            "item",
+            EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code"),
+        )
+        restrict_choices(
+            self,
+            "town",
+            Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code"),
+        )
 
 
 class ImportForm(forms.Form):
@@ -100,9 +112,11 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["towns"].queryset = Unit.objects.filter(
-            district=district, kind=Unit.Kind.TOWN, is_active=True
-        ).order_by("code")
+        restrict_choices(
+            self,
+            "towns",
+            Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code"),
+        )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -129,7 +143,7 @@ class AdjustmentForm(forms.ModelForm):
         self.fields["document_date"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (
             data.get("document_date")
             and data.get("effective_from")
@@ -143,7 +157,7 @@ class AdjustmentLineForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=AdjustmentLine.Action.choices, widget=forms.Select(attrs=SELECT)
     )
-    item = forms.ModelChoiceField(
+    item = ItemChoiceField(
         label=_("Item"), queryset=EnforcementItem.objects.none(), widget=forms.Select(attrs=SELECT)
     )
     towns = forms.ModelMultipleChoiceField(
@@ -174,19 +188,26 @@ class AdjustmentLineForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = EnforcementItem.objects.filter(
-            district=district, is_active=True
-        ).order_by("domain", "code")
-        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
-        self.fields["towns"].queryset = Unit.objects.filter(
-            district=district, kind=Unit.Kind.TOWN, is_active=True
-        ).order_by("code")
-        self.fields["delegating_department"].queryset = Unit.objects.filter(
-            district=district, kind=Unit.Kind.DEPARTMENT, is_active=True
-        ).order_by("code")
+        restrict_choices(
+            self,
+            "item",
+            EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code"),
+        )
+        restrict_choices(
+            self,
+            "towns",
+            Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code"),
+        )
+        restrict_choices(
+            self,
+            "delegating_department",
+            Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by(
+                "code"
+            ),
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") == AdjustmentLine.Action.GRANT:
             if not data.get("kind"):
                 self.add_error("kind", _("Choose the kind of grant."))
@@ -235,6 +256,6 @@ class UsageFilterForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
     )
 
-    def __init__(self, *args: Any, towns: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, towns: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns
+        restrict_choices(self, "town", towns)

@@ -8,6 +8,7 @@ be reproduced.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.db import models
 from django.db.models import Q
@@ -129,7 +130,7 @@ class EnforcementItem(models.Model):
         lang = get_language() or "zh-hans"
         return self.name_en if lang.startswith("en") and self.name_en else self.name_zh
 
-    def fine_range(self, values: dict[str, object] | None = None) -> FineRange:
+    def fine_range(self, values: Mapping[str, object] | None = None) -> FineRange:
         """The statutory fine range for a case with these recorded amounts (`gains_yuan`, `value_yuan`)."""
         return fine_range(
             fine_min=self.fine_min,

@@ -31,7 +31,9 @@ def district_authority(request: HttpRequest, user: User) -> dict[str, Any]:
     from .models import Adjustment, AuthorityGrant, EnforcementItem
     from .selectors import grants_active_on
 
-    district_id = user.unit.district_id if user.unit else None
+    if user.unit is None:  # the panel is for district administrators, who belong to a unit
+        return {"items": 0, "grants": 0, "drafts": []}
+    district_id = user.unit.district_id
     today = timezone.localdate()
     return {
         "items": EnforcementItem.objects.filter(district_id=district_id, is_active=True).count(),

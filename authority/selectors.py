@@ -201,8 +201,8 @@ def district_for(user: User | None, code: str = "") -> District | None:
     """The district a page is about: the one asked for, else the user's, else the only (or first) one."""
     if code:
         return District.objects.filter(code=code).first()
-    if user is not None and getattr(user, "is_authenticated", False) and user.unit_id is not None:
-        return user.unit.district  # type: ignore[union-attr]
+    if user is not None and user.unit is not None:
+        return user.unit.district
     return District.objects.order_by("code").first()
 
 
@@ -221,7 +221,11 @@ class Change:
     def document(self) -> str:
         if self.started:
             return self.grant.source_document
-        return self.grant.ended_by.document_number if self.grant.ended_by_id else self.grant.source_document
+        return (
+            self.grant.ended_by.document_number
+            if self.grant.ended_by is not None
+            else self.grant.source_document
+        )
 
     @property
     def adjustment(self) -> Adjustment | None:

@@ -58,7 +58,9 @@ def _grant_after(grant: AuthorityGrant) -> dict[str, Any]:
         "valid_from": grant.valid_from,
         "valid_to": grant.valid_to,
         "source_document": grant.source_document,
-        "delegating_department": grant.delegating_department.code if grant.delegating_department_id else None,
+        "delegating_department": grant.delegating_department.code
+        if grant.delegating_department is not None
+        else None,
     }
 
 

@@ -20,9 +20,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from enforcement.access import access_or_404
 from enforcement.domains import Domain
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import District, Unit, User
 
 from .exporting import export_columns, export_rows, to_csv, to_xlsx
@@ -84,7 +86,8 @@ KIND_ORDER = [GrantKind.STATUTORY, GrantKind.EMPOWERED, GrantKind.DELEGATED]
 
 
 def _user(request: HttpRequest) -> User | None:
-    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+    user = request.user
+    return user if isinstance(user, User) else None
 
 
 def _district(request: HttpRequest) -> District:
@@ -112,7 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     towns = list(district_towns(district))
     counts = {
-        row["town_id"]: row
+        row["town_id"]: row["total"]
         for row in AuthorityGrant.objects.filter(grants_active_on(today), town__in=towns)
         .order_by()
         .values("town_id")
@@ -128,7 +131,7 @@ def index(request: HttpRequest) -> HttpResponse:
     town_rows = [
         {
             "town": t,
-            "total": counts.get(t.pk, {}).get("total", 0),
+            "total": counts.get(t.pk, 0),
             "kinds": [(k, per_kind.get((t.pk, k.value), 0)) for k in KIND_ORDER],
         }
         for t in towns
@@ -226,7 +229,7 @@ def town_public(request: HttpRequest, code: str) -> HttpResponse:
         in_kind = [g for g in grants if g.kind == kind]
         if not in_kind:
             continue
-        domains: OrderedDict[str, list[AuthorityGrant]] = OrderedDict()
+        domains: OrderedDict[StrOrPromise, list[AuthorityGrant]] = OrderedDict()
         for domain in Domain:
             of_domain = [g for g in in_kind if g.item.domain == domain]
             if of_domain:
@@ -295,16 +298,16 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- district administrators -----------------------------------------------------------------------------------
 
 
-def _admin_district(request: HttpRequest) -> tuple[User, District]:
-    user: User = request.user  # type: ignore[assignment]
+def _admin_district(request: AuthedHttpRequest) -> tuple[User, District]:
+    user = request.user
     if user.unit is None or not can_manage_authority(user, user.unit.district_id):
         raise PermissionDenied
     return user, user.unit.district
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def import_page(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.unit is None or not can_import_authority(user, user.unit.district_id):
         raise PermissionDenied
     district = user.unit.district
@@ -336,7 +339,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def adjustment_list(request: HttpRequest) -> HttpResponse:
+def adjustment_list(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     adjustments = adjustments_visible_to(_user(request), district).annotate(line_count=Count("lines"))
     may_manage = can_manage_authority(request.user, district)
@@ -349,7 +352,7 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def adjustment_new(request: HttpRequest) -> HttpResponse:
+def adjustment_new(request: AuthedHttpRequest) -> HttpResponse:
     user, district = _admin_district(request)
     form = AdjustmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -371,8 +374,8 @@ def adjustment_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     district = district_for(user)
     if district is None:
         raise Http404
@@ -452,9 +455,9 @@ def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def usage(request: HttpRequest) -> HttpResponse:
+def usage(request: AuthedHttpRequest) -> HttpResponse:
     """赋权事项使用效果评估: uses per item and town, zombie items, most used, what towns asked for."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     district = district_for(user)
     if district is None or not can_view_usage(user, district):
         raise PermissionDenied
@@ -491,7 +494,7 @@ def usage(request: HttpRequest) -> HttpResponse:
             "last_used",
             "status",
         ]
-        rows = [
+        export = [
             {
                 "code": r.item.code,
                 "name_zh": r.item.name_zh,
@@ -508,10 +511,10 @@ def usage(request: HttpRequest) -> HttpResponse:
         ]
         name = f"usage-{district.code}-{on.isoformat()}.{fmt}"
         if fmt == "csv":
-            response = HttpResponse(to_csv(rows, columns), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(to_csv(export, columns), content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(
-                to_xlsx(rows, columns, title="usage"),
+                to_xlsx(export, columns, title="usage"),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'

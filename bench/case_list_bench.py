@@ -251,9 +251,10 @@ def run(args: argparse.Namespace) -> None:
     officer = User.objects.get(username="bench_officer")
     total = Case.objects.count()
     mine = Case.objects.filter(town_id=officer.unit_id).count()
+    pg_version = connection.pg_version  # type: ignore[attr-defined]  # PostgreSQL's wrapper; stubs type the base
     print(
         f"\n{total:,} cases in {args.towns:,} towns; the officer's town (busy) has {mine:,}. "
-        f"PostgreSQL {connection.pg_version // 10000}, page size {PAGE}, median of {args.repeat} runs.\n"
+        f"PostgreSQL {pg_version // 10000}, page size {PAGE}, median of {args.repeat} runs.\n"
     )
 
     def ordered(filters: CaseFilters):

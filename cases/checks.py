@@ -55,9 +55,9 @@ def item_problems(case: Case) -> list[str]:
 
 def holding_problems(case: Case) -> list[str]:
     """The town must hold the item on the date of the act (arts 20-24); otherwise transfer or whistle."""
-    if case.item_id is None:
+    if case.item is None:
         return []
-    holder = who_enforces(case.item, case.town, case.act_on)  # type: ignore[arg-type]
+    holder = who_enforces(case.item, case.town, case.act_on)
     if holder.town_holds:
         return []
     return [
@@ -65,7 +65,7 @@ def holding_problems(case: Case) -> list[str]:
         % {
             "town": case.town.name,
             "item": case.item.name,
-            "date": case.act_on,  # type: ignore[union-attr]
+            "date": case.act_on,
             "advice": holder.explain() if holder.department else _("Transfer the case."),
         }
     ]
@@ -405,8 +405,7 @@ def one_fine_problems(case: Case, fine: Decimal | None) -> list[str]:
 def heavier_item(case: Case) -> EnforcementItem | None:
     """Where one act breaks several rules, the heavier fine applies (art 29): the item with the highest maximum
     (for a clause by multiples, on the amounts recorded)."""
-    items = [case.item, *case.other_items.all()] if case.item_id else []
-    items = [i for i in items if i is not None]
+    items = [case.item, *case.other_items.all()] if case.item is not None else []
     if not items:
         return None
     values = case.amounts

@@ -47,10 +47,10 @@ def _parse_received(value: Any) -> dt.datetime:
         moment = dt.datetime.combine(value, dt.time(9, 0))
     else:
         text = str(value).strip().replace("/", "-")
-        moment = parse_datetime(text) or (
+        parsed = parse_datetime(text) or (
             dt.datetime.combine(d, dt.time(9, 0)) if (d := parse_date(text)) else None
-        )  # type: ignore[assignment]
-        if moment is None:
+        )
+        if parsed is None:
             raise ValidationError(
                 {
                     "received_at": [
@@ -59,6 +59,7 @@ def _parse_received(value: Any) -> dt.datetime:
                     ]
                 }
             )
+        moment = parsed
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment > timezone.now() + dt.timedelta(minutes=5):

@@ -302,13 +302,14 @@ def _penalty_text(case: Case, kinds: list[str], fine: Decimal | None) -> str:
 
 
 def _signed_on(case: Case, kind: str) -> dt.date | None:
-    return {
+    dates: dict[str, dt.date | None] = {
         Kind.FILING_APPROVAL: case.filed_on,
         Kind.PENALTY_NOTICE: case.notice_served_on,
         Kind.DECISION: case.decided_on,
         Kind.SERVICE_RECEIPT: case.served_on,
         Kind.CLOSING_APPROVAL: case.closed_on,
-    }.get(kind)
+    }
+    return dates.get(kind)
 
 
 def _clause(text: str) -> str:

@@ -38,7 +38,8 @@ def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    extension = evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else "bin"
+    name = evidence.file.name or ""
+    extension = name.rsplit(".", 1)[-1] if "." in name else "bin"
     response = _serve(
         handle,
         content_type=evidence.content_type,

@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem
 from authority.penalties import PARTICULAR_KINDS, PenaltyKind
-from enforcement.forms import BootstrapFormMixin
+from enforcement.forms import BootstrapFormMixin, restrict_choices, set_choices
 from enforcement.models import Unit, User
 
 from .models import Case, PartyKind, Source
@@ -71,8 +72,11 @@ def _kinds(label: Any = None) -> forms.MultipleChoiceField:
     )
 
 
-def _fine_with_kinds(form: forms.Form, data: dict[str, Any], field: str, missing: Any) -> dict[str, Any]:
+def _fine_with_kinds(
+    form: forms.Form, data: dict[str, Any] | None, field: str, missing: Any
+) -> dict[str, Any]:
     """A fine needs its amount; without the fine among the penalties an amount typed by mistake is dropped."""
+    data = data if data is not None else form.cleaned_data
     if PenaltyKind.FINE in (data.get("penalty_kinds") or []):
         if data.get(field) in (None, ""):
             form.add_error(field, missing)
@@ -88,21 +92,21 @@ NOT_AN_ITEM_HERE = _("Not an enforcement item of your district's catalog.")
 NOT_AN_OFFICER_HERE = _("Not an officer of this town's team.")
 
 
-class ItemChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ItemChoice(forms.ModelChoiceField[EnforcementItem]):
     default_error_messages = {"invalid_choice": NOT_AN_ITEM_HERE}
 
     def label_from_instance(self, obj: EnforcementItem) -> str:
         return f"{obj.code} {obj.name}"
 
 
-class OfficerChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class OfficerChoice(forms.ModelMultipleChoiceField[User]):
     default_error_messages = {"invalid_choice": NOT_AN_OFFICER_HERE, "invalid_pk_value": NOT_AN_OFFICER_HERE}
 
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
 
-class LeadOfficerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class LeadOfficerChoice(forms.ModelChoiceField[User]):
     default_error_messages = {"invalid_choice": NOT_AN_OFFICER_HERE}
 
 
@@ -160,19 +164,24 @@ class CaseForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, towns: list[Unit], items: Any = None, officers: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        towns: list[Unit],
+        items: QuerySet[EnforcementItem] | None = None,
+        officers: QuerySet[User] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code")
+        restrict_choices(self, "town", Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code"))
         if len(towns) == 1:
             self.fields["town"].initial = towns[0].code
         if items is not None:
-            self.fields["item"].queryset = items
+            restrict_choices(self, "item", items)
         if officers is not None:
-            self.fields["officers"].queryset = officers
+            restrict_choices(self, "officers", officers)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         today = timezone.localdate()
         act_on, ended, discovered = data.get("act_on"), data.get("act_ended_on"), data.get("discovered_on")
         if act_on and act_on > today:
@@ -258,6 +267,7 @@ CONTENT_FIELDS = (
 )
 
 
+# PenaltyParticularsForm is built with type() from PARTICULAR_KINDS: mypy cannot take it as a base class.
 class PenaltyContentForm(ActionForm, PenaltyParticularsForm):  # type: ignore[valid-type, misc]
     """What a proposed or decided penalty says beyond its kinds and fine: the amounts found (the bases of a fine by
     multiples and of a confiscation), the property confiscated, and the particulars of the heavier kinds. Which of
@@ -289,7 +299,7 @@ class PenaltyContentForm(ActionForm, PenaltyParticularsForm):  # type: ignore[va
                     self.fields[f"particulars_{kind}"].initial = text
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         chosen = set(data.get("penalty_kinds") or [])
         if PenaltyKind.CONFISCATE_PROPERTY not in chosen:
             data["confiscated_property"], data["confiscated_value"] = "", None
@@ -311,7 +321,7 @@ class NoticeForm(PenaltyContentForm):
 
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
-        self.fields["factors"].choices = factor_choices(case)
+        set_choices(self, "factors", factor_choices(case))
         if case is not None and not self.is_bound and case.facts.get("factors"):
             self.fields["factors"].initial = case.facts["factors"]
 
@@ -450,13 +460,17 @@ class TransferForm(ActionForm):
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         if case is not None:
-            self.fields["department"].queryset = Unit.objects.filter(
-                district_id=case.district_id, kind=Unit.Kind.DEPARTMENT, is_active=True
-            ).order_by("code")
-            if not self.is_bound and case.item_id:
+            restrict_choices(
+                self,
+                "department",
+                Unit.objects.filter(
+                    district_id=case.district_id, kind=Unit.Kind.DEPARTMENT, is_active=True
+                ).order_by("code"),
+            )
+            if not self.is_bound and case.item is not None:
                 from authority.selectors import responsible_department
 
-                department = responsible_department(case.item)  # type: ignore[arg-type]
+                department = responsible_department(case.item)
                 if department is not None:
                     self.fields["department"].initial = department.pk
 
@@ -529,10 +543,10 @@ class OfficersForm(BootstrapFormMixin, forms.Form):
     )
     lead = LeadOfficerChoice(label=_("Lead officer"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = candidates
-        self.fields["lead"].queryset = candidates
+        restrict_choices(self, "officers", candidates)
+        restrict_choices(self, "lead", candidates)
 
 
 class DeclarationForm(BootstrapFormMixin, forms.Form):
@@ -542,7 +556,7 @@ class DeclarationForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("Explain the conflict"), required=False, max_length=300)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("conflict") and not (data.get("note") or "").strip():
             self.add_error("note", _("Explain the conflict."))
         return data

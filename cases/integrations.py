@@ -9,14 +9,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Max, Q
 
 from authority.usage import UsageCount
 from discretion.history import HistoryQuery
 from discretion.specs import PriorViolation
-from enforcement.models import District
+from enforcement.models import District, User
 from enforcement.origins import Origin, register_origin
 
 from .models import Case
@@ -53,6 +52,7 @@ def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
             reference=r["number"],
         )
         for r in rows
+        if r["decided_on"] is not None  # always: decided before a date
     ]
 
 
@@ -73,7 +73,7 @@ def case_usage(district: District, start: dt.date, end: dt.date) -> dict[tuple[i
     }
 
 
-def resolve_case(user: Any, case_id: str) -> Any:
+def resolve_case(user: User, case_id: str) -> Origin:
     from .selectors import case_get_for
 
     case = case_get_for(user=user, pk=int(case_id))

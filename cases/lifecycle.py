@@ -293,16 +293,16 @@ def case_officers_set(
             row.recusal_reason = row.recusal_reason or "removed"
             row.save(update_fields=["recused_at", "lead", "recusal_reason"])
     for pk, officer in wanted.items():
-        row = rows.get(pk)
-        if row is None:
+        current = rows.get(pk)
+        if current is None:
             CaseOfficer.objects.create(
                 case=locked, officer=officer, lead=pk == lead.pk, assigned_at=clock.now()
             )
         else:
-            row.lead = pk == lead.pk
-            if row.recused_at is not None and not row.conflict:
-                row.recused_at, row.recusal_reason = None, ""
-            row.save(update_fields=["lead", "recused_at", "recusal_reason"])
+            current.lead = pk == lead.pk
+            if current.recused_at is not None and not current.conflict:
+                current.recused_at, current.recusal_reason = None, ""
+            current.save(update_fields=["lead", "recused_at", "recusal_reason"])
     locked.version += 1
     locked.save(update_fields=["version"])
     after = sorted(wanted)

@@ -96,7 +96,7 @@ class PartyKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
-class CaseQuerySet(TownOwnedQuerySet):
+class CaseQuerySet(TownOwnedQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.exclude(stage__in=FINISHED)
 

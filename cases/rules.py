@@ -11,17 +11,15 @@ A department sees a case only when it was transferred to it (shared through guar
 
 from __future__ import annotations
 
-from typing import Any
-
 from enforcement.access import scope_for
 from enforcement.models import Role, Unit, User
 from enforcement.rules import AnyUser, is_district_admin_of
 
 from .models import Case, CaseOfficer, Complaint
-from .workflow import TERMINAL, TRANSITIONS, Actor, Transition, actions_from
+from .workflow import TERMINAL, TRANSITIONS, Action, Actor, Transition, actions_from
 
 
-def _user(user: Any) -> User | None:
+def _user(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) and user.is_active else None
 
 
@@ -59,7 +57,7 @@ def can_rematch_complaint(user: AnyUser, complaint: Complaint) -> bool:
 # --- penalty cases -------------------------------------------------------------------------------------------------
 
 
-def works_for_town(user: Any, town_id: int) -> bool:
+def works_for_town(user: AnyUser | None, town_id: int) -> bool:
     person = _user(user)
     return (
         person is not None
@@ -68,7 +66,7 @@ def works_for_town(user: Any, town_id: int) -> bool:
     )
 
 
-def can_file_case(user: Any, town: Unit) -> bool:
+def can_file_case(user: AnyUser | None, town: Unit) -> bool:
     """Officers and supervisors of the town (or seconded to it) record leads for it."""
     return town.kind == Unit.Kind.TOWN and works_for_town(user, town.pk)
 
@@ -77,19 +75,19 @@ def active_officers(case: Case) -> list[CaseOfficer]:
     return [o for o in case.officers.all() if o.active]
 
 
-def is_handler(user: Any, case: Case) -> bool:
+def is_handler(user: AnyUser | None, case: Case) -> bool:
     person = _user(user)
     return person is not None and any(o.officer_id == person.pk for o in active_officers(case))
 
 
-def is_town_supervisor(user: Any, case: Case) -> bool:
+def is_town_supervisor(user: AnyUser | None, case: Case) -> bool:
     person = _user(user)
     return (
         person is not None and person.has_role(Role.SUPERVISOR) and case.town_id in scope_for(person).town_ids
     )
 
 
-def is_reviewer_for(user: Any, case: Case) -> bool:
+def is_reviewer_for(user: AnyUser | None, case: Case) -> bool:
     """A legal reviewer of the town, or of the district office (司法局) of the case's district."""
     person = _user(user)
     if person is None or not person.has_role(Role.LEGAL_REVIEWER) or person.unit is None:
@@ -99,7 +97,7 @@ def is_reviewer_for(user: Any, case: Case) -> bool:
     return person.unit.kind == Unit.Kind.DISTRICT_OFFICE and person.unit.district_id == case.district_id
 
 
-def may_take(user: Any, case: Case, transition: Transition) -> bool:
+def may_take(user: AnyUser | None, case: Case, transition: Transition) -> bool:
     """The role side of an action; the legal guards are in checks.py."""
     if transition.actor == Actor.HANDLER:
         if case.stage == "lead" and not active_officers(case):
@@ -112,12 +110,14 @@ def may_take(user: Any, case: Case, transition: Transition) -> bool:
     return is_reviewer_for(user, case)
 
 
-def can_take_action(user: Any, case: Case, action: str) -> bool:
-    transition = TRANSITIONS.get(action)  # type: ignore[call-overload]
+def can_take_action(user: AnyUser | None, case: Case, action: str) -> bool:
+    if action not in Action.values:
+        return False
+    transition = TRANSITIONS.get(Action(action))
     return transition is not None and transition.leaves(case.stage) and may_take(user, case, transition)
 
 
-def available_actions(user: Any, case: Case) -> list[Transition]:
+def available_actions(user: AnyUser | None, case: Case) -> list[Transition]:
     """The actions this user may take now, in table order (the case page shows only these)."""
     return [t for t in actions_from(case.stage) if may_take(user, case, t)]
 
@@ -125,7 +125,7 @@ def available_actions(user: Any, case: Case) -> list[Transition]:
 EDITABLE_STAGES = frozenset({"lead", "checking", "filing_review", "investigating"})
 
 
-def may_edit_case_details(user: Any, case: Case) -> bool:
+def may_edit_case_details(user: AnyUser | None, case: Case) -> bool:
     """The user's part in the case lets them change its details (whatever the stage)."""
     return (
         is_handler(user, case)
@@ -134,12 +134,12 @@ def may_edit_case_details(user: Any, case: Case) -> bool:
     )
 
 
-def can_edit_case(user: Any, case: Case) -> bool:
+def can_edit_case(user: AnyUser | None, case: Case) -> bool:
     """Details (party, place, facts, officers) may change until the notice is served; after that they are fixed."""
     return case.stage in EDITABLE_STAGES and may_edit_case_details(user, case)
 
 
-def can_add_evidence(user: Any, case: Case) -> bool:
+def can_add_evidence(user: AnyUser | None, case: Case) -> bool:
     """Handling officers and the town's supervisors add evidence while the case is open (not after archiving)."""
     if case.stage in TERMINAL:
         return False
@@ -150,20 +150,20 @@ def can_add_evidence(user: Any, case: Case) -> bool:
     )
 
 
-def can_generate_document(user: Any, case: Case) -> bool:
+def can_generate_document(user: AnyUser | None, case: Case) -> bool:
     return is_handler(user, case) or is_town_supervisor(user, case)
 
 
-def can_declare_recusal(user: Any, case: Case) -> bool:
+def can_declare_recusal(user: AnyUser | None, case: Case) -> bool:
     return is_handler(user, case) and case.stage not in TERMINAL
 
 
-def can_view_approvals(user: Any) -> bool:
+def can_view_approvals(user: AnyUser | None) -> bool:
     """The approvals queue (filings, decisions, closing, archiving): supervisors and the district administrator."""
     person = _user(user)
     return person is not None and (person.has_role(Role.SUPERVISOR) or scope_for(person).district_admin)
 
 
-def can_view_reviews(user: Any) -> bool:
+def can_view_reviews(user: AnyUser | None) -> bool:
     person = _user(user)
     return person is not None and person.has_role(Role.LEGAL_REVIEWER)

@@ -208,7 +208,7 @@ def case_recommendation(
         return None
     from discretion.recommend import recommend
 
-    facts = {
+    facts: dict[str, Any] = {
         "on": on or case.decided_on or clock.today(),
         "factors": list(factors if factors is not None else case.facts.get("factors", [])),
         # The gains and value the officer recorded: the base of a fine by multiples, and facts a tier may test.

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from authority.penalties import PARTICULAR_KINDS, PenaltyKind
-from authority.selectors import who_enforces
+from authority.selectors import Holder, who_enforces
 from enforcement.access import share_with_unit
 from enforcement.audit import json_safe
 from enforcement.models import Unit, User
@@ -86,6 +86,12 @@ def _record_checks(step: _Step, on: dt.date) -> None:
     step.check(checks.officer_problems(step.case, on, officers), checks.recusal_problems(step.case, officers))
 
 
+def _holder(case: Case) -> Holder:
+    """Who enforces the case's item in its town on the date of the act, once the step's checks required the item."""
+    assert case.item is not None, "checked by checks.item_problems"
+    return who_enforces(case.item, case.town, case.act_on)
+
+
 def _do_propose_filing(step: _Step) -> None:
     _filing_checks(step)
 
@@ -93,7 +99,7 @@ def _do_propose_filing(step: _Step) -> None:
 def _do_approve_filing(step: _Step) -> None:
     _filing_checks(step)
     case = step.case
-    holder = who_enforces(case.item, case.town, case.act_on)  # type: ignore[arg-type]
+    holder = _holder(case)
     _number(case, step.today)
     step.set(filed_on=step.today, acting_name=holder.acting_name, grant_kind=holder.kind)
     step.set(decision_due=dl.decision_due(case, step.policy))
@@ -335,7 +341,8 @@ def _do_finish_hearing(step: _Step) -> None:
     held = _date_not_future(step, "held_on")
     if case.hearing_on is None:
         step.check([_("Schedule the hearing first.")])
-    if held < case.hearing_on:  # type: ignore[operator]
+    assert case.hearing_on is not None  # check() raised otherwise
+    if held < case.hearing_on:
         raise ValidationError(
             {"held_on": [_("The hearing was scheduled for %(date)s.") % {"date": case.hearing_on}]}
         )
@@ -517,7 +524,7 @@ def _do_on_spot(step: _Step) -> None:
             % {"limit": checks.money(step.policy.on_spot_collection)}
         )
     recommendation = _penalty_checks(step, kinds, fine, step.today)
-    holder = who_enforces(case.item, case.town, case.act_on)  # type: ignore[arg-type]
+    holder = _holder(case)
     _number(case, step.today)
     step.set(
         procedure=Procedure.SIMPLE,
@@ -547,7 +554,7 @@ def _do_on_spot(step: _Step) -> None:
 def _do_transfer(step: _Step) -> None:
     case = step.case
     department: Unit = step.data["department"]
-    holds = case.item_id is not None and who_enforces(case.item, case.town, case.act_on).town_holds  # type: ignore[arg-type]
+    holds = case.item is not None and who_enforces(case.item, case.town, case.act_on).town_holds
     received = refer(  # a whistle to the department (whistles registers the handler)
         actor=step.actor,
         referral=Referral(

@@ -24,7 +24,7 @@ CATALOG_DOCUMENT = "渝中府办发〔2023〕168号"
 
 # The historical adjustment: hazardous-materials items go back to the departments; road digging, roadside
 # encroachment and sand dredging (delegated, under the Water Resources Bureau's name) are handed down.
-HISTORY = {
+HISTORY: dict[str, Any] = {
     "title": "关于调整街道综合行政执法事项的决定",
     "document_number": "渝中府发〔2025〕9号",
     "document_date": dt.date(2025, 6, 10),
@@ -34,7 +34,7 @@ HISTORY = {
 }
 RECOVER = ["CQ-XF-006", "CQ-YJ-005", "CQ-ZJ-005"]
 GRANT = [("CQ-CG-010", ["500103-001", "500103-002"]), ("CQ-JT-003", ["500103-003"])]
-DELEGATION = {
+DELEGATION: dict[str, Any] = {
     "item": "CQ-SL-003",
     "towns": ["500103-004"],
     "department": "500103-water",
@@ -42,7 +42,7 @@ DELEGATION = {
     "valid_to": dt.date(2027, 6, 30),
 }
 
-DRAFT = {
+DRAFT: dict[str, Any] = {
     "title": "关于收回部分街道畜禽养殖污染防治执法事项的决定（征求意见稿）",
     "document_number": "渝中府发〔2026〕（拟）",
     "document_date": dt.date(2026, 11, 1),

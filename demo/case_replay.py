@@ -1013,11 +1013,11 @@ def _teams(district: District) -> list[Team] | None:
     for code, slug in TOWNS.items():
         town = Unit.objects.filter(code=code).first()
         people = {u.username: u for u in User.objects.filter(username__startswith=f"{slug}_")}
-        officers = [people.get(f"{slug}_officer"), people.get(f"{slug}_officer2")]
+        officers = [people[name] for name in (f"{slug}_officer", f"{slug}_officer2") if name in people]
         supervisor, reviewer = people.get(f"{slug}_supervisor"), people.get(f"{slug}_reviewer")
-        if town is None or None in officers or supervisor is None or reviewer is None:
+        if town is None or len(officers) != 2 or supervisor is None or reviewer is None:
             return None
-        teams.append(Team(town, officers, supervisor, reviewer))  # type: ignore[arg-type]
+        teams.append(Team(town, officers, supervisor, reviewer))
     return teams
 
 
@@ -1038,7 +1038,7 @@ def _held_facts(team: Team, on: dt.date) -> None:
         if f.party == "person"
         and not f.big
         and "fine" in (team.items[f.item].penalty_kinds or [])
-        and (team.items[f.item].fine_min is None or team.items[f.item].fine_min <= 200)
+        and (team.items[f.item].fine_min or 0) <= 200
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -59,7 +60,7 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is deliberately slow
 
 
-def _user(username: str, unit: Unit, roles: list[str], full_name: str) -> User:
+def _user(username: str, unit: Unit, roles: Sequence[str], full_name: str) -> User:
     existing = User.objects.filter(username=username).first()
     if existing:
         return existing

@@ -41,7 +41,7 @@ DOC_2025 = {
     "document_date": dt.date(2025, 6, 20),
     "valid_from": dt.date(2025, 7, 1),
 }
-DOC_CONFIRM = {
+DOC_CONFIRM: dict[str, Any] = {
     "document_number": "渝中司发〔2026〕4号",
     "document_title": "关于确认部分执法事项默认裁量基准的通知",
     "document_date": dt.date(2026, 3, 10),
@@ -1231,8 +1231,8 @@ def seed(stdout: Any) -> None:
         if item is None or Benchmark.objects.filter(item=item).exists():
             continue
         with transaction.atomic():
-            generated = benchmark_generate(actor=admin, item=item)
-            benchmark_publish(actor=admin, benchmark=generated, **DOC_CONFIRM)
+            default = benchmark_generate(actor=admin, item=item)
+            benchmark_publish(actor=admin, benchmark=default, **DOC_CONFIRM)
         confirmed += 1
     generated = benchmarks_generate_missing(actor=admin, district=district)
     stdout.write(

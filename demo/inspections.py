@@ -281,17 +281,17 @@ def _cast() -> Cast | None:
     officers, heads = {}, {}
     for town in towns:
         slug = TOWNS[town.code]
-        pair = [users.get(f"{slug}_officer"), users.get(f"{slug}_officer2")]
+        pair = [users[name] for name in (f"{slug}_officer", f"{slug}_officer2") if name in users]
         head = users.get(f"{slug}_supervisor")
-        if None in pair or head is None:
+        if len(pair) != 2 or head is None:
             return None
-        officers[town.code], heads[town.code] = pair, head  # type: ignore[assignment]
-    responders = {domain: users.get(name) for domain, name in RESPONDERS.items()}
-    if len(towns) != 4 or None in responders.values():
+        officers[town.code], heads[town.code] = pair, head
+    responders = {domain: users[name] for domain, name in RESPONDERS.items() if name in users}
+    if len(towns) != 4 or len(responders) != len(RESPONDERS):
         return None
     departments = {u.domain: u for u in Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT)}
     items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
-    return Cast(district, towns, departments, officers, heads, responders, items)  # type: ignore[arg-type]
+    return Cast(district, towns, departments, officers, heads, responders, items)
 
 
 def _moment(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
@@ -515,7 +515,7 @@ def _run(
         key = f"{row.point.item.code}:{row.point.code}"
         failed = key in visit.fails
         answerer = officer
-        if row.holder_department_id and row.holder_department.domain in visit.partners:
+        if row.holder_department is not None and row.holder_department.domain in visit.partners:
             answerer = cast.responders[row.holder_department.domain]
         with clock.at(_moment(day, 9, 45) + dt.timedelta(minutes=3 * n)):
             services.point_record(
@@ -576,7 +576,7 @@ def _recheck(cast: Cast, original: InspectionTask, day: dt.date) -> InspectionTa
 def _notice(task: InspectionTask, kind: str, actor: User, moment: dt.datetime) -> None:
     from django.urls import reverse
 
-    from .documents import inspection_document_generate
+    from inspections.documents import inspection_document_generate
 
     url = CODE_BASE + reverse("inspection-code", args=[task.code]) if task.code else ""
     with clock.at(moment):
@@ -887,7 +887,7 @@ def _seed_today(
 
 
 def inspection_figures_text(district: District) -> str:
-    from .selectors import inspection_figures
+    from inspections.selectors import inspection_figures
 
     f = inspection_figures(district=district)
     return (

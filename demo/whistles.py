@@ -212,7 +212,7 @@ PROBLEMS = [
 ]
 
 # How each department behaves: minutes to check in, hours to get on site after that, hours to handle after that.
-PROFILES = {
+PROFILES: dict[str, dict[str, Any]] = {
     "market": {"check_in": (8, 90), "on_site": (1, 20), "handle": (4, 60), "late_check_in": 0.05},
     "city_management": {
         "check_in": (60, 1500),
@@ -254,12 +254,13 @@ def _cast() -> Cast | None:
         )
         for t in towns
     }
-    responders = {domain: User.objects.filter(username=name).first() for domain, name in RESPONDERS.items()}
+    found = {domain: User.objects.filter(username=name).first() for domain, name in RESPONDERS.items()}
+    responders = {domain: user for domain, user in found.items() if user is not None}
     admin = User.objects.filter(username="admin").first()
-    if len(towns) != 4 or admin is None or None in responders.values() or not all(officers.values()):
+    if len(towns) != 4 or admin is None or len(responders) != len(found) or not all(officers.values()):
         return None
     items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
-    return Cast(district, towns, departments, officers, responders, admin, items)  # type: ignore[arg-type]
+    return Cast(district, towns, departments, officers, responders, admin, items)
 
 
 def _photo(seed: int) -> SimpleUploadedFile:

@@ -1,36 +1,50 @@
 """Read-only admin views: every change goes through the services (and the audit trail)."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Benchmark, BenchmarkEntry, BenchmarkTier, DiscretionPolicy, LocalFactor
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class TierInline(admin.TabularInline):
-    model = BenchmarkTier
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["level", "conditions_text", "conditions", "match", "penalty_kinds", "fine_min", "fine_max"]
-    readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class EntryInline(TierInline):
+class TierInline(ReadOnlyInline):
+    model = BenchmarkTier
+    readonly_fields = (
+        "level",
+        "conditions_text",
+        "conditions",
+        "match",
+        "penalty_kinds",
+        "fine_min",
+        "fine_max",
+    )
+    fields = readonly_fields
+
+
+class EntryInline(ReadOnlyInline):
     model = BenchmarkEntry
-    fields = ["kind", "conditions_text", "conditions", "required_factors", "measures"]
-    readonly_fields = fields
+    readonly_fields = ("kind", "conditions_text", "conditions", "required_factors", "measures")
+    fields = readonly_fields
 
 
 @admin.register(Benchmark)

@@ -7,11 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from authority.forms import ItemChoiceField
 from authority.models import EnforcementItem
 from authority.penalties import PenaltyKind
+from enforcement.forms import restrict_choices, set_choices
 from enforcement.spreadsheets import check_upload_size
 
 from .conditions import ConditionError, conditions_from_json, format_conditions, parse_conditions
@@ -24,7 +27,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 def bootstrap(form: forms.Form) -> None:
     """Bootstrap classes on every widget, and is-invalid on fields with errors."""
-    errors = form._errors or {}  # never trigger validation from here
+    errors = (
+        getattr(form, "_errors", None) or {}
+    )  # the private cache: reading form.errors would run validation
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
@@ -105,7 +110,7 @@ class TierForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.catalog = catalog
         if kinds:
-            self.fields["penalty_kinds"].choices = [(k, v) for k, v in PenaltyKind.choices if k in kinds]
+            set_choices(self, "penalty_kinds", [(k, v) for k, v in PenaltyKind.choices if k in kinds])
 
     def clean_conditions(self) -> tuple:
         try:
@@ -153,9 +158,11 @@ class EntryForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.catalog = catalog
         lang = get_language() or "zh-hans"
-        self.fields["required_factors"].choices = [
-            (f.code, f.name_for(lang)) for f in catalog.values() if not f.aggravating
-        ]
+        set_choices(
+            self,
+            "required_factors",
+            [(f.code, f.name_for(lang)) for f in catalog.values() if not f.aggravating],
+        )
 
     def clean_conditions(self) -> tuple:
         try:
@@ -253,7 +260,7 @@ class ImportForm(BootstrapForm):
 class RecommendForm(BootstrapForm):
     """The facts of a case as an officer knows them; optionally a proposed penalty to compare."""
 
-    item = forms.ModelChoiceField(label=_("Enforcement item"), queryset=EnforcementItem.objects.none())
+    item = ItemChoiceField(label=_("Enforcement item"), queryset=EnforcementItem.objects.none())
     on = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
     act_date = forms.DateField(
         label=_("Date of the act (its end if continuing)"), required=False, widget=DATE
@@ -282,16 +289,26 @@ class RecommendForm(BootstrapForm):
         label=_("Reason for departing (art 34)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, items: Any, catalog: Mapping[str, FactorSpec], **kwargs: Any):
+    def __init__(
+        self, *args: Any, items: QuerySet[EnforcementItem], catalog: Mapping[str, FactorSpec], **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items
-        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
-        order = {Effect.NO_PENALTY: 0, Effect.REDUCED: 1, Effect.LIGHTER: 2, Effect.HEAVIER: 3}
+        restrict_choices(self, "item", items)
+        order: dict[str, int] = {
+            Effect.NO_PENALTY: 0,
+            Effect.REDUCED: 1,
+            Effect.LIGHTER: 2,
+            Effect.HEAVIER: 3,
+        }
         lang = get_language() or "zh-hans"
-        self.fields["factors"].choices = [
-            (f.code, f.name_for(lang))
-            for f in sorted(catalog.values(), key=lambda f: (order.get(f.effect, 9), f.code))
-        ]
+        set_choices(
+            self,
+            "factors",
+            [
+                (f.code, f.name_for(lang))
+                for f in sorted(catalog.values(), key=lambda f: (order.get(f.effect, 9), f.code))
+            ],
+        )
         self.factor_specs = catalog
         for fact in FACTS:
             if fact.auto:

@@ -760,7 +760,7 @@ def _reduced_range(r: _Reckoning, lightest: TierSpec) -> _Range:
             if lightest.penalty_kinds
             else "warning"
         )
-        kinds = (lightest_kind,)
+        kinds: tuple[str, ...] = (lightest_kind,)
         r.steps.append(Step.of("reduced_kind", kinds=kinds))
         return _Range(lightest, kinds, None, None, reduced=True)
     if item.fine_min is not None and item.fine_min > 0:

@@ -163,7 +163,7 @@ def facts_with_history(facts: Facts, *, district_id: int) -> Facts:
 
 
 def districts_visible_to(user: AnyUser) -> frozenset[int]:
-    return scope_for(user).district_ids  # type: ignore[arg-type]
+    return scope_for(user).district_ids
 
 
 def items_for(*, user: AnyUser) -> QuerySet[EnforcementItem]:
@@ -199,7 +199,7 @@ def item_overview(items: Iterable[EnforcementItem], on: dt.date | None = None) -
     rows = Benchmark.objects.filter(item_id__in=ids).values(
         "pk", "item_id", "version", "status", "valid_from", "is_generated", "document_number"
     )
-    by_item: dict[int, list[dict[str, Any]]] = {}
+    by_item: dict[int, list[Any]] = {}  # the .values() rows of each item's versions
     for row in rows:
         by_item.setdefault(row["item_id"], []).append(row)
     tiers = dict(
@@ -319,10 +319,11 @@ def valid_until(versions: Iterable[Benchmark]) -> dict[int, dt.date]:
     return {
         older.pk: newer.valid_from - dt.timedelta(days=1)
         for older, newer in zip(published, published[1:], strict=False)
+        if newer.valid_from is not None  # always, as filtered above
     }
 
 
-def benchmarks_for_export(user: Any, which: str, domain: str = "") -> list[Benchmark]:
+def benchmarks_for_export(user: AnyUser, which: str, domain: str = "") -> list[Benchmark]:
     """The benchmarks to export: `current` (the version in force per item), `published`, `draft` or `all`."""
     qs = _with_rows(benchmarks_for(user=user)).order_by("item__code", "-version")
     if domain:

@@ -70,7 +70,7 @@ LIST_LEVELS = {
     "lighter_list": ListKind.LIGHTER,
     "reduced_list": ListKind.REDUCED,
 }
-LIST_EXPORT = {v: k for k, v in LIST_LEVELS.items()}
+LIST_EXPORT: dict[str, str] = {v: k for k, v in LIST_LEVELS.items()}
 SCALE_ALIASES = {
     "four": Scale.FOUR,
     "4": Scale.FOUR,
@@ -431,9 +431,11 @@ def to_csv(rows: list[list[Any]]) -> bytes:
 def to_xlsx(rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "benchmarks"
     for row in rows:
         xlsx_append(sheet, row)  # text that looks like a formula stays text

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from authority.models import EnforcementItem
 from enforcement.domains import Domain
-from enforcement.models import District, User
+from enforcement.http import AuthedHttpRequest
+from enforcement.models import District
 
 from .conditions import conditions_from_json, format_conditions
 from .forms import (
@@ -78,18 +79,14 @@ from .services import (
     local_factor_save,
     policy_update,
 )
-from .specs import Facts
+from .specs import EntrySpec, Facts, TierSpec
 from .tables import export_response
 from .validation import Problem
 from .vocabulary import FACTS, STANDARD_FACTORS, Effect
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _district(request: HttpRequest) -> District:
-    user = _user(request)
+def _district(request: AuthedHttpRequest) -> District:
+    user = request.user
     if user.unit is None:
         raise PermissionDenied
     return user.unit.district
@@ -155,7 +152,7 @@ def range_bars(item: EnforcementItem, benchmark: Benchmark) -> list[dict[str, An
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("discretion-public-list")
-    user = _user(request)
+    user = request.user
     items = items_for(user=user).order_by("code")
     domain = request.GET.get("domain", "")
     query = request.GET.get("q", "").strip()
@@ -204,21 +201,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    user = _user(request)
+def item_detail(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
+    user = request.user
     item = item_get_for(user=user, pk=item_id)
     current = benchmark_in_force(item)
     return _benchmark_page(request, item, current)
 
 
 @login_required
-def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    benchmark = benchmark_get_for(user=_user(request), pk=pk)
+def benchmark_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    benchmark = benchmark_get_for(user=request.user, pk=pk)
     return _benchmark_page(request, benchmark.item, benchmark)
 
 
-def _benchmark_page(request: HttpRequest, item: EnforcementItem, shown: Benchmark | None) -> HttpResponse:
-    user = _user(request)
+def _benchmark_page(
+    request: AuthedHttpRequest, item: EnforcementItem, shown: Benchmark | None
+) -> HttpResponse:
+    user = request.user
     versions = list(Benchmark.objects.filter(item=item).order_by("-version"))
     draft = next((v for v in versions if v.status == Benchmark.Status.DRAFT), None)
     in_force = benchmark_in_force(item)
@@ -247,8 +246,8 @@ def _benchmark_page(request: HttpRequest, item: EnforcementItem, shown: Benchmar
 
 @login_required
 @require_POST
-def draft_create(request: HttpRequest, item_id: int) -> HttpResponse:
-    user = _user(request)
+def draft_create(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
+    user = request.user
     item = item_get_for(user=user, pk=item_id)
     source = None
     if request.POST.get("source"):
@@ -271,8 +270,8 @@ def draft_create(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def generate(request: HttpRequest, item_id: int) -> HttpResponse:
-    user = _user(request)
+def generate(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
+    user = request.user
     item = item_get_for(user=user, pk=item_id)
     benchmark_generate(actor=user, item=item)
     messages.success(
@@ -283,8 +282,8 @@ def generate(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def generate_missing(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def generate_missing(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     created = benchmarks_generate_missing(actor=user, district=_district(request))
     messages.success(request, _("%(count)s default table(s) generated.") % {"count": len(created)})
     return redirect("discretion-home")
@@ -321,7 +320,7 @@ def _form_problems(
     summary at the top of the editor; each message says which row it is about."""
     problems: list[Problem] = []
     for message in header.non_field_errors():
-        problems.append(Problem("benchmark", message))
+        problems.append(Problem("benchmark", str(message)))
     for name, errors in header.errors.items():
         if name != "__all__":
             problems += [Problem("benchmark", f"{header.fields[name].label}: {e}") for e in errors]
@@ -338,8 +337,8 @@ def _form_problems(
 
 
 @login_required
-def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def benchmark_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     benchmark = benchmark_get_for(user=user, pk=pk)
     if not can_edit_benchmark(user, benchmark):
         raise PermissionDenied
@@ -356,16 +355,19 @@ def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not valid:
             problems = _form_problems(header, tiers.forms, entries.forms)
         else:
-            tier_specs, tier_index, entry_specs, entry_index = [], [], [], []
-            for n, form in enumerate(tiers.forms):
-                spec = form.spec()
-                if spec is not None:
-                    tier_specs.append(spec)
+            tier_specs: list[TierSpec] = []
+            entry_specs: list[EntrySpec] = []
+            tier_index: list[int] = []
+            entry_index: list[int] = []
+            for n, tier_form in enumerate(tiers.forms):
+                tier = tier_form.spec()
+                if tier is not None:
+                    tier_specs.append(tier)
                     tier_index.append(n)
-            for n, form in enumerate(entries.forms):
-                spec = form.spec()
-                if spec is not None:
-                    entry_specs.append(spec)
+            for n, entry_form in enumerate(entries.forms):
+                entry = entry_form.spec()
+                if entry is not None:
+                    entry_specs.append(entry)
                     entry_index.append(n)
             if request.POST.get("action") == "check":
                 from .services import check_table
@@ -429,8 +431,8 @@ def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def benchmark_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def benchmark_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     benchmark = benchmark_get_for(user=user, pk=pk)
     if not can_publish_benchmark(user, benchmark):
         raise PermissionDenied
@@ -465,8 +467,8 @@ def benchmark_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def benchmark_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def benchmark_withdraw_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     benchmark = benchmark_get_for(user=user, pk=pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
@@ -483,8 +485,8 @@ def benchmark_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def benchmark_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def benchmark_discard_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     benchmark = benchmark_get_for(user=user, pk=pk)
     item_id = benchmark.item_id
     try:
@@ -500,8 +502,8 @@ def benchmark_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def recommend_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def recommend_view(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     items = items_for(user=user).order_by("domain", "code")
     district_id = user.unit.district_id if user.unit else None
     catalog = factor_catalog(district_id)
@@ -550,19 +552,19 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_view(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _district(request)
     benchmarks = benchmarks_for_export(
-        _user(request), request.GET.get("which", "current"), request.GET.get("domain", "")
+        request.user, request.GET.get("which", "current"), request.GET.get("domain", "")
     )
     return export_response(benchmarks, fmt)
 
 
 @login_required
-def import_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def import_view(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     district = _district(request)
     if not can_maintain_district(user, district.pk):
         raise PermissionDenied
@@ -596,8 +598,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def circumstances(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def circumstances(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     district = _district(request)
     maintainer = can_maintain_district(user, district.pk)
     admin = can_change_policy(user, district.pk)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from authority.penalties import SEVERITY
 
@@ -304,16 +305,16 @@ class FactSpec:
     """A measurable fact of a case that a tier's structured conditions may test (area, duration, harm, ...)."""
 
     key: str
-    label: object  # lazy string
+    label: StrOrPromise
     kind: str
-    unit: str = ""
+    unit: StrOrPromise = ""
     choices: tuple[
-        tuple[str, object], ...
+        tuple[str, StrOrPromise], ...
     ] = ()  # ordered from least to most serious: comparable with < and >
     auto: bool = False
 
 
-HARM_CHOICES: tuple[tuple[str, object], ...] = (
+HARM_CHOICES: tuple[tuple[str, StrOrPromise], ...] = (
     ("none", _("none")),
     ("minor", _("minor")),
     ("general", _("general")),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -53,7 +54,7 @@ def scope_for(user: User | AnonymousUser | None, on: dt.date | None = None) -> S
     assert isinstance(user, User)
     day = on or timezone.localdate()
     cache_key = f"_scope_{day.isoformat()}"
-    cached = getattr(user, cache_key, None)
+    cached: Scope | None = getattr(user, cache_key, None)
     if cached is not None:
         return cached
     unit = user.unit
@@ -98,7 +99,7 @@ class TownOwnedQuerySet(models.QuerySet[M]):
 
     town_field = "town"
 
-    def for_user(self, user: User | AnonymousUser | None, *, shared: bool = True) -> TownOwnedQuerySet[M]:
+    def for_user(self, user: User | AnonymousUser | None, *, shared: bool = True) -> Self:
         scope = scope_for(user)
         if not scope.authenticated:
             return self.none()
@@ -113,5 +114,5 @@ def access_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """Fetch one object from an already-scoped queryset; missing and forbidden both raise 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

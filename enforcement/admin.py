@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from .models import (
     AuditEvent,
@@ -15,19 +16,19 @@ from .models import (
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "full_name", "unit", "is_active"]
     list_filter = ["unit__kind", "unit", "is_active"]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Zhifa", {"fields": ["full_name", "phone", "unit"]}))  # type: ignore[misc]
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Zhifa", {"fields": ["full_name", "phone", "unit"]}))
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(admin.ModelAdmin[District]):
     list_display = ["code", "name_zh", "name_en"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["code", "name_zh", "kind", "district", "domain", "is_active"]
     list_filter = ["kind", "district"]
 
@@ -39,24 +40,24 @@ admin.site.register(FenceWarning)
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     list_display = ("date", "is_working_day", "name", "source")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the log is append-only."""
 
     list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["action"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RETRY_AFTER = 5.0  # seconds without asking Redis after it failed
 FAILURES = (
@@ -31,11 +32,13 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._down_until = 0.0
 
-    def _call(self, name: str, miss: Any, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, name: str, miss: T, *args: Any, **kwargs: Any) -> T:
+        """Redis's answer to `name(*args, **kwargs)` (of the type of `miss`), or `miss` while Redis is down."""
         if time.monotonic() < self._down_until:
             return miss
         try:
-            return getattr(super(), name)(*args, **kwargs)
+            answer: T = getattr(super(), name)(*args, **kwargs)
+            return answer
         except FAILURES as exc:
             self._down_until = time.monotonic() + RETRY_AFTER
             log.warning(

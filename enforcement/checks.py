@@ -1,9 +1,13 @@
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import CheckMessage, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def demo_mode_in_production(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def demo_mode_in_production(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEMO_MODE:
         return [
             Warning(

@@ -1,21 +1,43 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .domains import Domain
 from .models import Certificate, Secondment, Unit, User
 
 
-class BootstrapFormMixin:
+def restrict_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Set the options of a model choice field (single or multiple), e.g. to the towns the user works for."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is not a model choice field"
+    field.queryset = queryset
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Set the options of a choice field (value, label), e.g. to the factors of the user's district."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    field.choices = list(choices)
+
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class BootstrapFormMixin(_FormBase):
     """Adds Bootstrap classes to widgets and marks invalid fields; templates render with form_fields.html."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -27,10 +49,10 @@ class BootstrapFormMixin:
                 widget.attrs.setdefault("class", "form-control")
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
@@ -46,9 +68,13 @@ class CertificateForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = User.objects.filter(
-            unit__district_id=district_id, is_active=True
-        ).order_by("unit__code", "username")  # type: ignore[attr-defined]
+        restrict_choices(
+            self,
+            "holder",
+            User.objects.filter(unit__district_id=district_id, is_active=True).order_by(
+                "unit__code", "username"
+            ),
+        )
 
     def clean_number(self) -> str:
         number = "".join(self.cleaned_data["number"].split())
@@ -75,10 +101,14 @@ class SecondmentForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            unit__district_id=district_id, unit__kind=Unit.Kind.DEPARTMENT, is_active=True
-        ).order_by("unit__code", "username")
-        self.fields["town"].queryset = Unit.objects.filter(district_id=district_id, kind=Unit.Kind.TOWN)  # type: ignore[attr-defined]
+        restrict_choices(
+            self,
+            "officer",
+            User.objects.filter(
+                unit__district_id=district_id, unit__kind=Unit.Kind.DEPARTMENT, is_active=True
+            ).order_by("unit__code", "username"),
+        )
+        restrict_choices(self, "town", Unit.objects.filter(district_id=district_id, kind=Unit.Kind.TOWN))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

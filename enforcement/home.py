@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from .models import User
@@ -45,14 +46,14 @@ class NavEntry:
     """A top-bar link. `roles` empty: every signed-in user; `public`: also shown to visitors."""
 
     key: str
-    label: Any
+    label: object  # what the template prints: a lazy string, or an object whose str() is markup (the bell)
     url_name: str
     order: int = 100
     roles: frozenset[str] = field(default_factory=frozenset)
     public: bool = False
 
-    def shown_to(self, user: Any) -> bool:
-        if not getattr(user, "is_authenticated", False):
+    def shown_to(self, user: User | AnonymousUser | None) -> bool:
+        if not isinstance(user, User):  # the public (a request without the auth middleware has no user)
             return self.public
         return not self.roles or bool(self.roles & user.role_names)
 
@@ -64,5 +65,5 @@ def register_nav(entry: NavEntry) -> None:
     _NAV[entry.key] = entry
 
 
-def nav_for(user: Any) -> list[NavEntry]:
+def nav_for(user: User | AnonymousUser | None) -> list[NavEntry]:
     return [e for e in sorted(_NAV.values(), key=lambda e: (e.order, e.key)) if e.shown_to(user)]

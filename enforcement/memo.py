@@ -18,7 +18,7 @@ import contextvars
 import functools
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 from django.utils import translation
 
@@ -55,7 +55,7 @@ def remembered(key: Callable[P, Hashable]) -> Callable[[Callable[P, R]], Callabl
             question = (name, translation.get_language(), key(*args, **kwargs))
             if question not in answers:
                 answers[question] = read(*args, **kwargs)
-            return answers[question]  # type: ignore[return-value]
+            return cast(R, answers[question])
 
         return wrapper
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import Http404
+
+from enforcement.models import User
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Origin:
     item_id: int | None = None
 
 
-Resolver = Callable[[Any, str], Origin]
+Resolver = Callable[[User, str], Origin]  # (the user asking, the origin's id)
 _RESOLVERS: dict[str, Resolver] = {}
 ORIGIN_PARAMETERS = ("case", "inspection", "complaint")
 
@@ -46,7 +47,7 @@ def unregister_origin(origin_type: str) -> None:
     _RESOLVERS.pop(origin_type, None)
 
 
-def resolve_origin(user: Any, origin_type: str, origin_id: str) -> Origin | None:
+def resolve_origin(user: User, origin_type: str, origin_id: str) -> Origin | None:
     """The origin as the user may see it; None when a resolver says it does not exist or is not visible."""
     resolver = _RESOLVERS.get(origin_type)
     if resolver is None:

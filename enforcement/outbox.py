@@ -34,13 +34,13 @@ BACKLOG_ON_COMMIT = (
 KEEP_SENT = dt.timedelta(days=7)  # sent rows are kept this long for inspection, then deleted by the sweep
 
 
-def enqueue(task: Task, *args: Any, **kwargs: Any) -> int:
+def enqueue(task: Task[Any, Any], *args: Any, **kwargs: Any) -> int:
     """Ask for `task(*args, **kwargs)` once the current transaction commits. Returns the outbox row's id."""
     return enqueue_many(task, [args], kwargs)[0]
 
 
 def enqueue_many(
-    task: Task, calls: Iterable[Sequence[Any]], kwargs: dict[str, Any] | None = None
+    task: Task[Any, Any], calls: Iterable[Sequence[Any]], kwargs: dict[str, Any] | None = None
 ) -> list[int]:
     """One outbox row per positional-argument list in `calls`, relayed together after the commit."""
     rows = OutboxMessage.objects.bulk_create(
@@ -93,7 +93,8 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = RELAY_BATCH) -> int:
                         args=message.args,
                         kwargs=message.kwargs,
                         retry=False,
-                        connection=None if eager else connection,
+                        # `connection` is a publishing option Celery passes on; celery-types does not list it
+                        connection=None if eager else connection,  # type: ignore[call-arg]
                     )
                     OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now())
             except (OperationalError, OSError) as exc:  # the broker is down: the rest would fail the same way
@@ -126,7 +127,7 @@ def sweep(limit: int = RELAY_BATCH) -> int:
     return sent
 
 
-def _task(name: str) -> Task:
+def _task(name: str) -> Task[Any, Any]:
     tasks = current_app.tasks
     if name not in tasks:  # a web process has imported only the task modules its requests touched
         importlib.import_module(name.rpartition(".")[0])

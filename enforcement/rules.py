@@ -15,7 +15,7 @@ def require(allowed: bool, message: str = "") -> None:
         raise PermissionDenied(message or "not allowed")
 
 
-def is_district_admin_of(user: AnyUser, district_id: int) -> bool:
+def is_district_admin_of(user: AnyUser | None, district_id: int) -> bool:
     return (
         isinstance(user, User)
         and user.has_role(Role.DISTRICT_ADMIN)

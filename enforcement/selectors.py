@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .access import scope_for
 from .models import AuditEvent, Certificate, Secondment, Unit, User
+
+# A row of a team roster: user, certificate (current, else latest), valid, expires_soon, seconded_from.
+RosterRow = dict[str, Any]
 
 
 def units_visible_to(user: User) -> QuerySet[Unit]:
@@ -30,7 +34,7 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     return qs.filter(Q(town_id__in=scope.town_ids) | Q(unit_id=user.unit_id))
 
 
-def _roster_row(member: User, day: dt.date, seconded_from: Unit | None) -> dict:
+def _roster_row(member: User, day: dt.date, seconded_from: Unit | None) -> RosterRow:
     certificates = list(member.certificates.all())  # prefetched, newest validity first
     current = next((c for c in certificates if c.valid_on(day)), None)
     return {
@@ -57,7 +61,7 @@ def _active_secondments(day: dt.date) -> QuerySet[Secondment]:
     return Secondment.objects.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
 
 
-def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[dict]:
+def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[RosterRow]:
     """Members of a unit with their current certificate; a town's team includes officers seconded to it."""
     day = on or timezone.localdate()
     seconded_ids: set[int] = set()
@@ -71,7 +75,7 @@ def team_roster(*, unit: Unit, on: dt.date | None = None) -> list[dict]:
 
 def district_rosters(
     *, district_id: int, units: list[Unit], on: dt.date | None = None
-) -> list[tuple[Unit, list[dict]]]:
+) -> list[tuple[Unit, list[RosterRow]]]:
     """team_roster for many units of one district in a fixed number of queries (the officers page)."""
     day = on or timezone.localdate()
     members = list(_members(Q(unit__district_id=district_id)))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .audit import audit_record, audit_verify
@@ -227,12 +228,12 @@ def fence_warning_raise(
     message: str,
     severity: str = FenceWarning.Severity.WARNING,
     subject: Subject | None = None,
-    obj: object | None = None,
-    details: dict | None = None,
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
 ) -> tuple[FenceWarning, bool]:
     """Raise a warning once per (rule, key); a second raise returns the first. Safe to call from retried tasks."""
-    object_type = obj._meta.label_lower if obj is not None else ""  # type: ignore[attr-defined]
-    object_id = str(obj.pk) if obj is not None else ""  # type: ignore[attr-defined]
+    object_type = obj._meta.label_lower if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
     try:
         with transaction.atomic():
             warning = FenceWarning.objects.create(

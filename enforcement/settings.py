@@ -8,10 +8,14 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
+
+# Generic Django classes subscriptable at run time as in their stubs (`admin.ModelAdmin[Unit]`).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -206,7 +210,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "zhifa")
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-chain-nightly": {"task": "enforcement.tasks.audit_check_task", "schedule": 24 * 3600},
     "audit-link-every-minute": {"task": "enforcement.tasks.audit_link_task", "schedule": 60},
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},

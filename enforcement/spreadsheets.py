@@ -21,7 +21,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -56,10 +56,10 @@ def csv_bytes(rows: list[list[Any]] | list[dict[str, Any]], columns: list[str] |
     writer = csv.writer(out)
     if columns is not None:
         writer.writerow([csv_cell(c) for c in columns])
-        for row in rows:
-            writer.writerow([csv_cell(row.get(c, "")) for c in columns])  # type: ignore[union-attr]
+        for row in cast("list[dict[str, Any]]", rows):
+            writer.writerow([csv_cell(row.get(c, "")) for c in columns])
     else:
-        writer.writerows([csv_cell(v) for v in row] for row in rows)  # type: ignore[union-attr]
+        writer.writerows([csv_cell(v) for v in row] for row in cast("list[list[Any]]", rows))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -104,7 +104,7 @@ def check_upload_size(size: int | None) -> None:
 def read_upload(source: Any) -> bytes:
     """The bytes of an upload or file, refused beyond MAX_UPLOAD_BYTES without reading more than that."""
     check_upload_size(getattr(source, "size", None))
-    data = source.read(MAX_UPLOAD_BYTES + 1)
+    data: bytes = source.read(MAX_UPLOAD_BYTES + 1)
     check_upload_size(len(data))
     return data
 

@@ -21,6 +21,7 @@ from .access import access_or_404, scope_for
 from .audit_catalog import action_filter, audit_actions
 from .forms import CertificateForm, SecondmentForm
 from .home import home_panels_for
+from .http import AuthedHttpRequest
 from .models import Certificate, Unit, User
 from .rules import can_view_audit, is_district_admin_of
 from .selectors import audit_events_for, district_rosters, team_roster
@@ -31,9 +32,9 @@ logger = logging.getLogger(__name__)
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
+    user = request.user
+    if not isinstance(user, User):  # the public
         return render(request, "enforcement/landing.html")
-    user: User = request.user  # type: ignore[assignment]
     context: dict[str, Any] = {
         "panels": home_panels_for(request, user),
         "scope": scope_for(user),
@@ -43,8 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def team(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.unit is None:
         raise PermissionDenied
     return render(
@@ -53,8 +54,8 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def audit_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not can_view_audit(user):
         raise PermissionDenied
     events = audit_events_for(user=user)
@@ -69,18 +70,18 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _district_admin(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+def _district_admin(request: AuthedHttpRequest) -> tuple[User, int]:
+    """The district administrator making the request and their district's id; PermissionDenied for anyone else."""
+    user = request.user
     if user.unit is None or not is_district_admin_of(user, user.unit.district_id):
         raise PermissionDenied
-    return user
+    return user, user.unit.district_id
 
 
 @login_required
-def officers(request: HttpRequest) -> HttpResponse:
+def officers(request: AuthedHttpRequest) -> HttpResponse:
     """District administrators: every officer of the district with certificate status; issue, revoke, second."""
-    admin = _district_admin(request)
-    district_id = admin.unit.district_id  # type: ignore[union-attr]
+    admin, district_id = _district_admin(request)
     certificate_form = CertificateForm(district_id=district_id, prefix="cert")
     secondment_form = SecondmentForm(district_id=district_id, prefix="sec")
     if request.method == "POST":
@@ -166,7 +167,11 @@ def _is_api(request: HttpRequest) -> bool:
 
 def _api_error(request: HttpRequest, detail: object, status: int) -> JsonResponse:
     # The API's one error shape ({detail, errors}; enforcement/api/exceptions.py), plus the id the log carries.
-    body = {"detail": str(detail), "errors": {}, "request_id": getattr(request, "request_id", "")}
+    body: dict[str, object] = {
+        "detail": str(detail),
+        "errors": {},
+        "request_id": getattr(request, "request_id", ""),
+    }
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})  # as DRF writes it
 
 

@@ -20,6 +20,9 @@ ACTIONS = (
     AuditAction(
         "inspections.task.template_add", _("%(actor)s added a checklist to the inspection %(object)s")
     ),
+    AuditAction(
+        "inspections.task.items_add", _("%(actor)s added items of the list to the inspection %(object)s")
+    ),
     AuditAction("inspections.task.invite", _("%(actor)s invited a department to the inspection %(object)s")),
     AuditAction("inspections.invitation.accept", _("%(actor)s joined the inspection %(object)s")),
     AuditAction("inspections.invitation.decline", _("%(actor)s declined to join the inspection %(object)s")),

@@ -58,7 +58,7 @@ def chinese_date(day: dt.date | dt.datetime | None) -> str:
 def documents_available(task: InspectionTask) -> list[str]:
     """The notice once the plan is approved and the task has its code; the rectification notice once the check is
     finished with at least one failed point."""
-    kinds = []
+    kinds: list[str] = []
     if task.code and task.status in CODE_VISIBLE:
         kinds.append(Kind.NOTICE)
     if (

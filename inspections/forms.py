@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.forms import BootstrapFormMixin
+from enforcement.forms import BootstrapFormMixin, restrict_choices
 from enforcement.models import Unit, User
 from enforcement.uploads import PHOTO_MAX_BYTES
 
@@ -21,28 +21,28 @@ from .workflow import Exemption, PointResult, Scenario, TaskKind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitField(forms.ModelChoiceField):
+class UnitField(forms.ModelChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
+class UnitsField(forms.ModelMultipleChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
 
-class ItemsField(forms.ModelMultipleChoiceField):
+class ItemsField(forms.ModelMultipleChoiceField[InspectionItem]):
     def label_from_instance(self, obj: InspectionItem) -> str:
         risk = f" · {_('high-risk field')}" if obj.high_risk else ""
         return f"{obj.code} {obj.name_zh}{risk}"
 
 
-class TemplatesField(forms.ModelMultipleChoiceField):
+class TemplatesField(forms.ModelMultipleChoiceField[ChecklistTemplate]):
     def label_from_instance(self, obj: ChecklistTemplate) -> str:
         return f"{obj.name} v{obj.version} ({obj.get_scenario_display()})"
 
 
-class OfficersField(forms.ModelMultipleChoiceField):
+class OfficersField(forms.ModelMultipleChoiceField[User]):
     """Each officer with their unit, and a warning when their certificate is not valid today (the service refuses
     them, with the reason, if chosen)."""
 
@@ -56,7 +56,7 @@ class OfficersField(forms.ModelMultipleChoiceField):
         return label
 
 
-class PointField(forms.ModelChoiceField):
+class PointField(forms.ModelChoiceField[CheckPoint]):
     def label_from_instance(self, obj: CheckPoint) -> str:
         return f"{obj.item.code}-{obj.code} {obj.text_zh}"
 
@@ -123,11 +123,11 @@ class TaskCreateForm(BootstrapFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = lead_units  # type: ignore[attr-defined]
-        self.fields["town"].queryset = towns  # type: ignore[attr-defined]
-        self.fields["templates"].queryset = templates  # type: ignore[attr-defined]
-        self.fields["items"].queryset = items  # type: ignore[attr-defined]
-        self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
+        restrict_choices(self, "lead_unit", lead_units)
+        restrict_choices(self, "town", towns)
+        restrict_choices(self, "templates", templates)
+        restrict_choices(self, "items", items)
+        restrict_choices(self, "departments", departments)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -146,7 +146,7 @@ class TemplateAddForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, templates: QuerySet[ChecklistTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+        restrict_choices(self, "template", templates)
 
 
 class ItemsAddForm(BootstrapFormMixin, forms.Form):
@@ -156,7 +156,7 @@ class ItemsAddForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, items: QuerySet[InspectionItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = items  # type: ignore[attr-defined]
+        restrict_choices(self, "items", items)
 
 
 class InviteForm(BootstrapFormMixin, forms.Form):
@@ -164,7 +164,7 @@ class InviteForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, departments: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        restrict_choices(self, "department", departments)
 
 
 class OfficersForm(BootstrapFormMixin, forms.Form):
@@ -174,7 +174,7 @@ class OfficersForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = candidates  # type: ignore[attr-defined]
+        restrict_choices(self, "officers", candidates)
 
 
 class VersionForm(forms.Form):
@@ -273,7 +273,7 @@ class PointAddForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, points: QuerySet[CheckPoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = points  # type: ignore[attr-defined]
+        restrict_choices(self, "point", points)
 
 
 class FinishForm(BootstrapFormMixin, VersionForm):
@@ -298,7 +298,7 @@ class FinishForm(BootstrapFormMixin, VersionForm):
 
     def __init__(self, *args: Any, officers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = officers  # type: ignore[attr-defined]
+        restrict_choices(self, "present", officers)
 
 
 class FollowUpForm(BootstrapFormMixin, forms.Form):
@@ -315,7 +315,7 @@ class AcceptForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, templates: QuerySet[ChecklistTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+        restrict_choices(self, "template", templates)
 
 
 class DeclineForm(BootstrapFormMixin, forms.Form):
@@ -337,7 +337,7 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, towns: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns  # type: ignore[attr-defined]
+        restrict_choices(self, "town", towns)
 
 
 class SubjectSearchForm(forms.Form):

@@ -5,6 +5,7 @@ nothing is written. Export-then-import into a new draft list reproduces the list
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from authority.importing import CatalogFileError, RowError, read_table
 from authority.models import EnforcementItem
 from enforcement.models import Unit, User
 
-from .models import InspectionItem, InspectionList
+from .models import ChecklistTemplate, InspectionItem, InspectionList
 from .services import check_point_add, inspection_item_add
 
 REQUIRED = [
@@ -252,8 +253,8 @@ def template_import(
     name: str,
     source: str | Path | IO[bytes],
     filename: str = "",
-    on: Any = None,
-) -> Any:
+    on: dt.date | None = None,
+) -> ChecklistTemplate:
     """A new draft version of the unit's checklist from a file of (item_code, point_code) rows, resolved against the
     inspection-item list in force on `on` (today by default). All or nothing, errors by row."""
     from enforcement import clock
@@ -300,7 +301,7 @@ def template_import(
     return template_create(actor=actor, unit=unit, scenario=scenario, name=name, points=chosen)
 
 
-def template_csv(template: Any) -> bytes:
+def template_csv(template: ChecklistTemplate) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=TEMPLATE_COLUMNS, lineterminator="\r\n")
     writer.writeheader()

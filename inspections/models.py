@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -263,12 +264,12 @@ class WhiteListEntry(models.Model):
 
 
 class TaskQuerySet(models.QuerySet["InspectionTask"]):
-    def visible_to(self, user: object) -> TaskQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> TaskQuerySet:
         """The town whose subject it is (its team and seconded officers), the leading unit, the departments invited
         (declined too: they keep their history), the district administrator. Nobody sees it through a neighbour."""
         from enforcement.access import scope_for
 
-        scope = scope_for(user)  # type: ignore[arg-type]
+        scope = scope_for(user)
         if not scope.authenticated:
             return self.none()
         q = scope.town_q("town")

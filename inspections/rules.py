@@ -8,22 +8,20 @@ white list. A town sees the inspections of its subjects, but only the leading un
 
 from __future__ import annotations
 
-from typing import Any
-
 from enforcement.access import scope_for
 from enforcement.models import District, Role, Unit, User
-from enforcement.rules import is_district_admin_of
+from enforcement.rules import AnyUser, is_district_admin_of
 
 from .models import InspectionTask, TaskInvitation
 
 WORKER_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER})
 
 
-def _user(user: Any) -> User | None:
+def _user(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) and user.is_active else None
 
 
-def works_for(user: Any, unit: Unit | int) -> bool:
+def works_for(user: AnyUser | None, unit: Unit | int) -> bool:
     """A member of the unit (a town counts officers seconded to it) holding an officer, supervisor or responder role."""
     person = _user(user)
     if person is None or not (WORKER_ROLES & person.role_names):
@@ -32,26 +30,26 @@ def works_for(user: Any, unit: Unit | int) -> bool:
     return person.unit_id == unit_id or unit_id in scope_for(person).town_ids
 
 
-def heads(user: Any, unit: Unit | int) -> bool:
+def heads(user: AnyUser | None, unit: Unit | int) -> bool:
     """The unit's head for approving a plan (检查方案): a supervisor of the unit."""
     person = _user(user)
     unit_id = unit if isinstance(unit, int) else unit.pk
     return person is not None and person.has_role(Role.SUPERVISOR) and person.unit_id == unit_id
 
 
-def can_plan_task(user: Any, lead_unit: Unit) -> bool:
+def can_plan_task(user: AnyUser | None, lead_unit: Unit) -> bool:
     return lead_unit.kind in {Unit.Kind.TOWN, Unit.Kind.DEPARTMENT} and works_for(user, lead_unit)
 
 
-def can_edit_task(user: Any, task: InspectionTask) -> bool:
+def can_edit_task(user: AnyUser | None, task: InspectionTask) -> bool:
     return works_for(user, task.lead_unit_id)
 
 
-def can_approve_task(user: Any, task: InspectionTask) -> bool:
+def can_approve_task(user: AnyUser | None, task: InspectionTask) -> bool:
     return heads(user, task.lead_unit_id)
 
 
-def can_answer_invitation(user: Any, invitation: TaskInvitation) -> bool:
+def can_answer_invitation(user: AnyUser | None, invitation: TaskInvitation) -> bool:
     person = _user(user)
     return (
         person is not None
@@ -60,22 +58,22 @@ def can_answer_invitation(user: Any, invitation: TaskInvitation) -> bool:
     )
 
 
-def can_record_results(user: Any, task: InspectionTask) -> bool:
+def can_record_results(user: AnyUser | None, task: InspectionTask) -> bool:
     """Only an officer on the visit answers the checklist."""
     person = _user(user)
     return person is not None and task.officers.filter(officer=person).exists()
 
 
-def can_handle_findings(user: Any, task: InspectionTask) -> bool:
+def can_handle_findings(user: AnyUser | None, task: InspectionTask) -> bool:
     return works_for(user, task.lead_unit_id)
 
 
-def can_manage_inspection_lists(user: Any, district: District | int) -> bool:
+def can_manage_inspection_lists(user: AnyUser | None, district: District | int) -> bool:
     district_id = district if isinstance(district, int) else district.pk
     return is_district_admin_of(user, district_id) if _user(user) else False
 
 
-def can_manage_template(user: Any, unit: Unit) -> bool:
+def can_manage_template(user: AnyUser | None, unit: Unit) -> bool:
     person = _user(user)
     if person is None:
         return False
@@ -84,16 +82,16 @@ def can_manage_template(user: Any, unit: Unit) -> bool:
     )
 
 
-def can_record_visit(user: Any, unit: Unit) -> bool:
+def can_record_visit(user: AnyUser | None, unit: Unit) -> bool:
     return works_for(user, unit)
 
 
-def can_generate_inspection_document(user: Any, task: InspectionTask) -> bool:
+def can_generate_inspection_document(user: AnyUser | None, task: InspectionTask) -> bool:
     """The notices are the leading unit's: it issues them in its name."""
     return works_for(user, task.lead_unit_id)
 
 
-def can_view_inspection_report(user: Any) -> bool:
+def can_view_inspection_report(user: AnyUser | None) -> bool:
     """The figures are aggregates of the district's units: its administrator, unit heads and department responders."""
     person = _user(user)
     return (

@@ -12,7 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from enforcement.access import access_or_404
-from enforcement.models import District, Subject, Unit
+from enforcement.models import District, Subject, Unit, User
+from enforcement.rules import AnyUser
 
 from .models import (
     CheckPoint,
@@ -33,11 +34,11 @@ PLANNED_STATUSES = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus
 # --- tasks ------------------------------------------------------------------------------------------------------
 
 
-def task_queryset_for(user: Any) -> QuerySet[InspectionTask]:
+def task_queryset_for(user: AnyUser) -> QuerySet[InspectionTask]:
     return InspectionTask.objects.visible_to(user).select_related("lead_unit", "town", "subject")
 
 
-def task_list_for(*, user: Any, status: str = "", kind: str = "") -> QuerySet[InspectionTask]:
+def task_list_for(*, user: AnyUser, status: str = "", kind: str = "") -> QuerySet[InspectionTask]:
     qs = task_queryset_for(user)
     if status:
         qs = qs.filter(status=status)
@@ -46,12 +47,12 @@ def task_list_for(*, user: Any, status: str = "", kind: str = "") -> QuerySet[In
     return qs.order_by("-planned_on", "-pk")
 
 
-def task_get_for(*, user: Any, pk: Any) -> InspectionTask:
+def task_get_for(*, user: AnyUser, pk: Any) -> InspectionTask:
     """Missing and not visible are the same 404."""
     return access_or_404(task_queryset_for(user), pk=pk)
 
 
-def invitation_inbox_for(*, user: Any, open_only: bool = True) -> QuerySet[TaskInvitation]:
+def invitation_inbox_for(*, user: AnyUser, open_only: bool = True) -> QuerySet[TaskInvitation]:
     """A department's invitations (邀约): those addressed to the user's own unit."""
     unit_id = getattr(user, "unit_id", None)
     if unit_id is None or not getattr(user, "is_active", False):
@@ -332,7 +333,7 @@ def merge_proposals(
 # --- the subject's ledger ----------------------------------------------------------------------------------------
 
 
-def ledger_for(*, user: Any, subject: Subject) -> QuerySet[Visit]:
+def ledger_for(*, user: AnyUser, subject: Subject) -> QuerySet[Visit]:
     """Every visit to the subject by any unit of the district, for users of that district."""
     unit = getattr(user, "unit", None)
     if unit is None or unit.district_id != subject.district_id or not getattr(user, "is_active", False):
@@ -437,7 +438,7 @@ BOARD_STATUSES = (
 
 
 def board_for(
-    *, user: Any, status: str = "", kind: str = "", query: str = "", mine: bool = False
+    *, user: AnyUser, status: str = "", kind: str = "", query: str = "", mine: bool = False
 ) -> tuple[QuerySet[InspectionTask], dict[str, int]]:
     """The task board: the tasks the user may see, filtered, and the count in each status (before the status
     filter, so the tabs show what each would hold)."""
@@ -452,7 +453,7 @@ def board_for(
             | Q(subject__name__icontains=query)
             | Q(subject__identifier=query.upper())
         )
-    if mine:
+    if mine and isinstance(user, User):
         qs = qs.filter(officers__officer=user).distinct()
     counts = {row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("pk"))}
     if status:
@@ -514,7 +515,7 @@ def officer_candidates(task: InspectionTask) -> QuerySet[Any]:
     )
 
 
-def subjects_for(*, user: Any, query: str = "") -> QuerySet[Subject]:
+def subjects_for(*, user: AnyUser, query: str = "") -> QuerySet[Subject]:
     """The district's registry of businesses and places, for users of the district."""
     unit = getattr(user, "unit", None)
     if unit is None or not getattr(user, "is_active", False):
@@ -525,11 +526,11 @@ def subjects_for(*, user: Any, query: str = "") -> QuerySet[Subject]:
     return qs.order_by("name", "pk")
 
 
-def subject_get_for(*, user: Any, pk: Any) -> Subject:
+def subject_get_for(*, user: AnyUser, pk: Any) -> Subject:
     return access_or_404(subjects_for(user=user), pk=pk)
 
 
-def subject_tasks_for(*, user: Any, subject: Subject) -> QuerySet[InspectionTask]:
+def subject_tasks_for(*, user: AnyUser, subject: Subject) -> QuerySet[InspectionTask]:
     """The inspections of the subject that the user may open (the ledger lists every visit; details stay scoped)."""
     return task_queryset_for(user).filter(subject=subject).order_by("-planned_on", "-pk")
 
@@ -562,15 +563,15 @@ def routine_counts(subject: Subject, year: int) -> list[tuple[Unit, int]]:
         .annotate(n=Count("task_id", distinct=True))
     )
     counts: dict[int, int] = {}
-    for row in lead:
-        counts[row["lead_unit_id"]] = counts.get(row["lead_unit_id"], 0) + row["n"]
-    for row in joined:
-        counts[row["department_id"]] = counts.get(row["department_id"], 0) + row["n"]
+    for led in lead:
+        counts[led["lead_unit_id"]] = counts.get(led["lead_unit_id"], 0) + led["n"]
+    for join in joined:
+        counts[join["department_id"]] = counts.get(join["department_id"], 0) + join["n"]
     units = Unit.objects.in_bulk(list(counts))
     return sorted(((units[pk], n) for pk, n in counts.items()), key=lambda pair: (-pair[1], pair[0].code))
 
 
-def merge_proposals_for(*, user: Any, task: InspectionTask) -> list[MergeProposal]:
+def merge_proposals_for(*, user: AnyUser, task: InspectionTask) -> list[MergeProposal]:
     """Proposals involving the task, as the merge would make them (the district's, within the task's window)."""
     window = dt.timedelta(days=14)
     return [
@@ -676,9 +677,11 @@ def bodies_at_cap(*, district: District | int, year: int) -> int:
     for row in capped.values("lead_unit_id", "subject_id").annotate(n=Count("pk")):
         pairs[(row["lead_unit_id"], row["subject_id"])] = row["n"]
     joined = TaskInvitation.objects.filter(task__in=capped, status=TaskInvitation.Status.ACCEPTED)
-    for row in joined.values("department_id", "task__subject_id").annotate(n=Count("task_id", distinct=True)):
-        key = (row["department_id"], row["task__subject_id"])
-        pairs[key] = pairs.get(key, 0) + row["n"]
+    for join in joined.values("department_id", "task__subject_id").annotate(
+        n=Count("task_id", distinct=True)
+    ):
+        key = (join["department_id"], join["task__subject_id"])
+        pairs[key] = pairs.get(key, 0) + join["n"]
     return sum(1 for n in pairs.values() if n >= policy.routine_per_year)
 
 

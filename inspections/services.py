@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from authority.models import EnforcementItem
 from authority.selectors import who_enforces
 from enforcement import clock
 from enforcement.audit import audit_record
@@ -168,7 +169,7 @@ def check_point_add(
     item: InspectionItem,
     code: str,
     text_zh: str,
-    enforcement_item: Any,
+    enforcement_item: EnforcementItem | None,
     legal_basis: str = "",
     text_en: str = "",
     note_on_fail: bool = True,
@@ -797,9 +798,11 @@ def task_officers_set(*, actor: User, task: InspectionTask, officers: Sequence[U
         raise InvalidTransition(_("The officers are fixed once the visit has started."))
     chosen = _require_officers(locked, officers, locked.planned_on)
     locked.officers.all().delete()
-    TaskOfficer.objects.bulk_create(
-        [TaskOfficer(task=locked, officer=o, unit_id=o.unit_id, certificate_number=n) for o, n in chosen]
-    )
+    rows = []
+    for officer, number in chosen:
+        assert officer.unit is not None  # an officer who may act belongs to a unit
+        rows.append(TaskOfficer(task=locked, officer=officer, unit=officer.unit, certificate_number=number))
+    TaskOfficer.objects.bulk_create(rows)
     locked.version += 1
     locked.save(update_fields=["version"])
     audit_record(
@@ -1173,7 +1176,7 @@ def visit_record(
     return visit
 
 
-def _check_photos(photos: Sequence[UploadedFile]) -> list[Photo]:
+def _check_photos(photos: Sequence[UploadedFile[bytes]]) -> list[Photo]:
     if len(photos) > MAX_PHOTOS_PER_ANSWER:
         raise ValidationError({"photos": _("At most %(n)d photos at a time.") % {"n": MAX_PHOTOS_PER_ANSWER}})
     checked = []
@@ -1215,7 +1218,7 @@ def point_record(
     note: str = "",
     major: bool = False,
     rectify_by: dt.date | None = None,
-    photos: Sequence[UploadedFile] = (),
+    photos: Sequence[UploadedFile[bytes]] = (),
 ) -> TaskPoint:
     """One answer on the checklist, with the photos taken at the point. A fail may need a note or a photo (as the
     check point says); only a fail can be a major violation or carry a rectification deadline."""
@@ -1402,8 +1405,8 @@ def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint
             row.case, row.disposition = case, TaskPoint.Disposition.CASE
         elif row.holder_department_id is not None and row.holder_department_id == locked.lead_unit_id:
             row.disposition = TaskPoint.Disposition.DEPARTMENT
-        elif row.holder_department_id is not None and locked.lead_unit.is_town:
-            whistle = whistles.get(row.holder_department_id)
+        elif row.holder_department is not None and locked.lead_unit.is_town:
+            whistle = whistles.get(row.holder_department.pk)
             if whistle is None:
                 whistle = whistle_raise(
                     actor=actor,
@@ -1419,7 +1422,7 @@ def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint
                     origin_id=str(locked.pk),
                     origin_label=locked.title,
                 )
-                whistles[row.holder_department_id] = whistle
+                whistles[row.holder_department.pk] = whistle
             row.whistle, row.disposition = whistle, TaskPoint.Disposition.WHISTLE
         else:
             continue

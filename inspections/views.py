@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement import clock
 from enforcement.access import access_or_404, scope_for
 from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import Subject, Unit, User
 from enforcement.officers import officer_may_act
 from enforcement.refusals import show_refusal
@@ -75,10 +76,6 @@ from .workflow import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _district_id(user: User) -> int:
     if user.unit is None:
         raise PermissionDenied
@@ -95,9 +92,9 @@ def _conflict(request: HttpRequest, task_pk: int, exc: InvalidTransition | Stale
 
 @login_required
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedHttpRequest) -> HttpResponse:
     """任务看板: the inspections the user may see, by status, with filters."""
-    user = _user(request)
+    user = request.user
     status = request.GET.get("status", "")
     status = status if status in TaskStatus.values else ""
     kind = request.GET.get("kind", "")
@@ -173,9 +170,9 @@ def _create_form(user: User, data: Any = None, initial: dict[str, Any] | None = 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_create(request: HttpRequest) -> HttpResponse:
+def task_create(request: AuthedHttpRequest) -> HttpResponse:
     """检查方案: plan an inspection with checklists or items of the published list and the departments to invite."""
-    user = _user(request)
+    user = request.user
     if not _lead_units(user).exists():
         raise PermissionDenied
     if request.method == "POST":
@@ -335,9 +332,9 @@ def _detail_forms(user: User, task: InspectionTask, bound: dict[str, Any]) -> di
 
 
 def _render_detail(
-    request: HttpRequest, task: InspectionTask, bound: dict[str, Any] | None = None, status: int = 200
+    request: AuthedHttpRequest, task: InspectionTask, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     bound = bound or {}
     task = (
         InspectionTask.objects.select_related(
@@ -394,11 +391,11 @@ def _render_detail(
 
 @login_required
 @require_GET
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _task(_user(request), pk))
+def task_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _task(request.user, pk))
 
 
-Handler = Callable[[HttpRequest, User, InspectionTask], HttpResponse | None]
+Handler = Callable[[AuthedHttpRequest, User, InspectionTask], HttpResponse]
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -413,9 +410,9 @@ def _done(request: HttpRequest, task: InspectionTask, text: str, anchor: str = "
 
 @login_required
 @require_POST
-def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def task_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Every step taken from the task page, one form each; the service decides."""
-    user = _user(request)
+    user = request.user
     task = _task(user, pk)
     handler = ACTIONS.get(action)
     if handler is None:
@@ -427,7 +424,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _bound_or_refused(
-    request: HttpRequest, task: InspectionTask, key: str, form: Any, call: Callable[[], Any], done: str
+    request: AuthedHttpRequest, task: InspectionTask, key: str, form: Any, call: Callable[[], Any], done: str
 ) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, task, {key: form}, status=400)
@@ -439,7 +436,7 @@ def _bound_or_refused(
     return _done(request, task, done)
 
 
-def _act_template(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_template(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.TemplateAddForm(request.POST, templates=active_templates(task.lead_unit_id))
     return _bound_or_refused(
         request,
@@ -451,7 +448,7 @@ def _act_template(request: HttpRequest, user: User, task: InspectionTask) -> Htt
     )
 
 
-def _act_items(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_items(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.ItemsAddForm(request.POST, items=items_published(task.district_id, clock.today()))
     return _bound_or_refused(
         request,
@@ -463,7 +460,7 @@ def _act_items(request: HttpRequest, user: User, task: InspectionTask) -> HttpRe
     )
 
 
-def _act_invite(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_invite(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.InviteForm(
         request.POST, departments=Unit.objects.filter(district_id=task.district_id, kind=Unit.Kind.DEPARTMENT)
     )
@@ -477,7 +474,7 @@ def _act_invite(request: HttpRequest, user: User, task: InspectionTask) -> HttpR
     )
 
 
-def _act_officers(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_officers(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.OfficersForm(request.POST, candidates=officer_candidates(task))
     return _bound_or_refused(
         request,
@@ -491,7 +488,7 @@ def _act_officers(request: HttpRequest, user: User, task: InspectionTask) -> Htt
     )
 
 
-def _act_publish(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_publish(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     try:
         services.task_publish(actor=user, task=task, version=_version(request))
     except ValidationError as exc:
@@ -500,7 +497,7 @@ def _act_publish(request: HttpRequest, user: User, task: InspectionTask) -> Http
     return _done(request, task, _("Published: the invited departments can answer now."))
 
 
-def _act_approve(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_approve(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.ApproveForm(request.POST)
     return _bound_or_refused(
         request,
@@ -514,7 +511,7 @@ def _act_approve(request: HttpRequest, user: User, task: InspectionTask) -> Http
     )
 
 
-def _act_enter(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_enter(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.EnterForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, task, {"enter": form}, status=400)
@@ -535,7 +532,7 @@ def _act_enter(request: HttpRequest, user: User, task: InspectionTask) -> HttpRe
     return redirect("inspection-checklist", pk=task.pk)
 
 
-def _act_cancel(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_cancel(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.ReasonForm(request.POST)
     return _bound_or_refused(
         request,
@@ -547,7 +544,7 @@ def _act_cancel(request: HttpRequest, user: User, task: InspectionTask) -> HttpR
     )
 
 
-def _act_findings(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_findings(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     try:
         handled = services.task_findings_handle(actor=user, task=task)
     except ValidationError as exc:
@@ -564,7 +561,7 @@ def _act_findings(request: HttpRequest, user: User, task: InspectionTask) -> Htt
     )
 
 
-def _act_close(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_close(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     try:
         services.task_close(actor=user, task=task)
     except ValidationError as exc:
@@ -573,7 +570,7 @@ def _act_close(request: HttpRequest, user: User, task: InspectionTask) -> HttpRe
     return _done(request, task, _("Inspection closed."))
 
 
-def _act_follow_up(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_follow_up(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, task, {"follow_up": form}, status=400)
@@ -588,7 +585,7 @@ def _act_follow_up(request: HttpRequest, user: User, task: InspectionTask) -> Ht
     return redirect("inspection-detail", pk=follow.pk)
 
 
-def _act_merge(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_merge(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     other_id = request.POST.get("joining", "")
     if not other_id.isdigit():
         raise Http404
@@ -606,7 +603,7 @@ def _act_merge(request: HttpRequest, user: User, task: InspectionTask) -> HttpRe
     )
 
 
-def _act_document(request: HttpRequest, user: User, task: InspectionTask) -> HttpResponse:
+def _act_document(request: AuthedHttpRequest, user: User, task: InspectionTask) -> HttpResponse:
     kind = request.POST.get("kind", "")
     code_url = request.build_absolute_uri(reverse("inspection-code", args=[task.code])) if task.code else ""
     try:
@@ -646,7 +643,10 @@ ACTIONS: dict[str, Handler] = {
 def _point_context(
     user: User, task: InspectionTask, row: TaskPoint, form: forms.PointForm | None = None, saved: bool = False
 ) -> dict[str, Any]:
-    initial = {"result": row.result if row.result != PointResult.PENDING else None, "note": row.note}
+    initial: dict[str, Any] = {
+        "result": row.result if row.result != PointResult.PENDING else None,
+        "note": row.note,
+    }
     initial.update(major=row.major, rectify_by=row.rectify_by)
     return {
         "task": task,
@@ -666,9 +666,9 @@ def _checklist_rows(task: InspectionTask) -> QuerySet[TaskPoint]:
 
 
 def _render_checklist(
-    request: HttpRequest, task: InspectionTask, bound: dict[Any, Any] | None = None, status: int = 200
+    request: AuthedHttpRequest, task: InspectionTask, bound: dict[Any, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     bound = bound or {}
     groups: dict[int, dict[str, Any]] = {}
     rows = list(_checklist_rows(task))
@@ -702,9 +702,9 @@ def _render_checklist(
 
 @login_required
 @require_GET
-def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The merged checklist, grouped by item: answered on a phone on site, read afterwards."""
-    return _render_checklist(request, _task(_user(request), pk))
+    return _render_checklist(request, _task(request.user, pk))
 
 
 def _wants_card(request: HttpRequest) -> bool:
@@ -713,10 +713,10 @@ def _wants_card(request: HttpRequest) -> bool:
 
 @login_required
 @require_POST
-def point_answer(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+def point_answer(request: AuthedHttpRequest, pk: int, point_pk: int) -> HttpResponse:
     """One answer. The checklist's script sends it in the background and swaps the card (`X-Checklist: card`);
     without the script it is an ordinary form post (a refused answer: the checklist again, 400)."""
-    user = _user(request)
+    user = request.user
     task = _task(user, pk)
     row = access_or_404(_checklist_rows(task), pk=point_pk)
     if not can_record_results(user, task):
@@ -756,8 +756,8 @@ def point_answer(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def point_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def point_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     task = _task(user, pk)
     form = forms.PointAddForm(request.POST, points=points_addable_on_site(task, clock.today()))
     if not form.is_valid():
@@ -775,8 +775,8 @@ def point_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def task_finish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     task = _task(user, pk)
     officers = User.objects.filter(pk__in=task.officers.values("officer_id"))
     form = forms.FinishForm(request.POST, officers=officers)
@@ -817,27 +817,27 @@ def _file_response(field: Any, content_type: str, filename: str, disposition: st
 
 @login_required
 @require_GET
-def photo_view(request: HttpRequest, pk: int) -> FileResponse:
+def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """A check-point photo, for those who may see its task."""
-    visible = InspectionTask.objects.visible_to(_user(request)).values("pk")
+    visible = InspectionTask.objects.visible_to(request.user).values("pk")
     photo = access_or_404(PointPhoto.objects.filter(task_point__task__in=visible), pk=pk)
-    ext = photo.file.name.rsplit(".", 1)[-1]
+    ext = (photo.file.name or "").rsplit(".", 1)[-1]
     return _file_response(photo.file, photo.content_type, f"inspection-photo-{photo.pk}.{ext}")
 
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
-    task = _task(_user(request), pk)
+def document_download(request: AuthedHttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    task = _task(request.user, pk)
     row = access_or_404(task.documents.all(), pk=doc_pk)
     return _file_response(row.file, "application/pdf", f"inspection-{task.pk}-{row.kind}-v{row.version}.pdf")
 
 
 @login_required
 @require_GET
-def code_qr(request: HttpRequest, pk: int) -> HttpResponse:
+def code_qr(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The task's inspection code as an SVG QR image, shown on the officer's phone for the business to scan."""
-    task = _task(_user(request), pk)
+    task = _task(request.user, pk)
     if not task.code:
         raise Http404
     url = request.build_absolute_uri(reverse("inspection-code", args=[task.code]))
@@ -851,9 +851,9 @@ def code_qr(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_invitations(
-    request: HttpRequest, bound: dict[str, Any] | None = None, status: int = 200
+    request: AuthedHttpRequest, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     bound = bound or {}
     open_rows = list(invitation_inbox_for(user=user))
     answered = (
@@ -885,17 +885,17 @@ def _render_invitations(
 
 @login_required
 @require_GET
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthedHttpRequest) -> HttpResponse:
     """部门邀约: the department's open invitations, and what it answered before."""
-    if not scope_for(_user(request)).department_ids:
+    if not scope_for(request.user).department_ids:
         raise PermissionDenied
     return _render_invitations(request)
 
 
 @login_required
 @require_POST
-def invitation_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
-    user = _user(request)
+def invitation_answer(request: AuthedHttpRequest, pk: int, answer: str) -> HttpResponse:
+    user = request.user
     if answer not in {"accept", "decline"}:
         raise Http404
     invitation = access_or_404(invitation_inbox_for(user=user, open_only=False), pk=pk)
@@ -936,8 +936,8 @@ def invitation_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
 
 @login_required
 @require_GET
-def subject_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def subject_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.unit is None:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
@@ -947,10 +947,10 @@ def subject_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The business's page: every visit by any unit (the ledger), the inspections the user may open, open
     rectifications, and the cases and whistles they led to."""
-    user = _user(request)
+    user = request.user
     subject = subject_get_for(user=user, pk=pk)
     towns = Unit.objects.filter(district_id=subject.district_id, kind=Unit.Kind.TOWN, is_active=True)
     may_record = user.unit is not None and can_record_visit(user, user.unit)
@@ -1035,7 +1035,7 @@ def _ledger_rows(user: User, subject: Subject) -> list[dict[str, Any]]:
         )[:200]
     )
     return [
-        {"visit": v, "joined": [i.department for i in v.task.invitations.all()] if v.task_id else []}
+        {"visit": v, "joined": [i.department for i in v.task.invitations.all()] if v.task is not None else []}
         for v in visits
     ]
 
@@ -1057,9 +1057,9 @@ REPORT_COLUMNS = [
 
 @login_required
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthedHttpRequest) -> HttpResponse:
     """The figures per town and department over a period, with CSV and XLSX."""
-    user = _user(request)
+    user = request.user
     if not can_view_inspection_report(user):
         raise PermissionDenied
     district_id = _district_id(user)

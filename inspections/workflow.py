@@ -107,7 +107,7 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 # 即时: entering comes first, the approval is recorded afterwards (art 17).
-IMMEDIATE_ENTER_FROM: frozenset[str] = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED})
+IMMEDIATE_ENTER_FROM: frozenset[TaskStatus] = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED})
 # The approval recorded afterwards for an on-the-spot task.
 APPROVE_AFTERWARDS_FROM: frozenset[str] = frozenset(
     {TaskStatus.ON_SITE, TaskStatus.CHECKED, TaskStatus.CLOSED}

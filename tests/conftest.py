@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,7 +64,8 @@ def any_day(request: pytest.FixtureRequest) -> Iterator[dt.date]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A real Celery worker is another process, on the real clock: a test that starts one runs only today."""
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         frozen = callspec is not None and callspec.params.get("any_day", "today") != "today"
@@ -222,7 +224,7 @@ def celery_worker(transactional_db: None):
     app.conf.task_always_eager = False
     app.conf.task_routes = {"*": {"queue": queue}}
     app.amqp.flush_routes()
-    app.amqp.router = app.amqp.Router()  # the router caches its route table
+    app.amqp.router = app.amqp.Router()  # type: ignore[misc]  # a cached property: a new router drops the cached routes
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(destination=[name], timeout=1.0):
@@ -232,7 +234,7 @@ def celery_worker(transactional_db: None):
     finally:
         app.conf.task_always_eager, app.conf.task_routes = saved
         app.amqp.flush_routes()
-        app.amqp.router = app.amqp.Router()
+        app.amqp.router = app.amqp.Router()  # type: ignore[misc]  # as above
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -356,7 +358,7 @@ def phone_page(browser, live_server):
     )
     context.set_default_timeout(30_000)  # the suite shares 2 cores with a production boot
     page = context.new_page()
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+    page.base_url = live_server.url
     yield page
     context.close()
 
@@ -379,7 +381,7 @@ def save_screenshot(page, name: str) -> None:
     page.screenshot(path=str(out / f"{name}.png"), full_page=True)
 
 
-def race(calls, timeout: float = 60.0) -> list[object]:
+def race(calls, timeout: float = 60.0) -> list[Any]:
     """Run the calls at the same moment on separate database connections; return what each returned or raised."""
     import threading
 

@@ -15,7 +15,7 @@ from enforcement.services import certificate_issue, district_create, unit_create
 PASSWORD = "test-pass-123!"
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class DistrictFactory(factory.django.DjangoModelFactory[District]):
     class Meta:
         model = District
 
@@ -28,7 +28,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
         return district_create(actor=None, **kwargs)
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -48,7 +48,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
         return unit_create(actor=None, **kwargs)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -62,7 +62,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         return user_create(actor=None, password=PASSWORD, **kwargs)
 
 
-class CertificateFactory(factory.django.DjangoModelFactory):
+class CertificateFactory(factory.django.DjangoModelFactory[Certificate]):
     class Meta:
         model = Certificate
 
@@ -79,7 +79,7 @@ class CertificateFactory(factory.django.DjangoModelFactory):
 
 
 def make_district(code: str | None = None, name_zh: str = "测试区") -> District:
-    return DistrictFactory(**({"code": code} if code else {}), name_zh=name_zh)
+    return DistrictFactory.create(**({"code": code} if code else {}), name_zh=name_zh)
 
 
 def make_unit(
@@ -95,7 +95,7 @@ def make_unit(
         extra["code"] = code
     if name_zh:
         extra["name_zh"] = name_zh
-    return UnitFactory(district=district, kind=kind, domain=domain, **extra)
+    return UnitFactory.create(district=district, kind=kind, domain=domain, **extra)
 
 
 def make_user(
@@ -106,7 +106,7 @@ def make_user(
         extra["username"] = username
     if full_name:
         extra["full_name"] = full_name
-    return UserFactory(unit=unit, roles=roles, **extra)
+    return UserFactory.create(unit=unit, roles=roles, **extra)
 
 
 def make_certificate(
@@ -123,4 +123,4 @@ def make_certificate(
         extra["valid_to"] = valid_to
     if number:
         extra["number"] = number
-    return CertificateFactory(holder=holder, **extra)
+    return CertificateFactory.create(holder=holder, **extra)

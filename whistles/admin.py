@@ -29,7 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AssignmentInline(admin.TabularInline):
     model = WhistleAssignment
     extra = 0
-    fields = [
+    readonly_fields = (
         "department",
         "status",
         "cycle",
@@ -39,8 +39,8 @@ class AssignmentInline(admin.TabularInline):
         "handled_at",
         "rating",
         "return_count",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:

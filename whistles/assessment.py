@@ -31,7 +31,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from enforcement.access import scope_for
-from enforcement.models import Unit
+from enforcement.models import Unit, User
 
 from . import clock
 from .models import WhistleAssignment, WhistleRequest, WhistleReturn
@@ -201,7 +201,7 @@ def _period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.dateti
     )
 
 
-def assess(*, user: Any, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Assessment:
+def assess(*, user: User, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Assessment:
     """The figures the user may see: the district administrator the whole district; a department its own row; a
     town its own row and how departments answered its whistles."""
     moment = now or clock.now()

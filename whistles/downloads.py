@@ -16,7 +16,7 @@ def photo_file_response(photo: WhistlePhoto) -> FileResponse:
         raise Http404 from exc
     response = FileResponse(handle, content_type=photo.content_type)
     response["Content-Disposition"] = (
-        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{photo.file.name.rsplit(".", 1)[-1]}"'
+        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{(photo.file.name or "").rsplit(".", 1)[-1]}"'
     )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"

@@ -6,9 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from authority.forms import ItemChoiceField
 from authority.models import EnforcementItem
+from enforcement.forms import restrict_choices
 from enforcement.models import Unit
 
 from .models import WhistleRequest
@@ -46,12 +49,7 @@ class MultiplePhotoField(forms.FileField):
         return files
 
 
-class ItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: EnforcementItem) -> str:
-        return f"{obj.code} {obj.name}"
-
-
-class DepartmentsField(forms.ModelMultipleChoiceField):
+class DepartmentsField(forms.ModelMultipleChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
@@ -128,17 +126,24 @@ class WhistleRaiseForm(forms.Form):
     )
     origin_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, towns: Any, items: Any, departments: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        towns: QuerySet[Unit],
+        items: QuerySet[EnforcementItem],
+        departments: QuerySet[Unit],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns
+        restrict_choices(self, "town", towns)
         if towns.count() == 1:
             self.fields["town"].widget = forms.HiddenInput()
             self.fields["town"].initial = towns.first()
-        self.fields["item"].queryset = items
-        self.fields["departments"].queryset = departments
+        restrict_choices(self, "item", items)
+        restrict_choices(self, "departments", departments)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         lat, lng = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lng is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
@@ -198,7 +203,7 @@ class ConfirmForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         rating = data.get("rating")
         if rating is not None and rating <= 2 and len((data.get("comment") or "").strip()) < 5:
             self.add_error("comment", _("Say what was wrong when you rate 1 or 2."))
@@ -218,9 +223,9 @@ class AddDepartmentForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, departments: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        restrict_choices(self, "department", departments)
 
 
 class PhotoForm(forms.Form):
@@ -248,9 +253,9 @@ class DeadlinePolicyForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         a, b, c = data.get("check_in_minutes"), data.get("on_site_minutes"), data.get("handle_minutes")
-        if None not in (a, b, c) and not a <= b <= c:  # type: ignore[operator]
+        if a is not None and b is not None and c is not None and not a <= b <= c:
             raise ValidationError(_("Deadlines must not get shorter: check in ≤ on site ≤ handled."))
         return data
 
@@ -264,7 +269,7 @@ class AssessmentPeriodForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError(_("The period ends before it starts."))
         return data

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -21,10 +22,10 @@ from .workflow import AlertLevel, Reason, ReturnReason, Status, Step, Urgency, W
 
 
 class WhistleQuerySet(TownOwnedQuerySet["WhistleRequest"]):
-    def visible_to(self, user: object) -> WhistleQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> WhistleQuerySet:
         """The raising town's team (and officers seconded to it), the departments it was sent to, the district
         administrator. A department sees a whistle because it is a target, never through its town."""
-        scope = scope_for(user)  # type: ignore[arg-type]
+        scope = scope_for(user)
         if not scope.authenticated:
             return self.none()
         q = scope.town_q("town")

@@ -63,8 +63,11 @@ def my_whistles_panel(request: HttpRequest, user: User) -> dict[str, Any]:
 
 def district_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     returns = returns_to_review_for(user=user)
-    scope_district = user.unit.district_id if user.unit else None
-    overdue = overdue_assignments().filter(whistle__district_id=scope_district)
+    overdue = (
+        overdue_assignments().filter(whistle__district_id=user.unit.district_id)
+        if user.unit is not None
+        else overdue_assignments().none()
+    )
     return {"returns": list(returns[:5]), "returns_count": returns.count(), "overdue_count": overdue.count()}
 
 

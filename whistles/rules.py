@@ -7,11 +7,9 @@ result), and the district administrator (reviews returns). Nobody else may act.
 
 from __future__ import annotations
 
-from typing import Any
-
 from enforcement.access import scope_for
 from enforcement.models import Role, Unit, User
-from enforcement.rules import is_district_admin_of
+from enforcement.rules import AnyUser, is_district_admin_of
 
 from .models import WhistleAssignment, WhistleRequest
 from .workflow import TRANSITIONS, Action, Side, WhistleStatus
@@ -19,11 +17,11 @@ from .workflow import TRANSITIONS, Action, Side, WhistleStatus
 TOWN_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
 
-def _user(user: Any) -> User | None:
+def _user(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) and user.is_active else None
 
 
-def works_for_town(user: Any, town_id: int) -> bool:
+def works_for_town(user: AnyUser | None, town_id: int) -> bool:
     """A member of the town's team who may speak for it: an officer or supervisor of the town, or seconded to it."""
     person = _user(user)
     return (
@@ -31,18 +29,18 @@ def works_for_town(user: Any, town_id: int) -> bool:
     )
 
 
-def can_raise_whistle(user: Any, town: Unit) -> bool:
+def can_raise_whistle(user: AnyUser | None, town: Unit) -> bool:
     return town.kind == Unit.Kind.TOWN and works_for_town(user, town.pk)
 
 
-def towns_user_may_whistle_for(user: Any) -> list[int]:
+def towns_user_may_whistle_for(user: AnyUser | None) -> list[int]:
     person = _user(user)
     if person is None or not (TOWN_ROLES & person.role_names):
         return []
     return sorted(scope_for(person).town_ids)
 
 
-def can_view_whistle(user: Any, whistle: WhistleRequest) -> bool:
+def can_view_whistle(user: AnyUser | None, whistle: WhistleRequest) -> bool:
     person = _user(user)
     if person is None:
         return False
@@ -55,12 +53,12 @@ def can_view_whistle(user: Any, whistle: WhistleRequest) -> bool:
     )
 
 
-def is_department_member(user: Any, assignment: WhistleAssignment) -> bool:
+def is_department_member(user: AnyUser | None, assignment: WhistleAssignment) -> bool:
     person = _user(user)
     return person is not None and person.unit_id == assignment.department_id
 
 
-def _side_may(user: Any, assignment: WhistleAssignment, action: Action) -> bool:
+def _side_may(user: AnyUser | None, assignment: WhistleAssignment, action: Action) -> bool:
     person = _user(user)
     if person is None:
         return False
@@ -77,25 +75,27 @@ def _side_may(user: Any, assignment: WhistleAssignment, action: Action) -> bool:
     return is_district_admin_of(person, assignment.whistle.district_id)
 
 
-def can_act_on_assignment(user: Any, assignment: WhistleAssignment, action: str) -> bool:
+def can_act_on_assignment(user: AnyUser | None, assignment: WhistleAssignment, action: str) -> bool:
     """May this user take `action` on this assignment (ignoring its current state, which the workflow checks)?"""
     if action not in Action.values:
         return False
     return _side_may(user, assignment, Action(action))
 
 
-def can_withdraw_whistle(user: Any, whistle: WhistleRequest) -> bool:
+def can_withdraw_whistle(user: AnyUser | None, whistle: WhistleRequest) -> bool:
     return whistle.status == WhistleStatus.OPEN and works_for_town(user, whistle.town_id)
 
 
-def can_add_department(user: Any, whistle: WhistleRequest) -> bool:
+def can_add_department(user: AnyUser | None, whistle: WhistleRequest) -> bool:
     """The town (or the district administrator) may call another department while the whistle is open."""
     if whistle.status != WhistleStatus.OPEN:
         return False
     return works_for_town(user, whistle.town_id) or is_district_admin_of(user, whistle.district_id)
 
 
-def can_add_photo(user: Any, whistle: WhistleRequest, assignment: WhistleAssignment | None = None) -> bool:
+def can_add_photo(
+    user: AnyUser | None, whistle: WhistleRequest, assignment: WhistleAssignment | None = None
+) -> bool:
     if whistle.status != WhistleStatus.OPEN:
         return False
     if assignment is not None:
@@ -108,10 +108,10 @@ def can_add_photo(user: Any, whistle: WhistleRequest, assignment: WhistleAssignm
     return works_for_town(user, whistle.town_id)
 
 
-def can_edit_deadlines(user: Any, district_id: int) -> bool:
+def can_edit_deadlines(user: AnyUser | None, district_id: int) -> bool:
     return is_district_admin_of(user, district_id)
 
 
-def can_view_assessment(user: Any) -> bool:
+def can_view_assessment(user: AnyUser | None) -> bool:
     person = _user(user)
     return person is not None and person.unit_id is not None

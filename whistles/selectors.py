@@ -14,6 +14,7 @@ from authority.models import EnforcementItem
 from authority.selectors import Holder, who_enforces
 from enforcement.access import access_or_404, scope_for
 from enforcement.models import District, Unit, User
+from enforcement.rules import AnyUser
 
 from . import clock
 from .models import (
@@ -112,7 +113,7 @@ def _current_due_expression() -> Case:
 # --- whistles -------------------------------------------------------------------------------------------------------
 
 
-def whistle_queryset_for(user: Any) -> QuerySet[WhistleRequest]:
+def whistle_queryset_for(user: AnyUser) -> QuerySet[WhistleRequest]:
     return WhistleRequest.objects.visible_to(user)
 
 
@@ -122,7 +123,7 @@ ASSIGNMENT_PEOPLE = ("acknowledged_by", "on_site_by", "handled_by", "rated_by")
 
 def whistle_list_for(
     *,
-    user: Any,
+    user: AnyUser,
     status: str = "",
     urgency: str = "",
     town_id: int | None = None,
@@ -162,7 +163,7 @@ def whistle_list_for(
     return qs.distinct().order_by("-raised_at", "-pk")
 
 
-def whistle_get_for(*, user: Any, pk: Any) -> WhistleRequest:
+def whistle_get_for(*, user: AnyUser, pk: Any) -> WhistleRequest:
     qs = whistle_queryset_for(user).select_related(
         "town", "district", "item", "raised_by", "item__default_holder"
     )
@@ -182,7 +183,7 @@ def assignments_of(whistle: WhistleRequest) -> list[WhistleAssignment]:
     )
 
 
-def assignment_get_for(*, user: Any, pk: Any) -> WhistleAssignment:
+def assignment_get_for(*, user: AnyUser, pk: Any) -> WhistleAssignment:
     visible = whistle_queryset_for(user).values("pk")
     qs = WhistleAssignment.objects.filter(whistle_id__in=visible).select_related(
         "whistle", "whistle__town", "whistle__district", "department"
@@ -202,7 +203,7 @@ def photos_of(whistle: WhistleRequest) -> QuerySet[WhistlePhoto]:
     )
 
 
-def photo_get_for(*, user: Any, pk: Any) -> WhistlePhoto:
+def photo_get_for(*, user: AnyUser, pk: Any) -> WhistlePhoto:
     visible = whistle_queryset_for(user).values("pk")
     return access_or_404(WhistlePhoto.objects.filter(whistle_id__in=visible), pk=pk)
 
@@ -219,7 +220,7 @@ def overdue_assignments(*, now: dt.datetime | None = None) -> QuerySet[WhistleAs
     )
 
 
-def inbox_for(*, user: Any, include_waiting: bool = True) -> QuerySet[WhistleAssignment]:
+def inbox_for(*, user: AnyUser, include_waiting: bool = True) -> QuerySet[WhistleAssignment]:
     """What the user's department owes, the most pressing deadline first; then what waits on the town or the
     district (handled, returned)."""
     scope = scope_for(user)
@@ -234,7 +235,7 @@ def inbox_for(*, user: Any, include_waiting: bool = True) -> QuerySet[WhistleAss
     )
 
 
-def inbox_counts(*, user: Any) -> dict[str, int]:
+def inbox_counts(*, user: AnyUser) -> dict[str, int]:
     scope = scope_for(user)
     mine = WhistleAssignment.objects.filter(department_id__in=scope.department_ids)
     now = clock.now()
@@ -247,7 +248,7 @@ def inbox_counts(*, user: Any) -> dict[str, int]:
     }
 
 
-def returns_to_review_for(*, user: Any) -> QuerySet[WhistleAssignment]:
+def returns_to_review_for(*, user: AnyUser) -> QuerySet[WhistleAssignment]:
     scope = scope_for(user)
     if not scope.district_admin:
         return WhistleAssignment.objects.none()
@@ -259,7 +260,7 @@ def returns_to_review_for(*, user: Any) -> QuerySet[WhistleAssignment]:
     )
 
 
-def town_whistles_for(*, user: Any) -> QuerySet[WhistleRequest]:
+def town_whistles_for(*, user: AnyUser) -> QuerySet[WhistleRequest]:
     """The whistles of the towns the user works for (not what was sent to their department)."""
     scope = scope_for(user)
     return (
@@ -315,7 +316,7 @@ def suggest_department(
 # --- notifications -----------------------------------------------------------------------------------------------------
 
 
-def notifications_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+def notifications_for(*, user: AnyUser, unread_only: bool = False) -> QuerySet[Notification]:
     if not isinstance(user, User):
         return Notification.objects.none()
     qs = Notification.objects.filter(recipient=user).select_related("whistle")
@@ -324,13 +325,13 @@ def notifications_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notif
     return qs.order_by("-created_at", "-pk")
 
 
-def unread_count(*, user: Any) -> int:
+def unread_count(*, user: AnyUser) -> int:
     if not isinstance(user, User):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notification_get_for(*, user: Any, pk: Any) -> Notification:
+def notification_get_for(*, user: AnyUser, pk: Any) -> Notification:
     return access_or_404(notifications_for(user=user), pk=pk)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -498,6 +498,7 @@ def _move(
     status the assignment was in."""
     require(can_act_on_assignment(actor, assignment, action), "you may not do this on this whistle")
     transition = check_transition(assignment.status, action)
+    assert transition.target is not None  # every assignment action moves the assignment
     whistle = WhistleRequest.objects.select_for_update().select_related("town").get(pk=assignment.whistle_id)
     if whistle.status != WhistleStatus.OPEN:
         raise InvalidTransition(WORKFLOW.refuse(action, whistle.status))
@@ -836,7 +837,8 @@ def assignment_uphold_return(*, actor: User, assignment: WhistleAssignment, note
     return assignment
 
 
-ACTION_SERVICES = {
+# Each takes (*, actor, assignment, ...) with the action's own inputs.
+ACTION_SERVICES: dict[str, Callable[..., WhistleAssignment | WhistleReturn]] = {
     Action.ACKNOWLEDGE: assignment_acknowledge,
     Action.ARRIVE: assignment_arrive,
     Action.HANDLE: assignment_handle,

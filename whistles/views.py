@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.access import scope_for
 from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit, User
 from enforcement.origins import ORIGIN_PARAMETERS, resolve_origin
 from enforcement.refusals import show_refusal
@@ -96,10 +97,6 @@ ACTION_FORMS: dict[Action, type] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -112,10 +109,10 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 @require_GET
-def whistle_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     scope = scope_for(user)
-    filters = {
+    filters: dict[str, Any] = {
         "status": request.GET.get("status", "")
         if request.GET.get("status", "") in WhistleStatus.values
         else "",
@@ -164,8 +161,8 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def whistle_inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_inbox(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not scope_for(user).department_ids:
         raise PermissionDenied
     show_waiting = request.GET.get("all") == "1"
@@ -185,8 +182,8 @@ def whistle_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def whistle_returns(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_returns(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not scope_for(user).district_admin:
         raise PermissionDenied
     return render(request, "whistles/whistle_returns.html", {"assignments": returns_to_review_for(user=user)})
@@ -198,7 +195,8 @@ def whistle_returns(request: HttpRequest) -> HttpResponse:
 def _raise_form_querysets(user: User) -> dict[str, QuerySet[Any]]:
     town_ids = towns_user_may_whistle_for(user)
     towns = Unit.objects.filter(pk__in=town_ids).order_by("code")
-    district_id = towns.first().district_id if town_ids else None  # type: ignore[union-attr]
+    first = towns.first()
+    district_id = first.district_id if first is not None else None
     return {
         "towns": towns,
         "items": items_for_whistle(district_id) if district_id else items_for_whistle(-1),
@@ -259,10 +257,11 @@ def _prefill(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def whistle_raise(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def whistle_raise(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     querysets = _raise_form_querysets(user)
-    if not querysets["towns"].exists():
+    first_town = querysets["towns"].first()
+    if first_town is None:
         raise PermissionDenied
     origin = suggestion = None
     if request.method == "POST":
@@ -308,7 +307,7 @@ def whistle_raise(request: HttpRequest) -> HttpResponse:
         initial, (origin, suggestion) = _prefill(request, user, querysets)
         form = WhistleRaiseForm(initial=initial, **querysets)
         status = 200
-    district_id = querysets["towns"].first().district_id  # type: ignore[union-attr]
+    district_id = first_town.district_id
     return render(
         request,
         "whistles/whistle_raise.html",
@@ -325,9 +324,9 @@ def whistle_raise(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def whistle_suggest(request: HttpRequest) -> HttpResponse:
+def whistle_suggest(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: the departments checkboxes with the one `who_enforces` names for the chosen item pre-ticked."""
-    user = _user(request)
+    user = request.user
     querysets = _raise_form_querysets(user)
     if not querysets["towns"].exists():
         raise PermissionDenied
@@ -380,9 +379,12 @@ def _assignment_view(
 
 
 def _render_detail(
-    request: HttpRequest, whistle: WhistleRequest, bound: dict[Any, Any] | None = None, status: int = 200
+    request: AuthedHttpRequest,
+    whistle: WhistleRequest,
+    bound: dict[Any, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     bound = bound or {}
     assignments = assignments_of(whistle)
     called = {a.department_id for a in assignments}
@@ -411,15 +413,15 @@ def _render_detail(
 
 @login_required
 @require_GET
-def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    whistle = whistle_get_for(user=_user(request), pk=pk)
+def whistle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    whistle = whistle_get_for(user=request.user, pk=pk)
     return _render_detail(request, whistle)
 
 
 @login_required
 @require_POST
-def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _user(request)
+def assignment_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
     if action not in Action.values or action == Action.CANCEL:
         raise Http404
     act = Action(action)
@@ -449,7 +451,7 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 actor=user, assignment=assignment, rating=data["rating"], comment=data["comment"]
             )
         else:
-            services.ACTION_SERVICES[act](actor=user, assignment=assignment, note=data["note"])  # type: ignore[operator]
+            services.ACTION_SERVICES[act](actor=user, assignment=assignment, note=data["note"])
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render_detail(request, whistle, {(assignment.pk, act): form}, status=400)
@@ -461,8 +463,8 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 @require_POST
-def whistle_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def whistle_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     whistle = whistle_get_for(user=user, pk=pk)
     if not can_withdraw_whistle(user, whistle):
         raise PermissionDenied
@@ -482,8 +484,8 @@ def whistle_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def whistle_add_department(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def whistle_add_department(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     whistle = whistle_get_for(user=user, pk=pk)
     if not can_add_department(user, whistle):
         raise PermissionDenied
@@ -505,8 +507,8 @@ def whistle_add_department(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def whistle_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def whistle_photo_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     whistle = whistle_get_for(user=user, pk=pk)
     assignment = None
     if request.POST.get("assignment"):
@@ -533,8 +535,8 @@ def whistle_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_view(request: HttpRequest, pk: int) -> FileResponse:
-    return photo_file_response(photo_get_for(user=_user(request), pk=pk))
+def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    return photo_file_response(photo_get_for(user=request.user, pk=pk))
 
 
 # --- assessment ---------------------------------------------------------------------------------------------------------
@@ -542,8 +544,8 @@ def photo_view(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def assessment_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def assessment_view(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not can_view_assessment(user):
         raise PermissionDenied
     start, end = default_period(timezone.localdate())
@@ -597,8 +599,8 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def notification_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     page = Paginator(notifications_for(user=user), 30).get_page(request.GET.get("page"))
     items = [{"n": n, "text": render_notification(n)} for n in page]
     return render(
@@ -610,8 +612,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def notification_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     notification = notification_get_for(user=user, pk=pk)
     services.notification_mark_read(actor=user, notification=notification)
     return redirect(link_for(notification))
@@ -619,8 +621,8 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(actor=_user(request))
+def notification_read_all(request: AuthedHttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(actor=request.user)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("whistle-notifications")
@@ -629,8 +631,8 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_badge(request: HttpRequest) -> HttpResponse:
-    return render(request, "whistles/_bell_badge.html", {"count": unread_count(user=_user(request))})
+def notification_badge(request: AuthedHttpRequest) -> HttpResponse:
+    return render(request, "whistles/_bell_badge.html", {"count": unread_count(user=request.user)})
 
 
 # --- settings -------------------------------------------------------------------------------------------------------------
@@ -638,8 +640,8 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deadline_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def deadline_settings(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     district = user.unit.district if user.unit else None
     if district is None or not can_edit_deadlines(user, district.pk):
         raise PermissionDenied

@@ -96,8 +96,8 @@ class AuthorityGrantSerializer(serializers.ModelSerializer[AuthorityGrant]):
     item = EnforcementItemSummarySerializer(read_only=True)
     delegating_department = AuthorityUnitSerializer(read_only=True, allow_null=True)
     acting_name = serializers.SerializerMethodField()
-    granted_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    ended_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    granted_by = serializers.PrimaryKeyRelatedField[Adjustment](read_only=True, allow_null=True)
+    ended_by = serializers.PrimaryKeyRelatedField[Adjustment](read_only=True, allow_null=True)
 
     class Meta:
         model = AuthorityGrant

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from enforcement.access import access_or_404
 from enforcement.api.exceptions import ErrorSerializer, flat_messages
+from enforcement.http import AuthedRequest
 from enforcement.models import District, Unit, User
 
 from ..importing import CatalogFileError, read_catalog
@@ -91,7 +92,8 @@ def _district_param(request: Request) -> District | None:
 
 
 def _user(request: Request) -> User | None:
-    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+    user = request.user
+    return user if isinstance(user, User) else None
 
 
 # --- public -------------------------------------------------------------------------------------------------------
@@ -273,15 +275,15 @@ class WhoEnforcesView(APIView):
 # --- adjustments --------------------------------------------------------------------------------------------------
 
 
-def _my_district(request: Request) -> District:
-    district = district_for(_user(request))
-    if district is None or _user(request) is None or _user(request).unit is None:  # type: ignore[union-attr]
+def _my_district(request: AuthedRequest) -> District:
+    district = district_for(request.user)
+    if district is None or request.user.unit is None:
         raise NotFound
     return district
 
 
-def _adjustment(request: Request, pk: int) -> Adjustment:
-    return access_or_404(adjustments_visible_to(_user(request), _my_district(request)), pk=pk)
+def _adjustment(request: AuthedRequest, pk: int) -> Adjustment:
+    return access_or_404(adjustments_visible_to(request.user, _my_district(request)), pk=pk)
 
 
 class AdjustmentListView(APIView):
@@ -289,8 +291,8 @@ class AdjustmentListView(APIView):
         summary="Adjustments of my district (drafts only for its administrators)",
         responses=AdjustmentSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
-        adjustments = adjustments_visible_to(_user(request), _my_district(request)).prefetch_related(
+    def get(self, request: AuthedRequest) -> Response:
+        adjustments = adjustments_visible_to(request.user, _my_district(request)).prefetch_related(
             "lines__item", "lines__town", "lines__delegating_department"
         )
         return Response(AdjustmentSerializer(adjustments, many=True).data)
@@ -300,19 +302,19 @@ class AdjustmentListView(APIView):
         request=AdjustmentInputSerializer,
         responses={201: AdjustmentSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         district = _my_district(request)
         if not can_manage_authority(request.user, district):
             raise PermissionDenied("only a district administrator drafts adjustments")
         data = AdjustmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        adjustment = adjustment_create(actor=request.user, district=district, **data.validated_data)  # type: ignore[arg-type]
+        adjustment = adjustment_create(actor=request.user, district=district, **data.validated_data)
         return Response(AdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
 
 
 class AdjustmentDetailView(APIView):
     @extend_schema(summary="One adjustment with its lines", responses=AdjustmentSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(AdjustmentSerializer(_adjustment(request, pk)).data)
 
 
@@ -322,7 +324,7 @@ class AdjustmentLineListView(APIView):
         request=AdjustmentLineInputSerializer,
         responses={201: AdjustmentSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         adjustment = _adjustment(request, pk)
         data = AdjustmentLineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -360,7 +362,7 @@ class AdjustmentLineListView(APIView):
             adjustment=adjustment,
             action=values["action"],
             item=item,
-            towns=towns,  # type: ignore[arg-type]
+            towns=towns,
             kind=values["kind"],
             delegating_department=department,
             scope=values["scope"],
@@ -372,12 +374,12 @@ class AdjustmentLineListView(APIView):
 
 class AdjustmentLineDetailView(APIView):
     @extend_schema(summary="Remove a line from a draft", responses={204: None})
-    def delete(self, request: Request, pk: int, line_pk: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int, line_pk: int) -> Response:
         adjustment = _adjustment(request, pk)
         line = get_object_or_404(
             AdjustmentLine.objects.select_related("item", "town"), pk=line_pk, adjustment=adjustment
         )
-        adjustment_line_remove(actor=request.user, line=line)  # type: ignore[arg-type]
+        adjustment_line_remove(actor=request.user, line=line)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -387,13 +389,13 @@ class AdjustmentApproveView(APIView):
         request=AdjustmentDecisionInputSerializer,
         responses=AdjustmentSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         adjustment = _adjustment(request, pk)
         data = AdjustmentDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = adjustment_approve(
             actor=request.user, adjustment=adjustment, note=data.validated_data["note"]
-        )  # type: ignore[arg-type]
+        )
         return Response(AdjustmentSerializer(adjustment).data)
 
 
@@ -403,13 +405,13 @@ class AdjustmentRejectView(APIView):
         request=AdjustmentDecisionInputSerializer,
         responses=AdjustmentSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         adjustment = _adjustment(request, pk)
         data = AdjustmentDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = adjustment_reject(
             actor=request.user, adjustment=adjustment, note=data.validated_data["note"]
-        )  # type: ignore[arg-type]
+        )
         return Response(AdjustmentSerializer(adjustment).data)
 
 
@@ -428,7 +430,7 @@ class UsageView(APIView):
         ],
         responses=UsageReportSerializer,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         district = _my_district(request)
         if not can_view_usage(request.user, district):
             raise PermissionDenied("the usage evaluation is for town teams and district administrators")
@@ -466,7 +468,7 @@ class ImportView(APIView):
         request={"multipart/form-data": CatalogImportInputSerializer},
         responses={200: CatalogImportResultSerializer, 400: ErrorSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         district = _my_district(request)
         if not can_import_authority(request.user, district):
             raise PermissionDenied("only the district administrator imports its catalog")
@@ -479,7 +481,7 @@ class ImportView(APIView):
             report = catalog_import(
                 actor=request.user,
                 district_code=district.code,
-                rows=read_catalog(upload, upload.name),  # type: ignore[arg-type]
+                rows=read_catalog(upload, upload.name),
                 town_codes=towns,
                 effective=values["effective"],
                 document=values["document"],

@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authority.models import LexiconEntry, MatchRule
+from enforcement.forms import restrict_choices
 from enforcement.models import Unit
 
 from .api.serializers import MAX_TEXT
@@ -42,15 +44,15 @@ class TryForm(forms.Form):
         error_messages={"invalid": _("Enter a valid date.")},
     )
 
-    def __init__(self, *args: Any, towns: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, towns: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns
+        restrict_choices(self, "town", towns)
 
     def clean_date(self) -> Any:
         return self.cleaned_data.get("date") or timezone.localdate()
 
 
-class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class RuleForm(forms.ModelForm):
     class Meta:
         model = MatchRule
         fields = ["kind", "pattern", "weight", "note"]
@@ -72,7 +74,7 @@ class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-class LexiconForm(forms.ModelForm):  # type: ignore[type-arg]
+class LexiconForm(forms.ModelForm):
     class Meta:
         model = LexiconEntry
         fields = ["term", "canonical", "lang", "note"]

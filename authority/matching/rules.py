@@ -15,7 +15,7 @@ def _district_id(district: District | int) -> int:
     return district if isinstance(district, int) else district.pk
 
 
-def _member_of(user: AnyUser, district_id: int) -> bool:
+def _member_of(user: AnyUser | None, district_id: int) -> bool:
     return (
         isinstance(user, User)
         and user.is_active
@@ -36,12 +36,12 @@ def can_view_match_rules(user: AnyUser, district: District | int) -> bool:
     return _member_of(user, _district_id(district))
 
 
-def can_edit_match_rules(user: AnyUser, district: District | int) -> bool:
+def can_edit_match_rules(user: AnyUser | None, district: District | int) -> bool:
     district_id = _district_id(district)
     if is_district_admin_of(user, district_id):
         return True
     return _member_of(user, district_id) and isinstance(user, User) and user.has_role(Role.SUPERVISOR)
 
 
-def can_edit_lexicon(user: AnyUser, district: District | int) -> bool:
+def can_edit_lexicon(user: AnyUser | None, district: District | int) -> bool:
     return can_edit_match_rules(user, district)

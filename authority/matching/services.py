@@ -185,7 +185,7 @@ def match_rule_delete(*, actor: User, rule: MatchRule) -> None:
 
 def _lexicon_after(entry: LexiconEntry) -> dict[str, Any]:
     return {
-        "district": entry.district.code if entry.district_id else None,
+        "district": entry.district.code if entry.district is not None else None,
         "term": entry.term,
         "canonical": entry.canonical,
         "lang": entry.lang,

@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
 from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import District, Unit, User
 
 from . import services
@@ -32,22 +34,22 @@ TRY_EXAMPLES = [
 ]
 
 
-def _district(request: HttpRequest) -> District:
-    user: User = request.user  # type: ignore[assignment]
+def _district(request: AuthedHttpRequest) -> District:
+    user = request.user
     if user.unit is None or not can_match_in(user, user.unit.district_id):
         raise PermissionDenied
     return user.unit.district
 
 
-def _default_town(user: User, towns: Any) -> Unit | None:
+def _default_town(user: User, towns: QuerySet[Unit]) -> Unit | None:
     if user.unit is not None and user.unit.kind == Unit.Kind.TOWN:
         return user.unit
     return towns.first()
 
 
-def _try_form(request: HttpRequest, district: District, data: Any | None) -> TryForm:
+def _try_form(request: AuthedHttpRequest, district: District, data: Any | None) -> TryForm:
     towns = towns_for_matching(district.pk)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     default = _default_town(user, towns)
     if data is not None and "town" not in data and default is not None:
         data = data.copy()
@@ -56,7 +58,7 @@ def _try_form(request: HttpRequest, district: District, data: Any | None) -> Try
 
 
 @login_required
-def try_page(request: HttpRequest) -> HttpResponse:
+def try_page(request: AuthedHttpRequest) -> HttpResponse:
     """试一试: type a description, see the items it points to and who enforces them."""
     district = _district(request)
     form = _try_form(request, district, request.GET if request.GET.get("text") else None)
@@ -83,11 +85,11 @@ def try_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def suggest(request: HttpRequest) -> HttpResponse:
+def suggest(request: AuthedHttpRequest) -> HttpResponse:
     """The reusable as-you-type partial. Parameters: text, town (code), date, and optionally `pick` (the name of an
     input of the embedding form that a click on a candidate fills with its code) and `weak=1` (show weaker ones)."""
     district = _district(request)
-    data = request.POST if request.method == "POST" else request.GET
+    data: QueryDict = request.POST if request.method == "POST" else request.GET
     source = data.get("text_field")
     if source and source != "text":
         data = data.copy()
@@ -110,7 +112,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rule_index(request: HttpRequest) -> HttpResponse:
+def rule_index(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     if not can_view_match_rules(request.user, district):
         raise PermissionDenied
@@ -132,7 +134,7 @@ def rule_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_for(request: HttpRequest, pk: int) -> tuple[District, EnforcementItem]:
+def _item_for(request: AuthedHttpRequest, pk: int) -> tuple[District, EnforcementItem]:
     district = _district(request)
     if not can_view_match_rules(request.user, district):
         raise PermissionDenied
@@ -141,7 +143,7 @@ def _item_for(request: HttpRequest, pk: int) -> tuple[District, EnforcementItem]
 
 
 @login_required
-def item_rules(request: HttpRequest, pk: int) -> HttpResponse:
+def item_rules(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     district, item = _item_for(request, pk)
     can_edit = can_edit_match_rules(request.user, district)
     form = RuleForm()
@@ -151,7 +153,7 @@ def item_rules(request: HttpRequest, pk: int) -> HttpResponse:
         form = RuleForm(request.POST)
         if form.is_valid():
             try:
-                services.match_rule_create(actor=request.user, item=item, **form.cleaned_data)  # type: ignore[arg-type]
+                services.match_rule_create(actor=request.user, item=item, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -161,7 +163,7 @@ def item_rules(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     district: District,
     item: EnforcementItem,
     form: RuleForm,
@@ -190,7 +192,7 @@ def _item_page(
 
 @login_required
 @require_POST
-def item_try(request: HttpRequest, pk: int) -> HttpResponse:
+def item_try(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The rule editor's try-it box: the full ranking and the terms that fire for this item."""
     district, item = _item_for(request, pk)
     form = _try_form(request, district, request.POST)
@@ -212,7 +214,7 @@ def item_try(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "authority/matching/_item_try.html", context)
 
 
-def _rule_for(request: HttpRequest, pk: int) -> MatchRule:
+def _rule_for(request: AuthedHttpRequest, pk: int) -> MatchRule:
     district = _district(request)
     rule = get_object_or_404(MatchRule.objects.select_related("item"), pk=pk, item__district=district)
     if not can_edit_match_rules(request.user, district):
@@ -222,7 +224,7 @@ def _rule_for(request: HttpRequest, pk: int) -> MatchRule:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
     form = RuleForm(
         request.POST or None,
@@ -232,7 +234,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.match_rule_update(actor=request.user, rule=rule, **form.cleaned_data)  # type: ignore[arg-type]
+            services.match_rule_update(actor=request.user, rule=rule, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -243,26 +245,26 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
-    services.match_rule_update(actor=request.user, rule=rule, is_active=not rule.is_active)  # type: ignore[arg-type]
+    services.match_rule_update(actor=request.user, rule=rule, is_active=not rule.is_active)
     messages.success(request, _("Rule switched on.") if not rule.is_active else _("Rule switched off."))
     return redirect("matching:item-rules", pk=rule.item_id)
 
 
 @login_required
 @require_POST
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
     item_id = rule.item_id
-    services.match_rule_delete(actor=request.user, rule=rule)  # type: ignore[arg-type]
+    services.match_rule_delete(actor=request.user, rule=rule)
     messages.success(request, _("Rule deleted."))
     return redirect("matching:item-rules", pk=item_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lexicon(request: HttpRequest) -> HttpResponse:
+def lexicon(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     if not can_view_match_rules(request.user, district):
         raise PermissionDenied
@@ -279,7 +281,7 @@ def lexicon(request: HttpRequest) -> HttpResponse:
         form = LexiconForm(request.POST)
         if form.is_valid():
             try:
-                services.lexicon_entry_create(actor=request.user, district=district, **form.cleaned_data)  # type: ignore[arg-type]
+                services.lexicon_entry_create(actor=request.user, district=district, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -303,7 +305,7 @@ def lexicon(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entry_for(request: HttpRequest, pk: int) -> LexiconEntry:
+def _entry_for(request: AuthedHttpRequest, pk: int) -> LexiconEntry:
     district = _district(request)
     entry = get_object_or_404(LexiconEntry, pk=pk, district=district)
     if not can_edit_lexicon(request.user, district):
@@ -313,7 +315,7 @@ def _entry_for(request: HttpRequest, pk: int) -> LexiconEntry:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lexicon_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def lexicon_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
     form = LexiconForm(
         request.POST or None,
@@ -326,7 +328,7 @@ def lexicon_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.lexicon_entry_update(
                 actor=request.user,
                 entry=entry,
-                canonical=form.cleaned_data["canonical"],  # type: ignore[arg-type]
+                canonical=form.cleaned_data["canonical"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
@@ -339,16 +341,16 @@ def lexicon_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lexicon_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def lexicon_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
-    services.lexicon_entry_update(actor=request.user, entry=entry, is_active=not entry.is_active)  # type: ignore[arg-type]
+    services.lexicon_entry_update(actor=request.user, entry=entry, is_active=not entry.is_active)
     return redirect("matching:lexicon")
 
 
 @login_required
 @require_POST
-def lexicon_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def lexicon_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
-    services.lexicon_entry_delete(actor=request.user, entry=entry)  # type: ignore[arg-type]
+    services.lexicon_entry_delete(actor=request.user, entry=entry)
     messages.success(request, _("Lexicon entry deleted."))
     return redirect("matching:lexicon")

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.models import Unit, User
+from enforcement.rules import AnyUser
 
 
 def ident(value: Any) -> tuple[int | None, str]:
@@ -41,7 +42,7 @@ class NameScope:
     towns: QuerySet[Unit]
 
     @classmethod
-    def of(cls, user: Any) -> NameScope:
+    def of(cls, user: AnyUser) -> NameScope:
         scope = scope_for(user)
         return cls(
             users=User.objects.filter(
@@ -114,7 +115,7 @@ def _shape_error(value: Any, *, multiple: bool) -> str | None:
 
 
 def form_data(
-    raw: Any, form_class: type[forms.BaseForm], names: NameScope, *, defaults: bool = False
+    raw: Any, form_class: type[forms.Form], names: NameScope, *, defaults: bool = False
 ) -> dict[str, Any]:
     """JSON or multipart input as the form expects it, the way a browser posts it: text for one value, a list of
     texts for multiple choices, ids for officers given by username, codes for items given by id (looked up in

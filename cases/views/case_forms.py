@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from authority.models import EnforcementItem
 from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit, User
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
@@ -24,7 +25,7 @@ from .. import lifecycle, rules
 from ..forms import CaseForm, OfficersForm
 from ..models import Case, Source
 from ..selectors import case_get_for, complaint_get_for, items_for_cases, officer_candidates
-from .common import district_items, int_or_none, request_user, towns_for_case_filing
+from .common import district_items, int_or_none, towns_for_case_filing
 
 
 def _officer_candidates(
@@ -66,13 +67,13 @@ def _complaint_prefill(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def case_new(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     towns = towns_for_case_filing(user)
     if not towns:
         raise PermissionDenied
     complaint = None
-    initial: dict[str, Any] = {"town": (user.unit.code if user.unit in towns else towns[0].code)}  # type: ignore[union-attr]
+    initial: dict[str, Any] = {"town": (user.unit.code if user.unit in towns else towns[0].code)}
     complaint_id = request.GET.get("complaint", "").strip()
     if complaint_id:
         if not complaint_id.isdigit():
@@ -135,14 +136,14 @@ def _case_initial(case: Case) -> dict[str, Any]:
     )
     initial = {name: getattr(case, name) for name in fields}
     initial["town"] = case.town.code
-    initial["item"] = case.item.code if case.item_id else None  # type: ignore[union-attr]
+    initial["item"] = case.item.code if case.item is not None else None
     return initial
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+def case_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if not rules.can_edit_case(user, case):
         raise PermissionDenied
@@ -184,8 +185,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_officers(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+def case_officers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if not rules.can_edit_case(user, case):
         raise PermissionDenied

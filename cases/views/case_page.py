@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from authority.penalties import PenaltyKind
 from enforcement.forms import add_service_errors
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 from enforcement.officers import officer_may_act
 from enforcement.refusals import show_refusal
@@ -32,7 +33,7 @@ from ..forms import ACTION_FORMS, DeclarationForm, action_form
 from ..models import Case
 from ..selectors import case_get_for, case_recommendation, case_timeline
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
-from .common import request_user, stage_badge
+from .common import stage_badge
 from .files import files_context
 
 # Stages where the benchmark recommendation helps: choosing the proposed penalty, then deciding it.
@@ -85,9 +86,9 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
 
 
 def _render_case(
-    request: HttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
+    request: AuthedHttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = request_user(request)
+    user = request.user
     bound = bound or {}
     today = clock.today()
     mine = next((o for o in case.officers.all() if o.officer_id == user.pk and o.active), None)
@@ -128,14 +129,14 @@ def _render_case(
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, case_get_for(user=request_user(request), pk=pk))
+def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, case_get_for(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
-def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = request_user(request)
+def case_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if action not in ACTION_FORMS:
         raise Http404
@@ -162,8 +163,8 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+def case_declare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     case = case_get_for(user=user, pk=pk)
     if not rules.can_declare_recusal(user, case):
         raise PermissionDenied

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
@@ -19,7 +18,7 @@ from ..selectors import items_for_cases
 from ..workflow import Stage
 
 # Stage badges: where the case waits on someone else (approval, review) it is yellow; finished is grey.
-STAGE_BADGES = {
+STAGE_BADGES: dict[str, str] = {
     Stage.LEAD: "text-bg-light border",
     Stage.CHECKING: "text-bg-info",
     Stage.FILING_REVIEW: "text-bg-warning",
@@ -40,10 +39,6 @@ STAGE_BADGES = {
 }
 
 
-def request_user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -52,7 +47,7 @@ def int_or_none(value: str | None) -> int | None:
 
 
 def stage_badge(stage: str) -> str:
-    return STAGE_BADGES.get(stage, "text-bg-light border")  # type: ignore[call-overload]
+    return STAGE_BADGES.get(stage, "text-bg-light border")
 
 
 def case_row(case: Case, today: dt.date) -> dict[str, Any]:

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enforcement.forms import add_service_errors
+from enforcement.forms import add_service_errors, restrict_choices
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit
 from enforcement.spreadsheets import csv_rows
 
@@ -30,12 +31,11 @@ from ..complaints import (
 from ..models import Complaint
 from ..rules import can_file_case, can_rematch_complaint
 from ..selectors import complaint_get_for, complaints_for, towns_for_filing
-from .common import request_user
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
-class TownChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class TownChoice(forms.ModelChoiceField[Unit]):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
@@ -78,7 +78,7 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, towns: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code")
+        restrict_choices(self, "town", Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code"))
 
 
 class ImportForm(forms.Form):
@@ -99,7 +99,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, towns: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code")
+        restrict_choices(self, "town", Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code"))
 
 
 HEADER_ALIASES = {
@@ -140,7 +140,7 @@ def read_complaint_csv(raw: bytes) -> list[dict[str, str]]:
     header = [HEADER_ALIASES.get(name.strip().lower()) for name in next(lines, [])]
     if "text" not in header:
         raise ValidationError(_("The file needs a “text” column (or 投诉内容)."))
-    rows = []
+    rows: list[dict[str, str]] = []
     for values in lines:  # stops reading at the first row past the limit
         if not values:
             continue
@@ -151,8 +151,8 @@ def read_complaint_csv(raw: bytes) -> list[dict[str, str]]:
 
 
 @login_required
-def complaint_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     status = request.GET.get("status", "")
     if status not in Complaint.MatchStatus.values:
         status = ""
@@ -181,12 +181,12 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complaint_new(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def complaint_new(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
-    default = user.unit.code if user.unit in towns else towns[0].code  # type: ignore[union-attr]
+    default = user.unit.code if user.unit in towns else towns[0].code
     form = ComplaintForm(
         request.POST or None, towns=towns, initial={"town": default, "channel": Complaint.Channel.HOTLINE}
     )
@@ -203,12 +203,12 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complaint_import(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def complaint_import(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     towns = towns_for_filing(user)
     if not towns:
         raise PermissionDenied
-    default = user.unit.code if user.unit in towns else towns[0].code  # type: ignore[union-attr]
+    default = user.unit.code if user.unit in towns else towns[0].code
     form = ImportForm(request.POST or None, request.FILES or None, towns=towns, initial={"town": default})
     report = None
     if request.method == "POST" and form.is_valid():
@@ -233,8 +233,8 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+def complaint_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     complaint = complaint_get_for(user=user, pk=pk)
     return render(
         request,
@@ -251,8 +251,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complaint_rematch_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+def complaint_rematch_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     complaint_rematch(actor=user, complaint=complaint_get_for(user=user, pk=pk))
     messages.success(request, _("The complaint is being matched again."))
     return redirect("cases:complaint", pk=pk)
@@ -260,8 +260,8 @@ def complaint_rematch_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complaints_rematch_view(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def complaints_rematch_view(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.unit is None or user.unit.kind != Unit.Kind.TOWN:
         raise PermissionDenied
     n = complaints_rematch_unmatched(actor=user, town=user.unit)

@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 
 from .. import rules
@@ -20,7 +21,6 @@ from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
 from ..models import Case
 from ..selectors import case_get_for
-from .common import request_user
 
 
 def files_context(user: User, case: Case) -> dict[str, Any]:
@@ -44,8 +44,8 @@ def _back(case: Case, anchor: str) -> HttpResponseRedirect:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = request_user(request)
+def evidence_upload(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
+    user = request.user
     case = case_get_for(user=user, pk=case_pk)
     try:
         rows = evidence_add_many(
@@ -65,14 +65,14 @@ def evidence_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
-    return evidence_file_response(request_user(request), case_pk, pk)
+def evidence_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
+    return evidence_file_response(request.user, case_pk, pk)
 
 
 @login_required
 @require_POST
-def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    user = request_user(request)
+def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
+    user = request.user
     case = case_get_for(user=user, pk=case_pk)
     try:
         document = document_generate(actor=user, case=case, kind=request.POST.get("kind", ""))
@@ -90,5 +90,5 @@ def document_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, case_pk: int, pk: int) -> FileResponse:
-    return document_file_response(request_user(request), case_pk, pk)
+def document_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
+    return document_file_response(request.user, case_pk, pk)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
+from enforcement.http import AuthedHttpRequest
 
 from .. import clock, rules
 from ..selectors import CaseFilters, awaiting_approval_for, awaiting_review_for, case_page_for
 from ..workflow import Stage
-from .common import case_row, district_items, int_or_none, request_user, towns_for_case_filing
+from .common import case_row, district_items, int_or_none, towns_for_case_filing
 
 DUE_CHOICES = [
     ("3", gettext_lazy("Due within 3 days")),
@@ -33,7 +34,7 @@ QUEUE_LIMIT = 200
 
 
 def _list_filters(
-    request: HttpRequest, items: QuerySet[EnforcementItem]
+    request: HttpRequest, items: Sequence[EnforcementItem]
 ) -> tuple[CaseFilters, dict[str, Any]]:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
@@ -54,11 +55,11 @@ def _list_filters(
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def case_list(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     scope = scope_for(user)
     items = list(district_items(scope.district_ids).only("pk", "code", "name_zh", "name_en"))
-    filters, shown = _list_filters(request, items)  # type: ignore[arg-type]
+    filters, shown = _list_filters(request, items)
     after = request.GET.get("after", "")[:80]
     page = case_page_for(user=user, filters=filters, after=after)
     today = clock.today()
@@ -103,8 +104,8 @@ def _queue(request: HttpRequest, cases: Any, *, queue: str, title: Any, intro: A
 
 @login_required
 @require_GET
-def approvals(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def approvals(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not rules.can_view_approvals(user):
         raise PermissionDenied
     return _queue(
@@ -120,8 +121,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def reviews(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def reviews(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not rules.can_view_reviews(user):
         raise PermissionDenied
     return _queue(

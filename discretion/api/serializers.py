@@ -108,7 +108,8 @@ class TierInSerializer(serializers.Serializer[dict[str, Any]]):
     conditions_text = serializers.CharField(allow_blank=True, required=False, default="")
     conditions = serializers.JSONField(
         required=False,
-        default="",
+        # A JSON value may be text (the conditions' text form); the stubs allow only a mapping as default.
+        default="",  # type: ignore[arg-type]
         help_text='text form ("area_m2 > 10; refused_correct") or a list of {fact, op, value}',
     )
     match = serializers.RegexField(r"^(all|any)$", required=False, default="all", help_text="all / any")
@@ -124,7 +125,8 @@ class EntryInSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="no_penalty / first_violation / lighter / reduced",
     )
     conditions_text = serializers.CharField(allow_blank=True, required=False, default="")
-    conditions = serializers.JSONField(required=False, default="")
+    # A JSON value may be text (the conditions' text form); the stubs allow only a mapping as default.
+    conditions = serializers.JSONField(required=False, default="")  # type: ignore[arg-type]
     match = serializers.RegexField(r"^(all|any)$", required=False, default="all", help_text="all / any")
     required_factors = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     measures = serializers.CharField(required=False, allow_blank=True, default="")
@@ -144,12 +146,13 @@ class BenchmarkSaveSerializer(serializers.Serializer[dict[str, Any]]):
 
 class BenchmarkCheckSerializer(BenchmarkSaveSerializer):
     item = serializers.CharField(help_text="item code or id")
-    expected_updated_at = None  # type: ignore[assignment]
+    expected_updated_at = None  # type: ignore[assignment]  # DRF's way to drop an inherited field
 
 
 class DraftCreateSerializer(serializers.Serializer[dict[str, Any]]):
     item = serializers.CharField(help_text="item code or id")
-    source = serializers.IntegerField(
+    # A declared field (the metaclass moves it into _declared_fields), not Field.source, which it seems to hide.
+    source = serializers.IntegerField(  # type: ignore[assignment]
         required=False, help_text="benchmark id to copy; default: the version in force"
     )
 

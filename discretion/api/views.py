@@ -39,7 +39,8 @@ from authority.models import EnforcementItem
 from authority.penalties import PenaltyKind
 from enforcement.access import scope_for
 from enforcement.api.exceptions import Conflict
-from enforcement.models import District, Subject
+from enforcement.http import AuthedRequest
+from enforcement.models import District, Subject, User
 from enforcement.rules import require
 from enforcement.spreadsheets import check_upload_size
 
@@ -69,7 +70,7 @@ from ..services import (
     benchmarks_generate_missing,
     check_table,
 )
-from ..specs import Facts, PriorViolation
+from ..specs import EntrySpec, Facts, PriorViolation, TierSpec
 from ..tables import export_response
 from ..vocabulary import FACTS, LEVELS_OF_SCALE, Level, ListKind
 from .serializers import (
@@ -112,7 +113,7 @@ def problems_response(exc: BenchmarkInvalid) -> Response:
     )
 
 
-def item_for(user: Any, ref: str, *, field: str = "") -> EnforcementItem:
+def item_for(user: User, ref: str, *, field: str = "") -> EnforcementItem:
     ref = str(ref).strip()
     q = Q(code=ref)
     if ref.isdigit():
@@ -127,27 +128,29 @@ def item_for(user: Any, ref: str, *, field: str = "") -> EnforcementItem:
     return item
 
 
-def user_district(user: Any) -> District:
-    if getattr(user, "unit", None) is None:
+def user_district(user: User) -> District:
+    if user.unit is None:
         raise NotFound("you belong to no district")
     return user.unit.district
 
 
-def _specs(data: dict[str, Any], item: EnforcementItem) -> tuple[list[Any], list[Any]]:
+def _specs(data: dict[str, Any], item: EnforcementItem) -> tuple[list[TierSpec], list[EntrySpec]]:
     catalog = factor_catalog(item.district_id, item.pk)
-    tiers, entries, errors = [], [], {}
+    tiers: list[TierSpec] = []
+    entries: list[EntrySpec] = []
+    errors: dict[str, Any] = {}
     for n, raw in enumerate(data.get("tiers") or []):
-        spec, problems = tier_from_input(raw, catalog)
+        tier, problems = tier_from_input(raw, catalog)
         if problems:
             errors[f"tiers[{n}]"] = problems
-        else:
-            tiers.append(spec)
+        elif tier is not None:  # always, without problems
+            tiers.append(tier)
     for n, raw in enumerate(data.get("entries") or []):
-        spec, problems = entry_from_input(raw, catalog)
+        entry, problems = entry_from_input(raw, catalog)
         if problems:
             errors[f"entries[{n}]"] = problems
-        else:
-            entries.append(spec)
+        elif entry is not None:
+            entries.append(entry)
     if errors:
         raise ValidationError(errors)
     return tiers, entries
@@ -188,7 +191,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
         return qs
 
     @extend_schema(request=DraftCreateSerializer, responses={201: BenchmarkOutSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = DraftCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -196,7 +199,7 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
         if data.validated_data.get("source"):
             source = benchmark_get_for(user=request.user, pk=data.validated_data["source"])
         try:
-            draft = benchmark_draft_create(actor=request.user, item=item, source=source)  # type: ignore[arg-type]
+            draft = benchmark_draft_create(actor=request.user, item=item, source=source)
         except BenchmarkInvalid as exc:
             return problems_response(exc)
         except StaleBenchmark as exc:
@@ -209,21 +212,21 @@ class BenchmarkListView(generics.ListAPIView[Benchmark]):
 class BenchmarkDetailView(APIView):
     serializer_class = BenchmarkOutSerializer
 
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=pk)).data)
 
     @extend_schema(
         request=BenchmarkSaveSerializer,
         responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer},
     )
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = BenchmarkSaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tiers, entries = _specs(data.validated_data, benchmark.item)
         try:
             benchmark_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 benchmark=benchmark,
                 scale=data.validated_data["scale"],
                 tiers=tiers,
@@ -239,10 +242,10 @@ class BenchmarkDetailView(APIView):
         return Response(BenchmarkOutSerializer(benchmark_get_for(user=request.user, pk=pk)).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, pk: int) -> Response:
+    def delete(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         try:
-            benchmark_discard(actor=request.user, benchmark=benchmark)  # type: ignore[arg-type]
+            benchmark_discard(actor=request.user, benchmark=benchmark)
         except StaleBenchmark as exc:
             raise Conflict() from exc
         return Response(status=204)
@@ -254,12 +257,12 @@ class BenchmarkPublishView(APIView):
     @extend_schema(
         request=PublishSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = PublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            benchmark_publish(actor=request.user, benchmark=benchmark, **data.validated_data)  # type: ignore[arg-type]
+            benchmark_publish(actor=request.user, benchmark=benchmark, **data.validated_data)
         except BenchmarkInvalid as exc:
             return problems_response(exc)
         except StaleBenchmark as exc:
@@ -273,12 +276,12 @@ class BenchmarkWithdrawView(APIView):
     @extend_schema(
         request=WithdrawSerializer, responses={200: BenchmarkOutSerializer, 400: BenchmarkErrorSerializer}
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         benchmark = benchmark_get_for(user=request.user, pk=pk)
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            benchmark_withdraw(actor=request.user, benchmark=benchmark, reason=data.validated_data["reason"])  # type: ignore[arg-type]
+            benchmark_withdraw(actor=request.user, benchmark=benchmark, reason=data.validated_data["reason"])
         except BenchmarkInvalid as exc:
             return problems_response(exc)
         except StaleBenchmark as exc:
@@ -292,7 +295,7 @@ class BenchmarkCheckView(APIView):
     serializer_class = BenchmarkCheckSerializer
 
     @extend_schema(request=BenchmarkCheckSerializer, responses={200: ProblemsSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = BenchmarkCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -305,7 +308,7 @@ class ItemBenchmarkView(APIView):
     serializer_class = BenchmarkOutSerializer
 
     @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)])
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: AuthedRequest, code: str) -> Response:
         item = item_for(request.user, code)
         on = (
             serializers.DateField().to_internal_value(request.query_params["on"])
@@ -322,7 +325,7 @@ class VocabularyView(APIView):
     """The words of a benchmark: facts a condition may test, circumstances with their effect, levels and lists."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         district_id = getattr(getattr(request.user, "unit", None), "district_id", None)
         lang = translation.get_language() or "zh-hans"
         return Response(
@@ -371,7 +374,7 @@ def _facts_from(request: Request, data: dict[str, Any], item: EnforcementItem) -
         and not Subject.objects.filter(
             pk=subject_id, district_id__in=scope_for(request.user).district_ids
         ).exists()
-    ):  # type: ignore[arg-type]
+    ):
         raise ValidationError({"subject_id": ["no such party in your district"]})
     history = data.get("history")
     return Facts(
@@ -402,7 +405,7 @@ class RecommendView(APIView):
     serializer_class = RecommendInSerializer
 
     @extend_schema(request=RecommendInSerializer, responses={200: RecommendOutSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = RecommendInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -416,7 +419,7 @@ class DeviationView(APIView):
     serializer_class = DeviationInSerializer
 
     @extend_schema(request=DeviationInSerializer, responses={200: DeviationOutSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = DeviationInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = item_for(request.user, data.validated_data["item"], field="item")
@@ -452,7 +455,7 @@ class ExportView(APIView):
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         fmt = request.query_params.get("file", "csv")
         if fmt not in ("csv", "xlsx"):
             raise ValidationError({"file": ["csv or xlsx"]})
@@ -480,7 +483,7 @@ class ImportView(APIView):
             )
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = ImportInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         district = user_district(request.user)
@@ -490,7 +493,7 @@ class ImportView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError({"file": exc.messages}) from exc
         report = benchmark_table_import(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             district=district,
             content=upload.read(),
             filename=upload.name or "upload.csv",
@@ -517,11 +520,11 @@ class GenerateMissingView(APIView):
             )
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         district = user_district(request.user)
         require(
             can_view_benchmarks(request.user, district.pk)
             and can_maintain_district(request.user, district.pk)
         )
-        created = benchmarks_generate_missing(actor=request.user, district=district)  # type: ignore[arg-type]
+        created = benchmarks_generate_missing(actor=request.user, district=district)
         return Response({"created": [b.item.code for b in created]})

@@ -31,7 +31,8 @@ class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error answer."""
 
     detail = serializers.CharField(help_text="One readable sentence, in the user's language.")
-    errors = serializers.DictField(
+    # A declared field (the metaclass moves it into _declared_fields), not the `errors` property it seems to hide.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field (`non_field_errors`: the input as a whole); empty when no field is to blame.",
     )

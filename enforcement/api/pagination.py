@@ -11,6 +11,7 @@ joins (units, the catalog, grants, benchmarks, inboxes) keep their order and car
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core import signing
@@ -39,8 +40,8 @@ def page_size(raw: Any, *, field: str = "size") -> int:
 def _keyset_fields(queryset: QuerySet[Any]) -> list[tuple[str, bool]] | None:
     """(field, descending) of the queryset's order with the primary key last, when every part is a non-null column of
     the table itself; None otherwise (then the cursor carries a position)."""
-    order = list(queryset.query.order_by)
-    if not order or not all(isinstance(part, str) for part in order):
+    order = [part for part in queryset.query.order_by if isinstance(part, str)]
+    if not order or len(order) != len(queryset.query.order_by):
         return None
     meta = queryset.model._meta
     fields: list[tuple[str, bool]] = []
@@ -78,7 +79,10 @@ class CursorPagination(BasePagination):
     size_query_param = "size"
     cursor_query_param = "after"
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any]:
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        assert isinstance(queryset, QuerySet), "keyset pagination pages a queryset"
         size = page_size(request.query_params.get(self.size_query_param))
         cursor = self._decode(request.query_params.get(self.cursor_query_param, ""))
         fields = _keyset_fields(queryset)

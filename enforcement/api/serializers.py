@@ -98,7 +98,7 @@ class OfficerCertificateSerializer(serializers.ModelSerializer[Certificate]):
         fields = ["number", "issuing_body", "valid_from", "valid_to", "domains", "revoked_at"]
 
 
-class TeamOfficerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TeamOfficerSerializer(serializers.Serializer[Any]):
     """One member of a town's team on a date, with the certificate that lets them act (art 42)."""
 
     id = serializers.IntegerField(source="user.pk")
@@ -119,7 +119,7 @@ class TeamOfficerSerializer(serializers.Serializer):  # type: ignore[type-arg]
     may_act = serializers.BooleanField(help_text="Active account and a valid certificate: may handle a case.")
 
 
-class TeamSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TeamSerializer(serializers.Serializer[Any]):
     town = UnitRefSerializer()
     on = serializers.DateField()
     officers = TeamOfficerSerializer(many=True)
@@ -128,7 +128,7 @@ class TeamSerializer(serializers.Serializer):  # type: ignore[type-arg]
 @extend_schema_field(
     {"oneOf": [{"type": "string"}, {"type": "integer"}], "description": "The code (or the id, as a number)."}
 )
-class CodeOrIdField(serializers.RelatedField):  # type: ignore[type-arg]
+class CodeOrIdField(serializers.RelatedField[Any, Any, Any]):
     """A town, department or item given by its code, as the case API takes them, or by its id where ids were taken
     before: a JSON number is an id; a string is a code, or an id when no row has that code.
 
@@ -145,6 +145,7 @@ class CodeOrIdField(serializers.RelatedField):  # type: ignore[type-arg]
         from enforcement.access import scope_for
 
         queryset = super().get_queryset()
+        assert queryset is not None, "a writable related field has a queryset (DRF checks it when built)"
         request = self.context.get("request")
         if request is None:
             return queryset.none()
@@ -152,6 +153,7 @@ class CodeOrIdField(serializers.RelatedField):  # type: ignore[type-arg]
 
     def to_internal_value(self, data: Any) -> Any:
         queryset = self.get_queryset()
+        assert queryset is not None, "a writable related field has a queryset (DRF checks it when built)"
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("invalid")
         if isinstance(data, int):

@@ -17,25 +17,27 @@ from rest_framework.views import APIView
 
 from ..access import access_or_404, scope_for
 from ..audit_catalog import action_filter
-from ..models import AuditEvent, Unit, User
+from ..http import AuthedRequest
+from ..models import AuditEvent, Unit
 from ..rules import can_view_audit, require
 from ..selectors import audit_events_for, team_roster, units_visible_to
 from .serializers import AuditEventSerializer, MeSerializer, TeamSerializer, UnitSerializer
 
 
 class MeView(APIView):
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         return Response(MeSerializer(request.user).data)
 
     serializer_class = MeSerializer
 
 
 class UnitListView(generics.ListAPIView[Unit]):
+    request: AuthedRequest
     serializer_class = UnitSerializer
     filterset_fields = ["kind", "domain"]
 
     def get_queryset(self) -> QuerySet[Unit]:
-        return units_visible_to(self.request.user)  # type: ignore[arg-type]
+        return units_visible_to(self.request.user)
 
 
 @extend_schema(
@@ -46,6 +48,7 @@ class UnitListView(generics.ListAPIView[Unit]):
     ]
 )
 class AuditEventListView(generics.ListAPIView[AuditEvent]):
+    request: AuthedRequest
     serializer_class = AuditEventSerializer
     filterset_fields = ["object_type", "object_id"]
 
@@ -56,7 +59,7 @@ class AuditEventListView(generics.ListAPIView[AuditEvent]):
             can_view_audit(self.request.user),
             "only supervisors and district administrators read the audit trail",
         )
-        events = audit_events_for(user=self.request.user)  # type: ignore[arg-type]
+        events = audit_events_for(user=self.request.user)
         action = self.request.query_params.get("action", "").strip()
         return events.filter(action_filter(action)) if action else events
 
@@ -83,8 +86,8 @@ class OfficersView(APIView):
         summary="A town's officers and their enforcement certificates (执法证)",
         operation_id="officers_list",
     )
-    def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+    def get(self, request: AuthedRequest) -> Response:
+        user = request.user
         on = request.query_params.get("on", "")
         try:
             day = dt.date.fromisoformat(on) if on else timezone.localdate()

@@ -3,9 +3,9 @@ bad input = 400, not possible in the current state or a concurrent change = 409)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.access import access_or_404
+from enforcement.http import AuthedRequest
 from enforcement.models import Subject, Unit, User
 
 from .. import services
@@ -22,15 +23,18 @@ from ..models import ChecklistTemplate, InspectionTask, TaskInvitation, TaskPoin
 from ..selectors import invitation_inbox_for, task_get_for, task_list_for
 from . import serializers as s
 
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
-def _district_id(request: Request) -> int:
-    unit = getattr(request.user, "unit", None)
+
+def _district_id(request: AuthedRequest) -> int:
+    unit = request.user.unit
     if unit is None:
         raise Http404
     return unit.district_id
 
 
-def _named(queryset: QuerySet[Any], pk: int, field: str) -> Any:
+def _named(queryset: QuerySet[M], pk: int, field: str) -> M:
     """An object named in the body: one the user's district does not have is bad input (400 naming the field), the
     same answer whether it exists elsewhere or not at all."""
     found = queryset.filter(pk=pk).first()
@@ -39,15 +43,15 @@ def _named(queryset: QuerySet[Any], pk: int, field: str) -> Any:
     return found
 
 
-def _unit(request: Request, pk: int, field: str) -> Unit:
+def _unit(request: AuthedRequest, pk: int, field: str) -> Unit:
     return _named(Unit.objects.filter(district_id=_district_id(request)), pk, field)
 
 
-def _template(request: Request, pk: int) -> ChecklistTemplate:
+def _template(request: AuthedRequest, pk: int) -> ChecklistTemplate:
     return _named(ChecklistTemplate.objects.filter(unit__district_id=_district_id(request)), pk, "templates")
 
 
-def _detail(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+def _detail(request: AuthedRequest, pk: int, code: int = status.HTTP_200_OK) -> Response:
     task = task_get_for(user=request.user, pk=pk)
     task = (
         InspectionTask.objects.filter(pk=task.pk)
@@ -71,6 +75,8 @@ def _detail(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Respon
 class TaskListView(generics.ListAPIView[InspectionTask]):
     """Inspections the user may see: their town's, those their unit leads or was invited to, or the district's."""
 
+    request: AuthedRequest
+
     serializer_class = s.TaskSerializer
 
     def get_queryset(self) -> QuerySet[InspectionTask]:
@@ -88,13 +94,13 @@ class TaskListView(generics.ListAPIView[InspectionTask]):
     @extend_schema(
         request=s.TaskCreateInput, responses={201: s.TaskDetailSerializer}, summary="Plan an inspection"
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = s.TaskCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         district_id = _district_id(request)
         task = services.task_create(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             lead_unit=_unit(request, v["lead_unit"], "lead_unit"),
             town=_unit(request, v["town"], "town"),
             subject=_named(Subject.objects.filter(district_id=district_id), v["subject"], "subject"),
@@ -112,7 +118,7 @@ class TaskListView(generics.ListAPIView[InspectionTask]):
 
 class TaskDetailView(APIView):
     @extend_schema(responses=s.TaskDetailSerializer, summary="One inspection with its merged checklist")
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return _detail(request, pk)
 
 
@@ -120,7 +126,7 @@ class TaskInviteView(APIView):
     @extend_schema(
         request=s.DepartmentInput, responses={201: s.TaskDetailSerializer}, summary="Invite a department"
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         task = task_get_for(user=request.user, pk=pk)
         data = s.DepartmentInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -136,7 +142,7 @@ class TaskOfficersView(APIView):
     @extend_schema(
         request=s.OfficersInput, responses=s.TaskDetailSerializer, summary="Set the officers on the visit"
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         task = task_get_for(user=request.user, pk=pk)
         data = s.OfficersInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -153,7 +159,7 @@ def _action_view(name: str, input_class: type, summary: str, fields: tuple[str, 
 
     class ActionView(APIView):
         @extend_schema(request=input_class, responses=s.TaskDetailSerializer, summary=summary)
-        def post(self, request: Request, pk: int) -> Response:
+        def post(self, request: AuthedRequest, pk: int) -> Response:
             task = task_get_for(user=request.user, pk=pk)
             data = input_class(data=request.data)
             data.is_valid(raise_exception=True)
@@ -190,7 +196,7 @@ class TaskFinishView(APIView):
         responses=s.TaskDetailSerializer,
         summary="Finish the check: the officers present and the business sign (or its refusal is recorded)",
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         task = task_get_for(user=request.user, pk=pk)
         data = s.FinishInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -219,7 +225,7 @@ class PointResultView(APIView):
         responses=s.TaskPointSerializer,
         summary="Record the result of one check point",
     )
-    def post(self, request: Request, pk: int, point_pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int, point_pk: int) -> Response:
         task = task_get_for(user=request.user, pk=pk)
         row = access_or_404(TaskPoint.objects.filter(task=task), pk=point_pk)
         data = s.PointResultInput(data=request.data)
@@ -230,6 +236,8 @@ class PointResultView(APIView):
 
 class InvitationInboxView(generics.ListAPIView[TaskInvitation]):
     """The department's open invitations (部门邀约)."""
+
+    request: AuthedRequest
 
     serializer_class = s.InvitationSerializer
 
@@ -243,7 +251,7 @@ class InvitationAcceptView(APIView):
     @extend_schema(
         request=s.AcceptInput, responses=s.InvitationSerializer, summary="Accept, bringing a checklist"
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         invitation = access_or_404(invitation_inbox_for(user=request.user, open_only=False), pk=pk)
         data = s.AcceptInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -255,7 +263,7 @@ class InvitationAcceptView(APIView):
 
 class InvitationDeclineView(APIView):
     @extend_schema(request=s.DeclineInput, responses=s.InvitationSerializer, summary="Decline with a reason")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         invitation = access_or_404(invitation_inbox_for(user=request.user, open_only=False), pk=pk)
         data = s.DeclineInput(data=request.data)
         data.is_valid(raise_exception=True)

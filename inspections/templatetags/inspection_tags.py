@@ -9,7 +9,7 @@ from inspections.workflow import PointResult, TaskStatus
 
 register = template.Library()
 
-STATUS_CLASSES = {
+STATUS_CLASSES: dict[str, str] = {
     TaskStatus.DRAFT: "text-bg-light border",
     TaskStatus.PUBLISHED: "text-bg-warning",
     TaskStatus.APPROVED: "text-bg-info",
@@ -19,14 +19,14 @@ STATUS_CLASSES = {
     TaskStatus.CANCELLED: "text-bg-secondary",
     TaskStatus.MERGED: "text-bg-secondary",
 }
-RESULT_CLASSES = {
+RESULT_CLASSES: dict[str, str] = {
     PointResult.PENDING: "text-bg-light border",
     PointResult.PASS: "text-bg-success",
     PointResult.FAIL: "text-bg-danger",
     PointResult.NOT_APPLICABLE: "text-bg-secondary",
     PointResult.NOT_CHECKED: "text-bg-warning",
 }
-ANSWER_BUTTONS = {
+ANSWER_BUTTONS: dict[str, str] = {
     PointResult.PASS: "btn-outline-success",
     PointResult.FAIL: "btn-outline-danger",
     PointResult.NOT_APPLICABLE: "btn-outline-secondary",

@@ -180,11 +180,11 @@ def test_formulas_come_back_as_text_and_round_trip_unchanged(cast, client_for, f
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     else:
         sheet = load_workbook(io.BytesIO(response.content)).active
-        cells = [cell for row in sheet.iter_rows() for cell in row]
+        sheet_cells = [cell for row in sheet.iter_rows() for cell in row]
         for payload in STORED:
-            found = [c for c in cells if c.value == payload]
+            found = [c for c in sheet_cells if c.value == payload]
             assert found and all(c.data_type == "s" for c in found), payload  # text, not a formula
-        assert not [c for c in cells if c.data_type == "f"]
+        assert not [c for c in sheet_cells if c.data_type == "f"]
     before = (EnforcementItemVersion.objects.count(), AuditEvent.objects.count())
     upload = SimpleUploadedFile(f"export.{fmt}", response.content)
     again = client_for(cast.admin).post(

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django import forms
 
 from cases.forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm
 from cases.models import Case, CaseEvent
@@ -22,15 +23,13 @@ SCALARS: list[Any] = [10**30, -(10**30), 1e308, "2026-01-01\x00", "x" * 20_000, 
 CONTAINER_MESSAGE_ZH = "请给出一个值，而不是列表或对象。"
 
 
-def _multiple(form_class: type, field: str) -> bool:
-    from django import forms
-
+def _multiple(form_class: type[forms.Form], field: str) -> bool:
     return isinstance(
         form_class.base_fields[field], forms.MultipleChoiceField | forms.ModelMultipleChoiceField
     )
 
 
-def _fields(form_class: type) -> list[str]:
+def _fields(form_class: type[forms.Form]) -> list[str]:
     return list(form_class.base_fields)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -18,7 +20,7 @@ def api(client_for, user):
     return client_for(user)
 
 
-TIERS = [
+TIERS: list[dict[str, Any]] = [
     {
         "level": "minor",
         "conditions_text": "2平方米以下",

@@ -82,12 +82,12 @@ def test_formulas_in_a_benchmark_come_back_as_text_and_round_trip(cast, client_f
             assert "'" + payload in cells, payload
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
     else:
-        cells = [
+        sheet_cells = [
             cell for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for cell in row
         ]
         for payload in [*PAYLOADS, "=1+1", "@cmd"]:
-            assert [c.data_type for c in cells if c.value == payload] == ["s"], payload
-        assert not [c for c in cells if c.data_type == "f"]
+            assert [c.data_type for c in sheet_cells if c.value == payload] == ["s"], payload
+        assert not [c for c in sheet_cells if c.data_type == "f"]
     rows = read_table(response.content, f"t.{fmt}")
     assert [values["conditions_text"] for _n, values in rows][:4] == PAYLOADS
     assert (rows[4][1]["measures"], rows[4][1]["legal_basis"]) == ("=1+1", "@cmd")

@@ -4,6 +4,7 @@ import/export, circumstances and the public pages (published versions only, no l
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -23,7 +24,7 @@ def page(client, name, *args, **params):
 
 def test_route_matrix(cast, client_for, published):
     draft = benchmark_draft_create(actor=cast.admin, item=published.item)
-    routes = {
+    routes: dict[tuple[Any, ...], dict[str | None, int]] = {
         ("discretion-home",): {None: 302, "officer_a": 200, "responder": 200, "admin": 200},
         ("discretion-item", published.item_id): {None: 302, "officer_a": 200, "officer_b": 200},
         ("discretion-benchmark", draft.pk): {None: 302, "officer_a": 200},

@@ -98,7 +98,8 @@ def tables(draw, item: ItemSpec) -> BenchmarkSpec:
                 else:
                     conditions.append(fact_condition(draw))
         if n == 0 and warning_first:
-            kinds, fine_min, fine_max = ("warning",), None, None
+            kinds: tuple[str, ...] = ("warning",)
+            fine_min, fine_max = None, None
         else:
             kinds = ("fine", *extra[: n if n < len(extra) else len(extra)])
             fine_min, fine_max = (D(cuts[2 * n]), D(cuts[2 * n + 1])) if has_range else (None, None)
@@ -117,9 +118,9 @@ def tables(draw, item: ItemSpec) -> BenchmarkSpec:
     for _ in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(["no_penalty", "first_violation", "lighter", "reduced"]))
         required = tuple(draw(st.lists(st.sampled_from(MITIGATING), min_size=1, max_size=3, unique=True)))
-        conditions = (fact_condition(draw),) if draw(st.booleans()) else ()
+        entry_conditions = (fact_condition(draw),) if draw(st.booleans()) else ()
         entries.append(
-            EntrySpec(kind, "清单情形", conditions, draw(st.sampled_from(["all", "any"])), required)
+            EntrySpec(kind, "清单情形", entry_conditions, draw(st.sampled_from(["all", "any"])), required)
         )
     return BenchmarkSpec(
         scale, tuple(tiers), tuple(entries), id=1, version=1, status="published", confirmed=True

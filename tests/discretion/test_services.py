@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -31,7 +32,7 @@ from tests.factories import make_unit, make_user
 from .conftest import make_item, publish_table, stall_tiers, tier
 
 pytestmark = pytest.mark.django_db
-DOC = {
+DOC: dict[str, Any] = {
     "document_number": "测司发〔2026〕2号",
     "document_title": "测试区裁量基准",
     "valid_from": dt.date(2026, 1, 1),

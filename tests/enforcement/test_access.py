@@ -59,7 +59,7 @@ def test_town_owned_rows_are_scoped_and_missing_equals_forbidden(cast):
     other = FenceWarning.objects.create(rule="r", key="b", town=cast.town_b, message="m")
     from enforcement.access import TownOwnedQuerySet
 
-    qs = TownOwnedQuerySet(FenceWarning)
+    qs: TownOwnedQuerySet[FenceWarning] = TownOwnedQuerySet(FenceWarning)
     assert list(qs.for_user(cast.officer_a)) == [own]
     assert set(qs.for_user(cast.admin)) == {own, other}
     assert list(qs.for_user(cast.responder)) == []

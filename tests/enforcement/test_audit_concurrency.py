@@ -7,6 +7,7 @@ here waited for the first and hit its lock timeout.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -28,7 +29,7 @@ def lock_timeout(seconds: int) -> None:
 def test_two_writers_in_open_transactions_do_not_block_each_other(cast):
     first_wrote = threading.Event()
     second_committed = threading.Event()
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
 
     def first() -> None:
         try:

@@ -4,6 +4,7 @@ inside it each question is answered once, and the answers are the ones the datab
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -76,7 +77,7 @@ def test_inside_and_outside_the_scope_give_the_same_answers(cast):
         )
     days = [TODAY + dt.timedelta(days=n) for n in range(-120, 1000, 7)]
 
-    def answers() -> list[object]:
+    def answers() -> list[tuple[Any, ...]]:
         return [
             (
                 officer_may_act(person, day).ok,

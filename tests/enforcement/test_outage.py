@@ -3,6 +3,7 @@ the cache only as a cache keep working, /readyz names what is down, and the work
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from contextlib import contextmanager
 
@@ -24,9 +25,11 @@ DEAD = "redis://127.0.0.1:8149/0"  # one of this suite's own ports; nothing list
 def _point_celery_at(url: str) -> None:
     from enforcement.celery import app
 
-    app.conf.broker_url = url
-    app._pool = None  # the producer pools are built from the broker URL on first use
-    app.amqp._producer_pool = None
+    # Celery's internals, which its stubs do not list (or list as read-only): the broker URL and the pools built
+    # from it on first use.
+    app.conf.broker_url = url  # type: ignore[misc]
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -185,7 +188,7 @@ def test_readyz_says_ready_with_each_part_and_names_a_silent_worker(client, task
         "worker",
         "outbox",
     }
-    WorkerHeartbeat.objects.update(at=timezone.now() - timezone.timedelta(minutes=10))
+    WorkerHeartbeat.objects.update(at=timezone.now() - dt.timedelta(minutes=10))
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["down"] == ["worker"]
 
@@ -204,7 +207,7 @@ def _whistle_body(cast) -> dict:
 def _case_body(cast, item) -> dict:
     from django.utils import timezone
 
-    day = (timezone.localdate() - timezone.timedelta(days=2)).isoformat()
+    day = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     return {
         "town": cast.town_a.code,
         "source": "patrol",

@@ -56,9 +56,9 @@ def test_the_demo_tells_the_story_and_runs_once():
     assert "inspections:" in out and "visits saved" in out
     _check_the_story()
     counts = (InspectionTask.objects.count(), AuditEvent.objects.count())
-    out = io.StringIO()
-    demo.seed(out)
-    assert "nothing done" in out.getvalue()
+    again = io.StringIO()
+    demo.seed(again)
+    assert "nothing done" in again.getvalue()
     assert (InspectionTask.objects.count(), AuditEvent.objects.count()) == counts
 
 

@@ -216,7 +216,7 @@ def test_scan_keeps_chinese_and_stems_english():
 
 def test_no_two_built_in_words_meet_on_one_key_with_different_meanings():
     # the database keeps one entry per normalised word: "sawing" and "sawed" both become " saw "
-    seen = {}
+    seen: dict[tuple[str, str], object] = {}
     for entry in builtin_lexicon()[0]:
         key = (term_key(entry.term), entry.lang)
         assert seen.setdefault(key, entry.canonical) == entry.canonical, entry.term

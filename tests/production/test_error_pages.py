@@ -98,7 +98,11 @@ def test_the_log_line_of_a_500_carries_the_request_id_the_page_shows(cast):
     import io
     import logging
 
-    console = next(h for h in logging.getLogger().handlers if getattr(h, "name", None) == "console")
+    console = next(
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.StreamHandler) and getattr(h, "name", None) == "console"
+    )
     stream = io.StringIO()
     previous = console.setStream(stream)
     try:

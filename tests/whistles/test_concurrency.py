@@ -56,7 +56,7 @@ def test_overrule_and_uphold_at_once_only_one_decides(cast, raise_whistle):
     assert sum(isinstance(r, WhistleAssignment) for r in results) == 1, results
     ret = WhistleReturn.objects.get(assignment=assignment)
     assignment.refresh_from_db()
-    expected = {
+    expected: dict[str, str] = {
         WhistleReturn.Decision.OVERRULED: Status.SENT,
         WhistleReturn.Decision.UPHELD: Status.RETURN_UPHELD,
     }

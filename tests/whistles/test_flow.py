@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -149,6 +150,7 @@ def test_bad_input_is_refused_before_anything_is_written(cast, raise_whistle, en
 
     elsewhere = make_unit(make_district(), "department", domain="market")
     before = AuditEvent.objects.count()
+    bad: dict[str, Any]
     for bad in (
         {"departments": []},
         {"departments": [elsewhere]},

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from authority.api.serializers import ItemRefSerializer
 from authority.models import EnforcementItem
 from enforcement.api.serializers import CodeOrIdField, UnitRefSerializer
-from enforcement.models import Unit
+from enforcement.models import Unit, User
 
 from .. import clock
 from ..models import (
@@ -39,8 +39,8 @@ class DueSerializer(serializers.Serializer[Any]):
 
 class ReturnSerializer(serializers.ModelSerializer[WhistleReturn]):
     reason_label = serializers.CharField(source="get_reason_display", read_only=True)
-    returned_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField(allow_null=True)
+    returned_by = serializers.StringRelatedField[User]()
+    decided_by = serializers.StringRelatedField[User](allow_null=True)
 
     class Meta:
         model = WhistleReturn
@@ -62,7 +62,7 @@ class ReturnSerializer(serializers.ModelSerializer[WhistleReturn]):
 
 class PhotoSerializer(serializers.ModelSerializer[WhistlePhoto]):
     url = serializers.SerializerMethodField()
-    uploaded_by = serializers.StringRelatedField()
+    uploaded_by = serializers.StringRelatedField[User]()
 
     class Meta:
         model = WhistlePhoto
@@ -89,11 +89,11 @@ class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     current_due = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
-    whistle = serializers.PrimaryKeyRelatedField(read_only=True)
-    acknowledged_by = serializers.StringRelatedField(allow_null=True)
-    on_site_by = serializers.StringRelatedField(allow_null=True)
-    handled_by = serializers.StringRelatedField(allow_null=True)
-    rated_by = serializers.StringRelatedField(allow_null=True)
+    whistle = serializers.PrimaryKeyRelatedField[WhistleRequest](read_only=True)
+    acknowledged_by = serializers.StringRelatedField[User](allow_null=True)
+    on_site_by = serializers.StringRelatedField[User](allow_null=True)
+    handled_by = serializers.StringRelatedField[User](allow_null=True)
+    rated_by = serializers.StringRelatedField[User](allow_null=True)
 
     class Meta:
         model = WhistleAssignment
@@ -133,7 +133,8 @@ class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Action.choices)))
     def get_actions(self, obj: WhistleAssignment) -> list[str]:
         """The actions the requesting user may take now."""
-        user = self.context.get("request").user if self.context.get("request") else None
+        request = self.context.get("request")
+        user = request.user if request is not None else None
         if obj.whistle.status != WhistleStatus.OPEN:
             return []
         return [
@@ -162,7 +163,7 @@ class InboxAssignmentSerializer(AssignmentSerializer):
 
 class EventSerializer(serializers.ModelSerializer[WhistleEvent]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    actor = serializers.StringRelatedField(allow_null=True)
+    actor = serializers.StringRelatedField[User](allow_null=True)
 
     class Meta:
         model = WhistleEvent
@@ -173,7 +174,7 @@ class WhistleSerializer(serializers.ModelSerializer[WhistleRequest]):
     reference = serializers.CharField(read_only=True)
     town = UnitRefSerializer(read_only=True)
     item = ItemRefSerializer(read_only=True, allow_null=True)
-    raised_by = serializers.StringRelatedField()
+    raised_by = serializers.StringRelatedField[User]()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
 
@@ -205,7 +206,7 @@ class WhistleSerializer(serializers.ModelSerializer[WhistleRequest]):
 
 
 class WhistleDetailSerializer(WhistleSerializer):
-    assignments = AssignmentDetailSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    assignments = AssignmentDetailSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
 
@@ -329,7 +330,8 @@ class DeadlinePolicyInput(serializers.Serializer[Any]):
 
 class DeadlinePolicySerializer(DeadlinePolicyInput):
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
     overridden = serializers.BooleanField(help_text="True when the district set it; false for the defaults.")
 
 
@@ -392,7 +394,8 @@ class MonthSerializer(serializers.Serializer[Any]):
 
 class ReasonCountSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 

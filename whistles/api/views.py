@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from enforcement.access import scope_for
 from enforcement.api.files import FileDownloadView, file_responses
+from enforcement.http import AuthedRequest
 from enforcement.models import Unit
 
 from .. import services
@@ -50,7 +51,7 @@ def _unit_id(request: Request, value: str, kind: str) -> int | None:
     of another district, matches nothing."""
     if not value:
         return None
-    units = Unit.objects.filter(kind=kind, district_id__in=scope_for(request.user).district_ids)  # type: ignore[arg-type]
+    units = Unit.objects.filter(kind=kind, district_id__in=scope_for(request.user).district_ids)
     found = units.filter(code=value[:64]).values_list("pk", flat=True).first()
     if found is None and value.isdigit() and len(value) < 19:
         found = units.filter(pk=int(value)).values_list("pk", flat=True).first()
@@ -122,7 +123,7 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
         responses={201: s.WhistleDetailSerializer},
         summary="Raise a whistle (吹哨) to one or more district departments",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = s.WhistleRaiseInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -135,7 +136,7 @@ class WhistleListView(generics.ListAPIView[WhistleRequest]):
                 raise ValidationError({"town": [_("Choose the raising town.")]})
             town = Unit.objects.get(pk=towns[0])
         photos = values.pop("photos", [])
-        whistle = services.whistle_raise(actor=request.user, town=town, photos=photos, **values)  # type: ignore[arg-type]
+        whistle = services.whistle_raise(actor=request.user, town=town, photos=photos, **values)
         response = _whistle_detail(request, whistle.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -146,7 +147,7 @@ class WhistleDetailView(APIView):
         responses=s.WhistleDetailSerializer,
         summary="One whistle with its assignments, returns, timeline and photos",
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return _whistle_detail(request, pk)
 
 
@@ -156,11 +157,11 @@ class WhistleWithdrawView(APIView):
         responses=s.WhistleDetailSerializer,
         summary="The raising town withdraws its whistle",
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.WithdrawInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.whistle_withdraw(actor=request.user, whistle=whistle, reason=data.validated_data["reason"])  # type: ignore[arg-type]
+        services.whistle_withdraw(actor=request.user, whistle=whistle, reason=data.validated_data["reason"])
         return _whistle_detail(request, pk)
 
 
@@ -170,14 +171,14 @@ class WhistleAddDepartmentView(APIView):
         responses={201: s.AssignmentSerializer},
         summary="Call another department",
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.AddDepartmentInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         assignment = services.whistle_add_department(
             actor=request.user,
             whistle=whistle,
-            department=data.validated_data["department"],  # type: ignore[arg-type]
+            department=data.validated_data["department"],
         )
         return Response(
             s.AssignmentSerializer(assignment, context={"request": request}).data,
@@ -193,7 +194,7 @@ class WhistlePhotoView(APIView):
         responses={201: s.PhotoSerializer(many=True)},
         summary="Add photos (checked by content: JPEG, PNG or WebP)",
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         whistle = whistle_get_for(user=request.user, pk=pk)
         data = s.PhotoInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -204,7 +205,7 @@ class WhistlePhotoView(APIView):
             actor=request.user,
             whistle=whistle,
             photos=data.validated_data["photos"],
-            assignment=assignment,  # type: ignore[arg-type]
+            assignment=assignment,
             caption=data.validated_data["caption"],
         )
         return Response(s.PhotoSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
@@ -220,7 +221,7 @@ class InboxView(generics.ListAPIView[WhistleAssignment]):
     def get_queryset(self) -> QuerySet[WhistleAssignment]:
         if getattr(self, "swagger_fake_view", False):
             return WhistleAssignment.objects.none()
-        if not scope_for(self.request.user).department_ids:  # type: ignore[arg-type]
+        if not scope_for(self.request.user).department_ids:
             raise PermissionDenied(_("The inbox is for department staff."))
         return inbox_for(
             user=self.request.user, include_waiting=self.request.query_params.get("all") in ("1", "true")
@@ -240,7 +241,7 @@ class ReturnsToReviewView(generics.ListAPIView[WhistleAssignment]):
     def get_queryset(self) -> QuerySet[WhistleAssignment]:
         if getattr(self, "swagger_fake_view", False):
             return WhistleAssignment.objects.none()
-        if not scope_for(self.request.user).district_admin:  # type: ignore[arg-type]
+        if not scope_for(self.request.user).district_admin:
             raise PermissionDenied(_("Only the district administrator reviews returns."))
         return returns_to_review_for(user=self.request.user)
 
@@ -269,7 +270,7 @@ ACTION_SUMMARIES = {
 
 class AssignmentDetailView(APIView):
     @extend_schema(responses=s.AssignmentDetailSerializer, summary="One department's assignment")
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         assignment = assignment_get_for(user=request.user, pk=pk)
         return Response(s.AssignmentDetailSerializer(assignment, context={"request": request}).data)
 
@@ -278,15 +279,15 @@ class AssignmentActionView(APIView):
     action: Action = Action.ACKNOWLEDGE
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         assignment = assignment_get_for(user=request.user, pk=pk)
         data = ACTION_INPUTS[self.action](data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if self.action == Action.HANDLE:
-            services.assignment_handle(actor=request.user, assignment=assignment, **values)  # type: ignore[arg-type]
+            services.assignment_handle(actor=request.user, assignment=assignment, **values)
         else:
-            services.ACTION_SERVICES[self.action](actor=request.user, assignment=assignment, **values)  # type: ignore[operator]
+            services.ACTION_SERVICES[self.action](actor=request.user, assignment=assignment, **values)
         fresh = assignment_get_for(user=request.user, pk=pk)
         return Response(s.AssignmentDetailSerializer(fresh, context={"request": request}).data)
 
@@ -296,7 +297,7 @@ def _action_view(action: Action) -> type[AssignmentActionView]:
     if action == Action.HANDLE:
         request_body = {"application/json": s.HandleInput, "multipart/form-data": s.HandleInput}
 
-    def post(self: AssignmentActionView, request: Request, pk: int) -> Response:
+    def post(self: AssignmentActionView, request: AuthedRequest, pk: int) -> Response:
         return AssignmentActionView.post(self, request, pk)
 
     # Each action gets its own function so each carries its own schema (decorating the shared one would not).
@@ -322,7 +323,7 @@ class AssessmentView(APIView):
         responses=s.AssessmentSerializer,
         summary="Two-way assessment (双向考核): departments' response and towns' whistles",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         if not can_view_assessment(request.user):
             raise PermissionDenied(_("There is no assessment for this account."))
         query = s.AssessmentQuery(data=request.query_params)
@@ -345,9 +346,9 @@ class SuggestView(APIView):
         responses=s.SuggestionSerializer,
         summary="Which department to whistle to for an item (who_enforces)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         towns = towns_user_may_whistle_for(request.user)
-        scope = scope_for(request.user)  # type: ignore[arg-type]
+        scope = scope_for(request.user)
         district_ids = list(scope.district_ids)
         item_ref = request.query_params.get("item", "")[:64]
         if not item_ref or not district_ids:
@@ -385,8 +386,8 @@ class DeadlinePolicyListView(APIView):
         responses=s.DeadlinePolicySerializer(many=True),
         summary="Deadlines per urgency for the user's district",
     )
-    def get(self, request: Request) -> Response:
-        district_ids = list(scope_for(request.user).district_ids)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest) -> Response:
+        district_ids = list(scope_for(request.user).district_ids)
         if not district_ids:
             raise PermissionDenied(_("This account belongs to no district."))
         return Response(
@@ -416,7 +417,7 @@ class DeadlinePolicyView(APIView):
         responses=s.DeadlinePolicySerializer,
         summary="Set the district's deadlines for one urgency (district administrator)",
     )
-    def put(self, request: Request, urgency: str) -> Response:
+    def put(self, request: AuthedRequest, urgency: str) -> Response:
         user = request.user
         district = getattr(getattr(user, "unit", None), "district", None)
         if district is None or not can_edit_deadlines(user, district.pk):
@@ -425,7 +426,7 @@ class DeadlinePolicyView(APIView):
             raise Http404
         data = s.DeadlinePolicyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.deadline_policy_set(actor=user, district=district, urgency=urgency, **data.validated_data)  # type: ignore[arg-type]
+        services.deadline_policy_set(actor=user, district=district, urgency=urgency, **data.validated_data)
         row = next(r for r in deadline_table(district) if r[0] == urgency)
         return Response(s.DeadlinePolicySerializer(_policy_row(row)).data)
 
@@ -448,21 +449,21 @@ class NotificationListView(generics.ListAPIView[Notification]):
 
 class NotificationReadView(APIView):
     @extend_schema(request=None, responses=s.NotificationSerializer, summary="Mark one notification read")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         notification = notification_get_for(user=request.user, pk=pk)
-        services.notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
+        services.notification_mark_read(actor=request.user, notification=notification)
         return Response(s.NotificationSerializer(notification).data)
 
 
 class NotificationReadAllView(APIView):
     @extend_schema(request=None, responses=s.CountSerializer, summary="Mark all my notifications read")
-    def post(self, request: Request) -> Response:
-        return Response({"count": services.notifications_mark_all_read(actor=request.user)})  # type: ignore[arg-type]
+    def post(self, request: AuthedRequest) -> Response:
+        return Response({"count": services.notifications_mark_all_read(actor=request.user)})
 
 
 class NotificationCountView(APIView):
     @extend_schema(responses=s.CountSerializer, summary="How many unread notifications I have")
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         return Response({"count": unread_count(user=request.user)})
 
 
@@ -472,5 +473,5 @@ class PhotoFileView(FileDownloadView):
         summary="Download one whistle photo",
         operation_id="whistles_photo_file",
     )
-    def get(self, request: Request, pk: int) -> Any:
+    def get(self, request: AuthedRequest, pk: int) -> Any:
         return photo_file_response(photo_get_for(user=request.user, pk=pk))

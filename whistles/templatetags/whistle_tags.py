@@ -14,7 +14,7 @@ from whistles.workflow import Status, Urgency, WhistleStatus
 
 register = template.Library()
 
-STATUS_CLASSES = {
+STATUS_CLASSES: dict[str, str] = {
     Status.SENT: "text-bg-warning",
     Status.ACKNOWLEDGED: "text-bg-info",
     Status.ON_SITE: "text-bg-primary",
@@ -26,7 +26,7 @@ STATUS_CLASSES = {
     WhistleStatus.OPEN: "text-bg-primary",
     WhistleStatus.WITHDRAWN: "text-bg-light border",
 }
-URGENCY_CLASSES = {
+URGENCY_CLASSES: dict[str, str] = {
     Urgency.EMERGENCY: "text-bg-danger",
     Urgency.URGENT: "text-bg-warning",
     Urgency.NORMAL: "text-bg-light border",

@@ -110,7 +110,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         report = evaluate(examples, matcher.match)
         elapsed = time.perf_counter() - started
-        rows = {lang: row for lang, row in report.rows()}
+        rows: dict[str, Any] = {lang: row for lang, row in report.rows()}
         if opts["json"]:
             if opts["confusions"]:
                 rows["confusions"] = [[e, g, n] for (e, g), n in report.confusions.most_common()]

@@ -71,7 +71,8 @@ class MatchEvidenceSerializer(serializers.Serializer[Any]):
     end = serializers.IntegerField()
     term = serializers.CharField()
     via = serializers.CharField(help_text="the legal vocabulary or rule it stands for")
-    source = serializers.CharField(help_text="derived, english, lexicon, rule, phrase or regex")
+    # A declared field (the metaclass moves it into _declared_fields), not Field.source, which it seems to hide.
+    source = serializers.CharField(help_text="derived, english, lexicon, rule, phrase or regex")  # type: ignore[assignment]
 
 
 class MatchCandidateSerializer(serializers.Serializer[Any]):

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from enforcement.http import AuthedRequest
 from enforcement.rules import require
 
 from ..rules import can_match_in
@@ -28,10 +28,10 @@ class MatchView(APIView):
             )
         ],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         user = request.user
         require(
-            getattr(user, "unit", None) is not None and can_match_in(user, user.unit.district_id),
+            user.unit is not None and can_match_in(user, user.unit.district_id),
             "matching is for members of a district",
         )
         data = MatchInputSerializer(data=request.data, context={"request": request})

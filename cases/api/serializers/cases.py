@@ -92,7 +92,8 @@ class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
 
 
 class DeadlineSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
     due = serializers.DateField()
     overdue = serializers.BooleanField()
     done = serializers.BooleanField()
@@ -103,7 +104,8 @@ class DeadlineSerializer(serializers.Serializer[Any]):
 
 class AvailableActionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=Action.choices)
-    label = serializers.CharField()
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    label = serializers.CharField()  # type: ignore[assignment]
     danger = serializers.BooleanField(help_text="Irreversible or refusing: ask for confirmation.")
     target = serializers.ChoiceField(
         choices=Stage.choices, allow_null=True, help_text="The stage it leads to; null: the case stays."
@@ -253,11 +255,11 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
 
     @extend_schema_field(CaseOfficerSerializer(many=True))
     def get_officers(self, obj: Case) -> list[dict[str, Any]]:
-        return CaseOfficerSerializer(obj.officers.all(), many=True).data  # type: ignore[return-value]
+        return list(CaseOfficerSerializer(obj.officers.all(), many=True).data)
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, obj: Case) -> list[dict[str, Any]]:
-        return DeadlineSerializer(self.context.get("deadlines", []), many=True).data  # type: ignore[return-value]
+        return list(DeadlineSerializer(self.context.get("deadlines", []), many=True).data)
 
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_available_actions(self, obj: Case) -> list[dict[str, Any]]:

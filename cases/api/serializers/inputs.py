@@ -4,7 +4,8 @@ forms accept."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from rest_framework import serializers
@@ -12,14 +13,31 @@ from rest_framework import serializers
 from ...forms import ACTION_FORMS, CaseForm, DeclarationForm, OfficersForm
 from ...workflow import Action, Stage
 
+
+def _choices(field: forms.ChoiceField) -> list[Any]:
+    """The (value, label) pairs of a form's choice field (a list, or an iterator the field builds from callables)."""
+    return list(cast(Iterable[Any], field.choices))
+
+
+def _form_choices(form_class: type[forms.Form], name: str) -> list[Any]:
+    field = form_class.base_fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    return _choices(field)
+
+
+def _bound(value: Any) -> Any:
+    """A form field's min_value or max_value, which Django also accepts as a callable, as a plain number."""
+    return value() if callable(value) else value
+
+
 # Choice lists the schema names as enums of their own (see ENUM_NAME_OVERRIDES in the report): the forms keep them
 # inline, the schema needs an importable name.
-CORRECTION_BASIS = ACTION_FORMS[Action.ORDER_CORRECTION].base_fields["basis"].choices  # type: ignore[attr-defined]
-NO_PENALTY_BASIS = ACTION_FORMS[Action.DECIDE_NO_PENALTY].base_fields["basis"].choices  # type: ignore[attr-defined]
-SERVICE_METHODS = ACTION_FORMS[Action.SERVE_DECISION].base_fields["method"].choices  # type: ignore[attr-defined]
-PAYMENT_CHANNELS = ACTION_FORMS[Action.RECORD_PAYMENT].base_fields["channel"].choices  # type: ignore[attr-defined]
-PAUSE_REASONS = ACTION_FORMS[Action.PAUSE].base_fields["reason"].choices  # type: ignore[attr-defined]
-ON_SPOT_PENALTIES = ACTION_FORMS[Action.ON_SPOT].base_fields["penalty_kinds"].choices  # type: ignore[attr-defined]
+CORRECTION_BASIS = _form_choices(ACTION_FORMS[Action.ORDER_CORRECTION], "basis")
+NO_PENALTY_BASIS = _form_choices(ACTION_FORMS[Action.DECIDE_NO_PENALTY], "basis")
+SERVICE_METHODS = _form_choices(ACTION_FORMS[Action.SERVE_DECISION], "method")
+PAYMENT_CHANNELS = _form_choices(ACTION_FORMS[Action.RECORD_PAYMENT], "channel")
+PAUSE_REASONS = _form_choices(ACTION_FORMS[Action.PAUSE], "reason")
+ON_SPOT_PENALTIES = _form_choices(ACTION_FORMS[Action.ON_SPOT], "penalty_kinds")
 
 
 def _serializer_field(
@@ -36,13 +54,13 @@ def _serializer_field(
     if isinstance(field, forms.ModelChoiceField):
         return serializers.CharField(allow_blank=not required, **common)
     if isinstance(field, forms.MultipleChoiceField):
-        choices = list(field.choices)
+        choices = _choices(field)
         child: serializers.Field = (
             serializers.ChoiceField(choices=choices) if choices else serializers.CharField()
         )
         return serializers.ListField(child=child, allow_empty=not required, **common)
     if isinstance(field, forms.ChoiceField):
-        return serializers.ChoiceField(choices=list(field.choices), **common)
+        return serializers.ChoiceField(choices=_choices(field), **common)
     if isinstance(field, forms.BooleanField):
         return serializers.BooleanField(required=False, default=False, help_text=help_text or None)
     nullable = not field.required
@@ -52,15 +70,18 @@ def _serializer_field(
         return serializers.DecimalField(
             max_digits=field.max_digits or 14,
             decimal_places=field.decimal_places or 2,
-            min_value=field.min_value,
-            max_value=field.max_value,
+            min_value=_bound(field.min_value),
+            max_value=_bound(field.max_value),
             allow_null=nullable,
             coerce_to_string=False,
             **common,
         )
     if isinstance(field, forms.IntegerField):
         return serializers.IntegerField(
-            allow_null=nullable, min_value=field.min_value, max_value=field.max_value, **common
+            allow_null=nullable,
+            min_value=_bound(field.min_value),
+            max_value=_bound(field.max_value),
+            **common,
         )
     if isinstance(field, forms.CharField):
         return serializers.CharField(max_length=field.max_length, allow_blank=not required, **common)
@@ -68,7 +89,7 @@ def _serializer_field(
 
 
 def form_serializer(
-    form_class: type[forms.BaseForm],
+    form_class: type[forms.Form],
     name: str,
     *,
     doc: str = "",

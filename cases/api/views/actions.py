@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.exceptions import invalid_form
+from enforcement.http import AuthedRequest
 
 from ... import lifecycle
 from ...forms import ACTION_FORMS, DeclarationForm, OfficersForm, action_form
@@ -32,9 +32,9 @@ class CaseActionView(APIView):
     action_name: str = ""
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def post(self, request: Request, pk: int, action: str = "") -> Response:
+    def post(self, request: AuthedRequest, pk: int, action: str = "") -> Response:
         name = action or self.action_name
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+        case = case_get_for(user=request.user, pk=pk)
         if name not in ACTION_FORMS:
             raise NotFound(
                 _("There is no action “%(action)s”. Known actions: %(known)s.")
@@ -51,14 +51,14 @@ class CaseActionView(APIView):
 
 class UnknownActionView(CaseActionView):
     @extend_schema(exclude=True)
-    def post(self, request: Request, pk: int, action: str = "") -> Response:
+    def post(self, request: AuthedRequest, pk: int, action: str = "") -> Response:
         return super().post(request, pk, action)
 
 
 def _action_view(action: str) -> type[CaseActionView]:
     form_input = ACTION_INPUTS[action]
 
-    def post(self: CaseActionView, request: Request, pk: int) -> Response:
+    def post(self: CaseActionView, request: AuthedRequest, pk: int) -> Response:
         return CaseActionView.post(self, request, pk)
 
     with translation.override("en"):
@@ -87,8 +87,8 @@ class CaseOfficersView(APIView):
         responses={200: CaseDetailSerializer, **ERRORS},
         summary="Set the handling officers (at least two with valid certificates before filing, art 42)",
     )
-    def put(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def put(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         active = [o.officer_id for o in case.officers.all() if o.active]
         candidates = officer_candidates([case.town], include=active)
         form = OfficersForm(
@@ -114,8 +114,8 @@ class CaseDeclarationView(APIView):
         responses={200: CaseDetailSerializer, **ERRORS},
         summary="Declare, as a handling officer, whether you have a conflict of interest (回避, art 43)",
     )
-    def post(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         form = DeclarationForm(form_data(request.data, DeclarationForm, NameScope.of(request.user)))
         if not form.is_valid():
             raise invalid_form(form)

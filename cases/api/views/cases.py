@@ -15,12 +15,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.access import scope_for
 from enforcement.api.exceptions import invalid_form
+from enforcement.http import AuthedRequest
 from enforcement.models import Unit, User
 
 from ... import lifecycle, rules
@@ -88,8 +88,8 @@ def _recommendation(case: Case) -> Any:
     return case_recommendation(case)
 
 
-def case_detail_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
-    case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def case_detail_response(request: AuthedRequest, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    case = case_get_for(user=request.user, pk=pk)
     user = request.user
     context = {
         "request": request,
@@ -117,7 +117,7 @@ class CaseListView(APIView):
         summary="Cases you may see, newest first (keyset pages: pass next_cursor as after)",
         operation_id="cases_list",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         query = CaseListQuery(data=request.query_params)
         if not query.is_valid():
             raise ValidationError({k: [str(m) for m in v] for k, v in query.errors.items()})
@@ -126,7 +126,7 @@ class CaseListView(APIView):
             raise ValidationError(
                 {"after": [_("This is not a cursor this list gave; start from the first page.")]}
             )
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         names = NameScope.of(user)
         item_id = town_id = None
         if q.get("item"):
@@ -169,8 +169,8 @@ class CaseListView(APIView):
         summary="Record a lead (线索); you become its lead officer",
         operation_id="cases_create",
     )
-    def post(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: AuthedRequest) -> Response:
+        user = request.user
         towns = _filing_towns(user)
         if not towns:
             raise PermissionDenied(_("Only officers and supervisors of a town record its cases."))
@@ -198,7 +198,7 @@ class CaseDetailView(APIView):
         responses={200: CaseDetailSerializer, 404: ERRORS[404]},
         summary="One case: officers, deadlines, the actions you may take, the benchmark's recommendation",
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedRequest, pk: int) -> Response:
         return case_detail_response(request, pk)
 
     @extend_schema(
@@ -206,8 +206,8 @@ class CaseDetailView(APIView):
         responses={200: CaseDetailSerializer, **ERRORS},
         summary="Change details (party, place, facts, item) until the notice is served",
     )
-    def patch(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def patch(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         data = _case_values(case)
         given = form_data(request.data, CaseForm, NameScope.of(request.user))
         given.pop("town", None)
@@ -232,6 +232,6 @@ class CaseEventsView(APIView):
         responses={200: CaseEventSerializer(many=True), 404: ERRORS[404]},
         summary="The case's timeline (全过程记录): every step, who, when",
     )
-    def get(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         return Response(CaseEventSerializer(case_timeline(case), many=True).data)

@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from enforcement.http import AuthedRequest
+
 from ...complaints import complaint_create, complaint_rematch, complaints_import
 from ...models import Complaint
 from ...selectors import complaint_get_for, complaints_for
@@ -21,6 +23,7 @@ from ..serializers.complaints import (
 class ComplaintListCreateView(generics.ListAPIView[Complaint]):
     """Complaints of the towns you work for (GET); record one (POST), matched in the background."""
 
+    request: AuthedRequest
     serializer_class = ComplaintSerializer
 
     @extend_schema(parameters=[OpenApiParameter("match_status", str, enum=Complaint.MatchStatus.values)])
@@ -33,34 +36,35 @@ class ComplaintListCreateView(generics.ListAPIView[Complaint]):
         status_filter = self.request.query_params.get("match_status", "")
         if status_filter and status_filter not in Complaint.MatchStatus.values:
             status_filter = "-"  # an unknown status lists nothing
-        return complaints_for(user=self.request.user, status=status_filter)  # type: ignore[arg-type]
+        return complaints_for(user=self.request.user, status=status_filter)
 
     @extend_schema(request=ComplaintInSerializer, responses={201: ComplaintSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = ComplaintInSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        complaint = complaint_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        complaint = complaint_create(actor=request.user, **data.validated_data)
         complaint.refresh_from_db()
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
 
 class ComplaintDetailView(generics.RetrieveAPIView[Complaint]):
+    request: AuthedRequest
     serializer_class = ComplaintSerializer
 
     def get_object(self) -> Complaint:
-        return complaint_get_for(user=self.request.user, pk=self.kwargs["pk"])  # type: ignore[arg-type]
+        return complaint_get_for(user=self.request.user, pk=self.kwargs["pk"])
 
 
 class ComplaintBulkView(APIView):
     """Record many complaints for one town (e.g. a day of 12345 tickets); a worker matches them in batches."""
 
     @extend_schema(request=BulkInSerializer, responses={201: BulkOutSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = BulkInSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         report = complaints_import(
             actor=request.user,
-            town=data.validated_data["town"],  # type: ignore[arg-type]
+            town=data.validated_data["town"],
             rows=data.validated_data["complaints"],
             source="api",
         )
@@ -78,8 +82,8 @@ class ComplaintRematchView(APIView):
     """Match the complaint again (supervisors), e.g. after the rules changed."""
 
     @extend_schema(request=None, responses={202: ComplaintSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         complaint = complaint_rematch(
             actor=request.user, complaint=complaint_get_for(user=request.user, pk=pk)
-        )  # type: ignore[arg-type]
+        )
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_202_ACCEPTED)

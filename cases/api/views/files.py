@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -9,11 +10,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.files import FileDownloadView, file_responses
+from enforcement.http import AuthedRequest
 
 from ...documents import document_generate, documents_available_choices
 from ...downloads import document_file_response, evidence_file_response
@@ -37,8 +38,8 @@ class CaseEvidenceView(APIView):
         responses={200: EvidenceSerializer(many=True), 404: ERRORS[404]},
         summary="The case's evidence (files download through the permission-checked page address)",
     )
-    def get(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         rows = case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")
         return Response(EvidenceSerializer(rows, many=True).data)
 
@@ -47,16 +48,19 @@ class CaseEvidenceView(APIView):
         responses={201: EvidenceSerializer(many=True), **ERRORS},
         summary="Add evidence files (checked by content; hashed on upload)",
     )
-    def post(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         files = request.FILES.getlist("files") or request.FILES.getlist("file")
         if not files:
             raise ValidationError({"files": [_("Choose at least one file.")]})
-        caption = str(request.data.get("caption", "") or "")[:300]
-        kind = str(request.data.get("kind", "") or "")
+        posted = (
+            request.data if isinstance(request.data, Mapping) else {}
+        )  # multipart: the files came with it
+        caption = str(posted.get("caption", "") or "")[:300]
+        kind = str(posted.get("kind", "") or "")
         if kind and kind not in Evidence.Kind.values:
             raise ValidationError({"kind": [_("Unknown kind of evidence “%(kind)s”.") % {"kind": kind[:20]}]})
-        rows = evidence_add_many(actor=request.user, case=case, uploads=files, caption=caption, kind=kind)  # type: ignore[arg-type]
+        rows = evidence_add_many(actor=request.user, case=case, uploads=files, caption=caption, kind=kind)
         return Response(EvidenceSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -67,8 +71,8 @@ class CaseDocumentsView(APIView):
         responses={200: DocumentListSerializer, 404: ERRORS[404]},
         summary="The case's documents (执法文书) and which may be generated now",
     )
-    def get(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         rows = case.documents.select_related("generated_by").order_by("kind", "-version")
         available = [{"kind": kind, "label": label} for kind, label in documents_available_choices(case)]
         return Response(DocumentListSerializer({"documents": rows, "available": available}).data)
@@ -78,12 +82,12 @@ class CaseDocumentsView(APIView):
         responses={201: DocumentSerializer, **ERRORS},
         summary="Generate a document as PDF from the case as it is now (a new version each time)",
     )
-    def post(self, request: Request, pk: int) -> Response:
-        case = case_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
         data = DocumentGenerateInput(data=request.data)
         if not data.is_valid():
             raise ValidationError({k: [str(m) for m in v] for k, v in data.errors.items()})
-        document = document_generate(actor=request.user, case=case, kind=data.validated_data["kind"])  # type: ignore[arg-type]
+        document = document_generate(actor=request.user, case=case, kind=data.validated_data["kind"])
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
@@ -99,8 +103,8 @@ class CaseEvidenceFileView(FileDownloadView):
         summary="Download one evidence file",
         operation_id="cases_evidence_file",
     )
-    def get(self, request: Request, pk: int, evidence_pk: int) -> Any:
-        return evidence_file_response(request.user, pk, evidence_pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int, evidence_pk: int) -> Any:
+        return evidence_file_response(request.user, pk, evidence_pk)
 
 
 class CaseDocumentFileView(FileDownloadView):
@@ -112,5 +116,5 @@ class CaseDocumentFileView(FileDownloadView):
         summary="Download one generated document (PDF)",
         operation_id="cases_document_file",
     )
-    def get(self, request: Request, pk: int, document_pk: int) -> Any:
-        return document_file_response(request.user, pk, document_pk)  # type: ignore[arg-type]
+    def get(self, request: AuthedRequest, pk: int, document_pk: int) -> Any:
+        return document_file_response(request.user, pk, document_pk)
