@@ -40,9 +40,5 @@ ACTIONS = (
     AuditAction("inspections.task.findings", _("%(actor)s handled the findings of %(object)s")),
     AuditAction("inspections.task.follow_up", _("%(actor)s planned the follow-up visit %(object)s")),
     AuditAction("inspections.task.close", _("%(actor)s closed the inspection %(object)s")),
-    AuditAction(
-        "inspections.task.items_add",
-        _("%(actor)s added items of the published list to the inspection %(object)s"),
-    ),
     AuditAction("inspections.document.generate", _("%(actor)s made a notice of the inspection %(object)s")),
 )
