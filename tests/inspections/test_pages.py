@@ -648,7 +648,9 @@ def test_the_merge_proposal_is_accepted_from_the_kept_visit_s_page(
 def test_a_unit_s_figures_count_each_joint_visit_once(cast, setup, checked):
     from inspections.selectors import inspection_figures
 
-    other = make_unit(cast.district, "department", code="T500-EMG", name_zh="测试区应急管理局", domain="emergency")
+    other = make_unit(
+        cast.district, "department", code="T500-EMG", name_zh="测试区应急管理局", domain="emergency"
+    )
     TaskInvitation.objects.create(
         task=checked, department=other, status="declined", reason="另有安排", invited_by=cast.officer_a
     )
