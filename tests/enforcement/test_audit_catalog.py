@@ -31,7 +31,7 @@ from whistles.workflow import Action as WhistleAction
 from whistles.workflow import AlertLevel
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["enforcement", "authority", "cases", "discretion", "whistles", "inspections"]
+APPS = ["enforcement", "authority", "cases", "discretion", "whistles", "inspections", "demo"]
 
 
 def _audited_names() -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
