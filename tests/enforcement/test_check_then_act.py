@@ -21,7 +21,7 @@ N = 4
 
 
 def test_registering_one_party_at_once_makes_one_subject(cast):
-    before = AuditEvent.objects.filter(action="subject.create").count()
+    before = AuditEvent.objects.filter(action="enforcement.subject.create").count()
     results = race(
         [
             lambda: subject_get_or_create(
@@ -37,7 +37,7 @@ def test_registering_one_party_at_once_makes_one_subject(cast):
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({r.pk for r in results}) == 1
     assert Subject.objects.filter(identifier="500103198001017777").count() == 1
-    assert AuditEvent.objects.filter(action="subject.create").count() == before + 1
+    assert AuditEvent.objects.filter(action="enforcement.subject.create").count() == before + 1
 
 
 def test_one_ticket_filed_at_once_is_recorded_once(cast):
