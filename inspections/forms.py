@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.forms import BootstrapFormMixin, restrict_choices
+from enforcement.forms import BootstrapFormMixin, restrict_choices, set_choices
 from enforcement.models import Unit, User
 from enforcement.uploads import PHOTO_MAX_BYTES
 
@@ -316,6 +316,15 @@ class AcceptForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, templates: QuerySet[ChecklistTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         restrict_choices(self, "template", templates)
+        # The options from the rows the caller read once: the inbox shows one form per invitation, and a model
+        # field would read the templates again for each of them.
+        field = self.fields["template"]
+        assert isinstance(field, forms.ModelChoiceField)
+        set_choices(
+            self,
+            "template",
+            [("", field.empty_label), *((t.pk, field.label_from_instance(t)) for t in templates)],
+        )
 
 
 class DeclineForm(BootstrapFormMixin, forms.Form):

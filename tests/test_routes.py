@@ -5,9 +5,9 @@ GET, and the most queries it may cost.
   lacks, with a line to paste, so a new route cannot arrive without saying who may open it.
 - `test_route` requests each entry as each member of the cast, with real objects for the URL's arguments (the
   world below: a town-A case with evidence and a document, a complaint, a whistle to the market department
-  with a photo, an approved joint inspection, a published benchmark and a draft, a draft adjustment, a
-  matching rule and a lexicon entry), and checks the status, that the queries stay within the budget and that
-  a GET writes no audit row.
+  with a photo, a joint inspection on site (its notice, a point's photo), a published benchmark and a draft,
+  a draft adjustment, a matching rule and a lexicon entry), and checks the status, that the queries stay
+  within the budget and that a GET writes no audit row.
 
 Fail-closed routing is what makes the anonymous column true: every page needs a login
 (enforcement.middleware.LoginRequiredMiddleware) unless its view is marked `login_not_required`, and API views
@@ -97,15 +97,18 @@ def build_world() -> tuple[Any, dict[str, Any]]:
     from discretion.services import benchmark_draft_create, benchmark_publish
     from enforcement import clock
     from enforcement.models import Subject
+    from inspections.documents import inspection_document_generate
     from inspections.services import (
         invitation_accept,
+        point_record,
         task_approve,
         task_create,
+        task_enter,
         task_invite,
         task_officers_set,
         task_publish,
     )
-    from inspections.workflow import Scenario, TaskKind
+    from inspections.workflow import PointResult, Scenario, TaskKind
     from tests.cases.conftest import make_held_item
     from tests.inspections.conftest import build_setup, moment, visit_day
     from whistles.services import assignment_acknowledge, whistle_photo_add, whistle_raise
@@ -212,6 +215,15 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.responder])
         task_publish(actor=cast.officer_a, task=task)
         task = task_approve(actor=cast.supervisor_a, task=task)
+        notice = inspection_document_generate(
+            actor=cast.officer_a, task=task, kind="notice", code_url=f"http://testserver/c/{task.code}/"
+        )
+        task_enter(actor=cast.officer_a, task=task)
+        point = task.points.order_by("pk").first()
+        point_record(
+            actor=cast.officer_a, task_point=point, result=PointResult.PASS, photos=[_png("point.png")]
+        )
+        point_photo = point.photos.get()
 
     world: dict[str, Any] = {
         "case": case.pk,
@@ -233,7 +245,9 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         "entry": entry.pk,
         "task": task.pk,
         "task_code": task.code,
-        "point": task.points.order_by("pk").first().pk,
+        "point": point.pk,
+        "point_photo": point_photo.pk,
+        "notice": notice.pk,
         "invitation": invitation.pk,
         "business": setup.subject.pk,
         "town_a": cast.town_a.code,
@@ -365,7 +379,8 @@ def test_every_route_is_in_the_table():
 
 WORLD_KEYS = (
     "case evidence document complaint whistle assignment photo notification item item_code draft_item "
-    "benchmark draft adjustment line rule entry task task_code point invitation business town_a district"
+    "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business "
+    "town_a district"
 ).split()
 
 

@@ -281,6 +281,22 @@ class Rows:
             made.append(make_task(title=title, kind="clue", exemption_ref=title).title)
         return made
 
+    def businesses(self, n: int) -> list[str]:
+        from enforcement.models import Subject
+
+        made = []
+        for _ in range(n):
+            name = self.tag("餐馆")
+            Subject.objects.create(
+                district=self.cast.district,
+                kind="organisation",
+                name=name,
+                identifier=f"91500000MA5U{self.serial:05d}X",
+                address="甲街道解放路1号",
+            )
+            made.append(name)
+        return made
+
     def invitations(self, n: int) -> list[str]:
         from inspections.services import task_invite, task_officers_set, task_publish
 
@@ -350,6 +366,9 @@ GUARDS: dict[str, Guard] = {
     "whistle-inbox": Guard("responder", 11, Rows.whistles),
     "whistle-returns": Guard("admin", 7, Rows.returns),
     "whistle-notifications": Guard("responder", 7, Rows.whistles),
+    "inspection-board": Guard("officer_a", 11, Rows.inspections),
+    "inspection-invitations": Guard("responder", 8, Rows.invitations),
+    "inspection-subjects": Guard("officer_a", 6, Rows.businesses),
 }
 
 
