@@ -31,7 +31,12 @@ from whistles.workflow import Action as WhistleAction
 from whistles.workflow import AlertLevel
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["enforcement", "authority", "cases", "discretion", "whistles", "inspections", "demo"]
+
+
+def _project_apps() -> list[Path]:
+    """Every installed app that is part of this project (the domain apps, the core, the demo seeders, and any app
+    added later), not Django's or a library's."""
+    return sorted(Path(config.path) for config in apps.get_app_configs() if Path(config.path).parent == ROOT)
 
 
 def _audited_names() -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
@@ -51,8 +56,8 @@ def _audited_names() -> tuple[dict[str, list[str]], dict[str, list[str]], list[s
         else:
             unreadable.append(where)
 
-    for app in APPS:
-        for path in sorted((ROOT / app).rglob("*.py")):
+    for app in _project_apps():
+        for path in sorted(app.rglob("*.py")):
             if "migrations" in path.parts:
                 continue
             for node in ast.walk(ast.parse(path.read_text(), str(path))):
