@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import include, path, reverse
@@ -103,6 +104,7 @@ def test_error_pages_carry_the_policies(cast, client_for):
     assert_secure_headers(missing_api)
 
 
+@login_not_required
 def _boom(request: HttpRequest):
     raise RuntimeError("boom")
 
