@@ -1,5 +1,5 @@
-"""Read-mostly admin for the authority list. Changes go through imports and adjustments (audited), so grants and
-versions are read-only here: the admin is for looking, not for rewriting history."""
+"""Read-mostly admin for the authority list. Changes go through imports and adjustments (audited), so grants
+and versions are read-only here: the admin is for looking, not for rewriting history."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""An item's content as one canonical dict: what a version snapshots, what an import compares, what an export writes."""
+"""An item's content as one canonical dict: what a version snapshots, what an import compares, what an export
+writes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The list as of a date, as CSV or XLSX. The columns are the import's, so an exported file imports back unchanged;
-the extra columns (version, department, towns holding it, ...) are for readers and ignored by the import."""
+"""The list as of a date, as CSV or XLSX. The columns are the import's, so an exported file imports back
+unchanged; the extra columns (version, department, towns holding it, ...) are for readers and ignored by the
+import."""
 
 from __future__ import annotations
 
@@ -59,8 +60,8 @@ def export_rows(*, district: District, on: dt.date, town: Unit | None = None) ->
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; text that looks like a formula is
-    marked as text (enforcement.spreadsheets)."""
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; text that looks like a formula
+    is marked as text (enforcement.spreadsheets)."""
     return csv_bytes(rows, columns)
 
 

@@ -1,11 +1,12 @@
-"""Reading and checking authority catalog files (CSV or XLSX). No database writes here: `services.catalog_import`
-applies checked rows in one transaction.
+"""Reading and checking authority catalog files (CSV or XLSX). No database writes here:
+`services.catalog_import` applies checked rows in one transaction.
 
 Columns (the contract): code, name_zh, name_en, kind, domain, legal_basis, description_zh, fine_min, fine_max,
-holder. Optional: rule_broken, penalty_clause, penalty_kinds (separated by |), delegation_scope, and for a fine by
-multiples (倍数) fine_basis (gains 违法所得 / value 货值金额), fine_multiple_min, fine_multiple_max, fine_multiple_from
-(the amount of gains or value from which the multiples apply; below it fine_min / fine_max). Any other column
-(an export's version, department, held_by, ...) is ignored, so an exported file imports back unchanged.
+holder. Optional: rule_broken, penalty_clause, penalty_kinds (separated by |), delegation_scope, and for a
+fine by multiples (倍数) fine_basis (gains 违法所得 / value 货值金额), fine_multiple_min, fine_multiple_max,
+fine_multiple_from (the amount of gains or value from which the multiples apply; below it fine_min /
+fine_max). Any other column (an export's version, department, held_by, ...) is ignored, so an exported file
+imports back unchanged.
 Row numbers are spreadsheet row numbers: the header is row 1, the first item row 2.
 """
 
@@ -307,7 +308,8 @@ def _check_multiples(values: dict[str, Any], bad: Any) -> None:
         bad(
             "fine_basis",
             _(
-                "%(value)r is not a basis for multiples; use gains (违法所得) or value (货值金额), or leave it empty."
+                "%(value)r is not a basis for multiples; use gains (违法所得) or value (货值金额), "
+                "or leave it empty."
             )
             % {"value": values.get("fine_basis", "")},
         )

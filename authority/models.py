@@ -1,8 +1,9 @@
-"""一张清单定权责: the enforcement-item catalog, which town holds which item when, and adjustments to that list.
+"""一张清单定权责: the enforcement-item catalog, which town holds which item when, and adjustments to that
+list.
 
-History is never overwritten. An item's content changes create a new `EnforcementItemVersion`; a town's holding
-is a dated `AuthorityGrant` that an adjustment may end (recovery) but never deletes, so the list as of any date can
-be reproduced.
+History is never overwritten. An item's content changes create a new `EnforcementItemVersion`; a town's
+holding is a dated `AuthorityGrant` that an adjustment may end (recovery) but never deletes, so the list as of
+any date can be reproduced.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ class GrantKind(models.TextChoices):
 
 
 class CatalogHolder(models.TextChoices):
-    """Who holds an item according to the catalog: every town of the district (or the towns named at import), or the
-    district department for its domain."""
+    """Who holds an item according to the catalog: every town of the district (or the towns named at import),
+    or the district department for its domain."""
 
     TOWN = "town", _("Towns")
     DISTRICT = "district", _("District department")
@@ -57,8 +58,9 @@ class EnforcementItem(models.Model):
     fine_max = models.DecimalField(
         _("maximum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    # A fine by multiples (倍数): "处违法所得二倍以上十倍以下罚款"; fine_min / fine_max then hold the clause's fixed range
-    # for amounts below `fine_multiple_from` (or none), and the case's range is computed from what the officer records.
+    # A fine by multiples (倍数): "处违法所得二倍以上十倍以下罚款"; fine_min / fine_max then hold the clause's
+    # fixed range for amounts below `fine_multiple_from` (or none), and the case's range is computed from what
+    # the officer records.
     fine_basis = models.CharField(
         _("fine given as"), max_length=8, choices=FineBasis.choices, default=FineBasis.AMOUNT
     )
@@ -166,7 +168,8 @@ class EnforcementItemVersion(models.Model):
 
 
 class Adjustment(models.Model):
-    """调整: a dated decision that grants items to towns and/or recovers others. Takes effect once approved."""
+    """调整: a dated decision that grants items to towns and/or recovers others. Takes effect once
+    approved."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -233,7 +236,8 @@ class AdjustmentLine(models.Model):
 
 
 class AuthorityGrant(models.Model):
-    """A town holds an item of a kind from a date (until a date, or open-ended). Never deleted; recovery ends it."""
+    """A town holds an item of a kind from a date (until a date, or open-ended). Never deleted; recovery ends
+    it."""
 
     town = models.ForeignKey(
         Unit,
@@ -299,7 +303,8 @@ class AuthorityGrant(models.Model):
 
 
 class MatchRule(models.Model):
-    """A curated matching rule for one item (keywords, phrases, synonyms, regexes, excluding words, weights)."""
+    """A curated matching rule for one item (keywords, phrases, synonyms, regexes, excluding words,
+    weights)."""
 
     class Kind(models.TextChoices):
         KEYWORD = "keyword", _("Keyword")
@@ -326,7 +331,8 @@ class MatchRule(models.Model):
 
 
 class LexiconEntry(models.Model):
-    """The shared domain lexicon: an everyday, dialect or English word and the legal vocabulary it stands for."""
+    """The shared domain lexicon: an everyday, dialect or English word and the legal vocabulary it stands
+    for."""
 
     district = models.ForeignKey(
         District,

@@ -1,16 +1,16 @@
-"""行政处罚的种类: the one list of penalty kinds (Administrative Penalty Law art 9), used by the catalog (what an
-item's penalty clause provides), the discretion benchmarks (what a tier recommends), the cases (what is proposed and
-decided), their documents, forms and API. Plain data and pure functions: no database.
+"""行政处罚的种类: the one list of penalty kinds (Administrative Penalty Law art 9), used by the catalog (what
+an item's penalty clause provides), the discretion benchmarks (what a tier recommends), the cases (what is
+proposed and decided), their documents, forms and API. Plain data and pure functions: no database.
 
-Art 9 lists 警告、通报批评 (1); 罚款、没收违法所得、没收非法财物 (2); 暂扣许可证件、降低资质等级、吊销许可证件 (3);
-限制开展生产经营活动、责令停产停业、责令关闭、限制从业 (4); 行政拘留 (5, the police's, never a town's); and other
-penalties laws and regulations provide (6), of which towns meet 限期拆除. Each is a kind of its own here because a
-decision must say which one it imposes.
+Art 9 lists 警告、通报批评 (1); 罚款、没收违法所得、没收非法财物 (2); 暂扣许可证件、降低资质等级、吊销许可证件
+(3);限制开展生产经营活动、责令停产停业、责令关闭、限制从业 (4); 行政拘留 (5, the police's, never a town's);
+and other penalties laws and regulations provide (6), of which towns meet 限期拆除. Each is a kind of its own
+here because a decision must say which one it imposes.
 
 A fine is given in yuan, or as a multiple (倍数) of the illegal gains (违法所得) or of the value of the goods
-(货值金额/违法经营额): "处违法所得二倍以上十倍以下罚款". Such clauses often add a fixed range below a threshold ("违法所得
-不足二万元的，处一万元以上五万元以下罚款"). `fine_range` turns a clause and the amounts the officer recorded into the
-range in yuan that applies to the case.
+(货值金额/违法经营额): "处违法所得二倍以上十倍以下罚款". Such clauses often add a fixed range below a
+threshold ("违法所得不足二万元的，处一万元以上五万元以下罚款"). `fine_range` turns a clause and the amounts
+the officer recorded into the range in yuan that applies to the case.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ class PenaltyKind(models.TextChoices):
 
 K = PenaltyKind
 
-# How heavy each kind is, for comparing tiers and proposals (discretion): a graver tier may not recommend lighter kinds.
+# How heavy each kind is, for comparing tiers and proposals (discretion): a graver tier may not recommend
+# lighter kinds.
 SEVERITY: dict[str, int] = {
     K.WARNING: 1,
     K.CRITICISM: 2,
@@ -76,9 +77,10 @@ DOCUMENT_NAMES: dict[str, str] = {
     K.DEMOLISH: "限期拆除",
 }
 
-# Kinds that give the party the right to a hearing whatever the amount (art 63: 降低资质等级、吊销许可证件; 责令停产停业、
-# 责令关闭、限制从业; "other heavier penalties", which takes in suspending a permit, limiting the business and
-# demolition). Large fines and confiscations of large value give it too, by amount (cases.checks.hearing_right).
+# Kinds that give the party the right to a hearing whatever the amount (art 63: 降低资质等级、吊销许可证件; 责
+# 令停产停业、责令关闭、限制从业; "other heavier penalties", which takes in suspending a permit, limiting the
+# business and demolition). Large fines and confiscations of large value give it too, by amount
+# (cases.checks.hearing_right).
 HEARING_KINDS: frozenset[str] = frozenset(
     {
         K.SUSPEND_PERMIT,
@@ -95,8 +97,8 @@ HEARING_KINDS: frozenset[str] = frozenset(
 # The only kinds of the simple procedure, decided on the spot (art 51).
 SIMPLE_PROCEDURE_KINDS: frozenset[str] = frozenset({K.WARNING, K.FINE})
 
-# Kinds a decision must spell out: which permit, which grade, what is limited or closed, for how long. The officer
-# writes the particulars; the decision prints them after the kind's name.
+# Kinds a decision must spell out: which permit, which grade, what is limited or closed, for how long. The
+# officer writes the particulars; the decision prints them after the kind's name.
 PARTICULAR_KINDS: dict[str, Any] = {
     K.SUSPEND_PERMIT: _("Which permit (name and number) and for how long"),
     K.LOWER_QUALIFICATION: _("Which qualification, from which grade to which"),
@@ -114,7 +116,8 @@ def kind_label(kind: str) -> str:
     return str(PenaltyKind(kind).label) if kind in PenaltyKind.values else kind
 
 
-# --- fines as multiples ---------------------------------------------------------------------------------------------
+# --- fines as multiples
+# ---------------------------------------------------------------------------------------------
 
 
 class FineBasis(models.TextChoices):
@@ -123,7 +126,8 @@ class FineBasis(models.TextChoices):
     VALUE = "value", _("Multiples of the value of the goods (货值金额/违法经营额)")
 
 
-# The measurable fact (discretion.vocabulary.FACTS) each basis multiplies; a case records it, a benchmark may test it.
+# The measurable fact (discretion.vocabulary.FACTS) each basis multiplies; a case records it, a benchmark may
+# test it.
 BASIS_FACT: dict[str, str] = {FineBasis.GAINS: "gains_yuan", FineBasis.VALUE: "value_yuan"}
 BASIS_WORDS: dict[str, str] = {FineBasis.GAINS: "违法所得", FineBasis.VALUE: "货值金额"}
 CENT = Decimal("0.01")
@@ -133,8 +137,8 @@ CENT = Decimal("0.01")
 class FineRange:
     """The fine range in yuan that applies to one case.
 
-    `base`: the illegal gains or value the multiples were applied to (None for a clause in yuan, or while the amount
-    is not recorded: then `missing` says so and low/high are the clause's fixed range, if any)."""
+    `base`: the illegal gains or value the multiples were applied to (None for a clause in yuan, or while the
+    amount is not recorded: then `missing` says so and low/high are the clause's fixed range, if any)."""
 
     low: Decimal | None
     high: Decimal | None
@@ -172,10 +176,12 @@ def fine_range(
     multiple_from: Decimal | None = None,
     values: Mapping[str, Any] | None = None,
 ) -> FineRange:
-    """The range for a clause on the amounts recorded (`values`: discretion facts, `gains_yuan` / `value_yuan`).
+    """The range for a clause on the amounts recorded (`values`: discretion facts, `gains_yuan` /
+    `value_yuan`).
 
-    A clause by multiples applies them to the recorded amount when it is above zero and at least `multiple_from`;
-    below that, or with no amount, the clause's fixed range (fine_min / fine_max) applies, if it has one."""
+    A clause by multiples applies them to the recorded amount when it is above zero and at least
+    `multiple_from`; below that, or with no amount, the clause's fixed range (fine_min / fine_max) applies, if
+    it has one."""
     if basis not in BASIS_FACT or (multiple_min is None and multiple_max is None):
         return FineRange(fine_min, fine_max)
     base = _decimal((values or {}).get(BASIS_FACT[basis]))

@@ -1,7 +1,8 @@
-"""can_<verb>_<noun> predicates for the authority list. Services `require()` them; templates show their answers.
+"""can_<verb>_<noun> predicates for the authority list. Services `require()` them; templates show their
+answers.
 
-The catalog, the grants in force, approved adjustments and each town's list are public (公示): no predicate guards
-reading them. Drafts, imports and the usage evaluation are not.
+The catalog, the grants in force, approved adjustments and each town's list are public (公示): no predicate
+guards reading them. Drafts, imports and the usage evaluation are not.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def can_approve_adjustment(user: AnyUser, adjustment: Adjustment) -> bool:
 
 
 def can_view_adjustment(user: AnyUser, adjustment: Adjustment) -> bool:
-    """Approved (and rejected) decisions are published; drafts are seen by the district administrators only."""
+    """Approved (and rejected) decisions are published; drafts are seen by the district administrators
+    only."""
     if adjustment.status != Adjustment.Status.DRAFT:
         return True
     return can_manage_authority(user, adjustment.district_id)

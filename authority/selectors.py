@@ -29,9 +29,10 @@ def grants_active_on(on: dt.date) -> Q:
 class Holder:
     """Who enforces an item in a town on a date.
 
-    `town` is set when the town holds it (kind statutory / empowered / delegated); then `acting_name` is the name the
-    decision is made in: the town's own for statutory and empowered items, the delegating department's for delegated
-    ones (arts 20-21). Otherwise `department` is the district department responsible, and the town should whistle.
+    `town` is set when the town holds it (kind statutory / empowered / delegated); then `acting_name` is the
+    name the decision is made in: the town's own for statutory and empowered items, the delegating
+    department's for delegated ones (arts 20-21). Otherwise `department` is the district department
+    responsible, and the town should whistle.
     """
 
     item: EnforcementItem
@@ -83,7 +84,8 @@ class Holder:
 
 @remembered(lambda item: item.pk)
 def responsible_department(item: EnforcementItem) -> Unit | None:
-    """The district department that keeps an item no town holds: its recorded holder, else the domain's department."""
+    """The district department that keeps an item no town holds: its recorded holder, else the domain's
+    department."""
     if item.default_holder_id is not None:
         return item.default_holder
     return (
@@ -98,8 +100,8 @@ def responsible_department(item: EnforcementItem) -> Unit | None:
 def who_enforces(item: EnforcementItem, town: Unit | None, on: dt.date) -> Holder:
     """The town (with kind and acting name) if it holds `item` on `on`, else the responsible department.
 
-    A town of another district never holds the item. Cases filed before a recovery stay with the town: callers ask
-    with the date of the act being decided (for filing, the filing date), not today.
+    A town of another district never holds the item. Cases filed before a recovery stay with the town: callers
+    ask with the date of the act being decided (for filing, the filing date), not today.
     """
     if town is not None and town.district_id == item.district_id:
         grant = next((g for g in _grants_to_town(item, town) if g.active_on(on)), None)
@@ -110,7 +112,8 @@ def who_enforces(item: EnforcementItem, town: Unit | None, on: dt.date) -> Holde
 
 @remembered(lambda item, town: (item.pk, town.pk))
 def _grants_to_town(item: EnforcementItem, town: Unit) -> list[AuthorityGrant]:
-    """Every grant of the item to the town, the latest start first (the first grant and each adjustment since)."""
+    """Every grant of the item to the town, the latest start first (the first grant and each adjustment
+    since)."""
     return list(
         AuthorityGrant.objects.filter(item=item, town=town)
         .select_related("delegating_department", "town")
@@ -137,7 +140,8 @@ def items_held_by(town: Unit, on: dt.date) -> QuerySet[EnforcementItem]:
     return EnforcementItem.objects.filter(Exists(held)).order_by("domain", "code")
 
 
-# --- the catalog -------------------------------------------------------------------------------------------------
+# --- the catalog
+# -------------------------------------------------------------------------------------------------
 
 
 def catalog_items(
@@ -149,8 +153,8 @@ def catalog_items(
     held_by: str = "",
     on: dt.date | None = None,
 ) -> QuerySet[EnforcementItem]:
-    """Items of a district's catalog (None: every district), searched in Chinese and English (name, code, conduct,
-    legal basis); `on`: only items already in the catalog that day."""
+    """Items of a district's catalog (None: every district), searched in Chinese and English (name, code,
+    conduct, legal basis); `on`: only items already in the catalog that day."""
     items = EnforcementItem.objects.filter(is_active=True).select_related("default_holder")
     if district is not None:
         items = items.filter(district=district)
@@ -206,7 +210,8 @@ def district_for(user: User | None, code: str = "") -> District | None:
     return District.objects.order_by("code").first()
 
 
-# --- history ------------------------------------------------------------------------------------------------------
+# --- history
+# ------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,8 @@ class Change:
 
 
 def town_history(town: Unit, *, until: dt.date | None = None, limit: int | None = None) -> list[Change]:
-    """Every change to a town's list, newest first: grants that began, and grants that ended (the day after)."""
+    """Every change to a town's list, newest first: grants that began, and grants that ended (the day
+    after)."""
     grants = AuthorityGrant.objects.filter(town=town).select_related(
         "item", "delegating_department", "granted_by", "ended_by"
     )
@@ -255,7 +261,8 @@ def item_grant_history(item: EnforcementItem) -> QuerySet[AuthorityGrant]:
     )
 
 
-# --- adjustments --------------------------------------------------------------------------------------------------
+# --- adjustments
+# --------------------------------------------------------------------------------------------------
 
 
 def adjustments_visible_to(user: User | None, district: District) -> QuerySet[Adjustment]:
@@ -275,8 +282,8 @@ def adjustment_lines(adjustment: Adjustment) -> QuerySet:
 
 
 class ItemNotHeld(ValidationError):
-    """Raised by `require_town_holds`: the town may not act on the item that day; `holder.department` is whom to
-    whistle to."""
+    """Raised by `require_town_holds`: the town may not act on the item that day; `holder.department` is whom
+    to whistle to."""
 
     def __init__(self, holder: Holder):
         self.holder = holder
@@ -284,8 +291,8 @@ class ItemNotHeld(ValidationError):
 
 
 def require_town_holds(item: EnforcementItem, town: Unit, on: dt.date) -> Holder:
-    """For filing and deciding: the Holder when the town holds the item on `on`, else ItemNotHeld (a 400 in the API
-    with the suggestion to whistle to the responsible department)."""
+    """For filing and deciding: the Holder when the town holds the item on `on`, else ItemNotHeld (a 400 in
+    the API with the suggestion to whistle to the responsible department)."""
     holder = who_enforces(item, town, on)
     if not holder.town_holds:
         raise ItemNotHeld(holder)

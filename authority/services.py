@@ -2,12 +2,14 @@
 
 History is kept, not overwritten:
 - a changed catalog row adds an `EnforcementItemVersion` and bumps the item's version;
-- a town stops holding an item when its grant is *ended* (valid_to set, `ended_by` the adjustment), never deleted;
-- an adjustment changes nothing until a district administrator approves it; then it ends and creates grants from its
-  effective date, so the list as of any earlier date is unchanged and can be reproduced.
+- a town stops holding an item when its grant is *ended* (valid_to set, `ended_by` the adjustment), never
+  deleted;
+- an adjustment changes nothing until a district administrator approves it; then it ends and creates grants
+  from its effective date, so the list as of any earlier date is unchanged and can be reproduced.
 
-Cases already filed under a recovered item stay with the town: recovery only answers `who_enforces` for acts on or
-after the effective date (the cases app asks with the filing date), and nothing here touches existing cases.
+Cases already filed under a recovered item stay with the town: recovery only answers `who_enforces` for acts
+on or after the effective date (the cases app asks with the filing date), and nothing here touches existing
+cases.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ def _grant_end(
     if last_day < grant.valid_from:
         raise ValidationError(
             _(
-                "%(item)s was granted to %(town)s from %(start)s; it cannot end before that (choose a later date)."
+                "%(item)s was granted to %(town)s from %(start)s; it cannot end before that "
+                "(choose a later date)."
             )
             % {"item": grant.item.code, "town": grant.town, "start": grant.valid_from}
         )
@@ -120,7 +123,8 @@ def _grant_end(
     )
 
 
-# --- catalog import -----------------------------------------------------------------------------------------------
+# --- catalog import
+# -----------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -296,7 +300,8 @@ class _CatalogImport:
         items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
         return cls(items=items, grants_by_pair=grants_by_pair, **kwargs)
 
-    # --- grants -------------------------------------------------------------------------------------------------
+    # --- grants
+    # -------------------------------------------------------------------------------------------------
 
     def active(self, item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
         effective = self.effective
@@ -323,7 +328,8 @@ class _CatalogImport:
                         self.row_number,
                         "holder",
                         _(
-                            "%(town)s already has a change to %(code)s after %(date)s; import with a later effective date."
+                            "%(town)s already has a change to %(code)s after %(date)s; import with "
+                            "a later effective date."
                         )
                         % {"town": town, "code": item.code, "date": self.effective},
                     )
@@ -368,7 +374,8 @@ class _CatalogImport:
             raise CatalogFileError([RowError(self.row_number, "holder", " ".join(exc.messages))]) from exc
         self.report.grants_ended += 1
 
-    # --- rows ---------------------------------------------------------------------------------------------------
+    # --- rows
+    # ---------------------------------------------------------------------------------------------------
 
     def apply(self, row: CatalogRow) -> None:
         self.row_number = row.row
@@ -383,7 +390,8 @@ class _CatalogImport:
             audit_record(actor=self.actor, action="authority.grant.create", obj=item, after=granted)
 
     def create_item(self, row: CatalogRow) -> EnforcementItem:
-        """A new code: the item at version 1 from the effective date, granted to every target town if towns hold it."""
+        """A new code: the item at version 1 from the effective date, granted to every target town if towns
+        hold it."""
         content = {
             "name_en": "",
             "legal_basis": "",
@@ -458,8 +466,8 @@ class _CatalogImport:
             self.regrant(item)
 
     def regrant(self, item: EnforcementItem) -> None:
-        """Holder `district` ends the target towns' grants; holder `town` grants it to those not holding it; a new
-        kind ends the old grant and starts one of the new kind."""
+        """Holder `district` ends the target towns' grants; holder `town` grants it to those not holding it; a
+        new kind ends the old grant and starts one of the new kind."""
         for town in self.towns:
             current = self.active(item, town)
             if item.held_by == CatalogHolder.DISTRICT:
@@ -472,8 +480,8 @@ class _CatalogImport:
                 self.grant(item, town, item.kind)
 
     def grant_missing(self, item: EnforcementItem) -> None:
-        """A target town that never held a town-held item receives it (a town added later receives the catalog; one
-        whose grant an adjustment ended is not re-granted)."""
+        """A target town that never held a town-held item receives it (a town added later receives the
+        catalog; one whose grant an adjustment ended is not re-granted)."""
         if item.held_by != CatalogHolder.TOWN:
             return
         for town in self.towns:
@@ -518,13 +526,14 @@ def catalog_import(
 ) -> ImportReport:
     """Apply checked catalog rows for a district, all or nothing.
 
-    - A new code creates the item (version 1, in force from `effective`); with holder `town`, every target town
-      (the towns named, else every town of the district) is granted it with the row's kind from `effective`.
-    - An unchanged row changes nothing (a target town that never held the item is granted it, so a town added later
-      receives the catalog; a town whose grant was ended by an adjustment is not re-granted).
+    - A new code creates the item (version 1, in force from `effective`); with holder `town`, every target
+      town (the towns named, else every town of the district) is granted it with the row's kind from
+      `effective`.
+    - An unchanged row changes nothing (a target town that never held the item is granted it, so a town added
+      later receives the catalog; a town whose grant was ended by an adjustment is not re-granted).
     - A changed row adds a version. If its holder or kind changed, grants follow from `effective`: holder
-      `district` ends the target towns' grants, holder `town` grants it to those not holding it, a new kind ends
-      the old grant and starts one of the new kind.
+      `district` ends the target towns' grants, holder `town` grants it to those not holding it, a new kind
+      ends the old grant and starts one of the new kind.
     - Any error (a bad row, an unknown town, an ending before a start) raises and rolls the whole file back.
     `actor` None is the command line (the operator); a user must be the district's administrator.
     """
@@ -572,7 +581,8 @@ def catalog_import(
     return run.report
 
 
-# --- adjustments --------------------------------------------------------------------------------------------------
+# --- adjustments
+# --------------------------------------------------------------------------------------------------
 
 
 def _adjustment_after(adjustment: Adjustment) -> dict[str, Any]:
@@ -785,8 +795,9 @@ def adjustment_problems(adjustment: Adjustment) -> dict[int, list[str]]:
 
 @transaction.atomic
 def adjustment_approve(*, actor: User, adjustment: Adjustment, note: str = "") -> Adjustment:
-    """A district administrator approves a draft: its grants start and its recoveries end grants from the effective
-    date. Raises PermissionDenied for anyone else, ValidationError when the draft cannot apply (nothing changes)."""
+    """A district administrator approves a draft: its grants start and its recoveries end grants from the
+    effective date. Raises PermissionDenied for anyone else, ValidationError when the draft cannot apply
+    (nothing changes)."""
     require(
         can_manage_authority(actor, adjustment.district_id),
         "only a district administrator approves adjustments",

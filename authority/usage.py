@@ -1,7 +1,8 @@
 """Where items are used, for the usage evaluation (赋权事项使用效果评估).
 
-Apps that use enforcement items register a source: cases filed, inspections that checked an item, whistles that asked
-a department for an item. The evaluation adds them up per (item, town); no app here imports the others.
+Apps that use enforcement items register a source: cases filed, inspections that checked an item, whistles
+that asked a department for an item. The evaluation adds them up per (item, town); no app here imports the
+others.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def unregister_usage_source(key: str) -> None:
     _SOURCES.pop(key, None)
 
 
-# --- the evaluation -------------------------------------------------------------------------------------------------
+# --- the evaluation
+# -------------------------------------------------------------------------------------------------
 
 
 class UsageStatus:
@@ -197,9 +199,9 @@ def usage_report(
     kind: str = "",
     domain: str = "",
 ) -> UsageReport:
-    """Per item and town held on `end`: uses within the last `months` months from each registered source, the last
-    use, and a status (active, new, zombie never used / idle). Demand sources (whistles) list what towns asked
-    departments for. `town_ids` None means every town of the district."""
+    """Per item and town held on `end`: uses within the last `months` months from each registered source, the
+    last use, and a status (active, new, zombie never used / idle). Demand sources (whistles) list what towns
+    asked departments for. `town_ids` None means every town of the district."""
     from .models import AuthorityGrant
     from .selectors import grants_active_on, responsible_department
 
@@ -225,7 +227,8 @@ def usage_report(
         if (not kind or g.kind == kind) and (not domain or g.item.domain == domain)
     ]
 
-    # Held since: follow back grants of the same pair that join without a gap (a kind change, a renewed delegation).
+    # Held since: follow back grants of the same pair that join without a gap (a kind change, a renewed
+    # delegation).
     by_pair: dict[tuple[int, int], list[Any]] = {}
     for grant in all_grants:
         by_pair.setdefault((grant.item_id, grant.town_id), []).append(grant)

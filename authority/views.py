@@ -1,6 +1,7 @@
 """Pages of the authority list. Thin: read through selectors, write through services.
 
-Public (no login, 公示): the catalog, an item, a town's list as of a date with its history, who enforces, exports.
+Public (no login, 公示): the catalog, an item, a town's list as of a date with its history, who enforces,
+exports.
 District administrators: import, adjustments. Town teams and administrators: the usage evaluation.
 """
 
@@ -105,7 +106,8 @@ def _districts() -> list[District]:
     return list(District.objects.order_by("code"))
 
 
-# --- public -------------------------------------------------------------------------------------------------------
+# --- public
+# -------------------------------------------------------------------------------------------------------
 
 
 @login_not_required
@@ -219,7 +221,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_not_required
 def town_public(request: HttpRequest, code: str) -> HttpResponse:
-    """公示: a town's list as of today or a chosen date, by kind and domain, with the legal basis and history."""
+    """公示: a town's list as of today or a chosen date, by kind and domain, with the legal basis and
+    history."""
     town = access_or_404(Unit.objects.select_related("district").filter(kind=Unit.Kind.TOWN), code=code)
     form = AsOfForm(request.GET or None)
     on = _on(form)
@@ -295,7 +298,8 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# --- district administrators -----------------------------------------------------------------------------------
+# --- district administrators
+# -----------------------------------------------------------------------------------
 
 
 def _admin_district(request: AuthedHttpRequest) -> tuple[User, District]:
@@ -451,7 +455,8 @@ def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "authority/adjustment_detail.html", context, status=status)
 
 
-# --- usage evaluation ---------------------------------------------------------------------------------------------
+# --- usage evaluation
+# ---------------------------------------------------------------------------------------------
 
 
 @login_required

@@ -1,26 +1,29 @@
 """The wait of an officer's audited action while a 1,000-row catalog import runs in another connection.
 
-    DATABASE_URL is not used: the bench makes its own throwaway PostgreSQL database (default zhifa_audit_bench).
+    DATABASE_URL is not used: the bench makes its own throwaway PostgreSQL database (default
+    zhifa_audit_bench).
     .venv/bin/python bench/audit_wait_bench.py                       # drop + migrate + set up, then time
     .venv/bin/python bench/audit_wait_bench.py --items 1000 --runs 3 --drop
 
-Set-up: one district with three towns (made by a first, small catalog import, as `manage.py import_authority` would),
-an officer of the first town with a colleague, and one lead case of theirs.
+Set-up: one district with three towns (made by a first, small catalog import, as `manage.py import_authority`
+would), an officer of the first town with a colleague, and one lead case of theirs.
 
 Timed:
-- alone: the officer edits the case's title (`case_update`: one locked case row, one audit row), `--repeat` times;
-- during an import: thread A imports a generated catalog of `--items` new items held by the towns (every item a
-  version, three grants and one audit row: `--items` + 1 audit rows in one transaction, as the upload page and
-  `import_authority` run it). Thread B, on its own connection, waits until A has written its first audit row, then
-  edits the case again and again (a `--pause` between two edits) until A commits. Each edit's time is kept: the
-  first edit's wait, the median and the longest, and how many edits finished while the import's transaction was
-  still open. The import's own time is shown with its tail (from its last row to the return: the summary row, the
-  commit and, after the change, the linking of its rows, which the uploading administrator's request waits for).
-  `--runs` imports, each of fresh codes.
+- alone: the officer edits the case's title (`case_update`: one locked case row, one audit row), `--repeat`
+  times;
+- during an import: thread A imports a generated catalog of `--items` new items held by the towns (every item
+  a version, three grants and one audit row: `--items` + 1 audit rows in one transaction, as the upload page
+  and `import_authority` run it). Thread B, on its own connection, waits until A has written its first audit
+  row, then edits the case again and again (a `--pause` between two edits) until A commits. Each edit's time
+  is kept: the first edit's wait, the median and the longest, and how many edits finished while the import's
+  transaction was still open. The import's own time is shown with its tail (from its last row to the return:
+  the summary row, the commit and, after the change, the linking of its rows, which the uploading
+  administrator's request waits for). `--runs` imports, each of fresh codes.
 
-At the end the chain is verified (every row of the run linked and intact). Figures only: no assertions on timings.
-The same script runs against the design before the change (one head row locked by every writer until commit) from a
-checkout of that commit, since it uses only `catalog_import`, `case_update` and `audit_verify`.
+At the end the chain is verified (every row of the run linked and intact). Figures only: no assertions on
+timings.
+The same script runs against the design before the change (one head row locked by every writer until commit)
+from a checkout of that commit, since it uses only `catalog_import`, `case_update` and `audit_verify`.
 """
 
 from __future__ import annotations
@@ -146,8 +149,8 @@ def build() -> int:
 
 
 def case_service(name: str) -> Any:
-    """The case service, where it lives now (cases.lifecycle) or lived before the split (cases.services), so the bench
-    runs on a checkout from before the audit change too."""
+    """The case service, where it lives now (cases.lifecycle) or lived before the split (cases.services), so
+    the bench runs on a checkout from before the audit change too."""
     import importlib
 
     for module in ("cases.lifecycle", "cases.services"):

@@ -1,19 +1,21 @@
 """The case list at a million cases: keyset pages (cases.selectors.case_page_for) against OFFSET pages.
 
     DATABASE_URL is not used: the bench makes its own throwaway PostgreSQL database (default zhifa_bench).
-    .venv/bin/python bench/case_list_bench.py                       # build (drop + migrate + 1,000,000 cases) and time
+    .venv/bin/python bench/case_list_bench.py                       # build (drop + migrate + 1,000,000 cases)
+    and time
     .venv/bin/python bench/case_list_bench.py --reuse               # time again on the database already built
     .venv/bin/python bench/case_list_bench.py --cases 200000 --repeat 5 --drop
 
-Data: one district with 1,000 towns; 80 % of the cases in 20 busy towns (40,000 each at a million), the rest spread
-over the other 980. Each case is a copy of one template case made through the ORM, varied in SQL (town, created_at
-over ~8 months, stage, number, party): a single INSERT ... SELECT FROM generate_series per 100,000 rows, so setup
-stays well inside a few minutes and every NOT NULL column the model has is filled whatever the model becomes.
+Data: one district with 1,000 towns; 80 % of the cases in 20 busy towns (40,000 each at a million), the rest
+spread over the other 980. Each case is a copy of one template case made through the ORM, varied in SQL (town,
+created_at over ~8 months, stage, number, party): a single INSERT ... SELECT FROM generate_series per 100,000
+rows, so setup stays well inside a few minutes and every NOT NULL column the model has is filled whatever the
+model becomes.
 
 Timed, as an officer of one busy town (what the list page and GET /api/cases/ do): the first page, page 10 and
 page 1,000 (25 a page) by keyset cursor and by OFFSET, then the same with the stage filter; the median of
-`--repeat` runs in milliseconds, and the ratio OFFSET / keyset. A deep keyset page starts from the cursor of the
-page before it, found once beforehand (untimed), as a client that followed next_cursor would hold it.
+`--repeat` runs in milliseconds, and the ratio OFFSET / keyset. A deep keyset page starts from the cursor of
+the page before it, found once beforehand (untimed), as a client that followed next_cursor would hold it.
 EXPLAIN (ANALYZE) of the deep pages shows which index each uses. Figures only: no assertions on timings.
 """
 
@@ -168,7 +170,8 @@ def build(args: argparse.Namespace) -> None:
         "archived",
     }
     columns = [f.column for f in Case._meta.concrete_fields if f.column != "id"]
-    # ~8 months back from now, one case every ~21 seconds at a million (a few share a moment: the id breaks ties).
+    # ~8 months back from now, one case every ~21 seconds at a million (a few share a moment: the id breaks
+    # ties).
     span = 240 * 24 * 3600
     overrides = {
         "town_id": f"CASE WHEN g %% 5 < 4 THEN (%(busy)s::int[])[1 + (g / 5) %% {len(busy)}] "
@@ -273,8 +276,8 @@ def run(args: argparse.Namespace) -> None:
         return encode_cursor(last)
 
     def keyset_bounded(filters: CaseFilters, after: str) -> list[Case]:
-        """The same keyset page with the cursor also written as `created_at <= moment`, which the index can seek
-        to (the OR alone is only a filter applied row by row from the top of the town)."""
+        """The same keyset page with the cursor also written as `created_at <= moment`, which the index can
+        seek to (the OR alone is only a filter applied row by row from the top of the town)."""
         qs = ordered(filters)
         decoded = _decode_cursor(after)
         if decoded is not None:
@@ -285,8 +288,8 @@ def run(args: argparse.Namespace) -> None:
         return list(qs[: PAGE + 1])
 
     def keyset_selector_qs(filters: CaseFilters, after: str):
-        """The cursor condition as case_page_for first wrote it (the OR alone), kept to show why the selector now
-        adds `created_at <= cursor`: without it PostgreSQL scans from the top of the town and filters."""
+        """The cursor condition as case_page_for first wrote it (the OR alone), kept to show why the selector
+        now adds `created_at <= cursor`: without it PostgreSQL scans from the top of the town and filters."""
         qs = ordered(filters)
         decoded = _decode_cursor(after)
         if decoded is not None:
@@ -347,13 +350,15 @@ def run(args: argparse.Namespace) -> None:
         )
 
     print(
-        "| list | page | rows skipped | keyset (case_page_for) ms | keyset, created_at <= cursor ms | OFFSET ms "
+        "| list | page | rows skipped | keyset (case_page_for) ms | keyset, created_at <= cursor "
+        "ms | OFFSET ms "
         "| OFFSET / keyset | OFFSET / keyset bounded | check |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for label, page, skipped, keyset, bounded, offset, same in rows:
         print(
-            f"| {label} | {page:,} | {skipped:,} | {keyset:.2f} | {bounded:.2f} | {offset:.2f} | {offset / keyset:.1f}x "
+            f"| {label} | {page:,} | {skipped:,} | {keyset:.2f} | {bounded:.2f} | {offset:.2f} "
+            f"| {offset / keyset:.1f}x "
             f"| {offset / bounded:.1f}x | {same} |"
         )
     print("\nEXPLAIN (ANALYZE, BUFFERS), the plan lines that matter:")

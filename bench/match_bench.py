@@ -4,15 +4,17 @@ baseline measured in the same run.
     .venv/bin/python bench/match_bench.py                 # sizes 100 1000 10000
     .venv/bin/python bench/match_bench.py --sizes 100 1000 --repeat 3
 
-Catalogs: the 99 items of the demo catalog (authority/data/demo_catalog.csv), filled up to the size with generated
-items worded like real ones ("对在{place}{act}{object}的行政处罚", with a description). Workload: the 314 labelled
-descriptions of authority/matching/eval/eval_set.csv (colloquial complaints and officer notes, Chinese and English).
+Catalogs: the 99 items of the demo catalog (authority/data/demo_catalog.csv), filled up to the size with
+generated items worded like real ones ("对在{place}{act}{object}的行政处罚", with a description). Workload:
+the 314 labelled descriptions of authority/matching/eval/eval_set.csv (colloquial complaints and officer
+notes, Chinese and English).
 
-The engine: `compile_matcher` (one Aho-Corasick automaton over every term of every item, the built-in lexicon and the
-demo's curated rules) and `Matcher.match` (scan, automaton, scoring, ranking).
-The baseline does the same job naively: one compiled regular expression per item (the alternation of that item's
-own terms, the same terms the engine knows), tried in turn on the same normalised text; the items whose regex finds
-something are scored by the weights of what it found and ranked. The ratio is baseline time / engine time.
+The engine: `compile_matcher` (one Aho-Corasick automaton over every term of every item, the built-in lexicon
+and the demo's curated rules) and `Matcher.match` (scan, automaton, scoring, ranking).
+The baseline does the same job naively: one compiled regular expression per item (the alternation of that
+item's own terms, the same terms the engine knows), tried in turn on the same normalised text; the items whose
+regex finds something are scored by the weights of what it found and ranked. The ratio is baseline time /
+engine time.
 No database, no Django: the engine is plain Python.
 """
 
@@ -223,7 +225,8 @@ def descriptions() -> list[str]:
 
 
 def top1(match, examples: list[tuple[str, tuple[str, ...]]]) -> float:
-    """Top-1 accuracy on the labelled descriptions that name items (the demo items hidden among the generated ones)."""
+    """Top-1 accuracy on the labelled descriptions that name items (the demo items hidden among the generated
+    ones)."""
     named = [(t, codes) for t, codes in examples if codes]
     hits = 0
     for text, codes in named:
@@ -286,12 +289,14 @@ def main() -> None:
     base_texts = texts[: args.baseline_texts] if args.baseline_texts else texts
     lex = lexicon()
     print(
-        f"workload: {len(texts)} descriptions (engine: {args.repeat} passes; baseline: {len(base_texts)} descriptions, 1 pass)"
+        f"workload: {len(texts)} descriptions (engine: {args.repeat} passes; "
+        f"baseline: {len(base_texts)} descriptions, 1 pass)"
     )
     print(f"lexicon: {len(lex)} entries; python {sys.version.split()[0]}")
     header = (
         f"{'items':>6} {'terms':>7} {'compile s':>9} {'pickle MB':>9} | {'engine ms/desc':>14} {'p95 ms':>7} "
-        f"{'desc/s':>8} | {'baseline ms/desc':>16} {'p95 ms':>8} {'desc/s':>7} | {'ratio':>6} {'same top-1':>10} | {'top-1 acc':>9} "
+        f"{'desc/s':>8} | {'baseline ms/desc':>16} {'p95 ms':>8} {'desc/s':>7} "
+        f"| {'ratio':>6} {'same top-1':>10} | {'top-1 acc':>9} "
         f"| {'1,000 s':>7}"
     )
     print(header)
@@ -324,19 +329,24 @@ def main() -> None:
         e_p95 = sorted(engine)[int(len(engine) * 0.95)]
         b_p95 = sorted(naive)[int(len(naive) * 0.95)]
         print(
-            f"{size:>6} {matcher.stats['terms']:>7} {compile_s:>9.2f} {blob / 1e6:>9.1f} | {e_mean * 1000:>14.3f} "
-            f"{e_p95 * 1000:>7.3f} {1 / e_mean:>8.0f} | {b_mean * 1000:>16.3f} {b_p95 * 1000:>8.3f} {1 / b_mean:>7.0f} | "
-            f"{b_mean / e_mean:>5.0f}x {agree:>5}/{with_items:<4} | {top1(matcher.match, examples):>9.3f} | {batch_s:>7.2f}"
+            f"{size:>6} {matcher.stats['terms']:>7} {compile_s:>9.2f} {blob / 1e6:>9.1f} "
+            f"| {e_mean * 1000:>14.3f} "
+            f"{e_p95 * 1000:>7.3f} {1 / e_mean:>8.0f} "
+            f"| {b_mean * 1000:>16.3f} {b_p95 * 1000:>8.3f} {1 / b_mean:>7.0f} | "
+            f"{b_mean / e_mean:>5.0f}x {agree:>5}/{with_items:<4} "
+            f"| {top1(matcher.match, examples):>9.3f} | {batch_s:>7.2f}"
         )
     print("1,000 s: seconds to match a batch of 1,000 descriptions one after another in this process")
     print(
         "ratio = baseline time per description / engine time per description (higher: the engine is faster)"
     )
     print(
-        "top-1 acc: engine's top-1 accuracy on the labelled descriptions, the demo items hidden among the generated ones"
+        "top-1 acc: engine's top-1 accuracy on the labelled descriptions, the demo items hidden "
+        "among the generated ones"
     )
     print(
-        "same top-1: descriptions where the baseline's first item is the engine's (of those the engine matched);"
+        "same top-1: descriptions where the baseline's first item is the engine's (of those the "
+        "engine matched);"
         " the baseline has no lexicon-aware overlap handling, thresholds or exclusions"
     )
 

@@ -1,4 +1,5 @@
-"""The audit actions cases write (see enforcement.audit_catalog): complaints, cases and each step of a case."""
+"""The audit actions cases write (see enforcement.audit_catalog): complaints, cases and each step of a
+case."""
 
 from __future__ import annotations
 

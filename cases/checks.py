@@ -1,6 +1,6 @@
-"""The legal hard checks of the penalty procedure (DOMAIN.md "Hard rules"). Each returns the problems it finds as
-messages that name the rule and what to do; `lifecycle.case_act` runs the ones an action needs and refuses the action
-with all of them at once (ValidationError, code "legal_check"). Nothing here writes.
+"""The legal hard checks of the penalty procedure (DOMAIN.md "Hard rules"). Each returns the problems it finds
+as messages that name the rule and what to do; `lifecycle.case_act` runs the ones an action needs and refuses
+the action with all of them at once (ValidationError, code "legal_check"). Nothing here writes.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def officer_problems(case: Case, on: dt.date, officers: Iterable[CaseOfficer] | 
 
 
 def recusal_problems(case: Case, officers: Iterable[CaseOfficer] | None = None) -> list[str]:
-    """Each handling officer has declared whether they have a conflict; one who has must step aside (art 43)."""
+    """Each handling officer has declared whether they have a conflict; one who has must step aside (art
+    43)."""
     problems = []
     for row in officers if officers is not None else case.officers.select_related("officer"):
         if not row.active:
@@ -115,14 +116,15 @@ def recusal_problems(case: Case, officers: Iterable[CaseOfficer] | None = None) 
 
 
 def limitation_problems(case: Case, policy: CasePolicy) -> list[str]:
-    """No penalty for an act not discovered within 2 years of it (or of its end), 5 where life, health or financial
-    safety was harmed (art 36)."""
+    """No penalty for an act not discovered within 2 years of it (or of its end), 5 where life, health or
+    financial safety was harmed (art 36)."""
     years = policy.limitation_years_harm if case.harm_to_life_or_finance else policy.limitation_years
     end = case.act_end
     if case.discovered_on > years_after(end, years):
         return [
             _(
-                "Time-barred (art 36): the act ended on %(end)s and was discovered on %(found)s, more than %(years)d years "
+                "Time-barred (art 36): the act ended on %(end)s and was discovered on %(found)s, "
+                "more than %(years)d years "
                 "later. It cannot be penalised; do not file it, or decide no penalty."
             )
             % {"end": end, "found": case.discovered_on, "years": years}
@@ -131,12 +133,14 @@ def limitation_problems(case: Case, policy: CasePolicy) -> list[str]:
 
 
 def camera_problems(case: Case) -> list[str]:
-    """A camera or automatic detection counts as evidence only once a person has reviewed what it recorded (art 41):
+    """A camera or automatic detection counts as evidence only once a person has reviewed what it recorded
+    (art 41):
     the officer attaches the record to the case before proposing to file it."""
     if case.source == "camera" and not case.evidence.exists():
         return [
             _(
-                "A lead from a camera or automatic detection needs its record attached and reviewed by an officer "
+                "A lead from a camera or automatic detection needs its record attached and "
+                "reviewed by an officer "
                 "before filing (art 41)."
             )
         ]
@@ -152,7 +156,8 @@ def age_problems(case: Case, kinds: Iterable[str]) -> list[str]:
     ):
         return [
             _(
-                "The party is under 14: no penalty may be imposed (art 30); order the guardian to supervise instead."
+                "The party is under 14: no penalty may be imposed (art 30); order the guardian to "
+                "supervise instead."
             )
         ]
     return []
@@ -175,15 +180,16 @@ def fine_range_problems(
     values: dict[str, Decimal] | None = None,
 ) -> list[str]:
     """Inside the statutory range of the penalty clause (art 34); below the minimum only where the benchmark
-    finds a reduction (减轻, art 32) applies. A clause by multiples (倍数) gives the range from the illegal gains or
-    the value of the goods the officer recorded (`values`: `Case.amounts`)."""
+    finds a reduction (减轻, art 32) applies. A clause by multiples (倍数) gives the range from the illegal
+    gains or the value of the goods the officer recorded (`values`: `Case.amounts`)."""
     if fine is None:
         return []
     fines = item.fine_range(values)
     if fines.missing:
         return [
             _(
-                "The fine for this item is %(multiples)s: record the %(base)s so that its range can be worked out."
+                "The fine for this item is %(multiples)s: record the %(base)s so that its range "
+                "can be worked out."
             )
             % {
                 "multiples": _multiples_text(fines),
@@ -204,7 +210,8 @@ def fine_range_problems(
     if fines.low is not None and fine < fines.low and not reduced:
         return [
             _(
-                "%(fine)s yuan is below the statutory minimum of %(min)s yuan%(how)s. Going below it (减轻, art 32) "
+                "%(fine)s yuan is below the statutory minimum of %(min)s yuan%(how)s. Going below "
+                "it (减轻, art 32) "
                 "needs the circumstances that allow it."
             )
             % {"fine": money(fine), "min": money(fines.low), "how": how}
@@ -227,8 +234,8 @@ def kinds_problems(item: EnforcementItem, kinds: Iterable[str]) -> list[str]:
 
 
 def content_problems(kinds: Iterable[str], data: dict[str, object]) -> dict[str, list[str]]:
-    """What a penalty must say, by field: the gains confiscated, the property and its value, and for each kind that
-    needs them the particulars (which permit, what is closed, for how long). Empty when complete."""
+    """What a penalty must say, by field: the gains confiscated, the property and its value, and for each kind
+    that needs them the particulars (which permit, what is closed, for how long). Empty when complete."""
     chosen = set(kinds)
     problems: dict[str, list[str]] = {}
     if PenaltyKind.CONFISCATE_GAINS in chosen and data.get("illegal_gains") in (None, ""):
@@ -267,9 +274,9 @@ def confiscated_amount(case: Case, kinds: Iterable[str]) -> Decimal:
 
 
 def hearing_right(case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy) -> bool:
-    """A large fine (Chongqing: 5,000 yuan for a person, 50,000 for an organisation), the confiscation of gains or
-    property of as large a value, a permit suspended, lowered or revoked, or a business limited, suspended or
-    closed gives the right to a hearing (art 63)."""
+    """A large fine (Chongqing: 5,000 yuan for a person, 50,000 for an organisation), the confiscation of
+    gains or property of as large a value, a permit suspended, lowered or revoked, or a business limited,
+    suspended or closed gives the right to a hearing (art 63)."""
     kinds = list(kinds)
     threshold = hearing_threshold(case, policy)
     return (
@@ -282,8 +289,8 @@ def hearing_right(case: Case, kinds: Iterable[str], fine: Decimal | None, policy
 def review_reasons(
     case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy, *, major: bool = False
 ) -> list[str]:
-    """Why the decision needs legal review first (art 58), as codes: after a hearing, a heavy penalty or a large
-    fine (major rights of the party), or marked major / complex by the officers."""
+    """Why the decision needs legal review first (art 58), as codes: after a hearing, a heavy penalty or a
+    large fine (major rights of the party), or marked major / complex by the officers."""
     reasons = []
     if case.hearing_held_on is not None:
         reasons.append("hearing")
@@ -295,11 +302,13 @@ def review_reasons(
 
 
 def heard_problems(case: Case, today: dt.date) -> list[str]:
-    """No decision without the notice (art 44) and the chance to be heard (art 62), unless the party waived it."""
+    """No decision without the notice (art 44) and the chance to be heard (art 62), unless the party waived
+    it."""
     if case.notice_served_on is None:
         return [
             _(
-                "No decision without first serving the notice of the proposed penalty with the party's rights (arts 44, 62)."
+                "No decision without first serving the notice of the proposed penalty with the "
+                "party's rights (arts 44, 62)."
             )
         ]
     if case.rights_waived or case.statement_made or case.hearing_held_on is not None:
@@ -307,7 +316,8 @@ def heard_problems(case: Case, today: dt.date) -> list[str]:
     if case.reply_due is not None and today <= case.reply_due:
         return [
             _(
-                "The party may still make a statement or ask for a hearing until %(date)s. Wait, or record their "
+                "The party may still make a statement or ask for a hearing until %(date)s. Wait, "
+                "or record their "
                 "statement or written waiver."
             )
             % {"date": case.reply_due}
@@ -323,7 +333,8 @@ def heavier_problems(case: Case, kinds: Iterable[str], fine: Decimal | None) -> 
     if new:
         problems.append(
             _(
-                "The decision adds penalties the notice did not propose (%(kinds)s). A heavier decision needs a new notice "
+                "The decision adds penalties the notice did not propose (%(kinds)s). A heavier "
+                "decision needs a new notice "
                 "(arts 44-45)."
             )
             % {"kinds": "、".join(kind_label(k) for k in new)}
@@ -331,8 +342,10 @@ def heavier_problems(case: Case, kinds: Iterable[str], fine: Decimal | None) -> 
     if fine is not None and case.proposed_fine is not None and fine > case.proposed_fine:
         problems.append(
             _(
-                "The fine of %(fine)s yuan is heavier than the %(proposed)s yuan in the notice. The penalty may not be "
-                "increased after the party's statement or defence (art 45); serve a new notice if the facts changed."
+                "The fine of %(fine)s yuan is heavier than the %(proposed)s yuan in the notice. "
+                "The penalty may not be "
+                "increased after the party's statement or defence (art 45); serve a new notice if "
+                "the facts changed."
             )
             % {"fine": money(fine), "proposed": money(case.proposed_fine)}
         )
@@ -356,7 +369,8 @@ def reviewer_problems(case: Case, reviewer_id: int) -> list[str]:
 def simple_procedure_problems(
     case: Case, kinds: Iterable[str], fine: Decimal | None, policy: CasePolicy
 ) -> list[str]:
-    """On the spot only for a warning or a fine up to 200 yuan (person) / 3,000 yuan (organisation) (art 51)."""
+    """On the spot only for a warning or a fine up to 200 yuan (person) / 3,000 yuan (organisation) (art
+    51)."""
     kinds = set(kinds)
     problems = []
     if kinds - SIMPLE_PROCEDURE_KINDS:
@@ -369,7 +383,8 @@ def simple_procedure_problems(
     if fine is not None and fine > limit:
         problems.append(
             _(
-                "Simple procedure allows fines up to %(limit)s yuan for this party (art 51); %(fine)s yuan needs the "
+                "Simple procedure allows fines up to %(limit)s yuan for this party (art 51); "
+                "%(fine)s yuan needs the "
                 "normal procedure: file the case."
             )
             % {"limit": money(limit), "fine": money(fine)}
@@ -403,8 +418,8 @@ def one_fine_problems(case: Case, fine: Decimal | None) -> list[str]:
 
 
 def heavier_item(case: Case) -> EnforcementItem | None:
-    """Where one act breaks several rules, the heavier fine applies (art 29): the item with the highest maximum
-    (for a clause by multiples, on the amounts recorded)."""
+    """Where one act breaks several rules, the heavier fine applies (art 29): the item with the highest
+    maximum (for a clause by multiples, on the amounts recorded)."""
     items = [case.item, *case.other_items.all()] if case.item is not None else []
     if not items:
         return None
@@ -424,7 +439,8 @@ def payment_problems(
     if channel == "on_spot" and (case.fine or 0) > policy.on_spot_collection:
         problems.append(
             _(
-                "Officers may collect on the spot only fines up to %(limit)s yuan (art 68); this one is paid to the bank "
+                "Officers may collect on the spot only fines up to %(limit)s yuan (art 68); this "
+                "one is paid to the bank "
                 "or online."
             )
             % {"limit": money(policy.on_spot_collection)}

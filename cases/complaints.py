@@ -1,9 +1,10 @@
 """Complaint intake (投诉举报): file one, import many, and match them to enforcement items in the background.
 
-Every write is atomic and audited. Matching runs in Celery: a complaint is created PENDING and its id is queued on
-commit (in bounded batches for imports); the worker matches it against the catalog of its town's district and stores
-the candidates, with who enforces each on the day it was received. A complaint is only ever moved out of PENDING by a
-conditional update, so a task that runs twice, or two workers on the same batch, write one result and one audit row.
+Every write is atomic and audited. Matching runs in Celery: a complaint is created PENDING and its id is
+queued on commit (in bounded batches for imports); the worker matches it against the catalog of its town's
+district and stores the candidates, with who enforces each on the day it was received. A complaint is only
+ever moved out of PENDING by a conditional update, so a task that runs twice, or two workers on the same
+batch, write one result and one audit row.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ MAX_IMPORT = 2000  # rows per import
 MAX_TEXT = 4000
 SWEEP_LIMIT = 500  # pending complaints picked up per sweep
 
-# --- filing and importing -----------------------------------------------------------------------------------------
+# --- filing and importing
+# -----------------------------------------------------------------------------------------
 
 
 def _parse_received(value: Any) -> dt.datetime:
@@ -114,8 +116,8 @@ def _duplicate_ticket() -> ValidationError:
 
 
 def _create(*, actor: User, town: Unit, data: dict[str, Any], summary: str) -> Complaint:
-    """Insert one complaint. A ticket recorded meanwhile by another request (the check before is not enough when two
-    arrive at once) is refused by the unique constraint: a ValidationError, not a database error."""
+    """Insert one complaint. A ticket recorded meanwhile by another request (the check before is not enough
+    when two arrive at once) is refused by the unique constraint: a ValidationError, not a database error."""
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction survives the refusal
             complaint = Complaint.objects.create(
@@ -252,7 +254,8 @@ def complaints_import(
     return report
 
 
-# --- matching (system) --------------------------------------------------------------------------------------------
+# --- matching (system)
+# --------------------------------------------------------------------------------------------
 
 
 def _result_of(complaint: Complaint) -> tuple[str, dict[str, Any], str]:
@@ -269,8 +272,9 @@ def _result_of(complaint: Complaint) -> tuple[str, dict[str, Any], str]:
 
 
 def complaints_match(*, ids: Iterable[int]) -> int:
-    """Match the PENDING complaints among `ids` (a system action). At most BATCH_SIZE are matched in this call; the
-    rest are queued again. Idempotent. Returns how many complaints this call moved out of PENDING."""
+    """Match the PENDING complaints among `ids` (a system action). At most BATCH_SIZE are matched in this
+    call; the rest are queued again. Idempotent. Returns how many complaints this call moved out of
+    PENDING."""
     ids = list(dict.fromkeys(int(i) for i in ids))
     now_ids, later = ids[:BATCH_SIZE], ids[BATCH_SIZE:]
     done = 0
@@ -346,7 +350,8 @@ def complaint_rematch(*, actor: User, complaint: Complaint) -> Complaint:
 
 @transaction.atomic
 def complaints_rematch_unmatched(*, actor: User, town: Unit, limit: int = MAX_IMPORT) -> int:
-    """Match again the town's complaints that found no item or failed (bounded). Returns how many were queued."""
+    """Match again the town's complaints that found no item or failed (bounded). Returns how many were
+    queued."""
     probe = Complaint(town=town, district_id=town.district_id)
     require(can_rematch_complaint(actor, probe), _("Only supervisors ask for a new match."))
     ids = list(

@@ -1,8 +1,9 @@
-"""Legal deadlines of a case, from the district's numbers and the one working-day calendar (enforcement.calendar).
+"""Legal deadlines of a case, from the district's numbers and the one working-day calendar
+(enforcement.calendar).
 
-Which days count: "2/3/5/7 days" rules are working days (art 85): the check of a lead, the reply to a notice, the
-hearing notice and service of the decision. The 90-day decision period (art 60) and the 15-day payment period
-(art 67) are calendar days; a calendar period whose last day is a holiday ends on the next working day.
+Which days count: "2/3/5/7 days" rules are working days (art 85): the check of a lead, the reply to a notice,
+the hearing notice and service of the decision. The 90-day decision period (art 60) and the 15-day payment
+period (art 67) are calendar days; a calendar period whose last day is a holiday ends on the next working day.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def check_due(received: dt.date, policy: CasePolicy) -> dt.date:
 
 
 def decision_due(case: Case, policy: CasePolicy) -> dt.date | None:
-    """Filing + 90 days, + the days paused (hearing, testing, appraisal), + 30 when an extension was approved."""
+    """Filing + 90 days, + the days paused (hearing, testing, appraisal), + 30 when an extension was
+    approved."""
     if case.filed_on is None:
         return None
     days = policy.decision_days + case.paused_days + (policy.extension_days if case.extended else 0)
@@ -103,7 +105,8 @@ def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]
     rows: list[tuple[str, dt.date | None, bool]] = [
         (str(_("Check the lead")), case.check_due, case.stage not in {Stage.LEAD, Stage.CHECKING}),
         (str(_("Correct by")), case.correction_due, case.stage != Stage.CORRECTING),
-        # The party's window, not the officers' deadline: once it has passed the case may go on to the decision.
+        # The party's window, not the officers' deadline: once it has passed the case may go on to the
+        # decision.
         (
             str(_("Statement / hearing request")),
             case.reply_due,

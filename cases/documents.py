@@ -1,9 +1,9 @@
 """Enforcement documents (执法文书) generated from a case as PDF with WeasyPrint.
 
 The documents are legal instruments served on the party, so they are always in Chinese: their templates hold
-literal Chinese text, and dates and amounts are formatted here, not by the active language. Each generation is a new
-version of that kind of document for the case, stored with its size and SHA-256, on the timeline and in the audit
-trail.
+literal Chinese text, and dates and amounts are formatted here, not by the active language. Each generation is
+a new version of that kind of document for the case, stored with its size and SHA-256, on the timeline and in
+the audit trail.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ FILING_ONWARDS = frozenset(
 )
 
 
-# --- amounts in words -------------------------------------------------------------------------------------------------
+# --- amounts in words
+# -------------------------------------------------------------------------------------------------
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -135,8 +136,8 @@ def _integer_capital(number: int) -> str:
 def yuan_in_capitals(amount: Decimal | int | str) -> str:
     """An amount of yuan in Chinese capital numerals (大写), as on a bank slip or a decision.
 
-    1234.50 → 壹仟贰佰叁拾肆元伍角整; 1005 → 壹仟零伍元整; 200 → 贰佰元整; 0.05 → 伍分; 16409.02 → 壹万陆仟肆佰零玖元零贰分.
-    整 follows 元 or 角, never 分 (人民银行《正确填写票据和结算凭证的基本规定》)."""
+    1234.50 → 壹仟贰佰叁拾肆元伍角整; 1005 → 壹仟零伍元整; 200 → 贰佰元整; 0.05 → 伍分; 16409.02 → 壹万陆仟肆
+    佰零玖元零贰分.整 follows 元 or 角, never 分 (人民银行《正确填写票据和结算凭证的基本规定》)."""
     value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if value < 0:
         raise ValueError("negative amount")
@@ -163,7 +164,8 @@ LOWER_DIGITS = "〇一二三四五六七八九"
 
 
 def chinese_count(number: int) -> str:
-    """A small count in ordinary Chinese numerals, as legal texts write periods: 5 → 五, 15 → 十五, 60 → 六十."""
+    """A small count in ordinary Chinese numerals, as legal texts write periods: 5 → 五, 15 → 十五, 60 → 六
+    十."""
     if not 0 <= number < 100:
         return str(number)
     tens, ones = divmod(number, 10)
@@ -187,7 +189,8 @@ def chinese_date(day: dt.date | dt.datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-# --- which documents make sense now -----------------------------------------------------------------------------------
+# --- which documents make sense now
+# -----------------------------------------------------------------------------------
 
 
 def _decided_with_penalty(case: Case) -> bool:
@@ -222,7 +225,8 @@ def documents_available_choices(case: Case) -> list[tuple[str, str]]:
     return [(kind, str(Kind(kind).label)) for kind in documents_available(case)]
 
 
-# --- rendering --------------------------------------------------------------------------------------------------------
+# --- rendering
+# --------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -264,7 +268,8 @@ def _yuan_text(amount: Decimal) -> str:
 
 
 def _fine_basis_text(case: Case) -> str:
-    """ "按违法所得人民币2,000.00元计" for a fine by multiples, so the decision shows what it was computed from."""
+    """ "按违法所得人民币2,000.00元计" for a fine by multiples, so the decision shows what it was computed
+    from."""
     item = case.item
     if item is None or item.fine_basis == FineBasis.AMOUNT:
         return ""
@@ -275,8 +280,9 @@ def _fine_basis_text(case: Case) -> str:
 
 
 def _penalty_text(case: Case, kinds: list[str], fine: Decimal | None) -> str:
-    """Each penalty as a decision states it (art 59): the fine and the gains confiscated in figures and in words, the
-    property confiscated with its value, and what a suspension, revocation, limit or closure applies to."""
+    """Each penalty as a decision states it (art 59): the fine and the gains confiscated in figures and in
+    words, the property confiscated with its value, and what a suspension, revocation, limit or closure
+    applies to."""
     parts = []
     particulars = case.penalty_particulars or {}
     for kind in kinds or []:
@@ -414,7 +420,8 @@ def render_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-# --- the service ------------------------------------------------------------------------------------------------------
+# --- the service
+# ------------------------------------------------------------------------------------------------------
 
 
 def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:

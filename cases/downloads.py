@@ -21,7 +21,8 @@ INLINE_TYPES = ("image/", "application/pdf")
 
 def _serve(handle: Any, *, content_type: str, filename: str) -> FileResponse:
     inline = content_type.startswith(INLINE_TYPES)
-    # With a filename Django writes `inline; filename=...` or `attachment; ...` (RFC 6266 for non-ASCII names).
+    # With a filename Django writes `inline; filename=...` or `attachment; ...` (RFC 6266 for non-ASCII
+    # names).
     response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -50,7 +51,8 @@ def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
 
 
 def document_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
-    """One generated document (PDF) of a case the user may see (404 otherwise); the page and the API serve it alike."""
+    """One generated document (PDF) of a case the user may see (404 otherwise); the page and the API serve it
+    alike."""
     case = case_get_for(user=user, pk=case_pk)
     document = CaseDocument.objects.filter(case=case, pk=pk).first()
     if document is None:

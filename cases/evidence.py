@@ -1,12 +1,13 @@
-"""Evidence (证据) for penalty cases: uploads checked by their content, stored with their SHA-256, re-verifiable.
+"""Evidence (证据) for penalty cases: uploads checked by their content, stored with their SHA-256,
+re-verifiable.
 
-A file is accepted by what its bytes say it is, never by its name or the browser's content type: a few magic bytes
-tell the family (photo, video, audio, PDF), then a PDF must end like one and a photo must decode and is re-encoded
-(enforcement.uploads: one size and pixel limit with whistle photos; trailers, comments and metadata other than the
-capture time, GPS, orientation and camera are dropped; the original's SHA-256 is kept in `original_sha256`). Names
-are reduced to safe characters with the content's extension. The hash is taken while the upload is read in chunks,
-so a 200 MB video is never held in memory. Every file of a batch is checked before the first one is stored; a
-failure after that removes what was already written.
+A file is accepted by what its bytes say it is, never by its name or the browser's content type: a few magic
+bytes tell the family (photo, video, audio, PDF), then a PDF must end like one and a photo must decode and is
+re-encoded (enforcement.uploads: one size and pixel limit with whistle photos; trailers, comments and metadata
+other than the capture time, GPS, orientation and camera are dropped; the original's SHA-256 is kept in
+`original_sha256`). Names are reduced to safe characters with the content's extension. The hash is taken while
+the upload is read in chunks, so a 200 MB video is never held in memory. Every file of a batch is checked
+before the first one is stored; a failure after that removes what was already written.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ class CheckedUpload:
     original_sha256: str = ""  # of the file as received
 
 
-# --- sniffers ---------------------------------------------------------------------------------------------------------
+# --- sniffers
+# ---------------------------------------------------------------------------------------------------------
 
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"hevc", b"hevx"}
 MP4_BRANDS = {
@@ -121,7 +123,8 @@ def _sniff_ftyp(head: bytes) -> Sniffed | None:
 
 
 def _is_mp3_frame(head: bytes) -> bool:
-    """An MPEG audio frame header: 11 sync bits, a real version and layer, a usable bitrate and sample rate."""
+    """An MPEG audio frame header: 11 sync bits, a real version and layer, a usable bitrate and sample
+    rate."""
     if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
         return False
     version = (head[1] >> 3) & 0x03
@@ -154,7 +157,8 @@ def sniff(head: bytes) -> Sniffed | None:
     return _sniff_ftyp(head)
 
 
-# --- checks -----------------------------------------------------------------------------------------------------------
+# --- checks
+# -----------------------------------------------------------------------------------------------------------
 
 
 def _megabytes(size: int) -> str:
@@ -212,8 +216,9 @@ MAX_TOP_LEVEL_BOXES = 10_000
 
 
 def _check_iso_boxes(upload: UploadedFile, *, name: str, size: int, kind: str) -> None:
-    """MP4/MOV/3GP/M4A/HEIC: the top-level boxes must chain from the start to the end of the file. Reads only the
-    8- or 16-byte box headers, so it costs nothing on a large video, and text with an `ftyp` prefix fails it."""
+    """MP4/MOV/3GP/M4A/HEIC: the top-level boxes must chain from the start to the end of the file. Reads only
+    the 8- or 16-byte box headers, so it costs nothing on a large video, and text with an `ftyp` prefix fails
+    it."""
     broken = ValidationError(
         _("%(name)s looks like %(kind)s but is damaged or cut short.")
         % {"name": name, "kind": _a_kind(kind)},
@@ -253,8 +258,8 @@ def _check_iso_boxes(upload: UploadedFile, *, name: str, size: int, kind: str) -
 def check_upload(upload: UploadedFile, *, kind: str = "") -> CheckedUpload:
     """Check one upload by its content; raise ValidationError naming the file when it is refused.
 
-    `kind` is the user's choice: empty (take what the content is), the content's own kind, or "record" (a signed
-    record 笔录, which must be a PDF or a photo)."""
+    `kind` is the user's choice: empty (take what the content is), the content's own kind, or "record" (a
+    signed record 笔录, which must be a PDF or a photo)."""
     name = safe_filename(getattr(upload, "name", ""), fallback=_("the file"))
     if kind and kind not in Kind.values:
         raise ValidationError(_("Unknown kind of evidence “%(kind)s”.") % {"kind": kind}, code="kind")
@@ -334,7 +339,8 @@ def check_uploads(uploads: Sequence[UploadedFile], *, kind: str = "") -> list[Ch
     return checked
 
 
-# --- services ---------------------------------------------------------------------------------------------------------
+# --- services
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _store(
@@ -408,8 +414,8 @@ def _store_all(
 
 
 def _require_record_officers(case: Case, checked: Sequence[CheckedUpload]) -> None:
-    """A signed record (笔录) is made by at least two officers with valid certificates (art 42), like filing and the
-    decision; photos and recordings can be taken by one."""
+    """A signed record (笔录) is made by at least two officers with valid certificates (art 42), like filing
+    and the decision; photos and recordings can be taken by one."""
     if any(item.kind == Evidence.Kind.RECORD for item in checked):
         from .checks import officer_problems
 
@@ -427,7 +433,8 @@ def evidence_add(
     kind: str = "",
     taken_at: dt.datetime | None = None,
 ) -> Evidence:
-    """Add one file. Raises PermissionDenied, or ValidationError when the file is refused (nothing written)."""
+    """Add one file. Raises PermissionDenied, or ValidationError when the file is refused (nothing
+    written)."""
     require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
     checked = check_upload(upload, kind=kind)
     _require_record_officers(case, [checked])
@@ -495,8 +502,9 @@ VERIFY_BATCH = 200  # files re-hashed per sweep
 
 
 def evidence_verify_sweep(limit: int = VERIFY_BATCH) -> tuple[int, int]:
-    """Periodic: re-hash the files checked longest ago (never-checked first), a bounded batch per run, so every file
-    is re-verified in turn. Returns (checked, not intact). Safe to run twice: it only records what it finds."""
+    """Periodic: re-hash the files checked longest ago (never-checked first), a bounded batch per run, so
+    every file is re-verified in turn. Returns (checked, not intact). Safe to run twice: it only records what
+    it finds."""
     from django.db.models import F
 
     rows = list(

@@ -1,8 +1,8 @@
 """Input of penalty cases: the lead form and one small form per workflow action.
 
 Pages and the API validate with the same forms, so a field's rules and messages are written once. Forms check
-shape (required, type, range); the legal checks need the case and the database and live in `checks.py`, called by
-`lifecycle.case_act`.
+shape (required, type, range); the legal checks need the case and the database and live in `checks.py`, called
+by `lifecycle.case_act`.
 """
 
 from __future__ import annotations
@@ -85,9 +85,10 @@ def _fine_with_kinds(
     return data
 
 
-# A choice outside the user's scope gets the same answer as one that does not exist, and the answer never echoes the
-# value: the API resolves usernames and item ids before the form sees them, so Django's "%(value)s is not one of the
-# available choices" would tell another district's user id or item code apart from a name that exists nowhere.
+# A choice outside the user's scope gets the same answer as one that does not exist, and the answer never
+# echoes the value: the API resolves usernames and item ids before the form sees them, so Django's "%(value)s
+# is not one of the available choices" would tell another district's user id or item code apart from a name
+# that exists nowhere.
 NOT_AN_ITEM_HERE = _("Not an enforcement item of your district's catalog.")
 NOT_AN_OFFICER_HERE = _("Not an officer of this town's team.")
 
@@ -199,11 +200,13 @@ class CaseForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-# --- one form per action ------------------------------------------------------------------------------------------
+# --- one form per action
+# ------------------------------------------------------------------------------------------
 
 
 class ActionForm(BootstrapFormMixin, forms.Form):
-    """Every action carries the case's version: a form opened before someone else acted is refused, not applied."""
+    """Every action carries the case's version: a form opened before someone else acted is refused, not
+    applied."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = _text(_("Note"), required=False, rows=2)
@@ -269,10 +272,10 @@ CONTENT_FIELDS = (
 
 # PenaltyParticularsForm is built with type() from PARTICULAR_KINDS: mypy cannot take it as a base class.
 class PenaltyContentForm(ActionForm, PenaltyParticularsForm):  # type: ignore[valid-type, misc]
-    """What a proposed or decided penalty says beyond its kinds and fine: the amounts found (the bases of a fine by
-    multiples and of a confiscation), the property confiscated, and the particulars of the heavier kinds. Which of
-    them a penalty needs is a legal check (`checks.content_problems`); here what a kind not chosen would carry is
-    dropped."""
+    """What a proposed or decided penalty says beyond its kinds and fine: the amounts found (the bases of a
+    fine by multiples and of a confiscation), the property confiscated, and the particulars of the heavier
+    kinds. Which of them a penalty needs is a legal check (`checks.content_problems`); here what a kind not
+    chosen would carry is dropped."""
 
     illegal_gains = _money(
         _("Illegal gains (违法所得, yuan)"),

@@ -2,8 +2,8 @@
 
 - discretion: the party's earlier violations (art 33 "first violation", repeat offences), from decided cases;
 - authority: item use per town (filed cases and on-the-spot decisions) for the empowered-items evaluation;
-- the core's origins: a form opened from a case page (a whistle: `/whistles/new/?case=<id>`) is prefilled from the
-  case, without cases and whistles importing each other (enforcement/origins.py).
+- the core's origins: a form opened from a case page (a whistle: `/whistles/new/?case=<id>`) is prefilled from
+  the case, without cases and whistles importing each other (enforcement/origins.py).
 """
 
 from __future__ import annotations

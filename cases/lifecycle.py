@@ -1,9 +1,10 @@
-"""The penalty case's lifecycle (处罚案件): record a lead, change its details and officers, declare recusal, and move
-it through the procedure.
+"""The penalty case's lifecycle (处罚案件): record a lead, change its details and officers, declare recusal,
+and move it through the procedure.
 
-One entry point moves a case: `case_act`. It locks the row, refuses a form opened on an older version (two clicks,
-two people), checks the role and the stage, runs the legal checks the action needs (the step handlers in `steps.py`),
-then writes the change, a timeline event and an audit row in one transaction. Handlers only compute; they never save.
+One entry point moves a case: `case_act`. It locks the row, refuses a form opened on an older version (two
+clicks, two people), checks the role and the stage, runs the legal checks the action needs (the step handlers
+in `steps.py`), then writes the change, a timeline event and an audit row in one transaction. Handlers only
+compute; they never save.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ log = logging.getLogger(__name__)
 
 
 def _require_editable(actor: User, case: Case, message: str) -> None:
-    """Not one who may change the case: PermissionDenied (403); past the notice: InvalidTransition, a stage conflict."""
+    """Not one who may change the case: PermissionDenied (403); past the notice: InvalidTransition, a stage
+    conflict."""
     require(may_edit_case_details(actor, case), message)
     if case.stage not in EDITABLE_STAGES:
         raise InvalidTransition(message)
@@ -199,8 +201,9 @@ def _require_catalog_item(case: Case, previous_item_id: int | None = None) -> No
 
 
 def _suggestions(case: Case) -> dict[str, Any]:
-    """What the matching engine suggested for the facts when the lead was recorded, kept beside the item the officer
-    confirmed (so a supervisor can see both, and the engine's accuracy can be measured on real cases)."""
+    """What the matching engine suggested for the facts when the lead was recorded, kept beside the item the
+    officer confirmed (so a supervisor can see both, and the engine's accuracy can be measured on real
+    cases)."""
     from authority.matching.selectors import match_for_town
 
     try:
@@ -217,7 +220,8 @@ def _suggestions(case: Case) -> dict[str, Any]:
 
 
 def _require_team(officer: User, town: Unit, on: dt.date) -> None:
-    """A handling officer is an officer or supervisor of the town's team on the day (art 42: enforcement officers)."""
+    """A handling officer is an officer or supervisor of the town's team on the day (art 42: enforcement
+    officers)."""
     from enforcement.officers import officer_towns
 
     if town.pk not in officer_towns(officer, on):
@@ -248,7 +252,8 @@ def case_update(*, actor: User, case: Case, data: Mapping[str, Any], version: in
             setattr(locked, name, data[name])
     _require_catalog_item(locked, before["item"])
     if locked.stage not in {Stage.LEAD, Stage.CHECKING} and locked.item_id != before["item"]:
-        # The item decides who may act and the penalty range: after filing it changes only with a fresh holding check.
+        # The item decides who may act and the penalty range: after filing it changes only with a fresh
+        # holding check.
         problems = checks.holding_problems(locked)
         if problems:
             raise ValidationError({"item": problems})

@@ -1,10 +1,10 @@
 """Penalty cases (行政处罚案件) and their intake.
 
-Complaints (投诉举报: the 12345 hotline, walk-ins) are leads that may become cases. A case carries its officers, its
-timeline, its evidence and its documents. Money is Decimal yuan with two places; dates of legal acts are dates (the
-law counts days); moments are aware datetimes. Nothing here has side effects: the services (`complaints.py`,
-`lifecycle.py`, `evidence.py`, `documents.py`) write every change, in one transaction with its timeline event and
-audit row.
+Complaints (投诉举报: the 12345 hotline, walk-ins) are leads that may become cases. A case carries its
+officers, its timeline, its evidence and its documents. Money is Decimal yuan with two places; dates of legal
+acts are dates (the law counts days); moments are aware datetimes. Nothing here has side effects: the services
+(`complaints.py`, `lifecycle.py`, `evidence.py`, `documents.py`) write every change, in one transaction with
+its timeline event and audit row.
 """
 
 from __future__ import annotations
@@ -226,9 +226,9 @@ class Case(models.Model):
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     penalty_kinds = models.JSONField(_("penalty"), default=list, blank=True)
     fine = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    # What the officer found and what is taken: the illegal gains and the value of the goods are the bases of fines
-    # by multiples (倍数) and of the hearing right for large confiscations (art 63); the gains confiscated are paid
-    # like the fine; confiscated property is listed with its value.
+    # What the officer found and what is taken: the illegal gains and the value of the goods are the bases of
+    # fines by multiples (倍数) and of the hearing right for large confiscations (art 63); the gains
+    # confiscated are paid like the fine; confiscated property is listed with its value.
     illegal_gains = models.DecimalField(
         _("illegal gains (违法所得, yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -246,7 +246,8 @@ class Case(models.Model):
         _("particulars of the penalty"),
         default=dict,
         blank=True,
-        help_text="{kind: text}: which permit, what is closed, for how long (authority.penalties.PARTICULAR_KINDS)",
+        help_text="{kind: text}: which permit, what is closed, for how long "
+        "(authority.penalties.PARTICULAR_KINDS)",
     )
     tier = models.CharField(_("benchmark tier"), max_length=32, blank=True)
     recommendation = models.JSONField(_("benchmark recommendation"), default=dict, blank=True)
@@ -330,14 +331,16 @@ class Case(models.Model):
 
     @property
     def amounts(self) -> dict[str, Decimal]:
-        """The amounts found, as the discretion facts a fine by multiples or a benchmark condition reads them."""
+        """The amounts found, as the discretion facts a fine by multiples or a benchmark condition reads
+        them."""
         found = {"gains_yuan": self.illegal_gains, "value_yuan": self.goods_value}
         return {key: value for key, value in found.items() if value is not None}
 
 
 class CaseOfficer(models.Model):
-    """A handling officer (承办人). The certificate is the one valid when they were assigned; it is re-checked at
-    each act that needs two officers. `declared_at` records their recusal declaration (回避声明, art 43)."""
+    """A handling officer (承办人). The certificate is the one valid when they were assigned; it is re-checked
+    at each act that needs two officers. `declared_at` records their recusal declaration (回避声明, art
+    43)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="officers")
     officer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="case_roles")
@@ -401,7 +404,8 @@ EVENT_LABELS = {
 
 def evidence_upload_path(instance: Evidence, filename: str) -> str:
     # Never guessable, never the uploader's name: files are served only through a permission-checked view.
-    return f"cases/{instance.case_id}/evidence/{uuid.uuid4().hex}{filename[filename.rfind('.') :] if '.' in filename else ''}"
+    suffix = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"cases/{instance.case_id}/evidence/{uuid.uuid4().hex}{suffix}"
 
 
 def document_upload_path(instance: CaseDocument, filename: str) -> str:
@@ -477,8 +481,8 @@ class CaseDocument(models.Model):
 
 
 class CasePolicy(models.Model):
-    """The numbers in the procedure rules, per district (DOMAIN.md: a rule with a number is data). Without a row the
-    defaults apply: Chongqing's figures and those of the law."""
+    """The numbers in the procedure rules, per district (DOMAIN.md: a rule with a number is data). Without a
+    row the defaults apply: Chongqing's figures and those of the law."""
 
     district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="case_policy")
     check_working_days = models.PositiveSmallIntegerField(_("check a lead within (working days)"), default=15)

@@ -1,5 +1,5 @@
-"""The penalty cases' home panel: my open cases, what is overdue or due this week, and the queues waiting for me.
-`register()` is meant to be called from CasesConfig.ready() (the lead wires it)."""
+"""The penalty cases' home panel: my open cases, what is overdue or due this week, and the queues waiting for
+me. `register()` is meant to be called from CasesConfig.ready() (the lead wires it)."""
 
 from __future__ import annotations
 

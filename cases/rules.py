@@ -1,12 +1,14 @@
-"""can_<verb>_<noun>(user, obj) predicates for complaints and penalty cases. Services `require()` them; templates get
-their answers.
+"""can_<verb>_<noun>(user, obj) predicates for complaints and penalty cases. Services `require()` them;
+templates get their answers.
 
 Who acts on a case:
-- handling officers (承办人): the two or more officers assigned to it; supervisors of the town may also take their
-  steps (they often sign for an absent officer), but the two-officer rule is checked on the assigned officers;
+- handling officers (承办人): the two or more officers assigned to it; supervisors of the town may also take
+  their steps (they often sign for an absent officer), but the two-officer rule is checked on the assigned
+  officers;
 - the town's supervisor (负责人): approvals, decisions, closing, transfers and withdrawals;
 - legal reviewers (法制审核) of the town or of the district office: the legal review.
-A department sees a case only when it was transferred to it (shared through guardian). Nobody acts across towns.
+A department sees a case only when it was transferred to it (shared through guardian). Nobody acts across
+towns.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ def _user(user: AnyUser | None) -> User | None:
     return user if isinstance(user, User) and user.is_active else None
 
 
-# Who may be a handling officer (承办人) of a case: the town team's officers and supervisors, not its legal reviewers.
+# Who may be a handling officer (承办人) of a case: the town team's officers and supervisors, not its legal
+# reviewers.
 HANDLING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
 
@@ -31,11 +34,13 @@ def can_handle_cases(user: User) -> bool:
     return user.is_active and bool(HANDLING_ROLES & user.role_names)
 
 
-# --- complaints ----------------------------------------------------------------------------------------------------
+# --- complaints
+# ----------------------------------------------------------------------------------------------------
 
 
 def can_file_complaint(user: AnyUser, town: Unit) -> bool:
-    """Officers and supervisors of the town (or seconded to it) and the district administrator record complaints."""
+    """Officers and supervisors of the town (or seconded to it) and the district administrator record
+    complaints."""
     if not isinstance(user, User) or not user.is_active or town.kind != Unit.Kind.TOWN:
         return False
     if is_district_admin_of(user, town.district_id):
@@ -46,7 +51,8 @@ def can_file_complaint(user: AnyUser, town: Unit) -> bool:
 
 
 def can_rematch_complaint(user: AnyUser, complaint: Complaint) -> bool:
-    """Ask for a new match (after rules changed, say): supervisors of the town and the district administrator."""
+    """Ask for a new match (after rules changed, say): supervisors of the town and the district
+    administrator."""
     if not isinstance(user, User) or not user.is_active:
         return False
     if is_district_admin_of(user, complaint.district_id):
@@ -54,7 +60,8 @@ def can_rematch_complaint(user: AnyUser, complaint: Complaint) -> bool:
     return user.has_role(Role.SUPERVISOR) and complaint.town_id in scope_for(user).town_ids
 
 
-# --- penalty cases -------------------------------------------------------------------------------------------------
+# --- penalty cases
+# -------------------------------------------------------------------------------------------------
 
 
 def works_for_town(user: AnyUser | None, town_id: int) -> bool:
@@ -135,12 +142,14 @@ def may_edit_case_details(user: AnyUser | None, case: Case) -> bool:
 
 
 def can_edit_case(user: AnyUser | None, case: Case) -> bool:
-    """Details (party, place, facts, officers) may change until the notice is served; after that they are fixed."""
+    """Details (party, place, facts, officers) may change until the notice is served; after that they are
+    fixed."""
     return case.stage in EDITABLE_STAGES and may_edit_case_details(user, case)
 
 
 def can_add_evidence(user: AnyUser | None, case: Case) -> bool:
-    """Handling officers and the town's supervisors add evidence while the case is open (not after archiving)."""
+    """Handling officers and the town's supervisors add evidence while the case is open (not after
+    archiving)."""
     if case.stage in TERMINAL:
         return False
     return (
@@ -159,7 +168,8 @@ def can_declare_recusal(user: AnyUser | None, case: Case) -> bool:
 
 
 def can_view_approvals(user: AnyUser | None) -> bool:
-    """The approvals queue (filings, decisions, closing, archiving): supervisors and the district administrator."""
+    """The approvals queue (filings, decisions, closing, archiving): supervisors and the district
+    administrator."""
     person = _user(user)
     return person is not None and (person.has_role(Role.SUPERVISOR) or scope_for(person).district_admin)
 

@@ -40,7 +40,8 @@ def complaint_get_for(*, user: User, pk: int | str) -> Complaint:
 
 
 def towns_for_filing(user: User) -> list[Unit]:
-    """Towns the user may record complaints for: their own (and secondments), or every town for the administrator."""
+    """Towns the user may record complaints for: their own (and secondments), or every town for the
+    administrator."""
     scope = scope_for(user)
     if not scope.authenticated:
         return []
@@ -50,12 +51,13 @@ def towns_for_filing(user: User) -> list[Unit]:
     return [t for t in towns if can_file_complaint(user, t)]
 
 
-# --- penalty cases -------------------------------------------------------------------------------------------------
+# --- penalty cases
+# -------------------------------------------------------------------------------------------------
 
 
 def items_for_cases(district_ids: Any, *, keep: int | None = None) -> QuerySet[EnforcementItem]:
-    """The items a case may name: the districts' catalog in force (a retired item is not offered), and the case's
-    own item (`keep`) even if it has been retired since, so its other details can still be changed."""
+    """The items a case may name: the districts' catalog in force (a retired item is not offered), and the
+    case's own item (`keep`) even if it has been retired since, so its other details can still be changed."""
     in_force = Q(is_active=True) | (Q(pk=keep) if keep is not None else Q(pk__in=[]))
     return EnforcementItem.objects.filter(in_force, district_id__in=district_ids).order_by("code")
 
@@ -67,8 +69,9 @@ def officer_candidates(
     exclude: User | None = None,
     include: Sequence[int] = (),
 ) -> QuerySet[User]:
-    """Who may handle the towns' cases on the day: the officers and supervisors of their teams (own members and
-    secondees), less `exclude`, plus `include` (the officers already on the case, so that a form shows them)."""
+    """Who may handle the towns' cases on the day: the officers and supervisors of their teams (own members
+    and secondees), less `exclude`, plus `include` (the officers already on the case, so that a form shows
+    them)."""
     from enforcement.officers import team_members
 
     day = on or clock.today()
@@ -146,14 +149,15 @@ def case_page_for(
     *, user: User, filters: CaseFilters | None = None, after: str = "", size: int = CASE_PAGE_SIZE
 ) -> CasePage:
     """One keyset page, newest first: (created_at, id) below the cursor. The cost does not grow with the page
-    number, which an OFFSET would (a million cases: see bench/case_list_bench.py). A cursor that does not parse
-    starts from the top."""
+    number, which an OFFSET would (a million cases: see bench/case_list_bench.py). A cursor that does not
+    parse starts from the top."""
     qs = cases_for(user=user, filters=filters)
     decoded = _decode_cursor(after)
     if decoded is not None:
         moment, pk = decoded
-        # The plain `<=` lets PostgreSQL seek the index to the cursor; the OR alone is applied as a filter after a
-        # scan from the top of the town (bench/case_list_bench.py: page 1,000 went from 25.7 ms to 6.3 ms).
+        # The plain `<=` lets PostgreSQL seek the index to the cursor; the OR alone is applied as a filter
+        # after a scan from the top of the town (bench/case_list_bench.py: page 1,000 went from 25.7 ms to 6.3
+        # ms).
         qs = qs.filter(created_at__lte=moment).filter(
             Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
         )
@@ -211,7 +215,8 @@ def case_recommendation(
     facts: dict[str, Any] = {
         "on": on or case.decided_on or clock.today(),
         "factors": list(factors if factors is not None else case.facts.get("factors", [])),
-        # The gains and value the officer recorded: the base of a fine by multiples, and facts a tier may test.
+        # The gains and value the officer recorded: the base of a fine by multiples, and facts a tier may
+        # test.
         "values": {**case.facts.get("values", {}), **case.amounts},
         "act_date": case.act_end,
         "discovered_on": case.discovered_on,

@@ -1,6 +1,7 @@
-"""The step handlers of `lifecycle.case_act`: one per workflow action, each running the legal checks its action needs
-and computing the case's new fields, the timeline event's data and (for some) a different target stage. They only
-compute on the locked case held by the `_Step`; `case_act` saves, records the event and the audit row.
+"""The step handlers of `lifecycle.case_act`: one per workflow action, each running the legal checks its
+action needs and computing the case's new fields, the timeline event's data and (for some) a different target
+stage. They only compute on the locked case held by the `_Step`; `case_act` saves, records the event and the
+audit row.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from .workflow import Action, Stage
 
 
 def _number(case: Case, today: dt.date) -> None:
-    """Give the case its number: per town and year, under a row lock, never reused (a withdrawn case keeps it)."""
+    """Give the case its number: per town and year, under a row lock, never reused (a withdrawn case keeps
+    it)."""
     sequence, _created = CaseSequence.objects.select_for_update().get_or_create(
         town=case.town, year=today.year
     )
@@ -87,7 +89,8 @@ def _record_checks(step: _Step, on: dt.date) -> None:
 
 
 def _holder(case: Case) -> Holder:
-    """Who enforces the case's item in its town on the date of the act, once the step's checks required the item."""
+    """Who enforces the case's item in its town on the date of the act, once the step's checks required the
+    item."""
     assert case.item is not None, "checked by checks.item_problems"
     return who_enforces(case.item, case.town, case.act_on)
 
@@ -129,7 +132,8 @@ def _prior_violations(case: Case, today: dt.date) -> list[Any]:
 
 
 def _first_violation_check(step: _Step, basis: str) -> None:
-    """Art 33 "first violation, no penalty" only for a party with no earlier violation of the item in the district."""
+    """Art 33 "first violation, no penalty" only for a party with no earlier violation of the item in the
+    district."""
     if basis != "art33_first":
         return
     case = step.case
@@ -138,7 +142,8 @@ def _first_violation_check(step: _Step, basis: str) -> None:
         step.check(
             [
                 _(
-                    "Not a first violation: the party was dealt with for this item before (%(refs)s), so art 33 "
+                    "Not a first violation: the party was dealt with for this item before "
+                    "(%(refs)s), so art 33 "
                     "(first violation, no penalty) does not apply."
                 )
                 % {"refs": "、".join(p.reference or str(p.decided_on) for p in prior[:3])}
@@ -170,10 +175,10 @@ def _do_correction_failed(step: _Step) -> None:
 
 
 def _penalty_content(step: _Step, kinds: list[str]) -> dict[str, Any]:
-    """Record what the proposed or decided penalty says beyond its kinds and fine: the illegal gains and the value of
-    the goods found (kept once recorded; the bases of a fine by multiples and of a confiscation), the property
-    confiscated with its value, and the particulars of the kinds that need them. Refuses, by field, what a chosen
-    kind lacks. Returns what was recorded, for the timeline."""
+    """Record what the proposed or decided penalty says beyond its kinds and fine: the illegal gains and the
+    value of the goods found (kept once recorded; the bases of a fine by multiples and of a confiscation), the
+    property confiscated with its value, and the particulars of the kinds that need them. Refuses, by field,
+    what a chosen kind lacks. Returns what was recorded, for the timeline."""
     data, case = step.data, step.case
     for name in ("illegal_gains", "goods_value"):
         if data.get(name) is not None:
@@ -298,7 +303,8 @@ def _do_request_hearing(step: _Step) -> None:
         step.check(
             [
                 _(
-                    "A hearing must be requested within %(days)d working days of the notice, by %(date)s (art 64)."
+                    "A hearing must be requested within %(days)d working days of the notice, by "
+                    "%(date)s (art 64)."
                 )
                 % {"days": step.policy.reply_working_days, "date": case.reply_due}
             ]
@@ -315,7 +321,8 @@ def _do_schedule_hearing(step: _Step) -> None:
             {
                 "hearing_on": [
                     _(
-                        "The party must be told at least %(days)d working days before the hearing (art 64): the earliest date is %(date)s."
+                        "The party must be told at least %(days)d working days before the hearing "
+                        "(art 64): the earliest date is %(date)s."
                     )
                     % {"days": step.policy.hearing_notice_working_days, "date": earliest}
                 ]
@@ -393,7 +400,8 @@ def _do_decide(step: _Step) -> None:
             {
                 "collective_discussion": [
                     _(
-                        "A major or complex case is decided by the agency's leaders collectively (art 57): record when they "
+                        "A major or complex case is decided by the agency's leaders collectively "
+                        "(art 57): record when they "
                         "discussed it and what they concluded."
                     )
                 ]
@@ -413,7 +421,8 @@ def _do_decide(step: _Step) -> None:
                 {
                     "deviation_reason": [
                         _(
-                            "The penalty departs from the benchmark (%(label)s: %(summary)s). Give the written reason (art 34)."
+                            "The penalty departs from the benchmark (%(label)s: %(summary)s). Give "
+                            "the written reason (art 34)."
                         )
                         % {"label": result.label(), "summary": recommendation.summary()}
                     ]

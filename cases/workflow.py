@@ -1,6 +1,6 @@
-"""The penalty-case lifecycle as data: stages, actions, which stage each action leaves from and goes to, and who may
-take it. No ORM here; the legal guards that need the database live in `checks.py`, and `lifecycle.case_act` is the one
-place that moves a case.
+"""The penalty-case lifecycle as data: stages, actions, which stage each action leaves from and goes to, and
+who may take it. No ORM here; the legal guards that need the database live in `checks.py`, and
+`lifecycle.case_act` is the one place that moves a case.
 
     lead ─start_check─> checking ─propose_filing─> filing_review ─approve_filing─> investigating
       │                   │  └──decline_filing──> not_filed         └─reject_filing─> checking
@@ -8,7 +8,8 @@ place that moves a case.
     investigating ─order_correction─> correcting ─confirm_correction─> closed (art 33, no penalty)
          │                                  └─correction_failed─> investigating
          └─serve_notice(告知)─> notified ─request_hearing─> hearing ─finish_hearing─> legal_review
-                                   └─submit_for_decision─> legal_review (where required) ─pass_review─> deciding
+                                   └─submit_for_decision─> legal_review (where required) ─pass_review─>
+                                   deciding
                                                         └> deciding ─decide─> decided ─serve_decision─> served
     served ─record_payment / record_enforcement─> executed ─close─> closed ─archive─> archived
     deciding ─decide_no_penalty─> closed;   legal_review ─return_review─> investigating
@@ -81,7 +82,8 @@ class Action(models.TextChoices):
 
 
 class Actor(models.TextChoices):
-    """Who takes an action: a handling officer of the case, the town's supervisor (负责人), a legal reviewer."""
+    """Who takes an action: a handling officer of the case, the town's supervisor (负责人), a legal
+    reviewer."""
 
     HANDLER = "handler", _("Handling officer")
     SUPERVISOR = "supervisor", _("Supervisor")
@@ -102,7 +104,8 @@ OPEN_BEFORE_DECISION: frozenset[Stage] = frozenset(
     }
 )
 TERMINAL: frozenset[Stage] = frozenset({Stage.NOT_FILED, Stage.ARCHIVED, Stage.TRANSFERRED, Stage.WITHDRAWN})
-# The 90-day decision clock (art 60) runs from filing until a decision; it pauses for hearing, testing, appraisal.
+# The 90-day decision clock (art 60) runs from filing until a decision; it pauses for hearing, testing,
+# appraisal.
 DECISION_CLOCK: frozenset[Stage] = frozenset(
     {Stage.INVESTIGATING, Stage.CORRECTING, Stage.NOTIFIED, Stage.HEARING, Stage.LEGAL_REVIEW, Stage.DECIDING}
 )
@@ -116,7 +119,8 @@ FINISHED: frozenset[Stage] = TERMINAL | {Stage.CLOSED}
 
 @dataclass(frozen=True)
 class Transition(BaseTransition[Action, Stage]):
-    """A case's action (target None: the case stays where it is, the action records a step such as a statement)."""
+    """A case's action (target None: the case stays where it is, the action records a step such as a
+    statement)."""
 
     actor: Actor
     danger: bool = False  # shown apart, asks for confirmation

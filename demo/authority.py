@@ -1,5 +1,6 @@
-"""Demo data for the authority list: the demo catalog for 渝中区 (all four subdistricts), one historical approved
-adjustment that recovers specialised items and grants others (with a delegation), and one draft to decide.
+"""Demo data for the authority list: the demo catalog for 渝中区 (all four subdistricts), one historical
+approved adjustment that recovers specialised items and grants others (with a delegation), and one draft to
+decide.
 Idempotent: running it again changes nothing."""
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ HISTORY: dict[str, Any] = {
     "document_number": "渝中府发〔2025〕9号",
     "document_date": dt.date(2025, 6, 10),
     "effective_from": dt.date(2025, 7, 1),
-    "note": "危险化学品、烟花爆竹、瓶装燃气等专业性强的事项收回区级部门；道路挖掘、公路占用事项赋权解放碑、石油路、大坪街道；"
+    "note": "危险化学品、烟花爆竹、瓶装燃气等专业性强的事项收回区级部门；道路挖掘、公路占用事项赋权解放碑、"
+    "石油路、大坪街道；"
     "河道采砂巡查处罚事项委托化龙桥街道实施。",
 }
 RECOVER = ["CQ-XF-006", "CQ-YJ-005", "CQ-ZJ-005"]
@@ -38,7 +40,8 @@ DELEGATION: dict[str, Any] = {
     "item": "CQ-SL-003",
     "towns": ["500103-004"],
     "department": "500103-water",
-    "scope": "化龙桥街道辖区嘉陵江岸线范围内日常巡查发现的未经批准采砂、取土行为；需要专业测量或者涉案金额较大的，移交区水利局办理。",
+    "scope": "化龙桥街道辖区嘉陵江岸线范围内日常巡查发现的未经批准采砂、取土行为；需要专业测量或者涉案金额较"
+    "大的，移交区水利局办理。",
     "valid_to": dt.date(2027, 6, 30),
 }
 
@@ -107,7 +110,8 @@ def seed(stdout: Any) -> None:
         )
         adjustment_approve(actor=admin, adjustment=adjustment, note="经区政府常务会议审议通过。")
         stdout.write(
-            f"Authority adjustment {adjustment.document_number} approved (effective {adjustment.effective_from})."
+            f"Authority adjustment {adjustment.document_number} approved "
+            f"(effective {adjustment.effective_from})."
         )
 
     if not Adjustment.objects.filter(district=district, document_number=DRAFT["document_number"]).exists():

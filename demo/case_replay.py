@@ -1,16 +1,17 @@
-"""Demo penalty cases: eight months of the four 渝中区 subdistricts' cases, replayed through the real services at the
-times they happened (`enforcement.clock.at`), so numbers, deadlines, the timeline and the audit trail are what the
-services made of them. Every stage is represented: leads still being checked, filings awaiting approval, cases
-under investigation or ordered to correct (art 33), notices served, hearings, legal review, decisions waiting to be
-served, fines unpaid, paid, closed and archived, leads not filed, withdrawn cases and on-the-spot decisions
-(简易程序). A few cases are transferred to a department when the whistle demo has run first (a transfer raises a
-whistle, and the whistle demo does nothing once the district has whistles).
+"""Demo penalty cases: eight months of the four 渝中区 subdistricts' cases, replayed through the real services
+at the times they happened (`enforcement.clock.at`), so numbers, deadlines, the timeline and the audit trail
+are what the services made of them. Every stage is represented: leads still being checked, filings awaiting
+approval, cases under investigation or ordered to correct (art 33), notices served, hearings, legal review,
+decisions waiting to be served, fines unpaid, paid, closed and archived, leads not filed, withdrawn cases and
+on-the-spot decisions (简易程序). A few cases are transferred to a department when the whistle demo has run
+first (a transfer raises a whistle, and the whistle demo does nothing once the district has whistles).
 
 The inputs are chosen to be legal (items the town holds on the day of the act, two officers with valid
 certificates who declared no conflict, fines inside the range, the benchmark's suggested amount); a step the
 services still refuse is counted, printed, and leaves its case where it was.
 
-Idempotent: if the demo district already has cases, nothing is done. `seed(stdout)` is called by demo/cases.py.
+Idempotent: if the demo district already has cases, nothing is done. `seed(stdout)` is called by
+demo/cases.py.
 """
 
 from __future__ import annotations
@@ -164,7 +165,8 @@ FACTS = [
         "CQ-CG-001",
         "person",
         "流动摊贩占道经营",
-        "巡查发现当事人{name}在{place}人行道上摆摊销售水果，占用人行道约4平方米，影响行人通行，经劝导后仍未离开。",
+        "巡查发现当事人{name}在{place}人行道上摆摊销售水果，占用人行道约4平方米，影响行人通行，经劝"
+        "导后仍未离开。",
     ),
     Fact(
         "CQ-CG-001",
@@ -321,7 +323,8 @@ FACTS = [
         "CQ-SC-005",
         "person",
         "从业人员无健康证上岗",
-        "检查发现当事人{name}在{place}经营的个体面馆3名从业人员未取得健康证明即从事接触直接入口食品工作，经责令后拒不改正。",
+        "检查发现当事人{name}在{place}经营的个体面馆3名从业人员未取得健康证明即从事接触直接入口食品"
+        "工作，经责令后拒不改正。",
         big=True,
     ),
     Fact(
@@ -510,7 +513,8 @@ class Replay:
         self.seq = 0
         self.suggested: dict[tuple[str, str], Decimal | None] = {}
 
-    # --- time -----------------------------------------------------------------------------------------------------
+    # --- time
+    # -----------------------------------------------------------------------------------------------------
 
     def working_moment(self, moment: dt.datetime) -> dt.datetime:
         """The next office-hours moment (weekdays 9:00-18:00) at or after `moment`: never earlier."""
@@ -524,8 +528,8 @@ class Replay:
         return local
 
     def timeline(self, start: dt.datetime, steps: list[Step]) -> list[dt.datetime]:
-        """The moment of each step (office hours, weekdays). If the last one would be later than an hour ago, the
-        whole case moves back by whole weeks (keeping weekdays and hours)."""
+        """The moment of each step (office hours, weekdays). If the last one would be later than an hour ago,
+        the whole case moves back by whole weeks (keeping weekdays and hours)."""
         moments, t = [], start
         for step in steps:
             t = self.working_moment(t + dt.timedelta(days=self.rnd.uniform(*step.gap)))
@@ -539,7 +543,8 @@ class Replay:
             moments = [m - dt.timedelta(weeks=weeks) for m in moments]
         return moments
 
-    # --- one case ---------------------------------------------------------------------------------------------------
+    # --- one case
+    # ---------------------------------------------------------------------------------------------------
 
     def party(self, fact: Fact, street: str) -> dict[str, Any]:
         name = self.rnd.choice(SURNAMES) + self.rnd.choice(GIVEN)
@@ -563,7 +568,10 @@ class Replay:
             "party_age": age,
             "party_representative": "",
             "party_contact": f"1{self.rnd.choice('3589')}{self.rnd.randint(100000000, 999999999)}",
-            "party_address": f"重庆市渝中区{street}{self.rnd.randint(1, 300)}号{self.rnd.randint(1, 30)}-{self.rnd.randint(1, 8)}",
+            "party_address": (
+                f"重庆市渝中区{street}{self.rnd.randint(1, 300)}号"
+                f"{self.rnd.randint(1, 30)}-{self.rnd.randint(1, 8)}"
+            ),
         }
 
     def lead_data(
@@ -709,7 +717,8 @@ class Replay:
                     if step.action != "decide" or "deviation_reason" not in getattr(exc, "message_dict", {}):
                         raise
                     payload["deviation_reason"] = (
-                        "当事人系初次违法，主动配合调查并已停止违法行为，综合考虑社会危害程度，按上述金额处罚。"
+                        "当事人系初次违法，主动配合调查并已停止违法行为，综合考虑社会危害程度，按上"
+                        "述金额处罚。"
                     )
                     case_act(actor=actor, case=case, action=step.action, data=payload)
                 return True
@@ -733,7 +742,8 @@ class Replay:
             except (ValidationError, PermissionDenied) as exc:
                 self.refuse("evidence", case.stage, exc)
 
-    # --- the paths ------------------------------------------------------------------------------------------------
+    # --- the paths
+    # ------------------------------------------------------------------------------------------------
 
     def plan(self, target: str, fact: Fact) -> list[Step]:
         rnd = self.rnd
@@ -753,7 +763,8 @@ class Replay:
                         "note": rnd.choice(
                             [
                                 "经核查，当事人已自行清理完毕，现场无违法事实，不予立案。",
-                                "经核查，反映的问题不属于本街道综合行政执法事项，已告知投诉人向有关部门反映。",
+                                "经核查，反映的问题不属于本街道综合行政执法事项，已告知投诉人向有关"
+                                "部门反映。",
                                 "经现场核查，未发现举报所称违法行为，证据不足，不予立案。",
                             ]
                         )
@@ -933,7 +944,8 @@ class Replay:
             },
         )
 
-    # --- action data --------------------------------------------------------------------------------------------------
+    # --- action data
+    # --------------------------------------------------------------------------------------------------
 
     def on_spot_data(self, target: str) -> Callable[[Case, dt.datetime], dict[str, Any]]:
         def data(case: Case, moment: dt.datetime) -> dict[str, Any]:
@@ -1057,7 +1069,8 @@ def seed(
         return
     if Case.objects.filter(district=district).exists():
         stdout.write(
-            f"cases: the demo district already has {Case.objects.filter(district=district).count()} cases; nothing done."
+            f"cases: the demo district already has {Case.objects.filter(district=district).count()} "
+            "cases; nothing done."
         )
         return
     teams = _teams(district)
@@ -1090,8 +1103,9 @@ def seed(
         targets.append(rnd.choice(weighted))
     rnd.shuffle(targets)
     plans = [replay.prepare(teams[n % len(teams)], target) for n, target in enumerate(targets)]
-    # All or nothing (a crash leaves no half demo), and one commit is fast on SQLite. The replay writes cases and
-    # what hangs on them, never the catalog, grants, certificates, policies or benchmarks: those reads are asked once.
+    # All or nothing (a crash leaves no half demo), and one commit is fast on SQLite. The replay writes cases
+    # and what hangs on them, never the catalog, grants, certificates, policies or benchmarks: those reads are
+    # asked once.
     with stable_reference_data():
         with transaction.atomic():
             replay.execute(plans)

@@ -1,6 +1,6 @@
 """Demo data for complaint intake and cases: the matching lexicon and rules (demo.matching), a morning of
-12345 hotline tickets for 石油路街道 matched like any import, then a few hundred penalty cases replayed through the
-real workflow (demo.case_replay). Idempotent."""
+12345 hotline tickets for 石油路街道 matched like any import, then a few hundred penalty cases replayed
+through the real workflow (demo.case_replay). Idempotent."""
 
 from __future__ import annotations
 

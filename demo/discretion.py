@@ -1,8 +1,8 @@
-"""Demo benchmarks for 渝中区: hand-written tables for the common street-level items (in the style of the Chongqing
-city-management, fire, ecology and market tables: tiers by area, quantity, place, correction, repeat and harm), a
-revised version for street stalls, a draft in progress, a few generated defaults confirmed by the district, and
-generated defaults for every other item. Idempotent: an item that already has a benchmark is left alone. Seeds
-nothing when the authority demo has not created the items."""
+"""Demo benchmarks for 渝中区: hand-written tables for the common street-level items (in the style of the
+Chongqing city-management, fire, ecology and market tables: tiers by area, quantity, place, correction, repeat
+and harm), a revised version for street stalls, a draft in progress, a few generated defaults confirmed by the
+district, and generated defaults for every other item. Idempotent: an item that already has a benchmark is
+left alone. Seeds nothing when the authority demo has not created the items."""
 
 from __future__ import annotations
 
@@ -47,7 +47,10 @@ DOC_CONFIRM: dict[str, Any] = {
     "document_date": dt.date(2026, 3, 10),
     "valid_from": dt.date(2026, 4, 1),
 }
-CITY = "《重庆市城市管理行政处罚裁量权实施办法》（渝城管局发〔2023〕5号）；《重庆市规范行政处罚裁量权办法》（市政府令第355号）"
+CITY = (
+    "《重庆市城市管理行政处罚裁量权实施办法》（渝城管局发〔2023〕5号）；《重庆市规范行政处罚裁量权办"
+    "法》（市政府令第355号）"
+)
 FIRE = "《中华人民共和国消防法》第六十条；《重庆市规范行政处罚裁量权办法》（市政府令第355号）"
 ECO = "《重庆市生态环境行政处罚裁量基准》；《重庆市规范行政处罚裁量权办法》（市政府令第355号）"
 MARKET = "《重庆市市场监管领域行政处罚裁量基准》；《市场监管领域轻微违法行为不予处罚清单》"
@@ -105,7 +108,8 @@ TABLES: list[dict[str, Any]] = [
                     ),
                     (
                         "grave",
-                        "占道面积在10平方米以上，或者经责令改正拒不改正，或者一年内因同一违法行为受过处罚的。",
+                        "占道面积在10平方米以上，或者经责令改正拒不改正，或者一年内因同一违法行为受"
+                        "过处罚的。",
                         "area_m2 > 10; refused_correct; repeat_12m",
                         "any",
                         "fine",
@@ -138,7 +142,8 @@ TABLES: list[dict[str, Any]] = [
                     ),
                     (
                         "grave",
-                        "占道面积在10平方米以上，或者经责令改正拒不改正，或者一年内因同一违法行为受过处罚的。",
+                        "占道面积在10平方米以上，或者经责令改正拒不改正，或者一年内因同一违法行为受"
+                        "过处罚的。",
                         "area_m2 > 10; refused_correct; repeat_12m",
                         "any",
                         "fine",
@@ -503,7 +508,8 @@ TABLES: list[dict[str, Any]] = [
         "tiers": [
             (
                 "minor",
-                "违法建设面积在10平方米以下，尚可采取改正措施，在限期内自行改正的：处建设工程造价5%以上6%以下罚款。",
+                "违法建设面积在10平方米以下，尚可采取改正措施，在限期内自行改正的：处建设工程造价"
+                "5%以上6%以下罚款。",
                 "area_m2 <= 10",
                 "all",
                 "fine",
@@ -530,7 +536,8 @@ TABLES: list[dict[str, Any]] = [
             ),
             (
                 "grave",
-                "无法采取改正措施消除影响的：限期拆除；不能拆除的，没收实物或者违法收入，可以并处建设工程造价10%以下罚款。",
+                "无法采取改正措施消除影响的：限期拆除；不能拆除的，没收实物或者违法收入，可以并处建"
+                "设工程造价10%以下罚款。",
                 "uncorrectable_planning",
                 "all",
                 "fine|demolish|confiscate_property|confiscate_gains",
@@ -1223,7 +1230,8 @@ def seed(stdout: Any) -> None:
             BenchmarkInvalid
         ) as exc:  # the catalog changed under the table: leave it to the generated default
             stdout.write(
-                f"discretion: table for {item.code} does not fit the item ({'; '.join(p.message for p in exc.problems)})"
+                f"discretion: table for {item.code} does not fit the item "
+                f"({'; '.join(p.message for p in exc.problems)})"
             )
     confirmed = 0
     for code in CONFIRM_GENERATED:
@@ -1236,5 +1244,6 @@ def seed(stdout: Any) -> None:
         confirmed += 1
     generated = benchmarks_generate_missing(actor=admin, district=district)
     stdout.write(
-        f"discretion: {written} hand-written table(s), {confirmed} confirmed default(s), {len(generated)} generated default(s)"
+        f"discretion: {written} hand-written table(s), {confirmed} confirmed "
+        f"default(s), {len(generated)} generated default(s)"
     )

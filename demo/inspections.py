@@ -1,15 +1,15 @@
-"""Demo joint inspections (综合查一次) for 渝中区, replayed through the real services at the times they happened
-(`enforcement.clock.at`): the district's published inspection-item list (five fields, every point tied to an item of
-the demo authority catalog), the units' checklists for four scenarios (restaurant, building site, residential estate,
-street shop), a registry of a few hundred businesses, four months of visits (some joint, some with failures that
-became draft cases for the town or whistles to the department holding the power, some re-checked), and the work of
-today: a draft, a plan waiting for departments to answer, an approved visit with its code and notice, a visit on site,
-findings to hand on, two plans on one building site that the merge proposes to combine, an on-the-spot visit approved
-afterwards.
+"""Demo joint inspections (综合查一次) for 渝中区, replayed through the real services at the times they
+happened (`enforcement.clock.at`): the district's published inspection-item list (five fields, every point
+tied to an item of the demo authority catalog), the units' checklists for four scenarios (restaurant, building
+site, residential estate, street shop), a registry of a few hundred businesses, four months of visits (some
+joint, some with failures that became draft cases for the town or whistles to the department holding the
+power, some re-checked), and the work of today: a draft, a plan waiting for departments to answer, an approved
+visit with its code and notice, a visit on site, findings to hand on, two plans on one building site that the
+merge proposes to combine, an on-the-spot visit approved afterwards.
 
 Needs the core demo and the authority demo's catalog; skipped without them. Idempotent: if the district has a
-published inspection-item list, nothing is done. It writes draft cases and whistles through those apps' services, so
-it runs after the whistle and case demos (which skip when their tables already hold rows).
+published inspection-item list, nothing is done. It writes draft cases and whistles through those apps'
+services, so it runs after the whistle and case demos (which skip when their tables already hold rows).
 """
 
 from __future__ import annotations
@@ -332,7 +332,8 @@ def _photo(seed: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"site-{seed}.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-# --- the list, the checklists, the registry -------------------------------------------------------------------------
+# --- the list, the checklists, the registry
+# -------------------------------------------------------------------------
 
 
 def _seed_list(cast: Cast, admin: User, today: dt.date) -> dict[str, CheckPoint]:
@@ -423,7 +424,8 @@ def _seed_registry(cast: Cast, rnd: random.Random) -> list[Business]:
     return out
 
 
-# --- one visit through the services -----------------------------------------------------------------------------------
+# --- one visit through the services
+# -----------------------------------------------------------------------------------
 
 NOTES = {
     "JC-CG-01:1": "店外摆放桌椅四张、冰柜一台，占用人行道约6平方米",
@@ -465,8 +467,8 @@ class Plan:
 def _run(
     cast: Cast, templates: dict[tuple[str, str], ChecklistTemplate], visit: Plan, *, until: str = "closed"
 ) -> InspectionTask:
-    """Plan → invite → accept → officers → publish → approve → enter → answer → finish → findings → close, each at
-    its own time on and before the visit day; stop after `until`."""
+    """Plan → invite → accept → officers → publish → approve → enter → answer → finish → findings → close,
+    each at its own time on and before the visit day; stop after `until`."""
     town = visit.business.town
     officer, officer2 = cast.officers[town.code]
     head = cast.heads[town.code]
@@ -480,7 +482,7 @@ def _run(
             town=town,
             subject=visit.business.subject,
             kind=visit.kind,
-            title=f"{visit.business.subject.name}{'综合查一次' if visit.partners else '日常检查' if visit.kind == TaskKind.ROUTINE else '投诉核查'}",
+            title=visit.business.subject.name + _visit_word(visit),
             planned_on=day,
             headcount=2 + len(visit.partners),
             scenario=visit.business.scenario,
@@ -583,7 +585,8 @@ def _notice(task: InspectionTask, kind: str, actor: User, moment: dt.datetime) -
         inspection_document_generate(actor=actor, task=task, kind=kind, code_url=url)
 
 
-# --- the whole story ------------------------------------------------------------------------------------------------------
+# --- the whole story
+# ------------------------------------------------------------------------------------------------------
 
 
 def seed(stdout: Any) -> None:
@@ -608,8 +611,10 @@ def seed(stdout: Any) -> None:
     _seed_today(cast, templates, businesses, today, story)
     figures = inspection_figures_text(cast.district)
     stdout.write(
-        f"inspections: list of {InspectionItem.objects.filter(inspection_list__district=cast.district).count()} items "
-        f"and {len(points)} check points, {len(templates)} checklists, {len(businesses)} businesses; {figures}."
+        "inspections: list "
+        f"of {InspectionItem.objects.filter(inspection_list__district=cast.district).count()} items "
+        f"and {len(points)} check points, {len(templates)} checklists, {len(businesses)} "
+        f"businesses; {figures}."
     )
 
 
@@ -620,9 +625,9 @@ def _seed_history(
     today: dt.date,
     rnd: random.Random,
 ) -> dict[str, Any]:
-    """Four months of visits: per month two in 石油路街道 and one in each other subdistrict, the scenes in turn,
-    restaurants joint with the market bureau (and every other time the emergency bureau), a third with failures,
-    re-checked the month after."""
+    """Four months of visits: per month two in 石油路街道 and one in each other subdistrict, the scenes in
+    turn, restaurants joint with the market bureau (and every other time the emergency bureau), a third with
+    failures, re-checked the month after."""
     pool = list(businesses)
     rnd.shuffle(pool)
     used: set[int] = set()
@@ -705,7 +710,8 @@ def _seed_today(
     today = now.date()
     week_ago = today - dt.timedelta(days=6)
 
-    # A joint visit last month, checked with failures of three holders, findings not yet handed on; its notices.
+    # A joint visit last month, checked with failures of three holders, findings not yet handed on; its
+    # notices.
     checked = _run(
         cast,
         templates,
@@ -891,7 +897,16 @@ def inspection_figures_text(district: District) -> str:
 
     f = inspection_figures(district=district)
     return (
-        f"{f.inspections} inspections ({f.joint} joint, {f.departments_per_joint:.1f} bodies per joint visit, "
-        f"{f.visits_saved} visits saved), {f.failures} failed points, {f.cases} draft cases, {f.whistles} whistles, "
+        f"{f.inspections} inspections ({f.joint} joint, {f.departments_per_joint:.1f} bodies per "
+        "joint visit, "
+        f"{f.visits_saved} visits saved), {f.failures} failed points, {f.cases} draft "
+        f"cases, {f.whistles} whistles, "
         f"{f.rechecked} re-checked, {f.with_code} of {f.visits} visits with a code"
     )
+
+
+def _visit_word(visit: Plan) -> str:
+    """What the task title calls the visit: a joint one, a routine one or a complaint check."""
+    if visit.partners:
+        return "综合查一次"
+    return "日常检查" if visit.kind == TaskKind.ROUTINE else "投诉核查"

@@ -1,7 +1,7 @@
-"""Demo whistles: five months of towns calling departments, replayed through the real services at the times they
-happened (`enforcement.clock.at`). Some departments are quick, one is slow and bounces problems back "as a local
-responsibility"; one return is overruled by the district, others upheld; the last days leave work open, some of it
-overdue. Idempotent: if the demo district already has whistles, nothing is done.
+"""Demo whistles: five months of towns calling departments, replayed through the real services at the times
+they happened (`enforcement.clock.at`). Some departments are quick, one is slow and bounces problems back "as
+a local responsibility"; one return is overruled by the district, others upheld; the last days leave work
+open, some of it overdue. Idempotent: if the demo district already has whistles, nothing is done.
 
 Uses the demo catalog's items when authority's demo has imported them, and works without them.
 """
@@ -211,7 +211,8 @@ PROBLEMS = [
     ),
 ]
 
-# How each department behaves: minutes to check in, hours to get on site after that, hours to handle after that.
+# How each department behaves: minutes to check in, hours to get on site after that, hours to handle after
+# that.
 PROFILES: dict[str, dict[str, Any]] = {
     "market": {"check_in": (8, 90), "on_site": (1, 20), "handle": (4, 60), "late_check_in": 0.05},
     "city_management": {
@@ -282,7 +283,8 @@ def _photo(seed: int) -> SimpleUploadedFile:
 
 
 def _daytime(moment: dt.datetime, urgency: str) -> dt.datetime:
-    """Departments work office hours unless it is an emergency: a step that would fall at night happens at 08:xx."""
+    """Departments work office hours unless it is an emergency: a step that would fall at night happens at
+    08:xx."""
     local = timezone.localtime(moment)
     if urgency == "emergency" or 8 <= local.hour < 21:
         return moment
@@ -350,7 +352,8 @@ class Replay:
         late: bool = False,
         rating: int | None = None,
     ) -> dt.datetime:
-        """Check in, go on site, handle and get rated, stopping early at `stop`. Returns the time of the last step."""
+        """Check in, go on site, handle and get rated, stopping early at `stop`. Returns the time of the last
+        step."""
         domain = assignment.department.domain
         responder = self.cast.responders[domain]
         check_in, on_site, handle = self.delays(domain, whistle.urgency, late)
@@ -435,7 +438,8 @@ def _seed(cast: Cast, now: dt.datetime) -> int:
         for assignment in whistle.assignments.select_related("department").order_by("pk"):
             domain = assignment.department.domain
             if n in (6, 24, 41) and domain == "city_management":
-                # The slow department bounces it back as "the town's own business"; the district upholds twice ...
+                # The slow department bounces it back as "the town's own business"; the district upholds twice
+                # ...
                 with clock.at(_daytime(at + rnd.uniform(20, 30) * H, "normal")):
                     assignment_return(
                         actor=cast.responders[domain],

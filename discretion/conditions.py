@@ -2,10 +2,10 @@
 
     area_m2 > 10; corrected_after_order = no; repeat_12m
 
-One condition per `;` (full-width `；` too): `<fact> <op> <value>` with op one of `< <= > >= = !=` (also `≤ ≥ ＞ ＜
-＝`), or a bare circumstance code meaning "this circumstance is present". Stored as a list of
-`{"fact", "op", "value"}` dicts; `op` is one of lt le gt ge eq ne has. A tier says whether all conditions must hold
-or any one of them.
+One condition per `;` (full-width `；` too): `<fact> <op> <value>` with op one of `< <= > >= = !=` (also `≤ ≥
+＞ ＜＝`), or a bare circumstance code meaning "this circumstance is present". Stored as a list of
+`{"fact", "op", "value"}` dicts; `op` is one of lt le gt ge eq ne has. A tier says whether all conditions must
+hold or any one of them.
 """
 
 from __future__ import annotations

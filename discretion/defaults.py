@@ -1,11 +1,13 @@
 """A default benchmark from an item's statutory range, by the common local rule (pure).
 
-Where the law gives only a maximum: lighter up to 20 % of it, normal 40-60 %, heavier from 60 % to the maximum.
-Where it gives a minimum and a maximum: lighter in the lowest 30 % of the span, normal 30-70 %, heavier the top 30 %.
-Where it gives only a minimum: 1-1.5x, 1.5-2.5x and 2.5-5x the minimum. Without amounts, the tiers differ by penalty
-kind. A fine by multiples of the gains or value (倍数) is banded the same way on its multiples (to a tenth), beside
-the fixed range that applies below its threshold. The percentages are the district's policy. A generated table is
-marked as such until a person confirms it.
+Where the law gives only a maximum: lighter up to 20 % of it, normal 40-60 %, heavier from 60 % to the
+maximum.
+Where it gives a minimum and a maximum: lighter in the lowest 30 % of the span, normal 30-70 %, heavier the
+top 30 %.
+Where it gives only a minimum: 1-1.5x, 1.5-2.5x and 2.5-5x the minimum. Without amounts, the tiers differ by
+penalty kind. A fine by multiples of the gains or value (倍数) is banded the same way on its multiples (to a
+tenth), beside the fixed range that applies below its threshold. The percentages are the district's policy. A
+generated table is marked as such until a person confirms it.
 """
 
 from __future__ import annotations

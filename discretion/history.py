@@ -11,9 +11,11 @@ Discretion does not own cases. The cases app registers a provider in its AppConf
 
     register_history_provider(earlier_violations)
 
-Each provider returns the party's earlier violations in any town of the district decided before `query.before`.
-Several providers may be registered (cases, a legacy import); their answers are joined. With no provider registered
-the history is unknown, and a recommendation then says so and uses the officer's own answer to "first violation".
+Each provider returns the party's earlier violations in any town of the district decided before
+`query.before`.
+Several providers may be registered (cases, a legacy import); their answers are joined. With no provider
+registered the history is unknown, and a recommendation then says so and uses the officer's own answer to
+"first violation".
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def history_providers() -> list[HistoryProvider]:
 
 
 def party_history(query: HistoryQuery) -> tuple[PriorViolation, ...] | None:
-    """The party's earlier violations from every provider; None when unknown (no provider, or no party given)."""
+    """The party's earlier violations from every provider; None when unknown (no provider, or no party
+    given)."""
     if not _PROVIDERS or (query.subject_id is None and not query.identifier):
         return None
     seen: set[PriorViolation] = set()

@@ -1,4 +1,5 @@
-"""Turning what people send (forms, JSON) into specs and facts, with clear messages. Shared by views and the API."""
+"""Turning what people send (forms, JSON) into specs and facts, with clear messages. Shared by views and the
+API."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""裁量基准: discretion benchmarks per enforcement item, versioned, with tiers, list rows and local circumstances.
+"""裁量基准: discretion benchmarks per enforcement item, versioned, with tiers, list rows and local
+circumstances.
 
-A benchmark version is a draft until published with its document and valid-from date (art 34: it must be published);
-a published version is never edited again: changes make a new version. The version in force on a date is the
-published one with the latest valid-from on or before it. Where an item has none, a default generated from the
-statutory range stands in, marked as generated until a person confirms (publishes) it.
+A benchmark version is a draft until published with its document and valid-from date (art 34: it must be
+published); a published version is never edited again: changes make a new version. The version in force on a
+date is the published one with the latest valid-from on or before it. Where an item has none, a default
+generated from the statutory range stands in, marked as generated until a person confirms (publishes) it.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ class Benchmark(models.Model):
 
 
 class BenchmarkTier(models.Model):
-    """One degree of the table: the conditions that place a case in it, the penalty kinds and the fine range."""
+    """One degree of the table: the conditions that place a case in it, the penalty kinds and the fine
+    range."""
 
     class Match(models.TextChoices):
         ALL = "all", _("all conditions")

@@ -42,7 +42,8 @@ def register() -> None:
             DEVIATION_RULE,
             _("Penalty departs from the discretion benchmark"),
             _(
-                "The proposed penalty is lighter or heavier than the benchmark tier recommends, or outside the statutory "
+                "The proposed penalty is lighter or heavier than the benchmark tier recommends, or "
+                "outside the statutory "
                 "range (art 34: a written reason is needed). Computed by discretion.recommend.deviation()."
             ),
         )

@@ -1,21 +1,22 @@
 """Recommendation and deviation.
 
-`recommend(item, facts)` loads what it needs (the benchmark in force on the date, the district's circumstances and
-rules, the party's history) and then calls `compute(snapshot, facts)`, a pure function. `deviation(decision)` is
-pure too: it compares a proposed penalty with a recommendation.
+`recommend(item, facts)` loads what it needs (the benchmark in force on the date, the district's circumstances
+and rules, the party's history) and then calls `compute(snapshot, facts)`, a pure function.
+`deviation(decision)` is pure too: it compares a proposed penalty with a recommendation.
 
 How a recommendation is reached, in order:
-1. History: earlier violations of the same item by the party anywhere in the district decide "first violation" and
-   "repeat within 12 months" (the officer's own ticks for these are used only when the history is unknown).
-2. Whether to punish at all: limitation (art 36), circumstances with the effect "no penalty" (arts 30, 31, 33(2)),
-   art 33(1) "minor, corrected in time, no harm" (shall not punish), the benchmark's no-penalty list, and its
-   first-violation list (may not punish: the recommendation is education). Any aggravating circumstance rules out
-   the art 33 and list routes.
+1. History: earlier violations of the same item by the party anywhere in the district decide "first violation"
+   and "repeat within 12 months" (the officer's own ticks for these are used only when the history is
+   unknown).
+2. Whether to punish at all: limitation (art 36), circumstances with the effect "no penalty" (arts 30, 31,
+   33(2)), art 33(1) "minor, corrected in time, no harm" (shall not punish), the benchmark's no-penalty list,
+   and its first-violation list (may not punish: the recommendation is education). Any aggravating
+   circumstance rules out the art 33 and list routes.
 3. The tier: the gravest tier above Normal whose structured conditions hold; else a tier below Normal whose
    conditions hold; else Normal.
 4. Circumstances: with a 减轻 circumstance and nothing aggravating, a fine below the statutory minimum (or the
-   lightest kind); otherwise more aggravating than mitigating circumstances give the upper half of the tier's range,
-   more mitigating the lower half, a balance the whole tier.
+   lightest kind); otherwise more aggravating than mitigating circumstances give the upper half of the tier's
+   range, more mitigating the lower half, a balance the whole tier.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ CENT = Decimal("0.01")
 YUAN = Decimal("1")
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # What a recommendation says
 
 
@@ -104,13 +105,15 @@ class Citation:
             tier = level_label(self.tier_level) if self.tier_level else ""
             if self.benchmark_id is None or (self.is_generated and not self.confirmed):
                 base = _(
-                    "Default benchmark generated from the statutory range of %(item)s by the common rule; not yet confirmed by a person"
+                    "Default benchmark generated from the statutory range of %(item)s by the "
+                    "common rule; not yet confirmed by a person"
                 ) % {"item": self.item_code}
                 if self.benchmark_id is not None:
                     base = _("%(base)s (record v%(version)s)") % {"base": base, "version": self.version}
             else:
                 base = _(
-                    "Benchmark for %(item)s, version %(version)s: %(title)s (%(document)s), in force from %(date)s"
+                    "Benchmark for %(item)s, version %(version)s: %(title)s (%(document)s), in "
+                    "force from %(date)s"
                 ) % {
                     "item": self.item_code,
                     "version": self.version,
@@ -253,7 +256,7 @@ class Snapshot:
     policy: Policy = field(default_factory=Policy)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Rendering
 
 
@@ -282,7 +285,8 @@ def render_step(step: Step, lang: str) -> str:
     code = step.code
     if code == "history_unknown":
         return _(
-            "The party's history is not known (no earlier-case source); first violation and repeat are taken as entered."
+            "The party's history is not known (no earlier-case source); first violation and repeat "
+            "are taken as entered."
         )
     if code == "history_first":
         return _(
@@ -290,11 +294,13 @@ def render_step(step: Step, lang: str) -> str:
         )
     if code == "history_repeat":
         return _(
-            "History: %(count)s earlier penalty(ies) for this violation within %(months)s months (last on %(last)s): repeat."
+            "History: %(count)s earlier penalty(ies) for this violation within %(months)s months "
+            "(last on %(last)s): repeat."
         ) % {"count": p["count"], "months": p["months"], "last": p["last"]}
     if code == "history_old":
         return _(
-            "History: %(count)s earlier record(s) of this violation, none penalised within %(months)s months: neither first nor repeat."
+            "History: %(count)s earlier record(s) of this violation, none penalised within "
+            "%(months)s months: neither first nor repeat."
         ) % {
             "count": p["count"],
             "months": p["months"],
@@ -307,7 +313,8 @@ def render_step(step: Step, lang: str) -> str:
         return _("Ignored unknown circumstance code(s): %(codes)s.") % {"codes": ", ".join(p["codes"])}
     if code == "limitation":
         return _(
-            "No penalty: the act (%(act)s) was discovered on %(found)s, more than %(years)s years later (art 36)."
+            "No penalty: the act (%(act)s) was discovered on %(found)s, more than %(years)s years "
+            "later (art 36)."
         ) % {"act": p["act"], "found": p["found"], "years": p["years"]}
     if code == "no_penalty_factor":
         return _("No penalty: %(name)s (%(basis)s).") % {
@@ -316,7 +323,8 @@ def render_step(step: Step, lang: str) -> str:
         }
     if code == "art33_shall":
         return _(
-            "No penalty: the violation is minor, was corrected in time and caused no harm (art 33(1)). Educate the party."
+            "No penalty: the violation is minor, was corrected in time and caused no harm (art "
+            "33(1)). Educate the party."
         )
     if code == "list_no_penalty":
         return _("No penalty under the benchmark's no-penalty list: %(conditions)s") % {
@@ -324,7 +332,8 @@ def render_step(step: Step, lang: str) -> str:
         }
     if code == "list_first_violation":
         return _(
-            "First violation with minor harm, corrected in time: under the first-violation list the party may go unpunished (art 33(1)): %(conditions)s"
+            "First violation with minor harm, corrected in time: under the first-violation list "
+            "the party may go unpunished (art 33(1)): %(conditions)s"
         ) % {"conditions": p["conditions"]}
     if code == "lists_blocked":
         return _(
@@ -371,20 +380,23 @@ def render_step(step: Step, lang: str) -> str:
         }
     if code == "reduced_blocked":
         return _(
-            "No reduction below the minimum because of the aggravating circumstance(s); the reducing ones count as mitigating."
+            "No reduction below the minimum because of the aggravating circumstance(s); the "
+            "reducing ones count as mitigating."
         )
     if code == "reduced_no_minimum":
         return _("The law sets no minimum fine, so 减轻 is applied as 从轻 in the lightest tier.")
     if code == "upper_half":
         return _(
-            "More aggravating than mitigating circumstances: the upper half of the tier, %(low)s–%(high)s yuan."
+            "More aggravating than mitigating circumstances: the upper half of the tier, "
+            "%(low)s–%(high)s yuan."
         ) % {
             "low": money(p["low"]),
             "high": money(p["high"]),
         }
     if code == "lower_half":
         return _(
-            "More mitigating than aggravating circumstances: the lower half of the tier, %(low)s–%(high)s yuan."
+            "More mitigating than aggravating circumstances: the lower half of the tier, "
+            "%(low)s–%(high)s yuan."
         ) % {
             "low": money(p["low"]),
             "high": money(p["high"]),
@@ -396,7 +408,8 @@ def render_step(step: Step, lang: str) -> str:
         }
     if code == "clamped":
         return _(
-            "The benchmark's tier (%(tier_range)s) reaches outside the current statutory range (%(range)s); limited to it."
+            "The benchmark's tier (%(tier_range)s) reaches outside the current statutory range "
+            "(%(range)s); limited to it."
         ) % {
             "tier_range": p["tier_range"],
             "range": statutory_text(p["item"]),
@@ -426,14 +439,15 @@ def render_step(step: Step, lang: str) -> str:
         return _("Statutory range: %(range)s.") % {"range": statutory_text(p["item"])}
     if code == "generated":
         return _(
-            "No confirmed benchmark is in force for this item on %(date)s: a default generated from the statutory range is used."
+            "No confirmed benchmark is in force for this item on %(date)s: a default generated "
+            "from the statutory range is used."
         ) % {"date": p["date"]}
     if code == "citation":
         return _("Basis: %(citation)s.") % {"citation": p["citation"].text(lang)}
     return code
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The pure computation
 
 
@@ -501,7 +515,8 @@ def _entry_applies(entry: EntrySpec, values: Mapping[str, Any], active: frozense
 def select_tier(
     tiers: list[TierSpec], values: Mapping[str, Any], active: frozenset[str]
 ) -> tuple[TierSpec, bool, list[str], tuple[Condition, ...]]:
-    """The tier for these facts: (tier, chosen by its conditions, facts missing for the decision, conditions that held)."""
+    """The tier for these facts: (tier, chosen by its conditions, facts missing for the decision, conditions
+    that held)."""
     missing: set[str] = set()
 
     def held(tier: TierSpec) -> tuple[Condition, ...]:
@@ -526,7 +541,8 @@ def select_tier(
 
 
 def describe_condition(condition: Condition, catalog: Mapping[str, FactorSpec], lang: str) -> str:
-    """A condition in words: the circumstance's name, or the fact's label, comparison and value with its unit."""
+    """A condition in words: the circumstance's name, or the fact's label, comparison and value with its
+    unit."""
     if condition.op == "has":
         spec = catalog.get(condition.fact)
         return spec.name_for(lang) if spec else condition.fact
@@ -548,8 +564,8 @@ def describe_condition(condition: Condition, catalog: Mapping[str, FactorSpec], 
 
 @dataclass
 class _Reckoning:
-    """What `compute` works on while it goes through its steps: the inputs, the facts' values, the circumstances
-    applied so far and the explanation written so far (in order)."""
+    """What `compute` works on while it goes through its steps: the inputs, the facts' values, the
+    circumstances applied so far and the explanation written so far (in order)."""
 
     item: ItemSpec
     policy: Policy
@@ -561,7 +577,8 @@ class _Reckoning:
     applied: dict[str, AppliedFactor] = field(default_factory=dict)
     unknown: tuple[str, ...] = ()
     history_known: bool = False
-    fines: Any = None  # the statutory range in yuan (authority.penalties.FineRange), by multiples when the item says so
+    # the statutory range in yuan (authority.penalties.FineRange), by multiples when the item says so
+    fines: Any = None
 
     def apply(self, spec: FactorSpec, source: str) -> None:
         self.applied.setdefault(
@@ -651,8 +668,9 @@ def _history(r: _Reckoning, given: set[str]) -> set[str]:
 def _not_punished(
     r: _Reckoning, active: frozenset[str], aggravating: list[FactorSpec]
 ) -> Recommendation | None:
-    """Step 2: whether to punish at all: limitation (art 36), a "no penalty" circumstance, art 33(1), the benchmark's
-    no-penalty and first-violation lists. Any aggravating circumstance rules out art 33 and the lists. None: punish."""
+    """Step 2: whether to punish at all: limitation (art 36), a "no penalty" circumstance, art 33(1), the
+    benchmark's no-penalty and first-violation lists. Any aggravating circumstance rules out art 33 and the
+    lists. None: punish."""
     facts, values = r.facts, r.values
     if facts.act_date is not None:
         found = facts.discovered_on or facts.on
@@ -720,7 +738,8 @@ def _list_factors(r: _Reckoning, active: frozenset[str]) -> list[FactorSpec]:
 
 
 def _tier(r: _Reckoning, tiers: list[TierSpec], active: frozenset[str]) -> tuple[TierSpec, list[str]]:
-    """Step 3: the gravest tier above Normal whose conditions hold, else a lighter one whose conditions hold, else
+    """Step 3: the gravest tier above Normal whose conditions hold, else a lighter one whose conditions hold,
+    else
     Normal. Returns the tier and the facts missing to decide."""
     tier, by_conditions, missing, matched = select_tier(tiers, r.values, active)
     if r.fines is not None and r.fines.missing and r.fines.fact not in missing:
@@ -752,7 +771,8 @@ class _Range:
 
 
 def _reduced_range(r: _Reckoning, lightest: TierSpec) -> _Range:
-    """A 减轻 circumstance and nothing aggravating: a fine below the statutory minimum, or the lightest kind."""
+    """A 减轻 circumstance and nothing aggravating: a fine below the statutory minimum, or the lightest
+    kind."""
     item = r.item
     if not lightest.has_fine:
         lightest_kind = (
@@ -797,8 +817,8 @@ def _circumstances(
     list_factors: list[FactorSpec],
 ) -> _Range:
     """Step 4: the circumstances move the range: a 减轻 one with nothing aggravating goes below the statutory
-    minimum (or to the lightest kind); otherwise more aggravating than mitigating ones give the upper half of the
-    tier's range, more mitigating the lower half, a balance the whole tier."""
+    minimum (or to the lightest kind); otherwise more aggravating than mitigating ones give the upper half of
+    the tier's range, more mitigating the lower half, a balance the whole tier."""
     considered = [r.catalog[c] for c in sorted(active)] + list_factors
     mitigating = [f for f in considered if f.effect == Effect.LIGHTER]
     reducing = [f for f in considered if f.effect == Effect.REDUCED]
@@ -833,7 +853,8 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
     item, catalog = snapshot.item, snapshot.factors
     benchmark = snapshot.benchmark or generate_default(item, snapshot.policy)
     values: dict[str, Any] = dict(facts.values)
-    # A fine by multiples (倍数): the statutory range and the tiers in yuan follow from the gains or value recorded.
+    # A fine by multiples (倍数): the statutory range and the tiers in yuan follow from the gains or value
+    # recorded.
     fines = item.fine_range(values)
     item, benchmark = item.resolved(fines), benchmark.resolved(fines)
     r = _Reckoning(
@@ -889,7 +910,7 @@ def compute(snapshot: Snapshot, facts: Facts) -> Recommendation:
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Deviation
 
 
@@ -976,7 +997,8 @@ def render_deviation_step(step: Step) -> str:
         }
     if code == "below_min":
         return _(
-            "The fine of %(fine)s yuan is below the statutory minimum of %(min)s yuan, and no reducing circumstance (减轻) applies."
+            "The fine of %(fine)s yuan is below the statutory minimum of %(min)s yuan, and no "
+            "reducing circumstance (减轻) applies."
         ) % {
             "fine": money(p["fine"]),
             "min": money(p["min"]),
@@ -1081,7 +1103,7 @@ def deviation(decision: Decision) -> Deviation:
     return Deviation(kind, tuple(steps), needs_reason, reason_given, delta)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The public entry points that load data first
 
 
@@ -1090,8 +1112,9 @@ def recommend(
 ) -> Recommendation:
     """The recommendation for `item` (an EnforcementItem) on `facts`.
 
-    Loads the benchmark in force on `facts.on`, the district's circumstances and rules and, when the facts name the
-    party but carry no history, the party's history from the registered providers. Then computes (pure).
+    Loads the benchmark in force on `facts.on`, the district's circumstances and rules and, when the facts
+    name the party but carry no history, the party's history from the registered providers. Then computes
+    (pure).
     """
     from .selectors import facts_with_history, snapshot_for
 
@@ -1109,7 +1132,8 @@ def recommend_and_compare(
 
 
 def coerce_facts(facts: Facts | Mapping[str, Any] | None, *, on: dt.date | None = None) -> Facts:
-    """Accept a Facts or a plain mapping {on, values, factors, act_date, discovered_on, history, subject_id, identifier}."""
+    """Accept a Facts or a plain mapping {on, values, factors, act_date, discovered_on, history, subject_id,
+    identifier}."""
     from django.utils import timezone
 
     if isinstance(facts, Facts):

@@ -1,8 +1,9 @@
 """Who may do what with benchmarks.
 
-Everyone signed in within a district reads its benchmarks (drafts too: officers see what is coming). Supervisors
-maintain drafts (a department's supervisor only for its own domain); the district administrator (区司法局) also
-publishes, confirms generated defaults and withdraws versions, since a benchmark is a published district document.
+Everyone signed in within a district reads its benchmarks (drafts too: officers see what is coming).
+Supervisors maintain drafts (a department's supervisor only for its own domain); the district administrator
+(区司法局) also publishes, confirms generated defaults and withdraws versions, since a benchmark is a
+published district document.
 """
 
 from __future__ import annotations

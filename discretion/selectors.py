@@ -1,4 +1,5 @@
-"""Reads of benchmarks, scoped to the user, and the loaders that turn rows into the plain specs `recommend` uses."""
+"""Reads of benchmarks, scoped to the user, and the loaders that turn rows into the plain specs `recommend`
+uses."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from .vocabulary import STANDARD_FACTOR_MAP, FactorSpec
 AnyUser = User | AnonymousUser | None
 
 
-# --- rows to specs -----------------------------------------------------------------------------------------------
+# --- rows to specs
+# -----------------------------------------------------------------------------------------------
 
 
 def benchmark_spec(benchmark: Benchmark) -> BenchmarkSpec:
@@ -85,7 +87,8 @@ def factor_catalog(district_id: int | None, item_id: int | None = None) -> dict[
     return catalog
 
 
-# --- which version applies ---------------------------------------------------------------------------------------
+# --- which version applies
+# ---------------------------------------------------------------------------------------
 
 
 def _with_rows(qs: QuerySet[Benchmark]) -> QuerySet[Benchmark]:
@@ -108,7 +111,8 @@ def _benchmarks_in_force_ever(item: EnforcementItem) -> list[Benchmark]:
 
 
 def benchmark_in_force(item: EnforcementItem, on: dt.date | None = None) -> Benchmark | None:
-    """The published version with the latest valid-from on or before `on`; else the generated default (if any)."""
+    """The published version with the latest valid-from on or before `on`; else the generated default (if
+    any)."""
     day = on or timezone.localdate()
     versions = _benchmarks_in_force_ever(item)
     published = next(
@@ -138,7 +142,8 @@ def snapshot_for(item: EnforcementItem, on: dt.date | None = None) -> Snapshot:
 
 
 def facts_with_history(facts: Facts, *, district_id: int) -> Facts:
-    """Fill in the party's history from the registered providers when the facts name a party but carry none."""
+    """Fill in the party's history from the registered providers when the facts name a party but carry
+    none."""
     if facts.history is not None:
         return facts
     identifier = facts.identifier
@@ -159,7 +164,8 @@ def facts_with_history(facts: Facts, *, district_id: int) -> Facts:
     return replace(facts, history=history, identifier=identifier) if history is not None else facts
 
 
-# --- scoped reads ------------------------------------------------------------------------------------------------
+# --- scoped reads
+# ------------------------------------------------------------------------------------------------
 
 
 def districts_visible_to(user: AnyUser) -> frozenset[int]:
@@ -173,7 +179,8 @@ def items_for(*, user: AnyUser) -> QuerySet[EnforcementItem]:
 
 
 def benchmarks_for(*, user: AnyUser) -> QuerySet[Benchmark]:
-    """Every version of every benchmark of the user's district (drafts included: officers read, maintainers edit)."""
+    """Every version of every benchmark of the user's district (drafts included: officers read, maintainers
+    edit)."""
     return Benchmark.objects.filter(item__district_id__in=districts_visible_to(user)).select_related(
         "item", "item__district"
     )
@@ -192,7 +199,8 @@ def item_get_for(*, user: AnyUser, pk: Any) -> EnforcementItem:
 
 
 def item_overview(items: Iterable[EnforcementItem], on: dt.date | None = None) -> list[dict[str, Any]]:
-    """Per item: the version in force, whether it is generated, a waiting draft. Few queries for a whole list."""
+    """Per item: the version in force, whether it is generated, a waiting draft. Few queries for a whole
+    list."""
     day = on or timezone.localdate()
     items = list(items)
     ids = [i.pk for i in items]
@@ -253,7 +261,8 @@ def district_counts(district_id: int) -> dict[str, int]:
     }
 
 
-# --- public ------------------------------------------------------------------------------------------------------
+# --- public
+# ------------------------------------------------------------------------------------------------------
 
 
 def public_districts() -> QuerySet[District]:
@@ -281,7 +290,8 @@ def public_items(district: District) -> QuerySet[EnforcementItem]:
 def public_benchmark(
     district_code: str, item_code: str, on: dt.date | None = None
 ) -> tuple[EnforcementItem, Benchmark]:
-    """The published version in force for the public page; 404 when there is none (drafts and defaults stay inside)."""
+    """The published version in force for the public page; 404 when there is none (drafts and defaults stay
+    inside)."""
     from django.http import Http404
 
     item = (
@@ -311,7 +321,8 @@ def public_versions(item: EnforcementItem) -> QuerySet[Benchmark]:
 
 
 def valid_until(versions: Iterable[Benchmark]) -> dict[int, dt.date]:
-    """For published versions: the last day each applies (the day before the next published version takes effect)."""
+    """For published versions: the last day each applies (the day before the next published version takes
+    effect)."""
     published = sorted(
         (v for v in versions if v.status == Benchmark.Status.PUBLISHED and v.valid_from),
         key=lambda v: (v.valid_from, v.version),

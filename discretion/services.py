@@ -50,7 +50,8 @@ class StaleBenchmark(Exception):
     """Someone else changed or published the benchmark first."""
 
 
-# --- helpers -----------------------------------------------------------------------------------------------------
+# --- helpers
+# -----------------------------------------------------------------------------------------------------
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -161,7 +162,8 @@ def _lock(benchmark: Benchmark) -> Benchmark:
     return locked
 
 
-# --- generated defaults ------------------------------------------------------------------------------------------
+# --- generated defaults
+# ------------------------------------------------------------------------------------------
 
 
 def _create_generated(item: EnforcementItem, actor: User | None, policy: Policy) -> Benchmark:
@@ -186,7 +188,8 @@ def _create_generated(item: EnforcementItem, actor: User | None, policy: Policy)
 
 @transaction.atomic
 def benchmark_generate(*, actor: User | None, item: EnforcementItem) -> Benchmark:
-    """A generated default for an item that has no benchmark yet (returns the existing default if there is one)."""
+    """A generated default for an item that has no benchmark yet (returns the existing default if there is
+    one)."""
     if actor is not None:
         require(
             can_maintain_item_benchmark(actor, item),
@@ -218,14 +221,16 @@ def benchmarks_generate_missing(*, actor: User | None, district: District) -> li
     return created
 
 
-# --- drafts ------------------------------------------------------------------------------------------------------
+# --- drafts
+# ------------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def benchmark_draft_create(
     *, actor: User | None, item: EnforcementItem, source: Benchmark | None = None
 ) -> Benchmark:
-    """A new draft version, copied from `source` (default: the version in force, else the generated default)."""
+    """A new draft version, copied from `source` (default: the version in force, else the generated
+    default)."""
     if actor is not None:
         require(
             can_maintain_item_benchmark(actor, item),
@@ -329,7 +334,8 @@ def benchmark_discard(*, actor: User | None, benchmark: Benchmark) -> None:
     locked.delete()
 
 
-# --- publication -------------------------------------------------------------------------------------------------
+# --- publication
+# -------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -342,7 +348,8 @@ def benchmark_publish(
     valid_from: dt.date,
     document_date: dt.date | None = None,
 ) -> Benchmark:
-    """Publish a draft, or confirm a generated default, with its document (art 34). Refuses an unsound table."""
+    """Publish a draft, or confirm a generated default, with its document (art 34). Refuses an unsound
+    table."""
     if actor is not None:
         require(
             can_publish_benchmark(actor, benchmark), _("only the district administrator publishes benchmarks")
@@ -389,7 +396,8 @@ def benchmark_publish(
                 Problem(
                     "benchmark",
                     _(
-                        "Version %(version)s already takes effect on %(date)s; a new version must take effect after it."
+                        "Version %(version)s already takes effect on %(date)s; a new version must "
+                        "take effect after it."
                     )
                     % {"version": later.version, "date": later.valid_from},
                     None,
@@ -480,7 +488,8 @@ def benchmark_withdraw(*, actor: User | None, benchmark: Benchmark, reason: str)
     return benchmark
 
 
-# --- local circumstances and rules -------------------------------------------------------------------------------
+# --- local circumstances and rules
+# -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -574,7 +583,8 @@ def policy_update(*, actor: User | None, district: District, **values: int) -> D
             Problem(
                 "policy",
                 _(
-                    "Percentages where only a maximum is given must rise: lighter ≤ normal from ≤ normal to ≤ 100."
+                    "Percentages where only a maximum is given must rise: lighter ≤ normal from ≤ "
+                    "normal to ≤ 100."
                 ),
             )
         )
@@ -592,7 +602,8 @@ def policy_update(*, actor: User | None, district: District, **values: int) -> D
             Problem(
                 "policy",
                 _(
-                    "Check the numbers: windows and limits must be positive and the grave limitation at least the normal one."
+                    "Check the numbers: windows and limits must be positive and the grave "
+                    "limitation at least the normal one."
                 ),
             )
         )
@@ -609,7 +620,8 @@ def policy_update(*, actor: User | None, district: District, **values: int) -> D
     return row
 
 
-# --- import ------------------------------------------------------------------------------------------------------
+# --- import
+# ------------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -653,8 +665,8 @@ def benchmark_table_import(
 ) -> ImportReport:
     """Load benchmark tables from a CSV/XLSX file into drafts (and publish them if asked).
 
-    All or nothing: with any error nothing is kept, and the report lists every error with its row. A dry run does
-    the same work and then rolls it back, so it checks exactly what a real import would.
+    All or nothing: with any error nothing is kept, and the report lists every error with its row. A dry run
+    does the same work and then rolls it back, so it checks exactly what a real import would.
     """
     from .tables import RowError, parse_rows, read_table
 

@@ -1,8 +1,8 @@
-"""Plain, immutable snapshots of what the pure functions need: an item's statutory range, a benchmark with its tiers
-and list rows, the district's rules (policy), and the facts of a case. Loading them from the database is
-`discretion.selectors`' job; computing with them never touches the database. The `*_spec(row)` functions at the end
-copy one row already loaded (no query), so that the models can validate themselves without importing the
-selectors."""
+"""Plain, immutable snapshots of what the pure functions need: an item's statutory range, a benchmark with its
+tiers and list rows, the district's rules (policy), and the facts of a case. Loading them from the database is
+`discretion.selectors`' job; computing with them never touches the database. The `*_spec(row)` functions at
+the end copy one row already loaded (no query), so that the models can validate themselves without importing
+the selectors."""
 
 from __future__ import annotations
 
@@ -36,8 +36,9 @@ class ItemSpec:
     id: int | None = None
     district_id: int | None = None
     version: int = 1
-    # A fine by multiples (倍数) of the illegal gains or the value (authority.penalties): fine_min / fine_max are
-    # then the clause's fixed range below `multiple_from`, and `resolved` gives the range for one case's amounts.
+    # A fine by multiples (倍数) of the illegal gains or the value (authority.penalties): fine_min / fine_max
+    # are then the clause's fixed range below `multiple_from`, and `resolved` gives the range for one case's
+    # amounts.
     fine_basis: str = FineBasis.AMOUNT
     multiple_min: Decimal | None = None
     multiple_max: Decimal | None = None
@@ -68,7 +69,8 @@ class ItemSpec:
         )
 
     def resolved(self, fines: FineRange) -> ItemSpec:
-        """The item with the statutory range in yuan for one case (itself when its fines are not by multiples)."""
+        """The item with the statutory range in yuan for one case (itself when its fines are not by
+        multiples)."""
         if not fines.by_multiple:
             return self
         return replace(self, fine_min=fines.low, fine_max=fines.high)
@@ -84,8 +86,9 @@ class TierSpec:
     fine_min: Decimal | None = None
     fine_max: Decimal | None = None
     note: str = ""
-    # For an item fined by multiples: the tier's multiples of the gains or value (处违法所得二倍以上四倍以下罚款);
-    # fine_min / fine_max are then the tier's share of the fixed range that applies below the item's threshold.
+    # For an item fined by multiples: the tier's multiples of the gains or value (处违法所得二倍以上四倍以下罚
+    # 款); fine_min / fine_max are then the tier's share of the fixed range that applies below the item's
+    # threshold.
     multiple_min: Decimal | None = None
     multiple_max: Decimal | None = None
 
@@ -199,7 +202,8 @@ class Facts:
     identifier: str = ""
 
 
-# --- one row to its spec (no query) ----------------------------------------------------------------------------
+# --- one row to its spec (no query)
+# ----------------------------------------------------------------------------
 
 
 def item_spec(item: EnforcementItem) -> ItemSpec:

@@ -1,15 +1,18 @@
-"""Benchmark tables as files: CSV or XLSX, one row per tier (and one per list row), the header repeated per row.
+"""Benchmark tables as files: CSV or XLSX, one row per tier (and one per list row), the header repeated per
+row.
 
 Columns (the first row names them; the Chinese names are accepted too):
 
-    item_code 事项编码 · item_name 事项名称 (ignored on import) · version 版本 (export only) · status 状态 (export only)
-    scale 档次制 (four / three) · valid_from 施行日期 · document_number 发布文号 · document_title 发布文件 ·
-    document_date 文件日期 · basis 依据 · level 档次 (minor normal serious grave lighter heavier, or a list:
-    no_penalty first_violation lighter_list reduced_list; Chinese 轻微 一般 较重 严重 从轻 从重 不予处罚 首违不罚
-    从轻处罚 减轻处罚) · conditions_text 情形 · conditions 结构化条件 (e.g. `area_m2 > 10; refused_correct`) ·
-    match 条件关系 (all / any) · penalty_kinds 处罚种类 (codes or Chinese, separated by | , 、) · fine_min 罚款下限 ·
-    fine_max 罚款上限 · required_factors 必备情节 (list rows) · measures 替代措施 · legal_basis 法律依据 ·
-    multiple_min 倍数下限 · multiple_max 倍数上限 (a tier of an item fined by multiples of the gains or the value)
+    item_code 事项编码 · item_name 事项名称 (ignored on import) · version 版本 (export only) · status 状态
+    (export only) scale 档次制 (four / three) · valid_from 施行日期 · document_number 发布文号 ·
+    document_title 发布文件 · document_date 文件日期 · basis 依据 · level 档次 (minor normal serious grave
+    lighter heavier, or a list:
+    no_penalty first_violation lighter_list reduced_list; Chinese 轻微 一般 较重 严重 从轻 从重 不予处罚 首违
+    不罚从轻处罚 减轻处罚) · conditions_text 情形 · conditions 结构化条件 (e.g. `area_m2 > 10;
+    refused_correct`) · match 条件关系 (all / any) · penalty_kinds 处罚种类 (codes or Chinese, separated by |
+    , 、) · fine_min 罚款下限 · fine_max 罚款上限 · required_factors 必备情节 (list rows) · measures 替代措施
+    · legal_basis 法律依据 · multiple_min 倍数下限 · multiple_max 倍数上限 (a tier of an item fined by
+    multiples of the gains or the value)
 """
 
 from __future__ import annotations
@@ -63,7 +66,8 @@ COLUMNS: list[tuple[str, str]] = [
 KEYS = [k for k, _zh in COLUMNS]
 HEADER_ALIASES = {zh: k for k, zh in COLUMNS} | {k: k for k in KEYS}
 HEADER_FIELDS = ("scale", "valid_from", "document_number", "document_title", "document_date", "basis")
-# List rows in the level column: their own words, so "lighter" (a tier) and the lighter-penalty list do not clash.
+# List rows in the level column: their own words, so "lighter" (a tier) and the lighter-penalty list do not
+# clash.
 LIST_LEVELS = {
     "no_penalty": ListKind.NO_PENALTY,
     "first_violation": ListKind.FIRST_VIOLATION,
@@ -133,7 +137,8 @@ class ItemTable:
     version: str = ""
 
 
-# --- reading -----------------------------------------------------------------------------------------------------
+# --- reading
+# -----------------------------------------------------------------------------------------------------
 
 
 def _header_key(cell: Any) -> str | None:
@@ -283,7 +288,8 @@ def parse_rows(
                     RowError(
                         number,
                         _(
-                            "%(code)s appears in two versions (%(a)s on row %(first)s, %(b)s here); a file carries one version per item."
+                            "%(code)s appears in two versions (%(a)s on row %(first)s, %(b)s "
+                            "here); a file carries one version per item."
                         )
                         % {"code": code, "a": table.version, "b": version, "first": table.first_row},
                     )
@@ -299,7 +305,8 @@ def parse_rows(
                     RowError(
                         number,
                         _(
-                            "%(fields)s differ from row %(first)s of the same item; repeat the same header on every row."
+                            "%(fields)s differ from row %(first)s of the same item; repeat the "
+                            "same header on every row."
                         )
                         % {"fields": ", ".join(differing), "first": table.first_row},
                     )
@@ -365,7 +372,8 @@ def parse_rows(
     return list(tables.values()), errors
 
 
-# --- writing -----------------------------------------------------------------------------------------------------
+# --- writing
+# -----------------------------------------------------------------------------------------------------
 
 
 def export_rows(benchmarks: Iterable[Benchmark]) -> list[list[Any]]:

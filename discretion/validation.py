@@ -1,5 +1,5 @@
-"""Validation of a benchmark table (pure). Used by the models' clean(), by the services before any write, by the
-importer and by the editor, so every path refuses the same things with the same words."""
+"""Validation of a benchmark table (pure). Used by the models' clean(), by the services before any write, by
+the importer and by the editor, so every path refuses the same things with the same words."""
 
 from __future__ import annotations
 
@@ -110,7 +110,8 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
     if fines and item.has_fine_range and (tier.fine_min is None or tier.fine_max is None):
         add(
             _(
-                "The %(tier)s tier fines, so it needs both a lowest and a highest amount (statutory range: %(range)s)."
+                "The %(tier)s tier fines, so it needs both a lowest and a highest amount "
+                "(statutory range: %(range)s)."
             )
             % {"tier": label, "range": statutory_text(item)},
             "fine_min" if tier.fine_min is None else "fine_max",
@@ -124,7 +125,8 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
     if tier.fine_min is not None and item.fine_min is not None and tier.fine_min < item.fine_min:
         add(
             _(
-                "The %(tier)s tier starts at %(low)s yuan, below the statutory minimum of %(min)s yuan (%(range)s)."
+                "The %(tier)s tier starts at %(low)s yuan, below the statutory minimum of %(min)s "
+                "yuan (%(range)s)."
             )
             % {
                 "tier": label,
@@ -137,7 +139,8 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
     if tier.fine_max is not None and item.fine_max is not None and tier.fine_max > item.fine_max:
         add(
             _(
-                "The %(tier)s tier goes up to %(high)s yuan, above the statutory maximum of %(max)s yuan (%(range)s)."
+                "The %(tier)s tier goes up to %(high)s yuan, above the statutory maximum of "
+                "%(max)s yuan (%(range)s)."
             )
             % {
                 "tier": label,
@@ -158,7 +161,8 @@ def validate_tier(item: ItemSpec, tier: TierSpec, index: int | None = None) -> l
 
 
 def _multiple_problems(item: ItemSpec, tier: TierSpec, label: str, index: int | None) -> list[Problem]:
-    """A tier of an item fined by multiples (倍数) gives its multiples inside the clause's; other tiers give none."""
+    """A tier of an item fined by multiples (倍数) gives its multiples inside the clause's; other tiers give
+    none."""
     if not tier.has_multiples and not (item.by_multiples and "fine" in tier.penalty_kinds):
         return []
     if not item.by_multiples:
@@ -184,7 +188,8 @@ def _multiple_problems(item: ItemSpec, tier: TierSpec, label: str, index: int | 
             Problem(
                 "tier",
                 _(
-                    "The %(tier)s tier's multiples (%(tier_low)s–%(tier_high)s) are not inside the clause's (%(low)s–%(high)s)."
+                    "The %(tier)s tier's multiples (%(tier_low)s–%(tier_high)s) are not inside the "
+                    "clause's (%(low)s–%(high)s)."
                 )
                 % {
                     "tier": label,
@@ -264,7 +269,8 @@ def validate_entry(entry: EntrySpec, factors: Mapping[str, FactorSpec], index: i
     ):
         add(
             _(
-                "The %(list)s row needs at least one required circumstance or structured condition, or it would excuse every case."
+                "The %(list)s row needs at least one required circumstance or structured "
+                "condition, or it would excuse every case."
             )
             % {"list": kind_label},
             "required_factors",
@@ -385,7 +391,8 @@ def validate_benchmark(
                     Problem(
                         "tier",
                         _(
-                            "The %(upper)s tier (%(upper_range)s) overlaps the %(lower)s tier (%(lower_range)s): "
+                            "The %(upper)s tier (%(upper_range)s) overlaps the %(lower)s tier "
+                            "(%(lower_range)s): "
                             "a graver tier must start at or above the highest fine of the lighter one."
                         )
                         % {
@@ -420,7 +427,8 @@ def validate_benchmark(
                 Problem(
                     "tier",
                     _(
-                        "The %(upper)s and %(lower)s tiers have the same structured conditions, so a case would fit both."
+                        "The %(upper)s and %(lower)s tiers have the same structured conditions, so "
+                        "a case would fit both."
                     )
                     % {"upper": upper_label, "lower": lower_label},
                     i2,
@@ -450,7 +458,8 @@ def validate_factor(spec: FactorSpec, standard: Mapping[str, FactorSpec]) -> lis
             Problem(
                 "factor",
                 _(
-                    "A circumstance that reduces a penalty below the minimum (减轻) must state its conditions."
+                    "A circumstance that reduces a penalty below the minimum (减轻) must state its "
+                    "conditions."
                 ),
                 None,
                 "conditions",

@@ -1,5 +1,5 @@
-"""Pages: the district's benchmark list, one item's benchmark, the editor, publication, the recommendation tool,
-import/export, circumstances and rules, and the public pages (published versions only, no login)."""
+"""Pages: the district's benchmark list, one item's benchmark, the editor, publication, the recommendation
+tool, import/export, circumstances and rules, and the public pages (published versions only, no login)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,8 @@ def _words(conditions: list[Any], catalog: dict[str, Any]) -> str:
 
 
 def tiers_display(benchmark: Benchmark) -> list[dict[str, Any]]:
-    """Each tier with its structured conditions in words (for people) and in the text form (for maintainers)."""
+    """Each tier with its structured conditions in words (for people) and in the text form (for
+    maintainers)."""
     catalog = factor_catalog(benchmark.item.district_id, benchmark.item_id)
     rows = []
     for t in benchmark.tiers.all():
@@ -145,7 +146,8 @@ def range_bars(item: EnforcementItem, benchmark: Benchmark) -> list[dict[str, An
     return bars
 
 
-# --- the district's list -----------------------------------------------------------------------------------------
+# --- the district's list
+# -----------------------------------------------------------------------------------------
 
 
 @login_not_required
@@ -197,7 +199,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- one item ----------------------------------------------------------------------------------------------------
+# --- one item
+# ----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -289,7 +292,8 @@ def generate_missing(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("discretion-home")
 
 
-# --- the editor --------------------------------------------------------------------------------------------------
+# --- the editor
+# --------------------------------------------------------------------------------------------------
 
 
 def _map_problems(
@@ -316,8 +320,8 @@ def _map_problems(
 def _form_problems(
     header: HeaderForm, tier_forms: list[TierForm], entry_forms: list[EntryForm]
 ) -> list[Problem]:
-    """Errors of the forms themselves (a condition that does not parse, an amount that is not a number), for the
-    summary at the top of the editor; each message says which row it is about."""
+    """Errors of the forms themselves (a condition that does not parse, an amount that is not a number), for
+    the summary at the top of the editor; each message says which row it is about."""
     problems: list[Problem] = []
     for message in header.non_field_errors():
         problems.append(Problem("benchmark", str(message)))
@@ -394,7 +398,8 @@ def benchmark_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     messages.error(
                         request,
                         _(
-                            "Someone else changed or published this table meanwhile. Reload it and make your changes again."
+                            "Someone else changed or published this table meanwhile. Reload it and "
+                            "make your changes again."
                         ),
                     )
                 else:
@@ -498,7 +503,8 @@ def benchmark_discard_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("discretion-item", item_id=item_id)
 
 
-# --- recommendation tool -----------------------------------------------------------------------------------------
+# --- recommendation tool
+# -----------------------------------------------------------------------------------------
 
 
 @login_required
@@ -548,7 +554,8 @@ def recommend_view(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "result": result})
 
 
-# --- import / export ---------------------------------------------------------------------------------------------
+# --- import / export
+# ---------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -594,7 +601,8 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- circumstances and rules -------------------------------------------------------------------------------------
+# --- circumstances and rules
+# -------------------------------------------------------------------------------------
 
 
 @login_required
@@ -647,7 +655,8 @@ def circumstances(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- public ------------------------------------------------------------------------------------------------------
+# --- public
+# ------------------------------------------------------------------------------------------------------
 
 
 @login_not_required

@@ -1,7 +1,8 @@
-"""The words a benchmark is written in: tier levels, legal effects, circumstances (factors) and measurable facts.
+"""The words a benchmark is written in: tier levels, legal effects, circumstances (factors) and measurable
+facts.
 
-Everything here is plain data (no database). The standard circumstances are those of the 行政处罚法 and the common
-local rules; a district may add its own in the database (`discretion.models.LocalFactor`).
+Everything here is plain data (no database). The standard circumstances are those of the 行政处罚法 and the
+common local rules; a district may add its own in the database (`discretion.models.LocalFactor`).
 """
 
 from __future__ import annotations
@@ -302,7 +303,8 @@ class FactKind(models.TextChoices):
 
 @dataclass(frozen=True)
 class FactSpec:
-    """A measurable fact of a case that a tier's structured conditions may test (area, duration, harm, ...)."""
+    """A measurable fact of a case that a tier's structured conditions may test (area, duration, harm,
+    ...)."""
 
     key: str
     label: StrOrPromise

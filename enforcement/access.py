@@ -1,7 +1,7 @@
 """The one scoping layer every read goes through.
 
-`scope_for(user)` says which units' work a user may see; `TownOwnedQuerySet.for_user(user)` applies it to any model
-that carries its town, adding the objects shared with the user's department through django-guardian.
+`scope_for(user)` says which units' work a user may see; `TownOwnedQuerySet.for_user(user)` applies it to any
+model that carries its town, adding the objects shared with the user's department through django-guardian.
 `access_or_404` fetches and authorises in one step: missing and forbidden look the same.
 """
 

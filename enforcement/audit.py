@@ -1,23 +1,25 @@
-"""The audit trail (全过程记录): write a row in the caller's transaction; chain the rows after commit; verify the chain.
+"""The audit trail (全过程记录): write a row in the caller's transaction; chain the rows after commit; verify
+the chain.
 
-Each linked row's hash covers its own content, its place (`seq`) and the previous row's hash, so an edited, deleted,
-reordered or inserted row breaks the chain at that point.
+Each linked row's hash covers its own content, its place (`seq`) and the previous row's hash, so an edited,
+deleted, reordered or inserted row breaks the chain at that point.
 
-Why rows are linked after commit, by one linker, and not by each writer: when every writer locked the single head row
-to take the next link, the lock was held until the writer's commit, so a catalog import writing 1,000 rows in one
-transaction held every officer's action in the district (and in every other district) for the whole import: 14 to 21 s
-on the bench (bench/audit_wait_bench.py). Now a writer only inserts its row (content, no link): writers never wait
-for each other. After the commit the linker (`audit_link`) takes the head row's lock with SKIP LOCKED, chains every
-committed unlinked row in id order after the head, and moves the head: the chain's order is the order rows were
-linked, the head lock is held only for the few milliseconds of linking, and a writer that finds it taken leaves its
-row to the linker holding it (which loops until nothing is pending), to the minute's sweep (`audit_link_task`) or to
-the next check (`audit_verify` links first). Tamper evidence is unchanged once a row is linked; before that (normally
-milliseconds after its commit) the row's content is already immutable, because the append-only trigger allows one
+Why rows are linked after commit, by one linker, and not by each writer: when every writer locked the single
+head row to take the next link, the lock was held until the writer's commit, so a catalog import writing 1,000
+rows in one transaction held every officer's action in the district (and in every other district) for the
+whole import: 14 to 21 s on the bench (bench/audit_wait_bench.py). Now a writer only inserts its row (content,
+no link): writers never wait for each other. After the commit the linker (`audit_link`) takes the head row's
+lock with SKIP LOCKED, chains every committed unlinked row in id order after the head, and moves the head: the
+chain's order is the order rows were linked, the head lock is held only for the few milliseconds of linking,
+and a writer that finds it taken leaves its row to the linker holding it (which loops until nothing is
+pending), to the minute's sweep (`audit_link_task`) or to the next check (`audit_verify` links first). Tamper
+evidence is unchanged once a row is linked; before that (normally milliseconds after its commit) the row's
+content is already immutable, because the append-only trigger allows one
 UPDATE only: setting the three link columns of an unlinked row, with every other column unchanged.
 
-Rejected alternatives: a chain per district does not help, because a district's catalog import and its officers share
-the district's chain; one summary row per bulk operation would still hold the head for the rest of the import's
-transaction, and loses the per-item rows the usage pages and timelines read.
+Rejected alternatives: a chain per district does not help, because a district's catalog import and its
+officers share the district's chain; one summary row per bulk operation would still hold the head for the rest
+of the import's transaction, and loses the per-item rows the usage pages and timelines read.
 """
 
 from __future__ import annotations
@@ -97,8 +99,8 @@ def audit_record(
     object_id: str = "",
 ) -> AuditEvent:
     """Append one audit row. Must run inside the transaction that makes the change. Takes no lock: the row is
-    chained by the linker once the transaction commits (a rolled-back change leaves no row and no gap). `action` is
-    a name from the catalog (enforcement.audit_catalog); any other raises UnknownAuditAction."""
+    chained by the linker once the transaction commits (a rolled-back change leaves no row and no gap).
+    `action` is a name from the catalog (enforcement.audit_catalog); any other raises UnknownAuditAction."""
     require_audit_action(action)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -136,7 +138,8 @@ def _link_after_commit() -> None:
 
 
 def _head_locked(*, wait: bool) -> AuditHead | None:
-    """The head row, locked until the end of the current transaction; None if another linker holds it (wait=False)."""
+    """The head row, locked until the end of the current transaction; None if another linker holds it
+    (wait=False)."""
     if not AuditHead.objects.filter(id=1).exists():
         AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
     heads = AuditHead.objects.filter(id=1)
@@ -144,8 +147,8 @@ def _head_locked(*, wait: bool) -> AuditHead | None:
 
 
 def _link_pending(head: AuditHead) -> int:
-    """Chain the committed unlinked rows after the (locked) head, in id order, and move the head. Loops until none is
-    left, so rows committed while it works are linked by it too."""
+    """Chain the committed unlinked rows after the (locked) head, in id order, and move the head. Loops until
+    none is left, so rows committed while it works are linked by it too."""
     linked = 0
     while True:
         unlinked = AuditEvent.objects.filter(
@@ -168,8 +171,9 @@ def _link_pending(head: AuditHead) -> int:
 
 
 def _write_links(batch: list[AuditEvent]) -> None:
-    """Set the link columns of a batch in one statement. On PostgreSQL an UPDATE ... FROM (VALUES ...) (about 0.2 ms
-    a row here, where bulk_update's CASE per column took 1.3 ms a row); elsewhere (the SQLite demo) bulk_update."""
+    """Set the link columns of a batch in one statement. On PostgreSQL an UPDATE ... FROM (VALUES ...) (about
+    0.2 ms a row here, where bulk_update's CASE per column took 1.3 ms a row); elsewhere (the SQLite demo)
+    bulk_update."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql":
         AuditEvent.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
@@ -186,8 +190,8 @@ def _write_links(batch: list[AuditEvent]) -> None:
 
 
 def audit_link() -> int:
-    """The one writer of links: chain every committed row not yet linked. Returns how many it linked; 0 at once if
-    another linker is at work (that one links what is pending before it lets go)."""
+    """The one writer of links: chain every committed row not yet linked. Returns how many it linked; 0 at
+    once if another linker is at work (that one links what is pending before it lets go)."""
     with transaction.atomic():
         head = _head_locked(wait=False)
         return _link_pending(head) if head is not None else 0
@@ -219,8 +223,9 @@ class AuditReport:
 def audit_verify(batch_size: int = 2000) -> AuditReport:
     """Link what is pending, then walk the chain in link order and report the first broken row.
 
-    The head stays locked for the walk, so no row is linked meanwhile: a linked row the head does not account for is
-    a forgery, not a race. Writers do not wait for this (they never lock the head); their rows are linked after."""
+    The head stays locked for the walk, so no row is linked meanwhile: a linked row the head does not account
+    for is a forgery, not a race. Writers do not wait for this (they never lock the head); their rows are
+    linked after."""
     with transaction.atomic():
         head = _head_locked(wait=True)
         assert head is not None
@@ -261,7 +266,8 @@ def _walk(head: AuditHead, batch_size: int) -> AuditReport:
                 AuditBreak(
                     check.head_seq,
                     anchored[0] if anchored else None,
-                    f"does not match the checkpoint recorded at {check.checked_at:%Y-%m-%d %H:%M} (history rewritten)",
+                    f"does not match the checkpoint recorded at {check.checked_at:%Y-%m-%d %H:%M} "
+                    "(history rewritten)",
                 ),
                 head.seq,
                 head.hash,
@@ -269,7 +275,8 @@ def _walk(head: AuditHead, batch_size: int) -> AuditReport:
     if head.seq != expected_seq - 1 or head.hash != prev_hash:
         return broken(
             None,
-            f"head says {head.seq} rows ending {head.hash[:12]}, log has {expected_seq - 1} ending {prev_hash[:12]} (rows cut off the end)",
+            f"head says {head.seq} rows ending {head.hash[:12]}, log has {expected_seq - 1} "
+            f"ending {prev_hash[:12]} (rows cut off the end)",
         )
     return AuditReport(rows, None, head.seq, head.hash)
 

@@ -1,20 +1,24 @@
-"""The catalog of audit actions: one name for each thing the audit trail records, with the sentence it is shown as.
+"""The catalog of audit actions: one name for each thing the audit trail records, with the sentence it is
+shown as.
 
 Names are `<app>.<noun>.<verb>`: the Django app that writes the row, the thing acted on, what was done
-(`cases.case.approve_filing`, `whistles.assignment.acknowledge`, `enforcement.certificate.issue`). The core declares
-its own actions below; each feature app declares its own in `<app>/audit_actions.py` and registers them from its
-`AppConfig.ready()`, so the core imports no feature app. `audit_record` refuses a name that is not registered
-(`UnknownAuditAction`), and a test reads every `audit_record` call in the code and checks its name is here.
+(`cases.case.approve_filing`, `whistles.assignment.acknowledge`, `enforcement.certificate.issue`). The core
+declares its own actions below; each feature app declares its own in `<app>/audit_actions.py` and registers
+them from its `AppConfig.ready()`, so the core imports no feature app. `audit_record` refuses a name that is
+not registered (`UnknownAuditAction`), and a test reads every `audit_record` call in the code and checks its
+name is here.
 
 Each action has a sentence (gettext, Chinese and English) with two placeholders, `%(actor)s` and `%(object)s`:
-"%(actor)s filed case %(object)s" / "%(actor)s批准立案%(object)s". The audit page and the API show every row so.
+"%(actor)s filed case %(object)s" / "%(actor)s批准立案%(object)s". The audit page and the API show every row
+so.
 
-Rows written before the catalog keep the names they were written under (`case.create`, `district.create`, ...).
-The action is inside each row's hash and the log is append-only: renaming stored rows would break every hash from
-the first renamed row on, or mean recomputing the chain, which is the very rewrite of history the checkpoints exist
-to catch. So nothing stored is renamed (there is no data migration): an action lists the names it was formerly
-written under, and the page, the API and their filters show and accept the catalog name for old and new rows alike,
-while the stored name stays as hashed, verifiable.
+Rows written before the catalog keep the names they were written under (`case.create`, `district.create`,
+...).
+The action is inside each row's hash and the log is append-only: renaming stored rows would break every hash
+from the first renamed row on, or mean recomputing the chain, which is the very rewrite of history the
+checkpoints exist to catch. So nothing stored is renamed (there is no data migration): an action lists the
+names it was formerly written under, and the page, the API and their filters show and accept the catalog name
+for old and new rows alike, while the stored name stays as hashed, verifiable.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """Django's Redis cache, made safe to lose.
 
-Everything this app keeps in the cache can be rebuilt (compiled matchers, the calendar version, throttle counters),
-so a Redis that is down or slow must cost a rebuild, never an error page. Every call that fails with a connection or
-Redis error is logged and answered as a miss (`get` returns its default, `add` False, writes do nothing). After a
-failure the backend stops asking Redis for `RETRY_AFTER` seconds, so a dead Redis costs one short connect timeout per
-process every few seconds, not one per cache call. `incr` on a missing key still raises ValueError as Django's does.
+Everything this app keeps in the cache can be rebuilt (compiled matchers, the calendar version, throttle
+counters), so a Redis that is down or slow must cost a rebuild, never an error page. Every call that fails
+with a connection or
+Redis error is logged and answered as a miss (`get` returns its default, `add` False, writes do nothing).
+After a failure the backend stops asking Redis for `RETRY_AFTER` seconds, so a dead Redis costs one short
+connect timeout per process every few seconds, not one per cache call. `incr` on a missing key still raises
+ValueError as Django's does.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ class FailSoftRedisCache(RedisCache):
         self._down_until = 0.0
 
     def _call(self, name: str, miss: T, *args: Any, **kwargs: Any) -> T:
-        """Redis's answer to `name(*args, **kwargs)` (of the type of `miss`), or `miss` while Redis is down."""
+        """Redis's answer to `name(*args, **kwargs)` (of the type of `miss`), or `miss` while Redis is
+        down."""
         if time.monotonic() < self._down_until:
             return miss
         try:

@@ -1,13 +1,15 @@
 """The one calendar for legal deadlines: working days and calendar days, with China's holidays as data.
 
-行政处罚法 art 85: the days in its "2/3/5/7 days" rules are working days (工作日), not counting public holidays. Which
-days are holidays, and which Saturdays and Sundays are worked instead (调休), is not a rule but a schedule the State
-Council publishes each year; it lives in `CalendarDay` rows (loaded from enforcement/holidays/cn.csv by a migration
-and `manage.py import_holidays`), never in code. Every deadline in the project is counted here, so a schedule fixed
-once is fixed everywhere.
+行政处罚法 art 85: the days in its "2/3/5/7 days" rules are working days (工作日), not counting public
+holidays. Which days are holidays, and which Saturdays and Sundays are worked instead (调休), is not a rule
+but a schedule the State
+Council publishes each year; it lives in `CalendarDay` rows (loaded from enforcement/holidays/cn.csv by a
+migration and `manage.py import_holidays`), never in code. Every deadline in the project is counted here, so a
+schedule fixed once is fixed everywhere.
 
-Outside the years the data covers, the default week applies (Saturday and Sunday rest) and a warning is logged once
-per year: a deadline computed without the holidays may be early, and someone should load the new schedule.
+Outside the years the data covers, the default week applies (Saturday and Sunday rest) and a warning is logged
+once per year: a deadline computed without the holidays may be early, and someone should load the new
+schedule.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from .models import CalendarDay
 logger = logging.getLogger(__name__)
 
 CALENDAR_VERSION_KEY = "enforcement.calendar.version"
-# How long a process trusts its copy before it asks the shared cache whether an import happened elsewhere. Asking on
-# every call would put a cache round trip into each loop step of a deadline count; a minute of staleness after an
-# import is harmless (the importing process itself resets at once).
+# How long a process trusts its copy before it asks the shared cache whether an import happened elsewhere.
+# Asking on every call would put a cache round trip into each loop step of a deadline count; a minute of
+# staleness after an import is harmless (the importing process itself resets at once).
 RECHECK_SECONDS = 60.0
 
 _TRUE = frozenset({"1", "true", "yes", "y", "t"})
@@ -113,8 +115,8 @@ def _current() -> _Calendar:
         if cal is not None and (version is _UNREADABLE or version == cal.version):
             _calendar = _Calendar(cal.exceptions, cal.years, cal.version, now)
         else:
-            # The version is read before the rows: an import landing in between leaves us with new rows under the
-            # old version, so we reload once more later rather than keep old rows under the new version.
+            # The version is read before the rows: an import landing in between leaves us with new rows under
+            # the old version, so we reload once more later rather than keep old rows under the new version.
             _calendar = _load(version if isinstance(version, str) else None)
         return _calendar
 
@@ -145,8 +147,8 @@ def covered_until() -> dt.date | None:
 def is_provisional(day: dt.date | None) -> bool:
     """A date counted without the holiday schedule of its year: it may move once that year's notice is loaded.
 
-    Any deadline whose count ran into such a year is provisional; checking its last day is enough, since a count
-    reaches its last day through every year in between. Pages mark such a date as provisional (暂定).
+    Any deadline whose count ran into such a year is provisional; checking its last day is enough, since a
+    count reaches its last day through every year in between. Pages mark such a date as provisional (暂定).
     """
     if day is None:
         return False
@@ -156,8 +158,9 @@ def is_provisional(day: dt.date | None) -> bool:
 def schedule_missing_for(today: dt.date) -> int | None:
     """The year whose holiday schedule administrators should load now, or None when nothing is missing.
 
-    The current year, if it has no schedule; from 1 November (the State Council publishes the next year's notice
-    late in the year), also the next year, so that deadlines running into January are not counted without it.
+    The current year, if it has no schedule; from 1 November (the State Council publishes the next year's
+    notice late in the year), also the next year, so that deadlines running into January are not counted
+    without it.
     """
     years = _current().years
     if today.year not in years:
@@ -185,9 +188,9 @@ def _add_working_days(cal: _Calendar, start: dt.date, n: int) -> dt.date:
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The last day of "within n working days of start": the n-th working day after start.
 
-    The day of the event itself never counts (a notice served on Friday before a holiday starts the count on the
-    next working day), so the result is always a working day for n > 0, and n = 0 gives start. A negative n counts
-    back: the n-th working day before start, for "at least n working days before" rules.
+    The day of the event itself never counts (a notice served on Friday before a holiday starts the count on
+    the next working day), so the result is always a working day for n > 0, and n = 0 gives start. A negative
+    n counts back: the n-th working day before start, for "at least n working days before" rules.
     """
     if n == 0:
         return start
@@ -197,8 +200,8 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """How many working days have passed since start: those after start up to and including end.
 
-    With end before start the answer is negative: minus the working days from end up to but not including start,
-    so that working_days_between(start, add_working_days(start, n)) == n for every n, negative too.
+    With end before start the answer is negative: minus the working days from end up to but not including
+    start, so that working_days_between(start, add_working_days(start, n)) == n for every n, negative too.
     """
     cal = _current()
     if end >= start:
@@ -209,11 +212,12 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 def add_days(start: dt.date, n: int, *, working: bool) -> dt.date:
     """The last day of a period of n days from start, counted as the rule says.
 
-    working=True: n working days (行政处罚法 art 85 for its 2/3/5/7-day rules). working=False: n calendar days,
-    the first day not counted (start + n); if that last day is a rest day (a weekend or public holiday, 法定休假日),
-    the period ends on the next working day instead. That is the rule of 民事诉讼法 art 85 (期间届满的最后一日是法定
-    休假日的，以法定休假日后的第一日为期间届满的日期), which administrative procedure follows for periods it does not
-    define itself (行政诉讼法 art 102, 行政复议法 art 88). A make-up Saturday is a working day, so it ends a period.
+    working=True: n working days (行政处罚法 art 85 for its 2/3/5/7-day rules). working=False: n calendar
+    days, the first day not counted (start + n); if that last day is a rest day (a weekend or public holiday,
+    法定休假日), the period ends on the next working day instead. That is the rule of 民事诉讼法 art 85 (期间
+    届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期), which administrative procedure
+    follows for periods it does not define itself (行政诉讼法 art 102, 行政复议法 art 88). A make-up Saturday
+    is a working day, so it ends a period.
     Periods run forwards only: n must not be negative.
     """
     if n < 0:
@@ -244,9 +248,9 @@ class CalendarFileError(ValueError):
 def read_calendar_csv(path: Path | str) -> list[CalendarRow]:
     """Parse and check a whole schedule file before anything is written (the importer is all-or-nothing).
 
-    Columns: date (YYYY-MM-DD), is_working_day (1/0, true/false, yes/no), name, source. Line numbers in errors are
-    the file's lines, the header being line 1. Rest days that fall on a weekend inside a holiday may be listed
-    (the notices count them in the holiday); they change nothing.
+    Columns: date (YYYY-MM-DD), is_working_day (1/0, true/false, yes/no), name, source. Line numbers in errors
+    are the file's lines, the header being line 1. Rest days that fall on a weekend inside a holiday may be
+    listed (the notices count them in the holiday); they change nothing.
     """
     rows: list[CalendarRow] = []
     seen: dict[dt.date, int] = {}

@@ -12,7 +12,8 @@ app.autodiscover_tasks()
 
 @worker_ready.connect
 def _heartbeat_when_ready(**kwargs: object) -> None:
-    """A worker that has just started takes tasks: /readyz may say so at once, not only after beat's first minute."""
+    """A worker that has just started takes tasks: /readyz may say so at once, not only after beat's first
+    minute."""
     from enforcement.tasks import worker_heartbeat_task
 
     worker_heartbeat_task()

@@ -1,7 +1,7 @@
-"""The services' clock. In production it is `timezone.now()`. The demo seeders replay months of whistles and cases
-through the real services by setting the time for a block of calls (`at(...)`); nothing else sets it. One clock for
-every app, so that a step of one app that causes a step of another (a case transferred raises a whistle) happens at
-the same moment in both."""
+"""The services' clock. In production it is `timezone.now()`. The demo seeders replay months of whistles and
+cases through the real services by setting the time for a block of calls (`at(...)`); nothing else sets it.
+One clock for every app, so that a step of one app that causes a step of another (a case transferred raises a
+whistle) happens at the same moment in both."""
 
 from __future__ import annotations
 

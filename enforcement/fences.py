@@ -1,5 +1,5 @@
-"""Registry of electronic-fence rules (电子围栏). Feature apps register the rules they add; the core stores and
-shows the warnings they raise (`services.fence_warning_raise`)."""
+"""Registry of electronic-fence rules (电子围栏). Feature apps register the rules they add; the core stores
+and shows the warnings they raise (`services.fence_warning_raise`)."""
 
 from __future__ import annotations
 

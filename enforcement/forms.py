@@ -118,8 +118,8 @@ class SecondmentForm(BootstrapFormMixin, forms.Form):
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form that fed it: field messages on their fields, the rest (and messages
-    for fields the form does not have) above the form."""
+    """A service's ValidationError onto the form that fed it: field messages on their fields, the rest (and
+    messages for fields the form does not have) above the form."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

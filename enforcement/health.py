@@ -1,9 +1,10 @@
 """Liveness and readiness.
 
-`/healthz` (liveness, in views.py) answers as long as the process serves requests. `/readyz` (readiness) asks each
-thing a request may need, each with a short timeout, and answers 503 naming the parts that are down, else 200; the
-body always carries each part's state. The worker is judged by its heartbeat row (beat sends `worker_heartbeat_task`
-every minute), which costs one indexed read instead of a broadcast ping that waits for replies.
+`/healthz` (liveness, in views.py) answers as long as the process serves requests. `/readyz` (readiness) asks
+each thing a request may need, each with a short timeout, and answers 503 naming the parts that are down, else
+200; the body always carries each part's state. The worker is judged by its heartbeat row (beat sends
+`worker_heartbeat_task` every minute), which costs one indexed read instead of a broadcast ping that waits for
+replies.
 """
 
 from __future__ import annotations

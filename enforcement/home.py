@@ -1,4 +1,5 @@
-"""Home-page panels. The core registers its own; feature apps add theirs (my cases, whistle inbox, ...) in their
+"""Home-page panels. The core registers its own; feature apps add theirs (my cases, whistle inbox, ...) in
+their
 AppConfig.ready(), so the home page grows without the core importing them."""
 
 from __future__ import annotations

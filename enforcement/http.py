@@ -1,9 +1,9 @@
 """Request types for views that only an authenticated officer reaches.
 
-Django's and DRF's stubs type `request.user` as `User | AnonymousUser`. A page behind the login (the login-required
-middleware or `@login_required`) or an API view behind `IsAuthenticated` (the default permission) only ever sees one
-of our users: annotate its request with these types instead of asserting or ignoring at each use. They are types
-only; at run time the request is Django's or DRF's own.
+Django's and DRF's stubs type `request.user` as `User | AnonymousUser`. A page behind the login (the
+login-required middleware or `@login_required`) or an API view behind `IsAuthenticated` (the default
+permission) only ever sees one of our users: annotate its request with these types instead of asserting or
+ignoring at each use. They are types only; at run time the request is Django's or DRF's own.
 """
 
 from __future__ import annotations

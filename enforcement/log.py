@@ -1,4 +1,5 @@
-"""Every log line carries the request id (the one in the X-Request-ID header, the audit rows and the 500 page)."""
+"""Every log line carries the request id (the one in the X-Request-ID header, the audit rows and the 500
+page)."""
 
 import logging
 

@@ -1,15 +1,15 @@
 """Answers remembered for the length of a bulk job that changes none of what they read.
 
-The demo build replays hundreds of cases and whistles through the services, and each step asks again what the steps
-before it asked: the district's case policy, an item's grants to a town, an officer's certificates and postings,
-the benchmarks of an item, whether the catalog changed since the matcher was compiled. Inside
+The demo build replays hundreds of cases and whistles through the services, and each step asks again what the
+steps before it asked: the district's case policy, an item's grants to a town, an officer's certificates and
+postings, the benchmarks of an item, whether the catalog changed since the matcher was compiled. Inside
 `stable_reference_data()` the reads marked `@remembered` answer each distinct question once; outside it (every
 request, every task, every test that does not open it) they read the database every time, as before.
 
 Only reads of reference data are marked (organisation, certificates, secondments, the catalog and its grants,
 policies, benchmarks, matching rules), and only a job that writes none of that may open the scope: the demo's
-replays write cases, subjects, complaints, evidence, documents, whistles and notifications. A remembered answer is
-shared between its callers, who only read it.
+replays write cases, subjects, complaints, evidence, documents, whistles and notifications. A remembered
+answer is shared between its callers, who only read it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ _answers: contextvars.ContextVar[dict[Hashable, object] | None] = contextvars.Co
 
 @contextmanager
 def stable_reference_data() -> Iterator[None]:
-    """Within the block, remembered reads answer each question once (the caller promises not to change the data)."""
+    """Within the block, remembered reads answer each question once (the caller promises not to change the
+    data)."""
     token = _answers.set({})
     try:
         yield
@@ -41,8 +42,8 @@ def stable_reference_data() -> Iterator[None]:
 
 
 def remembered(key: Callable[P, Hashable]) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Mark a read of reference data: inside `stable_reference_data()` its answer for `key(*args, **kwargs)` (and
-    the active language, which its messages may be in) is computed once."""
+    """Mark a read of reference data: inside `stable_reference_data()` its answer for `key(*args, **kwargs)`
+    (and the active language, which its messages may be in) is computed once."""
 
     def decorate(read: Callable[P, R]) -> Callable[P, R]:
         name = f"{read.__module__}.{read.__qualname__}"

@@ -36,8 +36,8 @@ class RequestIdMiddleware:
 class LanguageMiddleware:
     """Simplified Chinese unless the user chose English (cookie set by /i18n/setlang/ or ?lang=en).
 
-    The browser's Accept-Language is deliberately ignored: officers' phones often say English while the team works
-    in Chinese, and the product's default is Chinese.
+    The browser's Accept-Language is deliberately ignored: officers' phones often say English while the team
+    works in Chinese, and the product's default is Chinese.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -67,8 +67,9 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
 
     API views (Django REST framework) answer for themselves: their authentication classes read the token or
     the session and their permission classes refuse (`IsAuthenticated` by default, so they are closed too
-    unless a view says `AllowAny`), with a JSON 401/403 in the API's error shape, never a redirect to the login
-    page that a script cannot follow. tests/route_table.py holds every route's answer to the anonymous public.
+    unless a view says `AllowAny`), with a JSON 401/403 in the API's error shape, never a redirect to the
+    login page that a script cannot follow. tests/route_table.py holds every route's answer to the anonymous
+    public.
     """
 
     def process_view(

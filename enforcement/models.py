@@ -223,8 +223,8 @@ class Certificate(models.Model):
 class Subject(models.Model):
     """A party or business that enforcement deals with (当事人/检查对象), shared by cases and inspections.
 
-    Identified by unified social credit code (organisations) or ID number (persons) where known, so that history
-    (first violation, repeat inspections) can be found across towns of the district.
+    Identified by unified social credit code (organisations) or ID number (persons) where known, so that
+    history (first violation, repeat inspections) can be found across towns of the district.
     """
 
     class Kind(models.TextChoices):
@@ -256,10 +256,12 @@ class Subject(models.Model):
 
 
 class AuditEvent(models.Model):
-    """全过程记录: one append-only, hash-chained row per change. Written in the same transaction as the change.
+    """全过程记录: one append-only, hash-chained row per change. Written in the same transaction as the
+    change.
 
-    A writer inserts its row with the content only; the linker (`enforcement.audit.audit_link`) gives it its place in
-    the chain after the commit (`seq`, `prev_hash`, `hash`, set once: the trigger refuses any other UPDATE).
+    A writer inserts its row with the content only; the linker (`enforcement.audit.audit_link`) gives it its
+    place in the chain after the commit (`seq`, `prev_hash`, `hash`, set once: the trigger refuses any other
+    UPDATE).
     """
 
     seq = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
@@ -317,8 +319,8 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's last link (one row). Only the linker locks it, for the short time it links; writers never touch
-    it. The verifier compares it with the last linked row (which reveals a cut-off tail)."""
+    """The chain's last link (one row). Only the linker locks it, for the short time it links; writers never
+    touch it. The verifier compares it with the last linked row (which reveals a cut-off tail)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
@@ -404,9 +406,9 @@ def role_group_names(roles: Iterable[str]) -> list[str]:
 class CalendarDay(models.Model):
     """An exception to the default week (Monday to Friday working, Saturday and Sunday rest).
 
-    A public holiday on a weekday is a row with `is_working_day=False`; a make-up working Saturday or Sunday (调休上班)
-    is a row with `is_working_day=True`. The State Council publishes each year's schedule; `manage.py import_holidays`
-    loads it, and `enforcement.calendar` counts legal deadlines with it.
+    A public holiday on a weekday is a row with `is_working_day=False`; a make-up working Saturday or Sunday
+    (调休上班) is a row with `is_working_day=True`. The State Council publishes each year's schedule;
+    `manage.py import_holidays` loads it, and `enforcement.calendar` counts legal deadlines with it.
     """
 
     date = models.DateField(_("date"), unique=True)
@@ -429,12 +431,13 @@ class CalendarDay(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A Celery task to send, written in the same transaction as the change that asks for it (transactional outbox).
+    """A Celery task to send, written in the same transaction as the change that asks for it (transactional
+    outbox).
 
-    Relayed to the broker after the commit; if the broker is down the row stays unsent and the relay sweep (beat, and
-    the next commit that relays) sends it once the broker is back. `sent_at` is set in the transaction that holds the
-    row's lock while publishing, so each message is relayed once; a crash between publish and commit can repeat one,
-    which the tasks tolerate (they are idempotent)."""
+    Relayed to the broker after the commit; if the broker is down the row stays unsent and the relay sweep
+    (beat, and the next commit that relays) sends it once the broker is back. `sent_at` is set in the
+    transaction that holds the row's lock while publishing, so each message is relayed once; a crash between
+    publish and commit can repeat one, which the tasks tolerate (they are idempotent)."""
 
     task = models.CharField(_("task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list)

@@ -15,7 +15,8 @@ from rest_framework.throttling import BaseThrottle
 
 def client_ip(request: HttpRequest) -> str | None:
     """The address django-axes counts failures against: the same one DRF's throttles use (NUM_PROXIES)."""
-    # DRF types get_ident for its own Request; it reads only `META`, which Django's request has (axes passes one).
+    # DRF types get_ident for its own Request; it reads only `META`, which Django's request has (axes passes
+    # one).
     ident = BaseThrottle().get_ident(request)  # type: ignore[arg-type]
     if not ident:  # a request built in code (a test client's force_login) has no socket
         return request.META.get("REMOTE_ADDR")

@@ -1,6 +1,7 @@
 """Where a form can be opened from: a page of one app links to a form of another, prefilled from the object it
-comes from, without either app importing the other. The whistle raise form takes `/whistles/new/?case=<id>` (or
-`inspection=`, `complaint=`); the app that owns the object registers a resolver here in its AppConfig.ready:
+comes from, without either app importing the other. The whistle raise form takes `/whistles/new/?case=<id>`
+(or `inspection=`, `complaint=`); the app that owns the object registers a resolver here in its
+AppConfig.ready:
 
     from enforcement.origins import Origin, register_origin
 

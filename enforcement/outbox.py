@@ -1,12 +1,12 @@
 """Background work that survives a broker outage: the transactional outbox.
 
-Services never call `task.delay()` themselves. They call `enqueue(task, *args)` inside their transaction: that writes
-an `OutboxMessage` row with the change, so the change and the request for work commit or roll back together. After
-the commit the row is relayed to Celery. If the broker (Redis) is down the request still succeeds, the row waits, and
-the relay sweep (`outbox_relay_task`, every minute from beat; `manage.py relay_outbox` by hand) or the next commit
-that reaches the broker sends it. Each row is published while its lock is held and marked sent in the same
-transaction, so two relays never send it both; a crash between the publish and the commit can repeat one message,
-which is why every task stays idempotent.
+Services never call `task.delay()` themselves. They call `enqueue(task, *args)` inside their transaction: that
+writes an `OutboxMessage` row with the change, so the change and the request for work commit or roll back
+together. After the commit the row is relayed to Celery. If the broker (Redis) is down the request still
+succeeds, the row waits, and the relay sweep (`outbox_relay_task`, every minute from beat; `manage.py
+relay_outbox` by hand) or the next commit that reaches the broker sends it. Each row is published while its
+lock is held and marked sent in the same transaction, so two relays never send it both; a crash between the
+publish and the commit can repeat one message, which is why every task stays idempotent.
 """
 
 from __future__ import annotations
@@ -63,9 +63,10 @@ def pending_count() -> int:
 
 
 def relay(*, ids: Sequence[int] | None = None, limit: int = RELAY_BATCH) -> int:
-    """Publish unsent rows (the given ones, else the oldest `limit`), oldest first. Stops at the first broker error,
-    as the broker is then down for the rest too; a row that fails for its own reason is skipped. Failed rows stay. Returns how many were sent. Never raises
-    for a broker error: the caller's change is already committed."""
+    """Publish unsent rows (the given ones, else the oldest `limit`), oldest first. Stops at the first broker
+    error, as the broker is then down for the rest too; a row that fails for its own reason is skipped. Failed
+    rows stay. Returns how many were sent. Never raises for a broker error: the caller's change is already
+    committed."""
     unsent = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("pk")
     if ids is not None:
         unsent = unsent.filter(pk__in=list(ids))
@@ -78,7 +79,8 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = RELAY_BATCH) -> int:
         for pk in pks:
             try:
                 if not eager:
-                    # One attempt, no retry loop: a dead broker costs a refused connect, not seconds of retries.
+                    # One attempt, no retry loop: a dead broker costs a refused connect, not seconds of
+                    # retries.
                     connection.ensure_connection(max_retries=0)
                 with transaction.atomic():
                     # skip_locked: another relay holding the row is sending it; it is not ours to send again
@@ -116,7 +118,8 @@ def _failed(pk: int, exc: Exception) -> None:
 
 
 def sweep(limit: int = RELAY_BATCH) -> int:
-    """The periodic run: relay the oldest unsent rows and forget rows sent long ago. Returns how many were sent."""
+    """The periodic run: relay the oldest unsent rows and forget rows sent long ago. Returns how many were
+    sent."""
     sent = relay(limit=limit)
     old = (
         OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT)

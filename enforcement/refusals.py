@@ -1,7 +1,7 @@
 """A refused step on a page: the one way every app shows InvalidTransition and StaleObject to a person.
 
-The API answers them 409 through its exception handler; a page says why in a warning (the refusal's own sentence)
-and shows the object as it is now (for htmx, a plain 409 with the same sentence).
+The API answers them 409 through its exception handler; a page says why in a warning (the refusal's own
+sentence) and shows the object as it is now (for htmx, a plain 409 with the same sentence).
 """
 
 from __future__ import annotations

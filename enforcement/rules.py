@@ -1,4 +1,5 @@
-"""can_<verb>_<noun>(user, obj) predicates for the core. Services `require()` them; templates show their answers."""
+"""can_<verb>_<noun>(user, obj) predicates for the core. Services `require()` them; templates show their
+answers."""
 
 from __future__ import annotations
 

@@ -16,13 +16,15 @@ RosterRow = dict[str, Any]
 
 
 def units_visible_to(user: User) -> QuerySet[Unit]:
-    """Organisation structure is not secret inside a district: every signed-in user sees their district's units."""
+    """Organisation structure is not secret inside a district: every signed-in user sees their district's
+    units."""
     scope = scope_for(user)
     return Unit.objects.filter(district_id__in=scope.district_ids, is_active=True).select_related("district")
 
 
 def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
-    """Administrators: their district's rows. Supervisors: rows of their town's work and their own unit's actions."""
+    """Administrators: their district's rows. Supervisors: rows of their town's work and their own unit's
+    actions."""
     scope = scope_for(user)
     qs = AuditEvent.objects.select_related("actor", "unit", "town").order_by("-id")
     if scope.district_admin:

@@ -192,7 +192,8 @@ def subject_get_or_create(
     *, actor: User | None, district: District, kind: str, name: str, identifier: str = "", address: str = ""
 ) -> Subject:
     """One registry row per identifier in a district; without an identifier, a new row each time. Two requests
-    registering the same party at once make one row: the unique constraint decides, the loser takes the winner's."""
+    registering the same party at once make one row: the unique constraint decides, the loser takes the
+    winner's."""
     identifier = normalise_identifier(identifier)
     if identifier:
         existing = Subject.objects.filter(district=district, identifier=identifier).first()
@@ -231,7 +232,8 @@ def fence_warning_raise(
     obj: models.Model | None = None,
     details: dict[str, Any] | None = None,
 ) -> tuple[FenceWarning, bool]:
-    """Raise a warning once per (rule, key); a second raise returns the first. Safe to call from retried tasks."""
+    """Raise a warning once per (rule, key); a second raise returns the first. Safe to call from retried
+    tasks."""
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
     try:
@@ -281,8 +283,8 @@ def fence_warning_review(*, actor: User, warning: FenceWarning, status: str, not
 
 
 def audit_check_run() -> AuditCheck:
-    """Link what is pending, verify the chain and keep the result with the head it verified (a checkpoint). Changes
-    no row's content, so safe to repeat."""
+    """Link what is pending, verify the chain and keep the result with the head it verified (a checkpoint).
+    Changes no row's content, so safe to repeat."""
     report = audit_verify()
     return AuditCheck.objects.create(
         rows=report.rows,

@@ -42,8 +42,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# How many reverse proxies stand in front of the app and append to X-Forwarded-For. 0: trust no proxy header and
-# take the socket's address (a client can write X-Forwarded-For itself). Behind the TLS proxy it defaults to 1.
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For. 0: trust no proxy header
+# and take the socket's address (a client can write X-Forwarded-For itself). Behind the TLS proxy it defaults
+# to 1.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "1" if env_bool("BEHIND_TLS_PROXY", False) else "0"))
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -189,8 +190,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis's cache, but a Redis that is down answers as a miss (see enforcement/cache.py), and fast: a
-            # dead or unreachable Redis costs at most these timeouts, then the backend rests for a few seconds.
+            # Redis's cache, but a Redis that is down answers as a miss (see enforcement/cache.py), and fast:
+            # a dead or unreachable Redis costs at most these timeouts, then the backend rests for a few
+            # seconds.
             "BACKEND": "enforcement.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "zhifa"),
@@ -303,8 +305,9 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# No inline script, style or handler anywhere: behaviour lives in static files (static/enforcement/app.js and each
-# app's own), so the policy needs no nonce. Bootstrap's and Swagger UI's icons are data: SVGs in their CSS.
+# No inline script, style or handler anywhere: behaviour lives in static files (static/enforcement/app.js and
+# each app's own), so the policy needs no nonce. Bootstrap's and Swagger UI's icons are data: SVGs in their
+# CSS.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

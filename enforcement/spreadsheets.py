@@ -1,17 +1,21 @@
-"""Spreadsheets in and out, safely: the one place that writes user text into CSV/XLSX and that reads uploaded tables.
+"""Spreadsheets in and out, safely: the one place that writes user text into CSV/XLSX and that reads uploaded
+tables.
 
 Out (formula injection, CWE-1236): a text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is a
-formula to Excel and LibreOffice (`=HYPERLINK(...)`, `+cmd|' /C calc'!A0`, `@SUM(...)`, `-2+3+cmd`). In CSV such a
-cell gets a leading apostrophe, the spreadsheet's own "this is text" mark; so does a text that already starts with
-apostrophes before such a character, so that the mark can always be taken off again. In XLSX the cell is written as
-text with the quote-prefix style (what Excel does when you type the apostrophe): the value itself is unchanged.
-In (`csv_text_in`): one leading apostrophe before a formula character is that mark and is dropped, so an exported
-file imports back unchanged, and a hand-made file where someone typed the mark means what Excel shows.
+formula to Excel and LibreOffice (`=HYPERLINK(...)`, `+cmd|' /C calc'!A0`, `@SUM(...)`, `-2+3+cmd`). In CSV
+such a cell gets a leading apostrophe, the spreadsheet's own "this is text" mark; so does a text that already
+starts with apostrophes before such a character, so that the mark can always be taken off again. In XLSX the
+cell is written as text with the quote-prefix style (what Excel does when you type the apostrophe): the value
+itself is unchanged.
+In (`csv_text_in`): one leading apostrophe before a formula character is that mark and is dropped, so an
+exported file imports back unchanged, and a hand-made file where someone typed the mark means what Excel
+shows.
 
-In (bombs and floods): an upload is refused before it is parsed when it is larger than `MAX_UPLOAD_BYTES`, when an
-XLSX declares more than `MAX_INFLATED_BYTES` once unzipped (Python's zipfile never inflates a member beyond its
-declared size, so the declared sizes bound the work) or a sheet dimension beyond `MAX_ROWS`; while reading, a table
-stops at `MAX_ROWS` rows whatever the file claimed. Every refusal names the limit.
+In (bombs and floods): an upload is refused before it is parsed when it is larger than `MAX_UPLOAD_BYTES`,
+when an
+XLSX declares more than `MAX_INFLATED_BYTES` once unzipped (Python's zipfile never inflates a member beyond
+its declared size, so the declared sizes bound the work) or a sheet dimension beyond `MAX_ROWS`; while
+reading, a table stops at `MAX_ROWS` rows whatever the file claimed. Every refusal names the limit.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ MAX_ROWS = 20_000  # header included; a district's catalog has a few thousand it
 MAX_ZIP_MEMBERS = 1_000
 
 
-# --- out -------------------------------------------------------------------------------------------------------------
+# --- out ----------------------------------------------------------------------------------------------------
 
 
 def _formula_like(text: str) -> bool:
@@ -50,8 +54,8 @@ def csv_cell(value: Any) -> Any:
 
 
 def csv_bytes(rows: list[list[Any]] | list[dict[str, Any]], columns: list[str] | None = None) -> bytes:
-    """UTF-8 CSV with a byte-order mark (so Excel reads the Chinese), every cell through `csv_cell`. Rows are lists,
-    or dicts written in the order of `columns` (a header row first)."""
+    """UTF-8 CSV with a byte-order mark (so Excel reads the Chinese), every cell through `csv_cell`. Rows are
+    lists, or dicts written in the order of `columns` (a header row first)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     if columns is not None:
@@ -73,13 +77,14 @@ def xlsx_append(sheet: Any, values: list[Any]) -> None:
 
 
 def csv_text_in(text: str) -> str:
-    """A CSV cell as imported: the apostrophe mark before a formula character is taken off (see the module)."""
+    """A CSV cell as imported: the apostrophe mark before a formula character is taken off (see the
+    module)."""
     if text.startswith(MARK) and _formula_like(text[1:]):
         return text[1:]
     return text
 
 
-# --- in --------------------------------------------------------------------------------------------------------------
+# --- in -----------------------------------------------------------------------------------------------------
 
 
 def _megabytes(size: int) -> str:
@@ -113,8 +118,9 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="[A-Z]{1,3}\d+(?::[A-Z]
 
 
 def check_xlsx(data: bytes) -> None:
-    """Refuse an XLSX before it is parsed: too large once unzipped (the zip's declared sizes), too many members, or a
-    sheet that declares more rows than MAX_ROWS. A damaged zip is left to the reader to report."""
+    """Refuse an XLSX before it is parsed: too large once unzipped (the zip's declared sizes), too many
+    members, or a sheet that declares more rows than MAX_ROWS. A damaged zip is left to the reader to
+    report."""
     check_upload_size(len(data))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -130,7 +136,8 @@ def check_xlsx(data: bytes) -> None:
         if inflated > MAX_INFLATED_BYTES:
             raise ValidationError(
                 _(
-                    "The XLSX file unzips to %(size)s, more than the %(limit)s allowed; split it into smaller files."
+                    "The XLSX file unzips to %(size)s, more than the %(limit)s allowed; split it "
+                    "into smaller files."
                 )
                 % {"size": _megabytes(inflated), "limit": _megabytes(MAX_INFLATED_BYTES)},
                 code="too_large_unzipped",
@@ -153,8 +160,8 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        # Read every row there is, not only those the sheet's dimension claims (a wrong dimension would silently
-        # drop rows); the cap below bounds the reading instead.
+        # Read every row there is, not only those the sheet's dimension claims (a wrong dimension would
+        # silently drop rows); the cap below bounds the reading instead.
         sheet.reset_dimensions()
     except Exception as exc:  # openpyxl raises several kinds for a damaged file
         raise ValueError(str(exc)) from exc
@@ -175,8 +182,8 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
 
 
 def csv_rows(text: str) -> Iterator[list[str]]:
-    """Rows of CSV text with the apostrophe mark taken off, stopping with a refusal past MAX_ROWS; a malformed file
-    (a cell beyond the csv module's 128 KB, say) is a ValidationError."""
+    """Rows of CSV text with the apostrophe mark taken off, stopping with a refusal past MAX_ROWS; a malformed
+    file (a cell beyond the csv module's 128 KB, say) is a ValidationError."""
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
             if number > MAX_ROWS:

@@ -15,14 +15,15 @@ def audit_check_task() -> int:
 
 @shared_task(acks_late=True)
 def audit_link_task() -> int:
-    """Periodic: chain the audit rows a commit's own link run left (another linker held the head at that moment)."""
+    """Periodic: chain the audit rows a commit's own link run left (another linker held the head at that
+    moment)."""
     return audit_link()
 
 
 @shared_task(acks_late=True)
 def outbox_relay_task(limit: int = outbox.RELAY_BATCH) -> int:
-    """Periodic: send the outbox rows a commit could not relay (the broker was down), at most `limit` per run; a full
-    batch queues the next run."""
+    """Periodic: send the outbox rows a commit could not relay (the broker was down), at most `limit` per run;
+    a full batch queues the next run."""
     sent = outbox.sweep(limit)
     if sent == limit:
         outbox.enqueue(outbox_relay_task, limit)

@@ -1,15 +1,16 @@
 """The upload policy shared by case evidence and whistle photos (see the README, "Uploads").
 
-- Photos (JPEG, PNG, WebP) are accepted by what they decode as, within one size limit (`PHOTO_MAX_BYTES`) and one
-  pixel limit (`PHOTO_MAX_PIXELS`, checked from the header before any pixel is decoded; Pillow's own
-  `Image.MAX_IMAGE_PIXELS` is set to the same figure as a second guard), and are **re-encoded**: the stored file is
-  Pillow's new encoding of the decoded pixels, so anything riding along in the original (a ZIP or script appended
-  after the image, comments, XMP, ICC profiles, maker notes, thumbnails) is dropped. Kept from the EXIF: the capture
-  time, the GPS position, the orientation and the camera's make and model, which matter as evidence. The SHA-256
-  of the file as received is recorded next to the hash of the stored file.
-- File names are reduced to safe characters (`safe_filename`): letters of any script (Chinese too), digits, and
-  `space . _ - ( )`; bidirectional controls such as U+202E, NUL and other control characters are removed; path
-  separators and `..` cannot survive; the extension is the content's.
+- Photos (JPEG, PNG, WebP) are accepted by what they decode as, within one size limit (`PHOTO_MAX_BYTES`) and
+  one pixel limit (`PHOTO_MAX_PIXELS`, checked from the header before any pixel is decoded; Pillow's own
+  `Image.MAX_IMAGE_PIXELS` is set to the same figure as a second guard), and are **re-encoded**: the stored
+  file is
+  Pillow's new encoding of the decoded pixels, so anything riding along in the original (a ZIP or script
+  appended after the image, comments, XMP, ICC profiles, maker notes, thumbnails) is dropped. Kept from the
+  EXIF: the capture time, the GPS position, the orientation and the camera's make and model, which matter as
+  evidence. The SHA-256 of the file as received is recorded next to the hash of the stored file.
+- File names are reduced to safe characters (`safe_filename`): letters of any script (Chinese too), digits,
+  and `space . _ - ( )`; bidirectional controls such as U+202E, NUL and other control characters are removed;
+  path separators and `..` cannot survive; the extension is the content's.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def _exif_time(exif: Image.Exif) -> str:
 
 
 def reencode_photo(source: IO[bytes] | bytes, *, name: str, max_bytes: int = PHOTO_MAX_BYTES) -> Photo:
-    """Check and re-encode a photo; ValidationError naming the file when it is refused (empty, too large, not a
+    """Check and re-encode a photo; ValidationError naming the file when it is refused (empty, too large, not
+    a
     JPEG/PNG/WebP that decodes, too many pixels)."""
     if isinstance(source, bytes):
         data = source
@@ -157,7 +159,8 @@ def photo_taken_at(photo: Photo) -> dt.datetime | None:
     return timezone.make_aware(naive)
 
 
-# --- names -----------------------------------------------------------------------------------------------------------
+# --- names
+# -----------------------------------------------------------------------------------------------------------
 
 NAME_PUNCTUATION = set(" ._-()（）")
 EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg", "heif": "heic", "m4v": "mp4", "qt": "mov"}
@@ -165,8 +168,8 @@ MAX_NAME = 120
 
 
 def safe_filename(name: Any, *, extension: str = "", fallback: str = "file") -> str:
-    """A name safe to show and to send in Content-Disposition: see the module. `extension`: what the content is; a
-    name claiming another type (``photo.exe`` holding a JPEG) gets the content's extension instead."""
+    """A name safe to show and to send in Content-Disposition: see the module. `extension`: what the content
+    is; a name claiming another type (``photo.exe`` holding a JPEG) gets the content's extension instead."""
     text = unicodedata.normalize("NFC", str(name or ""))
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
     kept = []

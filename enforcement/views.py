@@ -71,7 +71,8 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _district_admin(request: AuthedHttpRequest) -> tuple[User, int]:
-    """The district administrator making the request and their district's id; PermissionDenied for anyone else."""
+    """The district administrator making the request and their district's id; PermissionDenied for anyone
+    else."""
     user = request.user
     if user.unit is None or not is_district_admin_of(user, user.unit.district_id):
         raise PermissionDenied
@@ -80,7 +81,8 @@ def _district_admin(request: AuthedHttpRequest) -> tuple[User, int]:
 
 @login_required
 def officers(request: AuthedHttpRequest) -> HttpResponse:
-    """District administrators: every officer of the district with certificate status; issue, revoke, second."""
+    """District administrators: every officer of the district with certificate status; issue, revoke,
+    second."""
     admin, district_id = _district_admin(request)
     certificate_form = CertificateForm(district_id=district_id, prefix="cert")
     secondment_form = SecondmentForm(district_id=district_id, prefix="sec")
@@ -157,8 +159,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 # Error pages. A person gets the house layout in their language; anything under /api/ gets JSON in DRF's shape
-# and wording, never an HTML page. The 400 and 500 pages use no context processor (no session, user or menu lookup),
-# so they still render when the database is what failed.
+# and wording, never an HTML page. The 400 and 500 pages use no context processor (no session, user or menu
+# lookup), so they still render when the database is what failed.
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -166,7 +168,8 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _api_error(request: HttpRequest, detail: object, status: int) -> JsonResponse:
-    # The API's one error shape ({detail, errors}; enforcement/api/exceptions.py), plus the id the log carries.
+    # The API's one error shape ({detail, errors}; enforcement/api/exceptions.py), plus the id the log
+    # carries.
     body: dict[str, object] = {
         "detail": str(detail),
         "errors": {},

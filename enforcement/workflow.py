@@ -1,11 +1,12 @@
-"""The shared core of every lifecycle kept as data (a case's stages, a whistle assignment's statuses, an inspection
-task's statuses): a transition, the two refusals, and one `check_transition(current, action)`.
+"""The shared core of every lifecycle kept as data (a case's stages, a whistle assignment's statuses, an
+inspection task's statuses): a transition, the two refusals, and one `check_transition(current, action)`.
 
-Each app's `workflow.py` lists its transitions (a subclass of `Transition` with what else it needs: who acts, whether
-the step is dangerous) and builds one `Workflow` from them, with the sentence that refuses an action in its own
-words. Its services call `check_transition(current, action)` before they move anything, and raise `StaleObject` when
-a version or a conditional update shows that someone else moved the object first. Both refusals are 409 in the API
-(enforcement/api/exceptions.py) and a warning on the page (enforcement/refusals.py). No ORM here.
+Each app's `workflow.py` lists its transitions (a subclass of `Transition` with what else it needs: who acts,
+whether the step is dangerous) and builds one `Workflow` from them, with the sentence that refuses an action
+in its own words. Its services call `check_transition(current, action)` before they move anything, and raise
+`StaleObject` when a version or a conditional update shows that someone else moved the object first. Both
+refusals are 409 in the API (enforcement/api/exceptions.py) and a warning on the page
+(enforcement/refusals.py). No ORM here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any, Generic, TypeVar
 
 
 class InvalidTransition(Exception):
-    """The action is not possible from the object's current state. The message, in the user's language, says why."""
+    """The action is not possible from the object's current state. The message, in the user's language, says
+    why."""
 
 
 class StaleObject(Exception):
@@ -29,8 +31,8 @@ S = TypeVar("S", bound=str)
 
 @dataclass(frozen=True)
 class Transition(Generic[A, S]):
-    """One action: the states it leaves from and the state it leads to (None: the object stays where it is, the
-    action only records something)."""
+    """One action: the states it leaves from and the state it leads to (None: the object stays where it is,
+    the action only records something)."""
 
     action: A
     sources: frozenset[S]

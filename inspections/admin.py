@@ -1,4 +1,5 @@
-"""Read-only admin views of inspections: every change goes through the services (audited), i.e. the API and pages."""
+"""Read-only admin views of inspections: every change goes through the services (audited), i.e. the API and
+pages."""
 
 from typing import Any
 

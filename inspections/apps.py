@@ -24,7 +24,8 @@ class InspectionsConfig(AppConfig):
                 FREQUENT_IMMEDIATE,
                 _("Frequent on-the-spot inspections"),
                 _(
-                    "One body made more on-the-spot visits to one business within 30 days than the district allows."
+                    "One body made more on-the-spot visits to one business within 30 days than the "
+                    "district allows."
                 ),
             )
         )
@@ -32,8 +33,8 @@ class InspectionsConfig(AppConfig):
             UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage)
         )
         register_panels()
-        # One entry: a department reaches its invitations from the board (a button with the count) and its home panel;
-        # another top-bar entry would wrap the bar for responders, who already have the most.
+        # One entry: a department reaches its invitations from the board (a button with the count) and its
+        # home panel; another top-bar entry would wrap the bar for responders, who already have the most.
         register_nav(
             NavEntry(
                 "inspections",

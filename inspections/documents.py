@@ -1,9 +1,10 @@
-"""The inspection's notices as PDF (WeasyPrint, as for case documents): the inspection notice (检查通知书) with the task's
-inspection code as a QR image, and the one combined rectification notice (责令整改通知书) listing every failure with
-the body that holds the power and its own deadline.
+"""The inspection's notices as PDF (WeasyPrint, as for case documents): the inspection notice (检查通知书)
+with the task's inspection code as a QR image, and the one combined rectification notice (责令整改通知书)
+listing every failure with the body that holds the power and its own deadline.
 
-They are served on the business, so they are always in Chinese: the templates hold literal Chinese text, and the
-values are formatted here. Each generation is a new version of its kind for the task, stored with its size and
+They are served on the business, so they are always in Chinese: the templates hold literal Chinese text, and
+the values are formatted here. Each generation is a new version of its kind for the task, stored with its size
+and
 SHA-256 and written to the audit trail.
 """
 
@@ -56,8 +57,8 @@ def chinese_date(day: dt.date | dt.datetime | None) -> str:
 
 
 def documents_available(task: InspectionTask) -> list[str]:
-    """The notice once the plan is approved and the task has its code; the rectification notice once the check is
-    finished with at least one failed point."""
+    """The notice once the plan is approved and the task has its code; the rectification notice once the check
+    is finished with at least one failed point."""
     kinds: list[str] = []
     if task.code and task.status in CODE_VISIBLE:
         kinds.append(Kind.NOTICE)
@@ -98,8 +99,8 @@ class Row:
 
 
 def rule_broken(basis: str) -> str:
-    """The rule a failure breaks, from a basis written as the catalog writes it (违则：… 罚则：…): the 违则 part; the
-    penalty clause belongs to the case, not to the order to rectify."""
+    """The rule a failure breaks, from a basis written as the catalog writes it (违则：… 罚则：…): the 违则
+    part; the penalty clause belongs to the case, not to the order to rectify."""
     text = basis.split("罚则")[0].strip()
     return text.removeprefix("违则：").removeprefix("违则:").strip() or basis
 
@@ -206,8 +207,9 @@ def document_html(task: InspectionTask, kind: str, code_url: str, on: dt.date | 
 def inspection_document_generate(
     *, actor: User, task: InspectionTask, kind: str, code_url: str
 ) -> InspectionDocument:
-    """Render the notice and store it as the next version of its kind; PermissionDenied, or ValidationError when the
-    notice does not fit the task's state. `code_url`: the public code page's absolute address (for the QR)."""
+    """Render the notice and store it as the next version of its kind; PermissionDenied, or ValidationError
+    when the notice does not fit the task's state. `code_url`: the public code page's absolute address (for
+    the QR)."""
     from cases.documents import render_pdf
 
     task = InspectionTask.objects.select_related("lead_unit", "subject", "district").get(

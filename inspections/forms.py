@@ -1,5 +1,5 @@
-"""Forms for the inspection pages. They check the shape of the input and say so in the user's language; the services
-decide (the law's refusals come back from them onto the form)."""
+"""Forms for the inspection pages. They check the shape of the input and say so in the user's language; the
+services decide (the law's refusals come back from them onto the form)."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ class TemplatesField(forms.ModelMultipleChoiceField[ChecklistTemplate]):
 
 
 class OfficersField(forms.ModelMultipleChoiceField[User]):
-    """Each officer with their unit, and a warning when their certificate is not valid today (the service refuses
-    them, with the reason, if chosen)."""
+    """Each officer with their unit, and a warning when their certificate is not valid today (the service
+    refuses them, with the reason, if chosen)."""
 
     def label_from_instance(self, obj: User) -> str:
         from enforcement import clock
@@ -62,8 +62,8 @@ class PointField(forms.ModelChoiceField[CheckPoint]):
 
 
 class TaskCreateForm(BootstrapFormMixin, forms.Form):
-    """Plan an inspection: who leads, which business, what type, when, with which checklists or items, and which
-    departments are asked to join."""
+    """Plan an inspection: who leads, which business, what type, when, with which checklists or items, and
+    which departments are asked to join."""
 
     lead_unit = UnitField(queryset=Unit.objects.none(), label=_("Lead unit"))
     kind = forms.ChoiceField(
@@ -334,7 +334,8 @@ class DeclineForm(BootstrapFormMixin, forms.Form):
 
 
 class VisitForm(BootstrapFormMixin, forms.Form):
-    """A visit outside an inspection task (guidance, research, publicity) still goes on the business's ledger."""
+    """A visit outside an inspection task (guidance, research, publicity) still goes on the business's
+    ledger."""
 
     purpose = forms.ChoiceField(
         choices=[c for c in Visit.Purpose.choices if c[0] != Visit.Purpose.INSPECTION], label=_("Purpose")

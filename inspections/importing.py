@@ -1,6 +1,6 @@
-"""Import and export of an inspection-item list (检查事项清单) as CSV or XLSX: one row per check point, the item's
-columns repeated on each of its rows. The import is all or nothing: every bad row is reported with its number and
-nothing is written. Export-then-import into a new draft list reproduces the list."""
+"""Import and export of an inspection-item list (检查事项清单) as CSV or XLSX: one row per check point, the
+item's columns repeated on each of its rows. The import is all or nothing: every bad row is reported with its
+number and nothing is written. Export-then-import into a new draft list reproduces the list."""
 
 from __future__ import annotations
 
@@ -150,7 +150,8 @@ def _check(
 def inspection_list_import(
     *, actor: User, inspection_list: InspectionList, source: str | Path | IO[bytes], filename: str = ""
 ) -> int:
-    """Add the file's items and check points to a draft list; returns the number of check points. All or nothing:
+    """Add the file's items and check points to a draft list; returns the number of check points. All or
+    nothing:
     a refusal by the services (permission, a published list, a too long text) names its row too."""
     header, body = read_table(source, filename)
     items = _check(inspection_list, header, body)
@@ -233,7 +234,8 @@ def inspection_list_csv(inspection_list: InspectionList) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-# --- checklist templates ------------------------------------------------------------------------------------------
+# --- checklist templates
+# ------------------------------------------------------------------------------------------
 
 TEMPLATE_REQUIRED = ["item_code", "point_code"]
 TEMPLATE_COLUMNS = [
@@ -255,8 +257,8 @@ def template_import(
     filename: str = "",
     on: dt.date | None = None,
 ) -> ChecklistTemplate:
-    """A new draft version of the unit's checklist from a file of (item_code, point_code) rows, resolved against the
-    inspection-item list in force on `on` (today by default). All or nothing, errors by row."""
+    """A new draft version of the unit's checklist from a file of (item_code, point_code) rows, resolved
+    against the inspection-item list in force on `on` (today by default). All or nothing, errors by row."""
     from enforcement import clock
 
     from .models import CheckPoint, lists_in_force_on

@@ -2,14 +2,15 @@
 
 The pieces, top down:
 
-- `InspectionList` / `InspectionItem` / `CheckPoint`: the published inspection-item list (检查事项清单) of a district.
+- `InspectionList` / `InspectionItem` / `CheckPoint`: the published inspection-item list (检查事项清单) of a
+  district.
   An item may be inspected on a date only when its list is published on that date (art 14, "清单之外无检查").
   Each check point (检查要点) names the enforcement item (authority) it would breach and its legal basis.
 - `ChecklistTemplate` (+ `TemplatePoint`): a unit's checklist for a scenario (restaurant, building site, ...),
   versioned: a new version is a new row; a task keeps the versions it was built from.
-- `InspectionTask`: one planned or on-the-spot inspection of one subject, led by one unit, with invited departments
-  (`TaskInvitation`), officers (`TaskOfficer`) and the merged checklist (`TaskPoint`: one row per check point with
-  every unit that asked for it and the body that holds the power on the date).
+- `InspectionTask`: one planned or on-the-spot inspection of one subject, led by one unit, with invited
+  departments (`TaskInvitation`), officers (`TaskOfficer`) and the merged checklist (`TaskPoint`: one row per
+  check point with every unit that asked for it and the body that holds the power on the date).
 - `Visit`: the subject's ledger, one row per visit by any unit, with or without an inspection code.
 - `FrequencyPolicy` and `WhiteListEntry`: the frequency caps as district data (arts 29-30).
 """
@@ -153,7 +154,8 @@ class CheckPoint(models.Model):
 
 
 class ChecklistTemplate(models.Model):
-    """A unit's checklist for a scenario (执法监管"一件事"). Versions are rows; a published version is never edited."""
+    """A unit's checklist for a scenario (执法监管"一件事"). Versions are rows; a published version is never
+    edited."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -202,8 +204,8 @@ class TemplatePoint(models.Model):
 
 
 class FrequencyPolicy(models.Model):
-    """Frequency caps of one district (arts 29-30). Without a row the defaults below apply: other regions' published
-    numbers (巴中, 卫健) until Chongqing's are loaded."""
+    """Frequency caps of one district (arts 29-30). Without a row the defaults below apply: other regions'
+    published numbers (巴中, 卫健) until Chongqing's are loaded."""
 
     district = models.OneToOneField(District, on_delete=models.PROTECT, related_name="+")
     routine_per_year = models.PositiveSmallIntegerField(
@@ -265,8 +267,9 @@ class WhiteListEntry(models.Model):
 
 class TaskQuerySet(models.QuerySet["InspectionTask"]):
     def visible_to(self, user: User | AnonymousUser | None) -> TaskQuerySet:
-        """The town whose subject it is (its team and seconded officers), the leading unit, the departments invited
-        (declined too: they keep their history), the district administrator. Nobody sees it through a neighbour."""
+        """The town whose subject it is (its team and seconded officers), the leading unit, the departments
+        invited (declined too: they keep their history), the district administrator. Nobody sees it through a
+        neighbour."""
         from enforcement.access import scope_for
 
         scope = scope_for(user)
@@ -440,7 +443,8 @@ class TaskSource(models.Model):
 
 
 class TaskPoint(models.Model):
-    """A row of the merged checklist: one check point, every unit that asked for it, who holds the power, the result."""
+    """A row of the merged checklist: one check point, every unit that asked for it, who holds the power, the
+    result."""
 
     class Disposition(models.TextChoices):
         NONE = "", _("None")
@@ -485,7 +489,8 @@ class TaskPoint(models.Model):
 
 
 class Visit(models.Model):
-    """The subject's ledger: every visit by any unit, enforcement or not, with or without an inspection code."""
+    """The subject's ledger: every visit by any unit, enforcement or not, with or without an inspection
+    code."""
 
     class Purpose(models.TextChoices):
         INSPECTION = "inspection", _("Inspection")
@@ -536,8 +541,9 @@ def inspection_file_path(instance: models.Model, filename: str) -> str:
 
 
 class PointPhoto(models.Model):
-    """A photo taken at one check point on site: checked by content and re-encoded under the core's upload policy,
-    hashed as received and as stored (like case evidence), served only to those who may see the task."""
+    """A photo taken at one check point on site: checked by content and re-encoded under the core's upload
+    policy, hashed as received and as stored (like case evidence), served only to those who may see the
+    task."""
 
     task_point = models.ForeignKey(TaskPoint, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("file"), upload_to=inspection_file_path, max_length=200)
@@ -561,7 +567,8 @@ class PointPhoto(models.Model):
 
 
 class InspectionDocument(models.Model):
-    """A notice generated from a task as PDF (always Chinese): each generation is a new version, kept with its hash."""
+    """A notice generated from a task as PDF (always Chinese): each generation is a new version, kept with its
+    hash."""
 
     class Kind(models.TextChoices):
         NOTICE = "notice", _("Inspection notice (检查通知书)")

@@ -15,8 +15,8 @@ from .workflow import TaskStatus
 
 
 def inspections_panel(request: HttpRequest, user: User) -> dict[str, Any]:
-    """My visits still to make or finish, the plans waiting for my approval, my unit's open invitations, findings to
-    hand on: three queries (the counts in one)."""
+    """My visits still to make or finish, the plans waiting for my approval, my unit's open invitations,
+    findings to hand on: three queries (the counts in one)."""
     visible = task_queryset_for(user)
     to_make = Q(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
     counts = visible.aggregate(

@@ -1,9 +1,11 @@
-"""can_<verb>_<noun>(user, obj) predicates for inspections. Services `require()` them; templates show their answers.
+"""can_<verb>_<noun>(user, obj) predicates for inspections. Services `require()` them; templates show their
+answers.
 
-Sides: the leading unit (a town team, officers seconded to it included, or a district department) plans, publishes
-and runs the task; its head (a supervisor) approves the plan; invited departments answer their invitation; the
-officers on the task record results; the district administrator keeps the inspection-item list, the caps and the
-white list. A town sees the inspections of its subjects, but only the leading unit acts on them.
+Sides: the leading unit (a town team, officers seconded to it included, or a district department) plans,
+publishes and runs the task; its head (a supervisor) approves the plan; invited departments answer their
+invitation; the officers on the task record results; the district administrator keeps the inspection-item
+list, the caps and the white list. A town sees the inspections of its subjects, but only the leading unit acts
+on them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ def _user(user: AnyUser | None) -> User | None:
 
 
 def works_for(user: AnyUser | None, unit: Unit | int) -> bool:
-    """A member of the unit (a town counts officers seconded to it) holding an officer, supervisor or responder role."""
+    """A member of the unit (a town counts officers seconded to it) holding an officer, supervisor or
+    responder role."""
     person = _user(user)
     if person is None or not (WORKER_ROLES & person.role_names):
         return False
@@ -92,7 +95,8 @@ def can_generate_inspection_document(user: AnyUser | None, task: InspectionTask)
 
 
 def can_view_inspection_report(user: AnyUser | None) -> bool:
-    """The figures are aggregates of the district's units: its administrator, unit heads and department responders."""
+    """The figures are aggregates of the district's units: its administrator, unit heads and department
+    responders."""
     person = _user(user)
     return (
         person is not None

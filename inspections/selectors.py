@@ -31,7 +31,8 @@ from .workflow import KIND_EXEMPTION, LIVE_STATUSES, Exemption, TaskKind, TaskSt
 PLANNED_STATUSES = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED})
 
 
-# --- tasks ------------------------------------------------------------------------------------------------------
+# --- tasks
+# ------------------------------------------------------------------------------------------------------
 
 
 def task_queryset_for(user: AnyUser) -> QuerySet[InspectionTask]:
@@ -75,7 +76,8 @@ def participants(task: InspectionTask) -> list[int]:
     return [task.lead_unit_id, *[pk for pk in accepted if pk != task.lead_unit_id]]
 
 
-# --- the published list ------------------------------------------------------------------------------------------
+# --- the published list
+# ------------------------------------------------------------------------------------------
 
 
 def items_on_list(district: District | int, on: dt.date) -> QuerySet[InspectionItem]:
@@ -102,7 +104,8 @@ def points_off_list(points: Iterable[CheckPoint], district_id: int, on: dt.date)
     return [p for p in points if p.pk not in ok]
 
 
-# --- frequency (arts 29-30) --------------------------------------------------------------------------------------
+# --- frequency (arts 29-30)
+# --------------------------------------------------------------------------------------
 
 
 def frequency_policy_for(district: District | int) -> FrequencyPolicy:
@@ -139,8 +142,8 @@ class FrequencyVerdict:
 def counted_tasks(
     *, subject: Subject, body_id: int, year: int, exclude: int | None = None
 ) -> QuerySet[InspectionTask]:
-    """The body's routine, non-exempt, live tasks on the subject in a calendar year: what the cap counts. A joint
-    visit counts once for each body that takes part (the lead and every unit that accepted)."""
+    """The body's routine, non-exempt, live tasks on the subject in a calendar year: what the cap counts. A
+    joint visit counts once for each body that takes part (the lead and every unit that accepted)."""
     qs = InspectionTask.objects.filter(
         Q(lead_unit_id=body_id)
         | Q(invitations__department_id=body_id, invitations__status=TaskInvitation.Status.ACCEPTED),
@@ -177,10 +180,10 @@ def frequency_check(
     high_risk: bool,
     exclude: int | None = None,
 ) -> FrequencyVerdict:
-    """May these bodies visit this subject on `on`? Only routine visits are capped; complaint checks, re-checks,
-    requested checks and permit checks are exempt (the exemption is returned to be recorded); on-the-spot visits
-    are not capped (art 30 asks for a warning on unreasonable frequency, not a refusal); special campaigns have
-    their own approval and quota."""
+    """May these bodies visit this subject on `on`? Only routine visits are capped; complaint checks,
+    re-checks, requested checks and permit checks are exempt (the exemption is returned to be recorded);
+    on-the-spot visits are not capped (art 30 asks for a warning on unreasonable frequency, not a refusal);
+    special campaigns have their own approval and quota."""
     exemption = exemption or KIND_EXEMPTION.get(kind, "")
     if exemption:
         return FrequencyVerdict(True, exemption=exemption)
@@ -210,7 +213,8 @@ def frequency_check(
                 return FrequencyVerdict(
                     False,
                     _(
-                        "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the cap in high-risk fields is %(cap)s."
+                        "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the "
+                        "cap in high-risk fields is %(cap)s."
                     )
                     % {
                         "body": body,
@@ -229,7 +233,8 @@ def frequency_check(
                 return FrequencyVerdict(
                     False,
                     _(
-                        "%(body)s visits %(subject)s on %(other)s; visits in high-risk fields must be at least %(days)s days apart."
+                        "%(body)s visits %(subject)s on %(other)s; visits in high-risk fields must "
+                        "be at least %(days)s days apart."
                     )
                     % {
                         "body": body,
@@ -243,7 +248,8 @@ def frequency_check(
             return FrequencyVerdict(
                 False,
                 _(
-                    "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the cap is %(cap)s a year."
+                    "%(body)s already has %(n)s routine visits to %(subject)s in %(year)s; the cap "
+                    "is %(cap)s a year."
                 )
                 % {
                     "body": body,
@@ -257,13 +263,14 @@ def frequency_check(
     return FrequencyVerdict(True)
 
 
-# --- the plan merge ----------------------------------------------------------------------------------------------
+# --- the plan merge
+# ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MergeProposal:
-    """Two units plan the same subject in the same window: `joining` joins `keep` (the low-frequency check joins
-    the high-frequency one); the lead of `keep` accepts."""
+    """Two units plan the same subject in the same window: `joining` joins `keep` (the low-frequency check
+    joins the high-frequency one); the lead of `keep` accepts."""
 
     keep: InspectionTask
     joining: InspectionTask
@@ -284,8 +291,9 @@ MERGE_WINDOW_DAYS = 14
 
 
 def merge_keeps(keep: InspectionTask, joining: InspectionTask, window_days: int = MERGE_WINDOW_DAYS) -> bool:
-    """Would the merge keep `keep` and let `joining` join it? Two planned, not on-the-spot tasks of different lead
-    units on one subject within the window, `keep` the higher-frequency one (the rule `merge_proposals` pairs by)."""
+    """Would the merge keep `keep` and let `joining` join it? Two planned, not on-the-spot tasks of different
+    lead units on one subject within the window, `keep` the higher-frequency one (the rule `merge_proposals`
+    pairs by)."""
     return (
         keep.pk != joining.pk
         and keep.subject_id == joining.subject_id
@@ -330,7 +338,8 @@ def merge_proposals(
     return proposals
 
 
-# --- the subject's ledger ----------------------------------------------------------------------------------------
+# --- the subject's ledger
+# ----------------------------------------------------------------------------------------
 
 
 def ledger_for(*, user: AnyUser, subject: Subject) -> QuerySet[Visit]:
@@ -350,7 +359,8 @@ __all__ = [
 ]
 
 
-# --- the inspection code (执法码) ---------------------------------------------------------------------------------
+# --- the inspection code (执法码)
+# ---------------------------------------------------------------------------------
 
 CODE_VISIBLE = frozenset({TaskStatus.APPROVED, TaskStatus.ON_SITE, TaskStatus.CHECKED, TaskStatus.CLOSED})
 
@@ -373,8 +383,9 @@ class CodeItem:
 
 @dataclass(frozen=True)
 class CodeView:
-    """What the business sees when it scans the code, and nothing more: who is coming, for which task, under which
-    items and basis, and whether each officer's certificate is valid today. No subject data, no results."""
+    """What the business sees when it scans the code, and nothing more: who is coming, for which task, under
+    which items and basis, and whether each officer's certificate is valid today. No subject data, no
+    results."""
 
     title: str
     kind: str
@@ -423,7 +434,8 @@ def code_view(code: str, today: dt.date) -> CodeView:
     )
 
 
-# --- pages -------------------------------------------------------------------------------------------------------
+# --- pages
+# -------------------------------------------------------------------------------------------------------
 
 BOARD_STATUSES = (
     TaskStatus.DRAFT,
@@ -462,8 +474,8 @@ def board_for(
 
 
 def items_published(district: District | int, on: dt.date) -> QuerySet[InspectionItem]:
-    """The items of the district's list in force on `on`, or published to come into force later (a plan may be made
-    ahead of a new list; the services check the list in force on the planned day)."""
+    """The items of the district's list in force on `on`, or published to come into force later (a plan may be
+    made ahead of a new list; the services check the list in force on the planned day)."""
     from .models import InspectionList
 
     district_id = district if isinstance(district, int) else district.pk
@@ -531,7 +543,8 @@ def subject_get_for(*, user: AnyUser, pk: Any) -> Subject:
 
 
 def subject_tasks_for(*, user: AnyUser, subject: Subject) -> QuerySet[InspectionTask]:
-    """The inspections of the subject that the user may open (the ledger lists every visit; details stay scoped)."""
+    """The inspections of the subject that the user may open (the ledger lists every visit; details stay
+    scoped)."""
     return task_queryset_for(user).filter(subject=subject).order_by("-planned_on", "-pk")
 
 
@@ -572,7 +585,8 @@ def routine_counts(subject: Subject, year: int) -> list[tuple[Unit, int]]:
 
 
 def merge_proposals_for(*, user: AnyUser, task: InspectionTask) -> list[MergeProposal]:
-    """Proposals involving the task, as the merge would make them (the district's, within the task's window)."""
+    """Proposals involving the task, as the merge would make them (the district's, within the task's
+    window)."""
     window = dt.timedelta(days=14)
     return [
         p
@@ -583,7 +597,8 @@ def merge_proposals_for(*, user: AnyUser, task: InspectionTask) -> list[MergePro
     ]
 
 
-# --- figures -------------------------------------------------------------------------------------------------------
+# --- figures
+# -------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -591,7 +606,8 @@ class InspectionFigures:
     inspections: int  # visits made (tasks entered)
     joint: int  # of which with at least one department that joined
     departments_per_joint: float  # bodies on a joint visit (the lead and every unit that joined), on average
-    visits_saved: int  # what the bodies would have made separately, less the joint visits made (a unit: those it joined)
+    # what the bodies would have made separately, less the joint visits made (a unit: those it joined)
+    visits_saved: int
     visits: int  # inspection visits on the ledgers
     with_code: int  # of which the inspection code was shown
     failures: int  # failed points
@@ -607,7 +623,8 @@ def inspection_figures(
     end: dt.date | None = None,
     unit: Unit | None = None,
 ) -> InspectionFigures:
-    """The report's headline figures for a district (or one unit taking part), over visits between start and end."""
+    """The report's headline figures for a district (or one unit taking part), over visits between start and
+    end."""
     from django.db.models import Count
 
     district_id = district if isinstance(district, int) else district.pk

@@ -1,4 +1,5 @@
-"""Every write for inspections: `<noun>_<verb>(*, actor, ...)`, atomic, audited, state changes under a row lock.
+"""Every write for inspections: `<noun>_<verb>(*, actor, ...)`, atomic, audited, state changes under a row
+lock.
 
 Raises PermissionDenied (the actor may not), ValidationError (the law or the data refuses, with the reason),
 InvalidTransition (not from this status) or StaleObject (someone else changed the task first).
@@ -86,7 +87,8 @@ def _text(value: Any, field: str, *, required: bool = True, max_length: int | No
     return text
 
 
-# --- the inspection-item list ------------------------------------------------------------------------------------
+# --- the inspection-item list
+# ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -251,14 +253,16 @@ def inspection_list_publish(*, actor: User, inspection_list: InspectionList, on:
     return listing
 
 
-# --- checklist templates -----------------------------------------------------------------------------------------
+# --- checklist templates
+# -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def template_create(
     *, actor: User, unit: Unit, scenario: str, name: str, points: Sequence[CheckPoint]
 ) -> ChecklistTemplate:
-    """A new draft version of the unit's checklist for the scenario (the previous versions stay as they were)."""
+    """A new draft version of the unit's checklist for the scenario (the previous versions stay as they
+    were)."""
     require(
         can_manage_template(actor, unit), _("Only the unit's supervisor or responder keeps its checklists.")
     )
@@ -320,7 +324,8 @@ def template_activate(*, actor: User, template: ChecklistTemplate) -> ChecklistT
     return locked
 
 
-# --- frequency policy and white list -----------------------------------------------------------------------------
+# --- frequency policy and white list
+# -----------------------------------------------------------------------------
 
 POLICY_FIELDS = (
     "routine_per_year",
@@ -396,7 +401,8 @@ def whitelist_add(
     return entry
 
 
-# --- tasks: helpers ----------------------------------------------------------------------------------------------
+# --- tasks: helpers
+# ----------------------------------------------------------------------------------------------
 
 
 def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
@@ -439,8 +445,8 @@ def _high_risk(task: InspectionTask) -> bool:
 
 
 def _require_frequency(task: InspectionTask, on: dt.date, bodies: Sequence[int] | None = None) -> str:
-    # Two plans for one business at the same moment would each count the other's absence: the subject's row lock
-    # makes the second wait until the first is committed, and then count it.
+    # Two plans for one business at the same moment would each count the other's absence: the subject's row
+    # lock makes the second wait until the first is committed, and then count it.
     Subject.objects.select_for_update().get(pk=task.subject_id)
     verdict = frequency_check(
         subject=task.subject,
@@ -463,7 +469,8 @@ def _require_on_list(task: InspectionTask, points: Iterable[CheckPoint], on: dt.
             {
                 "points": [
                     _(
-                        "Not on the inspection-item list published and in force on %(date)s, so not to be inspected: %(points)s."
+                        "Not on the inspection-item list published and in force on %(date)s, so "
+                        "not to be inspected: %(points)s."
                     )
                     % {"date": on, "points": "; ".join(f"{p.item.code} {p.code}" for p in off)}
                 ]
@@ -472,7 +479,8 @@ def _require_on_list(task: InspectionTask, points: Iterable[CheckPoint], on: dt.
 
 
 def _set_holder(row: TaskPoint, town: Unit, on: dt.date, memo: dict[int, Any] | None = None) -> None:
-    """The body holding the point's enforcement item in the town on the day (points share items: `memo` asks once)."""
+    """The body holding the point's enforcement item in the town on the day (points share items: `memo` asks
+    once)."""
     item_id = row.point.enforcement_item_id
     holder = memo.get(item_id) if memo is not None else None
     if holder is None:
@@ -487,8 +495,8 @@ def _set_holder(row: TaskPoint, town: Unit, on: dt.date, memo: dict[int, Any] | 
 def _merge_points(
     task: InspectionTask, unit: Unit, points: Iterable[CheckPoint], *, ad_hoc: bool = False
 ) -> list[TaskPoint]:
-    """The merge at the level of the check point: a point already on the task gains the unit among those that asked
-    for it; a new one becomes a row with the body holding its enforcement item on the planned date."""
+    """The merge at the level of the check point: a point already on the task gains the unit among those that
+    asked for it; a new one becomes a row with the body holding its enforcement item on the planned date."""
     points = list(points)
     rows = []
     memo: dict[int, Any] = {}
@@ -528,7 +536,8 @@ def _add_template(
     return _merge_points(task, unit, points)
 
 
-# --- tasks: planning ---------------------------------------------------------------------------------------------
+# --- tasks: planning
+# ---------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -549,9 +558,10 @@ def task_create(
     items: Sequence[InspectionItem] = (),
     follow_up_of: InspectionTask | None = None,
 ) -> InspectionTask:
-    """Plan an inspection of a subject with the lead unit's checklist(s) and/or whole items of the published list.
-    A routine visit over the cap is refused with the reason and the visit already planned that it could join; an
-    exempt one records its exemption."""
+    """Plan an inspection of a subject with the lead unit's checklist(s) and/or whole items of the published
+    list.
+    A routine visit over the cap is refused with the reason and the visit already planned that it could join;
+    an exempt one records its exemption."""
     require(can_plan_task(actor, lead_unit), _("Only officers of the leading unit plan its inspections."))
     if kind not in TaskKind.values:
         raise ValidationError({"kind": _("Choose an inspection type from the list.")})
@@ -838,8 +848,9 @@ def task_publish(*, actor: User, task: InspectionTask, version: int | None = Non
 def task_approve(
     *, actor: User, task: InspectionTask, reason: str = "", version: int | None = None
 ) -> InspectionTask:
-    """检查方案 approved by the unit head, before entry (art 17). For an on-the-spot visit the approval is recorded
-    afterwards, with the reason for the emergency. An approved task gets its inspection code (执法码)."""
+    """检查方案 approved by the unit head, before entry (art 17). For an on-the-spot visit the approval is
+    recorded afterwards, with the reason for the emergency. An approved task gets its inspection code (执法
+    码)."""
     locked = _lock(task, version)
     require(
         can_approve_task(actor, locked), _("Only the head of the leading unit approves the inspection plan.")
@@ -906,7 +917,8 @@ def task_cancel(*, actor: User, task: InspectionTask, reason: str) -> Inspection
     return locked
 
 
-# --- the plan merge ----------------------------------------------------------------------------------------------
+# --- the plan merge
+# ----------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -926,7 +938,8 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
     if source.status not in start_states(Action.MERGE, source.kind):
         raise InvalidTransition(_("This inspection can no longer join another visit."))
     if not merge_keeps(target, source):
-        # the low-frequency check joins the high-frequency one, never the other way round (nor a stranger's plan)
+        # the low-frequency check joins the high-frequency one, never the other way round (nor a stranger's
+        # plan)
         raise ValidationError(
             _("The merge does not propose that “%(joining)s” join “%(keep)s”.")
             % {"joining": source.title, "keep": target.title}
@@ -970,7 +983,8 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
     return target
 
 
-# --- on site -----------------------------------------------------------------------------------------------------
+# --- on site
+# -----------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -984,15 +998,17 @@ def task_enter(
     version: int | None = None,
     visited_on: dt.date | None = None,
 ) -> Visit:
-    """现场检查 begins: the plan must be approved (an on-the-spot visit records its approval afterwards), at least two
-    officers hold valid certificates today, every point is on the list in force today, the cap still holds. The visit
-    goes on the subject's ledger; without the code it needs a reason and is filed within the working days set."""
+    """现场检查 begins: the plan must be approved (an on-the-spot visit records its approval afterwards), at
+    least two officers hold valid certificates today, every point is on the list in force today, the cap still
+    holds. The visit goes on the subject's ledger; without the code it needs a reason and is filed within the
+    working days set."""
     locked = _lock(task, version)
     require(can_record_results(actor, locked), _("Only an officer on this inspection records the visit."))
     today = clock.today()
     policy = frequency_policy_for(locked.district_id)
     if visited_on is not None and visited_on != today:
-        # Filed afterwards (no network, an emergency): only a visit without a code, within the working days set.
+        # Filed afterwards (no network, an emergency): only a visit without a code, within the working days
+        # set.
         if with_code or visited_on > today:
             raise ValidationError(
                 {"visited_on": [_("Only a visit without a code is filed afterwards, and never ahead.")]}
@@ -1084,8 +1100,8 @@ FREQUENT_IMMEDIATE = "inspections.frequent_immediate"
 
 
 def _warn_frequent_immediate(task: InspectionTask, visit: Visit, policy: FrequencyPolicy) -> None:
-    """令375 art 30: on-the-spot visits are not capped, but "clearly more than reasonable" ones are a fence warning
-    for the supervisor (raised once per visit past the threshold)."""
+    """令375 art 30: on-the-spot visits are not capped, but "clearly more than reasonable" ones are a fence
+    warning for the supervisor (raised once per visit past the threshold)."""
     from enforcement.services import fence_warning_raise
 
     since = visit.visited_on - dt.timedelta(days=29)
@@ -1202,8 +1218,8 @@ def _store_photo(row: TaskPoint, photo: Photo, actor: User) -> PointPhoto:
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
-    # Every input is checked before the first file is written: a rollback after that leaves an orphan file, never a
-    # row without its file.
+    # Every input is checked before the first file is written: a rollback after that leaves an orphan file,
+    # never a row without its file.
     stored.file.save(f"photo.{photo.extension}", ContentFile(photo.data), save=False)
     stored.save()
     return stored
@@ -1220,8 +1236,8 @@ def point_record(
     rectify_by: dt.date | None = None,
     photos: Sequence[UploadedFile[bytes]] = (),
 ) -> TaskPoint:
-    """One answer on the checklist, with the photos taken at the point. A fail may need a note or a photo (as the
-    check point says); only a fail can be a major violation or carry a rectification deadline."""
+    """One answer on the checklist, with the photos taken at the point. A fail may need a note or a photo (as
+    the check point says); only a fail can be a major violation or carry a rectification deadline."""
     task = _lock(task_point.task)
     require(can_record_results(actor, task), _("Only an officer on this inspection records results."))
     if task.status != TaskStatus.ON_SITE:
@@ -1298,8 +1314,8 @@ def task_finish(
     business_refusal: str = "",
     version: int | None = None,
 ) -> InspectionTask:
-    """The record is signed off: at least two officers on the visit were present, and the business signed (a name)
-    or its refusal to sign is recorded (what happened). Every point must have an answer."""
+    """The record is signed off: at least two officers on the visit were present, and the business signed (a
+    name) or its refusal to sign is recorded (what happened). Every point must have an answer."""
     locked = _lock(task, version)
     require(can_record_results(actor, locked), _("Only an officer on this inspection finishes it."))
     pending = locked.points.filter(result=PointResult.PENDING).count()
@@ -1345,7 +1361,8 @@ def task_finish(
     return locked
 
 
-# --- results -----------------------------------------------------------------------------------------------------
+# --- results
+# -----------------------------------------------------------------------------------------------------
 
 
 def _finding_text(task: InspectionTask, row: TaskPoint) -> str:
@@ -1359,9 +1376,10 @@ def _finding_text(task: InspectionTask, row: TaskPoint) -> str:
 
 @transaction.atomic
 def task_findings_handle(*, actor: User, task: InspectionTask) -> list[TaskPoint]:
-    """处罚办案: each failed point goes to the body holding its enforcement item on the day of the visit: a draft
-    case for the task's town (through the cases services), or a whistle to the department (through the whistles
-    services). A department-led visit keeps the points its own department holds. Safe to call twice."""
+    """处罚办案: each failed point goes to the body holding its enforcement item on the day of the visit: a
+    draft case for the task's town (through the cases services), or a whistle to the department (through the
+    whistles services). A department-led visit keeps the points its own department holds. Safe to call
+    twice."""
     from cases.lifecycle import case_create
     from cases.models import Source as CaseSource
     from whistles.services import whistle_raise

@@ -1,5 +1,6 @@
-"""Inspections as a use of an enforcement item, for the authority usage evaluation: a town that checked a point of
-an item it held on the day of the visit used that power (the item's 检查 side), whatever the result."""
+"""Inspections as a use of an enforcement item, for the authority usage evaluation: a town that checked a
+point of an item it held on the day of the visit used that power (the item's 检查 side), whatever the
+result."""
 
 from __future__ import annotations
 

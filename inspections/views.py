@@ -1,6 +1,6 @@
-"""Pages of the inspections app. Thin: reads through selectors (not visible = 404), writes through services (not
-allowed = 403, refused by the law or the data = the form again with the reason, 400), and the templates show the
-answers of rules.py. The public page of an inspection code needs no login."""
+"""Pages of the inspections app. Thin: reads through selectors (not visible = 404), writes through services
+(not allowed = 403, refused by the law or the data = the form again with the reason, 400), and the templates
+show the answers of rules.py. The public page of an inspection code needs no login."""
 
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ def _conflict(request: HttpRequest, task_pk: int, exc: InvalidTransition | Stale
     return show_refusal(request, exc, back_to=reverse("inspection-detail", args=[task_pk]))
 
 
-# --- the board -----------------------------------------------------------------------------------------------------
+# --- the board
+# -----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -133,7 +134,8 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- planning ------------------------------------------------------------------------------------------------------
+# --- planning
+# ------------------------------------------------------------------------------------------------------
 
 
 def _lead_units(user: User) -> QuerySet[Unit]:
@@ -171,7 +173,8 @@ def _create_form(user: User, data: Any = None, initial: dict[str, Any] | None = 
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create(request: AuthedHttpRequest) -> HttpResponse:
-    """检查方案: plan an inspection with checklists or items of the published list and the departments to invite."""
+    """检查方案: plan an inspection with checklists or items of the published list and the departments to
+    invite."""
     user = request.user
     if not _lead_units(user).exists():
         raise PermissionDenied
@@ -218,7 +221,8 @@ def _renamed(exc: ValidationError) -> ValidationError:
 
 @transaction.atomic
 def _plan(user: User, data: dict[str, Any]) -> InspectionTask:
-    """The business (found by its code, or added to the registry), the task, and its invitations: all or nothing."""
+    """The business (found by its code, or added to the registry), the task, and its invitations: all or
+    nothing."""
     lead: Unit = data["lead_unit"]
     identifier = data.get("subject_identifier", "")
     subject = subject_get_or_create(
@@ -249,7 +253,8 @@ def _plan(user: User, data: dict[str, Any]) -> InspectionTask:
     return task
 
 
-# --- one task ------------------------------------------------------------------------------------------------------
+# --- one task
+# ------------------------------------------------------------------------------------------------------
 
 
 def _task(user: User, pk: int) -> InspectionTask:
@@ -637,7 +642,8 @@ ACTIONS: dict[str, Handler] = {
 }
 
 
-# --- on site: the merged checklist ------------------------------------------------------------------------------------
+# --- on site: the merged checklist
+# ------------------------------------------------------------------------------------
 
 
 def _point_context(
@@ -746,8 +752,8 @@ def point_answer(request: AuthedHttpRequest, pk: int, point_pk: int) -> HttpResp
     if _wants_card(request):
         fresh = access_or_404(_checklist_rows(task), pk=point_pk)
         context = _point_context(user, task, fresh, None if ok else form, saved=ok)
-        # 200 either way: the card itself says whether it was saved (data-saved) or shows the reasons; a 4xx would
-        # be a failed request to the browser, and the script keeps an answer not saved on the phone.
+        # 200 either way: the card itself says whether it was saved (data-saved) or shows the reasons; a 4xx
+        # would be a failed request to the browser, and the script keeps an answer not saved on the phone.
         return render(request, "inspections/_point_card.html", context)
     if ok:
         return redirect(reverse("inspection-checklist", args=[task.pk]) + f"#point-{row.pk}")
@@ -800,7 +806,8 @@ def task_finish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _done(request, task, _("Check finished and signed off. Hand the findings on."), "#findings")
 
 
-# --- files ---------------------------------------------------------------------------------------------------------
+# --- files
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _file_response(field: Any, content_type: str, filename: str, disposition: str = "inline") -> FileResponse:
@@ -836,7 +843,8 @@ def document_download(request: AuthedHttpRequest, pk: int, doc_pk: int) -> FileR
 @login_required
 @require_GET
 def code_qr(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The task's inspection code as an SVG QR image, shown on the officer's phone for the business to scan."""
+    """The task's inspection code as an SVG QR image, shown on the officer's phone for the business to
+    scan."""
     task = _task(request.user, pk)
     if not task.code:
         raise Http404
@@ -847,7 +855,8 @@ def code_qr(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# --- a department's invitations ---------------------------------------------------------------------------------------
+# --- a department's invitations
+# ---------------------------------------------------------------------------------------
 
 
 def _render_invitations(
@@ -931,7 +940,8 @@ def invitation_answer(request: AuthedHttpRequest, pk: int, answer: str) -> HttpR
     return redirect("inspection-invitations")
 
 
-# --- businesses: the registry and each one's ledger --------------------------------------------------------------------
+# --- businesses: the registry and each one's ledger
+# --------------------------------------------------------------------
 
 
 @login_required
@@ -1021,7 +1031,8 @@ def subject_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _ledger_rows(user: User, subject: Subject) -> list[dict[str, Any]]:
-    """The visits, each with the bodies that came along on a joint visit (the visit counts for each of them)."""
+    """The visits, each with the bodies that came along on a joint visit (the visit counts for each of
+    them)."""
     visits = list(
         ledger_for(user=user, subject=subject)
         .filter(Q(task__isnull=True) | ~Q(task__status=TaskStatus.CANCELLED))
@@ -1040,7 +1051,8 @@ def _ledger_rows(user: User, subject: Subject) -> list[dict[str, Any]]:
     ]
 
 
-# --- the report ----------------------------------------------------------------------------------------------------
+# --- the report
+# ----------------------------------------------------------------------------------------------------
 
 REPORT_COLUMNS = [
     ("inspections", _lazy("visits made")),
@@ -1137,13 +1149,15 @@ def _report_file(
     return response
 
 
-# --- the public page of an inspection code ------------------------------------------------------------------------------
+# --- the public page of an inspection code
+# ------------------------------------------------------------------------------
 
 
 @login_not_required
 @never_cache
 def code_public(request: HttpRequest, code: str) -> HttpResponse:
-    """执法码: the business scans it and sees who is coming, for which task, items and basis, and the certificates."""
+    """执法码: the business scans it and sees who is coming, for which task, items and basis, and the
+    certificates."""
     view = code_view(code, clock.today())
     response = render(request, "inspections/code_public.html", {"view": view})
     response["Referrer-Policy"] = (

@@ -1,9 +1,11 @@
 """The inspection-task lifecycle as data: states, actions, allowed transitions. No ORM here.
 
-    draft ──publish(任务发布: invitations go out)──> published ──approve(检查方案 approved by the unit head)──> approved
+    draft ──publish(任务发布: invitations go out)──> published ──approve(检查方案 approved by the unit
+    head)──> approved
       │                                               │                                                     │
       │                                               └──────────────── cancel (reason) ───────────────────┤
-      │                                                                                                    enter
+      │
+      enter
       └── enter (即时 only: on the spot, the approval is recorded afterwards with a reason) ──> on_site <──┘
                                                                                                   │
                                          on_site ──finish (every point answered)──> checked ──close──> closed

@@ -34,9 +34,9 @@ class Cast:
     admin: User
 
 
-# The dates the date-sensitive tests (deadlines, calendar, whistle deadlines, demo seeds) also run under, besides the
-# real today: a Saturday, the eve of Spring Festival (inside the holiday), New Year's Eve (counts run into a year
-# whose schedule is not loaded), and a leap day in a year with no schedule at all.
+# The dates the date-sensitive tests (deadlines, calendar, whistle deadlines, demo seeds) also run under,
+# besides the real today: a Saturday, the eve of Spring Festival (inside the holiday), New Year's Eve (counts
+# run into a year whose schedule is not loaded), and a leap day in a year with no schedule at all.
 FROZEN_DAYS: dict[str, dt.datetime] = {
     "saturday": dt.datetime(2026, 6, 13, 9, 30),
     "spring-festival-eve": dt.datetime(2026, 2, 16, 9, 30),
@@ -77,7 +77,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def shipped_holiday_schedule(db: None, settings) -> Iterator[None]:
-    """Exactly the holiday schedule as shipped (2024 to 2026), whatever the test database held; a fresh calendar."""
+    """Exactly the holiday schedule as shipped (2024 to 2026), whatever the test database held; a fresh
+    calendar."""
     from django.core.management import call_command
 
     from enforcement.calendar import reset_calendar_cache
@@ -270,8 +271,8 @@ EXPECTING_SERVER_ERROR = False
 
 _REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__zhifaProblem(`CSP violation on ${location.pathname}: ${e.effectiveDirective} refused ${e.blockedURI || "inline"}`
-    + ` (${e.sourceFile || "?"}:${e.lineNumber}) ${e.sample || ""}`);
+  window.__zhifaProblem(`CSP violation on ${location.pathname}: ${e.effectiveDirective}`
+    + ` refused ${e.blockedURI || "inline"} (${e.sourceFile || "?"}:${e.lineNumber}) ${e.sample || ""}`);
 });
 """
 
@@ -280,14 +281,15 @@ def _on_console(message) -> None:
     if message.type != "error":
         return
     page_url = message.page.url if message.page else ""
-    # A page the server answered with a deliberate 4xx (a refused form, a 404 page) is the app speaking, not an
-    # error of the page; Chromium logs the status of the document itself. Anything else is a problem.
+    # A page the server answered with a deliberate 4xx (a refused form, a 404 page) is the app speaking, not
+    # an error of the page; Chromium logs the status of the document itself. Anything else is a problem.
     own_document = message.location.get("url") == page_url
     if own_document and message.text.startswith(
         "Failed to load resource: the server responded with a status of 4"
     ):
         return
-    # A test that provokes a server error on purpose (the 500 page) says so with @pytest.mark.server_error_expected.
+    # A test that provokes a server error on purpose (the 500 page) says so with
+    # @pytest.mark.server_error_expected.
     if (
         own_document
         and EXPECTING_SERVER_ERROR
@@ -382,7 +384,8 @@ def save_screenshot(page, name: str) -> None:
 
 
 def race(calls, timeout: float = 60.0) -> list[Any]:
-    """Run the calls at the same moment on separate database connections; return what each returned or raised."""
+    """Run the calls at the same moment on separate database connections; return what each returned or
+    raised."""
     import threading
 
     from django.db import connection

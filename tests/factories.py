@@ -1,5 +1,6 @@
 """factory_boy factories. They build through the core services, so units get their groups, users their roles
-and every row its audit entry, like real data. The make_* functions are short spellings used across the tests."""
+and every row its audit entry, like real data. The make_* functions are short spellings used across the
+tests."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Hostile spreadsheets built in the test (nothing big is committed): a zip bomb, a sheet with too many rows, a sheet
-that lies about its dimension."""
+"""Hostile spreadsheets built in the test (nothing big is committed): a zip bomb, a sheet with too many rows,
+a sheet that lies about its dimension."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def _workbook(rows: list[list[str]]) -> bytes:
 
 
 def _rewrite(data: bytes, sheet_xml: bytes | None = None, padding: int = 0) -> bytes:
-    """The workbook again, with its first sheet replaced and/or `padding` spaces after <sheetData> (legal XML)."""
+    """The workbook again, with its first sheet replaced and/or `padding` spaces after <sheetData> (legal
+    XML)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
@@ -62,7 +63,8 @@ def csv_rows(count: int, header: str) -> bytes:
     return (header + "\n" + "".join(f"X-{n},一\n" for n in range(count))).encode()
 
 
-# --- uploads -----------------------------------------------------------------------------------------------------------
+# --- uploads
+# -----------------------------------------------------------------------------------------------------------
 
 
 def jpeg(size: tuple[int, int] = (64, 48), *, comment: bytes = b"", gps: bool = False) -> bytes:
@@ -109,8 +111,8 @@ HTML = b"<!doctype html><script>alert(document.cookie)</script>"
 
 
 def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
-    """A multipart body built by hand, so file names reach the server exactly as a hostile client sends them (Django's
-    test client would strip the path)."""
+    """A multipart body built by hand, so file names reach the server exactly as a hostile client sends them
+    (Django's test client would strip the path)."""
     boundary = "----hostile-boundary-7d93"
     parts = []
     for key, value in fields.items():

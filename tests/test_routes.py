@@ -416,9 +416,9 @@ def test_route(world, clients, db, key):
     assert not problems, "\n".join(problems)
 
 
-# Where the anonymous public is sent, when not only to the login page: the admin's index and its own views send
-# to the admin's login page (Django's admin checks who is staff itself), its model pages to ours; the public
-# redirects go where they point (None).
+# Where the anonymous public is sent, when not only to the login page: the admin's index and its own views
+# send to the admin's login page (Django's admin checks who is staff itself), its model pages to ours; the
+# public redirects go where they point (None).
 ADMIN_LOGINS = ("/admin/login/?next=/admin/", "/accounts/login/?next=/admin/")
 OTHER_REDIRECTS: dict[str, tuple[str, ...] | None] = {
     "set_language": None,

@@ -1,4 +1,5 @@
-"""Read-only admin views of whistles: every change goes through the services (audited), i.e. the app's pages and API."""
+"""Read-only admin views of whistles: every change goes through the services (audited), i.e. the app's pages
+and API."""
 
 from typing import Any
 

@@ -6,17 +6,18 @@ Departments, per assignment received:
   * response time: sent -> checked in; handling time: sent -> reported handled (after an overruled return, the
     clock restarts at the re-send; the return itself is counted against the department).
   * on time: handled with every step (check in, on site, handled) by its deadline. Late: a step done after its
-    deadline, or still owed past it. Assignments not yet late and not yet handled are pending and left out of the
-    rate, as are those withdrawn by the town or whose return was upheld.
+    deadline, or still owed past it. Assignments not yet late and not yet handled are pending and left out of
+    the rate, as are those withdrawn by the town or whose return was upheld.
   * return rate: assignments returned at least once / received. Returns are split into overruled (the district
-    found the return unjustified), upheld, and awaiting review; "territorial responsibility" returns, the Nanjing
-    complaint, are counted on their own.
+    found the return unjustified), upheld, and awaiting review; "territorial responsibility" returns, the
+    Nanjing complaint, are counted on their own.
   * rating: the town's satisfaction, 1-5, on confirmed assignments.
 
 Towns, per whistle raised:
   * justified: a department handled it, or the district overruled a return of it.
   * unjustified: nothing left open, nobody handled it, and a return of it was upheld.
-  * undecided otherwise (still open, or withdrawn before anyone decided). Share justified = justified / decided.
+  * undecided otherwise (still open, or withdrawn before anyone decided). Share justified = justified /
+    decided.
 """
 
 from __future__ import annotations
@@ -202,8 +203,8 @@ def _period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.dateti
 
 
 def assess(*, user: User, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Assessment:
-    """The figures the user may see: the district administrator the whole district; a department its own row; a
-    town its own row and how departments answered its whistles."""
+    """The figures the user may see: the district administrator the whole district; a department its own row;
+    a town its own row and how departments answered its whistles."""
     moment = now or clock.now()
     scope = scope_for(user)
     lo, hi = _period_bounds(start, end)

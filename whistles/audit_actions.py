@@ -12,7 +12,8 @@ ACTIONS = (
     AuditAction("whistles.whistle.add_photo", _("%(actor)s added a photo to %(object)s")),
     AuditAction("whistles.whistle.withdraw", _("%(actor)s withdrew the whistle %(object)s")),
     AuditAction("whistles.whistle.close", _("%(actor)s closed the whistle %(object)s")),
-    # A department's steps on its assignment (whistles.workflow.Action), written as whistles.assignment.<step>.
+    # A department's steps on its assignment (whistles.workflow.Action), written as
+    # whistles.assignment.<step>.
     AuditAction("whistles.assignment.acknowledge", _("%(actor)s checked in for %(object)s")),
     AuditAction("whistles.assignment.arrive", _("%(actor)s arrived on site for %(object)s")),
     AuditAction("whistles.assignment.handle", _("%(actor)s reported %(object)s as handled")),

@@ -9,15 +9,15 @@ from .models import WhistlePhoto
 
 
 def photo_file_response(photo: WhistlePhoto) -> FileResponse:
-    """A whistle photo the caller already fetched through photo_get_for; the page and the API serve it alike."""
+    """A whistle photo the caller already fetched through photo_get_for; the page and the API serve it
+    alike."""
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{(photo.file.name or "").rsplit(".", 1)[-1]}"'
-    )
+    suffix = (photo.file.name or "").rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="whistle-{photo.whistle_id}-{photo.pk}.{suffix}"'
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -39,7 +39,8 @@ class WhistleQuerySet(TownOwnedQuerySet["WhistleRequest"]):
 
 
 class WhistleRequest(models.Model):
-    """吹哨: one problem a town cannot (or should not) handle alone, sent to one or more district departments."""
+    """吹哨: one problem a town cannot (or should not) handle alone, sent to one or more district
+    departments."""
 
     class OriginType(models.TextChoices):
         NONE = "", _("None")
@@ -205,7 +206,8 @@ class WhistleAssignment(models.Model):
 
 
 class WhistleReturn(models.Model):
-    """退回: a department sends a whistle back. Never silent: a reason from the list, an explanation, a review."""
+    """退回: a department sends a whistle back. Never silent: a reason from the list, an explanation, a
+    review."""
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Awaiting the district's review")
@@ -241,8 +243,8 @@ class WhistleReturn(models.Model):
 
 
 class WhistleEvent(models.Model):
-    """The whistle's timeline: one row per thing that happened, at the time it happened. The audit trail holds the
-    same changes hash-chained; this table is what the whistle page and the assessment read."""
+    """The whistle's timeline: one row per thing that happened, at the time it happened. The audit trail holds
+    the same changes hash-chained; this table is what the whistle page and the assessment read."""
 
     class Kind(models.TextChoices):
         RAISED = "raised", _("Whistle raised")
@@ -323,8 +325,8 @@ class WhistlePhoto(models.Model):
 
 
 class WhistleAlert(models.Model):
-    """A reminder or escalation that was due for one step of one assignment in one sending cycle. The unique key
-    makes the deadline sweep idempotent: a retried task finds the row and does nothing."""
+    """A reminder or escalation that was due for one step of one assignment in one sending cycle. The unique
+    key makes the deadline sweep idempotent: a retried task finds the row and does nothing."""
 
     assignment = models.ForeignKey(WhistleAssignment, on_delete=models.CASCADE, related_name="alerts")
     cycle = models.PositiveSmallIntegerField()
@@ -347,7 +349,8 @@ class WhistleAlert(models.Model):
 
 
 class DeadlinePolicy(models.Model):
-    """A district's deadlines for one urgency, overriding the defaults in `whistles.workflow.DEFAULT_DEADLINES`."""
+    """A district's deadlines for one urgency, overriding the defaults in
+    `whistles.workflow.DEFAULT_DEADLINES`."""
 
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, related_name="+", verbose_name=_("district")
@@ -378,9 +381,9 @@ class DeadlinePolicy(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification. Stored as a kind and parameters so it reads in the recipient's language; external
-    senders (SMS, e-mail) registered in `whistles.notifications` get it once, recorded in `deliveries`, retried with
-    backoff while one of them fails."""
+    """An in-app notification. Stored as a kind and parameters so it reads in the recipient's language;
+    external senders (SMS, e-mail) registered in `whistles.notifications` get it once, recorded in
+    `deliveries`, retried with backoff while one of them fails."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="whistle_notifications")
     kind = models.CharField(max_length=40)
@@ -394,8 +397,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     deliveries = models.JSONField(default=dict, blank=True, help_text=_("sender key -> time delivered"))
-    # External delivery is a small work queue on the row itself: due (null: nothing left to send, or given up),
-    # claimed by one worker until a moment (a conditional UPDATE decides who), attempts counted for the backoff.
+    # External delivery is a small work queue on the row itself: due (null: nothing left to send, or given
+    # up), claimed by one worker until a moment (a conditional UPDATE decides who), attempts counted for the
+    # backoff.
     delivery_due_at = models.DateTimeField(null=True, blank=True)
     delivery_claimed_until = models.DateTimeField(null=True, blank=True)
     delivery_attempts = models.PositiveSmallIntegerField(default=0)

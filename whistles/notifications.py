@@ -1,16 +1,16 @@
 """In-app notifications for whistles, and the hook for SMS or e-mail senders.
 
-Services call `notify(...)` inside their transaction: it writes one `Notification` row per recipient. Rows are read
-in the app (the bell in the top bar, the notifications page). If external senders are registered, each new row is
-due for delivery and a task (queued through the outbox on commit) delivers it to each sender once.
+Services call `notify(...)` inside their transaction: it writes one `Notification` row per recipient. Rows are
+read in the app (the bell in the top bar, the notifications page). If external senders are registered, each
+new row is due for delivery and a task (queued through the outbox on commit) delivers it to each sender once.
 
-Delivery claims the row first with a conditional UPDATE (due, and not claimed by a worker still within its lease),
-so two workers, or the task and the sweep, never send the same row twice. A sender that fails (returns False or
-raises: a gateway timeout, a refused connection) is retried, alone, with a growing wait (1, 2, 4 ... minutes, at
-most an hour) up to `MAX_DELIVERY_ATTEMPTS` times; then the row is left with its error for a person to see. Beat's
-`notification_delivery_sweep_task` delivers what has come due, in bounded batches, so a send that failed, or a
-task lost with a worker, is not lost. A sender returns True when the notification is handed over, or when there is
-nothing to send (no address): that is not retried.
+Delivery claims the row first with a conditional UPDATE (due, and not claimed by a worker still within its
+lease), so two workers, or the task and the sweep, never send the same row twice. A sender that fails (returns
+False or raises: a gateway timeout, a refused connection) is retried, alone, with a growing wait (1, 2, 4 ...
+minutes, at most an hour) up to `MAX_DELIVERY_ATTEMPTS` times; then the row is left with its error for a
+person to see. Beat's `notification_delivery_sweep_task` delivers what has come due, in bounded batches, so a
+send that failed, or a task lost with a worker, is not lost. A sender returns True when the notification is
+handed over, or when there is nothing to send (no address): that is not retried.
 
 To add a sender (say, the district's SMS gateway), register it in an AppConfig.ready():
 
@@ -216,7 +216,8 @@ def retry_wait(attempts: int) -> dt.timedelta:
 
 
 def _claim(pk: int, now: dt.datetime) -> bool:
-    """Take the row for one delivery attempt: due, and not held by another worker. The row count says who won."""
+    """Take the row for one delivery attempt: due, and not held by another worker. The row count says who
+    won."""
     return bool(
         Notification.objects.filter(pk=pk, delivery_due_at__lte=now)
         .filter(Q(delivery_claimed_until__isnull=True) | Q(delivery_claimed_until__lt=now))
@@ -225,9 +226,10 @@ def _claim(pk: int, now: dt.datetime) -> bool:
 
 
 def deliver(notification: Notification, *, now: dt.datetime | None = None) -> list[str]:
-    """One delivery attempt: claim the row, hand it to each registered sender that has not had it yet, record each
-    success at once, then release the row as delivered or due again after the backoff. Returns the keys delivered
-    now; [] when the row is not due or another worker holds it. Idempotent: a sender in `deliveries` is skipped."""
+    """One delivery attempt: claim the row, hand it to each registered sender that has not had it yet, record
+    each success at once, then release the row as delivered or due again after the backoff. Returns the keys
+    delivered now; [] when the row is not due or another worker holds it. Idempotent: a sender in `deliveries`
+    is skipped."""
     delivered, _complete = _attempt(notification, now or clock.now())
     return delivered
 
@@ -272,7 +274,8 @@ def _attempt(notification: Notification, now: dt.datetime) -> tuple[list[str], b
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> int:
-    """The sweep: one delivery attempt for each of at most `limit` notifications due by `now`, oldest due first.
+    """The sweep: one delivery attempt for each of at most `limit` notifications due by `now`, oldest due
+    first.
     Returns how many were delivered to every sender."""
     now = now or clock.now()
     if not _SENDERS:

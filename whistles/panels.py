@@ -29,14 +29,17 @@ from .workflow import Status, WhistleStatus
 
 
 class BellLabel:
-    """The notifications link: a bell and the unread count, which htmx fetches after the page loads (so the core's
-    navigation needs no request-specific context)."""
+    """The notifications link: a bell and the unread count, which htmx fetches after the page loads (so the
+    core's navigation needs no request-specific context)."""
 
     def __str__(self) -> SafeString:
         return format_html(
-            '<svg aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" fill="currentColor" class="me-1">'
-            '<path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2m.995-14.901a1 1 0 1 0-1.99 0A5 5 0 0 0 3 6c0 1.098-.5 6-2 7h14'
-            'c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901"/></svg>{}<span class="ms-1" data-testid="bell-count" hx-get="{}" '
+            '<svg aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" '
+            'fill="currentColor" class="me-1">'
+            '<path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2m.995-14.901a1 1 0 1 0-1.99 0A5 5 0 0 0 3 '
+            "6c0 1.098-.5 6-2 7h14"
+            'c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901"/></svg>{}<span class="ms-1" '
+            'data-testid="bell-count" hx-get="{}" '
             'hx-trigger="load, every 120s" hx-swap="innerHTML"></span>',
             gettext("Notifications"),
             reverse("whistle-notification-badge"),

@@ -1,5 +1,5 @@
-"""Checking an uploaded photo by its content, not its name or the browser's content type, and re-encoding it: the
-policy (limits, what is kept) is the core's, shared with case evidence (enforcement.uploads)."""
+"""Checking an uploaded photo by its content, not its name or the browser's content type, and re-encoding it:
+the policy (limits, what is kept) is the core's, shared with case evidence (enforcement.uploads)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ class CheckedPhoto:
 
 
 def check_photo(upload: UploadedFile) -> CheckedPhoto:
-    """A JPEG, PNG or WebP image that decodes, within the shared limits, re-encoded; ValidationError if not."""
+    """A JPEG, PNG or WebP image that decodes, within the shared limits, re-encoded; ValidationError if
+    not."""
     name = safe_filename(getattr(upload, "name", ""), fallback=_("the file"))
     photo = reencode_photo(upload, name=name)
     return CheckedPhoto(

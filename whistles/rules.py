@@ -1,8 +1,9 @@
-"""can_<verb>_<noun>(user, obj) predicates for whistles. Services `require()` them; templates show their answers.
+"""can_<verb>_<noun>(user, obj) predicates for whistles. Services `require()` them; templates show their
+answers.
 
-Three sides act on a whistle: the raising town's team (officers and supervisors, including officers seconded to
-the town), the departments it was sent to (their responders; their officers may also record on-site work and the
-result), and the district administrator (reviews returns). Nobody else may act.
+Three sides act on a whistle: the raising town's team (officers and supervisors, including officers seconded
+to the town), the departments it was sent to (their responders; their officers may also record on-site work
+and the result), and the district administrator (reviews returns). Nobody else may act.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def _user(user: AnyUser | None) -> User | None:
 
 
 def works_for_town(user: AnyUser | None, town_id: int) -> bool:
-    """A member of the town's team who may speak for it: an officer or supervisor of the town, or seconded to it."""
+    """A member of the town's team who may speak for it: an officer or supervisor of the town, or seconded to
+    it."""
     person = _user(user)
     return (
         person is not None and bool(TOWN_ROLES & person.role_names) and town_id in scope_for(person).town_ids
@@ -76,7 +78,8 @@ def _side_may(user: AnyUser | None, assignment: WhistleAssignment, action: Actio
 
 
 def can_act_on_assignment(user: AnyUser | None, assignment: WhistleAssignment, action: str) -> bool:
-    """May this user take `action` on this assignment (ignoring its current state, which the workflow checks)?"""
+    """May this user take `action` on this assignment (ignoring its current state, which the workflow
+    checks)?"""
     if action not in Action.values:
         return False
     return _side_may(user, assignment, Action(action))

@@ -1,5 +1,5 @@
-"""Reads of whistles, already scoped to the user. A whistle the user may not see and one that does not exist are the
-same 404."""
+"""Reads of whistles, already scoped to the user. A whistle the user may not see and one that does not exist
+are the same 404."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ from .workflow import (
     WhistleStatus,
 )
 
-# --- deadlines ------------------------------------------------------------------------------------------------------
+# --- deadlines
+# ------------------------------------------------------------------------------------------------------
 
 
 def deadlines_for(district: District | int, urgency: str) -> Deadlines:
@@ -62,7 +63,8 @@ def deadline_table(district: District | int) -> list[tuple[str, Any, Deadlines, 
     return [(u.value, u.label, deadlines_for(district_id, u.value), u.value in overridden) for u in Urgency]
 
 
-# --- the current step of an assignment -----------------------------------------------------------------------------
+# --- the current step of an assignment
+# -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def _current_due_expression() -> Case:
     )
 
 
-# --- whistles -------------------------------------------------------------------------------------------------------
+# --- whistles
+# -------------------------------------------------------------------------------------------------------
 
 
 def whistle_queryset_for(user: AnyUser) -> QuerySet[WhistleRequest]:
@@ -208,7 +211,8 @@ def photo_get_for(*, user: AnyUser, pk: Any) -> WhistlePhoto:
     return access_or_404(WhistlePhoto.objects.filter(whistle_id__in=visible), pk=pk)
 
 
-# --- department inbox and district review --------------------------------------------------------------------------
+# --- department inbox and district review
+# --------------------------------------------------------------------------
 
 
 def overdue_assignments(*, now: dt.datetime | None = None) -> QuerySet[WhistleAssignment]:
@@ -273,7 +277,8 @@ def town_whistles_for(*, user: AnyUser) -> QuerySet[WhistleRequest]:
     )
 
 
-# --- the raise form --------------------------------------------------------------------------------------------------
+# --- the raise form
+# --------------------------------------------------------------------------------------------------
 
 
 def items_for_whistle(district_id: int) -> QuerySet[EnforcementItem]:
@@ -302,8 +307,8 @@ class Suggestion:
 def suggest_department(
     *, item: EnforcementItem | None, town: Unit | None, on: dt.date | None = None
 ) -> Suggestion:
-    """Who to whistle to for an item: the department `who_enforces` names when the town does not hold the item; for a
-    delegated item the delegating department; nothing when the town holds it outright."""
+    """Who to whistle to for an item: the department `who_enforces` names when the town does not hold the
+    item; for a delegated item the delegating department; nothing when the town holds it outright."""
     if item is None:
         return Suggestion(None, None)
     holder = who_enforces(item, town, on or timezone.localdate())
@@ -313,7 +318,8 @@ def suggest_department(
     return Suggestion(holder, holder.department)
 
 
-# --- notifications -----------------------------------------------------------------------------------------------------
+# --- notifications
+# -----------------------------------------------------------------------------------------------------
 
 
 def notifications_for(*, user: AnyUser, unread_only: bool = False) -> QuerySet[Notification]:
@@ -335,11 +341,13 @@ def notification_get_for(*, user: AnyUser, pk: Any) -> Notification:
     return access_or_404(notifications_for(user=user), pk=pk)
 
 
-# --- the deadline sweep -----------------------------------------------------------------------------------------------
+# --- the deadline sweep
+# -----------------------------------------------------------------------------------------------
 
 
 def assignments_due_for_alert(*, now: dt.datetime, limit: int) -> list[int]:
-    """Ids of open assignments whose next reminder or escalation time has come, oldest first, at most `limit`."""
+    """Ids of open assignments whose next reminder or escalation time has come, oldest first, at most
+    `limit`."""
     return list(
         WhistleAssignment.objects.filter(status__in=DEPARTMENT_WORK, alert_at__lte=now)
         .order_by("alert_at", "pk")
@@ -347,7 +355,8 @@ def assignments_due_for_alert(*, now: dt.datetime, limit: int) -> list[int]:
     )
 
 
-# --- status helpers for templates ------------------------------------------------------------------------------------
+# --- status helpers for templates
+# ------------------------------------------------------------------------------------
 
 
 def is_open(whistle: WhistleRequest) -> bool:

@@ -1,8 +1,9 @@
 """Every write to whistles goes through here: permission first, then the change (status moves by a conditional
-UPDATE, so two clicks move it once), a timeline event, an audit row, notifications; external delivery on commit.
+UPDATE, so two clicks move it once), a timeline event, an audit row, notifications; external delivery on
+commit.
 
-Errors: PermissionDenied (may not act), ValidationError (bad input), InvalidTransition (not possible from the current
-state), StaleObject (someone else moved it first).
+Errors: PermissionDenied (may not act), ValidationError (bad input), InvalidTransition (not possible from the
+current state), StaleObject (someone else moved it first).
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ def _explanation(value: str, field: str = "note") -> str:
     return value
 
 
-# --- deadlines and alerts ------------------------------------------------------------------------------------------
+# --- deadlines and alerts
+# ------------------------------------------------------------------------------------------
 
 
 def _deadline_fields(start: dt.datetime, deadlines: Deadlines) -> dict[str, Any]:
@@ -153,7 +155,8 @@ def _alert_schedule(assignment: WhistleAssignment) -> list[tuple[dt.datetime, St
         )
         for level, moment in times.items():
             if level == AlertLevel.REMIND and moment <= assignment.sent_at:
-                continue  # the window is shorter than the reminder lead time: the deadline itself is the reminder
+                # the window is shorter than the reminder lead time: the deadline itself is the reminder
+                continue
             if (step.value, level.value) not in fired:
                 schedule.append((moment, step, level))
     return sorted(schedule)
@@ -166,7 +169,8 @@ def _reschedule(assignment: WhistleAssignment) -> None:
     assignment.alert_at = alert_at
 
 
-# --- raising --------------------------------------------------------------------------------------------------------
+# --- raising
+# --------------------------------------------------------------------------------------------------------
 
 
 def _coordinate(value: Any, field: str, limit: int) -> decimal.Decimal | None:
@@ -214,8 +218,8 @@ def _store_photo(
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
-    # Inputs are all checked before the first file is written; a rollback after that leaves an orphan file, never
-    # a row without its file.
+    # Inputs are all checked before the first file is written; a rollback after that leaves an orphan file,
+    # never a row without its file.
     row.file.save(f"photo.{photo.extension}", ContentFile(photo.data), save=False)
     row.save()
     return row
@@ -357,8 +361,8 @@ def whistle_raise(
 
 
 def whistle_from_referral(actor: User, referral: Referral) -> int:
-    """A matter another app hands to a department (a case transferred, 移送) arrives as a whistle: registered with
-    enforcement.referrals in WhistlesConfig.ready. Returns the whistle's id."""
+    """A matter another app hands to a department (a case transferred, 移送) arrives as a whistle: registered
+    with enforcement.referrals in WhistlesConfig.ready. Returns the whistle's id."""
     item = EnforcementItem.objects.filter(pk=referral.item_id).first() if referral.item_id else None
     whistle = whistle_raise(
         actor=actor,
@@ -480,7 +484,8 @@ def whistle_withdraw(*, actor: User, whistle: WhistleRequest, reason: str) -> Wh
     return locked
 
 
-# --- the department's answer and the town's confirmation -------------------------------------------------------------
+# --- the department's answer and the town's confirmation
+# -------------------------------------------------------------
 
 
 def _move(
@@ -494,8 +499,8 @@ def _move(
     data: dict[str, Any] | None = None,
     audit_after: dict[str, Any] | None = None,
 ) -> tuple[WhistleRequest, str]:
-    """Permission, state check, then the conditional UPDATE that decides who won. Returns the locked whistle and the
-    status the assignment was in."""
+    """Permission, state check, then the conditional UPDATE that decides who won. Returns the locked whistle
+    and the status the assignment was in."""
     require(can_act_on_assignment(actor, assignment, action), "you may not do this on this whistle")
     transition = check_transition(assignment.status, action)
     assert transition.target is not None  # every assignment action moves the assignment
@@ -850,12 +855,14 @@ ACTION_SERVICES: dict[str, Callable[..., WhistleAssignment | WhistleReturn]] = {
 }
 
 
-# --- deadlines: reminders and escalation -------------------------------------------------------------------------------
+# --- deadlines: reminders and escalation
+# -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def assignment_alert(*, assignment_id: int) -> list[WhistleAlert]:
-    """Send the reminders and escalations that are due for one assignment, record them, and schedule the next look.
+    """Send the reminders and escalations that are due for one assignment, record them, and schedule the next
+    look.
     Idempotent: an alert already recorded for this (cycle, step, level) is never sent again."""
     now = clock.now()
     current = WhistleAssignment.objects.filter(pk=assignment_id).values_list("whistle_id", flat=True).first()
@@ -925,7 +932,8 @@ def _send_alert(
     )
 
 
-# --- settings and notifications ----------------------------------------------------------------------------------------
+# --- settings and notifications
+# ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic

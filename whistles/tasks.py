@@ -1,5 +1,5 @@
-"""Background work for whistles: the deadline sweep (beat, every minute) and external notification delivery (one
-task per new notification, and beat's sweep of those due again after a failed send)."""
+"""Background work for whistles: the deadline sweep (beat, every minute) and external notification delivery
+(one task per new notification, and beat's sweep of those due again after a failed send)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ SWEEP_BATCH = 200
 
 @shared_task(acks_late=True)
 def whistle_deadlines_sweep_task(limit: int = SWEEP_BATCH) -> int:
-    """Send the reminders and escalations that have come due, at most `limit` assignments per run; a full batch
-    queues the next one. Safe to run twice: each alert is recorded once (see `assignment_alert`)."""
+    """Send the reminders and escalations that have come due, at most `limit` assignments per run; a full
+    batch queues the next one. Safe to run twice: each alert is recorded once (see `assignment_alert`)."""
     ids = assignments_due_for_alert(now=clock.now(), limit=limit)
     sent = 0
     for assignment_id in ids:
@@ -41,8 +41,9 @@ def notification_deliver_task(notification_id: int) -> list[str]:
 
 @shared_task(acks_late=True)
 def notification_delivery_sweep_task(limit: int = DELIVERY_BATCH) -> int:
-    """Deliver the notifications that have come due (new ones whose task was lost, failed sends after their wait),
-    at most `limit` per run; a full batch queues the next run. Each row is claimed before it is sent."""
+    """Deliver the notifications that have come due (new ones whose task was lost, failed sends after their
+    wait), at most `limit` per run; a full batch queues the next run. Each row is claimed before it is
+    sent."""
     delivered = deliver_due(limit=limit)
     if delivered == limit:
         enqueue(notification_delivery_sweep_task, limit)

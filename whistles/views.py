@@ -104,7 +104,8 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-# --- lists ----------------------------------------------------------------------------------------------------------
+# --- lists
+# ----------------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -189,7 +190,8 @@ def whistle_returns(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "whistles/whistle_returns.html", {"assignments": returns_to_review_for(user=user)})
 
 
-# --- raising ----------------------------------------------------------------------------------------------------------
+# --- raising
+# ----------------------------------------------------------------------------------------------------------
 
 
 def _raise_form_querysets(user: User) -> dict[str, QuerySet[Any]]:
@@ -342,7 +344,8 @@ def whistle_suggest(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- one whistle ------------------------------------------------------------------------------------------------------
+# --- one whistle
+# ------------------------------------------------------------------------------------------------------
 
 
 def _assignment_view(
@@ -539,7 +542,8 @@ def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return photo_file_response(photo_get_for(user=request.user, pk=pk))
 
 
-# --- assessment ---------------------------------------------------------------------------------------------------------
+# --- assessment
+# ---------------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -594,7 +598,8 @@ def assessment_view(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- notifications ----------------------------------------------------------------------------------------------------
+# --- notifications
+# ----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -635,7 +640,7 @@ def notification_badge(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "whistles/_bell_badge.html", {"count": unread_count(user=request.user)})
 
 
-# --- settings -------------------------------------------------------------------------------------------------------------
+# --- settings -----------------------------------------------------------------------------------------------
 
 
 @login_required

@@ -1,9 +1,10 @@
 """The whistle lifecycle as data: states, actions, who may take them, and the default deadlines. No ORM here.
 
-A whistle request (吹哨) is sent to one or more district departments; each department's part is an *assignment*
-with its own lifecycle:
+A whistle request (吹哨) is sent to one or more district departments; each department's part is an
+*assignment* with its own lifecycle:
 
-    sent ──acknowledge(报到)──> acknowledged ──arrive──> on_site ──handle──> handled ──confirm(+rating)──> closed
+    sent ──acknowledge(报到)──> acknowledged ──arrive──> on_site ──handle──> handled ──confirm(+rating)──>
+    closed
       │                            │                       │   ^                │
       └─────────── return(退回, reason + text) ────────────┘   └──── reopen ─────┘
                                    │
@@ -40,7 +41,8 @@ class Reason(models.TextChoices):
 
 
 class ReturnReason(models.TextChoices):
-    """The only grounds on which a department may send a whistle back (退回). Each needs an explanation too."""
+    """The only grounds on which a department may send a whistle back (退回). Each needs an explanation
+    too."""
 
     NOT_OUR_COMPETENCE = (
         "not_our_competence",
@@ -153,7 +155,8 @@ check_transition = WORKFLOW.check_transition
 actions_from = WORKFLOW.actions_from
 
 
-# --- deadlines -----------------------------------------------------------------------------------------------------
+# --- deadlines
+# -----------------------------------------------------------------------------------------------------
 
 
 class Step(models.TextChoices):
@@ -164,7 +167,8 @@ class Step(models.TextChoices):
     HANDLE = "handle", _("handled")
 
 
-# The statuses in which each step is still owed. Once the department moves past it, the clock for that step stops.
+# The statuses in which each step is still owed. Once the department moves past it, the clock for that step
+# stops.
 STEP_OWED_IN: dict[Step, frozenset[str]] = {
     Step.CHECK_IN: frozenset({Status.SENT}),
     Step.ON_SITE: frozenset({Status.SENT, Status.ACKNOWLEDGED}),
@@ -199,8 +203,8 @@ def _h(hours: float) -> dt.timedelta:
     return dt.timedelta(hours=hours)
 
 
-# Defaults; a district overrides them per urgency (DeadlinePolicy rows). Calendar time: an emergency does not wait
-# for Monday.
+# Defaults; a district overrides them per urgency (DeadlinePolicy rows). Calendar time: an emergency does not
+# wait for Monday.
 DEFAULT_DEADLINES: dict[Urgency, Deadlines] = {
     Urgency.EMERGENCY: Deadlines(
         check_in=dt.timedelta(minutes=30),

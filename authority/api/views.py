@@ -96,7 +96,8 @@ def _user(request: Request) -> User | None:
     return user if isinstance(user, User) else None
 
 
-# --- public -------------------------------------------------------------------------------------------------------
+# --- public
+# -------------------------------------------------------------------------------------------------------
 
 
 @extend_schema(
@@ -272,7 +273,8 @@ class WhoEnforcesView(APIView):
         return Response(WhoEnforcesSerializer(data).data)
 
 
-# --- adjustments --------------------------------------------------------------------------------------------------
+# --- adjustments
+# --------------------------------------------------------------------------------------------------
 
 
 def _my_district(request: AuthedRequest) -> District:
@@ -415,7 +417,8 @@ class AdjustmentRejectView(APIView):
         return Response(AdjustmentSerializer(adjustment).data)
 
 
-# --- usage and import ---------------------------------------------------------------------------------------------
+# --- usage and import
+# ---------------------------------------------------------------------------------------------
 
 
 class UsageView(APIView):

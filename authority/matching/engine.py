@@ -1,41 +1,47 @@
-"""The matching engine: compile a district's catalog, rules and lexicon into one automaton; match descriptions.
+"""The matching engine: compile a district's catalog, rules and lexicon into one automaton; match
+descriptions.
 
-Pure Python, no database: `compile_matcher()` takes plain specs, so the same code serves the web, the worker, the
-management commands, the benchmark and tests on catalogs built on the spot. The compiled `Matcher` pickles (the
-automaton included) and is shared across processes through the cache by `authority.matching.loader`.
+Pure Python, no database: `compile_matcher()` takes plain specs, so the same code serves the web, the worker,
+the management commands, the benchmark and tests on catalogs built on the spot. The compiled `Matcher` pickles
+(the automaton included) and is shared across processes through the cache by `authority.matching.loader`.
 
 Where the evidence comes from, for each item:
 
-- derived terms (no rule needed, so an imported catalog matches at once): Chinese 2- to 4-character n-grams and
-  short whole segments of the name, the description of the conduct, the rule broken and (weakly) the legal basis,
-  after boilerplate ("的行政处罚", citations, "任何单位和个人" ...) is removed; English words and word pairs of the
+- derived terms (no rule needed, so an imported catalog matches at once): Chinese 2- to 4-character n-grams
+  and short whole segments of the name, the description of the conduct, the rule broken and (weakly) the legal
+  basis, after boilerplate ("的行政处罚", citations, "任何单位和个人" ...) is removed; English words and word
+  pairs of the
   English name. Each is weighted by field, length and specificity (a term found in many items says little);
 - the lexicon: an everyday, dialect or English word ("电瓶车", "street vendor") stands for legal vocabulary
   ("电动自行车", "摊贩|摆摊"); it fires for the items whose text contains that vocabulary;
-- curated rules (MatchRule): keywords, co-occurrence phrases ("充电+楼道"), regular expressions, excluding words.
+- curated rules (MatchRule): keywords, co-occurrence phrases ("充电+楼道"), regular expressions, excluding
+  words.
 
-The lexicon also carries two kinds of weaker or negative evidence, so that a description's conduct outranks the
-people, places and times around it, and so that what is plainly not an enforcement matter says "no match":
+The lexicon also carries two kinds of weaker or negative evidence, so that a description's conduct outranks
+the people, places and times around it, and so that what is plainly not an enforcement matter says "no match":
 
-- context words (legal vocabulary written "?城市道路"): "kids", "路边", "半夜" support an item that the conduct
-  words also point to, at CONTEXT_FACTOR of a plain word, and alone are damped like a coincidental n-gram;
-- off-topic words (legal vocabulary "~"): praise and thanks, debts, wages, family quarrels, deposits and refunds,
-  lost property, questions about public services. Each found multiplies every score by OFF_TOPIC_DAMP (twice at
-  most): a clear violation mentioned with a "谢谢" still matches, a lone 物业 in a note of praise does not.
+- context words (legal vocabulary written "?城市道路"): "kids", "路边", "半夜" support an item that the
+  conduct words also point to, at CONTEXT_FACTOR of a plain word, and alone are damped like a coincidental
+  n-gram;
+- off-topic words (legal vocabulary "~"): praise and thanks, debts, wages, family quarrels, deposits and
+  refunds, lost property, questions about public services. Each found multiplies every score by OFF_TOPIC_DAMP
+  (twice at most): a clear violation mentioned with a "谢谢" still matches, a lone 物业 in a note of praise
+  does not.
 
 For catalogs the engine has never seen (issue 15):
 
-- when a catalog does not use the lexicon's legal vocabulary, words it uses interchangeably (data/equivalents.txt)
-  stand in; when it uses the everyday word itself (电鱼), the item that says it outranks the items inferred;
+- when a catalog does not use the lexicon's legal vocabulary, words it uses interchangeably
+  (data/equivalents.txt) stand in; when it uses the everyday word itself (电鱼), the item that says it
+  outranks the items inferred;
 - a legal word found in too many items' legal bases (单位) counts only where an item's name holds it;
-- among overlapping everyday phrases the longest wins; the item's own words under a stronger hit break ties between
-  near-twins (SHADOW_FACTOR, capped);
+- among overlapping everyday phrases the longest wins; the item's own words under a stronger hit break ties
+  between near-twins (SHADOW_FACTOR, capped);
 - German, Arabic, French and Korean words are read (normalize.scan), the language is detected and has its own
-  no-match threshold; "no match" says why (off_topic, service_question, no_conduct, too_weak), and every candidate
-  carries a confidence in words (high / medium / low) with its reason.
+  no-match threshold; "no match" says why (off_topic, service_question, no_conduct, too_weak), and every
+  candidate carries a confidence in words (high / medium / low) with its reason.
 
-A description's score for an item adds the weights of its hits, the heaviest first, never counting one stretch of
-text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below the language's threshold the answer is
+A description's score for an item adds the weights of its hits, the heaviest first, never counting one stretch
+of text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below the language's threshold the answer is
 "no match".
 """
 
@@ -69,7 +75,8 @@ from .normalize import (
 
 
 def _source_hash() -> str:
-    """Compiled matchers are cached across processes; a change to the code that compiles them must not reuse them."""
+    """Compiled matchers are cached across processes; a change to the code that compiles them must not reuse
+    them."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for name in ("engine.py", "normalize.py", "data/t2s.txt", "data/equivalents.txt"):
@@ -79,15 +86,17 @@ def _source_hash() -> str:
 
 ENGINE_VERSION = "4-" + _source_hash()
 
-# THRESHOLD calibrated per language on eval/dev.csv, holdout.csv, holdout2.csv, dev2.csv and dev3.csv together: at
-# 0.36 no description of either language that names no item scores above it with the demo rules, and fewer than
-# 1 in 200 that name one fall below it (0.33 lets through no-match texts; 0.40 loses real ones).
+# THRESHOLD calibrated per language on eval/dev.csv, holdout.csv, holdout2.csv, dev2.csv and dev3.csv
+# together: at 0.36 no description of either language that names no item scores above it with the demo rules,
+# and fewer than 1 in 200 that name one fall below it (0.33 lets through no-match texts; 0.40 loses real
+# ones).
 SCALE = 2.0
 THRESHOLD = 0.36
-# "No match" per language of the description (detect_lang): German and Arabic reach items through the lexicon alone,
-# with fewer words per description, so they need less to count as a match.
+# "No match" per language of the description (detect_lang): German and Arabic reach items through the lexicon
+# alone, with fewer words per description, so they need less to count as a match.
 THRESHOLDS = {"zh": THRESHOLD, "en": THRESHOLD, "de": 0.30, "ar": 0.30, "fr": 0.30, "ko": 0.30}
-# Confidence in words: HIGH needs this score and a lead of CLEAR_LEAD (share of its own score) over the next item.
+# Confidence in words: HIGH needs this score and a lead of CLEAR_LEAD (share of its own score) over the next
+# item.
 HIGH_SCORE = 0.65
 MEDIUM_SCORE = 0.45
 CLEAR_LEAD = 0.25
@@ -107,32 +116,35 @@ LITERAL_FACTOR = 1.25  # ... when the item's own text uses the everyday word its
 SINGLE_DAMP = 0.6  # an item supported by one incidental derived term only
 SINGLE_CHAR = 0.75  # a lexicon word of one character
 MASK = "-"  # a lexicon entry with this legal vocabulary means nothing: 吵架 (a quarrel) is not 吵 (noise)
-# A lexicon entry with this legal vocabulary is evidence that the description is not about any enforcement item:
-# praise and thanks, debts, wages, divorce, deposits, lost property, questions about public services ... Each such
-# word found (at most OFF_TOPIC_MAX of them) multiplies every item's raw score by OFF_TOPIC_DAMP.
+# A lexicon entry with this legal vocabulary is evidence that the description is not about any enforcement
+# item:
+# praise and thanks, debts, wages, divorce, deposits, lost property, questions about public services ... Each
+# such word found (at most OFF_TOPIC_MAX of them) multiplies every item's raw score by OFF_TOPIC_DAMP.
 OFF_TOPIC = "~"
 SERVICE = (
     "~service"  # ... a question about a public service (opening hours, how to apply): same effect, own reason
 )
 POLITE = "~polite"  # ... thanks: alone it is no complaint, but a complaint that ends "谢谢" is still one
 POLITE_DAMP = 0.85
-# Legal vocabulary written "?未成年人" marks a context word: a person, a place or a time ("kids", "路边", "半夜") that
-# supports an item when its conduct is also described but is not enough alone. It weighs CONTEXT_FACTOR of a plain
-# lexicon word, and an item supported only by it is damped like a coincidental n-gram.
+# Legal vocabulary written "?未成年人" marks a context word: a person, a place or a time ("kids", "路边", "半
+# 夜") that supports an item when its conduct is also described but is not enough alone. It weighs
+# CONTEXT_FACTOR of a plain lexicon word, and an item supported only by it is damped like a coincidental
+# n-gram.
 CONTEXT = "?"
 CONTEXT_FACTOR = 0.6
 OFF_TOPIC_DAMP = 0.5
 OFF_TOPIC_MAX = 2
 RULE_FACTOR = 2.0
-# The item's own words found under a stretch already counted for a stronger hit (the lexicon's 消防通道 over the
-# item's 消防 and 通道) add this share of their weight: among near-twins, the one whose wording the text repeats wins.
+# The item's own words found under a stretch already counted for a stronger hit (the lexicon's 消防通道 over
+# the item's 消防 and 通道) add this share of their weight: among near-twins, the one whose wording the text
+# repeats wins.
 SHADOW_FACTOR = 0.15
 SHADOW_CAP = 0.1  # ... never more than this share of its score: a tie-breaker, not evidence
 EN_UNIGRAM = 0.8
 EN_BIGRAM = 1.5
 SPECIFICITY_EXPONENT = 0.7
-# A term found in more items than this carries (almost) no evidence and is left out: a quarter of a small catalog,
-# 2.5 x sqrt(n) of a large one (79 of 1,000 items, 250 of 10,000), never fewer than 6.
+# A term found in more items than this carries (almost) no evidence and is left out: a quarter of a small
+# catalog, 2.5 x sqrt(n) of a large one (79 of 1,000 items, 250 of 10,000), never fewer than 6.
 MAX_DF_SHARE = 0.25
 DF_CAP_SQRT = 2.5
 MIN_DF_CAP = 6
@@ -216,8 +228,9 @@ class MatchResult:
     service: list[str] = field(
         default_factory=list
     )  # words as typed asking about a public service ("几点开门")
-    # Why "no match": off_topic (praise, debts, a family matter ...), service_question, no_conduct (no word of any
-    # item's conduct found) or too_weak (some words found, not enough for any item); "" when there are candidates.
+    # Why "no match": off_topic (praise, debts, a family matter ...), service_question, no_conduct (no word of
+    # any item's conduct found) or too_weak (some words found, not enough for any item); "" when there are
+    # candidates.
     no_match_reason: str = ""
 
     def highlight_spans(self) -> list[tuple[int, int]]:
@@ -231,14 +244,17 @@ class MatchResult:
         return merged
 
 
-# --- deriving terms from an item --------------------------------------------------------------------------------
+# --- deriving terms from an item
+# --------------------------------------------------------------------------------
 
 _CITATION = re.compile(
-    r"《[^》]*》(第[一二三四五六七八九十百零〇\d]+条)?(第[一二三四五六七八九十百零〇\d]+款)?(第[一二三四五六七八九十百零〇\d]+项)?"
+    r"《[^》]*》(第[一二三四五六七八九十百零〇\d]+条)?(第[一二三四五六七八九十百零〇\d]+款)?(第[一二"
+    r"三四五六七八九十百零〇\d]+项)?"
 )
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条款项]")
 _FINE = re.compile(
-    r"[处并]?处?[一二三四五六七八九十百千万零〇\d.]+元以[上下]([一二三四五六七八九十百千万零〇\d.]+元以[上下])?(的)?罚款"
+    r"[处并]?处?[一二三四五六七八九十百千万零〇\d.]+元以[上下]([一二三四五六七八九十百千万零"
+    r"〇\d.]+元以[上下])?(的)?罚款"
 )
 _LABELS = re.compile(r"(违则|罚则|依据|法律依据)[:：]")
 BOILERPLATE = (
@@ -285,7 +301,8 @@ SPLIT_WORDS = (
 )
 SPLIT_CHARS = set("的和与及或对在并等其被把将从向之")
 STOP_ZH = frozenset(
-    "行政 处罚 罚款 责令 改正 条例 本条 办法 依法 情节 严重 批准 行为 单位 个人 从事 要求 符合 采取 措施 造成 "
+    "行政 处罚 罚款 责令 改正 条例 本条 办法 依法 情节 严重 批准 行为 单位 个人 从事 要求 符合 采"
+    "取 措施 造成 "
     "取得 未取 经营者 有关 以下 以上 以内 不足 元以 一款 二款 三款 规定 违反 许可 没收 所得 管理 予以 "
     # the words of complaints and patrol notes themselves
     "检查 发现 现场 巡查 核查 经查 群众 举报 投诉 反映 当事人 劝阻 不听 拒不 整治".split()
@@ -380,7 +397,8 @@ def _len_weight(n: int) -> float:
     return LEN_WEIGHTS.get(n, LONG_WEIGHT if n > 4 else 0.6)
 
 
-# --- the compiled matcher -----------------------------------------------------------------------------------------
+# --- the compiled matcher
+# -----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -428,8 +446,8 @@ class Matcher:
     # Pickling: the automaton pickles itself; compiled regexes pickle as patterns.
 
     def item_terms(self, item_id: int, limit: int = 60) -> list[tuple[str, float, str, str]]:
-        """The strongest terms pointing to one item from its own wording and the lexicon (term, weight, via, source),
-        for the rule editor (curated rules are listed there separately)."""
+        """The strongest terms pointing to one item from its own wording and the lexicon (term, weight, via,
+        source), for the rule editor (curated rules are listed there separately)."""
         idx = self.item_index.get(item_id)
         if idx is None:
             return []
@@ -455,7 +473,8 @@ class Matcher:
                     if h[2] in self.masks or not any(ms <= h[0] and h[1] <= me for ms, me in masked)
                 ]
         if self.lexicon_terms:
-            # The longest everyday phrase wins: "metro exit" is a place by a road, not the "exit" of fire safety.
+            # The longest everyday phrase wins: "metro exit" is a place by a road, not the "exit" of fire
+            # safety.
             lex = [(s, e) for s, e, tid, _, _ in hits if tid in self.lexicon_terms]
             if len(lex) > 1:
                 hits = [
@@ -511,8 +530,8 @@ class Matcher:
                     )
         for item in excluded:
             per_item.pop(item, None)
-        # Exact scores, best first, computed only while an item's upper bound (the sum of all its hits) can still
-        # reach the ranking: the result is the same as scoring every item.
+        # Exact scores, best first, computed only while an item's upper bound (the sum of all its hits) can
+        # still reach the ranking: the result is the same as scoring every item.
         need = 2 * limit
         bounds = sorted(((sum(h[0] for h in hl) * damp, item) for item, hl in per_item.items()), reverse=True)
         best: list[float] = []  # min-heap of the `need` best raw scores so far
@@ -566,7 +585,8 @@ class Matcher:
     def _confidence(
         self, c: Candidate, runner_up: float, threshold: float, *, first: bool
     ) -> tuple[str, str]:
-        """high | medium | low, and the reason in a word a person can be told (see selectors.CONFIDENCE_REASONS)."""
+        """high | medium | low, and the reason in a word a person can be told (see
+        selectors.CONFIDENCE_REASONS)."""
         if c.score < threshold:
             return "low", "below_threshold"
         strong = [
@@ -605,7 +625,8 @@ class Matcher:
     def _raw(
         self, hl: list[tuple[float, int, int, int, int, str, str]]
     ) -> tuple[float, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]:
-        """An item's raw score: its hits, heaviest first, never two on one stretch of text nor one term twice."""
+        """An item's raw score: its hits, heaviest first, never two on one stretch of text nor one term
+        twice."""
         hl.sort(key=lambda h: (-h[0], h[1] - h[2], h[1]))  # heaviest, then longest, then first
         taken: list[tuple[int, int]] = []
         seen_terms: set[int] = set()
@@ -719,7 +740,8 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-# Compiling: compile_matcher runs the numbered steps below in order; each writes into the postings the later ones read.
+# Compiling: compile_matcher runs the numbered steps below in order; each writes into the postings the later
+# ones read.
 
 # key -> item -> (weight, via, source): every way a term points to an item, the strongest kept.
 Postings = dict[str, dict[int, tuple[float, str, str]]]
@@ -740,8 +762,9 @@ def _df_cap(n_items: int) -> int:
 def _derived_terms(
     items: Sequence[ItemSpec], postings: Postings, df_cap: int
 ) -> list[list[tuple[str, float]]]:
-    """Step 1: the terms of each item's own wording, weighted by field, length and specificity. Returns, per item,
-    its folded field texts with their field weights (where step 2 looks for the lexicon's vocabulary)."""
+    """Step 1: the terms of each item's own wording, weighted by field, length and specificity. Returns, per
+    item, its folded field texts with their field weights (where step 2 looks for the lexicon's
+    vocabulary)."""
     derived: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(
         dict
     )  # key -> item -> (fw, len, source)
@@ -783,8 +806,8 @@ def _derived_terms(
 
 
 def _lexicon_words_wanted(lexicon: Sequence[LexSpec], equivalents: dict[str, tuple[str, ...]]) -> set[str]:
-    """Every word the lexicon needs to find in the items' texts: its Chinese terms, its legal vocabulary and the
-    words used interchangeably with that vocabulary."""
+    """Every word the lexicon needs to find in the items' texts: its Chinese terms, its legal vocabulary and
+    the words used interchangeably with that vocabulary."""
     wanted: set[str] = set()
     for entry in lexicon:
         key = term_key(entry.term)
@@ -799,8 +822,8 @@ def _lexicon_words_wanted(lexicon: Sequence[LexSpec], equivalents: dict[str, tup
 
 
 def _occurrences(wanted: set[str], item_texts: list[list[tuple[str, float]]]) -> dict[str, dict[int, float]]:
-    """Where each wanted word occurs (word -> item -> best field weight): one pass of one automaton over the items'
-    texts, rather than a substring search per word and item."""
+    """Where each wanted word occurs (word -> item -> best field weight): one pass of one automaton over the
+    items' texts, rather than a substring search per word and item."""
     occurrences: dict[str, dict[int, float]] = defaultdict(dict)
     if not wanted:
         return occurrences
@@ -837,7 +860,8 @@ class _LexiconFinder:
                 for k, fw in self.occurrences.get(alt, {}).items():
                     found[k] = max(found.get(k, 0.0), fw * EQUIVALENT_FACTOR)
         if len(found) > self.df_cap:
-            # common in the legal wording of many items ("单位" in every "任何单位和个人不得"): only the names count
+            # common in the legal wording of many items ("单位" in every "任何单位和个人不得"): only the names
+            # count
             found = {k: fw for k, fw in found.items() if fw >= FIELD_WEIGHTS["name"]}
         if found and len(found) <= self.df_cap:
             spec = 1.0 / (len(found) ** LEXICON_SPECIFICITY)
@@ -880,7 +904,8 @@ class _LexiconKeys:
 
 
 def _lexicon_entry_keys(entry: LexSpec, key: str, finder: _LexiconFinder, keys: _LexiconKeys) -> None:
-    """One lexicon entry: a mask, an off-topic word, or everyday words pointing to the items of its vocabulary."""
+    """One lexicon entry: a mask, an off-topic word, or everyday words pointing to the items of its
+    vocabulary."""
     keys.display.setdefault(key, entry.term)
     if entry.canonical == (MASK,):
         keys.masks.add(key)
@@ -917,9 +942,9 @@ def _lexicon_entry_keys(entry: LexSpec, key: str, finder: _LexiconFinder, keys: 
 def _lexicon_terms(
     lexicon: Sequence[LexSpec], item_texts: list[list[tuple[str, float]]], postings: Postings, df_cap: int
 ) -> _LexiconKeys:
-    """Step 2: the lexicon. Everyday word -> the items whose text holds the legal vocabulary it stands for (or a word
-    the catalogs use interchangeably with it: data/equivalents.txt). Its postings are added only once every entry
-    is read, so that the n-gram fallback sees step 1's terms alone."""
+    """Step 2: the lexicon. Everyday word -> the items whose text holds the legal vocabulary it stands for (or
+    a word the catalogs use interchangeably with it: data/equivalents.txt). Its postings are added only once
+    every entry is read, so that the n-gram fallback sees step 1's terms alone."""
     equivalents = load_equivalents()
     finder = _LexiconFinder(
         postings, _occurrences(_lexicon_words_wanted(lexicon, equivalents), item_texts), equivalents, df_cap

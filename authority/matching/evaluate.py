@@ -1,4 +1,5 @@
-"""Evaluation of the matcher on a labelled file: `id,lang,text,expected_codes` (codes separated by |, empty = none).
+"""Evaluation of the matcher on a labelled file: `id,lang,text,expected_codes` (codes separated by |, empty =
+none).
 
 Measures, per language and overall:
 - top-1 accuracy: among descriptions that name items, the first candidate is one of them;
@@ -7,8 +8,8 @@ Measures, per language and overall:
 - false no-match rate: among descriptions that name items, the matcher says "no match";
 - confusions: for each expected item missed at top-1, which item came first instead (near-twins show up here).
 
-`catalog_specs()` reads a catalog file in `import_authority` columns straight into item specs, so a catalog can be
-measured before (or without) importing it.
+`catalog_specs()` reads a catalog file in `import_authority` columns straight into item specs, so a catalog
+can be measured before (or without) importing it.
 """
 
 from __future__ import annotations
@@ -97,7 +98,10 @@ class Report:
         return out
 
     def table(self) -> str:
-        head = f"{'lang':<5} {'n':>4} {'items':>5} {'none':>4}  {'top-1':>6} {'top-3':>6} {'no-match acc':>12} {'false no-match':>14}"
+        head = (
+            f"{'lang':<5} {'n':>4} {'items':>5} {'none':>4}  {'top-1':>6} {'top-3':>6} "
+            f"{'no-match acc':>12} {'false no-match':>14}"
+        )
         lines = [head]
         for lang, r in self.rows():
 
@@ -105,7 +109,8 @@ class Report:
                 return "-" if v is None else f"{v:.3f}"
 
             lines.append(
-                f"{lang:<5} {r['n']:>4} {r['with_items']:>5} {r['no_item']:>4}  {f(r['top1']):>6} {f(r['top3_recall']):>6} "
+                f"{lang:<5} {r['n']:>4} {r['with_items']:>5} {r['no_item']:>4}  "
+                f"{f(r['top1']):>6} {f(r['top3_recall']):>6} "
                 f"{f(r['no_match_accuracy']):>12} {f(r['false_no_match']):>14}"
             )
         return "\n".join(lines)

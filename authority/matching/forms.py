@@ -97,7 +97,8 @@ class LexiconForm(forms.ModelForm):
         help_texts = {
             "term": _("What people say: 电瓶车, 摆地摊, street vendor."),
             "canonical": _(
-                "The legal wording it stands for, as the catalog says it; several separated by | (电动自行车|非机动车). "
+                "The legal wording it stands for, as the catalog says it; several separated by | "
+                "(电动自行车|非机动车). "
                 "A single - means the word stands for nothing and hides the words inside it (吵架 is not 吵)."
             ),
         }

@@ -1,11 +1,13 @@
-"""A district's compiled matcher: built from the database, versioned, shared across processes through the cache.
+"""A district's compiled matcher: built from the database, versioned, shared across processes through the
+cache.
 
-Each call asks the database for a cheap fingerprint of what the matcher is compiled from (counts, the latest change
-and the sum of item versions of the district's items, its rules and the lexicon: three aggregate queries). If this
-process already holds a matcher for that fingerprint it is used as is. Otherwise the cache is asked, first for the
-version compiled from that fingerprint, then for the pickled matcher of that version; only when another process has
-not built it yet is it compiled here (and put in the cache for the others). The version is a hash of the content
-itself (items, rules, lexicon, engine parameters), so any process that compiles the same content finds the same key.
+Each call asks the database for a cheap fingerprint of what the matcher is compiled from (counts, the latest
+change and the sum of item versions of the district's items, its rules and the lexicon: three aggregate
+queries). If this process already holds a matcher for that fingerprint it is used as is. Otherwise the cache
+is asked, first for the version compiled from that fingerprint, then for the pickled matcher of that version;
+only when another process has not built it yet is it compiled here (and put in the cache for the others). The
+version is a hash of the content itself (items, rules, lexicon, engine parameters), so any process that
+compiles the same content finds the same key.
 
 Edits therefore take effect on the next match in every process, with no signal and no explicit invalidation.
 The pickled matcher comes from our own cache (the same trust as sessions); it is never read from user input.
@@ -94,9 +96,11 @@ def rule_specs(district_id: int) -> list[RuleSpec]:
 
 
 def lexicon_specs(district_id: int) -> list[LexSpec]:
-    """The built-in lexicon, overridden by the shared rows of the database, overridden by the district's own rows.
+    """The built-in lexicon, overridden by the shared rows of the database, overridden by the district's own
+    rows.
 
-    A row overrides an entry of the same term (normalised) and language; an inactive row switches that entry off.
+    A row overrides an entry of the same term (normalised) and language; an inactive row switches that entry
+    off.
     """
     merged: dict[tuple[str, str], LexSpec | None] = {}
     for entry in builtin_lexicon()[0]:

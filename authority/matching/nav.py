@@ -1,5 +1,5 @@
-"""Top-bar entry for matching. Called from AuthorityConfig.ready() (authority/apps.py): `from .matching.nav import
-register as register_matching; register_matching()`."""
+"""Top-bar entry for matching. Called from AuthorityConfig.ready() (authority/apps.py): `from .matching.nav
+import register as register_matching; register_matching()`."""
 
 from __future__ import annotations
 

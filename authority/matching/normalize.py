@@ -6,10 +6,11 @@ Chinese and English, typos. Both sides go through the same steps so that terms m
 - NFKC (full-width letters, digits and punctuation become their ASCII forms), lower case;
 - traditional characters become simplified through a compact table (`data/t2s.txt`, common characters only);
 - punctuation and symbols become separators;
-- English words are reduced to a light stem (plural, -ing, -ed, final e), so "parking", "parked" and "parks" meet.
+- English words are reduced to a light stem (plural, -ing, -ed, final e), so "parking", "parked" and "parks"
+  meet.
 
-`scan()` returns the processed string together with, for each of its characters, the span of the original text it
-came from, so that matched terms can be highlighted in what the user typed.
+`scan()` returns the processed string together with, for each of its characters, the span of the original text
+it came from, so that matched terms can be highlighted in what the user typed.
 """
 
 from __future__ import annotations
@@ -118,15 +119,15 @@ def fold(text: str) -> str:
 
 # English words that carry no evidence on their own.
 EN_STOPWORDS = frozenset(
-    """a an the of in on at to for from by with into onto over under about near next than then and or but
-    is are was were be been being am do does did doing done has have had having will would can could should shall
+    """a an the of in on at to for from by with into onto over under about near next than then and or but is
+    are was were be been being am do does did doing done has have had having will would can could should shall
     may might must it its it's this that these those there here their theirs they them he him his she her hers
-    i me my mine we us our ours you your yours someone somebody anyone anybody everyone everybody people ppl guy
-    guys man men woman women one ones some any all every each other another just also even still again very
-    really so too much many lot lots up down out off s t don t can't won't isn't aren't wasn't doesn't didn't
-    what which who whom whose when where why how please thanks thank hi hello dear sir madam
-    always often never ever day days morning today yesterday week weeks time times
-    penalty penalties against""".split()
+    i me my mine we us our ours you your yours someone somebody anyone anybody everyone everybody people ppl
+    guy guys man men woman women one ones some any all every each other another just also even still again
+    very really so too much many lot lots up down out off s t don t can't won't isn't aren't wasn't doesn't
+    didn't what which who whom whose when where why how please thanks thank hi hello dear sir madam always
+    often never ever day days morning today yesterday week weeks time times penalty penalties
+    against""".split()
 )
 
 _EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+|[\u0621-\u064a]+|[\uac00-\ud7a3]+")
@@ -255,10 +256,10 @@ def scan(
 ) -> Scanned:
     """Normalise `original` for matching.
 
-    Chinese characters are kept one for one (after folding). Each English word becomes ' stem ' (spaces around it;
-    consecutive words share one space). Everything else becomes a separating space. With `vocabulary` and `deletes`
-    (from `build_typo_index`), an unknown English word of six letters or more that is one edit away from exactly one
-    known word is read as that word.
+    Chinese characters are kept one for one (after folding). Each English word becomes ' stem ' (spaces around
+    it; consecutive words share one space). Everything else becomes a separating space. With `vocabulary` and
+    `deletes` (from `build_typo_index`), an unknown English word of six letters or more that is one edit away
+    from exactly one known word is read as that word.
     """
     out: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -328,20 +329,21 @@ def scan(
 
 
 _DE_MARKERS = frozenset(
-    """der die das den dem des und ist sind nicht kein keine mit auf ein eine einen einem wird werden
-    seit jeden jede immer hier vor unserem unserer unser meinem meiner mein wir ich sie es auch noch bitte nachts
+    """der die das den dem des und ist sind nicht kein keine mit auf ein eine einen einem wird werden seit
+    jeden jede immer hier vor unserem unserer unser meinem meiner mein wir ich sie es auch noch bitte nachts
     schon sehr viel wieder zum zur vom beim oder aber dass""".split()
 )
 
 
 _FR_MARKERS = frozenset(
-    """le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle
-    ils mon ma mes notre nos tous toute chaque soir nuit depuis très rue près devant""".split()
+    """le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle ils mon ma
+    mes notre nos tous toute chaque soir nuit depuis très rue près devant""".split()
 )
 
 
 def detect_lang(text: str) -> str:
-    """zh, en, de, fr, ar or ko: the script that dominates, and for Latin text German if it reads as German."""
+    """zh, en, de, fr, ar or ko: the script that dominates, and for Latin text German if it reads as
+    German."""
     cjk = arabic = latin = hangul = 0
     for ch in text:
         if is_cjk(ch):
@@ -410,8 +412,8 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 
 def correct_word(word: str, vocabulary: frozenset[str], deletes: dict[str, str]) -> str:
-    """`word` if known or short; otherwise the one known word within one edit (insertion, deletion, substitution,
-    adjacent swap), else `word` unchanged."""
+    """`word` if known or short; otherwise the one known word within one edit (insertion, deletion,
+    substitution, adjacent swap), else `word` unchanged."""
     if len(word) < 6 or word in vocabulary or word in EN_STOPWORDS or en_stem(word) in vocabulary:
         return (
             word  # known, or an inflection of a known word ("pumping" of "pump" is not a typo of "dumping")
@@ -444,9 +446,10 @@ def fold_with_spans(original: str) -> tuple[str, list[tuple[int, int]]]:
 def term_key(term: str) -> str | None:
     """The automaton key of a term as a user or the lexicon writes it.
 
-    Pure Chinese terms match anywhere ('电瓶车'); terms with Latin or Arabic letters or digits match whole words only
-    (' fire exit ', ' bbq 摊 '), except on a side marked '*': 'lärm*' also finds the start of 'Lärmbelästigung',
-    '*lärm' the end of 'Baulärm' and '*müll*' any compound holding 'Müll' (German writes its nouns together).
+    Pure Chinese terms match anywhere ('电瓶车'); terms with Latin or Arabic letters or digits match whole
+    words only (' fire exit ', ' bbq 摊 '), except on a side marked '*': 'lärm*' also finds the start of
+    'Lärmbelästigung', '*lärm' the end of 'Baulärm' and '*müll*' any compound holding 'Müll' (German writes
+    its nouns together).
     None for a term with nothing to match.
     """
     term = term.strip()

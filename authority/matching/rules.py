@@ -1,7 +1,8 @@
 """Who may match, read the matching rules and edit them.
 
-Matching reads the published catalog, so any member of a district (officers, supervisors, reviewers, department
-responders, the district administrator) may match descriptions for that district's towns and read its rules.
+Matching reads the published catalog, so any member of a district (officers, supervisors, reviewers,
+department responders, the district administrator) may match descriptions for that district's towns and read
+its rules.
 Rules and the district's lexicon are edited by supervisors and district administrators of the district.
 """
 

@@ -178,7 +178,8 @@ def match_for_town(
     with_weak: bool = False,
     only_item: int | None = None,
 ) -> Outcome:
-    """Match `text` against the catalog of the town's district; each candidate says who enforces it there on `on`."""
+    """Match `text` against the catalog of the town's district; each candidate says who enforces it there on
+    `on`."""
     return match_in_district(
         text=text,
         district_id=town.district_id,

@@ -1,7 +1,7 @@
 """Every write of the matching data: curated rules and lexicon entries. Atomic, permission-checked, audited.
 
-A change is picked up by every process on its next match (see `loader`): the district's fingerprint changes, so the
-matcher is rebuilt once and shared through the cache.
+A change is picked up by every process on its next match (see `loader`): the district's fingerprint changes,
+so the matcher is rebuilt once and shared through the cache.
 """
 
 from __future__ import annotations
@@ -194,7 +194,8 @@ def _lexicon_after(entry: LexiconEntry) -> dict[str, Any]:
     }
 
 
-# The languages the matcher reads (normalize.detect_lang); a lexicon entry says which one its everyday word is in.
+# The languages the matcher reads (normalize.detect_lang); a lexicon entry says which one its everyday word is
+# in.
 LEXICON_LANGS = ("zh", "en", "de", "fr", "ar", "ko")
 
 
@@ -225,7 +226,8 @@ def lexicon_entry_create(
     note: str = "",
     check: bool = True,
 ) -> LexiconEntry:
-    """A district's own entry (district set), or a shared one (district None: data loading only, check=False)."""
+    """A district's own entry (district set), or a shared one (district None: data loading only,
+    check=False)."""
     if check:
         require(
             district is not None and can_edit_lexicon(actor, district),
@@ -309,12 +311,13 @@ def lexicon_entry_delete(*, actor: User, entry: LexiconEntry) -> None:
 @transaction.atomic
 def lexicon_load_shared(*, path: Path = BUILTIN_LEXICON) -> int:
     """Load the built-in lexicon into the database as shared rows (district empty) so that it can be read and
-    overridden there by a district's own rows. Shared rows come only from this file (nobody edits them), so they
-    follow it: a new word is added, a word whose legal vocabulary or note changed is updated, a word no longer in
-    the file is deleted (switching it off would also switch off another spelling of the same word still in the file,
-    "shout" for "shouting"; a district switches a word off with its own row). Idempotent; returns the number of rows
-    added. The new words are written in one statement under one audit entry naming them (a first load adds two
-    thousand); a changed or deleted word has its own entry, as when a supervisor edits one."""
+    overridden there by a district's own rows. Shared rows come only from this file (nobody edits them), so
+    they follow it: a new word is added, a word whose legal vocabulary or note changed is updated, a word no
+    longer in the file is deleted (switching it off would also switch off another spelling of the same word
+    still in the file, "shout" for "shouting"; a district switches a word off with its own row). Idempotent;
+    returns the number of rows added. The new words are written in one statement under one audit entry naming
+    them (a first load adds two thousand); a changed or deleted word has its own entry, as when a supervisor
+    edits one."""
     existing = {
         (e.term, e.lang): e for e in LexiconEntry.objects.select_for_update().filter(district__isnull=True)
     }
@@ -380,9 +383,9 @@ def _shared_entry_set(entry: LexiconEntry, *, canonical: str, note: str, is_acti
 
 @transaction.atomic
 def match_rules_load(*, district: District, path: Path = DEMO_RULES, actor: User | None = None) -> int:
-    """Load curated rules from a CSV (code,kind,pattern,weight,note) for a district's items. Existing rules are kept;
-    codes the district does not have are skipped; a bad rule refuses the whole file. Idempotent; returns the number
-    of rules added, written in one statement under one audit entry naming them."""
+    """Load curated rules from a CSV (code,kind,pattern,weight,note) for a district's items. Existing rules
+    are kept; codes the district does not have are skipped; a bad rule refuses the whole file. Idempotent;
+    returns the number of rules added, written in one statement under one audit entry naming them."""
     items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
     existing = set(
         MatchRule.objects.filter(item__district=district).values_list("item__code", "kind", "pattern")

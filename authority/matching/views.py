@@ -86,8 +86,9 @@ def try_page(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def suggest(request: AuthedHttpRequest) -> HttpResponse:
-    """The reusable as-you-type partial. Parameters: text, town (code), date, and optionally `pick` (the name of an
-    input of the embedding form that a click on a candidate fills with its code) and `weak=1` (show weaker ones)."""
+    """The reusable as-you-type partial. Parameters: text, town (code), date, and optionally `pick` (the name
+    of an input of the embedding form that a click on a candidate fills with its code) and `weak=1` (show
+    weaker ones)."""
     district = _district(request)
     data: QueryDict = request.POST if request.method == "POST" else request.GET
     source = data.get("text_field")

@@ -1,6 +1,6 @@
-"""The error answers the penalty-case API documents. The answers themselves come from the project's one exception
-handler (enforcement/api/exceptions.py): bad input 400 `{"detail": "...", "errors": {field: [...]}}`, not allowed
-403, not possible at the case's stage or changed meanwhile 409."""
+"""The error answers the penalty-case API documents. The answers themselves come from the project's one
+exception handler (enforcement/api/exceptions.py): bad input 400 `{"detail": "...", "errors": {field:
+[...]}}`, not allowed 403, not possible at the case's stage or changed meanwhile 409."""
 
 from __future__ import annotations
 

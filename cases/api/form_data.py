@@ -1,5 +1,5 @@
-"""Turning an API request into the data a Django form expects, the way a browser posts it, so the API validates
-with the same forms as the pages."""
+"""Turning an API request into the data a Django form expects, the way a browser posts it, so the API
+validates with the same forms as the pages."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ class NameScope:
     """Where the names and codes in one request are looked up: only among what the requesting user may name.
 
     A name found nowhere in it goes to the form as given, and the form refuses it with the answer it gives any
-    value it does not offer, which repeats neither the value nor an id: another district's account, item, department
-    or town and one that exists nowhere are the same answer (issue 12)."""
+    value it does not offer, which repeats neither the value nor an id: another district's account, item,
+    department or town and one that exists nowhere are the same answer (issue 12)."""
 
     users: QuerySet[User]
     items: QuerySet[EnforcementItem]
@@ -104,8 +104,8 @@ def _as_posted(value: Any) -> str:
 
 
 def _shape_error(value: Any, *, multiple: bool) -> str | None:
-    """Why a JSON value cannot be a field's input, or None: a container where one value is expected (or inside a
-    list of choices), or a NUL character (a database refuses it)."""
+    """Why a JSON value cannot be a field's input, or None: a container where one value is expected (or inside
+    a list of choices), or a NUL character (a database refuses it)."""
     values = value if multiple and isinstance(value, list | tuple) else [value]
     if any(isinstance(v, list | tuple | dict) for v in values):
         return _("Give one value, not a list or an object.")
@@ -117,12 +117,12 @@ def _shape_error(value: Any, *, multiple: bool) -> str | None:
 def form_data(
     raw: Any, form_class: type[forms.Form], names: NameScope, *, defaults: bool = False
 ) -> dict[str, Any]:
-    """JSON or multipart input as the form expects it, the way a browser posts it: text for one value, a list of
-    texts for multiple choices, ids for officers given by username, codes for items given by id (looked up in
-    `names`, the requesting user's scope). A JSON container
-    where one value is expected, or a NUL character, is refused here (400 naming the field), so no form field ever
-    sees a value a browser could not send. `defaults`: a missing field takes the form's initial value (today for
-    most dates), as the page pre-fills it."""
+    """JSON or multipart input as the form expects it, the way a browser posts it: text for one value, a list
+    of texts for multiple choices, ids for officers given by username, codes for items given by id (looked up
+    in `names`, the requesting user's scope). A JSON container
+    where one value is expected, or a NUL character, is refused here (400 naming the field), so no form field
+    ever sees a value a browser could not send. `defaults`: a missing field takes the form's initial value
+    (today for most dates), as the page pre-fills it."""
     fields = form_class.base_fields
     out: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}

@@ -1,7 +1,8 @@
-"""The case page: the case with only the next allowed actions, the benchmark's recommendation, the timeline, its
-files, and the posts it makes (a workflow action, the recusal declaration).
+"""The case page: the case with only the next allowed actions, the benchmark's recommendation, the timeline,
+its files, and the posts it makes (a workflow action, the recusal declaration).
 
-Thin like the other pages: reads through selectors, writes through services, buttons from the answers of rules.
+Thin like the other pages: reads through selectors, writes through services, buttons from the answers of
+rules.
 Every refusal of a service lands on the page as a message or form errors, never as a 500.
 """
 

@@ -151,7 +151,8 @@ class BenchmarkCheckSerializer(BenchmarkSaveSerializer):
 
 class DraftCreateSerializer(serializers.Serializer[dict[str, Any]]):
     item = serializers.CharField(help_text="item code or id")
-    # A declared field (the metaclass moves it into _declared_fields), not Field.source, which it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not Field.source, which it seems to
+    # hide.
     source = serializers.IntegerField(  # type: ignore[assignment]
         required=False, help_text="benchmark id to copy; default: the version in force"
     )

@@ -1,9 +1,11 @@
 """The discretion API: list and maintain benchmarks, ask for a recommendation, compare a proposed penalty.
 
-GET    /api/discretion/benchmarks/                  versions of the user's district (?item= ?status= ?domain= ?in_force=1)
+GET    /api/discretion/benchmarks/                  versions of the user's district (?item= ?status= ?domain=
+?in_force=1)
 POST   /api/discretion/benchmarks/                  new draft for an item {item, source?}
 GET    /api/discretion/benchmarks/{id}/             one version with tiers and list rows
-PUT    /api/discretion/benchmarks/{id}/             replace a draft's table {scale, tiers, entries, ...}; 400 lists problems
+PUT    /api/discretion/benchmarks/{id}/             replace a draft's table {scale, tiers, entries, ...}; 400
+lists problems
 DELETE /api/discretion/benchmarks/{id}/             discard a draft
 POST   /api/discretion/benchmarks/{id}/publish/     publish (or confirm a generated default) with its document
 POST   /api/discretion/benchmarks/{id}/withdraw/    withdraw a published version
@@ -13,7 +15,8 @@ GET    /api/discretion/vocabulary/                  facts, circumstances, levels
 POST   /api/discretion/recommend/                   the recommendation for an item and facts
 POST   /api/discretion/deviation/                   the recommendation and how a proposed penalty compares
 GET    /api/discretion/export/?file=csv|xlsx      benchmark tables, one row per tier
-POST   /api/discretion/import/                      load tables from CSV/XLSX (multipart: file, publish, dry_run)
+POST   /api/discretion/import/                      load tables from CSV/XLSX (multipart: file, publish,
+dry_run)
 POST   /api/discretion/generate-missing/            generated defaults for items without a benchmark
 """
 
@@ -91,7 +94,8 @@ from .serializers import (
 
 
 def problems_response(exc: BenchmarkInvalid) -> Response:
-    """400 in the API's one error shape (`detail`, `errors` per field), with the problems as the table shows them."""
+    """400 in the API's one error shape (`detail`, `errors` per field), with the problems as the table shows
+    them."""
     errors: dict[str, list[str]] = {}
     for p in exc.problems:
         where = (
@@ -322,7 +326,8 @@ class ItemBenchmarkView(APIView):
 
 
 class VocabularyView(APIView):
-    """The words of a benchmark: facts a condition may test, circumstances with their effect, levels and lists."""
+    """The words of a benchmark: facts a condition may test, circumstances with their effect, levels and
+    lists."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: AuthedRequest) -> Response:
@@ -400,7 +405,8 @@ def recommendation_payload(rec: Recommendation) -> dict[str, Any]:
 
 
 class RecommendView(APIView):
-    """Whether to punish, the tier, penalty kinds, fine range, the circumstances that moved it, and the citation."""
+    """Whether to punish, the tier, penalty kinds, fine range, the circumstances that moved it, and the
+    citation."""
 
     serializer_class = RecommendInSerializer
 
@@ -414,7 +420,8 @@ class RecommendView(APIView):
 
 
 class DeviationView(APIView):
-    """The recommendation and how a proposed penalty compares: inside, lighter, heavier or outside the statutory range."""
+    """The recommendation and how a proposed penalty compares: inside, lighter, heavier or outside the
+    statutory range."""
 
     serializer_class = DeviationInSerializer
 

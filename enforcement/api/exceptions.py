@@ -1,7 +1,8 @@
 """One error shape for every API answer, and domain errors as 4xx with a message, never a 500.
 
-Every error body is `{"detail": "one readable sentence", "errors": {"field": ["message", ...]}}`; `errors` is empty
-when no field is to blame and uses `non_field_errors` for the input as a whole. The schema documents it as `Error`.
+Every error body is `{"detail": "one readable sentence", "errors": {"field": ["message", ...]}}`; `errors` is
+empty when no field is to blame and uses `non_field_errors` for the input as a whole. The schema documents it
+as `Error`.
 
 The services' refusals need no handling in the views: a ValidationError is 400 with the messages per field,
 PermissionDenied 403, Http404 404, and InvalidTransition (not possible from the current state) or StaleObject
@@ -31,15 +32,18 @@ class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error answer."""
 
     detail = serializers.CharField(help_text="One readable sentence, in the user's language.")
-    # A declared field (the metaclass moves it into _declared_fields), not the `errors` property it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not the `errors` property it seems to
+    # hide.
     errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per field (`non_field_errors`: the input as a whole); empty when no field is to blame.",
+        help_text="Messages per field (`non_field_errors`: the input as a whole); empty when no field is to "
+        "blame.",
     )
 
 
 def invalid_form(form: forms.BaseForm) -> exceptions.ValidationError:
-    """400 with the form's messages per field (its errors for the input as a whole under `non_field_errors`)."""
+    """400 with the form's messages per field (its errors for the input as a whole under
+    `non_field_errors`)."""
     return exceptions.ValidationError(
         {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
     )

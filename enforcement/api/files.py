@@ -1,5 +1,5 @@
-"""File downloads through the API: a token (or session) is enough, and the same scoping as the pages applies (a file of
-an object the user may not see is a 404, the same as a missing one). Errors still answer JSON."""
+"""File downloads through the API: a token (or session) is enough, and the same scoping as the pages applies
+(a file of an object the user may not see is a 404, the same as a missing one). Errors still answer JSON."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from .exceptions import ErrorSerializer
 
 
 class AnyMediaRenderer(BaseRenderer):
-    """Lets a client ask for the file's own type (`Accept: application/pdf`); the view answers a FileResponse."""
+    """Lets a client ask for the file's own type (`Accept: application/pdf`); the view answers a
+    FileResponse."""
 
     media_type = "*/*"
     format = "file"

@@ -1,12 +1,13 @@
-"""One pagination for every API list: `?size=` (1–100, default 25) and `?after=` (the `next_cursor` of the previous
-page); every page answers `{"results": [...], "next_cursor": "...", "has_next": bool}`. The cases list
-(cases.selectors.case_page_for) answers the same way with a cursor of its own.
+"""One pagination for every API list: `?size=` (1–100, default 25) and `?after=` (the `next_cursor` of the
+previous page); every page answers `{"results": [...], "next_cursor": "...", "has_next": bool}`. The cases
+list (cases.selectors.case_page_for) answers the same way with a cursor of its own.
 
-The cursor is opaque and signed, so a client cannot forge one (a bad one is a 400, never a query). Where the list's
-order is on the table's own non-null columns (the audit trail, complaints, notifications, whistles), the cursor
-holds the last row's values and the next page is a keyset query (`WHERE (a, pk) < (x, y)`), which stays fast at any
-depth, as bench/case_list_bench.py measured for the million-case list. The small reference lists ordered across
-joins (units, the catalog, grants, benchmarks, inboxes) keep their order and carry a position in the cursor instead.
+The cursor is opaque and signed, so a client cannot forge one (a bad one is a 400, never a query). Where the
+list's order is on the table's own non-null columns (the audit trail, complaints, notifications, whistles),
+the cursor holds the last row's values and the next page is a keyset query (`WHERE (a, pk) < (x, y)`), which
+stays fast at any depth, as bench/case_list_bench.py measured for the million-case list. The small reference
+lists ordered across joins (units, the catalog, grants, benchmarks, inboxes) keep their order and carry a
+position in the cursor instead.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def page_size(raw: Any, *, field: str = "size") -> int:
 
 
 def _keyset_fields(queryset: QuerySet[Any]) -> list[tuple[str, bool]] | None:
-    """(field, descending) of the queryset's order with the primary key last, when every part is a non-null column of
-    the table itself; None otherwise (then the cursor carries a position)."""
+    """(field, descending) of the queryset's order with the primary key last, when every part is a non-null
+    column of the table itself; None otherwise (then the cursor carries a position)."""
     order = [part for part in queryset.query.order_by if isinstance(part, str)]
     if not order or len(order) != len(queryset.query.order_by):
         return None

@@ -14,7 +14,10 @@ ERROR_SCHEMA = {
         "errors": {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            "description": "Messages per field (`non_field_errors`: the input as a whole); empty when no field is to blame.",
+            "description": (
+                "Messages per field (`non_field_errors`: the input as a whole); "
+                "empty when no field is to blame."
+            ),
         },
     },
     "required": ["detail", "errors"],
@@ -24,7 +27,8 @@ DESCRIPTIONS = {
     "401": "No token or session, or an invalid token.",
     "403": "You may not do this.",
     "404": "No such object, or not one you may see.",
-    "409": "Not possible in the object's current state, or someone changed it meanwhile: reload and try again.",
+    "409": "Not possible in the object's current state, or someone changed it meanwhile: reload and try "
+    "again.",
     "415": "The request body is not in a documented media type.",
     "429": "Too many requests: wait and try again.",
 }

@@ -61,7 +61,8 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     recorded_action = serializers.CharField(
         source="action",
         read_only=True,
-        help_text="The name the row was written and hashed under; differs from `action` only for rows written "
+        help_text="The name the row was written and hashed under; differs from `action` only for rows "
+        "written "
         "before the catalog renamed it.",
     )
     sentence = serializers.CharField(
@@ -129,12 +130,12 @@ class TeamSerializer(serializers.Serializer[Any]):
     {"oneOf": [{"type": "string"}, {"type": "integer"}], "description": "The code (or the id, as a number)."}
 )
 class CodeOrIdField(serializers.RelatedField[Any, Any, Any]):
-    """A town, department or item given by its code, as the case API takes them, or by its id where ids were taken
-    before: a JSON number is an id; a string is a code, or an id when no row has that code.
+    """A town, department or item given by its code, as the case API takes them, or by its id where ids were
+    taken before: a JSON number is an id; a string is a code, or an id when no row has that code.
 
-    Looked up only among the rows of the requesting user's districts (the serializer's context carries the request;
-    without it nothing is found): a row of another district and one that exists nowhere get one answer, which
-    repeats neither the value nor anything of the row."""
+    Looked up only among the rows of the requesting user's districts (the serializer's context carries the
+    request; without it nothing is found): a row of another district and one that exists nowhere get one
+    answer, which repeats neither the value nor anything of the row."""
 
     default_error_messages = {
         "does_not_exist": gettext_lazy("There is nothing with this code or id in your district."),

@@ -73,7 +73,8 @@ class TokenView(ObtainAuthToken):
 
 
 class OfficersView(APIView):
-    """A town's enforcement team on a date with each officer's certificate (filing a case needs two who may act)."""
+    """A town's enforcement team on a date with each officer's certificate (filing a case needs two who may
+    act)."""
 
     @extend_schema(
         parameters=[
@@ -94,7 +95,8 @@ class OfficersView(APIView):
         except ValueError:
             raise ValidationError({"on": [_("Give a date as YYYY-MM-DD.")]}) from None
         scope = scope_for(user)
-        # The towns whose work the user sees: their own (and secondments), or the district's for its administrator.
+        # The towns whose work the user sees: their own (and secondments), or the district's for its
+        # administrator.
         visible = Q(district_id__in=scope.district_ids) if scope.district_admin else Q(pk__in=scope.town_ids)
         towns = Unit.objects.filter(visible, kind=Unit.Kind.TOWN)
         code = request.query_params.get("town", "")

@@ -1,5 +1,5 @@
-"""`{{ day|deadline }}`: a deadline as shown on every page, marked provisional (暂定) when it was counted without the
-holiday schedule of its year."""
+"""`{{ day|deadline }}`: a deadline as shown on every page, marked provisional (暂定) when it was counted
+without the holiday schedule of its year."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The inspections REST API. Reads through selectors (not visible = 404), writes through services (not allowed = 403,
-bad input = 400, not possible in the current state or a concurrent change = 409)."""
+"""The inspections REST API. Reads through selectors (not visible = 404), writes through services (not allowed
+= 403, bad input = 400, not possible in the current state or a concurrent change = 409)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ def _district_id(request: AuthedRequest) -> int:
 
 
 def _named(queryset: QuerySet[M], pk: int, field: str) -> M:
-    """An object named in the body: one the user's district does not have is bad input (400 naming the field), the
-    same answer whether it exists elsewhere or not at all."""
+    """An object named in the body: one the user's district does not have is bad input (400 naming the field),
+    the same answer whether it exists elsewhere or not at all."""
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise serializers.ValidationError({field: [_("No such record in your district.")]})
@@ -73,7 +73,8 @@ def _detail(request: AuthedRequest, pk: int, code: int = status.HTTP_200_OK) -> 
 
 
 class TaskListView(generics.ListAPIView[InspectionTask]):
-    """Inspections the user may see: their town's, those their unit leads or was invited to, or the district's."""
+    """Inspections the user may see: their town's, those their unit leads or was invited to, or the
+    district's."""
 
     request: AuthedRequest
 

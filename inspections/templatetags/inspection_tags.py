@@ -51,7 +51,8 @@ def answer_button(value: str) -> str:
 
 @register.filter
 def holder_kind_label(value: str) -> str:
-    """statutory / empowered / delegated, as the authority catalog names them; a department's own power says so."""
+    """statutory / empowered / delegated, as the authority catalog names them; a department's own power says
+    so."""
     from authority.models import GrantKind
 
     if value in GrantKind.values:

@@ -1,5 +1,5 @@
-"""The API keeps its own contract: one pagination, one error shape, answers that match /api/schema/, files a token
-can download, codes accepted alike, messages in the user's language, status codes as documented."""
+"""The API keeps its own contract: one pagination, one error shape, answers that match /api/schema/, files a
+token can download, codes accepted alike, messages in the user's language, status codes as documented."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ LISTS = [  # (url name, who may read it)
 ]
 
 
-# --- one pagination ------------------------------------------------------------------------------------------------
+# --- one pagination
+# ------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "role"), LISTS)
@@ -112,7 +113,8 @@ def test_keyset_and_position_cursors_cover_every_row_once(cast):
             )
 
 
-# --- one error shape, documented ------------------------------------------------------------------------------------
+# --- one error shape, documented
+# ------------------------------------------------------------------------------------
 
 
 def test_every_error_has_detail_and_errors(cast, client_for):
@@ -197,7 +199,8 @@ def test_the_recommendations_fines_are_decimal_strings_like_the_rest_of_the_api(
         )
 
 
-# --- files with a token ----------------------------------------------------------------------------------------------
+# --- files with a token
+# ----------------------------------------------------------------------------------------------
 
 
 def test_evidence_documents_and_photos_download_with_a_token_and_only_for_who_may_see_them(
@@ -232,7 +235,8 @@ def test_evidence_documents_and_photos_download_with_a_token_and_only_for_who_ma
     assert officer.get(reverse("api-case-document-file", args=[case.pk, 999999])).status_code == 404
 
 
-# --- the town's officers ----------------------------------------------------------------------------------------------
+# --- the town's officers
+# ----------------------------------------------------------------------------------------------
 
 
 def test_a_town_lists_its_officers_with_their_certificates(cast):
@@ -263,7 +267,8 @@ def test_a_town_lists_its_officers_with_their_certificates(cast):
     assert Client().get(reverse("api-officers")).status_code == 401
 
 
-# --- codes alike, messages translated, status codes as documented ------------------------------------------------
+# --- codes alike, messages translated, status codes as documented
+# ------------------------------------------------
 
 
 def test_whistles_take_codes_as_the_case_api_does(cast, stall_item):
@@ -345,7 +350,8 @@ def test_editing_a_case_after_the_notice_is_a_stage_conflict(cast, make_case):
 
 @pytest.mark.parametrize(("name", "role"), LISTS)
 def test_a_nul_byte_in_a_filter_is_never_a_500(cast, name, role):
-    """PostgreSQL refuses NUL in text: schemathesis found `?item=\\x00` answering 500 on the benchmark list."""
+    """PostgreSQL refuses NUL in text: schemathesis found `?item=\\x00` answering 500 on the benchmark
+    list."""
     client = token_client(getattr(cast, role))
     for param in ("q", "item", "town", "domain", "status", "department", "kind", "action", "object_type"):
         response = client.get(reverse(name), {param: "a\x00b"})

@@ -1,6 +1,6 @@
-"""Names and codes in API input are resolved only inside the user's scope (issue 12): a username, item, department
-or town of another district (or a town the user does not work for) gets the answer a name that exists nowhere gets,
-byte for byte but the request id, and the answer names no id.
+"""Names and codes in API input are resolved only inside the user's scope (issue 12): a username, item,
+department or town of another district (or a town the user does not work for) gets the answer a name that
+exists nowhere gets, byte for byte but the request id, and the answer names no id.
 
 Each test sends the same request twice, once with a value that exists elsewhere and once with one that exists
 nowhere, by code and by id."""
@@ -79,7 +79,8 @@ def post_json(client, url: str, body: dict[str, Any]):
     return client.post(url, body, content_type="application/json")
 
 
-# --- cases ------------------------------------------------------------------------------------------------------------
+# --- cases
+# ------------------------------------------------------------------------------------------------------------
 
 
 def test_case_lead_officers(cast, client_for, elsewhere):
@@ -179,7 +180,8 @@ def test_case_list_filters(cast, client_for, elsewhere):
         same_answer(send, foreign, nowhere, leaks=(leak,))
 
 
-# --- whistles ---------------------------------------------------------------------------------------------------------
+# --- whistles
+# ---------------------------------------------------------------------------------------------------------
 
 
 def whistle_body(**over: Any) -> dict[str, Any]:
@@ -235,7 +237,8 @@ def test_whistle_suggestion_and_list_filters(cast, client_for, elsewhere):
         assert (first.status_code, first.json()) == (second.status_code, second.json())
 
 
-# --- inspections --------------------------------------------------------------------------------------------------------
+# --- inspections
+# --------------------------------------------------------------------------------------------------------
 
 
 def test_inspection_units_and_officers(cast, client_for, elsewhere):

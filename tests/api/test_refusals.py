@@ -1,5 +1,6 @@
-"""One workflow core (enforcement/workflow.py) and one exception handler: a step the current state does not allow,
-or one someone else made first, answers 409 in the one error shape in every app, and a page shows it as a warning."""
+"""One workflow core (enforcement/workflow.py) and one exception handler: a step the current state does not
+allow, or one someone else made first, answers 409 in the one error shape in every app, and a page shows it as
+a warning."""
 
 from __future__ import annotations
 

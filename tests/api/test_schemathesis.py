@@ -1,11 +1,12 @@
-"""The API keeps its own contract: schemathesis generates requests from the schema /api/schema/ serves, for every
-operation, as four roles of the cast and as the anonymous public, and every answer must be no server error, a
-documented status code with a documented content type, and a body that matches the schema.
+"""The API keeps its own contract: schemathesis generates requests from the schema /api/schema/ serves, for
+every operation, as four roles of the cast and as the anonymous public, and every answer must be no server
+error, a documented status code with a documented content type, and a body that matches the schema.
 
-Bounded and deterministic: a fixed number of examples per operation and role, derandomized, no deadline, no example
-database. It runs in-process against the WSGI app; the data it reads (the cast, cases, a whistle) is written once per
-module inside a transaction that is rolled back at the end, and each test runs in a savepoint of its own
-(pytest-django's `db`), so nothing it writes outlives it. `SCHEMATHESIS_EXAMPLES` raises the budget for a longer run."""
+Bounded and deterministic: a fixed number of examples per operation and role, derandomized, no deadline, no
+example database. It runs in-process against the WSGI app; the data it reads (the cast, cases, a whistle) is
+written once per module inside a transaction that is rolled back at the end, and each test runs in a savepoint
+of its own (pytest-django's `db`), so nothing it writes outlives it. `SCHEMATHESIS_EXAMPLES` raises the budget
+for a longer run."""
 
 from __future__ import annotations
 
@@ -50,15 +51,15 @@ schema: Any = schemathesis.openapi.from_dict(RAW)  # exclude() answers the base 
 schema.app = get_wsgi_application()
 # The token endpoint is throttled on purpose (10 a minute): fuzzing it tests the throttle, not the contract.
 schema = schema.exclude(path="/api/auth/token/")
-# Examples and generated requests within the budget; the coverage phase's boundary matrix (some 40 requests per
-# operation and role) is for a longer, manual run.
+# Examples and generated requests within the budget; the coverage phase's boundary matrix (some 40 requests
+# per operation and role) is for a longer, manual run.
 schema.config.phases.coverage.enabled = False
 schema.config.seed = 20261206
 
 
 def _seed() -> dict[str, str]:
-    """The cast, two cases of town A (one notified, with the benchmark's recommendation), a whistle checked in by the
-    department; the tokens of the four roles."""
+    """The cast, two cases of town A (one notified, with the benchmark's recommendation), a whistle checked in
+    by the department; the tokens of the four roles."""
     cast = build_cast()
     item = make_held_item(cast, code="T-API-001")
     today = timezone.localdate()

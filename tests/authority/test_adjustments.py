@@ -1,4 +1,5 @@
-"""The adjustment workflow: draft, lines, approval by a district administrator only; refusals change nothing."""
+"""The adjustment workflow: draft, lines, approval by a district administrator only; refusals change
+nothing."""
 
 from __future__ import annotations
 

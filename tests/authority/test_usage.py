@@ -1,4 +1,5 @@
-"""赋权事项使用效果评估: with no source registered the report says so; with sources it finds zombies and demand."""
+"""赋权事项使用效果评估: with no source registered the report says so; with sources it finds zombies and
+demand."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def no_sources(monkeypatch):
 
 @pytest.fixture
 def sources(cast, catalog, monkeypatch):
-    """Cases: town A used T-CG-001 five times recently and T-SC-001 once, long ago; town B used T-CG-001 twice.
+    """Cases: town A used T-CG-001 five times recently and T-SC-001 once, long ago; town B used T-CG-001
+    twice.
     Whistles: town A asked for T-SL-001 (which it does not hold) three times."""
     monkeypatch.setattr(usage, "_SOURCES", {})
     cg, sc, sl = catalog["T-CG-001"].pk, catalog["T-SC-001"].pk, catalog["T-SL-001"].pk

@@ -1,4 +1,5 @@
-"""who_enforces(item, town, on): as-of answers across an adjustment, and delegation in the delegator's name."""
+"""who_enforces(item, town, on): as-of answers across an adjustment, and delegation in the delegator's
+name."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Fixtures for the penalty-case tests: items held by town A, and cases built directly at any stage.
 
-`make_case` writes rows straight to the database so that tests of evidence, documents, pages and the API can start
-from any stage; tests of the workflow itself move cases only through `lifecycle.case_act`.
+`make_case` writes rows straight to the database so that tests of evidence, documents, pages and the API can
+start from any stage; tests of the workflow itself move cases only through `lifecycle.case_act`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The penalty-case REST API: scoping (another town's case is a 404 everywhere), the answers for refused actions
-(403 role, 409 stage or stale version, 400 bad input with messages, 404 unknown action), a whole case from lead to
-archive through the API, files, and the OpenAPI schema. Every denial asserts nothing changed."""
+"""The penalty-case REST API: scoping (another town's case is a 404 everywhere), the answers for refused
+actions (403 role, 409 stage or stale version, 400 bad input with messages, 404 unknown action), a whole case
+from lead to archive through the API, files, and the OpenAPI schema. Every denial asserts nothing changed."""
 
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ def lead_body(cast, held, **over: Any) -> dict[str, Any]:
     return body
 
 
-# --- reading ------------------------------------------------------------------------------------------------------
+# --- reading
+# ------------------------------------------------------------------------------------------------------
 
 
 def test_the_list_shows_only_the_cases_of_the_users_towns(cast, client_for, make_case):
@@ -146,7 +147,8 @@ def test_keyset_pages_cover_every_case_once_and_filters_narrow_them(cast, client
     assert bad.status_code == 400
     assert set(bad.json()["errors"]) == {"stage"}  # the query is checked field by field first
     bad = client.get(reverse("api-cases"), {"item": "NO-SUCH-ITEM"})
-    # one answer for an item that exists nowhere and one of another district: it does not repeat the value (issue 12)
+    # one answer for an item that exists nowhere and one of another district: it does not repeat the value
+    # (issue 12)
     assert bad.status_code == 400 and "NO-SUCH-ITEM" not in bad.json()["errors"]["item"][0]
 
 
@@ -179,7 +181,8 @@ def test_the_detail_shows_officers_deadlines_the_users_actions_and_the_recommend
     assert "approve_filing" not in {a["action"] for a in as_officer["available_actions"]}
 
 
-# --- refusals -----------------------------------------------------------------------------------------------------
+# --- refusals
+# -----------------------------------------------------------------------------------------------------
 
 
 def test_another_towns_case_is_a_404_everywhere_and_nothing_changes(cast, client_for, make_case):
@@ -294,7 +297,8 @@ def test_bad_input_is_400_with_a_message_per_field_and_nothing_changes(cast, cli
     assert snapshot(case) == before
 
 
-# --- writing ----------------------------------------------------------------------------------------------------------
+# --- writing
+# ----------------------------------------------------------------------------------------------------------
 
 
 def test_an_officer_records_a_lead_and_becomes_its_lead_officer(cast, client_for, stall_item):
@@ -480,7 +484,8 @@ def test_evidence_and_documents_are_listed_added_and_point_to_the_checked_downlo
     ] == [document["id"]]
 
 
-# --- the schema ---------------------------------------------------------------------------------------------------
+# --- the schema
+# ---------------------------------------------------------------------------------------------------
 
 
 def test_the_case_api_is_in_the_openapi_schema(client_for, db):
@@ -539,7 +544,8 @@ def test_the_api_list_costs_the_same_queries_for_5_or_25_cases(cast, make_case, 
 def test_naming_someone_outside_the_team_answers_the_same_whether_the_account_exists_or_not(
     cast, client_for, make_case
 ):
-    """Another district's account and a name that exists nowhere get one answer, which names no id (issue 12)."""
+    """Another district's account and a name that exists nowhere get one answer, which names no id (issue
+    12)."""
     from enforcement.models import Role, Unit
     from tests.factories import make_district, make_unit, make_user
 

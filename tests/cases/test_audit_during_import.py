@@ -1,7 +1,8 @@
 """An officer's audited action goes through while a district's catalog import holds its transaction open.
 
-Before the audit chain was linked after commit, the import's first audit row locked the chain's head until the import
-committed, and the officer's case edit waited for it (bench/audit_wait_bench.py: 14-21 s for 1,000 items).
+Before the audit chain was linked after commit, the import's first audit row locked the chain's head until the
+import committed, and the officer's case edit waited for it (bench/audit_wait_bench.py: 14-21 s for 1,000
+items).
 """
 
 from __future__ import annotations

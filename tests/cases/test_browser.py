@@ -1,6 +1,6 @@
-"""A penalty case from lead to archive on phones, the way the town's people do it: the officer files the lead from
-the form (picking the suggested item), both officers declare, and officer, second officer, supervisor and legal
-reviewer each take their steps from the case page. Real Chromium, real server, Chinese UI."""
+"""A penalty case from lead to archive on phones, the way the town's people do it: the officer files the lead
+from the form (picking the suggested item), both officers declare, and officer, second officer, supervisor and
+legal reviewer each take their steps from the case page. Real Chromium, real server, Chinese UI."""
 
 from __future__ import annotations
 
@@ -51,7 +51,8 @@ def _act(page, case_url: str, action: str, fill=None) -> None:
         save_screenshot(page, f"case-failed-{action}")
         raise
     errors = page.locator(
-        f"[data-testid=form-{action}] .invalid-feedback, [data-testid=form-{action}] [data-testid=form-errors]"
+        f"[data-testid=form-{action}] .invalid-feedback, [data-testid=form-{action}] "
+        "[data-testid=form-errors]"
     )
     assert errors.count() == 0, f"{action}: " + " ".join(errors.all_inner_texts())
     assert page.locator(".alert-success").count() == 1, (

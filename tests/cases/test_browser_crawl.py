@@ -1,7 +1,8 @@
 """Every role opens its main pages once in Chromium under the real Content-Security-Policy: the links of its
-navigation bar and the pages no journey opens (a case, a whistle, the public lists, a benchmark's range bars, the
-usage report, the assessment charts, Swagger UI). The shared fixture (tests/conftest.py) fails the test on any CSP
-violation, console error or uncaught exception; this test also checks that the moved-out scripts still run."""
+navigation bar and the pages no journey opens (a case, a whistle, the public lists, a benchmark's range bars,
+the usage report, the assessment charts, Swagger UI). The shared fixture (tests/conftest.py) fails the test on
+any CSP violation, console error or uncaught exception; this test also checks that the moved-out scripts still
+run."""
 
 from __future__ import annotations
 
@@ -99,7 +100,8 @@ def test_each_role_opens_its_pages_without_a_csp_violation_or_console_error(
                     assert band.evaluate("el => el.style.width").endswith("%"), "range bands were not placed"
                 if path in {"/authority/usage/", "/whistles/assessment/"} and page.locator("canvas").count():
                     page.wait_for_function(
-                        "() => window.Chart && document.querySelector('canvas') && Chart.getChart(document.querySelector('canvas'))"
+                        "() => window.Chart && document.querySelector('canvas') && "
+                        "Chart.getChart(document.querySelector('canvas'))"
                     )
         finally:
             context.close()

@@ -1,4 +1,5 @@
-"""Concurrent clicks on the same transition move the case once (real PostgreSQL transactions in two threads)."""
+"""Concurrent clicks on the same transition move the case once (real PostgreSQL transactions in two
+threads)."""
 
 from __future__ import annotations
 

@@ -64,8 +64,9 @@ def _happened_in_order_and_in_the_past() -> None:
         )
         assert moments == sorted(moments) and moments[-1] <= now, case.pk
         assert moments[0] == case.created_at
-    # Numbers are given in the order the cases were filed (or decided on the spot), per town and year: the history
-    # crosses New Year whenever the suite runs in the first months of a year (the frozen dates make sure it does).
+    # Numbers are given in the order the cases were filed (or decided on the spot), per town and year: the
+    # history crosses New Year whenever the suite runs in the first months of a year (the frozen dates make
+    # sure it does).
     for town_id in {c.town_id for c in cases}:
         numbered = sorted(
             (c for c in cases if c.town_id == town_id and c.sequence), key=lambda c: (c.year, c.sequence)

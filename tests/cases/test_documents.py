@@ -1,4 +1,5 @@
-"""Enforcement documents (执法文书): which fit each stage, the Chinese PDF, versions, and who may download them."""
+"""Enforcement documents (执法文书): which fit each stage, the Chinese PDF, versions, and who may download
+them."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from cases.documents import (
 from cases.models import CaseDocument, CaseEvent
 from enforcement.models import AuditEvent, Certificate
 
-# --- 大写 -----------------------------------------------------------------------------------------------------------------
+# --- 大写 ---------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,8 @@ def test_yuan_in_capitals_refuses_negative():
         yuan_in_capitals(Decimal("-1"))
 
 
-# --- which documents fit the stage -------------------------------------------------------------------------------------------
+# --- which documents fit the stage
+# -------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -118,11 +120,12 @@ def test_closed_after_correction_has_no_decision(make_case):
     assert documents_available(case) == ["filing_approval", "correction_order", "closing_approval"]
 
 
-# --- generation -------------------------------------------------------------------------------------------------------------
+# --- generation ---------------------------------------------------------------------------------------------
 
 
 def pdf_streams(pdf: bytes) -> bytes:
-    """Every stream of the PDF, inflated where it is compressed (WeasyPrint keeps the metadata in object streams)."""
+    """Every stream of the PDF, inflated where it is compressed (WeasyPrint keeps the metadata in object
+    streams)."""
     out = [pdf]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
         try:
@@ -326,7 +329,7 @@ def test_only_handlers_and_supervisors_generate(cast, make_case, audit_count):
     assert audit_count() == before
 
 
-# --- views ----------------------------------------------------------------------------------------------------------------
+# --- views --------------------------------------------------------------------------------------------------
 
 
 def test_create_and_download(cast, make_case, client_for):

@@ -70,7 +70,8 @@ def stored_files() -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-# --- sniffing ----------------------------------------------------------------------------------------------------------
+# --- sniffing
+# ----------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -114,7 +115,8 @@ def test_sniff_refuses_everything_else(head):
     assert sniff(head) is None
 
 
-# --- the service ---------------------------------------------------------------------------------------------------------
+# --- the service
+# ---------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -292,7 +294,7 @@ def test_tampered_file_is_detected(cast, make_case, audit_count):
     assert evidence_verify(good) is False  # a vanished file is not intact either
 
 
-# --- views -----------------------------------------------------------------------------------------------------------------
+# --- views --------------------------------------------------------------------------------------------------
 
 
 def test_upload_view_adds_files_and_redirects(cast, make_case, client_for):
@@ -461,7 +463,8 @@ def test_upload_view_without_files(cast, make_case, client_for):
 @pytest.mark.parametrize(
     "data",
     [
-        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom<html><script>alert(1)</script></html>",  # text after the header
+        # text after the header
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom<html><script>alert(1)</script></html>",
         iso_bytes(b"mp42", 4096)[:3000],  # cut short: the mdat box says more than is there
     ],
 )

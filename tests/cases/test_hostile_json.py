@@ -1,7 +1,7 @@
-"""Hostile JSON on every case API input: containers where a scalar is expected, huge numbers, NUL bytes and overlong
-strings in every field of every action, the lead form, the details PATCH, the officers and the declaration. Each is
-a 4xx (a container in a scalar field: 400 naming the field, in the user's language), never a 500, and changes
-nothing."""
+"""Hostile JSON on every case API input: containers where a scalar is expected, huge numbers, NUL bytes and
+overlong strings in every field of every action, the lead form, the details PATCH, the officers and the
+declaration. Each is a 4xx (a container in a scalar field: 400 naming the field, in the user's language),
+never a 500, and changes nothing."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ def test_every_field_of_every_action_refuses_hostile_json(cast, client_for, make
             _check(response, field, value, container=_container(form_class, field, value))
     for field in _fields(form_class):
         for value in SCALARS:
-            # A stale version: input the form accepts is then refused by the service (409), so the case never moves
-            # and every field of the form is tried at the stage that takes the action.
+            # A stale version: input the form accepts is then refused by the service (409), so the case never
+            # moves and every field of the form is tried at the stage that takes the action.
             body = {"version": 10_000, field: value}
             _check(_send(client, url, body), field, value, container=False)
     assert _state(case) == before

@@ -1,5 +1,6 @@
-"""Every hostile kind of file through the real upload views and APIs of case evidence and whistle photos: refused
-with a clear message, or stored safely (re-encoded, a safe name). Never a 5xx. The README's upload table is this."""
+"""Every hostile kind of file through the real upload views and APIs of case evidence and whistle photos:
+refused with a clear message, or stored safely (re-encoded, a safe name). Never a 5xx. The README's upload
+table is this."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The penalty-case pages: scoping (404 across towns), keyset pages, filters, the lead form, the case page's actions
-and its refusals, the queues."""
+"""The penalty-case pages: scoping (404 across towns), keyset pages, filters, the lead form, the case page's
+actions and its refusals, the queues."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def _state(case: Case) -> tuple:
     return case.stage, case.version, case.title, case.events.count(), case.officers.count()
 
 
-# --- the list ----------------------------------------------------------------------------------------------------------
+# --- the list
+# ----------------------------------------------------------------------------------------------------------
 
 
 def test_the_list_shows_only_the_towns_own_cases(cast, make_case, client_for):
@@ -157,7 +158,8 @@ def test_the_list_costs_a_fixed_number_of_queries(cast, make_case, client_for, d
     assert len(_shown(response)) == 25
 
 
-# --- the lead form ------------------------------------------------------------------------------------------------------
+# --- the lead form
+# ------------------------------------------------------------------------------------------------------
 
 
 def _lead_data(cast, stall_item, **overrides):
@@ -253,7 +255,8 @@ def test_a_complaint_prefills_the_form_and_is_linked(cast, stall_item, client_fo
     assert client_for(cast.officer_b).get(url).status_code == 404  # another town's complaint
 
 
-# --- the case page ---------------------------------------------------------------------------------------------------
+# --- the case page
+# ---------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -392,7 +395,8 @@ def test_an_invalid_action_form_reopens_with_its_errors(cast, make_case, client_
 
 
 def test_a_legal_check_lands_on_the_form(cast, make_case, client_for):
-    """Filing approval with one officer: the two-officer rule (art 42) is said on the page, the stage stays."""
+    """Filing approval with one officer: the two-officer rule (art 42) is said on the page, the stage
+    stays."""
     case = make_case("filing_review", officers=[cast.officer_a])
     before = _state(case)
     response = client_for(cast.supervisor_a).post(
@@ -431,7 +435,8 @@ def test_a_conflict_needs_an_explanation(cast, make_case, client_for):
     assert CaseOfficer.objects.get(case=case, officer=cast.officer_a).declared_at is None
 
 
-# --- edit and officers ------------------------------------------------------------------------------------------------
+# --- edit and officers
+# ------------------------------------------------------------------------------------------------
 
 
 def test_editing_the_details(cast, make_case, client_for):
@@ -502,7 +507,7 @@ def test_changing_the_officers(cast, make_case, client_for):
     assert active == {"officer_a", "supervisor_a"}
 
 
-# --- queues ---------------------------------------------------------------------------------------------------------------
+# --- queues -------------------------------------------------------------------------------------------------
 
 
 def test_the_queues(cast, make_case, client_for):
@@ -520,7 +525,8 @@ def test_the_queues(cast, make_case, client_for):
     assert client_for(cast.supervisor_a).get(reverse("cases:reviews")).status_code == 403
 
 
-# --- the home panel -------------------------------------------------------------------------------------------------
+# --- the home panel
+# -------------------------------------------------------------------------------------------------
 
 
 def test_the_home_panel_counts_my_open_cases(cast, make_case):

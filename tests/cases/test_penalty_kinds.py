@@ -1,10 +1,10 @@
-"""Every penalty kind the law allows a town (Administrative Penalty Law art 9) can be proposed and decided, on the
-service, the API and the page, and the decision prints it as the law requires (issue 12: one vocabulary).
+"""Every penalty kind the law allows a town (Administrative Penalty Law art 9) can be proposed and decided, on
+the service, the API and the page, and the decision prints it as the law requires (issue 12: one vocabulary).
 
-Before, the catalog said `revoke_permit` where the cases said `revoke_licence`, so a case for an item whose penalty
-clause provides for revoking a permit could not be decided with revocation. Also here: confiscation (the officer
-records the gains or the property and its value), fines by multiples (倍数) of the illegal gains or of the value of
-the goods, and the data migrations that rewrite the old stored words."""
+Before, the catalog said `revoke_permit` where the cases said `revoke_licence`, so a case for an item whose
+penalty clause provides for revoking a permit could not be decided with revocation. Also here: confiscation
+(the officer records the gains or the property and its value), fines by multiples (倍数) of the illegal gains
+or of the value of the goods, and the data migrations that rewrite the old stored words."""
 
 from __future__ import annotations
 
@@ -60,8 +60,8 @@ PARTICULARS = {
 
 
 def content(kind: str) -> dict[str, Any]:
-    """What the officer records with the kind: the amount of a fine, the gains or the property confiscated, the
-    particulars of a kind that needs them."""
+    """What the officer records with the kind: the amount of a fine, the gains or the property confiscated,
+    the particulars of a kind that needs them."""
     data: dict[str, Any] = {}
     if kind == "fine":
         data["fine"] = Decimal("200")
@@ -91,7 +91,8 @@ def item_for(cast, kind: str):
     return make_held_item(cast, code=f"T-KIND-{kind}", kinds=kinds)
 
 
-# --- the three paths ------------------------------------------------------------------------------------------------
+# --- the three paths
+# ------------------------------------------------------------------------------------------------
 
 
 def by_service(cast, case: Case, action: str, actor, data: dict[str, Any]) -> None:
@@ -235,7 +236,8 @@ def test_a_kind_the_clause_does_not_provide_is_refused(cast):
     assert "does not provide for: Revocation of a permit" in " ".join(caught.value.messages)
 
 
-# --- confiscation and payment ---------------------------------------------------------------------------------------
+# --- confiscation and payment
+# ---------------------------------------------------------------------------------------
 
 
 def test_confiscated_gains_are_paid_with_the_fine_and_a_large_confiscation_gives_a_hearing(cast):
@@ -284,12 +286,14 @@ def test_confiscated_gains_are_paid_with_the_fine_and_a_large_confiscation_gives
     assert large.hearing_offered and large.illegal_gains == Decimal("6000")
 
 
-# --- fines by multiples (倍数) --------------------------------------------------------------------------------------
+# --- fines by multiples (倍数)
+# --------------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def transport_item(cast):
-    """道路运输条例 art 63's shape: gains over 20,000 yuan: 2 to 10 times the gains; else 10,000-50,000 yuan."""
+    """道路运输条例 art 63's shape: gains over 20,000 yuan: 2 to 10 times the gains; else 10,000-50,000
+    yuan."""
     item = make_held_item(
         cast, code="T-KIND-MULTIPLE", fine_min=10000, fine_max=50000, kinds=["fine", "confiscate_gains"]
     )
@@ -398,7 +402,8 @@ def test_a_fine_by_multiples_of_the_value_of_the_goods(cast):
     assert "above the statutory maximum of 36,000" in " ".join(caught.value.messages)
 
 
-# --- one vocabulary ---------------------------------------------------------------------------------------------------
+# --- one vocabulary
+# ---------------------------------------------------------------------------------------------------
 
 
 def test_one_vocabulary_everywhere():

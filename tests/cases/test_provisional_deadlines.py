@@ -1,4 +1,5 @@
-"""A deadline counted into a year whose holiday schedule is not loaded is marked provisional wherever it is shown."""
+"""A deadline counted into a year whose holiday schedule is not loaded is marked provisional wherever it is
+shown."""
 
 from __future__ import annotations
 

@@ -602,8 +602,8 @@ def test_pause_resume_and_extension_move_the_decision_deadline(cast, stall_item)
     with clock.at(timezone.make_aware(dt.datetime.combine(later, dt.time(10)))):
         act(case, "resume", cast.supervisor_a)
     case.refresh_from_db()
-    # 90 + 10 calendar days from filing, rolled to the next working day only at the end (not "due + 10": due itself
-    # may already have been rolled over a weekend or holiday).
+    # 90 + 10 calendar days from filing, rolled to the next working day only at the end (not "due + 10": due
+    # itself may already have been rolled over a weekend or holiday).
     assert case.paused_days == 10
     assert case.decision_due == add_days(case.filed_on, 90 + 10, working=False) >= due
     act(case, "extend", cast.supervisor_a, note="案情复杂，经负责人批准延长")

@@ -112,7 +112,8 @@ def test_maintain_a_draft_through_the_api(cast, client_for, item):
             "section": "tier",
             "index": 3,
             "field": "fine_max",
-            "message": "The Grave (严重) tier goes up to 900 yuan, above the statutory maximum of 500 yuan (50–500 yuan).",
+            "message": "The Grave (严重) tier goes up to 900 yuan, above the statutory maximum of 500 yuan "
+            "(50–500 yuan).",
         }
     ]
     syntax = client.put(

@@ -1,5 +1,5 @@
-"""On a phone: a supervisor meets the editor's validation messages; an officer asks for a recommendation (htmx);
-the public reads a published benchmark. Screenshots land in test-artifacts/."""
+"""On a phone: a supervisor meets the editor's validation messages; an officer asks for a recommendation
+(htmx); the public reads a published benchmark. Screenshots land in test-artifacts/."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The demo: every item of 渝中区 gets a benchmark; hand-written tables are sound; running twice changes nothing."""
+"""The demo: every item of 渝中区 gets a benchmark; hand-written tables are sound; running twice changes
+nothing."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def test_seed_without_items_seeds_nothing(db):
     assert "nothing seeded" in out.getvalue() and not Benchmark.objects.exists()
 
 
-# The whole demo takes minutes to seed twice: this one runs today only (the core's seed test takes a frozen date).
+# The whole demo takes minutes to seed twice: this one runs today only (the core's seed test takes a frozen
+# date).
 @pytest.mark.parametrize("any_day", ["today"], indirect=True)
 def test_every_demo_item_has_a_benchmark_and_the_seed_is_idempotent():
     call_command("seed_demo", stdout=io.StringIO())

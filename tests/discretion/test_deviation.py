@@ -1,4 +1,5 @@
-"""deviation(): inside, lighter, heavier, or outside the statutory range; a written reason when departing (art 34)."""
+"""deviation(): inside, lighter, heavier, or outside the statutory range; a written reason when departing (art
+34)."""
 
 from __future__ import annotations
 

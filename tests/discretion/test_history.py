@@ -23,7 +23,8 @@ TODAY = dt.date(2026, 5, 20)
 
 @pytest.fixture
 def provider(cast, item):
-    """A provider like the cases app will register: earlier decisions against a party anywhere in the district."""
+    """A provider like the cases app will register: earlier decisions against a party anywhere in the
+    district."""
     records = {
         "91500103MA5U000001": [
             PriorViolation(

@@ -1,5 +1,6 @@
-"""Hostile benchmark tables: a zip bomb and too many rows are refused before parsing, on the page and the API, with
-the limit named; text a spreadsheet would run as a formula is exported as text and imports back unchanged."""
+"""Hostile benchmark tables: a zip bomb and too many rows are refused before parsing, on the page and the API,
+with the limit named; text a spreadsheet would run as a formula is exported as text and imports back
+unchanged."""
 
 from __future__ import annotations
 

@@ -17,13 +17,19 @@ from .conftest import make_item
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "事项编码,档次,情形,结构化条件,条件关系,处罚种类,罚款下限,罚款上限,必备情节,替代措施,发布文号,发布文件,施行日期\n"
+HEADER = (
+    "事项编码,档次,情形,结构化条件,条件关系,处罚种类,罚款下限,罚款上限,必备情节,替代措施,发布文号,发布"
+    "文件,施行日期\n"
+)
 GOOD = HEADER + (
-    "T-STALL,轻微,2平方米以下，及时改正,area_m2 <= 2; corrected_after_order = yes,all,罚款,50,100,,,测司发〔2026〕3号,测试区基准,2026-02-01\n"
+    "T-STALL,轻微,2平方米以下，及时改正,area_m2 <= 2; corrected_after_order = yes,all,罚"
+    "款,50,100,,,测司发〔2026〕3号,测试区基准,2026-02-01\n"
     "T-STALL,一般,一般情形,,all,罚款,100,200,,,测司发〔2026〕3号,测试区基准,2026-02-01\n"
     "T-STALL,较重,5平方米以上,area_m2 > 5,all,罚款,200,350,,,测司发〔2026〕3号,测试区基准,2026-02-01\n"
-    "T-STALL,严重,拒不改正或再犯,refused_correct; repeat_12m,any,罚款,350,500,,,测司发〔2026〕3号,测试区基准,2026-02-01\n"
-    "T-STALL,首违不罚,首次、立即改正,area_m2 <= 2,all,,,,first_violation|corrected_promptly,批评教育,测司发〔2026〕3号,测试区基准,2026-02-01\n"
+    "T-STALL,严重,拒不改正或再犯,refused_correct; repeat_12m,any,罚款,350,500,,,测司发〔2026〕3"
+    "号,测试区基准,2026-02-01\n"
+    "T-STALL,首违不罚,首次、立即改正,area_m2 <= 2,all,,,,first_violation|corrected_promptly,批评教"
+    "育,测司发〔2026〕3号,测试区基准,2026-02-01\n"
 )
 
 

@@ -194,7 +194,10 @@ def test_export_downloads(cast, client_for, published):
 def test_import_page_reports_rows(cast, client_for, published):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    bad = "item_code,level,conditions_text,penalty_kinds,fine_min,fine_max\nT-STALL,normal,一般,fine,100,200\nT-NOPE,normal,x,fine,1,2\n"
+    bad = (
+        "item_code,level,conditions_text,penalty_kinds,fine_min,fine_max\nT-STALL,normal,一"
+        "般,fine,100,200\nT-NOPE,normal,x,fine,1,2\n"
+    )
     response = client_for(cast.supervisor_a).post(
         reverse("discretion-import") + "?lang=en",
         {"file": SimpleUploadedFile("t.csv", bad.encode()), "dry_run": "on"},

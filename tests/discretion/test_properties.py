@@ -7,8 +7,8 @@
 - an earlier penalty within 12 months (repeat) never gives less than a clean record (first violation);
 - generated defaults are always valid tables.
 
-"Lower" compares: whether to punish, the tier rank (no penalty < reduced < lighter < ... < grave), and the lowest,
-highest and suggested fine.
+"Lower" compares: whether to punish, the tier rank (no penalty < reduced < lighter < ... < grave), and the
+lowest, highest and suggested fine.
 """
 
 from __future__ import annotations

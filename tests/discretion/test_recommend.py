@@ -1,4 +1,5 @@
-"""recommend() and its pure core: whether to punish, the tier, circumstances, history, citation and explanation."""
+"""recommend() and its pure core: whether to punish, the tier, circumstances, history, citation and
+explanation."""
 
 from __future__ import annotations
 
@@ -185,7 +186,8 @@ def test_explained_in_english_and_chinese_with_the_citation():
     assert "Tier Grave (严重), because Area occupied or affected > 10 m²" in en[1]
     assert any(line.startswith("Aggravating (从重): Obstructed or resisted officers") for line in en)
     assert en[-1].startswith(
-        "Basis: Benchmark for T-STALL, version 2: 渝中区裁量基准 (渝中司发〔2025〕21号), in force from 2025-07-01"
+        "Basis: Benchmark for T-STALL, version 2: 渝中区裁量基准 (渝中司发〔2025〕21号), in force "
+        "from 2025-07-01"
     )
     assert any("阻碍、抗拒执法人员依法执行职务" in line for line in zh)
     assert zh[-1].startswith("依据：")

@@ -1,5 +1,6 @@
-"""A benchmark table is refused when a tier leaves the statutory range, tiers overlap or contradict each other,
-with messages that say which tier and why. Pure validation, the model's clean() and the service agree."""
+"""A benchmark table is refused when a tier leaves the statutory range, tiers overlap or contradict each
+other, with messages that say which tier and why. Pure validation, the model's clean() and the service
+agree."""
 
 from __future__ import annotations
 
@@ -82,8 +83,8 @@ def test_same_conditions_in_two_tiers():
     tiers[2] = tier("serious", 200, 350, "refused_correct")
     tiers[3] = tier("grave", 350, 500, "refused_correct")
     assert (
-        "The Grave (严重) and Serious (较重) tiers have the same structured conditions, so a case would fit both."
-        in problems(tiers)
+        "The Grave (严重) and Serious (较重) tiers have the same structured conditions, so a case "
+        "would fit both." in problems(tiers)
     )
 
 
@@ -103,8 +104,8 @@ def test_tier_needs_words_kinds_and_a_complete_range():
     messages = problems([tier("minor", 50, None, text=""), *stall_tiers()[1:]])
     assert "The Minor (轻微) tier needs the conditions that place a case in it (情形), in words." in messages
     assert (
-        "The Minor (轻微) tier fines, so it needs both a lowest and a highest amount (statutory range: 50–500 yuan)."
-        in messages
+        "The Minor (轻微) tier fines, so it needs both a lowest and a highest amount (statutory "
+        "range: 50–500 yuan)." in messages
     )
     assert any(
         "does not provide revoke_permit" in m

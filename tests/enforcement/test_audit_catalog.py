@@ -1,8 +1,9 @@
-"""One catalog of audit action names (enforcement.audit_catalog), each shown as a sentence in the user's language.
+"""One catalog of audit action names (enforcement.audit_catalog), each shown as a sentence in the user's
+language.
 
-Every `audit_record` call in the code names a catalogued action (read from the source, so a path no test exercises is
-covered too); the writer refuses any other name; rows written before the catalog keep their stored (hashed) name and
-are shown, and found, under the catalog's.
+Every `audit_record` call in the code names a catalogued action (read from the source, so a path no test
+exercises is covered too); the writer refuses any other name; rows written before the catalog keep their
+stored (hashed) name and are shown, and found, under the catalog's.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def _project_apps() -> list[Path]:
-    """Every installed app that is part of this project (the domain apps, the core, the demo seeders, and any app
-    added later), not Django's or a library's."""
+    """Every installed app that is part of this project (the domain apps, the core, the demo seeders, and any
+    app added later), not Django's or a library's."""
     return sorted(Path(config.path) for config in apps.get_app_configs() if Path(config.path).parent == ROOT)
 
 

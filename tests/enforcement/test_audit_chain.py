@@ -23,8 +23,8 @@ ACTION = "enforcement.unit.create"
 
 
 def _write(n: int, cast, *, link: bool = True) -> list[AuditEvent]:
-    """n rows, each in its own transaction, linked as the commit's link run would (the test's outer transaction never
-    commits, so the on-commit run is called here)."""
+    """n rows, each in its own transaction, linked as the commit's link run would (the test's outer
+    transaction never commits, so the on-commit run is called here)."""
     events = []
     for i in range(n):
         with transaction.atomic():
@@ -148,7 +148,8 @@ def test_reorder_is_detected(cast):
 
 def test_unlinking_a_row_is_detected(cast):
     events = _write(4, cast)
-    # Erase a row's link: the linker takes it for a new row and chains it at the end, leaving a gap where it was.
+    # Erase a row's link: the linker takes it for a new row and chains it at the end, leaving a gap where it
+    # was.
     _tamper(
         "UPDATE enforcement_auditevent SET seq = NULL, prev_hash = NULL, hash = NULL WHERE id = %s",
         [events[1].pk],
@@ -181,8 +182,10 @@ def test_insert_is_detected(cast):
     )
     forged.hash = event_hash(forged)
     _tamper(
-        "INSERT INTO enforcement_auditevent (id, seq, at, actor_label, action, object_type, object_id, object_repr,"
-        " summary, request_id, prev_hash, hash) VALUES (%s, %s, %s, 'x', 'forged', '', '', '', '', '', %s, %s)",
+        "INSERT INTO enforcement_auditevent (id, seq, at, actor_label, action, object_type, "
+        "object_id, object_repr,"
+        " summary, request_id, prev_hash, hash) VALUES (%s, %s, %s, 'x', 'forged', '', '', '', '', "
+        "'', %s, %s)",
         [forged.id, forged.seq, forged.at, forged.prev_hash, forged.hash],
     )
     report = audit_verify()

@@ -1,7 +1,8 @@
-"""Audited writers in two transactions do not wait for each other (real PostgreSQL transactions in two threads).
+"""Audited writers in two transactions do not wait for each other (real PostgreSQL transactions in two
+threads).
 
-Before the chain was linked after commit, every writer locked the one head row until its commit: the second writer
-here waited for the first and hit its lock timeout.
+Before the chain was linked after commit, every writer locked the one head row until its commit: the second
+writer here waited for the first and hit its lock timeout.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def test_two_writers_in_open_transactions_do_not_block_each_other(cast):
         thread.join(timeout=30)
     assert "first" not in outcome and "second" not in outcome, outcome
     assert outcome["first_saw_second_commit"] is True
-    # Each commit's link run chained its row: the second writer's row, committed first, comes first in the chain.
+    # Each commit's link run chained its row: the second writer's row, committed first, comes first in the
+    # chain.
     first_row = AuditEvent.objects.get(pk=outcome["first_row"])
     second_row = AuditEvent.objects.get(pk=outcome["second_row"])
     assert first_row.pk < second_row.pk

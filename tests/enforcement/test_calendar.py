@@ -47,7 +47,8 @@ def _import(path: Path | str) -> str:
 
 @pytest.fixture(autouse=True)
 def holidays(db: None):
-    """The shipped schedule, whatever an earlier transactional test on this worker flushed; a fresh cache each test."""
+    """The shipped schedule, whatever an earlier transactional test on this worker flushed; a fresh cache each
+    test."""
     reset_calendar_cache()
     _import(CSV_PATH)
     yield
@@ -208,8 +209,9 @@ def test_import_refuses_a_file_without_the_columns(tmp_path):
 
 
 def test_the_data_migration_was_applied_and_loads_the_shipped_schedule():
-    """Transactional tests on the same worker flush the tables, so the migration's rows are checked by running its
-    loader again on an emptied table with the historical models, after checking it ran when the test DB was built."""
+    """Transactional tests on the same worker flush the tables, so the migration's rows are checked by running
+    its loader again on an emptied table with the historical models, after checking it ran when the test DB
+    was built."""
     executor = MigrationExecutor(connection)
     assert ("enforcement", "0004_calendar_days_data") in executor.loader.applied_migrations
     migration = importlib.import_module("enforcement.migrations.0004_calendar_days_data")

@@ -1,6 +1,6 @@
-"""Two check-then-act races that were 500s under concurrency (issue 12): the party registry's get-or-create and the
-complaint intake's duplicate-ticket check. Each now settles on the unique constraint: one row, and the losers get
-the existing row (subjects) or the duplicate answer (complaints), never an IntegrityError."""
+"""Two check-then-act races that were 500s under concurrency (issue 12): the party registry's get-or-create
+and the complaint intake's duplicate-ticket check. Each now settles on the unique constraint: one row, and the
+losers get the existing row (subjects) or the duplicate answer (complaints), never an IntegrityError."""
 
 from __future__ import annotations
 

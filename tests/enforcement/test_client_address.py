@@ -1,6 +1,6 @@
 """Who the client is, for the token throttle and the login lockout: the socket's address unless the deployment
-says how many proxies stand in front (NUM_PROXIES), and then the hop the nearest proxy saw. A header the client
-writes itself must not give it a fresh allowance."""
+says how many proxies stand in front (NUM_PROXIES), and then the hop the nearest proxy saw. A header the
+client writes itself must not give it a fresh allowance."""
 
 from __future__ import annotations
 
@@ -121,7 +121,10 @@ def test_a_forwarded_hop_that_is_not_an_address_falls_back_to_the_socket(cast, b
 )
 def test_proxy_headers_are_trusted_only_as_configured(env, expected):
     base = {k: v for k, v in os.environ.items() if k not in {"BEHIND_TLS_PROXY", "NUM_PROXIES"}}
-    code = "import django; django.setup(); from rest_framework.settings import api_settings; print(api_settings.NUM_PROXIES)"
+    code = (
+        "import django; django.setup(); from rest_framework.settings import api_settings; "
+        "print(api_settings.NUM_PROXIES)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,

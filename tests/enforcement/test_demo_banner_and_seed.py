@@ -19,8 +19,8 @@ def test_banner_shows_in_demo_mode_only(client_for, db):
         assert 'data-testid="demo-banner"' not in client_for(None).get(reverse("home")).content.decode()
 
 
-# The whole demo takes minutes to seed twice: it runs on one date, the one where its months of history cross a year
-# into one with no holiday schedule; the per-app demo tests run under every date.
+# The whole demo takes minutes to seed twice: it runs on one date, the one where its months of history cross a
+# year into one with no holiday schedule; the per-app demo tests run under every date.
 @pytest.mark.parametrize("any_day", ["new-years-eve"], indirect=True)
 def test_seed_demo_is_idempotent_and_believable(capsys):
     call_command("seed_demo")

@@ -1,5 +1,5 @@
-"""Remembered reads: outside `stable_reference_data()` every call reads the database (a change is seen at once);
-inside it each question is answered once, and the answers are the ones the database gives."""
+"""Remembered reads: outside `stable_reference_data()` every call reads the database (a change is seen at
+once); inside it each question is answered once, and the answers are the ones the database gives."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Redis down (broker and cache on a dead port): writes answer 2xx with their work kept in the outbox, reads that use
-the cache only as a cache keep working, /readyz names what is down, and the work is done once when Redis returns."""
+"""Redis down (broker and cache on a dead port): writes answer 2xx with their work kept in the outbox, reads
+that use the cache only as a cache keep working, /readyz names what is down, and the work is done once when
+Redis returns."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ DEAD = "redis://127.0.0.1:8149/0"  # one of this suite's own ports; nothing list
 def _point_celery_at(url: str) -> None:
     from enforcement.celery import app
 
-    # Celery's internals, which its stubs do not list (or list as read-only): the broker URL and the pools built
-    # from it on first use.
+    # Celery's internals, which its stubs do not list (or list as read-only): the broker URL and the pools
+    # built from it on first use.
     app.conf.broker_url = url  # type: ignore[misc]
     app._pool = None  # type: ignore[attr-defined]
     app.amqp._producer_pool = None  # type: ignore[attr-defined]
@@ -118,7 +119,8 @@ def test_the_token_endpoint_answers_without_the_cache(cast, redis_down):
         "/api/auth/token/", {"username": cast.officer_a.username, "password": "test-pass-123!"}
     )
     assert response.status_code == 200 and response.json()["token"]
-    # The rate throttle fails open without its cache; guessing is still stopped by django-axes, in the database.
+    # The rate throttle fails open without its cache; guessing is still stopped by django-axes, in the
+    # database.
     for _ in range(5):
         wrong = api().post("/api/auth/token/", {"username": cast.officer_a.username, "password": "nope"})
         assert wrong.status_code == 400
@@ -155,8 +157,8 @@ def tasks_to_a_worker():
 
 @pytest.mark.worker
 def test_a_worker_that_has_just_started_makes_the_app_ready_before_beats_first_minute(client, celery_worker):
-    """Without beat: the real worker writes its heartbeat when it is ready (a fresh deployment is not 503 for a
-    minute)."""
+    """Without beat: the real worker writes its heartbeat when it is ready (a fresh deployment is not 503 for
+    a minute)."""
     from enforcement.celery import app
 
     saved = app.conf.task_always_eager

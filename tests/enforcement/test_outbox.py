@@ -1,5 +1,5 @@
-"""The transactional outbox: a task asked for in a transaction is kept with it, relayed once, and kept while the
-broker is down until a relay (beat's sweep, a later commit, or `manage.py relay_outbox`) can send it."""
+"""The transactional outbox: a task asked for in a transaction is kept with it, relayed once, and kept while
+the broker is down until a relay (beat's sweep, a later commit, or `manage.py relay_outbox`) can send it."""
 
 from __future__ import annotations
 

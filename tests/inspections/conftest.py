@@ -1,6 +1,6 @@
-"""Fixtures for the inspection tests: a published inspection-item list with three check points (one held by town A,
-one shared by both checklists, one a district department holds), the two units' checklists, a business, and a
-visit day that lies outside the quiet days and inside every cast certificate's validity."""
+"""Fixtures for the inspection tests: a published inspection-item list with three check points (one held by
+town A, one shared by both checklists, one a district department holds), the two units' checklists, a
+business, and a visit day that lies outside the quiet days and inside every cast certificate's validity."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ from inspections.workflow import Scenario, TaskKind
 
 
 def visit_day(offset_days: int = 40) -> dt.date:
-    """The 25th of a month one to three months ahead: no quiet day, and the cast's certificates (valid a year either
-    side of the real today) are valid on it whatever day the suite runs."""
+    """The 25th of a month one to three months ahead: no quiet day, and the cast's certificates (valid a year
+    either side of the real today) are valid on it whatever day the suite runs."""
     return (timezone.localdate() + dt.timedelta(days=offset_days)).replace(day=25)
 
 

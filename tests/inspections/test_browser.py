@@ -1,9 +1,9 @@
-"""A joint inspection on phones, end to end, in real Chromium at 390 px under the app's CSP (Chinese UI): the town's
-officer plans a complaint check of a restaurant with two departments, both accept from their inbox with their own
-checklist (the point all three ask for appears once), the unit head approves, the officer enters with the code,
-answers the merged checklist (a photo, an answer sent while the phone is offline), signs off, hands the findings on
-(a draft case for the town, a whistle to the department holding the power), makes the rectification notice, and the
-business opens the code page without logging in."""
+"""A joint inspection on phones, end to end, in real Chromium at 390 px under the app's CSP (Chinese UI): the
+town's officer plans a complaint check of a restaurant with two departments, both accept from their inbox with
+their own checklist (the point all three ask for appears once), the unit head approves, the officer enters
+with the code, answers the merged checklist (a photo, an answer sent while the phone is offline), signs off,
+hands the findings on (a draft case for the town, a whistle to the department holding the power), makes the
+rectification notice, and the business opens the code page without logging in."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ class Scene:
 
 @pytest.fixture
 def scene(cast):
-    """A published list of two items, town A's, the market's and the emergency bureau's restaurant checklists."""
+    """A published list of two items, town A's, the market's and the emergency bureau's restaurant
+    checklists."""
     today = timezone.localdate()
     emergency = make_unit(
         cast.district, "department", code="T500-EMG", name_zh="测试区应急管理局", domain="emergency"
@@ -272,7 +273,8 @@ def test_a_joint_inspection_on_phones_from_plan_to_findings(cast, scene, phone_p
         _submit(officer, "[data-testid=finish]")
         assert InspectionTask.objects.get(pk=task.pk).status == TaskStatus.CHECKED
 
-        # The findings go to the bodies that hold the power: a draft case for the town, a whistle to each department.
+        # The findings go to the bodies that hold the power: a draft case for the town, a whistle to each
+        # department.
         _submit(officer, "[data-testid=handle-findings]")
         stall = TaskPoint.objects.get(task=task, point=scene.stall)
         food = TaskPoint.objects.get(task=task, point=scene.food)

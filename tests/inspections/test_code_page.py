@@ -1,5 +1,5 @@
-"""The public page of an inspection code: who is coming, for which task, items and basis, certificates; no login,
-and nothing else."""
+"""The public page of an inspection code: who is coming, for which task, items and basis, certificates; no
+login, and nothing else."""
 
 from __future__ import annotations
 

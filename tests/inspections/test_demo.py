@@ -1,5 +1,5 @@
-"""The demo joint inspections: months of visits through the real services, every state of a task for the pages to
-show, a merge to propose, idempotent, nothing in the future, the audit chain whole."""
+"""The demo joint inspections: months of visits through the real services, every state of a task for the pages
+to show, a merge to propose, idempotent, nothing in the future, the audit chain whole."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The inspection notice (检查通知书, with the code's QR image) and the combined rectification notice (责令整改通知书):
-what they say (the text extracted from the PDF with poppler's pdftotext), when they can be made, who may make them."""
+"""The inspection notice (检查通知书, with the code's QR image) and the combined rectification notice (责令整
+改通知书):
+what they say (the text extracted from the PDF with poppler's pdftotext), when they can be made, who may make
+them."""
 
 from __future__ import annotations
 
@@ -159,6 +161,9 @@ def test_the_qr_image_is_an_svg_of_the_address():
 
 
 def test_the_rule_broken_is_the_violation_clause_without_the_penalty():
-    basis = "违则：《重庆市市容环境卫生管理条例》第二十三条：不得擅自占用。\n罚则：同条例第六十条：处二百元以上罚款。"
+    basis = (
+        "违则：《重庆市市容环境卫生管理条例》第二十三条：不得擅自占用。\n罚则：同条例第六十条：处二百元"
+        "以上罚款。"
+    )
     assert rule_broken(basis) == "《重庆市市容环境卫生管理条例》第二十三条：不得擅自占用。"
     assert rule_broken("《城市道路管理条例》第二十七条") == "《城市道路管理条例》第二十七条"

@@ -1,4 +1,5 @@
-"""令375 art 30: on-the-spot visits are not capped, but too many of them raise a fence warning for the supervisor."""
+"""令375 art 30: on-the-spot visits are not capped, but too many of them raise a fence warning for the
+supervisor."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The task flow: plan, invite, merge the checklists, approve, enter, record, hand the findings on, follow up."""
+"""The task flow: plan, invite, merge the checklists, approve, enter, record, hand the findings on, follow
+up."""
 
 from __future__ import annotations
 

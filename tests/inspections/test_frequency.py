@@ -1,5 +1,5 @@
-"""Frequency caps (令375 arts 29-30) as district data: refused with the reason and the visit to join; exemptions
-recorded."""
+"""Frequency caps (令375 arts 29-30) as district data: refused with the reason and the visit to join;
+exemptions recorded."""
 
 from __future__ import annotations
 

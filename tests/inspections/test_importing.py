@@ -18,7 +18,10 @@ from inspections.services import inspection_list_create
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "item_code,item_name_zh,item_legal_basis,point_code,point_text_zh,enforcement_item,high_risk,inspecting_unit\n"
+HEADER = (
+    "item_code,item_name_zh,item_legal_basis,point_code,point_text_zh,"
+    "enforcement_item,high_risk,inspecting_unit\n"
+)
 
 
 def _file(text: str) -> io.BytesIO:

@@ -1,7 +1,7 @@
-"""The inspection pages: the board, planning, the task page's steps, the on-site checklist with photos, the sign-off,
-the findings, the department's invitations and the business's page. Each page and step is also refused to those who
-may not: the officer of town B, a department not invited, the anonymous public (status, unchanged state, no audit
-row)."""
+"""The inspection pages: the board, planning, the task page's steps, the on-site checklist with photos, the
+sign-off, the findings, the department's invitations and the business's page. Each page and step is also
+refused to those who may not: the officer of town B, a department not invited, the anonymous public (status,
+unchanged state, no audit row)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def upload(name: str = "site.png", data: bytes | None = None):
 
 @pytest.fixture
 def joint(cast, setup, make_task, on_day):
-    """A joint visit of town A and the market department: invited, accepted, officers chosen (not yet published)."""
+    """A joint visit of town A and the market department: invited, accepted, officers chosen (not yet
+    published)."""
     task = make_task()
     invitation = task_invite(actor=cast.officer_a, task=task, department=cast.department)
     invitation_accept(actor=cast.responder, invitation=invitation, template=setup.dept_template)
@@ -92,7 +93,8 @@ def url(name: str, *args: object) -> str:
     return reverse(name, args=args)
 
 
-# --- who sees what ---------------------------------------------------------------------------------------------------
+# --- who sees what
+# ---------------------------------------------------------------------------------------------------
 
 
 def test_the_board_shows_each_side_only_its_own_inspections(cast, joint, client_for):
@@ -146,7 +148,8 @@ def test_a_task_page_is_404_to_those_not_taking_part(cast, joint, client_for):
         assert client_for(cast.officer_b).get(url(name, joint.pk)).status_code == 404
 
 
-# --- planning ---------------------------------------------------------------------------------------------------------
+# --- planning
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _plan_data(cast, setup, day, **overrides):
@@ -239,7 +242,8 @@ def test_bad_input_is_a_form_error_not_a_500(cast, setup, day, on_day, client_fo
     assert response.status_code == 400 and not InspectionTask.objects.exists()
 
 
-# --- the task page's steps -----------------------------------------------------------------------------------------------
+# --- the task page's steps
+# -----------------------------------------------------------------------------------------------
 
 
 def test_publish_approve_and_enter_from_the_page(cast, joint, client_for):
@@ -327,7 +331,7 @@ def test_on_the_spot_visit_records_its_approval_afterwards_with_a_reason(
     assert task.approved_afterwards and task.approval_reason == "燃气泄漏风险，紧急"
 
 
-# --- on site -------------------------------------------------------------------------------------------------------------
+# --- on site ------------------------------------------------------------------------------------------------
 
 
 def test_the_checklist_answers_a_point_with_a_photo(cast, setup, on_site, client_for, audit_count):
@@ -447,7 +451,8 @@ def test_an_ad_hoc_point_comes_only_from_the_published_list(cast, setup, make_ta
     assert client.post(url("inspection-point-add", task.pk), {"point": 999999}).status_code == 400
 
 
-# --- results ------------------------------------------------------------------------------------------------------------
+# --- results
+# ------------------------------------------------------------------------------------------------------------
 
 
 def test_findings_become_a_draft_case_and_a_whistle_and_the_task_closes(cast, setup, checked, client_for):
@@ -475,7 +480,8 @@ def test_the_department_cannot_hand_the_town_s_findings_on(cast, checked, client
     assert not Case.objects.exists() and audit_count() == before
 
 
-# --- a department's invitations -----------------------------------------------------------------------------------------
+# --- a department's invitations
+# -----------------------------------------------------------------------------------------
 
 
 def test_the_department_accepts_from_its_inbox_with_its_checklist(cast, setup, make_task, on_day, client_for):
@@ -517,7 +523,8 @@ def test_declining_needs_a_reason_and_only_the_invited_department_answers(
     assert invitation.status == TaskInvitation.Status.DECLINED and invitation.reason == "本月已安排专项检查"
 
 
-# --- the business's page -------------------------------------------------------------------------------------------------
+# --- the business's page
+# -------------------------------------------------------------------------------------------------
 
 
 def test_the_business_page_lists_every_visit_and_opens_only_visible_inspections(
@@ -526,7 +533,8 @@ def test_the_business_page_lists_every_visit_and_opens_only_visible_inspections(
     target = url("inspection-subject", setup.subject.pk)
     own = client_for(cast.officer_a).get(target).content.decode()
     assert own.count('data-testid="ledger-row"') == 1 and url("inspection-detail", on_site.pk) in own
-    # the officer of town B sees that the business was visited (the ledger is the district's) but not the inspection
+    # the officer of town B sees that the business was visited (the ledger is the district's) but not the
+    # inspection
     other = client_for(cast.officer_b).get(target).content.decode()
     assert other.count('data-testid="ledger-row"') == 1 and url("inspection-detail", on_site.pk) not in other
     assert client_for(None).get(target).status_code == 302
@@ -554,7 +562,7 @@ def test_a_visit_outside_an_inspection_goes_on_the_ledger(cast, setup, on_day, c
     assert Visit.objects.count() == 1
 
 
-# --- languages --------------------------------------------------------------------------------------------------------------
+# --- languages ----------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -630,7 +638,8 @@ def test_the_merge_proposal_is_accepted_from_the_kept_visit_s_page(
     other = client_for(cast.responder).get(url("inspection-detail", joining.pk)).content.decode()
     assert 'data-testid="merge-proposal"' in other and 'data-testid="merge-accept"' not in other
     before = audit_count()
-    # the department may not pull the town's plan into its own: the merge keeps the town's (the older one here)
+    # the department may not pull the town's plan into its own: the merge keeps the town's (the older one
+    # here)
     refused = client_for(cast.responder).post(
         url("inspection-action", joining.pk, "merge"), {"joining": kept.pk}
     )

@@ -1,5 +1,5 @@
-"""The subject's ledger: every visit by any unit, with or without a code; without one, a reason and filing within
-the working days the district sets (3 by default, counted on the holiday calendar)."""
+"""The subject's ledger: every visit by any unit, with or without a code; without one, a reason and filing
+within the working days the district sets (3 by default, counted on the holiday calendar)."""
 
 from __future__ import annotations
 

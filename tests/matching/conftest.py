@@ -1,4 +1,5 @@
-"""A small catalog for the cast's district, built on the spot: matching must work on catalogs it has never seen."""
+"""A small catalog for the cast's district, built on the spot: matching must work on catalogs it has never
+seen."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Complaint intake: recorded one by one or in bulk, matched by a task that is idempotent, scoped to the user's town."""
+"""Complaint intake: recorded one by one or in bulk, matched by a task that is idempotent, scoped to the
+user's town."""
 
 from __future__ import annotations
 
@@ -176,9 +177,10 @@ def test_the_entry_form_and_the_csv_import_pages(
     assert response.status_code == 302
     detail = client.get(response["Location"]).content.decode()
     assert "T-FOOD" in detail and 'data-testid="match-result"' in detail
-    csv_bytes = "投诉内容,工单号,受理时间\n电瓶车在楼道充电,A-1,2025-05-01\n邻居借钱不还,A-2,2025-05-02 10:30\n,A-3,\n".encode(
-        "gb18030"
-    )
+    csv_bytes = (
+        "投诉内容,工单号,受理时间\n电瓶车在楼道充电,A-1,2025-05-01\n邻居借钱不还,A-2,2025-05-02 "
+        "10:30\n,A-3,\n"
+    ).encode("gb18030")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/complaints/import/",

@@ -1,4 +1,5 @@
-"""The engine on catalogs built on the spot (no database): derived terms, the lexicon, curated rules, normalisation."""
+"""The engine on catalogs built on the spot (no database): derived terms, the lexicon, curated rules,
+normalisation."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""A catalog imported on the spot with import_authority, no curated rules, answers everyday descriptions (issue 15).
+"""A catalog imported on the spot with import_authority, no curated rules, answers everyday descriptions
+(issue 15).
 
-The catalog below is worded the way another district might word it (设摊 rather than 摆摊设点, 噪音 rather than
-噪声, 丢弃 rather than 倾倒), with near-twins (two kinds of illegal fishing, two kinds of noise) and one item held by
-a district department. Nothing in the lexicon or the engine names these items.
+The catalog below is worded the way another district might word it (设摊 rather than 摆摊设点, 噪音 rather
+than噪声, 丢弃 rather than 倾倒), with near-twins (two kinds of illegal fishing, two kinds of noise) and one
+item held by a district department. Nothing in the lexicon or the engine names these items.
 """
 
 from __future__ import annotations

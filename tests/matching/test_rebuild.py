@@ -1,5 +1,5 @@
-"""The compiled matcher follows the database: a rule or item change gives a new version on the next match, and a
-matcher compiled by one process is shared with the others through the cache."""
+"""The compiled matcher follows the database: a rule or item change gives a new version on the next match, and
+a matcher compiled by one process is shared with the others through the cache."""
 
 from __future__ import annotations
 
@@ -109,7 +109,8 @@ def test_the_shared_lexicon_follows_the_built_in_file(cast, catalog, tmp_path):
     audits = AuditEvent.objects.count()
     assert lexicon_load_shared(path=path) == 0  # idempotent: nothing added, nothing changed
     assert AuditEvent.objects.count() == audits
-    # the file changes: a word's vocabulary changes, a word is dropped; the shared rows follow, with audit rows
+    # the file changes: a word's vocabulary changes, a word is dropped; the shared rows follow, with audit
+    # rows
     path.write_text("term,canonical,lang,note\n电马儿,?电动自行车,zh,context only\n", encoding="utf-8")
     assert lexicon_load_shared(path=path) == 0
     shared = {e.term: e for e in LexiconEntry.objects.filter(district__isnull=True)}

@@ -1,4 +1,5 @@
-"""Rules and lexicon entries are edited in the browser by supervisors and district administrators; officers read.
+"""Rules and lexicon entries are edited in the browser by supervisors and district administrators; officers
+read.
 Every change writes an audit row; every refusal changes nothing and writes none."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The engine on catalogs it has never seen (issue 15): pure engine, items written here, the built-in lexicon, no rules."""
+"""The engine on catalogs it has never seen (issue 15): pure engine, items written here, the built-in lexicon,
+no rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The Celery batch path with a real worker: complaints imported in bulk are matched by the worker, results stored."""
+"""The Celery batch path with a real worker: complaints imported in bulk are matched by the worker, results
+stored."""
 
 from __future__ import annotations
 

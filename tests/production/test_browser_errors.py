@@ -1,5 +1,5 @@
-"""The 404 and 500 pages in Chromium, on a phone and a desktop, in both languages: readable, no sideways scroll,
-no console error, and the 500 page's language link works."""
+"""The 404 and 500 pages in Chromium, on a phone and a desktop, in both languages: readable, no sideways
+scroll, no console error, and the 500 page's language link works."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The liveness probe must answer over plain HTTP: the compose health check and load balancers call it directly."""
+"""The liveness probe must answer over plain HTTP: the compose health check and load balancers call it
+directly."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """Production mode, for real: `scripts/prod` boots gunicorn, a Celery worker and Celery beat with DEBUG=0 on
 PostgreSQL and Redis (a database, queue and cache prefix of its own), behind a simulated TLS proxy so every
-production default is on. The test loads demo data, logs in over HTTP as each role of the cast (with CSRF), crawls
-every page it can reach, and checks: no 5xx anywhere, static files served under hashed names (and only those), the
-worker doing beat's work, the error pages, and that SIGTERM stops all three processes.
+production default is on. The test loads demo data, logs in over HTTP as each role of the cast (with CSRF),
+crawls every page it can reach, and checks: no 5xx anywhere, static files served under hashed names (and only
+those), the worker doing beat's work, the error pages, and that SIGTERM stops all three processes.
 
-Figures (pages per role, 5xx, seconds per phase) are printed and written to test-artifacts/production-crawl.json.
+Figures (pages per role, 5xx, seconds per phase) are printed and written to
+test-artifacts/production-crawl.json.
 """
 
 from __future__ import annotations
@@ -44,11 +45,13 @@ ROLES = {  # the cast, as the demo district has them
     "district administrator": "admin",
     "department responder": "urban_responder",
 }
-# Every kind of page, not every case: at most 2 URLs per route and set of query keys, 5 per route, 300 per role.
+# Every kind of page, not every case: at most 2 URLs per route and set of query keys, 5 per route, 300 per
+# role.
 PER_QUERY_SHAPE, PER_ROUTE, PER_ROLE = 2, 5, 300
 SKIP_ROUTES = {"logout", "set_language", "admin:logout"}
 HASHED = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
-# The small demo: every case stage, fewer cases than the 300 of `seed_demo` (cases' own demo test uses the same).
+# The small demo: every case stage, fewer cases than the 300 of `seed_demo` (cases' own demo test uses the
+# same).
 SEED = (
     "import django; django.setup()\n"
     "from demo import case_replay\n"
@@ -100,7 +103,8 @@ class Browser:
     https: bool = True
     cookies: http.cookiejar.CookieJar = field(
         default_factory=lambda: http.cookiejar.CookieJar(
-            # The proxy speaks HTTPS to the browser; between proxy and app it is HTTP, so Secure cookies go back too.
+            # The proxy speaks HTTPS to the browser; between proxy and app it is HTTP, so Secure cookies go
+            # back too.
             http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))
         )
     )
@@ -188,7 +192,8 @@ def _route_key(path: str) -> tuple[str, tuple[str, ...]] | None:
 def _crawl(
     browser: Browser, seeds: list[str], host: str, timings: dict[str, float]
 ) -> tuple[dict[str, int], set[str]]:
-    """Breadth-first over same-origin links, GET only; returns {url: status} and the static URLs pages referenced."""
+    """Breadth-first over same-origin links, GET only; returns {url: status} and the static URLs pages
+    referenced."""
     seen: dict[str, int] = {}
     per_shape: Counter = Counter()
     per_route: Counter = Counter()
@@ -245,7 +250,8 @@ def _drop_database(url: str) -> None:
 
 @pytest.fixture
 def topology(tmp_path):
-    """scripts/prod started on a free port with its own database, queue, cache prefix, static and media folders."""
+    """scripts/prod started on a free port with its own database, queue, cache prefix, static and media
+    folders."""
     base_db = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zhifa")
     name = f"zhifa_topology_{uuid.uuid4().hex[:8]}"
     database_url = base_db.rsplit("/", 1)[0] + "/" + name
@@ -374,8 +380,9 @@ def test_production_topology_serves_every_page_to_every_role_and_stops_cleanly(t
     figures["server_errors"] = len(server_errors)
     figures["slowest_pages"] = {p: round(t, 2) for p, t in sorted(timings.items(), key=lambda pt: -pt[1])[:5]}
 
-    # Static files: every reference a page makes is a hashed name, each answers 200 with a far-future cache header,
-    # compressed when asked, and the unhashed name is not served at all (only hashed files are collected).
+    # Static files: every reference a page makes is a hashed name, each answers 200 with a far-future cache
+    # header, compressed when asked, and the unhashed name is not served at all (only hashed files are
+    # collected).
     browser = Browser(topology["base"])
     unhashed = sorted(a for a in assets if not HASHED.search(a))
     static_failures = {}

@@ -1,4 +1,5 @@
-"""Fixtures for the whistle tests: a second department with its responder, a whistle factory, photo uploads."""
+"""Fixtures for the whistle tests: a second department with its responder, a whistle factory, photo
+uploads."""
 
 from __future__ import annotations
 

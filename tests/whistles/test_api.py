@@ -1,4 +1,5 @@
-"""The REST API: every action, documented in OpenAPI; 400 with a message for bad input, 403, 404, 409, never 500."""
+"""The REST API: every action, documented in OpenAPI; 400 with a message for bad input, 403, 404, 409, never
+500."""
 
 from __future__ import annotations
 

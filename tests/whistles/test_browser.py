@@ -1,5 +1,5 @@
-"""Two people on their phones: a town officer raises a whistle, the department's responder checks in, goes on site
-and reports it handled, the officer confirms and rates. Real Chromium, real server."""
+"""Two people on their phones: a town officer raises a whistle, the department's responder checks in, goes on
+site and reports it handled, the officer confirms and rates. Real Chromium, real server."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def test_raise_acknowledge_handle_rate(cast, phone_page, browser):
     context, dept = _phone(browser, town.base_url)
     try:
         browser_login(dept, "responder")
-        # A function, not an expression: Playwright polls an expression with eval, which the page's CSP refuses.
+        # A function, not an expression: Playwright polls an expression with eval, which the page's CSP
+        # refuses.
         dept.wait_for_function(
             "() => document.querySelector('[data-testid=bell-count]').textContent.trim() === '1'"
         )

@@ -1,5 +1,5 @@
-"""Deadlines per urgency (configurable data), reminders before them, and escalation after them: a periodic task,
-idempotent, in bounded batches; once with a real Celery worker."""
+"""Deadlines per urgency (configurable data), reminders before them, and escalation after them: a periodic
+task, idempotent, in bounded batches; once with a real Celery worker."""
 
 from __future__ import annotations
 

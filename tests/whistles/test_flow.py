@@ -1,4 +1,5 @@
-"""The whole life of a whistle through the services: raise -> check in -> on site -> handled -> confirmed and rated."""
+"""The whole life of a whistle through the services: raise -> check in -> on site -> handled -> confirmed and
+rated."""
 
 from __future__ import annotations
 

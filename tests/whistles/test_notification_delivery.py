@@ -1,6 +1,6 @@
-"""External delivery of notifications (issue 12): a notification is claimed before it is sent, a failed send is kept
-and retried with backoff, the beat sweep delivers what is due in bounded batches, and two deliveries at once send
-once."""
+"""External delivery of notifications (issue 12): a notification is claimed before it is sent, a failed send
+is kept and retried with backoff, the beat sweep delivers what is due in bounded batches, and two deliveries
+at once send once."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 class FlakyGateway:
-    """A gateway that is down for its first `failures` calls (a timeout, as a real SMS gateway gives), then up."""
+    """A gateway that is down for its first `failures` calls (a timeout, as a real SMS gateway gives), then
+    up."""
 
     key = "sms"
 

@@ -1,5 +1,5 @@
-"""The town's raise form: prefilled from GET (item, case, inspection), the department suggested by who_enforces,
-photos checked by their content and served only to those who may see the whistle."""
+"""The town's raise form: prefilled from GET (item, case, inspection), the department suggested by
+who_enforces, photos checked by their content and served only to those who may see the whistle."""
 
 from __future__ import annotations
 

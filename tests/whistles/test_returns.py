@@ -1,5 +1,6 @@
-"""Returns (退回): only with a reason from the list and an explanation; counted and shown; the district overrules
-(re-send with new deadlines) or upholds. Nanjing's complaint was departments bouncing problems back silently."""
+"""Returns (退回): only with a reason from the list and an explanation; counted and shown; the district
+overrules (re-send with new deadlines) or upholds. Nanjing's complaint was departments bouncing problems back
+silently."""
 
 from __future__ import annotations
 

@@ -28,7 +28,8 @@ from ..rules import can_act_on_assignment
 from ..selectors import current_due
 from ..workflow import Action, Reason, ReturnReason, Urgency, WhistleStatus, actions_from
 
-# --- output -----------------------------------------------------------------------------------------------------------
+# --- output
+# -----------------------------------------------------------------------------------------------------------
 
 
 class DueSerializer(serializers.Serializer[Any]):
@@ -225,7 +226,7 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         return render_notification(obj)
 
 
-# --- input --------------------------------------------------------------------------------------------------------------
+# --- input --------------------------------------------------------------------------------------------------
 
 
 class WhistleRaiseInput(serializers.Serializer[Any]):
@@ -330,7 +331,8 @@ class DeadlinePolicyInput(serializers.Serializer[Any]):
 
 class DeadlinePolicySerializer(DeadlinePolicyInput):
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to
+    # hide.
     label = serializers.CharField()  # type: ignore[assignment]
     overridden = serializers.BooleanField(help_text="True when the district set it; false for the defaults.")
 
@@ -394,7 +396,8 @@ class MonthSerializer(serializers.Serializer[Any]):
 
 class ReasonCountSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
-    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to
+    # hide.
     label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 

@@ -1,5 +1,5 @@
-"""The whistle REST API. Reads through selectors (not visible = 404), writes through services (not allowed = 403,
-bad input = 400, not possible in the current state or a concurrent change = 409)."""
+"""The whistle REST API. Reads through selectors (not visible = 404), writes through services (not allowed =
+403, bad input = 400, not possible in the current state or a concurrent change = 409)."""
 
 from __future__ import annotations
 
@@ -47,8 +47,8 @@ from . import serializers as s
 
 
 def _unit_id(request: Request, value: str, kind: str) -> int | None:
-    """A town or department filter given by code (or id), looked up in the user's districts; an unknown one, or one
-    of another district, matches nothing."""
+    """A town or department filter given by code (or id), looked up in the user's districts; an unknown one,
+    or one of another district, matches nothing."""
     if not value:
         return None
     units = Unit.objects.filter(kind=kind, district_id__in=scope_for(request.user).district_ids)
@@ -212,8 +212,8 @@ class WhistlePhotoView(APIView):
 
 
 class InboxView(generics.ListAPIView[WhistleAssignment]):
-    """What the user's department owes, the most pressing deadline first (`all=1`: also what waits on the town or the
-    district)."""
+    """What the user's department owes, the most pressing deadline first (`all=1`: also what waits on the town
+    or the district)."""
 
     serializer_class = s.InboxAssignmentSerializer
     filter_backends: list[Any] = []

@@ -15,7 +15,10 @@ from enforcement.models import District, Unit
 
 
 class Command(BaseCommand):
-    help = "Export a district's authority list (or one town's) as of a date, as CSV or XLSX; it imports back unchanged."
+    help = (
+        "Export a district's authority list (or one town's) as of a date, as CSV or XLSX; it imports "
+        "back unchanged."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--district", required=True)

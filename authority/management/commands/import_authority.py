@@ -1,4 +1,5 @@
-"""manage.py import_authority FILE --district CODE [--town CODE ...]: load a catalog (CSV or XLSX), all or nothing."""
+"""manage.py import_authority FILE --district CODE [--town CODE ...]: load a catalog (CSV or XLSX), all or
+nothing."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from enforcement.models import User
 class Command(BaseCommand):
     help = (
         "Import an authority catalog (CSV or XLSX; columns code,name_zh,name_en,kind,domain,legal_basis,"
-        "description_zh,fine_min,fine_max,holder). Re-importing the same file changes nothing; a changed row adds a "
-        "version. A district that does not exist is created with the towns named (or one town) and a department per "
+        "description_zh,fine_min,fine_max,holder). Re-importing the same file changes nothing; a "
+        "changed row adds a "
+        "version. A district that does not exist is created with the towns named (or one town) and "
+        "a department per "
         "domain. Any bad row aborts the whole import."
     )
 

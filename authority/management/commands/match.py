@@ -1,4 +1,5 @@
-"""Match descriptions to a district's enforcement items from the command line (the same output as POST /api/match/).
+"""Match descriptions to a district's enforcement items from the command line (the same output as POST
+/api/match/).
 
 manage.py match --district 500103 "楼下烧烤摊占道经营，油烟很大"
 manage.py match --district 500103 --town 500103-001 --date 2025-06-01 --json "..."
@@ -23,7 +24,10 @@ from enforcement.models import District, Unit
 
 
 class Command(BaseCommand):
-    help = "Match free-text descriptions to a district's enforcement items. Without TEXT, read one per line from stdin."
+    help = (
+        "Match free-text descriptions to a district's enforcement items. Without TEXT, read one per "
+        "line from stdin."
+    )
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -111,7 +115,8 @@ class Command(BaseCommand):
             h = m.holder
             if h.town_holds:
                 lines.append(
-                    f"   holder: {h.town.name_zh if h.town else ''} holds it ({h.kind}); acts in the name of {h.acting_name}"
+                    f"   holder: {h.town.name_zh if h.town else ''} holds it ({h.kind}); acts in "
+                    f"the name of {h.acting_name}"
                 )
             elif h.department is not None:
                 lines.append(f"   holder: {h.department.name_zh} ({h.department.code})")

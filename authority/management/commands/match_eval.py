@@ -1,10 +1,11 @@
-"""Measure the matcher on a labelled file: top-1 accuracy, top-3 recall, no-match accuracy and false no-match rate,
-per language.
+"""Measure the matcher on a labelled file: top-1 accuracy, top-3 recall, no-match accuracy and false no-match
+rate, per language.
 
     manage.py match_eval authority/matching/eval/holdout.csv --district 500103
     manage.py match_eval FILE.csv --without-rules      # the engine alone, as on a freshly imported catalog
     manage.py match_eval FILE.csv --rules both --confusions    # rules on and off, and which item beat which
-    manage.py match_eval FILE.csv --catalog CATALOG.csv        # a catalog file not imported (no rules, built-in lexicon)
+    manage.py match_eval FILE.csv --catalog CATALOG.csv        # a catalog file not imported (no rules,
+    built-in lexicon)
 
 FILE.csv has the columns id,lang,text,expected_codes (codes separated by |; empty: the text names no item).
 """
@@ -122,7 +123,8 @@ class Command(BaseCommand):
         )
         thresholds = " ".join(f"{k} {v}" for k, v in THRESHOLDS.items())
         self.stdout.write(
-            f"{opts['file']}: {len(examples)} descriptions · {where} · {matcher.stats.get('items', 0)} items · "
+            f"{opts['file']}: {len(examples)} descriptions · {where} "
+            f"· {matcher.stats.get('items', 0)} items · "
             f"{rules} · thresholds {thresholds} · matcher {matcher.version[:12]}"
         )
         self.stdout.write(report.table())

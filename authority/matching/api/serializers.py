@@ -71,7 +71,8 @@ class MatchEvidenceSerializer(serializers.Serializer[Any]):
     end = serializers.IntegerField()
     term = serializers.CharField()
     via = serializers.CharField(help_text="the legal vocabulary or rule it stands for")
-    # A declared field (the metaclass moves it into _declared_fields), not Field.source, which it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not Field.source, which it seems to
+    # hide.
     source = serializers.CharField(help_text="derived, english, lexicon, rule, phrase or regex")  # type: ignore[assignment]
 
 
@@ -101,7 +102,8 @@ class MatchOutputSerializer(serializers.Serializer[Any]):
     lang = serializers.CharField(help_text="the language the description was read as: zh, en, de or ar")
     off_topic = serializers.ListField(
         child=serializers.CharField(),
-        help_text="words (as typed) saying the text is about no enforcement item: praise, debts, lost property ...",
+        help_text="words (as typed) saying the text is about no enforcement item: praise, debts, lost "
+        "property ...",
     )
     version = serializers.CharField(help_text="version of the compiled matcher")
     threshold = serializers.FloatField()

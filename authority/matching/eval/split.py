@@ -1,7 +1,7 @@
 """Split the labelled evaluation set into a tuning part (dev.csv) and a held-out part (holdout.csv).
 
-All descriptions were written at once, before the engine was tuned, and the split is random (stratified by language
-and by kind: no match / one item / several items) with a fixed seed, so it can be reproduced:
+All descriptions were written at once, before the engine was tuned, and the split is random (stratified by
+language and by kind: no match / one item / several items) with a fixed seed, so it can be reproduced:
 
     python authority/matching/eval/split.py
 

@@ -1,5 +1,5 @@
-"""Output shapes of the penalty-case API: list rows, the case with what its page shows, its timeline. No writes and
-no validation rules of their own here."""
+"""Output shapes of the penalty-case API: list rows, the case with what its page shows, its timeline. No
+writes and no validation rules of their own here."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def url_or_blank(name: str, *args: Any) -> str:
         return ""
 
 
-# --- output -----------------------------------------------------------------------------------------------------------
+# --- output
+# -----------------------------------------------------------------------------------------------------------
 
 
 class CaseListItemSerializer(serializers.ModelSerializer[Case]):
@@ -92,19 +93,22 @@ class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
 
 
 class DeadlineSerializer(serializers.Serializer[Any]):
-    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to
+    # hide.
     label = serializers.CharField()  # type: ignore[assignment]
     due = serializers.DateField()
     overdue = serializers.BooleanField()
     done = serializers.BooleanField()
     provisional = serializers.BooleanField(
-        help_text="Counted without the State Council holiday schedule of its year (not loaded yet): it may move."
+        help_text="Counted without the State Council holiday schedule of its year (not loaded yet): it may "
+        "move."
     )
 
 
 class AvailableActionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=Action.choices)
-    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to
+    # hide.
     label = serializers.CharField()  # type: ignore[assignment]
     danger = serializers.BooleanField(help_text="Irreversible or refusing: ask for confirmation.")
     target = serializers.ChoiceField(
@@ -263,7 +267,8 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
 
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_available_actions(self, obj: Case) -> list[dict[str, Any]]:
-        """The actions the requesting user may take now (their role and the stage; the legal checks run on POST)."""
+        """The actions the requesting user may take now (their role and the stage; the legal checks run on
+        POST)."""
         return [
             {
                 "action": t.action.value,

@@ -69,7 +69,8 @@ class DocumentSerializer(serializers.ModelSerializer[CaseDocument]):
 
 class DocumentKindSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=CaseDocument.Kind.choices)
-    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to hide.
+    # A declared field (the metaclass moves it into _declared_fields), not Field.label, which it seems to
+    # hide.
     label = serializers.CharField()  # type: ignore[assignment]
 
 

@@ -1,6 +1,6 @@
-"""Input shapes of the penalty-case API. The views validate with the same Django forms as the pages (cases.forms);
-the input serializers below are generated from those forms so that the OpenAPI schema documents exactly what the
-forms accept."""
+"""Input shapes of the penalty-case API. The views validate with the same Django forms as the pages
+(cases.forms); the input serializers below are generated from those forms so that the OpenAPI schema documents
+exactly what the forms accept."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from ...workflow import Action, Stage
 
 
 def _choices(field: forms.ChoiceField) -> list[Any]:
-    """The (value, label) pairs of a form's choice field (a list, or an iterator the field builds from callables)."""
+    """The (value, label) pairs of a form's choice field (a list, or an iterator the field builds from
+    callables)."""
     return list(cast(Iterable[Any], field.choices))
 
 
@@ -30,8 +31,8 @@ def _bound(value: Any) -> Any:
     return value() if callable(value) else value
 
 
-# Choice lists the schema names as enums of their own (see ENUM_NAME_OVERRIDES in the report): the forms keep them
-# inline, the schema needs an importable name.
+# Choice lists the schema names as enums of their own (see ENUM_NAME_OVERRIDES in the report): the forms keep
+# them inline, the schema needs an importable name.
 CORRECTION_BASIS = _form_choices(ACTION_FORMS[Action.ORDER_CORRECTION], "basis")
 NO_PENALTY_BASIS = _form_choices(ACTION_FORMS[Action.DECIDE_NO_PENALTY], "basis")
 SERVICE_METHODS = _form_choices(ACTION_FORMS[Action.SERVE_DECISION], "method")
@@ -98,8 +99,8 @@ def form_serializer(
     optional: bool = False,
     extra: dict[str, serializers.Field] | None = None,
 ) -> type[serializers.Serializer[Any]]:
-    """A serializer with the form's fields (names, types, required, choices): for the schema only. `optional`: every
-    field may be left out (a PATCH)."""
+    """A serializer with the form's fields (names, types, required, choices): for the schema only. `optional`:
+    every field may be left out (a PATCH)."""
     attrs: dict[str, Any] = {
         field_name: _serializer_field(field_name, field, notes or {}, optional)
         for field_name, field in form_class.base_fields.items()

@@ -1,6 +1,6 @@
 """Moving a case through the API: one endpoint per workflow action (documented with that action's input), the
-handling officers and the recusal declaration. Not possible at the case's stage, or someone else changed the case
-first: 409 with the reason; an unknown action 404."""
+handling officers and the recusal declaration. Not possible at the case's stage, or someone else changed the
+case first: 409 with the reason; an unknown action 404."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""The penalty-case API: the list (keyset pages) and recording a lead, one case (read, change its details), its
-timeline.
+"""The penalty-case API: the list (keyset pages) and recording a lead, one case (read, change its details),
+its timeline.
 
-Reads go through the selectors (another town's case is a 404, the same as a missing one); input is validated by the
-same Django forms as the pages (cases.forms); every write is a service call."""
+Reads go through the selectors (another town's case is a 404, the same as a missing one); input is validated
+by the same Django forms as the pages (cases.forms); every write is a service call."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def _case_values(case: Case) -> dict[str, Any]:
     }
 
 
-# --- answers -----------------------------------------------------------------------------------------------------------
+# --- answers
+# -----------------------------------------------------------------------------------------------------------
 
 
 def _recommendation(case: Case) -> Any:
@@ -107,7 +108,8 @@ def case_detail_response(request: AuthedRequest, pk: int, code: int = status.HTT
 
 
 class CaseListView(APIView):
-    """Penalty cases of the towns you work for, newest first, one keyset page at a time (GET); record a lead (POST)."""
+    """Penalty cases of the towns you work for, newest first, one keyset page at a time (GET); record a lead
+    (POST)."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

@@ -1,4 +1,5 @@
-"""A case's evidence and documents through the API: list, upload, generate, and permission-checked downloads."""
+"""A case's evidence and documents through the API: list, upload, generate, and permission-checked
+downloads."""
 
 from __future__ import annotations
 

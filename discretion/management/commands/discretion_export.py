@@ -14,7 +14,10 @@ from discretion.tables import export_rows, to_csv, to_xlsx
 
 
 class Command(BaseCommand):
-    help = "Export benchmark tables: discretion_export --district 500103 -o tables.xlsx [--which current|published|draft|all]"
+    help = (
+        "Export benchmark tables: discretion_export --district 500103 -o tables.xlsx [--which "
+        "current|published|draft|all]"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--district", required=True, help="district code, e.g. 500103")

@@ -13,7 +13,10 @@ from enforcement.models import District, User
 
 
 class Command(BaseCommand):
-    help = "Import benchmark tables: discretion_import tables.xlsx --district 500103 --user admin [--publish] [--dry-run]"
+    help = (
+        "Import benchmark tables: discretion_import tables.xlsx --district 500103 --user admin "
+        "[--publish] [--dry-run]"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file")

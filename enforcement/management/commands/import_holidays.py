@@ -52,8 +52,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Calendar days: {added} added, {changed} changed, {unchanged} unchanged.")
         )
         if not_in_file:
-            # Kept, not deleted: a file may hold only some notices. A withdrawn make-up day is corrected by listing
-            # it again with the new value, which the notices do anyway.
+            # Kept, not deleted: a file may hold only some notices. A withdrawn make-up day is corrected by
+            # listing it again with the new value, which the notices do anyway.
             listed = ", ".join(f"{day:%Y-%m-%d}" for day in not_in_file)
             self.stdout.write(
                 self.style.WARNING(f"Kept {len(not_in_file)} day(s) of these years not in the file: {listed}")
