@@ -116,8 +116,7 @@ def kind_label(kind: str) -> str:
     return str(PenaltyKind(kind).label) if kind in PenaltyKind.values else kind
 
 
-# --- fines as multiples
-# ---------------------------------------------------------------------------------------------
+# --- fines as multiples -------------------------------------------------------------------------------------
 
 
 class FineBasis(models.TextChoices):

@@ -140,8 +140,7 @@ def items_held_by(town: Unit, on: dt.date) -> QuerySet[EnforcementItem]:
     return EnforcementItem.objects.filter(Exists(held)).order_by("domain", "code")
 
 
-# --- the catalog
-# -------------------------------------------------------------------------------------------------
+# --- the catalog --------------------------------------------------------------------------------------------
 
 
 def catalog_items(
@@ -210,8 +209,7 @@ def district_for(user: User | None, code: str = "") -> District | None:
     return District.objects.order_by("code").first()
 
 
-# --- history
-# ------------------------------------------------------------------------------------------------------
+# --- history ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -261,8 +259,7 @@ def item_grant_history(item: EnforcementItem) -> QuerySet[AuthorityGrant]:
     )
 
 
-# --- adjustments
-# --------------------------------------------------------------------------------------------------
+# --- adjustments --------------------------------------------------------------------------------------------
 
 
 def adjustments_visible_to(user: User | None, district: District) -> QuerySet[Adjustment]:

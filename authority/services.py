@@ -123,8 +123,7 @@ def _grant_end(
     )
 
 
-# --- catalog import
-# -----------------------------------------------------------------------------------------------
+# --- catalog import -----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -300,8 +299,7 @@ class _CatalogImport:
         items = {i.code: i for i in EnforcementItem.objects.filter(district=district)}
         return cls(items=items, grants_by_pair=grants_by_pair, **kwargs)
 
-    # --- grants
-    # -------------------------------------------------------------------------------------------------
+    # --- grants ---------------------------------------------------------------------------------------------
 
     def active(self, item: EnforcementItem, town: Unit) -> AuthorityGrant | None:
         effective = self.effective
@@ -374,8 +372,7 @@ class _CatalogImport:
             raise CatalogFileError([RowError(self.row_number, "holder", " ".join(exc.messages))]) from exc
         self.report.grants_ended += 1
 
-    # --- rows
-    # ---------------------------------------------------------------------------------------------------
+    # --- rows -----------------------------------------------------------------------------------------------
 
     def apply(self, row: CatalogRow) -> None:
         self.row_number = row.row
@@ -581,8 +578,7 @@ def catalog_import(
     return run.report
 
 
-# --- adjustments
-# --------------------------------------------------------------------------------------------------
+# --- adjustments --------------------------------------------------------------------------------------------
 
 
 def _adjustment_after(adjustment: Adjustment) -> dict[str, Any]:

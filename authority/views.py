@@ -106,8 +106,7 @@ def _districts() -> list[District]:
     return list(District.objects.order_by("code"))
 
 
-# --- public
-# -------------------------------------------------------------------------------------------------------
+# --- public -------------------------------------------------------------------------------------------------
 
 
 @login_not_required
@@ -298,8 +297,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# --- district administrators
-# -----------------------------------------------------------------------------------
+# --- district administrators --------------------------------------------------------------------------------
 
 
 def _admin_district(request: AuthedHttpRequest) -> tuple[User, District]:
@@ -455,8 +453,7 @@ def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "authority/adjustment_detail.html", context, status=status)
 
 
-# --- usage evaluation
-# ---------------------------------------------------------------------------------------------
+# --- usage evaluation ---------------------------------------------------------------------------------------
 
 
 @login_required

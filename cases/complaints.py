@@ -36,8 +36,7 @@ MAX_IMPORT = 2000  # rows per import
 MAX_TEXT = 4000
 SWEEP_LIMIT = 500  # pending complaints picked up per sweep
 
-# --- filing and importing
-# -----------------------------------------------------------------------------------------
+# --- filing and importing -----------------------------------------------------------------------------------
 
 
 def _parse_received(value: Any) -> dt.datetime:
@@ -254,8 +253,7 @@ def complaints_import(
     return report
 
 
-# --- matching (system)
-# --------------------------------------------------------------------------------------------
+# --- matching (system) --------------------------------------------------------------------------------------
 
 
 def _result_of(complaint: Complaint) -> tuple[str, dict[str, Any], str]:

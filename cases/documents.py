@@ -86,8 +86,7 @@ FILING_ONWARDS = frozenset(
 )
 
 
-# --- amounts in words
-# -------------------------------------------------------------------------------------------------
+# --- amounts in words ---------------------------------------------------------------------------------------
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -189,8 +188,7 @@ def chinese_date(day: dt.date | dt.datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-# --- which documents make sense now
-# -----------------------------------------------------------------------------------
+# --- which documents make sense now -------------------------------------------------------------------------
 
 
 def _decided_with_penalty(case: Case) -> bool:
@@ -225,8 +223,7 @@ def documents_available_choices(case: Case) -> list[tuple[str, str]]:
     return [(kind, str(Kind(kind).label)) for kind in documents_available(case)]
 
 
-# --- rendering
-# --------------------------------------------------------------------------------------------------------
+# --- rendering ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -420,8 +417,7 @@ def render_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-# --- the service
-# ------------------------------------------------------------------------------------------------------
+# --- the service --------------------------------------------------------------------------------------------
 
 
 def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:

@@ -200,8 +200,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-# --- one form per action
-# ------------------------------------------------------------------------------------------
+# --- one form per action ------------------------------------------------------------------------------------
 
 
 class ActionForm(BootstrapFormMixin, forms.Form):

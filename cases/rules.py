@@ -34,8 +34,7 @@ def can_handle_cases(user: User) -> bool:
     return user.is_active and bool(HANDLING_ROLES & user.role_names)
 
 
-# --- complaints
-# ----------------------------------------------------------------------------------------------------
+# --- complaints ---------------------------------------------------------------------------------------------
 
 
 def can_file_complaint(user: AnyUser, town: Unit) -> bool:
@@ -60,8 +59,7 @@ def can_rematch_complaint(user: AnyUser, complaint: Complaint) -> bool:
     return user.has_role(Role.SUPERVISOR) and complaint.town_id in scope_for(user).town_ids
 
 
-# --- penalty cases
-# -------------------------------------------------------------------------------------------------
+# --- penalty cases ------------------------------------------------------------------------------------------
 
 
 def works_for_town(user: AnyUser | None, town_id: int) -> bool:

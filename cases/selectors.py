@@ -51,8 +51,7 @@ def towns_for_filing(user: User) -> list[Unit]:
     return [t for t in towns if can_file_complaint(user, t)]
 
 
-# --- penalty cases
-# -------------------------------------------------------------------------------------------------
+# --- penalty cases ------------------------------------------------------------------------------------------
 
 
 def items_for_cases(district_ids: Any, *, keep: int | None = None) -> QuerySet[EnforcementItem]:

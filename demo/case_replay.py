@@ -513,8 +513,7 @@ class Replay:
         self.seq = 0
         self.suggested: dict[tuple[str, str], Decimal | None] = {}
 
-    # --- time
-    # -----------------------------------------------------------------------------------------------------
+    # --- time -----------------------------------------------------------------------------------------------
 
     def working_moment(self, moment: dt.datetime) -> dt.datetime:
         """The next office-hours moment (weekdays 9:00-18:00) at or after `moment`: never earlier."""
@@ -543,8 +542,7 @@ class Replay:
             moments = [m - dt.timedelta(weeks=weeks) for m in moments]
         return moments
 
-    # --- one case
-    # ---------------------------------------------------------------------------------------------------
+    # --- one case -------------------------------------------------------------------------------------------
 
     def party(self, fact: Fact, street: str) -> dict[str, Any]:
         name = self.rnd.choice(SURNAMES) + self.rnd.choice(GIVEN)
@@ -742,8 +740,7 @@ class Replay:
             except (ValidationError, PermissionDenied) as exc:
                 self.refuse("evidence", case.stage, exc)
 
-    # --- the paths
-    # ------------------------------------------------------------------------------------------------
+    # --- the paths ------------------------------------------------------------------------------------------
 
     def plan(self, target: str, fact: Fact) -> list[Step]:
         rnd = self.rnd
@@ -944,8 +941,7 @@ class Replay:
             },
         )
 
-    # --- action data
-    # --------------------------------------------------------------------------------------------------
+    # --- action data ----------------------------------------------------------------------------------------
 
     def on_spot_data(self, target: str) -> Callable[[Case, dt.datetime], dict[str, Any]]:
         def data(case: Case, moment: dt.datetime) -> dict[str, Any]:

@@ -332,8 +332,7 @@ def _photo(seed: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"site-{seed}.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-# --- the list, the checklists, the registry
-# -------------------------------------------------------------------------
+# --- the list, the checklists, the registry -----------------------------------------------------------------
 
 
 def _seed_list(cast: Cast, admin: User, today: dt.date) -> dict[str, CheckPoint]:
@@ -424,8 +423,7 @@ def _seed_registry(cast: Cast, rnd: random.Random) -> list[Business]:
     return out
 
 
-# --- one visit through the services
-# -----------------------------------------------------------------------------------
+# --- one visit through the services -------------------------------------------------------------------------
 
 NOTES = {
     "JC-CG-01:1": "店外摆放桌椅四张、冰柜一台，占用人行道约6平方米",
@@ -585,8 +583,7 @@ def _notice(task: InspectionTask, kind: str, actor: User, moment: dt.datetime) -
         inspection_document_generate(actor=actor, task=task, kind=kind, code_url=url)
 
 
-# --- the whole story
-# ------------------------------------------------------------------------------------------------------
+# --- the whole story ----------------------------------------------------------------------------------------
 
 
 def seed(stdout: Any) -> None:

@@ -26,8 +26,7 @@ from .vocabulary import STANDARD_FACTOR_MAP, FactorSpec
 AnyUser = User | AnonymousUser | None
 
 
-# --- rows to specs
-# -----------------------------------------------------------------------------------------------
+# --- rows to specs ------------------------------------------------------------------------------------------
 
 
 def benchmark_spec(benchmark: Benchmark) -> BenchmarkSpec:
@@ -87,8 +86,7 @@ def factor_catalog(district_id: int | None, item_id: int | None = None) -> dict[
     return catalog
 
 
-# --- which version applies
-# ---------------------------------------------------------------------------------------
+# --- which version applies ----------------------------------------------------------------------------------
 
 
 def _with_rows(qs: QuerySet[Benchmark]) -> QuerySet[Benchmark]:
@@ -164,8 +162,7 @@ def facts_with_history(facts: Facts, *, district_id: int) -> Facts:
     return replace(facts, history=history, identifier=identifier) if history is not None else facts
 
 
-# --- scoped reads
-# ------------------------------------------------------------------------------------------------
+# --- scoped reads -------------------------------------------------------------------------------------------
 
 
 def districts_visible_to(user: AnyUser) -> frozenset[int]:
@@ -261,8 +258,7 @@ def district_counts(district_id: int) -> dict[str, int]:
     }
 
 
-# --- public
-# ------------------------------------------------------------------------------------------------------
+# --- public -------------------------------------------------------------------------------------------------
 
 
 def public_districts() -> QuerySet[District]:

@@ -50,8 +50,7 @@ class StaleBenchmark(Exception):
     """Someone else changed or published the benchmark first."""
 
 
-# --- helpers
-# -----------------------------------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------------------------
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -162,8 +161,7 @@ def _lock(benchmark: Benchmark) -> Benchmark:
     return locked
 
 
-# --- generated defaults
-# ------------------------------------------------------------------------------------------
+# --- generated defaults -------------------------------------------------------------------------------------
 
 
 def _create_generated(item: EnforcementItem, actor: User | None, policy: Policy) -> Benchmark:
@@ -221,8 +219,7 @@ def benchmarks_generate_missing(*, actor: User | None, district: District) -> li
     return created
 
 
-# --- drafts
-# ------------------------------------------------------------------------------------------------------
+# --- drafts -------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -334,8 +331,7 @@ def benchmark_discard(*, actor: User | None, benchmark: Benchmark) -> None:
     locked.delete()
 
 
-# --- publication
-# -------------------------------------------------------------------------------------------------
+# --- publication --------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -488,8 +484,7 @@ def benchmark_withdraw(*, actor: User | None, benchmark: Benchmark, reason: str)
     return benchmark
 
 
-# --- local circumstances and rules
-# -------------------------------------------------------------------------------
+# --- local circumstances and rules --------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -620,8 +615,7 @@ def policy_update(*, actor: User | None, district: District, **values: int) -> D
     return row
 
 
-# --- import
-# ------------------------------------------------------------------------------------------------------
+# --- import -------------------------------------------------------------------------------------------------
 
 
 @dataclass

@@ -202,8 +202,7 @@ class Facts:
     identifier: str = ""
 
 
-# --- one row to its spec (no query)
-# ----------------------------------------------------------------------------
+# --- one row to its spec (no query) -------------------------------------------------------------------------
 
 
 def item_spec(item: EnforcementItem) -> ItemSpec:

@@ -146,8 +146,7 @@ def range_bars(item: EnforcementItem, benchmark: Benchmark) -> list[dict[str, An
     return bars
 
 
-# --- the district's list
-# -----------------------------------------------------------------------------------------
+# --- the district's list ------------------------------------------------------------------------------------
 
 
 @login_not_required
@@ -199,8 +198,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- one item
-# ----------------------------------------------------------------------------------------------------
+# --- one item -----------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -292,8 +290,7 @@ def generate_missing(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("discretion-home")
 
 
-# --- the editor
-# --------------------------------------------------------------------------------------------------
+# --- the editor ---------------------------------------------------------------------------------------------
 
 
 def _map_problems(
@@ -503,8 +500,7 @@ def benchmark_discard_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("discretion-item", item_id=item_id)
 
 
-# --- recommendation tool
-# -----------------------------------------------------------------------------------------
+# --- recommendation tool ------------------------------------------------------------------------------------
 
 
 @login_required
@@ -554,8 +550,7 @@ def recommend_view(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "result": result})
 
 
-# --- import / export
-# ---------------------------------------------------------------------------------------------
+# --- import / export ----------------------------------------------------------------------------------------
 
 
 @login_required
@@ -601,8 +596,7 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- circumstances and rules
-# -------------------------------------------------------------------------------------
+# --- circumstances and rules --------------------------------------------------------------------------------
 
 
 @login_required
@@ -655,8 +649,7 @@ def circumstances(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- public
-# ------------------------------------------------------------------------------------------------------
+# --- public -------------------------------------------------------------------------------------------------
 
 
 @login_not_required

@@ -159,8 +159,7 @@ def photo_taken_at(photo: Photo) -> dt.datetime | None:
     return timezone.make_aware(naive)
 
 
-# --- names
-# -----------------------------------------------------------------------------------------------------------
+# --- names --------------------------------------------------------------------------------------------------
 
 NAME_PUNCTUATION = set(" ._-()（）")
 EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg", "heif": "heic", "m4v": "mp4", "qt": "mov"}

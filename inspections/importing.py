@@ -234,8 +234,7 @@ def inspection_list_csv(inspection_list: InspectionList) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-# --- checklist templates
-# ------------------------------------------------------------------------------------------
+# --- checklist templates ------------------------------------------------------------------------------------
 
 TEMPLATE_REQUIRED = ["item_code", "point_code"]
 TEMPLATE_COLUMNS = [

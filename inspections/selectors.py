@@ -31,8 +31,7 @@ from .workflow import KIND_EXEMPTION, LIVE_STATUSES, Exemption, TaskKind, TaskSt
 PLANNED_STATUSES = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED})
 
 
-# --- tasks
-# ------------------------------------------------------------------------------------------------------
+# --- tasks --------------------------------------------------------------------------------------------------
 
 
 def task_queryset_for(user: AnyUser) -> QuerySet[InspectionTask]:
@@ -76,8 +75,7 @@ def participants(task: InspectionTask) -> list[int]:
     return [task.lead_unit_id, *[pk for pk in accepted if pk != task.lead_unit_id]]
 
 
-# --- the published list
-# ------------------------------------------------------------------------------------------
+# --- the published list -------------------------------------------------------------------------------------
 
 
 def items_on_list(district: District | int, on: dt.date) -> QuerySet[InspectionItem]:
@@ -104,8 +102,7 @@ def points_off_list(points: Iterable[CheckPoint], district_id: int, on: dt.date)
     return [p for p in points if p.pk not in ok]
 
 
-# --- frequency (arts 29-30)
-# --------------------------------------------------------------------------------------
+# --- frequency (arts 29-30) ---------------------------------------------------------------------------------
 
 
 def frequency_policy_for(district: District | int) -> FrequencyPolicy:
@@ -263,8 +260,7 @@ def frequency_check(
     return FrequencyVerdict(True)
 
 
-# --- the plan merge
-# ----------------------------------------------------------------------------------------------
+# --- the plan merge -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -338,8 +334,7 @@ def merge_proposals(
     return proposals
 
 
-# --- the subject's ledger
-# ----------------------------------------------------------------------------------------
+# --- the subject's ledger -----------------------------------------------------------------------------------
 
 
 def ledger_for(*, user: AnyUser, subject: Subject) -> QuerySet[Visit]:
@@ -359,8 +354,7 @@ __all__ = [
 ]
 
 
-# --- the inspection code (执法码)
-# ---------------------------------------------------------------------------------
+# --- the inspection code (执法码) ---------------------------------------------------------------------------
 
 CODE_VISIBLE = frozenset({TaskStatus.APPROVED, TaskStatus.ON_SITE, TaskStatus.CHECKED, TaskStatus.CLOSED})
 
@@ -434,8 +428,7 @@ def code_view(code: str, today: dt.date) -> CodeView:
     )
 
 
-# --- pages
-# -------------------------------------------------------------------------------------------------------
+# --- pages --------------------------------------------------------------------------------------------------
 
 BOARD_STATUSES = (
     TaskStatus.DRAFT,
@@ -597,8 +590,7 @@ def merge_proposals_for(*, user: AnyUser, task: InspectionTask) -> list[MergePro
     ]
 
 
-# --- figures
-# -------------------------------------------------------------------------------------------------------
+# --- figures ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

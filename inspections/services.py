@@ -87,8 +87,7 @@ def _text(value: Any, field: str, *, required: bool = True, max_length: int | No
     return text
 
 
-# --- the inspection-item list
-# ------------------------------------------------------------------------------------
+# --- the inspection-item list -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -253,8 +252,7 @@ def inspection_list_publish(*, actor: User, inspection_list: InspectionList, on:
     return listing
 
 
-# --- checklist templates
-# -----------------------------------------------------------------------------------------
+# --- checklist templates ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -324,8 +322,7 @@ def template_activate(*, actor: User, template: ChecklistTemplate) -> ChecklistT
     return locked
 
 
-# --- frequency policy and white list
-# -----------------------------------------------------------------------------
+# --- frequency policy and white list ------------------------------------------------------------------------
 
 POLICY_FIELDS = (
     "routine_per_year",
@@ -401,8 +398,7 @@ def whitelist_add(
     return entry
 
 
-# --- tasks: helpers
-# ----------------------------------------------------------------------------------------------
+# --- tasks: helpers -----------------------------------------------------------------------------------------
 
 
 def _lock(task: InspectionTask, version: int | None = None) -> InspectionTask:
@@ -536,8 +532,7 @@ def _add_template(
     return _merge_points(task, unit, points)
 
 
-# --- tasks: planning
-# ---------------------------------------------------------------------------------------------
+# --- tasks: planning ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -917,8 +912,7 @@ def task_cancel(*, actor: User, task: InspectionTask, reason: str) -> Inspection
     return locked
 
 
-# --- the plan merge
-# ----------------------------------------------------------------------------------------------
+# --- the plan merge -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -983,8 +977,7 @@ def task_merge(*, actor: User, joining: InspectionTask, keep: InspectionTask) ->
     return target
 
 
-# --- on site
-# -----------------------------------------------------------------------------------------------------
+# --- on site ------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -1361,8 +1354,7 @@ def task_finish(
     return locked
 
 
-# --- results
-# -----------------------------------------------------------------------------------------------------
+# --- results ------------------------------------------------------------------------------------------------
 
 
 def _finding_text(task: InspectionTask, row: TaskPoint) -> str:

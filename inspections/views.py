@@ -87,8 +87,7 @@ def _conflict(request: HttpRequest, task_pk: int, exc: InvalidTransition | Stale
     return show_refusal(request, exc, back_to=reverse("inspection-detail", args=[task_pk]))
 
 
-# --- the board
-# -----------------------------------------------------------------------------------------------------
+# --- the board ----------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -134,8 +133,7 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- planning
-# ------------------------------------------------------------------------------------------------------
+# --- planning -----------------------------------------------------------------------------------------------
 
 
 def _lead_units(user: User) -> QuerySet[Unit]:
@@ -253,8 +251,7 @@ def _plan(user: User, data: dict[str, Any]) -> InspectionTask:
     return task
 
 
-# --- one task
-# ------------------------------------------------------------------------------------------------------
+# --- one task -----------------------------------------------------------------------------------------------
 
 
 def _task(user: User, pk: int) -> InspectionTask:
@@ -642,8 +639,7 @@ ACTIONS: dict[str, Handler] = {
 }
 
 
-# --- on site: the merged checklist
-# ------------------------------------------------------------------------------------
+# --- on site: the merged checklist --------------------------------------------------------------------------
 
 
 def _point_context(
@@ -806,8 +802,7 @@ def task_finish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _done(request, task, _("Check finished and signed off. Hand the findings on."), "#findings")
 
 
-# --- files
-# ---------------------------------------------------------------------------------------------------------
+# --- files --------------------------------------------------------------------------------------------------
 
 
 def _file_response(field: Any, content_type: str, filename: str, disposition: str = "inline") -> FileResponse:
@@ -855,8 +850,7 @@ def code_qr(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# --- a department's invitations
-# ---------------------------------------------------------------------------------------
+# --- a department's invitations -----------------------------------------------------------------------------
 
 
 def _render_invitations(
@@ -940,8 +934,7 @@ def invitation_answer(request: AuthedHttpRequest, pk: int, answer: str) -> HttpR
     return redirect("inspection-invitations")
 
 
-# --- businesses: the registry and each one's ledger
-# --------------------------------------------------------------------
+# --- businesses: the registry and each one's ledger ---------------------------------------------------------
 
 
 @login_required
@@ -1051,8 +1044,7 @@ def _ledger_rows(user: User, subject: Subject) -> list[dict[str, Any]]:
     ]
 
 
-# --- the report
-# ----------------------------------------------------------------------------------------------------
+# --- the report ---------------------------------------------------------------------------------------------
 
 REPORT_COLUMNS = [
     ("inspections", _lazy("visits made")),
@@ -1149,8 +1141,7 @@ def _report_file(
     return response
 
 
-# --- the public page of an inspection code
-# ------------------------------------------------------------------------------
+# --- the public page of an inspection code ------------------------------------------------------------------
 
 
 @login_not_required

@@ -63,8 +63,7 @@ def csv_rows(count: int, header: str) -> bytes:
     return (header + "\n" + "".join(f"X-{n},一\n" for n in range(count))).encode()
 
 
-# --- uploads
-# -----------------------------------------------------------------------------------------------------------
+# --- uploads ------------------------------------------------------------------------------------------------
 
 
 def jpeg(size: tuple[int, int] = (64, 48), *, comment: bytes = b"", gps: bool = False) -> bytes:

@@ -38,8 +38,7 @@ from .workflow import (
     WhistleStatus,
 )
 
-# --- deadlines
-# ------------------------------------------------------------------------------------------------------
+# --- deadlines ----------------------------------------------------------------------------------------------
 
 
 def deadlines_for(district: District | int, urgency: str) -> Deadlines:
@@ -63,8 +62,7 @@ def deadline_table(district: District | int) -> list[tuple[str, Any, Deadlines, 
     return [(u.value, u.label, deadlines_for(district_id, u.value), u.value in overridden) for u in Urgency]
 
 
-# --- the current step of an assignment
-# -----------------------------------------------------------------------------
+# --- the current step of an assignment ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -112,8 +110,7 @@ def _current_due_expression() -> Case:
     )
 
 
-# --- whistles
-# -------------------------------------------------------------------------------------------------------
+# --- whistles -----------------------------------------------------------------------------------------------
 
 
 def whistle_queryset_for(user: AnyUser) -> QuerySet[WhistleRequest]:
@@ -211,8 +208,7 @@ def photo_get_for(*, user: AnyUser, pk: Any) -> WhistlePhoto:
     return access_or_404(WhistlePhoto.objects.filter(whistle_id__in=visible), pk=pk)
 
 
-# --- department inbox and district review
-# --------------------------------------------------------------------------
+# --- department inbox and district review -------------------------------------------------------------------
 
 
 def overdue_assignments(*, now: dt.datetime | None = None) -> QuerySet[WhistleAssignment]:
@@ -277,8 +273,7 @@ def town_whistles_for(*, user: AnyUser) -> QuerySet[WhistleRequest]:
     )
 
 
-# --- the raise form
-# --------------------------------------------------------------------------------------------------
+# --- the raise form -----------------------------------------------------------------------------------------
 
 
 def items_for_whistle(district_id: int) -> QuerySet[EnforcementItem]:
@@ -318,8 +313,7 @@ def suggest_department(
     return Suggestion(holder, holder.department)
 
 
-# --- notifications
-# -----------------------------------------------------------------------------------------------------
+# --- notifications ------------------------------------------------------------------------------------------
 
 
 def notifications_for(*, user: AnyUser, unread_only: bool = False) -> QuerySet[Notification]:
@@ -341,8 +335,7 @@ def notification_get_for(*, user: AnyUser, pk: Any) -> Notification:
     return access_or_404(notifications_for(user=user), pk=pk)
 
 
-# --- the deadline sweep
-# -----------------------------------------------------------------------------------------------
+# --- the deadline sweep -------------------------------------------------------------------------------------
 
 
 def assignments_due_for_alert(*, now: dt.datetime, limit: int) -> list[int]:
@@ -355,8 +348,7 @@ def assignments_due_for_alert(*, now: dt.datetime, limit: int) -> list[int]:
     )
 
 
-# --- status helpers for templates
-# ------------------------------------------------------------------------------------
+# --- status helpers for templates ---------------------------------------------------------------------------
 
 
 def is_open(whistle: WhistleRequest) -> bool:

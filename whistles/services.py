@@ -122,8 +122,7 @@ def _explanation(value: str, field: str = "note") -> str:
     return value
 
 
-# --- deadlines and alerts
-# ------------------------------------------------------------------------------------------
+# --- deadlines and alerts -----------------------------------------------------------------------------------
 
 
 def _deadline_fields(start: dt.datetime, deadlines: Deadlines) -> dict[str, Any]:
@@ -169,8 +168,7 @@ def _reschedule(assignment: WhistleAssignment) -> None:
     assignment.alert_at = alert_at
 
 
-# --- raising
-# --------------------------------------------------------------------------------------------------------
+# --- raising ------------------------------------------------------------------------------------------------
 
 
 def _coordinate(value: Any, field: str, limit: int) -> decimal.Decimal | None:
@@ -484,8 +482,7 @@ def whistle_withdraw(*, actor: User, whistle: WhistleRequest, reason: str) -> Wh
     return locked
 
 
-# --- the department's answer and the town's confirmation
-# -------------------------------------------------------------
+# --- the department's answer and the town's confirmation ----------------------------------------------------
 
 
 def _move(
@@ -855,8 +852,7 @@ ACTION_SERVICES: dict[str, Callable[..., WhistleAssignment | WhistleReturn]] = {
 }
 
 
-# --- deadlines: reminders and escalation
-# -------------------------------------------------------------------------------
+# --- deadlines: reminders and escalation --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -932,8 +928,7 @@ def _send_alert(
     )
 
 
-# --- settings and notifications
-# ----------------------------------------------------------------------------------------
+# --- settings and notifications -----------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -104,8 +104,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-# --- lists
-# ----------------------------------------------------------------------------------------------------------
+# --- lists --------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -190,8 +189,7 @@ def whistle_returns(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "whistles/whistle_returns.html", {"assignments": returns_to_review_for(user=user)})
 
 
-# --- raising
-# ----------------------------------------------------------------------------------------------------------
+# --- raising ------------------------------------------------------------------------------------------------
 
 
 def _raise_form_querysets(user: User) -> dict[str, QuerySet[Any]]:
@@ -344,8 +342,7 @@ def whistle_suggest(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- one whistle
-# ------------------------------------------------------------------------------------------------------
+# --- one whistle --------------------------------------------------------------------------------------------
 
 
 def _assignment_view(
@@ -542,8 +539,7 @@ def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return photo_file_response(photo_get_for(user=request.user, pk=pk))
 
 
-# --- assessment
-# ---------------------------------------------------------------------------------------------------------
+# --- assessment ---------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -598,8 +594,7 @@ def assessment_view(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-# --- notifications
-# ----------------------------------------------------------------------------------------------------
+# --- notifications ------------------------------------------------------------------------------------------
 
 
 @login_required

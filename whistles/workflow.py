@@ -155,8 +155,7 @@ check_transition = WORKFLOW.check_transition
 actions_from = WORKFLOW.actions_from
 
 
-# --- deadlines
-# -----------------------------------------------------------------------------------------------------
+# --- deadlines ----------------------------------------------------------------------------------------------
 
 
 class Step(models.TextChoices):

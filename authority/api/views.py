@@ -96,8 +96,7 @@ def _user(request: Request) -> User | None:
     return user if isinstance(user, User) else None
 
 
-# --- public
-# -------------------------------------------------------------------------------------------------------
+# --- public -------------------------------------------------------------------------------------------------
 
 
 @extend_schema(
@@ -273,8 +272,7 @@ class WhoEnforcesView(APIView):
         return Response(WhoEnforcesSerializer(data).data)
 
 
-# --- adjustments
-# --------------------------------------------------------------------------------------------------
+# --- adjustments --------------------------------------------------------------------------------------------
 
 
 def _my_district(request: AuthedRequest) -> District:
@@ -417,8 +415,7 @@ class AdjustmentRejectView(APIView):
         return Response(AdjustmentSerializer(adjustment).data)
 
 
-# --- usage and import
-# ---------------------------------------------------------------------------------------------
+# --- usage and import ---------------------------------------------------------------------------------------
 
 
 class UsageView(APIView):

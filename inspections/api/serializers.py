@@ -9,8 +9,7 @@ from rest_framework import serializers
 from ..models import InspectionTask, TaskInvitation, TaskOfficer, TaskPoint
 from ..workflow import Exemption, PointResult, Scenario, TaskKind
 
-# --- output
-# -----------------------------------------------------------------------------------------------------
+# --- output -------------------------------------------------------------------------------------------------
 
 
 class TaskSerializer(serializers.ModelSerializer[InspectionTask]):
@@ -129,8 +128,7 @@ class TaskDetailSerializer(TaskSerializer):
         fields = [*TaskSerializer.Meta.fields, "points", "invitations", "officers"]
 
 
-# --- input
-# ------------------------------------------------------------------------------------------------------
+# --- input --------------------------------------------------------------------------------------------------
 
 
 class TaskCreateInput(serializers.Serializer[Any]):

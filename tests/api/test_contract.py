@@ -52,8 +52,7 @@ LISTS = [  # (url name, who may read it)
 ]
 
 
-# --- one pagination
-# ------------------------------------------------------------------------------------------------
+# --- one pagination -----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "role"), LISTS)
@@ -113,8 +112,7 @@ def test_keyset_and_position_cursors_cover_every_row_once(cast):
             )
 
 
-# --- one error shape, documented
-# ------------------------------------------------------------------------------------
+# --- one error shape, documented ----------------------------------------------------------------------------
 
 
 def test_every_error_has_detail_and_errors(cast, client_for):
@@ -199,8 +197,7 @@ def test_the_recommendations_fines_are_decimal_strings_like_the_rest_of_the_api(
         )
 
 
-# --- files with a token
-# ----------------------------------------------------------------------------------------------
+# --- files with a token -------------------------------------------------------------------------------------
 
 
 def test_evidence_documents_and_photos_download_with_a_token_and_only_for_who_may_see_them(
@@ -235,8 +232,7 @@ def test_evidence_documents_and_photos_download_with_a_token_and_only_for_who_ma
     assert officer.get(reverse("api-case-document-file", args=[case.pk, 999999])).status_code == 404
 
 
-# --- the town's officers
-# ----------------------------------------------------------------------------------------------
+# --- the town's officers ------------------------------------------------------------------------------------
 
 
 def test_a_town_lists_its_officers_with_their_certificates(cast):
@@ -267,8 +263,7 @@ def test_a_town_lists_its_officers_with_their_certificates(cast):
     assert Client().get(reverse("api-officers")).status_code == 401
 
 
-# --- codes alike, messages translated, status codes as documented
-# ------------------------------------------------
+# --- codes alike, messages translated, status codes as documented -------------------------------------------
 
 
 def test_whistles_take_codes_as_the_case_api_does(cast, stall_item):

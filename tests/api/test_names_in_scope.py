@@ -79,8 +79,7 @@ def post_json(client, url: str, body: dict[str, Any]):
     return client.post(url, body, content_type="application/json")
 
 
-# --- cases
-# ------------------------------------------------------------------------------------------------------------
+# --- cases --------------------------------------------------------------------------------------------------
 
 
 def test_case_lead_officers(cast, client_for, elsewhere):
@@ -180,8 +179,7 @@ def test_case_list_filters(cast, client_for, elsewhere):
         same_answer(send, foreign, nowhere, leaks=(leak,))
 
 
-# --- whistles
-# ---------------------------------------------------------------------------------------------------------
+# --- whistles -----------------------------------------------------------------------------------------------
 
 
 def whistle_body(**over: Any) -> dict[str, Any]:
@@ -237,8 +235,7 @@ def test_whistle_suggestion_and_list_filters(cast, client_for, elsewhere):
         assert (first.status_code, first.json()) == (second.status_code, second.json())
 
 
-# --- inspections
-# --------------------------------------------------------------------------------------------------------
+# --- inspections --------------------------------------------------------------------------------------------
 
 
 def test_inspection_units_and_officers(cast, client_for, elsewhere):

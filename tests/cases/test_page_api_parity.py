@@ -58,8 +58,7 @@ def counts() -> tuple[int, int]:
     return Case.objects.count(), AuditEvent.objects.count()
 
 
-# --- a retired item
-# ---------------------------------------------------------------------------------------------------
+# --- a retired item -----------------------------------------------------------------------------------------
 
 
 def test_a_lead_for_a_retired_item_is_refused_on_the_api_as_on_the_page(cast, client_for, retired_item):
@@ -99,8 +98,7 @@ def test_a_case_cannot_be_moved_to_a_retired_item(cast, client_for, make_case, s
     assert Case.objects.get(pk=case.pk).place == "测试路2号"
 
 
-# --- officer candidates
-# -------------------------------------------------------------------------------------------------
+# --- officer candidates -------------------------------------------------------------------------------------
 
 
 def test_a_legal_reviewer_is_not_a_handling_officer_on_the_api_as_on_the_page(cast, client_for, stall_item):

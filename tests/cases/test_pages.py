@@ -34,8 +34,7 @@ def _state(case: Case) -> tuple:
     return case.stage, case.version, case.title, case.events.count(), case.officers.count()
 
 
-# --- the list
-# ----------------------------------------------------------------------------------------------------------
+# --- the list -----------------------------------------------------------------------------------------------
 
 
 def test_the_list_shows_only_the_towns_own_cases(cast, make_case, client_for):
@@ -158,8 +157,7 @@ def test_the_list_costs_a_fixed_number_of_queries(cast, make_case, client_for, d
     assert len(_shown(response)) == 25
 
 
-# --- the lead form
-# ------------------------------------------------------------------------------------------------------
+# --- the lead form ------------------------------------------------------------------------------------------
 
 
 def _lead_data(cast, stall_item, **overrides):
@@ -255,8 +253,7 @@ def test_a_complaint_prefills_the_form_and_is_linked(cast, stall_item, client_fo
     assert client_for(cast.officer_b).get(url).status_code == 404  # another town's complaint
 
 
-# --- the case page
-# ---------------------------------------------------------------------------------------------------
+# --- the case page ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -435,8 +432,7 @@ def test_a_conflict_needs_an_explanation(cast, make_case, client_for):
     assert CaseOfficer.objects.get(case=case, officer=cast.officer_a).declared_at is None
 
 
-# --- edit and officers
-# ------------------------------------------------------------------------------------------------
+# --- edit and officers --------------------------------------------------------------------------------------
 
 
 def test_editing_the_details(cast, make_case, client_for):
@@ -525,8 +521,7 @@ def test_the_queues(cast, make_case, client_for):
     assert client_for(cast.supervisor_a).get(reverse("cases:reviews")).status_code == 403
 
 
-# --- the home panel
-# -------------------------------------------------------------------------------------------------
+# --- the home panel -----------------------------------------------------------------------------------------
 
 
 def test_the_home_panel_counts_my_open_cases(cast, make_case):

@@ -91,8 +91,7 @@ def item_for(cast, kind: str):
     return make_held_item(cast, code=f"T-KIND-{kind}", kinds=kinds)
 
 
-# --- the three paths
-# ------------------------------------------------------------------------------------------------
+# --- the three paths ----------------------------------------------------------------------------------------
 
 
 def by_service(cast, case: Case, action: str, actor, data: dict[str, Any]) -> None:
@@ -236,8 +235,7 @@ def test_a_kind_the_clause_does_not_provide_is_refused(cast):
     assert "does not provide for: Revocation of a permit" in " ".join(caught.value.messages)
 
 
-# --- confiscation and payment
-# ---------------------------------------------------------------------------------------
+# --- confiscation and payment -------------------------------------------------------------------------------
 
 
 def test_confiscated_gains_are_paid_with_the_fine_and_a_large_confiscation_gives_a_hearing(cast):
@@ -286,8 +284,7 @@ def test_confiscated_gains_are_paid_with_the_fine_and_a_large_confiscation_gives
     assert large.hearing_offered and large.illegal_gains == Decimal("6000")
 
 
-# --- fines by multiples (倍数)
-# --------------------------------------------------------------------------------------
+# --- fines by multiples (倍数) ------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -402,8 +399,7 @@ def test_a_fine_by_multiples_of_the_value_of_the_goods(cast):
     assert "above the statutory maximum of 36,000" in " ".join(caught.value.messages)
 
 
-# --- one vocabulary
-# ---------------------------------------------------------------------------------------------------
+# --- one vocabulary -----------------------------------------------------------------------------------------
 
 
 def test_one_vocabulary_everywhere():

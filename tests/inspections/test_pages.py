@@ -93,8 +93,7 @@ def url(name: str, *args: object) -> str:
     return reverse(name, args=args)
 
 
-# --- who sees what
-# ---------------------------------------------------------------------------------------------------
+# --- who sees what ------------------------------------------------------------------------------------------
 
 
 def test_the_board_shows_each_side_only_its_own_inspections(cast, joint, client_for):
@@ -148,8 +147,7 @@ def test_a_task_page_is_404_to_those_not_taking_part(cast, joint, client_for):
         assert client_for(cast.officer_b).get(url(name, joint.pk)).status_code == 404
 
 
-# --- planning
-# ---------------------------------------------------------------------------------------------------------
+# --- planning -----------------------------------------------------------------------------------------------
 
 
 def _plan_data(cast, setup, day, **overrides):
@@ -242,8 +240,7 @@ def test_bad_input_is_a_form_error_not_a_500(cast, setup, day, on_day, client_fo
     assert response.status_code == 400 and not InspectionTask.objects.exists()
 
 
-# --- the task page's steps
-# -----------------------------------------------------------------------------------------------
+# --- the task page's steps ----------------------------------------------------------------------------------
 
 
 def test_publish_approve_and_enter_from_the_page(cast, joint, client_for):
@@ -451,8 +448,7 @@ def test_an_ad_hoc_point_comes_only_from_the_published_list(cast, setup, make_ta
     assert client.post(url("inspection-point-add", task.pk), {"point": 999999}).status_code == 400
 
 
-# --- results
-# ------------------------------------------------------------------------------------------------------------
+# --- results ------------------------------------------------------------------------------------------------
 
 
 def test_findings_become_a_draft_case_and_a_whistle_and_the_task_closes(cast, setup, checked, client_for):
@@ -480,8 +476,7 @@ def test_the_department_cannot_hand_the_town_s_findings_on(cast, checked, client
     assert not Case.objects.exists() and audit_count() == before
 
 
-# --- a department's invitations
-# -----------------------------------------------------------------------------------------
+# --- a department's invitations -----------------------------------------------------------------------------
 
 
 def test_the_department_accepts_from_its_inbox_with_its_checklist(cast, setup, make_task, on_day, client_for):
@@ -523,8 +518,7 @@ def test_declining_needs_a_reason_and_only_the_invited_department_answers(
     assert invitation.status == TaskInvitation.Status.DECLINED and invitation.reason == "本月已安排专项检查"
 
 
-# --- the business's page
-# -------------------------------------------------------------------------------------------------
+# --- the business's page ------------------------------------------------------------------------------------
 
 
 def test_the_business_page_lists_every_visit_and_opens_only_visible_inspections(

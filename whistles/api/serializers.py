@@ -28,8 +28,7 @@ from ..rules import can_act_on_assignment
 from ..selectors import current_due
 from ..workflow import Action, Reason, ReturnReason, Urgency, WhistleStatus, actions_from
 
-# --- output
-# -----------------------------------------------------------------------------------------------------------
+# --- output -------------------------------------------------------------------------------------------------
 
 
 class DueSerializer(serializers.Serializer[Any]):
