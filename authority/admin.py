@@ -8,18 +8,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from enforcement.admin import ReadOnlyAdmin
+
 from .models import Adjustment, AdjustmentLine, AuthorityGrant, EnforcementItem, EnforcementItemVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class VersionInline(admin.TabularInline):

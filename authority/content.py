@@ -8,27 +8,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from .importing import CONTENT_COLUMNS, money_text
 from .importing import MULTIPLE_COLUMNS as MULTIPLE_KEYS
-from .importing import money_text
 from .models import EnforcementItem
 from .penalties import FineBasis
 
-CONTENT_KEYS = [
-    "name_zh",
-    "name_en",
-    "kind",
-    "domain",
-    "legal_basis",
-    "description_zh",
-    "fine_min",
-    "fine_max",
-    "holder",
-    "rule_broken",
-    "penalty_clause",
-    "penalty_kinds",
-    "delegation_scope",
-    *MULTIPLE_KEYS,
-]
+CONTENT_KEYS = CONTENT_COLUMNS  # every column of an import row but the code
 
 
 def item_content(item: EnforcementItem) -> dict[str, Any]:

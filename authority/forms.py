@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.domains import Domain
 from enforcement.forms import restrict_choices
 from enforcement.models import District, Unit
-from enforcement.spreadsheets import check_upload_size
+from enforcement.spreadsheets import check_spreadsheet_upload
 
 from .models import Adjustment, AdjustmentLine, CatalogHolder, EnforcementItem, GrantKind
 
@@ -21,6 +21,21 @@ TEXT = {"class": "form-control form-control-sm"}
 
 def _blank(choices: list[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
     return [("", label), *choices]
+
+
+def _active_items(district: District) -> QuerySet[EnforcementItem]:
+    return EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code")
+
+
+def _active_towns(district: District) -> QuerySet[Unit]:
+    return Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code")
+
+
+def _filter(label: Any, choices: list[tuple[str, Any]], everything: Any) -> forms.ChoiceField:
+    """An optional choice in a filter bar whose empty choice means "all of them"."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=_blank(choices, everything), widget=forms.Select(attrs=SELECT)
+    )
 
 
 class ItemChoiceField(forms.ModelChoiceField[EnforcementItem]):
@@ -38,24 +53,9 @@ class CatalogSearchForm(forms.Form):
             attrs={**TEXT, "type": "search", "placeholder": _("name, code, conduct or law (中文 / English)")}
         ),
     )
-    domain = forms.ChoiceField(
-        label=_("Domain"),
-        required=False,
-        choices=_blank(Domain.choices, _("All domains")),
-        widget=forms.Select(attrs=SELECT),
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        required=False,
-        choices=_blank(GrantKind.choices, _("All kinds")),
-        widget=forms.Select(attrs=SELECT),
-    )
-    holder = forms.ChoiceField(
-        label=_("Holder"),
-        required=False,
-        choices=_blank(CatalogHolder.choices, _("Towns and departments")),
-        widget=forms.Select(attrs=SELECT),
-    )
+    domain = _filter(_("Domain"), Domain.choices, _("All domains"))
+    kind = _filter(_("Kind"), GrantKind.choices, _("All kinds"))
+    holder = _filter(_("Holder"), CatalogHolder.choices, _("Towns and departments"))
     on = forms.DateField(label=_("As of"), required=False, widget=DATE)
 
 
@@ -74,16 +74,8 @@ class WhoEnforcesForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict_choices(
-            self,
-            "item",
-            EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code"),
-        )
-        restrict_choices(
-            self,
-            "town",
-            Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code"),
-        )
+        restrict_choices(self, "item", _active_items(district))
+        restrict_choices(self, "town", _active_towns(district))
 
 
 class ImportForm(forms.Form):
@@ -112,18 +104,10 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict_choices(
-            self,
-            "towns",
-            Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code"),
-        )
+        restrict_choices(self, "towns", _active_towns(district))
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        check_upload_size(upload.size)  # the limit shared by every spreadsheet import
-        return upload
+        return check_spreadsheet_upload(self.cleaned_data["file"])
 
 
 class AdjustmentForm(forms.ModelForm):
@@ -188,16 +172,8 @@ class AdjustmentLineForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict_choices(
-            self,
-            "item",
-            EnforcementItem.objects.filter(district=district, is_active=True).order_by("domain", "code"),
-        )
-        restrict_choices(
-            self,
-            "towns",
-            Unit.objects.filter(district=district, kind=Unit.Kind.TOWN, is_active=True).order_by("code"),
-        )
+        restrict_choices(self, "item", _active_items(district))
+        restrict_choices(self, "towns", _active_towns(district))
         restrict_choices(
             self,
             "delegating_department",
@@ -243,18 +219,8 @@ class UsageFilterForm(forms.Form):
         empty_label=_("All my towns"),
         widget=forms.Select(attrs=SELECT),
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        required=False,
-        choices=_blank(GrantKind.choices, _("All kinds")),
-        widget=forms.Select(attrs=SELECT),
-    )
-    domain = forms.ChoiceField(
-        label=_("Domain"),
-        required=False,
-        choices=_blank(Domain.choices, _("All domains")),
-        widget=forms.Select(attrs=SELECT),
-    )
+    kind = _filter(_("Kind"), GrantKind.choices, _("All kinds"))
+    domain = _filter(_("Domain"), Domain.choices, _("All domains"))
 
     def __init__(self, *args: Any, towns: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

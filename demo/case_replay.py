@@ -17,7 +17,6 @@ demo/cases.py.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 import time
 from collections import Counter
@@ -38,18 +37,14 @@ from cases.lifecycle import case_act, case_create, case_declare
 from cases.models import Case
 from cases.selectors import case_recommendation
 from cases.workflow import Stage
+from demo.core import SLUG_BY_TOWN
+from demo.pictures import scene_photo
 from enforcement import clock
 from enforcement.memo import stable_reference_data
 from enforcement.models import District, Unit, User
 from enforcement.workflow import InvalidTransition, StaleObject
 
 DISTRICT_CODE = "500103"
-TOWNS = {
-    "500103-001": "shiyoulu",
-    "500103-002": "jiefangbei",
-    "500103-003": "daping",
-    "500103-004": "hualongqiao",
-}
 DAYS_BACK = 240  # about eight months
 COUNT = 300
 PHOTOS = 60
@@ -438,20 +433,7 @@ def uscc(rnd: random.Random, kind: str = "91") -> str:
 
 def photo(seed: int) -> SimpleUploadedFile:
     """A small generated PNG standing in for a scene photo."""
-    from PIL import Image, ImageDraw
-
-    rnd = random.Random(seed)
-    image = Image.new("RGB", (320, 240), (rnd.randint(80, 170), rnd.randint(80, 170), rnd.randint(80, 170)))
-    draw = ImageDraw.Draw(image)
-    for _ in range(8):
-        x, y = rnd.randint(0, 290), rnd.randint(0, 210)
-        draw.rectangle(
-            [x, y, x + rnd.randint(15, 90), y + rnd.randint(15, 70)],
-            fill=(rnd.randint(0, 255), rnd.randint(0, 255), rnd.randint(0, 255)),
-        )
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
-    return SimpleUploadedFile(f"现场照片-{seed}.png", buffer.getvalue(), content_type="image/png")
+    return scene_photo(seed, f"现场照片-{seed}.png", size=(320, 240), png=True)
 
 
 @dataclass
@@ -1018,7 +1000,7 @@ class Replay:
 
 def _teams(district: District) -> list[Team] | None:
     teams = []
-    for code, slug in TOWNS.items():
+    for code, slug in SLUG_BY_TOWN.items():
         town = Unit.objects.filter(code=code).first()
         people = {u.username: u for u in User.objects.filter(username__startswith=f"{slug}_")}
         officers = [people[name] for name in (f"{slug}_officer", f"{slug}_officer2") if name in people]

@@ -42,6 +42,8 @@ TOWN_PEOPLE = [
     ("reviewer", "陈静", [Role.LEGAL_REVIEWER], "valid"),
 ]
 TOWN_SLUGS = ["shiyoulu", "jiefangbei", "daping", "hualongqiao"]
+# A town's code to the slug its demo usernames start with (shiyoulu_officer, ...).
+SLUG_BY_TOWN = {code: slug for (code, *_), slug in zip(TOWNS, TOWN_SLUGS, strict=True)}
 
 
 @dataclass

@@ -75,6 +75,20 @@ LOCAL_FACTORS = [
     },
 ]
 
+# The household-waste benchmark in force and its draft revision share their two lower tiers.
+_WASTE_LOWER_TIERS = (
+    (
+        "minor",
+        "个人随意倾倒、抛洒少量生活垃圾（0.5立方米以下），责令后及时清除的。",
+        "party_kind = person; volume_m3 <= 0.5",
+        "all",
+        "warning|fine",
+        50,
+        100,
+    ),
+    ("normal", "个人随意倾倒、抛洒、堆放生活垃圾的。", "", "all", "fine", 100, 200),
+)
+
 Tier = tuple[str, str, str, str, str, Any, Any]  # level, conditions text, structured, match, kinds, min, max
 Entry = tuple[str, str, str, str, str]  # list, conditions text, structured, required circumstances, measures
 
@@ -212,16 +226,7 @@ TABLES: list[dict[str, Any]] = [
         "keyword": "生活垃圾",
         "basis": CITY + "；《重庆市生活垃圾管理条例》",
         "tiers": [
-            (
-                "minor",
-                "个人随意倾倒、抛洒少量生活垃圾（0.5立方米以下），责令后及时清除的。",
-                "party_kind = person; volume_m3 <= 0.5",
-                "all",
-                "warning|fine",
-                50,
-                100,
-            ),
-            ("normal", "个人随意倾倒、抛洒、堆放生活垃圾的。", "", "all", "fine", 100, 200),
+            *_WASTE_LOWER_TIERS,
             (
                 "serious",
                 "单位随意倾倒、抛洒、堆放生活垃圾的。",
@@ -251,16 +256,7 @@ TABLES: list[dict[str, Any]] = [
             ),
         ],
         "draft": [
-            (
-                "minor",
-                "个人随意倾倒、抛洒少量生活垃圾（0.5立方米以下），责令后及时清除的。",
-                "party_kind = person; volume_m3 <= 0.5",
-                "all",
-                "warning|fine",
-                50,
-                100,
-            ),
-            ("normal", "个人随意倾倒、抛洒、堆放生活垃圾的。", "", "all", "fine", 100, 200),
+            *_WASTE_LOWER_TIERS,
             (
                 "serious",
                 "单位随意倾倒、抛洒、堆放生活垃圾的。",

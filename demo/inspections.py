@@ -15,7 +15,6 @@ services, so it runs after the whistle and case demos (which skip when their tab
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from authority.models import EnforcementItem
+from demo.core import SLUG_BY_TOWN
+from demo.pictures import scene_photo
 from enforcement import clock
 from enforcement.models import District, Subject, Unit, User
 from enforcement.services import subject_get_or_create
@@ -37,12 +38,6 @@ LIST_DOCUMENT = "渝中府办发〔2026〕12号"
 SEED = 20260920  # 令375 in force
 CODE_BASE = "http://127.0.0.1:8000"  # the demo server (scripts/demo); the notice's QR points here
 
-TOWNS = {
-    "500103-001": "shiyoulu",
-    "500103-002": "jiefangbei",
-    "500103-003": "daping",
-    "500103-004": "hualongqiao",
-}
 RESPONDERS = {
     "market": "market_responder",
     "emergency": "emergency_responder",
@@ -276,11 +271,11 @@ def _cast() -> Cast | None:
     district = District.objects.filter(code=DISTRICT_CODE).first()
     if district is None:
         return None
-    towns = list(Unit.objects.filter(code__in=TOWNS).order_by("code"))
+    towns = list(Unit.objects.filter(code__in=SLUG_BY_TOWN).order_by("code"))
     users = {u.username: u for u in User.objects.filter(unit__district=district)}
     officers, heads = {}, {}
     for town in towns:
-        slug = TOWNS[town.code]
+        slug = SLUG_BY_TOWN[town.code]
         pair = [users[name] for name in (f"{slug}_officer", f"{slug}_officer2") if name in users]
         head = users.get(f"{slug}_supervisor")
         if len(pair) != 2 or head is None:
@@ -316,20 +311,7 @@ def _next_open_day(today: dt.date, months_ahead: int = 1, day: int = 24) -> dt.d
 
 
 def _photo(seed: int) -> SimpleUploadedFile:
-    """A small generated picture standing in for a phone photo (the demo has no real ones)."""
-    from PIL import Image, ImageDraw
-
-    rnd = random.Random(seed)
-    image = Image.new("RGB", (480, 360), (rnd.randint(90, 160), rnd.randint(90, 140), rnd.randint(80, 120)))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = rnd.randint(0, 440), rnd.randint(0, 320)
-        draw.rectangle(
-            (x, y, x + rnd.randint(20, 120), y + rnd.randint(10, 60)), fill=(rnd.randint(0, 255),) * 3
-        )
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
-    return SimpleUploadedFile(f"site-{seed}.jpg", out.getvalue(), content_type="image/jpeg")
+    return scene_photo(seed, f"site-{seed}.jpg")
 
 
 # --- the list, the checklists, the registry -----------------------------------------------------------------

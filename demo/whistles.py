@@ -9,7 +9,6 @@ Uses the demo catalog's items when authority's demo has imported them, and works
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from authority.models import EnforcementItem
+from demo.core import SLUG_BY_TOWN
+from demo.pictures import scene_photo
 from enforcement import clock
 from enforcement.audit import audit_record
 from enforcement.memo import stable_reference_data
@@ -40,12 +41,6 @@ from whistles.services import (
 from whistles.workflow import DEPARTMENT_WORK
 
 DISTRICT_CODE = "500103"
-TOWN_SLUGS = {
-    "500103-001": "shiyoulu",
-    "500103-002": "jiefangbei",
-    "500103-003": "daping",
-    "500103-004": "hualongqiao",
-}
 RESPONDERS = {
     "market": "market_responder",
     "city_management": "urban_responder",
@@ -241,15 +236,15 @@ def _cast() -> Cast | None:
     district = District.objects.filter(code=DISTRICT_CODE).first()
     if district is None:
         return None
-    towns = list(Unit.objects.filter(code__in=TOWN_SLUGS).order_by("code"))
+    towns = list(Unit.objects.filter(code__in=SLUG_BY_TOWN).order_by("code"))
     departments = {u.domain: u for u in Unit.objects.filter(district=district, kind=Unit.Kind.DEPARTMENT)}
     officers = {
         t.code: list(
             User.objects.filter(
                 username__in=[
-                    f"{TOWN_SLUGS[t.code]}_officer",
-                    f"{TOWN_SLUGS[t.code]}_supervisor",
-                    f"{TOWN_SLUGS[t.code]}_officer2",
+                    f"{SLUG_BY_TOWN[t.code]}_officer",
+                    f"{SLUG_BY_TOWN[t.code]}_supervisor",
+                    f"{SLUG_BY_TOWN[t.code]}_officer2",
                 ]
             ).order_by("username")
         )
@@ -265,21 +260,7 @@ def _cast() -> Cast | None:
 
 
 def _photo(seed: int) -> SimpleUploadedFile:
-    """A small generated picture standing in for a phone photo (the demo has no real ones)."""
-    from PIL import Image, ImageDraw
-
-    rnd = random.Random(seed)
-    image = Image.new("RGB", (480, 360), (rnd.randint(90, 160), rnd.randint(90, 160), rnd.randint(90, 160)))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = rnd.randint(0, 440), rnd.randint(0, 320)
-        draw.rectangle(
-            [x, y, x + rnd.randint(20, 120), y + rnd.randint(20, 90)],
-            fill=(rnd.randint(0, 255), rnd.randint(0, 255), rnd.randint(0, 255)),
-        )
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return SimpleUploadedFile(f"scene-{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
+    return scene_photo(seed, f"scene-{seed}.jpg")
 
 
 def _daytime(moment: dt.datetime, urgency: str) -> dt.datetime:

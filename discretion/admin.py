@@ -1,30 +1,10 @@
 """Read-only admin views: every change goes through the services (and the audit trail)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from enforcement.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Benchmark, BenchmarkEntry, BenchmarkTier, DiscretionPolicy, LocalFactor
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TierInline(ReadOnlyInline):

@@ -15,7 +15,7 @@ from authority.forms import ItemChoiceField
 from authority.models import EnforcementItem
 from authority.penalties import PenaltyKind
 from enforcement.forms import restrict_choices, set_choices
-from enforcement.spreadsheets import check_upload_size
+from enforcement.spreadsheets import check_spreadsheet_upload
 
 from .conditions import ConditionError, conditions_from_json, format_conditions, parse_conditions
 from .models import Benchmark
@@ -250,11 +250,7 @@ class ImportForm(BootstrapForm):
     dry_run = forms.BooleanField(label=_("Only check, keep nothing"), required=False, initial=True)
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        check_upload_size(upload.size)  # the limit shared by every spreadsheet import
-        return upload
+        return check_spreadsheet_upload(self.cleaned_data["file"])
 
 
 class RecommendForm(BootstrapForm):

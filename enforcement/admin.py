@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
@@ -16,6 +18,30 @@ from .models import (
 
 
 @admin.register(User)
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Records that change only through the services (and their audit), never by hand in the admin."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "full_name", "unit", "is_active"]
     list_filter = ["unit__kind", "unit", "is_active"]
@@ -47,17 +73,8 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only."""
 
     list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["action"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False

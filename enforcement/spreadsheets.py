@@ -106,6 +106,14 @@ def check_upload_size(size: int | None) -> None:
         )
 
 
+def check_spreadsheet_upload(upload: Any) -> Any:
+    """A form's spreadsheet upload: a .csv or .xlsx file within the limit shared by every import."""
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="file_type")
+    check_upload_size(upload.size)
+    return upload
+
+
 def read_upload(source: Any) -> bytes:
     """The bytes of an upload or file, refused beyond MAX_UPLOAD_BYTES without reading more than that."""
     check_upload_size(getattr(source, "size", None))

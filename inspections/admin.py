@@ -1,10 +1,9 @@
 """Read-only admin views of inspections: every change goes through the services (audited), i.e. the API and
 pages."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from enforcement.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     ChecklistTemplate,
@@ -19,28 +18,6 @@ from .models import (
     Visit,
     WhiteListEntry,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline[Any, Any]):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class InvitationInline(ReadOnlyInline):

@@ -86,6 +86,18 @@ def _params(
     return params
 
 
+def _tell(
+    recipients: Iterable[User],
+    kind: str,
+    whistle: WhistleRequest,
+    assignment: WhistleAssignment,
+    actor: User,
+    params: dict[str, Any],
+) -> None:
+    """Notify the people on one side of an assignment about what `actor` just did (not the actor)."""
+    notify(recipients, kind, whistle=whistle, assignment=assignment, params=params, exclude=actor)
+
+
 def _event(
     whistle: WhistleRequest,
     kind: str,
@@ -242,14 +254,8 @@ def _create_assignment(
         assignment=assignment,
         data={"department": department.name_zh, "check_in_due": assignment.check_in_due},
     )
-    notify(
-        responders_of(department),
-        kind,
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment, due=_due_text(assignment.check_in_due)),
-        exclude=actor,
-    )
+    due = _due_text(assignment.check_in_due)
+    _tell(responders_of(department), kind, whistle, assignment, actor, _params(whistle, assignment, due=due))
     return assignment
 
 
@@ -463,13 +469,13 @@ def whistle_withdraw(*, actor: User, whistle: WhistleRequest, reason: str) -> Wh
     )
     _event(locked, WhistleEvent.Kind.CANCELLED, actor=actor, note=reason)
     for assignment in open_assignments:
-        notify(
+        _tell(
             responders_of(assignment.department),
             "withdrawn",
-            whistle=locked,
-            assignment=assignment,
-            params=_params(locked, assignment),
-            exclude=actor,
+            locked,
+            assignment,
+            actor,
+            _params(locked, assignment),
         )
     audit_record(
         actor=actor,
@@ -561,14 +567,7 @@ def assignment_acknowledge(
         note=(note or "").strip(),
         data={"on_time": now <= assignment.check_in_due},
     )
-    notify(
-        town_contacts(whistle),
-        "acknowledged",
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment),
-        exclude=actor,
-    )
+    _tell(town_contacts(whistle), "acknowledged", whistle, assignment, actor, _params(whistle, assignment))
     return assignment
 
 
@@ -585,14 +584,7 @@ def assignment_arrive(*, actor: User, assignment: WhistleAssignment, note: str =
         note=(note or "").strip(),
         data={"on_time": now <= assignment.on_site_due},
     )
-    notify(
-        town_contacts(whistle),
-        "on_site",
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment),
-        exclude=actor,
-    )
+    _tell(town_contacts(whistle), "on_site", whistle, assignment, actor, _params(whistle, assignment))
     return assignment
 
 
@@ -627,14 +619,7 @@ def assignment_handle(
     )
     for photo in checked:
         _store_photo(whistle, photo, actor=actor, assignment=assignment)
-    notify(
-        town_contacts(whistle),
-        "handled",
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment),
-        exclude=actor,
-    )
+    _tell(town_contacts(whistle), "handled", whistle, assignment, actor, _params(whistle, assignment))
     return assignment
 
 
@@ -666,22 +651,8 @@ def assignment_return(*, actor: User, assignment: WhistleAssignment, reason: str
         returned_at=now,
     )
     params = _params(whistle, assignment, reason=reason)
-    notify(
-        town_contacts(whistle),
-        "returned",
-        whistle=whistle,
-        assignment=assignment,
-        params=params,
-        exclude=actor,
-    )
-    notify(
-        district_admins(whistle.district_id),
-        "return_review",
-        whistle=whistle,
-        assignment=assignment,
-        params=params,
-        exclude=actor,
-    )
+    _tell(town_contacts(whistle), "returned", whistle, assignment, actor, params)
+    _tell(district_admins(whistle.district_id), "return_review", whistle, assignment, actor, params)
     return ret
 
 
@@ -710,13 +681,13 @@ def assignment_confirm(
         data={"rating": stars},
         audit_after={"rating": stars, "comment": comment},
     )
-    notify(
+    _tell(
         responders_of(assignment.department),
         "confirmed",
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment, rating=stars),
-        exclude=actor,
+        whistle,
+        assignment,
+        actor,
+        _params(whistle, assignment, rating=stars),
     )
     _close_if_done(whistle, actor)
     return assignment
@@ -735,13 +706,13 @@ def assignment_reopen(*, actor: User, assignment: WhistleAssignment, note: str) 
         note=note,
         audit_after={"note": note},
     )
-    notify(
+    _tell(
         responders_of(assignment.department),
         "reopened",
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment),
-        exclude=actor,
+        whistle,
+        assignment,
+        actor,
+        _params(whistle, assignment),
     )
     return assignment
 
@@ -784,22 +755,15 @@ def assignment_overrule_return(*, actor: User, assignment: WhistleAssignment, no
     WhistleReturn.objects.filter(pk=ret.pk, decision=WhistleReturn.Decision.PENDING).update(
         decision=WhistleReturn.Decision.OVERRULED, decided_by=actor, decided_at=now, decision_note=note
     )
-    notify(
+    _tell(
         responders_of(assignment.department),
         "resent",
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment, due=_due_text(assignment.check_in_due)),
-        exclude=actor,
+        whistle,
+        assignment,
+        actor,
+        _params(whistle, assignment, due=_due_text(assignment.check_in_due)),
     )
-    notify(
-        town_contacts(whistle),
-        "overruled",
-        whistle=whistle,
-        assignment=assignment,
-        params=_params(whistle, assignment),
-        exclude=actor,
-    )
+    _tell(town_contacts(whistle), "overruled", whistle, assignment, actor, _params(whistle, assignment))
     return assignment
 
 
@@ -824,17 +788,8 @@ def assignment_uphold_return(*, actor: User, assignment: WhistleAssignment, note
         decision=WhistleReturn.Decision.UPHELD, decided_by=actor, decided_at=now, decision_note=note
     )
     params = _params(whistle, assignment)
-    notify(
-        town_contacts(whistle), "upheld", whistle=whistle, assignment=assignment, params=params, exclude=actor
-    )
-    notify(
-        responders_of(assignment.department),
-        "upheld",
-        whistle=whistle,
-        assignment=assignment,
-        params=params,
-        exclude=actor,
-    )
+    _tell(town_contacts(whistle), "upheld", whistle, assignment, actor, params)
+    _tell(responders_of(assignment.department), "upheld", whistle, assignment, actor, params)
     _close_if_done(whistle, actor)
     return assignment
 

@@ -8,6 +8,7 @@ evaluation (scoped to the user's towns), imports (administrators).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -383,6 +384,15 @@ class AdjustmentLineDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _decide(request: AuthedRequest, pk: int, decide: Callable[..., Adjustment]) -> Response:
+    """Approve or reject a draft with the administrator's note; both answer with the adjustment."""
+    adjustment = _adjustment(request, pk)
+    data = AdjustmentDecisionInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    adjustment = decide(actor=request.user, adjustment=adjustment, note=data.validated_data["note"])
+    return Response(AdjustmentSerializer(adjustment).data)
+
+
 class AdjustmentApproveView(APIView):
     @extend_schema(
         summary="Approve a draft (district administrators): it applies from its effective date",
@@ -390,13 +400,7 @@ class AdjustmentApproveView(APIView):
         responses=AdjustmentSerializer,
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        adjustment = _adjustment(request, pk)
-        data = AdjustmentDecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        adjustment = adjustment_approve(
-            actor=request.user, adjustment=adjustment, note=data.validated_data["note"]
-        )
-        return Response(AdjustmentSerializer(adjustment).data)
+        return _decide(request, pk, adjustment_approve)
 
 
 class AdjustmentRejectView(APIView):
@@ -406,13 +410,7 @@ class AdjustmentRejectView(APIView):
         responses=AdjustmentSerializer,
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
-        adjustment = _adjustment(request, pk)
-        data = AdjustmentDecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        adjustment = adjustment_reject(
-            actor=request.user, adjustment=adjustment, note=data.validated_data["note"]
-        )
-        return Response(AdjustmentSerializer(adjustment).data)
+        return _decide(request, pk, adjustment_reject)
 
 
 # --- usage and import ---------------------------------------------------------------------------------------

@@ -114,27 +114,7 @@ def _version(value: str | None) -> int | None:
 
 
 def _case_initial(case: Case) -> dict[str, Any]:
-    fields = (
-        "source",
-        "title",
-        "description",
-        "place",
-        "latitude",
-        "longitude",
-        "act_on",
-        "act_continuing",
-        "act_ended_on",
-        "discovered_on",
-        "harm_to_life_or_finance",
-        "party_kind",
-        "party_name",
-        "party_identifier",
-        "party_age",
-        "party_representative",
-        "party_contact",
-        "party_address",
-    )
-    initial = {name: getattr(case, name) for name in fields}
+    initial = {name: getattr(case, name) for name in lifecycle.CASE_DETAIL_FIELDS if name != "item"}
     initial["town"] = case.town.code
     initial["item"] = case.item.code if case.item is not None else None
     return initial

@@ -60,7 +60,9 @@ class ComplaintRowSerializer(serializers.Serializer[Any]):
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class ComplaintInSerializer(ComplaintRowSerializer):
+class FilingTownSerializer(serializers.Serializer[Any]):
+    """The town a complaint is filed for: the one named (within the user's scope) or the user's own."""
+
     town = serializers.CharField(
         required=False, allow_blank=True, help_text="town code; default: your own town"
     )
@@ -77,27 +79,17 @@ class ComplaintInSerializer(ComplaintRowSerializer):
         return attrs
 
 
-class BulkInSerializer(serializers.Serializer[Any]):
-    town = serializers.CharField(
-        required=False, allow_blank=True, help_text="town code; default: your own town"
-    )
+class ComplaintInSerializer(FilingTownSerializer, ComplaintRowSerializer):
+    pass
+
+
+class BulkInSerializer(FilingTownSerializer):
     complaints = serializers.ListField(
         child=serializers.DictField(),
         min_length=1,
         max_length=MAX_IMPORT,
         help_text="rows with text and optionally channel, external_id, address, received_at",
     )
-
-    def validate_town(self, value: str) -> Unit:
-        return resolve_filing_town(value, self.context["request"].user)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "town" not in attrs:
-            try:
-                attrs["town"] = resolve_filing_town(None, self.context["request"].user)
-            except serializers.ValidationError as exc:
-                raise serializers.ValidationError({"town": exc.detail}) from exc
-        return attrs
 
 
 class BulkOutSerializer(serializers.Serializer[Any]):
