@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -307,7 +307,6 @@ def _admin_district(request: AuthedHttpRequest) -> tuple[User, District]:
     return user, user.unit.district
 
 
-@login_required
 def import_page(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if user.unit is None or not can_import_authority(user, user.unit.district_id):
@@ -340,7 +339,6 @@ def import_page(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "authority/import_form.html", context, status=status)
 
 
-@login_required
 def adjustment_list(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     adjustments = adjustments_visible_to(_user(request), district).annotate(line_count=Count("lines"))
@@ -353,7 +351,6 @@ def adjustment_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def adjustment_new(request: AuthedHttpRequest) -> HttpResponse:
     user, district = _admin_district(request)
     form = AdjustmentForm(request.POST or None)
@@ -375,7 +372,6 @@ def adjustment_new(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     district = district_for(user)
@@ -456,7 +452,6 @@ def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # --- usage evaluation ---------------------------------------------------------------------------------------
 
 
-@login_required
 def usage(request: AuthedHttpRequest) -> HttpResponse:
     """赋权事项使用效果评估: uses per item and town, zombie items, most used, what towns asked for."""
     user = request.user

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -201,7 +201,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- one item -----------------------------------------------------------------------------------------------
 
 
-@login_required
 def item_detail(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     user = request.user
     item = item_get_for(user=user, pk=item_id)
@@ -209,7 +208,6 @@ def item_detail(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     return _benchmark_page(request, item, current)
 
 
-@login_required
 def benchmark_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     benchmark = benchmark_get_for(user=request.user, pk=pk)
     return _benchmark_page(request, benchmark.item, benchmark)
@@ -245,7 +243,6 @@ def _benchmark_page(
     return render(request, "discretion/benchmark_detail.html", context)
 
 
-@login_required
 @require_POST
 def draft_create(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     user = request.user
@@ -269,7 +266,6 @@ def draft_create(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     return redirect("discretion-edit", pk=draft.pk)
 
 
-@login_required
 @require_POST
 def generate(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     user = request.user
@@ -281,7 +277,6 @@ def generate(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     return redirect("discretion-item", item_id=item.pk)
 
 
-@login_required
 @require_POST
 def generate_missing(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -337,7 +332,6 @@ def _form_problems(
     return problems
 
 
-@login_required
 def benchmark_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     benchmark = benchmark_get_for(user=user, pk=pk)
@@ -432,7 +426,6 @@ def benchmark_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 def benchmark_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     benchmark = benchmark_get_for(user=user, pk=pk)
@@ -467,7 +460,6 @@ def benchmark_publish_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def benchmark_withdraw_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -485,7 +477,6 @@ def benchmark_withdraw_view(request: AuthedHttpRequest, pk: int) -> HttpResponse
     return redirect("discretion-benchmark", pk=pk)
 
 
-@login_required
 @require_POST
 def benchmark_discard_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -503,7 +494,6 @@ def benchmark_discard_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # --- recommendation tool ------------------------------------------------------------------------------------
 
 
-@login_required
 def recommend_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     items = items_for(user=user).order_by("domain", "code")
@@ -553,7 +543,6 @@ def recommend_view(request: AuthedHttpRequest) -> HttpResponse:
 # --- import / export ----------------------------------------------------------------------------------------
 
 
-@login_required
 def export_view(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -564,7 +553,6 @@ def export_view(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     return export_response(benchmarks, fmt)
 
 
-@login_required
 def import_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     district = _district(request)
@@ -599,7 +587,6 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
 # --- circumstances and rules --------------------------------------------------------------------------------
 
 
-@login_required
 def circumstances(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     district = _district(request)

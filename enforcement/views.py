@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -43,7 +43,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "enforcement/home.html", context)
 
 
-@login_required
 def team(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if user.unit is None:
@@ -53,7 +52,6 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not can_view_audit(user):
@@ -79,7 +77,6 @@ def _district_admin(request: AuthedHttpRequest) -> tuple[User, int]:
     return user, user.unit.district_id
 
 
-@login_required
 def officers(request: AuthedHttpRequest) -> HttpResponse:
     """District administrators: every officer of the district with certificate status; issue, revoke,
     second."""

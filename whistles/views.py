@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -107,7 +106,6 @@ def _int(value: str | None) -> int | None:
 # --- lists --------------------------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def whistle_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -159,7 +157,6 @@ def whistle_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "whistles/whistle_list.html", context)
 
 
-@login_required
 @require_GET
 def whistle_inbox(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -180,7 +177,6 @@ def whistle_inbox(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
 def whistle_returns(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -255,7 +251,6 @@ def _prefill(
     return initial, (origin, suggestion)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def whistle_raise(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -322,7 +317,6 @@ def whistle_raise(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
 def whistle_suggest(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: the departments checkboxes with the one `who_enforces` names for the chosen item pre-ticked."""
@@ -411,14 +405,12 @@ def _render_detail(
     return render(request, "whistles/whistle_detail.html", context, status=status)
 
 
-@login_required
 @require_GET
 def whistle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     whistle = whistle_get_for(user=request.user, pk=pk)
     return _render_detail(request, whistle)
 
 
-@login_required
 @require_POST
 def assignment_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
@@ -461,7 +453,6 @@ def assignment_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpR
     return HttpResponseRedirect(reverse("whistle-detail", args=[whistle.pk]) + f"#assignment-{assignment.pk}")
 
 
-@login_required
 @require_POST
 def whistle_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -482,7 +473,6 @@ def whistle_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("whistle-detail", pk=whistle.pk)
 
 
-@login_required
 @require_POST
 def whistle_add_department(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -505,7 +495,6 @@ def whistle_add_department(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("whistle-detail", pk=whistle.pk)
 
 
-@login_required
 @require_POST
 def whistle_photo_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -533,7 +522,6 @@ def whistle_photo_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("whistle-detail", pk=whistle.pk)
 
 
-@login_required
 @require_GET
 def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return photo_file_response(photo_get_for(user=request.user, pk=pk))
@@ -542,7 +530,6 @@ def photo_view(request: AuthedHttpRequest, pk: int) -> FileResponse:
 # --- assessment ---------------------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def assessment_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -597,7 +584,6 @@ def assessment_view(request: AuthedHttpRequest) -> HttpResponse:
 # --- notifications ------------------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def notification_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -610,7 +596,6 @@ def notification_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def notification_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -619,7 +604,6 @@ def notification_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(link_for(notification))
 
 
-@login_required
 @require_POST
 def notification_read_all(request: AuthedHttpRequest) -> HttpResponse:
     services.notifications_mark_all_read(actor=request.user)
@@ -629,7 +613,6 @@ def notification_read_all(request: AuthedHttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-@login_required
 @require_GET
 def notification_badge(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "whistles/_bell_badge.html", {"count": unread_count(user=request.user)})
@@ -638,7 +621,6 @@ def notification_badge(request: AuthedHttpRequest) -> HttpResponse:
 # --- settings -----------------------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def deadline_settings(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -57,7 +56,6 @@ def _try_form(request: AuthedHttpRequest, district: District, data: Any | None) 
     return TryForm(data, towns=towns, initial={"town": default.code if default else None})
 
 
-@login_required
 def try_page(request: AuthedHttpRequest) -> HttpResponse:
     """试一试: type a description, see the items it points to and who enforces them."""
     district = _district(request)
@@ -83,7 +81,6 @@ def try_page(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def suggest(request: AuthedHttpRequest) -> HttpResponse:
     """The reusable as-you-type partial. Parameters: text, town (code), date, and optionally `pick` (the name
@@ -112,7 +109,6 @@ def suggest(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "authority/matching/_suggestions.html", context)
 
 
-@login_required
 def rule_index(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     if not can_view_match_rules(request.user, district):
@@ -143,7 +139,6 @@ def _item_for(request: AuthedHttpRequest, pk: int) -> tuple[District, Enforcemen
     return district, item
 
 
-@login_required
 def item_rules(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     district, item = _item_for(request, pk)
     can_edit = can_edit_match_rules(request.user, district)
@@ -191,7 +186,6 @@ def _item_page(
     )
 
 
-@login_required
 @require_POST
 def item_try(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The rule editor's try-it box: the full ranking and the terms that fire for this item."""
@@ -223,7 +217,6 @@ def _rule_for(request: AuthedHttpRequest, pk: int) -> MatchRule:
     return rule
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
@@ -244,7 +237,6 @@ def rule_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "authority/matching/rule_form.html", {"rule": rule, "form": form})
 
 
-@login_required
 @require_POST
 def rule_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
@@ -253,7 +245,6 @@ def rule_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:item-rules", pk=rule.item_id)
 
 
-@login_required
 @require_POST
 def rule_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
@@ -263,7 +254,6 @@ def rule_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:item-rules", pk=item_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def lexicon(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
@@ -314,7 +304,6 @@ def _entry_for(request: AuthedHttpRequest, pk: int) -> LexiconEntry:
     return entry
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def lexicon_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
@@ -340,7 +329,6 @@ def lexicon_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "authority/matching/lexicon_form.html", {"entry": entry, "form": form})
 
 
-@login_required
 @require_POST
 def lexicon_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
@@ -348,7 +336,6 @@ def lexicon_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:lexicon")
 
 
-@login_required
 @require_POST
 def lexicon_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
