@@ -34,10 +34,15 @@ TICKETS = [
 ]
 
 
-def seed(stdout: Any) -> None:
+# The small demo (`seed_demo --small`): every case stage, with fewer cases, photos and documents than the full
+# one.
+SMALL = {"count": 40, "photos": 3, "documents": 2}
+
+
+def seed(stdout: Any, *, small: bool = False) -> None:
     seed_matching(stdout)
     _seed_complaints(stdout)
-    seed_cases(stdout)
+    seed_cases(stdout, **(SMALL if small else {}))
 
 
 def _seed_complaints(stdout: Any) -> None:

@@ -12,7 +12,7 @@ from .core import Login, seed_core
 
 # The catalog first (everything refers to its items), then the benchmarks (the cases' fines come from them).
 # Whistles before cases: transfers in the case demo raise whistles, which the whistle demo would then skip.
-SEEDERS: list[tuple[str, Callable[[Any], None]]] = [
+SEEDERS: list[tuple[str, Callable[..., None]]] = [
     ("authority", authority.seed),
     ("discretion", discretion.seed),
     ("whistles", whistles.seed),
@@ -22,10 +22,17 @@ SEEDERS: list[tuple[str, Callable[[Any], None]]] = [
 ]
 
 
-def seed_all(stdout: Any) -> list[Login]:
+# Seeders with a small size (every kind of record, fewer of each), for tests and a quick look.
+SIZED = {"cases"}
+
+
+def seed_all(stdout: Any, *, small: bool = False) -> list[Login]:
     """Create (or complete) the demo district and every domain's demo data; returns the logins to print."""
     with linking_deferred():  # thousands of small commits: the audit chain is linked once, at the end
         logins = seed_core()
-        for _name, seed in SEEDERS:
-            seed(stdout)
+        for name, seed in SEEDERS:
+            if name in SIZED:
+                seed(stdout, small=small)
+            else:
+                seed(stdout)
     return logins

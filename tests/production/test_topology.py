@@ -54,10 +54,8 @@ HASHED = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
 # same).
 SEED = (
     "import django; django.setup()\n"
-    "from demo import case_replay\n"
-    "case_replay.seed.__kwdefaults__.update(count=40, photos=3, documents=2)\n"
     "from django.core.management import call_command\n"
-    "call_command('seed_demo')\n"
+    "call_command('seed_demo', small=True)\n"
 )
 
 
