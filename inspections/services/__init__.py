@@ -32,7 +32,7 @@ from enforcement.services import normalise_identifier
 from enforcement.uploads import Photo, photo_taken_at, reencode_photo, safe_filename
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from .models import (
+from ..models import (
     ChecklistTemplate,
     CheckPoint,
     FrequencyPolicy,
@@ -48,7 +48,7 @@ from .models import (
     Visit,
     WhiteListEntry,
 )
-from .rules import (
+from ..rules import (
     can_answer_invitation,
     can_approve_task,
     can_edit_task,
@@ -58,8 +58,8 @@ from .rules import (
     can_plan_task,
     can_record_results,
 )
-from .selectors import frequency_check, frequency_policy_for, merge_keeps, participants, points_off_list
-from .workflow import (
+from ..selectors import frequency_check, frequency_policy_for, merge_keeps, participants, points_off_list
+from ..workflow import (
     APPROVE_AFTERWARDS_FROM,
     CHECKLIST_EDITABLE,
     INVITATION_OPEN,
@@ -1131,7 +1131,7 @@ def visit_record(
     town: Unit | None = None,
 ) -> Visit:
     """A visit outside a task (guidance, research, publicity) still goes on the subject's ledger."""
-    from .rules import can_record_visit
+    from ..rules import can_record_visit
 
     require(can_record_visit(actor, unit), _("Only members of the unit record its visits."))
     if purpose not in Visit.Purpose.values or purpose == Visit.Purpose.INSPECTION:

@@ -32,9 +32,9 @@ from enforcement.refusals import show_refusal
 from enforcement.services import subject_get_or_create
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from . import documents, forms, services
-from .models import InspectionDocument, InspectionTask, PointPhoto, TaskInvitation, TaskPoint
-from .rules import (
+from .. import documents, forms, services
+from ..models import InspectionDocument, InspectionTask, PointPhoto, TaskInvitation, TaskPoint
+from ..rules import (
     can_answer_invitation,
     can_approve_task,
     can_edit_task,
@@ -45,7 +45,7 @@ from .rules import (
     can_record_visit,
     can_view_inspection_report,
 )
-from .selectors import (
+from ..selectors import (
     BOARD_STATUSES,
     active_templates,
     board_for,
@@ -66,7 +66,7 @@ from .selectors import (
     subjects_for,
     task_get_for,
 )
-from .workflow import (
+from ..workflow import (
     APPROVE_AFTERWARDS_FROM,
     CHECKLIST_EDITABLE,
     IMMEDIATE_ENTER_FROM,
@@ -149,7 +149,7 @@ def _lead_units(user: User) -> QuerySet[Unit]:
 def _create_form(user: User, data: Any = None, initial: dict[str, Any] | None = None) -> forms.TaskCreateForm:
     district_id = _district_id(user)
     leads = _lead_units(user)
-    from .models import ChecklistTemplate
+    from ..models import ChecklistTemplate
 
     return forms.TaskCreateForm(
         data,

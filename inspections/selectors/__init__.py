@@ -15,7 +15,7 @@ from enforcement.access import access_or_404
 from enforcement.models import District, Subject, Unit, User
 from enforcement.rules import AnyUser
 
-from .models import (
+from ..models import (
     CheckPoint,
     FrequencyPolicy,
     InspectionItem,
@@ -25,7 +25,7 @@ from .models import (
     WhiteListEntry,
     lists_in_force_on,
 )
-from .workflow import KIND_EXEMPTION, LIVE_STATUSES, Exemption, TaskKind, TaskStatus
+from ..workflow import KIND_EXEMPTION, LIVE_STATUSES, Exemption, TaskKind, TaskStatus
 
 # Tasks not yet entered: what a plan calendar shows and the merge may combine.
 PLANNED_STATUSES = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED})
@@ -84,7 +84,7 @@ def items_on_list(district: District | int, on: dt.date) -> QuerySet[InspectionI
 
 
 def _lists_in_force(district_id: int, on: dt.date) -> Any:
-    from .models import InspectionList
+    from ..models import InspectionList
 
     return InspectionList.objects.filter(lists_in_force_on(on), district_id=district_id).values("pk")
 
@@ -469,7 +469,7 @@ def board_for(
 def items_published(district: District | int, on: dt.date) -> QuerySet[InspectionItem]:
     """The items of the district's list in force on `on`, or published to come into force later (a plan may be
     made ahead of a new list; the services check the list in force on the planned day)."""
-    from .models import InspectionList
+    from ..models import InspectionList
 
     district_id = district if isinstance(district, int) else district.pk
     lists = InspectionList.objects.filter(district_id=district_id, published_on__isnull=False).filter(
@@ -493,7 +493,7 @@ def points_addable_on_site(task: InspectionTask, on: dt.date) -> QuerySet[CheckP
 
 
 def active_templates(unit: Unit | int) -> QuerySet[Any]:
-    from .models import ChecklistTemplate
+    from ..models import ChecklistTemplate
 
     unit_id = unit if isinstance(unit, int) else unit.pk
     return ChecklistTemplate.objects.filter(unit_id=unit_id, status=ChecklistTemplate.Status.ACTIVE).order_by(
@@ -641,8 +641,8 @@ def inspection_figures(
         .annotate(n=Count("invitations", filter=Q(invitations__status=TaskInvitation.Status.ACCEPTED)))
     )
     per_joint = [row["n"] + 1 for row in joined]
-    from .models import TaskPoint
-    from .workflow import PointResult
+    from ..models import TaskPoint
+    from ..workflow import PointResult
 
     points = TaskPoint.objects.filter(task__in=tasks)
     failed = points.filter(result=PointResult.FAIL)
