@@ -41,4 +41,16 @@ ACTIONS = (
     AuditAction("inspections.task.follow_up", _("%(actor)s planned the follow-up visit %(object)s")),
     AuditAction("inspections.task.close", _("%(actor)s closed the inspection %(object)s")),
     AuditAction("inspections.document.generate", _("%(actor)s made a notice of the inspection %(object)s")),
+    AuditAction(
+        "inspections.annual_plan.create", _("%(actor)s drew up the annual inspection plan %(object)s")
+    ),
+    AuditAction(
+        "inspections.annual_plan.entry_add", _("%(actor)s added a line to the annual plan %(object)s")
+    ),
+    AuditAction(
+        "inspections.annual_plan.approve", _("%(actor)s approved the annual inspection plan %(object)s")
+    ),
+    AuditAction(
+        "inspections.subject_profile.set", _("%(actor)s set the type, risk level and place of %(object)s")
+    ),
 )

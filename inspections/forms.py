@@ -363,3 +363,76 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end cannot be before the start."))
         return data
+
+
+# --- planning ---------------------------------------------------------------------------------------------------
+
+MONTHS = [(m, str(m)) for m in range(1, 13)]
+
+
+class AnnualPlanForm(BootstrapFormMixin, forms.Form):
+    unit = UnitField(queryset=Unit.objects.none(), label=_("Unit"))
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
+    title = forms.CharField(max_length=200, required=False, label=_("Title"))
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        restrict_choices(self, "unit", units)
+
+
+class PlanEntryForm(BootstrapFormMixin, forms.Form):
+    """One line of an annual plan: one business (by its credit code) or a type of business in a town."""
+
+    subject_identifier = forms.CharField(
+        max_length=32,
+        required=False,
+        label=_("Business (unified social credit code)"),
+        help_text=_("or leave empty and choose a type of business and a town"),
+    )
+    subject_type = forms.ChoiceField(
+        choices=[("", "—"), *Scenario.choices], required=False, label=_("Type of business")
+    )
+    town = UnitField(queryset=Unit.objects.none(), required=False, label=_("Town"))
+    items = ItemsField(
+        queryset=InspectionItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Items of the published list"),
+    )
+    visits_per_year = forms.IntegerField(min_value=1, max_value=12, initial=1, label=_("Visits a year"))
+    months = forms.TypedMultipleChoiceField(
+        choices=MONTHS, coerce=int, widget=forms.CheckboxSelectMultiple, label=_("Months")
+    )
+
+    def __init__(
+        self, *args: Any, towns: QuerySet[Unit], items: QuerySet[InspectionItem], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        restrict_choices(self, "town", towns)
+        restrict_choices(self, "items", items)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("subject_identifier")) == bool(data.get("subject_type")):
+            raise ValidationError(_("Name either one business or a type of business, not both."))
+        return data
+
+
+class SubjectProfileForm(BootstrapFormMixin, forms.Form):
+    subject_type = forms.ChoiceField(choices=Scenario.choices, label=_("Type of business or place"))
+    risk_level = forms.ChoiceField(choices=[], label=_("Risk level"))
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, label=_("Latitude")
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, label=_("Longitude")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import RiskLevel
+
+        super().__init__(*args, **kwargs)
+        set_choices(self, "risk_level", RiskLevel.choices)
+
+
+class OwnRecordForm(BootstrapFormMixin, forms.Form):
+    identifier = forms.CharField(max_length=32, label=_("Your unified social credit code"))

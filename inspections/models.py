@@ -650,7 +650,9 @@ class AnnualPlan(models.Model):
         verbose_name = _("annual inspection plan")
         verbose_name_plural = _("annual inspection plans")
         ordering = ["-year", "unit_id"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="inspection_one_plan_per_unit_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="inspection_one_plan_per_unit_year")
+        ]
 
     def __str__(self) -> str:
         return self.title

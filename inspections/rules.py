@@ -103,3 +103,22 @@ def can_view_inspection_report(user: AnyUser | None) -> bool:
         and person.unit_id is not None
         and bool({Role.DISTRICT_ADMIN, Role.SUPERVISOR, Role.RESPONDER} & person.role_names)
     )
+
+
+def can_edit_annual_plan(user: AnyUser | None, unit: Unit | int) -> bool:
+    """A unit's annual plan is drawn up by its own people (officers, supervisors, responders)."""
+    return works_for(user, unit)
+
+
+def can_approve_annual_plan(user: AnyUser | None, unit: Unit | int) -> bool:
+    """The unit's head approves its annual plan, as they approve each visit's plan."""
+    return heads(user, unit)
+
+
+def can_set_subject_profile(user: AnyUser | None, district: District | int) -> bool:
+    """The registry's type, risk level and place: the district administrator or any unit's people of the district."""
+    person = _user(user)
+    district_id = district if isinstance(district, int) else district.pk
+    if person is None or person.unit is None or person.unit.district_id != district_id:
+        return False
+    return is_district_admin_of(person, district_id) or bool(WORKER_ROLES & person.role_names)

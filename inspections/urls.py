@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .views import plans
 
 urlpatterns = [
     path("inspections/", views.board, name="inspection-board"),
@@ -14,10 +15,14 @@ urlpatterns = [
         name="inspection-invitation-answer",
     ),
     path("inspections/report/", views.report, name="inspection-report"),
+    path("inspections/calendar/", plans.calendar, name="inspection-calendar"),
+    path("inspections/plans/", plans.plan_list, name="inspection-plans"),
+    path("inspections/plans/<int:pk>/", plans.plan_detail, name="inspection-plan"),
     path("inspections/businesses/", views.subject_list, name="inspection-subjects"),
     path("inspections/businesses/<int:pk>/", views.subject_detail, name="inspection-subject"),
     path("inspections/photos/<int:pk>/", views.photo_view, name="inspection-photo"),
     path("inspections/code/<str:code>/", views.code_public, name="inspection-code"),
+    path("inspections/code/<str:code>/record/", views.code_record, name="inspection-code-record"),
     path("inspections/<int:pk>/", views.task_detail, name="inspection-detail"),
     path("inspections/<int:pk>/checklist/", views.checklist, name="inspection-checklist"),
     path("inspections/<int:pk>/checklist/add/", views.point_add, name="inspection-point-add"),

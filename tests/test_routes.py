@@ -224,6 +224,17 @@ def build_world() -> tuple[Any, dict[str, Any]]:
             actor=cast.officer_a, task_point=point, result=PointResult.PASS, photos=[_png("point.png")]
         )
         point_photo = point.photos.get()
+        from inspections.services.plans import annual_plan_create, annual_plan_entry_add
+
+        plan = annual_plan_create(actor=cast.officer_a, unit=cast.town_a, year=day.year)
+        annual_plan_entry_add(
+            actor=cast.officer_a,
+            plan=plan,
+            items=[setup.p_stall.item],
+            visits_per_year=1,
+            months=[day.month],
+            subject=setup.subject,
+        )
 
     world: dict[str, Any] = {
         "case": case.pk,
@@ -250,6 +261,7 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         "notice": notice.pk,
         "invitation": invitation.pk,
         "business": setup.subject.pk,
+        "plan": plan.pk,
         "town_a": cast.town_a.code,
         "district": cast.district.code,
     }
@@ -379,7 +391,7 @@ def test_every_route_is_in_the_table():
 
 WORLD_KEYS = (
     "case evidence document complaint whistle assignment photo notification item item_code draft_item "
-    "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business "
+    "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business plan "
     "town_a district"
 ).split()
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import plans, views
 
 urlpatterns = [
     path("inspections/tasks/", views.TaskListView.as_view(), name="api-inspection-list"),
@@ -32,5 +32,25 @@ urlpatterns = [
         "inspections/invitations/<int:pk>/decline/",
         views.InvitationDeclineView.as_view(),
         name="api-inspection-decline",
+    ),
+    path("inspections/plans/", plans.AnnualPlanListView.as_view(), name="api-inspection-plans"),
+    path("inspections/plans/<int:pk>/", plans.AnnualPlanDetailView.as_view(), name="api-inspection-plan"),
+    path(
+        "inspections/plans/<int:pk>/entries/",
+        plans.AnnualPlanEntryView.as_view(),
+        name="api-inspection-plan-entries",
+    ),
+    path(
+        "inspections/plans/<int:pk>/approve/",
+        plans.AnnualPlanApproveView.as_view(),
+        name="api-inspection-plan-approve",
+    ),
+    path("inspections/calendar/", plans.CalendarView.as_view(), name="api-inspection-calendar"),
+    path("inspections/figures/", plans.FiguresView.as_view(), name="api-inspection-figures"),
+    path("inspections/subjects/<int:pk>/", plans.SubjectRecordView.as_view(), name="api-inspection-subject"),
+    path(
+        "inspections/subjects/<int:pk>/profile/",
+        plans.SubjectProfileView.as_view(),
+        name="api-inspection-subject-profile",
     ),
 ]

@@ -606,6 +606,7 @@ class InspectionFigures:
     cases: int  # draft cases opened from them
     whistles: int  # whistles to the departments holding the power
     rechecked: int  # failed points found rectified on a re-check
+    codes_scanned: int  # inspections whose code page the business opened at least once
 
 
 def inspection_figures(
@@ -666,6 +667,7 @@ def inspection_figures(
         cases=failed.exclude(case=None).count(),
         whistles=failed.exclude(whistle=None).values("whistle").distinct().count(),
         rechecked=rechecked.count(),
+        codes_scanned=tasks.filter(code_scans__gt=0).count(),
     )
 
 

@@ -33,7 +33,15 @@ from enforcement.services import subject_get_or_create
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .. import documents, forms, services
-from ..models import InspectionDocument, InspectionTask, PointPhoto, TaskInvitation, TaskPoint
+from ..models import (
+    InspectionDocument,
+    InspectionTask,
+    PointPhoto,
+    SubjectProfile,
+    TaskInvitation,
+    TaskPoint,
+    WhiteListEntry,
+)
 from ..rules import (
     can_answer_invitation,
     can_approve_task,
@@ -43,6 +51,7 @@ from ..rules import (
     can_plan_task,
     can_record_results,
     can_record_visit,
+    can_set_subject_profile,
     can_view_inspection_report,
 )
 from ..selectors import (
@@ -66,6 +75,9 @@ from ..selectors import (
     subjects_for,
     task_get_for,
 )
+from ..selectors.ledger import code_task, own_record_for_code, visits_per_business
+from ..selectors.plans import subject_plan_lines
+from ..services import plans as plan_services
 from ..workflow import (
     APPROVE_AFTERWARDS_FROM,
     CHECKLIST_EDITABLE,
@@ -959,7 +971,24 @@ def subject_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     may_record = user.unit is not None and can_record_visit(user, user.unit)
     visit_form = None
     status = 200
-    if request.method == "POST":
+    profile = SubjectProfile.objects.filter(subject=subject).first()
+    may_profile = can_set_subject_profile(user, subject.district_id)
+    profile_form = None
+    if request.method == "POST" and request.POST.get("form") == "profile":
+        if not may_profile:
+            raise PermissionDenied
+        profile_form = forms.SubjectProfileForm(request.POST)
+        if profile_form.is_valid():
+            data = profile_form.cleaned_data
+            try:
+                plan_services.subject_profile_set(actor=user, subject=subject, **data)
+            except ValidationError as exc:
+                add_service_errors(profile_form, exc)
+            else:
+                messages.success(request, _("Type, risk level and place saved."))
+                return redirect("inspection-subject", pk=subject.pk)
+        status = 400
+    elif request.method == "POST":
         if not may_record or user.unit is None:
             raise PermissionDenied
         visit_form = forms.VisitForm(request.POST, towns=towns)
@@ -1018,6 +1047,26 @@ def subject_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "year": today.year,
             "visit_form": visit_form,
             "may_plan": _lead_units(user).exists(),
+            "profile": profile,
+            "profile_form": profile_form
+            or (
+                forms.SubjectProfileForm(
+                    initial={
+                        "subject_type": profile.subject_type,
+                        "risk_level": profile.risk_level,
+                        "latitude": profile.latitude,
+                        "longitude": profile.longitude,
+                    }
+                    if profile
+                    else None
+                )
+                if may_profile
+                else None
+            ),
+            "plan_lines": subject_plan_lines(subject, today.year),
+            "whitelisted": WhiteListEntry.objects.filter(
+                subject=subject, valid_from__lte=today, valid_to__gte=today
+            ).first(),
         },
         status=status,
     )
@@ -1056,6 +1105,7 @@ REPORT_COLUMNS = [
     ("cases", _lazy("draft cases")),
     ("whistles", _lazy("whistles")),
     ("rechecked", _lazy("rectified on a re-check")),
+    ("codes_scanned", _lazy("codes opened by the business")),
 ]
 
 
@@ -1105,6 +1155,7 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
             "rows": rows,
             "columns": REPORT_COLUMNS,
             "at_cap": bodies_at_cap(district=district_id, year=end.year),
+            "per_business": visits_per_business(district=district_id, year=end.year),
             "policy": frequency_policy_for(district_id),
             "chart": chart,
         },
@@ -1150,8 +1201,39 @@ def code_public(request: HttpRequest, code: str) -> HttpResponse:
     """执法码: the business scans it and sees who is coming, for which task, items and basis, and the
     certificates."""
     view = code_view(code, clock.today())
-    response = render(request, "inspections/code_public.html", {"view": view})
+    if request.method == "GET":
+        plan_services.code_scan_record(code=code)
+    response = render(request, "inspections/code_public.html", {"view": view, "code": code})
     response["Referrer-Policy"] = (
         "no-referrer"  # the code is the key to this page: do not leak it to other sites
     )
+    return response
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code_record(request: HttpRequest, code: str) -> HttpResponse:
+    """The business's own minimal record, reached through a code it was shown and its own credit code: its visits,
+    how many points failed, what it still has to rectify. Nothing about other parties."""
+    code_task(code)  # a 404 before any form for a code that opens nothing
+    form = forms.OwnRecordForm(request.POST or None)
+    record = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                record = own_record_for_code(code, form.cleaned_data["identifier"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        if record is None:
+            status = 400
+    response = render(
+        request,
+        "inspections/code_record.html",
+        {"record": record, "code": code, "form": form},
+        status=status,
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
     return response

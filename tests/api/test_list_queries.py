@@ -313,6 +313,39 @@ class Rows:
             made.append(task.title)
         return made
 
+    def annual_plans(self, n: int) -> list[str]:
+        from inspections.services.plans import annual_plan_create, annual_plan_entry_add
+
+        setup = self.fixture("setup")
+        year = self.fixture("day").year
+        made = []
+        for _ in range(n):
+            title = self.tag("年度检查计划")
+            unit = make_unit(self.cast.district, "department", code=f"T500-P{self.serial:03d}", name_zh=title)
+            person = make_user(unit, ["officer"], username=f"planner{self.serial}")
+            plan = annual_plan_create(actor=person, unit=unit, year=year, title=title)
+            annual_plan_entry_add(
+                actor=person,
+                plan=plan,
+                items=[setup.p_stall.item],
+                visits_per_year=1,
+                months=[5],
+                subject=setup.subject,
+            )
+            made.append(title)
+        return made
+
+    def calendar_visits(self, n: int) -> list[str]:
+        return self.inspections(n)  # complaint checks of town A: on its officers' calendar, with their titles
+
+
+def _plan_year(rows: Rows) -> dict[str, str]:
+    return {"year": str(rows.fixture("day").year)}
+
+
+def _visit_month(rows: Rows) -> dict[str, str]:
+    return {"month": f"{rows.fixture('day'):%Y-%m}"}
+
 
 @dataclass(frozen=True)
 class Guard:
@@ -321,6 +354,7 @@ class Guard:
     add: Callable[[Rows, int], list[str]]
     args: Callable[[Rows], list[Any]] = lambda rows: []
     params: dict[str, str] = field(default_factory=dict)
+    params_of: Callable[[Rows], dict[str, str]] = lambda rows: {}
 
 
 TOWN_A = {"town": "T500-A"}
@@ -347,6 +381,8 @@ GUARDS: dict[str, Guard] = {
     "api-whistle-notifications": Guard("responder", 3, Rows.whistles),
     "api-inspection-list": Guard("officer_a", 6, Rows.inspections),
     "api-inspection-invitations": Guard("responder", 3, Rows.invitations),
+    "api-inspection-plans": Guard("responder", 4, Rows.annual_plans),
+    "api-inspection-calendar": Guard("officer_a", 10, Rows.calendar_visits, params_of=_visit_month),
     # pages
     "team": Guard("supervisor_a", 8, Rows.officers),
     "officers": Guard("admin", 12, Rows.officers),
@@ -369,6 +405,8 @@ GUARDS: dict[str, Guard] = {
     "inspection-board": Guard("officer_a", 11, Rows.inspections),
     "inspection-invitations": Guard("responder", 8, Rows.invitations),
     "inspection-subjects": Guard("officer_a", 6, Rows.businesses),
+    "inspection-plans": Guard("officer_a", 10, Rows.annual_plans, params_of=_plan_year),
+    "inspection-calendar": Guard("officer_a", 11, Rows.calendar_visits, params_of=_visit_month),
 }
 
 
@@ -391,7 +429,11 @@ def test_a_list_costs_the_same_queries_for_one_row_or_ten(request, cast, client_
     guard = GUARDS[route]
     rows = Rows(request)
     client = client_for(getattr(cast, guard.who) if guard.who else None)
-    params = {**guard.params, **({"size": "100"} if route.startswith("api-") else {})}
+    params = {
+        **guard.params,
+        **guard.params_of(rows),
+        **({"size": "100"} if route.startswith("api-") else {}),
+    }
     shown = guard.add(rows, 1)
     url = reverse(route, args=guard.args(rows))
     # Each count is the second of two requests: the first fills the session, the user's groups and the caches
