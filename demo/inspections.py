@@ -441,6 +441,8 @@ class Plan:
     kind: str = TaskKind.ROUTINE
     exemption_ref: str = ""
     photos: bool = False
+    exemption: str = ""  # requested, permit: exempt from the cap (a complaint check is exempt by its kind)
+    title: str = ""
     prepared_on: dt.date | None = None  # when the plan is made (default: twelve days before the visit)
 
 
@@ -462,11 +464,12 @@ def _run(
             town=town,
             subject=visit.business.subject,
             kind=visit.kind,
-            title=visit.business.subject.name + _visit_word(visit),
+            title=visit.title or visit.business.subject.name + _visit_word(visit),
             planned_on=day,
             headcount=2 + len(visit.partners),
             scenario=visit.business.scenario,
             exemption_ref=visit.exemption_ref,
+            exemption=visit.exemption,
             templates=[template],
         )
         invitations = [
@@ -586,8 +589,12 @@ def seed(stdout: Any) -> None:
     points = _seed_list(cast, admin, today)
     templates = _seed_templates(cast, points)
     businesses = _seed_registry(cast, rnd)
+    _seed_profiles(admin, businesses, rnd)
     story = _seed_history(cast, templates, businesses, today, rnd)
+    _seed_exempt(cast, templates, businesses, today)
     _seed_today(cast, templates, businesses, today, story)
+    _seed_plans(cast, businesses, today)
+    _seed_code_scans()
     figures = inspection_figures_text(cast.district)
     stdout.write(
         "inspections: list "
@@ -889,3 +896,190 @@ def _visit_word(visit: Plan) -> str:
     if visit.partners:
         return "综合查一次"
     return "日常检查" if visit.kind == TaskKind.ROUTINE else "投诉核查"
+
+
+# --- the registry's profiles, the annual plans, visits above the cap, codes opened -------------------------
+
+RISK: dict[str, list[str]] = {
+    Scenario.RESTAURANT: ["medium", "medium", "high", "low"],
+    Scenario.STREET_SHOP: ["low", "low", "low", "medium"],
+    Scenario.BUILDING_SITE: ["high"],
+    Scenario.RESIDENTIAL_ESTATE: ["medium", "low"],
+}
+# Roughly where each subdistrict lies (渝中区), for the registry's coordinates.
+CENTRES = {
+    "500103-001": (29.5560, 106.5300),
+    "500103-002": (29.5570, 106.5770),
+    "500103-003": (29.5420, 106.5150),
+    "500103-004": (29.5330, 106.5200),
+}
+
+
+def _seed_profiles(admin: User, businesses: list[Business], rnd: random.Random) -> None:
+    """Type, risk level and coordinates of every business in the registry."""
+    from decimal import Decimal
+
+    from inspections.services.plans import subject_profile_set
+
+    for b in businesses:
+        lat, lng = CENTRES[b.town.code]
+        subject_profile_set(
+            actor=admin,
+            subject=b.subject,
+            subject_type=b.scenario,
+            risk_level=rnd.choice(RISK[b.scenario]),
+            latitude=Decimal(f"{lat + rnd.uniform(-0.006, 0.006):.6f}"),
+            longitude=Decimal(f"{lng + rnd.uniform(-0.008, 0.008):.6f}"),
+        )
+
+
+def _past_open_day(today: dt.date, back: int) -> dt.date:
+    """A weekday on or after the 21st (no quiet day), at least `back` days ago."""
+    day = today - dt.timedelta(days=back)
+    while day.day < 21 or day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _seed_exempt(
+    cast: Cast,
+    templates: dict[tuple[str, str], ChecklistTemplate],
+    businesses: list[Business],
+    today: dt.date,
+) -> None:
+    """Visits above the yearly cap that the rules let through, each with its exemption on record: a check the
+    business asked for and a permit check, at businesses its town has already visited on routine this year."""
+    by_subject = {b.subject.pk: b for b in businesses}
+    day = _past_open_day(today, 3)
+    visited = (
+        InspectionTask.objects.filter(
+            district=cast.district,
+            kind=TaskKind.ROUTINE,
+            exemption="",
+            follow_up_of__isnull=True,
+            status="closed",
+            planned_on__year=day.year,
+            planned_on__lt=day - dt.timedelta(days=14),
+            invitations__isnull=True,
+        )
+        .exclude(subject__in=InspectionTask.objects.filter(follow_ups__isnull=False).values("subject"))
+        .order_by("-planned_on", "pk")
+    )
+    seen: list[Business] = []
+    for task in visited:
+        business = by_subject.get(task.subject_id)
+        if business is not None and business.town == task.lead_unit and business not in seen:
+            seen.append(business)
+        if len(seen) == 2:
+            break
+    reasons = [
+        ("requested", "企业申请-{n}", "{name}应企业申请检查（装修后复业前）"),
+        ("permit", "许可受理-{n}", "{name}许可现场核查（户外招牌设置）"),
+    ]
+    for n, (business, (exemption, ref, title)) in enumerate(zip(seen, reasons, strict=False)):
+        _run(
+            cast,
+            templates,
+            Plan(
+                business,
+                day,
+                [],
+                [],
+                exemption=exemption,
+                exemption_ref=ref.format(n=f"{day.year}-{n + 1:03d}"),
+                title=title.format(name=business.subject.name),
+                prepared_on=day - dt.timedelta(days=6),
+            ),
+        )
+
+
+def _seed_plans(cast: Cast, businesses: list[Business], today: dt.date) -> None:
+    """Each subdistrict's annual plan for the year (in January, or once the list is out; approved by its head
+    two days later): street shops and estates by type, and named businesses in this month and the next; the
+    market bureau's plan for restaurants, still a draft waiting for its head."""
+    from inspections.services.plans import annual_plan_approve, annual_plan_create, annual_plan_entry_add
+
+    year = today.year
+    items = {i.code: i for i in InspectionItem.objects.filter(inspection_list__district=cast.district)}
+    published = (
+        InspectionList.objects.filter(district=cast.district, published_on__isnull=False).get().published_on
+    )
+    assert published is not None
+    start = max(dt.date(year, 1, 6), published + dt.timedelta(days=5))  # once the list is out
+    made = min(_moment(start, 9), clock.now() - dt.timedelta(days=3))
+    this_month, next_month = today.month, today.month % 12 + 1
+    planned_subjects = set(
+        InspectionTask.objects.filter(planned_on__year=year, planned_on__month__in=[this_month, next_month])
+        .exclude(status__in=["cancelled", "merged"])
+        .values_list("subject_id", flat=True)
+    )
+    scenario_items: dict[str, list[str]] = {
+        Scenario.RESTAURANT: ["JC-CG-01", "JC-HJ-01"],
+        Scenario.STREET_SHOP: ["JC-CG-01"],
+        Scenario.BUILDING_SITE: ["JC-ZJ-01"],
+        Scenario.RESIDENTIAL_ESTATE: ["JC-WY-01"],
+    }
+    for n, town in enumerate(cast.towns):
+        officer = cast.officers[town.code][0]
+        with clock.at(made + dt.timedelta(minutes=10 * n)):
+            plan = annual_plan_create(actor=officer, unit=town, year=year)
+            annual_plan_entry_add(
+                actor=officer,
+                plan=plan,
+                items=[items["JC-CG-01"]],
+                visits_per_year=1,
+                months=[(4 + n) % 12 + 1],
+                subject_type=Scenario.STREET_SHOP,
+                town=town,
+            )
+            annual_plan_entry_add(
+                actor=officer,
+                plan=plan,
+                items=[items["JC-WY-01"]],
+                visits_per_year=1,
+                months=[(7 + n) % 12 + 1],
+                subject_type=Scenario.RESIDENTIAL_ESTATE,
+                town=town,
+            )
+            mine = [b for b in businesses if b.town == town]
+            named = [b for b in mine if b.subject.pk in planned_subjects][:3]
+            named += [b for b in mine if b not in named and b.scenario != Scenario.STREET_SHOP][
+                : 5 - len(named)
+            ]
+            for k, b in enumerate(named):
+                annual_plan_entry_add(
+                    actor=officer,
+                    plan=plan,
+                    items=[items[code] for code in scenario_items[b.scenario]],
+                    visits_per_year=1,
+                    months=[this_month if k % 2 == 0 else next_month],
+                    subject=b.subject,
+                )
+        with clock.at(made + dt.timedelta(days=2, minutes=10 * n)):
+            annual_plan_approve(actor=cast.heads[town.code], plan=plan)
+    market = cast.departments["market"]
+    with clock.at(made + dt.timedelta(hours=1)):
+        plan = annual_plan_create(actor=cast.responders["market"], unit=market, year=year)
+        for n, town in enumerate(cast.towns):
+            annual_plan_entry_add(
+                actor=cast.responders["market"],
+                plan=plan,
+                items=[items["JC-SC-01"]],
+                visits_per_year=1,
+                months=[(2 + 3 * n) % 12 + 1],
+                subject_type=Scenario.RESTAURANT,
+                town=town,
+            )
+
+
+def _seed_code_scans() -> None:
+    """Two businesses in three opened the code they were shown, a few minutes before the officers came in."""
+    from inspections.services.plans import code_scan_record
+
+    for n, task in enumerate(
+        InspectionTask.objects.exclude(code="").filter(entered_at__isnull=False).order_by("pk")
+    ):
+        if n % 3 == 2 or task.entered_at is None:
+            continue
+        with clock.at(task.entered_at - dt.timedelta(minutes=6)):
+            code_scan_record(code=task.code)

@@ -1,5 +1,5 @@
-"""The planning, figures and registry parts of the inspections API: annual plans and their lines, the plan calendar,
-the report's figures, and a business's inspection record (profile, ledger, open rectifications). Same services and
+"""The planning, figures and registry parts of the inspections API: annual plans and their lines, the plan
+calendar, the report's figures, and a business's inspection record (profile, ledger). Same services and
 selectors as the pages."""
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class CalendarView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("month", str, description="YYYY-MM"), OpenApiParameter("unit", int)],
         responses=s.CalendarSerializer,
-        summary="The plan calendar: planned visits per business across every unit, plan lines, merges proposed",
+        summary="The plan calendar: planned visits per business, plan lines, merges proposed",
     )
     def get(self, request: AuthedRequest) -> Response:
         _district_id(request)
@@ -199,7 +199,7 @@ class FiguresView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("start", dt.date), OpenApiParameter("end", dt.date)],
         responses=s.FiguresReportSerializer,
-        summary="The report's figures: the district, each town and department, visits per business vs the caps",
+        summary="The report's figures: district, towns, departments, visits per business vs the caps",
     )
     def get(self, request: AuthedRequest) -> Response:
         if not can_view_inspection_report(request.user):

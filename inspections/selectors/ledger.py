@@ -1,5 +1,5 @@
-"""Reads over the ledger of visits: how often each business was visited against the caps, and the business's own
-minimal record, reached through an inspection code without logging in."""
+"""Reads over the ledger of visits: how often each business was visited against the caps, and the business's
+own minimal record, reached through an inspection code without logging in."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from . import CODE_VISIBLE, frequency_policy_for
 
 @dataclass(frozen=True)
 class VisitsPerBusiness:
-    """Inspection visits per business in a year, and the capped routine visits per body and business against the
-    routine cap (a joint visit counts once for the business and once for each body on it)."""
+    """Inspection visits per business in a year, and the capped routine visits per body and business against
+    the routine cap (a joint visit counts once for the business and once for each body on it)."""
 
     year: int
     businesses: int  # businesses visited at least once
@@ -91,9 +91,9 @@ class OwnRectification:
 
 @dataclass(frozen=True)
 class OwnRecord:
-    """The business's own record as it may see it through a code: its name and code, the visits to it (by which
-    unit, when, for what, how many points failed) and what it still has to rectify. Nothing about other parties,
-    no officer's notes, no case or whistle details."""
+    """The business's own record as it may see it through a code: its name and code, the visits to it (by
+    which unit, when, for what, how many points failed) and what it still has to rectify. Nothing about other
+    parties, no officer's notes, no case or whistle details."""
 
     name: str
     identifier: str
@@ -116,8 +116,9 @@ def code_task(code: str) -> InspectionTask:
 
 
 def own_record_for_code(code: str, identifier: str) -> OwnRecord:
-    """The subject of the code's task, seen from its own side. The code alone shows no one's identity: the business
-    confirms its unified social credit code first (a mismatch is a ValidationError, the same for every code)."""
+    """The subject of the code's task, seen from its own side. The code alone shows no one's identity: the
+    business confirms its unified social credit code first (a mismatch is a ValidationError, the same for
+    every code)."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 

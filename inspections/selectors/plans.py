@@ -1,5 +1,5 @@
-"""Reads for planning: a unit's annual plans and the district's plan calendar (planned visits per subject across
-every unit, the annual plans' lines due in the month, and the merges the system proposes)."""
+"""Reads for planning: a unit's annual plans and the district's plan calendar (planned visits per subject
+across every unit, the annual plans' lines due in the month, and the merges the system proposes)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from ..models import AnnualPlan, AnnualPlanEntry, InspectionItem, InspectionTask
 from ..workflow import TaskKind, TaskStatus
 from . import MergeProposal, merge_proposals, task_queryset_for
 
-# Kinds that come from a plan: on the calendar for every unit of the district. Complaint checks and on-the-spot
-# visits are shown only to those who may open them (a complaint is not every unit's business).
+# Kinds that come from a plan: on the calendar for every unit of the district. Complaint checks and
+# on-the-spot visits are shown only to those who may open them (a complaint is not every unit's business).
 PLANNED_KINDS = frozenset({TaskKind.ROUTINE, TaskKind.SPECIAL})
 OFF_CALENDAR = frozenset({TaskStatus.CANCELLED, TaskStatus.MERGED})
 
@@ -159,7 +159,7 @@ def plan_calendar(*, user: AnyUser, year: int, month: int, unit_id: int | None =
 
 
 def subject_plan_lines(subject: Subject, year: int) -> list[AnnualPlanEntry]:
-    """The annual plans' lines naming the subject, or its type in its town, in the year (drafts too, marked)."""
+    """The annual plans' lines naming the subject, or its type in its town, in the year (drafts too)."""
     from django.db.models import Q
 
     from ..models import SubjectProfile, Visit

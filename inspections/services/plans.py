@@ -1,5 +1,5 @@
-"""Planning writes: a unit's annual plan (年度检查计划) and its lines, the registry's inspection profile of a subject,
-and the count of the business opening an inspection code."""
+"""Planning writes: a unit's annual plan (年度检查计划) and its lines, the registry's inspection profile of a
+subject, and the count of the business opening an inspection code."""
 
 from __future__ import annotations
 
@@ -85,8 +85,9 @@ def annual_plan_entry_add(
     subject_type: str = "",
     town: Unit | None = None,
 ) -> AnnualPlanEntry:
-    """One line: a subject, or a type of subject in a town; items of the published list (清单之外无检查); visits a
-    year within the frequency cap; one month for each visit. A subject on the white list takes no routine line."""
+    """One line: a subject, or a type of subject in a town; items of the published list (清单之外无检查);
+    visits a year within the frequency cap; one month for each visit. A subject on the white list takes no
+    routine line."""
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     require(
         can_edit_annual_plan(actor, plan.unit_id), _("Only the unit's own people draw up its annual plan.")
@@ -226,8 +227,8 @@ def subject_profile_set(
 
 
 def code_scan_record(*, code: str) -> None:
-    """The business opened the code page: counted for the figures. A read, not a change of the task (its version
-    stays, and like every GET it writes nothing to the audit trail): one UPDATE of two counters."""
+    """The business opened the code page: counted for the figures. A read, not a change of the task (its
+    version stays, and like every GET it writes nothing to the audit trail): one UPDATE of two counters."""
     InspectionTask.objects.filter(code=code).exclude(code="").update(
         code_scans=F("code_scans") + 1,
         code_first_scanned_at=Coalesce("code_first_scanned_at", Value(clock.now())),

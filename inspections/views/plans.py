@@ -165,8 +165,8 @@ def _month(value: str, today: dt.date) -> tuple[int, int]:
 @login_required
 @require_GET
 def calendar(request: AuthedHttpRequest) -> HttpResponse:
-    """检查计划日历: the month's planned visits per business across every unit of the district, the annual plans'
-    lines due, and the joint visits the system proposes (the kept visit's lead accepts on its page)."""
+    """检查计划日历: the month's planned visits per business across every unit of the district, the annual
+    plans' lines due, and the joint visits the system proposes (the kept visit's lead accepts on its page)."""
     user = request.user
     if user.unit is None:
         raise PermissionDenied

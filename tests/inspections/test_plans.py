@@ -1,5 +1,6 @@
-"""Annual plans (年度检查计划) and the plan calendar: lines only of the published list and within the caps, approved
-by the unit's head, and a calendar of every unit's planned visits per business with the merge proposed."""
+"""Annual plans (年度检查计划) and the plan calendar: lines only of the published list and within the caps,
+approved by the unit's head, and a calendar of every unit's planned visits per business with the merge
+proposed."""
 
 from __future__ import annotations
 
