@@ -116,7 +116,8 @@ def can_approve_annual_plan(user: AnyUser | None, unit: Unit | int) -> bool:
 
 
 def can_set_subject_profile(user: AnyUser | None, district: District | int) -> bool:
-    """The registry's type, risk level and place: the district administrator or any unit's people of the district."""
+    """The registry's type, risk level and place: the district administrator or any unit's people of the
+    district."""
     person = _user(user)
     district_id = district if isinstance(district, int) else district.pk
     if person is None or person.unit is None or person.unit.district_id != district_id:

@@ -13,7 +13,8 @@ from enforcement.models import District, Subject
 
 from ..models import InspectionTask, TaskInvitation, TaskPoint, Visit
 from ..workflow import LIVE_STATUSES, PointResult, TaskKind, TaskStatus
-from . import CODE_VISIBLE, frequency_policy_for
+from .code import CODE_VISIBLE
+from .frequency import frequency_policy_for
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from enforcement.rules import AnyUser
 
 from ..models import AnnualPlan, AnnualPlanEntry, InspectionItem, InspectionTask, TaskInvitation
 from ..workflow import TaskKind, TaskStatus
-from . import MergeProposal, merge_proposals, task_queryset_for
+from .merge import MergeProposal, merge_proposals
+from .tasks import task_queryset_for
 
 # Kinds that come from a plan: on the calendar for every unit of the district. Complaint checks and
 # on-the-spot visits are shown only to those who may open them (a complaint is not every unit's business).

@@ -30,7 +30,7 @@ from ..models import (
 from ..rules import can_approve_annual_plan, can_edit_annual_plan, can_set_subject_profile
 from ..selectors import frequency_policy_for, items_published
 from ..workflow import Scenario
-from . import _text
+from ._common import _text
 
 
 @transaction.atomic

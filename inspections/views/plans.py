@@ -23,7 +23,7 @@ from ..rules import can_approve_annual_plan, can_edit_annual_plan
 from ..selectors import items_published
 from ..selectors.plans import annual_plan_get_for, annual_plans_for, plan_calendar, plan_entries
 from ..services import plans as plan_services
-from . import _lead_units
+from .planning import _lead_units
 
 
 def _district_units(user_district_id: int) -> tuple[list[Unit], list[Unit]]:

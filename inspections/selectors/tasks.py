@@ -1,0 +1,63 @@
+"""Tasks as the user may see them, a department's invitations, and the bodies taking part in a task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from enforcement.access import access_or_404
+from enforcement.rules import AnyUser
+
+from ..models import (
+    InspectionTask,
+    TaskInvitation,
+)
+from ..workflow import TaskStatus
+
+# Tasks not yet entered: what a plan calendar shows and the merge may combine.
+PLANNED_STATUSES = frozenset({TaskStatus.DRAFT, TaskStatus.PUBLISHED, TaskStatus.APPROVED})
+
+
+# --- tasks --------------------------------------------------------------------------------------------------
+
+
+def task_queryset_for(user: AnyUser) -> QuerySet[InspectionTask]:
+    return InspectionTask.objects.visible_to(user).select_related("lead_unit", "town", "subject")
+
+
+def task_list_for(*, user: AnyUser, status: str = "", kind: str = "") -> QuerySet[InspectionTask]:
+    qs = task_queryset_for(user)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-planned_on", "-pk")
+
+
+def task_get_for(*, user: AnyUser, pk: Any) -> InspectionTask:
+    """Missing and not visible are the same 404."""
+    return access_or_404(task_queryset_for(user), pk=pk)
+
+
+def invitation_inbox_for(*, user: AnyUser, open_only: bool = True) -> QuerySet[TaskInvitation]:
+    """A department's invitations (邀约): those addressed to the user's own unit."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None or not getattr(user, "is_active", False):
+        return TaskInvitation.objects.none()
+    qs = TaskInvitation.objects.filter(department_id=unit_id).select_related(
+        "department", "task", "task__subject", "task__lead_unit"
+    )
+    if open_only:
+        qs = qs.filter(
+            status=TaskInvitation.Status.INVITED, task__status__in=[TaskStatus.PUBLISHED, TaskStatus.APPROVED]
+        )
+    return qs.order_by("task__planned_on", "pk")
+
+
+def participants(task: InspectionTask) -> list[int]:
+    """The inspecting bodies of a task: the lead unit and every unit that accepted."""
+    accepted = task.invitations.filter(status=TaskInvitation.Status.ACCEPTED).values_list(
+        "department_id", flat=True
+    )
+    return [task.lead_unit_id, *[pk for pk in accepted if pk != task.lead_unit_id]]
