@@ -973,7 +973,7 @@ def _seed_exempt(
         if len(seen) == 2:
             break
     reasons = [
-        ("requested", "企业申请-{n}", "{name}应企业申请检查（装修后复业前）"),
+        ("requested", "企业申请-{n}", "{name}应企业申请上门检查"),
         ("permit", "许可受理-{n}", "{name}许可现场核查（户外招牌设置）"),
     ]
     for n, (business, (exemption, ref, title)) in enumerate(zip(seen, reasons, strict=False)):
@@ -1007,7 +1007,8 @@ def _seed_plans(cast: Cast, businesses: list[Business], today: dt.date) -> None:
     assert published is not None
     start = max(dt.date(year, 1, 6), published + dt.timedelta(days=5))  # once the list is out
     made = min(_moment(start, 9), clock.now() - dt.timedelta(days=3))
-    this_month, next_month = today.month, today.month % 12 + 1
+    this_month = today.month
+    next_month = today.month + 1 if today.month < 12 else 11  # the year's plan: in December, November instead
     planned_subjects = set(
         InspectionTask.objects.filter(planned_on__year=year, planned_on__month__in=[this_month, next_month])
         .exclude(status__in=["cancelled", "merged"])

@@ -123,7 +123,12 @@ def plan_calendar(*, user: AnyUser, year: int, month: int, unit_id: int | None =
     if unit_id is not None:
         tasks = tasks.filter(lead_unit_id=unit_id)
     rows: dict[int, CalendarRow] = {}
+    scheduled: dict[int, set[int]] = defaultdict(
+        set
+    )  # every visit counts here, shown or not: no details leak
     for task in tasks:
+        scheduled[task.subject_id].add(task.lead_unit_id)
+        scheduled[task.subject_id].update(i.department_id for i in task.invitations.all())
         if task.kind not in PLANNED_KINDS and task.pk not in visible:
             continue
         row = rows.setdefault(task.subject_id, CalendarRow(task.subject))
@@ -141,11 +146,6 @@ def plan_calendar(*, user: AnyUser, year: int, month: int, unit_id: int | None =
     )
     if unit_id is not None:
         entries = entries.filter(plan__unit_id=unit_id)
-    scheduled: dict[int, set[int]] = defaultdict(set)
-    for row in rows.values():
-        for visit in row.visits:
-            scheduled[row.subject.pk].add(visit.task.lead_unit_id)
-            scheduled[row.subject.pk].update(u.pk for u in visit.joined)
     type_lines: list[CalendarLine] = []
     for entry in entries:
         unit = entry.plan.unit
