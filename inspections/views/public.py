@@ -62,6 +62,8 @@ def code_record(request: HttpRequest, code: str) -> HttpResponse:
         {"record": record, "code": code, "form": form},
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the code stays off other sites, and the form's POST keeps its Origin (a
+    # no-referrer page sends "Origin: null", which the CSRF check refuses)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

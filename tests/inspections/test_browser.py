@@ -304,6 +304,15 @@ def test_a_joint_inspection_on_phones_from_plan_to_findings(cast, scene, phone_p
         assert business.locator("[data-testid=code-officers] [data-valid='1']").count() == 3
         _no_sideways_scroll(business)
         save_screenshot(business, "inspection-code-page")
+        # Its own record: with its credit code, the visit and the failures to rectify, each with its deadline.
+        with business.expect_navigation():
+            business.click("[data-testid=code-record-link]")
+        business.fill("#id_identifier", "91500000MA5U000X1")
+        _submit(business, "[data-testid=record-submit]")
+        assert business.locator("[data-testid=record-visit]").count() == 1
+        assert business.locator("[data-testid=record-rectifications] li").count() == 3
+        _no_sideways_scroll(business)
+        assert InspectionTask.objects.get(pk=task.pk).code_scans == 1
     finally:
         for context in contexts:
             context.close()
