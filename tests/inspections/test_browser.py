@@ -316,3 +316,42 @@ def test_a_joint_inspection_on_phones_from_plan_to_findings(cast, scene, phone_p
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_photo_chosen_for_an_answer_not_yet_sent_survives_a_reload(
+    cast, setup, make_task, phone_page, tmp_path
+):
+    """The answer and its photo are kept on the phone (text in localStorage, the photo in IndexedDB) until
+    sent."""
+    from inspections.services import task_approve, task_enter, task_officers_set, task_publish
+
+    today = timezone.localdate()
+    task = make_task(kind="clue", exemption_ref="12345-PHOTO", planned_on=today, title="投诉核查：门前堆物")
+    task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2])
+    task_publish(actor=cast.officer_a, task=task)
+    task_approve(actor=cast.supervisor_a, task=task)
+    task_enter(actor=cast.officer_a, task=task)
+    row = TaskPoint.objects.get(task=task, point=setup.p_stall)
+
+    page = phone_page
+    browser_login(page, "officer_a")
+    url = f"{page.base_url}/inspections/{task.pk}/checklist/"
+    page.goto(url)
+    card = page.locator(f"[data-testid=point-card][data-row='{row.pk}']")
+    card.locator("[data-testid=answer-fail]").click()
+    card.locator("textarea").fill("门前堆放纸箱")
+    card.locator("input[type=file]").set_input_files(_photo(tmp_path))
+    page.wait_for_timeout(300)  # IndexedDB writes in the background
+    page.reload()  # the phone closed the tab; nothing was sent
+    card = page.locator(f"[data-testid=point-card][data-row='{row.pk}']")
+    page.wait_for_function(
+        "(row) => document.querySelector(`[data-row='${row}'] input[type=file]`).files.length === 1",
+        arg=row.pk,
+    )
+    assert card.locator("textarea").input_value() == "门前堆放纸箱"
+    assert TaskPoint.objects.get(pk=row.pk).result == "pending"
+    card.locator("[data-testid=point-save]").click()
+    card = page.locator(f"[data-testid=point-card][data-row='{row.pk}']")
+    card.locator("[data-testid=point-saved]").wait_for()
+    saved = TaskPoint.objects.get(pk=row.pk)
+    assert saved.result == "fail" and PointPhoto.objects.filter(task_point=saved).count() == 1

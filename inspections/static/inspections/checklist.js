@@ -1,7 +1,8 @@
 // The on-site checklist: each point's answer is sent in the background and its card replaced by the server's; until
 // it is sent, the answer is kept in this phone's localStorage (restored if the page is reloaded), and answers that
-// could not be sent for want of a connection are sent again when the connection comes back. Photos chosen while
-// offline are kept only while the page stays open (localStorage holds text, not files).
+// could not be sent for want of a connection are sent again when the connection comes back. The photos chosen for
+// an answer not yet sent are kept in this phone's IndexedDB (localStorage holds text only) and put back in their
+// card if the page is reloaded.
 (function () {
   "use strict";
   var root = document.querySelector("[data-checklist]");
@@ -15,6 +16,58 @@
   var waiting = {};
 
   function storageKey(form) { return PREFIX + form.dataset.draft; }
+
+  var photoDb = null;
+  function photos() {  // a promise of the database, or of null where IndexedDB is missing or refused
+    if (!photoDb) {
+      photoDb = new Promise(function (resolve) {
+        if (!window.indexedDB) { resolve(null); return; }
+        var request;
+        try { request = window.indexedDB.open("zhifa-inspection-photos", 1); } catch (e) { resolve(null); return; }
+        request.onupgradeneeded = function () { request.result.createObjectStore("photos"); };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { resolve(null); };
+      });
+    }
+    return photoDb;
+  }
+
+  function photoInput(form) { return form.querySelector("input[type=file]"); }
+
+  function keepPhotos(form) {
+    var input = photoInput(form);
+    if (!input) { return; }
+    var files = Array.prototype.slice.call(input.files || []);
+    photos().then(function (db) {
+      if (!db) { return; }
+      var store = db.transaction("photos", "readwrite").objectStore("photos");
+      if (files.length) { store.put(files, storageKey(form)); } else { store.delete(storageKey(form)); }
+    });
+  }
+
+  function restorePhotos(form) {
+    var input = photoInput(form);
+    if (!input || (input.files && input.files.length) || typeof DataTransfer === "undefined") { return; }
+    photos().then(function (db) {
+      if (!db) { return; }
+      var request = db.transaction("photos", "readonly").objectStore("photos").get(storageKey(form));
+      request.onsuccess = function () {
+        var files = request.result;
+        if (!files || !files.length || (input.files && input.files.length)) { return; }
+        var transfer = new DataTransfer();
+        files.forEach(function (file) { transfer.items.add(file); });
+        input.files = transfer.files;
+        input.dataset.restored = String(files.length);
+        setState(form, "draft");
+      };
+    });
+  }
+
+  function forgetPhotos(form) {
+    photos().then(function (db) {
+      if (db) { db.transaction("photos", "readwrite").objectStore("photos").delete(storageKey(form)); }
+    });
+  }
 
   function fieldsOf(form) {
     var out = {};
@@ -60,6 +113,7 @@
 
   function forget(form) {
     try { window.localStorage.removeItem(storageKey(form)); } catch (e) { /* nothing kept */ }
+    forgetPhotos(form);
     delete waiting[form.dataset.draft];
   }
 
@@ -101,7 +155,10 @@
         var fresh = card.querySelector("form[data-point-form]");
         if (fresh) {
           bind(fresh);
-          if (!saved) { keep(fresh); }  // refused (a note or a photo missing): still kept on the phone
+          if (!saved) {  // refused (a note or a photo missing): still kept on the phone, its photos put back
+            keep(fresh);
+            restorePhotos(fresh);
+          }
         }
         progress();
       });
@@ -115,7 +172,10 @@
     if (form.dataset.bound) { return; }
     form.dataset.bound = "1";
     form.addEventListener("input", function () { keep(form); });
-    form.addEventListener("change", function () { keep(form); });
+    form.addEventListener("change", function (event) {
+      keep(form);
+      if (event.target && event.target.type === "file") { keepPhotos(form); }
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       keep(form);
@@ -126,6 +186,7 @@
   root.querySelectorAll("form[data-point-form]").forEach(function (form) {
     bind(form);
     restore(form);
+    restorePhotos(form);
   });
 
   window.addEventListener("online", function () {
