@@ -141,6 +141,17 @@ def test_the_schema_lists_the_inspection_endpoints(cast, client_for):
     response = client_for(cast.officer_a).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/inspections/tasks/{id}/approve/" in response.content
+    for path in (
+        "/api/inspections/invitations/{id}/accept/",
+        "/api/inspections/tasks/{id}/points/{point_pk}/",
+        "/api/inspections/plans/{id}/entries/",
+        "/api/inspections/plans/{id}/approve/",
+        "/api/inspections/calendar/",
+        "/api/inspections/figures/",
+        "/api/inspections/subjects/{id}/",
+        "/api/inspections/subjects/{id}/profile/",
+    ):
+        assert path.encode() in response.content, path
 
 
 def test_the_schema_builds_without_warnings(db, tmp_path):
