@@ -23,6 +23,7 @@ from authority.penalties import DOCUMENT_NAMES, PARTICULAR_KINDS, SEVERITY, Fine
 from cases.documents import document_html
 from cases.forms import DecisionForm, NoticeForm
 from cases.models import Case
+from cases.review import all_passed
 from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from tests.cases.conftest import make_held_item
@@ -136,7 +137,7 @@ def decide(cast, case: Case, kinds: list[str], data: dict[str, Any], step) -> Ca
     step(cast, case, "submit_for_decision", cast.officer_a, {})
     case.refresh_from_db()
     if case.stage == Stage.LEGAL_REVIEW:
-        step(cast, case, "pass_review", cast.reviewer_a, {"note": "事实清楚，证据确凿，同意"})
+        step(cast, case, "pass_review", cast.reviewer_a, all_passed("事实清楚，证据确凿，同意"))
     step(
         cast,
         case,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases import clock
 from cases.lifecycle import case_act, case_create, case_declare
 from cases.models import Case, CaseEvent, CaseOfficer
+from cases.review import all_passed
 from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from enforcement.calendar import add_days
@@ -88,7 +89,7 @@ def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
     act(case, "submit_for_decision", cast.officer_a)
     case.refresh_from_db()
     assert case.stage == Stage.LEGAL_REVIEW and "major_penalty" in case.review_reasons
-    act(case, "pass_review", cast.reviewer_a, note="事实清楚，证据确凿，同意")
+    act(case, "pass_review", cast.reviewer_a, **all_passed("事实清楚，证据确凿，同意"))
     with pytest.raises(ValidationError) as caught:  # a major case: the leaders decide it together (art 57)
         act(
             case,
@@ -343,10 +344,12 @@ def test_legal_review_required_and_not_by_an_investigator(cast, big_item):
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
     with pytest.raises(PermissionDenied):  # an officer is not a legal reviewer at all
-        act(case, "pass_review", cast.officer_a2, note="同意")
+        act(case, "pass_review", cast.officer_a2, **all_passed("同意"))
     # a reviewer who handled the case may not review it
     CaseOfficer.objects.create(case=case, officer=cast.reviewer_a, declared_at=timezone.now())
-    refused(case, "pass_review", cast.reviewer_a, "may not review a case they investigated", note="同意")
+    refused(
+        case, "pass_review", cast.reviewer_a, "may not review a case they investigated", **all_passed("同意")
+    )
 
 
 def test_decision_without_the_required_review_is_refused(cast, big_item):
