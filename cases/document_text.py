@@ -83,8 +83,8 @@ def acting_unit(case: Case) -> Unit | None:
 
 def organ_name(case: Case) -> str:
     """The organ's legal name for the header and the seal (arts 20-21: a delegated item in the delegator's name)."""
-    if case.grant_kind == GrantKind.DELEGATED and case.acting_name:
-        return case.acting_name
+    if case.acting_name and case.acting_name != case.town.name_zh:
+        return case.acting_name  # recorded at filing: the town's legal name, or the delegating department's
     return case.town.organ_name
 
 

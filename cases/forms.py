@@ -476,6 +476,13 @@ class DecisionForm(PenaltyContentForm):
     )
     decided_on = _date(_("Decided on"), initial_today=True)
 
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None and not self.is_bound:  # the notice's penalty and reason, to confirm or lighten
+            self.fields["penalty_kinds"].initial = list(case.proposed_kinds or [])
+            self.fields["fine"].initial = case.proposed_fine
+            self.fields["deviation_reason"].initial = case.deviation_reason
+
     def clean(self) -> dict[str, Any]:
         return _fine_with_kinds(self, super().clean(), "fine", _("Give the amount of the fine."))
 

@@ -128,6 +128,7 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
         def notice(form):
             form.locator("input[name=penalty_kinds][value=fine]").check()
             form.locator("input[name=proposed_fine]").fill("20000")
+            form.locator("textarea[name=deviation_reason]").fill("当事人系初次违法，且房屋系自住。")
 
         _act(officer, case_url, "serve_notice", notice)
         case.refresh_from_db()

@@ -25,7 +25,15 @@ from enforcement.workflow import InvalidTransition, StaleObject
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
+# The amounts these tests propose are chosen for the rule under test, not for the benchmark: the notice states why
+# it departs (art 34). test_benchmark_deviation_needs_a_written_reason and tests/cases/test_notice_and_review.py
+# test the reason itself.
+NOTICE_REASON = "测试案件：拟处罚金额依本测试所验证的规则确定。"
+
+
 def act(case: Case, action: str, actor, **data: Any):
+    if action == "serve_notice":
+        data.setdefault("deviation_reason", NOTICE_REASON)
     return case_act(actor=actor, case=case, action=action, data={"version": None, "note": "", **data})
 
 
@@ -426,9 +434,11 @@ def test_benchmark_deviation_needs_a_written_reason(cast, stall_item):
 
     publish_table(cast.admin, stall_item, stall_tiers())
     case = filed(cast, stall_item)
-    act(
-        case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("500"), factors=[]
-    )
+    notice = {"penalty_kinds": ["fine"], "proposed_fine": Decimal("500"), "factors": []}
+    with pytest.raises(ValidationError) as caught:  # first where the penalty is proposed: the notice caps it
+        act(case, "serve_notice", cast.officer_a, deviation_reason="", **notice)
+    assert "deviation_reason" in caught.value.message_dict
+    act(case, "serve_notice", cast.officer_a, deviation_reason="当事人拒不改正", **notice)
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
     case.refresh_from_db()
