@@ -106,6 +106,11 @@ ACTIONS = (
         ("case.pass_review",),
     ),
     AuditAction(
+        "cases.case.return_decision",
+        _("%(actor)s sent the case %(object)s back for further investigation"),
+        ("case.return_decision",),
+    ),
+    AuditAction(
         "cases.case.return_review",
         _("%(actor)s sent the case %(object)s back from legal review"),
         ("case.return_review",),

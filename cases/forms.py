@@ -602,6 +602,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.RETURN_REVIEW: ReviewForm,
     Action.DECIDE: DecisionForm,
     Action.DECIDE_NO_PENALTY: NoPenaltyForm,
+    Action.RETURN_DECISION: ReasonForm,
     Action.SERVE_DECISION: ServiceForm,
     Action.RECORD_PAYMENT: PaymentForm,
     Action.RECORD_ENFORCEMENT: ReasonForm,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
 from django.http import QueryDict
 
 from .forms import NoticeForm, factor_groups
@@ -37,7 +38,7 @@ def notice_form_for(case: Case, data: QueryDict | None = None) -> NoticeForm:
         if recommendation is not None and recommendation.punish and not case.proposed_kinds:
             form.fields["penalty_kinds"].initial = list(recommendation.penalty_kinds)
         form.fields["suggested_fine"].initial = suggested
-        form.recommendation = recommendation  # type: ignore[attr-defined]
+        form.recommendation = recommendation
         return form
     values = data.copy()
     typed, before = _decimal(values.get("proposed_fine")), _decimal(values.get("suggested_fine"))
@@ -45,19 +46,20 @@ def notice_form_for(case: Case, data: QueryDict | None = None) -> NoticeForm:
         values["proposed_fine"] = str(suggested)
     values["suggested_fine"] = "" if suggested is None else str(suggested)
     form = NoticeForm(values, case=case, auto_id="serve_notice-%s")
-    form.recommendation = recommendation  # type: ignore[attr-defined]
+    form.recommendation = recommendation
     return form
 
 
-def notice_discretion(case: Case, form: NoticeForm) -> dict[str, Any]:
+def notice_discretion(case: Case, form: forms.Form) -> dict[str, Any]:
     """What the page shows beside the amount: the recommendation, its reasoning, the groups of circumstances with
     what is ticked, and whether the proposed fine is outside the tier."""
+    data: Any = form.data  # a QueryDict when bound
     recommendation = getattr(form, "recommendation", None)
     if recommendation is None:
-        recommendation = case_recommendation(case, form.data.getlist("factors") if form.is_bound else None)
+        recommendation = case_recommendation(case, data.getlist("factors") if form.is_bound else None)
     if form.is_bound:
-        ticked = set(form.data.getlist("factors"))
-        fine = _decimal(form.data.get("proposed_fine"))
+        ticked = set(data.getlist("factors"))
+        fine = _decimal(data.get("proposed_fine"))
     else:
         ticked = set(form.fields["factors"].initial or [])
         fine = _decimal(form.fields["proposed_fine"].initial)

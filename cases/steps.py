@@ -675,6 +675,7 @@ HANDLERS: dict[str, Callable[[_Step], None]] = {
     Action.RETURN_REVIEW: _do_return_review,
     Action.DECIDE: _do_decide,
     Action.DECIDE_NO_PENALTY: _do_decide_no_penalty,
+    Action.RETURN_DECISION: _do_nothing,  # the reason is the event's note
     Action.SERVE_DECISION: _do_serve_decision,
     Action.RECORD_PAYMENT: _do_record_payment,
     Action.RECORD_ENFORCEMENT: _do_record_enforcement,

@@ -189,6 +189,7 @@ ROUTES: dict[str, Expect] = {
     "api-case-submit_for_decision":       E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-pass_review":               E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-return_review":             E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
+    "api-case-return_decision":           E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-decide":                    E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-decide_no_penalty":         E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-serve_decision":            E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),

@@ -28,9 +28,9 @@ from enforcement.officers import officer_may_act
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from .. import clock, lifecycle, review, rules
+from .. import approval, clock, lifecycle, review, rules
 from ..deadlines import deadline_rows
-from ..forms import ACTION_FORMS, DeclarationForm, action_form
+from ..forms import ACTION_FORMS, ActionForm, DeclarationForm, action_form
 from ..models import Case
 from ..notice import notice_discretion, notice_form_for
 from ..selectors import case_get_for, case_recommendation, case_timeline
@@ -72,6 +72,7 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
     entries = []
     for transition in rules.available_actions(user, case):
         action = transition.action.value
+        form: ActionForm
         if action == Action.SERVE_NOTICE and action not in bound:
             form = notice_form_for(case)
         else:
@@ -89,6 +90,14 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
             entry["discretion"] = notice_discretion(case, form)
         entries.append(entry)
     return entries
+
+
+def _approval_for(user: User, case: Case, actions: list[dict[str, Any]]) -> approval.ApprovalCard | None:
+    """The approval card, for whoever may answer the request."""
+    card = approval.approval_card(case)
+    if card is None or not any(a["action"] in card.actions for a in actions):
+        return None
+    return card
 
 
 def _render_case(
@@ -131,6 +140,8 @@ def _render_case(
         "proposed_kinds": [kinds.get(k, k) for k in case.proposed_kinds or []],
         "penalty_kinds": [kinds.get(k, k) for k in case.penalty_kinds or []],
         "evidence_missing": case.stage == Stage.LEGAL_REVIEW and review.evidence_missing(case),
+        "approval": _approval_for(user, case, actions),
+        "sent_back": approval.last_sent_back(case) if case.is_open else None,
         "review_rows": review.review_rows(case) if case.review_checklist else [],
     }
     context.update(files_context(user, case))
@@ -167,7 +178,10 @@ def case_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_case(request, case, bound={action: form}, status=400)
     except (InvalidTransition, StaleObject) as exc:
         return show_refusal(request, exc, back_to=case.get_absolute_url())
-    messages.success(request, _("%(action)s: done.") % {"action": transition.action.label})
+    case = case_get_for(user=user, pk=pk)
+    then = approval.next_step_message(case, action, user)
+    done = _("%(action)s: done.") % {"action": transition.action.label}
+    messages.success(request, f"{done} {then}" if then else done)
     return HttpResponseRedirect(reverse("cases:case", args=[case.pk]) + "#case-actions")
 
 
