@@ -14,6 +14,13 @@ from .deadlines import DeadlineRow, deadline_rows
 from .models import Case, CaseDocument, CaseEvent, Evidence
 from .workflow import Action, Stage
 
+# The steps that ask for each approval: the officer's request, not the reviewer's pass on the way.
+REQUESTS: dict[str, tuple[str, ...]] = {
+    Stage.FILING_REVIEW: (Action.PROPOSE_FILING,),
+    Stage.DECIDING: (Action.SUBMIT_FOR_DECISION, Action.FINISH_HEARING),
+    Stage.EXECUTED: (Action.RECORD_PAYMENT, Action.RECORD_ENFORCEMENT, Action.SERVE_DECISION),
+    Stage.CLOSED: (Action.CLOSE,),
+}
 # Stage awaiting approval -> (what is asked, the actions that answer it, the draft to preview).
 ASKED: dict[str, tuple[Any, tuple[str, ...], str]] = {
     Stage.FILING_REVIEW: (
@@ -74,12 +81,8 @@ def approval_card(case: Case) -> ApprovalCard | None:
     if asked is None:
         return None
     label, actions, preview = asked
-    request = (
-        CaseEvent.objects.filter(case=case, to_stage=case.stage)
-        .select_related("actor")
-        .order_by("-at", "-pk")
-        .first()
-    )
+    requests = CaseEvent.objects.filter(case=case, action__in=REQUESTS[Stage(case.stage)])
+    request = requests.select_related("actor").order_by("-at", "-pk").first()
     record = case.recommendation or {}
     return ApprovalCard(
         asked=label,

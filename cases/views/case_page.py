@@ -28,7 +28,7 @@ from enforcement.officers import officer_may_act
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from .. import approval, clock, lifecycle, review, rules
+from .. import approval, clock, document_text, lifecycle, review, rules
 from ..deadlines import deadline_rows
 from ..forms import ACTION_FORMS, ActionForm, DeclarationForm, action_form
 from ..models import Case
@@ -141,6 +141,7 @@ def _render_case(
         "penalty_kinds": [kinds.get(k, k) for k in case.penalty_kinds or []],
         "evidence_missing": case.stage == Stage.LEGAL_REVIEW and review.evidence_missing(case),
         "approval": _approval_for(user, case, actions),
+        "organ_name": document_text.organ_name(case),
         "sent_back": approval.last_sent_back(case) if case.is_open else None,
         "review_rows": review.review_rows(case) if case.review_checklist else [],
     }
