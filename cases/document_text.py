@@ -1,5 +1,6 @@
-"""The sentences the enforcement documents are made of, built from the case: the facts found (认定的违法事实), the
-evidence list, the legal basis, the discretion paragraph of a decision and the organ the documents are issued by.
+"""The sentences the enforcement documents are made of, built from the case: the facts found
+(认定的违法事实), the evidence list, the legal basis, the discretion paragraph of a decision and the organ the
+documents are issued by.
 
 Always Chinese (the documents are legal instruments served on the party), whatever the user's language.
 """
@@ -37,7 +38,7 @@ def sentence(text: str) -> str:
 
 
 def findings_draft(case: Case) -> str:
-    """A first draft of the facts found, for the officer to edit: who, when, where, what; the place once only."""
+    """A draft of the facts found for the officer to edit: who, when, where, what; the place once only."""
     description = " ".join((case.description or "").split()).rstrip("。.；; ")
     # "当事人肖磊驾驶……" already names the party: do not put the name in front of it again.
     who = "" if case.party_name and case.party_name in description[:40] else (case.party_name or "当事人")
@@ -71,7 +72,7 @@ def evidence_lines(case: Case) -> list[str]:
 
 
 def acting_unit(case: Case) -> Unit | None:
-    """The unit whose name the case is decided in: the delegating department for a delegated item, else the town."""
+    """The unit the case is decided in the name of: the delegating department, or the town."""
     if case.grant_kind == GrantKind.DELEGATED and case.item is not None:
         from authority.selectors import who_enforces
 
@@ -82,7 +83,7 @@ def acting_unit(case: Case) -> Unit | None:
 
 
 def organ_name(case: Case) -> str:
-    """The organ's legal name for the header and the seal (arts 20-21: a delegated item in the delegator's name)."""
+    """The organ's legal name for the header and the seal (arts 20-21: a delegated item, the delegator's)."""
     if case.acting_name and case.acting_name != case.town.name_zh:
         return case.acting_name  # recorded at filing: the town's legal name, or the delegating department's
     return case.town.organ_name
@@ -102,8 +103,8 @@ def factor_names(case: Case) -> list[str]:
 
 
 def discretion_text(case: Case, fine: Any) -> str:
-    """The decision's reasons for the amount: the benchmark tier and its range, the circumstances found, and the
-    recorded reason where the penalty departs from the tier (art 34)."""
+    """The decision's reasons for the amount: the benchmark tier and its range, the circumstances found,
+    and the recorded reason where the penalty departs from the tier (art 34)."""
     record = case.recommendation or {}
     tier = TIER_WORDS.get(str(record.get("tier") or case.tier), "")
     parts = []

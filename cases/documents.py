@@ -103,7 +103,7 @@ FILING_ONWARDS = frozenset(
 )
 
 
-# --- which documents make sense now -----------------------------------------------------------------------------------
+# --- which documents make sense now -------------------------------------------------------------------------
 
 
 def _decided_with_penalty(case: Case) -> bool:
@@ -137,8 +137,8 @@ def documents_available(case: Case) -> list[str]:
 
 
 def documents_previewable(case: Case) -> list[str]:
-    """What may be seen as a draft PDF: the documents of the stage, and the next one before its act (the notice
-    while investigating, the review form during review, the decision while it is being decided)."""
+    """What may be seen as a draft PDF: the documents of the stage, and the next one before its act (the
+    notice while investigating, the review form during review, the decision while it is being decided)."""
     kinds = documents_available(case)
     upcoming = {
         Stage.INVESTIGATING: [Kind.PENALTY_NOTICE],
@@ -414,7 +414,7 @@ def _check_kind(case: Case, kind: str, allowed: list[str]) -> None:
 
 
 def document_preview(*, actor: User, case: Case, kind: str) -> bytes:
-    """The document as a draft PDF (marked 草稿, no number taken, nothing stored): what would be generated now."""
+    """The document as a draft PDF (marked 草稿, no number taken, nothing stored)."""
     require(rules.can_generate_document(actor, case), "you may not see this case's documents")
     _check_kind(case, kind, documents_previewable(case))
     return render_pdf(document_html(case, kind, draft=True))
@@ -422,14 +422,14 @@ def document_preview(*, actor: User, case: Case, kind: str) -> bytes:
 
 def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
     """Render the document, store it as the next version of its kind for the case; raises PermissionDenied, or
-    ValidationError when the document does not fit the case's stage. The first version of a numbered kind takes
-    its 文号; later versions keep it."""
+    ValidationError when the document does not fit the case's stage. The first version of a numbered kind
+    takes its 文号; later versions keep it."""
     require(rules.can_generate_document(actor, case), "you may not generate documents for this case")
     _check_kind(case, kind, documents_available(case))
     number = _last_number(case, kind)
     pdf = b""
     if kind not in NUMBERED_KINDS or number:
-        # Rendering takes a few hundred milliseconds: do it before taking the lock when no number is to be taken.
+        # Rendering takes a few hundred milliseconds: done before the lock when no number is taken.
         pdf = render_pdf(document_html(case, kind, number=number))
     row: CaseDocument | None = None
     try:

@@ -130,7 +130,8 @@ class CaseForm(BootstrapFormMixin, forms.Form):
         rows=5,
         max_length=4000,
         help_text=_(
-            "What the investigation proved, as the notice and the decision will state it: who, when, where, what. "
+            "What the investigation proved, as the notice and the decision will state it: "
+            "who, when, where, what. "
             "Fixed when the notice is served."
         ),
     )
@@ -626,7 +627,7 @@ def factor_choices(case: Case | None) -> list[tuple[str, str]]:
 
 
 def factor_groups(case: Case | None) -> list[tuple[Any, list[tuple[str, str]]]]:
-    """The circumstances a person enters, grouped by legal effect, heaviest first: 从重, 从轻, 减轻, 不予处罚."""
+    """The circumstances a person enters, by legal effect, heaviest first: 从重, 从轻, 减轻, 不予处罚."""
     if case is None:
         return []
     from django.utils.translation import get_language

@@ -179,8 +179,8 @@ class Case(models.Model):
         help_text=_("Extends the limitation period from 2 to 5 years (art 36)."),
     )
     match_result = models.JSONField(_("matching suggestions"), default=dict, blank=True)
-    # 认定的违法事实: what the agency holds proven, as the notice and the decision state it. Drafted during the
-    # investigation, fixed when the notice is served (the decision may not go beyond the notice's facts, art 44).
+    # 认定的违法事实: what the agency holds proven, as the notice and the decision state it. Drafted
+    # during the investigation, fixed when the notice is served (the decision may not go beyond it, art 44).
     findings = models.TextField(_("facts found (认定的违法事实)"), blank=True)
     item = models.ForeignKey(
         EnforcementItem,
@@ -240,7 +240,7 @@ class Case(models.Model):
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_opinion = models.TextField(_("legal review opinion"), blank=True)
-    # {point: {"ok": bool, "note": str}} for the points of `review.POINTS` (主体, 事实, 证据, 程序, 法律适用, 裁量).
+    # {point: {"ok": bool, "note": str}} for the points of `review.POINTS` (主体, 事实, 证据 ...).
     review_checklist = models.JSONField(_("legal review checklist"), default=dict, blank=True)
 
     # Decision (决定, art 57)
@@ -485,7 +485,7 @@ class CaseDocument(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("document"), max_length=24, choices=Kind.choices)
     version = models.PositiveIntegerField(default=1)
-    # 文号 of the kinds practice numbers on their own (告知书, 决定书 ...): given with the first version, kept after.
+    # 文号 of the kinds numbered on their own (告知书, 决定书 ...): given with the first version, kept.
     number = models.CharField(_("document number (文号)"), max_length=80, blank=True)
     file = models.FileField(upload_to=document_upload_path, max_length=200)
     size = models.PositiveBigIntegerField(default=0)

@@ -1,7 +1,7 @@
-"""Discretion where the penalty is proposed (告知, art 44): the benchmark's recommendation for the circumstances
-ticked on the notice form, the suggested fine, its reasoning in plain words, and whether the proposed fine leaves the
-tier (then a written reason is needed, art 34). The case page renders it with the form; the htmx endpoint
-recomputes it as boxes are ticked."""
+"""Discretion where the penalty is proposed (告知, art 44): the benchmark's recommendation for the
+circumstances ticked on the notice form, the suggested fine, its reasoning in plain words, and whether the
+proposed fine leaves the tier (then a written reason is needed, art 34). The case page renders it with the
+form; the htmx endpoint recomputes it as boxes are ticked."""
 
 from __future__ import annotations
 
@@ -51,8 +51,8 @@ def notice_form_for(case: Case, data: QueryDict | None = None) -> NoticeForm:
 
 
 def notice_discretion(case: Case, form: forms.Form) -> dict[str, Any]:
-    """What the page shows beside the amount: the recommendation, its reasoning, the groups of circumstances with
-    what is ticked, and whether the proposed fine is outside the tier."""
+    """What the page shows beside the amount: the recommendation, its reasoning, the groups of circumstances
+    with what is ticked, and whether the proposed fine is outside the tier."""
     data: Any = form.data  # a QueryDict when bound
     recommendation = getattr(form, "recommendation", None)
     if recommendation is None:

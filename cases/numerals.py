@@ -1,5 +1,5 @@
-"""Numbers as Chinese legal documents write them: amounts in capital numerals (大写), counts of days in words, dates
-as 2026年12月6日. Independent of the active language: the documents are always Chinese."""
+"""Numbers as Chinese legal documents write them: amounts in capital numerals (大写), counts of days in
+words, dates as 2026年12月6日. Independent of the active language: the documents are always Chinese."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-# --- amounts in words -------------------------------------------------------------------------------------------------
+# --- amounts in words ---------------------------------------------------------------------------------------
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -57,7 +57,8 @@ def _integer_capital(number: int) -> str:
 def yuan_in_capitals(amount: Decimal | int | str) -> str:
     """An amount of yuan in Chinese capital numerals (大写), as on a bank slip or a decision.
 
-    1234.50 → 壹仟贰佰叁拾肆元伍角整; 1005 → 壹仟零伍元整; 200 → 贰佰元整; 0.05 → 伍分; 16409.02 → 壹万陆仟肆佰零玖元零贰分.
+    1234.50 → 壹仟贰佰叁拾肆元伍角整; 1005 → 壹仟零伍元整; 200 → 贰佰元整; 0.05 → 伍分;
+    16409.02 → 壹万陆仟肆佰零玖元零贰分.
     整 follows 元 or 角, never 分 (人民银行《正确填写票据和结算凭证的基本规定》)."""
     value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if value < 0:
@@ -85,7 +86,7 @@ LOWER_DIGITS = "〇一二三四五六七八九"
 
 
 def chinese_count(number: int) -> str:
-    """A small count in ordinary Chinese numerals, as legal texts write periods: 5 → 五, 15 → 十五, 60 → 六十."""
+    """A small count in ordinary Chinese numerals, as laws write periods: 5 → 五, 15 → 十五, 60 → 六十."""
     if not 0 <= number < 100:
         return str(number)
     tens, ones = divmod(number, 10)

@@ -1,5 +1,5 @@
-"""The legal review checklist (法制审核, art 58): the points a reviewer checks before a decision, each passed or
-raised with a note. Recorded on the case (`Case.review_checklist`) and printed on the review form."""
+"""The legal review checklist (法制审核, art 58): the points a reviewer checks before a decision, each
+passed or raised with a note. Recorded on the case (`Case.review_checklist`), printed on the review form."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ PASSED, RAISED = "passed", "raised"
 
 
 def checklist_from(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The checklist from form data (`<point>` = passed/raised, `<point>_note`); refuses, by field, a point left
-    unanswered and a point raised without a note."""
+    """The checklist from form data (`point_<key>` = passed/raised, `point_<key>_note`); refuses, by field,
+    a point left unanswered and a point raised without a note."""
     checklist: dict[str, dict[str, Any]] = {}
     errors: dict[str, list[str]] = {}
     for key in POINT_KEYS:

@@ -263,8 +263,8 @@ def _do_serve_notice(step: _Step) -> None:
     case.findings = str(step.data.get("findings") or "").strip() or case.findings or findings_draft(case)
     recorded = _penalty_content(step, kinds)
     recommendation = _penalty_checks(step, kinds, fine, served)
-    # The notice caps the penalty (art 45 forbids a heavier decision): a departure from the benchmark is justified
-    # here, not first at the decision.
+    # The notice caps the penalty (art 45 forbids a heavier decision): a departure from the benchmark is
+    # justified here, not first at the decision.
     deviation_kind, explanation = _deviation_check(step, recommendation, kinds, fine)
     offered = checks.hearing_right(case, kinds, fine, step.policy)
     step.set(
@@ -429,7 +429,8 @@ def _deviation_check(step: _Step, recommendation: Any, kinds: list[str], fine: A
     result = deviation(Decision(recommendation, penalty))
     if result.needs_reason and not result.reason_given:
         message = _(
-            "The penalty departs from the benchmark (%(label)s: %(summary)s). Give the written reason (art 34)."
+            "The penalty departs from the benchmark (%(label)s: %(summary)s). "
+            "Give the written reason (art 34)."
         ) % {"label": result.label(), "summary": recommendation.summary()}
         raise ValidationError({"deviation_reason": [message]})
     return result.kind, result.explain("zh-hans")

@@ -13,7 +13,7 @@ who may take it. No ORM here; the legal guards that need the database live in `c
                                                         └> deciding ─decide─> decided ─serve_decision─> served
     served ─record_payment / record_enforcement─> executed ─close─> closed ─archive─> archived
     deciding ─decide_no_penalty─> closed;   legal_review ─return_review─> investigating
-    deciding ─return_decision─> investigating (the supervisor sends it back: investigate further, notify again)
+    deciding ─return_decision─> investigating (sent back: investigate further, notify again)
     transfer (移送: the town does not hold the item) and withdraw leave from any open stage before a decision.
 """
 

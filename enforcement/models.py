@@ -76,18 +76,23 @@ class Unit(BilingualNameMixin):
     case_prefix = models.CharField(
         _("document number prefix"), max_length=40, blank=True, help_text=_("e.g. 渝中石油路执")
     )
-    # The organ's full legal name heads and seals its documents (执法文书); the short name is for pages and lists.
+    # The organ's legal name heads and seals its documents (执法文书); the short name is for pages.
     legal_name = models.CharField(
         _("legal name of the organ"),
         max_length=200,
         blank=True,
-        help_text=_("As on the seal, e.g. 重庆市渝中区石油路街道办事处; documents use it in the header and under the seal."),
+        help_text=_(
+            "As on the seal, e.g. 重庆市渝中区石油路街道办事处; "
+            "documents use it in the header and under the seal."
+        ),
     )
     payment_account = models.CharField(
         _("where fines are paid"),
         max_length=300,
         blank=True,
-        help_text=_("Bank, account name and number printed on decisions (art 67), e.g. 中国工商银行重庆渝中支行 …"),
+        help_text=_(
+            "Bank, account name and number printed on decisions (art 67), e.g. 中国工商银行重庆渝中支行 …"
+        ),
     )
     domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices, blank=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="unit", editable=False)

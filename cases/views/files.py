@@ -99,7 +99,7 @@ def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_preview_view(request: AuthedHttpRequest, case_pk: int, kind: str) -> HttpResponse:
-    """The document as a draft PDF, shown in the browser, nothing stored (a refusal is a 400 with its reason)."""
+    """The document as a draft PDF shown in the browser, nothing stored (refused: 400 with the reason)."""
     case = case_get_for(user=request.user, pk=case_pk)
     try:
         pdf = document_preview(actor=request.user, case=case, kind=kind)

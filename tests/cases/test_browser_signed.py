@@ -1,8 +1,8 @@
-"""Issue 16's "done when", in Chromium on phones (390 px): officer, legal reviewer and supervisor take a case from
-the notice to the decision. Ticking an aggravating circumstance changes the recommendation without a reload; a
-notice outside the tier asks for the reason; the legal review checklist is recorded; the approval card shows the
-proposal and the draft; the decision PDF (pdftotext) carries the organ's legal name, the findings as edited, the
-tier and the discretion reason, and no label twice."""
+"""Issue 16's "done when", in Chromium on phones (390 px): officer, legal reviewer and supervisor take a
+case from the notice to the decision. Ticking an aggravating circumstance changes the recommendation
+without a reload; a notice outside the tier asks for the reason; the legal review checklist is recorded;
+the approval card shows the proposal and the draft; the decision PDF (pdftotext) carries the organ's legal
+name, the findings as edited, the tier and the discretion reason, and no label twice."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Documents a legal office would put its seal on (issue 16): the organ's legal name, the facts found as edited, the
-evidence listed once, the filing form on one page, the decision's tier and reasons, numbers per kind, the payment
-account, and drafts previewed as PDF without taking a number. Checked on the PDF's text (pdftotext)."""
+"""Documents a legal office would put its seal on (issue 16): the organ's legal name, the facts found as
+edited, the evidence listed once, the filing form on one page, the decision's tier and reasons, numbers per
+kind, the payment account, and drafts previewed as PDF without taking a number. Checked on the PDF's text
+(pdftotext)."""
 
 from __future__ import annotations
 

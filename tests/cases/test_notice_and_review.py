@@ -1,7 +1,8 @@
 """Discretion where the penalty is proposed, and the legal review checklist (issue 16).
 
-The notice: the facts found are fixed with it, a fine outside the benchmark tier needs the written reason there
-(art 34; the notice caps the decision, art 45), and the page's recommendation follows the circumstances ticked.
+The notice: the facts found are fixed with it, a fine outside the benchmark tier needs the written reason
+there (art 34; the notice caps the decision, art 45), and the page's recommendation follows the
+circumstances ticked.
 The review: each point passed or raised with a note, recorded on the case and printed on the review form."""
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def unchanged(case: Case, before: Case, events: int, audits: int) -> None:
     assert (CaseEvent.objects.count(), AuditEvent.objects.count()) == (events, audits)
 
 
-# --- the notice -------------------------------------------------------------------------------------------------------
+# --- the notice ---------------------------------------------------------------------------------------------
 
 
 def test_a_notice_outside_the_tier_needs_the_reason(cast, make_case):
@@ -133,7 +134,7 @@ def test_the_recommendation_endpoint_is_for_those_who_serve_the_notice(cast, mak
     )
 
 
-# --- legal review ------------------------------------------------------------------------------------------------------
+# --- legal review -------------------------------------------------------------------------------------------
 
 
 def _at_review(make_case, **fields):

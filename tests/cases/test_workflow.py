@@ -25,9 +25,9 @@ from enforcement.workflow import InvalidTransition, StaleObject
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
-# The amounts these tests propose are chosen for the rule under test, not for the benchmark: the notice states why
-# it departs (art 34). test_benchmark_deviation_needs_a_written_reason and tests/cases/test_notice_and_review.py
-# test the reason itself.
+# The amounts these tests propose are chosen for the rule under test, not for the benchmark: the notice
+# states why it departs (art 34). test_benchmark_deviation_needs_a_written_reason and
+# tests/cases/test_notice_and_review.py test the reason itself.
 NOTICE_REASON = "测试案件：拟处罚金额依本测试所验证的规则确定。"
 
 
