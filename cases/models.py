@@ -287,6 +287,11 @@ class Case(models.Model):
         _("late fee (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     payment_channel = models.CharField(_("paid through"), max_length=16, blank=True)
+    # 行政处罚决定公开 (art 48): published redacted within the policy's working days; withdrawn if changed.
+    published_on = models.DateField(_("decision published on"), null=True, blank=True)
+    publication_due = models.DateField(_("publish by"), null=True, blank=True)
+    unpublished_on = models.DateField(_("publication withdrawn on"), null=True, blank=True)
+    unpublish_reason = models.CharField(_("why the publication was withdrawn"), max_length=300, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
@@ -421,6 +426,7 @@ EVENT_LABELS = {
     "evidence": _("Evidence added"),
     "document": _("Document generated"),
     "items": _("Enforcement item confirmed"),
+    "unpublish": _("Published decision withdrawn"),
 }
 
 
@@ -548,6 +554,17 @@ class CasePolicy(models.Model):
     )
     on_spot_collection = models.DecimalField(
         _("collect on the spot up to (yuan)"), max_digits=14, decimal_places=2, default=Decimal("100")
+    )
+    publication_working_days = models.PositiveSmallIntegerField(
+        _("publish decisions within (working days, art 48)"), default=7
+    )
+    unpublish_working_days = models.PositiveSmallIntegerField(
+        _("withdraw a changed decision within (working days)"), default=3
+    )
+    publish_warnings = models.BooleanField(
+        _("publish warning-only decisions"),
+        default=False,
+        help_text=_("Whether decisions that only give a warning are published too (a district's choice)."),
     )
     limitation_years = models.PositiveSmallIntegerField(_("limitation (years)"), default=2)
     limitation_years_harm = models.PositiveSmallIntegerField(

@@ -22,7 +22,7 @@ from enforcement.audit import json_safe
 from enforcement.models import Unit, User
 from enforcement.referrals import Referral, refer
 
-from . import checks, clock, review
+from . import checks, clock, publication, review
 from . import deadlines as dl
 from .document_text import findings_draft
 from .models import Case, CasePolicy, CaseSequence, Procedure
@@ -508,6 +508,11 @@ def _do_serve_decision(step: _Step) -> None:
     if case.decided_on and served < case.decided_on:
         raise ValidationError({"served_on": [_("The decision cannot be served before it was made.")]})
     step.set(served_on=served, service_method=step.data["method"])
+    if publication.publishes(case, step.policy) and case.published_on is None:
+        assert case.decided_on is not None  # served decisions were decided
+        due = publication.publication_due(case.decided_on, step.policy)
+        step.set(published_on=step.today, publication_due=due)
+        step.event.update(published_on=step.today)
     if case.fine or case.confiscated:
         step.set(payment_due=dl.payment_due(served, step.policy))
     else:

@@ -151,6 +151,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        """The name people know them by (full_name), not the login: shown wherever a person is named."""
+        return self.full_name or super().get_full_name() or self.username
+
     @property
     def role_names(self) -> frozenset[str]:
         cached = getattr(self, "_role_names", None)

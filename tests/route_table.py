@@ -158,6 +158,8 @@ ROUTES: dict[str, Expect] = {
     "cases:document-file":                E(302, 200, 404, 200, 200, 404, 200, q=8, args="case document"),
     "cases:document-preview":             E(302, 200, 404, 200, 403, 404, 403, q=20,
                                             args="case =penalty_notice"),
+    "cases:publication-withdraw":         E(302, 405, 405, 405, 405, 405, 405, q=2, args="case"),
+    "cases:public-decisions":             E(200, 200, 200, 200, 200, 200, 200, q=9, args="town_a"),
     "cases:notice-discretion":            E(302, 200, 404, 200, 403, 404, 403, q=15, args="case"),
     "api-complaints":                     E(401, 200, 200, 200, 200, 200, 200, q=8),
     "api-complaints-bulk":                E(401, 405, 405, 405, 405, 405, 405, q=2),

@@ -142,6 +142,7 @@ def _render_case(
         "evidence_missing": case.stage == Stage.LEGAL_REVIEW and review.evidence_missing(case),
         "approval": _approval_for(user, case, actions),
         "organ_name": document_text.organ_name(case),
+        "can_withdraw_publication": rules.can_withdraw_publication(user, case),
         "sent_back": approval.last_sent_back(case) if case.is_open else None,
         "review_rows": review.review_rows(case) if case.review_checklist else [],
     }

@@ -2,7 +2,8 @@
 case from the notice to the decision. Ticking an aggravating circumstance changes the recommendation
 without a reload; a notice outside the tier asks for the reason; the legal review checklist is recorded;
 the approval card shows the proposal and the draft; the decision PDF (pdftotext) carries the organ's legal
-name, the findings as edited, the tier and the discretion reason, and no label twice."""
+name, the findings as edited, the tier and the discretion reason, and no label twice; served, the decision
+is on the town's public page, redacted."""
 
 from __future__ import annotations
 
@@ -177,6 +178,21 @@ def test_a_case_a_legal_office_would_sign(cast, make_case, phone_page, browser):
         assert "罚决〔" in text
         save_screenshot(supervisor, "signed-decided")
         assert supervisor.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+        # Served, the decision is published on the town's public page, without the party's name or ID.
+        form = _open(officer, url, "serve_decision")
+        form.locator("select[name=method]").select_option("direct")
+        _submit(officer, "serve_decision")
+        _done(officer, "serve_decision")
+        context, public = _phone(browser, base)
+        contexts.append(context)
+        public.goto(f"{base}/public/towns/{cast.town_a.code}/decisions/")
+        decision = public.locator("[data-testid=public-decision]")
+        assert decision.count() == 1
+        assert decision.locator("[data-testid=public-party]").inner_text() == "张*"
+        text = decision.inner_text()
+        assert "张三" not in text and case.party_identifier not in text and "罚决〔" in text
+        save_screenshot(public, "signed-public-decisions")
     finally:
         for context in contexts:
             context.close()
