@@ -118,7 +118,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
 
     town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.none(), to_field_name="code")
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.PATROL)
-    title = forms.CharField(label=_("Summary"), max_length=200)
+    title = forms.CharField(label=_("Cause / brief facts (案由/简要案情)"), max_length=200)
     description = _text(
         _("What happened"),
         rows=5,
@@ -137,6 +137,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
     )
     item = ItemChoice(
         label=_("Enforcement item"),
+        empty_label=_("Not chosen yet"),
         queryset=EnforcementItem.objects.none(),
         to_field_name="code",
         required=False,
@@ -551,7 +552,9 @@ class OnSpotForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Unit.objects.none())
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Unit.objects.none(), empty_label=_("Choose the department")
+    )
     note = _text(_("Reason for transfer"), rows=3)
 
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
