@@ -6,19 +6,17 @@ with its reason. The public page of a town lists what is published."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from enforcement.audit import audit_record
 from enforcement.calendar import add_working_days
-from enforcement.models import Unit, User
+from enforcement.models import User
 from enforcement.rules import require
 
-from . import clock, document_text, rules
-from .models import Case, CaseDocument, CaseEvent, CasePolicy, Procedure
+from . import clock, rules
+from .models import Case, CaseEvent, CasePolicy, Procedure
 
 
 def publishes(case: Case, policy: CasePolicy) -> bool:
@@ -37,62 +35,6 @@ def mask_name(name: str) -> str:
     """A person's name as published: the surname only (张三 → 张*, 欧阳娜娜 → 欧***)."""
     name = name.strip()
     return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
-
-
-@dataclass(frozen=True)
-class PublishedDecision:
-    number: str
-    organ: str
-    party: str
-    identifier: str
-    cause: str
-    facts: str
-    basis: str
-    penalty: str
-    decided_on: dt.date | None
-    published_on: dt.date | None
-
-
-def published_for(town: Unit) -> QuerySet[Case]:
-    numbered = CaseDocument.objects.filter(kind=CaseDocument.Kind.DECISION).exclude(number="")
-    return (
-        Case.objects.filter(town=town, published_on__isnull=False, unpublished_on__isnull=True)
-        .select_related("town", "item")
-        .prefetch_related(Prefetch("documents", queryset=numbered, to_attr="decision_documents"))
-        .order_by("-published_on", "-pk")
-    )
-
-
-def redacted(case: Case) -> PublishedDecision:
-    """The decision as the public sees it: a person's name reduced to the surname, no ID number, address or
-    contact; an organisation's name and credit code as registered (they are public anyway)."""
-    from .documents import _cause, _penalty_text
-
-    organisation = case.party_kind == "organisation"
-    party = case.party_name if organisation else mask_name(case.party_name)
-    facts = document_text.findings_text(case)
-    if not organisation and case.party_name:
-        facts = facts.replace(case.party_name, party)
-    if case.party_identifier:
-        facts = facts.replace(case.party_identifier, "*" * 6)
-    documents = getattr(case, "decision_documents", None)
-    if documents is None:
-        documents = list(
-            CaseDocument.objects.filter(case=case, kind=CaseDocument.Kind.DECISION).exclude(number="")
-        )
-    number = documents[0].number if documents else ""
-    return PublishedDecision(
-        number=number or case.number,
-        organ=document_text.organ_name(case),
-        party=party,
-        identifier=case.party_identifier if organisation else "",
-        cause=_cause(case),
-        facts=facts,
-        basis=case.item.legal_basis if case.item else "",
-        penalty=_penalty_text(case, case.penalty_kinds, case.fine),
-        decided_on=case.decided_on,
-        published_on=case.published_on,
-    )
 
 
 @transaction.atomic

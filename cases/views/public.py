@@ -16,7 +16,8 @@ from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit
 
 from .. import rules
-from ..publication import publication_withdraw, published_for, redacted
+from ..publication import publication_withdraw
+from ..published import published_for, redacted
 from ..selectors import case_get_for
 
 
