@@ -75,6 +75,12 @@ def _proposal(case: Case) -> str:
     return str(_("The case is closed: archive its file."))
 
 
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
 def approval_card(case: Case) -> ApprovalCard | None:
     """The card for a case waiting for a supervisor's approval (None at any other stage)."""
     asked = ASKED.get(Stage(case.stage))
@@ -93,7 +99,7 @@ def approval_card(case: Case) -> ApprovalCard | None:
         proposal=_proposal(case),
         note=request.note if request else "",
         facts=document_text.findings_text(case),
-        benchmark=str(record.get("summary") or ""),
+        benchmark=str(record.get("summary_en" if _english() else "summary") or record.get("summary") or ""),
         evidence=[e for e in case.evidence.all() if e.kind == Evidence.Kind.PHOTO][:6],
         deadlines=[row for row in deadline_rows(case) if not row.done],
     )

@@ -206,3 +206,35 @@ def test_a_case_at_review_without_evidence_is_flagged(cast, make_case, client_fo
     html = client_for(cast.reviewer_a).get(reverse("cases:case", args=[case.pk])).content.decode()
     assert 'data-testid="review-no-evidence"' in html
     assert 'data-testid="review-checklist"' in html
+
+
+# --- approval ----------------------------------------------------------------------------------------------
+
+
+def test_the_supervisor_sends_a_decision_back_and_the_officer_sees_why(cast, make_case, client_for):
+    case = _at_review(make_case, review_required=False, review_reasons=[])
+    Case.objects.filter(pk=case.pk).update(stage="deciding")
+    case.refresh_from_db()
+    url = reverse("cases:case-act", args=[case.pk, "return_decision"])
+    assert client_for(cast.officer_a).post(url, {"note": "补充"}).status_code == 403
+    assert Case.objects.get(pk=case.pk).stage == "deciding"
+    response = client_for(cast.supervisor_a).post(url, {"note": "请补充现场照片后重新告知"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).stage == "investigating"
+    assert AuditEvent.objects.filter(action="cases.case.return_decision").count() == 1
+    html = client_for(cast.officer_a).get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert 'data-testid="sent-back"' in html and "请补充现场照片后重新告知" in html and "甲队长" in html
+
+
+def test_the_approval_card_shows_the_request_before_the_buttons(cast, make_case, client_for):
+    case = _at_review(make_case, review_required=False, review_reasons=[], deviation_reason="初次违法")
+    Case.objects.filter(pk=case.pk).update(stage="deciding")
+    CaseEvent.objects.create(
+        case=case, action="submit_for_decision", actor=cast.officer_a, to_stage="deciding", note="请审批"
+    )
+    html = client_for(cast.supervisor_a).get(reverse("cases:case", args=[case.pk])).content.decode()
+    card = html[html.index('data-testid="approval-card"') : html.index('data-testid="case-actions"')]
+    assert "罚款人民币300.00元" in card and "甲执法员" in card and "请审批" in card and "初次违法" in card
+    assert reverse("cases:document-preview", args=[case.pk, "decision"]) in card
+    officer = client_for(cast.officer_a).get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert 'data-testid="approval-card"' not in officer  # for whoever answers the request
