@@ -37,6 +37,7 @@ ASKED: dict[str, tuple[Any, tuple[str, ...], str]] = {
     Stage.CLOSED: (_("Archiving (归档)"), (Action.ARCHIVE,), ""),
 }
 SENT_BACK = (Action.REJECT_FILING, Action.RETURN_REVIEW, Action.RETURN_DECISION)
+SENT_BACK_TO = frozenset({Stage.CHECKING, Stage.INVESTIGATING})
 
 
 @dataclass

@@ -146,7 +146,7 @@ ROUTES: dict[str, Expect] = {
     "cases:case-new":                     E(302, 200, 200, 200, 403, 403, 403, q=12),
     "cases:approvals":                    E(302, 403, 403, 200, 403, 403, 200, q=6),
     "cases:reviews":                      E(302, 403, 403, 403, 200, 403, 403, q=5),
-    "cases:case":                         E(302, 200, 404, 200, 200, 404, 200, q=26, args="case"),
+    "cases:case":                         E(302, 200, 404, 200, 200, 404, 200, q=27, args="case"),
     "cases:case-edit":                    E(302, 200, 404, 200, 403, 404, 403, q=9, args="case"),
     "cases:case-officers":                E(302, 200, 404, 200, 403, 404, 403, q=12, args="case"),
     "cases:case-declare":                 E(302, 405, 405, 405, 405, 405, 405, q=2, args="case"),

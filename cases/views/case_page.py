@@ -143,7 +143,8 @@ def _render_case(
         "approval": _approval_for(user, case, actions),
         "organ_name": document_text.organ_name(case),
         "can_withdraw_publication": rules.can_withdraw_publication(user, case),
-        "sent_back": approval.last_sent_back(case) if case.is_open else None,
+        # A request sent back lands in checking (filing) or investigating (review, decision).
+        "sent_back": approval.last_sent_back(case) if case.stage in approval.SENT_BACK_TO else None,
         "review_rows": review.review_rows(case) if case.review_checklist else [],
     }
     context.update(files_context(user, case))
