@@ -98,7 +98,11 @@ def case_new(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Lead %(ref)s recorded.") % {"ref": case.reference})
+            messages.success(
+                request,
+                _("%(ref)s recorded. Next: check it, then propose filing or record that it is not filed.")
+                % {"ref": case.reference},
+            )
             return redirect(case.get_absolute_url())
     return render(
         request,
