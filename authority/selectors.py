@@ -60,7 +60,7 @@ class Holder:
     @property
     def acting_name(self) -> str:
         unit = self.acting_unit
-        return unit.name_zh if unit else ""
+        return unit.organ_name if unit else ""
 
     def explain(self) -> str:
         if self.grant is not None:

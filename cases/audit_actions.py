@@ -106,6 +106,15 @@ ACTIONS = (
         ("case.pass_review",),
     ),
     AuditAction(
+        "cases.publication.withdraw",
+        _("%(actor)s withdrew the published decision of case %(object)s"),
+    ),
+    AuditAction(
+        "cases.case.return_decision",
+        _("%(actor)s sent the case %(object)s back for further investigation"),
+        ("case.return_decision",),
+    ),
+    AuditAction(
         "cases.case.return_review",
         _("%(actor)s sent the case %(object)s back from legal review"),
         ("case.return_review",),

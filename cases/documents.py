@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from authority.penalties import BASIS_WORDS, DOCUMENT_NAMES, FineBasis, PenaltyKind
@@ -29,8 +29,23 @@ from enforcement.models import Certificate, User
 from enforcement.rules import require
 
 from . import clock, rules
-from .models import Case, CaseDocument, CaseEvent
+from . import document_text as text
+from .models import Case, CaseDocument, CaseEvent, DocumentSequence
+from .numerals import chinese_count, chinese_date, yuan_figures, yuan_in_capitals
+from .review import review_rows
 from .workflow import Stage
+
+__all__ = [  # the numerals are used by callers of this module
+    "chinese_count",
+    "chinese_date",
+    "document_generate",
+    "document_html",
+    "document_preview",
+    "documents_available",
+    "render_pdf",
+    "yuan_figures",
+    "yuan_in_capitals",
+]
 
 Kind = CaseDocument.Kind
 
@@ -42,6 +57,15 @@ TITLES: dict[str, str] = {
     Kind.DECISION: "行政处罚决定书",
     Kind.SERVICE_RECEIPT: "送达回证",
     Kind.CLOSING_APPROVAL: "结案审批表",
+    Kind.LEGAL_REVIEW: "法制审核意见书",
+}
+# The kinds practice numbers on their own (文号), with the word in the number: 渝中石油路罚决〔2026〕3号. The
+# approval forms and the receipt carry the case number.
+NUMBERED_KINDS: dict[str, str] = {
+    Kind.CORRECTION_ORDER: "责改",
+    Kind.PENALTY_NOTICE: "罚告",
+    Kind.HEARING_NOTICE: "听通",
+    Kind.DECISION: "罚决",
 }
 SOURCE_NAMES: dict[str, str] = {
     "patrol": "日常巡查",
@@ -63,13 +87,6 @@ SERVICE_METHODS: dict[str, str] = {
     "public": "公告送达",
 }
 PAYMENT_CHANNELS: dict[str, str] = {"bank": "银行缴纳", "online": "网上缴纳", "on_spot": "当场收缴"}
-EVIDENCE_NAMES: dict[str, str] = {
-    "photo": "现场照片",
-    "video": "视听资料（视频）",
-    "audio": "视听资料（录音）",
-    "pdf": "书证",
-    "record": "笔录",
-}
 
 # Working days to ask for a hearing (art 64) and the remedies (行政复议法 art 20, 行政诉讼法 art 46).
 HEARING_REQUEST_DAYS = 5
@@ -84,108 +101,6 @@ FINISHED = frozenset({Stage.CLOSED, Stage.ARCHIVED})
 FILING_ONWARDS = frozenset(
     {Stage.FILING_REVIEW, Stage.INVESTIGATING, Stage.CORRECTING} | AFTER_NOTICE | AFTER_DECISION | FINISHED
 )
-
-
-# --- amounts in words ---------------------------------------------------------------------------------------
-
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-SMALL_UNITS = ("", "拾", "佰", "仟")
-GROUP_UNITS = ("", "万", "亿", "万亿")
-
-
-def _group_capital(group: int) -> str:
-    """1..9999 in capital numerals, with one 零 for each run of inner zeros (1005: 壹仟零伍)."""
-    out = ""
-    pending_zero = False
-    for position in range(3, -1, -1):
-        digit = group // 10**position % 10
-        if digit == 0:
-            pending_zero = bool(out)
-            continue
-        if pending_zero:
-            out += "零"
-            pending_zero = False
-        out += DIGITS[digit] + SMALL_UNITS[position]
-    return out
-
-
-def _integer_capital(number: int) -> str:
-    if number == 0:
-        return "零"
-    groups: list[int] = []
-    while number:
-        groups.append(number % 10000)
-        number //= 10000
-    if len(groups) > len(GROUP_UNITS):
-        raise ValueError("amount too large")
-    out = ""
-    pending_zero = False
-    for index in range(len(groups) - 1, -1, -1):
-        group = groups[index]
-        if group == 0:
-            pending_zero = bool(out)
-            continue
-        if out and (pending_zero or group < 1000):
-            out += "零"
-        out += _group_capital(group) + GROUP_UNITS[index]
-        pending_zero = group % 10 == 0
-    return out
-
-
-def yuan_in_capitals(amount: Decimal | int | str) -> str:
-    """An amount of yuan in Chinese capital numerals (大写), as on a bank slip or a decision.
-
-    1234.50 → 壹仟贰佰叁拾肆元伍角整; 1005 → 壹仟零伍元整; 200 → 贰佰元整; 0.05 → 伍分; 16409.02 → 壹万陆仟肆
-    佰零玖元零贰分.整 follows 元 or 角, never 分 (人民银行《正确填写票据和结算凭证的基本规定》)."""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if value < 0:
-        raise ValueError("negative amount")
-    fen_total = int(value * 100)
-    yuan, rest = divmod(fen_total, 100)
-    jiao, fen = divmod(rest, 10)
-    if fen_total == 0:
-        return "零元整"
-    out = _integer_capital(yuan) + "元" if yuan else ""
-    if jiao == 0 and fen == 0:
-        return out + "整"
-    if jiao:
-        out += DIGITS[jiao] + "角"
-    elif yuan:
-        out += "零"
-    if fen:
-        out += DIGITS[fen] + "分"
-    else:
-        out += "整"
-    return out
-
-
-LOWER_DIGITS = "〇一二三四五六七八九"
-
-
-def chinese_count(number: int) -> str:
-    """A small count in ordinary Chinese numerals, as legal texts write periods: 5 → 五, 15 → 十五, 60 → 六
-    十."""
-    if not 0 <= number < 100:
-        return str(number)
-    tens, ones = divmod(number, 10)
-    if tens == 0:
-        return LOWER_DIGITS[ones]
-    return ("" if tens == 1 else LOWER_DIGITS[tens]) + "十" + (LOWER_DIGITS[ones] if ones else "")
-
-
-def yuan_figures(amount: Decimal | None) -> str:
-    """1234.5 → 1,234.50 (no unit; the templates say 元)."""
-    if amount is None:
-        return ""
-    return f"{Decimal(amount).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-
-
-def chinese_date(day: dt.date | dt.datetime | None) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, dt.datetime):
-        day = timezone.localtime(day).date()
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- which documents make sense now -------------------------------------------------------------------------
@@ -214,9 +129,25 @@ def documents_available(case: Case) -> list[str]:
         kinds.append(Kind.HEARING_NOTICE)
     if decided:
         kinds += [Kind.DECISION, Kind.SERVICE_RECEIPT]
+    if case.review_checklist or case.reviewed_at is not None:
+        kinds.append(Kind.LEGAL_REVIEW)
     if case.stage in {Stage.EXECUTED} | FINISHED:
         kinds.append(Kind.CLOSING_APPROVAL)
     return kinds
+
+
+def documents_previewable(case: Case) -> list[str]:
+    """What may be seen as a draft PDF: the documents of the stage, and the next one before its act (the
+    notice while investigating, the review form during review, the decision while it is being decided)."""
+    kinds = documents_available(case)
+    upcoming = {
+        Stage.INVESTIGATING: [Kind.PENALTY_NOTICE],
+        Stage.LEGAL_REVIEW: [Kind.LEGAL_REVIEW, Kind.DECISION],
+        Stage.DECIDING: [Kind.DECISION],
+    }.get(Stage(case.stage), [])
+    if case.procedure == "simple":
+        upcoming = []
+    return kinds + [k for k in upcoming if k not in kinds]
 
 
 def documents_available_choices(case: Case) -> list[tuple[str, str]]:
@@ -320,28 +251,38 @@ def _clause(text: str) -> str:
     return (text or "").strip().rstrip("。；;.， ")
 
 
-def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
+def document_context(
+    case: Case, kind: str, on: dt.date, *, number: str = "", draft: bool = False
+) -> dict[str, Any]:
     town = case.town
     district = case.district
-    acting = case.acting_name or town.name_zh
     item = case.item
     organisation = case.party_kind == "organisation"
-    fine = case.fine if case.fine is not None else None
+    # A draft decision shows the penalty proposed in the notice until one is decided.
+    drafting_decision = draft and case.decided_on is None
+    kinds = case.proposed_kinds if drafting_decision else case.penalty_kinds
+    fine = case.proposed_fine if drafting_decision else case.fine
     proposed_fine = case.proposed_fine
     title = TITLES[kind]
+    case_number = case.number or f"（线索{case.pk}）"
     return {
         "case": case,
         "kind": kind,
         "title": title,
-        "acting_name": acting,
+        "draft": draft,
+        "acting_name": text.organ_name(case),
         "team_name": town.team_name or town.name_zh,
         "district_name": district.name_zh,
         "reconsideration_body": f"{district.name_zh}人民政府",
-        "number": case.number or f"（线索{case.pk}）",
+        "number": number or case_number,
+        "case_number": case_number,
+        "decision_number": _last_number(case, Kind.DECISION) or case_number,
         "today": chinese_date(on),
         # The date under the seal is the date of the act the document records, not the day it was printed.
         "signed_on": chinese_date(_signed_on(case, kind) or on),
         "rule_text": _clause(item.rule_broken if item else ""),
+        "rule_cite": _cite(item.rule_broken if item else ""),
+        "penalty_cite": _cite(item.penalty_clause if item else ""),
         "penalty_clause_text": _clause(item.penalty_clause if item else ""),
         "party": {
             "name": case.party_name,
@@ -362,6 +303,7 @@ def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
         "source": SOURCE_NAMES.get(case.source, case.source),
         "item": item,
         "cause": _cause(case),
+        "findings": text.findings_text(case),
         "officers": _officers(case, on),
         "correction_due": chinese_date(case.correction_due),
         "notice_served_on": chinese_date(case.notice_served_on),
@@ -372,10 +314,12 @@ def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
         "proposed_fine": yuan_figures(proposed_fine),
         "proposed_fine_capitals": yuan_in_capitals(proposed_fine) if proposed_fine is not None else "",
         "decided_on": chinese_date(case.decided_on),
-        "penalty": _penalty_text(case, case.penalty_kinds, fine),
+        "penalty": _penalty_text(case, kinds, fine),
+        "discretion": text.discretion_text(case, fine) if kind == Kind.DECISION else "",
         "fine": yuan_figures(fine),
         "fine_capitals": yuan_in_capitals(fine) if fine is not None else "",
         "has_fine": bool(fine),
+        "payment_account": text.payment_account(case),
         "confiscated": yuan_figures(case.confiscated),
         "confiscated_capitals": yuan_in_capitals(case.confiscated) if case.confiscated else "",
         "payment_days": chinese_count(PAYMENT_DAYS),
@@ -390,25 +334,48 @@ def document_context(case: Case, kind: str, on: dt.date) -> dict[str, Any]:
         "late_fee": yuan_figures(case.late_fee),
         "payment_channel": PAYMENT_CHANNELS.get(case.payment_channel, case.payment_channel),
         "closed_on": chinese_date(case.closed_on),
-        "evidence": [
-            {
-                "name": EVIDENCE_NAMES.get(e.kind, e.kind),
-                "caption": e.caption,
-                "taken": chinese_date(e.taken_at),
-            }
-            for e in case.evidence.order_by("uploaded_at", "pk")
-        ],
+        "evidence": text.evidence_lines(case),
         "review_opinion": case.review_opinion,
+        "review_points": review_rows(case),
+        "reviewer": _person(case.reviewed_by),
+        "reviewed_on": chinese_date(case.reviewed_at),
         "outcome": case.outcome,
     }
 
 
-def document_html(case: Case, kind: str, on: dt.date | None = None) -> str:
+def _cite(clause: str) -> str:
+    """The article cited, without its quoted text: 《消防法》第十六条：机关…… → 《消防法》第十六条."""
+    return _clause(clause.split("：")[0].split(":")[0]) if clause else ""
+
+
+def _person(user: User | None) -> str:
+    return (user.full_name or user.username) if user is not None else ""
+
+
+def _last_number(case: Case, kind: str) -> str:
+    return (
+        CaseDocument.objects.filter(case=case, kind=kind)
+        .exclude(number="")
+        .order_by("-version")
+        .values_list("number", flat=True)
+        .first()
+        or ""
+    )
+
+
+def document_html(
+    case: Case, kind: str, on: dt.date | None = None, *, number: str = "", draft: bool = False
+) -> str:
     day = on or clock.today()
+    if not number and kind in NUMBERED_KINDS:
+        number = _last_number(case, kind) or (
+            f"{_number_prefix(case, kind)}〔{day.year}〕  号" if draft else ""
+        )
     # The documents are Chinese whatever the user's language: nothing in them is translated, but filters and
     # number formats follow the active language, so pin it.
     with translation.override("zh-hans"):
-        return render_to_string(f"cases/documents/{kind}.html", document_context(case, kind, day))
+        context = document_context(case, kind, day, number=number, draft=draft)
+        return render_to_string(f"cases/documents/{kind}.html", context)
 
 
 def render_pdf(html: str) -> bytes:
@@ -420,30 +387,64 @@ def render_pdf(html: str) -> bytes:
 # --- the service --------------------------------------------------------------------------------------------
 
 
-def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
-    """Render the document, store it as the next version of its kind for the case; raises PermissionDenied, or
-    ValidationError when the document does not fit the case's stage."""
-    require(rules.can_generate_document(actor, case), "you may not generate documents for this case")
+def _number_prefix(case: Case, kind: str) -> str:
+    prefix = (case.town.case_prefix or f"{case.town.name_zh}执").removesuffix("执")
+    return f"{prefix}{NUMBERED_KINDS[kind]}"
+
+
+def _take_number(case: Case, kind: str, today: dt.date) -> str:
+    """The next 文号 of the kind for the town and year, under a row lock; never reused."""
+    sequence, _created = DocumentSequence.objects.select_for_update().get_or_create(
+        town=case.town, year=today.year, kind=kind
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{_number_prefix(case, kind)}〔{today.year}〕{sequence.last}号"
+
+
+def _check_kind(case: Case, kind: str, allowed: list[str]) -> None:
     if kind not in Kind.values:
         raise ValidationError(_("Unknown kind of document “%(kind)s”.") % {"kind": kind}, code="kind")
-    if kind not in documents_available(case):
+    if kind not in allowed:
         raise ValidationError(
             _("“%(document)s” cannot be made at this stage of the case (%(stage)s).")
             % {"document": Kind(kind).label, "stage": Stage(case.stage).label},
             code="stage",
         )
-    # Rendering takes a few hundred milliseconds: do it before taking the lock.
-    pdf = render_pdf(document_html(case, kind))
-    sha256 = hashlib.sha256(pdf).hexdigest()
+
+
+def document_preview(*, actor: User, case: Case, kind: str) -> bytes:
+    """The document as a draft PDF (marked 草稿, no number taken, nothing stored)."""
+    require(rules.can_generate_document(actor, case), "you may not see this case's documents")
+    _check_kind(case, kind, documents_previewable(case))
+    return render_pdf(document_html(case, kind, draft=True))
+
+
+def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
+    """Render the document, store it as the next version of its kind for the case; raises PermissionDenied, or
+    ValidationError when the document does not fit the case's stage. The first version of a numbered kind
+    takes its 文号; later versions keep it."""
+    require(rules.can_generate_document(actor, case), "you may not generate documents for this case")
+    _check_kind(case, kind, documents_available(case))
+    number = _last_number(case, kind)
+    pdf = b""
+    if kind not in NUMBERED_KINDS or number:
+        # Rendering takes a few hundred milliseconds: done before the lock when no number is taken.
+        pdf = render_pdf(document_html(case, kind, number=number))
     row: CaseDocument | None = None
     try:
         with transaction.atomic():
             Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
             last = CaseDocument.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"] or 0
+            if kind in NUMBERED_KINDS and not number:
+                number = _last_number(case, kind) or _take_number(case, kind, clock.today())
+                pdf = render_pdf(document_html(case, kind, number=number))
+            sha256 = hashlib.sha256(pdf).hexdigest()
             row = CaseDocument(
                 case=case,
                 kind=kind,
                 version=last + 1,
+                number=number,
                 size=len(pdf),
                 sha256=sha256,
                 generated_by=actor,
@@ -455,6 +456,7 @@ def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
                 "document": row.pk,
                 "kind": kind,
                 "version": row.version,
+                "number": number,
                 "sha256": sha256,
                 "size": row.size,
             }
@@ -466,7 +468,7 @@ def document_generate(*, actor: User, case: Case, kind: str) -> CaseDocument:
                 action="cases.document.generate",
                 obj=row,
                 town=case.town,
-                summary=f"{case.reference}: {TITLES[kind]} v{row.version}",
+                summary=f"{case.reference}: {TITLES[kind]} {number or ''} v{row.version}".replace("  ", " "),
                 after={**data, "case": case.pk},
             )
     except BaseException:

@@ -23,6 +23,8 @@ from enforcement.forms import BootstrapFormMixin, restrict_choices, set_choices
 from enforcement.models import Unit, User
 
 from .models import Case, PartyKind, Source
+from .review import POINT_KEYS as REVIEW_KEYS
+from .review import POINTS as REVIEW_POINTS
 from .workflow import Action
 
 MAX_FINE = Decimal("100000000")
@@ -116,14 +118,26 @@ class CaseForm(BootstrapFormMixin, forms.Form):
 
     town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.none(), to_field_name="code")
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.PATROL)
-    title = forms.CharField(label=_("Summary"), max_length=200)
+    title = forms.CharField(label=_("Cause / brief facts (案由/简要案情)"), max_length=200)
     description = _text(
         _("What happened"),
         rows=5,
         help_text=_("The facts as found: the system suggests the enforcement item as you type."),
     )
+    findings = _text(
+        _("Facts found (认定的违法事实)"),
+        required=False,
+        rows=5,
+        max_length=4000,
+        help_text=_(
+            "What the investigation proved, as the notice and the decision will state it: "
+            "who, when, where, what. "
+            "Fixed when the notice is served."
+        ),
+    )
     item = ItemChoice(
         label=_("Enforcement item"),
+        empty_label=_("Not chosen yet"),
         queryset=EnforcementItem.objects.none(),
         to_field_name="code",
         required=False,
@@ -312,10 +326,34 @@ class PenaltyContentForm(ActionForm, PenaltyParticularsForm):  # type: ignore[va
 
 
 class NoticeForm(PenaltyContentForm):
-    field_order = ["penalty_kinds", "proposed_fine", *CONTENT_FIELDS, "factors", "served_on"]
+    """The notice of the proposed penalty (告知, art 44): the facts found, the circumstances (grouped by legal
+    effect on the page, the recommendation recomputed as they are ticked), the penalty and its reasons."""
 
+    field_order = [
+        "findings",
+        "factors",
+        "penalty_kinds",
+        "proposed_fine",
+        "deviation_reason",
+        *CONTENT_FIELDS,
+        "served_on",
+    ]
+
+    findings = _text(
+        _("Facts found (认定的违法事实)"),
+        required=False,  # the API may leave them to what was drafted during the investigation
+        rows=5,
+        help_text=_("As the notice and the decision will state them. Fixed once the notice is served."),
+    )
     penalty_kinds = _kinds(_("Proposed penalty"))
     proposed_fine = _money(_("Proposed fine (yuan)"), required=False)
+    suggested_fine = forms.DecimalField(required=False, widget=forms.HiddenInput)
+    deviation_reason = _text(
+        _("Reason for departing from the benchmark (裁量理由)"),
+        required=False,
+        rows=2,
+        help_text=_("Required when the penalty is outside the recommended tier (art 34)."),
+    )
     factors = forms.MultipleChoiceField(
         label=_("Circumstances found"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -324,8 +362,12 @@ class NoticeForm(PenaltyContentForm):
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         set_choices(self, "factors", factor_choices(case))
-        if case is not None and not self.is_bound and case.facts.get("factors"):
-            self.fields["factors"].initial = case.facts["factors"]
+        if case is not None and not self.is_bound:
+            from .document_text import findings_draft
+
+            self.fields["findings"].initial = case.findings or findings_draft(case)
+            if case.facts.get("factors"):
+                self.fields["factors"].initial = case.facts["factors"]
 
     def clean(self) -> dict[str, Any]:
         return _fine_with_kinds(
@@ -359,8 +401,55 @@ class SubmitForm(ActionForm):
     )
 
 
-class ReviewForm(ActionForm):
-    note = _text(_("Review opinion"), rows=4)
+def _review_point(label: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=[("passed", _("Passed")), ("raised", _("Raised"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+# The legal review checklist (cases.review.POINTS): point_<key> passed/raised, point_<key>_note.
+ReviewPointsForm = type(
+    "ReviewPointsForm",
+    (forms.Form,),
+    {
+        name: field
+        for key, label, _short, _question in REVIEW_POINTS
+        for name, field in (
+            (f"point_{key}", _review_point(label)),
+            (
+                f"point_{key}_note",
+                forms.CharField(
+                    label=_("Note"),
+                    required=False,
+                    max_length=1000,
+                    widget=forms.TextInput(attrs={"placeholder": _("Note (required if raised)")}),
+                ),
+            ),
+        )
+    }
+    | {"__module__": __name__},
+)
+
+
+class ReviewForm(ActionForm, ReviewPointsForm):  # type: ignore[valid-type, misc]
+    """The legal review (法制审核, art 58): each point of the checklist passed or raised with a note, and the
+    opinion."""
+
+    note = _text(_("Review opinion"), rows=3)
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None and not self.is_bound:
+            for key, point in (case.review_checklist or {}).items():
+                if f"point_{key}" in self.fields:
+                    self.fields[f"point_{key}"].initial = "passed" if point.get("ok") else "raised"
+                    self.fields[f"point_{key}_note"].initial = point.get("note", "")
+        self.order_fields(
+            [*(n for key in REVIEW_KEYS for n in (f"point_{key}", f"point_{key}_note")), "note"]
+        )
 
 
 class DecisionForm(PenaltyContentForm):
@@ -388,6 +477,13 @@ class DecisionForm(PenaltyContentForm):
         help_text=_("Required for major or complex cases (art 57)."),
     )
     decided_on = _date(_("Decided on"), initial_today=True)
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None and not self.is_bound:  # the notice's penalty and reason, to confirm or lighten
+            self.fields["penalty_kinds"].initial = list(case.proposed_kinds or [])
+            self.fields["fine"].initial = case.proposed_fine
+            self.fields["deviation_reason"].initial = case.deviation_reason
 
     def clean(self) -> dict[str, Any]:
         return _fine_with_kinds(self, super().clean(), "fine", _("Give the amount of the fine."))
@@ -456,7 +552,9 @@ class OnSpotForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Unit.objects.none())
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Unit.objects.none(), empty_label=_("Choose the department")
+    )
     note = _text(_("Reason for transfer"), rows=3)
 
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
@@ -508,6 +606,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.RETURN_REVIEW: ReviewForm,
     Action.DECIDE: DecisionForm,
     Action.DECIDE_NO_PENALTY: NoPenaltyForm,
+    Action.RETURN_DECISION: ReasonForm,
     Action.SERVE_DECISION: ServiceForm,
     Action.RECORD_PAYMENT: PaymentForm,
     Action.RECORD_ENFORCEMENT: ReasonForm,
@@ -527,15 +626,33 @@ def action_form(action: str, case: Case, data: Any = None) -> ActionForm:
 
 
 def factor_choices(case: Case | None) -> list[tuple[str, str]]:
+    return [(code, name) for _effect, rows in factor_groups(case) for code, name in rows]
+
+
+def factor_groups(case: Case | None) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """The circumstances a person enters, by legal effect, heaviest first: 从重, 从轻, 减轻, 不予处罚."""
     if case is None:
         return []
     from django.utils.translation import get_language
 
     from discretion.selectors import factor_catalog
+    from discretion.vocabulary import Effect
 
     lang = get_language() or "zh-hans"
     catalog = factor_catalog(case.district_id, case.item_id)
-    return [(code, spec.name_for(lang)) for code, spec in sorted(catalog.items()) if not spec.auto]
+    groups = []
+    for effect in (Effect.HEAVIER, Effect.LIGHTER, Effect.REDUCED, Effect.NO_PENALTY):
+        rows = sorted(
+            (
+                (code, spec.name_for(lang))
+                for code, spec in catalog.items()
+                if spec.effect == effect and not spec.auto
+            ),
+            key=lambda row: row[1],
+        )
+        if rows:
+            groups.append((effect.label, rows))
+    return groups
 
 
 class OfficersForm(BootstrapFormMixin, forms.Form):

@@ -53,6 +53,7 @@ CASE_DETAIL_FIELDS = (
     "source",
     "title",
     "description",
+    "findings",
     "item",
     "place",
     "latitude",

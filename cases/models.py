@@ -115,6 +115,23 @@ class CaseSequence(models.Model):
         return f"{self.town_id}/{self.year}: {self.last}"
 
 
+class DocumentSequence(models.Model):
+    """The last 文号 given per town, year and kind of document (告知书 and 决定书 are numbered apart)."""
+
+    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    kind = models.CharField(max_length=24)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year", "kind"], name="document_sequence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id}/{self.year}/{self.kind}: {self.last}"
+
+
 class Case(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("town"))
@@ -162,6 +179,9 @@ class Case(models.Model):
         help_text=_("Extends the limitation period from 2 to 5 years (art 36)."),
     )
     match_result = models.JSONField(_("matching suggestions"), default=dict, blank=True)
+    # 认定的违法事实: what the agency holds proven, as the notice and the decision state it. Drafted
+    # during the investigation, fixed when the notice is served (the decision may not go beyond it, art 44).
+    findings = models.TextField(_("facts found (认定的违法事实)"), blank=True)
     item = models.ForeignKey(
         EnforcementItem,
         on_delete=models.PROTECT,
@@ -220,6 +240,8 @@ class Case(models.Model):
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_opinion = models.TextField(_("legal review opinion"), blank=True)
+    # {point: {"ok": bool, "note": str}} for the points of `review.POINTS` (主体, 事实, 证据 ...).
+    review_checklist = models.JSONField(_("legal review checklist"), default=dict, blank=True)
 
     # Decision (决定, art 57)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
@@ -265,6 +287,11 @@ class Case(models.Model):
         _("late fee (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     payment_channel = models.CharField(_("paid through"), max_length=16, blank=True)
+    # 行政处罚决定公开 (art 48): published redacted within the policy's working days; withdrawn if changed.
+    published_on = models.DateField(_("decision published on"), null=True, blank=True)
+    publication_due = models.DateField(_("publish by"), null=True, blank=True)
+    unpublished_on = models.DateField(_("publication withdrawn on"), null=True, blank=True)
+    unpublish_reason = models.CharField(_("why the publication was withdrawn"), max_length=300, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
@@ -399,6 +426,7 @@ EVENT_LABELS = {
     "evidence": _("Evidence added"),
     "document": _("Document generated"),
     "items": _("Enforcement item confirmed"),
+    "unpublish": _("Published decision withdrawn"),
 }
 
 
@@ -458,10 +486,13 @@ class CaseDocument(models.Model):
         DECISION = "decision", _("Penalty decision (行政处罚决定书)")
         SERVICE_RECEIPT = "service_receipt", _("Service receipt (送达回证)")
         CLOSING_APPROVAL = "closing_approval", _("Closing approval form (结案审批表)")
+        LEGAL_REVIEW = "legal_review", _("Legal review form (法制审核意见书)")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("document"), max_length=24, choices=Kind.choices)
     version = models.PositiveIntegerField(default=1)
+    # 文号 of the kinds numbered on their own (告知书, 决定书 ...): given with the first version, kept.
+    number = models.CharField(_("document number (文号)"), max_length=80, blank=True)
     file = models.FileField(upload_to=document_upload_path, max_length=200)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
@@ -523,6 +554,17 @@ class CasePolicy(models.Model):
     )
     on_spot_collection = models.DecimalField(
         _("collect on the spot up to (yuan)"), max_digits=14, decimal_places=2, default=Decimal("100")
+    )
+    publication_working_days = models.PositiveSmallIntegerField(
+        _("publish decisions within (working days, art 48)"), default=7
+    )
+    unpublish_working_days = models.PositiveSmallIntegerField(
+        _("withdraw a changed decision within (working days)"), default=3
+    )
+    publish_warnings = models.BooleanField(
+        _("publish warning-only decisions"),
+        default=False,
+        help_text=_("Whether decisions that only give a warning are published too (a district's choice)."),
     )
     limitation_years = models.PositiveSmallIntegerField(_("limitation (years)"), default=2)
     limitation_years_harm = models.PositiveSmallIntegerField(

@@ -17,6 +17,7 @@ from enforcement.access import scope_for
 from enforcement.models import Role, Unit, User
 from enforcement.rules import AnyUser, is_district_admin_of
 
+from . import clock
 from .models import Case, CaseOfficer, Complaint
 from .workflow import TERMINAL, TRANSITIONS, Action, Actor, Transition, actions_from
 
@@ -123,8 +124,20 @@ def can_take_action(user: AnyUser | None, case: Case, action: str) -> bool:
 
 
 def available_actions(user: AnyUser | None, case: Case) -> list[Transition]:
-    """The actions this user may take now, in table order (the case page shows only these)."""
-    return [t for t in actions_from(case.stage) if may_take(user, case, t)]
+    """The actions this user may take now, in table order (the case page shows only these), without those
+    the case's state rules out: resuming a period that is not paused, pausing one that is, extending twice or
+    on the day of filing."""
+    return [t for t in actions_from(case.stage) if may_take(user, case, t) and _applies_now(case, t.action)]
+
+
+def _applies_now(case: Case, action: str) -> bool:
+    if action == "resume":
+        return case.paused_since is not None and case.pause_reason != "hearing"
+    if action == "pause":
+        return case.paused_since is None
+    if action == "extend":
+        return not case.extended and case.filed_on is not None and case.filed_on < clock.today()
+    return True
 
 
 EDITABLE_STAGES = frozenset({"lead", "checking", "filing_review", "investigating"})
@@ -159,6 +172,11 @@ def can_add_evidence(user: AnyUser | None, case: Case) -> bool:
 
 def can_generate_document(user: AnyUser | None, case: Case) -> bool:
     return is_handler(user, case) or is_town_supervisor(user, case)
+
+
+def can_withdraw_publication(user: AnyUser | None, case: Case) -> bool:
+    """Taking a published decision down (it was changed or revoked): the town's supervisor."""
+    return is_town_supervisor(user, case) and case.published_on is not None and case.unpublished_on is None
 
 
 def can_declare_recusal(user: AnyUser | None, case: Case) -> bool:

@@ -22,8 +22,9 @@ from enforcement.audit import json_safe
 from enforcement.models import Unit, User
 from enforcement.referrals import Referral, refer
 
-from . import checks, clock
+from . import checks, clock, publication, review
 from . import deadlines as dl
+from .document_text import findings_draft
 from .models import Case, CasePolicy, CaseSequence, Procedure
 from .selectors import case_recommendation
 from .workflow import Action, Stage
@@ -258,8 +259,13 @@ def _do_serve_notice(step: _Step) -> None:
         raise ValidationError({"served_on": [_("The notice cannot be served before the case was filed.")]})
     factors = sorted(step.data.get("factors") or [])
     case.facts = {**case.facts, "factors": factors}
+    # The notice states the facts found: as edited on the form, else as drafted during the investigation.
+    case.findings = str(step.data.get("findings") or "").strip() or case.findings or findings_draft(case)
     recorded = _penalty_content(step, kinds)
     recommendation = _penalty_checks(step, kinds, fine, served)
+    # The notice caps the penalty (art 45 forbids a heavier decision): a departure from the benchmark is
+    # justified here, not first at the decision.
+    deviation_kind, explanation = _deviation_check(step, recommendation, kinds, fine)
     offered = checks.hearing_right(case, kinds, fine, step.policy)
     step.set(
         notice_served_on=served,
@@ -275,10 +281,20 @@ def _do_serve_notice(step: _Step) -> None:
         reviewed_by=None,
         reviewed_at=None,
         review_opinion="",
+        review_checklist={},
         recommendation=_recommendation_record(recommendation),
+        deviation_kind=deviation_kind,
+        deviation_reason=str(step.data.get("deviation_reason") or "").strip(),
     )
     step.event.update(
-        kinds=kinds, fine=fine, hearing_offered=offered, reply_due=case.reply_due, factors=factors, **recorded
+        kinds=kinds,
+        fine=fine,
+        hearing_offered=offered,
+        reply_due=case.reply_due,
+        factors=factors,
+        deviation=deviation_kind,
+        deviation_explanation=explanation,
+        **recorded,
     )
 
 
@@ -371,19 +387,56 @@ def _do_submit(step: _Step) -> None:
     step.event.update(review_reasons=reasons)
 
 
-def _do_pass_review(step: _Step) -> None:
+def _review_checklist(step: _Step, *, passing: bool) -> dict[str, Any]:
+    """The checklist from the form: every point answered; approving needs every point passed, sending back at
+    least one raised (with its note)."""
     step.check(checks.reviewer_problems(step.case, step.actor.pk))
-    step.set(reviewed_by=step.actor, reviewed_at=clock.now(), review_opinion=step.data["note"])
+    checklist = review.checklist_from(step.data)
+    raised = review.raised_points(checklist)
+    if passing and raised:
+        step.check(
+            [_("A point is raised: send the case back, or mark the point passed once it is answered.")]
+        )
+    if not passing and not raised:
+        step.check([_("Raise the point that needs work, with a note, to send the case back.")])
+    step.event.update(checklist=checklist, raised=raised, evidence_missing=review.evidence_missing(step.case))
+    return checklist
+
+
+def _do_pass_review(step: _Step) -> None:
+    checklist = _review_checklist(step, passing=True)
+    step.set(
+        reviewed_by=step.actor,
+        reviewed_at=clock.now(),
+        review_opinion=step.data["note"],
+        review_checklist=checklist,
+    )
 
 
 def _do_return_review(step: _Step) -> None:
-    step.check(checks.reviewer_problems(step.case, step.actor.pk))
-    step.set(review_opinion=step.data["note"])
+    checklist = _review_checklist(step, passing=False)
+    step.set(review_opinion=step.data["note"], review_checklist=checklist)
+
+
+def _deviation_check(step: _Step, recommendation: Any, kinds: list[str], fine: Any) -> tuple[str, list[str]]:
+    """How the penalty departs from the benchmark; refuses a departure without the written reason (art 34)."""
+    from discretion.recommend import Decision, ProposedPenalty, deviation
+
+    if recommendation is None:
+        return "", []
+    reason = str(step.data.get("deviation_reason") or "").strip()
+    penalty = ProposedPenalty(punish=True, kinds=tuple(kinds), fine=fine, reason=reason)
+    result = deviation(Decision(recommendation, penalty))
+    if result.needs_reason and not result.reason_given:
+        message = _(
+            "The penalty departs from the benchmark (%(label)s: %(summary)s). "
+            "Give the written reason (art 34)."
+        ) % {"label": result.label(), "summary": recommendation.summary()}
+        raise ValidationError({"deviation_reason": [message]})
+    return result.kind, result.explain("zh-hans")
 
 
 def _do_decide(step: _Step) -> None:
-    from discretion.recommend import Decision, ProposedPenalty, deviation
-
     case = step.case
     kinds = list(step.data.get("penalty_kinds") or [])
     fine = step.data.get("fine")
@@ -408,26 +461,7 @@ def _do_decide(step: _Step) -> None:
             }
         )
     reason = str(step.data.get("deviation_reason") or "").strip()
-    kind, explanation = "", []
-    if recommendation is not None:
-        result = deviation(
-            Decision(
-                recommendation, ProposedPenalty(punish=True, kinds=tuple(kinds), fine=fine, reason=reason)
-            )
-        )
-        kind, explanation = result.kind, result.explain("zh-hans")
-        if result.needs_reason and not result.reason_given:
-            raise ValidationError(
-                {
-                    "deviation_reason": [
-                        _(
-                            "The penalty departs from the benchmark (%(label)s: %(summary)s). Give "
-                            "the written reason (art 34)."
-                        )
-                        % {"label": result.label(), "summary": recommendation.summary()}
-                    ]
-                }
-            )
+    kind, explanation = _deviation_check(step, recommendation, kinds, fine)
     late = bool(case.decision_due and decided > case.decision_due)
     step.set(
         decided_on=decided,
@@ -474,6 +508,11 @@ def _do_serve_decision(step: _Step) -> None:
     if case.decided_on and served < case.decided_on:
         raise ValidationError({"served_on": [_("The decision cannot be served before it was made.")]})
     step.set(served_on=served, service_method=step.data["method"])
+    if publication.publishes(case, step.policy) and case.published_on is None:
+        assert case.decided_on is not None  # served decisions were decided
+        due = publication.publication_due(case.decided_on, step.policy)
+        step.set(published_on=step.today, publication_due=due)
+        step.event.update(published_on=step.today)
     if case.fine or case.confiscated:
         step.set(payment_due=dl.payment_due(served, step.policy))
     else:
@@ -642,6 +681,7 @@ HANDLERS: dict[str, Callable[[_Step], None]] = {
     Action.RETURN_REVIEW: _do_return_review,
     Action.DECIDE: _do_decide,
     Action.DECIDE_NO_PENALTY: _do_decide_no_penalty,
+    Action.RETURN_DECISION: _do_nothing,  # the reason is the event's note
     Action.SERVE_DECISION: _do_serve_decision,
     Action.RECORD_PAYMENT: _do_record_payment,
     Action.RECORD_ENFORCEMENT: _do_record_enforcement,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case_forms, case_page, complaints, files, lists
+from .views import case_forms, case_page, complaints, files, lists, public
 
 app_name = "cases"
 
@@ -22,8 +22,18 @@ urlpatterns = [
     path("cases/<int:pk>/officers/", case_forms.case_officers, name="case-officers"),
     path("cases/<int:pk>/declare/", case_page.case_declare, name="case-declare"),
     path("cases/<int:pk>/act/<str:action>/", case_page.case_act, name="case-act"),
+    path("cases/<int:pk>/notice/discretion/", case_page.notice_discretion_view, name="notice-discretion"),
+    path(
+        "cases/<int:pk>/publication/withdraw/", public.publication_withdraw_view, name="publication-withdraw"
+    ),
+    path("public/towns/<str:code>/decisions/", public.town_decisions, name="public-decisions"),
     path("cases/<int:case_pk>/evidence/upload/", files.evidence_upload, name="evidence-upload"),
     path("cases/<int:case_pk>/evidence/<int:pk>/", files.evidence_download, name="evidence-file"),
     path("cases/<int:case_pk>/documents/new/", files.document_create, name="document-new"),
     path("cases/<int:case_pk>/documents/<int:pk>/", files.document_download, name="document-file"),
+    path(
+        "cases/<int:case_pk>/documents/preview/<str:kind>/",
+        files.document_preview_view,
+        name="document-preview",
+    ),
 ]

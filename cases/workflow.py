@@ -13,6 +13,7 @@ who may take it. No ORM here; the legal guards that need the database live in `c
                                                         └> deciding ─decide─> decided ─serve_decision─> served
     served ─record_payment / record_enforcement─> executed ─close─> closed ─archive─> archived
     deciding ─decide_no_penalty─> closed;   legal_review ─return_review─> investigating
+    deciding ─return_decision─> investigating (sent back: investigate further, notify again)
     transfer (移送: the town does not hold the item) and withdraw leave from any open stage before a decision.
 """
 
@@ -68,6 +69,7 @@ class Action(models.TextChoices):
     RETURN_REVIEW = "return_review", _("Legal review: send back")
     DECIDE = "decide", _("Decide the penalty (处罚决定)")
     DECIDE_NO_PENALTY = "decide_no_penalty", _("Decide no penalty (不予处罚)")
+    RETURN_DECISION = "return_decision", _("Send back for further investigation")
     SERVE_DECISION = "serve_decision", _("Record service of the decision (送达)")
     RECORD_PAYMENT = "record_payment", _("Record payment (缴款)")
     RECORD_ENFORCEMENT = "record_enforcement", _("Record compulsory execution")
@@ -161,6 +163,7 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.RETURN_REVIEW, {Stage.LEGAL_REVIEW}, Stage.INVESTIGATING, Actor.REVIEWER),
         _t(Action.DECIDE, {Stage.DECIDING}, Stage.DECIDED, Actor.SUPERVISOR),
         _t(Action.DECIDE_NO_PENALTY, {Stage.DECIDING}, Stage.CLOSED, Actor.SUPERVISOR),
+        _t(Action.RETURN_DECISION, {Stage.DECIDING}, Stage.INVESTIGATING, Actor.SUPERVISOR),
         _t(Action.SERVE_DECISION, {Stage.DECIDED}, Stage.SERVED, Actor.HANDLER),
         _t(Action.RECORD_PAYMENT, {Stage.SERVED}, Stage.EXECUTED, Actor.HANDLER),
         _t(Action.RECORD_ENFORCEMENT, {Stage.SERVED}, Stage.EXECUTED, Actor.HANDLER),

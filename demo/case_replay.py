@@ -35,6 +35,7 @@ from authority.selectors import items_held_by
 from cases import deadlines as dl
 from cases.lifecycle import case_act, case_create, case_declare
 from cases.models import Case
+from cases.review import all_passed
 from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from demo.core import SLUG_BY_TOWN
@@ -859,7 +860,7 @@ class Replay:
                 (1, 4),
                 "reviewer",
                 only_from=frozenset({"legal_review"}),
-                data={"note": "事实清楚，证据确实充分，适用依据正确，程序合法，处罚适当，同意。"},
+                data=all_passed("事实清楚，证据确实充分，适用依据正确，程序合法，处罚适当，同意。"),
             )
         )
         if target == "deciding":

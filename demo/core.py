@@ -41,6 +41,10 @@ TOWN_PEOPLE = [
     ("supervisor", "刘洋", [Role.SUPERVISOR, Role.OFFICER], "valid"),
     ("reviewer", "陈静", [Role.LEGAL_REVIEWER], "valid"),
 ]
+# Fines go to the district's non-tax revenue account (财政非税收入), never to the officer (art 67). Made up.
+PAYMENT_ACCOUNT = (
+    "中国工商银行重庆渝中支行（户名：重庆市渝中区财政局非税收入汇缴专户，账号：3100 0211 0902 0001 234）"
+)
 TOWN_SLUGS = ["shiyoulu", "jiefangbei", "daping", "hualongqiao"]
 # A town's code to the slug its demo usernames start with (shiyoulu_officer, ...).
 SLUG_BY_TOWN = {code: slug for (code, *_), slug in zip(TOWNS, TOWN_SLUGS, strict=True)}
@@ -54,6 +58,12 @@ class Login:
 
 def _unit(district: District, **kwargs: str) -> Unit:
     existing = Unit.objects.filter(code=kwargs["code"]).first()
+    if existing is not None and not existing.legal_name and kwargs.get("legal_name"):
+        # A demo database seeded before units had legal names gets them (the documents are headed with them).
+        Unit.objects.filter(pk=existing.pk).update(
+            legal_name=kwargs["legal_name"], payment_account=kwargs.get("payment_account", "")
+        )
+        existing.refresh_from_db()
     return existing or unit_create(actor=None, district=district, **kwargs)
 
 
@@ -121,6 +131,8 @@ def seed_core() -> list[Login]:
             name_en=name_en,
             team_name=f"{name_zh}综合行政执法大队",
             case_prefix=prefix,
+            legal_name=f"重庆市渝中区{name_zh}办事处",
+            payment_account=PAYMENT_ACCOUNT,
         )
         towns.append(town)
         for n, (role_slug, full_name, roles, state) in enumerate(TOWN_PEOPLE):
@@ -148,6 +160,8 @@ def seed_core() -> list[Login]:
             name_zh=f"渝中区{name_zh}",
             name_en=f"Yuzhong {name_en}",
             domain=domain.value,
+            legal_name=f"重庆市渝中区{name_zh}",
+            payment_account=PAYMENT_ACCOUNT,
         )
     for domain, slug in [
         (Domain.MARKET, "market"),

@@ -76,6 +76,24 @@ class Unit(BilingualNameMixin):
     case_prefix = models.CharField(
         _("document number prefix"), max_length=40, blank=True, help_text=_("e.g. 渝中石油路执")
     )
+    # The organ's legal name heads and seals its documents (执法文书); the short name is for pages.
+    legal_name = models.CharField(
+        _("legal name of the organ"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As on the seal, e.g. 重庆市渝中区石油路街道办事处; "
+            "documents use it in the header and under the seal."
+        ),
+    )
+    payment_account = models.CharField(
+        _("where fines are paid"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Bank, account name and number printed on decisions (art 67), e.g. 中国工商银行重庆渝中支行 …"
+        ),
+    )
     domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices, blank=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="unit", editable=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -95,6 +113,11 @@ class Unit(BilingualNameMixin):
     @property
     def is_town(self) -> bool:
         return self.kind == self.Kind.TOWN
+
+    @property
+    def organ_name(self) -> str:
+        """The name documents are issued in: the legal name, else the short Chinese name."""
+        return self.legal_name or self.name_zh
 
     @property
     def is_department(self) -> bool:
@@ -127,6 +150,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        """The name people know them by (full_name), not the login: shown wherever a person is named."""
+        return self.full_name or super().get_full_name() or self.username
 
     @property
     def role_names(self) -> frozenset[str]:

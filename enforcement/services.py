@@ -50,6 +50,8 @@ def unit_create(
     team_name: str = "",
     case_prefix: str = "",
     domain: str = "",
+    legal_name: str = "",
+    payment_account: str = "",
 ) -> Unit:
     group, _ = Group.objects.get_or_create(name=f"unit:{code}")
     unit = Unit.objects.create(
@@ -61,6 +63,8 @@ def unit_create(
         team_name=team_name,
         case_prefix=case_prefix,
         domain=domain,
+        legal_name=legal_name,
+        payment_account=payment_account,
         group=group,
     )
     audit_record(
@@ -68,7 +72,7 @@ def unit_create(
         action="enforcement.unit.create",
         obj=unit,
         town=unit if kind == Unit.Kind.TOWN else None,
-        after={"kind": kind, "code": code, "name_zh": name_zh, "domain": domain},
+        after={"kind": kind, "code": code, "name_zh": name_zh, "legal_name": legal_name, "domain": domain},
     )
     return unit
 

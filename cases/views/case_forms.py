@@ -22,6 +22,7 @@ from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .. import lifecycle, rules
+from ..document_text import findings_draft
 from ..forms import CaseForm, OfficersForm
 from ..models import Case, Source
 from ..selectors import case_get_for, complaint_get_for, items_for_cases, officer_candidates
@@ -39,13 +40,15 @@ def _case_form(
     user: User, towns: list[Unit], data: Any = None, initial: dict[str, Any] | None = None
 ) -> CaseForm:
     items = district_items({t.district_id for t in towns})
-    return CaseForm(
+    form = CaseForm(
         data,
         towns=towns,
         items=items,
         officers=_officer_candidates(towns, exclude=user),
         initial=initial or {},
     )
+    del form.fields["findings"]  # found by the investigation, not when the lead is recorded
+    return form
 
 
 def _complaint_prefill(
@@ -95,7 +98,11 @@ def case_new(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Lead %(ref)s recorded.") % {"ref": case.reference})
+            messages.success(
+                request,
+                _("%(ref)s recorded. Next: check it, then propose filing or record that it is not filed.")
+                % {"ref": case.reference},
+            )
             return redirect(case.get_absolute_url())
     return render(
         request,
@@ -115,6 +122,7 @@ def _version(value: str | None) -> int | None:
 
 def _case_initial(case: Case) -> dict[str, Any]:
     initial = {name: getattr(case, name) for name in lifecycle.CASE_DETAIL_FIELDS if name != "item"}
+    initial["findings"] = case.findings or findings_draft(case)
     initial["town"] = case.town.code
     initial["item"] = case.item.code if case.item is not None else None
     return initial

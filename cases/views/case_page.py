@@ -28,10 +28,11 @@ from enforcement.officers import officer_may_act
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from .. import clock, lifecycle, rules
+from .. import approval, clock, document_text, lifecycle, review, rules
 from ..deadlines import deadline_rows
-from ..forms import ACTION_FORMS, DeclarationForm, action_form
+from ..forms import ACTION_FORMS, ActionForm, DeclarationForm, action_form
 from ..models import Case
+from ..notice import notice_discretion, notice_form_for
 from ..selectors import case_get_for, case_recommendation, case_timeline
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge
@@ -71,19 +72,32 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
     entries = []
     for transition in rules.available_actions(user, case):
         action = transition.action.value
-        form = bound.get(action) or action_form(action, case)
+        form: ActionForm
+        if action == Action.SERVE_NOTICE and action not in bound:
+            form = notice_form_for(case)
+        else:
+            form = bound.get(action) or action_form(action, case)
         form.auto_id = f"{action}-%s"  # several forms on one page: ids stay unique
-        entries.append(
-            {
-                "action": action,
-                "label": transition.action.label,
-                "danger": transition.danger,
-                "form": form,
-                "open": action in bound,
-                "target": transition.target,
-            }
-        )
+        entry = {
+            "action": action,
+            "label": transition.action.label,
+            "danger": transition.danger,
+            "form": form,
+            "open": action in bound,
+            "target": transition.target,
+        }
+        if action == Action.SERVE_NOTICE:
+            entry["discretion"] = notice_discretion(case, form)
+        entries.append(entry)
     return entries
+
+
+def _approval_for(user: User, case: Case, actions: list[dict[str, Any]]) -> approval.ApprovalCard | None:
+    """The approval card, for whoever may answer the request."""
+    card = approval.approval_card(case)
+    if card is None or not any(a["action"] in card.actions for a in actions):
+        return None
+    return card
 
 
 def _render_case(
@@ -95,7 +109,9 @@ def _render_case(
     mine = next((o for o in case.officers.all() if o.officer_id == user.pk and o.active), None)
     may_declare = rules.can_declare_recusal(user, case) and mine is not None and mine.declared_at is None
     actions = _action_entries(user, case, bound)
-    recommendation, explanation = _recommendation(case)
+    # Where the notice form is offered it shows the recommendation beside the amount: no second card.
+    notice_open = any("discretion" in a for a in actions)
+    recommendation, explanation = (None, []) if notice_open else _recommendation(case)
     declaration_form = bound.get("declare") or DeclarationForm()
     declaration_form.auto_id = "declare-%s"
     stages = dict(Stage.choices)
@@ -123,6 +139,13 @@ def _render_case(
         "can_edit": rules.can_edit_case(user, case),
         "proposed_kinds": [kinds.get(k, k) for k in case.proposed_kinds or []],
         "penalty_kinds": [kinds.get(k, k) for k in case.penalty_kinds or []],
+        "evidence_missing": case.stage == Stage.LEGAL_REVIEW and review.evidence_missing(case),
+        "approval": _approval_for(user, case, actions),
+        "organ_name": document_text.organ_name(case),
+        "can_withdraw_publication": rules.can_withdraw_publication(user, case),
+        # A request sent back lands in checking (filing) or investigating (review, decision).
+        "sent_back": approval.last_sent_back(case) if case.stage in approval.SENT_BACK_TO else None,
+        "review_rows": review.review_rows(case) if case.review_checklist else [],
     }
     context.update(files_context(user, case))
     return render(request, "cases/case_detail.html", context, status=status)
@@ -158,8 +181,26 @@ def case_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_case(request, case, bound={action: form}, status=400)
     except (InvalidTransition, StaleObject) as exc:
         return show_refusal(request, exc, back_to=case.get_absolute_url())
-    messages.success(request, _("%(action)s: done.") % {"action": transition.action.label})
+    case = case_get_for(user=user, pk=pk)
+    then = approval.next_step_message(case, action, user)
+    done = _("%(action)s: done.") % {"action": transition.action.label}
+    messages.success(request, f"{done} {then}" if then else done)
     return HttpResponseRedirect(reverse("cases:case", args=[case.pk]) + "#case-actions")
+
+
+@login_required
+@require_GET
+def notice_discretion_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The notice form's circumstances, recommendation and amount, recomputed for what is ticked (htmx)."""
+    case = case_get_for(user=request.user, pk=pk)
+    if not rules.can_take_action(request.user, case, Action.SERVE_NOTICE):
+        raise PermissionDenied
+    form = notice_form_for(case, request.GET)
+    return render(
+        request,
+        "cases/_notice_discretion.html",
+        {"case": case, "form": form, "discretion": notice_discretion(case, form)},
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ answers themselves are in cases/downloads.py, shared with the API)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,16 @@ from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 
 from .. import rules
-from ..documents import document_generate, documents_available_choices
+from ..documents import (
+    TITLES,
+    document_generate,
+    document_preview,
+    documents_available_choices,
+    documents_previewable,
+)
 from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
-from ..models import Case
+from ..models import Case, CaseDocument
 from ..selectors import case_get_for
 
 
@@ -29,6 +36,7 @@ def files_context(user: User, case: Case) -> dict[str, Any]:
         "evidence": list(case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")),
         "documents": list(case.documents.select_related("generated_by").order_by("kind", "-version")),
         "available_documents": documents_available_choices(case),
+        "preview_documents": [(kind, CaseDocument.Kind(kind).label) for kind in documents_previewable(case)],
         "can_add_evidence": rules.can_add_evidence(user, case),
         "can_generate_document": rules.can_generate_document(user, case),
     }
@@ -86,6 +94,23 @@ def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
             % {"document": document.get_kind_display(), "version": document.version},
         )
     return _back(case, "documents")
+
+
+@login_required
+@require_GET
+def document_preview_view(request: AuthedHttpRequest, case_pk: int, kind: str) -> HttpResponse:
+    """The document as a draft PDF shown in the browser, nothing stored (refused: 400 with the reason)."""
+    case = case_get_for(user=request.user, pk=case_pk)
+    try:
+        pdf = document_preview(actor=request.user, case=case, kind=kind)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(_messages_of(exc)), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = quote(f"{TITLES.get(kind, kind)}-草稿.pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

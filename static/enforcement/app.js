@@ -14,6 +14,17 @@
     }
   }, true);
 
+  // <form data-busy="…">: a slow submission (a PDF being made) says so and cannot be sent twice.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.dataset || !form.dataset.busy) { return; }
+    form.querySelectorAll("button").forEach(function (button) {
+      button.disabled = true;
+      button.classList.add("busy");
+      button.textContent = form.dataset.busy;
+    });
+  });
+
   // <select data-autosubmit>: a filter that applies as soon as it is picked.
   document.addEventListener("change", function (event) {
     if (event.target.matches && event.target.matches("select[data-autosubmit]")) {

@@ -48,7 +48,7 @@ def test_demo_seed_is_realistic_and_idempotent():
     sand = who_enforces(items.get(code="CQ-SL-003"), Unit.objects.get(code="500103-004"), dt.date(2026, 1, 1))
     assert (
         sand.kind == "delegated"
-        and sand.acting_name == "渝中区水利局"
+        and sand.acting_name == "重庆市渝中区水利局"
         and sand.grant.valid_to == dt.date(2027, 6, 30)
     )
     kept = who_enforces(items.get(code="CQ-XF-009"), jiefangbei, dt.date(2026, 1, 1))

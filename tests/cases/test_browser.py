@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
+from cases.review import POINT_KEYS
 from tests.conftest import browser_login, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +31,13 @@ def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
         f"{page.url} scrolls sideways"
     )
+
+
+def review_all_passed(form, note: str) -> None:
+    """The legal review checklist: every point passed, and the opinion."""
+    for key in POINT_KEYS:
+        form.locator(f"input[name=point_{key}][value=passed]").check()
+    form.locator("textarea[name=note]").fill(note)
 
 
 def _stage(case_pk: int) -> str:
@@ -120,6 +128,7 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
         def notice(form):
             form.locator("input[name=penalty_kinds][value=fine]").check()
             form.locator("input[name=proposed_fine]").fill("20000")
+            form.locator("textarea[name=deviation_reason]").fill("当事人系初次违法，且房屋系自住。")
 
         _act(officer, case_url, "serve_notice", notice)
         case.refresh_from_db()
@@ -143,7 +152,7 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
             reviewer,
             case_url,
             "pass_review",
-            lambda f: f.locator("textarea[name=note]").fill("事实清楚，证据确凿，程序合法，同意。"),
+            lambda f: review_all_passed(f, "事实清楚，证据确凿，程序合法，同意。"),
         )
         assert _stage(case.pk) == "deciding"
 

@@ -171,11 +171,14 @@ def test_decision_pdf(cast, make_case, audit_count):
     assert document.size == len(pdf) > 10_000  # the CJK font is embedded
     assert document.sha256 == hashlib.sha256(pdf).hexdigest()
     assert (document.version, document.generated_by) == (1, cast.officer_a)
-    # The PDF's title carries the document name and the case number.
-    assert utf16_hex(f"行政处罚决定书 {case.number}") in pdf_streams(pdf)
-    event = CaseEvent.objects.get(case=case, action="document")
+    # A decision has its own number (文号), kept by later versions; the PDF's title carries it.
+    assert document.number == f"甲街罚决〔{timezone.localdate().year}〕1号"
+    assert utf16_hex(f"行政处罚决定书 {document.number}") in pdf_streams(pdf)
+    again = document_generate(actor=cast.officer_a, case=case, kind="decision")
+    assert (again.version, again.number) == (2, document.number)
+    event = CaseEvent.objects.filter(case=case, action="document").first()
     assert event.data["kind"] == "decision" and event.data["sha256"] == document.sha256
-    assert audit_count() == before + 1
+    assert audit_count() == before + 2
     assert AuditEvent.objects.filter(action="cases.document.generate", object_id=str(document.pk)).exists()
 
 
@@ -190,7 +193,6 @@ def test_decision_text(cast, make_case):
         case.party_identifier,
         "李四",
         "测试路1号门前",
-        "对擅自占道经营的行政处罚",
         "《城市市容和环境卫生管理条例》第三十六条",
         "处以50元以上500元以下罚款",
         "警告；罚款人民币1,234.50元",

@@ -297,7 +297,7 @@ def test_the_case_page_shows_the_officers_and_the_timeline(cast, make_case, clie
     assert html.count('data-testid="officer-row"') == 2
     assert "同意立案" in html and 'data-action="approve_filing"' in html
     assert "《城市市容和环境卫生管理条例》第三十六条" in html
-    assert 'data-testid="recommendation"' in html
+    assert 'data-testid="notice-recommendation"' in html  # beside the amount, in the notice form
 
 
 def test_the_case_page_does_not_grow_with_its_timeline(cast, make_case, client_for):

@@ -23,6 +23,7 @@ from authority.penalties import DOCUMENT_NAMES, PARTICULAR_KINDS, SEVERITY, Fine
 from cases.documents import document_html
 from cases.forms import DecisionForm, NoticeForm
 from cases.models import Case
+from cases.review import all_passed
 from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from tests.cases.conftest import make_held_item
@@ -131,12 +132,14 @@ def decide(cast, case: Case, kinds: list[str], data: dict[str, Any], step) -> Ca
     proposed = {k: v for k, v in data.items() if k != "fine"}
     if "fine" in data:
         proposed["proposed_fine"] = data["fine"]
-    step(cast, case, "serve_notice", cast.officer_a, {"penalty_kinds": kinds, "served_on": today, **proposed})
+    reason = "依据罚则并结合违法情节作出"  # the kinds under test are not the benchmark's: the notice says why
+    notice = {"penalty_kinds": kinds, "served_on": today, "deviation_reason": reason, **proposed}
+    step(cast, case, "serve_notice", cast.officer_a, notice)
     step(cast, case, "waive_rights", cast.officer_a, {"note": "当事人书面放弃陈述申辩和听证"})
     step(cast, case, "submit_for_decision", cast.officer_a, {})
     case.refresh_from_db()
     if case.stage == Stage.LEGAL_REVIEW:
-        step(cast, case, "pass_review", cast.reviewer_a, {"note": "事实清楚，证据确凿，同意"})
+        step(cast, case, "pass_review", cast.reviewer_a, all_passed("事实清楚，证据确凿，同意"))
     step(
         cast,
         case,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases import clock
 from cases.lifecycle import case_act, case_create, case_declare
 from cases.models import Case, CaseEvent, CaseOfficer
+from cases.review import all_passed
 from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from enforcement.calendar import add_days
@@ -24,7 +25,15 @@ from enforcement.workflow import InvalidTransition, StaleObject
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
 
 
+# The amounts these tests propose are chosen for the rule under test, not for the benchmark: the notice
+# states why it departs (art 34). test_benchmark_deviation_needs_a_written_reason and
+# tests/cases/test_notice_and_review.py test the reason itself.
+NOTICE_REASON = "测试案件：拟处罚金额依本测试所验证的规则确定。"
+
+
 def act(case: Case, action: str, actor, **data: Any):
+    if action == "serve_notice":
+        data.setdefault("deviation_reason", NOTICE_REASON)
     return case_act(actor=actor, case=case, action=action, data={"version": None, "note": "", **data})
 
 
@@ -88,7 +97,7 @@ def test_the_whole_procedure_from_lead_to_archive(cast, big_item):
     act(case, "submit_for_decision", cast.officer_a)
     case.refresh_from_db()
     assert case.stage == Stage.LEGAL_REVIEW and "major_penalty" in case.review_reasons
-    act(case, "pass_review", cast.reviewer_a, note="事实清楚，证据确凿，同意")
+    act(case, "pass_review", cast.reviewer_a, **all_passed("事实清楚，证据确凿，同意"))
     with pytest.raises(ValidationError) as caught:  # a major case: the leaders decide it together (art 57)
         act(
             case,
@@ -343,10 +352,12 @@ def test_legal_review_required_and_not_by_an_investigator(cast, big_item):
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
     with pytest.raises(PermissionDenied):  # an officer is not a legal reviewer at all
-        act(case, "pass_review", cast.officer_a2, note="同意")
+        act(case, "pass_review", cast.officer_a2, **all_passed("同意"))
     # a reviewer who handled the case may not review it
     CaseOfficer.objects.create(case=case, officer=cast.reviewer_a, declared_at=timezone.now())
-    refused(case, "pass_review", cast.reviewer_a, "may not review a case they investigated", note="同意")
+    refused(
+        case, "pass_review", cast.reviewer_a, "may not review a case they investigated", **all_passed("同意")
+    )
 
 
 def test_decision_without_the_required_review_is_refused(cast, big_item):
@@ -423,9 +434,11 @@ def test_benchmark_deviation_needs_a_written_reason(cast, stall_item):
 
     publish_table(cast.admin, stall_item, stall_tiers())
     case = filed(cast, stall_item)
-    act(
-        case, "serve_notice", cast.officer_a, penalty_kinds=["fine"], proposed_fine=Decimal("500"), factors=[]
-    )
+    notice = {"penalty_kinds": ["fine"], "proposed_fine": Decimal("500"), "factors": []}
+    with pytest.raises(ValidationError) as caught:  # first where the penalty is proposed: the notice caps it
+        act(case, "serve_notice", cast.officer_a, deviation_reason="", **notice)
+    assert "deviation_reason" in caught.value.message_dict
+    act(case, "serve_notice", cast.officer_a, deviation_reason="当事人拒不改正", **notice)
     act(case, "waive_rights", cast.officer_a, note="放弃")
     act(case, "submit_for_decision", cast.officer_a)
     case.refresh_from_db()
