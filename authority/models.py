@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.choices import ChoiceLabels
 from enforcement.domains import Domain
 from enforcement.models import District, Unit, User
 
@@ -37,7 +38,7 @@ class CatalogHolder(models.TextChoices):
     DISTRICT = "district", _("District department")
 
 
-class EnforcementItem(models.Model):
+class EnforcementItem(ChoiceLabels, models.Model):
     """执法事项: one power, "对……的行政处罚". Identified by (district, code); carries its current content."""
 
     district = models.ForeignKey(
@@ -167,7 +168,7 @@ class EnforcementItemVersion(models.Model):
         return f"{self.item.code} v{self.version}"
 
 
-class Adjustment(models.Model):
+class Adjustment(ChoiceLabels, models.Model):
     """调整: a dated decision that grants items to towns and/or recovers others. Takes effect once
     approved."""
 
@@ -199,7 +200,7 @@ class Adjustment(models.Model):
         return f"{self.document_number} {self.title}"
 
 
-class AdjustmentLine(models.Model):
+class AdjustmentLine(ChoiceLabels, models.Model):
     """One change in an adjustment: grant an item to a town (with kind), or recover it from a town."""
 
     class Action(models.TextChoices):
@@ -235,7 +236,7 @@ class AdjustmentLine(models.Model):
         return f"{self.action} {self.item.code} → {self.town.code}"
 
 
-class AuthorityGrant(models.Model):
+class AuthorityGrant(ChoiceLabels, models.Model):
     """A town holds an item of a kind from a date (until a date, or open-ended). Never deleted; recovery ends
     it."""
 

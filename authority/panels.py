@@ -21,9 +21,9 @@ def town_list(request: HttpRequest, user: User) -> dict[str, Any]:
     if town is None:
         return {"town": None}
     today = timezone.localdate()
-    grants = list(town_items_on(town, today).values_list("kind", flat=True))
+    grants = list(town_items_on(town, today).order_by().values_list("kind", flat=True))
     since = today - dt.timedelta(days=90)
-    recent = [c for c in town_history(town, until=today, limit=50) if c.on >= since][:8]
+    recent = [c for c in town_history(town, until=today, limit=8) if c.on >= since]
     return {"town": town, "kinds": [(k.label, grants.count(k.value)) for k in GrantKind], "recent": recent}
 
 

@@ -7,10 +7,12 @@ usage evaluation are scoped by `rules.py`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -108,6 +110,43 @@ def who_enforces(item: EnforcementItem, town: Unit | None, on: dt.date) -> Holde
         if grant is not None:
             return Holder(item=item, on=on, town=town, grant=grant)
     return Holder(item=item, on=on, town=town, department=responsible_department(item))
+
+
+def who_enforces_many(items: list[EnforcementItem], town: Unit | None, on: dt.date) -> dict[int, Holder]:
+    """`who_enforces` for several items of one town in two queries at most (the town's grants of those items,
+    then the district's departments when an item has no recorded holder), as a match answers for all its
+    candidates."""
+    grants: dict[int, list[AuthorityGrant]] = defaultdict(list)
+    if town is not None:
+        own = [i.pk for i in items if i.district_id == town.district_id]
+        if own:
+            for held in (
+                AuthorityGrant.objects.filter(item_id__in=own, town=town)
+                .select_related("delegating_department")
+                .order_by("-valid_from")
+            ):
+                held.town = town  # the same town for every grant: no join
+                grants[held.item_id].append(held)
+    holders: dict[int, Holder] = {}
+    orphans: list[EnforcementItem] = []
+    for item in items:
+        grant = next((g for g in grants.get(item.pk, []) if g.active_on(on)), None)
+        if grant is not None:
+            holders[item.pk] = Holder(item=item, on=on, town=town, grant=grant)
+        elif item.default_holder_id is not None:
+            holders[item.pk] = Holder(item=item, on=on, town=town, department=item.default_holder)
+        else:
+            orphans.append(item)
+    if orphans:
+        departments: dict[tuple[int, str], Unit] = {}
+        for unit in Unit.objects.filter(
+            district_id__in={i.district_id for i in orphans}, kind=Unit.Kind.DEPARTMENT, is_active=True
+        ).order_by("-code"):
+            departments[(unit.district_id, unit.domain)] = unit  # the lowest code wins, as in the single read
+        for item in orphans:
+            department = departments.get((item.district_id, item.domain))
+            holders[item.pk] = Holder(item=item, on=on, town=town, department=department)
+    return holders
 
 
 @remembered(lambda item, town: (item.pk, town.pk))
@@ -237,10 +276,21 @@ class Change:
 
 def town_history(town: Unit, *, until: dt.date | None = None, limit: int | None = None) -> list[Change]:
     """Every change to a town's list, newest first: grants that began, and grants that ended (the day
-    after)."""
+    after).
+
+    With `limit`, the database gives only the latest `limit` starts and the latest `limit` ends, which hold
+    the latest `limit` changes (the home page shows 8 of a history that only grows, issue 18)."""
     grants = AuthorityGrant.objects.filter(town=town).select_related(
         "item", "delegating_department", "granted_by", "ended_by"
     )
+    if limit:
+        starts = grants.filter(valid_from__lte=until) if until is not None else grants
+        ends = grants.filter(valid_to__isnull=False)
+        if until is not None:
+            ends = ends.filter(valid_to__lt=until)  # ended the day after valid_to, on or before `until`
+        latest = {g.pk: g for g in starts.order_by("-valid_from", "-item__code")[:limit]}
+        latest.update((g.pk, g) for g in ends.order_by("-valid_to", "-item__code")[:limit])
+        grants = list(latest.values())  # type: ignore[assignment]
     changes: list[Change] = []
     for grant in grants:
         if until is None or grant.valid_from <= until:
@@ -251,6 +301,35 @@ def town_history(town: Unit, *, until: dt.date | None = None, limit: int | None 
                 changes.append(Change(ended, grant, False))
     changes.sort(key=lambda c: (c.on, c.started, c.grant.item.code), reverse=True)
     return changes[:limit] if limit else changes
+
+
+_TOWN_LIST_VERSION_SQL = """
+SELECT
+  (SELECT count(*) FROM {grants} WHERE town_id = %(t)s),
+  (SELECT max(id) FROM {grants} WHERE town_id = %(t)s),
+  (SELECT count(valid_to) FROM {grants} WHERE town_id = %(t)s),
+  (SELECT max(valid_to) FROM {grants} WHERE town_id = %(t)s),
+  (SELECT count(*) FROM {items} WHERE district_id = %(d)s),
+  (SELECT max(updated_at) FROM {items} WHERE district_id = %(d)s),
+  (SELECT sum(version) FROM {items} WHERE district_id = %(d)s),
+  (SELECT count(*) FROM {units} WHERE district_id = %(d)s AND is_active),
+  (SELECT max(id) FROM {units} WHERE district_id = %(d)s)
+"""
+
+
+def town_list_version(town: Unit) -> str:
+    """What the town's published list is made of, in one query: its grants (a new one, an ended one), the
+    catalog of its district (an item added or revised) and the district's towns. The page's cache is keyed by
+    it."""
+    sql = _TOWN_LIST_VERSION_SQL.format(
+        grants=AuthorityGrant._meta.db_table,
+        items=EnforcementItem._meta.db_table,
+        units=Unit._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"t": town.pk, "d": town.district_id})
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(tuple(str(v) for v in row or ())).encode()).hexdigest()[:16]
 
 
 def item_grant_history(item: EnforcementItem) -> QuerySet[AuthorityGrant]:

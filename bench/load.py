@@ -1,18 +1,18 @@
-"""Per-request cost under load: gunicorn in production mode, `wrk`, each endpoint interleaved with a hello view.
+"""Per-request cost under load: gunicorn in production mode, `wrk`, each endpoint interleaved with hello.
 
-    scripts/bench load                                    # ensures wrk, PostgreSQL, Redis; seeds zhifa_load; runs
+    scripts/bench load                # ensures wrk, PostgreSQL, Redis; seeds zhifa_load; runs
     .venv/bin/python bench/load.py --db zhifa_perf --port 8621 --rounds 3 --seconds 5
 
-Gunicorn serves the project with DEBUG=0, 2 sync workers (`--workers`), on a PostgreSQL database seeded with the
-demo district (`manage.py seed_demo`, skipped when already seeded) and Redis as the cache. For each round, each
-endpoint runs for `--seconds` under `wrk` at `--connections` connections, right after the hello view (`/healthz`, a
-bare Django view answering "ok" through the same middleware) for the same time, so the ratio compares neighbours on
-a machine whose load moves. Printed per endpoint, the median over rounds: req/s, ratio to its hello, p50 and p95 of
-latency, CPU per request of the gunicorn workers and of the PostgreSQL backends (from /proc), the non-2xx answers,
-and the queries one request makes (counted in-process with the test client on the same database, after a warm-up).
-The machine's load average is printed beside the figures: on a shared machine only the ratio is comparable between
-runs. Figures only; the query budgets are asserted by the tests (tests/route_table.py, tests/api/).
-"""
+Gunicorn serves the project with DEBUG=0, 2 sync workers (`--workers`), on a PostgreSQL database seeded with
+the demo district (`manage.py seed_demo`, skipped when already seeded) and Redis as the cache. For each round,
+each endpoint runs for `--seconds` under `wrk` at `--connections` connections, right after the hello view
+(`/healthz`, a bare Django view answering "ok" through the same middleware) for the same time, so the ratio
+compares neighbours on a machine whose load moves. Printed per endpoint, the median over rounds: req/s, ratio
+to its hello, p50 and p95 of latency, CPU per request of the gunicorn workers and of the PostgreSQL backends
+(from /proc), the non-2xx answers, and the queries one request makes (counted in-process with the test client
+on the same database, after a warm-up). The machine's load average is printed beside the figures: on a shared
+machine only the ratio is comparable between runs. Figures only; the query budgets are asserted by the tests
+(tests/route_table.py, tests/api/)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -107,9 +108,7 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
         seeded = c.execute("SELECT 1 FROM enforcement_user WHERE username = 'shiyoulu_officer'").fetchone()
     if not seeded:
         print("seeding the demo district (about 2 minutes) ...", flush=True)
-        subprocess.run(
-            [*manage, "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
-        )
+        subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def setup_django(env: dict[str, str]) -> None:
@@ -185,13 +184,13 @@ def count_queries(ep: Endpoint, creds: dict[str, dict[str, str]]) -> int:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    headers = {}
+    headers: dict[str, Any] = {}
     if ep.user:
         if ep.api:
             headers["HTTP_AUTHORIZATION"] = creds[ep.user]["token"]
         else:
             client.cookies.load(creds[ep.user]["cookie"])
-    for _ in range(2):  # the second request is the steady state (caches warm)
+    for _ in range(3):  # the last request is the steady state (caches warm)
         with CaptureQueriesContext(connection) as ctx:
             if ep.body is not None:
                 r = client.post(ep.path, json.dumps(ep.body), content_type="application/json", **headers)
@@ -210,12 +209,16 @@ def lua_script(ep: Endpoint | None, creds: dict[str, dict[str, str]], directory:
             lines.append(f'wrk.headers["Cookie"] = "{creds[ep.user]["cookie"]}"')
     if ep is not None and ep.body is not None:
         body = json.dumps(ep.body, ensure_ascii=False).replace("\\", "\\\\").replace('"', '\\"')
-        lines += ['wrk.method = "POST"', f'wrk.body = "{body}"', 'wrk.headers["Content-Type"] = "application/json"']
+        lines += [
+            'wrk.method = "POST"',
+            f'wrk.body = "{body}"',
+            'wrk.headers["Content-Type"] = "application/json"',
+        ]
     lines.append(
         "done = function(summary, latency, requests)\n"
         '  io.write(string.format("ZHIFA %d %d %d %d %.1f %.1f\\n", summary.requests, summary.duration,\n'
-        "    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write\n"
-        "    + summary.errors.timeout, latency:percentile(50), latency:percentile(95)))\n"
+        "    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write,\n"
+        "    latency:percentile(50), latency:percentile(95)))\n"
         "end"
     )
     path = Path(directory) / f"s{abs(hash(ep.label if ep else 'hello'))}.lua"
@@ -243,9 +246,7 @@ def backend_pids(db: str) -> list[int]:
     from django.db import connection
 
     with connection.cursor() as c:
-        c.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db]
-        )
+        c.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db])
         return [r[0] for r in c.fetchall()]
 
 
@@ -255,7 +256,20 @@ def wrk(args: argparse.Namespace, url: str, script: str, master: int) -> dict[st
     backends = backend_pids(args.db)
     w0, b0 = cpu_ticks(workers), cpu_ticks(backends)
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "-s", script, url],
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(args.connections),
+            "-d",
+            f"{args.seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -313,7 +327,7 @@ def profile(ep: Endpoint, creds: dict[str, dict[str, str]]) -> None:
     from django.test import Client
 
     client = Client()
-    headers = {}
+    headers: dict[str, Any] = {}
     if ep.user:
         if ep.api:
             headers["HTTP_AUTHORIZATION"] = creds[ep.user]["token"]
@@ -333,8 +347,11 @@ def profile(ep: Endpoint, creds: dict[str, dict[str, str]]) -> None:
     for _ in range(50):
         hit()
     prof.disable()
-    print(f"\nprofile of {ep.label}: {(time.perf_counter() - start) * 20:.1f} ms a request in-process (profiled)")
-    pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+    print(
+        f"\nprofile of {ep.label}: {(time.perf_counter() - start) * 20:.1f} ms a request in-process "
+        "(profiled)"
+    )
+    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
 
 
 def main() -> None:
@@ -352,9 +369,7 @@ def main() -> None:
     for ep in eps:
         ep.queries = count_queries(ep, creds)
     if args.profile:
-        for ep in eps:
-            if args.profile in ep.label:
-                profile(ep, creds)
+        profile(next(ep for ep in eps if args.profile in ep.label), creds)
         return
     from django.db import connection
 
@@ -394,17 +409,21 @@ def main() -> None:
         f"{args.seconds} s each, {args.rounds} rounds interleaved with hello; median over rounds. "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} cores)\n"
     )
-    print("| endpoint | req/s | ratio to hello | p50 ms | p95 ms | CPU ms/request (worker + PostgreSQL) "
-          "| queries | non-2xx |")
+    print(
+        "| endpoint | req/s | ratio to hello | p50 ms | p95 ms | CPU ms/request (worker + PostgreSQL) "
+        "| queries | non-2xx |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     print(
         f"| {hello.label} | {med(hello.runs, 'rps'):.0f} | 1 | {med(hello.runs, 'p50'):.1f} "
-        f"| {med(hello.runs, 'p95'):.1f} | {med(hello.runs, 'cpu_worker'):.2f} + {med(hello.runs, 'cpu_pg'):.2f} "
+        f"| {med(hello.runs, 'p95'):.1f} "
+        f"| {med(hello.runs, 'cpu_worker'):.2f} + {med(hello.runs, 'cpu_pg'):.2f} "
         f"| 0 | {sum(r['bad'] for r in hello.runs):.0f} |"
     )
     for ep in eps:
         print(
-            f"| {ep.label} | {med(ep.runs, 'rps'):.0f} | {med(ep.runs, 'ratio'):.3f} | {med(ep.runs, 'p50'):.1f} "
+            f"| {ep.label} | {med(ep.runs, 'rps'):.0f} | {med(ep.runs, 'ratio'):.3f} "
+            f"| {med(ep.runs, 'p50'):.1f} "
             f"| {med(ep.runs, 'p95'):.1f} | {med(ep.runs, 'cpu_worker'):.2f} + {med(ep.runs, 'cpu_pg'):.2f} "
             f"| {ep.queries} | {sum(r['bad'] for r in ep.runs):.0f} |"
         )

@@ -21,12 +21,17 @@ from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem
 from enforcement.access import TownOwnedQuerySet
+from enforcement.choices import ChoiceLabels
 from enforcement.models import District, Subject, Unit, User
 
 from .workflow import FINISHED, Action, Stage
 
 
-class Complaint(models.Model):
+class ComplaintQuerySet(TownOwnedQuerySet["Complaint"]):
+    district_field = "district"
+
+
+class Complaint(ChoiceLabels, models.Model):
     """A citizen's complaint or report, matched to enforcement items (in bulk by a worker)."""
 
     class Channel(models.TextChoices):
@@ -58,7 +63,7 @@ class Complaint(models.Model):
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
     matcher_version = models.CharField(max_length=64, blank=True)
 
-    objects = TownOwnedQuerySet.as_manager()
+    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("complaint (投诉举报)")
@@ -71,7 +76,12 @@ class Complaint(models.Model):
                 name="complaint_ticket_once",
             )
         ]
-        indexes = [models.Index(fields=["town", "-received_at"]), models.Index(fields=["match_status"])]
+        indexes = [
+            models.Index(fields=["town", "-received_at"]),
+            models.Index(fields=["match_status"]),
+            # A district administrator's keyset pages (scope on the complaint's own district, issue 18).
+            models.Index(fields=["district", "-received_at", "-id"], name="complaint_district_keyset"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.external_id or self.pk}: {self.text[:30]}"
@@ -97,6 +107,8 @@ class PartyKind(models.TextChoices):
 
 
 class CaseQuerySet(TownOwnedQuerySet["Case"]):
+    district_field = "district"
+
     def open(self) -> CaseQuerySet:
         return self.exclude(stage__in=FINISHED)
 
@@ -132,7 +144,7 @@ class DocumentSequence(models.Model):
         return f"{self.town_id}/{self.year}/{self.kind}: {self.last}"
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("town"))
     number = models.CharField(_("case number"), max_length=80, blank=True)
@@ -326,6 +338,8 @@ class Case(models.Model):
         indexes = [
             # "My cases" keyset pages: newest first, within a town, optionally by stage.
             models.Index(fields=["town", "-created_at", "-id"], name="case_town_keyset"),
+            # A district administrator's pages: the scope is the case's own district (issue 18).
+            models.Index(fields=["district", "-created_at", "-id"], name="case_district_keyset"),
             models.Index(fields=["town", "stage", "-created_at", "-id"], name="case_town_stage_keyset"),
             models.Index(fields=["town", "next_due"], name="case_town_due"),
             models.Index(fields=["party_identifier"], name="case_party"),
@@ -390,7 +404,7 @@ class CaseOfficer(models.Model):
         return self.recused_at is None
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabels, models.Model):
     """The case timeline: every action, with its data. Also the work queue of deadline reminders."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -440,7 +454,7 @@ def document_upload_path(instance: CaseDocument, filename: str) -> str:
     return f"cases/{instance.case_id}/documents/{uuid.uuid4().hex}.pdf"
 
 
-class Evidence(models.Model):
+class Evidence(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         VIDEO = "video", _("Video")
@@ -477,7 +491,7 @@ class Evidence(models.Model):
         return self.original_name or f"{self.kind} {self.pk}"
 
 
-class CaseDocument(models.Model):
+class CaseDocument(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         FILING_APPROVAL = "filing_approval", _("Filing approval form (立案审批表)")
         CORRECTION_ORDER = "correction_order", _("Order to correct (责令改正通知书)")

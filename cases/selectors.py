@@ -82,6 +82,40 @@ def officer_candidates(
 
 
 CASE_PAGE_SIZE = 25
+# What a list row shows (the API's list item and the list page's row): 22 of the case's ~90 columns, so a row
+# fetched is about 0.5 kB rather than 3.7 kB (issue 18). A field used by a row must be named here, or each row
+# costs a query of its own, which the query budgets of the list tests catch.
+CASE_LIST_FIELDS = (
+    "id",
+    "district_id",
+    "town_id",
+    "item_id",
+    "number",
+    "title",
+    "stage",
+    "procedure",
+    "source",
+    "party_kind",
+    "party_name",
+    "place",
+    "act_on",
+    "created_at",
+    "stage_changed_at",
+    "next_due",
+    "version",
+    "town__id",
+    "town__code",
+    "town__name_zh",
+    "town__name_en",
+    "town__kind",
+    "town__district_id",
+    "item__id",
+    "item__code",
+    "item__name_zh",
+    "item__name_en",
+    "item__domain",
+    "item__district_id",
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +194,9 @@ def case_page_for(
         qs = qs.filter(created_at__lte=moment).filter(
             Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
         )
-    rows = list(qs.select_related("town", "item").order_by("-created_at", "-pk")[: size + 1])
+    rows = list(
+        qs.select_related("town", "item").only(*CASE_LIST_FIELDS).order_by("-created_at", "-pk")[: size + 1]
+    )
     has_next = len(rows) > size
     rows = rows[:size]
     return CasePage(rows, encode_cursor(rows[-1]) if has_next and rows else "", has_next)

@@ -19,6 +19,21 @@ class EnforcementConfig(AppConfig):
         register()
         register_audit_actions(*CORE_ACTIONS)
 
+        # Cached scopes (enforcement.access.scope_for) go stale when a role, a unit or a secondment changes.
+        # These are signals, against the house rule, because the admin site and fixtures write them too, not
+        # only the services; the handlers only replace a cache token.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .access import _user_saved, scope_changed
+        from .models import Secondment, Unit, User
+
+        for model in (Secondment, Unit):
+            post_save.connect(scope_changed, sender=model, dispatch_uid=f"scope-{model.__name__}-save")
+            post_delete.connect(scope_changed, sender=model, dispatch_uid=f"scope-{model.__name__}-delete")
+        post_save.connect(_user_saved, sender=User, dispatch_uid="scope-user-save")
+        post_delete.connect(scope_changed, sender=User, dispatch_uid="scope-user-delete")
+        m2m_changed.connect(scope_changed, sender=User.groups.through, dispatch_uid="scope-user-groups")
+
         if settings.DEMO_MODE:
             parts = []
             if settings.DEMO_DATABASE:

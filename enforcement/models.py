@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser, Group
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ChoiceLabels
 from .domains import Domain
 
 if TYPE_CHECKING:
@@ -135,6 +137,10 @@ class Role(models.TextChoices):
 ROLE_GROUP_PREFIX = "role:"
 
 
+# The scope cache (enforcement.access, above this module) registers its reader of a user's cached roles here.
+ROLES_FROM_CACHE: list[Callable[[User], frozenset[str] | None]] = []
+
+
 class User(AbstractUser):
     """A person who logs in. Belongs to one unit; roles are groups named `role:<role>`."""
 
@@ -159,6 +165,9 @@ class User(AbstractUser):
     def role_names(self) -> frozenset[str]:
         cached = getattr(self, "_role_names", None)
         if cached is None:
+            for read in ROLES_FROM_CACHE:
+                cached = read(self)
+        if cached is None:
             names = [g.name for g in self.groups.all()] if self.pk else []
             cached = frozenset(n[len(ROLE_GROUP_PREFIX) :] for n in names if n.startswith(ROLE_GROUP_PREFIX))
             self._role_names = cached
@@ -171,7 +180,7 @@ class User(AbstractUser):
         return [str(label) for value, label in Role.choices if value in self.role_names]
 
 
-class Secondment(models.Model):
+class Secondment(ChoiceLabels, models.Model):
     """派驻/包片: a department officer works a town's cases for a period ("county-owned, town-used")."""
 
     class Kind(models.TextChoices):
@@ -380,7 +389,7 @@ class AuditCheck(models.Model):
         return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'BROKEN'}"
 
 
-class FenceWarning(models.Model):
+class FenceWarning(ChoiceLabels, models.Model):
     """电子围栏 prompt: a rule saw irregular enforcement behaviour; a supervisor reviews it.
 
     Feature apps register rules in `enforcement.fences`; the same (rule, key) is raised once.

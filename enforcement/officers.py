@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from .memo import remembered
@@ -60,9 +61,27 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
     return Eligibility(True, "", certificate)
 
 
+def prefetch_for_may_act(officers: Sequence[User]) -> None:
+    """Load what `officer_may_act` reads for several officers at once (their units, certificates and
+    secondments: three queries for all, rather than three per officer), as a case page asks for each handling
+    officer."""
+    prefetch_related_objects(
+        list(officers),
+        "unit",
+        Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")),
+        "secondments",
+    )
+
+
+def _prefetched(officer: User, name: str) -> bool:
+    return name in getattr(officer, "_prefetched_objects_cache", {})
+
+
 @remembered(lambda officer: officer.pk)
 def _certificates(officer: User) -> list[Certificate]:
     """The officer's certificates, the latest expiry first."""
+    if _prefetched(officer, "certificates"):
+        return list(officer.certificates.all())  # prefetch_for_may_act ordered them
     return list(Certificate.objects.filter(holder=officer).order_by("-valid_to"))
 
 

@@ -28,9 +28,11 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     scope = scope_for(user)
     qs = AuditEvent.objects.select_related("actor", "unit", "town").order_by("-id")
     if scope.district_admin:
-        return qs.filter(
-            Q(town__district_id__in=scope.district_ids) | Q(unit__district_id__in=scope.district_ids)
-        )
+        # The district's units as a list of ids rather than a join per row: newest first, PostgreSQL then
+        # walks the primary key backwards and stops at a page, at any depth (3M rows: issue 18,
+        # bench/scale.py).
+        units = list(Unit.objects.filter(district_id__in=scope.district_ids).values_list("pk", flat=True))
+        return qs.filter(Q(town_id__in=units) | Q(unit_id__in=units))
     if user.unit_id is None:
         return qs.none()
     return qs.filter(Q(town_id__in=scope.town_ids) | Q(unit_id=user.unit_id))

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -23,6 +22,7 @@ from .forms import CertificateForm, SecondmentForm
 from .home import home_panels_for
 from .http import AuthedHttpRequest
 from .models import Certificate, Unit, User
+from .paging import page_context
 from .rules import can_view_audit, is_district_admin_of
 from .selectors import audit_events_for, district_rosters, team_roster
 from .services import certificate_issue, certificate_revoke, secondment_create
@@ -60,11 +60,10 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action_filter(action, prefix=True))
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "enforcement/audit_list.html",
-        {"page": page, "action": action, "actions": audit_actions()},
+        {**page_context(request.GET, events, 50), "action": action, "actions": audit_actions()},
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from authority.models import EnforcementItem
 from enforcement.access import TownOwnedQuerySet, scope_for
+from enforcement.choices import ChoiceLabels
 from enforcement.models import District, Unit, User
 
 from .workflow import AlertLevel, Reason, ReturnReason, Status, Step, Urgency, WhistleStatus
@@ -38,7 +39,7 @@ class WhistleQuerySet(TownOwnedQuerySet["WhistleRequest"]):
         return self.filter(q)
 
 
-class WhistleRequest(models.Model):
+class WhistleRequest(ChoiceLabels, models.Model):
     """吹哨: one problem a town cannot (or should not) handle alone, sent to one or more district
     departments."""
 
@@ -122,7 +123,7 @@ class WhistleRequest(models.Model):
         return f"W{timezone.localtime(self.raised_at):%Y}-{self.pk or 0:05d}"
 
 
-class WhistleAssignment(models.Model):
+class WhistleAssignment(ChoiceLabels, models.Model):
     """One department's part of a whistle: check in (报到), go on site, handle; or return with a reason."""
 
     whistle = models.ForeignKey(WhistleRequest, on_delete=models.CASCADE, related_name="assignments")
@@ -242,7 +243,7 @@ class WhistleReturn(models.Model):
         return f"{self.assignment} {self.reason}"
 
 
-class WhistleEvent(models.Model):
+class WhistleEvent(ChoiceLabels, models.Model):
     """The whistle's timeline: one row per thing that happened, at the time it happened. The audit trail holds
     the same changes hash-chained; this table is what the whistle page and the assessment read."""
 
@@ -380,7 +381,7 @@ class DeadlinePolicy(models.Model):
         return f"{self.district.code} {self.urgency}"
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """An in-app notification. Stored as a kind and parameters so it reads in the recipient's language;
     external senders (SMS, e-mail) registered in `whistles.notifications` get it once, recorded in
     `deliveries`, retried with backoff while one of them fails."""

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit, User
 from enforcement.origins import ORIGIN_PARAMETERS, resolve_origin
+from enforcement.paging import page_context
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
@@ -122,10 +122,10 @@ def whistle_list(request: AuthedHttpRequest) -> HttpResponse:
         "query": request.GET.get("q", "").strip()[:100],
     }
     whistles = whistle_list_for(user=user, **filters)
-    page = Paginator(whistles, 25).get_page(request.GET.get("page"))
+    paged = page_context(request.GET, whistles, 25)
     now = clock.now()
     rows = []
-    for whistle in page:
+    for whistle in paged["page"].rows:
         assignments = list(whistle.assignments.all())
         rows.append(
             {
@@ -139,7 +139,7 @@ def whistle_list(request: AuthedHttpRequest) -> HttpResponse:
         )
     district_ids = scope.district_ids
     context = {
-        "page": page,
+        **paged,
         "rows": rows,
         "filters": filters,
         "statuses": WhistleStatus.choices,
@@ -587,12 +587,12 @@ def assessment_view(request: AuthedHttpRequest) -> HttpResponse:
 @require_GET
 def notification_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    page = Paginator(notifications_for(user=user), 30).get_page(request.GET.get("page"))
-    items = [{"n": n, "text": render_notification(n)} for n in page]
+    paged = page_context(request.GET, notifications_for(user=user), 30)
+    items = [{"n": n, "text": render_notification(n)} for n in paged["page"].rows]
     return render(
         request,
         "whistles/notification_list.html",
-        {"page": page, "items": items, "unread": unread_count(user=user)},
+        {**paged, "items": items, "unread": unread_count(user=user)},
     )
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from enforcement.api.serializers import FieldsBuiltOnce
 from enforcement.domains import Domain
 from enforcement.models import Unit
 
@@ -17,7 +18,7 @@ from ..models import (
 )
 
 
-class ItemRefSerializer(serializers.ModelSerializer[EnforcementItem]):
+class ItemRefSerializer(FieldsBuiltOnce, serializers.ModelSerializer[EnforcementItem]):
     """An item where another object points to it (a case, a whistle)."""
 
     name = serializers.CharField(read_only=True)

@@ -2,8 +2,8 @@
 cache.
 
 Each call asks the database for a cheap fingerprint of what the matcher is compiled from (counts, the latest
-change and the sum of item versions of the district's items, its rules and the lexicon: three aggregate
-queries). If this process already holds a matcher for that fingerprint it is used as is. Otherwise the cache
+change and the sum of item versions of the district's items, its rules and the lexicon: one
+query). If this process already holds a matcher for that fingerprint it is used as is. Otherwise the cache
 is asked, first for the version compiled from that fingerprint, then for the pickled matcher of that version;
 only when another process has not built it yet is it compiled here (and put in the cache for the others). The
 version is a hash of the content itself (items, rules, lexicon, engine parameters), so any process that
@@ -24,7 +24,8 @@ import threading
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection
+from django.db.models import Q
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
 from enforcement.memo import remembered
@@ -120,33 +121,41 @@ def lexicon_specs(district_id: int) -> list[LexSpec]:
     return [spec for spec in merged.values() if spec is not None]
 
 
+_FINGERPRINT_SQL = """
+SELECT
+  (SELECT count(*) FROM {items} WHERE district_id = %(d)s),
+  (SELECT count(*) FROM {items} WHERE district_id = %(d)s AND is_active),
+  (SELECT sum(version) FROM {items} WHERE district_id = %(d)s),
+  (SELECT max(updated_at) FROM {items} WHERE district_id = %(d)s),
+  (SELECT max(id) FROM {items} WHERE district_id = %(d)s),
+  (SELECT count(*) FROM {rules} r JOIN {items} i ON i.id = r.item_id WHERE i.district_id = %(d)s),
+  (SELECT count(*) FROM {rules} r JOIN {items} i ON i.id = r.item_id
+    WHERE i.district_id = %(d)s AND r.is_active),
+  (SELECT max(r.updated_at) FROM {rules} r JOIN {items} i ON i.id = r.item_id WHERE i.district_id = %(d)s),
+  (SELECT max(r.id) FROM {rules} r JOIN {items} i ON i.id = r.item_id WHERE i.district_id = %(d)s),
+  (SELECT count(*) FROM {lexicon} WHERE district_id IS NULL OR district_id = %(d)s),
+  (SELECT count(*) FROM {lexicon} WHERE (district_id IS NULL OR district_id = %(d)s) AND is_active),
+  (SELECT max(updated_at) FROM {lexicon} WHERE district_id IS NULL OR district_id = %(d)s),
+  (SELECT max(id) FROM {lexicon} WHERE district_id IS NULL OR district_id = %(d)s)
+"""
+
+
 @remembered(lambda district_id: district_id)
 def fingerprint(district_id: int) -> str:
-    """Changes whenever an item, a rule or a lexicon entry the district's matcher depends on changes."""
-    items = EnforcementItem.objects.filter(district_id=district_id).aggregate(
-        n=Count("id"),
-        active=Count("id", filter=Q(is_active=True)),
-        versions=Sum("version"),
-        last=Max("updated_at"),
-        top=Max("id"),
+    """Changes whenever an item, a rule or a lexicon entry the district's matcher depends on changes: counts,
+    the latest change and the sum of item versions, in one query of scalar subqueries (each on an index), so a
+    match request pays one round trip for it rather than three."""
+    sql = _FINGERPRINT_SQL.format(
+        items=EnforcementItem._meta.db_table,
+        rules=MatchRule._meta.db_table,
+        lexicon=LexiconEntry._meta.db_table,
     )
-    rules = MatchRule.objects.filter(item__district_id=district_id).aggregate(
-        n=Count("id"),
-        active=Count("id", filter=Q(is_active=True)),
-        last=Max("updated_at"),
-        top=Max("id"),
-    )
-    lexicon = LexiconEntry.objects.filter(Q(district__isnull=True) | Q(district_id=district_id)).aggregate(
-        n=Count("id"),
-        active=Count("id", filter=Q(is_active=True)),
-        last=Max("updated_at"),
-        top=Max("id"),
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"d": district_id})
+        row = cursor.fetchone()
     payload = repr(
         (
-            sorted(items.items()),
-            sorted(rules.items()),
-            sorted(lexicon.items()),
+            tuple(str(v) for v in row or ()),
             builtin_lexicon()[1],
             engine.ENGINE_VERSION,
             engine.THRESHOLD,

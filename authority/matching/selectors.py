@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
-from authority.selectors import Holder, who_enforces
+from authority.selectors import Holder, who_enforces_many
 from enforcement.models import Unit
 
 from .engine import DEFAULT_LIMIT, THRESHOLD, THRESHOLDS, Candidate, MatchResult
@@ -153,6 +153,7 @@ def _attach(
     if not candidates:
         return []
     items = EnforcementItem.objects.select_related("default_holder").in_bulk([c.item_id for c in candidates])
+    holders = who_enforces_many(list(items.values()), town, on)
     out = []
     for c in candidates:
         item = items.get(c.item_id)
@@ -162,7 +163,7 @@ def _attach(
             MatchedItem(
                 candidate=c,
                 item=item,
-                holder=who_enforces(item, town, on),
+                holder=holders[item.pk],
                 confident=confident and c.confidence_reason != "below_threshold",
             )
         )

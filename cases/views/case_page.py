@@ -24,7 +24,7 @@ from authority.penalties import PenaltyKind
 from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
-from enforcement.officers import officer_may_act
+from enforcement.officers import officer_may_act, prefetch_for_may_act
 from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
@@ -46,6 +46,7 @@ RECOMMENDATION_STAGES = frozenset(
 
 def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
     rows = []
+    prefetch_for_may_act([row.officer for row in case.officers.all()])
     for row in case.officers.all():
         eligibility = officer_may_act(row.officer, today, town=case.town)
         rows.append(

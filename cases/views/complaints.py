@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enforcement.forms import add_service_errors, restrict_choices
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit
+from enforcement.paging import page_context
 from enforcement.spreadsheets import csv_rows
 
 from ..complaints import (
@@ -157,9 +157,7 @@ def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
     if status not in Complaint.MatchStatus.values:
         status = ""
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(complaints_for(user=user, status=status, query=query), 30).get_page(
-        request.GET.get("page")
-    )
+    paged = page_context(request.GET, complaints_for(user=user, status=status, query=query), 30)
     towns = towns_for_filing(user)
     probe_town = user.unit if user.unit is not None and user.unit.kind == Unit.Kind.TOWN else None
     can_rematch = probe_town is not None and can_rematch_complaint(
@@ -169,7 +167,7 @@ def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "cases/complaint_list.html",
         {
-            "page": page,
+            **paged,
             "status": status,
             "q": query,
             "statuses": Complaint.MatchStatus.choices,
