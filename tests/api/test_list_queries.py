@@ -382,7 +382,7 @@ GUARDS: dict[str, Guard] = {
     "api-inspection-list": Guard("officer_a", 3, Rows.inspections),
     "api-inspection-invitations": Guard("responder", 3, Rows.invitations),
     "api-inspection-plans": Guard("responder", 4, Rows.annual_plans),
-    "api-inspection-calendar": Guard("officer_a", 10, Rows.calendar_visits, params_of=_visit_month),
+    "api-inspection-calendar": Guard("officer_a", 8, Rows.calendar_visits, params_of=_visit_month),
     # pages
     "team": Guard("supervisor_a", 8, Rows.officers),
     "officers": Guard("admin", 12, Rows.officers),
@@ -405,8 +405,8 @@ GUARDS: dict[str, Guard] = {
     "inspection-board": Guard("officer_a", 9, Rows.inspections),
     "inspection-invitations": Guard("responder", 6, Rows.invitations),
     "inspection-subjects": Guard("officer_a", 6, Rows.businesses),
-    "inspection-plans": Guard("officer_a", 10, Rows.annual_plans, params_of=_plan_year),
-    "inspection-calendar": Guard("officer_a", 11, Rows.calendar_visits, params_of=_visit_month),
+    "inspection-plans": Guard("officer_a", 8, Rows.annual_plans, params_of=_plan_year),
+    "inspection-calendar": Guard("officer_a", 9, Rows.calendar_visits, params_of=_visit_month),
 }
 
 
