@@ -42,6 +42,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import add_database_arguments, admin_sql, setup_django  # noqa: E402
+
 DISTRICT = "BENCH"
 TOWNS = ["BENCH-T1", "BENCH-T2", "BENCH-T3"]
 COLUMNS = "code,name_zh,name_en,kind,domain,legal_basis,description_zh,fine_min,fine_max,holder"
@@ -49,39 +51,13 @@ COLUMNS = "code,name_zh,name_en,kind,domain,legal_basis,description_zh,fine_min,
 
 def parse() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--db", default="zhifa_audit_bench", help="throwaway database name (dropped and rebuilt)")
-    p.add_argument("--host", default="127.0.0.1:5432")
-    p.add_argument("--user", default="postgres")
+    add_database_arguments(p, "zhifa_audit_bench")
     p.add_argument("--items", type=int, default=1_000, help="items in each timed import")
     p.add_argument("--runs", type=int, default=3, help="timed imports")
     p.add_argument("--repeat", type=int, default=20, help="edits timed with nothing else running")
     p.add_argument("--pause", type=float, default=0.2, help="seconds the officer pauses between two edits")
     p.add_argument("--drop", action="store_true", help="drop the database at the end")
     return p.parse_args()
-
-
-def admin_sql(args: argparse.Namespace, sql: str) -> None:
-    import psycopg
-
-    host, port = args.host.split(":")
-    with psycopg.connect(
-        host=host, port=int(port), user=args.user, dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(sql)
-
-
-def setup_django(args: argparse.Namespace) -> None:
-    os.environ["DATABASE_URL"] = f"postgres://{args.user}@{args.host}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
-    os.environ.pop("REDIS_URL", None)  # tasks in-process, no broker: the bench times the database only
-    os.environ.pop("CELERY_BROKER_URL", None)
-    import logging
-
-    logging.disable(logging.WARNING)  # the demo-mode banner and friends
-    import django
-
-    django.setup()
 
 
 def catalog_rows(prefix: str, n: int) -> list:
@@ -244,7 +220,7 @@ def main() -> None:
     args = parse()
     admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db}"')
     admin_sql(args, f'CREATE DATABASE "{args.db}"')
-    setup_django(args)
+    setup_django(args, broker=False)
     from django.db import connection
 
     from enforcement.audit import audit_verify

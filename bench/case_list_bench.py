@@ -22,7 +22,6 @@ EXPLAIN (ANALYZE) of the deep pages shows which index each uses. Figures only: n
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -31,43 +30,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import add_database_arguments, admin_sql, setup_django  # noqa: E402
+
 PAGE = 25
 BUSY = 20
 
 
 def parse() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--db", default="zhifa_bench", help="throwaway database name (dropped and rebuilt)")
-    p.add_argument("--host", default="127.0.0.1:5432")
-    p.add_argument("--user", default="postgres")
+    add_database_arguments(p, "zhifa_bench")
     p.add_argument("--cases", type=int, default=1_000_000)
     p.add_argument("--towns", type=int, default=1_000)
     p.add_argument("--repeat", type=int, default=15)
     p.add_argument("--reuse", action="store_true", help="keep the data already built (skip setup)")
     p.add_argument("--drop", action="store_true", help="drop the database at the end")
     return p.parse_args()
-
-
-def admin_sql(args: argparse.Namespace, sql: str) -> None:
-    import psycopg
-
-    host, port = args.host.split(":")
-    with psycopg.connect(
-        host=host, port=int(port), user=args.user, dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(sql)
-
-
-def setup_django(args: argparse.Namespace) -> None:
-    os.environ["DATABASE_URL"] = f"postgres://{args.user}@{args.host}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
-    import logging
-
-    logging.disable(logging.WARNING)  # the demo-mode banner and friends
-    import django
-
-    django.setup()
 
 
 def build(args: argparse.Namespace) -> None:

@@ -36,6 +36,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import admin_sql  # noqa: E402
+
 SIZE = 25
 CHUNK = 100_000
 
@@ -50,14 +53,6 @@ def parse() -> argparse.Namespace:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--reuse", action="store_true")
     return p.parse_args()
-
-
-def admin_sql(args: argparse.Namespace, sql: str) -> None:
-    import psycopg
-
-    host, port = args.host.split(":")
-    with psycopg.connect(host=host, port=int(port), user="postgres", dbname="postgres", autocommit=True) as c:
-        c.execute(sql)
 
 
 def setup_django(args: argparse.Namespace) -> None:
