@@ -26,7 +26,7 @@ from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import checks, clock
 from . import deadlines as dl
-from .models import Case, CaseEvent, CaseOfficer
+from .models import PENALTY_FIELDS, Case, CaseEvent, CaseOfficer
 from .rules import (
     EDITABLE_STAGES,
     can_declare_recusal,
@@ -374,14 +374,7 @@ AUDITED = (
     "review_required",
     "reviewed_by",
     "decided_on",
-    "penalty_kinds",
-    "fine",
-    "illegal_gains",
-    "goods_value",
-    "confiscated",
-    "confiscated_property",
-    "confiscated_value",
-    "penalty_particulars",
+    *PENALTY_FIELDS,
     "deviation_kind",
     "served_on",
     "payment_due",

@@ -144,6 +144,21 @@ class DocumentSequence(models.Model):
         return f"{self.town_id}/{self.year}/{self.kind}: {self.last}"
 
 
+# What a decision imposes, as the case stores it: the kinds, the fine, the amounts it rests on, the
+# confiscation and the particulars of the heavier kinds (the API shows them and the audit records their
+# changes).
+PENALTY_FIELDS = (
+    "penalty_kinds",
+    "fine",
+    "illegal_gains",
+    "goods_value",
+    "confiscated",
+    "confiscated_property",
+    "confiscated_value",
+    "penalty_particulars",
+)
+
+
 class Case(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("town"))

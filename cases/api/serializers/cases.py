@@ -12,7 +12,7 @@ from rest_framework import serializers
 from authority.api.serializers import ItemRefSerializer
 from enforcement.api.serializers import FieldsBuiltOnce, UnitRefSerializer, UserRefSerializer
 
-from ...models import Case, CaseEvent, CaseOfficer
+from ...models import PENALTY_FIELDS, Case, CaseEvent, CaseOfficer
 from ...workflow import Action, Stage
 
 
@@ -269,14 +269,7 @@ class CaseDetailSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Case]):
             "review_opinion",
             "decided_on",
             "decided_by",
-            "penalty_kinds",
-            "fine",
-            "illegal_gains",
-            "goods_value",
-            "confiscated",
-            "confiscated_property",
-            "confiscated_value",
-            "penalty_particulars",
+            *PENALTY_FIELDS,
             "tier",
             "deviation_kind",
             "deviation_reason",
