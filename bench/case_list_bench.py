@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import add_database_arguments, admin_sql, setup_django  # noqa: E402
+from bench.common import add_database_arguments, admin_sql, fresh_database  # noqa: E402
 
 PAGE = 25
 BUSY = 20
@@ -347,10 +347,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     args = parse()
-    if not args.reuse:
-        admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
-        admin_sql(args, f'CREATE DATABASE "{args.db}"')
-    setup_django(args)
+    fresh_database(args)
     if not args.reuse:
         build(args)
     run(args)

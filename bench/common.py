@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 
 
 def add_database_arguments(p: argparse.ArgumentParser, default_db: str) -> None:
@@ -37,3 +38,14 @@ def setup_django(args: argparse.Namespace, *, broker: bool = True) -> None:
     import django
 
     django.setup()
+
+
+def fresh_database(
+    args: argparse.Namespace, setup: Callable[[argparse.Namespace], None] = setup_django
+) -> None:
+    """Drop and create the bench's database unless `--reuse` keeps the one already built; then `setup`
+    Django on it."""
+    if not args.reuse:
+        admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+        admin_sql(args, f'CREATE DATABASE "{args.db}"')
+    setup(args)

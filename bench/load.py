@@ -178,10 +178,9 @@ def credentials(users: set[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def count_queries(ep: Endpoint, creds: dict[str, dict[str, str]]) -> int:
-    from django.db import connection
+def signed_in(ep: Endpoint, creds: dict[str, dict[str, str]]) -> tuple[Any, dict[str, Any]]:
+    """A test client as the endpoint's user: its session cookie for a page, its token header for the API."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     headers: dict[str, Any] = {}
@@ -190,6 +189,14 @@ def count_queries(ep: Endpoint, creds: dict[str, dict[str, str]]) -> int:
             headers["HTTP_AUTHORIZATION"] = creds[ep.user]["token"]
         else:
             client.cookies.load(creds[ep.user]["cookie"])
+    return client, headers
+
+
+def count_queries(ep: Endpoint, creds: dict[str, dict[str, str]]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, headers = signed_in(ep, creds)
     for _ in range(3):  # the last request is the steady state (caches warm)
         with CaptureQueriesContext(connection) as ctx:
             if ep.body is not None:
@@ -324,15 +331,7 @@ def profile(ep: Endpoint, creds: dict[str, dict[str, str]]) -> None:
     import cProfile
     import pstats
 
-    from django.test import Client
-
-    client = Client()
-    headers: dict[str, Any] = {}
-    if ep.user:
-        if ep.api:
-            headers["HTTP_AUTHORIZATION"] = creds[ep.user]["token"]
-        else:
-            client.cookies.load(creds[ep.user]["cookie"])
+    client, headers = signed_in(ep, creds)
 
     def hit() -> None:
         if ep.body is not None:

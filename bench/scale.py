@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import admin_sql  # noqa: E402
+from bench.common import fresh_database  # noqa: E402
 
 SIZE = 25
 CHUNK = 100_000
@@ -446,10 +446,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     args = parse()
-    if not args.reuse:
-        admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
-        admin_sql(args, f'CREATE DATABASE "{args.db}"')
-    setup_django(args)
+    fresh_database(args, setup_django)  # its own settings: DEBUG=0, a cache on Redis
     if not args.reuse:
         build(args)
     run(args)

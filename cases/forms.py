@@ -24,6 +24,7 @@ from enforcement.models import Unit, User
 
 from .models import Case, PartyKind, Source
 from .review import POINT_KEYS as REVIEW_KEYS
+from .review import POINT_RESULTS as REVIEW_POINT_RESULTS
 from .review import POINTS as REVIEW_POINTS
 from .workflow import Action
 
@@ -404,7 +405,7 @@ class SubmitForm(ActionForm):
 def _review_point(label: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
-        choices=[("passed", _("Passed")), ("raised", _("Raised"))],
+        choices=REVIEW_POINT_RESULTS,
         widget=forms.RadioSelect,
         required=False,
     )

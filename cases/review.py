@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from .models import Case
 
 # (key, label on the page, the point and the question as the review form prints them, always in Chinese)
+# What a reviewer answers on each point (the API names the choice set CaseReviewPointResultEnum).
+POINT_RESULTS = [("passed", gettext_lazy("Passed")), ("raised", gettext_lazy("Raised"))]
 POINTS: tuple[tuple[str, Any, str, str], ...] = (
     (
         "subject",

@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStageEnum": "cases.workflow.Stage",
+        "CaseReviewPointResultEnum": "cases.review.POINT_RESULTS",
         "InspectionScenarioEnum": "inspections.workflow.Scenario",
         "CaseActionEnum": "cases.workflow.Action",
         "AdjustmentLineActionEnum": "authority.models.AdjustmentLine.Action",

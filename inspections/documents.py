@@ -20,9 +20,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cases.numerals import chinese_date
 from enforcement import clock
 from enforcement.audit import audit_record
 from enforcement.models import Unit, User
@@ -46,14 +47,6 @@ KIND_NAMES: dict[str, str] = {
 HOLDER_KINDS: dict[str, str] = {"statutory": "法定", "empowered": "赋权", "delegated": "委托"}
 RECONSIDERATION_DAYS = "六十"
 LITIGATION_MONTHS = "六"
-
-
-def chinese_date(day: dt.date | dt.datetime | None) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, dt.datetime):
-        day = timezone.localtime(day).date()
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def documents_available(task: InspectionTask) -> list[str]:

@@ -15,8 +15,8 @@ from ..models import (
     TaskInvitation,
     Visit,
 )
-from ..workflow import LIVE_STATUSES, Exemption, TaskKind
-from .frequency import frequency_policy_for
+from ..workflow import Exemption
+from .frequency import capped_pairs, frequency_policy_for
 
 # --- figures ------------------------------------------------------------------------------------------------
 
@@ -101,27 +101,9 @@ def inspection_figures(
 
 def bodies_at_cap(*, district: District | int, year: int) -> int:
     """(Body, business) pairs whose capped routine visits in the year reached the routine cap."""
-    from django.db.models import Count
-
     district_id = district if isinstance(district, int) else district.pk
     policy = frequency_policy_for(district_id)
-    capped = InspectionTask.objects.filter(
-        district_id=district_id,
-        kind=TaskKind.ROUTINE,
-        exemption="",
-        status__in=LIVE_STATUSES,
-        planned_on__year=year,
-    )
-    pairs: dict[tuple[int, int], int] = {}
-    for row in capped.values("lead_unit_id", "subject_id").annotate(n=Count("pk")):
-        pairs[(row["lead_unit_id"], row["subject_id"])] = row["n"]
-    joined = TaskInvitation.objects.filter(task__in=capped, status=TaskInvitation.Status.ACCEPTED)
-    for join in joined.values("department_id", "task__subject_id").annotate(
-        n=Count("task_id", distinct=True)
-    ):
-        key = (join["department_id"], join["task__subject_id"])
-        pairs[key] = pairs.get(key, 0) + join["n"]
-    return sum(1 for n in pairs.values() if n >= policy.routine_per_year)
+    return sum(1 for n in capped_pairs(district_id, year).values() if n >= policy.routine_per_year)
 
 
 def report_units(*, district: District | int, start: dt.date, end: dt.date) -> list[Unit]:

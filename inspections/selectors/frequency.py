@@ -4,10 +4,11 @@ high-risk fields, quiet days, the white list, and the planned visit to join inst
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from enforcement.models import District, Subject, Unit
@@ -72,6 +73,27 @@ def counted_tasks(
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return qs
+
+
+def capped_pairs(district_id: int, year: int) -> Counter[tuple[int, int]]:
+    """Capped routine visits in the year per (body, business): the lead's, and each accepting department's
+    (a joint visit counts once for each body that takes part)."""
+    capped = InspectionTask.objects.filter(
+        district_id=district_id,
+        kind=TaskKind.ROUTINE,
+        exemption="",
+        status__in=LIVE_STATUSES,
+        planned_on__year=year,
+    )
+    pairs: Counter[tuple[int, int]] = Counter()
+    for row in capped.values("lead_unit_id", "subject_id").annotate(n=Count("pk")).order_by():
+        pairs[(row["lead_unit_id"], row["subject_id"])] += row["n"]
+    joined = TaskInvitation.objects.filter(task__in=capped, status=TaskInvitation.Status.ACCEPTED)
+    for join in joined.values("department_id", "task__subject_id").annotate(
+        n=Count("task_id", distinct=True)
+    ):
+        pairs[(join["department_id"], join["task__subject_id"])] += join["n"]
+    return pairs
 
 
 def _joinable(subject: Subject, on: dt.date, exclude: int | None) -> InspectionTask | None:

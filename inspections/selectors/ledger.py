@@ -11,10 +11,10 @@ from django.db.models import Count
 
 from enforcement.models import District, Subject
 
-from ..models import InspectionTask, TaskInvitation, TaskPoint, Visit
-from ..workflow import LIVE_STATUSES, PointResult, TaskKind, TaskStatus
+from ..models import InspectionTask, TaskPoint, Visit
+from ..workflow import PointResult, TaskStatus
 from .code import CODE_VISIBLE
-from .frequency import frequency_policy_for
+from .frequency import capped_pairs, frequency_policy_for
 
 
 @dataclass(frozen=True)
@@ -42,21 +42,7 @@ def visits_per_business(*, district: District | int, year: int) -> VisitsPerBusi
     per_subject = [row["n"] for row in visits.values("subject_id").annotate(n=Count("pk")).order_by()]
     spread = Counter(min(n, 4) for n in per_subject)
     policy = frequency_policy_for(district_id)
-    capped = InspectionTask.objects.filter(
-        district_id=district_id,
-        kind=TaskKind.ROUTINE,
-        exemption="",
-        status__in=LIVE_STATUSES,
-        planned_on__year=year,
-    )
-    pairs: Counter[tuple[int, int]] = Counter()
-    for row in capped.values("lead_unit_id", "subject_id").annotate(n=Count("pk")).order_by():
-        pairs[(row["lead_unit_id"], row["subject_id"])] += row["n"]
-    joined = TaskInvitation.objects.filter(task__in=capped, status=TaskInvitation.Status.ACCEPTED)
-    for join in joined.values("department_id", "task__subject_id").annotate(
-        n=Count("task_id", distinct=True)
-    ):
-        pairs[(join["department_id"], join["task__subject_id"])] += join["n"]
+    pairs = capped_pairs(district_id, year)
     cap = policy.routine_per_year
     return VisitsPerBusiness(
         year=year,
