@@ -392,23 +392,50 @@ class AuditCheck(models.Model):
 class FenceWarning(ChoiceLabels, models.Model):
     """电子围栏 prompt: a rule saw irregular enforcement behaviour; a supervisor reviews it.
 
-    Feature apps register rules in `enforcement.fences`; the same (rule, key) is raised once.
+    Feature apps register rules in `enforcement.fences`; the same (rule, key) is raised once (unique key),
+    so a sweep run twice or a retried task changes nothing.
     """
 
     class Severity(models.TextChoices):
-        INFO = "info", _("Notice")
-        WARNING = "warning", _("Warning")
-        BLOCKING = "blocking", _("Blocking")
+        PROMPT = "prompt", _("Prompt")  # shown and logged
+        WARNING = "warning", _("Warning")  # the person gives a reason to go on
+        BLOCK = "block", _("Block")  # refused, with the rule and the article
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        CONFIRMED = "confirmed", _("Confirmed irregular")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        JUSTIFIED = "justified", _("Justified")
+        CONFIRMED = "confirmed", _("Confirmed as a problem")
+        RESOLVED = "resolved", _("Resolved")
         DISMISSED = "dismissed", _("Dismissed")
+
+    class Escalation(models.TextChoices):
+        NONE = "", _("Not escalated")
+        DISTRICT = "district", _("Escalated to the district office")
+        CITY = "city", _("Escalated to the city")
 
     rule = models.CharField(_("rule"), max_length=64)
     key = models.CharField(_("key"), max_length=200, help_text=_("what makes two raises the same warning"))
     town = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="fence_warnings", verbose_name=_("town")
+    )
+    # The town's district, kept on the row so district and city queues and figures need no join.
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fence_warnings",
+        verbose_name=_("district"),
+    )
+    # The person whose action or inaction the rule saw (who proposed the fine, who missed the deadline).
+    officer = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fence_warnings_concerning",
+        verbose_name=_("officer"),
     )
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     object_type = models.CharField(max_length=80, blank=True)
@@ -420,19 +447,70 @@ class FenceWarning(ChoiceLabels, models.Model):
     details = models.JSONField(default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    # A `warning` lets the person go on with a reason; the reason stays on the warning (and the audit trail).
+    reason = models.TextField(_("reason given to proceed"), blank=True)
+    reason_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+    follow_up = models.TextField(_("follow-up asked"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    escalation = models.CharField(
+        _("escalation"), max_length=16, choices=Escalation.choices, default=Escalation.NONE, blank=True
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fence warning (电子围栏)")
         verbose_name_plural = _("fence warnings")
         ordering = ["-raised_at"]
         constraints = [models.UniqueConstraint(fields=["rule", "key"], name="fence_warning_once")]
-        indexes = [models.Index(fields=["town", "status", "-raised_at"])]
+        indexes = [
+            models.Index(fields=["town", "status", "-raised_at"]),
+            models.Index(fields=["district", "status", "-raised_at"], name="fence_district_status"),
+            models.Index(fields=["officer", "status"], name="fence_officer_status"),
+        ]
 
     def __str__(self) -> str:
         return self.message
+
+
+class FenceRuleSetting(models.Model):
+    """A district's parameters for one fence rule (windows, thresholds, exemptions, severity), versioned: each
+    change is a new row that applies from `effective_from`; the row in force on a date is the latest one not
+    after it. District administrators edit them; every change is audited."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="fence_settings", verbose_name=_("district")
+    )
+    rule = models.CharField(_("rule"), max_length=64)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    severity = models.CharField(
+        _("severity"),
+        max_length=16,
+        choices=FenceWarning.Severity.choices,
+        blank=True,
+        help_text=_("empty: the rule's default"),
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    effective_from = models.DateField(_("applies from"))
+    note = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fence rule setting")
+        verbose_name_plural = _("fence rule settings")
+        ordering = ["district", "rule", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "rule", "effective_from"], name="fence_setting_once_per_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} @ {self.effective_from}"
 
 
 def role_group_names(roles: Iterable[str]) -> list[str]:

@@ -235,6 +235,7 @@ def fence_warning_raise(
     subject: Subject | None = None,
     obj: models.Model | None = None,
     details: dict[str, Any] | None = None,
+    officer: User | None = None,
 ) -> tuple[FenceWarning, bool]:
     """Raise a warning once per (rule, key); a second raise returns the first. Safe to call from retried
     tasks."""
@@ -246,6 +247,8 @@ def fence_warning_raise(
                 rule=rule,
                 key=key,
                 town=town,
+                district_id=town.district_id,
+                officer=officer,
                 subject=subject,
                 object_type=object_type,
                 object_id=object_id,
