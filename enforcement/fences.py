@@ -3,16 +3,25 @@ and shows the warnings they raise (`services.fence_warning_raise`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
 class FenceRule:
+    """A rule's definition. `params` are the defaults a district may override with a `FenceRuleSetting`
+    (windows, thresholds, exemptions) from a date; `severity` is one of FenceWarning.Severity's values;
+    `article` names the legal basis shown when the rule blocks."""
+
     code: str
     label: str | Promise
     description: str | Promise = ""
+    severity: str = "warning"
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    article: str | Promise = ""
 
 
 _RULES: dict[str, FenceRule] = {}

@@ -40,10 +40,30 @@ class BilingualNameMixin(models.Model):
         return self.name_zh
 
 
+class City(BilingualNameMixin):
+    """市 (e.g. 重庆市): its justice bureau (市司法局) supervises every district; city supervisors and
+    administrators see every district's warnings and figures."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("city (市)")
+        verbose_name_plural = _("cities")
+        ordering = ["code"]
+
+
 class District(BilingualNameMixin):
     """区县: owns towns, departments and its authority catalog."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
+    city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        verbose_name=_("city"),
+    )
 
     class Meta:
         verbose_name = _("district (区县)")
@@ -132,6 +152,8 @@ class Role(models.TextChoices):
     LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
     RESPONDER = "responder", _("Department responder")
     DISTRICT_ADMIN = "district_admin", _("District administrator")
+    CITY_SUPERVISOR = "city_supervisor", _("City supervisor")
+    CITY_ADMIN = "city_admin", _("City administrator")
 
 
 ROLE_GROUP_PREFIX = "role:"
