@@ -80,6 +80,40 @@ class Report:
         default_factory=Counter
     )  # (expected, first instead) -> times
 
+    # (expected codes, first candidate's code or "" for no match), for each description that names items
+    firsts: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+
+    def cluster_rows(self, clusters: dict[str, str]) -> list[tuple[str, dict[str, int]]]:
+        """Per cluster of items (a code -> cluster map, e.g. the catalog's domains, where near-twins live): of
+        the descriptions whose first expected item is in it, how many were right at top-1, lost to a twin in
+        the same cluster, lost to an item of another cluster, or got "no match"."""
+        out: dict[str, Counter[str]] = {}
+        for expected, first in self.firsts:
+            cluster = clusters.get(expected[0], "?")
+            tally = out.setdefault(cluster, Counter())
+            tally["n"] += 1
+            if first in expected:
+                tally["right"] += 1
+            elif not first:
+                tally["no_match"] += 1
+            elif clusters.get(first, "?") == cluster:
+                tally["same_cluster"] += 1
+            else:
+                tally["other_cluster"] += 1
+        keys = ("n", "right", "same_cluster", "other_cluster", "no_match")
+        return [
+            (c, {k: t[k] for k in keys}) for c, t in sorted(out.items(), key=lambda kv: (-kv[1]["n"], kv[0]))
+        ]
+
+    def cluster_table(self, clusters: dict[str, str]) -> str:
+        lines = [f"{'cluster':<24} {'n':>4} {'right':>5} {'twin won':>8} {'other won':>9} {'no match':>8}"]
+        for cluster, r in self.cluster_rows(clusters):
+            lines.append(
+                f"{cluster[:24]:<24} {r['n']:>4} {r['right']:>5} {r['same_cluster']:>8} "
+                f"{r['other_cluster']:>9} {r['no_match']:>8}"
+            )
+        return "\n".join(lines)
+
     def confusion_lines(self, names: dict[str, str] | None = None, limit: int = 40) -> list[str]:
         """'expected → got ×n', the most frequent first; 'got' is '(no match)' when nothing was suggested."""
         names = names or {}
@@ -140,6 +174,8 @@ def evaluate(examples: Iterable[Example], match: Callable[[str], MatchResult]) -
         tally = report.by_lang.setdefault(example.lang, Tally())
         ok = tally.add(example, result)
         report.overall.add(example, result)
+        if example.expected:
+            report.firsts.append((example.expected, result.candidates[0].code if result.candidates else ""))
         if not ok:
             report.errors.append((example, result))
             if example.expected:

@@ -1,5 +1,6 @@
 """Measure the matcher on a labelled file: top-1 accuracy, top-3 recall, no-match accuracy and false no-match
-rate, per language.
+rate, per language; with --confusions, which item beat which and, per cluster (the catalog's
+domain), how often the right item won, lost to a twin of its cluster, lost to another cluster or got no match.
 
     manage.py match_eval authority/matching/eval/holdout.csv --district 500103
     manage.py match_eval FILE.csv --without-rules      # the engine alone, as on a freshly imported catalog
@@ -81,11 +82,13 @@ class Command(BaseCommand):
             lexicon = list(builtin_lexicon()[0])
             where = f"catalog {opts['catalog']}"
             matchers = [("off", compile_matcher(items, [], lexicon))]  # a file has no curated rules
+            clusters = {i.code: i.domain or "?" for i in items}
         else:
             district = District.objects.filter(code=opts["district"]).first()
             if district is None:
                 raise CommandError(f"no district with code {opts['district']!r}")
             where = f"district {district.code}"
+            clusters = {i.code: i.domain or "?" for i in item_specs(district.pk)}
             matchers = []
             for mode in modes:
                 if mode == "off":
@@ -97,12 +100,18 @@ class Command(BaseCommand):
                     matchers.append((mode, matcher_for(district.pk)))
         out: dict[str, Any] = {}
         for mode, matcher in matchers:
-            out[f"rules_{mode}"] = self.run(opts, examples, matcher, where, mode)
+            out[f"rules_{mode}"] = self.run(opts, examples, matcher, where, mode, clusters)
         if opts["json"]:
             self.stdout.write(json.dumps(out if len(out) > 1 else next(iter(out.values())), indent=2))
 
     def run(
-        self, opts: dict[str, Any], examples: list[Any], matcher: Matcher, where: str, mode: str
+        self,
+        opts: dict[str, Any],
+        examples: list[Any],
+        matcher: Matcher,
+        where: str,
+        mode: str,
+        clusters: dict[str, str],
     ) -> dict[str, Any]:
         known = {code for _, code, _, _ in matcher.items}
         unknown = sorted({c for e in examples for c in e.expected} - known)
@@ -115,6 +124,7 @@ class Command(BaseCommand):
         if opts["json"]:
             if opts["confusions"]:
                 rows["confusions"] = [[e, g, n] for (e, g), n in report.confusions.most_common()]
+                rows["clusters"] = dict(report.cluster_rows(clusters))
             return rows
         rules = (
             "rules off (derived terms and lexicon only)"
@@ -135,6 +145,8 @@ class Command(BaseCommand):
             self.stdout.write("confusions (expected → first instead):" if lines else "confusions: none")
             for line in lines:
                 self.stdout.write("  " + line)
+            self.stdout.write("per cluster (the catalog's domains; near-twins are in one cluster):")
+            self.stdout.write(report.cluster_table(clusters))
         if opts["errors"]:
             for example, result in report.errors:
                 got = (
