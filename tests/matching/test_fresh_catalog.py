@@ -246,4 +246,12 @@ def test_match_eval_measures_a_catalog_file_without_importing_it(tmp_path):
     assert lines["zh"][1:4] == ["4", "3", "1"]  # n, with items, none
     assert lines["en"][4] == "1.000"
     assert "F-TRASH" in text and "→  F-FUME" in text  # the deliberately wrong label shows up as a confusion
+    # per cluster (the catalog's domains): agriculture 2 right; city_management's one lost to environment
+    clusters = {
+        line.split()[0]: line.split()[1:]
+        for line in text.split("per cluster")[1].splitlines()[2:]
+        if line.strip()
+    }
+    assert clusters["agriculture"] == ["2", "2", "0", "0", "0"]
+    assert clusters["city_management"] == ["1", "0", "0", "1", "0"]
     assert not EnforcementItem.objects.filter(code="F-DOG").exists()  # nothing imported
