@@ -99,7 +99,7 @@ SCALE = 2.0
 THRESHOLD = 0.36
 # "No match" per language of the description (detect_lang): German and Arabic reach items through the lexicon
 # alone, with fewer words per description, so they need less to count as a match.
-THRESHOLDS = {"zh": THRESHOLD, "en": THRESHOLD, "de": 0.30, "ar": 0.30, "fr": 0.30, "ko": 0.30}
+THRESHOLDS = {"zh": THRESHOLD, "en": THRESHOLD, "de": 0.20, "ar": 0.20, "fr": 0.20, "ko": 0.20}
 # Confidence in words: HIGH needs this score and a lead of CLEAR_LEAD (share of its own score) over the next
 # item.
 HIGH_SCORE = 0.65
