@@ -1010,6 +1010,15 @@ def _lexicon_entry_keys(entry: LexSpec, key: str, finder: _LexiconFinder, keys: 
     if entry.canonical == (MASK,):
         keys.masks.add(key)
         return
+    if entry.canonical == (OFF_TOPIC,) and len(key) >= 2 and all(is_cjk(ch) for ch in key):
+        # A catalog that holds items about it (wages, where a district enforces wage payment) makes the word
+        # a conduct of those items, not a sign that the description is about no item.
+        literal = finder.literal(key)
+        held = finder.occurrences.get(key, {})
+        if literal and any(fw >= FIELD_WEIGHTS["description"] for fw in held.values()):
+            keys.conduct.add(key)
+            keys.options[key].append((key, literal))
+            return
     if entry.canonical in ((OFF_TOPIC,), (SERVICE,), (POLITE,)):
         keys.off_topic.add(key)
         if entry.canonical == (SERVICE,):
