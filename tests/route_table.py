@@ -94,6 +94,7 @@ ROUTES: dict[str, Expect] = {
     # --- violation matching
     "matching:try":                       E(302, 200, 200, 200, 200, 200, 200, q=7),
     "matching:suggest":                   E(302, 200, 200, 200, 200, 200, 200, q=14, get="text=占道经营"),
+    "matching:ask":                       E(200, 200, 200, 200, 200, 200, 200, q=14, get="q=占道经营"),
     "matching:rules":                     E(302, 200, 200, 200, 200, 200, 200, q=10),
     "matching:item-rules":                E(302, 200, 200, 200, 200, 200, 200, q=12, args="item"),
     "matching:item-try":                  E(302, 405, 405, 405, 405, 405, 405, q=2, args="item"),

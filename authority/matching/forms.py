@@ -102,3 +102,33 @@ class LexiconForm(forms.ModelForm):
                 "A single - means the word stands for nothing and hides the words inside it (吵架 is not 吵)."
             ),
         }
+
+
+class AskForm(forms.Form):
+    """The public question "who enforces this?" in one's own words: what happened, in which town, when."""
+
+    q = forms.CharField(
+        label=_("What happened?"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("e.g. 夜市摆摊 / someone is burning rubbish")}
+        ),
+    )
+    town = forms.ModelChoiceField(
+        label=_("Town"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("Choose a town of this district.")},
+    )
+    on = forms.DateField(
+        label=_("Date of the act"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, towns: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        restrict_choices(self, "town", towns)

@@ -6,6 +6,7 @@ app_name = "matching"
 
 urlpatterns = [
     path("matching/", views.try_page, name="try"),
+    path("matching/ask/", views.ask, name="ask"),
     path("matching/suggest/", views.suggest, name="suggest"),
     path("matching/rules/", views.rule_index, name="rules"),
     path("matching/rules/item/<int:pk>/", views.item_rules, name="item-rules"),

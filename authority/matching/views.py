@@ -5,24 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
+from authority.selectors import district_for
 from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import District, Unit, User
 
 from . import services
-from .forms import LexiconForm, RuleForm, TryForm
+from .forms import AskForm, LexiconForm, RuleForm, TryForm
 from .loader import matcher_for
 from .rules import can_edit_lexicon, can_edit_match_rules, can_match_in, can_view_match_rules
-from .selectors import items_with_rules, lexicon_rows, match_for_town, rules_of, towns_for_matching
+from .selectors import (
+    items_with_rules,
+    lexicon_rows,
+    match_for_town,
+    match_in_district,
+    rules_of,
+    towns_for_matching,
+)
 
 TRY_EXAMPLES = [
     "楼下烧烤摊天天占道经营，油烟熏得窗户都是油",
@@ -342,3 +352,44 @@ def lexicon_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     services.lexicon_entry_delete(actor=request.user, entry=entry)
     messages.success(request, _("Lexicon entry deleted."))
     return redirect("matching:lexicon")
+
+
+@login_not_required
+def ask(request: HttpRequest) -> HttpResponse:
+    """Who enforces this? A question in one's own words (夜市摆摊, "someone is burning rubbish") answered
+    with the items it points to, the words that led there, a confidence in words and who holds each item in
+    the chosen town on the date. Public, like the catalog; `partial=1` renders the answer alone, for the
+    catalog search to show beside its literal results."""
+    user = request.user if request.user.is_authenticated else None
+    district = district_for(user, request.GET.get("district", ""))  # type: ignore[arg-type]
+    if district is None:
+        raise Http404
+    towns = towns_for_matching(district.pk)
+    first_town = towns.first()
+    data: QueryDict | None = request.GET if "q" in request.GET else None
+    if data is not None and not data.get("town") and first_town is not None:
+        data = data.copy()
+        data["town"] = first_town.code  # the answer names a town: the first, until another is chosen
+    form = AskForm(data, towns=towns, initial={"town": first_town.code if first_town else None})
+    outcome = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        outcome = match_in_district(
+            text=form.cleaned_data["q"],
+            district_id=district.pk,
+            town=form.cleaned_data["town"] or first_town,
+            on=form.cleaned_data["on"] or timezone.localdate(),
+        )
+    partial = bool(request.GET.get("partial"))
+    context = {
+        "form": form,
+        "outcome": outcome,
+        "district": district,
+        "examples": ASK_EXAMPLES,
+        "partial": partial,
+    }
+    if partial:
+        return render(request, "authority/matching/_ask_answer.html", context)
+    return render(request, "authority/matching/ask.html", context)
+
+
+ASK_EXAMPLES = ["夜市摆摊", "有人在河里电鱼", "工地半夜打桩", "Someone is burning rubbish behind the market"]
