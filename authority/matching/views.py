@@ -361,7 +361,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     the chosen town on the date. Public, like the catalog; `partial=1` renders the answer alone, for the
     catalog search to show beside its literal results."""
     user = request.user if request.user.is_authenticated else None
-    district = district_for(user, request.GET.get("district", ""))  # type: ignore[arg-type]
+    district = district_for(user, request.GET.get("district", ""))
     if district is None:
         raise Http404
     towns = towns_for_matching(district.pk)
