@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from enforcement.domains import DEPARTMENT_NAMES, Domain
-from enforcement.models import Certificate, District, Role, Secondment, Unit, User
+from enforcement.models import Certificate, City, District, Role, Secondment, Unit, User
 from enforcement.services import (
     certificate_issue,
+    city_create,
     district_create,
+    district_set_city,
     secondment_create,
     unit_create,
     user_create,
@@ -105,6 +107,30 @@ def _certificate(user: User, number: str, state: str, domains: list[str]) -> Non
     )
 
 
+CITY_CODE = "500000"
+
+
+def _seed_city(district: District) -> None:
+    """重庆市 over the demo district, and its justice bureau's supervisor (a member of the city, no unit)."""
+    city = City.objects.filter(code=CITY_CODE).first() or city_create(
+        actor=None, code=CITY_CODE, name_zh="重庆市", name_en="Chongqing"
+    )
+    if district.city_id != city.pk:
+        district_set_city(actor=None, district=district, city=city)
+    if not User.objects.filter(username="city_supervisor").exists():
+        user = user_create(
+            actor=None,
+            username="city_supervisor",
+            password=None,
+            unit=None,
+            city=city,
+            roles=[Role.CITY_SUPERVISOR],
+            full_name="周海",
+        )
+        user.password = _demo_password_hash()
+        user.save(update_fields=["password"])
+
+
 @transaction.atomic
 def seed_core() -> list[Login]:
     district = District.objects.filter(code=DISTRICT_CODE).first() or district_create(
@@ -120,6 +146,10 @@ def seed_core() -> list[Login]:
     )
     _user("admin", office, [Role.DISTRICT_ADMIN], "赵敏")
     logins.append(Login("admin", "district administrator (区司法局)"))
+    _seed_city(district)
+    logins.append(
+        Login("city_supervisor", "city supervisor (重庆市司法局): every district's warnings, read-only")
+    )
 
     towns = []
     for (code, name_zh, name_en, prefix), slug in zip(TOWNS, TOWN_SLUGS, strict=True):

@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
 
-from .models import ROLES_FROM_CACHE, Role, Unit, User
+from .models import ROLES_FROM_CACHE, District, Role, Unit, User
 from .officers import officer_towns
 
 M = TypeVar("M", bound=models.Model)
@@ -34,6 +34,15 @@ class Scope:
     town_ids: frozenset[int] = frozenset()
     department_ids: frozenset[int] = frozenset()
     district_admin: bool = False
+    # A city supervisor or administrator: reads every town of `district_ids` (the city's districts), like a
+    # district administrator does one district; writes nothing through this (their roles grant no action on
+    # a case). A scope cached before this field existed unpickles with the class default.
+    city_wide: bool = False
+
+    @property
+    def reads_districts(self) -> bool:
+        """Whether the scope reads whole districts (administrators, the city) rather than its towns."""
+        return self.district_admin or self.city_wide
 
     def town_q(self, field: str = "town", district_field: str | None = None) -> Q:
         """Rows owned by a town this user works for (or any town of their district, for administrators). A
@@ -42,7 +51,7 @@ class Scope:
         district's case list at a million cases went from seconds to milliseconds)."""
         if not self.authenticated:
             return Q(pk__in=[])
-        if self.district_admin:
+        if self.reads_districts:
             if district_field is not None:
                 return Q(**{f"{district_field}_id__in": self.district_ids})
             return Q(**{f"{field}__district_id__in": self.district_ids})
@@ -136,7 +145,18 @@ def cached_role_names(user: User) -> frozenset[str] | None:
     return getattr(user, "_role_names", None)
 
 
+CITY_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.CITY_ADMIN})
+
+
 def _compute_scope(user: User, day: dt.date) -> Scope:
+    if user.city_id is not None and CITY_ROLES & user.role_names:
+        return Scope(
+            authenticated=True,
+            district_ids=frozenset(
+                District.objects.filter(city_id=user.city_id).values_list("pk", flat=True)
+            ),
+            city_wide=True,
+        )
     unit = user.unit
     departments: set[int] = set()
     districts: set[int] = set()

@@ -25,9 +25,10 @@ class EnforcementConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from .access import _user_saved, scope_changed
-        from .models import Secondment, Unit, User
+        from .models import District, Secondment, Unit, User
 
-        for model in (Secondment, Unit):
+        # A district joining or leaving a city changes what the city's people see.
+        for model in (Secondment, Unit, District):
             post_save.connect(scope_changed, sender=model, dispatch_uid=f"scope-{model.__name__}-save")
             post_delete.connect(scope_changed, sender=model, dispatch_uid=f"scope-{model.__name__}-delete")
         post_save.connect(_user_saved, sender=User, dispatch_uid="scope-user-save")

@@ -151,4 +151,12 @@ CORE_ACTIONS = (
     AuditAction(
         "enforcement.fence.review", _("%(actor)s reviewed the fence warning %(object)s"), ("fence.review",)
     ),
+    AuditAction("enforcement.fence.resolve", _("%(actor)s marked the fence warning %(object)s resolved")),
+    AuditAction("enforcement.fence.escalate", _("%(actor)s escalated the fence warning %(object)s")),
+    AuditAction(
+        "enforcement.district.set_escalation",
+        _("%(actor)s set when open fence warnings of %(object)s escalate"),
+    ),
+    AuditAction("enforcement.city.create", _("%(actor)s created the city %(object)s")),
+    AuditAction("enforcement.district.set_city", _("%(actor)s put the district %(object)s under a city")),
 )

@@ -64,6 +64,15 @@ class District(BilingualNameMixin):
         related_name="districts",
         verbose_name=_("city"),
     )
+    # How long a fence warning may stay open before it goes to the district office (区司法局), and how long an
+    # escalation the district leaves open waits before it reaches the city: data a district administrator
+    # sets, read by the escalation sweep (enforcement.services.fence_warnings_escalate).
+    warning_escalation_hours = models.PositiveIntegerField(
+        _("escalate open warnings to the district office after (hours)"), default=72
+    )
+    city_escalation_hours = models.PositiveIntegerField(
+        _("escalations left open reach the city after (hours)"), default=168
+    )
 
     class Meta:
         verbose_name = _("district (区县)")
@@ -170,6 +179,11 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("unit")
+    )
+    # A city supervisor or administrator (市司法局) belongs to a city, not to a unit: a unit lies inside one
+    # district, and their scope is every district of the city (enforcement.access).
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("city")
     )
 
     class Meta:
@@ -478,6 +492,8 @@ class FenceWarning(ChoiceLabels, models.Model):
     review_note = models.TextField(_("review note"), blank=True)
     follow_up = models.TextField(_("follow-up asked"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    resolution_note = models.TextField(_("how it was resolved"), blank=True)
     escalation = models.CharField(
         _("escalation"), max_length=16, choices=Escalation.choices, default=Escalation.NONE, blank=True
     )

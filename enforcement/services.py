@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from . import fences
 from .audit import audit_record, audit_verify
 from .models import (
     AuditCheck,
     Certificate,
+    City,
     District,
     FenceWarning,
     Role,
@@ -23,7 +28,10 @@ from .models import (
     User,
     role_group_names,
 )
-from .rules import can_manage_unit, can_review_warning, require
+from .rules import can_manage_unit, can_review_warning, can_set_escalation, require
+from .workflow import StaleObject, Transition, Workflow
+
+S = FenceWarning.Status
 
 
 @transaction.atomic
@@ -87,11 +95,14 @@ def user_create(
     roles: Iterable[str] = (),
     full_name: str = "",
     phone: str = "",
+    city: City | None = None,
 ) -> User:
     if actor is not None and unit is not None:
         require(can_manage_unit(actor, unit))
+    if actor is not None and city is not None:
+        require(actor.is_superuser)  # city people are made by the platform's administrators
     user = User.objects.create_user(
-        username=username, password=password, unit=unit, full_name=full_name, phone=phone
+        username=username, password=password, unit=unit, full_name=full_name, phone=phone, city=city
     )
     role_list = sorted(set(roles))
     for role in role_list:
@@ -105,7 +116,12 @@ def user_create(
         action="enforcement.user.create",
         obj=user,
         town=unit if unit is not None and unit.is_town else None,
-        after={"username": username, "unit": unit.code if unit else None, "roles": role_list},
+        after={
+            "username": username,
+            "unit": unit.code if unit else None,
+            "roles": role_list,
+            **({"city": city.code} if city else {}),
+        },
     )
     return user
 
@@ -263,30 +279,253 @@ def fence_warning_raise(
                 town=town,
                 after={"rule": rule, "key": key},
             )
+            fences.warnings_event(fences.RAISED, [warning])
             return warning, True
     except IntegrityError:
         return FenceWarning.objects.get(rule=rule, key=key), False
 
 
+# The review of a warning as data: from where each outcome may be given (enforcement.workflow).
+FENCE_REVIEW: Workflow[Transition[str, str]] = Workflow(
+    [
+        Transition(S.ACKNOWLEDGED.value, frozenset({S.OPEN.value}), S.ACKNOWLEDGED.value),
+        Transition(S.JUSTIFIED.value, frozenset({S.OPEN.value, S.ACKNOWLEDGED.value}), S.JUSTIFIED.value),
+        Transition(S.CONFIRMED.value, frozenset({S.OPEN.value, S.ACKNOWLEDGED.value}), S.CONFIRMED.value),
+        Transition(S.DISMISSED.value, frozenset({S.OPEN.value, S.ACKNOWLEDGED.value}), S.DISMISSED.value),
+        Transition(S.RESOLVED.value, frozenset({S.CONFIRMED.value}), S.RESOLVED.value),
+    ],
+    refuse=lambda action, current: _refuse_review(action, current),
+)
+
+
+def _refuse_review(action: str, current: str) -> str:
+    return gettext("This warning is already “%(status)s”: it cannot be marked “%(outcome)s” now.") % {
+        "status": _status_label(current),
+        "outcome": _status_label(action),
+    }
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(S(value).label)
+    except ValueError:
+        return value
+
+
 @transaction.atomic
-def fence_warning_review(*, actor: User, warning: FenceWarning, status: str, note: str = "") -> FenceWarning:
-    require(can_review_warning(actor, warning))
-    if status not in (FenceWarning.Status.CONFIRMED, FenceWarning.Status.DISMISSED):
-        raise ValueError("a review confirms or dismisses")
-    before = warning.status
-    FenceWarning.objects.filter(pk=warning.pk).update(
-        status=status, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note
-    )
+def fence_warning_review(
+    *, actor: User, warning: FenceWarning, status: str, note: str = "", follow_up: str = ""
+) -> FenceWarning:
+    """Give a warning its review outcome: acknowledged, justified (the reason holds), confirmed as a problem
+    (with the follow-up asked), dismissed; a confirmed warning is later resolved. Raises PermissionDenied,
+    ValidationError (a note or the follow-up missing), InvalidTransition (not from its current status) or
+    StaleObject (someone reviewed it first: a conditional update, so two clicks never both win)."""
+    require(can_review_warning(actor, warning), gettext("You may not review this warning."))
+    FENCE_REVIEW.check_transition(warning.status, status)
+    note, follow_up = note.strip(), follow_up.strip()
+    if status in (S.JUSTIFIED, S.DISMISSED, S.RESOLVED) and not note:
+        raise ValidationError({"note": [gettext("Say why in a note.")]})
+    if status == S.CONFIRMED and not follow_up:
+        raise ValidationError({"follow_up": [gettext("Say what follow-up you ask for.")]})
+    now = timezone.now()
+    before = {"status": warning.status}
+    if status == S.RESOLVED:
+        changes: dict[str, Any] = {
+            "status": status,
+            "resolved_at": now,
+            "resolved_by": actor,
+            "resolution_note": note,
+        }
+        after: dict[str, Any] = {"status": status, "note": note}
+        action = "enforcement.fence.resolve"
+    else:
+        changes = {
+            "status": status,
+            "reviewed_by": actor,
+            "reviewed_at": now,
+            "review_note": note,
+            "follow_up": follow_up if status == S.CONFIRMED else "",
+        }
+        after = {"status": status, "note": note}
+        if status == S.CONFIRMED:
+            after["follow_up"] = follow_up
+        action = "enforcement.fence.review"
+    moved = FenceWarning.objects.filter(pk=warning.pk, status=warning.status).update(**changes)
+    if moved != 1:
+        current = FenceWarning.objects.filter(pk=warning.pk).values_list("status", flat=True).first()
+        raise StaleObject(
+            gettext("Someone else reviewed this warning first (it is now “%(status)s”); nothing was changed.")
+            % {"status": _status_label(current or "")}
+        )
     warning.refresh_from_db()
+    audit_record(actor=actor, action=action, obj=warning, town=warning.town, before=before, after=after)
+    return warning
+
+
+@dataclass(frozen=True)
+class BulkAcknowledged:
+    acknowledged: list[int]
+    skipped: list[int]  # not open any more, not found, or not the actor's to review
+
+
+@transaction.atomic
+def fence_warnings_acknowledge(
+    *, actor: User, warning_ids: Iterable[int], note: str = ""
+) -> BulkAcknowledged:
+    """Acknowledge many open warnings at once. The rows are locked first, so a warning someone reviews at the
+    same moment is either acknowledged here or skipped, never both; each acknowledged one is audited."""
+    wanted = sorted({int(pk) for pk in warning_ids})
+    rows = list(
+        FenceWarning.objects.select_for_update(of=("self",))
+        .select_related("town")
+        .filter(pk__in=wanted, status=S.OPEN)
+        .order_by("pk")
+    )
+    mine = [w for w in rows if can_review_warning(actor, w)]
+    now = timezone.now()
+    FenceWarning.objects.filter(pk__in=[w.pk for w in mine], status=S.OPEN).update(
+        status=S.ACKNOWLEDGED, reviewed_by=actor, reviewed_at=now, review_note=note.strip()
+    )
+    for warning in mine:
+        audit_record(
+            actor=actor,
+            action="enforcement.fence.review",
+            obj=warning,
+            town=warning.town,
+            before={"status": S.OPEN.value},
+            after={"status": S.ACKNOWLEDGED.value, "note": note.strip(), "bulk": True},
+        )
+    done = [w.pk for w in mine]
+    return BulkAcknowledged(acknowledged=done, skipped=[pk for pk in wanted if pk not in set(done)])
+
+
+ESCALATION_BATCH = 500
+# Prompts are shown and logged; what the person had to answer for (warning) or was refused (block) escalates.
+ESCALATING_SEVERITIES = (FenceWarning.Severity.WARNING, FenceWarning.Severity.BLOCK)
+
+
+@dataclass(frozen=True)
+class Escalated:
+    district: int
+    city: int
+
+
+def fence_warnings_escalate(*, now: dt.datetime | None = None, batch: int = ESCALATION_BATCH) -> Escalated:
+    """Warnings left open past the district's time go to the district office; those the district leaves open
+    past its city time reach the city (if the district has one). One conditional UPDATE per bounded batch, the
+    candidates locked with SKIP LOCKED: a second run, or two at once, escalate nothing twice."""
+    now = now or timezone.now()
+    to_district = to_city = 0
+    for district in District.objects.order_by("pk"):
+        to_district += _escalate_district(district, now, batch)
+        if district.city_id is not None:
+            to_city += _escalate_city(district, now, batch)
+    return Escalated(district=to_district, city=to_city)
+
+
+def _escalate_district(district: District, now: dt.datetime, batch: int) -> int:
+    candidates = FenceWarning.objects.filter(
+        district=district,
+        status=S.OPEN,
+        escalation=FenceWarning.Escalation.NONE,
+        severity__in=ESCALATING_SEVERITIES,
+        raised_at__lte=now - dt.timedelta(hours=district.warning_escalation_hours),
+    )
+    return _escalate(candidates, FenceWarning.Escalation.DISTRICT, now, batch, fences.ESCALATED_DISTRICT)
+
+
+def _escalate_city(district: District, now: dt.datetime, batch: int) -> int:
+    candidates = FenceWarning.objects.filter(
+        district=district,
+        status=S.OPEN,
+        escalation=FenceWarning.Escalation.DISTRICT,
+        escalated_at__lte=now - dt.timedelta(hours=district.city_escalation_hours),
+    )
+    return _escalate(candidates, FenceWarning.Escalation.CITY, now, batch, fences.ESCALATED_CITY)
+
+
+def _escalate(
+    candidates: models.QuerySet[FenceWarning], to: str, now: dt.datetime, batch: int, event: str
+) -> int:
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                candidates.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return total
+            before = FenceWarning.Escalation.NONE if to == FenceWarning.Escalation.DISTRICT else "district"
+            moved = candidates.filter(pk__in=ids).update(escalation=to, escalated_at=now)
+            rows = list(FenceWarning.objects.filter(pk__in=ids, escalation=to).select_related("town"))
+            for warning in rows:
+                audit_record(
+                    actor=None,
+                    action="enforcement.fence.escalate",
+                    obj=warning,
+                    town=warning.town,
+                    before={"escalation": str(before)},
+                    after={"escalation": to},
+                )
+            fences.warnings_event(event, rows)
+            total += moved
+        if len(ids) < batch:
+            return total
+
+
+@transaction.atomic
+def district_escalation_set(
+    *, actor: User, district: District, warning_hours: int, city_hours: int
+) -> District:
+    require(can_set_escalation(actor, district), gettext("Only the district's administrators set this."))
+    errors: dict[str, list[str]] = {}
+    for field_name, value in (("warning_hours", warning_hours), ("city_hours", city_hours)):
+        if not 1 <= value <= 24 * 365:
+            errors[field_name] = [gettext("Give a number of hours from 1 to 8760.")]
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "warning_hours": district.warning_escalation_hours,
+        "city_hours": district.city_escalation_hours,
+    }
+    District.objects.filter(pk=district.pk).update(
+        warning_escalation_hours=warning_hours, city_escalation_hours=city_hours
+    )
+    district.refresh_from_db()
     audit_record(
         actor=actor,
-        action="enforcement.fence.review",
-        obj=warning,
-        town=warning.town,
-        before={"status": before},
-        after={"status": status, "note": note},
+        action="enforcement.district.set_escalation",
+        obj=district,
+        before=before,
+        after={"warning_hours": warning_hours, "city_hours": city_hours},
     )
-    return warning
+    return district
+
+
+@transaction.atomic
+def city_create(*, actor: User | None, code: str, name_zh: str, name_en: str = "") -> City:
+    city = City.objects.create(code=code, name_zh=name_zh, name_en=name_en)
+    audit_record(actor=actor, action="enforcement.city.create", obj=city, after={"code": code})
+    return city
+
+
+@transaction.atomic
+def district_set_city(*, actor: User | None, district: District, city: City | None) -> District:
+    """Put a district under a city (its city supervisors then see it). Saved through the model so the scope
+    cache's token is replaced (EnforcementConfig.ready)."""
+    before = {"city": district.city.code if district.city else None}
+    district.city = city
+    district.save(update_fields=["city"])
+    audit_record(
+        actor=actor,
+        action="enforcement.district.set_city",
+        obj=district,
+        before=before,
+        after={"city": city.code if city else None},
+    )
+    return district
 
 
 def audit_check_run() -> AuditCheck:

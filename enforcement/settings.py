@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "cases",
     "inspections",
     "whistles",
+    "supervision",  # the supervisor's desk and the team view; above the domain apps it reads
     "demo",  # the demo district and `manage.py seed_demo`; above every domain app
 ]
 
@@ -227,6 +228,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "outbox-relay-every-minute": {"task": "enforcement.tasks.outbox_relay_task", "schedule": 60},
     "worker-heartbeat": {"task": "enforcement.tasks.worker_heartbeat_task", "schedule": 60},
+    "fence-escalation-every-10-minutes": {
+        "task": "enforcement.tasks.fence_escalation_sweep_task",
+        "schedule": 600,
+    },
 }
 # Publishing to a broker that is down fails fast: the outbox keeps the message and the relay sends it later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0}

@@ -36,3 +36,13 @@ def worker_heartbeat_task() -> str:
     at = timezone.now()
     WorkerHeartbeat.objects.update_or_create(name="worker", defaults={"at": at})
     return at.isoformat()
+
+
+@shared_task(acks_late=True)
+def fence_escalation_sweep_task() -> dict[str, int]:
+    """Periodic: warnings left open past their district's time go to the district office, and those the
+    district leaves open reach the city. Idempotent: a warning is escalated by a conditional update, once."""
+    from .services import fence_warnings_escalate
+
+    done = fence_warnings_escalate()
+    return {"district": done.district, "city": done.city}

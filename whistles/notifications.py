@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -116,6 +116,16 @@ MESSAGES: dict[str, Any] = {
 }
 
 
+# Kinds other apps send through this channel (the supervisor's desk: fence warnings), each with its message
+# and where opening it leads. Registered from their AppConfig.ready(); whistles import none of them.
+_LINKS: dict[str, Callable[[Notification], str]] = {}
+
+
+def register_notification_kind(kind: str, message: Any, link: Callable[[Notification], str]) -> None:
+    MESSAGES[kind] = message
+    _LINKS[kind] = link
+
+
 def render(notification: Notification) -> str:
     template = MESSAGES.get(notification.kind)
     if template is None:
@@ -142,6 +152,8 @@ def _label(key: str, value: str) -> str:
 
 
 def link_for(notification: Notification) -> str:
+    if notification.kind in _LINKS:
+        return _LINKS[notification.kind](notification)
     if notification.whistle_id:
         return reverse("whistle-detail", args=[notification.whistle_id])
     return reverse("whistle-notifications")
@@ -176,13 +188,14 @@ def notify(
     recipients: Iterable[User],
     kind: str,
     *,
-    whistle: WhistleRequest,
+    whistle: WhistleRequest | None,
     assignment: WhistleAssignment | None = None,
     params: dict[str, Any] | None = None,
     exclude: User | None = None,
 ) -> list[Notification]:
     """Write one notification per distinct recipient (never to the person who acted). Call inside the change's
-    transaction; external delivery is queued on commit (through the outbox)."""
+    transaction; external delivery is queued on commit (through the outbox). `whistle` is None for a kind
+    another app registered (`register_notification_kind`)."""
     seen: set[int] = set()
     rows = []
     for person in recipients:
