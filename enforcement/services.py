@@ -337,7 +337,6 @@ def fence_warning_review(
             "resolution_note": note,
         }
         after: dict[str, Any] = {"status": status, "note": note}
-        action = "enforcement.fence.resolve"
     else:
         changes = {
             "status": status,
@@ -349,7 +348,6 @@ def fence_warning_review(
         after = {"status": status, "note": note}
         if status == S.CONFIRMED:
             after["follow_up"] = follow_up
-        action = "enforcement.fence.review"
     moved = FenceWarning.objects.filter(pk=warning.pk, status=warning.status).update(**changes)
     if moved != 1:
         current = FenceWarning.objects.filter(pk=warning.pk).values_list("status", flat=True).first()
@@ -358,7 +356,24 @@ def fence_warning_review(
             % {"status": _status_label(current or "")}
         )
     warning.refresh_from_db()
-    audit_record(actor=actor, action=action, obj=warning, town=warning.town, before=before, after=after)
+    if status == S.RESOLVED:
+        audit_record(
+            actor=actor,
+            action="enforcement.fence.resolve",
+            obj=warning,
+            town=warning.town,
+            before=before,
+            after=after,
+        )
+    else:
+        audit_record(
+            actor=actor,
+            action="enforcement.fence.review",
+            obj=warning,
+            town=warning.town,
+            before=before,
+            after=after,
+        )
     return warning
 
 

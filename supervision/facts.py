@@ -16,44 +16,44 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from enforcement.fences import fact_label, fence_rule, register_fact_labels
 from enforcement.models import FenceWarning
 
 # Keys many rules share; an app adds its own keys from its AppConfig.ready().
 COMMON_LABELS = {
-    "fine": gettext_lazy("Proposed fine (yuan)"),
-    "fine_yuan": gettext_lazy("Proposed fine (yuan)"),
-    "tier": gettext_lazy("Benchmark tier"),
-    "tier_min": gettext_lazy("Lowest fine of the tier (yuan)"),
-    "tier_max": gettext_lazy("Highest fine of the tier (yuan)"),
-    "range_min": gettext_lazy("Statutory minimum (yuan)"),
-    "range_max": gettext_lazy("Statutory maximum (yuan)"),
-    "item": gettext_lazy("Enforcement item"),
-    "item_code": gettext_lazy("Item code"),
-    "case": gettext_lazy("Case"),
-    "case_number": gettext_lazy("Case number"),
-    "party": gettext_lazy("Party"),
-    "business": gettext_lazy("Business"),
-    "visits": gettext_lazy("Visits"),
-    "cap": gettext_lazy("Yearly cap"),
-    "limit": gettext_lazy("Limit"),
-    "threshold": gettext_lazy("Threshold"),
-    "window_days": gettext_lazy("Window (days)"),
-    "days": gettext_lazy("Days"),
-    "days_late": gettext_lazy("Days late"),
-    "due": gettext_lazy("Deadline"),
-    "deadline": gettext_lazy("Deadline"),
-    "step": gettext_lazy("Step"),
-    "previous": gettext_lazy("Earlier visit"),
-    "previous_dates": gettext_lazy("Earlier dates"),
-    "dates": gettext_lazy("Dates"),
-    "units": gettext_lazy("Units"),
-    "article": gettext_lazy("Legal basis"),
-    "officers": gettext_lazy("Officers"),
-    "reviewer": gettext_lazy("Legal reviewer"),
-    "investigator": gettext_lazy("Investigator"),
+    "fine": pgettext_lazy("fence fact", "Proposed fine (yuan)"),
+    "fine_yuan": pgettext_lazy("fence fact", "Proposed fine (yuan)"),
+    "tier": pgettext_lazy("fence fact", "Benchmark tier"),
+    "tier_min": pgettext_lazy("fence fact", "Lowest fine of the tier (yuan)"),
+    "tier_max": pgettext_lazy("fence fact", "Highest fine of the tier (yuan)"),
+    "range_min": pgettext_lazy("fence fact", "Statutory minimum (yuan)"),
+    "range_max": pgettext_lazy("fence fact", "Statutory maximum (yuan)"),
+    "item": pgettext_lazy("fence fact", "Enforcement item"),
+    "item_code": pgettext_lazy("fence fact", "Item code"),
+    "case": pgettext_lazy("fence fact", "Case"),
+    "case_number": pgettext_lazy("fence fact", "Case number"),
+    "party": pgettext_lazy("fence fact", "Party"),
+    "business": pgettext_lazy("fence fact", "Business"),
+    "visits": pgettext_lazy("fence fact", "Visits"),
+    "cap": pgettext_lazy("fence fact", "Yearly cap"),
+    "limit": pgettext_lazy("fence fact", "Limit"),
+    "threshold": pgettext_lazy("fence fact", "Threshold"),
+    "window_days": pgettext_lazy("fence fact", "Window (days)"),
+    "days": pgettext_lazy("fence fact", "Days"),
+    "days_late": pgettext_lazy("fence fact", "Days late"),
+    "due": pgettext_lazy("fence fact", "Deadline"),
+    "deadline": pgettext_lazy("fence fact", "Deadline"),
+    "step": pgettext_lazy("fence fact", "Step"),
+    "previous": pgettext_lazy("fence fact", "Earlier visit"),
+    "previous_dates": pgettext_lazy("fence fact", "Earlier dates"),
+    "dates": pgettext_lazy("fence fact", "Dates"),
+    "units": pgettext_lazy("fence fact", "Units"),
+    "article": pgettext_lazy("fence fact", "Legal basis"),
+    "officers": pgettext_lazy("fence fact", "Officers"),
+    "reviewer": pgettext_lazy("fence fact", "Legal reviewer"),
+    "investigator": pgettext_lazy("fence fact", "Investigator"),
 }
 
 
@@ -68,7 +68,7 @@ class Fact:
 
 
 def warning_facts(warning: FenceWarning) -> list[Fact]:
-    """The rule's facts, one labelled line each, in the order the rule wrote them."""
+    """The rule's facts, one labelled line each (in PostgreSQL's order of JSON keys: jsonb keeps no order)."""
     details = warning.details if isinstance(warning.details, dict) else {}
     return [Fact(_label(key), show_value(value)) for key, value in details.items()]
 

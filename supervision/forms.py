@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enforcement.models import FenceWarning
 
@@ -28,10 +29,14 @@ class DeskFilterForm(forms.Form):
     town = forms.TypedChoiceField(label=_("Town"), required=False, coerce=int, empty_value=None)
     severity = forms.ChoiceField(label=_("Severity"), required=False)
     since = forms.DateField(
-        label=_("Raised from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("desk filter", "Raised from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
-        label=_("Raised until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("desk filter", "Raised until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, data: Any, *, choices: DeskChoices) -> None:

@@ -11,11 +11,12 @@ from enforcement.home import HomePanel, NavEntry, register_home_panel, register_
 from enforcement.models import User
 from enforcement.rules import DESK_ROLES
 
-from .selectors import desk_counts, team_overdue_count
+from .selectors import desk_counts
 
 
 def desk_panel(request: HttpRequest, user: User) -> dict[str, Any]:
-    return {"counts": desk_counts(user=user), "team_overdue": team_overdue_count(user=user)}
+    # The team's overdue deadlines are on the cases panel (one count, not two).
+    return {"counts": desk_counts(user=user)}
 
 
 def register() -> None:

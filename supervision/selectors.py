@@ -169,12 +169,6 @@ def team_cases(user: User) -> QuerySet[Case]:
     return Case.objects.for_user(user, shared=False).open()
 
 
-def team_overdue_count(*, user: User, today: dt.date | None = None) -> int:
-    """Open cases of the team with a deadline passed: the figure the supervisor's home shows."""
-    day = today or timezone.localdate()
-    return team_cases(user).filter(next_due__lt=day).count()
-
-
 def team_overdue(
     *, user: User, today: dt.date | None = None, limit: int = TEAM_LIMIT
 ) -> list[OverdueDeadline]:

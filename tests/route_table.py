@@ -45,7 +45,7 @@ ROUTES: dict[str, Expect] = {
     #                                     anon officer_a   sup_a      responder
     #                                          |    officer_b  reviewer_a  admin
     # --- core: landing page, team, sign-in, language, health, the API's own (schema, me, units, audit, token)
-    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=27),
+    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=29),
     "team":                               E(302, 200, 200, 200, 200, 200, 200, q=8),
     "officers":                           E(302, 403, 403, 403, 403, 403, 200, q=12),
     "audit-list":                         E(302, 403, 403, 200, 403, 403, 200, q=5),
@@ -297,6 +297,17 @@ ROUTES: dict[str, Expect] = {
     "api-whistle-add-department":         E(401, 405, 405, 405, 405, 405, 405, q=2, args="whistle"),
     "api-whistle-photos":                 E(401, 405, 405, 405, 405, 405, 405, q=2, args="whistle"),
     "api-whistle-photo-file":             E(401, 200, 404, 200, 200, 200, 200, q=6, args="photo"),
+    # --- the supervisor's desk and the team view (supervision/)
+    "desk":                               E(302, 403, 403, 200, 403, 403, 200, q=20),
+    "desk-team":                          E(302, 403, 403, 200, 403, 403, 200, q=20),
+    "desk-warning":                       E(302, 403, 403, 200, 403, 403, 200, q=20, args="fence_warning"),
+    "desk-acknowledge":                   E(302, 405, 405, 405, 405, 405, 405, q=2),
+    "desk-escalation":                    E(302, 405, 405, 405, 405, 405, 405, q=2),
+    "api-desk-warnings":                  E(401, 403, 403, 200, 403, 403, 200, q=20),
+    "api-desk-warning":                   E(401, 403, 403, 200, 403, 403, 200, q=20, args="fence_warning"),
+    "api-desk-review":                    E(401, 405, 405, 405, 405, 405, 405, q=2, args="fence_warning"),
+    "api-desk-acknowledge":               E(401, 405, 405, 405, 405, 405, 405, q=2),
+    "api-desk-team":                      E(401, 403, 403, 200, 403, 403, 200, q=20),
     # --- any other address under /api/
     "^api/":                              E(404, 404, 404, 404, 404, 404, 404, q=0,
                                             path="/api/no-such-endpoint/"),

@@ -236,7 +236,19 @@ def build_world() -> tuple[Any, dict[str, Any]]:
             subject=setup.subject,
         )
 
+    from enforcement.services import fence_warning_raise
+
+    fence_warning, _raised = fence_warning_raise(
+        rule="world.rule",
+        key="world",
+        town=cast.town_a,
+        message="超出裁量阶次",
+        obj=case,
+        officer=cast.officer_a,
+    )
+
     world: dict[str, Any] = {
+        "fence_warning": fence_warning.pk,
         "case": case.pk,
         "evidence": evidence.pk,
         "document": document.pk,
@@ -392,7 +404,7 @@ def test_every_route_is_in_the_table():
 WORLD_KEYS = (
     "case evidence document complaint whistle assignment photo notification item item_code draft_item "
     "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business "
-    "plan town_a district"
+    "plan town_a district fence_warning"
 ).split()
 
 

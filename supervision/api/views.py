@@ -113,7 +113,9 @@ class DeskWarningListView(generics.ListAPIView[FenceWarning]):
 
 
 class DeskWarningDetailView(APIView):
-    @extend_schema(responses=s.DeskWarningSerializer, summary="One fence warning with the facts that raised it")
+    @extend_schema(
+        responses=s.DeskWarningSerializer, summary="One fence warning with the facts that raised it"
+    )
     def get(self, request: AuthedRequest, pk: int) -> Response:
         _require_desk(request.user)
         return Response(s.DeskWarningSerializer(warning_get_for(user=request.user, pk=pk)).data)

@@ -1,0 +1,49 @@
+"""The team view: every overdue deadline of the team (the home said "overdue 0" while the team had 8),
+approvals waiting, warnings by officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_day")]
+
+
+def test_the_supervisors_home_and_team_view_count_the_whole_teams_overdue_deadlines(
+    cast, client_for, make_case, raise_warning
+):
+    today = timezone.localdate()
+    late = today - dt.timedelta(days=3)
+    for officer in [cast.officer_a] * 5 + [cast.officer_a2] * 3:
+        make_case(officers=[officer], decision_due=late, next_due=late)
+    make_case(officers=[cast.officer_a])  # on time
+    make_case("filing_review", officers=[cast.officer_a], next_due=today + dt.timedelta(days=2))
+    make_case(town=cast.town_b, officers=[cast.officer_b], decision_due=late, next_due=late)  # another town
+    raise_warning()
+    raise_warning(officer=cast.officer_a2)
+
+    client = client_for(cast.supervisor_a)
+    home = client.get("/").content.decode()
+    assert 'data-testid="team-overdue"' in home
+    stat = home.split('data-testid="team-overdue"')[1].split('class="stat')[1]
+    assert ">8<" in stat.split("</div>")[0] + "<"
+
+    team = client.get(reverse("api-desk-team")).json()
+    assert len(team["overdue"]) == 8
+    assert {row["deadline"] for row in team["overdue"]} == {"处罚决定（自立案之日起90日）"}
+    assert all(row["days_late"] == 3 for row in team["overdue"])
+    assert team["approvals_count"] == 1
+    counts = {row["officer"]["username"]: row["open"] for row in team["warnings_by_officer"]}
+    assert counts == {"officer_a": 1, "officer_a2": 1}
+    page = client.get(reverse("desk-team")).content.decode()
+    assert page.count('data-testid="overdue-row"') == 8
+
+
+def test_an_officers_home_still_shows_their_own_overdue(cast, client_for, make_case):
+    late = timezone.localdate() - dt.timedelta(days=1)
+    make_case(officers=[cast.officer_a2], decision_due=late, next_due=late)
+    home = client_for(cast.officer_a).get("/").content.decode()
+    assert 'data-testid="team-overdue"' not in home
