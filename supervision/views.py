@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -20,10 +21,11 @@ from enforcement.models import District, FenceWarning
 from enforcement.paging import page_context
 from enforcement.refusals import show_refusal
 from enforcement.rules import can_review_warning, can_set_escalation, can_use_desk
+from enforcement.services import FENCE_REVIEW
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .facts import object_link, rule_description, rule_label, warning_facts
-from .forms import DeskFilterForm, EscalationForm, ResolveForm, ReviewForm, ticked_ids
+from .forms import OUTCOMES, DeskFilterForm, EscalationForm, ResolveForm, ReviewForm, ticked_ids
 from .selectors import desk_choices, desk_counts, desk_queue, team_view, warning_get_for
 
 PAGE_SIZE = 30
@@ -121,6 +123,10 @@ def warning_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 return redirect(here)
         status = 400
     may_review = can_review_warning(user, warning)
+    # Only the outcomes possible from where the warning is (an acknowledged one is not acknowledged again).
+    outcome = review_form.fields["outcome"]
+    assert isinstance(outcome, forms.ChoiceField)
+    outcome.choices = [(v, label) for v, label in OUTCOMES if FENCE_REVIEW.allowed(warning.status, str(v))]
     return render(
         request,
         "supervision/warning_detail.html",
