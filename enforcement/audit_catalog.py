@@ -151,4 +151,5 @@ CORE_ACTIONS = (
     AuditAction(
         "enforcement.fence.review", _("%(actor)s reviewed the fence warning %(object)s"), ("fence.review",)
     ),
+    AuditAction("enforcement.fence.sweep", _("%(actor)s ran the fence sweep %(object)s")),
 )
