@@ -110,7 +110,8 @@ DEADLINES: tuple[tuple[str, Any, Any, str, str], ...] = (
 EXTREMES = "discretion.fine_extremes"
 
 # Per (town, item): each officer's decided fines at the top / the bottom of the benchmark range against the
-# town's other officers for the same item. Batches by town so a town's peers are all in one batch.
+# town's other officers for the same item. The officer is the case's lead (a hash join, not a lookup per
+# case). Batches by town so a town's peers are all in one batch.
 EXTREMES_SQL = f"""
 WITH fines AS (
     SELECT c.district_id, c.town_id, c.item_id, lo.officer_id,
@@ -122,10 +123,7 @@ WITH fines AS (
         SELECT (c.recommendation ->> 'fine_min')::numeric AS fmin,
                (c.recommendation ->> 'fine_max')::numeric AS fmax
     ) r
-    JOIN LATERAL (
-        SELECT co.officer_id FROM cases_caseofficer co WHERE co.case_id = c.id AND co.lead
-        ORDER BY co.id LIMIT 1
-    ) lo ON true
+    JOIN cases_caseofficer lo ON lo.case_id = c.id AND lo.lead
     WHERE c.town_id >= %(lo)s AND c.town_id < %(hi)s AND c.fine IS NOT NULL AND c.item_id IS NOT NULL
       AND c.decided_on > %(today)s - p.period_days AND c.decided_on <= %(today)s
       AND r.fmax > r.fmin

@@ -59,6 +59,9 @@ FOUND_COLUMNS = (
 )
 
 DEFAULT_BATCH = 200_000
+# Memory for one batch's sorts and hashes (SET LOCAL: this transaction only), so a window over a batch of a
+# few hundred thousand rows sorts in memory, not on disk.
+WORK_MEM = "128MB"
 
 # (district_id, effective params, day) -> extra columns of `p` for that district
 DistrictValues = Callable[[int, Mapping[str, Any], dt.date], Mapping[str, Any]]
@@ -228,6 +231,7 @@ INSERT INTO enforcement_fencewarning
 SELECT %(rule)s, f.key, f.town_id, f.district_id, f.officer_id, f.subject_id, f.object_type,
        f.object_id::text, f.severity, left(f.message, 500), f.details, 'open', %(now)s, '', '', '', ''
 FROM found f
+WHERE NOT EXISTS (SELECT 1 FROM enforcement_fencewarning w WHERE w.rule = %(rule)s AND w.key = f.key)
 ON CONFLICT (rule, key) DO NOTHING
 """
 
@@ -294,6 +298,8 @@ def run_batch(sweep: Sweep, lo: int, hi: int, *, day: dt.date | None = None, dry
     sql, params = _statement(sweep, _COUNT_NEW if dry_run else _INSERT, p_rows, day)
     params.update(lo=lo, hi=hi)
     with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0]) if dry_run else cursor.rowcount
 

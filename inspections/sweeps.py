@@ -24,7 +24,7 @@ NO_CODE_UNFILED = "inspections.no_code_unfiled"
 
 # Cases that count as an open complaint about a business: from a complaint, not finished.
 _CASE_DONE = "('closed', 'archived', 'not_filed', 'withdrawn', 'transferred')"
-_SUBJECT_BATCH = 50_000
+_SUBJECT_BATCH = 250_000
 
 REPEAT_SQL = f"""
 SELECT 'visit:' || s.id AS key, s.town_id, s.district_id, s.recorded_by_id AS officer_id, s.subject_id,
