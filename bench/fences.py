@@ -11,7 +11,8 @@ subjects (one per 5 visits), inspection tasks (routine mostly; every 10th a comp
 planned ahead), one visit per task (over five years; 2 % without a code, some filed late), cases (stages and
 deadlines spread around today, every 10th from a complaint about a visited business, decided ones with a fine
 in a benchmark range, one officer per town fining at the top far more often), a lead officer per case, 20
-items granted to every town. Between sizes the rows are topped up, not rebuilt.
+items granted to every town, one whistle per 10 rows sent to the district's department. Between sizes the
+rows are topped up, not rebuilt.
 
 For each size and sweep: the first run (it raises the warnings the data holds) and a second run (it must
 raise nothing: the sweep is idempotent), wall time of `run_sweep` (all batches, one transaction each, the
@@ -105,6 +106,17 @@ def setup_people(today: Any) -> dict[str, Any]:
                 group=Group.objects.create(name=f"unit:{code}"),
             )
         )
+    departments = [
+        Unit.objects.create(
+            district=district,
+            kind=Unit.Kind.DEPARTMENT,
+            code=f"{district.code}-MKT",
+            name_zh=f"{district.name_zh}市场监管局",
+            domain="market",
+            group=Group.objects.create(name=f"unit:{district.code}-MKT"),
+        )
+        for district in (big, small)
+    ]
     officers = User.objects.bulk_create(
         [
             User(username=f"f_{t.code}_{k}", full_name=f"执法员{t.code[-3:]}-{k}", unit=t)
@@ -133,8 +145,10 @@ def setup_people(today: Any) -> dict[str, Any]:
         "districts": [t.district_id for t in towns],
         "officers": [o.pk for o in officers],  # officer k of town n at n * 5 + k
         "items": [i.pk for i in items[:ITEMS]],  # items of the big district (the small one's unused)
+        "departments": [departments[0 if n < 45 else 1].pk for n in range(TOWNS)],
         "big": big,
         "town0": towns[0],
+        "department0": departments[0],
         "officer0": officers[0],
     }
 
@@ -164,7 +178,39 @@ def templates(people: dict[str, Any], today: Any) -> dict[str, int]:
         act_on=today,
         created_by=people["officer0"],
     )
-    return {"subject": subject.pk, "task": task.pk, "case": case.pk}
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from whistles.models import WhistleAssignment, WhistleRequest
+
+    now = timezone.now()
+    whistle = WhistleRequest.objects.create(
+        district=people["big"],
+        town=people["town0"],
+        raised_by=people["officer0"],
+        title="模板吹哨",
+        description="油烟扰民",
+        reason="beyond_power",
+        raised_at=now,
+    )
+    assignment = WhistleAssignment.objects.create(
+        whistle=whistle,
+        department=people["department0"],
+        sent_at=now,
+        check_in_due=now,
+        on_site_due=now,
+        handle_due=now,
+        remind_before=dt.timedelta(hours=1),
+        escalate_after=dt.timedelta(hours=1),
+    )
+    return {
+        "subject": subject.pk,
+        "task": task.pk,
+        "case": case.pk,
+        "whistle": whistle.pk,
+        "assignment": assignment.pk,
+    }
 
 
 def fill(people: dict[str, Any], tpl: dict[str, int], start: int, end: int) -> None:
@@ -194,7 +240,8 @@ def fill(people: dict[str, Any], tpl: dict[str, int], start: int, end: int) -> N
         cursor.execute("SELECT min(id) FROM enforcement_subject WHERE name LIKE '商户%%'")
         (first_subject,) = cursor.fetchone()
     subjects = end // 5
-    day = "(current_date - ((g::bigint * 7919) %% 1825)::int)"
+    # a pseudo-random day within five years (a hash of g, so a business's visits fall anywhere, some close)
+    day = "(current_date - (('x' || substr(md5(g::text), 1, 7))::bit(28)::int %% 1825))"
     copies(
         InspectionTask,
         tpl["task"],
@@ -270,6 +317,7 @@ def fill(people: dict[str, Any], tpl: dict[str, int], start: int, end: int) -> N
         end,
         {**params, "stages": stages},
     )
+    fill_whistles(people, tpl, start, end)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -288,8 +336,58 @@ def fill(people: dict[str, Any], tpl: dict[str, int], start: int, end: int) -> N
             "inspections_visit",
             "cases_case",
             "cases_caseofficer",
+            "whistles_whistlerequest",
+            "whistles_whistleassignment",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def fill_whistles(people: dict[str, Any], tpl: dict[str, int], start: int, end: int) -> None:
+    """One whistle per 10 rows, sent to the district's department; its deadlines around now (some passed),
+    its step spread over the statuses."""
+    from django.db import connection
+
+    from whistles.models import WhistleAssignment, WhistleRequest
+
+    lo, hi = start // 10 + 1, end // 10
+    if hi < lo:
+        return
+    params = {k: people[k] for k in ("towns", "districts", "officers", "departments")}
+    copies(
+        WhistleRequest,
+        tpl["whistle"],
+        {
+            "town_id": "(%(towns)s::int[])[1 + g %% 50]",
+            "district_id": "(%(districts)s::int[])[1 + g %% 50]",
+            "raised_by_id": "(%(officers)s::int[])[1 + (g %% 50) * 5]",
+            "title": "'W ' || g",
+            "raised_at": "now() - make_interval(hours => g %% 200)",
+        },
+        lo,
+        hi,
+        params,
+    )
+    columns = [f.column for f in WhistleAssignment._meta.concrete_fields if f.column != "id"]
+    due = "(w.raised_at + make_interval(hours => 24 + (substr(w.title, 3)::int %% 7) * 24))"
+    overrides = {
+        "whistle_id": "w.id",
+        "department_id": "(%(departments)s::int[])[1 + substr(w.title, 3)::int %% 50]",
+        "status": "(ARRAY['sent', 'acknowledged', 'on_site', 'handled', 'closed'])"
+        "[1 + substr(w.title, 3)::int %% 5]",
+        "sent_at": "w.raised_at",
+        "check_in_due": due,
+        "on_site_due": f"{due} + interval '1 day'",
+        "handle_due": f"{due} + interval '3 days'",
+    }
+    select = ", ".join(overrides.get(c, f"t.{c}") for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO whistles_whistleassignment ({', '.join(columns)}) SELECT {select} "
+            "FROM whistles_whistleassignment t, whistles_whistlerequest w "
+            "WHERE t.id = %(template)s AND w.title LIKE 'W %%' "
+            "AND substr(w.title, 3)::int BETWEEN %(lo)s AND %(hi)s",
+            {**params, "template": tpl["assignment"], "lo": lo, "hi": hi},
+        )
 
 
 def main() -> None:
@@ -322,8 +420,13 @@ def main() -> None:
             (visits,) = cursor.fetchone()
             cursor.execute("SELECT count(*) FROM cases_case")
             (cases,) = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM whistles_whistleassignment")
+            (assignments,) = cursor.fetchone()
             cursor.execute("TRUNCATE enforcement_fencewarning")
-        print(f"filled to {size:,}: {visits:,} visits, {cases:,} cases in {time.perf_counter() - t1:.1f} s")
+        print(
+            f"filled to {size:,}: {visits:,} visits, {cases:,} cases, {assignments:,} whistle assignments "
+            f"in {time.perf_counter() - t1:.1f} s"
+        )
         for sweep in sweeps():
             first = run_sweep(sweep, day=today)
             second = run_sweep(sweep, day=today)

@@ -151,7 +151,7 @@ SELECT 'officer:' || x.officer_id || ':item:' || x.item_id || ':' || x.side || '
        format(
            CASE x.side WHEN 'top' THEN %(msg_top)s ELSE %(msg_bottom)s END,
            coalesce(nullif(u.full_name, ''), u.username), i.code,
-           round(100 * x.share), round(100 * x.peer_share), x.n, x.peer_n
+           round(100 * x.share) || '%%', round(100 * x.peer_share) || '%%', x.n, x.peer_n
        ) AS message,
        {
     json_details(
@@ -224,12 +224,12 @@ def register() -> None:
             select=EXTREMES_SQL,
             messages={
                 "top:officer,item,share,peers,n,peer_n": _(
-                    "{officer} fined at the top of the range for {item} in {share}% of {n} cases; the "
-                    "town's other officers in {peers}% of {peer_n}."
+                    "{officer} fined at the top of the range for {item} in {share} of {n} cases; the "
+                    "town's other officers in {peers} of {peer_n}."
                 ),
                 "bottom:officer,item,share,peers,n,peer_n": _(
-                    "{officer} fined at the bottom of the range for {item} in {share}% of {n} cases; the "
-                    "town's other officers in {peers}% of {peer_n}."
+                    "{officer} fined at the bottom of the range for {item} in {share} of {n} cases; the "
+                    "town's other officers in {peers} of {peer_n}."
                 ),
             },
         )

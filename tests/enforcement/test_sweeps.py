@@ -115,7 +115,11 @@ def test_a_sweep_run_twice_raises_nothing_the_second_time_and_audits_each_run_on
         s.pk,
     )
     assert w.details["days"] == 7 and w.details["previous_unit"] == cast.department.pk
-    assert "某餐馆" in w.message and w.severity == "warning" and w.status == "open"
+    assert w.severity == "warning" and w.status == "open"
+    # In the default language (Chinese), the facts filled in by the database.
+    previous = DAY - dt.timedelta(days=10)
+    again = DAY - dt.timedelta(days=3)
+    assert w.message == f"某餐馆于{again}再次被检查，距{cast.department.name_zh}于{previous}的检查仅7天。"
     runs = AuditEvent.objects.filter(action="enforcement.fence.sweep").order_by("pk")
     assert runs.count() == before + 3  # one summary row per run, none per warning
     assert runs.last().after["raised"] == 0
@@ -419,6 +423,7 @@ def test_an_officer_fining_at_the_top_far_more_often_than_peers(cast):
     assert (w.details["n"], w.details["peer_n"]) == (6, 10)
     assert float(w.details["share"]) == pytest.approx(5 / 6, abs=0.001)
     assert float(w.details["peer_share"]) == pytest.approx(0.1)
+    assert w.message == "甲执法员办理T-001的6件案件中83%按幅度上限处罚；本镇街其他执法人员10件中为10%。"
     assert w.key == f"officer:{cast.officer_a.pk}:item:{item.pk}:top:2026-06"
     assert run("discretion.fine_extremes") == 0
 
