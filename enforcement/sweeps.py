@@ -396,6 +396,17 @@ def run_all(
         yield run_sweep(sweep, day=day, dry_run=dry_run)
 
 
+def sweep_on_commit(code: str, value: int) -> None:
+    """After a change (a visit recorded, a plan drawn up), evaluate the sweep for the batch holding `value` of
+    its batch column (e.g. the subject) once the transaction commits, through the outbox: the same SQL as the
+    periodic run, on one partition. Idempotent like every run."""
+    from .outbox import enqueue
+    from .tasks import fence_sweep_batch_task
+
+    if code in _SWEEPS:
+        enqueue(fence_sweep_batch_task, code, value, value + 1)
+
+
 def json_details(**pairs: str) -> str:
     """SQL for a details object: jsonb_build_object('name', expression, …)."""
     return "jsonb_build_object(" + ", ".join(f"'{k}', {v}" for k, v in pairs.items()) + ")"

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.fences import FenceRule
-from enforcement.sweeps import Sweep, json_details, register_sweep, url_sql
+from enforcement.sweeps import Sweep, json_details, register_sweep, sweep_on_commit, url_sql
 
 from .selectors import frequency_policy_for
 
@@ -58,7 +58,7 @@ JOIN enforcement_subject b ON b.id = s.subject_id
 JOIN enforcement_unit u ON u.id = s.prev_unit_id
 WHERE s.prev_on IS NOT NULL AND s.visited_on - s.prev_on <= p.window_days
   AND s.visited_on >= %(today)s - p.lookback_days
-  AND coalesce(t.exemption, '') = '' AND coalesce(t.kind, '') <> 'clue'
+  AND coalesce(t.exemption, '') = '' AND coalesce(t.kind, '') NOT IN ('clue', 'immediate')
 """
 
 DUPLICATE_PLAN_SQL = f"""
@@ -193,7 +193,8 @@ def register() -> None:
                 _("Same business inspected again within the window"),
                 _(
                     "A business was inspected again, by any unit, within the days set after an earlier "
-                    "inspection (checks of a complaint and re-checks excepted)."
+                    "inspection (checks of a complaint and re-checks excepted; on-the-spot visits have their "
+                    "own rule)."
                 ),
                 severity="warning",
                 params={"window_days": 30, "lookback_days": 400},
@@ -311,3 +312,15 @@ def register() -> None:
             urls=task_url,
         )
     )
+
+
+def evaluate_visit_on_commit(subject_id: int) -> None:
+    """A visit was recorded: once committed, look again at the business's visits (a repeat inspection, the
+    yearly cap) without waiting for the hourly sweep."""
+    for code in (REPEAT, OVER_CAP):
+        sweep_on_commit(code, subject_id)
+
+
+def evaluate_plan_on_commit(subject_id: int) -> None:
+    """A visit was planned: once committed, look for another unit's plan it should join."""
+    sweep_on_commit(DUPLICATE_PLAN, subject_id)
