@@ -16,7 +16,9 @@ rows are topped up, not rebuilt.
 
 For each size and sweep: the first run (it raises the warnings the data holds) and a second run (it must
 raise nothing: the sweep is idempotent), wall time of `run_sweep` (all batches, one transaction each, the
-audit row).
+audit row), and the CPU time of the second run (the PostgreSQL backend's and this process's, read from /proc;
+parallel query is off so one backend does all the work): on a shared machine the wall time moves with the
+other jobs' load, the CPU time much less.
 Warnings are emptied before each size. Figures only: no assertions on timings.
 """
 
@@ -390,6 +392,21 @@ def fill_whistles(people: dict[str, Any], tpl: dict[str, int], start: int, end: 
         )
 
 
+def backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend and this process (from /proc): less
+    sensitive than wall time to the other jobs on a shared machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    total = 0.0
+    for path in (f"/proc/{pid}/stat", "/proc/self/stat"):
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def main() -> None:
     args = parse()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -409,7 +426,10 @@ def main() -> None:
     people = setup_people(today)
     tpl = templates(people, today)
     print(f"migrate and people: {time.perf_counter() - t0:.1f} s")
-    results: dict[str, dict[int, tuple[float, int, float, int]]] = {}
+    with connection.cursor() as cursor:
+        # One backend does the work, so its CPU time (from /proc) is the statement's: no parallel workers.
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    results: dict[str, dict[int, tuple[float, int, float, float, int]]] = {}
     done = 0
     for size in sizes:
         t1 = time.perf_counter()
@@ -429,27 +449,31 @@ def main() -> None:
         )
         for sweep in sweeps():
             first = run_sweep(sweep, day=today)
+            cpu = backend_cpu()
             second = run_sweep(sweep, day=today)
+            cpu = backend_cpu() - cpu
             results.setdefault(sweep.code, {})[size] = (
                 first.seconds,
                 first.raised,
                 second.seconds,
+                cpu,
                 second.raised,
             )
             print(
                 f"  {sweep.code:<32} first {first.seconds:6.2f} s ({first.raised:>7,} raised)  "
-                f"again {second.seconds:6.2f} s ({second.raised} raised)",
+                f"again {second.seconds:6.2f} s, CPU {cpu:5.2f} s ({second.raised} raised)",
                 flush=True,
             )
     print(
         f"\nload {os.getloadavg()[0]:.2f}; seconds for the first run (warnings raised) / "
         "the second run (none)\n"
     )
-    head = " | ".join(f"{s:,} first | {s:,} again" for s in sizes)
+    print("wall s: first run / second run; CPU s: the second run's PostgreSQL backend + this process\n")
+    head = " | ".join(f"{s:,} wall | {s:,} CPU" for s in sizes)
     print(f"| sweep | {head} | raised at {sizes[-1]:,} |")
     print("| --- |" + " --- |" * (2 * len(sizes) + 1))
     for code, by_size in results.items():
-        cells = " | ".join(f"{by_size[s][0]:.2f} | {by_size[s][2]:.2f}" for s in sizes)
+        cells = " | ".join(f"{by_size[s][0]:.2f} / {by_size[s][2]:.2f} | {by_size[s][3]:.2f}" for s in sizes)
         print(f"| {code} | {cells} | {by_size[sizes[-1]][1]:,} |")
 
 
