@@ -462,3 +462,19 @@ def test_an_item_used_within_the_months_or_held_recently_is_no_zombie(cast):
     c = case(cast, item=item, stage="investigating", filed_on=DAY - dt.timedelta(days=40))
     assert c.item_id == item.pk
     assert run("authority.zombie_item") == 0
+
+
+def test_the_beat_task_queues_every_sweep_and_each_runs_once_with_one_audit_row(
+    cast, django_capture_on_commit_callbacks
+):
+    from enforcement.sweeps import sweeps
+    from enforcement.tasks import fence_sweeps_task
+
+    s = subject(cast)
+    visit(cast, s, clock.today() - dt.timedelta(days=5), t=task(cast, s))
+    visit(cast, s, clock.today() - dt.timedelta(days=2), t=task(cast, s))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fence_sweeps_task() == len(sweeps())
+    assert FenceWarning.objects.filter(rule="inspections.repeat_visit").count() == 1
+    runs = AuditEvent.objects.filter(action="enforcement.fence.sweep")
+    assert sorted(runs.values_list("object_id", flat=True)) == sorted(s.code for s in sweeps())
