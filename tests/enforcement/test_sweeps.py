@@ -478,3 +478,18 @@ def test_the_beat_task_queues_every_sweep_and_each_runs_once_with_one_audit_row(
     assert FenceWarning.objects.filter(rule="inspections.repeat_visit").count() == 1
     runs = AuditEvent.objects.filter(action="enforcement.fence.sweep")
     assert sorted(runs.values_list("object_id", flat=True)) == sorted(s.code for s in sweeps())
+
+
+def test_the_zombie_warning_s_link_opens_a_recovery_draft_proposed_for_the_district_admin(cast, client_for):
+    item = _item(cast)
+    AuthorityGrant.objects.create(
+        town=cast.town_a, item=item, kind="statutory", valid_from=DAY - dt.timedelta(days=800)
+    )
+    run("authority.zombie_item")
+    url = FenceWarning.objects.get(rule="authority.zombie_item").details["url"]
+    page = client_for(cast.admin).get(url)
+    assert page.status_code == 200
+    assert "收回甲街道的T-001 占道经营" in page.content.decode()
+    junk = client_for(cast.admin).get("/authority/adjustments/new/?recover=x&town=99999999")
+    assert junk.status_code == 200 and "收回甲街道" not in junk.content.decode()
+    assert client_for(cast.officer_a).get(url).status_code == 403
