@@ -138,8 +138,10 @@ def district_params(rule: FenceRule, day: dt.date) -> list[DistrictParams]:
     for district_id in District.objects.order_by("pk").values_list("pk", flat=True):
         setting = latest.get(district_id)
         params = dict(rule.params)
-        if setting is not None:
-            params.update({k: v for k, v in (setting.params or {}).items() if k in rule.params})
+        if setting is not None and isinstance(setting.params, dict):
+            for name, value in setting.params.items():
+                if name in rule.params:
+                    params[name] = _coerce(value, rule.params[name])
         result.append(
             DistrictParams(
                 district_id=district_id,
@@ -149,6 +151,22 @@ def district_params(rule: FenceRule, day: dt.date) -> list[DistrictParams]:
             )
         )
     return result
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    """A district's value in the type of the rule's default ("60" for an int window is 60); a value that is
+    not of that type (text where a number belongs) leaves the default, so a bad setting never breaks a run."""
+    if default is None or isinstance(default, (list, dict)):
+        return value
+    try:
+        if isinstance(default, bool):
+            return value if isinstance(value, bool) else default
+        if isinstance(default, int):
+            number = float(value)
+            return int(number) if number == int(number) else default
+        return type(default)(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
 
 
 _PG_TYPES: tuple[tuple[type, str], ...] = (

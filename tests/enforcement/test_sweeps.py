@@ -493,3 +493,23 @@ def test_the_zombie_warning_s_link_opens_a_recovery_draft_proposed_for_the_distr
     junk = client_for(cast.admin).get("/authority/adjustments/new/?recover=x&town=99999999")
     assert junk.status_code == 200 and "收回甲街道" not in junk.content.decode()
     assert client_for(cast.officer_a).get(url).status_code == 403
+
+
+def test_a_district_value_of_the_wrong_type_falls_back_to_the_rule_s_default(cast):
+    from enforcement.fences import fence_rule
+    from enforcement.sweeps import district_params
+
+    FenceRuleSetting.objects.create(
+        district=cast.district,
+        rule="inspections.repeat_visit",
+        params={"window_days": "abc", "lookback_days": "200", "unknown": 1},
+        effective_from=DAY,
+    )
+    rule = fence_rule("inspections.repeat_visit")
+    assert rule is not None
+    (ours,) = [d for d in district_params(rule, DAY) if d.district_id == cast.district.pk]
+    assert ours.params == {"window_days": 30, "lookback_days": 200}
+    s = subject(cast)
+    visit(cast, s, DAY - dt.timedelta(days=5), t=task(cast, s))
+    visit(cast, s, DAY - dt.timedelta(days=2), t=task(cast, s))
+    assert run("inspections.repeat_visit") == 1
