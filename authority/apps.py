@@ -14,5 +14,8 @@ class AuthorityConfig(AppConfig):
         from .panels import register
 
         register_audit_actions(*AUDIT_ACTIONS)
+        from .sweeps import register as register_sweeps
+
+        register_sweeps()
         register()
         register_matching()

@@ -397,9 +397,26 @@ def adjustment_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _recovery_proposal(request: AuthedHttpRequest, district: District) -> dict[str, str]:
+    """The draft a zombie-item fence warning proposes (`?recover=<item>&town=<town>`): its title and note. An
+    id that is not a number, or not the district's, proposes nothing."""
+    item_id, town_id = request.GET.get("recover", ""), request.GET.get("town", "")
+    if not (item_id.isdigit() and town_id.isdigit()):
+        return {}
+    item = EnforcementItem.objects.filter(pk=int(item_id), district=district).first()
+    town = Unit.objects.filter(pk=int(town_id), district=district, kind=Unit.Kind.TOWN).first()
+    if item is None or town is None:
+        return {}
+    names = {"item": f"{item.code} {item.name_zh}", "town": town.name_zh}
+    return {
+        "title": _("Recover %(item)s from %(town)s") % names,
+        "note": _("Proposed by the fence warning on unused items: %(town)s has not used %(item)s.") % names,
+    }
+
+
 def adjustment_new(request: AuthedHttpRequest) -> HttpResponse:
     user, district = _admin_district(request)
-    form = AdjustmentForm(request.POST or None)
+    form = AdjustmentForm(request.POST or None, initial=_recovery_proposal(request, district))
     if request.method == "POST" and form.is_valid():
         try:
             adjustment = adjustment_create(actor=user, district=district, **form.cleaned_data)

@@ -16,6 +16,9 @@ class CasesConfig(AppConfig):
         from .panels import register as register_panels
 
         register_audit_actions(*AUDIT_ACTIONS)
+        from .sweeps import register as register_sweeps
+
+        register_sweeps()
         register()
         register_panels()
         register_nav(

@@ -159,4 +159,5 @@ CORE_ACTIONS = (
     ),
     AuditAction("enforcement.city.create", _("%(actor)s created the city %(object)s")),
     AuditAction("enforcement.district.set_city", _("%(actor)s put the district %(object)s under a city")),
+    AuditAction("enforcement.fence.sweep", _("%(actor)s ran the fence sweep %(object)s")),
 )

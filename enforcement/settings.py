@@ -232,9 +232,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "enforcement.tasks.fence_escalation_sweep_task",
         "schedule": 600,
     },
+    # The fences' time-based rules (deadlines, repeat visits, zombie items): every registered sweep, hourly.
+    "fence-sweeps-hourly": {"task": "enforcement.tasks.fence_sweeps_task", "schedule": 3600},
 }
 # Publishing to a broker that is down fails fast: the outbox keeps the message and the relay sends it later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {"socket_connect_timeout": 1.0}
+# How long a task taken by a worker that died (SIGKILL, power) stays invisible before Redis hands it out again
+# (kombu's default is an hour; the worker-kill test sets a few seconds).
+if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = float(os.environ["CELERY_VISIBILITY_TIMEOUT"])
 # /readyz calls the worker silent when its heartbeat (every minute from beat) is older than this.
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "180"))
 

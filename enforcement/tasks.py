@@ -46,3 +46,53 @@ def fence_escalation_sweep_task() -> dict[str, int]:
 
     done = fence_warnings_escalate()
     return {"district": done.district, "city": done.city}
+
+
+@shared_task(acks_late=True)
+def fence_sweeps_task() -> int:
+    """Periodic (beat): queue one run of every registered fence sweep. Returns how many were queued."""
+    from django.db import transaction
+
+    from .sweeps import sweeps
+
+    codes = [s.code for s in sweeps()]
+    with transaction.atomic():
+        outbox.enqueue_many(fence_sweep_task, [[code] for code in codes])
+    return len(codes)
+
+
+@shared_task(acks_late=True)
+def fence_sweep_task(code: str, day: str | None = None) -> int:
+    """One sweep, every batch in its own transaction, one audit row for the run. Idempotent: a redelivered
+    task (the worker died) re-runs the batches and the unique (rule, key) keeps what was raised once."""
+    import datetime as dt
+
+    from .sweeps import run_sweep, sweep_for
+
+    sweep = sweep_for(code)
+    if sweep is None:
+        return 0
+    return run_sweep(sweep, day=dt.date.fromisoformat(day) if day else None).raised
+
+
+@shared_task(acks_late=True)
+def fence_sweep_batch_task(code: str, lo: int, hi: int, day: str | None = None) -> int:
+    """One batch of one sweep (a bounded piece of work: a range of the sweep's batch column), for fanning a
+    large sweep out over workers. Idempotent like the whole sweep; audited when it raised anything."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from .sweeps import SweepResult, run_batch, sweep_audit, sweep_for
+
+    sweep = sweep_for(code)
+    if sweep is None:
+        return 0
+    on = dt.date.fromisoformat(day) if day else None
+    with transaction.atomic():
+        raised = run_batch(sweep, lo, hi, day=on)
+        if raised:
+            from . import clock
+
+            sweep_audit(SweepResult(rule=code, raised=raised, batches=1), on or clock.today())
+    return raised

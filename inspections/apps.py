@@ -16,6 +16,7 @@ class InspectionsConfig(AppConfig):
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .panels import register as register_panels
         from .services import FREQUENT_IMMEDIATE
+        from .sweeps import register as register_sweeps
         from .usage import inspection_usage
 
         register_audit_actions(*AUDIT_ACTIONS)
@@ -33,6 +34,7 @@ class InspectionsConfig(AppConfig):
             UsageSource(key="inspections", label=_("Inspections that checked the item"), fn=inspection_usage)
         )
         register_panels()
+        register_sweeps()
         # One entry: a department reaches its invitations from the board (a button with the count) and its
         # home panel; another top-bar entry would wrap the bar for responders, who already have the most.
         register_nav(

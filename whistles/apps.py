@@ -18,6 +18,9 @@ class WhistlesConfig(AppConfig):
         from .usage import whistle_usage
 
         register_audit_actions(*AUDIT_ACTIONS)
+        from .sweeps import register as register_sweeps
+
+        register_sweeps()
         register()
         register_configured_senders()
         register_referral_handler(whistle_from_referral)  # cases transfer (移送) to a department as a whistle

@@ -36,6 +36,7 @@ from ..rules import (
     can_record_results,
 )
 from ..selectors import frequency_policy_for
+from ..sweeps import evaluate_visit_on_commit
 from ..workflow import (
     Action,
     PointResult,
@@ -164,6 +165,7 @@ def task_enter(
             "exemption": locked.exemption,
         },
     )
+    evaluate_visit_on_commit(visit.subject_id)
     return visit
 
 
@@ -260,6 +262,7 @@ def visit_record(
             "with_code": with_code,
         },
     )
+    evaluate_visit_on_commit(visit.subject_id)
     return visit
 
 

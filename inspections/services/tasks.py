@@ -35,6 +35,7 @@ from ..rules import (
     can_plan_task,
 )
 from ..selectors import merge_keeps, participants
+from ..sweeps import evaluate_plan_on_commit
 from ..workflow import (
     APPROVE_AFTERWARDS_FROM,
     CHECKLIST_EDITABLE,
@@ -137,6 +138,7 @@ def task_create(
             "items": [i.pk for i in items],
         },
     )
+    evaluate_plan_on_commit(task.subject_id)
     return task
 
 

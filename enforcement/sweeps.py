@@ -1,0 +1,430 @@
+"""Fence sweeps: the asynchronous, time-based and set-based side of the electronic fences (电子围栏).
+
+A sweep is one rule's SQL: a SELECT that finds the facts the rule objects to, wrapped here in
+``INSERT INTO enforcement_fencewarning … SELECT … ON CONFLICT (rule, key) DO NOTHING``. The database does the
+work in one statement per batch (window functions, aggregates, index lookups), never a Python loop over rows.
+The unique (rule, key) makes a sweep idempotent: the key names the facts (the visit, the case and the deadline
+it missed, the officer and the month), so running a sweep twice, or a retried batch after a worker died, adds
+nothing.
+
+Each feature app registers its sweeps from its ``AppConfig.ready()`` (``register_sweep``); the core imports no
+feature app. A sweep's SELECT may use:
+
+- ``p``: one row per district where the rule is enabled on the day, with ``district_id``, ``severity`` (the
+  district's or the rule's default) and one column per scalar parameter of the rule (the district's value from
+  its ``FenceRuleSetting`` in force on the day, else the rule's default), plus the columns the sweep's
+  ``district_values`` computes in Python (dates counted with the working-day calendar, a frequency cap);
+- ``%(lo)s`` / ``%(hi)s``: the batch, a half-open range of ``batch_column`` values;
+- ``%(today)s`` (date) and ``%(now)s`` (timestamp);
+- ``%(msg_<name>)s``: the sweep's message templates, translated, as PostgreSQL ``format()`` strings
+  (``{name}`` placeholders in the gettext msgid become positional ``%N$s``; see ``pg_format``).
+
+It must yield the columns of ``FOUND_COLUMNS``.
+
+Parameters: ``district_params`` reads ``FenceRuleSetting`` directly (the latest row with effective_from <= the
+day for (district, rule), overlaid on the rule's defaults). The synchronous side (enforcement.fences) may grow
+its own reader; both read the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import translation
+from django.utils.functional import Promise
+
+from . import clock
+from .audit import audit_record
+from .fences import FenceRule, register_fence_rule
+from .models import District, FenceRuleSetting
+
+FOUND_COLUMNS = (
+    "key",
+    "town_id",
+    "district_id",
+    "officer_id",
+    "subject_id",
+    "object_type",
+    "object_id",
+    "severity",
+    "message",
+    "details",
+)
+
+DEFAULT_BATCH = 200_000
+# Memory for one batch's sorts and hashes (SET LOCAL: this transaction only), so a window over a batch of a
+# few hundred thousand rows sorts in memory, not on disk.
+WORK_MEM = "128MB"
+
+# (district_id, effective params, day) -> extra columns of `p` for that district
+DistrictValues = Callable[[int, Mapping[str, Any], dt.date], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """One rule's periodic check. `table` and `batch_column` split the work: each batch covers a half-open
+    range of `batch_column` values of `table` (a partition key such as the subject, so a window function sees
+    a whole partition inside one batch)."""
+
+    rule: FenceRule
+    table: str
+    select: str
+    batch_column: str = "id"
+    batch_size: int = DEFAULT_BATCH
+    messages: Mapping[str, str | Promise] = field(default_factory=dict, hash=False, compare=False)
+    # alias -> URL name of a page taking one id; the SQL builds the link with url_sql(alias, id expression)
+    urls: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    district_values: DistrictValues | None = field(default=None, hash=False, compare=False)
+    # Computed in Python instead of SQL (e.g. from an evaluation the app already has): (day, p rows) ->
+    # rows of FOUND_COLUMNS; inserted with one statement. Used when the facts come from an existing report.
+    rows: Callable[[dt.date, list[dict[str, Any]]], list[dict[str, Any]]] | None = field(
+        default=None, hash=False, compare=False
+    )
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+
+_SWEEPS: dict[str, Sweep] = {}
+
+
+def register_sweep(sweep: Sweep) -> Sweep:
+    """Register the sweep and its rule (a rule swept here is registered once, with its definition)."""
+    register_fence_rule(sweep.rule)
+    existing = _SWEEPS.get(sweep.code)
+    if existing is not None and existing != sweep:
+        raise ValueError(f"sweep {sweep.code!r} registered twice with different definitions")
+    _SWEEPS[sweep.code] = sweep
+    return sweep
+
+
+def sweeps() -> list[Sweep]:
+    return sorted(_SWEEPS.values(), key=lambda s: s.code)
+
+
+def sweep_for(code: str) -> Sweep | None:
+    return _SWEEPS.get(code)
+
+
+# --- parameters ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictParams:
+    district_id: int
+    enabled: bool
+    severity: str
+    params: dict[str, Any]
+
+
+def district_params(rule: FenceRule, day: dt.date) -> list[DistrictParams]:
+    """The rule's parameters in every district on `day`: the latest setting not after the day over the rule's
+    defaults. One query for all districts."""
+    latest: dict[int, FenceRuleSetting] = {}
+    rows = FenceRuleSetting.objects.filter(rule=rule.code, effective_from__lte=day).order_by(
+        "district_id", "-effective_from"
+    )
+    for row in rows:
+        latest.setdefault(row.district_id, row)
+    result = []
+    for district_id in District.objects.order_by("pk").values_list("pk", flat=True):
+        setting = latest.get(district_id)
+        params = dict(rule.params)
+        if setting is not None and isinstance(setting.params, dict):
+            for name, value in setting.params.items():
+                if name in rule.params:
+                    params[name] = _coerce(value, rule.params[name])
+        result.append(
+            DistrictParams(
+                district_id=district_id,
+                enabled=setting.enabled if setting is not None else True,
+                severity=(setting.severity if setting is not None and setting.severity else rule.severity),
+                params=params,
+            )
+        )
+    return result
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    """A district's value in the type of the rule's default ("60" for an int window is 60); a value that is
+    not of that type (text where a number belongs) leaves the default, so a bad setting never breaks a run."""
+    if default is None or isinstance(default, (list, dict)):
+        return value
+    try:
+        if isinstance(default, bool):
+            return value if isinstance(value, bool) else default
+        if isinstance(default, int):
+            number = float(value)
+            return int(number) if number == int(number) else default
+        return type(default)(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
+_PG_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "double precision"),
+    (dt.datetime, "timestamptz"),
+    (dt.date, "date"),
+    (str, "text"),
+)
+
+
+def _pg_type(value: Any) -> str | None:
+    for kind, name in _PG_TYPES:
+        if isinstance(value, kind):
+            return name
+    return None  # lists, dicts: not a column of p
+
+
+def _p_rows(sweep: Sweep, day: dt.date) -> list[dict[str, Any]]:
+    out = []
+    for dp in district_params(sweep.rule, day):
+        if not dp.enabled:
+            continue
+        row: dict[str, Any] = {"district_id": dp.district_id, "severity": dp.severity}
+        row.update({k: v for k, v in dp.params.items() if _pg_type(v) is not None})
+        if sweep.district_values is not None:
+            row.update(sweep.district_values(dp.district_id, dp.params, day))
+        out.append(row)
+    return out
+
+
+def _p_cte(rows: list[dict[str, Any]], params: dict[str, Any]) -> str:
+    """`p (district_id, severity, …) AS (VALUES (%(p0_district_id)s::bigint, …), …)`; the types come from the
+    first row (every row has the same keys)."""
+    names = list(rows[0])
+    for name in names:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(f"parameter name {name!r} is not a column name")
+    values = []
+    for i, row in enumerate(rows):
+        cells = []
+        for name in names:
+            value = row[name]
+            kind = _pg_type(rows[0][name]) or "text"
+            params[f"p{i}_{name}"] = value
+            cells.append(f"%(p{i}_{name})s::{kind}")
+        values.append("(" + ", ".join(cells) + ")")
+    return f"p ({', '.join(names)}) AS (VALUES {', '.join(values)})"
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def pg_format(template: str, names: Sequence[str]) -> str:
+    """Turn a translated "{subject} … {date}" into PostgreSQL format()'s "%1$s … %2$s", by the position of
+    each name in `names` (the order the sweep's SQL passes the arguments). A translation may reorder the
+    placeholders; a literal % is doubled."""
+    escaped = template.replace("%", "%%")
+    return _PLACEHOLDER.sub(lambda m: f"%{names.index(m.group(1)) + 1}$s", escaped)
+
+
+# Each sweep declares its message arguments in the order its SQL passes them to format(), in the message
+# mapping's key: "name:arg1,arg2,…".
+def _messages(sweep: Sweep) -> dict[str, str]:
+    out = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for spec, template in sweep.messages.items():
+            name, _sep, args = spec.partition(":")
+            out[f"msg_{name}"] = pg_format(str(template), [a for a in args.split(",") if a])
+    return out
+
+
+# --- running ------------------------------------------------------------------------------------------------
+
+_INSERT = """
+INSERT INTO enforcement_fencewarning
+    (rule, key, town_id, district_id, officer_id, subject_id, object_type, object_id, severity, message,
+     details, status, raised_at, reason, review_note, follow_up, escalation)
+SELECT %(rule)s, f.key, f.town_id, f.district_id, f.officer_id, f.subject_id, f.object_type,
+       f.object_id::text, f.severity, left(f.message, 500), f.details, 'open', %(now)s, '', '', '', ''
+FROM found f
+WHERE NOT EXISTS (SELECT 1 FROM enforcement_fencewarning w WHERE w.rule = %(rule)s AND w.key = f.key)
+ON CONFLICT (rule, key) DO NOTHING
+"""
+
+_COUNT_NEW = """
+SELECT count(DISTINCT f.key) FROM found f
+WHERE NOT EXISTS (SELECT 1 FROM enforcement_fencewarning w WHERE w.rule = %(rule)s AND w.key = f.key)
+"""
+
+
+@dataclass
+class SweepResult:
+    rule: str
+    raised: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+    skipped: str = ""
+
+
+def batch_bounds(sweep: Sweep) -> list[tuple[int, int]]:
+    """Half-open ranges of `batch_column` covering the table's rows today."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min({sweep.batch_column}), max({sweep.batch_column}) FROM {sweep.table}")
+        low, high = cursor.fetchone()
+    if low is None:
+        return []
+    return [(lo, min(lo + sweep.batch_size, high + 1)) for lo in range(low, high + 1, sweep.batch_size)]
+
+
+_PROBE_ID = 987654321
+
+
+def url_sql(alias: str, id_expression: str) -> str:
+    """SQL for the link to a page taking one id (the sweep names the page in `urls`)."""
+    return f"(%(url_{alias}_0)s || ({id_expression})::text || %(url_{alias}_1)s)"
+
+
+def _urls(sweep: Sweep) -> dict[str, str]:
+    from django.urls import reverse
+
+    out = {}
+    for alias, name in sweep.urls.items():
+        before, _sep, after = reverse(name, args=[_PROBE_ID]).partition(str(_PROBE_ID))
+        out[f"url_{alias}_0"], out[f"url_{alias}_1"] = before, after
+    return out
+
+
+def _statement(
+    sweep: Sweep, body: str, p_rows: list[dict[str, Any]], day: dt.date
+) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"rule": sweep.code, "today": day, "now": clock.now(), "tz": settings.TIME_ZONE}
+    params.update(_messages(sweep))
+    params.update(_urls(sweep))
+    sql = f"WITH {_p_cte(p_rows, params)},\nfound AS (\n{sweep.select}\n)\n{body}"
+    return sql, params
+
+
+def run_batch(sweep: Sweep, lo: int, hi: int, *, day: dt.date | None = None, dry_run: bool = False) -> int:
+    """One batch of one sweep, in one statement: the number of warnings raised (or that would be)."""
+    day = day or clock.today()
+    p_rows = _p_rows(sweep, day)
+    if not p_rows:
+        return 0
+    sql, params = _statement(sweep, _COUNT_NEW if dry_run else _INSERT, p_rows, day)
+    params.update(lo=lo, hi=hi)
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0]) if dry_run else cursor.rowcount
+
+
+_INSERT_ROWS = """
+INSERT INTO enforcement_fencewarning
+    (rule, key, town_id, district_id, officer_id, subject_id, object_type, object_id, severity, message,
+     details, status, raised_at, reason, review_note, follow_up, escalation)
+SELECT %(rule)s, r.key, r.town_id, r.district_id, r.officer_id, r.subject_id, r.object_type, r.object_id,
+       r.severity, left(r.message, 500), r.details, 'open', %(now)s, '', '', '', ''
+FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(key text, town_id bigint, district_id bigint, officer_id bigint,
+     subject_id bigint, object_type text, object_id text, severity text, message text, details jsonb)
+ON CONFLICT (rule, key) DO NOTHING
+"""
+
+
+def _run_rows(sweep: Sweep, day: dt.date, dry_run: bool) -> int:
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    assert sweep.rows is not None
+    p_rows = _p_rows(sweep, day)
+    if not p_rows:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = sweep.rows(day, p_rows)
+    if not rows:
+        return 0
+    if dry_run:
+        from .models import FenceWarning
+
+        keys = {r["key"] for r in rows}
+        return len(keys) - FenceWarning.objects.filter(rule=sweep.code, key__in=keys).count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_ROWS,
+            {"rule": sweep.code, "now": clock.now(), "rows": json.dumps(rows, cls=DjangoJSONEncoder)},
+        )
+        return int(cursor.rowcount)
+
+
+def run_sweep(
+    sweep: Sweep,
+    *,
+    day: dt.date | None = None,
+    dry_run: bool = False,
+    bounds: Sequence[tuple[int, int]] | None = None,
+) -> SweepResult:
+    """Run every batch (or the given ones), each in its own transaction, then write one audit row for the
+    run (not one per warning)."""
+    day = day or clock.today()
+    result = SweepResult(rule=sweep.code, dry_run=dry_run)
+    started = time.perf_counter()
+    if sweep.rows is not None:
+        with transaction.atomic():
+            result.raised = _run_rows(sweep, day, dry_run)
+            result.batches = 1
+    else:
+        for lo, hi in bounds if bounds is not None else batch_bounds(sweep):
+            with transaction.atomic():
+                result.raised += run_batch(sweep, lo, hi, day=day, dry_run=dry_run)
+            result.batches += 1
+    result.seconds = time.perf_counter() - started
+    if not dry_run:
+        sweep_audit(result, day)
+    return result
+
+
+def sweep_audit(result: SweepResult, day: dt.date) -> None:
+    """One summary row per run (or per task batch): the rule, the day, how many warnings were raised."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="enforcement.fence.sweep",
+            object_type="fence.sweep",
+            object_id=result.rule,
+            summary=f"{result.rule}: {result.raised} raised in {result.batches} batch(es)",
+            after={
+                "rule": result.rule,
+                "day": day.isoformat(),
+                "raised": result.raised,
+                "batches": result.batches,
+            },
+        )
+
+
+def run_all(
+    *, codes: Sequence[str] | None = None, day: dt.date | None = None, dry_run: bool = False
+) -> Iterator[SweepResult]:
+    for sweep in sweeps():
+        if codes and sweep.code not in codes:
+            continue
+        yield run_sweep(sweep, day=day, dry_run=dry_run)
+
+
+def sweep_on_commit(code: str, value: int) -> None:
+    """After a change (a visit recorded, a plan drawn up), evaluate the sweep for the batch holding `value` of
+    its batch column (e.g. the subject) once the transaction commits, through the outbox: the same SQL as the
+    periodic run, on one partition. Idempotent like every run."""
+    from .outbox import enqueue
+    from .tasks import fence_sweep_batch_task
+
+    if code in _SWEEPS:
+        enqueue(fence_sweep_batch_task, code, value, value + 1)
+
+
+def json_details(**pairs: str) -> str:
+    """SQL for a details object: jsonb_build_object('name', expression, …)."""
+    return "jsonb_build_object(" + ", ".join(f"'{k}', {v}" for k, v in pairs.items()) + ")"
