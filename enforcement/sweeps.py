@@ -245,12 +245,13 @@ def _messages(sweep: Sweep) -> dict[str, str]:
 _INSERT = """
 INSERT INTO enforcement_fencewarning
     (rule, key, town_id, district_id, officer_id, subject_id, object_type, object_id, severity, message,
-     details, status, raised_at, reason, review_note, follow_up, escalation)
+     details, status, raised_at, reason, review_note, follow_up, resolution_note, escalation)
 SELECT %(rule)s, f.key, f.town_id, f.district_id, f.officer_id, f.subject_id, f.object_type,
-       f.object_id::text, f.severity, left(f.message, 500), f.details, 'open', %(now)s, '', '', '', ''
+       f.object_id::text, f.severity, left(f.message, 500), f.details, 'open', %(now)s, '', '', '', '', ''
 FROM found f
 WHERE NOT EXISTS (SELECT 1 FROM enforcement_fencewarning w WHERE w.rule = %(rule)s AND w.key = f.key)
 ON CONFLICT (rule, key) DO NOTHING
+RETURNING id, severity
 """
 
 _COUNT_NEW = """
@@ -319,18 +320,21 @@ def run_batch(sweep: Sweep, lo: int, hi: int, *, day: dt.date | None = None, dry
         if connection.in_atomic_block:
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(sql, params)
-        return int(cursor.fetchone()[0]) if dry_run else cursor.rowcount
+        if dry_run:
+            return int(cursor.fetchone()[0])
+        return _announce(cursor.fetchall())
 
 
 _INSERT_ROWS = """
 INSERT INTO enforcement_fencewarning
     (rule, key, town_id, district_id, officer_id, subject_id, object_type, object_id, severity, message,
-     details, status, raised_at, reason, review_note, follow_up, escalation)
+     details, status, raised_at, reason, review_note, follow_up, resolution_note, escalation)
 SELECT %(rule)s, r.key, r.town_id, r.district_id, r.officer_id, r.subject_id, r.object_type, r.object_id,
-       r.severity, left(r.message, 500), r.details, 'open', %(now)s, '', '', '', ''
+       r.severity, left(r.message, 500), r.details, 'open', %(now)s, '', '', '', '', ''
 FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(key text, town_id bigint, district_id bigint, officer_id bigint,
      subject_id bigint, object_type text, object_id text, severity text, message text, details jsonb)
 ON CONFLICT (rule, key) DO NOTHING
+RETURNING id, severity
 """
 
 
@@ -357,7 +361,22 @@ def _run_rows(sweep: Sweep, day: dt.date, dry_run: bool) -> int:
             _INSERT_ROWS,
             {"rule": sweep.code, "now": clock.now(), "rows": json.dumps(rows, cls=DjangoJSONEncoder)},
         )
-        return int(cursor.rowcount)
+        return _announce(cursor.fetchall())
+
+
+def _announce(inserted: Sequence[tuple[int, str]]) -> int:
+    """Tell the listeners (the desk's notifications) about the warnings this statement raised, in its
+    transaction, as `fence_warning_raise` does for one: a warning is inserted once, so it is announced once.
+    Prompts are announced too; listeners decide what they act on."""
+    from . import fences
+    from .models import FenceWarning
+
+    ids = [row[0] for row in inserted]
+    if ids:
+        fences.warnings_event(
+            fences.RAISED, list(FenceWarning.objects.filter(pk__in=ids).select_related("town"))
+        )
+    return len(ids)
 
 
 def run_sweep(

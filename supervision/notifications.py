@@ -67,9 +67,12 @@ def city_supervisors(city_id: int) -> list[User]:
 
 
 def on_warnings(event: str, warnings: Sequence[FenceWarning]) -> None:
+    supervisors: dict[int, list[User]] = {}  # a sweep's batch raises many in few towns: one query per town
     for warning in warnings:
         if event == fences.RAISED and warning.severity in NOTIFYING:
-            _send(town_supervisors(warning.town_id), KIND_RAISED, warning)
+            if warning.town_id not in supervisors:
+                supervisors[warning.town_id] = town_supervisors(warning.town_id)
+            _send(supervisors[warning.town_id], KIND_RAISED, warning)
         elif event == fences.ESCALATED_DISTRICT:
             _send(district_admins(warning.town.district_id), KIND_DISTRICT, warning)
         elif event == fences.ESCALATED_CITY:

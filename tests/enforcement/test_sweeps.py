@@ -513,3 +513,20 @@ def test_a_district_value_of_the_wrong_type_falls_back_to_the_rule_s_default(cas
     visit(cast, s, DAY - dt.timedelta(days=5), t=task(cast, s))
     visit(cast, s, DAY - dt.timedelta(days=2), t=task(cast, s))
     assert run("inspections.repeat_visit") == 1
+
+
+def test_a_late_deadline_a_sweep_raises_reaches_the_town_s_supervisors_once_and_a_prompt_does_not(cast):
+    """The desk's notifications hear of warnings raised in bulk by a sweep as they do of one raised before an
+    action: each warning once (a second run raises and announces nothing), prompts not at all."""
+    from whistles.models import Notification
+
+    code = "cases.deadline.payment"
+    case(cast, stage="served", payment_due=add_working_days(DAY, 2))  # a prompt
+    late = case(cast, stage="served", payment_due=DAY - dt.timedelta(days=3))
+    assert run(code) == 2
+    warning = FenceWarning.objects.get(rule=code, severity="warning")
+    sent = Notification.objects.filter(recipient=cast.supervisor_a)
+    assert [n.params["warning"] for n in sent] == [warning.pk]
+    assert warning.object_id == str(late.pk)
+    assert run(code) == 0
+    assert sent.count() == 1

@@ -138,8 +138,9 @@ def test_a_worker_killed_mid_sweep_loses_no_warning_and_doubles_none(transaction
     blocker = psycopg.connect(_db_url())  # a transaction of its own, left open
     blocker.execute(
         "INSERT INTO enforcement_fencewarning (rule, key, town_id, district_id, object_type, object_id,"
-        " severity, message, details, status, raised_at, reason, review_note, follow_up, escalation)"
-        " VALUES (%s, %s, %s, %s, '', '', 'warning', 'held', '{}', 'open', now(), '', '', '', '')",
+        " severity, message, details, status, raised_at, reason, review_note, follow_up, resolution_note,"
+        " escalation)"
+        " VALUES (%s, %s, %s, %s, '', '', 'warning', 'held', '{}', 'open', now(), '', '', '', '', '')",
         [RULE, f"visit:{held.pk}", cast.town_a.pk, cast.district.pk],
     )
     workers: list[subprocess.Popen[bytes]] = []
