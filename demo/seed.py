@@ -7,7 +7,7 @@ from typing import Any
 
 from enforcement.audit import linking_deferred
 
-from . import authority, cases, discretion, inspections, whistles
+from . import authority, cases, discretion, figures, inspections, whistles
 from .core import Login, seed_core
 
 # The catalog first (everything refers to its items), then the benchmarks (the cases' fines come from them).
@@ -35,4 +35,6 @@ def seed_all(stdout: Any, *, small: bool = False) -> list[Login]:
                 seed(stdout, small=small)
             else:
                 seed(stdout)
+        # Last: the dashboards' aggregates counted from everything above, and the city supervisor's login.
+        logins += figures.seed(stdout)
     return logins

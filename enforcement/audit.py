@@ -30,7 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,16 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(fields)).hexdigest()
 
 
+# Apps that keep figures derived from audited changes register a listener (figures.apps): it runs inside the
+# change's transaction with the new row, so whatever it queues commits or rolls back with the change.
+AUDIT_LISTENERS: list[Callable[[AuditEvent], None]] = []
+
+
+def register_audit_listener(listener: Callable[[AuditEvent], None]) -> None:
+    if listener not in AUDIT_LISTENERS:
+        AUDIT_LISTENERS.append(listener)
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -130,6 +140,8 @@ def audit_record(
         request_id=request_id_var.get(),
     )
     event.save(force_insert=True)
+    for listener in AUDIT_LISTENERS:
+        listener(event)
     # One link run per transaction, however many rows it writes (a catalog import writes one per item).
     if not _linking_deferred.get() and not any(
         entry[1] is _link_after_commit for entry in connection.run_on_commit

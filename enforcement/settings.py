@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "inspections",
     "whistles",
     "supervision",  # the supervisor's desk and the team view; above the domain apps it reads
+    "figures",  # the reform's figures: dashboards read every app's tables through monthly aggregates
     "demo",  # the demo district and `manage.py seed_demo`; above every domain app
 ]
 
@@ -234,6 +235,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # The fences' time-based rules (deadlines, repeat visits, zombie items): every registered sweep, hourly.
     "fence-sweeps-hourly": {"task": "enforcement.tasks.fence_sweeps_task", "schedule": 3600},
+    # The dashboards' aggregates are kept up to date on each change; the nightly recount puts right what no
+    # change announced (a whistle deadline that passed, a date moved to another month).
+    "figures-reconcile-nightly": {
+        "task": "figures.tasks.figures_reconcile_task",
+        "schedule": 24 * 3600,
+    },
 }
 # Publishing to a broker that is down fails fast: the outbox keeps the message and the relay sends it later.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {"socket_connect_timeout": 1.0}

@@ -50,6 +50,8 @@ urlpatterns = [
     path("api/", include("whistles.api.urls")),
     path("", include("supervision.urls")),
     path("api/", include("supervision.api.urls")),
+    path("", include("figures.urls")),
+    path("api/", include("figures.api.urls")),
     # Last: any other address under /api/ is a JSON 404 in the API's error shape, not the HTML page.
     re_path(r"^api/", api_views.UnknownAddressView.as_view()),
 ]

@@ -308,6 +308,14 @@ ROUTES: dict[str, Expect] = {
     "api-desk-review":                    E(401, 405, 405, 405, 405, 405, 405, q=2, args="fence_warning"),
     "api-desk-acknowledge":               E(401, 405, 405, 405, 405, 405, 405, q=2),
     "api-desk-team":                      E(401, 403, 403, 200, 403, 403, 200, q=20),
+    # --- the dashboards (figures): a town's supervisor reads the town, the district's administrator all
+    "figures:home":                       E(302, 404, 404, 302, 404, 404, 302, q=6),
+    "figures:city":                       E(302, 404, 404, 404, 404, 404, 404, q=6, args="=999999"),
+    "figures:district":                   E(302, 404, 404, 404, 404, 404, 200, q=12, args="district_pk"),
+    "figures:town":                       E(302, 404, 404, 200, 404, 404, 200, q=12, args="town_a_pk"),
+    "api-figures-city":                   E(401, 404, 404, 404, 404, 404, 404, q=6, args="=999999"),
+    "api-figures-district":               E(401, 404, 404, 404, 404, 404, 200, q=10, args="district_pk"),
+    "api-figures-town":                   E(401, 404, 404, 200, 404, 404, 200, q=10, args="town_a_pk"),
     # --- any other address under /api/
     "^api/":                              E(404, 404, 404, 404, 404, 404, 404, q=0,
                                             path="/api/no-such-endpoint/"),

@@ -276,6 +276,8 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         "plan": plan.pk,
         "town_a": cast.town_a.code,
         "district": cast.district.code,
+        "district_pk": cast.district.pk,
+        "town_a_pk": cast.town_a.pk,
     }
     return cast, world
 
@@ -404,7 +406,7 @@ def test_every_route_is_in_the_table():
 WORLD_KEYS = (
     "case evidence document complaint whistle assignment photo notification item item_code draft_item "
     "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business "
-    "plan town_a district fence_warning"
+    "plan town_a district fence_warning district_pk town_a_pk"
 ).split()
 
 

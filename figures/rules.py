@@ -1,0 +1,71 @@
+"""Who may read which figures. A town's supervisor: that town. A district's administrator and the supervisors
+of its district office: the district and its towns. A city supervisor or administrator: every district of
+their city, and their towns.
+
+Until the supervisor's desk settles how a city user belongs to the city, a city user is one holding
+Role.CITY_SUPERVISOR or Role.CITY_ADMIN whose unit's district belongs to the city (District.city)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from enforcement.access import scope_for
+from enforcement.models import District, Role, Unit, User
+
+CITY_ROLES = (Role.CITY_SUPERVISOR, Role.CITY_ADMIN)
+
+
+def _user(user: User | AnonymousUser | None) -> User | None:
+    if not isinstance(user, User) or not user.is_active or user.unit is None:
+        return None
+    return user
+
+
+def city_of(user: User | AnonymousUser | None) -> int | None:
+    """The city whose figures the user reads, if a city supervisor or administrator."""
+    person = _user(user)
+    if person is None or not any(person.has_role(r) for r in CITY_ROLES):
+        return None
+    assert person.unit is not None
+    return person.unit.district.city_id
+
+
+def district_of(user: User | AnonymousUser | None) -> int | None:
+    """The district whose figures the user reads as its administrator or a district-office supervisor."""
+    person = _user(user)
+    if person is None:
+        return None
+    assert person.unit is not None
+    if person.has_role(Role.DISTRICT_ADMIN) and scope_for(person).district_admin:
+        return person.unit.district_id
+    if person.has_role(Role.SUPERVISOR) and person.unit.kind == Unit.Kind.DISTRICT_OFFICE:
+        return person.unit.district_id
+    return None
+
+
+def towns_of(user: User | AnonymousUser | None) -> frozenset[int]:
+    """The towns a town supervisor reads (their own, and a town they are seconded to)."""
+    person = _user(user)
+    if person is None or not person.has_role(Role.SUPERVISOR):
+        return frozenset()
+    return scope_for(person).town_ids
+
+
+def can_view_city_figures(user: User | AnonymousUser | None, city_id: int) -> bool:
+    return city_id is not None and city_of(user) == city_id
+
+
+def can_view_district_figures(user: User | AnonymousUser | None, district: District) -> bool:
+    if district_of(user) == district.pk:
+        return True
+    return district.city_id is not None and can_view_city_figures(user, district.city_id)
+
+
+def can_view_town_figures(user: User | AnonymousUser | None, town: Unit) -> bool:
+    if town.kind != Unit.Kind.TOWN:
+        return False
+    return town.pk in towns_of(user) or can_view_district_figures(user, town.district)
+
+
+def can_view_figures(user: User | AnonymousUser | None) -> bool:
+    return bool(city_of(user) or district_of(user) or towns_of(user))

@@ -1,0 +1,104 @@
+"""Keeping the monthly aggregates up to date: one (town, month) row after a change (on commit, through the
+outbox and a Celery task), every row in the nightly recount. Both write what `compute` finds, so running
+either twice changes nothing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from enforcement.models import AuditEvent, Unit
+from enforcement.outbox import enqueue
+
+from .compute import COUNT_FIELDS, WATCHED, Pair, RowFigures, compute, months_touched
+from .models import Reconciliation, TownMonth
+
+UPDATE_FIELDS = [*COUNT_FIELDS, "handling_days", "district", "refreshed_at"]
+
+
+def _write(found: dict[Pair, RowFigures]) -> int:
+    if not found:
+        return 0
+    districts = dict(
+        Unit.objects.filter(pk__in={town for town, _m in found}).values_list("pk", "district_id")
+    )
+    now = timezone.now()
+    rows = [
+        TownMonth(
+            town_id=town,
+            district_id=districts[town],
+            month=month,
+            handling_days={str(days): n for days, n in sorted(figures.handling_days.items())},
+            refreshed_at=now,
+            **{name: figures.counts.get(name, 0) for name in COUNT_FIELDS},
+        )
+        for (town, month), figures in found.items()
+        if town in districts
+    ]
+    TownMonth.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["town", "month"],
+        update_fields=UPDATE_FIELDS,
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def figures_refresh(*, pairs: list[Pair]) -> int:
+    """Recompute the named (town, month) rows from the raw tables; an empty row is kept, with zeros."""
+    return _write(compute(sorted(set(pairs))))
+
+
+def figures_refresh_for_change(*, object_type: str, object_id: str) -> int:
+    """The rows a change of one object can move: its town's months of the dates that count."""
+    pairs = months_touched(object_type, object_id)
+    return figures_refresh(pairs=sorted(pairs)) if pairs else 0
+
+
+@transaction.atomic
+def figures_reconcile() -> Reconciliation:
+    """The nightly recount: every row from the raw tables in one pass per family; rows with nothing left in
+    them are deleted."""
+    started, clock = timezone.now(), time.perf_counter()
+    found = compute(None)
+    written = _write(found)
+    keep = set(found)
+    stale = [
+        pk
+        for pk, town, month in TownMonth.objects.values_list("pk", "town_id", "month")
+        if (town, month) not in keep
+    ]
+    TownMonth.objects.filter(pk__in=stale).delete()
+    return Reconciliation.objects.create(
+        started_at=started, finished_at=timezone.now(), rows=written, seconds=time.perf_counter() - clock
+    )
+
+
+class _Queued:
+    """A marker among the transaction's on-commit callbacks: this object's refresh is already queued."""
+
+    def __init__(self, key: tuple[str, str]) -> None:
+        self.figures_key = key
+
+    def __call__(self) -> None:
+        return None
+
+
+def figures_change_seen(event: AuditEvent) -> None:
+    """Audit listener (inside the change's transaction): queue the refresh of what the audited object moves,
+    once per object and transaction, through the outbox (it survives a broker outage)."""
+    if event.object_type not in WATCHED or not event.object_id:
+        return
+    key = (event.object_type, event.object_id)
+    pending: Any = transaction.get_connection().run_on_commit
+    if any(getattr(entry[1], "figures_key", None) == key for entry in pending):
+        return
+    from .tasks import figures_refresh_task
+
+    transaction.on_commit(_Queued(key))
+    enqueue(figures_refresh_task, event.object_type, event.object_id)

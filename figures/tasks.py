@@ -1,0 +1,20 @@
+"""Ids in, one service call: the refresh after a change and the nightly recount (beat)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import figures_reconcile, figures_refresh_for_change
+
+
+@shared_task(acks_late=True)
+def figures_refresh_task(object_type: str, object_id: str) -> int:
+    """Recompute the (town, month) rows the object's change can move; idempotent (a recount, not a delta)."""
+    return figures_refresh_for_change(object_type=object_type, object_id=object_id)
+
+
+@shared_task(acks_late=True)
+def figures_reconcile_task() -> int:
+    """Every row from the raw tables (beat, nightly): puts right what no change announced (a deadline that
+    passed, a date moved to another month)."""
+    return figures_reconcile().rows
