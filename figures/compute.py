@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
@@ -123,6 +124,8 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 def compute(pairs: list[Pair] | None) -> dict[Pair, RowFigures]:
     """The figures of the given (town, month) rows (every row with anything in it when `pairs` is None).
     Rows asked for but empty come back empty, so that a row whose last case moved away is zeroed."""
+    if connection.vendor != "postgresql":
+        return compute_portable(pairs)
     tz = str(timezone.get_current_timezone())
     out: dict[Pair, RowFigures] = {pair: RowFigures() for pair in pairs or []}
 
@@ -270,7 +273,8 @@ def months_touched(object_type: str, object_id: str) -> set[Pair]:
         visits(Visit.objects.filter(pk=pk).values_list("town_id", "visited_on"))
     elif object_type in {"whistles.whistlerequest", "whistles.whistleassignment"}:
         rows = WhistleAssignment.objects.filter(
-            **({"whistle_id": pk} if object_type == "whistles.whistlerequest" else {"pk": pk})
+            Q(handled_at__isnull=False) | Q(handle_due__lt=timezone.now()),
+            **({"whistle_id": pk} if object_type == "whistles.whistlerequest" else {"pk": pk}),
         )
         for town, due in rows.values_list("whistle__town_id", "handle_due"):
             dated(town, due)
@@ -293,3 +297,111 @@ WATCHED = frozenset(
         "enforcement.fencewarning",
     }
 )
+
+
+# --- the same counts without PostgreSQL (demo mode runs on SQLite) ------------------------------------------
+
+
+def compute_portable(pairs: list[Pair] | None) -> dict[Pair, RowFigures]:
+    """`compute` through the ORM and Python, for databases without FILTER, LATERAL and time zones in SQL (the
+    demo's SQLite). Same definitions; reads every row of the towns asked for, so only for small data."""
+    from django.db.models import Count
+
+    out: dict[Pair, RowFigures] = {pair: RowFigures() for pair in pairs or []}
+    wanted = set(pairs) if pairs is not None else None
+    towns = {town for town, _m in pairs} if pairs is not None else None
+
+    def row(town: int, day: dt.date | dt.datetime) -> RowFigures | None:
+        month = local_month(day) if isinstance(day, dt.datetime) else month_start(day)
+        if wanted is not None and (town, month) not in wanted:
+            return None
+        return out.setdefault((town, month), RowFigures())
+
+    def scoped(qs: Any, field: str = "town_id") -> Any:
+        return qs if towns is None else qs.filter(**{f"{field}__in": towns})
+
+    closed = scoped(Case.objects.filter(closed_on__isnull=False, filed_on__isnull=False))
+    steps = dict(
+        CaseEvent.objects.filter(case__in=closed.values("pk"), action__in=STEP_ACTIONS)
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values_list("case", "n")
+    )
+    for pk, town, filed, closed_on, served, method, fine, channel in closed.values_list(
+        "pk", "town_id", "filed_on", "closed_on", "served_on", "service_method", "fine", "payment_channel"
+    ):
+        target = row(town, closed_on)
+        if target is None:
+            continue
+        target.handling_days[max((closed_on - filed).days, 0)] += 1
+        online = served is not None and method == ONLINE_SERVICE and (not fine or channel == ONLINE_PAYMENT)
+        target.counts.update(
+            cases_closed=1,
+            steps_total=steps.get(pk, 0),
+            served_closed=int(served is not None),
+            online=int(online),
+        )
+    for town, decided, kind in scoped(Case.objects.filter(decided_on__isnull=False)).values_list(
+        "town_id", "decided_on", "deviation_kind"
+    ):
+        target = row(town, decided)
+        if target is not None:
+            target.counts.update(
+                decisions_benchmarked=int(kind != ""), decisions_inside=int(kind == "inside")
+            )
+    tasks = scoped(InspectionTask.objects.filter(entered_at__isnull=False))
+    accepted = dict(
+        TaskInvitation.objects.filter(task__in=tasks.values("pk"), status=TaskInvitation.Status.ACCEPTED)
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values_list("task", "n")
+    )
+    for pk, town, entered in tasks.values_list("pk", "town_id", "entered_at"):
+        target = row(town, entered)
+        if target is not None:
+            n = accepted.get(pk, 0)
+            target.counts.update(inspections=1, joint_inspections=int(n > 0), visits_saved=n)
+    inspection = Visit.Purpose.INSPECTION
+    visits = list(
+        scoped(Visit.objects.filter(purpose=inspection)).values_list(
+            "pk", "town_id", "subject_id", "task_id", "visited_on"
+        )
+    )
+    earlier: dict[int, list[tuple[int, int | None, dt.date]]] = {}
+    for pk, _town, subject, task, day in Visit.objects.filter(
+        purpose=inspection, subject_id__in={v[2] for v in visits}
+    ).values_list("pk", "town_id", "subject_id", "task_id", "visited_on"):
+        earlier.setdefault(subject, []).append((pk, task, day))
+    window = dt.timedelta(days=REPEAT_WINDOW_DAYS)
+    for pk, town, subject, task, day in visits:
+        target = row(town, day)
+        if target is None:
+            continue
+        repeat = any(
+            other != pk
+            and day - window <= other_day <= day
+            and (other_day < day or other < pk)
+            and (task is None or other_task is None or other_task != task)
+            for other, other_task, other_day in earlier.get(subject, [])
+        )
+        target.counts.update(visits=1, repeat_visits=int(repeat))
+    now = timezone.now()
+    assignments = WhistleAssignment.objects.exclude(status__in=["cancelled", "return_upheld"]).filter(
+        Q(handled_at__isnull=False) | Q(handle_due__lt=now)
+    )
+    for town, due, handled in scoped(assignments, "whistle__town_id").values_list(
+        "whistle__town_id", "handle_due", "handled_at"
+    ):
+        target = row(town, due)
+        if target is not None:
+            target.counts.update(whistle_due=1, whistle_on_time=int(handled is not None and handled <= due))
+    confirmed = {FenceWarning.Status.CONFIRMED, FenceWarning.Status.RESOLVED}
+    for town, raised, status, resolved in scoped(FenceWarning.objects.all()).values_list(
+        "town_id", "raised_at", "status", "resolved_at"
+    ):
+        target = row(town, raised)
+        if target is not None:
+            target.counts.update(warnings_raised=1, warnings_confirmed=int(status in confirmed))
+        if resolved is not None and (target := row(town, resolved)) is not None:
+            target.counts.update(warnings_resolved=1)
+    return out

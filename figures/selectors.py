@@ -228,10 +228,40 @@ def _parent(user: User | AnonymousUser | None, level: str, obj: Any) -> tuple[st
     return None
 
 
+def _grouped_portable(level: str, obj: Any, period: Period) -> list[tuple[Any, ...]]:
+    """`_grouped` summed in Python, for databases without GROUPING SETS and jsonb (the demo's SQLite)."""
+    where = {
+        "city": {"district__city_id": obj.pk},
+        "district": {"district_id": obj.pk},
+        "town": {"town_id": obj.pk},
+    }
+    unit_key = "district_id" if level == "city" else "town_id"
+    counts: dict[tuple[Any, ...], list[Any]] = {}
+    hist: dict[tuple[Any, ...], Counter[int]] = {}
+    rows = TownMonth.objects.filter(**where[level], month__gte=period.previous.start, month__lte=period.end)
+    for row in rows.values("month", "handling_days", "refreshed_at", unit_key, *COUNT_FIELDS):
+        current = row["month"] >= period.start
+        for key in (
+            (3, current, None, None),
+            (1, current, row["month"], None),
+            (2, current, None, row[unit_key]),
+        ):
+            sums = counts.setdefault(key, [None] + [0] * len(COUNT_FIELDS))
+            sums[0] = max(sums[0], row["refreshed_at"]) if sums[0] else row["refreshed_at"]
+            for i, name in enumerate(COUNT_FIELDS, start=1):
+                sums[i] += row[name]
+            hist.setdefault(key, Counter()).update({int(d): n for d, n in row["handling_days"].items()})
+    return [("c", *key, *sums) for key, sums in counts.items()] + [
+        ("h", *key, days, n) for key, histogram in hist.items() for days, n in histogram.items()
+    ]
+
+
 def _grouped(level: str, obj: Any, period: Period) -> list[tuple[Any, ...]]:
     """The rows of the scope summed in PostgreSQL, in three groupings at once: the period and the previous
     one (part), each month, each unit below (a city's districts, a district's towns); then the handling-time
     histograms summed the same way. The page's work no longer grows with the number of towns or months."""
+    if connection.vendor != "postgresql":
+        return _grouped_portable(level, obj, period)
     table, district = TownMonth._meta.db_table, District._meta.db_table
     scope = {
         "city": f"district_id IN (SELECT id FROM {district} WHERE city_id = %s)",

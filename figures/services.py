@@ -4,6 +4,7 @@ either twice changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -54,9 +55,13 @@ def figures_refresh(*, pairs: list[Pair]) -> int:
     return _write(compute(sorted(set(pairs))))
 
 
-def figures_refresh_for_change(*, object_type: str, object_id: str) -> int:
-    """The rows a change of one object can move: its town's months of the dates that count."""
+def figures_refresh_for_change(
+    *, object_type: str, object_id: str, seen: list[tuple[int, str]] | None = None
+) -> int:
+    """The rows a change of one object can move: its town's months of the dates that count now, and those
+    they fell in when the change was made (`seen`, as ISO dates)."""
     pairs = months_touched(object_type, object_id)
+    pairs |= {(town, dt.date.fromisoformat(month)) for town, month in seen or []}
     return figures_refresh(pairs=sorted(pairs)) if pairs else 0
 
 
@@ -90,15 +95,20 @@ class _Queued:
 
 
 def figures_change_seen(event: AuditEvent) -> None:
-    """Audit listener (inside the change's transaction): queue the refresh of what the audited object moves,
-    once per object and transaction, through the outbox (it survives a broker outage)."""
+    """Audit listener (inside the change's transaction, after the change): queue the refresh of the rows the
+    audited object now counts in, once per object and transaction, through the outbox (it survives a broker
+    outage). An object that counts nowhere yet (a new lead, a whistle not yet due) queues nothing."""
     if event.object_type not in WATCHED or not event.object_id:
         return
     key = (event.object_type, event.object_id)
     pending: Any = transaction.get_connection().run_on_commit
     if any(getattr(entry[1], "figures_key", None) == key for entry in pending):
         return
+    pairs = months_touched(event.object_type, event.object_id)
+    if not pairs:
+        return
     from .tasks import figures_refresh_task
 
     transaction.on_commit(_Queued(key))
-    enqueue(figures_refresh_task, event.object_type, event.object_id)
+    seen = [[town, month.isoformat()] for town, month in sorted(pairs)]
+    enqueue(figures_refresh_task, event.object_type, event.object_id, seen)

@@ -72,10 +72,30 @@ def _check_discretion() -> None:
 
 
 @pytest.mark.parametrize("any_day", ["new-years-eve"], indirect=True)
+def _check_figures() -> None:
+    """The demo district's dashboard has figures to show: the aggregates were counted when the demo was built,
+    and its city supervisor reads them."""
+    from figures.selectors import Period, dashboard_for
+
+    city_supervisor = User.objects.get(username="city_supervisor")
+    district = Unit.objects.get(code="500103-SFJ").district
+    assert district.city is not None
+    board = dashboard_for(
+        user=city_supervisor,
+        level="district",
+        pk=district.pk,
+        period=Period.ending(timezone.localdate(), 12),
+    )
+    assert board.total.cases_closed > 0 and board.total.median_days is not None
+    assert board.total.decisions_benchmarked > 0 and board.total.inspections > 0
+    assert board.reconciled_at is not None
+
+
 def test_the_demo_builds_believably_and_a_second_build_changes_nothing(capsys):
     call_command("seed_demo", small=True)
     _check_core(capsys.readouterr().out)
     _check_discretion()
+    _check_figures()
     counts = _counts()
     call_command("seed_demo", small=True)
     assert _counts() == counts

@@ -9,10 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseOfficer
 from enforcement.models import City, FenceWarning, Role, Subject, Unit
+from figures.compute import COUNT_FIELDS
 from figures.models import TownMonth
 from figures.selectors import Period, dashboard_for
 from figures.services import figures_reconcile, figures_refresh
@@ -23,6 +25,7 @@ from whistles.models import WhistleAssignment, WhistleRequest
 pytestmark = pytest.mark.django_db
 
 BJ = ZoneInfo("Asia/Shanghai")
+COUNTED = [*COUNT_FIELDS, "handling_days"]
 D = dt.date
 SEP, OCT = D(2025, 9, 1), D(2025, 10, 1)
 
@@ -335,6 +338,26 @@ def test_a_case_closing_refreshes_its_town_month(cast: Any, django_capture_on_co
     row.refresh_from_db()
     assert row.cases_closed == 1 and row.handling_days == {"12": 1} and row.online == 1
     assert row.steps_total == 1  # the close itself (the case was written at "executed" directly)
+    # The task is a recount: run again (a redelivered message), it changes nothing.
+    from figures.tasks import figures_refresh_task
+
+    before = TownMonth.objects.filter(pk=row.pk).values(*COUNTED).get()
+    figures_refresh_task("cases.case", str(c.pk), [[cast.town_a.pk, month.isoformat()]])
+    assert TownMonth.objects.filter(pk=row.pk).values(*COUNTED).get() == before
+    # A new lead counts nowhere yet: its audit row queues no refresh.
+    from enforcement.audit import audit_record
+    from enforcement.models import OutboxMessage
+
+    queued = OutboxMessage.objects.count()
+    lead = case(cast, cast.town_a)
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
+        audit_record(actor=cast.officer_a, action="cases.case.create", obj=lead, town=cast.town_a)
+    assert OutboxMessage.objects.count() == queued
+    # ... while a closed case's change (archiving) queues one.
+    closed = case(cast, cast.town_a, filed_on=today - dt.timedelta(days=3), closed_on=today, stage="closed")
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
+        audit_record(actor=cast.supervisor_a, action="cases.case.archive", obj=closed, town=cast.town_a)
+    assert OutboxMessage.objects.count() == queued + 1
 
 
 def test_who_reads_which_figures(cast: Any, client: Any) -> None:
@@ -383,3 +406,25 @@ def test_who_reads_which_figures(cast: Any, client: Any) -> None:
     client.force_login(ours)
     body = client.get(f"/api/figures/cities/{city.pk}/?end=2025-10&months=3").json()
     assert [u["name"] for u in body["units"]] == ["测试区"] and body["total"]["cases_closed"] == 6
+
+
+def test_the_demo_databases_count_the_same(cast: Any) -> None:
+    """The demo runs on SQLite: its ORM-and-Python counting and summing give what PostgreSQL's SQL gives."""
+    from figures import selectors
+    from figures.compute import compute, compute_portable
+
+    build(cast)
+
+    def plain(found: Any) -> dict[Any, Any]:
+        return {k: (dict(+v.counts), dict(v.handling_days)) for k, v in found.items() if +v.counts}
+
+    assert plain(compute_portable(None)) == plain(compute(None))
+    pairs = [(cast.town_a.pk, SEP), (cast.town_b.pk, OCT), (cast.town_b.pk, SEP)]
+    assert plain(compute_portable(pairs)) == plain(compute(pairs))
+    figures_reconcile()
+    period = Period.ending(OCT, 3)
+    for level, pk in (("district", cast.district.pk), ("town", cast.town_a.pk)):
+        obj = selectors._scope(cast.admin, level, pk)[0]
+        assert sorted(map(str, selectors._grouped_portable(level, obj, period))) == sorted(
+            map(str, selectors._grouped(level, obj, period))
+        )
