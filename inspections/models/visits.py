@@ -53,7 +53,11 @@ class Visit(models.Model):
                 condition=Q(with_code=True) | ~Q(no_code_reason=""), name="visit_no_code_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["subject", "visited_on"])]
+        indexes = [
+            models.Index(fields=["subject", "visited_on"]),
+            # a town's visits of one month, for the dashboards' refresh of that row (figures.compute)
+            models.Index(fields=["town", "visited_on"], name="visit_town_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_id} {self.visited_on}"
