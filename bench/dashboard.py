@@ -159,17 +159,25 @@ def people() -> dict[str, Any]:
 
 
 def median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    return timed(fn, repeat)[0]
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median wall milliseconds, and this process's CPU milliseconds per call (the load of other processes on
+    the machine moves the first, hardly the second)."""
     fn()
     runs = []
+    cpu = time.process_time()
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs)
+    return statistics.median(runs), (time.process_time() - cpu) * 1000 / repeat
 
 
 def run(args: argparse.Namespace) -> None:
     import datetime as dt
+    import os
 
     from django.db import connection
     from django.test import Client
@@ -185,7 +193,7 @@ def run(args: argparse.Namespace) -> None:
     run_ = figures_reconcile()
     print(
         f"\nnightly recount: {run_.rows:,} town-month rows from {Case.objects.count():,} cases in "
-        f"{time.perf_counter() - t0:.2f} s (load {__import__('os').getloadavg()[0]:.2f})"
+        f"{time.perf_counter() - t0:.2f} s (load {os.getloadavg()[0]:.2f})"
     )
     town = scale_town()
     month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
@@ -199,8 +207,11 @@ def run(args: argparse.Namespace) -> None:
     found = people()
     big, small = District.objects.get(code="S100"), District.objects.get(code="S200")
     city = City.objects.get(code="S000")
-    print("\n| page | reader | rows read | ms (median) | queries |")
-    print("| --- | --- | --- | --- | --- |")
+    hello = Client()
+    hello_ms, hello_cpu = timed(lambda: hello.get("/healthz"), args.repeat)
+    print(f"\nhello (/healthz): {hello_ms:.1f} ms, {hello_cpu:.1f} ms CPU; load {os.getloadavg()[0]:.2f}")
+    print("\n| page | reader | rows read | ms (median) | CPU ms (Django) | queries |")
+    print("| --- | --- | --- | --- | --- | --- |")
     pages: list[tuple[str, str, str, dict[str, Any]]] = [
         (
             "city page (2 districts, 50 towns)",
@@ -242,11 +253,11 @@ def run(args: argparse.Namespace) -> None:
             r = c.get(u)
             assert r.status_code == 200, (u, r.status_code)
 
-        ms = median_ms(get, args.repeat)
+        ms, cpu = timed(get, args.repeat)
         with CaptureQueriesContext(connection) as ctx:
             get()
         rows = TownMonth.objects.filter(**where).count()
-        print(f"| {label} | {username} | {rows} | {ms:.1f} | {len(ctx.captured_queries)} |")
+        print(f"| {label} | {username} | {rows} | {ms:.1f} | {cpu:.1f} | {len(ctx.captured_queries)} |")
 
     client = Client()
     client.force_login(found["s_city"])
