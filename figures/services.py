@@ -56,7 +56,7 @@ def figures_refresh(*, pairs: list[Pair]) -> int:
 
 
 def figures_refresh_for_change(
-    *, object_type: str, object_id: str, seen: list[tuple[int, str]] | None = None
+    *, object_type: str, object_id: str, seen: list[list[Any]] | None = None
 ) -> int:
     """The rows a change of one object can move: its town's months of the dates that count now, and those
     they fell in when the change was made (`seen`, as ISO dates)."""

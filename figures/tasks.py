@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from .services import figures_reconcile, figures_refresh_for_change
 
 
 @shared_task(acks_late=True)
-def figures_refresh_task(object_type: str, object_id: str, seen: list[tuple[int, str]] | None = None) -> int:
+def figures_refresh_task(object_type: str, object_id: str, seen: list[list[Any]] | None = None) -> int:
     """Recompute the (town, month) rows the object's change can move; idempotent (a recount, not a delta)."""
     return figures_refresh_for_change(object_type=object_type, object_id=object_id, seen=seen)
 
