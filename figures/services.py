@@ -84,6 +84,28 @@ def figures_reconcile() -> Reconciliation:
     )
 
 
+DATED = ("closed_on", "decided_on", "visited_on", "entered_at", "handle_due", "raised_at", "resolved_at")
+
+
+def _months_before(event: AuditEvent) -> set[Pair]:
+    """The months the object's dates fell in before the change, as its audit row keeps them: a corrected date
+    refreshes the month it left as well as the one it reached."""
+    if not event.town_id or not isinstance(event.before, dict):
+        return set()
+    pairs: set[Pair] = set()
+    for name in DATED:
+        value = event.before.get(name)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+        pairs.add((event.town_id, day.replace(day=1)))
+    return pairs
+
+
 class _Queued:
     """A marker among the transaction's on-commit callbacks: this object's refresh is already queued."""
 
@@ -104,7 +126,7 @@ def figures_change_seen(event: AuditEvent) -> None:
     pending: Any = transaction.get_connection().run_on_commit
     if any(getattr(entry[1], "figures_key", None) == key for entry in pending):
         return
-    pairs = months_touched(event.object_type, event.object_id)
+    pairs = months_touched(event.object_type, event.object_id) | _months_before(event)
     if not pairs:
         return
     from .tasks import figures_refresh_task

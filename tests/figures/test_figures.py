@@ -428,3 +428,27 @@ def test_the_demo_databases_count_the_same(cast: Any) -> None:
         assert sorted(map(str, selectors._grouped_portable(level, obj, period))) == sorted(
             map(str, selectors._grouped(level, obj, period))
         )
+
+
+def test_a_corrected_date_refreshes_the_month_it_left(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from enforcement.audit import audit_record
+
+    c = case(cast, cast.town_a, filed_on=D(2025, 9, 1), closed_on=D(2025, 9, 11), stage="closed")
+    figures_reconcile()
+    assert TownMonth.objects.get(town=cast.town_a, month=SEP).cases_closed == 1
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Case.objects.filter(pk=c.pk).update(closed_on=D(2025, 10, 2))
+        audit_record(
+            actor=cast.supervisor_a,
+            action="cases.case.update",
+            obj=c,
+            town=cast.town_a,
+            before={"closed_on": D(2025, 9, 11)},
+            after={"closed_on": D(2025, 10, 2)},
+        )
+    # September lost its case, October gained it: 31 days from filing.
+    assert TownMonth.objects.get(town=cast.town_a, month=SEP).cases_closed == 0
+    october = TownMonth.objects.get(town=cast.town_a, month=OCT)
+    assert october.cases_closed == 1 and october.handling_days == {"31": 1}
