@@ -8,7 +8,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from enforcement.models import AuditEvent, Unit
@@ -49,10 +49,20 @@ def _write(found: dict[Pair, RowFigures]) -> int:
     return len(rows)
 
 
+LOCK_SPACE = 14_0001  # pg_advisory_xact_lock's first key: the figures' refresh of one town
+
+
 @transaction.atomic
 def figures_refresh(*, pairs: list[Pair]) -> int:
-    """Recompute the named (town, month) rows from the raw tables; an empty row is kept, with zeros."""
-    return _write(compute(sorted(set(pairs))))
+    """Recompute the named (town, month) rows from the raw tables; an empty row is kept, with zeros. Two
+    refreshes of one town take turns (a lock held to the commit), so an older count never lands after a
+    newer one: the second counts after the first has committed."""
+    wanted = sorted(set(pairs))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for town in sorted({town for town, _m in wanted}):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [LOCK_SPACE, town])
+    return _write(compute(wanted))
 
 
 def figures_refresh_for_change(
@@ -68,8 +78,16 @@ def figures_refresh_for_change(
 @transaction.atomic
 def figures_reconcile() -> Reconciliation:
     """The nightly recount: every row from the raw tables in one pass per family; rows with nothing left in
-    them are deleted."""
+    them are deleted. Holds every town's refresh lock while it counts (seconds at a million cases): a change
+    committed meanwhile is counted by its own refresh afterwards, never overwritten by this older count."""
     started, clock = timezone.now(), time.perf_counter()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(%s::int, id::int) FROM enforcement_unit "
+                "WHERE kind = 'town' ORDER BY id) towns",
+                [LOCK_SPACE],
+            )
     found = compute(None)
     written = _write(found)
     keep = set(found)
