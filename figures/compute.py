@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent
 from cases.workflow import Action
+from enforcement import clock
 from enforcement.models import FenceWarning
 from inspections.models import InspectionTask, TaskInvitation, Visit
 from whistles.models import WhistleAssignment, WhistleRequest
@@ -208,7 +209,7 @@ def compute(pairs: list[Pair] | None) -> dict[Pair, RowFigures]:
           AND (a.handled_at IS NOT NULL OR a.handle_due < %s) {where}
         GROUP BY 1, 2
         """,
-        [tz, timezone.now(), *params],
+        [tz, clock.now(), *params],
     ):
         add(town, month, whistle_due=due, whistle_on_time=on_time)
 
@@ -273,7 +274,7 @@ def months_touched(object_type: str, object_id: str) -> set[Pair]:
         visits(Visit.objects.filter(pk=pk).values_list("town_id", "visited_on"))
     elif object_type in {"whistles.whistlerequest", "whistles.whistleassignment"}:
         rows = WhistleAssignment.objects.filter(
-            Q(handled_at__isnull=False) | Q(handle_due__lt=timezone.now()),
+            Q(handled_at__isnull=False) | Q(handle_due__lt=clock.now()),
             **({"whistle_id": pk} if object_type == "whistles.whistlerequest" else {"pk": pk}),
         )
         for town, due in rows.values_list("whistle__town_id", "handle_due"):
@@ -385,7 +386,7 @@ def compute_portable(pairs: list[Pair] | None) -> dict[Pair, RowFigures]:
             for other, other_task, other_day in earlier.get(subject, [])
         )
         target.counts.update(visits=1, repeat_visits=int(repeat))
-    now = timezone.now()
+    now = clock.now()
     assignments = WhistleAssignment.objects.exclude(status__in=["cancelled", "return_upheld"]).filter(
         Q(handled_at__isnull=False) | Q(handle_due__lt=now)
     )
