@@ -1,9 +1,7 @@
 """Who may read which figures. A town's supervisor: that town. A district's administrator and the supervisors
 of its district office: the district and its towns. A city supervisor or administrator: every district of
-their city, and their towns.
-
-Until the supervisor's desk settles how a city user belongs to the city, a city user is one holding
-Role.CITY_SUPERVISOR or Role.CITY_ADMIN whose unit's district belongs to the city (District.city)."""
+their city, and their towns. A city user belongs to the city as the supervisor's desk has it: `User.city`
+with Role.CITY_SUPERVISOR or Role.CITY_ADMIN (`Scope.city_wide` in enforcement.access), no unit needed."""
 
 from __future__ import annotations
 
@@ -22,12 +20,10 @@ def _user(user: User | AnonymousUser | None) -> User | None:
 
 
 def city_of(user: User | AnonymousUser | None) -> int | None:
-    """The city whose figures the user reads, if a city supervisor or administrator."""
-    person = _user(user)
-    if person is None or not any(person.has_role(r) for r in CITY_ROLES):
+    """The city whose figures the user reads, if a city supervisor or administrator of one."""
+    if not isinstance(user, User) or not user.is_active or user.city_id is None:
         return None
-    assert person.unit is not None
-    return person.unit.district.city_id
+    return user.city_id if any(user.has_role(r) for r in CITY_ROLES) else None
 
 
 def district_of(user: User | AnonymousUser | None) -> int | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseOfficer
 from enforcement.models import City, FenceWarning, Role, Subject, Unit
+from enforcement.services import district_set_city, user_create
 from figures.compute import COUNT_FIELDS
 from figures.models import TownMonth
 from figures.selectors import Period, dashboard_for
@@ -360,6 +361,13 @@ def test_a_case_closing_refreshes_its_town_month(cast: Any, django_capture_on_co
     assert OutboxMessage.objects.count() == queued + 1
 
 
+def city_user(city: City, username: str) -> Any:
+    """A city supervisor: a member of the city (User.city), no unit, as the supervisor's desk makes them."""
+    return user_create(
+        actor=None, username=username, password=None, unit=None, roles=[Role.CITY_SUPERVISOR], city=city
+    )
+
+
 def test_who_reads_which_figures(cast: Any, client: Any) -> None:
     build(cast)
     figures_reconcile()
@@ -372,12 +380,9 @@ def test_who_reads_which_figures(cast: Any, client: Any) -> None:
     )
     city = City.objects.create(code="C1", name_zh="测试市")
     other_city = City.objects.create(code="C2", name_zh="别的市")
-    type(cast.district).objects.filter(pk=cast.district.pk).update(city=city)
-    other.city = other_city
-    other.save()
-    city_supervisor = make_user(
-        other_office, [Role.CITY_SUPERVISOR], username="city_sup", full_name="别市督察"
-    )
+    district_set_city(actor=None, district=cast.district, city=city)
+    district_set_city(actor=None, district=other, city=other_city)
+    city_supervisor = city_user(other_city, "city_sup")
 
     def status(user: Any, path: str) -> int:
         client.force_login(user)
@@ -401,7 +406,7 @@ def test_who_reads_which_figures(cast: Any, client: Any) -> None:
     assert status(city_supervisor, district) == 404 and status(city_supervisor, "/api" + town_a) == 404
     assert status(city_supervisor, f"/figures/cities/{other_city.pk}/") == 200
     # ... and one of this city reads every district of it.
-    ours = make_user(cast.office, [Role.CITY_SUPERVISOR], username="city_ours", full_name="本市督察")
+    ours = city_user(city, "city_ours")
     assert status(ours, f"/figures/cities/{city.pk}/") == 200 and status(ours, district) == 200
     client.force_login(ours)
     body = client.get(f"/api/figures/cities/{city.pk}/?end=2025-10&months=3").json()
