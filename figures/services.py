@@ -124,6 +124,18 @@ def _months_before(event: AuditEvent) -> set[Pair]:
     return pairs
 
 
+def figures_warnings_raised(event: str, warnings: Any) -> None:
+    """Fence warning listener (inside the raising transaction): a sweep raises many warnings in one statement
+    with one audit row per run, so their (town, month) rows are queued from here, one task per batch."""
+    if event != "raised" or not warnings:
+        return
+    from .compute import local_month
+    from .tasks import figures_refresh_rows_task
+
+    pairs = sorted({(w.town_id, local_month(w.raised_at)) for w in warnings})
+    enqueue(figures_refresh_rows_task, [[town, month.isoformat()] for town, month in pairs])
+
+
 class _Queued:
     """A marker among the transaction's on-commit callbacks: this object's refresh is already queued."""
 

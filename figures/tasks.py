@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from celery import shared_task
 
-from .services import figures_reconcile, figures_refresh_for_change
+from .services import figures_reconcile, figures_refresh, figures_refresh_for_change
 
 
 @shared_task(acks_late=True)
@@ -20,3 +21,9 @@ def figures_reconcile_task() -> int:
     """Every row from the raw tables (beat, nightly): puts right what no change announced (a deadline that
     passed, a date moved to another month)."""
     return figures_reconcile().rows
+
+
+@shared_task(acks_late=True)
+def figures_refresh_rows_task(pairs: list[list[Any]]) -> int:
+    """Recompute the named (town, month) rows (ISO month dates): the rows of warnings a sweep raised."""
+    return figures_refresh(pairs=[(int(town), dt.date.fromisoformat(month)) for town, month in pairs])

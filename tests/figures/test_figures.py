@@ -457,3 +457,23 @@ def test_a_corrected_date_refreshes_the_month_it_left(
     assert TownMonth.objects.get(town=cast.town_a, month=SEP).cases_closed == 0
     october = TownMonth.objects.get(town=cast.town_a, month=OCT)
     assert october.cases_closed == 1 and october.handling_days == {"31": 1}
+
+
+def test_warnings_a_sweep_raises_reach_their_row(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """A sweep announces the warnings it inserted (enforcement.fences.warnings_event): their rows follow."""
+    from enforcement import fences
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        raised = [
+            FenceWarning.objects.create(
+                rule="test.sweep",
+                key=f"k{n}",
+                town=cast.town_a,
+                district=cast.district,
+                message="提示",
+                raised_at=at(D(2025, 9, 2 + n)),
+            )
+            for n in range(3)
+        ]
+        fences.warnings_event(fences.RAISED, raised)
+    assert TownMonth.objects.get(town=cast.town_a, month=SEP).warnings_raised == 3
