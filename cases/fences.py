@@ -20,7 +20,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from enforcement.fences import (
     FenceContext,
@@ -299,7 +299,28 @@ def evaluate_case_after_change(action: str, object_id: str) -> None:
         )
 
 
+FACT_LABELS = {
+    "act_on": pgettext_lazy("fence fact", "Date of the act"),
+    "act_end": pgettext_lazy("fence fact", "End of the act"),
+    "discovered_on": pgettext_lazy("fence fact", "Discovered on"),
+    "on": pgettext_lazy("fence fact", "On"),
+    "notice_served_on": pgettext_lazy("fence fact", "Notice served on"),
+    "reply_due": pgettext_lazy("fence fact", "Statement or hearing request until"),
+    "rights_waived": pgettext_lazy("fence fact", "Rights waived"),
+    "evidence": pgettext_lazy("fence fact", "Evidence on file"),
+    "min_evidence": pgettext_lazy("fence fact", "Evidence expected"),
+    "review_reasons": pgettext_lazy("fence fact", "Why legal review"),
+    "decided_on": pgettext_lazy("fence fact", "Decided on"),
+    "decision_due": pgettext_lazy("fence fact", "Decision due"),
+    "late": pgettext_lazy("fence fact", "Days late"),
+    "links": pgettext_lazy("fence fact", "Suggestion"),
+}
+
+
 def register() -> None:
+    from enforcement.fences import register_fact_labels
+
+    register_fact_labels(FACT_LABELS)
     for rule in RULES:
         register_fence_rule(rule)
     for action in ("cases.file", "cases.notice", "cases.decision", "cases.on_spot"):

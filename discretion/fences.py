@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from enforcement.fences import FenceContext, FenceRule, Finding, register_fence_check, register_fence_rule
 
@@ -164,7 +164,24 @@ def first_violation_fined(context: FenceContext) -> Iterator[Finding]:
     )
 
 
+FACT_LABELS = {
+    "kinds": pgettext_lazy("fence fact", "Penalties proposed"),
+    "recommended_min": pgettext_lazy("fence fact", "Lowest recommended fine (yuan)"),
+    "recommended_max": pgettext_lazy("fence fact", "Highest recommended fine (yuan)"),
+    "suggested": pgettext_lazy("fence fact", "Suggested fine (yuan)"),
+    "benchmark": pgettext_lazy("fence fact", "Benchmark"),
+    "deviation": pgettext_lazy("fence fact", "Departure"),
+    "delta": pgettext_lazy("fence fact", "Outside the range by (yuan)"),
+    "prior_12m": pgettext_lazy("fence fact", "Penalties in the repeat window"),
+    "last": pgettext_lazy("fence fact", "Last penalised on"),
+    "education": pgettext_lazy("fence fact", "Measures the list allows"),
+}
+
+
 def register() -> None:
+    from enforcement.fences import register_fact_labels
+
+    register_fact_labels(FACT_LABELS)
     for rule in RULES:
         register_fence_rule(rule)
     for action in ("cases.notice", "cases.decision"):

@@ -340,12 +340,11 @@ def fence_findings_record(
     rows = []
     now = timezone.now()
     for finding in findings:
-        details = {
-            "action": action,
-            "facts": dict(finding.facts),
-            "article": finding.article,
-            "links": [{"label": label, "url": url} for label, url in finding.links],
-        }
+        # Flat, as the desk shows them (one labelled line per key): the rule's facts, the article, and the
+        # suggestions (e.g. whistle the department) when there are any.
+        details: dict[str, Any] = {**dict(finding.facts), "article": finding.article}
+        if finding.links:
+            details["links"] = [{"label": label, "url": url} for label, url in finding.links]
         suffix = f":{finding.digest()}" if finding.severity == BLOCK else ""
         warning, created = fence_warning_raise(
             rule=finding.rule,

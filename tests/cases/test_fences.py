@@ -62,7 +62,7 @@ def test_a_fine_outside_the_tier_warns_and_the_reason_is_kept_on_the_warning(cas
     assert warning.reason == "当事人经济困难，且当场改正。" and warning.reason_by == cast.officer_a
     assert warning.reason_at is not None and warning.officer == cast.officer_a
     assert warning.district == cast.district and warning.town == cast.town_a
-    assert warning.details["facts"]["fine"] == str(below) and warning.details["article"]
+    assert warning.details["fine"] == str(below) and warning.details["article"]
     proceed = AuditEvent.objects.get(action="enforcement.fence.proceed", object_id=str(warning.pk))
     assert proceed.after["reason"] == "当事人经济困难，且当场改正。"
 
@@ -125,7 +125,7 @@ def test_a_repeat_offender_fined_below_the_repeat_range_warns(cast, make_case, b
     assert "discretion.history_not_applied" in {f.rule for f in caught.value.findings}
     notice(case, cast.officer_a, proposed_fine=Decimal("100"), deviation_reason="当事人已主动整改")
     (row,) = rows("discretion.history_not_applied", case)
-    assert row.reason == "当事人已主动整改" and row.details["facts"]["prior_12m"] == 1
+    assert row.reason == "当事人已主动整改" and row.details["prior_12m"] == 1
 
 
 def test_a_repeat_offender_fined_inside_the_repeat_range_does_not_warn(cast, make_case, benchmark):
@@ -328,7 +328,7 @@ def test_sending_a_case_without_evidence_to_legal_review_needs_a_reason(cast, ma
     assert "fence_reason" in caught.value.message_dict
     act(case, "submit_for_decision", cast.officer_a, major=True, fence_reason="证据为现场笔录，另行归档")
     (row,) = rows("cases.review_without_evidence", case)
-    assert row.reason == "证据为现场笔录，另行归档" and row.details["facts"]["evidence"] == 0
+    assert row.reason == "证据为现场笔录，另行归档" and row.details["evidence"] == 0
     assert Case.objects.get(pk=case.pk).stage == "legal_review"
 
 
@@ -379,7 +379,7 @@ def test_a_step_queues_the_evaluation_after_commit_and_a_late_decision_is_warned
     assert not rows("cases.decided_after_due", case)  # not before the commit (the test's transaction)
     fence_evaluate_after_change_task(*message.args)  # what the worker runs
     (row,) = rows("cases.decided_after_due", case)
-    assert row.details["facts"]["late"] == 3 and row.severity == "warning"
+    assert row.details["late"] == 3 and row.severity == "warning"
     fence_evaluate_after_change_task(*message.args)  # again, as after a retry: nothing new
     assert len(rows("cases.decided_after_due", case)) == 1
 
