@@ -34,7 +34,9 @@ class FenceFindingSerializer(serializers.Serializer[Any]):
 
     rule = serializers.CharField(help_text="The rule's code, e.g. `discretion.deviation`.")
     rule_label = serializers.CharField(help_text="The rule's name, in the user's language.")
-    severity = serializers.ChoiceField(choices=["prompt", "warning", "block"])
+    severity = serializers.CharField(
+        help_text="`prompt` (shown and logged), `warning` (needs the reason), `block`."
+    )
     message = serializers.CharField(help_text="What the rule saw, in the user's language.")
     article = serializers.CharField(help_text="The legal basis, e.g. Administrative Penalty Law art 34.")
     facts = serializers.DictField(help_text="The figures that triggered it.")

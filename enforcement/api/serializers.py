@@ -224,8 +224,8 @@ class FenceRuleSerializer(serializers.Serializer[Any]):
 class FenceSettingInput(serializers.Serializer[Any]):
     effective_from = serializers.DateField(help_text="The change applies from this date.")
     enabled = serializers.BooleanField(default=True)
-    severity = serializers.ChoiceField(
-        choices=["", "prompt", "warning", "block"], default="", help_text="Empty: the rule's default."
+    severity = serializers.CharField(
+        default="", allow_blank=True, help_text="`prompt`, `warning` or `block`; empty: the rule's default."
     )
     params = serializers.DictField(default=dict, help_text="Parameter name to value, typed as the default.")
     note = serializers.CharField(max_length=300, help_text="Why the setting changes.")
