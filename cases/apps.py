@@ -12,6 +12,7 @@ class CasesConfig(AppConfig):
         from enforcement.models import Role
 
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
+        from .fences import register as register_fences
         from .integrations import register
         from .panels import register as register_panels
 
@@ -20,6 +21,7 @@ class CasesConfig(AppConfig):
 
         register_sweeps()
         register()
+        register_fences()
         register_panels()
         register_nav(
             NavEntry(

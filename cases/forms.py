@@ -400,6 +400,13 @@ class SubmitForm(ActionForm):
     major = forms.BooleanField(
         label=_("Major public interest, or complex (needs legal review, art 58)"), required=False
     )
+    fence_reason = forms.CharField(
+        label=_("Reason to go on despite the warning"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only when a fence warns (e.g. no evidence on file for the legal review)."),
+    )
 
 
 def _review_point(label: Any) -> forms.ChoiceField:

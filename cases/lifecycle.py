@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from enforcement.audit import audit_record, json_safe
+from enforcement.fences import FenceRefusal
 from enforcement.models import Unit, User
 from enforcement.rules import require
 from enforcement.workflow import InvalidTransition, StaleObject
@@ -393,6 +394,41 @@ def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -
         transition = TRANSITIONS[Action(action)]
     except ValueError as exc:
         raise InvalidTransition(_("Unknown action “%(action)s”.") % {"action": action}) from exc
+    try:
+        event, locked = _act(actor=actor, case=case, action=action, transition=transition, data=data)
+    except FenceRefusal as refusal:
+        if refusal.blocked:  # the refused attempt stays on record for the supervisors
+            _record_refusal(actor, case, action, refusal)
+        raise
+    for name in ("stage", "version", "number", "next_due"):
+        setattr(case, name, getattr(locked, name))
+    return event
+
+
+def _record_refusal(actor: User, case: Case, action: str, refusal: FenceRefusal) -> None:
+    from enforcement.services import fence_refusal_record
+
+    current = Case.objects.select_related("town", "subject").filter(pk=case.pk).first()
+    if current is None:
+        return
+    fence_refusal_record(
+        actor=actor,
+        action=f"cases.{action}",
+        key=f"case:{current.pk}:{action}:v{current.version}",
+        findings=refusal.findings,
+        town=current.town,
+        obj=current,
+        subject=current.subject,
+    )
+
+
+def _act(
+    *, actor: User, case: Case, action: str, transition: Any, data: Mapping[str, Any]
+) -> tuple[CaseEvent, Case]:
+    from enforcement.outbox import enqueue
+    from enforcement.services import fence_findings_record
+    from enforcement.tasks import fence_evaluate_after_change_task
+
     with transaction.atomic():
         locked = (
             Case.objects.select_for_update(of=("self",))
@@ -415,6 +451,7 @@ def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -
             policy=dl.policy_for(locked.district_id),
             target=transition.target,
         )
+        version = locked.version
         HANDLERS[action](step)
         if step.target is not None:
             locked.stage = step.target
@@ -442,6 +479,18 @@ def case_act(*, actor: User, case: Case, action: str, data: Mapping[str, Any]) -
             before={k: v for k, v in before.items() if after[k] != v},
             after={k: v for k, v in after.items() if before[k] != v},
         )
-    for name in ("stage", "version", "number", "next_due"):
-        setattr(case, name, getattr(locked, name))
-    return event
+        if step.passed:  # prompts, and warnings the officer went past with a reason
+            fence_findings_record(
+                actor=actor,
+                action=step.fence_action,
+                key=f"case:{locked.pk}:{action}:v{version}",
+                findings=step.passed,
+                town=locked.town,
+                obj=locked,
+                subject=locked.subject,
+                reason=step.fence_reason,
+            )
+        # The rules that judge the committed result run in the worker; with the broker down the row waits in
+        # the outbox and the step still succeeds.
+        enqueue(fence_evaluate_after_change_task, action, "cases.case", str(locked.pk))
+    return event, locked

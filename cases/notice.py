@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from .deadlines import policy_for
+from .fences import case_fence_preview
 from .forms import NoticeForm, factor_groups
 from .models import Case
 from .selectors import case_recommendation
@@ -50,9 +52,10 @@ def notice_form_for(case: Case, data: QueryDict | None = None) -> NoticeForm:
     return form
 
 
-def notice_discretion(case: Case, form: forms.Form) -> dict[str, Any]:
+def notice_discretion(case: Case, form: forms.Form, user: Any = None) -> dict[str, Any]:
     """What the page shows beside the amount: the recommendation, its reasoning, the groups of circumstances
-    with what is ticked, and whether the proposed fine is outside the tier."""
+    with what is ticked, whether the proposed fine is outside the tier and, once the officer changes
+    something (a bound form), what the fences say about the notice as it stands."""
     data: Any = form.data  # a QueryDict when bound
     recommendation = getattr(form, "recommendation", None)
     if recommendation is None:
@@ -67,7 +70,11 @@ def notice_discretion(case: Case, form: forms.Form) -> dict[str, Any]:
     if recommendation is not None and fine is not None and recommendation.punish:
         low, high = recommendation.fine_min, recommendation.fine_max
         outside = (low is not None and fine < low) or (high is not None and fine > high)
+    findings: list[Any] = []
+    if form.is_bound and user is not None:
+        findings = fences_for_form(case, "serve_notice", data, user, recommendation=recommendation)
     return {
+        "fences": findings,
         "recommendation": recommendation,
         "explanation": list(recommendation.explain()) if recommendation is not None else [],
         "groups": [
@@ -77,3 +84,16 @@ def notice_discretion(case: Case, form: forms.Form) -> dict[str, Any]:
         "outside": outside,
         "fine": fine,
     }
+
+
+def fences_for_form(case: Case, action: str, data: Any, user: Any, **known: Any) -> list[Any]:
+    """The fences' findings for the values on an action form (a QueryDict), for the live check; `known`:
+    what the caller already computed for the same values (the recommendation)."""
+    values = {key: data.get(key) for key in data}
+    values.update(known)
+    values["penalty_kinds"] = data.getlist("penalty_kinds")
+    values["factors"] = data.getlist("factors")
+    _field, findings = case_fence_preview(
+        case, action, values, actor=user, policy=policy_for(case.district_id)
+    )
+    return findings

@@ -19,12 +19,14 @@ from authority.penalties import PARTICULAR_KINDS, PenaltyKind
 from authority.selectors import Holder, who_enforces
 from enforcement.access import share_with_unit
 from enforcement.audit import json_safe
+from enforcement.fences import BLOCK, Finding, fence_gate
 from enforcement.models import Unit, User
 from enforcement.referrals import Referral, refer
 
 from . import checks, clock, publication, review
 from . import deadlines as dl
 from .document_text import findings_draft
+from .fences import case_evaluate
 from .models import Case, CasePolicy, CaseSequence, Procedure
 from .selectors import case_recommendation
 from .workflow import Action, Stage
@@ -53,15 +55,44 @@ class _Step:
     target: str | None
     event: dict[str, Any] = field(default_factory=dict)
     problems: checks.Problems = field(default_factory=checks.Problems)
+    # What the fences said (cases/fences.py, discretion/fences.py): blocks refuse with the other problems;
+    # `passed` holds what `lifecycle.case_act` records once the step is saved (warnings with the reason).
+    findings: list[Finding] = field(default_factory=list)
+    fence_action: str = ""
+    passed: list[Finding] = field(default_factory=list)
+    fence_reason: str = ""
 
     def set(self, **values: Any) -> None:
         for name, value in values.items():
             setattr(self.case, name, value)
 
+    def fence(self, action: str, **data: Any) -> None:
+        """Evaluate the fences of `action` on the locked case; blocks refuse at the next check."""
+        self.fence_action = action
+        self.findings.extend(
+            case_evaluate(action, self.case, policy=self.policy, today=self.today, actor=self.actor, **data)
+        )
+
+    def raise_if_any(self) -> None:
+        """Refuse with every problem and every block found so far (a block names its rule and article)."""
+        blocks = [f for f in self.findings if f.severity == BLOCK]
+        if blocks:
+            fence_gate(blocks, reason="", reason_field="", problems=self.problems)
+        self.problems.raise_if_any()
+
     def check(self, *groups: list[str]) -> None:
         for group in groups:
             self.problems.extend(group)
-        self.problems.raise_if_any()
+        self.raise_if_any()
+
+    def gate(self, reason_field: str) -> None:
+        """After the checks: warnings without the reason in `reason_field` refuse; otherwise keep what passed
+        (prompts, warnings with the reason) for the record."""
+        reason = str(self.data.get(reason_field) or "").strip()
+        self.passed = fence_gate(
+            self.findings, reason=reason, reason_field=reason_field, problems=self.problems
+        )
+        self.fence_reason = reason
 
 
 def _date_not_future(step: _Step, name: str) -> dt.date:
@@ -74,12 +105,12 @@ def _date_not_future(step: _Step, name: str) -> dt.date:
 def _filing_checks(step: _Step) -> None:
     case = step.case
     officers = list(case.officers.select_related("officer"))
+    step.fence(
+        "cases.file", on=step.today, officers=officers
+    )  # item held, two certified officers, limitation
     step.check(
         checks.item_problems(case),
-        checks.holding_problems(case),
-        checks.officer_problems(case, step.today, officers),
         checks.recusal_problems(case, officers),
-        checks.limitation_problems(case, step.policy),
         checks.camera_problems(case),
     )
 
@@ -208,16 +239,15 @@ def _penalty_content(step: _Step, kinds: list[str]) -> dict[str, Any]:
     return {k: v for k, v in recorded.items() if v not in (None, "")}
 
 
-def _penalty_checks(step: _Step, kinds: list[str], fine: Decimal | None, on: dt.date) -> Any:
-    """Checks shared by the notice, the decision and the on-the-spot decision; returns the recommendation."""
+def _penalty_checks(step: _Step, action: str, kinds: list[str], fine: Decimal | None, on: dt.date) -> Any:
+    """Checks shared by the notice, the decision and the on-the-spot decision; returns the recommendation.
+    The fences of `action` (item held, officers, limitation, statutory range, the benchmark's) are
+    evaluated here; their warnings wait for `step.gate`."""
     case = step.case
     officers = list(case.officers.select_related("officer"))
     item = checks.heavier_item(case)
     step.problems.extend(checks.item_problems(case))
-    step.problems.extend(checks.holding_problems(case))
-    step.problems.extend(checks.officer_problems(case, on, officers))
     step.problems.extend(checks.recusal_problems(case, officers))
-    step.problems.extend(checks.limitation_problems(case, step.policy))
     step.problems.extend(checks.age_problems(case, kinds))
     if not kinds:
         step.problems.append(_("Choose the penalty."))
@@ -225,9 +255,16 @@ def _penalty_checks(step: _Step, kinds: list[str], fine: Decimal | None, on: dt.
     if item is not None:
         step.problems.extend(checks.kinds_problems(item, kinds))
         recommendation = case_recommendation(case, step.data.get("factors"), on=on) if case.item_id else None
-        reduced = bool(recommendation is not None and recommendation.reduced)
-        step.problems.extend(checks.fine_range_problems(item, fine, reduced=reduced, values=case.amounts))
-    step.problems.raise_if_any()
+    step.fence(
+        action,
+        on=on,
+        kinds=kinds,
+        fine=fine,
+        recommendation=recommendation,
+        officers=officers,
+        reason=str(step.data.get("deviation_reason") or ""),
+    )
+    step.raise_if_any()
     return recommendation
 
 
@@ -262,7 +299,7 @@ def _do_serve_notice(step: _Step) -> None:
     # The notice states the facts found: as edited on the form, else as drafted during the investigation.
     case.findings = str(step.data.get("findings") or "").strip() or case.findings or findings_draft(case)
     recorded = _penalty_content(step, kinds)
-    recommendation = _penalty_checks(step, kinds, fine, served)
+    recommendation = _penalty_checks(step, "cases.notice", kinds, fine, served)
     # The notice caps the penalty (art 45 forbids a heavier decision): a departure from the benchmark is
     # justified here, not first at the decision.
     deviation_kind, explanation = _deviation_check(step, recommendation, kinds, fine)
@@ -382,6 +419,8 @@ def _do_submit(step: _Step) -> None:
     reasons = checks.review_reasons(
         case, case.proposed_kinds, case.proposed_fine, step.policy, major=bool(step.data.get("major"))
     )
+    step.fence("cases.legal_review_submit", review_reasons=reasons)  # evidence on file
+    step.gate("fence_reason")
     step.set(review_required=bool(reasons), review_reasons=reasons)
     step.target = Stage.LEGAL_REVIEW if reasons else Stage.DECIDING
     step.event.update(review_reasons=reasons)
@@ -390,7 +429,8 @@ def _do_submit(step: _Step) -> None:
 def _review_checklist(step: _Step, *, passing: bool) -> dict[str, Any]:
     """The checklist from the form: every point answered; approving needs every point passed, sending back at
     least one raised (with its note)."""
-    step.check(checks.reviewer_problems(step.case, step.actor.pk))
+    step.fence("cases.legal_review", reviewer_id=step.actor.pk)  # not the investigator (art 58)
+    step.raise_if_any()
     checklist = review.checklist_from(step.data)
     raised = review.raised_points(checklist)
     if passing and raised:
@@ -419,20 +459,16 @@ def _do_return_review(step: _Step) -> None:
 
 
 def _deviation_check(step: _Step, recommendation: Any, kinds: list[str], fine: Any) -> tuple[str, list[str]]:
-    """How the penalty departs from the benchmark; refuses a departure without the written reason (art 34)."""
+    """How the penalty departs from the benchmark, for the record. The fences decide on it: a departure
+    without the written reason (art 34) and the other discretion warnings refuse at the gate, with the reason
+    field to fill."""
     from discretion.recommend import Decision, ProposedPenalty, deviation
 
+    step.gate("deviation_reason")
     if recommendation is None:
         return "", []
-    reason = str(step.data.get("deviation_reason") or "").strip()
-    penalty = ProposedPenalty(punish=True, kinds=tuple(kinds), fine=fine, reason=reason)
+    penalty = ProposedPenalty(punish=True, kinds=tuple(kinds), fine=fine, reason=step.fence_reason)
     result = deviation(Decision(recommendation, penalty))
-    if result.needs_reason and not result.reason_given:
-        message = _(
-            "The penalty departs from the benchmark (%(label)s: %(summary)s). "
-            "Give the written reason (art 34)."
-        ) % {"label": result.label(), "summary": recommendation.summary()}
-        raise ValidationError({"deviation_reason": [message]})
     return result.kind, result.explain("zh-hans")
 
 
@@ -441,12 +477,11 @@ def _do_decide(step: _Step) -> None:
     kinds = list(step.data.get("penalty_kinds") or [])
     fine = step.data.get("fine")
     decided = _date_not_future(step, "decided_on")
-    step.problems.extend(checks.heard_problems(case, decided))
     step.problems.extend(checks.heavier_problems(case, kinds, fine))
     step.problems.extend(checks.review_problems(case))
     step.problems.extend(checks.one_fine_problems(case, fine))
     recorded = _penalty_content(step, kinds)
-    recommendation = _penalty_checks(step, kinds, fine, decided)
+    recommendation = _penalty_checks(step, "cases.decision", kinds, fine, decided)
     discussion = str(step.data.get("collective_discussion") or "").strip()
     if {"major_penalty", "major_or_complex"} & set(case.review_reasons) and not discussion:
         raise ValidationError(
@@ -571,7 +606,7 @@ def _do_on_spot(step: _Step) -> None:
             _("Officers may collect on the spot only fines up to %(limit)s yuan (art 68).")
             % {"limit": checks.money(step.policy.on_spot_collection)}
         )
-    recommendation = _penalty_checks(step, kinds, fine, step.today)
+    recommendation = _penalty_checks(step, "cases.on_spot", kinds, fine, step.today)
     holder = _holder(case)
     _number(case, step.today)
     step.set(

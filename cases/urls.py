@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<int:pk>/declare/", case_page.case_declare, name="case-declare"),
     path("cases/<int:pk>/act/<str:action>/", case_page.case_act, name="case-act"),
     path("cases/<int:pk>/notice/discretion/", case_page.notice_discretion_view, name="notice-discretion"),
+    path("cases/<int:pk>/fences/", case_page.case_fences_view, name="case-fences"),
     path(
         "cases/<int:pk>/publication/withdraw/", public.publication_withdraw_view, name="publication-withdraw"
     ),

@@ -10,7 +10,9 @@ class DiscretionConfig(AppConfig):
         from enforcement.audit_catalog import register_audit_actions
 
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
+        from .fences import register as register_fences
         from .panels import register
 
         register_audit_actions(*AUDIT_ACTIONS)
         register()
+        register_fences()

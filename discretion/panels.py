@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.fences import FenceRule, register_fence_rule
 from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
 from enforcement.models import Role, User
 
+# The fence rule on a departure from the benchmark is defined with its check in discretion/fences.py.
 DEVIATION_RULE = "discretion.deviation"
 
 
@@ -35,16 +35,5 @@ def register() -> None:
             40,
             frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN, Role.LEGAL_REVIEWER}),
             benchmark_panel,
-        )
-    )
-    register_fence_rule(
-        FenceRule(
-            DEVIATION_RULE,
-            _("Penalty departs from the discretion benchmark"),
-            _(
-                "The proposed penalty is lighter or heavier than the benchmark tier recommends, or "
-                "outside the statutory "
-                "range (art 34: a written reason is needed). Computed by discretion.recommend.deviation()."
-            ),
         )
     )

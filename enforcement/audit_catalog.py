@@ -160,4 +160,10 @@ CORE_ACTIONS = (
     AuditAction("enforcement.city.create", _("%(actor)s created the city %(object)s")),
     AuditAction("enforcement.district.set_city", _("%(actor)s put the district %(object)s under a city")),
     AuditAction("enforcement.fence.sweep", _("%(actor)s ran the fence sweep %(object)s")),
+    AuditAction(
+        "enforcement.fence.proceed",
+        _("%(actor)s gave a reason and went on past the fence warning %(object)s"),
+    ),
+    AuditAction("enforcement.fence.refuse", _("%(actor)s was refused by the fence %(object)s")),
+    AuditAction("enforcement.fence_setting.change", _("%(actor)s changed the fence rule setting %(object)s")),
 )

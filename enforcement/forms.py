@@ -125,3 +125,67 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class FenceSettingForm(BootstrapFormMixin, forms.Form):
+    """A district's new setting for one fence rule, from a date: one field per parameter (typed as the
+    rule's default), severity, on/off and the reason. Locked rules (the law) keep their switch and floor."""
+
+    # ISO in every language: a browser's date input takes no other format (zh would localise it to 2026/5/1).
+    effective_from = forms.DateField(
+        label=_("Applies from"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    enabled = forms.BooleanField(label=_("Rule switched on"), required=False, initial=True)
+    severity = forms.ChoiceField(label=_("Severity"), required=False)
+    note = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+    def __init__(self, *args: Any, rule: Any, config: Any = None, **kwargs: Any) -> None:
+        from .models import FenceWarning
+
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        severity = self.fields["severity"]
+        assert isinstance(severity, forms.ChoiceField)
+        severity.choices = [("", _("The rule's default")), *FenceWarning.Severity.choices]
+        current = dict(config.params) if config is not None else dict(rule.params)
+        if config is not None:
+            self.fields["enabled"].initial = config.enabled
+            self.fields["severity"].initial = config.severity if config.severity != rule.severity else ""
+        if rule.locked:
+            self.fields["enabled"].disabled = True
+            self.fields["enabled"].initial = True
+            self.fields["enabled"].help_text = _("This rule is the law: it cannot be switched off.")
+        for name, default in rule.params.items():
+            value = current.get(name, default)
+            field: forms.Field
+            if isinstance(default, bool):
+                field = forms.BooleanField(required=False, initial=value)
+            elif isinstance(default, int):
+                field = forms.IntegerField(min_value=0, initial=value)
+            elif isinstance(default, float):
+                field = forms.FloatField(min_value=0, initial=value)
+            elif isinstance(default, list | tuple):
+                field = forms.CharField(
+                    required=False,
+                    initial=", ".join(str(v) for v in value),
+                    help_text=_("Separate the values with commas."),
+                )
+            else:
+                field = forms.CharField(required=False, initial=value, max_length=200)
+            field.label = rule.param_label(name)
+            self.fields[f"param_{name}"] = field
+        # The mixin styled the declared fields before these were added: style the parameters too.
+        for name in rule.params:
+            widget = self.fields[f"param_{name}"].widget
+            widget.attrs.setdefault(
+                "class", "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            )
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, default in self.rule.params.items():
+            value = self.cleaned_data.get(f"param_{name}")
+            if isinstance(default, list | tuple):
+                value = [v.strip() for v in str(value or "").split(",") if v.strip()]
+            out[name] = value
+        return out

@@ -73,6 +73,11 @@ def register() -> None:
     )
     register_nav(
         NavEntry(
+            "fence-rules", _("Fence rules"), "fence-rules", order=92, roles=frozenset({Role.DISTRICT_ADMIN})
+        )
+    )
+    register_nav(
+        NavEntry(
             "audit",
             _("Audit trail"),
             "audit-list",

@@ -69,3 +69,14 @@ def can_review_warning(user: AnyUser, warning: FenceWarning) -> bool:
 def can_set_escalation(user: AnyUser, district: District) -> bool:
     """The times after which warnings escalate: the district's administrators."""
     return is_district_admin_of(user, district.pk)
+
+
+def can_edit_fence_settings(user: AnyUser, district: District) -> bool:
+    """A district's fence rule parameters are set by its district administrator."""
+    return is_district_admin_of(user, district.pk)
+
+
+def can_view_fence_settings(user: AnyUser) -> bool:
+    """The settings page: the district administrator (who edits) and the supervisors (who see what is in
+    force)."""
+    return isinstance(user, User) and (user.has_role(Role.DISTRICT_ADMIN) or user.has_role(Role.SUPERVISOR))

@@ -96,3 +96,41 @@ def district_rosters(
         rows += [_roster_row(m, day, m.unit) for m in sorted(extra, key=lambda m: m.username)]
         rosters.append((unit, rows))
     return rosters
+
+
+def fence_rule_rows(*, district_id: int, on: dt.date) -> list[dict[str, Any]]:
+    """Every registered fence rule as it applies in the district on `on` (defaults overlaid by the setting in
+    force), with the district's history of settings for it, newest first. Two queries whatever the rules."""
+    from .fences import RuleConfig, fence_rules
+    from .models import FenceRuleSetting
+
+    history: dict[str, list[FenceRuleSetting]] = {}
+    for row in (
+        FenceRuleSetting.objects.filter(district_id=district_id)
+        .select_related("changed_by")
+        .order_by("rule", "-effective_from")
+    ):
+        history.setdefault(row.rule, []).append(row)
+    rows = []
+    for rule in fence_rules():
+        settings = history.get(rule.code, [])
+        current = next((s for s in settings if s.effective_from <= on), None)
+        upcoming = [s for s in settings if s.effective_from > on]
+        params = dict(rule.params)
+        enabled, severity = True, rule.severity
+        if current is not None:
+            params.update({k: v for k, v in current.params.items() if k in rule.params})
+            enabled = current.enabled or rule.locked
+            severity = current.severity or rule.severity
+        config = RuleConfig(rule, enabled, severity, params, current.pk if current else None)
+        rows.append(
+            {
+                "rule": rule,
+                "config": config,
+                "current": current,
+                "upcoming": upcoming,
+                "history": settings,
+                "changed": [k for k in rule.params if params.get(k) != rule.params[k]],
+            }
+        )
+    return rows

@@ -12,14 +12,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from . import fences
 from .audit import audit_record, audit_verify
+from .fences import BLOCK, WARNING, Finding, fence_rule, validate_params
 from .models import (
     AuditCheck,
     Certificate,
     City,
     District,
+    FenceRuleSetting,
     FenceWarning,
     Role,
     Secondment,
@@ -28,7 +31,13 @@ from .models import (
     User,
     role_group_names,
 )
-from .rules import can_manage_unit, can_review_warning, can_set_escalation, require
+from .rules import (
+    can_edit_fence_settings,
+    can_manage_unit,
+    can_review_warning,
+    can_set_escalation,
+    require,
+)
 from .workflow import StaleObject, Transition, Workflow
 
 S = FenceWarning.Status
@@ -310,6 +319,155 @@ def _status_label(value: str) -> str:
         return str(S(value).label)
     except ValueError:
         return value
+
+
+def fence_findings_record(
+    *,
+    actor: User | None,
+    action: str,
+    key: str,
+    findings: Iterable[Finding],
+    town: Unit,
+    obj: models.Model | None = None,
+    subject: Subject | None = None,
+    officer: User | None = None,
+    reason: str = "",
+) -> list[FenceWarning]:
+    """Keep what the fences said about an action, one row per (rule, `key`) so a retry changes nothing:
+    prompts as they are, warnings with the reason the person gave to go on (reason, reason_by, reason_at and
+    an audit row), blocks as refused attempts. Runs in the caller's transaction; for a refused action call it
+    in a transaction of its own after the refusal rolled back (`fence_refusal_record`)."""
+    rows = []
+    now = timezone.now()
+    for finding in findings:
+        # Flat, as the desk shows them (one labelled line per key): the rule's facts, the article, and the
+        # suggestions (e.g. whistle the department) when there are any.
+        details: dict[str, Any] = {**dict(finding.facts), "article": finding.article}
+        if finding.links:
+            details["links"] = [{"label": label, "url": url} for label, url in finding.links]
+        suffix = f":{finding.digest()}" if finding.severity == BLOCK else ""
+        warning, created = fence_warning_raise(
+            rule=finding.rule,
+            key=f"{key}{suffix}"[:200],
+            town=town,
+            message=finding.message[:500],
+            severity=finding.severity,
+            subject=subject,
+            obj=obj,
+            details=details,
+            officer=officer or actor,
+        )
+        if created and finding.severity == WARNING and reason.strip():
+            FenceWarning.objects.filter(pk=warning.pk).update(
+                reason=reason.strip(), reason_by=actor, reason_at=now
+            )
+            warning.reason, warning.reason_by, warning.reason_at = reason.strip(), actor, now
+            audit_record(
+                actor=actor,
+                action="enforcement.fence.proceed",
+                obj=warning,
+                town=town,
+                after={"rule": finding.rule, "action": action, "reason": reason.strip()},
+            )
+        elif created and finding.severity == BLOCK:
+            audit_record(
+                actor=actor,
+                action="enforcement.fence.refuse",
+                obj=warning,
+                town=town,
+                after={"rule": finding.rule, "action": action},
+            )
+        rows.append(warning)
+    return rows
+
+
+def fence_refusal_record(**kwargs: Any) -> list[FenceWarning]:
+    """`fence_findings_record` for an action the fences refused: in its own transaction, after the refused
+    one rolled back, so supervisors see the attempt. Never lets its own failure hide the refusal."""
+    try:
+        with transaction.atomic():
+            return fence_findings_record(**kwargs)
+    except Exception:  # the refusal is what the person must see; a lost attempt row is logged
+        import logging
+
+        logging.getLogger(__name__).exception("recording a refused attempt failed")
+        return []
+
+
+@transaction.atomic
+def fence_setting_change(
+    *,
+    actor: User,
+    district: District,
+    rule: str,
+    effective_from: dt.date,
+    params: dict[str, Any],
+    enabled: bool = True,
+    severity: str = "",
+    note: str = "",
+) -> FenceRuleSetting:
+    """A district's new parameters for a rule, applying from `effective_from`; the earlier rows stay as its
+    history. A locked rule (the law) may not be switched off or made milder. A second change for the same
+    date replaces that date's row (audited with what it replaced)."""
+    require(can_edit_fence_settings(actor, district))
+    definition = fence_rule(rule)
+    if definition is None:
+        raise ValidationError({"rule": [_("No such rule.")]})
+    params = validate_params(definition, params)
+    if severity and severity not in FenceWarning.Severity.values:
+        raise ValidationError({"severity": [_("Choose prompt, warning or block.")]})
+    if definition.locked:
+        ranks = {"prompt": 0, "warning": 1, "block": 2}
+        if not enabled:
+            raise ValidationError({"enabled": [_("This rule is the law: it cannot be switched off.")]})
+        if severity and ranks[severity] < ranks[definition.severity]:
+            raise ValidationError({"severity": [_("This rule is the law: its severity cannot be lowered.")]})
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": [_("Say why the setting changes.")]})
+    existing = (
+        FenceRuleSetting.objects.select_for_update()
+        .filter(district=district, rule=rule, effective_from=effective_from)
+        .first()
+    )
+    before = (
+        {"enabled": existing.enabled, "severity": existing.severity, "params": existing.params}
+        if existing is not None
+        else {}
+    )
+    values = {
+        "enabled": enabled,
+        "severity": severity,
+        "params": params,
+        "note": note[:300],
+        "changed_by": actor,
+        "changed_at": timezone.now(),
+    }
+    if existing is None:
+        setting = FenceRuleSetting.objects.create(
+            district=district, rule=rule, effective_from=effective_from, **values
+        )
+    else:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        setting = existing
+    audit_record(
+        actor=actor,
+        action="enforcement.fence_setting.change",
+        obj=setting,
+        summary=f"{rule} {effective_from:%Y-%m-%d}",
+        before=before,
+        after={
+            "rule": rule,
+            "effective_from": effective_from,
+            "enabled": enabled,
+            "severity": severity,
+            "params": params,
+            "note": note,
+        },
+    )
+    return setting
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import outbox
+from . import fences, outbox
 from .audit import audit_link
 from .models import WorkerHeartbeat
 from .services import audit_check_run
@@ -96,3 +96,10 @@ def fence_sweep_batch_task(code: str, lo: int, hi: int, day: str | None = None) 
 
             sweep_audit(SweepResult(rule=code, raised=raised, batches=1), on or clock.today())
     return raised
+
+
+@shared_task(acks_late=True)
+def fence_evaluate_after_change_task(action: str, object_type: str, object_id: str) -> None:
+    """After a change commits (queued through the outbox): the fence rules that judge the committed object,
+    in the worker. Idempotent: each warning is raised once per rule and key."""
+    fences.evaluate_after_change(action, object_type, object_id)

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -18,14 +18,15 @@ from rest_framework import exceptions as api_exceptions
 
 from .access import access_or_404, scope_for
 from .audit_catalog import action_filter, audit_actions
-from .forms import CertificateForm, SecondmentForm
+from .fences import fence_rule
+from .forms import CertificateForm, FenceSettingForm, SecondmentForm, add_service_errors
 from .home import home_panels_for
 from .http import AuthedHttpRequest
 from .models import Certificate, Unit, User
 from .paging import page_context
 from .rules import can_view_audit, is_district_admin_of
-from .selectors import audit_events_for, district_rosters, team_roster
-from .services import certificate_issue, certificate_revoke, secondment_create
+from .selectors import audit_events_for, district_rosters, fence_rule_rows, team_roster
+from .services import certificate_issue, certificate_revoke, fence_setting_change, secondment_create
 
 logger = logging.getLogger(__name__)
 
@@ -213,3 +214,58 @@ def error_500(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return _api_error(request, api_exceptions.APIException.default_detail, 500)
     return _render_without_context_processors(request, "500.html", 500)
+
+
+def fence_rules_page(request: AuthedHttpRequest) -> HttpResponse:
+    """District administrators: every fence rule with the parameters in force today, what is scheduled and
+    the history of changes; each rule's page takes a change from a date."""
+    _admin, district_id = _district_admin(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "enforcement/fence_rules.html",
+        {"rows": fence_rule_rows(district_id=district_id, on=today), "today": today},
+    )
+
+
+def fence_rule_page(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    """One rule: its description, the setting in force and its history, and the form for a new setting."""
+    admin, district_id = _district_admin(request)
+    rule = fence_rule(code)
+    if rule is None:
+        raise Http404
+    today = timezone.localdate()
+    row = next(r for r in fence_rule_rows(district_id=district_id, on=today) if r["rule"].code == code)
+    form = FenceSettingForm(rule=rule, config=row["config"], initial={"effective_from": today})
+    status = 200
+    if request.method == "POST":
+        form = FenceSettingForm(request.POST, rule=rule, config=row["config"])
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                fence_setting_change(
+                    actor=admin,
+                    district=admin.unit.district,  # type: ignore[union-attr]  # checked by _district_admin
+                    rule=code,
+                    effective_from=data["effective_from"],
+                    params=form.params(),
+                    enabled=bool(data["enabled"]) or rule.locked,
+                    severity=data["severity"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The setting of “%(rule)s” applies from %(date)s.")
+                    % {"rule": rule.label, "date": data["effective_from"]},
+                )
+                return redirect("fence-rule", code=code)
+        status = 400
+    return render(
+        request,
+        "enforcement/fence_rule.html",
+        {"row": row, "rule": rule, "form": form, "today": today},
+        status=status,
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/officers/", actions.CaseOfficersView.as_view(), name="api-case-officers"),
     path("cases/<int:pk>/declaration/", actions.CaseDeclarationView.as_view(), name="api-case-declaration"),
+    path("cases/<int:pk>/fences/<str:action>/", actions.CaseFenceCheckView.as_view(), name="api-case-fences"),
     *[
         path(f"cases/<int:pk>/actions/{action}/", view.as_view(), name=f"api-case-{action}")
         for action, view in actions.ACTION_VIEWS.items()

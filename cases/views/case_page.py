@@ -30,9 +30,10 @@ from enforcement.workflow import InvalidTransition, StaleObject
 
 from .. import approval, clock, document_text, lifecycle, review, rules
 from ..deadlines import deadline_rows
+from ..fences import ACTION_FENCES
 from ..forms import ACTION_FORMS, ActionForm, DeclarationForm, action_form
 from ..models import Case
-from ..notice import notice_discretion, notice_form_for
+from ..notice import fences_for_form, notice_discretion, notice_form_for
 from ..selectors import case_get_for, case_recommendation, case_timeline
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge
@@ -88,7 +89,7 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
             "target": transition.target,
         }
         if action == Action.SERVE_NOTICE:
-            entry["discretion"] = notice_discretion(case, form)
+            entry["discretion"] = notice_discretion(case, form, user)
         entries.append(entry)
     return entries
 
@@ -200,7 +201,7 @@ def notice_discretion_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/_notice_discretion.html",
-        {"case": case, "form": form, "discretion": notice_discretion(case, form)},
+        {"case": case, "form": form, "discretion": notice_discretion(case, form, request.user)},
     )
 
 
@@ -230,3 +231,20 @@ def case_declare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Declared: no conflict of interest."))
     return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_GET
+def case_fences_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """What the fences say about an action form as filled so far (htmx): `?action=` and the form's fields."""
+    case = case_get_for(user=request.user, pk=pk)
+    action = request.GET.get("action", "")
+    if action not in ACTION_FENCES:
+        raise Http404
+    if not rules.can_take_action(request.user, case, action):
+        raise PermissionDenied
+    return render(
+        request,
+        "cases/_fence_findings.html",
+        {"findings": fences_for_form(case, action, request.GET, request.user), "action": action},
+    )

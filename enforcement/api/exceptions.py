@@ -19,6 +19,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..fences import FenceRefusal
 from ..workflow import InvalidTransition, StaleObject
 
 
@@ -26,6 +27,23 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("The object was changed by someone else; reload and try again.")
     default_code = "conflict"
+
+
+class FenceFindingSerializer(serializers.Serializer[Any]):
+    """What an electronic fence (电子围栏) said about the action."""
+
+    rule = serializers.CharField(help_text="The rule's code, e.g. `discretion.deviation`.")
+    rule_label = serializers.CharField(help_text="The rule's name, in the user's language.")
+    severity = serializers.CharField(
+        help_text="`prompt` (shown and logged), `warning` (needs the reason), `block`."
+    )
+    message = serializers.CharField(help_text="What the rule saw, in the user's language.")
+    article = serializers.CharField(help_text="The legal basis, e.g. Administrative Penalty Law art 34.")
+    facts = serializers.DictField(help_text="The figures that triggered it.")
+    links = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Suggestions as {label, url}, e.g. whistle the department that holds the item.",
+    )
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -38,6 +56,15 @@ class ErrorSerializer(serializers.Serializer[Any]):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field (`non_field_errors`: the input as a whole); empty when no field is to "
         "blame.",
+    )
+    fences = FenceFindingSerializer(
+        many=True,
+        required=False,
+        help_text="Only when an electronic fence refused the action: a `block`, or a `warning` that needs "
+        "the reason in `reason_field` (send it again with that field filled to go on).",
+    )
+    reason_field = serializers.CharField(
+        required=False, help_text="The field that takes the reason to go past a `warning`."
     )
 
 
@@ -96,6 +123,7 @@ def error_body(data: Any) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    fence = exc if isinstance(exc, FenceRefusal) else None
     if isinstance(exc, ValidationError):
         detail: Any = (
             {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
@@ -112,4 +140,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(response.data)
+        if fence is not None:
+            response.data["fences"] = fence.fences()
+            if fence.reason_field:
+                response.data["reason_field"] = fence.reason_field
     return response

@@ -189,3 +189,43 @@ class CodeOrIdField(serializers.RelatedField[Any, Any, Any]):
 
     def to_representation(self, value: Any) -> Any:
         return value.code
+
+
+class FenceSettingSerializer(serializers.Serializer[Any]):
+    """One row of a rule's history: a district's setting applying from a date."""
+
+    effective_from = serializers.DateField()
+    enabled = serializers.BooleanField()
+    severity = serializers.CharField(help_text="Empty: the rule's default.")
+    params = serializers.DictField()
+    note = serializers.CharField()
+    changed_by = serializers.CharField(source="changed_by.username", default="")
+    changed_at = serializers.DateTimeField()
+
+
+class FenceRuleSerializer(serializers.Serializer[Any]):
+    """A fence rule as it applies in the user's district today, with its defaults and history."""
+
+    code = serializers.CharField(source="rule.code")
+    name = serializers.CharField(source="rule.label", help_text="The rule's name, in the user's language.")
+    description = serializers.CharField(source="rule.description")
+    article = serializers.CharField(source="rule.article")
+    locked = serializers.BooleanField(
+        source="rule.locked", help_text="The law itself: cannot be switched off or made milder."
+    )
+    default_severity = serializers.CharField(source="rule.severity")
+    defaults = serializers.DictField(source="rule.params")
+    enabled = serializers.BooleanField(source="config.enabled")
+    severity = serializers.CharField(source="config.severity", help_text="In force today.")
+    params = serializers.DictField(source="config.params", help_text="In force today.")
+    history = FenceSettingSerializer(many=True, help_text="The district's settings, newest first.")
+
+
+class FenceSettingInput(serializers.Serializer[Any]):
+    effective_from = serializers.DateField(help_text="The change applies from this date.")
+    enabled = serializers.BooleanField(default=True)
+    severity = serializers.CharField(
+        default="", allow_blank=True, help_text="`prompt`, `warning` or `block`; empty: the rule's default."
+    )
+    params = serializers.DictField(default=dict, help_text="Parameter name to value, typed as the default.")
+    note = serializers.CharField(max_length=300, help_text="Why the setting changes.")

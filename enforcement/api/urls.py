@@ -8,4 +8,6 @@ urlpatterns = [
     path("audit/", views.AuditEventListView.as_view(), name="api-audit"),
     path("officers/", views.OfficersView.as_view(), name="api-officers"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("fences/rules/", views.FenceRulesView.as_view(), name="api-fence-rules"),
+    path("fences/rules/<str:code>/settings/", views.FenceSettingView.as_view(), name="api-fence-setting"),
 ]

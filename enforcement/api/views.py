@@ -17,11 +17,22 @@ from rest_framework.views import APIView
 
 from ..access import access_or_404, scope_for
 from ..audit_catalog import action_filter
+from ..fences import fence_rule
 from ..http import AuthedRequest
 from ..models import AuditEvent, Unit
-from ..rules import can_view_audit, require
-from ..selectors import audit_events_for, team_roster, units_visible_to
-from .serializers import AuditEventSerializer, MeSerializer, TeamSerializer, UnitSerializer
+from ..rules import can_view_audit, can_view_fence_settings, require
+from ..selectors import audit_events_for, fence_rule_rows, team_roster, units_visible_to
+from ..services import fence_setting_change
+from .exceptions import ErrorSerializer
+from .serializers import (
+    AuditEventSerializer,
+    FenceRuleSerializer,
+    FenceSettingInput,
+    FenceSettingSerializer,
+    MeSerializer,
+    TeamSerializer,
+    UnitSerializer,
+)
 
 
 class MeView(APIView):
@@ -110,6 +121,61 @@ class OfficersView(APIView):
         for row in rows:
             row["may_act"] = row["valid"] and row["user"].is_active
         return Response(TeamSerializer({"town": town, "on": day, "officers": rows}).data)
+
+
+class FenceRulesView(APIView):
+    """The electronic fence rules (电子围栏) of the user's district as they apply today, with each rule's
+    defaults and the district's history of settings. District administrators and supervisors."""
+
+    @extend_schema(
+        responses={200: FenceRuleSerializer(many=True), 403: ErrorSerializer},
+        summary="Fence rules and their settings in the user's district",
+        operation_id="fence_rules_list",
+    )
+    def get(self, request: AuthedRequest) -> Response:
+        user = request.user
+        require(can_view_fence_settings(user) and user.unit is not None)
+        assert user.unit is not None
+        rows = fence_rule_rows(district_id=user.unit.district_id, on=timezone.localdate())
+        return Response(FenceRuleSerializer(rows, many=True).data)
+
+
+class FenceSettingView(APIView):
+    """Change a rule's setting in the district from a date (district administrators). Audited; the earlier
+    settings stay as the rule's history."""
+
+    @extend_schema(
+        request=FenceSettingInput,
+        responses={
+            201: FenceSettingSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Set a fence rule's parameters from a date",
+        operation_id="fence_setting_change",
+    )
+    def post(self, request: AuthedRequest, code: str) -> Response:
+        user = request.user
+        if fence_rule(code) is None:
+            raise NotFound(_("No such rule."))
+        data = FenceSettingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if user.unit is None:
+            require(False)
+        assert user.unit is not None
+        setting = fence_setting_change(
+            actor=user,
+            district=user.unit.district,
+            rule=code,
+            effective_from=values["effective_from"],
+            params=dict(values["params"]),
+            enabled=values["enabled"],
+            severity=values["severity"],
+            note=values["note"],
+        )
+        return Response(FenceSettingSerializer(setting).data, status=201)
 
 
 @extend_schema(exclude=True)

@@ -140,7 +140,13 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
             "record_statement",
             lambda f: f.locator("textarea[name=note]").fill("当事人称房屋系自住，请求从轻处罚。"),
         )
-        _act(second, case_url, "submit_for_decision")
+
+        def submit(form):
+            # No evidence is on file: the fence warns before submitting, and the officer gives the reason.
+            form.locator("[data-testid=fence-finding][data-rule='cases.review_without_evidence']").wait_for()
+            form.locator("textarea[name=fence_reason]").fill("现场笔录和照片另卷归档。")
+
+        _act(second, case_url, "submit_for_decision", submit)
         assert _stage(case.pk) == "legal_review"
 
         context4, reviewer = _phone(browser, base)

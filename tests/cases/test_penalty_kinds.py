@@ -136,7 +136,8 @@ def decide(cast, case: Case, kinds: list[str], data: dict[str, Any], step) -> Ca
     notice = {"penalty_kinds": kinds, "served_on": today, "deviation_reason": reason, **proposed}
     step(cast, case, "serve_notice", cast.officer_a, notice)
     step(cast, case, "waive_rights", cast.officer_a, {"note": "当事人书面放弃陈述申辩和听证"})
-    step(cast, case, "submit_for_decision", cast.officer_a, {})
+    # No evidence is on file in these cases: the submission gives the reason the fence asks for.
+    step(cast, case, "submit_for_decision", cast.officer_a, {"fence_reason": "证据另卷归档"})
     case.refresh_from_db()
     if case.stage == Stage.LEGAL_REVIEW:
         step(cast, case, "pass_review", cast.reviewer_a, all_passed("事实清楚，证据确凿，同意"))

@@ -4,18 +4,24 @@ case first: 409 with the reason; an unknown action 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import translation
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enforcement.api.exceptions import invalid_form
+from enforcement.api.exceptions import ErrorSerializer, FenceFindingSerializer, invalid_form
 from enforcement.http import AuthedRequest
 
-from ... import lifecycle
+from ... import lifecycle, rules
+from ...deadlines import policy_for
+from ...fences import ACTION_FENCES, case_fence_preview
 from ...forms import ACTION_FORMS, DeclarationForm, OfficersForm, action_form
 from ...selectors import case_get_for, officer_candidates
 from ...workflow import Action, check_transition
@@ -126,3 +132,57 @@ class CaseDeclarationView(APIView):
             note=form.cleaned_data["note"],
         )
         return case_detail_response(request, pk)
+
+
+class FenceCheckSerializer(serializers.Serializer[Any]):
+    action = serializers.CharField()
+    reason_field = serializers.CharField(help_text="The field that takes the reason to go past a warning.")
+    may_proceed = serializers.BooleanField(
+        help_text="False when a fence blocks, or warns and the reason field is empty."
+    )
+    fences = FenceFindingSerializer(many=True)
+
+
+class CaseFenceCheckView(APIView):
+    """What the electronic fences (电子围栏) would say if the action were taken now with this body (the same
+    fields as the action): blocks, warnings that need the reason, prompts. Nothing is written."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: FenceCheckSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Check an action against the electronic fences before taking it",
+        operation_id="cases_fence_check",
+    )
+    def post(self, request: AuthedRequest, pk: int, action: str) -> Response:
+        case = case_get_for(user=request.user, pk=pk)
+        if action not in ACTION_FENCES:
+            raise NotFound(
+                _("The fences check these actions: %(known)s.") % {"known": ", ".join(ACTION_FENCES)}
+            )
+        if not rules.can_take_action(request.user, case, action):
+            raise PermissionDenied(_("You may not take this action on this case."))
+        names = NameScope.of(request.user)
+        form = action_form(action, case, form_data(request.data, ACTION_FORMS[action], names, defaults=True))
+        if not form.is_valid():
+            raise invalid_form(form)
+        reason_field, findings = case_fence_preview(
+            case, action, form.cleaned_data, actor=request.user, policy=policy_for(case.district_id)
+        )
+        reason = str(form.cleaned_data.get(reason_field) or "").strip() if reason_field else ""
+        blocked = any(f.severity == "block" for f in findings)
+        warned = any(f.severity == "warning" for f in findings)
+        return Response(
+            {
+                "action": action,
+                "reason_field": reason_field,
+                "may_proceed": not blocked and (not warned or bool(reason)),
+                "fences": [f.as_dict() for f in findings],
+            }
+        )
