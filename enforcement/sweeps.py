@@ -42,7 +42,7 @@ from django.utils.functional import Promise
 
 from . import clock
 from .audit import audit_record
-from .fences import FenceRule, register_fence_rule
+from .fences import FenceRule, register_fence_rule, rule_config
 from .models import District, FenceRuleSetting
 
 FOUND_COLUMNS = (
@@ -126,8 +126,9 @@ class DistrictParams:
 
 
 def district_params(rule: FenceRule, day: dt.date) -> list[DistrictParams]:
-    """The rule's parameters in every district on `day`: the latest setting not after the day over the rule's
-    defaults. One query for all districts."""
+    """The rule's parameters in every district on `day`, as `fences.rule_config` reads them before an action
+    (the latest setting not after the day over the rule's defaults; a locked rule stays on at its severity).
+    One query for all districts."""
     latest: dict[int, FenceRuleSetting] = {}
     rows = FenceRuleSetting.objects.filter(rule=rule.code, effective_from__lte=day).order_by(
         "district_id", "-effective_from"
@@ -137,17 +138,11 @@ def district_params(rule: FenceRule, day: dt.date) -> list[DistrictParams]:
     result = []
     for district_id in District.objects.order_by("pk").values_list("pk", flat=True):
         setting = latest.get(district_id)
-        params = dict(rule.params)
-        if setting is not None and isinstance(setting.params, dict):
-            for name, value in setting.params.items():
-                if name in rule.params:
-                    params[name] = _coerce(value, rule.params[name])
+        config = rule_config(rule, district_id, day, in_force={rule.code: setting} if setting else {})
+        params = {name: _coerce(value, rule.params[name]) for name, value in config.params.items()}
         result.append(
             DistrictParams(
-                district_id=district_id,
-                enabled=setting.enabled if setting is not None else True,
-                severity=(setting.severity if setting is not None and setting.severity else rule.severity),
-                params=params,
+                district_id=district_id, enabled=config.enabled, severity=config.severity, params=params
             )
         )
     return result

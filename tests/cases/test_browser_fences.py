@@ -1,8 +1,8 @@
-"""The fence prompt in the browser (issue 14's done-when, the officer's half): on the notice form the officer
-proposes a fine outside the benchmark tier, sees the warning before submitting (htmx), gives the reason and
-serves the notice; the warning row exists with the reason, findable by rule and object. Real Chromium, real
-server. Also the district administrator's settings page. Screenshots at 390 and 1366 px in Chinese and
-English."""
+"""The fence prompt in the browser (issue 14's done-when): on the notice form the officer proposes a fine
+outside the benchmark tier, sees the warning before submitting (htmx), gives the reason and serves the
+notice; the warning row exists with the reason; the town's supervisor finds it on the desk and reviews it.
+Real Chromium, real server. Also the district administrator's settings page. Screenshots at 390 and 1366 px
+in Chinese and English."""
 
 from __future__ import annotations
 
@@ -82,6 +82,30 @@ def test_the_officer_sees_the_prompt_gives_a_reason_and_proceeds(cast, make_case
         rule="discretion.deviation", object_type="cases.case", object_id=str(case.pk)
     )
     assert warning.reason == REASON and warning.reason_by == cast.officer_a and warning.status == "open"
+
+    # The supervisor's half: the town's supervisor finds it on the desk by rule and officer, sees the
+    # officer's reason and marks it justified; it leaves the open queue.
+    context, page = _page(browser, live_server.url, 390)
+    try:
+        browser_login(page, "supervisor_a")
+        page.goto(f"{page.base_url}/desk/?rule=discretion.deviation&officer={cast.officer_a.pk}")
+        row = page.locator(f"[data-warning='{warning.pk}']")
+        assert row.count() == 1
+        with page.expect_navigation():
+            row.locator("[data-testid=desk-row-link]").click()
+        assert REASON in page.locator("[data-testid=warning-reason]").inner_text()
+        page.check("input[name=outcome][value=justified]")
+        page.fill("#id_note", "经济困难且已改正，理由成立")
+        with page.expect_navigation():
+            page.click("[data-testid=review-submit]")
+        assert "理由成立" in page.locator("[data-testid=warning-review]").inner_text()
+        save_screenshot(page, "fences-desk-justified-390-zh")
+        page.goto(f"{page.base_url}/desk/?rule=discretion.deviation")
+        assert page.locator(f"[data-warning='{warning.pk}']").count() == 0
+    finally:
+        context.close()
+    warning.refresh_from_db()
+    assert warning.status == "justified" and warning.reviewed_by == cast.supervisor_a
 
 
 @pytest.mark.parametrize("width", [390, 1366])
