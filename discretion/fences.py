@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from enforcement.fences import FenceContext, FenceRule, Finding, register_fence_check, register_fence_rule
 
-from .recommend import Decision, ProposedPenalty, deviation
+from .recommend import Decision, DeviationKind, ProposedPenalty, deviation
 from .validation import money
 from .vocabulary import REPEAT_12M
 
@@ -178,10 +178,24 @@ FACT_LABELS = {
 }
 
 
+def _deviation_label(kind: str) -> str:
+    labels = {
+        DeviationKind.INSIDE: _("inside the recommended tier"),
+        DeviationKind.LIGHTER: _("below the recommended tier"),
+        DeviationKind.HEAVIER: _("above the recommended tier"),
+        DeviationKind.OUTSIDE: _("outside the statutory range"),
+    }
+    return str(labels.get(kind, kind))
+
+
 def register() -> None:
-    from enforcement.fences import register_fact_labels
+    from authority.penalties import kind_label
+    from enforcement.fences import register_fact_labels, register_fact_values
+
+    from .validation import level_label
 
     register_fact_labels(FACT_LABELS)
+    register_fact_values({"tier": level_label, "kinds": kind_label, "deviation": _deviation_label})
     for rule in RULES:
         register_fence_rule(rule)
     for action in ("cases.notice", "cases.decision"):

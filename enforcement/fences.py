@@ -120,6 +120,20 @@ def fact_label(key: str) -> str | Promise | None:
     return _FACT_LABELS.get(key)
 
 
+# How a fact's coded value reads ("normal" → "一般", "fine" → "罚款"): the app that writes the code registers
+# its reader; a value without one is shown as written.
+_FACT_VALUES: dict[str, Callable[[str], str]] = {}
+
+
+def register_fact_values(readers: Mapping[str, Callable[[str], str]]) -> None:
+    _FACT_VALUES.update(readers)
+
+
+def fact_value(key: str, value: str) -> str | None:
+    reader = _FACT_VALUES.get(key)
+    return reader(value) if reader is not None else None
+
+
 # ------------------------------------------------------------------------------------------------------------
 # The district's parameters in force on a date
 

@@ -18,7 +18,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from enforcement.fences import fact_label, fence_rule, register_fact_labels
+from enforcement.fences import fact_label, fact_value, fence_rule, register_fact_labels
 from enforcement.models import FenceWarning
 
 # Keys many rules share; an app adds its own keys from its AppConfig.ready().
@@ -70,7 +70,7 @@ class Fact:
 def warning_facts(warning: FenceWarning) -> list[Fact]:
     """The rule's facts, one labelled line each (in PostgreSQL's order of JSON keys: jsonb keeps no order)."""
     details = warning.details if isinstance(warning.details, dict) else {}
-    return [Fact(_label(key), show_value(value)) for key, value in details.items()]
+    return [Fact(_label(key), show_value(value, key)) for key, value in details.items()]
 
 
 def _label(key: str) -> str:
@@ -80,7 +80,7 @@ def _label(key: str) -> str:
     return key.replace("_", " ").strip().capitalize() or key
 
 
-def show_value(value: Any) -> str:
+def show_value(value: Any, key: str = "") -> str:
     """A JSON value as a person reads it: yes/no, numbers grouped, dates in the reader's format, lists joined,
     nested objects as "label: value" pairs."""
     if value is None or value == "":
@@ -90,10 +90,13 @@ def show_value(value: Any) -> str:
     if isinstance(value, int | float | Decimal):
         return number_format(value, force_grouping=True)
     if isinstance(value, list | tuple):
-        return _("; ").join(show_value(v) for v in value) if value else "—"
+        return _("; ").join(show_value(v, key) for v in value) if value else "—"
     if isinstance(value, dict):
         return _("; ").join(f"{_label(str(k))}: {show_value(v)}" for k, v in value.items()) or "—"
     text = str(value)
+    coded = fact_value(key, text) if key else None
+    if coded is not None:
+        return coded
     if len(text) == 10:
         day = _parse_date(text)
         if day is not None:
