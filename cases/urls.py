@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", lists.case_list, name="case-list"),
     path("cases/new/", case_forms.case_new, name="case-new"),
     path("cases/approvals/", lists.approvals, name="approvals"),
+    path("cases/approvals/archive/", lists.approvals_archive, name="approvals-archive"),
     path("cases/reviews/", lists.reviews, name="reviews"),
     path("cases/<int:pk>/", case_page.case_detail, name="case"),
     path("cases/<int:pk>/edit/", case_forms.case_edit, name="case-edit"),
