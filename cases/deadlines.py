@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -182,3 +183,24 @@ def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]
             )
         )
     return out
+
+
+def case_progress(case: Case) -> list[Any]:
+    """The stage progress bar of the case page (workflow.progress_steps), from what the case has reached."""
+    from .workflow import progress_steps
+
+    reached = {
+        "filed": case.filed_on is not None,
+        "investigation": case.filed_on is not None,
+        "notice": case.notice_served_on is not None,
+        "hearing": case.hearing_held_on is not None,
+        "decision": case.decided_on is not None,
+        "service": case.served_on is not None,
+        "execution": case.paid_on is not None
+        or (case.served_on is not None and case.stage in {Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED}),
+        "closed": case.closed_on is not None,
+    }
+    with_hearing = case.hearing_requested_on is not None or case.stage == Stage.HEARING
+    return progress_steps(
+        case.stage, frozenset(k for k, v in reached.items() if v), with_hearing=with_hearing
+    )

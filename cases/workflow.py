@@ -196,3 +196,60 @@ def _refuse(action: str, stage: str) -> str:
 WORKFLOW: Workflow[Transition] = Workflow(TRANSITIONS.values(), refuse=_refuse)
 check_transition = WORKFLOW.check_transition
 actions_from = WORKFLOW.actions_from
+
+
+# --- the stage progress bar on the case page ----------------------------------------------------------------
+
+# The steps a penalty case goes through as people name them, and the stages that are "at" each step.
+PROGRESS_STEPS: tuple[tuple[str, object, frozenset[Stage]], ...] = (
+    ("lead", _("Lead"), frozenset({Stage.LEAD, Stage.CHECKING})),
+    ("filed", _("Filing"), frozenset({Stage.FILING_REVIEW})),
+    ("investigation", _("Investigation"), frozenset({Stage.INVESTIGATING, Stage.CORRECTING})),
+    ("notice", _("Notice"), frozenset({Stage.NOTIFIED})),
+    ("hearing", _("Hearing"), frozenset({Stage.HEARING})),
+    ("decision", _("Decision"), frozenset({Stage.LEGAL_REVIEW, Stage.DECIDING})),
+    ("service", _("Service"), frozenset({Stage.DECIDED})),
+    ("execution", _("Execution"), frozenset({Stage.SERVED})),
+    ("closed", _("Closed / archived"), frozenset({Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED})),
+)
+STEP_STATES = {
+    "done": _("done"),
+    "current": _("current step"),
+    "todo": _("not reached yet"),
+    "skipped": _("not needed"),
+    "ended": _("the case ended here"),
+}
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    key: str
+    label: object
+    state: str  # done, current, todo, skipped, ended
+
+    @property
+    def state_label(self) -> object:
+        return STEP_STATES[self.state]
+
+
+def progress_steps(stage: str, reached: frozenset[str], *, with_hearing: bool) -> list[ProgressStep]:
+    """The bar for a case at `stage` that has reached the steps in `reached` (from its dates: filed, notice
+    served, decided ...). Steps passed without being reached (the simple procedure, a correction that closed
+    the case) are "not needed"; a case that ended off the path (not filed, transferred, withdrawn) ends at the
+    last step it reached. The hearing step shows only where a hearing was requested."""
+    steps = [s for s in PROGRESS_STEPS if with_hearing or s[0] != "hearing"]
+    keys = [key for key, _label, _stages in steps]
+    current = next((i for i, (_k, _l, stages) in enumerate(steps) if stage in stages), None)
+    ended = current is None
+    if current is None:
+        current = max((keys.index(k) for k in reached if k in keys), default=0)
+    out = []
+    for index, (key, label, _stages) in enumerate(steps):
+        if index < current:
+            state = "done" if key in reached or key == "lead" else "skipped"
+        elif index == current:
+            state = "ended" if ended else ("done" if stage == Stage.ARCHIVED else "current")
+        else:
+            state = "todo"
+        out.append(ProgressStep(key, label, state))
+    return out
