@@ -31,7 +31,7 @@ from enforcement.rules import require
 from . import clock, rules
 from . import document_text as text
 from .models import Case, CaseDocument, CaseEvent, DocumentSequence
-from .numerals import chinese_count, chinese_date, yuan_figures, yuan_in_capitals
+from .numerals import chinese_count, chinese_date, document_amount, yuan_figures, yuan_in_capitals
 from .review import review_rows
 from .workflow import Stage
 
@@ -192,7 +192,7 @@ def _cause(case: Case) -> str:
 
 
 def _yuan_text(amount: Decimal) -> str:
-    return f"人民币{yuan_figures(amount)}元（大写：{yuan_in_capitals(amount)}）"
+    return document_amount(amount)
 
 
 def _fine_basis_text(case: Case) -> str:
