@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
 
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .integrations import register
+        from .notices import register as register_notices
         from .panels import register as register_panels
 
         register_audit_actions(*AUDIT_ACTIONS)
@@ -21,6 +22,7 @@ class CasesConfig(AppConfig):
         register_sweeps()
         register()
         register_panels()
+        register_notices()
         register_nav(
             NavEntry(
                 key="cases",

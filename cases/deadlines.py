@@ -104,6 +104,11 @@ LABELS = {
 
 def next_due_label(case: Case) -> str:
     """Which deadline `next_due` is, from the fields a list row has (stage, reply_due, hearing_on)."""
+    return str(LABELS[next_due_key(case)])
+
+
+def next_due_key(case: Case) -> str:
+    """The key in LABELS of the deadline `next_due` is."""
     stage = case.stage
     key = {
         Stage.LEAD: "check",
@@ -117,7 +122,7 @@ def next_due_label(case: Case) -> str:
         key = "statement"
     if stage == Stage.HEARING and case.next_due is not None and case.next_due == case.hearing_on:
         key = "hearing"
-    return str(LABELS[key])
+    return key
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,12 @@ def evidence_verify_sweep_task() -> list[int]:
     from .evidence import evidence_verify_sweep
 
     return list(evidence_verify_sweep())
+
+
+@shared_task(acks_late=True)
+def case_deadline_reminders_task() -> int:
+    """Periodic: tell the handling officers of deadlines within 2 working days (once per deadline)."""
+    from . import clock
+    from .notices import notify_due_soon
+
+    return notify_due_soon(today=clock.today())
