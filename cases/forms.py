@@ -651,6 +651,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.ON_SPOT: OnSpotForm,
     Action.TRANSFER: TransferForm,
     Action.WITHDRAW: ReasonForm,
+    Action.REVOKE_DECISION: ReasonForm,
     Action.PAUSE: PauseForm,
     Action.RESUME: ActionForm,
     Action.EXTEND: ReasonForm,

@@ -22,7 +22,7 @@ from enforcement.models import User
 
 from .deadlines import LABELS, next_due_key
 from .models import Case
-from .workflow import FINISHED, Action
+from .workflow import FINISHED, Action, Stage
 
 RETURNS = (Action.REJECT_FILING, Action.RETURN_REVIEW, Action.RETURN_DECISION)
 SWEEP_BATCH = 500
@@ -94,7 +94,17 @@ def _render_due(p: Mapping[str, Any]) -> str:
     return _("%(ref)s: %(deadline)s") % {"ref": _ref(p), "deadline": deadline_words(due, label)}
 
 
+def _render_publish_due(p: Mapping[str, Any]) -> str:
+    due = dt.date.fromisoformat(p["due"])
+    deadline = deadline_words(due, str(_("Publication deadline (art 48)")))
+    return _("%(ref)s: %(deadline)s. The decision is published when it is served: serve it in time.") % {
+        "ref": _ref(p),
+        "deadline": deadline,
+    }
+
+
 def register() -> None:
+    inbox.register_kind("case.publish_due", _render_publish_due)
     inbox.register_kind("case.declare", _render_declare)
     inbox.register_kind("case.returned", _render_returned)
     inbox.register_kind("case.decided", _render_decided)
@@ -135,6 +145,33 @@ def notify_step(case: Case, *, action: str, actor: User, event_id: int, note: st
         return 0
     key = f"case:{case.pk}:event:{event_id}"
     return inbox.notify(_handlers(case), kind, params=params, key=key, exclude=actor)
+
+
+def notify_publication_due(*, today: dt.date, limit: int = SWEEP_BATCH) -> int:
+    """Decisions to be published within 7 working days of the decision (art 48) that are not yet, 2 working
+    days before the end or later: the handling officers and the town's supervisors are told, once per case
+    and date."""
+    from enforcement.models import ROLE_GROUP_PREFIX, Role
+
+    horizon = add_working_days(today, SOON_WORKING_DAYS)
+    cases = (
+        Case.objects.filter(publication_due__lte=horizon, published_on__isnull=True, stage=Stage.DECIDED)
+        .select_related("town")
+        .order_by("publication_due", "pk")[:limit]
+    )
+    written = 0
+    for case in cases:
+        assert case.publication_due is not None
+        supervisors = User.objects.filter(
+            unit_id=case.town_id, is_active=True, groups__name=f"{ROLE_GROUP_PREFIX}{Role.SUPERVISOR}"
+        )
+        written += inbox.notify(
+            [*_handlers(case), *supervisors],
+            "case.publish_due",
+            params={**_base(case), "due": case.publication_due.isoformat()},
+            key=f"case:{case.pk}:publish:{case.publication_due.isoformat()}",
+        )
+    return written
 
 
 def notify_due_soon(*, today: dt.date, limit: int = SWEEP_BATCH) -> int:

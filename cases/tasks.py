@@ -29,6 +29,15 @@ def evidence_verify_sweep_task() -> list[int]:
 def case_deadline_reminders_task() -> int:
     """Periodic: tell the handling officers of deadlines within 2 working days (once per deadline)."""
     from . import clock
-    from .notices import notify_due_soon
+    from .notices import notify_due_soon, notify_publication_due
 
-    return notify_due_soon(today=clock.today())
+    today = clock.today()
+    return notify_due_soon(today=today) + notify_publication_due(today=today)
+
+
+@shared_task(acks_late=True)
+def publications_withdraw_revoked_task() -> list[int]:
+    """Periodic: take down any published decision whose revocation left it up (bounded, once each)."""
+    from .publication import publications_withdraw_revoked
+
+    return publications_withdraw_revoked()

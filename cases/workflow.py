@@ -14,7 +14,8 @@ who may take it. No ORM here; the legal guards that need the database live in `c
     served ─record_payment / record_enforcement─> executed ─close─> closed ─archive─> archived
     deciding ─decide_no_penalty─> closed;   legal_review ─return_review─> investigating
     deciding ─return_decision─> investigating (sent back: investigate further, notify again)
-    transfer (移送: the town does not hold the item) and withdraw leave from any open stage before a decision.
+    transfer (移送: the town does not hold the item) and withdraw leave from any open stage before a decision;
+    revoke_decision (撤销处罚决定) from any stage after one, to withdrawn (a published decision comes down).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Action(models.TextChoices):
     ON_SPOT = "on_spot", _("Decide on the spot (简易程序)")
     TRANSFER = "transfer", _("Transfer to a department (移送)")
     WITHDRAW = "withdraw", _("Withdraw the case (撤销)")
+    REVOKE_DECISION = "revoke_decision", _("Revoke the decision (撤销处罚决定)")
     PAUSE = "pause", _("Pause the decision period (testing, appraisal)")
     RESUME = "resume", _("Resume the decision period")
     EXTEND = "extend", _("Extend the decision period by 30 days")
@@ -177,6 +179,15 @@ TRANSITIONS: dict[Action, Transition] = {
             danger=True,
         ),
         _t(Action.WITHDRAW, OPEN_BEFORE_DECISION, Stage.WITHDRAWN, Actor.SUPERVISOR, danger=True),
+        # A decision found wrong (reconsideration, a court, or the organ's own correction): the case ends
+        # withdrawn, and a published decision comes down in the same transaction (publication.py).
+        _t(
+            Action.REVOKE_DECISION,
+            {Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED},
+            Stage.WITHDRAWN,
+            Actor.SUPERVISOR,
+            danger=True,
+        ),
         _t(Action.PAUSE, DECISION_CLOCK, None, Actor.SUPERVISOR),
         _t(Action.RESUME, DECISION_CLOCK, None, Actor.SUPERVISOR),
         _t(Action.EXTEND, DECISION_CLOCK, None, Actor.SUPERVISOR),

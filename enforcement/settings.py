@@ -222,6 +222,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},
     "evidence-verify-sweep": {"task": "cases.tasks.evidence_verify_sweep_task", "schedule": 3600},
     "case-deadline-reminders": {"task": "cases.tasks.case_deadline_reminders_task", "schedule": 3600},
+    "publications-withdraw-revoked": {
+        "task": "cases.tasks.publications_withdraw_revoked_task",
+        "schedule": 3600,
+    },
     "whistle-deadlines-every-minute": {"task": "whistles.tasks.whistle_deadlines_sweep_task", "schedule": 60},
     "notification-delivery-every-minute": {
         "task": "whistles.tasks.notification_delivery_sweep_task",

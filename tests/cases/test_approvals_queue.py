@@ -3,6 +3,7 @@ cases archived at once, each on its own, refusals per case; page and API through
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -31,7 +32,7 @@ def _groups(html: str) -> dict[str, list[tuple[int, str]]]:
 def _queue(cast, make_case):
     today = timezone.localdate()
     later = make_case("filing_review", check_due=add_working_days(today, 10))
-    overdue = make_case("filing_review", check_due=today - timezone.timedelta(days=9))
+    overdue = make_case("filing_review", check_due=today - dt.timedelta(days=9))
     soon = make_case("filing_review", check_due=add_working_days(today, 2))
     deciding = make_case("deciding", decision_due=add_working_days(today, 1))
     closed = [make_case("closed", closed_on=today) for _ in range(3)]

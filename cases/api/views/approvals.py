@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -73,7 +76,9 @@ class ApprovalArchiveView(APIView):
         if not rules.can_view_approvals(request.user):
             raise PermissionDenied
         data = request.data
-        cases = data.getlist("cases") if hasattr(data, "getlist") else data.get("cases")
+        if not isinstance(data, dict):
+            raise ValidationError({"non_field_errors": [_("Send an object with “cases” and “archive_ref”.")]})
+        cases = data.getlist("cases") if isinstance(data, QueryDict) else data.get("cases")
         form = ArchiveBatchForm({"cases": cases, "archive_ref": data.get("archive_ref", "")})
         if not form.is_valid():
             raise invalid_form(form)
