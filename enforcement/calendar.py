@@ -296,6 +296,8 @@ def _parse_row(record: dict[str, str | None], line: int, seen: dict[dt.date, int
 # --- how near a deadline is ---------------------------------------------------------------------------------
 
 SOON_WORKING_DAYS = 2  # "due within 2 working days": the queues' amber band and the officers' reminder
+# How near a deadline is, as the API says it ("" where there is none or it is met).
+URGENCIES = ("overdue", "soon", "later", "")
 
 
 @dataclass(frozen=True)

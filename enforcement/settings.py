@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStageEnum": "cases.workflow.Stage",
+        "DeadlineUrgencyEnum": "enforcement.calendar.URGENCIES",
         "CaseReviewPointResultEnum": "cases.review.POINT_RESULTS",
         "InspectionScenarioEnum": "inspections.workflow.Scenario",
         "CaseActionEnum": "cases.workflow.Action",

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from authority.api.serializers import ItemRefSerializer
 from enforcement.api.serializers import FieldsBuiltOnce, UnitRefSerializer, UserRefSerializer
+from enforcement.calendar import URGENCIES
 
 from ...models import PENALTY_FIELDS, Case, CaseEvent, CaseOfficer
 from ...workflow import Action, Stage
@@ -150,7 +151,7 @@ class DeadlineSerializer(serializers.Serializer[Any]):
         help_text="The deadline in words, in the user's language: which, when, working days left or overdue."
     )
     urgency = serializers.ChoiceField(
-        choices=["overdue", "soon", "later", ""],
+        choices=list(URGENCIES),
         help_text="overdue; soon: within 2 working days; later; empty when done.",
     )
 
@@ -377,7 +378,7 @@ class ApprovalRowSerializer(serializers.Serializer[Any]):
         help_text="The deadline in words, in the user's language (working days left or overdue)."
     )
     urgency = serializers.ChoiceField(
-        choices=["overdue", "soon", "later", ""],
+        choices=list(URGENCIES),
         help_text="overdue; soon: within 2 working days; later; empty: the request has no deadline.",
     )
 
