@@ -41,3 +41,11 @@ def publications_withdraw_revoked_task() -> list[int]:
     from .publication import publications_withdraw_revoked
 
     return publications_withdraw_revoked()
+
+
+@shared_task(acks_late=True)
+def document_render_task(request_id: int) -> bool:
+    """Render a document asked for from the case page; a repeat finds it done and changes nothing."""
+    from .documents import document_render
+
+    return document_render(request_id=request_id) is not None

@@ -33,6 +33,11 @@ urlpatterns = [
     path("cases/<int:case_pk>/documents/new/", files.document_create, name="document-new"),
     path("cases/<int:case_pk>/documents/<int:pk>/", files.document_download, name="document-file"),
     path(
+        "cases/<int:case_pk>/documents/requests/<int:pk>/",
+        files.document_request_view,
+        name="document-request",
+    ),
+    path(
         "cases/<int:case_pk>/documents/preview/<str:kind>/",
         files.document_preview_view,
         name="document-preview",

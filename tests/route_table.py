@@ -158,6 +158,8 @@ ROUTES: dict[str, Expect] = {
     "cases:evidence-file":                E(302, 200, 404, 200, 200, 404, 200, q=8, args="case evidence"),
     "cases:document-new":                 E(302, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "cases:document-file":                E(302, 200, 404, 200, 200, 404, 200, q=8, args="case document"),
+    "cases:document-request":             E(302, 200, 404, 200, 403, 404, 403, q=12,
+                                            args="case document_request"),
     "cases:document-preview":             E(302, 200, 404, 200, 403, 404, 403, q=20,
                                             args="case =penalty_notice"),
     "cases:publication-withdraw":         E(302, 405, 405, 405, 405, 405, 405, q=2, args="case"),
