@@ -546,7 +546,7 @@ class DocumentRequest(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being generated")
-        DONE = "done", _("Generated")
+        DONE = "done", _("Generated and stored")
         FAILED = "failed", _("Could not be generated")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
