@@ -183,7 +183,7 @@ TRANSITIONS: dict[Action, Transition] = {
         # withdrawn, and a published decision comes down in the same transaction (publication.py).
         _t(
             Action.REVOKE_DECISION,
-            {Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED},
+            {Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED},
             Stage.WITHDRAWN,
             Actor.SUPERVISOR,
             danger=True,
