@@ -145,7 +145,7 @@ ROUTES: dict[str, Expect] = {
     "cases:complaint-rematch":            E(302, 405, 405, 405, 405, 405, 405, q=2, args="complaint"),
     "cases:case-list":                    E(302, 200, 200, 200, 200, 200, 200, q=7),
     "cases:case-new":                     E(302, 200, 200, 200, 403, 403, 403, q=12),
-    "cases:approvals":                    E(302, 403, 403, 200, 403, 403, 200, q=6),
+    "cases:approvals":                    E(302, 403, 403, 200, 403, 403, 200, q=9),  # one query per group
     "cases:approvals-archive":            E(302, 405, 405, 405, 405, 405, 405, q=2),
     "cases:reviews":                      E(302, 403, 403, 403, 200, 403, 403, q=5),
     "cases:case":                         E(302, 200, 404, 200, 200, 404, 200, q=27, args="case"),
@@ -208,6 +208,7 @@ ROUTES: dict[str, Expect] = {
     "api-case-on_spot":                   E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-transfer":                  E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-withdraw":                  E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
+    "api-case-revoke_decision":           E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-pause":                     E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-resume":                    E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "api-case-extend":                    E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),

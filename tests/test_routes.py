@@ -407,7 +407,8 @@ def test_every_route_is_in_the_table():
 
 
 WORLD_KEYS = (
-    "case evidence document complaint whistle assignment photo notification item item_code draft_item "
+    "case evidence document document_request complaint whistle assignment photo notification item item_code "
+    "draft_item "
     "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business "
     "plan town_a district fence_warning"
 ).split()
