@@ -148,3 +148,109 @@ def next_step_message(case: Case, action: str, actor: Any) -> str:
             "date": case.service_due.isoformat() if case.service_due else "—"
         }
     return ""
+
+
+# --- the approvals queue ------------------------------------------------------------------------------------
+
+QUEUE_ORDER = (Stage.FILING_REVIEW, Stage.DECIDING, Stage.EXECUTED, Stage.CLOSED)
+QUEUE_LIMIT = 200  # per group; the most urgent first
+ARCHIVE_BATCH_MAX = 100
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    label: str  # which deadline ("Check deadline"); empty when the request has none (archiving)
+    urgency: str  # overdue, soon (within 2 working days), later, or "" (no deadline)
+
+
+@dataclass
+class QueueGroup:
+    stage: str
+    asked: Any
+    rows: list[QueueRow]
+    more: bool  # more than QUEUE_LIMIT wait: only the most urgent are listed
+
+    @property
+    def batch_archive(self) -> bool:
+        """Archiving is the one request the law lets a supervisor answer for several cases at once."""
+        return self.stage == Stage.CLOSED
+
+
+def approval_queue(*, user: Any, today: Any = None) -> list[QueueGroup]:
+    """What waits for the user's approval, grouped by what is asked (filing, decision, closing,
+    archiving), each group ordered by deadline (the nearest first, none last). Page and API read it alike."""
+    from enforcement.deadline_text import urgency
+
+    from . import clock
+    from .deadlines import next_due_label
+    from .selectors import awaiting_approval_for
+
+    day = today or clock.today()
+    groups = []
+    for stage in QUEUE_ORDER:
+        cases = list(awaiting_approval_for(user=user).filter(stage=stage)[: QUEUE_LIMIT + 1])
+        rows = [
+            QueueRow(
+                case=c,
+                label=next_due_label(c) if c.next_due else "",
+                urgency=urgency(c.next_due, today=day) if c.next_due else "",
+            )
+            for c in cases[:QUEUE_LIMIT]
+        ]
+        groups.append(QueueGroup(stage, ASKED[stage][0], rows, more=len(cases) > QUEUE_LIMIT))
+    return groups
+
+
+@dataclass
+class BatchRefusal:
+    case_id: int
+    number: str
+    detail: str
+
+
+@dataclass
+class BatchResult:
+    archived: list[Case] = field(default_factory=list)
+    refused: list[BatchRefusal] = field(default_factory=list)
+
+
+def cases_archive(*, actor: Any, case_ids: list[int], archive_ref: str) -> BatchResult:
+    """Archive several closed cases in one go (归档). Each case is archived in its own transaction,
+    through the same action as one at a time (`lifecycle.case_act`: its checks, timeline event and audit
+    row), so one that is refused (not closed any more, not yours, someone else archived it first) does not
+    hold back the others; each refusal is returned with its reason. A case the user may not see is refused
+    as not found."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    from enforcement.workflow import InvalidTransition, StaleObject
+
+    from . import lifecycle
+    from .selectors import case_get_for
+
+    result = BatchResult()
+    for pk in dict.fromkeys(case_ids):  # once each, in the order given
+        try:
+            case = case_get_for(user=actor, pk=pk)
+        except Http404:
+            result.refused.append(BatchRefusal(pk, "", str(_("No such case, or not one of yours."))))
+            continue
+        try:
+            lifecycle.case_act(
+                actor=actor,
+                case=case,
+                action=Action.ARCHIVE,
+                data={"archive_ref": archive_ref, "version": case.version},
+            )
+        except PermissionDenied:
+            detail = str(_("You may not archive this case."))
+        except ValidationError as exc:
+            detail = " ".join(str(m) for m in exc.messages)
+        except (InvalidTransition, StaleObject) as exc:
+            detail = str(exc)
+        else:
+            result.archived.append(case)
+            continue
+        result.refused.append(BatchRefusal(pk, case.reference, detail))
+    return result

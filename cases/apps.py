@@ -14,6 +14,7 @@ class CasesConfig(AppConfig):
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
         from .fences import register as register_fences
         from .integrations import register
+        from .notices import register as register_notices
         from .panels import register as register_panels
 
         register_audit_actions(*AUDIT_ACTIONS)
@@ -23,6 +24,7 @@ class CasesConfig(AppConfig):
         register()
         register_fences()
         register_panels()
+        register_notices()
         register_nav(
             NavEntry(
                 key="cases",

@@ -153,6 +153,7 @@ ACTIONS = (
         ("case.transfer",),
     ),
     AuditAction("cases.case.withdraw", _("%(actor)s withdrew the case %(object)s"), ("case.withdraw",)),
+    AuditAction("cases.case.revoke_decision", _("%(actor)s revoked the decision of the case %(object)s")),
     AuditAction(
         "cases.case.pause", _("%(actor)s paused the decision period of the case %(object)s"), ("case.pause",)
     ),

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.calendar import add_days, add_working_days, is_provisional
+from enforcement.deadline_text import deadline_words, urgency
 from enforcement.memo import remembered
 
 from .models import Case, CasePolicy
@@ -88,6 +90,41 @@ def next_due(case: Case) -> dt.date | None:
     return None
 
 
+# Which deadline, as the pages name it before its date ("陈述申辩期限 12月11日，还剩2个工作日").
+LABELS = {
+    "check": _("Check deadline"),
+    "correction": _("Correction deadline"),
+    "statement": _("Statement deadline"),
+    "hearing": _("Hearing date"),
+    "decision": _("Decision deadline (90 days from filing)"),
+    "service": _("Service deadline"),
+    "payment": _("Payment deadline"),
+}
+
+
+def next_due_label(case: Case) -> str:
+    """Which deadline `next_due` is, from the fields a list row has (stage, reply_due, hearing_on)."""
+    return str(LABELS[next_due_key(case)])
+
+
+def next_due_key(case: Case) -> str:
+    """The key in LABELS of the deadline `next_due` is."""
+    stage = case.stage
+    key = {
+        Stage.LEAD: "check",
+        Stage.CHECKING: "check",
+        Stage.FILING_REVIEW: "check",
+        Stage.CORRECTING: "correction",
+        Stage.DECIDED: "service",
+        Stage.SERVED: "payment",
+    }.get(Stage(stage), "decision")
+    if stage == Stage.NOTIFIED and case.next_due is not None and case.next_due == case.reply_due:
+        key = "statement"
+    if stage == Stage.HEARING and case.next_due is not None and case.next_due == case.hearing_on:
+        key = "hearing"
+    return key
+
+
 @dataclass(frozen=True)
 class DeadlineRow:
     label: str
@@ -96,6 +133,15 @@ class DeadlineRow:
     done: bool
     provisional: bool = False  # counted without the holiday schedule of its year (enforcement.calendar)
 
+    @property
+    def text(self) -> str:
+        """ "陈述申辩期限 12月11日，还剩2个工作日" (enforcement.deadline_text)."""
+        return deadline_words(self.due, self.label, done=self.done)
+
+    @property
+    def urgency(self) -> str:
+        return urgency(self.due, done=self.done)
+
 
 def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]:
     """The case's deadlines for its page: each with whether it was met (done) or is overdue."""
@@ -103,26 +149,30 @@ def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]
 
     day = today or clock.today()
     rows: list[tuple[str, dt.date | None, bool]] = [
-        (str(_("Check the lead")), case.check_due, case.stage not in {Stage.LEAD, Stage.CHECKING}),
-        (str(_("Correct by")), case.correction_due, case.stage != Stage.CORRECTING),
+        (str(LABELS["check"]), case.check_due, case.stage not in {Stage.LEAD, Stage.CHECKING}),
+        (str(LABELS["correction"]), case.correction_due, case.stage != Stage.CORRECTING),
         # The party's window, not the officers' deadline: once it has passed the case may go on to the
         # decision.
         (
-            str(_("Statement / hearing request")),
+            str(LABELS["statement"]),
             case.reply_due,
             case.stage != Stage.NOTIFIED
             or case.rights_waived
             or case.statement_made
             or (case.reply_due is not None and case.reply_due < day),
         ),
-        (str(_("Hearing")), case.hearing_on, case.hearing_held_on is not None),
+        (str(LABELS["hearing"]), case.hearing_on, case.hearing_held_on is not None),
         (
-            str(_("Decision (90 days from filing)")),
+            str(LABELS["decision"]),
             case.decision_due,
             case.decided_on is not None or not case.is_open,
         ),
-        (str(_("Serve the decision")), case.service_due, case.served_on is not None),
-        (str(_("Payment")), case.payment_due, case.paid_on is not None or case.stage not in {Stage.SERVED}),
+        (str(LABELS["service"]), case.service_due, case.served_on is not None),
+        (
+            str(LABELS["payment"]),
+            case.payment_due,
+            case.paid_on is not None or case.stage not in {Stage.SERVED},
+        ),
     ]
     out = []
     for label, due, done in rows:
@@ -138,3 +188,24 @@ def deadline_rows(case: Case, today: dt.date | None = None) -> list[DeadlineRow]
             )
         )
     return out
+
+
+def case_progress(case: Case) -> list[Any]:
+    """The stage progress bar of the case page (workflow.progress_steps), from what the case has reached."""
+    from .workflow import progress_steps
+
+    reached = {
+        "filed": case.filed_on is not None,
+        "investigation": case.filed_on is not None,
+        "notice": case.notice_served_on is not None,
+        "hearing": case.hearing_held_on is not None,
+        "decision": case.decided_on is not None,
+        "service": case.served_on is not None,
+        "execution": case.paid_on is not None
+        or (case.served_on is not None and case.stage in {Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED}),
+        "closed": case.closed_on is not None,
+    }
+    with_hearing = case.hearing_requested_on is not None or case.stage == Stage.HEARING
+    return progress_steps(
+        case.stage, frozenset(k for k, v in reached.items() if v), with_hearing=with_hearing
+    )

@@ -543,6 +543,41 @@ class ArchiveForm(ActionForm):
     archive_ref = forms.CharField(label=_("Archive reference"), max_length=64)
 
 
+class CaseIdsField(forms.Field):
+    """Case ids, from ticked boxes (a list) or a JSON array: whole numbers, at most `max_count`."""
+
+    def __init__(self, *, max_count: int, **kwargs: Any) -> None:
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
+        ids = []
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(_("“%(value)s” is not a case id.") % {"value": text[:20]})
+            ids.append(int(text))
+        if not ids and self.required:
+            raise forms.ValidationError(_("Tick at least one case."), code="required")
+        if len(ids) > self.max_count:
+            raise forms.ValidationError(
+                _("At most %(n)s cases at a time.") % {"n": self.max_count}, code="too_many"
+            )
+        return ids
+
+
+class ArchiveBatchForm(forms.Form):
+    """Archiving several closed cases at once (the approvals queue, page and API)."""
+
+    cases = CaseIdsField(label=_("Cases"), max_count=100, widget=forms.MultipleHiddenInput)
+    archive_ref = forms.CharField(
+        label=_("Archive reference"),
+        max_length=64,
+        help_text=_("The file box or volume the cases go into, e.g. 2026-城管-03."),
+    )
+
+
 class OnSpotForm(ActionForm):
     penalty_kinds = forms.MultipleChoiceField(
         label=_("Penalty"),
@@ -623,6 +658,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.ON_SPOT: OnSpotForm,
     Action.TRANSFER: TransferForm,
     Action.WITHDRAW: ReasonForm,
+    Action.REVOKE_DECISION: ReasonForm,
     Action.PAUSE: PauseForm,
     Action.RESUME: ActionForm,
     Action.EXTEND: ReasonForm,

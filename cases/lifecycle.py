@@ -25,7 +25,7 @@ from enforcement.models import Unit, User
 from enforcement.rules import require
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from . import checks, clock
+from . import checks, clock, notices
 from . import deadlines as dl
 from .models import PENALTY_FIELDS, Case, CaseEvent, CaseOfficer
 from .rules import (
@@ -165,6 +165,7 @@ def case_create(*, actor: User, data: Mapping[str, Any]) -> Case:
         if officer.pk != actor.pk:
             _require_team(officer, town, today)
             CaseOfficer.objects.create(case=case, officer=officer, assigned_at=clock.now())
+    notices.notify_declarations(case, actor=actor)
     _event(
         case,
         "create",
@@ -312,6 +313,7 @@ def case_officers_set(
             current.save(update_fields=["lead", "recused_at", "recusal_reason"])
     locked.version += 1
     locked.save(update_fields=["version"])
+    notices.notify_declarations(locked, actor=actor)
     after = sorted(wanted)
     _event(locked, "officers", actor=actor, data={"before": before, "after": after, "lead": lead.pk})
     audit_record(
@@ -469,6 +471,7 @@ def _act(
             note=note,
             data=json_safe(step.event),
         )
+        notices.notify_step(locked, action=action, actor=actor, event_id=event.pk, note=note)
         after = _snapshot(locked, AUDITED)
         audit_record(
             actor=actor,

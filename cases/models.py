@@ -548,6 +548,35 @@ class CaseDocument(ChoiceLabels, models.Model):
         return f"{self.get_kind_display()} v{self.version}"
 
 
+class DocumentRequest(models.Model):
+    """A document asked for from the case page, rendered by a worker (a PDF takes seconds): the page shows it
+    as being generated until the worker has stored it (`document`), or says why it could not be made."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being generated")
+        DONE = "done", _("Generated and stored")
+        FAILED = "failed", _("Could not be generated")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
+    kind = models.CharField(_("document"), max_length=24, choices=CaseDocument.Kind.choices)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    document = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+        indexes = [models.Index(fields=["case", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.status}"
+
+
 class CasePolicy(models.Model):
     """The numbers in the procedure rules, per district (DOMAIN.md: a rule with a number is data). Without a
     row the defaults apply: Chongqing's figures and those of the law."""

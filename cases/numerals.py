@@ -102,6 +102,11 @@ def yuan_figures(amount: Decimal | None) -> str:
     return f"{Decimal(amount).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
+def document_amount(amount: Decimal | int | str) -> str:
+    """An amount as a formal document writes it: 人民币5,000.00元（大写：伍仟元整）."""
+    return f"人民币{yuan_figures(Decimal(str(amount)))}元（大写：{yuan_in_capitals(amount)}）"
+
+
 def chinese_date(day: dt.date | dt.datetime | None) -> str:
     if day is None:
         return ""

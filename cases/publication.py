@@ -31,6 +31,51 @@ def publication_due(decided_on: dt.date, policy: CasePolicy) -> dt.date:
     return add_working_days(decided_on, policy.publication_working_days)
 
 
+def revoked_reason(note: str) -> str:
+    return _("The decision was revoked: %(reason)s") % {"reason": note}
+
+
+def publications_withdraw_revoked(*, limit: int = 200) -> list[int]:
+    """The sweep for what a revocation left published (one recorded before this rule, or restored from a
+    backup): decisions revoked, still on the public page, taken down with the revocation's reason. Each
+    under its row lock, once; audited as the system's. Returns the case ids withdrawn."""
+    revoked = (
+        CaseEvent.objects.filter(action="revoke_decision")
+        .filter(case__published_on__isnull=False, case__unpublished_on__isnull=True)
+        .order_by("case_id")
+        .values_list("case_id", "note")[:limit]
+    )
+    done = []
+    for case_id, note in revoked:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().filter(pk=case_id).first()
+            if locked is None or locked.published_on is None or locked.unpublished_on is not None:
+                continue  # someone else took it down meanwhile
+            today = clock.today()
+            reason = revoked_reason(note)[:300]
+            Case.objects.filter(pk=locked.pk).update(
+                unpublished_on=today, unpublish_reason=reason, version=locked.version + 1
+            )
+            CaseEvent.objects.create(
+                case=locked,
+                action="unpublish",
+                actor=None,
+                at=clock.now(),
+                note=reason,
+                data={"on": today.isoformat()},
+            )
+            audit_record(
+                actor=None,
+                action="cases.publication.withdraw",
+                obj=locked,
+                town=locked.town,
+                summary=reason[:200],
+                after={"unpublished_on": today.isoformat(), "reason": reason},
+            )
+            done.append(locked.pk)
+    return done
+
+
 def mask_name(name: str) -> str:
     """A person's name as published: the surname only (张三 → 张*, 欧阳娜娜 → 欧***)."""
     name = name.strip()

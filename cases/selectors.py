@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -102,6 +102,8 @@ CASE_LIST_FIELDS = (
     "created_at",
     "stage_changed_at",
     "next_due",
+    "reply_due",  # with hearing_on: which deadline next_due is (deadlines.next_due_label)
+    "hearing_on",
     "version",
     "town__id",
     "town__code",
@@ -223,7 +225,8 @@ def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
         .filter(stage__in=["filing_review", "deciding", "executed", "closed"])
         .exclude(stage="closed", archived_on__isnull=False)
         .select_related("town", "item")
-        .order_by("next_due", "created_at")
+        .only(*CASE_LIST_FIELDS)
+        .order_by(F("next_due").asc(nulls_last=True), "created_at", "pk")
     )
 
 

@@ -511,6 +511,8 @@ def _do_decide(step: _Step) -> None:
         deviation_reason=reason,
         service_due=dl.service_due(decided, step.policy),
     )
+    if publication.publishes(case, step.policy):  # published when served, within the days of the decision
+        step.set(publication_due=publication.publication_due(decided, step.policy))
     step.event.update(
         kinds=kinds,
         fine=fine,
@@ -668,6 +670,18 @@ def _do_withdraw(step: _Step) -> None:
     step.set(closed_on=step.today, outcome=str(step.data["note"])[:200])
 
 
+def _do_revoke_decision(step: _Step) -> None:
+    """The decision is revoked (撤销): the case ends withdrawn; a published decision is taken down now, in
+    this transaction, with the reason (art 48: within the district's days of the revocation)."""
+    note = str(step.data["note"]).strip()
+    step.set(outcome=note[:200])
+    step.event.update(revoked_on=step.today.isoformat())
+    if step.case.published_on is not None and step.case.unpublished_on is None:
+        reason = publication.revoked_reason(note)
+        step.set(unpublished_on=step.today, unpublish_reason=reason[:300])
+        step.event.update(unpublished_on=step.today.isoformat())
+
+
 def _do_pause(step: _Step) -> None:
     if step.case.paused_since is not None:
         step.check([_("The decision period is already paused.")])
@@ -725,6 +739,7 @@ HANDLERS: dict[str, Callable[[_Step], None]] = {
     Action.ON_SPOT: _do_on_spot,
     Action.TRANSFER: _do_transfer,
     Action.WITHDRAW: _do_withdraw,
+    Action.REVOKE_DECISION: _do_revoke_decision,
     Action.PAUSE: _do_pause,
     Action.RESUME: _do_resume,
     Action.EXTEND: _do_extend,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", lists.case_list, name="case-list"),
     path("cases/new/", case_forms.case_new, name="case-new"),
     path("cases/approvals/", lists.approvals, name="approvals"),
+    path("cases/approvals/archive/", lists.approvals_archive, name="approvals-archive"),
     path("cases/reviews/", lists.reviews, name="reviews"),
     path("cases/<int:pk>/", case_page.case_detail, name="case"),
     path("cases/<int:pk>/edit/", case_forms.case_edit, name="case-edit"),
@@ -32,6 +33,11 @@ urlpatterns = [
     path("cases/<int:case_pk>/evidence/<int:pk>/", files.evidence_download, name="evidence-file"),
     path("cases/<int:case_pk>/documents/new/", files.document_create, name="document-new"),
     path("cases/<int:case_pk>/documents/<int:pk>/", files.document_download, name="document-file"),
+    path(
+        "cases/<int:case_pk>/documents/requests/<int:pk>/",
+        files.document_request_view,
+        name="document-request",
+    ),
     path(
         "cases/<int:case_pk>/documents/preview/<str:kind>/",
         files.document_preview_view,

@@ -14,7 +14,8 @@ who may take it. No ORM here; the legal guards that need the database live in `c
     served ─record_payment / record_enforcement─> executed ─close─> closed ─archive─> archived
     deciding ─decide_no_penalty─> closed;   legal_review ─return_review─> investigating
     deciding ─return_decision─> investigating (sent back: investigate further, notify again)
-    transfer (移送: the town does not hold the item) and withdraw leave from any open stage before a decision.
+    transfer (移送: the town does not hold the item) and withdraw leave from any open stage before a decision;
+    revoke_decision (撤销处罚决定) from any stage after one, to withdrawn (a published decision comes down).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Action(models.TextChoices):
     ON_SPOT = "on_spot", _("Decide on the spot (简易程序)")
     TRANSFER = "transfer", _("Transfer to a department (移送)")
     WITHDRAW = "withdraw", _("Withdraw the case (撤销)")
+    REVOKE_DECISION = "revoke_decision", _("Revoke the decision (撤销处罚决定)")
     PAUSE = "pause", _("Pause the decision period (testing, appraisal)")
     RESUME = "resume", _("Resume the decision period")
     EXTEND = "extend", _("Extend the decision period by 30 days")
@@ -177,6 +179,15 @@ TRANSITIONS: dict[Action, Transition] = {
             danger=True,
         ),
         _t(Action.WITHDRAW, OPEN_BEFORE_DECISION, Stage.WITHDRAWN, Actor.SUPERVISOR, danger=True),
+        # A decision found wrong (reconsideration, a court, or the organ's own correction): the case ends
+        # withdrawn, and a published decision comes down in the same transaction (publication.py).
+        _t(
+            Action.REVOKE_DECISION,
+            {Stage.DECIDED, Stage.SERVED, Stage.EXECUTED, Stage.CLOSED},
+            Stage.WITHDRAWN,
+            Actor.SUPERVISOR,
+            danger=True,
+        ),
         _t(Action.PAUSE, DECISION_CLOCK, None, Actor.SUPERVISOR),
         _t(Action.RESUME, DECISION_CLOCK, None, Actor.SUPERVISOR),
         _t(Action.EXTEND, DECISION_CLOCK, None, Actor.SUPERVISOR),
@@ -196,3 +207,60 @@ def _refuse(action: str, stage: str) -> str:
 WORKFLOW: Workflow[Transition] = Workflow(TRANSITIONS.values(), refuse=_refuse)
 check_transition = WORKFLOW.check_transition
 actions_from = WORKFLOW.actions_from
+
+
+# --- the stage progress bar on the case page ----------------------------------------------------------------
+
+# The steps a penalty case goes through as people name them, and the stages that are "at" each step.
+PROGRESS_STEPS: tuple[tuple[str, object, frozenset[Stage]], ...] = (
+    ("lead", _("Lead"), frozenset({Stage.LEAD, Stage.CHECKING})),
+    ("filed", _("Filing"), frozenset({Stage.FILING_REVIEW})),
+    ("investigation", _("Investigation"), frozenset({Stage.INVESTIGATING, Stage.CORRECTING})),
+    ("notice", _("Notice"), frozenset({Stage.NOTIFIED})),
+    ("hearing", _("Hearing"), frozenset({Stage.HEARING})),
+    ("decision", _("Decision"), frozenset({Stage.LEGAL_REVIEW, Stage.DECIDING})),
+    ("service", _("Service"), frozenset({Stage.DECIDED})),
+    ("execution", _("Execution"), frozenset({Stage.SERVED})),
+    ("closed", _("Closed / archived"), frozenset({Stage.EXECUTED, Stage.CLOSED, Stage.ARCHIVED})),
+)
+STEP_STATES = {
+    "done": _("done"),
+    "current": _("current step"),
+    "todo": _("not reached yet"),
+    "skipped": _("not needed"),
+    "ended": _("the case ended here"),
+}
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    key: str
+    label: object
+    state: str  # done, current, todo, skipped, ended
+
+    @property
+    def state_label(self) -> object:
+        return STEP_STATES[self.state]
+
+
+def progress_steps(stage: str, reached: frozenset[str], *, with_hearing: bool) -> list[ProgressStep]:
+    """The bar for a case at `stage` that has reached the steps in `reached` (from its dates: filed, notice
+    served, decided ...). Steps passed without being reached (the simple procedure, a correction that closed
+    the case) are "not needed"; a case that ended off the path (not filed, transferred, withdrawn) ends at the
+    last step it reached. The hearing step shows only where a hearing was requested."""
+    steps = [s for s in PROGRESS_STEPS if with_hearing or s[0] != "hearing"]
+    keys = [key for key, _label, _stages in steps]
+    current = next((i for i, (_k, _l, stages) in enumerate(steps) if stage in stages), None)
+    ended = current is None
+    if current is None:
+        current = max((keys.index(k) for k in reached if k in keys), default=0)
+    out = []
+    for index, (key, label, _stages) in enumerate(steps):
+        if index < current:
+            state = "done" if key in reached or key == "lead" else "skipped"
+        elif index == current:
+            state = "ended" if ended else ("done" if stage == Stage.ARCHIVED else "current")
+        else:
+            state = "todo"
+        out.append(ProgressStep(key, label, state))
+    return out

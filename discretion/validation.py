@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from enforcement.money import figures
+
 from .specs import BenchmarkSpec, EntrySpec, ItemSpec, TierSpec
 from .vocabulary import (
     KIND_SEVERITY,
@@ -36,10 +38,8 @@ class Problem:
 
 
 def money(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}"
-    return text[:-3] if text.endswith(".00") else text
+    """The figures of an amount as every page writes them (enforcement.money.figures)."""
+    return figures(value)
 
 
 def level_label(level: str) -> str:

@@ -291,3 +291,35 @@ def _parse_row(record: dict[str, str | None], line: int, seen: dict[dt.date, int
     if len(source) > SOURCE_MAX:
         raise CalendarFileError(f"line {line}: source is longer than {SOURCE_MAX} characters")
     return CalendarRow(date=day, is_working_day=working, name=name, source=source)
+
+
+# --- how near a deadline is ---------------------------------------------------------------------------------
+
+SOON_WORKING_DAYS = 2  # "due within 2 working days": the queues' amber band and the officers' reminder
+# How near a deadline is, as the API says it ("" where there is none or it is met).
+URGENCIES = ("overdue", "soon", "later", "")
+
+
+@dataclass(frozen=True)
+class DeadlineDistance:
+    """Where today stands against a deadline, in working days: `left` until it (0 on the day itself),
+    `late` past it (0 unless overdue). `urgency` is one of overdue, soon (within SOON_WORKING_DAYS working
+    days), later."""
+
+    due: dt.date
+    left: int
+    late: int
+
+    @property
+    def urgency(self) -> str:
+        if self.late > 0:
+            return "overdue"
+        return "soon" if self.left <= SOON_WORKING_DAYS else "later"
+
+
+def deadline_distance(due: dt.date, today: dt.date) -> DeadlineDistance:
+    """Working days left until `due` (those after today up to and including due), or working days late (those
+    after due up to and including today; a deadline passed over a weekend is 1 day late on Monday)."""
+    if due >= today:
+        return DeadlineDistance(due, working_days_between(today, due), 0)
+    return DeadlineDistance(due, 0, max(working_days_between(due, today), 1))

@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-link-every-minute": {"task": "enforcement.tasks.audit_link_task", "schedule": 60},
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},
     "evidence-verify-sweep": {"task": "cases.tasks.evidence_verify_sweep_task", "schedule": 3600},
+    "case-deadline-reminders": {"task": "cases.tasks.case_deadline_reminders_task", "schedule": 3600},
+    "publications-withdraw-revoked": {
+        "task": "cases.tasks.publications_withdraw_revoked_task",
+        "schedule": 3600,
+    },
     "whistle-deadlines-every-minute": {"task": "whistles.tasks.whistle_deadlines_sweep_task", "schedule": 60},
     "notification-delivery-every-minute": {
         "task": "whistles.tasks.notification_delivery_sweep_task",
@@ -282,6 +287,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStageEnum": "cases.workflow.Stage",
+        "DeadlineUrgencyEnum": "enforcement.calendar.URGENCIES",
         "CaseReviewPointResultEnum": "cases.review.POINT_RESULTS",
         "InspectionScenarioEnum": "inspections.workflow.Scenario",
         "CaseActionEnum": "cases.workflow.Action",

@@ -92,6 +92,7 @@ def build_world() -> tuple[Any, dict[str, Any]]:
     from authority.services import adjustment_create, adjustment_line_add
     from cases.complaints import complaint_create
     from cases.documents import document_generate
+    from cases.documents import document_request as document_request_make
     from cases.evidence import evidence_add
     from cases.models import Case, CaseDocument, CaseOfficer
     from discretion.services import benchmark_draft_create, benchmark_publish
@@ -150,6 +151,9 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         CaseOfficer.objects.create(case=case, officer=officer, lead=index == 0, declared_at=timezone.now())
     evidence = evidence_add(actor=cast.officer_a, case=case, upload=_png(), caption="现场")
     document = document_generate(actor=cast.officer_a, case=case, kind=CaseDocument.Kind.FILING_APPROVAL)
+    document_request = document_request_make(
+        actor=cast.officer_a, case=case, kind=CaseDocument.Kind.FILING_APPROVAL
+    )
     complaint = complaint_create(actor=cast.officer_a, town=cast.town_a, text="解放路有人占道摆摊卖水果")
 
     whistle = whistle_raise(
@@ -252,6 +256,7 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         "case": case.pk,
         "evidence": evidence.pk,
         "document": document.pk,
+        "document_request": document_request.pk,
         "complaint": complaint.pk,
         "whistle": whistle.pk,
         "assignment": assignment.pk,
@@ -404,7 +409,8 @@ def test_every_route_is_in_the_table():
 
 
 WORLD_KEYS = (
-    "case evidence document complaint whistle assignment photo notification item item_code draft_item "
+    "case evidence document document_request complaint whistle assignment photo notification item item_code "
+    "draft_item "
     "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business "
     "plan town_a district fence_warning district_pk town_a_pk"
 ).split()

@@ -9,10 +9,11 @@ class WhistlesConfig(AppConfig):
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
         from enforcement.audit_catalog import register_audit_actions
+        from enforcement.inbox import register_writer as register_inbox_writer
         from enforcement.referrals import register_referral_handler
 
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
-        from .notifications import register_configured_senders
+        from .notifications import notify_keyed, register_configured_senders
         from .panels import register
         from .services import whistle_from_referral
         from .usage import whistle_usage
@@ -23,6 +24,7 @@ class WhistlesConfig(AppConfig):
         register_sweeps()
         register()
         register_configured_senders()
+        register_inbox_writer(notify_keyed)  # other apps' notifications (cases) reach the same inbox
         register_referral_handler(whistle_from_referral)  # cases transfer (移送) to a department as a whistle
         register_usage_source(
             UsageSource(

@@ -405,6 +405,9 @@ class Notification(ChoiceLabels, models.Model):
     delivery_claimed_until = models.DateTimeField(null=True, blank=True)
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     delivery_error = models.CharField(max_length=300, blank=True)
+    # Notifications of other apps (enforcement.inbox): one per recipient and key, however often the step that
+    # sends it is retried. Empty for the whistles' own, which their workflow already sends once.
+    key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -416,6 +419,11 @@ class Notification(ChoiceLabels, models.Model):
                 fields=["delivery_due_at"],
                 condition=Q(delivery_due_at__isnull=False),
                 name="notification_delivery_due",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~Q(key=""), name="notification_once_per_key"
             ),
         ]
 

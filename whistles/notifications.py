@@ -41,6 +41,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from enforcement import inbox
 from enforcement.models import Role, Unit, User
 from enforcement.outbox import enqueue_many
 
@@ -129,7 +130,8 @@ def register_notification_kind(kind: str, message: Any, link: Callable[[Notifica
 def render(notification: Notification) -> str:
     template = MESSAGES.get(notification.kind)
     if template is None:
-        return notification.kind
+        # Another app's notification (enforcement.inbox): it says how its kinds read.
+        return inbox.render(notification.kind, notification.params) or notification.kind
     params = dict(notification.params)
     for key in ("reason", "step"):
         # Choice values are stored; their labels are shown in the reader's language.
@@ -156,6 +158,9 @@ def link_for(notification: Notification) -> str:
         return _LINKS[notification.kind](notification)
     if notification.whistle_id:
         return reverse("whistle-detail", args=[notification.whistle_id])
+    link = str((notification.params or {}).get("link") or "")
+    if link.startswith("/") and not link.startswith("//"):  # a path of this site only
+        return link
     return reverse("whistle-notifications")
 
 
@@ -221,6 +226,44 @@ def notify(
 
         enqueue_many(notification_deliver_task, [[n.pk] for n in created])
     return created
+
+
+def notify_keyed(
+    recipients: list[User], kind: str, params: dict[str, Any], key: str, exclude: User | None
+) -> int:
+    """The writer of enforcement.inbox: another app's notification, at most once per recipient and key (the
+    unique constraint decides, so a retried step or two sweeps at once write it once)."""
+    now = clock.now()
+    seen: set[int] = set()
+    rows = []
+    for person in recipients:
+        if person.pk in seen or (exclude is not None and person.pk == exclude.pk) or not person.is_active:
+            continue
+        seen.add(person.pk)
+        rows.append(
+            Notification(
+                recipient=person,
+                kind=kind,
+                params=params,
+                key=key[:120],
+                created_at=now,
+                delivery_due_at=now if _SENDERS else None,
+            )
+        )
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # The rows written now (those that conflicted were written before, at another moment).
+    created = list(
+        Notification.objects.filter(recipient_id__in=seen, key=key[:120], created_at=now).values_list(
+            "pk", flat=True
+        )
+    )
+    if created and _SENDERS:
+        from .tasks import notification_deliver_task
+
+        enqueue_many(notification_deliver_task, [[pk] for pk in created])
+    return len(created)
 
 
 def retry_wait(attempts: int) -> dt.timedelta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, cases, complaints, files
+from .views import actions, approvals, cases, complaints, files
 
 urlpatterns = [
     # Complaints (投诉举报)
@@ -14,6 +14,12 @@ urlpatterns = [
     ),
     # Penalty cases (行政处罚案件)
     path("cases/", cases.CaseListView.as_view(), name="api-cases"),
+    path("cases/approvals/", approvals.ApprovalQueueView.as_view(), name="api-case-approvals"),
+    path(
+        "cases/approvals/archive/",
+        approvals.ApprovalArchiveView.as_view(),
+        name="api-case-approvals-archive",
+    ),
     path("cases/<int:pk>/", cases.CaseDetailView.as_view(), name="api-case"),
     path("cases/<int:pk>/events/", cases.CaseEventsView.as_view(), name="api-case-events"),
     path("cases/<int:pk>/evidence/", files.CaseEvidenceView.as_view(), name="api-case-evidence"),

@@ -29,7 +29,7 @@ from enforcement.refusals import show_refusal
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .. import approval, clock, document_text, lifecycle, review, rules
-from ..deadlines import deadline_rows
+from ..deadlines import case_progress, deadline_rows
 from ..fences import ACTION_FENCES
 from ..forms import ACTION_FORMS, ActionForm, DeclarationForm, action_form
 from ..models import Case
@@ -130,6 +130,7 @@ def _render_case(
         "case": case,
         "badge": stage_badge(case.stage),
         "deadlines": deadline_rows(case, today),
+        "progress": case_progress(case),
         "officers": _officer_rows(case, today),
         "may_declare": may_declare,
         "declaration_form": declaration_form,

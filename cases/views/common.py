@@ -10,14 +10,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.models import Unit, User
-from enforcement.templatetags.deadlines import deadline
+from enforcement.templatetags.deadlines import deadline_status
 
 from .. import rules
+from ..deadlines import next_due_label
 from ..models import Case
 from ..selectors import items_for_cases
 from ..workflow import Stage
@@ -58,7 +58,8 @@ def stage_badge(stage: str) -> str:
 def case_row(case: Case, today: dt.date) -> dict[str, Any]:
     """A list row, with its link, stage badge and deadline already written: the list shows each row twice
     (cards on a phone, a table from md), and two includes and two URL lookups per row and layout were most of
-    the page's time (issue 18). The markup is that of cases/_case_stage.html and cases/_case_due.html."""
+    the page's time (issue 18). The markup is that of cases/_case_stage.html; the deadline that of
+    `{% deadline_status %}`."""
     overdue = case.next_due is not None and case.next_due < today and case.is_open
     badge = stage_badge(case.stage)
     return {
@@ -72,20 +73,18 @@ def case_row(case: Case, today: dt.date) -> dict[str, Any]:
             case.stage,
             case.get_stage_display(),
         ),
-        "due_html": _due_html(case.next_due, overdue),
+        "due_html": _due_html(case, today, overdue),
     }
 
 
-def _due_html(due: dt.date | None, overdue: bool) -> SafeString:
-    if due is None:
+def _due_html(case: Case, today: dt.date, overdue: bool) -> SafeString:
+    if case.next_due is None or not case.is_open:
         return mark_safe('<span class="text-muted">—</span>')  # noqa: S308  (a constant)
-    if overdue:
-        return format_html(
-            '<span class="text-danger fw-semibold" data-testid="next-due" data-overdue="1">{} · {}</span>',
-            deadline(due),
-            _("overdue"),
-        )
-    return format_html('<span class="" data-testid="next-due">{}</span>', deadline(due))
+    return format_html(
+        '<span data-testid="next-due"{}>{}</span>',
+        mark_safe(' data-overdue="1"') if overdue else "",  # noqa: S308  (a constant)
+        deadline_status(case.next_due, next_due_label(case), today=today),
+    )
 
 
 def district_items(district_ids: Any) -> QuerySet[EnforcementItem]:

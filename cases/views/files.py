@@ -3,30 +3,33 @@ answers themselves are in cases/downloads.py, shared with the API)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 
-from .. import rules
+from .. import clock, rules
 from ..documents import (
     TITLES,
-    document_generate,
     document_preview,
+    document_request,
     documents_available_choices,
     documents_previewable,
 )
 from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
-from ..models import Case, CaseDocument
+from ..models import Case, CaseDocument, DocumentRequest
 from ..selectors import case_get_for
 
 
@@ -39,7 +42,16 @@ def files_context(user: User, case: Case) -> dict[str, Any]:
         "preview_documents": [(kind, CaseDocument.Kind(kind).label) for kind in documents_previewable(case)],
         "can_add_evidence": rules.can_add_evidence(user, case),
         "can_generate_document": rules.can_generate_document(user, case),
+        "document_requests": list(
+            case.document_requests.filter(
+                Q(status=DocumentRequest.Status.PENDING)
+                | Q(status=DocumentRequest.Status.FAILED, finished_at__gte=clock.now() - RECENT)
+            ).order_by("requested_at", "pk")
+        ),
     }
+
+
+RECENT = dt.timedelta(minutes=30)  # a failed request stays on the page this long
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -83,17 +95,38 @@ def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
     user = request.user
     case = case_get_for(user=user, pk=case_pk)
     try:
-        document = document_generate(actor=user, case=case, kind=request.POST.get("kind", ""))
+        asked = document_request(actor=user, case=case, kind=request.POST.get("kind", ""))
     except ValidationError as exc:
         for text in _messages_of(exc):
             messages.error(request, text)
-    else:
+        return _back(case, "documents")
+    document = asked.document
+    if asked.status == DocumentRequest.Status.DONE and document is not None:
         messages.success(
             request,
             _("%(document)s version %(version)d generated.")
             % {"document": document.get_kind_display(), "version": document.version},
         )
+    elif asked.status == DocumentRequest.Status.FAILED:
+        messages.error(request, asked.error)
+    else:
+        messages.info(
+            request,
+            _("Generating %(document)s… It appears under the documents when it is ready.")
+            % {"document": asked.get_kind_display()},
+        )
     return _back(case, "documents")
+
+
+@login_required
+@require_GET
+def document_request_view(request: AuthedHttpRequest, case_pk: int, pk: int) -> HttpResponse:
+    """A requested document's state, polled by the case page (htmx) until the link to it is there."""
+    case = case_get_for(user=request.user, pk=case_pk)
+    if not rules.can_generate_document(request.user, case):
+        raise PermissionDenied
+    asked = get_object_or_404(DocumentRequest.objects.select_related("document"), case=case, pk=pk)
+    return render(request, "cases/_document_request.html", {"case": case, "r": asked})
 
 
 @login_required

@@ -5,22 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.http import AuthedHttpRequest
 
-from .. import clock, rules
-from ..selectors import CaseFilters, awaiting_approval_for, awaiting_review_for, case_page_for
+from .. import approval, clock, rules
+from ..forms import ArchiveBatchForm
+from ..selectors import CaseFilters, awaiting_review_for, case_page_for
 from ..workflow import Stage
 from .common import case_row, district_items, int_or_none, towns_for_case_filing
 
@@ -112,21 +114,72 @@ def _queue(request: HttpRequest, cases: Any, *, queue: str, title: Any, intro: A
     )
 
 
+def _archive_form(data: Any = None) -> ArchiveBatchForm:
+    form = ArchiveBatchForm(data)
+    form.auto_id = "archive-%s"
+    return form
+
+
+def _approvals_page(
+    request: AuthedHttpRequest, *, form: ArchiveBatchForm | None = None, status: int = 200
+) -> HttpResponse:
+    today = clock.today()
+    groups = approval.approval_queue(user=request.user, today=today)
+    return render(
+        request,
+        "cases/approvals.html",
+        {
+            "groups": [
+                {"group": g, "rows": [{**case_row(r.case, today), "urgency": r.urgency} for r in g.rows]}
+                for g in groups
+            ],
+            "total": sum(len(g.rows) for g in groups),
+            "archive_form": form or _archive_form(),
+            "limit": approval.QUEUE_LIMIT,
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_GET
 def approvals(request: AuthedHttpRequest) -> HttpResponse:
-    user = request.user
-    if not rules.can_view_approvals(user):
+    """The approvals queue: grouped by what is asked, the nearest deadline first in each group, urgency in
+    words and colour; closed cases can be archived several at once."""
+    if not rules.can_view_approvals(request.user):
         raise PermissionDenied
-    return _queue(
-        request,
-        awaiting_approval_for(user=user),
-        queue="approvals",
-        title=_("Awaiting my approval"),
-        intro=_(
-            "Filings to approve, decisions to make, executed cases to close and closed cases to archive."
-        ),
+    return _approvals_page(request)
+
+
+@login_required
+@require_POST
+def approvals_archive(request: AuthedHttpRequest) -> HttpResponse:
+    """Archive the ticked closed cases (each on its own; the refusals are listed per case)."""
+    if not rules.can_view_approvals(request.user):
+        raise PermissionDenied
+    form = _archive_form(request.POST)
+    if not form.is_valid():
+        return _approvals_page(request, form=form, status=400)
+    result = approval.cases_archive(
+        actor=request.user, case_ids=form.cleaned_data["cases"], archive_ref=form.cleaned_data["archive_ref"]
     )
+    if result.archived:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s case archived: %(numbers)s.",
+                "%(n)s cases archived: %(numbers)s.",
+                len(result.archived),
+            )
+            % {"n": len(result.archived), "numbers": "、".join(c.reference for c in result.archived)},
+        )
+    for refusal in result.refused:
+        messages.warning(
+            request,
+            _("Not archived: %(case)s: %(reason)s")
+            % {"case": refusal.number or f"#{refusal.case_id}", "reason": refusal.detail},
+        )
+    return redirect("cases:approvals")
 
 
 @login_required

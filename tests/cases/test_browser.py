@@ -119,7 +119,7 @@ def test_a_case_from_lead_to_archive(cast, big_item, stall_item, phone_page, bro
         contexts.append(context3)
         browser_login(supervisor, "supervisor_a")
         supervisor.goto(f"{base}/cases/approvals/")
-        assert supervisor.locator(f"[data-testid=case-card][data-case='{case.pk}']").is_visible()
+        assert supervisor.locator(f"[data-testid=case-row][data-case='{case.pk}']").is_visible()
         _act(supervisor, case_url, "approve_filing")
         case.refresh_from_db()
         assert case.stage == "investigating" and case.number

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from authority.api.serializers import ItemRefSerializer
 from enforcement.api.serializers import FieldsBuiltOnce, UnitRefSerializer, UserRefSerializer
+from enforcement.calendar import URGENCIES
 
 from ...models import PENALTY_FIELDS, Case, CaseEvent, CaseOfficer
 from ...workflow import Action, Stage
@@ -145,6 +146,13 @@ class DeadlineSerializer(serializers.Serializer[Any]):
     provisional = serializers.BooleanField(
         help_text="Counted without the State Council holiday schedule of its year (not loaded yet): it may "
         "move."
+    )
+    text = serializers.CharField(
+        help_text="The deadline in words, in the user's language: which, when, working days left or overdue."
+    )
+    urgency = serializers.ChoiceField(
+        choices=list(URGENCIES),
+        help_text="overdue; soon: within 2 working days; later; empty when done.",
     )
 
 
@@ -358,3 +366,37 @@ class CaseEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer[CaseEvent
         model = CaseEvent
         fields = ["id", "action", "action_label", "from_stage", "to_stage", "actor", "at", "note", "data"]
         read_only_fields = fields
+
+
+# --- the approvals queue ------------------------------------------------------------------------------------
+
+
+class ApprovalRowSerializer(serializers.Serializer[Any]):
+    case = CaseListItemSerializer()
+    deadline_label = serializers.CharField(source="label", help_text="Which deadline next_due is.")
+    deadline_text = serializers.CharField(
+        help_text="The deadline in words, in the user's language (working days left or overdue)."
+    )
+    urgency = serializers.ChoiceField(
+        choices=list(URGENCIES),
+        help_text="overdue; soon: within 2 working days; later; empty: the request has no deadline.",
+    )
+
+
+class ApprovalGroupSerializer(serializers.Serializer[Any]):
+    stage = serializers.ChoiceField(choices=Stage.choices, help_text="The stage whose request waits.")
+    asked = serializers.CharField(help_text="What is asked (filing, decision, closing, archiving).")
+    batch_archive = serializers.BooleanField(help_text="These may be archived several at once.")
+    more = serializers.BooleanField(help_text="More wait than are listed (the most urgent are).")
+    rows = ApprovalRowSerializer(many=True)
+
+
+class ArchiveRefusalSerializer(serializers.Serializer[Any]):
+    case = serializers.IntegerField(source="case_id")
+    reference = serializers.CharField(source="number")
+    detail = serializers.CharField()
+
+
+class ArchiveBatchResultSerializer(serializers.Serializer[Any]):
+    archived = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the cases archived.")
+    refused = ArchiveRefusalSerializer(many=True, help_text="Each case not archived, with the reason.")
