@@ -18,6 +18,7 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("officers/", views.officers, name="officers"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("audit/object/<str:object_type>/<str:object_id>/", views.audit_object, name="audit-object"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     # Public: a visitor whose session ended and who presses "log out" is logged out, not sent to log in.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
