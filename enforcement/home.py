@@ -68,3 +68,40 @@ def register_nav(entry: NavEntry) -> None:
 
 def nav_for(user: User | AnonymousUser | None) -> list[NavEntry]:
     return [e for e in sorted(_NAV.values(), key=lambda e: (e.order, e.key)) if e.shown_to(user)]
+
+
+@dataclass(frozen=True)
+class BottomEntry:
+    """A place on the phone's bottom bar. The bar has three slots besides "more": `tasks`, `work` and
+    `capture`; per slot the first entry (by order) shown to the user takes it. `shown` must cost no query
+    (roles and the cached scope), as the bar is on every page."""
+
+    slot: str
+    label: object
+    url_name: str
+    icon: str
+    order: int = 100
+    shown: Callable[[User], bool] | None = None
+
+    def shown_to(self, user: User) -> bool:
+        return self.shown is None or self.shown(user)
+
+
+BOTTOM_SLOTS = ("tasks", "work", "capture")
+_BOTTOM: list[BottomEntry] = []
+
+
+def register_bottom_entry(entry: BottomEntry) -> None:
+    _BOTTOM[:] = [e for e in _BOTTOM if (e.slot, e.url_name) != (entry.slot, entry.url_name)] + [entry]
+
+
+def bottom_nav_for(user: User | AnonymousUser | None) -> list[BottomEntry]:
+    if not isinstance(user, User):
+        return []
+    chosen = []
+    for slot in BOTTOM_SLOTS:
+        candidates = sorted((e for e in _BOTTOM if e.slot == slot), key=lambda e: e.order)
+        entry = next((e for e in candidates if e.shown_to(user)), None)
+        if entry is not None:
+            chosen.append(entry)
+    return chosen

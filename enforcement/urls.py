@@ -15,6 +15,7 @@ from .api import views as api_views
 # `login_not_required`; tests/test_routes.py holds what each route answers to whom.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
     path("team/", views.team, name="team"),
     path("officers/", views.officers, name="officers"),
     path("audit/", views.audit_list, name="audit-list"),

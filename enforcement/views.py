@@ -23,6 +23,7 @@ from .audit_display import AuditEntry, audit_entry, day_start, export_header, ex
 from .forms import AuditFilterForm, CertificateForm, SecondmentForm
 from .home import home_panels_for
 from .http import AuthedHttpRequest
+from .inbox import inbox_for, inbox_total
 from .models import Certificate, Unit, User
 from .paging import page_context
 from .rules import can_view_audit, is_district_admin_of
@@ -45,12 +46,25 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):  # the public
         return render(request, "enforcement/landing.html")
+    scope = scope_for(user)
     context: dict[str, Any] = {
         "panels": home_panels_for(request, user),
-        "scope": scope_for(user),
+        "scope": scope,
         "today": timezone.localdate(),
+        # A seconded officer works for a town other than their own unit: say which.
+        "working_in": list(Unit.objects.filter(pk__in=scope.town_ids - {user.unit_id}).order_by("code")),
     }
     return render(request, "enforcement/home.html", context)
+
+
+def inbox(request: AuthedHttpRequest) -> HttpResponse:
+    """One list of what waits for the signed-in user, from every app (enforcement.inbox)."""
+    sections = inbox_for(request.user)
+    return render(
+        request,
+        "enforcement/inbox.html",
+        {"sections": sections, "total": inbox_total(sections), "today": timezone.localdate()},
+    )
 
 
 def team(request: AuthedHttpRequest) -> HttpResponse:

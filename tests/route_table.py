@@ -45,10 +45,13 @@ ROUTES: dict[str, Expect] = {
     #                                     anon officer_a   sup_a      responder
     #                                          |    officer_b  reviewer_a  admin
     # --- core: landing page, team, sign-in, language, health, the API's own (schema, me, units, audit, token)
-    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=29),
+    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=38),
     "team":                               E(302, 200, 200, 200, 200, 200, 200, q=8),
     "officers":                           E(302, 403, 403, 403, 403, 403, 200, q=12),
-    "audit-list":                         E(302, 403, 403, 200, 403, 403, 200, q=5),
+    "audit-list":                         E(302, 403, 403, 200, 403, 403, 200, q=9),
+    "audit-object":                       E(302, 403, 403, 404, 403, 403, 404, q=5,
+                                            args="=enforcement.unit =1"),
+    "inbox":                              E(302, 200, 200, 200, 200, 200, 200, q=20),
     "login":                              E(200, 302, 302, 302, 302, 302, 302, q=2),
     "logout":                             E(405, 405, 405, 405, 405, 405, 405, q=0),
     "set_language":                       E(302, 302, 302, 302, 302, 302, 302, q=0),
