@@ -9,6 +9,7 @@ a list. A key that is a field of the row's model takes that field's verbose name
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,17 +90,27 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
-    if model is None or not key:
-        return None
+def _own_field(model: type[models.Model], key: str) -> models.Field[Any, Any] | None:
+    field: object
     try:
         field = model._meta.get_field(key)
     except FieldDoesNotExist:
-        try:
-            field = next(f for f in model._meta.concrete_fields if f.attname == key)
-        except StopIteration:
-            return None
+        field = next((f for f in model._meta.concrete_fields if f.attname == key), None)
     return field if isinstance(field, models.Field) else None
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
+    """The field `key` of the row's model, else of another model of the same app (a row about a plan may
+    record the fields of the entry it added)."""
+    if model is None or not key:
+        return None
+    field = _own_field(model, key)
+    if field is not None:
+        return field
+    for other in model._meta.app_config.get_models():
+        if other is not model and (found := _own_field(other, key)) is not None:
+            return found
+    return None
 
 
 def field_label(model: type[models.Model] | None, key: str) -> str:
@@ -120,8 +131,11 @@ def _choice_label(field: models.Field[Any, Any] | None, key: str, value: Any) ->
     return None
 
 
-def display_value(value: Any, field: models.Field[Any, Any] | None = None) -> str:
-    """A stored JSON value as a person reads it."""
+Names = dict[tuple[type[models.Model], str], str]  # (related model, pk as text) -> its name
+
+
+def display_value(value: Any, field: models.Field[Any, Any] | None = None, names: Names | None = None) -> str:
+    """A stored JSON value as a person reads it (a reference by its object's name, when `names` has it)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -130,7 +144,7 @@ def display_value(value: Any, field: models.Field[Any, Any] | None = None) -> st
     if choice is not None:
         return choice
     if isinstance(value, list):
-        shown = [display_value(v, field) for v in value[:MAX_LIST]]
+        shown = [display_value(v, field, names) for v in value[:MAX_LIST]]
         more = len(value) - MAX_LIST
         text = "、".join(shown) if shown else "—"
         return text + (gettext(" and %(n)s more") % {"n": more} if more > 0 else "")
@@ -139,8 +153,9 @@ def display_value(value: Any, field: models.Field[Any, Any] | None = None) -> st
             f"{field_label(None, str(k))}: {display_value(v)}" for k, v in list(value.items())[:MAX_LIST]
         ]
         return "; ".join(parts) or "—"
-    if isinstance(field, models.ForeignKey):
-        return f"#{value}"
+    if isinstance(field, models.ForeignKey | models.ManyToManyField):
+        name = (names or {}).get((field.related_model, str(value)))
+        return name if name is not None else f"#{value}"
     if isinstance(value, str):
         moment = parse_datetime(value) if "T" in value else None
         if moment is not None and moment.tzinfo is not None:
@@ -160,18 +175,45 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return {"": value}
 
 
-def changes_of(event: AuditEvent) -> list[Change]:
+def _references(event: AuditEvent) -> Iterator[tuple[type[models.Model], str]]:
+    model = _model(event.object_type)
+    for side in (_as_dict(event.before), _as_dict(event.after)):
+        for key, value in side.items():
+            field = _field(model, key)
+            if isinstance(field, models.ForeignKey | models.ManyToManyField) and value not in (None, ""):
+                for one in value if isinstance(value, list) else [value]:
+                    if isinstance(one, int | str):
+                        yield field.related_model, str(one)
+
+
+def reference_names(events: list[AuditEvent]) -> Names:
+    """The names of the objects a page of rows refers to by id: one query per kind of object referred to."""
+    wanted: dict[type[models.Model], set[str]] = {}
+    for event in events:
+        for model, pk in _references(event):
+            wanted.setdefault(model, set()).add(pk)
+    names: Names = {}
+    for model, pks in wanted.items():
+        ids = [pk for pk in pks if pk.isdigit()][:500]
+        for obj in model._default_manager.filter(pk__in=ids):
+            names[(model, str(obj.pk))] = str(obj)
+    return names
+
+
+def changes_of(event: AuditEvent, names: Names | None = None) -> list[Change]:
     model = _model(event.object_type)
     before, after = _as_dict(event.before), _as_dict(event.after)
     keys = list(after) + [k for k in before if k not in after]
     rows = []
     for key in keys:
+        if key not in before and after.get(key) in (None, "", [], {}):
+            continue  # nothing was set: no line to read
         field = _field(model, key) if key else _field(model, "stage") or _field(model, "status")
         rows.append(
             Change(
                 label=field_label(model, key),
-                before=display_value(before.get(key), field),
-                after=display_value(after.get(key), field) if key in after else "—",
+                before=display_value(before.get(key), field, names),
+                after=display_value(after.get(key), field, names) if key in after else "—",
                 had_before=key in before,
             )
         )
@@ -186,7 +228,12 @@ def object_link(event: AuditEvent) -> str | None:
     return reverse("audit-object", args=[event.object_type, event.object_id])
 
 
-def audit_entry(event: AuditEvent) -> AuditEntry:
+def audit_entries(events: list[AuditEvent]) -> list[AuditEntry]:
+    names = reference_names(events)
+    return [audit_entry(event, names) for event in events]
+
+
+def audit_entry(event: AuditEvent, names: Names | None = None) -> AuditEntry:
     kind = audit_object_kind(event.object_type)
     kind_label = str(kind.label) if kind else ""
     sentence = audit_sentence(event)
@@ -203,7 +250,7 @@ def audit_entry(event: AuditEvent) -> AuditEntry:
         sentence_html=html,
         action_name=catalog_name(event.action),
         kind_label=kind_label,
-        changes=changes_of(event),
+        changes=changes_of(event, names),
         object_filter=f"{event.object_type}:{event.object_id}" if event.object_id else "",
     )
 

@@ -133,7 +133,7 @@ AUDIT_DEFAULT_DAYS = 30
 class AuditFilterForm(BootstrapFormMixin, forms.Form):
     """The audit page's filters. The dates default to the last 30 days; a cleared date is an open end."""
 
-    actor = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Person"))
+    actor = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Done by"))
     town = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("Town"))
     kind = forms.ChoiceField(required=False, label=_("Kind of object"))
     object = forms.CharField(
@@ -143,9 +143,11 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
         help_text=_("A number or name, e.g. a case number"),
     )
     date_from = forms.DateField(
-        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Date from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        required=False, label=_("Date to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     action = forms.CharField(required=False, max_length=80, label=_("Action"))
 
     def __init__(

@@ -19,7 +19,7 @@ from rest_framework import exceptions as api_exceptions
 
 from .access import access_or_404, scope_for
 from .audit_catalog import action_filter, audit_actions, audit_object_kind, audit_object_kinds
-from .audit_display import AuditEntry, audit_entry, day_start, export_header, export_row
+from .audit_display import AuditEntry, audit_entries, day_start, export_header, export_row
 from .forms import AuditFilterForm, CertificateForm, SecondmentForm
 from .home import home_panels_for
 from .http import AuthedHttpRequest
@@ -112,9 +112,9 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
         events = audit_events_for(user=user).none()
     export = request.GET.get("export", "")
     if export in ("csv", "xlsx"):
-        return _audit_export(export, [audit_entry(e) for e in events[:AUDIT_EXPORT_MAX]])
+        return _audit_export(export, audit_entries(list(events[:AUDIT_EXPORT_MAX])))
     context = page_context(request.GET, events, AUDIT_PAGE_SIZE)
-    context["entries"] = [audit_entry(e) for e in context["page"].rows]
+    context["entries"] = audit_entries(context["page"].rows)
     filtered = request.GET.copy()
     filtered.pop("after", None)
     return render(

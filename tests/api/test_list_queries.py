@@ -386,7 +386,7 @@ GUARDS: dict[str, Guard] = {
     # pages
     "team": Guard("supervisor_a", 8, Rows.officers),
     "officers": Guard("admin", 12, Rows.officers),
-    "audit-list": Guard("admin", 5, Rows.audit_rows),
+    "audit-list": Guard("admin", 9, Rows.audit_rows),
     "authority-items": Guard(None, 7, Rows.held_items),
     "authority-town": Guard(None, 2, Rows.held_items, args=lambda rows: ["T500-A"]),
     "authority-adjustments": Guard("admin", 7, Rows.adjustments),
