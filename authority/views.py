@@ -600,3 +600,54 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
         "export_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("format", "status")),
     }
     return render(request, "authority/usage_report.html", context)
+
+
+ASK_MAX_CHARS = 300
+
+
+@login_not_required
+def ask(request: HttpRequest) -> HttpResponse:
+    """ "Who enforces this?" in plain words: the matching engine (authority.matching, not a literal search)
+    finds the items the words describe; each with the town that holds it (or, without a town, every town that
+    does) and the district department otherwise responsible."""
+    from .matching.selectors import match_in_district
+
+    district = _district(request)
+    today = timezone.localdate()
+    towns = list(district_towns(district))
+    text = request.GET.get("q", "").strip()[:ASK_MAX_CHARS]
+    town = next((t for t in towns if t.code == request.GET.get("town", "")), None)
+    rows: list[dict[str, Any]] = []
+    outcome = None
+    if text:
+        outcome = match_in_district(text=text, district_id=district.pk, town=town, on=today, limit=6)
+        items = [m.item for m in outcome.matched]
+        holding: dict[int, list[Unit]] = {}
+        for grant in (
+            AuthorityGrant.objects.filter(grants_active_on(today), item__in=items, town__is_active=True)
+            .select_related("town")
+            .order_by("town__code")
+        ):
+            holding.setdefault(grant.item_id, []).append(grant.town)
+        rows = [
+            {
+                "matched": m,
+                "holder": m.holder,
+                "towns": holding.get(m.item.pk, []),
+                # A department is named for the towns that do not hold the item (none left: not named).
+                "department": responsible_department(m.item)
+                if len(holding.get(m.item.pk, [])) < len(towns)
+                else None,
+            }
+            for m in outcome.matched
+        ]
+    context = {
+        "district": district,
+        "towns": towns,
+        "town": town,
+        "q": text,
+        "outcome": outcome,
+        "rows": rows,
+        "today": today,
+    }
+    return render(request, "authority/ask.html", context)

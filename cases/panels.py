@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.access import scope_for
-from enforcement.home import BottomEntry, HomePanel, register_bottom_entry, register_home_panel
+from enforcement.home import (
+    BottomEntry,
+    HomePanel,
+    TownPublicLink,
+    register_bottom_entry,
+    register_home_panel,
+    register_town_public_link,
+)
 from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import Role, User
 
@@ -82,6 +89,7 @@ def register() -> None:
         )
     )
     register_inbox()
+    register_town_public_link(TownPublicLink(_("Published decisions"), "cases:public-decisions", 10))
     register_bottom_entry(BottomEntry("work", _("Cases"), "cases:case-list", "cases", 10, _works_on_cases))
     register_bottom_entry(BottomEntry("capture", _("Record"), "cases:case-new", "capture", 10, _may_capture))
 

@@ -21,10 +21,10 @@ from .access import access_or_404, scope_for
 from .audit_catalog import action_filter, audit_actions, audit_object_kind, audit_object_kinds
 from .audit_display import AuditEntry, audit_entries, day_start, export_header, export_row
 from .forms import AuditFilterForm, CertificateForm, SecondmentForm
-from .home import home_panels_for
+from .home import home_panels_for, portal_sections_for
 from .http import AuthedHttpRequest
 from .inbox import inbox_for, inbox_total
-from .models import Certificate, Unit, User
+from .models import Certificate, District, Unit, User
 from .paging import page_context
 from .rules import can_view_audit, is_district_admin_of
 from .selectors import (
@@ -44,8 +44,18 @@ logger = logging.getLogger(__name__)
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not isinstance(user, User):  # the public
-        return render(request, "enforcement/landing.html")
+    if not isinstance(user, User):  # the public: the district's portal
+        code = request.GET.get("district", "")[:40]
+        districts = District.objects.order_by("code")
+        district = (districts.filter(code=code).first() if code else None) or districts.first()
+        return render(
+            request,
+            "enforcement/landing.html",
+            {
+                "district": district,
+                "sections": portal_sections_for(request, district) if district is not None else [],
+            },
+        )
     scope = scope_for(user)
     context: dict[str, Any] = {
         "panels": home_panels_for(request, user),

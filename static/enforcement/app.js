@@ -52,6 +52,36 @@
     }
   });
 
+  // <input data-filter-list="ID">: narrow a long list in the page as one types (the town's published list).
+  // Rows carry data-filter-text; a <details data-filter-group> with no row left is hidden, one with a hit opens.
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input[data-filter-list]")) { return; }
+    var root = document.getElementById(box.dataset.filterList);
+    if (!root) { return; }
+    var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    var found = 0;
+    root.querySelectorAll("[data-filter-text]").forEach(function (row) {
+      var text = row.dataset.filterText.toLowerCase();
+      var hit = words.every(function (w) { return text.indexOf(w) !== -1; });
+      row.hidden = !hit;
+      if (hit) { found += 1; }
+    });
+    root.querySelectorAll("details[data-filter-group]").forEach(function (group) {
+      var left = group.querySelectorAll("[data-filter-text]:not([hidden])").length;
+      group.hidden = left === 0;
+      group.open = words.length > 0 && left > 0;
+    });
+    root.querySelectorAll("section[data-kind]").forEach(function (section) {
+      section.hidden = section.querySelectorAll("[data-filter-text]:not([hidden])").length === 0;
+    });
+    var count = box.parentNode.querySelector("[data-filter-count]");
+    if (count) {
+      count.hidden = words.length === 0;
+      count.textContent = (box.dataset.foundText || "") + " " + found + " · ";
+    }
+  });
+
   // Bands on a range track take their place from data-left / data-width (percent), set through the CSSOM.
   function placeBands(root) {
     root.querySelectorAll("[data-band-left][data-band-width]").forEach(function (band) {
