@@ -228,6 +228,7 @@ ROUTES: dict[str, Expect] = {
     "inspection-qr":                      E(302, 200, 404, 200, 200, 200, 200, q=6, args="task"),
     "inspection-document":                E(302, 200, 404, 200, 200, 200, 200, q=7, args="task notice"),
     "inspection-action":                  E(302, 405, 405, 405, 405, 405, 405, q=2, args="task =publish"),
+    "inspection-code-lookup":             E(302, 302, 302, 302, 302, 302, 302, q=2),
     "inspection-code":                    E(200, 200, 200, 200, 200, 200, 200, q=13, args="task_code"),
     "inspection-code-record":             E(200, 200, 200, 200, 200, 200, 200, q=5, args="task_code"),
     "inspection-calendar":                E(302, 200, 200, 200, 200, 200, 200, q=12),

@@ -40,3 +40,11 @@ def test_odd_questions_get_a_page_not_an_error(cast, catalog, query):
     response = Client().get(reverse("authority-ask"), {"q": query, "town": "NOPE"})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_the_portal_checks_an_inspection_code(cast, catalog):
+    client = Client()
+    assert reverse("inspection-code-lookup") in client.get(reverse("home")).content.decode()
+    found = client.get(reverse("inspection-code-lookup"), {"code": " AB-12/../x "})
+    assert found.status_code == 302 and found.url == reverse("inspection-code", args=["AB-12x"])
+    assert client.get(reverse("inspection-code-lookup"), {"code": "  "}).url == reverse("home")
