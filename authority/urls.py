@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .matching import public
 
 urlpatterns = [
     path("authority/", views.index, name="authority-index"),
@@ -9,7 +8,6 @@ urlpatterns = [
     path("authority/items/<int:pk>/", views.item_detail, name="authority-item"),
     path("authority/towns/<str:code>/", views.town_public, name="authority-town"),
     path("authority/who/", views.who, name="authority-who"),
-    path("authority/ask/", public.ask, name="authority-ask"),
     path("authority/export/", views.export, name="authority-export"),
     path("authority/import/", views.import_page, name="authority-import"),
     path("authority/adjustments/", views.adjustment_list, name="authority-adjustments"),
