@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.audit_catalog import AuditAction
+from enforcement.audit_catalog import AuditAction, AuditObjectKind, url_by_pk
 
 ACTIONS = (
     AuditAction("authority.catalog.import", _("%(actor)s imported the catalog of %(object)s")),
@@ -27,4 +27,10 @@ ACTIONS = (
     AuditAction("authority.lexicon_entry.delete", _("%(actor)s deleted the lexicon entry %(object)s")),
     AuditAction("authority.lexicon_entry.load", _("%(actor)s loaded lexicon entries %(object)s")),
     AuditAction("authority.match_rule.load", _("%(actor)s loaded matching rules %(object)s")),
+)
+
+OBJECTS = (
+    AuditObjectKind("authority.enforcementitem", _("Enforcement item"), url_by_pk("authority-item")),
+    AuditObjectKind("authority.adjustment", _("Authority adjustment"), url_by_pk("authority-adjustment")),
+    AuditObjectKind("authority.authoritygrant", _("Authority grant")),
 )

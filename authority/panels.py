@@ -9,7 +9,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
+from enforcement.home import (
+    HomePanel,
+    NavEntry,
+    PortalSection,
+    register_home_panel,
+    register_nav,
+    register_portal_section,
+    town_public_links,
+)
 from enforcement.models import Role, User
 
 
@@ -48,7 +56,36 @@ def district_authority(request: HttpRequest, user: User) -> dict[str, Any]:
     }
 
 
+def portal_search(request: HttpRequest, district: Any) -> dict[str, Any]:
+    from .selectors import district_towns
+
+    return {"district": district, "towns": list(district_towns(district))}
+
+
+def portal_towns(request: HttpRequest, district: Any) -> dict[str, Any]:
+    from django.db.models import Count
+
+    from .models import AuthorityGrant
+    from .selectors import district_towns, grants_active_on
+
+    towns = list(district_towns(district))
+    counts = dict(
+        AuthorityGrant.objects.filter(grants_active_on(timezone.localdate()), town__in=towns)
+        .order_by()
+        .values("town_id")
+        .annotate(n=Count("id"))
+        .values_list("town_id", "n")
+    )
+    return {
+        "district": district,
+        "rows": [{"town": t, "total": counts.get(t.pk, 0)} for t in towns],
+        "links": town_public_links(),
+    }
+
+
 def register() -> None:
+    register_portal_section(PortalSection("search", "authority/portal/_search.html", 10, portal_search))
+    register_portal_section(PortalSection("towns", "authority/portal/_towns.html", 20, portal_towns))
     town_roles = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
     register_home_panel(
         HomePanel("authority_town", "authority/panels/town_list.html", 30, town_roles, town_list)

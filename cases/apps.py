@@ -7,17 +7,19 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases and complaints")
 
     def ready(self) -> None:
-        from enforcement.audit_catalog import register_audit_actions
+        from enforcement.audit_catalog import register_audit_actions, register_audit_objects
         from enforcement.home import NavEntry, register_nav
         from enforcement.models import Role
 
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
+        from .audit_actions import OBJECTS as AUDIT_OBJECTS
         from .fences import register as register_fences
         from .integrations import register
         from .notices import register as register_notices
         from .panels import register as register_panels
 
         register_audit_actions(*AUDIT_ACTIONS)
+        register_audit_objects(*AUDIT_OBJECTS)
         from .sweeps import register as register_sweeps
 
         register_sweeps()

@@ -3,9 +3,11 @@ case."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.audit_catalog import AuditAction
+from enforcement.audit_catalog import AuditAction, AuditObjectKind, url_by_pk
 
 ACTIONS = (
     AuditAction("cases.complaint.create", _("%(actor)s received the complaint %(object)s")),
@@ -167,4 +169,25 @@ ACTIONS = (
         _("%(actor)s extended the decision period of the case %(object)s by 30 days"),
         ("case.extend",),
     ),
+)
+
+
+def _case_of(model_name: str) -> Callable[[str], str | None]:
+    def url(object_id: str) -> str | None:
+        from django.apps import apps
+        from django.urls import reverse
+
+        model = apps.get_model("cases", model_name)
+        case_id = model.objects.filter(pk=int(object_id) if object_id.isdigit() else 0)
+        found = case_id.values_list("case_id", flat=True).first()
+        return reverse("cases:case", args=[found]) if found else None
+
+    return url
+
+
+OBJECTS = (
+    AuditObjectKind("cases.complaint", _("Complaint"), url_by_pk("cases:complaint")),
+    AuditObjectKind("cases.case", _("Case"), url_by_pk("cases:case")),
+    AuditObjectKind("cases.evidence", _("Evidence"), _case_of("Evidence")),
+    AuditObjectKind("cases.casedocument", _("Case document"), _case_of("CaseDocument")),
 )

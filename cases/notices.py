@@ -1,6 +1,6 @@
 """What officers are told about their cases, in the in-app inbox they already read for whistles
-(enforcement.inbox): a handling officer asked to declare on recusal (filing waits on it), a request sent back
-by the supervisor or the legal reviewer, a decision approved, a deadline within 2 working days.
+(enforcement.notifications): a handling officer asked to declare on recusal (filing waits on it), a request
+sent back by the supervisor or the legal reviewer, a decision approved, a deadline within 2 working days.
 
 Each is written inside the step's transaction with a key, so a step retried or a sweep run twice writes it
 once; the text is made when it is read, in the reader's language.
@@ -15,7 +15,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from enforcement import inbox
+from enforcement import notifications as inbox
 from enforcement.calendar import SOON_WORKING_DAYS, add_working_days
 from enforcement.deadline_text import deadline_words
 from enforcement.models import User

@@ -230,6 +230,30 @@ def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
     )
 
 
+def my_open_cases_for(*, user: User) -> QuerySet[Case]:
+    """Open cases the user handles (not recused), in the towns they work for."""
+    return (
+        Case.objects.for_user(user, shared=False)
+        .open()
+        .filter(officers__officer=user, officers__recused_at__isnull=True)
+        .select_related("town", "item")
+        .distinct()
+        .order_by("next_due", "created_at")
+    )
+
+
+def undeclared_cases_for(*, user: User) -> QuerySet[Case]:
+    """Open cases where the user is a handling officer who has not declared on recusal yet (回避声明)."""
+    return (
+        Case.objects.for_user(user, shared=False)
+        .open()
+        .filter(officers__officer=user, officers__recused_at__isnull=True, officers__declared_at__isnull=True)
+        .select_related("town", "item")
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+
+
 def awaiting_review_for(*, user: User) -> QuerySet[Case]:
     """Legal reviewer queue: cases at legal review in the towns the reviewer serves."""
     if user.unit is None:

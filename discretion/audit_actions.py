@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.audit_catalog import AuditAction
+from enforcement.audit_catalog import AuditAction, AuditObjectKind, url_by_pk
 
 ACTIONS = (
     AuditAction("discretion.benchmark.generate", _("%(actor)s generated the benchmark %(object)s")),
@@ -18,4 +18,8 @@ ACTIONS = (
     AuditAction("discretion.factor.save", _("%(actor)s saved the discretion factor %(object)s")),
     AuditAction("discretion.policy.update", _("%(actor)s changed the discretion policy %(object)s")),
     AuditAction("discretion.table.import", _("%(actor)s imported benchmark tables")),
+)
+
+OBJECTS = (
+    AuditObjectKind("discretion.benchmark", _("Discretion benchmark"), url_by_pk("discretion-benchmark")),
 )

@@ -13,11 +13,12 @@ class EnforcementConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
-        from .audit_catalog import CORE_ACTIONS, register_audit_actions
+        from .audit_catalog import CORE_ACTIONS, CORE_OBJECTS, register_audit_actions, register_audit_objects
         from .panels import register
 
         register()
         register_audit_actions(*CORE_ACTIONS)
+        register_audit_objects(*CORE_OBJECTS)
 
         # Cached scopes (enforcement.access.scope_for) go stale when a role, a unit or a secondment changes.
         # These are signals, against the house rule, because the admin site and fixtures write them too, not

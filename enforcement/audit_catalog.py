@@ -24,10 +24,12 @@ for old and new rows alike, while the stored name stays as hashed, verifiable.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -166,4 +168,54 @@ CORE_ACTIONS = (
     ),
     AuditAction("enforcement.fence.refuse", _("%(actor)s was refused by the fence %(object)s")),
     AuditAction("enforcement.fence_setting.change", _("%(actor)s changed the fence rule setting %(object)s")),
+)
+
+
+# --- the kinds of object rows are about: a name for the filter and a page to open ---
+
+
+@dataclass(frozen=True)
+class AuditObjectKind:
+    """A kind of object audit rows are written about (`object_type`, the model's label_lower): its name for
+    the audit page's filter and, given a stored object id, the address of the page that shows it (None when
+    there is none, e.g. the object is gone). `url` may query: it runs only when a reader follows the link."""
+
+    object_type: str
+    label: str | Promise
+    url: Callable[[str], str | None] | None = None
+
+
+_OBJECT_KINDS: dict[str, AuditObjectKind] = {}
+
+
+def register_audit_objects(*kinds: AuditObjectKind) -> None:
+    for kind in kinds:
+        _OBJECT_KINDS[kind.object_type] = kind
+
+
+def audit_object_kinds() -> list[AuditObjectKind]:
+    return sorted(_OBJECT_KINDS.values(), key=lambda k: k.object_type)
+
+
+def audit_object_kind(object_type: str) -> AuditObjectKind | None:
+    return _OBJECT_KINDS.get(object_type)
+
+
+def url_by_pk(url_name: str) -> Callable[[str], str | None]:
+    """The common case: the object's page takes its primary key."""
+
+    def url(object_id: str) -> str | None:
+        return reverse(url_name, args=[int(object_id)]) if object_id.isdigit() else None
+
+    return url
+
+
+CORE_OBJECTS = (
+    AuditObjectKind("enforcement.district", _("District")),
+    AuditObjectKind("enforcement.unit", _("Unit")),
+    AuditObjectKind("enforcement.user", _("Account")),
+    AuditObjectKind("enforcement.certificate", _("Enforcement certificate")),
+    AuditObjectKind("enforcement.secondment", _("Secondment")),
+    AuditObjectKind("enforcement.subject", _("Party")),
+    AuditObjectKind("enforcement.fencewarning", _("Fence warning")),
 )

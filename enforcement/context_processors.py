@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from . import calendar, clock
-from .home import nav_for
+from .home import bottom_nav_for, nav_for
 from .models import Role
 
 
@@ -15,6 +15,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "DEMO_DATABASE": settings.DEMO_DATABASE,
         "DEMO_TASKS": settings.DEMO_TASKS,
         "nav_entries": nav_for(getattr(request, "user", None)),
+        "bottom_entries": bottom_nav_for(getattr(request, "user", None)),
         "holiday_schedule_missing": _holiday_schedule_missing(request),
     }
 

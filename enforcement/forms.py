@@ -189,3 +189,62 @@ class FenceSettingForm(BootstrapFormMixin, forms.Form):
                 value = [v.strip() for v in str(value or "").split(",") if v.strip()]
             out[name] = value
         return out
+
+
+AUDIT_DEFAULT_DAYS = 30
+
+
+class AuditFilterForm(BootstrapFormMixin, forms.Form):
+    """The audit page's filters. The dates default to the last 30 days; a cleared date is an open end."""
+
+    actor = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Done by"))
+    town = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("Town"))
+    kind = forms.ChoiceField(required=False, label=_("Kind of object"))
+    object = forms.CharField(
+        required=False,
+        max_length=120,
+        label=_("Object"),
+        help_text=_("A number or name, e.g. a case number"),
+    )
+    date_from = forms.DateField(
+        required=False, label=_("Date from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=_("Date to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    action = forms.CharField(required=False, max_length=80, label=_("Action"))
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        people: QuerySet[User],
+        towns: QuerySet[Unit],
+        kinds: list[tuple[str, str]],
+        today: Any,
+    ) -> None:
+        import datetime as dt
+
+        data = data.copy()
+        # Defaults only when the page is opened without a date at all (a cleared box means "no limit").
+        if "date_from" not in data and "date_to" not in data:
+            data["date_from"] = (today - dt.timedelta(days=AUDIT_DEFAULT_DAYS)).isoformat()
+            data["date_to"] = today.isoformat()
+        super().__init__(data)
+        restrict_choices(self, "actor", people)
+        restrict_choices(self, "town", towns)
+        set_choices(self, "kind", [("", _("Any kind")), *kinds])
+        self.fields["actor"].empty_label = _("Anyone")  # type: ignore[attr-defined]
+        self.fields["town"].empty_label = _("Any town")  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = css + (
+                " form-select-sm" if "form-select" in css else " form-control-sm"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

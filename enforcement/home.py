@@ -68,3 +68,87 @@ def register_nav(entry: NavEntry) -> None:
 
 def nav_for(user: User | AnonymousUser | None) -> list[NavEntry]:
     return [e for e in sorted(_NAV.values(), key=lambda e: (e.order, e.key)) if e.shown_to(user)]
+
+
+@dataclass(frozen=True)
+class BottomEntry:
+    """A place on the phone's bottom bar. The bar has three slots besides "more": `tasks`, `work` and
+    `capture`; per slot the first entry (by order) shown to the user takes it. `shown` must cost no query
+    (roles and the cached scope), as the bar is on every page."""
+
+    slot: str
+    label: object
+    url_name: str
+    icon: str
+    order: int = 100
+    shown: Callable[[User], bool] | None = None
+
+    def shown_to(self, user: User) -> bool:
+        return self.shown is None or self.shown(user)
+
+
+BOTTOM_SLOTS = ("tasks", "work", "capture")
+_BOTTOM: list[BottomEntry] = []
+
+
+def register_bottom_entry(entry: BottomEntry) -> None:
+    _BOTTOM[:] = [e for e in _BOTTOM if (e.slot, e.url_name) != (entry.slot, entry.url_name)] + [entry]
+
+
+def bottom_nav_for(user: User | AnonymousUser | None) -> list[BottomEntry]:
+    if not isinstance(user, User):
+        return []
+    chosen = []
+    for slot in BOTTOM_SLOTS:
+        candidates = sorted((e for e in _BOTTOM if e.slot == slot), key=lambda e: e.order)
+        entry = next((e for e in candidates if e.shown_to(user)), None)
+        if entry is not None:
+            chosen.append(entry)
+    return chosen
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    """A part of the public front door (the landing page): feature apps register theirs (search, the towns'
+    lists, published decisions). `context` gets the request and the district the portal is about."""
+
+    key: str
+    template: str
+    order: int = 100
+    context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
+
+
+_PORTAL: dict[str, PortalSection] = {}
+
+
+def register_portal_section(section: PortalSection) -> None:
+    _PORTAL[section.key] = section
+
+
+def portal_sections_for(request: HttpRequest, district: Any) -> list[dict[str, Any]]:
+    shown = []
+    for section in sorted(_PORTAL.values(), key=lambda s: (s.order, s.key)):
+        ctx = section.context(request, district) if section.context else {}
+        shown.append({"key": section.key, "template": section.template, "ctx": ctx})
+    return shown
+
+
+@dataclass(frozen=True)
+class TownPublicLink:
+    """A public page each town has (its published decisions, ...), linked beside the town on the portal.
+    `url_name` takes the town's code."""
+
+    label: object
+    url_name: str
+    order: int = 100
+
+
+_TOWN_LINKS: dict[str, TownPublicLink] = {}
+
+
+def register_town_public_link(link: TownPublicLink) -> None:
+    _TOWN_LINKS[link.url_name] = link
+
+
+def town_public_links() -> list[TownPublicLink]:
+    return sorted(_TOWN_LINKS.values(), key=lambda link: link.order)

@@ -1,58 +1,78 @@
-"""Officers' in-app notifications across feature apps that do not import each other.
+"""One inbox for everyone: what waits for the signed-in user, gathered from every app.
 
-Whistles own the inbox people read (the bell in the top bar, the notifications page, the SMS/e-mail senders);
-cases tell officers about their cases through the same inbox. The inbox registers its writer here in its
-AppConfig.ready; an app that notifies registers how each of its kinds reads (`register_kind`: a function of
-the stored parameters, called at display time so that the text is in the reader's language) and calls
-`notify()` inside its change's transaction.
-
-`key` makes a notification idempotent: one row per recipient and key, however often the step or the sweep
-that sends it is retried (a unique constraint of the inbox decides, not a read before the write).
+The core holds the registry and the page; each feature app registers its sections (declarations on recusal,
+approvals, legal reviews, whistles to answer, unread notifications, ...) from its AppConfig.ready(), each a
+read-only query through that app's selectors, so the core imports no feature app. A section that does not
+concern the user (wrong role, nothing scoped) returns None and is not shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
+from django.utils.functional import Promise
 
 from .models import User
 
-# (recipients, kind, params, key, exclude) -> how many rows were written now
-Writer = Callable[[list[User], str, dict[str, Any], str, "User | None"], int]
-_writer: list[Writer] = []
-_kinds: dict[str, Callable[[Mapping[str, Any]], str]] = {}
+INBOX_SHOWN = 8  # rows per section on the inbox page; the count says how many there are
 
 
-def register_writer(writer: Writer) -> None:
-    _writer[:] = [writer]
+def deadline_working_days() -> int:
+    """The "deadlines within N working days" window (setting INBOX_DEADLINE_WORKING_DAYS, default 3)."""
+    return int(getattr(settings, "INBOX_DEADLINE_WORKING_DAYS", 3))
 
 
-def register_kind(kind: str, render: Callable[[Mapping[str, Any]], str]) -> None:
-    _kinds[kind] = render
+@dataclass(frozen=True)
+class InboxItem:
+    title: str
+    url: str
+    detail: str = ""
+    due: dt.date | None = None
+    overdue: bool = False
 
 
-def render(kind: str, params: Mapping[str, Any]) -> str | None:
-    """The text of a notification of a registered kind, in the active language (None: not one of ours)."""
-    renderer = _kinds.get(kind)
-    if renderer is None:
-        return None
-    try:
-        return renderer(params)
-    except (KeyError, TypeError, ValueError):
-        return None
+@dataclass(frozen=True)
+class InboxList:
+    count: int
+    items: list[InboxItem]
+    more_url: str = ""  # the app's own full list, when it has one
 
 
-def notify(
-    recipients: Iterable[User],
-    kind: str,
-    *,
-    params: dict[str, Any],
-    key: str,
-    exclude: User | None = None,
-) -> int:
-    """One notification per recipient (never to `exclude`, the person who acted) unless one with this key was
-    written before. `params["link"]`: where opening it leads. Returns how many were written now (0 when no
-    inbox is installed)."""
-    if not _writer:
-        return 0
-    return _writer[0](list(recipients), kind, params, key, exclude)
+@dataclass(frozen=True)
+class InboxSection:
+    key: str
+    label: str | Promise
+    order: int
+    read: Callable[[User, int], InboxList | None]  # (user, how many rows) -> the section, or None: not theirs
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty: anyone signed in
+
+
+_SECTIONS: dict[str, InboxSection] = {}
+
+
+def register_inbox_section(section: InboxSection) -> None:
+    _SECTIONS[section.key] = section
+
+
+def inbox_for(user: User, *, rows: int = INBOX_SHOWN) -> list[dict[str, Any]]:
+    """The sections that concern the user, in order, with their counts and first rows (empty ones too, so
+    the page can say "nothing waiting")."""
+    shown = []
+    for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
+        if section.roles and not section.roles & user.role_names:
+            continue
+        result = section.read(user, rows)
+        if result is not None:
+            label = str(section.label)
+            if "%(n)s" in label:
+                label = label % {"n": deadline_working_days()}
+            shown.append({"key": section.key, "label": label, "list": result})
+    return shown
+
+
+def inbox_total(sections: list[dict[str, Any]]) -> int:
+    return sum(s["list"].count for s in sections)

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .home import HomePanel, NavEntry, register_home_panel, register_nav
+from .home import BottomEntry, HomePanel, NavEntry, register_bottom_entry, register_home_panel, register_nav
+from .inbox import inbox_for, inbox_total
 from .models import Certificate, Role, Unit, User
 from .officers import officer_may_act
 from .selectors import team_roster
@@ -49,8 +50,15 @@ def district_overview(request: HttpRequest, user: User) -> dict[str, Any]:
     }
 
 
+def inbox_panel(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The inbox's counts on the home page: each section that has something waiting, linked to the inbox."""
+    sections = inbox_for(user, rows=0)
+    return {"sections": [s for s in sections if s["list"].count], "total": inbox_total(sections)}
+
+
 def register() -> None:
     enforcers = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.RESPONDER})
+    register_home_panel(HomePanel("inbox", "enforcement/panels/inbox.html", 1, frozenset(), inbox_panel))
     register_home_panel(HomePanel("my_status", "enforcement/panels/my_status.html", 10, enforcers, my_status))
     register_home_panel(
         HomePanel(
@@ -67,6 +75,8 @@ def register() -> None:
         )
     )
     register_nav(NavEntry("home", _("Home"), "home", order=0))
+    register_nav(NavEntry("inbox", _("Inbox"), "inbox", order=1))
+    register_bottom_entry(BottomEntry("tasks", _("Inbox"), "inbox", "inbox"))
     register_nav(NavEntry("team", _("Team"), "team", order=90))
     register_nav(
         NavEntry("officers", _("Officers"), "officers", order=91, roles=frozenset({Role.DISTRICT_ADMIN}))

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .access import scope_for
-from .models import AuditEvent, Certificate, Secondment, Unit, User
+from .models import AuditCheck, AuditEvent, Certificate, Secondment, Unit, User
 
 # A row of a team roster: user, certificate (current, else latest), valid, expires_soon, seconded_from.
 RosterRow = dict[str, Any]
@@ -36,6 +36,64 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     if user.unit_id is None:
         return qs.none()
     return qs.filter(Q(town_id__in=scope.town_ids) | Q(unit_id=user.unit_id))
+
+
+def audit_towns_for(*, user: User) -> QuerySet[Unit]:
+    """The towns whose entries the user may filter the audit trail by."""
+    scope = scope_for(user)
+    towns = Unit.objects.filter(kind=Unit.Kind.TOWN).order_by("code")
+    if scope.district_admin:
+        return towns.filter(district_id__in=scope.district_ids)
+    return towns.filter(pk__in=scope.town_ids)
+
+
+def audit_people_for(*, user: User) -> QuerySet[User]:
+    """The people whose entries the user may filter the audit trail by: the district's (administrators) or
+    those of the towns they work for and their own unit."""
+    scope = scope_for(user)
+    people = User.objects.select_related("unit").order_by("unit__code", "username")
+    if scope.district_admin:
+        return people.filter(unit__district_id__in=scope.district_ids)
+    return people.filter(Q(unit_id__in=scope.town_ids) | Q(unit_id=user.unit_id))
+
+
+def audit_events_filtered(
+    *,
+    user: User,
+    actor: User | None = None,
+    town: Unit | None = None,
+    kind: str = "",
+    obj: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    """The user's audit rows narrowed by the page's filters. `obj` is "type:id" (the link on an entry), an
+    id (with `kind`), or a reference or name, matched against the object's stored name."""
+    events = audit_events_for(user=user)
+    if actor is not None:
+        events = events.filter(actor=actor)
+    if town is not None:
+        events = events.filter(town=town)
+    if kind:
+        events = events.filter(object_type=kind)
+    obj = obj.strip()
+    if obj:
+        object_type, sep, object_id = obj.partition(":")
+        if sep and "." in object_type and object_id:
+            events = events.filter(object_type=object_type, object_id=object_id)
+        elif kind and obj.isdigit():
+            events = events.filter(object_id=obj)
+        else:
+            events = events.filter(object_repr__icontains=obj)
+    if since is not None:
+        events = events.filter(at__gte=since)
+    if until is not None:
+        events = events.filter(at__lt=until)
+    return events
+
+
+def audit_last_check() -> AuditCheck | None:
+    return AuditCheck.objects.order_by("-checked_at").first()
 
 
 def _roster_row(member: User, day: dt.date, seconded_from: Unit | None) -> RosterRow:

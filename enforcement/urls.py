@@ -15,11 +15,13 @@ from .api import views as api_views
 # `login_not_required`; tests/test_routes.py holds what each route answers to whom.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
     path("team/", views.team, name="team"),
     path("officers/", views.officers, name="officers"),
     path("audit/", views.audit_list, name="audit-list"),
     path("fences/rules/", views.fence_rules_page, name="fence-rules"),
     path("fences/rules/<str:code>/", views.fence_rule_page, name="fence-rule"),
+    path("audit/object/<str:object_type>/<str:object_id>/", views.audit_object, name="audit-object"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     # Public: a visitor whose session ended and who presses "log out" is logged out, not sent to log in.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),

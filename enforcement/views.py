@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -17,15 +18,26 @@ from django.views.decorators.cache import never_cache
 from rest_framework import exceptions as api_exceptions
 
 from .access import access_or_404, scope_for
-from .audit_catalog import action_filter, audit_actions
+from .audit_catalog import action_filter, audit_actions, audit_object_kind, audit_object_kinds
+from .audit_display import AuditEntry, audit_entries, day_start, export_header, export_row
 from .fences import fence_rule
-from .forms import CertificateForm, FenceSettingForm, SecondmentForm, add_service_errors
-from .home import home_panels_for
+from .forms import AuditFilterForm, CertificateForm, FenceSettingForm, SecondmentForm, add_service_errors
+from .home import home_panels_for, portal_sections_for
 from .http import AuthedHttpRequest
-from .models import Certificate, Unit, User
+from .inbox import inbox_for, inbox_total
+from .models import Certificate, District, Unit, User
 from .paging import page_context
 from .rules import can_view_audit, is_district_admin_of
-from .selectors import audit_events_for, district_rosters, fence_rule_rows, team_roster
+from .selectors import (
+    audit_events_filtered,
+    audit_events_for,
+    audit_last_check,
+    audit_people_for,
+    audit_towns_for,
+    district_rosters,
+    fence_rule_rows,
+    team_roster,
+)
 from .services import certificate_issue, certificate_revoke, fence_setting_change, secondment_create
 
 logger = logging.getLogger(__name__)
@@ -34,14 +46,37 @@ logger = logging.getLogger(__name__)
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not isinstance(user, User):  # the public
-        return render(request, "enforcement/landing.html")
+    if not isinstance(user, User):  # the public: the district's portal
+        code = request.GET.get("district", "")[:40]
+        districts = District.objects.order_by("code")
+        district = (districts.filter(code=code).first() if code else None) or districts.first()
+        return render(
+            request,
+            "enforcement/landing.html",
+            {
+                "district": district,
+                "sections": portal_sections_for(request, district) if district is not None else [],
+            },
+        )
+    scope = scope_for(user)
     context: dict[str, Any] = {
         "panels": home_panels_for(request, user),
-        "scope": scope_for(user),
+        "scope": scope,
         "today": timezone.localdate(),
+        # A seconded officer works for a town other than their own unit: say which.
+        "working_in": list(Unit.objects.filter(pk__in=scope.town_ids - {user.unit_id}).order_by("code")),
     }
     return render(request, "enforcement/home.html", context)
+
+
+def inbox(request: AuthedHttpRequest) -> HttpResponse:
+    """One list of what waits for the signed-in user, from every app (enforcement.inbox)."""
+    sections = inbox_for(request.user)
+    return render(
+        request,
+        "enforcement/inbox.html",
+        {"sections": sections, "total": inbox_total(sections), "today": timezone.localdate()},
+    )
 
 
 def team(request: AuthedHttpRequest) -> HttpResponse:
@@ -53,19 +88,99 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_MAX = 5000
+
+
 def audit_list(request: AuthedHttpRequest) -> HttpResponse:
+    """The audit trail as sentences, filtered by person, town, object and dates; `?export=csv|xlsx` gives the
+    filtered rows (at most AUDIT_EXPORT_MAX, newest first) as a file for an inspection of the records."""
     user = request.user
     if not can_view_audit(user):
         raise PermissionDenied
-    events = audit_events_for(user=user)
-    action = request.GET.get("action", "").strip()
-    if action:
-        events = events.filter(action_filter(action, prefix=True))
+    kinds = [(k.object_type, str(k.label)) for k in audit_object_kinds()]
+    form = AuditFilterForm(
+        request.GET,
+        people=audit_people_for(user=user),
+        towns=audit_towns_for(user=user),
+        kinds=kinds,
+        today=timezone.localdate(),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        events = audit_events_filtered(
+            user=user,
+            actor=data["actor"],
+            town=data["town"],
+            kind=data["kind"],
+            obj=data["object"],
+            since=day_start(data["date_from"]) if data["date_from"] else None,
+            until=day_start(data["date_to"] + dt.timedelta(days=1)) if data["date_to"] else None,
+        )
+        action = data["action"].strip()
+        if action:
+            events = events.filter(action_filter(action, prefix=True))
+    else:
+        events = audit_events_for(user=user).none()
+    export = request.GET.get("export", "")
+    if export in ("csv", "xlsx"):
+        return _audit_export(export, audit_entries(list(events[:AUDIT_EXPORT_MAX])))
+    context = page_context(request.GET, events, AUDIT_PAGE_SIZE)
+    context["entries"] = audit_entries(context["page"].rows)
+    filtered = request.GET.copy()
+    filtered.pop("after", None)
     return render(
         request,
         "enforcement/audit_list.html",
-        {**page_context(request.GET, events, 50), "action": action, "actions": audit_actions()},
+        {
+            **context,
+            "form": form,
+            "actions": audit_actions(),
+            "last_check": audit_last_check(),
+            "export_query": filtered.urlencode(),
+            "export_max": AUDIT_EXPORT_MAX,
+        },
     )
+
+
+def _audit_export(fmt: str, entries: list[AuditEntry]) -> HttpResponse:
+    from .spreadsheets import csv_bytes, xlsx_append
+
+    rows = [export_row(e) for e in entries]
+    name = f"audit-{timezone.localdate():%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(csv_bytes([export_header(), *rows]), content_type="text/csv; charset=utf-8")
+    else:
+        import io
+
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        for line in [export_header(), *rows]:
+            xlsx_append(sheet, line)
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def audit_object(request: AuthedHttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    """Open the page of an audit row's object: only for a reader who sees a row about it; the page itself
+    then checks access as always."""
+    user = request.user
+    if not can_view_audit(user):
+        raise PermissionDenied
+    if not audit_events_for(user=user).filter(object_type=object_type, object_id=object_id).exists():
+        raise Http404
+    kind = audit_object_kind(object_type)
+    url = kind.url(object_id) if kind is not None and kind.url is not None else None
+    if url is None:
+        raise Http404
+    return redirect(url)
 
 
 def _district_admin(request: AuthedHttpRequest) -> tuple[User, int]:

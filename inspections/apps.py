@@ -8,18 +8,20 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
-        from enforcement.audit_catalog import register_audit_actions
+        from enforcement.audit_catalog import register_audit_actions, register_audit_objects
         from enforcement.fences import FenceRule, register_fence_rule
         from enforcement.home import NavEntry, register_nav
         from enforcement.models import Role
 
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
+        from .audit_actions import OBJECTS as AUDIT_OBJECTS
         from .panels import register as register_panels
         from .services import FREQUENT_IMMEDIATE
         from .sweeps import register as register_sweeps
         from .usage import inspection_usage
 
         register_audit_actions(*AUDIT_ACTIONS)
+        register_audit_objects(*AUDIT_OBJECTS)
         register_fence_rule(
             FenceRule(
                 FREQUENT_IMMEDIATE,

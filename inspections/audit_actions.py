@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.audit_catalog import AuditAction
+from enforcement.audit_catalog import AuditAction, AuditObjectKind, url_by_pk
 
 ACTIONS = (
     AuditAction("inspections.list.create", _("%(actor)s created the inspection item list %(object)s")),
@@ -53,4 +53,9 @@ ACTIONS = (
     AuditAction(
         "inspections.subject_profile.set", _("%(actor)s set the type, risk level and place of %(object)s")
     ),
+)
+
+OBJECTS = (
+    AuditObjectKind("inspections.inspectiontask", _("Joint inspection"), url_by_pk("inspection-detail")),
+    AuditObjectKind("inspections.annualplan", _("Annual inspection plan"), url_by_pk("inspection-plan")),
 )

@@ -6,8 +6,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from enforcement.home import HomePanel, register_home_panel
+from enforcement.home import HomePanel, PortalSection, register_home_panel, register_portal_section
+from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import Role, User
 
 from .selectors import invitation_inbox_for, task_queryset_for
@@ -45,3 +49,54 @@ def register() -> None:
             inspections_panel,
         )
     )
+    register_portal_section(PortalSection("inspection_code", "inspections/portal/_code.html", 30))
+    register_inbox_section(
+        InboxSection("inspection_visits", _("Inspection visits to make"), 50, inbox_visits)
+    )
+    register_inbox_section(
+        InboxSection("inspection_invitations", _("Invitations to a joint inspection"), 55, inbox_invitations)
+    )
+
+
+# --- sections of the one inbox (enforcement.inbox) ---
+
+
+def inbox_visits(user: User, rows: int) -> InboxList | None:
+    """Joint inspections the user is to make or finish."""
+    if not (user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR) or user.has_role(Role.RESPONDER)):
+        return None
+    to_make = (
+        task_queryset_for(user)
+        .filter(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
+        .distinct()
+        .order_by("planned_on", "pk")
+    )
+    today = timezone.localdate()
+    items = [
+        InboxItem(
+            title=str(task),
+            url=reverse("inspection-detail", args=[task.pk]),
+            detail=str(task.get_status_display()),
+            due=task.planned_on,
+            overdue=bool(task.planned_on and task.planned_on < today),
+        )
+        for task in to_make[:rows]
+    ]
+    return InboxList(to_make.count(), items, reverse("inspection-board"))
+
+
+def inbox_invitations(user: User, rows: int) -> InboxList | None:
+    """A department's invitations to a joint inspection, still to answer."""
+    if not user.has_role(Role.RESPONDER):
+        return None
+    open_invitations = invitation_inbox_for(user=user)
+    items = [
+        InboxItem(
+            title=str(invitation.task),
+            url=reverse("inspection-invitations"),
+            detail=str(invitation.task.lead_unit),
+            due=invitation.task.planned_on,
+        )
+        for invitation in open_invitations[:rows]
+    ]
+    return InboxList(open_invitations.count(), items, reverse("inspection-invitations"))

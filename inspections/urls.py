@@ -21,6 +21,7 @@ urlpatterns = [
     path("inspections/businesses/", views.subject_list, name="inspection-subjects"),
     path("inspections/businesses/<int:pk>/", views.subject_detail, name="inspection-subject"),
     path("inspections/photos/<int:pk>/", views.photo_view, name="inspection-photo"),
+    path("inspections/code/", views.code_lookup, name="inspection-code-lookup"),
     path("inspections/code/<str:code>/", views.code_public, name="inspection-code"),
     path("inspections/code/<str:code>/record/", views.code_record, name="inspection-code-record"),
     path("inspections/<int:pk>/", views.task_detail, name="inspection-detail"),

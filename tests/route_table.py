@@ -45,10 +45,9 @@ ROUTES: dict[str, Expect] = {
     #                                     anon officer_a   sup_a      responder
     #                                          |    officer_b  reviewer_a  admin
     # --- core: landing page, team, sign-in, language, health, the API's own (schema, me, units, audit, token)
-    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=29),
+    "home":                               E(200, 200, 200, 200, 200, 200, 200, q=38),
     "team":                               E(302, 200, 200, 200, 200, 200, 200, q=8),
     "officers":                           E(302, 403, 403, 403, 403, 403, 200, q=12),
-    "audit-list":                         E(302, 403, 403, 200, 403, 403, 200, q=5),
     "fence-rules":                        E(302, 403, 403, 403, 403, 403, 200, q=8),
     "fence-rule":                         E(302, 403, 403, 403, 403, 403, 200, q=8,
                                             args="=cases.review_without_evidence"),
@@ -59,6 +58,10 @@ ROUTES: dict[str, Expect] = {
                                             args="case =serve_notice"),
     "cases:case-fences":                  E(302, 200, 404, 200, 403, 404, 403, q=40, args="case",
                                             get="action=serve_notice"),
+    "audit-list":                         E(302, 403, 403, 200, 403, 403, 200, q=15),
+    "audit-object":                       E(302, 403, 403, 404, 403, 403, 404, q=5,
+                                            args="=enforcement.unit =1"),
+    "inbox":                              E(302, 200, 200, 200, 200, 200, 200, q=20),
     "login":                              E(200, 302, 302, 302, 302, 302, 302, q=2),
     "logout":                             E(405, 405, 405, 405, 405, 405, 405, q=0),
     "set_language":                       E(302, 302, 302, 302, 302, 302, 302, q=0),
@@ -241,6 +244,7 @@ ROUTES: dict[str, Expect] = {
     "inspection-qr":                      E(302, 200, 404, 200, 200, 200, 200, q=6, args="task"),
     "inspection-document":                E(302, 200, 404, 200, 200, 200, 200, q=7, args="task notice"),
     "inspection-action":                  E(302, 405, 405, 405, 405, 405, 405, q=2, args="task =publish"),
+    "inspection-code-lookup":             E(302, 302, 302, 302, 302, 302, 302, q=2),
     "inspection-code":                    E(200, 200, 200, 200, 200, 200, 200, q=13, args="task_code"),
     "inspection-code-record":             E(200, 200, 200, 200, 200, 200, 200, q=5, args="task_code"),
     "inspection-calendar":                E(302, 200, 200, 200, 200, 200, 200, q=12),

@@ -456,6 +456,7 @@ OTHER_REDIRECTS: dict[str, tuple[str, ...] | None] = {
     "set_language": None,
     "favicon.ico": None,
     "discretion-home": None,
+    "inspection-code-lookup": ("/",),  # no code typed: back to the portal
     "admin:*": ADMIN_LOGINS,
     "admin/*": ADMIN_LOGINS,
 }

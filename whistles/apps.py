@@ -8,17 +8,19 @@ class WhistlesConfig(AppConfig):
 
     def ready(self) -> None:
         from authority.usage import UsageSource, register_usage_source
-        from enforcement.audit_catalog import register_audit_actions
-        from enforcement.inbox import register_writer as register_inbox_writer
+        from enforcement.audit_catalog import register_audit_actions, register_audit_objects
+        from enforcement.notifications import register_writer as register_inbox_writer
         from enforcement.referrals import register_referral_handler
 
         from .audit_actions import ACTIONS as AUDIT_ACTIONS
+        from .audit_actions import OBJECTS as AUDIT_OBJECTS
         from .notifications import notify_keyed, register_configured_senders
         from .panels import register
         from .services import whistle_from_referral
         from .usage import whistle_usage
 
         register_audit_actions(*AUDIT_ACTIONS)
+        register_audit_objects(*AUDIT_OBJECTS)
         from .sweeps import register as register_sweeps
 
         register_sweeps()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.audit_catalog import AuditAction
+from enforcement.audit_catalog import AuditAction, AuditObjectKind, url_by_pk
 
 ACTIONS = (
     AuditAction("whistles.whistle.raise", _("%(actor)s blew the whistle %(object)s")),
@@ -33,4 +33,20 @@ ACTIONS = (
     AuditAction("whistles.assignment.escalate", _("%(actor)s escalated %(object)s to the district")),
     AuditAction("whistles.deadlines.set", _("%(actor)s set the whistle deadlines %(object)s")),
     AuditAction("whistles.demo.seed", _("%(actor)s loaded the demo whistles")),
+)
+
+
+def _assignment_url(object_id: str) -> str | None:
+    from django.urls import reverse
+
+    from .models import WhistleAssignment
+
+    whistle = WhistleAssignment.objects.filter(pk=int(object_id) if object_id.isdigit() else 0)
+    whistle_id = whistle.values_list("whistle_id", flat=True).first()
+    return reverse("whistle-detail", args=[whistle_id]) if whistle_id else None
+
+
+OBJECTS = (
+    AuditObjectKind("whistles.whistlerequest", _("Whistle"), url_by_pk("whistle-detail")),
+    AuditObjectKind("whistles.whistleassignment", _("Whistle assignment"), _assignment_url),
 )

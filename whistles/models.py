@@ -405,8 +405,8 @@ class Notification(ChoiceLabels, models.Model):
     delivery_claimed_until = models.DateTimeField(null=True, blank=True)
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     delivery_error = models.CharField(max_length=300, blank=True)
-    # Notifications of other apps (enforcement.inbox): one per recipient and key, however often the step that
-    # sends it is retried. Empty for the whistles' own, which their workflow already sends once.
+    # Notifications of other apps (enforcement.notifications): one per recipient and key, however often the
+    # step that sends it is retried. Empty for the whistles' own, which their workflow already sends once.
     key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:

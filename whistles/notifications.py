@@ -41,7 +41,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enforcement import inbox
+from enforcement import notifications as inbox
 from enforcement.models import Role, Unit, User
 from enforcement.outbox import enqueue_many
 
@@ -130,7 +130,7 @@ def register_notification_kind(kind: str, message: Any, link: Callable[[Notifica
 def render(notification: Notification) -> str:
     template = MESSAGES.get(notification.kind)
     if template is None:
-        # Another app's notification (enforcement.inbox): it says how its kinds read.
+        # Another app's notification (enforcement.notifications): it says how its kinds read.
         return inbox.render(notification.kind, notification.params) or notification.kind
     params = dict(notification.params)
     for key in ("reason", "step"):
@@ -231,8 +231,8 @@ def notify(
 def notify_keyed(
     recipients: list[User], kind: str, params: dict[str, Any], key: str, exclude: User | None
 ) -> int:
-    """The writer of enforcement.inbox: another app's notification, at most once per recipient and key (the
-    unique constraint decides, so a retried step or two sweeps at once write it once)."""
+    """The writer of enforcement.notifications: another app's notification, at most once per recipient and key
+    (the unique constraint decides, so a retried step or two sweeps at once write it once)."""
     now = clock.now()
     seen: set[int] = set()
     rows = []

@@ -6,12 +6,22 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
+from enforcement.access import scope_for
+from enforcement.home import (
+    BottomEntry,
+    HomePanel,
+    NavEntry,
+    register_bottom_entry,
+    register_home_panel,
+    register_nav,
+)
+from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import Role, User
 
 from .rules import towns_user_may_whistle_for
@@ -124,3 +134,79 @@ def register() -> None:
             notifications_panel,
         )
     )
+    register_inbox()
+    # A department's responder works on the whistles sent to it (no cases, nothing to record).
+    register_bottom_entry(
+        BottomEntry(
+            "work",
+            _("Whistles"),
+            "whistle-inbox",
+            "whistle",
+            20,
+            lambda user: user.has_role(Role.RESPONDER) and bool(scope_for(user).department_ids),
+        )
+    )
+
+
+# --- sections of the one inbox (enforcement.inbox) ---
+
+
+def inbox_to_answer(user: User, rows: int) -> InboxList | None:
+    """A department's whistles still owed a step (check in, on site, handled), the nearest deadline first."""
+    if not scope_for(user).department_ids:
+        return None
+    owed = inbox_for(user=user, include_waiting=False)
+    items = []
+    for assignment in owed[:rows]:
+        due = current_due(assignment)
+        items.append(
+            InboxItem(
+                title=str(assignment.whistle),
+                url=reverse("whistle-detail", args=[assignment.whistle_id]),
+                detail=str(due.step.label) if due else "",
+                due=timezone.localdate(due.at) if due else None,
+                overdue=bool(due and due.overdue),
+            )
+        )
+    return InboxList(owed.count(), items, reverse("whistle-inbox"))
+
+
+def inbox_to_confirm(user: User, rows: int) -> InboxList | None:
+    """The town's whistles a department reports handled: the town confirms or sends back."""
+    if not towns_user_may_whistle_for(user):
+        return None
+    waiting = (
+        town_whistles_for(user=user)
+        .filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED)
+        .distinct()
+    )
+    items = [
+        InboxItem(title=str(w), url=reverse("whistle-detail", args=[w.pk]), detail=str(w.town))
+        for w in waiting[:rows]
+    ]
+    return InboxList(waiting.count(), items, reverse("whistle-list"))
+
+
+def inbox_unread(user: User, rows: int) -> InboxList | None:
+    from .notifications import render
+
+    unread = notifications_for(user=user, unread_only=True)
+    items = [
+        InboxItem(
+            title=render(n),
+            url=reverse("whistle-detail", args=[n.whistle_id])
+            if n.whistle_id
+            else reverse("whistle-notifications"),
+            detail=timezone.localtime(n.created_at).strftime("%m-%d %H:%M"),
+        )
+        for n in unread[:rows]
+    ]
+    return InboxList(unread_count(user=user), items, reverse("whistle-notifications"))
+
+
+def register_inbox() -> None:
+    register_inbox_section(InboxSection("whistles_to_answer", _("Whistles to answer"), 40, inbox_to_answer))
+    register_inbox_section(
+        InboxSection("whistles_to_confirm", _("Whistles handled, to confirm"), 45, inbox_to_confirm)
+    )
+    register_inbox_section(InboxSection("notifications", _("Unread notifications"), 90, inbox_unread))

@@ -27,6 +27,7 @@ from .planning import (
     task_create,
 )
 from .public import (
+    code_lookup,
     code_public,
     code_record,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "board",
     "checklist",
+    "code_lookup",
     "code_public",
     "code_qr",
     "code_record",

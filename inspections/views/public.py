@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +21,16 @@ from ..selectors.ledger import code_task, own_record_for_code
 from ..services import plans as plan_services
 
 # --- the public page of an inspection code ------------------------------------------------------------------
+
+
+@login_not_required
+def code_lookup(request: HttpRequest) -> HttpResponse:
+    """The portal's "check an inspection code" box: to the code's public page (which says whether it is valid
+    today); back to the portal when nothing usable was typed."""
+    code = "".join(ch for ch in request.GET.get("code", "").strip() if ch.isalnum() or ch == "-")[:64]
+    if not code:
+        return redirect("home")
+    return redirect("inspection-code", code=code)
 
 
 @login_not_required
