@@ -1,9 +1,9 @@
 """Officers' in-app notifications across feature apps that do not import each other.
 
 Whistles own the notifications people read (the bell in the top bar, the notifications page, the SMS/e-mail
-senders); cases tell officers about their cases through the same inbox. The inbox registers its writer here
-in its AppConfig.ready; an app that notifies registers how each of its kinds reads (`register_kind`: a function of
-the stored parameters, called at display time so that the text is in the reader's language) and calls
+senders); cases tell officers about their cases through the same inbox. The inbox registers its writer here in
+its AppConfig.ready; an app that notifies registers how each of its kinds reads (`register_kind`: a function
+of the stored parameters, called at display time so that the text is in the reader's language) and calls
 `notify()` inside its change's transaction.
 
 `key` makes a notification idempotent: one row per recipient and key, however often the step or the sweep
