@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('authority', '0004_one_penalty_vocabulary'),
-        ('cases', '0009_district_check_and_trigram_search'),
+        ('cases', '0010_document_request'),
         ('enforcement', '0009_city'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
