@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
+from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import User
-from enforcement.rules import DESK_ROLES
+from enforcement.rules import DESK_ROLES, can_use_desk
 
-from .selectors import desk_counts
+from .selectors import desk_counts, desk_queue
 
 
 def desk_panel(request: HttpRequest, user: User) -> dict[str, Any]:
@@ -19,6 +21,23 @@ def desk_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     return {"counts": desk_counts(user=user)}
 
 
+def inbox_warnings(user: User, rows: int) -> InboxList | None:
+    """Fence warnings waiting for the user's review (the desk's open queue: blocks and warnings first)."""
+    if not can_use_desk(user):
+        return None
+    queue = desk_queue(user=user)
+    items = [
+        InboxItem(
+            title=f"{warning.get_severity_display()} · {warning.town.name}",
+            url=reverse("desk-warning", args=[warning.pk]),
+            detail=warning.message,
+        )
+        for warning in queue[:rows]
+    ]
+    return InboxList(queue.count(), items, reverse("desk"))
+
+
 def register() -> None:
+    register_inbox_section(InboxSection("fence_warnings", _("Fence warnings to review"), 22, inbox_warnings))
     register_home_panel(HomePanel("desk", "supervision/panels/desk.html", 12, DESK_ROLES, desk_panel))
     register_nav(NavEntry("desk", _("Desk"), "desk", order=92, roles=DESK_ROLES))

@@ -33,7 +33,7 @@ def test_the_supervisors_home_and_team_view_count_the_whole_teams_overdue_deadli
 
     team = client.get(reverse("api-desk-team")).json()
     assert len(team["overdue"]) == 8
-    assert {row["deadline"] for row in team["overdue"]} == {"处罚决定（自立案之日起90日）"}
+    assert {row["deadline"] for row in team["overdue"]} == {"处罚决定期限（立案之日起90日）"}
     assert all(row["days_late"] == 3 for row in team["overdue"])
     assert team["approvals_count"] == 1
     counts = {row["officer"]["username"]: row["open"] for row in team["warnings_by_officer"]}
