@@ -146,6 +146,16 @@ SHOP_WORDS = [
 ]
 
 
+# The reasons the demo officers give when a fence warning asks for one (电子围栏: a warning lets the person go
+# on with a written reason, kept on the warning for the supervisor).
+REASONS = {
+    "deviation_reason": (
+        "当事人系初次违法，主动配合调查并已停止违法行为，综合考虑社会危害程度，按上述金额处罚。"
+    ),
+    "fence_reason": "现场检查笔录和询问笔录已载明违法事实，当事人对事实无异议，相关照片随卷补齐。",
+}
+
+
 @dataclass(frozen=True)
 class Fact:
     item: str
@@ -695,12 +705,13 @@ class Replay:
                 try:
                     case_act(actor=actor, case=case, action=step.action, data=payload)
                 except ValidationError as exc:
-                    if step.action != "decide" or "deviation_reason" not in getattr(exc, "message_dict", {}):
+                    # A fence warning asks for the reason to go on: the demo officer gives it, as a real one
+                    # would, and the warning stays for the supervisor's desk.
+                    problems = getattr(exc, "message_dict", {})
+                    asked = [f for f in REASONS if f in problems and not payload.get(f)]
+                    if not asked:
                         raise
-                    payload["deviation_reason"] = (
-                        "当事人系初次违法，主动配合调查并已停止违法行为，综合考虑社会危害程度，按上"
-                        "述金额处罚。"
-                    )
+                    payload.update({f: REASONS[f] for f in asked})
                     case_act(actor=actor, case=case, action=step.action, data=payload)
                 return True
             except (ValidationError, PermissionDenied, InvalidTransition, StaleObject) as exc:

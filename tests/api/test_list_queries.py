@@ -396,7 +396,7 @@ GUARDS: dict[str, Guard] = {
     "discretion-public-list": Guard(None, 3, Rows.published_benchmarks),
     "cases:complaints": Guard("officer_a", 5, Rows.complaints),
     "cases:case-list": Guard("officer_a", 6, Rows.cases),
-    "cases:approvals": Guard("supervisor_a", 4, Rows.filing_reviews),
+    "cases:approvals": Guard("supervisor_a", 7, Rows.filing_reviews),  # one query per group
     "cases:reviews": Guard("reviewer_a", 4, Rows.legal_reviews),
     "whistle-list": Guard("officer_a", 5, Rows.whistles),
     "whistle-inbox": Guard("responder", 9, Rows.whistles),

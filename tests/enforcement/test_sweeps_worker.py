@@ -99,9 +99,15 @@ def _routed(queue: str) -> Iterator[None]:
 
 
 def _queue_length(queue: str) -> int:
+    """The sweep batches waiting in the queue (what the warnings set off, notifications to the supervisors
+    and the figures' refresh, may wait there too and are not counted)."""
+    import json
+
     import redis
 
-    return int(redis.Redis.from_url(settings.CELERY_BROKER_URL).llen(queue))
+    messages = redis.Redis.from_url(settings.CELERY_BROKER_URL).lrange(queue, 0, -1)
+    tasks = [json.loads(m).get("headers", {}).get("task", "") for m in messages]
+    return sum(1 for task in tasks if task.endswith("fence_sweep_batch_task"))
 
 
 def _late_visits(cast, n: int) -> list[Visit]:
