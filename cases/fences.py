@@ -317,10 +317,22 @@ FACT_LABELS = {
 }
 
 
+REVIEW_REASON_WORDS = {
+    "hearing": pgettext_lazy("review reason", "a hearing was held"),
+    "major_penalty": pgettext_lazy("review reason", "a heavy penalty or a large fine"),
+    "major_or_complex": pgettext_lazy("review reason", "marked major or complex"),
+}
+
+
+def review_reason_words(code: str) -> str:
+    return str(REVIEW_REASON_WORDS.get(code, code))
+
+
 def register() -> None:
-    from enforcement.fences import register_fact_labels
+    from enforcement.fences import register_fact_labels, register_fact_values
 
     register_fact_labels(FACT_LABELS)
+    register_fact_values({"review_reasons": review_reason_words})
     for rule in RULES:
         register_fence_rule(rule)
     for action in ("cases.file", "cases.notice", "cases.decision", "cases.on_spot"):

@@ -185,3 +185,22 @@ def test_facts_are_labelled_not_json(cast, client_for, raise_warning, make_case)
     api = client_for(cast.supervisor_a).get(reverse("api-desk-warning", args=[warning.pk]) + "?lang=en")
     assert api.json()["object_url"] == reverse("cases:case", args=[case.pk])
     assert {"label": "Proposed fine (yuan)", "value": "800"} in api.json()["facts"]
+
+
+def test_coded_facts_read_in_words_in_the_reader_s_language(cast, client_for, raise_warning, make_case):
+    warning = raise_warning(
+        obj=make_case(),
+        details={
+            "tier": "normal",
+            "kinds": ["fine"],
+            "review_reasons": ["major_penalty"],
+            "deviation": "lighter",
+        },
+    )
+    client = client_for(cast.supervisor_a)
+    zh = client.get(reverse("desk-warning", args=[warning.pk]) + "?lang=zh-hans").content.decode()
+    assert "较重处罚或较大数额罚款" in zh and "低于推荐档次" in zh and "一般" in zh
+    en = client.get(reverse("desk-warning", args=[warning.pk]) + "?lang=en").content.decode()
+    assert "a heavy penalty or a large fine" in en and "below the recommended tier" in en
+    for code in ("major_penalty", "lighter", ">normal<", ">fine<"):
+        assert code not in zh and code not in en
