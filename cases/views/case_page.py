@@ -243,7 +243,10 @@ def case_fences_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if action not in ACTION_FENCES:
         raise Http404
     if not rules.can_take_action(request.user, case, action):
-        raise PermissionDenied
+        # The step is not (or no longer) the user's to take: a form left open after the case moved on, or a
+        # check sent as the form was submitted. A preview writes nothing and says nothing: 204, htmx leaves
+        # the page as it is.
+        return HttpResponse(status=204)
     return render(
         request,
         "cases/_fence_findings.html",

@@ -582,4 +582,7 @@ def test_the_submission_form_shows_the_evidence_warning_before_submitting(cast, 
     assert 'data-testid="fence-finding"' not in quiet  # no legal review asked for: nothing to warn
     assert client_for(cast.officer_a).get(url, {"action": "fly"}).status_code == 404
     assert client_for(cast.officer_b).get(url, {"action": "submit_for_decision"}).status_code == 404
+    # Someone who sees the case but may not take the step (the reviewer; or a form left open after the case
+    # moved on) gets no preview: 204, nothing shown, no console error in the browser.
+    assert client_for(cast.reviewer_a).get(url, {"action": "submit_for_decision"}).status_code == 204
     assert not FenceWarning.objects.exists()
