@@ -32,6 +32,7 @@ from enforcement.access import access_or_404
 from enforcement.domains import Domain
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import District, Unit, User
+from enforcement.public_cache import public_page
 
 from .exporting import export_columns, export_rows, to_csv, to_xlsx
 from .forms import (
@@ -116,6 +117,7 @@ def _districts() -> list[District]:
 
 
 @login_not_required
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     """权责清单: a district's towns with their lists, the catalog at a glance, recent decisions."""
     district = _district(request)
@@ -160,6 +162,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@public_page
 def item_list(request: HttpRequest) -> HttpResponse:
     district = _district(request)
     form = CatalogSearchForm(request.GET or None)
@@ -191,6 +194,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@public_page
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_or_404(EnforcementItem.objects.select_related("district", "default_holder"), pk=pk)
     form = AsOfForm(request.GET or None)
@@ -225,6 +229,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@public_page
 def town_public(request: HttpRequest, code: str) -> HttpResponse:
     """公示: a town's list as of today or a chosen date, by kind and domain, with the legal basis and
     history.
