@@ -11,6 +11,7 @@ What a stored page depends on is in its key or its version:
   commit, as enforcement.access does for the scopes, so a reader racing the commit cannot keep an old page.
   The hour's expiry bounds anything else (the holiday banner).
 
+`settings.PUBLIC_PAGE_CACHE = False` turns it off (the query guards measure the views' own cost with it).
 Only anonymous visitors without a session or a pending message are served from it (a signed-in user's top bar
 and menu are their own); everybody else gets the view as before. Nothing per visitor is stored: the CSRF
 token the page carries (the language switch, htmx's header) is replaced by a placeholder before the page is
@@ -83,7 +84,8 @@ def audit_seen(event: Any) -> None:
 
 def _servable(request: HttpRequest) -> bool:
     return (
-        request.method == "GET"
+        getattr(settings, "PUBLIC_PAGE_CACHE", True)
+        and request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
         and not request.headers.get("HX-Request")
