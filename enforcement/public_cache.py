@@ -17,7 +17,8 @@ and menu are their own); everybody else gets the view as before. Nothing per vis
 token the page carries (the language switch, htmx's header) is replaced by a placeholder before the page is
 stored and by this visitor's own token (`get_token`, which also sets the CSRF cookie as the view would) when
 it is served, so CSRF, the session and the middleware's headers (Content-Language, Vary, CSP, X-Frame-Options)
-are what the view itself gives. One cache read on a hit: the version and the page in one `get_many`.
+are what the view itself gives. One cache read on a hit: the version token alone when this process holds the
+page, else the version and the page in one `get_many`.
 """
 
 from __future__ import annotations
@@ -82,6 +83,23 @@ def audit_seen(event: Any) -> None:
         public_pages_changed()
 
 
+# The pages this process served last, so that a hit reads only the version token from the cache (a page is
+# 50-200 kB: reading it from Redis on every request cost more CPU than the rest of the request). Bounded by
+# count; an entry whose version is not the cache's current token is never served.
+HELD_PAGES = 64
+_held: dict[str, tuple[str, str, bytes]] = {}
+
+
+def _hold(key: str, entry: tuple[str, str, bytes]) -> None:
+    _held.pop(key, None)
+    while len(_held) >= HELD_PAGES:
+        try:
+            del _held[next(iter(_held))]
+        except (StopIteration, KeyError, RuntimeError):  # another thread emptied it meanwhile
+            break
+    _held[key] = entry
+
+
 def _servable(request: HttpRequest) -> bool:
     return (
         getattr(settings, "PUBLIC_PAGE_CACHE", True)
@@ -106,8 +124,14 @@ def public_page(view: View) -> View:
         if not _servable(request):
             return view(request, *args, **kwargs)
         version_key, page_key = _version_key(), _page_key(request)
-        found = cache.get_many([version_key, page_key])
-        version, entry = found.get(version_key), found.get(page_key)
+        entry = _held.get(page_key)
+        if entry is not None:  # this process holds the page: only the (small) version from the cache
+            version = cache.get(version_key)
+        else:
+            found = cache.get_many([version_key, page_key])
+            version, entry = found.get(version_key), found.get(page_key)
+            if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
+                _hold(page_key, entry)
         if version is None:
             version = public_version()
         if version and isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
@@ -122,7 +146,9 @@ def public_page(view: View) -> View:
             content = response.content
             token = _TOKEN.search(content)
             stored = content.replace(token.group(1), _PLACEHOLDER) if token else content
-            cache.set(page_key, (version, response["Content-Type"], stored), PAGE_TTL)
+            entry = (version, response["Content-Type"], stored)
+            cache.set(page_key, entry, PAGE_TTL)
+            _hold(page_key, entry)
         return response
 
     return wrapped
