@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -115,5 +114,6 @@ def offline_page(request: HttpRequest, lang: str) -> HttpResponse:
     """What the service worker shows when a page cannot be loaded; no one's data in it (it is kept)."""
     if lang not in dict(settings.LANGUAGES):
         lang = settings.LANGUAGE_CODE
+    # Without the request: no context processor runs, so nothing of the session's user can be in it.
     with translation.override(lang):
-        return render(request, "offline.html", {"offline_lang": lang})
+        return HttpResponse(render_to_string("offline.html", {"offline_lang": lang}))
