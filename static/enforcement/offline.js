@@ -177,12 +177,15 @@
         fields.push([name, value]);
       }
     });
+    // What the officer will recognise: the page's heading and what they called it ("Record a lead: …").
     var heading = document.querySelector("main h1");
+    var named = form.elements.title && form.elements.title.value ? form.elements.title.value.trim() : "";
+    var what = (form.dataset.offlineTitle || (heading ? heading.textContent : document.title)).trim();
     return {
       id: data.get("submission_key"),
       user: user,
       action: formAddress(form),
-      title: (form.dataset.offlineTitle || (heading ? heading.textContent : document.title)).trim(),
+      title: named ? what + " · " + named : what,
       fields: fields,
       created: new Date().toISOString(),
       state: "waiting",
@@ -191,7 +194,7 @@
 
   // Post a submission; say what happened: sent (with the result's address), network (try again later),
   // signed-out, refused (a form error or a refusal) or later (the server failed; try again later).
-  function send(item) {
+  function send(item, retried) {
     var body = new FormData();
     var token = csrfToken();
     item.fields.forEach(function (field) {
@@ -209,6 +212,10 @@
         return response.json().then(function (answer) { return { kind: "sent", url: answer.result }; });
       }
       if (new URL(response.url).pathname === loginPath) { return { kind: "signed-out" }; }
+      if (response.status === 403 && !retried && !cookie("csrftoken")) {
+        // No CSRF cookie any more (cleared, or a new browser session): any page sets one; then once again.
+        return fetch(loginPath, { credentials: "same-origin" }).then(function () { return send(item, true); });
+      }
       if (response.status >= 400 && response.status < 500) { return { kind: "refused" }; }
       return { kind: "later" };
     }, function () { return { kind: "network" }; });
@@ -297,14 +304,15 @@
         ]));
       });
       var sent = user ? sentList() : [];
-      sent.forEach(function (entry) {
-        var row = line(text.textSent.replace("{title}", entry.title), [control(text.textOpen, entry.url, null, "outbox-open")]);
+      sent.forEach(function (entry, index) {
+        var links = [control(text.textOpen, entry.url, null, "outbox-open")];
+        if (index === sent.length - 1) {
+          links.push(control(text.textClose, null, function () { setSentList([]); render(); }, "outbox-close"));
+        }
+        var row = line(text.textSent.replace("{title}", entry.title), links);
         row.dataset.testid = "outbox-sent";
         lines.push(row);
       });
-      if (sent.length) {
-        lines.push(line("", [control(text.textClose, null, function () { setSentList([]); render(); }, "outbox-close")]));
-      }
       var holder = banner.querySelector(".outbox-lines");
       holder.replaceChildren.apply(holder, lines);
       banner.hidden = lines.length === 0;
@@ -318,7 +326,7 @@
       clearDraft(form);
       form.reset();
       form.querySelector("input[name=submission_key]").value = "";
-      window.scrollTo(0, 0);
+      window.scrollTo({ top: 0, behavior: "instant" });
       return render();
     });
   }

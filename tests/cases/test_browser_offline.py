@@ -84,3 +84,51 @@ def test_a_reload_without_a_connection_keeps_the_waiting_lead(cast, phone_page):
     wait_for(lambda: Case.objects.count() == 1)
     assert Case.objects.get().title == "夜市烧烤摊占道经营"
     assert page.input_value("#id_title") == ""  # the draft went with the submission
+
+
+def test_a_lead_waiting_when_the_session_ended_asks_to_sign_in_and_is_sent_after(cast, phone_page):
+    from django.contrib.sessions.models import Session
+
+    page = phone_page
+    _start_a_lead(page, cast)
+    _finish_offline(page, cast)
+    Session.objects.all().delete()  # signed out meanwhile (expired, or logged out on another tab)
+
+    page.context.set_offline(False)
+    sign_in = page.locator("[data-testid=outbox-sign-in]")
+    sign_in.wait_for()
+    assert "请重新登录以发送 1 项待发送内容" in page.inner_text("[data-testid=outbox-waiting]")
+    assert not Case.objects.exists()
+
+    sign_in.click()
+    page.fill("#id_username", "officer_a")
+    page.fill("#id_password", "test-pass-123!")
+    page.click("[data-testid=login-submit]")
+    page.locator("[data-testid=outbox-sent]").wait_for()  # back on the lead form, the outbox is sent
+    assert wait_for(lambda: Case.objects.count() == 1)
+
+
+def test_a_lead_the_server_refuses_can_be_opened_again_with_what_was_typed(cast, phone_page):
+    page = phone_page
+    _start_a_lead(page, cast)
+    page.context.set_offline(True)
+    page.fill("#id_title", "")  # the cause is required: the server will refuse it
+    page.fill("#id_place", "解放路12号")
+    page.click("[data-testid=case-submit]")
+    page.locator("[data-testid=outbox-waiting]").wait_for()
+
+    page.context.set_offline(False)
+    reopen = page.locator("[data-testid=outbox-reopen]")
+    reopen.wait_for()
+    assert "表单中有需要更正的内容" in page.inner_text("[data-testid=outbox-banner]")
+    assert not Case.objects.exists()
+    reopen.click()
+    page.wait_for_function("() => document.querySelector('#id_place').value === '解放路12号'")
+    assert page.input_value("#id_description") == "解放路夜市一烧烤摊在人行道上摆桌经营"
+    assert not page.locator("[data-testid=outbox-reopen]").count()  # back in the form, out of the outbox
+    page.fill("#id_title", "夜市烧烤摊占道经营")
+    page.check(f"input[name=officers][value='{cast.officer_a2.pk}']")
+    with page.expect_navigation():
+        page.click("[data-testid=case-submit]")
+    assert wait_for(lambda: Case.objects.count() == 1)
+    assert page.url.endswith(Case.objects.get().get_absolute_url())

@@ -97,3 +97,10 @@ def test_the_offline_page_is_in_its_language_and_names_no_one(client_for, cast, 
     assert words in html and 'data-user=""' in html
     assert cast.officer_a.username not in html and "甲执法员" not in html
     assert not response.cookies  # the worker keeps this page: it must not change the session or the language
+
+
+def test_the_outbox_can_read_the_csrf_token_it_replays_with(settings):
+    # static/enforcement/offline.js sends a waiting submission with the token of the session as it is then,
+    # read from the CSRF cookie: it must stay a cookie that scripts may read.
+    assert not settings.CSRF_USE_SESSIONS and not settings.CSRF_COOKIE_HTTPONLY
+    assert settings.CSRF_COOKIE_NAME == "csrftoken"
