@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 
-from .models import SubmissionKey
+from .models import SubmissionKey, User
 
 KEY_FIELD = "submission_key"
 # Sent by offline.js when it posts the form itself: the answer is the result's address as JSON instead of a
@@ -41,8 +41,8 @@ def _answer(request: HttpRequest, result_url: str) -> HttpResponseBase:
     return redirect(result_url)
 
 
-def _accepted(request: HttpRequest, key: str) -> SubmissionKey | None:
-    return SubmissionKey.objects.filter(user_id=request.user.pk, key=key).first()
+def _accepted(user: User, key: str) -> SubmissionKey | None:
+    return SubmissionKey.objects.filter(user=user, key=key).first()
 
 
 def idempotent_submission(view: View) -> View:
@@ -54,9 +54,10 @@ def idempotent_submission(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         key = request.POST.get(KEY_FIELD, "") if request.method == "POST" else ""
-        if not key or not request.user.is_authenticated or not _KEY.fullmatch(key):
+        user = request.user
+        if not key or not isinstance(user, User) or not _KEY.fullmatch(key):
             return view(request, *args, **kwargs)
-        earlier = _accepted(request, key)
+        earlier = _accepted(user, key)
         if earlier is not None:
             return _answer(request, earlier.result_url)
         try:
@@ -66,7 +67,7 @@ def idempotent_submission(view: View) -> View:
                     try:
                         with transaction.atomic():
                             SubmissionKey.objects.create(
-                                user_id=request.user.pk,
+                                user=user,
                                 key=key,
                                 path=request.path[:300],
                                 result_url=response["Location"][:500],
@@ -78,7 +79,7 @@ def idempotent_submission(view: View) -> View:
             # rolled back, and so is the message that announced it.
             for _message in messages.get_messages(request):
                 pass
-            earlier = _accepted(request, key)
+            earlier = _accepted(user, key)
             assert earlier is not None
             return _answer(request, earlier.result_url)
         if response.status_code in _REDIRECTS:

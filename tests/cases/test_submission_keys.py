@@ -97,3 +97,16 @@ def test_a_whistle_sent_twice_is_raised_once(cast, client_for):
     second = client.post(reverse("whistle-raise"), data)
     whistle = WhistleRequest.objects.get()
     assert first["Location"] == second["Location"] == reverse("whistle-detail", args=[whistle.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_submission_arriving_twice_at_once_makes_one_case(cast, stall_item, client_for):
+    from tests.conftest import race
+
+    data = _lead_data(cast, stall_item, submission_key=str(uuid.uuid4()))
+    clients = [client_for(cast.officer_a) for _n in range(3)]
+    results = race([lambda c=c: c.post(reverse("cases:case-new"), data) for c in clients])
+    case = Case.objects.get()
+    assert [getattr(r, "status_code", r) for r in results] == [302, 302, 302]
+    assert {r["Location"] for r in results} == {case.get_absolute_url()}
+    assert SubmissionKey.objects.count() == 1
