@@ -356,6 +356,7 @@
       }
       setBusy(form, false);
       if (outcome.kind === "network") { queue(item, form); return; }
+      if (outcome.kind === "signed-out") { signedOut = true; queue(item, form); return; } // kept until sign-in
       // A form error, a refusal or a failure: post it the ordinary way, so the server's own page says what
       // is wrong (the key makes sure it is done at most once).
       form.dataset.offlineNative = "1";

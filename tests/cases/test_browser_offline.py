@@ -132,3 +132,16 @@ def test_a_lead_the_server_refuses_can_be_opened_again_with_what_was_typed(cast,
         page.click("[data-testid=case-submit]")
     assert wait_for(lambda: Case.objects.count() == 1)
     assert page.url.endswith(Case.objects.get().get_absolute_url())
+
+
+def test_a_lead_sent_after_the_session_ended_is_kept_until_the_officer_signs_in(cast, phone_page):
+    from django.contrib.sessions.models import Session
+
+    page = phone_page
+    _start_a_lead(page, cast)
+    page.fill("#id_place", "解放路12号")
+    page.check(f"input[name=officers][value='{cast.officer_a2.pk}']")
+    Session.objects.all().delete()  # the session ended while the officer was typing
+    page.click("[data-testid=case-submit]")
+    page.locator("[data-testid=outbox-sign-in]").wait_for()
+    assert page.url.endswith("/cases/new/") and not Case.objects.exists()

@@ -104,3 +104,30 @@ def test_the_outbox_can_read_the_csrf_token_it_replays_with(settings):
     # read from the CSRF cookie: it must stay a cookie that scripts may read.
     assert not settings.CSRF_USE_SESSIONS and not settings.CSRF_COOKIE_HTTPONLY
     assert settings.CSRF_COOKIE_NAME == "csrftoken"
+
+
+def test_in_production_the_worker_caches_the_hashed_files_and_its_version_is_the_manifests(
+    settings, tmp_path, client
+):
+    # The storage production uses, less WhiteNoise's compression (slow, and the names are the same).
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    pwa._manifest_version.cache_clear()
+    try:
+        script = client.get("/sw.js").content.decode()
+        config = json.loads(re.search(r"const ZHIFA = (\{.*\});", script).group(1))
+        assert config["version"] == staticfiles_storage.manifest_hash[:12]
+        names = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+        assert "/static/" + names["enforcement/offline.js"] in config["shell"]
+        assert all(re.search(r"\.[0-9a-f]{12}\.\w+$", url) for url in config["shell"]), config["shell"]
+        manifest = json.loads(client.get("/manifest.webmanifest").content)
+        assert manifest["icons"][0]["src"] == "/static/" + names["enforcement/icons/icon-192.png"]
+    finally:
+        pwa._manifest_version.cache_clear()
