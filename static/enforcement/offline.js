@@ -28,7 +28,7 @@
     });
   }
 
-  // --- IndexedDB: the outbox --------------------------------------------------------------------------------
+  // --- IndexedDB: the outbox -------------------------------------------------------------------------------
   function openDb() {
     return new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB_NAME, 1);
@@ -54,16 +54,20 @@
   function deleteItem(id) { return withStore("readwrite", function (store) { return store.delete(id); }); }
   function getItem(id) { return withStore("readonly", function (store) { return store.get(id); }); }
 
-  // --- what was sent, until the officer closes the message ---------------------------------------------------
+  // --- what was sent, until the officer closes the message -------------------------------------------------
   var sentKey = "zhifa:outbox-sent:" + user;
   function sentList() {
     try { return JSON.parse(localStorage.getItem(sentKey) || "[]"); } catch (error) { return []; }
   }
   function setSentList(list) {
-    if (list.length) { localStorage.setItem(sentKey, JSON.stringify(list)); } else { localStorage.removeItem(sentKey); }
+    if (list.length) {
+      localStorage.setItem(sentKey, JSON.stringify(list));
+    } else {
+      localStorage.removeItem(sentKey);
+    }
   }
 
-  // --- drafts --------------------------------------------------------------------------------------------------
+  // --- drafts ----------------------------------------------------------------------------------------------
   var SKIPPED = { csrfmiddlewaretoken: true, submission_key: true };
 
   function formAddress(form) {
@@ -147,9 +151,11 @@
     notice(form, text.textRestored, text.textDiscard, function () { clearDraft(form); form.reset(); });
   }
 
-  // --- sending -------------------------------------------------------------------------------------------------
+  // --- sending ---------------------------------------------------------------------------------------------
   function cookie(name) {
-    var found = document.cookie.split("; ").filter(function (part) { return part.indexOf(name + "=") === 0; })[0];
+    var found = document.cookie.split("; ").filter(function (part) {
+      return part.indexOf(name + "=") === 0;
+    })[0];
     return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
   }
 
@@ -157,7 +163,9 @@
   function csrfToken() {
     var token = cookie("csrftoken");
     if (token) { return token; }
-    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (error) {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
       return "";
     }
   }
@@ -165,7 +173,9 @@
   function newKey() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     var bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
   }
 
   function itemFrom(form, data) {
@@ -214,7 +224,9 @@
       if (new URL(response.url).pathname === loginPath) { return { kind: "signed-out" }; }
       if (response.status === 403 && !retried && !cookie("csrftoken")) {
         // No CSRF cookie any more (cleared, or a new browser session): any page sets one; then once again.
-        return fetch(loginPath, { credentials: "same-origin" }).then(function () { return send(item, true); });
+        return fetch(loginPath, { credentials: "same-origin" }).then(function () {
+          return send(item, true);
+        });
       }
       if (response.status >= 400 && response.status < 500) { return { kind: "refused" }; }
       return { kind: "later" };
@@ -251,7 +263,7 @@
     });
   }
 
-  // --- the banner ----------------------------------------------------------------------------------------------
+  // --- the banner ------------------------------------------------------------------------------------------
   function line(message, links) {
     var row = document.createElement("div");
     row.className = "outbox-line";
@@ -307,7 +319,10 @@
       sent.forEach(function (entry, index) {
         var links = [control(text.textOpen, entry.url, null, "outbox-open")];
         if (index === sent.length - 1) {
-          links.push(control(text.textClose, null, function () { setSentList([]); render(); }, "outbox-close"));
+          links.push(control(text.textClose, null, function () {
+            setSentList([]);
+            render();
+          }, "outbox-close"));
         }
         var row = line(text.textSent.replace("{title}", entry.title), links);
         row.dataset.testid = "outbox-sent";
@@ -320,7 +335,7 @@
     });
   }
 
-  // --- the forms -----------------------------------------------------------------------------------------------
+  // --- the forms -------------------------------------------------------------------------------------------
   function queue(item, form) {
     return putItem(item).then(function () {
       clearDraft(form);
@@ -339,7 +354,9 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !form.matches || !form.matches("form[data-offline=queue]") || !user) { return; }
+    if (event.defaultPrevented || !user || !form.matches || !form.matches("form[data-offline=queue]")) {
+      return;
+    }
     if (form.dataset.offlineNative === "1") { return; } // the browser posts it: the server's page shows
     event.preventDefault();
     var keyField = form.querySelector("input[name=submission_key]");
@@ -356,7 +373,11 @@
       }
       setBusy(form, false);
       if (outcome.kind === "network") { queue(item, form); return; }
-      if (outcome.kind === "signed-out") { signedOut = true; queue(item, form); return; } // kept until sign-in
+      if (outcome.kind === "signed-out") { // kept until the officer signs in again
+        signedOut = true;
+        queue(item, form);
+        return;
+      }
       // A form error, a refusal or a failure: post it the ordinary way, so the server's own page says what
       // is wrong (the key makes sure it is done at most once).
       form.dataset.offlineNative = "1";
@@ -380,7 +401,8 @@
         var files = {};
         item.fields.forEach(function (field) {
           var bucket = field[1] && field[1].file ? files : values;
-          (bucket[field[0]] = bucket[field[0]] || []).push(field[1] && field[1].file ? field[1].file : field[1]);
+          var value = field[1] && field[1].file ? field[1].file : field[1];
+          (bucket[field[0]] = bucket[field[0]] || []).push(value);
         });
         fillForm(form, values, files);
         saveDraft(form);
