@@ -22,10 +22,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
 from enforcement.access import access_or_404
@@ -41,6 +43,7 @@ from .forms import (
     CatalogSearchForm,
     DecisionForm,
     ImportForm,
+    ProposeRecoveryForm,
     UsageFilterForm,
     WhoEnforcesForm,
 )
@@ -54,11 +57,13 @@ from .models import (
     GrantKind,
 )
 from .penalties import PenaltyKind
+from .recovery import adjustment_propose_recovery, open_recovery_drafts
 from .rules import (
     can_approve_adjustment,
     can_draft_adjustment,
     can_import_authority,
     can_manage_authority,
+    can_propose_recovery,
     can_view_usage,
     usage_town_ids,
 )
@@ -87,7 +92,7 @@ from .services import (
     adjustment_reject,
     catalog_import,
 )
-from .usage import UsageStatus, usage_report
+from .usage import HEAT_LEVELS, ItemUsage, UsageStatus, domain_chart, heatmap, items_usage, usage_report
 
 KIND_ORDER = [GrantKind.STATUTORY, GrantKind.EMPOWERED, GrantKind.DELEGATED]
 
@@ -579,24 +584,88 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    items = items_usage(report.rows)
     status_filter = request.GET.get("status", "")
-    rows = [
-        r
-        for r in report.rows
-        if not status_filter or r.status == status_filter or (status_filter == "zombie" and r.is_zombie)
-    ]
+    shown = [e for e in items if _item_matches(e, status_filter)]
+    columns = [data["town"]] if data.get("town") else list(towns)
+    heat = heatmap(shown, columns, sort=data.get("sort") or "total")
+    zombies = [e for e in items if e.is_zombie]
+    may_propose = can_propose_recovery(user, district) and report.has_use_sources
     context = {
         "district": district,
         "form": form,
         "report": report,
-        "rows": rows,
+        "heat": heat,
+        "heat_levels": range(1, HEAT_LEVELS + 1),
         "status_filter": status_filter,
-        "statuses": report.status_counts(),
+        "counts": {
+            "items": len(items),
+            "used": sum(1 for e in items if e.total),
+            "zombies": len(zombies),
+            "new": sum(1 for e in items if e.is_new),
+            "uses": sum(e.total for e in items),
+        },
+        "zombies": zombies,
+        "open_drafts": open_recovery_drafts(district, [e.item.pk for e in zombies]) if may_propose else {},
+        "may_propose": may_propose,
         "by_town": report.by_town(),
-        "most_used": report.most_used(10),
-        "chart": report.chart(),
-        "UsageStatus": UsageStatus,
+        "chart": {**report.chart(), "domains": domain_chart(items)},
         "query": request.GET.urlencode(),
         "export_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("format", "status")),
+        "on": on,
+        "months": months,
     }
     return render(request, "authority/usage_report.html", context)
+
+
+def _item_matches(entry: ItemUsage, status: str) -> bool:
+    if status == "zombie":
+        return entry.is_zombie
+    if status == "active":
+        return bool(entry.total)
+    if status == "new":
+        return entry.is_new
+    if status in (UsageStatus.NEVER, UsageStatus.IDLE):
+        return entry.is_zombie and any(r.status == status for r in entry.cells.values())
+    return True
+
+
+@require_POST
+def usage_propose_recovery(request: AuthedHttpRequest) -> HttpResponse:
+    """建议收回: draft an adjustment recovering the chosen zombie items, then edit it. A second click for the
+    same items finds the open draft instead of making another."""
+    user = request.user
+    district = district_for(user)
+    if district is None:
+        raise PermissionDenied
+    form = ProposeRecoveryForm(request.POST)
+    back = f"{reverse('authority-usage')}?{request.POST.get('query', '')}"
+    if not form.is_valid():
+        if not can_propose_recovery(user, district):
+            raise PermissionDenied
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    try:
+        proposal = adjustment_propose_recovery(
+            actor=user,
+            district=district,
+            item_ids=form.cleaned_data["items"],
+            end=form.cleaned_data["on"] or timezone.localdate(),
+            months=form.cleaned_data["months"] or 12,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    adjustment = proposal.adjustment
+    if proposal.created:
+        messages.success(
+            request,
+            _("Draft adjustment created: check the towns and the reason, then number it and submit it."),
+        )
+    else:
+        messages.info(
+            request,
+            _("These items are already in the open draft “%(title)s”; no second draft was made.")
+            % {"title": adjustment.title},
+        )
+    return redirect("authority-adjustment", pk=adjustment.pk)
