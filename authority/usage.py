@@ -344,6 +344,11 @@ class ItemUsage:
         return sorted((r for r in self.cells.values() if r.is_zombie), key=lambda r: r.town.code)
 
     @property
+    def zombie_towns(self) -> list[str]:
+        """Short names of the towns holding the item unused."""
+        return [town_short_name(r.town) for r in self.zombie_rows]
+
+    @property
     def is_zombie(self) -> bool:
         """No town that holds the item used it in the period, and at least one has held it long enough to
         judge (a town that got it recently is "new", not a zombie)."""

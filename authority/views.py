@@ -530,7 +530,13 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
     towns = district_towns(district)
     if allowed is not None:
         towns = towns.filter(pk__in=allowed)
-    form = UsageFilterForm(request.GET or None, towns=towns)
+    # The period has a default (the last 12 months up to today) that the form shows even when the query
+    # string names other fields only (?lang=en, ?town=...).
+    query = request.GET.copy()
+    for key, default in (("months", "12"), ("on", timezone.localdate().isoformat())):
+        if not query.get(key):
+            query[key] = default
+    form = UsageFilterForm(query, towns=towns)
     data = form.cleaned_data if form.is_valid() else {}
     on = data.get("on") or timezone.localdate()
     months = data.get("months") or 12
@@ -614,6 +620,7 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
         "export_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("format", "status")),
         "on": on,
         "months": months,
+        "list_separator": ", " if (get_language() or "").startswith("en") else "、",
     }
     return render(request, "authority/usage_report.html", context)
 

@@ -29,7 +29,7 @@ def test_the_heatmap_scrolls_inside_its_box_and_recovery_asks_first(cast, eight_
     page.goto(page.base_url + reverse("authority-usage"))
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
     box = page.locator("[data-testid=heatmap-scroll]")
-    assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "eight towns overflow a phone: scroll inside"
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "8 towns overflow a phone"
     item = page.locator("[data-testid=heatmap] tbody tr[data-item] th").first
     before = item.bounding_box()
     box.evaluate("el => { el.scrollLeft = 200; }")

@@ -13,15 +13,18 @@
   var data = JSON.parse(document.getElementById("usage-chart-data").textContent);
   var domains = document.getElementById("domains-chart");
   var towns = document.getElementById("towns-chart");
-  var common = { responsive: true, maintainAspectRatio: false };
+  // No animation: the figures are read, not watched (and a resize would replay it).
+  var common = { responsive: true, maintainAspectRatio: false, animation: false };
   if (domains && data.domains.labels.length) {
+    // One bar per domain, each labelled: the box grows with the number of domains instead of skipping labels.
+    domains.parentNode.style.height = Math.max(160, 26 * data.domains.labels.length + 40) + "px";
     new Chart(domains, {
       type: "bar",
       data: { labels: data.domains.labels, datasets: [
-        { label: domains.dataset.labelUses, data: data.domains.uses, backgroundColor: "#1f3b66" },
-        { label: domains.dataset.labelZombies, data: data.domains.zombies, backgroundColor: "#dc3545" }
+        { label: domains.dataset.labelUses, data: data.domains.uses, backgroundColor: "#1f3b66" }
       ] },
-      options: Object.assign({ indexAxis: "y", scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }, common)
+      options: Object.assign({ indexAxis: "y", plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } }, common)
     });
   }
   if (towns && data.towns.labels.length) {
