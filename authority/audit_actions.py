@@ -17,6 +17,7 @@ ACTIONS = (
     AuditAction(
         "authority.adjustment.line_remove", _("%(actor)s removed a line from the adjustment %(object)s")
     ),
+    AuditAction("authority.adjustment.update", _("%(actor)s edited the draft adjustment %(object)s")),
     AuditAction(
         "authority.adjustment.propose_recovery",
         _("%(actor)s proposed recovering unused items in the adjustment %(object)s"),

@@ -90,6 +90,7 @@ from .services import (
     adjustment_line_remove,
     adjustment_problems,
     adjustment_reject,
+    adjustment_update,
     catalog_import,
 )
 from .usage import HEAT_LEVELS, ItemUsage, UsageStatus, domain_chart, heatmap, items_usage, usage_report
@@ -440,6 +441,11 @@ def adjustment_new(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _document_initial(adjustment: Adjustment) -> dict[str, Any]:
+    fields = ("title", "document_number", "document_date", "effective_from", "note")
+    return {name: getattr(adjustment, name) for name in fields}
+
+
 def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     district = district_for(user)
@@ -448,11 +454,19 @@ def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     adjustment = access_or_404(adjustments_visible_to(user, district), pk=pk)
     line_form = AdjustmentLineForm(district=district, prefix="line")
     decision_form = DecisionForm(prefix="decision")
+    document_form = AdjustmentForm(prefix="doc", initial=_document_initial(adjustment))
     status = 200
     if request.method == "POST":
         action = request.POST.get("do", "")
         try:
-            if action == "add_line":
+            if action == "edit":
+                document_form = AdjustmentForm(request.POST, prefix="doc")
+                if document_form.is_valid():
+                    adjustment_update(actor=user, adjustment=adjustment, **document_form.cleaned_data)
+                    messages.success(request, _("Document details saved."))
+                    return redirect("authority-adjustment", pk=adjustment.pk)
+                status = 400
+            elif action == "add_line":
                 line_form = AdjustmentLineForm(request.POST, district=district, prefix="line")
                 if line_form.is_valid():
                     data = line_form.cleaned_data
@@ -507,6 +521,7 @@ def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "may_approve": can_approve_adjustment(user, adjustment),
         "line_form": line_form,
         "decision_form": decision_form,
+        "document_form": document_form,
         "grants_made": adjustment.grants_made.select_related("item", "town").order_by(
             "town__code", "item__code"
         ),
@@ -593,8 +608,8 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
     items = items_usage(report.rows)
     status_filter = request.GET.get("status", "")
     shown = [e for e in items if _item_matches(e, status_filter)]
-    columns = [data["town"]] if data.get("town") else list(towns)
-    heat = heatmap(shown, columns, sort=data.get("sort") or "total")
+    heat_towns = [data["town"]] if data.get("town") else list(towns)
+    heat = heatmap(shown, heat_towns, sort=data.get("sort") or "total")
     zombies = [e for e in items if e.is_zombie]
     may_propose = can_propose_recovery(user, district) and report.has_use_sources
     context = {
@@ -650,7 +665,7 @@ def usage_propose_recovery(request: AuthedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         if not can_propose_recovery(user, district):
             raise PermissionDenied
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
     try:
         proposal = adjustment_propose_recovery(

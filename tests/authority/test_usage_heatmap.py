@@ -220,3 +220,26 @@ def test_the_heatmap_costs_the_same_queries_for_a_bigger_district(cast, catalog3
     assert EnforcementItem.objects.filter(district=cast.district).count() == len(ROWS) + 12
     assert len(big) == len(medium), "\n".join(q["sql"][:200] for q in big)
     assert len(big) <= 16
+
+
+def test_the_proposed_draft_gets_its_final_number_before_approval(cast, catalog3, uses, client_for):
+    admin = client_for(cast.admin)
+    url = _propose(admin, catalog3["T-XF-001"]).url
+    adjustment = Adjustment.objects.get()
+    form = {
+        "do": "edit",
+        "doc-title": "关于收回部分街道消防执法事项的决定",
+        "doc-document_number": "测府发〔2026〕9号",
+        "doc-document_date": "2026-12-01",
+        "doc-effective_from": "2027-01-01",
+        "doc-note": adjustment.note,
+    }
+    assert client_for(cast.supervisor_a).post(url, form).status_code == 404  # a draft is not theirs to see
+    bad = admin.post(url, {**form, "doc-effective_from": "2026-11-01"})
+    assert bad.status_code == 400
+    assert admin.post(url, form).status_code == 302
+    adjustment.refresh_from_db()
+    assert adjustment.document_number == "测府发〔2026〕9号"
+    assert adjustment.effective_from == dt.date(2027, 1, 1)
+    audit = AuditEvent.objects.get(action="authority.adjustment.update")
+    assert audit.after["document_number"] == "测府发〔2026〕9号" and "note" not in audit.after
