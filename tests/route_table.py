@@ -104,6 +104,7 @@ ROUTES: dict[str, Expect] = {
     "api-authority-adjustment-approve":   E(401, 405, 405, 405, 405, 405, 405, q=2, args="adjustment"),
     "api-authority-adjustment-reject":    E(401, 405, 405, 405, 405, 405, 405, q=2, args="adjustment"),
     "api-authority-usage":                E(401, 200, 200, 200, 200, 403, 200, q=14),
+    "api-authority-usage-propose-recovery": E(401, 405, 405, 405, 405, 405, 405, q=2),
     "api-authority-import":               E(401, 405, 405, 405, 405, 405, 405, q=2),
     # --- violation matching
     "matching:try":                       E(302, 200, 200, 200, 200, 200, 200, q=7),

@@ -243,3 +243,19 @@ def test_the_proposed_draft_gets_its_final_number_before_approval(cast, catalog3
     assert adjustment.effective_from == dt.date(2027, 1, 1)
     audit = AuditEvent.objects.get(action="authority.adjustment.update")
     assert audit.after["document_number"] == "测府发〔2026〕9号" and "note" not in audit.after
+
+
+def test_the_api_proposes_through_the_same_service(cast, town_c, catalog3, uses, client_for):
+    url = reverse("api-authority-usage-propose-recovery")
+    body = {"items": [catalog3["T-XF-001"].pk], "on": END.isoformat(), "months": 12}
+    assert client_for(cast.officer_a).post(url, body, content_type="application/json").status_code == 403
+    assert not Adjustment.objects.exists()
+    admin = client_for(cast.admin)
+    first = admin.post(url, body, content_type="application/json")
+    assert first.status_code == 201 and first.json()["created"] is True
+    assert len(first.json()["adjustment"]["lines"]) == 3
+    again = admin.post(url, body, content_type="application/json")
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert again.json()["adjustment"]["id"] == first.json()["adjustment"]["id"]
+    used = admin.post(url, {**body, "items": [catalog3["T-CG-001"].pk]}, content_type="application/json")
+    assert used.status_code == 400 and Adjustment.objects.count() == 1
