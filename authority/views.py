@@ -636,8 +636,19 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
         "on": on,
         "months": months,
         "list_separator": ", " if (get_language() or "").startswith("en") else "、",
+        "sort": data.get("sort") or "total",
+        "sort_query": {key: _with(request, sort=key) for key in ("total", "code")},
     }
     return render(request, "authority/usage_report.html", context)
+
+
+def _with(request: HttpRequest, **values: str) -> str:
+    """The page's query string with some parameters replaced (a header that re-sorts keeps the filters)."""
+    query = request.GET.copy()
+    for key, value in values.items():
+        query[key] = value
+    query.pop("format", None)
+    return query.urlencode()
 
 
 def _item_matches(entry: ItemUsage, status: str) -> bool:
