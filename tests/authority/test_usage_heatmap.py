@@ -96,11 +96,11 @@ def test_heatmap_of_a_small_world(cast, town_c, catalog3, uses, client_for):
     assert f'data-row="T-CG-001:{cast.town_a.code}" data-status="active"' in page
     assert "hm-cell hm-l5" in page and "hm-cell hm-zombie" in page
     assert "对擅自占道经营的行政处罚" in page  # names, not only codes
-    by_code = client_for(cast.admin).get(reverse("authority-usage"), {**PAGE, "sort": "code"})
-    by_code = by_code.content.decode()
-    rows = [part.split('"')[0] for part in by_code.split('<tr data-item="')[1:]]
+    sorted_page = client_for(cast.admin).get(reverse("authority-usage"), {**PAGE, "sort": "code"})
+    html = sorted_page.content.decode()
+    rows = [part.split('"')[0] for part in html.split('<tr data-item="')[1:]]
     assert rows == ["T-CG-001", "T-XF-001", "T-SC-001"]  # grouped by domain (code order), then by code
-    assert 'aria-sort="ascending"' in by_code and "sort=total" in by_code
+    assert 'aria-sort="ascending"' in html and "sort=total" in html
     english = client_for(cast.admin).get(reverse("authority-usage"), {**PAGE, "lang": "en"}).content.decode()
     assert "Penalty for street vending without approval" in english
     assert '"Fire safety"' in english  # the per-domain chart is labelled with names
