@@ -92,6 +92,7 @@ ROUTES: dict[str, Expect] = {
     "authority-adjustment-new":           E(302, 403, 403, 403, 403, 403, 200, q=5),
     "authority-adjustment":               E(302, 404, 404, 404, 404, 404, 200, q=13, args="adjustment"),
     "authority-usage":                    E(302, 200, 200, 200, 200, 403, 200, q=15),
+    "authority-usage-propose-recovery":   E(302, 405, 405, 405, 405, 405, 405, q=2),
     "api-authority-items":                E(200, 200, 200, 200, 200, 200, 200, q=3),
     "api-authority-item":                 E(200, 200, 200, 200, 200, 200, 200, q=4, args="item"),
     "api-authority-grants":               E(200, 200, 200, 200, 200, 200, 200, q=3),
@@ -106,6 +107,7 @@ ROUTES: dict[str, Expect] = {
     "api-authority-adjustment-approve":   E(401, 405, 405, 405, 405, 405, 405, q=2, args="adjustment"),
     "api-authority-adjustment-reject":    E(401, 405, 405, 405, 405, 405, 405, q=2, args="adjustment"),
     "api-authority-usage":                E(401, 200, 200, 200, 200, 403, 200, q=14),
+    "api-authority-usage-propose-recovery": E(401, 405, 405, 405, 405, 405, 405, q=2),
     "api-authority-import":               E(401, 405, 405, 405, 405, 405, 405, q=2),
     # --- violation matching
     "matching:try":                       E(302, 200, 200, 200, 200, 200, 200, q=7),
