@@ -1,4 +1,5 @@
 import logging
+import os
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -46,7 +47,8 @@ class EnforcementConfig(AppConfig):
             signal.connect(model_changed, dispatch_uid=f"public-pages-{name}")
         register_audit_listener(audit_seen)
 
-        if settings.DEMO_MODE:
+        # scripts/demo says it once itself, rather than each of its commands saying it again.
+        if settings.DEMO_MODE and not os.environ.get("DEMO_NOTICE_SHOWN"):
             parts = []
             if settings.DEMO_DATABASE:
                 parts.append("SQLite file database (set DATABASE_URL for PostgreSQL)")
