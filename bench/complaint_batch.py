@@ -182,8 +182,8 @@ def with_worker(ids: list[int], args: argparse.Namespace, env: dict[str, str]) -
 
 def main() -> None:
     args = parse()
-    env = server_env(args)  # type: ignore[arg-type]
-    prepare(args, env)  # type: ignore[arg-type]
+    env = server_env(args)
+    prepare(args, env)
     setup_django(env)
     from django.db.models import Count
 

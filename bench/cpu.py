@@ -157,8 +157,8 @@ def engine_cpu(ep: Endpoint, n: int) -> float:
 
 def main() -> None:
     args = parse()
-    env = server_env(args)  # type: ignore[arg-type]
-    prepare(args, env)  # type: ignore[arg-type]
+    env = server_env(args)
+    prepare(args, env)
     setup_django(env)
     eps = endpoints()
     if args.only:
