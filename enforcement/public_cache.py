@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 PAGE_TTL = 3600
+MAX_QUERY = 100
 PUBLIC_APPS = frozenset({"authority", "discretion"})
 PUBLIC_CORE_MODELS = frozenset({"enforcement.unit", "enforcement.district"})
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"')
@@ -115,13 +116,26 @@ def _page_key(request: HttpRequest) -> str:
     return "public-pages:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def public_page(view: View) -> View:
-    """Serve the view's page from the cache to anonymous visitors (see the module's docstring). Only 200
-    HTML answers are stored."""
+def public_page(*params: str) -> Callable[[View], View]:
+    """Serve the view's page from the cache to anonymous visitors (see the module's docstring) when its query
+    string has only `params` (and `lang`), not free text such as a search, and is short: a query nobody
+    else asks for is not stored. Only 200 answers are stored."""
+    allowed = frozenset(params) | {"lang"}
 
+    def decorate(view: View) -> View:
+        return _cached(view, allowed)
+
+    return decorate
+
+
+def _cached(view: View, allowed: frozenset[str]) -> View:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _servable(request):
+        if (
+            not _servable(request)
+            or not set(request.GET) <= allowed
+            or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY
+        ):
             return view(request, *args, **kwargs)
         version_key, page_key = _version_key(), _page_key(request)
         entry = _held.get(page_key)

@@ -114,3 +114,12 @@ def _token(response) -> str:
 def test_a_bad_date_is_not_cached_and_still_answers(cast, client_for):
     url = reverse("authority-town", args=[cast.town_a.code])
     assert client_for(None).get(url, {"on": "not-a-date"}).status_code in (200, 400)
+
+
+def test_a_query_the_page_does_not_know_is_not_stored(cast, client_for):
+    url = reverse("authority-town", args=[cast.town_a.code])
+    client = client_for(None)
+    client.get(url, {"utm": "x"})
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, {"utm": "x"}).status_code == 200
+    assert len(ctx.captured_queries) > 0  # the view answered, not the page cache
