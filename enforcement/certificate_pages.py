@@ -1,8 +1,8 @@
 """The officer's electronic certificate (电子执法证) and its public check.
 
 `/me/certificate/` is what the officer shows on the street: the certificate as a card with a QR code of its
-public page. `/verify/certificate/<token>/` is that page (no login). `/verify/certificate/?number=&name=` is the
-portal's look-up by number and holder's name, throttled per client address with the API's
+public page. `/verify/certificate/<token>/` is that page (no login). `/verify/certificate/?number=&name=` is
+the portal's look-up by number and holder's name, throttled per client address with the API's
 `/api/certificates/verify/` (one count for both). Reads only: no audit row.
 """
 
@@ -49,9 +49,7 @@ def certificate_mine(request: AuthedHttpRequest) -> HttpResponse:
     certificate = certificate_shown_by(request.user, today)
     context: dict[str, object] = {"today": today, "initials": initials(request.user.full_name)}
     if certificate is not None:
-        url = request.build_absolute_uri(
-            reverse("certificate-verify", args=[certificate.verification_token])
-        )
+        url = request.build_absolute_uri(reverse("certificate-verify", args=[certificate.verification_token]))
         context.update(
             check=certificate_check(certificate, today),
             verify_url=url,

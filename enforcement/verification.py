@@ -2,8 +2,8 @@
 
 A party on the street scans the QR on the officer's phone (the certificate's random token) or types the number
 and the holder's name on the portal. Both answer the same `CertificateCheck`, which carries only what the
-certificate itself shows: the holder's name, unit, number, issuing body, validity and domains. Never the login,
-the phone or an ID number. Reads only: no audit row for a look-up.
+certificate itself shows: the holder's name, unit, number, issuing body, validity and domains. Never the
+login, the phone or an ID number. Reads only: no audit row for a look-up.
 """
 
 from __future__ import annotations
@@ -124,9 +124,7 @@ def certificate_check_by_number(number: str, name: str, on: dt.date) -> Certific
     wanted = normalise_name(name)
     if not number or not wanted or len(number) > 40:
         return None
-    certificate = (
-        Certificate.objects.select_related("holder__unit").filter(number__iexact=number).first()
-    )
+    certificate = Certificate.objects.select_related("holder__unit").filter(number__iexact=number).first()
     if certificate is None or normalise_name(holder_name(certificate.holder)) != wanted:
         return None
     return certificate_check(certificate, on)

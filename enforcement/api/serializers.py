@@ -237,7 +237,7 @@ class CertificateVerifyInput(serializers.Serializer[Any]):
 
 
 class CertificateCheckSerializer(serializers.Serializer[Any]):
-    """The public answer about a certificate: only what the certificate itself shows (no login, phone or ID)."""
+    """The public answer about a certificate: only what the certificate shows (no login, phone or ID)."""
 
     state = serializers.ChoiceField(
         choices=["valid", "expired", "not_yet_valid", "revoked"],
@@ -252,6 +252,4 @@ class CertificateCheckSerializer(serializers.Serializer[Any]):
     issuing_body = serializers.CharField()
     valid_from = serializers.DateField()
     valid_to = serializers.DateField()
-    domains = serializers.ListField(
-        child=serializers.CharField(), help_text="Enforcement domains, in words."
-    )
+    domains = serializers.ListField(child=serializers.CharField(), help_text="Enforcement domains, in words.")

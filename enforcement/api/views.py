@@ -21,8 +21,8 @@ from ..access import access_or_404, scope_for
 from ..audit_catalog import action_filter
 from ..fences import fence_rule
 from ..http import AuthedRequest
-from ..net import CertificateVerifyThrottle
 from ..models import AuditEvent, Unit
+from ..net import CertificateVerifyThrottle
 from ..rules import can_view_audit, can_view_fence_settings, require
 from ..selectors import audit_events_for, fence_rule_rows, team_roster, units_visible_to
 from ..services import fence_setting_change

@@ -1,5 +1,6 @@
-"""The officer's electronic certificate (电子执法证) and its public check: the QR's page by token, the portal's
-look-up by number and holder's name (page and API, one throttle), what they show and what they never show."""
+"""The officer's electronic certificate (电子执法证) and its public check: the QR's page by token, the
+portal's look-up by number and holder's name (page and API, one throttle), what they show and what they
+never show."""
 
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def test_states_on_the_day(cast):
     )
     last_day = make_certificate(officer, valid_from=today - dt.timedelta(days=10), valid_to=today)
     assert certificate_check_by_token(expired.verification_token, today).state == CertificateState.EXPIRED
-    assert certificate_check_by_token(future.verification_token, today).state == CertificateState.NOT_YET_VALID
+    future_state = certificate_check_by_token(future.verification_token, today).state
+    assert future_state == CertificateState.NOT_YET_VALID
     check = certificate_check_by_token(last_day.verification_token, today)
     assert check.state == CertificateState.VALID and check.valid
     # The day after, the same certificate has expired: nothing is stored, the state is worked out when asked.
@@ -171,7 +173,7 @@ def test_public_answers_show_no_more_than_the_certificate(cast):
     assert certificate.verification_token not in str(api)
 
 
-# --- the portal's look-up by number and name -----------------------------------------------------------------
+# --- the portal's look-up by number and name ---------------------------------------------------------------
 
 
 def test_portal_has_the_lookup_box(cast):
@@ -226,9 +228,11 @@ def test_lookup_is_throttled_per_address_page_and_api_together(cast):
     assert api.status_code == 429  # the same count
     assert "throttled" in api.json()["detail"]
     # Another address is not held back; the empty form and the QR's page are never counted.
-    assert _client().get(reverse("certificate-lookup"), {"number": number, "name": "甲执法员"}).status_code == 200
+    elsewhere = _client().get(reverse("certificate-lookup"), {"number": number, "name": "甲执法员"})
+    assert elsewhere.status_code == 200
     assert client.get(reverse("certificate-lookup")).status_code == 200
-    assert client.get(reverse("certificate-verify", args=[_officer_certificate(cast).verification_token])).status_code == 200
+    token = _officer_certificate(cast).verification_token
+    assert client.get(reverse("certificate-verify", args=[token])).status_code == 200
 
 
 # --- the officer's own page ---------------------------------------------------------------------------------
