@@ -12,6 +12,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .domains import Domain
@@ -87,6 +88,11 @@ class CertificateCheck:
     @property
     def explanation(self) -> str:
         return str(STATE_EXPLANATIONS[self.state])
+
+    @property
+    def domains_text(self) -> str:
+        """The domains as a list in words: 城市管理、消防安全 / City management, Fire safety."""
+        return ("、" if (get_language() or "zh").startswith("zh") else ", ").join(self.domains)
 
 
 def certificate_check(certificate: Certificate, on: dt.date) -> CertificateCheck:
