@@ -250,6 +250,12 @@ ROUTES: dict[str, Expect] = {
     "inspection-document":                E(302, 200, 404, 200, 200, 200, 200, q=7, args="task notice"),
     "inspection-action":                  E(302, 405, 405, 405, 405, 405, 405, q=2, args="task =publish"),
     "inspection-code-lookup":             E(302, 302, 302, 302, 302, 302, 302, q=2),
+    "certificate-mine":                   E(302, 200, 200, 200, 200, 200, 200, q=6),
+    # The empty form: a look-up counts against the address's throttle, which the API's line below uses.
+    "certificate-lookup":                 E(200, 200, 200, 200, 200, 200, 200, q=3),
+    "certificate-verify":                 E(200, 200, 200, 200, 200, 200, 200, q=4, args="certificate_token"),
+    "api-certificate-verify":             E(200, 200, 200, 200, 200, 200, 200, q=1,
+                                            get="number={certificate_number}&name=甲执法员"),
     "inspection-code":                    E(200, 200, 200, 200, 200, 200, 200, q=13, args="task_code"),
     "inspection-code-record":             E(200, 200, 200, 200, 200, 200, 200, q=5, args="task_code"),
     "inspection-calendar":                E(302, 200, 200, 200, 200, 200, 200, q=12),
