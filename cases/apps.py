@@ -18,6 +18,11 @@ class CasesConfig(AppConfig):
         from .notices import register as register_notices
         from .panels import register as register_panels
 
+        from authority.matching.labelled import register_label_source
+
+        from .selectors import labelled_examples
+
+        register_label_source(labelled_examples)
         register_audit_actions(*AUDIT_ACTIONS)
         register_audit_objects(*AUDIT_OBJECTS)
         from .sweeps import register as register_sweeps

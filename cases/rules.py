@@ -60,6 +60,18 @@ def can_rematch_complaint(user: AnyUser, complaint: Complaint) -> bool:
     return user.has_role(Role.SUPERVISOR) and complaint.town_id in scope_for(user).town_ids
 
 
+def can_label_complaint(user: AnyUser, complaint: Complaint) -> bool:
+    """Say which items a complaint names (confirm or correct the engine): officers and supervisors of the
+    complaint's town (or seconded to it) and the district administrator."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if is_district_admin_of(user, complaint.district_id):
+        return True
+    return complaint.town_id in scope_for(user).town_ids and (
+        user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)
+    )
+
+
 # --- penalty cases ------------------------------------------------------------------------------------------
 
 

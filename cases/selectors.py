@@ -11,19 +11,22 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from authority.matching.evaluate import Example
 from authority.models import EnforcementItem
 from enforcement.access import access_or_404, scope_for
 from enforcement.models import Unit, User
 
 from . import clock
-from .models import Case, CaseEvent, CaseOfficer, Complaint
+from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel
 from .rules import can_file_complaint, can_handle_cases
 
 
 def complaints_for(
     *, user: User, status: str = "", query: str = "", town: Unit | None = None
 ) -> QuerySet[Complaint]:
-    qs = Complaint.objects.for_user(user).select_related("town")
+    qs = Complaint.objects.for_user(user).select_related(
+        "town", "label", "label__item", "label__second_item", "label__labelled_by"
+    )
     if status:
         qs = qs.filter(match_status=status)
     if town is not None:
@@ -36,7 +39,49 @@ def complaints_for(
 
 
 def complaint_get_for(*, user: User, pk: int | str) -> Complaint:
-    return access_or_404(Complaint.objects.for_user(user).select_related("town", "created_by"), pk=pk)
+    return access_or_404(
+        Complaint.objects.for_user(user).select_related(
+            "town", "created_by", "label", "label__item", "label__second_item", "label__labelled_by"
+        ),
+        pk=pk,
+    )
+
+
+def complaint_label_of(complaint: Complaint) -> ComplaintLabel | None:
+    try:
+        return complaint.label
+    except ComplaintLabel.DoesNotExist:
+        return None
+
+
+def complaint_labels(
+    *, district_id: int, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet[ComplaintLabel]:
+    """The labels of a district's complaints received from `since` up to `until` (exclusive), oldest first
+    (a system read: the evaluation and the export; the page scopes them with `for_user`)."""
+    qs = ComplaintLabel.objects.filter(district_id=district_id)
+    if since is not None:
+        qs = qs.filter(complaint__received_at__gte=_day_start(since))
+    if until is not None:
+        qs = qs.filter(complaint__received_at__lt=_day_start(until))
+    return qs.select_related("complaint", "item", "second_item").order_by("complaint__received_at", "pk")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def labelled_examples(district_id: int, since: dt.date | None, until: dt.date | None) -> list[Example]:
+    """The labels as the evaluation's examples: id (ticket or number), language, text, expected codes."""
+    return [
+        Example(
+            id=label.complaint.external_id or f"complaint-{label.complaint_id}",
+            lang=label.lang or "?",
+            text=label.complaint.text,
+            expected=tuple(label.codes),
+        )
+        for label in complaint_labels(district_id=district_id, since=since, until=until)
+    ]
 
 
 def towns_for_filing(user: User) -> list[Unit]:
@@ -288,3 +333,43 @@ def case_recommendation(
     if case.party_kind == "person" and case.party_age is not None and 14 <= case.party_age < 18:
         facts["factors"] = sorted({*facts["factors"], "aged_14_18"})
     return recommend(case.item, facts)
+
+
+@dataclass
+class ItemChoice:
+    """An item an officer may pick for a complaint: from the engine's reading of the search words (with the
+    words that led to it) or from the catalog's names and codes."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    terms: list[str]
+    checked: bool = False
+
+
+def label_item_choices(
+    *, complaint: Complaint, query: str, keep: Sequence[str] = (), limit: int = 8
+) -> list[ItemChoice]:
+    """Items of the complaint's district for the officer's search: the ones already ticked (`keep`) first,
+    then what the engine reads in the words typed, then names and codes that contain them."""
+    from authority.matching.selectors import match_for_town
+
+    base = EnforcementItem.objects.filter(district_id=complaint.district_id, is_active=True)
+    out: dict[str, ItemChoice] = {}
+    for item in base.filter(code__in=list(keep)[:2]).order_by("code"):
+        out[item.code] = ItemChoice(item.code, item.name_zh, item.name_en, [], checked=True)
+    query = query.strip()[:100]
+    if query:
+        outcome = match_for_town(
+            text=query, town=complaint.town, on=timezone.localdate(), limit=limit, with_weak=True
+        )
+        for m in [*outcome.matched, *outcome.weak]:
+            if m.item.code not in out and len(out) < limit + len(keep):
+                out[m.item.code] = ItemChoice(m.item.code, m.item.name_zh, m.item.name_en, m.candidate.terms)
+        literal = base.filter(
+            Q(code__icontains=query) | Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+        ).order_by("code")[:limit]
+        for item in literal:
+            if item.code not in out and len(out) < limit + len(keep):
+                out[item.code] = ItemChoice(item.code, item.name_zh, item.name_en, [])
+    return list(out.values())

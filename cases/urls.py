@@ -12,6 +12,8 @@ urlpatterns = [
     path("complaints/rematch/", complaints.complaints_rematch_view, name="complaints-rematch"),
     path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint"),
     path("complaints/<int:pk>/rematch/", complaints.complaint_rematch_view, name="complaint-rematch"),
+    path("complaints/<int:pk>/label/", complaints.complaint_label_view, name="complaint-label"),
+    path("complaints/<int:pk>/items/", complaints.complaint_items_view, name="complaint-items"),
     # Penalty cases: lists and queues, forms, the case page and its posts, permission-checked files
     path("cases/", lists.case_list, name="case-list"),
     path("cases/new/", case_forms.case_new, name="case-new"),
