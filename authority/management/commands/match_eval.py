@@ -39,6 +39,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    """A date given on the command line (parsed already) or to call_command (maybe still a string)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return _date(value)
+    except argparse.ArgumentTypeError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 class Command(BaseCommand):
     help = "Evaluate violation matching on a labelled CSV (id,lang,text,expected_codes)."
 
@@ -141,7 +151,7 @@ class Command(BaseCommand):
         district = District.objects.filter(code=opts["district"]).first()
         if district is None:
             raise CommandError(f"no district with code {opts['district']!r}")
-        since, until = opts["since"], opts["until"]
+        since, until = _as_date(opts["since"]), _as_date(opts["until"])
         if since and until and since >= until:
             raise CommandError("--since must be before --until")
         examples = labelled_examples(district.pk, since, until)

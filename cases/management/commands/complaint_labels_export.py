@@ -30,6 +30,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    """A date given on the command line (parsed already) or to call_command (maybe still a string)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return _date(value)
+    except argparse.ArgumentTypeError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 class Command(BaseCommand):
     help = "Export complaint labels as a labelled CSV for match_eval (id,lang,text,expected_codes)."
 
@@ -43,7 +53,7 @@ class Command(BaseCommand):
         district = District.objects.filter(code=opts["district"]).first()
         if district is None:
             raise CommandError(f"no district with code {opts['district']!r}")
-        examples = labelled_examples(district.pk, opts["since"], opts["until"])
+        examples = labelled_examples(district.pk, _as_date(opts["since"]), _as_date(opts["until"]))
         if opts["output"]:
             with Path(opts["output"]).open("w", newline="", encoding="utf-8") as f:
                 self.write(f, examples)
