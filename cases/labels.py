@@ -60,11 +60,7 @@ def _items(complaint: Complaint, codes: Sequence[str]) -> list[EnforcementItem]:
     unknown = [c for c in wanted if c not in found]
     if unknown:
         raise ValidationError(
-            {
-                "codes": [
-                    _("“%(code)s” is not an item of the district's catalog.") % {"code": unknown[0][:40]}
-                ]
-            }
+            {"codes": [_("“%(code)s” is not an item of the district's catalog.") % {"code": unknown[0][:40]}]}
         )
     return [found[c] for c in wanted]
 

@@ -694,8 +694,7 @@ class ComplaintLabel(ChoiceLabels, models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(verdict="items", item__isnull=False, none_reason="")
-                    | Q(verdict="none", item__isnull=True, second_item__isnull=True)
-                    & ~Q(none_reason="")
+                    | Q(verdict="none", item__isnull=True, second_item__isnull=True) & ~Q(none_reason="")
                 ),
                 name="complaint_label_items_or_reason",
             ),
@@ -715,7 +714,7 @@ class ComplaintLabel(ChoiceLabels, models.Model):
 
     @property
     def agrees_at_top1(self) -> bool:
-        """The engine's first suggestion was one of the chosen items (or it said nothing and there was none)."""
+        """The engine's first suggestion was one of the chosen items (or it said nothing, rightly)."""
         if self.verdict == self.Verdict.NONE:
             return not self.suggested
         return bool(self.suggested) and self.suggested[0] in self.codes

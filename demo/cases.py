@@ -83,9 +83,9 @@ def _seed_complaints(stdout: Any) -> None:
 
 
 # How the demo officer labels the morning's tickets (issue 15), so the complaint page shows a label and
-# `match_eval --from-labels` has something to measure: most confirm the first suggestion, one names two conducts,
-# one is corrected to the second suggestion, and the loan and the praise name no item. The rest stay unlabelled
-# for the officer to try.
+# `match_eval --from-labels` has something to measure: most confirm the first suggestion, one names two
+# conducts, one is corrected to the second suggestion, and the loan and the praise name no item. The rest stay
+# unlabelled for the officer to try.
 TWO_CONDUCTS = {"12345-DEMO-0007"}
 CORRECTED = {"12345-DEMO-0010"}
 NONE = {"12345-DEMO-0005": "not_violation", "12345-DEMO-0008": "not_violation"}

@@ -275,20 +275,24 @@ def _detail_context(
     can_label = can_label_complaint(user, complaint)
     query = request.GET.get("q", "").strip()[:100]
     suggestions = suggestions_of(complaint)
-    ticked = request.POST.getlist("codes") if request.method == "POST" else []
+    label = complaint_label_of(complaint)
+    # what the form shows ticked: what was just sent back, or the label as it stands
+    ticked = request.POST.getlist("codes") if request.method == "POST" else (label.codes if label else [])
+    suggested = {c["code"] for c in suggestions}
+    others = [c for c in ticked if c not in suggested]
     return {
         "complaint": complaint,
         "result": complaint.match_result or {},
         "suggestions": suggestions[:SHOWN],
         "more_suggestions": suggestions[SHOWN:],
-        "label": complaint_label_of(complaint),
+        "label": label,
         "can_label": can_label,
         "label_errors": errors or [],
         "ticked": ticked,
         "q": query,
         "choices": (
-            label_item_choices(complaint=complaint, query=query, keep=ticked)
-            if can_label and (query or ticked)
+            label_item_choices(complaint=complaint, query=query, keep=others)
+            if can_label and (query or others)
             else []
         ),
         "none_reasons": ComplaintLabel.NoneReason.choices,

@@ -44,9 +44,7 @@ def label_audits() -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action="cases.complaint.label").order_by("pk"))
 
 
-# --- the service ----------------------------------------------------------------------------------------------
-
-
+# --- the service --------------------------------------------------------------------------------------------
 def test_confirming_the_first_suggestion_keeps_what_the_engine_said(cast, catalog):
     complaint = matched(cast, EBIKE)
     assert complaint.match_result["candidates"][0]["code"] == "T-EBIKE"
@@ -116,9 +114,7 @@ def test_only_the_towns_officers_label(cast, catalog, who):
     assert not ComplaintLabel.objects.exists() and AuditEvent.objects.count() == audit
 
 
-# --- the page -------------------------------------------------------------------------------------------------
-
-
+# --- the page -----------------------------------------------------------------------------------------------
 def test_the_page_shows_the_suggestions_in_words_and_saves_a_confirmation(cast, catalog, client_for):
     complaint = matched(cast, EBIKE)
     page = client_for(cast.officer_a).get(f"/complaints/{complaint.pk}/?lang=en")
@@ -174,9 +170,7 @@ def test_the_item_search_uses_the_engine_and_the_names(cast, catalog, client_for
     assert 'value="T-FOOD"' in html
 
 
-# --- the API --------------------------------------------------------------------------------------------------
-
-
+# --- the API ------------------------------------------------------------------------------------------------
 def test_the_api_labels_with_the_same_service(cast, catalog):
     complaint = matched(cast, TWO)
     response = api(cast.officer_a).post(
@@ -210,9 +204,7 @@ def test_the_api_refuses_bad_input_and_outsiders(cast, catalog):
     assert not ComplaintLabel.objects.exists() and not label_audits()
 
 
-# --- labelled data: match_eval --from-labels and the export ---------------------------------------------------
-
-
+# --- labelled data: match_eval --from-labels and the export -------------------------------------------------
 def run(*args, **kwargs) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, **kwargs)
@@ -282,7 +274,13 @@ def test_match_eval_from_labels_refuses_what_it_cannot_do(labelled_world):
 def test_the_export_reads_back_into_match_eval_with_the_same_figures(labelled_world, tmp_path):
     w = labelled_world
     path = tmp_path / "labels.csv"
-    run("complaint_labels_export", district=w["district"], since=w["since"], until=w["until"], output=str(path))
+    run(
+        "complaint_labels_export",
+        district=w["district"],
+        since=w["since"],
+        until=w["until"],
+        output=str(path),
+    )
     examples = read_examples(path)
     assert [e.expected for e in examples] == [  # oldest first
         (),
@@ -300,7 +298,14 @@ def test_the_export_reads_back_into_match_eval_with_the_same_figures(labelled_wo
     assert examples == labelled_examples(district.pk, since, until)
     from_file = json.loads(run("match_eval", str(path), district=w["district"], json=True))
     from_labels = json.loads(
-        run("match_eval", from_labels=True, district=w["district"], since=w["since"], until=w["until"], json=True)
+        run(
+            "match_eval",
+            from_labels=True,
+            district=w["district"],
+            since=w["since"],
+            until=w["until"],
+            json=True,
+        )
     )
     assert from_file == from_labels
     assert run("complaint_labels_export", district=w["district"]).count("\n") == 7  # header and six rows
