@@ -205,3 +205,11 @@ def can_view_approvals(user: AnyUser | None) -> bool:
 def can_view_reviews(user: AnyUser | None) -> bool:
     person = _user(user)
     return person is not None and person.has_role(Role.LEGAL_REVIEWER)
+
+
+def can_view_label_figures(user: AnyUser) -> bool:
+    """How the matching did on the labelled complaints: the towns' supervisors and the district
+    administrator."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.has_role(Role.SUPERVISOR) or user.has_role(Role.DISTRICT_ADMIN)

@@ -67,6 +67,15 @@ def complaint_labels(
     return qs.select_related("complaint", "item", "second_item").order_by("complaint__received_at", "pk")
 
 
+def labels_for(*, user: User) -> QuerySet[ComplaintLabel]:
+    """The labels of the complaints the user sees, oldest first."""
+    return (
+        ComplaintLabel.objects.for_user(user, shared=False)
+        .select_related("complaint", "item", "second_item")
+        .order_by("complaint__received_at", "pk")
+    )
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -373,3 +382,91 @@ def label_item_choices(
             if item.code not in out and len(out) < limit + len(keep):
                 out[item.code] = ItemChoice(item.code, item.name_zh, item.name_en, [])
     return list(out.values())
+
+
+@dataclass
+class LabelMonth:
+    """How the engine's suggestions, as the officers saw them, compared with their labels in one month."""
+
+    month: dt.date
+    labelled: int = 0
+    with_items: int = 0
+    top1: int = 0
+    top3: int = 0
+    none: int = 0
+    none_right: int = 0
+    false_none: int = 0
+
+    def ratio(self, part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def top1_rate(self) -> float | None:
+        return self.ratio(self.top1, self.with_items)
+
+    @property
+    def top3_rate(self) -> float | None:
+        return self.ratio(self.top3, self.with_items)
+
+    @property
+    def none_rate(self) -> float | None:
+        return self.ratio(self.none_right, self.none)
+
+    @property
+    def false_none_rate(self) -> float | None:
+        return self.ratio(self.false_none, self.with_items)
+
+
+@dataclass
+class LabelFigures:
+    months: list[LabelMonth]
+    # (officer's item or NO_ITEM, its name, the engine's first instead or "", its name, times)
+    confusions: list[tuple[str, str, str, str, int]]
+
+
+NO_ITEM = "-"  # in a confusion: the officer said no item of the list applies
+
+
+def label_figures(*, user: User, months: int = 12) -> LabelFigures:
+    """Per month of receipt (the last `months`), the labelled complaints the user may see: how often the
+    engine's first suggestion at the time was the officer's item, how often it was in the first three, and
+    "no match" right and wrong; and the most frequent confusions."""
+    from collections import Counter
+
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        ComplaintLabel.objects.for_user(user, shared=False)
+        .filter(complaint__received_at__gte=_day_start(start))
+        .values_list("complaint__received_at", "verdict", "item__code", "second_item__code", "suggested")
+    )
+    by_month: dict[dt.date, LabelMonth] = {}
+    confusions: Counter[tuple[str, str]] = Counter()
+    for received, verdict, code, second, suggested in rows:
+        month = timezone.localtime(received).date().replace(day=1)
+        m = by_month.setdefault(month, LabelMonth(month))
+        m.labelled += 1
+        first = suggested[0] if suggested else ""
+        if verdict == ComplaintLabel.Verdict.NONE:
+            m.none += 1
+            m.none_right += not suggested
+            if first:
+                confusions[(NO_ITEM, first)] += 1
+            continue
+        codes = [c for c in (code, second) if c]
+        m.with_items += 1
+        m.top1 += first in codes
+        m.top3 += bool(set(suggested[:3]) & set(codes))
+        m.false_none += not suggested
+        if first not in codes:
+            confusions[(codes[0], first)] += 1
+    top = [(e, g, n) for (e, g), n in confusions.most_common(10)]
+    wanted = {c for e, g, _ in top for c in (e, g) if c and c != NO_ITEM}
+    names = {
+        i.code: i.name
+        for i in EnforcementItem.objects.filter(district_id__in=scope_for(user).district_ids, code__in=wanted)
+    }
+    return LabelFigures(
+        sorted(by_month.values(), key=lambda m: m.month, reverse=True),
+        [(e, names.get(e, ""), g, names.get(g, ""), n) for e, g, n in top],
+    )

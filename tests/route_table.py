@@ -156,6 +156,7 @@ ROUTES: dict[str, Expect] = {
     "cases:complaints-rematch":           E(302, 405, 405, 405, 405, 405, 405, q=2),
     "cases:complaint":                    E(302, 200, 404, 200, 200, 404, 200, q=8, args="complaint"),
     "cases:complaint-rematch":            E(302, 405, 405, 405, 405, 405, 405, q=2, args="complaint"),
+    "cases:complaint-labels":             E(302, 403, 403, 200, 403, 403, 200, q=10),
     "cases:complaint-label":              E(302, 405, 405, 405, 405, 405, 405, q=2, args="complaint"),
     "cases:complaint-items":              E(302, 200, 404, 200, 403, 404, 200, q=12, args="complaint",
                                             get="q=摆摊"),

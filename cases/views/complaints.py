@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django import forms
@@ -32,12 +33,15 @@ from ..complaints import (
 )
 from ..labels import complaint_label
 from ..models import Complaint, ComplaintLabel
-from ..rules import can_file_case, can_label_complaint, can_rematch_complaint
+from ..rules import can_file_case, can_label_complaint, can_rematch_complaint, can_view_label_figures
 from ..selectors import (
+    NO_ITEM,
     complaint_get_for,
     complaint_label_of,
     complaints_for,
+    label_figures,
     label_item_choices,
+    labels_for,
     towns_for_filing,
 )
 
@@ -182,6 +186,7 @@ def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
             "statuses": Complaint.MatchStatus.choices,
             "can_file": bool(towns),
             "can_rematch": can_rematch,
+            "can_view_labels": can_view_label_figures(user),
         },
     )
 
@@ -361,3 +366,33 @@ def complaints_rematch_view(request: AuthedHttpRequest) -> HttpResponse:
     n = complaints_rematch_unmatched(actor=user, town=user.unit)
     messages.success(request, _("%(n)s complaints without an item are being matched again.") % {"n": n})
     return redirect("cases:complaints")
+
+
+@login_required
+def complaint_labels_view(request: AuthedHttpRequest) -> HttpResponse:
+    """How did we do: per month, the engine's suggestions as the officers saw them against their labels, and
+    the most frequent confusions; `?export=csv` gives the labels as a labelled file for match_eval."""
+    user = request.user
+    if not can_view_label_figures(user):
+        raise PermissionDenied
+    if request.GET.get("export") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="complaint-labels.csv"'
+        writer = csv.writer(response, lineterminator="\n")
+        writer.writerow(["id", "lang", "text", "expected_codes"])
+        for label in labels_for(user=user):
+            writer.writerow(
+                [
+                    label.complaint.external_id or f"complaint-{label.complaint_id}",
+                    label.lang or "?",
+                    label.complaint.text,
+                    "|".join(label.codes),
+                ]
+            )
+        return response
+    figures = label_figures(user=user)
+    return render(
+        request,
+        "cases/complaint_labels.html",
+        {"figures": figures, "no_item": NO_ITEM, "district": user.unit.district if user.unit else None},
+    )

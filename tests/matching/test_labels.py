@@ -309,3 +309,27 @@ def test_the_export_reads_back_into_match_eval_with_the_same_figures(labelled_wo
     )
     assert from_file == from_labels
     assert run("complaint_labels_export", district=w["district"]).count("\n") == 7  # header and six rows
+
+
+def test_the_supervisors_page_says_how_the_matching_did(labelled_world, cast, client_for, tmp_path):
+    from cases.selectors import label_figures
+
+    figures = label_figures(user=cast.supervisor_a)
+    assert sum(m.labelled for m in figures.months) == 6
+    assert sum(m.with_items for m in figures.months) == 5
+    assert sum(m.top1 for m in figures.months) == 4  # the officer who said T-EXIT for an e-bike
+    assert sum(m.none_right for m in figures.months) == 1
+    (confusion,) = figures.confusions
+    assert confusion[0] == "T-EXIT" and confusion[2] == "T-EBIKE" and confusion[4] == 1
+    assert confusion[1] and confusion[3]  # with the items' names
+    assert label_figures(user=cast.officer_b).months == []  # another town's labels are not counted
+    page = client_for(cast.supervisor_a).get("/complaints/labels/?lang=en")
+    assert page.status_code == 200 and 'data-testid="label-months"' in page.content.decode()
+    assert "T-EXIT" in page.content.decode()
+    for user in (cast.officer_a, cast.responder, cast.reviewer_a):
+        assert client_for(user).get("/complaints/labels/").status_code == 403
+    export = client_for(cast.supervisor_a).get("/complaints/labels/?export=csv")
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    path = tmp_path / "page.csv"
+    path.write_bytes(export.content)
+    assert len(read_examples(path)) == 6
