@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.complaints import complaints_import, complaints_match
@@ -83,11 +84,11 @@ def _seed_complaints(stdout: Any) -> None:
 
 
 # How the demo officer labels the morning's tickets (issue 15), so the complaint page shows a label and
-# `match_eval --from-labels` has something to measure: most confirm the first suggestion, one names two
-# conducts, one is corrected to the second suggestion, and the loan and the praise name no item. The rest stay
-# unlabelled for the officer to try.
-TWO_CONDUCTS = {"12345-DEMO-0007"}
-CORRECTED = {"12345-DEMO-0010"}
+# `match_eval --from-labels` has something to measure: most confirm the first suggestion; the night market
+# names two conducts, the stall (the engine's first) and the open-air barbecue (its fourth: the engine put an
+# unlicensed-transport item second), and the loan and the praise name no item. Two stay unlabelled for the
+# officer to try.
+CHOSEN = {"12345-DEMO-0007": ["CQ-CG-001", "CQ-HJ-002"]}
 NONE = {"12345-DEMO-0005": "not_violation", "12345-DEMO-0008": "not_violation"}
 UNLABELLED = {"12345-DEMO-0001", "12345-DEMO-0006"}
 
@@ -105,12 +106,13 @@ def _seed_labels(stdout: Any) -> None:
         if complaint.external_id in NONE or not codes:
             reason = NONE.get(complaint.external_id, ComplaintLabel.NoneReason.NOT_ENOUGH)
             complaint_label(actor=officer, complaint=complaint, none_reason=reason)
-        elif complaint.external_id in TWO_CONDUCTS:
-            complaint_label(actor=officer, complaint=complaint, codes=codes[:2])
-        elif complaint.external_id in CORRECTED and len(codes) > 1:
-            complaint_label(actor=officer, complaint=complaint, codes=codes[1:2])
         else:
-            complaint_label(actor=officer, complaint=complaint, codes=codes[:1])
+            try:
+                complaint_label(
+                    actor=officer, complaint=complaint, codes=CHOSEN.get(complaint.external_id, codes[:1])
+                )
+            except ValidationError:  # a catalog without the chosen codes: the first suggestion
+                complaint_label(actor=officer, complaint=complaint, codes=codes[:1])
         done += 1
     if done:
         stdout.write(f"Complaint labels: {done} demo tickets labelled by {OFFICER}.")
