@@ -290,6 +290,7 @@ def _detail_context(
         "result": complaint.match_result or {},
         "suggestions": suggestions[:SHOWN],
         "more_suggestions": suggestions[SHOWN:],
+        "more_open": any(c["code"] in ticked for c in suggestions[SHOWN:]),
         "label": label,
         "can_label": can_label,
         "label_errors": errors or [],
