@@ -161,6 +161,10 @@ ROUTES: dict[str, Expect] = {
     "cases:complaints-rematch":           E(302, 405, 405, 405, 405, 405, 405, q=2),
     "cases:complaint":                    E(302, 200, 404, 200, 200, 404, 200, q=8, args="complaint"),
     "cases:complaint-rematch":            E(302, 405, 405, 405, 405, 405, 405, q=2, args="complaint"),
+    "cases:complaint-labels":             E(302, 403, 403, 200, 403, 403, 200, q=10),
+    "cases:complaint-label":              E(302, 405, 405, 405, 405, 405, 405, q=2, args="complaint"),
+    "cases:complaint-items":              E(302, 200, 404, 200, 403, 404, 200, q=12, args="complaint",
+                                            get="q=摆摊"),
     "cases:case-list":                    E(302, 200, 200, 200, 200, 200, 200, q=7),
     "cases:case-new":                     E(302, 200, 200, 200, 403, 403, 403, q=12),
     "cases:approvals":                    E(302, 403, 403, 200, 403, 403, 200, q=9),  # one query per group
@@ -187,6 +191,7 @@ ROUTES: dict[str, Expect] = {
     "api-complaints-bulk":                E(401, 405, 405, 405, 405, 405, 405, q=2),
     "api-complaint":                      E(401, 200, 404, 200, 200, 404, 200, q=8, args="complaint"),
     "api-complaint-rematch":              E(401, 405, 405, 405, 405, 405, 405, q=2, args="complaint"),
+    "api-complaint-label":                E(401, 405, 405, 405, 405, 405, 405, q=2, args="complaint"),
     "api-cases":                          E(401, 200, 200, 200, 200, 200, 200, q=6),
     "api-case-approvals":                 E(401, 403, 403, 200, 403, 403, 200, q=9),
     "api-case-approvals-archive":         E(401, 405, 405, 405, 405, 405, 405, q=2),
