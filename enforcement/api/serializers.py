@@ -229,3 +229,24 @@ class FenceSettingInput(serializers.Serializer[Any]):
     )
     params = serializers.DictField(default=dict, help_text="Parameter name to value, typed as the default.")
     note = serializers.CharField(max_length=300, help_text="Why the setting changes.")
+
+
+class MapMarkerSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text="case, whistle or inspection (each app registers its layer)")
+    id = serializers.IntegerField()
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    title = serializers.CharField()
+    stage = serializers.CharField(help_text="the stage or status code")
+    stage_label = serializers.CharField(help_text="in the user's language")
+    open = serializers.BooleanField()
+    url = serializers.CharField(help_text="the page of the case, whistle or inspection")
+    on = serializers.DateField(help_text="recorded, raised or planned on")
+
+
+class MapMarkersSerializer(serializers.Serializer[Any]):
+    markers = MapMarkerSerializer(many=True)
+    more = serializers.DictField(
+        child=serializers.BooleanField(), help_text="per kind: more exist than the newest `limit` given"
+    )
+    limit = serializers.IntegerField()
