@@ -24,7 +24,7 @@ def map_data_attrs() -> SafeString:
         config["tile_attribution"],
         config["tile_max_zoom"],
         config["center"],
-        _("No map tiles: a coordinate grid."),
+        _("Coordinate grid"),
     )
 
 

@@ -146,7 +146,7 @@
           }).addTo(map);
         }
         show(latlng, 17);
-        status.textContent = msg.msgAccuracy.replace("%(m)s", String(Math.round(pos.coords.accuracy || 0)));
+        status.textContent = msg.msgAccuracy.replace("{m}", String(Math.round(pos.coords.accuracy || 0)));
       }, function () {
         status.textContent = msg.msgFailed;
       }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });

@@ -53,7 +53,7 @@
     });
     var anyMore = Object.keys(data.more).some(function (kind) { return data.more[kind]; });
     more.classList.toggle("d-none", !anyMore);
-    count.textContent = el.dataset.msgCount.replace("%(n)s", String(data.markers.length));
+    count.textContent = el.dataset.msgCount.replace("{n}", String(data.markers.length));
     if (data.markers.length) {
       map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
     }

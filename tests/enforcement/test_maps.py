@@ -1,4 +1,4 @@
-"""The maps' core: the tile server setting and the CSP, the place picker's server-side validation, the town map
+"""The maps' core: the tile server setting and the CSP, the place picker's server-side validation, the map
 page and its endpoint's refusals. Each layer's scoping is tested beside its app (tests/cases/test_map.py,
 tests/whistles/test_map.py, tests/inspections/test_map.py)."""
 
