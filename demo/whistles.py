@@ -261,15 +261,15 @@ def _cast() -> Cast | None:
     return Cast(district, towns, departments, officers, responders, admin, items)
 
 
-def _place_near(town: Unit, seed: int) -> dict[str, Decimal]:
+def _place_near(town: Unit, seed: int) -> tuple[Decimal, Decimal]:
     """A point near the town's centre (the case replay's), so the town map shows the whistles. Its own
     generator: the replay's draws, and so the rest of the demo district, stay as they were."""
     lat, lng = CENTRES.get(town.code, (29.5560, 106.5330))
     rnd = random.Random(f"whistle-place-{seed}")
-    return {
-        "latitude": Decimal(f"{lat + rnd.uniform(-0.005, 0.005):.6f}"),
-        "longitude": Decimal(f"{lng + rnd.uniform(-0.006, 0.006):.6f}"),
-    }
+    return (
+        Decimal(f"{lat + rnd.uniform(-0.005, 0.005):.6f}"),
+        Decimal(f"{lng + rnd.uniform(-0.006, 0.006):.6f}"),
+    )
 
 
 def _photo(seed: int) -> SimpleUploadedFile:
@@ -302,6 +302,7 @@ class Replay:
         departments = [self.cast.departments[problem.domain]]
         if problem.also:
             departments.append(self.cast.departments[problem.also])
+        latitude, longitude = _place_near(town, self.count)
         with clock.at(at):
             whistle = whistle_raise(
                 actor=officer,
@@ -314,7 +315,8 @@ class Replay:
                 departments=departments,
                 item=self.cast.items.get(problem.item),
                 photos=[_photo(self.count)] if photo else [],
-                **_place_near(town, self.count),
+                latitude=latitude,
+                longitude=longitude,
             )
         self.count += 1
         return whistle

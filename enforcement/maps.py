@@ -10,7 +10,7 @@ coordinate grid, static/enforcement/maps.js) and work offline.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -116,12 +116,12 @@ class PointField(forms.MultiValueField):
         return (lat, lng)
 
 
-def point_initial(initial: dict[str, Any], name: str = "location") -> dict[str, Any]:
+def point_initial(initial: Mapping[str, Any], name: str = "location") -> dict[str, Any]:
     """A form's initial values with the point made from `latitude` and `longitude` (an edit form's)."""
     lat, lng = initial.get("latitude"), initial.get("longitude")
     if lat is not None and lng is not None and name not in initial:
         return {**initial, name: (lat, lng)}
-    return initial
+    return dict(initial)
 
 
 def point_split(data: dict[str, Any], name: str = "location") -> dict[str, Any]:
@@ -145,8 +145,8 @@ class MapQuery:
 class Marker:
     kind: str
     id: int
-    lat: Decimal
-    lng: Decimal
+    lat: Decimal | None  # never None on the map: each layer reads only what has a place
+    lng: Decimal | None
     title: str
     stage: str
     stage_label: str

@@ -103,7 +103,7 @@ class _PlaceForm(forms.Form):
 def test_the_picker_refuses_a_bad_place(data, message):
     form = _PlaceForm(data)
     assert not form.is_valid()
-    assert message in " ".join(form.errors["location"])
+    assert message in str(form.errors["location"])
 
 
 def test_the_picker_gives_the_services_latitude_and_longitude():
