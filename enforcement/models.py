@@ -620,3 +620,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SubmissionKey(models.Model):
+    """A form submission the server accepted, by the key the officer's browser gave it (the phone's outbox
+    may send the same submission again after a weak signal). Written in the transaction of the action, so a
+    replay finds either nothing (the action did not happen) or the action's result."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("submission key"), max_length=64)
+    path = models.CharField(_("form address"), max_length=300)
+    result_url = models.CharField(_("result"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accepted submission")
+        verbose_name_plural = _("accepted submissions")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="submission_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.result_url}"

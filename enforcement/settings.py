@@ -375,6 +375,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *tile_img_sources(MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The service worker (/sw.js) and the web manifest (installable app), both from the site itself.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

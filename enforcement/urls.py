@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, views
+from . import health, pwa, views
 from .api import views as api_views
 
 # Every page needs a login (enforcement.middleware.LoginRequiredMiddleware) unless its view is marked
@@ -35,6 +35,10 @@ urlpatterns = [
         "favicon.ico",
         login_not_required(RedirectView.as_view(url=lazy(static, str)("enforcement/favicon.svg"))),
     ),
+    # The installable app: its manifest, and the service worker at the root so that it controls every page.
+    path("manifest.webmanifest", pwa.web_manifest, name="web-manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/<str:lang>/", pwa.offline_page, name="offline"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its set-up script as a separate request: no inline script under the CSP.
