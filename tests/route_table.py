@@ -47,6 +47,7 @@ ROUTES: dict[str, Expect] = {
     # --- core: landing page, team, sign-in, language, health, the API's own (schema, me, units, audit, token)
     "home":                               E(200, 200, 200, 200, 200, 200, 200, q=38),
     "team":                               E(302, 200, 200, 200, 200, 200, 200, q=8),
+    "town-map":                           E(302, 200, 200, 200, 200, 200, 200, q=8),
     "officers":                           E(302, 403, 403, 403, 403, 403, 200, q=12),
     "fence-rules":                        E(302, 403, 403, 403, 403, 403, 200, q=8),
     "fence-rule":                         E(302, 403, 403, 403, 403, 403, 200, q=8,
@@ -76,6 +77,7 @@ ROUTES: dict[str, Expect] = {
     "api-docs":                           E(200, 200, 200, 200, 200, 200, 200, q=3),
     "api-me":                             E(401, 200, 200, 200, 200, 200, 200, q=6),
     "api-units":                          E(401, 200, 200, 200, 200, 200, 200, q=6),
+    "api-map-markers":                    E(401, 200, 200, 200, 200, 200, 200, q=12),
     "api-audit":                          E(401, 403, 403, 200, 403, 403, 200, q=4),
     "api-officers":                       E(401, 200, 404, 200, 200, 404, 200, q=10, get="town={town_a}"),
     "api-token":                          E(405, 405, 405, 405, 405, 405, 405, q=2),
