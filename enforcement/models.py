@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -255,6 +256,12 @@ class Secondment(ChoiceLabels, models.Model):
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+def certificate_verification_token() -> str:
+    """The key in the certificate's QR (its public verification page): 144 random bits, not guessable and not
+    derived from the number, so knowing a number opens nothing."""
+    return secrets.token_urlsafe(18)
+
+
 class CertificateQuerySet(models.QuerySet["Certificate"]):
     def valid_on(self, day: dt.date) -> CertificateQuerySet:
         return self.filter(valid_from__lte=day, valid_to__gte=day, revoked_at__isnull=True)
@@ -272,6 +279,14 @@ class Certificate(models.Model):
     valid_to = models.DateField(_("valid to"))
     domains = models.JSONField(_("domains"), default=list, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    verification_token = models.CharField(
+        _("verification token"),
+        max_length=32,
+        unique=True,
+        default=certificate_verification_token,
+        editable=False,
+        help_text=_("The key in the certificate's QR code, which opens its public verification page."),
+    )
 
     objects = CertificateQuerySet.as_manager()
 

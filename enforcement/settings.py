@@ -6,6 +6,7 @@ Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL or REDIS_URL for the real th
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -275,7 +276,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # One pagination for every list: ?size= and ?after=, a signed cursor (enforcement/api/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "enforcement.api.pagination.CursorPagination",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min"),
+        # The public certificate look-up by number and name, per client address (enforcement.net).
+        "certificate_verify": os.environ.get("CERTIFICATE_VERIFY_THROTTLE_RATE", "10/min"),
+    },
     # Without it DRF keys throttles on the whole X-Forwarded-For header, which the client writes itself.
     "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "enforcement.api.exceptions.exception_handler",
@@ -342,6 +347,27 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Maps (Leaflet, vendored). No tile server unless one is configured: the maps then draw a plain base of their
+# own (a coordinate grid) and work offline. MAP_TILE_URL is a Leaflet URL template, e.g.
+# https://tiles.example.gov.cn/{z}/{x}/{y}.png ({s} for subdomains); its host is allowed in img-src, and only
+# then. MAP_CENTER is where a map with nothing on it opens (latitude,longitude; default: Yuzhong, Chongqing).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+MAP_CENTER = os.environ.get("MAP_CENTER", "29.5560,106.5330").strip()
+MAP_MARKER_LIMIT = int(os.environ.get("MAP_MARKER_LIMIT", "300"))  # per kind, newest first
+
+
+def tile_img_sources(tile_url: str) -> list[str]:
+    """The CSP img-src sources a tile URL template needs: its scheme and host (a `{s}` subdomain becomes a
+    wildcard); nothing when no tile server is set or the template is not an http(s) URL."""
+    parts = urlsplit(tile_url.replace("{s}", "tile-subdomain"))
+    if parts.scheme not in {"http", "https"} or not parts.hostname or "{" in (parts.netloc or ""):
+        return []
+    host = parts.netloc.rsplit("@", 1)[-1].replace("tile-subdomain", "*")
+    return [f"{parts.scheme}://{host}"]
+
+
 # No inline script, style or handler anywhere: behaviour lives in static files (static/enforcement/app.js and
 # each app's own), so the policy needs no nonce. Bootstrap's and Swagger UI's icons are data: SVGs in their
 # CSS.
@@ -350,7 +376,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_img_sources(MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         # The service worker (/sw.js) and the web manifest (installable app), both from the site itself.

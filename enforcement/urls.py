@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, pwa, views
+from . import certificate_pages, health, pwa, views
 from .api import views as api_views
 
 # Every page needs a login (enforcement.middleware.LoginRequiredMiddleware) unless its view is marked
@@ -17,11 +17,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("team/", views.team, name="team"),
+    path("map/", views.town_map, name="town-map"),
     path("officers/", views.officers, name="officers"),
     path("audit/", views.audit_list, name="audit-list"),
     path("fences/rules/", views.fence_rules_page, name="fence-rules"),
     path("fences/rules/<str:code>/", views.fence_rule_page, name="fence-rule"),
     path("audit/object/<str:object_type>/<str:object_id>/", views.audit_object, name="audit-object"),
+    # The officer's electronic certificate and its public check (the QR's page, the portal's look-up).
+    path("me/certificate/", certificate_pages.certificate_mine, name="certificate-mine"),
+    path("verify/certificate/", certificate_pages.certificate_lookup, name="certificate-lookup"),
+    path("verify/certificate/<str:token>/", certificate_pages.certificate_verify, name="certificate-verify"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     # Public: a visitor whose session ended and who presses "log out" is logged out, not sent to log in.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
