@@ -57,7 +57,9 @@ class RecordForm(BootstrapFormMixin, forms.Form):
         required=False,
     )
     findings = forms.CharField(
-        label=_("What was found on site"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("Describe what was found: the place, the goods, sizes and measurements, photos taken"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
     )
     party_refused = forms.BooleanField(label=_("The person refuses to sign"), required=False)
     refusal_reason = forms.CharField(label=_("Reason given for refusing"), max_length=300, required=False)

@@ -69,12 +69,16 @@ def record_context(record: OnSiteRecord) -> dict[str, Any]:
         "span": _span(record),
         "place": record.place,
         "officers": [
-            {"name": record.officer_1.full_name or record.officer_1.username,
-             "certificate": record.officer_1_certificate,
-             "signature": data_url(bytes(record.officer_1_signature))},
-            {"name": record.officer_2.full_name or record.officer_2.username,
-             "certificate": record.officer_2_certificate,
-             "signature": data_url(bytes(record.officer_2_signature))},
+            {
+                "name": record.officer_1.full_name or record.officer_1.username,
+                "certificate": record.officer_1_certificate,
+                "signature": data_url(bytes(record.officer_1_signature)),
+            },
+            {
+                "name": record.officer_2.full_name or record.officer_2.username,
+                "certificate": record.officer_2_certificate,
+                "signature": data_url(bytes(record.officer_2_signature)),
+            },
         ],
         "person_label": "被询问人" if inquiry else ROLE_NAMES[record.person_role],
         "role": ROLE_NAMES[record.person_role],

@@ -1,5 +1,5 @@
-"""On-site records (现场笔录) and inquiry records (询问笔录): made on the officer's phone, signed on the screen,
-stored as a PDF in the official layout as evidence of kind "record".
+"""On-site records (现场笔录) and inquiry records (询问笔录): made on the officer's phone, signed on the
+screen, stored as a PDF in the official layout as evidence of kind "record".
 
 `record_create` is the one write: the page and the API both call it. It checks who may add evidence to the
 case, the two officers (handling officers of the case with a certificate valid on the day), the signatures
@@ -70,7 +70,9 @@ def record_officer_choices(case: Case) -> list[User]:
     ]
 
 
-def _officer_certificate(case: Case, officer: User, day: dt.date, errors: dict[str, list[str]], key: str) -> str:
+def _officer_certificate(
+    case: Case, officer: User, day: dt.date, errors: dict[str, list[str]], key: str
+) -> str:
     if officer.pk not in {o.pk for o in record_officer_choices(case)}:
         errors.setdefault(key, []).append(
             _("%(name)s is not a handling officer of this case.") % {"name": officer}
@@ -118,8 +120,10 @@ def _check(case: Case, data: RecordInput) -> tuple[OnSiteRecord, dict[str, list[
     if not data.rights_told:
         problem(
             "rights_told",
-            _("Tell the person their rights (to state their case, to defend themselves, to ask an officer to "
-              "step aside) and confirm it here."),
+            _(
+                "Tell the person their rights (to state their case, to defend themselves, to ask an officer "
+                "to step aside) and confirm it here."
+            ),
         )
     questions = _clean_questions(data.questions)
     if data.kind == Kind.INQUIRY:
@@ -250,4 +254,3 @@ def _audit_data(record: OnSiteRecord) -> dict[str, Any]:
         "refusal_reason": record.refusal_reason,
         "refusal_witness": record.refusal_witness,
     }
-

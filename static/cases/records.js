@@ -17,13 +17,15 @@
       canvas.height = canvas.offsetHeight * ratio;
       canvas.getContext("2d").scale(ratio, ratio);
       pad.clear();
-      pad.fromData(data);
+      if (data.length) {
+        pad.fromData(data);
+      } else if (field.value && field.value.indexOf("data:image/png;base64,") === 0) {
+        // Sent back with an error: show the signature that was sent (it is sent again unless redrawn).
+        pad.fromDataURL(field.value, { width: canvas.offsetWidth, height: canvas.offsetHeight });
+      }
     }
     fit();
     window.addEventListener("resize", fit);
-    if (field.value && field.value.indexOf("data:image/png;base64,") === 0) {
-      pad.fromDataURL(field.value, { width: canvas.offsetWidth, height: canvas.offsetHeight });
-    }
     box.querySelector("[data-signature-clear]").addEventListener("click", function () {
       pad.clear();
       field.value = "";

@@ -1,7 +1,7 @@
-"""Issue 17's "done when" for on-site records, in Chromium on a phone (390 px): the officer opens a case, makes
-an inquiry record, adds a question row, draws the three signatures with the finger (the mouse here), stores it,
-then downloads the PDF from the case page: pdftotext finds the questions and answers, the names, the organ's
-legal name and the party's confirmation line."""
+"""Issue 17's "done when" for on-site records, in Chromium on a phone (390 px): the officer opens a case,
+makes an inquiry record, adds a question row, draws the three signatures with the finger (the mouse here),
+stores it, then downloads the PDF from the case page: pdftotext finds the questions and answers, the names,
+the organ's legal name and the party's confirmation line."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""On-site and inquiry records (现场笔录 / 询问笔录): made through the service, signed on the screen, stored as a
-PDF of kind "record" with its hash; refused without both officers' signatures, without the party's signature
-or a recorded refusal, with a blank canvas; refused to an officer of another town and to a responder."""
+"""On-site and inquiry records (现场笔录 / 询问笔录): made through the service, signed on the screen, stored
+as a PDF of kind "record" with its hash; refused without both officers' signatures, without the party's
+signature or a recorded refusal, with a blank canvas; refused to an officer of another town and to a
+responder."""
 
 from __future__ import annotations
 
@@ -122,7 +123,11 @@ def test_an_on_site_record_with_the_party_refusing_to_sign(cast, make_case):
         ({"officer_2_signature": "data:image/png;base64,AAAA"}, "officer_2_signature", "not a PNG"),
         ({"party_signature": ""}, "party_signature", "has not signed"),
         ({"party_signature": "", "party_refused": True}, "refusal_reason", "reason"),
-        ({"party_signature": "", "party_refused": True, "refusal_reason": "不签"}, "refusal_witness", "witness"),
+        (
+            {"party_signature": "", "party_refused": True, "refusal_reason": "不签"},
+            "refusal_witness",
+            "witness",
+        ),
         ({"questions": []}, "questions", "at least one question"),
         ({"questions": [{"q": "谁摆的？", "a": ""}]}, "questions", "answer"),
         ({"rights_told": False}, "rights_told", "rights"),
