@@ -24,7 +24,7 @@ from .records import RecordInput, record_officer_choices
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 
 
-class OfficerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OfficerChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name or obj.username)
 

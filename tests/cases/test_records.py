@@ -196,7 +196,7 @@ def test_the_page_posts_a_record_and_the_case_page_links_its_pdf(cast, make_case
     }
     refused = client.post(url, form)
     assert refused.status_code == 400
-    assert "signature is blank" in refused.content.decode()
+    assert "张三的签名为空白" in refused.content.decode()  # in the default language, naming the signer
     assert "第二答" in refused.content.decode()  # the rows typed are kept
     form["party_signature"] = signature(3)
     done = client.post(url, form)

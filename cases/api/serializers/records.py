@@ -96,7 +96,9 @@ class RecordCreateInput(serializers.Serializer[Any]):
     )
     person_id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     rights_told = serializers.BooleanField()
-    questions = QuestionSerializer(many=True, required=False, default=list, max_length=200)
+    questions = serializers.ListField(
+        child=QuestionSerializer(), required=False, default=list, max_length=200
+    )
     findings = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
     party_signature = SignatureField(required=False, allow_blank=True, default="", label="party")
     party_refused = serializers.BooleanField(required=False, default=False)

@@ -41,11 +41,10 @@ class CaseRecordsView(APIView):
             raise ValidationError(data.errors)
         values = dict(data.validated_data)
         officers = {o.pk: o for o in record_officer_choices(case)}
-        chosen = {}
         for key in ("officer_1", "officer_2"):
             if values[key] not in officers:
                 raise ValidationError({key: [_("Choose a handling officer of this case.")]})
-            chosen[key] = officers[values.pop(key)]
+            values[key] = officers[values[key]]
         values["questions"] = [dict(row) for row in values["questions"]]
-        record = record_create(actor=request.user, case=case, data=RecordInput(**values, **chosen))
+        record = record_create(actor=request.user, case=case, data=RecordInput(**values))
         return Response(RecordSerializer(record).data, status=status.HTTP_201_CREATED)
