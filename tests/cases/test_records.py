@@ -243,3 +243,16 @@ def test_the_api_lists_and_makes_records(cast, make_case, client_for):
     assert client_for(cast.responder).post(url, body, content_type="application/json").status_code == 404
     assert client_for(cast.reviewer_a).post(url, body, content_type="application/json").status_code == 403
     assert OnSiteRecord.objects.count() == 1
+
+
+def test_a_long_record_carries_the_partys_signature_at_the_foot_of_every_page(cast, make_case):
+    case = make_case("investigating")
+    answer = "货架摆放在店门外的人行道上，大约占用了三平方米，我每天早上八点摆出去，晚上九点收回来。" * 2
+    questions = [{"q": f"第{i}个问题：货架摆放在什么位置？", "a": answer} for i in range(1, 13)]
+    record = record_create(actor=cast.officer_a, case=case, data=inquiry(cast, questions=questions))
+    text = pdf_text(record.evidence.file.read())
+    pages = int(text.split("共")[-1].removesuffix("页"))
+    assert pages >= 2
+    assert text.count("被询问人签名：") == pages
+    assert text.count("以上笔录我已看过，与我所说的相符") == 1
+    assert text.count("询问笔录") == 1
