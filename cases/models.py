@@ -693,6 +693,10 @@ class OnSiteRecord(ChoiceLabels, models.Model):
     officer_1_signature = models.BinaryField()
     officer_2_signature = models.BinaryField()
     evidence = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="onsite_record")
+    # A record is never edited: a correction is a new record that names the one it corrects.
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -67,6 +67,9 @@ class RecordForm(BootstrapFormMixin, forms.Form):
     party_signature = forms.CharField(widget=forms.HiddenInput, required=False)
     officer_1_signature = forms.CharField(widget=forms.HiddenInput, required=False)
     officer_2_signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    corrects = forms.ModelChoiceField(
+        queryset=OnSiteRecord.objects.none(), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args: Any, case: Case, kind: str, **kwargs: Any) -> None:
         officers = record_officer_choices(case)
@@ -88,6 +91,8 @@ class RecordForm(BootstrapFormMixin, forms.Form):
         queryset = User.objects.filter(pk__in=[o.pk for o in officers])
         self.fields["officer_1"].queryset = queryset  # type: ignore[attr-defined]
         self.fields["officer_2"].queryset = queryset  # type: ignore[attr-defined]
+        corrects = self.fields["corrects"]
+        corrects.queryset = case.onsite_records.filter(kind=kind)  # type: ignore[attr-defined]
         if kind == OnSiteRecord.Kind.INQUIRY:
             del self.fields["findings"]
             self.fields["person_name"].label = _("Name of the person questioned")
@@ -128,4 +133,5 @@ class RecordForm(BootstrapFormMixin, forms.Form):
             refusal_witness=data["refusal_witness"],
             officer_1_signature=data["officer_1_signature"],
             officer_2_signature=data["officer_2_signature"],
+            corrects=data.get("corrects"),
         )

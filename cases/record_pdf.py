@@ -89,6 +89,11 @@ def record_context(record: OnSiteRecord) -> dict[str, Any]:
         "confirm_line": CONFIRM_LINES[record.kind],
         "party_signature": data_url(bytes(record.party_signature)) if not record.party_refused else "",
         "signed_on": chinese_date(record.ended_at),
+        "corrects": (
+            f"本笔录更正{_time(record.corrects.started_at)}制作的{TITLES[record.corrects.kind]}。"
+            if record.corrects is not None
+            else ""
+        ),
     }
 
 

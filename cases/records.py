@@ -59,6 +59,7 @@ class RecordInput:
     refusal_witness: str = ""
     officer_1_signature: str = ""
     officer_2_signature: str = ""
+    corrects: OnSiteRecord | None = None
 
 
 def record_officer_choices(case: Case) -> list[User]:
@@ -101,6 +102,8 @@ def _check(case: Case, data: RecordInput) -> tuple[OnSiteRecord, dict[str, list[
     def problem(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
+    if data.corrects is not None and (data.corrects.case_id != case.pk or data.corrects.kind != data.kind):
+        problem("corrects", _("A correction must be a record of the same kind in the same case."))
     if data.kind not in Kind.values:
         problem("kind", _("Unknown kind of record “%(kind)s”.") % {"kind": str(data.kind)[:20]})
     if not data.place.strip():
@@ -187,6 +190,7 @@ def _check(case: Case, data: RecordInput) -> tuple[OnSiteRecord, dict[str, list[
         party_signature=signatures.get("party_signature", b""),
         officer_1_signature=signatures.get("officer_1_signature", b""),
         officer_2_signature=signatures.get("officer_2_signature", b""),
+        corrects=data.corrects,
     )
     return record, errors
 
@@ -253,4 +257,5 @@ def _audit_data(record: OnSiteRecord) -> dict[str, Any]:
         "party_refused": record.party_refused,
         "refusal_reason": record.refusal_reason,
         "refusal_witness": record.refusal_witness,
+        "corrects": record.corrects_id,
     }

@@ -28,8 +28,10 @@ from ..selectors import case_get_for, record_list_for
 
 def records_context(user: User, case: Case) -> dict[str, Any]:
     """What the case page passes to cases/_records.html."""
+    records = record_list_for(case)
     return {
-        "onsite_records": record_list_for(case),
+        "onsite_records": records,
+        "corrected_record_ids": {r.corrects_id for r in records if r.corrects_id},
         "record_kinds": OnSiteRecord.Kind.choices,
         "can_make_record": rules.can_add_evidence(user, case),
     }
@@ -62,6 +64,15 @@ def record_new(request: AuthedHttpRequest, case_pk: int, kind: str) -> HttpRespo
         status = 400
     else:
         form = RecordForm(case=case, kind=kind)
+        corrects = request.GET.get("corrects", "")
+        if corrects.isdigit():
+            form.initial["corrects"] = corrects
+    corrected = form["corrects"].value()
+    corrected_record = (
+        case.onsite_records.filter(pk=corrected, kind=kind).first()
+        if str(corrected or "").isdigit()
+        else None
+    )
     return render(
         request,
         "cases/record_form.html",
@@ -71,6 +82,7 @@ def record_new(request: AuthedHttpRequest, case_pk: int, kind: str) -> HttpRespo
             "kind": kind,
             "kind_label": OnSiteRecord.Kind(kind).label,
             "inquiry": kind == OnSiteRecord.Kind.INQUIRY,
+            "corrected_record": corrected_record,
         },
         status=status,
     )

@@ -256,3 +256,22 @@ def test_a_long_record_carries_the_partys_signature_at_the_foot_of_every_page(ca
     assert text.count("被询问人签名：") == pages
     assert text.count("以上笔录我已看过，与我所说的相符") == 1
     assert text.count("询问笔录") == 1
+
+
+def test_a_correction_is_a_new_record_that_names_the_one_it_corrects(cast, make_case, client_for):
+    case = make_case("investigating")
+    first = record_create(actor=cast.officer_a, case=case, data=inquiry(cast))
+    second = record_create(actor=cast.officer_a, case=case, data=inquiry(cast, corrects=first))
+    assert second.corrects == first and first.evidence_id != second.evidence_id
+    text = pdf_text(second.evidence.file.read())
+    assert "本笔录更正" in text and "询问笔录" in text
+    other = make_case("investigating")
+    with pytest.raises(ValidationError) as caught:
+        record_create(actor=cast.officer_a, case=other, data=inquiry(cast, corrects=first))
+    assert "corrects" in caught.value.message_dict
+    page = client_for(cast.officer_a).get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert page.count('data-testid="record-corrected"') == 1
+    form = client_for(cast.officer_a).get(
+        reverse("cases:record-new", args=[case.pk, "inquiry"]) + f"?corrects={first.pk}"
+    )
+    assert 'data-testid="record-corrects"' in form.content.decode()

@@ -48,6 +48,7 @@ class RecordSerializer(serializers.ModelSerializer[OnSiteRecord]):
             "refusal_reason",
             "refusal_witness",
             "evidence",
+            "corrects",
             "sha256",
             "pdf_url",
             "created_at",
@@ -104,5 +105,8 @@ class RecordCreateInput(serializers.Serializer[Any]):
     party_refused = serializers.BooleanField(required=False, default=False)
     refusal_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     refusal_witness = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    corrects = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="id of the record of the case this corrects"
+    )
     officer_1_signature = SignatureField(label="officer_1")
     officer_2_signature = SignatureField(label="officer_2")

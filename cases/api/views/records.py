@@ -46,5 +46,9 @@ class CaseRecordsView(APIView):
                 raise ValidationError({key: [_("Choose a handling officer of this case.")]})
             values[key] = officers[values[key]]
         values["questions"] = [dict(row) for row in values["questions"]]
+        if values["corrects"] is not None:
+            values["corrects"] = case.onsite_records.filter(pk=values["corrects"]).first()
+            if values["corrects"] is None:
+                raise ValidationError({"corrects": [_("No such record in this case.")]})
         record = record_create(actor=request.user, case=case, data=RecordInput(**values))
         return Response(RecordSerializer(record).data, status=status.HTTP_201_CREATED)
