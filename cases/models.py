@@ -692,7 +692,8 @@ class OnSiteRecord(ChoiceLabels, models.Model):
     refusal_witness = models.CharField(_("witness of the refusal"), max_length=100, blank=True)
     officer_1_signature = models.BinaryField()
     officer_2_signature = models.BinaryField()
-    evidence = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="onsite_record")
+    # The signed PDF, stored as evidence of kind "record" (its file, size and SHA-256 are the evidence's).
+    pdf = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="onsite_record")
     # A record is never edited: a correction is a new record that names the one it corrects.
     corrects = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"

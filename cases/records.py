@@ -219,7 +219,7 @@ def record_create(*, actor: User, case: Case, data: RecordInput) -> OnSiteRecord
                 kind="record",
                 taken_at=record.ended_at,
             )
-            record.evidence = evidence
+            record.pdf = evidence
             record.save()
             audit_record(
                 actor=actor,
@@ -245,8 +245,8 @@ def _audit_data(record: OnSiteRecord) -> dict[str, Any]:
     return {
         "case": record.case_id,
         "kind": record.kind,
-        "evidence": record.evidence_id,
-        "sha256": record.evidence.sha256,
+        "pdf": record.pdf_id,
+        "sha256": record.pdf.sha256,
         "place": record.place,
         "started_at": record.started_at.isoformat(),
         "ended_at": record.ended_at.isoformat(),

@@ -293,5 +293,5 @@ def case_recommendation(
 def record_list_for(case: Case) -> list[OnSiteRecord]:
     """The case's on-site and inquiry records (the case was read through case_get_for), in time order."""
     return list(
-        case.onsite_records.select_related("officer_1", "officer_2", "evidence").order_by("started_at", "pk")
+        case.onsite_records.select_related("officer_1", "officer_2", "pdf").order_by("started_at", "pk")
     )

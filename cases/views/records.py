@@ -58,7 +58,7 @@ def record_new(request: AuthedHttpRequest, case_pk: int, kind: str) -> HttpRespo
                 messages.success(
                     request,
                     _("%(record)s signed and stored as evidence (SHA-256 %(hash)s…).")
-                    % {"record": record.get_kind_display(), "hash": record.evidence.sha256[:12]},
+                    % {"record": record.get_kind_display(), "hash": record.pdf.sha256[:12]},
                 )
                 return HttpResponseRedirect(f"{case.get_absolute_url()}#records")
         status = 400

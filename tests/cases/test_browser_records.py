@@ -71,7 +71,7 @@ def test_an_officer_signs_an_inquiry_record_on_the_phone_and_gets_its_pdf(cast, 
     page.wait_for_selector("[data-testid=record-row]")
     assert page.url.endswith(f"/cases/{case.pk}/#records")
     record = OnSiteRecord.objects.get()
-    assert record.evidence.kind == Evidence.Kind.RECORD
+    assert record.pdf.kind == Evidence.Kind.RECORD
     link = page.locator("[data-testid=record-pdf]")
     href = link.get_attribute("href")
     response = page.request.get(page.base_url + href)

@@ -71,7 +71,7 @@ def test_an_inquiry_record_is_signed_stored_as_evidence_and_audited(cast, make_c
     cast.town_a.refresh_from_db()
     case = make_case("investigating")
     record = record_create(actor=cast.officer_a, case=case, data=inquiry(cast))
-    evidence = record.evidence
+    evidence = record.pdf
     assert evidence.kind == Evidence.Kind.RECORD and evidence.content_type == "application/pdf"
     pdf = evidence.file.read()
     assert hashlib.sha256(pdf).hexdigest() == evidence.sha256
@@ -106,7 +106,7 @@ def test_an_on_site_record_with_the_party_refusing_to_sign(cast, make_case):
     )
     record = record_create(actor=cast.officer_a2, case=case, data=data)
     assert record.party_refused and bytes(record.party_signature) == b""
-    text = pdf_text(record.evidence.file.read())
+    text = pdf_text(record.pdf.file.read())
     assert "现场笔录" in text and "现场检查情况" in text
     assert "店外占道摆放货架三组，面积约3平方米。" in text and "现场拍照四张。" in text
     assert "拒绝签名" in text and "拒签理由：认为不需要签字" in text and "见证人：李四（邻铺店主）" in text
@@ -204,7 +204,7 @@ def test_the_page_posts_a_record_and_the_case_page_links_its_pdf(cast, make_case
     record = OnSiteRecord.objects.get()
     assert record.questions == [{"q": "货架是谁的？", "a": "我的。"}, {"q": "第二问", "a": "第二答"}]
     detail = client.get(reverse("cases:case", args=[case.pk])).content.decode()
-    link = reverse("cases:evidence-file", args=[case.pk, record.evidence_id])
+    link = reverse("cases:evidence-file", args=[case.pk, record.pdf_id])
     assert link in detail
     assert b"%PDF" in b"".join(client.get(link).streaming_content)[:10]
 
@@ -250,7 +250,7 @@ def test_a_long_record_carries_the_partys_signature_at_the_foot_of_every_page(ca
     answer = "货架摆放在店门外的人行道上，大约占用了三平方米，我每天早上八点摆出去，晚上九点收回来。" * 2
     questions = [{"q": f"第{i}个问题：货架摆放在什么位置？", "a": answer} for i in range(1, 13)]
     record = record_create(actor=cast.officer_a, case=case, data=inquiry(cast, questions=questions))
-    text = pdf_text(record.evidence.file.read())
+    text = pdf_text(record.pdf.file.read())
     pages = int(text.split("共")[-1].removesuffix("页"))
     assert pages >= 2
     assert text.count("被询问人签名：") == pages
@@ -262,8 +262,8 @@ def test_a_correction_is_a_new_record_that_names_the_one_it_corrects(cast, make_
     case = make_case("investigating")
     first = record_create(actor=cast.officer_a, case=case, data=inquiry(cast))
     second = record_create(actor=cast.officer_a, case=case, data=inquiry(cast, corrects=first))
-    assert second.corrects == first and first.evidence_id != second.evidence_id
-    text = pdf_text(second.evidence.file.read())
+    assert second.corrects == first and first.pdf_id != second.pdf_id
+    text = pdf_text(second.pdf.file.read())
     assert "本笔录更正" in text and "询问笔录" in text
     other = make_case("investigating")
     with pytest.raises(ValidationError) as caught:

@@ -21,7 +21,7 @@ class RecordSerializer(serializers.ModelSerializer[OnSiteRecord]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     officer_1 = UserRefSerializer(read_only=True)
     officer_2 = UserRefSerializer(read_only=True)
-    sha256 = serializers.CharField(source="evidence.sha256", read_only=True)
+    sha256 = serializers.CharField(source="pdf.sha256", read_only=True)
     pdf_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,7 +47,7 @@ class RecordSerializer(serializers.ModelSerializer[OnSiteRecord]):
             "party_refused",
             "refusal_reason",
             "refusal_witness",
-            "evidence",
+            "pdf",
             "corrects",
             "sha256",
             "pdf_url",
@@ -57,7 +57,7 @@ class RecordSerializer(serializers.ModelSerializer[OnSiteRecord]):
 
     def get_pdf_url(self, obj: OnSiteRecord) -> str:
         """The signed PDF, downloaded with the API token (the evidence file of the record)."""
-        return reverse("api-case-evidence-file", args=[obj.case_id, obj.evidence_id])
+        return reverse("api-case-evidence-file", args=[obj.case_id, obj.pdf_id])
 
 
 class QuestionSerializer(serializers.Serializer[Any]):
