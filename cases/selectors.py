@@ -20,7 +20,7 @@ from enforcement.maps import MapQuery, Marker
 from enforcement.models import Unit, User
 
 from . import clock
-from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel
+from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel, OnSiteRecord
 from .rules import can_file_complaint, can_handle_cases
 from .workflow import FINISHED, Stage
 
@@ -346,6 +346,13 @@ def case_recommendation(
     if case.party_kind == "person" and case.party_age is not None and 14 <= case.party_age < 18:
         facts["factors"] = sorted({*facts["factors"], "aged_14_18"})
     return recommend(case.item, facts)
+
+
+def record_list_for(case: Case) -> list[OnSiteRecord]:
+    """The case's on-site and inquiry records (the case was read through case_get_for), in time order."""
+    return list(
+        case.onsite_records.select_related("officer_1", "officer_2", "pdf").order_by("started_at", "pk")
+    )
 
 
 @dataclass
