@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
+from enforcement.submissions import idempotent_submission
 
 from .. import rules
 from ..models import Case, OnSiteRecord
@@ -39,6 +40,7 @@ def records_context(user: User, case: Case) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_submission  # signed on a weak signal, the record waits on the phone and is sent once
 def record_new(request: AuthedHttpRequest, case_pk: int, kind: str) -> HttpResponse:
     user = request.user
     case = case_get_for(user=user, pk=case_pk)

@@ -275,3 +275,33 @@ def test_a_correction_is_a_new_record_that_names_the_one_it_corrects(cast, make_
         reverse("cases:record-new", args=[case.pk, "inquiry"]) + f"?corrects={first.pk}"
     )
     assert 'data-testid="record-corrects"' in form.content.decode()
+
+
+def test_a_record_sent_again_from_the_phones_outbox_is_stored_once(cast, make_case, client_for):
+    """The form waits on the phone when the signal drops (data-offline="queue"); a resend after a reply that
+    never arrived carries the same submission key and gets the first record's page, not a second record."""
+    case = make_case("investigating")
+    client = client_for(cast.officer_a)
+    url = reverse("cases:record-new", args=[case.pk, "inspection"])
+    assert 'data-offline="queue"' in client.get(url).content.decode()
+    start = timezone.localtime().replace(second=0, microsecond=0) - dt.timedelta(minutes=30)
+    form = {
+        "place": "测试路1号门前",
+        "started_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ended_at": (start + dt.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+        "officer_1": cast.officer_a.pk,
+        "officer_2": cast.officer_a2.pk,
+        "person_name": "张三",
+        "person_role": "party",
+        "rights_told": "on",
+        "findings": "门前堆放货物约三平方米。",
+        "party_signature": signature(3),
+        "officer_1_signature": signature(1),
+        "officer_2_signature": signature(2),
+        "submission_key": "phone-outbox-0001",
+    }
+    first = client.post(url, form)
+    again = client.post(url, form)
+    assert first.status_code == again.status_code == 302, first.content.decode()[:2000]
+    assert again["Location"] == first["Location"]
+    assert OnSiteRecord.objects.filter(case=case).count() == 1
