@@ -54,7 +54,7 @@ def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
         "approvals": awaiting_approval_for(user=user).count() if user.has_role(Role.SUPERVISOR) else None,
         "reviews": awaiting_review_for(user=user).count() if user.has_role(Role.LEGAL_REVIEWER) else None,
         # Offered only to whom the page would not refuse (a department's officer files no lead: 403).
-        "can_file": _may_file_somewhere(user),
+        "can_file": may_file_somewhere(user),
     }
 
 
@@ -65,11 +65,12 @@ def _works_on_cases(user: User) -> bool:
 
 
 def _may_capture(user: User) -> bool:
-    """A lead may be recorded: an officer or supervisor working for a town (the cached scope, no query)."""
+    """Evidence may be captured (or a lead recorded): an officer or supervisor working for a town (the cached
+    scope, no query)."""
     return (user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)) and bool(scope_for(user).town_ids)
 
 
-def _may_file_somewhere(user: User) -> bool:
+def may_file_somewhere(user: User) -> bool:
     from enforcement.models import Unit
 
     from .rules import can_file_case
@@ -91,7 +92,10 @@ def register() -> None:
     register_inbox()
     register_town_public_link(TownPublicLink(_("Published decisions"), "cases:public-decisions", 10))
     register_bottom_entry(BottomEntry("work", _("Cases"), "cases:case-list", "cases", 10, _works_on_cases))
-    register_bottom_entry(BottomEntry("capture", _("Record"), "cases:case-new", "capture", 10, _may_capture))
+    # Capture evidence for one of my open cases (the page offers recording a new lead too).
+    register_bottom_entry(
+        BottomEntry("capture", _("Capture"), "cases:capture-start", "capture", 10, _may_capture)
+    )
 
 
 # --- sections of the one inbox (enforcement.inbox): read-only queries through the selectors -----------------
