@@ -31,10 +31,14 @@
     return fill(template, { deg: Math.abs(value).toFixed(6) });
   }
 
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
   function stampTime() {
     var now = new Date();
     fields.time.value = now.toISOString();
-    timeText.textContent = fill(where.dataset.msgTime, { time: now.toLocaleString() });
+    var local = now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate()) + " " +
+      two(now.getHours()) + ":" + two(now.getMinutes()) + ":" + two(now.getSeconds());
+    timeText.textContent = fill(where.dataset.msgTime, { time: local });
   }
 
   function located(position) {
@@ -42,7 +46,10 @@
     fields.latitude.value = c.latitude.toFixed(6);
     fields.longitude.value = c.longitude.toFixed(6);
     fields.accuracy.value = String(Math.ceil(c.accuracy));
-    var text = degrees(c.latitude, "msgNorth", "msgSouth") + ", " + degrees(c.longitude, "msgEast", "msgWest");
+    var text = fill(where.dataset.msgPair, {
+      lat: degrees(c.latitude, "msgNorth", "msgSouth"),
+      lon: degrees(c.longitude, "msgEast", "msgWest")
+    });
     whereText.textContent = fill(where.dataset.msgLocated, { where: text, m: Math.ceil(c.accuracy) });
     where.dataset.state = "located";
     relocate.classList.add("d-none");
@@ -146,5 +153,6 @@
   });
   var errors = document.getElementById("capture-errors");
   if (errors) { errors.focus(); }
+  stampTime();
   locate();
 })();
