@@ -54,7 +54,7 @@ def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
         "approvals": awaiting_approval_for(user=user).count() if user.has_role(Role.SUPERVISOR) else None,
         "reviews": awaiting_review_for(user=user).count() if user.has_role(Role.LEGAL_REVIEWER) else None,
         # Offered only to whom the page would not refuse (a department's officer files no lead: 403).
-        "can_file": may_file_somewhere(user),
+        "can_file": _may_file_somewhere(user),
     }
 
 
@@ -70,7 +70,7 @@ def _may_capture(user: User) -> bool:
     return (user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)) and bool(scope_for(user).town_ids)
 
 
-def may_file_somewhere(user: User) -> bool:
+def _may_file_somewhere(user: User) -> bool:
     from enforcement.models import Unit
 
     from .rules import can_file_case

@@ -23,8 +23,8 @@ from .. import rules
 from ..capture import Capture, capture_from
 from ..evidence import MAX_FILES_PER_UPLOAD, evidence_capture
 from ..models import Case
-from ..panels import may_file_somewhere
 from ..selectors import capture_cases_for, case_get_for
+from .common import towns_for_case_filing
 
 CHOOSER_ROWS = 30
 FIELD_ORDER = ("files", "latitude", "longitude", "accuracy", "device_time", "__all__")
@@ -40,7 +40,7 @@ def capture_start(request: AuthedHttpRequest) -> HttpResponse:
         {
             "cases": cases[:CHOOSER_ROWS],
             "more": len(cases) > CHOOSER_ROWS,
-            "can_file": may_file_somewhere(request.user),
+            "can_file": bool(towns_for_case_filing(request.user)),
         },
     )
 
