@@ -63,6 +63,7 @@ def stamp_speaks_chinese() -> bool:
     return font is not None and font.cjk
 
 
+@functools.lru_cache(maxsize=32)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     found = stamp_font()
     if found is None:

@@ -325,3 +325,30 @@ def test_the_api_captures_with_the_same_service(cast, make_case, client_for):
     assert Evidence.objects.filter(case=case).count() == 2
     other = client_for(cast.officer_b).post(url, {**FIELDS, "files": [up("d.jpg", photo())]})
     assert other.status_code == 404
+
+
+def test_without_a_cjk_font_the_stamp_is_latin(cast, make_case, monkeypatch):
+    from cases import capture, stamp
+
+    monkeypatch.setattr(capture, "stamp_speaks_chinese", lambda: False)
+    case = make_case("investigating")
+    row = Evidence(
+        case=case,
+        original_sha256="ab" * 32,
+        uploaded_at=timezone.now(),
+        latitude=Decimal("29.55"),
+        longitude=Decimal("-106.55"),
+        accuracy_m=8,
+    )
+    lines = capture.stamp_lines(case=case, actor=cast.officer_a, evidence=row)
+    assert all(ord(c) < 0x250 for line in lines for c in line), lines
+    assert "29.550000° N, 106.550000° W, within about 8 m" in lines[1]
+    assert lines[3].endswith("officer_a") and lines[2] == f"Case #{case.pk}"  # names in Chinese: left out
+    monkeypatch.setattr(stamp, "stamp_font", lambda: None)  # no font at all: Pillow's own
+    stamp._font.cache_clear()
+    try:
+        stamped = stamp.stamp_image(photo(), lines)
+    finally:
+        stamp._font.cache_clear()
+    with Image.open(io.BytesIO(stamped)) as image:
+        assert image.height > 240
