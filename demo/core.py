@@ -48,6 +48,12 @@ PAYMENT_ACCOUNT = (
     "中国工商银行重庆渝中支行（户名：重庆市渝中区财政局非税收入汇缴专户，账号：3100 0211 0902 0001 234）"
 )
 TOWN_SLUGS = ["shiyoulu", "jiefangbei", "daping", "hualongqiao"]
+# The other towns' people, in TOWN_PEOPLE's order (石油路 has the names above). Made up.
+OTHER_TOWN_NAMES = {
+    "jiefangbei": ("赵磊", "孙丽", "周强", "吴刚", "郑芳"),
+    "daping": ("何勇", "马丽娟", "罗军", "高峰", "林燕"),
+    "hualongqiao": ("黄志明", "徐静", "朱涛", "胡斌", "郭敏"),
+}
 # A town's code to the slug its demo usernames start with (shiyoulu_officer, ...).
 SLUG_BY_TOWN = {code: slug for (code, *_), slug in zip(TOWNS, TOWN_SLUGS, strict=True)}
 
@@ -168,7 +174,7 @@ def seed_core() -> list[Login]:
         for n, (role_slug, full_name, roles, state) in enumerate(TOWN_PEOPLE):
             username = f"{slug}_{role_slug}"
             user = _user(
-                username, town, roles, full_name if slug == "shiyoulu" else f"{full_name[0]}{name_zh[0]}{n}"
+                username, town, roles, OTHER_TOWN_NAMES[slug][n] if slug in OTHER_TOWN_NAMES else full_name
             )
             _certificate(
                 user, f"500103{code[-3:]}{n:03d}", state, [Domain.CITY_MANAGEMENT, Domain.FIRE_SAFETY]

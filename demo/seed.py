@@ -9,6 +9,7 @@ from enforcement.audit import linking_deferred
 
 from . import authority, cases, discretion, figures, inspections, whistles
 from .core import Login, seed_core
+from .progress import report
 
 # The catalog first (everything refers to its items), then the benchmarks (the cases' fines come from them).
 # Whistles before cases: transfers in the case demo raise whistles, which the whistle demo would then skip.
@@ -29,12 +30,15 @@ SIZED = {"cases"}
 def seed_all(stdout: Any, *, small: bool = False) -> list[Login]:
     """Create (or complete) the demo district and every domain's demo data; returns the logins to print."""
     with linking_deferred():  # thousands of small commits: the audit chain is linked once, at the end
+        report("core")
         logins = seed_core()
         for name, seed in SEEDERS:
+            report(name)
             if name in SIZED:
                 seed(stdout, small=small)
             else:
                 seed(stdout)
         # Last: the dashboards' aggregates, counted from everything above.
+        report("figures")
         figures.seed(stdout)
     return logins

@@ -1,4 +1,5 @@
 import logging
+import os
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -36,7 +37,8 @@ class EnforcementConfig(AppConfig):
         post_delete.connect(scope_changed, sender=User, dispatch_uid="scope-user-delete")
         m2m_changed.connect(scope_changed, sender=User.groups.through, dispatch_uid="scope-user-groups")
 
-        if settings.DEMO_MODE:
+        # scripts/demo says it once itself, rather than each of its commands saying it again.
+        if settings.DEMO_MODE and not os.environ.get("DEMO_NOTICE_SHOWN"):
             parts = []
             if settings.DEMO_DATABASE:
                 parts.append("SQLite file database (set DATABASE_URL for PostgreSQL)")

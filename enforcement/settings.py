@@ -117,6 +117,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# scripts/demo serves while it builds the demo district: every page shows the build's progress until done.
+if os.environ.get("DEMO_PROGRESS_FILE"):
+    MIDDLEWARE.insert(0, "demo.middleware.DemoBuildingMiddleware")
+
 ROOT_URLCONF = "enforcement.urls"
 WSGI_APPLICATION = "enforcement.wsgi.application"
 
@@ -182,6 +186,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
+        # scripts/demo serves on loopback, where compressing every file first (four fifths of collectstatic's
+        # time) saves nothing: hashed names, not compressed copies.
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        if not env_bool("STATIC_PRECOMPRESS", True)
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -399,7 +407,16 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A PDF's every step and font subset at INFO: a few hundred lines per document, saying nothing wrong.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Tasks run in-process (demo mode, tests): a line per task that succeeded; a worker keeps them.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
+        # With no broker at all (demo mode) kombu warns that it has no host name, which is the point.
+        **({"kombu.connection": {"level": "ERROR"}} if DEMO_TASKS else {}),
+    },
 }
 
 # Whistle notifications also go out by e-mail (Django's EMAIL_* settings) when this is on.

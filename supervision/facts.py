@@ -14,12 +14,13 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from enforcement.fences import fact_label, fact_value, fence_rule, register_fact_labels
 from enforcement.models import FenceWarning
+from enforcement.money import figures
 
 # Keys many rules share; an app adds its own keys from its AppConfig.ready().
 COMMON_LABELS = {
@@ -87,8 +88,10 @@ def show_value(value: Any, key: str = "") -> str:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, int | float | Decimal):
-        return number_format(value, force_grouping=True)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float | Decimal):
+        return figures(value)
     if isinstance(value, list | tuple):
         return _("; ").join(show_value(v, key) for v in value) if value else "—"
     if isinstance(value, dict):
@@ -105,8 +108,10 @@ def show_value(value: Any, key: str = "") -> str:
         moment = _parse_datetime(text)
         if moment is not None:
             return date_format(moment, "DATETIME_FORMAT")
-    if _is_decimal(text):
-        return number_format(Decimal(text), force_grouping=True)
+    if _is_decimal(text) and not key.endswith(("code", "number")):  # an item code is digits, not a quantity
+        # Amounts come as text ("10100.00"): grouped as every amount on the site is, whatever the locale's
+        # own grouping (zh-hans has none).
+        return f"{int(text):,}" if text.lstrip("-").isdigit() else figures(text)
     return text
 
 

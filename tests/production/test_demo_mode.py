@@ -37,6 +37,7 @@ def test_the_demo_answers_a_missing_page_with_the_house_404_and_serves_hashed_st
             "MEDIA_ROOT": str(tmp_path / "media"),
             "PORT": str(port),
             "SEED_DEMO": "0",
+            "DEMO_PROGRESS_FILE": str(tmp_path / "demo-progress.json"),
         }
     )
     log = tmp_path / "demo.log"
@@ -53,15 +54,26 @@ def test_the_demo_answers_a_missing_page_with_the_house_404_and_serves_hashed_st
     try:
         browser = Browser(f"http://127.0.0.1:{port}", https=False)
         deadline = time.monotonic() + 600
+        progress_pages = []
         while True:
             assert process.poll() is None, log.read_text(errors="replace")[-3000:]
             assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
             try:
                 landing = browser.request("/")
-                break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(1)
+                continue
+            if landing.status != 503:
+                break
+            progress_pages.append(landing)  # the server answers while the tables are made
+            time.sleep(1)
         assert landing.status == 200 and 'data-testid="demo-banner"' in landing.html
+        assert progress_pages, "the first page should come before the migrations are over"
+        building = progress_pages[0]
+        assert 'data-testid="demo-building"' in building.html and "正在建立演示辖区" in building.html
+        assert building.headers["retry-after"] == "3"
+        log_text = log.read_text(errors="replace")
+        assert "Service Unavailable" not in log_text and "DEMO MODE" not in log_text, log_text[-3000:]
         missing = browser.request("/authority/items/999999999/")
         assert missing.status == 404
         assert "找不到该页面" in missing.html and "DEBUG = True" not in missing.html
