@@ -73,9 +73,10 @@ def test_two_photos_with_the_phones_location_are_stamped_on_the_case(cast, make_
         assert items.count() == 2
         for index in range(2):
             item = items.nth(index)
-            assert "北纬29.550000°，东经106.550000°，误差约 12 米" in item.locator(
-                "[data-testid=evidence-place]"
-            ).inner_text()
+            assert (
+                "北纬29.550000°，东经106.550000°，误差约 12 米"
+                in item.locator("[data-testid=evidence-place]").inner_text()
+            )
             assert "拍摄于" in item.locator("[data-testid=evidence-time]").inner_text()
         # The stamped thumbnails loaded (a broken image has no natural width).
         page.wait_for_function(
