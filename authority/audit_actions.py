@@ -17,6 +17,11 @@ ACTIONS = (
     AuditAction(
         "authority.adjustment.line_remove", _("%(actor)s removed a line from the adjustment %(object)s")
     ),
+    AuditAction("authority.adjustment.update", _("%(actor)s edited the draft adjustment %(object)s")),
+    AuditAction(
+        "authority.adjustment.propose_recovery",
+        _("%(actor)s proposed recovering unused items in the adjustment %(object)s"),
+    ),
     AuditAction("authority.adjustment.approve", _("%(actor)s approved the adjustment %(object)s")),
     AuditAction("authority.adjustment.reject", _("%(actor)s rejected the adjustment %(object)s")),
     AuditAction("authority.match_rule.create", _("%(actor)s added the matching rule %(object)s")),

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.domains import Domain
@@ -201,15 +202,21 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
 
 
+PERIODS = [3, 6, 12, 24, 36]
+
+
 class UsageFilterForm(forms.Form):
-    on = forms.DateField(label=_("As of"), required=False, widget=DATE)
-    months = forms.IntegerField(
-        label=_("Window (months)"),
+    """The period is the `months` months that end on `on` (default: the last 12 months up to today)."""
+
+    on = forms.DateField(label=_("Period ends on"), required=False, widget=DATE)
+    months = forms.TypedChoiceField(
+        label=_("Period"),
         required=False,
-        min_value=1,
-        max_value=60,
+        coerce=int,
+        empty_value=None,
         initial=12,
-        widget=forms.NumberInput(attrs=TEXT),
+        choices=[(n, n) for n in PERIODS],  # labelled in __init__, in the request's language
+        widget=forms.Select(attrs=SELECT),
     )
     town = forms.ModelChoiceField(
         label=_("Town"),
@@ -221,7 +228,41 @@ class UsageFilterForm(forms.Form):
     )
     kind = _filter(_("Kind"), GrantKind.choices, _("All kinds"))
     domain = _filter(_("Domain"), Domain.choices, _("All domains"))
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("total", _("Most used first")), ("code", _("By code"))],
+        widget=forms.Select(attrs=SELECT),
+    )
 
     def __init__(self, *args: Any, towns: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         restrict_choices(self, "town", towns)
+        self.fields["on"].initial = timezone.localdate()
+        months = self.fields["months"]
+        assert isinstance(months, forms.TypedChoiceField)
+        months.choices = [(n, gettext("last %(n)s months") % {"n": n}) for n in PERIODS]
+
+
+class _IdListField(forms.Field):
+    """Several ids from checkboxes of the same name."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose items from the list.")) from None
+
+
+class ProposeRecoveryForm(forms.Form):
+    """建议收回: the zombie items chosen on the usage page, and the period they were judged on."""
+
+    items = _IdListField(
+        label=_("Items"), error_messages={"required": _("Choose at least one zombie item to recover.")}
+    )
+    on = forms.DateField(required=False)
+    months = forms.IntegerField(required=False, min_value=1, max_value=60)

@@ -41,6 +41,11 @@ def can_view_adjustment(user: AnyUser, adjustment: Adjustment) -> bool:
     return can_manage_authority(user, adjustment.district_id)
 
 
+def can_propose_recovery(user: AnyUser, district: District | int) -> bool:
+    """Turning zombie items of the usage evaluation into a recovery draft: the district administrator."""
+    return can_manage_authority(user, district)
+
+
 def can_view_usage(user: AnyUser, district: District | int) -> bool:
     """The evaluation: district administrators (every town), supervisors and officers (their own towns)."""
     district_id = district if isinstance(district, int) else district.pk

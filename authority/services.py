@@ -42,7 +42,7 @@ from .models import (
     EnforcementItemVersion,
     GrantKind,
 )
-from .rules import can_import_authority, can_manage_authority
+from .rules import can_draft_adjustment, can_import_authority, can_manage_authority
 from .selectors import grants_active_on
 
 Progress = Callable[[int, int], None]
@@ -620,6 +620,45 @@ def adjustment_create(
     )
     audit_record(
         actor=actor, action="authority.adjustment.create", obj=adjustment, after=_adjustment_after(adjustment)
+    )
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_update(
+    *,
+    actor: User,
+    adjustment: Adjustment,
+    title: str,
+    document_number: str,
+    document_date: dt.date,
+    effective_from: dt.date,
+    note: str = "",
+) -> Adjustment:
+    """Correct a draft's document: its final title and number once issued, its dates, its reason (a draft
+    proposed from the usage evaluation starts with a provisional number)."""
+    adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    require(can_draft_adjustment(actor, adjustment), "only a district administrator edits a draft")
+    if not title.strip() or not document_number.strip():
+        raise ValidationError(_("An adjustment needs a title and a document number."))
+    if effective_from < document_date:
+        raise ValidationError(
+            {"effective_from": [_("The effective date cannot be before the document date.")]}
+        )
+    before = {**_adjustment_after(adjustment), "note": adjustment.note}
+    adjustment.title = title.strip()
+    adjustment.document_number = document_number.strip()
+    adjustment.document_date = document_date
+    adjustment.effective_from = effective_from
+    adjustment.note = note.strip()
+    adjustment.save(update_fields=["title", "document_number", "document_date", "effective_from", "note"])
+    after = {**_adjustment_after(adjustment), "note": adjustment.note}
+    audit_record(
+        actor=actor,
+        action="authority.adjustment.update",
+        obj=adjustment,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
     )
     return adjustment
 

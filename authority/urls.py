@@ -14,4 +14,9 @@ urlpatterns = [
     path("authority/adjustments/new/", views.adjustment_new, name="authority-adjustment-new"),
     path("authority/adjustments/<int:pk>/", views.adjustment_detail, name="authority-adjustment"),
     path("authority/usage/", views.usage, name="authority-usage"),
+    path(
+        "authority/usage/propose-recovery/",
+        views.usage_propose_recovery,
+        name="authority-usage-propose-recovery",
+    ),
 ]

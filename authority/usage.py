@@ -163,17 +163,22 @@ class UsageReport:
         towns = self.by_town()
         return {
             "items": {
-                "labels": [e["item"].code for e in top],
-                "titles": [e["item"].name for e in top],
+                # Names, not codes: a code says nothing to a reader; the code stays in the tooltip.
+                "labels": [_short(e["item"].name) for e in top],
+                "titles": [f"{e['item'].name} ({e['item'].code})" for e in top],
                 "uses": [e["uses"] for e in top],
             },
             "towns": {
-                "labels": [e["town"].name for e in towns],
+                "labels": [town_short_name(e["town"]) for e in towns],
                 "used": [e["used"] for e in towns],
                 "zombies": [e["zombies"] for e in towns],
                 "other": [e["held"] - e["used"] - e["zombies"] for e in towns],
             },
         }
+
+
+def _short(text: str, length: int = 16) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _merge(results: list[dict[tuple[int, int], UsageCount]]) -> dict[tuple[int, int], UsageCount]:
@@ -293,3 +298,190 @@ def usage_report(
                 )
             )
     return report
+
+
+# --- per item: the heatmap and zombie items -----------------------------------------------------------------
+
+HEAT_LEVELS = 5
+
+
+def heat_level(count: int, highest: int) -> int:
+    """0 for no use, else 1..HEAT_LEVELS by the share of the busiest cell (so one busy town does not wash the
+    others out to nothing: any use is at least level 1)."""
+    if count <= 0 or highest <= 0:
+        return 0
+    return max(1, min(HEAT_LEVELS, -(-count * HEAT_LEVELS // highest)))
+
+
+def town_short_name(town: Any) -> str:
+    """A column header: the town's name without the 街道/镇/乡 suffix (石油路街道 -> 石油路; "Shiyoulu
+    Subdistrict" -> "Shiyoulu"). The full name goes in the header's title."""
+    name = str(town.name)
+    for suffix in ("街道办事处", "街道", "镇", "乡", " Subdistrict", " Sub-district", " Town", " Township"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass
+class ItemUsage:
+    """One item across the towns that hold it."""
+
+    item: Any
+    cells: dict[int, UsageRow]  # town id -> the town's row
+    total: int = 0
+
+    @property
+    def towns_holding(self) -> int:
+        return len(self.cells)
+
+    @property
+    def towns_using(self) -> int:
+        return sum(1 for r in self.cells.values() if r.total)
+
+    @property
+    def zombie_rows(self) -> list[UsageRow]:
+        return sorted((r for r in self.cells.values() if r.is_zombie), key=lambda r: r.town.code)
+
+    @property
+    def zombie_towns(self) -> list[str]:
+        """Short names of the towns holding the item unused."""
+        return [town_short_name(r.town) for r in self.zombie_rows]
+
+    @property
+    def is_zombie(self) -> bool:
+        """No town that holds the item used it in the period, and at least one has held it long enough to
+        judge (a town that got it recently is "new", not a zombie)."""
+        return not self.total and bool(self.zombie_rows)
+
+    @property
+    def is_new(self) -> bool:
+        return (
+            not self.total
+            and not self.zombie_rows
+            and any(r.status == UsageStatus.NEW for r in self.cells.values())
+        )
+
+    @property
+    def last_used(self) -> dt.date | None:
+        return max((r.last_used for r in self.cells.values() if r.last_used), default=None)
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({r.grant.kind for r in self.cells.values()})
+
+
+def items_usage(rows: list[UsageRow]) -> list[ItemUsage]:
+    """The rows (item × town) folded per item, in catalog order (domain, code)."""
+    items: dict[int, ItemUsage] = {}
+    for row in rows:
+        entry = items.setdefault(row.item.pk, ItemUsage(row.item, {}))
+        entry.cells[row.town.pk] = row
+        entry.total += row.total
+    return sorted(items.values(), key=lambda e: (e.item.domain, e.item.code))
+
+
+@dataclass
+class HeatCell:
+    town: Any
+    row: UsageRow | None  # None: the town does not hold the item
+    level: int
+
+
+@dataclass
+class HeatRow:
+    usage: ItemUsage
+    cells: list[HeatCell]
+
+
+@dataclass
+class HeatGroup:
+    domain: str
+    label: str
+    total: int
+    rows: list[HeatRow]
+
+
+@dataclass
+class HeatColumn:
+    town: Any
+    short: str
+    total: int
+
+
+@dataclass
+class Heatmap:
+    columns: list[HeatColumn]
+    groups: list[HeatGroup]
+    highest: int
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(g.rows) for g in self.groups)
+
+    @property
+    def total(self) -> int:
+        return sum(g.total for g in self.groups)
+
+
+def heatmap(items: list[ItemUsage], towns: list[Any], *, sort: str = "total", group: bool = True) -> Heatmap:
+    """Rows of items (grouped by domain unless `group` is False), columns of towns; `sort` "total" puts the
+    most used items first, "code" keeps catalog order."""
+    from enforcement.domains import Domain
+
+    highest = max((r.total for e in items for r in e.cells.values()), default=0)
+    labels = dict(Domain.choices)
+
+    def order(e: ItemUsage) -> tuple[Any, ...]:
+        return (-e.total, e.item.code) if sort == "total" else (e.item.code,)
+
+    def heat_row(e: ItemUsage) -> HeatRow:
+        cells = []
+        for town in towns:
+            row = e.cells.get(town.pk)
+            cells.append(HeatCell(town, row, heat_level(row.total, highest) if row else 0))
+        return HeatRow(e, cells)
+
+    groups: list[HeatGroup] = []
+    if group:
+        by_domain: dict[str, list[ItemUsage]] = {}
+        for e in items:
+            by_domain.setdefault(e.item.domain, []).append(e)
+        for domain, members in by_domain.items():
+            groups.append(
+                HeatGroup(
+                    domain,
+                    str(labels.get(domain, domain)),
+                    sum(e.total for e in members),
+                    [heat_row(e) for e in sorted(members, key=order)],
+                )
+            )
+        groups.sort(key=lambda g: (-g.total, g.domain) if sort == "total" else (g.domain,))
+    else:
+        rows = [heat_row(e) for e in sorted(items, key=order)]
+        groups.append(HeatGroup("", "", sum(e.total for e in items), rows))
+    columns = [
+        HeatColumn(t, town_short_name(t), sum(e.cells[t.pk].total for e in items if t.pk in e.cells))
+        for t in towns
+    ]
+    return Heatmap(columns, groups, highest)
+
+
+def domain_chart(items: list[ItemUsage]) -> dict[str, Any]:
+    """Chart.js data: uses per domain, labelled with the domain's name in the user's language."""
+    from enforcement.domains import Domain
+
+    labels = dict(Domain.choices)
+    totals: dict[str, list[int]] = {}
+    for e in items:
+        entry = totals.setdefault(e.item.domain, [0, 0, 0])
+        entry[0] += e.total
+        entry[1] += 1
+        entry[2] += 1 if e.is_zombie else 0
+    ordered = sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return {
+        "labels": [str(labels.get(d, d)) for d, _ in ordered],
+        "uses": [v[0] for _, v in ordered],
+        "items": [v[1] for _, v in ordered],
+        "zombies": [v[2] for _, v in ordered],
+    }

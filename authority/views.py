@@ -22,10 +22,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
 from enforcement.access import access_or_404
@@ -41,6 +43,7 @@ from .forms import (
     CatalogSearchForm,
     DecisionForm,
     ImportForm,
+    ProposeRecoveryForm,
     UsageFilterForm,
     WhoEnforcesForm,
 )
@@ -54,11 +57,13 @@ from .models import (
     GrantKind,
 )
 from .penalties import PenaltyKind
+from .recovery import adjustment_propose_recovery, open_recovery_drafts
 from .rules import (
     can_approve_adjustment,
     can_draft_adjustment,
     can_import_authority,
     can_manage_authority,
+    can_propose_recovery,
     can_view_usage,
     usage_town_ids,
 )
@@ -85,9 +90,10 @@ from .services import (
     adjustment_line_remove,
     adjustment_problems,
     adjustment_reject,
+    adjustment_update,
     catalog_import,
 )
-from .usage import UsageStatus, usage_report
+from .usage import HEAT_LEVELS, ItemUsage, UsageStatus, domain_chart, heatmap, items_usage, usage_report
 
 KIND_ORDER = [GrantKind.STATUTORY, GrantKind.EMPOWERED, GrantKind.DELEGATED]
 
@@ -435,6 +441,11 @@ def adjustment_new(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _document_initial(adjustment: Adjustment) -> dict[str, Any]:
+    fields = ("title", "document_number", "document_date", "effective_from", "note")
+    return {name: getattr(adjustment, name) for name in fields}
+
+
 def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     district = district_for(user)
@@ -443,11 +454,19 @@ def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     adjustment = access_or_404(adjustments_visible_to(user, district), pk=pk)
     line_form = AdjustmentLineForm(district=district, prefix="line")
     decision_form = DecisionForm(prefix="decision")
+    document_form = AdjustmentForm(prefix="doc", initial=_document_initial(adjustment))
     status = 200
     if request.method == "POST":
         action = request.POST.get("do", "")
         try:
-            if action == "add_line":
+            if action == "edit":
+                document_form = AdjustmentForm(request.POST, prefix="doc")
+                if document_form.is_valid():
+                    adjustment_update(actor=user, adjustment=adjustment, **document_form.cleaned_data)
+                    messages.success(request, _("Document details saved."))
+                    return redirect("authority-adjustment", pk=adjustment.pk)
+                status = 400
+            elif action == "add_line":
                 line_form = AdjustmentLineForm(request.POST, district=district, prefix="line")
                 if line_form.is_valid():
                     data = line_form.cleaned_data
@@ -502,6 +521,7 @@ def adjustment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "may_approve": can_approve_adjustment(user, adjustment),
         "line_form": line_form,
         "decision_form": decision_form,
+        "document_form": document_form,
         "grants_made": adjustment.grants_made.select_related("item", "town").order_by(
             "town__code", "item__code"
         ),
@@ -525,7 +545,13 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
     towns = district_towns(district)
     if allowed is not None:
         towns = towns.filter(pk__in=allowed)
-    form = UsageFilterForm(request.GET or None, towns=towns)
+    # The period has a default (the last 12 months up to today) that the form shows even when the query
+    # string names other fields only (?lang=en, ?town=...).
+    query = request.GET.copy()
+    for key, default in (("months", "12"), ("on", timezone.localdate().isoformat())):
+        if not query.get(key):
+            query[key] = default
+    form = UsageFilterForm(query, towns=towns)
     data = form.cleaned_data if form.is_valid() else {}
     on = data.get("on") or timezone.localdate()
     months = data.get("months") or 12
@@ -579,24 +605,100 @@ def usage(request: AuthedHttpRequest) -> HttpResponse:
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    items = items_usage(report.rows)
     status_filter = request.GET.get("status", "")
-    rows = [
-        r
-        for r in report.rows
-        if not status_filter or r.status == status_filter or (status_filter == "zombie" and r.is_zombie)
-    ]
+    shown = [e for e in items if _item_matches(e, status_filter)]
+    heat_towns = [data["town"]] if data.get("town") else list(towns)
+    heat = heatmap(shown, heat_towns, sort=data.get("sort") or "total")
+    zombies = [e for e in items if e.is_zombie]
+    may_propose = can_propose_recovery(user, district) and report.has_use_sources
     context = {
         "district": district,
         "form": form,
         "report": report,
-        "rows": rows,
+        "heat": heat,
+        "heat_levels": range(1, HEAT_LEVELS + 1),
         "status_filter": status_filter,
-        "statuses": report.status_counts(),
+        "counts": {
+            "items": len(items),
+            "used": sum(1 for e in items if e.total),
+            "zombies": len(zombies),
+            "new": sum(1 for e in items if e.is_new),
+            "uses": sum(e.total for e in items),
+        },
+        "zombies": zombies,
+        "open_drafts": open_recovery_drafts(district, [e.item.pk for e in zombies]) if may_propose else {},
+        "may_propose": may_propose,
         "by_town": report.by_town(),
-        "most_used": report.most_used(10),
-        "chart": report.chart(),
-        "UsageStatus": UsageStatus,
+        "chart": {**report.chart(), "domains": domain_chart(items)},
         "query": request.GET.urlencode(),
         "export_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("format", "status")),
+        "on": on,
+        "months": months,
+        "list_separator": ", " if (get_language() or "").startswith("en") else "、",
+        "sort": data.get("sort") or "total",
+        "sort_query": {key: _with(request, sort=key) for key in ("total", "code")},
     }
     return render(request, "authority/usage_report.html", context)
+
+
+def _with(request: HttpRequest, **values: str) -> str:
+    """The page's query string with some parameters replaced (a header that re-sorts keeps the filters)."""
+    query = request.GET.copy()
+    for key, value in values.items():
+        query[key] = value
+    query.pop("format", None)
+    return query.urlencode()
+
+
+def _item_matches(entry: ItemUsage, status: str) -> bool:
+    if status == "zombie":
+        return entry.is_zombie
+    if status == "active":
+        return bool(entry.total)
+    if status == "new":
+        return entry.is_new
+    if status in (UsageStatus.NEVER, UsageStatus.IDLE):
+        return entry.is_zombie and any(r.status == status for r in entry.cells.values())
+    return True
+
+
+@require_POST
+def usage_propose_recovery(request: AuthedHttpRequest) -> HttpResponse:
+    """建议收回: draft an adjustment recovering the chosen zombie items, then edit it. A second click for the
+    same items finds the open draft instead of making another."""
+    user = request.user
+    district = district_for(user)
+    if district is None:
+        raise PermissionDenied
+    form = ProposeRecoveryForm(request.POST)
+    back = f"{reverse('authority-usage')}?{request.POST.get('query', '')}"
+    if not form.is_valid():
+        if not can_propose_recovery(user, district):
+            raise PermissionDenied
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    try:
+        proposal = adjustment_propose_recovery(
+            actor=user,
+            district=district,
+            item_ids=form.cleaned_data["items"],
+            end=form.cleaned_data["on"] or timezone.localdate(),
+            months=form.cleaned_data["months"] or 12,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    adjustment = proposal.adjustment
+    if proposal.created:
+        messages.success(
+            request,
+            _("Draft adjustment created: check the towns and the reason, then number it and submit it."),
+        )
+    else:
+        messages.info(
+            request,
+            _("These items are already in the open draft “%(title)s”; no second draft was made.")
+            % {"title": adjustment.title},
+        )
+    return redirect("authority-adjustment", pk=adjustment.pk)

@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases and complaints")
 
     def ready(self) -> None:
+        from authority.matching.labelled import register_label_source
         from enforcement.audit_catalog import register_audit_actions, register_audit_objects
         from enforcement.home import NavEntry, register_nav
         from enforcement.models import Role
@@ -17,7 +18,9 @@ class CasesConfig(AppConfig):
         from .integrations import register
         from .notices import register as register_notices
         from .panels import register as register_panels
+        from .selectors import labelled_examples
 
+        register_label_source(labelled_examples)
         register_audit_actions(*AUDIT_ACTIONS)
         register_audit_objects(*AUDIT_OBJECTS)
         from .sweeps import register as register_sweeps

@@ -13,6 +13,9 @@ ACTIONS = (
     AuditAction("cases.complaint.create", _("%(actor)s received the complaint %(object)s")),
     AuditAction("cases.complaint.match", _("%(actor)s matched the complaint %(object)s to the catalog")),
     AuditAction("cases.complaint.rematch", _("%(actor)s matched the complaint %(object)s again")),
+    AuditAction(
+        "cases.complaint.label", _("%(actor)s said which enforcement items the complaint %(object)s names")
+    ),
     AuditAction("cases.case.create", _("%(actor)s recorded the lead %(object)s"), ("case.create",)),
     AuditAction("cases.case.update", _("%(actor)s edited the case %(object)s"), ("case.update",)),
     AuditAction(

@@ -679,3 +679,78 @@ class CasePolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.district)
+
+
+class ComplaintLabelQuerySet(TownOwnedQuerySet["ComplaintLabel"]):
+    district_field = "district"
+
+
+class ComplaintLabel(ChoiceLabels, models.Model):
+    """What an officer says a complaint names: one or two items of the district's catalog, or no item of it
+    (and why). Labels are the district's own labelled data: `match_eval --from-labels` measures the current
+    engine on them. One label per complaint; labelling again replaces it, and the audit trail keeps each
+    earlier label (before/after)."""
+
+    class Verdict(models.TextChoices):
+        ITEMS = "items", _("Enforcement items")
+        NONE = "none", _("No violation in our list")
+
+    class NoneReason(models.TextChoices):
+        NOT_VIOLATION = "not_violation", _("Not a violation")
+        OTHER_BODY = "other_body", _("Someone else's power")
+        NOT_ENOUGH = "not_enough_info", _("Not enough information")
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="label")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("verdict"), max_length=8, choices=Verdict.choices)
+    item = models.ForeignKey(
+        EnforcementItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_item = models.ForeignKey(
+        EnforcementItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    none_reason = models.CharField(
+        _("reason"), max_length=16, choices=NoneReason.choices, blank=True, default=""
+    )
+    # What the engine suggested when the officer labelled: the first three codes, the language it read and the
+    # matcher's fingerprint (empty when the complaint had not been matched).
+    suggested = models.JSONField(default=list, blank=True)
+    lang = models.CharField(max_length=8, blank=True)
+    matcher_version = models.CharField(max_length=64, blank=True)
+    labelled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    labelled_at = models.DateTimeField(_("labelled at"))
+
+    objects = ComplaintLabelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint label")
+        verbose_name_plural = _("complaint labels")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(verdict="items", item__isnull=False, none_reason="")
+                    | Q(verdict="none", item__isnull=True, second_item__isnull=True) & ~Q(none_reason="")
+                ),
+                name="complaint_label_items_or_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_item__isnull=True) | ~Q(second_item=models.F("item")),
+                name="complaint_label_two_different_items",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "labelled_at"], name="complaint_label_district")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.verdict}"
+
+    @property
+    def codes(self) -> list[str]:
+        return [i.code for i in (self.item, self.second_item) if i is not None]
+
+    @property
+    def agrees_at_top1(self) -> bool:
+        """The engine's first suggestion was one of the chosen items (or it said nothing, rightly)."""
+        if self.verdict == self.Verdict.NONE:
+            return not self.suggested
+        return bool(self.suggested) and self.suggested[0] in self.codes

@@ -60,6 +60,18 @@ def can_rematch_complaint(user: AnyUser, complaint: Complaint) -> bool:
     return user.has_role(Role.SUPERVISOR) and complaint.town_id in scope_for(user).town_ids
 
 
+def can_label_complaint(user: AnyUser, complaint: Complaint) -> bool:
+    """Say which items a complaint names (confirm or correct the engine): officers and supervisors of the
+    complaint's town (or seconded to it) and the district administrator."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if is_district_admin_of(user, complaint.district_id):
+        return True
+    return complaint.town_id in scope_for(user).town_ids and (
+        user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)
+    )
+
+
 # --- penalty cases ------------------------------------------------------------------------------------------
 
 
@@ -193,3 +205,11 @@ def can_view_approvals(user: AnyUser | None) -> bool:
 def can_view_reviews(user: AnyUser | None) -> bool:
     person = _user(user)
     return person is not None and person.has_role(Role.LEGAL_REVIEWER)
+
+
+def can_view_label_figures(user: AnyUser) -> bool:
+    """How the matching did on the labelled complaints: the towns' supervisors and the district
+    administrator."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.has_role(Role.SUPERVISOR) or user.has_role(Role.DISTRICT_ADMIN)

@@ -11,19 +11,22 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from authority.matching.evaluate import Example
 from authority.models import EnforcementItem
 from enforcement.access import access_or_404, scope_for
 from enforcement.models import Unit, User
 
 from . import clock
-from .models import Case, CaseEvent, CaseOfficer, Complaint
+from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel
 from .rules import can_file_complaint, can_handle_cases
 
 
 def complaints_for(
     *, user: User, status: str = "", query: str = "", town: Unit | None = None
 ) -> QuerySet[Complaint]:
-    qs = Complaint.objects.for_user(user).select_related("town")
+    qs = Complaint.objects.for_user(user).select_related(
+        "town", "label", "label__item", "label__second_item", "label__labelled_by"
+    )
     if status:
         qs = qs.filter(match_status=status)
     if town is not None:
@@ -36,7 +39,58 @@ def complaints_for(
 
 
 def complaint_get_for(*, user: User, pk: int | str) -> Complaint:
-    return access_or_404(Complaint.objects.for_user(user).select_related("town", "created_by"), pk=pk)
+    return access_or_404(
+        Complaint.objects.for_user(user).select_related(
+            "town", "created_by", "label", "label__item", "label__second_item", "label__labelled_by"
+        ),
+        pk=pk,
+    )
+
+
+def complaint_label_of(complaint: Complaint) -> ComplaintLabel | None:
+    try:
+        return complaint.label
+    except ComplaintLabel.DoesNotExist:
+        return None
+
+
+def complaint_labels(
+    *, district_id: int, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet[ComplaintLabel]:
+    """The labels of a district's complaints received from `since` up to `until` (exclusive), oldest first
+    (a system read: the evaluation and the export; the page scopes them with `for_user`)."""
+    qs = ComplaintLabel.objects.filter(district_id=district_id)
+    if since is not None:
+        qs = qs.filter(complaint__received_at__gte=_day_start(since))
+    if until is not None:
+        qs = qs.filter(complaint__received_at__lt=_day_start(until))
+    return qs.select_related("complaint", "item", "second_item").order_by("complaint__received_at", "pk")
+
+
+def labels_for(*, user: User) -> QuerySet[ComplaintLabel]:
+    """The labels of the complaints the user sees, oldest first."""
+    return (
+        ComplaintLabel.objects.for_user(user, shared=False)
+        .select_related("complaint", "item", "second_item")
+        .order_by("complaint__received_at", "pk")
+    )
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def labelled_examples(district_id: int, since: dt.date | None, until: dt.date | None) -> list[Example]:
+    """The labels as the evaluation's examples: id (ticket or number), language, text, expected codes."""
+    return [
+        Example(
+            id=label.complaint.external_id or f"complaint-{label.complaint_id}",
+            lang=label.lang or "?",
+            text=label.complaint.text,
+            expected=tuple(label.codes),
+        )
+        for label in complaint_labels(district_id=district_id, since=since, until=until)
+    ]
 
 
 def towns_for_filing(user: User) -> list[Unit]:
@@ -293,3 +347,131 @@ def case_recommendation(
     if case.party_kind == "person" and case.party_age is not None and 14 <= case.party_age < 18:
         facts["factors"] = sorted({*facts["factors"], "aged_14_18"})
     return recommend(case.item, facts)
+
+
+@dataclass
+class ItemChoice:
+    """An item an officer may pick for a complaint: from the engine's reading of the search words (with the
+    words that led to it) or from the catalog's names and codes."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    terms: list[str]
+    checked: bool = False
+
+
+def label_item_choices(
+    *, complaint: Complaint, query: str, keep: Sequence[str] = (), limit: int = 8
+) -> list[ItemChoice]:
+    """Items of the complaint's district for the officer's search: the ones already ticked (`keep`) first,
+    then what the engine reads in the words typed, then names and codes that contain them."""
+    from authority.matching.selectors import match_for_town
+
+    base = EnforcementItem.objects.filter(district_id=complaint.district_id, is_active=True)
+    out: dict[str, ItemChoice] = {}
+    for item in base.filter(code__in=list(keep)[:2]).order_by("code"):
+        out[item.code] = ItemChoice(item.code, item.name_zh, item.name_en, [], checked=True)
+    query = query.strip()[:100]
+    if query:
+        outcome = match_for_town(
+            text=query, town=complaint.town, on=timezone.localdate(), limit=limit, with_weak=True
+        )
+        for m in [*outcome.matched, *outcome.weak]:
+            if m.item.code not in out and len(out) < limit + len(keep):
+                out[m.item.code] = ItemChoice(m.item.code, m.item.name_zh, m.item.name_en, m.candidate.terms)
+        literal = base.filter(
+            Q(code__icontains=query) | Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+        ).order_by("code")[:limit]
+        for item in literal:
+            if item.code not in out and len(out) < limit + len(keep):
+                out[item.code] = ItemChoice(item.code, item.name_zh, item.name_en, [])
+    return list(out.values())
+
+
+@dataclass
+class LabelMonth:
+    """How the engine's suggestions, as the officers saw them, compared with their labels in one month."""
+
+    month: dt.date
+    labelled: int = 0
+    with_items: int = 0
+    top1: int = 0
+    top3: int = 0
+    none: int = 0
+    none_right: int = 0
+    false_none: int = 0
+
+    def ratio(self, part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def top1_rate(self) -> float | None:
+        return self.ratio(self.top1, self.with_items)
+
+    @property
+    def top3_rate(self) -> float | None:
+        return self.ratio(self.top3, self.with_items)
+
+    @property
+    def none_rate(self) -> float | None:
+        return self.ratio(self.none_right, self.none)
+
+    @property
+    def false_none_rate(self) -> float | None:
+        return self.ratio(self.false_none, self.with_items)
+
+
+@dataclass
+class LabelFigures:
+    months: list[LabelMonth]
+    # (officer's item or NO_ITEM, its name, the engine's first instead or "", its name, times)
+    confusions: list[tuple[str, str, str, str, int]]
+
+
+NO_ITEM = "-"  # in a confusion: the officer said no item of the list applies
+
+
+def label_figures(*, user: User, months: int = 12) -> LabelFigures:
+    """Per month of receipt (the last `months`), the labelled complaints the user may see: how often the
+    engine's first suggestion at the time was the officer's item, how often it was in the first three, and
+    "no match" right and wrong; and the most frequent confusions."""
+    from collections import Counter
+
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        ComplaintLabel.objects.for_user(user, shared=False)
+        .filter(complaint__received_at__gte=_day_start(start))
+        .values_list("complaint__received_at", "verdict", "item__code", "second_item__code", "suggested")
+    )
+    by_month: dict[dt.date, LabelMonth] = {}
+    confusions: Counter[tuple[str, str]] = Counter()
+    for received, verdict, code, second, suggested in rows:
+        month = timezone.localtime(received).date().replace(day=1)
+        m = by_month.setdefault(month, LabelMonth(month))
+        m.labelled += 1
+        first = suggested[0] if suggested else ""
+        if verdict == ComplaintLabel.Verdict.NONE:
+            m.none += 1
+            m.none_right += not suggested
+            if first:
+                confusions[(NO_ITEM, first)] += 1
+            continue
+        codes = [c for c in (code, second) if c]
+        m.with_items += 1
+        m.top1 += first in codes
+        m.top3 += bool(set(suggested[:3]) & set(codes))
+        m.false_none += not suggested
+        if first not in codes:
+            confusions[(codes[0], first)] += 1
+    top = [(e, g, n) for (e, g), n in confusions.most_common(10)]
+    wanted = {c for e, g, _ in top for c in (e, g) if c and c != NO_ITEM}
+    names = {
+        i.code: i.name
+        for i in EnforcementItem.objects.filter(district_id__in=scope_for(user).district_ids, code__in=wanted)
+    }
+    return LabelFigures(
+        sorted(by_month.values(), key=lambda m: m.month, reverse=True),
+        [(e, names.get(e, ""), g, names.get(g, ""), n) for e, g, n in top],
+    )

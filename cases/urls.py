@@ -10,8 +10,11 @@ urlpatterns = [
     path("complaints/new/", complaints.complaint_new, name="complaint-new"),
     path("complaints/import/", complaints.complaint_import, name="complaint-import"),
     path("complaints/rematch/", complaints.complaints_rematch_view, name="complaints-rematch"),
+    path("complaints/labels/", complaints.complaint_labels_view, name="complaint-labels"),
     path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint"),
     path("complaints/<int:pk>/rematch/", complaints.complaint_rematch_view, name="complaint-rematch"),
+    path("complaints/<int:pk>/label/", complaints.complaint_label_view, name="complaint-label"),
+    path("complaints/<int:pk>/items/", complaints.complaint_items_view, name="complaint-items"),
     # Penalty cases: lists and queues, forms, the case page and its posts, permission-checked files
     path("cases/", lists.case_list, name="case-list"),
     path("cases/new/", case_forms.case_new, name="case-new"),

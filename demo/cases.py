@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.complaints import complaints_import, complaints_match
-from cases.models import Complaint
+from cases.labels import complaint_label
+from cases.models import Complaint, ComplaintLabel
 from enforcement.models import Unit, User
 
 from .case_replay import seed as seed_cases
@@ -42,6 +44,7 @@ SMALL = {"count": 40, "photos": 3, "documents": 2}
 def seed(stdout: Any, *, small: bool = False) -> None:
     seed_matching(stdout)
     _seed_complaints(stdout)
+    _seed_labels(stdout)
     seed_cases(stdout, **(SMALL if small else {}))
 
 
@@ -78,3 +81,38 @@ def _seed_complaints(stdout: Any) -> None:
         .count()
     )
     stdout.write(f"Complaints: {len(report.created)} demo hotline tickets recorded, {done} matched.")
+
+
+# How the demo officer labels the morning's tickets (issue 15), so the complaint page shows a label and
+# `match_eval --from-labels` has something to measure: most confirm the first suggestion; the night market
+# names two conducts, the stall (the engine's first) and the open-air barbecue (its fourth: the engine put an
+# unlicensed-transport item second), and the loan and the praise name no item. Two stay unlabelled for the
+# officer to try.
+CHOSEN = {"12345-DEMO-0007": ["CQ-CG-001", "CQ-HJ-002"]}
+NONE = {"12345-DEMO-0005": "not_violation", "12345-DEMO-0008": "not_violation"}
+UNLABELLED = {"12345-DEMO-0001", "12345-DEMO-0006"}
+
+
+def _seed_labels(stdout: Any) -> None:
+    officer = User.objects.filter(username=OFFICER).first()
+    if officer is None:
+        return
+    done = 0
+    complaints = Complaint.objects.filter(
+        town__code=TOWN, external_id__in=[t for t, _ in TICKETS], label__isnull=True
+    ).exclude(external_id__in=UNLABELLED)
+    for complaint in complaints.order_by("external_id"):
+        codes = [c["code"] for c in (complaint.match_result or {}).get("candidates", [])]
+        if complaint.external_id in NONE or not codes:
+            reason = NONE.get(complaint.external_id, ComplaintLabel.NoneReason.NOT_ENOUGH)
+            complaint_label(actor=officer, complaint=complaint, none_reason=reason)
+        else:
+            try:
+                complaint_label(
+                    actor=officer, complaint=complaint, codes=CHOSEN.get(complaint.external_id, codes[:1])
+                )
+            except ValidationError:  # a catalog without the chosen codes: the first suggestion
+                complaint_label(actor=officer, complaint=complaint, codes=codes[:1])
+        done += 1
+    if done:
+        stdout.write(f"Complaint labels: {done} demo tickets labelled by {OFFICER}.")

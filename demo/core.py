@@ -176,15 +176,14 @@ def seed_core() -> list[Login]:
             user = _user(
                 username, town, roles, OTHER_TOWN_NAMES[slug][n] if slug in OTHER_TOWN_NAMES else full_name
             )
-            _certificate(
-                user, f"500103{code[-3:]}{n:03d}", state, [Domain.CITY_MANAGEMENT, Domain.FIRE_SAFETY]
-            )
+            number = f"500103{code[-3:]}{n:03d}"
+            _certificate(user, number, state, [Domain.CITY_MANAGEMENT, Domain.FIRE_SAFETY])
             if slug in ("shiyoulu", "jiefangbei"):
-                logins.append(
-                    Login(
-                        username, f"{name_en}: {', '.join(str(r.label) for r in roles)} ({state} certificate)"
-                    )
-                )
+                who = f"{name_en}: {', '.join(str(r.label) for r in roles)} ({state} certificate)"
+                if username == "shiyoulu_officer":
+                    # The electronic certificate (电子执法证) and its public check on the portal.
+                    who += f"; certificate page /me/certificate/, portal check: {number} + {user.full_name}"
+                logins.append(Login(username, who))
 
     departments = {}
     for domain in Domain:

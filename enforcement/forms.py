@@ -248,3 +248,10 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
+
+
+class CertificateLookupForm(BootstrapFormMixin, forms.Form):
+    """The portal's "verify a certificate": the number and the holder's name, both as on the certificate."""
+
+    number = forms.CharField(max_length=40, label=_("Certificate number"))
+    name = forms.CharField(max_length=100, label=_("Holder's name"))

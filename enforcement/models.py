@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -255,6 +256,12 @@ class Secondment(ChoiceLabels, models.Model):
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+def certificate_verification_token() -> str:
+    """The key in the certificate's QR (its public verification page): 144 random bits, not guessable and not
+    derived from the number, so knowing a number opens nothing."""
+    return secrets.token_urlsafe(18)
+
+
 class CertificateQuerySet(models.QuerySet["Certificate"]):
     def valid_on(self, day: dt.date) -> CertificateQuerySet:
         return self.filter(valid_from__lte=day, valid_to__gte=day, revoked_at__isnull=True)
@@ -272,6 +279,14 @@ class Certificate(models.Model):
     valid_to = models.DateField(_("valid to"))
     domains = models.JSONField(_("domains"), default=list, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    verification_token = models.CharField(
+        _("verification token"),
+        max_length=32,
+        unique=True,
+        default=certificate_verification_token,
+        editable=False,
+        help_text=_("The key in the certificate's QR code, which opens its public verification page."),
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -620,3 +635,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SubmissionKey(models.Model):
+    """A form submission the server accepted, by the key the officer's browser gave it (the phone's outbox
+    may send the same submission again after a weak signal). Written in the transaction of the action, so a
+    replay finds either nothing (the action did not happen) or the action's result."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("submission key"), max_length=64)
+    path = models.CharField(_("form address"), max_length=300)
+    result_url = models.CharField(_("result"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accepted submission")
+        verbose_name_plural = _("accepted submissions")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="submission_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.result_url}"

@@ -9,7 +9,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .home import BottomEntry, HomePanel, NavEntry, register_bottom_entry, register_home_panel, register_nav
+from .home import (
+    BottomEntry,
+    HomePanel,
+    NavEntry,
+    PortalSection,
+    register_bottom_entry,
+    register_home_panel,
+    register_nav,
+    register_portal_section,
+)
 from .inbox import inbox_for, inbox_total
 from .models import Certificate, Role, Unit, User
 from .officers import officer_may_act
@@ -74,6 +83,8 @@ def register() -> None:
             district_overview,
         )
     )
+    # The portal's "verify an officer's certificate" (after the inspection code's box, at 30).
+    register_portal_section(PortalSection("certificate", "enforcement/portal/_certificate.html", 35))
     register_nav(NavEntry("home", _("Home"), "home", order=0))
     register_nav(NavEntry("inbox", _("Inbox"), "inbox", order=1))
     register_bottom_entry(BottomEntry("tasks", _("Inbox"), "inbox", "inbox"))

@@ -275,7 +275,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # One pagination for every list: ?size= and ?after=, a signed cursor (enforcement/api/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "enforcement.api.pagination.CursorPagination",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min"),
+        # The public certificate look-up by number and name, per client address (enforcement.net).
+        "certificate_verify": os.environ.get("CERTIFICATE_VERIFY_THROTTLE_RATE", "10/min"),
+    },
     # Without it DRF keys throttles on the whole X-Forwarded-For header, which the client writes itself.
     "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "enforcement.api.exceptions.exception_handler",
@@ -353,6 +357,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The service worker (/sw.js) and the web manifest (installable app), both from the site itself.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

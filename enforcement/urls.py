@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, views
+from . import certificate_pages, health, pwa, views
 from .api import views as api_views
 
 # Every page needs a login (enforcement.middleware.LoginRequiredMiddleware) unless its view is marked
@@ -22,6 +22,10 @@ urlpatterns = [
     path("fences/rules/", views.fence_rules_page, name="fence-rules"),
     path("fences/rules/<str:code>/", views.fence_rule_page, name="fence-rule"),
     path("audit/object/<str:object_type>/<str:object_id>/", views.audit_object, name="audit-object"),
+    # The officer's electronic certificate and its public check (the QR's page, the portal's look-up).
+    path("me/certificate/", certificate_pages.certificate_mine, name="certificate-mine"),
+    path("verify/certificate/", certificate_pages.certificate_lookup, name="certificate-lookup"),
+    path("verify/certificate/<str:token>/", certificate_pages.certificate_verify, name="certificate-verify"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     # Public: a visitor whose session ended and who presses "log out" is logged out, not sent to log in.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
@@ -34,6 +38,10 @@ urlpatterns = [
         "favicon.ico",
         login_not_required(RedirectView.as_view(url=lazy(static, str)("enforcement/favicon.svg"))),
     ),
+    # The installable app: its manifest, and the service worker at the root so that it controls every page.
+    path("manifest.webmanifest", pwa.web_manifest, name="web-manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/<str:lang>/", pwa.offline_page, name="offline"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its set-up script as a separate request: no inline script under the CSP.

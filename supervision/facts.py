@@ -91,7 +91,7 @@ def show_value(value: Any, key: str = "") -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float | Decimal):
-        return figures(value)
+        return figures(Decimal(str(value)))
     if isinstance(value, list | tuple):
         return _("; ").join(show_value(v, key) for v in value) if value else "—"
     if isinstance(value, dict):

@@ -284,6 +284,8 @@ def build_world() -> tuple[Any, dict[str, Any]]:
         "district": cast.district.code,
         "district_pk": cast.district.pk,
         "town_a_pk": cast.town_a.pk,
+        "certificate_token": cast.officer_a.certificates.get().verification_token,
+        "certificate_number": cast.officer_a.certificates.get().number,
     }
     return cast, world
 
@@ -418,7 +420,7 @@ WORLD_KEYS = (
     "case evidence document document_request complaint whistle assignment photo notification item item_code "
     "draft_item "
     "benchmark draft adjustment line rule entry task task_code point point_photo notice invitation business "
-    "plan town_a district fence_warning district_pk town_a_pk"
+    "plan town_a district fence_warning district_pk town_a_pk certificate_token certificate_number"
 ).split()
 
 

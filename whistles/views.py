@@ -22,6 +22,7 @@ from enforcement.models import Unit, User
 from enforcement.origins import ORIGIN_PARAMETERS, resolve_origin
 from enforcement.paging import page_context
 from enforcement.refusals import show_refusal
+from enforcement.submissions import idempotent_submission
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import clock, services
@@ -252,6 +253,7 @@ def _prefill(
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent_submission
 def whistle_raise(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     querysets = _raise_form_querysets(user)

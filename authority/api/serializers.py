@@ -271,3 +271,16 @@ class CatalogImportInputSerializer(serializers.Serializer[Any]):
 
 
 DOMAIN_CHOICES = Domain.values
+
+
+class ProposeRecoveryInputSerializer(serializers.Serializer[Any]):
+    items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, help_text="ids of zombie items"
+    )
+    on = serializers.DateField(required=False, help_text="end of the period (default today)")
+    months = serializers.IntegerField(required=False, min_value=1, max_value=60, default=12)
+
+
+class RecoveryProposalSerializer(serializers.Serializer[Any]):
+    created = serializers.BooleanField(help_text="false: an open draft already recovers these items")
+    adjustment = AdjustmentSerializer()

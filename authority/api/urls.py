@@ -40,5 +40,10 @@ urlpatterns = [
         name="api-authority-adjustment-reject",
     ),
     path("authority/usage/", views.UsageView.as_view(), name="api-authority-usage"),
+    path(
+        "authority/usage/propose-recovery/",
+        views.ProposeRecoveryView.as_view(),
+        name="api-authority-usage-propose-recovery",
+    ),
     path("authority/import/", views.ImportView.as_view(), name="api-authority-import"),
 ]

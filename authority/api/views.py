@@ -33,6 +33,7 @@ from enforcement.models import District, Unit, User
 
 from ..importing import CatalogFileError, read_catalog
 from ..models import Adjustment, AdjustmentLine, AuthorityGrant, EnforcementItem, GrantKind
+from ..recovery import adjustment_propose_recovery
 from ..rules import can_import_authority, can_manage_authority, can_view_usage, usage_town_ids
 from ..selectors import (
     adjustments_visible_to,
@@ -63,6 +64,8 @@ from .serializers import (
     CatalogImportResultSerializer,
     ItemDetailSerializer,
     ItemSerializer,
+    ProposeRecoveryInputSerializer,
+    RecoveryProposalSerializer,
     TownListSerializer,
     UsageReportSerializer,
     WhoEnforcesSerializer,
@@ -414,6 +417,29 @@ class AdjustmentRejectView(APIView):
 
 
 # --- usage and import ---------------------------------------------------------------------------------------
+
+
+class ProposeRecoveryView(APIView):
+    @extend_schema(
+        summary="Propose recovering zombie items (建议收回, district administrators): a draft adjustment",
+        request=ProposeRecoveryInputSerializer,
+        responses={201: RecoveryProposalSerializer, 200: RecoveryProposalSerializer},
+    )
+    def post(self, request: AuthedRequest) -> Response:
+        district = _my_district(request)
+        data = ProposeRecoveryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = adjustment_propose_recovery(
+            actor=request.user,
+            district=district,
+            item_ids=data.validated_data["items"],
+            end=data.validated_data.get("on") or timezone.localdate(),
+            months=data.validated_data["months"],
+        )
+        body = RecoveryProposalSerializer(
+            {"created": proposal.created, "adjustment": proposal.adjustment}
+        ).data
+        return Response(body, status=201 if proposal.created else 200)
 
 
 class UsageView(APIView):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("complaints/", complaints.ComplaintListCreateView.as_view(), name="api-complaints"),
     path("complaints/bulk/", complaints.ComplaintBulkView.as_view(), name="api-complaints-bulk"),
     path("complaints/<int:pk>/", complaints.ComplaintDetailView.as_view(), name="api-complaint"),
+    path("complaints/<int:pk>/label/", complaints.ComplaintLabelView.as_view(), name="api-complaint-label"),
     path(
         "complaints/<int:pk>/rematch/",
         complaints.ComplaintRematchView.as_view(),

@@ -19,6 +19,7 @@ from enforcement.forms import add_service_errors
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit, User
 from enforcement.refusals import show_refusal
+from enforcement.submissions import idempotent_submission
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .. import lifecycle, rules
@@ -70,6 +71,7 @@ def _complaint_prefill(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_submission
 def case_new(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     towns = towns_for_case_filing(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django import forms
@@ -10,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from authority.matching.selectors import CONFIDENCE_LABELS, CONFIDENCE_REASONS
 from enforcement.forms import add_service_errors, restrict_choices
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit
@@ -28,9 +31,19 @@ from ..complaints import (
     complaints_import,
     complaints_rematch_unmatched,
 )
-from ..models import Complaint
-from ..rules import can_file_case, can_rematch_complaint
-from ..selectors import complaint_get_for, complaints_for, towns_for_filing
+from ..labels import complaint_label
+from ..models import Complaint, ComplaintLabel
+from ..rules import can_file_case, can_label_complaint, can_rematch_complaint, can_view_label_figures
+from ..selectors import (
+    NO_ITEM,
+    complaint_get_for,
+    complaint_label_of,
+    complaints_for,
+    label_figures,
+    label_item_choices,
+    labels_for,
+    towns_for_filing,
+)
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -173,6 +186,7 @@ def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
             "statuses": Complaint.MatchStatus.choices,
             "can_file": bool(towns),
             "can_rematch": can_rematch,
+            "can_view_labels": can_view_label_figures(user),
         },
     )
 
@@ -230,21 +244,109 @@ def complaint_import(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+SHOWN = 3  # suggestions shown first; the others wait behind "more"
+
+
+def _reason_codes() -> dict[str, str]:
+    """The stored reasons are sentences in Chinese (the worker matches under zh): their codes, to say them
+    again in the reader's language."""
+    with translation.override("zh-hans"):
+        return {str(text): code for code, text in CONFIDENCE_REASONS.items()}
+
+
+def suggestions_of(complaint: Complaint) -> list[dict[str, Any]]:
+    """The engine's candidates as the page shows them: the words that led to each, and the confidence and
+    its reason in the reader's language (never the raw score)."""
+    if complaint.match_status != Complaint.MatchStatus.MATCHED:
+        return []
+    reasons = _reason_codes()
+    rows = []
+    for cand in (complaint.match_result or {}).get("candidates", []):
+        reason = CONFIDENCE_REASONS.get(reasons.get(str(cand.get("confidence_reason", "")), ""), "")
+        rows.append(
+            {
+                **cand,
+                "confidence_words": str(CONFIDENCE_LABELS.get(cand.get("confidence", ""), "")),
+                "confidence_why": str(reason) or str(cand.get("confidence_reason", "")),
+            }
+        )
+    return rows
+
+
+def _detail_context(
+    request: AuthedHttpRequest, complaint: Complaint, *, errors: list[str] | None = None
+) -> dict[str, Any]:
+    user = request.user
+    can_label = can_label_complaint(user, complaint)
+    query = request.GET.get("q", "").strip()[:100]
+    suggestions = suggestions_of(complaint)
+    label = complaint_label_of(complaint)
+    # what the form shows ticked: what was just sent back, or the label as it stands
+    ticked = request.POST.getlist("codes") if request.method == "POST" else (label.codes if label else [])
+    suggested = {c["code"] for c in suggestions}
+    others = [c for c in ticked if c not in suggested]
+    return {
+        "complaint": complaint,
+        "result": complaint.match_result or {},
+        "suggestions": suggestions[:SHOWN],
+        "more_suggestions": suggestions[SHOWN:],
+        "more_open": any(c["code"] in ticked for c in suggestions[SHOWN:]),
+        "label": label,
+        "can_label": can_label,
+        "label_errors": errors or [],
+        "ticked": ticked,
+        "q": query,
+        "choices": (
+            label_item_choices(complaint=complaint, query=query, keep=others)
+            if can_label and (query or others)
+            else []
+        ),
+        "none_reasons": ComplaintLabel.NoneReason.choices,
+        "can_rematch": can_rematch_complaint(user, complaint),
+        "can_open_case": can_file_case(user, complaint.town),
+        "linked_cases": list(complaint.cases.for_user(user).order_by("created_at")),
+    }
+
+
 @login_required
 def complaint_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    complaint = complaint_get_for(user=request.user, pk=pk)
+    return render(request, "cases/complaint_detail.html", _detail_context(request, complaint))
+
+
+@login_required
+@require_POST
+def complaint_label_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm or correct the engine (one or two item codes), or say the complaint names no item of the list
+    and why. A refusal re-renders the page with the reason (400)."""
     user = request.user
     complaint = complaint_get_for(user=user, pk=pk)
-    return render(
-        request,
-        "cases/complaint_detail.html",
-        {
-            "complaint": complaint,
-            "result": complaint.match_result or {},
-            "can_rematch": can_rematch_complaint(user, complaint),
-            "can_open_case": can_file_case(user, complaint.town),
-            "linked_cases": list(complaint.cases.for_user(user).order_by("created_at")),
-        },
-    )
+    none = request.POST.get("verdict") == ComplaintLabel.Verdict.NONE
+    try:
+        complaint_label(
+            actor=user,
+            complaint=complaint,
+            codes=[] if none else request.POST.getlist("codes"),
+            none_reason=(request.POST.get("none_reason", "") or "-") if none else "",
+        )
+    except ValidationError as exc:
+        context = _detail_context(request, complaint, errors=exc.messages)
+        return render(request, "cases/complaint_detail.html", context, status=400)
+    messages.success(request, _("Label saved. Thank you: it is kept to measure the matching."))
+    return redirect("cases:complaint", pk=pk)
+
+
+@login_required
+def complaint_items_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The as-you-type search for another item (the engine's reading of the words, then names and codes):
+    a partial of check boxes that belong to the label form."""
+    user = request.user
+    complaint = complaint_get_for(user=user, pk=pk)
+    if not can_label_complaint(user, complaint):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    choices = label_item_choices(complaint=complaint, query=query, keep=request.GET.getlist("codes"))
+    return render(request, "cases/_label_choices.html", {"choices": choices, "q": query})
 
 
 @login_required
@@ -265,3 +367,33 @@ def complaints_rematch_view(request: AuthedHttpRequest) -> HttpResponse:
     n = complaints_rematch_unmatched(actor=user, town=user.unit)
     messages.success(request, _("%(n)s complaints without an item are being matched again.") % {"n": n})
     return redirect("cases:complaints")
+
+
+@login_required
+def complaint_labels_view(request: AuthedHttpRequest) -> HttpResponse:
+    """How did we do: per month, the engine's suggestions as the officers saw them against their labels, and
+    the most frequent confusions; `?export=csv` gives the labels as a labelled file for match_eval."""
+    user = request.user
+    if not can_view_label_figures(user):
+        raise PermissionDenied
+    if request.GET.get("export") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="complaint-labels.csv"'
+        writer = csv.writer(response, lineterminator="\n")
+        writer.writerow(["id", "lang", "text", "expected_codes"])
+        for label in labels_for(user=user):
+            writer.writerow(
+                [
+                    label.complaint.external_id or f"complaint-{label.complaint_id}",
+                    label.lang or "?",
+                    label.complaint.text,
+                    "|".join(label.codes),
+                ]
+            )
+        return response
+    figures = label_figures(user=user)
+    return render(
+        request,
+        "cases/complaint_labels.html",
+        {"figures": figures, "no_item": NO_ITEM, "district": user.unit.district if user.unit else None},
+    )

@@ -229,3 +229,27 @@ class FenceSettingInput(serializers.Serializer[Any]):
     )
     params = serializers.DictField(default=dict, help_text="Parameter name to value, typed as the default.")
     note = serializers.CharField(max_length=300, help_text="Why the setting changes.")
+
+
+class CertificateVerifyInput(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=40, help_text="The certificate number, as printed on it.")
+    name = serializers.CharField(max_length=100, help_text="The holder's name, as printed on it.")
+
+
+class CertificateCheckSerializer(serializers.Serializer[Any]):
+    """The public answer about a certificate: only what the certificate shows (no login, phone or ID)."""
+
+    state = serializers.ChoiceField(
+        choices=["valid", "expired", "not_yet_valid", "revoked"],
+        help_text="`valid` today, `expired`, `not_yet_valid` or `revoked` (revoked whatever the dates).",
+    )
+    state_label = serializers.CharField(help_text="The state in words, in the user's language.")
+    valid = serializers.BooleanField(help_text="May the holder carry out enforcement today.")
+    checked_on = serializers.DateField()
+    holder = serializers.CharField(help_text="The holder's full name.")
+    unit = serializers.CharField()
+    number = serializers.CharField()
+    issuing_body = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    domains = serializers.ListField(child=serializers.CharField(), help_text="Enforcement domains, in words.")

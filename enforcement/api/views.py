@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -15,17 +16,22 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from .. import clock
 from ..access import access_or_404, scope_for
 from ..audit_catalog import action_filter
 from ..fences import fence_rule
 from ..http import AuthedRequest
 from ..models import AuditEvent, Unit
+from ..net import CertificateVerifyThrottle
 from ..rules import can_view_audit, can_view_fence_settings, require
 from ..selectors import audit_events_for, fence_rule_rows, team_roster, units_visible_to
 from ..services import fence_setting_change
+from ..verification import certificate_check_by_number
 from .exceptions import ErrorSerializer
 from .serializers import (
     AuditEventSerializer,
+    CertificateCheckSerializer,
+    CertificateVerifyInput,
     FenceRuleSerializer,
     FenceSettingInput,
     FenceSettingSerializer,
@@ -81,6 +87,35 @@ class TokenView(ObtainAuthToken):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+
+class CertificateVerifyView(APIView):
+    """Is an officer's certificate valid today? The number and the holder's name must both match (the portal's
+    look-up, for apps). Open to everyone, throttled per client address together with the portal's page."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []  # public: no session, so no CSRF and no 401 for a stale token
+    throttle_classes = [CertificateVerifyThrottle]
+
+    @extend_schema(
+        parameters=[CertificateVerifyInput],
+        responses={200: CertificateCheckSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
+        summary="Verify an officer's enforcement certificate (执法证) by number and holder's name",
+        operation_id="certificates_verify",
+    )
+    def get(self, request: Request) -> Response:
+        given = CertificateVerifyInput(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        check = certificate_check_by_number(
+            given.validated_data["number"], given.validated_data["name"], clock.today()
+        )
+        if check is None:
+            raise NotFound(_("No certificate matches this number and name."))
+        return Response(
+            CertificateCheckSerializer(
+                {**asdict(check), "valid": check.valid, "state_label": check.state_label}
+            ).data
+        )
 
 
 class OfficersView(APIView):

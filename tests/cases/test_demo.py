@@ -74,3 +74,30 @@ def _happened_in_order_and_in_the_past() -> None:
         days = [c.filed_on or c.decided_on for c in numbered]
         assert days == sorted(days), [c.number for c in numbered]
         assert all(str(c.year) in c.number and (c.filed_on or c.decided_on).year == c.year for c in numbered)
+
+
+def test_the_demo_labels_its_hotline_tickets_through_the_service_once(demo_district):
+    """Issue 15: the demo officer labels ten of the twelve tickets (two conducts on the night market, the loan
+    and the praise name no item), each with an audit row; seeding again labels nothing more."""
+    from django.core.management import call_command
+
+    import demo.cases
+    from cases.models import ComplaintLabel
+    from enforcement.models import AuditEvent
+
+    demo.cases.seed_matching(io.StringIO())
+    demo.cases._seed_complaints(io.StringIO())
+    demo.cases._seed_labels(io.StringIO())
+    labels = {
+        label.complaint.external_id: label for label in ComplaintLabel.objects.select_related("complaint")
+    }
+    assert len(labels) == 10 and not set(labels) & demo.cases.UNLABELLED
+    assert labels["12345-DEMO-0007"].codes == ["CQ-CG-001", "CQ-HJ-002"]
+    assert {labels[t].none_reason for t in demo.cases.NONE} == {"not_violation"}
+    assert all(label.labelled_by.username == demo.cases.OFFICER for label in labels.values())
+    assert AuditEvent.objects.filter(action="cases.complaint.label").count() == 10
+    demo.cases._seed_labels(io.StringIO())
+    assert ComplaintLabel.objects.count() == 10
+    out = io.StringIO()
+    call_command("match_eval", from_labels=True, district="500103", stdout=out)
+    assert "10 descriptions" in out.getvalue() and "top-1" in out.getvalue()

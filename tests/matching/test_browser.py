@@ -56,3 +56,43 @@ def test_the_complaint_form_suggests_items(cast, catalog, phone_page):
     save_screenshot(page, "complaint-form-suggestions")
     page.click("[data-testid=complaint-form] button")
     page.wait_for_selector("[data-testid=complaint-text]")
+
+
+def test_an_officer_confirms_a_suggestion_on_a_phone(cast, catalog, phone_page):
+    """Issue 15: tick the engine's first suggestion and confirm; then change the label to an item found by
+    the search (htmx), which keeps what was ticked."""
+    from cases.complaints import complaints_import, complaints_match
+    from cases.models import ComplaintLabel
+
+    report = complaints_import(
+        actor=cast.officer_a, town=cast.town_a, rows=[{"text": "我们楼道里天天有人给电瓶车充电"}]
+    )
+    complaints_match(ids=report.created)
+    pk = report.created[0]
+    page = phone_page
+    browser_login(page, "officer_a")
+    page.goto(f"{page.base_url}/complaints/{pk}/")
+    first = page.locator("[data-testid=match-result] .suggestion").first
+    assert first.get_attribute("data-code") == "T-EBIKE"
+    assert first.locator("[data-testid=confidence]").inner_text().strip()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "page scrolls sideways on a phone"
+    )
+    save_screenshot(page, "complaint-label-before")
+    first.locator("[data-testid=pick]").check()
+    page.click("[data-testid=label-confirm]")
+    page.locator("[data-testid=label-current] [data-code=T-EBIKE]").wait_for()
+    label = ComplaintLabel.objects.get(complaint_id=pk)
+    assert label.codes == ["T-EBIKE"] and label.labelled_by == cast.officer_a
+    save_screenshot(page, "complaint-label-confirmed")
+    page.click("details.label-controls summary")
+    ticked = page.locator("[data-testid=match-result] [data-testid=pick]:checked")
+    assert [t.get_attribute("value") for t in ticked.all()] == ["T-EBIKE"]  # the label as it stands
+    ticked.first.uncheck()
+    page.fill("#label-q", "餐馆油烟直接排放")
+    page.locator("#label-choices input[value=T-FUME]").check()
+    page.locator("#label-choices input[value=T-FUME]").wait_for()
+    page.click("[data-testid=label-confirm]")
+    page.locator("[data-testid=label-current] [data-code=T-FUME]").wait_for()
+    label.refresh_from_db()
+    assert label.codes == ["T-FUME"]

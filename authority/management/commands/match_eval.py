@@ -7,12 +7,17 @@ domain), how often the right item won, lost to a twin of its cluster, lost to an
     manage.py match_eval FILE.csv --rules both --confusions    # rules on and off, and which item beat which
     manage.py match_eval FILE.csv --catalog CATALOG.csv        # a catalog file not imported (no rules,
     built-in lexicon)
+    manage.py match_eval --from-labels --district 500103 --since 2026-11-01 --until 2026-12-01
+        # the officers' labels on the district's complaints received in November, re-matched now
 
-FILE.csv has the columns id,lang,text,expected_codes (codes separated by |; empty: the text names no item).
+FILE.csv has the columns id,lang,text,expected_codes (codes separated by |; empty: the text names no item);
+`manage.py complaint_labels_export` writes the labels in that format.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -21,16 +26,45 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authority.importing import CatalogFileError
 from authority.matching.engine import THRESHOLDS, Matcher, compile_matcher, content_hash
-from authority.matching.evaluate import catalog_specs, evaluate, read_examples
+from authority.matching.evaluate import Example, catalog_specs, evaluate, read_examples
+from authority.matching.labelled import labelled_examples
 from authority.matching.loader import builtin_lexicon, item_specs, lexicon_specs, matcher_for
 from enforcement.models import District
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    """A date given on the command line (parsed already) or to call_command (maybe still a string)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return _date(value)
+    except argparse.ArgumentTypeError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 class Command(BaseCommand):
     help = "Evaluate violation matching on a labelled CSV (id,lang,text,expected_codes)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="?", help="the labelled CSV (not with --from-labels)")
+        parser.add_argument(
+            "--from-labels",
+            action="store_true",
+            help="the officers' labels on the district's complaints instead of a file",
+        )
+        parser.add_argument(
+            "--since", type=_date, help="with --from-labels: complaints received on or after (YYYY-MM-DD)"
+        )
+        parser.add_argument(
+            "--until", type=_date, help="with --from-labels: complaints received before (YYYY-MM-DD)"
+        )
         parser.add_argument(
             "--district", default="500103", help="district whose catalog to match against (default 500103)"
         )
@@ -61,12 +95,21 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        try:
-            examples = read_examples(opts["file"])
-        except FileNotFoundError as exc:
-            raise CommandError(f"no such file: {opts['file']}") from exc
-        except (ValueError, KeyError) as exc:
-            raise CommandError(f"{opts['file']}: {exc}") from exc
+        if opts["from_labels"]:
+            if opts["file"] or opts["catalog"]:
+                raise CommandError("--from-labels measures on a district's labels: give no file or --catalog")
+            examples = self.from_labels(opts)
+        elif not opts["file"]:
+            raise CommandError("give a labelled file, or --from-labels")
+        else:
+            if opts["since"] or opts["until"]:
+                raise CommandError("--since and --until go with --from-labels")
+            try:
+                examples = read_examples(opts["file"])
+            except FileNotFoundError as exc:
+                raise CommandError(f"no such file: {opts['file']}") from exc
+            except (ValueError, KeyError) as exc:
+                raise CommandError(f"{opts['file']}: {exc}") from exc
         modes = (
             ["off"]
             if opts["without_rules"]
@@ -103,6 +146,20 @@ class Command(BaseCommand):
             out[f"rules_{mode}"] = self.run(opts, examples, matcher, where, mode, clusters)
         if opts["json"]:
             self.stdout.write(json.dumps(out if len(out) > 1 else next(iter(out.values())), indent=2))
+
+    def from_labels(self, opts: dict[str, Any]) -> list[Example]:
+        district = District.objects.filter(code=opts["district"]).first()
+        if district is None:
+            raise CommandError(f"no district with code {opts['district']!r}")
+        since, until = _as_date(opts["since"]), _as_date(opts["until"])
+        if since and until and since >= until:
+            raise CommandError("--since must be before --until")
+        examples = labelled_examples(district.pk, since, until)
+        period = f"{since or '…'} to {until or '…'}" if since or until else "all"
+        opts["file"] = f"labels of district {district.code} ({period})"
+        if not examples:
+            raise CommandError(f"no labelled complaints in district {district.code} ({period})")
+        return examples
 
     def run(
         self,

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from enforcement.models import Unit, User
 
 from ...complaints import MAX_IMPORT, MAX_TEXT
-from ...models import Complaint
+from ...models import Complaint, ComplaintLabel
 from ...selectors import towns_for_filing
 
 
@@ -29,8 +29,59 @@ def resolve_filing_town(value: str | None, user: User) -> Unit:
     raise serializers.ValidationError(_("You do not record complaints for “%(code)s”.") % {"code": value})
 
 
+class ComplaintLabelSerializer(serializers.ModelSerializer[ComplaintLabel]):
+    """An officer's label: the items chosen (or none, and why), what the engine had suggested then and its
+    fingerprint, who and when."""
+
+    codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    labelled_by = serializers.CharField(source="labelled_by.username", read_only=True)
+    agrees_at_top1 = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ComplaintLabel
+        fields = [
+            "verdict",
+            "codes",
+            "none_reason",
+            "suggested",
+            "lang",
+            "matcher_version",
+            "agrees_at_top1",
+            "labelled_by",
+            "labelled_at",
+        ]
+        read_only_fields = fields
+
+
+class ComplaintLabelInSerializer(serializers.Serializer[Any]):
+    """One or two item codes of the district's catalog, or `none_reason` when the complaint names none."""
+
+    codes = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list, max_length=2
+    )
+    none_reason = serializers.ChoiceField(
+        choices=ComplaintLabel.NoneReason.choices, required=False, allow_blank=True, default=""
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["codes"] and not attrs["none_reason"]:
+            raise serializers.ValidationError(
+                {"codes": [_("Choose the item the complaint names, or say it names none.")]}
+            )
+        return attrs
+
+
 class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
     town = serializers.CharField(source="town.code", read_only=True)
+    # the metaclass takes declared fields off the class, so this does not replace Field.label at run time
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+
+    def get_label(self, obj: Complaint) -> dict[str, Any] | None:
+        try:
+            label = obj.label
+        except ComplaintLabel.DoesNotExist:
+            return None
+        return dict(ComplaintLabelSerializer(label).data)
 
     class Meta:
         model = Complaint
@@ -46,6 +97,7 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
             "match_result",
             "matched_at",
             "matcher_version",
+            "label",
         ]
         read_only_fields = fields
 

@@ -10,12 +10,15 @@ from rest_framework.views import APIView
 from enforcement.http import AuthedRequest
 
 from ...complaints import complaint_create, complaint_rematch, complaints_import
+from ...labels import complaint_label
 from ...models import Complaint
 from ...selectors import complaint_get_for, complaints_for
 from ..serializers.complaints import (
     BulkInSerializer,
     BulkOutSerializer,
     ComplaintInSerializer,
+    ComplaintLabelInSerializer,
+    ComplaintLabelSerializer,
     ComplaintSerializer,
 )
 
@@ -87,3 +90,17 @@ class ComplaintRematchView(APIView):
             actor=request.user, complaint=complaint_get_for(user=request.user, pk=pk)
         )
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ComplaintLabelView(APIView):
+    """Say which items the complaint names: confirm or correct the engine (`codes`, one or two), or
+    `none_reason` (not_violation, other_body, not_enough_info). Labelling again replaces the label; the audit
+    trail keeps the earlier one."""
+
+    @extend_schema(request=ComplaintLabelInSerializer, responses={200: ComplaintLabelSerializer})
+    def post(self, request: AuthedRequest, pk: int) -> Response:
+        complaint = complaint_get_for(user=request.user, pk=pk)
+        data = ComplaintLabelInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        label = complaint_label(actor=request.user, complaint=complaint, **data.validated_data)
+        return Response(ComplaintLabelSerializer(label).data)
