@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_figures_indexes'),
+        ('cases', '0012_complaint_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
