@@ -51,7 +51,7 @@ def test_two_photos_with_the_phones_location_are_stamped_on_the_case(cast, make_
         page.click(f"a[href='{reverse('cases:case-capture', args=[case.pk])}']")
         status = page.locator("[data-testid=capture-location-text]")
         page.wait_for_function(
-            "document.getElementById('capture-location').dataset.state === 'located'", timeout=15_000
+            "() => document.getElementById('capture-location').dataset.state === 'located'", timeout=15_000
         )
         assert "北纬29.550000°" in status.inner_text() and "±12 米" in status.inner_text()
         page.set_input_files(
@@ -80,7 +80,7 @@ def test_two_photos_with_the_phones_location_are_stamped_on_the_case(cast, make_
             assert "拍摄于" in item.locator("[data-testid=evidence-time]").inner_text()
         # The stamped thumbnails loaded (a broken image has no natural width).
         page.wait_for_function(
-            "[...document.querySelectorAll('[data-testid=evidence-stamped]')]"
+            "() => [...document.querySelectorAll('[data-testid=evidence-stamped]')]"
             ".every((img) => img.complete && img.naturalWidth === 640)"
         )
         save_screenshot(page, "capture-case-evidence-390")
@@ -106,7 +106,7 @@ def test_without_a_location_the_photo_is_kept_and_marked(cast, make_case, browse
     try:
         browser_login(page, "officer_a")
         page.goto(f"{page.base_url}{reverse('cases:case-capture', args=[case.pk])}?lang=en")
-        page.wait_for_function("document.getElementById('capture-location').dataset.state === 'none'")
+        page.wait_for_function("() => document.getElementById('capture-location').dataset.state === 'none'")
         assert "No location available" in page.locator("[data-testid=capture-location-text]").inner_text()
         page.set_input_files(
             "[data-testid=capture-photos]",
