@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from enforcement.http import AuthedHttpRequest
+from enforcement.submissions import idempotent_submission
 
 from .. import rules
 from ..capture import Capture, capture_from
@@ -65,6 +66,7 @@ def _render(request: AuthedHttpRequest, case: Case, *, errors: list[str], status
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_submission  # the outbox may send a capture again after a lost answer: stored once
 def case_capture(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = case_get_for(user=user, pk=pk)  # another town's case: 404

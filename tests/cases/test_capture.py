@@ -352,3 +352,15 @@ def test_without_a_cjk_font_the_stamp_is_latin(cast, make_case, monkeypatch):
         stamp._font.cache_clear()
     with Image.open(io.BytesIO(stamped)) as image:
         assert image.height > 240
+
+
+def test_a_capture_sent_again_by_the_outbox_is_stored_once(cast, make_case, client_for):
+    case = make_case("investigating")
+    client = client_for(cast.officer_a)
+    url = reverse("cases:case-capture", args=[case.pk])
+    for _ in range(2):
+        files = [up("a.jpg", photo(1)), up("b.jpg", photo(2))]
+        response = client.post(url, {**FIELDS, "submission_key": "capture-key-0001", "files": files})
+        assert response.status_code == 302
+    assert Evidence.objects.filter(case=case).count() == 2
+    assert AuditEvent.objects.filter(action="cases.evidence.add").count() == 2
