@@ -34,6 +34,7 @@ from enforcement.access import access_or_404
 from enforcement.domains import Domain
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import District, Unit, User
+from enforcement.public_cache import public_page
 
 from .exporting import export_columns, export_rows, to_csv, to_xlsx
 from .forms import (
@@ -122,6 +123,7 @@ def _districts() -> list[District]:
 
 
 @login_not_required
+@public_page("district")
 def index(request: HttpRequest) -> HttpResponse:
     """权责清单: a district's towns with their lists, the catalog at a glance, recent decisions."""
     district = _district(request)
@@ -166,6 +168,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@public_page("district", "domain", "kind", "holder", "on", "page")
 def item_list(request: HttpRequest) -> HttpResponse:
     district = _district(request)
     form = CatalogSearchForm(request.GET or None)
@@ -197,6 +200,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@public_page("on")
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_or_404(EnforcementItem.objects.select_related("district", "default_holder"), pk=pk)
     form = AsOfForm(request.GET or None)
@@ -231,6 +235,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@public_page("on")
 def town_public(request: HttpRequest, code: str) -> HttpResponse:
     """公示: a town's list as of today or a chosen date, by kind and domain, with the legal basis and
     history.

@@ -132,6 +132,25 @@ def endpoints() -> list[Endpoint]:
         Case.objects.filter(town=town).order_by("-created_at").first()
     )
     assert case is not None
+    from discretion.models import Benchmark
+
+    published = (
+        Benchmark.objects.filter(status=Benchmark.Status.PUBLISHED, item__district=town.district)
+        .select_related("item", "item__district")
+        .order_by("item__code")
+        .first()
+    )
+    public_item = (
+        [
+            Endpoint(
+                "public benchmark page",
+                f"/discretion/public/{published.item.district.code}/{published.item.code}/",
+                None,
+            )
+        ]
+        if published
+        else []
+    )
     return [
         Endpoint("GET /api/cases/", "/api/cases/", "shiyoulu_officer", api=True),
         Endpoint("GET /api/cases/<id>/", f"/api/cases/{case.pk}/", "shiyoulu_officer", api=True),
@@ -149,6 +168,9 @@ def endpoints() -> list[Endpoint]:
         Endpoint("case page", f"/cases/{case.pk}/", "shiyoulu_officer"),
         Endpoint("GET /api/cases/ (district admin)", "/api/cases/", "admin", api=True),
         Endpoint("GET /api/audit/ (district admin)", "/api/audit/", "admin", api=True),
+        Endpoint("public catalog page", "/authority/items/", None),
+        Endpoint("public benchmark list page", "/discretion/public/", None),
+        *public_item,
     ]
 
 

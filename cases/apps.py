@@ -48,3 +48,11 @@ class CasesConfig(AppConfig):
                 roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.DISTRICT_ADMIN}),
             )
         )
+        from enforcement.maps import MapLayer, register_map_layer
+
+        from .selectors import case_map_markers
+        from .workflow import Stage
+
+        register_map_layer(
+            MapLayer("case", _("Cases"), 10, stages=lambda: list(Stage.choices), markers=case_map_markers)
+        )

@@ -31,6 +31,10 @@ ACTIONS = (
     ),
     AuditAction("cases.evidence.add", _("%(actor)s added the evidence %(object)s"), ("case.evidence_add",)),
     AuditAction(
+        "cases.record.create",
+        _("%(actor)s made the signed on-site record %(object)s"),
+    ),
+    AuditAction(
         "cases.evidence.verify", _("%(actor)s checked the evidence %(object)s"), ("case.evidence_verify",)
     ),
     # The steps of a case (cases.workflow.Action), written by case_act as cases.case.<step>.
@@ -193,4 +197,5 @@ OBJECTS = (
     AuditObjectKind("cases.case", _("Case"), url_by_pk("cases:case")),
     AuditObjectKind("cases.evidence", _("Evidence"), _case_of("Evidence")),
     AuditObjectKind("cases.casedocument", _("Case document"), _case_of("CaseDocument")),
+    AuditObjectKind("cases.onsiterecord", _("On-site record"), _case_of("OnSiteRecord")),
 )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from authority.models import EnforcementItem
 from authority.penalties import PARTICULAR_KINDS, PenaltyKind
 from enforcement.forms import BootstrapFormMixin, restrict_choices, set_choices
+from enforcement.maps import PointField, point_initial, point_split
 from enforcement.models import Unit, User
 
 from .models import Case, PartyKind, Source
@@ -145,12 +146,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
         help_text=_("Confirm a suggestion, or choose one. Needed before filing."),
     )
     place = forms.CharField(label=_("Place"), max_length=300)
-    latitude = forms.DecimalField(
-        label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6
-    )
+    location = PointField()  # the inputs `latitude` and `longitude` under a map (enforcement.maps)
     act_on = _date(_("Date of the act"), initial_today=True)
     act_continuing = forms.BooleanField(label=_("The act continues (or continued) over time"), required=False)
     act_ended_on = _date(_("Continuing act ended on"), required=False, help_text=_("Empty while it goes on."))
@@ -188,6 +184,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.initial = point_initial(self.initial)
         restrict_choices(self, "town", Unit.objects.filter(pk__in=[t.pk for t in towns]).order_by("code"))
         if len(towns) == 1:
             self.fields["town"].initial = towns[0].code
@@ -197,7 +194,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
             restrict_choices(self, "officers", officers)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = point_split(super().clean() or {})
         today = timezone.localdate()
         act_on, ended, discovered = data.get("act_on"), data.get("act_ended_on"), data.get("discovered_on")
         if act_on and act_on > today:

@@ -681,6 +681,83 @@ class CasePolicy(models.Model):
         return str(self.district)
 
 
+class OnSiteRecord(ChoiceLabels, models.Model):
+    """An on-site record (现场笔录) or an inquiry record (询问笔录) made and signed on the officer's phone.
+
+    Written once by cases.records.record_create with its PDF, which is stored as evidence of kind "record"
+    (the SHA-256 is the evidence's); never changed afterwards: a correction is a new record. The signatures
+    are the PNGs drawn on the screen, re-encoded; the party may refuse to sign, which is recorded with the
+    reason and a witness (a legal fact the PDF prints)."""
+
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", _("On-site inspection record (现场笔录)")
+        INQUIRY = "inquiry", _("Inquiry record (询问笔录)")
+
+    class IdKind(models.TextChoices):
+        ID_CARD = "id_card", _("Resident ID card")
+        PASSPORT = "passport", _("Passport")
+        OTHER = "other", _("Other document")
+
+    class PersonRole(models.TextChoices):
+        PARTY = "party", _("The party")
+        REPRESENTATIVE = "representative", _("Legal representative or person in charge")
+        AGENT = "agent", _("Authorised agent")
+        WITNESS = "witness", _("Witness")
+        PRESENT = "present", _("Person present on site")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="onsite_records")
+    kind = models.CharField(_("kind of record"), max_length=12, choices=Kind.choices)
+    place = models.CharField(_("place"), max_length=200)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"))
+    officer_1 = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    officer_1_certificate = models.CharField(max_length=40)
+    officer_2 = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    officer_2_certificate = models.CharField(max_length=40)
+    person_name = models.CharField(_("name"), max_length=100)
+    person_id_kind = models.CharField(_("ID document"), max_length=12, choices=IdKind.choices, blank=True)
+    person_id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+    person_role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices)
+    rights_told = models.BooleanField(_("rights told"), default=False)
+    # Inquiry: [{"q": "...", "a": "..."}, ...] in the order asked.
+    questions = models.JSONField(default=list, blank=True)
+    findings = models.TextField(_("findings on site"), blank=True)
+    party_signature = models.BinaryField(blank=True, default=b"")
+    party_refused = models.BooleanField(_("the party refuses to sign"), default=False)
+    refusal_reason = models.CharField(_("reason given for refusing"), max_length=300, blank=True)
+    refusal_witness = models.CharField(_("witness of the refusal"), max_length=100, blank=True)
+    officer_1_signature = models.BinaryField()
+    officer_2_signature = models.BinaryField()
+    # The signed PDF, stored as evidence of kind "record" (its file, size and SHA-256 are the evidence's).
+    pdf = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="onsite_record")
+    # A record is never edited: a correction is a new record that names the one it corrects.
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("on-site record (笔录)")
+        verbose_name_plural = _("on-site records")
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gte=models.F("started_at")), name="onsite_record_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(officer_1=models.F("officer_2")), name="onsite_record_two_officers"
+            ),
+            models.CheckConstraint(
+                condition=Q(party_refused=False) | (~Q(refusal_reason="") & ~Q(refusal_witness="")),
+                name="onsite_record_refusal_has_reason_and_witness",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.person_name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class ComplaintLabelQuerySet(TownOwnedQuerySet["ComplaintLabel"]):
     district_field = "district"
 

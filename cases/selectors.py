@@ -8,17 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from authority.matching.evaluate import Example
 from authority.models import EnforcementItem
 from enforcement.access import access_or_404, scope_for
+from enforcement.maps import MapQuery, Marker
 from enforcement.models import Unit, User
 
 from . import clock
-from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel
+from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel, OnSiteRecord
 from .rules import can_file_complaint, can_handle_cases
+from .workflow import FINISHED, Stage
 
 
 def complaints_for(
@@ -349,6 +353,13 @@ def case_recommendation(
     return recommend(case.item, facts)
 
 
+def record_list_for(case: Case) -> list[OnSiteRecord]:
+    """The case's on-site and inquiry records (the case was read through case_get_for), in time order."""
+    return list(
+        case.onsite_records.select_related("officer_1", "officer_2", "pdf").order_by("started_at", "pk")
+    )
+
+
 @dataclass
 class ItemChoice:
     """An item an officer may pick for a complaint: from the engine's reading of the search words (with the
@@ -475,3 +486,37 @@ def label_figures(*, user: User, months: int = 12) -> LabelFigures:
         sorted(by_month.values(), key=lambda m: m.month, reverse=True),
         [(e, names.get(e, ""), g, names.get(g, ""), n) for e, g, n in top],
     )
+
+
+# --- the town map -------------------------------------------------------------------------------------------
+
+
+def case_map_markers(user: User, query: MapQuery) -> list[Marker]:
+    """Cases with a place, as the case list scopes them (their towns; a department what was transferred to
+    it), newest first: at most one more than the limit (that one says more exist)."""
+    qs = cases_for(user=user, filters=CaseFilters(stage=query.stage)).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+    if query.state == "open":
+        qs = qs.exclude(stage__in=FINISHED)
+    elif query.state == "closed":
+        qs = qs.filter(stage__in=FINISHED)
+    labels = dict(Stage.choices)
+    rows = qs.order_by("-created_at", "-pk").values(
+        "pk", "number", "title", "stage", "latitude", "longitude", "created_at"
+    )[: query.limit + 1]
+    return [
+        Marker(
+            kind="case",
+            id=row["pk"],
+            lat=row["latitude"],
+            lng=row["longitude"],
+            title=f"{row['number'] or gettext('Lead %(id)s') % {'id': row['pk']}} {row['title']}",
+            stage=row["stage"],
+            stage_label=str(labels.get(row["stage"], row["stage"])),
+            open=row["stage"] not in FINISHED,
+            url=reverse("cases:case", args=[row["pk"]]),
+            on=timezone.localtime(row["created_at"]).date().isoformat(),
+        )
+        for row in rows
+    ]

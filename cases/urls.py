@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import capture, case_forms, case_page, complaints, files, lists, public
+from .views import capture, case_forms, case_page, complaints, files, lists, public, records
 
 app_name = "cases"
 
@@ -37,6 +37,7 @@ urlpatterns = [
     # Capture on site: the phone's camera with the device's place and time (the bottom bar's "capture")
     path("cases/capture/", capture.capture_start, name="capture-start"),
     path("cases/<int:pk>/capture/", capture.case_capture, name="case-capture"),
+    path("cases/<int:case_pk>/records/new/<str:kind>/", records.record_new, name="record-new"),
     path("cases/<int:case_pk>/documents/new/", files.document_create, name="document-new"),
     path("cases/<int:case_pk>/documents/<int:pk>/", files.document_download, name="document-file"),
     path(

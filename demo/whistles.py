@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authority.models import EnforcementItem
+from demo.case_replay import CENTRES
 from demo.core import SLUG_BY_TOWN
 from demo.pictures import scene_photo
 from enforcement import clock
@@ -259,6 +261,17 @@ def _cast() -> Cast | None:
     return Cast(district, towns, departments, officers, responders, admin, items)
 
 
+def _place_near(town: Unit, seed: int) -> tuple[Decimal, Decimal]:
+    """A point near the town's centre (the case replay's), so the town map shows the whistles. Its own
+    generator: the replay's draws, and so the rest of the demo district, stay as they were."""
+    lat, lng = CENTRES.get(town.code, (29.5560, 106.5330))
+    rnd = random.Random(f"whistle-place-{seed}")
+    return (
+        Decimal(f"{lat + rnd.uniform(-0.005, 0.005):.6f}"),
+        Decimal(f"{lng + rnd.uniform(-0.006, 0.006):.6f}"),
+    )
+
+
 def _photo(seed: int) -> SimpleUploadedFile:
     return scene_photo(seed, f"scene-{seed}.jpg")
 
@@ -289,6 +302,7 @@ class Replay:
         departments = [self.cast.departments[problem.domain]]
         if problem.also:
             departments.append(self.cast.departments[problem.also])
+        latitude, longitude = _place_near(town, self.count)
         with clock.at(at):
             whistle = whistle_raise(
                 actor=officer,
@@ -301,6 +315,8 @@ class Replay:
                 departments=departments,
                 item=self.cast.items.get(problem.item),
                 photos=[_photo(self.count)] if photo else [],
+                latitude=latitude,
+                longitude=longitude,
             )
         self.count += 1
         return whistle

@@ -21,6 +21,7 @@ from authority.models import EnforcementItem
 from enforcement.domains import Domain
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import District
+from enforcement.public_cache import public_page
 
 from .conditions import conditions_from_json, format_conditions
 from .forms import (
@@ -640,6 +641,7 @@ def circumstances(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@public_page("district", "domain", "page")
 def public_list(request: HttpRequest) -> HttpResponse:
     districts = list(public_districts())
     code = request.GET.get("district") or (districts[0].code if districts else "")
@@ -669,6 +671,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@public_page()
 def public_item(request: HttpRequest, district_code: str, item_code: str) -> HttpResponse:
     item, benchmark = public_benchmark(district_code, item_code)
     versions = list(public_versions(item))

@@ -37,6 +37,16 @@ class EnforcementConfig(AppConfig):
         post_delete.connect(scope_changed, sender=User, dispatch_uid="scope-user-delete")
         m2m_changed.connect(scope_changed, sender=User.groups.through, dispatch_uid="scope-user-groups")
 
+        # Public pages kept whole for anonymous visitors (enforcement.public_cache) are keyed by a version
+        # that any change of what they show replaces: the admin site's writes by signal, the services' by
+        # their audit rows.
+        from .audit import register_audit_listener
+        from .public_cache import audit_seen, model_changed
+
+        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+            signal.connect(model_changed, dispatch_uid=f"public-pages-{name}")
+        register_audit_listener(audit_seen)
+
         # scripts/demo says it once itself, rather than each of its commands saying it again.
         if settings.DEMO_MODE and not os.environ.get("DEMO_NOTICE_SHOWN"):
             parts = []

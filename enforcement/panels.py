@@ -89,6 +89,16 @@ def register() -> None:
     register_nav(NavEntry("inbox", _("Inbox"), "inbox", order=1))
     register_bottom_entry(BottomEntry("tasks", _("Inbox"), "inbox", "inbox"))
     register_nav(NavEntry("team", _("Team"), "team", order=90))
+    # Responders reach the map from its address and the map links; a top-bar entry would wrap their bar.
+    register_nav(
+        NavEntry(
+            "map",
+            _("Map"),
+            "town-map",
+            order=39,
+            roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.DISTRICT_ADMIN}),
+        )
+    )
     register_nav(
         NavEntry("officers", _("Officers"), "officers", order=91, roles=frozenset({Role.DISTRICT_ADMIN}))
     )

@@ -38,6 +38,12 @@ SHELL_FILES = (
     "enforcement/favicon.svg",
     "enforcement/icons/icon-192.png",
     "enforcement/icons/icon-512.png",
+    # The place picker of the case and whistle forms (enforcement.maps): with no tile server it draws its own
+    # grid, so with these kept the picker works without a signal too.
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/leaflet.js",
+    "enforcement/maps.css",
+    "enforcement/maps.js",
 )
 
 

@@ -6,6 +6,7 @@ Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL or REDIS_URL for the real th
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -346,6 +347,27 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Maps (Leaflet, vendored). No tile server unless one is configured: the maps then draw a plain base of their
+# own (a coordinate grid) and work offline. MAP_TILE_URL is a Leaflet URL template, e.g.
+# https://tiles.example.gov.cn/{z}/{x}/{y}.png ({s} for subdomains); its host is allowed in img-src, and only
+# then. MAP_CENTER is where a map with nothing on it opens (latitude,longitude; default: Yuzhong, Chongqing).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+MAP_CENTER = os.environ.get("MAP_CENTER", "29.5560,106.5330").strip()
+MAP_MARKER_LIMIT = int(os.environ.get("MAP_MARKER_LIMIT", "300"))  # per kind, newest first
+
+
+def tile_img_sources(tile_url: str) -> list[str]:
+    """The CSP img-src sources a tile URL template needs: its scheme and host (a `{s}` subdomain becomes a
+    wildcard); nothing when no tile server is set or the template is not an http(s) URL."""
+    parts = urlsplit(tile_url.replace("{s}", "tile-subdomain"))
+    if parts.scheme not in {"http", "https"} or not parts.hostname or "{" in (parts.netloc or ""):
+        return []
+    host = parts.netloc.rsplit("@", 1)[-1].replace("tile-subdomain", "*")
+    return [f"{parts.scheme}://{host}"]
+
+
 # No inline script, style or handler anywhere: behaviour lives in static files (static/enforcement/app.js and
 # each app's own), so the policy needs no nonce. Bootstrap's and Swagger UI's icons are data: SVGs in their
 # CSS.
@@ -354,7 +376,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_img_sources(MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         # The service worker (/sw.js) and the web manifest (installable app), both from the site itself.

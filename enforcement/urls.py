@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("team/", views.team, name="team"),
+    path("map/", views.town_map, name="town-map"),
     path("officers/", views.officers, name="officers"),
     path("audit/", views.audit_list, name="audit-list"),
     path("fences/rules/", views.fence_rules_page, name="fence-rules"),

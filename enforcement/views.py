@@ -25,7 +25,8 @@ from .forms import AuditFilterForm, CertificateForm, FenceSettingForm, Secondmen
 from .home import home_panels_for, portal_sections_for
 from .http import AuthedHttpRequest
 from .inbox import inbox_for, inbox_total
-from .models import Certificate, District, Unit, User
+from .maps import map_config, map_layers, map_query_from
+from .models import Certificate, District, Role, Unit, User
 from .paging import page_context
 from .rules import can_view_audit, is_district_admin_of
 from .selectors import (
@@ -383,4 +384,25 @@ def fence_rule_page(request: AuthedHttpRequest, code: str) -> HttpResponse:
         "enforcement/fence_rule.html",
         {"row": row, "rule": rule, "form": form, "today": today},
         status=status,
+    )
+
+
+def town_map(request: AuthedHttpRequest) -> HttpResponse:
+    """The town map: cases, whistles and joint inspections with a place, in the user's scope. The markers come
+    from `GET /api/map/markers/` with the same filters; the page itself reads none."""
+    kinds, query = map_query_from(request.GET)
+    layers = map_layers()
+    return render(
+        request,
+        "enforcement/town_map.html",
+        {
+            "layers": layers,
+            "kinds": kinds or [layer.kind for layer in layers],
+            "state": query.state,
+            "stage": request.GET.get("stage", "") if query.stage else "",
+            "stage_groups": [(layer, layer.stages()) for layer in layers],
+            "map": map_config(),
+            "limit": query.limit,
+            "tiles_note": not settings.MAP_TILE_URL and request.user.has_role(Role.DISTRICT_ADMIN),
+        },
     )

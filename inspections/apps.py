@@ -48,3 +48,17 @@ class InspectionsConfig(AppConfig):
                 roles=frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN}),
             )
         )
+        from enforcement.maps import MapLayer, register_map_layer
+
+        from .selectors.tasks import task_map_markers
+        from .workflow import TaskStatus
+
+        register_map_layer(
+            MapLayer(
+                "inspection",
+                _("Joint inspections"),
+                30,
+                stages=lambda: list(TaskStatus.choices),
+                markers=task_map_markers,
+            )
+        )

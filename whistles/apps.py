@@ -36,3 +36,17 @@ class WhistlesConfig(AppConfig):
                 counts_as_use=False,
             )
         )
+        from enforcement.maps import MapLayer, register_map_layer
+
+        from .selectors import whistle_map_markers
+        from .workflow import WhistleStatus
+
+        register_map_layer(
+            MapLayer(
+                "whistle",
+                _("Whistles"),
+                20,
+                stages=lambda: list(WhistleStatus.choices),
+                markers=whistle_map_markers,
+            )
+        )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from authority.forms import ItemChoiceField
 from authority.models import EnforcementItem
 from enforcement.forms import restrict_choices
+from enforcement.maps import PointField, point_initial, point_split
 from enforcement.models import Unit
 
 from .models import WhistleRequest
@@ -102,24 +103,7 @@ class WhistleRaiseForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs=_text_attrs(placeholder=_("Street and number, landmark"))),
     )
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs=_text_attrs(step="any", inputmode="decimal")),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs=_text_attrs(step="any", inputmode="decimal")),
-    )
+    location = PointField()  # the inputs `latitude` and `longitude` under a map (enforcement.maps)
     photos = MultiplePhotoField(label=_("Photos"), help_text=_("JPEG, PNG or WebP, up to 10 MB each."))
     origin_type = forms.ChoiceField(
         choices=WhistleRequest.OriginType.choices, required=False, widget=forms.HiddenInput
@@ -135,6 +119,7 @@ class WhistleRaiseForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.initial = point_initial(self.initial)
         restrict_choices(self, "town", towns)
         if towns.count() == 1:
             self.fields["town"].widget = forms.HiddenInput()
@@ -143,10 +128,7 @@ class WhistleRaiseForm(forms.Form):
         restrict_choices(self, "departments", departments)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        lat, lng = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lng is None):
-            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        data = point_split(super().clean() or {})
         if bool(data.get("origin_type")) != bool(data.get("origin_id")):
             data["origin_type"], data["origin_id"] = "", ""
         return data

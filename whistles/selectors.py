@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, DateTimeField, F, Prefetch, Q, QuerySet, When
+from django.urls import reverse
 from django.utils import timezone
 
 from authority.models import EnforcementItem
 from authority.selectors import Holder, who_enforces
 from enforcement.access import access_or_404, scope_for
+from enforcement.maps import MapQuery, Marker
 from enforcement.models import District, Unit, User
 from enforcement.rules import AnyUser
 
@@ -353,3 +355,40 @@ def assignments_due_for_alert(*, now: dt.datetime, limit: int) -> list[int]:
 
 def is_open(whistle: WhistleRequest) -> bool:
     return whistle.status == WhistleStatus.OPEN
+
+
+# --- the town map -------------------------------------------------------------------------------------------
+
+
+def whistle_map_markers(user: AnyUser, query: MapQuery) -> list[Marker]:
+    """Whistles with a place, as the whistle list scopes them (the raising town; a department only those sent
+    to it), newest first: at most one more than the limit (that one says more exist)."""
+    qs = whistle_queryset_for(user).filter(latitude__isnull=False, longitude__isnull=False)
+    if query.stage:
+        qs = qs.filter(status=query.stage)
+    if query.state == "open":
+        qs = qs.filter(status=WhistleStatus.OPEN)
+    elif query.state == "closed":
+        qs = qs.exclude(status=WhistleStatus.OPEN)
+    labels = dict(WhistleStatus.choices)
+    rows = qs.order_by("-raised_at", "-pk").values(
+        "pk", "title", "status", "latitude", "longitude", "raised_at"
+    )[: query.limit + 1]
+    markers = []
+    for row in rows:
+        raised = timezone.localtime(row["raised_at"])
+        markers.append(
+            Marker(
+                kind="whistle",
+                id=row["pk"],
+                lat=row["latitude"],
+                lng=row["longitude"],
+                title=f"W{raised:%Y}-{row['pk']:05d} {row['title']}",
+                stage=row["status"],
+                stage_label=str(labels.get(row["status"], row["status"])),
+                open=row["status"] == WhistleStatus.OPEN,
+                url=reverse("whistle-detail", args=[row["pk"]]),
+                on=raised.date().isoformat(),
+            )
+        )
+    return markers

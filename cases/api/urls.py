@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, approvals, cases, complaints, files
+from .views import actions, approvals, cases, complaints, files, records
 
 urlpatterns = [
     # Complaints (投诉举报)
@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.CaseDetailView.as_view(), name="api-case"),
     path("cases/<int:pk>/events/", cases.CaseEventsView.as_view(), name="api-case-events"),
     path("cases/<int:pk>/evidence/", files.CaseEvidenceView.as_view(), name="api-case-evidence"),
+    path("cases/<int:pk>/records/", records.CaseRecordsView.as_view(), name="api-case-records"),
     path("cases/<int:pk>/documents/", files.CaseDocumentsView.as_view(), name="api-case-documents"),
     path(
         "cases/<int:pk>/evidence/<int:evidence_pk>/file/",

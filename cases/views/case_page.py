@@ -38,6 +38,7 @@ from ..selectors import case_get_for, case_recommendation, case_timeline
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge
 from .files import files_context
+from .records import records_context
 
 # Stages where the benchmark recommendation helps: choosing the proposed penalty, then deciding it.
 RECOMMENDATION_STAGES = frozenset(
@@ -151,6 +152,7 @@ def _render_case(
         "review_rows": review.review_rows(case) if case.review_checklist else [],
     }
     context.update(files_context(user, case))
+    context.update(records_context(user, case))
     return render(request, "cases/case_detail.html", context, status=status)
 
 

@@ -253,3 +253,24 @@ class CertificateCheckSerializer(serializers.Serializer[Any]):
     valid_from = serializers.DateField()
     valid_to = serializers.DateField()
     domains = serializers.ListField(child=serializers.CharField(), help_text="Enforcement domains, in words.")
+
+
+class MapMarkerSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text="case, whistle or inspection (each app registers its layer)")
+    id = serializers.IntegerField()
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    title = serializers.CharField()
+    stage = serializers.CharField(help_text="the stage or status code")
+    stage_label = serializers.CharField(help_text="in the user's language")
+    open = serializers.BooleanField()
+    url = serializers.CharField(help_text="the page of the case, whistle or inspection")
+    on = serializers.DateField(help_text="recorded, raised or planned on")
+
+
+class MapMarkersSerializer(serializers.Serializer[Any]):
+    markers = MapMarkerSerializer(many=True)
+    more = serializers.DictField(
+        child=serializers.BooleanField(), help_text="per kind: more exist than the newest `limit` given"
+    )
+    limit = serializers.IntegerField()

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("units/", views.UnitListView.as_view(), name="api-units"),
+    path("map/markers/", views.MapMarkersView.as_view(), name="api-map-markers"),
     path("audit/", views.AuditEventListView.as_view(), name="api-audit"),
     path("officers/", views.OfficersView.as_view(), name="api-officers"),
     path("certificates/verify/", views.CertificateVerifyView.as_view(), name="api-certificate-verify"),

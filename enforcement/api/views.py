@@ -21,6 +21,7 @@ from ..access import access_or_404, scope_for
 from ..audit_catalog import action_filter
 from ..fences import fence_rule
 from ..http import AuthedRequest
+from ..maps import map_query_from, markers_for
 from ..models import AuditEvent, Unit
 from ..net import CertificateVerifyThrottle
 from ..rules import can_view_audit, can_view_fence_settings, require
@@ -35,6 +36,7 @@ from .serializers import (
     FenceRuleSerializer,
     FenceSettingInput,
     FenceSettingSerializer,
+    MapMarkersSerializer,
     MeSerializer,
     TeamSerializer,
     UnitSerializer,
@@ -224,3 +226,23 @@ class UnknownAddressView(APIView):
         raise NotFound(_("There is no API address %(path)s.") % {"path": request.path[:200]})
 
     get = post = put = patch = delete = head = handle
+
+
+class MapMarkersView(APIView):
+    """The town map's markers: cases, whistles and joint inspections with a place, each read through its app's
+    scoped selectors (an officer their towns, a department what was sent to it, a district administrator the
+    district); at most `limit` newest of each kind."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, many=True, description="case, whistle, inspection (default: all)"),
+            OpenApiParameter("state", str, enum=["open", "closed"], description="open or closed work only"),
+            OpenApiParameter("stage", str, description="one stage as <kind>:<code>, e.g. case:investigating"),
+        ],
+        responses={200: MapMarkersSerializer},
+        summary="Markers of the town map",
+        operation_id="map_markers",
+    )
+    def get(self, request: AuthedRequest) -> Response:
+        kinds, query = map_query_from(request.query_params)
+        return Response(MapMarkersSerializer(markers_for(user=request.user, kinds=kinds, query=query)).data)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from enforcement.access import access_or_404
+from enforcement.maps import MapQuery, Marker
 from enforcement.rules import AnyUser
 
 from ..models import (
@@ -61,3 +63,48 @@ def participants(task: InspectionTask) -> list[int]:
         "department_id", flat=True
     )
     return [task.lead_unit_id, *[pk for pk in accepted if pk != task.lead_unit_id]]
+
+
+# --- the town map -------------------------------------------------------------------------------------------
+
+# A task that will not happen or was folded into another is not "open" work on the map.
+_ENDED = frozenset({TaskStatus.CLOSED, TaskStatus.CANCELLED, TaskStatus.MERGED})
+
+
+def task_map_markers(user: AnyUser, query: MapQuery) -> list[Marker]:
+    """Joint inspections whose subject has a place, as the task board scopes them (the town, the lead unit,
+    the departments invited), newest planned first: at most one more than the limit."""
+    qs = task_queryset_for(user).filter(
+        subject__inspection_profile__latitude__isnull=False,
+        subject__inspection_profile__longitude__isnull=False,
+    )
+    if query.stage:
+        qs = qs.filter(status=query.stage)
+    if query.state == "open":
+        qs = qs.exclude(status__in=_ENDED)
+    elif query.state == "closed":
+        qs = qs.filter(status__in=_ENDED)
+    labels = dict(TaskStatus.choices)
+    rows = qs.order_by("-planned_on", "-pk").values(
+        "pk",
+        "title",
+        "status",
+        "planned_on",
+        "subject__inspection_profile__latitude",
+        "subject__inspection_profile__longitude",
+    )[: query.limit + 1]
+    return [
+        Marker(
+            kind="inspection",
+            id=row["pk"],
+            lat=row["subject__inspection_profile__latitude"],
+            lng=row["subject__inspection_profile__longitude"],
+            title=row["title"],
+            stage=row["status"],
+            stage_label=str(labels.get(row["status"], row["status"])),
+            open=row["status"] not in _ENDED,
+            url=reverse("inspection-detail", args=[row["pk"]]),
+            on=row["planned_on"].isoformat(),
+        )
+        for row in rows
+    ]

@@ -123,7 +123,7 @@ def test_in_production_the_worker_caches_the_hashed_files_and_its_version_is_the
     try:
         script = client.get("/sw.js").content.decode()
         config = json.loads(re.search(r"const ZHIFA = (\{.*\});", script).group(1))
-        assert config["version"] == staticfiles_storage.manifest_hash[:12]
+        assert config["version"] == staticfiles_storage.manifest_hash[:12]  # type: ignore[attr-defined]
         names = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
         assert "/static/" + names["enforcement/offline.js"] in config["shell"]
         assert all(re.search(r"\.[0-9a-f]{12}\.\w+$", url) for url in config["shell"]), config["shell"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_complaint_labels'),
+        ('cases', '0013_onsite_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

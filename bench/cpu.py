@@ -1,0 +1,243 @@
+"""CPU per request in-process, against hello in the same run: the figure a shared, loaded machine moves least.
+
+    .venv/bin/python bench/cpu.py --db zhifa_perf                 # every endpoint of bench/load.py
+    .venv/bin/python bench/cpu.py --db zhifa_perf --only "public" --requests 400 --rounds 5
+
+The project's own WSGI application (enforcement.wsgi, DEBUG=0, the production middleware) is called directly
+with a WSGI environ for each request, as gunicorn would call it: no socket, no server. For each round, each
+endpoint gets `--requests` requests right after as many to the hello view (/healthz). Measured around each
+call: this process's CPU time (`time.process_time`, user + system) and the CPU time of the PostgreSQL
+backend serving this process's connection (from /proc, the same machine), so waiting on the machine's other
+jobs does not count. Printed per endpoint, the median over rounds: worker CPU ms, PostgreSQL CPU ms, their
+sum, the ratio hello CPU / endpoint CPU (what throughput would be if CPU were the only limit: the issue's
+"ratio to hello"), and the queries of one warm request. Wall time is printed too, but on a machine shared
+with other jobs it carries their load. Figures only; the query budgets are asserted by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import (  # noqa: E402
+    Endpoint,
+    count_queries,
+    credentials,
+    endpoints,
+    prepare,
+    server_env,
+    setup_django,
+)
+
+
+def parse() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--db", default="zhifa_load", help="PostgreSQL database (created and seeded if missing)")
+    p.add_argument("--host", default="127.0.0.1:5432")
+    p.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/4"))
+    p.add_argument("--requests", type=int, default=200, help="requests per endpoint per round")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--only", default="", help="comma-separated labels (substring) to run")
+    p.add_argument("--profile", default="", help="label: print a cProfile of `--requests` requests to it")
+    return p.parse_args()
+
+
+def environ(ep: Endpoint, creds: dict[str, dict[str, str]]) -> dict[str, Any]:
+    path, _, query = ep.path.partition("?")
+    env: dict[str, Any] = {
+        "REQUEST_METHOD": "POST" if ep.body is not None else "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT": "text/html,application/json",
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.errors": sys.stderr,
+    }
+    if ep.user:
+        if ep.api:
+            env["HTTP_AUTHORIZATION"] = creds[ep.user]["token"]
+        else:
+            env["HTTP_COOKIE"] = creds[ep.user]["cookie"]
+    if ep.body is not None:
+        env["CONTENT_TYPE"] = "application/json"
+        env["_body"] = json.dumps(ep.body).encode()
+        env["CONTENT_LENGTH"] = str(len(env["_body"]))
+    return env
+
+
+class Caller:
+    """Calls the WSGI application as a server would; checks the status."""
+
+    def __init__(self) -> None:
+        from enforcement.wsgi import application
+
+        self.app = application
+        self.status = ""
+
+    def start_response(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        self.status = status
+
+    def __call__(self, env: dict[str, Any]) -> bytes:
+        req = dict(env)
+        req["wsgi.input"] = io.BytesIO(env.get("_body", b""))
+        result = self.app(req, self.start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close:
+                close()
+        return body
+
+
+def backend_ticks() -> int:
+    """CPU ticks of the PostgreSQL backend of this process's connection."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(parts[11]) + int(parts[12])
+
+
+def measure(call: Caller, env: dict[str, Any], n: int) -> dict[str, float]:
+    hz = os.sysconf("SC_CLK_TCK")
+    b0 = backend_ticks()
+    c0, w0 = time.process_time(), time.perf_counter()
+    for _ in range(n):
+        call(env)
+    c1, w1 = time.process_time(), time.perf_counter()
+    b1 = backend_ticks()
+    assert call.status.startswith("200"), call.status
+    return {
+        "cpu": (c1 - c0) * 1000 / n,
+        "pg": (b1 - b0) / hz * 1000 / n,
+        "wall": (w1 - w0) * 1000 / n,
+    }
+
+
+def engine_cpu(ep: Endpoint, n: int) -> float:
+    """CPU ms of the matching engine alone (the district's compiled matcher, held by this process) on the
+    request's text."""
+    from authority.matching.loader import matcher_for
+    from enforcement.models import Unit
+
+    assert ep.body is not None
+    town = Unit.objects.get(code=ep.body["town"])
+    matcher = matcher_for(town.district_id)
+    text = str(ep.body["text"])
+    matcher.match(text)
+    c0 = time.process_time()
+    for _ in range(n * 5):
+        matcher.match(text)
+    return (time.process_time() - c0) * 1000 / (n * 5)
+
+
+def main() -> None:
+    args = parse()
+    env = server_env(args)
+    prepare(args, env)
+    setup_django(env)
+    eps = endpoints()
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",")]
+        eps = [e for e in eps if any(w in e.label for w in wanted)]
+    creds = credentials({e.user for e in eps if e.user})
+    for ep in eps:
+        ep.queries = count_queries(ep, creds)
+    from django.db import connection
+
+    # One connection for the whole run (the settings' 60 s would replace it mid-run, and the PostgreSQL CPU
+    # read from /proc is that of this connection's backend).
+    connection.close()
+    connection.settings_dict["CONN_MAX_AGE"] = None
+    call = Caller()
+    hello = Endpoint("hello (/healthz)", "/healthz", None)
+    hello_env = environ(hello, creds)
+    envs = {ep.label: environ(ep, creds) for ep in eps}
+    for ep in [hello, *eps]:  # warm up (templates, matcher, caches)
+        for _ in range(5):
+            call(envs.get(ep.label, hello_env))
+        assert call.status.startswith("200"), (ep.label, call.status)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        ep = next(ep for ep in eps if args.profile in ep.label)
+        prof = cProfile.Profile(time.process_time)  # CPU time: what the other jobs on the machine do not move
+        start = time.process_time()
+        prof.enable()
+        for _ in range(args.requests):
+            call(envs[ep.label])
+        prof.disable()
+        per = (time.process_time() - start) * 1000 / args.requests
+        print(f"\nprofile of {ep.label}: {per:.2f} ms CPU a request in-process (profiler on)")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+        return
+    load_before = os.getloadavg()
+    for r in range(args.rounds):
+        for ep in eps:
+            h = measure(call, hello_env, args.requests)
+            hello.runs.append(h)
+            run = measure(call, envs[ep.label], args.requests)
+            run["ratio"] = (h["cpu"] + h["pg"]) / (run["cpu"] + run["pg"])
+            ep.runs.append(run)
+        print(f"  round {r + 1}/{args.rounds} done, load {os.getloadavg()[0]:.2f}", flush=True)
+    load_after = os.getloadavg()
+
+    def med(runs: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    print(
+        f"\nin-process WSGI calls, DEBUG=0, {args.requests} requests per endpoint per round, "
+        f"{args.rounds} rounds interleaved with hello; median over rounds. "
+        f"load average {load_before[0]:.2f} before, "
+        f"{load_after[0]:.2f} after ({os.cpu_count()} cores)\n"
+    )
+    print("| endpoint | CPU ms (worker + PostgreSQL) | total | ratio to hello (CPU) | wall ms | queries |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        f"| {hello.label} | {med(hello.runs, 'cpu'):.2f} + {med(hello.runs, 'pg'):.2f} "
+        f"| {med(hello.runs, 'cpu') + med(hello.runs, 'pg'):.2f} | 1 | {med(hello.runs, 'wall'):.2f} | 0 |"
+    )
+    for ep in eps:
+        print(
+            f"| {ep.label} | {med(ep.runs, 'cpu'):.2f} + {med(ep.runs, 'pg'):.2f} "
+            f"| {med(ep.runs, 'cpu') + med(ep.runs, 'pg'):.2f} | {med(ep.runs, 'ratio'):.3f} "
+            f"| {med(ep.runs, 'wall'):.2f} | {ep.queries} |"
+        )
+    match = next((ep for ep in eps if ep.label.startswith("POST /api/match/")), None)
+    if match is not None:
+        engine = engine_cpu(match, args.requests)
+        request = med(match.runs, "cpu") + med(match.runs, "pg")
+        print(
+            f"\nmatch: the engine's own CPU {engine:.3f} ms a description (Matcher.match, same text, warm), "
+            f"the request's {request:.2f} ms: {request / engine:.1f}x the engine"
+        )
+
+
+if __name__ == "__main__":
+    main()
