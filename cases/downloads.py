@@ -19,8 +19,8 @@ from .selectors import case_get_for
 INLINE_TYPES = ("image/", "application/pdf")
 
 
-def _serve(handle: Any, *, content_type: str, filename: str) -> FileResponse:
-    inline = content_type.startswith(INLINE_TYPES)
+def _serve(handle: Any, *, content_type: str, filename: str, attachment: bool = False) -> FileResponse:
+    inline = content_type.startswith(INLINE_TYPES) and not attachment
     # With a filename Django writes `inline; filename=...` or `attachment; ...` (RFC 6266 for non-ASCII
     # names).
     response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
@@ -29,24 +29,44 @@ def _serve(handle: Any, *, content_type: str, filename: str) -> FileResponse:
     return response
 
 
-def evidence_file_response(user: User, case_pk: int, pk: int) -> FileResponse:
-    """One evidence file of a case the user may see (404 otherwise); the page and the API serve it alike."""
+COPIES = (
+    "",
+    "stamped",
+    "original",
+)  # the stored file; a captured photo's stamped copy; its bytes as received
+
+
+def evidence_file_response(user: User, case_pk: int, pk: int, copy: str = "") -> FileResponse:
+    """One evidence file of a case the user may see (404 otherwise); the page and the API serve it alike.
+
+    `copy`: "" for the stored file, "stamped" for a captured photo's stamped copy (shown on the pages), or
+    "original" for the bytes exactly as received, always as a download (they were checked as a photo, but
+    may carry anything after the image: they are kept for their hash, not shown)."""
+    if copy not in COPIES:
+        raise Http404
     case = case_get_for(user=user, pk=case_pk)
     evidence = Evidence.objects.filter(case=case, pk=pk).first()
     if evidence is None:
         raise Http404
+    field = {"": evidence.file, "stamped": evidence.stamped_file, "original": evidence.original_file}[copy]
+    if not field:
+        raise Http404
     try:
-        handle = evidence.file.open("rb")
+        handle = field.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    name = evidence.file.name or ""
+    name = field.name or ""
     extension = name.rsplit(".", 1)[-1] if "." in name else "bin"
-    response = _serve(
-        handle,
-        content_type=evidence.content_type,
-        filename=f"{case.number or case.pk}-evidence-{evidence.pk}.{extension}",
+    suffix = f"-{copy}" if copy else ""
+    filename = f"{case.number or case.pk}-evidence-{evidence.pk}{suffix}.{extension}"
+    content_type = {"stamped": "image/jpeg", "original": "application/octet-stream"}.get(
+        copy, evidence.content_type
     )
-    response["X-Evidence-SHA256"] = evidence.sha256
+    response = _serve(handle, content_type=content_type, filename=filename, attachment=copy == "original")
+    response["X-Evidence-SHA256"] = {
+        "stamped": evidence.stamped_sha256,
+        "original": evidence.original_sha256,
+    }.get(copy, evidence.sha256)
     return response
 
 

@@ -31,7 +31,9 @@ from enforcement.rules import require
 from enforcement.uploads import PHOTO_MAX_BYTES, photo_taken_at, reencode_photo, safe_filename
 
 from . import clock, rules
+from .capture import NO_CAPTURE, Capture, stamp_lines
 from .models import Case, CaseEvent, Evidence
+from .stamp import stamp_image
 
 MB = 1024 * 1024
 AUDIO_MAX_BYTES = 50 * MB
@@ -340,6 +342,20 @@ def check_uploads(uploads: Sequence[UploadedFile], *, kind: str = "") -> list[Ch
 # --- services -----------------------------------------------------------------------------------------------
 
 
+def _stamp(*, actor: User, case: Case, checked: CheckedUpload, row: Evidence) -> None:
+    """A photo: keep the bytes as received beside the re-encoding, and make the stamped copy."""
+    assert checked.data is not None
+    row.original_file.save(f"original.{checked.extension}", checked.upload, save=False)
+    try:
+        stamped = stamp_image(checked.data, stamp_lines(case=case, actor=actor, evidence=row))
+    except (OSError, ValueError) as exc:  # it decoded a moment ago; a failure here is no user's fault
+        raise ValidationError(
+            _("%(name)s could not be stamped.") % {"name": checked.name}, code="stamp"
+        ) from exc
+    row.stamped_sha256 = hashlib.sha256(stamped).hexdigest()
+    row.stamped_file.save("stamped.jpg", ContentFile(stamped), save=False)
+
+
 def _store(
     *,
     actor: User,
@@ -347,8 +363,10 @@ def _store(
     checked: CheckedUpload,
     caption: str,
     taken_at: dt.datetime | None,
+    capture: Capture,
     written: list[Evidence],
 ) -> Evidence:
+    received = clock.now()
     row = Evidence(
         case=case,
         kind=checked.kind,
@@ -358,20 +376,33 @@ def _store(
         sha256=checked.sha256,
         original_sha256=checked.original_sha256,
         caption=caption[:300],
-        taken_at=taken_at or checked.taken_at,
+        taken_at=taken_at or checked.taken_at or capture.device_time,
         uploaded_by=actor,
-        uploaded_at=clock.now(),
-        verified_at=clock.now(),
+        uploaded_at=received,
+        verified_at=received,
         intact=True,
+        latitude=capture.latitude,
+        longitude=capture.longitude,
+        accuracy_m=capture.accuracy_m if capture.has_location else None,
+        location_source=capture.source,
+        device_time=capture.device_time,
     )
+    written.append(row)
     # Our name, from the content (the upload_to path is random and keeps only the extension).
     content = ContentFile(checked.data) if checked.data is not None else checked.upload
     row.file.save(f"evidence.{checked.extension}", content, save=False)
-    written.append(row)
+    if checked.data is not None:
+        _stamp(actor=actor, case=case, checked=checked, row=row)
     row.save()
-    data = {"evidence": row.pk, "sha256": row.sha256, "kind": row.kind, "size": row.size}
+    data: dict[str, Any] = {"evidence": row.pk, "sha256": row.sha256, "kind": row.kind, "size": row.size}
     if row.original_sha256 != row.sha256:  # a re-encoded photo: the hash of what was received
         data["original_sha256"] = row.original_sha256
+    if row.stamped_sha256:
+        data["stamped_sha256"] = row.stamped_sha256
+    if row.has_location:
+        data.update(latitude=str(row.latitude), longitude=str(row.longitude), accuracy_m=row.accuracy_m)
+    if row.device_time:
+        data["device_time"] = row.device_time.isoformat()
     CaseEvent.objects.create(
         case=case, action="evidence", actor=actor, at=row.uploaded_at, note=row.caption, data=data
     )
@@ -386,6 +417,12 @@ def _store(
     return row
 
 
+def _remove_files(row: Evidence) -> None:
+    for field in (row.file, row.original_file, row.stamped_file):
+        if field:
+            field.delete(save=False)
+
+
 def _store_all(
     *,
     actor: User,
@@ -393,20 +430,27 @@ def _store_all(
     checked: Sequence[CheckedUpload],
     caption: str,
     taken_at: dt.datetime | None = None,
+    capture: Capture = NO_CAPTURE,
 ) -> list[Evidence]:
-    written: list[Evidence] = []  # every row whose file is on disk, saved or not
+    written: list[Evidence] = []  # every row whose files are (partly) on disk, saved or not
     try:
         with transaction.atomic():
             return [
                 _store(
-                    actor=actor, case=case, checked=item, caption=caption, taken_at=taken_at, written=written
+                    actor=actor,
+                    case=case,
+                    checked=item,
+                    caption=caption,
+                    taken_at=taken_at,
+                    capture=capture,
+                    written=written,
                 )
                 for item in checked
             ]
     except BaseException:
         # The rows are rolled back; remove their files too so that no file is left without its row.
         for row in written:
-            row.file.delete(save=False)
+            _remove_files(row)
         raise
 
 
@@ -429,28 +473,51 @@ def evidence_add(
     caption: str = "",
     kind: str = "",
     taken_at: dt.datetime | None = None,
+    capture: Capture = NO_CAPTURE,
 ) -> Evidence:
     """Add one file. Raises PermissionDenied, or ValidationError when the file is refused (nothing
     written)."""
     require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
     checked = check_upload(upload, kind=kind)
     _require_record_officers(case, [checked])
-    return _store_all(actor=actor, case=case, checked=[checked], caption=caption, taken_at=taken_at)[0]
+    return _store_all(
+        actor=actor, case=case, checked=[checked], caption=caption, taken_at=taken_at, capture=capture
+    )[0]
+
+
+def evidence_capture(
+    *,
+    actor: User,
+    case: Case,
+    uploads: Sequence[UploadedFile],
+    caption: str = "",
+    kind: str = "",
+    capture: Capture = NO_CAPTURE,
+) -> list[Evidence]:
+    """Add several files taken on site, with the device's location and clock (cases/capture.py): all are
+    checked before any is written, one refused file refuses the batch, and the batch is stored in one
+    transaction. Photos keep their original bytes and get a stamped copy. Raises PermissionDenied or
+    ValidationError."""
+    require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
+    checked = check_uploads(uploads, kind=kind)
+    _require_record_officers(case, checked)
+    return _store_all(actor=actor, case=case, checked=checked, caption=caption, capture=capture)
 
 
 def evidence_add_many(
     *, actor: User, case: Case, uploads: Sequence[UploadedFile], caption: str = "", kind: str = ""
 ) -> list[Evidence]:
-    """Add several files: all are checked before any is written; one refused file refuses the batch."""
-    require(rules.can_add_evidence(actor, case), "you may not add evidence to this case")
-    checked = check_uploads(uploads, kind=kind)
-    _require_record_officers(case, checked)
-    return _store_all(actor=actor, case=case, checked=checked, caption=caption)
+    """Add several files with no location (the case page's plain upload form)."""
+    return evidence_capture(actor=actor, case=case, uploads=uploads, caption=caption, kind=kind)
 
 
 def _hash_stored(evidence: Evidence | Any) -> str | None:
+    return _hash_file(evidence.file)
+
+
+def _hash_file(field: Any) -> str | None:
     try:
-        handle: IO[bytes] = evidence.file.open("rb")
+        handle: IO[bytes] = field.open("rb")
     except (FileNotFoundError, ValueError, OSError):
         return None
     digest = hashlib.sha256()
@@ -463,10 +530,15 @@ def _hash_stored(evidence: Evidence | Any) -> str | None:
 
 
 def evidence_verify(evidence: Evidence) -> bool:
-    """Re-hash the stored file and record the result; a file that changed or vanished is not intact.
+    """Re-hash the stored file (and a captured photo's original and stamped copy) and record the result; a
+    file that changed or vanished is not intact.
 
     The first time a file is found broken an audit row says so (a later repair is recorded the same way)."""
-    intact = _hash_stored(evidence) == evidence.sha256
+    intact = (
+        _hash_stored(evidence) == evidence.sha256
+        and (not evidence.original_file or _hash_file(evidence.original_file) == evidence.original_sha256)
+        and (not evidence.stamped_file or _hash_file(evidence.stamped_file) == evidence.stamped_sha256)
+    )
     now = timezone.now()
     with transaction.atomic():
         was = (

@@ -478,6 +478,12 @@ def document_upload_path(instance: CaseDocument, filename: str) -> str:
 
 
 class Evidence(ChoiceLabels, models.Model):
+    class LocationSource(models.TextChoices):
+        """Where the place of a captured file came from."""
+
+        DEVICE = "device", _("the phone's location")
+        NONE = "none", _("no location")
+
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         VIDEO = "video", _("Video")
@@ -501,17 +507,47 @@ class Evidence(ChoiceLabels, models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=timezone.now)  # when the server received it
     verified_at = models.DateTimeField(null=True, blank=True)
     intact = models.BooleanField(default=True)
+    # Captured on site (cases/capture.py): a photo's bytes exactly as received (`file` is its re-encoding),
+    # and a copy stamped with the time, the place, the case and the officer, which documents and pages show.
+    original_file = models.FileField(upload_to=evidence_upload_path, max_length=200, blank=True)
+    stamped_file = models.FileField(upload_to=evidence_upload_path, max_length=200, blank=True)
+    stamped_sha256 = models.CharField(max_length=64, blank=True, default="", help_text="of the stamped copy")
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    location_source = models.CharField(
+        _("location from"), max_length=8, choices=LocationSource.choices, default=LocationSource.NONE
+    )
+    device_time = models.DateTimeField(
+        _("device time"), null=True, blank=True, help_text="the phone's clock when the file was captured"
+    )
 
     class Meta:
         verbose_name = _("evidence (证据)")
         verbose_name_plural = _("evidence")
         ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True) & Q(accuracy_m__isnull=True))
+                | (
+                    Q(latitude__gte=-90)
+                    & Q(latitude__lte=90)
+                    & Q(longitude__gte=-180)
+                    & Q(longitude__lte=180)
+                ),
+                name="evidence_location_in_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name or f"{self.kind} {self.pk}"
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class CaseDocument(ChoiceLabels, models.Model):

@@ -65,7 +65,8 @@ def _works_on_cases(user: User) -> bool:
 
 
 def _may_capture(user: User) -> bool:
-    """A lead may be recorded: an officer or supervisor working for a town (the cached scope, no query)."""
+    """Evidence may be captured (or a lead recorded): an officer or supervisor working for a town (the cached
+    scope, no query)."""
     return (user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)) and bool(scope_for(user).town_ids)
 
 
@@ -91,7 +92,10 @@ def register() -> None:
     register_inbox()
     register_town_public_link(TownPublicLink(_("Published decisions"), "cases:public-decisions", 10))
     register_bottom_entry(BottomEntry("work", _("Cases"), "cases:case-list", "cases", 10, _works_on_cases))
-    register_bottom_entry(BottomEntry("capture", _("Record"), "cases:case-new", "capture", 10, _may_capture))
+    # Capture evidence for one of my open cases (the page offers recording a new lead too).
+    register_bottom_entry(
+        BottomEntry("capture", _("Capture"), "cases:capture-start", "capture", 10, _may_capture)
+    )
 
 
 # --- sections of the one inbox (enforcement.inbox): read-only queries through the selectors -----------------

@@ -300,6 +300,11 @@ def my_open_cases_for(*, user: User) -> QuerySet[Case]:
     )
 
 
+def capture_cases_for(*, user: User) -> QuerySet[Case]:
+    """The cases an officer would capture evidence for on site: their open cases, the latest first."""
+    return my_open_cases_for(user=user).order_by("-created_at", "-pk")
+
+
 def undeclared_cases_for(*, user: User) -> QuerySet[Case]:
     """Open cases where the user is a handling officer who has not declared on recusal yet (回避声明)."""
     return (

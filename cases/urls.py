@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case_forms, case_page, complaints, files, lists, public, records
+from .views import capture, case_forms, case_page, complaints, files, lists, public, records
 
 app_name = "cases"
 
@@ -34,6 +34,9 @@ urlpatterns = [
     path("public/towns/<str:code>/decisions/", public.town_decisions, name="public-decisions"),
     path("cases/<int:case_pk>/evidence/upload/", files.evidence_upload, name="evidence-upload"),
     path("cases/<int:case_pk>/evidence/<int:pk>/", files.evidence_download, name="evidence-file"),
+    # Capture on site: the phone's camera with the device's place and time (the bottom bar's "capture")
+    path("cases/capture/", capture.capture_start, name="capture-start"),
+    path("cases/<int:pk>/capture/", capture.case_capture, name="case-capture"),
     path("cases/<int:case_pk>/records/new/<str:kind>/", records.record_new, name="record-new"),
     path("cases/<int:case_pk>/documents/new/", files.document_create, name="document-new"),
     path("cases/<int:case_pk>/documents/<int:pk>/", files.document_download, name="document-file"),

@@ -180,6 +180,8 @@ ROUTES: dict[str, Expect] = {
                                             args="case =serve_decision"),
     "cases:evidence-upload":              E(302, 405, 405, 405, 405, 405, 405, q=2, args="case"),
     "cases:evidence-file":                E(302, 200, 404, 200, 200, 404, 200, q=8, args="case evidence"),
+    "cases:capture-start":                E(302, 200, 200, 200, 200, 200, 200, q=10),
+    "cases:case-capture":                 E(302, 200, 404, 200, 403, 404, 403, q=30, args="case"),
     "cases:record-new":                   E(302, 200, 404, 200, 403, 404, 403, q=12,
                                             args="case =inquiry"),
     "cases:document-new":                 E(302, 405, 405, 405, 405, 405, 405, q=2, args="case"),

@@ -4,6 +4,7 @@ answers themselves are in cases/downloads.py, shared with the API)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 
 from .. import clock, rules
+from ..capture import clock_skew_words, place_words
 from ..documents import (
     TITLES,
     document_preview,
@@ -29,14 +31,30 @@ from ..documents import (
 )
 from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
-from ..models import Case, CaseDocument, DocumentRequest
+from ..models import Case, CaseDocument, DocumentRequest, Evidence
 from ..selectors import case_get_for
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One file of the evidence list with what it says in words (cases/_evidence_item.html)."""
+
+    e: Evidence
+    place: str  # where it was taken, or that no location came with it
+    clock: str  # how far the phone's clock was off, if it was
+
+    @property
+    def located_kind(self) -> bool:
+        """Photos, videos and recordings have a place (or say they have none); documents do not."""
+        return self.e.kind in (Evidence.Kind.PHOTO, Evidence.Kind.VIDEO, Evidence.Kind.AUDIO)
 
 
 def files_context(user: User, case: Case) -> dict[str, Any]:
     """What the case page passes to cases/_evidence.html and cases/_documents.html."""
+    evidence = list(case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"))
     return {
-        "evidence": list(case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "evidence": evidence,
+        "evidence_rows": [EvidenceRow(e, place_words(e), clock_skew_words(e)) for e in evidence],
         "documents": list(case.documents.select_related("generated_by").order_by("kind", "-version")),
         "available_documents": documents_available_choices(case),
         "preview_documents": [(kind, CaseDocument.Kind(kind).label) for kind in documents_previewable(case)],
@@ -86,7 +104,8 @@ def evidence_upload(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: AuthedHttpRequest, case_pk: int, pk: int) -> FileResponse:
-    return evidence_file_response(request.user, case_pk, pk)
+    """`?copy=stamped` or `?copy=original`: a captured photo's stamped copy or its bytes as received."""
+    return evidence_file_response(request.user, case_pk, pk, copy=request.GET.get("copy", ""))
 
 
 @login_required

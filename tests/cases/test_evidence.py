@@ -151,6 +151,9 @@ def test_accepted_with_kind_and_sha256(cast, make_case, audit_count, name, data,
     )  # a random name, never the uploader's
     event = CaseEvent.objects.get(case=case, action="evidence")
     extra = {"original_sha256": row.original_sha256} if row.original_sha256 != row.sha256 else {}
+    if kind == "photo":  # a decodable photo also gets a stamped copy (cases/capture.py)
+        assert row.stamped_sha256 and row.original_file
+        extra["stamped_sha256"] = row.stamped_sha256
     assert event.data == {"evidence": row.pk, "sha256": row.sha256, "kind": kind, "size": row.size, **extra}
     assert audit_count() == before + 1
     assert AuditEvent.objects.filter(action="cases.evidence.add", object_id=str(row.pk)).exists()
@@ -234,7 +237,7 @@ def test_batch_is_all_or_nothing(cast, make_case, audit_count):
         caption="第一次检查",
     )
     assert [r.kind for r in rows] == ["photo", "pdf"]
-    assert len(stored_files()) == 2
+    assert len(stored_files()) == 4  # the photo: re-encoded, as received, stamped; the PDF
     assert audit_count() == before + 2
 
 
@@ -406,7 +409,7 @@ def test_case_page_shows_gallery_and_upload_form(cast, make_case, client_for):
     sound = evidence_add(actor=cast.officer_a, case=case, upload=upload("a.wav", wav_bytes()))
     html = client_for(cast.officer_a).get(case.get_absolute_url()).content.decode()
     photo_url = reverse("cases:evidence-file", args=[case.pk, photo.pk])
-    assert f'<img src="{photo_url}"' in html
+    assert f'<img src="{photo_url}?copy=stamped"' in html  # the stamped copy is what the page shows
     assert f'href="{reverse("cases:evidence-file", args=[case.pk, sound.pk])}"' in html
     assert photo.sha256[:12] in html and "门前货架" in html
     assert 'accept="image/*,video/*,audio/*,application/pdf"' in html

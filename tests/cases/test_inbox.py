@@ -65,6 +65,7 @@ def test_a_department_responder_is_not_offered_a_lead_and_a_seconded_officer_see
     assert "工作镇街" in seconded and cast.town_a.name_zh in seconded.split("工作镇街")[1]
     officer_home = client_for(cast.officer_a).get(reverse("home")).content.decode()
     assert 'data-testid="bottom-capture"' in officer_home and reverse("cases:case-new") in officer_home
+    assert reverse("cases:capture-start") in officer_home  # the bar's capture place: the officer's cases
 
 
 @pytest.mark.browser

@@ -16,6 +16,8 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     uploaded_by = UserRefSerializer(read_only=True)
     url = serializers.SerializerMethodField()
+    stamped_url = serializers.SerializerMethodField()
+    original_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Evidence
@@ -34,12 +36,29 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
             "verified_at",
             "intact",
             "url",
+            "original_sha256",
+            "stamped_sha256",
+            "stamped_url",
+            "original_url",
+            "latitude",
+            "longitude",
+            "accuracy_m",
+            "location_source",
+            "device_time",
         ]
         read_only_fields = fields
 
     def get_url(self, obj: Evidence) -> str:
         """Download with the API token (the same scoping as the case)."""
         return reverse("api-case-evidence-file", args=[obj.case_id, obj.pk])
+
+    def get_stamped_url(self, obj: Evidence) -> str | None:
+        """A captured photo's copy stamped with the time, place, case and officer (null for other files)."""
+        return f"{self.get_url(obj)}?copy=stamped" if obj.stamped_file else None
+
+    def get_original_url(self, obj: Evidence) -> str | None:
+        """A captured photo's bytes exactly as received, whose hash is `original_sha256`."""
+        return f"{self.get_url(obj)}?copy=original" if obj.original_file else None
 
 
 class DocumentSerializer(serializers.ModelSerializer[CaseDocument]):
@@ -90,6 +109,16 @@ class EvidenceUploadInput(serializers.Serializer[Any]):
         choices=Evidence.Kind.choices,
         required=False,
         help_text="Leave out: taken from the content (a PDF may be a signed record).",
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, help_text="The device's latitude (WGS 84)."
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, help_text="The device's longitude (WGS 84)."
+    )
+    accuracy = serializers.FloatField(required=False, help_text="The location's accuracy in metres.")
+    device_time = serializers.DateTimeField(
+        required=False, help_text="The device's clock when the files were captured (ISO 8601)."
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,9 +17,10 @@ from rest_framework.views import APIView
 from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.http import AuthedRequest
 
+from ...capture import capture_from
 from ...documents import document_generate, documents_available_choices
 from ...downloads import document_file_response, evidence_file_response
-from ...evidence import evidence_add_many
+from ...evidence import evidence_capture
 from ...models import Evidence
 from ...selectors import case_get_for
 from ..errors import ERRORS
@@ -47,7 +48,7 @@ class CaseEvidenceView(APIView):
     @extend_schema(
         request={"multipart/form-data": EvidenceUploadInput},
         responses={201: EvidenceSerializer(many=True), **ERRORS},
-        summary="Add evidence files (checked by content; hashed on upload)",
+        summary="Add evidence files (checked by content; hashed on upload), with the device's place and time",
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)
@@ -61,7 +62,14 @@ class CaseEvidenceView(APIView):
         kind = str(posted.get("kind", "") or "")
         if kind and kind not in Evidence.Kind.values:
             raise ValidationError({"kind": [_("Unknown kind of evidence “%(kind)s”.") % {"kind": kind[:20]}]})
-        rows = evidence_add_many(actor=request.user, case=case, uploads=files, caption=caption, kind=kind)
+        rows = evidence_capture(
+            actor=request.user,
+            case=case,
+            uploads=files,
+            caption=caption,
+            kind=kind,
+            capture=capture_from(posted),
+        )
         return Response(EvidenceSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -97,6 +105,16 @@ EVIDENCE_TYPES = ("image/*", "video/*", "audio/*", "application/pdf")
 
 class CaseEvidenceFileView(FileDownloadView):
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "copy",
+                str,
+                enum=["stamped", "original"],
+                required=False,
+                description="A captured photo's stamped copy (JPEG), or its bytes exactly as received "
+                "(always a download; the hash in the header is `original_sha256`).",
+            )
+        ],
         responses=file_responses(
             *EVIDENCE_TYPES,
             description="The evidence file as uploaded; its SHA-256 in the `X-Evidence-SHA256` header.",
@@ -105,7 +123,9 @@ class CaseEvidenceFileView(FileDownloadView):
         operation_id="cases_evidence_file",
     )
     def get(self, request: AuthedRequest, pk: int, evidence_pk: int) -> Any:
-        return evidence_file_response(request.user, pk, evidence_pk)
+        return evidence_file_response(
+            request.user, pk, evidence_pk, copy=request.query_params.get("copy", "")
+        )
 
 
 class CaseDocumentFileView(FileDownloadView):
