@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "CasePartyKindEnum": "cases.models.PartyKind",
         "PenaltyKindEnum": "authority.penalties.PenaltyKind",
         "EvidenceKindEnum": "cases.models.Evidence.Kind",
+        "OnSiteRecordKindEnum": "cases.models.OnSiteRecord.Kind",
         "CaseDocumentKindEnum": "cases.models.CaseDocument.Kind",
         "ComplaintChannelEnum": "cases.models.Complaint.Channel",
         "CaseOnSpotPenaltyEnum": "cases.api.serializers.inputs.ON_SPOT_PENALTIES",

@@ -103,6 +103,7 @@
 
   // Put values (name -> list of values) into the form's fields; files through a DataTransfer.
   function fillForm(form, values, files) {
+    var used = {};  // fields that share a name (rows of questions and answers) take its values in order
     Array.prototype.forEach.call(form.elements, function (element) {
       if (element.type === "file" && files && files[element.name]) {
         var transfer = new DataTransfer();
@@ -119,7 +120,9 @@
           option.selected = list.indexOf(option.value) >= 0;
         });
       } else {
-        element.value = list[0] || "";
+        var index = used[element.name] || 0;
+        used[element.name] = index + 1;
+        element.value = index < list.length ? list[index] : "";
       }
     });
   }
