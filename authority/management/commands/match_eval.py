@@ -16,8 +16,6 @@ FILE.csv has the columns id,lang,text,expected_codes (codes separated by |; empt
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
 import time
 from typing import Any
@@ -29,24 +27,8 @@ from authority.matching.engine import THRESHOLDS, Matcher, compile_matcher, cont
 from authority.matching.evaluate import Example, catalog_specs, evaluate, read_examples
 from authority.matching.labelled import labelled_examples
 from authority.matching.loader import builtin_lexicon, item_specs, lexicon_specs, matcher_for
+from enforcement.management.arguments import as_date, date_argument
 from enforcement.models import District
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _as_date(value: str | dt.date | None) -> dt.date | None:
-    """A date given on the command line (parsed already) or to call_command (maybe still a string)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return _date(value)
-    except argparse.ArgumentTypeError as exc:
-        raise CommandError(str(exc)) from exc
 
 
 class Command(BaseCommand):
@@ -60,10 +42,12 @@ class Command(BaseCommand):
             help="the officers' labels on the district's complaints instead of a file",
         )
         parser.add_argument(
-            "--since", type=_date, help="with --from-labels: complaints received on or after (YYYY-MM-DD)"
+            "--since",
+            type=date_argument,
+            help="with --from-labels: complaints received on or after (YYYY-MM-DD)",
         )
         parser.add_argument(
-            "--until", type=_date, help="with --from-labels: complaints received before (YYYY-MM-DD)"
+            "--until", type=date_argument, help="with --from-labels: complaints received before (YYYY-MM-DD)"
         )
         parser.add_argument(
             "--district", default="500103", help="district whose catalog to match against (default 500103)"
@@ -151,7 +135,7 @@ class Command(BaseCommand):
         district = District.objects.filter(code=opts["district"]).first()
         if district is None:
             raise CommandError(f"no district with code {opts['district']!r}")
-        since, until = _as_date(opts["since"]), _as_date(opts["until"])
+        since, until = as_date(opts["since"]), as_date(opts["until"])
         if since and until and since >= until:
             raise CommandError("--since must be before --until")
         examples = labelled_examples(district.pk, since, until)

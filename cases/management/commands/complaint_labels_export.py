@@ -7,15 +7,14 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from enforcement.management.arguments import as_date, date_argument
 from enforcement.models import District
 
 from ...selectors import labelled_examples
@@ -23,37 +22,22 @@ from ...selectors import labelled_examples
 COLUMNS = ["id", "lang", "text", "expected_codes"]
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _as_date(value: str | dt.date | None) -> dt.date | None:
-    """A date given on the command line (parsed already) or to call_command (maybe still a string)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return _date(value)
-    except argparse.ArgumentTypeError as exc:
-        raise CommandError(str(exc)) from exc
-
-
 class Command(BaseCommand):
     help = "Export complaint labels as a labelled CSV for match_eval (id,lang,text,expected_codes)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--district", default="500103", help="district code (default 500103)")
-        parser.add_argument("--since", type=_date, help="complaints received on or after (YYYY-MM-DD)")
-        parser.add_argument("--until", type=_date, help="complaints received before (YYYY-MM-DD)")
+        parser.add_argument(
+            "--since", type=date_argument, help="complaints received on or after (YYYY-MM-DD)"
+        )
+        parser.add_argument("--until", type=date_argument, help="complaints received before (YYYY-MM-DD)")
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         district = District.objects.filter(code=opts["district"]).first()
         if district is None:
             raise CommandError(f"no district with code {opts['district']!r}")
-        examples = labelled_examples(district.pk, _as_date(opts["since"]), _as_date(opts["until"]))
+        examples = labelled_examples(district.pk, as_date(opts["since"]), as_date(opts["until"]))
         if opts["output"]:
             with Path(opts["output"]).open("w", newline="", encoding="utf-8") as f:
                 self.write(f, examples)
