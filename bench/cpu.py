@@ -31,9 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import (  # noqa: E402
     Endpoint,
-    count_queries,
-    credentials,
-    endpoints,
+    chosen_endpoints,
     prepare,
     server_env,
     setup_django,
@@ -160,13 +158,7 @@ def main() -> None:
     env = server_env(args)
     prepare(args, env)
     setup_django(env)
-    eps = endpoints()
-    if args.only:
-        wanted = [w.strip() for w in args.only.split(",")]
-        eps = [e for e in eps if any(w in e.label for w in wanted)]
-    creds = credentials({e.user for e in eps if e.user})
-    for ep in eps:
-        ep.queries = count_queries(ep, creds)
+    eps, creds = chosen_endpoints(args.only)
     from django.db import connection
 
     # One connection for the whole run (the settings' 60 s would replace it mid-run, and the PostgreSQL CPU

@@ -229,6 +229,19 @@ def count_queries(ep: Endpoint, creds: dict[str, dict[str, str]]) -> int:
     return len(ctx.captured_queries)
 
 
+def chosen_endpoints(only: str) -> tuple[list[Endpoint], dict[str, dict[str, str]]]:
+    """The endpoints `--only` names (parts of labels, comma-separated; all when empty), each with its query
+    count, and the credentials of the users they run as."""
+    eps = endpoints()
+    if only:
+        wanted = [w.strip() for w in only.split(",")]
+        eps = [e for e in eps if any(w in e.label for w in wanted)]
+    creds = credentials({e.user for e in eps if e.user})
+    for ep in eps:
+        ep.queries = count_queries(ep, creds)
+    return eps, creds
+
+
 def lua_script(ep: Endpoint | None, creds: dict[str, dict[str, str]], directory: str) -> str:
     lines = []
     if ep is not None and ep.user:
@@ -382,13 +395,7 @@ def main() -> None:
     env = server_env(args)
     prepare(args, env)
     setup_django(env)
-    eps = endpoints()
-    if args.only:
-        wanted = [w.strip() for w in args.only.split(",")]
-        eps = [e for e in eps if any(w in e.label for w in wanted)]
-    creds = credentials({e.user for e in eps if e.user})
-    for ep in eps:
-        ep.queries = count_queries(ep, creds)
+    eps, creds = chosen_endpoints(args.only)
     if args.profile:
         profile(next(ep for ep in eps if args.profile in ep.label), creds)
         return
