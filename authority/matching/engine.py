@@ -36,8 +36,8 @@ For catalogs the engine has never seen (issue 15):
 - a legal word found in too many items' legal bases (单位) counts only where an item's name holds it;
 - among overlapping everyday phrases the longest wins; the item's own words under a stronger hit break ties
   between near-twins (SHADOW_FACTOR, capped);
-- German, Arabic, French, Spanish, Korean and Japanese words are read (normalize.scan; Japanese kanji folded to
-  simplified Chinese, kana kept), the language is detected and has its own
+- German, Arabic, French, Spanish, Korean and Japanese words are read (normalize.scan; Japanese kanji
+  folded to simplified Chinese, kana kept), the language is detected and has its own
   no-match threshold; "no match" says why (off_topic, service_question, no_conduct, too_weak), and every
   candidate carries a confidence in words (high / medium / low) with its reason.
 
@@ -102,10 +102,10 @@ ENGINE_VERSION = "4-" + _source_hash()
 # ones).
 SCALE = 2.0
 THRESHOLD = 0.36
-# "No match" per language of the description (detect_lang): German, Arabic, French, Spanish, Korean and Japanese
-# reach items through the lexicon alone, with fewer words per description, so they need less to count as a match.
-# 0.20 on the dev catalogs D1, H1-H4 together (85 such descriptions naming items, 16 naming none): 2 false and 13
-# right "no match"; 0.25 loses 7 real ones for one more right "no match".
+# "No match" per language of the description (detect_lang): German, Arabic, French, Spanish, Korean and
+# Japanese reach items through the lexicon alone, with fewer words per description, so they need less to count
+# as a match. 0.20 on the dev catalogs D1, H1-H4 together (85 such descriptions naming items, 16 naming none):
+# 2 false and 13 right "no match"; 0.25 loses 7 real ones for one more right "no match".
 THRESHOLDS = {"zh": THRESHOLD, "en": THRESHOLD, **dict.fromkeys(("de", "ar", "fr", "es", "ko", "ja"), 0.20)}
 # Confidence in words: HIGH needs this score and a lead of CLEAR_LEAD (share of its own score) over the next
 # item.

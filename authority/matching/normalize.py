@@ -5,8 +5,9 @@ Chinese and English, typos. Both sides go through the same steps so that terms m
 
 - NFKC (full-width letters, digits and punctuation become their ASCII forms), lower case;
 - traditional characters become simplified through a compact table (`data/t2s.txt`, common characters only),
-  and Japanese shinjitai and the rarer traditional-only characters through `data/ja2zh.txt` (騒 -> 骚, 廃 -> 废),
-  so that Japanese kanji meet the catalog's Chinese wording; Japanese kana are kept like Chinese characters;
+  and Japanese shinjitai and the rarer traditional-only characters through `data/ja2zh.txt` (騒 -> 骚,
+  廃 -> 废), so that Japanese kanji meet the catalog's Chinese wording; Japanese kana are kept like Chinese
+  characters;
 - punctuation and symbols become separators;
 - English words are reduced to a light stem (plural, -ing, -ed, final e), so "parking", "parked" and "parks"
   meet.
@@ -364,7 +365,8 @@ _DE_MARKERS = frozenset(
 
 _FR_MARKERS = frozenset(
     """le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle ils mon ma
-    mes notre nos tous toute chaque soir nuit depuis très rue près devant un leur leurs ont été chez""".split()
+    mes notre nos tous toute chaque soir nuit depuis très rue près devant un
+    leur leurs ont été chez""".split()
 )
 
 
