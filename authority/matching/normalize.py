@@ -498,6 +498,7 @@ def fold_with_spans(original: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), spans
 
 
+@functools.lru_cache(maxsize=65536)
 def term_key(term: str) -> str | None:
     """The automaton key of a term as a user or the lexicon writes it.
 
