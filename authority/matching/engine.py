@@ -75,6 +75,7 @@ from .normalize import (
     fold,
     fold_with_spans,
     is_cjk,
+    is_kana,
     scan,
     term_key,
 )
@@ -223,6 +224,17 @@ class Candidate:
             if ev.text not in seen:
                 seen.append(ev.text)
         return seen
+
+    @property
+    def readings(self) -> list[tuple[str, str]]:
+        """`terms` with, for a word in another language, the legal word it was read as ("humo de cocina",
+        "油烟"; "ふさがれ", "安全出口"); "" for Chinese words, which speak for themselves."""
+        via: dict[str, str] = {}
+        for ev in self.evidence:
+            foreign = not any(is_cjk(ch) for ch in ev.text) or any(is_kana(ch) for ch in ev.text)
+            if foreign and ev.via and any(is_cjk(ch) for ch in ev.via):
+                via.setdefault(ev.text, ev.via)
+        return [(t, via.get(t, "")) for t in self.terms]
 
 
 @dataclass

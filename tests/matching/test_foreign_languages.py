@@ -1,6 +1,7 @@
-"""The concept layer for German, Arabic, French, Spanish, Korean and Japanese (issue 15): a catalog imported on
-the spot, no curated rules, answers a description in each language, and the evidence names the foreign word and
-the legal word it stands for. The catalog is the fresh one of test_fresh_catalog (worded 设摊, 噪音, 丢弃)."""
+"""The concept layer for German, Arabic, French, Spanish, Korean and Japanese (issue 15): a catalog imported
+on the spot, no curated rules, answers a description in each language, and the evidence names the foreign
+word and the legal word it stands for. The catalog is the fresh one of test_fresh_catalog (worded 设摊, 噪音,
+丢弃)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def match(text: str) -> dict:
         ("de", "Im Hinterhof wird ständig Müll abgeladen und nichts passiert", "F-TRASH", "Müll"),
         ("ar", "المطعم يطلق دخان المطبخ مباشرة إلى الشارع", "F-FUME", "دخان المطبخ"),
         ("fr", "Un chien sans laisse court partout dans la cour", "F-DOG", "sans laisse"),
-        ("es", "Hay vendedores ambulantes con sus puestos en la acera todas las tardes", "F-STALL", "puestos"),
+        ("es", "Hay vendedores ambulantes con puestos en la acera todas las tardes", "F-STALL", "puestos"),
         ("ko", "옆 건물 공사장에서 밤마다 드릴 소리가 나요", "F-NOISE-SITE", "드릴"),
         ("ja", "隣の工事現場で毎晩ドリルの音がうるさい", "F-NOISE-SITE", "ドリル"),
     ],
