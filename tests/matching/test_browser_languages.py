@@ -11,7 +11,7 @@ from tests.conftest import browser_login, save_screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CASES = [  # language, description, item, a word marked, what a foreign word is shown as read as
-    ("ja", "廊下で電動自転車を充電していて、非常口もふさがれています", "T-EBIKE", "電動自転車", "→"),
+    ("ja", "廊下で電動自転車を充電していて、非常口もふさがれています", "T-EXIT", "ふさがれ", "ふさがれ →"),
     (
         "es",
         "Los restaurantes sacan el humo de cocina directamente a la calle",
