@@ -1,6 +1,6 @@
 """Near-twins of a catalog the engine has never seen, no curated rules (issue 15): the item whose description
-names the things the text speaks of wins, and a character only one twin holds breaks a tie that the shared
-words leave.
+names the things the text speaks of wins, a character only one twin holds breaks a tie that the shared words
+leave, and a twin found by two stretches of the text outranks one found by a lone word.
 
 The items are written here, in the style of a district's city-management list; nothing in the lexicon names
 them. The last test imports them with import_authority and asks `manage.py match`.
@@ -92,6 +92,40 @@ def test_the_things_the_description_names_lead_to_their_item():
 
 def test_the_twin_of_ordinary_waste_still_wins_its_own_description():
     assert matcher().match("楼上有人把生活垃圾直接从窗口扔下来").candidates[0].code == "T-WASTE-PERSON"
+
+
+GAS = [
+    ItemSpec(
+        11,
+        "T-GAS-SELL",
+        "对未取得燃气经营许可证从事燃气经营活动的行政处罚",
+        description="无证销售、配送液化气钢瓶。",
+    ),
+    ItemSpec(
+        12,
+        "T-GAS-USE",
+        "对燃气用户在不具备安全条件的场所使用、储存燃气的行政处罚",
+        description="在地下室、密闭房间使用、存放液化石油气钢瓶。",
+    ),
+]
+
+
+def test_a_twin_found_by_two_stretches_outranks_one_found_by_a_lone_word(monkeypatch):
+    text = "地下室开的小饭馆用了好几罐液化气，通风都没有"
+
+    def scores() -> dict[str, float]:
+        result = compile_matcher(GAS, [], builtin_lexicon()[0]).match(text)
+        return {c.code: c.score for c in result.candidates + result.weak}
+
+    damped = scores()
+    monkeypatch.setattr(engine, "SINGLE_WORD", 1.0)
+    undamped = scores()
+    assert damped["T-GAS-USE"] == undamped["T-GAS-USE"]  # two words: as before
+    assert damped["T-GAS-SELL"] < undamped["T-GAS-SELL"]  # 液化气 alone counts less
+    assert damped["T-GAS-USE"] > damped["T-GAS-SELL"]
+    # the lone word still matches on its own when nothing competes
+    alone = compile_matcher(GAS, [], builtin_lexicon()[0]).match("有人开个面包车到处卖液化气")
+    assert not alone.no_match and alone.candidates[0].code == "T-GAS-SELL"
 
 
 COLUMNS = ["code", "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh"]
