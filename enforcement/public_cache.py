@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 PAGE_TTL = 3600
@@ -155,6 +156,9 @@ def _cached(view: View, allowed: frozenset[str]) -> View:
             if _PLACEHOLDER in content:
                 content = content.replace(_PLACEHOLDER, get_token(request).encode())
             response.content = content
+            # Which page is served depends on the cookies (the language; no session), as the view's own
+            # answer says (its session middleware adds the same).
+            patch_vary_headers(response, ("Cookie",))
             return response
         response = view(request, *args, **kwargs)
         if version and response.status_code == 200 and not response.streaming and not response.cookies:
