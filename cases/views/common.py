@@ -4,11 +4,12 @@ for."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -67,7 +68,7 @@ def case_row(case: Case, today: dt.date) -> dict[str, Any]:
     the template they replace."""
     overdue = case.next_due is not None and case.next_due < today and case.is_open
     badge = stage_badge(case.stage)
-    url = reverse("cases:case", args=[case.pk])
+    url = _case_url_template(get_script_prefix()).replace(str(_URL_MARK), str(case.pk))
     stage_html = format_html(
         '<span class="badge {}" data-stage="{}" data-testid="stage-badge">{}</span>',
         badge,
@@ -118,6 +119,16 @@ def case_row(case: Case, today: dt.date) -> dict[str, Any]:
         "card_html": mark_safe(card),  # noqa: S308  (every value escaped above)
         "row_html": mark_safe(row),  # noqa: S308  (every value escaped above)
     }
+
+
+_URL_MARK = 987654321987
+
+
+@functools.cache
+def _case_url_template(prefix: str) -> str:
+    """The case page's address with a mark for the id, per script prefix: one `reverse` per list, not per
+    row."""
+    return reverse("cases:case", args=[_URL_MARK])
 
 
 _CARD = (

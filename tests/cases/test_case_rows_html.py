@@ -63,7 +63,8 @@ def test_written_rows_equal_the_template_they_replace(cast, make_case, stall_ite
 
 
 @pytest.mark.parametrize(
-    "text", ["", "短", "占道经营" * 6, "占道经营" * 7, "e\u0301" * 30, "Cafe\u0301 on the street corner, long"]
+    "text",
+    ["", "短", "占道经营" * 6, "占道经营" * 7, "e\u0301" * 30, "Cafe\u0301 on the street corner, long"],
 )
 def test_truncated_is_the_truncatechars_filter(text):
     from django.template.defaultfilters import truncatechars
