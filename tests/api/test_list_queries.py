@@ -386,7 +386,7 @@ GUARDS: dict[str, Guard] = {
     # pages
     "team": Guard("supervisor_a", 7, Rows.officers),
     "officers": Guard("admin", 11, Rows.officers),
-    "audit-list": Guard("admin", 8, Rows.audit_rows),
+    "audit-list": Guard("admin", 7, Rows.audit_rows),
     "authority-items": Guard(None, 7, Rows.held_items),
     "authority-town": Guard(None, 2, Rows.held_items, args=lambda rows: ["T500-A"]),
     "authority-adjustments": Guard("admin", 6, Rows.adjustments),
