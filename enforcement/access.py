@@ -38,6 +38,10 @@ class Scope:
     # district administrator does one district; writes nothing through this (their roles grant no action on
     # a case). A scope cached before this field existed unpickles with the class default.
     city_wide: bool = False
+    # A district administrator's: every unit of their districts, whose rows of the audit trail they read
+    # (enforcement.selectors.audit_events_for), kept with the scope (issue 18: a query per audit request
+    # otherwise). None: not worked out (not an administrator, or a scope cached before this field existed).
+    district_unit_ids: frozenset[int] | None = None
 
     @property
     def reads_districts(self) -> bool:
@@ -174,12 +178,18 @@ def _compute_scope(user: User, day: dt.date) -> Scope:
         districts.add(unit.district_id)
         if unit.kind == Unit.Kind.DEPARTMENT:
             departments.add(unit.pk)
+    district_admin = user.has_role(Role.DISTRICT_ADMIN) and bool(districts)
     return Scope(
         authenticated=True,
         district_ids=frozenset(districts),
         town_ids=frozenset(officer_towns(user, day)),
         department_ids=frozenset(departments),
-        district_admin=user.has_role(Role.DISTRICT_ADMIN) and bool(districts),
+        district_admin=district_admin,
+        district_unit_ids=(
+            frozenset(Unit.objects.filter(district_id__in=districts).values_list("pk", flat=True))
+            if district_admin
+            else None
+        ),
     )
 
 
