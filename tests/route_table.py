@@ -207,6 +207,8 @@ ROUTES: dict[str, Expect] = {
     "api-case-evidence":                  E(401, 200, 404, 200, 200, 404, 200, q=8, args="case"),
     "api-case-records":                   E(401, 200, 404, 200, 200, 404, 200, q=8, args="case"),
     "api-case-documents":                 E(401, 200, 404, 200, 200, 404, 200, q=8, args="case"),
+    "api-case-document-request":          E(401, 200, 404, 200, 403, 404, 403, q=12,
+                                            args="case document_request"),
     "api-case-evidence-file":             E(401, 200, 404, 200, 200, 404, 200, q=8, args="case evidence"),
     "api-case-document-file":             E(401, 200, 404, 200, 200, 404, 200, q=8, args="case document"),
     "api-case-officers":                  E(401, 405, 405, 405, 405, 405, 405, q=2, args="case"),
