@@ -175,28 +175,10 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _audit_export(fmt: str, entries: list[AuditEntry]) -> HttpResponse:
-    from .spreadsheets import csv_bytes, xlsx_append
+    from .spreadsheets import table_download
 
     rows = [export_row(e) for e in entries]
-    name = f"audit-{timezone.localdate():%Y%m%d}"
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes([export_header(), *rows]), content_type="text/csv; charset=utf-8")
-    else:
-        import io
-
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        for line in [export_header(), *rows]:
-            xlsx_append(sheet, line)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download([export_header(), *rows], name=f"audit-{timezone.localdate():%Y%m%d}", fmt=fmt)
 
 
 def audit_object(request: AuthedHttpRequest, object_type: str, object_id: str) -> HttpResponse:
