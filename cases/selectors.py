@@ -276,11 +276,14 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
+APPROVAL_STAGES = ("filing_review", "deciding", "executed", "closed")
+
+
 def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
     """Supervisor queue: filings to approve, decisions to make, cases to close and archive."""
     return (
         Case.objects.for_user(user, shared=False)
-        .filter(stage__in=["filing_review", "deciding", "executed", "closed"])
+        .filter(stage__in=APPROVAL_STAGES)
         .exclude(stage="closed", archived_on__isnull=False)
         .select_related("town", "item")
         .only(*CASE_LIST_FIELDS)

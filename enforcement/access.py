@@ -88,6 +88,16 @@ def _new_scope_version() -> None:
     cache.set(_version_key(), uuid.uuid4().hex, None)
 
 
+def scope_version() -> str | None:
+    """The current version token of the scopes (None: the cache is down): a key for anything cached that a
+    change of roles, units or secondments makes stale."""
+    version = cache.get(_version_key())
+    if version is None:
+        cache.add(_version_key(), uuid.uuid4().hex, None)
+        version = cache.get(_version_key())
+    return str(version) if version is not None else None
+
+
 def _user_saved(update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # a sign-in writes last_login; it changes no scope
