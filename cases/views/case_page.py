@@ -65,7 +65,7 @@ def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
 def _recommendation(case: Case) -> tuple[Any, list[str]]:
     if case.stage not in RECOMMENDATION_STAGES or case.item_id is None:
         return None, []
-    recommendation = case_recommendation(case)
+    recommendation = case_recommendation(case, cached=True)
     if recommendation is None:
         return None, []
     return recommendation, list(recommendation.explain())
