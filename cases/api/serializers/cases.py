@@ -411,23 +411,24 @@ def _detail_plan(cls: type[serializers.ModelSerializer[Any]]) -> list[tuple[str,
         return plan
     plan = []
     for name, field in cls().fields.items():
+        source = str(field.source)
         if isinstance(field, serializers.SerializerMethodField):
             plan.append((name, _METHOD, field.method_name or f"get_{name}", None))
         elif isinstance(field, serializers.PrimaryKeyRelatedField):
-            attname = Case._meta.get_field(field.source).attname  # type: ignore[union-attr]
+            attname = Case._meta.get_field(source).attname  # type: ignore[union-attr]
             plan.append((name, _PLAIN, attname, _same))
         elif isinstance(field, UserRefSerializer):
-            plan.append((name, _REF, field.source, _user_ref))
+            plan.append((name, _REF, source, _user_ref))
         elif isinstance(field, UnitRefSerializer):
-            plan.append((name, _REF, field.source, _unit_ref))
+            plan.append((name, _REF, source, _unit_ref))
         elif isinstance(field, ItemRefSerializer):
-            plan.append((name, _REF, field.source, _item_ref))
+            plan.append((name, _REF, source, _item_ref))
         elif isinstance(field, serializers.BaseSerializer) or len(field.source_attrs) != 1:
             raise TypeError(f"{cls.__name__}.{name}: no written-out form for {type(field).__name__}")
         else:
             # DRF calls what it finds callable (get_stage_display); fields and properties are read.
-            kind = _CALL if callable(getattr(Case, field.source, None)) else _PLAIN
-            plan.append((name, kind, field.source, field.to_representation))
+            kind = _CALL if callable(getattr(Case, source, None)) else _PLAIN
+            plan.append((name, kind, source, field.to_representation))
     _plans[cls] = plan
     return plan
 
