@@ -22,17 +22,45 @@ from enforcement.models import Role, User
 
 
 def town_list(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The town's list in figures and its changes of the last 90 days: the same for every member of the town,
+    kept in the cache under the public pages' version token (replaced by any change to grants, items or
+    units) and the date (a grant starts or ends at midnight)."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from enforcement.public_cache import public_version
+
     from .models import GrantKind
-    from .selectors import town_history, town_items_on
 
     town = user.unit if user.unit is not None and user.unit.is_town else None
     if town is None:
         return {"town": None}
     today = timezone.localdate()
-    grants = list(town_items_on(town, today).order_by().values_list("kind", flat=True))
+    version = public_version()
+    key = f"home:town-list:{connection.settings_dict['NAME']}:{town.pk}:{today.isoformat()}:{version}"
+    figures = cache.get(key) if version else None
+    if figures is None:
+        figures = _town_list_figures(town, today)
+        if version:
+            cache.set(key, figures, 3600)
+    counts, recent = figures
+    return {
+        "town": town,
+        "kinds": [(k.label, counts.get(k.value, 0)) for k in GrantKind],
+        "recent": [{"on": on, "code": code, "started": started} for on, code, started in recent],
+    }
+
+
+def _town_list_figures(town: Any, today: dt.date) -> tuple[dict[str, int], list[tuple[dt.date, str, bool]]]:
+    """Grants in force by kind, and the latest 8 changes within 90 days as (day, item code, started)."""
+    from django.db.models import Count
+
+    from .selectors import town_history, town_items_on
+
+    counts = dict(town_items_on(town, today).order_by().values_list("kind").annotate(n=Count("pk")))
     since = today - dt.timedelta(days=90)
-    recent = [c for c in town_history(town, until=today, limit=8) if c.on >= since]
-    return {"town": town, "kinds": [(k.label, grants.count(k.value)) for k in GrantKind], "recent": recent}
+    recent = [(c.on, c.grant.item.code, c.started) for c in town_history(town, until=today, limit=8)]
+    return counts, [r for r in recent if r[0] >= since]
 
 
 def district_authority(request: HttpRequest, user: User) -> dict[str, Any]:

@@ -591,6 +591,18 @@ def _adjustment_after(adjustment: Adjustment) -> dict[str, Any]:
     }
 
 
+def _check_adjustment_document(
+    title: str, document_number: str, document_date: dt.date, effective_from: dt.date
+) -> None:
+    """What a draft's document needs, drafted or corrected: a title, a number, no effect before its date."""
+    if not title.strip() or not document_number.strip():
+        raise ValidationError(_("An adjustment needs a title and a document number."))
+    if effective_from < document_date:
+        raise ValidationError(
+            {"effective_from": [_("The effective date cannot be before the document date.")]}
+        )
+
+
 @transaction.atomic
 def adjustment_create(
     *,
@@ -603,12 +615,7 @@ def adjustment_create(
     note: str = "",
 ) -> Adjustment:
     require(can_manage_authority(actor, district), "only a district administrator drafts adjustments")
-    if not title.strip() or not document_number.strip():
-        raise ValidationError(_("An adjustment needs a title and a document number."))
-    if effective_from < document_date:
-        raise ValidationError(
-            {"effective_from": [_("The effective date cannot be before the document date.")]}
-        )
+    _check_adjustment_document(title, document_number, document_date, effective_from)
     adjustment = Adjustment.objects.create(
         district=district,
         title=title.strip(),
@@ -639,12 +646,7 @@ def adjustment_update(
     proposed from the usage evaluation starts with a provisional number)."""
     adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
     require(can_draft_adjustment(actor, adjustment), "only a district administrator edits a draft")
-    if not title.strip() or not document_number.strip():
-        raise ValidationError(_("An adjustment needs a title and a document number."))
-    if effective_from < document_date:
-        raise ValidationError(
-            {"effective_from": [_("The effective date cannot be before the document date.")]}
-        )
+    _check_adjustment_document(title, document_number, document_date, effective_from)
     before = {**_adjustment_after(adjustment), "note": adjustment.note}
     adjustment.title = title.strip()
     adjustment.document_number = document_number.strip()

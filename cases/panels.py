@@ -16,6 +16,7 @@ from enforcement.home import (
     BottomEntry,
     HomePanel,
     TownPublicLink,
+    asked_once,
     register_bottom_entry,
     register_home_panel,
     register_town_public_link,
@@ -24,38 +25,102 @@ from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox
 from enforcement.models import Role, User
 
 
+def my_case_counts(user: User) -> dict[str, int]:
+    """The user's own open cases (handling, not recused, in the towns they work for), counted every way the
+    home page shows them, in one query: the cases panel's and the inbox's counts."""
+    from enforcement.calendar import add_working_days
+    from enforcement.inbox import deadline_working_days
+
+    from . import clock
+    from .selectors import my_open_cases_for
+
+    def count() -> dict[str, int]:
+        today = clock.today()
+        horizon = add_working_days(today, deadline_working_days())
+        # The filters below reuse the join on the user's own officer row (one `filter()` in the selector).
+        return (
+            my_open_cases_for(user=user)
+            .order_by()
+            .aggregate(
+                open=Count("pk", distinct=True),
+                overdue=Count("pk", filter=Q(next_due__lt=today), distinct=True),
+                week=Count(
+                    "pk",
+                    filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)),
+                    distinct=True,
+                ),
+                to_serve=Count("pk", filter=Q(stage="decided"), distinct=True),
+                deadlines=Count("pk", filter=Q(next_due__lte=horizon), distinct=True),
+                undeclared=Count("pk", filter=Q(officers__declared_at__isnull=True), distinct=True),
+            )
+        )
+
+    return asked_once(("cases", "mine", user.pk), count)
+
+
 def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
     from . import clock
     from .models import Case
-    from .selectors import awaiting_approval_for, awaiting_review_for
 
     today = clock.today()
-    mine = (
-        Case.objects.for_user(user).open().filter(officers__officer=user, officers__recused_at__isnull=True)
-    )
-    counts = mine.aggregate(
-        open=Count("pk", distinct=True),
-        overdue=Count("pk", filter=Q(next_due__lt=today), distinct=True),
-        week=Count(
-            "pk", filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)), distinct=True
-        ),
-    )
+    if scope_for(user).department_ids:
+        # A department's officer also sees the cases shared with the department (the inbox's counts do not).
+        mine = (
+            Case.objects.for_user(user)
+            .open()
+            .filter(officers__officer=user, officers__recused_at__isnull=True)
+        )
+        counts = mine.aggregate(
+            open=Count("pk", distinct=True),
+            overdue=Count("pk", filter=Q(next_due__lt=today), distinct=True),
+            week=Count(
+                "pk", filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)), distinct=True
+            ),
+        )
+    else:
+        counts = {k: v for k, v in my_case_counts(user).items() if k in ("open", "overdue", "week")}
     supervises = user.has_role(Role.SUPERVISOR)
     # A supervisor answers for the whole team: their own cases are a few of it (issue 14: the home said
     # "overdue 0" while the team had 8).
-    team_overdue = (
-        Case.objects.for_user(user, shared=False).open().filter(next_due__lt=today).count()
-        if supervises
-        else None
-    )
+    team_overdue = _team_case_counts(user)["overdue"] if supervises else None
     return {
         **counts,
         "team_overdue": team_overdue,
-        "approvals": awaiting_approval_for(user=user).count() if user.has_role(Role.SUPERVISOR) else None,
-        "reviews": awaiting_review_for(user=user).count() if user.has_role(Role.LEGAL_REVIEWER) else None,
+        "approvals": _approvals_count(user) if supervises else None,
+        "reviews": _reviews_count(user) if user.has_role(Role.LEGAL_REVIEWER) else None,
         # Offered only to whom the page would not refuse (a department's officer files no lead: 403).
         "can_file": _may_file_somewhere(user),
     }
+
+
+def _team_case_counts(user: User) -> dict[str, int]:
+    """A supervisor's team: its open cases past their deadline, and the supervisor's approval queue
+    (`awaiting_approval_for`), in one query."""
+    from . import clock
+    from .models import Case
+    from .selectors import APPROVAL_STAGES
+    from .workflow import FINISHED
+
+    def count() -> dict[str, int]:
+        today = clock.today()
+        is_open = ~Q(stage__in=FINISHED)
+        to_approve = Q(stage__in=APPROVAL_STAGES) & ~Q(stage="closed", archived_on__isnull=False)
+        return Case.objects.for_user(user, shared=False).aggregate(
+            overdue=Count("pk", filter=is_open & Q(next_due__lt=today)),
+            approvals=Count("pk", filter=to_approve),
+        )
+
+    return asked_once(("cases", "team", user.pk), count)
+
+
+def _approvals_count(user: User) -> int:
+    return _team_case_counts(user)["approvals"]
+
+
+def _reviews_count(user: User) -> int:
+    from .selectors import awaiting_review_for
+
+    return asked_once(("cases", "reviews", user.pk), lambda: awaiting_review_for(user=user).count())
 
 
 def _works_on_cases(user: User) -> bool:
@@ -75,7 +140,11 @@ def _may_file_somewhere(user: User) -> bool:
 
     from .rules import can_file_case
 
-    towns = Unit.objects.filter(pk__in=scope_for(user).town_ids, kind=Unit.Kind.TOWN, is_active=True)
+    town_ids = scope_for(user).town_ids
+    if user.unit is not None and town_ids == {user.unit_id}:  # their own team's town: no query
+        towns = [user.unit] if user.unit.kind == Unit.Kind.TOWN and user.unit.is_active else []
+    else:
+        towns = list(Unit.objects.filter(pk__in=town_ids, kind=Unit.Kind.TOWN, is_active=True))
     return any(can_file_case(user, town) for town in towns)
 
 
@@ -102,6 +171,8 @@ def register() -> None:
 
 
 def _case_items(cases: Any, rows: int, today: dt.date, detail: Any = None) -> list[InboxItem]:
+    if not rows:  # the home page's inbox panel shows the counts only
+        return []
     return [
         InboxItem(
             title=f"{case.reference} {case.title}",
@@ -119,6 +190,8 @@ def inbox_declarations(user: User, rows: int) -> InboxList | None:
     from . import clock
     from .selectors import undeclared_cases_for
 
+    if not rows:
+        return InboxList(my_case_counts(user)["undeclared"], [])
     pending = undeclared_cases_for(user=user)
     return InboxList(pending.count(), _case_items(pending, rows, clock.today()))
 
@@ -129,6 +202,8 @@ def inbox_approvals(user: User, rows: int) -> InboxList | None:
 
     if not user.has_role(Role.SUPERVISOR):
         return None
+    if not rows:
+        return InboxList(_approvals_count(user), [], reverse("cases:approvals"))
     queue = awaiting_approval_for(user=user)
     return InboxList(queue.count(), _case_items(queue, rows, clock.today()), reverse("cases:approvals"))
 
@@ -139,6 +214,8 @@ def inbox_reviews(user: User, rows: int) -> InboxList | None:
 
     if not user.has_role(Role.LEGAL_REVIEWER):
         return None
+    if not rows:
+        return InboxList(_reviews_count(user), [], reverse("cases:reviews"))
     queue = awaiting_review_for(user=user)
     return InboxList(queue.count(), _case_items(queue, rows, clock.today()), reverse("cases:reviews"))
 
@@ -150,6 +227,8 @@ def inbox_to_serve(user: User, rows: int) -> InboxList | None:
 
     if not (user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)):
         return None
+    if not rows:
+        return InboxList(my_case_counts(user)["to_serve"], [])
     to_serve = my_open_cases_for(user=user).filter(stage="decided")
     return InboxList(to_serve.count(), _case_items(to_serve, rows, clock.today()))
 
@@ -164,6 +243,8 @@ def inbox_deadlines(user: User, rows: int) -> InboxList | None:
 
     if not (user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR)):
         return None
+    if not rows:
+        return InboxList(my_case_counts(user)["deadlines"], [])
     today = clock.today()
     horizon = add_working_days(today, deadline_working_days())
     near = my_open_cases_for(user=user).filter(next_due__lte=horizon).order_by("next_due", "pk")

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -20,8 +22,8 @@ from enforcement.maps import MapQuery, Marker
 from enforcement.models import Unit, User
 
 from . import clock
-from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel, OnSiteRecord
-from .rules import can_file_complaint, can_handle_cases
+from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel, DocumentRequest, OnSiteRecord
+from .rules import can_file_complaint, can_generate_document, can_handle_cases
 from .workflow import FINISHED, Stage
 
 
@@ -276,11 +278,14 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
+APPROVAL_STAGES = ("filing_review", "deciding", "executed", "closed")
+
+
 def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
     """Supervisor queue: filings to approve, decisions to make, cases to close and archive."""
     return (
         Case.objects.for_user(user, shared=False)
-        .filter(stage__in=["filing_review", "deciding", "executed", "closed"])
+        .filter(stage__in=APPROVAL_STAGES)
         .exclude(stage="closed", archived_on__isnull=False)
         .select_related("town", "item")
         .only(*CASE_LIST_FIELDS)
@@ -522,3 +527,13 @@ def case_map_markers(user: User, query: MapQuery) -> list[Marker]:
         )
         for row in rows
     ]
+
+
+def document_request_get_for(*, user: User, case_pk: int, pk: int) -> tuple[Case, DocumentRequest]:
+    """A document asked for (being generated, done or failed) with its case: 404 where the case is not the
+    user's or the request not the case's, PermissionDenied for who may see the case but not make its
+    documents. The page's poll and the API's status answer through here."""
+    case = case_get_for(user=user, pk=case_pk)
+    if not can_generate_document(user, case):
+        raise PermissionDenied
+    return case, get_object_or_404(DocumentRequest.objects.select_related("document"), case=case, pk=pk)

@@ -16,14 +16,35 @@ DEVIATION_RULE = "discretion.deviation"
 
 def benchmark_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     from .rules import can_maintain_district
-    from .selectors import district_counts
 
     if user.unit is None:
         return {}
     return {
-        "counts": district_counts(user.unit.district_id),
+        "counts": _district_counts(user.unit.district_id),
         "maintainer": can_maintain_district(user, user.unit.district_id),
     }
+
+
+def _district_counts(district_id: int) -> dict[str, int]:
+    """The district's benchmark figures, the same for all its people: kept in the cache under the public
+    pages' version token (replaced by any change of a benchmark or an item) and the date."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.utils import timezone
+
+    from enforcement.public_cache import public_version
+
+    from .selectors import district_counts
+
+    version = public_version()
+    day = timezone.localdate().isoformat()
+    key = f"home:benchmarks:{connection.settings_dict['NAME']}:{district_id}:{day}:{version}"
+    counts = cache.get(key) if version else None
+    if counts is None:
+        counts = district_counts(district_id)
+        if version:
+            cache.set(key, counts, 3600)
+    return dict(counts)
 
 
 def register() -> None:

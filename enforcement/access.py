@@ -38,6 +38,10 @@ class Scope:
     # district administrator does one district; writes nothing through this (their roles grant no action on
     # a case). A scope cached before this field existed unpickles with the class default.
     city_wide: bool = False
+    # A district administrator's: every unit of their districts, whose rows of the audit trail they read
+    # (enforcement.selectors.audit_events_for), kept with the scope (issue 18: a query per audit request
+    # otherwise). None: not worked out (not an administrator, or a scope cached before this field existed).
+    district_unit_ids: frozenset[int] | None = None
 
     @property
     def reads_districts(self) -> bool:
@@ -86,6 +90,16 @@ def scope_changed(**_kwargs: Any) -> None:
 
 def _new_scope_version() -> None:
     cache.set(_version_key(), uuid.uuid4().hex, None)
+
+
+def scope_version() -> str | None:
+    """The current version token of the scopes (None: the cache is down): a key for anything cached that a
+    change of roles, units or secondments makes stale."""
+    version = cache.get(_version_key())
+    if version is None:
+        cache.add(_version_key(), uuid.uuid4().hex, None)
+        version = cache.get(_version_key())
+    return str(version) if version is not None else None
 
 
 def _user_saved(update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
@@ -164,12 +178,18 @@ def _compute_scope(user: User, day: dt.date) -> Scope:
         districts.add(unit.district_id)
         if unit.kind == Unit.Kind.DEPARTMENT:
             departments.add(unit.pk)
+    district_admin = user.has_role(Role.DISTRICT_ADMIN) and bool(districts)
     return Scope(
         authenticated=True,
         district_ids=frozenset(districts),
         town_ids=frozenset(officer_towns(user, day)),
         department_ids=frozenset(departments),
-        district_admin=user.has_role(Role.DISTRICT_ADMIN) and bool(districts),
+        district_admin=district_admin,
+        district_unit_ids=(
+            frozenset(Unit.objects.filter(district_id__in=districts).values_list("pk", flat=True))
+            if district_admin
+            else None
+        ),
     )
 
 

@@ -217,8 +217,8 @@ def validate_params(rule: FenceRule, params: Mapping[str, Any]) -> dict[str, Any
             continue
         default = rule.params[name]
         try:
-            out[name] = _coerce(default, value)
-        except (TypeError, ValueError):
+            out[name] = param_coerce(default, value)
+        except (TypeError, ValueError, OverflowError):
             errors.setdefault("params", []).append(
                 _("“%(name)s” must be %(kind)s.") % {"name": name, "kind": _kind_text(default)}
             )
@@ -239,7 +239,10 @@ def _kind_text(default: Any) -> str:
     return _("text")
 
 
-def _coerce(default: Any, value: Any) -> Any:
+def param_coerce(default: Any, value: Any) -> Any:
+    """`value` in the type of the rule's `default` ("60" for a whole number is 60); raises TypeError,
+    ValueError or OverflowError where it is not of that type or is negative. What a district may set
+    (`validate_params`) and what a sweep reads (`param_or_default`) both go through here."""
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
@@ -269,6 +272,15 @@ def _coerce(default: Any, value: Any) -> Any:
     if not isinstance(value, str):
         raise TypeError(value)
     return value
+
+
+def param_or_default(default: Any, value: Any) -> Any:
+    """`param_coerce`, with the default where the value is not of its type (a setting stored before it was
+    checked, or by hand): a bad setting never breaks a run."""
+    try:
+        return param_coerce(default, value)
+    except (TypeError, ValueError, OverflowError):
+        return default
 
 
 # ------------------------------------------------------------------------------------------------------------

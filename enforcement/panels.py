@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import scope_version
 from .home import (
     BottomEntry,
     HomePanel,
@@ -29,13 +32,20 @@ def my_status(request: HttpRequest, user: User) -> dict[str, Any]:
     today = timezone.localdate()
     eligibility = officer_may_act(user, today)
     days_left = (eligibility.certificate.valid_to - today).days if eligibility.certificate else None
-    return {
-        "eligibility": eligibility,
-        "days_left": days_left,
-        "secondments": [
-            s for s in user.secondments.select_related("town") if s.end is None or s.end >= today
-        ],
-    }
+    return {"eligibility": eligibility, "days_left": days_left, "secondments": _secondments(user, today)}
+
+
+def _secondments(user: User, today: dt.date) -> list[Any]:
+    """The user's current and coming secondments, kept in the cache under the scopes' version token (which
+    every change of a secondment or a unit replaces) for the day."""
+    version = scope_version()
+    key = f"home:secondments:{connection.settings_dict['NAME']}:{user.pk}:{today.isoformat()}:{version}"
+    found = cache.get(key) if version is not None else None
+    if found is None:
+        found = [s for s in user.secondments.select_related("town") if s.end is None or s.end >= today]
+        if version is not None:
+            cache.set(key, found, 3600)
+    return list(found)
 
 
 def my_team(request: HttpRequest, user: User) -> dict[str, Any]:

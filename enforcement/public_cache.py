@@ -2,7 +2,7 @@
 benchmarks), kept whole in the cache for anonymous visitors (issue 18).
 
 What a stored page depends on is in its key or its version:
-- the path and the query string as asked (the language switch's `next` field repeats them), the language and
+- the path and the query string as asked (the language link's `next` repeats them), the language and
   today's date (a grant starts or ends at midnight);
 - `public_version()`: a token replaced whenever anything a public page shows may have changed: a save or
   delete of a model of the authority or discretion apps, of a unit or a district (signals, because the admin
@@ -13,12 +13,13 @@ What a stored page depends on is in its key or its version:
 
 `settings.PUBLIC_PAGE_CACHE = False` turns it off (the query guards measure the views' own cost with it).
 Only anonymous visitors without a session or a pending message are served from it (a signed-in user's top bar
-and menu are their own); everybody else gets the view as before. Nothing per visitor is stored: the CSRF
-token the page carries (the language switch, htmx's header) is replaced by a placeholder before the page is
-stored and by this visitor's own token (`get_token`, which also sets the CSRF cookie as the view would) when
-it is served, so CSRF, the session and the middleware's headers (Content-Language, Vary, CSP, X-Frame-Options)
-are what the view itself gives. One cache read on a hit: the version token alone when this process holds the
-page, else the version and the page in one `get_many`.
+and menu are their own); everybody else gets the view as before. Nothing per visitor is stored. A page
+with a form carries a CSRF token: it is replaced by a placeholder before the page is stored and by this
+visitor's own token (`get_token`, which also sets the CSRF cookie as the view would) when it is served, so
+CSRF, the session and the middleware's headers (Content-Language, Vary, CSP, X-Frame-Options) are what the
+view itself gives. The public pages have none (the top bar's language switch is a link, and htmx's CSRF
+header is for signed-in pages only), so most hits mint no token. One cache read on a hit: the version
+token alone when this process holds the page, else the version and the page in one `get_many`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 PAGE_TTL = 3600
@@ -154,6 +156,9 @@ def _cached(view: View, allowed: frozenset[str]) -> View:
             if _PLACEHOLDER in content:
                 content = content.replace(_PLACEHOLDER, get_token(request).encode())
             response.content = content
+            # Which page is served depends on the cookies (the language; no session), as the view's own
+            # answer says (its session middleware adds the same).
+            patch_vary_headers(response, ("Cookie",))
             return response
         response = view(request, *args, **kwargs)
         if version and response.status_code == 200 and not response.streaming and not response.cookies:

@@ -30,8 +30,13 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     if scope.district_admin:
         # The district's units as a list of ids rather than a join per row: newest first, PostgreSQL then
         # walks the primary key backwards and stops at a page, at any depth (3M rows: issue 18,
-        # bench/scale.py).
-        units = list(Unit.objects.filter(district_id__in=scope.district_ids).values_list("pk", flat=True))
+        # bench/scale.py). The ids come with the cached scope.
+        ids = scope.district_unit_ids
+        if ids is None:
+            ids = frozenset(
+                Unit.objects.filter(district_id__in=scope.district_ids).values_list("pk", flat=True)
+            )
+        units = sorted(ids)
         return qs.filter(Q(town_id__in=units) | Q(unit_id__in=units))
     if user.unit_id is None:
         return qs.none()

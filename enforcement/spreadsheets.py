@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +75,32 @@ def xlsx_append(sheet: Any, values: list[Any]) -> None:
         if isinstance(cell.value, str) and (cell.data_type == "f" or _formula_like(cell.value)):
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    """One sheet of `rows`, each through `xlsx_append`."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        xlsx_append(sheet, row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def table_download(rows: list[list[Any]], *, name: str, fmt: str) -> HttpResponse:
+    """`rows` (the header first) as the attachment `name.fmt`: CSV for "csv", XLSX otherwise."""
+    if fmt == "csv":
+        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes(rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 def csv_text_in(text: str) -> str:

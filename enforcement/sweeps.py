@@ -42,7 +42,7 @@ from django.utils.functional import Promise
 
 from . import clock
 from .audit import audit_record
-from .fences import FenceRule, register_fence_rule, rule_config
+from .fences import FenceRule, param_or_default, register_fence_rule, rule_config
 from .models import District, FenceRuleSetting
 
 FOUND_COLUMNS = (
@@ -139,29 +139,13 @@ def district_params(rule: FenceRule, day: dt.date) -> list[DistrictParams]:
     for district_id in District.objects.order_by("pk").values_list("pk", flat=True):
         setting = latest.get(district_id)
         config = rule_config(rule, district_id, day, in_force={rule.code: setting} if setting else {})
-        params = {name: _coerce(value, rule.params[name]) for name, value in config.params.items()}
+        params = {name: param_or_default(rule.params[name], value) for name, value in config.params.items()}
         result.append(
             DistrictParams(
                 district_id=district_id, enabled=config.enabled, severity=config.severity, params=params
             )
         )
     return result
-
-
-def _coerce(value: Any, default: Any) -> Any:
-    """A district's value in the type of the rule's default ("60" for an int window is 60); a value that is
-    not of that type (text where a number belongs) leaves the default, so a bad setting never breaks a run."""
-    if default is None or isinstance(default, (list, dict)):
-        return value
-    try:
-        if isinstance(default, bool):
-            return value if isinstance(value, bool) else default
-        if isinstance(default, int):
-            number = float(value)
-            return int(number) if number == int(number) else default
-        return type(default)(value)
-    except (TypeError, ValueError, OverflowError):
-        return default
 
 
 _PG_TYPES: tuple[tuple[type, str], ...] = (

@@ -31,6 +31,7 @@ urlpatterns = [
     # Public: a visitor whose session ended and who presses "log out" is logged out, not sent to log in.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/switch/", views.language_switch, name="language-switch"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from rest_framework import exceptions as api_exceptions
@@ -68,6 +70,34 @@ def home(request: HttpRequest) -> HttpResponse:
         "working_in": list(Unit.objects.filter(pk__in=scope.town_ids - {user.unit_id}).order_by("code")),
     }
     return render(request, "enforcement/home.html", context)
+
+
+@login_not_required
+@never_cache
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The top bar's language link: sets the language cookie and goes back to `next` (a page of this site,
+    else the home page). A link rather than Django's POST form, so a page without a form carries no CSRF
+    token and a public page kept whole in the cache is the same for every visitor (issue 18). Choosing a
+    language changes nothing but how the pages read, so a GET may do it (as `?lang=` already does)."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language", "")
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def inbox(request: AuthedHttpRequest) -> HttpResponse:
@@ -145,28 +175,10 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _audit_export(fmt: str, entries: list[AuditEntry]) -> HttpResponse:
-    from .spreadsheets import csv_bytes, xlsx_append
+    from .spreadsheets import table_download
 
     rows = [export_row(e) for e in entries]
-    name = f"audit-{timezone.localdate():%Y%m%d}"
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes([export_header(), *rows]), content_type="text/csv; charset=utf-8")
-    else:
-        import io
-
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        for line in [export_header(), *rows]:
-            xlsx_append(sheet, line)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download([export_header(), *rows], name=f"audit-{timezone.localdate():%Y%m%d}", fmt=fmt)
 
 
 def audit_object(request: AuthedHttpRequest, object_type: str, object_id: str) -> HttpResponse:

@@ -4,7 +4,6 @@ tables, and the rows of the CSV/XLSX export (the same numbers the page shows).""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from enforcement.spreadsheets import csv_bytes, xlsx_append
+from enforcement.spreadsheets import table_download
 
 from .charts import bar_chart
 from .selectors import Dashboard, Figures
@@ -213,19 +212,4 @@ def export_rows(board: Dashboard) -> list[list[Any]]:
 def export_response(board: Dashboard, fmt: str) -> HttpResponse:
     rows = export_rows(board)
     name = f"figures-{board.level}-{board.pk}-{board.period.start:%Y%m}-{board.period.end:%Y%m}"
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        for line in rows:
-            xlsx_append(sheet, line)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download(rows, name=name, fmt=fmt)

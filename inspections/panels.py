@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.home import HomePanel, PortalSection, register_home_panel, register_portal_section
+from enforcement.home import (
+    HomePanel,
+    PortalSection,
+    asked_once,
+    register_home_panel,
+    register_portal_section,
+)
 from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import Role, User
 
@@ -23,20 +29,32 @@ def inspections_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     findings to hand on: three queries (the counts in one)."""
     visible = task_queryset_for(user)
     to_make = Q(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
-    counts = visible.aggregate(
-        mine=Count("pk", filter=to_make, distinct=True),
-        to_approve=Count(
-            "pk", filter=Q(status=TaskStatus.PUBLISHED, lead_unit_id=user.unit_id), distinct=True
-        ),
-        findings=Count("pk", filter=Q(status=TaskStatus.CHECKED, lead_unit_id=user.unit_id), distinct=True),
-    )
+    counts = _task_counts(user)
     return {
         "mine": list(visible.filter(to_make).distinct().order_by("planned_on", "pk")[:5]),
         "mine_count": counts["mine"],
         "to_approve": counts["to_approve"] if user.has_role(Role.SUPERVISOR) else 0,
-        "invitations": invitation_inbox_for(user=user).count() if user.has_role(Role.RESPONDER) else 0,
+        "invitations": _invitations_count(user) if user.has_role(Role.RESPONDER) else 0,
         "findings": counts["findings"],
     }
+
+
+def _task_counts(user: User) -> dict[str, int]:
+    """My visits to make, the plans my unit is to approve, its findings to hand on (the panel's and the
+    inbox's counts), in one query."""
+    to_make = Q(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
+    return asked_once(
+        ("inspections", "counts", user.pk),
+        lambda: task_queryset_for(user).aggregate(
+            mine=Count("pk", filter=to_make, distinct=True),
+            to_approve=Count(
+                "pk", filter=Q(status=TaskStatus.PUBLISHED, lead_unit_id=user.unit_id), distinct=True
+            ),
+            findings=Count(
+                "pk", filter=Q(status=TaskStatus.CHECKED, lead_unit_id=user.unit_id), distinct=True
+            ),
+        ),
+    )
 
 
 def register() -> None:
@@ -65,6 +83,8 @@ def inbox_visits(user: User, rows: int) -> InboxList | None:
     """Joint inspections the user is to make or finish."""
     if not (user.has_role(Role.OFFICER) or user.has_role(Role.SUPERVISOR) or user.has_role(Role.RESPONDER)):
         return None
+    if not rows:
+        return InboxList(_task_counts(user)["mine"], [], reverse("inspection-board"))
     to_make = (
         task_queryset_for(user)
         .filter(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
@@ -90,6 +110,8 @@ def inbox_invitations(user: User, rows: int) -> InboxList | None:
     if not user.has_role(Role.RESPONDER):
         return None
     open_invitations = invitation_inbox_for(user=user)
+    if not rows:
+        return InboxList(_invitations_count(user), [], reverse("inspection-invitations"))
     items = [
         InboxItem(
             title=str(invitation.task),
@@ -100,3 +122,9 @@ def inbox_invitations(user: User, rows: int) -> InboxList | None:
         for invitation in open_invitations[:rows]
     ]
     return InboxList(open_invitations.count(), items, reverse("inspection-invitations"))
+
+
+def _invitations_count(user: User) -> int:
+    return asked_once(
+        ("inspections", "invitations", user.pk), lambda: invitation_inbox_for(user=user).count()
+    )

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.home import HomePanel, NavEntry, register_home_panel, register_nav
+from enforcement.home import HomePanel, NavEntry, asked_once, register_home_panel, register_nav
 from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import User
 from enforcement.rules import DESK_ROLES, can_use_desk
@@ -18,13 +18,19 @@ from .selectors import desk_counts, desk_queue
 
 def desk_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     # The team's overdue deadlines are on the cases panel (one count, not two).
-    return {"counts": desk_counts(user=user)}
+    return {"counts": _desk_counts(user)}
+
+
+def _desk_counts(user: User) -> dict[str, int]:
+    return asked_once(("desk", "counts", user.pk), lambda: desk_counts(user=user))
 
 
 def inbox_warnings(user: User, rows: int) -> InboxList | None:
     """Fence warnings waiting for the user's review (the desk's open queue: blocks and warnings first)."""
     if not can_use_desk(user):
         return None
+    if not rows:  # the home page's inbox panel: the desk's open count (its queue's default filter)
+        return InboxList(_desk_counts(user)["open"], [], reverse("desk"))
     queue = desk_queue(user=user)
     items = [
         InboxItem(

@@ -462,6 +462,7 @@ def test_route(world, clients, db, key):
 ADMIN_LOGINS = ("/admin/login/?next=/admin/", "/accounts/login/?next=/admin/")
 OTHER_REDIRECTS: dict[str, tuple[str, ...] | None] = {
     "set_language": None,
+    "language-switch": None,
     "favicon.ico": None,
     "discretion-home": None,
     "inspection-code-lookup": ("/",),  # no code typed: back to the portal

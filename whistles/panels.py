@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from enforcement.home import (
     BottomEntry,
     HomePanel,
     NavEntry,
+    asked_once,
     register_bottom_entry,
     register_home_panel,
     register_nav,
@@ -64,14 +66,58 @@ def inbox_panel(request: HttpRequest, user: User) -> dict[str, Any]:
 def my_whistles_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     if not towns_user_may_whistle_for(user):
         return {"hidden": True}
-    mine = town_whistles_for(user=user)
-    open_whistles = list(mine.filter(status=WhistleStatus.OPEN)[:6])
-    to_confirm = mine.filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED).distinct().count()
-    return {
-        "open": open_whistles,
-        "to_confirm": to_confirm,
-        "open_count": mine.filter(status=WhistleStatus.OPEN).count(),
-    }
+    open_whistles, open_count = _town_open_whistles(user)
+    return {"open": open_whistles, "to_confirm": _to_confirm_count(user), "open_count": open_count}
+
+
+MY_WHISTLES_SHOWN = 6
+
+
+def _town_open_whistles(user: User) -> tuple[list[Any], int]:
+    """The town's latest open whistles (with their assignments) and how many are open."""
+
+    def read() -> tuple[list[Any], int]:
+        open_whistles = town_whistles_for(user=user).filter(status=WhistleStatus.OPEN)
+        shown = list(open_whistles[:MY_WHISTLES_SHOWN])
+        return shown, len(shown) if len(shown) < MY_WHISTLES_SHOWN else open_whistles.count()
+
+    return asked_once(("whistles", "town_open", user.pk), read)
+
+
+def _to_confirm_count(user: User) -> int:
+    """The town's open whistles a department reports handled (the panel's and the inbox's count): from the
+    open whistles the panel shows when they are all of them."""
+
+    def count() -> int:
+        shown, open_count = _town_open_whistles(user)
+        if open_count == len(shown):
+            return sum(any(a.status == Status.HANDLED for a in w.assignments.all()) for w in shown)
+        return (
+            town_whistles_for(user=user)
+            .filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED)
+            .distinct()
+            .count()
+        )
+
+    return asked_once(("whistles", "to_confirm", user.pk), count)
+
+
+NOTIFICATIONS_SHOWN = 5
+
+
+def _latest_unread(user: User) -> tuple[list[Any], int]:
+    """The latest unread notifications and how many are unread."""
+
+    def read() -> tuple[list[Any], int]:
+        # How many are unread comes with the rows (a window over all of them, counted before the limit).
+        latest = list(
+            notifications_for(user=user, unread_only=True).annotate(unread=Window(Count("pk")))[
+                :NOTIFICATIONS_SHOWN
+            ]
+        )
+        return latest, latest[0].unread if latest else 0
+
+    return asked_once(("whistles", "unread", user.pk), read)
 
 
 def district_panel(request: HttpRequest, user: User) -> dict[str, Any]:
@@ -85,10 +131,8 @@ def district_panel(request: HttpRequest, user: User) -> dict[str, Any]:
 
 
 def notifications_panel(request: HttpRequest, user: User) -> dict[str, Any]:
-    return {
-        "unread": unread_count(user=user),
-        "latest": list(notifications_for(user=user, unread_only=True)[:5]),
-    }
+    latest, unread = _latest_unread(user)
+    return {"unread": unread, "latest": latest}
 
 
 def register() -> None:
@@ -156,6 +200,8 @@ def inbox_to_answer(user: User, rows: int) -> InboxList | None:
     if not scope_for(user).department_ids:
         return None
     owed = inbox_for(user=user, include_waiting=False)
+    if not rows:
+        return InboxList(owed.count(), [], reverse("whistle-inbox"))
     items = []
     for assignment in owed[:rows]:
         due = current_due(assignment)
@@ -175,6 +221,8 @@ def inbox_to_confirm(user: User, rows: int) -> InboxList | None:
     """The town's whistles a department reports handled: the town confirms or sends back."""
     if not towns_user_may_whistle_for(user):
         return None
+    if not rows:
+        return InboxList(_to_confirm_count(user), [], reverse("whistle-list"))
     waiting = (
         town_whistles_for(user=user)
         .filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED)
@@ -190,6 +238,8 @@ def inbox_to_confirm(user: User, rows: int) -> InboxList | None:
 def inbox_unread(user: User, rows: int) -> InboxList | None:
     from .notifications import render
 
+    if not rows:
+        return InboxList(_latest_unread(user)[1], [], reverse("whistle-notifications"))
     unread = notifications_for(user=user, unread_only=True)
     items = [
         InboxItem(

@@ -550,42 +550,59 @@ def _close_if_done(whistle: WhistleRequest, actor: User | None) -> None:
         )
 
 
+def _report(
+    *,
+    actor: User,
+    assignment: WhistleAssignment,
+    action: Action,
+    event_kind: str,
+    step: str,
+    due: dt.datetime,
+    note: str,
+) -> WhistleAssignment:
+    """The department reports a step (报到: acknowledged, then on site): the time and who, whether it was
+    within its deadline, and the town's contacts told."""
+    require(can_act_on_assignment(actor, assignment, action), "you may not do this on this whistle")
+    now = clock.now()
+    whistle, _before = _move(
+        actor=actor,
+        assignment=assignment,
+        action=action,
+        event_kind=event_kind,
+        changes={f"{step}_at": now, f"{step}_by": actor},
+        note=(note or "").strip(),
+        data={"on_time": now <= due},
+    )
+    _tell(town_contacts(whistle), step, whistle, assignment, actor, _params(whistle, assignment))
+    return assignment
+
+
 @transaction.atomic
 def assignment_acknowledge(
     *, actor: User, assignment: WhistleAssignment, note: str = ""
 ) -> WhistleAssignment:
-    require(
-        can_act_on_assignment(actor, assignment, Action.ACKNOWLEDGE), "you may not do this on this whistle"
-    )
-    now = clock.now()
-    whistle, _before = _move(
+    return _report(
         actor=actor,
         assignment=assignment,
         action=Action.ACKNOWLEDGE,
         event_kind=WhistleEvent.Kind.ACKNOWLEDGED,
-        changes={"acknowledged_at": now, "acknowledged_by": actor},
-        note=(note or "").strip(),
-        data={"on_time": now <= assignment.check_in_due},
+        step="acknowledged",
+        due=assignment.check_in_due,
+        note=note,
     )
-    _tell(town_contacts(whistle), "acknowledged", whistle, assignment, actor, _params(whistle, assignment))
-    return assignment
 
 
 @transaction.atomic
 def assignment_arrive(*, actor: User, assignment: WhistleAssignment, note: str = "") -> WhistleAssignment:
-    require(can_act_on_assignment(actor, assignment, Action.ARRIVE), "you may not do this on this whistle")
-    now = clock.now()
-    whistle, _before = _move(
+    return _report(
         actor=actor,
         assignment=assignment,
         action=Action.ARRIVE,
         event_kind=WhistleEvent.Kind.ON_SITE,
-        changes={"on_site_at": now, "on_site_by": actor},
-        note=(note or "").strip(),
-        data={"on_time": now <= assignment.on_site_due},
+        step="on_site",
+        due=assignment.on_site_due,
+        note=note,
     )
-    _tell(town_contacts(whistle), "on_site", whistle, assignment, actor, _params(whistle, assignment))
-    return assignment
 
 
 @transaction.atomic

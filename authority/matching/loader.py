@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 
-from authority.models import EnforcementItem, LexiconEntry, MatchRule
+from authority.models import AuthorityGrant, EnforcementItem, LexiconEntry, MatchRule
 from enforcement.memo import remembered
 
 from . import engine
@@ -121,41 +121,60 @@ def lexicon_specs(district_id: int) -> list[LexSpec]:
     return [spec for spec in merged.values() if spec is not None]
 
 
+# Each table read once (one scan of its rows with several aggregates), not once per aggregate: the shared
+# lexicon alone is two thousand rows, and four passes over it were most of a warm match's database time.
 _FINGERPRINT_SQL = """
-SELECT
-  (SELECT count(*) FROM {items} WHERE district_id = %(d)s),
-  (SELECT count(*) FROM {items} WHERE district_id = %(d)s AND is_active),
-  (SELECT sum(version) FROM {items} WHERE district_id = %(d)s),
-  (SELECT max(updated_at) FROM {items} WHERE district_id = %(d)s),
-  (SELECT max(id) FROM {items} WHERE district_id = %(d)s),
-  (SELECT count(*) FROM {rules} r JOIN {items} i ON i.id = r.item_id WHERE i.district_id = %(d)s),
-  (SELECT count(*) FROM {rules} r JOIN {items} i ON i.id = r.item_id
-    WHERE i.district_id = %(d)s AND r.is_active),
-  (SELECT max(r.updated_at) FROM {rules} r JOIN {items} i ON i.id = r.item_id WHERE i.district_id = %(d)s),
-  (SELECT max(r.id) FROM {rules} r JOIN {items} i ON i.id = r.item_id WHERE i.district_id = %(d)s),
-  (SELECT count(*) FROM {lexicon} WHERE district_id IS NULL OR district_id = %(d)s),
-  (SELECT count(*) FROM {lexicon} WHERE (district_id IS NULL OR district_id = %(d)s) AND is_active),
-  (SELECT max(updated_at) FROM {lexicon} WHERE district_id IS NULL OR district_id = %(d)s),
-  (SELECT max(id) FROM {lexicon} WHERE district_id IS NULL OR district_id = %(d)s)
+SELECT i.*, r.*, l.*{town_columns} FROM
+  (SELECT count(*), count(*) FILTER (WHERE is_active), sum(version), max(updated_at), max(id)
+     FROM {items} WHERE district_id = %(d)s) AS i,
+  (SELECT count(*), count(*) FILTER (WHERE r.is_active), max(r.updated_at), max(r.id)
+     FROM {rules} r JOIN {items} it ON it.id = r.item_id WHERE it.district_id = %(d)s) AS r,
+  (SELECT count(*), count(*) FILTER (WHERE is_active), max(updated_at), max(id)
+     FROM {lexicon} WHERE district_id IS NULL OR district_id = %(d)s) AS l{town_tables}
 """
+_FINGERPRINT_COLUMNS = 13
+
+# With a town: the same query also reads what the town's answers depend on beyond the catalog, its grants
+# (a new one, an ended one, on the (town, item, valid_from) index), as the town's public list does.
+_TOWN_GRANTS_SQL = """,
+  (SELECT count(*), max(id), count(valid_to), max(valid_to) FROM {grants} WHERE town_id = %(t)s) AS g"""
 
 
 @remembered(lambda district_id: district_id)
 def fingerprint(district_id: int) -> str:
     """Changes whenever an item, a rule or a lexicon entry the district's matcher depends on changes: counts,
-    the latest change and the sum of item versions, in one query of scalar subqueries (each on an index), so a
-    match request pays one round trip for it rather than three."""
+    the latest change and the sum of item versions, in one query that reads each table once, so a match
+    request pays one round trip for it rather than three."""
+    return fingerprints(district_id, None)[0]
+
+
+def fingerprints(district_id: int, town_id: int | None) -> tuple[str, str]:
+    """The district matcher's fingerprint and, with a town, one of the town's grants too (else ""), in one
+    query."""
+    tables = {
+        "items": EnforcementItem._meta.db_table,
+        "rules": MatchRule._meta.db_table,
+        "lexicon": LexiconEntry._meta.db_table,
+        "grants": AuthorityGrant._meta.db_table,
+    }
+    with_town = town_id is not None
     sql = _FINGERPRINT_SQL.format(
-        items=EnforcementItem._meta.db_table,
-        rules=MatchRule._meta.db_table,
-        lexicon=LexiconEntry._meta.db_table,
+        town_columns=", g.*" if with_town else "",
+        town_tables=_TOWN_GRANTS_SQL.format(**tables) if with_town else "",
+        **tables,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"d": district_id})
-        row = cursor.fetchone()
+        cursor.execute(sql, {"d": district_id, "t": town_id})
+        row = tuple(str(v) for v in cursor.fetchone() or ())
+    catalog, grants = row[:_FINGERPRINT_COLUMNS], row[_FINGERPRINT_COLUMNS:]
+    district_fp = _digest(catalog)
+    return district_fp, (_digest((district_fp, *grants)) if town_id is not None else "")
+
+
+def _digest(row: tuple[str, ...]) -> str:
     payload = repr(
         (
-            tuple(str(v) for v in row or ()),
+            row,
             builtin_lexicon()[1],
             engine.ENGINE_VERSION,
             engine.THRESHOLD,
@@ -181,7 +200,18 @@ def build(district_id: int) -> Matcher:
 
 def matcher_for(district_id: int) -> Matcher:
     """The district's current matcher: from this process, else from the cache, else compiled (and cached)."""
-    fp = fingerprint(district_id)
+    return matcher_of(district_id, fingerprint(district_id))
+
+
+def matcher_and_town_fingerprint(district_id: int, town_id: int) -> tuple[Matcher, str]:
+    """`matcher_for`, and the fingerprint of what a match's answers in the town depend on beyond the
+    matcher (the catalog and the town's grants), from the same single query."""
+    fp, town_fp = fingerprints(district_id, town_id)
+    return matcher_of(district_id, fp), town_fp
+
+
+def matcher_of(district_id: int, fp: str) -> Matcher:
+    """The district's matcher compiled from the content whose fingerprint is `fp`."""
     held = _local.get(district_id)
     if held is not None and held[0] == fp:
         return held[1]
@@ -226,5 +256,8 @@ def _from_cache(version: str | None) -> Matcher | None:
 
 
 def forget_local() -> None:
-    """Drop this process's copies (tests use it to act as a fresh process)."""
+    """Drop this process's copies, the held answers too (tests use it to act as a fresh process)."""
+    from .selectors import forget_held
+
     _local.clear()
+    forget_held()

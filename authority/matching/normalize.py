@@ -4,7 +4,10 @@ Input is whatever people type: simplified or traditional characters, full-width 
 Chinese and English, typos. Both sides go through the same steps so that terms meet:
 
 - NFKC (full-width letters, digits and punctuation become their ASCII forms), lower case;
-- traditional characters become simplified through a compact table (`data/t2s.txt`, common characters only);
+- traditional characters become simplified through a compact table (`data/t2s.txt`, common characters only),
+  and Japanese shinjitai and the rarer traditional-only characters through `data/ja2zh.txt` (騒 -> 骚,
+  廃 -> 废), so that Japanese kanji meet the catalog's Chinese wording; Japanese kana are kept like Chinese
+  characters;
 - punctuation and symbols become separators;
 - English words are reduced to a light stem (plural, -ing, -ed, final e), so "parking", "parked" and "parks"
   meet.
@@ -27,10 +30,11 @@ DATA = Path(__file__).resolve().parent / "data"
 @functools.cache
 def t2s_table() -> dict[int, str]:
     table: dict[int, str] = {}
-    for line in (DATA / "t2s.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if len(line) == 2 and not line.startswith("#"):
-            table[ord(line[0])] = line[1]
+    for name in ("ja2zh.txt", "t2s.txt"):  # the hand-made table wins where both have a character
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if len(line) == 2 and not line.startswith("#"):
+                table[ord(line[0])] = line[1]
     return table
 
 
@@ -42,6 +46,12 @@ def is_cjk(ch: str) -> bool:
         or 0xF900 <= code <= 0xFAFF
         or 0x20000 <= code <= 0x2FA1F
     )
+
+
+def is_kana(ch: str) -> bool:
+    """Hiragana, katakana, the prolonged sound mark and the kanji repeat mark: Japanese, kept like Chinese
+    characters (no spaces between words), so that 'ゴミ' or 'ポイ捨て' can be lexicon terms."""
+    return "\u3041" <= ch <= "\u3096" or "\u30a1" <= ch <= "\u30fa" or ch in "\u30fc\u3005"
 
 
 def is_arabic(ch: str) -> bool:
@@ -66,6 +76,7 @@ _AR_FOLD = str.maketrans(
         "\u0649": "\u064a",
         "\u0624": "\u0648",
         "\u0626": "\u064a",
+        "\u0640": None,  # tatweel (a stretching stroke)
     }
 )
 _AR_PREFIXES = (
@@ -76,16 +87,31 @@ _AR_PREFIXES = (
     "\u0644\u0644",
     "\u0627\u0644",
 )  # wal-, bil-, fal-, kal-, lil-, al-
-_AR_SUFFIXES = ("\u0627\u062a", "\u0648\u0646", "\u064a\u0646", "\u0647\u0627")  # -at, -un, -in, -ha
+_AR_SUFFIXES = (
+    "\u0627\u062a",
+    "\u0648\u0646",
+    "\u064a\u0646",
+    "\u0647\u0627",
+    "\u0647\u0645",
+    "\u0646\u0627",
+)  # -at, -un, -in, -ha, -hum, -na
+# one-letter prefixes written onto the word: wa- (and), fa- (so), bi- (with), li- (for), ka- (like)
+_AR_CONJ = ("\u0648", "\u0641")
+_AR_PREP = ("\u0628", "\u0644", "\u0643")
 
 
 def ar_stem(word: str) -> str:
     """A light Arabic stem: spelling variants folded, the article and a plural or pronoun ending dropped."""
     w = word.translate(_AR_FOLD)
+    if w.startswith(_AR_CONJ) and len(w) >= 5 and not w.startswith(_AR_PREFIXES):
+        w = w[1:]  # "وقمامه" is "and rubbish"; four letters are left at least, so "وقف" stays a word
     for prefix in _AR_PREFIXES:
         if w.startswith(prefix) and len(w) - len(prefix) >= 3:
             w = w[len(prefix) :]
             break
+    else:
+        if w.startswith(_AR_PREP) and len(w) >= 6:
+            w = w[1:]  # "بسياره" is "by car"; short words starting with these letters are left alone
     for suffix in _AR_SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
@@ -105,7 +131,9 @@ def _strip_accents(text: str) -> str:
     if text.isascii():
         return text
     stripped = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c) or is_cjk(c)
+        c
+        for c in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(c) or is_cjk(c) or c in "\u3099\u309a"  # kana voicing marks stay
     )
     return unicodedata.normalize("NFC", stripped)  # Korean syllables come back together
 
@@ -311,7 +339,7 @@ def scan(
             i = j
             continue
         for c in folded:
-            if is_cjk(c):
+            if is_cjk(c) or is_kana(c):
                 out.append(c)
                 spans.append((i, i + 1))
             else:
@@ -337,23 +365,35 @@ _DE_MARKERS = frozenset(
 
 _FR_MARKERS = frozenset(
     """le la les des une est sont pas avec dans sur du au aux et qui que ce cette nous je il elle ils mon ma
-    mes notre nos tous toute chaque soir nuit depuis très rue près devant""".split()
+    mes notre nos tous toute chaque soir nuit depuis très rue près devant un
+    leur leurs ont été chez""".split()
+)
+
+
+_ES_MARKERS = frozenset(
+    """el los las del y está están hay muy por para con sin una unos unas es son mi mis nuestro nuestra
+    su sus todos todas cada noche desde pero también aquí allí calle cerca vecino vecinos hace""".split()
 )
 
 
 def detect_lang(text: str) -> str:
-    """zh, en, de, fr, ar or ko: the script that dominates, and for Latin text German if it reads as
-    German."""
-    cjk = arabic = latin = hangul = 0
+    """zh, en, de, fr, es, ar, ko or ja: the script that dominates (Japanese: kana among the Chinese
+    characters), and for Latin text the language whose common words it uses most (German, French, Spanish,
+    else English)."""
+    cjk = arabic = latin = hangul = kana = 0
     for ch in text:
         if is_cjk(ch):
             cjk += 1
+        elif is_kana(ch):
+            kana += 1
         elif is_hangul(ch):
             hangul += 1
         elif "\u0600" <= ch <= "\u06ff":
             arabic += 1
-        elif ch.isascii() and ch.isalpha() or ch in "äöüßÄÖÜ":
+        elif ch.isalpha() and ord(ch) < 0x250:
             latin += 1
+    if kana >= 2 and (kana + cjk) * 3 >= latin + hangul:
+        return "ja"
     if cjk and cjk * 3 >= latin + hangul:
         return "zh"
     if hangul > latin + arabic:
@@ -362,10 +402,25 @@ def detect_lang(text: str) -> str:
         return "ar"
     if not latin:
         return "zh"
-    words = re.findall(r"[a-zäöüß]+", text.lower())
+    lowered = text.lower()
+    words = re.findall(r"[a-zäöüß]+", lowered)
+    latin_words = re.findall(r"[a-zàáâçéèêëíîïñóôúûùüÿœ]+", lowered)
     german = sum(w in _DE_MARKERS for w in words) + 2 * sum(any(c in w for c in "äöüß") for w in words)
-    french = sum(w in _FR_MARKERS for w in re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower()))
+    acute = sum("é" in w for w in latin_words)  # French and Spanish alike
+    french = (
+        sum(w in _FR_MARKERS for w in latin_words)
+        + 2 * sum(any(c in w for c in "àâçèêëîïôûùœ") for w in latin_words)
+        + acute
+    )
+    spanish = (
+        sum(w in _ES_MARKERS for w in latin_words)
+        + 2 * sum(any(c in w for c in "áíñóú") for w in latin_words)
+        + 2 * sum(c in "¿¡" for c in text)
+        + acute
+    )
     english = sum(w in EN_STOPWORDS for w in words)
+    if spanish > max(english, german, french):
+        return "es"
     if french > max(english, german):
         return "fr"
     return "de" if german > english else "en"
@@ -443,6 +498,7 @@ def fold_with_spans(original: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), spans
 
 
+@functools.lru_cache(maxsize=65536)
 def term_key(term: str) -> str | None:
     """The automaton key of a term as a user or the lexicon writes it.
 

@@ -4,9 +4,12 @@ lexicon entries visible to a user."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,7 +21,7 @@ from authority.selectors import Holder, who_enforces_many
 from enforcement.models import Unit
 
 from .engine import DEFAULT_LIMIT, THRESHOLD, THRESHOLDS, Candidate, MatchResult
-from .loader import matcher_for
+from .loader import matcher_and_town_fingerprint, matcher_for
 
 CONFIDENCE_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 CONFIDENCE_REASONS = {
@@ -100,19 +103,28 @@ class Outcome:
         return highlight(self.result.text, self.result.highlight_spans())
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "candidates": [matched_item_dict(m) for m in self.matched],
-            "no_match": self.no_match,
-            "no_match_reason": self.result.no_match_reason,
-            "no_match_reason_display": self.no_match_reason,
-            "off_topic": list(self.result.off_topic),
-            "service_question": list(self.result.service),
-            "lang": self.result.lang,
-            "version": self.result.version,
-            "threshold": THRESHOLDS.get(self.result.lang, THRESHOLD),
-            "town": self.town.code if self.town else None,
-            "date": self.on.isoformat(),
-        }
+        return answer_dict(self.result, [matched_item_dict(m) for m in self.matched], self.town, self.on)
+
+
+def answer_dict(
+    result: MatchResult, candidates: list[dict[str, Any]], town: Unit | None, on: dt.date
+) -> dict[str, Any]:
+    """What the API answers (and a complaint keeps) for a match: its candidates, written out, and the rest."""
+    return {
+        "candidates": candidates,
+        "no_match": result.no_match,
+        "no_match_reason": result.no_match_reason,
+        "no_match_reason_display": (
+            str(NO_MATCH_REASONS.get(result.no_match_reason, "")) if result.no_match else ""
+        ),
+        "off_topic": list(result.off_topic),
+        "service_question": list(result.service),
+        "lang": result.lang,
+        "version": result.version,
+        "threshold": THRESHOLDS.get(result.lang, THRESHOLD),
+        "town": town.code if town else None,
+        "date": on.isoformat(),
+    }
 
 
 def holder_dict(holder: Holder) -> dict[str, Any]:
@@ -129,21 +141,25 @@ def holder_dict(holder: Holder) -> dict[str, Any]:
 
 
 def matched_item_dict(m: MatchedItem) -> dict[str, Any]:
-    c = m.candidate
+    return candidate_dict(m.candidate, name=m.item.name, holder=holder_dict(m.holder), confident=m.confident)
+
+
+def candidate_dict(c: Candidate, *, name: str, holder: dict[str, Any], confident: bool) -> dict[str, Any]:
+    label, reason = confidence_text(c)
     return {
         "code": c.code,
-        "name": m.item.name,
+        "name": name,
         "score": c.score,
         "terms": c.terms,
-        "confident": m.confident,
+        "confident": confident,
         "confidence": c.confidence,
-        "confidence_display": m.confidence_label,
-        "confidence_reason": m.confidence_reason,
+        "confidence_display": label,
+        "confidence_reason": reason,
         "evidence": [
             {"text": e.text, "start": e.start, "end": e.end, "term": e.term, "via": e.via, "source": e.source}
             for e in sorted(c.evidence, key=lambda e: e.start)
         ],
-        "holder": holder_dict(m.holder),
+        "holder": holder,
     }
 
 
@@ -211,6 +227,195 @@ def match_in_district(
         matched=_attach(result.candidates, town, on, confident=True),
         weak=_attach(result.weak, town, on, confident=False) if with_weak else [],
     )
+
+
+# --- answers held with the matcher (the API and the complaint worker) ---------------------------------------
+#
+# A match's answer is the engine's result plus, for each candidate, the item's name and who enforces it in the
+# town on the date. That second part is the same for every description matched in the town on that date, so
+# it is worked out once for all the district's items and held (in this process, and in the cache for the
+# others) under a key made of what it is read from:
+# - the town's fingerprint (`loader.fingerprints`): the district's catalog, rules and lexicon and the town's
+#   grants, read in the same single query that checks the matcher is current;
+# - the reference-data token (`enforcement.public_cache.public_version`), replaced at once and again on commit
+#   by any save or delete of the authority app's models (grants, items), of a unit or a district, and by every
+#   audited authority action (the services' bulk writes): a renamed department, a grant whose kind or
+#   delegating department was corrected in place;
+# - the town, the date and the language (names, kinds and explanations are in it).
+# When the cache is down the token cannot be read; then nothing is held and every match reads the database.
+
+HELD_ANSWERS = 64  # (town, date, language, version) entries this process holds
+HELD_TOWNS = 4096  # unit codes this process has resolved
+SHOWN_TTL = 24 * 3600
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    """What an answer shows of an item in a town on a date, in one language (shared: read only)."""
+
+    name: str
+    name_en: str
+    holder: dict[str, Any]
+
+
+_held_shown: dict[str, dict[int, ShownItem]] = {}
+_held_units: dict[str, Unit] = {}
+_held_units_version = [""]
+
+
+def reference_version() -> str:
+    """The reference-data token ("" when the cache cannot give it: then nothing is held). A request reads it
+    once and passes it to the reads below (one cache round trip rather than three)."""
+    from enforcement.public_cache import public_version
+
+    return public_version()
+
+
+def shown_items_now(town: Unit, on: dt.date) -> dict[int, ShownItem]:
+    """Name and holder of each active item of the town's district, from the database (three queries)."""
+    items = list(
+        EnforcementItem.objects.filter(district_id=town.district_id, is_active=True).select_related(
+            "default_holder"
+        )
+    )
+    holders = who_enforces_many(items, town, on)
+    return {
+        item.pk: ShownItem(name=item.name, name_en=item.name_en, holder=holder_dict(holders[item.pk]))
+        for item in items
+    }
+
+
+def shown_items(town: Unit, on: dt.date, town_fp: str, version: str | None = None) -> dict[int, ShownItem]:
+    """`shown_items_now`, held in this process and in the cache (see above)."""
+    version = reference_version() if version is None else version
+    if not version:
+        return shown_items_now(town, on)
+    key = (
+        f"matching:shown:{connection.settings_dict['NAME']}:{version}:{town_fp}:{town.pk}:"
+        f"{on.isoformat()}:{get_language()}"
+    )
+    shown = _held_shown.get(key)
+    if shown is None:
+        shown = cache.get(key)
+        if not isinstance(shown, dict):
+            shown = shown_items_now(town, on)
+            cache.set(key, shown, SHOWN_TTL)
+        _hold(_held_shown, key, shown, HELD_ANSWERS)
+    return shown
+
+
+def _hold(held: dict[str, Any], key: str, value: Any, limit: int) -> None:
+    while len(held) >= limit:
+        try:
+            del held[next(iter(held))]
+        except (StopIteration, KeyError, RuntimeError):  # another thread emptied it meanwhile
+            break
+    held[key] = value
+
+
+def unit_by_code(raw: str, version: str | None = None) -> Unit | None:
+    """The unit with this code (else, for digits, this id), with its district; units already found are held
+    in this process under the reference-data token, which any change of a unit replaces (shared: read
+    only)."""
+    return _held_unit(raw, lambda: _unit_by_code_now(raw), version)
+
+
+def unit_by_pk(pk: int, version: str | None = None) -> Unit | None:
+    """The unit with this id, with its district, held as `unit_by_code` holds it."""
+    return _held_unit(
+        f"#{pk}", lambda: Unit.objects.filter(pk=pk).select_related("district").first(), version
+    )
+
+
+def _unit_by_code_now(raw: str) -> Unit | None:
+    unit = Unit.objects.filter(code=raw).select_related("district").first()
+    if unit is None and raw.isdigit():
+        unit = Unit.objects.filter(pk=int(raw)).select_related("district").first()
+    return unit
+
+
+def _held_unit(key: str, read: Callable[[], Unit | None], version: str | None) -> Unit | None:
+    version = reference_version() if version is None else version
+    if version != _held_units_version[0]:
+        _held_units.clear()
+        _held_units_version[0] = version
+    unit = _held_units.get(key) if version else None
+    if unit is None:
+        unit = read()
+        if unit is not None and version:  # under its code and its id: a town asked for by either
+            _hold(_held_units, key, unit, HELD_TOWNS)
+            _hold(_held_units, unit.code, unit, HELD_TOWNS)
+            _hold(_held_units, f"#{unit.pk}", unit, HELD_TOWNS)
+    return unit
+
+
+@dataclass
+class Answer:
+    body: dict[str, Any]
+    no_match: bool
+    version: str
+
+
+class TownMatcher:
+    """Answers for one town: the district's matcher and the fingerprints checked once when made (one query),
+    the held answers read once per date. A request makes one per match; a complaint batch one per town for
+    the batch."""
+
+    def __init__(self, town: Unit, version: str | None = None):
+        self.town = town
+        self.version = version
+        self.matcher, self.town_fp = matcher_and_town_fingerprint(town.district_id, town.pk)
+        self._shown: dict[tuple[dt.date, str | None], dict[int, ShownItem]] = {}
+
+    def shown(self, on: dt.date) -> dict[int, ShownItem]:
+        key = (on, get_language())
+        if key not in self._shown:
+            self._shown[key] = shown_items(self.town, on, self.town_fp, self.version)
+        return self._shown[key]
+
+    def answer(
+        self, *, text: str, on: dt.date, limit: int = DEFAULT_LIMIT, with_name_en: bool = False
+    ) -> Answer:
+        result = self.matcher.match(text, limit=limit)
+        shown = self.shown(on) if result.candidates else {}
+        candidates = []
+        for c in result.candidates:
+            item = shown.get(c.item_id)
+            if item is None:  # deleted since the matcher was compiled
+                continue
+            row = candidate_dict(
+                c, name=item.name, holder=item.holder, confident=c.confidence_reason != "below_threshold"
+            )
+            if with_name_en:
+                row["name_en"] = item.name_en
+            candidates.append(row)
+        return Answer(
+            body=answer_dict(result, candidates, self.town, on),
+            no_match=result.no_match,
+            version=result.version,
+        )
+
+
+def match_answer(
+    *,
+    text: str,
+    town: Unit,
+    on: dt.date,
+    limit: int = DEFAULT_LIMIT,
+    with_name_en: bool = False,
+    version: str | None = None,
+) -> Answer:
+    """`match_for_town(...).as_dict()`, answered from the matcher and the held answers: one query (the
+    fingerprints) when both are held. `with_name_en`: each candidate also gives the item's English name;
+    `version`: the reference-data token if the caller has read it."""
+    return TownMatcher(town, version).answer(text=text, on=on, limit=limit, with_name_en=with_name_en)
+
+
+def forget_held() -> None:
+    """Drop this process's held answers and units (tests use it to act as a fresh process)."""
+    _held_shown.clear()
+    _held_units.clear()
+    _held_units_version[0] = ""
 
 
 def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:

@@ -196,7 +196,7 @@ def _lexicon_after(entry: LexiconEntry) -> dict[str, Any]:
 
 # The languages the matcher reads (normalize.detect_lang); a lexicon entry says which one its everyday word is
 # in.
-LEXICON_LANGS = ("zh", "en", "de", "fr", "ar", "ko")
+LEXICON_LANGS = ("zh", "en", "de", "fr", "es", "ar", "ko", "ja")
 
 
 def clean_lexicon(*, term: str, canonical: str, lang: str) -> tuple[str, str, str]:

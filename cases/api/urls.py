@@ -27,6 +27,11 @@ urlpatterns = [
     path("cases/<int:pk>/records/", records.CaseRecordsView.as_view(), name="api-case-records"),
     path("cases/<int:pk>/documents/", files.CaseDocumentsView.as_view(), name="api-case-documents"),
     path(
+        "cases/<int:pk>/documents/requests/<int:request_pk>/",
+        files.CaseDocumentRequestView.as_view(),
+        name="api-case-document-request",
+    ),
+    path(
         "cases/<int:pk>/evidence/<int:evidence_pk>/file/",
         files.CaseEvidenceFileView.as_view(),
         name="api-case-evidence-file",

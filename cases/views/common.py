@@ -4,12 +4,16 @@ for."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import unicodedata
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
@@ -56,25 +60,107 @@ def stage_badge(stage: str) -> str:
 
 
 def case_row(case: Case, today: dt.date) -> dict[str, Any]:
-    """A list row, with its link, stage badge and deadline already written: the list shows each row twice
-    (cards on a phone, a table from md), and two includes and two URL lookups per row and layout were most of
-    the page's time (issue 18). The markup is that of cases/_case_stage.html; the deadline that of
-    `{% deadline_status %}`."""
+    """A list row, with its link, stage badge and deadline already written, and its phone card and table row
+    as HTML (`card_html`, `row_html`, what cases/_case_rows.html shows): the list shows each row twice (cards
+    on a phone, a table from md), and the template's ~25 lookups, filters and escapes per row and layout were
+    most of the page's time (issue 18). The markup is that of cases/_case_stage.html for the badge, of
+    `{% deadline_status %}` for the deadline; tests/cases/test_case_rows_html.py holds the two rows equal to
+    the template they replace."""
     overdue = case.next_due is not None and case.next_due < today and case.is_open
     badge = stage_badge(case.stage)
+    url = _case_url_template(get_script_prefix()).replace(str(_URL_MARK), str(case.pk))
+    stage_html = format_html(
+        '<span class="badge {}" data-stage="{}" data-testid="stage-badge">{}</span>',
+        badge,
+        case.stage,
+        case.get_stage_display(),
+    )
+    due_html = _due_html(case, today, overdue)
+    item, town = case.item, case.town
+    title, reference, party = escape(case.title), escape(case.reference), escape(case.party_name)
+    item_name = escape(item.name) if item is not None else ""
+    item_code = escape(item.code) if item is not None else ""
+    card = _CARD.format(
+        url=escape(url),
+        overdue=" border-start border-danger border-3" if overdue else "",
+        pk=case.pk,
+        title=title,
+        stage=stage_html,
+        reference=reference,
+        party=f" · {party}" if case.party_name else "",
+        item=f'<div class="small text-break">{item_code} {item_name}</div>' if item is not None else "",
+        next_deadline=escape(gettext("Next deadline")),
+        due=due_html,
+    )
+    row = _ROW.format(
+        pk=case.pk,
+        overdue=' class="table-danger"' if overdue else "",
+        url=escape(url),
+        reference=reference,
+        town=f'<div class="text-muted">{escape(town.name)}</div>' if town is not None else "",
+        title=title,
+        party=party if case.party_name else "—",
+        item=(
+            f'<span title="{item_name}">{item_code}</span>'
+            f'<div class="text-muted">{escape(truncated(item.name, 24))}</div>'
+            if item is not None
+            else f'<span class="text-muted">{escape(gettext("not confirmed"))}</span>'
+        ),
+        stage=stage_html,
+        due=due_html,
+    )
     return {
         "case": case,
         "badge": badge,
         "overdue": overdue,
-        "url": reverse("cases:case", args=[case.pk]),
-        "stage_html": format_html(
-            '<span class="badge {}" data-stage="{}" data-testid="stage-badge">{}</span>',
-            badge,
-            case.stage,
-            case.get_stage_display(),
-        ),
-        "due_html": _due_html(case, today, overdue),
+        "url": url,
+        "stage_html": stage_html,
+        "due_html": due_html,
+        "card_html": mark_safe(card),  # noqa: S308  (every value escaped above)
+        "row_html": mark_safe(row),  # noqa: S308  (every value escaped above)
     }
+
+
+_URL_MARK = 987654321987
+
+
+@functools.cache
+def _case_url_template(prefix: str) -> str:
+    """The case page's address with a mark for the id, per script prefix: one `reverse` per list, not per
+    row."""
+    return reverse("cases:case", args=[_URL_MARK])
+
+
+_CARD = (
+    '\n  <a href="{url}" class="list-group-item list-group-item-action{overdue}" data-testid="case-card"'
+    ' data-case="{pk}">\n'
+    '    <div class="d-flex justify-content-between align-items-start gap-2">\n'
+    '      <span class="fw-semibold text-break">{title}</span>\n'
+    "      {stage}\n"
+    "    </div>\n"
+    '    <div class="small text-muted text-break">{reference}{party}</div>\n'
+    "    {item}\n"
+    '    <div class="small">{next_deadline}: {due}</div>\n'
+    "  </a>\n  "
+)
+_ROW = (
+    '\n    <tr data-testid="case-row" data-case="{pk}"{overdue}>\n'
+    '      <td class="small"><a href="{url}" class="text-decoration-none">{reference}</a>{town}</td>\n'
+    '      <td><a href="{url}" class="text-decoration-none">{title}</a></td>\n'
+    '      <td class="small">{party}</td>\n'
+    '      <td class="small">{item}</td>\n'
+    "      <td>{stage}</td>\n"
+    '      <td class="small text-nowrap">{due}</td>\n'
+    "    </tr>\n  "
+)
+
+
+def truncated(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)` (the `truncatechars` filter), without its character walk for the
+    usual text that is short enough already."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
 
 
 def _due_html(case: Case, today: dt.date, overdue: bool) -> SafeString:

@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +32,7 @@ from ..documents import (
 from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
 from ..models import Case, CaseDocument, DocumentRequest, Evidence
-from ..selectors import case_get_for
+from ..selectors import case_get_for, document_request_get_for
 
 
 @dataclass(frozen=True)
@@ -141,10 +141,7 @@ def document_create(request: AuthedHttpRequest, case_pk: int) -> HttpResponse:
 @require_GET
 def document_request_view(request: AuthedHttpRequest, case_pk: int, pk: int) -> HttpResponse:
     """A requested document's state, polled by the case page (htmx) until the link to it is there."""
-    case = case_get_for(user=request.user, pk=case_pk)
-    if not rules.can_generate_document(request.user, case):
-        raise PermissionDenied
-    asked = get_object_or_404(DocumentRequest.objects.select_related("document"), case=case, pk=pk)
+    case, asked = document_request_get_for(user=request.user, case_pk=case_pk, pk=pk)
     return render(request, "cases/_document_request.html", {"case": case, "r": asked})
 
 

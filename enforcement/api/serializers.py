@@ -1,6 +1,8 @@
 import copy
+import datetime as dt
 from typing import Any, ClassVar
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,6 +27,25 @@ class FieldsBuiltOnce:
         if built is None:
             built = FieldsBuiltOnce._built[type(self)] = super().get_fields()  # type: ignore[misc]
         return copy.deepcopy(built)
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def datetime_out(value: dt.datetime | None) -> str | None:
+    """What DRF's DateTimeField gives for a value (ISO 8601 in the current time zone, `Z` for UTC, None for
+    None), without a field object: for the list serializers written out by hand (issue 18)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return _DATETIME.to_representation(value)
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def unit_ref(unit: Unit | None) -> dict[str, Any] | None:
+    """UnitRefSerializer's output for a unit, written out."""
+    return None if unit is None else {"id": unit.pk, "code": unit.code, "name": str(unit.name)}
 
 
 class UnitRefSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Unit]):
@@ -110,6 +131,29 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
 
     def get_action(self, obj: AuditEvent) -> str:
         return catalog_name(obj.action)
+
+    def to_representation(self, instance: AuditEvent) -> dict[str, Any]:
+        """The fields above, written out: DRF's generic walk (a field object, `get_attribute` and a None check
+        per value) was a third of the audit list's time (issue 18). Same keys, values and formats;
+        tests/api/test_written_out_rows.py holds the two equal."""
+        e = instance
+        return {
+            "id": e.pk,
+            "seq": e.seq,
+            "at": datetime_out(e.at),
+            "actor_label": e.actor_label,
+            "action": catalog_name(e.action),
+            "recorded_action": e.action,
+            "sentence": str(e.sentence),
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "object_repr": e.object_repr,
+            "summary": e.summary,
+            "before": e.before,
+            "after": e.after,
+            "request_id": e.request_id,
+            "hash": e.hash,
+        }
 
 
 class OfficerCertificateSerializer(serializers.ModelSerializer[Certificate]):

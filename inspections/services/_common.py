@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from authority.selectors import who_enforces
 from enforcement.models import Subject, Unit, User
+from enforcement.officers import officer_may_act
 from enforcement.workflow import StaleObject
 
 from ..models import (
@@ -172,3 +173,51 @@ def _add_template(
     _require_on_list(task, points, task.planned_on)
     TaskSource.objects.get_or_create(task=task, unit=unit, template=template)
     return _merge_points(task, unit, points)
+
+
+def _no_checklist() -> ValidationError:
+    return ValidationError({"points": [_("An inspection needs a checklist from the published list.")]})
+
+
+def _require_officers(task: InspectionTask, officers: Sequence[User], on: dt.date) -> list[tuple[User, str]]:
+    unique = list({o.pk: o for o in officers}.values())
+    if len(unique) < MIN_OFFICERS:
+        raise ValidationError(
+            {"officers": [_("At least two officers with valid certificates go on a visit.")]}
+        )
+    if len(unique) > task.headcount:
+        raise ValidationError(
+            {"officers": [_("The plan fixes %(n)s people for this visit.") % {"n": task.headcount}]}
+        )
+    bodies = set(participants(task))
+    out = []
+    for officer in unique:
+        in_body = officer.unit_id in bodies or (
+            task.lead_unit.is_town and officer_may_act(officer, on, town=task.lead_unit).ok
+        )
+        if not in_body:
+            raise ValidationError(
+                {
+                    "officers": [
+                        _("%(name)s is not in a unit taking part in this inspection.") % {"name": officer}
+                    ]
+                }
+            )
+        eligible = officer_may_act(officer, on)
+        if not eligible:
+            raise ValidationError({"officers": [eligible.reason]})
+        assert eligible.certificate is not None
+        out.append((officer, eligible.certificate.number))
+    return out
+
+
+def _require_plan_holds(task: InspectionTask, on: dt.date) -> list[TaskPoint]:
+    """What a plan needs on `on` (its approval: the planned day; the entry: the day of the visit): enough
+    officers on it, each in a unit taking part and with a certificate valid that day, and a checklist whose
+    every point is on the list in force that day. Returns the checklist's rows."""
+    _require_officers(task, [o.officer for o in task.officers.select_related("officer")], on)
+    rows = list(task.points.select_related("point__item", "point__enforcement_item"))
+    if not rows:
+        raise _no_checklist()
+    _require_on_list(task, [r.point for r in rows], on)
+    return rows

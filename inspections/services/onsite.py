@@ -51,10 +51,10 @@ from ._common import (
     _move,
     _require_frequency,
     _require_on_list,
+    _require_plan_holds,
     _set_holder,
     _text,
 )
-from .tasks import _require_officers
 
 # --- on site ------------------------------------------------------------------------------------------------
 
@@ -85,16 +85,7 @@ def task_enter(
             raise ValidationError(
                 {"visited_on": [_("Only a visit without a code is filed afterwards, and never ahead.")]}
             )
-        due = add_working_days(visited_on, policy.no_code_filing_working_days)
-        if today > due:
-            raise ValidationError(
-                {
-                    "visited_on": [
-                        _("A visit without a code is filed within %(n)s working days (by %(date)s).")
-                        % {"n": policy.no_code_filing_working_days, "date": due}
-                    ]
-                }
-            )
+        _no_code_filing_due(policy, visited_on)
         today = visited_on
     if locked.status not in start_states(Action.ENTER, locked.kind):
         if locked.status in {TaskStatus.DRAFT, TaskStatus.PUBLISHED}:
@@ -102,11 +93,7 @@ def task_enter(
                 _("No entry before the inspection plan is approved (an on-the-spot visit excepted).")
             )
         raise InvalidTransition(_("This inspection has already started or ended."))
-    _require_officers(locked, [o.officer for o in locked.officers.select_related("officer")], today)
-    rows = list(locked.points.select_related("point__item", "point__enforcement_item"))
-    if not rows:
-        raise ValidationError({"points": [_("An inspection needs a checklist from the published list.")]})
-    _require_on_list(locked, [r.point for r in rows], today)
+    rows = _require_plan_holds(locked, today)
     if locked.kind != TaskKind.IMMEDIATE:
         _require_frequency(locked, today)
     if with_code and not locked.code:
@@ -144,7 +131,7 @@ def task_enter(
         visited_on=today,
         with_code=with_code,
         no_code_reason=reason if not with_code else "",
-        file_due=None if with_code else add_working_days(today, policy.no_code_filing_working_days),
+        file_due=None if with_code else _no_code_filing_due(policy, today),
         subject_identifier_seen=seen,
         recorded_by=actor,
         recorded_at=clock.now(),
@@ -167,6 +154,22 @@ def task_enter(
     )
     evaluate_visit_on_commit(visit.subject_id)
     return visit
+
+
+def _no_code_filing_due(policy: FrequencyPolicy, visited_on: dt.date) -> dt.date:
+    """The day a visit without a code must be filed by (art 18: within the district's working days); refused
+    once it has passed. For a visit of a task and one outside a task alike."""
+    due = add_working_days(visited_on, policy.no_code_filing_working_days)
+    if clock.today() > due:
+        raise ValidationError(
+            {
+                "visited_on": [
+                    _("A visit without a code is filed within %(n)s working days (by %(date)s).")
+                    % {"n": policy.no_code_filing_working_days, "date": due}
+                ]
+            }
+        )
+    return due
 
 
 FREQUENT_IMMEDIATE = "inspections.frequent_immediate"
@@ -227,16 +230,7 @@ def visit_record(
         raise ValidationError({"visited_on": _("A visit is recorded after it happened.")})
     reason = _text(no_code_reason, "no_code_reason", required=not with_code, max_length=1000)
     policy = frequency_policy_for(unit.district_id)
-    due = add_working_days(visited_on, policy.no_code_filing_working_days)
-    if not with_code and clock.today() > due:
-        raise ValidationError(
-            {
-                "visited_on": [
-                    _("A visit without a code is filed within %(n)s working days (by %(date)s).")
-                    % {"n": policy.no_code_filing_working_days, "date": due}
-                ]
-            }
-        )
+    due = None if with_code else _no_code_filing_due(policy, visited_on)
     visit = Visit.objects.create(
         district_id=unit.district_id,
         subject=subject,
@@ -246,7 +240,7 @@ def visit_record(
         visited_on=visited_on,
         with_code=with_code,
         no_code_reason=reason if not with_code else "",
-        file_due=None if with_code else due,
+        file_due=due,
         recorded_by=actor,
         recorded_at=clock.now(),
     )

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from enforcement import clock
 from enforcement.audit import audit_record
 from enforcement.models import Subject, Unit, User
-from enforcement.officers import officer_may_act
 from enforcement.rules import require
 from enforcement.workflow import InvalidTransition
 
@@ -34,7 +33,7 @@ from ..rules import (
     can_edit_task,
     can_plan_task,
 )
-from ..selectors import merge_keeps, participants
+from ..selectors import merge_keeps
 from ..sweeps import evaluate_plan_on_commit
 from ..workflow import (
     APPROVE_AFTERWARDS_FROM,
@@ -54,8 +53,11 @@ from ._common import (
     _lock,
     _merge_points,
     _move,
+    _no_checklist,
     _require_frequency,
+    _require_officers,
     _require_on_list,
+    _require_plan_holds,
     _snapshot,
     _text,
 )
@@ -156,13 +158,19 @@ def _add_items(task: InspectionTask, unit: Unit, items: Sequence[InspectionItem]
     return _merge_points(task, unit, points)
 
 
-@transaction.atomic
-def task_items_add(*, actor: User, task: InspectionTask, items: Sequence[InspectionItem]) -> InspectionTask:
-    """The lead unit adds whole items of the published list (清单之外无检查), merged point by point."""
+def _lock_checklist(actor: User, task: InspectionTask) -> InspectionTask:
+    """The task locked for a change of its checklist: by the lead unit, before the plan is approved."""
     locked = _lock(task)
     require(can_edit_task(actor, locked), _("Only officers of the leading unit change this inspection."))
     if locked.status not in CHECKLIST_EDITABLE:
         raise InvalidTransition(_("The checklist is fixed once the plan is approved."))
+    return locked
+
+
+@transaction.atomic
+def task_items_add(*, actor: User, task: InspectionTask, items: Sequence[InspectionItem]) -> InspectionTask:
+    """The lead unit adds whole items of the published list (清单之外无检查), merged point by point."""
+    locked = _lock_checklist(actor, task)
     if not items:
         raise ValidationError({"items": _("Choose at least one inspection item.")})
     rows = _add_items(locked, locked.lead_unit, items)
@@ -183,10 +191,7 @@ def task_items_add(*, actor: User, task: InspectionTask, items: Sequence[Inspect
 @transaction.atomic
 def task_template_add(*, actor: User, task: InspectionTask, template: ChecklistTemplate) -> InspectionTask:
     """The lead unit adds another of its checklists (merged point by point into the task's)."""
-    locked = _lock(task)
-    require(can_edit_task(actor, locked), _("Only officers of the leading unit change this inspection."))
-    if locked.status not in CHECKLIST_EDITABLE:
-        raise InvalidTransition(_("The checklist is fixed once the plan is approved."))
+    locked = _lock_checklist(actor, task)
     rows = _add_template(locked, locked.lead_unit, template, actor)
     locked.version += 1
     locked.save(update_fields=["version"])
@@ -292,38 +297,6 @@ def invitation_decline(*, actor: User, invitation: TaskInvitation, reason: str) 
     return locked
 
 
-def _require_officers(task: InspectionTask, officers: Sequence[User], on: dt.date) -> list[tuple[User, str]]:
-    unique = list({o.pk: o for o in officers}.values())
-    if len(unique) < MIN_OFFICERS:
-        raise ValidationError(
-            {"officers": [_("At least two officers with valid certificates go on a visit.")]}
-        )
-    if len(unique) > task.headcount:
-        raise ValidationError(
-            {"officers": [_("The plan fixes %(n)s people for this visit.") % {"n": task.headcount}]}
-        )
-    bodies = set(participants(task))
-    out = []
-    for officer in unique:
-        in_body = officer.unit_id in bodies or (
-            task.lead_unit.is_town and officer_may_act(officer, on, town=task.lead_unit).ok
-        )
-        if not in_body:
-            raise ValidationError(
-                {
-                    "officers": [
-                        _("%(name)s is not in a unit taking part in this inspection.") % {"name": officer}
-                    ]
-                }
-            )
-        eligible = officer_may_act(officer, on)
-        if not eligible:
-            raise ValidationError({"officers": [eligible.reason]})
-        assert eligible.certificate is not None
-        out.append((officer, eligible.certificate.number))
-    return out
-
-
 @transaction.atomic
 def task_officers_set(*, actor: User, task: InspectionTask, officers: Sequence[User]) -> InspectionTask:
     locked = _lock(task)
@@ -355,7 +328,7 @@ def task_publish(*, actor: User, task: InspectionTask, version: int | None = Non
     locked = _lock(task, version)
     require(can_edit_task(actor, locked), _("Only officers of the leading unit publish this inspection."))
     if not locked.points.exists():
-        raise ValidationError({"points": [_("An inspection needs a checklist from the published list.")]})
+        raise _no_checklist()
     before = _move(locked, Action.PUBLISH)
     audit_record(
         actor=actor,
@@ -392,16 +365,7 @@ def task_approve(
     else:
         if locked.status != TaskStatus.PUBLISHED:
             raise InvalidTransition(_("Publish the inspection before approving its plan."))
-        if locked.officers.count() < MIN_OFFICERS:
-            raise ValidationError(
-                {"officers": [_("At least two officers with valid certificates go on a visit.")]}
-            )
-        _require_officers(
-            locked, [o.officer for o in locked.officers.select_related("officer")], locked.planned_on
-        )
-        _require_on_list(
-            locked, [r.point for r in locked.points.select_related("point__item")], locked.planned_on
-        )
+        _require_plan_holds(locked, locked.planned_on)
         before = locked.status
         locked.status = TaskStatus.APPROVED
         locked.version += 1

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from enforcement import clock
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import Unit
+from enforcement.spreadsheets import table_download
 
 from .. import forms
 from ..rules import (
@@ -102,28 +103,9 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
 def _report_file(
     fmt: str, total: Any, rows: list[tuple[Unit, Any]], start: dt.date, end: dt.date
 ) -> HttpResponse:
-    from enforcement.spreadsheets import csv_bytes, xlsx_append
-
     header = [str(_("Unit")), *[str(label) for _key, label in REPORT_COLUMNS]]
     lines = [[str(_("District total")), *[getattr(total, key) for key, _label in REPORT_COLUMNS]]]
     lines += [[unit.name, *[getattr(f, key) for key, _label in REPORT_COLUMNS]] for unit, f in rows]
     lines = [[round(v, 2) if isinstance(v, float) else v for v in line] for line in lines]
     name = f"inspections-{start:%Y%m%d}-{end:%Y%m%d}"
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes([header, *lines]), content_type="text/csv; charset=utf-8")
-    else:
-        import io
-
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        for line in [header, *lines]:
-            xlsx_append(sheet, line)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download([header, *lines], name=name, fmt=fmt)

@@ -362,7 +362,7 @@ TOWN_A = {"town": "T500-A"}
 GUARDS: dict[str, Guard] = {
     # API lists
     "api-units": Guard("officer_a", 3, Rows.units),
-    "api-audit": Guard("admin", 4, Rows.audit_rows),
+    "api-audit": Guard("admin", 3, Rows.audit_rows),
     "api-officers": Guard("officer_a", 7, Rows.officers, params=TOWN_A),
     "api-authority-items": Guard(None, 2, Rows.held_items, params={"district": "T500"}),
     "api-authority-grants": Guard(None, 1, Rows.held_items, params=TOWN_A),
@@ -386,7 +386,7 @@ GUARDS: dict[str, Guard] = {
     # pages
     "team": Guard("supervisor_a", 7, Rows.officers),
     "officers": Guard("admin", 11, Rows.officers),
-    "audit-list": Guard("admin", 8, Rows.audit_rows),
+    "audit-list": Guard("admin", 7, Rows.audit_rows),
     "authority-items": Guard(None, 7, Rows.held_items),
     "authority-town": Guard(None, 2, Rows.held_items, args=lambda rows: ["T500-A"]),
     "authority-adjustments": Guard("admin", 6, Rows.adjustments),

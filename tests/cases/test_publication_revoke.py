@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from cases import notices
 from cases.lifecycle import case_act
 from cases.models import Case, CaseEvent
-from cases.publication import publications_withdraw_revoked
+from cases.publication import publication_withdraw, publications_withdraw_revoked, revoked_reason
 from cases.tasks import publications_withdraw_revoked_task
 from enforcement.calendar import add_working_days
 from enforcement.models import AuditEvent
@@ -82,3 +82,38 @@ def test_a_decision_not_yet_published_is_reminded_before_its_publication_deadlin
     assert "公开期限" in text and "还剩1个工作日" in text
     assert not Notification.objects.filter(kind="case.publish_due", params__id=later.pk).exists()
     assert case.pk == reminder.params["id"]
+
+
+def _withdrawal_rows(case: Case) -> dict:
+    case.refresh_from_db()
+    event = CaseEvent.objects.get(case=case, action="unpublish")
+    audit = AuditEvent.objects.get(action="cases.publication.withdraw", object_id=str(case.pk))
+    return {
+        "case": (case.unpublished_on, case.unpublish_reason),
+        "event": (event.note, event.data),
+        "audit": (audit.object_type, audit.town_id, audit.summary, audit.before, audit.after),
+    }
+
+
+def test_the_sweep_and_the_supervisor_write_the_same_withdrawal(cast, make_case):
+    """One writer for both paths: a withdrawal by the sweep and one by the supervisor, with the same reason,
+    leave the same case fields, case event and audit row but for who did it."""
+    swept, manual = _served(make_case), _served(make_case)
+    Case.objects.filter(pk=swept.pk).update(stage="withdrawn")
+    CaseEvent.objects.create(case=swept, action="revoke_decision", at=timezone.now(), note="法院判决撤销")
+    versions = {swept.pk: Case.objects.get(pk=swept.pk).version, manual.pk: manual.version}
+    assert publications_withdraw_revoked() == [swept.pk]
+    publication_withdraw(actor=cast.supervisor_a, case=manual, reason=revoked_reason("法院判决撤销"))
+    assert _withdrawal_rows(swept) == _withdrawal_rows(manual)
+    for case in (swept, manual):
+        assert Case.objects.get(pk=case.pk).version == versions[case.pk] + 1
+    actors = {
+        a.object_id: (a.actor_id, a.actor_label)
+        for a in AuditEvent.objects.filter(action="cases.publication.withdraw")
+    }
+    assert actors == {
+        str(swept.pk): (None, "system"),
+        str(manual.pk): (cast.supervisor_a.pk, cast.supervisor_a.get_username()),
+    }
+    assert CaseEvent.objects.get(case=swept, action="unpublish").actor_id is None
+    assert CaseEvent.objects.get(case=manual, action="unpublish").actor_id == cast.supervisor_a.pk

@@ -42,3 +42,25 @@ def test_every_user_facing_string_has_a_chinese_translation():
             if not entry.translated() or entry.fuzzy:
                 missing.append(f"{path.relative_to(ROOT)}: {entry.msgid!r}")
     assert not missing, "untranslated or fuzzy:\n" + "\n".join(missing[:50])
+
+
+def test_the_language_link_sets_the_cookie_and_goes_back_to_a_page_of_this_site(cast, client_for):
+    client = client_for(None)
+    switch = reverse("language-switch")
+    answer = client.get(switch, {"language": "en", "next": "/authority/items/?domain=x"})
+    assert answer.status_code == 302 and answer["Location"] == "/authority/items/?domain=x"
+    assert answer.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "Log in" in client.get(reverse("home")).content.decode()
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)", ""):
+        answer = client.get(switch, {"language": "zh-hans", "next": elsewhere})
+        assert answer.status_code == 302 and answer["Location"] == reverse("home")
+    unknown = client.get(switch, {"language": "xx", "next": "/"})
+    assert settings.LANGUAGE_COOKIE_NAME not in unknown.cookies
+
+
+def test_signed_in_pages_switch_by_the_link_too(cast, client_for):
+    client = client_for(cast.officer_a)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("language-switch")}?language=en&amp;next=/"' in page
+    client.get(reverse("language-switch"), {"language": "en", "next": "/"})
+    assert "My enforcement status" in client.get(reverse("home")).content.decode()

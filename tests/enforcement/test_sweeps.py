@@ -530,3 +530,25 @@ def test_a_late_deadline_a_sweep_raises_reaches_the_town_s_supervisors_once_and_
     assert warning.object_id == str(late.pk)
     assert run(code) == 0
     assert sent.count() == 1
+
+
+@pytest.mark.parametrize("stored", ["200", 200, 200.0, " 45 ", -5, "abc", True, 12.5, [3], None, "0"])
+def test_a_sweep_reads_a_district_value_as_the_settings_form_would_accept_it(cast, stored):
+    """One coercion for both: what a sweep reads from a stored setting is what `validate_params` would have
+    saved for it, or the rule's default where it would have refused it."""
+    from django.core.exceptions import ValidationError
+
+    from enforcement.fences import fence_rule, validate_params
+    from enforcement.sweeps import district_params
+
+    rule = fence_rule("inspections.repeat_visit")
+    assert rule is not None
+    FenceRuleSetting.objects.create(
+        district=cast.district, rule=rule.code, params={"lookback_days": stored}, effective_from=DAY
+    )
+    try:
+        expected = validate_params(rule, {"lookback_days": stored})["lookback_days"]
+    except ValidationError:
+        expected = rule.params["lookback_days"]
+    (ours,) = [d for d in district_params(rule, DAY) if d.district_id == cast.district.pk]
+    assert ours.params["lookback_days"] == expected

@@ -76,3 +76,37 @@ def test_the_ledger_holds_every_units_visits_for_the_district_only(cast, setup, 
     elsewhere = make_user(make_unit(make_district(code="T900"), code="T900-A"), ["officer"], username="far")
     assert list(ledger_for(user=elsewhere, subject=setup.subject)) == []
     assert list(ledger_for(user=AnonymousUser(), subject=setup.subject)) == []
+
+
+def test_a_visit_of_a_task_and_one_outside_a_task_share_the_no_code_filing_deadline(
+    cast, setup, make_task, day
+):
+    """One deadline for both ways a visit without a code is filed afterwards: the district's own working days,
+    the same day accepted and the same day refused with the same words."""
+    from inspections.models import FrequencyPolicy
+    from inspections.services import task_enter, task_officers_set
+    from inspections.workflow import TaskKind
+
+    FrequencyPolicy.objects.create(district=cast.district, no_code_filing_working_days=5)
+    due = calendar.add_working_days(day, 5)
+    tasks = [make_task(kind=TaskKind.IMMEDIATE, title=f"补录{n}") for n in range(2)]
+    for task in tasks:
+        task_officers_set(actor=cast.officer_a, task=task, officers=[cast.officer_a, cast.officer_a2])
+
+    def by_task(task):
+        return task_enter(
+            actor=cast.officer_a, task=task, with_code=False, no_code_reason="无网络", visited_on=day
+        )
+
+    def outside():
+        return _record(cast, setup, visited_on=day, with_code=False, no_code_reason="无网络")
+
+    with clock.at(moment(due + dt.timedelta(days=1))):
+        refusals = []
+        for record in (lambda: by_task(tasks[0]), outside):
+            with pytest.raises(ValidationError) as refused:
+                record()
+            refusals.append(refused.value.message_dict)
+        assert refusals[0] == refusals[1] and "within 5 working days" in str(refusals[0])
+    with clock.at(moment(due)):
+        assert by_task(tasks[1]).file_due == outside().file_due == due

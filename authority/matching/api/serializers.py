@@ -10,18 +10,17 @@ from enforcement.models import Unit, User
 
 from ..engine import DEFAULT_LIMIT
 from ..rules import can_match_for_town
+from ..selectors import unit_by_code
 
 MAX_TEXT = 4000
 
 
-def resolve_town(value: str | int, user: User) -> Unit:
+def resolve_town(value: str | int, user: User, version: str | None = None) -> Unit:
     """A town by code (or id) in the user's district; a ValidationError with a message otherwise."""
     raw = str(value).strip()
     if not raw:
         raise serializers.ValidationError(_("Give the town (its code)."))
-    town = Unit.objects.filter(code=raw).select_related("district").first()
-    if town is None and raw.isdigit():
-        town = Unit.objects.filter(pk=int(raw)).select_related("district").first()
+    town = unit_by_code(raw, version)
     if town is None:
         raise serializers.ValidationError(_("There is no town with code “%(code)s”.") % {"code": raw})
     if town.kind != Unit.Kind.TOWN:
@@ -42,7 +41,7 @@ class MatchInputSerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=DEFAULT_LIMIT)
 
     def validate_town(self, value: str) -> Unit:
-        return resolve_town(value, self.context["request"].user)
+        return resolve_town(value, self.context["request"].user, self.context.get("reference_version"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.setdefault("date", timezone.localdate())

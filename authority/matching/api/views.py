@@ -8,7 +8,7 @@ from enforcement.http import AuthedRequest
 from enforcement.rules import require
 
 from ..rules import can_match_in
-from ..selectors import match_for_town
+from ..selectors import match_answer, reference_version, unit_by_pk
 from .serializers import MatchInputSerializer, MatchOutputSerializer
 
 
@@ -30,16 +30,23 @@ class MatchView(APIView):
     )
     def post(self, request: AuthedRequest) -> Response:
         user = request.user
+        version = reference_version()  # read once for the held units and answers
+        unit = unit_by_pk(user.unit_id, version) if user.unit_id is not None else None
+        if unit is not None:
+            user.unit = unit  # the unit this process holds: no query
         require(
             user.unit is not None and can_match_in(user, user.unit.district_id),
             "matching is for members of a district",
         )
-        data = MatchInputSerializer(data=request.data, context={"request": request})
+        data = MatchInputSerializer(
+            data=request.data, context={"request": request, "reference_version": version}
+        )
         data.is_valid(raise_exception=True)
-        outcome = match_for_town(
+        answer = match_answer(
             text=data.validated_data["text"],
             town=data.validated_data["town"],
             on=data.validated_data["date"],
             limit=data.validated_data["limit"],
+            version=version,
         )
-        return Response(outcome.as_dict())
+        return Response(answer.body)

@@ -10,7 +10,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from authority.api.serializers import ItemRefSerializer
-from enforcement.api.serializers import FieldsBuiltOnce, UnitRefSerializer, UserRefSerializer
+from enforcement.api.serializers import (
+    FieldsBuiltOnce,
+    UnitRefSerializer,
+    UserRefSerializer,
+    datetime_out,
+)
 from enforcement.calendar import URGENCIES
 
 from ...models import PENALTY_FIELDS, Case, CaseEvent, CaseOfficer
@@ -93,8 +98,8 @@ class CaseListItemSerializer(serializers.ModelSerializer[Case]):
             "party_name": c.party_name,
             "place": c.place,
             "act_on": _date(c.act_on),
-            "created_at": _DATETIME.to_representation(c.created_at),
-            "stage_changed_at": _DATETIME.to_representation(c.stage_changed_at),
+            "created_at": datetime_out(c.created_at),
+            "stage_changed_at": datetime_out(c.stage_changed_at),
             "next_due": _date(c.next_due),
             "version": c.version,
             "url": template.replace(str(_URL_MARK), str(c.pk)),
@@ -102,7 +107,6 @@ class CaseListItemSerializer(serializers.ModelSerializer[Case]):
 
 
 _URL_MARK = 987654321987
-_DATETIME = serializers.DateTimeField()
 
 
 def _date(value: Any) -> str | None:

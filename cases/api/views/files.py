@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,15 +18,16 @@ from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.http import AuthedRequest
 
 from ...capture import capture_from
-from ...documents import document_generate, documents_available_choices
+from ...documents import document_request, documents_available_choices
 from ...downloads import document_file_response, evidence_file_response
 from ...evidence import evidence_capture
-from ...models import Evidence
-from ...selectors import case_get_for
+from ...models import DocumentRequest, Evidence
+from ...selectors import case_get_for, document_request_get_for
 from ..errors import ERRORS
 from ..serializers.files import (
     DocumentGenerateInput,
     DocumentListSerializer,
+    DocumentRequestSerializer,
     DocumentSerializer,
     EvidenceSerializer,
     EvidenceUploadInput,
@@ -88,16 +89,39 @@ class CaseDocumentsView(APIView):
 
     @extend_schema(
         request=DocumentGenerateInput,
-        responses={201: DocumentSerializer, **ERRORS},
-        summary="Generate a document as PDF from the case as it is now (a new version each time)",
+        responses={
+            201: OpenApiResponse(DocumentSerializer, description="Generated at once (no worker to take it)."),
+            202: OpenApiResponse(
+                DocumentRequestSerializer,
+                description="Queued for the worker: poll the request's `url` (also the `Location` header).",
+            ),
+            **ERRORS,
+        },
+        summary="Generate a document as PDF from the case as it is now (a new version each time), as the "
+        "case page does: by the worker (202) or, without one, at once (201)",
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
         case = case_get_for(user=request.user, pk=pk)
         data = DocumentGenerateInput(data=request.data)
         if not data.is_valid():
             raise ValidationError({k: [str(m) for m in v] for k, v in data.errors.items()})
-        document = document_generate(actor=request.user, case=case, kind=data.validated_data["kind"])
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        asked = document_request(actor=request.user, case=case, kind=data.validated_data["kind"])
+        if asked.status == DocumentRequest.Status.FAILED:
+            raise ValidationError({"kind": [asked.error]})  # refused when it was rendered here
+        if asked.status == DocumentRequest.Status.DONE and asked.document is not None:
+            return Response(DocumentSerializer(asked.document).data, status=status.HTTP_201_CREATED)
+        body = DocumentRequestSerializer(asked).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+
+class CaseDocumentRequestView(APIView):
+    @extend_schema(
+        responses={200: DocumentRequestSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+        summary="A document asked for: being generated, done (with the document) or failed (with the reason)",
+    )
+    def get(self, request: AuthedRequest, pk: int, request_pk: int) -> Response:
+        _case, asked = document_request_get_for(user=request.user, case_pk=pk, pk=request_pk)
+        return Response(DocumentRequestSerializer(asked).data)
 
 
 EVIDENCE_TYPES = ("image/*", "video/*", "audio/*", "application/pdf")
