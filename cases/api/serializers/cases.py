@@ -462,6 +462,9 @@ def _datetime_or_none(value: Any) -> str | None:
     return None if value is None else _DATETIME.to_representation(value)
 
 
+_DATETIME = serializers.DateTimeField()
+
+
 _FINE = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
 
 
