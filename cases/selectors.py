@@ -335,9 +335,11 @@ def awaiting_review_for(*, user: User) -> QuerySet[Case]:
 
 
 def case_recommendation(
-    case: Case, factors: Sequence[str] | None = None, *, on: dt.date | None = None
+    case: Case, factors: Sequence[str] | None = None, *, on: dt.date | None = None, cached: bool = False
 ) -> Any:
-    """The discretion benchmark's recommendation for the case's facts (None without an item)."""
+    """The discretion benchmark's recommendation for the case's facts (None without an item). `cached`: the
+    benchmark and the district's circumstances and rules from the cache (discretion.selectors.item_reference,
+    for the case page and the API's case; decisions read them afresh)."""
     if case.item_id is None:
         return None
     from discretion.recommend import recommend
@@ -355,7 +357,7 @@ def case_recommendation(
     }
     if case.party_kind == "person" and case.party_age is not None and 14 <= case.party_age < 18:
         facts["factors"] = sorted({*facts["factors"], "aged_14_18"})
-    return recommend(case.item, facts)
+    return recommend(case.item, facts, cached=cached)
 
 
 def record_list_for(case: Case) -> list[OnSiteRecord]:

@@ -1108,18 +1108,23 @@ def deviation(decision: Decision) -> Deviation:
 
 
 def recommend(
-    item: Any, facts: Facts | Mapping[str, Any] | None = None, *, on: dt.date | None = None
+    item: Any,
+    facts: Facts | Mapping[str, Any] | None = None,
+    *,
+    on: dt.date | None = None,
+    cached: bool = False,
 ) -> Recommendation:
     """The recommendation for `item` (an EnforcementItem) on `facts`.
 
     Loads the benchmark in force on `facts.on`, the district's circumstances and rules and, when the facts
     name the party but carry no history, the party's history from the registered providers. Then computes
-    (pure).
+    (pure). `cached`: the benchmark, circumstances and rules from the cache while nothing of them changed
+    (`selectors.item_reference`; pages that show a recommendation, issue 18); the history is always read.
     """
     from .selectors import facts_with_history, snapshot_for
 
     facts = coerce_facts(facts, on=on)
-    snapshot = snapshot_for(item, on=facts.on)
+    snapshot = snapshot_for(item, on=facts.on, cached=cached)
     facts = facts_with_history(facts, district_id=item.district_id)
     return compute(snapshot, facts)
 

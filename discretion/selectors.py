@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -16,11 +18,12 @@ from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.memo import remembered
 from enforcement.models import District, User
+from enforcement.public_cache import public_version
 
 from .history import HistoryQuery, party_history
 from .models import Benchmark, BenchmarkEntry, BenchmarkTier, DiscretionPolicy, LocalFactor
 from .recommend import Snapshot
-from .specs import BenchmarkSpec, Facts, Policy, entry_spec, item_spec, tier_spec
+from .specs import BenchmarkSpec, Facts, ItemSpec, Policy, entry_spec, item_spec, tier_spec
 from .vocabulary import STANDARD_FACTOR_MAP, FactorSpec
 
 AnyUser = User | AnonymousUser | None
@@ -128,7 +131,13 @@ def benchmark_in_force(item: EnforcementItem, on: dt.date | None = None) -> Benc
     )
 
 
-def snapshot_for(item: EnforcementItem, on: dt.date | None = None) -> Snapshot:
+def snapshot_for(item: EnforcementItem, on: dt.date | None = None, *, cached: bool = False) -> Snapshot:
+    """What `compute` needs for `item` on `on`. `cached`: the benchmarks, circumstances and policy come from
+    `item_reference` (no query while nothing of the discretion and authority apps changed)."""
+    if cached:
+        reference = item_reference(item)
+        if reference is not None:
+            return reference.snapshot(item_spec(item), on or timezone.localdate())
     benchmark = benchmark_in_force(item, on)
     spec = item_spec(item)
     return Snapshot(
@@ -137,6 +146,76 @@ def snapshot_for(item: EnforcementItem, on: dt.date | None = None) -> Snapshot:
         factors=factor_catalog(item.district_id, item.pk),
         policy=policy_for(item.district_id),
     )
+
+
+@dataclass(frozen=True)
+class ItemReference:
+    """An item's benchmark versions (as `_benchmarks_in_force_ever` orders them), its district's
+    circumstances and policy: the part of a snapshot that does not depend on the day."""
+
+    versions: tuple[tuple[str, dt.date | None, int, BenchmarkSpec], ...]  # status, valid_from, pk, spec
+    factors: dict[str, FactorSpec]
+    policy: Policy
+
+    def snapshot(self, item: ItemSpec, day: dt.date) -> Snapshot:
+        """The same choice as `benchmark_in_force`: the published version with the latest valid-from on or
+        before the day, else the oldest generated default."""
+        published = Benchmark.Status.PUBLISHED
+        chosen = next(
+            (
+                spec
+                for status, valid_from, _pk, spec in self.versions
+                if status == published and valid_from is not None and valid_from <= day
+            ),
+            None,
+        )
+        if chosen is None:
+            chosen = min(
+                (
+                    (pk, spec)
+                    for status, _valid, pk, spec in self.versions
+                    if status == Benchmark.Status.GENERATED
+                ),
+                key=lambda pair: pair[0],
+                default=(0, None),
+            )[1]
+        return Snapshot(item=item, benchmark=chosen, factors=self.factors, policy=self.policy)
+
+
+# The references this process read last, under the public pages' version token (enforcement.public_cache:
+# replaced by any change of a model of the authority or discretion apps, signals and audited services alike).
+HELD_REFERENCES = 256
+_held_references: dict[tuple[str, str, int], ItemReference] = {}
+
+
+def item_reference(item: EnforcementItem) -> ItemReference | None:
+    """The item's `ItemReference`, from this process or the cache while the version token stands; read (5
+    queries) and stored otherwise. None when the cache gives no token (Redis down): the caller reads."""
+    version = public_version()
+    if not version:
+        return None
+    held_key = (connection.settings_dict["NAME"], version, item.pk)
+    reference = _held_references.get(held_key)
+    if reference is not None:
+        return reference
+    cache_key = f"discretion-reference:{held_key[0]}:{version}:{item.pk}"
+    reference = cache.get(cache_key)
+    if reference is None:
+        reference = ItemReference(
+            versions=tuple(
+                (b.status, b.valid_from, b.pk, benchmark_spec(b)) for b in _benchmarks_in_force_ever(item)
+            ),
+            factors=factor_catalog(item.district_id, item.pk),
+            policy=policy_for(item.district_id),
+        )
+        cache.set(cache_key, reference, 3600)
+    while len(_held_references) >= HELD_REFERENCES:
+        try:
+            del _held_references[next(iter(_held_references))]
+        except (StopIteration, KeyError, RuntimeError):  # another thread emptied it meanwhile
+            break
+    _held_references[held_key] = reference
+    return reference
 
 
 def facts_with_history(facts: Facts, *, district_id: int) -> Facts:

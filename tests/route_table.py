@@ -173,7 +173,7 @@ ROUTES: dict[str, Expect] = {
     "cases:approvals":                    E(302, 403, 403, 200, 403, 403, 200, q=9),  # one query per group
     "cases:approvals-archive":            E(302, 405, 405, 405, 405, 405, 405, q=2),
     "cases:reviews":                      E(302, 403, 403, 403, 200, 403, 403, q=5),
-    "cases:case":                         E(302, 200, 404, 200, 200, 404, 200, q=27, args="case"),
+    "cases:case":                         E(302, 200, 404, 200, 200, 404, 200, q=22, args="case"),
     "cases:case-edit":                    E(302, 200, 404, 200, 403, 404, 403, q=9, args="case"),
     "cases:case-officers":                E(302, 200, 404, 200, 403, 404, 403, q=12, args="case"),
     "cases:case-declare":                 E(302, 405, 405, 405, 405, 405, 405, q=2, args="case"),
@@ -202,7 +202,7 @@ ROUTES: dict[str, Expect] = {
     "api-cases":                          E(401, 200, 200, 200, 200, 200, 200, q=6),
     "api-case-approvals":                 E(401, 403, 403, 200, 403, 403, 200, q=9),
     "api-case-approvals-archive":         E(401, 405, 405, 405, 405, 405, 405, q=2),
-    "api-case":                           E(401, 200, 404, 200, 200, 404, 200, q=10, args="case"),
+    "api-case":                           E(401, 200, 404, 200, 200, 404, 200, q=6, args="case"),
     "api-case-events":                    E(401, 200, 404, 200, 200, 404, 200, q=8, args="case"),
     "api-case-evidence":                  E(401, 200, 404, 200, 200, 404, 200, q=8, args="case"),
     "api-case-records":                   E(401, 200, 404, 200, 200, 404, 200, q=8, args="case"),

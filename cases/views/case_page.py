@@ -46,9 +46,18 @@ RECOMMENDATION_STAGES = frozenset(
 )
 
 
+def _with_known_units(case: Case, users: list[User]) -> list[User]:
+    """Users of the case's own town get `case.town` (already read with the case) as their unit, so that
+    neither the officers' eligibility nor the top bar reads that row again (issue 18)."""
+    for user in users:
+        if user.unit_id == case.town_id and not User.unit.is_cached(user):
+            user.unit = case.town
+    return users
+
+
 def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
     rows = []
-    prefetch_for_may_act([row.officer for row in case.officers.all()])
+    prefetch_for_may_act(_with_known_units(case, [row.officer for row in case.officers.all()]))
     for row in case.officers.all():
         eligibility = officer_may_act(row.officer, today, town=case.town)
         rows.append(
@@ -65,7 +74,7 @@ def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
 def _recommendation(case: Case) -> tuple[Any, list[str]]:
     if case.stage not in RECOMMENDATION_STAGES or case.item_id is None:
         return None, []
-    recommendation = case_recommendation(case)
+    recommendation = case_recommendation(case, cached=True)
     if recommendation is None:
         return None, []
     return recommendation, list(recommendation.explain())
@@ -107,6 +116,7 @@ def _render_case(
     request: AuthedHttpRequest, case: Case, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
+    _with_known_units(case, [user])
     bound = bound or {}
     today = clock.today()
     mine = next((o for o in case.officers.all() if o.officer_id == user.pk and o.active), None)

@@ -90,7 +90,7 @@ def _case_values(case: Case) -> dict[str, Any]:
 def _recommendation(case: Case) -> Any:
     if case.item_id is None:
         return None
-    return case_recommendation(case)
+    return case_recommendation(case, cached=True)
 
 
 def case_detail_response(request: AuthedRequest, pk: int, code: int = status.HTTP_200_OK) -> Response:
