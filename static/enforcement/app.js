@@ -151,4 +151,10 @@
   }
   placeBands(document);
   document.addEventListener("htmx:load", function (event) { placeBands(event.detail.elt); });
+
+  // A background refresh (data-poll: the notifications bell, a document being generated) is not sent while
+  // the phone has no connection: a page the service worker serves offline would only log a failed request.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!navigator.onLine && event.detail.elt.hasAttribute("data-poll")) event.preventDefault();
+  });
 })();

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from enforcement.models import SubmissionKey
-from tests.conftest import browser_login, save_screenshot, wait_for
+from tests.conftest import browser_login, go_offline, save_screenshot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def _start_a_lead(page, cast):
 
 
 def _finish_offline(page, cast):
-    page.context.set_offline(True)
+    go_offline(page)
     page.fill("#id_place", "解放路12号")
     page.fill("#id_party_name", "王五")
     page.check(f"input[name=officers][value='{cast.officer_a2.pk}']")
@@ -111,7 +111,7 @@ def test_a_lead_waiting_when_the_session_ended_asks_to_sign_in_and_is_sent_after
 def test_a_lead_the_server_refuses_can_be_opened_again_with_what_was_typed(cast, phone_page):
     page = phone_page
     _start_a_lead(page, cast)
-    page.context.set_offline(True)
+    go_offline(page)
     page.fill("#id_title", "")  # the cause is required: the server will refuse it
     page.fill("#id_place", "解放路12号")
     page.click("[data-testid=case-submit]")

@@ -28,7 +28,7 @@ from inspections.services import (
     template_create,
 )
 from inspections.workflow import Scenario, TaskStatus
-from tests.conftest import browser_login, save_screenshot
+from tests.conftest import browser_login, go_offline, save_screenshot
 from tests.factories import make_certificate, make_unit, make_user
 from whistles.models import WhistleRequest
 
@@ -249,7 +249,7 @@ def test_a_joint_inspection_on_phones_from_plan_to_findings(cast, scene, phone_p
             f"[data-testid=point-card][data-row='{rows[scene.food.pk].pk}'] [data-testid=point-saved]"
         ).wait_for()
         # No connection: the answer waits on the phone and is sent when the connection comes back.
-        officer.context.set_offline(True)
+        go_offline(officer)
         _answer(officer, rows[scene.exit.pk], "pass")
         exit_card = officer.locator(f"[data-testid=point-card][data-row='{rows[scene.exit.pk].pk}']")
         officer.wait_for_function(

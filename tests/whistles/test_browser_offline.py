@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.conftest import browser_login, wait_for
+from tests.conftest import browser_login, go_offline, wait_for
 from whistles.models import WhistlePhoto, WhistleRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_a_whistle_with_a_photo_raised_offline_is_raised_once_when_the_connectio
     page.fill("#id_title", "商场消防通道被货物堵塞")
     page.fill("#id_description", "负一楼消防通道堆满纸箱，商场拒不清理。")
 
-    page.context.set_offline(True)
+    go_offline(page)
     page.check("input[name=reason][value=expertise]")
     page.check("input[name=urgency][value=emergency]")
     page.check(f"#dept-{cast.department.pk}")
