@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
+from enforcement.held import Held, held_or_cached
 from enforcement.memo import remembered
 from enforcement.models import District, User
 from enforcement.public_cache import public_version
@@ -185,7 +185,7 @@ class ItemReference:
 # The references this process read last, under the public pages' version token (enforcement.public_cache:
 # replaced by any change of a model of the authority or discretion apps, signals and audited services alike).
 HELD_REFERENCES = 256
-_held_references: dict[tuple[str, str, int], ItemReference] = {}
+_held_references: Held[str, ItemReference] = Held(HELD_REFERENCES)
 
 
 def item_reference(item: EnforcementItem) -> ItemReference | None:
@@ -194,28 +194,19 @@ def item_reference(item: EnforcementItem) -> ItemReference | None:
     version = public_version()
     if not version:
         return None
-    held_key = (connection.settings_dict["NAME"], version, item.pk)
-    reference = _held_references.get(held_key)
-    if reference is not None:
-        return reference
-    cache_key = f"discretion-reference:{held_key[0]}:{version}:{item.pk}"
-    reference = cache.get(cache_key)
-    if reference is None:
-        reference = ItemReference(
+    return held_or_cached(
+        _held_references,
+        f"discretion-reference:{connection.settings_dict['NAME']}:{version}:{item.pk}",
+        lambda: ItemReference(
             versions=tuple(
                 (b.status, b.valid_from, b.pk, benchmark_spec(b)) for b in _benchmarks_in_force_ever(item)
             ),
             factors=factor_catalog(item.district_id, item.pk),
             policy=policy_for(item.district_id),
-        )
-        cache.set(cache_key, reference, 3600)
-    while len(_held_references) >= HELD_REFERENCES:
-        try:
-            del _held_references[next(iter(_held_references))]
-        except (StopIteration, KeyError, RuntimeError):  # another thread emptied it meanwhile
-            break
-    _held_references[held_key] = reference
-    return reference
+        ),
+        kind=ItemReference,
+        ttl=3600,
+    )
 
 
 def facts_with_history(facts: Facts, *, district_id: int) -> Facts:

@@ -40,6 +40,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from .held import Held
+
 PAGE_TTL = 3600
 MAX_QUERY = 100
 PUBLIC_APPS = frozenset({"authority", "discretion"})
@@ -90,17 +92,7 @@ def audit_seen(event: Any) -> None:
 # 50-200 kB: reading it from Redis on every request cost more CPU than the rest of the request). Bounded by
 # count; an entry whose version is not the cache's current token is never served.
 HELD_PAGES = 64
-_held: dict[str, tuple[str, str, bytes]] = {}
-
-
-def _hold(key: str, entry: tuple[str, str, bytes]) -> None:
-    _held.pop(key, None)
-    while len(_held) >= HELD_PAGES:
-        try:
-            del _held[next(iter(_held))]
-        except (StopIteration, KeyError, RuntimeError):  # another thread emptied it meanwhile
-            break
-    _held[key] = entry
+_held: Held[str, tuple[str, str, bytes]] = Held(HELD_PAGES)
 
 
 def _servable(request: HttpRequest) -> bool:
@@ -147,7 +139,7 @@ def _cached(view: View, allowed: frozenset[str]) -> View:
             found = cache.get_many([version_key, page_key])
             version, entry = found.get(version_key), found.get(page_key)
             if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
-                _hold(page_key, entry)
+                _held.put(page_key, entry)
         if version is None:
             version = public_version()
         if version and isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
@@ -167,7 +159,7 @@ def _cached(view: View, allowed: frozenset[str]) -> View:
             stored = content.replace(token.group(1), _PLACEHOLDER) if token else content
             entry = (version, response["Content-Type"], stored)
             cache.set(page_key, entry, PAGE_TTL)
-            _hold(page_key, entry)
+            _held.put(page_key, entry)
         return response
 
     return wrapped

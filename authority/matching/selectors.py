@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
 from authority.selectors import Holder, who_enforces_many
+from enforcement.held import Held, held_or_cached
 from enforcement.models import Unit
 
 from .engine import DEFAULT_LIMIT, THRESHOLD, THRESHOLDS, Candidate, MatchResult
@@ -258,8 +258,8 @@ class ShownItem:
     holder: dict[str, Any]
 
 
-_held_shown: dict[str, dict[int, ShownItem]] = {}
-_held_units: dict[str, Unit] = {}
+_held_shown: Held[str, dict[int, ShownItem]] = Held(HELD_ANSWERS)
+_held_units: Held[str, Unit] = Held(HELD_TOWNS)
 _held_units_version = [""]
 
 
@@ -294,23 +294,7 @@ def shown_items(town: Unit, on: dt.date, town_fp: str, version: str | None = Non
         f"matching:shown:{connection.settings_dict['NAME']}:{version}:{town_fp}:{town.pk}:"
         f"{on.isoformat()}:{get_language()}"
     )
-    shown = _held_shown.get(key)
-    if shown is None:
-        shown = cache.get(key)
-        if not isinstance(shown, dict):
-            shown = shown_items_now(town, on)
-            cache.set(key, shown, SHOWN_TTL)
-        _hold(_held_shown, key, shown, HELD_ANSWERS)
-    return shown
-
-
-def _hold(held: dict[str, Any], key: str, value: Any, limit: int) -> None:
-    while len(held) >= limit:
-        try:
-            del held[next(iter(held))]
-        except (StopIteration, KeyError, RuntimeError):  # another thread emptied it meanwhile
-            break
-    held[key] = value
+    return held_or_cached(_held_shown, key, lambda: shown_items_now(town, on), kind=dict, ttl=SHOWN_TTL)
 
 
 def unit_by_code(raw: str, version: str | None = None) -> Unit | None:
@@ -343,9 +327,9 @@ def _held_unit(key: str, read: Callable[[], Unit | None], version: str | None) -
     if unit is None:
         unit = read()
         if unit is not None and version:  # under its code and its id: a town asked for by either
-            _hold(_held_units, key, unit, HELD_TOWNS)
-            _hold(_held_units, unit.code, unit, HELD_TOWNS)
-            _hold(_held_units, f"#{unit.pk}", unit, HELD_TOWNS)
+            _held_units.put(key, unit)
+            _held_units.put(unit.code, unit)
+            _held_units.put(f"#{unit.pk}", unit)
     return unit
 
 
