@@ -48,6 +48,11 @@ def unit_ref(unit: Unit | None) -> dict[str, Any] | None:
     return None if unit is None else {"id": unit.pk, "code": unit.code, "name": str(unit.name)}
 
 
+def user_ref(user: Any) -> dict[str, Any] | None:
+    """UserRefSerializer's output for a user, written out."""
+    return None if user is None else {"id": user.pk, "username": user.username, "name": str(user)}
+
+
 class UnitRefSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Unit]):
     """A unit where another object points to it (a case's town, a whistle's department)."""
 

@@ -15,6 +15,8 @@ from enforcement.api.serializers import (
     UnitRefSerializer,
     UserRefSerializer,
     datetime_out,
+    unit_ref,
+    user_ref,
 )
 from enforcement.calendar import URGENCIES
 
@@ -328,13 +330,13 @@ class CaseDetailSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Case]):
         """As CaseOfficerSerializer gives them (written out, held equal by the same test)."""
         return [
             {
-                "officer": _user_ref(row.officer),
+                "officer": user_ref(row.officer),
                 "lead": row.lead,
                 "active": row.active,
-                "assigned_at": _datetime_or_none(row.assigned_at),
-                "declared_at": _datetime_or_none(row.declared_at),
+                "assigned_at": datetime_out(row.assigned_at),
+                "declared_at": datetime_out(row.declared_at),
                 "conflict": row.conflict,
-                "recused_at": _datetime_or_none(row.recused_at),
+                "recused_at": datetime_out(row.recused_at),
                 "recusal_reason": row.recusal_reason,
             }
             for row in obj.officers.all()
@@ -422,9 +424,9 @@ def _detail_plan(cls: type[serializers.ModelSerializer[Any]]) -> list[tuple[str,
             attname = Case._meta.get_field(source).attname  # type: ignore[union-attr]
             plan.append((name, _PLAIN, attname, _same))
         elif isinstance(field, UserRefSerializer):
-            plan.append((name, _REF, source, _user_ref))
+            plan.append((name, _REF, source, user_ref))
         elif isinstance(field, UnitRefSerializer):
-            plan.append((name, _REF, source, _unit_ref))
+            plan.append((name, _REF, source, unit_ref))
         elif isinstance(field, ItemRefSerializer):
             plan.append((name, _REF, source, _item_ref))
         elif isinstance(field, serializers.BaseSerializer) or len(field.source_attrs) != 1:
@@ -441,28 +443,9 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _user_ref(user: Any) -> dict[str, Any] | None:
-    """As UserRefSerializer gives a user."""
-    if user is None:
-        return None
-    return {"id": user.pk, "username": user.username, "name": str(user)}
-
-
-def _unit_ref(unit: Any) -> dict[str, Any]:
-    """As UnitRefSerializer gives a unit."""
-    return {"id": unit.pk, "code": unit.code, "name": unit.name}
-
-
 def _item_ref(item: Any) -> dict[str, Any]:
     """As ItemRefSerializer gives an item."""
     return {"id": item.pk, "code": item.code, "name": item.name, "domain": item.domain}
-
-
-def _datetime_or_none(value: Any) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-_DATETIME = serializers.DateTimeField()
 
 
 _FINE = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
