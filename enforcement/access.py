@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
 
+from .held import version_token
 from .models import ROLES_FROM_CACHE, District, Role, Unit, User
 from .officers import officer_towns
 
@@ -95,11 +96,7 @@ def _new_scope_version() -> None:
 def scope_version() -> str | None:
     """The current version token of the scopes (None: the cache is down): a key for anything cached that a
     change of roles, units or secondments makes stale."""
-    version = cache.get(_version_key())
-    if version is None:
-        cache.add(_version_key(), uuid.uuid4().hex, None)
-        version = cache.get(_version_key())
-    return str(version) if version is not None else None
+    return version_token(_version_key())
 
 
 def _user_saved(update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
@@ -138,8 +135,7 @@ def _from_cache(user: User, day: dt.date) -> tuple[str | None, Scope | None]:
     found = cache.get_many([version_key, entry_key])
     version, entry = found.get(version_key), found.get(entry_key)
     if version is None:  # first use, or the token was evicted: a new one, read before the scope is
-        cache.add(version_key, uuid.uuid4().hex, None)
-        version = cache.get(version_key)
+        version = version_token(version_key)
     if version is not None and isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
         scope, roles = entry[1], entry[2]
         if getattr(user, "_role_names", None) is None:

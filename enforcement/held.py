@@ -1,5 +1,6 @@
-"""What a process keeps between requests: a bounded dict (the oldest entry dropped first) and the two-level
-read the reference-data caches share (this process, then the shared cache, then the source).
+"""What a process keeps between requests: a bounded dict (the oldest entry dropped first), the two-level
+read the reference-data caches share (this process, then the shared cache, then the source), and the version
+tokens their keys carry.
 
 Entries are shared between a process's threads and must be read only. The dict is not locked: two threads
 evicting at once may drop one entry more than needed, never raise.
@@ -7,6 +8,7 @@ evicting at once may drop one entry more than needed, never raise.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -53,3 +55,13 @@ def held_or_cached(held: Held[str, V], key: str, make: Callable[[], V], *, kind:
             cache.set(key, value, ttl)
         held.put(key, value)
     return value
+
+
+def version_token(key: str) -> str | None:
+    """The version token stored under `key`, made on first use (or after an eviction) by whichever process
+    asks first; None when the cache cannot give one (Redis down): then nothing may be held under it."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
+    return None if version is None else str(version)

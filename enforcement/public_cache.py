@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from .held import Held
+from .held import Held, version_token
 
 PAGE_TTL = 3600
 MAX_QUERY = 100
@@ -57,11 +57,7 @@ def _version_key() -> str:
 
 
 def public_version() -> str:
-    version = cache.get(_version_key())
-    if version is None:
-        cache.add(_version_key(), uuid.uuid4().hex, None)
-        version = cache.get(_version_key())
-    return version or ""
+    return version_token(_version_key()) or ""
 
 
 def public_pages_changed(**_kwargs: Any) -> None:

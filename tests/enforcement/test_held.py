@@ -6,7 +6,7 @@ import uuid
 
 from django.core.cache import cache
 
-from enforcement.held import Held, held_or_cached
+from enforcement.held import Held, held_or_cached, version_token
 
 
 def test_held_keeps_at_most_its_limit_and_drops_the_value_put_longest_ago():
@@ -36,3 +36,11 @@ def test_held_or_cached_reads_this_process_then_the_cache_then_makes_it():
     assert held_or_cached(first, key, make, kind=dict, ttl=60) == {"n": 1}  # this process still holds it
     assert held_or_cached(Held(4), key, make, kind=dict, ttl=60) == {"n": 2}
     assert len(made) == 2
+
+
+def test_a_version_token_is_made_once_and_then_read_by_everyone():
+    key = f"test-version:{uuid.uuid4()}"
+    first = version_token(key)
+    assert first and version_token(key) == first == cache.get(key)
+    cache.delete(key)  # evicted: a new token, so nothing held under the old one is served
+    assert version_token(key) not in (None, first)
