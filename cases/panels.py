@@ -98,16 +98,15 @@ def _team_case_counts(user: User) -> dict[str, int]:
     (`awaiting_approval_for`), in one query."""
     from . import clock
     from .models import Case
-    from .selectors import APPROVAL_STAGES
+    from .selectors import AWAITING_APPROVAL
     from .workflow import FINISHED
 
     def count() -> dict[str, int]:
         today = clock.today()
         is_open = ~Q(stage__in=FINISHED)
-        to_approve = Q(stage__in=APPROVAL_STAGES) & ~Q(stage="closed", archived_on__isnull=False)
         return Case.objects.for_user(user, shared=False).aggregate(
             overdue=Count("pk", filter=is_open & Q(next_due__lt=today)),
-            approvals=Count("pk", filter=to_approve),
+            approvals=Count("pk", filter=AWAITING_APPROVAL),
         )
 
     return asked_once(("cases", "team", user.pk), count)

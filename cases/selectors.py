@@ -281,12 +281,15 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
 APPROVAL_STAGES = ("filing_review", "deciding", "executed", "closed")
 
 
+# What waits for a supervisor's approval (the queue below, and the home page's count of it).
+AWAITING_APPROVAL = Q(stage__in=APPROVAL_STAGES) & ~Q(stage="closed", archived_on__isnull=False)
+
+
 def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
     """Supervisor queue: filings to approve, decisions to make, cases to close and archive."""
     return (
         Case.objects.for_user(user, shared=False)
-        .filter(stage__in=APPROVAL_STAGES)
-        .exclude(stage="closed", archived_on__isnull=False)
+        .filter(AWAITING_APPROVAL)
         .select_related("town", "item")
         .only(*CASE_LIST_FIELDS)
         .order_by(F("next_due").asc(nulls_last=True), "created_at", "pk")
