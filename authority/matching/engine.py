@@ -413,6 +413,20 @@ def en_name_terms(name_en: str) -> dict[str, int]:
 
 
 EN_GENERIC_KEYS = frozenset(f" {w} " for w in EN_GENERIC)
+# English words that name no conduct, thing or place of enforcement but gloss many Chinese words (更新 "new",
+# 产生 "come into being", 同一 "same", 整个 "whole", 符合 "keep to", 三条 "three"): the English bridge lends
+# none of them alone, so "a new billboard" or "trucks coming out" does not read as 更新 or 产生.
+EN_VAGUE = frozenset(
+    en_stem(w)
+    for w in """new old same whole several various certain together behind above below beside between
+    among across around along toward towards keep keeps come comes coming came go goes going went gone get
+    gets got give gives giving gave take takes took taken bring brought let lets seem seems become became
+    place places thing things stuff way ways part parts side sides kind kinds something anything nothing
+    everything whatever sometimes usually nearly almost already yet enough
+    such own else instead rather quite maybe perhaps whole entire two three four five six seven eight nine
+    ten twenty hundred thousand dozen dozens first second third last next""".split()
+)
+EN_VAGUE_KEYS = frozenset(f" {w} " for w in EN_VAGUE)
 
 EQUIVALENTS_FILE = Path(__file__).resolve().parent / "data" / "equivalents.txt"
 EQUIVALENT_FACTOR = (
@@ -1006,6 +1020,17 @@ def glosses(word: str) -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
+def english_words() -> frozenset[str]:
+    """The stems of the English words of the dictionary's glosses (some 40,000): words people write that are
+    no typos, whether or not a catalog uses them."""
+    words: set[str] = set()
+    for raw in _dictionary().values():
+        for gloss in raw:
+            words.update(en_stem(w) for w in en_tokens(gloss) if len(w) >= 4 and w.isalpha())
+    return frozenset(words)
+
+
+@functools.cache
 def _bilingual_finder() -> ahocorasick.Automaton | None:
     words = _dictionary()
     if not words:
@@ -1037,7 +1062,7 @@ def _english_bridge(item_texts: list[list[tuple[str, float]]], postings: Posting
                             lent[key][k] = (fw, n, word)
     for key, per in lent.items():
         df = len(per)
-        if df > df_cap or key in EN_GENERIC_KEYS:
+        if df > df_cap or key in EN_GENERIC_KEYS or key in EN_VAGUE_KEYS:
             continue
         spec = _specificity(df)
         for item, (fw, n, word) in per.items():
@@ -1285,9 +1310,9 @@ def _english_vocabulary(
             vocab.update(en_tokens(rule.pattern))
     vocab = {w for w in vocab if not w.isdigit()}
     m.typo_index = build_typo_index(vocab)
-    m.vocabulary = frozenset(
-        vocab | {en_stem(w) for w in vocab}
-    )  # stems too: an inflected known word is no typo
+    # Stems too: an inflected known word is no typo. And every word of the dictionary's English: a real word
+    # the catalog does not use is no typo of one it does ("jumping" is not "dumping", "slope" not "slops").
+    m.vocabulary = frozenset(vocab | {en_stem(w) for w in vocab} | english_words())
 
 
 def compile_matcher(

@@ -1,0 +1,53 @@
+"""English descriptions on a catalog the engine has never seen (issue 15): real English words are read as
+written, and the English bridge lends no word that names no conduct. Pure engine: items written here, no
+rules."""
+
+from __future__ import annotations
+
+from authority.matching.engine import ItemSpec, compile_matcher
+from authority.matching.loader import builtin_lexicon
+
+ITEMS = [
+    ItemSpec(
+        1,
+        "E-DUMP",
+        "对随意倾倒、抛撒生活垃圾的行政处罚",
+        name_en="Penalty for dumping household rubbish",
+        description="随意倾倒、抛撒生活垃圾。",
+    ),
+    ItemSpec(
+        2,
+        "E-AD-SET",
+        "对未经批准擅自设置大型户外广告设施的行政处罚",
+        description="擅自设置大型户外广告牌、LED显示屏。",
+    ),
+    ItemSpec(
+        3,
+        "E-AD-RENEW",
+        "对户外广告设施到期未更新、维护的行政处罚",
+        description="户外广告设施陈旧破损，未及时更新、维护。",
+    ),
+]
+
+
+def matcher():
+    return compile_matcher(ITEMS, [], builtin_lexicon()[0])
+
+
+def test_a_real_english_word_is_not_corrected_into_a_word_of_the_catalog():
+    # "jumping" is one letter from "dumping", but it is a word, not a typo: children jumping are no dumping
+    result = matcher().match("Kids upstairs running and jumping every night until 11")
+    assert result.no_match
+    assert not any(e.via == "随意倾倒" for c in result.weak for e in c.evidence)
+
+
+def test_a_typo_of_a_word_the_catalog_uses_is_still_corrected():
+    result = matcher().match("Someone keeps dumpping rubbish behind our building")
+    assert [c.code for c in result.candidates[:1]] == ["E-DUMP"]
+
+
+def test_a_word_that_names_no_conduct_lends_no_item_its_chinese_word():
+    # 更新 glosses "new": "a new billboard" is about putting one up, not about renewing an old one
+    result = matcher().match("A huge new billboard was installed on the roof, nobody approved it")
+    assert result.candidates[0].code == "E-AD-SET"
+    assert not any(e.via == "更新" for c in result.candidates for e in c.evidence)
