@@ -95,6 +95,7 @@ _AR_SUFFIXES = (
     "\u0647\u0645",
     "\u0646\u0627",
 )  # -at, -un, -in, -ha, -hum, -na
+_AR_ARTICLE = "\u0627\u0644"  # al-
 # one-letter prefixes written onto the word: wa- (and), fa- (so), bi- (with), li- (for), ka- (like)
 _AR_CONJ = ("\u0648", "\u0641")
 _AR_PREP = ("\u0628", "\u0644", "\u0643")
@@ -106,7 +107,9 @@ def ar_stem(word: str) -> str:
     if w.startswith(_AR_CONJ) and len(w) >= 5 and not w.startswith(_AR_PREFIXES):
         w = w[1:]  # "وقمامه" is "and rubbish"; four letters are left at least, so "وقف" stays a word
     for prefix in _AR_PREFIXES:
-        if w.startswith(prefix) and len(w) - len(prefix) >= 3:
+        # the bare article also comes off a word of two letters ("القش" is "the straw", قش); the longer
+        # prefixes keep three at least
+        if w.startswith(prefix) and len(w) - len(prefix) >= (2 if prefix == _AR_ARTICLE else 3):
             w = w[len(prefix) :]
             break
     else:
