@@ -1,6 +1,6 @@
-"""Other languages on a catalog the engine has never seen (issue 15): conducts named in German, Arabic, French,
-Spanish, Korean and Japanese words reach the item, and the suggestion shows the foreign word with the legal word
-it was read as. Pure engine: items written here, the built-in lexicon, no rules."""
+"""Other languages on a catalog the engine has never seen (issue 15): conducts named in German, Arabic,
+French, Spanish, Korean and Japanese words reach the item, and the suggestion shows the foreign word with the
+legal word it was read as. Pure engine: items written here, the built-in lexicon, no rules."""
 
 from __future__ import annotations
 
