@@ -1042,6 +1042,14 @@ def _bilingual_finder() -> ahocorasick.Automaton | None:
     return finder
 
 
+def _bridge_words(finder: ahocorasick.Automaton, body: str) -> Iterable[tuple[int, str]]:
+    """The dictionary's words in an item's text, less the words of legal boilerplate that its derived terms
+    leave out too (采取 "carry out", 符合 "keep to", 要求 "require"): they say nothing of the conduct."""
+    for end, word in finder.iter(body):
+        if word not in STOP_ZH:
+            yield end, word
+
+
 def _english_bridge(item_texts: list[list[tuple[str, float]]], postings: Postings, df_cap: int) -> set[str]:
     """Step 2b: English words and word pairs of the glosses of each item's Chinese words, pointing to the
     item (source "english", via the Chinese word). Returns the English words, for the typo corrector."""
@@ -1052,7 +1060,7 @@ def _english_bridge(item_texts: list[list[tuple[str, float]]], postings: Posting
     lent: dict[str, dict[int, tuple[float, int, str]]] = defaultdict(dict)
     for k, texts in enumerate(item_texts):
         for body, fw in texts:
-            for _end, word in finder.iter(body):
+            for _end, word in _bridge_words(finder, body):
                 for stems in glosses(word):
                     keys = [(en_key([w]), 1) for w in stems]
                     keys += [(en_key([a, b]), 2) for a, b in itertools.pairwise(stems)]

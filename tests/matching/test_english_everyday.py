@@ -51,3 +51,15 @@ def test_a_word_that_names_no_conduct_lends_no_item_its_chinese_word():
     result = matcher().match("A huge new billboard was installed on the roof, nobody approved it")
     assert result.candidates[0].code == "E-AD-SET"
     assert not any(e.via == "更新" for c in result.candidates for e in c.evidence)
+
+
+def test_the_bridge_lends_no_word_of_legal_boilerplate():
+    # 采取 ("to carry out", in every "未采取措施") and 符合 ("to keep to") are the law's wording
+    items = [
+        ItemSpec(
+            1, "E-DUST", "对施工工地未采取覆盖、洒水等防尘措施的行政处罚", description="工地未采取防尘措施。"
+        ),
+        ItemSpec(2, "E-SIGN", "对设置不符合标准的招牌的行政处罚", description="招牌不符合设置标准。"),
+    ]
+    result = compile_matcher(items).match("The neighbours carry on and keep arguing about it")
+    assert not any(e.via in ("采取", "符合") for c in result.candidates + result.weak for e in c.evidence)
