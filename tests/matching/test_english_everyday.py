@@ -4,6 +4,8 @@ rules."""
 
 from __future__ import annotations
 
+import pytest
+
 from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
 
@@ -63,3 +65,26 @@ def test_the_bridge_lends_no_word_of_legal_boilerplate():
     ]
     result = compile_matcher(items).match("The neighbours carry on and keep arguing about it")
     assert not any(e.via in ("采取", "符合") for c in result.candidates + result.weak for e in c.evidence)
+
+
+EVERYDAY = [
+    ItemSpec(1, "W-SLURRY", "对向城镇排水设施排放施工泥浆的行政处罚", description="向雨水井倾倒泥浆。"),
+    ItemSpec(2, "W-SHED", "对擅自搭建建筑物、构筑物的行政处罚", description="在屋顶、院坝违法搭建。"),
+    ItemSpec(3, "W-WIRE", "对私拉电线为电动自行车充电的行政处罚", description="从楼上私拉电线充电。"),
+    ItemSpec(4, "W-BURN", "对露天焚烧垃圾的行政处罚", description="在空地露天焚烧垃圾。"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "word"),
+    [
+        ("They pour slurry into the storm drain after every job", "W-SLURRY", "slurry"),
+        ("The ground-floor tenant put up a lean-to in the shared yard", "W-SHED", "lean-to"),
+        ("An extension cord hangs from the third floor to charge a scooter", "W-WIRE", "extension cord"),
+        ("Somebody lights a bonfire of rubbish on the waste ground every weekend", "W-BURN", "bonfire"),
+    ],
+)
+def test_an_everyday_english_word_for_the_conduct_reaches_its_item(text, code, word):
+    result = compile_matcher(EVERYDAY, [], builtin_lexicon()[0]).match(text)
+    assert result.candidates[0].code == code
+    assert any(shown == word and legal for shown, legal in result.candidates[0].readings)
