@@ -88,3 +88,17 @@ def test_an_everyday_english_word_for_the_conduct_reaches_its_item(text, code, w
     result = compile_matcher(EVERYDAY, [], builtin_lexicon()[0]).match(text)
     assert result.candidates[0].code == code
     assert any(shown == word and legal for shown, legal in result.candidates[0].readings)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Is there a collection point where I can hand in old wiring and scrap?", "service_question"),
+        ("When will the subsidy for not burning rubbish be paid?", "service_question"),
+        ("I want to say thanks to the team who cleared the illegal structure from our yard", "off_topic"),
+    ],
+)
+def test_an_english_question_or_thanks_is_no_match_and_says_why(text, reason):
+    result = compile_matcher(EVERYDAY, [], builtin_lexicon()[0]).match(text)
+    assert result.no_match
+    assert result.no_match_reason == reason
