@@ -62,3 +62,13 @@ def test_the_arabic_article_comes_off_a_word_of_two_letters():
     result = matcher().match("المزارعون يحرقون القش في الحقول")
     assert result.candidates[0].code == "F-STRAW"
     assert ("القش", "秸秆") in result.candidates[0].readings
+
+
+def test_a_spanish_word_is_not_corrected_into_a_word_the_catalog_knows():
+    # "barrio" (neighbourhood) is one letter from "barro" (mud, a word of spilled loads): not a typo
+    items = [*ITEMS, ItemSpec(6, "F-SPILL", "对运输车辆遗撒泥土的行政处罚", description="车辆沿途遗撒泥土。")]
+    result = compile_matcher(items, [], builtin_lexicon()[0]).match(
+        "¿Dónde puedo pagar la factura del agua en este barrio?"
+    )
+    assert result.no_match
+    assert not any(e.text == "barrio" for c in result.weak for e in c.evidence)
