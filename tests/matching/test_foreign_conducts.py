@@ -72,3 +72,25 @@ def test_a_spanish_word_is_not_corrected_into_a_word_the_catalog_knows():
     )
     assert result.no_match
     assert not any(e.text == "barrio" for c in result.weak for e in c.evidence)
+
+
+ASIAN = [
+    ItemSpec(
+        1, "K-FUME", "对餐饮服务业经营者未安装油烟净化设施排放油烟的行政处罚", description="饭店油烟直排。"
+    ),
+    ItemSpec(2, "K-BURN", "对露天焚烧垃圾产生烟尘的行政处罚", description="露天焚烧垃圾，烟尘扰民。"),
+    ItemSpec(3, "K-BANNER", "对擅自悬挂横幅、标语的行政处罚", description="在护栏、树木上悬挂横幅。"),
+    ItemSpec(4, "K-AD", "对擅自设置大型户外广告设施的行政处罚", description="擅自设置户外广告牌。"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("식당에서 나오는 기름 연기가 창문으로 들어와요.", "K-FUME"),  # written apart: 기름 연기
+        ("歩道橋に横断幕がたくさん掛けられています。", "K-BANNER"),  # a banner, not a billboard
+    ],
+)
+def test_korean_and_japanese_words_reach_the_item_they_name(text, code):
+    result = compile_matcher(ASIAN, [], builtin_lexicon()[0]).match(text)
+    assert code in [c.code for c in result.candidates[:3]]
