@@ -1033,8 +1033,11 @@ def english_words() -> frozenset[str]:
     words: set[str] = set()
     for raw in _dictionary().values():
         for gloss in raw:
-            words.update(en_stem(w) for w in en_tokens(gloss) if len(w) >= 4 and w.isalpha())
-    return frozenset(words)
+            words.update(_GLOSS_WORD.findall(gloss.lower()))
+    return frozenset(en_stem(w) for w in words)
+
+
+_GLOSS_WORD = re.compile(r"[a-z]{4,}")
 
 
 @functools.cache
