@@ -232,13 +232,21 @@ def en_stem(word: str) -> str:
         w = w[:-2]
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
+    suffixed = False
     if w.endswith("ing") and len(w) > 5:
         w = w[:-3]
+        suffixed = True
     elif w.endswith("ed") and len(w) > 4:
         w = w[:-2]
+        suffixed = True
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
         w = w[:-1]
-    if len(w) > 3 and w.endswith("e"):
+        suffixed = False
+    # A word of four letters keeps its final e, so that fire is not fir, pine not pin, rate not rat, care not
+    # car; "fired" and "piling" get back the e the suffix took off.
+    if suffixed and len(w) == 3 and w[0] not in "aeiou" and w[1] in "aeiou" and w[2] not in "aeiouwxy":
+        w += "e"
+    if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
     if len(w) > 3 and w.endswith("y") and w[-2] not in "aeiou":
         w = w[:-1] + "i"

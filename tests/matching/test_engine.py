@@ -212,7 +212,7 @@ def test_the_version_is_a_hash_of_the_content():
 def test_scan_keeps_chinese_and_stems_english():
     scanned = scan("楼道里的e-bikes在Charging")
     assert "楼道里的" in scanned.text
-    assert " e bik " in scanned.text and " charg " in scanned.text
+    assert " e bike " in scanned.text and " charg " in scanned.text
 
 
 def test_no_two_built_in_words_meet_on_one_key_with_different_meanings():

@@ -8,6 +8,7 @@ import pytest
 
 from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
+from authority.matching.normalize import en_stem
 
 ITEMS = [
     ItemSpec(
@@ -102,3 +103,20 @@ def test_an_english_question_or_thanks_is_no_match_and_says_why(text, reason):
     result = compile_matcher(EVERYDAY, [], builtin_lexicon()[0]).match(text)
     assert result.no_match
     assert result.no_match_reason == reason
+
+
+def test_a_word_of_four_letters_keeps_its_final_e():
+    assert [en_stem(w) for w in ("fire", "fires", "fired", "firing", "fir")] == ["fire"] * 4 + ["fir"]
+    assert en_stem("pine") != en_stem("pin") and en_stem("rates") != en_stem("rats")
+    assert en_stem("piling") == en_stem("piles") == "pile"
+    items = [
+        ItemSpec(
+            1, "E-FIRE", "对森林防火期内野外用火的行政处罚", name_en="Penalty for lighting fires in forests"
+        ),
+        ItemSpec(
+            2, "E-FELL", "对擅自砍伐林木的行政处罚", name_en="Penalty for felling trees without a permit"
+        ),
+    ]
+    result = compile_matcher(items).match("Someone cut down twenty fir trees on the hill")
+    assert result.candidates[0].code == "E-FELL"
+    assert not any(e.text == "fir" for c in result.candidates + result.weak for e in c.evidence)
