@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -334,7 +335,7 @@ def test_with_redis_down_the_pages_are_built_each_time(cast, case, client_for):
 
 def test_no_token_means_nothing_is_held(cast, monkeypatch):
     monkeypatch.setattr(work_cache, "version_token", lambda key: None)
-    monkeypatch.setattr(work_cache.cache, "get_many", lambda keys: {})
+    monkeypatch.setattr(django_cache, "get_many", lambda keys: {})
     assert work_cache._tokens(cast.officer_a, "town", "x") is None
 
 
