@@ -362,3 +362,24 @@ def test_a_change_in_another_town_leaves_the_town_list_held_but_not_the_case_pag
         client.get(urls["case list"])
     assert view_queries(ctx) == []
     built(client, urls["case page"])
+
+
+def test_the_district_administrators_list_shows_a_towns_change_at_once(cast, case, client_for):
+    client = browser(client_for, cast.admin)
+    url = reverse("api-cases")
+    assert "原标题" in held(client, url)
+    lifecycle.case_update(actor=cast.officer_a, case=case, data={"title": "占道经营 区里看到的新标题"})
+    assert "区里看到的新标题" in built(client, url)
+
+
+def test_notifications_marked_read_show_at_once(cast, client_for):
+    from whistles.notifications import notify_keyed
+    from whistles.services import notifications_mark_all_read
+
+    with transaction.atomic():
+        notify_keyed([cast.officer_a], "case_deadline", {"reference": "X"}, key="t-held-2", exclude=None)
+    client = browser(client_for, cast.officer_a)
+    url = reverse("home")
+    unread = held(client, url)
+    assert notifications_mark_all_read(actor=cast.officer_a) == 1
+    assert built(client, url) != unread
