@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -121,9 +122,48 @@ def _replace(parts: Iterable[str]) -> None:
         cache.set_many(keys, None)
 
 
+# The parts to replace after the commit, per thread (a thread has its own connection). Every change registers
+# its own callback, but the first to run replaces everything pending in one write and the rest find nothing: a
+# transaction that writes a thousand audit rows of one town replaces its tokens once after the commit. A
+# callback dropped by a rollback leaves its parts pending for the next one to replace (an extra replacement,
+# never a missed one).
+_after_commit = threading.local()
+
+
+def _pending() -> set[str]:
+    pending: set[str] | None = getattr(_after_commit, "parts", None)
+    if pending is None:
+        pending = _after_commit.parts = set()
+    return pending
+
+
+def _replaced_now() -> set[str]:
+    """Parts this thread replaced at once since it last stored an answer or committed: replacing them again
+    before then would change nothing anyone could have read (other connections do not see this transaction's
+    rows, and this one stored nothing meanwhile)."""
+    done: set[str] | None = getattr(_after_commit, "now", None)
+    if done is None:
+        done = _after_commit.now = set()
+    return done
+
+
+def _replace_pending() -> None:
+    _replaced_now().clear()
+    pending = _pending()
+    if pending:
+        parts = set(pending)
+        pending.clear()
+        _replace(parts)
+
+
 def _changed(parts: frozenset[str]) -> None:
-    _replace(parts)
-    transaction.on_commit(lambda: _replace(parts))
+    done = _replaced_now()
+    fresh = parts - done
+    if fresh:  # now: a read in this same transaction (or a test's) sees the change at once
+        _replace(fresh)
+        done.update(fresh)
+    _pending().update(parts)
+    transaction.on_commit(_replace_pending)
 
 
 def work_changed(*, town: Unit | int | None = None, everything: bool = False) -> None:
@@ -137,6 +177,11 @@ def work_changed(*, town: Unit | int | None = None, everything: bool = False) ->
         town_id, district_id = town.pk, town.district_id
     else:
         town_id = town
+        if _town(town_id) in _replaced_now() and _town(town_id) in _pending():
+            # Replaced at once and pending with its district already in this transaction (a batch of one
+            # town's rows): only make sure a callback of this savepoint replaces them after the commit.
+            transaction.on_commit(_replace_pending)
+            return
         district_id = _district_of(town_id)
     if district_id is None:  # not a unit we know: be safe
         _changed(frozenset({GLOBAL, _town(town_id), ALL}))
@@ -404,6 +449,7 @@ class _Hold:
         entry = _Entry(response["Content-Type"], headers, content, self.tokens, until)
         cache.set(self.key, entry, ANSWER_TTL)
         _held.put(self.key, entry)
+        _replaced_now().clear()  # the next change in this transaction must replace its tokens again
 
 
 def work_page(
