@@ -17,6 +17,7 @@ with other jobs it carries their load. Figures only; the query budgets are asser
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench.load import (  # noqa: E402
     Endpoint,
     chosen_endpoints,
+    count_queries,
     prepare,
     server_env,
     setup_django,
@@ -47,6 +49,13 @@ def parse() -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--only", default="", help="comma-separated labels (substring) to run")
     p.add_argument("--profile", default="", help="label: print a cProfile of `--requests` requests to it")
+    p.add_argument(
+        "--work-cache",
+        choices=("on", "off", "both"),
+        default="both",
+        help="signed-in pages and answers held (on), built for every request (off, WORK_PAGE_CACHE=0), or "
+        "each endpoint both ways in the same run (both: the built twin is labelled [built])",
+    )
     return p.parse_args()
 
 
@@ -159,7 +168,24 @@ def main() -> None:
     prepare(args, env)
     setup_django(env)
     eps, creds = chosen_endpoints(args.only)
+    from django.conf import settings
     from django.db import connection
+
+    settings.WORK_PAGE_CACHE = args.work_cache != "off"
+    built: set[str] = set()
+    if args.work_cache == "both":
+        twins = []
+        for ep in eps:
+            if ep.user is None:
+                continue
+            twin = dataclasses.replace(ep, label=f"{ep.label} [built]", runs=[])
+            settings.WORK_PAGE_CACHE = False
+            twin.queries = count_queries(twin, creds)
+            settings.WORK_PAGE_CACHE = True
+            built.add(twin.label)
+            twins.append((ep, twin))
+        for ep, twin in twins:
+            eps.insert(eps.index(ep) + 1, twin)
 
     # One connection for the whole run (the settings' 60 s would replace it mid-run, and the PostgreSQL CPU
     # read from /proc is that of this connection's backend).
@@ -170,6 +196,8 @@ def main() -> None:
     hello_env = environ(hello, creds)
     envs = {ep.label: environ(ep, creds) for ep in eps}
     for ep in [hello, *eps]:  # warm up (templates, matcher, caches)
+        if args.work_cache == "both":
+            settings.WORK_PAGE_CACHE = ep.label not in built
         for _ in range(5):
             call(envs.get(ep.label, hello_env))
         assert call.status.startswith("200"), (ep.label, call.status)
@@ -178,6 +206,8 @@ def main() -> None:
         import pstats
 
         ep = next(ep for ep in eps if args.profile in ep.label)
+        if args.work_cache == "both":
+            settings.WORK_PAGE_CACHE = ep.label not in built
         prof = cProfile.Profile(time.process_time)  # CPU time: what the other jobs on the machine do not move
         start = time.process_time()
         prof.enable()
@@ -194,6 +224,8 @@ def main() -> None:
         for ep in eps:
             h = measure(call, hello_env, args.requests)
             hello.runs.append(h)
+            if args.work_cache == "both":
+                settings.WORK_PAGE_CACHE = ep.label not in built
             run = measure(call, envs[ep.label], args.requests)
             run["ratio"] = (h["cpu"] + h["pg"]) / (run["cpu"] + run["pg"])
             ep.runs.append(run)
@@ -205,7 +237,7 @@ def main() -> None:
 
     print(
         f"\nin-process WSGI calls, DEBUG=0, {args.requests} requests per endpoint per round, "
-        f"{args.rounds} rounds interleaved with hello; median over rounds. "
+        f"{args.rounds} rounds interleaved with hello; median over rounds; work cache {args.work_cache}. "
         f"load average {load_before[0]:.2f} before, "
         f"{load_after[0]:.2f} after ({os.cpu_count()} cores)\n"
     )

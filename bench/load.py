@@ -62,6 +62,13 @@ def parse() -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--only", default="", help="comma-separated labels (substring) to run")
     p.add_argument("--profile", default="", help="label: print a cProfile of 50 in-process requests to it")
+    p.add_argument(
+        "--work-cache",
+        choices=("on", "off"),
+        default="on",
+        help="off: signed-in pages and answers are built for every request (WORK_PAGE_CACHE=0): the 'built' "
+        "figures beside the default 'held' ones",
+    )
     return p.parse_args()
 
 
@@ -89,6 +96,7 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
             "CELERY_TASK_ALWAYS_EAGER": "1",
             "DJANGO_SETTINGS_MODULE": "enforcement.settings",
             "LOG_LEVEL": "WARNING",
+            "WORK_PAGE_CACHE": "0" if getattr(args, "work_cache", "on") == "off" else "1",
         }
     )
     return env
@@ -180,6 +188,7 @@ def credentials(users: set[str]) -> dict[str, dict[str, str]]:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import _get_new_csrf_string
     from rest_framework.authtoken.models import Token
 
     from enforcement.models import User
@@ -193,8 +202,11 @@ def credentials(users: set[str]) -> dict[str, dict[str, str]]:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         token, _created = Token.objects.get_or_create(user=user)
+        # A signed-in browser also carries the CSRF cookie its first page set (held pages are kept per CSRF
+        # secret, enforcement.work_cache, and never for a browser without one).
         out[username] = {
-            "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
+            "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}",
             "token": f"Token {token.key}",
         }
     return out
@@ -436,7 +448,8 @@ def main() -> None:
 
     print(
         f"\ngunicorn {args.workers} sync workers, DEBUG=0, wrk {args.connections} connections, "
-        f"{args.seconds} s each, {args.rounds} rounds interleaved with hello; median over rounds. "
+        f"{args.seconds} s each, {args.rounds} rounds interleaved with hello; median over rounds; "
+        f"work cache {args.work_cache}. "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} cores)\n"
     )
     print(

@@ -29,6 +29,7 @@ from enforcement.audit import audit_record
 from enforcement.models import User
 from enforcement.rules import require
 from enforcement.uploads import PHOTO_MAX_BYTES, photo_taken_at, reencode_photo, safe_filename
+from enforcement.work_cache import work_changed
 
 from . import clock, rules
 from .capture import NO_CAPTURE, Capture, stamp_lines
@@ -548,6 +549,8 @@ def evidence_verify(evidence: Evidence) -> bool:
             .first()
         )
         Evidence.objects.filter(pk=evidence.pk).update(verified_at=now, intact=intact)
+        # The case page shows when it was checked; an update() sends no signal (held pages: issue 18).
+        work_changed(town=evidence.case.town_id)
         if was is not None and was != intact:
             audit_record(
                 actor=None,

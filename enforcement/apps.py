@@ -47,6 +47,18 @@ class EnforcementConfig(AppConfig):
             signal.connect(model_changed, dispatch_uid=f"public-pages-{name}")
         register_audit_listener(audit_seen)
 
+        # Signed-in people's pages and answers held under their towns' work versions (enforcement.work_cache):
+        # replaced by any change of the work apps' rows (signals: the admin site, fixtures, save()) and by
+        # every audited action (the services' update()s and bulk inserts).
+        from . import work_cache
+
+        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+            signal.connect(work_cache.model_changed, dispatch_uid=f"work-answers-{name}")
+        register_audit_listener(work_cache.audit_seen)
+        from .fences import register_warning_listener
+
+        register_warning_listener("work-answers", work_cache.warnings_seen)
+
         # scripts/demo says it once itself, rather than each of its commands saying it again.
         if settings.DEMO_MODE and not os.environ.get("DEMO_NOTICE_SHOWN"):
             parts = []

@@ -121,6 +121,12 @@ def _current() -> _Calendar:
         return _calendar
 
 
+def loaded_version() -> str | None:
+    """The version of the rows this process counts with (None: no import has set one). It may lag the shared
+    version by up to RECHECK_SECONDS: an answer built meanwhile must not be kept under the new one."""
+    return _current().version
+
+
 def reset_calendar_cache() -> None:
     """Forget this process's copy (tests, and the process that just imported a schedule)."""
     global _calendar

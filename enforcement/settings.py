@@ -42,6 +42,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Signed-in people's pages and API answers held while nothing they show changed (enforcement.work_cache);
+# WORK_PAGE_CACHE=0 builds every one (the bench's "built" figures).
+WORK_PAGE_CACHE = env_bool("WORK_PAGE_CACHE", True)
 
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For. 0: trust no proxy header
 # and take the socket's address (a client can write X-Forwarded-For itself). Behind the TLS proxy it defaults

@@ -42,11 +42,13 @@ from .selectors import (
     team_roster,
 )
 from .services import certificate_issue, certificate_revoke, fence_setting_change, secondment_create
+from .work_cache import work_page
 
 logger = logging.getLogger(__name__)
 
 
 @login_not_required
+@work_page(minute=True)  # signed in only; the desk panel says how long ago a warning was raised
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):  # the public: the district's portal

@@ -93,6 +93,16 @@ def shipped_holiday_schedule(db: None, settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _work_cache(settings):
+    """Signed-in pages are built for every request unless a test holds them (tests/cases/test_held_pages.py):
+    many tests write rows straight through the ORM between two requests, which no service does. Set
+    ZHIFA_TEST_WORK_CACHE=1 to run any tests with the pages held (enforcement.work_cache)."""
+    import os
+
+    settings.WORK_PAGE_CACHE = os.environ.get("ZHIFA_TEST_WORK_CACHE") == "1"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's million rounds cost half a second per user; tests do not need them."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

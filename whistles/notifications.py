@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from enforcement import notifications as inbox
 from enforcement.models import Role, Unit, User
 from enforcement.outbox import enqueue_many
+from enforcement.work_cache import work_changed
 
 from . import clock
 from .models import Notification, WhistleAssignment, WhistleRequest
@@ -221,6 +222,8 @@ def notify(
         for row in rows:
             row.delivery_due_at = row.created_at
     created = Notification.objects.bulk_create(rows)
+    if created:
+        work_changed()  # the recipients' bells and inboxes (a bulk insert sends no signal; not audited)
     if created and _SENDERS:
         from .tasks import notification_deliver_task
 
@@ -253,6 +256,7 @@ def notify_keyed(
     if not rows:
         return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    work_changed()  # the recipients' bells and inboxes (a bulk insert sends no signal; not audited)
     # The rows written now (those that conflicted were written before, at another moment).
     created = list(
         Notification.objects.filter(recipient_id__in=seen, key=key[:120], created_at=now).values_list(

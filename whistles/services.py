@@ -26,6 +26,7 @@ from enforcement.audit import audit_record
 from enforcement.models import District, Unit, User
 from enforcement.referrals import Referral
 from enforcement.rules import require
+from enforcement.work_cache import work_changed
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from . import clock
@@ -951,6 +952,7 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
     require(notification.recipient_id == actor.pk)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=clock.now())
+        work_changed()  # the reader's bell and inbox (not audited, and an update() sends no signal)
         notification.refresh_from_db()
     return notification
 
@@ -960,4 +962,7 @@ def notifications_mark_all_read(*, actor: User, before: dt.datetime | None = Non
     unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if before is not None:
         unread = unread.filter(created_at__lt=before)
-    return unread.update(read_at=clock.now())
+    marked = unread.update(read_at=clock.now())
+    if marked:
+        work_changed()  # the reader's bell and inbox (not audited, and an update() sends no signal)
+    return marked

@@ -26,6 +26,7 @@ from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 from enforcement.officers import officer_may_act, prefetch_for_may_act
 from enforcement.refusals import show_refusal
+from enforcement.work_cache import work_page
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .. import approval, clock, document_text, lifecycle, review, rules
@@ -168,6 +169,9 @@ def _render_case(
 
 @login_required
 @require_GET
+@work_page(
+    level="district"
+)  # the recommendation reads the party's decided cases in every town of the district
 def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, case_get_for(user=request.user, pk=pk))
 

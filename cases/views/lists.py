@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.access import scope_for
 from enforcement.http import AuthedHttpRequest
+from enforcement.work_cache import work_page
 
 from .. import approval, clock, rules
 from ..forms import ArchiveBatchForm
@@ -56,6 +57,7 @@ def _list_filters(request: HttpRequest, item_ids: Collection[int]) -> tuple[Case
 
 @login_required
 @require_GET
+@work_page(skip=("q",))  # a search is free text: built each time, as the public pages do
 def case_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)

@@ -22,6 +22,7 @@ from enforcement.access import scope_for
 from enforcement.api.files import FileDownloadView, file_responses
 from enforcement.http import AuthedRequest
 from enforcement.models import Unit
+from enforcement.work_cache import work_answer
 
 from .. import services
 from ..assessment import assess, default_period
@@ -228,6 +229,7 @@ class InboxView(generics.ListAPIView[WhistleAssignment]):
         )
 
     @extend_schema(parameters=[OpenApiParameter("all", bool)])
+    @work_answer()
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

@@ -22,6 +22,7 @@ from enforcement.access import scope_for
 from enforcement.api.exceptions import invalid_form
 from enforcement.http import AuthedRequest
 from enforcement.models import Unit, User
+from enforcement.work_cache import work_answer
 
 from ... import lifecycle, rules
 from ...deadlines import deadline_rows
@@ -143,6 +144,7 @@ class CaseListView(APIView):
         summary="Cases you may see, newest first (keyset pages: pass next_cursor as after)",
         operation_id="cases_list",
     )
+    @work_answer(skip=("q",))  # a search is free text: answered afresh each time
     def get(self, request: AuthedRequest) -> Response:
         q = _list_query(request.query_params)
         if not case_cursor_valid(q.get("after", "")):
@@ -227,6 +229,7 @@ class CaseDetailView(APIView):
         responses={200: CaseDetailSerializer, 404: ERRORS[404]},
         summary="One case: officers, deadlines, the actions you may take, the benchmark's recommendation",
     )
+    @work_answer(level="district")  # the recommendation reads the party's decided cases in the district
     def get(self, request: AuthedRequest, pk: int) -> Response:
         return case_detail_response(request, pk)
 
