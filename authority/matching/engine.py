@@ -117,8 +117,10 @@ THRESHOLD = 0.36
 # "No match" per language of the description (detect_lang): German, Arabic, French, Spanish, Korean and
 # Japanese reach items through the lexicon alone, with fewer words per description, so they need less to count
 # as a match. 0.20 on the dev catalogs D1, H1-H4 together (85 such descriptions naming items, 16 naming none):
-# 2 false and 13 right "no match"; 0.25 loses 7 real ones for one more right "no match".
-THRESHOLDS = {"zh": 0.33, "en": THRESHOLD, **dict.fromkeys(("de", "ar", "fr", "es", "ko", "ja"), 0.20)}
+# 2 false and 13 right "no match"; 0.25 loses 7 real ones for one more right "no match". Chinese: 0.32 since
+# the conduct gate answers the descriptions of a setting alone (D1, H1-H6 and the demo sets, rules off: 0.32
+# gains three named items on H4 and loses no "no match"; 0.31 loses one on H2, 0.30 two).
+THRESHOLDS = {"zh": 0.32, "en": THRESHOLD, **dict.fromkeys(("de", "ar", "fr", "es", "ko", "ja"), 0.20)}
 # Confidence in words: HIGH needs this score and a lead of CLEAR_LEAD (share of its own score) over the next
 # item.
 HIGH_SCORE = 0.65
