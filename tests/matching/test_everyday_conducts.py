@@ -1,5 +1,6 @@
 """Everyday words for conducts the lexicon did not know (issue 15, fourth round): dog breeds of the
-dangerous-dog lists, road furniture, hidden discharge, wild birds and game, farm film, veterinary drugs. Each
+dangerous-dog lists, road furniture, hidden discharge, wild birds and game, farm film, veterinary drugs, food
+grown on green space, homes let by the day, equipment overdue for inspection. Each
 reaches the item whose legal wording names the conduct, in a catalog written here."""
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ ITEMS = [
     ItemSpec(4, "T-WILD", "对非法出售、购买野生动物的行政处罚"),
     ItemSpec(5, "T-FILM", "对未按规定回收农用薄膜的行政处罚"),
     ItemSpec(6, "T-VET", "对未按规定使用兽药、不执行休药期的行政处罚"),
+    ItemSpec(7, "T-GREEN", "对擅自占用城市绿地或者在绿地内种菜的行政处罚"),
+    ItemSpec(8, "T-HOME", "对擅自改变住宅用途从事经营活动的行政处罚"),
+    ItemSpec(9, "T-LIFT", "对电梯未按规定定期检验的行政处罚"),
 ]
 
 
@@ -28,6 +32,9 @@ ITEMS = [
         ("菜市场有人卖斑鸠和野兔", "T-WILD"),
         ("收完庄稼地膜扔得满地都是", "T-FILM"),
         ("猪打了抗生素没几天就拉去卖", "T-VET"),
+        ("楼下的草皮被人翻了种庄稼", "T-GREEN"),
+        ("隔壁单元好几套房子做起了短租房", "T-HOME"),
+        ("单位那部货梯早就过了年检还在用", "T-LIFT"),
     ],
 )
 def test_an_everyday_word_reaches_the_item_of_its_conduct(text, code):
