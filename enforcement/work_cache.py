@@ -116,17 +116,30 @@ def _district(district_id: int) -> str:
     return f"district:{district_id}"
 
 
+class _Lost:
+    """Whether this process failed to write a token (Redis unreachable at that moment): the answers held
+    anywhere under the old tokens may be stale, so this process drops its own and, as soon as Redis answers
+    again, replaces the global token that every held answer carries."""
+
+    pending = False
+
+
 def _replace(parts: Iterable[str]) -> None:
     keys = {_key(p): uuid.uuid4().hex for p in parts}
+    if _Lost.pending:
+        keys[_key(GLOBAL)] = uuid.uuid4().hex
     if keys:
-        cache.set_many(keys, None)
+        failed = cache.set_many(keys, None)
+        _Lost.pending = bool(failed)
+        if failed:
+            _held.clear()
 
 
-# The parts to replace after the commit, per thread (a thread has its own connection). Every change registers
-# its own callback, but the first to run replaces everything pending in one write and the rest find nothing: a
-# transaction that writes a thousand audit rows of one town replaces its tokens once after the commit. A
-# callback dropped by a rollback leaves its parts pending for the next one to replace (an extra replacement,
-# never a missed one).
+# The parts to replace after the commit, per thread (a thread has its own connection). A change registers a
+# callback unless one already waits that no rollback could drop without dropping this change too (see
+# `_after_this_commit`); the callback replaces everything pending in one write: a transaction that writes a
+# thousand audit rows of one town replaces its tokens once after the commit. A callback dropped by a rollback
+# leaves its parts pending for the next one to replace (an extra replacement, never a missed one).
 _after_commit = threading.local()
 
 
@@ -163,6 +176,17 @@ def _changed(parts: frozenset[str]) -> None:
         _replace(fresh)
         done.update(fresh)
     _pending().update(parts)
+    _after_this_commit()
+
+
+def _after_this_commit() -> None:
+    """`_replace_pending` on commit, registered once: not again when a registered one belongs to this
+    savepoint or an enclosing one (a rollback that drops it drops this change as well)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        if any(func is _replace_pending and sids <= current for sids, func, _ in connection.run_on_commit):
+            return
     transaction.on_commit(_replace_pending)
 
 
@@ -180,7 +204,7 @@ def work_changed(*, town: Unit | int | None = None, everything: bool = False) ->
         if _town(town_id) in _replaced_now() and _town(town_id) in _pending():
             # Replaced at once and pending with its district already in this transaction (a batch of one
             # town's rows): only make sure a callback of this savepoint replaces them after the commit.
-            transaction.on_commit(_replace_pending)
+            _after_this_commit()
             return
         district_id = _district_of(town_id)
     if district_id is None:  # not a unit we know: be safe
@@ -289,7 +313,7 @@ class _Entry:
     headers: tuple[tuple[str, str], ...]
     content: bytes
     tokens: tuple[str, ...]  # the versions it was built under: served only while they are the current ones
-    until: float | None  # a timestamp: held only until then (the minute it was built in); None: the day
+    until: float  # a timestamp: held only until then (the end of the minute it was built in, or ANSWER_TTL)
 
 
 class _SizedHeld(Held[str, _Entry]):
@@ -325,6 +349,10 @@ class _ClockWatch:
 def _tokens(user: User, level: Level, entry_key: str | None) -> tuple[tuple[str, ...], object] | None:
     """The tokens this user's answers carry now, and what the cache holds under `entry_key`, in one round
     trip; None when a token cannot be had (the cache is down)."""
+    if _Lost.pending:
+        _replace(())
+        if _Lost.pending:
+            return None
     token_keys = [_key(p) for p in _scope_parts(user, level)] + [_scope_version_key(), _public_version_key()]
     wanted = [*token_keys, calendar.CALENDAR_VERSION_KEY]
     found = cache.get_many(wanted if entry_key is None else [*wanted, entry_key])
@@ -421,7 +449,7 @@ class _Hold:
             return None
         if held is None:
             _held.put(self.key, entry)
-        if entry.until is not None and timezone.now().timestamp() >= entry.until:
+        if timezone.now().timestamp() >= entry.until:
             return None
         return _served(entry)
 
@@ -441,10 +469,10 @@ class _Hold:
         content = response.content
         if len(content) > MAX_ANSWER_BYTES:
             return
-        until = None
-        if minute or self.watch.read:
-            now = timezone.now().timestamp()
-            until = now - now % 60 + 60
+        now = timezone.now().timestamp()
+        # Never longer than Redis keeps it (a write whose token could not be replaced is then seen at the
+        # latest after ANSWER_TTL), and to the end of the minute when the answer tells the time.
+        until = now - now % 60 + 60 if minute or self.watch.read else now + ANSWER_TTL
         headers = tuple((k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS)
         entry = _Entry(response["Content-Type"], headers, content, self.tokens, until)
         cache.set(self.key, entry, ANSWER_TTL)

@@ -383,3 +383,15 @@ def test_notifications_marked_read_show_at_once(cast, client_for):
     unread = held(client, url)
     assert notifications_mark_all_read(actor=cast.officer_a) == 1
     assert built(client, url) != unread
+
+
+def test_a_change_made_while_redis_is_unreachable_is_seen_once_it_answers(cast, case, client_for):
+    """The token of a change made while Redis could not be written is replaced as soon as Redis answers (by
+    replacing the global token every held answer carries): the held page of before is not served again."""
+    client = browser(client_for, cast.officer_a)
+    url = reverse("cases:case", args=[case.pk])
+    held(client, url)
+    with redis_unreachable():
+        lifecycle.case_update(actor=cast.officer_a, case=case, data={"title": "占道经营 断线时改的标题"})
+    assert "断线时改的标题" in built(client, url)
+    assert "断线时改的标题" in held(client, url)
