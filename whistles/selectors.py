@@ -4,16 +4,10 @@ are the same 404."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.fields import ArrayField
-from django.db import connection
-from django.db.models import Case, CharField, Count, DateTimeField, F, Prefetch, Q, QuerySet, When
-from django.db.models.expressions import RawSQL
-from django.db.models.query import ModelIterable
+from django.db.models import Case, Count, DateTimeField, F, Prefetch, Q, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +16,7 @@ from authority.selectors import Holder, who_enforces
 from enforcement.access import access_or_404, scope_for
 from enforcement.maps import MapQuery, Marker
 from enforcement.models import District, Unit, User
+from enforcement.people import with_people_named
 from enforcement.rules import AnyUser
 
 from . import clock
@@ -127,54 +122,6 @@ def whistle_queryset_for(user: AnyUser) -> QuerySet[WhistleRequest]:
 
 # The people recorded on an assignment, shown by every list: fetched with it, never one query per row.
 ASSIGNMENT_PEOPLE = ("acknowledged_by", "on_site_by", "handled_by", "rated_by")
-
-
-@functools.cache
-def _name_fields() -> tuple[str, ...]:
-    """What names a person (User.__str__), all a list shows of them, in the model's order of columns (the
-    order `Model.from_db` takes them in)."""
-    return tuple(f.attname for f in User._meta.concrete_fields if f.attname in {"full_name", "username"})
-
-
-class _PeopleByNameIterable(ModelIterable[WhistleAssignment]):
-    """Assignments with their people as users holding only their names (the other columns load if read),
-    from the columns `_with_people_names` adds."""
-
-    def __iter__(self) -> Iterator[WhistleAssignment]:
-        for assignment in super().__iter__():
-            for person in ASSIGNMENT_PEOPLE:
-                names = assignment.__dict__.pop(f"named_{person}")
-                if names is not None:
-                    pk = getattr(assignment, f"{person}_id")
-                    user = User.from_db(assignment._state.db, ["id", *_name_fields()], [pk, *names])
-                    WhistleAssignment._meta.get_field(person).set_cached_value(assignment, user)
-            yield assignment
-
-
-@functools.cache
-def _name_of(person: str) -> RawSQL:
-    """The names of one person of the assignment, as a scalar subquery written once: with four joins of
-    whole user rows PostgreSQL planned an 8-table join for every inbox request (7-9 ms of planning for a
-    0.4 ms query), and Django compiled 60 more columns; through the ORM each subquery cost a compile of its
-    own (issue 18). The assignment is the query's own table, never aliased."""
-    q = connection.ops.quote_name
-    user, assignment = User._meta, WhistleAssignment._meta
-    names = ", ".join(f"p.{q(user.get_field(f).column)}" for f in _name_fields())
-    person_id = f"{q(assignment.db_table)}.{q(assignment.get_field(person).column)}"
-    # Only the models' own table and column names, quoted: nothing from a request.
-    where = f"p.{q(user.pk.column)} = {person_id}"
-    sql = f"SELECT ARRAY[{names}] FROM {q(user.db_table)} p WHERE {where}"  # noqa: S608
-    return RawSQL(sql, [], output_field=_NAMES)  # noqa: S611
-
-
-_NAMES = ArrayField(CharField())
-
-
-def _with_people_names(assignments: QuerySet[WhistleAssignment]) -> QuerySet[WhistleAssignment]:
-    """The people of each assignment by name (what a list shows of them), without joining their rows."""
-    named = assignments.annotate(**{f"named_{person}": _name_of(person) for person in ASSIGNMENT_PEOPLE})
-    named._iterable_class = _PeopleByNameIterable
-    return named
 
 
 def whistle_list_for(
@@ -283,11 +230,12 @@ def inbox_for(*, user: AnyUser, include_waiting: bool = True) -> QuerySet[Whistl
     if not scope.department_ids:
         return WhistleAssignment.objects.none()
     statuses = OPEN_STATUSES if include_waiting else DEPARTMENT_WORK
-    return _with_people_names(
+    return with_people_named(
         WhistleAssignment.objects.filter(department_id__in=scope.department_ids, status__in=statuses)
         .select_related("whistle", "whistle__town", "department")
         .annotate(current_due=_current_due_expression())
-        .order_by(F("current_due").asc(nulls_last=True), "whistle__raised_at")
+        .order_by(F("current_due").asc(nulls_last=True), "whistle__raised_at"),
+        *ASSIGNMENT_PEOPLE,
     )
 
 
