@@ -308,12 +308,21 @@ def awaiting_approval_for(*, user: User) -> QuerySet[Case]:
 def my_open_cases_for(*, user: User) -> QuerySet[Case]:
     """Open cases the user handles (not recused), in the towns they work for."""
     return (
-        Case.objects.for_user(user, shared=False)
-        .open()
-        .filter(officers__officer=user, officers__recused_at__isnull=True)
+        my_open_case_rows_for(user=user)
         .select_related("town", "item")
         .distinct()
         .order_by("next_due", "created_at")
+    )
+
+
+def my_open_case_rows_for(*, user: User) -> QuerySet[Case]:
+    """The same cases, to count with `Count("pk", distinct=True)`: without DISTINCT on the queryset, which an
+    aggregate wraps whole in a subquery (every column of the case, sorted: 24 ms of the home page's
+    PostgreSQL time for 48 cases, issue 18)."""
+    return (
+        Case.objects.for_user(user, shared=False)
+        .open()
+        .filter(officers__officer=user, officers__recused_at__isnull=True)
     )
 
 
