@@ -401,6 +401,8 @@ def main() -> None:
     prepare(args, env)
     setup_django(env)
     eps, creds = chosen_endpoints(args.only)
+    if not eps:
+        raise SystemExit(f"--only {args.only!r} names no endpoint (hello runs beside each one, not alone)")
     if args.profile:
         profile(next(ep for ep in eps if args.profile in ep.label), creds)
         return

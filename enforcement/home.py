@@ -4,14 +4,14 @@ AppConfig.ready(), so the home page grows without the core importing them."""
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
+from .memo import AnswerScope
 from .models import User
 
 
@@ -29,20 +29,13 @@ class HomePanel:
 
 _PANELS: dict[str, HomePanel] = {}
 R = TypeVar("R")
-_answers: contextvars.ContextVar[dict[Hashable, object] | None] = contextvars.ContextVar(
-    "zhifa_home_answers", default=None
-)
+_home_answers = AnswerScope("zhifa_home_answers")
 
 
 def asked_once(key: Hashable, compute: Callable[[], R]) -> R:
     """While the home page gathers its panels, a count two panels show (the inbox's "deadlines" and the cases
     panel's, say) is read once; anywhere else `compute` runs every time."""
-    answers = _answers.get()
-    if answers is None:
-        return compute()
-    if key not in answers:
-        answers[key] = compute()
-    return cast(R, answers[key])
+    return _home_answers.ask(key, compute)
 
 
 def register_home_panel(panel: HomePanel) -> None:
@@ -51,14 +44,11 @@ def register_home_panel(panel: HomePanel) -> None:
 
 def home_panels_for(request: HttpRequest, user: User) -> list[dict[str, Any]]:
     shown = []
-    token = _answers.set({})
-    try:
+    with _home_answers.open():
         for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
             if panel.shown_to(user):
                 ctx = panel.context(request, user) if panel.context else {}
                 shown.append({"key": panel.key, "template": panel.template, "ctx": ctx})
-    finally:
-        _answers.reset(token)
     return shown
 
 

@@ -14,6 +14,7 @@ answer is shared between its callers, who only read it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 from collections.abc import Callable, Hashable, Iterator
@@ -25,20 +26,41 @@ from django.utils import translation
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_answers: contextvars.ContextVar[dict[Hashable, object] | None] = contextvars.ContextVar(
-    "zhifa_remembered", default=None
-)
+
+class AnswerScope:
+    """Answers kept for the length of a `with scope.open():` block, each distinct question computed once;
+    outside a block `ask` computes every time. The scope is per context (thread or task), so concurrent
+    requests never share answers."""
+
+    def __init__(self, name: str) -> None:
+        self._answers: contextvars.ContextVar[dict[Hashable, object] | None] = contextvars.ContextVar(
+            name, default=None
+        )
+
+    @contextmanager
+    def open(self) -> Iterator[None]:
+        token = self._answers.set({})
+        try:
+            yield
+        finally:
+            self._answers.reset(token)
+
+    def ask(self, question: Hashable, compute: Callable[[], R]) -> R:
+        answers = self._answers.get()
+        if answers is None:
+            return compute()
+        if question not in answers:
+            answers[question] = compute()
+        return cast(R, answers[question])
 
 
-@contextmanager
-def stable_reference_data() -> Iterator[None]:
+_reference = AnswerScope("zhifa_remembered")
+
+
+def stable_reference_data() -> contextlib.AbstractContextManager[None]:
     """Within the block, remembered reads answer each question once (the caller promises not to change the
     data)."""
-    token = _answers.set({})
-    try:
-        yield
-    finally:
-        _answers.reset(token)
+    return _reference.open()
 
 
 def remembered(key: Callable[P, Hashable]) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -50,13 +72,8 @@ def remembered(key: Callable[P, Hashable]) -> Callable[[Callable[P, R]], Callabl
 
         @functools.wraps(read)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            answers = _answers.get()
-            if answers is None:
-                return read(*args, **kwargs)
             question = (name, translation.get_language(), key(*args, **kwargs))
-            if question not in answers:
-                answers[question] = read(*args, **kwargs)
-            return cast(R, answers[question])
+            return _reference.ask(question, lambda: read(*args, **kwargs))
 
         return wrapper
 
