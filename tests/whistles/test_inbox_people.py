@@ -48,5 +48,5 @@ def test_the_inbox_names_each_person_as_the_whole_rows_did(cast, raise_whistle, 
     named = {str(getattr(a, p)) for a in rows for p in selectors.ASSIGNMENT_PEOPLE if getattr(a, p)}
     assert named == {str(cast.responder), "resp_nameless"}
     # Whatever else a page reads of a person still reads true (from the database).
-    person = next(a.acknowledged_by for a in rows if a.acknowledged_by_id == nameless.pk)
-    assert person.unit_id == cast.department.pk
+    acknowledger = next(a.acknowledged_by for a in rows if a.acknowledged_by_id == nameless.pk)
+    assert acknowledger.unit_id == cast.department.pk
