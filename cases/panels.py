@@ -32,14 +32,14 @@ def my_case_counts(user: User) -> dict[str, int]:
     from enforcement.inbox import deadline_working_days
 
     from . import clock
-    from .selectors import my_open_cases_for
+    from .selectors import my_open_case_rows_for
 
     def count() -> dict[str, int]:
         today = clock.today()
         horizon = add_working_days(today, deadline_working_days())
         # The filters below reuse the join on the user's own officer row (one `filter()` in the selector).
         return (
-            my_open_cases_for(user=user)
+            my_open_case_rows_for(user=user)
             .order_by()
             .aggregate(
                 open=Count("pk", distinct=True),

@@ -14,6 +14,7 @@ schedule.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import logging
@@ -43,12 +44,32 @@ NAME_MAX = 100  # CalendarDay.name
 SOURCE_MAX = 200  # CalendarDay.source
 
 
+def _weekdays_through(ordinal: int) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday, ordinal 1) up to and including the day."""
+    return 5 * (ordinal // 7) + min(ordinal % 7, 5)
+
+
 @dataclass(frozen=True)
 class _Calendar:
     exceptions: Mapping[dt.date, bool]
     years: frozenset[int]
     version: str | None
     checked_at: float = field(compare=False)
+    # The exceptions that change the default week, as sorted day ordinals and the running sum of what each
+    # changes (+1 a worked Saturday or Sunday, -1 a weekday holiday): counting working days over a range is
+    # then the weekdays in it plus the sum of its changes, two bisections instead of a walk over each day.
+    _changed: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _running: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        changed, running, total = [], [0], 0
+        for day, working in sorted(self.exceptions.items()):
+            if working != (day.weekday() < 5):
+                changed.append(day.toordinal())
+                total += 1 if working else -1
+                running.append(total)
+        object.__setattr__(self, "_changed", tuple(changed))
+        object.__setattr__(self, "_running", tuple(running))
 
     def is_working(self, day: dt.date) -> bool:
         known = self.exceptions.get(day)
@@ -57,6 +78,20 @@ class _Calendar:
         if day.year not in self.years:
             _warn_uncovered(day.year)
         return day.weekday() < 5
+
+    def working_after_through(self, first: dt.date, last: dt.date) -> int:
+        """The working days after `first` up to and including `last` (last >= first), as a walk over them
+        calling is_working would count them, warnings for years without a schedule included."""
+        if last > first:
+            for year in range((first + dt.timedelta(days=1)).year, last.year + 1):
+                if year not in self.years:
+                    _warn_uncovered(year)
+        a, b = first.toordinal(), last.toordinal()
+        changes = (
+            self._running[bisect.bisect_right(self._changed, b)]
+            - self._running[bisect.bisect_right(self._changed, a)]
+        )
+        return _weekdays_through(b) - _weekdays_through(a) + changes
 
 
 _calendar: _Calendar | None = None
@@ -211,8 +246,8 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """
     cal = _current()
     if end >= start:
-        return sum(cal.is_working(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
-    return -sum(cal.is_working(end + dt.timedelta(days=i)) for i in range((start - end).days))
+        return cal.working_after_through(start, end)
+    return -cal.working_after_through(end - dt.timedelta(days=1), start - dt.timedelta(days=1))
 
 
 def add_days(start: dt.date, n: int, *, working: bool) -> dt.date:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .access import scope_for
 from .models import AuditCheck, AuditEvent, Certificate, Secondment, Unit, User
+from .people import with_people_named
 
 # A row of a team roster: user, certificate (current, else latest), valid, expires_soon, seconded_from.
 RosterRow = dict[str, Any]
@@ -26,7 +27,8 @@ def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
     """Administrators: their district's rows. Supervisors: rows of their town's work and their own unit's
     actions."""
     scope = scope_for(user)
-    qs = AuditEvent.objects.select_related("actor", "unit", "town").order_by("-id")
+    # The actor by name (all a row shows of them), without joining their user row (enforcement.people).
+    qs = with_people_named(AuditEvent.objects.select_related("unit", "town").order_by("-id"), "actor")
     if scope.district_admin:
         # The district's units as a list of ids rather than a join per row: newest first, PostgreSQL then
         # walks the primary key backwards and stops at a page, at any depth (3M rows: issue 18,

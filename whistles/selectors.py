@@ -16,6 +16,7 @@ from authority.selectors import Holder, who_enforces
 from enforcement.access import access_or_404, scope_for
 from enforcement.maps import MapQuery, Marker
 from enforcement.models import District, Unit, User
+from enforcement.people import with_people_named
 from enforcement.rules import AnyUser
 
 from . import clock
@@ -229,11 +230,12 @@ def inbox_for(*, user: AnyUser, include_waiting: bool = True) -> QuerySet[Whistl
     if not scope.department_ids:
         return WhistleAssignment.objects.none()
     statuses = OPEN_STATUSES if include_waiting else DEPARTMENT_WORK
-    return (
+    return with_people_named(
         WhistleAssignment.objects.filter(department_id__in=scope.department_ids, status__in=statuses)
-        .select_related("whistle", "whistle__town", "department", *ASSIGNMENT_PEOPLE)
+        .select_related("whistle", "whistle__town", "department")
         .annotate(current_due=_current_due_expression())
-        .order_by(F("current_due").asc(nulls_last=True), "whistle__raised_at")
+        .order_by(F("current_due").asc(nulls_last=True), "whistle__raised_at"),
+        *ASSIGNMENT_PEOPLE,
     )
 
 
