@@ -180,13 +180,14 @@ def _changed(parts: frozenset[str]) -> None:
 
 
 def _after_this_commit() -> None:
-    """`_replace_pending` on commit, registered once: not again when a registered one belongs to this
-    savepoint or an enclosing one (a rollback that drops it drops this change as well)."""
+    """`_replace_pending` on commit, registered once per transaction. One already registered runs whenever
+    this change is committed: a rollback drops a callback only with a savepoint it was registered under that
+    is still open, and rolling back any open savepoint drops this change as well (released ones cannot be
+    rolled back)."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        if any(func is _replace_pending and sids <= current for sids, func, _ in connection.run_on_commit):
-            return
+    waiting = (func for _, func, _ in connection.run_on_commit)
+    if connection.in_atomic_block and any(func is _replace_pending for func in waiting):
+        return
     transaction.on_commit(_replace_pending)
 
 
