@@ -15,7 +15,6 @@ import functools
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
@@ -25,7 +24,7 @@ from .models import User
 M = TypeVar("M", bound=models.Model)
 
 PREFIX = "person_names_"
-_NAMES = ArrayField(models.CharField())
+SEPARATOR = "\x1f"  # the unit separator
 
 
 @functools.cache
@@ -41,11 +40,13 @@ def _names_of(table: str, column: str) -> RawSQL:
     """The subquery, written once per table and column rather than compiled by the ORM per request."""
     q = connection.ops.quote_name
     user = User._meta
-    names = ", ".join(f"p.{q(f)}" for f in name_fields())  # attnames; these two are their own columns
+    fields = name_fields()
+    names = " || %s || ".join(f"p.{q(f)}" for f in fields)  # attnames; these are their own columns
     where = f"p.{q(str(user.pk.column))} = {q(table)}.{q(column)}"
-    # Only the models' own table and column names, quoted: nothing from a request.
-    sql = f"SELECT ARRAY[{names}] FROM {q(user.db_table)} p WHERE {where}"  # noqa: S608
-    return RawSQL(sql, [], output_field=_NAMES)  # noqa: S611
+    # Only the models' own table and column names, quoted: nothing from a request. The names are joined by a
+    # control character no name holds (the same SQL on PostgreSQL and on the demo's SQLite).
+    sql = f"SELECT {names} FROM {q(user.db_table)} p WHERE {where}"  # noqa: S608
+    return RawSQL(sql, [SEPARATOR] * (len(fields) - 1), output_field=models.CharField())  # noqa: S611
 
 
 def _to_user(model: type[models.Model], name: str) -> models.ForeignKey[Any, Any]:
@@ -70,7 +71,8 @@ class _PeopleByName(ModelIterable[Any]):
             for name, field in people:
                 names = row.__dict__.pop(name)
                 if names is not None:
-                    person = User.from_db(row._state.db, loaded, [getattr(row, field.attname), *names])
+                    values = [getattr(row, field.attname), *names.split(SEPARATOR, len(loaded) - 2)]
+                    person = User.from_db(row._state.db, loaded, values)
                     field.set_cached_value(row, person)
             yield row
 
