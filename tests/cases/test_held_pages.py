@@ -94,6 +94,20 @@ def _urls(case: Case) -> dict[str, str]:
     }
 
 
+def _whistle(cast, title: str, description: str, address: str):
+    """Town A's officer whistles to the department (which has no power of its own here)."""
+    return whistle_raise(
+        actor=cast.officer_a,
+        town=cast.town_a,
+        title=title,
+        description=description,
+        reason="no_power",
+        urgency="normal",
+        address=address,
+        departments=[cast.department],
+    )
+
+
 @pytest.mark.parametrize(
     "name", ["home", "case list", "case list filtered", "case page", "api list", "api detail"]
 )
@@ -107,16 +121,7 @@ def test_the_departments_inbox_is_held_and_shows_a_new_whistle_at_once(cast, cas
     client = browser(client_for, cast.responder)
     url = reverse("api-whistle-inbox")
     assert '"results":[]' in held(client, url).replace(" ", "")
-    whistle = whistle_raise(
-        actor=cast.officer_a,
-        town=cast.town_a,
-        title="餐馆油烟扰民",
-        description="解放路12号餐馆油烟直排。",
-        reason="no_power",
-        urgency="normal",
-        address="解放路12号",
-        departments=[cast.department],
-    )
+    whistle = _whistle(cast, "餐馆油烟扰民", "解放路12号餐馆油烟直排。", "解放路12号")
     assert "餐馆油烟扰民" in built(client, url)
     held(client, url)
     assignment = WhistleAssignment.objects.get(whistle=whistle)
@@ -127,16 +132,7 @@ def test_the_departments_inbox_is_held_and_shows_a_new_whistle_at_once(cast, cas
 
 def test_an_answer_that_read_the_clock_is_held_only_for_its_minute(cast, client_for):
     client = browser(client_for, cast.responder)
-    whistle_raise(
-        actor=cast.officer_a,
-        town=cast.town_a,
-        title="噪声扰民",
-        description="夜间施工。",
-        reason="no_power",
-        urgency="normal",
-        address="解放路1号",
-        departments=[cast.department],
-    )
+    _whistle(cast, "噪声扰民", "夜间施工。", "解放路1号")
     url = reverse("api-whistle-inbox")
     held(client, url)  # its overdue flags read the clock
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=2)):

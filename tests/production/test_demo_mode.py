@@ -3,10 +3,12 @@ pattern and setting) and static files by their hashed names, as in production.""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -83,3 +85,39 @@ def test_the_demo_answers_a_missing_page_with_the_house_404_and_serves_hashed_st
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_every_page_answers_on_the_demos_sqlite_as_each_role(tmp_path):
+    """The demo runs on SQLite, the suite on PostgreSQL: SQL only PostgreSQL understands passed every other
+    test and answered 500 in demo mode (the responder's inbox once, the inspection plan calendar's JSON
+    containment). `sqlite_walk` migrates a fresh SQLite file, loads the demo's people, catalog and whistles,
+    and fetches every page without parameters and the links they show as each role."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "DEBUG"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "enforcement.settings",
+            "SQLITE_PATH": str(tmp_path / "demo.sqlite3"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.production.sqlite_walk"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(pages) >= {"officer", "department responder", "district administrator"}
+    failed = {role: {p: s for p, s in seen.items() if s >= 500} for role, seen in pages.items()}
+    assert not any(failed.values()), failed
+    assert all(len(seen) >= 20 for role, seen in pages.items() if role != "anonymous public"), {
+        role: len(seen) for role, seen in pages.items()
+    }
+    assert pages["department responder"].get("/whistles/inbox/") == 200
