@@ -54,3 +54,28 @@ def test_the_villagers_alone_name_no_conduct(text):
 def test_the_villagers_beside_their_conduct_still_match():
     result = matcher().match("有个村民没批就占了耕地修房子")
     assert result.candidates[0].code == "T-3-HOUSE"
+
+
+# Two drainage items found by the same words; 许可 is common across this catalog (so no term and no rare
+# character of it counts), but between the two twins it is the word that differs.
+DRAINAGE = [
+    ItemSpec(1, "P-1-OIL", "对排水户未设置隔油池向排水管网排放污水的行政处罚"),
+    ItemSpec(2, "P-2-PERMIT", "对排水户未取得排水许可向排水管网排放污水的行政处罚"),
+    ItemSpec(3, "P-3-FIRE", "对未取得许可经营烟花爆竹的行政处罚"),
+    ItemSpec(4, "P-4-KTV", "对未取得许可从事娱乐场所经营的行政处罚"),
+    ItemSpec(5, "P-5-BUS", "对未取得许可从事道路运输经营的行政处罚"),
+]
+
+
+def drainage_first(text: str) -> str:
+    return compile_matcher(DRAINAGE, [], builtin_lexicon()[0]).match(text).candidates[0].code
+
+
+def test_twins_part_by_the_word_in_which_their_names_differ():
+    assert drainage_first("没有许可就往排水管网排放污水") == "P-2-PERMIT"
+    assert drainage_first("饭馆没有隔油池就往排水管网排放污水") == "P-1-OIL"
+
+
+def test_without_the_contrast_the_twins_tied_on_their_shared_words(monkeypatch):
+    monkeypatch.setattr(engine, "TWIN_BONUS", 0.0)
+    assert drainage_first("没有许可就往排水管网排放污水") == "P-1-OIL"
