@@ -827,22 +827,20 @@ class Matcher:
         core = self.name_cores[item] if item < len(self.name_cores) else ""
         if not core:
             return 0.0
-        covered = [False] * len(core)
+        covered = 0  # a bit per character of the core (words hold no "。", so its separators stay clear)
         for _, (_, _, _, tid, via, source, _) in kept:
-            words = []
-            if tid >= 0 and source in ("derived", "lexicon"):
-                words.append(self.terms[tid].strip())
-            if via >= 0:
-                words.append(self.vias[via])
-            for word in words:
+            for word in (
+                self.terms[tid].strip() if tid >= 0 and source in ("derived", "lexicon") else "",
+                self.vias[via] if via >= 0 else "",
+            ):
                 if len(word) < 2:
                     continue
+                span = (1 << len(word)) - 1
                 at = core.find(word)
                 while at >= 0:
-                    covered[at : at + len(word)] = [True] * len(word)
+                    covered |= span << at
                     at = core.find(word, at + 1)
-        letters = sum(ch != "。" for ch in core)
-        return sum(c and ch != "。" for c, ch in zip(covered, core, strict=True)) / max(letters, 1)
+        return covered.bit_count() / max(len(core) - core.count("。"), 1)
 
     def _char_hits(self, text: str, per_item: dict[int, list]) -> dict[int, list[tuple[int, str, float]]]:
         """The item's characters in the text (position, character, weight), for the items already found."""
