@@ -347,8 +347,8 @@ class TownMatcher:
 
     def __init__(self, town: Unit, version: str | None = None):
         self.town = town
-        self.version = version
-        self.matcher, self.town_fp = matcher_and_town_fingerprint(town.district_id, town.pk)
+        self.version = reference_version() if version is None else version
+        self.matcher, self.town_fp = matcher_and_town_fingerprint(town.district_id, town.pk, self.version)
         self._shown: dict[tuple[dt.date, str | None], dict[int, ShownItem]] = {}
 
     def shown(self, on: dt.date) -> dict[int, ShownItem]:
