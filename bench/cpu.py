@@ -181,8 +181,8 @@ def eval_texts(n: int) -> list[str]:
 def match_against_engine(
     call: Caller, match: Endpoint, hello_env: dict[str, Any], creds: dict[str, dict[str, str]], args: Any
 ) -> None:
-    """The match request on each of the labelled descriptions against the engine alone on the same ones, in the
-    same round: CPU per description of both and their ratio (the issue's "3x the engine's own time")."""
+    """The match request on each of the labelled descriptions against the engine alone on the same ones, in
+    the same round: CPU per description of both and their ratio (the issue's "3x the engine's own time")."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

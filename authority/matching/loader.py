@@ -13,9 +13,9 @@ Edits therefore take effect on the next match in every process, with no signal a
 A match request for a town (`matcher_and_town_fingerprint`) holds the district's part of the fingerprint under
 the reference-data token (`enforcement.public_cache.public_version`, replaced by every save or delete of the
 authority app's models and by every audited authority action) for at most `CATALOG_HELD_SECONDS`, and then
-reads only the town's grants (one indexed aggregate): the catalog, rules and lexicon scan (five thousand shared
-lexicon rows) was most of the request's database time. A write that neither signals nor is audited (a bare
-`update()` in a shell) reaches those requests within that time; a grant's does at once, as before.
+reads only the town's grants (one indexed aggregate): the catalog, rules and lexicon scan (five thousand
+shared lexicon rows) was most of the request's database time. A write that neither signals nor is audited (a
+bare `update()` in a shell) reaches those requests within that time; a grant's does at once, as before.
 The pickled matcher comes from our own cache (the same trust as sessions); it is never read from user input.
 """
 
@@ -148,7 +148,9 @@ _TOWN_GRANTS_SQL = """,
 
 
 # The town's grants alone, when the district's part is held (see the module's docstring).
-_TOWN_GRANTS_ONLY_SQL = "SELECT count(*), max(id), count(valid_to), max(valid_to) FROM {grants} WHERE town_id = %(t)s"
+_TOWN_GRANTS_ONLY_SQL = (
+    "SELECT count(*), max(id), count(valid_to), max(valid_to) FROM {grants} WHERE town_id = %(t)s"
+)
 
 CATALOG_HELD_SECONDS = 60
 # district id -> (reference-data token, when read (monotonic), the district's fingerprint); read only.
@@ -170,9 +172,7 @@ def fingerprints(district_id: int, town_id: int | None, version: str = "") -> tu
     held = _held_catalog.get(district_id) if version and town_id is not None else None
     if held is not None and held[0] == version and time.monotonic() - held[1] < CATALOG_HELD_SECONDS:
         with connection.cursor() as cursor:
-            cursor.execute(
-                _TOWN_GRANTS_ONLY_SQL.format(grants=AuthorityGrant._meta.db_table), {"t": town_id}
-            )
+            cursor.execute(_TOWN_GRANTS_ONLY_SQL.format(grants=AuthorityGrant._meta.db_table), {"t": town_id})
             grants = tuple(str(v) for v in cursor.fetchone() or ())
         return held[2], _digest((held[2], *grants))
     started = time.monotonic()
