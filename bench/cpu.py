@@ -50,6 +50,14 @@ def parse() -> argparse.Namespace:
     p.add_argument("--only", default="", help="comma-separated labels (substring) to run")
     p.add_argument("--profile", default="", help="label: print a cProfile of `--requests` requests to it")
     p.add_argument(
+        "--descriptions",
+        type=int,
+        default=314,
+        help="the match request against the engine: this many of the labelled descriptions "
+        "(authority/matching/eval/eval_set.csv), each posted once per round and matched by the engine alone "
+        "in the same round; 0: only the bench's one text",
+    )
+    p.add_argument(
         "--work-cache",
         choices=("on", "off", "both"),
         default="both",
@@ -162,6 +170,68 @@ def engine_cpu(ep: Endpoint, n: int) -> float:
     return (time.process_time() - c0) * 1000 / (n * 5)
 
 
+def eval_texts(n: int) -> list[str]:
+    import csv
+
+    path = ROOT / "authority" / "matching" / "eval" / "eval_set.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        return [row["text"] for row in csv.DictReader(f)][:n]
+
+
+def match_against_engine(
+    call: Caller, match: Endpoint, hello_env: dict[str, Any], creds: dict[str, dict[str, str]], args: Any
+) -> None:
+    """The match request on each of the labelled descriptions against the engine alone on the same ones, in
+    the same round: CPU per description of both and their ratio (the issue's "3x the engine's own time")."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from authority.matching.engine import DEFAULT_LIMIT
+    from authority.matching.loader import matcher_for
+    from enforcement.models import Unit
+
+    assert match.body is not None
+    texts = eval_texts(args.descriptions)
+    envs = [environ(dataclasses.replace(match, body={**match.body, "text": t}), creds) for t in texts]
+    matcher = matcher_for(Unit.objects.get(code=match.body["town"]).district_id)
+    for env in envs:  # warm: every language's held answers
+        call(env)
+        assert call.status.startswith("200"), call.status
+    with CaptureQueriesContext(connection) as ctx:
+        for env in envs:
+            call(env)
+    queries = len(ctx.captured_queries) / len(envs)
+    hz = os.sysconf("SC_CLK_TCK")
+    rows = []
+    for _ in range(args.rounds):
+        hello = measure(call, hello_env, len(texts))
+        b0, c0 = backend_ticks(), time.process_time()
+        for env in envs:
+            call(env)
+        c1, b1 = time.process_time(), backend_ticks()
+        assert call.status.startswith("200"), call.status
+        e0 = time.process_time()
+        for _ in range(3):
+            for text in texts:
+                matcher.match(text, limit=DEFAULT_LIMIT)
+        engine = (time.process_time() - e0) * 1000 / (3 * len(texts))
+        cpu, pg = (c1 - c0) * 1000 / len(texts), (b1 - b0) / hz * 1000 / len(texts)
+        rows.append({"hello": hello["cpu"] + hello["pg"], "cpu": cpu, "pg": pg, "engine": engine})
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    ratio = statistics.median((r["cpu"] + r["pg"]) / r["engine"] for r in rows)
+    beyond = statistics.median((r["cpu"] + r["pg"] - r["hello"]) / r["engine"] for r in rows)
+    print(
+        f"\nmatch on {len(texts)} labelled descriptions, each posted once per round, median of {args.rounds} "
+        f"rounds: the request {med('cpu'):.2f} + {med('pg'):.2f} ms CPU (worker + PostgreSQL) a description, "
+        f"{queries:g} queries; the engine alone (Matcher.match, same descriptions, same round) "
+        f"{med('engine'):.3f} ms; hello {med('hello'):.2f} ms.\n"
+        f"ratio request / engine: {ratio:.2f}x (beyond hello: {beyond:.2f}x)"
+    )
+
+
 def main() -> None:
     args = parse()
     env = server_env(args)
@@ -261,6 +331,8 @@ def main() -> None:
             f"\nmatch: the engine's own CPU {engine:.3f} ms a description (Matcher.match, same text, warm), "
             f"the request's {request:.2f} ms: {request / engine:.1f}x the engine"
         )
+        if args.descriptions:
+            match_against_engine(call, match, hello_env, creds, args)
 
 
 if __name__ == "__main__":

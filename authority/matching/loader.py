@@ -10,6 +10,12 @@ version is a hash of the content itself (items, rules, lexicon, engine parameter
 compiles the same content finds the same key.
 
 Edits therefore take effect on the next match in every process, with no signal and no explicit invalidation.
+A match request for a town (`matcher_and_town_fingerprint`) holds the district's part of the fingerprint under
+the reference-data token (`enforcement.public_cache.public_version`, replaced by every save or delete of the
+authority app's models and by every audited authority action) for at most `CATALOG_HELD_SECONDS`, and then
+reads only the town's grants (one indexed aggregate): the catalog, rules and lexicon scan (five thousand
+shared lexicon rows) was most of the request's database time. A write that neither signals nor is audited (a
+bare `update()` in a shell) reaches those requests within that time; a grant's does at once, as before.
 The pickled matcher comes from our own cache (the same trust as sessions); it is never read from user input.
 """
 
@@ -21,6 +27,7 @@ import hashlib
 import logging
 import pickle
 import threading
+import time
 from pathlib import Path
 
 from django.core.cache import cache
@@ -140,6 +147,16 @@ _TOWN_GRANTS_SQL = """,
   (SELECT count(*), max(id), count(valid_to), max(valid_to) FROM {grants} WHERE town_id = %(t)s) AS g"""
 
 
+# The town's grants alone, when the district's part is held (see the module's docstring).
+_TOWN_GRANTS_ONLY_SQL = (
+    "SELECT count(*), max(id), count(valid_to), max(valid_to) FROM {grants} WHERE town_id = %(t)s"
+)
+
+CATALOG_HELD_SECONDS = 60
+# district id -> (reference-data token, when read (monotonic), the district's fingerprint); read only.
+_held_catalog: dict[int, tuple[str, float, str]] = {}
+
+
 @remembered(lambda district_id: district_id)
 def fingerprint(district_id: int) -> str:
     """Changes whenever an item, a rule or a lexicon entry the district's matcher depends on changes: counts,
@@ -148,9 +165,17 @@ def fingerprint(district_id: int) -> str:
     return fingerprints(district_id, None)[0]
 
 
-def fingerprints(district_id: int, town_id: int | None) -> tuple[str, str]:
+def fingerprints(district_id: int, town_id: int | None, version: str = "") -> tuple[str, str]:
     """The district matcher's fingerprint and, with a town, one of the town's grants too (else ""), in one
-    query."""
+    query. `version`: the reference-data token the caller has read; under it, with a town, the district's
+    part read less than `CATALOG_HELD_SECONDS` ago is reused and only the town's grants are read."""
+    held = _held_catalog.get(district_id) if version and town_id is not None else None
+    if held is not None and held[0] == version and time.monotonic() - held[1] < CATALOG_HELD_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(_TOWN_GRANTS_ONLY_SQL.format(grants=AuthorityGrant._meta.db_table), {"t": town_id})
+            grants = tuple(str(v) for v in cursor.fetchone() or ())
+        return held[2], _digest((held[2], *grants))
+    started = time.monotonic()
     tables = {
         "items": EnforcementItem._meta.db_table,
         "rules": MatchRule._meta.db_table,
@@ -168,6 +193,8 @@ def fingerprints(district_id: int, town_id: int | None) -> tuple[str, str]:
         row = tuple(str(v) for v in cursor.fetchone() or ())
     catalog, grants = row[:_FINGERPRINT_COLUMNS], row[_FINGERPRINT_COLUMNS:]
     district_fp = _digest(catalog)
+    if version:
+        _held_catalog[district_id] = (version, started, district_fp)
     return district_fp, (_digest((district_fp, *grants)) if town_id is not None else "")
 
 
@@ -203,10 +230,12 @@ def matcher_for(district_id: int) -> Matcher:
     return matcher_of(district_id, fingerprint(district_id))
 
 
-def matcher_and_town_fingerprint(district_id: int, town_id: int) -> tuple[Matcher, str]:
+def matcher_and_town_fingerprint(district_id: int, town_id: int, version: str = "") -> tuple[Matcher, str]:
     """`matcher_for`, and the fingerprint of what a match's answers in the town depend on beyond the
-    matcher (the catalog and the town's grants), from the same single query."""
-    fp, town_fp = fingerprints(district_id, town_id)
+    matcher (the catalog and the town's grants), from the same single query; under the reference-data token
+    `version` ("" when the cache cannot give one), from the town's grants alone while the district's part is
+    held (see the module's docstring)."""
+    fp, town_fp = fingerprints(district_id, town_id, version)
     return matcher_of(district_id, fp), town_fp
 
 
@@ -260,4 +289,5 @@ def forget_local() -> None:
     from .selectors import forget_held
 
     _local.clear()
+    _held_catalog.clear()
     forget_held()

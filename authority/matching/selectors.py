@@ -52,10 +52,26 @@ NO_MATCH_REASONS = {
 
 def confidence_text(candidate: Candidate) -> tuple[str, str]:
     """The candidate's confidence in words and the reason for it, in the current language."""
+    labels, reasons = _confidence_words()
     return (
-        str(CONFIDENCE_LABELS.get(candidate.confidence, candidate.confidence)),
-        str(CONFIDENCE_REASONS.get(candidate.confidence_reason, "")),
+        labels.get(candidate.confidence, candidate.confidence),
+        reasons.get(candidate.confidence_reason, ""),
     )
+
+
+# The labels and reasons in words, per language: translated once per process, not twice per candidate.
+_confidence_words_held: dict[str | None, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _confidence_words() -> tuple[dict[str, str], dict[str, str]]:
+    language = get_language()
+    words = _confidence_words_held.get(language)
+    if words is None:
+        words = _confidence_words_held[language] = (
+            {key: str(label) for key, label in CONFIDENCE_LABELS.items()},
+            {key: str(reason) for key, reason in CONFIDENCE_REASONS.items()},
+        )
+    return words
 
 
 @dataclass
@@ -347,8 +363,8 @@ class TownMatcher:
 
     def __init__(self, town: Unit, version: str | None = None):
         self.town = town
-        self.version = version
-        self.matcher, self.town_fp = matcher_and_town_fingerprint(town.district_id, town.pk)
+        self.version = reference_version() if version is None else version
+        self.matcher, self.town_fp = matcher_and_town_fingerprint(town.district_id, town.pk, self.version)
         self._shown: dict[tuple[dt.date, str | None], dict[int, ShownItem]] = {}
 
     def shown(self, on: dt.date) -> dict[int, ShownItem]:

@@ -117,6 +117,51 @@ def test_a_warm_match_request_is_one_query(cast, catalog, django_assert_num_quer
         assert client.post("/api/match/", payload, format="json").status_code == 200
 
 
+def test_a_warm_match_request_reads_the_towns_grants_not_the_catalog(cast, catalog):
+    """The district's catalog fingerprint (its items, rules and five thousand lexicon rows) is held under the
+    reference-data token: a warm request's one query is the town's grants."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from authority.models import LexiconEntry
+
+    payload = {"text": "电瓶车在楼道里充电，还有人占道摆摊", "town": cast.town_a.code}
+    post(cast.officer_a, payload)
+    with CaptureQueriesContext(connection) as ctx:
+        post(cast.officer_a, payload)
+    assert len(ctx.captured_queries) == 1
+    assert LexiconEntry._meta.db_table not in ctx.captured_queries[0]["sql"]
+    assert AuthorityGrant._meta.db_table in ctx.captured_queries[0]["sql"]
+
+
+def test_a_rule_is_seen_at_once_while_the_catalog_is_held(cast, catalog):
+    """A rule saved through the service (a signal and an audit row: a new token) is matched on the next
+    request; one written with neither (a bare bulk insert) within the catalog's holding time."""
+    from authority.matching import loader
+    from authority.matching.services import match_rule_create
+    from authority.models import MatchRule
+
+    payload = {"text": "有人在河里用电瓶电鱼捞虾", "town": cast.town_a.code}
+    codes = [c["code"] for c in post(cast.officer_a, payload)["candidates"]]
+    assert "T-NIGHT" not in codes
+    match_rule_create(
+        actor=None, item=catalog["T-NIGHT"], kind="keyword", pattern="电鱼", weight=5, check=False
+    )
+    assert "T-NIGHT" in [c["code"] for c in post(cast.officer_a, payload)["candidates"]]
+    assert "T-FUME" not in [c["code"] for c in post(cast.officer_a, payload)["candidates"]]
+    MatchRule.objects.bulk_create(
+        [
+            MatchRule(
+                item=catalog["T-FUME"], kind="keyword", pattern="捞虾", weight=5, updated_at=timezone.now()
+            )
+        ]
+    )
+    assert "T-FUME" not in [c["code"] for c in post(cast.officer_a, payload)["candidates"]]  # still held
+    for district, (version, read, fp) in list(loader._held_catalog.items()):  # held long enough
+        loader._held_catalog[district] = (version, read - loader.CATALOG_HELD_SECONDS - 1, fp)
+    assert "T-FUME" in [c["code"] for c in post(cast.officer_a, payload)["candidates"]]
+
+
 def test_without_the_version_token_nothing_is_held(cast, catalog, monkeypatch):
     """A cache that cannot give the token (down): every answer is read from the database, none is kept."""
     from authority.matching import selectors
