@@ -83,3 +83,52 @@ def test_a_gloss_that_is_a_complex_preposition_lends_nothing():
 )
 def test_other_languages_name_conducts_of_tourism_market_care_and_transport(text, code):
     assert code in codes(text)[:3]
+
+
+ITEMS_RURAL = [
+    ItemSpec(
+        1,
+        "R5-DORM",
+        "对生产、储存、经营易燃易爆危险品的场所与居住场所设置在同一建筑物内的行政处罚",
+        name_en="Penalty for putting living quarters in the same building as places handling flammables",
+    ),
+    ItemSpec(
+        2, "R5-MINE", "对未取得采矿许可证擅自采矿的行政处罚", name_en="Penalty for mining without a licence"
+    ),
+    ItemSpec(
+        3,
+        "R5-FUNERAL",
+        "对制造、销售封建迷信殡葬用品的行政处罚",
+        name_en="Penalty for making or selling superstitious funeral goods",
+    ),
+    ItemSpec(
+        4,
+        "R5-TREE",
+        "对损害、移植古树名木的行政处罚",
+        name_en="Penalty for damaging or moving heritage trees",
+    ),
+    ItemSpec(
+        5, "R5-NOISE", "对夜间施工噪声扰民的行政处罚", name_en="Penalty for noisy construction at night"
+    ),
+    ItemSpec(
+        6,
+        "R5-RISK",
+        "对未经许可经营高风险旅游项目的行政处罚",
+        name_en="Penalty for running tourist activities without approval",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The shoe factory stores glue on the ground floor and the workers sleep upstairs.", "R5-DORM"),
+        ("There is an illegal coal pit behind the village.", "R5-MINE"),
+        ("The shop by the temple sells hell money and paper houses.", "R5-FUNERAL"),
+        ("Someone nailed a sign into the 300-year-old banyan by the pond.", "R5-TREE"),
+        ("The new zip line opened without any safety check.", "R5-RISK"),
+    ],
+)
+def test_english_words_for_rural_conducts(text, code):
+    result = compile_matcher(ITEMS_RURAL, [], builtin_lexicon()[0]).match(text)
+    assert result.candidates and result.candidates[0].code == code
