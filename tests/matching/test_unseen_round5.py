@@ -132,3 +132,14 @@ ITEMS_RURAL = [
 def test_english_words_for_rural_conducts(text, code):
     result = compile_matcher(ITEMS_RURAL, [], builtin_lexicon()[0]).match(text)
     assert result.candidates and result.candidates[0].code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("My father's care home leaves him alone all day.", "R5-CARE"),
+        ("At the nursing home the staff shout at my grandmother.", "R5-CARE"),
+    ],
+)
+def test_english_words_for_tourism_and_care_conducts(text, code):
+    assert codes(text)[0] == code
