@@ -143,3 +143,17 @@ def test_english_words_for_rural_conducts(text, code):
 )
 def test_english_words_for_tourism_and_care_conducts(text, code):
     assert codes(text)[0] == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two drunk men started a brawl outside the noodle shop last night.",
+        "A drunk man is fighting people outside the bar at night.",
+        "The couple next door argue every night.",
+    ],
+)
+def test_english_police_and_family_matters_are_no_match(text):
+    # not the night-time noise item: a fight or a quarrel is for the police or the family, and says so
+    result = compile_matcher(ITEMS_RURAL, [], builtin_lexicon()[0]).match(text)
+    assert result.no_match and result.no_match_reason == "off_topic"
