@@ -455,7 +455,8 @@ EN_GENERIC = frozenset(
 
 
 def en_name_terms(name_en: str) -> dict[str, int]:
-    """English key -> 1 (word) or 2 (word pair) from an item's English name."""
+    """English key -> 1 (word), 2 (word pair) or 3 (pair across one word, see `en_skip_pairs`) from an item's
+    English name."""
     words = [en_stem(w) for w in en_tokens(name_en) if w not in EN_STOPWORDS and not w.isdigit()]
     words = [w for w in words if w not in EN_GENERIC and len(w) > 1]
     out: dict[str, int] = {}
@@ -463,6 +464,24 @@ def en_name_terms(name_en: str) -> dict[str, int]:
         out[f" {w} "] = 1
         if k + 1 < len(words):
             out[f" {w} {words[k + 1]} "] = 2
+    for key in en_skip_pairs(words):
+        out.setdefault(key, 3)
+    return out
+
+
+# men5: a name's pair of words across one word ("food business licence" -> "food licence"). People shorten
+# a catalog's compound names by dropping the middle word; a pair read that way counts less than an adjacent
+# pair and more than a single word.
+EN_SKIP_PAIR = 1.2
+
+
+def en_skip_pairs(words: list[str]) -> list[str]:
+    """Keys of the pairs of stems one word apart (w[k], w[k+2]), neither vague, that are not themselves an
+    adjacent pair of the name."""
+    out = []
+    for a, b in zip(words, words[2:], strict=False):
+        if a != b and a not in EN_VAGUE and b not in EN_VAGUE:
+            out.append(f" {a} {b} ")
     return out
 
 
@@ -1098,7 +1117,7 @@ def _derived_terms(
         spec = _specificity(df)
         for item_no, (fw, n, source) in per.items():
             if source == "english":
-                base = EN_BIGRAM if n == 2 else EN_UNIGRAM
+                base = EN_BIGRAM if n == 2 else EN_SKIP_PAIR if n == 3 else EN_UNIGRAM
             else:
                 base = _len_weight(n)
             _posting_add(postings, key, item_no, fw * base * spec, "", source)
@@ -1233,7 +1252,7 @@ def glosses(word: str) -> tuple[tuple[str, ...], ...]:
     out: list[tuple[str, ...]] = []
     for gloss in _dictionary().get(word, ()):
         gloss = gloss.strip()
-        if not gloss or _GLOSS_SKIP.match(gloss):
+        if not gloss or _GLOSS_SKIP.match(gloss) or _is_complex_preposition(gloss):
             continue
         stems = tuple(
             en_stem(w)
@@ -1243,6 +1262,17 @@ def glosses(word: str) -> tuple[tuple[str, ...], ...]:
         if stems and len(stems) <= BRIDGE_MAX_WORDS and stems not in out:
             out.append(stems)
     return tuple(out)
+
+
+# men5: a gloss that is a complex preposition ("in the light of" for 按照, "on the basis of", "in front of",
+# "by means of") names a relation, not a conduct: its one content word ("light", "basis", "means") would
+# lend the item a word that means something else in a description ("LED light boxes").
+_PREPOSITIONS = frozenset("in on at by with for from of to about under over into upon".split())
+
+
+def _is_complex_preposition(gloss: str) -> bool:
+    words = _GLOSS_NOISE.sub(" ", gloss.lower()).split()
+    return len(words) >= 3 and words[0] in _PREPOSITIONS and words[-1] in _PREPOSITIONS
 
 
 @functools.cache
