@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -267,15 +267,43 @@ def case_page_for(
 
 def case_get_for(*, user: User, pk: int | str) -> Case:
     """The case with what its page needs, or 404 when it does not exist or the user may not see it."""
-    return access_or_404(
-        with_people_named(
-            Case.objects.for_user(user)
-            .select_related("town", "district", "item", "subject")
-            .prefetch_related(Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer"))),
-            *CASE_PEOPLE,
-        ),
-        pk=pk,
+    return access_or_404(_case_with_people(user), pk=pk)
+
+
+def case_page_get_for(*, user: User, pk: int | str) -> Case:
+    """`case_get_for`, and whether the case has document requests its page shows (`has_requests_shown`, an
+    EXISTS in the case's own query): the page reads them only then, and nearly every case has none (the case
+    page's 11th query, issue 18)."""
+    since = clock.now() - REQUEST_FAILURE_SHOWN
+    shown = DocumentRequest.objects.filter(_requests_shown(since), case=OuterRef("pk"))
+    return access_or_404(_case_with_people(user).annotate(has_requests_shown=Exists(shown)), pk=pk)
+
+
+def _case_with_people(user: User) -> QuerySet[Case]:
+    return with_people_named(
+        Case.objects.for_user(user)
+        .select_related("town", "district", "item", "subject")
+        .prefetch_related(Prefetch("officers", queryset=CaseOfficer.objects.select_related("officer"))),
+        *CASE_PEOPLE,
     )
+
+
+REQUEST_FAILURE_SHOWN = dt.timedelta(minutes=30)  # a failed document request stays on the case page this long
+
+
+def _requests_shown(since: dt.datetime) -> Q:
+    return Q(status=DocumentRequest.Status.PENDING) | Q(
+        status=DocumentRequest.Status.FAILED, finished_at__gte=since
+    )
+
+
+def document_requests_shown(case: Case) -> list[DocumentRequest]:
+    """The case's document requests still pending, and those that failed lately, in the order asked; none
+    read when the case came from `case_page_get_for` without any."""
+    if not getattr(case, "has_requests_shown", True):
+        return []
+    since = clock.now() - REQUEST_FAILURE_SHOWN
+    return list(case.document_requests.filter(_requests_shown(since)).order_by("requested_at", "pk"))
 
 
 # Who filed, decided and reviewed the case: the page and the API name them (enforcement.people: by name,

@@ -35,7 +35,7 @@ from ..fences import ACTION_FENCES
 from ..forms import ACTION_FORMS, ActionForm, DeclarationForm, action_form
 from ..models import Case
 from ..notice import fences_for_form, notice_discretion, notice_form_for
-from ..selectors import case_get_for, case_recommendation, case_timeline
+from ..selectors import case_get_for, case_page_get_for, case_recommendation, case_timeline
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge
 from .files import files_context
@@ -173,7 +173,7 @@ def _render_case(
     level="district"
 )  # the recommendation reads the party's decided cases in every town of the district
 def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, case_get_for(user=request.user, pk=pk))
+    return _render_case(request, case_page_get_for(user=request.user, pk=pk))
 
 
 @login_required

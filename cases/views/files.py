@@ -3,7 +3,6 @@ answers themselves are in cases/downloads.py, shared with the API)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -11,7 +10,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from enforcement.http import AuthedHttpRequest
 from enforcement.models import User
 
-from .. import clock, rules
+from .. import rules
 from ..capture import clock_skew_words, place_words
 from ..documents import (
     TITLES,
@@ -32,7 +30,7 @@ from ..documents import (
 from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
 from ..models import Case, CaseDocument, DocumentRequest, Evidence
-from ..selectors import case_get_for, document_request_get_for
+from ..selectors import case_get_for, document_request_get_for, document_requests_shown
 
 
 @dataclass(frozen=True)
@@ -60,16 +58,8 @@ def files_context(user: User, case: Case) -> dict[str, Any]:
         "preview_documents": [(kind, CaseDocument.Kind(kind).label) for kind in documents_previewable(case)],
         "can_add_evidence": rules.can_add_evidence(user, case),
         "can_generate_document": rules.can_generate_document(user, case),
-        "document_requests": list(
-            case.document_requests.filter(
-                Q(status=DocumentRequest.Status.PENDING)
-                | Q(status=DocumentRequest.Status.FAILED, finished_at__gte=clock.now() - RECENT)
-            ).order_by("requested_at", "pk")
-        ),
+        "document_requests": document_requests_shown(case),
     }
-
-
-RECENT = dt.timedelta(minutes=30)  # a failed request stays on the page this long
 
 
 def _messages_of(exc: ValidationError) -> list[str]:

@@ -4,6 +4,8 @@ and with the broker down the document is rendered in the request instead: never 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -196,3 +198,45 @@ def test_the_api_refuses_what_the_page_refuses_and_the_request_status_is_scoped(
     refused = _api_generate(client_for(cast.officer_a), case, kind=CaseDocument.Kind.DECISION)
     assert refused.status_code == 400 and refused.json()["detail"]
     assert DocumentRequest.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_page_reads_document_requests_only_when_it_has_some_to_show(cast, make_case, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    case = make_case("investigating")
+    client = client_for(cast.officer_a)
+    url = reverse("cases:case", args=[case.pk])
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).content.decode()
+        read = [
+            q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "cases_documentrequest"')
+        ]
+        return body, len(read)
+
+    page()
+    body, read = page()
+    assert read == 0 and 'data-testid="document-request"' not in body
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    DocumentRequest.objects.create(
+        case=case, kind=KIND, requested_by=cast.officer_a, status="failed", finished_at=long_ago, error="x"
+    )
+    body, read = page()
+    assert read == 0 and 'data-testid="document-request"' not in body
+    DocumentRequest.objects.create(
+        case=case,
+        kind=KIND,
+        requested_by=cast.officer_a,
+        status="failed",
+        finished_at=timezone.now(),
+        error="y",
+    )
+    body, read = page()
+    assert read == 1 and body.count('data-testid="document-request"') == 1
+    DocumentRequest.objects.create(case=case, kind=KIND, requested_by=cast.officer_a)
+    body, read = page()
+    assert read == 1 and body.count('data-testid="document-request"') == 2
