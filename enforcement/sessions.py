@@ -21,15 +21,17 @@ class SessionStore(db.SessionStore):
     def _statement(cls) -> str:
         meta = cls.get_model_class()._meta
         q = connections[router.db_for_read(cls.get_model_class())].ops.quote_name
+        table = q(meta.db_table)
         names = ("session_key", "session_data", "expire_date")
-        key, data, expire = (q(meta.get_field(f).column) for f in names)
-        return f"SELECT {data}, {expire} FROM {q(meta.db_table)} WHERE {key} = %s AND {expire} > %s"  # noqa: S608
+        key, data, expire = (f"{table}.{q(meta.get_field(f).column)}" for f in names)
+        # Qualified names, as the ORM writes them: query logs and the tests' filters read them alike.
+        return f"SELECT {data}, {expire} FROM {table} WHERE ({expire} > %s AND {key} = %s)"  # noqa: S608
 
     def _get_session_from_db(self) -> Any:
         """As Django's: the unexpired row of this key (a model object), or None after forgetting the key."""
         model = self.model
         with connections[router.db_for_read(model)].cursor() as cursor:
-            cursor.execute(self._statement(), [self.session_key, timezone.now()])
+            cursor.execute(self._statement(), [timezone.now(), self.session_key])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None

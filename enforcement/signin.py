@@ -24,12 +24,15 @@ from .models import User
 def _statements() -> tuple[str, str, tuple[str, ...]]:
     """By primary key, by token key (the token's creation as the last column), and the user's attribute names
     in the order of the columns. Table and column names from the models, never from input."""
-    user, token = User._meta, Token._meta
-    fields = user.concrete_fields
-    columns = ", ".join(f'u."{f.column}"' for f in fields)
-    by_pk = f'SELECT {columns} FROM "{user.db_table}" u WHERE u."{user.pk.column}" = %s'  # noqa: S608
-    tables = f'"{user.db_table}" u JOIN "{token.db_table}" t ON t."user_id" = u."{user.pk.column}"'
-    by_token = f'SELECT {columns}, t."created" FROM {tables} WHERE t."key" = %s'  # noqa: S608
+    q = connections[router.db_for_read(User)].ops.quote_name
+    user, token = q(User._meta.db_table), q(Token._meta.db_table)
+    pk = f"{user}.{q(str(User._meta.pk.column))}"
+    fields = User._meta.concrete_fields
+    columns = ", ".join(f"{user}.{q(f.column)}" for f in fields)
+    # Written as the ORM writes them (qualified names): query logs and the tests' filters read them alike.
+    by_pk = f"SELECT {columns} FROM {user} WHERE {pk} = %s"  # noqa: S608
+    tables = f"{user} INNER JOIN {token} ON ({pk} = {token}.{q('user_id')})"
+    by_token = f"SELECT {columns}, {token}.{q('created')} FROM {tables} WHERE {token}.{q('key')} = %s"  # noqa: S608
     return by_pk, by_token, tuple(f.attname for f in fields)
 
 
