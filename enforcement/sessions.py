@@ -23,7 +23,7 @@ class SessionStore(db.SessionStore):
         q = connections[router.db_for_read(cls.get_model_class())].ops.quote_name
         table = q(meta.db_table)
         names = ("session_key", "session_data", "expire_date")
-        key, data, expire = (f"{table}.{q(meta.get_field(f).column)}" for f in names)
+        key, data, expire = (f"{table}.{q(str(getattr(meta.get_field(f), 'column', f)))}" for f in names)
         # Qualified names, as the ORM writes them: query logs and the tests' filters read them alike.
         return f"SELECT {data}, {expire} FROM {table} WHERE ({expire} > %s AND {key} = %s)"  # noqa: S608
 
@@ -36,4 +36,4 @@ class SessionStore(db.SessionStore):
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0], expire_date=row[1])
+        return model(session_key=str(self.session_key), session_data=row[0], expire_date=row[1])

@@ -28,7 +28,7 @@ def _statements() -> tuple[str, str, tuple[str, ...]]:
     user, token = q(User._meta.db_table), q(Token._meta.db_table)
     pk = f"{user}.{q(str(User._meta.pk.column))}"
     fields = User._meta.concrete_fields
-    columns = ", ".join(f"{user}.{q(f.column)}" for f in fields)
+    columns = ", ".join(f"{user}.{q(str(f.column))}" for f in fields)
     # Written as the ORM writes them (qualified names): query logs and the tests' filters read them alike.
     by_pk = f"SELECT {columns} FROM {user} WHERE {pk} = %s"  # noqa: S608
     tables = f"{user} INNER JOIN {token} ON ({pk} = {token}.{q('user_id')})"

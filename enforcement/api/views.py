@@ -79,7 +79,9 @@ class AuditEventListView(generics.ListAPIView[AuditEvent]):
             can_view_audit(self.request.user),
             "only supervisors and district administrators read the audit trail",
         )
-        events = audit_events_for(user=self.request.user)
+        # The rows without their unit and town joined (the page shows those; no field of the API's rows
+        # reads them): two model objects a row fewer (issue 18).
+        events = audit_events_for(user=self.request.user).select_related(None)
         action = self.request.query_params.get("action", "").strip()
         return events.filter(action_filter(action)) if action else events
 

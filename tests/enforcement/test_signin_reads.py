@@ -100,6 +100,7 @@ def test_a_failed_sign_in_is_refused_once(cast):
 
 def test_the_session_hash_is_checked_against_the_lean_user(cast):
     client = _signed_in("officer_a")
-    session = client.session
-    assert session[HASH_SESSION_KEY] == user_by_pk(cast.officer_a.pk).get_session_auth_hash()  # type: ignore[union-attr]
+    user = user_by_pk(cast.officer_a.pk)
+    assert user is not None
+    assert client.session[HASH_SESSION_KEY] == user.get_session_auth_hash()
     assert user_by_pk(10**12) is None
