@@ -203,7 +203,7 @@ def credentials(users: set[str]) -> dict[str, dict[str, str]]:
         user = User.objects.get(username=username)
         store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "enforcement.signin.ModelBackend"  # as a sign-in records it
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         token, _created = Token.objects.get_or_create(user=user)

@@ -55,6 +55,9 @@ class EnforcementConfig(AppConfig):
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
             signal.connect(work_cache.model_changed, dispatch_uid=f"work-answers-{name}")
         register_audit_listener(work_cache.audit_seen)
+        from .audit import register_link_listener
+
+        register_link_listener(work_cache.audit_linked)
         from .fences import register_warning_listener
 
         register_warning_listener("work-answers", work_cache.warnings_seen)

@@ -102,6 +102,16 @@ def register_audit_listener(listener: Callable[[AuditEvent], None]) -> None:
         AUDIT_LISTENERS.append(listener)
 
 
+# Told of each batch of rows the linker chained (their seq and hashes set by one UPDATE, which sends no
+# signal), inside the linker's transaction: the held audit list (enforcement.work_cache) shows those columns.
+LINK_LISTENERS: list[Callable[[list[AuditEvent]], None]] = []
+
+
+def register_link_listener(listener: Callable[[list[AuditEvent]], None]) -> None:
+    if listener not in LINK_LISTENERS:
+        LINK_LISTENERS.append(listener)
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -197,6 +207,8 @@ def _link_pending(head: AuditHead) -> int:
             )  # from the row as stored: what is hashed is what the verifier reads
             head.seq, head.hash = event.seq, event.hash
         _write_links(batch)
+        for listener in LINK_LISTENERS:
+            listener(batch)
         linked += len(batch)
     if linked:
         AuditHead.objects.filter(id=1).update(seq=head.seq, hash=head.hash)

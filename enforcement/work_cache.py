@@ -5,8 +5,9 @@ at once ("all", read by the city's people), and one global for whatever has no t
 certificates, the calendar, notifications, guardian's shares, ...). A change in town T replaces T's token, its
 district's and "all"'s; any other change replaces the global one. Replaced at once and again after the commit,
 as the public pages' token is (enforcement.public_cache). The sources of change:
-- every audit row (`audit_seen`): its town, else global. The services' `update()`s and bulk inserts send no
-  signal, but nearly all of them write an audit row in the same transaction;
+- every audit row (`audit_seen`): its town, else global, and its actor's unit; and again when the linker
+  chains it (`audit_linked`: the audit list shows its seq and hash). The services' `update()`s and bulk
+  inserts send no signal, but nearly all of them write an audit row in the same transaction;
 - post_save / post_delete / m2m_changed of every model of the work apps (`model_changed`): the instance's
   town (`town_id`, or its case's, whistle's, assignment's, task's or complaint's), else global. The admin
   site, fixtures and the services' `save()`s;
@@ -280,8 +281,28 @@ def model_changed(sender: Any, instance: Any = None, **kwargs: Any) -> None:
 
 def audit_seen(event: Any) -> None:
     """An audited action: its town's work changed (the services' bulk writes and `update()`s send no signal),
-    or, without a town, anything may have."""
+    or, without a town, anything may have. The acting unit's too when it is another: the audit list shows a
+    row to the supervisors and administrators of the actor's unit as well as of its town."""
     work_changed(town=event.town if event.town_id is not None else None)
+    if event.unit_id is not None and event.unit_id != event.town_id:
+        work_changed(town=event._state.fields_cache.get("unit") or event.unit_id)
+
+
+def audit_linked(events: list[Any]) -> None:
+    """Audit rows chained (enforcement.audit's linker sets their seq and hashes with one UPDATE, after the
+    change's commit): the audit lists that show them changed, as when each row was written (`audit_seen`),
+    one replacement for the whole batch."""
+    units: set[int] = set()
+    parts: set[str] = set()
+    for event in events:
+        if event.town_id is None:
+            parts.add(GLOBAL)
+        units.update(u for u in (event.town_id, event.unit_id) if u is not None)
+    for unit_id in units:
+        district_id = _district_of(unit_id)
+        parts |= {_town(unit_id), ALL, _district(district_id) if district_id is not None else GLOBAL}
+    if parts:
+        _changed(frozenset(parts))
 
 
 def warnings_seen(event: str, warnings: Any) -> None:

@@ -391,3 +391,41 @@ def test_a_change_made_while_redis_is_unreachable_is_seen_once_it_answers(cast, 
         lifecycle.case_update(actor=cast.officer_a, case=case, data={"title": "占道经营 断线时改的标题"})
     assert "断线时改的标题" in built(client, url)
     assert "断线时改的标题" in held(client, url)
+
+
+@pytest.mark.parametrize("who", ["admin", "supervisor_a"])
+def test_the_audit_list_is_held_and_shows_a_row_written_and_then_linked_at_once(cast, case, client_for, who):
+    """The audit list shows each row's place in the chain (seq, hash), which the linker sets after the commit
+    with one UPDATE: the link replaces the tokens of the rows' towns and units as writing them did."""
+    from enforcement.audit import audit_link
+
+    audit_link()
+    client = browser(client_for, getattr(cast, who))
+    url = reverse("api-audit")
+    held(client, url)
+    with transaction.atomic():
+        audit_record(actor=cast.officer_a, action="cases.case.update", obj=case, town=cast.town_a)
+    body = built(client, url).replace(" ", "")
+    assert body.count('"seq":null') == 1  # the new row, not yet linked (the tests run no commit callbacks)
+    held(client, url)
+    assert audit_link() == 1
+    body = built(client, url).replace(" ", "")
+    assert '"seq":null' not in body
+    held(client, url)
+
+
+def test_a_row_of_another_district_leaves_the_audit_list_held(cast, case, client_for):
+    from enforcement.audit import audit_link
+    from tests.factories import make_district, make_unit
+
+    other = make_unit(make_district(code="T600"), "town", code="T600-A")
+    audit_link()
+    client = browser(client_for, cast.admin)
+    url = reverse("api-audit")
+    held(client, url)
+    with transaction.atomic():
+        audit_record(actor=None, action="cases.case.update", obj=case, town=other)
+    assert audit_link() == 1
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert view_queries(ctx) == []

@@ -32,8 +32,8 @@ from ...selectors import (
     CaseFilters,
     case_cursor_valid,
     case_get_for,
-    case_page_for,
     case_recommendation,
+    case_rows_page_for,
     case_timeline,
     items_for_cases,
     officer_candidates,
@@ -43,8 +43,8 @@ from ..form_data import NameScope, form_data, ident, version_of
 from ..serializers.cases import (
     CaseDetailSerializer,
     CaseEventSerializer,
-    CaseListItemSerializer,
     CasePageSerializer,
+    case_list_rows,
 )
 from ..serializers.inputs import CaseCreateInput, CaseListQuery, CaseUpdateInput
 
@@ -183,12 +183,13 @@ class CaseListView(APIView):
             mine=q.get("mine", False),
             query=q.get("q", "").strip(),
         )
-        page = case_page_for(user=user, filters=filters, after=q.get("after", ""), size=q.get("size", 25))
-        # CasePageSerializer's shape, written out: its rows are (CaseListItemSerializer.to_representation).
-        row = CaseListItemSerializer(context={"request": request})
+        page = case_rows_page_for(
+            user=user, filters=filters, after=q.get("after", ""), size=q.get("size", 25)
+        )
+        # CasePageSerializer's shape, written out: its rows are CaseListItemSerializer's, from plain values.
         return Response(
             {
-                "results": [row.to_representation(case) for case in page.cases],
+                "results": case_list_rows(page.rows),
                 "next_cursor": page.next_cursor,
                 "has_next": page.has_next,
             }
