@@ -3,10 +3,16 @@ seen."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from authority.matching.loader import forget_local
@@ -106,3 +112,39 @@ def catalog(cast) -> Catalog:
         valid_to=TODAY - dt.timedelta(days=30),
     )
     return Catalog(items)
+
+
+# The columns of `import_authority` a small catalog written in a test fills (the rest are optional).
+CATALOG_COLUMNS = ["code", "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh"]
+CATALOG_COLUMNS += ["fine_min", "fine_max", "holder"]
+
+
+def town_row(code: str, name_zh: str, domain: str, description: str) -> list[str]:
+    """An empowered item a town holds, fined 50–500 yuan, with no English name and no legal basis."""
+    return [code, name_zh, "", "empowered", domain, "", description, "50", "500", "town"]
+
+
+def write_catalog(path: Path, rows: Iterable[Sequence[str]]) -> Path:
+    """A catalog file in `import_authority` columns (CATALOG_COLUMNS, in that order)."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(CATALOG_COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+def import_catalog(path: Path, rows: Iterable[Sequence[str]], district: str, district_name: str) -> Path:
+    """Written and imported as a district would (the command, no curated rules), matchers forgotten."""
+    write_catalog(path, rows)
+    call_command(
+        "import_authority", str(path), district=district, district_name=district_name, stdout=io.StringIO()
+    )
+    forget_local()
+    return path
+
+
+def match_json(text: str, district: str) -> dict:
+    """`manage.py match --district D --json TEXT`, read back."""
+    out = io.StringIO()
+    call_command("match", text, district=district, json=True, stdout=out)
+    return json.loads(out.getvalue())

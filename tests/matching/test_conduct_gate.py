@@ -8,17 +8,14 @@ where the conduct happens; nothing in the lexicon names them.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from authority.matching import engine
 from authority.matching.engine import ItemSpec, compile_matcher, is_setting, load_settings
-from authority.matching.loader import builtin_lexicon, forget_local
+from authority.matching.loader import builtin_lexicon
+from tests.matching.conftest import import_catalog, match_json, town_row
 
 ITEMS = [
     ItemSpec(
@@ -119,30 +116,13 @@ def test_a_word_of_the_police_is_the_conduct_of_an_item_that_names_it():
     assert not result.no_match and result.candidates[0].code == "T-GAMBLE"
 
 
-COLUMNS = ["code", "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh"]
-COLUMNS += ["fine_min", "fine_max", "holder"]
 DISTRICT = "990012"
 
 
 @pytest.mark.django_db
 def test_a_freshly_imported_catalog_says_no_conduct_for_a_setting_alone(tmp_path: Path):
-    path = tmp_path / "gate.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        for item in ITEMS:
-            writer.writerow(
-                [item.code, item.name_zh, "", "empowered", item.domain, "", item.description]
-                + ["50", "500", "town"]
-            )
-    call_command(
-        "import_authority", str(path), district=DISTRICT, district_name="门槛区", stdout=io.StringIO()
-    )
-    forget_local()
-    out = io.StringIO()
-    call_command("match", NO_CONDUCT[0], district=DISTRICT, json=True, stdout=out)
-    body = json.loads(out.getvalue())
+    rows = [town_row(i.code, i.name_zh, i.domain, i.description) for i in ITEMS]
+    import_catalog(tmp_path / "gate.csv", rows, DISTRICT, "门槛区")
+    body = match_json(NO_CONDUCT[0], DISTRICT)
     assert body["no_match"] and body["no_match_reason"] == "no_conduct"
-    out = io.StringIO()
-    call_command("match", "赶场天有人在街上卖老鼠药", district=DISTRICT, json=True, stdout=out)
-    assert json.loads(out.getvalue())["candidates"][0]["code"] == "T-PEST"
+    assert match_json("赶场天有人在街上卖老鼠药", DISTRICT)["candidates"][0]["code"] == "T-PEST"

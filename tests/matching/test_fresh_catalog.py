@@ -8,32 +8,18 @@ item held by a district department. Nothing in the lexicon or the engine names t
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from authority.matching.loader import forget_local
 from authority.models import EnforcementItem, MatchRule
+from tests.matching.conftest import import_catalog, match_json, write_catalog
 
 pytestmark = pytest.mark.django_db
 
 DISTRICT = "990001"
-COLUMNS = [
-    "code",
-    "name_zh",
-    "name_en",
-    "kind",
-    "domain",
-    "legal_basis",
-    "description_zh",
-    "fine_min",
-    "fine_max",
-    "holder",
-]
 ROWS = [
     (
         "F-STALL",
@@ -136,22 +122,14 @@ ROWS = [
 
 @pytest.fixture
 def imported(tmp_path: Path) -> str:
-    path = tmp_path / "catalog.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        writer.writerows(ROWS)
-    call_command("import_authority", str(path), district=DISTRICT, district_name="新区", stdout=io.StringIO())
-    forget_local()
+    path = import_catalog(tmp_path / "catalog.csv", ROWS, DISTRICT, "新区")
     assert EnforcementItem.objects.filter(district__code=DISTRICT).count() == len(ROWS)
     assert not MatchRule.objects.filter(item__district__code=DISTRICT).exists()
     return str(path)
 
 
 def match(text: str) -> dict:
-    out = io.StringIO()
-    call_command("match", text, district=DISTRICT, json=True, stdout=out)
-    return json.loads(out.getvalue())
+    return match_json(text, DISTRICT)
 
 
 def first(text: str) -> str | None:
@@ -221,11 +199,7 @@ def test_no_match_says_why(imported, text, reason):
 
 
 def test_match_eval_measures_a_catalog_file_without_importing_it(tmp_path):
-    catalog = tmp_path / "catalog.csv"
-    with catalog.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        writer.writerows(ROWS)
+    catalog = write_catalog(tmp_path / "catalog.csv", ROWS)
     labelled = tmp_path / "labelled.csv"
     labelled.write_text(
         "id,lang,text,expected_codes\n"

@@ -7,16 +7,12 @@ grammar (点外卖 is not 店外) are read as typed.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pytest
-from django.core.management import call_command
 
 from authority.matching import engine
 from authority.matching.engine import ItemSpec, compile_matcher
-from authority.matching.loader import builtin_lexicon, forget_local
+from authority.matching.loader import builtin_lexicon
+from tests.matching.conftest import import_catalog, match_json, town_row
 
 ITEMS = [
     ItemSpec(1, "T-NOISE", "对室内装修产生噪音干扰他人的行政处罚", description="装修电钻、切割的噪音扰民。"),
@@ -64,33 +60,7 @@ def test_words_and_grammar_are_read_as_typed(text):
 
 @pytest.mark.django_db
 def test_a_freshly_imported_catalog_reads_the_typo(tmp_path):
-    path = tmp_path / "typos.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(
-            ["code", "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh"]
-            + ["fine_min", "fine_max", "holder"]
-        )
-        for item in ITEMS:
-            writer.writerow(
-                [
-                    item.code,
-                    item.name_zh,
-                    "",
-                    "empowered",
-                    "city_management",
-                    "",
-                    item.description,
-                    "50",
-                    "500",
-                    "town",
-                ]
-            )
-    call_command(
-        "import_authority", str(path), district="990013", district_name="同音区", stdout=io.StringIO()
-    )
-    forget_local()
-    out = io.StringIO()
-    call_command("match", TYPOS[0][0], district="990013", json=True, stdout=out)
-    body = json.loads(out.getvalue())
+    rows = [town_row(i.code, i.name_zh, "city_management", i.description) for i in ITEMS]
+    import_catalog(tmp_path / "typos.csv", rows, "990013", "同音区")
+    body = match_json(TYPOS[0][0], "990013")
     assert body["candidates"][0]["code"] == "T-NOISE"

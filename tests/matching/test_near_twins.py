@@ -8,17 +8,14 @@ them. The last test imports them with import_authority and asks `manage.py match
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from authority.matching import engine
 from authority.matching.engine import ItemSpec, compile_matcher
-from authority.matching.loader import builtin_lexicon, forget_local
+from authority.matching.loader import builtin_lexicon
+from tests.matching.conftest import import_catalog, match_json, town_row
 
 ITEMS = [
     ItemSpec(
@@ -131,32 +128,17 @@ def test_a_twin_found_by_two_stretches_outranks_one_found_by_a_lone_word(monkeyp
     assert not alone.no_match and alone.candidates[0].code == "T-GAS-SELL"
 
 
-COLUMNS = ["code", "name_zh", "name_en", "kind", "domain", "legal_basis", "description_zh"]
-COLUMNS += ["fine_min", "fine_max", "holder"]
 DISTRICT = "990011"
 
 
 @pytest.mark.django_db
 def test_a_freshly_imported_catalog_answers_the_right_twin_with_no_rules(tmp_path: Path):
-    path = tmp_path / "twins.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        for item in ITEMS:
-            writer.writerow(
-                [item.code, item.name_zh, "", "empowered", "city_management", "", item.description]
-                + ["50", "500", "town"]
-            )
-    call_command(
-        "import_authority", str(path), district=DISTRICT, district_name="双子区", stdout=io.StringIO()
-    )
-    forget_local()
+    rows = [town_row(i.code, i.name_zh, "city_management", i.description) for i in ITEMS]
+    import_catalog(tmp_path / "twins.csv", rows, DISTRICT, "双子区")
     for text, code in [
         ("步行街那块招牌的铁架子已经锈穿了，风一吹就晃", "T-SIGN-UNSAFE"),
         ("有人把旧床垫和沙发扔在楼道里半个月了", "T-WASTE-BULKY"),
         ("楼上有人把生活垃圾直接从窗口扔下来", "T-WASTE-PERSON"),
     ]:
-        out = io.StringIO()
-        call_command("match", text, district=DISTRICT, json=True, stdout=out)
-        body = json.loads(out.getvalue())
+        body = match_json(text, DISTRICT)
         assert body["candidates"][0]["code"] == code, (text, body["candidates"][:2])
