@@ -3,12 +3,14 @@ normalisation."""
 
 from __future__ import annotations
 
+import csv
 import pickle
 import random
 
 from authority.matching.engine import ItemSpec, RuleSpec, compile_matcher
-from authority.matching.loader import builtin_lexicon
+from authority.matching.loader import BUILTIN_LEXICON, builtin_lexicon
 from authority.matching.normalize import correct_word, scan, term_key
+from authority.matching.services import clean_lexicon
 
 ITEMS = [
     ItemSpec(
@@ -221,3 +223,13 @@ def test_no_two_built_in_words_meet_on_one_key_with_different_meanings():
     for entry in builtin_lexicon()[0]:
         key = (term_key(entry.term), entry.lang)
         assert seen.setdefault(key, entry.canonical) == entry.canonical, entry.term
+
+
+def test_every_row_of_the_built_in_lexicon_is_one_the_lexicon_editor_accepts():
+    # The demo loads the file through the editor's service (lexicon_load_shared): a row it refuses (a comment
+    # line with commas split into columns, a language the editor does not know) stops the demo's build.
+    with BUILTIN_LEXICON.open(newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            assert not row["term"].lstrip().startswith("#"), row
+            if row["term"].strip() and row["canonical"].strip():
+                clean_lexicon(term=row["term"], canonical=row["canonical"], lang=row["lang"] or "zh")
