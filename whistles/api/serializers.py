@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from authority.api.serializers import ItemRefSerializer
 from authority.models import EnforcementItem
 from enforcement.api.serializers import CodeOrIdField, UnitRefSerializer, datetime_out, unit_ref
+from enforcement.choices import choice_label
 from enforcement.models import Unit, User
+from enforcement.people import PREFIX as PEOPLE_PREFIX
+from enforcement.people import SEPARATOR as PEOPLE_SEPARATOR
+from enforcement.people import name_fields
 
 from .. import clock
 from ..models import (
@@ -26,7 +34,16 @@ from ..notifications import render as render_notification
 from ..photos import MAX_PHOTOS_PER_UPLOAD
 from ..rules import can_act_on_assignment
 from ..selectors import current_due
-from ..workflow import Action, Reason, ReturnReason, Urgency, WhistleStatus, actions_from
+from ..workflow import (
+    STEP_OWED_IN,
+    Action,
+    Reason,
+    ReturnReason,
+    Step,
+    Urgency,
+    WhistleStatus,
+    actions_from,
+)
 
 # --- output -------------------------------------------------------------------------------------------------
 
@@ -134,14 +151,18 @@ class AssignmentSerializer(serializers.ModelSerializer[WhistleAssignment]):
     def get_actions(self, obj: WhistleAssignment) -> list[str]:
         """The actions the requesting user may take now."""
         request = self.context.get("request")
-        user = request.user if request is not None else None
-        if obj.whistle.status != WhistleStatus.OPEN:
-            return []
-        return [
-            t.action.value
-            for t in actions_from(obj.status)
-            if t.action != Action.CANCEL and can_act_on_assignment(user, obj, t.action)
-        ]
+        return assignment_actions(request.user if request is not None else None, obj)
+
+
+def assignment_actions(user: Any, assignment: WhistleAssignment) -> list[str]:
+    """The actions `user` may take now on the assignment (AssignmentSerializer's `actions`)."""
+    if assignment.whistle.status != WhistleStatus.OPEN:
+        return []
+    return [
+        t.action.value
+        for t in actions_from(assignment.status)
+        if t.action != Action.CANCEL and can_act_on_assignment(user, assignment, t.action)
+    ]
 
 
 class AssignmentDetailSerializer(AssignmentSerializer):
@@ -200,6 +221,118 @@ class InboxAssignmentSerializer(AssignmentSerializer):
 
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def inbox_rows(rows: Iterable[dict[str, Any]], user: Any) -> list[dict[str, Any]]:
+    """InboxAssignmentSerializer's rows from the plain values of whistles.selectors.INBOX_ROW_VALUES, for
+    `user`: the same keys in the same order, values and formats, without making an assignment, a whistle, two
+    units and up to four people a row; the language, time zone and labels looked up once per page, each
+    person's name once per person and the actions once per kind of row (issue 18).
+    tests/api/test_inbox_rows.py holds the two equal."""
+    english = (get_language() or "zh-hans").startswith("en")
+    zone = timezone.get_current_timezone()
+    status_field = WhistleAssignment._meta.get_field("status")
+    names: dict[str, str] = {}
+    actions: dict[tuple[Any, ...], list[str]] = {}
+    now = clock.now()
+
+    def unit(pk: int, code: str, en: str, zh: str) -> dict[str, Any]:
+        # unit_ref; BilingualNameMixin.name
+        return {"id": pk, "code": code, "name": en if english and en else zh}
+
+    def when(value: dt.datetime | None) -> str | None:
+        # datetime_out
+        if value is None or value.tzinfo is None:
+            return datetime_out(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    def reference(raised_at: dt.datetime, pk: int) -> str:
+        # WhistleRequest.reference
+        return f"W{timezone.localtime(raised_at, zone):%Y}-{pk or 0:05d}"
+
+    def person(named: str | None) -> str | None:
+        # str() of the user enforcement.people makes of the names
+        if named is None:
+            return None
+        if named not in names:
+            loaded = ["id", *name_fields()]
+            values = [None, *named.split(PEOPLE_SEPARATOR, len(loaded) - 2)]
+            names[named] = str(User.from_db(None, loaded, values))
+        return names[named]
+
+    def may(r: dict[str, Any]) -> list[str]:
+        # assignment_actions: decided by these values alone (whistles.rules), so once per combination
+        key = (
+            r["status"],
+            r["department_id"],
+            r["whistle__status"],
+            r["whistle__town_id"],
+            r["whistle__district_id"],
+        )
+        if key not in actions:
+            whistle = WhistleRequest(status=key[2], town_id=key[3], district_id=key[4])
+            actions[key] = assignment_actions(
+                user, WhistleAssignment(status=key[0], department_id=key[1], whistle=whistle)
+            )
+        return list(actions[key])
+
+    out = []
+    for r in rows:
+        status = r["status"]
+        due: dict[str, Any] | None = None
+        for step in (Step.CHECK_IN, Step.ON_SITE, Step.HANDLE):  # selectors.current_due
+            if status in STEP_OWED_IN[step]:
+                at = r[_DUE_OF[step]]
+                due = {"step": step.value, "at": at, "overdue": now > at}
+                break
+        out.append(
+            {
+                "id": r["id"],
+                "whistle": r["whistle_id"],
+                "department": unit(
+                    r["department_id"],
+                    r["department__code"],
+                    r["department__name_en"],
+                    r["department__name_zh"],
+                ),
+                "status": status,
+                "status_label": str(choice_label(status_field, status)),
+                "cycle": r["cycle"],
+                "sent_at": when(r["sent_at"]),
+                "check_in_due": when(r["check_in_due"]),
+                "on_site_due": when(r["on_site_due"]),
+                "handle_due": when(r["handle_due"]),
+                "current_due": due,
+                "acknowledged_at": when(r["acknowledged_at"]),
+                "acknowledged_by": person(r[f"{PEOPLE_PREFIX}acknowledged_by"]),
+                "on_site_at": when(r["on_site_at"]),
+                "on_site_by": person(r[f"{PEOPLE_PREFIX}on_site_by"]),
+                "handled_at": when(r["handled_at"]),
+                "handled_by": person(r[f"{PEOPLE_PREFIX}handled_by"]),
+                "handling_note": r["handling_note"],
+                "department_case_ref": r["department_case_ref"],
+                "closed_at": when(r["closed_at"]),
+                "rating": r["rating"],
+                "rating_comment": r["rating_comment"],
+                "rated_by": person(r[f"{PEOPLE_PREFIX}rated_by"]),
+                "return_count": r["return_count"],
+                "actions": may(r),
+                "whistle_title": r["whistle__title"],
+                "whistle_reference": reference(r["whistle__raised_at"], r["whistle_id"]),
+                "town": unit(
+                    r["whistle__town_id"],
+                    r["whistle__town__code"],
+                    r["whistle__town__name_en"],
+                    r["whistle__town__name_zh"],
+                ),
+                "urgency": r["whistle__urgency"],
+            }
+        )
+    return out
+
+
+_DUE_OF = {Step.CHECK_IN: "check_in_due", Step.ON_SITE: "on_site_due", Step.HANDLE: "handle_due"}
 
 
 class EventSerializer(serializers.ModelSerializer[WhistleEvent]):
