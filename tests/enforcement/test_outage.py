@@ -5,8 +5,10 @@ Redis returns."""
 from __future__ import annotations
 
 import datetime as dt
-import time
+import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -21,6 +23,26 @@ from tests.conftest import wait_for
 from tests.matching.conftest import catalog  # noqa: F401  (fixture)
 
 DEAD = "redis://127.0.0.1:8149/0"  # one of this suite's own ports; nothing listens on it
+DEAD_ADDRESS = ("127.0.0.1", 8149)
+
+
+@contextmanager
+def dead_connects() -> Iterator[list[tuple[str, int]]]:
+    """Every attempt this process makes to connect to the dead Redis: a client that gives up at once makes one
+    per use, a retry loop (kombu's default publish retries: 6.6 s of them measured) makes many."""
+    attempts: list[tuple[str, int]] = []
+    connect = socket.socket.connect
+
+    def counted(sock: socket.socket, address: Any) -> None:
+        if tuple(address[:2]) == DEAD_ADDRESS:
+            attempts.append(tuple(address[:2]))
+        return connect(sock, address)
+
+    socket.socket.connect = counted  # type: ignore[method-assign,assignment]
+    try:
+        yield attempts
+    finally:
+        socket.socket.connect = connect  # type: ignore[method-assign]
 
 
 def _point_celery_at(url: str) -> None:
@@ -97,18 +119,19 @@ def test_matching_and_suggestions_answer_without_the_cache(cast, catalog, redis_
     from authority.matching.loader import forget_local
 
     forget_local()  # as a fresh process: nothing held locally, the cache must be asked
-    started = time.monotonic()
-    response = api(cast.officer_a).post(
-        "/api/match/", {"text": "超市卖过期牛奶", "town": cast.town_a.code}, format="json"
-    )
-    assert response.status_code == 200, response.content[:300]
-    assert response.json()["candidates"][0]["code"] == "T-FOOD"
-    forget_local()
-    page = api()
-    page.force_login(cast.officer_a)
-    response = page.get("/matching/suggest/", {"text": "电瓶车在楼道里充电", "town": cast.town_a.code})
-    assert response.status_code == 200 and "T-EBIKE" in response.content.decode()
-    assert time.monotonic() - started < 5
+    with dead_connects() as attempts:
+        response = api(cast.officer_a).post(
+            "/api/match/", {"text": "超市卖过期牛奶", "town": cast.town_a.code}, format="json"
+        )
+        assert response.status_code == 200, response.content[:300]
+        assert response.json()["candidates"][0]["code"] == "T-FOOD"
+        forget_local()
+        page = api()
+        page.force_login(cast.officer_a)
+        response = page.get("/matching/suggest/", {"text": "电瓶车在楼道里充电", "town": cast.town_a.code})
+        assert response.status_code == 200 and "T-EBIKE" in response.content.decode()
+    print(f"dead Redis asked {len(attempts)} times")
+    assert 0 < len(attempts) <= 2, attempts  # asked once, then answered as a miss for a few seconds (1 seen)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -255,16 +278,16 @@ def test_work_written_while_redis_is_down_is_done_once_when_it_returns(
 
     api(cast.officer_a).get("/api/complaints/")  # warm this process (imports, URL resolvers) before timing
     with redis_unreachable():
-        started = time.monotonic()
-        complaint = file_complaint(cast, "OUT-9")
-        elapsed = time.monotonic() - started
+        with dead_connects() as attempts:
+            complaint = file_complaint(cast, "OUT-9")
         assert complaint.status_code == 201, complaint.content[:300]
         case = api(cast.officer_a).post("/api/cases/", _case_body(cast, item), format="json")
         assert case.status_code == 201, case.content[:300]
         whistle = api(cast.officer_a).post(reverse("api-whistle-list"), _whistle_body(cast), format="json")
         assert whistle.status_code == 201, whistle.content[:300]
-        assert elapsed < 3, elapsed  # one refused connect, not kombu's default retry loop (6.6 s measured)
-        print(f"complaint filed with Redis down in {elapsed * 1000:.0f} ms")
+        # the cache once and one publish (2 seen), not kombu's default retry loop (3 retries, 6.6 s measured)
+        print(f"complaint filed with Redis down after {len(attempts)} refused connects")
+        assert 0 < len(attempts) <= 3, attempts
         assert file_complaint(cast, "OUT-9").status_code == 400  # a retry is a duplicate, refused
         ready = api().get("/readyz")
         assert ready.status_code == 503 and "redis" in ready.json()["down"]
