@@ -271,6 +271,6 @@ def test_a_link_the_rule_gives_beside_the_object_is_shown_and_an_outside_one_is_
     client = client_for(cast.supervisor_a)
     html = client.get(reverse("desk-warning", args=[join.pk]) + "?lang=en").content.decode()
     assert f'href="/cases/{case.pk}/"' in html and 'href="/inspections/33/"' in html
-    assert "Open the inspection" in html
+    assert "Open the linked inspection" in html and "Open the case" in html
     html = client.get(reverse("desk-warning", args=[outside.pk])).content.decode()
     assert "example.com" not in html
