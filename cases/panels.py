@@ -32,6 +32,7 @@ def my_case_counts(user: User) -> dict[str, int]:
     from enforcement.inbox import deadline_working_days
 
     from . import clock
+    from .deadlines import overdue_q
     from .selectors import my_open_case_rows_for
 
     def count() -> dict[str, int]:
@@ -43,7 +44,7 @@ def my_case_counts(user: User) -> dict[str, int]:
             .order_by()
             .aggregate(
                 open=Count("pk", distinct=True),
-                overdue=Count("pk", filter=Q(next_due__lt=today), distinct=True),
+                overdue=Count("pk", filter=overdue_q(today), distinct=True),
                 week=Count(
                     "pk",
                     filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)),
@@ -60,6 +61,7 @@ def my_case_counts(user: User) -> dict[str, int]:
 
 def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
     from . import clock
+    from .deadlines import overdue_q
     from .models import Case
 
     today = clock.today()
@@ -72,7 +74,7 @@ def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
         )
         counts = mine.aggregate(
             open=Count("pk", distinct=True),
-            overdue=Count("pk", filter=Q(next_due__lt=today), distinct=True),
+            overdue=Count("pk", filter=overdue_q(today), distinct=True),
             week=Count(
                 "pk", filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)), distinct=True
             ),
@@ -97,6 +99,7 @@ def _team_case_counts(user: User) -> dict[str, int]:
     """A supervisor's team: its open cases past their deadline, and the supervisor's approval queue
     (`awaiting_approval_for`), in one query."""
     from . import clock
+    from .deadlines import overdue_q
     from .models import Case
     from .selectors import AWAITING_APPROVAL
     from .workflow import FINISHED
@@ -105,7 +108,7 @@ def _team_case_counts(user: User) -> dict[str, int]:
         today = clock.today()
         is_open = ~Q(stage__in=FINISHED)
         return Case.objects.for_user(user, shared=False).aggregate(
-            overdue=Count("pk", filter=is_open & Q(next_due__lt=today)),
+            overdue=Count("pk", filter=is_open & overdue_q(today)),
             approvals=Count("pk", filter=AWAITING_APPROVAL),
         )
 

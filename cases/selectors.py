@@ -208,7 +208,11 @@ def cases_for(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
         qs = qs.filter(item_id=f.item_id)
     if f.town_id:
         qs = qs.filter(town_id=f.town_id)
-    if f.due_within is not None:
+    if f.due_within is not None and f.due_within < 0:  # "overdue": as the home counts them
+        from .deadlines import overdue_q
+
+        qs = qs.filter(overdue_q(timezone.localdate()))
+    elif f.due_within is not None:
         qs = qs.filter(next_due__lte=timezone.localdate() + dt.timedelta(days=f.due_within))
     if f.mine:
         qs = qs.filter(officers__officer=user, officers__recused_at__isnull=True)

@@ -26,6 +26,7 @@ STEPS: dict[str, tuple[Any, int]] = {
     "whistles": (_("Whistles and complaints"), 14),
     "cases": (_("Penalty cases, their evidence and documents"), 50),
     "inspections": (_("Joint inspections"), 12),
+    "fences": (_("Fence sweeps: the supervisors' warnings"), 1),
     "figures": (_("The district's figures"), 6),
 }
 

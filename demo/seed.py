@@ -7,7 +7,7 @@ from typing import Any
 
 from enforcement.audit import linking_deferred
 
-from . import authority, cases, discretion, figures, inspections, whistles
+from . import authority, cases, discretion, fences, figures, inspections, whistles
 from .core import Login, seed_core
 from .progress import report
 
@@ -38,6 +38,9 @@ def seed_all(stdout: Any, *, small: bool = False) -> list[Login]:
                 seed(stdout, small=small)
             else:
                 seed(stdout)
+        # The fence sweeps over everything above (the desk's warnings), as beat would run them.
+        report("fences")
+        fences.seed(stdout)
         # Last: the dashboards' aggregates, counted from everything above.
         report("figures")
         figures.seed(stdout)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -55,11 +56,80 @@ COMMON_LABELS = {
     "officers": pgettext_lazy("fence fact", "Officers"),
     "reviewer": pgettext_lazy("fence fact", "Legal reviewer"),
     "investigator": pgettext_lazy("fence fact", "Investigator"),
+    # What the sweeps write (enforcement/sweeps.py and each app's sweeps.py).
+    "stage": pgettext_lazy("fence fact", "Case stage"),
+    "passed": pgettext_lazy("fence fact", "Deadline passed"),
+    "department": pgettext_lazy("fence fact", "Department"),
+    "unit": pgettext_lazy("fence fact", "Inspecting body"),
+    "previous_unit": pgettext_lazy("fence fact", "Earlier inspecting body"),
+    "previous_on": pgettext_lazy("fence fact", "Earlier visit on"),
+    "join_unit": pgettext_lazy("fence fact", "Body planning the other visit"),
+    "join_on": pgettext_lazy("fence fact", "The other visit planned for"),
+    "year": pgettext_lazy("fence fact", "Year"),
+    "count": pgettext_lazy("fence fact", "Visits in the year"),
+    "last_visit_on": pgettext_lazy("fence fact", "Last visit"),
+    "visits_before": pgettext_lazy("fence fact", "Earlier visits"),
+    "open_complaint_cases": pgettext_lazy("fence fact", "Open complaint cases"),
+    "visited_on": pgettext_lazy("fence fact", "Visited on"),
+    "file_due": pgettext_lazy("fence fact", "To be filed by"),
+    "filed_on": pgettext_lazy("fence fact", "Filed on"),
+    "task_status": pgettext_lazy("fence fact", "Inspection status"),
+    "side": pgettext_lazy("fence fact", "Edge of the range"),
+    "n": pgettext_lazy("fence fact", "The officer's decided fines"),
+    "share": pgettext_lazy("fence fact", "The officer's share at the edge"),
+    "peer_n": pgettext_lazy("fence fact", "Peers' decided fines"),
+    "peer_share": pgettext_lazy("fence fact", "Peers' share at the edge"),
+    "period_days": pgettext_lazy("fence fact", "Period (days)"),
+    "month": pgettext_lazy("fence fact", "Month"),
+    "months": pgettext_lazy("fence fact", "Months unused"),
+    "held_since": pgettext_lazy("fence fact", "Held since"),
+    "last_used": pgettext_lazy("fence fact", "Last used"),
+    "proposal": pgettext_lazy("fence fact", "Proposed"),
+    "status": pgettext_lazy("fence fact", "Use"),
 }
+
+# Row ids the sweeps keep for their own joins: the warning's object link (or `url`) already leads there.
+HIDDEN_KEYS = frozenset({"url", "visit", "previous_visit", "task", "join_task", "assignment"})
+# Ids of units, shown by name.
+UNIT_KEYS = ("department", "unit", "previous_unit", "join_unit")
+
+
+def _choice_reader(choices: Any) -> Callable[[str], str]:
+    labels = dict(choices.choices)
+    return lambda value: str(labels.get(value, value))
+
+
+def _coded_values() -> dict[str, Callable[[str], str]]:
+    from cases.workflow import Stage
+    from inspections.workflow import TaskStatus
+    from whistles.workflow import Status
+
+    words = {
+        "top": pgettext_lazy("fence fact", "Top of the range"),
+        "bottom": pgettext_lazy("fence fact", "Bottom of the range"),
+        "recover": pgettext_lazy("fence fact", "Recovery of the power"),
+        "never": pgettext_lazy("fence fact", "Never used"),
+        "idle": pgettext_lazy("fence fact", "Not used in the months set"),
+    }
+
+    def word(value: str) -> str:
+        return str(words.get(value, value))
+
+    return {
+        "stage": _choice_reader(Stage),
+        "step": _choice_reader(Status),
+        "task_status": _choice_reader(TaskStatus),
+        "side": word,
+        "proposal": word,
+        "status": word,
+    }
 
 
 def register_labels() -> None:
+    from enforcement.fences import register_fact_values
+
     register_fact_labels(COMMON_LABELS)
+    register_fact_values(_coded_values())
 
 
 @dataclass(frozen=True)
@@ -69,9 +139,32 @@ class Fact:
 
 
 def warning_facts(warning: FenceWarning) -> list[Fact]:
-    """The rule's facts, one labelled line each (in PostgreSQL's order of JSON keys: jsonb keeps no order)."""
+    """The rule's facts, one labelled line each (in PostgreSQL's order of JSON keys: jsonb keeps no order).
+    Internal row ids and the link are left out; units are named."""
     details = warning.details if isinstance(warning.details, dict) else {}
-    return [Fact(_label(key), show_value(value, key)) for key, value in details.items()]
+    shown = {
+        key: value
+        for key, value in details.items()
+        if key not in HIDDEN_KEYS and not (key == "item" and isinstance(value, int))  # item_code is shown
+    }
+    units = _unit_names([v for k, v in shown.items() if k in UNIT_KEYS and isinstance(v, int)])
+    return [
+        Fact(
+            _label(key),
+            units.get(value, show_value(value, key))
+            if key in UNIT_KEYS and isinstance(value, int)
+            else show_value(value, key),
+        )
+        for key, value in shown.items()
+    ]
+
+
+def _unit_names(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    from enforcement.models import Unit
+
+    return {unit.pk: unit.name for unit in Unit.objects.filter(pk__in=ids).only("id", "name_zh", "name_en")}
 
 
 def _label(key: str) -> str:
@@ -107,6 +200,8 @@ def show_value(value: Any, key: str = "") -> str:
     if len(text) >= 19 and "T" in text:
         moment = _parse_datetime(text)
         if moment is not None:
+            if timezone.is_aware(moment):  # stored in UTC: shown in the reader's time, as the message says it
+                moment = timezone.localtime(moment)
             return date_format(moment, "DATETIME_FORMAT")
     if _is_decimal(text) and not key.endswith(("code", "number")):  # an item code is digits, not a quantity
         # Amounts come as text ("10100.00"): grouped as every amount on the site is, whatever the locale's
@@ -166,11 +261,37 @@ class ObjectLink:
 
 
 def object_link(warning: FenceWarning) -> ObjectLink | None:
+    """The page of the object the warning is about; for an object without a page of its own (a department's
+    assignment of a whistle, a town's grant of a power) the page the rule linked in its facts."""
     page = _OBJECT_PAGES.get(warning.object_type)
     if page is None or not warning.object_id.isdigit():
-        return None
+        return related_link(warning, None)
     name, kind = page
     try:
         return ObjectLink(kind(), reverse(name, args=[int(warning.object_id)]))
     except NoReverseMatch:
+        return related_link(warning, None)
+
+
+# The pages a rule links in its facts (`details["url"]`), by the start of their path.
+_LINKED_PAGES: tuple[tuple[str, Callable[[], str]], ...] = (
+    ("/authority/adjustments/new/", lambda: str(_("Recovery proposal"))),
+    ("/whistles/", lambda: str(_("Whistle"))),
+    ("/inspections/", lambda: str(_("Inspection"))),
+    ("/cases/", lambda: str(_("Case"))),
+)
+
+
+def related_link(warning: FenceWarning, shown: ObjectLink | None) -> ObjectLink | None:
+    """The page the rule linked in its facts (the visit to join, the recovery to propose, the whistle), when
+    it is one of ours and not the page already shown."""
+    details = warning.details if isinstance(warning.details, dict) else {}
+    url = details.get("url")
+    if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
         return None
+    if shown is not None and shown.url == url:
+        return None
+    for prefix, kind in _LINKED_PAGES:
+        if url.startswith(prefix):
+            return ObjectLink(kind(), url)
+    return None

@@ -24,7 +24,7 @@ from enforcement.rules import can_review_warning, can_set_escalation, can_use_de
 from enforcement.services import FENCE_REVIEW
 from enforcement.workflow import InvalidTransition, StaleObject
 
-from .facts import object_link, rule_description, rule_label, warning_facts
+from .facts import object_link, related_link, rule_description, rule_label, warning_facts
 from .forms import OUTCOMES, DeskFilterForm, EscalationForm, ResolveForm, ReviewForm, ticked_ids
 from .selectors import desk_choices, desk_counts, desk_queue, team_view, warning_get_for
 
@@ -41,7 +41,8 @@ def warning_row(warning: FenceWarning) -> dict[str, Any]:
         "w": warning,
         "rule": rule_label(warning.rule),
         "facts": warning_facts(warning),
-        "link": object_link(warning),
+        "link": (link := object_link(warning)),
+        "related": related_link(warning, link),
     }
 
 
@@ -135,7 +136,8 @@ def warning_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "rule": rule_label(warning.rule),
             "rule_description": rule_description(warning.rule),
             "facts": warning_facts(warning),
-            "link": object_link(warning),
+            "link": (link := object_link(warning)),
+            "related": related_link(warning, link),
             "may_review": may_review
             and warning.status in (FenceWarning.Status.OPEN, FenceWarning.Status.ACKNOWLEDGED),
             "may_resolve": may_review and warning.status == FenceWarning.Status.CONFIRMED,

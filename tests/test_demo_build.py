@@ -91,11 +91,35 @@ def _check_figures() -> None:
     assert board.reconciled_at is not None
 
 
+def _check_fences(out: str) -> None:
+    """The supervisor's desk is not empty: the real sweeps ran over the demo (late deadlines and whistle
+    responses, unused items), the fences before an action left their rows while the cases were replayed, the
+    town supervisors reviewed a few, and the warnings reached the supervisors' bell and the figures."""
+    from enforcement.models import FenceWarning
+    from supervision.selectors import desk_queue
+    from whistles.models import Notification
+
+    assert "fences: the sweeps raised" in out
+    rules = set(FenceWarning.objects.values_list("rule", flat=True))
+    assert {"cases.review_without_evidence", "authority.zombie_item"} <= rules
+    assert any(r.startswith("cases.deadline.") for r in rules)
+    # The small demo may decide no fine outside the tier; what there is was reviewed as the full demo does.
+    deviations = FenceWarning.objects.filter(rule="discretion.deviation").exclude(reason="")
+    assert not deviations.exists() or deviations.filter(status="justified").exists()
+    late_payments = FenceWarning.objects.filter(rule="cases.deadline.payment", severity="warning")
+    assert not late_payments.exists() or late_payments.filter(status="confirmed").count() == 1
+    supervisor = User.objects.get(username="shiyoulu_supervisor")
+    assert desk_queue(user=supervisor).filter(severity="warning").exists()
+    assert Notification.objects.filter(recipient=supervisor, kind="fence_raised").exists()
+
+
 def test_the_demo_builds_believably_and_a_second_build_changes_nothing(capsys):
     call_command("seed_demo", small=True)
-    _check_core(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    _check_core(out)
     _check_discretion()
     _check_figures()
+    _check_fences(out)
     counts = _counts()
     call_command("seed_demo", small=True)
     assert _counts() == counts

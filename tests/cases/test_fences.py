@@ -209,6 +209,16 @@ def test_an_expired_certificate_blocks_the_notice(cast, make_case):
     assert rows("cases.officers_certified", case)
 
 
+def test_a_case_with_one_officer_is_blocked_even_with_a_valid_certificate(cast, make_case):
+    case = make_case("investigating", officers=[cast.officer_a])
+    with pytest.raises(FenceRefusal) as caught:
+        notice(case, cast.officer_a, proposed_fine=case_recommendation(case).fine_suggested)
+    assert "cases.officers_certified" in {f.rule for f in caught.value.findings}
+    (row,) = rows("cases.officers_certified", case)
+    assert row.severity == "block" and row.details["officers"] == [cast.officer_a.pk]
+    assert Case.objects.get(pk=case.pk).stage == "investigating"
+
+
 def test_two_valid_certificates_pass(cast, make_case):
     case = make_case("investigating")
     notice(case, cast.officer_a, proposed_fine=case_recommendation(case).fine_suggested)

@@ -477,3 +477,45 @@ def test_warnings_a_sweep_raises_reach_their_row(cast: Any, django_capture_on_co
         ]
         fences.warnings_event(fences.RAISED, raised)
     assert TownMonth.objects.get(town=cast.town_a, month=SEP).warnings_raised == 3
+
+
+def test_city_figures_equal_the_hand_count_over_two_districts(cast: Any) -> None:
+    """The city level sums its districts' rows: its median and p90 come from the merged histograms, not from
+    the districts' medians."""
+    build(cast)
+    city = City.objects.create(code="C1", name_zh="测试市")
+    other = make_district("T900", name_zh="别的区")
+    district_set_city(actor=None, district=cast.district, city=city)
+    district_set_city(actor=None, district=other, city=city)
+    town = make_unit(other, Unit.Kind.TOWN, code="T900-A", name_zh="丁街道")
+    for filed, closed, steps in ((D(2025, 9, 2), D(2025, 9, 10), 2), (D(2025, 7, 1), D(2025, 10, 9), 4)):
+        c = Case.objects.create(
+            district=other,
+            town=town,
+            title="噪声扰民",
+            act_on=D(2025, 6, 1),
+            description="夜间施工噪声",
+            created_by=cast.officer_a,
+            filed_on=filed,
+            closed_on=closed,
+            stage="closed",
+        )
+        for action in ["start_check", "propose_filing", "approve_filing", "close"][:steps]:
+            CaseEvent.objects.create(case=c, action=action)
+    figures_reconcile()
+    board = dashboard_for(
+        user=city_user(city, "city_sup"), level="city", pk=city.pk, period=Period.ending(OCT, 2)
+    )
+    t = board.total
+    # Handling days closed Sep-Oct: the test district's 4 10 20 32 41, the other's 8 and 100 (1 Jul -> 9 Oct).
+    # Sorted 4 8 10 20 32 41 100: median the 4th = 20; p90 by nearest rank ceil(0.9 * 7) = 7th = 100.
+    assert (t.cases_closed, t.median_days, t.p90_days) == (7, 20, 100)
+    # Steps: 20 (the test district) + 2 + 4 = 26 over 7 cases.
+    assert t.steps_per_case == pytest.approx(26 / 7)
+    # Each district on its own: 4 10 20 32 41 -> 20; 8 100 -> (8 + 100) / 2 = 54.
+    by_district = {line.pk: line.figures for line in board.units}
+    assert by_district[cast.district.pk].median_days == 20
+    assert by_district[other.pk].median_days == 54
+    # The other district has no visits, whistles or warnings: the city's equal the test district's.
+    assert (t.visits, t.repeat_visits, t.whistle_due, t.whistle_on_time) == (5, 1, 3, 1)
+    assert (t.warnings_raised, t.warnings_confirmed, t.warnings_resolved) == (4, 2, 1)

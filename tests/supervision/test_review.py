@@ -204,3 +204,73 @@ def test_coded_facts_read_in_words_in_the_reader_s_language(cast, client_for, ra
     assert "a heavy penalty or a large fine" in en and "below the recommended tier" in en
     for code in ("major_penalty", "lighter", ">normal<", ">fine<"):
         assert code not in zh and code not in en
+
+
+def test_a_sweep_s_facts_read_as_words_without_row_ids_or_raw_codes(
+    cast, client_for, raise_warning, make_case
+):
+    """What the deadline sweeps write (`cases/sweeps.py`): the stage in words, the link as the link, not as a
+    fact; in both languages."""
+    case = make_case("correcting")
+    warning = raise_warning(
+        obj=case,
+        reason="",
+        details={
+            "due": "2026-11-12",
+            "url": f"/cases/{case.pk}/",
+            "stage": "correcting",
+            "passed": True,
+            "days_late": 25,
+        },
+    )
+    client = client_for(cast.supervisor_a)
+    for lang, words in (
+        ("en", ("Case stage", "Ordered to correct", "Deadline passed")),
+        ("zh-hans", ("案件环节", "已超期")),
+    ):
+        html = client.get(reverse("desk-warning", args=[warning.pk]) + f"?lang={lang}").content.decode()
+        assert all(w in html for w in words), (lang, words)
+        assert ">correcting<" not in html and ">Url<" not in html and f">/cases/{case.pk}/<" not in html
+        queue = client.get(reverse("desk") + f"?lang={lang}").content.decode()
+        assert ">correcting<" not in queue and ">Url<" not in queue
+
+
+def test_a_whistle_deadline_names_the_department_shows_local_time_and_links_the_whistle(
+    cast, client_for, raise_warning
+):
+    """`whistles/sweeps.py` keeps the assignment (no page of its own) as the object, the deadline in UTC and
+    the department's id: the desk shows Beijing time, the department's name, and the whistle's page as the
+    link."""
+    warning = raise_warning(
+        reason="",
+        details={
+            "due": "2026-09-10T02:06:08.595527+00:00",
+            "url": "/whistles/67/",
+            "step": "sent",
+            "passed": True,
+            "assignment": 75,
+            "department": cast.department.pk,
+        },
+    )
+    client = client_for(cast.supervisor_a)
+    html = client.get(reverse("desk-warning", args=[warning.pk]) + "?lang=en").content.decode()
+    assert "10:06" in html and "02:06" not in html  # Asia/Shanghai, as the message says it
+    assert (cast.department.name_en or cast.department.name_zh) in html and "Waiting for check-in" in html
+    assert 'href="/whistles/67/"' in html and ">Assignment<" not in html and ">75<" not in html
+    api = client.get(reverse("api-desk-warning", args=[warning.pk])).json()
+    assert api["object_url"] == "/whistles/67/"
+    assert not any(f["value"] in ("sent", "75", str(cast.department.pk)) for f in api["facts"])
+
+
+def test_a_link_the_rule_gives_beside_the_object_is_shown_and_an_outside_one_is_not(
+    cast, client_for, raise_warning, make_case
+):
+    case = make_case()
+    join = raise_warning(obj=case, reason="", details={"url": "/inspections/33/", "join_on": "2027-01-26"})
+    outside = raise_warning(reason="", details={"url": "https://example.com/x", "step": "sent"})
+    client = client_for(cast.supervisor_a)
+    html = client.get(reverse("desk-warning", args=[join.pk]) + "?lang=en").content.decode()
+    assert f'href="/cases/{case.pk}/"' in html and 'href="/inspections/33/"' in html
+    assert "Open the linked inspection" in html and "Open the case" in html
+    html = client.get(reverse("desk-warning", args=[outside.pk])).content.decode()
+    assert "example.com" not in html

@@ -47,3 +47,27 @@ def test_an_officers_home_still_shows_their_own_overdue(cast, client_for, make_c
     make_case(officers=[cast.officer_a2], decision_due=late, next_due=late)
     home = client_for(cast.officer_a).get("/").content.decode()
     assert 'data-testid="team-overdue"' not in home
+
+
+def test_a_notice_whose_reply_period_ran_out_is_not_overdue_until_its_decision_deadline_passes(
+    cast, client_for, make_case
+):
+    """The demo's home said "team overdue 14" while the team view listed 8: six notified cases kept the
+    party's reply date as `next_due` after it passed. Home and team view count the same cases."""
+    today = timezone.localdate()
+    replied_by = today - dt.timedelta(days=5)
+    waiting = make_case(
+        "notified", reply_due=replied_by, next_due=replied_by, decision_due=today + dt.timedelta(days=40)
+    )
+    late = make_case(
+        "notified", reply_due=replied_by, next_due=replied_by, decision_due=today - dt.timedelta(days=1)
+    )
+    client = client_for(cast.supervisor_a)
+    home = client.get("/").content.decode()
+    stat = home.split('data-testid="team-overdue"')[1].split('class="stat')[1]
+    assert ">1<" in stat.split("</div>")[0] + "<"
+    team = client.get(reverse("api-desk-team")).json()
+    assert [row["case"] for row in team["overdue"]] == [late.pk]
+    # The tile's link lists the same case.
+    listed = client.get(reverse("cases:case-list") + "?due=overdue").content.decode()
+    assert late.title in listed and waiting.title not in listed
