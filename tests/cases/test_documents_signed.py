@@ -18,6 +18,7 @@ from authority.models import GrantKind
 from cases.documents import document_generate, document_preview, render_pdf
 from cases.documents import document_html as html_of
 from cases.models import CaseDocument, DocumentSequence, Evidence
+from cases.numerals import chinese_date
 from enforcement.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,8 @@ def test_the_decision_carries_the_legal_name_the_findings_the_tier_and_the_reaso
     # Its own number, and where to pay.
     assert document.number == f"甲街罚决〔{timezone.localdate().year}〕1号" and document.number in text
     assert "中国工商银行测试支行" in text and "不得向执法人员缴纳" in text
+    # The date is the one under the seal, printed once.
+    assert text.count(chinese_date(case.decided_on)) == 1 and "决定日期" not in text
 
 
 def test_a_delegated_item_is_decided_in_the_departments_name(cast, town_a, make_case):
@@ -114,6 +117,7 @@ def test_the_filing_form_prints_the_rule_and_the_penalty_clause_once_on_one_page
     assert text.count("第三十六条") == 1
     assert text.count("\f") <= 1 and "共1页" in text.replace(" ", "")  # one page
     assert text.startswith(LEGAL_NAME)
+    assert text.count(case.number) == 1  # the 案号 row of the form; no number line above it
 
 
 def test_notice_and_decision_are_numbered_apart(cast, town_a, make_case):
