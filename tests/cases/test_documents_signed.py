@@ -158,3 +158,16 @@ def test_preview_page_serves_the_draft_inline_and_refuses_others(cast, town_a, m
     wrong = client_for(cast.officer_a).get(reverse("cases:document-preview", args=[case.pk, "decision"]))
     assert wrong.status_code == 400  # the decision does not fit an investigation yet
     assert not CaseDocument.objects.filter(case=case).exists()
+
+
+def test_the_seal_block_is_never_split_across_pages(town_a, make_case):
+    """The organ's name, the stamp and the date stay on one page, however long the facts run: a seal page
+    with no name above the stamp is not a document a town signs."""
+    case = _decided(make_case)
+    sentence = "当事人在测试路1号门前占道摆放货架经营，面积约3平方米，经多次劝阻仍未撤除"
+    for repeats in range(1, 16):
+        case.findings = "；".join([sentence] * repeats)
+        for kind in ("penalty_notice", "decision"):
+            pages = pdf_text(render_pdf(html_of(case, kind))).split("\f")
+            [seal_page] = [page for page in pages if "（印章）" in page]
+            assert f"{LEGAL_NAME}（印章）" in seal_page, (kind, repeats)
