@@ -90,23 +90,28 @@ def _render_decided(p: Mapping[str, Any]) -> str:
     return _sentences(text, deadline_words(due, str(LABELS["service"])))
 
 
-# What the officers do next after each approval (the decision's own notice says when to serve it).
-APPROVED_NEXT: dict[str, Any] = {
-    Action.APPROVE_FILING: gettext_lazy("The case is filed: investigate it."),
-    Action.PASS_REVIEW: gettext_lazy("The case goes to the supervisor for decision."),
-    Action.DECIDE_NO_PENALTY: gettext_lazy("No penalty: the case is closed."),
-    Action.CLOSE: gettext_lazy("The case is closed; its file waits for archiving."),
-    Action.ARCHIVE: gettext_lazy("The case file is archived; nothing is left to do."),
+# What was approved, and what the officers do next (the decision's own notice says when to serve it).
+APPROVED: dict[str, tuple[Any, Any]] = {
+    Action.APPROVE_FILING: (gettext_lazy("filing"), gettext_lazy("Investigate the case.")),
+    Action.PASS_REVIEW: (
+        gettext_lazy("legal review"),
+        gettext_lazy("It goes to the supervisor for decision."),
+    ),
+    Action.DECIDE_NO_PENALTY: (gettext_lazy("no penalty"), gettext_lazy("The case is closed.")),
+    Action.CLOSE: (gettext_lazy("closing"), gettext_lazy("The file waits for archiving.")),
+    Action.ARCHIVE: (gettext_lazy("archiving"), gettext_lazy("Nothing is left to do.")),
 }
 
 
 def _render_approved(p: Mapping[str, Any]) -> str:
-    text = _("%(who)s approved %(ref)s (%(action)s).") % {
+    asked, then = APPROVED[p["action"]]
+    text = _("%(who)s approved %(asked)s: %(ref)s (%(title)s).") % {
         "who": p["actor"],
+        "asked": str(asked),
         "ref": _ref(p),
-        "action": str(Action(p["action"]).label),
+        "title": p["title"],
     }
-    text = _sentences(text, str(APPROVED_NEXT[p["action"]]))
+    text = _sentences(text, str(then))
     if p.get("due"):
         label = str(LABELS.get(p.get("label", ""), ""))
         text = _sentences(text, deadline_words(dt.date.fromisoformat(p["due"]), label))
@@ -168,7 +173,7 @@ def notify_step(case: Case, *, action: str, actor: User, event_id: int, note: st
         due = case.service_due.isoformat() if case.service_due else ""
         params = {**_base(case), "actor": _person(actor), "due": due}
         kind = "case.decided"
-    elif action in APPROVED_NEXT:
+    elif action in APPROVED:
         params = {**_base(case), "actor": _person(actor), "action": action}
         if action == Action.APPROVE_FILING and case.next_due:
             params |= {"due": case.next_due.isoformat(), "label": next_due_key(case)}

@@ -105,12 +105,12 @@ def test_an_approved_filing_tells_the_officers_who_approved_and_what_to_do_next(
         [approved] = _inbox(officer, "case.approved")
         with translation.override("zh-hans"):
             text = render(approved)
-        assert "甲队长已批准" in text and case.number in text and "批准立案" in text
-        assert "请开展调查" in text and "处罚决定期限" in text and "还剩" in text
+        assert f"甲队长已批准立案：{case.number}（{case.title}）。请开展调查。处罚决定期限" in text
+        assert "还剩" in text and "工作日" in text
         assert link_for(approved) == reverse("cases:case", args=[case.pk])
     with translation.override("en"):
         text = render(_inbox(cast.officer_a, "case.approved")[0])
-    assert "approved" in text and "investigate it" in text and "Decision deadline" in text
+    assert f"approved filing: {case.number} ({case.title}). Investigate the case. Decision deadline" in text
     # Not the supervisor who acted, and nobody of another town.
     assert _inbox(cast.supervisor_a, "case.approved") == []
     assert _inbox(cast.officer_b, "case.approved") == []
@@ -133,7 +133,7 @@ def test_archiving_several_cases_tells_each_cases_officers_once(cast, make_case)
         told_of = Notification.objects.filter(recipient=cast.officer_a, params__id=case.pk)
         [told] = told_of.filter(kind="case.approved")
         with translation.override("zh-hans"):
-            assert "归档" in render(told) and "无需再办理" in render(told)
+            assert render(told).startswith("甲队长已批准归档：") and render(told).endswith("无需再办理。")
     # Asked again: each case is refused (already archived) and nobody is told twice.
     again = cases_archive(actor=cast.supervisor_a, case_ids=[c.pk for c in closed], archive_ref="2026-03")
     assert again.archived == [] and len(again.refused) == 2
