@@ -17,7 +17,7 @@ from django.utils import timezone
 from authority.models import GrantKind
 from cases.documents import document_generate, document_preview, render_pdf
 from cases.documents import document_html as html_of
-from cases.models import CaseDocument, DocumentSequence, Evidence
+from cases.models import CaseDocument, CaseEvent, DocumentSequence, Evidence
 from cases.numerals import chinese_date
 from enforcement.models import Unit
 
@@ -171,3 +171,25 @@ def test_the_seal_block_is_never_split_across_pages(town_a, make_case):
             pages = pdf_text(render_pdf(html_of(case, kind))).split("\f")
             [seal_page] = [page for page in pages if "（印章）" in page]
             assert f"{LEGAL_NAME}（印章）" in seal_page, (kind, repeats)
+
+
+def test_the_approval_forms_print_the_supervisors_recorded_answer(cast, town_a, make_case):
+    case = make_case("filing_review", findings="张三于2026年3月1日在测试路1号门前占道经营。")
+    waiting = pdf_text(render_pdf(html_of(case, "filing_approval")))
+    assert "同意立案" not in waiting and "甲队长" not in waiting  # not approved yet: the blank to sign
+    CaseEvent.objects.create(
+        case=case,
+        action="approve_filing",
+        actor=cast.supervisor_a,
+        to_stage="investigating",
+        note="同意立案调查；",
+    )
+    approved = pdf_text(render_pdf(html_of(case, "filing_approval")))
+    on = chinese_date(timezone.localdate())
+    assert "同意立案调查。" in approved and "负责人：甲队长" in approved  # its note, as a sentence
+    assert waiting.count(on) == 1 and approved.count(on) == 2  # made today; approved today
+    assert approved.count("同意立案") == 1
+    closed = make_case("closed", closed_on=timezone.localdate())
+    CaseEvent.objects.create(case=closed, action="close", actor=cast.supervisor_a, to_stage="closed")
+    closing = pdf_text(render_pdf(html_of(closed, "closing_approval")))
+    assert "同意结案。" in closing and "负责人：甲队长" in closing  # no note: the form's own wording
