@@ -62,14 +62,46 @@ def person(user: Any) -> str:
     return str(getattr(user, "full_name", "") or user.get_full_name() or user.username)
 
 
-def _proposal(case: Case) -> str:
-    from .documents import _penalty_text  # the decision's own wording of the penalty
+def penalty_summary(case: Case, kinds: list[str], fine: Any) -> str:
+    """The penalties as a page says them, in the one money format of pages (enforcement.money: "Fine (罚款)
+    2,750元"); the draft decision beside the card words them as the document does, amounts in capitals."""
+    from authority.penalties import PenaltyKind
+    from enforcement.money import yuan
 
+    labels = dict(PenaltyKind.choices)
+    english = _english()
+    gap, sep = (" ", "; ") if english else ("", "；")
+
+    def aside(text: str) -> str:
+        return f" ({text})" if english else f"（{text}）"
+
+    particulars = case.penalty_particulars or {}
+    parts = []
+    for kind in kinds or []:
+        label = str(labels.get(kind, kind))
+        if kind == PenaltyKind.FINE and fine is not None:
+            parts.append(f"{label}{gap}{yuan(fine)}")
+        elif kind == PenaltyKind.CONFISCATE_GAINS and case.illegal_gains is not None:
+            parts.append(f"{label}{gap}{yuan(case.illegal_gains)}")
+        elif kind == PenaltyKind.CONFISCATE_PROPERTY and case.confiscated_value is not None:
+            parts.append(
+                f"{label}{gap}{case.confiscated_property.strip()}{aside(yuan(case.confiscated_value))}"
+            )
+        elif str(particulars.get(kind) or "").strip():
+            parts.append(f"{label}{aside(str(particulars[kind]).strip())}")
+        else:
+            parts.append(label)
+    if not parts and fine:
+        parts.append(f"{labels[PenaltyKind.FINE]}{gap}{yuan(fine)}")
+    return sep.join(parts)
+
+
+def _proposal(case: Case) -> str:
     if case.stage == Stage.FILING_REVIEW:
         item = case.item.name_zh if case.item else case.title
         return str(_("File the case and investigate: %(item)s")) % {"item": item}
     if case.stage == Stage.DECIDING:
-        text = _penalty_text(case, case.proposed_kinds, case.proposed_fine) or "—"
+        text = penalty_summary(case, case.proposed_kinds, case.proposed_fine) or "—"
         return str(_("Penalty as notified: %(penalty)s")) % {"penalty": text}
     if case.stage == Stage.EXECUTED:
         return str(_("The decision is carried out: close the case."))

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from authority.penalties import BASIS_WORDS, DOCUMENT_NAMES, FineBasis, PenaltyKind
@@ -342,6 +342,7 @@ def document_context(
         "reviewer": _person(case.reviewed_by),
         "reviewed_on": chinese_date(case.reviewed_at),
         "outcome": case.outcome,
+        "approval": _approval(case, kind),
     }
 
 
@@ -352,6 +353,31 @@ def _cite(clause: str) -> str:
 
 def _person(user: User | None) -> str:
     return (user.full_name or user.username) if user is not None else ""
+
+
+# The approval forms print the supervisor's answer the case recorded: the step that approved and its wording
+# when the supervisor gave none.
+APPROVED_BY: dict[str, tuple[str, str]] = {
+    Kind.FILING_APPROVAL: ("approve_filing", "同意立案。"),
+    Kind.CLOSING_APPROVAL: ("close", "同意结案。"),
+}
+
+
+def _approval(case: Case, kind: str) -> dict[str, str] | None:
+    """The recorded approval of the form's request (opinion, who, when), or None while it waits."""
+    if kind not in APPROVED_BY:
+        return None
+    action, wording = APPROVED_BY[kind]
+    events = CaseEvent.objects.filter(case=case, action=action).select_related("actor")
+    event = events.order_by("-at", "-pk").first()
+    if event is None:
+        return None
+    note = _clause(event.note.strip())
+    return {
+        "opinion": f"{note}。" if note else wording,
+        "name": _person(event.actor),
+        "on": chinese_date(timezone.localdate(event.at)),
+    }
 
 
 def _last_number(case: Case, kind: str) -> str:

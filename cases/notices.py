@@ -1,6 +1,7 @@
 """What officers are told about their cases, in the in-app inbox they already read for whistles
 (enforcement.notifications): a handling officer asked to declare on recusal (filing waits on it), a request
-sent back by the supervisor or the legal reviewer, a decision approved, a deadline within 2 working days.
+sent back by the supervisor or the legal reviewer, a request approved (by whom, and what comes next), a
+deadline within 2 working days.
 
 Each is written inside the step's transaction with a key, so a step retried or a sweep run twice writes it
 once; the text is made when it is read, in the reader's language.
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcement import notifications as inbox
 from enforcement.calendar import SOON_WORKING_DAYS, add_working_days
@@ -88,6 +90,34 @@ def _render_decided(p: Mapping[str, Any]) -> str:
     return _sentences(text, deadline_words(due, str(LABELS["service"])))
 
 
+# What was approved, and what the officers do next (the decision's own notice says when to serve it).
+APPROVED: dict[str, tuple[Any, Any]] = {
+    Action.APPROVE_FILING: (gettext_lazy("filing"), gettext_lazy("Investigate the case.")),
+    Action.PASS_REVIEW: (
+        gettext_lazy("legal review"),
+        gettext_lazy("It goes to the supervisor for decision."),
+    ),
+    Action.DECIDE_NO_PENALTY: (gettext_lazy("no penalty"), gettext_lazy("The case is closed.")),
+    Action.CLOSE: (gettext_lazy("closing"), gettext_lazy("The file waits for archiving.")),
+    Action.ARCHIVE: (gettext_lazy("archiving"), gettext_lazy("Nothing is left to do.")),
+}
+
+
+def _render_approved(p: Mapping[str, Any]) -> str:
+    asked, then = APPROVED[p["action"]]
+    text = _("%(who)s approved %(asked)s: %(ref)s (%(title)s).") % {
+        "who": p["actor"],
+        "asked": str(asked),
+        "ref": _ref(p),
+        "title": p["title"],
+    }
+    text = _sentences(text, str(then))
+    if p.get("due"):
+        label = str(LABELS.get(p.get("label", ""), ""))
+        text = _sentences(text, deadline_words(dt.date.fromisoformat(p["due"]), label))
+    return text
+
+
 def _render_due(p: Mapping[str, Any]) -> str:
     due = dt.date.fromisoformat(p["due"])
     label = str(LABELS.get(p.get("label", ""), ""))
@@ -108,6 +138,7 @@ def register() -> None:
     inbox.register_kind("case.declare", _render_declare)
     inbox.register_kind("case.returned", _render_returned)
     inbox.register_kind("case.decided", _render_decided)
+    inbox.register_kind("case.approved", _render_approved)
     inbox.register_kind("case.due_soon", _render_due)
 
 
@@ -133,7 +164,8 @@ def notify_declarations(case: Case, *, actor: User | None) -> int:
 
 
 def notify_step(case: Case, *, action: str, actor: User, event_id: int, note: str = "") -> int:
-    """After a step: a request sent back, or the decision approved, tells the handling officers."""
+    """After a step: a request sent back, or one approved (filing, legal review, decision, closing,
+    archiving), tells the handling officers who acted and what they do next."""
     if action in RETURNS:
         params = {**_base(case), "actor": _person(actor), "action": action, "note": note[:300]}
         kind = "case.returned"
@@ -141,6 +173,11 @@ def notify_step(case: Case, *, action: str, actor: User, event_id: int, note: st
         due = case.service_due.isoformat() if case.service_due else ""
         params = {**_base(case), "actor": _person(actor), "due": due}
         kind = "case.decided"
+    elif action in APPROVED:
+        params = {**_base(case), "actor": _person(actor), "action": action}
+        if action == Action.APPROVE_FILING and case.next_due:
+            params |= {"due": case.next_due.isoformat(), "label": next_due_key(case)}
+        kind = "case.approved"
     else:
         return 0
     key = f"case:{case.pk}:event:{event_id}"

@@ -62,6 +62,8 @@ def test_the_page_groups_by_what_is_asked_nearest_deadline_first_with_urgency_in
     assert "Overdue" in html and "Due within 2 working days" in html and "No deadline" in html
     assert "working days overdue" in html or "working day overdue" in html
     assert "Check deadline" in html
+    archiving = GROUP.split(html)[-1]
+    assert '<span class="text-muted">—</span>' not in archiving  # no deadline: the badge says it, no "—" line
 
 
 def test_the_api_answers_the_same_groups_and_order(cast, make_case, client_for):

@@ -145,7 +145,7 @@ def test_a_case_a_legal_office_would_sign(cast, make_case, phone_page, browser):
         browser_login(supervisor, "supervisor_a")
         supervisor.goto(url)
         card = supervisor.locator("[data-testid=approval-card]")
-        assert "60.00" in card.locator("[data-testid=approval-proposal]").inner_text()
+        assert "罚款60元" in card.locator("[data-testid=approval-proposal]").inner_text()  # the pages' format
         assert REASON in card.inner_text() and FINDINGS in card.inner_text()
         assert card.locator("[data-testid=approval-evidence] img").count() == 1
         assert supervisor.evaluate(

@@ -15,6 +15,7 @@ from cases.workflow import Stage
 from enforcement.models import AuditEvent
 from enforcement.workflow import InvalidTransition, StaleObject
 from tests.cases.test_workflow import declared_lead
+from whistles.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,6 +65,9 @@ def test_concurrent_approvals_file_the_case_once(cast, stall_item, with_version)
     assert CaseEvent.objects.filter(case=case, action="approve_filing").count() == 1
     assert AuditEvent.objects.count() == audits + 1
     assert Case.objects.exclude(number="").count() == 1  # no number was taken by a losing click
+    # The handling officers are told once each, by the click that won.
+    told = Notification.objects.filter(kind="case.approved", params__id=case.pk)
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["officer_a", "officer_a2"]
 
 
 def test_concurrent_payments_record_once(cast, stall_item):

@@ -17,7 +17,8 @@ from django.utils import timezone
 from authority.models import GrantKind
 from cases.documents import document_generate, document_preview, render_pdf
 from cases.documents import document_html as html_of
-from cases.models import CaseDocument, DocumentSequence, Evidence
+from cases.models import CaseDocument, CaseEvent, DocumentSequence, Evidence
+from cases.numerals import chinese_date
 from enforcement.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,8 @@ def test_the_decision_carries_the_legal_name_the_findings_the_tier_and_the_reaso
     # Its own number, and where to pay.
     assert document.number == f"甲街罚决〔{timezone.localdate().year}〕1号" and document.number in text
     assert "中国工商银行测试支行" in text and "不得向执法人员缴纳" in text
+    # The date is the one under the seal, printed once.
+    assert text.count(chinese_date(case.decided_on)) == 1 and "决定日期" not in text
 
 
 def test_a_delegated_item_is_decided_in_the_departments_name(cast, town_a, make_case):
@@ -114,6 +117,7 @@ def test_the_filing_form_prints_the_rule_and_the_penalty_clause_once_on_one_page
     assert text.count("第三十六条") == 1
     assert text.count("\f") <= 1 and "共1页" in text.replace(" ", "")  # one page
     assert text.startswith(LEGAL_NAME)
+    assert text.count(case.number) == 1  # the 案号 row of the form; no number line above it
 
 
 def test_notice_and_decision_are_numbered_apart(cast, town_a, make_case):
@@ -154,3 +158,38 @@ def test_preview_page_serves_the_draft_inline_and_refuses_others(cast, town_a, m
     wrong = client_for(cast.officer_a).get(reverse("cases:document-preview", args=[case.pk, "decision"]))
     assert wrong.status_code == 400  # the decision does not fit an investigation yet
     assert not CaseDocument.objects.filter(case=case).exists()
+
+
+def test_the_seal_block_is_never_split_across_pages(town_a, make_case):
+    """The organ's name, the stamp and the date stay on one page, however long the facts run: a seal page
+    with no name above the stamp is not a document a town signs."""
+    case = _decided(make_case)
+    sentence = "当事人在测试路1号门前占道摆放货架经营，面积约3平方米，经多次劝阻仍未撤除"
+    for repeats in range(1, 16):
+        case.findings = "；".join([sentence] * repeats)
+        for kind in ("penalty_notice", "decision"):
+            pages = pdf_text(render_pdf(html_of(case, kind))).split("\f")
+            [seal_page] = [page for page in pages if "（印章）" in page]
+            assert f"{LEGAL_NAME}（印章）" in seal_page, (kind, repeats)
+
+
+def test_the_approval_forms_print_the_supervisors_recorded_answer(cast, town_a, make_case):
+    case = make_case("filing_review", findings="张三于2026年3月1日在测试路1号门前占道经营。")
+    waiting = pdf_text(render_pdf(html_of(case, "filing_approval")))
+    assert "同意立案" not in waiting and "甲队长" not in waiting  # not approved yet: the blank to sign
+    CaseEvent.objects.create(
+        case=case,
+        action="approve_filing",
+        actor=cast.supervisor_a,
+        to_stage="investigating",
+        note="同意立案调查；",
+    )
+    approved = pdf_text(render_pdf(html_of(case, "filing_approval")))
+    on = chinese_date(timezone.localdate())
+    assert "同意立案调查。" in approved and "负责人：甲队长" in approved  # its note, as a sentence
+    assert waiting.count(on) == 1 and approved.count(on) == 2  # made today; approved today
+    assert approved.count("同意立案") == 1
+    closed = make_case("closed", closed_on=timezone.localdate())
+    CaseEvent.objects.create(case=closed, action="close", actor=cast.supervisor_a, to_stage="closed")
+    closing = pdf_text(render_pdf(html_of(closed, "closing_approval")))
+    assert "同意结案。" in closing and "负责人：甲队长" in closing  # no note: the form's own wording

@@ -234,7 +234,10 @@ def test_the_approval_card_shows_the_request_before_the_buttons(cast, make_case,
     )
     html = client_for(cast.supervisor_a).get(reverse("cases:case", args=[case.pk])).content.decode()
     card = html[html.index('data-testid="approval-card"') : html.index('data-testid="case-actions"')]
-    assert "罚款人民币300.00元" in card and "甲执法员" in card and "请审批" in card and "初次违法" in card
+    assert "罚款300元" in card and "人民币300.00元" not in card  # the pages' money format, not the document's
+    assert "甲执法员" in card and "请审批" in card and "初次违法" in card
     assert reverse("cases:document-preview", args=[case.pk, "decision"]) in card
+    english = client_for(cast.supervisor_a).get(reverse("cases:case", args=[case.pk]) + "?lang=en")
+    assert "Penalty as notified: Fine (罚款) 300 yuan" in english.content.decode()
     officer = client_for(cast.officer_a).get(reverse("cases:case", args=[case.pk])).content.decode()
     assert 'data-testid="approval-card"' not in officer  # for whoever answers the request

@@ -1,14 +1,16 @@
 """Officers are told about their cases in the in-app inbox (the whistles' bell and notifications page): asked
-to declare on recusal, a request sent back, a decision approved, a deadline within 2 working days. Once each,
-however often the step or the sweep is retried."""
+to declare on recusal, a request sent back, a request approved (filing, decision, archiving: by whom and what
+next), a deadline within 2 working days. Once each, however often the step or the sweep is retried."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases import notices
+from cases.approval import cases_archive
 from cases.lifecycle import case_create
 from cases.models import Case
 from cases.selectors import case_recommendation
@@ -95,3 +97,44 @@ def test_the_officer_reads_them_on_the_notifications_page(cast, stall_item, clie
     case_create(actor=cast.officer_a, data=lead_data(cast, stall_item))
     page = client_for(cast.officer_a2).get(reverse("whistle-notifications") + "?lang=zh-hans")
     assert page.status_code == 200 and "回避声明" in page.content.decode()
+
+
+def test_an_approved_filing_tells_the_officers_who_approved_and_what_to_do_next(cast, stall_item):
+    case = filed(cast, stall_item)  # proposed by officer_a, approved by supervisor_a
+    for officer in (cast.officer_a, cast.officer_a2):
+        [approved] = _inbox(officer, "case.approved")
+        with translation.override("zh-hans"):
+            text = render(approved)
+        assert f"甲队长已批准立案：{case.number}（{case.title}）。请开展调查。处罚决定期限" in text
+        assert "还剩" in text and "工作日" in text
+        assert link_for(approved) == reverse("cases:case", args=[case.pk])
+    with translation.override("en"):
+        text = render(_inbox(cast.officer_a, "case.approved")[0])
+    assert f"approved filing: {case.number} ({case.title}). Investigate the case. Decision deadline" in text
+    # Not the supervisor who acted, and nobody of another town.
+    assert _inbox(cast.supervisor_a, "case.approved") == []
+    assert _inbox(cast.officer_b, "case.approved") == []
+
+
+def test_a_refused_approval_tells_nobody(cast, stall_item):
+    case = declared_lead(cast, stall_item)
+    act(case, "start_check", cast.officer_a)
+    act(case, "propose_filing", cast.officer_a)
+    with pytest.raises(PermissionDenied):
+        act(case, "approve_filing", cast.officer_a2)  # an officer may not approve
+    assert Notification.objects.filter(kind="case.approved").count() == 0
+
+
+def test_archiving_several_cases_tells_each_cases_officers_once(cast, make_case):
+    closed = [make_case("closed", closed_on=timezone.localdate()) for _ in range(2)]
+    result = cases_archive(actor=cast.supervisor_a, case_ids=[c.pk for c in closed], archive_ref="2026-03")
+    assert len(result.archived) == 2
+    for case in closed:
+        told_of = Notification.objects.filter(recipient=cast.officer_a, params__id=case.pk)
+        [told] = told_of.filter(kind="case.approved")
+        with translation.override("zh-hans"):
+            assert render(told).startswith("甲队长已批准归档：") and render(told).endswith("无需再办理。")
+    # Asked again: each case is refused (already archived) and nobody is told twice.
+    again = cases_archive(actor=cast.supervisor_a, case_ids=[c.pk for c in closed], archive_ref="2026-03")
+    assert again.archived == [] and len(again.refused) == 2
+    assert Notification.objects.filter(recipient=cast.officer_a, kind="case.approved").count() == 2
