@@ -1,0 +1,51 @@
+"""Issue 15, sixth round (mzh6): Chinese. Items written here, the built-in lexicon, no rules."""
+
+from __future__ import annotations
+
+from authority.matching.engine import ItemSpec, compile_matcher, is_grammar, zh_terms
+from authority.matching.loader import builtin_lexicon
+
+
+def _matcher(items: list[ItemSpec]):
+    return compile_matcher(items, [], builtin_lexicon()[0])
+
+
+def _all(result) -> list[str]:
+    return [c.code for c in result.candidates + result.weak]
+
+
+GRAMMAR_ITEMS = [
+    ItemSpec(
+        1,
+        "G-ONLINE",
+        "对入网餐饮服务提供者未公示许可证的行政处罚",
+        description="外卖平台上的店铺没挂许可证照片，或者根本没有店面，自己在出租屋里做外卖。",
+    ),
+    ItemSpec(2, "G-SMOKE", "对室内公共场所经营者未劝阻吸烟的行政处罚", description="网吧、茶馆里有人抽烟。"),
+    ItemSpec(
+        3,
+        "G-PIPE",
+        "对利用暗管逃避监管排放水污染物的行政处罚",
+        description="在地下埋管子偷偷往河里排污水。",
+    ),
+]
+
+
+def test_an_item_s_everyday_grammar_is_no_term():
+    terms = zh_terms("或者根本没有店面，自己在出租屋里做外卖")
+    for word in ("根本没有", "没有", "自己", "根本没"):
+        assert word not in terms
+    assert "店面" in terms and "出租屋" in terms
+    assert is_grammar("也没有") and is_grammar("说是") and not is_grammar("地下") and not is_grammar("门前")
+
+
+def test_a_complaint_s_grammar_does_not_find_an_item_worded_in_everyday_words():
+    m = _matcher(GRAMMAR_ITEMS)
+    result = m.match("茶馆里老板自己也在抽烟，墙上根本没有禁烟标志")
+    assert result.candidates[0].code == "G-SMOKE"
+    assert "G-ONLINE" not in _all(result)  # 根本没有 and 自己 are in its description, and say nothing
+
+
+def test_a_word_of_place_made_of_grammar_characters_still_counts():
+    m = _matcher(GRAMMAR_ITEMS)
+    assert m.match("厂子晚上排水，地下埋了管子通到河里").candidates[0].code == "G-PIPE"
