@@ -49,3 +49,34 @@ def test_a_complaint_s_grammar_does_not_find_an_item_worded_in_everyday_words():
 def test_a_word_of_place_made_of_grammar_characters_still_counts():
     m = _matcher(GRAMMAR_ITEMS)
     assert m.match("厂子晚上排水，地下埋了管子通到河里").candidates[0].code == "G-PIPE"
+
+
+OBJECT_ITEMS = [
+    ItemSpec(
+        1,
+        "O-EXPIRED",
+        "对食品经营者经营超过保质期食品的行政处罚",
+        description="卖腐败变质、超过保质期的食品。",
+    ),
+    ItemSpec(
+        2,
+        "O-INSPECT",
+        "对特种设备使用单位使用未经定期检验的特种设备的行政处罚",
+        description="特种设备检验过期了还在用。",
+    ),
+    ItemSpec(3, "O-LABEL", "对经营无标签的预包装食品的行政处罚", description="预包装食品没有中文标签。"),
+]
+
+
+def test_the_food_a_conduct_is_about_parts_a_word_shared_across_fields():
+    # 过期 is the word of the food item and of the inspection item alike; the yoghurt says which
+    m = _matcher(OBJECT_ITEMS)
+    assert m.match("在超市买的酸奶，回家一看过期半个月了").candidates[0].code == "O-EXPIRED"
+    # ... and the lift says the other
+    assert m.match("客栈的电梯检验过期了，还在用").candidates[0].code == "O-INSPECT"
+
+
+def test_a_food_alone_names_no_conduct():
+    # the object without a conduct: a context word, never enough for an item
+    result = _matcher(OBJECT_ITEMS).match("我早上吃了一个面包")
+    assert result.no_match
