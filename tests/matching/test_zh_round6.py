@@ -80,3 +80,21 @@ def test_a_food_alone_names_no_conduct():
     # the object without a conduct: a context word, never enough for an item
     result = _matcher(OBJECT_ITEMS).match("我早上吃了一个面包")
     assert result.no_match
+
+
+EVERYDAY_ITEMS = [
+    ItemSpec(1, "E-AQUATIC", "对非法捕捉、杀害国家重点保护水生野生动物的行政处罚"),
+    ItemSpec(2, "E-NETS", "对未依法取得捕捞许可证擅自进行捕捞的行政处罚"),
+    ItemSpec(3, "E-CREW", "对船员酒后驾驶船舶或者在值班期间饮酒的行政处罚"),
+    ItemSpec(4, "E-CARGO", "对货船超过核定载重线装载的行政处罚"),
+    ItemSpec(5, "E-AD", "对发布虚假广告的行政处罚"),
+    ItemSpec(6, "E-PRICE", "经营者不按规定明码标价的处罚"),
+]
+
+
+def test_everyday_words_for_conducts_of_the_river_and_the_market():
+    m = _matcher(EVERYDAY_ITEMS)
+    assert m.match("看到一头江豚被渔网缠住了，旁边的人不放，还想拖去卖").candidates[0].code == "E-AQUATIC"
+    assert m.match("那个开货船的一边开一边喝了酒，满身酒气").candidates[0].code == "E-CREW"
+    assert m.match("店里卖灵芝粉，跟老年人说吃了能治癌症").candidates[0].code == "E-AD"
+    assert m.match("特产店里一个价格牌都没有，看人喊价").candidates[0].code == "E-PRICE"
