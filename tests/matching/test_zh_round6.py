@@ -98,3 +98,20 @@ def test_everyday_words_for_conducts_of_the_river_and_the_market():
     assert m.match("那个开货船的一边开一边喝了酒，满身酒气").candidates[0].code == "E-CREW"
     assert m.match("店里卖灵芝粉，跟老年人说吃了能治癌症").candidates[0].code == "E-AD"
     assert m.match("特产店里一个价格牌都没有，看人喊价").candidates[0].code == "E-PRICE"
+
+
+SIGN_ITEMS = [
+    ItemSpec(1, "S-RUST", "对户外招牌锈蚀破损未及时维修的行政处罚", description="招牌掉字、摇摇欲坠。"),
+    ItemSpec(2, "S-SET", "对擅自设置户外招牌的行政处罚", description="没有审批就在户外挂招牌。"),
+    ItemSpec(3, "S-LIGHT", "对户外广告照明设施不按时开关的行政处罚", description="户外广告灯不亮。"),
+]
+
+
+def test_the_characters_only_one_twin_holds_outweigh_a_phrase_of_the_other_s_description():
+    # 挂招牌 is the wording of S-SET's description; 锈 and 破 are of S-RUST's name alone: the frame that
+    # rusted through is the damaged sign (the characters' share was capped at 10 % of the score: 30 % now)
+    m = _matcher(SIGN_ITEMS)
+    result = m.match("他家挂招牌的架子锈穿了，烂得很，破得掉渣")
+    assert [c.code for c in result.candidates[:2]] == ["S-RUST", "S-SET"]
+    # without such characters the phrase still decides
+    assert m.match("他家挂招牌也没审批").candidates[0].code == "S-SET"
