@@ -115,3 +115,16 @@ def test_the_characters_only_one_twin_holds_outweigh_a_phrase_of_the_other_s_des
     assert [c.code for c in result.candidates[:2]] == ["S-RUST", "S-SET"]
     # without such characters the phrase still decides
     assert m.match("他家挂招牌也没审批").candidates[0].code == "S-SET"
+
+
+RURAL_ITEMS = [
+    ItemSpec(1, "R-STRAW", "对露天焚烧秸秆、落叶等产生烟尘污染物质的行政处罚"),
+    ItemSpec(2, "R-MEAT", "对经营、运输未附有检疫证明的动物和动物产品的行政处罚"),
+    ItemSpec(3, "R-PEST", "对农药使用者使用禁用农药的行政处罚"),
+]
+
+
+def test_dialect_straw_and_the_stamp_on_meat():
+    m = _matcher(RURAL_ITEMS)
+    assert m.match("油菜收了，田坝里一堆一堆地烧秆秆，娃儿咳个不停").candidates[0].code == "R-STRAW"
+    assert m.match("菜市场卖的牛肉上头没有检疫章，问他说是乡下收的").candidates[0].code == "R-MEAT"
