@@ -128,3 +128,21 @@ def test_dialect_straw_and_the_stamp_on_meat():
     m = _matcher(RURAL_ITEMS)
     assert m.match("油菜收了，田坝里一堆一堆地烧秆秆，娃儿咳个不停").candidates[0].code == "R-STRAW"
     assert m.match("菜市场卖的牛肉上头没有检疫章，问他说是乡下收的").candidates[0].code == "R-MEAT"
+
+
+GOODS_ITEMS = [
+    ItemSpec(1, "G-FAKE", "对销售不合格产品或者以假充真的行政处罚", description="卖假货、次品。"),
+    ItemSpec(2, "G-AD", "对发布虚假广告的行政处罚", description="广告吹得天花乱坠。"),
+    ItemSpec(3, "G-MED", "对销售假药、劣药的行政处罚", description="药店卖假药。"),
+    ItemSpec(4, "G-CERT", "对伪造、涂改许可证件的行政处罚", description="假证。"),
+]
+
+
+def test_fake_goods_and_the_goods_they_are():
+    m = _matcher(GOODS_ITEMS)
+    # 是假的 names the conduct; the socket, the toy or the cold medicine says which item
+    assert m.match("五金店卖的插座一插就冒烟，牌子是假的").candidates[0].code == "G-FAKE"
+    assert m.match("超市卖的玩具是假的").candidates[0].code == "G-FAKE"
+    assert m.match("买的感冒药是假的，吃了没用").candidates[0].code == "G-MED"
+    # a thing alone is no complaint
+    assert m.match("我买了个新手机").no_match
