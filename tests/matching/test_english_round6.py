@@ -1,0 +1,99 @@
+"""Issue 15, sixth round (men6): English descriptions. Items written here, the built-in lexicon, no rules.
+
+The conduct gate in English: an item found in an English text only by the setting around a conduct (a
+stairwell, a lift, all night, a neighbour) does not carry it, as in Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from authority.matching import engine
+from authority.matching.engine import ItemSpec, compile_matcher, is_setting_en, load_settings_en
+from authority.matching.loader import builtin_lexicon
+
+ITEMS = [
+    ItemSpec(
+        1,
+        "R6-EBIKE",
+        "对在住宅楼道、楼梯间停放电动自行车或者为其充电的行政处罚",
+        name_en="Penalty for parking or charging e-bikes in stairwells and common corridors",
+    ),
+    ItemSpec(
+        2,
+        "R6-FLYPOST",
+        "对在建筑物、构筑物上乱涂乱画、擅自张贴小广告的行政处罚",
+        name_en="Penalty for graffiti, flyposting and hanging things on buildings",
+    ),
+    ItemSpec(
+        3,
+        "R6-NIGHTWORK",
+        "对建筑施工单位在噪声敏感建筑物集中区域夜间进行产生噪声的施工作业的行政处罚",
+        name_en="Penalty for night-time noisy construction near homes without permission",
+    ),
+    ItemSpec(
+        4,
+        "R6-LIFT",
+        "对使用未经定期检验或者检验不合格的电梯的行政处罚",
+        name_en="Penalty for operating lifts without periodic inspection",
+    ),
+    ItemSpec(
+        5,
+        "R6-SMOKE",
+        "对个人在禁止吸烟场所吸烟的行政处罚",
+        name_en="Penalty for individuals smoking where smoking is banned",
+    ),
+]
+
+
+def matcher():
+    return compile_matcher(ITEMS, [], builtin_lexicon()[0])
+
+
+def test_setting_words_in_english():
+    settings = load_settings_en()
+    assert is_setting_en("stairwell", settings)
+    assert is_setting_en("in our stairwell", settings)
+    assert is_setting_en("all night", settings)
+    assert is_setting_en("my neighbours", settings)
+    assert not is_setting_en("charging", settings)
+    assert not is_setting_en("stairwell charging", settings)
+    assert not is_setting_en("", settings)
+    assert not is_setting_en("楼梯间", settings)  # Chinese text goes through settings_zh.txt
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("Stickers advertising locksmiths all over our stairwell.", "R6-FLYPOST"),
+        ("Ads for fake certificates stuck all over the stairwell", "R6-FLYPOST"),
+        ("A man was smoking in the lift and swore at me.", "R6-SMOKE"),
+    ],
+)
+def test_the_conduct_outranks_the_place(text, first):
+    result = matcher().match(text)
+    assert result.lang == "en"
+    assert not result.no_match
+    assert result.candidates[0].code == first
+
+
+def test_without_the_gate_the_place_won(monkeypatch):
+    """The same texts without English setting words: the item of the place comes first (the test can fail)."""
+    monkeypatch.setattr(engine, "load_settings_en", lambda *a, **k: frozenset())
+    result = matcher().match("Ads for fake certificates stuck all over the stairwell")
+    assert result.candidates and result.candidates[0].code == "R6-EBIKE"
+    result = matcher().match("My neighbour's dog barks all night, every night.")
+    assert not result.no_match
+
+
+def test_a_setting_alone_is_no_match():
+    result = matcher().match("My neighbour's dog barks all night, every night.")
+    assert result.no_match
+    assert result.no_match_reason == "no_conduct"
+
+
+def test_a_setting_still_supports_the_conduct():
+    """The stairwell item is still found when the text names its conduct as well."""
+    result = matcher().match("Someone charges his e-bike in the stairwell every night.")
+    assert not result.no_match
+    assert result.candidates[0].code == "R6-EBIKE"
+    assert any(e.text.lower() == "stairwell" for e in result.candidates[0].evidence)
