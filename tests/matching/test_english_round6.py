@@ -97,3 +97,30 @@ def test_a_setting_still_supports_the_conduct():
     assert not result.no_match
     assert result.candidates[0].code == "R6-EBIKE"
     assert any(e.text.lower() == "stairwell" for e in result.candidates[0].evidence)
+
+
+def test_plurals_in_ves_meet_their_singular():
+    """An English name's "wharves" is the description's "wharf" (the stemmer alone left "wharv")."""
+    from authority.matching.normalize import en_stem
+
+    assert en_stem("wharves") == en_stem("wharf")
+    assert en_stem("shelves") == en_stem("shelf")
+    assert en_stem("knives") == en_stem("knife")
+    assert en_stem("leaves") != en_stem("leaf")  # leaves stays (to leave), as before
+    items = [
+        ItemSpec(
+            1,
+            "R6-WHARF",
+            "对未经批准擅自使用港口岸线建设码头的行政处罚",
+            name_en="Penalty for using port shoreline to build wharves without approval",
+        ),
+        ItemSpec(
+            2, "R6-SAND", "对未经批准在河道采砂的行政处罚", name_en="Penalty for digging sand in rivers"
+        ),
+    ]
+    result = compile_matcher(items, [], builtin_lexicon()[0]).match(
+        "A boatyard is building its own wharf on the port shoreline."
+    )
+    assert result.candidates and result.candidates[0].code == "R6-WHARF"
+    evidence = result.candidates[0].evidence
+    assert any(e.term == "wharf" and e.source == "english" and not e.via for e in evidence)
