@@ -124,3 +124,51 @@ def test_plurals_in_ves_meet_their_singular():
     assert result.candidates and result.candidates[0].code == "R6-WHARF"
     evidence = result.candidates[0].evidence
     assert any(e.term == "wharf" and e.source == "english" and not e.via for e in evidence)
+
+
+FISHING = [
+    ItemSpec(
+        1,
+        "R6-FISH-CLOSED",
+        "对在禁渔区、禁渔期内进行捕捞的行政处罚",
+        name_en="Penalty for fishing in a closed area or during the closed season",
+    ),
+    ItemSpec(
+        2,
+        "R6-FISH-LICENCE",
+        "对未依法取得捕捞许可证擅自进行捕捞的行政处罚",
+        name_en="Penalty for fishing commercially without a fishing licence",
+    ),
+    ItemSpec(
+        3,
+        "R6-FISH-GEAR",
+        "对使用禁用的渔具进行捕捞的行政处罚",
+        name_en="Penalty for fishing with banned gear",
+    ),
+]
+
+
+def _raw_scores(text: str) -> dict[str, float]:
+    result = compile_matcher(FISHING, [], builtin_lexicon()[0]).match(text)
+    return {c.code: c.raw for c in result.candidates + result.weak}
+
+
+def test_an_english_name_the_text_repeats_gains_most(monkeypatch):
+    """The share of an item's English name that an English text holds adds up to EN_COVER_BONUS: most of the
+    closed-season name's words are in the text, a third of the banned-gear name's ("fishing")."""
+    text = "Men are fishing in the closed season at the reservoir."
+    with_cover, bonus = _raw_scores(text), engine.EN_COVER_BONUS
+    monkeypatch.setattr(engine, "EN_COVER_BONUS", 0.0)
+    without = _raw_scores(text)
+    gain = {code: with_cover[code] / without[code] for code in without}
+    assert gain["R6-FISH-CLOSED"] <= 1.0 + bonus + 1e-9
+    assert 1.0 < gain["R6-FISH-GEAR"] < gain["R6-FISH-CLOSED"]
+    assert max(with_cover, key=with_cover.__getitem__) == "R6-FISH-CLOSED"
+
+
+def test_english_names_do_not_cover_chinese_text(monkeypatch):
+    """A Chinese description is measured against the Chinese name only, as before."""
+    text = "有人在禁渔期到水库打鱼"
+    with_cover = _raw_scores(text)
+    monkeypatch.setattr(engine, "EN_COVER_BONUS", 0.0)
+    assert _raw_scores(text) == with_cover
