@@ -172,3 +172,47 @@ def test_english_names_do_not_cover_chinese_text(monkeypatch):
     with_cover = _raw_scores(text)
     monkeypatch.setattr(engine, "EN_COVER_BONUS", 0.0)
     assert _raw_scores(text) == with_cover
+
+
+BOATS = [
+    ItemSpec(
+        1,
+        "R6-VESSEL-CERT",
+        "对船舶未持有合格的检验证书、登记证书擅自航行的行政处罚",
+        name_en="Penalty for vessels sailing without valid inspection or registration certificates",
+    ),
+    ItemSpec(
+        2,
+        "R6-CREW-CERT",
+        "对船员未持有合格的适任证书驾驶船舶的行政处罚",
+        name_en="Penalty for crew operating vessels without a valid certificate of competency",
+    ),
+    ItemSpec(
+        3,
+        "R6-AQUATIC",
+        "对猎捕、杀害、出售国家重点保护水生野生动物的行政处罚",
+        name_en="Penalty for catching, killing or trading protected aquatic wildlife",
+    ),
+    ItemSpec(4, "R6-SAND", "对未经批准在河道采砂的行政处罚", name_en="Penalty for digging sand in rivers"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("An unregistered boat with no papers is running cargo on the river.", "R6-VESSEL-CERT"),
+        ("The skipper of that ferry has no certificate at all.", "R6-CREW-CERT"),
+        ("Someone caught a sturgeon and took it home instead of letting it go.", "R6-AQUATIC"),
+    ],
+)
+def test_boats_papers_and_protected_fish_in_everyday_english(text, expected):
+    result = compile_matcher(BOATS, [], builtin_lexicon()[0]).match(text)
+    assert not result.no_match, result.no_match_reason
+    assert result.candidates[0].code == expected
+
+
+def test_un_words_read_as_the_missing_licence():
+    """ "unregistered", "unlicensed" are rows of the lexicon: the evidence names the legal word."""
+    result = compile_matcher(BOATS, [], builtin_lexicon()[0]).match("An unregistered boat on the river.")
+    found = [e for c in result.candidates + result.weak for e in c.evidence if e.text == "unregistered"]
+    assert found and all(e.source == "lexicon" for e in found)
