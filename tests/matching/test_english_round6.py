@@ -216,3 +216,39 @@ def test_un_words_read_as_the_missing_licence():
     result = compile_matcher(BOATS, [], builtin_lexicon()[0]).match("An unregistered boat on the river.")
     found = [e for c in result.candidates + result.weak for e in c.evidence if e.text == "unregistered"]
     assert found and all(e.source == "lexicon" for e in found)
+
+
+NOISE = [
+    ItemSpec(
+        1,
+        "R6-INDUSTRIAL",
+        "对工业企业超过噪声排放标准排放工业噪声的行政处罚",
+        name_en="Penalty for factories emitting industrial noise above the standard",
+    ),
+    ItemSpec(
+        2,
+        "R6-VENUE",
+        "对文化娱乐、棋牌室等经营场所边界噪声超过排放标准的行政处罚",
+        name_en="Penalty for entertainment businesses whose noise at the boundary exceeds the standard",
+    ),
+    ItemSpec(
+        3,
+        "R6-FOREST",
+        "对毁林采石、采砂、采土的行政处罚",
+        name_en="Penalty for destroying forest by quarrying or digging sand",
+    ),
+]
+
+
+def test_noise_that_keeps_people_awake():
+    m = compile_matcher(NOISE, [], builtin_lexicon()[0])
+    result = m.match("The stone crusher runs all night, we can't sleep")
+    assert not result.no_match and result.candidates[0].code == "R6-INDUSTRIAL"
+    result = m.match("The mahjong parlour downstairs keeps us awake until 3 am")
+    assert not result.no_match and result.candidates[0].code == "R6-VENUE"
+
+
+def test_a_crusher_alone_is_no_complaint():
+    """The crusher is what makes the noise (a context word): alone it names no conduct."""
+    result = compile_matcher(NOISE, [], builtin_lexicon()[0]).match("Where can I buy a stone crusher?")
+    assert result.no_match
