@@ -252,3 +252,20 @@ def test_a_crusher_alone_is_no_complaint():
     """The crusher is what makes the noise (a context word): alone it names no conduct."""
     result = compile_matcher(NOISE, [], builtin_lexicon()[0]).match("Where can I buy a stone crusher?")
     assert result.no_match
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("Alguien pescó un esturión y se lo llevó a casa.", "es", "R6-AQUATIC"),
+        ("Jemand hat einen Stör gefangen und mitgenommen.", "de", "R6-AQUATIC"),
+        ("誰かがチョウザメを釣って持ち帰りました。", "ja", "R6-AQUATIC"),
+        ("El conductor del ferry no tiene certificado de tripulante.", "es", "R6-CREW-CERT"),
+        ("渡し船の船頭が免許を持っていません。", "ja", "R6-CREW-CERT"),
+    ],
+)
+def test_the_same_concepts_in_other_languages(text, lang, expected):
+    result = compile_matcher(BOATS, [], builtin_lexicon()[0]).match(text)
+    assert result.lang == lang
+    assert not result.no_match, result.no_match_reason
+    assert result.candidates[0].code == expected
