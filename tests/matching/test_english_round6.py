@@ -269,3 +269,40 @@ def test_the_same_concepts_in_other_languages(text, lang, expected):
     assert result.lang == lang
     assert not result.no_match, result.no_match_reason
     assert result.candidates[0].code == expected
+
+
+RIVER_AND_HILLS = [
+    ItemSpec(
+        1,
+        "R6-RELEASE",
+        "对随意放生外来物种或者不适宜野生环境的水生生物的行政处罚",
+        name_en="Penalty for releasing alien or unsuitable aquatic species into the wild",
+    ),
+    ItemSpec(
+        2,
+        "R6-LANDSLIDE",
+        "对在地质灾害危险区内爆破、削坡、进行工程建设的行政处罚",
+        name_en="Penalty for blasting, cutting slopes or building in landslide hazard zones",
+    ),
+    ItemSpec(
+        3,
+        "R6-GRAIN",
+        "对在公路上打场晒粮、堆放物品的行政处罚",
+        name_en="Penalty for drying grain or piling goods on highways",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Eine Gruppe hat Schildkröten und Zierfische im Fluss ausgesetzt.", "R6-RELEASE"),
+        ("Über dem Dorf ist ein Erdrutsch, und trotzdem wird dort gesprengt.", "R6-LANDSLIDE"),
+        ("Zur Erntezeit liegt auf der Straße überall Getreide zum Trocknen.", "R6-GRAIN"),
+    ],
+)
+def test_german_words_for_rural_and_river_conducts(text, expected):
+    result = compile_matcher(RIVER_AND_HILLS, [], builtin_lexicon()[0]).match(text)
+    assert result.lang == "de"
+    assert not result.no_match, result.no_match_reason
+    assert result.candidates[0].code == expected
