@@ -166,6 +166,15 @@ _EN_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+|[\u0621-\u064a]+|[\uac00-\ud7a3]+"
 
 # British and American spellings meet on one form.
 _SPELLING = {
+    # men6: plurals in -ves whose singular ends in -f or -fe (the stemmer would leave "wharv" against "wharf")
+    "wharves": "wharf",
+    "shelves": "shelf",
+    "knives": "knife",
+    "halves": "half",
+    "thieves": "thief",
+    "loaves": "loaf",
+    "wolves": "wolf",
+    "calves": "calf",
     "license": "licence",
     "licensed": "licenced",
     "licenses": "licences",
