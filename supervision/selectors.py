@@ -10,6 +10,7 @@ from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from cases.approval import ASKED
 from cases.deadlines import deadline_rows
 from cases.models import Case
 from cases.selectors import awaiting_approval_for
@@ -159,6 +160,15 @@ class TeamView:
     approvals_count: int
     warnings_by_officer: list[OfficerWarnings]
     towns: list[Unit]
+
+    @property
+    def approval_rows(self) -> list[tuple[Case, Any]]:
+        """Each case waiting with what is asked of the supervisor (filing, decision, closing, archiving), as
+        the approval queue words it: a closed case waits for its archiving, not as "closed"."""
+        return [
+            (case, ASKED[case.stage][0] if case.stage in ASKED else case.get_stage_display())
+            for case in self.approvals
+        ]
 
 
 TEAM_LIMIT = 200

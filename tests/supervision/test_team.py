@@ -71,3 +71,15 @@ def test_a_notice_whose_reply_period_ran_out_is_not_overdue_until_its_decision_d
     # The tile's link lists the same case.
     listed = client.get(reverse("cases:case-list") + "?due=overdue").content.decode()
     assert late.title in listed and waiting.title not in listed
+
+
+def test_the_team_view_says_what_each_waiting_case_asks_for(cast, client_for, make_case):
+    """A closed case waits for its archiving and a case in filing review for its filing: the team view words
+    them as the approval queue does, not by their stage ("结案" read as if nothing waited)."""
+    closed = make_case("closed", officers=[cast.officer_a])
+    filing = make_case("filing_review", officers=[cast.officer_a])
+    page = client_for(cast.supervisor_a).get(reverse("desk-team")).content.decode()
+    rows = page.split('data-testid="team-approvals"')[1].split("</div>\n")[0]
+    assert f"/cases/{closed.pk}/" in rows and f"/cases/{filing.pk}/" in rows
+    assert "归档" in rows and "立案审批" in rows
+    assert "· 结案<" not in rows and "· 结案 " not in rows
