@@ -16,8 +16,11 @@ feature app. A sweep's SELECT may use:
   ``district_values`` computes in Python (dates counted with the working-day calendar, a frequency cap);
 - ``%(lo)s`` / ``%(hi)s``: the batch, a half-open range of ``batch_column`` values;
 - ``%(today)s`` (date) and ``%(now)s`` (timestamp);
-- ``%(msg_<name>)s``: the sweep's message templates, translated, as PostgreSQL ``format()`` strings
-  (``{name}`` placeholders in the gettext msgid become positional ``%N$s``; see ``pg_format``).
+- ``%(msg_<name>)s``: the sweep's message templates, as PostgreSQL ``format()`` strings taking the arguments
+  in the order the spec ``"name:arg1,arg2"`` declares. The runner passes a language-neutral one (the name and
+  the arguments, see ``_encoding``); its INSERT stores the sentence in the default language (the gettext
+  template, ``{name}`` placeholders turned into positional ``%N$s`` by ``pg_format``) and keeps the name and
+  arguments in ``details["message"]``, so ``warning_message`` renders it in the reader's language.
 
 It must yield the columns of ``FOUND_COLUMNS``.
 
