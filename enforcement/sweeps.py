@@ -45,7 +45,7 @@ from django.utils.functional import Promise
 
 from . import clock
 from .audit import audit_record
-from .fences import FenceRule, param_or_default, register_fence_rule, rule_config
+from .fences import WRITTEN_IN_KEY, FenceRule, param_or_default, register_fence_rule, rule_config
 from .models import District, FenceRuleSetting, FenceWarning
 
 FOUND_COLUMNS = (
@@ -285,6 +285,28 @@ def message_args(warning: FenceWarning) -> tuple[str, list[str]] | None:
     return name, ["" if a is None else str(a) for a in args]
 
 
+def _language(code: str) -> str:
+    return code.lower().split("-")[0]
+
+
+def _written_in(warning: FenceWarning) -> str:
+    """The stored message, labelled with the language it was written in when the reader's differs (a warning
+    raised before an action is written in the acting person's language)."""
+    details = warning.details if isinstance(warning.details, dict) else {}
+    written = details.get(WRITTEN_IN_KEY)
+    reading = translation.get_language()
+    if not isinstance(written, str) or not reading or _language(written) == _language(reading):
+        return warning.message
+    try:
+        name = translation.get_language_info(written)["name_translated"]
+    except KeyError:
+        return warning.message
+    return translation.gettext("Written in %(language)s: %(message)s") % {
+        "language": name,
+        "message": warning.message,
+    }
+
+
 def warning_message(warning: FenceWarning) -> str:
     """The warning's sentence in the active language: a sweep's warning from the rule's template and the
     arguments its SQL computed; any other warning (raised before an action, or before the arguments were
@@ -292,7 +314,7 @@ def warning_message(warning: FenceWarning) -> str:
     kept = message_args(warning)
     sweep = _SWEEPS.get(warning.rule) if kept else None
     if kept is None or sweep is None:
-        return warning.message
+        return _written_in(warning)
     name, args = kept
     spec = message_specs(sweep).get(name)
     if spec is None or len(spec[0]) != len(args):
