@@ -9,16 +9,29 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enforcement.fences import FenceRule
 from enforcement.models import District
-from enforcement.sweeps import Sweep, register_sweep
+from enforcement.sweeps import MESSAGE_KEY, Sweep, register_sweep
 
 from .usage import UsageStatus, usage_report
 
 ZOMBIE = "authority.zombie_item"
+
+# The sweep's sentences (enforcement.sweeps: "name:arguments"); the desk renders them in the reader's language
+# from the arguments kept in the details.
+NEVER = "never:town,item,since,months"
+IDLE = "idle:town,item,last,months"
+MESSAGES = {
+    NEVER: gettext_lazy(
+        "%(town)s has never used %(item)s since %(since)s (%(months)s months evaluated): "
+        "propose recovering it."
+    ),
+    IDLE: gettext_lazy(
+        "%(town)s last used %(item)s on %(last)s, not in the last %(months)s months: propose recovering it."
+    ),
+}
 
 
 def zombie_rows(day: dt.date, p_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -29,16 +42,16 @@ def zombie_rows(day: dt.date, p_rows: list[dict[str, Any]]) -> list[dict[str, An
         report = usage_report(district=districts[p["district_id"]], end=day, months=int(p["months"]))
         for row in report.zombies:
             last = row.last_used.isoformat() if row.last_used else "never"
-            if row.status == UsageStatus.NEVER:
-                message = _(
-                    "%(town)s has never used %(item)s since %(since)s (%(months)s months evaluated): "
-                    "propose recovering it."
-                )
-            else:
-                message = _(
-                    "%(town)s last used %(item)s on %(last)s, not in the last %(months)s months: "
-                    "propose recovering it."
-                )
+            spec = NEVER if row.status == UsageStatus.NEVER else IDLE
+            name, _sep, arg_names = spec.partition(":")
+            values = {
+                "town": str(row.town),
+                "item": row.item.code,
+                "since": str(row.held_since),
+                "last": str(row.last_used),
+                "months": str(p["months"]),
+            }
+            args = [values[a] for a in arg_names.split(",")]
             rows.append(
                 {
                     "key": f"item:{row.item.pk}:town:{row.town.pk}:since:{row.held_since}:last:{last}",
@@ -49,14 +62,7 @@ def zombie_rows(day: dt.date, p_rows: list[dict[str, Any]]) -> list[dict[str, An
                     "object_type": "authority.authoritygrant",
                     "object_id": str(row.grant.pk),
                     "severity": p["severity"],
-                    "message": message
-                    % {
-                        "town": row.town,
-                        "item": row.item.code,
-                        "since": row.held_since,
-                        "last": row.last_used,
-                        "months": p["months"],
-                    },
+                    "message": str(MESSAGES[spec]) % values,  # the default language (run_sweep's)
                     "details": {
                         "item": row.item.pk,
                         "item_code": row.item.code,
@@ -66,6 +72,7 @@ def zombie_rows(day: dt.date, p_rows: list[dict[str, Any]]) -> list[dict[str, An
                         "months": p["months"],
                         "proposal": "recover",
                         "url": f"{new_adjustment}?recover={row.item.pk}&town={row.town.pk}",
+                        MESSAGE_KEY: {"name": name, "args": args},
                     },
                 }
             )
@@ -88,5 +95,6 @@ def register() -> None:
             table="authority_authoritygrant",
             select="",
             rows=zombie_rows,
+            messages=MESSAGES,
         )
     )

@@ -92,6 +92,10 @@ RAISED = "raised"
 ESCALATED_DISTRICT = "escalated_district"
 ESCALATED_CITY = "escalated_city"
 
+# The language a warning raised before an action was written in (its details key; the desk labels a message
+# read in another language).
+WRITTEN_IN_KEY = "written_in"
+
 WarningListener = Callable[[str, Sequence["FenceWarning"]], None]
 _LISTENERS: dict[str, WarningListener] = {}
 

@@ -11,12 +11,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
 from . import fences
 from .audit import audit_record, audit_verify
-from .fences import BLOCK, WARNING, Finding, fence_rule, validate_params
+from .fences import BLOCK, WARNING, WRITTEN_IN_KEY, Finding, fence_rule, validate_params
 from .models import (
     AuditCheck,
     Certificate,
@@ -345,6 +345,8 @@ def fence_findings_record(
         details: dict[str, Any] = {**dict(finding.facts), "article": finding.article}
         if finding.links:
             details["links"] = [{"label": label, "url": url} for label, url in finding.links]
+        if language := get_language():  # the message is in the acting person's language: the desk says so
+            details[WRITTEN_IN_KEY] = language
         suffix = f":{finding.digest()}" if finding.severity == BLOCK else ""
         warning, created = fence_warning_raise(
             rule=finding.rule,

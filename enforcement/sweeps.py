@@ -16,8 +16,11 @@ feature app. A sweep's SELECT may use:
   ``district_values`` computes in Python (dates counted with the working-day calendar, a frequency cap);
 - ``%(lo)s`` / ``%(hi)s``: the batch, a half-open range of ``batch_column`` values;
 - ``%(today)s`` (date) and ``%(now)s`` (timestamp);
-- ``%(msg_<name>)s``: the sweep's message templates, translated, as PostgreSQL ``format()`` strings
-  (``{name}`` placeholders in the gettext msgid become positional ``%N$s``; see ``pg_format``).
+- ``%(msg_<name>)s``: the sweep's message templates, as PostgreSQL ``format()`` strings taking the arguments
+  in the order the spec ``"name:arg1,arg2"`` declares. The runner passes a language-neutral one (the name and
+  the arguments, see ``_encoding``); its INSERT stores the sentence in the default language (the gettext
+  template, ``{name}`` placeholders turned into positional ``%N$s`` by ``pg_format``) and keeps the name and
+  arguments in ``details["message"]``, so ``warning_message`` renders it in the reader's language.
 
 It must yield the columns of ``FOUND_COLUMNS``.
 
@@ -42,8 +45,8 @@ from django.utils.functional import Promise
 
 from . import clock
 from .audit import audit_record
-from .fences import FenceRule, param_or_default, register_fence_rule, rule_config
-from .models import District, FenceRuleSetting
+from .fences import WRITTEN_IN_KEY, FenceRule, param_or_default, register_fence_rule, rule_config
+from .models import District, FenceRuleSetting, FenceWarning
 
 FOUND_COLUMNS = (
     "key",
@@ -210,13 +213,121 @@ def pg_format(template: str, names: Sequence[str]) -> str:
 
 # Each sweep declares its message arguments in the order its SQL passes them to format(), in the message
 # mapping's key: "name:arg1,arg2,…".
-def _messages(sweep: Sweep) -> dict[str, str]:
+def message_specs(sweep: Sweep) -> dict[str, tuple[list[str], str | Promise]]:
+    """name -> (the argument names in the SQL's order, the gettext template)."""
     out = {}
-    with translation.override(settings.LANGUAGE_CODE):
-        for spec, template in sweep.messages.items():
-            name, _sep, args = spec.partition(":")
-            out[f"msg_{name}"] = pg_format(str(template), [a for a in args.split(",") if a])
+    for spec, template in sweep.messages.items():
+        name, _sep, args = spec.partition(":")
+        out[name] = ([a for a in args.split(",") if a], template)
     return out
+
+
+# The sweep's SQL formats `%(msg_<name>)s` with its arguments. The runner passes a language-neutral template
+# instead: the name and each argument separated by the unit separator, "name␟a␟b␟c". The INSERT turns that
+# into the stored message (the template in the default language, formatted by PostgreSQL as before) and keeps
+# the name and the arguments in `details["message"]`, so a reader sees the sentence in their own language
+# (`warning_message`). No sweep's SQL changes.
+SEP = chr(31)
+MESSAGE_KEY = "message"
+
+
+def _encoding(name: str, count: int) -> str:
+    return SEP.join([name, *(f"%{i}$s" for i in range(1, count + 1))])
+
+
+def _messages(sweep: Sweep) -> dict[str, str]:
+    return {f"msg_{name}": _encoding(name, len(args)) for name, (args, _t) in message_specs(sweep).items()}
+
+
+def _stored_templates(sweep: Sweep) -> dict[str, str]:
+    """`zh_<name>`: each template in the default language as a PostgreSQL format() string."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            f"zh_{name}": pg_format(str(template), args)
+            for name, (args, template) in message_specs(sweep).items()
+        }
+
+
+def _message_sql(sweep: Sweep) -> tuple[str, str]:
+    """SQL for the stored message and for the details (with the message's name and arguments) of `found`'s
+    row f. A message the runner did not encode (no separator) is stored as the SQL wrote it."""
+    names = list(message_specs(sweep))
+    if not names:
+        return "f.message", "f.details"
+    parts = "string_to_array(f.message, chr(31))"
+    head = "split_part(f.message, chr(31), 1)"
+    cases = " ".join(
+        f"WHEN {head} = '{name}' THEN format(%(zh_{name})s, VARIADIC ({parts})[2:])" for name in names
+    )
+    for name in names:
+        if not re.fullmatch(r"[a-z_]+", name):
+            raise ValueError(f"message name {name!r} is not a plain word")
+    quoted = ", ".join(f"'{n}'" for n in names)
+    encoded = f"strpos(f.message, chr(31)) > 0 AND {head} IN ({quoted})"
+    message = f"CASE WHEN NOT ({encoded}) THEN f.message {cases} ELSE f.message END"
+    details = (
+        f"CASE WHEN {encoded} THEN coalesce(f.details, '{{}}'::jsonb) || jsonb_build_object("
+        f"'{MESSAGE_KEY}', jsonb_build_object('name', {head}, 'args', to_jsonb(({parts})[2:]))) "
+        "ELSE f.details END"
+    )
+    return message, details
+
+
+def message_args(warning: FenceWarning) -> tuple[str, list[str]] | None:
+    """The message's name and arguments a sweep kept in the warning's details, if it did."""
+    details = warning.details if isinstance(warning.details, dict) else {}
+    kept = details.get(MESSAGE_KEY)
+    if not isinstance(kept, dict):
+        return None
+    name, args = kept.get("name"), kept.get("args")
+    if not isinstance(name, str) or not isinstance(args, list):
+        return None
+    return name, ["" if a is None else str(a) for a in args]
+
+
+def _language(code: str) -> str:
+    return code.lower().split("-")[0]
+
+
+def _written_in(warning: FenceWarning) -> str:
+    """The stored message, labelled with the language it was written in when the reader's differs (a warning
+    raised before an action is written in the acting person's language)."""
+    details = warning.details if isinstance(warning.details, dict) else {}
+    written = details.get(WRITTEN_IN_KEY)
+    reading = translation.get_language()
+    if not isinstance(written, str) or not reading or _language(written) == _language(reading):
+        return warning.message
+    try:
+        name = translation.get_language_info(written)["name_translated"]
+    except KeyError:
+        return warning.message
+    return translation.gettext("Written in %(language)s: %(message)s") % {
+        "language": name,
+        "message": warning.message,
+    }
+
+
+def warning_message(warning: FenceWarning) -> str:
+    """The warning's sentence in the active language: a sweep's warning from the rule's template and the
+    arguments its SQL computed; any other warning (raised before an action, or before the arguments were
+    kept) as it was stored."""
+    kept = message_args(warning)
+    sweep = _SWEEPS.get(warning.rule) if kept else None
+    if kept is None or sweep is None:
+        return _written_in(warning)
+    name, args = kept
+    spec = message_specs(sweep).get(name)
+    if spec is None or len(spec[0]) != len(args):
+        return warning.message
+    values = dict(zip(spec[0], args, strict=True))
+    template = spec[1]
+    text = str(template) if isinstance(template, Promise) else translation.gettext(template)
+    if "%(" in text:  # a sweep computing its rows in Python may keep Python's named placeholders
+        try:
+            return text % values
+        except (KeyError, ValueError, TypeError):
+            return warning.message
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 # --- running ------------------------------------------------------------------------------------------------
@@ -226,7 +337,7 @@ INSERT INTO enforcement_fencewarning
     (rule, key, town_id, district_id, officer_id, subject_id, object_type, object_id, severity, message,
      details, status, raised_at, reason, review_note, follow_up, resolution_note, escalation)
 SELECT %(rule)s, f.key, f.town_id, f.district_id, f.officer_id, f.subject_id, f.object_type,
-       f.object_id::text, f.severity, left(f.message, 500), f.details, 'open', %(now)s, '', '', '', '', ''
+       f.object_id::text, f.severity, left({message}, 500), {details}, 'open', %(now)s, '', '', '', '', ''
 FROM found f
 WHERE NOT EXISTS (SELECT 1 FROM enforcement_fencewarning w WHERE w.rule = %(rule)s AND w.key = f.key)
 ON CONFLICT (rule, key) DO NOTHING
@@ -282,7 +393,10 @@ def _statement(
 ) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"rule": sweep.code, "today": day, "now": clock.now(), "tz": settings.TIME_ZONE}
     params.update(_messages(sweep))
+    params.update(_stored_templates(sweep))
     params.update(_urls(sweep))
+    message, details = _message_sql(sweep)
+    body = body.replace("{message}", message).replace("{details}", details)
     sql = f"WITH {_p_cte(p_rows, params)},\nfound AS (\n{sweep.select}\n)\n{body}"
     return sql, params
 
@@ -341,8 +455,6 @@ def _run_rows(sweep: Sweep, day: dt.date, dry_run: bool) -> int:
     if not rows:
         return 0
     if dry_run:
-        from .models import FenceWarning
-
         keys = {r["key"] for r in rows}
         return len(keys) - FenceWarning.objects.filter(rule=sweep.code, key__in=keys).count()
     with connection.cursor() as cursor:
@@ -358,7 +470,6 @@ def _announce(inserted: Sequence[tuple[int, str]]) -> int:
     transaction, as `fence_warning_raise` does for one: a warning is inserted once, so it is announced once.
     Prompts are announced too; listeners decide what they act on."""
     from . import fences
-    from .models import FenceWarning
 
     ids = [row[0] for row in inserted]
     if ids:

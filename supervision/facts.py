@@ -89,7 +89,11 @@ COMMON_LABELS = {
 }
 
 # Row ids the sweeps keep for their own joins: the warning's object link (or `url`) already leads there.
-HIDDEN_KEYS = frozenset({"url", "visit", "previous_visit", "task", "join_task", "assignment"})
+# `message`: the name and arguments of a sweep's sentence, shown above the facts in the reader's language.
+# `written_in`: the language a message raised before an action was written in (labelled with the message).
+HIDDEN_KEYS = frozenset(
+    {"url", "visit", "previous_visit", "task", "join_task", "assignment", "message", "written_in"}
+)
 # Ids of units, shown by name.
 UNIT_KEYS = ("department", "unit", "previous_unit", "join_unit")
 

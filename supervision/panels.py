@@ -12,6 +12,7 @@ from enforcement.home import HomePanel, NavEntry, asked_once, register_home_pane
 from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import User
 from enforcement.rules import DESK_ROLES, can_use_desk
+from enforcement.sweeps import warning_message
 
 from .selectors import desk_counts, desk_queue
 
@@ -36,7 +37,7 @@ def inbox_warnings(user: User, rows: int) -> InboxList | None:
         InboxItem(
             title=f"{warning.get_severity_display()} · {warning.town.name}",
             url=reverse("desk-warning", args=[warning.pk]),
-            detail=warning.message,
+            detail=warning_message(warning),
         )
         for warning in queue[:rows]
     ]

@@ -22,6 +22,7 @@ from enforcement.paging import page_context
 from enforcement.refusals import show_refusal
 from enforcement.rules import can_review_warning, can_set_escalation, can_use_desk
 from enforcement.services import FENCE_REVIEW
+from enforcement.sweeps import warning_message
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .facts import object_link, related_link, rule_description, rule_label, warning_facts
@@ -39,6 +40,7 @@ def _require_desk(request: AuthedHttpRequest) -> None:
 def warning_row(warning: FenceWarning) -> dict[str, Any]:
     return {
         "w": warning,
+        "message": warning_message(warning),  # in the reader's language
         "rule": rule_label(warning.rule),
         "facts": warning_facts(warning),
         "link": (link := object_link(warning)),
@@ -133,6 +135,7 @@ def warning_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "supervision/warning_detail.html",
         {
             "w": warning,
+            "message": warning_message(warning),
             "rule": rule_label(warning.rule),
             "rule_description": rule_description(warning.rule),
             "facts": warning_facts(warning),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enforcement.models import FenceWarning
+from enforcement.sweeps import warning_message
 
 from ..facts import object_link, rule_label, warning_facts
 from ..selectors import QUEUE_ALL, QUEUE_OPEN
@@ -30,6 +31,8 @@ class DeskWarningSerializer(serializers.ModelSerializer[FenceWarning]):
     town = serializers.CharField(source="town.code")
     town_name = serializers.CharField(source="town.name")
     officer = DeskPersonSerializer(allow_null=True)
+    # In the reader's language (a sweep's from its template); the stored one is the default language's.
+    message = serializers.SerializerMethodField()
     facts = serializers.SerializerMethodField()
     object_url = serializers.SerializerMethodField()
     reason_by = DeskPersonSerializer(allow_null=True)
@@ -68,6 +71,9 @@ class DeskWarningSerializer(serializers.ModelSerializer[FenceWarning]):
             "escalated_at",
         ]
         read_only_fields = fields
+
+    def get_message(self, warning: FenceWarning) -> str:
+        return warning_message(warning)
 
     def get_rule_label(self, warning: FenceWarning) -> str:
         return rule_label(warning.rule)
