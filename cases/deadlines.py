@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.calendar import add_days, add_working_days, is_provisional
@@ -89,17 +88,6 @@ def next_due(case: Case) -> dt.date | None:
     if stage == Stage.SERVED:
         return case.payment_due
     return None
-
-
-def overdue_q(today: dt.date) -> Q:
-    """Cases past the deadline they work against, as `deadline_rows` counts them (the home's counts and the
-    team view agree). `next_due` is kept when a step changes the case, so a notice's reply period that ran
-    out is still its `next_due`: that date was the party's to reply by, not the team's to meet; the case is
-    overdue only once its decision deadline passes too."""
-    reply_ran_out = Q(stage=Stage.NOTIFIED, next_due=F("reply_due")) & (
-        Q(decision_due__isnull=True) | Q(decision_due__gte=today)
-    )
-    return Q(next_due__lt=today) & ~reply_ran_out
 
 
 # Which deadline, as the pages name it before its date ("陈述申辩期限 12月11日，还剩2个工作日").

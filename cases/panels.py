@@ -32,8 +32,7 @@ def my_case_counts(user: User) -> dict[str, int]:
     from enforcement.inbox import deadline_working_days
 
     from . import clock
-    from .deadlines import overdue_q
-    from .selectors import my_open_case_rows_for
+    from .selectors import my_open_case_rows_for, overdue_q
 
     def count() -> dict[str, int]:
         today = clock.today()
@@ -61,8 +60,8 @@ def my_case_counts(user: User) -> dict[str, int]:
 
 def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:
     from . import clock
-    from .deadlines import overdue_q
     from .models import Case
+    from .selectors import overdue_q
 
     today = clock.today()
     if scope_for(user).department_ids:
@@ -99,9 +98,8 @@ def _team_case_counts(user: User) -> dict[str, int]:
     """A supervisor's team: its open cases past their deadline, and the supervisor's approval queue
     (`awaiting_approval_for`), in one query."""
     from . import clock
-    from .deadlines import overdue_q
     from .models import Case
-    from .selectors import AWAITING_APPROVAL
+    from .selectors import AWAITING_APPROVAL, overdue_q
     from .workflow import FINISHED
 
     def count() -> dict[str, int]:

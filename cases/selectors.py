@@ -209,8 +209,6 @@ def cases_for(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
     if f.town_id:
         qs = qs.filter(town_id=f.town_id)
     if f.due_within is not None and f.due_within < 0:  # "overdue": as the home counts them
-        from .deadlines import overdue_q
-
         qs = qs.filter(overdue_q(timezone.localdate()))
     elif f.due_within is not None:
         qs = qs.filter(next_due__lte=timezone.localdate() + dt.timedelta(days=f.due_within))
@@ -646,3 +644,14 @@ def document_request_get_for(*, user: User, case_pk: int, pk: int) -> tuple[Case
     if not can_generate_document(user, case):
         raise PermissionDenied
     return case, get_object_or_404(DocumentRequest.objects.select_related("document"), case=case, pk=pk)
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Cases past the deadline they work against, as `deadline_rows` counts them (the home's counts and the
+    team view agree). `next_due` is kept when a step changes the case, so a notice's reply period that ran
+    out is still its `next_due`: that date was the party's to reply by, not the team's to meet; the case is
+    overdue only once its decision deadline passes too."""
+    reply_ran_out = Q(stage=Stage.NOTIFIED, next_due=F("reply_due")) & (
+        Q(decision_due__isnull=True) | Q(decision_due__gte=today)
+    )
+    return Q(next_due__lt=today) & ~reply_ran_out
