@@ -225,6 +225,13 @@ class TownOwnedQuerySet(models.QuerySet[M]):
             q |= Q(pk__in=shared_with(user, self.model))
         return self.filter(q)
 
+    def in_towns_of(self, scope: Scope) -> Self:
+        """`for_user` of a user with this scope, without what is shared with a department: a queryset that
+        depends on nothing but the scope (for one built once per scope, enforcement.compiled)."""
+        if not scope.authenticated:
+            return self.none()
+        return self.filter(scope.town_q(self.town_field, self.district_field))
+
 
 def access_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """Fetch one object from an already-scoped queryset; missing and forbidden both raise 404."""

@@ -66,15 +66,30 @@ class _PeopleByName(ModelIterable[Any]):
             for name in self.queryset.query.annotations
             if name.startswith(PREFIX)
         ]
-        loaded = ["id", *name_fields()]
         for row in super().__iter__():
-            for name, field in people:
-                names = row.__dict__.pop(name)
-                if names is not None:
-                    values = [getattr(row, field.attname), *names.split(SEPARATOR, len(loaded) - 2)]
-                    person = User.from_db(row._state.db, loaded, values)
-                    field.set_cached_value(row, person)
+            _set_people(row, people)
             yield row
+
+
+def name_people(rows: list[M], *people: str) -> list[M]:
+    """Rows of a `with_people_named` queryset fetched another way (enforcement.compiled), each holding the
+    annotations: each person set as a user holding their names, as fetching the queryset would."""
+    if rows:
+        model = type(rows[0])
+        named = [(f"{PREFIX}{p}", _to_user(model, p)) for p in people]
+        for row in rows:
+            _set_people(row, named)
+    return rows
+
+
+def _set_people(row: models.Model, people: list[tuple[str, models.ForeignKey[Any, Any]]]) -> None:
+    loaded = ["id", *name_fields()]
+    for name, field in people:
+        names = row.__dict__.pop(name)
+        if names is not None:
+            values = [getattr(row, field.attname), *names.split(SEPARATOR, len(loaded) - 2)]
+            person = User.from_db(row._state.db, loaded, values)
+            field.set_cached_value(row, person)
 
 
 def with_people_named(queryset: models.QuerySet[M], *people: str) -> models.QuerySet[M]:

@@ -1,0 +1,137 @@
+"""A queryset's SQL compiled once per process and run again with other values in a few places.
+
+Django builds a queryset and compiles it into SQL each time it is evaluated. For one case with what its
+answer shows (about 150 columns over five tables, three name subqueries, the scope's filter, the officers'
+prefetch) that was two thirds of what a built `GET /api/cases/<id>/` cost (issue 18), for SQL that differs
+between requests only in the case's id. `Compiled` takes a queryset built with marks where those values go
+(`MARK` for the case's id), compiles it once and keeps what QuerySet's iterables work out from the compiler to
+turn a row into model objects (the main model's columns, the related objects of `select_related`, the
+annotations, the converters) or into `values()` dicts; `objects(*values)` and `rows(*values)` run the same
+SQL with the values in the marks' places and give what evaluating the queryset built with those values would.
+
+Only for a queryset whose SQL holds nothing else that changes between the calls it serves: whoever keeps a
+`Compiled` keys it by everything its SQL was built from (a user's scope, which filters are present), and
+builds another for anything else. A mark must reach the SQL's parameters unchanged (an integer or a string
+does on every backend; a date as its field prepares it for the database, `Field.get_db_prep_value`, for the
+mark and for the value put in its place alike). The queryset's own iterable is not
+used (people named by enforcement.people: name them on the objects returned, `people.name_people`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+
+M = TypeVar("M", bound=models.Model)
+
+# Values a queryset is built with where the caller's go: ids no row has (negative, within any integer
+# column's range), a text no one types, a date no record holds; each found exactly once among the parameters.
+MARK = -1_987_654_321
+MARK_2 = -1_987_654_322
+TEXT_MARK = "\x1f\x1ecompiled mark\x1e\x1f"
+DATE_MARK = dt.date(1, 2, 3)
+
+
+class Compiled(Generic[M]):
+    sql: str
+    params: list[Any]
+    at: list[int]  # where each mark's value goes among the parameters
+    names: list[str]  # of a values() query's columns; empty for model objects
+
+    def __init__(self, queryset: models.QuerySet[M], marks: tuple[Any, ...] = (MARK,)) -> None:
+        if getattr(queryset, "_known_related_objects", None) or getattr(
+            queryset, "_prefetch_related_lookups", None
+        ):
+            raise ValueError("no prefetches or known related objects: they are not run here")
+        if queryset._iterable_class not in (ValuesIterable,) and not issubclass(
+            queryset._iterable_class, ModelIterable
+        ):
+            raise ValueError(f"model objects or values() dicts, not {queryset._iterable_class.__name__}")
+        db = queryset.db
+        query = queryset.query
+        compiler = query.get_compiler(using=db)
+        self.db, self.at, self.names = db, [], []
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a filter no row can pass (`pk__in=[]`): what the ORM answers without asking
+            self.empty = True
+            return
+        self.empty, self.sql, self.params = False, sql, list(params)
+        for mark in marks:
+            found = [i for i, p in enumerate(params) if type(p) is type(mark) and p == mark]
+            if len(found) != 1:
+                raise ValueError(f"{mark!r} is {len(found)} times among the query's parameters, not once")
+            self.at.append(found[0])
+        select, klass_info = compiler.select, compiler.klass_info
+        self.width = compiler.col_count
+        # Each converter is called with the connection of the thread that runs the query (below); a backend
+        # converter is a method of the operations of the connection that compiled, which on every backend
+        # reads only settings shared by all connections to the same database.
+        self.converters = list(compiler.get_converters([s[0] for s in select[: self.width]]).items())
+        if queryset._iterable_class is ValuesIterable:
+            self.names = (
+                list(query.selected)
+                if query.selected
+                else [*query.extra_select, *query.values_select, *query.annotation_select]
+            )
+            return
+        assert klass_info is not None
+        self.model: type[M] = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        # (django-stubs describe a later Django's signature, with a fetch mode)
+        self.populators = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]
+        self.annotations = list(compiler.annotation_col_map.items())
+
+    def _fetch(self, values: tuple[Any, ...]) -> list[list[Any]]:
+        if self.empty:
+            return []
+        if len(values) != len(self.at):
+            raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
+        params = list(self.params)
+        for i, value in zip(self.at, values, strict=True):
+            params[i] = value
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            fetched = cursor.fetchall()
+        rows = []
+        for raw in fetched:
+            row = list(raw[: self.width])
+            for pos, (convs, expression) in self.converters:
+                v = row[pos]
+                for convert in convs:
+                    v = convert(v, expression, connection)
+                row[pos] = v
+            rows.append(row)
+        return rows
+
+    def objects(self, *values: Any) -> list[M]:
+        """The model objects the queryset gives when built with these values for its marks."""
+        if self.empty:
+            return []
+        if self.names:
+            raise TypeError("a values() query: rows()")
+        out = []
+        for row in self._fetch(values):
+            obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, pos in self.annotations:
+                setattr(obj, name, row[pos])
+            out.append(obj)
+        return out
+
+    def rows(self, *values: Any) -> list[dict[str, Any]]:
+        """The dicts the values() queryset gives when built with these values for its marks."""
+        if self.empty:
+            return []
+        if not self.names:
+            raise TypeError("a query of model objects: objects()")
+        names = self.names
+        return [dict(zip(names, row, strict=False)) for row in self._fetch(values)]
