@@ -18,8 +18,7 @@ from cases.models import Case
 from discretion.history import HistoryQuery
 from enforcement.access import access_or_404, scope_for, share_with_unit
 from enforcement.models import Role
-from enforcement.services import city_create, district_set_city, user_create
-from tests.factories import PASSWORD
+from tests.supervision.conftest import city, city_supervisor  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,21 +34,6 @@ def _orm_violations(query: HistoryQuery):
         return []
     rows = integrations._violations_query(query.subject_id, query.identifier, query.district_id, query.before)
     return list(rows)
-
-
-@pytest.fixture
-def city_supervisor(cast):
-    city = city_create(actor=None, code="T500000", name_zh="测试市")
-    district_set_city(actor=None, district=cast.district, city=city)
-    return user_create(
-        actor=None,
-        username="city_supervisor",
-        password=PASSWORD,
-        unit=None,
-        city=city,
-        roles=[Role.CITY_SUPERVISOR],
-        full_name="市监督员",
-    )
 
 
 @pytest.fixture
@@ -127,7 +111,14 @@ def _orm_violations_provider(query: HistoryQuery):
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
 @pytest.mark.parametrize("who", ["officer_a", "supervisor_a", "reviewer_a", "responder", "admin", "city"])
 def test_every_role_gets_the_orm_answer_byte_for_byte(
-    monkeypatch, settings, cast, cases, client_for, city_supervisor, who, lang
+    monkeypatch,
+    settings,
+    cast,
+    cases,
+    client_for,
+    city_supervisor,  # noqa: F811  (the imported fixture)
+    who,
+    lang,
 ):
     user = city_supervisor if who == "city" else getattr(cast, who)
     client = client_for(user)
@@ -190,7 +181,7 @@ def test_an_id_given_as_text_finds_the_case_as_before(cast, cases):
 
 
 @pytest.mark.parametrize("who", ["officer_a", "admin", "city"])
-def test_the_compiled_case_query_is_the_orm_query(cast, cases, city_supervisor, who):
+def test_the_compiled_case_query_is_the_orm_query(cast, cases, city_supervisor, who):  # noqa: F811
     user = city_supervisor if who == "city" else getattr(cast, who)
     case = cases[3]
     compiled = selectors._case_compiled(scope_for(user))
