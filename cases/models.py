@@ -822,8 +822,12 @@ class ComplaintLabel(ChoiceLabels, models.Model):
         return f"{self.complaint_id}: {self.verdict}"
 
     @property
+    def items_chosen(self) -> list[EnforcementItem]:
+        return [i for i in (self.item, self.second_item) if i is not None]
+
+    @property
     def codes(self) -> list[str]:
-        return [i.code for i in (self.item, self.second_item) if i is not None]
+        return [i.code for i in self.items_chosen]
 
     @property
     def agrees_at_top1(self) -> bool:

@@ -171,6 +171,8 @@ def complaint_list(request: AuthedHttpRequest) -> HttpResponse:
         status = ""
     query = request.GET.get("q", "").strip()[:100]
     paged = page_context(request.GET, complaints_for(user=user, status=status, query=query), 30)
+    for complaint in paged["page"].rows:
+        complaint.first_suggestion = first_suggestion(complaint)
     towns = towns_for_filing(user)
     probe_town = user.unit if user.unit is not None and user.unit.kind == Unit.Kind.TOWN else None
     can_rematch = probe_town is not None and can_rematch_complaint(
@@ -271,6 +273,22 @@ def suggestions_of(complaint: Complaint) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def first_suggestion(complaint: Complaint) -> dict[str, Any] | None:
+    """The list's line for a complaint not yet labelled: the engine's first item, named in the reader's
+    language, its confidence in words, and how many more it suggested."""
+    candidates = (complaint.match_result or {}).get("candidates", [])
+    if complaint.match_status != Complaint.MatchStatus.MATCHED or not candidates:
+        return None
+    first = candidates[0]
+    english = (translation.get_language() or "").startswith("en")
+    return {
+        "code": first.get("code", ""),
+        "name": (english and first.get("name_en")) or first.get("name", ""),
+        "confidence_words": str(CONFIDENCE_LABELS.get(first.get("confidence", ""), "")),
+        "more": len(candidates) - 1,
+    }
 
 
 def _detail_context(

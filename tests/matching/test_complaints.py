@@ -200,3 +200,38 @@ def test_the_entry_form_and_the_csv_import_pages(
         {"town": cast.town_a.code, "file": SimpleUploadedFile("x.csv", b"foo,bar\n1,2\n")},
     )
     assert bad.status_code == 400 and "text" in bad.content.decode()
+
+
+def test_the_list_names_each_complaints_item_in_the_readers_language(cast, catalog, client_for):
+    """The list's item column: the engine's first suggestion by name (not a bare code) with its confidence in
+    words and how many more, until an officer labels it; then what the officer confirmed, or why none."""
+    from cases.labels import complaint_label
+
+    report = complaints_import(actor=cast.officer_a, town=cast.town_a, rows=ROWS)
+    complaint_match_task(report.created)
+    by_ticket = {c.external_id: c for c in Complaint.objects.filter(pk__in=report.created)}
+    ebike, debt, stalls = by_ticket["12345-001"], by_ticket["12345-002"], by_ticket["12345-004"]
+    more = len(stalls.match_result["candidates"]) - 1
+    assert more >= 1
+    complaint_label(actor=cast.officer_a, complaint=ebike, codes=["T-EBIKE", "T-EXIT"])
+    complaint_label(actor=cast.officer_a, complaint=debt, none_reason="not_violation")
+
+    def rows(lang: str) -> dict[int, str]:
+        page = client_for(cast.officer_a).get(f"/complaints/?lang={lang}").content.decode()
+        cut = {c.pk: page.split(f'data-complaint="{c.pk}"', 1)[1] for c in by_ticket.values()}
+        return {pk: rest.split("</tr>", 1)[0] for pk, rest in cut.items()}
+
+    zh, en = rows("zh-hans"), rows("en")
+    first = stalls.match_result["candidates"][0]
+    assert 'data-testid="row-suggestion"' in zh[stalls.pk]
+    assert first["name"][:20] in zh[stalls.pk] and first["code"] in zh[stalls.pk]
+    assert "可信度：" in zh[stalls.pk] and f"另有{more}项建议" in zh[stalls.pk]
+    assert first["name_en"][:20] in en[stalls.pk] and "confidence" in en[stalls.pk]
+    assert f"and {more} more suggestion" in en[stalls.pk] and first["name"][:20] not in en[stalls.pk]
+    # labelled: both confirmed items by name, no suggestion; "none" with its reason
+    assert 'data-testid="row-suggestion"' not in zh[ebike.pk]
+    assert zh[ebike.pk].count("✓") == 2 and "T-EBIKE" in zh[ebike.pk] and "T-EXIT" in zh[ebike.pk]
+    assert "Penalty for parking or charging e-bikes" in en[ebike.pk]
+    assert "清单中无对应违法行为：不构成违法" in zh[debt.pk]
+    assert "No violation in our list: Not a violation" in en[debt.pk]
+    assert 'data-testid="row-suggestion"' not in en[debt.pk]
