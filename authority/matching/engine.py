@@ -813,9 +813,8 @@ class Matcher:
         top = 1.0 - math.exp(-exact[0][0] / SCALE) if exact and exact[0][0] > 0 else 0.0
         if gate and lang == "zh" and len(exact) > 1:
             exact = self._twin_contrast(exact, text)
-            exact = contrast_order(
-                exact, self.name_grams, self.name_words, self.name_cores, self._twin_evidence(text, hits)
-            )
+            evidence = functools.partial(self._twin_evidence, text, hits)  # read only when twins are found
+            exact = contrast_order(exact, self.name_grams, self.name_words, self.name_cores, evidence)
         scored = [self._candidate(item, raw, kept, text) for raw, item, kept in exact[:need] if raw > 0]
         no_match = top < threshold
         reason = ""

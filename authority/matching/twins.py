@@ -15,7 +15,7 @@ Only the order of the items already found changes, never "no match", and only be
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import Any
 
 # Two items are twins when the pairs of characters their names share are at least this share of the shorter
@@ -77,13 +77,13 @@ def contrast_order(
     grams: Sequence[frozenset[str]],
     words: Sequence[frozenset[str]],
     cores: Sequence[str],
-    evidence: tuple[str, ...],
+    evidence: tuple[str, ...] | Callable[[], tuple[str, ...]],
 ) -> list[tuple[float, int, Any]]:
     """`ranked` ((raw score, item, hits), best first) with each twin that the description's evidence points to
     moved above the twins ranked before it of which the evidence carries no element; a twin moved up takes
     the raw score of the one it passes, so the scores shown stay in order. Per item: `grams` its name's pairs
     of characters (how alike two names are), `words` its name's words (the elements), `cores` its name's
-    wording."""
+    wording. `evidence` may be a function: it is called once, when two twins are found."""
     out = list(ranked)
     n = min(len(out), TWIN_WINDOW)
     for k in range(1, n):
@@ -96,6 +96,8 @@ def contrast_order(
             g_up = grams[up] if up < len(grams) else frozenset()
             if raw_low < TWIN_RATIO * raw_up or similarity(g_low, g_up) < TWIN_SIMILARITY:
                 continue
+            if callable(evidence):
+                evidence = evidence()
             own = _elements(words[low], words[up], cores[up])
             if (
                 len(own) <= TWIN_ELEMENTS
