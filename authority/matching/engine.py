@@ -83,6 +83,7 @@ from .normalize import (
     scan,
     term_key,
 )
+from .twins import contrast_order, name_words
 
 
 def _source_hash() -> str:
@@ -93,6 +94,7 @@ def _source_hash() -> str:
     for name in (
         "engine.py",
         "normalize.py",
+        "twins.py",
         "data/t2s.txt",
         "data/ja2zh.txt",
         "data/equivalents.txt",
@@ -215,6 +217,7 @@ EN_COVER_BONUS = 0.1
 TWIN_BAND = 0.05
 TWIN_BONUS = 0.06
 TWIN_MAX = 5
+TWIN_VIA_MAX = 3
 # The conduct gate (issue 15, "no match"): an item whose only words in the text are settings (the place,
 # time, people or body around a conduct: data/settings_zh.txt; Chinese descriptions) is not named by the
 # text; its score is multiplied by SETTING_ONLY, which puts it below any threshold, so a description
@@ -670,6 +673,10 @@ class Matcher:
         ] = []  # item -> pairs of characters of its name (twins' contrast)
         self.name_en_stems: list[frozenset[str]] = []  # item -> the content stems of its English name
         self.name_cores: list[str] = []  # item -> the conduct wording of its name (the coverage tie-breaker)
+        self.equivalents: dict[
+            str, tuple[str, ...]
+        ] = {}  # the catalogs' interchangeable words (twins' contrast)
+        self.name_words: list[frozenset[str]] = []  # item -> the words of its name (twins' contrast)
 
     # Pickling: the automaton pickles itself; compiled regexes pickle as patterns.
 
@@ -806,6 +813,8 @@ class Matcher:
         top = 1.0 - math.exp(-exact[0][0] / SCALE) if exact and exact[0][0] > 0 else 0.0
         if gate and lang == "zh" and len(exact) > 1:
             exact = self._twin_contrast(exact, text)
+            evidence = functools.partial(self._twin_evidence, text, hits)  # read only when twins are found
+            exact = contrast_order(exact, self.name_grams, self.name_words, self.name_cores, evidence)
         scored = [self._candidate(item, raw, kept, text) for raw, item, kept in exact[:need] if raw > 0]
         no_match = top < threshold
         reason = ""
@@ -923,6 +932,23 @@ class Matcher:
                 out[k] = (raw * (1.0 + TWIN_BONUS), item, kept)
         out.sort(key=lambda e: (-e[0], self.items[e[1]][1]))
         return out
+
+    def _twin_evidence(self, text: str, hits: list[tuple[int, int, int, int, int]]) -> tuple[str, ...]:
+        """What a description says, for the twins' elements (twins.contrast_order): its text, the words the
+        catalogs use interchangeably with words of it (楼梯 → 楼道), and the short legal words (who acts, what
+        licence: TWIN_VIA_MAX characters at most) its everyday words stand for (公司 → 单位, 住户 → 个人). A
+        longer legal phrase an everyday word stands for holds the wording of the items it finds, not an
+        element that tells them apart."""
+        folded = fold(text)
+        pieces = {folded}
+        for word, others in self.equivalents.items():
+            if word in folded:
+                pieces.update(others)
+        for _, _, tid, _, _ in hits:
+            for _, _, via, _ in self.postings[tid]:
+                if via >= 0 and len(self.vias[via]) <= TWIN_VIA_MAX:
+                    pieces.add(self.vias[via])
+        return tuple(pieces)
 
     def _name_coverage(
         self, item: int, kept: list[tuple[float, tuple[float, int, int, int, int, str, str]]]
@@ -1135,6 +1161,7 @@ def content_hash(items: Sequence[ItemSpec], rules: Sequence[RuleSpec], lexicon: 
             SETTING_ONLY,
             HOMOPHONE_FACTOR,
             HOMOPHONE_MIN,
+            TWIN_VIA_MAX,
         ],
         "items": sorted(
             (i.id, i.code, i.name_zh, i.name_en, i.description, i.rule_broken, i.legal_basis) for i in items
@@ -1238,6 +1265,18 @@ def _name_core(name: str) -> str:
 def _name_grams(core: str) -> frozenset[str]:
     """The pairs of Chinese characters of a name's wording (`_name_core`)."""
     return frozenset(core[k : k + 2] for k in range(len(core) - 1) if "。" not in core[k : k + 2])
+
+
+def _legal_words(lexicon: Sequence[LexSpec]) -> frozenset[str]:
+    """The lexicon's Chinese words, everyday and legal (酒类, 分类投放, 烟草): with the dictionary's, the
+    words an item's name is read into for the twins' contrast."""
+    out: set[str] = set()
+    for entry in lexicon:
+        for word in (entry.term, *entry.canonical):
+            word = fold(word.removeprefix(CONTEXT)).replace(" ", "")
+            if len(word) >= 2 and all(is_cjk(ch) for ch in word):
+                out.add(word)
+    return frozenset(out)
 
 
 def _lexicon_words_wanted(lexicon: Sequence[LexSpec], equivalents: dict[str, tuple[str, ...]]) -> set[str]:
@@ -1744,6 +1783,9 @@ def compile_matcher(
     m.name_en_stems = [  # 1f. the English name's words, the coverage tie-breaker in English
         frozenset(k.strip() for k, n in en_name_terms(i.name_en or "").items() if n == 1) for i in items
     ]
+    m.equivalents = load_equivalents()  # 1g. interchangeable words, for the twins' contrast
+    legal = _legal_words(lexicon)  # 1h. ... and the names' words
+    m.name_words = [name_words(core, legal, _dictionary()) for core in m.name_cores]
     m.settings = load_settings()  # 1c. setting words, for the conduct gate
     m.settings_en = load_settings_en()
     lex = _lexicon_terms(lexicon, item_texts, postings, df_cap)  # 2. the lexicon
