@@ -197,6 +197,13 @@ _SPELLING = {
     "aluminum": "aluminium",
     "storey": "story",
     "storeys": "stories",
+    # men7: British words the dictionary behind the English bridge (CC-CEDICT, American in its glosses) does
+    # not know: 电梯 is glossed "elevator", never "lift", so "smoking in the lift" reached no lift item.
+    "lift": "elevator",
+    "lifts": "elevators",
+    "lorry": "truck",
+    "lorries": "trucks",
+    "petrol": "gasoline",
 }
 
 
@@ -215,6 +222,8 @@ _NO_STEM = frozenset(
         "trained",
         "droppings",
         "drilling",
+        "evening",  # men7: not "even" ("does he even have a licence")
+        "evenings",
     }
 )
 
