@@ -405,6 +405,17 @@ _ES_MARKERS = frozenset(
 )
 
 
+# men7: the words of grammar of German, French and Spanish, and a few of their commonest verb forms, that are
+# also English words or terms: "Die Fähre" is no death (die), "Am Regal stand" no stall (stand), French
+# "pour" is "for", not pouring, Spanish "sin" is "without". In a text of that language they never count as a
+# term (Matcher.match).
+FUNCTION_WORDS = {
+    "de": _DE_MARKERS | frozenset("stand standen war will also bald man hat kann muss wo".split()),
+    "fr": _FR_MARKERS | frozenset("pour par plus tout sans sous entre mais comme fait son sa ses on".split()),
+    "es": _ES_MARKERS | frozenset("sin con son sale salen come once van dice todo toda como pero en".split()),
+}
+
+
 def detect_lang(text: str) -> str:
     """zh, en, de, fr, es, ar, ko or ja: the script that dominates (Japanese: kana among the Chinese
     characters), and for Latin text the language whose common words it uses most (German, French, Spanish,
