@@ -70,6 +70,7 @@ import ahocorasick
 
 from .normalize import (
     EN_STOPWORDS,
+    FUNCTION_WORDS,
     Scanned,
     build_typo_index,
     detect_lang,
@@ -703,6 +704,9 @@ class Matcher:
         else:
             scanned = scan(text, self.vocabulary, self.typo_index)
         hits = self._hits(scanned)
+        if lang in FUNCTION_WORDS:
+            grammar = FUNCTION_WORDS[lang]
+            hits = [h for h in hits if fold(text[h[3] : h[4]]).strip() not in grammar]
         homophones: set[tuple[int, int, int]] = set()
         if lang == "zh" and self.sound_automaton is not None:
             sounded = self._homophones(scanned, {(h[0], h[1]) for h in hits})

@@ -197,6 +197,13 @@ _SPELLING = {
     "aluminum": "aluminium",
     "storey": "story",
     "storeys": "stories",
+    # men7: British words the dictionary behind the English bridge (CC-CEDICT, American in its glosses) does
+    # not know: 电梯 is glossed "elevator", never "lift", so "smoking in the lift" reached no lift item.
+    "lift": "elevator",
+    "lifts": "elevators",
+    "lorry": "truck",
+    "lorries": "trucks",
+    "petrol": "gasoline",
 }
 
 
@@ -215,6 +222,8 @@ _NO_STEM = frozenset(
         "trained",
         "droppings",
         "drilling",
+        "evening",  # men7: not "even" ("does he even have a licence")
+        "evenings",
     }
 )
 
@@ -394,6 +403,17 @@ _ES_MARKERS = frozenset(
     """el los las del y está están hay muy por para con sin una unos unas es son mi mis nuestro nuestra
     su sus todos todas cada noche desde pero también aquí allí calle cerca vecino vecinos hace""".split()
 )
+
+
+# men7: the words of grammar of German, French and Spanish, and a few of their commonest verb forms, that are
+# also English words or terms: "Die Fähre" is no death (die), "Am Regal stand" no stall (stand), French
+# "pour" is "for", not pouring, Spanish "sin" is "without". In a text of that language they never count as a
+# term (Matcher.match).
+FUNCTION_WORDS = {
+    "de": _DE_MARKERS | frozenset("stand standen war will also bald man hat kann muss wo".split()),
+    "fr": _FR_MARKERS | frozenset("pour par plus tout sans sous entre mais comme fait son sa ses on".split()),
+    "es": _ES_MARKERS | frozenset("sin con son sale salen come once van dice todo toda como pero en".split()),
+}
 
 
 def detect_lang(text: str) -> str:
