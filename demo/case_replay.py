@@ -40,6 +40,7 @@ from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from demo.core import SLUG_BY_TOWN
 from demo.pictures import scene_photo
+from discretion.vocabulary import STANDARD_FACTOR_MAP, Effect
 from enforcement import clock
 from enforcement.memo import stable_reference_data
 from enforcement.models import District, Unit, User
@@ -1045,12 +1046,19 @@ class Replay:
 
     def deviation(self, case: Case) -> Decimal | None:
         """Once in the demo, a decision below the benchmark's tier (still inside the statutory range), with
-        the written reason art 34 asks for: the first fine whose tier starts above the statutory minimum.
+        the written reason art 34 asks for: the first fine whose tier starts above the statutory minimum, in
+        a case without an aggravating circumstance.
         The notice capped the fine (art 45), so the decision may go lower, not higher."""
         record = case.recommendation or {}
         item = case.item
         if self.deviated or item is None or case.proposed_fine is None or record.get("fine_min") is None:
             return None
+        found = case.facts.get("factors") or []
+        if any(
+            code in STANDARD_FACTOR_MAP and STANDARD_FACTOR_MAP[code].effect == Effect.HEAVIER
+            for code in found
+        ):
+            return None  # the reason speaks of a party who stopped at once: not one who refused to correct
         tier_min = Decimal(str(record["fine_min"]))
         statutory_min = item.fine_min or Decimal("0")
         if tier_min - statutory_min < 100:

@@ -41,6 +41,7 @@ def test_demo_decisions_give_circumstances_and_one_deviation_with_its_reason(dem
 
     (below,) = district.filter(deviation_reason=demo_cases.DEVIATION_REASON)
     assert below.deviation_kind == "lighter"
+    assert "refused_correct" not in below.facts.get("factors", [])  # the reason speaks of one who stopped
     assert below.item.fine_min <= below.fine < Decimal(str(below.recommendation["fine_min"]))
     assert below.fine <= below.proposed_fine  # never heavier than the notice (art 45)
     assert "裁量理由：" + demo_cases.DEVIATION_REASON in discretion_text(below, below.fine)
