@@ -97,7 +97,9 @@ def desk(request: AuthedHttpRequest) -> HttpResponse:
             "filters": filters,
             "rows": rows,
             "counts": desk_counts(user=user),
-            "groups": [(group, _group_query(request.GET, group)) for group in groups],
+            "groups": [
+                (group, _group_query(request.GET, group), _may_acknowledge(user, group)) for group in groups
+            ],
             "gathered": sum(group.count for group in groups),
             "gather_at": GATHER_AT,
             "may_bulk": any(r["may_review"] and r["w"].status == FenceWarning.Status.OPEN for r in rows),
@@ -105,6 +107,13 @@ def desk(request: AuthedHttpRequest) -> HttpResponse:
             "district": district,
         },
     )
+
+
+def _may_acknowledge(user: Any, group: PromptGroup) -> bool:
+    """Whether the user reviews the group's prompts (rules.py asked about a prompt of its town: a prompt never
+    escalates, so a city reader does not)."""
+    prompt = FenceWarning(town=group.town, district_id=group.town.district_id, rule=group.rule)
+    return can_review_warning(user, prompt)
 
 
 def _group_query(get: Any, group: PromptGroup) -> str:

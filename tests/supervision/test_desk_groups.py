@@ -93,3 +93,16 @@ def test_another_town_s_supervisor_acknowledges_nothing_of_the_line(cast, client
     assert answer.status_code == 302
     assert FenceWarning.objects.filter(status=S.OPEN).count() == len(desk["zombies"]) + len(desk["few"]) + 1
     assert AuditEvent.objects.count() == before
+
+
+def test_a_city_supervisor_sees_the_line_without_the_button_and_cannot_acknowledge_it(
+    cast, client_for, desk, city_supervisor
+):
+    client = client_for(city_supervisor)
+    page = client.get(reverse("desk")).content.decode()
+    assert f'data-rule="{ZOMBIE}" data-town="{cast.town_a.pk}"' in page
+    assert 'data-testid="desk-group-acknowledge"' not in page
+    client.post(reverse("desk-acknowledge"), {"group_rule": ZOMBIE, "group_town": cast.town_a.pk})
+    assert not FenceWarning.objects.filter(rule=ZOMBIE).exclude(status=S.OPEN).exists()
+    supervisor = client_for(cast.supervisor_a).get(reverse("desk")).content.decode()
+    assert 'data-testid="desk-group-acknowledge"' in supervisor
