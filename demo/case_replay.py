@@ -1000,11 +1000,8 @@ class Replay:
     def notice_data(self, case: Case, moment: dt.datetime) -> dict[str, Any]:
         day = timezone.localtime(moment).date()
         factors = self.circumstances()
-        if (
-            factors
-            and "fine" in (case.item.penalty_kinds or [])
-            and self.suggestion(case, day, factors) is None
-        ):
+        fines = case.item is not None and "fine" in (case.item.penalty_kinds or [])
+        if factors and fines and self.suggestion(case, day, factors) is None:
             # The benchmark names no fine for this case with them (a tier of warnings only): the officer
             # finds them but they would not move a fine, so the demo leaves them out rather than fine
             # outside the tier.
