@@ -96,5 +96,6 @@ def register() -> None:
             select="",
             rows=zombie_rows,
             messages=MESSAGES,
+            unit_args={"town": ""},
         )
     )

@@ -115,6 +115,10 @@ ACTIONS = (
         ("case.pass_review",),
     ),
     AuditAction(
+        "cases.case.end_reply_period",
+        _("%(actor)s moved the case %(object)s on to its decision deadline: the reply period ran out"),
+    ),
+    AuditAction(
         "cases.publication.withdraw",
         _("%(actor)s withdrew the published decision of case %(object)s"),
     ),

@@ -70,14 +70,30 @@ def late_fee(fine: Decimal | None, due: dt.date | None, paid_on: dt.date, policy
     return min(fee, fine)
 
 
-def next_due(case: Case) -> dt.date | None:
-    """The deadline the case is now working against (for lists and reminders)."""
+def reply_open(case: Case, today: dt.date) -> bool:
+    """The party's window to state, defend or ask for a hearing is still open on `today` (its last day
+    included): notified, not waived, no statement yet, `reply_due` not passed."""
+    return (
+        case.stage == Stage.NOTIFIED
+        and case.reply_due is not None
+        and not (case.rights_waived or case.statement_made)
+        and case.reply_due >= today
+    )
+
+
+def next_due(case: Case, today: dt.date | None = None) -> dt.date | None:
+    """The deadline the case is now working against on `today` (for lists and reminders). A notified case
+    works against the party's reply date while it is open, then against its decision deadline: the reply
+    date was the party's to meet, not the team's (`case_reply_periods_end` moves it on the day after)."""
+    from . import clock
+
     stage = case.stage
     if stage in {Stage.LEAD, Stage.CHECKING, Stage.FILING_REVIEW}:
         return case.check_due
     if stage == Stage.CORRECTING:
         return case.correction_due
-    if stage == Stage.NOTIFIED and case.reply_due and not (case.rights_waived or case.statement_made):
+    if reply_open(case, today or clock.today()):
+        assert case.reply_due is not None
         return min(d for d in (case.reply_due, case.decision_due) if d)
     if stage == Stage.HEARING:
         return case.hearing_on or case.decision_due

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -459,7 +460,7 @@ def _act(
             locked.stage = step.target
             locked.stage_changed_at = clock.now()
         locked.version += 1
-        locked.next_due = dl.next_due(locked)
+        locked.next_due = dl.next_due(locked, step.today)
         locked.save()
         note = str(data.get("note") or "")
         event = _event(
@@ -497,3 +498,46 @@ def _act(
         # the outbox and the step still succeeds.
         enqueue(fence_evaluate_after_change_task, action, "cases.case", str(locked.pk))
     return event, locked
+
+
+REPLY_PERIODS_BATCH = 500
+
+
+def case_reply_periods_end(*, today: dt.date | None = None, limit: int = REPLY_PERIODS_BATCH) -> list[int]:
+    """The sweep for notices whose reply period ran out: a notified case whose `next_due` is still the
+    party's reply date, passed before `today`, now works against its decision deadline (`deadlines.next_due`
+    on the day), so the lists, the case page and the API show the date the team must meet. One conditional
+    UPDATE per run (the row still notified, its `next_due` still the reply date, so a step taken meanwhile
+    wins), rows claimed with SKIP LOCKED, at most `limit`; an audit row per case with the dates before and
+    after. Idempotent: a second run finds nothing. Returns the ids of the cases moved on."""
+    day = today or clock.today()
+    due_then = Case.objects.filter(stage=Stage.NOTIFIED, next_due=F("reply_due"), reply_due__lt=day).exclude(
+        decision_due=F("reply_due")
+    )
+    with transaction.atomic():
+        claimed = list(
+            due_then.select_for_update(skip_locked=True, of=("self",))
+            .select_related("town")
+            .order_by("next_due", "pk")[:limit]
+        )
+        moved: list[int] = []
+        for case in claimed:
+            after = dl.next_due(case, day)
+            if after == case.next_due:
+                continue
+            changed = Case.objects.filter(pk=case.pk, stage=Stage.NOTIFIED, next_due=case.next_due).update(
+                next_due=after
+            )
+            if changed != 1:
+                continue
+            audit_record(
+                actor=None,
+                action="cases.case.end_reply_period",
+                obj=case,
+                town=case.town,
+                summary=f"reply period ended {case.reply_due}; next deadline {after}",
+                before=json_safe({"next_due": case.next_due, "reply_due": case.reply_due}),
+                after=json_safe({"next_due": after}),
+            )
+            moved.append(case.pk)
+    return moved

@@ -36,6 +36,15 @@ def case_deadline_reminders_task() -> int:
 
 
 @shared_task(acks_late=True)
+def case_reply_periods_end_task() -> list[int]:
+    """Periodic: cases whose notice's reply period ran out work against their decision deadline (bounded;
+    a second run changes nothing)."""
+    from .lifecycle import case_reply_periods_end
+
+    return case_reply_periods_end()
+
+
+@shared_task(acks_late=True)
 def publications_withdraw_revoked_task() -> list[int]:
     """Periodic: take down any published decision whose revocation left it up (bounded, once each)."""
     from .publication import publications_withdraw_revoked

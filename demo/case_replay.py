@@ -40,6 +40,7 @@ from cases.selectors import case_recommendation
 from cases.workflow import Stage
 from demo.core import SLUG_BY_TOWN
 from demo.pictures import scene_photo
+from discretion.vocabulary import STANDARD_FACTOR_MAP, Effect
 from enforcement import clock
 from enforcement.memo import stable_reference_data
 from enforcement.models import District, Unit, User
@@ -154,6 +155,20 @@ REASONS = {
     ),
     "fence_reason": "现场检查笔录和询问笔录已载明违法事实，当事人对事实无异议，相关照片随卷补齐。",
 }
+
+
+# The circumstances (discretion.vocabulary, 情节) the demo officers find, with the share of notices each set
+# is found in; the rest find none. The recommendation and the decision's reasons follow from them.
+CIRCUMSTANCES: tuple[tuple[float, tuple[str, ...]], ...] = (
+    (0.30, ("cooperated",)),
+    (0.10, ("refused_correct",)),
+    (0.04, ("cooperated", "refused_correct")),
+)
+# The one decision below the tier in the demo, and the reason the deciding supervisor writes (art 34).
+DEVIATION_REASON = (
+    "当事人系低保对象，家庭经济确有困难，案发后当即停止违法行为并主动消除影响，经队务会集体讨论，"
+    "在法定罚款幅度内低于裁量基准档次下限处罚。"
+)
 
 
 @dataclass(frozen=True)
@@ -504,7 +519,11 @@ class Replay:
         self.photos = 0
         self.photos_wanted = PHOTOS
         self.seq = 0
-        self.suggested: dict[tuple[str, str], Decimal | None] = {}
+        self.suggested: dict[tuple[str, str, tuple[str, ...]], Decimal | None] = {}
+        # The circumstances found in each case drawn from a generator of their own, so that adding them left
+        # every other draw of the demo (stages, dates, parties) as it was.
+        self.circumstances_rnd = random.Random("zhifa-demo-circumstances")
+        self.deviated = False
 
     # --- time -----------------------------------------------------------------------------------------------
 
@@ -598,23 +617,16 @@ class Replay:
             "officers": [second],
         }
 
-    def penalty(self, case: Case, on: dt.date) -> tuple[list[str], Decimal | None]:
-        """The benchmark's suggestion when there is one, else the middle of the statutory range."""
+    def penalty(
+        self, case: Case, on: dt.date, factors: tuple[str, ...] = ()
+    ) -> tuple[list[str], Decimal | None]:
+        """The benchmark's suggestion for the circumstances found when there is one, else the middle of the
+        statutory range."""
         item = case.item
         assert item is not None
         if "fine" not in (item.penalty_kinds or []):
             return ["warning"], None
-        key = (item.code, case.party_kind)
-        if (
-            key not in self.suggested
-        ):  # one benchmark look-up per item and kind of party is enough for the demo
-            rec = case_recommendation(case, [], on=on)
-            self.suggested[key] = (
-                Decimal(rec.fine_suggested)
-                if rec is not None and rec.punish and rec.fine_suggested is not None
-                else None
-            )
-        fine = self.suggested[key]
+        fine = self.suggestion(case, on, factors)
         if fine is None:
             low = item.fine_min if item.fine_min is not None else Decimal("0")
             high = item.fine_max if item.fine_max is not None else low + Decimal("1000")
@@ -626,6 +638,31 @@ class Replay:
         if fine >= 1000:
             fine = fine.quantize(Decimal("100"), rounding=ROUND_HALF_UP)
         return ["fine"], fine.quantize(Decimal("0.01"))
+
+    def suggestion(self, case: Case, on: dt.date, factors: tuple[str, ...]) -> Decimal | None:
+        """The benchmark's suggested fine for the circumstances (one look-up per item, kind of party and
+        circumstances is enough for the demo)."""
+        assert case.item is not None
+        key = (case.item.code, case.party_kind, factors)
+        if key not in self.suggested:
+            rec = case_recommendation(case, list(factors), on=on)
+            self.suggested[key] = (
+                Decimal(rec.fine_suggested)
+                if rec is not None and rec.punish and rec.fine_suggested is not None
+                else None
+            )
+        return self.suggested[key]
+
+    def circumstances(self) -> tuple[str, ...]:
+        """What the investigation found about the party's conduct, as the officer ticks it on the notice
+        form: most cases none; some cooperated with the investigation (lighter), some refused to correct
+        (heavier), a few both."""
+        draw = self.circumstances_rnd.random()
+        for share, found in CIRCUMSTANCES:
+            if draw < share:
+                return found
+            draw -= share
+        return ()
 
     def prepare(self, team: Team, target: str) -> Plan:
         rnd = self.rnd
@@ -962,11 +999,18 @@ class Replay:
 
     def notice_data(self, case: Case, moment: dt.datetime) -> dict[str, Any]:
         day = timezone.localtime(moment).date()
-        kinds, fine = self.penalty(case, day)
+        factors = self.circumstances()
+        fines = case.item is not None and "fine" in (case.item.penalty_kinds or [])
+        if factors and fines and self.suggestion(case, day, factors) is None:
+            # The benchmark names no fine for this case with them (a tier of warnings only): the officer
+            # finds them but they would not move a fine, so the demo leaves them out rather than fine
+            # outside the tier.
+            factors = ()
+        kinds, fine = self.penalty(case, day, factors)
         return {
             "penalty_kinds": kinds,
             "proposed_fine": fine,
-            "factors": [],
+            "factors": list(factors),
             "served_on": day,
             "note": "已向当事人送达行政处罚告知书，告知其陈述、申辩权利。",
         }
@@ -981,17 +1025,43 @@ class Replay:
 
     def decision_data(self, case: Case, moment: dt.datetime) -> dict[str, Any]:
         case.refresh_from_db()
+        fine, reason = case.proposed_fine, case.deviation_reason
+        lower = self.deviation(case)
+        if lower is not None:
+            fine, reason = lower, DEVIATION_REASON
         return {
             "penalty_kinds": list(case.proposed_kinds) or ["warning"],
-            "fine": case.proposed_fine,
+            "fine": fine,
             "confiscated": None,
-            "deviation_reason": "",
+            "deviation_reason": reason,
             "decided_on": timezone.localtime(moment).date(),
             "note": "",
             "collective_discussion": f"{timezone.localtime(moment):%m月%d日}队务会集体讨论，同意拟定处罚。"
             if {"major_penalty", "major_or_complex"} & set(case.review_reasons)
             else "",
         }
+
+    def deviation(self, case: Case) -> Decimal | None:
+        """Once in the demo, a decision below the benchmark's tier (still inside the statutory range), with
+        the written reason art 34 asks for: the first fine whose tier starts above the statutory minimum, in
+        a case without an aggravating circumstance.
+        The notice capped the fine (art 45), so the decision may go lower, not higher."""
+        record = case.recommendation or {}
+        item = case.item
+        if self.deviated or item is None or case.proposed_fine is None or record.get("fine_min") is None:
+            return None
+        found = case.facts.get("factors") or []
+        if any(
+            code in STANDARD_FACTOR_MAP and STANDARD_FACTOR_MAP[code].effect == Effect.HEAVIER
+            for code in found
+        ):
+            return None  # the reason speaks of a party who stopped at once: not one who refused to correct
+        tier_min = Decimal(str(record["fine_min"]))
+        statutory_min = item.fine_min or Decimal("0")
+        if tier_min - statutory_min < 100:
+            return None
+        self.deviated = True
+        return ((statutory_min + tier_min) / 2).quantize(Decimal("10"), rounding=ROUND_HALF_UP)
 
     def payment_data(self, case: Case, moment: dt.datetime) -> dict[str, Any]:
         case.refresh_from_db()

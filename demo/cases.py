@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.complaints import complaints_import, complaints_match
 from cases.labels import complaint_label
+from cases.lifecycle import case_reply_periods_end
 from cases.models import Complaint, ComplaintLabel
 from enforcement.models import Unit, User
 
@@ -46,6 +47,19 @@ def seed(stdout: Any, *, small: bool = False) -> None:
     _seed_complaints(stdout)
     _seed_labels(stdout)
     seed_cases(stdout, **(SMALL if small else {}))
+    _end_reply_periods(stdout)
+
+
+def _end_reply_periods(stdout: Any) -> None:
+    """The replayed notices whose reply period has run out since work against their decision deadline, as
+    beat's hourly task leaves them (cases.lifecycle.case_reply_periods_end)."""
+    moved: list[int] = []
+    while batch := case_reply_periods_end():
+        moved += batch
+    if moved:
+        stdout.write(
+            f"Cases: {len(moved)} notices' reply periods ran out; their next deadline is the decision's."
+        )
 
 
 def _seed_complaints(stdout: Any) -> None:

@@ -238,6 +238,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "complaints-match-sweep": {"task": "cases.tasks.complaint_match_sweep_task", "schedule": 600},
     "evidence-verify-sweep": {"task": "cases.tasks.evidence_verify_sweep_task", "schedule": 3600},
     "case-deadline-reminders": {"task": "cases.tasks.case_deadline_reminders_task", "schedule": 3600},
+    # A notice's reply period ends at midnight; the case's next deadline moves on within the hour.
+    "case-reply-periods-end": {"task": "cases.tasks.case_reply_periods_end_task", "schedule": 3600},
     "publications-withdraw-revoked": {
         "task": "cases.tasks.publications_withdraw_revoked_task",
         "schedule": 3600,

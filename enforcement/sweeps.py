@@ -90,6 +90,10 @@ class Sweep:
     rows: Callable[[dt.date, list[dict[str, Any]]], list[dict[str, Any]]] | None = field(
         default=None, hash=False, compare=False
     )
+    # Message arguments that are a unit's name as the SQL wrote it (in Chinese): argument -> the details key
+    # holding that unit's id ("" for the warning's own town). An English reader sees the unit's English name
+    # where the data has one (`warning_message`); a business's name stays as registered.
+    unit_args: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def code(self) -> str:
@@ -307,6 +311,31 @@ def _written_in(warning: FenceWarning) -> str:
     }
 
 
+def _units_in_language(
+    warning: FenceWarning, values: dict[str, str], unit_args: Mapping[str, str]
+) -> dict[str, str]:
+    """The units named in the arguments, in the active language where the data has their name in it: only
+    an argument still reading the unit's Chinese name is replaced (a unit renamed since keeps its words)."""
+    reading = translation.get_language() or ""
+    if not unit_args or _language(reading) == _language(settings.LANGUAGE_CODE):
+        return values
+    from .models import Unit
+
+    details = warning.details if isinstance(warning.details, dict) else {}
+    for arg, key in unit_args.items():
+        if arg not in values:
+            continue
+        unit: Unit | None
+        if not key:
+            unit = warning.town if warning.town_id else None
+        else:
+            pk = details.get(key)
+            unit = Unit.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+        if unit is not None and unit.name_en and values[arg] == unit.name_zh:
+            values[arg] = unit.name
+    return values
+
+
 def warning_message(warning: FenceWarning) -> str:
     """The warning's sentence in the active language: a sweep's warning from the rule's template and the
     arguments its SQL computed; any other warning (raised before an action, or before the arguments were
@@ -319,7 +348,7 @@ def warning_message(warning: FenceWarning) -> str:
     spec = message_specs(sweep).get(name)
     if spec is None or len(spec[0]) != len(args):
         return warning.message
-    values = dict(zip(spec[0], args, strict=True))
+    values = _units_in_language(warning, dict(zip(spec[0], args, strict=True)), sweep.unit_args)
     template = spec[1]
     text = str(template) if isinstance(template, Promise) else translation.gettext(template)
     if "%(" in text:  # a sweep computing its rows in Python may keep Python's named placeholders

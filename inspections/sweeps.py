@@ -211,6 +211,7 @@ def register() -> None:
                 )
             },
             urls=task_url,
+            unit_args={"unit": "previous_unit"},
         )
     )
     register_sweep(
@@ -237,6 +238,7 @@ def register() -> None:
                 )
             },
             urls=task_url,
+            unit_args={"unit": "join_unit"},
         )
     )
     register_sweep(
@@ -263,6 +265,7 @@ def register() -> None:
             },
             district_values=_cap,
             urls=task_url,
+            unit_args={"unit": "unit"},
         )
     )
     register_sweep(

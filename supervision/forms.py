@@ -104,6 +104,13 @@ def ticked_ids(values: list[str]) -> list[int]:
     return sorted({int(v) for v in values if v.isdigit() and len(v) < 19})[:MAX_BULK]
 
 
+class GroupForm(forms.Form):
+    """A gathered line of the desk (one rule's prompts in one town), to acknowledge at once."""
+
+    group_rule = forms.CharField(max_length=100)
+    group_town = forms.IntegerField(min_value=1)
+
+
 class EscalationForm(forms.Form):
     warning_hours = forms.IntegerField(
         label=_("Open warnings go to the district office after (hours)"), min_value=1, max_value=8760

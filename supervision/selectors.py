@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases.approval import ASKED
@@ -53,8 +54,26 @@ def warnings_visible_to(user: User) -> QuerySet[FenceWarning]:
     return FenceWarning.objects.filter(scope.town_q("town", "district"))
 
 
-def desk_queue(*, user: User, filters: DeskFilters | None = None) -> QuerySet[FenceWarning]:
-    """The queue: by severity (block, warning, prompt), then oldest first."""
+def desk_queue(
+    *, user: User, filters: DeskFilters | None = None, leave_out: Sequence[PromptGroup] = ()
+) -> QuerySet[FenceWarning]:
+    """The queue: by severity (block, warning, prompt), then oldest first; without the prompts of the groups
+    `leave_out` (the desk page shows each of those as one line, `desk_prompt_groups`)."""
+    qs = desk_filtered(user=user, filters=filters)
+    if leave_out:
+        gathered = Q(pk__in=[])
+        for group in leave_out:
+            gathered |= Q(rule=group.rule, town_id=group.town.pk)
+        qs = qs.exclude(Q(severity=FenceWarning.Severity.PROMPT) & gathered)
+    return (
+        qs.select_related("town", "officer", "district")
+        .annotate(severity_rank=SEVERITY_RANK)
+        .order_by("severity_rank", "raised_at", "pk")
+    )
+
+
+def desk_filtered(*, user: User, filters: DeskFilters | None = None) -> QuerySet[FenceWarning]:
+    """The warnings the filters ask for, unordered."""
     f = filters or DeskFilters()
     qs = warnings_visible_to(user)
     if f.status == QUEUE_OPEN:
@@ -75,11 +94,55 @@ def desk_queue(*, user: User, filters: DeskFilters | None = None) -> QuerySet[Fe
         qs = qs.filter(raised_at__date__gte=f.since)
     if f.until:
         qs = qs.filter(raised_at__date__lte=f.until)
-    return (
-        qs.select_related("town", "officer", "district")
-        .annotate(severity_rank=SEVERITY_RANK)
-        .order_by("severity_rank", "raised_at", "pk")
+    return qs
+
+
+# From this many prompts of one rule in one town, the desk page shows them as one line (the rule, the town,
+# how many, since when, a link to the list): a district's zombie items are a hundred prompts of one rule,
+# which would bury the warnings that ask for a decision.
+GATHER_AT = 5
+
+
+@dataclass(frozen=True)
+class PromptGroup:
+    rule: str
+    label: str
+    town: Unit
+    count: int
+    oldest: dt.datetime
+    newest: dt.datetime
+
+
+def desk_prompt_groups(
+    *, user: User, filters: DeskFilters | None = None, gather_at: int = GATHER_AT
+) -> list[PromptGroup]:
+    """The prompts the filters ask for, per rule and town, where one town has `gather_at` or more of one rule:
+    by rule, then town. None once the filters name a rule (the supervisor opened the list)."""
+    f = filters or DeskFilters()
+    if f.rule:
+        return []
+    counted = list(
+        desk_filtered(user=user, filters=f)
+        .filter(severity=FenceWarning.Severity.PROMPT)
+        .values("rule", "town_id")
+        .annotate(n=Count("pk"), oldest=Min("raised_at"), newest=Max("raised_at"))
+        .filter(n__gte=gather_at)
+        .order_by("rule", "town_id")
     )
+    towns = Unit.objects.select_related("district").in_bulk({row["town_id"] for row in counted})
+    groups = [
+        PromptGroup(
+            row["rule"],
+            rule_label(row["rule"]),
+            towns[row["town_id"]],
+            row["n"],
+            row["oldest"],
+            row["newest"],
+        )
+        for row in counted
+        if row["town_id"] in towns
+    ]
+    return sorted(groups, key=lambda g: (g.label, g.town.code))
 
 
 def warning_get_for(*, user: User, pk: Any) -> FenceWarning:

@@ -26,8 +26,27 @@ from enforcement.sweeps import warning_message
 from enforcement.workflow import InvalidTransition, StaleObject
 
 from .facts import object_link, related_link, rule_description, rule_label, warning_facts
-from .forms import OUTCOMES, DeskFilterForm, EscalationForm, ResolveForm, ReviewForm, ticked_ids
-from .selectors import desk_choices, desk_counts, desk_queue, team_view, warning_get_for
+from .forms import (
+    MAX_BULK,
+    OUTCOMES,
+    DeskFilterForm,
+    EscalationForm,
+    GroupForm,
+    ResolveForm,
+    ReviewForm,
+    ticked_ids,
+)
+from .selectors import (
+    GATHER_AT,
+    DeskFilters,
+    PromptGroup,
+    desk_choices,
+    desk_counts,
+    desk_prompt_groups,
+    desk_queue,
+    team_view,
+    warning_get_for,
+)
 
 PAGE_SIZE = 30
 
@@ -55,7 +74,8 @@ def desk(request: AuthedHttpRequest) -> HttpResponse:
     choices = desk_choices(user=user)
     form = DeskFilterForm(request.GET or None, choices=choices)
     filters = form.filters()
-    paged = page_context(request.GET, desk_queue(user=user, filters=filters), PAGE_SIZE)
+    groups = desk_prompt_groups(user=user, filters=filters)
+    paged = page_context(request.GET, desk_queue(user=user, filters=filters, leave_out=groups), PAGE_SIZE)
     rows = [warning_row(w) for w in paged["page"].rows]
     for row in rows:
         row["may_review"] = can_review_warning(user, row["w"])
@@ -77,11 +97,33 @@ def desk(request: AuthedHttpRequest) -> HttpResponse:
             "filters": filters,
             "rows": rows,
             "counts": desk_counts(user=user),
+            "groups": [
+                (group, _group_query(request.GET, group), _may_acknowledge(user, group)) for group in groups
+            ],
+            "gathered": sum(group.count for group in groups),
+            "gather_at": GATHER_AT,
             "may_bulk": any(r["may_review"] and r["w"].status == FenceWarning.Status.OPEN for r in rows),
             "escalation_form": escalation_form,
             "district": district,
         },
     )
+
+
+def _may_acknowledge(user: Any, group: PromptGroup) -> bool:
+    """Whether the user reviews the group's prompts (rules.py asked about a prompt of its town: a prompt never
+    escalates, so a city reader does not)."""
+    prompt = FenceWarning(town=group.town, district_id=group.town.district_id, rule=group.rule)
+    return can_review_warning(user, prompt)
+
+
+def _group_query(get: Any, group: PromptGroup) -> str:
+    """The desk's query listing one group's prompts: the filters as they are, with its rule and town."""
+    query = get.copy()
+    for name in ("after", "page"):
+        query.pop(name, None)
+    query["rule"] = group.rule
+    query["town"] = str(group.town.pk)
+    return str(query.urlencode())
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,6 +200,19 @@ def acknowledge(request: AuthedHttpRequest) -> HttpResponse:
     back = reverse("desk")
     if request.POST.get("next", "").startswith("?"):
         back += request.POST["next"][:1000]
+    group = GroupForm(request.POST)
+    if not ids and group.is_valid():
+        # A gathered line's button: the group's open prompts (at most MAX_BULK), each checked by the service.
+        ids = list(
+            desk_queue(
+                user=request.user,
+                filters=DeskFilters(
+                    rule=group.cleaned_data["group_rule"],
+                    town_id=group.cleaned_data["group_town"],
+                    severity=FenceWarning.Severity.PROMPT,
+                ),
+            ).values_list("pk", flat=True)[:MAX_BULK]
+        )
     if not ids:
         messages.warning(request, _("Tick the warnings to acknowledge."))
         return redirect(back)

@@ -59,6 +59,7 @@ def register() -> None:
             ),
             table="whistles_whistleassignment",
             select=RESPONSE_SQL,
+            unit_args={"department": "department"},
             messages={
                 "soon:department,whistle,due": _("{department} must respond to “{whistle}” by {due}."),
                 "late:department,whistle,due": _(

@@ -201,11 +201,44 @@ def test_the_zombie_sweep_computed_in_python_stores_the_same_sentence_and_reads_
     (w,) = FenceWarning.objects.filter(rule="authority.zombie_item")
     since = grant.valid_from
     town = cast.town_a.name_zh  # the town as the default language names it, kept as written
+    town_en = cast.town_a.name_en  # and as the data names it in English, for an English reader
     with translation.override("zh-hans"):
         zh = f"{town}自{since}承接T-001以来从未使用（评估12个月）：建议收回。"
         assert w.message == zh and warning_message(w) == zh
     assert w.details["message"] == {"name": "never", "args": [town, "T-001", str(since), "12"]}
     with translation.override("en"):
         assert warning_message(w) == (
-            f"{town} has never used T-001 since {since} (12 months evaluated): propose recovering it."
+            f"{town_en} has never used T-001 since {since} (12 months evaluated): propose recovering it."
         )
+
+
+def test_units_named_by_a_sweep_read_in_english_where_the_data_has_an_english_name(cast, raised):
+    """The town of a zombie item, the unit of a repeat visit, the department late on a whistle: written in
+    Chinese by the SQL, read in English by an English reader when the unit has an English name;
+    a business's name stays as registered, and a unit renamed since keeps the words written."""
+    from authority.models import AuthorityGrant, EnforcementItem
+    from enforcement.models import Unit
+
+    Unit.objects.filter(pk=cast.town_a.pk).update(name_en="Jia Subdistrict")
+    Unit.objects.filter(pk=cast.department.pk).update(name_en="Test Market Regulation Bureau")
+    item = EnforcementItem.objects.get(district=cast.district, code="T-001")  # the fines' item of _facts
+    AuthorityGrant.objects.create(
+        town=cast.town_a, item=item, kind="statutory", valid_from=DAY - dt.timedelta(days=800)
+    )
+    run_sweep(next(s for s in sweeps() if s.code == "authority.zombie_item"), day=DAY)
+    zombie = FenceWarning.objects.select_related("town").get(rule="authority.zombie_item")
+    repeat = _one(raised, "inspections.repeat_visit")
+    whistle = _one(raised, "whistles.deadline.response")
+    names = {"zombie": cast.town_a.name_zh, "whistle": cast.department.name_zh}
+    with translation.override("en"):
+        assert warning_message(zombie).startswith("Jia Subdistrict has never used T-001")
+        text = warning_message(FenceWarning.objects.get(pk=repeat.pk))
+        assert text.startswith("重复检查的餐馆 was inspected again")  # the business as registered
+        assert "Jia Subdistrict inspected it" in text and cast.town_a.name_zh not in text
+        assert warning_message(whistle).startswith("Test Market Regulation Bureau must")
+    with translation.override("zh-hans"):
+        assert warning_message(zombie).startswith(names["zombie"])
+        assert warning_message(whistle).startswith(names["whistle"])
+    Unit.objects.filter(pk=cast.department.pk).update(name_zh="改名后的市场监管局")
+    with translation.override("en"):
+        assert warning_message(whistle).startswith(names["whistle"])  # what was written, not a guess

@@ -1,0 +1,47 @@
+"""The demo's notices and decisions record the circumstances the officers found and, once, a decision below
+the tier with its written reason (art 34), through the same step a user's form reaches, so the decision's
+reasons read as a real town's would: not only the tier."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+
+from cases.document_text import discretion_text, factor_names
+from cases.models import Case, CaseEvent
+from demo import case_replay as demo_cases
+
+from .test_demo import demo_district  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_decisions_give_circumstances_and_one_deviation_with_its_reason(demo_district):  # noqa: F811
+    out = io.StringIO()
+    demo_cases.seed(out, count=80, photos=0, documents=0)
+    assert "no step was refused" in out.getvalue(), out.getvalue()
+    district = Case.objects.filter(district__code=demo_cases.DISTRICT_CODE)
+
+    notified = list(district.exclude(notice_served_on=None))
+    found = [c for c in notified if c.facts.get("factors")]
+    assert found and len(found) < len(notified)  # some, not all
+    for case in found:
+        # recorded by the notice step itself (its timeline event), as the form's ticks are
+        event = CaseEvent.objects.get(case=case, action="serve_notice")
+        assert event.data["factors"] == case.facts["factors"]
+
+    decided = [c for c in found if c.decided_on and c.fine is not None]
+    assert decided
+    for case in decided:
+        text = discretion_text(case, case.fine)
+        assert "本案存在" in text and all(name in text for name in factor_names(case)), text
+        assert case.deviation_reason == "" or case.deviation_reason == demo_cases.DEVIATION_REASON
+
+    (below,) = district.filter(deviation_reason=demo_cases.DEVIATION_REASON)
+    assert below.deviation_kind == "lighter"
+    assert "refused_correct" not in below.facts.get("factors", [])  # the reason speaks of one who stopped
+    assert below.item.fine_min <= below.fine < Decimal(str(below.recommendation["fine_min"]))
+    assert below.fine <= below.proposed_fine  # never heavier than the notice (art 45)
+    assert "裁量理由：" + demo_cases.DEVIATION_REASON in discretion_text(below, below.fine)
