@@ -105,3 +105,21 @@ def test_an_approved_future_adjustment_is_announced_but_not_yet_applied(cast, ca
         .content.decode()
     )
     assert 'data-code="T-CG-001"' not in later
+
+
+def test_a_department_officers_home_points_to_the_lists_instead_of_a_town_list(cast, catalog, client_for):
+    """The home panel of the authority list: a town's officer sees the town's list in figures; an officer of a
+    district department (no town of their own) is sent to the district's lists, not told what they are not."""
+    town_home = client_for(cast.officer_a).get("/?lang=en").content.decode()
+    assert "Our authority list" in town_home
+    assert reverse("authority-town", args=[cast.town_a.code]) in town_home
+    client = client_for(cast.responder)
+    for lang, title, words in (
+        ("en", "Authority lists", "Open the authority lists"),
+        ("zh-hans", "权责清单", "查看权责清单"),
+    ):
+        page = client.get(f"/?lang={lang}").content.decode()
+        assert title in page and words in page and "Our authority list" not in page
+        assert "not a town" not in page and "不是镇街" not in page
+    assert f'href="{reverse("authority-index")}"' in page
+    assert client.get(reverse("authority-index")).status_code == 200
