@@ -47,6 +47,7 @@ from . import clock
 from .audit import audit_record
 from .fences import WRITTEN_IN_KEY, FenceRule, param_or_default, register_fence_rule, rule_config
 from .models import District, FenceRuleSetting, FenceWarning
+from .unit_names import reads_other_language, unit_name
 
 FOUND_COLUMNS = (
     "key",
@@ -316,23 +317,15 @@ def _units_in_language(
 ) -> dict[str, str]:
     """The units named in the arguments, in the active language where the data has their name in it: only
     an argument still reading the unit's Chinese name is replaced (a unit renamed since keeps its words)."""
-    reading = translation.get_language() or ""
-    if not unit_args or _language(reading) == _language(settings.LANGUAGE_CODE):
+    if not unit_args or not reads_other_language():
         return values
-    from .models import Unit
-
     details = warning.details if isinstance(warning.details, dict) else {}
     for arg, key in unit_args.items():
         if arg not in values:
             continue
-        unit: Unit | None
-        if not key:
-            unit = warning.town if warning.town_id else None
-        else:
-            pk = details.get(key)
-            unit = Unit.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-        if unit is not None and unit.name_en and values[arg] == unit.name_zh:
-            values[arg] = unit.name
+        pk = warning.town_id if not key else details.get(key)
+        if isinstance(pk, int):
+            values[arg] = unit_name(values[arg], pk)  # one read of all units' names per process and minute
     return values
 
 

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from enforcement import notifications as inbox
 from enforcement.models import Role, Unit, User
 from enforcement.outbox import enqueue_many
+from enforcement.unit_names import unit_name
 from enforcement.work_cache import work_changed
 
 from . import clock
@@ -134,6 +135,10 @@ def render(notification: Notification) -> str:
         # Another app's notification (enforcement.notifications): it says how its kinds read.
         return inbox.render(notification.kind, notification.params) or notification.kind
     params = dict(notification.params)
+    for key in ("town", "department"):
+        # Units' names are stored as written (in Chinese); an English reader reads their English names.
+        if isinstance(params.get(key), str):
+            params[key] = unit_name(params[key])
     for key in ("reason", "step"):
         # Choice values are stored; their labels are shown in the reader's language.
         if key in params:

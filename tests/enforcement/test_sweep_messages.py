@@ -217,10 +217,13 @@ def test_units_named_by_a_sweep_read_in_english_where_the_data_has_an_english_na
     Chinese by the SQL, read in English by an English reader when the unit has an English name;
     a business's name stays as registered, and a unit renamed since keeps the words written."""
     from authority.models import AuthorityGrant, EnforcementItem
-    from enforcement.models import Unit
 
-    Unit.objects.filter(pk=cast.town_a.pk).update(name_en="Jia Subdistrict")
-    Unit.objects.filter(pk=cast.department.pk).update(name_en="Test Market Regulation Bureau")
+    for unit, name_en in (
+        (cast.town_a, "Jia Subdistrict"),
+        (cast.department, "Test Market Regulation Bureau"),
+    ):
+        unit.name_en = name_en
+        unit.save(update_fields=["name_en"])  # a save: the process reads the units' names again
     item = EnforcementItem.objects.get(district=cast.district, code="T-001")  # the fines' item of _facts
     AuthorityGrant.objects.create(
         town=cast.town_a, item=item, kind="statutory", valid_from=DAY - dt.timedelta(days=800)
@@ -235,10 +238,53 @@ def test_units_named_by_a_sweep_read_in_english_where_the_data_has_an_english_na
         text = warning_message(FenceWarning.objects.get(pk=repeat.pk))
         assert text.startswith("重复检查的餐馆 was inspected again")  # the business as registered
         assert "Jia Subdistrict inspected it" in text and cast.town_a.name_zh not in text
-        assert warning_message(whistle).startswith("Test Market Regulation Bureau must")
+        # "must respond" or "has not responded", whichever of the two comes first
+        assert warning_message(whistle).startswith("Test Market Regulation Bureau ")
     with translation.override("zh-hans"):
         assert warning_message(zombie).startswith(names["zombie"])
         assert warning_message(whistle).startswith(names["whistle"])
-    Unit.objects.filter(pk=cast.department.pk).update(name_zh="改名后的市场监管局")
+    cast.department.name_zh = "改名后的市场监管局"
+    cast.department.save(update_fields=["name_zh"])
     with translation.override("en"):
         assert warning_message(whistle).startswith(names["whistle"])  # what was written, not a guess
+
+
+def test_english_unit_names_cost_one_read_for_a_page_of_warnings_and_notifications(
+    cast, raised, django_assert_max_num_queries
+):
+    """The units' names are read once per process (and again after a unit is saved), not once per warning:
+    the desk and the bell list many. A whistle notification stored with Chinese names reads the English
+    ones."""
+    from whistles.models import Notification
+    from whistles.notifications import render
+
+    cast.department.name_en = "Test Market Regulation Bureau"
+    cast.department.save(update_fields=["name_en"])
+    warnings = list(FenceWarning.objects.select_related("town").order_by("pk"))
+    assert len(warnings) >= 5
+    with translation.override("en"):
+        with django_assert_max_num_queries(1):
+            texts = [warning_message(w) for w in warnings]
+        with django_assert_max_num_queries(0):
+            assert [warning_message(w) for w in warnings] == texts
+    assert any(t.startswith("Test Market Regulation Bureau") for t in texts)
+    late = Notification(
+        recipient=cast.supervisor_a,
+        kind="escalate",
+        params={
+            "ref": "W2026-00001",
+            "department": cast.department.name_zh,
+            "step": "check_in",
+            "due": "2026-06-08 10:00",
+        },
+    )
+    raised_by = Notification(
+        recipient=cast.supervisor_a,
+        kind="raised",
+        params={"ref": "W2026-00001", "title": "无证摊点", "town": "没有这个镇街", "due": "2026-06-08 10:00"},
+    )
+    with translation.override("en"):
+        assert render(late).startswith("Escalated: W2026-00001, Test Market Regulation Bureau is late")
+        assert render(raised_by).startswith("没有这个镇街 whistled: 无证摊点.")  # no such unit: as written
+    with translation.override("zh-hans"):
+        assert cast.department.name_zh in render(late)
