@@ -354,7 +354,7 @@ ACTION_FENCES: dict[str, tuple[str, str]] = {
     "approve_filing": ("cases.file", ""),
     "serve_notice": ("cases.notice", "deviation_reason"),
     "decide": ("cases.decision", "deviation_reason"),
-    "on_spot": ("cases.on_spot", ""),
+    "on_spot": ("cases.on_spot", "deviation_reason"),
     "submit_for_decision": ("cases.legal_review_submit", "fence_reason"),
     "pass_review": ("cases.legal_review", ""),
     "return_review": ("cases.legal_review", ""),

@@ -585,6 +585,12 @@ class OnSpotForm(ActionForm):
         ],
     )
     fine = _money(_("Fine (yuan)"), required=False)
+    deviation_reason = _text(
+        _("Reason for departing from the benchmark"),
+        required=False,
+        rows=2,
+        help_text=_("Required when the penalty is outside the recommended tier (art 34)."),
+    )
     paid_on_spot = forms.BooleanField(label=_("Paid on the spot"), required=False)
 
     def clean(self) -> dict[str, Any]:

@@ -609,6 +609,7 @@ def _do_on_spot(step: _Step) -> None:
             % {"limit": checks.money(step.policy.on_spot_collection)}
         )
     recommendation = _penalty_checks(step, "cases.on_spot", kinds, fine, step.today)
+    kind, explanation = _deviation_check(step, recommendation, kinds, fine)
     holder = _holder(case)
     _number(case, step.today)
     step.set(
@@ -621,7 +622,10 @@ def _do_on_spot(step: _Step) -> None:
         service_method="direct",
         penalty_kinds=kinds,
         fine=fine,
+        tier=recommendation.tier_level if recommendation and recommendation.punish else "",
         recommendation=_recommendation_record(recommendation),
+        deviation_kind=kind,
+        deviation_reason=str(step.data.get("deviation_reason") or "").strip(),
     )
     if paid_now or not fine:
         step.set(
@@ -633,7 +637,14 @@ def _do_on_spot(step: _Step) -> None:
         step.target = Stage.EXECUTED
     else:
         step.set(payment_due=dl.payment_due(step.today, step.policy))
-    step.event.update(number=case.number, kinds=kinds, fine=fine, paid_on_spot=paid_now)
+    step.event.update(
+        number=case.number,
+        kinds=kinds,
+        fine=fine,
+        paid_on_spot=paid_now,
+        deviation=kind,
+        deviation_explanation=explanation,
+    )
 
 
 def _do_transfer(step: _Step) -> None:

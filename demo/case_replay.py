@@ -519,7 +519,7 @@ class Replay:
         self.photos = 0
         self.photos_wanted = PHOTOS
         self.seq = 0
-        self.suggested: dict[tuple[str, str, tuple[str, ...]], Decimal | None] = {}
+        self.suggested: dict[tuple[str, str, tuple[str, ...]], Any] = {}
         # The circumstances found in each case drawn from a generator of their own, so that adding them left
         # every other draw of the demo (stages, dates, parties) as it was.
         self.circumstances_rnd = random.Random("zhifa-demo-circumstances")
@@ -627,6 +627,9 @@ class Replay:
         if "fine" not in (item.penalty_kinds or []):
             return ["warning"], None
         fine = self.suggestion(case, on, factors)
+        kinds = self.tier_kinds(case, on, factors)
+        if fine is None and kinds is not None:
+            return kinds, None  # the tier names no fine (warnings only): the officer follows it
         if fine is None:
             low = item.fine_min if item.fine_min is not None else Decimal("0")
             high = item.fine_max if item.fine_max is not None else low + Decimal("1000")
@@ -642,15 +645,25 @@ class Replay:
     def suggestion(self, case: Case, on: dt.date, factors: tuple[str, ...]) -> Decimal | None:
         """The benchmark's suggested fine for the circumstances (one look-up per item, kind of party and
         circumstances is enough for the demo)."""
+        rec = self.recommendation(case, on, factors)
+        return (
+            Decimal(rec.fine_suggested)
+            if rec is not None and rec.punish and rec.fine_suggested is not None
+            else None
+        )
+
+    def tier_kinds(self, case: Case, on: dt.date, factors: tuple[str, ...]) -> list[str] | None:
+        """The penalties of the benchmark's tier when it names penalties but no fine (a tier of warnings)."""
+        rec = self.recommendation(case, on, factors)
+        if rec is None or not rec.punish or not rec.penalty_kinds or "fine" in rec.penalty_kinds:
+            return None
+        return list(rec.penalty_kinds)
+
+    def recommendation(self, case: Case, on: dt.date, factors: tuple[str, ...]) -> Any:
         assert case.item is not None
         key = (case.item.code, case.party_kind, factors)
         if key not in self.suggested:
-            rec = case_recommendation(case, list(factors), on=on)
-            self.suggested[key] = (
-                Decimal(rec.fine_suggested)
-                if rec is not None and rec.punish and rec.fine_suggested is not None
-                else None
-            )
+            self.suggested[key] = case_recommendation(case, list(factors), on=on)
         return self.suggested[key]
 
     def circumstances(self) -> tuple[str, ...]:
@@ -1111,7 +1124,18 @@ def _held_facts(team: Team, on: dt.date) -> None:
         and not f.big
         and "fine" in (team.items[f.item].penalty_kinds or [])
         and (team.items[f.item].fine_min or 0) <= 200
+        and _tier_fits_on_the_spot(team.items[f.item], on)
     ]
+
+
+def _tier_fits_on_the_spot(item: EnforcementItem, on: dt.date) -> bool:
+    """The benchmark's usual tier for the item starts within the simple procedure's 200 yuan: where it
+    starts above (800 yuan for a faulty scale, say), an officer takes the normal procedure rather than fine
+    below the tier on the spot."""
+    from discretion.recommend import recommend
+
+    rec = recommend(item, {"values": {}}, on=on)
+    return not rec.punish or rec.fine_min is None or rec.fine_min <= 200
 
 
 def seed(

@@ -198,7 +198,8 @@ def register() -> None:
     register_fact_values({"tier": level_label, "kinds": kind_label, "deviation": _deviation_label})
     for rule in RULES:
         register_fence_rule(rule)
-    for action in ("cases.notice", "cases.decision"):
+    # On the spot too: the simple procedure's cap (200 / 3,000 yuan) does not lift the benchmark (art 34).
+    for action in ("cases.notice", "cases.decision", "cases.on_spot"):
         register_fence_check(action, outside_tier)
         register_fence_check(action, history_not_applied)
         register_fence_check(action, first_violation_fined)

@@ -76,7 +76,7 @@ def test_concurrent_payments_record_once(cast, stall_item):
         actor=cast.officer_a,
         case=case,
         action="on_spot",
-        data={"penalty_kinds": ["fine"], "fine": Decimal("150")},
+        data={"penalty_kinds": ["fine"], "fine": Decimal("150"), "deviation_reason": "当场改正，从轻"},
     )
     case.refresh_from_db()
     assert case.stage == Stage.SERVED

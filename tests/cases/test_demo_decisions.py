@@ -45,3 +45,20 @@ def test_demo_decisions_give_circumstances_and_one_deviation_with_its_reason(dem
     assert below.item.fine_min <= below.fine < Decimal(str(below.recommendation["fine_min"]))
     assert below.fine <= below.proposed_fine  # never heavier than the notice (art 45)
     assert "裁量理由：" + demo_cases.DEVIATION_REASON in discretion_text(below, below.fine)
+
+    # Every other decision follows the benchmark's tier: inside its range, and no fine where the tier names
+    # none (a tier of warnings: the officer gives the warning, not the middle of the statutory range).
+    outside = []
+    for case in district.exclude(decided_on=None).exclude(recommendation={}):
+        record = case.recommendation
+        if not record.get("punish"):
+            continue
+        low, high = record.get("fine_min"), record.get("fine_max")
+        if low is None and high is None:
+            if case.fine is not None:
+                outside.append((case.reference, case.fine, record.get("tier"), low, high, case.proposed_fine))
+        elif case.fine is not None and not case.deviation_reason:
+            above = high is not None and case.fine > Decimal(str(high))
+            if above or (low is not None and case.fine < Decimal(str(low))):
+                outside.append((case.reference, case.fine, record.get("tier"), low, high, case.proposed_fine))
+    assert outside == [], outside

@@ -420,17 +420,72 @@ def test_fine_must_be_inside_the_statutory_range(cast, stall_item):
 def test_simple_procedure_only_within_its_limits(cast, stall_item):
     case = declared_lead(cast, stall_item)
     refused(case, "on_spot", cast.officer_a, "up to 200", penalty_kinds=["fine"], fine=Decimal("300"))
-    act(case, "on_spot", cast.officer_a, penalty_kinds=["fine"], fine=Decimal("100"), paid_on_spot=True)
+    spot = {
+        "penalty_kinds": ["fine"],
+        "paid_on_spot": True,
+        "deviation_reason": "当场改正，从轻",
+    }  # below the tier
+    act(case, "on_spot", cast.officer_a, fine=Decimal("100"), **spot)
     case.refresh_from_db()
     assert case.stage == Stage.EXECUTED and case.procedure == "simple" and case.number and case.paid_on
 
 
+def test_on_the_spot_the_benchmark_holds_too(cast, stall_item):
+    """The simple procedure caps the fine (200 yuan for a person); it does not lift the benchmark: a fine on
+    the spot outside the recommended tier needs the written reason (art 34), as a decision does."""
+    from discretion.fences import OUTSIDE_TIER
+    from enforcement.models import FenceWarning
+    from tests.discretion.conftest import publish_table, stall_tiers
+
+    publish_table(cast.admin, stall_item, stall_tiers())
+    case = declared_lead(cast, stall_item)
+    spot = {"penalty_kinds": ["fine"], "paid_on_spot": True}
+    with pytest.raises(ValidationError) as caught:
+        act(case, "on_spot", cast.officer_a, fine=Decimal("60"), deviation_reason="", **spot)
+    assert "deviation_reason" in caught.value.message_dict
+    case.refresh_from_db()
+    assert case.stage == Stage.LEAD and not case.number  # nothing decided, no number taken
+    act(
+        case,
+        "on_spot",
+        cast.officer_a,
+        fine=Decimal("60"),
+        deviation_reason="当事人当场改正，经济困难",
+        **spot,
+    )
+    case.refresh_from_db()
+    assert case.stage == Stage.EXECUTED and case.fine == Decimal("60")
+    assert case.deviation_kind == "lighter" and case.deviation_reason == "当事人当场改正，经济困难"
+    assert case.tier and case.recommendation["fine_min"] is not None
+    kept = FenceWarning.objects.get(object_id=str(case.pk), rule=OUTSIDE_TIER.code)
+    assert kept.reason == "当事人当场改正，经济困难"  # the supervisor sees it with the reason
+    inside = declared_lead(cast, stall_item, party_name="李四", party_identifier="500103199002023456")
+    low = Decimal(str(case.recommendation["fine_min"]))
+    act(inside, "on_spot", cast.officer_a, fine=low, **spot)  # inside the tier: no reason asked
+    inside.refresh_from_db()
+    assert inside.deviation_kind == "inside" and inside.deviation_reason == ""
+
+
 def test_one_act_one_fine(cast, stall_item):
     first = declared_lead(cast, stall_item)
-    act(first, "on_spot", cast.officer_a, penalty_kinds=["fine"], fine=Decimal("100"), paid_on_spot=True)
+    act(
+        first,
+        "on_spot",
+        cast.officer_a,
+        penalty_kinds=["fine"],
+        fine=Decimal("100"),
+        paid_on_spot=True,
+        deviation_reason="当场改正，从轻",
+    )
     second = declared_lead(cast, stall_item)  # same party, same item, same day
     refused(
-        second, "on_spot", cast.officer_a, "one act, one fine", penalty_kinds=["fine"], fine=Decimal("100")
+        second,
+        "on_spot",
+        cast.officer_a,
+        "one act, one fine",
+        penalty_kinds=["fine"],
+        fine=Decimal("100"),
+        deviation_reason="当场改正，从轻",
     )
 
 
@@ -500,7 +555,15 @@ def test_first_violation_uses_the_partys_history(cast, stall_item):
         act_on=timezone.localdate() - dt.timedelta(days=40),
         discovered_on=timezone.localdate() - dt.timedelta(days=40),
     )
-    act(earlier, "on_spot", cast.officer_a, penalty_kinds=["fine"], fine=Decimal("100"), paid_on_spot=True)
+    act(
+        earlier,
+        "on_spot",
+        cast.officer_a,
+        penalty_kinds=["fine"],
+        fine=Decimal("100"),
+        paid_on_spot=True,
+        deviation_reason="当场改正，从轻",
+    )
     Case.objects.filter(pk=earlier.pk).update(decided_on=timezone.localdate() - dt.timedelta(days=39))
     case = filed(cast, stall_item)
     refused(
