@@ -743,6 +743,8 @@ class Replay:
             "reviewer": plan.team.reviewer,
         }
         actor = people[step.who]
+        if step.only_from:
+            case.refresh_from_db(fields=["stage", "version"])  # where the earlier steps left it
         if step.only_from and case.stage not in step.only_from:
             return True
         with clock.at(moment):
@@ -963,7 +965,10 @@ class Replay:
                 )
             )
         else:
-            steps.append(Step("record_payment", (2, 18), data=self.payment_data))
+            # A decision of warnings only is executed when served: nothing to pay.
+            steps.append(
+                Step("record_payment", (2, 18), data=self.payment_data, only_from=frozenset({"served"}))
+            )
         if target == "executed":
             return steps
         steps.append(Step("close", (1, 7), "supervisor"))
