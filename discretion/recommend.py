@@ -22,7 +22,7 @@ How a recommendation is reached, in order:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from authority.penalties import multiple_text
+from enforcement.held import Held
 
 from .conditions import OP_TEXT, Condition, evaluate, holds
 from .defaults import generate_default
@@ -174,11 +175,18 @@ class Recommendation:
 
     def explain(self, lang: str | None = None) -> list[str]:
         language = lang or translation.get_language() or "zh-hans"
+        return list(_rendered_once(self, "explain", language, lambda: tuple(self._explain(language))))
+
+    def _explain(self, language: str) -> list[str]:
         with translation.override(language):
             return [render_step(step, language) for step in self.steps]
 
     def summary(self, lang: str | None = None) -> str:
         language = lang or translation.get_language() or "zh-hans"
+        summary: str = _rendered_once(self, "summary", language, lambda: self._summary(language))
+        return summary
+
+    def _summary(self, language: str) -> str:
         with translation.override(language):
             if not self.punish:
                 if self.no_penalty_mandatory:
@@ -244,6 +252,23 @@ class Recommendation:
             "citation": {**self.citation.as_dict(), "text": self.citation.text(language)},
             "explanation": self.explain(language),
         }
+
+
+# A recommendation's explanation and summary in each language, worked out once per recommendation object (a
+# held one, discretion.selectors.recommendation_held, is asked for them by every request that shows it; issue
+# 18). By the object's identity, never by equality: Decimal("1.0") and Decimal("1.00") are equal and print
+# differently. The entry keeps its recommendation, so the id is not reused while it is here.
+_rendered: Held[tuple[int, str, str], tuple[Recommendation, Any]] = Held(2048)
+
+
+def _rendered_once(rec: Recommendation, what: str, language: str, make: Callable[[], Any]) -> Any:
+    key = (id(rec), what, language)
+    found = _rendered.get(key)
+    if found is not None and found[0] is rec:
+        return found[1]
+    value = make()
+    _rendered.put(key, (rec, value))
+    return value
 
 
 @dataclass(frozen=True)
@@ -1119,11 +1144,15 @@ def recommend(
     Loads the benchmark in force on `facts.on`, the district's circumstances and rules and, when the facts
     name the party but carry no history, the party's history from the registered providers. Then computes
     (pure). `cached`: the benchmark, circumstances and rules from the cache while nothing of them changed
-    (`selectors.item_reference`; pages that show a recommendation, issue 18); the history is always read.
+    (`selectors.item_reference`; pages that show a recommendation, issue 18) and the recommendation held for
+    the same reference data, item, day and facts (`selectors.recommendation_held`); the history is always
+    read.
     """
-    from .selectors import facts_with_history, snapshot_for
+    from .selectors import facts_with_history, recommendation_held, snapshot_for
 
     facts = coerce_facts(facts, on=on)
+    if cached:
+        return recommendation_held(item, facts)
     snapshot = snapshot_for(item, on=facts.on, cached=cached)
     facts = facts_with_history(facts, district_id=item.district_id)
     return compute(snapshot, facts)

@@ -22,7 +22,7 @@ from enforcement.public_cache import public_version
 
 from .history import HistoryQuery, party_history
 from .models import Benchmark, BenchmarkEntry, BenchmarkTier, DiscretionPolicy, LocalFactor
-from .recommend import Snapshot
+from .recommend import Recommendation, Snapshot
 from .specs import BenchmarkSpec, Facts, ItemSpec, Policy, entry_spec, item_spec, tier_spec
 from .vocabulary import STANDARD_FACTOR_MAP, FactorSpec
 
@@ -206,6 +206,52 @@ def item_reference(item: EnforcementItem) -> ItemReference | None:
         ),
         kind=ItemReference,
         ttl=3600,
+    )
+
+
+# Recommendations worked out, by everything `compute` reads (issue 18: a case's page and the API's case work
+# out the same one for every request): the reference data's token, the item as it is now, the day and the
+# facts with the party's history. Shared between requests: read only (Recommendation is frozen).
+_held_recommendations: Held[tuple[Any, ...], Recommendation] = Held(1024)
+
+
+def recommendation_held(item: EnforcementItem, facts: Facts) -> Recommendation:
+    """`compute` for `item` on `facts`, with the snapshot `snapshot_for(..., cached=True)` gives and the
+    party's history filled in (as `recommend(..., cached=True)` does), held in this process under the
+    reference data's token with the item's spec, the day and the facts: the same answer, worked out once.
+    Worked out every time when the cache gives no token or a fact cannot be a key."""
+    from .recommend import compute
+
+    version = public_version()
+    facts = facts_with_history(facts, district_id=item.district_id)
+    key: tuple[Any, ...] | None = None
+    if version:
+        spec = item_spec(item)
+        key = (connection.settings_dict["NAME"], version, item.pk, repr(spec), _facts_key(facts))
+        try:
+            held = _held_recommendations.get(key)
+        except TypeError:  # a value of the facts or the item that cannot be a key
+            key, held = None, None
+        if held is not None:
+            return held
+    recommendation = compute(snapshot_for(item, on=facts.on, cached=True), facts)
+    if key is not None:
+        _held_recommendations.put(key, recommendation)
+    return recommendation
+
+
+def _facts_key(facts: Facts) -> tuple[Any, ...]:
+    """The facts as a key. Values by their repr: 1, True and Decimal("1.00") are equal as keys but not as
+    what an explanation prints."""
+    return (
+        facts.on,
+        tuple(sorted((name, repr(value)) for name, value in facts.values.items())),
+        facts.factors,
+        facts.act_date,
+        facts.discovered_on,
+        facts.history,
+        facts.subject_id,
+        facts.identifier,
     )
 
 

@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
 
-from .held import version_token
+from .held import Held, already_read, forget, prefetch_keys, remember, version_token
 from .models import ROLES_FROM_CACHE, District, Role, Unit, User
 from .officers import officer_towns
 
@@ -91,6 +91,7 @@ def scope_changed(**_kwargs: Any) -> None:
 
 def _new_scope_version() -> None:
     cache.set(_version_key(), uuid.uuid4().hex, None)
+    forget([_version_key()])
 
 
 def scope_version() -> str | None:
@@ -106,9 +107,9 @@ def _user_saved(update_fields: frozenset[str] | None = None, **kwargs: Any) -> N
 
 
 def scope_for(user: User | AnonymousUser | None, on: dt.date | None = None) -> Scope:
-    """Cached per user object (one request) for today, and across requests in the cache with the user's roles
-    under a version token that every change of roles, units or secondments replaces (issue 18: three queries
-    per request otherwise); computed afresh for another date."""
+    """Cached per user object (one request) for today, and across requests in this process and in the cache
+    with the user's roles under a version token that every change of roles, units or secondments replaces
+    (issue 18: three queries per request otherwise); computed afresh for another date."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     assert isinstance(user, User)
@@ -122,22 +123,48 @@ def scope_for(user: User | AnonymousUser | None, on: dt.date | None = None) -> S
         return scope
     scope = _compute_scope(user, day)
     if version is not None:  # None: the cache is down
-        cache.set(_scope_key(user.pk, day), (version, scope, user.role_names), SCOPE_TTL)
+        entry = (version, scope, user.role_names)
+        cache.set(_scope_key(user.pk, day), entry, SCOPE_TTL)
+        _held_scopes.put(_scope_key(user.pk, day), entry)
     setattr(user, cache_key, scope)
     return scope
 
 
+# The scopes this process last saw, by the cache's key (database, user, day): (version, scope, roles), used
+# only while the version token read for the request is the same, exactly as the cache's own entry is. The
+# request then reads no entry, only the token, together with the other tokens it will want (enforcement.held).
+_held_scopes: Held[str, tuple[str, Scope, frozenset[str]]] = Held(4096)
+
+
 def _from_cache(user: User, day: dt.date) -> tuple[str | None, Scope | None]:
-    """The current version token and, when the cache holds this user's scope under it, the scope (also put on
-    the user object with the user's roles)."""
+    """The current version token and, when this process or the cache holds this user's scope under it, the
+    scope (also put on the user object with the user's roles). One round trip, with the other tokens the
+    request will read (enforcement.held.prefetch_keys)."""
     entry_key = _scope_key(user.pk, day)
     version_key = _version_key()
-    found = cache.get_many([version_key, entry_key])
-    version, entry = found.get(version_key), found.get(entry_key)
+    held = _held_scopes.get(entry_key)
+    seen, version = already_read(version_key)
+    extra = [k for k in prefetch_keys(user, held[1] if held is not None else None) if not already_read(k)[0]]
+    keys = [] if seen else [version_key]
+    if held is None:
+        keys.append(entry_key)
+    keys += extra
+    found = cache.get_many(keys) if keys else {}
+    remember(found, [k for k in keys if k != entry_key])
+    if not seen:
+        version = found.get(version_key)
     if version is None:  # first use, or the token was evicted: a new one, read before the scope is
         version = version_token(version_key)
-    if version is not None and isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
+    if version is None:
+        return None, None
+    version = str(version)
+    entry: Any = held
+    if held is None or held[0] != version:
+        entry = found.get(entry_key) if held is None else cache.get(entry_key)
+    if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
         scope, roles = entry[1], entry[2]
+        if held is not entry:
+            _held_scopes.put(entry_key, entry)
         if getattr(user, "_role_names", None) is None:
             user._role_names = roles
         setattr(user, f"_scope_{day.isoformat()}", scope)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.core.cache import cache
 
+from .held import forget
 from .models import CalendarDay
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,7 @@ def reset_calendar_cache() -> None:
 def bump_calendar_version() -> None:
     """Tell every process that the CalendarDay rows changed, then reload here at once."""
     cache.set(CALENDAR_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    forget([CALENDAR_VERSION_KEY])
     reset_calendar_cache()
 
 

@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from .held import Held, version_token
+from .held import Held, forget, register_prefetch, version_token
 
 PAGE_TTL = 3600
 MAX_QUERY = 100
@@ -60,6 +60,15 @@ def public_version() -> str:
     return version_token(_version_key()) or ""
 
 
+def _prefetch(user: Any, scope: Any) -> list[str]:
+    """A signed-in request reads the token with its scope (enforcement.held.prefetch_keys): the case's
+    recommendation, the match request and the panels read reference data kept under it."""
+    return [_version_key()]
+
+
+register_prefetch(_prefetch)
+
+
 def public_pages_changed(**_kwargs: Any) -> None:
     """Every stored public page is stale: a new version token, now and again after the commit."""
     _new_version()
@@ -68,6 +77,7 @@ def public_pages_changed(**_kwargs: Any) -> None:
 
 def _new_version() -> None:
     cache.set(_version_key(), uuid.uuid4().hex, None)
+    forget([_version_key()])
 
 
 def model_changed(sender: type, **kwargs: Any) -> None:

@@ -55,7 +55,7 @@ from django.utils.translation import get_language
 from . import calendar, clock
 from .access import _version_key as _scope_version_key
 from .access import scope_for, scope_version
-from .held import Held, version_token
+from .held import Held, already_read, forget, register_prefetch, remember, version_token
 from .models import Unit, User
 from .public_cache import _version_key as _public_version_key
 
@@ -131,6 +131,7 @@ def _replace(parts: Iterable[str]) -> None:
         keys[_key(GLOBAL)] = uuid.uuid4().hex
     if keys:
         failed = cache.set_many(keys, None)
+        forget(keys)
         _Lost.pending = bool(failed)
         if failed:
             _held.clear()
@@ -315,7 +316,10 @@ def warnings_seen(event: str, warnings: Any) -> None:
 
 
 def _scope_parts(user: User, level: Level) -> list[str]:
-    scope = scope_for(user)
+    return _parts_of(user, scope_for(user), level)
+
+
+def _parts_of(user: User, scope: Any, level: Level) -> list[str]:
     parts = [GLOBAL]
     if scope.city_wide or not scope.authenticated:
         return [*parts, ALL]
@@ -327,6 +331,22 @@ def _scope_parts(user: User, level: Level) -> list[str]:
     if not scope.town_ids and not scope.district_ids:
         parts.append(ALL)
     return parts
+
+
+def _prefetch(user: Any, scope: Any) -> list[str]:
+    """The tokens a signed-in request's held answer will be looked up under, read with the user's scope in one
+    round trip (enforcement.held.prefetch_keys); `scope` as this process last knew it (None: not known yet,
+    then only the tokens every answer carries). Both levels: which one the view asks for is not known yet."""
+    if not enabled() or not isinstance(user, User):
+        return []
+    keys = [_key(GLOBAL)]
+    if scope is not None:
+        parts = dict.fromkeys([*_parts_of(user, scope, "town"), *_parts_of(user, scope, "district")])
+        keys = [_key(p) for p in parts]
+    return [*keys, calendar.CALENDAR_VERSION_KEY]
+
+
+register_prefetch(_prefetch)
 
 
 @dataclass(frozen=True)
@@ -377,7 +397,19 @@ def _tokens(user: User, level: Level, entry_key: str | None) -> tuple[tuple[str,
             return None
     token_keys = [_key(p) for p in _scope_parts(user, level)] + [_scope_version_key(), _public_version_key()]
     wanted = [*token_keys, calendar.CALENDAR_VERSION_KEY]
-    found = cache.get_many(wanted if entry_key is None else [*wanted, entry_key])
+    found: dict[str, Any] = {}
+    unread = []
+    for key in wanted:  # most were read with the user's scope (see `_prefetch`)
+        seen, value = already_read(key)
+        if seen:
+            if value is not None:
+                found[key] = value
+        else:
+            unread.append(key)
+    asked = unread if entry_key is None else [*unread, entry_key]
+    if asked:
+        found.update(cache.get_many(asked))
+        remember(found, unread)
     tokens = []
     for key in token_keys:
         value = found.get(key)

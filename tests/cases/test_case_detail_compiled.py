@@ -242,3 +242,109 @@ def test_the_case_read_costs_the_same_queries(cast, cases, django_assert_num_que
     with django_assert_num_queries(2):  # the case, its officers
         selectors.case_get_for(user=cast.officer_a, pk=case.pk)
     assert connection.vendor == "postgresql"
+
+
+# --- the HTML case page (cases.selectors.case_page_get_for) -----------------------------------------------
+
+
+def _orm_page_case(*, user, pk):
+    """case_page_get_for as it was: the scoped queryset with its prefetch and the EXISTS, through the ORM."""
+    from cases import clock
+
+    since = clock.now() - selectors.REQUEST_FAILURE_SHOWN
+    return access_or_404(selectors._case_page_query(selectors._case_with_people(user), since), pk=pk)
+
+
+@pytest.fixture
+def requests_shown(cast, cases):
+    """A pending document request on the case under investigation, a failed one just now on the decided
+    case, and one that failed long ago (no longer shown) on the lead."""
+    from cases.models import CaseDocument, DocumentRequest
+
+    now = timezone.now()
+    kind = CaseDocument.Kind.choices[0][0]
+    lead, investigating, _earlier, decided = cases
+    for case, status, finished in (
+        (investigating, DocumentRequest.Status.PENDING, None),
+        (decided, DocumentRequest.Status.FAILED, now - dt.timedelta(minutes=5)),
+        (lead, DocumentRequest.Status.FAILED, now - dt.timedelta(hours=2)),
+    ):
+        DocumentRequest.objects.create(
+            case=case, kind=kind, requested_by=cast.officer_a, status=status, finished_at=finished
+        )
+    return cases
+
+
+def _page(client, url):
+    import re
+
+    response = client.get(url)
+    # The CSRF token is masked afresh for every page.
+    masked = re.sub(rb'(value="|"X-CSRFToken": ")[A-Za-z0-9]{32,64}"', rb'\1csrf"', response.content)
+    return response.status_code, masked
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", ["officer_a", "supervisor_a", "responder", "admin", "city"])
+def test_the_case_page_is_the_orm_page_for_every_role(
+    monkeypatch,
+    settings,
+    cast,
+    requests_shown,
+    client_for,
+    city_supervisor,  # noqa: F811
+    who,
+    lang,
+):
+    user = city_supervisor if who == "city" else getattr(cast, who)
+    client = client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    seen = 0
+    for case in requests_shown:
+        url = f"/cases/{case.pk}/"
+        compiled = _page(client, url)
+        with monkeypatch.context() as m:
+            m.setattr("cases.views.case_page.case_page_get_for", _orm_page_case)
+            orm = _page(client, url)
+        assert compiled == orm
+        seen += compiled[0] == 200
+    assert seen >= 1
+
+
+def test_the_compiled_page_case_is_the_orm_case_with_its_requests_shown(cast, requests_shown):
+    for case in requests_shown:
+        fast = selectors.case_page_get_for(user=cast.officer_a, pk=case.pk)
+        slow = _orm_page_case(user=cast.officer_a, pk=case.pk)
+        assert fast.has_requests_shown == slow.has_requests_shown
+        assert [o.pk for o in fast.officers.all()] == [o.pk for o in slow.officers.all()]
+        assert fast.filed_by_name == slow.filed_by_name if hasattr(slow, "filed_by_name") else True
+    shown = [
+        selectors.case_page_get_for(user=cast.officer_a, pk=c.pk).has_requests_shown for c in requests_shown
+    ]
+    assert shown == [False, True, False, True]
+
+
+@pytest.mark.parametrize("who", ["officer_a", "admin", "city"])
+def test_the_compiled_page_query_is_the_orm_query(cast, cases, city_supervisor, who):  # noqa: F811
+    user = city_supervisor if who == "city" else getattr(cast, who)
+    case = cases[3]
+    since = timezone.now() - selectors.REQUEST_FAILURE_SHOWN
+    compiled = selectors._case_page_compiled(scope_for(user))
+    queryset = selectors._case_page_query(selectors._case_with_people(user), since)
+    sql, params = queryset.filter(pk=case.pk).order_by()[:21].query.get_compiler(using="default").as_sql()
+    values = list(compiled.params)
+    values[compiled.at[0]], values[compiled.at[1]] = case.pk, selectors._since_for_db(since)
+    assert compiled.sql == sql and values == list(params)
+
+
+def test_the_page_denials_are_what_they_were(cast, cases, client_for, client):
+    case = cases[1]
+    assert client.get(f"/cases/{case.pk}/").status_code == 302  # to sign in
+    outsider = client_for(cast.officer_b)
+    insider = client_for(cast.officer_a)
+    for url in (f"/cases/{case.pk}/", "/cases/0/", f"/cases/{2**63}/", f"/cases/{2**70}/"):
+        assert outsider.get(url).status_code == 404
+        assert insider.get(url).status_code == (200 if url.endswith(f"/{case.pk}/") else 404)
+    for pk in ("x", 0, 2**63):
+        with pytest.raises(Http404):
+            selectors.case_page_get_for(user=cast.officer_a, pk=pk)

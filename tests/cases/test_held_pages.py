@@ -429,3 +429,54 @@ def test_a_row_of_another_district_leaves_the_audit_list_held(cast, case, client
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     assert view_queries(ctx) == []
+
+
+@pytest.fixture
+def redis_trips(monkeypatch) -> list[str]:
+    """The commands sent to Redis (each one a round trip; a pipeline counts once)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+    from redis.client import Pipeline, Redis
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("the cache is not Redis")
+    sent: list[str] = []
+    command, pipeline = Redis.execute_command, Pipeline.execute
+
+    def counted(self, *args, **kwargs):
+        sent.append(str(args[0]))
+        return command(self, *args, **kwargs)
+
+    def counted_pipeline(self, *args, **kwargs):
+        sent.append("PIPELINE")
+        return pipeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(Redis, "execute_command", counted)
+    monkeypatch.setattr(Pipeline, "execute", counted_pipeline)
+    return sent
+
+
+@pytest.mark.parametrize("held_answers", [True, False])
+def test_a_signed_in_request_reads_its_scope_and_tokens_in_one_round_trip(
+    cast, case, client_for, settings, redis_trips, held_answers
+):
+    """The scope's version, the work tokens of the user's towns, the reference data's token (the case's
+    recommendation) and the calendar's are read together (issue 18: two or three round trips before); the
+    answers are those of before (the rest of this file)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    settings.WORK_PAGE_CACHE = held_answers
+    client = APIClient()  # by token: each request reads its user afresh, as in production
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cast.officer_a).key}")
+    browser_ = browser(client_for, cast.officer_a)
+    for get, url in (
+        (client.get, reverse("api-case", args=[case.pk])),
+        (client.get, reverse("api-cases")),
+        (browser_.get, reverse("cases:case", args=[case.pk])),
+    ):
+        get(url)
+        get(url)
+        redis_trips.clear()
+        assert get(url).status_code == 200
+        assert redis_trips == ["MGET"], url
