@@ -315,11 +315,12 @@ def test_the_compiled_page_case_is_the_orm_case_with_its_requests_shown(cast, re
     for case in requests_shown:
         fast = selectors.case_page_get_for(user=cast.officer_a, pk=case.pk)
         slow = _orm_page_case(user=cast.officer_a, pk=case.pk)
-        assert fast.has_requests_shown == slow.has_requests_shown
+        assert getattr(fast, "has_requests_shown") == getattr(slow, "has_requests_shown")  # noqa: B009
         assert [o.pk for o in fast.officers.all()] == [o.pk for o in slow.officers.all()]
-        assert fast.filed_by_name == slow.filed_by_name if hasattr(slow, "filed_by_name") else True
+        assert getattr(fast, "filed_by_name", None) == getattr(slow, "filed_by_name", None)
     shown = [
-        selectors.case_page_get_for(user=cast.officer_a, pk=c.pk).has_requests_shown for c in requests_shown
+        getattr(selectors.case_page_get_for(user=cast.officer_a, pk=c.pk), "has_requests_shown")  # noqa: B009
+        for c in requests_shown
     ]
     assert shown == [False, True, False, True]
 

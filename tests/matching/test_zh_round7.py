@@ -3,6 +3,8 @@ Items written here, the built-in lexicon, no rules."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from authority.matching import twins
 from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
@@ -56,14 +58,14 @@ def test_the_twin_whose_method_the_text_names_goes_first():
         ItemSpec(2, "F-BOMB", "对使用炸鱼、毒鱼方法进行捕捞的行政处罚"),
     ]
     m = _matcher(items)
-    ranked = [(2.0, 0, []), (1.6, 1, [])]
+    ranked: list[tuple[float, int, Any]] = [(2.0, 0, []), (1.6, 1, [])]
     out = twins.contrast_order(ranked, m.name_grams, m.name_words, m.name_cores, ("怕是在炸鱼哦",))
     assert [item for _, item, _ in out] == [1, 0]
     assert out[0][0] == 2.0  # it takes the score of the twin it passes
     # ... not when the text says both twins' elements, nor when the second is too far behind
     both = twins.contrast_order(ranked, m.name_grams, m.name_words, m.name_cores, ("电鱼还是炸鱼",))
     assert [item for _, item, _ in both] == [0, 1]
-    far = [(2.0, 0, []), (1.0, 1, [])]
+    far: list[tuple[float, int, Any]] = [(2.0, 0, []), (1.0, 1, [])]
     assert twins.contrast_order(far, m.name_grams, m.name_words, m.name_cores, ("炸鱼",)) == far
 
 
@@ -89,7 +91,7 @@ def test_a_twin_that_differs_in_many_words_is_not_moved():
         ),
     ]
     m = _matcher(items)
-    ranked = [(2.0, 0, []), (1.8, 1, [])]
+    ranked: list[tuple[float, int, Any]] = [(2.0, 0, []), (1.8, 1, [])]
     evidence = ("有个施工队没打招呼就把人行道挖开了", "施工")
     out = twins.contrast_order(ranked, m.name_grams, m.name_words, m.name_cores, evidence)
     assert [item for _, item, _ in out] == [0, 1]
