@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -13,7 +12,7 @@ from cases.integrations import case_usage
 from cases.lifecycle import case_act
 from discretion.history import HistoryQuery, party_history
 from enforcement.origins import resolve_origin
-from tests.cases.test_workflow import declared_lead
+from tests.cases.test_workflow import PAID_BELOW_TIER, declared_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +23,7 @@ def test_decided_cases_are_the_partys_history_across_towns(cast, stall_item):
         actor=cast.officer_a,
         case=case,
         action="on_spot",
-        data={
-            "penalty_kinds": ["fine"],
-            "fine": Decimal("100"),
-            "paid_on_spot": True,
-            "deviation_reason": "当场改正，从轻",  # below the benchmark's tier (art 34)
-        },
+        data=PAID_BELOW_TIER,
     )
     case.refresh_from_db()
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

@@ -73,6 +73,15 @@ def lead_data(cast, item, **over: Any) -> dict[str, Any]:
     return data
 
 
+# A fine paid on the spot below the stall benchmark's tier, with the written reason it then needs (art 34).
+PAID_BELOW_TIER: dict[str, Any] = {
+    "penalty_kinds": ["fine"],
+    "fine": Decimal("100"),
+    "paid_on_spot": True,
+    "deviation_reason": "当场改正，从轻",
+}
+
+
 def declared_lead(cast, item, **over: Any) -> Case:
     case = case_create(actor=cast.officer_a, data=lead_data(cast, item, **over))
     case_declare(actor=cast.officer_a, case=case, conflict=False)
@@ -420,12 +429,7 @@ def test_fine_must_be_inside_the_statutory_range(cast, stall_item):
 def test_simple_procedure_only_within_its_limits(cast, stall_item):
     case = declared_lead(cast, stall_item)
     refused(case, "on_spot", cast.officer_a, "up to 200", penalty_kinds=["fine"], fine=Decimal("300"))
-    spot = {
-        "penalty_kinds": ["fine"],
-        "paid_on_spot": True,
-        "deviation_reason": "当场改正，从轻",
-    }  # below the tier
-    act(case, "on_spot", cast.officer_a, fine=Decimal("100"), **spot)
+    act(case, "on_spot", cast.officer_a, **PAID_BELOW_TIER)
     case.refresh_from_db()
     assert case.stage == Stage.EXECUTED and case.procedure == "simple" and case.number and case.paid_on
 
@@ -472,10 +476,7 @@ def test_one_act_one_fine(cast, stall_item):
         first,
         "on_spot",
         cast.officer_a,
-        penalty_kinds=["fine"],
-        fine=Decimal("100"),
-        paid_on_spot=True,
-        deviation_reason="当场改正，从轻",
+        **PAID_BELOW_TIER,
     )
     second = declared_lead(cast, stall_item)  # same party, same item, same day
     refused(
@@ -559,10 +560,7 @@ def test_first_violation_uses_the_partys_history(cast, stall_item):
         earlier,
         "on_spot",
         cast.officer_a,
-        penalty_kinds=["fine"],
-        fine=Decimal("100"),
-        paid_on_spot=True,
-        deviation_reason="当场改正，从轻",
+        **PAID_BELOW_TIER,
     )
     Case.objects.filter(pk=earlier.pk).update(decided_on=timezone.localdate() - dt.timedelta(days=39))
     case = filed(cast, stall_item)
