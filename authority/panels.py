@@ -127,7 +127,9 @@ def register() -> None:
             district_authority,
         )
     )
-    register_nav(NavEntry("authority", _("Authority lists"), "authority-index", order=20, public=True))
+    register_nav(
+        NavEntry("authority", _("Authority lists"), "authority-index", order=20, public=True, group="lists")
+    )
     register_nav(
         NavEntry(
             "authority_adjustments",
@@ -135,6 +137,7 @@ def register() -> None:
             "authority-adjustments",
             order=21,
             roles=frozenset({Role.DISTRICT_ADMIN}),
+            group="lists",
         )
     )
     register_nav(
@@ -144,5 +147,6 @@ def register() -> None:
             "authority-usage",
             order=22,
             roles=frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR}),
+            group="lists",
         )
     )

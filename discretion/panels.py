@@ -48,7 +48,9 @@ def _district_counts(district_id: int) -> dict[str, int]:
 
 
 def register() -> None:
-    register_nav(NavEntry("discretion", _("Benchmarks"), "discretion-home", order=30, public=True))
+    register_nav(
+        NavEntry("discretion", _("Benchmarks"), "discretion-home", order=30, public=True, group="lists")
+    )
     register_home_panel(
         HomePanel(
             "discretion",

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .memo import AnswerScope
 from .models import User
@@ -62,6 +63,7 @@ class NavEntry:
     order: int = 100
     roles: frozenset[str] = field(default_factory=frozenset)
     public: bool = False
+    group: str = ""  # a key of NAV_GROUPS: shown under that menu when the bar is long
 
     def shown_to(self, user: User | AnonymousUser | None) -> bool:
         if not isinstance(user, User):  # the public (a request without the auth middleware has no user)
@@ -70,6 +72,45 @@ class NavEntry:
 
 
 _NAV: dict[str, NavEntry] = {}
+
+# The top bar's menus. A supervisor or a district administrator sees 15–19 entries, which wrapped the bar onto
+# three rows at 1366 px; when a user sees more than NAV_FLAT_MAX entries, the entries of a group (two or more
+# shown) fold into one menu placed where the group's first entry stood.
+NAV_GROUPS: dict[str, object] = {
+    "lists": _("Lists"),
+    "oversight": _("Oversight"),
+    "people": _("People"),
+}
+NAV_FLAT_MAX = 8
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    key: str
+    label: object
+    entries: tuple[NavEntry, ...]
+
+    @property
+    def url_names(self) -> frozenset[str]:
+        return frozenset(e.url_name for e in self.entries)
+
+
+def nav_bar(entries: list[NavEntry]) -> list[NavEntry | NavMenu]:
+    """The top bar for `entries` (as `nav_for` gives them): flat when short, else with the groups folded."""
+    if len(entries) <= NAV_FLAT_MAX:
+        return list(entries)
+    members: dict[str, list[NavEntry]] = {}
+    for entry in entries:
+        if entry.group:
+            members.setdefault(entry.group, []).append(entry)
+    bar: list[NavEntry | NavMenu] = []
+    for entry in entries:
+        group = members.get(entry.group) if entry.group else None
+        if group is None or len(group) < 2:
+            bar.append(entry)
+        elif group[0] is entry:
+            bar.append(NavMenu(entry.group, NAV_GROUPS[entry.group], tuple(group)))
+    return bar
 
 
 def register_nav(entry: NavEntry) -> None:

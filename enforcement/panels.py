@@ -98,7 +98,7 @@ def register() -> None:
     register_nav(NavEntry("home", _("Home"), "home", order=0))
     register_nav(NavEntry("inbox", _("Inbox"), "inbox", order=1))
     register_bottom_entry(BottomEntry("tasks", _("Inbox"), "inbox", "inbox"))
-    register_nav(NavEntry("team", _("Team"), "team", order=90))
+    register_nav(NavEntry("team", _("Team"), "team", order=90, group="people"))
     # Responders reach the map from its address and the map links; a top-bar entry would wrap their bar.
     register_nav(
         NavEntry(
@@ -110,11 +110,23 @@ def register() -> None:
         )
     )
     register_nav(
-        NavEntry("officers", _("Officers"), "officers", order=91, roles=frozenset({Role.DISTRICT_ADMIN}))
+        NavEntry(
+            "officers",
+            _("Officers"),
+            "officers",
+            order=91,
+            roles=frozenset({Role.DISTRICT_ADMIN}),
+            group="people",
+        )
     )
     register_nav(
         NavEntry(
-            "fence-rules", _("Fence rules"), "fence-rules", order=92, roles=frozenset({Role.DISTRICT_ADMIN})
+            "fence-rules",
+            _("Fence rules"),
+            "fence-rules",
+            order=92,
+            roles=frozenset({Role.DISTRICT_ADMIN}),
+            group="oversight",
         )
     )
     register_nav(
@@ -124,5 +136,6 @@ def register() -> None:
             "audit-list",
             order=95,
             roles=frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN}),
+            group="oversight",
         )
     )

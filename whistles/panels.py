@@ -50,9 +50,13 @@ class BellLabel:
             'fill="currentColor" class="me-1">'
             '<path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2m.995-14.901a1 1 0 1 0-1.99 0A5 5 0 0 0 3 '
             "6c0 1.098-.5 6-2 7h14"
-            'c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901"/></svg>{}<span class="ms-1" '
+            'c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901"/></svg>'
+            # The word only where the bar has room (the phone's menu, wide screens); else the bell and count.
+            '<span class="d-lg-none d-xxl-inline">{}</span><span class="visually-hidden d-none d-lg-inline '
+            'd-xxl-none">{}</span><span class="ms-1" '
             'data-testid="bell-count" data-poll hx-get="{}" '
             'hx-trigger="load, every 120s" hx-swap="innerHTML"></span>',
+            gettext("Notifications"),
             gettext("Notifications"),
             reverse("whistle-notification-badge"),
         )
@@ -151,6 +155,7 @@ def register() -> None:
             "whistle-assessment",
             order=45,
             roles=frozenset({Role.DISTRICT_ADMIN, Role.SUPERVISOR, Role.RESPONDER}),
+            group="oversight",
         )
     )
     register_nav(NavEntry("whistle-notifications", BellLabel(), "whistle-notifications", order=98))

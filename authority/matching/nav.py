@@ -16,6 +16,7 @@ def register() -> None:
             label=_("Matching"),
             url_name="matching:try",
             order=35,
+            group="lists",
             roles=frozenset(
                 {Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.DISTRICT_ADMIN, Role.RESPONDER}
             ),

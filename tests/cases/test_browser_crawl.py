@@ -83,7 +83,7 @@ def test_each_role_opens_its_pages_without_a_csp_violation_or_console_error(
                 browser_login(page, "root" if who == "superuser" else getattr(cast, who).username, PASSWORD)
             page.goto(f"{live_server.url}/")
             nav = page.eval_on_selector_all(
-                "nav a.nav-link", "links => links.map(a => a.getAttribute('href'))"
+                "nav a.nav-link, nav a.dropdown-item", "links => links.map(a => a.getAttribute('href'))"
             )
             for path in dict.fromkeys(nav + _pages_for(cast, district_with_work, who)):
                 response = page.goto(f"{live_server.url}{path}")
