@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -48,6 +49,12 @@ def complaints_for(
             Q(text__icontains=query) | Q(external_id__icontains=query) | Q(address__icontains=query)
         )
     return qs.order_by("-received_at", "-pk")
+
+
+def with_raw_match_result(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Each complaint's stored match result as the database's JSON text (`match_result_json`), not decoded: an
+    API list passes it into its answer as it is (`ComplaintSerializer.get_match_result`)."""
+    return qs.defer("match_result").annotate(match_result_json=Cast("match_result", TextField()))
 
 
 def complaint_get_for(*, user: User, pk: int | str) -> Complaint:

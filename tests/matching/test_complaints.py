@@ -235,3 +235,28 @@ def test_the_list_names_each_complaints_item_in_the_readers_language(cast, catal
     assert "清单中无对应违法行为：不构成违法" in zh[debt.pk]
     assert "No violation in our list: Not a violation" in en[debt.pk]
     assert 'data-testid="row-suggestion"' not in en[debt.pk]
+
+
+def test_the_list_passes_each_stored_result_on_as_the_detail_reads_it(
+    cast, catalog, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The list hands the database's JSON text through undecoded (issue 18): the same values as the detail,
+    a complaint not yet matched reads null, the browsable API still renders, and no query per row."""
+    with django_capture_on_commit_callbacks(execute=True):
+        api(cast.officer_a).post("/api/complaints/bulk/?lang=en", {"complaints": ROWS}, format="json")
+    Complaint.objects.filter(external_id="12345-004").update(match_result=None, match_status="pending")
+    client = api(cast.officer_a)
+    client.get("/api/complaints/")  # warm: the scope and the session
+    with django_assert_num_queries(1):  # the page; the user is forced in, the scope held
+        listed = client.get("/api/complaints/")
+    assert listed.status_code == 200 and listed["Content-Type"] == "application/json"
+    rows = listed.json()["results"]
+    assert len(rows) == 4
+    for row in rows:
+        detail = client.get(f"/api/complaints/{row['id']}/").json()
+        assert row == detail
+        stored = Complaint.objects.get(pk=row["id"]).match_result
+        assert row["match_result"] == stored
+    assert next(r for r in rows if r["external_id"] == "12345-004")["match_result"] is None
+    page = client.get("/api/complaints/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "T-EBIKE" in page.content.decode()

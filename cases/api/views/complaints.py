@@ -12,7 +12,7 @@ from enforcement.http import AuthedRequest
 from ...complaints import complaint_create, complaint_rematch, complaints_import
 from ...labels import complaint_label
 from ...models import Complaint
-from ...selectors import complaint_get_for, complaints_for
+from ...selectors import complaint_get_for, complaints_for, with_raw_match_result
 from ..serializers.complaints import (
     BulkInSerializer,
     BulkOutSerializer,
@@ -39,7 +39,7 @@ class ComplaintListCreateView(generics.ListAPIView[Complaint]):
         status_filter = self.request.query_params.get("match_status", "")
         if status_filter and status_filter not in Complaint.MatchStatus.values:
             status_filter = "-"  # an unknown status lists nothing
-        return complaints_for(user=self.request.user, status=status_filter)
+        return with_raw_match_result(complaints_for(user=self.request.user, status=status_filter))
 
     @extend_schema(request=ComplaintInSerializer, responses={201: ComplaintSerializer})
     def post(self, request: AuthedRequest) -> Response:
