@@ -168,17 +168,23 @@ def wordnet() -> WordNet:
 BASE = "base"
 SYNONYM = "synonym"
 HYPERNYM = "hypernym"
+HYPERNYM2 = "hypernym2"  # ... of a hypernym: a noun two steps up (foundry -> factory -> plant)
 
 
 @functools.lru_cache(maxsize=65536)
 def related(
-    word: str, senses: int = 2, hyper_senses: int = 1, max_senses: int = 0, hyper_pos: str = "n"
+    word: str,
+    senses: int = 2,
+    hyper_senses: int = 1,
+    max_senses: int = 0,
+    hyper_pos: str = "n",
+    hyper_depth: int = 1,
 ) -> tuple[tuple[str, str], ...]:
     """(lemma, relation) for a word as typed (lower case; "_" between the words of a collocation): its base
     forms ("drank" -> "drink", "teeth" -> "tooth"), the other words of its `senses` most frequent synsets in
     each part of speech, and the words of the hypernyms of its `hyper_senses` most frequent synsets of the
-    parts of speech `hyper_pos` (a foundry is a factory; a verb's hypernyms are too general: jump -> move).
-    Each lemma once, the closest relation kept.
+    parts of speech `hyper_pos` (a foundry is a factory; a verb's hypernyms are too general: jump -> move),
+    and with `hyper_depth` 2 the words of their hypernyms too. Each lemma once, the closest relation kept.
 
     A word of more than `max_senses` synsets in all (when given) lends only its base forms: the synonyms of a
     word of many senses ("make", "green", "group") are mostly of senses the description does not mean."""
@@ -196,6 +202,10 @@ def related(
                 if k < hyper_senses and pos in hyper_pos:
                     for hyper in synset.hypernyms:
                         found += [(lemma, HYPERNYM) for lemma in wn.synset(pos, hyper).words]
+                    if hyper_depth >= 2:
+                        for hyper in synset.hypernyms:
+                            for upper in wn.synset(pos, hyper).hypernyms:
+                                found += [(lemma, HYPERNYM2) for lemma in wn.synset(pos, upper).words]
     out: dict[str, str] = {}
     for lemma, relation in found:
         if lemma != word:

