@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from enforcement.api.renderers import FastJSONRenderer
 from enforcement.http import AuthedRequest
 
 from ...complaints import complaint_create, complaint_rematch, complaints_import
@@ -28,6 +30,8 @@ class ComplaintListCreateView(generics.ListAPIView[Complaint]):
 
     request: AuthedRequest
     serializer_class = ComplaintSerializer
+    # The list passes stored match results on undecoded (StoredJSON), which these renderers write.
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
 
     @extend_schema(parameters=[OpenApiParameter("match_status", str, enum=Complaint.MatchStatus.values)])
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
