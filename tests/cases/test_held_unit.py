@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases.models import Case
+from cases.views import common
 from enforcement import access, units
 from enforcement.models import User
+from tests.cases.conftest import make_held_item
 from tests.enforcement.test_outage import redis_unreachable
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,61 @@ def test_without_the_cache_the_unit_is_read_as_before(cast, client_for):
         body, queries = _get(client, reverse("home"))
     assert cast.town_a.name_zh in body
     assert [q for q in queries if UNIT_READ.match(q)]
+
+
+# --- the case list's item filter and its "record a lead" button, from what the process holds ---------------
+
+ITEM_READ = re.compile(r'^SELECT "authority_enforcementitem"\."id" AS "pk", "authority_enforcementitem"\.')
+TOWNS_READ = re.compile(
+    r'^SELECT .* FROM "enforcement_unit" WHERE \(.*"enforcement_unit"\."id" IN \(.*'
+    r' ORDER BY "enforcement_unit"\."code" ASC$'
+)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", ROLES)
+def test_the_case_list_from_held_items_and_units_is_the_list_read(
+    cast, case, big_item, client_for, monkeypatch, who, lang
+):
+    client = client_for(getattr(cast, who))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    listed = reverse("cases:case-list")
+    urls = [listed, listed + f"?item={big_item.pk}&stage=investigating"]
+    if client.get(urls[0]).status_code != 200:
+        pytest.skip("this role has no case list")
+    held = [_get(client, url) for url in urls]
+    monkeypatch.setattr(common, "_reference_version", lambda: None)  # items and towns read as before
+    read = [_get(client, url) for url in urls]
+    for (held_body, held_queries), (read_body, read_queries) in zip(held, read, strict=True):
+        assert held_body == read_body
+        assert not [q for q in held_queries if ITEM_READ.match(q) or TOWNS_READ.match(q)]
+        assert [q for q in read_queries if not ITEM_READ.match(q) and not TOWNS_READ.match(q)] == held_queries
+        assert len(read_queries) - len(held_queries) == (
+            1 + bool(common.scope_for(getattr(cast, who)).town_ids)
+        )
+    if who in ("officer_a", "supervisor_a"):
+        assert 'data-testid="new-case"' in held[0][0] and big_item.code in held[0][0]
+        assert f'<option value="{big_item.pk}" selected>' in held[1][0]
+
+
+def test_the_officers_case_list_reads_three_rows(cast, case, client_for):
+    """Session, user and the page of cases: the items, the units and the user's unit are held."""
+    client = client_for(cast.officer_a)
+    client.get(reverse("cases:case-list"))
+    _body, queries = _get(client, reverse("cases:case-list"))
+    assert len(queries) == 3, queries
+
+
+def test_a_new_item_and_a_closed_town_show_on_the_next_list(cast, case, client_for):
+    client = client_for(cast.officer_a)
+    client.get(reverse("cases:case-list"))
+    before, _ = _get(client, reverse("cases:case-list"))
+    assert "T-CASE-NEW" not in before and 'data-testid="new-case"' in before
+    make_held_item(cast, code="T-CASE-NEW")
+    after, _ = _get(client, reverse("cases:case-list"))
+    assert "T-CASE-NEW" in after
+    town = type(cast.town_a).objects.get(pk=cast.town_a.pk)
+    town.is_active = False
+    town.save(update_fields=["is_active"])
+    closed, _ = _get(client, reverse("cases:case-list"))
+    assert 'data-testid="new-case"' not in closed
