@@ -42,12 +42,22 @@ def attach_held_unit(user: User) -> None:
     (with its scope: no round trip of its own) and the user's unit is not loaded yet."""
     if user.unit_id is None or User.unit.is_cached(user):
         return
-    seen, version = already_read(public_version_key())
-    if not seen or not version:
+    version = request_reference_version()
+    if not version:
         return
     unit = unit_by_pk(user.unit_id, version)
     if unit is not None and unit.pk == user.unit_id:
         user.unit = unit
+
+
+def request_reference_version() -> str:
+    """The reference-data token as this request read it with its scope ("" if it did not read it, or the cache
+    is down). A token found absent (evicted, or the cache emptied) is made here, as `public_version()` would
+    make it, so that what is held under it is held again from the next request on."""
+    seen, version = already_read(public_version_key())
+    if not seen:
+        return ""
+    return version if version is not None else public_version()
 
 
 def forget_held() -> None:

@@ -18,11 +18,10 @@ from django.utils.translation import get_language, gettext
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
-from enforcement.held import Held, already_read
+from enforcement.held import Held
 from enforcement.models import Unit, User
-from enforcement.public_cache import public_version_key
 from enforcement.templatetags.deadlines import deadline_status
-from enforcement.units import unit_by_pk
+from enforcement.units import request_reference_version, unit_by_pk
 
 from .. import rules
 from ..deadlines import next_due_label
@@ -221,8 +220,7 @@ def may_file_cases(user: User) -> bool:
 
 def _reference_version() -> str | None:
     """The reference-data token if this request has read it (with its scope), else None."""
-    seen, version = already_read(public_version_key())
-    return version if seen else None
+    return request_reference_version() or None
 
 
 def towns_for_case_filing(user: User) -> list[Unit]:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -180,3 +181,13 @@ def test_a_new_item_and_a_closed_town_show_on_the_next_list(cast, case, client_f
     town.save(update_fields=["is_active"])
     closed, _ = _get(client, reverse("cases:case-list"))
     assert 'data-testid="new-case"' not in closed
+
+
+def test_after_the_cache_is_emptied_the_next_requests_hold_again(cast, case, client_for):
+    """The token found absent is made again by the page that wanted it (not left for another page to make)."""
+    client = client_for(cast.officer_a)
+    client.get(reverse("cases:case-list"))
+    django_cache.clear()
+    client.get(reverse("cases:case-list"))  # reads the scope, the unit, the items and towns once more
+    _body, queries = _get(client, reverse("cases:case-list"))
+    assert len(queries) == 3, queries
