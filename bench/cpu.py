@@ -188,15 +188,18 @@ def match_against_engine(
 
     from authority.matching.engine import DEFAULT_LIMIT
     from authority.matching.loader import matcher_for
+    from bench.floor import FLOOR_PATH
     from enforcement.models import Unit
 
     assert match.body is not None
     texts = eval_texts(args.descriptions)
     envs = [environ(dataclasses.replace(match, body={**match.body, "text": t}), creds) for t in texts]
+    floors = [{**env, "PATH_INFO": FLOOR_PATH} for env in envs]  # the same requests to bench/floor.py's {}
     matcher = matcher_for(Unit.objects.get(code=match.body["town"]).district_id)
-    for env in envs:  # warm: every language's held answers
+    for env in envs + floors:  # warm: every language's held answers
         call(env)
         assert call.status.startswith("200"), call.status
+    assert call(floors[0]) == b"{}"
     with CaptureQueriesContext(connection) as ctx:
         for env in envs:
             call(env)
@@ -216,7 +219,15 @@ def match_against_engine(
                 matcher.match(text, limit=DEFAULT_LIMIT)
         engine = (time.process_time() - e0) * 1000 / (3 * len(texts))
         cpu, pg = (c1 - c0) * 1000 / len(texts), (b1 - b0) / hz * 1000 / len(texts)
-        rows.append({"hello": hello["cpu"] + hello["pg"], "cpu": cpu, "pg": pg, "engine": engine})
+        b0, c0 = backend_ticks(), time.process_time()
+        for env in floors:
+            call(env)
+        c1, b1 = time.process_time(), backend_ticks()
+        assert call.status.startswith("200"), call.status
+        floor = (c1 - c0) * 1000 / len(texts) + (b1 - b0) / hz * 1000 / len(texts)
+        rows.append(
+            {"hello": hello["cpu"] + hello["pg"], "cpu": cpu, "pg": pg, "engine": engine, "floor": floor}
+        )
 
     def med(key: str) -> float:
         return statistics.median(r[key] for r in rows)
@@ -227,8 +238,11 @@ def match_against_engine(
         f"\nmatch on {len(texts)} labelled descriptions, each posted once per round, median of {args.rounds} "
         f"rounds: the request {med('cpu'):.2f} + {med('pg'):.2f} ms CPU (worker + PostgreSQL) a description, "
         f"{queries:g} queries; the engine alone (Matcher.match, same descriptions, same round) "
-        f"{med('engine'):.3f} ms; hello {med('hello'):.2f} ms.\n"
-        f"ratio request / engine: {ratio:.2f}x (beyond hello: {beyond:.2f}x)"
+        f"{med('engine'):.3f} ms; hello {med('hello'):.2f} ms; the floor (bench/floor.py: the same "
+        f"authentication and JSON round trip answering {{}}) {med('floor'):.2f} ms.\n"
+        f"ratio request / engine: {ratio:.2f}x (beyond hello: {beyond:.2f}x); floor / engine: "
+        f"{statistics.median(r['floor'] / r['engine'] for r in rows):.2f}x; (request - floor) / engine: "
+        f"{statistics.median((r['cpu'] + r['pg'] - r['floor']) / r['engine'] for r in rows):.2f}x"
     )
 
 
@@ -242,6 +256,8 @@ def main() -> None:
     from django.db import connection
 
     settings.WORK_PAGE_CACHE = args.work_cache != "off"
+    if args.descriptions and any(ep.label.startswith("POST /api/match/") for ep in eps):
+        settings.ROOT_URLCONF = "bench.floor"  # the project's URLs and the floor's view, in this process only
     built: set[str] = set()
     if args.work_cache == "both":
         twins = []

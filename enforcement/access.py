@@ -24,6 +24,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
 from .held import Held, already_read, forget, prefetch_keys, remember, version_token
 from .models import ROLES_FROM_CACHE, District, Role, Unit, User
 from .officers import officer_towns
+from .units import attach_held_unit
 
 M = TypeVar("M", bound=models.Model)
 
@@ -119,6 +120,7 @@ def scope_for(user: User | AnonymousUser | None, on: dt.date | None = None) -> S
     if cached is not None:
         return cached
     version, scope = _from_cache(user, day)
+    attach_held_unit(user)  # the request has read the reference-data token with its scope: no round trip
     if scope is not None:
         return scope
     scope = _compute_scope(user, day)

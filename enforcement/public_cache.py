@@ -60,6 +60,11 @@ def public_version() -> str:
     return version_token(_version_key()) or ""
 
 
+def public_version_key() -> str:
+    """The cache key of the reference-data token (a signed-in request reads it with its scope)."""
+    return _version_key()
+
+
 def _prefetch(user: Any, scope: Any) -> list[str]:
     """A signed-in request reads the token with its scope (enforcement.held.prefetch_keys): the case's
     recommendation, the match request and the panels read reference data kept under it."""

@@ -4,7 +4,6 @@ lexicon entries visible to a user."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from authority.models import EnforcementItem, LexiconEntry, MatchRule
 from authority.selectors import Holder, who_enforces_many
+from enforcement import units as held_units
 from enforcement.held import Held, held_or_cached
 from enforcement.models import Unit
 
@@ -261,7 +261,6 @@ def match_in_district(
 # When the cache is down the token cannot be read; then nothing is held and every match reads the database.
 
 HELD_ANSWERS = 64  # (town, date, language, version) entries this process holds
-HELD_TOWNS = 4096  # unit codes this process has resolved
 SHOWN_TTL = 24 * 3600
 
 
@@ -275,8 +274,7 @@ class ShownItem:
 
 
 _held_shown: Held[str, dict[int, ShownItem]] = Held(HELD_ANSWERS)
-_held_units: Held[str, Unit] = Held(HELD_TOWNS)
-_held_units_version = [""]
+_held_units = held_units._held  # the units are held by enforcement.units (the pages' top bar shares them)
 
 
 def reference_version() -> str:
@@ -311,42 +309,6 @@ def shown_items(town: Unit, on: dt.date, town_fp: str, version: str | None = Non
         f"{on.isoformat()}:{get_language()}"
     )
     return held_or_cached(_held_shown, key, lambda: shown_items_now(town, on), kind=dict, ttl=SHOWN_TTL)
-
-
-def unit_by_code(raw: str, version: str | None = None) -> Unit | None:
-    """The unit with this code (else, for digits, this id), with its district; units already found are held
-    in this process under the reference-data token, which any change of a unit replaces (shared: read
-    only)."""
-    return _held_unit(raw, lambda: _unit_by_code_now(raw), version)
-
-
-def unit_by_pk(pk: int, version: str | None = None) -> Unit | None:
-    """The unit with this id, with its district, held as `unit_by_code` holds it."""
-    return _held_unit(
-        f"#{pk}", lambda: Unit.objects.filter(pk=pk).select_related("district").first(), version
-    )
-
-
-def _unit_by_code_now(raw: str) -> Unit | None:
-    unit = Unit.objects.filter(code=raw).select_related("district").first()
-    if unit is None and raw.isdigit():
-        unit = Unit.objects.filter(pk=int(raw)).select_related("district").first()
-    return unit
-
-
-def _held_unit(key: str, read: Callable[[], Unit | None], version: str | None) -> Unit | None:
-    version = reference_version() if version is None else version
-    if version != _held_units_version[0]:
-        _held_units.clear()
-        _held_units_version[0] = version
-    unit = _held_units.get(key) if version else None
-    if unit is None:
-        unit = read()
-        if unit is not None and version:  # under its code and its id: a town asked for by either
-            _held_units.put(key, unit)
-            _held_units.put(unit.code, unit)
-            _held_units.put(f"#{unit.pk}", unit)
-    return unit
 
 
 @dataclass
@@ -414,8 +376,7 @@ def match_answer(
 def forget_held() -> None:
     """Drop this process's held answers and units (tests use it to act as a fresh process)."""
     _held_shown.clear()
-    _held_units.clear()
-    _held_units_version[0] = ""
+    held_units.forget_held()
 
 
 def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,8 +18,10 @@ from django.utils.translation import get_language, gettext
 
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
+from enforcement.held import Held
 from enforcement.models import Unit, User
 from enforcement.templatetags.deadlines import deadline_status
+from enforcement.units import request_reference_version, unit_by_pk
 
 from .. import rules
 from ..deadlines import next_due_label
@@ -183,6 +186,41 @@ def _due_html(case: Case, today: dt.date, overdue: bool) -> SafeString:
 
 def district_items(district_ids: Any) -> QuerySet[EnforcementItem]:
     return items_for_cases(district_ids)
+
+
+def items_for_filter(district_ids: Collection[int]) -> list[tuple[int, str, str, str]]:
+    """(id, code, Chinese name, English name) of the districts' items in force, by code: the case list's item
+    filter. Held in the process under the reference-data token, which every change of an item replaces (the
+    request read it with its scope: no round trip); read from the database when the cache cannot give it."""
+    version = _reference_version() or ""
+    key = (version, tuple(sorted(district_ids)))
+    items = _held_items.get(key) if version else None
+    if items is None:
+        items = list(items_for_cases(district_ids).values_list("pk", "code", "name_zh", "name_en"))
+        if version:
+            _held_items.put(key, items)
+    return items
+
+
+_held_items: Held[tuple[str, tuple[int, ...]], list[tuple[int, str, str, str]]] = Held(256)
+
+
+def may_file_cases(user: User) -> bool:
+    """`bool(towns_for_case_filing(user))`, from the units held under the reference-data token (no query)
+    when the request has read it."""
+    version = _reference_version()
+    if not version:
+        return bool(towns_for_case_filing(user))
+    towns = (unit_by_pk(pk, version) for pk in sorted(scope_for(user).town_ids))
+    return any(
+        t is not None and t.kind == Unit.Kind.TOWN and t.is_active and rules.can_file_case(user, t)
+        for t in towns
+    )
+
+
+def _reference_version() -> str | None:
+    """The reference-data token if this request has read it (with its scope), else None."""
+    return request_reference_version() or None
 
 
 def towns_for_case_filing(user: User) -> list[Unit]:

@@ -24,7 +24,7 @@ from .. import approval, clock, rules
 from ..forms import ArchiveBatchForm
 from ..selectors import CaseFilters, awaiting_review_for, case_page_for
 from ..workflow import Stage
-from .common import case_row, district_items, int_or_none, towns_for_case_filing, truncated
+from .common import case_row, int_or_none, items_for_filter, may_file_cases, truncated
 
 DUE_CHOICES = [
     ("3", gettext_lazy("Due within 3 days")),
@@ -61,7 +61,7 @@ def _list_filters(request: HttpRequest, item_ids: Collection[int]) -> tuple[Case
 def case_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
-    items = list(district_items(scope.district_ids).values_list("pk", "code", "name_zh", "name_en"))
+    items = items_for_filter(scope.district_ids)
     filters, shown = _list_filters(request, {pk for pk, *_names in items})
     after = request.GET.get("after", "")[:80]
     page = case_page_for(user=user, filters=filters, after=after)
@@ -80,7 +80,7 @@ def case_list(request: AuthedHttpRequest) -> HttpResponse:
             "item_options": _item_options(items, shown["item"]),
             "due_choices": DUE_CHOICES,
             "query_without_cursor": kept.urlencode(),
-            "can_file": bool(towns_for_case_filing(user)),
+            "can_file": may_file_cases(user),
             "can_approve": rules.can_view_approvals(user),
             "can_review": rules.can_view_reviews(user),
         },

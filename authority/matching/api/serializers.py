@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from enforcement.models import Unit, User
+from enforcement.units import unit_by_code
 
 from ..engine import DEFAULT_LIMIT
 from ..rules import can_match_for_town
-from ..selectors import unit_by_code
 
 MAX_TEXT = 4000
 

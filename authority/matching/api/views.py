@@ -6,9 +6,10 @@ from rest_framework.views import APIView
 
 from enforcement.http import AuthedRequest
 from enforcement.rules import require
+from enforcement.units import unit_by_pk
 
 from ..rules import can_match_in
-from ..selectors import match_answer, reference_version, unit_by_pk
+from ..selectors import match_answer, reference_version
 from .serializers import MatchInputSerializer, MatchOutputSerializer
 
 
