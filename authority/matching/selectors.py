@@ -274,7 +274,6 @@ class ShownItem:
 
 
 _held_shown: Held[str, dict[int, ShownItem]] = Held(HELD_ANSWERS)
-_held_units = held_units._held  # the units are held by enforcement.units (the pages' top bar shares them)
 
 
 def reference_version() -> str:

@@ -192,7 +192,7 @@ def items_for_filter(district_ids: Collection[int]) -> list[tuple[int, str, str,
     """(id, code, Chinese name, English name) of the districts' items in force, by code: the case list's item
     filter. Held in the process under the reference-data token, which every change of an item replaces (the
     request read it with its scope: no round trip); read from the database when the cache cannot give it."""
-    version = _reference_version() or ""
+    version = request_reference_version()
     key = (version, tuple(sorted(district_ids)))
     items = _held_items.get(key) if version else None
     if items is None:
@@ -208,7 +208,7 @@ _held_items: Held[tuple[str, tuple[int, ...]], list[tuple[int, str, str, str]]] 
 def may_file_cases(user: User) -> bool:
     """`bool(towns_for_case_filing(user))`, from the units held under the reference-data token (no query)
     when the request has read it."""
-    version = _reference_version()
+    version = request_reference_version()
     if not version:
         return bool(towns_for_case_filing(user))
     towns = (unit_by_pk(pk, version) for pk in sorted(scope_for(user).town_ids))
@@ -216,11 +216,6 @@ def may_file_cases(user: User) -> bool:
         t is not None and t.kind == Unit.Kind.TOWN and t.is_active and rules.can_file_case(user, t)
         for t in towns
     )
-
-
-def _reference_version() -> str | None:
-    """The reference-data token if this request has read it (with its scope), else None."""
-    return request_reference_version() or None
 
 
 def towns_for_case_filing(user: User) -> list[Unit]:

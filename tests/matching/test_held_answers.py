@@ -15,6 +15,7 @@ from authority.matching.selectors import match_answer, match_for_town
 from authority.models import AuthorityGrant, GrantKind
 from cases.complaints import complaints_import, complaints_match
 from cases.models import Complaint
+from enforcement import units as held_units
 from enforcement.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_without_the_version_token_nothing_is_held(cast, catalog, monkeypatch):
     second = match_answer(text="超市卖过期的牛奶", town=cast.town_a, on=on).body
     assert first["candidates"][0]["holder"]["town_holds"] is False
     assert second["candidates"][0]["holder"]["kind"] == "delegated"
-    assert not selectors._held_shown and not selectors._held_units
+    assert not selectors._held_shown and not held_units._held
 
 
 def test_a_complaint_batch_writes_once_with_one_audit_row_each(cast, catalog, django_assert_max_num_queries):
