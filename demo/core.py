@@ -68,10 +68,10 @@ def _unit(district: District, **kwargs: str) -> Unit:
     existing = Unit.objects.filter(code=kwargs["code"]).first()
     if existing is not None and not existing.legal_name and kwargs.get("legal_name"):
         # A demo database seeded before units had legal names gets them (the documents are headed with them).
-        Unit.objects.filter(pk=existing.pk).update(
-            legal_name=kwargs["legal_name"], payment_account=kwargs.get("payment_account", "")
-        )
-        existing.refresh_from_db()
+        # A save, not update(): its signal replaces the reference-data token the held units are kept under.
+        existing.legal_name = kwargs["legal_name"]
+        existing.payment_account = kwargs.get("payment_account", "")
+        existing.save(update_fields=["legal_name", "payment_account"])
     return existing or unit_create(actor=None, district=district, **kwargs)
 
 

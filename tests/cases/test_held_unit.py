@@ -191,3 +191,15 @@ def test_after_the_cache_is_emptied_the_next_requests_hold_again(cast, case, cli
     client.get(reverse("cases:case-list"))  # reads the scope, the unit, the items and towns once more
     _body, queries = _get(client, reverse("cases:case-list"))
     assert len(queries) == 3, queries
+
+
+def test_a_district_setting_changed_through_its_service_replaces_the_held_district(cast):
+    """The service writes with update() and an audit row on the district: the audit replaces the token, so
+    the held unit's district is read again."""
+    from enforcement.services import district_escalation_set
+
+    before = units.unit_by_pk(cast.town_a.pk)
+    assert before is not None and before.district.warning_escalation_hours != 37
+    district_escalation_set(actor=cast.admin, district=cast.district, warning_hours=37, city_hours=48)
+    after = units.unit_by_pk(cast.town_a.pk)
+    assert after is not None and after.district.warning_escalation_hours == 37
