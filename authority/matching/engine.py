@@ -84,6 +84,7 @@ from .normalize import (
     scan,
     term_key,
 )
+from .overlap import item_pairs, shared_order
 from .twins import contrast_order, name_words
 from .wordnet import BASE, HYPERNYM, HYPERNYM2, SYNONYM, related
 from .wordnet import edition as wordnet_edition
@@ -99,6 +100,7 @@ def _source_hash() -> str:
         "normalize.py",
         "twins.py",
         "wordnet.py",
+        "overlap.py",
         "data/t2s.txt",
         "data/ja2zh.txt",
         "data/equivalents.txt",
@@ -712,6 +714,8 @@ class Matcher:
         ] = {}  # the catalogs' interchangeable words (twins' contrast)
         self.name_words: list[frozenset[str]] = []  # item -> the words of its name (twins' contrast)
         self.en_ids: dict[str, int] = {}  # English key that points to items -> term id (WordNet's words)
+        # item -> its name's and description's pairs of characters, and the root of their number (overlap.py)
+        self.item_pairs: list[tuple[frozenset[str], float]] = []
 
     # Pickling: the automaton pickles itself; compiled regexes pickle as patterns.
 
@@ -859,7 +863,9 @@ class Matcher:
         exact.sort(key=lambda e: (-e[0], self.items[e[1]][1]))
         # "no match" is decided before the twins' contrast, which only orders the items already found
         top = 1.0 - math.exp(-exact[0][0] / SCALE) if exact and exact[0][0] > 0 else 0.0
-        if gate and lang == "zh" and len(exact) > 1:
+        if lang == "zh" and self.item_pairs and len(exact) > 1:  # the wording shared (overlap.py) ...
+            exact = shared_order(exact[:need], text, self.item_pairs)
+        if gate and lang == "zh" and len(exact) > 1:  # ... and then the twins' contrast
             exact = self._twin_contrast(exact, text)
             evidence = functools.partial(self._twin_evidence, text, hits)  # read only when twins are found
             exact = contrast_order(exact, self.name_grams, self.name_words, self.name_cores, evidence)
@@ -1896,6 +1902,7 @@ def compile_matcher(
     m.chars = _character_weights(items)  # 1b. characters, the near-twins' tie-breaker
     m.name_cores = [_name_core(i.name_zh) for i in items]  # 1d. names' wording, the coverage tie-breaker
     m.name_grams = [_name_grams(core) for core in m.name_cores]  # 1e. ... and the twins' contrast
+    m.item_pairs = [item_pairs(i.name_zh, i.description) for i in items]  # 1i. the shared wording
     m.name_en_stems = [  # 1f. the English name's words, the coverage tie-breaker in English
         frozenset(k.strip() for k, n in en_name_terms(i.name_en or "").items() if n == 1) for i in items
     ]

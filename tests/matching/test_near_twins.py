@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from authority.matching import engine
+from authority.matching import engine, overlap
 from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
 from tests.matching.conftest import import_catalog, match_json, town_row
@@ -73,6 +73,7 @@ def test_without_the_tie_breaker_the_shared_word_leaves_a_tie(monkeypatch):
     # ... nor the later ones (mzh5): how much of each name the text covers, the words the names differ in
     monkeypatch.setattr(engine, "COVER_BONUS", 0.0)
     monkeypatch.setattr(engine, "TWIN_BONUS", 0.0)
+    monkeypatch.setattr(overlap, "SHARED_WEIGHT", 0.0)  # ... and the wording shared (ninth round)
     result = matcher().match("步行街那块招牌的铁架子已经锈穿了，风一吹就晃")
     scores = [c.score for c in result.candidates + result.weak if c.code.startswith("T-SIGN")]
     assert len(scores) == 3 and len(set(scores)) == 1

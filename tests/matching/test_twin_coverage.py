@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from authority.matching import engine, twins
+from authority.matching import engine, overlap, twins
 from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
 
@@ -32,6 +32,7 @@ def test_the_twin_whose_name_the_text_covers_more_wins_a_tie():
 
 def test_without_the_coverage_the_tie_went_by_code(monkeypatch):
     monkeypatch.setattr(engine, "COVER_BONUS", 0.0)
+    monkeypatch.setattr(overlap, "SHARED_WEIGHT", 0.0)  # the shared wording (overlap.py) parts them too
     result = matcher().match("检查发现三名从业人员未取得健康证明")
     assert result.candidates[0].code == "T-1-PUBLIC"
     assert result.candidates[0].score == result.candidates[1].score
@@ -79,4 +80,5 @@ def test_twins_part_by_the_word_in_which_their_names_differ():
 def test_without_the_contrast_the_twins_tied_on_their_shared_words(monkeypatch):
     monkeypatch.setattr(engine, "TWIN_BONUS", 0.0)
     monkeypatch.setattr(twins, "TWIN_RATIO", 2.0)  # mzh7: the twins' elements (twins.py) part them too
+    monkeypatch.setattr(overlap, "SHARED_WEIGHT", 0.0)  # ... and the shared wording (overlap.py)
     assert drainage_first("没有许可就往排水管网排放污水") == "P-1-OIL"
