@@ -164,6 +164,13 @@ SINGLE_DAMP = 0.6  # an item supported by one incidental derived term only
 # found by two stretches of the text outrank one found by a lone word (measured on five imported catalogs and
 # the demo, rules off; the Chinese threshold moved 0.36 -> 0.33 with it, so that "no match" stays put).
 SINGLE_WORD = 0.85
+# mzh9: in the ranking only (after "no match" is decided, like the twins' contrast), an item found by a lone
+# word of the text counts this much against items found by two stretches or more: a lone long n-gram of an
+# item's description (检查发现, 配电房, 幼儿园门) no longer comes before the item two words of the conduct
+# point to, and "no match" does not move.
+SINGLE_RANK = 0.8
+SINGLE_RANK_WINDOW = 3  # ... among the first this many, which keep their scores in order
+_Hit = tuple[float, int, int, int, int, str, str]  # weight, start, end, term id, via id, source, label
 SINGLE_CHAR = 0.75  # a lexicon word of one character
 MASK = "-"  # a lexicon entry with this legal vocabulary means nothing: 吵架 (a quarrel) is not 吵 (noise)
 # A lexicon entry with this legal vocabulary is evidence that the description is not about any enforcement
@@ -863,7 +870,9 @@ class Matcher:
         exact.sort(key=lambda e: (-e[0], self.items[e[1]][1]))
         # "no match" is decided before the twins' contrast, which only orders the items already found
         top = 1.0 - math.exp(-exact[0][0] / SCALE) if exact and exact[0][0] > 0 else 0.0
-        if lang == "zh" and self.item_pairs and len(exact) > 1:  # the wording shared (overlap.py) ...
+        if SINGLE_RANK < 1.0 and lang == "zh" and len(exact) > 1:  # a lone word after two (mzh9) ...
+            exact = self._lone_word_order(exact)
+        if lang == "zh" and self.item_pairs and len(exact) > 1:  # ... the wording shared (overlap.py) ...
             exact = shared_order(exact[:need], text, self.item_pairs)
         if gate and lang == "zh" and len(exact) > 1:  # ... and then the twins' contrast
             exact = self._twin_contrast(exact, text)
@@ -986,6 +995,26 @@ class Matcher:
                 out[k] = (raw * (1.0 + TWIN_BONUS), item, kept)
         out.sort(key=lambda e: (-e[0], self.items[e[1]][1]))
         return out
+
+    def _lone_word_order(
+        self,
+        exact: list[tuple[float, int, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]],
+    ) -> list[tuple[float, int, list[tuple[float, tuple[float, int, int, int, int, str, str]]]]]:
+        """The first SINGLE_RANK_WINDOW items ordered with an item found by one word of the text (no curated
+        rule) counting SINGLE_RANK of its score. The scores stay in their places (an item moved up takes the
+        score of the one it passes, as in the twins' contrast): the scores shown stay in order and the first
+        items are the same ones, only their order changes."""
+        head = exact[:SINGLE_RANK_WINDOW]
+
+        def key(e: tuple[float, int, list[tuple[float, _Hit]]]) -> tuple[float, str]:
+            lone = len(e[2]) == 1 and e[2][0][1][5] not in ("rule", "regex", "phrase")
+            return (-e[0] * (SINGLE_RANK if lone else 1.0), self.items[e[1]][1])
+
+        order = sorted(head, key=key)
+        raws = [e[0] for e in head]
+        return [(raw, item, kept) for raw, (_, item, kept) in zip(raws, order, strict=True)] + exact[
+            SINGLE_RANK_WINDOW:
+        ]
 
     def _twin_evidence(self, text: str, hits: list[tuple[int, int, int, int, int]]) -> tuple[str, ...]:
         """What a description says, for the twins' elements (twins.contrast_order): its text, the words the
