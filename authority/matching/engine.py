@@ -1435,6 +1435,11 @@ def _occurrences(wanted: set[str], item_texts: list[list[tuple[str, float]]]) ->
 # names the Chinese word. Glosses of more than BRIDGE_MAX_WORDS words are descriptions, not translations.
 BRIDGE_FACTOR = 1.0
 BRIDGE_MAX_WORDS = 4
+# men9: the description of the conduct is where a catalog writes its everyday examples (晾晒衣物, 吊挂腊肉),
+# the words an English complaint uses; their glosses lend as much as the name's (for Chinese text the
+# description weighs 0.8 of the name: its n-grams are many and loose, while a gloss is a whole word):
+# 1.25 x 0.8 = the name's 1.0.
+BRIDGE_DESCRIPTION = 1.25
 _GLOSS_SKIP = re.compile(r"^(CL:|see |variant of|old variant|surname |abbr\. |also written|used in |pr\. )")
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\bsth\b|\bsb\b|\bto\b|\betc\.?")
 
@@ -1609,7 +1614,8 @@ def _english_bridge(item_texts: list[list[tuple[str, float]]], postings: Posting
             if item in postings.get(key, {}):
                 continue
             base = EN_BIGRAM if n == 2 else EN_UNIGRAM
-            _posting_add(postings, key, item, BRIDGE_FACTOR * fw * base * spec, word, "english")
+            factor = BRIDGE_DESCRIPTION if fw == FIELD_WEIGHTS["description"] else BRIDGE_FACTOR
+            _posting_add(postings, key, item, factor * fw * base * spec, word, "english")
             vocab.update(key.split())
     return vocab
 
