@@ -67,3 +67,27 @@ def test_timber_stolen_from_a_forest_is_still_the_forest_item():
     assert not result.no_match
     assert result.candidates[0].code == "R9-TIMBER"
 
+
+def test_a_name_pair_is_found_across_little_words():
+    items = [
+        ItemSpec(
+            1,
+            "R9-BASEMENT",
+            "对擅自开挖地下室的行政处罚",
+            name_en="Penalty for digging basements without approval",
+        ),
+        ItemSpec(
+            2, "R9-SOIL", "对运输渣土未密闭的行政处罚", name_en="Penalty for trucks carrying soil uncovered"
+        ),
+    ]
+    result = compile_matcher(items, [], builtin_lexicon()[0]).match("My neighbour is digging a basement")
+    first = result.candidates[0]
+    assert first.code == "R9-BASEMENT"
+    pair = [e for e in first.evidence if e.term == "dig basement"]
+    assert pair and pair[0].text == "digging a basement"  # shown as typed
+
+
+def test_and_or_with_still_part_two_words():
+    items = [ItemSpec(1, "R9-DUMP", "对倾倒垃圾的行政处罚", name_en="Penalty for dumping rubbish in rivers")]
+    result = compile_matcher(items, [], builtin_lexicon()[0]).match("dumping and rubbish")
+    assert not any(e.term == "dump rubbish" for c in result.candidates + result.weak for e in c.evidence)
