@@ -280,6 +280,15 @@ WORDNET_SENSES = 2
 WORDNET_HYPER_SENSES = 1
 WORDNET_MAX_SENSES = 3
 WORDNET_HYPER_POS = "n"
+# men9: an English phrase of the catalog (a name's pair: "dig basement", "cut slope", "bike elevator") is
+# found across the little words people put between its two words ("digging a basement", "cutting into the
+# slope", "bikes into the lift"): articles, possessives, quantifiers, particles and prepositions of place (see
+# `Matcher._skip_hits`). Not "and", "or", "with", "without", "for": they join or part two things.
+EN_PAIR_SKIP = True
+EN_PAIR_SKIP_WORDS = frozenset(
+    "a an the of his her its their my our your this that these those all some any every up out away off "
+    "in on at into onto to".split()
+)
 SPECIFICITY_EXPONENT = 0.7
 # A term found in more items than this carries (almost) no evidence and is left out: a quarter of a small
 # catalog, 2.5 x sqrt(n) of a large one (79 of 1,000 items, 250 of 10,000), never fewer than 6.
@@ -749,6 +758,8 @@ class Matcher:
         else:
             scanned = scan(text, self.vocabulary, self.typo_index)
         hits = self._hits(scanned)
+        if lang == "en" and EN_PAIR_SKIP:
+            hits += self._skip_hits(scanned, hits)
         if lang in FUNCTION_WORDS:
             grammar = FUNCTION_WORDS[lang]
             hits = [h for h in hits if fold(text[h[3] : h[4]]).strip() not in grammar]
@@ -1097,6 +1108,36 @@ class Matcher:
             if span is None:
                 continue
             out.append((start, end_idx + 1, tid, span[0], span[1]))
+        return out
+
+    def _skip_hits(
+        self, scanned: Scanned, hits: list[tuple[int, int, int, int, int]]
+    ) -> list[tuple[int, int, int, int, int]]:
+        """The phrases of the catalog found once the little words between English words (EN_PAIR_SKIP_WORDS)
+        are left out ("dumping his rubbish" -> dump rubbish): only keys of two words or more, and only where
+        the text as typed did not already hold them. The evidence shows the stretch as typed."""
+        kept = [(s, e) for raw, s, e in scanned.words if raw not in EN_PAIR_SKIP_WORDS]
+        if len(kept) < 2 or len(kept) == len(scanned.words) or self.automaton is None:
+            return []
+        chars: list[str] = [" "]
+        where: list[int] = [-1]  # per char of the reduced text: its index in scanned.text (-1: a space)
+        for s, e in kept:
+            chars.extend(scanned.text[s:e])
+            where.extend(range(s, e))
+            chars.append(" ")
+            where.append(-1)
+        have = {(h[2], h[3], h[4]) for h in hits}
+        out = []
+        for end_idx, tid in self.automaton.iter("".join(chars)):
+            key = self.terms[tid]
+            if key.count(" ") < 3:  # " word " is one word
+                continue
+            start = end_idx - len(key) + 2  # the key's first letter
+            ps, pe = where[start], where[end_idx - 1] + 1
+            span = scanned.original_span(ps, pe)
+            if span is None or (tid, span[0], span[1]) in have:
+                continue
+            out.append((ps - 1, pe + 1, tid, span[0], span[1]))
         return out
 
     def _wordnet_hits(
@@ -1470,6 +1511,11 @@ def _occurrences(wanted: set[str], item_texts: list[list[tuple[str, float]]]) ->
 # names the Chinese word. Glosses of more than BRIDGE_MAX_WORDS words are descriptions, not translations.
 BRIDGE_FACTOR = 1.0
 BRIDGE_MAX_WORDS = 4
+# men9: the description of the conduct is where a catalog writes its everyday examples (晾晒衣物, 吊挂腊肉),
+# the words an English complaint uses; their glosses lend as much as the name's (for Chinese text the
+# description weighs 0.8 of the name: its n-grams are many and loose, while a gloss is a whole word):
+# 1.25 x 0.8 = the name's 1.0.
+BRIDGE_DESCRIPTION = 1.25
 _GLOSS_SKIP = re.compile(r"^(CL:|see |variant of|old variant|surname |abbr\. |also written|used in |pr\. )")
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\bsth\b|\bsb\b|\bto\b|\betc\.?")
 
@@ -1644,7 +1690,8 @@ def _english_bridge(item_texts: list[list[tuple[str, float]]], postings: Posting
             if item in postings.get(key, {}):
                 continue
             base = EN_BIGRAM if n == 2 else EN_UNIGRAM
-            _posting_add(postings, key, item, BRIDGE_FACTOR * fw * base * spec, word, "english")
+            factor = BRIDGE_DESCRIPTION if fw == FIELD_WEIGHTS["description"] else BRIDGE_FACTOR
+            _posting_add(postings, key, item, factor * fw * base * spec, word, "english")
             vocab.update(key.split())
     return vocab
 
