@@ -23,13 +23,23 @@ from django.utils.translation import gettext
 from authority.matching.evaluate import Example
 from authority.models import EnforcementItem
 from enforcement.access import Scope, access_or_404, scope_for
-from enforcement.compiled import MARK, Compiled
+from enforcement.compiled import MARK, ON, Compiled, rows_of
 from enforcement.maps import MapQuery, Marker
 from enforcement.models import Unit, User
 from enforcement.people import name_people, with_people_named
 
 from . import clock
-from .models import Case, CaseEvent, CaseOfficer, Complaint, ComplaintLabel, DocumentRequest, OnSiteRecord
+from .models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseOfficer,
+    Complaint,
+    ComplaintLabel,
+    DocumentRequest,
+    Evidence,
+    OnSiteRecord,
+)
 from .rules import can_file_complaint, can_generate_document, can_handle_cases
 from .workflow import FINISHED, Stage
 
@@ -484,6 +494,18 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return with_people_named(case.events.order_by("at", "pk"), "actor")
 
 
+def case_timeline_rows(case: Case) -> list[CaseEvent]:
+    """`case_timeline` read, through its query compiled once (the case's id at its mark)."""
+    if "case" not in ON:
+        return list(case_timeline(case))
+    return rows_of(case, name_people(_timeline_compiled().objects(case.pk), "actor"), "case")
+
+
+@functools.cache
+def _timeline_compiled() -> Compiled[CaseEvent]:
+    return Compiled(with_people_named(CaseEvent.objects.filter(case=MARK).order_by("at", "pk"), "actor"))
+
+
 APPROVAL_STAGES = ("filing_review", "deciding", "executed", "closed")
 
 
@@ -585,10 +607,45 @@ def case_recommendation(
 
 
 def record_list_for(case: Case) -> list[OnSiteRecord]:
-    """The case's on-site and inquiry records (the case was read through case_get_for), in time order."""
-    return list(
-        case.onsite_records.select_related("officer_1", "officer_2", "pdf").order_by("started_at", "pk")
-    )
+    """The case's on-site and inquiry records (the case was read through case_get_for), in time order: a
+    query compiled once, the case's id at its mark."""
+    if "case" not in ON:
+        return list(
+            case.onsite_records.select_related("officer_1", "officer_2", "pdf").order_by("started_at", "pk")
+        )
+    return rows_of(case, _records_compiled().objects(case.pk), "case")
+
+
+@functools.cache
+def _records_compiled() -> Compiled[OnSiteRecord]:
+    records = OnSiteRecord.objects.filter(case=MARK).select_related("officer_1", "officer_2", "pdf")
+    return Compiled(records.order_by("started_at", "pk"))
+
+
+def case_evidence_rows(case: Case) -> list[Evidence]:
+    """The case's evidence as its page lists it (with who uploaded it), oldest first: compiled once."""
+    if "case" not in ON:
+        return list(case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+    return rows_of(case, _evidence_compiled().objects(case.pk), "case")
+
+
+@functools.cache
+def _evidence_compiled() -> Compiled[Evidence]:
+    evidence = Evidence.objects.filter(case=MARK).select_related("uploaded_by")
+    return Compiled(evidence.order_by("uploaded_at", "pk"))
+
+
+def case_document_rows(case: Case) -> list[CaseDocument]:
+    """The case's documents as its page lists them (by kind, the latest version first): compiled once."""
+    if "case" not in ON:
+        return list(case.documents.select_related("generated_by").order_by("kind", "-version"))
+    return rows_of(case, _documents_compiled().objects(case.pk), "case")
+
+
+@functools.cache
+def _documents_compiled() -> Compiled[CaseDocument]:
+    documents = CaseDocument.objects.filter(case=MARK).select_related("generated_by")
+    return Compiled(documents.order_by("kind", "-version"))
 
 
 @dataclass

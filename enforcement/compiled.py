@@ -221,12 +221,14 @@ def prefetch_compiled(
     if not instances:
         return
     field = getattr(type(instances[0]), name).field  # the foreign key on the related rows
-    owners = {obj.pk: obj for obj in instances}
+    owners: dict[Any, list[Any]] = {}
+    for obj in instances:
+        owners.setdefault(obj.pk, []).append(obj)
     found: dict[Any, list[Any]] = {pk: [] for pk in owners}
     for row in compiled.objects(*owners):
-        owner = owners[getattr(row, field.attname)]
-        field.set_cached_value(row, owner)  # as the prefetch sets it
-        found[owner.pk].append(row)
+        key = getattr(row, field.attname)
+        field.set_cached_value(row, owners[key][0])  # as the prefetch sets it
+        found[key].append(row)
     for obj in instances:
         # What prefetch_related leaves: the related manager's queryset holding the rows.
         held = getattr(obj, name)._apply_rel_filters(related)
@@ -234,3 +236,13 @@ def prefetch_compiled(
         if not hasattr(obj, "_prefetched_objects_cache"):
             obj._prefetched_objects_cache = {}
         obj._prefetched_objects_cache[field.remote_field.cache_name] = held
+
+
+def rows_of(owner: models.Model, rows: list[M], field: str) -> list[M]:
+    """Rows read by a compiled query for one owner (`owner.<related>` with MARK for its id), each holding the
+    owner as the related manager's queryset sets it."""
+    if rows:
+        foreign_key = type(rows[0])._meta.get_field(field)
+        for row in rows:
+            foreign_key.set_cached_value(row, owner)  # type: ignore[union-attr]
+    return rows
