@@ -442,3 +442,48 @@ def test_evidence_added_shows_on_the_next_case_page(cast, busy_case, client_for)
     evidence_add(actor=cast.officer_a, case=busy_case, upload=photo_upload("夜景.png"), caption="夜景")
     after, _ = _get(client, url)
     assert "夜景.png" not in before and "夜景.png" in after
+
+
+# --- the secondments and the town's list figures held in the process under the keys they had in the cache ---
+
+
+def test_held_panels_are_what_the_cache_and_the_database_give(cast, town_a_work, client_for):
+    from django.core.cache import cache
+
+    from authority import panels as authority_panels
+    from enforcement import panels as core_panels
+    from enforcement.models import Secondment
+
+    Secondment.objects.create(
+        officer=cast.officer_a, town=cast.town_b, kind="secondment", start=timezone.localdate()
+    )
+    client = client_for(cast.officer_a)
+    home = reverse("home")
+    _get(client, home)
+    held, queries = _get(client, home)
+    assert cast.town_b.name_zh in held
+    core_panels._held_secondments.clear()  # another process: from the cache
+    authority_panels._held_figures.clear()
+    assert _get(client, home) == (held, queries)
+    core_panels._held_secondments.clear()  # nothing kept anywhere: from the database
+    authority_panels._held_figures.clear()
+    cache.clear()
+    units.forget_held()
+    _get(client, home)
+    assert _get(client, home)[0] == held
+
+
+def test_a_secondment_ended_shows_on_the_next_home_page(cast, town_a_work, client_for):
+    from enforcement.models import Secondment
+
+    today = timezone.localdate()
+    secondment = Secondment.objects.create(
+        officer=cast.officer_a, town=cast.town_b, kind="secondment", start=today - dt.timedelta(days=9)
+    )
+    client = client_for(cast.officer_a)
+    home = reverse("home")
+    _get(client, home)
+    assert cast.town_b.name_zh in _get(client, home)[0]
+    secondment.end = today - dt.timedelta(days=1)
+    secondment.save()  # replaces the scopes' version token
+    assert cast.town_b.name_zh not in _get(client, home)[0]
