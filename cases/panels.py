@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.access import Scope, scope_for
-from enforcement.compiled import DATE_MARK, MARK, ON, CompiledCounts
+from enforcement.compiled import DATE_MARK, MARK, CompiledCounts
 from enforcement.home import (
     BottomEntry,
     HomePanel,
@@ -39,25 +39,6 @@ def my_case_counts(user: User) -> dict[str, int]:
     def count() -> dict[str, int]:
         today = clock.today()
         horizon = add_working_days(today, deadline_working_days())
-        if "counts" not in ON:  # TEMPORARY: the ORM's aggregate, as before
-            from .selectors import my_open_case_rows_for, overdue_q
-
-            return (
-                my_open_case_rows_for(user=user)
-                .order_by()
-                .aggregate(
-                    open=Count("pk", distinct=True),
-                    overdue=Count("pk", filter=overdue_q(today), distinct=True),
-                    week=Count(
-                        "pk",
-                        filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)),
-                        distinct=True,
-                    ),
-                    to_serve=Count("pk", filter=Q(stage="decided"), distinct=True),
-                    deadlines=Count("pk", filter=Q(next_due__lte=horizon), distinct=True),
-                    undeclared=Count("pk", filter=Q(officers__declared_at__isnull=True), distinct=True),
-                )
-            )
         return _my_case_counts_compiled(scope_for(user))(
             user.pk, today, today + dt.timedelta(days=7), horizon
         )

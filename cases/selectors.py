@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from authority.matching.evaluate import Example
 from authority.models import EnforcementItem
 from enforcement.access import Scope, access_or_404, scope_for
-from enforcement.compiled import MARK, ON, Compiled, rows_of
+from enforcement.compiled import MARK, Compiled, rows_of
 from enforcement.maps import MapQuery, Marker
 from enforcement.models import Unit, User
 from enforcement.people import name_people, with_people_named
@@ -496,8 +496,6 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
 
 def case_timeline_rows(case: Case) -> list[CaseEvent]:
     """`case_timeline` read, through its query compiled once (the case's id at its mark)."""
-    if "case" not in ON:
-        return list(case_timeline(case))
     return rows_of(case, name_people(_timeline_compiled().objects(case.pk), "actor"), "case")
 
 
@@ -609,10 +607,6 @@ def case_recommendation(
 def record_list_for(case: Case) -> list[OnSiteRecord]:
     """The case's on-site and inquiry records (the case was read through case_get_for), in time order: a
     query compiled once, the case's id at its mark."""
-    if "case" not in ON:
-        return list(
-            case.onsite_records.select_related("officer_1", "officer_2", "pdf").order_by("started_at", "pk")
-        )
     return rows_of(case, _records_compiled().objects(case.pk), "case")
 
 
@@ -624,8 +618,6 @@ def _records_compiled() -> Compiled[OnSiteRecord]:
 
 def case_evidence_rows(case: Case) -> list[Evidence]:
     """The case's evidence as its page lists it (with who uploaded it), oldest first: compiled once."""
-    if "case" not in ON:
-        return list(case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"))
     return rows_of(case, _evidence_compiled().objects(case.pk), "case")
 
 
@@ -637,8 +629,6 @@ def _evidence_compiled() -> Compiled[Evidence]:
 
 def case_document_rows(case: Case) -> list[CaseDocument]:
     """The case's documents as its page lists them (by kind, the latest version first): compiled once."""
-    if "case" not in ON:
-        return list(case.documents.select_related("generated_by").order_by("kind", "-version"))
     return rows_of(case, _documents_compiled().objects(case.pk), "case")
 
 

@@ -15,6 +15,12 @@ builds another for anything else. A mark must reach the SQL's parameters unchang
 does on every backend; a date as its field prepares it for the database, `Field.get_db_prep_value`, for the
 mark and for the value put in its place alike). The queryset's own iterable is not
 used (people named by enforcement.people: name them on the objects returned, `people.name_people`).
+
+`CompiledCounts` does the same for an aggregate of counts (the home page's panels: my cases, my visits, the
+town's open whistles), whose statement the ORM builds inside `QuerySet.aggregate`: it is taken from the
+cursor before it is sent (nothing runs, nothing is logged). `prefetch_compiled` reads a reverse foreign key's
+rows for a few objects (one mark per object, a compiled query per count) and leaves them as
+`prefetch_related` would; `rows_of` gives rows read for one owner the owner, as its related manager would.
 """
 
 from __future__ import annotations
@@ -28,9 +34,6 @@ from django.db import connections, models
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 M = TypeVar("M", bound=models.Model)
-
-# TEMPORARY (pdet4's measurements): the steps switched on; removed before the branch is merged.
-ON: set[str] = {"counts", "lists", "template", "case", "held"}
 
 # Values a queryset is built with where the caller's go: ids no row has (negative, within any integer
 # column's range), a text no one types, a date no record holds; each found exactly once among the parameters.

@@ -7,10 +7,10 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from .compiled import MARK, ON, Compiled, marks, prefetch_compiled
+from .compiled import MARK, Compiled, marks, prefetch_compiled
 from .memo import remembered
 from .models import Certificate, Secondment, Unit, User
 
@@ -67,14 +67,6 @@ def prefetch_for_may_act(officers: Sequence[User]) -> None:
     """Load what `officer_may_act` reads for several officers at once (their units, certificates and
     secondments: three queries for all, rather than three per officer), as a case page asks for each handling
     officer."""
-    if "case" not in ON:
-        prefetch_related_objects(
-            list(officers),
-            "unit",
-            Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")),
-            "secondments",
-        )
-        return
     prefetch_related_objects(list(officers), "unit")
     # The certificates and secondments through queries compiled once per number of officers.
     n = len({officer.pk for officer in officers})
@@ -106,8 +98,6 @@ def _certificates(officer: User) -> list[Certificate]:
     """The officer's certificates, the latest expiry first."""
     if _prefetched(officer, "certificates"):
         return list(officer.certificates.all())  # prefetch_for_may_act ordered them
-    if "lists" not in ON:
-        return list(Certificate.objects.filter(holder=officer).order_by("-valid_to"))
     return _certificates_compiled().objects(officer.pk)
 
 

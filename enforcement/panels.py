@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .access import scope_version
-from .compiled import ON
 from .held import Held, held_or_cached
 from .home import (
     BottomEntry,
@@ -48,13 +46,8 @@ def _secondments(user: User, today: dt.date) -> list[Any]:
     if version is None:
         return read()
     key = f"home:secondments:{connection.settings_dict['NAME']}:{user.pk}:{today.isoformat()}:{version}"
-    if "held" in ON:  # this process holds them under the same key (no round trip to the cache)
-        return list(held_or_cached(_held_secondments, key, read, kind=list, ttl=3600))  # type: ignore[arg-type]
-    found = cache.get(key)
-    if found is None:
-        found = read()
-        cache.set(key, found, 3600)
-    return list(found)
+    # this process holds them under the same key (no round trip to the cache once held)
+    return list(held_or_cached(_held_secondments, key, read, kind=list, ttl=3600))  # type: ignore[arg-type]
 
 
 _held_secondments: Held[str, list[Any]] = Held(2048)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.access import Scope, scope_for
-from enforcement.compiled import MARK, ON, Compiled, CompiledCounts
+from enforcement.compiled import MARK, Compiled, CompiledCounts
 from enforcement.home import (
     HomePanel,
     PortalSection,
@@ -43,10 +43,6 @@ def inspections_panel(request: HttpRequest, user: User) -> dict[str, Any]:
 
 def _mine_visits(user: User) -> list[InspectionTask]:
     """The first five of my visits to make, the nearest first."""
-    if "lists" not in ON:
-        visible = task_queryset_for(user)
-        to_make = Q(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
-        return list(visible.filter(to_make).distinct().order_by("planned_on", "pk")[:5])
     return _mine_compiled(scope_for(user), user.unit_id).objects(user.pk)
 
 
@@ -71,23 +67,9 @@ def _mine_compiled(scope: Scope, unit_id: int | None) -> Compiled[InspectionTask
 def _task_counts(user: User) -> dict[str, int]:
     """My visits to make, the plans my unit is to approve, its findings to hand on (the panel's and the
     inbox's counts), in one query."""
-    if "lists" in ON:
-        return asked_once(
-            ("inspections", "counts", user.pk),
-            lambda: _task_counts_compiled(scope_for(user), user.unit_id)(user.pk),
-        )
-    to_make = Q(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
     return asked_once(
         ("inspections", "counts", user.pk),
-        lambda: task_queryset_for(user).aggregate(
-            mine=Count("pk", filter=to_make, distinct=True),
-            to_approve=Count(
-                "pk", filter=Q(status=TaskStatus.PUBLISHED, lead_unit_id=user.unit_id), distinct=True
-            ),
-            findings=Count(
-                "pk", filter=Q(status=TaskStatus.CHECKED, lead_unit_id=user.unit_id), distinct=True
-            ),
-        ),
+        lambda: _task_counts_compiled(scope_for(user), user.unit_id)(user.pk),
     )
 
 

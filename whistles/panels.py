@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.access import Scope, scope_for
-from enforcement.compiled import MARK, ON, Compiled, CompiledCounts, marks, prefetch_compiled
+from enforcement.compiled import MARK, Compiled, CompiledCounts, marks, prefetch_compiled
 from enforcement.home import (
     BottomEntry,
     HomePanel,
@@ -88,10 +88,6 @@ def _town_open_whistles(user: User) -> tuple[list[Any], int]:
     once per scope (and per number of whistles shown, for their assignments)."""
 
     def read() -> tuple[list[Any], int]:
-        if "lists" not in ON:  # TEMPORARY: the ORM, as before
-            open_whistles = town_whistles_for(user=user).filter(status=WhistleStatus.OPEN)
-            shown = list(open_whistles[:MY_WHISTLES_SHOWN])
-            return shown, len(shown) if len(shown) < MY_WHISTLES_SHOWN else open_whistles.count()
         scope = scope_for(user)
         shown = _town_open_compiled(scope).objects()
         if shown:
@@ -137,14 +133,7 @@ def _to_confirm_count(user: User) -> int:
         shown, open_count = _town_open_whistles(user)
         if open_count == len(shown):
             return sum(any(a.status == Status.HANDLED for a in w.assignments.all()) for w in shown)
-        if "lists" in ON:
-            return _town_open_counts(scope_for(user))()["handled"]
-        return (
-            town_whistles_for(user=user)
-            .filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED)
-            .distinct()
-            .count()
-        )
+        return _town_open_counts(scope_for(user))()["handled"]
 
     return asked_once(("whistles", "to_confirm", user.pk), count)
 
@@ -157,15 +146,7 @@ def _latest_unread(user: User) -> tuple[list[Any], int]:
 
     def read() -> tuple[list[Any], int]:
         # How many are unread comes with the rows (a window over all of them, counted before the limit).
-        latest: list[Any]
-        if "lists" in ON:
-            latest = _latest_unread_compiled().objects(user.pk)
-        else:
-            latest = list(
-                notifications_for(user=user, unread_only=True).annotate(unread=Window(Count("pk")))[
-                    :NOTIFICATIONS_SHOWN
-                ]
-            )
+        latest = _latest_unread_compiled().objects(user.pk)
         return latest, latest[0].unread if latest else 0
 
     return asked_once(("whistles", "unread", user.pk), read)
