@@ -53,7 +53,7 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
                 "end": latest.valid_to,
             },
         )
-    if town is not None and town.pk not in officer_towns(officer, on):
+    if town is not None and not _own_town_is(officer, town) and town.pk not in officer_towns(officer, on):
         return Eligibility(
             False,
             _("%(name)s does not work for %(town)s on %(date)s.")
@@ -63,16 +63,25 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
     return Eligibility(True, "", certificate)
 
 
-def prefetch_for_may_act(officers: Sequence[User]) -> None:
+def _own_town_is(officer: User, town: Unit) -> bool:
+    """The officer's own team is the town's (they work for it on any date, whatever their secondments)."""
+    return officer.unit_id == town.pk and officer.unit is not None and officer.unit.kind == Unit.Kind.TOWN
+
+
+def prefetch_for_may_act(officers: Sequence[User], *, town: Unit | None = None) -> None:
     """Load what `officer_may_act` reads for several officers at once (their units, certificates and
     secondments: three queries for all, rather than three per officer), as a case page asks for each handling
-    officer."""
+    officer. With the `town` they will be asked about, the secondments only of those not of its own team (it
+    reads no other's): none, nearly always."""
     prefetch_related_objects(list(officers), "unit")
     # The certificates and secondments through queries compiled once per number of officers.
     n = len({officer.pk for officer in officers})
     if n:
         prefetch_compiled(list(officers), "certificates", _ordered_certificates(), _certificates_of(n))
-        prefetch_compiled(list(officers), "secondments", Secondment.objects.all(), _secondments_of(n))
+    away = [officer for officer in officers if town is None or not _own_town_is(officer, town)]
+    n = len({officer.pk for officer in away})
+    if n:
+        prefetch_compiled(away, "secondments", Secondment.objects.all(), _secondments_of(n))
 
 
 def _ordered_certificates() -> QuerySet[Certificate]:

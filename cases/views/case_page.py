@@ -58,7 +58,9 @@ def _with_known_units(case: Case, users: list[User]) -> list[User]:
 
 def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
     rows = []
-    prefetch_for_may_act(_with_known_units(case, [row.officer for row in case.officers.all()]))
+    prefetch_for_may_act(
+        _with_known_units(case, [row.officer for row in case.officers.all()]), town=case.town
+    )
     for row in case.officers.all():
         eligibility = officer_may_act(row.officer, today, town=case.town)
         rows.append(
