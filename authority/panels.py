@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.held import Held, held_or_cached
 from enforcement.home import (
     HomePanel,
     NavEntry,
@@ -20,12 +21,13 @@ from enforcement.home import (
 )
 from enforcement.models import Role, User
 
+_held_figures: Held[str, Any] = Held(1024)
+
 
 def town_list(request: HttpRequest, user: User) -> dict[str, Any]:
     """The town's list in figures and its changes of the last 90 days: the same for every member of the town,
-    kept in the cache under the public pages' version token (replaced by any change to grants, items or
-    units) and the date (a grant starts or ends at midnight)."""
-    from django.core.cache import cache
+    kept in the cache and in this process under the public pages' version token (replaced by any change to
+    grants, items or units) and the date (a grant starts or ends at midnight)."""
     from django.db import connection
 
     from enforcement.public_cache import public_version
@@ -38,11 +40,12 @@ def town_list(request: HttpRequest, user: User) -> dict[str, Any]:
     today = timezone.localdate()
     version = public_version()
     key = f"home:town-list:{connection.settings_dict['NAME']}:{town.pk}:{today.isoformat()}:{version}"
-    figures = cache.get(key) if version else None
-    if figures is None:
+    if version:  # this process holds them under the same key (no round trip to the cache once held)
+        figures = held_or_cached(
+            _held_figures, key, lambda: _town_list_figures(town, today), kind=tuple, ttl=3600
+        )
+    else:
         figures = _town_list_figures(town, today)
-        if version:
-            cache.set(key, figures, 3600)
     counts, recent = figures
     return {
         "town": town,

@@ -4,6 +4,7 @@ me. `register()` is meant to be called from CasesConfig.ready() (the lead wires 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import Count, Q
@@ -11,7 +12,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.access import scope_for
+from enforcement.access import Scope, scope_for
+from enforcement.compiled import DATE_MARK, MARK, CompiledCounts
 from enforcement.home import (
     BottomEntry,
     HomePanel,
@@ -27,35 +29,46 @@ from enforcement.models import Role, User
 
 def my_case_counts(user: User) -> dict[str, int]:
     """The user's own open cases (handling, not recused, in the towns they work for), counted every way the
-    home page shows them, in one query: the cases panel's and the inbox's counts."""
+    home page shows them, in one query: the cases panel's and the inbox's counts. Its statement is compiled
+    once per scope (`_my_case_counts_compiled`), the user and the days put in at its marks."""
     from enforcement.calendar import add_working_days
     from enforcement.inbox import deadline_working_days
 
     from . import clock
-    from .selectors import my_open_case_rows_for, overdue_q
 
     def count() -> dict[str, int]:
         today = clock.today()
         horizon = add_working_days(today, deadline_working_days())
-        # The filters below reuse the join on the user's own officer row (one `filter()` in the selector).
-        return (
-            my_open_case_rows_for(user=user)
-            .order_by()
-            .aggregate(
-                open=Count("pk", distinct=True),
-                overdue=Count("pk", filter=overdue_q(today), distinct=True),
-                week=Count(
-                    "pk",
-                    filter=Q(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7)),
-                    distinct=True,
-                ),
-                to_serve=Count("pk", filter=Q(stage="decided"), distinct=True),
-                deadlines=Count("pk", filter=Q(next_due__lte=horizon), distinct=True),
-                undeclared=Count("pk", filter=Q(officers__declared_at__isnull=True), distinct=True),
-            )
+        return _my_case_counts_compiled(scope_for(user))(
+            user.pk, today, today + dt.timedelta(days=7), horizon
         )
 
     return asked_once(("cases", "mine", user.pk), count)
+
+
+# Marks for the days `my_case_counts` compares with: today, a week on, the inbox's deadline horizon.
+_WEEK_MARK = dt.date(1, 2, 4)
+_HORIZON_MARK = dt.date(1, 2, 5)
+
+
+@functools.lru_cache(maxsize=512)
+def _my_case_counts_compiled(scope: Scope) -> CompiledCounts:
+    from .selectors import my_open_case_rows_in, overdue_q
+
+    today = DATE_MARK
+    # The filters below reuse the join on the user's own officer row (one `filter()` in the selector).
+    return CompiledCounts(
+        my_open_case_rows_in(scope, MARK).order_by(),
+        {
+            "open": Count("pk", distinct=True),
+            "overdue": Count("pk", filter=overdue_q(today), distinct=True),
+            "week": Count("pk", filter=Q(next_due__gte=today, next_due__lte=_WEEK_MARK), distinct=True),
+            "to_serve": Count("pk", filter=Q(stage="decided"), distinct=True),
+            "deadlines": Count("pk", filter=Q(next_due__lte=_HORIZON_MARK), distinct=True),
+            "undeclared": Count("pk", filter=Q(officers__declared_at__isnull=True), distinct=True),
+        },
+        marks=(MARK, today, _WEEK_MARK, _HORIZON_MARK),
+    )
 
 
 def my_cases(request: HttpRequest, user: User) -> dict[str, Any]:

@@ -15,11 +15,18 @@ builds another for anything else. A mark must reach the SQL's parameters unchang
 does on every backend; a date as its field prepares it for the database, `Field.get_db_prep_value`, for the
 mark and for the value put in its place alike). The queryset's own iterable is not
 used (people named by enforcement.people: name them on the objects returned, `people.name_people`).
+
+`CompiledCounts` does the same for an aggregate of counts (the home page's panels: my cases, my visits, the
+town's open whistles), whose statement the ORM builds inside `QuerySet.aggregate`: it is taken from the
+cursor before it is sent (nothing runs, nothing is logged). `prefetch_compiled` reads a reverse foreign key's
+rows for a few objects (one mark per object, a compiled query per count) and leaves them as
+`prefetch_related` would; `rows_of` gives rows read for one owner the owner, as its related manager would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -135,3 +142,110 @@ class Compiled(Generic[M]):
             raise TypeError("a query of model objects: objects()")
         names = self.names
         return [dict(zip(names, row, strict=False)) for row in self._fetch(values)]
+
+
+class _Captured(Exception):
+    """Raised in place of sending a statement whose SQL is all that was wanted."""
+
+
+def _capture(run: Callable[[], object], using: str) -> tuple[str, list[Any]] | None:
+    """The first statement `run` sends to the database, taken before it is sent (nothing runs); None when it
+    sends none (a filter no row can pass, which the ORM answers itself)."""
+    connection = connections[using]
+    seen: list[tuple[str, list[Any]]] = []
+
+    def intercept(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, list(params or ())))
+        raise _Captured
+
+    log = connection.queries_log
+    last = log[-1] if log else None
+    with connection.execute_wrapper(intercept):
+        try:
+            run()
+        except _Captured:
+            pass
+    if seen and log and log[-1] is not last:  # a debug cursor logged the statement it did not send
+        log.pop()
+    return seen[0] if seen else None
+
+
+class CompiledCounts:
+    """`queryset.aggregate(**counts)` of `Count`s, its statement compiled once and run again with other values
+    at its marks: `counts(*values)` gives the dict the aggregate built with those values would. A mark may
+    appear several times among the parameters (a day a query compares with twice); the same rules as for
+    `Compiled` otherwise (key it by everything else its SQL was built from)."""
+
+    def __init__(
+        self, queryset: models.QuerySet[Any], counts: dict[str, models.Count], marks: tuple[Any, ...]
+    ) -> None:
+        if not all(isinstance(c, models.Count) for c in counts.values()):
+            raise ValueError("Counts only: their values need no converter")
+        self.db, self.names = queryset.db, list(counts)
+        answer: dict[str, int] = {}
+        statement = _capture(lambda: answer.update(queryset.aggregate(**counts)), self.db)
+        self.empty: dict[str, int] | None = None
+        if statement is None:  # no row can pass: the ORM's answer without a query, whatever the marks
+            self.empty = answer
+            return
+        self.sql, self.params = statement
+        self.at = []
+        for mark in marks:
+            found = [i for i, p in enumerate(self.params) if type(p) is type(mark) and p == mark]
+            if not found:
+                raise ValueError(f"{mark!r} is not among the query's parameters")
+            self.at.append(found)
+
+    def __call__(self, *values: Any) -> dict[str, int]:
+        if self.empty is not None:
+            return dict(self.empty)
+        if len(values) != len(self.at):
+            raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
+        params = list(self.params)
+        for positions, value in zip(self.at, values, strict=True):
+            for i in positions:
+                params[i] = value
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        return dict(zip(self.names, row, strict=True))
+
+
+def marks(n: int) -> tuple[int, ...]:
+    """`n` distinct id marks (MARK, MARK_2, ...): a query over up to a few ids compiled once per count."""
+    return tuple(MARK - i for i in range(n))
+
+
+def prefetch_compiled(
+    instances: list[Any], name: str, related: models.QuerySet[Any], compiled: Compiled[Any]
+) -> None:
+    """What `prefetch_related(Prefetch(name, queryset=related))` leaves on `instances` (a reverse foreign
+    key's rows), read with `compiled`: `related` filtered `<foreign key>__in` `marks(len(instances))`."""
+    if not instances:
+        return
+    field = getattr(type(instances[0]), name).field  # the foreign key on the related rows
+    owners: dict[Any, list[Any]] = {}
+    for obj in instances:
+        owners.setdefault(obj.pk, []).append(obj)
+    found: dict[Any, list[Any]] = {pk: [] for pk in owners}
+    for row in compiled.objects(*owners):
+        key = getattr(row, field.attname)
+        field.set_cached_value(row, owners[key][0])  # as the prefetch sets it
+        found[key].append(row)
+    for obj in instances:
+        # What prefetch_related leaves: the related manager's queryset holding the rows.
+        held = getattr(obj, name)._apply_rel_filters(related)
+        held._result_cache, held._prefetch_done = found[obj.pk], True
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+        obj._prefetched_objects_cache[field.remote_field.cache_name] = held
+
+
+def rows_of(owner: models.Model, rows: list[M], field: str) -> list[M]:
+    """Rows read by a compiled query for one owner (`owner.<related>` with MARK for its id), each holding the
+    owner as the related manager's queryset sets it."""
+    if rows:
+        foreign_key = type(rows[0])._meta.get_field(field)
+        for row in rows:
+            foreign_key.set_cached_value(row, owner)  # type: ignore[union-attr]
+    return rows

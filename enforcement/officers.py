@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from .compiled import MARK, Compiled, marks, prefetch_compiled
 from .memo import remembered
 from .models import Certificate, Secondment, Unit, User
 
@@ -51,7 +53,7 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
                 "end": latest.valid_to,
             },
         )
-    if town is not None and town.pk not in officer_towns(officer, on):
+    if town is not None and not _own_town_is(officer, town) and town.pk not in officer_towns(officer, on):
         return Eligibility(
             False,
             _("%(name)s does not work for %(town)s on %(date)s.")
@@ -61,16 +63,39 @@ def officer_may_act(officer: User, on: dt.date, *, town: Unit | None = None) -> 
     return Eligibility(True, "", certificate)
 
 
-def prefetch_for_may_act(officers: Sequence[User]) -> None:
+def _own_town_is(officer: User, town: Unit) -> bool:
+    """The officer's own team is the town's (they work for it on any date, whatever their secondments)."""
+    return officer.unit_id == town.pk and officer.unit is not None and officer.unit.kind == Unit.Kind.TOWN
+
+
+def prefetch_for_may_act(officers: Sequence[User], *, town: Unit | None = None) -> None:
     """Load what `officer_may_act` reads for several officers at once (their units, certificates and
     secondments: three queries for all, rather than three per officer), as a case page asks for each handling
-    officer."""
-    prefetch_related_objects(
-        list(officers),
-        "unit",
-        Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")),
-        "secondments",
-    )
+    officer. With the `town` they will be asked about, the secondments only of those not of its own team (it
+    reads no other's): none, nearly always."""
+    prefetch_related_objects(list(officers), "unit")
+    # The certificates and secondments through queries compiled once per number of officers.
+    n = len({officer.pk for officer in officers})
+    if n:
+        prefetch_compiled(list(officers), "certificates", _ordered_certificates(), _certificates_of(n))
+    away = [officer for officer in officers if town is None or not _own_town_is(officer, town)]
+    n = len({officer.pk for officer in away})
+    if n:
+        prefetch_compiled(away, "secondments", Secondment.objects.all(), _secondments_of(n))
+
+
+def _ordered_certificates() -> QuerySet[Certificate]:
+    return Certificate.objects.order_by("-valid_to")
+
+
+@functools.lru_cache(maxsize=16)
+def _certificates_of(n: int) -> Compiled[Certificate]:
+    return Compiled(_ordered_certificates().filter(holder__in=marks(n)), marks=marks(n))
+
+
+@functools.lru_cache(maxsize=16)
+def _secondments_of(n: int) -> Compiled[Secondment]:
+    return Compiled(Secondment.objects.filter(officer__in=marks(n)), marks=marks(n))
 
 
 def _prefetched(officer: User, name: str) -> bool:
@@ -82,7 +107,13 @@ def _certificates(officer: User) -> list[Certificate]:
     """The officer's certificates, the latest expiry first."""
     if _prefetched(officer, "certificates"):
         return list(officer.certificates.all())  # prefetch_for_may_act ordered them
-    return list(Certificate.objects.filter(holder=officer).order_by("-valid_to"))
+    return _certificates_compiled().objects(officer.pk)
+
+
+@functools.cache
+def _certificates_compiled() -> Compiled[Certificate]:
+    """`_certificates`'s query, compiled once, with MARK for the officer."""
+    return Compiled(Certificate.objects.filter(holder=MARK).order_by("-valid_to"))
 
 
 def officer_towns(officer: User, on: dt.date) -> set[int]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .access import scope_version
+from .held import Held, held_or_cached
 from .home import (
     BottomEntry,
     HomePanel,
@@ -36,16 +36,21 @@ def my_status(request: HttpRequest, user: User) -> dict[str, Any]:
 
 
 def _secondments(user: User, today: dt.date) -> list[Any]:
-    """The user's current and coming secondments, kept in the cache under the scopes' version token (which
-    every change of a secondment or a unit replaces) for the day."""
+    """The user's current and coming secondments, kept in the cache and in this process under the scopes'
+    version token (which every change of a secondment or a unit replaces) for the day."""
     version = scope_version()
+
+    def read() -> list[Any]:
+        return [s for s in user.secondments.select_related("town") if s.end is None or s.end >= today]
+
+    if version is None:
+        return read()
     key = f"home:secondments:{connection.settings_dict['NAME']}:{user.pk}:{today.isoformat()}:{version}"
-    found = cache.get(key) if version is not None else None
-    if found is None:
-        found = [s for s in user.secondments.select_related("town") if s.end is None or s.end >= today]
-        if version is not None:
-            cache.set(key, found, 3600)
-    return list(found)
+    # this process holds them under the same key (no round trip to the cache once held)
+    return list(held_or_cached(_held_secondments, key, read, kind=list, ttl=3600))  # type: ignore[arg-type]
+
+
+_held_secondments: Held[str, list[Any]] = Held(2048)
 
 
 def my_team(request: HttpRequest, user: User) -> dict[str, Any]:

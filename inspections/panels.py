@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.access import Scope, scope_for
+from enforcement.compiled import MARK, Compiled, CompiledCounts
 from enforcement.home import (
     HomePanel,
     PortalSection,
@@ -20,18 +23,17 @@ from enforcement.home import (
 from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import Role, User
 
+from .models import InspectionTask
 from .selectors import invitation_inbox_for, task_queryset_for
 from .workflow import TaskStatus
 
 
 def inspections_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     """My visits still to make or finish, the plans waiting for my approval, my unit's open invitations,
-    findings to hand on: three queries (the counts in one)."""
-    visible = task_queryset_for(user)
-    to_make = Q(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
+    findings to hand on: three queries (the counts in one), compiled once per scope and unit."""
     counts = _task_counts(user)
     return {
-        "mine": list(visible.filter(to_make).distinct().order_by("planned_on", "pk")[:5]),
+        "mine": _mine_visits(user),
         "mine_count": counts["mine"],
         "to_approve": counts["to_approve"] if user.has_role(Role.SUPERVISOR) else 0,
         "invitations": _invitations_count(user) if user.has_role(Role.RESPONDER) else 0,
@@ -39,21 +41,51 @@ def inspections_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     }
 
 
+def _mine_visits(user: User) -> list[InspectionTask]:
+    """The first five of my visits to make, the nearest first."""
+    return _mine_compiled(scope_for(user), user.unit_id).objects(user.pk)
+
+
+def _to_make(user_id: Any) -> Q:
+    """The visits the user is to make or finish (the id may be a mark: enforcement.compiled)."""
+    return Q(officers__officer=user_id, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
+
+
+def _visible(scope: Scope, unit_id: int | None) -> QuerySet[InspectionTask]:
+    """`task_queryset_for` a user with this scope and unit."""
+    return InspectionTask.objects.visible_in(scope, unit_id).select_related("lead_unit", "town", "subject")
+
+
+@functools.lru_cache(maxsize=512)
+def _mine_compiled(scope: Scope, unit_id: int | None) -> Compiled[InspectionTask]:
+    """The panel's first five visits to make, with MARK for the user."""
+    return Compiled(
+        _visible(scope, unit_id).filter(_to_make(MARK)).distinct().order_by("planned_on", "pk")[:5]
+    )
+
+
 def _task_counts(user: User) -> dict[str, int]:
     """My visits to make, the plans my unit is to approve, its findings to hand on (the panel's and the
     inbox's counts), in one query."""
-    to_make = Q(officers__officer=user, status__in=[TaskStatus.APPROVED, TaskStatus.ON_SITE])
     return asked_once(
         ("inspections", "counts", user.pk),
-        lambda: task_queryset_for(user).aggregate(
-            mine=Count("pk", filter=to_make, distinct=True),
-            to_approve=Count(
-                "pk", filter=Q(status=TaskStatus.PUBLISHED, lead_unit_id=user.unit_id), distinct=True
+        lambda: _task_counts_compiled(scope_for(user), user.unit_id)(user.pk),
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _task_counts_compiled(scope: Scope, unit_id: int | None) -> CompiledCounts:
+    """`_task_counts`'s statement for this scope and unit, with MARK for the user."""
+    return CompiledCounts(
+        _visible(scope, unit_id).order_by(),
+        {
+            "mine": Count("pk", filter=_to_make(MARK), distinct=True),
+            "to_approve": Count(
+                "pk", filter=Q(status=TaskStatus.PUBLISHED, lead_unit_id=unit_id), distinct=True
             ),
-            findings=Count(
-                "pk", filter=Q(status=TaskStatus.CHECKED, lead_unit_id=user.unit_id), distinct=True
-            ),
-        ),
+            "findings": Count("pk", filter=Q(status=TaskStatus.CHECKED, lead_unit_id=unit_id), distinct=True),
+        },
+        marks=(MARK,),
     )
 
 

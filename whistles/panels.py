@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.db.models import Count, Window
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.access import scope_for
+from enforcement.access import Scope, scope_for
+from enforcement.compiled import MARK, Compiled, CompiledCounts, marks, prefetch_compiled
 from enforcement.home import (
     BottomEntry,
     HomePanel,
@@ -26,16 +28,20 @@ from enforcement.home import (
 from enforcement.inbox import InboxItem, InboxList, InboxSection, register_inbox_section
 from enforcement.models import Role, User
 
+from .models import WhistleAssignment, WhistleRequest
 from .rules import towns_user_may_whistle_for
 from .selectors import (
     current_due,
     inbox_counts,
     inbox_for,
     notifications_for,
+    notifications_of,
     overdue_assignments,
     returns_to_review_for,
     town_whistles_for,
+    town_whistles_in,
     unread_count,
+    whistle_assignments,
 )
 from .workflow import Status, WhistleStatus
 
@@ -78,14 +84,45 @@ MY_WHISTLES_SHOWN = 6
 
 
 def _town_open_whistles(user: User) -> tuple[list[Any], int]:
-    """The town's latest open whistles (with their assignments) and how many are open."""
+    """The town's latest open whistles (with their assignments) and how many are open: statements compiled
+    once per scope (and per number of whistles shown, for their assignments)."""
 
     def read() -> tuple[list[Any], int]:
-        open_whistles = town_whistles_for(user=user).filter(status=WhistleStatus.OPEN)
-        shown = list(open_whistles[:MY_WHISTLES_SHOWN])
-        return shown, len(shown) if len(shown) < MY_WHISTLES_SHOWN else open_whistles.count()
+        scope = scope_for(user)
+        shown = _town_open_compiled(scope).objects()
+        if shown:
+            prefetch_compiled(shown, "assignments", whistle_assignments(), _assignments_compiled(len(shown)))
+        return shown, len(shown) if len(shown) < MY_WHISTLES_SHOWN else _town_open_counts(scope)()["open"]
 
     return asked_once(("whistles", "town_open", user.pk), read)
+
+
+def _town_open(scope: Scope) -> QuerySet[WhistleRequest]:
+    return town_whistles_in(scope).filter(status=WhistleStatus.OPEN)
+
+
+@functools.lru_cache(maxsize=512)
+def _town_open_compiled(scope: Scope) -> Compiled[WhistleRequest]:
+    return Compiled(_town_open(scope)[:MY_WHISTLES_SHOWN], marks=())
+
+
+@functools.lru_cache(maxsize=512)
+def _town_open_counts(scope: Scope) -> CompiledCounts:
+    """How many of the town's whistles are open, and how many of those a department reports handled."""
+    return CompiledCounts(
+        _town_open(scope).order_by(),
+        {
+            "open": Count("pk", distinct=True),
+            "handled": Count("pk", filter=Q(assignments__status=Status.HANDLED), distinct=True),
+        },
+        marks=(),
+    )
+
+
+@functools.lru_cache(maxsize=MY_WHISTLES_SHOWN)
+def _assignments_compiled(n: int) -> Compiled[WhistleAssignment]:
+    """The assignments' prefetch for `n` whistles."""
+    return Compiled(whistle_assignments().filter(whistle__in=marks(n)), marks=marks(n))
 
 
 def _to_confirm_count(user: User) -> int:
@@ -96,12 +133,7 @@ def _to_confirm_count(user: User) -> int:
         shown, open_count = _town_open_whistles(user)
         if open_count == len(shown):
             return sum(any(a.status == Status.HANDLED for a in w.assignments.all()) for w in shown)
-        return (
-            town_whistles_for(user=user)
-            .filter(status=WhistleStatus.OPEN, assignments__status=Status.HANDLED)
-            .distinct()
-            .count()
-        )
+        return _town_open_counts(scope_for(user))()["handled"]
 
     return asked_once(("whistles", "to_confirm", user.pk), count)
 
@@ -114,14 +146,17 @@ def _latest_unread(user: User) -> tuple[list[Any], int]:
 
     def read() -> tuple[list[Any], int]:
         # How many are unread comes with the rows (a window over all of them, counted before the limit).
-        latest = list(
-            notifications_for(user=user, unread_only=True).annotate(unread=Window(Count("pk")))[
-                :NOTIFICATIONS_SHOWN
-            ]
-        )
+        latest = _latest_unread_compiled().objects(user.pk)
         return latest, latest[0].unread if latest else 0
 
     return asked_once(("whistles", "unread", user.pk), read)
+
+
+@functools.cache
+def _latest_unread_compiled() -> Compiled[Any]:
+    """`_latest_unread`'s query, with MARK for the recipient."""
+    unread = notifications_of(MARK, unread_only=True).annotate(unread=Window(Count("pk")))
+    return Compiled(unread[:NOTIFICATIONS_SHOWN])
 
 
 def district_panel(request: HttpRequest, user: User) -> dict[str, Any]:

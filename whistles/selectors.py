@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from authority.models import EnforcementItem
 from authority.selectors import Holder, who_enforces
-from enforcement.access import access_or_404, scope_for
+from enforcement.access import Scope, access_or_404, scope_for
 from enforcement.maps import MapQuery, Marker
 from enforcement.models import District, Unit, User
 from enforcement.people import PREFIX as PEOPLE_PREFIX
@@ -335,15 +335,24 @@ def returns_to_review_for(*, user: AnyUser) -> QuerySet[WhistleAssignment]:
 
 def town_whistles_for(*, user: AnyUser) -> QuerySet[WhistleRequest]:
     """The whistles of the towns the user works for (not what was sent to their department)."""
-    scope = scope_for(user)
+    return town_whistles_in(scope_for(user)).prefetch_related(
+        Prefetch("assignments", queryset=whistle_assignments())
+    )
+
+
+def town_whistles_in(scope: Scope) -> QuerySet[WhistleRequest]:
+    """`town_whistles_for` a user with this scope, without the assignments' prefetch (a query that depends on
+    nothing but the scope, for one compiled once per scope: enforcement.compiled)."""
     return (
         WhistleRequest.objects.filter(town_id__in=scope.town_ids)
         .select_related("town")
-        .prefetch_related(
-            Prefetch("assignments", queryset=WhistleAssignment.objects.select_related("department"))
-        )
         .order_by("-raised_at", "-pk")
     )
+
+
+def whistle_assignments() -> QuerySet[WhistleAssignment]:
+    """The assignments as a whistle list shows them (with their departments)."""
+    return WhistleAssignment.objects.select_related("department")
 
 
 # --- the raise form -----------------------------------------------------------------------------------------
@@ -392,7 +401,12 @@ def suggest_department(
 def notifications_for(*, user: AnyUser, unread_only: bool = False) -> QuerySet[Notification]:
     if not isinstance(user, User):
         return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=user).select_related("whistle")
+    return notifications_of(user.pk, unread_only=unread_only)
+
+
+def notifications_of(recipient_id: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """`notifications_for` the user with this id (which may be a mark: enforcement.compiled)."""
+    qs = Notification.objects.filter(recipient=recipient_id).select_related("whistle")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-pk")

@@ -35,7 +35,7 @@ from ..fences import ACTION_FENCES
 from ..forms import ACTION_FORMS, ActionForm, DeclarationForm, action_form
 from ..models import Case
 from ..notice import fences_for_form, notice_discretion, notice_form_for
-from ..selectors import case_get_for, case_page_get_for, case_recommendation, case_timeline
+from ..selectors import case_get_for, case_page_get_for, case_recommendation, case_timeline_rows
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge
 from .files import files_context
@@ -58,7 +58,9 @@ def _with_known_units(case: Case, users: list[User]) -> list[User]:
 
 def _officer_rows(case: Case, today: dt.date) -> list[dict[str, Any]]:
     rows = []
-    prefetch_for_may_act(_with_known_units(case, [row.officer for row in case.officers.all()]))
+    prefetch_for_may_act(
+        _with_known_units(case, [row.officer for row in case.officers.all()]), town=case.town
+    )
     for row in case.officers.all():
         eligibility = officer_may_act(row.officer, today, town=case.town)
         rows.append(
@@ -136,7 +138,7 @@ def _render_case(
             "from_label": stages.get(e.from_stage, e.from_stage),
             "to_label": stages.get(e.to_stage, e.to_stage),
         }
-        for e in case_timeline(case)
+        for e in case_timeline_rows(case)
     ]
     context: dict[str, Any] = {
         "case": case,

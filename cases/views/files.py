@@ -30,7 +30,13 @@ from ..documents import (
 from ..downloads import document_file_response, evidence_file_response
 from ..evidence import evidence_add_many
 from ..models import Case, CaseDocument, DocumentRequest, Evidence
-from ..selectors import case_get_for, document_request_get_for, document_requests_shown
+from ..selectors import (
+    case_document_rows,
+    case_evidence_rows,
+    case_get_for,
+    document_request_get_for,
+    document_requests_shown,
+)
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,11 @@ class EvidenceRow:
 
 def files_context(user: User, case: Case) -> dict[str, Any]:
     """What the case page passes to cases/_evidence.html and cases/_documents.html."""
-    evidence = list(case.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+    evidence = case_evidence_rows(case)
     return {
         "evidence": evidence,
         "evidence_rows": [EvidenceRow(e, place_words(e), clock_skew_words(e)) for e in evidence],
-        "documents": list(case.documents.select_related("generated_by").order_by("kind", "-version")),
+        "documents": case_document_rows(case),
         "available_documents": documents_available_choices(case),
         "preview_documents": [(kind, CaseDocument.Kind(kind).label) for kind in documents_previewable(case)],
         "can_add_evidence": rules.can_add_evidence(user, case),

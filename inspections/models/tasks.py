@@ -3,6 +3,8 @@ was built from, and the merged checklist (one row per check point)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,9 @@ from enforcement.models import District, Subject, Unit, User
 from ..workflow import Exemption, PointResult, Scenario, TaskKind, TaskStatus
 from .catalog import ChecklistTemplate, CheckPoint
 
+if TYPE_CHECKING:
+    from enforcement.access import Scope
+
 
 class TaskQuerySet(models.QuerySet["InspectionTask"]):
     def visible_to(self, user: User | AnonymousUser | None) -> TaskQuerySet:
@@ -22,11 +27,13 @@ class TaskQuerySet(models.QuerySet["InspectionTask"]):
         neighbour."""
         from enforcement.access import scope_for
 
-        scope = scope_for(user)
+        return self.visible_in(scope_for(user), getattr(user, "unit_id", None))
+
+    def visible_in(self, scope: Scope, unit_id: int | None) -> TaskQuerySet:
+        """`visible_to` a user with this scope and unit (what its filter is built from)."""
         if not scope.authenticated:
             return self.none()
         q = scope.town_q("town")
-        unit_id = getattr(user, "unit_id", None)
         if unit_id is not None:
             q |= Q(lead_unit_id=unit_id)
         if scope.department_ids:
