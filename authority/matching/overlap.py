@@ -15,8 +15,9 @@ description, folded as the text is) that the description holds, divided by the s
 long description does not win by length), relative to the best item's share, or to SHARE_FLOOR when even the
 best is small (one pair in common by chance must not count as a description repeated), adds SHARED_WEIGHT to
 the item's raw score relative to the first; the items are sorted by that sum and their raw scores rescaled so
-that the first keeps the best. It never adds or drops an item and never changes "no match" (decided before,
-on the engine's own best score); the words each candidate shows are those that found it. SHARED_WEIGHT and
+that the first keeps the best. It brings in no item the terms did not find and never changes "no match"
+(decided before, on the engine's own best score); the words each candidate shows are those that found it.
+SHARED_WEIGHT and
 SHARE_FLOOR were chosen on fold A with the earlier rounds' written cases held (tests/matching/test_zh_round6,
 test_zh_round7, test_twin_coverage): zh top-1 1,130 → 1,140 of 1,293, top-3 1,216.4 → 1,221.5; fold B, the
 check: 1,612 → 1,621 of 1,824, 1,713.0 → 1,723.6; false "no match" unchanged (22, 41).
