@@ -6,8 +6,8 @@ Each item is the set of character bigrams of its Chinese name and description (l
 punctuation dropped) plus the words of its English name; a description scores each item by the bigrams and
 words they share, divided by the square root of the item's count (so long items do not win by length). Ranked
 by score; never "no match" (a description sharing nothing gets no candidates). Printed per language in
-match_eval's columns, so the engine's figures (`manage.py match_eval FILE --catalog CATALOG --rules off`) can be
-read beside it: what the engine adds over matching the catalog's own words.
+match_eval's columns, so the engine's figures (`manage.py match_eval FILE --catalog CATALOG --rules off`) can
+be read beside it: what the engine adds over matching the catalog's own words.
 """
 
 from __future__ import annotations

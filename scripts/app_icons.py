@@ -13,4 +13,5 @@ for size in (192, 512):
     d.rounded_rectangle([0, 0, big - 1, big - 1], radius=6 * s, fill="#1f3b66")
     pts = [(9, 9), (23, 9), (23, 12), (18, 12), (18, 23), (14, 23), (14, 12), (9, 12)]
     d.polygon([(x * s, y * s) for x, y in pts], fill="#ffffff")
-    img.resize((size, size), Image.Resampling.LANCZOS).save(f"static/enforcement/icons/icon-{size}.png", optimize=True)
+    icon = img.resize((size, size), Image.Resampling.LANCZOS)
+    icon.save(f"static/enforcement/icons/icon-{size}.png", optimize=True)
