@@ -173,8 +173,9 @@ def _capture(run: Callable[[], object], using: str) -> tuple[str, list[Any]] | N
 class CompiledCounts:
     """`queryset.aggregate(**counts)` of `Count`s, its statement compiled once and run again with other values
     at its marks: `counts(*values)` gives the dict the aggregate built with those values would. A mark may
-    appear several times among the parameters (a day a query compares with twice); the same rules as for
-    `Compiled` otherwise (key it by everything else its SQL was built from)."""
+    appear several times among the parameters (a day a query compares with twice); a day or a moment, mark
+    or value, is prepared for the database as the ORM prepares it; the same rules as for `Compiled`
+    otherwise (key it by everything else its SQL was built from)."""
 
     def __init__(
         self, queryset: models.QuerySet[Any], counts: dict[str, models.Count], marks: tuple[Any, ...]
@@ -191,10 +192,21 @@ class CompiledCounts:
         self.sql, self.params = statement
         self.at = []
         for mark in marks:
+            mark = self._for_db(mark)
             found = [i for i, p in enumerate(self.params) if type(p) is type(mark) and p == mark]
             if not found:
                 raise ValueError(f"{mark!r} is not among the query's parameters")
             self.at.append(found)
+
+    def _for_db(self, value: Any) -> Any:
+        """A day or a moment as the ORM passes it to this database, for a mark and a value alike (PostgreSQL
+        takes a date; SQLite, the demo's database, its ISO text: `DateField.get_db_prep_value`)."""
+        ops = connections[self.db].ops
+        if isinstance(value, dt.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, dt.date):
+            return ops.adapt_datefield_value(value)
+        return value
 
     def __call__(self, *values: Any) -> dict[str, int]:
         if self.empty is not None:
@@ -203,6 +215,7 @@ class CompiledCounts:
             raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
         params = list(self.params)
         for positions, value in zip(self.at, values, strict=True):
+            value = self._for_db(value)
             for i in positions:
                 params[i] = value
         with connections[self.db].cursor() as cursor:
