@@ -78,6 +78,7 @@ from .normalize import (
     en_stem,
     en_tokens,
     fold,
+    fold_char,
     fold_with_spans,
     is_cjk,
     is_kana,
@@ -1074,7 +1075,7 @@ class Matcher:
         for pos, ch in enumerate(text):
             if not is_cjk(ch):
                 continue
-            for item, weight in self.chars.get(fold(ch), ()):
+            for item, weight in self.chars.get(fold_char(ch), ()):  # one character: as fold() folds it
                 if item in per_item:
                     out[item].append((pos, ch, weight))
         return out

@@ -228,6 +228,7 @@ _NO_STEM = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=50000)
 def en_stem(word: str) -> str:
     """A light, consistent stemmer: both the catalog and the query use it, so it need only be consistent.
     Arabic words get the Arabic light stem instead."""
@@ -308,6 +309,16 @@ class Scanned:
         return self.spans[start][0], self.spans[end - 1][1]
 
 
+@functools.lru_cache(maxsize=20000)
+def _char_info(ch: str) -> tuple[str, bool, bool]:
+    """What `scan` needs of one character: its folded form, whether it starts an English (or Arabic, Korean)
+    word or number, and whether it is one Chinese character or kana, kept as it is."""
+    folded = fold_char(ch)
+    starts_word = bool(folded) and all(_is_word_char(c) for c in folded)
+    kept = len(folded) == 1 and (is_cjk(folded) or is_kana(folded))
+    return folded, starts_word, kept
+
+
 def scan(
     original: str, vocabulary: frozenset[str] | None = None, deletes: dict[str, str] | None = None
 ) -> Scanned:
@@ -332,12 +343,8 @@ def scan(
     n = len(original)
     while i < n:
         ch = original[i]
-        folded = fold_char(ch)
-        if (
-            folded
-            and _is_word_char(folded[0])
-            and (len(folded) == 1 or all(_is_word_char(c) for c in folded))
-        ):
+        folded, starts_word, kept = _char_info(ch)
+        if starts_word:
             # an English word or number: gather the run of word characters (after folding)
             j = i
             buf = []
@@ -367,12 +374,16 @@ def scan(
                 spans.append(sep)
             i = j
             continue
-        for c in folded:
-            if is_cjk(c) or is_kana(c):
-                out.append(c)
-                spans.append((i, i + 1))
-            else:
-                push_sep()
+        if kept:  # the common case: one Chinese character or kana, kept as it is folded
+            out.append(folded)
+            spans.append((i, i + 1))
+        else:
+            for c in folded:
+                if is_cjk(c) or is_kana(c):
+                    out.append(c)
+                    spans.append((i, i + 1))
+                else:
+                    push_sep()
         i += 1
     text = "".join(out)
     if not text.startswith(" "):
@@ -416,22 +427,23 @@ FUNCTION_WORDS = {
 }
 
 
+# The scripts detect_lang counts, as is_cjk, is_kana and is_hangul read them; Latin: letters below U+0250.
+_CJK_CHARS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002fa1f]")
+_KANA_CHARS = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005]")
+_HANGUL_CHARS = re.compile("[\uac00-\ud7a3]")
+_ARABIC_CHARS = re.compile("[\u0600-\u06ff]")
+_LATIN_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in range(0x250) if chr(c).isalpha())) + "]")
+
+
 def detect_lang(text: str) -> str:
     """zh, en, de, fr, es, ar, ko or ja: the script that dominates (Japanese: kana among the Chinese
     characters), and for Latin text the language whose common words it uses most (German, French, Spanish,
     else English)."""
-    cjk = arabic = latin = hangul = kana = 0
-    for ch in text:
-        if is_cjk(ch):
-            cjk += 1
-        elif is_kana(ch):
-            kana += 1
-        elif is_hangul(ch):
-            hangul += 1
-        elif "\u0600" <= ch <= "\u06ff":
-            arabic += 1
-        elif ch.isalpha() and ord(ch) < 0x250:
-            latin += 1
+    cjk = len(_CJK_CHARS.findall(text))
+    kana = len(_KANA_CHARS.findall(text))
+    hangul = len(_HANGUL_CHARS.findall(text))
+    arabic = len(_ARABIC_CHARS.findall(text))
+    latin = len(_LATIN_CHARS.findall(text))
     if kana >= 2 and (kana + cjk) * 3 >= latin + hangul:
         return "ja"
     if cjk and cjk * 3 >= latin + hangul:
