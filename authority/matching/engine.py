@@ -26,7 +26,8 @@ the people, places and times around it, and so that what is plainly not an enfor
 - off-topic words (legal vocabulary "~"): praise and thanks, debts, wages, family quarrels, deposits and
   refunds, lost property, questions about public services. Each found multiplies every score by OFF_TOPIC_DAMP
   (twice at most): a clear violation mentioned with a "谢谢" still matches, a lone 物业 in a note of praise
-  does not.
+  does not. A catalog whose item names or describes the word, or a legal word written after the "~"
+  ("~|工资|劳动报酬" for 工钱), makes it that item's conduct instead.
 
 For catalogs the engine has never seen (issue 15):
 
@@ -1768,15 +1769,22 @@ def _lexicon_entry_keys(entry: LexSpec, key: str, finder: _LexiconFinder, keys: 
     if entry.canonical == (MASK,):
         keys.masks.add(key)
         return
-    if entry.canonical == (OFF_TOPIC,) and len(key) >= 2 and all(is_cjk(ch) for ch in key):
+    if entry.canonical[0] == OFF_TOPIC and len(key) >= 2 and all(is_cjk(ch) for ch in key):
         # A catalog that holds items about it (wages, where a district enforces wage payment) makes the word
-        # a conduct of those items, not a sign that the description is about no item.
+        # a conduct of those items, not a sign that the description is about no item: the word itself in an
+        # item's name or description, or the legal words its row names after "~" (工钱 → ~|工资|劳动报酬).
         literal = finder.literal(key)
-        held = finder.occurrences.get(key, {})
-        if literal and any(fw >= FIELD_WEIGHTS["description"] for fw in held.values()):
+        if literal and _held(finder, key):
             keys.conduct.add(key)
             keys.options[key].append((key, literal))
+        for legal in entry.canonical[1:]:
+            plist = finder.canonical(legal) if _held(finder, fold(legal).replace(" ", "")) else {}
+            if plist:
+                keys.conduct.add(key)
+                keys.options[key].append((legal, plist))
+        if key in keys.conduct:
             return
+        entry = LexSpec(entry.term, (OFF_TOPIC,), entry.lang)
     if entry.canonical in ((OFF_TOPIC,), (SERVICE,), (POLITE,)):
         keys.off_topic.add(key)
         if entry.canonical == (SERVICE,):
@@ -1804,6 +1812,11 @@ def _lexicon_entry_keys(entry: LexSpec, key: str, finder: _LexiconFinder, keys: 
         literal = finder.literal(key)
         if literal:
             keys.options[key].append((key, literal))
+
+
+def _held(finder: _LexiconFinder, word: str) -> bool:
+    """Whether an item's name or description (not only its legal basis) holds the word."""
+    return any(fw >= FIELD_WEIGHTS["description"] for fw in finder.occurrences.get(word, {}).values())
 
 
 def _lexicon_terms(
