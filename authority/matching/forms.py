@@ -101,7 +101,12 @@ class LexiconForm(forms.ModelForm):
             "canonical": _(
                 "The legal wording it stands for, as the catalog says it; several separated by | "
                 "(电动自行车|非机动车). "
-                "A single - means the word stands for nothing and hides the words inside it (吵架 is not 吵)."
+                "A single - means the word stands for nothing and hides the words inside it "
+                "(吵架 is not 吵). "
+                "~ means the text is about no item (praise, debts, family matters), ~service a question "
+                "about services, ~polite thanks; ~|工资 makes the word the conduct of an item whose name or "
+                "description says 工资, and about no item where none does. ?路边 marks a place, time or "
+                "people: it supports an item the conduct points to but never finds one alone."
             ),
         }
 
