@@ -9,6 +9,7 @@ any date can be reproduced.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from django.db import models
@@ -331,6 +332,13 @@ class MatchRule(models.Model):
         return f"{self.item.code} {self.kind}:{self.pattern}"
 
 
+# The built-in lexicon's notes begin with the round of work that wrote the row ("issue 15 round 8: ar (wages
+# owed)", "mzh6: ..."): a tag for its builders, not for a supervisor reading the table, who sees the rest.
+_BUILDER_TAG = re.compile(
+    r"^\s*(?:issue \d+(?: round \d+| concept layer)?|m(?:zh|en|fx)\d+)\s*[:：]\s*", re.I
+)
+
+
 class LexiconEntry(models.Model):
     """The shared domain lexicon: an everyday, dialect or English word and the legal vocabulary it stands
     for."""
@@ -361,3 +369,8 @@ class LexiconEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.canonical}"
+
+    @property
+    def shown_note(self) -> str:
+        """The note as the lexicon page shows it: without the builders' tag of the built-in rows."""
+        return _BUILDER_TAG.sub("", self.note)

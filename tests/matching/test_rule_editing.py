@@ -165,3 +165,18 @@ def test_lexicon_editing_is_for_supervisors(cast, catalog, client_for):
         lexicon_entry_create(
             actor=cast.supervisor_a, district=cast.district, term="小电驴", canonical="电动自行车"
         )
+
+
+def test_the_lexicon_page_shows_a_shared_rows_note_without_the_builders_tag(cast, catalog, client_for):
+    LexiconEntry.objects.create(
+        term="遥控秤",
+        canonical="作弊|准确度",
+        note="issue 15 round 10: weights and measures (a rigged scale)",
+    )
+    LexiconEntry.objects.create(term="小电驴", canonical="电动自行车", note="mzh6: e-bikes")
+    LexiconEntry.objects.create(term="棒棒", canonical="?搬运", note="渝中说法: porters")
+    body = client_for(cast.supervisor_a).get("/matching/lexicon/").content.decode()
+    assert "weights and measures (a rigged scale)" in body
+    assert ">e-bikes<" in body
+    assert "渝中说法: porters" in body  # a district's own note is shown as written
+    assert "issue 15" not in body and "mzh6" not in body
