@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from authority.matching.evaluate import Example
 from authority.models import EnforcementItem
 from enforcement.access import Scope, access_or_404, scope_for
-from enforcement.compiled import MARK, Compiled, rows_of
+from enforcement.compiled import MARK, MOMENT_MARK, Compiled, rows_of
 from enforcement.maps import MapQuery, Marker
 from enforcement.models import Unit, User
 from enforcement.people import name_people, with_people_named
@@ -425,7 +425,7 @@ def case_page_get_for(*, user: User, pk: int | str) -> Case:
     value = _an_id(pk)
     if value is None:
         return _case_read([])
-    return _case_read(_case_page_compiled(scope).objects(value, _since_for_db(since)))
+    return _case_read(_case_page_compiled(scope).objects(value, since))
 
 
 def _case_page_query(cases: QuerySet[Case], since: dt.datetime) -> QuerySet[Case]:
@@ -433,26 +433,16 @@ def _case_page_query(cases: QuerySet[Case], since: dt.datetime) -> QuerySet[Case
     return cases.annotate(has_requests_shown=Exists(shown))
 
 
-# A moment no document request finished at, where the page's query takes the request's own.
-SINCE_MARK = dt.datetime(1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
-
-
-def _since_for_db(since: dt.datetime) -> Any:
-    """The moment as the ORM passes it to the database (the mark goes in prepared the same way)."""
-    field = DocumentRequest._meta.get_field("finished_at")
-    return field.get_db_prep_value(since, connection, prepared=False)
-
-
 @functools.lru_cache(maxsize=512)
 def _case_page_compiled(scope: Scope) -> Compiled[Case]:
     """The case query of `case_page_get_for` for this scope, as QuerySet.get compiles it, with MARK for the
-    case's id and SINCE_MARK for the moment."""
+    case's id and MOMENT_MARK for the moment failed requests are shown from."""
     named = with_people_named(
         Case.objects.in_towns_of(scope).select_related(*CASE_RELATED),
         *CASE_PEOPLE,
     )
-    query = _case_page_query(named, SINCE_MARK).filter(pk=MARK).order_by()[:MAX_GET_RESULTS]
-    return Compiled(query, marks=(MARK, _since_for_db(SINCE_MARK)))
+    query = _case_page_query(named, MOMENT_MARK).filter(pk=MARK).order_by()[:MAX_GET_RESULTS]
+    return Compiled(query, marks=(MARK, MOMENT_MARK))
 
 
 def _case_with_people(user: User) -> QuerySet[Case]:
