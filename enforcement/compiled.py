@@ -31,14 +31,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 
 # Values a queryset is built with where the caller's go: ids no row has (negative, within any integer
-# column's range), a text no one types, a date no record holds; each found exactly once among the parameters.
+# column's range), a text no one types, a date no record holds. A mark may stand in several places (a day a
+# filter compares with twice, a cursor's moment): the value goes in each.
 MARK = -1_987_654_321
 MARK_2 = -1_987_654_322
 TEXT_MARK = "\x1f\x1ecompiled mark\x1e\x1f"
@@ -48,9 +51,11 @@ MOMENT_MARK = dt.datetime(1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 
 def for_db(value: Any, using: str) -> Any:
     """A mark or the value put in its place as the ORM passes it to this database: a day or a moment through
-    the connection's operations (`DateField.get_db_prep_value`, `DateTimeField`'s for an aware moment),
-    anything else unchanged."""
+    the connection's operations (`DateField.get_db_prep_value`, `DateTimeField`'s: a naive moment taken in
+    the default time zone), anything else unchanged."""
     if isinstance(value, dt.datetime):
+        if settings.USE_TZ and timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_default_timezone())
         return connections[using].ops.adapt_datetimefield_value(value)
     if isinstance(value, dt.date):
         return connections[using].ops.adapt_datefield_value(value)
@@ -64,7 +69,7 @@ def _positions(params: list[Any], mark: Any) -> list[int]:
 class Compiled(Generic[M]):
     sql: str
     params: list[Any]
-    at: list[int]  # where each mark's value goes among the parameters
+    at: list[list[int]]  # where each mark's value goes among the parameters
     names: list[str]  # of a values() query's columns; empty for model objects
 
     def __init__(self, queryset: models.QuerySet[M], marks: tuple[Any, ...] = (MARK,)) -> None:
@@ -88,9 +93,9 @@ class Compiled(Generic[M]):
         self.empty, self.sql, self.params = False, sql, list(params)
         for mark in marks:
             found = _positions(self.params, for_db(mark, db))
-            if len(found) != 1:
-                raise ValueError(f"{mark!r} is {len(found)} times among the query's parameters, not once")
-            self.at.append(found[0])
+            if not found:
+                raise ValueError(f"{mark!r} is not among the query's parameters")
+            self.at.append(found)
         select, klass_info = compiler.select, compiler.klass_info
         self.width = compiler.col_count
         # Each converter is called with the connection of the thread that runs the query (below); a backend
@@ -119,8 +124,10 @@ class Compiled(Generic[M]):
         if len(values) != len(self.at):
             raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
         params = list(self.params)
-        for i, value in zip(self.at, values, strict=True):
-            params[i] = for_db(value, self.db)
+        for positions, value in zip(self.at, values, strict=True):
+            value = for_db(value, self.db)
+            for i in positions:
+                params[i] = value
         connection = connections[self.db]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -190,9 +197,8 @@ def _capture(run: Callable[[], object], using: str) -> tuple[str, list[Any]] | N
 
 class CompiledCounts:
     """`queryset.aggregate(**counts)` of `Count`s, its statement compiled once and run again with other values
-    at its marks: `counts(*values)` gives the dict the aggregate built with those values would. A mark may
-    appear several times among the parameters (a day a query compares with twice); the same rules as for
-    `Compiled` otherwise (key it by everything else its SQL was built from)."""
+    at its marks: `counts(*values)` gives the dict the aggregate built with those values would; the same
+    rules as for `Compiled` (key it by everything else its SQL was built from)."""
 
     def __init__(
         self, queryset: models.QuerySet[Any], counts: dict[str, models.Count], marks: tuple[Any, ...]

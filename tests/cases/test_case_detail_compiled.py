@@ -188,7 +188,8 @@ def test_the_compiled_case_query_is_the_orm_query(cast, cases, city_supervisor, 
     queryset = selectors._case_with_people(user).filter(pk=case.pk).order_by()[:21]
     sql, params = queryset.query.get_compiler(using="default").as_sql()
     values = list(compiled.params)
-    values[compiled.at[0]] = case.pk
+    (at,) = compiled.at
+    values[at[0]] = case.pk
     assert compiled.sql == sql and values == list(params)
 
 
@@ -368,9 +369,9 @@ def test_days_and_moments_reach_a_database_that_takes_them_as_text(cast, cases, 
 
     try:
         compiled = selectors._case_page_compiled(scope_for(cast.officer_a))
-        assert isinstance(compiled.params[compiled.at[1]], str)  # the mark, as SQLite's text
+        assert isinstance(compiled.params[compiled.at[1][0]], str)  # the mark, as SQLite's text
         history = integrations._violations(False, True)
-        assert isinstance(history.params[history.at[-1]], str)
+        assert isinstance(history.params[history.at[-1][0]], str)
         with connection.execute_wrapper(as_text_only):
             check()
     finally:
@@ -386,7 +387,7 @@ def test_the_compiled_page_query_is_the_orm_query(cast, cases, city_supervisor, 
     queryset = selectors._case_page_query(selectors._case_with_people(user), since)
     sql, params = queryset.filter(pk=case.pk).order_by()[:21].query.get_compiler(using="default").as_sql()
     values = list(compiled.params)
-    values[compiled.at[0]], values[compiled.at[1]] = case.pk, since
+    values[compiled.at[0][0]], values[compiled.at[1][0]] = case.pk, since
     assert compiled.sql == sql and values == list(params)
 
 
