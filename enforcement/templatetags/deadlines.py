@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from enforcement.calendar import is_provisional
 from enforcement.deadline_text import deadline_words, urgency
+from enforcement.markup import format_html
 
 register = template.Library()
 
