@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Count, Max, Q, QuerySet
 
 from authority.usage import UsageCount
@@ -35,12 +33,11 @@ def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
     by_subject, by_identifier = query.subject_id is not None, bool(query.identifier)
     if not (by_subject or by_identifier):
         return []
-    compiled, before = _violations(by_subject, by_identifier)
     values = [
         *([query.subject_id] if by_subject else []),
         *([query.identifier] if by_identifier else []),
         query.district_id,
-        before(query.before),
+        query.before,
     ]
     return [
         PriorViolation(
@@ -51,7 +48,7 @@ def earlier_violations(query: HistoryQuery) -> list[PriorViolation]:
             town_id=r["town_id"],
             reference=r["number"],
         )
-        for r in compiled.rows(*values)
+        for r in _violations(by_subject, by_identifier).rows(*values)
         if r["decided_on"] is not None  # always: decided before a date
     ]
 
@@ -78,25 +75,18 @@ def _violations_query(
 
 
 @functools.lru_cache(maxsize=8)
-def _violations(by_subject: bool, by_identifier: bool) -> tuple[Compiled[Any], Callable[[Any], Any]]:
-    """`_violations_query` compiled with marks for the party, the district and the date, and how a date is
-    passed in the date's place (as the ORM prepares it for this database)."""
-    db = router.db_for_read(Case)
-    field = Case._meta.get_field("decided_on")
-
-    def before(value: Any) -> Any:
-        return field.get_db_prep_value(value, connections[db])
-
+def _violations(by_subject: bool, by_identifier: bool) -> Compiled[Any]:
+    """`_violations_query` compiled with marks for the party, the district and the date."""
     marks = (
         *((MARK,) if by_subject else ()),
         *((TEXT_MARK,) if by_identifier else ()),
         MARK_2,
-        before(DATE_MARK),
+        DATE_MARK,
     )
     queryset = _violations_query(
         MARK if by_subject else None, TEXT_MARK if by_identifier else "", MARK_2, DATE_MARK
     )
-    return Compiled(queryset, marks), before
+    return Compiled(queryset, marks)
 
 
 def case_usage(district: District, start: dt.date, end: dt.date) -> dict[tuple[int, int], UsageCount]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from authority.matching.evaluate import Example
 from authority.models import EnforcementItem
 from enforcement.access import Scope, access_or_404, scope_for
-from enforcement.compiled import MARK, Compiled, rows_of
+from enforcement.compiled import DATE_MARK, MARK, MOMENT_MARK, TEXT_MARK, Compiled, marks, rows_of
 from enforcement.maps import MapQuery, Marker
 from enforcement.models import Unit, User
 from enforcement.people import name_people, with_people_named
@@ -223,7 +223,18 @@ class CasePage:
 def cases_for(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """Cases the user may see (their towns; a department only what was transferred to it), filtered."""
     f = filters or CaseFilters()
-    qs = Case.objects.for_user(user)
+    return _filtered(Case.objects.for_user(user), f, user_id=user.pk, day=_due_day(f))
+
+
+def _due_day(f: CaseFilters) -> dt.date | None:
+    """The day a deadline filter compares with: today for "overdue", the last day for "due within"."""
+    if f.due_within is None:
+        return None
+    return timezone.localdate() + dt.timedelta(days=max(f.due_within, 0))
+
+
+def _filtered(qs: QuerySet[Case], f: CaseFilters, *, user_id: Any, day: Any) -> QuerySet[Case]:
+    """The filters of `cases_for` on `qs` (`day`: `_due_day`'s, or a mark where compiled)."""
     if f.stage:
         qs = qs.filter(stage=f.stage)
     if f.item_id:
@@ -231,11 +242,11 @@ def cases_for(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
     if f.town_id:
         qs = qs.filter(town_id=f.town_id)
     if f.due_within is not None and f.due_within < 0:  # "overdue": as the home counts them
-        qs = qs.filter(overdue_q(timezone.localdate()))
+        qs = qs.filter(overdue_q(day))
     elif f.due_within is not None:
-        qs = qs.filter(next_due__lte=timezone.localdate() + dt.timedelta(days=f.due_within))
+        qs = qs.filter(next_due__lte=day)
     if f.mine:
-        qs = qs.filter(officers__officer=user, officers__recused_at__isnull=True)
+        qs = qs.filter(officers__officer=user_id, officers__recused_at__isnull=True)
     if f.query:
         qs = qs.filter(
             Q(number__icontains=f.query)
@@ -274,21 +285,93 @@ def case_page_for(
 ) -> CasePage:
     """One keyset page, newest first: (created_at, id) below the cursor. The cost does not grow with the page
     number, which an OFFSET would (a million cases: see bench/case_list_bench.py). A cursor that does not
-    parse starts from the top."""
-    qs = _below_cursor(cases_for(user=user, filters=filters), after)
-    rows = list(
-        qs.select_related("town", "item").only(*CASE_LIST_FIELDS).order_by("-created_at", "-pk")[: size + 1]
-    )
+    parse starts from the top.
+
+    Read by SQL compiled once per process for each scope and each set of filters present
+    (enforcement.compiled; issue 18: building and compiling the query was about a third of the built list
+    page), the filters' values, the user's id and the cursor at marks. A search (free text; its ILIKE is the
+    cost) and a department's scope (guardian's shares, read per request) go through the ORM, as does the
+    scope of nobody."""
+    f = filters or CaseFilters()
+    scope = scope_for(user)
+    if not scope.authenticated or scope.department_ids or f.query:
+        rows = list(_case_list_query(_below_cursor(cases_for(user=user, filters=f), after), size))
+    else:
+        shape, values = _list_shape(f, user, _decode_cursor(after), size)
+        rows = _case_list_compiled(scope, shape).objects(*values)
     has_next = len(rows) > size
     rows = rows[:size]
     return CasePage(rows, encode_cursor(rows[-1]) if has_next and rows else "", has_next)
+
+
+def _case_list_query(qs: QuerySet[Case], size: int) -> QuerySet[Case]:
+    return (
+        qs.select_related("town", "item").only(*CASE_LIST_FIELDS).order_by("-created_at", "-pk")[: size + 1]
+    )
+
+
+@dataclass(frozen=True)
+class _ListShape:
+    """What the case list's SQL is built from besides the scope: the filters present, the page's size."""
+
+    filters: CaseFilters  # marks in the places of the values present
+    cursor: bool
+    size: int
+
+
+_USER_MARK, _ITEM_MARK, _TOWN_MARK, _CURSOR_MARK = marks(4)
+
+
+def _list_shape(
+    f: CaseFilters, user: User, cursor: tuple[dt.datetime, int] | None, size: int
+) -> tuple[_ListShape, list[Any]]:
+    """The list's shape and the values for its marks, in the order `_case_list_compiled` takes them."""
+    marked = CaseFilters(
+        stage=TEXT_MARK if f.stage else "",
+        item_id=_ITEM_MARK if f.item_id else None,
+        town_id=_TOWN_MARK if f.town_id else None,
+        due_within=None if f.due_within is None else (-1 if f.due_within < 0 else 0),
+        mine=f.mine,
+    )
+    day = _due_day(f)
+    values = [
+        *([f.stage] if f.stage else []),
+        *([f.item_id] if f.item_id else []),
+        *([f.town_id] if f.town_id else []),
+        *([day] if day is not None else []),
+        *([user.pk] if f.mine else []),
+        *(cursor or ()),
+    ]
+    return _ListShape(marked, cursor is not None, size), values
+
+
+@functools.lru_cache(maxsize=512)
+def _case_list_compiled(scope: Scope, shape: _ListShape) -> Compiled[Case]:
+    """`case_page_for`'s query for this scope and shape, with marks for the values `_list_shape` gives."""
+    f = shape.filters
+    day = DATE_MARK if f.due_within is not None else None
+    qs = _filtered(Case.objects.in_towns_of(scope), f, user_id=_USER_MARK, day=day)
+    if shape.cursor:
+        qs = _cursor_filter(qs, MOMENT_MARK, _CURSOR_MARK)
+    present = (
+        *([f.stage] if f.stage else []),
+        *([f.item_id] if f.item_id else []),
+        *([f.town_id] if f.town_id else []),
+        *([day] if day is not None else []),
+        *([_USER_MARK] if f.mine else []),
+        *([MOMENT_MARK, _CURSOR_MARK] if shape.cursor else []),
+    )
+    return Compiled(_case_list_query(qs, shape.size), marks=present)
 
 
 def _below_cursor(qs: QuerySet[Case], after: str) -> QuerySet[Case]:
     decoded = _decode_cursor(after)
     if decoded is None:
         return qs
-    moment, pk = decoded
+    return _cursor_filter(qs, *decoded)
+
+
+def _cursor_filter(qs: QuerySet[Case], moment: Any, pk: Any) -> QuerySet[Case]:
     # The plain `<=` lets PostgreSQL seek the index to the cursor; the OR alone is applied as a filter after a
     # scan from the top of the town (bench/case_list_bench.py: page 1,000 went from 25.7 ms to 6.3 ms).
     return qs.filter(created_at__lte=moment).filter(
@@ -425,7 +508,7 @@ def case_page_get_for(*, user: User, pk: int | str) -> Case:
     value = _an_id(pk)
     if value is None:
         return _case_read([])
-    return _case_read(_case_page_compiled(scope).objects(value, _since_for_db(since)))
+    return _case_read(_case_page_compiled(scope).objects(value, since))
 
 
 def _case_page_query(cases: QuerySet[Case], since: dt.datetime) -> QuerySet[Case]:
@@ -433,26 +516,16 @@ def _case_page_query(cases: QuerySet[Case], since: dt.datetime) -> QuerySet[Case
     return cases.annotate(has_requests_shown=Exists(shown))
 
 
-# A moment no document request finished at, where the page's query takes the request's own.
-SINCE_MARK = dt.datetime(1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
-
-
-def _since_for_db(since: dt.datetime) -> Any:
-    """The moment as the ORM passes it to the database (the mark goes in prepared the same way)."""
-    field = DocumentRequest._meta.get_field("finished_at")
-    return field.get_db_prep_value(since, connection, prepared=False)
-
-
 @functools.lru_cache(maxsize=512)
 def _case_page_compiled(scope: Scope) -> Compiled[Case]:
     """The case query of `case_page_get_for` for this scope, as QuerySet.get compiles it, with MARK for the
-    case's id and SINCE_MARK for the moment."""
+    case's id and MOMENT_MARK for the moment failed requests are shown from."""
     named = with_people_named(
         Case.objects.in_towns_of(scope).select_related(*CASE_RELATED),
         *CASE_PEOPLE,
     )
-    query = _case_page_query(named, SINCE_MARK).filter(pk=MARK).order_by()[:MAX_GET_RESULTS]
-    return Compiled(query, marks=(MARK, _since_for_db(SINCE_MARK)))
+    query = _case_page_query(named, MOMENT_MARK).filter(pk=MARK).order_by()[:MAX_GET_RESULTS]
+    return Compiled(query, marks=(MARK, MOMENT_MARK))
 
 
 def _case_with_people(user: User) -> QuerySet[Case]:

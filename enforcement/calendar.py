@@ -157,6 +157,14 @@ def _current() -> _Calendar:
         return _calendar
 
 
+def rows_in_use() -> tuple[Mapping[dt.date, bool], frozenset[int]]:
+    """The exceptions and the covered years this process counts with, as the objects it holds: a copy
+    reloaded (an import here or elsewhere) gives new objects, so what was worked out from the old ones can
+    be told apart by identity."""
+    cal = _current()
+    return cal.exceptions, cal.years
+
+
 def loaded_version() -> str | None:
     """The version of the rows this process counts with (None: no import has set one). It may lag the shared
     version by up to RECHECK_SECONDS: an answer built meanwhile must not be kept under the new one."""

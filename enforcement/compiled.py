@@ -11,10 +11,12 @@ SQL with the values in the marks' places and give what evaluating the queryset b
 
 Only for a queryset whose SQL holds nothing else that changes between the calls it serves: whoever keeps a
 `Compiled` keys it by everything its SQL was built from (a user's scope, which filters are present), and
-builds another for anything else. A mark must reach the SQL's parameters unchanged (an integer or a string
-does on every backend; a date as its field prepares it for the database, `Field.get_db_prep_value`, for the
-mark and for the value put in its place alike). The queryset's own iterable is not
-used (people named by enforcement.people: name them on the objects returned, `people.name_people`).
+builds another for anything else. A mark reaches the SQL's parameters as the ORM prepares it for the
+database: an integer or a string unchanged, a day or a moment as the connection takes it (`for_db`:
+PostgreSQL a date, SQLite, the demo's database, its ISO text), and the value put in its place is prepared
+the same way, so callers pass dates and aware moments as they would to `filter()`. The queryset's own
+iterable is not used (people named by enforcement.people: name them on the objects returned,
+`people.name_people`).
 
 `CompiledCounts` does the same for an aggregate of counts (the home page's panels: my cases, my visits, the
 town's open whistles), whose statement the ORM builds inside `QuerySet.aggregate`: it is taken from the
@@ -29,24 +31,45 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 
 # Values a queryset is built with where the caller's go: ids no row has (negative, within any integer
-# column's range), a text no one types, a date no record holds; each found exactly once among the parameters.
+# column's range), a text no one types, a date no record holds. A mark may stand in several places (a day a
+# filter compares with twice, a cursor's moment): the value goes in each.
 MARK = -1_987_654_321
 MARK_2 = -1_987_654_322
 TEXT_MARK = "\x1f\x1ecompiled mark\x1e\x1f"
 DATE_MARK = dt.date(1, 2, 3)
+MOMENT_MARK = dt.datetime(1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+
+
+def for_db(value: Any, using: str) -> Any:
+    """A mark or the value put in its place as the ORM passes it to this database: a day or a moment through
+    the connection's operations (`DateField.get_db_prep_value`, `DateTimeField`'s: a naive moment taken in
+    the default time zone), anything else unchanged."""
+    if isinstance(value, dt.datetime):
+        if settings.USE_TZ and timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_default_timezone())
+        return connections[using].ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connections[using].ops.adapt_datefield_value(value)
+    return value
+
+
+def _positions(params: list[Any], mark: Any) -> list[int]:
+    return [i for i, p in enumerate(params) if type(p) is type(mark) and p == mark]
 
 
 class Compiled(Generic[M]):
     sql: str
     params: list[Any]
-    at: list[int]  # where each mark's value goes among the parameters
+    at: list[list[int]]  # where each mark's value goes among the parameters
     names: list[str]  # of a values() query's columns; empty for model objects
 
     def __init__(self, queryset: models.QuerySet[M], marks: tuple[Any, ...] = (MARK,)) -> None:
@@ -69,10 +92,10 @@ class Compiled(Generic[M]):
             return
         self.empty, self.sql, self.params = False, sql, list(params)
         for mark in marks:
-            found = [i for i, p in enumerate(params) if type(p) is type(mark) and p == mark]
-            if len(found) != 1:
-                raise ValueError(f"{mark!r} is {len(found)} times among the query's parameters, not once")
-            self.at.append(found[0])
+            found = _positions(self.params, for_db(mark, db))
+            if not found:
+                raise ValueError(f"{mark!r} is not among the query's parameters")
+            self.at.append(found)
         select, klass_info = compiler.select, compiler.klass_info
         self.width = compiler.col_count
         # Each converter is called with the connection of the thread that runs the query (below); a backend
@@ -101,8 +124,10 @@ class Compiled(Generic[M]):
         if len(values) != len(self.at):
             raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
         params = list(self.params)
-        for i, value in zip(self.at, values, strict=True):
-            params[i] = value
+        for positions, value in zip(self.at, values, strict=True):
+            value = for_db(value, self.db)
+            for i in positions:
+                params[i] = value
         connection = connections[self.db]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -172,10 +197,8 @@ def _capture(run: Callable[[], object], using: str) -> tuple[str, list[Any]] | N
 
 class CompiledCounts:
     """`queryset.aggregate(**counts)` of `Count`s, its statement compiled once and run again with other values
-    at its marks: `counts(*values)` gives the dict the aggregate built with those values would. A mark may
-    appear several times among the parameters (a day a query compares with twice); a day or a moment, mark
-    or value, is prepared for the database as the ORM prepares it; the same rules as for `Compiled`
-    otherwise (key it by everything else its SQL was built from)."""
+    at its marks: `counts(*values)` gives the dict the aggregate built with those values would; the same
+    rules as for `Compiled` (key it by everything else its SQL was built from)."""
 
     def __init__(
         self, queryset: models.QuerySet[Any], counts: dict[str, models.Count], marks: tuple[Any, ...]
@@ -192,21 +215,10 @@ class CompiledCounts:
         self.sql, self.params = statement
         self.at = []
         for mark in marks:
-            mark = self._for_db(mark)
-            found = [i for i, p in enumerate(self.params) if type(p) is type(mark) and p == mark]
+            found = _positions(self.params, for_db(mark, self.db))
             if not found:
                 raise ValueError(f"{mark!r} is not among the query's parameters")
             self.at.append(found)
-
-    def _for_db(self, value: Any) -> Any:
-        """A day or a moment as the ORM passes it to this database, for a mark and a value alike (PostgreSQL
-        takes a date; SQLite, the demo's database, its ISO text: `DateField.get_db_prep_value`)."""
-        ops = connections[self.db].ops
-        if isinstance(value, dt.datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, dt.date):
-            return ops.adapt_datefield_value(value)
-        return value
 
     def __call__(self, *values: Any) -> dict[str, int]:
         if self.empty is not None:
@@ -215,7 +227,7 @@ class CompiledCounts:
             raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
         params = list(self.params)
         for positions, value in zip(self.at, values, strict=True):
-            value = self._for_db(value)
+            value = for_db(value, self.db)
             for i in positions:
                 params[i] = value
         with connections[self.db].cursor() as cursor:

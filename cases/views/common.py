@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
@@ -19,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from authority.models import EnforcementItem
 from enforcement.access import scope_for
 from enforcement.held import Held
+from enforcement.markup import escape, format_html
 from enforcement.models import Unit, User
 from enforcement.templatetags.deadlines import deadline_status
 from enforcement.units import request_reference_version, unit_by_pk
@@ -174,12 +174,16 @@ def _truncated(text: str, length: int, language: str | None) -> str:
     return Truncator(text).chars(length)
 
 
+_NO_DUE = mark_safe('<span class="text-muted">—</span>')  # noqa: S308  (a constant)
+_OVERDUE = mark_safe(' data-overdue="1"')  # noqa: S308  (a constant)
+
+
 def _due_html(case: Case, today: dt.date, overdue: bool) -> SafeString:
     if case.next_due is None or not case.is_open:
-        return mark_safe('<span class="text-muted">—</span>')  # noqa: S308  (a constant)
+        return _NO_DUE
     return format_html(
         '<span data-testid="next-due"{}>{}</span>',
-        mark_safe(' data-overdue="1"') if overdue else "",  # noqa: S308  (a constant)
+        _OVERDUE if overdue else "",
         deadline_status(case.next_due, next_due_label(case), today=today),
     )
 

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.access import scope_for
 from enforcement.http import AuthedHttpRequest
+from enforcement.markup import escape
 from enforcement.work_cache import work_page
 
 from .. import approval, clock, rules

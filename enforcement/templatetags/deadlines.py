@@ -12,14 +12,17 @@ sign.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from enforcement.calendar import is_provisional
+from enforcement import clock
+from enforcement.calendar import is_provisional, rows_in_use
 from enforcement.deadline_text import deadline_words, urgency
+from enforcement.markup import format_html
 
 register = template.Library()
 
@@ -52,9 +55,33 @@ def deadline(day: dt.date | None) -> SafeString | str:
 def deadline_status(
     due: dt.date | None, label: str = "", done: bool = False, today: dt.date | None = None
 ) -> SafeString | str:
-    """The deadline in words, in a span carrying its urgency (data-urgency, and a colour class)."""
+    """The deadline in words, in a span carrying its urgency (data-urgency, and a colour class).
+
+    Kept per process for the day, the deadline, its label, the language and the calendar's rows in use (a
+    list page writes one per row, each tens of microseconds of translations and counting, issue 18); a
+    calendar reloaded after an import forgets them all."""
     if due is None:
         return ""
+    day = today or clock.today()
+    exceptions, years = rows_in_use()
+    if _held_rows[0] is not exceptions or _held_rows[1] is not years:
+        _held.clear()
+        _held_rows[:] = [exceptions, years]
+    key = (due, str(label), done, day, get_language())
+    found = _held.get(key)
+    if found is None:
+        if len(_held) >= HELD_MAX:
+            _held.clear()
+        found = _held[key] = _deadline_status(due, label, done, day)
+    return found
+
+
+HELD_MAX = 4096
+_held: dict[tuple[Any, ...], SafeString] = {}
+_held_rows: list[Any] = [None, None]
+
+
+def _deadline_status(due: dt.date, label: str, done: bool, today: dt.date) -> SafeString:
     level = urgency(due, today=today, done=done)
     return format_html(
         '<span class="deadline {}" data-testid="deadline" data-urgency="{}" data-due="{}">{}{}</span>',

@@ -188,7 +188,8 @@ def test_the_compiled_case_query_is_the_orm_query(cast, cases, city_supervisor, 
     queryset = selectors._case_with_people(user).filter(pk=case.pk).order_by()[:21]
     sql, params = queryset.query.get_compiler(using="default").as_sql()
     values = list(compiled.params)
-    values[compiled.at[0]] = case.pk
+    (at,) = compiled.at
+    values[at[0]] = case.pk
     assert compiled.sql == sql and values == list(params)
 
 
@@ -223,16 +224,16 @@ def test_the_compiled_history_is_the_orm_history(cast, cases):
         query = HistoryQuery(
             district_id=cast.district.pk, before=decided.decided_on, subject_id=subject, identifier=identifier
         )
-        compiled, before = integrations._violations(subject is not None, bool(identifier))
+        compiled = integrations._violations(subject is not None, bool(identifier))
         assert compiled.rows(
             *([subject] if subject is not None else []),
             *([identifier] if identifier else []),
             cast.district.pk,
-            before(query.before),
+            query.before,
         ) == _orm_violations(query)
     queryset = integrations._violations_query(None, "x", cast.district.pk, decided.decided_on)
     sql, _params = queryset.query.get_compiler(using="default").as_sql()
-    assert integrations._violations(False, True)[0].sql == sql
+    assert integrations._violations(False, True).sql == sql
 
 
 def test_the_case_read_costs_the_same_queries(cast, cases, django_assert_num_queries):
@@ -325,6 +326,58 @@ def test_the_compiled_page_case_is_the_orm_case_with_its_requests_shown(cast, re
     assert shown == [False, True, False, True]
 
 
+def test_days_and_moments_reach_a_database_that_takes_them_as_text(cast, cases, requests_shown, monkeypatch):
+    """SQLite (the demo's database) takes a day and a moment as text: `Compiled` prepares its marks and the
+    values put in their places as the ORM does, so the party's history (a day) and the case page's requests
+    shown (a moment) are the ORM's there too. PostgreSQL made to prepare both as SQLite does."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
+
+    sqlite_ops = SQLite.ops_class
+
+    def check() -> None:
+        decided = cases[3]
+        for subject, identifier in ((None, "500101199001011234"), (decided.subject_id, "")):
+            query = HistoryQuery(
+                district_id=cast.district.pk,
+                before=decided.decided_on,
+                subject_id=subject,
+                identifier=identifier,
+            )
+            assert integrations.earlier_violations(query)
+            assert [v.reference for v in integrations.earlier_violations(query)] == [
+                r["number"] for r in _orm_violations(query)
+            ]
+        shown = [
+            getattr(selectors.case_page_get_for(user=cast.officer_a, pk=c.pk), "has_requests_shown")  # noqa: B009
+            for c in requests_shown
+        ]
+        assert shown == [False, True, False, True]
+
+    def forget() -> None:
+        integrations._violations.cache_clear()
+        selectors._case_page_compiled.cache_clear()
+
+    check()
+    ops = type(connection.ops)
+    monkeypatch.setattr(ops, "adapt_datefield_value", sqlite_ops.adapt_datefield_value)
+    monkeypatch.setattr(ops, "adapt_datetimefield_value", sqlite_ops.adapt_datetimefield_value)
+    forget()
+
+    def as_text_only(execute, sql, params, many, context):  # what SQLite's driver would be given
+        assert not any(isinstance(p, dt.date) for p in params or ()), params
+        return execute(sql, params, many, context)
+
+    try:
+        compiled = selectors._case_page_compiled(scope_for(cast.officer_a))
+        assert isinstance(compiled.params[compiled.at[1][0]], str)  # the mark, as SQLite's text
+        history = integrations._violations(False, True)
+        assert isinstance(history.params[history.at[-1][0]], str)
+        with connection.execute_wrapper(as_text_only):
+            check()
+    finally:
+        forget()
+
+
 @pytest.mark.parametrize("who", ["officer_a", "admin", "city"])
 def test_the_compiled_page_query_is_the_orm_query(cast, cases, city_supervisor, who):  # noqa: F811
     user = city_supervisor if who == "city" else getattr(cast, who)
@@ -334,7 +387,7 @@ def test_the_compiled_page_query_is_the_orm_query(cast, cases, city_supervisor, 
     queryset = selectors._case_page_query(selectors._case_with_people(user), since)
     sql, params = queryset.filter(pk=case.pk).order_by()[:21].query.get_compiler(using="default").as_sql()
     values = list(compiled.params)
-    values[compiled.at[0]], values[compiled.at[1]] = case.pk, selectors._since_for_db(since)
+    values[compiled.at[0][0]], values[compiled.at[1][0]] = case.pk, since
     assert compiled.sql == sql and values == list(params)
 
 
