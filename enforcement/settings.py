@@ -6,7 +6,7 @@ Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL or REDIS_URL for the real th
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -207,15 +207,32 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 # Uploaded evidence lives outside the static tree and is only served through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
+
+def _cache_of_test_worker(location: str, prefix: str, worker: str) -> tuple[str, str]:
+    """Under `pytest -n`, each worker (gw0, gw1 ...) its own Redis database and key prefix: the workers' test
+    databases number their rows alike (user 5 of one is not user 5 of the other), and a test that empties
+    the cache empties its whole Redis database. Processes a test starts inherit the worker's name, so they
+    share its cache. Outside pytest-xdist nothing changes."""
+    if not worker.startswith("gw") or not worker[2:].isdigit():
+        return location, prefix
+    parts = urlsplit(location)
+    path = parts.path.strip("/")
+    database = ((int(path) if path.isdigit() else 0) + 1 + int(worker[2:])) % 16
+    return urlunsplit(parts._replace(path=f"/{database}")), f"{prefix}-{worker}"
+
+
 if REDIS_URL:
+    _cache_location, _cache_prefix = _cache_of_test_worker(
+        REDIS_URL, os.environ.get("CACHE_KEY_PREFIX", "zhifa"), os.environ.get("PYTEST_XDIST_WORKER", "")
+    )
     CACHES = {
         "default": {
             # Redis's cache, but a Redis that is down answers as a miss (see enforcement/cache.py), and fast:
             # a dead or unreachable Redis costs at most these timeouts, then the backend rests for a few
             # seconds.
             "BACKEND": "enforcement.cache.FailSoftRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "zhifa"),
+            "LOCATION": _cache_location,
+            "KEY_PREFIX": _cache_prefix,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},
         }
     }

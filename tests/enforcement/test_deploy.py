@@ -67,3 +67,17 @@ def test_demo_mode_is_announced_in_the_log_and_on_every_page(tmp_path):
     )
     assert result.stdout.split() == ["True", "True", "django.db.backends.sqlite3"]
     assert "DEMO MODE" in result.stderr
+
+
+def test_each_pytest_worker_keeps_its_own_cache():
+    """Two workers of `pytest -n` share the test command's Redis: each its own database and key prefix (a
+    test that empties the cache empties its database; the workers' rows are numbered alike)."""
+    from enforcement.settings import _cache_of_test_worker
+
+    assert _cache_of_test_worker("redis://h:6379/0", "p", "") == ("redis://h:6379/0", "p")
+    assert _cache_of_test_worker("redis://h:6379/0", "p", "gw1") == ("redis://h:6379/2", "p-gw1")
+    assert _cache_of_test_worker("redis://h:6379", "p", "gw0") == ("redis://h:6379/1", "p-gw0")
+    assert _cache_of_test_worker("redis://h:6379/15", "p", "gw0") == ("redis://h:6379/0", "p-gw0")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker and "LOCATION" in settings.CACHES["default"]:
+        assert settings.CACHES["default"]["KEY_PREFIX"].endswith(f"-{worker}")
