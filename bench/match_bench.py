@@ -324,11 +324,13 @@ def main() -> None:
         matcher = compile_matcher(items, [] if args.without_rules else rules(items), lex)
         compile_s = time.perf_counter() - started
         blob = len(pickle.dumps(matcher, pickle.HIGHEST_PROTOCOL))
-        for text in texts[:20]:
-            matcher.match(text)  # warm up
+        for text in texts:
+            matcher.match(
+                text
+            )  # warm up: the first pass reads WordNet and fills the caches of words and characters
         baseline = NaiveBaseline(matcher)
-        for text in texts[:20]:
-            baseline.match(text)  # warm up
+        for text in base_texts:
+            baseline.match(text)  # warm up, as the engine
         engine, naive = interleaved(matcher.match, baseline.match, texts, base_texts, args.repeat)
         batch = [texts[k % len(texts)] for k in range(1000)]
         started = time.perf_counter()
