@@ -64,10 +64,13 @@ class NavEntry:
     roles: frozenset[str] = field(default_factory=frozenset)
     public: bool = False
     group: str = ""  # a key of NAV_GROUPS: shown under that menu when the bar is long
+    unit_only: bool = False  # only for users of a unit (a city-wide supervisor has none)
 
     def shown_to(self, user: User | AnonymousUser | None) -> bool:
         if not isinstance(user, User):  # the public (a request without the auth middleware has no user)
             return self.public
+        if self.unit_only and user.unit_id is None:
+            return False
         return not self.roles or bool(self.roles & user.role_names)
 
 

@@ -103,7 +103,7 @@ def register() -> None:
     register_nav(NavEntry("home", _("Home"), "home", order=0))
     register_nav(NavEntry("inbox", _("Inbox"), "inbox", order=1))
     register_bottom_entry(BottomEntry("tasks", _("Inbox"), "inbox", "inbox"))
-    register_nav(NavEntry("team", _("Team"), "team", order=90, group="people"))
+    register_nav(NavEntry("team", _("Team"), "team", order=90, group="people", unit_only=True))
     # Responders reach the map from its address and the map links; a top-bar entry would wrap their bar.
     register_nav(
         NavEntry(

@@ -32,11 +32,22 @@ def inspections_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     """My visits still to make or finish, the plans waiting for my approval, my unit's open invitations,
     findings to hand on: three queries (the counts in one), compiled once per scope and unit."""
     counts = _task_counts(user)
+    to_approve = counts["to_approve"] if user.has_role(Role.SUPERVISOR) else 0
+    invitations = _invitations_count(user) if user.has_role(Role.RESPONDER) else 0
+    # The middle figure is the user's own work: a department's invitations, a supervisor's plans to approve
+    # (the invitations when both and some wait); none for an officer, who may open neither list.
+    if user.has_role(Role.RESPONDER) and (invitations or not to_approve):
+        middle = "invitations"
+    elif user.has_role(Role.SUPERVISOR):
+        middle = "to_approve"
+    else:
+        middle = ""
     return {
         "mine": _mine_visits(user),
         "mine_count": counts["mine"],
-        "to_approve": counts["to_approve"] if user.has_role(Role.SUPERVISOR) else 0,
-        "invitations": _invitations_count(user) if user.has_role(Role.RESPONDER) else 0,
+        "to_approve": to_approve,
+        "invitations": invitations,
+        "middle": middle,
         "findings": counts["findings"],
     }
 
