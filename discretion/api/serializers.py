@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 
@@ -108,8 +108,9 @@ class TierInSerializer(serializers.Serializer[dict[str, Any]]):
     conditions_text = serializers.CharField(allow_blank=True, required=False, default="")
     conditions = serializers.JSONField(
         required=False,
-        # A JSON value may be text (the conditions' text form); the stubs allow only a mapping as default.
-        default="",  # type: ignore[arg-type]
+        # A JSON value may be text (the conditions' text form); some releases of the stubs allow only a
+        # mapping as default.
+        default=cast(Any, ""),
         help_text='text form ("area_m2 > 10; refused_correct") or a list of {fact, op, value}',
     )
     match = serializers.RegexField(r"^(all|any)$", required=False, default="all", help_text="all / any")
@@ -125,8 +126,9 @@ class EntryInSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="no_penalty / first_violation / lighter / reduced",
     )
     conditions_text = serializers.CharField(allow_blank=True, required=False, default="")
-    # A JSON value may be text (the conditions' text form); the stubs allow only a mapping as default.
-    conditions = serializers.JSONField(required=False, default="")  # type: ignore[arg-type]
+    # A JSON value may be text (the conditions' text form); some releases of the stubs allow only a mapping
+    # as default.
+    conditions = serializers.JSONField(required=False, default=cast(Any, ""))
     match = serializers.RegexField(r"^(all|any)$", required=False, default="all", help_text="all / any")
     required_factors = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     measures = serializers.CharField(required=False, allow_blank=True, default="")

@@ -80,4 +80,4 @@ def test_each_pytest_worker_keeps_its_own_cache():
     assert _cache_of_test_worker("redis://h:6379/15", "p", "gw0") == ("redis://h:6379/0", "p-gw0")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if worker and "LOCATION" in settings.CACHES["default"]:
-        assert settings.CACHES["default"]["KEY_PREFIX"].endswith(f"-{worker}")
+        assert str(settings.CACHES["default"]["KEY_PREFIX"]).endswith(f"-{worker}")
