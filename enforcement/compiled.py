@@ -62,8 +62,28 @@ def for_db(value: Any, using: str) -> Any:
     return value
 
 
-def _positions(params: list[Any], mark: Any) -> list[int]:
-    return [i for i, p in enumerate(params) if type(p) is type(mark) and p == mark]
+def _positions(params: list[Any], marks: tuple[Any, ...], using: str) -> list[list[int]]:
+    """Where each mark stands among a statement's parameters (prepared as `for_db` prepares it)."""
+    at = []
+    for mark in marks:
+        prepared = for_db(mark, using)
+        found = [i for i, p in enumerate(params) if type(p) is type(prepared) and p == prepared]
+        if not found:
+            raise ValueError(f"{mark!r} is not among the query's parameters")
+        at.append(found)
+    return at
+
+
+def _filled(params: list[Any], at: list[list[int]], values: tuple[Any, ...], using: str) -> list[Any]:
+    """The parameters with each value, prepared for the database, in its mark's places."""
+    if len(values) != len(at):
+        raise TypeError(f"{len(at)} values, one for each mark; {len(values)} given")
+    filled = list(params)
+    for positions, value in zip(at, values, strict=True):
+        value = for_db(value, using)
+        for i in positions:
+            filled[i] = value
+    return filled
 
 
 class Compiled(Generic[M]):
@@ -91,11 +111,7 @@ class Compiled(Generic[M]):
             self.empty = True
             return
         self.empty, self.sql, self.params = False, sql, list(params)
-        for mark in marks:
-            found = _positions(self.params, for_db(mark, db))
-            if not found:
-                raise ValueError(f"{mark!r} is not among the query's parameters")
-            self.at.append(found)
+        self.at = _positions(self.params, marks, db)
         select, klass_info = compiler.select, compiler.klass_info
         self.width = compiler.col_count
         # Each converter is called with the connection of the thread that runs the query (below); a backend
@@ -121,13 +137,7 @@ class Compiled(Generic[M]):
     def _fetch(self, values: tuple[Any, ...]) -> list[list[Any]]:
         if self.empty:
             return []
-        if len(values) != len(self.at):
-            raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
-        params = list(self.params)
-        for positions, value in zip(self.at, values, strict=True):
-            value = for_db(value, self.db)
-            for i in positions:
-                params[i] = value
+        params = _filled(self.params, self.at, values, self.db)
         connection = connections[self.db]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -213,23 +223,12 @@ class CompiledCounts:
             self.empty = answer
             return
         self.sql, self.params = statement
-        self.at = []
-        for mark in marks:
-            found = _positions(self.params, for_db(mark, self.db))
-            if not found:
-                raise ValueError(f"{mark!r} is not among the query's parameters")
-            self.at.append(found)
+        self.at = _positions(self.params, marks, self.db)
 
     def __call__(self, *values: Any) -> dict[str, int]:
         if self.empty is not None:
             return dict(self.empty)
-        if len(values) != len(self.at):
-            raise TypeError(f"{len(self.at)} values, one for each mark; {len(values)} given")
-        params = list(self.params)
-        for positions, value in zip(self.at, values, strict=True):
-            value = for_db(value, self.db)
-            for i in positions:
-                params[i] = value
+        params = _filled(self.params, self.at, values, self.db)
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
