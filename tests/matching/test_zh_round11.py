@@ -2,6 +2,8 @@
 
 A Chinese lexicon row names what its everyday word means first and broader or nearby legal words after
 (林场 → 林木|森林): an item holding the first word outranks one holding only a later one (engine.ROW_ORDER).
+A derived n-gram of three or four characters that begins or ends with a character of grammar or a locative
+(往河沟, 河沟里) weighs as one a character shorter (engine.EDGE_SHORTER).
 """
 
 from __future__ import annotations
@@ -36,3 +38,15 @@ def test_the_order_is_for_chinese_rows_only():
     row = LexSpec("woods", ("森林", "林木"), lang="en")
     result = compile_matcher(ITEMS, [], [row]).match("someone in the woods")
     assert {weight for _, _, weight in found(result)} == {1.2}
+
+
+def test_an_ngram_at_a_little_word_weighs_as_one_shorter():
+    terms = engine.zh_terms("把垃圾往河沟里倒")
+    assert terms["往河沟"] == 2 and terms["河沟里"] == 2 and terms["往河沟里"] == 3
+    assert terms["河沟"] == 2 and terms["垃圾往河"] == 4
+
+
+def test_without_it_the_ngram_weighed_its_length(monkeypatch):
+    monkeypatch.setattr(engine, "EDGE_SHORTER", False)
+    terms = engine.zh_terms("把垃圾往河沟里倒")
+    assert terms["往河沟"] == 3 and terms["河沟里"] == 3 and terms["往河沟里"] == 4
