@@ -3,7 +3,9 @@
 A Chinese lexicon row names what its everyday word means first and broader or nearby legal words after
 (林场 → 林木|森林): an item holding the first word outranks one holding only a later one (engine.ROW_ORDER).
 A derived n-gram of three or four characters that begins or ends with a character of grammar or a locative
-(往河沟, 河沟里) weighs as one a character shorter (engine.EDGE_SHORTER).
+(往河沟, 河沟里) weighs as one a character shorter (engine.EDGE_SHORTER). In the ranking, an item found by two
+words of the text comes before items found by one word alone among the first five, not three
+(engine.SINGLE_RANK_WINDOW).
 """
 
 from __future__ import annotations
@@ -50,3 +52,23 @@ def test_without_it_the_ngram_weighed_its_length(monkeypatch):
     monkeypatch.setattr(engine, "EDGE_SHORTER", False)
     terms = engine.zh_terms("把垃圾往河沟里倒")
     assert terms["往河沟"] == 3 and terms["河沟里"] == 3 and terms["往河沟里"] == 4
+
+
+LONE = [(1.0, (1.0, 0, 2, 0, -1, "lexicon", ""))]
+TWO = [(0.5, (0.5, 0, 2, 0, -1, "lexicon", "")), (0.5, (0.5, 3, 5, 1, -1, "derived", ""))]
+RANKED = [(1.0, 0, LONE), (0.98, 1, LONE), (0.96, 2, LONE), (0.9, 3, TWO), (0.5, 4, LONE)]
+
+
+def _five():
+    return compile_matcher([ItemSpec(k, f"C{k}", f"对第{k}种行为的行政处罚") for k in range(5)], [], [])
+
+
+def test_an_item_two_words_found_fourth_comes_first():
+    order = _five()._lone_word_order(RANKED)
+    assert [item for _, item, _ in order] == [3, 0, 1, 2, 4]
+    assert [raw for raw, _, _ in order] == [1.0, 0.98, 0.96, 0.9, 0.5]  # the scores stay in their places
+
+
+def test_with_a_window_of_three_it_stayed_fourth(monkeypatch):
+    monkeypatch.setattr(engine, "SINGLE_RANK_WINDOW", 3)
+    assert [item for _, item, _ in _five()._lone_word_order(RANKED)] == [0, 1, 2, 3, 4]
