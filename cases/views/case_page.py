@@ -40,6 +40,7 @@ from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge
 from .files import files_context
 from .form_markup import case_form_fields
+from .progress_markup import case_progress_bar
 from .records import records_context
 
 # Stages where the benchmark recommendation helps: choosing the proposed penalty, then deciding it.
@@ -152,7 +153,7 @@ def _render_case(
         "case": case,
         "badge": stage_badge(case.stage),
         "deadlines": deadline_rows(case, today),
-        "progress": case_progress(case),
+        "progress_bar": case_progress_bar(case_progress(case)),
         "officers": _officer_rows(case, today),
         "may_declare": may_declare,
         "declaration_form": declaration_form,

@@ -1,10 +1,12 @@
 """The case page's action and declaration forms written in Python (cases/views/form_markup.py, and their
 plain widgets by enforcement.widget_markup, issue 18): byte for byte what cases/_case_form_fields.html and
 Django's widget templates wrote, for every action's form, unbound and bound with errors, in both languages;
-the whole case page, for every role and several stages, equal to the page rendered through the templates."""
+the stage progress bar (cases/views/progress_markup.py) for every stage and steps reached; the whole case
+page, for every role and several stages, equal to the page rendered through the templates."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -19,6 +21,8 @@ from cases.forms import ACTION_FORMS, ActionForm, DeclarationForm
 from cases.models import Case, CaseOfficer
 from cases.views import case_page
 from cases.views.form_markup import case_form_fields
+from cases.views.progress_markup import case_progress_bar
+from cases.workflow import PROGRESS_STEPS, Stage, progress_steps
 from enforcement import units
 from enforcement.widget_markup import WIDGET_MARKUP
 
@@ -56,10 +60,15 @@ def test_every_action_form_is_written_as_the_templates_write_it(make_case, lang,
             assert ours == theirs
 
 
+def _progress_by_template(steps) -> str:
+    return render_to_string("cases/_case_progress.html", {"progress": steps})
+
+
 def by_templates(monkeypatch: pytest.MonkeyPatch) -> None:
     """The case page as it was rendered before: each form's fields by cases/_case_form_fields.html (what the
-    include wrote), its widgets by Django's templates."""
+    include wrote), its widgets by Django's templates, the progress bar by cases/_case_progress.html."""
     monkeypatch.setattr(case_page, "case_form_fields", _by_templates)
+    monkeypatch.setattr(case_page, "case_progress_bar", _progress_by_template)
     monkeypatch.setattr(ActionForm, "default_renderer", TEMPLATES)
     monkeypatch.setattr(DeclarationForm, "default_renderer", TEMPLATES)
 
@@ -93,3 +102,16 @@ def test_the_case_page_is_the_page_the_templates_wrote(cast, make_case, client_f
     theirs = [_page(client, url) for url in urls] + [_page(client, url, post) for url, post in posts]
     assert ours == theirs
     assert Case.objects.filter(stage="withdrawn").count() == 0  # the refused posts changed nothing
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_progress_bar_is_written_as_its_template_writes_it(lang):
+    keys = [key for key, _label, _stages in PROGRESS_STEPS]
+    with translation.override(lang):
+        for stage in Stage.values:
+            for n in range(len(keys) + 1):
+                for reached in itertools.combinations(keys, n):
+                    for with_hearing in (True, False):
+                        steps = progress_steps(stage, frozenset(reached), with_hearing=with_hearing)
+                        theirs = _progress_by_template(steps)
+                        assert case_progress_bar(steps) == theirs, (stage, reached, with_hearing)
