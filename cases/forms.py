@@ -22,6 +22,7 @@ from authority.penalties import PARTICULAR_KINDS, PenaltyKind
 from enforcement.forms import BootstrapFormMixin, restrict_choices, set_choices
 from enforcement.maps import PointField, point_initial, point_split
 from enforcement.models import Unit, User
+from enforcement.widget_markup import WIDGET_MARKUP
 
 from .models import Case, PartyKind, Source
 from .review import POINT_KEYS as REVIEW_KEYS
@@ -219,6 +220,7 @@ class ActionForm(BootstrapFormMixin, forms.Form):
     """Every action carries the case's version: a form opened before someone else acted is refused, not
     applied."""
 
+    default_renderer = WIDGET_MARKUP  # the case page's forms: their plain widgets written without templates
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = _text(_("Note"), required=False, rows=2)
 
@@ -716,6 +718,7 @@ class OfficersForm(BootstrapFormMixin, forms.Form):
 
 
 class DeclarationForm(BootstrapFormMixin, forms.Form):
+    default_renderer = WIDGET_MARKUP
     conflict = forms.BooleanField(
         label=_("I have a conflict of interest in this case (回避)"), required=False
     )

@@ -39,6 +39,8 @@ from ..selectors import case_get_for, case_page_get_for, case_recommendation, ca
 from ..workflow import TRANSITIONS, WORKFLOW, Action, Stage
 from .common import stage_badge
 from .files import files_context
+from .form_markup import case_form_fields
+from .progress_markup import case_progress_bar
 from .records import records_context
 
 # Stages where the benchmark recommendation helps: choosing the proposed penalty, then deciding it.
@@ -83,6 +85,11 @@ def _recommendation(case: Case) -> tuple[Any, list[str]]:
     return recommendation, list(recommendation.explain())
 
 
+# Actions whose form has its own template (cases/_case_action.html); the others' fields are written by
+# `case_form_fields`.
+_OWN_FORM_TEMPLATES = frozenset({Action.SERVE_NOTICE, Action.PASS_REVIEW, Action.RETURN_REVIEW})
+
+
 def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[str, Any]]:
     entries = []
     for transition in rules.available_actions(user, case):
@@ -103,6 +110,8 @@ def _action_entries(user: User, case: Case, bound: dict[str, Any]) -> list[dict[
         }
         if action == Action.SERVE_NOTICE:
             entry["discretion"] = notice_discretion(case, form, user)
+        elif action not in _OWN_FORM_TEMPLATES:
+            entry["fields"] = case_form_fields(form)
         entries.append(entry)
     return entries
 
@@ -144,10 +153,11 @@ def _render_case(
         "case": case,
         "badge": stage_badge(case.stage),
         "deadlines": deadline_rows(case, today),
-        "progress": case_progress(case),
+        "progress_bar": case_progress_bar(case_progress(case)),
         "officers": _officer_rows(case, today),
         "may_declare": may_declare,
         "declaration_form": declaration_form,
+        "declaration_fields": case_form_fields(declaration_form) if may_declare else "",
         "recommendation": recommendation,
         "explanation": explanation,
         "actions": [a for a in actions if not a["danger"]],
