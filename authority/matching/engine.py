@@ -1769,11 +1769,12 @@ def _lexicon_entry_keys(entry: LexSpec, key: str, finder: _LexiconFinder, keys: 
     if entry.canonical == (MASK,):
         keys.masks.add(key)
         return
-    if entry.canonical[0] == OFF_TOPIC and len(key) >= 2 and all(is_cjk(ch) for ch in key):
+    if entry.canonical[0] == OFF_TOPIC and len(key) >= 2:
         # A catalog that holds items about it (wages, where a district enforces wage payment) makes the word
         # a conduct of those items, not a sign that the description is about no item: the word itself in an
-        # item's name or description, or the legal words its row names after "~" (工钱 → ~|工资|劳动报酬).
-        literal = finder.literal(key)
+        # item's name or description, or the legal words its row names after "~" (工钱 → ~|工资|劳动报酬;
+        # men11: in any language, "wages" → ~|工资|劳动报酬, the legal word in the items' Chinese wording).
+        literal = finder.literal(key) if all(is_cjk(ch) for ch in key) else {}
         if literal and _held(finder, key):
             keys.conduct.add(key)
             keys.options[key].append((key, literal))
