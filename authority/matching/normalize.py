@@ -399,7 +399,8 @@ def scan(
 _DE_MARKERS = frozenset(
     """der die das den dem des und ist sind nicht kein keine mit auf ein eine einen einem wird werden seit
     jeden jede immer hier vor unserem unserer unser meinem meiner mein wir ich sie es auch noch bitte nachts
-    schon sehr viel wieder zum zur vom beim oder aber dass""".split()
+    schon sehr viel wieder zum zur vom beim oder aber dass ohne im sich nur mehr wenn weil gibt alle nach bei
+    durch gegen""".split()
 )
 
 
@@ -412,7 +413,8 @@ _FR_MARKERS = frozenset(
 
 _ES_MARKERS = frozenset(
     """el los las del y está están hay muy por para con sin una unos unas es son mi mis nuestro nuestra
-    su sus todos todas cada noche desde pero también aquí allí calle cerca vecino vecinos hace""".split()
+    su sus todos todas cada noche desde pero también aquí allí calle cerca vecino vecinos hace la un que lo al
+    ya este esta ese esa otro otra cuando porque""".split()
 )
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
+from authority.matching.normalize import detect_lang
 
 TRADE = ItemSpec(1, "T-TRADE", "对无照经营的行政处罚", description="未取得营业执照，擅自从事经营活动。")
 BUILD = ItemSpec(
@@ -59,3 +60,19 @@ def test_english_wage_words_are_the_conduct_of_a_wage_item(text):
 def test_english_wage_words_stay_off_topic_where_no_item_holds_wages(text):
     result = compile_matcher([STALL], [], builtin_lexicon()[0]).match(text)
     assert result.no_match and result.no_match_reason == "off_topic"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Un taller del barrio pinta coches en la acera.", "es"),
+        ("La fábrica que está al lado echa humo negro.", "es"),
+        ("Le garage de la rue répare les voitures sur le trottoir.", "fr"),
+        ("Im Hof nebenan wird ohne Pause gehämmert.", "de"),
+        ("The garage on the corner paints cars on the pavement.", "en"),
+    ],
+)
+def test_spanish_and_french_part_on_their_own_words(text, lang):
+    # "la", "un" and "que" are Spanish as much as French: they counted for French alone, so a Spanish
+    # sentence with few other markers was read as French.
+    assert detect_lang(text) == lang
