@@ -115,6 +115,8 @@ def ar_stem(word: str) -> str:
     else:
         if w.startswith(_AR_PREP) and len(w) >= 6:
             w = w[1:]  # "بسياره" is "by car"; short words starting with these letters are left alone
+        elif w.startswith(("\u0644\u064a", "\u0644\u062a")) and len(w) >= 5:
+            w = w[1:]  # men11: li- before a verb's ya-/ta- ("ليشحن" is "to charge", يشحن)
     for suffix in _AR_SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]

@@ -12,7 +12,7 @@ import pytest
 
 from authority.matching.engine import ItemSpec, compile_matcher
 from authority.matching.loader import builtin_lexicon
-from authority.matching.normalize import detect_lang
+from authority.matching.normalize import ar_stem, detect_lang
 
 TRADE = ItemSpec(1, "T-TRADE", "对无照经营的行政处罚", description="未取得营业执照，擅自从事经营活动。")
 BUILD = ItemSpec(
@@ -76,3 +76,10 @@ def test_spanish_and_french_part_on_their_own_words(text, lang):
     # "la", "un" and "que" are Spanish as much as French: they counted for French alone, so a Spanish
     # sentence with few other markers was read as French.
     assert detect_lang(text) == lang
+
+
+def test_arabic_li_before_a_verb_comes_off():
+    # "ليشحن" is "to charge": li- written onto the verb's ya-, as "بسياره" is bi- on "car"
+    assert ar_stem("ليشحن") == ar_stem("يشحن")
+    assert ar_stem("لتبيع") == ar_stem("تبيع")
+    assert ar_stem("ليل") == "ليل"  # night: a short word stays
