@@ -479,7 +479,7 @@ def detect_lang(text: str) -> str:
         return "es"
     if french > max(english, german):
         return "fr"
-    return "de" if german > english else "en"
+    return "de" if german > english or (german and german == english) else "en"
 
 
 def _deletes(word: str) -> set[str]:
