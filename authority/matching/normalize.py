@@ -115,6 +115,8 @@ def ar_stem(word: str) -> str:
     else:
         if w.startswith(_AR_PREP) and len(w) >= 6:
             w = w[1:]  # "بسياره" is "by car"; short words starting with these letters are left alone
+        elif w.startswith(("\u0644\u064a", "\u0644\u062a")) and len(w) >= 5:
+            w = w[1:]  # men11: li- before a verb's ya-/ta- ("ليشحن" is "to charge", يشحن)
     for suffix in _AR_SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
@@ -399,7 +401,8 @@ def scan(
 _DE_MARKERS = frozenset(
     """der die das den dem des und ist sind nicht kein keine mit auf ein eine einen einem wird werden seit
     jeden jede immer hier vor unserem unserer unser meinem meiner mein wir ich sie es auch noch bitte nachts
-    schon sehr viel wieder zum zur vom beim oder aber dass""".split()
+    schon sehr viel wieder zum zur vom beim oder aber dass ohne im sich nur mehr wenn weil gibt alle nach bei
+    durch gegen""".split()
 )
 
 
@@ -412,7 +415,8 @@ _FR_MARKERS = frozenset(
 
 _ES_MARKERS = frozenset(
     """el los las del y está están hay muy por para con sin una unos unas es son mi mis nuestro nuestra
-    su sus todos todas cada noche desde pero también aquí allí calle cerca vecino vecinos hace""".split()
+    su sus todos todas cada noche desde pero también aquí allí calle cerca vecino vecinos hace la un que lo al
+    ya este esta ese esa otro otra cuando porque""".split()
 )
 
 
@@ -475,7 +479,7 @@ def detect_lang(text: str) -> str:
         return "es"
     if french > max(english, german):
         return "fr"
-    return "de" if german > english else "en"
+    return "de" if german > english or (german and german == english) else "en"
 
 
 def _deletes(word: str) -> set[str]:
