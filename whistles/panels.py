@@ -174,6 +174,31 @@ def notifications_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     return {"unread": unread, "latest": latest}
 
 
+def my_whistles_read(ctx: dict[str, Any]) -> Any:
+    """What whistles/panels/my_whistles.html reads (HomePanel.kept)."""
+    if ctx.get("hidden"):
+        return "hidden"
+    whistles = [
+        (w.pk, w.title, [(str(a.department), a.get_status_display()) for a in w.assignments.all()])
+        for w in ctx["open"]
+    ]
+    return (ctx["open_count"], ctx["to_confirm"], whistles)
+
+
+def district_read(ctx: dict[str, Any]) -> Any:
+    """What whistles/panels/district.html reads (HomePanel.kept)."""
+    returns = [(a.pk, a.whistle_id, a.whistle.title, str(a.department)) for a in ctx["returns"]]
+    return (ctx["returns_count"], ctx["overdue_count"], returns)
+
+
+def notifications_read(ctx: dict[str, Any]) -> Any:
+    """What whistles/panels/notifications.html reads (HomePanel.kept): each notification's text as written
+    for the reader, and its moment."""
+    from .notifications import render  # what the template's notification_text filter writes
+
+    return (ctx["unread"], [(n.pk, render(n), n.created_at) for n in ctx["latest"]])
+
+
 def register() -> None:
     town_side = frozenset({Role.OFFICER, Role.SUPERVISOR})
     everyone_working = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN})
@@ -198,7 +223,14 @@ def register() -> None:
         HomePanel("whistle_inbox", "whistles/panels/inbox.html", 15, frozenset({Role.RESPONDER}), inbox_panel)
     )
     register_home_panel(
-        HomePanel("my_whistles", "whistles/panels/my_whistles.html", 25, town_side, my_whistles_panel)
+        HomePanel(
+            "my_whistles",
+            "whistles/panels/my_whistles.html",
+            25,
+            town_side,
+            my_whistles_panel,
+            my_whistles_read,
+        )
     )
     register_home_panel(
         HomePanel(
@@ -207,6 +239,7 @@ def register() -> None:
             15,
             frozenset({Role.DISTRICT_ADMIN}),
             district_panel,
+            district_read,
         )
     )
     register_home_panel(
@@ -216,6 +249,7 @@ def register() -> None:
             30,
             frozenset(),
             notifications_panel,
+            notifications_read,
         )
     )
     register_inbox()
