@@ -54,6 +54,18 @@ def town_list(request: HttpRequest, user: User) -> dict[str, Any]:
     }
 
 
+def town_list_read(ctx: dict[str, Any]) -> Any:
+    """What authority/panels/town_list.html reads (HomePanel.kept)."""
+    town = ctx["town"]
+    return (None if town is None else ("town", town.code), ctx.get("kinds"), ctx.get("recent"))
+
+
+def district_authority_read(ctx: dict[str, Any]) -> Any:
+    """What authority/panels/district_authority.html reads (HomePanel.kept)."""
+    drafts = [(a.pk, a.title, a.effective_from) for a in ctx["drafts"]]
+    return (ctx["items"], ctx["grants"], drafts)
+
+
 def _town_list_figures(town: Any, today: dt.date) -> tuple[dict[str, int], list[tuple[dt.date, str, bool]]]:
     """Grants in force by kind, and the latest 8 changes within 90 days as (day, item code, started)."""
     from django.db.models import Count
@@ -119,7 +131,9 @@ def register() -> None:
     register_portal_section(PortalSection("towns", "authority/portal/_towns.html", 20, portal_towns))
     town_roles = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
     register_home_panel(
-        HomePanel("authority_town", "authority/panels/town_list.html", 30, town_roles, town_list)
+        HomePanel(
+            "authority_town", "authority/panels/town_list.html", 30, town_roles, town_list, town_list_read
+        )
     )
     register_home_panel(
         HomePanel(
@@ -128,6 +142,7 @@ def register() -> None:
             15,
             frozenset({Role.DISTRICT_ADMIN}),
             district_authority,
+            district_authority_read,
         )
     )
     register_nav(

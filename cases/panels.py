@@ -169,6 +169,7 @@ def register() -> None:
             10,
             frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER}),
             my_cases,
+            kept=lambda ctx: ctx,  # counts and flags only
         )
     )
     register_inbox()

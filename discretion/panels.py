@@ -58,5 +58,6 @@ def register() -> None:
             40,
             frozenset({Role.SUPERVISOR, Role.DISTRICT_ADMIN, Role.LEGAL_REVIEWER}),
             benchmark_panel,
+            kept=lambda ctx: ctx,  # counts and a flag
         )
     )

@@ -4,12 +4,17 @@ AppConfig.ready(), so the home page grows without the core importing them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 
 from .memo import AnswerScope
@@ -23,9 +28,39 @@ class HomePanel:
     order: int = 100
     roles: frozenset[str] = field(default_factory=frozenset)  # empty: every signed-in user
     context: Callable[[HttpRequest, User], dict[str, Any]] | None = None
+    # Everything the template reads from its context (`ctx`), as plain values (`plain`): the panel's HTML is
+    # then rendered once per process for each distinct answer, language and script prefix, and kept
+    # (`{% home_panel %}`, enforcement.templatetags.home_panels). The data are read for every request as
+    # before; only the writing of the same HTML for the same values is saved. None: rendered every time.
+    kept: Callable[[dict[str, Any]], Any] | None = None
 
     def shown_to(self, user: User) -> bool:
         return not self.roles or bool(self.roles & user.role_names)
+
+
+_SCALARS = (type(None), bool, int, float, Decimal, str, dt.date, dt.datetime, dt.time)
+
+
+def plain(value: Any) -> Hashable:
+    """`value` (a panel's context, or what of it a template reads) as a hashable of plain values that tells
+    apart whatever a template would print differently: each scalar with its type (True is not 1, a string
+    marked safe is not one to escape), a lazy translation as its text in the active language, dicts and
+    sequences member by member. Anything else (a model object, say) is refused: a panel's `kept` says which
+    of its fields the template reads."""
+    kind = type(value)
+    if (
+        kind in _SCALARS
+        or isinstance(value, Enum)
+        or (isinstance(value, str) and isinstance(value, SafeData))
+    ):
+        return (kind, value)
+    if isinstance(value, Promise):
+        return (str, str(value))
+    if isinstance(value, dict):
+        return (dict, tuple((k, plain(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (kind, tuple(plain(v) for v in value))
+    raise TypeError(f"not a plain value: {kind.__name__}")
 
 
 _PANELS: dict[str, HomePanel] = {}
@@ -49,7 +84,7 @@ def home_panels_for(request: HttpRequest, user: User) -> list[dict[str, Any]]:
         for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
             if panel.shown_to(user):
                 ctx = panel.context(request, user) if panel.context else {}
-                shown.append({"key": panel.key, "template": panel.template, "ctx": ctx})
+                shown.append({"key": panel.key, "template": panel.template, "ctx": ctx, "kept": panel.kept})
     return shown
 
 

@@ -80,13 +80,60 @@ def inbox_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     return {"sections": [s for s in sections if s["list"].count], "total": inbox_total(sections)}
 
 
+def inbox_panel_read(ctx: dict[str, Any]) -> Any:
+    """What enforcement/panels/inbox.html reads (HomePanel.kept)."""
+    return (ctx["total"], [(s["key"], s["label"], s["list"].count) for s in ctx["sections"]])
+
+
+def my_status_read(ctx: dict[str, Any]) -> Any:
+    """What enforcement/panels/my_status.html reads (HomePanel.kept)."""
+    eligibility, certificate = ctx["eligibility"], ctx["eligibility"].certificate
+    return (
+        eligibility.ok,
+        eligibility.reason,
+        (certificate.number, certificate.valid_to) if certificate is not None else None,
+        ctx["days_left"],
+        [(s.get_kind_display(), str(s.town), s.start, s.end) for s in ctx["secondments"]],
+    )
+
+
+def my_team_read(ctx: dict[str, Any]) -> Any:
+    """What enforcement/panels/team.html reads (HomePanel.kept)."""
+    return [
+        (
+            str(row["user"]),
+            row["user"].roles_display(),
+            None if row["seconded_from"] is None else str(row["seconded_from"]),
+            row["valid"],
+            row["expires_soon"],
+            None if row["certificate"] is None else (row["certificate"].number, row["certificate"].valid_to),
+        )
+        for row in ctx["roster"]
+    ]
+
+
+def district_overview_read(ctx: dict[str, Any]) -> Any:
+    """What enforcement/panels/district.html reads (HomePanel.kept); the certificates are read here."""
+    expiring = [(str(c.holder), c.number, c.valid_to) for c in ctx["expiring"]]
+    return (str(ctx["district"]), ctx["towns"], ctx["departments"], ctx["officers"], expiring)
+
+
 def register() -> None:
     enforcers = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.LEGAL_REVIEWER, Role.RESPONDER})
-    register_home_panel(HomePanel("inbox", "enforcement/panels/inbox.html", 1, frozenset(), inbox_panel))
-    register_home_panel(HomePanel("my_status", "enforcement/panels/my_status.html", 10, enforcers, my_status))
+    register_home_panel(
+        HomePanel("inbox", "enforcement/panels/inbox.html", 1, frozenset(), inbox_panel, inbox_panel_read)
+    )
+    register_home_panel(
+        HomePanel("my_status", "enforcement/panels/my_status.html", 10, enforcers, my_status, my_status_read)
+    )
     register_home_panel(
         HomePanel(
-            "team", "enforcement/panels/team.html", 20, frozenset({Role.SUPERVISOR, Role.RESPONDER}), my_team
+            "team",
+            "enforcement/panels/team.html",
+            20,
+            frozenset({Role.SUPERVISOR, Role.RESPONDER}),
+            my_team,
+            my_team_read,
         )
     )
     register_home_panel(
@@ -96,6 +143,7 @@ def register() -> None:
             10,
             frozenset({Role.DISTRICT_ADMIN}),
             district_overview,
+            district_overview_read,
         )
     )
     # The portal's "verify an officer's certificate" (after the inspection code's box, at 30).

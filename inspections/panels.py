@@ -52,6 +52,14 @@ def inspections_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     }
 
 
+def inspections_panel_read(ctx: dict[str, Any]) -> Any:
+    """What inspections/panels/inspections.html reads (HomePanel.kept)."""
+    return (
+        {k: v for k, v in ctx.items() if k != "mine"},
+        [(t.pk, t.title, t.status, t.planned_on, t.get_status_display()) for t in ctx["mine"]],
+    )
+
+
 def _mine_visits(user: User) -> list[InspectionTask]:
     """The first five of my visits to make, the nearest first."""
     return _mine_compiled(scope_for(user), user.unit_id).objects(user.pk)
@@ -108,6 +116,7 @@ def register() -> None:
             22,
             frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER}),
             inspections_panel,
+            inspections_panel_read,
         )
     )
     register_portal_section(PortalSection("inspection_code", "inspections/portal/_code.html", 30))

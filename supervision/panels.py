@@ -46,5 +46,7 @@ def inbox_warnings(user: User, rows: int) -> InboxList | None:
 
 def register() -> None:
     register_inbox_section(InboxSection("fence_warnings", _("Fence warnings to review"), 22, inbox_warnings))
-    register_home_panel(HomePanel("desk", "supervision/panels/desk.html", 12, DESK_ROLES, desk_panel))
+    register_home_panel(
+        HomePanel("desk", "supervision/panels/desk.html", 12, DESK_ROLES, desk_panel, kept=lambda ctx: ctx)
+    )
     register_nav(NavEntry("desk", _("Desk"), "desk", order=92, roles=DESK_ROLES))

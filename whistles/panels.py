@@ -91,7 +91,7 @@ def _town_open_whistles(user: User) -> tuple[list[Any], int]:
         scope = scope_for(user)
         shown = _town_open_compiled(scope).objects()
         if shown:
-            prefetch_compiled(shown, "assignments", whistle_assignments(), _assignments_compiled(len(shown)))
+            prefetch_compiled(shown, "assignments", _shown_assignments(), _assignments_compiled(len(shown)))
         return shown, len(shown) if len(shown) < MY_WHISTLES_SHOWN else _town_open_counts(scope)()["open"]
 
     return asked_once(("whistles", "town_open", user.pk), read)
@@ -103,7 +103,15 @@ def _town_open(scope: Scope) -> QuerySet[WhistleRequest]:
 
 @functools.lru_cache(maxsize=512)
 def _town_open_compiled(scope: Scope) -> Compiled[WhistleRequest]:
-    return Compiled(_town_open(scope)[:MY_WHISTLES_SHOWN], marks=())
+    """The panel's whistles with what it shows of them (their titles; the other columns, the description
+    among them, and the town were read and made into objects for nothing)."""
+    shown = _town_open(scope).select_related(None).only("title", "status", "raised_at")
+    return Compiled(shown[:MY_WHISTLES_SHOWN], marks=())
+
+
+def _shown_assignments() -> QuerySet[WhistleAssignment]:
+    """The assignments as the panel shows them: their departments' names and their status."""
+    return whistle_assignments().only("whistle", "status", "department__name_zh", "department__name_en")
 
 
 @functools.lru_cache(maxsize=512)
@@ -122,7 +130,7 @@ def _town_open_counts(scope: Scope) -> CompiledCounts:
 @functools.lru_cache(maxsize=MY_WHISTLES_SHOWN)
 def _assignments_compiled(n: int) -> Compiled[WhistleAssignment]:
     """The assignments' prefetch for `n` whistles."""
-    return Compiled(whistle_assignments().filter(whistle__in=marks(n)), marks=marks(n))
+    return Compiled(_shown_assignments().filter(whistle__in=marks(n)), marks=marks(n))
 
 
 def _to_confirm_count(user: User) -> int:
@@ -174,6 +182,31 @@ def notifications_panel(request: HttpRequest, user: User) -> dict[str, Any]:
     return {"unread": unread, "latest": latest}
 
 
+def my_whistles_read(ctx: dict[str, Any]) -> Any:
+    """What whistles/panels/my_whistles.html reads (HomePanel.kept)."""
+    if ctx.get("hidden"):
+        return "hidden"
+    whistles = [
+        (w.pk, w.title, [(str(a.department), a.get_status_display()) for a in w.assignments.all()])
+        for w in ctx["open"]
+    ]
+    return (ctx["open_count"], ctx["to_confirm"], whistles)
+
+
+def district_read(ctx: dict[str, Any]) -> Any:
+    """What whistles/panels/district.html reads (HomePanel.kept)."""
+    returns = [(a.pk, a.whistle_id, a.whistle.title, str(a.department)) for a in ctx["returns"]]
+    return (ctx["returns_count"], ctx["overdue_count"], returns)
+
+
+def notifications_read(ctx: dict[str, Any]) -> Any:
+    """What whistles/panels/notifications.html reads (HomePanel.kept): each notification's text as written
+    for the reader, and its moment."""
+    from .notifications import render  # what the template's notification_text filter writes
+
+    return (ctx["unread"], [(n.pk, render(n), n.created_at) for n in ctx["latest"]])
+
+
 def register() -> None:
     town_side = frozenset({Role.OFFICER, Role.SUPERVISOR})
     everyone_working = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.RESPONDER, Role.DISTRICT_ADMIN})
@@ -198,7 +231,14 @@ def register() -> None:
         HomePanel("whistle_inbox", "whistles/panels/inbox.html", 15, frozenset({Role.RESPONDER}), inbox_panel)
     )
     register_home_panel(
-        HomePanel("my_whistles", "whistles/panels/my_whistles.html", 25, town_side, my_whistles_panel)
+        HomePanel(
+            "my_whistles",
+            "whistles/panels/my_whistles.html",
+            25,
+            town_side,
+            my_whistles_panel,
+            my_whistles_read,
+        )
     )
     register_home_panel(
         HomePanel(
@@ -207,6 +247,7 @@ def register() -> None:
             15,
             frozenset({Role.DISTRICT_ADMIN}),
             district_panel,
+            district_read,
         )
     )
     register_home_panel(
@@ -216,6 +257,7 @@ def register() -> None:
             30,
             frozenset(),
             notifications_panel,
+            notifications_read,
         )
     )
     register_inbox()

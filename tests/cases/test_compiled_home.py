@@ -29,6 +29,7 @@ from inspections import panels as inspection_panels
 from inspections.models import InspectionTask, TaskOfficer
 from inspections.workflow import TaskStatus
 from tests.inspections.conftest import build_setup
+from tests.supervision.conftest import city, city_supervisor  # noqa: F401  (fixtures: a city-wide supervisor)
 from whistles import panels as whistle_panels
 from whistles.models import Notification, WhistleAssignment
 from whistles.services import assignment_acknowledge, assignment_arrive, assignment_handle, whistle_raise
@@ -509,3 +510,100 @@ def test_days_reach_a_database_that_takes_them_as_text(cast, town_a_work, client
         assert as_text == as_dates
     finally:
         case_panels._my_case_counts_compiled.cache_clear()
+
+
+# --- the panels' HTML kept per process for what they show (enforcement.templatetags.home_panels) ------------
+
+
+def _kept_and_included(client: Client, url: str) -> tuple[tuple[str, int], tuple[str, int]]:
+    """The page with every panel that says what it reads rendered once and kept, and with every panel
+    rendered by its include, as before."""
+    from enforcement.templatetags import home_panels
+
+    home_panels.forget_kept()
+    _get(client, url)  # renders the panels and keeps them
+    # Steady state on both sides: once in the full suite (-n 2) the second request of a client sent one query
+    # more than the third (the supervisor's page, HTML equal; not seen alone): both are measured warm.
+    _get(client, url)
+    kept = _get(client, url)  # from what is kept
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(home_panels, "KEEP", False)
+        _get(client, url)
+        included = _get(client, url)
+    return kept, included
+
+
+def _raw_tokens(client: Client, url: str) -> set[str]:
+    body = client.get(url).content.decode()
+    return {
+        m.group(2)
+        for m in re.finditer(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]+)', body)
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", [*ROLES, "city_supervisor"])
+def test_kept_panels_are_what_their_templates_write(cast, town_a_work, client_for, request, who, lang):
+    from enforcement.templatetags import home_panels
+
+    user = request.getfixturevalue(who) if who == "city_supervisor" else getattr(cast, who)
+    client = client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    home = reverse("home")
+    kept, included = _kept_and_included(client, home)
+    assert kept == included  # the same HTML (CSRF masked), the same queries
+    assert home_panels.CSRF_STAND_IN not in kept[0]
+    # every form of the page (a notification's too) carries the request's one token, as the include wrote it
+    assert len(_raw_tokens(client, home)) == 1
+
+
+def test_kept_panels_show_a_change_on_the_next_request(cast, town_a_work, client_for):
+    """Nothing is kept but the HTML for the values read: a renamed whistle, a department's answer, a new
+    notification, a count that moves show at once, and the page is the include's."""
+    from enforcement.models import Unit
+
+    client = client_for(cast.supervisor_a)
+    home = reverse("home")
+    _get(client, home)
+    before, _ = _get(client, home)
+    first = town_a_work["whistles"][2]
+    type(first).objects.filter(pk=first.pk).update(title="占道堆物（已改名）")
+    WhistleAssignment.objects.filter(whistle=town_a_work["whistles"][1]).update(status=Status.HANDLED)
+    department = Unit.objects.get(pk=cast.department.pk)
+    department.name_zh = "区城市管理局（新）"
+    department.save()
+    whistle_raise(
+        actor=cast.officer_a,
+        town=cast.town_a,
+        title="新的一处噪声",
+        description="居民投诉。",
+        reason="no_power",
+        urgency="normal",
+        address="解放路1号",
+        departments=[cast.department],
+    )
+    after, _ = _get(client, home)
+    for shown in ("占道堆物（已改名）", "区城市管理局（新）", "新的一处噪声"):
+        assert shown not in before and shown in after
+    kept, included = _kept_and_included(client, home)
+    assert kept[0] == included[0] == after
+
+
+def test_plain_values_tell_apart_what_prints_differently():
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy, override
+
+    from enforcement.home import plain
+
+    assert plain(True) != plain(1) and plain(0) != plain(None) and plain("1") != plain(1)
+    assert plain("<b>") != plain(mark_safe("<b>"))
+    assert plain(dt.date(2026, 1, 2)) != plain(dt.datetime(2026, 1, 2))
+    assert plain({"a": [1, (2, "x")]}) == plain({"a": [1, (2, "x")]})
+    assert plain([1]) != plain((1,))
+    label = gettext_lazy("Whistles")
+    with override("en"):
+        english = plain(label)
+    with override("zh-hans"):
+        assert plain(label) != english
+    with pytest.raises(TypeError):
+        plain(User())
