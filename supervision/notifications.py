@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcement import fences
 from enforcement.models import FenceWarning, Role, User
+from enforcement.sweeps import warning_message
 from whistles.models import Notification
 from whistles.notifications import district_admins, notify, register_notification_kind
 
@@ -81,14 +82,21 @@ def on_warnings(event: str, warnings: Sequence[FenceWarning]) -> None:
                 _send(city_supervisors(city_id), KIND_CITY, warning)
 
 
+def _sentence(text: str) -> str:
+    """The warning's sentence without its closing stop: the notification's own sentence goes on after it."""
+    return text.rstrip().rstrip("。．.！!").rstrip()[:200]
+
+
 def _send(recipients: list[User], kind: str, warning: FenceWarning) -> None:
     if not recipients:
         return
-    with translation.override(settings.LANGUAGE_CODE):  # stored once, in the default language
-        params = {
-            "warning": warning.pk,
-            "town": warning.town.name_zh,
-            "rule": rule_label(warning.rule),
-            "message": warning.message[:200],
-        }
+    params: dict[str, object] = {"warning": warning.pk, "town": warning.town.name_zh}
+    for code, _name in settings.LANGUAGES:
+        # The rule and the warning's sentence in each language, so that an English reader's bell does not
+        # quote Chinese (whistles.notifications.render reads "rule@en"); the default language unsuffixed,
+        # as notifications have always been stored.
+        suffix = "" if code == settings.LANGUAGE_CODE else f"@{code}"
+        with translation.override(code):
+            params[f"rule{suffix}"] = rule_label(warning.rule)
+            params[f"message{suffix}"] = _sentence(warning_message(warning))
     notify(recipients, kind, whistle=None, params=params, exclude=warning.officer)

@@ -135,6 +135,12 @@ def render(notification: Notification) -> str:
         # Another app's notification (enforcement.notifications): it says how its kinds read.
         return inbox.render(notification.kind, notification.params) or notification.kind
     params = dict(notification.params)
+    language = translation.get_language()
+    for key in [k for k in params if "@" not in k]:
+        # A text stored in several languages ("rule", "rule@en"): the reader's, else the default one.
+        localized = params.get(f"{key}@{language}")
+        if isinstance(localized, str):
+            params[key] = localized
     for key in ("town", "department"):
         # Units' names are stored as written (in Chinese); an English reader reads their English names.
         if isinstance(params.get(key), str):

@@ -93,3 +93,35 @@ def test_the_escalation_time_is_the_districts_data(cast, raise_warning, client_f
     client.post(reverse("desk-escalation"), {"warning_hours": "0", "city_hours": "x"})
     cast.district.refresh_from_db()
     assert cast.district.warning_escalation_hours == 12
+
+
+def test_the_bell_reads_the_rule_and_the_warning_in_the_readers_language(cast):
+    """The notification keeps the rule and the warning's sentence in each language: an English reader's bell
+    names the rule in English and labels a sentence written in Chinese, and neither reads a doubled stop."""
+    from django.utils import translation
+
+    from enforcement.fences import Finding
+    from enforcement.services import fence_findings_record
+    from supervision.facts import rule_label
+
+    stopped = "拟罚款超出裁量基准阶次。"  # the sentence ends with its own stop
+    with translation.override("zh-hans"):
+        fence_findings_record(
+            actor=cast.officer_a,
+            action="test.propose_fine",
+            key="bell",
+            findings=[Finding(rule="discretion.outside_tier", message=stopped, severity="warning")],
+            town=cast.town_a,
+            reason="初次违法",
+        )
+        chinese_rule = rule_label("discretion.outside_tier")
+    note = Notification.objects.get(kind="fence_raised", recipient=cast.supervisor_a)
+    with translation.override("en"):
+        english_rule = rule_label("discretion.outside_tier")
+        english = render(note)
+    with translation.override("zh-hans"):
+        chinese = render(note)
+    assert english_rule != chinese_rule
+    assert f": {english_rule} — Written in Simplified Chinese: 拟罚款超出裁量基准阶次. Review it" in english
+    assert f"{chinese_rule}——拟罚款超出裁量基准阶次。请到监督台审核。" in chinese
+    assert "。。" not in chinese and "。." not in english
