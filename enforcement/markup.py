@@ -28,3 +28,15 @@ def conditional_escape(value: Any) -> str:
 
 def format_html(format_string: str, *args: Any) -> SafeString:
     return SafeString(format_string.format(*[conditional_escape(a) for a in args]))
+
+
+class NotPlainText(Exception):
+    """A value a template would write otherwise than as escaped text (a number it localizes, say): the
+    caller lets the template render it."""
+
+
+def plain_text(value: Any) -> str:
+    """`{{ value }}` for text, lazy or not: escaped unless safe; anything else raises NotPlainText."""
+    if isinstance(value, str | Promise):
+        return conditional_escape(value)
+    raise NotPlainText

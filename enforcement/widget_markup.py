@@ -15,10 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.functional import Promise
 from django.utils.safestring import SafeData
 
-from .markup import conditional_escape
+from .markup import NotPlainText, plain_text
 
 # Django's widgets whose template is only `{% include "django/forms/widgets/input.html" %}`.
 _INPUTS = frozenset(
@@ -28,22 +27,11 @@ _INPUTS = frozenset(
 _OPTION = "django/forms/widgets/select_option.html"
 
 
-class _Other(Exception):
-    """A value written here otherwise than the template would write it: the template renders the widget."""
-
-
-def _text(value: Any) -> str:
-    """`{{ value }}`: text (lazy or not) escaped unless safe; anything else is the template's to localize."""
-    if isinstance(value, str | Promise):
-        return conditional_escape(value)
-    raise _Other
-
-
 def _formatted(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: '%s' of it (a tuple as its str), escaped unless the value was safe
     (the filter keeps the safety of what it is given)."""
     if callable(value):  # the template would call it
-        raise _Other
+        raise NotPlainText
     text = "%s" % (str(value) if isinstance(value, tuple) else value)
     return text if isinstance(value, SafeData) else html.escape(text)
 
@@ -53,7 +41,7 @@ def _attrs(attrs: dict[str, Any]) -> str:
     out = []
     for name, value in attrs.items():
         if value is not False:
-            out.append(" " + _text(name))
+            out.append(" " + plain_text(name))
             if value is not True:
                 out.append('="' + _formatted(value) + '"')
     return "".join(out)
@@ -62,30 +50,30 @@ def _attrs(attrs: dict[str, Any]) -> str:
 def _input(widget: dict[str, Any]) -> str:
     value = widget["value"]
     shown = f' value="{_formatted(value)}"' if value is not None else ""
-    kind, name = _text(widget["type"]), _text(widget["name"])
+    kind, name = plain_text(widget["type"]), plain_text(widget["name"])
     return f'<input type="{kind}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
 
 
 def _textarea(widget: dict[str, Any]) -> str:
     value = widget["value"]
     return (
-        f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-        f"{_text(value) if value else ''}</textarea>"
+        f'<textarea name="{plain_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{plain_text(value) if value else ''}</textarea>"
     )
 
 
 def _option(option: dict[str, Any]) -> str:
     if option.get("template_name") != _OPTION or callable(option["label"]):
-        raise _Other
-    value, label = _formatted(option["value"]), _text(option["label"])
+        raise NotPlainText
+    value, label = _formatted(option["value"]), plain_text(option["label"])
     return f'<option value="{value}"{_attrs(option["attrs"])}>{label}</option>'
 
 
 def _select(widget: dict[str, Any]) -> str:
-    out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{plain_text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(f'\n  <optgroup label="{_text(group_name)}">')
+            out.append(f'\n  <optgroup label="{plain_text(group_name)}">')
         for option in group_choices:
             out.append("\n  " + _option(option) + "\n")  # an include: the template's last line ends
         if group_name:
@@ -110,7 +98,7 @@ class WidgetMarkup(DjangoTemplates):
         if write is not None and request is None:
             try:
                 return write(context["widget"])
-            except _Other:
+            except NotPlainText:
                 pass
         return super().render(template_name, context, request)
 

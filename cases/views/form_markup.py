@@ -9,31 +9,18 @@ together."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.forms import BoundField, Form
 from django.template.loader import render_to_string
-from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from enforcement.markup import conditional_escape
+from enforcement.markup import NotPlainText, conditional_escape, plain_text
 
 _CHOICES = ("checkboxselectmultiple", "radioselect")
 _REQUIRED = ' <span class="text-danger">*</span>'
 
 
-class _Other(Exception):
-    """Something the template writes otherwise: it renders the field."""
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str | Promise):
-        return conditional_escape(value)
-    raise _Other
-
-
 def _errors(field: BoundField, testid: bool) -> str:
-    attr = f' data-testid="error-{_text(field.name)}"' if testid else ""
+    attr = f' data-testid="error-{plain_text(field.name)}"' if testid else ""
     return "".join(
         f'<div class="invalid-feedback d-block"{attr}>{conditional_escape(e)}</div>' for e in field.errors
     )
@@ -43,21 +30,21 @@ def _field(field: BoundField) -> str:
     """cases/_case_field.html."""
     kind = field.widget_type
     if kind in _CHOICES:
-        raise _Other
+        raise NotPlainText
     required = _REQUIRED if field.field.required else ""
     if kind == "checkbox":
         shown = (
             f'\n    <div class="form-check">{field} <label class="form-check-label small" '
-            f'for="{_text(field.id_for_label)}">{_text(field.label)}</label></div>\n  '
+            f'for="{plain_text(field.id_for_label)}">{plain_text(field.label)}</label></div>\n  '
         )
     else:
         shown = (
-            f'\n    <label class="form-label small mb-1" for="{_text(field.id_for_label)}">'
-            f"{_text(field.label)}{required}</label>\n    {field}\n  "
+            f'\n    <label class="form-label small mb-1" for="{plain_text(field.id_for_label)}">'
+            f"{plain_text(field.label)}{required}</label>\n    {field}\n  "
         )
-    help_text = f'<div class="form-text">{_text(field.help_text)}</div>' if field.help_text else ""
+    help_text = f'<div class="form-text">{plain_text(field.help_text)}</div>' if field.help_text else ""
     return (
-        f'\n<div class="mb-2" data-field="{_text(field.name)}">\n  {shown}\n'
+        f'\n<div class="mb-2" data-field="{plain_text(field.name)}">\n  {shown}\n'
         f"  {help_text}\n  {_errors(field, testid=True)}\n</div>\n"
     )
 
@@ -65,7 +52,7 @@ def _field(field: BoundField) -> str:
 def _field_or_template(field: BoundField) -> str:
     try:
         return _field(field)
-    except _Other:
+    except NotPlainText:
         return render_to_string("cases/_case_field.html", {"field": field})
 
 
